@@ -1,0 +1,46 @@
+/**
+ * The in-process implementation of the hub's event bus: typed by `HubEventMap`, listeners keyed by
+ * owner so a part can remove all of its listeners in `stop()`. A listener that throws is reported to
+ * `onError` and never prevents the other listeners from running.
+ */
+import type { HubEventMap, HubEventName } from './contract.ts';
+
+type Listener<K extends HubEventName> = (payload: HubEventMap[K]) => void | Promise<void>;
+interface Entry {
+  owner: string;
+  listener: (payload: never) => void | Promise<void>;
+}
+
+export class EventBus {
+  private readonly listeners = new Map<HubEventName, Entry[]>();
+
+  constructor(private readonly onError: (error: unknown, event: HubEventName) => void = () => {}) {}
+
+  on<K extends HubEventName>(event: K, owner: string, listener: Listener<K>): void {
+    const list = this.listeners.get(event) ?? [];
+    list.push({ owner, listener: listener as Entry['listener'] });
+    this.listeners.set(event, list);
+  }
+
+  removeOwner(owner: string): void {
+    for (const [event, list] of this.listeners) {
+      this.listeners.set(
+        event,
+        list.filter((entry) => entry.owner !== owner),
+      );
+    }
+  }
+
+  emit<K extends HubEventName>(event: K, payload: HubEventMap[K]): void {
+    for (const entry of this.listeners.get(event) ?? []) {
+      try {
+        const result = (entry.listener as Listener<K>)(payload);
+        if (result && typeof (result as Promise<void>).catch === 'function') {
+          (result as Promise<void>).catch((error) => this.onError(error, event));
+        }
+      } catch (error) {
+        this.onError(error, event);
+      }
+    }
+  }
+}

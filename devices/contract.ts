@@ -1,0 +1,79 @@
+/**
+ * The contract between the gateway and the server: MQTT topics of protocol v1, and the typed
+ * events that travel on the hub's bus. Both sides import this file and nothing of each other.
+ */
+import type { DeviceEvent, Readings } from './types.ts';
+
+export const PROTOCOL_PREFIX = 'eldercare/v1';
+export type DeviceChannel = 'telemetry' | 'event' | 'status' | 'cmd';
+const channels: readonly DeviceChannel[] = ['telemetry', 'event', 'status', 'cmd'];
+
+/** Device ids: letters, digits, `-`, `_`, `.`, 1–64 characters, so they are safe as topic levels. */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function deviceTopic(deviceId: string, channel: DeviceChannel): string {
+  return `${PROTOCOL_PREFIX}/${deviceId}/${channel}`;
+}
+
+export function parseDeviceTopic(topic: string): { deviceId: string; channel: DeviceChannel } | null {
+  const parts = topic.split('/');
+  if (parts.length !== 4 || `${parts[0]}/${parts[1]}` !== PROTOCOL_PREFIX) return null;
+  const deviceId = parts[2] ?? '';
+  const channel = parts[3] as DeviceChannel;
+  if (!DEVICE_ID_PATTERN.test(deviceId) || !channels.includes(channel)) return null;
+  return { deviceId, channel };
+}
+
+/** `{"online": bool, "battery"?: %, "fw"?: string}`, retained, and the will message. */
+export interface DeviceStatusPayload {
+  online: boolean;
+  battery?: number;
+  fw?: string;
+}
+
+/** Messages the hub sends to a device on its `cmd` topic. */
+export type DeviceCommand =
+  | { type: 'ack'; alertId: string; text: string }
+  | { type: 'help_coming'; alertId: string; text: string }
+  | { type: 'resolved'; alertId: string; text: string };
+
+/** Alert kinds, as in the design (DESIGN.md "Alerts"). */
+export type AlertKind =
+  | 'sos'
+  | 'fall'
+  | 'smoke'
+  | 'gas'
+  | 'water_leak'
+  | 'hr_high'
+  | 'hr_low'
+  | 'spo2_low'
+  | 'inactivity'
+  | 'bed_exit_night'
+  | 'device_offline'
+  | 'battery_low'
+  | 'wearable_removed'
+  | 'test';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+
+/** What a detection rule proposes; the server's alert workflow decides whether it opens an alert. */
+export interface AlertCandidate {
+  deviceId: string;
+  kind: AlertKind;
+  severity: Severity;
+  ts: number;
+  /** The device event behind it, when there is one: redelivery of the same event id is ignored. */
+  eventId?: string;
+  detail: Record<string, unknown>;
+}
+
+/** Events on the hub's bus, keyed by name. */
+export interface HubEventMap {
+  'device.telemetry': { deviceId: string; deviceType: string; ts: number; readings: Readings };
+  'device.event': { deviceId: string; deviceType: string; event: DeviceEvent };
+  'device.status': { deviceId: string; online: boolean; ts: number; battery?: number; fw?: string };
+  'message.rejected': { deviceId?: string; topic: string; reason: string };
+  'alert.candidate': AlertCandidate;
+  'device.command': { deviceId: string; command: DeviceCommand };
+}
+export type HubEventName = keyof HubEventMap;

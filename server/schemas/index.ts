@@ -1,0 +1,6 @@
+export * from './alerts.ts';
+export * from './auth.ts';
+export * from './common.ts';
+export * from './devices.ts';
+export * from './live.ts';
+export * from './retirees.ts';

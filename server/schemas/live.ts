@@ -1,0 +1,25 @@
+/** socket.io events from the server to staff clients. The dashboard imports these types only. */
+import type { Alert } from './alerts.ts';
+
+export interface ReadingUpdate {
+  deviceId: string;
+  retireeId: string | null;
+  ts: string;
+  readings: Record<string, number | boolean>;
+}
+
+export interface DeviceUpdate {
+  deviceId: string;
+  retireeId: string | null;
+  online: boolean;
+  battery: number | null;
+  lastSeenAt: string | null;
+}
+
+export interface ServerToClientEvents {
+  alert: (payload: { change: 'opened' | 'updated'; alert: Alert }) => void;
+  reading: (payload: ReadingUpdate) => void;
+  device: (payload: DeviceUpdate) => void;
+}
+
+export type ClientToServerEvents = Record<string, never>;
