@@ -1,0 +1,24 @@
+import { defineDevice } from '../converters/define.ts';
+import { buttonTest, cancelButton, fallDetection, sosButton, wearDetection } from '../converters/events.ts';
+import { battery, bloodOxygen, heartRate, steps, temperature } from '../converters/telemetry.ts';
+
+/** The retiree's smart watch: vitals, fall detection, the SOS key, and whether it is worn. */
+export const wearableWatch = defineDevice({
+  type: 'wearable.watch',
+  category: 'wearable',
+  description: 'Smart watch with heart rate, SpO2, steps, fall detection and SOS key',
+  nameZh: '智能手表',
+  power: 'battery',
+  extend: [
+    heartRate(),
+    bloodOxygen(),
+    steps(),
+    battery(),
+    wearDetection(),
+    temperature(),
+    sosButton(),
+    fallDetection(),
+    buttonTest(),
+    cancelButton(),
+  ],
+});
