@@ -1,0 +1,104 @@
+/**
+ * The HTTP application: external plugins (cookies, OpenAPI), then the guard, then the routes, then
+ * the built dashboard. Errors always answer `{error, message}`; a 5xx never reveals internals.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { HubError } from './errors.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { authRoutes } from './routes/auth.ts';
+import type { HubContext } from './routes/context.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { installGuard } from './routes/guard.ts';
+import { retireeRoutes } from './routes/retirees.ts';
+import { systemRoutes } from './routes/system.ts';
+import { ErrorResponse } from './schemas/common.ts';
+
+const clientErrorCodes: Record<number, string> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  429: 'rate_limited',
+};
+
+const dashboardDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dashboard/dist');
+
+export async function buildApp(hub: HubContext, logger: Logger): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorResponse);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Junxiu Hub API (军休智慧监护平台)',
+        description: 'Monitoring and service records for retired military cadres (DB51/T 2839-2021).',
+        version: '1',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.setErrorHandler((error: FastifyError | HubError, request, reply) => {
+    if (error instanceof HubError) {
+      return reply.code(error.statusCode).send({ error: error.code, message: error.message });
+    }
+    if (error.validation) {
+      return reply.code(400).send({ error: 'bad_request', message: error.message });
+    }
+    const status = error.statusCode ?? 500;
+    if (status < 500) {
+      return reply
+        .code(status)
+        .send({ error: clientErrorCodes[status] ?? 'bad_request', message: error.message });
+    }
+    request.log.error({ err: error }, 'request failed');
+    return reply.code(500).send({ error: 'internal', message: 'internal error; see the server log' });
+  });
+
+  installGuard(app, hub);
+  await app.register(systemRoutes, { hub });
+  await app.register(authRoutes, { hub });
+  await app.register(retireeRoutes, { hub });
+  await app.register(deviceRoutes, { hub });
+  await app.register(alertRoutes, { hub });
+
+  const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));
+  if (hasDashboard) {
+    await app.register(fastifyStatic, { root: dashboardDist, prefix: '/', wildcard: false });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage =
+      request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/socket.io');
+    if (wantsPage && hasDashboard) return reply.type('text/html').sendFile('index.html');
+    if (wantsPage && request.url === '/') {
+      return reply
+        .type('text/plain; charset=utf-8')
+        .send(
+          'The dashboard is not built yet: run `npm run build:dashboard`. The API is at /api and documented at /docs.',
+        );
+    }
+    return reply
+      .code(404)
+      .send({ error: 'not_found', message: `${request.method} ${request.url.split('?')[0]} not found` });
+  });
+  return app;
+}

@@ -1,0 +1,106 @@
+/**
+ * Each device's latest readings and online state: kept in memory for the live wall, pushed to
+ * staff as they change, and written to the records in one batch every few seconds (not per
+ * message) so a restart shows the last known values.
+ */
+import type { EventBus } from '../../devices/bus.ts';
+import type { LiveChannel } from '../live/channel.ts';
+import type { DeviceRecords } from '../records/devices.ts';
+import type { Directory } from './directory.ts';
+
+const OWNER = 'device-state';
+
+type Latest = Record<string, { value: number | boolean; ts: number }>;
+
+export class DeviceState {
+  private readonly dirty = new Map<string, { latest: Latest; lastSeen: number; battery?: number }>();
+  /** Readings seen since start, newer than what the records may hold yet. */
+  private readonly current = new Map<string, Latest>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly records: DeviceRecords,
+    private readonly directory: Directory,
+    private readonly live: LiveChannel,
+    private readonly onError: (error: unknown) => void,
+    private readonly flushMs = 2000,
+  ) {}
+
+  start(): void {
+    this.bus.on('device.telemetry', OWNER, ({ deviceId, ts, readings }) => {
+      const retireeId = this.directory.lookup(deviceId)?.retireeId ?? null;
+      const pending = this.dirty.get(deviceId) ?? { latest: {}, lastSeen: ts };
+      const current = this.current.get(deviceId) ?? {};
+      for (const [key, value] of Object.entries(readings)) {
+        if (value === undefined) continue;
+        pending.latest[key] = { value, ts };
+        if ((current[key]?.ts ?? 0) <= ts) current[key] = { value, ts };
+      }
+      this.current.set(deviceId, current);
+      pending.lastSeen = Math.max(pending.lastSeen, ts);
+      if (typeof readings.battery === 'number') pending.battery = readings.battery;
+      this.dirty.set(deviceId, pending);
+      this.live.reading({
+        deviceId,
+        retireeId,
+        ts: new Date(ts).toISOString(),
+        readings: readings as Record<string, number | boolean>,
+      });
+    });
+    this.bus.on('device.status', OWNER, async ({ deviceId, online, ts, battery, fw }) => {
+      const identity = this.directory.lookup(deviceId);
+      if (!identity) return;
+      await this.records.setStatus(deviceId, {
+        online,
+        at: new Date(ts),
+        ...(battery !== undefined ? { battery } : {}),
+        ...(fw !== undefined ? { firmware: fw } : {}),
+      });
+      const record = await this.records.byId(deviceId);
+      if (!record) return;
+      this.live.device({
+        deviceId,
+        retireeId: record.retireeId,
+        online: record.online,
+        battery: record.battery,
+        lastSeenAt: record.lastSeenAt,
+      });
+    });
+    this.timer = setInterval(() => {
+      void this.flush();
+    }, this.flushMs);
+  }
+
+  /** The latest readings of a device: the stored ones, overlaid with newer ones seen since. */
+  latest(deviceId: string, stored: Latest): Latest {
+    const merged: Latest = { ...stored };
+    for (const [key, entry] of Object.entries(this.current.get(deviceId) ?? {})) {
+      if ((merged[key]?.ts ?? 0) <= entry.ts) merged[key] = entry;
+    }
+    return merged;
+  }
+
+  /** Writes what changed since the last flush. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.dirty.size === 0) return;
+      const batch = [...this.dirty.entries()].map(([id, pending]) => ({
+        id,
+        latest: pending.latest,
+        lastSeen: new Date(pending.lastSeen),
+        ...(pending.battery !== undefined ? { battery: pending.battery } : {}),
+      }));
+      this.dirty.clear();
+      await this.records.saveLatest(batch).catch(this.onError);
+    });
+    return this.flushing;
+  }
+
+  async stop(): Promise<void> {
+    this.bus.removeOwner(OWNER);
+    clearInterval(this.timer);
+    await this.flush();
+  }
+}

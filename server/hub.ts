@@ -1,0 +1,210 @@
+/**
+ * The composition root: opens the stores, starts the broker, detection, alert workflow, live
+ * channel and HTTP API in order, and stops them in reverse. Tests start a whole hub through here
+ * with port 0 and a temporary data folder.
+ */
+import fs from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import promClient from 'prom-client';
+import { EventBus } from '../devices/bus.ts';
+import { Detector, MqttGateway } from '../gateway/index.ts';
+import { createTelemetryStore } from '../gateway/ingest/index.ts';
+import type { TelemetryStore } from '../gateway/ingest/types.ts';
+import { TelemetryWriter } from '../gateway/ingest/writer.ts';
+import { AlertWorkflow } from './alerts/workflow.ts';
+import { buildApp } from './app.ts';
+import { ensureAdmin } from './auth/bootstrap.ts';
+import { Sessions } from './auth/sessions.ts';
+import type { HubConfig } from './config.ts';
+import { type Database, openDatabase } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { Directory } from './devices/directory.ts';
+import { DeviceState } from './devices/state.ts';
+import { LiveChannel } from './live/channel.ts';
+import { AlertRecords } from './records/alerts.ts';
+import { DeviceRecords } from './records/devices.ts';
+import { RetireeRecords } from './records/retirees.ts';
+import { UserRecords } from './records/users.ts';
+
+export interface Hub {
+  readonly httpPort: number;
+  readonly mqttPort: number;
+  readonly url: string;
+  readonly db: Database;
+  readonly bus: EventBus;
+  readonly app: FastifyInstance;
+  readonly telemetry: TelemetryStore;
+  readonly writer: TelemetryWriter;
+  readonly workflow: AlertWorkflow;
+  /** Set when the first admin was created with a generated password. */
+  readonly generatedAdminPassword: string | undefined;
+  stop(): Promise<void>;
+}
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'junxiu-hub' } });
+}
+
+export async function startHub(
+  config: HubConfig,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<Hub> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
+    }
+  };
+  try {
+    await fs.mkdir(config.dataDir, { recursive: true });
+    const registry = new promClient.Registry();
+    promClient.collectDefaultMetrics({ register: registry });
+    const bus = new EventBus((error, event) => logger.error({ err: error, event }, 'bus listener failed'));
+
+    const db = await openDatabase({
+      ...(config.databaseUrl ? { url: config.databaseUrl } : {}),
+      dataDir: config.dataDir,
+    });
+    stops.push(() => db.close());
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'database migrated');
+
+    const users = new UserRecords(db);
+    const admin = await ensureAdmin(users, config.adminPassword);
+    if (admin.generatedPassword) {
+      // Printed once, to the terminal, not to the structured log.
+      process.stdout.write(
+        `\n  First start: an admin account was created.\n  username: admin\n  password: ${admin.generatedPassword}\n  Keep it safe; it is not shown again.\n\n`,
+      );
+    }
+    const retirees = new RetireeRecords(db);
+    const devices = new DeviceRecords(db);
+    const alerts = new AlertRecords(db);
+    const sessions = new Sessions(users, config.sessionHours);
+
+    const directory = new Directory(devices, retirees, {
+      low: config.hrLowDefault,
+      high: config.hrHighDefault,
+      consecutive: config.hrConsecutive,
+    });
+    await directory.load();
+
+    const telemetry = createTelemetryStore({
+      dataDir: config.dataDir,
+      ...(config.influx.url ? { url: config.influx.url } : {}),
+      ...(config.influx.token ? { token: config.influx.token } : {}),
+      ...(config.influx.org ? { org: config.influx.org } : {}),
+      ...(config.influx.bucket ? { bucket: config.influx.bucket } : {}),
+    });
+    await telemetry.start();
+    stops.push(() => telemetry.stop());
+    const writer = new TelemetryWriter({
+      store: telemetry,
+      dataDir: config.dataDir,
+      logger,
+      registry,
+      batchSize: config.telemetryBatchSize,
+      flushIntervalMs: config.telemetryFlushMs,
+      spoolMaxBytes: config.spoolMaxBytes,
+    });
+    await writer.start();
+    stops.push(() => writer.stop());
+
+    const live = new LiveChannel((token) => sessions.userFor(token));
+    const workflow = new AlertWorkflow(db, bus, directory, (error, candidate) =>
+      logger.error({ err: error, candidate }, 'alert candidate not handled'),
+    );
+    workflow.onChange((change, alert) => {
+      logger.info({ alertId: alert.id, kind: alert.kind, status: alert.status, change }, 'alert');
+      live.alert(change, alert);
+    });
+    workflow.start();
+    stops.push(() => workflow.stop());
+
+    const deviceState = new DeviceState(bus, devices, directory, live, (error) =>
+      logger.error({ err: error }, 'device state not saved'),
+    );
+    deviceState.start();
+    stops.push(() => deviceState.stop());
+
+    const detector = new Detector(bus, (deviceId) => directory.heartRateLimits(deviceId));
+    detector.start();
+    stops.push(async () => detector.stop());
+
+    const gateway = new MqttGateway({
+      bus,
+      directory,
+      writer,
+      log: logger,
+      registry,
+      tcp: { host: config.mqttHost, port: config.mqttPort },
+    });
+    await gateway.start();
+    stops.push(() => gateway.stop());
+
+    const app = await buildApp(
+      {
+        db,
+        sessions,
+        retirees,
+        devices,
+        alerts,
+        workflow,
+        directory,
+        deviceState,
+        telemetry,
+        registry,
+        sessionHours: config.sessionHours,
+        health: () => ({
+          mqttPort: gateway.tcpPort,
+          spoolBytes: writer.spool.bytes,
+          liveClients: live.connectedCount(),
+        }),
+      },
+      logger,
+    );
+    live.attach(app.server);
+    gateway.attachWebSocket(app.server, '/mqtt');
+    stops.push(async () => {
+      await live.stop();
+      await app.close();
+    });
+    await app.listen({ port: config.httpPort, host: config.httpHost });
+    const httpPort = (app.server.address() as AddressInfo).port;
+    const host = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? '127.0.0.1' : config.httpHost;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${httpPort}`;
+    logger.info(
+      {
+        httpPort,
+        mqttPort: gateway.tcpPort,
+        records: db.kind,
+        telemetry: telemetry.kind,
+        dataDir: config.dataDir,
+      },
+      `hub ready at ${url}`,
+    );
+
+    let stopped: Promise<void> | undefined;
+    return {
+      httpPort,
+      mqttPort: gateway.tcpPort,
+      url,
+      db,
+      bus,
+      app,
+      telemetry,
+      writer,
+      workflow,
+      generatedAdminPassword: admin.generatedPassword,
+      stop: () => {
+        stopped ??= stopAll();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

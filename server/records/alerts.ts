@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/database.ts';
+import type { Alert, AlertStatus, Outcome } from '../schemas/alerts.ts';
+import { iso, isoRequired } from './rows.ts';
+
+interface AlertRow {
+  id: string;
+  retiree_id: string | null;
+  retiree_name: string | null;
+  device_id: string;
+  kind: string;
+  severity: Alert['severity'];
+  status: AlertStatus;
+  count: number;
+  opened_at: Date;
+  last_at: Date;
+  acknowledged_at: Date | null;
+  acknowledged_by_name: string | null;
+  resolved_at: Date | null;
+  resolved_by_name: string | null;
+  outcome: Outcome | null;
+  note: string | null;
+  detail: Record<string, unknown>;
+}
+
+const selectAlert = `select a.*, r.name as retiree_name,
+    ua.display_name as acknowledged_by_name, ur.display_name as resolved_by_name
+  from alerts a
+  left join retirees r on r.id = a.retiree_id
+  left join users ua on ua.id = a.acknowledged_by
+  left join users ur on ur.id = a.resolved_by`;
+
+function toAlert(row: AlertRow): Alert {
+  return {
+    id: row.id,
+    retireeId: row.retiree_id,
+    retireeName: row.retiree_name,
+    deviceId: row.device_id,
+    kind: row.kind,
+    severity: row.severity,
+    status: row.status,
+    count: row.count,
+    openedAt: isoRequired(row.opened_at),
+    lastAt: isoRequired(row.last_at),
+    acknowledgedAt: iso(row.acknowledged_at),
+    acknowledgedBy: row.acknowledged_by_name,
+    resolvedAt: iso(row.resolved_at),
+    resolvedBy: row.resolved_by_name,
+    outcome: row.outcome,
+    note: row.note,
+    detail: row.detail ?? {},
+  };
+}
+
+export interface NewAlert {
+  retireeId: string | null;
+  deviceId: string;
+  kind: string;
+  severity: Alert['severity'];
+  subject: string;
+  at: Date;
+  eventId: string | null;
+  detail: Record<string, unknown>;
+}
+
+export class AlertRecords {
+  constructor(private readonly db: Queryable) {}
+
+  async byId(id: string): Promise<Alert | null> {
+    const [row] = await this.db.query<AlertRow>(`${selectAlert} where a.id = $1`, [id]);
+    return row ? toAlert(row) : null;
+  }
+
+  async list(filter: {
+    status?: AlertStatus | 'active';
+    retireeId?: string;
+    limit: number;
+  }): Promise<Alert[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status === 'active') where.push(`a.status in ('open', 'acknowledged')`);
+    else if (filter.status) {
+      params.push(filter.status);
+      where.push(`a.status = $${params.length}`);
+    }
+    if (filter.retireeId) {
+      params.push(filter.retireeId);
+      where.push(`a.retiree_id = $${params.length}`);
+    }
+    params.push(filter.limit);
+    const rows = await this.db.query<AlertRow>(
+      `${selectAlert} ${where.length ? `where ${where.join(' and ')}` : ''}
+       order by a.opened_at desc limit $${params.length}`,
+      params,
+    );
+    return rows.map(toAlert);
+  }
+
+  async activeCountByRetiree(): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ retiree_id: string; n: number }>(
+      `select retiree_id, count(*)::int as n from alerts
+        where status in ('open', 'acknowledged') and retiree_id is not null group by retiree_id`,
+    );
+    return new Map(rows.map((row) => [row.retiree_id, row.n]));
+  }
+
+  /** Records a device event id; false when it was already there (a redelivery). */
+  async recordEvent(deviceId: string, eventId: string, type: string, occurredAt: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `insert into device_events (device_id, event_id, type, occurred_at) values ($1, $2, $3, $4)
+       on conflict do nothing returning event_id`,
+      [deviceId, eventId, type, occurredAt],
+    );
+    return rows.length === 1;
+  }
+
+  /** The active alert of a subject and kind, locked for update within a transaction. */
+  async activeFor(
+    subject: string,
+    kind: string,
+  ): Promise<{ id: string; severity: Alert['severity'] } | null> {
+    const [row] = await this.db.query<{ id: string; severity: Alert['severity'] }>(
+      `select id, severity from alerts where subject = $1 and kind = $2 and status in ('open', 'acknowledged') for update`,
+      [subject, kind],
+    );
+    return row ?? null;
+  }
+
+  async insert(alert: NewAlert): Promise<string> {
+    const id = randomUUID();
+    await this.db.query(
+      `insert into alerts (id, retiree_id, device_id, kind, severity, status, subject, count, opened_at, last_at, event_id, detail)
+       values ($1, $2, $3, $4, $5, 'open', $6, 1, $7, $7, $8, $9::jsonb)`,
+      [
+        id,
+        alert.retireeId,
+        alert.deviceId,
+        alert.kind,
+        alert.severity,
+        alert.subject,
+        alert.at,
+        alert.eventId,
+        JSON.stringify(alert.detail),
+      ],
+    );
+    return id;
+  }
+
+  async addRepeat(
+    id: string,
+    at: Date,
+    severity: Alert['severity'],
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    await this.db.query(
+      `update alerts set count = count + 1, last_at = greatest(last_at, $2), severity = $3, detail = detail || $4::jsonb
+       where id = $1`,
+      [id, at, severity, JSON.stringify(detail)],
+    );
+  }
+
+  /** Moves an alert from one of `from` to `to`; false when it was not in one of those states. */
+  async transition(
+    id: string,
+    from: AlertStatus[],
+    to: AlertStatus,
+    fields: { at: Date; actorId: string; outcome?: Outcome; note?: string },
+  ): Promise<boolean> {
+    const assignments =
+      to === 'acknowledged'
+        ? 'acknowledged_at = $3, acknowledged_by = $4'
+        : 'resolved_at = $3, resolved_by = $4, outcome = $5, note = $6, acknowledged_at = coalesce(acknowledged_at, $3), acknowledged_by = coalesce(acknowledged_by, $4)';
+    const params: unknown[] = [id, to, fields.at, fields.actorId];
+    if (to !== 'acknowledged') params.push(fields.outcome ?? null, fields.note ?? null);
+    params.push(from);
+    const rows = await this.db.query(
+      `update alerts set status = $2, ${assignments}
+        where id = $1 and status = any($${params.length}::text[]) returning id`,
+      params,
+    );
+    return rows.length === 1;
+  }
+
+  async addStep(
+    alertId: string,
+    action: string,
+    actorId: string | null,
+    at: Date,
+    detail: Record<string, unknown> = {},
+  ): Promise<void> {
+    await this.db.query(
+      'insert into alert_steps (alert_id, at, actor_id, action, detail) values ($1, $2, $3, $4, $5::jsonb)',
+      [alertId, at, actorId, action, JSON.stringify(detail)],
+    );
+  }
+}

@@ -1,0 +1,109 @@
+import type { Database } from '../db/database.ts';
+import type { Device, DeviceInput } from '../schemas/devices.ts';
+import { iso, isoRequired } from './rows.ts';
+
+interface DeviceRow {
+  id: string;
+  type: string;
+  secret_hash: string;
+  retiree_id: string | null;
+  room: string;
+  label: string;
+  online: boolean;
+  battery: number | null;
+  last_seen_at: Date | null;
+  latest: Record<string, { value: number | boolean; ts: number }>;
+  created_at: Date;
+}
+
+export interface DeviceRecord extends Device {
+  secretHash: string;
+  /** Latest value of each reading, with its time (epoch ms). */
+  latest: Record<string, { value: number | boolean; ts: number }>;
+}
+
+function toDevice(row: DeviceRow): DeviceRecord {
+  return {
+    id: row.id,
+    type: row.type,
+    retireeId: row.retiree_id,
+    room: row.room,
+    label: row.label,
+    online: row.online,
+    battery: row.battery,
+    lastSeenAt: iso(row.last_seen_at),
+    createdAt: isoRequired(row.created_at),
+    secretHash: row.secret_hash,
+    latest: row.latest ?? {},
+  };
+}
+
+export function publicDevice(record: DeviceRecord): Device {
+  const { secretHash: _secret, latest: _latest, ...device } = record;
+  return device;
+}
+
+export class DeviceRecords {
+  constructor(private readonly db: Database) {}
+
+  async create(input: DeviceInput & { secretHash: string }): Promise<DeviceRecord> {
+    const [row] = await this.db.query<DeviceRow>(
+      `insert into devices (id, type, secret_hash, retiree_id, room, label)
+       values ($1, $2, $3, $4, $5, $6) returning *`,
+      [input.id, input.type, input.secretHash, input.retireeId ?? null, input.room ?? '', input.label ?? ''],
+    );
+    if (!row) throw new Error('device insert returned nothing');
+    return toDevice(row);
+  }
+
+  async byId(id: string): Promise<DeviceRecord | null> {
+    const [row] = await this.db.query<DeviceRow>('select * from devices where id = $1', [id]);
+    return row ? toDevice(row) : null;
+  }
+
+  async list(): Promise<DeviceRecord[]> {
+    const rows = await this.db.query<DeviceRow>('select * from devices order by id');
+    return rows.map(toDevice);
+  }
+
+  async byRetiree(retireeId: string): Promise<DeviceRecord[]> {
+    const rows = await this.db.query<DeviceRow>('select * from devices where retiree_id = $1 order by id', [
+      retireeId,
+    ]);
+    return rows.map(toDevice);
+  }
+
+  async setStatus(
+    id: string,
+    status: { online: boolean; battery?: number; firmware?: string; at: Date },
+  ): Promise<void> {
+    await this.db.query(
+      `update devices set online = $2, battery = coalesce($3, battery), firmware = coalesce($4, firmware),
+         last_seen_at = greatest(coalesce(last_seen_at, $5), $5)
+       where id = $1`,
+      [id, status.online, status.battery ?? null, status.firmware ?? null, status.at],
+    );
+  }
+
+  /** Stores the latest readings of several devices at once (called on a timer, not per message). */
+  async saveLatest(
+    updates: {
+      id: string;
+      latest: Record<string, { value: number | boolean; ts: number }>;
+      lastSeen: Date;
+      battery?: number;
+    }[],
+  ): Promise<void> {
+    if (updates.length === 0) return;
+    await this.db.transaction(async (tx) => {
+      for (const update of updates) {
+        await tx.query(
+          `update devices set latest = latest || $2::jsonb, battery = coalesce($4, battery),
+             last_seen_at = greatest(coalesce(last_seen_at, $3), $3)
+           where id = $1`,
+          [update.id, JSON.stringify(update.latest), update.lastSeen, update.battery ?? null],
+        );
+      }
+    });
+  }
+}

@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/database.ts';
+import type { Contact, Retiree, RetireeInput } from '../schemas/retirees.ts';
+import { iso, isoDate, isoRequired } from './rows.ts';
+
+interface RetireeRow {
+  id: string;
+  name: string;
+  gender: 'male' | 'female';
+  birth_date: Date | string;
+  rank: string;
+  address: string;
+  phone: string;
+  blood_type: string;
+  medical_history: string;
+  hr_low: number | null;
+  hr_high: number | null;
+  created_at: Date;
+}
+
+interface ContactRow {
+  id: string;
+  retiree_id: string;
+  name: string;
+  relation: string;
+  phone: string;
+  email: string | null;
+  priority: number;
+}
+
+function toContact(row: ContactRow): Contact {
+  return {
+    id: row.id,
+    name: row.name,
+    relation: row.relation,
+    phone: row.phone,
+    email: row.email,
+    priority: row.priority,
+  };
+}
+
+function toRetiree(row: RetireeRow, contacts: Contact[]): Retiree {
+  return {
+    id: row.id,
+    name: row.name,
+    gender: row.gender,
+    birthDate: isoDate(row.birth_date),
+    rank: row.rank,
+    address: row.address,
+    phone: row.phone,
+    bloodType: row.blood_type,
+    medicalHistory: row.medical_history,
+    hrLow: row.hr_low,
+    hrHigh: row.hr_high,
+    contacts,
+    createdAt: isoRequired(row.created_at),
+  };
+}
+
+export interface RetireeBrief {
+  id: string;
+  name: string;
+  gender: 'male' | 'female';
+  birthDate: string;
+  address: string;
+  hrLow: number | null;
+  hrHigh: number | null;
+  createdAt: string | null;
+}
+
+export class RetireeRecords {
+  constructor(private readonly db: Database) {}
+
+  async create(input: RetireeInput): Promise<Retiree> {
+    const id = randomUUID();
+    await this.db.transaction(async (tx) => {
+      await tx.query(
+        `insert into retirees (id, name, gender, birth_date, rank, address, phone, blood_type, medical_history, hr_low, hr_high)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          id,
+          input.name,
+          input.gender,
+          input.birthDate,
+          input.rank ?? '',
+          input.address ?? '',
+          input.phone ?? '',
+          input.bloodType ?? '',
+          input.medicalHistory ?? '',
+          input.hrLow ?? null,
+          input.hrHigh ?? null,
+        ],
+      );
+      let priority = 1;
+      for (const contact of input.contacts ?? []) {
+        await tx.query(
+          'insert into contacts (id, retiree_id, name, relation, phone, email, priority) values ($1, $2, $3, $4, $5, $6, $7)',
+          [
+            randomUUID(),
+            id,
+            contact.name,
+            contact.relation,
+            contact.phone,
+            contact.email ?? null,
+            contact.priority ?? priority,
+          ],
+        );
+        priority += 1;
+      }
+    });
+    const created = await this.byId(id);
+    if (!created) throw new Error('retiree vanished after insert');
+    return created;
+  }
+
+  async byId(id: string): Promise<Retiree | null> {
+    const [row] = await this.db.query<RetireeRow>('select * from retirees where id = $1', [id]);
+    if (!row) return null;
+    const contacts = await this.db.query<ContactRow>(
+      'select * from contacts where retiree_id = $1 order by priority, name',
+      [id],
+    );
+    return toRetiree(row, contacts.map(toContact));
+  }
+
+  async list(): Promise<RetireeBrief[]> {
+    const rows = await this.db.query<RetireeRow>('select * from retirees order by name');
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      gender: row.gender,
+      birthDate: isoDate(row.birth_date),
+      address: row.address,
+      hrLow: row.hr_low,
+      hrHigh: row.hr_high,
+      createdAt: iso(row.created_at),
+    }));
+  }
+}

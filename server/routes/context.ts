@@ -1,0 +1,34 @@
+/** What route plugins need from the hub, handed to them by app.ts. */
+import type { Registry } from 'prom-client';
+import type { TelemetryStore } from '../../gateway/ingest/types.ts';
+import type { AlertWorkflow } from '../alerts/workflow.ts';
+import type { Sessions } from '../auth/sessions.ts';
+import type { Database } from '../db/database.ts';
+import type { Directory } from '../devices/directory.ts';
+import type { DeviceState } from '../devices/state.ts';
+import type { AlertRecords } from '../records/alerts.ts';
+import type { DeviceRecords } from '../records/devices.ts';
+import type { RetireeRecords } from '../records/retirees.ts';
+import type { User } from '../schemas/auth.ts';
+
+export interface HubContext {
+  db: Database;
+  sessions: Sessions;
+  retirees: RetireeRecords;
+  devices: DeviceRecords;
+  alerts: AlertRecords;
+  workflow: AlertWorkflow;
+  directory: Directory;
+  deviceState: DeviceState;
+  telemetry: TelemetryStore;
+  registry: Registry;
+  sessionHours: number;
+  /** Extra health facts (broker port, spool size…) from the composition root. */
+  health: () => Record<string, unknown>;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    user: User | null;
+  }
+}

@@ -1,0 +1,163 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { badRequest, notFound } from '../errors.ts';
+import { publicDevice } from '../records/devices.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { Retiree, RetireeInput, RetireeSummary, VitalsQuery, VitalsResponse } from '../schemas/retirees.ts';
+import type { HubContext } from './context.ts';
+import { requireRole } from './guard.ts';
+
+const DAY_MS = 86_400_000;
+/** At most this many points per chart: wider periods get wider buckets. */
+const MAX_POINTS = 1500;
+
+export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
+  app.get(
+    '/api/retirees',
+    {
+      schema: {
+        tags: ['retirees'],
+        summary: 'The live wall: every retiree with latest heart rate, devices and open alerts',
+        response: { 200: Type.Array(RetireeSummary), 401: ErrorResponse },
+      },
+    },
+    async () => {
+      const [retirees, devices, openAlerts] = await Promise.all([
+        hub.retirees.list(),
+        hub.devices.list(),
+        hub.alerts.activeCountByRetiree(),
+      ]);
+      return retirees.map((retiree) => {
+        const own = devices.filter((device) => device.retireeId === retiree.id);
+        let hr: { value: number; ts: number } | null = null;
+        for (const device of own) {
+          const latest = hub.deviceState.latest(device.id, device.latest).hr;
+          if (latest && typeof latest.value === 'number' && (!hr || latest.ts > hr.ts)) {
+            hr = { value: latest.value, ts: latest.ts };
+          }
+        }
+        return {
+          id: retiree.id,
+          name: retiree.name,
+          gender: retiree.gender,
+          birthDate: retiree.birthDate,
+          address: retiree.address,
+          hr: hr?.value ?? null,
+          hrAt: hr ? new Date(hr.ts).toISOString() : null,
+          devices: own.map((device) => ({
+            id: device.id,
+            type: device.type,
+            online: device.online,
+            battery: device.battery,
+            lastSeenAt: device.lastSeenAt,
+          })),
+          openAlerts: openAlerts.get(retiree.id) ?? 0,
+        };
+      });
+    },
+  );
+
+  app.post(
+    '/api/retirees',
+    {
+      schema: {
+        tags: ['retirees'],
+        summary: 'Register a retiree with emergency contacts',
+        body: RetireeInput,
+        response: { 201: Retiree, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, ['admin', 'supervisor', 'caseworker']);
+      const { hrLow, hrHigh } = request.body;
+      if (typeof hrLow === 'number' && typeof hrHigh === 'number' && hrLow >= hrHigh) {
+        throw badRequest('hrLow must be below hrHigh');
+      }
+      const retiree = await hub.retirees.create(request.body);
+      hub.directory.putRetiree(retiree.id, { low: retiree.hrLow, high: retiree.hrHigh });
+      return reply.code(201).send(retiree);
+    },
+  );
+
+  app.get(
+    '/api/retirees/:id',
+    {
+      schema: {
+        tags: ['retirees'],
+        summary: 'One retiree with contacts',
+        params: IdParams,
+        response: { 200: Retiree, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const retiree = await hub.retirees.byId(uuidOr404(request.params.id));
+      if (!retiree) throw notFound('retiree');
+      return retiree;
+    },
+  );
+
+  app.get(
+    '/api/retirees/:id/devices',
+    {
+      schema: {
+        tags: ['retirees'],
+        summary: "A retiree's devices",
+        params: IdParams,
+        response: { 200: Type.Array(Type.Any()), 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const id = uuidOr404(request.params.id);
+      return (await hub.devices.byRetiree(id)).map(publicDevice);
+    },
+  );
+
+  app.get(
+    '/api/retirees/:id/vitals',
+    {
+      schema: {
+        tags: ['retirees'],
+        summary: 'A time series from the telemetry store (default: heart rate over the last 24 hours)',
+        params: IdParams,
+        querystring: VitalsQuery,
+        response: { 200: VitalsResponse, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const id = uuidOr404(request.params.id);
+      if (!(await hub.retirees.byId(id))) throw notFound('retiree');
+      const field = request.query.field ?? 'hr';
+      const to = request.query.to ? Date.parse(request.query.to) : Date.now();
+      const from = request.query.from ? Date.parse(request.query.from) : to - DAY_MS;
+      if (!(from < to)) throw badRequest('from must be before to');
+      if (to - from > 400 * DAY_MS) throw badRequest('at most 400 days at once');
+      const minimumEvery = Math.ceil((to - from) / MAX_POINTS / 1000);
+      const every = request.query.every ?? Math.max(60, minimumEvery);
+      const points = await hub.telemetry.querySeries({
+        retireeId: id,
+        field,
+        from,
+        to,
+        every: Math.max(every, every === 0 ? 0 : minimumEvery) * 1000,
+      });
+      return {
+        retireeId: id,
+        field,
+        from: new Date(from).toISOString(),
+        to: new Date(to).toISOString(),
+        every,
+        points: points
+          .slice(0, 20_000)
+          .map((point) => ({ ts: new Date(point.ts).toISOString(), value: point.value })),
+      };
+    },
+  );
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Retiree ids are UUIDs; anything else cannot exist (and must not reach a uuid column as text). */
+function uuidOr404(id: string): string {
+  if (!UUID.test(id)) throw notFound('retiree');
+  return id.toLowerCase();
+}

@@ -1,0 +1,53 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { HubContext } from './context.ts';
+
+const Health = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  records: Type.String(),
+  telemetry: Type.Object({ kind: Type.String(), reachable: Type.Boolean() }),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const systemRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
+  app.get(
+    '/healthz',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness and the state of the stores; 503 when the records database does not answer',
+        response: { 200: Health, 503: Health },
+      },
+    },
+    async (_request, reply) => {
+      const [records, telemetry] = await Promise.all([
+        hub.db.query('select 1').then(
+          () => true,
+          () => false,
+        ),
+        hub.telemetry.ping().catch(() => false),
+      ]);
+      const body = {
+        // Telemetry down is degraded, not dead: readings wait in the spool.
+        status: records && telemetry ? ('ok' as const) : ('degraded' as const),
+        records: hub.db.kind,
+        telemetry: { kind: hub.telemetry.kind, reachable: telemetry },
+        details: hub.health(),
+      };
+      return reply.code(records ? 200 : 503).send(body);
+    },
+  );
+
+  app.get(
+    '/metrics',
+    {
+      config: { public: true },
+      schema: { tags: ['system'], summary: 'Prometheus metrics', response: { 200: Type.String() } },
+    },
+    async (_request, reply) => {
+      reply.type(hub.registry.contentType);
+      return hub.registry.metrics();
+    },
+  );
+};
