@@ -1,0 +1,150 @@
+/**
+ * Telemetry in InfluxDB 1.x through the `influx` package. Measurement `readings`, tags `device_id`,
+ * `device_type` and `retiree_id` (when known), one field per reading, millisecond precision.
+ */
+import { InfluxDB, type IPoint, type IPoolOptions } from 'influx';
+import { RejectedWriteError } from './errors.ts';
+import { isUnsupportedMean, measurement, parseSeriesResponse, seriesStatement } from './influxql.ts';
+import { bucketMeans, storableFields, timestampOf } from './points.ts';
+import type { Point, SeriesPoint, SeriesQuery, TelemetryStore } from './types.ts';
+
+export interface Influx1Settings {
+  /** `http://user:password@host:8086/database`; the path names the database (default `junxiu`). */
+  url: string;
+  /** How long one request may take, in milliseconds (default 10 000). */
+  timeoutMs?: number;
+}
+
+/**
+ * The package's pool takes a failed host out of service for a growing while; with one host that
+ * only delays the replay after the server returns. The writer owns retries and backoff instead.
+ */
+type Backoff = NonNullable<IPoolOptions['backoff']>;
+const neverDisable: Backoff = {
+  getDelay: () => 0,
+  next: () => neverDisable,
+  reset: () => neverDisable,
+};
+
+/** The package's error for a 3xx/4xx answer carries the response; it is not exported by name. */
+function httpStatusOf(error: unknown): number | undefined {
+  const status = (error as { res?: { statusCode?: unknown } } | null)?.res?.statusCode;
+  return typeof status === 'number' ? status : undefined;
+}
+
+export class Influx1Store implements TelemetryStore {
+  readonly kind = 'influx1';
+  readonly database: string;
+  private readonly client: InfluxDB;
+  private readonly timeoutMs: number;
+  private databaseReady = false;
+
+  constructor(settings: Influx1Settings) {
+    const url = new URL(settings.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new Error(`InfluxDB URL must be http or https, got ${url.protocol}`);
+    }
+    this.database = decodeURIComponent(url.pathname.replace(/^\/+|\/+$/g, '')) || 'junxiu';
+    this.timeoutMs = settings.timeoutMs ?? 10_000;
+    this.client = new InfluxDB({
+      host: url.hostname,
+      port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+      protocol: url.protocol === 'https:' ? 'https' : 'http',
+      database: this.database,
+      ...(url.username ? { username: decodeURIComponent(url.username) } : {}),
+      ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
+      pool: { maxRetries: 0, requestTimeout: this.timeoutMs, backoff: neverDisable },
+    });
+  }
+
+  /** Creates the database when the server answers; when it does not, the first write tries again. */
+  async start(): Promise<void> {
+    try {
+      await this.ensureDatabase();
+    } catch (error) {
+      if (httpStatusOf(error) !== undefined) throw error;
+    }
+  }
+
+  async stop(): Promise<void> {}
+
+  async write(points: Point[]): Promise<void> {
+    const rows: IPoint[] = [];
+    for (const point of points) {
+      const fields = Object.fromEntries(storableFields(point));
+      if (Object.keys(fields).length === 0) continue;
+      const tags: Record<string, string> = {};
+      if (point.deviceId) tags.device_id = point.deviceId;
+      if (point.deviceType) tags.device_type = point.deviceType;
+      if (point.retireeId) tags.retiree_id = point.retireeId;
+      rows.push({ measurement, tags, fields, timestamp: timestampOf(point) });
+    }
+    if (rows.length === 0) return;
+    await this.ensureDatabase();
+    try {
+      await this.client.writePoints(rows, { precision: 'ms' });
+    } catch (error) {
+      throw this.classify(error);
+    }
+  }
+
+  async querySeries(query: SeriesQuery): Promise<SeriesPoint[]> {
+    try {
+      return await this.select(seriesStatement(query));
+    } catch (error) {
+      if (query.every > 0 && isUnsupportedMean(error)) {
+        return bucketMeans(await this.select(seriesStatement({ ...query, every: 0 })), query.every);
+      }
+      throw error;
+    }
+  }
+
+  async ping(): Promise<boolean> {
+    const hosts = await this.client.ping(Math.min(this.timeoutMs, 2_000));
+    return hosts.some((host) => host.online);
+  }
+
+  private async select(statement: string): Promise<SeriesPoint[]> {
+    let body: unknown;
+    try {
+      body = await this.client.queryRaw(statement, { precision: 'ms' });
+    } catch (error) {
+      // A 4xx answer still carries InfluxDB's JSON error; surface its text.
+      if (httpStatusOf(error) !== undefined)
+        throw new Error(`InfluxQL query failed: ${(error as Error).message}`);
+      throw error;
+    }
+    return parseSeriesResponse(body);
+  }
+
+  /** `CREATE DATABASE` is idempotent in 1.x; listing first avoids needing admin rights when it exists. */
+  private async ensureDatabase(): Promise<void> {
+    if (this.databaseReady) return;
+    let names: string[] | undefined;
+    try {
+      names = await this.client.getDatabaseNames();
+    } catch (error) {
+      if (httpStatusOf(error) === undefined) throw error;
+    }
+    if (!names?.includes(this.database)) {
+      await this.client.createDatabase(this.database);
+    }
+    this.databaseReady = true;
+  }
+
+  private classify(error: unknown): unknown {
+    const status = httpStatusOf(error);
+    if (status === undefined) return error;
+    if (status === 404) {
+      // The database went away (a server reset to empty); create it again before the next try.
+      this.databaseReady = false;
+      return error;
+    }
+    if (status === 400 || status === 413 || status === 422) {
+      return new RejectedWriteError(`InfluxDB rejected the batch: ${(error as Error).message}`, status, {
+        cause: error,
+      });
+    }
+    return error;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * InfluxQL text and the JSON that `/query` answers with. InfluxDB 1.x serves `/query`, and InfluxDB
+ * 2.x and 3.x serve the same endpoint for compatibility, so both Influx stores share this file.
+ */
+import { assertValidQuery } from './points.ts';
+import type { SeriesPoint, SeriesQuery } from './types.ts';
+
+export const measurement = 'readings';
+
+/** A double-quoted identifier: backslashes and double quotes are escaped, nothing else is special. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+/** A single-quoted string literal. */
+export function quoteString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
+/**
+ * `SELECT mean(field) … GROUP BY time(every) fill(none)` for buckets, `SELECT field …` for raw points.
+ * Times are epoch literals with an explicit `ms` unit, so no date formatting is involved.
+ */
+export function seriesStatement(query: SeriesQuery): string {
+  assertValidQuery(query);
+  const field = quoteIdentifier(query.field);
+  const where =
+    `WHERE "retiree_id" = ${quoteString(query.retireeId)} ` +
+    `AND time >= ${Math.floor(query.from)}ms AND time < ${Math.ceil(query.to)}ms`;
+  const from = `FROM ${quoteIdentifier(measurement)}`;
+  if (query.every > 0) {
+    return `SELECT mean(${field}) ${from} ${where} GROUP BY time(${query.every}ms) fill(none)`;
+  }
+  return `SELECT ${field} ${from} ${where}`;
+}
+
+/** The error InfluxDB gives when asked to average a boolean field. */
+export function isUnsupportedMean(error: unknown): boolean {
+  return error instanceof Error && /unsupported mean/i.test(error.message);
+}
+
+interface QueryResponse {
+  error?: string;
+  results?: {
+    error?: string;
+    series?: { columns?: string[]; values?: unknown[][] }[];
+  }[];
+}
+
+/**
+ * Reads the first statement's rows of a `/query` answer made with `epoch=ms`: `[time, value]` pairs.
+ * Booleans become 1 and 0, as the embedded store keeps them; nulls are skipped.
+ */
+export function parseSeriesResponse(body: unknown): SeriesPoint[] {
+  const response = body as QueryResponse;
+  if (typeof response?.error === 'string') throw new Error(`InfluxQL query failed: ${response.error}`);
+  const result = response?.results?.[0];
+  if (!result) throw new Error('InfluxQL query answered without results');
+  if (typeof result.error === 'string') throw new Error(`InfluxQL query failed: ${result.error}`);
+  const points: SeriesPoint[] = [];
+  for (const series of result.series ?? []) {
+    const timeColumn = series.columns?.indexOf('time') ?? 0;
+    const valueColumn = timeColumn === 0 ? 1 : 0;
+    for (const row of series.values ?? []) {
+      const ts = row[timeColumn];
+      const raw = row[valueColumn];
+      if (typeof ts !== 'number') continue;
+      if (typeof raw === 'number') points.push({ ts, value: raw });
+      else if (typeof raw === 'boolean') points.push({ ts, value: raw ? 1 : 0 });
+    }
+  }
+  return points.sort((a, b) => a.ts - b.ts);
+}

@@ -1,0 +1,281 @@
+/**
+ * The batching writer between decoded readings and the telemetry store. It never loses a reading
+ * because the store is away: a batch the store refuses to take goes to the on-disk spool, and while
+ * the spool holds anything, new batches queue behind it so that the store sees readings in order.
+ * A replay loop pings the store and drains the spool oldest-first once it answers, backing off while
+ * it does not. Only what exceeds the spool's bound (or what a store rejects as malformed) is dropped,
+ * counted and logged.
+ */
+import { join } from 'node:path';
+import { Counter, register as defaultRegistry, Gauge, type Registry } from 'prom-client';
+import { RejectedWriteError } from './errors.ts';
+import { Spool } from './spool.ts';
+import type { Point, TelemetryStore } from './types.ts';
+
+/** The part of a pino logger the writer uses. */
+export interface WriterLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+export interface TelemetryWriterOptions {
+  store: TelemetryStore;
+  /** The hub's data folder; the spool lives in `<dataDir>/spool`. */
+  dataDir: string;
+  logger: WriterLogger;
+  /** Where the counters are registered (default: prom-client's global registry). */
+  registry?: Registry;
+  /** Points per batch; reaching it sends the batch at once (default 500). */
+  batchSize?: number;
+  /** A partial batch is sent after this long (default 1 000 ms). */
+  flushIntervalMs?: number;
+  /** Bound of the on-disk spool in bytes (default 256 MiB). */
+  spoolMaxBytes?: number;
+  /** First wait before replaying the spool; doubled after each failed try (default 1 000 ms). */
+  replayIntervalMs?: number;
+  /** Longest wait between replay tries (default 30 000 ms). */
+  maxReplayIntervalMs?: number;
+}
+
+interface WriterMetrics {
+  written: Counter;
+  spooled: Counter;
+  dropped: Counter;
+  failures: Counter;
+  spoolBytes: Gauge;
+}
+
+/** Registers the writer's metrics once per registry; a second writer on the same registry shares them. */
+function writerMetrics(registry: Registry): WriterMetrics {
+  const counter = (name: string, help: string): Counter =>
+    (registry.getSingleMetric(name) as Counter | undefined) ??
+    new Counter({ name, help, registers: [registry] });
+  const gaugeName = 'hub_telemetry_spool_bytes';
+  return {
+    written: counter('hub_telemetry_points_written_total', 'Points written to the telemetry store.'),
+    spooled: counter('hub_telemetry_points_spooled_total', 'Points put in the on-disk spool.'),
+    dropped: counter(
+      'hub_telemetry_points_dropped_total',
+      'Points lost: past the spool bound or rejected by the store as malformed.',
+    ),
+    failures: counter('hub_telemetry_write_failures_total', 'Batch writes the telemetry store refused.'),
+    spoolBytes:
+      (registry.getSingleMetric(gaugeName) as Gauge | undefined) ??
+      new Gauge({ name: gaugeName, help: 'Bytes waiting in the on-disk spool.', registers: [registry] }),
+  };
+}
+
+export class TelemetryWriter {
+  readonly spool: Spool;
+  private readonly options: Required<Omit<TelemetryWriterOptions, 'registry'>>;
+  private readonly metrics: WriterMetrics;
+  private buffer: Point[] = [];
+  /** Every store or spool operation runs on this chain, one at a time, which keeps batches in order. */
+  private chain: Promise<void> = Promise.resolve();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private replayTimer: NodeJS.Timeout | undefined;
+  private replayDelay: number;
+  private running = false;
+  private replaying = false;
+
+  constructor(options: TelemetryWriterOptions) {
+    this.options = {
+      batchSize: 500,
+      flushIntervalMs: 1_000,
+      spoolMaxBytes: 256 * 1024 * 1024,
+      replayIntervalMs: 1_000,
+      maxReplayIntervalMs: 30_000,
+      ...options,
+    };
+    if (!(this.options.batchSize >= 1)) throw new RangeError('batchSize must be at least 1');
+    this.metrics = writerMetrics(options.registry ?? defaultRegistry);
+    this.spool = new Spool({ dir: join(options.dataDir, 'spool'), maxBytes: this.options.spoolMaxBytes });
+    this.replayDelay = this.options.replayIntervalMs;
+  }
+
+  /** Opens the spool; what an earlier run left in it is replayed right away. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    await this.spool.open();
+    this.metrics.spoolBytes.set(this.spool.bytes);
+    this.running = true;
+    this.flushTimer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
+    if (!this.spool.isEmpty) {
+      this.options.logger.info(
+        { segments: this.spool.size, bytes: this.spool.bytes },
+        'telemetry spool holds batches from an earlier run; replaying',
+      );
+      this.scheduleReplay(0);
+    }
+  }
+
+  /** Sends what is buffered (to the store, or to the spool when it is away) and stops the timers. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearInterval(this.flushTimer);
+    clearTimeout(this.replayTimer);
+    this.flushTimer = undefined;
+    this.replayTimer = undefined;
+    await this.flush();
+  }
+
+  /** Buffers one point; a full batch is sent at once. */
+  add(point: Point): void {
+    this.buffer.push(point);
+    if (this.buffer.length >= this.options.batchSize) void this.flush();
+  }
+
+  /** Points buffered in memory and not yet handed to the store or the spool. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Hands everything buffered to the store (or spool); resolves once that is done. */
+  flush(): Promise<void> {
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, this.options.batchSize);
+      this.enqueue(() => this.deliver(batch));
+    }
+    return this.chain;
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    void this.onChain(task).catch(() => undefined);
+  }
+
+  /** Runs a task after every task queued before it; a failure is logged and does not stop the chain. */
+  private onChain<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.chain.then(task);
+    this.chain = result.then(
+      () => undefined,
+      (error: unknown) => {
+        this.options.logger.error({ err: error }, 'telemetry writer step failed');
+      },
+    );
+    return result;
+  }
+
+  private async deliver(batch: Point[]): Promise<void> {
+    if (this.spool.isEmpty) {
+      try {
+        await this.options.store.write(batch);
+        this.metrics.written.inc(batch.length);
+        return;
+      } catch (error) {
+        this.metrics.failures.inc();
+        if (this.dropIfRejected(error, batch.length)) return;
+        this.options.logger.warn(
+          { err: error, points: batch.length, store: this.options.store.kind },
+          'telemetry store write failed; spooling the batch',
+        );
+      }
+    }
+    await this.toSpool(batch);
+  }
+
+  private async toSpool(batch: Point[]): Promise<void> {
+    let stored = false;
+    try {
+      stored = await this.spool.append(batch);
+    } catch (error) {
+      this.options.logger.error({ err: error, points: batch.length }, 'telemetry spool write failed');
+    }
+    if (stored) {
+      this.metrics.spooled.inc(batch.length);
+    } else {
+      this.metrics.dropped.inc(batch.length);
+      this.options.logger.error(
+        { points: batch.length, spoolBytes: this.spool.bytes, maxBytes: this.spool.maxBytes },
+        'telemetry spool is full; batch dropped',
+      );
+    }
+    this.metrics.spoolBytes.set(this.spool.bytes);
+    if (this.running && !this.replayTimer && !this.replaying && !this.spool.isEmpty)
+      this.scheduleReplay(this.replayDelay);
+  }
+
+  /** A batch the store calls malformed would fail on every replay; count it and let it go. */
+  private dropIfRejected(error: unknown, points: number): boolean {
+    if (!(error instanceof RejectedWriteError)) return false;
+    this.metrics.dropped.inc(points);
+    this.options.logger.error(
+      { err: error, points, store: this.options.store.kind },
+      'telemetry store rejected the batch as malformed; dropped',
+    );
+    return true;
+  }
+
+  private scheduleReplay(delay: number): void {
+    clearTimeout(this.replayTimer);
+    this.replayTimer = setTimeout(() => {
+      this.replayTimer = undefined;
+      void this.replay();
+    }, delay);
+  }
+
+  /**
+   * Drains the spool one segment per step on the shared chain, so batches flushed meanwhile land in
+   * the spool behind the segments being replayed rather than overtaking them.
+   */
+  private async replay(): Promise<void> {
+    if (!this.running) return;
+    this.replaying = true;
+    try {
+      await this.replayUntilEmptyOrRefused();
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  private async replayUntilEmptyOrRefused(): Promise<void> {
+    let answers = false;
+    try {
+      answers = await this.options.store.ping();
+    } catch {
+      answers = false;
+    }
+    let drained = false;
+    if (answers) {
+      drained = true;
+      while (this.running && !this.spool.isEmpty) {
+        const ok = await this.onChain(() => this.replayOldest()).catch(() => false);
+        if (!ok) {
+          drained = false;
+          break;
+        }
+      }
+    }
+    if (!this.running) return;
+    if (drained && this.spool.isEmpty) {
+      this.replayDelay = this.options.replayIntervalMs;
+      this.options.logger.info({ store: this.options.store.kind }, 'telemetry spool replayed');
+      return;
+    }
+    this.scheduleReplay(this.replayDelay);
+    this.replayDelay = Math.min(this.replayDelay * 2, this.options.maxReplayIntervalMs);
+  }
+
+  /** Writes the oldest segment to the store and deletes it; false when the store refused it. */
+  private async replayOldest(): Promise<boolean> {
+    const segment = await this.spool.oldest();
+    if (!segment) return true;
+    try {
+      if (segment.points.length > 0) await this.options.store.write(segment.points);
+      this.metrics.written.inc(segment.points.length);
+    } catch (error) {
+      this.metrics.failures.inc();
+      if (!this.dropIfRejected(error, segment.points.length)) {
+        this.options.logger.warn(
+          { err: error, points: segment.points.length, store: this.options.store.kind },
+          'telemetry spool replay failed; retrying later',
+        );
+        return false;
+      }
+    }
+    await this.spool.remove(segment.name);
+    this.metrics.spoolBytes.set(this.spool.bytes);
+    return true;
+  }
+}
