@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { NullableTimestamp, Timestamp } from './common.ts';
+import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 export const AlertStatus = Type.Union([
   Type.Literal('open'),
@@ -25,8 +25,8 @@ export type Outcome = Static<typeof Outcome>;
 
 export const Alert = Type.Object({
   id: Type.String(),
-  retireeId: Type.Union([Type.String(), Type.Null()]),
-  retireeName: Type.Union([Type.String(), Type.Null()]),
+  retireeId: Nullable(Type.String()),
+  retireeName: Nullable(Type.String()),
   deviceId: Type.String(),
   kind: Type.String(),
   severity: Severity,
@@ -35,11 +35,11 @@ export const Alert = Type.Object({
   openedAt: Timestamp,
   lastAt: Timestamp,
   acknowledgedAt: NullableTimestamp,
-  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  acknowledgedBy: Nullable(Type.String()),
   resolvedAt: NullableTimestamp,
-  resolvedBy: Type.Union([Type.String(), Type.Null()]),
-  outcome: Type.Union([Outcome, Type.Null()]),
-  note: Type.Union([Type.String(), Type.Null()]),
+  resolvedBy: Nullable(Type.String()),
+  outcome: Nullable(Outcome),
+  note: Nullable(Type.String()),
   detail: Type.Record(Type.String(), Type.Unknown()),
 });
 export type Alert = Static<typeof Alert>;

@@ -1,4 +1,4 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type SchemaOptions, type Static, type TSchema, Type } from '@sinclair/typebox';
 
 export const ErrorResponse = Type.Object(
   {
@@ -12,6 +12,14 @@ export type ErrorResponse = Static<typeof ErrorResponse>;
 export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 export type IdParams = Static<typeof IdParams>;
 
+/**
+ * `T` or null. Null comes first so that the validator, which coerces types, sees null match
+ * before it would turn it into "" or 0 for the other branch.
+ */
+export function Nullable<T extends TSchema>(schema: T, options: SchemaOptions = {}) {
+  return Type.Union([Type.Null(), schema], options);
+}
+
 /** ISO 8601 timestamps in UTC; the dashboard shows them in Asia/Shanghai. */
 export const Timestamp = Type.String({ format: 'date-time' });
-export const NullableTimestamp = Type.Union([Timestamp, Type.Null()]);
+export const NullableTimestamp = Nullable(Timestamp);

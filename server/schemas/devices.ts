@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { NullableTimestamp, Timestamp } from './common.ts';
+import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 export const DeviceInput = Type.Object({
   id: Type.String({
@@ -11,7 +11,7 @@ export const DeviceInput = Type.Object({
     maxLength: 64,
     description: 'A device type from devices/, e.g. `wearable.watch`',
   }),
-  retireeId: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  retireeId: Type.Optional(Nullable(Type.String())),
   room: Type.Optional(Type.String({ maxLength: 64 })),
   label: Type.Optional(Type.String({ maxLength: 64 })),
 });
@@ -20,11 +20,11 @@ export type DeviceInput = Static<typeof DeviceInput>;
 export const Device = Type.Object({
   id: Type.String(),
   type: Type.String(),
-  retireeId: Type.Union([Type.String(), Type.Null()]),
+  retireeId: Nullable(Type.String()),
   room: Type.String(),
   label: Type.String(),
   online: Type.Boolean(),
-  battery: Type.Union([Type.Number(), Type.Null()]),
+  battery: Nullable(Type.Number()),
   lastSeenAt: NullableTimestamp,
   createdAt: Timestamp,
 });

@@ -1,12 +1,12 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { NullableTimestamp, Timestamp } from './common.ts';
+import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 export const Contact = Type.Object({
   id: Type.String(),
   name: Type.String(),
   relation: Type.String({ description: 'e.g. 儿子, 女儿, 配偶' }),
   phone: Type.String(),
-  email: Type.Union([Type.String(), Type.Null()]),
+  email: Nullable(Type.String()),
   priority: Type.Integer({ description: '1 is called first' }),
 });
 export type Contact = Static<typeof Contact>;
@@ -29,10 +29,10 @@ const retireeFields = {
   phone: Type.String({ maxLength: 32 }),
   bloodType: Type.String({ maxLength: 8, description: 'e.g. A, B, AB, O, with Rh when known' }),
   medicalHistory: Type.String({ maxLength: 2000 }),
-  hrLow: Type.Union([Type.Integer({ minimum: 20, maximum: 200 }), Type.Null()], {
+  hrLow: Nullable(Type.Integer({ minimum: 20, maximum: 200 }), {
     description: 'Heart-rate lower bound (bpm); null uses the centre default',
   }),
-  hrHigh: Type.Union([Type.Integer({ minimum: 40, maximum: 250 }), Type.Null()], {
+  hrHigh: Nullable(Type.Integer({ minimum: 40, maximum: 250 }), {
     description: 'Heart-rate upper bound (bpm); null uses the centre default',
   }),
 };
@@ -64,7 +64,7 @@ export const DeviceBrief = Type.Object({
   id: Type.String(),
   type: Type.String(),
   online: Type.Boolean(),
-  battery: Type.Union([Type.Number(), Type.Null()]),
+  battery: Nullable(Type.Number()),
   lastSeenAt: NullableTimestamp,
 });
 export type DeviceBrief = Static<typeof DeviceBrief>;
@@ -76,7 +76,7 @@ export const RetireeSummary = Type.Object({
   gender: retireeFields.gender,
   birthDate: retireeFields.birthDate,
   address: Type.String(),
-  hr: Type.Union([Type.Number(), Type.Null()], { description: 'Latest heart rate (bpm)' }),
+  hr: Nullable(Type.Number(), { description: 'Latest heart rate (bpm)' }),
   hrAt: NullableTimestamp,
   devices: Type.Array(DeviceBrief),
   openAlerts: Type.Integer(),

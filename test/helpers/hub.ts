@@ -1,0 +1,163 @@
+/**
+ * A whole hub for a test: temporary data folder, ports picked by the OS, silent logs, an admin
+ * signed in. Everything is real: PGlite (or the PostgreSQL server given), the broker on TCP, HTTP.
+ */
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { loadConfig } from '../../server/config.ts';
+import { createLogger, type Hub, startHub } from '../../server/hub.ts';
+import type { CreatedDevice, Retiree, RetireeInput } from '../../server/schemas/index.ts';
+import { makeTempDir, type TempDir } from './tmp.ts';
+
+export const ADMIN_PASSWORD = 'admin-test-password';
+
+export interface TestHub {
+  hub: Hub;
+  url: string;
+  mqttUrl: string;
+  token: string;
+  dataDir: TempDir;
+  api<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    token?: string | null,
+  ): Promise<{ status: number; body: T }>;
+  addRetiree(input?: Partial<RetireeInput>): Promise<Retiree>;
+  addDevice(type: string, retireeId: string | null, id?: string): Promise<CreatedDevice>;
+  connectDevice(created: CreatedDevice, options?: IClientOptions): Promise<MqttClient>;
+  stop(): Promise<void>;
+}
+
+let sequence = 0;
+
+export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
+  const dataDir = await makeTempDir('junxiu-hub-');
+  const config = loadConfig({
+    HUB_DATA_DIR: dataDir.path,
+    HUB_HTTP_PORT: '0',
+    HUB_HTTP_HOST: '127.0.0.1',
+    HUB_MQTT_PORT: '0',
+    HUB_MQTT_HOST: '127.0.0.1',
+    HUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    HUB_TELEMETRY_FLUSH_MS: '100',
+    HUB_LOG_LEVEL: process.env.HUB_TEST_LOG_LEVEL ?? 'silent',
+    ...env,
+  });
+  const hub = await startHub(config, createLogger(config.logLevel));
+  const clients: MqttClient[] = [];
+
+  async function api<T>(method: string, path: string, body?: unknown, token?: string | null) {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const bearer = token === undefined ? session : token;
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    const response = await fetch(`${hub.url}${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON (e.g. /metrics)
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  let session: string | null = null;
+  const login = await api<{ token: string }>('POST', '/api/auth/login', {
+    username: 'admin',
+    password: ADMIN_PASSWORD,
+  });
+  if (login.status !== 200) throw new Error(`admin login failed: ${login.status}`);
+  session = login.body.token;
+
+  const testHub: TestHub = {
+    hub,
+    url: hub.url,
+    mqttUrl: `mqtt://127.0.0.1:${hub.mqttPort}`,
+    token: session,
+    dataDir,
+    api,
+    async addRetiree(input = {}) {
+      sequence += 1;
+      const response = await api<Retiree>('POST', '/api/retirees', {
+        name: `测试老人${sequence}`,
+        gender: 'male',
+        birthDate: '1938-05-01',
+        address: '成都市武侯区芳草街1号',
+        bloodType: 'A',
+        medicalHistory: '高血压',
+        contacts: [{ name: '家属', relation: '女儿', phone: '13800000000' }],
+        ...input,
+      });
+      if (response.status !== 201) throw new Error(`retiree not created: ${JSON.stringify(response.body)}`);
+      return response.body;
+    },
+    async addDevice(type, retireeId, id) {
+      sequence += 1;
+      const response = await api<CreatedDevice>('POST', '/api/devices', {
+        id: id ?? `dev-${sequence}-${Math.random().toString(36).slice(2, 8)}`,
+        type,
+        retireeId,
+      });
+      if (response.status !== 201) throw new Error(`device not created: ${JSON.stringify(response.body)}`);
+      return response.body;
+    },
+    async connectDevice(created, options = {}) {
+      const client = mqtt.connect(testHub.mqttUrl, {
+        clientId: created.device.id,
+        username: created.device.id,
+        password: created.secret,
+        reconnectPeriod: 0,
+        connectTimeout: 5000,
+        ...options,
+      });
+      clients.push(client);
+      await new Promise<void>((resolve, reject) => {
+        client.once('connect', () => resolve());
+        client.once('error', reject);
+      });
+      return client;
+    },
+    async stop() {
+      await Promise.all(clients.map((client) => client.endAsync(true).catch(() => {})));
+      await hub.stop();
+      await dataDir.remove();
+    },
+  };
+  return testHub;
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 5000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+}
+
+export function publish(
+  client: MqttClient,
+  topic: string,
+  payload: unknown,
+  qos: 0 | 1 = 1,
+  retain = false,
+): Promise<void> {
+  return client
+    .publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos, retain })
+    .then(() => {});
+}
