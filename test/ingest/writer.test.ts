@@ -1,0 +1,261 @@
+/**
+ * The batching writer with real stores: the embedded SQLite store, and a real influxd that goes away
+ * and comes back on the same port and data, while readings keep arriving.
+ */
+import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { EmbeddedStore } from '../../gateway/ingest/embedded.ts';
+import { Influx1Store } from '../../gateway/ingest/influx1.ts';
+import type { Point } from '../../gateway/ingest/types.ts';
+import { TelemetryWriter, type WriterLogger } from '../../gateway/ingest/writer.ts';
+import { type Influxd, influxdBinary, startInfluxd } from '../helpers/influxd.ts';
+import { freePort, makeTempDir, type TempDir, waitFor } from '../helpers/tmp.ts';
+import { baseTime, reading } from './contract.ts';
+
+interface LogLine {
+  level: 'info' | 'warn' | 'error';
+  object: object;
+  message?: string;
+}
+
+function recordingLogger(): WriterLogger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    info: (object, message) => lines.push({ level: 'info', object, ...(message ? { message } : {}) }),
+    warn: (object, message) => lines.push({ level: 'warn', object, ...(message ? { message } : {}) }),
+    error: (object, message) => lines.push({ level: 'error', object, ...(message ? { message } : {}) }),
+  };
+}
+
+async function metric(registry: Registry, name: string): Promise<number> {
+  const found = registry.getSingleMetric(name);
+  if (!found) throw new Error(`metric ${name} is not registered`);
+  return (await found.get()).values.reduce((sum, value) => sum + value.value, 0);
+}
+
+function heartRates(retireeId: string, from: number, count: number, start = 0): Point[] {
+  return Array.from({ length: count }, (_, i) =>
+    reading(retireeId, from + (start + i) * 1_000, { hr: 60 + ((start + i) % 40) }),
+  );
+}
+
+/** A port nothing listens on: writes there fail at once with ECONNREFUSED. */
+async function deadInfluxUrl(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}/junxiu`;
+}
+
+describe('telemetry writer with the embedded store', () => {
+  let dir: TempDir;
+  let store: EmbeddedStore;
+
+  beforeEach(async () => {
+    dir = await makeTempDir('junxiu-writer-');
+    store = new EmbeddedStore({ dataDir: dir.path });
+    await store.start();
+  });
+
+  afterEach(async () => {
+    await store.stop();
+    await dir.remove();
+  });
+
+  it('sends a full batch at once and a partial one after the flush interval', async () => {
+    const registry = new Registry();
+    const writer = new TelemetryWriter({
+      store,
+      dataDir: dir.path,
+      logger: recordingLogger(),
+      registry,
+      batchSize: 5,
+      flushIntervalMs: 200,
+    });
+    await writer.start();
+    const retiree = randomUUID();
+    const t0 = baseTime();
+    const query = { retireeId: retiree, field: 'hr', from: t0, to: t0 + 60_000, every: 0 };
+    for (const point of heartRates(retiree, t0, 7)) writer.add(point);
+    expect(writer.pending).toBe(2);
+    await waitFor(async () => (await store.querySeries(query)).length === 5, { message: 'the full batch' });
+    await waitFor(async () => (await store.querySeries(query)).length === 7, {
+      message: 'the partial batch',
+    });
+    expect(await metric(registry, 'hub_telemetry_points_written_total')).toBe(7);
+    await writer.stop();
+  });
+
+  it('flushes what it holds on stop', async () => {
+    const writer = new TelemetryWriter({
+      store,
+      dataDir: dir.path,
+      logger: recordingLogger(),
+      registry: new Registry(),
+      batchSize: 100,
+      flushIntervalMs: 60_000,
+    });
+    await writer.start();
+    const retiree = randomUUID();
+    const t0 = baseTime();
+    for (const point of heartRates(retiree, t0, 3)) writer.add(point);
+    await writer.stop();
+    expect(
+      await store.querySeries({ retireeId: retiree, field: 'hr', from: t0, to: t0 + 60_000, every: 0 }),
+    ).toHaveLength(3);
+  });
+
+  it('replays, at the next start, a spool left by a run whose store was away, each point once', async () => {
+    const retiree = randomUUID();
+    const t0 = baseTime();
+    const points = heartRates(retiree, t0, 40);
+    const away = new Influx1Store({ url: await deadInfluxUrl(), timeoutMs: 1_000 });
+    const firstRun = new TelemetryWriter({
+      store: away,
+      dataDir: dir.path,
+      logger: recordingLogger(),
+      registry: new Registry(),
+      batchSize: 10,
+      flushIntervalMs: 60_000,
+      replayIntervalMs: 60_000,
+    });
+    await firstRun.start();
+    for (const point of points) firstRun.add(point);
+    await firstRun.stop();
+    expect(firstRun.spool.size).toBe(4);
+
+    const registry = new Registry();
+    const logger = recordingLogger();
+    const secondRun = new TelemetryWriter({
+      store,
+      dataDir: dir.path,
+      logger,
+      registry,
+      replayIntervalMs: 50,
+    });
+    await secondRun.start();
+    await waitFor(() => secondRun.spool.isEmpty, { message: 'the spool to drain' });
+    const series = await store.querySeries({
+      retireeId: retiree,
+      field: 'hr',
+      from: t0,
+      to: t0 + 60_000,
+      every: 0,
+    });
+    // The embedded store keeps duplicates, so an exact match also proves nothing was written twice.
+    expect(series).toStrictEqual(points.map((p) => ({ ts: p.ts, value: p.fields.hr })));
+    expect(await metric(registry, 'hub_telemetry_points_written_total')).toBe(40);
+    expect(await metric(registry, 'hub_telemetry_spool_bytes')).toBe(0);
+    expect(logger.lines.some((line) => line.message?.includes('earlier run'))).toBe(true);
+    await secondRun.stop();
+  });
+
+  it('drops, counts and logs the batches that would pass the spool bound', async () => {
+    const registry = new Registry();
+    const logger = recordingLogger();
+    const points = heartRates(randomUUID(), baseTime(), 50);
+    const batchBytes = Buffer.byteLength(
+      `${points
+        .slice(0, 10)
+        .map((p) => JSON.stringify(p))
+        .join('\n')}\n`,
+    );
+    const writer = new TelemetryWriter({
+      store: new Influx1Store({ url: await deadInfluxUrl(), timeoutMs: 1_000 }),
+      dataDir: dir.path,
+      logger,
+      registry,
+      batchSize: 10,
+      flushIntervalMs: 60_000,
+      replayIntervalMs: 60_000,
+      spoolMaxBytes: Math.floor(batchBytes * 3.5),
+    });
+    await writer.start();
+    for (const point of points) writer.add(point);
+    await writer.flush();
+    expect(await metric(registry, 'hub_telemetry_points_spooled_total')).toBe(30);
+    expect(await metric(registry, 'hub_telemetry_points_dropped_total')).toBe(20);
+    expect(await metric(registry, 'hub_telemetry_spool_bytes')).toBe(writer.spool.bytes);
+    expect(writer.spool.bytes).toBeLessThanOrEqual(writer.spool.maxBytes);
+    expect(logger.lines.filter((line) => line.message?.includes('spool is full'))).toHaveLength(2);
+    await writer.stop();
+  });
+});
+
+const missing = !influxdBinary();
+
+describe.skipIf(missing)('telemetry writer through an InfluxDB outage', () => {
+  let server: Influxd;
+  let dir: TempDir;
+
+  beforeAll(async () => {
+    const started = await startInfluxd();
+    if (!started) throw new Error('influxd did not start');
+    server = started;
+    dir = await makeTempDir('junxiu-writer-influx-');
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    await dir?.remove();
+  });
+
+  it('spools while influxd is down and writes every reading exactly once when it returns', async () => {
+    const registry = new Registry();
+    const store = new Influx1Store({ url: `${server.url}/junxiu`, timeoutMs: 2_000 });
+    await store.start();
+    const writer = new TelemetryWriter({
+      store,
+      dataDir: dir.path,
+      logger: recordingLogger(),
+      registry,
+      batchSize: 10,
+      flushIntervalMs: 60_000,
+      replayIntervalMs: 100,
+      maxReplayIntervalMs: 400,
+    });
+    await writer.start();
+    const retiree = randomUUID();
+    const t0 = baseTime();
+    const before = heartRates(retiree, t0, 50);
+    const during = heartRates(retiree, t0, 100, 50);
+
+    for (const point of before) writer.add(point);
+    await writer.flush();
+    expect(await metric(registry, 'hub_telemetry_points_written_total')).toBe(50);
+
+    await server.pause();
+    for (const point of during) writer.add(point);
+    await writer.flush();
+    expect(await metric(registry, 'hub_telemetry_points_spooled_total')).toBe(100);
+    // Only the first batch met the closed port; the others queued behind it in the spool.
+    expect(await metric(registry, 'hub_telemetry_write_failures_total')).toBe(1);
+    expect(writer.spool.size).toBe(10);
+
+    await server.resume();
+    await waitFor(() => writer.spool.isEmpty, {
+      timeoutMs: 15_000,
+      message: 'the spool to drain into influxd',
+    });
+
+    const series = await store.querySeries({
+      retireeId: retiree,
+      field: 'hr',
+      from: t0,
+      to: t0 + 3_600_000,
+      every: 0,
+    });
+    expect(series).toStrictEqual([...before, ...during].map((p) => ({ ts: p.ts, value: p.fields.hr })));
+    // InfluxDB overwrites an identical point silently, so count what its HTTP service accepted since
+    // the restart: exactly the 100 spooled points, none sent twice.
+    const stats = await fetch(`${server.url}/query?q=${encodeURIComponent("SHOW STATS FOR 'httpd'")}`);
+    const body = (await stats.json()) as {
+      results: { series: { columns: string[]; values: number[][] }[] }[];
+    };
+    const httpd = body.results[0]?.series[0];
+    const accepted = httpd?.values[0]?.[httpd.columns.indexOf('pointsWrittenOK')];
+    expect(accepted).toBe(100);
+    expect(await metric(registry, 'hub_telemetry_points_written_total')).toBe(150);
+    expect(await metric(registry, 'hub_telemetry_points_dropped_total')).toBe(0);
+    await writer.stop();
+  });
+});
