@@ -1,0 +1,36 @@
+/** vue-i18n and the Element Plus locale, kept in step; the choice survives a reload. */
+import elementEnglish from 'element-plus/es/locale/lang/en';
+import elementChinese from 'element-plus/es/locale/lang/zh-cn';
+import { computed } from 'vue';
+import { createI18n } from 'vue-i18n';
+import en from '../locales/en.ts';
+import zhCN from '../locales/zh-CN.ts';
+
+export type Locale = 'zh-CN' | 'en';
+export const locales: readonly Locale[] = ['zh-CN', 'en'];
+
+const storageKey = 'junxiu.locale';
+
+function savedLocale(): Locale {
+  const saved = localStorage.getItem(storageKey);
+  return saved === 'en' ? 'en' : 'zh-CN';
+}
+
+export const i18n = createI18n({
+  legacy: false,
+  locale: savedLocale(),
+  fallbackLocale: 'zh-CN',
+  messages: { 'zh-CN': zhCN, en },
+});
+
+export const currentLocale = computed<Locale>(() => (i18n.global.locale.value === 'en' ? 'en' : 'zh-CN'));
+
+export const elementLocale = computed(() => (currentLocale.value === 'en' ? elementEnglish : elementChinese));
+
+export function setLocale(locale: Locale): void {
+  i18n.global.locale.value = locale;
+  localStorage.setItem(storageKey, locale);
+  document.documentElement.lang = locale;
+}
+
+document.documentElement.lang = savedLocale();

@@ -1,0 +1,130 @@
+/**
+ * The active alerts (open and acknowledged). Loaded once per socket connection, then kept current
+ * only by `alert` events: the dashboard never polls. Events that arrive while the list is loading
+ * are replayed on top of it so nothing that happened during the request is lost.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Alert, ResolveBody } from '../../../server/schemas/index.ts';
+import { acknowledgeAlert, listAlerts, resolveAlert } from '../api/alerts.ts';
+import { type Severity, severityOrder } from '../composables/labels.ts';
+
+const statusRank: Record<Alert['status'], number> = { open: 0, acknowledged: 1, resolved: 2 };
+
+export interface RetireeAlertState {
+  open: number;
+  acknowledged: number;
+  worst: Severity | null;
+}
+
+export const useAlertStore = defineStore('alerts', () => {
+  const byId = ref<Record<string, Alert>>({});
+  const loaded = ref(false);
+  let loading = false;
+  let pending: Alert[] = [];
+  let generation = 0;
+  // Resolved alerts leave the list; remembering their ids stops a late copy from bringing one back.
+  const resolvedIds = new Set<string>();
+
+  /** Keep the newer of two versions of one alert; a late, older copy never undoes a step. */
+  function merge(target: Record<string, Alert>, alert: Alert): void {
+    if (resolvedIds.has(alert.id)) return;
+    const existing = target[alert.id];
+    if (existing) {
+      const stepBack = statusRank[alert.status] < statusRank[existing.status];
+      const older =
+        statusRank[alert.status] === statusRank[existing.status] && alert.lastAt < existing.lastAt;
+      if (stepBack || older) return;
+    }
+    if (alert.status === 'resolved') {
+      resolvedIds.add(alert.id);
+      delete target[alert.id];
+    } else target[alert.id] = alert;
+  }
+
+  async function load(): Promise<void> {
+    const mine = ++generation;
+    loading = true;
+    pending = [];
+    try {
+      const list = await listAlerts({ status: 'active', limit: 500 });
+      if (mine !== generation) return;
+      const next: Record<string, Alert> = {};
+      for (const alert of list) merge(next, alert);
+      for (const alert of pending) merge(next, alert);
+      byId.value = next;
+      loaded.value = true;
+    } finally {
+      if (mine === generation) {
+        loading = false;
+        pending = [];
+      }
+    }
+  }
+
+  /** Apply one `alert` event (or an API answer). `change` is kept for listeners such as the retiree page. */
+  function apply(_change: 'opened' | 'updated', alert: Alert): void {
+    if (loading) pending.push(alert);
+    merge(byId.value, alert);
+  }
+
+  async function acknowledge(id: string): Promise<Alert> {
+    const alert = await acknowledgeAlert(id);
+    apply('updated', alert);
+    return alert;
+  }
+
+  async function resolve(id: string, body: ResolveBody): Promise<Alert> {
+    const alert = await resolveAlert(id, body);
+    apply('updated', alert);
+    return alert;
+  }
+
+  function clear(): void {
+    generation++;
+    byId.value = {};
+    loaded.value = false;
+  }
+
+  /** Unacknowledged first, then by severity, then newest first. */
+  const active = computed(() =>
+    Object.values(byId.value).sort(
+      (a, b) =>
+        statusRank[a.status] - statusRank[b.status] ||
+        severityOrder(a.severity) - severityOrder(b.severity) ||
+        b.lastAt.localeCompare(a.lastAt),
+    ),
+  );
+  const open = computed(() => active.value.filter((alert) => alert.status === 'open'));
+  const openCount = computed(() => open.value.length);
+  const worstOpenSeverity = computed<Severity | null>(() => open.value[0]?.severity ?? null);
+
+  const byRetiree = computed(() => {
+    const states = new Map<string, RetireeAlertState>();
+    for (const alert of active.value) {
+      if (!alert.retireeId) continue;
+      const state = states.get(alert.retireeId) ?? { open: 0, acknowledged: 0, worst: null };
+      if (alert.status === 'open') state.open += 1;
+      else state.acknowledged += 1;
+      if (!state.worst || severityOrder(alert.severity) < severityOrder(state.worst))
+        state.worst = alert.severity;
+      states.set(alert.retireeId, state);
+    }
+    return states;
+  });
+
+  return {
+    byId,
+    loaded,
+    active,
+    open,
+    openCount,
+    worstOpenSeverity,
+    byRetiree,
+    load,
+    apply,
+    acknowledge,
+    resolve,
+    clear,
+  };
+});
