@@ -25,7 +25,9 @@ describe('alert workflow: device → broker → alert → staff → device', () 
     await t?.stop();
   });
 
-  async function pendantOf(retireeId: string): Promise<{ client: MqttClient; id: string; commands: unknown[] }> {
+  async function pendantOf(
+    retireeId: string,
+  ): Promise<{ client: MqttClient; id: string; commands: unknown[] }> {
     const device = await t.addDevice('pendant.sos', retireeId);
     const client = await t.connectDevice(device);
     const commands: unknown[] = [];
@@ -42,7 +44,13 @@ describe('alert workflow: device → broker → alert → staff → device', () 
     const opened = await eventually(() =>
       seen.find((message) => message.change === 'opened' && message.alert.deviceId === pendant.id),
     );
-    expect(opened.alert).toMatchObject({ kind: 'sos', severity: 'critical', status: 'open', count: 1, retireeId: retiree.id });
+    expect(opened.alert).toMatchObject({
+      kind: 'sos',
+      severity: 'critical',
+      status: 'open',
+      count: 1,
+      retireeId: retiree.id,
+    });
     expect(opened.alert.retireeName).toBe(retiree.name);
 
     // QoS 1 redelivery: the same event id again opens nothing and counts nothing.
@@ -51,7 +59,10 @@ describe('alert workflow: device → broker → alert → staff → device', () 
     // A new press of the same retiree adds to the open alert instead of opening a second one.
     await publish(pendant.client, topic, { id: 'sos-2', type: 'sos', ts: Date.now() });
     const repeated = await eventually(() =>
-      seen.find((message) => message.change === 'updated' && message.alert.id === opened.alert.id && message.alert.count === 2),
+      seen.find(
+        (message) =>
+          message.change === 'updated' && message.alert.id === opened.alert.id && message.alert.count === 2,
+      ),
     );
     expect(repeated.alert.count).toBe(2);
     const list = await t.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`);
@@ -75,19 +86,25 @@ describe('alert workflow: device → broker → alert → staff → device', () 
     expect(Date.parse(acked.body.acknowledgedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(alert.openedAt));
     const command = await eventually(() => pendant.commands[0]);
     expect(command).toStrictEqual({ type: 'ack', alertId: alert.id, text: '值班人员已收到，正在处理' });
-    await eventually(() => seen.find((message) => message.alert.id === alert.id && message.alert.status === 'acknowledged'));
+    await eventually(() =>
+      seen.find((message) => message.alert.id === alert.id && message.alert.status === 'acknowledged'),
+    );
 
     // Acknowledging twice is a conflict, not a second command.
     expect((await t.api('POST', `/api/alerts/${alert.id}/ack`, {})).status).toBe(409);
     // Resolving needs an outcome and a note.
     expect((await t.api('POST', `/api/alerts/${alert.id}/resolve`, { outcome: 'genuine' })).status).toBe(400);
-    expect((await t.api('POST', `/api/alerts/${alert.id}/resolve`, { outcome: 'maybe', note: 'x' })).status).toBe(400);
+    expect(
+      (await t.api('POST', `/api/alerts/${alert.id}/resolve`, { outcome: 'maybe', note: 'x' })).status,
+    ).toBe(400);
     const resolved = await t.api<Alert>('POST', `/api/alerts/${alert.id}/resolve`, {
       outcome: 'genuine',
       note: '老人在卫生间滑倒，家属已陪同就医',
     });
     expect(resolved.body).toMatchObject({ status: 'resolved', outcome: 'genuine', resolvedBy: '系统管理员' });
-    expect((await t.api('POST', `/api/alerts/${alert.id}/resolve`, { outcome: 'genuine', note: 'again' })).status).toBe(409);
+    expect(
+      (await t.api('POST', `/api/alerts/${alert.id}/resolve`, { outcome: 'genuine', note: 'again' })).status,
+    ).toBe(409);
     expect(pendant.commands).toHaveLength(1);
 
     // After resolution a new press opens a new alert.
