@@ -9,10 +9,13 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import promClient from 'prom-client';
 import { EventBus } from '../devices/bus.ts';
-import { Detector, MqttGateway } from '../gateway/index.ts';
-import { createTelemetryStore } from '../gateway/ingest/index.ts';
-import type { TelemetryStore } from '../gateway/ingest/types.ts';
-import { TelemetryWriter } from '../gateway/ingest/writer.ts';
+import {
+  createTelemetryStore,
+  Detector,
+  MqttGateway,
+  type TelemetryStore,
+  TelemetryWriter,
+} from '../gateway/index.ts';
 import { AlertWorkflow } from './alerts/workflow.ts';
 import { buildApp } from './app.ts';
 import { ensureAdmin } from './auth/bootstrap.ts';

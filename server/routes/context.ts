@@ -1,6 +1,6 @@
 /** What route plugins need from the hub, handed to them by app.ts. */
 import type { Registry } from 'prom-client';
-import type { TelemetryStore } from '../../gateway/ingest/types.ts';
+import type { TelemetryStore } from '../../gateway/index.ts';
 import type { AlertWorkflow } from '../alerts/workflow.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';

@@ -1,0 +1,95 @@
+/**
+ * Who may import whom (STYLE.md): devices/ imports nothing of ours; gateway/ and simulators/ import
+ * only devices/ (simulators may also `import type` the API's schemas); server/ reaches the gateway
+ * only through gateway/index.ts; dashboard/ takes only types from the server.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const areas = ['devices', 'gateway', 'server', 'simulators', 'dashboard/src'];
+
+interface ImportSite {
+  file: string;
+  target: string;
+  typeOnly: boolean;
+}
+
+function sourceFiles(dir: string): string[] {
+  const result: string[] = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === 'dist') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) result.push(...sourceFiles(full));
+    else if (/\.(ts|vue)$/.test(entry.name)) result.push(full);
+  }
+  return result;
+}
+
+function importsOf(file: string): ImportSite[] {
+  const text = fs.readFileSync(file, 'utf8');
+  const sites: ImportSite[] = [];
+  const pattern = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/g;
+  for (const match of text.matchAll(pattern)) {
+    const specifier = match[3] ?? '';
+    if (!specifier.startsWith('.')) continue;
+    sites.push({
+      file: path.relative(root, file),
+      target: path.relative(root, path.resolve(path.dirname(file), specifier)),
+      typeOnly: Boolean(match[2]),
+    });
+  }
+  return sites;
+}
+
+const all = areas
+  .filter((area) => fs.existsSync(path.join(root, area)))
+  .flatMap((area) => sourceFiles(path.join(root, area)).flatMap(importsOf));
+const from = (area: string) => all.filter((site) => site.file.startsWith(`${area}/`));
+const top = (target: string) => target.split('/')[0] ?? '';
+
+describe('module boundaries', () => {
+  it('finds the imports it checks', () => {
+    expect(all.length).toBeGreaterThan(50);
+  });
+
+  it('keeps devices/ pure: it imports nothing of ours outside devices/', () => {
+    expect(from('devices').filter((site) => top(site.target) !== 'devices')).toStrictEqual([]);
+  });
+
+  it('lets gateway/ import only devices/', () => {
+    expect(
+      from('gateway').filter((site) => !['gateway', 'devices'].includes(top(site.target))),
+    ).toStrictEqual([]);
+  });
+
+  it('lets simulators/ import devices/ and only types of the server API', () => {
+    const wrong = from('simulators').filter((site) => {
+      const area = top(site.target);
+      if (area === 'simulators' || area === 'devices') return false;
+      return !(site.typeOnly && site.target.startsWith('server/schemas'));
+    });
+    expect(wrong).toStrictEqual([]);
+  });
+
+  it('lets server/ reach the gateway only through its public index', () => {
+    const wrong = from('server').filter(
+      (site) => top(site.target) === 'gateway' && site.target !== 'gateway/index.ts',
+    );
+    expect(wrong).toStrictEqual([]);
+    expect(
+      from('server').filter((site) => ['simulators', 'dashboard'].includes(top(site.target))),
+    ).toStrictEqual([]);
+  });
+
+  it('lets dashboard/ take only types from the server, and data from devices/', () => {
+    const wrong = from('dashboard/src').filter((site) => {
+      const area = top(site.target);
+      if (area === 'dashboard') return false;
+      if (area === 'server') return !site.typeOnly;
+      return area !== 'devices';
+    });
+    expect(wrong).toStrictEqual([]);
+  });
+});
