@@ -119,6 +119,8 @@ async function main(argv: string[]): Promise<number> {
   if (requested === 0) throw new UsageError('--count must be at least 1');
   if (values.qos !== '0' && values.qos !== '1') throw new UsageError('--qos must be 0 or 1');
   const credentialsFile = values.credentials ?? DEFAULT_CREDENTIALS;
+  // Read before anything connects, so a typo costs nothing.
+  const specs = values.scenario.map((spec) => parseScenario(spec));
 
   let credentials: Credentials;
   if (values.provision) {
@@ -137,7 +139,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Saved device ids and secrets to ${credentialsFile}`);
   } else if (values.credentials !== undefined || existsSync(credentialsFile)) {
     credentials = await loadCredentials(credentialsFile);
-    console.log(`Using ${credentials.retirees.length} retirees from ${credentialsFile}`);
+    console.log(`Using retirees from ${credentialsFile}`);
   } else {
     credentials = anonymousFleet(requested ?? 3, ['wearable.watch', 'pendant.sos']);
     console.log(
@@ -153,9 +155,11 @@ async function main(argv: string[]): Promise<number> {
     );
   }
 
-  const scenarios: Scenario[] = plan(
-    values.scenario.map((spec) => parseScenario(spec, credentials.retirees.length)),
-  );
+  const retirees = credentials.retirees.length;
+  const beyond = specs.find((scenario) => scenario.retiree >= retirees);
+  if (beyond)
+    throw new UsageError(`--scenario ${describeScenario(beyond)}: there are retirees 0–${retirees - 1} only`);
+  const scenarios: Scenario[] = plan(specs);
   let print: (line: string) => void = (line) => console.log(line);
   const fleet = new Fleet({
     brokerUrl: broker,
@@ -171,8 +175,10 @@ async function main(argv: string[]): Promise<number> {
     `Connecting ${credentials.retirees.reduce((n, r) => n + r.devices.length, 0)} devices to ${broker} (seed ${seed}) …`,
   );
   const started = await fleet.start();
-  for (const failure of started.failed.slice(0, 5)) console.log(`  ✗ ${failure.deviceId}: ${failure.reason}`);
-  if (started.failed.length > 5) console.log(`  … and ${started.failed.length - 5} more`);
+  // Refusals were reported as they happened; list the devices that got no answer at all.
+  const silent = started.failed.filter((failure) => !failure.refused);
+  for (const failure of silent.slice(0, 5)) console.log(`  ✗ ${failure.deviceId}: ${failure.reason}`);
+  if (silent.length > 5) console.log(`  … and ${silent.length - 5} more`);
   if (started.connected === 0) {
     await fleet.stop();
     console.error(`No device could connect to ${broker}.`);

@@ -83,7 +83,10 @@ export function newBatchId(): string {
   return randomBytes(4).readUInt32BE(0).toString(36).padStart(6, '0').slice(0, 6);
 }
 
+/** Short names in device ids: `sim-k3f9a2-02-watch`, `…-pendant`, `…-door`. */
+const idNames: Record<string, string> = { 'wearable.watch': 'watch', 'pendant.sos': 'pendant' };
+
 export function deviceId(batch: string, index: number, type: string): string {
-  const kind = type.split('.').pop() ?? type;
+  const kind = idNames[type] ?? type.split('.').pop() ?? type;
   return `sim-${batch}-${String(index).padStart(2, '0')}-${kind.replace(/_/g, '-')}`;
 }

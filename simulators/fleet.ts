@@ -51,7 +51,7 @@ export interface FleetStats {
 
 export interface StartResult {
   connected: number;
-  failed: Array<{ deviceId: string; reason: string }>;
+  failed: Array<{ deviceId: string; reason: string; refused: boolean }>;
 }
 
 type LinkState = 'idle' | 'connecting' | 'online' | 'dropped' | 'refused' | 'stopped';
@@ -346,7 +346,11 @@ export class Fleet {
       connected: links.filter((link) => link.online).length,
       failed: links
         .filter((link) => !link.online)
-        .map((link) => ({ deviceId: link.device.id, reason: link.lastError ?? 'no answer from the broker' })),
+        .map((link) => ({
+          deviceId: link.device.id,
+          reason: link.lastError ?? 'no answer from the broker',
+          refused: link.state === 'refused',
+        })),
     };
   }
 
