@@ -47,6 +47,7 @@ const zhCN = {
     online: '在线',
     offline: '离线',
     battery: '电量 {level}%',
+    devicesOnline: '设备在线 {online}/{total}',
     noDevice: '未绑定设备',
     alertBadge: '{count} 条告警',
     acknowledged: '已确认处理中',
