@@ -71,7 +71,7 @@ const en: Messages = {
     resolveDone: 'Alert resolved',
     bannerTitle: 'New alert: acknowledge now',
     more: '{count} more open',
-    details: 'Retiree',
+    details: 'Details',
   },
   severity: {
     critical: 'Critical',
