@@ -158,4 +158,47 @@ describe('MQTT broker: authentication and topic ACL', () => {
       await connackCode(wsUrl, { clientId: device.device.id, username: device.device.id, password: 'nope' }),
     ).toBe(4);
   });
+
+  it('survives a burst of malformed messages and still takes the SOS that follows', async () => {
+    const retiree = await t.addRetiree();
+    const device = await t.addDevice('wearable.watch', retiree.id);
+    const client = await t.connectDevice(device);
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const garbage = [
+      '',
+      'null',
+      '[]',
+      '"sos"',
+      '{"hr": "fast"}',
+      '{"hr": 1e400}',
+      '{"__proto__": {"polluted": true}, "hr": 70}',
+      `{"hr": ${'['.repeat(2000)}}`,
+      JSON.stringify({ id: 'x'.repeat(200), type: 'sos' }),
+      JSON.stringify({ id: 'ok', type: 'launch_missiles' }),
+      'x'.repeat(20_000),
+    ];
+    for (let index = 0; index < 60; index += 1) {
+      const channel = ['telemetry', 'event', 'status'][index % 3];
+      const payload =
+        index < garbage.length
+          ? garbage[index]
+          : Buffer.from(
+              Array.from({ length: 1 + Math.floor(random() * 64) }, () => Math.floor(random() * 256)),
+            );
+      client.publish(`eldercare/v1/${device.device.id}/${channel}`, payload as string, { qos: 0 });
+    }
+    await publish(client, `eldercare/v1/${device.device.id}/event`, { id: 'after-burst', type: 'sos' });
+    const alert = await eventually(async () => {
+      const list = await t.api<{ deviceId: string; kind: string }[]>(`GET`, '/api/alerts?status=open');
+      return list.body.find((entry) => entry.deviceId === device.device.id && entry.kind === 'sos');
+    });
+    expect(alert).toBeDefined();
+    expect(client.connected).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await t.api('GET', '/healthz', undefined, null)).status).toBe(200);
+  });
 });
