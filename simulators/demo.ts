@@ -12,7 +12,7 @@ import { type Credentials, loadCredentials, saveCredentials } from './credential
 import { Fleet } from './fleet.ts';
 import { ApiError, HubApi, missingDevices, provision } from './provision.ts';
 import { demoPlan } from './scenarios.ts';
-import { describeCommand, runSession } from './session.ts';
+import { describeCommand, ignoreClosedOutput, runSession } from './session.ts';
 import { createRandom } from './vitals.ts';
 
 const DEMO_RETIREES = 8;
@@ -151,8 +151,9 @@ async function main(): Promise<number> {
   const early = () => {
     void stopHub(hub).then(() => process.exit(130));
   };
-  process.on('SIGINT', early);
-  process.on('SIGTERM', early);
+  const earlySignals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of earlySignals) process.on(signal, early);
+  ignoreClosedOutput();
 
   try {
     await waitForHub(api, hub, 90_000);
@@ -184,8 +185,7 @@ async function main(): Promise<number> {
         `no demo device could connect to ${brokerUrl}: ${started.failed[0]?.reason ?? 'unknown'}`,
       );
     }
-    process.off('SIGINT', early);
-    process.off('SIGTERM', early);
+    for (const signal of earlySignals) process.off(signal, early);
 
     console.log(`\n${banner()}\n`);
     const hubExit = () => {

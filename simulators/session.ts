@@ -28,6 +28,16 @@ export function describeCommand(received: ReceivedCommand): string {
   return `◀ ${received.deviceId} of ${received.retiree} (#${received.retireeIndex}) got ${String(command.type ?? 'cmd')}: ${text}${alert}`;
 }
 
+/**
+ * Once the terminal is gone, writing to it fails (EIO, EPIPE); the goodbye to the broker and the
+ * hub's shutdown matter more than the lines nobody can read.
+ */
+export function ignoreClosedOutput(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    if (stream.listenerCount('error') === 0) stream.on('error', () => {});
+  }
+}
+
 /** Runs until quit, SIGINT/SIGTERM or the duration; resolves after the fleet said goodbye. */
 export async function runSession(options: SessionOptions): Promise<void> {
   const { fleet } = options;
@@ -43,9 +53,19 @@ export async function runSession(options: SessionOptions): Promise<void> {
     finish = resolve;
   });
 
-  const onSignal = (signal: NodeJS.Signals) => finish(signal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  // A Ctrl-C reaches every process of the terminal's group, and tsx relays it once more: later
+  // signals must not kill the process while it says goodbye, so the handlers stay installed to
+  // the end. A signal well after the first means the user insists.
+  let firstSignalAt: number | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstSignalAt !== undefined && Date.now() - firstSignalAt > 1000) process.exit(130);
+    firstSignalAt ??= Date.now();
+    finish(signal);
+  };
+  // SIGHUP: the terminal closed (or `npm run` exited under us); still leave cleanly.
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
+  ignoreClosedOutput();
   const durationTimer =
     options.durationMs !== undefined
       ? setTimeout(() => finish('duration reached'), options.durationMs)
@@ -80,8 +100,6 @@ export async function runSession(options: SessionOptions): Promise<void> {
   progress.start();
   const reason = await finished;
   progress.stop();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
   if (durationTimer) clearTimeout(durationTimer);
   input?.close();
   console.log(`Stopping (${reason}): publishing offline status and disconnecting…`);
