@@ -62,6 +62,8 @@ export interface DeviceDefinition {
   description: string;
   /** Chinese name as users say it. */
   nameZh: string;
+  /** English name. */
+  nameEn: string;
   /** Battery devices and mains devices have different offline timeouts. */
   power: 'battery' | 'mains';
   /** The reading keys this type reports. */

@@ -83,13 +83,20 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));
   if (hasDashboard) {
-    await app.register(fastifyStatic, { root: dashboardDist, prefix: '/', wildcard: false });
+    // wildcard: files are looked up per request, so a rebuilt dashboard is served without a restart.
+    await app.register(fastifyStatic, { root: dashboardDist, prefix: '/', wildcard: true });
   }
   app.setNotFoundHandler((request, reply) => {
+    const pathname = request.url.split('?')[0] ?? '';
+    // Page routes of the single-page app fall back to index.html; a missing file (a name with an
+    // extension, e.g. an old /assets/*.js) is a plain 404, never HTML in place of a script.
     const wantsPage =
-      request.method === 'GET' && !request.url.startsWith('/api/') && !request.url.startsWith('/socket.io');
+      request.method === 'GET' &&
+      !pathname.startsWith('/api/') &&
+      !pathname.startsWith('/socket.io') &&
+      !/\.[A-Za-z0-9]+$/.test(pathname);
     if (wantsPage && hasDashboard) return reply.type('text/html').sendFile('index.html');
-    if (wantsPage && request.url === '/') {
+    if (wantsPage && pathname === '/') {
       return reply
         .type('text/plain; charset=utf-8')
         .send(

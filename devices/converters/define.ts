@@ -19,6 +19,7 @@ export interface DeviceSpec {
   category: DeviceCategory;
   description: string;
   nameZh: string;
+  nameEn: string;
   power: 'battery' | 'mains';
   extend: Capability[];
 }
@@ -79,6 +80,7 @@ export function defineDevice(spec: DeviceSpec): DeviceDefinition {
     category: spec.category,
     description: spec.description,
     nameZh: spec.nameZh,
+    nameEn: spec.nameEn,
     power: spec.power,
     readings,
     events,

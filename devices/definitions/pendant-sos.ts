@@ -8,6 +8,7 @@ export const pendantSos = defineDevice({
   category: 'pendant',
   description: 'Emergency pendant with SOS and service-request buttons',
   nameZh: '紧急呼叫挂件',
+  nameEn: 'SOS pendant',
   power: 'battery',
   extend: [battery(), sosButton(), serviceButton(), buttonTest(), cancelButton()],
 });

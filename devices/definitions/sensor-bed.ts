@@ -7,6 +7,7 @@ export const sensorBed = defineDevice({
   category: 'sensor',
   description: 'Bed occupancy pressure mat',
   nameZh: '离床感应垫',
+  nameEn: 'Bed occupancy pad',
   power: 'battery',
   extend: [bedOccupancy(), battery()],
 });

@@ -7,6 +7,7 @@ export const sensorDoor = defineDevice({
   category: 'sensor',
   description: 'Door or window contact sensor',
   nameZh: '门磁传感器',
+  nameEn: 'Door contact',
   power: 'battery',
   extend: [contact(), battery()],
 });

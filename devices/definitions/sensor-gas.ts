@@ -10,6 +10,7 @@ export const sensorGas = defineDevice({
   category: 'sensor',
   description: 'Combustible gas detector',
   nameZh: '燃气报警器',
+  nameEn: 'Gas detector',
   power: 'mains',
   extend: [gasAlarm(), buttonTest()],
 });

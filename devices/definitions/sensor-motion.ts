@@ -7,6 +7,7 @@ export const sensorMotion = defineDevice({
   category: 'sensor',
   description: 'Passive infrared motion sensor',
   nameZh: '人体移动传感器',
+  nameEn: 'Motion sensor',
   power: 'battery',
   extend: [motion(), battery()],
 });

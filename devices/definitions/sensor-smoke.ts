@@ -8,6 +8,7 @@ export const sensorSmoke = defineDevice({
   category: 'sensor',
   description: 'Smoke detector',
   nameZh: '烟雾报警器',
+  nameEn: 'Smoke detector',
   power: 'battery',
   extend: [smokeAlarm(), battery(), buttonTest()],
 });

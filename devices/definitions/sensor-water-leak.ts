@@ -8,6 +8,7 @@ export const sensorWaterLeak = defineDevice({
   category: 'sensor',
   description: 'Water leak sensor',
   nameZh: '水浸传感器',
+  nameEn: 'Water leak sensor',
   power: 'battery',
   extend: [waterLeakAlarm(), battery()],
 });

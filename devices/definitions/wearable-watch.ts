@@ -8,6 +8,7 @@ export const wearableWatch = defineDevice({
   category: 'wearable',
   description: 'Smart watch with heart rate, SpO2, steps, fall detection and SOS key',
   nameZh: '智能手表',
+  nameEn: 'Smart watch',
   power: 'battery',
   extend: [
     heartRate(),

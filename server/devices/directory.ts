@@ -61,6 +61,19 @@ export class Directory implements DeviceDirectory {
     this.limits.set(retireeId, limits);
   }
 
+  /** A retiree's effective heart-rate range: their own bounds where set, else the centre's. */
+  rangeOf(retiree: { hrLow: number | null; hrHigh: number | null }): {
+    low: number;
+    high: number;
+    source: 'retiree' | 'centre';
+  } {
+    return {
+      low: retiree.hrLow ?? this.defaults.low,
+      high: retiree.hrHigh ?? this.defaults.high,
+      source: retiree.hrLow !== null || retiree.hrHigh !== null ? 'retiree' : 'centre',
+    };
+  }
+
   /** The retiree's own range where set, else the centre's defaults. */
   heartRateLimits(deviceId: string): HeartRateLimits {
     const retireeId = this.devices.get(deviceId)?.retireeId;

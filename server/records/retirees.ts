@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
-import type { Contact, Retiree, RetireeInput } from '../schemas/retirees.ts';
+import type { Contact, RetireeInput, RetireeRecord } from '../schemas/retirees.ts';
 import { iso, isoDate, isoRequired } from './rows.ts';
 
 interface RetireeRow {
@@ -39,7 +39,7 @@ function toContact(row: ContactRow): Contact {
   };
 }
 
-function toRetiree(row: RetireeRow, contacts: Contact[]): Retiree {
+function toRetiree(row: RetireeRow, contacts: Contact[]): RetireeRecord {
   return {
     id: row.id,
     name: row.name,
@@ -71,7 +71,7 @@ export interface RetireeBrief {
 export class RetireeRecords {
   constructor(private readonly db: Database) {}
 
-  async create(input: RetireeInput): Promise<Retiree> {
+  async create(input: RetireeInput): Promise<RetireeRecord> {
     const id = randomUUID();
     await this.db.transaction(async (tx) => {
       await tx.query(
@@ -113,7 +113,7 @@ export class RetireeRecords {
     return created;
   }
 
-  async byId(id: string): Promise<Retiree | null> {
+  async byId(id: string): Promise<RetireeRecord | null> {
     const [row] = await this.db.query<RetireeRow>('select * from retirees where id = $1', [id]);
     if (!row) return null;
     const contacts = await this.db.query<ContactRow>(

@@ -37,6 +37,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
         type: definition.type,
         category: definition.category,
         nameZh: definition.nameZh,
+        nameEn: definition.nameEn,
         description: definition.description,
         power: definition.power,
         readings: [...definition.readings],

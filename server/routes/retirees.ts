@@ -75,7 +75,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       }
       const retiree = await hub.retirees.create(request.body);
       hub.directory.putRetiree(retiree.id, { low: retiree.hrLow, high: retiree.hrHigh });
-      return reply.code(201).send(retiree);
+      return reply.code(201).send({ ...retiree, hrRange: hub.directory.rangeOf(retiree) });
     },
   );
 
@@ -92,7 +92,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
     async (request) => {
       const retiree = await hub.retirees.byId(uuidOr404(request.params.id));
       if (!retiree) throw notFound('retiree');
-      return retiree;
+      return { ...retiree, hrRange: hub.directory.rangeOf(retiree) };
     },
   );
 

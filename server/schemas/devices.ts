@@ -40,6 +40,7 @@ export const DeviceTypeInfo = Type.Object({
   type: Type.String(),
   category: Type.String(),
   nameZh: Type.String(),
+  nameEn: Type.String(),
   description: Type.String(),
   power: Type.String(),
   readings: Type.Array(Type.String()),

@@ -52,12 +52,29 @@ export const RetireeInput = Type.Object({
 });
 export type RetireeInput = Static<typeof RetireeInput>;
 
-export const Retiree = Type.Object({
+const storedRetiree = {
   id: Type.String(),
   ...retireeFields,
   contacts: Type.Array(Contact),
   createdAt: Timestamp,
-});
+};
+/** A retiree as stored. */
+export const RetireeRecord = Type.Object(storedRetiree);
+export type RetireeRecord = Static<typeof RetireeRecord>;
+
+export const HeartRateRange = Type.Object(
+  {
+    low: Type.Integer(),
+    high: Type.Integer(),
+    source: Type.Union([Type.Literal('retiree'), Type.Literal('centre')], {
+      description: "`retiree` when the retiree's own bound is set, else the centre default",
+    }),
+  },
+  { description: 'The heart-rate range alerts are judged by' },
+);
+export type HeartRateRange = Static<typeof HeartRateRange>;
+
+export const Retiree = Type.Object({ ...storedRetiree, hrRange: HeartRateRange });
 export type Retiree = Static<typeof Retiree>;
 
 export const DeviceBrief = Type.Object({

@@ -97,6 +97,7 @@ describe('defineDevice', () => {
       category: 'sensor',
       description: '',
       nameZh: '',
+      nameEn: '',
       power: 'battery',
     } as const;
     expect(() => defineDevice({ ...spec, extend: [battery(), battery()] })).toThrow(

@@ -53,8 +53,11 @@ describe('HTTP API', () => {
     const retiree = await t.addRetiree({ name: '李卫国', hrLow: 45, hrHigh: 110 });
     expect(retiree.contacts).toHaveLength(1);
     expect(retiree.hrLow).toBe(45);
-    const one = await t.api<{ name: string }>('GET', `/api/retirees/${retiree.id}`);
+    const one = await t.api<{ name: string; hrRange: unknown }>('GET', `/api/retirees/${retiree.id}`);
     expect(one.body.name).toBe('李卫国');
+    expect(one.body.hrRange).toStrictEqual({ low: 45, high: 110, source: 'retiree' });
+    const plain = await t.addRetiree();
+    expect(plain.hrRange).toStrictEqual({ low: 50, high: 120, source: 'centre' });
     const wall = await t.api<{ id: string; openAlerts: number; hr: number | null }[]>('GET', '/api/retirees');
     const tile = wall.body.find((entry) => entry.id === retiree.id);
     expect(tile).toMatchObject({ openAlerts: 0, hr: null });
@@ -79,6 +82,7 @@ describe('HTTP API', () => {
       ['POST', '/api/devices', { id: 'ok-id', type: 'toaster' }],
       ['POST', '/api/devices', { id: 'ok-id-2', type: 'wearable.watch', retireeId: 'nope' }],
       ['GET', '/api/nothing-here', undefined],
+      ['GET', '/assets/missing-chunk.js', undefined],
     ];
     for (const [method, path, body] of cases) {
       const response = await t.api<{ error: string; message: string }>(method, path, body);
@@ -103,7 +107,8 @@ describe('HTTP API', () => {
   });
 
   it('lists the device types from devices/', async () => {
-    const types = await t.api<{ type: string }[]>('GET', '/api/device-types');
+    const types = await t.api<{ type: string; nameEn: string }[]>('GET', '/api/device-types');
+    expect(types.body.find((entry) => entry.type === 'wearable.watch')?.nameEn).toBe('Smart watch');
     expect(types.body.map((entry) => entry.type)).toEqual(
       expect.arrayContaining(['wearable.watch', 'pendant.sos', 'sensor.door', 'sensor.smoke']),
     );
