@@ -69,8 +69,12 @@ async function waitForHub(api: HubApi, hub: ChildProcess, timeoutMs: number): Pr
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (hub.exitCode !== null || hub.signalCode !== null) {
+      const log = tail(logFile);
+      const hint = log.includes('EADDRINUSE')
+        ? '\nA port is taken: choose others, e.g. HUB_HTTP_PORT=18181 HUB_MQTT_PORT=18883 npm run demo'
+        : '';
       throw new Error(
-        `the hub stopped (exit ${hub.exitCode ?? hub.signalCode}). Last lines of ${logFile}:\n${tail(logFile)}`,
+        `the hub stopped (exit ${hub.exitCode ?? hub.signalCode}). Last lines of ${logFile}:\n${log}${hint}`,
       );
     }
     if (await api.health()) return;
