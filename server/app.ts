@@ -12,6 +12,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import promClient from 'prom-client';
 import { HubError } from './errors.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -72,6 +73,21 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error; see the server log' });
+  });
+
+  // Every answer is counted, so bad input (4xx) shows in /metrics next to the device rejections.
+  const responses = new promClient.Counter({
+    name: 'hub_http_responses_total',
+    help: 'HTTP responses by route and status code',
+    labelNames: ['method', 'route', 'status'],
+    registers: [hub.registry],
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    responses.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? 'not_found',
+      status: String(reply.statusCode),
+    });
   });
 
   installGuard(app, hub);

@@ -93,6 +93,7 @@ export async function startHub(
       consecutive: config.hrConsecutive,
     });
     await directory.load();
+    await devices.markAllOffline();
 
     const telemetry = createTelemetryStore({
       dataDir: config.dataDir,

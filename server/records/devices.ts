@@ -73,6 +73,11 @@ export class DeviceRecords {
     return rows.map(toDevice);
   }
 
+  /** At start no device is connected to this broker yet: each says it is online when it connects. */
+  async markAllOffline(): Promise<void> {
+    await this.db.query('update devices set online = false where online');
+  }
+
   async setStatus(
     id: string,
     status: { online: boolean; battery?: number; firmware?: string; at: Date },

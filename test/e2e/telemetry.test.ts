@@ -86,6 +86,10 @@ describe.skipIf(postgres === null)('the hub on a PostgreSQL server', () => {
     try {
       const list = await second.api<Alert[]>('GET', '/api/alerts?status=open');
       expect(list.body.map((alert) => alert.id)).toContain(alertId);
+      // Nobody is connected to the new broker yet: no device may show online from before.
+      const devices = await second.api<{ online: boolean }[]>('GET', '/api/devices');
+      expect(devices.body.length).toBeGreaterThan(0);
+      expect(devices.body.every((device) => !device.online)).toBe(true);
     } finally {
       await second.stop();
     }

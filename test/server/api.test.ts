@@ -120,6 +120,10 @@ describe('HTTP API', () => {
     expect(health.body).toMatchObject({ status: 'ok', records: 'pglite' });
     const metrics = await t.api<string>('GET', '/metrics', undefined, null);
     expect(metrics.body).toContain('hub_mqtt_messages_rejected_total');
+    // The bad requests of the test above are counted by route and status.
+    expect(metrics.body).toMatch(
+      /hub_http_responses_total\{method="POST",route="\/api\/retirees",status="400"\} [1-9]/,
+    );
     const openapi = await t.api<{ paths: Record<string, unknown> }>('GET', '/docs/json', undefined, null);
     expect(Object.keys(openapi.body.paths)).toEqual(
       expect.arrayContaining([
