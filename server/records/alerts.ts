@@ -23,6 +23,10 @@ interface AlertRow {
   detail: Record<string, unknown>;
 }
 
+/** Statuses in which an alert still needs someone: the queue, and the one-per-kind rule. */
+export const ACTIVE_STATUSES = ['open', 'acknowledged', 'in_progress'] as const;
+const ACTIVE_SQL = `(${ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+
 const selectAlert = `select a.*, r.name as retiree_name,
     ua.display_name as acknowledged_by_name, ur.display_name as resolved_by_name
   from alerts a
@@ -78,7 +82,7 @@ export class AlertRecords {
   }): Promise<Alert[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    if (filter.status === 'active') where.push(`a.status in ('open', 'acknowledged')`);
+    if (filter.status === 'active') where.push(`a.status in ${ACTIVE_SQL}`);
     else if (filter.status) {
       params.push(filter.status);
       where.push(`a.status = $${params.length}`);
@@ -99,7 +103,7 @@ export class AlertRecords {
   async activeCountByRetiree(): Promise<Map<string, number>> {
     const rows = await this.db.query<{ retiree_id: string; n: number }>(
       `select retiree_id, count(*)::int as n from alerts
-        where status in ('open', 'acknowledged') and retiree_id is not null group by retiree_id`,
+        where status in ${ACTIVE_SQL} and retiree_id is not null group by retiree_id`,
     );
     return new Map(rows.map((row) => [row.retiree_id, row.n]));
   }
@@ -120,7 +124,7 @@ export class AlertRecords {
     kind: string,
   ): Promise<{ id: string; severity: Alert['severity'] } | null> {
     const [row] = await this.db.query<{ id: string; severity: Alert['severity'] }>(
-      `select id, severity from alerts where subject = $1 and kind = $2 and status in ('open', 'acknowledged') for update`,
+      `select id, severity from alerts where subject = $1 and kind = $2 and status in ${ACTIVE_SQL} for update`,
       [subject, kind],
     );
     return row ?? null;

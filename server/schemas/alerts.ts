@@ -4,7 +4,9 @@ import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
 export const AlertStatus = Type.Union([
   Type.Literal('open'),
   Type.Literal('acknowledged'),
+  Type.Literal('in_progress'),
   Type.Literal('resolved'),
+  Type.Literal('cancelled'),
 ]);
 export type AlertStatus = Static<typeof AlertStatus>;
 
@@ -46,7 +48,7 @@ export type Alert = Static<typeof Alert>;
 
 export const AlertListQuery = Type.Object({
   status: Type.Optional(
-    Type.Union([AlertStatus, Type.Literal('active')], { description: '`active` = open or acknowledged' }),
+    Type.Union([AlertStatus, Type.Literal('active')], { description: '`active` = open, acknowledged or in progress' }),
   ),
   retireeId: Type.Optional(Type.String()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),

@@ -9,7 +9,13 @@ import type { Alert, ResolveBody } from '../../../server/schemas/index.ts';
 import { acknowledgeAlert, listAlerts, resolveAlert } from '../api/alerts.ts';
 import { type Severity, severityOrder } from '../composables/labels.ts';
 
-const statusRank: Record<Alert['status'], number> = { open: 0, acknowledged: 1, resolved: 2 };
+const statusRank: Record<Alert['status'], number> = {
+  open: 0,
+  acknowledged: 1,
+  in_progress: 2,
+  resolved: 3,
+  cancelled: 4,
+};
 
 export interface RetireeAlertState {
   open: number;
