@@ -153,6 +153,7 @@ export async function startHub(
         db,
         sessions,
         retirees,
+        users,
         devices,
         alerts,
         workflow,

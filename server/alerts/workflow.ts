@@ -1,7 +1,9 @@
 /**
- * The alert workflow: candidates from detection become alerts (one active alert per retiree and
- * kind; repeats add to it; a redelivered event opens nothing), and staff acknowledge and resolve
- * them. Every step is stored with who and when; acknowledgement reaches the device.
+ * The alert workflow (5.1.7): candidates from detection become alerts (one active alert per retiree
+ * and kind; repeats add to it; a redelivered event opens nothing); staff acknowledge, take, work
+ * (calls, staff sent, hand-over to 120) and resolve them; the retiree may cancel before anyone
+ * acknowledged. Every step is stored with who and when; acknowledgement and "help is on the way"
+ * reach the device. Nothing is ever deleted.
  */
 
 import { severityRank } from '../../devices/alerts.ts';
@@ -9,14 +11,23 @@ import type { EventBus } from '../../devices/bus.ts';
 import type { AlertCandidate } from '../../devices/contract.ts';
 import type { Database } from '../db/database.ts';
 import type { Directory } from '../devices/directory.ts';
-import { conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { AlertRecords } from '../records/alerts.ts';
 import { isUniqueViolation } from '../records/rows.ts';
-import type { Alert, Outcome } from '../schemas/alerts.ts';
+import type { ActionBody, Alert, AlertStep, Outcome } from '../schemas/alerts.ts';
 import type { User } from '../schemas/auth.ts';
 
 const OWNER = 'alert-workflow';
 export const ACK_TEXT = '值班人员已收到，正在处理';
+export const HELP_COMING_TEXT = '工作人员正在赶来，请保持冷静';
+
+/** Storm control: this many occurrences of one device's kind within the window mark a likely fault. */
+export const STORM_COUNT = 5;
+export const STORM_WINDOW_MS = 10 * 60_000;
+export const STORM_HINT = 'device_fault?';
+
+/** Kinds a retiree may cancel from the device before anyone acknowledged. */
+const CANCELLABLE = new Set(['sos', 'fall']);
 
 export type AlertListener = (change: 'opened' | 'updated', alert: Alert) => void;
 
@@ -42,6 +53,20 @@ export class AlertWorkflow {
         await this.handle(candidate);
       } catch (error) {
         this.onError(error, candidate);
+      }
+    });
+    this.bus.on('device.event', OWNER, async ({ deviceId, event }) => {
+      if (event.type !== 'cancel') return;
+      try {
+        await this.cancelFromDevice(deviceId, event.id, new Date(event.ts));
+      } catch (error) {
+        this.onError(error, {
+          deviceId,
+          kind: 'sos',
+          severity: 'critical',
+          ts: event.ts,
+          detail: { cancel: event.id },
+        });
       }
     });
   }
@@ -99,6 +124,11 @@ export class AlertWorkflow {
             deviceId: candidate.deviceId,
             eventId: candidate.eventId ?? null,
           });
+          // A sensor that keeps firing is more likely faulty than a home on fire five times over.
+          const since = new Date(at.getTime() - STORM_WINDOW_MS);
+          if ((await records.occurrencesSince(candidate.deviceId, candidate.kind, since)) >= STORM_COUNT) {
+            await records.setHint(active.id, STORM_HINT);
+          }
           return { change: 'updated' as const, id: active.id };
         }
         const id = await records.insert({
@@ -112,6 +142,16 @@ export class AlertWorkflow {
           detail: candidate.detail,
         });
         await records.addStep(id, 'opened', null, this.clock(), { deviceId: candidate.deviceId });
+        if (candidate.kind === 'test') {
+          // A scheduled test press is logged as an alert and closes itself: nobody needs to act.
+          await records.transition(id, ['open'], 'resolved', {
+            at,
+            actorId: null,
+            outcome: 'test',
+            note: '按键测试',
+          });
+          await records.addStep(id, 'resolved', null, this.clock(), { outcome: 'test', automatic: true });
+        }
         return { change: 'opened' as const, id };
       });
     } catch (error) {
@@ -128,39 +168,197 @@ export class AlertWorkflow {
 
   async acknowledge(id: string, user: User, text = ACK_TEXT): Promise<Alert> {
     const now = this.clock();
-    const moved = await this.db.transaction(async (tx) => {
-      const records = new AlertRecords(tx);
-      const ok = await records.transition(id, ['open'], 'acknowledged', { at: now, actorId: user.id });
-      if (ok) await records.addStep(id, 'acknowledged', user.id, now, { text });
-      return ok;
-    });
-    const alert = await this.records.byId(id);
-    if (!alert) throw notFound('alert');
-    if (!moved) throw conflict(`alert is ${alert.status}, not open`);
+    const alert = await this.step(
+      id,
+      async (records) => {
+        if (!(await records.transition(id, ['open'], 'acknowledged', { at: now, actorId: user.id })))
+          return false;
+        await records.addStep(id, 'acknowledged', user.id, now, { text });
+        // Whoever acknowledges has it, unless someone took it first.
+        if (!(await this.assignedId(records, id))) {
+          await records.assign(id, user.id, now);
+          await records.addStep(id, 'assigned', user.id, now, { to: user.displayName });
+        }
+        return true;
+      },
+      (current) => `alert is ${current.status}, not open`,
+    );
     this.bus.emit('device.command', {
       deviceId: alert.deviceId,
       command: { type: 'ack', alertId: alert.id, text },
     });
-    this.publish('updated', alert);
     return alert;
+  }
+
+  /** An operator takes an alert: others see who has it (a supervisor may reassign it). */
+  async take(id: string, user: User): Promise<Alert> {
+    const now = this.clock();
+    return this.step(
+      id,
+      async (records) => {
+        const holder = await this.assignedId(records, id);
+        if (holder && holder !== user.id && user.role === 'operator') {
+          throw conflict('another operator has this alert; a supervisor can reassign it');
+        }
+        if (!(await records.assign(id, user.id, now))) return false;
+        await records.addStep(id, 'assigned', user.id, now, { to: user.displayName });
+        return true;
+      },
+      (current) => `alert is ${current.status}`,
+    );
+  }
+
+  async assign(id: string, by: User, to: User): Promise<Alert> {
+    if (by.role !== 'supervisor' && by.role !== 'admin') throw forbidden('only a supervisor can reassign');
+    const now = this.clock();
+    return this.step(
+      id,
+      async (records) => {
+        if (!(await records.assign(id, to.id, now))) return false;
+        await records.addStep(id, 'assigned', by.id, now, { to: to.displayName, toId: to.id });
+        return true;
+      },
+      (current) => `alert is ${current.status}`,
+    );
+  }
+
+  /** Records what was done (5.1.7); the first action moves the alert to in progress. */
+  async act(id: string, user: User, body: ActionBody): Promise<Alert> {
+    if (body.action === 'handed_to_120' && !body.handover) {
+      throw badRequest('handed_to_120 needs the handover: address, condition and history passed on');
+    }
+    const now = this.clock();
+    return this.step(
+      id,
+      async (records) => {
+        const moved = await records.transition(id, ['open', 'acknowledged', 'in_progress'], 'in_progress', {
+          at: now,
+          actorId: user.id,
+        });
+        if (!moved) return false;
+        await records.addStep(id, body.action, user.id, now, {
+          ...(body.note ? { note: body.note } : {}),
+          ...(body.handover ? { handover: body.handover } : {}),
+        });
+        if (!(await this.assignedId(records, id))) await records.assign(id, user.id, now);
+        return true;
+      },
+      (current) => `alert is ${current.status}`,
+    );
+  }
+
+  /** Tells the retiree's device that someone is on the way. */
+  async helpComing(id: string, user: User, text = HELP_COMING_TEXT): Promise<Alert> {
+    const now = this.clock();
+    const alert = await this.step(
+      id,
+      async (records) => {
+        const moved = await records.transition(id, ['open', 'acknowledged', 'in_progress'], 'in_progress', {
+          at: now,
+          actorId: user.id,
+        });
+        if (!moved) return false;
+        await records.addStep(id, 'help_coming', user.id, now, { text });
+        return true;
+      },
+      (current) => `alert is ${current.status}`,
+    );
+    this.bus.emit('device.command', {
+      deviceId: alert.deviceId,
+      command: { type: 'help_coming', alertId: alert.id, text },
+    });
+    return alert;
+  }
+
+  /** Comments can be added in any state, resolved and cancelled included. */
+  async comment(id: string, user: User, text: string): Promise<Alert> {
+    const now = this.clock();
+    return this.step(
+      id,
+      async (records) => {
+        if (!(await records.byId(id))) return false;
+        await records.addStep(id, 'comment', user.id, now, { text });
+        return true;
+      },
+      () => 'alert not found',
+    );
   }
 
   async resolve(id: string, user: User, outcome: Outcome, note: string): Promise<Alert> {
     const now = this.clock();
-    const moved = await this.db.transaction(async (tx) => {
-      const records = new AlertRecords(tx);
-      const ok = await records.transition(id, ['open', 'acknowledged'], 'resolved', {
-        at: now,
-        actorId: user.id,
-        outcome,
-        note,
-      });
-      if (ok) await records.addStep(id, 'resolved', user.id, now, { outcome, note });
-      return ok;
+    return this.step(
+      id,
+      async (records) => {
+        const moved = await records.transition(id, ['open', 'acknowledged', 'in_progress'], 'resolved', {
+          at: now,
+          actorId: user.id,
+          outcome,
+          note,
+        });
+        if (moved) await records.addStep(id, 'resolved', user.id, now, { outcome, note });
+        return moved;
+      },
+      (current) => `alert is already ${current.status}`,
+    );
+  }
+
+  steps(id: string): Promise<AlertStep[]> {
+    return this.records.steps(id);
+  }
+
+  /**
+   * The retiree pressed cancel: an SOS or fall nobody has acknowledged yet is cancelled; one that
+   * staff already handle stays, with the request noted for them.
+   */
+  async cancelFromDevice(deviceId: string, eventId: string, at: Date): Promise<Alert[]> {
+    const retireeId = this.directory.lookup(deviceId)?.retireeId ?? null;
+    const active = await this.records.list({
+      status: 'active',
+      limit: 50,
+      ...(retireeId ? { retireeId } : {}),
     });
+    const changed: Alert[] = [];
+    for (const alert of active) {
+      if (!CANCELLABLE.has(alert.kind)) continue;
+      if (!retireeId && alert.deviceId !== deviceId) continue;
+      await this.db.transaction(async (tx) => {
+        const records = new AlertRecords(tx);
+        if (await records.transition(alert.id, ['open'], 'cancelled', { at, actorId: null })) {
+          await records.addStep(alert.id, 'cancelled', null, this.clock(), {
+            by: 'retiree',
+            deviceId,
+            eventId,
+          });
+        } else {
+          await records.addStep(alert.id, 'cancel_requested', null, this.clock(), { deviceId, eventId });
+        }
+      });
+      const current = await this.records.byId(alert.id);
+      if (current) {
+        changed.push(current);
+        this.publish('updated', current);
+      }
+    }
+    return changed;
+  }
+
+  private async assignedId(records: AlertRecords, id: string): Promise<string | null> {
+    return (await records.byId(id))?.assignedToId ?? null;
+  }
+
+  /**
+   * Runs one change in a transaction; `work` returns false when the alert was not in a state that
+   * allows it, which becomes 404 or 409 with `why` naming the state. Publishes the changed alert.
+   */
+  private async step(
+    id: string,
+    work: (records: AlertRecords) => Promise<boolean>,
+    why: (current: Alert) => string,
+  ): Promise<Alert> {
+    const done = await this.db.transaction((tx) => work(new AlertRecords(tx)));
     const alert = await this.records.byId(id);
     if (!alert) throw notFound('alert');
-    if (!moved) throw conflict(`alert is already ${alert.status}`);
+    if (!done) throw conflict(why(alert));
     this.publish('updated', alert);
     return alert;
   }

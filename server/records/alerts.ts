@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
-import type { Alert, AlertStatus, Outcome } from '../schemas/alerts.ts';
+import type { Alert, AlertStatus, AlertStep, Outcome } from '../schemas/alerts.ts';
 import { iso, isoRequired } from './rows.ts';
 
 interface AlertRow {
@@ -18,6 +18,14 @@ interface AlertRow {
   acknowledged_by_name: string | null;
   resolved_at: Date | null;
   resolved_by_name: string | null;
+  assigned_to: string | null;
+  assigned_to_name: string | null;
+  assigned_at: Date | null;
+  in_progress_at: Date | null;
+  cancelled_at: Date | null;
+  escalation_level: number;
+  escalated_at: Date | null;
+  hint: string | null;
   outcome: Outcome | null;
   note: string | null;
   detail: Record<string, unknown>;
@@ -28,11 +36,13 @@ export const ACTIVE_STATUSES = ['open', 'acknowledged', 'in_progress'] as const;
 const ACTIVE_SQL = `(${ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 
 const selectAlert = `select a.*, r.name as retiree_name,
-    ua.display_name as acknowledged_by_name, ur.display_name as resolved_by_name
+    ua.display_name as acknowledged_by_name, ur.display_name as resolved_by_name,
+    us.display_name as assigned_to_name
   from alerts a
   left join retirees r on r.id = a.retiree_id
   left join users ua on ua.id = a.acknowledged_by
-  left join users ur on ur.id = a.resolved_by`;
+  left join users ur on ur.id = a.resolved_by
+  left join users us on us.id = a.assigned_to`;
 
 function toAlert(row: AlertRow): Alert {
   return {
@@ -50,6 +60,14 @@ function toAlert(row: AlertRow): Alert {
     acknowledgedBy: row.acknowledged_by_name,
     resolvedAt: iso(row.resolved_at),
     resolvedBy: row.resolved_by_name,
+    assignedTo: row.assigned_to_name,
+    assignedToId: row.assigned_to,
+    assignedAt: iso(row.assigned_at),
+    inProgressAt: iso(row.in_progress_at),
+    cancelledAt: iso(row.cancelled_at),
+    escalationLevel: row.escalation_level,
+    escalatedAt: iso(row.escalated_at),
+    hint: row.hint,
     outcome: row.outcome,
     note: row.note,
     detail: row.detail ?? {},
@@ -163,19 +181,39 @@ export class AlertRecords {
     );
   }
 
-  /** Moves an alert from one of `from` to `to`; false when it was not in one of those states. */
+  /**
+   * Moves an alert from one of `from` to `to`, stamping who and when; false when it was in none of
+   * `from` (someone else moved it first). Moving past `acknowledged` also fills the acknowledgement
+   * when it was skipped, so the time to acknowledge is never missing for a handled alert.
+   */
   async transition(
     id: string,
     from: AlertStatus[],
     to: AlertStatus,
-    fields: { at: Date; actorId: string; outcome?: Outcome; note?: string },
+    fields: { at: Date; actorId: string | null; outcome?: Outcome; note?: string },
   ): Promise<boolean> {
-    const assignments =
-      to === 'acknowledged'
-        ? 'acknowledged_at = $3, acknowledged_by = $4'
-        : 'resolved_at = $3, resolved_by = $4, outcome = $5, note = $6, acknowledged_at = coalesce(acknowledged_at, $3), acknowledged_by = coalesce(acknowledged_by, $4)';
+    const acknowledge =
+      'acknowledged_at = coalesce(acknowledged_at, $3), acknowledged_by = coalesce(acknowledged_by, $4)';
     const params: unknown[] = [id, to, fields.at, fields.actorId];
-    if (to !== 'acknowledged') params.push(fields.outcome ?? null, fields.note ?? null);
+    let assignments: string;
+    switch (to) {
+      case 'acknowledged':
+        assignments = acknowledge;
+        break;
+      case 'in_progress':
+        assignments = `${acknowledge}, in_progress_at = coalesce(in_progress_at, $3)`;
+        break;
+      case 'resolved':
+        params.push(fields.outcome ?? null, fields.note ?? null);
+        assignments = `${acknowledge}, resolved_at = $3, resolved_by = $4, outcome = $5, note = $6`;
+        break;
+      case 'cancelled':
+        // Cancelled by the retiree: no staff member to record, only the time.
+        assignments = 'cancelled_at = $3, cancelled_by = $4';
+        break;
+      default:
+        throw new Error(`no transition into ${to}`);
+    }
     params.push(from);
     const rows = await this.db.query(
       `update alerts set status = $2, ${assignments}
@@ -183,6 +221,72 @@ export class AlertRecords {
       params,
     );
     return rows.length === 1;
+  }
+
+  /** Gives an active alert to a staff member; false when the alert is no longer active. */
+  async assign(id: string, userId: string, at: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `update alerts set assigned_to = $2, assigned_at = $3 where id = $1 and status in ${ACTIVE_SQL} returning id`,
+      [id, userId, at],
+    );
+    return rows.length === 1;
+  }
+
+  async setHint(id: string, hint: string): Promise<void> {
+    await this.db.query('update alerts set hint = $2 where id = $1', [id, hint]);
+  }
+
+  /** Raises the escalation level; false when the alert was acknowledged or already at that level. */
+  async escalate(id: string, level: number, at: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `update alerts set escalation_level = $2, escalated_at = $3
+        where id = $1 and status = 'open' and escalation_level < $2 returning id`,
+      [id, level, at],
+    );
+    return rows.length === 1;
+  }
+
+  /** Open alerts with their opening time and level, for the escalation ladder. */
+  async unacknowledged(): Promise<{ id: string; openedAt: Date; level: number }[]> {
+    const rows = await this.db.query<{ id: string; opened_at: Date; escalation_level: number }>(
+      `select id, opened_at, escalation_level from alerts where status = 'open' order by opened_at`,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      openedAt: new Date(row.opened_at),
+      level: row.escalation_level,
+    }));
+  }
+
+  /** Occurrences of a device's kind since `since`, across alerts (for storm control). */
+  async occurrencesSince(deviceId: string, kind: string, since: Date): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>(
+      `select coalesce(sum(count), 0)::int as n from alerts where device_id = $1 and kind = $2 and last_at >= $3`,
+      [deviceId, kind, since],
+    );
+    return row?.n ?? 0;
+  }
+
+  async steps(alertId: string): Promise<AlertStep[]> {
+    const rows = await this.db.query<{
+      id: number;
+      at: Date;
+      actor_name: string | null;
+      action: string;
+      detail: Record<string, unknown>;
+    }>(
+      `select s.id, s.at, u.display_name as actor_name, s.action, s.detail
+         from alert_steps s left join users u on u.id = s.actor_id
+        where s.alert_id = $1 order by s.at, s.id`,
+      [alertId],
+    );
+    return rows.map((row) => ({
+      id: Number(row.id),
+      at: isoRequired(row.at),
+      actor: row.actor_name,
+      action: row.action,
+      detail: row.detail ?? {},
+    }));
   }
 
   async addStep(

@@ -53,6 +53,13 @@ export class UserRecords {
     return { id, username: input.username, displayName: input.displayName, role: input.role };
   }
 
+  async listStaff(): Promise<User[]> {
+    const rows = await this.db.query<UserRow>(
+      `select * from users where not disabled and role in ('admin', 'supervisor', 'operator', 'caseworker') order by display_name`,
+    );
+    return rows.map((row) => publicUser(toUser(row)));
+  }
+
   async byUsername(username: string): Promise<UserWithHash | null> {
     const [row] = await this.db.query<UserRow>('select * from users where username = $1', [username]);
     return row ? toUser(row) : null;

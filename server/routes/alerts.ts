@@ -1,7 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { notFound } from '../errors.ts';
-import { AckBody, Alert, AlertListQuery, ResolveBody } from '../schemas/alerts.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { publicUser } from '../records/users.ts';
+import {
+  AckBody,
+  ActionBody,
+  Alert,
+  AlertListQuery,
+  AlertStep,
+  AssignBody,
+  CommentBody,
+  ResolveBody,
+} from '../schemas/alerts.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
@@ -103,6 +113,120 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
         request.body.outcome,
         request.body.note,
       );
+    },
+  );
+
+  const errors = {
+    400: ErrorResponse,
+    401: ErrorResponse,
+    403: ErrorResponse,
+    404: ErrorResponse,
+    409: ErrorResponse,
+  };
+
+  app.get(
+    '/api/alerts/:id/steps',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'Every step taken on an alert, oldest first: who, when, what',
+        params: IdParams,
+        response: { 200: Type.Array(AlertStep), ...errors },
+      },
+    },
+    async (request) => {
+      const id = alertId(request.params.id);
+      if (!(await hub.alerts.byId(id))) throw notFound('alert');
+      return hub.workflow.steps(id);
+    },
+  );
+
+  app.post(
+    '/api/alerts/:id/take',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'Take an alert: the others see who has it',
+        params: IdParams,
+        response: { 200: Alert, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...staff]);
+      return hub.workflow.take(alertId(request.params.id), request.user!);
+    },
+  );
+
+  app.post(
+    '/api/alerts/:id/assign',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'Reassign an alert to another staff member (supervisor)',
+        params: IdParams,
+        body: AssignBody,
+        response: { 200: Alert, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, ['admin', 'supervisor']);
+      const target = await hub.users.byId(request.body.userId).catch(() => null);
+      if (!target || target.disabled || !staff.includes(target.role as (typeof staff)[number])) {
+        throw badRequest('userId names no active staff member');
+      }
+      return hub.workflow.assign(alertId(request.params.id), request.user!, publicUser(target));
+    },
+  );
+
+  app.post(
+    '/api/alerts/:id/actions',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary:
+          'Record an action (called the retiree or family, sent staff, handed to 120); the alert is then in progress',
+        params: IdParams,
+        body: ActionBody,
+        response: { 200: Alert, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...staff]);
+      return hub.workflow.act(alertId(request.params.id), request.user!, request.body);
+    },
+  );
+
+  app.post(
+    '/api/alerts/:id/help-coming',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: "Tell the retiree's device that help is on the way",
+        params: IdParams,
+        body: Type.Optional(AckBody),
+        response: { 200: Alert, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...staff]);
+      return hub.workflow.helpComing(alertId(request.params.id), request.user!, request.body?.text);
+    },
+  );
+
+  app.post(
+    '/api/alerts/:id/comments',
+    {
+      schema: {
+        tags: ['alerts'],
+        summary: 'Add a comment, in any state',
+        params: IdParams,
+        body: CommentBody,
+        response: { 200: Alert, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...staff]);
+      return hub.workflow.comment(alertId(request.params.id), request.user!, request.body.text);
     },
   );
 };

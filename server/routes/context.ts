@@ -9,12 +9,14 @@ import type { DeviceState } from '../devices/state.ts';
 import type { AlertRecords } from '../records/alerts.ts';
 import type { DeviceRecords } from '../records/devices.ts';
 import type { RetireeRecords } from '../records/retirees.ts';
+import type { UserRecords } from '../records/users.ts';
 import type { User } from '../schemas/auth.ts';
 
 export interface HubContext {
   db: Database;
   sessions: Sessions;
   retirees: RetireeRecords;
+  users: UserRecords;
   devices: DeviceRecords;
   alerts: AlertRecords;
   workflow: AlertWorkflow;

@@ -40,6 +40,16 @@ export const Alert = Type.Object({
   acknowledgedBy: Nullable(Type.String()),
   resolvedAt: NullableTimestamp,
   resolvedBy: Nullable(Type.String()),
+  assignedTo: Nullable(Type.String(), { description: 'Display name of the staff member who has the alert' }),
+  assignedToId: Nullable(Type.String()),
+  assignedAt: NullableTimestamp,
+  inProgressAt: NullableTimestamp,
+  cancelledAt: NullableTimestamp,
+  escalationLevel: Type.Integer({ description: 'Steps of the escalation ladder taken so far (0 = none)' }),
+  escalatedAt: NullableTimestamp,
+  hint: Nullable(
+    Type.String({ description: 'e.g. `device_fault?` when a sensor keeps repeating (storm control)' }),
+  ),
   outcome: Nullable(Outcome),
   note: Nullable(Type.String()),
   detail: Type.Record(Type.String(), Type.Unknown()),
@@ -48,7 +58,9 @@ export type Alert = Static<typeof Alert>;
 
 export const AlertListQuery = Type.Object({
   status: Type.Optional(
-    Type.Union([AlertStatus, Type.Literal('active')], { description: '`active` = open, acknowledged or in progress' }),
+    Type.Union([AlertStatus, Type.Literal('active')], {
+      description: '`active` = open, acknowledged or in progress',
+    }),
   ),
   retireeId: Type.Optional(Type.String()),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
@@ -67,3 +79,44 @@ export const ResolveBody = Type.Object({
   note: Type.String({ minLength: 1, maxLength: 2000 }),
 });
 export type ResolveBody = Static<typeof ResolveBody>;
+
+export const AlertStep = Type.Object({
+  id: Type.Integer(),
+  at: Timestamp,
+  actor: Nullable(Type.String({ description: 'Display name; null for the system or a device' })),
+  action: Type.String({
+    description:
+      'opened, repeated, acknowledged, assigned, called_retiree, called_family, sent_staff, handed_to_120, help_coming, comment, escalated, cancelled, resolved, family_on_way',
+  }),
+  detail: Type.Record(Type.String(), Type.Unknown()),
+});
+export type AlertStep = Static<typeof AlertStep>;
+
+/** What was done for the retiree while the alert is in progress (5.1.7). */
+export const ActionKind = Type.Union([
+  Type.Literal('called_retiree'),
+  Type.Literal('called_family'),
+  Type.Literal('sent_staff'),
+  Type.Literal('handed_to_120'),
+]);
+export type ActionKind = Static<typeof ActionKind>;
+
+export const ActionBody = Type.Object({
+  action: ActionKind,
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+  /** For `handed_to_120`: what was passed on to the emergency service (5.1.7). */
+  handover: Type.Optional(
+    Type.Object({
+      address: Type.String({ minLength: 1, maxLength: 256 }),
+      condition: Type.String({ minLength: 1, maxLength: 2000 }),
+      history: Type.String({ maxLength: 2000 }),
+    }),
+  ),
+});
+export type ActionBody = Static<typeof ActionBody>;
+
+export const CommentBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 2000 }) });
+export type CommentBody = Static<typeof CommentBody>;
+
+export const AssignBody = Type.Object({ userId: Type.String({ minLength: 1, maxLength: 64 }) });
+export type AssignBody = Static<typeof AssignBody>;

@@ -8,6 +8,7 @@ alter table alerts add column assigned_to uuid references users (id);
 alter table alerts add column assigned_at timestamptz;
 alter table alerts add column in_progress_at timestamptz;
 alter table alerts add column cancelled_at timestamptz;
+alter table alerts add column cancelled_by uuid references users (id);
 alter table alerts add column escalation_level integer not null default 0;
 alter table alerts add column escalated_at timestamptz;
 alter table alerts add column hint text;
