@@ -25,9 +25,7 @@ export const useDeviceTypeStore = defineStore('deviceTypes', () => {
   function name(type: string): string {
     const info = types.value[type];
     if (!info) return type;
-    if (currentLocale.value !== 'en') return info.nameZh;
-    // English has no name field; the description starts with one ("Smart watch with heart rate, …").
-    return info.description.split(/ with | for |[,(]/)[0]?.trim() || type;
+    return currentLocale.value === 'en' ? info.nameEn : info.nameZh;
   }
 
   return { types, ensureLoaded, name };

@@ -77,7 +77,10 @@ export const useLiveStore = defineStore('live', () => {
       state.value = 'connecting';
     });
 
-    created.on('alert', (payload) => alerts.apply(payload.change, payload.alert));
+    created.on('alert', (payload) => {
+      alerts.apply(payload.change, payload.alert);
+      wall.applyAlert(payload.alert);
+    });
     created.on('reading', (payload) => wall.applyReading(payload));
     created.on('device', (payload) => wall.applyDevice(payload));
   }
