@@ -41,3 +41,4 @@ export { DeviceStatusSchema, EpochMilliseconds, EventId, Percent } from './conve
 export * from './decode.ts';
 export * from './types.ts';
 export { checkerFor, firstError } from './validate.ts';
+export * from './zigbee/index.ts';

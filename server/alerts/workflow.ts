@@ -363,7 +363,8 @@ export class AlertWorkflow {
     return alert;
   }
 
-  private publish(change: 'opened' | 'updated', alert: Alert): void {
+  /** Tells every listener (the live channel, notifications) that an alert changed. */
+  publish(change: 'opened' | 'updated', alert: Alert): void {
     for (const listener of this.listeners) listener(change, alert);
   }
 }

@@ -25,13 +25,17 @@ export interface TestHub {
   addRetiree(input?: Partial<RetireeInput>): Promise<Retiree>;
   addDevice(type: string, retireeId: string | null, id?: string): Promise<CreatedDevice>;
   connectDevice(created: CreatedDevice, options?: IClientOptions): Promise<MqttClient>;
-  stop(): Promise<void>;
+  /** Stops the hub; `keepData` leaves the data folder for a hub started after it. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
 let sequence = 0;
 
-export async function startTestHub(env: Record<string, string> = {}): Promise<TestHub> {
-  const dataDir = await makeTempDir('junxiu-hub-');
+export async function startTestHub(
+  env: Record<string, string> = {},
+  options: { dataDir?: TempDir } = {},
+): Promise<TestHub> {
+  const dataDir = options.dataDir ?? (await makeTempDir('junxiu-hub-'));
   const config = loadConfig({
     HUB_DATA_DIR: dataDir.path,
     HUB_HTTP_PORT: '0',
@@ -122,10 +126,10 @@ export async function startTestHub(env: Record<string, string> = {}): Promise<Te
       });
       return client;
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       await Promise.all(clients.map((client) => client.endAsync(true).catch(() => {})));
       await hub.stop();
-      await dataDir.remove();
+      if (!stopOptions.keepData) await dataDir.remove();
     },
   };
   return testHub;

@@ -1,0 +1,227 @@
+/**
+ * Reusable features of Zigbee2MQTT models, the way zigbee-herdsman-converters composes
+ * `extend: [m.battery(), m.iasZoneAlarm(…)]`: each reads a few keys of the bridge's state message.
+ * A key that is absent says nothing: it neither raises nor clears anything.
+ */
+import type { EventType, ReadingKey } from '../types.ts';
+import type { ButtonAction, ConvertContext, FeatureResult, ZigbeeFeature, ZigbeeState } from './types.ts';
+
+/**
+ * Without `last_seen`, the same `action` again within this window is taken for the bridge
+ * re-publishing one press (reconnect, QoS 1 redelivery), not a second press. A second press while
+ * the first alert is open adds to that alert anyway, so folding it costs nothing.
+ */
+export const ACTION_REPEAT_MS = 10_000;
+
+function booleanOf(value: unknown): boolean | undefined {
+  return typeof value === 'boolean' ? value : undefined;
+}
+
+function finiteNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
+/** A boolean key copied to a reading, optionally inverted (`contact: false` means open). */
+function booleanReading(name: string, key: string, reading: ReadingKey, invert = false): ZigbeeFeature {
+  return {
+    name,
+    keys: [key],
+    readings: [reading],
+    events: [],
+    convert(message) {
+      const value = booleanOf(message[key]);
+      return value === undefined ? {} : { readings: { [reading]: invert ? !value : value } };
+    },
+  };
+}
+
+function numberReading(
+  name: string,
+  key: string,
+  reading: ReadingKey,
+  min: number,
+  max: number,
+): ZigbeeFeature {
+  return {
+    name,
+    keys: [key],
+    readings: [reading],
+    events: [],
+    convert(message) {
+      const value = finiteNumber(message[key]);
+      return value === undefined || value < min || value > max ? {} : { readings: { [reading]: value } };
+    },
+  };
+}
+
+export function battery(): ZigbeeFeature {
+  return numberReading('battery', 'battery', 'battery', 0, 100);
+}
+
+export function batteryLow(): ZigbeeFeature {
+  return booleanReading('batteryLow', 'battery_low', 'battery_low');
+}
+
+/** The case was opened: kept as a reading for the device list, not an alarm of its own. */
+export function tamper(): ZigbeeFeature {
+  return booleanReading('tamper', 'tamper', 'tamper');
+}
+
+export function linkquality(): ZigbeeFeature {
+  return numberReading('linkquality', 'linkquality', 'linkquality', 0, 255);
+}
+
+/** Door or window contact: Zigbee2MQTT's `contact: true` means closed, so `false` is open. */
+export function contact(): ZigbeeFeature {
+  return booleanReading('contact', 'contact', 'door_open', true);
+}
+
+/** PIR motion: `occupancy` is a movement seen recently. */
+export function motion(): ZigbeeFeature {
+  return booleanReading('motion', 'occupancy', 'motion');
+}
+
+/** Radar presence: someone is in the room, moving or not. */
+export function presence(key = 'presence'): ZigbeeFeature {
+  return booleanReading('presence', key, 'presence');
+}
+
+/**
+ * A bed pad reporting through an IAS contact zone: the zone alarms (`contact: false`) while
+ * there is weight on the pad, so `contact: false` means someone is in bed.
+ */
+export function bedPad(): ZigbeeFeature {
+  return booleanReading('bedPad', 'contact', 'bed_occupied', true);
+}
+
+/** An alarm state (`smoke`, `gas`, `water_leak`) as a reading, and an event on its rising edge. */
+export function alarm(key: 'smoke' | 'gas' | 'water_leak'): ZigbeeFeature {
+  const type: EventType = key;
+  return alarmFlag(`${key}Alarm`, key, type, key);
+}
+
+/** A flag that raises `type` on its rising edge; `reading` also keeps the state when given. */
+export function alarmFlag(name: string, key: string, type: EventType, reading?: ReadingKey): ZigbeeFeature {
+  return {
+    name,
+    keys: [key],
+    readings: reading ? [reading] : [],
+    events: [type],
+    convert(message, previous) {
+      const value = booleanOf(message[key]);
+      if (value === undefined) return {};
+      const result: FeatureResult = { flags: { [key]: value } };
+      if (reading) result.readings = { [reading]: value };
+      // false → true, or true first seen: one alarm, however often the state repeats.
+      if (value && previous.flags[key] !== true) result.events = [{ type, key }];
+      return result;
+    },
+  };
+}
+
+/** Feibit SEB01ZB: `sos: true` while the button is pressed. */
+export function sosFlag(): ZigbeeFeature {
+  return alarmFlag('sosFlag', 'sos', 'sos');
+}
+
+/** The level of each value of an enum, and the certainty of a fall at that level. */
+export interface FallLevels {
+  [value: string]: { level: number; certainty?: 'suspected' | 'confirmed' };
+}
+
+/**
+ * A fall status enum: a fall event when the level rises (none → maybe_fall is suspected,
+ * maybe_fall → fall is confirmed, a second event the workflow folds into the open alert). Falling
+ * back or repeating raises nothing; an unknown value is ignored rather than guessed at.
+ */
+export function fallStatus(
+  key: string,
+  levels: FallLevels,
+  presenceWhen?: (value: string) => boolean,
+): ZigbeeFeature {
+  return {
+    name: `fallStatus(${key})`,
+    keys: [key],
+    readings: presenceWhen ? ['presence'] : [],
+    events: ['fall'],
+    convert(message, previous) {
+      const value = message[key];
+      if (typeof value !== 'string') return {};
+      const result: FeatureResult = {};
+      if (presenceWhen) result.readings = { presence: presenceWhen(value) };
+      const entry = levels[value];
+      if (!entry || !Object.hasOwn(levels, value)) return result;
+      result.levels = { [key]: entry.level };
+      const before = previous.levels[key] ?? 0;
+      if (entry.certainty && entry.level > before) {
+        result.events = [{ type: 'fall', key, certainty: entry.certainty, detail: { [key]: value } }];
+      }
+      return result;
+    },
+  };
+}
+
+/** What an `action` value means; `undefined` for values that are not events (`off`, `release`). */
+export type ActionMap = (value: string, context: ConvertContext) => EventType | undefined;
+
+function isRepeat(previous: ZigbeeState, value: string, context: ConvertContext): boolean {
+  const last = previous.lastAction;
+  if (!last || last.value !== value) return false;
+  // The bridge's own clock tells a re-published message (same last_seen) from a new press.
+  if (context.lastSeen !== undefined && last.lastSeen !== undefined)
+    return last.lastSeen === context.lastSeen;
+  return context.receivedAt - last.at < ACTION_REPEAT_MS;
+}
+
+/**
+ * `action`: an event when a meaningful value arrives. An empty or `null` action is the bridge
+ * resetting the property after the press: it opens and closes nothing, and re-arms the next press.
+ */
+export function actions(name: string, events: EventType[], map: ActionMap): ZigbeeFeature {
+  return {
+    name,
+    keys: ['action'],
+    readings: [],
+    events,
+    convert(message, previous, context) {
+      if (!Object.hasOwn(message, 'action')) return {};
+      const value = message.action;
+      if (value === null || value === '') return { lastAction: null };
+      if (typeof value !== 'string') return {};
+      const lastAction = {
+        value,
+        at: context.receivedAt,
+        ...(context.lastSeen !== undefined ? { lastSeen: context.lastSeen } : {}),
+      };
+      const type = map(value, context);
+      if (!type || isRepeat(previous, value, context)) return { lastAction };
+      return { lastAction, events: [{ type, key: 'action', detail: { action: value } }] };
+    },
+  };
+}
+
+/** A fixed mapping of action values to events, e.g. `{emergency: 'sos'}`. */
+export function actionEvents(mapping: Record<string, EventType>): ZigbeeFeature {
+  const events = [...new Set(Object.values(mapping))];
+  return actions('actionEvents', events, (value) =>
+    Object.hasOwn(mapping, value) ? mapping[value] : undefined,
+  );
+}
+
+/**
+ * A button whose presses mean what staff chose for this device (`options.sosAction`,
+ * `options.serviceAction`). SOS defaults to a single press: a retiree in distress presses once,
+ * and a missed call costs more than a false alarm, which staff close with outcome "false alarm".
+ */
+export const DEFAULT_SOS_ACTION: ButtonAction = 'single';
+
+export function configurableButton(): ZigbeeFeature {
+  return actions('configurableButton', ['sos', 'service_request'], (value, context) => {
+    const sos = context.options.sosAction ?? DEFAULT_SOS_ACTION;
+    if (value === sos) return 'sos';
+    if (context.options.serviceAction !== undefined && value === context.options.serviceAction) {
+      return 'service_request';
+    }
+    return undefined;
+  });
+}

@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { ErrorResponse } from '../schemas/common.ts';
+import { EscalationLadderBody, EscalationStep } from '../schemas/escalation.ts';
+import type { HubContext } from './context.ts';
+import { requireRole } from './guard.ts';
+
+/** The centre's settings that staff change at run time. */
+export const settingsRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
+  app.get(
+    '/api/settings/escalation',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: "The centre's escalation ladder for unacknowledged alerts",
+        response: { 200: Type.Array(EscalationStep), 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      requireRole(request, ['admin', 'supervisor', 'operator']);
+      return hub.escalation.steps();
+    },
+  );
+
+  app.put(
+    '/api/settings/escalation',
+    {
+      schema: {
+        tags: ['settings'],
+        summary: 'Replace the escalation ladder (admin, supervisor)',
+        body: EscalationLadderBody,
+        response: {
+          200: Type.Array(EscalationStep),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      requireRole(request, ['admin', 'supervisor']);
+      return hub.escalation.setSteps(request.body.steps);
+    },
+  );
+};

@@ -1,0 +1,79 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Alert, AlertStep } from '../../server/schemas/index.ts';
+import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+
+async function openSos(t: TestHub): Promise<Alert> {
+  const retiree = await t.addRetiree();
+  const pendant = await t.addDevice('pendant.sos', retiree.id);
+  const client = await t.connectDevice(pendant);
+  await publish(client, `eldercare/v1/${pendant.device.id}/event`, { id: 'esc-1', type: 'sos' });
+  return eventually(async () => (await t.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`)).body[0]);
+}
+
+describe('escalation ladder', () => {
+  const running: TestHub[] = [];
+  afterAll(async () => {
+    for (const hub of running.reverse()) await hub.stop().catch(() => {});
+  });
+
+  it('has the default ladder (60 s → supervisor and family; 180 s → manager) and validates changes', async () => {
+    const t = await startTestHub();
+    running.push(t);
+    const ladder = await t.api('GET', '/api/settings/escalation');
+    expect(ladder.body).toStrictEqual([
+      { level: 1, afterSeconds: 60, notify: ['supervisor', 'family'] },
+      { level: 2, afterSeconds: 180, notify: ['manager'] },
+    ]);
+    const bad = await t.api('PUT', '/api/settings/escalation', {
+      steps: [
+        { afterSeconds: 5, notify: ['supervisor'] },
+        { afterSeconds: 5, notify: ['manager'] },
+      ],
+    });
+    expect(bad.status).toBe(400);
+    expect((await t.api('PUT', '/api/settings/escalation', { steps: [] })).status).toBe(400);
+  });
+
+  it('climbs while nobody acknowledges, survives a restart, and stops at acknowledgement', async () => {
+    const first = await startTestHub();
+    running.push(first);
+    const set = await first.api('PUT', '/api/settings/escalation', {
+      steps: [
+        { afterSeconds: 4, notify: ['manager'] },
+        { afterSeconds: 1, notify: ['supervisor', 'family'] },
+      ],
+    });
+    expect(set.body).toStrictEqual([
+      { level: 1, afterSeconds: 1, notify: ['supervisor', 'family'] },
+      { level: 2, afterSeconds: 4, notify: ['manager'] },
+    ]);
+    const opened = await openSos(first);
+    const level1 = await eventually(async () => {
+      const alert = (await first.api<Alert>('GET', `/api/alerts/${opened.id}`)).body;
+      return alert.escalationLevel === 1 ? alert : undefined;
+    }, 4000);
+    expect(Date.parse(level1.escalatedAt ?? '') - Date.parse(level1.openedAt)).toBeGreaterThanOrEqual(1000);
+
+    // The hub goes down before level 2 is due and comes back after: the level is caught up from stored times.
+    await first.stop({ keepData: true });
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    const second = await startTestHub({}, { dataDir: first.dataDir });
+    running.push(second);
+    const level2 = await eventually(async () => {
+      const alert = (await second.api<Alert>('GET', `/api/alerts/${opened.id}`)).body;
+      return alert.escalationLevel === 2 ? alert : undefined;
+    }, 3000);
+    expect(level2.status).toBe('open');
+    const steps = (await second.api<AlertStep[]>('GET', `/api/alerts/${opened.id}/steps`)).body;
+    expect(steps.filter((step) => step.action === 'escalated').map((step) => step.detail)).toStrictEqual([
+      { level: 1, notify: ['supervisor', 'family'] },
+      { level: 2, notify: ['manager'] },
+    ]);
+
+    // Acknowledged alerts do not climb.
+    const other = await openSos(second);
+    await second.api('POST', `/api/alerts/${other.id}/ack`, {});
+    await new Promise((resolve) => setTimeout(resolve, 1800));
+    expect((await second.api<Alert>('GET', `/api/alerts/${other.id}`)).body.escalationLevel).toBe(0);
+  });
+});
