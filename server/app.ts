@@ -21,6 +21,7 @@ import { deviceRoutes } from './routes/devices.ts';
 import { installGuard } from './routes/guard.ts';
 import { retireeRoutes } from './routes/retirees.ts';
 import { systemRoutes } from './routes/system.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { userRoutes } from './routes/users.ts';
 import { ErrorResponse } from './schemas/common.ts';
 
@@ -98,6 +99,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(deviceRoutes, { hub });
   await app.register(alertRoutes, { hub });
   await app.register(userRoutes, { hub });
+  await app.register(settingsRoutes, { hub });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));
   if (hasDashboard) {

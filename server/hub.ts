@@ -16,6 +16,7 @@ import {
   type TelemetryStore,
   TelemetryWriter,
 } from '../gateway/index.ts';
+import { Escalation } from './alerts/escalation.ts';
 import { AlertWorkflow } from './alerts/workflow.ts';
 import { buildApp } from './app.ts';
 import { ensureAdmin } from './auth/bootstrap.ts';
@@ -41,6 +42,7 @@ export interface Hub {
   readonly telemetry: TelemetryStore;
   readonly writer: TelemetryWriter;
   readonly workflow: AlertWorkflow;
+  readonly escalation: Escalation;
   /** Set when the first admin was created with a generated password. */
   readonly generatedAdminPassword: string | undefined;
   stop(): Promise<void>;
@@ -127,6 +129,17 @@ export async function startHub(
     workflow.start();
     stops.push(() => workflow.stop());
 
+    const escalation = new Escalation(
+      db,
+      (alert) => workflow.publish('updated', alert),
+      (error) => logger.error({ err: error }, 'escalation pass failed'),
+    );
+    escalation.onEscalate(({ alert, level, audiences }) =>
+      logger.warn({ alertId: alert.id, kind: alert.kind, level, audiences }, 'alert escalated: not acknowledged in time'),
+    );
+    await escalation.start();
+    stops.push(() => escalation.stop());
+
     const deviceState = new DeviceState(bus, devices, directory, live, (error) =>
       logger.error({ err: error }, 'device state not saved'),
     );
@@ -157,6 +170,7 @@ export async function startHub(
         devices,
         alerts,
         workflow,
+        escalation,
         directory,
         deviceState,
         telemetry,
@@ -202,6 +216,7 @@ export async function startHub(
       telemetry,
       writer,
       workflow,
+      escalation,
       generatedAdminPassword: admin.generatedPassword,
       stop: () => {
         stopped ??= stopAll();

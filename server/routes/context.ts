@@ -1,6 +1,7 @@
 /** What route plugins need from the hub, handed to them by app.ts. */
 import type { Registry } from 'prom-client';
 import type { TelemetryStore } from '../../gateway/index.ts';
+import type { Escalation } from '../alerts/escalation.ts';
 import type { AlertWorkflow } from '../alerts/workflow.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
@@ -20,6 +21,7 @@ export interface HubContext {
   devices: DeviceRecords;
   alerts: AlertRecords;
   workflow: AlertWorkflow;
+  escalation: Escalation;
   directory: Directory;
   deviceState: DeviceState;
   telemetry: TelemetryStore;
