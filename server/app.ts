@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth.ts';
 import type { HubContext } from './routes/context.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { installGuard } from './routes/guard.ts';
+import { reportRoutes } from './routes/reports.ts';
 import { retireeRoutes } from './routes/retirees.ts';
 import { systemRoutes } from './routes/system.ts';
 import { settingsRoutes } from './routes/settings.ts';
@@ -98,6 +99,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(retireeRoutes, { hub });
   await app.register(deviceRoutes, { hub });
   await app.register(alertRoutes, { hub });
+  await app.register(reportRoutes, { hub });
   await app.register(userRoutes, { hub });
   await app.register(settingsRoutes, { hub });
 
