@@ -18,6 +18,7 @@ import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { HubContext } from './routes/context.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { familyRoutes } from './routes/family.ts';
 import { installGuard } from './routes/guard.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { retireeRoutes } from './routes/retirees.ts';
@@ -99,6 +100,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(retireeRoutes, { hub });
   await app.register(deviceRoutes, { hub });
   await app.register(alertRoutes, { hub });
+  await app.register(familyRoutes, { hub });
   await app.register(reportRoutes, { hub });
   await app.register(userRoutes, { hub });
   await app.register(settingsRoutes, { hub });

@@ -26,7 +26,11 @@ import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { Directory } from './devices/directory.ts';
 import { DeviceState } from './devices/state.ts';
+import { FamilyRecords } from './family/records.ts';
+import { FamilyService } from './family/service.ts';
 import { LiveChannel } from './live/channel.ts';
+import { NotificationService } from './notify/service.ts';
+import { loadNotifySettings } from './notify/settings.ts';
 import { AlertRecords } from './records/alerts.ts';
 import { DeviceRecords } from './records/devices.ts';
 import { RetireeRecords } from './records/retirees.ts';
@@ -42,6 +46,9 @@ export interface Hub {
   readonly telemetry: TelemetryStore;
   readonly writer: TelemetryWriter;
   readonly workflow: AlertWorkflow;
+  /** Family notifications (e-mail, signed webhooks); the escalation ladder calls `notify` too. */
+  readonly notifications: NotificationService;
+  readonly families: FamilyService;
   readonly escalation: Escalation;
   /** Set when the first admin was created with a generated password. */
   readonly generatedAdminPassword: string | undefined;
@@ -118,7 +125,12 @@ export async function startHub(
     await writer.start();
     stops.push(() => writer.stop());
 
-    const live = new LiveChannel((token) => sessions.userFor(token));
+    const notifySettings = loadNotifySettings(process.env);
+    const familyRecords = new FamilyRecords(db);
+    const live = new LiveChannel(
+      (token) => sessions.userFor(token),
+      async (userId) => (await familyRecords.retireeOf(userId))?.retireeId ?? null,
+    );
     const workflow = new AlertWorkflow(db, bus, directory, (error, candidate) =>
       logger.error({ err: error, candidate }, 'alert candidate not handled'),
     );
@@ -128,6 +140,21 @@ export async function startHub(
     });
     workflow.start();
     stops.push(() => workflow.stop());
+
+    // 6.11.2.4: families are told (their page live, e-mail and webhooks), each in the background.
+    const notifications = new NotificationService(db, notifySettings, logger);
+    notifications.start();
+    stops.push(() => notifications.stop());
+    const families = new FamilyService(
+      db,
+      live,
+      { name: notifySettings.centreName, phone: notifySettings.centrePhone },
+      (error) => logger.error({ err: error }, 'family push failed'),
+    );
+    workflow.onChange((change, alert) => {
+      void families.push(change, alert);
+      if (change === 'opened') void notifications.notify({ reason: 'opened', alert, audiences: ['family'] });
+    });
 
     const escalation = new Escalation(
       db,
@@ -174,6 +201,8 @@ export async function startHub(
         directory,
         deviceState,
         telemetry,
+        families,
+        notifications,
         registry,
         sessionHours: config.sessionHours,
         health: () => ({
@@ -216,6 +245,8 @@ export async function startHub(
       telemetry,
       writer,
       workflow,
+      notifications,
+      families,
       escalation,
       generatedAdminPassword: admin.generatedPassword,
       stop: () => {

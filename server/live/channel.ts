@@ -8,6 +8,7 @@ import { Server } from 'socket.io';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import type { User } from '../schemas/auth.ts';
+import type { FamilyAlertUpdate } from '../schemas/family.ts';
 import type {
   ClientToServerEvents,
   DeviceUpdate,
@@ -17,8 +18,15 @@ import type {
 
 const STAFF_ROOM = 'staff';
 
+/** 6.11.2.4: a family account joins only its relative's room, never the staff room. */
+export function familyRoom(retireeId: string): string {
+  return `family:${retireeId}`;
+}
+
 interface SocketData {
   user: User;
+  /** For a family account: the one retiree it may follow. */
+  familyOf?: string;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -35,7 +43,11 @@ export class LiveChannel {
     | Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
     | undefined;
 
-  constructor(private readonly userFor: (token: string | undefined) => Promise<User | null>) {}
+  constructor(
+    private readonly userFor: (token: string | undefined) => Promise<User | null>,
+    /** The retiree a family account is linked to; without it family accounts are refused. */
+    private readonly familyRetireeFor: (userId: string) => Promise<string | null> = async () => null,
+  ) {}
 
   attach(server: HttpServer): void {
     const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
@@ -56,19 +68,34 @@ export class LiveChannel {
         (user) => {
           if (!user) return next(new Error('unauthorized'));
           socket.data.user = user;
-          next();
+          if (user.role !== 'family') return next();
+          this.familyRetireeFor(user.id).then(
+            (retireeId) => {
+              if (!retireeId) return next(new Error('forbidden'));
+              socket.data.familyOf = retireeId;
+              next();
+            },
+            () => next(new Error('unavailable')),
+          );
         },
         () => next(new Error('unavailable')),
       );
     });
     io.on('connection', (socket) => {
-      socket.join(STAFF_ROOM);
+      const family = socket.data.user.role === 'family';
+      if (family && socket.data.familyOf) socket.join(familyRoom(socket.data.familyOf));
+      else if (!family) socket.join(STAFF_ROOM);
     });
     this.io = io;
   }
 
   alert(change: 'opened' | 'updated', alert: Alert): void {
     this.io?.to(STAFF_ROOM).emit('alert', { change, alert });
+  }
+
+  /** A change to one retiree's alert, in the family's shape, to that retiree's family room only. */
+  familyAlert(retireeId: string, update: FamilyAlertUpdate): void {
+    this.io?.to(familyRoom(retireeId)).emit('familyAlert', update);
   }
 
   reading(update: ReadingUpdate): void {

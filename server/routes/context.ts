@@ -7,6 +7,8 @@ import type { Sessions } from '../auth/sessions.ts';
 import type { Database } from '../db/database.ts';
 import type { Directory } from '../devices/directory.ts';
 import type { DeviceState } from '../devices/state.ts';
+import type { FamilyService } from '../family/service.ts';
+import type { NotificationService } from '../notify/service.ts';
 import type { AlertRecords } from '../records/alerts.ts';
 import type { DeviceRecords } from '../records/devices.ts';
 import type { RetireeRecords } from '../records/retirees.ts';
@@ -25,6 +27,10 @@ export interface HubContext {
   directory: Directory;
   deviceState: DeviceState;
   telemetry: TelemetryStore;
+  /** Family accounts, their page and their "on my way" (6.11.2.4). */
+  families: FamilyService;
+  /** Notification channels and the delivery log. */
+  notifications: NotificationService;
   registry: Registry;
   sessionHours: number;
   /** Extra health facts (broker port, spool size…) from the composition root. */

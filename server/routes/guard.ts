@@ -20,7 +20,19 @@ export function installGuard(app: FastifyInstance, hub: HubContext): void {
     const user = await hub.sessions.userFor(bearerToken(request));
     if (!user) throw unauthorized();
     request.user = user;
+    // 6.11.2.2, 6.11.2.4: a family account sees its own relative and nothing else. It may reach only
+    // its sign-in and its family page, judged by the matched route (not the raw URL), so a staff
+    // route that forgets its role check still leaks nothing to it.
+    if (user.role === 'family' && !familyMayReach(request.routeOptions.url)) {
+      throw forbidden('family accounts may use /api/family only');
+    }
   });
+}
+
+export const FAMILY_ROUTE_PREFIXES = ['/api/auth/', '/api/family/'];
+
+function familyMayReach(route: string | undefined): boolean {
+  return route !== undefined && FAMILY_ROUTE_PREFIXES.some((prefix) => route.startsWith(prefix));
 }
 
 export function requireRole(request: FastifyRequest, roles: Role[]): void {

@@ -1,10 +1,16 @@
 import { type Static, Type } from '@sinclair/typebox';
 
 export const Role = Type.Union(
-  [Type.Literal('admin'), Type.Literal('supervisor'), Type.Literal('operator'), Type.Literal('caseworker')],
+  [
+    Type.Literal('admin'),
+    Type.Literal('supervisor'),
+    Type.Literal('operator'),
+    Type.Literal('caseworker'),
+    Type.Literal('family'),
+  ],
   {
     description:
-      'admin: everything; supervisor: staff on duty plus reassignment; operator: monitoring; caseworker: records',
+      'admin: everything; supervisor: staff on duty plus reassignment; operator: monitoring; caseworker: records; family: the family page of one retiree only (6.11.2.4)',
   },
 );
 export type Role = Static<typeof Role>;

@@ -1,5 +1,6 @@
 /** socket.io events from the server to staff clients. The dashboard imports these types only. */
 import type { Alert } from './alerts.ts';
+import type { FamilyAlertUpdate } from './family.ts';
 
 export interface ReadingUpdate {
   deviceId: string;
@@ -20,6 +21,8 @@ export interface ServerToClientEvents {
   alert: (payload: { change: 'opened' | 'updated'; alert: Alert }) => void;
   reading: (payload: ReadingUpdate) => void;
   device: (payload: DeviceUpdate) => void;
+  /** To a family account only: its own relative's alert, without staff notes (6.11.2.4). */
+  familyAlert: (payload: FamilyAlertUpdate) => void;
 }
 
 export type ClientToServerEvents = Record<string, never>;

@@ -1,0 +1,143 @@
+/**
+ * The family side (6.11.2.4): accounts scoped to one retiree (6.11.2.2), the status page, the
+ * "I'm on my way" answer, and the live push of the relative's alert changes to the family room.
+ */
+import { hashPassword } from '../auth/secrets.ts';
+import type { Database } from '../db/database.ts';
+import { conflict, forbidden, notFound } from '../errors.ts';
+import { AlertRecords } from '../records/alerts.ts';
+import { isUniqueViolation } from '../records/rows.ts';
+import { UserRecords } from '../records/users.ts';
+import type { Alert } from '../schemas/alerts.ts';
+import type { User } from '../schemas/auth.ts';
+import type {
+  FamilyAccount,
+  FamilyAccountInput,
+  FamilyAlert,
+  FamilyAlertUpdate,
+  FamilyStatus,
+  OnMyWayBody,
+} from '../schemas/family.ts';
+import { ACTIVE, FamilyRecords } from './records.ts';
+
+const RECENT_DAYS = 30;
+
+/** Where alert changes go live: LiveChannel fits. */
+export interface FamilyPublisher {
+  alert(change: 'opened' | 'updated', alert: Alert): void;
+  familyAlert(retireeId: string, update: FamilyAlertUpdate): void;
+}
+
+export interface Centre {
+  name: string;
+  phone: string;
+}
+
+export class FamilyService {
+  readonly records: FamilyRecords;
+  private readonly alertRecords: AlertRecords;
+
+  constructor(
+    private readonly db: Database,
+    private readonly live: FamilyPublisher,
+    private readonly centre: Centre,
+    private readonly onError: (error: unknown) => void = () => {},
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.records = new FamilyRecords(db);
+    this.alertRecords = new AlertRecords(db);
+  }
+
+  /** The retiree a family user may see; 403 for anyone else (6.11.2.2). */
+  async retireeFor(user: User): Promise<{ retireeId: string; contactId: string | null }> {
+    if (user.role !== 'family') throw forbidden('for family accounts only');
+    const link = await this.records.retireeOf(user.id);
+    if (!link) throw forbidden('this family account is not linked to a retiree');
+    return link;
+  }
+
+  async createAccount(retireeId: string, input: FamilyAccountInput, by: User): Promise<FamilyAccount> {
+    const contactId = input.contactId?.toLowerCase() ?? null;
+    if (contactId && !(UUID.test(contactId) && (await this.records.contactBelongs(retireeId, contactId)))) {
+      throw notFound('contact');
+    }
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const userId = await this.db.transaction(async (tx) => {
+        const user = await new UserRecords(tx).create({
+          username: input.username,
+          displayName: input.displayName,
+          role: 'family',
+          passwordHash,
+        });
+        await new FamilyRecords(tx).link(user.id, retireeId, contactId, by.id);
+        return user.id;
+      });
+      const account = (await this.records.accounts(retireeId)).find((entry) => entry.userId === userId);
+      if (!account) throw new Error('family account vanished after insert');
+      return account;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`username ${input.username} is taken`);
+      throw error;
+    }
+  }
+
+  async status(user: User): Promise<FamilyStatus> {
+    const { retireeId } = await this.retireeFor(user);
+    const [retiree] = await this.db.query<{ id: string; name: string }>(
+      'select id, name from retirees where id = $1',
+      [retireeId],
+    );
+    if (!retiree) throw notFound('retiree');
+    const since = new Date(this.clock().getTime() - RECENT_DAYS * 86_400_000);
+    const alerts = await this.records.alerts(retireeId, since);
+    const active = alerts.filter((alert) => ACTIVE.includes(alert.status));
+    const waiting = active.filter((alert) => alert.status === 'open');
+    const handled = active.find((alert) => alert.handledBy !== null);
+    return {
+      retiree: { id: retiree.id, name: retiree.name },
+      state: active.length === 0 ? 'well' : waiting.length > 0 ? 'alert_open' : 'being_handled',
+      handledBy: handled?.handledBy ?? null,
+      active,
+      recent: alerts.filter((alert) => Date.parse(alert.openedAt) >= since.getTime()),
+      centre: { ...this.centre },
+      user: { displayName: user.displayName },
+    };
+  }
+
+  /** "I'm on my way": a step on the alert, pushed to staff and to the family room. */
+  async onMyWay(user: User, alertId: string, body: OnMyWayBody): Promise<FamilyAlert> {
+    const { retireeId, contactId } = await this.retireeFor(user);
+    // Someone else's alert does not exist, as far as this account can tell (404, not 403).
+    const id = UUID.test(alertId) ? alertId.toLowerCase() : null;
+    const before = id ? await this.records.alert(retireeId, id) : null;
+    if (!id || !before) throw notFound('alert');
+    if (!ACTIVE.includes(before.status)) throw conflict(`alert is already ${before.status}`);
+    await this.alertRecords.addStep(id, 'family_on_way', user.id, this.clock(), {
+      etaMinutes: body.etaMinutes ?? null,
+      note: body.note ?? null,
+      contactId,
+    });
+    const alert = await this.alertRecords.byId(id);
+    if (alert) {
+      this.live.alert('updated', alert);
+      await this.push('updated', alert);
+    }
+    const after = await this.records.alert(retireeId, id);
+    if (!after) throw notFound('alert');
+    return after;
+  }
+
+  /** Sends an alert change to its retiree's family room, in the family's shape. Never throws. */
+  async push(change: 'opened' | 'updated', alert: Alert): Promise<void> {
+    if (!alert.retireeId) return;
+    try {
+      const view = await this.records.alert(alert.retireeId, alert.id);
+      if (view) this.live.familyAlert(alert.retireeId, { change, alert: view });
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,0 +1,128 @@
+/**
+ * What a notification says: a Chinese subject and body for people, and a JSON body for webhook
+ * gateways (SMS, WeCom, DingTalk). Times are shown in Asia/Shanghai; stored and sent as UTC.
+ */
+
+import { kindName } from '../family/records.ts';
+import type { Alert } from '../schemas/alerts.ts';
+import type { NotifyReason } from '../schemas/family.ts';
+import type { ChannelTarget } from './records.ts';
+
+export interface NotificationEvent {
+  reason: NotifyReason;
+  alert: Alert;
+  audiences: ('family' | 'supervisor' | 'manager')[];
+  /** The escalation level, for `escalated`. */
+  level?: number;
+}
+
+/** What a message is composed from; filled once per event, shared by every channel. */
+export interface MessageContext {
+  event: NotificationEvent;
+  handledBy: string | null;
+  centre: { name: string; phone: string };
+  publicUrl: string | undefined;
+}
+
+const shanghai = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+export function shanghaiTime(isoTime: string): string {
+  return shanghai.format(new Date(isoTime));
+}
+
+const headline: Record<NotifyReason, string> = {
+  opened: '发生告警',
+  escalated: '告警尚未被接警，已升级',
+  acknowledged: '值班人员已接警',
+  in_progress: '值班人员正在处理',
+  resolved: '告警已处理完毕',
+  cancelled: '告警已取消',
+};
+
+const severityZh: Record<Alert['severity'], string> = {
+  critical: '紧急',
+  high: '高',
+  medium: '中',
+  low: '低',
+};
+
+const statusZh: Record<Alert['status'], string> = {
+  open: '待接警',
+  acknowledged: '已接警',
+  in_progress: '处理中',
+  resolved: '已处理',
+  cancelled: '已取消',
+};
+
+const outcomeZh: Record<NonNullable<Alert['outcome']>, string> = {
+  genuine: '确有情况',
+  false_alarm: '误报',
+  device_fault: '设备故障',
+  test: '测试',
+};
+
+export function subjectOf(context: MessageContext): string {
+  const { alert, reason } = context.event;
+  const who = alert.retireeName ?? '老人';
+  return `【${context.centre.name}】${who}：${kindName(alert.kind)}，${headline[reason]}`;
+}
+
+export function textOf(context: MessageContext, channel: ChannelTarget): string {
+  const { alert, reason, level } = context.event;
+  const who = alert.retireeName ?? '老人';
+  const lines = [
+    channel.contact ? `${channel.contact.name}您好：` : '您好：',
+    '',
+    `您的亲属${who}${reason === 'opened' ? '触发了告警' : `的告警有新进展：${headline[reason]}`}。`,
+    '',
+    `告警类型：${kindName(alert.kind)}（${severityZh[alert.severity]}级）`,
+    `发生时间：${shanghaiTime(alert.openedAt)}（北京时间）`,
+    `当前状态：${statusZh[alert.status]}`,
+    `处理人员：${context.handledBy ?? '值班人员正在接警'}`,
+  ];
+  if (reason === 'escalated' && level !== undefined) lines.push(`升级级别：第 ${level} 级`);
+  if (alert.outcome) lines.push(`处理结果：${outcomeZh[alert.outcome]}`);
+  lines.push('');
+  const phone = context.centre.phone ? `，电话 ${context.centre.phone}` : '';
+  lines.push(`如需了解情况，请联系${context.centre.name}${phone}。`);
+  if (context.publicUrl) lines.push(`家属页面：${context.publicUrl}/family`);
+  lines.push('', '此邮件由军休智慧监护平台自动发送，请勿直接回复。');
+  return lines.join('\n');
+}
+
+/** The webhook body: facts for a gateway, and the ready-made text for an SMS or a chat message. */
+export function webhookBody(context: MessageContext, channel: ChannelTarget, sentAt: Date) {
+  const { alert, reason, level } = context.event;
+  return {
+    version: 1,
+    event: reason,
+    level: level ?? null,
+    sentAt: sentAt.toISOString(),
+    alert: {
+      id: alert.id,
+      kind: alert.kind,
+      kindName: kindName(alert.kind),
+      severity: alert.severity,
+      status: alert.status,
+      openedAt: alert.openedAt,
+      acknowledgedAt: alert.acknowledgedAt,
+      resolvedAt: alert.resolvedAt,
+      outcome: alert.outcome,
+      handledBy: context.handledBy,
+    },
+    retiree: { id: alert.retireeId, name: alert.retireeName },
+    contact: channel.contact,
+    centre: context.centre,
+    subject: subjectOf(context),
+    text: textOf(context, channel),
+  };
+}

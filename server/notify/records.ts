@@ -1,0 +1,197 @@
+/** Notification channels per contact and severity, and the log of every delivery attempt. */
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/database.ts';
+import { iso, isoRequired } from '../records/rows.ts';
+import type { Channel, ChannelKind, Delivery, NotifyReason } from '../schemas/family.ts';
+
+export type Severity = Channel['minSeverity'];
+export type Audience = 'family' | 'supervisor' | 'manager';
+export type DeliveryStatus = Delivery['status'];
+
+interface ChannelRow {
+  id: string;
+  audience: Audience;
+  contact_id: string | null;
+  kind: ChannelKind;
+  target: string;
+  secret: string | null;
+  min_severity: Severity;
+  enabled: boolean;
+  created_at: Date;
+}
+
+/** A channel with what a delivery needs: its secret and whom it reaches. */
+export interface ChannelTarget {
+  id: string;
+  audience: Audience;
+  kind: ChannelKind;
+  target: string;
+  secret: string | null;
+  minSeverity: Severity;
+  contact: { id: string; name: string; relation: string } | null;
+}
+
+interface TargetRow extends ChannelRow {
+  contact_name: string | null;
+  contact_relation: string | null;
+}
+
+interface DeliveryRow {
+  id: number;
+  alert_id: string;
+  channel_id: string;
+  kind: ChannelKind;
+  target: string;
+  contact_name: string | null;
+  reason: string;
+  attempt: number;
+  status: DeliveryStatus;
+  at: Date;
+  response: string | null;
+  error: string | null;
+}
+
+function toChannel(row: ChannelRow): Channel {
+  return {
+    id: row.id,
+    contactId: row.contact_id ?? '',
+    kind: row.kind,
+    target: row.target,
+    minSeverity: row.min_severity,
+    enabled: row.enabled,
+    hasSecret: row.secret !== null,
+    createdAt: isoRequired(row.created_at),
+  };
+}
+
+export class NotificationRecords {
+  constructor(private readonly db: Queryable) {}
+
+  async channels(contactId: string): Promise<Channel[]> {
+    const rows = await this.db.query<ChannelRow>(
+      'select * from notification_channels where contact_id = $1 and removed_at is null order by created_at, id',
+      [contactId],
+    );
+    return rows.map(toChannel);
+  }
+
+  async addChannel(input: {
+    contactId: string;
+    kind: ChannelKind;
+    target: string;
+    secret: string | null;
+    minSeverity: Severity;
+    enabled: boolean;
+  }): Promise<Channel> {
+    const [row] = await this.db.query<ChannelRow>(
+      `insert into notification_channels (id, audience, contact_id, kind, target, secret, min_severity, enabled)
+       values ($1, 'family', $2, $3, $4, $5, $6, $7) returning *`,
+      [
+        randomUUID(),
+        input.contactId,
+        input.kind,
+        input.target,
+        input.secret,
+        input.minSeverity,
+        input.enabled,
+      ],
+    );
+    if (!row) throw new Error('channel not stored');
+    return toChannel(row);
+  }
+
+  /** Removal keeps the row, so that the delivery log still names the channel. */
+  async removeChannel(contactId: string, channelId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `update notification_channels set removed_at = now(), enabled = false
+        where id = $1 and contact_id = $2 and removed_at is null returning id`,
+      [channelId, contactId],
+    );
+    return rows.length === 1;
+  }
+
+  /**
+   * The enabled channels that reach `audiences` for this retiree: the family contacts' channels,
+   * and the centre's own channels for the supervisor and manager audiences.
+   */
+  async targets(retireeId: string | null, audiences: Audience[]): Promise<ChannelTarget[]> {
+    if (audiences.length === 0) return [];
+    const rows = await this.db.query<TargetRow>(
+      `select ch.*, co.name as contact_name, co.relation as contact_relation
+         from notification_channels ch
+         left join contacts co on co.id = ch.contact_id
+        where ch.enabled and ch.removed_at is null and ch.audience = any($1::text[])
+          and (ch.audience <> 'family' or co.retiree_id = $2)
+        order by co.priority nulls last, ch.created_at, ch.id`,
+      [audiences, retireeId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      audience: row.audience,
+      kind: row.kind,
+      target: row.target,
+      secret: row.secret,
+      minSeverity: row.min_severity,
+      contact:
+        row.contact_id && row.contact_name !== null
+          ? { id: row.contact_id, name: row.contact_name, relation: row.contact_relation ?? '' }
+          : null,
+    }));
+  }
+
+  async recordAttempt(entry: {
+    alertId: string;
+    channelId: string;
+    reason: NotifyReason;
+    attempt: number;
+    status: DeliveryStatus;
+    at: Date;
+    response?: string | null;
+    error?: string | null;
+  }): Promise<void> {
+    await this.db.query(
+      `insert into notification_deliveries (alert_id, channel_id, reason, attempt, status, at, response, error)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        entry.alertId,
+        entry.channelId,
+        entry.reason,
+        entry.attempt,
+        entry.status,
+        entry.at,
+        clip(entry.response ?? null),
+        clip(entry.error ?? null),
+      ],
+    );
+  }
+
+  async deliveries(alertId: string): Promise<Delivery[]> {
+    const rows = await this.db.query<DeliveryRow>(
+      `select d.*, ch.kind, ch.target, co.name as contact_name
+         from notification_deliveries d
+         join notification_channels ch on ch.id = d.channel_id
+         left join contacts co on co.id = ch.contact_id
+        where d.alert_id = $1 order by d.at, d.id`,
+      [alertId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      alertId: row.alert_id,
+      channelId: row.channel_id,
+      kind: row.kind,
+      target: row.target,
+      contactName: row.contact_name,
+      reason: row.reason,
+      attempt: row.attempt,
+      status: row.status,
+      at: iso(row.at) ?? '',
+      response: row.response,
+      error: row.error,
+    }));
+  }
+}
+
+/** A receiver's answer can be long (an HTML error page): keep the start. */
+function clip(text: string | null): string | null {
+  return text === null ? null : text.length > 1000 ? `${text.slice(0, 1000)}…` : text;
+}

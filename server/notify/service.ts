@@ -1,0 +1,191 @@
+/**
+ * Notifications (6.11.2.4: families are told): an alert event fans out to every enabled channel of
+ * its audiences whose minimum severity the alert meets. Deliveries run in the background from a
+ * bounded queue, so a slow or failing channel never holds up the alert, the caller or the other
+ * channels; every attempt is written to the delivery log. `notify` never throws.
+ */
+import type { Logger } from 'pino';
+import { severityRank } from '../../devices/alerts.ts';
+import type { Database } from '../db/database.ts';
+import { FamilyRecords } from '../family/records.ts';
+import { type MessageContext, type NotificationEvent, subjectOf, textOf, webhookBody } from './message.ts';
+import { type ChannelTarget, NotificationRecords } from './records.ts';
+import type { NotifySettings } from './settings.ts';
+import { type AttemptResult, EmailSender, WebhookSender } from './transports.ts';
+
+export type { NotificationEvent } from './message.ts';
+
+interface Job {
+  channel: ChannelTarget;
+  context: MessageContext;
+}
+
+export interface NotificationOptions {
+  /** Deliveries sent at the same time. */
+  concurrency?: number;
+  clock?: () => Date;
+}
+
+export class NotificationService {
+  readonly records: NotificationRecords;
+  private readonly family: FamilyRecords;
+  private readonly email: EmailSender;
+  private readonly webhook: WebhookSender;
+  private readonly queue: Job[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly concurrency: number;
+  private readonly clock: () => Date;
+  private abort = new AbortController();
+  private running = false;
+
+  constructor(
+    db: Database,
+    private readonly settings: NotifySettings,
+    private readonly logger: Pick<Logger, 'error' | 'warn' | 'debug'>,
+    options: NotificationOptions = {},
+  ) {
+    this.records = new NotificationRecords(db);
+    this.family = new FamilyRecords(db);
+    this.email = new EmailSender(settings.smtpUrl, settings.smtpFrom, settings.attemptTimeoutMs);
+    this.webhook = new WebhookSender(settings.attemptTimeoutMs);
+    this.concurrency = options.concurrency ?? 4;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  start(): void {
+    this.abort = new AbortController();
+    this.running = true;
+  }
+
+  /** Waiting deliveries are logged as failed; those under way finish their current attempt. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.abort.abort();
+    const waiting = this.queue.splice(0);
+    await Promise.allSettled(
+      waiting.map((job) =>
+        this.record(job, 1, { ok: false, retryable: false, error: 'hub stopped before delivery' }),
+      ),
+    );
+    await Promise.allSettled([...this.inFlight]);
+    this.email.close();
+  }
+
+  /** Resolves once the deliveries are queued, not sent. */
+  async notify(event: NotificationEvent): Promise<void> {
+    try {
+      if (!this.running) return;
+      const rank = severityRank[event.alert.severity];
+      const channels = (await this.records.targets(event.alert.retireeId, event.audiences)).filter(
+        (channel) => rank <= severityRank[channel.minSeverity],
+      );
+      if (channels.length === 0) return;
+      const context: MessageContext = {
+        event,
+        handledBy: await this.family.handlerName(event.alert.id),
+        centre: { name: this.settings.centreName, phone: this.settings.centrePhone },
+        publicUrl: this.settings.publicUrl,
+      };
+      for (const channel of channels) {
+        const job = { channel, context };
+        if (this.queue.length >= this.settings.queueLimit) {
+          this.logger.warn({ alertId: event.alert.id, channelId: channel.id }, 'notification queue full');
+          await this.record(job, 1, { ok: false, retryable: false, error: 'notification queue full' });
+          continue;
+        }
+        this.queue.push(job);
+      }
+      this.pump();
+    } catch (error) {
+      this.logger.error(
+        { err: error, alertId: event.alert.id, reason: event.reason },
+        'notification not queued',
+      );
+    }
+  }
+
+  /** Deliveries queued or under way (for /healthz and tests). */
+  pending(): number {
+    return this.queue.length + this.inFlight.size;
+  }
+
+  private pump(): void {
+    while (this.running && this.inFlight.size < this.concurrency && this.queue.length > 0) {
+      const job = this.queue.shift() as Job;
+      const delivery: Promise<void> = this.deliver(job)
+        .catch((error: unknown) =>
+          this.logger.error({ err: error, channelId: job.channel.id }, 'delivery failed'),
+        )
+        .finally(() => {
+          this.inFlight.delete(delivery);
+          this.pump();
+        });
+      this.inFlight.add(delivery);
+    }
+  }
+
+  /** One channel: attempts on the retry schedule while the failure may pass, each one logged. */
+  private async deliver(job: Job): Promise<void> {
+    const delays = this.settings.retryDelaysMs;
+    for (let attempt = 1; attempt <= delays.length; attempt += 1) {
+      const waited = await this.wait(delays[attempt - 1] ?? 0);
+      if (!waited) {
+        await this.record(job, attempt, {
+          ok: false,
+          retryable: false,
+          error: 'hub stopped before delivery',
+        });
+        return;
+      }
+      const result = await this.attempt(job);
+      const last = attempt === delays.length;
+      await this.record(job, attempt, result, !result.ok && result.retryable && !last);
+      if (result.ok || !result.retryable) return;
+    }
+  }
+
+  private attempt(job: Job): Promise<AttemptResult> {
+    const { channel, context } = job;
+    if (channel.kind === 'email') {
+      return this.email.send(channel.target, subjectOf(context), textOf(context, channel));
+    }
+    const now = this.clock();
+    const body = JSON.stringify(webhookBody(context, channel, now));
+    return this.webhook.send(channel.target, channel.secret, body, now);
+  }
+
+  private async record(job: Job, attempt: number, result: AttemptResult, retrying = false): Promise<void> {
+    try {
+      await this.records.recordAttempt({
+        alertId: job.context.event.alert.id,
+        channelId: job.channel.id,
+        reason: job.context.event.reason,
+        attempt,
+        status: result.ok ? 'sent' : retrying ? 'retrying' : 'failed',
+        at: this.clock(),
+        response: result.ok ? result.response : (result.response ?? null),
+        error: result.ok ? null : result.error,
+      });
+    } catch (error) {
+      this.logger.error({ err: error, channelId: job.channel.id }, 'delivery not logged');
+    }
+  }
+
+  /** Sleeps `ms`; false when the service stopped meanwhile. */
+  private wait(ms: number): Promise<boolean> {
+    const signal = this.abort.signal;
+    if (signal.aborted) return Promise.resolve(false);
+    if (ms === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Settings of the family side and the notification channels, read from the environment at start
+ * and validated like server/config.ts. The README's settings table lists the same names.
+ *
+ * | variable                  | default                                   |
+ * |---------------------------|-------------------------------------------|
+ * | HUB_CENTRE_NAME           | 军休服务中心                               |
+ * | HUB_CENTRE_PHONE          | (empty: the family page shows no number)  |
+ * | HUB_SMTP_URL              | (unset: e-mail deliveries fail, recorded) |
+ * | HUB_SMTP_FROM             | 军休智慧监护平台 <noreply@junxiu-hub.local> |
+ * | HUB_PUBLIC_URL            | (unset: e-mails carry no link)            |
+ * | HUB_WEBHOOK_RETRY_DELAYS  | 0,2000,8000 (ms before each attempt)      |
+ * | HUB_NOTIFY_QUEUE          | 1000 (deliveries waiting at most)         |
+ * | HUB_NOTIFY_TIMEOUT_MS     | 10000 (one attempt at most)               |
+ */
+import { ConfigError } from '../config.ts';
+
+export interface NotifySettings {
+  centreName: string;
+  centrePhone: string;
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  publicUrl: string | undefined;
+  /** Delay before each attempt: the length is the number of attempts. */
+  retryDelaysMs: number[];
+  queueLimit: number;
+  attemptTimeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function text(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+function whole(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(name, `expected a whole number ${min}–${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function checkedUrl(env: Env, name: string, protocols: string[]): string | undefined {
+  const raw = text(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'not a URL');
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+export function loadNotifySettings(env: Env = process.env): NotifySettings {
+  const delaysRaw = text(env, 'HUB_WEBHOOK_RETRY_DELAYS') ?? '0,2000,8000';
+  const retryDelaysMs = delaysRaw.split(',').map((part) => Number(part.trim()));
+  if (
+    retryDelaysMs.length < 1 ||
+    retryDelaysMs.length > 10 ||
+    retryDelaysMs.some((delay) => !Number.isInteger(delay) || delay < 0 || delay > 3_600_000)
+  ) {
+    throw new ConfigError(
+      'HUB_WEBHOOK_RETRY_DELAYS',
+      `expected 1–10 comma-separated delays in ms (0–3600000), got "${delaysRaw}"`,
+    );
+  }
+  return {
+    centreName: text(env, 'HUB_CENTRE_NAME') ?? '军休服务中心',
+    centrePhone: text(env, 'HUB_CENTRE_PHONE') ?? '',
+    // The URL carries the password (smtp://user:pass@host:587): never log it.
+    smtpUrl: checkedUrl(env, 'HUB_SMTP_URL', ['smtp:', 'smtps:']),
+    smtpFrom: text(env, 'HUB_SMTP_FROM') ?? '军休智慧监护平台 <noreply@junxiu-hub.local>',
+    publicUrl: checkedUrl(env, 'HUB_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
+    retryDelaysMs,
+    queueLimit: whole(env, 'HUB_NOTIFY_QUEUE', 1000, 1, 1_000_000),
+    attemptTimeoutMs: whole(env, 'HUB_NOTIFY_TIMEOUT_MS', 10_000, 100, 600_000),
+  };
+}

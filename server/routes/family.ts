@@ -1,0 +1,245 @@
+/**
+ * Families (6.11.2.4) and notification channels. Family accounts reach only `/api/auth/*` and
+ * `/api/family/*` (the guard enforces it, 6.11.2.2); everything under `/api/family` answers for the
+ * signed-in family member's own relative only. Staff manage accounts, channels and read the log.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { badRequest, notFound } from '../errors.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import {
+  Channel,
+  ChannelInput,
+  ChannelParams,
+  ContactParams,
+  CreatedChannel,
+  Delivery,
+  FamilyAccount,
+  FamilyAccountInput,
+  FamilyAccountParams,
+  FamilyAlert,
+  FamilyStatus,
+  OnMyWayBody,
+} from '../schemas/family.ts';
+import type { HubContext } from './context.ts';
+import { requireRole } from './guard.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+const accountManagers = ['admin', 'supervisor'] as const;
+const staff = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+const channelManagers = ['admin', 'supervisor', 'caseworker'] as const;
+
+function uuidOr404(id: string, what: string): string {
+  if (!UUID.test(id)) throw notFound(what);
+  return id.toLowerCase();
+}
+
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+};
+
+export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
+  async function retireeOr404(id: string): Promise<string> {
+    const retireeId = uuidOr404(id, 'retiree');
+    const rows = await hub.db.query('select 1 from retirees where id = $1', [retireeId]);
+    if (rows.length === 0) throw notFound('retiree');
+    return retireeId;
+  }
+
+  async function contactOr404(id: string, contactId: string): Promise<string> {
+    const retireeId = await retireeOr404(id);
+    const contact = uuidOr404(contactId, 'contact');
+    if (!(await hub.families.records.contactBelongs(retireeId, contact))) throw notFound('contact');
+    return contact;
+  }
+
+  // ── family accounts, managed by staff ──────────────────────────────────────────────────────────
+  app.post(
+    '/api/retirees/:id/family-accounts',
+    {
+      schema: {
+        tags: ['families'],
+        summary:
+          "Create a family account that sees this retiree only (6.11.2.4); optionally one of the retiree's contacts",
+        params: IdParams,
+        body: FamilyAccountInput,
+        response: { 201: FamilyAccount, ...errors, 409: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...accountManagers]);
+      const retireeId = await retireeOr404(request.params.id);
+      const account = await hub.families.createAccount(retireeId, request.body, request.user!);
+      return reply.code(201).send(account);
+    },
+  );
+
+  app.get(
+    '/api/retirees/:id/family-accounts',
+    {
+      schema: {
+        tags: ['families'],
+        summary: "The retiree's family accounts",
+        params: IdParams,
+        response: { 200: Type.Array(FamilyAccount), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...accountManagers]);
+      return hub.families.records.accounts(await retireeOr404(request.params.id));
+    },
+  );
+
+  app.delete(
+    '/api/retirees/:id/family-accounts/:userId',
+    {
+      schema: {
+        tags: ['families'],
+        summary: 'Disable a family account and end its sessions (the account stays on record)',
+        params: FamilyAccountParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...accountManagers]);
+      const retireeId = await retireeOr404(request.params.id);
+      const userId = uuidOr404(request.params.userId, 'family account');
+      if (!(await hub.families.records.disable(retireeId, userId))) throw notFound('family account');
+      return reply.code(204).send(null);
+    },
+  );
+
+  // ── the family's own page ───────────────────────────────────────────────────────────────────────
+  app.get(
+    '/api/family/status',
+    {
+      schema: {
+        tags: ['families'],
+        summary:
+          "The relative's state, who is handling it, the last 30 days of alerts and the centre's phone",
+        response: { 200: FamilyStatus, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      requireRole(request, ['family']);
+      return hub.families.status(request.user!);
+    },
+  );
+
+  app.post(
+    '/api/family/alerts/:id/on-my-way',
+    {
+      schema: {
+        tags: ['families'],
+        summary: '"I\'m on my way": recorded on the alert and shown to the staff on duty',
+        params: IdParams,
+        body: Type.Optional(OnMyWayBody),
+        response: { 200: FamilyAlert, ...errors, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      requireRole(request, ['family']);
+      return hub.families.onMyWay(request.user!, request.params.id, request.body ?? {});
+    },
+  );
+
+  // ── notification channels per contact and severity ─────────────────────────────────────────────
+  app.get(
+    '/api/retirees/:id/contacts/:contactId/channels',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: "A contact's notification channels",
+        params: ContactParams,
+        response: { 200: Type.Array(Channel), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...staff]);
+      const contactId = await contactOr404(request.params.id, request.params.contactId);
+      return hub.notifications.records.channels(contactId);
+    },
+  );
+
+  app.post(
+    '/api/retirees/:id/contacts/:contactId/channels',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary:
+          'Add an e-mail or signed-webhook channel to a contact, from a minimum severity on (default high)',
+        params: ContactParams,
+        body: ChannelInput,
+        response: { 201: CreatedChannel, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...channelManagers]);
+      const contactId = await contactOr404(request.params.id, request.params.contactId);
+      const { kind, target } = request.body;
+      if (kind === 'email' && !EMAIL.test(target)) throw badRequest('target must be an e-mail address');
+      if (kind === 'webhook') {
+        let url: URL | undefined;
+        try {
+          url = new URL(target);
+        } catch {
+          url = undefined;
+        }
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+          throw badRequest('target must be an http or https URL');
+        }
+      }
+      const secret =
+        kind === 'webhook' ? (request.body.secret ?? randomBytes(32).toString('base64url')) : null;
+      const channel = await hub.notifications.records.addChannel({
+        contactId,
+        kind,
+        target,
+        secret,
+        minSeverity: request.body.minSeverity ?? 'high',
+        enabled: request.body.enabled ?? true,
+      });
+      return reply.code(201).send({ channel, secret });
+    },
+  );
+
+  app.delete(
+    '/api/retirees/:id/contacts/:contactId/channels/:channelId',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Remove a channel (kept on record for the delivery log)',
+        params: ChannelParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...channelManagers]);
+      const contactId = await contactOr404(request.params.id, request.params.contactId);
+      const channelId = uuidOr404(request.params.channelId, 'channel');
+      if (!(await hub.notifications.records.removeChannel(contactId, channelId))) throw notFound('channel');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/alerts/:id/deliveries',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: 'Every notification attempt for an alert: channel, reason, attempt, status, answer or error',
+        params: IdParams,
+        response: { 200: Type.Array(Delivery), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...staff]);
+      return hub.notifications.records.deliveries(uuidOr404(request.params.id, 'alert'));
+    },
+  );
+};

@@ -1,0 +1,176 @@
+/**
+ * Families (6.11.2.4): family accounts scoped to one retiree, what their page shows, their
+ * "I'm on my way" answer, and the notification channels and delivery log the staff manage.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { Outcome, Severity } from './alerts.ts';
+import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+
+export const FamilyAccountInput = Type.Object({
+  username: Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' }),
+  password: Type.String({ minLength: 8, maxLength: 256 }),
+  displayName: Type.String({ minLength: 1, maxLength: 64 }),
+  contactId: Type.Optional(
+    Type.String({ description: "One of the retiree's contacts this account belongs to" }),
+  ),
+});
+export type FamilyAccountInput = Static<typeof FamilyAccountInput>;
+
+export const FamilyAccount = Type.Object({
+  userId: Type.String(),
+  username: Type.String(),
+  displayName: Type.String(),
+  retireeId: Type.String(),
+  contactId: Nullable(Type.String()),
+  disabled: Type.Boolean(),
+  createdAt: Timestamp,
+});
+export type FamilyAccount = Static<typeof FamilyAccount>;
+
+export const FamilyAccountParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  userId: Type.String({ minLength: 1, maxLength: 64 }),
+});
+export type FamilyAccountParams = Static<typeof FamilyAccountParams>;
+
+/** What the family page says about the relative: well, an alert nobody has taken yet, or in hand. */
+export const FamilyState = Type.Union([
+  Type.Literal('well'),
+  Type.Literal('alert_open'),
+  Type.Literal('being_handled'),
+]);
+export type FamilyState = Static<typeof FamilyState>;
+
+export const OnMyWay = Type.Object({
+  at: Timestamp,
+  etaMinutes: Nullable(Type.Integer()),
+  by: Type.String({ description: 'Display name of the family member' }),
+});
+export type OnMyWay = Static<typeof OnMyWay>;
+
+/** An alert as a family sees it: no internal notes, no device detail. */
+export const FamilyAlert = Type.Object({
+  id: Type.String(),
+  kind: Type.String(),
+  kindName: Type.String({ description: 'The kind in Chinese, e.g. 紧急求救' }),
+  severity: Severity,
+  status: Type.Union([
+    Type.Literal('open'),
+    Type.Literal('acknowledged'),
+    Type.Literal('in_progress'),
+    Type.Literal('resolved'),
+    Type.Literal('cancelled'),
+  ]),
+  openedAt: Timestamp,
+  acknowledgedAt: NullableTimestamp,
+  resolvedAt: NullableTimestamp,
+  handledBy: Nullable(Type.String(), {
+    description: 'The staff member who has the alert (assigned, else acknowledged)',
+  }),
+  outcome: Nullable(Outcome),
+  onMyWay: Type.Array(OnMyWay, { description: 'Family members who answered "I\'m on my way"' }),
+});
+export type FamilyAlert = Static<typeof FamilyAlert>;
+
+export const FamilyStatus = Type.Object({
+  retiree: Type.Object({ id: Type.String(), name: Type.String() }),
+  state: FamilyState,
+  handledBy: Nullable(Type.String()),
+  active: Type.Array(FamilyAlert, { description: 'Alerts still open or being handled' }),
+  recent: Type.Array(FamilyAlert, { description: 'Alerts of the last 30 days, newest first' }),
+  centre: Type.Object({ name: Type.String(), phone: Type.String() }),
+  user: Type.Object({ displayName: Type.String() }),
+});
+export type FamilyStatus = Static<typeof FamilyStatus>;
+
+export const OnMyWayBody = Type.Object({
+  etaMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
+  note: Type.Optional(Type.String({ maxLength: 200 })),
+});
+export type OnMyWayBody = Static<typeof OnMyWayBody>;
+
+/** socket.io `familyAlert`: a change to the relative's alert, as the family sees it. */
+export const FamilyAlertUpdate = Type.Object({
+  change: Type.Union([Type.Literal('opened'), Type.Literal('updated')]),
+  alert: FamilyAlert,
+});
+export type FamilyAlertUpdate = Static<typeof FamilyAlertUpdate>;
+
+export const ChannelKind = Type.Union([Type.Literal('email'), Type.Literal('webhook')]);
+export type ChannelKind = Static<typeof ChannelKind>;
+
+export const ChannelInput = Type.Object({
+  kind: ChannelKind,
+  target: Type.String({
+    minLength: 3,
+    maxLength: 512,
+    description: 'An e-mail address, or the http(s) URL a webhook is POSTed to',
+  }),
+  secret: Type.Optional(
+    Type.String({
+      minLength: 16,
+      maxLength: 256,
+      description: 'Webhook HMAC key; one is generated (and returned once) when left out',
+    }),
+  ),
+  minSeverity: Type.Optional(Severity),
+  enabled: Type.Optional(Type.Boolean()),
+});
+export type ChannelInput = Static<typeof ChannelInput>;
+
+export const Channel = Type.Object({
+  id: Type.String(),
+  contactId: Type.String(),
+  kind: ChannelKind,
+  target: Type.String(),
+  minSeverity: Severity,
+  enabled: Type.Boolean(),
+  hasSecret: Type.Boolean(),
+  createdAt: Timestamp,
+});
+export type Channel = Static<typeof Channel>;
+
+export const CreatedChannel = Type.Object({
+  channel: Channel,
+  secret: Nullable(Type.String(), { description: 'The webhook key, shown this once' }),
+});
+export type CreatedChannel = Static<typeof CreatedChannel>;
+
+export const ContactParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  contactId: Type.String({ minLength: 1, maxLength: 64 }),
+});
+export type ContactParams = Static<typeof ContactParams>;
+
+export const ChannelParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  contactId: Type.String({ minLength: 1, maxLength: 64 }),
+  channelId: Type.String({ minLength: 1, maxLength: 64 }),
+});
+export type ChannelParams = Static<typeof ChannelParams>;
+
+export const NotifyReason = Type.Union([
+  Type.Literal('opened'),
+  Type.Literal('escalated'),
+  Type.Literal('acknowledged'),
+  Type.Literal('in_progress'),
+  Type.Literal('resolved'),
+  Type.Literal('cancelled'),
+]);
+export type NotifyReason = Static<typeof NotifyReason>;
+
+export const Delivery = Type.Object({
+  id: Type.Integer(),
+  alertId: Type.String(),
+  channelId: Type.String(),
+  kind: ChannelKind,
+  target: Type.String(),
+  contactName: Nullable(Type.String()),
+  reason: Type.String(),
+  attempt: Type.Integer({ minimum: 1 }),
+  status: Type.Union([Type.Literal('sent'), Type.Literal('failed'), Type.Literal('retrying')]),
+  at: Timestamp,
+  response: Nullable(Type.String()),
+  error: Nullable(Type.String()),
+});
+export type Delivery = Static<typeof Delivery>;
