@@ -2,6 +2,7 @@
 export { type DeviceDirectory, type DeviceIdentity, MqttGateway } from './broker/gateway.ts';
 export { Detector } from './detect/detector.ts';
 export type { HeartRateLimits } from './detect/rules.ts';
+export type { DetectionContext, DetectionSettings, DeviceProfile } from './detect/settings.ts';
 export {
   createTelemetryStore,
   type Point,
@@ -11,3 +12,4 @@ export {
   type TelemetryStoreSettings,
   TelemetryWriter,
 } from './ingest/index.ts';
+export { type BridgedDevice, ZigbeeBridges } from './zigbee/bridges.ts';

@@ -12,19 +12,26 @@ import promClient from 'prom-client';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { EventBus } from '../../devices/bus.ts';
 import { deviceTopic, parseDeviceTopic } from '../../devices/contract.ts';
-import { decodeDeviceMessage, getDefinition } from '../../devices/index.ts';
+import { BRIDGE_TYPE, decodeDeviceMessage, getDefinition, type ZigbeeOptions } from '../../devices/index.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
+import { type BridgedDevice, ZigbeeBridges } from '../zigbee/bridges.ts';
 import { canConnect, canPublish, canSubscribe } from './access.ts';
 
 export interface DeviceIdentity {
   type: string;
   retireeId: string | null;
+  /** Zigbee sensors: the bridge they speak through. */
+  bridgeId?: string | null;
+  /** Per-device options: a bridge's base topic, an HS1EB's SOS press. */
+  options?: ZigbeeOptions;
 }
 
 /** How the gateway learns about devices; the server implements it over its records. */
 export interface DeviceDirectory {
   authenticate(deviceId: string, secret: string): Promise<DeviceIdentity | null>;
   lookup(deviceId: string): DeviceIdentity | undefined;
+  /** The Zigbee sensors bound to a bridge. */
+  bridged(bridgeId: string): BridgedDevice[];
 }
 
 export interface Logger {
@@ -61,6 +68,7 @@ export class MqttGateway {
     handler: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   }[] = [];
   private readonly clock: () => number;
+  private readonly zigbee: ZigbeeBridges;
   private readonly metrics: {
     messages: Counter<'channel'>;
     rejected: Counter<'reason'>;
@@ -99,6 +107,15 @@ export class MqttGateway {
       }),
       clients: new promClient.Gauge({ name: 'hub_mqtt_clients', help: 'Connected MQTT clients', registers }),
     };
+    this.zigbee = new ZigbeeBridges({
+      bus: options.bus,
+      writer: options.writer,
+      log: options.log,
+      registry: options.registry,
+      bridged: (bridgeId) => options.directory.bridged(bridgeId),
+      reject: (deviceId, topic, reason) => this.reject(deviceId, topic, reason),
+      clock: this.clock,
+    });
   }
 
   get tcpPort(): number {
@@ -121,7 +138,12 @@ export class MqttGateway {
       },
       authorizePublish: (client, packet, callback) => {
         if (!client) return callback(null);
-        const decision = canPublish(client.id, packet.topic, packet.retain);
+        const decision = canPublish(
+          client.id,
+          packet.topic,
+          packet.retain,
+          this.options.directory.lookup(client.id),
+        );
         if (!decision.allow) {
           this.metrics.denied.inc({ action: 'publish' });
           this.options.log.warn({ deviceId: client.id, topic: packet.topic }, decision.reason);
@@ -131,7 +153,9 @@ export class MqttGateway {
         callback(null);
       },
       authorizeSubscribe: (client, subscription, callback) => {
-        if (canSubscribe(client.id, subscription.topic)) return callback(null, subscription);
+        if (canSubscribe(client.id, subscription.topic, this.options.directory.lookup(client.id))) {
+          return callback(null, subscription);
+        }
         this.metrics.denied.inc({ action: 'subscribe' });
         this.options.log.warn({ deviceId: client.id, topic: subscription.topic }, 'subscription refused');
         // A null subscription answers SUBACK 0x80 (failure) for this topic only [MQTT-3.9.3-2].
@@ -151,6 +175,7 @@ export class MqttGateway {
       // A device that reconnected has already replaced this session; it is not offline.
       const current = (broker as unknown as { clients: Record<string, Client> }).clients[client.id];
       if (current && current !== client) return;
+      this.zigbee.forget(client.id);
       this.options.bus.emit('device.status', { deviceId: client.id, online: false, ts: this.clock() });
     });
     broker.on('clientError', (client, error) => {
@@ -239,10 +264,14 @@ export class MqttGateway {
   }
 
   private receive(packet: AedesPublishPacket, client: Client): void {
-    const parsed = parseDeviceTopic(packet.topic);
-    if (!parsed || parsed.channel === 'cmd') return;
     const deviceId = client.id;
     const identity = this.options.directory.lookup(deviceId);
+    if (identity?.type === BRIDGE_TYPE) {
+      this.zigbee.receive(deviceId, identity.options, packet.topic, packet.payload);
+      return;
+    }
+    const parsed = parseDeviceTopic(packet.topic);
+    if (!parsed || parsed.channel === 'cmd') return;
     const definition = identity ? getDefinition(identity.type) : undefined;
     if (!identity || !definition) {
       this.reject(deviceId, packet.topic, `unknown_type: ${identity?.type ?? 'unregistered device'}`);

@@ -3,17 +3,35 @@
  * retiree it belongs to and that retiree's heart-rate limits. Held in memory, loaded at start and
  * kept current by the API that changes devices and retirees.
  */
-import type { DeviceDirectory, DeviceIdentity, HeartRateLimits } from '../../gateway/index.ts';
+import { zigbeeDefinitionByType } from '../../devices/index.ts';
+import type { BridgedDevice, DeviceDirectory, DeviceIdentity, HeartRateLimits } from '../../gateway/index.ts';
 import { tokenMatches } from '../auth/secrets.ts';
-import type { DeviceRecords } from '../records/devices.ts';
+import type { DeviceRecord, DeviceRecords } from '../records/devices.ts';
 import type { RetireeRecords } from '../records/retirees.ts';
 
-interface Entry extends DeviceIdentity {
+export interface Entry extends DeviceIdentity {
   secretHash: string;
+  ieeeAddress?: string | null;
+  friendlyName?: string | null;
+}
+
+/** The directory's entry for a device record. */
+export function entryOf(record: DeviceRecord): Entry {
+  return {
+    type: record.type,
+    retireeId: record.retireeId,
+    secretHash: record.secretHash,
+    bridgeId: record.bridgeId,
+    ieeeAddress: record.ieeeAddress,
+    friendlyName: record.friendlyName,
+    options: record.options,
+  };
 }
 
 export class Directory implements DeviceDirectory {
   private readonly devices = new Map<string, Entry>();
+  /** Zigbee sensor ids by the bridge they speak through. */
+  private readonly byBridge = new Map<string, Set<string>>();
   private readonly limits = new Map<string, { low: number | null; high: number | null }>();
 
   constructor(
@@ -23,13 +41,7 @@ export class Directory implements DeviceDirectory {
   ) {}
 
   async load(): Promise<void> {
-    for (const device of await this.deviceRecords.list()) {
-      this.devices.set(device.id, {
-        type: device.type,
-        retireeId: device.retireeId,
-        secretHash: device.secretHash,
-      });
-    }
+    for (const device of await this.deviceRecords.list()) this.putDevice(device.id, entryOf(device));
     for (const retiree of await this.retireeRecords.list()) {
       this.limits.set(retiree.id, { low: retiree.hrLow, high: retiree.hrHigh });
     }
@@ -41,20 +53,53 @@ export class Directory implements DeviceDirectory {
       // Registered by another hub instance since we loaded.
       const record = await this.deviceRecords.byId(deviceId);
       if (!record) return null;
-      entry = { type: record.type, retireeId: record.retireeId, secretHash: record.secretHash };
-      this.devices.set(deviceId, entry);
+      entry = entryOf(record);
+      this.putDevice(deviceId, entry);
     }
+    // A Zigbee sensor speaks only through its bridge; its own credential opens nothing.
+    if (zigbeeDefinitionByType(entry.type)) return null;
     if (!tokenMatches(secret, entry.secretHash)) return null;
-    return { type: entry.type, retireeId: entry.retireeId };
+    return identityOf(entry);
   }
 
   lookup(deviceId: string): DeviceIdentity | undefined {
     const entry = this.devices.get(deviceId);
-    return entry ? { type: entry.type, retireeId: entry.retireeId } : undefined;
+    return entry ? identityOf(entry) : undefined;
+  }
+
+  bridged(bridgeId: string): BridgedDevice[] {
+    const result: BridgedDevice[] = [];
+    for (const deviceId of this.byBridge.get(bridgeId) ?? []) {
+      const entry = this.devices.get(deviceId);
+      if (!entry) continue;
+      result.push({
+        deviceId,
+        type: entry.type,
+        retireeId: entry.retireeId,
+        ieeeAddress: entry.ieeeAddress ?? null,
+        friendlyName: entry.friendlyName ?? null,
+        options: entry.options ?? {},
+      });
+    }
+    return result;
+  }
+
+  /** Bridges by id, for checks at registration (one bridge per base topic). */
+  bridges(): { deviceId: string; baseTopic: string | undefined }[] {
+    return [...this.devices.entries()]
+      .filter(([, entry]) => entry.type === 'bridge.zigbee2mqtt')
+      .map(([deviceId, entry]) => ({ deviceId, baseTopic: entry.options?.baseTopic }));
   }
 
   putDevice(deviceId: string, entry: Entry): void {
+    const previous = this.devices.get(deviceId);
+    if (previous?.bridgeId) this.byBridge.get(previous.bridgeId)?.delete(deviceId);
     this.devices.set(deviceId, entry);
+    if (entry.bridgeId) {
+      const set = this.byBridge.get(entry.bridgeId) ?? new Set<string>();
+      set.add(deviceId);
+      this.byBridge.set(entry.bridgeId, set);
+    }
   }
 
   putRetiree(retireeId: string, limits: { low: number | null; high: number | null }): void {
@@ -84,4 +129,11 @@ export class Directory implements DeviceDirectory {
       consecutive: this.defaults.consecutive,
     };
   }
+}
+
+function identityOf(entry: Entry): DeviceIdentity {
+  const identity: DeviceIdentity = { type: entry.type, retireeId: entry.retireeId };
+  if (entry.bridgeId) identity.bridgeId = entry.bridgeId;
+  if (entry.options && Object.keys(entry.options).length > 0) identity.options = entry.options;
+  return identity;
 }

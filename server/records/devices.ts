@@ -1,3 +1,4 @@
+import type { ZigbeeOptions } from '../../devices/index.ts';
 import type { Database } from '../db/database.ts';
 import type { Device, DeviceInput } from '../schemas/devices.ts';
 import { iso, isoRequired } from './rows.ts';
@@ -14,6 +15,10 @@ interface DeviceRow {
   last_seen_at: Date | null;
   latest: Record<string, { value: number | boolean; ts: number }>;
   created_at: Date;
+  bridge_id: string | null;
+  ieee_address: string | null;
+  friendly_name: string | null;
+  options: ZigbeeOptions | null;
 }
 
 export interface DeviceRecord extends Device {
@@ -35,6 +40,10 @@ function toDevice(row: DeviceRow): DeviceRecord {
     createdAt: isoRequired(row.created_at),
     secretHash: row.secret_hash,
     latest: row.latest ?? {},
+    bridgeId: row.bridge_id,
+    ieeeAddress: row.ieee_address,
+    friendlyName: row.friendly_name,
+    options: row.options ?? {},
   };
 }
 
@@ -46,11 +55,22 @@ export function publicDevice(record: DeviceRecord): Device {
 export class DeviceRecords {
   constructor(private readonly db: Database) {}
 
-  async create(input: DeviceInput & { secretHash: string }): Promise<DeviceRecord> {
+  async create(input: DeviceInput & { id: string; secretHash: string }): Promise<DeviceRecord> {
     const [row] = await this.db.query<DeviceRow>(
-      `insert into devices (id, type, secret_hash, retiree_id, room, label)
-       values ($1, $2, $3, $4, $5, $6) returning *`,
-      [input.id, input.type, input.secretHash, input.retireeId ?? null, input.room ?? '', input.label ?? ''],
+      `insert into devices (id, type, secret_hash, retiree_id, room, label, bridge_id, ieee_address, friendly_name, options)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb) returning *`,
+      [
+        input.id,
+        input.type,
+        input.secretHash,
+        input.retireeId ?? null,
+        input.room ?? '',
+        input.label ?? '',
+        input.bridgeId ?? null,
+        input.ieeeAddress?.toLowerCase() ?? null,
+        input.friendlyName ?? null,
+        JSON.stringify(input.options ?? {}),
+      ],
     );
     if (!row) throw new Error('device insert returned nothing');
     return toDevice(row);

@@ -1,11 +1,20 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { ZigbeeOptionsSchema } from '../../devices/index.ts';
 import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
+/** Zigbee2MQTT's `ieee_address`: `0x` and 16 hex digits. */
+export const IeeeAddress = Type.String({
+  pattern: '^0x[0-9a-fA-F]{16}$',
+  description: 'IEEE address, e.g. 0xa4c1380000000105',
+});
+
 export const DeviceInput = Type.Object({
-  id: Type.String({
-    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
-    description: 'The MQTT client id and username',
-  }),
+  id: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$',
+      description: 'The MQTT client id and username; for a Zigbee sensor, `z-<ieee>` when omitted',
+    }),
+  ),
   type: Type.String({
     minLength: 1,
     maxLength: 64,
@@ -14,6 +23,18 @@ export const DeviceInput = Type.Object({
   retireeId: Type.Optional(Nullable(Type.String())),
   room: Type.Optional(Type.String({ maxLength: 64 })),
   label: Type.Optional(Type.String({ maxLength: 64 })),
+  bridgeId: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'Zigbee sensors: the bridge device they speak through',
+    }),
+  ),
+  ieeeAddress: Type.Optional(IeeeAddress),
+  friendlyName: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 256, description: "Zigbee sensors: the bridge's friendly name" }),
+  ),
+  options: Type.Optional(ZigbeeOptionsSchema),
 });
 export type DeviceInput = Static<typeof DeviceInput>;
 
@@ -27,6 +48,10 @@ export const Device = Type.Object({
   battery: Nullable(Type.Number()),
   lastSeenAt: NullableTimestamp,
   createdAt: Timestamp,
+  bridgeId: Nullable(Type.String()),
+  ieeeAddress: Nullable(Type.String()),
+  friendlyName: Nullable(Type.String()),
+  options: ZigbeeOptionsSchema,
 });
 export type Device = Static<typeof Device>;
 
@@ -45,5 +70,9 @@ export const DeviceTypeInfo = Type.Object({
   power: Type.String(),
   readings: Type.Array(Type.String()),
   events: Type.Array(Type.String()),
+  /** Zigbee2MQTT models: as the bridge reports them. */
+  model: Type.Optional(Type.String()),
+  vendor: Type.Optional(Type.String()),
+  options: Type.Optional(Type.Array(Type.String())),
 });
 export type DeviceTypeInfo = Static<typeof DeviceTypeInfo>;

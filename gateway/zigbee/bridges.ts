@@ -1,0 +1,293 @@
+/**
+ * Zigbee2MQTT bridges connected to the broker. A bridge is a device of type
+ * `bridge.zigbee2mqtt`; what it publishes under its base topic is read here:
+ * - `bridge/devices` (retained): which IEEE address has which friendly name and model;
+ * - `<friendly>` state messages: converted by the model's definition (devices/zigbee/) into
+ *   readings (to the telemetry writer and `device.telemetry`) and events (`device.event`, which
+ *   the detector turns into alerts exactly as for native devices);
+ * - `<friendly>/availability` and `bridge/state`: `device.status`.
+ * A sensor is known to the hub as its own device record bound to the bridge (by IEEE address or
+ * friendly name), so alerts, the device list and the retiree's wall treat it like any other device.
+ */
+import type { Counter, Registry } from 'prom-client';
+import promClient from 'prom-client';
+import type { EventBus } from '../../devices/bus.ts';
+import {
+  type BridgeDevice,
+  DEFAULT_BASE_TOPIC,
+  emptyZigbeeState,
+  lastSeenOf,
+  MAX_BRIDGE_DEVICES_BYTES,
+  parseAvailability,
+  parseBridgeDevices,
+  parseBridgeJson,
+  parseBridgeTopic,
+  parseState,
+  type ZigbeeDefinition,
+  type ZigbeeOptions,
+  type ZigbeeState,
+  zigbeeDefinitionByModel,
+  zigbeeDefinitionByType,
+} from '../../devices/index.ts';
+import type { TelemetryWriter } from '../ingest/writer.ts';
+
+/** A sensor record bound to a bridge, as the directory knows it. */
+export interface BridgedDevice {
+  deviceId: string;
+  type: string;
+  retireeId: string | null;
+  ieeeAddress: string | null;
+  friendlyName: string | null;
+  options: ZigbeeOptions;
+}
+
+export interface ZigbeeLogger {
+  info(object: object, message?: string): void;
+  warn(object: object, message?: string): void;
+}
+
+export interface ZigbeeBridgesOptions {
+  bus: EventBus;
+  writer: TelemetryWriter;
+  log: ZigbeeLogger;
+  registry: Registry;
+  /** The sensors bound to a bridge, read per message so that a sensor bound later is found at once. */
+  bridged(bridgeId: string): BridgedDevice[];
+  /** Counts and logs a refused message with the gateway's reasons (`invalid_json`, `schema`…). */
+  reject(deviceId: string, topic: string, reason: string): void;
+  clock: () => number;
+}
+
+/** What one bridge has told us about its network. */
+interface Network {
+  byIeee: Map<string, BridgeDevice>;
+  byFriendlyName: Map<string, BridgeDevice>;
+}
+
+export function baseTopicOf(options: ZigbeeOptions | undefined): string {
+  return options?.baseTopic ?? DEFAULT_BASE_TOPIC;
+}
+
+export class ZigbeeBridges {
+  private readonly networks = new Map<string, Network>();
+  /** Edge-detection state per sensor device id; it outlives a bridge's reconnect. */
+  private readonly states = new Map<string, ZigbeeState>();
+  /** Names already logged as unknown or unbound, so a chatty sensor does not flood the log. */
+  private readonly warned = new Set<string>();
+  private readonly metrics: {
+    messages: Counter<'kind'>;
+    unknownModel: Counter;
+    unbound: Counter;
+  };
+
+  constructor(private readonly options: ZigbeeBridgesOptions) {
+    const registers = [options.registry];
+    this.metrics = {
+      messages: new promClient.Counter({
+        name: 'hub_zigbee_messages_total',
+        help: 'Zigbee2MQTT bridge messages read, by kind (state, availability, devices, bridge_state)',
+        labelNames: ['kind'],
+        registers,
+      }),
+      unknownModel: new promClient.Counter({
+        name: 'hub_zigbee_unknown_model_total',
+        help: 'Zigbee2MQTT messages from a sensor whose model has no definition in devices/zigbee/',
+        registers,
+      }),
+      unbound: new promClient.Counter({
+        name: 'hub_zigbee_unbound_total',
+        help: 'Zigbee2MQTT messages from a sensor bound to no device record',
+        registers,
+      }),
+    };
+  }
+
+  /** A message the bridge `bridgeId` published on `topic`. Never throws. */
+  receive(
+    bridgeId: string,
+    options: ZigbeeOptions | undefined,
+    topic: string,
+    raw: Uint8Array | string,
+  ): void {
+    const payload = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
+    const where = parseBridgeTopic(baseTopicOf(options), topic);
+    if (!where) return;
+    switch (where.kind) {
+      case 'devices':
+        this.learnDevices(bridgeId, topic, payload);
+        return;
+      case 'bridge_state': {
+        const availability = parseAvailability(payload);
+        if (!availability.ok) {
+          this.options.reject(bridgeId, topic, availability.reason);
+          return;
+        }
+        this.metrics.messages.inc({ kind: 'bridge_state' });
+        this.options.bus.emit('device.status', {
+          deviceId: bridgeId,
+          online: availability.online,
+          ts: this.options.clock(),
+        });
+        return;
+      }
+      case 'availability':
+        this.availability(bridgeId, where.friendlyName, topic, payload);
+        return;
+      case 'state':
+        this.state(bridgeId, where.friendlyName, topic, payload);
+        return;
+      default:
+        // Bridge info, logs, responses and commands carry nothing about the retirees.
+        return;
+    }
+  }
+
+  /** The bridge left: its network map is re-learned from `bridge/devices` when it comes back. */
+  forget(bridgeId: string): void {
+    this.networks.delete(bridgeId);
+  }
+
+  private learnDevices(bridgeId: string, topic: string, payload: Uint8Array): void {
+    // An empty retained payload clears the topic; it is not a list.
+    if (payload.byteLength === 0) return;
+    const parsed = parseBridgeJson(payload, MAX_BRIDGE_DEVICES_BYTES);
+    if (!parsed.ok) {
+      this.options.reject(bridgeId, topic, parsed.reason);
+      return;
+    }
+    const devices = parseBridgeDevices(parsed.value);
+    if (!devices.ok) {
+      this.options.reject(bridgeId, topic, devices.reason);
+      return;
+    }
+    this.metrics.messages.inc({ kind: 'devices' });
+    const network: Network = { byIeee: new Map(), byFriendlyName: new Map() };
+    for (const device of devices.value) {
+      network.byIeee.set(device.ieeeAddress, device);
+      network.byFriendlyName.set(device.friendlyName, device);
+    }
+    this.networks.set(bridgeId, network);
+    const unknown = devices.value.filter((device) => !device.model || !zigbeeDefinitionByModel(device.model));
+    this.options.log.info(
+      {
+        deviceId: bridgeId,
+        devices: devices.value.length,
+        unknownModels: unknown.map((device) => `${device.friendlyName}: ${device.model ?? 'unsupported'}`),
+      },
+      'zigbee2mqtt bridge devices learned',
+    );
+  }
+
+  /** The sensor record behind a friendly name: by the IEEE address the bridge gave, else by name. */
+  private resolve(bridgeId: string, friendlyName: string) {
+    const known = this.networks.get(bridgeId)?.byFriendlyName.get(friendlyName);
+    const bound = this.options
+      .bridged(bridgeId)
+      .find(
+        (device) =>
+          (known !== undefined && device.ieeeAddress === known.ieeeAddress) ||
+          device.friendlyName === friendlyName,
+      );
+    return { known, bound };
+  }
+
+  private warnOnce(key: string, object: object, message: string): void {
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    this.options.log.warn(object, message);
+  }
+
+  private availability(bridgeId: string, friendlyName: string, topic: string, payload: Uint8Array): void {
+    const availability = parseAvailability(payload);
+    if (!availability.ok) {
+      this.options.reject(bridgeId, topic, availability.reason);
+      return;
+    }
+    this.metrics.messages.inc({ kind: 'availability' });
+    const { bound } = this.resolve(bridgeId, friendlyName);
+    if (!bound) {
+      this.metrics.unbound.inc();
+      this.warnOnce(
+        `${bridgeId}\0${friendlyName}`,
+        { deviceId: bridgeId, friendlyName },
+        'zigbee sensor not bound',
+      );
+      return;
+    }
+    this.options.bus.emit('device.status', {
+      deviceId: bound.deviceId,
+      online: availability.online,
+      ts: this.options.clock(),
+    });
+  }
+
+  private definitionFor(known: BridgeDevice | undefined, boundType: string): ZigbeeDefinition | undefined {
+    // The bridge knows what the device really is; the record's type stands in until it has said.
+    if (known?.model) return zigbeeDefinitionByModel(known.model);
+    return zigbeeDefinitionByType(boundType);
+  }
+
+  private state(bridgeId: string, friendlyName: string, topic: string, payload: Uint8Array): void {
+    const parsed = parseState(payload);
+    if (!parsed.ok) {
+      this.options.reject(bridgeId, topic, parsed.reason);
+      return;
+    }
+    this.metrics.messages.inc({ kind: 'state' });
+    const { known, bound } = this.resolve(bridgeId, friendlyName);
+    if (!bound) {
+      if (known && (!known.model || !zigbeeDefinitionByModel(known.model))) this.metrics.unknownModel.inc();
+      else this.metrics.unbound.inc();
+      this.warnOnce(
+        `${bridgeId}\0${friendlyName}`,
+        { deviceId: bridgeId, friendlyName, model: known?.model ?? null },
+        'zigbee sensor not bound to a device record',
+      );
+      return;
+    }
+    const definition = this.definitionFor(known, bound.type);
+    if (!definition) {
+      this.metrics.unknownModel.inc();
+      this.warnOnce(
+        `${bridgeId}\0${friendlyName}`,
+        { deviceId: bound.deviceId, friendlyName, model: known?.model ?? null },
+        'zigbee sensor of a model without definition',
+      );
+      return;
+    }
+    if (known?.model && definition.type !== bound.type) {
+      this.warnOnce(
+        `${bound.deviceId}\0type`,
+        { deviceId: bound.deviceId, registered: bound.type, reported: definition.type },
+        'zigbee sensor registered as another model than its bridge reports; reading it as reported',
+      );
+    }
+    const receivedAt = this.options.clock();
+    const lastSeen = lastSeenOf(parsed.value);
+    const result = definition.convert(this.states.get(bound.deviceId) ?? emptyZigbeeState, parsed.value, {
+      ieeeAddress: known?.ieeeAddress ?? bound.ieeeAddress ?? friendlyName,
+      receivedAt,
+      options: bound.options,
+      ...(lastSeen !== undefined ? { lastSeen } : {}),
+    });
+    this.states.set(bound.deviceId, result.state);
+    if (Object.keys(result.readings).length > 0) {
+      this.options.writer.add({
+        deviceId: bound.deviceId,
+        deviceType: bound.type,
+        ...(bound.retireeId ? { retireeId: bound.retireeId } : {}),
+        ts: result.ts,
+        fields: result.readings as Record<string, number | boolean>,
+      });
+      this.options.bus.emit('device.telemetry', {
+        deviceId: bound.deviceId,
+        deviceType: bound.type,
+        ts: result.ts,
+        readings: result.readings,
+      });
+    }
+    for (const event of result.events) {
+      this.options.bus.emit('device.event', { deviceId: bound.deviceId, deviceType: bound.type, event });
+    }
+  }
+}
