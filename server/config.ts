@@ -26,6 +26,18 @@ export interface HubConfig {
   hrConsecutive: number;
   sessionHours: number;
   logLevel: string;
+  detection: {
+    spo2Low: number;
+    spo2Consecutive: number;
+    batteryLow: number;
+    offlineBatteryMinutes: number;
+    offlineMainsMinutes: number;
+    offlineGraceSeconds: number;
+    inactivityHours: number;
+    day: { start: number; end: number };
+    bedExitMinutes: number;
+    night: { start: number; end: number };
+  };
 }
 
 export class ConfigError extends Error {
@@ -69,6 +81,14 @@ function url(env: Env, name: string, protocols: string[]): string | undefined {
   return raw;
 }
 
+/** `HH:MM` → minutes after midnight. */
+function clockTime(env: Env, name: string, fallback: string): number {
+  const raw = text(env, name) ?? fallback;
+  const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(raw);
+  if (!match) throw new ConfigError(name, `expected a time of day as HH:MM, got "${raw}"`);
+  return Number(match[1]) * 60 + Number(match[2]);
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): HubConfig {
@@ -104,5 +124,20 @@ export function loadConfig(env: Env = process.env): HubConfig {
     hrConsecutive: integer(env, 'HUB_HR_CONSECUTIVE', 3, 1, 100),
     sessionHours: integer(env, 'HUB_SESSION_HOURS', 12, 1, 24 * 30),
     logLevel,
+    detection: {
+      spo2Low: integer(env, 'HUB_SPO2_LOW', 90, 50, 99),
+      spo2Consecutive: integer(env, 'HUB_SPO2_CONSECUTIVE', 3, 1, 100),
+      batteryLow: integer(env, 'HUB_BATTERY_LOW', 15, 1, 90),
+      offlineBatteryMinutes: integer(env, 'HUB_OFFLINE_BATTERY_MINUTES', 180, 1, 7 * 24 * 60),
+      offlineMainsMinutes: integer(env, 'HUB_OFFLINE_MAINS_MINUTES', 15, 1, 7 * 24 * 60),
+      offlineGraceSeconds: integer(env, 'HUB_OFFLINE_GRACE_SECONDS', 120, 0, 86_400),
+      inactivityHours: integer(env, 'HUB_INACTIVITY_HOURS', 4, 1, 48),
+      day: { start: clockTime(env, 'HUB_DAY_START', '08:00'), end: clockTime(env, 'HUB_DAY_END', '21:00') },
+      bedExitMinutes: integer(env, 'HUB_BED_EXIT_MINUTES', 30, 1, 24 * 60),
+      night: {
+        start: clockTime(env, 'HUB_NIGHT_START', '22:00'),
+        end: clockTime(env, 'HUB_NIGHT_END', '06:00'),
+      },
+    },
   };
 }

@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import promClient from 'prom-client';
 import { EventBus } from '../devices/bus.ts';
+import { getDefinition } from '../devices/index.ts';
 import {
   createTelemetryStore,
   Detector,
@@ -35,6 +36,9 @@ import { AlertRecords } from './records/alerts.ts';
 import { DeviceRecords } from './records/devices.ts';
 import { RetireeRecords } from './records/retirees.ts';
 import { UserRecords } from './records/users.ts';
+
+/** The centre keeps Beijing time all year (no daylight saving). */
+const SHANGHAI_UTC_OFFSET_MINUTES = 480;
 
 export interface Hub {
   readonly httpPort: number;
@@ -162,7 +166,10 @@ export async function startHub(
       (error) => logger.error({ err: error }, 'escalation pass failed'),
     );
     escalation.onEscalate(({ alert, level, audiences }) =>
-      logger.warn({ alertId: alert.id, kind: alert.kind, level, audiences }, 'alert escalated: not acknowledged in time'),
+      logger.warn(
+        { alertId: alert.id, kind: alert.kind, level, audiences },
+        'alert escalated: not acknowledged in time',
+      ),
     );
     await escalation.start();
     stops.push(() => escalation.stop());
@@ -173,7 +180,34 @@ export async function startHub(
     deviceState.start();
     stops.push(() => deviceState.stop());
 
-    const detector = new Detector(bus, (deviceId) => directory.heartRateLimits(deviceId));
+    const detection = config.detection;
+    const detector = new Detector(bus, {
+      heartRateLimits: (deviceId) => directory.heartRateLimits(deviceId),
+      profile: (deviceId) => {
+        const identity = directory.lookup(deviceId);
+        if (!identity) return undefined;
+        return { ...identity, power: getDefinition(identity.type)?.power ?? 'battery' };
+      },
+      settings: {
+        spo2Low: detection.spo2Low,
+        spo2Consecutive: detection.spo2Consecutive,
+        batteryLow: detection.batteryLow,
+        offlineAfterMs: {
+          battery: detection.offlineBatteryMinutes * 60_000,
+          mains: detection.offlineMainsMinutes * 60_000,
+        },
+        offlineGraceMs: detection.offlineGraceSeconds * 1000,
+        inactivityAfterMs: detection.inactivityHours * 3_600_000,
+        day: detection.day,
+        bedExitAfterMs: detection.bedExitMinutes * 60_000,
+        night: detection.night,
+        utcOffsetMinutes: SHANGHAI_UTC_OFFSET_MINUTES,
+      },
+    });
+    // Silence is measured from the last contact on record, so a restart does not reset it.
+    for (const device of await devices.list()) {
+      if (device.lastSeenAt) detector.absence.seed(device.id, Date.parse(device.lastSeenAt));
+    }
     detector.start();
     stops.push(async () => detector.stop());
 
@@ -245,9 +279,9 @@ export async function startHub(
       telemetry,
       writer,
       workflow,
+      escalation,
       notifications,
       families,
-      escalation,
       generatedAdminPassword: admin.generatedPassword,
       stop: () => {
         stopped ??= stopAll();

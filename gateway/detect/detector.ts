@@ -1,34 +1,74 @@
-/** Listens to device readings and events on the bus and emits alert candidates. */
+/**
+ * Listens to device readings, events and status on the bus and emits alert candidates: events map
+ * directly; heart rate, SpO2 and battery are judged per reading; silence, inactivity and night-time
+ * bed exits are checked on a timer.
+ */
 import type { EventBus } from '../../devices/bus.ts';
-import { candidateFromEvent, type HeartRateLimits, HeartRateRule } from './rules.ts';
+import { BatteryRule, candidateFromEvent, HeartRateRule, OxygenRule } from './rules.ts';
+import type { DetectionContext } from './settings.ts';
+import { AbsenceWatch } from './watch.ts';
 
 const OWNER = 'detector';
 
 export class Detector {
   private readonly heartRate: HeartRateRule;
+  private readonly oxygen: OxygenRule;
+  private readonly battery: BatteryRule;
+  readonly absence: AbsenceWatch;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly bus: EventBus,
-    limitsFor: (deviceId: string) => HeartRateLimits,
+    context: DetectionContext,
+    private readonly clock: () => number = Date.now,
+    private readonly checkEveryMs = 5000,
   ) {
-    this.heartRate = new HeartRateRule(limitsFor);
+    this.heartRate = new HeartRateRule((deviceId) => context.heartRateLimits(deviceId));
+    this.oxygen = new OxygenRule(() => ({
+      low: context.settings.spo2Low,
+      consecutive: context.settings.spo2Consecutive,
+    }));
+    this.battery = new BatteryRule(() => context.settings.batteryLow);
+    this.absence = new AbsenceWatch(context);
   }
 
   start(): void {
     this.bus.on('device.telemetry', OWNER, ({ deviceId, readings, ts }) => {
-      const candidate = this.heartRate.check(deviceId, readings, ts);
-      if (candidate) this.bus.emit('alert.candidate', candidate);
+      this.absence.readings(deviceId, readings, this.clock());
+      const battery = typeof readings.battery === 'number' ? readings.battery : undefined;
+      const lowFlag = typeof readings.battery_low === 'boolean' ? readings.battery_low : undefined;
+      for (const candidate of [
+        this.heartRate.check(deviceId, readings, ts),
+        this.oxygen.check(deviceId, readings, ts),
+        this.battery.check(deviceId, battery, lowFlag, ts),
+      ]) {
+        if (candidate) this.bus.emit('alert.candidate', candidate);
+      }
     });
     this.bus.on('device.event', OWNER, ({ deviceId, event }) => {
+      this.absence.heard(deviceId, this.clock());
       const candidate = candidateFromEvent(deviceId, event);
       if (candidate) this.bus.emit('alert.candidate', candidate);
     });
-    this.bus.on('device.status', OWNER, ({ deviceId, online }) => {
-      if (!online) this.heartRate.forget(deviceId);
+    this.bus.on('device.status', OWNER, ({ deviceId, online, battery, ts }) => {
+      if (online) {
+        this.absence.heard(deviceId, ts);
+        const candidate = this.battery.check(deviceId, battery, undefined, ts);
+        if (candidate) this.bus.emit('alert.candidate', candidate);
+      } else {
+        this.heartRate.forget(deviceId);
+        this.absence.wentOffline(deviceId, ts);
+      }
     });
+    this.timer = setInterval(() => this.checkAbsences(), this.checkEveryMs);
+  }
+
+  checkAbsences(): void {
+    for (const candidate of this.absence.check(this.clock())) this.bus.emit('alert.candidate', candidate);
   }
 
   stop(): void {
+    clearInterval(this.timer);
     this.bus.removeOwner(OWNER);
   }
 }

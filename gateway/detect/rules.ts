@@ -81,3 +81,60 @@ export class HeartRateRule {
     this.streaks.delete(deviceId);
   }
 }
+
+/** SpO2 below the limit for `consecutive` readings in a row raises one candidate. */
+export class OxygenRule {
+  private readonly streaks = new Map<string, number>();
+
+  constructor(private readonly limits: () => { low: number; consecutive: number }) {}
+
+  check(deviceId: string, readings: Readings, ts: number): AlertCandidate | null {
+    const spo2 = readings.spo2;
+    if (typeof spo2 !== 'number') return null;
+    const { low, consecutive } = this.limits();
+    if (spo2 >= low) {
+      this.streaks.delete(deviceId);
+      return null;
+    }
+    const count = (this.streaks.get(deviceId) ?? 0) + 1;
+    if (count < consecutive) {
+      this.streaks.set(deviceId, count);
+      return null;
+    }
+    this.streaks.delete(deviceId);
+    return { deviceId, kind: 'spo2_low', severity: 'high', ts, detail: { spo2, low, consecutive } };
+  }
+}
+
+/**
+ * A battery at or below the limit (or a device's own low-battery flag) raises one candidate; the
+ * rule re-arms once the battery is 10 points above the limit again (charged or replaced).
+ */
+export class BatteryRule {
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly limit: () => number) {}
+
+  check(
+    deviceId: string,
+    battery: number | undefined,
+    lowFlag: boolean | undefined,
+    ts: number,
+  ): AlertCandidate | null {
+    const limit = this.limit();
+    if (typeof battery === 'number' && battery >= limit + 10) {
+      this.reported.delete(deviceId);
+      return null;
+    }
+    const low = lowFlag === true || (typeof battery === 'number' && battery <= limit);
+    if (!low || this.reported.has(deviceId)) return null;
+    this.reported.add(deviceId);
+    return {
+      deviceId,
+      kind: 'battery_low',
+      severity: 'low',
+      ts,
+      detail: { ...(typeof battery === 'number' ? { battery } : {}), limit },
+    };
+  }
+}

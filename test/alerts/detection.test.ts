@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../server/schemas/index.ts';
+import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+
+describe('detection through a running hub', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub({ HUB_SPO2_CONSECUTIVE: '2', HUB_OFFLINE_GRACE_SECONDS: '0' });
+  });
+  afterAll(() => t?.stop());
+
+  const alertsOf = async (retireeId: string) =>
+    (await t.api<Alert[]>('GET', `/api/alerts?retireeId=${retireeId}`)).body;
+
+  it('opens spo2_low and battery_low from a watch', async () => {
+    const retiree = await t.addRetiree();
+    const device = await t.addDevice('wearable.watch', retiree.id);
+    const client = await t.connectDevice(device);
+    const topic = `eldercare/v1/${device.device.id}/telemetry`;
+    await publish(client, topic, { spo2: 86, battery: 60 });
+    await publish(client, topic, { spo2: 85, battery: 12 });
+    const kinds = await eventually(async () => {
+      const list = (await alertsOf(retiree.id)).map((alert) => `${alert.kind}:${alert.severity}`).sort();
+      return list.length === 2 ? list : undefined;
+    });
+    expect(kinds).toStrictEqual(['battery_low:low', 'spo2_low:high']);
+  });
+
+  it('opens device_offline when the will message fires and the device does not come back', async () => {
+    const retiree = await t.addRetiree();
+    const device = await t.addDevice('pendant.sos', retiree.id);
+    const statusTopic = `eldercare/v1/${device.device.id}/status`;
+    const client = await t.connectDevice(device, {
+      will: { topic: statusTopic, payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
+    });
+    await publish(client, statusTopic, { online: true, battery: 80 }, 1, true);
+    (client as unknown as { stream: { destroy(): void } }).stream.destroy();
+    const alert = await eventually(
+      async () => (await alertsOf(retiree.id)).find((entry) => entry.kind === 'device_offline'),
+      8000,
+    );
+    expect(alert).toMatchObject({ severity: 'low', status: 'open', deviceId: device.device.id });
+    expect(alert.detail).toMatchObject({ reason: 'disconnected', power: 'battery' });
+  });
+
+  it('refuses a malformed time-of-day setting, naming it', async () => {
+    const { loadConfig } = await import('../../server/config.ts');
+    expect(() => loadConfig({ HUB_NIGHT_START: '25:00' })).toThrow(/^HUB_NIGHT_START: /);
+  });
+});
