@@ -10,6 +10,7 @@ import { HubApi, provision } from './provision.ts';
 import { describeScenario, parseDuration, parseScenario, plan, type Scenario } from './scenarios.ts';
 import { describeCommand, runSession } from './session.ts';
 import { createRandom } from './vitals.ts';
+import { DEFAULT_ZIGBEE_CREDENTIALS, runZigbee } from './zigbee/run.ts';
 
 export const usage = `Junxiu Hub device simulator — plays retirees' watches, SOS pendants and home sensors
 over MQTT (protocol eldercare/v1), with believable vitals and scripted or typed scenarios.
@@ -43,6 +44,18 @@ Run
   --qos <0|1>            QoS of telemetry (default 0; events and status are always QoS 1)
   --no-input             do not read commands from stdin
   -h, --help             this text
+
+Zigbee2MQTT bridge (instead of the devices above)
+  --zigbee               play a Zigbee2MQTT bridge with real sensor models (Tuya TS0215A_sos, Feibit
+                         SEB01ZB, Heiman HS1EB, Tuya MIR-HE200-TY radar, Aqara leak/door/motion,
+                         Heiman smoke); with --provision, registers the bridge and binds its sensors
+                         to a new retiree (saved to data/simulator/zigbee.json)
+  --bridge <id>          the bridge's device id (with --bridge-secret), instead of the saved file
+  --bridge-secret <s>    its MQTT secret
+  --base-topic <topic>   its base topic (default zigbee2mqtt)
+  --scenario <name@time> with --zigbee: emergency, sos-pendant, button-single, fall, fall-clear, leak,
+                         leak-clear, smoke, smoke-clear, door-open, door-close, motion, offline, online
+                         e.g. --zigbee --scenario emergency@10s --scenario door-open@20s
 
 While it runs, type a command and press Enter:
   sos 2 · fall 1 suspected · hr-high 0 · hr-low 0 3m · offline 3 · online 3 · status · help · quit
@@ -103,6 +116,10 @@ async function main(argv: string[]): Promise<number> {
       seed: { type: 'string' },
       qos: { type: 'string', default: '0' },
       'no-input': { type: 'boolean', default: false },
+      zigbee: { type: 'boolean', default: false },
+      bridge: { type: 'string' },
+      'bridge-secret': { type: 'string' },
+      'base-topic': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -118,6 +135,24 @@ async function main(argv: string[]): Promise<number> {
   const requested = wholeNumber('count', values.count);
   if (requested === 0) throw new UsageError('--count must be at least 1');
   if (values.qos !== '0' && values.qos !== '1') throw new UsageError('--qos must be 0 or 1');
+  if (values.zigbee) {
+    return runZigbee({
+      broker,
+      credentialsFile: values.credentials ?? DEFAULT_ZIGBEE_CREDENTIALS,
+      provision: values.provision,
+      api: values.api,
+      username: values.username,
+      password: values.password ?? process.env.HUB_ADMIN_PASSWORD,
+      bridgeId: values.bridge,
+      bridgeSecret: values['bridge-secret'],
+      baseTopic: values['base-topic'],
+      scenarios: values.scenario,
+      durationMs,
+      intervalMs: Math.round(positiveNumber('interval', values.interval, 60) * 1000),
+      interactive: !values['no-input'],
+      seed,
+    });
+  }
   const credentialsFile = values.credentials ?? DEFAULT_CREDENTIALS;
   // Read before anything connects, so a typo costs nothing.
   const specs = values.scenario.map((spec) => parseScenario(spec));
