@@ -21,9 +21,10 @@ import { deviceRoutes } from './routes/devices.ts';
 import { familyRoutes } from './routes/family.ts';
 import { installGuard } from './routes/guard.ts';
 import { reportRoutes } from './routes/reports.ts';
+import { requestRoutes } from './routes/requests.ts';
 import { retireeRoutes } from './routes/retirees.ts';
-import { systemRoutes } from './routes/system.ts';
 import { settingsRoutes } from './routes/settings.ts';
+import { systemRoutes } from './routes/system.ts';
 import { userRoutes } from './routes/users.ts';
 import { ErrorResponse } from './schemas/common.ts';
 
@@ -104,6 +105,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(reportRoutes, { hub });
   await app.register(userRoutes, { hub });
   await app.register(settingsRoutes, { hub });
+  await app.register(requestRoutes, { hub });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));
   if (hasDashboard) {

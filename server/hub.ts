@@ -36,6 +36,8 @@ import { AlertRecords } from './records/alerts.ts';
 import { DeviceRecords } from './records/devices.ts';
 import { RetireeRecords } from './records/retirees.ts';
 import { UserRecords } from './records/users.ts';
+import { RequestListener } from './requests/listener.ts';
+import { RequestRecords } from './requests/records.ts';
 
 /** The centre keeps Beijing time all year (no daylight saving). */
 const SHANGHAI_UTC_OFFSET_MINUTES = 480;
@@ -173,6 +175,16 @@ export async function startHub(
     );
     await escalation.start();
     stops.push(() => escalation.stop());
+
+    const requests = new RequestListener(bus, new RequestRecords(db), directory);
+    requests.onRequest((request) =>
+      logger.info(
+        { requestId: request.id, retireeId: request.retireeId },
+        'service request from the 求助 key',
+      ),
+    );
+    requests.start();
+    stops.push(async () => requests.stop());
 
     const deviceState = new DeviceState(bus, devices, directory, live, (error) =>
       logger.error({ err: error }, 'device state not saved'),

@@ -5,4 +5,5 @@ export * from './devices.ts';
 export * from './family.ts';
 export * from './live.ts';
 export * from './reports.ts';
+export * from './requests.ts';
 export * from './retirees.ts';

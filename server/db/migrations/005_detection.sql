@@ -22,3 +22,5 @@ create table service_requests (
   rating integer check (rating between 1 and 5)
 );
 create index service_requests_status on service_requests (status, requested_at desc);
+-- A redelivered press (QoS 1, same event id) is one request.
+create unique index service_requests_event on service_requests (device_id, event_id);

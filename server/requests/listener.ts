@@ -1,0 +1,41 @@
+/**
+ * Device events that are not emergencies: the green 求助 key opens a service request (6.12), and a
+ * test press is remembered so that buttons overdue for their monthly test can be listed.
+ */
+import type { EventBus } from '../../devices/bus.ts';
+import type { Directory } from '../devices/directory.ts';
+import type { ServiceRequest } from '../schemas/requests.ts';
+import type { RequestRecords } from './records.ts';
+
+const OWNER = 'service-requests';
+
+export class RequestListener {
+  private readonly listeners: ((request: ServiceRequest) => void)[] = [];
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly records: RequestRecords,
+    private readonly directory: Directory,
+  ) {}
+
+  onRequest(listener: (request: ServiceRequest) => void): void {
+    this.listeners.push(listener);
+  }
+
+  start(): void {
+    this.bus.on('device.event', OWNER, async ({ deviceId, event }) => {
+      const at = new Date(event.ts);
+      if (event.type === 'button_test') {
+        await this.records.recordTest(deviceId, at);
+      } else if (event.type === 'service_request') {
+        const retireeId = this.directory.lookup(deviceId)?.retireeId ?? null;
+        const request = await this.records.create({ retireeId, deviceId, eventId: event.id, at });
+        if (request) for (const listener of this.listeners) listener(request);
+      }
+    });
+  }
+
+  stop(): void {
+    this.bus.removeOwner(OWNER);
+  }
+}

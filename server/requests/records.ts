@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/database.ts';
+import { iso, isoRequired } from '../records/rows.ts';
+import type { ButtonTest, ServiceRequest, ServiceRequestUpdate } from '../schemas/requests.ts';
+
+interface RequestRow {
+  id: string;
+  retiree_id: string | null;
+  retiree_name: string | null;
+  device_id: string | null;
+  requested_at: Date;
+  status: ServiceRequest['status'];
+  kind: string;
+  provider: string;
+  note: string;
+  assigned_at: Date | null;
+  done_at: Date | null;
+  rating: number | null;
+}
+
+function toRequest(row: RequestRow): ServiceRequest {
+  return {
+    id: row.id,
+    retireeId: row.retiree_id,
+    retireeName: row.retiree_name,
+    deviceId: row.device_id,
+    requestedAt: isoRequired(row.requested_at),
+    status: row.status,
+    kind: row.kind,
+    provider: row.provider,
+    note: row.note,
+    assignedAt: iso(row.assigned_at),
+    doneAt: iso(row.done_at),
+    rating: row.rating,
+  };
+}
+
+const selectRequest = `select q.*, r.name as retiree_name from service_requests q left join retirees r on r.id = q.retiree_id`;
+
+/** A button is due for its test every 30 days. */
+export const TEST_INTERVAL_DAYS = 30;
+
+export class RequestRecords {
+  constructor(private readonly db: Queryable) {}
+
+  /** Records a press of the 求助 key; null when the same event was already recorded. */
+  async create(input: {
+    retireeId: string | null;
+    deviceId: string;
+    eventId: string;
+    at: Date;
+  }): Promise<ServiceRequest | null> {
+    const id = randomUUID();
+    const rows = await this.db.query(
+      `insert into service_requests (id, retiree_id, device_id, event_id, requested_at) values ($1, $2, $3, $4, $5)
+       on conflict do nothing returning id`,
+      [id, input.retireeId, input.deviceId, input.eventId, input.at],
+    );
+    return rows.length ? this.byId(id) : null;
+  }
+
+  async byId(id: string): Promise<ServiceRequest | null> {
+    const [row] = await this.db.query<RequestRow>(`${selectRequest} where q.id = $1`, [id]);
+    return row ? toRequest(row) : null;
+  }
+
+  async list(status: ServiceRequest['status'] | undefined, limit: number): Promise<ServiceRequest[]> {
+    const rows = await this.db.query<RequestRow>(
+      `${selectRequest} ${status ? 'where q.status = $2' : ''} order by q.requested_at desc limit $1`,
+      status ? [limit, status] : [limit],
+    );
+    return rows.map(toRequest);
+  }
+
+  async update(id: string, change: ServiceRequestUpdate, at: Date): Promise<ServiceRequest | null> {
+    const rows = await this.db.query(
+      `update service_requests set
+         status = coalesce($2, status), kind = coalesce($3, kind), provider = coalesce($4, provider),
+         note = coalesce($5, note), rating = coalesce($6, rating),
+         assigned_at = case when $2 = 'assigned' then coalesce(assigned_at, $7) else assigned_at end,
+         done_at = case when $2 = 'done' then coalesce(done_at, $7) else done_at end
+       where id = $1 returning id`,
+      [
+        id,
+        change.status ?? null,
+        change.kind ?? null,
+        change.provider ?? null,
+        change.note ?? null,
+        change.rating ?? null,
+        at,
+      ],
+    );
+    return rows.length ? this.byId(id) : null;
+  }
+
+  async recordTest(deviceId: string, at: Date): Promise<void> {
+    await this.db.query(
+      `insert into button_tests (device_id, last_test_at) values ($1, $2)
+       on conflict (device_id) do update set last_test_at = greatest(button_tests.last_test_at, excluded.last_test_at)`,
+      [deviceId, at],
+    );
+  }
+
+  /** Every device of the given types with its last test; overdue first, then oldest test first. */
+  async buttonTests(types: string[], now: Date): Promise<ButtonTest[]> {
+    const rows = await this.db.query<{
+      id: string;
+      type: string;
+      retiree_id: string | null;
+      retiree_name: string | null;
+      last_test_at: Date | null;
+    }>(
+      `select d.id, d.type, d.retiree_id, r.name as retiree_name, t.last_test_at
+         from devices d left join button_tests t on t.device_id = d.id left join retirees r on r.id = d.retiree_id
+        where d.type = any($1::text[]) order by t.last_test_at nulls first, d.id`,
+      [types],
+    );
+    const due = now.getTime() - TEST_INTERVAL_DAYS * 86_400_000;
+    return rows.map((row) => ({
+      deviceId: row.id,
+      type: row.type,
+      retireeId: row.retiree_id,
+      retireeName: row.retiree_name,
+      lastTestAt: iso(row.last_test_at),
+      overdue: !row.last_test_at || new Date(row.last_test_at).getTime() < due,
+    }));
+  }
+}
