@@ -1,5 +1,6 @@
 /** Pages are loaded on first visit; the chart library arrives only with the retiree page. */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { roleOf } from '../api/family.ts';
 import { storedToken } from '../api/http.ts';
 
 declare module 'vue-router' {
@@ -8,6 +9,8 @@ declare module 'vue-router' {
     title?: string;
     /** Reachable without a session. */
     public?: boolean;
+    /** The family page (6.11.2.4): family accounts see this and nothing else. */
+    family?: boolean;
   }
 }
 
@@ -31,6 +34,13 @@ const routes: RouteRecordRaw[] = [
     props: true,
     meta: { title: 'retiree.title' },
   },
+  {
+    // `public` only drops the staff frame around the page; the family guard below wants a session.
+    path: '/family',
+    name: 'family',
+    component: () => import('../views/family/FamilyView.vue'),
+    meta: { title: 'family.title', public: true, family: true },
+  },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 
@@ -42,5 +52,16 @@ router.beforeEach((to) => {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
   }
   if (to.name === 'login' && signedIn) return { name: 'wall' };
+  return true;
+});
+
+// 6.11.2.2, 6.11.2.4: a family account has its own page and no other; staff have no family page.
+router.beforeEach(async (to) => {
+  const token = storedToken();
+  if (to.meta.family && !token) return { name: 'login' };
+  if (!token || to.name === 'login') return true;
+  const role = await roleOf(token);
+  if (role === 'family' && !to.meta.family) return { name: 'family' };
+  if (role !== null && role !== 'family' && to.meta.family) return { name: 'wall' };
   return true;
 });
