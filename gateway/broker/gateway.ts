@@ -175,7 +175,6 @@ export class MqttGateway {
       // A device that reconnected has already replaced this session; it is not offline.
       const current = (broker as unknown as { clients: Record<string, Client> }).clients[client.id];
       if (current && current !== client) return;
-      this.zigbee.forget(client.id);
       this.options.bus.emit('device.status', { deviceId: client.id, online: false, ts: this.clock() });
     });
     broker.on('clientError', (client, error) => {

@@ -69,6 +69,10 @@ export function baseTopicOf(options: ZigbeeOptions | undefined): string {
 }
 
 export class ZigbeeBridges {
+  /**
+   * What each bridge last said in `bridge/devices`. Kept when the bridge disconnects: after a
+   * reconnect it is most likely still right, and the next `bridge/devices` replaces it.
+   */
   private readonly networks = new Map<string, Network>();
   /** Edge-detection state per sensor device id; it outlives a bridge's reconnect. */
   private readonly states = new Map<string, ZigbeeState>();
@@ -140,11 +144,6 @@ export class ZigbeeBridges {
         // Bridge info, logs, responses and commands carry nothing about the retirees.
         return;
     }
-  }
-
-  /** The bridge left: its network map is re-learned from `bridge/devices` when it comes back. */
-  forget(bridgeId: string): void {
-    this.networks.delete(bridgeId);
   }
 
   private learnDevices(bridgeId: string, topic: string, payload: Uint8Array): void {
