@@ -4,27 +4,16 @@
  * Shares are written as fractions with a percent format, so Excel sums and compares them as numbers.
  */
 import ExcelJS from 'exceljs';
+import { alertKinds } from '../../devices/alerts.ts';
 import type { AlertReport, AlertRow, Figures } from './figures.ts';
-import { centreMinute, groupOf, TARGETS } from './figures.ts';
+import { centreMinute, centreSecond, groupOf, TARGETS } from './figures.ts';
 
 const GROUP_NAMES = { day: '按日', month: '按月', shift: '按班次' } as const;
 
-const KIND_NAMES: Record<string, string> = {
-  sos: '紧急求救',
-  fall: '跌倒',
-  smoke: '烟雾',
-  gas: '燃气',
-  water_leak: '漏水',
-  hr_high: '心率过高',
-  hr_low: '心率过低',
-  spo2_low: '血氧过低',
-  inactivity: '长时间无活动',
-  bed_exit_night: '夜间离床',
-  device_offline: '设备离线',
-  battery_low: '电量低',
-  wearable_removed: '设备未佩戴',
-  test: '测试',
-};
+/** The Chinese names staff use, from the one list of alert kinds the gateway and dashboard use too. */
+const KIND_NAMES: Record<string, string> = Object.fromEntries(
+  Object.entries(alertKinds).map(([kind, info]) => [kind, info.zh]),
+);
 
 const OUTCOME_NAMES: Record<string, string> = {
   genuine: '真实告警',
@@ -34,6 +23,8 @@ const OUTCOME_NAMES: Record<string, string> = {
   cancelled: '老人已取消',
   unresolved: '未处理完成',
 };
+
+const SEVERITY_NAMES: Record<string, string> = { critical: '紧急', high: '高', medium: '中', low: '低' };
 
 const STATUS_NAMES: Record<string, string> = {
   open: '待确认',
@@ -184,7 +175,7 @@ export async function alertReportWorkbook(report: AlertReport, rows: readonly Al
     '处理用时(秒) / To resolve (s)',
     '取消时间 / Cancelled',
   ]);
-  const at = (value: Date | null) => (value ? centreMinute(value) : null);
+  const at = (value: Date | null) => (value ? centreSecond(value) : null);
   const seconds = (from: Date, to: Date | null) =>
     to ? Math.round((to.getTime() - from.getTime()) / 100) / 10 : null;
   for (const row of rows) {
@@ -193,7 +184,7 @@ export async function alertReportWorkbook(report: AlertReport, rows: readonly Al
       at(row.openedAt),
       groupOf(row, report.group).key,
       KIND_NAMES[row.kind] ?? row.kind,
-      row.severity,
+      SEVERITY_NAMES[row.severity] ?? row.severity,
       STATUS_NAMES[row.status] ?? row.status,
       row.outcome ? (OUTCOME_NAMES[row.outcome] ?? row.outcome) : null,
       row.retireeName,

@@ -281,6 +281,11 @@ export function centreMinute(instant: Date): string {
   return `${centreDay(instant)} ${pad(clock.getUTCHours())}:${pad(clock.getUTCMinutes())}`;
 }
 
+/** "2024-05-01 20:00:05" in Shanghai time: the raw alerts keep their seconds for recomputing. */
+export function centreSecond(instant: Date): string {
+  return `${centreMinute(instant)}:${pad(centreClock(instant).getUTCSeconds())}`;
+}
+
 /** The default shift (day 08–20, night 20–08) containing an instant. */
 export function defaultShift(instant: Date): { start: Date; end: Date } {
   const clock = centreClock(instant);

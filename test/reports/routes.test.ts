@@ -218,7 +218,10 @@ describe('alert figures over HTTP', () => {
 
     const raw = workbook.getWorksheet('告警明细 Alerts')!;
     expect(raw.rowCount).toBe(6);
-    expect((raw.getRow(2).values as unknown[]).slice(2, 4)).toStrictEqual(['2024-03-10 09:00', '2024-03-10']);
+    expect((raw.getRow(2).values as unknown[]).slice(2, 4)).toStrictEqual([
+      '2024-03-10 09:00:00',
+      '2024-03-10',
+    ]);
     expect(raw.getRow(2).getCell(8).value).toBe('王建军');
     expect(raw.getRow(2).getCell(13).value).toBe(30);
   });

@@ -35,6 +35,12 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'retiree.title' },
   },
   {
+    path: '/reports',
+    name: 'reports',
+    component: () => import('../views/reports/ReportsView.vue'),
+    meta: { title: 'reports.title' },
+  },
+  {
     // `public` only drops the staff frame around the page; the family guard below wants a session.
     path: '/family',
     name: 'family',
