@@ -71,6 +71,11 @@ export function ageOn(birthDate: string, now: number = Date.now()): number | nul
  * clock), ticking often enough for a minute display without waking the page every second.
  */
 export const now = ref(Date.now());
-window.setInterval(() => {
+const tickMs = 10_000;
+// Ticks fall on whole ten seconds (…:00, …:10), so the clock turns over with the minute rather
+// than up to ten seconds after it, as alert times beside it already have.
+function tick(): void {
   now.value = Date.now();
-}, 10_000);
+  window.setTimeout(tick, tickMs - (now.value % tickMs) + 5);
+}
+window.setTimeout(tick, tickMs - (Date.now() % tickMs) + 5);
