@@ -14,6 +14,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import type { Logger } from 'pino';
 import promClient from 'prom-client';
 import { HubError } from './errors.ts';
+import { findCardFont } from './rescue/pdf.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { HubContext } from './routes/context.ts';
@@ -22,6 +23,7 @@ import { familyRoutes } from './routes/family.ts';
 import { installGuard } from './routes/guard.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
+import { rescueRoutes } from './routes/rescue.ts';
 import { retireeRoutes } from './routes/retirees.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -106,6 +108,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(userRoutes, { hub });
   await app.register(settingsRoutes, { hub });
   await app.register(requestRoutes, { hub });
+  await app.register(rescueRoutes, { hub, font: findCardFont(hub.cardFont) });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));
   if (hasDashboard) {

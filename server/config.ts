@@ -3,6 +3,7 @@
  * with a message naming the variable. The table in README.md lists the same settings.
  */
 import path from 'node:path';
+import { loadNotifySettings, type NotifySettings } from './notify/settings.ts';
 
 export interface HubConfig {
   httpPort: number;
@@ -26,6 +27,10 @@ export interface HubConfig {
   hrConsecutive: number;
   sessionHours: number;
   logLevel: string;
+  /** The centre's identity and the family notification channels (server/notify/settings.ts). */
+  notify: NotifySettings;
+  /** A CJK font for printed cards: a path, with `#Face` for a face of a collection. */
+  cardFont: string | undefined;
   detection: {
     spo2Low: number;
     spo2Consecutive: number;
@@ -124,6 +129,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
     hrConsecutive: integer(env, 'HUB_HR_CONSECUTIVE', 3, 1, 100),
     sessionHours: integer(env, 'HUB_SESSION_HOURS', 12, 1, 24 * 30),
     logLevel,
+    notify: loadNotifySettings(env),
+    cardFont: text(env, 'HUB_CARD_FONT'),
     detection: {
       spo2Low: integer(env, 'HUB_SPO2_LOW', 90, 50, 99),
       spo2Consecutive: integer(env, 'HUB_SPO2_CONSECUTIVE', 3, 1, 100),

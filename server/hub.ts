@@ -31,7 +31,6 @@ import { FamilyRecords } from './family/records.ts';
 import { FamilyService } from './family/service.ts';
 import { LiveChannel } from './live/channel.ts';
 import { NotificationService } from './notify/service.ts';
-import { loadNotifySettings } from './notify/settings.ts';
 import { AlertRecords } from './records/alerts.ts';
 import { DeviceRecords } from './records/devices.ts';
 import { RetireeRecords } from './records/retirees.ts';
@@ -131,7 +130,7 @@ export async function startHub(
     await writer.start();
     stops.push(() => writer.stop());
 
-    const notifySettings = loadNotifySettings(process.env);
+    const notifySettings = config.notify;
     const familyRecords = new FamilyRecords(db);
     const live = new LiveChannel(
       (token) => sessions.userFor(token),
@@ -251,6 +250,8 @@ export async function startHub(
         notifications,
         registry,
         sessionHours: config.sessionHours,
+        centre: { name: notifySettings.centreName, phone: notifySettings.centrePhone },
+        cardFont: config.cardFont,
         health: () => ({
           mqttPort: gateway.tcpPort,
           spoolBytes: writer.spool.bytes,

@@ -33,6 +33,10 @@ export interface HubContext {
   notifications: NotificationService;
   registry: Registry;
   sessionHours: number;
+  /** The centre's name and phone, printed on rescue cards and shown to families. */
+  centre: { name: string; phone: string };
+  /** HUB_CARD_FONT, when set. */
+  cardFont: string | undefined;
   /** Extra health facts (broker port, spool size…) from the composition root. */
   health: () => Record<string, unknown>;
 }

@@ -6,4 +6,5 @@ export * from './family.ts';
 export * from './live.ts';
 export * from './reports.ts';
 export * from './requests.ts';
+export * from './rescue.ts';
 export * from './retirees.ts';

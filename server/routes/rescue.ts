@@ -1,0 +1,76 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { HubError, notFound } from '../errors.ts';
+import { rescueCard } from '../rescue/card.ts';
+import { type CardFont, renderCardPdf } from '../rescue/pdf.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { RescueCard } from '../schemas/rescue.ts';
+import type { HubContext } from './context.ts';
+import { requireRole } from './guard.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const staff = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+
+export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: CardFont | null }> = async (
+  app,
+  { hub, font },
+) => {
+  async function cardOf(id: string) {
+    if (!UUID.test(id)) throw notFound('retiree');
+    const retiree = await hub.retirees.byId(id.toLowerCase());
+    if (!retiree) throw notFound('retiree');
+    return rescueCard(retiree, hub.centre, new Date());
+  }
+
+  app.get(
+    '/api/retirees/:id/rescue-card',
+    {
+      schema: {
+        tags: ['retirees'],
+        summary: 'The Emergency Rescue Card (应急救助卡, 6.5.2.6)',
+        params: IdParams,
+        response: { 200: RescueCard, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...staff]);
+      return cardOf(request.params.id);
+    },
+  );
+
+  app.get(
+    '/api/retirees/:id/rescue-card.pdf',
+    {
+      schema: {
+        tags: ['retirees'],
+        summary: 'The Emergency Rescue Card as a printable A6 PDF',
+        params: IdParams,
+        produces: ['application/pdf'],
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }),
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          503: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...staff]);
+      const card = await cardOf(request.params.id);
+      if (!font) {
+        throw new HubError(
+          503,
+          'font_missing',
+          'no Chinese font to print with: install fonts-noto-cjk or set HUB_CARD_FONT to a .ttf/.otf/.ttc file',
+        );
+      }
+      const pdf = await renderCardPdf(card, font, new Date());
+      const filename = encodeURIComponent(`应急救助卡-${card.name}.pdf`);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="rescue-card.pdf"; filename*=UTF-8''${filename}`)
+        .send(pdf);
+    },
+  );
+};

@@ -1,0 +1,26 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { Nullable } from './common.ts';
+
+/** The Emergency Rescue Card (应急救助卡, 6.5.2.6), shown beside every alert of the retiree. */
+export const RescueCard = Type.Object({
+  retireeId: Type.String(),
+  name: Type.String(),
+  gender: Type.Union([Type.Literal('male'), Type.Literal('female')]),
+  birthDate: Type.String(),
+  age: Type.Integer(),
+  address: Type.String(),
+  phone: Type.String(),
+  bloodType: Type.String(),
+  medicalHistory: Type.String(),
+  centre: Type.Object({ name: Type.String(), phone: Type.String() }),
+  contacts: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      relation: Type.String(),
+      phone: Type.String(),
+      email: Nullable(Type.String()),
+      priority: Type.Integer(),
+    }),
+  ),
+});
+export type RescueCard = Static<typeof RescueCard>;

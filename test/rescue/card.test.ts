@@ -1,0 +1,90 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ageOn } from '../../server/rescue/card.ts';
+import { findCardFont } from '../../server/rescue/pdf.ts';
+import type { RescueCard } from '../../server/schemas/index.ts';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+
+const pdftotext = existsSync('/usr/bin/pdftotext') ? '/usr/bin/pdftotext' : null;
+const font = findCardFont(undefined);
+if (process.env.CI === 'true' && (!pdftotext || !font)) {
+  throw new Error(
+    'CI=true needs pdftotext (poppler-utils) and a CJK font (fonts-noto-cjk) for the rescue card suite',
+  );
+}
+
+describe('ages on the card', () => {
+  it('counts whole years, the birthday itself included', () => {
+    expect(ageOn('1940-03-01', new Date('2026-02-28T12:00:00Z'))).toBe(85);
+    expect(ageOn('1940-03-01', new Date('2026-03-01T00:00:00Z'))).toBe(86);
+  });
+});
+
+describe('Emergency Rescue Card (6.5.2.6)', () => {
+  let t: TestHub;
+  let retireeId: string;
+  beforeAll(async () => {
+    t = await startTestHub({
+      HUB_CENTRE_NAME: '成都市第一军休服务管理中心',
+      HUB_CENTRE_PHONE: '028-12345678',
+    });
+    const retiree = await t.addRetiree({
+      name: '黄德明',
+      address: '成都市青羊区光华村街10号2栋',
+      bloodType: 'AB',
+      medicalHistory: '冠心病，2019年支架术后；青霉素过敏',
+      contacts: [
+        { name: '黄小红', relation: '女儿', phone: '13811112222' },
+        { name: '黄建', relation: '儿子', phone: '13933334444', priority: 2 },
+      ],
+    });
+    retireeId = retiree.id;
+  });
+  afterAll(() => t?.stop());
+
+  it('carries name, address, blood type, history, centre and relatives in calling order', async () => {
+    const card = await t.api<RescueCard>('GET', `/api/retirees/${retireeId}/rescue-card`);
+    expect(card.status).toBe(200);
+    expect(card.body).toMatchObject({
+      name: '黄德明',
+      address: '成都市青羊区光华村街10号2栋',
+      bloodType: 'AB',
+      medicalHistory: '冠心病，2019年支架术后；青霉素过敏',
+      centre: { name: '成都市第一军休服务管理中心', phone: '028-12345678' },
+    });
+    expect(card.body.contacts.map((contact) => [contact.name, contact.phone])).toStrictEqual([
+      ['黄小红', '13811112222'],
+      ['黄建', '13933334444'],
+    ]);
+    expect(
+      (await t.api('GET', '/api/retirees/00000000-0000-4000-8000-000000000000/rescue-card')).status,
+    ).toBe(404);
+  });
+
+  it.skipIf(!pdftotext || !font)('prints as a PDF whose text is the card', async () => {
+    const response = await fetch(`${t.url}/api/retirees/${retireeId}/rescue-card.pdf`, {
+      headers: { authorization: `Bearer ${t.token}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await response.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const file = path.join(t.dataDir.path, 'card.pdf');
+    await writeFile(file, pdf);
+    const text = execFileSync(pdftotext as string, ['-enc', 'UTF-8', file, '-']).toString();
+    for (const expected of [
+      '应急救助卡',
+      '黄德明',
+      'AB',
+      '青霉素过敏',
+      '成都市第一军休服务管理中心',
+      '13811112222',
+      '13933334444',
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+});
