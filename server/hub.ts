@@ -166,12 +166,14 @@ export async function startHub(
       (alert) => workflow.publish('updated', alert),
       (error) => logger.error({ err: error }, 'escalation pass failed'),
     );
-    escalation.onEscalate(({ alert, level, audiences }) =>
+    escalation.onEscalate(({ alert, level, audiences }) => {
       logger.warn(
         { alertId: alert.id, kind: alert.kind, level, audiences },
         'alert escalated: not acknowledged in time',
-      ),
-    );
+      );
+      // The supervisor sees the level on the live wall; families and the centre's channels are told.
+      void notifications.notify({ reason: 'escalated', alert, level, audiences });
+    });
     await escalation.start();
     stops.push(() => escalation.stop());
 

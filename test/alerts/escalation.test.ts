@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Alert, AlertStep } from '../../server/schemas/index.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -75,5 +77,44 @@ describe('escalation ladder', () => {
     await second.api('POST', `/api/alerts/${other.id}/ack`, {});
     await new Promise((resolve) => setTimeout(resolve, 1800));
     expect((await second.api<Alert>('GET', `/api/alerts/${other.id}`)).body.escalationLevel).toBe(0);
+  });
+
+  it("tells the family's channels when an alert escalates", async () => {
+    const received: { event: string; level?: number }[] = [];
+    const receiver = http.createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        received.push(JSON.parse(body));
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    try {
+      const t = await startTestHub();
+      running.push(t);
+      await t.api('PUT', '/api/settings/escalation', { steps: [{ afterSeconds: 1, notify: ['family'] }] });
+      const retiree = await t.addRetiree();
+      const contactId = retiree.contacts[0]?.id;
+      const channel = await t.api('POST', `/api/retirees/${retiree.id}/contacts/${contactId}/channels`, {
+        kind: 'webhook',
+        target: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`,
+        minSeverity: 'low',
+      });
+      expect(channel.status).toBe(201);
+      const pendant = await t.addDevice('pendant.sos', retiree.id);
+      const client = await t.connectDevice(pendant);
+      await publish(client, `eldercare/v1/${pendant.device.id}/event`, { id: 'esc-family', type: 'sos' });
+      const escalated = await eventually(
+        () => received.find((message) => message.event === 'escalated'),
+        6000,
+      );
+      expect(escalated.level).toBe(1);
+      expect(received.map((message) => message.event)).toStrictEqual(['opened', 'escalated']);
+    } finally {
+      receiver.close();
+    }
   });
 });
