@@ -19,6 +19,7 @@ import { alertRoutes } from './routes/alerts.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { HubContext } from './routes/context.ts';
 import { deviceRoutes } from './routes/devices.ts';
+import { dutyRoutes } from './routes/duty.ts';
 import { familyRoutes } from './routes/family.ts';
 import { installGuard } from './routes/guard.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -108,6 +109,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(userRoutes, { hub });
   await app.register(settingsRoutes, { hub });
   await app.register(requestRoutes, { hub });
+  await app.register(dutyRoutes, { hub });
   await app.register(rescueRoutes, { hub, font: findCardFont(hub.cardFont) });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));
