@@ -156,9 +156,14 @@ export async function startHub(
       { name: notifySettings.centreName, phone: notifySettings.centrePhone },
       (error) => logger.error({ err: error }, 'family push failed'),
     );
-    workflow.onChange((change, alert) => {
+    workflow.onChange((change, alert, statusChanged) => {
       void families.push(change, alert);
+      // Families hear when something happens and each time it moves on (acknowledged, being
+      // handled, resolved, cancelled); repeats and comments do not send messages.
       if (change === 'opened') void notifications.notify({ reason: 'opened', alert, audiences: ['family'] });
+      else if (statusChanged && alert.status !== 'open') {
+        void notifications.notify({ reason: alert.status, alert, audiences: ['family'] });
+      }
     });
 
     const escalation = new Escalation(

@@ -29,7 +29,8 @@ export const STORM_HINT = 'device_fault?';
 /** Kinds a retiree may cancel from the device before anyone acknowledged. */
 const CANCELLABLE = new Set(['sos', 'fall']);
 
-export type AlertListener = (change: 'opened' | 'updated', alert: Alert) => void;
+/** `statusChanged` is set when the change moved the alert to another state. */
+export type AlertListener = (change: 'opened' | 'updated', alert: Alert, statusChanged?: boolean) => void;
 
 export class AlertWorkflow {
   private readonly records: AlertRecords;
@@ -336,7 +337,7 @@ export class AlertWorkflow {
       const current = await this.records.byId(alert.id);
       if (current) {
         changed.push(current);
-        this.publish('updated', current);
+        this.publish('updated', current, current.status !== alert.status);
       }
     }
     return changed;
@@ -355,16 +356,18 @@ export class AlertWorkflow {
     work: (records: AlertRecords) => Promise<boolean>,
     why: (current: Alert) => string,
   ): Promise<Alert> {
+    const before = await this.records.byId(id);
+    if (!before) throw notFound('alert');
     const done = await this.db.transaction((tx) => work(new AlertRecords(tx)));
     const alert = await this.records.byId(id);
     if (!alert) throw notFound('alert');
     if (!done) throw conflict(why(alert));
-    this.publish('updated', alert);
+    this.publish('updated', alert, alert.status !== before.status);
     return alert;
   }
 
   /** Tells every listener (the live channel, notifications) that an alert changed. */
-  publish(change: 'opened' | 'updated', alert: Alert): void {
-    for (const listener of this.listeners) listener(change, alert);
+  publish(change: 'opened' | 'updated', alert: Alert, statusChanged = false): void {
+    for (const listener of this.listeners) listener(change, alert, statusChanged);
   }
 }

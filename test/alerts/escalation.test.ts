@@ -113,6 +113,18 @@ describe('escalation ladder', () => {
       );
       expect(escalated.level).toBe(1);
       expect(received.map((message) => message.event)).toStrictEqual(['opened', 'escalated']);
+      // Each step of the handling reaches the family too; a comment does not.
+      const alertId = (await t.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`)).body[0]?.id;
+      await t.api('POST', `/api/alerts/${alertId}/ack`, {});
+      await t.api('POST', `/api/alerts/${alertId}/comments`, { text: '内部备注' });
+      await t.api('POST', `/api/alerts/${alertId}/resolve`, { outcome: 'genuine', note: '已处理' });
+      await eventually(() => received.length === 4);
+      expect(received.map((message) => message.event)).toStrictEqual([
+        'opened',
+        'escalated',
+        'acknowledged',
+        'resolved',
+      ]);
     } finally {
       receiver.close();
     }
