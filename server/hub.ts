@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import promClient from 'prom-client';
 import { EventBus } from '../devices/bus.ts';
-import { getDefinition } from '../devices/index.ts';
+import { getDefinition, zigbeeDefinitionByType } from '../devices/index.ts';
 import {
   createTelemetryStore,
   Detector,
@@ -204,7 +204,8 @@ export async function startHub(
       profile: (deviceId) => {
         const identity = directory.lookup(deviceId);
         if (!identity) return undefined;
-        return { ...identity, power: getDefinition(identity.type)?.power ?? 'battery' };
+        const power = getDefinition(identity.type)?.power ?? zigbeeDefinitionByType(identity.type)?.power;
+        return { ...identity, power: power ?? 'battery' };
       },
       settings: {
         spo2Low: detection.spo2Low,
