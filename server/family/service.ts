@@ -5,6 +5,7 @@
 import { hashPassword } from '../auth/secrets.ts';
 import type { Database } from '../db/database.ts';
 import { conflict, forbidden, notFound } from '../errors.ts';
+import { isUuid } from '../ids.ts';
 import { AlertRecords } from '../records/alerts.ts';
 import { isUniqueViolation } from '../records/rows.ts';
 import { UserRecords } from '../records/users.ts';
@@ -58,7 +59,7 @@ export class FamilyService {
 
   async createAccount(retireeId: string, input: FamilyAccountInput, by: User): Promise<FamilyAccount> {
     const contactId = input.contactId?.toLowerCase() ?? null;
-    if (contactId && !(UUID.test(contactId) && (await this.records.contactBelongs(retireeId, contactId)))) {
+    if (contactId && !(isUuid(contactId) && (await this.records.contactBelongs(retireeId, contactId)))) {
       throw notFound('contact');
     }
     const passwordHash = await hashPassword(input.password);
@@ -109,7 +110,7 @@ export class FamilyService {
   async onMyWay(user: User, alertId: string, body: OnMyWayBody): Promise<FamilyAlert> {
     const { retireeId, contactId } = await this.retireeFor(user);
     // Someone else's alert does not exist, as far as this account can tell (404, not 403).
-    const id = UUID.test(alertId) ? alertId.toLowerCase() : null;
+    const id = isUuid(alertId) ? alertId.toLowerCase() : null;
     const before = id ? await this.records.alert(retireeId, id) : null;
     if (!id || !before) throw notFound('alert');
     if (!ACTIVE.includes(before.status)) throw conflict(`alert is already ${before.status}`);
@@ -139,5 +140,3 @@ export class FamilyService {
     }
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { badRequest, notFound } from '../errors.ts';
+import { isUuid, uuidOr404 } from '../ids.ts';
 import { publicUser } from '../records/users.ts';
 import {
   AckBody,
@@ -16,13 +17,9 @@ import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const staff = ['admin', 'supervisor', 'operator'] as const;
 
-function alertId(id: string): string {
-  if (!UUID.test(id)) throw notFound('alert');
-  return id.toLowerCase();
-}
+const alertId = (id: string) => uuidOr404(id, 'alert');
 
 export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
   app.get(
@@ -37,7 +34,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
     },
     async (request) => {
       const { status, retireeId, limit } = request.query;
-      if (retireeId && !UUID.test(retireeId)) return [];
+      if (retireeId && !isUuid(retireeId)) return [];
       return hub.alerts.list({
         ...(status ? { status } : {}),
         ...(retireeId ? { retireeId } : {}),

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { badRequest, notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   Channel,
@@ -25,16 +26,10 @@ import {
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const accountManagers = ['admin', 'supervisor'] as const;
 const staff = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
 const channelManagers = ['admin', 'supervisor', 'caseworker'] as const;
-
-function uuidOr404(id: string, what: string): string {
-  if (!UUID.test(id)) throw notFound(what);
-  return id.toLowerCase();
-}
 
 const errors = {
   400: ErrorResponse,

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { definitions } from '../../devices/index.ts';
 import { notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
 import { RequestRecords } from '../requests/records.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -12,8 +13,6 @@ import {
 } from '../schemas/requests.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Device types with a button that can be test-pressed. */
 const testableTypes = definitions
@@ -66,8 +65,11 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
     },
     async (request) => {
       requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
-      if (!UUID.test(request.params.id)) throw notFound('service request');
-      const updated = await records.update(request.params.id, request.body, new Date());
+      const updated = await records.update(
+        uuidOr404(request.params.id, 'service request'),
+        request.body,
+        new Date(),
+      );
       if (!updated) throw notFound('service request');
       return updated;
     },

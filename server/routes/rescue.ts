@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { HubError, notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
 import { rescueCard } from '../rescue/card.ts';
 import { type CardFont, renderCardPdf } from '../rescue/pdf.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -8,7 +9,6 @@ import { RescueCard } from '../schemas/rescue.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const staff = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
 
 export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: CardFont | null }> = async (
@@ -16,8 +16,7 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: Ca
   { hub, font },
 ) => {
   async function cardOf(id: string) {
-    if (!UUID.test(id)) throw notFound('retiree');
-    const retiree = await hub.retirees.byId(id.toLowerCase());
+    const retiree = await hub.retirees.byId(uuidOr404(id, 'retiree'));
     if (!retiree) throw notFound('retiree');
     return rescueCard(retiree, hub.centre, new Date());
   }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { badRequest, notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
 import { publicDevice } from '../records/devices.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { Retiree, RetireeInput, RetireeSummary, VitalsQuery, VitalsResponse } from '../schemas/retirees.ts';
@@ -90,7 +91,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request) => {
-      const retiree = await hub.retirees.byId(uuidOr404(request.params.id));
+      const retiree = await hub.retirees.byId(uuidOr404(request.params.id, 'retiree'));
       if (!retiree) throw notFound('retiree');
       return { ...retiree, hrRange: hub.directory.rangeOf(retiree) };
     },
@@ -107,7 +108,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request) => {
-      const id = uuidOr404(request.params.id);
+      const id = uuidOr404(request.params.id, 'retiree');
       return (await hub.devices.byRetiree(id)).map(publicDevice);
     },
   );
@@ -124,7 +125,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request) => {
-      const id = uuidOr404(request.params.id);
+      const id = uuidOr404(request.params.id, 'retiree');
       if (!(await hub.retirees.byId(id))) throw notFound('retiree');
       const field = request.query.field ?? 'hr';
       const to = request.query.to ? Date.parse(request.query.to) : Date.now();
@@ -153,11 +154,3 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
     },
   );
 };
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Retiree ids are UUIDs; anything else cannot exist (and must not reach a uuid column as text). */
-function uuidOr404(id: string): string {
-  if (!UUID.test(id)) throw notFound('retiree');
-  return id.toLowerCase();
-}
