@@ -13,7 +13,7 @@
  * | HUB_NOTIFY_QUEUE          | 1000 (deliveries waiting at most)         |
  * | HUB_NOTIFY_TIMEOUT_MS     | 10000 (one attempt at most)               |
  */
-import { ConfigError } from '../config.ts';
+import { ConfigError, type Env, integer, text, url } from '../config.ts';
 
 export interface NotifySettings {
   centreName: string;
@@ -25,38 +25,6 @@ export interface NotifySettings {
   retryDelaysMs: number[];
   queueLimit: number;
   attemptTimeoutMs: number;
-}
-
-type Env = Record<string, string | undefined>;
-
-function text(env: Env, name: string): string | undefined {
-  const raw = env[name]?.trim();
-  return raw ? raw : undefined;
-}
-
-function whole(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = text(env, name);
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new ConfigError(name, `expected a whole number ${min}–${max}, got "${raw}"`);
-  }
-  return value;
-}
-
-function checkedUrl(env: Env, name: string, protocols: string[]): string | undefined {
-  const raw = text(env, name);
-  if (raw === undefined) return undefined;
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new ConfigError(name, 'not a URL');
-  }
-  if (!protocols.includes(parsed.protocol)) {
-    throw new ConfigError(name, `expected a ${protocols.join(' or ')} URL, got "${parsed.protocol}"`);
-  }
-  return raw;
 }
 
 export function loadNotifySettings(env: Env = process.env): NotifySettings {
@@ -76,11 +44,11 @@ export function loadNotifySettings(env: Env = process.env): NotifySettings {
     centreName: text(env, 'HUB_CENTRE_NAME') ?? '军休服务中心',
     centrePhone: text(env, 'HUB_CENTRE_PHONE') ?? '',
     // The URL carries the password (smtp://user:pass@host:587): never log it.
-    smtpUrl: checkedUrl(env, 'HUB_SMTP_URL', ['smtp:', 'smtps:']),
+    smtpUrl: url(env, 'HUB_SMTP_URL', ['smtp:', 'smtps:']),
     smtpFrom: text(env, 'HUB_SMTP_FROM') ?? '军休智慧监护平台 <noreply@junxiu-hub.local>',
-    publicUrl: checkedUrl(env, 'HUB_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
+    publicUrl: url(env, 'HUB_PUBLIC_URL', ['http:', 'https:'])?.replace(/\/+$/, ''),
     retryDelaysMs,
-    queueLimit: whole(env, 'HUB_NOTIFY_QUEUE', 1000, 1, 1_000_000),
-    attemptTimeoutMs: whole(env, 'HUB_NOTIFY_TIMEOUT_MS', 10_000, 100, 600_000),
+    queueLimit: integer(env, 'HUB_NOTIFY_QUEUE', 1000, 1, 1_000_000),
+    attemptTimeoutMs: integer(env, 'HUB_NOTIFY_TIMEOUT_MS', 10_000, 100, 600_000),
   };
 }
