@@ -60,24 +60,23 @@ describe('families are told: e-mail into a real SMTP server and signed webhooks 
   let t: TestHub;
   let sink: MailSink;
   let receiver: WebhookReceiver;
-  const saved = { ...process.env };
 
   beforeAll(async () => {
     sink = await startMailSink();
     // The receiver is busy once (500), then takes the retry.
     receiver = await startWebhookReceiver(SECRET, [500]);
-    process.env.HUB_SMTP_URL = sink.url;
-    process.env.HUB_SMTP_FROM = '芳草街军休服务中心 <duty@centre.example>';
-    process.env.HUB_CENTRE_NAME = '芳草街军休服务中心';
-    process.env.HUB_CENTRE_PHONE = '028-85550000';
-    process.env.HUB_WEBHOOK_RETRY_DELAYS = '0,300,900';
-    t = await startTestHub();
+    t = await startTestHub({
+      HUB_SMTP_URL: sink.url,
+      HUB_SMTP_FROM: '芳草街军休服务中心 <duty@centre.example>',
+      HUB_CENTRE_NAME: '芳草街军休服务中心',
+      HUB_CENTRE_PHONE: '028-85550000',
+      HUB_WEBHOOK_RETRY_DELAYS: '0,300,900',
+    });
   });
   afterAll(async () => {
     await t?.stop();
     await sink?.stop();
     await receiver?.stop();
-    process.env = saved;
   });
 
   it('manages a contact’s channels: list, add (webhook key shown once), remove', async () => {
@@ -254,14 +253,12 @@ describe('families are told: e-mail into a real SMTP server and signed webhooks 
 
 describe('without an SMTP setting', () => {
   let t: TestHub;
-  const saved = { ...process.env };
   beforeAll(async () => {
-    delete process.env.HUB_SMTP_URL;
+    // The hub reads only the settings it is given: no HUB_SMTP_URL here.
     t = await startTestHub();
   });
   afterAll(async () => {
     await t?.stop();
-    process.env = saved;
   });
 
   it('records e-mail deliveries as failed with a clear reason, once', async () => {
