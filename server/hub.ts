@@ -201,6 +201,7 @@ export async function startHub(
     const detection = config.detection;
     const detector = new Detector(bus, {
       heartRateLimits: (deviceId) => directory.heartRateLimits(deviceId),
+      oxygenLow: (deviceId) => directory.oxygenLow(deviceId),
       profile: (deviceId) => {
         const identity = directory.lookup(deviceId);
         if (!identity) return undefined;

@@ -24,8 +24,8 @@ export class Detector {
     private readonly checkEveryMs = 5000,
   ) {
     this.heartRate = new HeartRateRule((deviceId) => context.heartRateLimits(deviceId));
-    this.oxygen = new OxygenRule(() => ({
-      low: context.settings.spo2Low,
+    this.oxygen = new OxygenRule((deviceId) => ({
+      low: context.oxygenLow?.(deviceId) ?? context.settings.spo2Low,
       consecutive: context.settings.spo2Consecutive,
     }));
     this.battery = new BatteryRule(() => context.settings.batteryLow);

@@ -86,12 +86,12 @@ export class HeartRateRule {
 export class OxygenRule {
   private readonly streaks = new Map<string, number>();
 
-  constructor(private readonly limits: () => { low: number; consecutive: number }) {}
+  constructor(private readonly limits: (deviceId: string) => { low: number; consecutive: number }) {}
 
   check(deviceId: string, readings: Readings, ts: number): AlertCandidate | null {
     const spo2 = readings.spo2;
     if (typeof spo2 !== 'number') return null;
-    const { low, consecutive } = this.limits();
+    const { low, consecutive } = this.limits(deviceId);
     if (spo2 >= low) {
       this.streaks.delete(deviceId);
       return null;

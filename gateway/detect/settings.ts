@@ -36,6 +36,8 @@ export interface DeviceProfile {
 
 export interface DetectionContext {
   heartRateLimits(deviceId: string): HeartRateLimits;
+  /** The SpO2 limit of the device's retiree when they have their own; null for the centre's. */
+  oxygenLow?(deviceId: string): number | null;
   profile(deviceId: string): DeviceProfile | undefined;
   settings: DetectionSettings;
 }

@@ -28,11 +28,18 @@ export function entryOf(record: DeviceRecord): Entry {
   };
 }
 
+/** A retiree's own alert thresholds; null where the centre's default applies. */
+export interface RetireeLimits {
+  low: number | null;
+  high: number | null;
+  spo2Low: number | null;
+}
+
 export class Directory implements DeviceDirectory {
   private readonly devices = new Map<string, Entry>();
   /** Zigbee sensor ids by the bridge they speak through. */
   private readonly byBridge = new Map<string, Set<string>>();
-  private readonly limits = new Map<string, { low: number | null; high: number | null }>();
+  private readonly limits = new Map<string, RetireeLimits>();
 
   constructor(
     private readonly deviceRecords: DeviceRecords,
@@ -43,7 +50,7 @@ export class Directory implements DeviceDirectory {
   async load(): Promise<void> {
     for (const device of await this.deviceRecords.list()) this.putDevice(device.id, entryOf(device));
     for (const retiree of await this.retireeRecords.list()) {
-      this.limits.set(retiree.id, { low: retiree.hrLow, high: retiree.hrHigh });
+      this.limits.set(retiree.id, { low: retiree.hrLow, high: retiree.hrHigh, spo2Low: retiree.spo2Low });
     }
   }
 
@@ -102,8 +109,14 @@ export class Directory implements DeviceDirectory {
     }
   }
 
-  putRetiree(retireeId: string, limits: { low: number | null; high: number | null }): void {
+  putRetiree(retireeId: string, limits: RetireeLimits): void {
     this.limits.set(retireeId, limits);
+  }
+
+  /** The retiree's own SpO2 limit, or null for the centre's. */
+  oxygenLow(deviceId: string): number | null {
+    const retireeId = this.devices.get(deviceId)?.retireeId;
+    return (retireeId ? this.limits.get(retireeId)?.spo2Low : null) ?? null;
   }
 
   /** A retiree's effective heart-rate range: their own bounds where set, else the centre's. */

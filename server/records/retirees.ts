@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
-import type { Contact, RetireeInput, RetireeRecord } from '../schemas/retirees.ts';
+import type { Contact, RetireeInput, RetireeRecord, RetireeUpdate } from '../schemas/retirees.ts';
 import { iso, isoDate, isoRequired } from './rows.ts';
 
 interface RetireeRow {
@@ -15,6 +15,7 @@ interface RetireeRow {
   medical_history: string;
   hr_low: number | null;
   hr_high: number | null;
+  spo2_low: number | null;
   created_at: Date;
 }
 
@@ -52,6 +53,7 @@ function toRetiree(row: RetireeRow, contacts: Contact[]): RetireeRecord {
     medicalHistory: row.medical_history,
     hrLow: row.hr_low,
     hrHigh: row.hr_high,
+    spo2Low: row.spo2_low,
     contacts,
     createdAt: isoRequired(row.created_at),
   };
@@ -65,6 +67,7 @@ export interface RetireeBrief {
   address: string;
   hrLow: number | null;
   hrHigh: number | null;
+  spo2Low: number | null;
   createdAt: string | null;
 }
 
@@ -75,8 +78,8 @@ export class RetireeRecords {
     const id = randomUUID();
     await this.db.transaction(async (tx) => {
       await tx.query(
-        `insert into retirees (id, name, gender, birth_date, rank, address, phone, blood_type, medical_history, hr_low, hr_high)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        `insert into retirees (id, name, gender, birth_date, rank, address, phone, blood_type, medical_history, hr_low, hr_high, spo2_low)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
           id,
           input.name,
@@ -89,6 +92,7 @@ export class RetireeRecords {
           input.medicalHistory ?? '',
           input.hrLow ?? null,
           input.hrHigh ?? null,
+          input.spo2Low ?? null,
         ],
       );
       let priority = 1;
@@ -113,6 +117,33 @@ export class RetireeRecords {
     return created;
   }
 
+  /** Applies the given fields; false when there is no such retiree. */
+  async update(id: string, change: RetireeUpdate, by: string): Promise<boolean> {
+    const columns: Record<keyof RetireeUpdate, string> = {
+      name: 'name',
+      rank: 'rank',
+      address: 'address',
+      phone: 'phone',
+      bloodType: 'blood_type',
+      medicalHistory: 'medical_history',
+      hrLow: 'hr_low',
+      hrHigh: 'hr_high',
+      spo2Low: 'spo2_low',
+    };
+    const sets: string[] = [];
+    const params: unknown[] = [id, by];
+    for (const [key, column] of Object.entries(columns) as [keyof RetireeUpdate, string][]) {
+      if (change[key] === undefined) continue;
+      params.push(change[key]);
+      sets.push(`${column} = $${params.length}`);
+    }
+    const rows = await this.db.query(
+      `update retirees set ${sets.join(', ')}, updated_at = now(), updated_by = $2 where id = $1 returning id`,
+      params,
+    );
+    return rows.length === 1;
+  }
+
   async byId(id: string): Promise<RetireeRecord | null> {
     const [row] = await this.db.query<RetireeRow>('select * from retirees where id = $1', [id]);
     if (!row) return null;
@@ -133,6 +164,7 @@ export class RetireeRecords {
       address: row.address,
       hrLow: row.hr_low,
       hrHigh: row.hr_high,
+      spo2Low: row.spo2_low,
       createdAt: iso(row.created_at),
     }));
   }

@@ -4,7 +4,14 @@ import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import { publicDevice } from '../records/devices.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
-import { Retiree, RetireeInput, RetireeSummary, VitalsQuery, VitalsResponse } from '../schemas/retirees.ts';
+import {
+  Retiree,
+  RetireeInput,
+  RetireeSummary,
+  RetireeUpdate,
+  VitalsQuery,
+  VitalsResponse,
+} from '../schemas/retirees.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
 
@@ -75,7 +82,11 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
         throw badRequest('hrLow must be below hrHigh');
       }
       const retiree = await hub.retirees.create(request.body);
-      hub.directory.putRetiree(retiree.id, { low: retiree.hrLow, high: retiree.hrHigh });
+      hub.directory.putRetiree(retiree.id, {
+        low: retiree.hrLow,
+        high: retiree.hrHigh,
+        spo2Low: retiree.spo2Low,
+      });
       return reply.code(201).send({ ...retiree, hrRange: hub.directory.rangeOf(retiree) });
     },
   );
@@ -93,6 +104,42 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
     async (request) => {
       const retiree = await hub.retirees.byId(uuidOr404(request.params.id, 'retiree'));
       if (!retiree) throw notFound('retiree');
+      return { ...retiree, hrRange: hub.directory.rangeOf(retiree) };
+    },
+  );
+
+  app.patch(
+    '/api/retirees/:id',
+    {
+      schema: {
+        tags: ['retirees'],
+        summary:
+          "Change a retiree's details or alert thresholds (heart rate, SpO2); null returns a threshold to the centre's",
+        params: IdParams,
+        body: RetireeUpdate,
+        response: {
+          200: Retiree,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      requireRole(request, ['admin', 'supervisor', 'caseworker']);
+      const id = uuidOr404(request.params.id, 'retiree');
+      const current = await hub.retirees.byId(id);
+      if (!current) throw notFound('retiree');
+      const low = request.body.hrLow === undefined ? current.hrLow : request.body.hrLow;
+      const high = request.body.hrHigh === undefined ? current.hrHigh : request.body.hrHigh;
+      if (typeof low === 'number' && typeof high === 'number' && low >= high) {
+        throw badRequest('hrLow must be below hrHigh');
+      }
+      await hub.retirees.update(id, request.body, request.user!.id);
+      const retiree = await hub.retirees.byId(id);
+      if (!retiree) throw notFound('retiree');
+      hub.directory.putRetiree(id, { low: retiree.hrLow, high: retiree.hrHigh, spo2Low: retiree.spo2Low });
       return { ...retiree, hrRange: hub.directory.rangeOf(retiree) };
     },
   );

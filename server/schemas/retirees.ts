@@ -35,6 +35,9 @@ const retireeFields = {
   hrHigh: Nullable(Type.Integer({ minimum: 40, maximum: 250 }), {
     description: 'Heart-rate upper bound (bpm); null uses the centre default',
   }),
+  spo2Low: Nullable(Type.Integer({ minimum: 50, maximum: 99 }), {
+    description: 'SpO2 (%) below which an alert opens; null uses the centre default',
+  }),
 };
 
 export const RetireeInput = Type.Object({
@@ -48,9 +51,27 @@ export const RetireeInput = Type.Object({
   medicalHistory: Type.Optional(retireeFields.medicalHistory),
   hrLow: Type.Optional(retireeFields.hrLow),
   hrHigh: Type.Optional(retireeFields.hrHigh),
+  spo2Low: Type.Optional(retireeFields.spo2Low),
   contacts: Type.Optional(Type.Array(ContactInput, { maxItems: 10 })),
 });
 export type RetireeInput = Static<typeof RetireeInput>;
+
+/** A change to a retiree's details or alert thresholds; only the fields given change. */
+export const RetireeUpdate = Type.Partial(
+  Type.Object({
+    name: retireeFields.name,
+    rank: retireeFields.rank,
+    address: retireeFields.address,
+    phone: retireeFields.phone,
+    bloodType: retireeFields.bloodType,
+    medicalHistory: retireeFields.medicalHistory,
+    hrLow: retireeFields.hrLow,
+    hrHigh: retireeFields.hrHigh,
+    spo2Low: retireeFields.spo2Low,
+  }),
+  { minProperties: 1 },
+);
+export type RetireeUpdate = Static<typeof RetireeUpdate>;
 
 const storedRetiree = {
   id: Type.String(),

@@ -26,6 +26,37 @@ describe('detection through a running hub', () => {
     expect(kinds).toStrictEqual(['battery_low:low', 'spo2_low:high']);
   });
 
+  it("judges SpO2 by the retiree's own limit, changed while the hub runs", async () => {
+    const retiree = await t.addRetiree({ spo2Low: 85 });
+    const device = await t.addDevice('wearable.watch', retiree.id);
+    const client = await t.connectDevice(device);
+    const topic = `eldercare/v1/${device.device.id}/telemetry`;
+    // 88 and 87 are usual for this retiree (COPD): no alert.
+    await publish(client, topic, { spo2: 88 });
+    await publish(client, topic, { spo2: 87 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await alertsOf(retiree.id)).toStrictEqual([]);
+    expect((await t.api('PATCH', `/api/retirees/${retiree.id}`, { hrLow: 130, hrHigh: 120 })).status).toBe(
+      400,
+    );
+    expect((await t.api('PATCH', `/api/retirees/${retiree.id}`, {})).status).toBe(400);
+    const changed = await t.api<{ spo2Low: number | null; medicalHistory: string }>(
+      'PATCH',
+      `/api/retirees/${retiree.id}`,
+      {
+        spo2Low: null,
+        medicalHistory: '慢阻肺',
+      },
+    );
+    expect(changed.body).toMatchObject({ spo2Low: null, medicalHistory: '慢阻肺' });
+    await publish(client, topic, { spo2: 88 });
+    await publish(client, topic, { spo2: 87 });
+    const alert = await eventually(async () =>
+      (await alertsOf(retiree.id)).find((entry) => entry.kind === 'spo2_low'),
+    );
+    expect(alert.detail).toMatchObject({ low: 90 });
+  });
+
   it('opens device_offline when the will message fires and the device does not come back', async () => {
     const retiree = await t.addRetiree();
     const device = await t.addDevice('pendant.sos', retiree.id);
