@@ -176,6 +176,7 @@ export class MqttGateway {
       const current = (broker as unknown as { clients: Record<string, Client> }).clients[client.id];
       if (current && current !== client) return;
       this.options.bus.emit('device.status', { deviceId: client.id, online: false, ts: this.clock() });
+      if (this.options.directory.lookup(client.id)?.type === BRIDGE_TYPE) this.zigbee.bridgeLost(client.id);
     });
     broker.on('clientError', (client, error) => {
       this.options.log.warn({ deviceId: client.id, err: error.message }, 'mqtt client error');

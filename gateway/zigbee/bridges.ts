@@ -107,6 +107,17 @@ export class ZigbeeBridges {
   }
 
   /** A message the bridge `bridgeId` published on `topic`. Never throws. */
+  /**
+   * The bridge is gone (its state says offline, or its connection dropped): its sensors can no
+   * longer be heard, so they are offline too until the bridge reports their availability again.
+   */
+  bridgeLost(bridgeId: string): void {
+    const ts = this.options.clock();
+    for (const sensor of this.options.bridged(bridgeId)) {
+      this.options.bus.emit('device.status', { deviceId: sensor.deviceId, online: false, ts });
+    }
+  }
+
   receive(
     bridgeId: string,
     options: ZigbeeOptions | undefined,
@@ -132,6 +143,7 @@ export class ZigbeeBridges {
           online: availability.online,
           ts: this.options.clock(),
         });
+        if (!availability.online) this.bridgeLost(bridgeId);
         return;
       }
       case 'availability':

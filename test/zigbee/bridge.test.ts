@@ -148,6 +148,20 @@ describe('Zigbee2MQTT bridge: a real bridge session against the hub', () => {
     await eventually(async () => (await onlineOf()) === true);
   });
 
+  it("takes the bridge's sensors offline when the bridge says it is offline", async () => {
+    const onlineOf = async () => {
+      const list = await t.api<{ id: string; online: boolean }[]>('GET', '/api/devices');
+      return list.body.find((entry) => entry.id === sensor.device.id)?.online;
+    };
+    await publish(client, 'zigbee2mqtt/301/sos/availability', { state: 'online' }, 1, true);
+    await eventually(async () => (await onlineOf()) === true);
+    await publish(client, 'zigbee2mqtt/bridge/state', { state: 'offline' }, 1, true);
+    await eventually(async () => (await onlineOf()) === false);
+    await publish(client, 'zigbee2mqtt/bridge/state', { state: 'online' }, 1, true);
+    await publish(client, 'zigbee2mqtt/301/sos/availability', { state: 'online' }, 1, true);
+    await eventually(async () => (await onlineOf()) === true);
+  });
+
   it('counts invalid JSON, unknown models and unbound sensors, and keeps the bridge connected', async () => {
     const before = (await t.api<string>('GET', '/metrics', undefined, null)).body;
     await publish(client, 'zigbee2mqtt/301/sos', '{not json');
