@@ -1,12 +1,21 @@
 /**
- * The active alerts (open and acknowledged). Loaded once per socket connection, then kept current
+ * The active alerts (open, acknowledged and in progress). Loaded once per socket connection, then kept current
  * only by `alert` events: the dashboard never polls. Events that arrive while the list is loading
  * are replayed on top of it so nothing that happened during the request is lost.
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Alert, ResolveBody } from '../../../server/schemas/index.ts';
-import { acknowledgeAlert, listAlerts, resolveAlert } from '../api/alerts.ts';
+import type { ActionBody, Alert, ResolveBody } from '../../../server/schemas/index.ts';
+import {
+  acknowledgeAlert,
+  addComment,
+  assignAlert,
+  listAlerts,
+  recordAction,
+  resolveAlert,
+  sendHelpComing,
+  takeAlert,
+} from '../api/alerts.ts';
 import { type Severity, severityOrder } from '../composables/labels.ts';
 
 const statusRank: Record<Alert['status'], number> = {
@@ -29,8 +38,17 @@ export const useAlertStore = defineStore('alerts', () => {
   let loading = false;
   let pending: Alert[] = [];
   let generation = 0;
-  // Resolved alerts leave the list; remembering their ids stops a late copy from bringing one back.
+  // Resolved and cancelled alerts leave the list; remembering their ids stops a late copy from
+  // bringing one back.
   const resolvedIds = new Set<string>();
+  /**
+   * The last change seen for any alert, whether or not it is still in the queue: the detail panel
+   * follows the alert it shows through this, resolved and cancelled ones included.
+   */
+  const lastChange = ref<{ alert: Alert; seq: number } | null>(null);
+  let changeSeq = 0;
+  /** The alert whose detail panel is open, if any. */
+  const detailId = ref<string | null>(null);
 
   /** Keep the newer of two versions of one alert; a late, older copy never undoes a step. */
   function merge(target: Record<string, Alert>, alert: Alert): void {
@@ -42,7 +60,7 @@ export const useAlertStore = defineStore('alerts', () => {
         statusRank[alert.status] === statusRank[existing.status] && alert.lastAt < existing.lastAt;
       if (stepBack || older) return;
     }
-    if (alert.status === 'resolved') {
+    if (alert.status === 'resolved' || alert.status === 'cancelled') {
       resolvedIds.add(alert.id);
       delete target[alert.id];
     } else target[alert.id] = alert;
@@ -72,6 +90,46 @@ export const useAlertStore = defineStore('alerts', () => {
   function apply(_change: 'opened' | 'updated', alert: Alert): void {
     if (loading) pending.push(alert);
     merge(byId.value, alert);
+    changeSeq += 1;
+    lastChange.value = { alert, seq: changeSeq };
+  }
+
+  async function take(id: string): Promise<Alert> {
+    const alert = await takeAlert(id);
+    apply('updated', alert);
+    return alert;
+  }
+
+  async function assign(id: string, userId: string): Promise<Alert> {
+    const alert = await assignAlert(id, { userId });
+    apply('updated', alert);
+    return alert;
+  }
+
+  async function act(id: string, body: ActionBody): Promise<Alert> {
+    const alert = await recordAction(id, body);
+    apply('updated', alert);
+    return alert;
+  }
+
+  async function helpComing(id: string): Promise<Alert> {
+    const alert = await sendHelpComing(id);
+    apply('updated', alert);
+    return alert;
+  }
+
+  async function comment(id: string, text: string): Promise<Alert> {
+    const alert = await addComment(id, { text });
+    apply('updated', alert);
+    return alert;
+  }
+
+  function openDetail(id: string): void {
+    detailId.value = id;
+  }
+
+  function closeDetail(): void {
+    detailId.value = null;
   }
 
   async function acknowledge(id: string): Promise<Alert> {
@@ -90,6 +148,7 @@ export const useAlertStore = defineStore('alerts', () => {
     generation++;
     byId.value = {};
     loaded.value = false;
+    detailId.value = null;
   }
 
   /** Unacknowledged first, then by severity, then newest first. */
@@ -127,10 +186,19 @@ export const useAlertStore = defineStore('alerts', () => {
     openCount,
     worstOpenSeverity,
     byRetiree,
+    lastChange,
+    detailId,
     load,
     apply,
     acknowledge,
     resolve,
+    take,
+    assign,
+    act,
+    helpComing,
+    comment,
+    openDetail,
+    closeDetail,
     clear,
   };
 });
