@@ -14,7 +14,10 @@ const browser: Browser | null = await launchBrowser();
 /** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
 const screenshots = process.env.HUB_TEST_SCREENSHOTS;
 const snap = async (page: Page, name: string) => {
-  if (screenshots) await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
+  if (!screenshots) return;
+  // Drawers and dialogs slide and fade for 300 ms; a picture taken mid-way shows them half there.
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: path.join(screenshots, `${name}.png`) });
 };
 
 const FAMILY_PASSWORD = 'family-test-password';
@@ -106,6 +109,15 @@ describe.skipIf(browser === null)('alert workflow in Chromium', () => {
     await familyState('being_handled').waitFor({ timeout: 5000 });
     await snap(family, 'family-being-handled');
 
+    // "I'm on my way" from the family reaches the open panel without a reload.
+    await family.getByText("15'", { exact: true }).click();
+    await family.locator('[data-test="family-coming"]').click();
+    await family.locator('[data-test="family-answered"]').waitFor({ timeout: 5000 });
+    const onWay = detail.locator('[data-testid="alert-step"][data-action="family_on_way"]');
+    await onWay.waitFor({ timeout: 5000 });
+    expect(await onWay.textContent()).toContain('家属正在赶来');
+    expect(await onWay.textContent()).toContain('15');
+
     await detail.getByTestId('action-called-family').click();
     await desk.locator('[data-testid="alert-detail"][data-status="in_progress"]').waitFor({ timeout: 5000 });
     await detail
@@ -129,6 +141,19 @@ describe.skipIf(browser === null)('alert workflow in Chromium', () => {
     await detail.getByTestId('comment-submit').click();
     await detail.locator('[data-testid="alert-step"][data-action="comment"]').waitFor({ timeout: 5000 });
     await snap(desk, 'desk-in-progress');
+
+    // The queue tells everyone else on shift that the alert is being handled, and by whom.
+    await detail.getByTestId('alert-detail-close').click();
+    await detail.waitFor({ state: 'hidden', timeout: 5000 });
+    const handled = desk.locator(
+      `[data-testid="alert-item"][data-alert-id="${alertId}"][data-status="in_progress"]`,
+    );
+    await handled.waitFor({ timeout: 5000 });
+    expect(await handled.getByTestId('alert-status').textContent()).toContain('处理中');
+    expect(await handled.getByTestId('alert-assigned').textContent()).toContain('系统管理员');
+    await snap(desk, 'desk-queue-in-progress');
+    await handled.getByTestId('alert-open-detail').click();
+    await detail.waitFor({ timeout: 5000 });
 
     await detail.getByTestId('alert-detail-resolve').click();
     await desk.getByTestId('resolve-outcome').selectOption('genuine');

@@ -121,8 +121,6 @@ const en: Messages = {
       sent_staff: 'Sent staff',
       handed_to_120: 'Hand over to 120',
       helpComing: 'Tell the retiree help is coming',
-      done: 'Recorded: {action}',
-      helpComingDone: 'The device says help is on the way',
       closed: 'The alert is closed; comments only',
     },
     handover: {
@@ -163,13 +161,11 @@ const en: Messages = {
     comment: {
       placeholder: 'Add a comment (any state)',
       submit: 'Add comment',
-      done: 'Comment added',
     },
     assign: {
       label: 'Reassign to',
       placeholder: 'Choose a staff member',
       submit: 'Reassign',
-      done: 'Reassigned to {who}',
     },
     deliveries: {
       title: 'Family notifications',

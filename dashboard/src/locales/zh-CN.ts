@@ -120,8 +120,6 @@ const zhCN = {
       sent_staff: '已派人上门',
       handed_to_120: '移交120',
       helpComing: '告知老人救援在路上',
-      done: '已记录：{action}',
-      helpComingDone: '已通知老人设备：救援在路上',
       closed: '告警已结束，只能添加备注',
     },
     handover: {
@@ -162,13 +160,11 @@ const zhCN = {
     comment: {
       placeholder: '添加备注（任何状态都可以添加）',
       submit: '添加备注',
-      done: '备注已添加',
     },
     assign: {
       label: '改派给',
       placeholder: '选择值班人员',
       submit: '改派',
-      done: '已改派给 {who}',
     },
     deliveries: {
       title: '家属通知记录',
