@@ -29,6 +29,8 @@ import { retireeRoutes } from './routes/retirees.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { systemRoutes } from './routes/system.ts';
 import { userRoutes } from './routes/users.ts';
+import { visitRoutes } from './routes/visits.ts';
+import { workListRoutes } from './routes/worklist.ts';
 import { ErrorResponse } from './schemas/common.ts';
 
 const clientErrorCodes: Record<number, string> = {
@@ -110,6 +112,8 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(settingsRoutes, { hub });
   await app.register(requestRoutes, { hub });
   await app.register(dutyRoutes, { hub });
+  await app.register(visitRoutes, { hub });
+  await app.register(workListRoutes, { hub });
   await app.register(rescueRoutes, { hub, font: findCardFont(hub.cardFont) });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));

@@ -9,3 +9,5 @@ export * from './reports.ts';
 export * from './requests.ts';
 export * from './rescue.ts';
 export * from './retirees.ts';
+export * from './visits.ts';
+export * from './worklist.ts';

@@ -1,0 +1,44 @@
+/** The work list (工作清单): what is due on a day and what is overdue, across every provider. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { badRequest, forbidden, unauthorized } from '../errors.ts';
+import { ErrorResponse } from '../schemas/common.ts';
+import { WorkList, WorkListQuery } from '../schemas/worklist.ts';
+import { isDate, shanghaiDate } from '../visits/calendar.ts';
+import { buildWorkList, type WorkListProvider } from '../worklist/provider.ts';
+import { workListProviders } from '../worklist/providers.ts';
+import type { HubContext } from './context.ts';
+import { requireRole } from './guard.ts';
+
+export const workListRoutes: FastifyPluginAsyncTypebox<{
+  hub: HubContext;
+  clock?: () => Date;
+  providers?: WorkListProvider[];
+}> = async (app, { hub, clock = () => new Date(), providers }) => {
+  const sources = providers ?? workListProviders(hub.db);
+
+  app.get(
+    '/api/worklist',
+    {
+      schema: {
+        tags: ['work list'],
+        summary:
+          "The signed-in user's items due on `date` (today by default) and overdue; `all=true` (supervisor, admin): everyone's",
+        querystring: WorkListQuery,
+        response: { 200: WorkList, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
+      const user = request.user;
+      if (!user) throw unauthorized();
+      const date = request.query.date ?? shanghaiDate(clock());
+      if (!isDate(date)) throw badRequest(`date: 日期无效 (not a calendar date): ${date}`);
+      const all = request.query.all === true;
+      if (all && user.role !== 'admin' && user.role !== 'supervisor') {
+        throw forbidden('all=true: 仅主管和管理员可查看全部 (supervisor or admin only)');
+      }
+      const items = await buildWorkList(sources, { date, ownerId: all ? null : user.id });
+      return { date, owner: all ? ('all' as const) : ('me' as const), items };
+    },
+  );
+};
