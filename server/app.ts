@@ -16,6 +16,7 @@ import promClient from 'prom-client';
 import { HubError } from './errors.ts';
 import { findCardFont } from './rescue/pdf.ts';
 import { alertRoutes } from './routes/alerts.ts';
+import { archiveRoutes } from './routes/archive.ts';
 import { authRoutes } from './routes/auth.ts';
 import type { HubContext } from './routes/context.ts';
 import { deviceRoutes } from './routes/devices.ts';
@@ -115,6 +116,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(visitRoutes, { hub });
   await app.register(workListRoutes, { hub });
   await app.register(rescueRoutes, { hub, font: findCardFont(hub.cardFont) });
+  await app.register(archiveRoutes, { hub });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));
   if (hasDashboard) {

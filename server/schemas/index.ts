@@ -1,4 +1,5 @@
 export * from './alerts.ts';
+export * from './archive.ts';
 export * from './auth.ts';
 export * from './common.ts';
 export * from './devices.ts';

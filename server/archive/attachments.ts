@@ -1,0 +1,186 @@
+/**
+ * Attachments of the archive (scans, photos, audio; 6.11.1 a, oral history 6.9): the type is judged
+ * by the file's first bytes, not only by the header sent; files are kept under
+ * `<data>/attachments/<retiree>/<attachment>` and never deleted, only withdrawn.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Database } from '../db/database.ts';
+import { iso, isoRequired } from '../records/rows.ts';
+import type { ArchiveRecords } from './records.ts';
+
+export const ATTACHMENT_TYPES = [
+  'image/jpeg',
+  'image/png',
+  'application/pdf',
+  'audio/mpeg',
+  'audio/mp4',
+  'audio/wav',
+] as const;
+export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
+
+export const DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+
+const ascii = (bytes: Buffer, start: number, end: number) => bytes.subarray(start, end).toString('latin1');
+
+/** The type the bytes themselves show, or null when they match none of the accepted types. */
+export function sniffType(bytes: Buffer): AttachmentType | null {
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
+  if (
+    bytes.length >= 8 &&
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  ) {
+    return 'image/png';
+  }
+  if (ascii(bytes, 0, 5) === '%PDF-') return 'application/pdf';
+  if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WAVE')
+    return 'audio/wav';
+  if (bytes.length >= 12 && ascii(bytes, 4, 8) === 'ftyp') return 'audio/mp4';
+  if (ascii(bytes, 0, 3) === 'ID3') return 'audio/mpeg';
+  // An MPEG audio frame header: 11 sync bits, then a layer other than "reserved".
+  if (
+    bytes.length >= 4 &&
+    bytes[0] === 0xff &&
+    ((bytes[1] ?? 0) & 0xe0) === 0xe0 &&
+    ((bytes[1] ?? 0) & 0x06) !== 0
+  ) {
+    return 'audio/mpeg';
+  }
+  return null;
+}
+
+/** The media type of a Content-Type header, lower case, without parameters; common aliases mapped. */
+export function mediaType(header: string | undefined): string {
+  const type = (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  return (
+    {
+      'audio/mp3': 'audio/mpeg',
+      'audio/x-wav': 'audio/wav',
+      'audio/wave': 'audio/wav',
+      'audio/x-m4a': 'audio/mp4',
+    }[type] ?? type
+  );
+}
+
+export interface Attachment {
+  id: string;
+  retireeId: string;
+  name: string;
+  contentType: string;
+  sizeBytes: number;
+  sha256: string;
+  uploadedAt: string;
+  uploadedBy: string | null;
+  uploadedByName: string | null;
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawnReason: string | null;
+}
+
+type Row = Record<string, unknown>;
+
+function toAttachment(row: Row): Attachment {
+  return {
+    id: row.id as string,
+    retireeId: row.retiree_id as string,
+    name: row.name as string,
+    contentType: row.content_type as string,
+    sizeBytes: row.size_bytes as number,
+    sha256: row.sha256 as string,
+    uploadedAt: isoRequired(row.uploaded_at as Date),
+    uploadedBy: (row.uploaded_by as string | null) ?? null,
+    uploadedByName: (row.display_name as string | null) ?? null,
+    withdrawnAt: iso(row.withdrawn_at as Date | null),
+    withdrawnBy: (row.withdrawn_by as string | null) ?? null,
+    withdrawnReason: (row.withdrawn_reason as string | null) ?? null,
+  };
+}
+
+const SELECT = `select a.*, u.display_name from archive_attachments a left join users u on u.id = a.uploaded_by`;
+
+export class AttachmentStore {
+  constructor(
+    private readonly db: Database,
+    private readonly records: ArchiveRecords,
+    /** The folder that holds `attachments/`. */
+    private readonly dataDir: string,
+  ) {}
+
+  private fileOf(retireeId: string, id: string): string {
+    return path.join(this.dataDir, 'attachments', retireeId, id);
+  }
+
+  async add(
+    retireeId: string,
+    name: string,
+    contentType: AttachmentType,
+    bytes: Buffer,
+    userId: string,
+  ): Promise<Attachment> {
+    const id = randomUUID();
+    const file = this.fileOf(retireeId, id);
+    await fs.mkdir(path.dirname(file), { recursive: true });
+    // Written under a temporary name first: a half-written file never carries an attachment's id.
+    const partial = `${file}.partial`;
+    await fs.writeFile(partial, bytes, { flag: 'wx' });
+    await fs.rename(partial, file);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    try {
+      await this.db.transaction(async (tx) => {
+        await tx.query(
+          'insert into archive_attachments (id, retiree_id, name, content_type, size_bytes, sha256, uploaded_by) values ($1, $2, $3, $4, $5, $6, $7)',
+          [id, retireeId, name, contentType, bytes.length, sha256, userId],
+        );
+        await this.records.writeHistory(tx, retireeId, userId, 'attachment', [
+          {
+            field: 'attachment',
+            oldValue: null,
+            newValue: `${name}（${contentType}，${bytes.length} 字节）`,
+          },
+        ]);
+      });
+    } catch (error) {
+      await fs.rm(file, { force: true });
+      throw error;
+    }
+    const added = await this.byId(retireeId, id);
+    if (!added) throw new Error('attachment vanished after insert');
+    return added;
+  }
+
+  async byId(retireeId: string, id: string): Promise<Attachment | null> {
+    const [row] = await this.db.query<Row>(`${SELECT} where a.retiree_id = $1 and a.id = $2`, [
+      retireeId,
+      id,
+    ]);
+    return row ? toAttachment(row) : null;
+  }
+
+  async list(retireeId: string, includeWithdrawn: boolean): Promise<Attachment[]> {
+    const rows = await this.db.query<Row>(
+      `${SELECT} where a.retiree_id = $1 ${includeWithdrawn ? '' : 'and a.withdrawn_at is null'} order by a.uploaded_at desc, a.id`,
+      [retireeId],
+    );
+    return rows.map(toAttachment);
+  }
+
+  async read(attachment: Attachment): Promise<Buffer> {
+    return fs.readFile(this.fileOf(attachment.retireeId, attachment.id));
+  }
+
+  /** Marks the attachment withdrawn (the file stays); false when it already was. */
+  async withdraw(attachment: Attachment, reason: string, userId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query(
+        'update archive_attachments set withdrawn_at = now(), withdrawn_by = $2, withdrawn_reason = $3 where id = $1 and withdrawn_at is null returning id',
+        [attachment.id, userId, reason],
+      );
+      if (!rows.length) return false;
+      await this.records.writeHistory(tx, attachment.retireeId, userId, 'attachment', [
+        { field: 'attachmentWithdrawn', oldValue: attachment.name, newValue: `已撤回：${reason}` },
+      ]);
+      return true;
+    });
+  }
+}

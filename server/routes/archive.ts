@@ -1,0 +1,519 @@
+/**
+ * The retiree archive (6.11.1 a) under /api/archive: the list with search, filters, sort and paging;
+ * the full record, read only with a stated reason and logged (6.1.2.8); changes checked per field and
+ * kept as history; attachments; the access log; Excel import and export. Caseworkers and managers
+ * write; operators read; families never reach it (the guard).
+ */
+import path from 'node:path';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  ATTACHMENT_TYPES,
+  AttachmentStore,
+  type AttachmentType,
+  DEFAULT_MAX_ATTACHMENT_BYTES,
+  mediaType,
+  sniffType,
+} from '../archive/attachments.ts';
+import { exportWorkbook, importTemplate, readImport, XLSX_TYPE } from '../archive/excel.ts';
+import type { ArchiveField } from '../archive/fields.ts';
+import { ArchiveRecords, FieldErrors, type ListFilter } from '../archive/records.ts';
+import { badRequest, HubError, notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
+import {
+  AccessLog,
+  AccessLogQuery,
+  ArchiveList,
+  ArchiveListQuery,
+  ArchiveRecord,
+  ArchiveUpdate,
+  Attachment,
+  AttachmentParams,
+  ExportQuery,
+  FamilyMemberInput,
+  FieldErrorResponse,
+  HistoryEntry,
+  HistoryQuery,
+  ImportErrors,
+  ImportResult,
+  ReasonQuery,
+  UploadQuery,
+  WithdrawBody,
+} from '../schemas/archive.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import type { HubContext } from './context.ts';
+import { requireRole } from './guard.ts';
+
+const readers = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+const writers = ['admin', 'supervisor', 'caseworker'] as const;
+const managers = ['admin', 'supervisor'] as const;
+const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
+const MAX_EXPORT_ROWS = 20_000;
+
+export interface ArchiveOptions {
+  hub: HubContext;
+  /** The folder holding `attachments/`; default HUB_DATA_DIR (the hub's data folder) or ./data. */
+  dataDir?: string;
+  /** Largest attachment in bytes; default HUB_ARCHIVE_MAX_ATTACHMENT_BYTES or 10 MiB. */
+  maxAttachmentBytes?: number;
+  /** The clock for ages, birth dates and the access log. */
+  now?: () => Date;
+}
+
+function envBytes(): number | undefined {
+  const value = process.env.HUB_ARCHIVE_MAX_ATTACHMENT_BYTES;
+  if (!value) return undefined;
+  const bytes = Number(value);
+  if (!Number.isInteger(bytes) || bytes < 1) {
+    throw new Error(`HUB_ARCHIVE_MAX_ATTACHMENT_BYTES must be a positive whole number, not ${value}`);
+  }
+  return bytes;
+}
+
+/** 6.1.2.8: every consultation states why. */
+function requireReason(reason: string | undefined): string {
+  const text = reason?.trim() ?? '';
+  if (text.length < 2) throw badRequest('查阅档案须说明事由：请在 reason 参数中填写查阅原因（至少2个字）');
+  return text;
+}
+
+function listFilter(query: ListFilter): ListFilter {
+  const { q, centre, station, status, rank, livingSituation, bedridden, ageMin, ageMax } = query;
+  if (ageMin !== undefined && ageMax !== undefined && ageMin > ageMax) {
+    throw badRequest('年龄下限不能大于年龄上限');
+  }
+  return { q, centre, station, status, rank, livingSituation, bedridden, ageMin, ageMax };
+}
+
+export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (app, options) => {
+  const { hub } = options;
+  const now = options.now ?? (() => new Date());
+  const records = new ArchiveRecords(hub.db, now);
+  const dataDir = path.resolve(options.dataDir ?? process.env.HUB_DATA_DIR ?? './data');
+  const maxBytes = options.maxAttachmentBytes ?? envBytes() ?? DEFAULT_MAX_ATTACHMENT_BYTES;
+  const attachments = new AttachmentStore(hub.db, records, dataDir);
+  const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+
+  // Raw bodies for attachments and the import, in this plugin only.
+  app.addContentTypeParser(
+    [...ATTACHMENT_TYPES, 'audio/mp3', 'audio/x-wav', 'audio/wave', 'audio/x-m4a'],
+    { parseAs: 'buffer', bodyLimit: maxBytes },
+    (_request, body, done) => done(null, body),
+  );
+  app.addContentTypeParser(
+    XLSX_TYPE,
+    { parseAs: 'buffer', bodyLimit: MAX_IMPORT_BYTES },
+    (_request, body, done) => done(null, body),
+  );
+
+  const retireeOr404 = async (id: string) => {
+    const retireeId = uuidOr404(id, 'retiree');
+    if (!(await records.exists(retireeId))) throw notFound('retiree');
+    return retireeId;
+  };
+
+  app.get(
+    '/api/archive/retirees',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'The archive list (6.11.1 a): search, filters, sort and paging; ID cards masked',
+        querystring: ArchiveListQuery,
+        response: { 200: ArchiveList, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...readers]);
+      const query = request.query;
+      const limit = query.limit ?? 50;
+      const offset = query.offset ?? 0;
+      const page = await records.list(
+        listFilter(query),
+        query.sort ?? 'name',
+        query.order ?? 'asc',
+        limit,
+        offset,
+      );
+      return { ...page, limit, offset };
+    },
+  );
+
+  app.get(
+    '/api/archive/retirees.xlsx',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'The archive list as an Excel workbook, with the same filters; logged with its reason',
+        querystring: ExportQuery,
+        produces: [XLSX_TYPE],
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The workbook (.xlsx)' }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...readers]);
+      const reason = requireReason(request.query.reason);
+      const filter = listFilter(request.query);
+      const rows = await records.all(
+        filter,
+        request.query.sort ?? 'name',
+        request.query.order ?? 'asc',
+        MAX_EXPORT_ROWS,
+      );
+      await records.logAccess({
+        userId: request.user!.id,
+        retireeId: null,
+        action: 'export',
+        reason,
+        detail: { filter, rows: rows.length },
+      });
+      const body = await exportWorkbook(rows);
+      return reply
+        .type(XLSX_TYPE)
+        .header(
+          'content-disposition',
+          `attachment; filename="archive.xlsx"; filename*=UTF-8''${encodeURIComponent('军休干部档案.xlsx')}`,
+        )
+        .send(body);
+    },
+  );
+
+  app.get(
+    '/api/archive/retirees/:id',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'A full archive record; `reason` is required and the reading is logged (6.1.2.8)',
+        params: IdParams,
+        querystring: Type.Object({ reason: Type.Optional(ReasonQuery.properties.reason) }),
+        response: { 200: ArchiveRecord, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...readers]);
+      const id = uuidOr404(request.params.id, 'retiree');
+      const reason = requireReason(request.query.reason);
+      const record = await records.byId(id);
+      if (!record) throw notFound('retiree');
+      await records.logAccess({ userId: request.user!.id, retireeId: id, action: 'record', reason });
+      return record;
+    },
+  );
+
+  app.patch(
+    '/api/archive/retirees/:id',
+    {
+      schema: {
+        tags: ['archive'],
+        summary:
+          'Change archive fields; each is checked with its own message, a rejected change changes nothing',
+        params: IdParams,
+        body: ArchiveUpdate,
+        response: {
+          200: ArchiveRecord,
+          400: FieldErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: FieldErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...writers]);
+      const id = uuidOr404(request.params.id, 'retiree');
+      try {
+        const updated = await records.update(
+          id,
+          request.body as Partial<Record<ArchiveField, unknown>>,
+          request.user!.id,
+        );
+        if (!updated) throw notFound('retiree');
+        return updated;
+      } catch (error) {
+        if (!(error instanceof FieldErrors)) throw error;
+        const duplicate = error.errors.some((item) => item.message.includes('已登记'));
+        return reply.code(duplicate ? 409 : 400).send({
+          error: duplicate ? 'conflict' : 'bad_request',
+          message: error.message,
+          fields: error.errors,
+        });
+      }
+    },
+  );
+
+  app.get(
+    '/api/archive/retirees/:id/history',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'The change history of a record, newest first (who, when, field, old, new); logged',
+        params: IdParams,
+        querystring: Type.Object({
+          ...HistoryQuery.properties,
+          reason: Type.Optional(HistoryQuery.properties.reason),
+        }),
+        response: { 200: Type.Array(HistoryEntry), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...readers]);
+      const id = await retireeOr404(request.params.id);
+      const reason = requireReason(request.query.reason);
+      await records.logAccess({ userId: request.user!.id, retireeId: id, action: 'history', reason });
+      return records.history(id, request.query.limit ?? 100, request.query.offset ?? 0);
+    },
+  );
+
+  app.post(
+    '/api/archive/retirees/:id/family',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'Add a family member (kept with the emergency contacts)',
+        params: IdParams,
+        body: FamilyMemberInput,
+        response: {
+          201: ArchiveRecord,
+          400: FieldErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...writers]);
+      const id = await retireeOr404(request.params.id);
+      const { name, relation, phone } = request.body;
+      if (!/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$/.test(phone.trim())) {
+        const message = '联系电话格式不正确：手机号为1开头的11位数字，座机如 028-12345678';
+        return reply.code(400).send({ error: 'bad_request', message, fields: [{ field: 'phone', message }] });
+      }
+      await records.addFamilyMember(
+        id,
+        {
+          name: name.trim(),
+          relation: relation.trim(),
+          phone: phone.trim(),
+          livesWith: request.body.livesWith ?? false,
+        },
+        request.user!.id,
+      );
+      return reply.code(201).send((await records.byId(id))!);
+    },
+  );
+
+  app.post(
+    '/api/archive/retirees/:id/attachments',
+    {
+      bodyLimit: maxBytes,
+      schema: {
+        tags: ['archive'],
+        summary: `Add an attachment: the raw file as the body (${ATTACHMENT_TYPES.join(', ')}), its name in ?name=`,
+        params: IdParams,
+        querystring: UploadQuery,
+        response: { 201: Attachment, ...errors, 413: ErrorResponse, 415: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...writers]);
+      const id = await retireeOr404(request.params.id);
+      const body = request.body as unknown;
+      if (!Buffer.isBuffer(body)) {
+        throw new HubError(415, 'unsupported_media_type', `不接受的附件类型：${ATTACHMENT_TYPES.join('、')}`);
+      }
+      if (body.length === 0) throw badRequest('附件为空');
+      const declared = mediaType(request.headers['content-type']);
+      const actual = sniffType(body);
+      if (!actual) {
+        throw new HubError(
+          415,
+          'unsupported_media_type',
+          '文件内容不是可接受的类型（JPEG、PNG、PDF、MP3、M4A、WAV）',
+        );
+      }
+      if (actual !== declared) {
+        throw new HubError(
+          415,
+          'unsupported_media_type',
+          `文件内容为 ${actual}，与声明的类型 ${declared} 不符`,
+        );
+      }
+      const name = path.basename(request.query.name.trim().replace(/\\/g, '/'));
+      if (!name) throw badRequest('附件名称不能为空');
+      const added = await attachments.add(id, name, actual as AttachmentType, body, request.user!.id);
+      return reply.code(201).send(added);
+    },
+  );
+
+  app.get(
+    '/api/archive/retirees/:id/attachments',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'The attachments of a record (without withdrawn ones unless asked)',
+        params: IdParams,
+        querystring: Type.Object({ includeWithdrawn: Type.Optional(Type.Boolean({ default: false })) }),
+        response: { 200: Type.Array(Attachment), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...readers]);
+      const id = await retireeOr404(request.params.id);
+      return attachments.list(id, request.query.includeWithdrawn ?? false);
+    },
+  );
+
+  app.get(
+    '/api/archive/retirees/:id/attachments/:attachmentId',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'Download an attachment; `reason` is required and the reading is logged (6.1.2.8)',
+        params: AttachmentParams,
+        querystring: Type.Object({ reason: Type.Optional(ReasonQuery.properties.reason) }),
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The file' }),
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...readers]);
+      const id = uuidOr404(request.params.id, 'retiree');
+      const attachmentId = uuidOr404(request.params.attachmentId, 'attachment');
+      const reason = requireReason(request.query.reason);
+      const attachment = await attachments.byId(id, attachmentId);
+      if (!attachment) throw notFound('attachment');
+      const body = await attachments.read(attachment);
+      await records.logAccess({
+        userId: request.user!.id,
+        retireeId: id,
+        attachmentId,
+        action: 'attachment',
+        reason,
+      });
+      return reply
+        .type(attachment.contentType)
+        .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(attachment.name)}`)
+        .header('x-attachment-withdrawn', attachment.withdrawnAt ? 'true' : 'false')
+        .send(body);
+    },
+  );
+
+  app.post(
+    '/api/archive/retirees/:id/attachments/:attachmentId/withdraw',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'Withdraw an attachment (it is kept, never deleted)',
+        params: AttachmentParams,
+        body: WithdrawBody,
+        response: { 200: Attachment, ...errors, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...writers]);
+      const id = uuidOr404(request.params.id, 'retiree');
+      const attachment = await attachments.byId(id, uuidOr404(request.params.attachmentId, 'attachment'));
+      if (!attachment) throw notFound('attachment');
+      if (!(await attachments.withdraw(attachment, request.body.reason.trim(), request.user!.id))) {
+        throw new HubError(409, 'conflict', '该附件已撤回');
+      }
+      return (await attachments.byId(id, attachment.id))!;
+    },
+  );
+
+  app.get(
+    '/api/archive/access-log',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'The archive access log (6.1.2.8): who consulted which record, when and why',
+        querystring: AccessLogQuery,
+        response: { 200: AccessLog, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...managers]);
+      const { retireeId, userId, action, from, to } = request.query;
+      return records.accessLog(
+        {
+          retireeId: retireeId ? uuidOr404(retireeId, 'retiree') : undefined,
+          userId: userId ? uuidOr404(userId, 'user') : undefined,
+          action,
+          from,
+          to,
+        },
+        request.query.limit ?? 100,
+        request.query.offset ?? 0,
+      );
+    },
+  );
+
+  app.get(
+    '/api/archive/import/template',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'The empty import template (.xlsx) with Chinese headers and a sheet of instructions',
+        produces: [XLSX_TYPE],
+        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...writers]);
+      return reply
+        .type(XLSX_TYPE)
+        .header(
+          'content-disposition',
+          `attachment; filename="archive-template.xlsx"; filename*=UTF-8''${encodeURIComponent('军休干部档案导入模板.xlsx')}`,
+        )
+        .send(await importTemplate());
+    },
+  );
+
+  app.post(
+    '/api/archive/import',
+    {
+      bodyLimit: MAX_IMPORT_BYTES,
+      schema: {
+        tags: ['archive'],
+        summary:
+          'Import retirees from the template (.xlsx body): all rows or none, with a per-row error report',
+        response: { 201: ImportResult, ...errors, 413: ErrorResponse, 415: ErrorResponse, 422: ImportErrors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...writers]);
+      const body = request.body as unknown;
+      if (!Buffer.isBuffer(body))
+        throw new HubError(415, 'unsupported_media_type', `请以 ${XLSX_TYPE} 上传 .xlsx 文件`);
+      if (body.length === 0) throw badRequest('请上传 .xlsx 文件');
+      const { records: rows, errors: rowErrors } = await readImport(body, records.today(), (ids) =>
+        records.idCardsTaken(ids),
+      );
+      if (rowErrors.length) {
+        const badRows = new Set(rowErrors.map((error) => error.row)).size;
+        return reply.code(422).send({
+          error: 'invalid_rows',
+          message: `有${badRows}行数据有误，未导入任何记录；请按错误清单修改后重新导入`,
+          errors: rowErrors,
+        });
+      }
+      try {
+        const ids = await records.createMany(rows, request.user!.id);
+        return reply.code(201).send({ imported: ids.length, ids });
+      } catch (error) {
+        if (error instanceof FieldErrors) throw new HubError(409, 'conflict', error.message);
+        if ((error as { code?: string }).code === '23505') {
+          throw new HubError(409, 'conflict', '身份证号已登记在另一位老人的档案中，未导入任何记录');
+        }
+        throw error;
+      }
+    },
+  );
+};
