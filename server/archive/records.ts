@@ -379,8 +379,38 @@ export class ArchiveRecords {
     }));
   }
 
+  /** Creates one record from the given fields (the rest take their defaults); FieldErrors when wrong. */
+  async create(given: Partial<Record<ArchiveField, unknown>>, userId: string): Promise<ArchiveRecord> {
+    const defaults: Record<string, unknown> = {};
+    for (const field of FIELD_NAMES) {
+      const kind = FIELDS[field].kind;
+      defaults[field] =
+        kind === 'boolean' ? false : field === 'idCard' ? null : field === 'status' ? 'active' : '';
+    }
+    const full = { ...defaults, ...given };
+    const record = Object.fromEntries(
+      FIELD_NAMES.map((field) => [field, normaliseValue(field, full[field])]),
+    ) as unknown as ArchiveFields;
+    const errors = validateFields(full, record, this.today());
+    if (errors.length) throw new FieldErrors(errors);
+    if (record.idCard) await this.ensureIdCardFree(this.db, record.idCard, null);
+    const [id] = await this.createMany([record], userId, 'edit').catch((error: unknown) => {
+      if (isUniqueViolation(error)) {
+        throw new FieldErrors([{ field: 'idCard', message: '身份证号已登记在另一位老人的档案中' }]);
+      }
+      throw error;
+    });
+    const created = id ? await this.byId(id) : null;
+    if (!created) throw new Error('record vanished after insert');
+    return created;
+  }
+
   /** Creates the retirees of an import, all in one transaction (the caller validated them). */
-  async createMany(records: ArchiveFields[], userId: string): Promise<string[]> {
+  async createMany(
+    records: ArchiveFields[],
+    userId: string,
+    source: 'edit' | 'import' = 'import',
+  ): Promise<string[]> {
     return this.db.transaction(async (tx) => {
       const ids: string[] = [];
       for (const record of records) {
@@ -394,10 +424,13 @@ export class ArchiveRecords {
           tx,
           id,
           userId,
-          'import',
-          FIELD_NAMES.filter((field) => historyText(record[field]) !== null && record[field] !== '').map(
-            (field) => ({ field, oldValue: null, newValue: historyText(record[field]) }),
-          ),
+          source,
+          // A new record: the fields given a value, not those left at their defaults.
+          FIELD_NAMES.filter((field) => ![null, '', false].includes(record[field] as never)).map((field) => ({
+            field,
+            oldValue: null,
+            newValue: historyText(record[field]),
+          })),
         );
         ids.push(id);
       }

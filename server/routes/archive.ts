@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import {
   ATTACHMENT_TYPES,
   AttachmentStore,
@@ -23,6 +24,7 @@ import { uuidOr404 } from '../ids.ts';
 import {
   AccessLog,
   AccessLogQuery,
+  ArchiveInput,
   ArchiveList,
   ArchiveListQuery,
   ArchiveRecord,
@@ -83,6 +85,16 @@ function listFilter(query: ListFilter): ListFilter {
     throw badRequest('年龄下限不能大于年龄上限');
   }
   return { q, centre, station, status, rank, livingSituation, bedridden, ageMin, ageMax };
+}
+
+/** 400 with a message per field; 409 when the ID card belongs to another record. */
+function sendFieldErrors(reply: FastifyReply, error: FieldErrors) {
+  const duplicate = error.errors.some((item) => item.message.includes('已登记'));
+  return reply.code(duplicate ? 409 : 400).send({
+    error: duplicate ? 'conflict' : 'bad_request',
+    message: error.message,
+    fields: error.errors,
+  });
 }
 
 export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (app, options) => {
@@ -180,6 +192,37 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     },
   );
 
+  app.post(
+    '/api/archive/retirees',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'Open an archive record; each field is checked with its own message',
+        body: ArchiveInput,
+        response: {
+          201: ArchiveRecord,
+          400: FieldErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          409: FieldErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...writers]);
+      try {
+        const created = await records.create(
+          request.body as Partial<Record<ArchiveField, unknown>>,
+          request.user!.id,
+        );
+        return reply.code(201).send(created);
+      } catch (error) {
+        if (!(error instanceof FieldErrors)) throw error;
+        return sendFieldErrors(reply, error);
+      }
+    },
+  );
+
   app.get(
     '/api/archive/retirees/:id',
     {
@@ -234,12 +277,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
         return updated;
       } catch (error) {
         if (!(error instanceof FieldErrors)) throw error;
-        const duplicate = error.errors.some((item) => item.message.includes('已登记'));
-        return reply.code(duplicate ? 409 : 400).send({
-          error: duplicate ? 'conflict' : 'bad_request',
-          message: error.message,
-          fields: error.errors,
-        });
+        return sendFieldErrors(reply, error);
       }
     },
   );

@@ -37,6 +37,18 @@ export const ArchiveUpdate = Type.Partial(Type.Object(archiveFields, { additiona
 });
 export type ArchiveUpdate = Static<typeof ArchiveUpdate>;
 
+export const ArchiveInput = Type.Object(
+  {
+    ...Type.Partial(Type.Object(archiveFields)).properties,
+    name: archiveFields.name,
+    gender: archiveFields.gender,
+    birthDate: archiveFields.birthDate,
+    rank: archiveFields.rank,
+  },
+  { additionalProperties: false },
+);
+export type ArchiveInput = Static<typeof ArchiveInput>;
+
 export const FamilyMember = Type.Object({
   id: Type.String(),
   name: Type.String(),

@@ -315,6 +315,36 @@ describe('changes and their history', () => {
     expect(old.body.phone).toBe('13912345678');
   });
 
+  it('opens a record through the archive, checked per field', async () => {
+    const bad = await t.api<FieldErrorBody>(
+      'POST',
+      '/api/archive/retirees',
+      { name: '新老人', gender: 'male', birthDate: '1939-13-01', rank: '团级' },
+      tokens.caseworker,
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.fields).toStrictEqual([
+      { field: 'birthDate', message: '出生日期不是有效日期，应为“年-月-日”，如 1938-05-01' },
+    ]);
+    const created = await t.api<{ id: string; status: string; idCard: string }>(
+      'POST',
+      '/api/archive/retirees',
+      { name: '新老人', gender: 'male', birthDate: '1949-12-31', rank: '师级', idCard: '11010519491231002x' },
+      tokens.caseworker,
+    );
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ status: 'active', idCard: '11010519491231002X' });
+    const history = await t.api<HistoryRow[]>(
+      'GET',
+      `/api/archive/retirees/${created.body.id}/history?reason=核对`,
+    );
+    expect(history.body.map((row) => row.field).sort()).toStrictEqual(
+      ['birthDate', 'gender', 'idCard', 'name', 'rank', 'status'].sort(),
+    );
+    const byOperator = { name: '某', gender: 'female', birthDate: '1940-01-01', rank: '士官' };
+    expect((await t.api('POST', '/api/archive/retirees', byOperator, tokens.operator)).status).toBe(403);
+  });
+
   it('adds family members to the record', async () => {
     const added = await t.api<{ family: { name: string; livesWith: boolean }[] }>(
       'POST',
