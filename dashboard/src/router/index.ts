@@ -2,6 +2,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { roleOf } from '../api/family.ts';
 import { storedToken } from '../api/http.ts';
+import { mayOpen, type StaffPage } from '../api/users.ts';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -11,6 +12,8 @@ declare module 'vue-router' {
     public?: boolean;
     /** The family page (6.11.2.4): family accounts see this and nothing else. */
     family?: boolean;
+    /** A staff page open to some roles only; the others are sent to the wall. */
+    page?: StaffPage;
   }
 }
 
@@ -41,6 +44,30 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'reports.title' },
   },
   {
+    path: '/duty',
+    name: 'duty',
+    component: () => import('../views/duty/DutyView.vue'),
+    meta: { title: 'duty.title', page: 'duty' },
+  },
+  {
+    path: '/requests',
+    name: 'requests',
+    component: () => import('../views/requests/RequestsView.vue'),
+    meta: { title: 'requests.title', page: 'requests' },
+  },
+  {
+    path: '/devices',
+    name: 'devices',
+    component: () => import('../views/devices/DevicesView.vue'),
+    meta: { title: 'devices.title', page: 'devices' },
+  },
+  {
+    path: '/settings',
+    name: 'settings',
+    component: () => import('../views/settings/SettingsView.vue'),
+    meta: { title: 'settings.title', page: 'settings' },
+  },
+  {
     // `public` only drops the staff frame around the page; the family guard below wants a session.
     path: '/family',
     name: 'family',
@@ -69,5 +96,6 @@ router.beforeEach(async (to) => {
   const role = await roleOf(token);
   if (role === 'family' && !to.meta.family) return { name: 'family' };
   if (role !== null && role !== 'family' && to.meta.family) return { name: 'wall' };
+  if (to.meta.page && role !== null && !mayOpen(to.meta.page, role)) return { name: 'wall' };
   return true;
 });

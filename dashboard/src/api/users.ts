@@ -1,0 +1,54 @@
+/** Staff accounts (5.2): everyone on staff can list them; the admin creates them. */
+import type { User } from '../../../server/schemas/index.ts';
+import { request } from './http.ts';
+
+export type StaffRole = Exclude<User['role'], 'family'>;
+export const staffRoles: readonly StaffRole[] = ['admin', 'supervisor', 'operator', 'caseworker'];
+
+export interface NewStaff {
+  username: string;
+  displayName: string;
+  role: StaffRole;
+  password: string;
+}
+
+export function listStaff(): Promise<User[]> {
+  return request<User[]>('/api/users');
+}
+
+export function createStaff(body: NewStaff): Promise<User> {
+  return request<User>('/api/users', { method: 'POST', body });
+}
+
+type Role = User['role'];
+
+/** Which roles reach each staff page, as the server's role checks allow them. */
+export const pageRoles = {
+  duty: ['admin', 'supervisor', 'operator'],
+  requests: ['admin', 'supervisor', 'operator', 'caseworker'],
+  devices: ['admin', 'supervisor', 'operator', 'caseworker'],
+  settings: ['admin', 'supervisor'],
+} satisfies Record<string, readonly Role[]>;
+
+export type StaffPage = keyof typeof pageRoles;
+
+export function mayOpen(page: StaffPage, role: Role | null | undefined): boolean {
+  return role != null && (pageRoles[page] as readonly Role[]).includes(role);
+}
+
+/** Roles that may change things, per area (the server checks the same). */
+export function mayManage(
+  what: 'roster' | 'devices' | 'escalation' | 'staff' | 'familyAccounts' | 'channels',
+  role: Role | null | undefined,
+): boolean {
+  if (!role) return false;
+  const roles: Record<typeof what, readonly Role[]> = {
+    roster: ['admin', 'supervisor'],
+    devices: ['admin', 'supervisor'],
+    escalation: ['admin', 'supervisor'],
+    staff: ['admin'],
+    familyAccounts: ['admin', 'supervisor'],
+    channels: ['admin', 'supervisor', 'caseworker'],
+  };
+  return roles[what].includes(role);
+}
