@@ -17,6 +17,8 @@ import {
   type TelemetryStore,
   TelemetryWriter,
 } from '../gateway/index.ts';
+import { AbroadStays } from './abroad/stays.ts';
+import { SuspensionWatch } from './abroad/watch.ts';
 import { Escalation } from './alerts/escalation.ts';
 import { AlertWorkflow } from './alerts/workflow.ts';
 import { buildApp } from './app.ts';
@@ -182,6 +184,19 @@ export async function startHub(
     await escalation.start();
     stops.push(() => escalation.stop());
 
+    // 6.4.2.4: retirees abroad six months without contact are flagged, hourly and at start.
+    const abroadWatch = new SuspensionWatch(new AbroadStays(db), {
+      centreName: notifySettings.centreName,
+      onFlag: (suspension) =>
+        logger.warn(
+          { retireeId: suspension.retireeId, months: suspension.months },
+          'retiree abroad without contact: pension suspended, report drafted',
+        ),
+      onError: (error) => logger.error({ err: error }, 'abroad contact check failed'),
+    });
+    abroadWatch.start();
+    stops.push(() => abroadWatch.stop());
+
     const requests = new RequestListener(bus, new RequestRecords(db), directory);
     requests.onRequest((request) =>
       logger.info(
@@ -261,6 +276,7 @@ export async function startHub(
         sessionHours: config.sessionHours,
         centre: { name: notifySettings.centreName, phone: notifySettings.centrePhone },
         cardFont: config.cardFont,
+        abroadWatch,
         health: () => ({
           mqttPort: gateway.tcpPort,
           spoolBytes: writer.spool.bytes,

@@ -1,6 +1,7 @@
 /** What route plugins need from the hub, handed to them by app.ts. */
 import type { Registry } from 'prom-client';
 import type { TelemetryStore } from '../../gateway/index.ts';
+import type { SuspensionWatch } from '../abroad/watch.ts';
 import type { Escalation } from '../alerts/escalation.ts';
 import type { AlertWorkflow } from '../alerts/workflow.ts';
 import type { Sessions } from '../auth/sessions.ts';
@@ -35,6 +36,8 @@ export interface HubContext {
   sessionHours: number;
   /** The centre's name and phone, printed on rescue cards and shown to families. */
   centre: { name: string; phone: string };
+  /** The six-month check of retirees abroad (6.4.2.4), run on a schedule and on demand. */
+  abroadWatch: SuspensionWatch;
   /** HUB_CARD_FONT, when set. */
   cardFont: string | undefined;
   /** Extra health facts (broker port, spool size…) from the composition root. */

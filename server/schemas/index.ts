@@ -1,3 +1,4 @@
+export * from './abroad.ts';
 export * from './alerts.ts';
 export * from './archive.ts';
 export * from './auth.ts';
@@ -6,6 +7,7 @@ export * from './devices.ts';
 export * from './duty.ts';
 export * from './family.ts';
 export * from './live.ts';
+export * from './medical.ts';
 export * from './reports.ts';
 export * from './requests.ts';
 export * from './rescue.ts';

@@ -1,0 +1,468 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { isDate, shanghaiDate } from '../abroad/calendar.ts';
+import { AbroadRequests, allChains, type RetireeFacts, retireeFacts } from '../abroad/requests.ts';
+import { AbroadStays } from '../abroad/stays.ts';
+import type { SuspensionWatch } from '../abroad/watch.ts';
+import { badRequest, HubError } from '../errors.ts';
+import { isUuid, uuidOr404 } from '../ids.ts';
+import {
+  AbroadContactInput,
+  AbroadDepartInput,
+  AbroadReasonInput,
+  AbroadRequest,
+  AbroadRequestList,
+  AbroadRequestsQuery,
+  AbroadReturnInput,
+  AbroadStay,
+  AbroadStayDetail,
+  AbroadStayInput,
+  AbroadStaysQuery,
+  AbroadStepInput,
+  ApprovalChain,
+  PensionSuspension,
+  PensionSuspensionsQuery,
+  PostRequestInput,
+  SuspensionCheckResult,
+  TravelRequestInput,
+} from '../schemas/abroad.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import type { HubContext } from './context.ts';
+import { requireRole } from './guard.ts';
+
+/** Caseworkers and above read and create; the chain table says who records each approval step. */
+const STAFF = ['admin', 'supervisor', 'caseworker'] as const;
+/** A suspension is lifted by the centre's management. */
+const DECIDERS = ['admin', 'supervisor'] as const;
+
+export interface AbroadRouteOptions {
+  hub: HubContext;
+  /** The clock of the rules; the composition root leaves it to the system clock. */
+  now?: () => Date;
+  /** The scheduled check of 6.4.2.4, so that an on-demand check never overlaps a scheduled one. */
+  watch?: SuspensionWatch;
+}
+
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+};
+
+/** Travel abroad and part-time posts (6.4.2.3–6.4.2.5), and retirees abroad (6.4.2.4). */
+export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async (app, options) => {
+  const { hub } = options;
+  const now = options.now ?? (() => new Date());
+  const requests = new AbroadRequests(hub.db, now);
+  const stays = new AbroadStays(hub.db, now);
+
+  /** The retiree named in a body: 400 when there is none (the body names nothing). */
+  async function retireeFromBody(id: string): Promise<RetireeFacts> {
+    const retiree = isUuid(id) ? await retireeFacts(hub.db, id.toLowerCase()) : null;
+    if (!retiree) throw badRequest('retireeId：未找到该军休干部');
+    return retiree;
+  }
+
+  function checkDates(fields: [string, string, string | undefined][]): void {
+    for (const [name, label, value] of fields) {
+      if (value !== undefined && !isDate(value))
+        throw badRequest(`${label}（${name}）不是有效日期，应为“年-月-日”`);
+    }
+  }
+
+  function text(value: string, name: string, label: string): string {
+    const trimmed = value.trim();
+    if (!trimmed) throw badRequest(`${label}（${name}）不能为空`);
+    return trimmed;
+  }
+
+  async function requestOr404(id: string): Promise<AbroadRequest> {
+    const found = await requests.byId(uuidOr404(id, 'request'));
+    if (!found) throw new HubError(404, 'not_found', '未找到该申请');
+    return found;
+  }
+
+  app.get(
+    '/api/abroad/chains',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'The approval chains by request kind and rank level (6.4.2.3, 6.4.2.5)',
+        response: { 200: Type.Array(ApprovalChain), 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      return allChains();
+    },
+  );
+
+  app.post(
+    '/api/abroad/travel-requests',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Request to travel abroad (出国（境）); the chain follows the rank (6.4.2.3)',
+        body: TravelRequestInput,
+        response: { 201: AbroadRequest, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const body = request.body;
+      checkDates([
+        ['departDate', '出发日期', body.departDate],
+        ['returnDate', '返回日期', body.returnDate],
+      ]);
+      if (body.returnDate < body.departDate) {
+        throw badRequest('返回日期（returnDate）不能早于出发日期（departDate）');
+      }
+      const retiree = await retireeFromBody(body.retireeId);
+      const created = await requests.create(
+        retiree,
+        request.user!,
+        {
+          kind: 'travel',
+          destination: text(body.destination, 'destination', '前往国家（地区）'),
+          purpose: text(body.purpose, 'purpose', '出国（境）事由'),
+          departDate: body.departDate,
+          returnDate: body.returnDate,
+        },
+        body.note?.trim() ?? '',
+      );
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.post(
+    '/api/abroad/post-requests',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Request to hold a part-time post in a social organisation (社会组织兼职, 6.4.2.5)',
+        body: PostRequestInput,
+        response: { 201: AbroadRequest, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const body = request.body;
+      checkDates([
+        ['startDate', '任职开始日期', body.startDate],
+        ['endDate', '任职结束日期', body.endDate],
+      ]);
+      if (body.endDate && body.endDate < body.startDate) {
+        throw badRequest('任职结束日期（endDate）不能早于开始日期（startDate）');
+      }
+      const retiree = await retireeFromBody(body.retireeId);
+      const created = await requests.create(
+        retiree,
+        request.user!,
+        {
+          kind: 'part_time_post',
+          organisation: text(body.organisation, 'organisation', '社会组织名称'),
+          post: text(body.post, 'post', '兼任职务'),
+          startDate: body.startDate,
+          endDate: body.endDate ?? null,
+        },
+        body.note?.trim() ?? '',
+      );
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/abroad/requests',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Travel and part-time post requests, newest first',
+        querystring: AbroadRequestsQuery,
+        response: { 200: AbroadRequestList, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const { limit = 50, offset = 0, retireeId, ...filter } = request.query;
+      if (retireeId !== undefined && !isUuid(retireeId)) return { total: 0, items: [] };
+      return requests.list({ ...filter, retireeId: retireeId?.toLowerCase() }, limit, offset);
+    },
+  );
+
+  app.get(
+    '/api/abroad/requests/:id',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'One request with its chain and the steps taken',
+        params: IdParams,
+        response: { 200: AbroadRequest, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      return requestOr404(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/abroad/requests/:id/steps',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary:
+          'Record the next step of the chain: 403 when the role may not take it, 409 when it is not its turn or the request is closed',
+        params: IdParams,
+        body: AbroadStepInput,
+        response: { 200: AbroadRequest, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const id = uuidOr404(request.params.id, 'request');
+      const body = request.body;
+      checkDates([['documentDate', '批复日期', body.documentDate]]);
+      if (body.documentDate && body.documentDate > shanghaiDate(now())) {
+        throw badRequest('批复日期（documentDate）不能晚于今天');
+      }
+      await requestOr404(id);
+      return requests.recordStep(id, request.user!, {
+        step: body.step,
+        decision: body.decision,
+        note: body.note?.trim() ?? '',
+        documentNo: body.documentNo ?? null,
+        documentDate: body.documentDate ?? null,
+      });
+    },
+  );
+
+  app.post(
+    '/api/abroad/requests/:id/withdraw',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Withdraw a request still under way',
+        params: IdParams,
+        body: AbroadReasonInput,
+        response: { 200: AbroadRequest, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const found = await requestOr404(request.params.id);
+      return requests.withdraw(found.id, request.user!, text(request.body.reason, 'reason', '撤回理由'));
+    },
+  );
+
+  app.post(
+    '/api/abroad/requests/:id/depart',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'The approved (or filed) trip has begun: mark the retiree abroad from its departure',
+        params: IdParams,
+        body: AbroadDepartInput,
+        response: { 201: AbroadStayDetail, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      checkDates([['departedOn', '出境日期', request.body.departedOn]]);
+      const found = await requestOr404(request.params.id);
+      const retiree = (await retireeFacts(hub.db, found.retireeId)) as RetireeFacts;
+      const stay = await stays.departFromRequest(
+        found,
+        retiree,
+        request.user!,
+        request.body.departedOn,
+        request.body.note?.trim() ?? '',
+      );
+      return reply.code(201).send(stay);
+    },
+  );
+
+  app.post(
+    '/api/abroad/stays',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Mark a retiree abroad directly (6.4.2.4)',
+        body: AbroadStayInput,
+        response: { 201: AbroadStayDetail, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const body = request.body;
+      checkDates([
+        ['departedOn', '出境日期', body.departedOn],
+        ['expectedReturnOn', '预计回国日期', body.expectedReturnOn],
+      ]);
+      const retiree = await retireeFromBody(body.retireeId);
+      const stay = await stays.markAbroad(retiree, request.user!, {
+        departedOn: body.departedOn,
+        destination: text(body.destination, 'destination', '前往国家（地区）'),
+        expectedReturnOn: body.expectedReturnOn ?? null,
+        note: body.note?.trim() ?? '',
+        requestId: null,
+      });
+      return reply.code(201).send(stay);
+    },
+  );
+
+  app.get(
+    '/api/abroad/stays',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Retirees abroad (default) or back, with the next contact due and any suspension',
+        querystring: AbroadStaysQuery,
+        response: { 200: Type.Array(AbroadStay), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const { state, retireeId } = request.query;
+      if (retireeId !== undefined && !isUuid(retireeId)) return [];
+      return stays.list({ state, retireeId: retireeId?.toLowerCase() });
+    },
+  );
+
+  app.get(
+    '/api/abroad/stays/overdue',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Retirees abroad whose monthly contact is overdue, longest first (6.4.2.4)',
+        response: { 200: Type.Array(AbroadStay), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      return stays.overdue();
+    },
+  );
+
+  app.get(
+    '/api/abroad/stays/:id',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'A stay abroad with its contact log and suspension flags',
+        params: IdParams,
+        response: { 200: AbroadStayDetail, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const stay = await stays.byId(uuidOr404(request.params.id, 'stay'));
+      if (!stay) throw new HubError(404, 'not_found', '未找到该出境记录');
+      return stay;
+    },
+  );
+
+  app.post(
+    '/api/abroad/stays/:id/contacts',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Log a contact with a retiree abroad; the next is due a calendar month later',
+        params: IdParams,
+        body: AbroadContactInput,
+        response: { 201: AbroadStayDetail, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const at = new Date(request.body.at);
+      if (Number.isNaN(at.getTime())) throw badRequest('联系时间（at）不是有效时间');
+      const stay = await stays.addContact(uuidOr404(request.params.id, 'stay'), request.user!, {
+        at,
+        channel: request.body.channel,
+        note: request.body.note?.trim() ?? '',
+      });
+      return reply.code(201).send(stay);
+    },
+  );
+
+  app.post(
+    '/api/abroad/stays/:id/return',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'The retiree is back: the stay closes (an active suspension stays until a decision)',
+        params: IdParams,
+        body: AbroadReturnInput,
+        response: { 200: AbroadStayDetail, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      checkDates([['returnedOn', '回国日期', request.body.returnedOn]]);
+      return stays.returnHome(
+        uuidOr404(request.params.id, 'stay'),
+        request.user!,
+        request.body.returnedOn,
+        request.body.note?.trim() ?? '',
+      );
+    },
+  );
+
+  app.get(
+    '/api/abroad/suspensions',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Pension suspension flags (暂停发放离退休费) with their draft reports',
+        querystring: PensionSuspensionsQuery,
+        response: { 200: Type.Array(PensionSuspension), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const { active, retireeId } = request.query;
+      if (retireeId !== undefined && !isUuid(retireeId)) return [];
+      return stays.suspensions({ active, retireeId: retireeId?.toLowerCase() });
+    },
+  );
+
+  app.post(
+    '/api/abroad/suspensions/:id/clear',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'The decision that clears a suspension flag, with its reason (supervisor or admin)',
+        params: IdParams,
+        body: AbroadReasonInput,
+        response: { 200: PensionSuspension, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...DECIDERS]);
+      return stays.clearSuspension(
+        uuidOr404(request.params.id, 'suspension'),
+        request.user!,
+        text(request.body.reason, 'reason', '解除理由'),
+      );
+    },
+  );
+
+  app.post(
+    '/api/abroad/check',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Run the six-month check now (it also runs on a schedule); returns the flags it raised',
+        response: { 200: SuspensionCheckResult, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const at = now();
+      const flagged = options.watch ? await options.watch.check(at) : await stays.check(at, hub.centre.name);
+      return { checkedAt: at.toISOString(), today: shanghaiDate(at), flagged };
+    },
+  );
+};

@@ -1,0 +1,346 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { isDate, shanghaiYear } from '../abroad/calendar.ts';
+import { badRequest, conflict, HubError } from '../errors.ts';
+import { isUuid, uuidOr404 } from '../ids.ts';
+import { HealthRecords } from '../medical/health.ts';
+import { Treatments } from '../medical/treatments.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import {
+  HealthCheck,
+  HealthCheckInput,
+  HealthCheckPlan,
+  HealthChecksQuery,
+  HealthItem,
+  HealthItemInput,
+  HealthItemParams,
+  HealthItemUpdate,
+  HealthPlanQuery,
+  HealthRecord,
+  HealthScheduleInput,
+  HealthScheduleParams,
+  Treatment,
+  TreatmentDecision,
+  TreatmentInput,
+  TreatmentsQuery,
+} from '../schemas/medical.ts';
+import type { HubContext } from './context.ts';
+import { requireRole } from './guard.ts';
+
+/** Caseworkers and above read and create. */
+const STAFF = ['admin', 'supervisor', 'caseworker'] as const;
+/** Out-of-town treatment is approved by the centre's management (6.5.2.5). */
+const APPROVERS = ['admin', 'supervisor'] as const;
+/** The earliest check date the record accepts: older papers are history, not this record. */
+const EARLIEST = '1950-01-01';
+
+export interface MedicalRouteOptions {
+  hub: HubContext;
+  /** The clock of the rules; the composition root leaves it to the system clock. */
+  now?: () => Date;
+}
+
+const errors = {
+  400: ErrorResponse,
+  401: ErrorResponse,
+  403: ErrorResponse,
+  404: ErrorResponse,
+  409: ErrorResponse,
+};
+
+const retireeNotFound = () => new HubError(404, 'not_found', '未找到该军休干部');
+
+/** Medical care (6.5): the yearly health check, the health record, out-of-town treatment. */
+export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = async (app, options) => {
+  const { hub } = options;
+  const now = options.now ?? (() => new Date());
+  const health = new HealthRecords(hub.db, now);
+  const treatments = new Treatments(hub.db, now);
+
+  async function retiree(id: string): Promise<{ id: string; name: string; status: string } | null> {
+    if (!isUuid(id)) return null;
+    const [row] = await hub.db.query<{ id: string; name: string; status: string }>(
+      'select id, name, status from retirees where id = $1',
+      [id.toLowerCase()],
+    );
+    return row ?? null;
+  }
+
+  /** The retiree named in a body: 400 when there is none. */
+  async function retireeFromBody(id: string) {
+    const found = await retiree(id);
+    if (!found) throw badRequest('retireeId：未找到该军休干部');
+    return found;
+  }
+
+  function validDate(value: string | null | undefined, name: string, label: string): void {
+    if (value && !isDate(value)) throw badRequest(`${label}（${name}）不是有效日期，应为“年-月-日”`);
+  }
+
+  function text(value: string, name: string, label: string): string {
+    const trimmed = value.trim();
+    if (!trimmed) throw badRequest(`${label}（${name}）不能为空`);
+    return trimmed;
+  }
+
+  app.get(
+    '/api/medical/health-checks/plan',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'The yearly health-check plan (6.5.2.2): due, overdue or done, with the counts of each',
+        querystring: HealthPlanQuery,
+        response: { 200: HealthCheckPlan, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const { year = shanghaiYear(now()), list = 'due', limit = 100, offset = 0 } = request.query;
+      return health.plan(year, list, limit, offset);
+    },
+  );
+
+  app.put(
+    '/api/medical/health-checks/plan/:year/:retireeId',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'Set one retiree’s due date in the year’s plan (e.g. the group check day)',
+        params: HealthScheduleParams,
+        body: HealthScheduleInput,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const { year, retireeId } = request.params;
+      const found = await retiree(retireeId);
+      if (!found) throw retireeNotFound();
+      validDate(request.body.dueOn, 'dueOn', '计划体检日期');
+      if (!request.body.dueOn.startsWith(`${year}-`)) {
+        throw badRequest(`计划体检日期（dueOn）应在${year}年内`);
+      }
+      await health.schedule(
+        year,
+        found.id,
+        request.body.dueOn,
+        request.body.note?.trim() ?? '',
+        request.user!,
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/medical/health-checks',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'Health checks recorded, newest first',
+        querystring: HealthChecksQuery,
+        response: { 200: Type.Array(HealthCheck), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const { retireeId, year, limit = 100 } = request.query;
+      if (retireeId !== undefined && !isUuid(retireeId)) return [];
+      return health.checks({ retireeId: retireeId?.toLowerCase(), year, limit });
+    },
+  );
+
+  app.post(
+    '/api/medical/health-checks',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'Record a health check with its results; it goes into the health record',
+        body: HealthCheckInput,
+        response: { 201: HealthCheck, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const body = request.body;
+      validDate(body.checkedOn, 'checkedOn', '体检日期');
+      if (body.checkedOn > health.today()) throw badRequest('体检日期（checkedOn）不能晚于今天');
+      if (body.checkedOn < EARLIEST) throw badRequest('体检日期（checkedOn）不能早于1950年');
+      const found = await retireeFromBody(body.retireeId);
+      const check = await health.addCheck(found.id, request.user!, {
+        checkedOn: body.checkedOn,
+        hospital: text(body.hospital, 'hospital', '体检医院'),
+        summary: text(body.summary, 'summary', '体检结果摘要'),
+      });
+      return reply.code(201).send(check);
+    },
+  );
+
+  app.get(
+    '/api/medical/records/:id',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'A retiree’s health record: conditions, medication, allergies and check results',
+        params: IdParams,
+        response: { 200: HealthRecord, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const record = await health.record(uuidOr404(request.params.id, 'retiree'));
+      if (!record) throw retireeNotFound();
+      return record;
+    },
+  );
+
+  app.post(
+    '/api/medical/records/:id/items',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'Add a condition, a medication or an allergy to the health record',
+        params: IdParams,
+        body: HealthItemInput,
+        response: { 201: HealthItem, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const found = await retiree(request.params.id);
+      if (!found) throw retireeNotFound();
+      const body = request.body;
+      validDate(body.since, 'since', '开始日期');
+      if (body.since && body.since > health.today()) throw badRequest('开始日期（since）不能晚于今天');
+      const item = await health.addItem(found.id, request.user!, {
+        kind: body.kind,
+        name: text(body.name, 'name', '名称'),
+        detail: body.detail?.trim() ?? '',
+        since: body.since ?? null,
+      });
+      return reply.code(201).send(item);
+    },
+  );
+
+  app.patch(
+    '/api/medical/records/:id/items/:itemId',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'Change an item of the health record, or end it (endedOn); items are never deleted',
+        params: HealthItemParams,
+        body: HealthItemUpdate,
+        response: { 200: HealthItem, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const retireeId = uuidOr404(request.params.id, 'retiree');
+      const itemId = uuidOr404(request.params.itemId, 'item');
+      const body = request.body;
+      validDate(body.since, 'since', '开始日期');
+      validDate(body.endedOn, 'endedOn', '结束日期');
+      const today = health.today();
+      if (body.since && body.since > today) throw badRequest('开始日期（since）不能晚于今天');
+      if (body.endedOn && body.endedOn > today) throw badRequest('结束日期（endedOn）不能晚于今天');
+      const current = await health.item(retireeId, itemId);
+      if (!current) throw new HubError(404, 'not_found', '未找到该健康档案条目');
+      const since = body.since !== undefined ? body.since : current.since;
+      const endedOn = body.endedOn !== undefined ? body.endedOn : current.endedOn;
+      if (since && endedOn && endedOn < since)
+        throw badRequest('结束日期（endedOn）不能早于开始日期（since）');
+      const change = {
+        ...body,
+        ...(body.name !== undefined ? { name: text(body.name, 'name', '名称') } : {}),
+      };
+      return (await health.updateItem(retireeId, itemId, change)) as HealthItem;
+    },
+  );
+
+  app.get(
+    '/api/medical/out-of-town',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'Out-of-town treatment requests (6.5.2.5), newest first',
+        querystring: TreatmentsQuery,
+        response: { 200: Type.Array(Treatment), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const { status, retireeId, limit = 100 } = request.query;
+      if (retireeId !== undefined && !isUuid(retireeId)) return [];
+      return treatments.list({ status, retireeId: retireeId?.toLowerCase(), limit });
+    },
+  );
+
+  app.get(
+    '/api/medical/out-of-town/:id',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'One out-of-town treatment request',
+        params: IdParams,
+        response: { 200: Treatment, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...STAFF]);
+      const found = await treatments.byId(uuidOr404(request.params.id, 'treatment'));
+      if (!found) throw new HubError(404, 'not_found', '未找到该外地就医申请');
+      return found;
+    },
+  );
+
+  app.post(
+    '/api/medical/out-of-town',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'Request approval for treatment in another city (6.5.2.5)',
+        body: TreatmentInput,
+        response: { 201: Treatment, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const body = request.body;
+      validDate(body.from, 'from', '开始日期');
+      validDate(body.to, 'to', '结束日期');
+      const found = await retireeFromBody(body.retireeId);
+      if (found.status === 'deceased') throw conflict(`${found.name}已故，不能申请外地就医`);
+      const created = await treatments.create(found.id, request.user!, {
+        hospital: text(body.hospital, 'hospital', '就医医院'),
+        city: text(body.city, 'city', '就医城市'),
+        reason: text(body.reason, 'reason', '外地就医理由'),
+        from: body.from,
+        to: body.to,
+      });
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.post(
+    '/api/medical/out-of-town/:id/decision',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'Approve or reject an out-of-town treatment request (supervisor or admin)',
+        params: IdParams,
+        body: TreatmentDecision,
+        response: { 200: Treatment, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, [...APPROVERS]);
+      const decided = await treatments.decide(
+        uuidOr404(request.params.id, 'treatment'),
+        request.user!,
+        request.body.decision,
+        request.body.note?.trim() ?? '',
+      );
+      if (!decided) throw new HubError(404, 'not_found', '未找到该外地就医申请');
+      return decided;
+    },
+  );
+};

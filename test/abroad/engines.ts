@@ -1,0 +1,48 @@
+/**
+ * The two record engines the suites of 6.4 and 6.5 run on: PGlite, and a PostgreSQL server when one
+ * is installed (skipped otherwise, failed under CI=true, as the records suite does).
+ */
+import { type Database, openDatabase } from '../../server/db/database.ts';
+import { migrate } from '../../server/db/migrate.ts';
+import { type PostgresServer, startPostgres } from '../helpers/postgres.ts';
+import { makeTempDir } from '../helpers/tmp.ts';
+
+export interface Engine {
+  name: string;
+  skip: boolean;
+  /** A fresh, migrated database and its clean-up. */
+  open(): Promise<{ db: Database; close: () => Promise<void> }>;
+}
+
+export async function recordEngines(): Promise<{ engines: Engine[]; stop: () => Promise<void> }> {
+  const postgres: PostgresServer | null = await startPostgres();
+  const engines: Engine[] = [
+    {
+      name: 'PGlite',
+      skip: false,
+      async open() {
+        const dir = await makeTempDir('junxiu-records-');
+        const db = await openDatabase({ dataDir: dir.path });
+        await migrate(db);
+        return {
+          db,
+          close: async () => {
+            await db.close();
+            await dir.remove();
+          },
+        };
+      },
+    },
+    {
+      name: 'PostgreSQL server',
+      skip: postgres === null,
+      async open() {
+        const url = await (postgres as PostgresServer).createDatabase();
+        const db = await openDatabase({ url, dataDir: '/nonexistent' });
+        await migrate(db);
+        return { db, close: () => db.close() };
+      },
+    },
+  ];
+  return { engines, stop: async () => postgres?.stop() };
+}

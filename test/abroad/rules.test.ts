@@ -1,0 +1,292 @@
+/** The rules of 6.4.2.3–6.4.2.5 as pure functions: approval chains by rank, contact due dates, suspension. */
+import { describe, expect, it } from 'vitest';
+import {
+  addMonths,
+  anniversaryIn,
+  isDate,
+  shanghaiDate,
+  wholeMonthsBetween,
+} from '../../server/abroad/calendar.ts';
+import { CHAINS, RANK_LEVELS, rankLevel, takeStep, unknownRankMessage } from '../../server/abroad/chains.ts';
+import {
+  draftSuspensionReport,
+  isContactOverdue,
+  nextContactDue,
+  shouldSuspend,
+  silentSince,
+  suspensionDue,
+} from '../../server/abroad/contact.ts';
+
+describe('calendar months (Asia/Shanghai)', () => {
+  it('keeps the day, or the last day of a shorter month', () => {
+    expect(addMonths('2026-01-31', 1)).toBe('2026-02-28');
+    expect(addMonths('2028-01-31', 1)).toBe('2028-02-29');
+    expect(addMonths('2026-03-31', 1)).toBe('2026-04-30');
+    expect(addMonths('2026-12-15', 1)).toBe('2027-01-15');
+    expect(addMonths('2026-08-31', 6)).toBe('2027-02-28');
+  });
+
+  it('counts whole months', () => {
+    expect(wholeMonthsBetween('2026-01-31', '2026-02-28')).toBe(1);
+    expect(wholeMonthsBetween('2026-01-31', '2026-02-27')).toBe(0);
+    expect(wholeMonthsBetween('2026-01-15', '2026-07-14')).toBe(5);
+    expect(wholeMonthsBetween('2026-01-15', '2026-07-15')).toBe(6);
+    expect(wholeMonthsBetween('2026-07-15', '2026-01-15')).toBe(0);
+  });
+
+  it('takes the anniversary in another year, 29 Feb as 28 Feb', () => {
+    expect(anniversaryIn('2024-02-29', 2025)).toBe('2025-02-28');
+    expect(anniversaryIn('2024-02-29', 2028)).toBe('2028-02-29');
+    expect(anniversaryIn('2025-06-10', 2026)).toBe('2026-06-10');
+  });
+
+  it('turns the day over at Beijing midnight', () => {
+    expect(shanghaiDate(new Date('2026-01-31T15:59:59Z'))).toBe('2026-01-31');
+    expect(shanghaiDate(new Date('2026-01-31T16:00:00Z'))).toBe('2026-02-01');
+    expect(isDate('2026-02-29')).toBe(false);
+    expect(isDate('2028-02-29')).toBe(true);
+  });
+});
+
+describe('approval chains by rank (6.4.2.3, 6.4.2.5)', () => {
+  it('has a chain for every kind and rank level', () => {
+    for (const kind of ['travel', 'part_time_post'] as const) {
+      for (const rank of RANK_LEVELS) expect(CHAINS[kind][rank].length).toBeGreaterThan(0);
+    }
+    expect(CHAINS.travel.师级.map((step) => step.key)).toStrictEqual(['centre_opinion', 'superior_approval']);
+    expect(CHAINS.travel.团级.map((step) => step.key)).toStrictEqual(['centre_filing']);
+    expect(CHAINS.travel.营级及以下).toBe(CHAINS.travel.团级);
+    expect(CHAINS.travel.士官).toBe(CHAINS.travel.团级);
+    expect(CHAINS.part_time_post.师级.map((step) => step.key)).toStrictEqual([
+      'centre_approval',
+      'province_approval',
+    ]);
+    expect(CHAINS.part_time_post.团级.map((step) => step.key)).toStrictEqual(['superior_approval']);
+  });
+
+  it('reads the rank level from the archive text, or none', () => {
+    expect(rankLevel(' 师级 ')).toBe('师级');
+    expect(rankLevel('营级及以下')).toBe('营级及以下');
+    expect(rankLevel('军级')).toBeNull();
+    expect(rankLevel('')).toBeNull();
+    expect(unknownRankMessage('')).toContain('未填写');
+    expect(unknownRankMessage('军级')).toContain('“军级”');
+  });
+
+  it('division-level travel: the head’s opinion, then the superior department’s approval', () => {
+    const opinion = takeStep('travel', '师级', 'requested', 0, {
+      step: 'centre_opinion',
+      decision: 'agree',
+      role: 'supervisor',
+    });
+    expect(opinion).toMatchObject({ ok: true, position: 0, status: 'opinion_given', closed: false });
+    const approval = takeStep('travel', '师级', 'opinion_given', 1, {
+      step: 'superior_approval',
+      decision: 'approve',
+      role: 'admin',
+      documentNo: '川退役军人函〔2026〕12号',
+      documentDate: '2026-03-02',
+    });
+    expect(approval).toMatchObject({ ok: true, position: 1, status: 'approved', closed: true });
+    const refusal = takeStep('travel', '师级', 'opinion_given', 1, {
+      step: 'superior_approval',
+      decision: 'reject',
+      role: 'admin',
+      documentNo: '川退役军人函〔2026〕13号',
+      documentDate: '2026-03-02',
+    });
+    expect(refusal).toMatchObject({ ok: true, status: 'rejected', closed: true });
+  });
+
+  it('a head who disagrees still reports up: the department decides', () => {
+    expect(
+      takeStep('travel', '师级', 'requested', 0, {
+        step: 'centre_opinion',
+        decision: 'disagree',
+        role: 'admin',
+      }),
+    ).toMatchObject({ ok: true, status: 'opinion_given', closed: false });
+  });
+
+  it('regiment level and below: one filing with the centre, by a caseworker or above', () => {
+    for (const rank of ['团级', '营级及以下', '士官'] as const) {
+      expect(
+        takeStep('travel', rank, 'requested', 0, {
+          step: 'centre_filing',
+          decision: 'file',
+          role: 'caseworker',
+        }),
+      ).toMatchObject({ ok: true, position: 0, status: 'filed', closed: true });
+    }
+  });
+
+  it('refuses the wrong role with 403', () => {
+    expect(
+      takeStep('travel', '师级', 'requested', 0, {
+        step: 'centre_opinion',
+        decision: 'agree',
+        role: 'caseworker',
+      }),
+    ).toMatchObject({ ok: false, status: 403 });
+    expect(
+      takeStep('travel', '师级', 'opinion_given', 1, {
+        step: 'superior_approval',
+        decision: 'approve',
+        role: 'supervisor',
+        documentNo: 'x',
+        documentDate: '2026-03-02',
+      }),
+    ).toMatchObject({ ok: false, status: 403 });
+    expect(
+      takeStep('travel', '团级', 'requested', 0, {
+        step: 'centre_filing',
+        decision: 'file',
+        role: 'operator',
+      }),
+    ).toMatchObject({ ok: false, status: 403 });
+  });
+
+  it('refuses the wrong order, a repeated step and a closed request with 409', () => {
+    const early = takeStep('travel', '师级', 'requested', 0, {
+      step: 'superior_approval',
+      decision: 'approve',
+      role: 'admin',
+      documentNo: 'x',
+      documentDate: '2026-03-02',
+    });
+    expect(early).toMatchObject({ ok: false, status: 409 });
+    expect(early.ok ? '' : early.message).toContain('须先办理“军休机构主要负责人签署意见”');
+    expect(
+      takeStep('travel', '师级', 'opinion_given', 1, {
+        step: 'centre_opinion',
+        decision: 'agree',
+        role: 'admin',
+      }),
+    ).toMatchObject({ ok: false, status: 409 });
+    expect(
+      takeStep('travel', '团级', 'filed', 1, { step: 'centre_filing', decision: 'file', role: 'admin' }),
+    ).toMatchObject({ ok: false, status: 409 });
+  });
+
+  it('refuses a step of another chain, a wrong decision and a missing document with 400', () => {
+    expect(
+      takeStep('travel', '团级', 'requested', 0, {
+        step: 'centre_opinion',
+        decision: 'agree',
+        role: 'admin',
+      }),
+    ).toMatchObject({ ok: false, status: 400 });
+    expect(
+      takeStep('travel', '师级', 'requested', 0, {
+        step: 'centre_opinion',
+        decision: 'approve',
+        role: 'admin',
+      }),
+    ).toMatchObject({ ok: false, status: 400 });
+    expect(
+      takeStep('travel', '师级', 'opinion_given', 1, {
+        step: 'superior_approval',
+        decision: 'approve',
+        role: 'admin',
+        documentDate: '2026-03-02',
+      }),
+    ).toMatchObject({ ok: false, status: 400 });
+  });
+
+  it('part-time posts: division level centre then province; a centre refusal ends it', () => {
+    expect(
+      takeStep('part_time_post', '师级', 'requested', 0, {
+        step: 'centre_approval',
+        decision: 'approve',
+        role: 'supervisor',
+      }),
+    ).toMatchObject({ ok: true, status: 'centre_approved', closed: false });
+    expect(
+      takeStep('part_time_post', '师级', 'requested', 0, {
+        step: 'centre_approval',
+        decision: 'reject',
+        role: 'supervisor',
+      }),
+    ).toMatchObject({ ok: true, status: 'rejected', closed: true });
+    expect(
+      takeStep('part_time_post', '师级', 'centre_approved', 1, {
+        step: 'province_approval',
+        decision: 'approve',
+        role: 'admin',
+        documentNo: '川退役军人〔2026〕8号',
+        documentDate: '2026-04-01',
+      }),
+    ).toMatchObject({ ok: true, status: 'approved', closed: true });
+    expect(
+      takeStep('part_time_post', '团级', 'requested', 0, {
+        step: 'superior_approval',
+        decision: 'approve',
+        role: 'admin',
+        documentNo: '成退役军人〔2026〕3号',
+        documentDate: '2026-04-01',
+      }),
+    ).toMatchObject({ ok: true, status: 'approved', closed: true });
+  });
+});
+
+describe('monthly contact with retirees abroad (6.4.2.4)', () => {
+  it('first due one calendar month after the departure', () => {
+    expect(nextContactDue('2026-01-31', null)).toBe('2026-02-28');
+    expect(nextContactDue('2028-01-31', null)).toBe('2028-02-29');
+    expect(nextContactDue('2026-05-10', null)).toBe('2026-06-10');
+  });
+
+  it('then one calendar month after the last contact', () => {
+    expect(nextContactDue('2026-01-05', '2026-01-31')).toBe('2026-02-28');
+    expect(nextContactDue('2026-01-05', '2026-03-31')).toBe('2026-04-30');
+    expect(nextContactDue('2026-11-20', '2026-12-31')).toBe('2027-01-31');
+  });
+
+  it('is overdue only after the due day', () => {
+    expect(isContactOverdue('2026-02-28', '2026-02-28')).toBe(false);
+    expect(isContactOverdue('2026-02-28', '2026-03-01')).toBe(true);
+  });
+
+  it('suspends on the day six calendar months of silence have passed (含)', () => {
+    expect(suspensionDue('2026-01-31')).toBe('2026-07-31');
+    expect(suspensionDue('2026-08-31')).toBe('2027-02-28');
+    expect(shouldSuspend('2026-01-31', '2026-07-30')).toBe(false);
+    expect(shouldSuspend('2026-01-31', '2026-07-31')).toBe(true);
+  });
+
+  it('counts silence from the latest of departure, last contact and the last clearing decision', () => {
+    expect(silentSince('2026-01-10', null, null)).toBe('2026-01-10');
+    expect(silentSince('2026-01-10', '2026-02-03', null)).toBe('2026-02-03');
+    expect(silentSince('2026-01-10', '2026-02-03', '2026-09-01')).toBe('2026-09-01');
+  });
+
+  it('drafts the report with the facts: name, departure, last contact, months', () => {
+    const report = draftSuspensionReport({
+      centreName: '成都市第一军休服务管理中心',
+      retireeName: '张国华',
+      rank: '团级',
+      destination: '加拿大',
+      departedOn: '2026-01-10',
+      lastContact: { on: '2026-02-03', channel: 'video' },
+      silentSince: '2026-02-03',
+      today: '2026-08-05',
+    });
+    expect(report).toContain('关于暂停发放军休干部张国华离退休费的报告');
+    expect(report).toContain('张国华（团级）于2026年1月10日出国（境）前往加拿大');
+    expect(report).toContain('最后一次联系为2026年2月3日（视频）');
+    expect(report).toContain('已失联6个月');
+    expect(report).toContain('成都市第一军休服务管理中心');
+    const silent = draftSuspensionReport({
+      centreName: '中心',
+      retireeName: '李',
+      rank: '',
+      destination: '',
+      departedOn: '2026-01-10',
+      lastContact: null,
+      silentSince: '2026-01-10',
+      today: '2026-09-10',
+    });
+    expect(silent).toContain('出境后未能取得联系');
+    expect(silent).toContain('已失联8个月');
+  });
+});
