@@ -3,7 +3,7 @@
  * month; after 6 calendar months (含) without contact the pension is suspended (暂停发放离退休费),
  * the facts are investigated and reported to the superior veterans department.
  */
-import { addMonths, chineseDate, laterDate, wholeMonthsBetween } from './calendar.ts';
+import { addMonths, chineseDate, laterDate, wholeMonthsBetween } from '../calendar.ts';
 
 /** At least one contact a month (6.4.2.4). */
 export const CONTACT_EVERY_MONTHS = 1;

@@ -4,6 +4,7 @@
  * report to the superior department. The flag is cleared only by a recorded decision.
  */
 import { randomUUID } from 'node:crypto';
+import { daysBetween, shanghaiDate } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { iso, isoRequired, isUniqueViolation } from '../records/rows.ts';
@@ -15,7 +16,6 @@ import type {
   PensionSuspension,
 } from '../schemas/abroad.ts';
 import type { User } from '../schemas/auth.ts';
-import { daysBetween, shanghaiDate } from './calendar.ts';
 import {
   type ContactChannel,
   draftSuspensionReport,

@@ -3,7 +3,7 @@
  * allergies as rows; check results; the year's plan with its due, overdue and done lists.
  */
 import { randomUUID } from 'node:crypto';
-import { shanghaiDate } from '../abroad/calendar.ts';
+import { shanghaiDate } from '../calendar.ts';
 import type { Database } from '../db/database.ts';
 import { isoRequired } from '../records/rows.ts';
 import type { User } from '../schemas/auth.ts';

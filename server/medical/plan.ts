@@ -4,7 +4,7 @@
  * the anniversary of the last check before that year, else 31 December. Done once a check is
  * recorded in the year; overdue once the due date has passed without one.
  */
-import { anniversaryIn } from '../abroad/calendar.ts';
+import { anniversaryIn } from '../calendar.ts';
 
 export type PlanState = 'due' | 'overdue' | 'done';
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { isDate, shanghaiDate } from '../abroad/calendar.ts';
 import { AbroadRequests, allChains, type RetireeFacts, retireeFacts } from '../abroad/requests.ts';
 import { AbroadStays } from '../abroad/stays.ts';
 import type { SuspensionWatch } from '../abroad/watch.ts';
+import { isDate, shanghaiDate } from '../calendar.ts';
 import { badRequest, HubError } from '../errors.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import {

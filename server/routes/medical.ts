@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { isDate, shanghaiYear } from '../abroad/calendar.ts';
+import { isDate, shanghaiYear } from '../calendar.ts';
 import { badRequest, conflict, HubError } from '../errors.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import { HealthRecords } from '../medical/health.ts';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { badRequest, forbidden, unauthorized } from '../errors.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { WorkList, WorkListQuery } from '../schemas/worklist.ts';
-import { isDate, shanghaiDate } from '../visits/calendar.ts';
+import { isDate, shanghaiDate } from '../calendar.ts';
 import { buildWorkList, type WorkListProvider } from '../worklist/provider.ts';
 import { workListProviders } from '../worklist/providers.ts';
 import type { HubContext } from './context.ts';

@@ -1,46 +1,6 @@
-/**
- * Calendar arithmetic on plain dates (YYYY-MM-DD) as the centre keeps them, in Asia/Shanghai (UTC+8,
- * no daylight saving), and the dates of the holidays of 6.8.2.1.
- */
+/** The dates of the holidays of the visit campaigns (6.8.2.1); date arithmetic is in ../calendar.ts. */
 
-const SHANGHAI_OFFSET_MS = 8 * 3600_000;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** The centre's calendar date at `instant`. */
-export function shanghaiDate(instant: Date): string {
-  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
-
-/** Whether `value` is a real calendar date written YYYY-MM-DD (no 2026-02-30). */
-export function isDate(value: string): boolean {
-  const match = DATE.exec(value);
-  if (!match) return false;
-  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
-  return date.toISOString().slice(0, 10) === value;
-}
-
-function parts(value: string): [number, number, number] {
-  const match = DATE.exec(value);
-  if (!match) throw new Error(`not a date: ${value}`);
-  return [Number(match[1]), Number(match[2]), Number(match[3])];
-}
-
-export function addDays(value: string, days: number): string {
-  const [y, m, d] = parts(value);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
-
-/**
- * The same day `months` calendar months later; a day the target month lacks becomes its last day
- * (31 Jan + 1 month = 28 or 29 Feb, 31 Mar + 1 month = 30 Apr).
- */
-export function addMonths(value: string, months: number): string {
-  const [y, m, d] = parts(value);
-  const target = new Date(Date.UTC(y, m - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d, lastDay));
-  return target.toISOString().slice(0, 10);
-}
+export { addDays, addMonths, isDate, shanghaiDate } from '../calendar.ts';
 
 export type Holiday = 'spring_festival' | 'army_day' | 'national_day';
 

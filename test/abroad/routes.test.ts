@@ -4,7 +4,7 @@
  * only a decision clears.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths, shanghaiDate } from '../../server/abroad/calendar.ts';
+import { addMonths, shanghaiDate } from '../../server/calendar.ts';
 import type {
   AbroadRequest,
   AbroadRequestList,

@@ -1,12 +1,5 @@
 /** The rules of 6.4.2.3–6.4.2.5 as pure functions: approval chains by rank, contact due dates, suspension. */
 import { describe, expect, it } from 'vitest';
-import {
-  addMonths,
-  anniversaryIn,
-  isDate,
-  shanghaiDate,
-  wholeMonthsBetween,
-} from '../../server/abroad/calendar.ts';
 import { CHAINS, RANK_LEVELS, rankLevel, takeStep, unknownRankMessage } from '../../server/abroad/chains.ts';
 import {
   draftSuspensionReport,
@@ -16,6 +9,7 @@ import {
   silentSince,
   suspensionDue,
 } from '../../server/abroad/contact.ts';
+import { addMonths, anniversaryIn, isDate, shanghaiDate, wholeMonthsBetween } from '../../server/calendar.ts';
 
 describe('calendar months (Asia/Shanghai)', () => {
   it('keeps the day, or the last day of a shorter month', () => {

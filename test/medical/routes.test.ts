@@ -1,6 +1,6 @@
 /** Medical care through a real hub (6.5): health checks and the plan, the health record, out-of-town approvals. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths, shanghaiDate } from '../../server/abroad/calendar.ts';
+import { addMonths, shanghaiDate } from '../../server/calendar.ts';
 import type {
   HealthCheck,
   HealthCheckPlan,

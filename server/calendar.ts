@@ -1,7 +1,7 @@
 /**
  * Plain calendar dates (YYYY-MM-DD) as the centre keeps them: Asia/Shanghai, UTC+8 all year (no
- * daylight saving). Due dates of clauses 6.4.2.4 and 6.5.2.2 are counted in these dates, so a
- * month is a calendar month and a year turns over at Beijing midnight, not at UTC midnight.
+ * daylight saving). Due dates (visits 6.8, contact abroad 6.4.2.4, health checks 6.5.2.2…) are
+ * counted in these dates, so a month is a calendar month and a year turns over at Beijing midnight.
  */
 
 const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
@@ -37,6 +37,11 @@ function format(date: Date): string {
 
 function lastDayOf(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function addDays(value: string, days: number): string {
+  const [y, m, d] = parts(value);
+  return format(new Date(Date.UTC(y, m - 1, d + days)));
 }
 
 /**
