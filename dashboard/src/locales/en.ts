@@ -7,6 +7,9 @@ const en: Messages = {
   },
   nav: {
     wall: 'Live wall',
+    worklist: 'Work list',
+    archive: 'Archive',
+    visits: 'Visits',
     reports: 'Figures',
     duty: 'Duty',
     requests: 'Service requests',

@@ -6,6 +6,9 @@ const zhCN = {
   },
   nav: {
     wall: '实时监护',
+    worklist: '工作清单',
+    archive: '档案',
+    visits: '走访慰问',
     reports: '统计报表',
     duty: '值班',
     requests: '服务请求',

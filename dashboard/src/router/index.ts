@@ -38,6 +38,31 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'retiree.title' },
   },
   {
+    path: '/worklist',
+    name: 'worklist',
+    component: () => import('../views/worklist/WorkListView.vue'),
+    meta: { title: 'nav.worklist' },
+  },
+  {
+    path: '/archive',
+    name: 'archive',
+    component: () => import('../views/archive/ArchiveView.vue'),
+    meta: { title: 'nav.archive' },
+  },
+  {
+    path: '/archive/:id',
+    name: 'archive-record',
+    component: () => import('../views/archive/ArchiveRecordView.vue'),
+    props: true,
+    meta: { title: 'nav.archive' },
+  },
+  {
+    path: '/visits',
+    name: 'visits',
+    component: () => import('../views/visits/VisitsView.vue'),
+    meta: { title: 'nav.visits' },
+  },
+  {
     path: '/reports',
     name: 'reports',
     component: () => import('../views/reports/ReportsView.vue'),
@@ -89,7 +114,7 @@ router.beforeEach((to) => {
 });
 
 // 6.11.2.2, 6.11.2.4: a family account has its own page and no other; staff have no family page.
-router.beforeEach(async (to) => {
+router.beforeEach(async (to, from) => {
   const token = storedToken();
   if (to.meta.family && !token) return { name: 'login' };
   if (!token || to.name === 'login') return true;
@@ -97,5 +122,9 @@ router.beforeEach(async (to) => {
   if (role === 'family' && !to.meta.family) return { name: 'family' };
   if (role !== null && role !== 'family' && to.meta.family) return { name: 'wall' };
   if (to.meta.page && role !== null && !mayOpen(to.meta.page, role)) return { name: 'wall' };
+  // A caseworker starts the day on the work list; supervisors and operators keep the wall.
+  if (to.name === 'wall' && role === 'caseworker' && (from.name === 'login' || from.matched.length === 0)) {
+    return { name: 'worklist' };
+  }
   return true;
 });

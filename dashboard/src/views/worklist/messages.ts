@@ -1,0 +1,41 @@
+/** The work list's words; the page title and nav link are in the shared locales (nav.worklist). */
+export const worklistMessages = {
+  'zh-CN': {
+    wl: {
+      subtitle: '今天到期和已逾期的事项；选择日期可查看明天的清单',
+      date: '日期',
+      today: '今天',
+      tomorrow: '明天',
+      refresh: '刷新',
+      empty: '这一天没有到期或逾期的事项',
+      overdue: '已逾期',
+      due: '到期',
+      dueOn: '到期日',
+      retiree: '老人',
+      item: '事项',
+      source: '类别',
+      open: '去处理',
+      counts: '共 {total} 项，其中逾期 {overdue} 项',
+      sources: { visit_task: '走访任务', visit_follow_up: '走访问题跟进' } as Record<string, string>,
+    },
+  },
+  en: {
+    wl: {
+      subtitle: 'Due today and overdue; pick a date to see tomorrow’s list',
+      date: 'Date',
+      today: 'Today',
+      tomorrow: 'Tomorrow',
+      refresh: 'Refresh',
+      empty: 'Nothing due or overdue on this day',
+      overdue: 'Overdue',
+      due: 'Due',
+      dueOn: 'Due on',
+      retiree: 'Retiree',
+      item: 'Item',
+      source: 'Kind',
+      open: 'Open',
+      counts: '{total} items, {overdue} overdue',
+      sources: { visit_task: 'Visit task', visit_follow_up: 'Visit follow-up' } as Record<string, string>,
+    },
+  },
+};

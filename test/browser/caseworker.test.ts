@@ -1,0 +1,156 @@
+/**
+ * A caseworker's day in a real browser (6.8, work list): signing in lands on the work list; the
+ * caseworker records a visit with the seven fields of 6.8.2.5 and a problem whose follow-up is due
+ * tomorrow (6.8.2.6); the follow-up is on tomorrow's work list and not on today's. The archive pages
+ * are walked on the way (list, the record behind its access reason, import dialog) for screenshots.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { ensureDashboardBuilt, launchBrowser } from './helpers.ts';
+
+const browser: Browser | null = await launchBrowser();
+/** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
+const screenshots = process.env.HUB_TEST_SCREENSHOTS;
+const snap = async (page: Page, name: string) => {
+  if (!screenshots) return;
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(screenshots, `caseworker-${name}.png`), fullPage: true });
+};
+
+const PASSWORD = 'caseworker-test-password';
+
+/** YYYY-MM-DD in the centre's zone (Asia/Shanghai, UTC+8 without DST), `days` after today. */
+const centreDate = (days = 0) =>
+  new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+
+describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
+  let t: TestHub;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt();
+    t = await startTestHub();
+    const created = await t.api('POST', '/api/users', {
+      username: 'li.caseworker',
+      displayName: '李社工',
+      role: 'caseworker',
+      password: PASSWORD,
+    });
+    expect(created.status).toBe(201);
+    const context = await (browser as Browser).newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+    });
+    page = await context.newPage();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('records a visit with a follow-up due tomorrow and finds it on tomorrow’s work list only', async () => {
+    const retiree = await t.addRetiree({ name: '张卫国' });
+
+    // Signing in lands a caseworker on the work list, not the wall.
+    await page.goto(`${t.url}/login`);
+    await page.getByTestId('login-username').fill('li.caseworker');
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/worklist/, { timeout: 15_000 });
+    await page.getByTestId('worklist-table').waitFor();
+    await expect.poll(() => page.getByTestId('nav-archive').count()).toBe(1);
+    await snap(page, 'worklist-empty');
+
+    // The archive: the list, then the record behind its access reason (6.1.2.8).
+    await page.getByTestId('nav-archive').click();
+    await page.getByTestId(`archive-row-${retiree.id}`).waitFor();
+    await snap(page, 'archive-list');
+    await page.getByTestId('archive-import').click();
+    await page.getByTestId('archive-import-dialog').waitFor();
+    await snap(page, 'archive-import');
+    await page.keyboard.press('Escape');
+    await page.getByTestId(`archive-row-${retiree.id}`).click();
+    await page.getByTestId('archive-reason-input').fill('走访前了解情况');
+    await page.getByTestId('archive-reason-confirm').click();
+    await expect.poll(() => page.getByTestId('archive-record-name').textContent()).toContain('张卫国');
+    await snap(page, 'archive-record');
+    await page.getByTestId('archive-edit').click();
+    await page.getByTestId('archive-input-phone').fill('12345');
+    await page.getByTestId('archive-save').click();
+    await page.locator('[data-testid="archive-field-phone"] .el-form-item__error').waitFor();
+    await snap(page, 'archive-field-error');
+    await page.getByTestId('archive-edit-cancel').click();
+
+    // The visit with its seven fields and one problem, owned by the caseworker, due tomorrow.
+    await page.getByTestId('nav-visits').click();
+    await page.getByTestId('visits-tasks').waitFor();
+    await page.getByTestId('visits-record').click();
+    const dialog = page.getByTestId('visit-record-dialog');
+    await dialog.waitFor();
+    await page.getByTestId('visit-retiree').click();
+    await page.keyboard.type('张卫国');
+    await page.locator('.el-select-dropdown__item', { hasText: '张卫国' }).first().click();
+    const fields: Record<string, string> = {
+      thought: '思想稳定，关心时事',
+      health: '血压偏高，按时服药',
+      medicalCare: '每月到社区医院复查',
+      hobbies: '书法、下象棋',
+      socialActivity: '参加支部组织生活',
+      family: '女儿每周探望',
+      livingConditions: '卫生间无扶手，行走不便',
+    };
+    for (const [field, text] of Object.entries(fields)) {
+      await page.getByTestId(`visit-field-${field}`).fill(text);
+    }
+    await page.getByTestId('visit-add-problem').click();
+    await page.getByTestId('visit-problem-0-description').fill('卫生间加装扶手');
+    await snap(page, 'visit-record-dialog');
+    await page.getByTestId('visit-save').click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    const followUps = await t.api<{ id: string; dueOn: string; ownerName: string }[]>(
+      'GET',
+      `/api/visits/follow-ups?retireeId=${retiree.id}`,
+    );
+    expect(followUps.body).toHaveLength(1);
+    const followUp = followUps.body[0]!;
+    expect(followUp.dueOn).toBe(centreDate(1));
+    expect(followUp.ownerName).toBe('李社工');
+
+    await page.locator('.el-tabs__item', { hasText: '走访记录' }).click();
+    await page.getByTestId('visits-records').getByText('张卫国').waitFor();
+    await snap(page, 'visits-records');
+    await page.locator('.el-tabs__item', { hasText: '问题跟进' }).click();
+    await page.getByTestId(`visits-follow-close-${followUp.id}`).waitFor();
+    await snap(page, 'visits-follow-ups');
+    await page.locator('.el-tabs__item', { hasText: '走访汇总' }).click();
+    await page.getByTestId('visits-summary').waitFor();
+    await snap(page, 'visits-summary');
+
+    // Today's work list does not have it; tomorrow's does.
+    await page.getByTestId('nav-worklist').click();
+    await page.locator(`[data-testid="worklist-counts"][data-date="${centreDate(0)}"]`).waitFor();
+    await page.getByTestId('worklist-refresh').click();
+    await expect.poll(() => page.getByTestId('worklist-table').textContent()).not.toContain('卫生间加装扶手');
+    expect(await page.getByTestId(`worklist-item-${followUp.id}`).count()).toBe(0);
+
+    await page.getByTestId('worklist-tomorrow').click();
+    await page.locator(`[data-testid="worklist-counts"][data-date="${centreDate(1)}"]`).waitFor();
+    const item = page.getByTestId(`worklist-item-${followUp.id}`);
+    await item.waitFor();
+    expect(await item.textContent()).toContain('卫生间加装扶手');
+    await snap(page, 'worklist-tomorrow');
+
+    // The item leads to the follow-up, which is closed with a reply.
+    await item.click();
+    await page.getByTestId(`visits-follow-close-${followUp.id}`).click();
+    await page.getByTestId('visits-close-save').click();
+    await page.locator('[data-testid="visits-close-dialog"] .el-form-item__error').waitFor();
+    await page.getByTestId('visits-close-reply').fill('已联系物业加装扶手');
+    await page.getByTestId('visits-close-save').click();
+    await page.getByTestId(`visits-follow-close-${followUp.id}`).waitFor({ state: 'detached' });
+  }, 120_000);
+});
