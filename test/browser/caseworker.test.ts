@@ -4,7 +4,9 @@
  * tomorrow (6.8.2.6); the follow-up is on tomorrow's work list and not on today's. The archive pages
  * are walked on the way (list, the record behind its access reason, import dialog) for screenshots.
  */
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -20,6 +22,34 @@ const snap = async (page: Page, name: string) => {
 };
 
 const PASSWORD = 'caseworker-test-password';
+
+/** The import template from the hub, filled with two wrong rows (a future birth date, an unknown gender). */
+async function badWorkbook(t: TestHub): Promise<string> {
+  const response = await fetch(`${t.url}/api/archive/import/template`, {
+    headers: { Authorization: `Bearer ${t.token}` },
+  });
+  expect(response.status).toBe(200);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(await response.arrayBuffer()) as unknown as ExcelJS.Buffer);
+  const sheet = workbook.worksheets[0]!;
+  const columns = new Map<string, number>();
+  sheet.getRow(1).eachCell((cell, column) => {
+    columns.set(String(cell.value).replace(/[*＊\s]/g, ''), column);
+  });
+  const rows = [
+    { 姓名: '赵一', 性别: '男', 出生日期: '2999-01-01', 职级: '师级' },
+    { 姓名: '钱二', 性别: '未知', 出生日期: '1940-01-01', 职级: '团级' },
+  ];
+  rows.forEach((values, index) => {
+    for (const [label, value] of Object.entries(values)) {
+      const column = columns.get(label);
+      if (column) sheet.getRow(index + 2).getCell(column).value = value;
+    }
+  });
+  const file = path.join(t.dataDir.path, 'bad-import.xlsx');
+  await writeFile(file, Buffer.from(await workbook.xlsx.writeBuffer()));
+  return file;
+}
 
 /** YYYY-MM-DD in the centre's zone (Asia/Shanghai, UTC+8 without DST), `days` after today. */
 const centreDate = (days = 0) =>
@@ -70,7 +100,13 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
     await snap(page, 'archive-list');
     await page.getByTestId('archive-import').click();
     await page.getByTestId('archive-import-dialog').waitFor();
+    await page.getByTestId('archive-import-file').setInputFiles(await badWorkbook(t));
+    const report = page.getByTestId('archive-import-errors');
+    await report.waitFor();
+    expect(await report.textContent()).toContain('出生日期不能晚于今天');
+    expect(await report.textContent()).toContain('性别');
     await snap(page, 'archive-import');
+    expect((await t.api<{ total: number }>('GET', '/api/archive/retirees')).body.total).toBe(1);
     await page.keyboard.press('Escape');
     await page.getByTestId(`archive-row-${retiree.id}`).click();
     await page.getByTestId('archive-reason-input').fill('走访前了解情况');
@@ -129,6 +165,17 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
     await page.locator('.el-tabs__item', { hasText: '走访汇总' }).click();
     await page.getByTestId('visits-summary').waitFor();
     await snap(page, 'visits-summary');
+
+    // The solitary flag raises the monthly focus visit (6.8.2.3).
+    await page.getByTestId('visits-flags').click();
+    await page.getByTestId('visits-flags-retiree').click();
+    await page.keyboard.type('张卫国');
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '张卫国' }).first().click();
+    await page.getByTestId('visits-flag-solitary').click();
+    await page.getByTestId('visits-flags-save').click();
+    await page.getByTestId('visits-flags-dialog').getByText('当前重点走访任务').waitFor();
+    await snap(page, 'visits-flags');
+    await page.keyboard.press('Escape');
 
     // Today's work list does not have it; tomorrow's does.
     await page.getByTestId('nav-worklist').click();
