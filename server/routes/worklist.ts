@@ -1,9 +1,9 @@
 /** The work list (工作清单): what is due on a day and what is overdue, across every provider. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { isDate, shanghaiDate } from '../calendar.ts';
 import { badRequest, forbidden, unauthorized } from '../errors.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { WorkList, WorkListQuery } from '../schemas/worklist.ts';
-import { isDate, shanghaiDate } from '../calendar.ts';
 import { buildWorkList, type WorkListProvider } from '../worklist/provider.ts';
 import { workListProviders } from '../worklist/providers.ts';
 import type { HubContext } from './context.ts';
