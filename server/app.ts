@@ -25,6 +25,7 @@ import { dutyRoutes } from './routes/duty.ts';
 import { familyRoutes } from './routes/family.ts';
 import { installGuard } from './routes/guard.ts';
 import { medicalRoutes } from './routes/medical.ts';
+import { receptionEvaluationRoutes } from './routes/reception.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { rescueRoutes } from './routes/rescue.ts';
@@ -118,6 +119,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(abroadRoutes, { hub, watch: hub.abroadWatch });
   await app.register(medicalRoutes, { hub });
   await app.register(visitRoutes, { hub });
+  await app.register(receptionEvaluationRoutes, { hub });
   await app.register(workListRoutes, { hub });
   await app.register(rescueRoutes, { hub, font: findCardFont(hub.cardFont) });
   await app.register(archiveRoutes, { hub });

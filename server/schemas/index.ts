@@ -8,6 +8,7 @@ export * from './duty.ts';
 export * from './family.ts';
 export * from './live.ts';
 export * from './medical.ts';
+export * from './reception.ts';
 export * from './reports.ts';
 export * from './requests.ts';
 export * from './rescue.ts';

@@ -1,8 +1,9 @@
 /** Every source of the work list. Each module adds its provider here, one line each. */
 import type { Queryable } from '../db/database.ts';
+import { ReceptionEvaluationProvider } from '../evaluation/worklist.ts';
 import { FollowUpProvider, VisitTaskProvider } from '../visits/worklist.ts';
 import type { WorkListProvider } from './provider.ts';
 
 export function workListProviders(db: Queryable): WorkListProvider[] {
-  return [new VisitTaskProvider(db), new FollowUpProvider(db)];
+  return [new VisitTaskProvider(db), new FollowUpProvider(db), new ReceptionEvaluationProvider(db)];
 }

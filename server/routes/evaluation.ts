@@ -1,0 +1,344 @@
+/**
+ * Supervision and evaluation (7.1 监督评价) and continuous improvement (7.2 持续改进) under
+ * /api/evaluation: staff read; caseworkers, supervisors and admins write. Family accounts never
+ * reach it (the guard stops them).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { unauthorized } from '../errors.ts';
+import { EvaluationService } from '../evaluation/service.ts';
+import type { Clock } from '../reception/checks.ts';
+import type { Role } from '../schemas/auth.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import {
+  ActionDone,
+  ActionQuery,
+  ActionReview,
+  CloseNote,
+  Feedback,
+  FeedbackAnswer,
+  FeedbackInput,
+  FeedbackQuery,
+  ImprovementAction,
+  ImprovementActionInput,
+  ResultGroup,
+  ResultsQuery,
+  Survey,
+  SurveyInput,
+  SurveyResponse,
+  SurveyResponseInput,
+} from '../schemas/evaluation.ts';
+import type { HubContext } from './context.ts';
+import { requireRole } from './guard.ts';
+
+const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
+const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+const writeErrors = { ...errors, 409: ErrorResponse };
+
+export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Clock }> = async (
+  app,
+  { hub, clock },
+) => {
+  const service = new EvaluationService(hub.db, clock);
+  const userId = (request: { user: { id: string } | null }) => {
+    if (!request.user) throw unauthorized();
+    return request.user.id;
+  };
+  const surveys = { tags: ['evaluation'] };
+  const feedback = { tags: ['evaluation'] };
+  const actions = { tags: ['improvement'] };
+
+  // ----- satisfaction surveys -----
+
+  app.get(
+    '/api/evaluation/surveys',
+    {
+      schema: {
+        ...surveys,
+        summary: 'Satisfaction surveys (满意度调查)',
+        response: { 200: Type.Array(Survey), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.surveys();
+    },
+  );
+
+  app.post(
+    '/api/evaluation/surveys',
+    {
+      schema: {
+        ...surveys,
+        summary: 'Create a survey for a period, with 1–5 scale and free-text questions',
+        body: SurveyInput,
+        response: { 201: Survey, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, WRITE);
+      return reply.code(201).send(await service.createSurvey(request.body, userId(request)));
+    },
+  );
+
+  app.get(
+    '/api/evaluation/surveys/:id',
+    { schema: { ...surveys, summary: 'One survey', params: IdParams, response: { 200: Survey, ...errors } } },
+    async (request) => {
+      requireRole(request, READ);
+      return service.survey(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/evaluation/surveys/:id/close',
+    {
+      schema: {
+        ...surveys,
+        summary: 'Close a survey: no more responses',
+        params: IdParams,
+        response: { 200: Survey, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.closeSurvey(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/evaluation/surveys/:id/responses',
+    {
+      schema: {
+        ...surveys,
+        summary: "A retiree's (or an anonymous) response for one service area",
+        params: IdParams,
+        body: SurveyResponseInput,
+        response: { 201: SurveyResponse, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, WRITE);
+      return reply.code(201).send(await service.respond(request.params.id, request.body, userId(request)));
+    },
+  );
+
+  app.get(
+    '/api/evaluation/results',
+    {
+      schema: {
+        ...surveys,
+        summary: 'Results per service area and period: responses, average, count and distribution',
+        querystring: ResultsQuery,
+        response: { 200: Type.Array(ResultGroup), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.results(request.query);
+    },
+  );
+
+  // ----- complaints and suggestions -----
+
+  app.get(
+    '/api/evaluation/feedback',
+    {
+      schema: {
+        ...feedback,
+        summary: 'Complaints and suggestions (投诉、建议)',
+        querystring: FeedbackQuery,
+        response: { 200: Type.Array(Feedback), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.feedbackList(request.query);
+    },
+  );
+
+  app.post(
+    '/api/evaluation/feedback',
+    {
+      schema: {
+        ...feedback,
+        summary:
+          'Register a complaint or suggestion; an answer is due in 15 days unless `answerDays` says otherwise',
+        body: FeedbackInput,
+        response: { 201: Feedback, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, WRITE);
+      return reply.code(201).send(await service.createFeedback(request.body, userId(request)));
+    },
+  );
+
+  app.get(
+    '/api/evaluation/feedback/:id',
+    {
+      schema: {
+        ...feedback,
+        summary: 'One complaint or suggestion',
+        params: IdParams,
+        response: { 200: Feedback, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.feedback(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/evaluation/feedback/:id/handle',
+    {
+      schema: {
+        ...feedback,
+        summary: 'received → handling',
+        params: IdParams,
+        response: { 200: Feedback, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.handleFeedback(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/evaluation/feedback/:id/answer',
+    {
+      schema: {
+        ...feedback,
+        summary: 'handling → answered, with the answer',
+        params: IdParams,
+        body: FeedbackAnswer,
+        response: { 200: Feedback, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.answerFeedback(request.params.id, request.body, userId(request));
+    },
+  );
+
+  app.post(
+    '/api/evaluation/feedback/:id/close',
+    {
+      schema: {
+        ...feedback,
+        summary: 'answered → closed',
+        params: IdParams,
+        body: CloseNote,
+        response: { 200: Feedback, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.closeFeedback(request.params.id, request.body);
+    },
+  );
+
+  // ----- improvement actions (7.2) -----
+
+  app.get(
+    '/api/evaluation/actions',
+    {
+      schema: {
+        ...actions,
+        summary: 'Improvement actions (改进措施), by due date; filter by the finding that caused them',
+        querystring: ActionQuery,
+        response: { 200: Type.Array(ImprovementAction), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.actions(request.query);
+    },
+  );
+
+  app.post(
+    '/api/evaluation/actions',
+    {
+      schema: {
+        ...actions,
+        summary:
+          'An improvement action linked to its finding: a complaint or suggestion, a survey result, or words',
+        body: ImprovementActionInput,
+        response: { 201: ImprovementAction, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, WRITE);
+      return reply.code(201).send(await service.createAction(request.body, userId(request)));
+    },
+  );
+
+  app.get(
+    '/api/evaluation/actions/:id',
+    {
+      schema: {
+        ...actions,
+        summary: 'One improvement action',
+        params: IdParams,
+        response: { 200: ImprovementAction, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.action(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/evaluation/actions/:id/start',
+    {
+      schema: {
+        ...actions,
+        summary: 'planned → doing',
+        params: IdParams,
+        response: { 200: ImprovementAction, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.startAction(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/evaluation/actions/:id/done',
+    {
+      schema: {
+        ...actions,
+        summary: 'doing → done, with what was done',
+        params: IdParams,
+        body: ActionDone,
+        response: { 200: ImprovementAction, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.finishAction(request.params.id, request.body);
+    },
+  );
+
+  app.post(
+    '/api/evaluation/actions/:id/review',
+    {
+      schema: {
+        ...actions,
+        summary: 'done → reviewed, with the review note',
+        params: IdParams,
+        body: ActionReview,
+        response: { 200: ImprovementAction, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.reviewAction(request.params.id, request.body, userId(request));
+    },
+  );
+};

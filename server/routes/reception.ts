@@ -1,0 +1,325 @@
+/**
+ * Political life and reception (6.2 政治待遇) under /api/reception: staff read; caseworkers,
+ * supervisors and admins write. Family accounts never reach it (the guard stops them).
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { unauthorized } from '../errors.ts';
+import type { Clock } from '../reception/checks.ts';
+import { ReceptionService } from '../reception/service.ts';
+import type { Role } from '../schemas/auth.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import {
+  AttendanceInput,
+  ConvalescenceBatch,
+  ConvalescenceBatchInput,
+  OverdueQuery,
+  ParticipantsInput,
+  PoliticalActivity,
+  PoliticalActivityInput,
+  PoliticalActivityQuery,
+  ReceptionInput,
+  ReceptionItem,
+  ReceptionQuery,
+  ReceptionReply,
+  ReceptionUpdate,
+} from '../schemas/reception.ts';
+import type { HubContext } from './context.ts';
+import { evaluationRoutes } from './evaluation.ts';
+import { requireRole } from './guard.ts';
+
+const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
+const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
+const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+const writeErrors = { ...errors, 409: ErrorResponse };
+
+export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Clock }> = async (
+  app,
+  { hub, clock },
+) => {
+  const service = new ReceptionService(hub.db, clock);
+  const userId = (request: { user: { id: string } | null }) => {
+    if (!request.user) throw unauthorized();
+    return request.user.id;
+  };
+  const political = { tags: ['political life'] };
+  const reception = { tags: ['reception'] };
+
+  // ----- activities and study sessions (6.2.2.3–6.2.2.8) -----
+
+  app.get(
+    '/api/reception/activities',
+    {
+      schema: {
+        ...political,
+        summary: 'Organisation life, study sessions and political activities with attendance',
+        querystring: PoliticalActivityQuery,
+        response: { 200: Type.Array(PoliticalActivity), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.activities(request.query);
+    },
+  );
+
+  app.post(
+    '/api/reception/activities',
+    {
+      schema: {
+        ...political,
+        summary: 'Plan or record an activity or study session',
+        body: PoliticalActivityInput,
+        response: { 201: PoliticalActivity, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, WRITE);
+      return reply.code(201).send(await service.createActivity(request.body, userId(request)));
+    },
+  );
+
+  app.get(
+    '/api/reception/activities/:id',
+    {
+      schema: {
+        ...political,
+        summary: 'One activity',
+        params: IdParams,
+        response: { 200: PoliticalActivity, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.activity(request.params.id);
+    },
+  );
+
+  app.put(
+    '/api/reception/activities/:id/attendance',
+    {
+      schema: {
+        ...political,
+        summary: 'Record attendance (present, absent, excused) per retiree, on or after the day held',
+        params: IdParams,
+        body: AttendanceInput,
+        response: { 200: PoliticalActivity, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.recordAttendance(request.params.id, request.body);
+    },
+  );
+
+  // ----- honour convalescence (6.2.2.11) -----
+
+  app.get(
+    '/api/reception/convalescence',
+    {
+      schema: {
+        ...political,
+        summary: 'Honour convalescence batches (荣誉疗养, 6.2.2.11)',
+        response: { 200: Type.Array(ConvalescenceBatch), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.batches();
+    },
+  );
+
+  app.post(
+    '/api/reception/convalescence',
+    {
+      schema: {
+        ...political,
+        summary: 'Create a convalescence batch with dates and place',
+        body: ConvalescenceBatchInput,
+        response: { 201: ConvalescenceBatch, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, WRITE);
+      return reply.code(201).send(await service.createBatch(request.body, userId(request)));
+    },
+  );
+
+  app.get(
+    '/api/reception/convalescence/:id',
+    {
+      schema: {
+        ...political,
+        summary: 'One convalescence batch',
+        params: IdParams,
+        response: { 200: ConvalescenceBatch, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.batch(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/reception/convalescence/:id/participants',
+    {
+      schema: {
+        ...political,
+        summary: 'Add participants (all or none)',
+        params: IdParams,
+        body: ParticipantsInput,
+        response: { 200: ConvalescenceBatch, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.addParticipants(request.params.id, request.body);
+    },
+  );
+
+  app.delete(
+    '/api/reception/convalescence/:id/participants/:retireeId',
+    {
+      schema: {
+        ...political,
+        summary: 'Remove a participant',
+        params: Type.Object({
+          id: Type.String({ minLength: 1, maxLength: 64 }),
+          retireeId: Type.String({ minLength: 1, maxLength: 64 }),
+        }),
+        response: { 200: ConvalescenceBatch, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.removeParticipant(request.params.id, request.params.retireeId);
+    },
+  );
+
+  // ----- letters, visits and calls (6.2.2.10) -----
+
+  app.get(
+    '/api/reception/items',
+    {
+      schema: {
+        ...reception,
+        summary: 'Letters, visits and calls received (来信、来访、来电)',
+        querystring: ReceptionQuery,
+        response: { 200: Type.Array(ReceptionItem), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.receptions(request.query);
+    },
+  );
+
+  app.get(
+    '/api/reception/items/overdue',
+    {
+      schema: {
+        ...reception,
+        summary: 'Not replied and past the reply due date on `date` (today by default)',
+        querystring: OverdueQuery,
+        response: { 200: Type.Array(ReceptionItem), ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.overdueReceptions(request.query.date);
+    },
+  );
+
+  app.post(
+    '/api/reception/items',
+    {
+      schema: {
+        ...reception,
+        summary:
+          'Register a letter, visit or call; a reply is due in 15 days unless `replyDays` says otherwise',
+        body: ReceptionInput,
+        response: { 201: ReceptionItem, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, WRITE);
+      return reply.code(201).send(await service.createReception(request.body, userId(request)));
+    },
+  );
+
+  app.get(
+    '/api/reception/items/:id',
+    {
+      schema: {
+        ...reception,
+        summary: 'One item',
+        params: IdParams,
+        response: { 200: ReceptionItem, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, READ);
+      return service.reception(request.params.id);
+    },
+  );
+
+  app.patch(
+    '/api/reception/items/:id',
+    {
+      schema: {
+        ...reception,
+        summary: 'Change the days to reply or the handler while not replied',
+        params: IdParams,
+        body: ReceptionUpdate,
+        response: { 200: ReceptionItem, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.updateReception(request.params.id, request.body);
+    },
+  );
+
+  app.post(
+    '/api/reception/items/:id/take',
+    {
+      schema: {
+        ...reception,
+        summary: 'received → in_hand',
+        params: IdParams,
+        response: { 200: ReceptionItem, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.takeReception(request.params.id);
+    },
+  );
+
+  app.post(
+    '/api/reception/items/:id/reply',
+    {
+      schema: {
+        ...reception,
+        summary: 'in_hand → replied, with the reply',
+        params: IdParams,
+        body: ReceptionReply,
+        response: { 200: ReceptionItem, ...writeErrors },
+      },
+    },
+    async (request) => {
+      requireRole(request, WRITE);
+      return service.replyReception(request.params.id, request.body, userId(request));
+    },
+  );
+};
+
+/** Political life and reception (6.2) with supervision, evaluation and improvement (7), as one plugin. */
+export const receptionEvaluationRoutes: FastifyPluginAsyncTypebox<{
+  hub: HubContext;
+  clock?: Clock;
+}> = async (app, options) => {
+  await app.register(receptionRoutes, options);
+  await app.register(evaluationRoutes, options);
+};
