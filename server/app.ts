@@ -19,6 +19,7 @@ import { abroadRoutes } from './routes/abroad.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { archiveRoutes } from './routes/archive.ts';
 import { authRoutes } from './routes/auth.ts';
+import { livingCareAfterDeathRoutes } from './routes/bereavement.ts';
 import type { HubContext } from './routes/context.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { dutyRoutes } from './routes/duty.ts';
@@ -119,6 +120,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(abroadRoutes, { hub, watch: hub.abroadWatch });
   await app.register(medicalRoutes, { hub });
   await app.register(visitRoutes, { hub });
+  await app.register(livingCareAfterDeathRoutes, { hub });
   await app.register(receptionEvaluationRoutes, { hub });
   await app.register(workListRoutes, { hub });
   await app.register(rescueRoutes, { hub, font: findCardFont(hub.cardFont) });

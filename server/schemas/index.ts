@@ -2,6 +2,7 @@ export * from './abroad.ts';
 export * from './alerts.ts';
 export * from './archive.ts';
 export * from './auth.ts';
+export * from './bereavement.ts';
 export * from './common.ts';
 export * from './devices.ts';
 export * from './duty.ts';

@@ -1,0 +1,292 @@
+/**
+ * After death (6.10 逝世善后服务). Recording a death (date not in the future, place) in one transaction:
+ * opens the bereavement checklist of 6.10.2.1–6.10.2.4, each step with owner and due date; marks the
+ * retiree deceased (the archive's status, with a line in its change history) — the record is closed,
+ * nothing is deleted; stops the retiree's living benefits (nursing fee, meal subsidies) with reason
+ * death; ends the current care arrangement; closes open visit tasks; and opens the survivor subsidy
+ * (遗属生活补助, 6.10.2.4) as an application for the survivor named.
+ */
+import { randomUUID } from 'node:crypto';
+import { BenefitService, checkDate, retireeOr404, userOr400 } from '../benefits/service.ts';
+import { addDays, shanghaiDate } from '../calendar.ts';
+import { CareService } from '../care/service.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
+import { iso, isoRequired } from '../records/rows.ts';
+import type {
+  BereavementStep,
+  BereavementStepKind,
+  BereavementStepUpdate,
+  Death,
+  DeathInput,
+  DeathQuery,
+  DeathResult,
+  FlagCovering,
+} from '../schemas/bereavement.ts';
+
+export type Clock = () => Date;
+
+/** The steps in order, with their title and the days allowed from the day the death is recorded. */
+export const STEPS: ReadonlyArray<{ step: BereavementStepKind; title: string; days: number }> = [
+  { step: 'help_family', title: '协助家属处理善后事宜', days: 1 },
+  { step: 'condolences', title: '慰问吊唁', days: 1 },
+  { step: 'report', title: '向本级安置主管部门报告', days: 1 },
+  { step: 'obituary', title: '发布讣告', days: 3 },
+  { step: 'life_story', title: '书写生平', days: 5 },
+  { step: 'farewell', title: '遗体告别（控制规模，节约简朴）', days: 7 },
+  { step: 'flag_covering', title: '覆盖党旗/军旗', days: 7 },
+  { step: 'funeral_allowance', title: '申报发放丧葬费', days: 30 },
+  { step: 'survivor_pension', title: '申报发放抚恤金', days: 30 },
+  { step: 'survivor_subsidy', title: '申报遗属生活补助', days: 30 },
+];
+const TITLES = Object.fromEntries(STEPS.map((s) => [s.step, s.title])) as Record<BereavementStepKind, string>;
+const FLAG_TITLES: Record<FlagCovering, string> = {
+  party: '覆盖党旗',
+  army: '覆盖军旗',
+  none: '覆盖党旗/军旗（不适用）',
+};
+
+interface DeathRow {
+  id: string;
+  retiree_id: string;
+  retiree_name: string;
+  died_on: string;
+  place: string;
+  cause: string;
+  survivor_name: string;
+  survivor_relation: string;
+  flag_covering: FlagCovering;
+  recorded_at: Date | string;
+  completed_at: Date | string | null;
+}
+
+const selectDeath = `select d.id, d.retiree_id, r.name as retiree_name, d.died_on::text as died_on, d.place,
+    d.cause, d.survivor_name, d.survivor_relation, d.flag_covering, d.recorded_at, d.completed_at
+  from deaths d join retirees r on r.id = d.retiree_id`;
+
+interface StepRow {
+  id: string;
+  death_id: string;
+  step: BereavementStepKind;
+  owner_id: string | null;
+  owner_name: string | null;
+  due_on: string;
+  status: BereavementStep['status'];
+  done_on: string | null;
+  note: string;
+}
+
+export class BereavementService {
+  private readonly benefits: BenefitService;
+  private readonly care: CareService;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock = () => new Date(),
+  ) {
+    this.benefits = new BenefitService(db, clock);
+    this.care = new CareService(db, clock);
+  }
+
+  today(): string {
+    return shanghaiDate(this.clock());
+  }
+
+  private async hydrate(db: Queryable, rows: DeathRow[]): Promise<Death[]> {
+    if (rows.length === 0) return [];
+    const steps = await db.query<StepRow>(
+      `select s.id, s.death_id, s.step, s.owner_id, u.display_name as owner_name, s.due_on::text as due_on,
+              s.status, s.done_on::text as done_on, s.note
+         from bereavement_steps s left join users u on u.id = s.owner_id
+        where s.death_id = any($1::uuid[]) order by s.seq`,
+      [rows.map((row) => row.id)],
+    );
+    const today = this.today();
+    return rows.map((row) => ({
+      id: row.id,
+      retireeId: row.retiree_id,
+      retireeName: row.retiree_name,
+      diedOn: row.died_on,
+      place: row.place,
+      cause: row.cause,
+      survivorName: row.survivor_name,
+      survivorRelation: row.survivor_relation,
+      flagCovering: row.flag_covering,
+      recordedAt: isoRequired(row.recorded_at),
+      completedAt: iso(row.completed_at),
+      steps: steps
+        .filter((s) => s.death_id === row.id)
+        .map((s) => ({
+          id: s.id,
+          step: s.step,
+          title: s.step === 'flag_covering' ? FLAG_TITLES[row.flag_covering] : TITLES[s.step],
+          ownerId: s.owner_id,
+          ownerName: s.owner_name,
+          dueOn: s.due_on,
+          status: s.status,
+          doneOn: s.done_on,
+          note: s.note,
+          overdue: s.status === 'open' && s.due_on < today,
+        })),
+    }));
+  }
+
+  async list(query: DeathQuery): Promise<Death[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.retireeId) {
+      params.push(uuidOr404(query.retireeId, 'retiree'));
+      where.push(`d.retiree_id = $${params.length}`);
+    }
+    if (query.open !== undefined)
+      where.push(query.open ? 'd.completed_at is null' : 'd.completed_at is not null');
+    params.push(query.limit ?? 200);
+    const rows = await this.db.query<DeathRow>(
+      `${selectDeath} ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by d.died_on desc, d.id limit $${params.length}`,
+      params,
+    );
+    return this.hydrate(this.db, rows);
+  }
+
+  async get(id: string, db: Queryable = this.db): Promise<Death> {
+    const rows = await db.query<DeathRow>(`${selectDeath} where d.id = $1`, [uuidOr404(id, 'death record')]);
+    const [death] = await this.hydrate(db, rows);
+    if (!death) throw notFound('death record');
+    return death;
+  }
+
+  async record(input: DeathInput, userId: string): Promise<DeathResult> {
+    const diedOn = checkDate(input.diedOn, 'diedOn');
+    const today = this.today();
+    if (diedOn > today) throw badRequest('diedOn: 逝世日期不能晚于今天');
+    const place = input.place.trim();
+    if (!place) throw badRequest('place: 请填写逝世地点');
+    const survivorName = (input.survivorName ?? '').trim();
+    const survivorRelation = (input.survivorRelation ?? '').trim();
+    return this.db.transaction(async (db) => {
+      const [retiree] = await db.query<{ id: string; name: string; status: string; party_member: boolean }>(
+        'select id, name, status, party_member from retirees where id = $1 for update',
+        [(await retireeOr404(db, input.retireeId)).id],
+      );
+      if (!retiree) throw notFound('retiree');
+      const [already] = await db.query('select id from deaths where retiree_id = $1', [retiree.id]);
+      if (already || retiree.status === 'deceased') throw conflict(`${retiree.name}已登记逝世`);
+      const ownerId = input.ownerId ? await userOr400(db, input.ownerId) : userId;
+      // 6.10.2.3: the party flag for a party member unless the family asks otherwise.
+      const flag: FlagCovering = input.flagCovering ?? (retiree.party_member ? 'party' : 'none');
+      const id = randomUUID();
+      await db.query(
+        `insert into deaths (id, retiree_id, died_on, place, cause, survivor_name, survivor_relation,
+           flag_covering, recorded_by)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [
+          id,
+          retiree.id,
+          diedOn,
+          place,
+          (input.cause ?? '').trim(),
+          survivorName,
+          survivorRelation,
+          flag,
+          userId,
+        ],
+      );
+      // Steps are counted from the day the death is recorded (a death learned late is not born overdue).
+      const base = today;
+      for (const [seq, step] of STEPS.entries()) {
+        const notApplicable = step.step === 'flag_covering' && flag === 'none';
+        await db.query(
+          `insert into bereavement_steps (id, death_id, retiree_id, step, seq, owner_id, due_on, status)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            randomUUID(),
+            id,
+            retiree.id,
+            step.step,
+            seq,
+            ownerId,
+            addDays(base, step.days),
+            notApplicable ? 'not_applicable' : 'open',
+          ],
+        );
+      }
+      await db.query(`update retirees set status = 'deceased', updated_at = now() where id = $1`, [
+        retiree.id,
+      ]);
+      await db.query(
+        `insert into archive_changes (retiree_id, changed_by, source, field, old_value, new_value)
+         values ($1, $2, 'edit', 'status', $3, 'deceased')`,
+        [retiree.id, userId, retiree.status],
+      );
+      await db.query(
+        `update visit_tasks set status = 'cancelled', closed_at = now() where retiree_id = $1 and status = 'open'`,
+        [retiree.id],
+      );
+      const stoppedBenefitIds = await this.benefits.stopLivingOnDeath(db, retiree.id, diedOn, userId);
+      const endedCareArrangementId = await this.care.endOnDeath(db, retiree.id, diedOn, userId);
+      let survivorSubsidyId: string | null = null;
+      if (survivorName) {
+        const opened = await this.benefits.apply(
+          {
+            retireeId: retiree.id,
+            kind: 'survivor_subsidy',
+            beneficiaryName: survivorName,
+            beneficiaryRelation: survivorRelation,
+            ownerId,
+            note: `${retiree.name}逝世后申报（6.10.2.4）`,
+          },
+          userId,
+          db,
+        );
+        survivorSubsidyId = opened.id;
+      }
+      return { death: await this.get(id, db), stoppedBenefitIds, survivorSubsidyId, endedCareArrangementId };
+    });
+  }
+
+  /** Assign, move, or close a step (done or not applicable); a closed step is not reopened (409). */
+  async updateStep(id: string, input: BereavementStepUpdate, userId: string): Promise<Death> {
+    return this.db.transaction(async (db) => {
+      const [step] = await db.query<{ id: string; death_id: string; status: string; due_on: string }>(
+        'select id, death_id, status, due_on::text as due_on from bereavement_steps where id = $1 for update',
+        [uuidOr404(id, 'bereavement step')],
+      );
+      if (!step) throw notFound('bereavement step');
+      if (step.status !== 'open') throw conflict('该事项已办结');
+      const sets: string[] = [];
+      const params: unknown[] = [step.id];
+      const set = (column: string, value: unknown) => {
+        params.push(value);
+        sets.push(`${column} = $${params.length}`);
+      };
+      if (input.ownerId !== undefined)
+        set('owner_id', input.ownerId === null ? null : await userOr400(db, input.ownerId));
+      if (input.dueOn !== undefined) set('due_on', checkDate(input.dueOn, 'dueOn'));
+      if (input.note !== undefined) set('note', input.note.trim());
+      if (input.doneOn !== undefined && input.status !== 'done') throw badRequest('doneOn: 仅在办结时填写');
+      if (input.status === 'done') {
+        const doneOn = checkDate(input.doneOn ?? this.today(), 'doneOn');
+        if (doneOn > this.today()) throw badRequest('doneOn: 办结日期不能晚于今天');
+        set('status', 'done');
+        set('done_on', doneOn);
+        set('done_by', userId);
+      } else if (input.status === 'not_applicable') {
+        if (!input.note?.trim()) throw badRequest('note: 请写明不适用的理由');
+        set('status', 'not_applicable');
+      }
+      if (sets.length > 0)
+        await db.query(`update bereavement_steps set ${sets.join(', ')} where id = $1`, params);
+      const [open] = await db.query<{ n: number | string }>(
+        `select count(*) as n from bereavement_steps where death_id = $1 and status = 'open'`,
+        [step.death_id],
+      );
+      await db.query(
+        `update deaths set completed_at = case when $2 then coalesce(completed_at, now()) else null end where id = $1`,
+        [step.death_id, Number(open?.n ?? 0) === 0],
+      );
+      return this.get(step.death_id, db);
+    });
+  }
+}

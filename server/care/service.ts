@@ -1,0 +1,293 @@
+/**
+ * Elderly care (6.7 养老服务): the care arrangement of each retiree — home 居家照顾, community 社区
+ * 照料 or institution 机构照护 (6.7.1 b–d) through a nearby provider (6.7.2.2, 6.7.2.3) — one current
+ * at a time, and the log of care visits (走访探视, 6.7.2.2). The archive's `care_arrangement` text
+ * follows the current arrangement, with a line in the change history.
+ */
+import { randomUUID } from 'node:crypto';
+import { checkDate, retireeOr404 } from '../benefits/service.ts';
+import { shanghaiDate } from '../calendar.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
+import { isoRequired, isUniqueViolation } from '../records/rows.ts';
+import type {
+  CareArrangement,
+  CareArrangementEnd,
+  CareArrangementInput,
+  CareArrangementQuery,
+  CareLevel,
+  CareType,
+  CareVisit,
+  CareVisitInput,
+  CareVisitQuery,
+} from '../schemas/care.ts';
+
+export type Clock = () => Date;
+
+export const CARE_TYPE_NAMES: Record<CareType, string> = {
+  home: '居家照顾',
+  community: '社区照料',
+  institution: '机构照护',
+};
+
+interface ArrangementRow {
+  id: string;
+  retiree_id: string;
+  retiree_name: string;
+  type: CareType;
+  provider: string;
+  care_level: CareLevel;
+  start_on: string;
+  end_on: string | null;
+  end_reason: string | null;
+  note: string;
+  visit_count: number | string;
+  last_visit_on: string | null;
+  created_at: Date | string;
+}
+
+const selectArrangement = `select a.id, a.retiree_id, r.name as retiree_name, a.type, a.provider, a.care_level,
+    a.start_on::text as start_on, a.end_on::text as end_on, a.end_reason, a.note, a.created_at,
+    (select count(*) from care_visits v where v.arrangement_id = a.id) as visit_count,
+    (select max(v.visited_on)::text from care_visits v where v.arrangement_id = a.id) as last_visit_on
+  from care_arrangements a join retirees r on r.id = a.retiree_id`;
+
+interface VisitRow {
+  id: string;
+  arrangement_id: string;
+  retiree_id: string;
+  retiree_name: string;
+  visited_on: string;
+  visitor: string;
+  content: string;
+  problems: string;
+  recorded_by: string | null;
+  created_at: Date | string;
+}
+
+const selectVisit = `select v.id, v.arrangement_id, v.retiree_id, r.name as retiree_name,
+    v.visited_on::text as visited_on, v.visitor, v.content, v.problems, v.recorded_by, v.created_at
+  from care_visits v join retirees r on r.id = v.retiree_id`;
+
+/** The archive's free-text care arrangement follows the current one; the change goes in its history. */
+async function writeArchiveText(db: Queryable, retireeId: string, text: string, userId: string) {
+  const [row] = await db.query<{ care_arrangement: string }>(
+    'select care_arrangement from retirees where id = $1',
+    [retireeId],
+  );
+  if (!row || row.care_arrangement === text) return;
+  await db.query('update retirees set care_arrangement = $2, updated_at = now() where id = $1', [
+    retireeId,
+    text,
+  ]);
+  await db.query(
+    `insert into archive_changes (retiree_id, changed_by, source, field, old_value, new_value)
+     values ($1, $2, 'edit', 'careArrangement', $3, $4)`,
+    [retireeId, userId, row.care_arrangement, text],
+  );
+}
+
+export class CareService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock = () => new Date(),
+  ) {}
+
+  today(): string {
+    return shanghaiDate(this.clock());
+  }
+
+  private toArrangement(row: ArrangementRow): CareArrangement {
+    return {
+      id: row.id,
+      retireeId: row.retiree_id,
+      retireeName: row.retiree_name,
+      type: row.type,
+      typeName: CARE_TYPE_NAMES[row.type],
+      provider: row.provider,
+      careLevel: row.care_level,
+      startOn: row.start_on,
+      endOn: row.end_on,
+      endReason: row.end_reason,
+      current: row.end_on === null,
+      note: row.note,
+      visitCount: Number(row.visit_count),
+      lastVisitOn: row.last_visit_on,
+      createdAt: isoRequired(row.created_at),
+    };
+  }
+
+  private toVisit(row: VisitRow): CareVisit {
+    return {
+      id: row.id,
+      arrangementId: row.arrangement_id,
+      retireeId: row.retiree_id,
+      retireeName: row.retiree_name,
+      visitedOn: row.visited_on,
+      visitor: row.visitor,
+      content: row.content,
+      problems: row.problems,
+      recordedBy: row.recorded_by,
+      createdAt: isoRequired(row.created_at),
+    };
+  }
+
+  async arrangements(query: CareArrangementQuery): Promise<CareArrangement[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.retireeId) {
+      params.push(uuidOr404(query.retireeId, 'retiree'));
+      where.push(`a.retiree_id = $${params.length}`);
+    }
+    if (query.type) {
+      params.push(query.type);
+      where.push(`a.type = $${params.length}`);
+    }
+    if (query.current !== undefined) where.push(query.current ? 'a.end_on is null' : 'a.end_on is not null');
+    params.push(query.limit ?? 200);
+    const rows = await this.db.query<ArrangementRow>(
+      `${selectArrangement} ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by a.start_on desc, a.id limit $${params.length}`,
+      params,
+    );
+    return rows.map((row) => this.toArrangement(row));
+  }
+
+  async arrangement(id: string, db: Queryable = this.db): Promise<CareArrangement> {
+    const [row] = await db.query<ArrangementRow>(`${selectArrangement} where a.id = $1`, [
+      uuidOr404(id, 'care arrangement'),
+    ]);
+    if (!row) throw notFound('care arrangement');
+    return this.toArrangement(row);
+  }
+
+  /** A new arrangement; 409 while another is current (end that one first). */
+  async create(input: CareArrangementInput, userId: string): Promise<CareArrangement> {
+    const startOn = checkDate(input.startOn, 'startOn');
+    const endOn = input.endOn ? checkDate(input.endOn, 'endOn') : null;
+    if (endOn && endOn < startOn) throw badRequest('endOn: 结束日期不能早于开始日期');
+    if (endOn && endOn > this.today()) throw badRequest('endOn: 结束日期不能晚于今天');
+    return this.db.transaction(async (db) => {
+      const retiree = await retireeOr404(db, input.retireeId);
+      if (retiree.status === 'deceased') throw conflict(`${retiree.name}已故，不能安排养老服务`);
+      const id = randomUUID();
+      try {
+        await db.query(
+          `insert into care_arrangements (id, retiree_id, type, provider, care_level, start_on, end_on, note, created_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            id,
+            retiree.id,
+            input.type,
+            input.provider.trim(),
+            input.careLevel,
+            startOn,
+            endOn,
+            input.note ?? '',
+            userId,
+          ],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(`${retiree.name}已有当前的养老服务安排，请先结束`);
+        throw error;
+      }
+      if (!endOn)
+        await writeArchiveText(
+          db,
+          retiree.id,
+          `${CARE_TYPE_NAMES[input.type]}：${input.provider.trim()}`,
+          userId,
+        );
+      return this.arrangement(id, db);
+    });
+  }
+
+  async end(id: string, input: CareArrangementEnd, userId: string): Promise<CareArrangement> {
+    const endOn = checkDate(input.endOn, 'endOn');
+    if (endOn > this.today()) throw badRequest('endOn: 结束日期不能晚于今天');
+    return this.db.transaction(async (db) => {
+      const current = await this.arrangement(id, db);
+      if (!current.current) throw conflict('该养老服务安排已结束');
+      if (endOn < current.startOn) throw badRequest('endOn: 结束日期不能早于开始日期');
+      await this.endRow(db, current.id, current.retireeId, endOn, input.reason.trim(), userId);
+      return this.arrangement(id, db);
+    });
+  }
+
+  private async endRow(
+    db: Queryable,
+    id: string,
+    retireeId: string,
+    endOn: string,
+    reason: string,
+    userId: string,
+  ) {
+    await db.query('update care_arrangements set end_on = $2, end_reason = $3 where id = $1', [
+      id,
+      endOn,
+      reason,
+    ]);
+    await writeArchiveText(db, retireeId, '', userId);
+  }
+
+  /** On a death (6.10): the current arrangement ends on the day of death. */
+  async endOnDeath(tx: Queryable, retireeId: string, diedOn: string, userId: string): Promise<string | null> {
+    const [row] = await tx.query<{ id: string; start_on: string }>(
+      'select id, start_on::text as start_on from care_arrangements where retiree_id = $1 and end_on is null for update',
+      [retireeId],
+    );
+    if (!row) return null;
+    const endOn = diedOn < row.start_on ? row.start_on : diedOn;
+    await this.endRow(tx, row.id, retireeId, endOn, '去世', userId);
+    return row.id;
+  }
+
+  async visits(query: CareVisitQuery): Promise<CareVisit[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.retireeId) {
+      params.push(uuidOr404(query.retireeId, 'retiree'));
+      where.push(`v.retiree_id = $${params.length}`);
+    }
+    if (query.arrangementId) {
+      params.push(uuidOr404(query.arrangementId, 'care arrangement'));
+      where.push(`v.arrangement_id = $${params.length}`);
+    }
+    params.push(query.limit ?? 200);
+    const rows = await this.db.query<VisitRow>(
+      `${selectVisit} ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by v.visited_on desc, v.created_at desc limit $${params.length}`,
+      params,
+    );
+    return rows.map((row) => this.toVisit(row));
+  }
+
+  /** A care visit on an arrangement, on a day within it and not in the future. */
+  async recordVisit(input: CareVisitInput, userId: string): Promise<CareVisit> {
+    const visitedOn = checkDate(input.visitedOn, 'visitedOn');
+    if (visitedOn > this.today()) throw badRequest('visitedOn: 探视日期不能晚于今天');
+    const arrangement = await this.arrangement(input.arrangementId);
+    if (visitedOn < arrangement.startOn || (arrangement.endOn && visitedOn > arrangement.endOn)) {
+      throw badRequest('visitedOn: 探视日期不在该养老服务安排的期间内');
+    }
+    const id = randomUUID();
+    await this.db.query(
+      `insert into care_visits (id, arrangement_id, retiree_id, visited_on, visitor, content, problems, recorded_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        id,
+        arrangement.id,
+        arrangement.retireeId,
+        visitedOn,
+        input.visitor.trim(),
+        input.content.trim(),
+        (input.problems ?? '').trim(),
+        userId,
+      ],
+    );
+    const [row] = await this.db.query<VisitRow>(`${selectVisit} where v.id = $1`, [id]);
+    if (!row) throw notFound('care visit');
+    return this.toVisit(row);
+  }
+}
