@@ -25,23 +25,6 @@ describe('living treatment, elderly care and after death', () => {
   let familyToken: string;
   const today = shanghaiDate(new Date());
 
-  async function staff(username: string, role: string) {
-    const created = await t.api<{ id: string }>('POST', '/api/users', {
-      username,
-      displayName: `${username} 同志`,
-      role,
-      password: 'staff-password-1',
-    });
-    expect(created.status).toBe(201);
-    const login = await t.api<{ token: string }>(
-      'POST',
-      '/api/auth/login',
-      { username, password: 'staff-password-1' },
-      null,
-    );
-    return { id: created.body.id, token: login.body.token };
-  }
-
   const apply = (retireeId: string, kind: string, extra: Record<string, unknown> = {}) =>
     t.api<Benefit>(
       'POST',
@@ -54,21 +37,9 @@ describe('living treatment, elderly care and after death', () => {
     t = await startTestHub();
     a = await t.addRetiree({ name: '王振国' });
     b = await t.addRetiree({ name: '赵志刚' });
-    caseworker = await staff('cw.benefit', 'caseworker');
-    operator = await staff('op.benefit', 'operator');
-    await t.api('POST', `/api/retirees/${a.id}/family-accounts`, {
-      username: 'family.wang',
-      password: 'family-password-1',
-      displayName: '王小梅',
-      contactId: a.contacts[0]?.id,
-    });
-    const login = await t.api<{ token: string }>(
-      'POST',
-      '/api/auth/login',
-      { username: 'family.wang', password: 'family-password-1' },
-      null,
-    );
-    familyToken = login.body.token;
+    caseworker = await t.addStaff('cw.benefit', 'caseworker');
+    operator = await t.addStaff('op.benefit', 'operator');
+    familyToken = await t.addFamily(a, 'family.wang', '王小梅');
   }, 60_000);
 
   afterAll(async () => {

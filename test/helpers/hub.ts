@@ -25,6 +25,10 @@ export interface TestHub {
   addRetiree(input?: Partial<RetireeInput>): Promise<Retiree>;
   addDevice(type: string, retireeId: string | null, id?: string): Promise<CreatedDevice>;
   connectDevice(created: CreatedDevice, options?: IClientOptions): Promise<MqttClient>;
+  /** A staff account of `role`, signed in. */
+  addStaff(username: string, role: string): Promise<{ id: string; token: string }>;
+  /** A family account for the retiree's first contact, signed in; resolves with its token. */
+  addFamily(retiree: Retiree, username: string, displayName?: string): Promise<string>;
   /** Stops the hub; `keepData` leaves the data folder for a hub started after it. */
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
@@ -109,6 +113,31 @@ export async function startTestHub(
       });
       if (response.status !== 201) throw new Error(`device not created: ${JSON.stringify(response.body)}`);
       return response.body;
+    },
+    async addStaff(username, role) {
+      const password = 'staff-password-1';
+      const created = await api<{ id: string }>('POST', '/api/users', {
+        username,
+        displayName: `${username} 同志`,
+        role,
+        password,
+      });
+      if (created.status !== 201) throw new Error(`staff not created: ${JSON.stringify(created.body)}`);
+      const login = await api<{ token: string }>('POST', '/api/auth/login', { username, password }, null);
+      return { id: created.body.id, token: login.body.token };
+    },
+    async addFamily(retiree, username, displayName = '家属') {
+      const password = 'family-password-1';
+      const created = await api('POST', `/api/retirees/${retiree.id}/family-accounts`, {
+        username,
+        password,
+        displayName,
+        contactId: retiree.contacts[0]?.id,
+      });
+      if (created.status !== 201)
+        throw new Error(`family account not created: ${JSON.stringify(created.body)}`);
+      const login = await api<{ token: string }>('POST', '/api/auth/login', { username, password }, null);
+      return login.body.token;
     },
     async connectDevice(created, options = {}) {
       const client = mqtt.connect(testHub.mqttUrl, {

@@ -30,42 +30,13 @@ describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2
   let operator: { id: string; token: string };
   let familyToken: string;
 
-  async function staff(username: string, role: string) {
-    const created = await t.api<{ id: string }>('POST', '/api/users', {
-      username,
-      displayName: `${username} 同志`,
-      role,
-      password: 'staff-password-1',
-    });
-    expect(created.status).toBe(201);
-    const login = await t.api<{ token: string }>(
-      'POST',
-      '/api/auth/login',
-      { username, password: 'staff-password-1' },
-      null,
-    );
-    return { id: created.body.id, token: login.body.token };
-  }
-
   beforeAll(async () => {
     t = await startTestHub();
     a = await t.addRetiree({ name: '王振国' });
     b = await t.addRetiree({ name: '赵红梅' });
-    caseworker = await staff('cw.reception', 'caseworker');
-    operator = await staff('op.reception', 'operator');
-    await t.api('POST', `/api/retirees/${a.id}/family-accounts`, {
-      username: 'family.wang',
-      password: 'family-password-1',
-      displayName: '王小明',
-      contactId: a.contacts[0]?.id,
-    });
-    const login = await t.api<{ token: string }>(
-      'POST',
-      '/api/auth/login',
-      { username: 'family.wang', password: 'family-password-1' },
-      null,
-    );
-    familyToken = login.body.token;
+    caseworker = await t.addStaff('cw.reception', 'caseworker');
+    operator = await t.addStaff('op.reception', 'operator');
+    familyToken = await t.addFamily(a, 'family.wang', '王小明');
   }, 60_000);
 
   afterAll(async () => {

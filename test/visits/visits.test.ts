@@ -38,42 +38,13 @@ describe('visits and condolences (6.8) and the work list', () => {
   let operator: { id: string; token: string };
   let familyToken: string;
 
-  async function staff(username: string, role: string) {
-    const created = await t.api<{ id: string }>('POST', '/api/users', {
-      username,
-      displayName: `${username} 同志`,
-      role,
-      password: 'staff-password-1',
-    });
-    expect(created.status).toBe(201);
-    const login = await t.api<{ token: string }>(
-      'POST',
-      '/api/auth/login',
-      { username, password: 'staff-password-1' },
-      null,
-    );
-    return { id: created.body.id, token: login.body.token };
-  }
-
   beforeAll(async () => {
     t = await startTestHub();
     a = await t.addRetiree({ name: '张卫东' });
     b = await t.addRetiree({ name: '李建华' });
-    caseworker = await staff('cw.liu', 'caseworker');
-    operator = await staff('op.chen', 'operator');
-    await t.api('POST', `/api/retirees/${a.id}/family-accounts`, {
-      username: 'family.zhang',
-      password: 'family-password-1',
-      displayName: '张小红',
-      contactId: a.contacts[0]?.id,
-    });
-    const login = await t.api<{ token: string }>(
-      'POST',
-      '/api/auth/login',
-      { username: 'family.zhang', password: 'family-password-1' },
-      null,
-    );
-    familyToken = login.body.token;
+    caseworker = await t.addStaff('cw.liu', 'caseworker');
+    operator = await t.addStaff('op.chen', 'operator');
+    familyToken = await t.addFamily(a, 'family.zhang', '张小红');
   }, 60_000);
 
   afterAll(async () => {
