@@ -12,7 +12,7 @@ import type { Database } from '../../server/db/database.ts';
 import { UserRecords } from '../../server/records/users.ts';
 import type { PensionSuspension } from '../../server/schemas/abroad.ts';
 import type { User } from '../../server/schemas/auth.ts';
-import { recordEngines } from './engines.ts';
+import { recordEngines } from '../helpers/engines.ts';
 
 /** A moment on the centre's clock (Beijing time). */
 const beijing = (local: string) => new Date(`${local}+08:00`);

@@ -10,7 +10,7 @@ import { HealthRecords } from '../../server/medical/health.ts';
 import { Treatments } from '../../server/medical/treatments.ts';
 import { UserRecords } from '../../server/records/users.ts';
 import type { User } from '../../server/schemas/auth.ts';
-import { recordEngines } from '../abroad/engines.ts';
+import { recordEngines } from '../helpers/engines.ts';
 
 const beijing = (local: string) => new Date(`${local}+08:00`);
 

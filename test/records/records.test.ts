@@ -4,57 +4,26 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../server/db/database.ts';
+import type { Database } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { AlertRecords } from '../../server/records/alerts.ts';
 import { DeviceRecords } from '../../server/records/devices.ts';
 import { RetireeRecords } from '../../server/records/retirees.ts';
 import { isUniqueViolation } from '../../server/records/rows.ts';
 import { UserRecords } from '../../server/records/users.ts';
-import { type PostgresServer, startPostgres } from '../helpers/postgres.ts';
-import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
+import { recordEngines } from '../helpers/engines.ts';
 
-const postgres = await startPostgres();
-
-const engines: {
-  name: string;
-  skip: boolean;
-  open: () => Promise<{ db: Database; cleanup: () => Promise<void> }>;
-}[] = [
-  {
-    name: 'PGlite',
-    skip: false,
-    open: async () => {
-      const dir: TempDir = await makeTempDir('junxiu-records-');
-      const db = await openDatabase({ dataDir: dir.path });
-      return { db, cleanup: () => dir.remove() };
-    },
-  },
-  {
-    name: 'PostgreSQL server',
-    skip: postgres === null,
-    open: async () => {
-      const url = await (postgres as PostgresServer).createDatabase();
-      const db = await openDatabase({ url, dataDir: '/nonexistent' });
-      return { db, cleanup: async () => {} };
-    },
-  },
-];
-
-afterAll(() => postgres?.stop());
+const { engines, stop } = await recordEngines();
+afterAll(stop);
 
 for (const engine of engines) {
   describe.skipIf(engine.skip)(`records on ${engine.name}`, () => {
     let db: Database;
-    let cleanup: () => Promise<void>;
+    let close: () => Promise<void>;
     beforeAll(async () => {
-      ({ db, cleanup } = await engine.open());
-      await migrate(db);
+      ({ db, close } = await engine.open());
     });
-    afterAll(async () => {
-      await db?.close();
-      await cleanup?.();
-    });
+    afterAll(() => close?.());
 
     it('migrates once: a second run applies nothing', async () => {
       expect(await migrate(db)).toStrictEqual([]);

@@ -4,34 +4,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Database, openDatabase } from '../../server/db/database.ts';
-import { migrate } from '../../server/db/migrate.ts';
+import type { Database } from '../../server/db/database.ts';
 import { alertReport, fetchAlertRows } from '../../server/reports/figures.ts';
-import { type PostgresServer, startPostgres } from '../helpers/postgres.ts';
-import { makeTempDir } from '../helpers/tmp.ts';
+import { recordEngines } from '../helpers/engines.ts';
 
-const postgres = await startPostgres();
-afterAll(() => postgres?.stop());
-
-const engines = [
-  {
-    name: 'PGlite',
-    skip: false,
-    open: async () => {
-      const dir = await makeTempDir('junxiu-reports-');
-      const db = await openDatabase({ dataDir: dir.path });
-      return { db, cleanup: () => dir.remove() };
-    },
-  },
-  {
-    name: 'PostgreSQL server',
-    skip: postgres === null,
-    open: async () => {
-      const url = await (postgres as PostgresServer).createDatabase();
-      return { db: await openDatabase({ url, dataDir: '/nonexistent' }), cleanup: async () => {} };
-    },
-  },
-];
+const { engines, stop } = await recordEngines();
+afterAll(stop);
 
 /** Inserts an alert opened at `openedAt` (UTC ISO), acknowledged `ack` seconds later. */
 async function insertAlert(
@@ -54,12 +32,11 @@ async function insertAlert(
 for (const engine of engines) {
   describe.skipIf(engine.skip)(`alert figures SQL on ${engine.name}`, () => {
     let db: Database;
-    let cleanup: () => Promise<void>;
+    let close: () => Promise<void>;
     const ids: Record<string, string> = {};
 
     beforeAll(async () => {
-      ({ db, cleanup } = await engine.open());
-      await migrate(db);
+      ({ db, close } = await engine.open());
       await db.query(`insert into devices (id, type, secret_hash) values ('w1', 'wearable.watch', 'x')`);
       await db.query(`insert into devices (id, type, secret_hash) values ('p1', 'pendant.sos', 'x')`);
       // Two staff on the same rostered shift, 09:00–17:00 Shanghai on 2 May: one shift, two rows.
@@ -84,8 +61,7 @@ for (const engine of engines) {
       ids.juneSecond = await insertAlert(db, 'w1', '2024-06-01T16:00:00Z'); // 06-02 00:00
     });
     afterAll(async () => {
-      await db?.close();
-      await cleanup?.();
+      await close?.();
     });
 
     it('fetches the alerts opened between Shanghai midnights, with model and roster shift', async () => {

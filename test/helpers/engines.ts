@@ -1,11 +1,11 @@
 /**
- * The two record engines the suites of 6.4 and 6.5 run on: PGlite, and a PostgreSQL server when one
- * is installed (skipped otherwise, failed under CI=true, as the records suite does).
+ * The two record engines the records suites run on: PGlite, and a PostgreSQL server when one is
+ * installed (skipped otherwise; under CI=true a missing server fails the suite).
  */
 import { type Database, openDatabase } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
-import { type PostgresServer, startPostgres } from '../helpers/postgres.ts';
-import { makeTempDir } from '../helpers/tmp.ts';
+import { type PostgresServer, startPostgres } from './postgres.ts';
+import { makeTempDir } from './tmp.ts';
 
 export interface Engine {
   name: string;
