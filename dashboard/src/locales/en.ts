@@ -6,6 +6,7 @@ const en: Messages = {
     short: 'Junxiu Hub',
   },
   nav: {
+    records: 'Service records',
     wall: 'Live wall',
     worklist: 'Work list',
     archive: 'Archive',

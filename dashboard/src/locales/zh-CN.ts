@@ -5,6 +5,7 @@ const zhCN = {
     short: '军休监护',
   },
   nav: {
+    records: '服务档案',
     wall: '实时监护',
     worklist: '工作清单',
     archive: '档案',

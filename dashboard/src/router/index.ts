@@ -1,8 +1,10 @@
 /** Pages are loaded on first visit; the chart library arrives only with the retiree page. */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import type { User } from '../../../server/schemas/index.ts';
 import { roleOf } from '../api/family.ts';
 import { storedToken } from '../api/http.ts';
 import { mayOpen, type StaffPage } from '../api/users.ts';
+import { pageRoutes } from './pages.ts';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -14,6 +16,8 @@ declare module 'vue-router' {
     family?: boolean;
     /** A staff page open to some roles only; the others are sent to the wall. */
     page?: StaffPage;
+    /** A self-registered records page (see pages.ts) open to these roles only. */
+    roles?: readonly User['role'][];
   }
 }
 
@@ -99,6 +103,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('../views/family/FamilyView.vue'),
     meta: { title: 'family.title', public: true, family: true },
   },
+  ...pageRoutes,
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 
@@ -122,6 +127,7 @@ router.beforeEach(async (to, from) => {
   if (role === 'family' && !to.meta.family) return { name: 'family' };
   if (role !== null && role !== 'family' && to.meta.family) return { name: 'wall' };
   if (to.meta.page && role !== null && !mayOpen(to.meta.page, role)) return { name: 'wall' };
+  if (to.meta.roles && role !== null && !to.meta.roles.includes(role)) return { name: 'wall' };
   // A caseworker starts the day on the work list; supervisors and operators keep the wall.
   if (to.name === 'wall' && role === 'caseworker' && (from.name === 'login' || from.matched.length === 0)) {
     return { name: 'worklist' };

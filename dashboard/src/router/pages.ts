@@ -1,0 +1,47 @@
+/**
+ * Pages that register themselves: a folder under `views/` may hold a `route.ts` whose default export
+ * is a `PageModule`: its routes, its entries in the service-records menu and the menu titles in both
+ * languages. Adding a records page touches only its own folder.
+ */
+import type { RouteRecordRaw } from 'vue-router';
+import type { User } from '../../../server/schemas/index.ts';
+import { i18n } from '../modules/i18n.ts';
+
+type Role = User['role'];
+
+export interface RecordsNavEntry {
+  /** Also the key of its title under `nav.` and its test id `nav-<key>`. */
+  key: string;
+  to: string;
+  /** Roles that see the entry; the server checks the same on every request. */
+  roles: readonly Role[];
+  /** Position in the menu, smaller first. */
+  order: number;
+}
+
+export interface PageModule {
+  routes: RouteRecordRaw[];
+  nav?: RecordsNavEntry[];
+  /** Menu titles, merged under `nav.`. */
+  titles?: { 'zh-CN': Record<string, string>; en: Record<string, string> };
+}
+
+const found = import.meta.glob<{ default: PageModule }>('../views/*/route.ts', { eager: true });
+const modules = Object.values(found).map((module) => module.default);
+
+for (const module of modules) {
+  if (!module.titles) continue;
+  i18n.global.mergeLocaleMessage('zh-CN', { nav: module.titles['zh-CN'] });
+  i18n.global.mergeLocaleMessage('en', { nav: module.titles.en });
+}
+
+export const pageRoutes: RouteRecordRaw[] = modules.flatMap((module) => module.routes);
+
+export const recordsNav: RecordsNavEntry[] = modules
+  .flatMap((module) => module.nav ?? [])
+  .sort((a, b) => a.order - b.order || a.key.localeCompare(b.key));
+
+export function recordsNavFor(role: Role | null | undefined): RecordsNavEntry[] {
+  if (!role) return [];
+  return recordsNav.filter((entry) => entry.roles.includes(role));
+}
