@@ -11,6 +11,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import { isoRequired, isUniqueViolation } from '../records/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   Benefit,
   BenefitApproval,
@@ -185,16 +186,17 @@ export class BenefitService {
          from benefit_payments where benefit_id = any($1::uuid[]) order by period`,
       [ids],
     );
+    // Grouped once, so a long list (an export) costs one pass over the steps and payments.
+    const eventsOf = groupBy(events, (e) => e.benefit_id);
+    const paymentsOf = groupBy(payments, (p) => p.benefit_id);
     return rows.map((row) => {
-      const own: BenefitPayment[] = payments
-        .filter((p) => p.benefit_id === row.id)
-        .map((p) => ({
-          id: p.id,
-          period: p.period,
-          amountFen: Number(p.amount_fen),
-          paidOn: p.paid_on,
-          note: p.note,
-        }));
+      const own: BenefitPayment[] = (paymentsOf.get(row.id) ?? []).map((p) => ({
+        id: p.id,
+        period: p.period,
+        amountFen: Number(p.amount_fen),
+        paidOn: p.paid_on,
+        note: p.note,
+      }));
       return {
         id: row.id,
         retireeId: row.retiree_id,
@@ -212,24 +214,23 @@ export class BenefitService {
         stoppedOn: row.stopped_on,
         note: row.note,
         paidTotalFen: own.reduce((sum, p) => sum + p.amountFen, 0),
-        events: events
-          .filter((e) => e.benefit_id === row.id)
-          .map((e) => ({
-            action: e.action,
-            at: isoRequired(e.at),
-            byId: e.by_user,
-            byName: e.by_name,
-            note: e.note,
-          })),
+        events: (eventsOf.get(row.id) ?? []).map((e) => ({
+          action: e.action,
+          at: isoRequired(e.at),
+          byId: e.by_user,
+          byName: e.by_name,
+          note: e.note,
+        })),
         payments: own,
         createdAt: isoRequired(row.created_at),
       };
     });
   }
 
-  async list(query: BenefitQuery): Promise<Benefit[]> {
-    const where: string[] = [];
+  /** The benefits in `scope`, newest first; `limit` may go beyond the query's for an export. */
+  async list(query: BenefitQuery, scope: Scope = WHOLE_CENTRE): Promise<Benefit[]> {
     const params: unknown[] = [];
+    const where: string[] = [inScope(scope, 'b.retiree_id', params)];
     if (query.retireeId) {
       params.push(uuidOr404(query.retireeId, 'retiree'));
       where.push(`b.retiree_id = $${params.length}`);
@@ -244,7 +245,7 @@ export class BenefitService {
     }
     params.push(query.limit ?? 200);
     const rows = await this.db.query<BenefitRow>(
-      `${selectBenefit} ${where.length ? `where ${where.join(' and ')}` : ''}
+      `${selectBenefit} where ${where.join(' and ')}
         order by b.created_at desc, b.id limit $${params.length}`,
       params,
     );
@@ -256,6 +257,16 @@ export class BenefitService {
     const [benefit] = await this.hydrate(db, rows);
     if (!benefit) throw notFound('benefit');
     return benefit;
+  }
+
+  /** Whose benefit this is, for the scope check before a step; 404 when there is none. */
+  async retireeOf(id: string): Promise<string> {
+    const [row] = await this.db.query<{ retiree_id: string }>(
+      'select retiree_id from benefits where id = $1',
+      [uuidOr404(id, 'benefit')],
+    );
+    if (!row) throw notFound('benefit');
+    return row.retiree_id;
   }
 
   /** Opens an application (申报). Inside `tx` when another step (a death) opens it. */
@@ -451,15 +462,16 @@ export class BenefitService {
     };
   }
 
-  async cards(query: CardQuery): Promise<BenefitCard[]> {
+  async cards(query: CardQuery, scope: Scope = WHOLE_CENTRE, limit = 1000): Promise<BenefitCard[]> {
     const params: unknown[] = [];
-    let where = '';
+    const where: string[] = [inScope(scope, 'c.retiree_id', params)];
     if (query.retireeId) {
       params.push(uuidOr404(query.retireeId, 'retiree'));
-      where = 'where c.retiree_id = $1';
+      where.push(`c.retiree_id = $${params.length}`);
     }
+    params.push(limit);
     const rows = await this.db.query<CardRow>(
-      `${selectCard} ${where} order by c.issued_on desc, c.id limit 1000`,
+      `${selectCard} where ${where.join(' and ')} order by c.issued_on desc, c.id limit $${params.length}`,
       params,
     );
     return rows.map((row) => this.toCard(row));
@@ -506,6 +518,16 @@ export class BenefitService {
     ]);
     return this.card(id);
   }
+}
+
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
 }
 
 /** When an application counts as due for a decision on the work list. */

@@ -14,6 +14,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import { iso, isoRequired } from '../records/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   BereavementStep,
   BereavementStepKind,
@@ -103,6 +104,12 @@ export class BereavementService {
       [rows.map((row) => row.id)],
     );
     const today = this.today();
+    const stepsOf = new Map<string, StepRow[]>();
+    for (const step of steps) {
+      const group = stepsOf.get(step.death_id);
+      if (group) group.push(step);
+      else stepsOf.set(step.death_id, [step]);
+    }
     return rows.map((row) => ({
       id: row.id,
       retireeId: row.retiree_id,
@@ -115,26 +122,25 @@ export class BereavementService {
       flagCovering: row.flag_covering,
       recordedAt: isoRequired(row.recorded_at),
       completedAt: iso(row.completed_at),
-      steps: steps
-        .filter((s) => s.death_id === row.id)
-        .map((s) => ({
-          id: s.id,
-          step: s.step,
-          title: s.step === 'flag_covering' ? FLAG_TITLES[row.flag_covering] : TITLES[s.step],
-          ownerId: s.owner_id,
-          ownerName: s.owner_name,
-          dueOn: s.due_on,
-          status: s.status,
-          doneOn: s.done_on,
-          note: s.note,
-          overdue: s.status === 'open' && s.due_on < today,
-        })),
+      steps: (stepsOf.get(row.id) ?? []).map((s) => ({
+        id: s.id,
+        step: s.step,
+        title: s.step === 'flag_covering' ? FLAG_TITLES[row.flag_covering] : TITLES[s.step],
+        ownerId: s.owner_id,
+        ownerName: s.owner_name,
+        dueOn: s.due_on,
+        status: s.status,
+        doneOn: s.done_on,
+        note: s.note,
+        overdue: s.status === 'open' && s.due_on < today,
+      })),
     }));
   }
 
-  async list(query: DeathQuery): Promise<Death[]> {
-    const where: string[] = [];
+  /** Deaths in `scope`, latest first; `limit` may go beyond the query's for an export. */
+  async list(query: DeathQuery, scope: Scope = WHOLE_CENTRE): Promise<Death[]> {
     const params: unknown[] = [];
+    const where: string[] = [inScope(scope, 'd.retiree_id', params)];
     if (query.retireeId) {
       params.push(uuidOr404(query.retireeId, 'retiree'));
       where.push(`d.retiree_id = $${params.length}`);
@@ -143,7 +149,7 @@ export class BereavementService {
       where.push(query.open ? 'd.completed_at is null' : 'd.completed_at is not null');
     params.push(query.limit ?? 200);
     const rows = await this.db.query<DeathRow>(
-      `${selectDeath} ${where.length ? `where ${where.join(' and ')}` : ''}
+      `${selectDeath} where ${where.join(' and ')}
         order by d.died_on desc, d.id limit $${params.length}`,
       params,
     );
@@ -244,6 +250,16 @@ export class BereavementService {
       }
       return { death: await this.get(id, db), stoppedBenefitIds, survivorSubsidyId, endedCareArrangementId };
     });
+  }
+
+  /** Whose step this is, for the scope check before a change; 404 when there is none. */
+  async retireeOfStep(id: string): Promise<string> {
+    const [row] = await this.db.query<{ retiree_id: string }>(
+      'select retiree_id from bereavement_steps where id = $1',
+      [uuidOr404(id, 'bereavement step')],
+    );
+    if (!row) throw notFound('bereavement step');
+    return row.retiree_id;
   }
 
   /** Assign, move, or close a step (done or not applicable); a closed step is not reopened (409). */

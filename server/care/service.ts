@@ -11,6 +11,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import { isoRequired, isUniqueViolation } from '../records/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   CareArrangement,
   CareArrangementEnd,
@@ -133,9 +134,10 @@ export class CareService {
     };
   }
 
-  async arrangements(query: CareArrangementQuery): Promise<CareArrangement[]> {
-    const where: string[] = [];
+  /** Arrangements in `scope`, latest start first; `limit` may go beyond the query's for an export. */
+  async arrangements(query: CareArrangementQuery, scope: Scope = WHOLE_CENTRE): Promise<CareArrangement[]> {
     const params: unknown[] = [];
+    const where: string[] = [inScope(scope, 'a.retiree_id', params)];
     if (query.retireeId) {
       params.push(uuidOr404(query.retireeId, 'retiree'));
       where.push(`a.retiree_id = $${params.length}`);
@@ -147,7 +149,7 @@ export class CareService {
     if (query.current !== undefined) where.push(query.current ? 'a.end_on is null' : 'a.end_on is not null');
     params.push(query.limit ?? 200);
     const rows = await this.db.query<ArrangementRow>(
-      `${selectArrangement} ${where.length ? `where ${where.join(' and ')}` : ''}
+      `${selectArrangement} where ${where.join(' and ')}
         order by a.start_on desc, a.id limit $${params.length}`,
       params,
     );
@@ -243,9 +245,10 @@ export class CareService {
     return row.id;
   }
 
-  async visits(query: CareVisitQuery): Promise<CareVisit[]> {
-    const where: string[] = [];
+  /** The care-visit log in `scope`, newest first. */
+  async visits(query: CareVisitQuery, scope: Scope = WHOLE_CENTRE): Promise<CareVisit[]> {
     const params: unknown[] = [];
+    const where: string[] = [inScope(scope, 'v.retiree_id', params)];
     if (query.retireeId) {
       params.push(uuidOr404(query.retireeId, 'retiree'));
       where.push(`v.retiree_id = $${params.length}`);
@@ -256,7 +259,7 @@ export class CareService {
     }
     params.push(query.limit ?? 200);
     const rows = await this.db.query<VisitRow>(
-      `${selectVisit} ${where.length ? `where ${where.join(' and ')}` : ''}
+      `${selectVisit} where ${where.join(' and ')}
         order by v.visited_on desc, v.created_at desc limit $${params.length}`,
       params,
     );

@@ -1,13 +1,27 @@
 /** Living treatment (6.3 生活待遇): staff read; caseworkers, supervisors and admins write. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { BenefitService, type Clock } from '../benefits/service.ts';
+import {
+  BenefitService,
+  type Clock,
+  retireeOr404 as findRetiree,
+  STOP_REASON_NAMES,
+} from '../benefits/service.ts';
 import { unauthorized } from '../errors.ts';
-import type { Role } from '../schemas/auth.ts';
+import {
+  type ListColumn,
+  listWorkbook,
+  MAX_LIST_EXPORT_ROWS,
+  sendWorkbook,
+  workbookResponse,
+} from '../export/workbook.ts';
+import { assertInScope, scopeOf } from '../records/scope.ts';
+import type { Role, User } from '../schemas/auth.ts';
 import {
   Benefit,
   BenefitApproval,
   BenefitCard,
+  BenefitExportQuery,
   BenefitInput,
   BenefitQuery,
   BenefitRejection,
@@ -24,8 +38,56 @@ import { requireRole } from './guard.ts';
 const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
 const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const tags = ['benefits'];
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: ErrorResponse };
+
+const STATUS_NAMES: Record<Benefit['status'], string> = {
+  applied: '已申报',
+  approved: '已审批',
+  rejected: '未通过',
+  paid: '发放中',
+  stopped: '已停发',
+};
+const CARD_STATES: Record<BenefitCard['state'], string> = {
+  held: '持有',
+  expired: '已过期',
+  returned: '已交回',
+};
+/** Fen (分) to yuan (元) for a sheet cell; the sheet shows two decimals. */
+const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
+
+const BENEFIT_COLUMNS: ListColumn<Benefit>[] = [
+  { header: '老人', value: (b) => b.retireeName, width: 12 },
+  { header: '待遇类别', value: (b) => b.kindName, width: 14 },
+  { header: '领取人', value: (b) => b.beneficiaryName || b.retireeName, width: 12 },
+  {
+    header: '与老人关系',
+    value: (b) => b.beneficiaryRelation || (b.beneficiaryName ? '' : '本人'),
+    width: 10,
+  },
+  { header: '月标准（元）', value: (b) => yuan(b.monthlyAmountFen), format: '#,##0.00' },
+  { header: '状态', value: (b) => STATUS_NAMES[b.status], width: 10 },
+  { header: '申报日期', value: (b) => b.appliedOn, width: 12 },
+  { header: '复核日期', value: (b) => b.reviewOn, width: 12 },
+  { header: '已发放期数', value: (b) => b.payments.length, width: 10 },
+  { header: '最近发放月份', value: (b) => b.payments.at(-1)?.period ?? null, width: 12 },
+  { header: '累计发放（元）', value: (b) => yuan(b.paidTotalFen), format: '#,##0.00', width: 16 },
+  { header: '停发日期', value: (b) => b.stoppedOn, width: 12 },
+  { header: '停发原因', value: (b) => (b.stopReason ? STOP_REASON_NAMES[b.stopReason] : null), width: 14 },
+  { header: '备注', value: (b) => b.note, width: 30 },
+];
+
+const CARD_COLUMNS: ListColumn<BenefitCard>[] = [
+  { header: '老人', value: (c) => c.retireeName, width: 12 },
+  { header: '证件', value: (c) => c.kindName, width: 16 },
+  { header: '证号', value: (c) => c.number, width: 20 },
+  { header: '发证日期', value: (c) => c.issuedOn, width: 12 },
+  { header: '有效期至', value: (c) => c.expiresOn, width: 12 },
+  { header: '状态', value: (c) => CARD_STATES[c.state], width: 10 },
+  { header: '交回日期', value: (c) => c.returnedOn, width: 12 },
+  { header: '交回原因', value: (c) => c.returnReason, width: 24 },
+];
 
 export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Clock }> = async (
   app,
@@ -36,6 +98,10 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
     if (!request.user) throw unauthorized();
     return request.user.id;
   };
+  const retireeOr404 = async (id: string) => (await findRetiree(hub.db, id)).id;
+  /** 404 for a benefit of a retiree outside the caller's scope, as if it did not exist. */
+  const ownBenefit = async (request: { user: User | null; params: { id: string } }) =>
+    assertInScope(hub.db, scopeOf(request.user!), await benefits.retireeOf(request.params.id));
 
   app.get(
     '/api/benefits',
@@ -49,7 +115,33 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
     },
     async (request) => {
       requireRole(request, READ);
-      return benefits.list(request.query);
+      return benefits.list(request.query, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/benefits/export.xlsx',
+    {
+      schema: {
+        tags,
+        summary: 'The benefits list as an Excel workbook (same filters as the list, Chinese headers)',
+        querystring: BenefitExportQuery,
+        produces: [XLSX],
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const rows = await benefits.list(
+        { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
+        scopeOf(request.user!),
+      );
+      return sendWorkbook(
+        reply,
+        await listWorkbook('生活待遇', BENEFIT_COLUMNS, rows),
+        'benefits',
+        '生活待遇',
+      );
     },
   );
 
@@ -65,6 +157,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
     },
     async (request, reply) => {
       requireRole(request, WRITE);
+      await assertInScope(hub.db, scopeOf(request.user!), await retireeOr404(request.body.retireeId));
       return reply.code(201).send(await benefits.apply(request.body, userId(request)));
     },
   );
@@ -81,6 +174,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
     },
     async (request) => {
       requireRole(request, READ);
+      await ownBenefit(request);
       return benefits.get(request.params.id);
     },
   );
@@ -98,6 +192,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
     },
     async (request) => {
       requireRole(request, WRITE);
+      await ownBenefit(request);
       return benefits.approve(request.params.id, request.body, userId(request));
     },
   );
@@ -115,6 +210,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
     },
     async (request) => {
       requireRole(request, WRITE);
+      await ownBenefit(request);
       return benefits.reject(request.params.id, request.body, userId(request));
     },
   );
@@ -133,6 +229,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
     },
     async (request) => {
       requireRole(request, WRITE);
+      await ownBenefit(request);
       return benefits.pay(request.params.id, request.body, userId(request));
     },
   );
@@ -150,6 +247,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
     },
     async (request) => {
       requireRole(request, WRITE);
+      await ownBenefit(request);
       return benefits.stop(request.params.id, request.body, userId(request));
     },
   );
@@ -166,7 +264,30 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
     },
     async (request) => {
       requireRole(request, READ);
-      return benefits.cards(request.query);
+      return benefits.cards(request.query, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/benefit-cards/export.xlsx',
+    {
+      schema: {
+        tags,
+        summary: 'The preferential cards as an Excel workbook (same filters as the list, Chinese headers)',
+        querystring: CardQuery,
+        produces: [XLSX],
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const rows = await benefits.cards(request.query, scopeOf(request.user!), MAX_LIST_EXPORT_ROWS);
+      return sendWorkbook(
+        reply,
+        await listWorkbook('优待证件', CARD_COLUMNS, rows),
+        'benefit-cards',
+        '优待证件',
+      );
     },
   );
 
@@ -182,6 +303,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
     },
     async (request, reply) => {
       requireRole(request, WRITE);
+      await assertInScope(hub.db, scopeOf(request.user!), await retireeOr404(request.body.retireeId));
       return reply.code(201).send(await benefits.issueCard(request.body, userId(request)));
     },
   );
@@ -199,6 +321,8 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
     },
     async (request) => {
       requireRole(request, WRITE);
+      const card = await benefits.card(request.params.id);
+      await assertInScope(hub.db, scopeOf(request.user!), card.retireeId);
       return benefits.returnCard(request.params.id, request.body);
     },
   );

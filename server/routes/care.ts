@@ -1,15 +1,26 @@
 /** Elderly care (6.7 养老服务): staff read; caseworkers, supervisors and admins write. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { CareService, type Clock } from '../care/service.ts';
+import { retireeOr404 } from '../benefits/service.ts';
+import { CARE_TYPE_NAMES, CareService, type Clock } from '../care/service.ts';
 import { unauthorized } from '../errors.ts';
-import type { Role } from '../schemas/auth.ts';
+import {
+  type ListColumn,
+  listWorkbook,
+  MAX_LIST_EXPORT_ROWS,
+  sendWorkbook,
+  workbookResponse,
+} from '../export/workbook.ts';
+import { assertInScope, scopeOf } from '../records/scope.ts';
+import type { Role, User } from '../schemas/auth.ts';
 import {
   CareArrangement,
   CareArrangementEnd,
+  CareArrangementExportQuery,
   CareArrangementInput,
   CareArrangementQuery,
   CareVisit,
+  CareVisitExportQuery,
   CareVisitInput,
   CareVisitQuery,
 } from '../schemas/care.ts';
@@ -22,6 +33,36 @@ const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const tags = ['care'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: ErrorResponse };
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+const LEVEL_NAMES: Record<CareArrangement['careLevel'], string> = {
+  intact: '能力完好',
+  mild: '轻度失能',
+  moderate: '中度失能',
+  severe: '重度失能',
+};
+
+const ARRANGEMENT_COLUMNS: ListColumn<CareArrangement>[] = [
+  { header: '老人', value: (a) => a.retireeName, width: 12 },
+  { header: '养老方式', value: (a) => CARE_TYPE_NAMES[a.type], width: 12 },
+  { header: '服务机构', value: (a) => a.provider, width: 24 },
+  { header: '能力等级', value: (a) => LEVEL_NAMES[a.careLevel], width: 12 },
+  { header: '开始日期', value: (a) => a.startOn, width: 12 },
+  { header: '结束日期', value: (a) => a.endOn, width: 12 },
+  { header: '结束原因', value: (a) => a.endReason, width: 16 },
+  { header: '状态', value: (a) => (a.current ? '当前' : '已结束'), width: 8 },
+  { header: '探视次数', value: (a) => a.visitCount, width: 10 },
+  { header: '最近探视', value: (a) => a.lastVisitOn, width: 12 },
+  { header: '备注', value: (a) => a.note, width: 30 },
+];
+
+const VISIT_COLUMNS: ListColumn<CareVisit>[] = [
+  { header: '探视日期', value: (v) => v.visitedOn, width: 12 },
+  { header: '老人', value: (v) => v.retireeName, width: 12 },
+  { header: '探视人', value: (v) => v.visitor, width: 14 },
+  { header: '探视内容', value: (v) => v.content, width: 40 },
+  { header: '发现的问题', value: (v) => v.problems, width: 30 },
+];
 
 export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Clock }> = async (
   app,
@@ -32,6 +73,9 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
     if (!request.user) throw unauthorized();
     return request.user.id;
   };
+  /** 404 for a retiree outside the caller's scope, as if there were none. */
+  const inScope = async (user: User | null, retireeId: string) =>
+    assertInScope(hub.db, scopeOf(user!), retireeId);
 
   app.get(
     '/api/care/arrangements',
@@ -45,7 +89,33 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
     },
     async (request) => {
       requireRole(request, READ);
-      return care.arrangements(request.query);
+      return care.arrangements(request.query, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/care/arrangements/export.xlsx',
+    {
+      schema: {
+        tags,
+        summary: 'The care arrangements as an Excel workbook (same filters as the list, Chinese headers)',
+        querystring: CareArrangementExportQuery,
+        produces: [XLSX],
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const rows = await care.arrangements(
+        { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
+        scopeOf(request.user!),
+      );
+      return sendWorkbook(
+        reply,
+        await listWorkbook('养老服务安排', ARRANGEMENT_COLUMNS, rows),
+        'care-arrangements',
+        '养老服务安排',
+      );
     },
   );
 
@@ -61,6 +131,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
     },
     async (request, reply) => {
       requireRole(request, WRITE);
+      await inScope(request.user, (await retireeOr404(hub.db, request.body.retireeId)).id);
       return reply.code(201).send(await care.create(request.body, userId(request)));
     },
   );
@@ -77,7 +148,9 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
     },
     async (request) => {
       requireRole(request, READ);
-      return care.arrangement(request.params.id);
+      const arrangement = await care.arrangement(request.params.id);
+      await inScope(request.user, arrangement.retireeId);
+      return arrangement;
     },
   );
 
@@ -94,6 +167,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
     },
     async (request) => {
       requireRole(request, WRITE);
+      await inScope(request.user, (await care.arrangement(request.params.id)).retireeId);
       return care.end(request.params.id, request.body, userId(request));
     },
   );
@@ -110,7 +184,33 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
     },
     async (request) => {
       requireRole(request, READ);
-      return care.visits(request.query);
+      return care.visits(request.query, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/care/visits/export.xlsx',
+    {
+      schema: {
+        tags,
+        summary: 'The care-visit log as an Excel workbook (same filters as the list, Chinese headers)',
+        querystring: CareVisitExportQuery,
+        produces: [XLSX],
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const rows = await care.visits(
+        { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
+        scopeOf(request.user!),
+      );
+      return sendWorkbook(
+        reply,
+        await listWorkbook('养老探视记录', VISIT_COLUMNS, rows),
+        'care-visits',
+        '养老探视记录',
+      );
     },
   );
 
@@ -126,6 +226,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
     },
     async (request, reply) => {
       requireRole(request, WRITE);
+      await inScope(request.user, (await care.arrangement(request.body.arrangementId)).retireeId);
       return reply.code(201).send(await care.recordVisit(request.body, userId(request)));
     },
   );

@@ -189,3 +189,7 @@ export type CardReturn = Static<typeof CardReturn>;
 
 export const CardQuery = Type.Object({ retireeId: Type.Optional(Type.String({ maxLength: 64 })) });
 export type CardQuery = Static<typeof CardQuery>;
+
+/** The benefits list as a workbook: the list's filters, without its page size. */
+export const BenefitExportQuery = Type.Omit(BenefitQuery, ['limit']);
+export type BenefitExportQuery = Static<typeof BenefitExportQuery>;

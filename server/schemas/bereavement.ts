@@ -104,3 +104,7 @@ export const BereavementStepUpdate = Type.Object(
   { additionalProperties: false },
 );
 export type BereavementStepUpdate = Static<typeof BereavementStepUpdate>;
+
+/** The deaths as a workbook: the list's filters, without its page size. */
+export const DeathExportQuery = Type.Omit(DeathQuery, ['limit']);
+export type DeathExportQuery = Static<typeof DeathExportQuery>;

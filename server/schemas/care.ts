@@ -95,3 +95,11 @@ export const CareVisitQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
 });
 export type CareVisitQuery = Static<typeof CareVisitQuery>;
+
+/** The arrangements as a workbook: the list's filters, without its page size. */
+export const CareArrangementExportQuery = Type.Omit(CareArrangementQuery, ['limit']);
+export type CareArrangementExportQuery = Static<typeof CareArrangementExportQuery>;
+
+/** The care-visit log as a workbook: the list's filters, without its page size. */
+export const CareVisitExportQuery = Type.Omit(CareVisitQuery, ['limit']);
+export type CareVisitExportQuery = Static<typeof CareVisitExportQuery>;
