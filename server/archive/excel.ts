@@ -110,6 +110,8 @@ export async function readImport(
   body: Buffer,
   today: string,
   idCardsTaken: (idCards: string[]) => Promise<Set<string>>,
+  /** A caseworker's station: rows without one are theirs, rows of another station are refused. */
+  station: string | null = null,
 ): Promise<{ records: ArchiveFields[]; errors: RowError[] }> {
   const workbook = new ExcelJS.Workbook();
   try {
@@ -193,6 +195,15 @@ export async function readImport(
         column: header(error.field as ArchiveField),
         field: error.field,
         message: error.message,
+      });
+    }
+    if (station !== null && record.station === '') record.station = station;
+    if (station !== null && record.station !== station) {
+      rowErrors.push({
+        row: number,
+        column: header('station'),
+        field: 'station',
+        message: `只能导入本站点（${station}）的老人`,
       });
     }
     errors.push(...rowErrors);

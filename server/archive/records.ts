@@ -274,6 +274,8 @@ export class ArchiveRecords {
     id: string,
     given: Partial<Record<ArchiveField, unknown>>,
     userId: string,
+    /** Runs in the same transaction when fields changed (e.g. the focus visit follows 孤老/卧床). */
+    afterUpdate?: (tx: Queryable, changed: ArchiveField[]) => Promise<void>,
   ): Promise<ArchiveRecord | null> {
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<Row>(`${SELECT} where id = $1 for update`, [id]);
@@ -315,6 +317,7 @@ export class ArchiveRecords {
             newValue: historyText(merged[field]),
           })),
         );
+        await afterUpdate?.(tx, changed);
       }
       return this.byId(id, tx);
     });
@@ -410,6 +413,8 @@ export class ArchiveRecords {
     records: ArchiveFields[],
     userId: string,
     source: 'edit' | 'import' = 'import',
+    /** Runs in the same transaction after each record is inserted. */
+    afterInsert?: (tx: Queryable, id: string, record: ArchiveFields) => Promise<void>,
   ): Promise<string[]> {
     return this.db.transaction(async (tx) => {
       const ids: string[] = [];
@@ -432,6 +437,7 @@ export class ArchiveRecords {
             newValue: historyText(record[field]),
           })),
         );
+        await afterInsert?.(tx, id, record);
         ids.push(id);
       }
       return ids;

@@ -154,8 +154,12 @@ export class RetireeRecords {
     return toRetiree(row, contacts.map(toContact));
   }
 
-  async list(): Promise<RetireeBrief[]> {
-    const rows = await this.db.query<RetireeRow>('select * from retirees order by name');
+  /** Every retiree, or one station's (a caseworker's scope). */
+  async list(station: string | null = null): Promise<RetireeBrief[]> {
+    const rows = await this.db.query<RetireeRow>(
+      'select * from retirees where $1::text is null or station = $1 order by name',
+      [station],
+    );
     return rows.map((row) => ({
       id: row.id,
       name: row.name,

@@ -9,6 +9,7 @@ interface UserRow {
   role: Role;
   password_hash: string;
   disabled: boolean;
+  station: string | null;
 }
 
 export interface UserWithHash extends User {
@@ -24,11 +25,18 @@ function toUser(row: UserRow): UserWithHash {
     role: row.role,
     passwordHash: row.password_hash,
     disabled: row.disabled,
+    station: row.station,
   };
 }
 
 export function publicUser(user: UserWithHash): User {
-  return { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    role: user.role,
+    station: user.station ?? null,
+  };
 }
 
 export class UserRecords {
@@ -44,13 +52,29 @@ export class UserRecords {
     displayName: string;
     role: Role;
     passwordHash: string;
+    station?: string | null | undefined;
   }): Promise<User> {
     const id = randomUUID();
+    const station = input.station ?? null;
     await this.db.query(
-      'insert into users (id, username, display_name, role, password_hash) values ($1, $2, $3, $4, $5)',
-      [id, input.username, input.displayName, input.role, input.passwordHash],
+      'insert into users (id, username, display_name, role, password_hash, station) values ($1, $2, $3, $4, $5, $6)',
+      [id, input.username, input.displayName, input.role, input.passwordHash, station],
     );
-    return { id, username: input.username, displayName: input.displayName, role: input.role };
+    return { id, username: input.username, displayName: input.displayName, role: input.role, station };
+  }
+
+  /** Changes a staff member's name or station; null if there is no such staff account. */
+  async updateStaff(
+    id: string,
+    input: { displayName?: string | undefined; station?: string | null | undefined },
+  ): Promise<User | null> {
+    const [row] = await this.db.query<UserRow>(
+      `update users set display_name = coalesce($2, display_name),
+              station = case when $3::boolean then $4 else station end
+        where id = $1 and role <> 'family' returning *`,
+      [id, input.displayName ?? null, input.station !== undefined, input.station ?? null],
+    );
+    return row ? publicUser(toUser(row)) : null;
   }
 
   async listStaff(): Promise<User[]> {

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ATTACHMENT_TYPES,
   AttachmentStore,
@@ -21,6 +21,7 @@ import type { ArchiveField } from '../archive/fields.ts';
 import { ArchiveRecords, FieldErrors, type ListFilter } from '../archive/records.ts';
 import { badRequest, HubError, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { assertInScope, scopeOf } from '../records/scope.ts';
 import {
   AccessLog,
   AccessLogQuery,
@@ -43,6 +44,7 @@ import {
   WithdrawBody,
 } from '../schemas/archive.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { VisitService } from '../visits/service.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
 
@@ -101,6 +103,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   const { hub } = options;
   const now = options.now ?? (() => new Date());
   const records = new ArchiveRecords(hub.db, now);
+  const visits = new VisitService(hub.db, now);
   const dataDir = path.resolve(options.dataDir ?? process.env.HUB_DATA_DIR ?? './data');
   const maxBytes = options.maxAttachmentBytes ?? envBytes() ?? DEFAULT_MAX_ATTACHMENT_BYTES;
   const attachments = new AttachmentStore(hub.db, records, dataDir);
@@ -118,10 +121,18 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     (_request, body, done) => done(null, body),
   );
 
-  const retireeOr404 = async (id: string) => {
+  /** The retiree's id when it exists and is within the user's scope (their station); 404 otherwise. */
+  const retireeOr404 = async (request: FastifyRequest, id: string) => {
     const retireeId = uuidOr404(id, 'retiree');
     if (!(await records.exists(retireeId))) throw notFound('retiree');
+    await assertInScope(hub.db, scopeOf(request.user!), retireeId);
     return retireeId;
+  };
+  /** A caseworker of a station lists that station's retirees, whatever the filter asks for. */
+  const scopedFilter = (request: FastifyRequest, query: ListFilter): ListFilter => {
+    const filter = listFilter(query);
+    const { station } = scopeOf(request.user!);
+    return station === null ? filter : { ...filter, station };
   };
 
   app.get(
@@ -140,7 +151,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       const limit = query.limit ?? 50;
       const offset = query.offset ?? 0;
       const page = await records.list(
-        listFilter(query),
+        scopedFilter(request, query),
         query.sort ?? 'name',
         query.order ?? 'asc',
         limit,
@@ -167,7 +178,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     async (request, reply) => {
       requireRole(request, [...readers]);
       const reason = requireReason(request.query.reason);
-      const filter = listFilter(request.query);
+      const filter = scopedFilter(request, request.query);
       const rows = await records.all(
         filter,
         request.query.sort ?? 'name',
@@ -215,6 +226,10 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
           request.body as Partial<Record<ArchiveField, unknown>>,
           request.user!.id,
         );
+        // 孤老 (living alone) and long bedridden have a monthly focus visit from the start (6.8.2.3).
+        if (created.livingSituation === 'alone' || created.bedridden) {
+          await visits.syncFocusVisit(hub.db, created.id, null);
+        }
         return reply.code(201).send(created);
       } catch (error) {
         if (!(error instanceof FieldErrors)) throw error;
@@ -236,7 +251,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     },
     async (request) => {
       requireRole(request, [...readers]);
-      const id = uuidOr404(request.params.id, 'retiree');
+      const id = await retireeOr404(request, request.params.id);
       const reason = requireReason(request.query.reason);
       const record = await records.byId(id);
       if (!record) throw notFound('retiree');
@@ -266,12 +281,18 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     },
     async (request, reply) => {
       requireRole(request, [...writers]);
-      const id = uuidOr404(request.params.id, 'retiree');
+      const id = await retireeOr404(request, request.params.id);
       try {
         const updated = await records.update(
           id,
           request.body as Partial<Record<ArchiveField, unknown>>,
           request.user!.id,
+          async (tx, changed) => {
+            // 孤老 (living alone) and long bedridden keep a monthly focus visit open (6.8.2.3).
+            if (changed.includes('livingSituation') || changed.includes('bedridden')) {
+              await visits.syncFocusVisit(tx, id, null);
+            }
+          },
         );
         if (!updated) throw notFound('retiree');
         return updated;
@@ -298,7 +319,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     },
     async (request) => {
       requireRole(request, [...readers]);
-      const id = await retireeOr404(request.params.id);
+      const id = await retireeOr404(request, request.params.id);
       const reason = requireReason(request.query.reason);
       await records.logAccess({ userId: request.user!.id, retireeId: id, action: 'history', reason });
       return records.history(id, request.query.limit ?? 100, request.query.offset ?? 0);
@@ -324,7 +345,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     },
     async (request, reply) => {
       requireRole(request, [...writers]);
-      const id = await retireeOr404(request.params.id);
+      const id = await retireeOr404(request, request.params.id);
       const { name, relation, phone } = request.body;
       if (!/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$/.test(phone.trim())) {
         const message = '联系电话格式不正确：手机号为1开头的11位数字，座机如 028-12345678';
@@ -358,7 +379,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     },
     async (request, reply) => {
       requireRole(request, [...writers]);
-      const id = await retireeOr404(request.params.id);
+      const id = await retireeOr404(request, request.params.id);
       const body = request.body as unknown;
       if (!Buffer.isBuffer(body)) {
         throw new HubError(415, 'unsupported_media_type', `不接受的附件类型：${ATTACHMENT_TYPES.join('、')}`);
@@ -400,7 +421,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     },
     async (request) => {
       requireRole(request, [...readers]);
-      const id = await retireeOr404(request.params.id);
+      const id = await retireeOr404(request, request.params.id);
       return attachments.list(id, request.query.includeWithdrawn ?? false);
     },
   );
@@ -421,7 +442,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     },
     async (request, reply) => {
       requireRole(request, [...readers]);
-      const id = uuidOr404(request.params.id, 'retiree');
+      const id = await retireeOr404(request, request.params.id);
       const attachmentId = uuidOr404(request.params.attachmentId, 'attachment');
       const reason = requireReason(request.query.reason);
       const attachment = await attachments.byId(id, attachmentId);
@@ -455,7 +476,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     },
     async (request) => {
       requireRole(request, [...writers]);
-      const id = uuidOr404(request.params.id, 'retiree');
+      const id = await retireeOr404(request, request.params.id);
       const attachment = await attachments.byId(id, uuidOr404(request.params.attachmentId, 'attachment'));
       if (!attachment) throw notFound('attachment');
       if (!(await attachments.withdraw(attachment, request.body.reason.trim(), request.user!.id))) {
@@ -531,8 +552,11 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       if (!Buffer.isBuffer(body))
         throw new HubError(415, 'unsupported_media_type', `请以 ${XLSX_TYPE} 上传 .xlsx 文件`);
       if (body.length === 0) throw badRequest('请上传 .xlsx 文件');
-      const { records: rows, errors: rowErrors } = await readImport(body, records.today(), (ids) =>
-        records.idCardsTaken(ids),
+      const { records: rows, errors: rowErrors } = await readImport(
+        body,
+        records.today(),
+        (ids) => records.idCardsTaken(ids),
+        scopeOf(request.user!).station,
       );
       if (rowErrors.length) {
         const badRows = new Set(rowErrors.map((error) => error.row)).size;
@@ -543,7 +567,11 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
         });
       }
       try {
-        const ids = await records.createMany(rows, request.user!.id);
+        const ids = await records.createMany(rows, request.user!.id, 'import', async (tx, id, record) => {
+          // 孤老 (living alone) and long bedridden have a monthly focus visit from the start (6.8.2.3).
+          if (record.livingSituation === 'alone' || record.bedridden)
+            await visits.syncFocusVisit(tx, id, null);
+        });
         return reply.code(201).send({ imported: ids.length, ids });
       } catch (error) {
         if (error instanceof FieldErrors) throw new HubError(409, 'conflict', error.message);

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import { publicDevice } from '../records/devices.ts';
+import { assertInScope, scopeOf } from '../records/scope.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   Retiree,
@@ -20,6 +22,13 @@ const DAY_MS = 86_400_000;
 const MAX_POINTS = 1500;
 
 export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
+  /** The retiree of `:id` when the user may see them (a caseworker: their station's); 404 otherwise. */
+  const scopedRetiree = async (request: FastifyRequest & { params: { id: string } }) => {
+    const id = uuidOr404(request.params.id, 'retiree');
+    await assertInScope(hub.db, scopeOf(request.user!), id);
+    return id;
+  };
+
   app.get(
     '/api/retirees',
     {
@@ -29,9 +38,9 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
         response: { 200: Type.Array(RetireeSummary), 401: ErrorResponse },
       },
     },
-    async () => {
+    async (request) => {
       const [retirees, devices, openAlerts] = await Promise.all([
-        hub.retirees.list(),
+        hub.retirees.list(scopeOf(request.user!).station),
         hub.devices.list(),
         hub.alerts.activeCountByRetiree(),
       ]);
@@ -102,7 +111,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request) => {
-      const retiree = await hub.retirees.byId(uuidOr404(request.params.id, 'retiree'));
+      const retiree = await hub.retirees.byId(await scopedRetiree(request));
       if (!retiree) throw notFound('retiree');
       return { ...retiree, hrRange: hub.directory.rangeOf(retiree) };
     },
@@ -128,7 +137,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
     },
     async (request) => {
       requireRole(request, ['admin', 'supervisor', 'caseworker']);
-      const id = uuidOr404(request.params.id, 'retiree');
+      const id = await scopedRetiree(request);
       const current = await hub.retirees.byId(id);
       if (!current) throw notFound('retiree');
       const low = request.body.hrLow === undefined ? current.hrLow : request.body.hrLow;
@@ -155,7 +164,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request) => {
-      const id = uuidOr404(request.params.id, 'retiree');
+      const id = await scopedRetiree(request);
       return (await hub.devices.byRetiree(id)).map(publicDevice);
     },
   );
@@ -172,7 +181,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request) => {
-      const id = uuidOr404(request.params.id, 'retiree');
+      const id = await scopedRetiree(request);
       if (!(await hub.retirees.byId(id))) throw notFound('retiree');
       const field = request.query.field ?? 'hr';
       const to = request.query.to ? Date.parse(request.query.to) : Date.now();

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { hashPassword } from '../auth/secrets.ts';
-import { conflict } from '../errors.ts';
+import { conflict, notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
 import { isUniqueViolation } from '../records/rows.ts';
 import { User } from '../schemas/auth.ts';
-import { ErrorResponse } from '../schemas/common.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
 
@@ -15,12 +16,32 @@ const StaffRole = Type.Union([
   Type.Literal('caseworker'),
 ]);
 
+const Station = Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
+  description: "A caseworker's station (站点), as written in the retirees' records; null: the whole centre",
+});
+
 const NewStaff = Type.Object({
   username: Type.String({ pattern: '^[A-Za-z0-9._-]{2,64}$' }),
   displayName: Type.String({ minLength: 1, maxLength: 64 }),
   role: StaffRole,
   password: Type.String({ minLength: 8, maxLength: 256 }),
+  station: Type.Optional(Station),
 });
+
+const StaffUpdate = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    station: Type.Optional(Station),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** Trimmed; an empty station means none (the whole centre). */
+function stationOf(value: string | null | undefined): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  const text = value.trim();
+  return text === '' ? null : text;
+}
 
 /** Staff accounts (5.2): the admin creates them; staff see who is who for assignment. */
 export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
@@ -57,14 +78,46 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
     },
     async (request, reply) => {
       requireRole(request, ['admin']);
-      const { password, ...fields } = request.body;
+      const { password, station, ...fields } = request.body;
       try {
-        const user = await hub.users.create({ ...fields, passwordHash: await hashPassword(password) });
+        const user = await hub.users.create({
+          ...fields,
+          station: stationOf(station),
+          passwordHash: await hashPassword(password),
+        });
         return reply.code(201).send(user);
       } catch (error) {
         if (isUniqueViolation(error)) throw conflict(`username ${fields.username} is taken`);
         throw error;
       }
+    },
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "Change a staff member's display name or station (admin)",
+        params: IdParams,
+        body: StaffUpdate,
+        response: {
+          200: User,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      requireRole(request, ['admin']);
+      const updated = await hub.users.updateStaff(uuidOr404(request.params.id, 'user'), {
+        displayName: request.body.displayName?.trim(),
+        station: stationOf(request.body.station),
+      });
+      if (!updated) throw notFound('user');
+      return updated;
     },
   );
 };

@@ -1,7 +1,10 @@
 /** Visits and condolences (6.8 走访慰问): staff read; caseworkers, supervisors and admins write. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { unauthorized } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
+import { assertInScope, scopeOf } from '../records/scope.ts';
 import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -44,6 +47,14 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   const userId = (request: { user: { id: string } | null }) => {
     if (!request.user) throw unauthorized();
     return request.user.id;
+  };
+  const scope = (request: FastifyRequest) => {
+    if (!request.user) throw unauthorized();
+    return scopeOf(request.user);
+  };
+  /** 404 unless the retiree is within the user's scope (a caseworker: their station). */
+  const reach = async (request: FastifyRequest, retireeId: string) => {
+    await assertInScope(hub.db, scope(request), uuidOr404(retireeId, 'retiree'));
   };
 
   app.get(
@@ -90,7 +101,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request) => {
       requireRole(request, READ);
-      return visits.tasks(request.query);
+      return visits.tasks(request.query, scope(request));
     },
   );
 
@@ -106,6 +117,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request, reply) => {
       requireRole(request, WRITE);
+      await reach(request, request.body.retireeId);
       return reply.code(201).send(await visits.createTask(request.body, userId(request)));
     },
   );
@@ -117,7 +129,9 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request) => {
       requireRole(request, READ);
-      return visits.task(request.params.id);
+      const task = await visits.task(request.params.id);
+      await reach(request, task.retireeId);
+      return task;
     },
   );
 
@@ -134,6 +148,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request) => {
       requireRole(request, WRITE);
+      await reach(request, (await visits.task(request.params.id)).retireeId);
       return visits.updateTask(request.params.id, request.body);
     },
   );
@@ -150,7 +165,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request) => {
       requireRole(request, READ);
-      return visits.admissions(request.query.retireeId);
+      return visits.admissions(request.query.retireeId, scope(request));
     },
   );
 
@@ -166,6 +181,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request, reply) => {
       requireRole(request, WRITE);
+      await reach(request, request.body.retireeId);
       return reply.code(201).send(await visits.recordAdmission(request.body, userId(request)));
     },
   );
@@ -182,6 +198,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request) => {
       requireRole(request, READ);
+      await reach(request, request.params.id);
       return visits.flags(request.params.id);
     },
   );
@@ -200,6 +217,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request) => {
       requireRole(request, WRITE);
+      await reach(request, request.params.id);
       return visits.setFlags(request.params.id, request.body, userId(request));
     },
   );
@@ -216,7 +234,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request) => {
       requireRole(request, READ);
-      return visits.records(request.query);
+      return visits.records(request.query, scope(request));
     },
   );
 
@@ -233,6 +251,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request, reply) => {
       requireRole(request, WRITE);
+      await reach(request, request.body.retireeId);
       return reply.code(201).send(await visits.createRecord(request.body, userId(request)));
     },
   );
@@ -249,7 +268,9 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request) => {
       requireRole(request, READ);
-      return visits.record(request.params.id);
+      const record = await visits.record(request.params.id);
+      await reach(request, record.retireeId);
+      return record;
     },
   );
 
@@ -265,7 +286,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request) => {
       requireRole(request, READ);
-      return visits.followUps(request.query);
+      return visits.followUps(request.query, scope(request));
     },
   );
 
@@ -282,6 +303,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request) => {
       requireRole(request, WRITE);
+      await reach(request, (await visits.followUp(request.params.id)).retireeId);
       return visits.updateFollowUp(request.params.id, request.body, userId(request));
     },
   );
@@ -299,7 +321,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     },
     async (request) => {
       requireRole(request, READ);
-      return visits.summary(request.query.from, request.query.to);
+      return visits.summary(request.query.from, request.query.to, scope(request));
     },
   );
 };

@@ -1,13 +1,28 @@
 /** The work list (工作清单): what is due on a day and what is overdue, across every provider. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { isDate, shanghaiDate } from '../calendar.ts';
+import type { Queryable } from '../db/database.ts';
 import { badRequest, forbidden, unauthorized } from '../errors.ts';
+import { scopeOf } from '../records/scope.ts';
 import { ErrorResponse } from '../schemas/common.ts';
-import { WorkList, WorkListQuery } from '../schemas/worklist.ts';
+import { type WorkItem, WorkList, WorkListQuery } from '../schemas/worklist.ts';
 import { buildWorkList, type WorkListProvider } from '../worklist/provider.ts';
 import { workListProviders } from '../worklist/providers.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
+
+/** A caseworker of a station sees items about that station's retirees, and those about no retiree. */
+async function inStation(items: WorkItem[], station: string | null, db: Queryable): Promise<WorkItem[]> {
+  if (station === null) return items;
+  const ids = [...new Set(items.flatMap((item) => (item.retireeId ? [item.retireeId] : [])))];
+  if (ids.length === 0) return items;
+  const rows = await db.query<{ id: string }>(
+    'select id from retirees where id = any($1::uuid[]) and station = $2',
+    [ids, station],
+  );
+  const mine = new Set(rows.map((row) => row.id));
+  return items.filter((item) => !item.retireeId || mine.has(item.retireeId));
+}
 
 export const workListRoutes: FastifyPluginAsyncTypebox<{
   hub: HubContext;
@@ -38,7 +53,12 @@ export const workListRoutes: FastifyPluginAsyncTypebox<{
         throw forbidden('all=true: 仅主管和管理员可查看全部 (supervisor or admin only)');
       }
       const items = await buildWorkList(sources, { date, ownerId: all ? null : user.id });
-      return { date, owner: all ? ('all' as const) : ('me' as const), items };
+      const { station } = scopeOf(user);
+      return {
+        date,
+        owner: all ? ('all' as const) : ('me' as const),
+        items: await inStation(items, station, hub.db),
+      };
     },
   );
 };

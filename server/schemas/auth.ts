@@ -20,6 +20,11 @@ export const User = Type.Object({
   username: Type.String(),
   displayName: Type.String(),
   role: Role,
+  station: Type.Optional(
+    Type.Union([Type.String(), Type.Null()], {
+      description: "A caseworker's station (站点): they see its retirees only; null: the whole centre",
+    }),
+  ),
 });
 export type User = Static<typeof User>;
 

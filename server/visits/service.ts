@@ -10,6 +10,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import { iso, isoRequired } from '../records/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   Admission,
   AdmissionInput,
@@ -316,7 +317,9 @@ export class VisitService {
 
   // ----- admissions (6.8.2.2) -----
 
-  async admissions(retireeId: string | undefined): Promise<Admission[]> {
+  async admissions(retireeId: string | undefined, scope: Scope = WHOLE_CENTRE): Promise<Admission[]> {
+    const params: unknown[] = [retireeId === undefined ? null : uuidOr404(retireeId, 'retiree')];
+    const scoped = inScope(scope, 'retiree_id', params);
     const rows = await this.db.query<{
       id: string;
       retiree_id: string;
@@ -326,9 +329,9 @@ export class VisitService {
       created_at: Date | string;
     }>(
       `select id, retiree_id, hospital, admitted_on::text as admitted_on, note, created_at
-         from hospital_admissions where ($1::uuid is null or retiree_id = $1::uuid)
+         from hospital_admissions where ($1::uuid is null or retiree_id = $1::uuid) and ${scoped}
         order by admitted_on desc, created_at desc limit 500`,
-      [retireeId === undefined ? null : uuidOr404(retireeId, 'retiree')],
+      params,
     );
     return rows.map((row) => ({
       id: row.id,
@@ -392,9 +395,8 @@ export class VisitService {
   }
 
   /**
-   * Sets 孤老 / 长期卧床 / living elsewhere. Flagged solitary or bedridden without an open focus visit:
-   * the first is due one month after the last visit (not before today), or within 7 days when there
-   * was none. Neither flag any more: the open focus visit is cancelled.
+   * Sets 孤老 / 长期卧床 / living elsewhere. 孤老 is the archive's living situation `alone`: setting it
+   * writes `alone`, clearing it leaves the situation unknown. The focus visit follows (syncFocusVisit).
    */
   async setFlags(retireeId: string, input: LivingFlagsInput, userId: string): Promise<LivingFlags> {
     const current = await this.retiree(this.db, retireeId);
@@ -407,35 +409,77 @@ export class VisitService {
       bedridden: input.bedridden ?? current.bedridden,
       livesElsewhere: input.livesElsewhere ?? current.lives_elsewhere,
     };
-    const today = this.today();
     await this.db.transaction(async (tx) => {
       await tx.query(
-        'update retirees set solitary = $2, bedridden = $3, lives_elsewhere = $4, updated_at = now() where id = $1',
-        [current.id, next.solitary, next.bedridden, next.livesElsewhere],
+        `update retirees
+            set living_situation = case when $2::boolean then 'alone'
+                                        when living_situation = 'alone' then '' else living_situation end,
+                bedridden = $3, lives_elsewhere = $4, updated_at = now(), updated_by = $5
+          where id = $1`,
+        [current.id, next.solitary, next.bedridden, next.livesElsewhere, userId],
       );
-      if (next.solitary || next.bedridden) {
-        const [open] = await tx.query(
-          `select id from visit_tasks where retiree_id = $1 and reason = 'focus' and status = 'open'`,
-          [current.id],
-        );
-        if (open) return;
-        const [last] = await tx.query<{ visited_on: string | null }>(
-          'select max(visited_on)::text as visited_on from visit_records where retiree_id = $1',
-          [current.id],
-        );
-        const fromLast = last?.visited_on
-          ? addMonths(last.visited_on, 1)
-          : addDays(today, FIRST_FOCUS_VISIT_DAYS);
-        await this.insertFocusTask(tx, current.id, next, laterDate(fromLast, today), assignee, null);
-      } else {
+      // The archive's change history shows these like any other edit of the record (6.11.1 a).
+      const changes = [
+        ...(next.solitary !== current.solitary
+          ? [
+              {
+                field: 'livingSituation',
+                from: current.solitary ? 'alone' : '',
+                to: next.solitary ? 'alone' : '',
+              },
+            ]
+          : []),
+        ...(next.bedridden !== current.bedridden
+          ? [{ field: 'bedridden', from: String(current.bedridden), to: String(next.bedridden) }]
+          : []),
+      ];
+      for (const change of changes) {
         await tx.query(
-          `update visit_tasks set status = 'cancelled', closed_at = now()
-            where retiree_id = $1 and reason = 'focus' and status = 'open'`,
-          [current.id],
+          `insert into archive_changes (retiree_id, changed_by, source, field, old_value, new_value)
+           values ($1, $2, 'edit', $3, $4, $5)`,
+          [current.id, userId, change.field, change.from || null, change.to || null],
         );
       }
+      await this.syncFocusVisit(tx, current.id, assignee);
     });
     return this.flags(current.id);
+  }
+
+  /**
+   * Keeps the monthly focus visit (6.8.2.3) in step with the record, in the caller's transaction:
+   * solitary (living alone) or long bedridden without an open focus visit: the first is due one month
+   * after the last visit (not before today), or within 7 days when there was none. Neither any more:
+   * the open focus visit is cancelled. Called by the flags above and by every archive edit of
+   * the living situation or bedridden.
+   */
+  async syncFocusVisit(tx: Queryable, retireeId: string, assignee: string | null): Promise<void> {
+    const [flags] = await tx.query<{ solitary: boolean; bedridden: boolean }>(
+      'select solitary, bedridden from retirees where id = $1',
+      [retireeId],
+    );
+    if (!flags) throw notFound('retiree');
+    if (flags.solitary || flags.bedridden) {
+      const [open] = await tx.query(
+        `select id from visit_tasks where retiree_id = $1 and reason = 'focus' and status = 'open'`,
+        [retireeId],
+      );
+      if (open) return;
+      const today = this.today();
+      const [last] = await tx.query<{ visited_on: string | null }>(
+        'select max(visited_on)::text as visited_on from visit_records where retiree_id = $1',
+        [retireeId],
+      );
+      const fromLast = last?.visited_on
+        ? addMonths(last.visited_on, 1)
+        : addDays(today, FIRST_FOCUS_VISIT_DAYS);
+      await this.insertFocusTask(tx, retireeId, flags, laterDate(fromLast, today), assignee, null);
+    } else {
+      await tx.query(
+        `update visit_tasks set status = 'cancelled', closed_at = now()
+          where retiree_id = $1 and reason = 'focus' and status = 'open'`,
+        [retireeId],
+      );
+    }
   }
 
   private async insertFocusTask(
@@ -464,7 +508,7 @@ export class VisitService {
 
   // ----- tasks -----
 
-  async tasks(query: VisitTaskQuery): Promise<VisitTask[]> {
+  async tasks(query: VisitTaskQuery, scope: Scope = WHOLE_CENTRE): Promise<VisitTask[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const add = (clause: string, value: unknown) => {
@@ -477,6 +521,7 @@ export class VisitService {
     if (query.campaignId) add('t.campaign_id = ?', uuidOr404(query.campaignId, 'campaign'));
     if (query.assigneeId === 'none') where.push('t.assignee_id is null');
     else if (query.assigneeId) add('t.assignee_id = ?', uuidOr404(query.assigneeId, 'user'));
+    if (scope.station !== null) where.push(inScope(scope, 't.retiree_id', params));
     params.push(query.limit ?? 200);
     const rows = await this.db.query<TaskRow>(
       `${selectTask} ${where.length ? `where ${where.join(' and ')}` : ''}
@@ -539,19 +584,22 @@ export class VisitService {
     return (await this.withFollowUps([row]))[0] as VisitRecord;
   }
 
-  async records(query: VisitRecordQuery): Promise<VisitRecord[]> {
+  async records(query: VisitRecordQuery, scope: Scope = WHOLE_CENTRE): Promise<VisitRecord[]> {
+    const params: unknown[] = [
+      query.retireeId ? uuidOr404(query.retireeId, 'retiree') : null,
+      query.from ? this.date(query.from, 'from') : null,
+      query.to ? this.date(query.to, 'to') : null,
+      query.limit ?? 200,
+    ];
+    const scoped = inScope(scope, 'v.retiree_id', params);
     const rows = await this.db.query<RecordRow>(
       `${selectRecord}
         where ($1::uuid is null or v.retiree_id = $1::uuid)
           and ($2::date is null or v.visited_on >= $2::date)
           and ($3::date is null or v.visited_on <= $3::date)
+          and ${scoped}
         order by v.visited_on desc, v.created_at desc limit $4`,
-      [
-        query.retireeId ? uuidOr404(query.retireeId, 'retiree') : null,
-        query.from ? this.date(query.from, 'from') : null,
-        query.to ? this.date(query.to, 'to') : null,
-        query.limit ?? 200,
-      ],
+      params,
     );
     return this.withFollowUps(rows);
   }
@@ -686,23 +734,26 @@ export class VisitService {
     return this.record(id);
   }
 
-  async followUps(query: FollowUpQuery): Promise<FollowUp[]> {
+  async followUps(query: FollowUpQuery, scope: Scope = WHOLE_CENTRE): Promise<FollowUp[]> {
     const today = this.today();
+    const params: unknown[] = [
+      query.status ?? null,
+      query.ownerId ? uuidOr404(query.ownerId, 'user') : null,
+      query.retireeId ? uuidOr404(query.retireeId, 'retiree') : null,
+      query.overdue ?? null,
+      today,
+      query.limit ?? 200,
+    ];
+    const scoped = inScope(scope, 'f.retiree_id', params);
     const rows = await this.db.query<FollowUpRow>(
       `${selectFollowUp}
         where ($1::text is null or f.status = $1::text)
           and ($2::uuid is null or f.owner_id = $2::uuid)
           and ($3::uuid is null or f.retiree_id = $3::uuid)
           and ($4::boolean is null or (f.status = 'open' and f.due_on < $5::date) = $4::boolean)
+          and ${scoped}
         order by f.due_on, f.created_at, f.id limit $6`,
-      [
-        query.status ?? null,
-        query.ownerId ? uuidOr404(query.ownerId, 'user') : null,
-        query.retireeId ? uuidOr404(query.retireeId, 'retiree') : null,
-        query.overdue ?? null,
-        today,
-        query.limit ?? 200,
-      ],
+      params,
     );
     return rows.map((row) => this.toFollowUp(row));
   }
@@ -750,16 +801,20 @@ export class VisitService {
 
   // ----- the periodic summary (6.8.2.5 定期汇总分析) -----
 
-  async summary(fromValue: string, toValue: string): Promise<VisitSummary> {
+  /** Across the centre, or across one station's retirees for a caseworker of that station. */
+  async summary(fromValue: string, toValue: string, scope: Scope = WHOLE_CENTRE): Promise<VisitSummary> {
     const from = this.date(fromValue, 'from');
     const to = this.date(toValue, 'to');
     if (to < from) throw badRequest('to: 结束日期不能早于开始日期 (before from)');
     const today = this.today();
     const active = await this.activeRetirees('r');
+    const station = (alias: string, params: unknown[]) => inScope(scope, `${alias}.retiree_id`, params);
+    const countParams: unknown[] = [from, to];
+    const countScope = station('v', countParams);
     const counts = await this.db.query<{ mode: string; reason: string; n: number | string }>(
-      `select mode, reason, count(*) as n from visit_records
-        where visited_on between $1 and $2 group by mode, reason`,
-      [from, to],
+      `select mode, reason, count(*) as n from visit_records v
+        where visited_on between $1 and $2 and ${countScope} group by mode, reason`,
+      countParams,
     );
     const byMode = { in_person: 0, phone: 0, video: 0 };
     const byReason: Record<string, number> = {};
@@ -770,34 +825,45 @@ export class VisitService {
       byMode[row.mode as keyof typeof byMode] += n;
       byReason[row.reason] = (byReason[row.reason] ?? 0) + n;
     }
+    const activeParams: unknown[] = [];
+    const activeStation = inScope(scope, 'r.id', activeParams);
     const [activeCount] = await this.db.query<{ n: number | string }>(
-      `select count(*) as n from retirees r where ${active}`,
+      `select count(*) as n from retirees r where ${active} and ${activeStation}`,
+      activeParams,
     );
+    const notVisitedParams: unknown[] = [from, to];
+    const notVisitedStation = inScope(scope, 'r.id', notVisitedParams);
     const notVisited = await this.db.query<{ id: string; name: string }>(
       `select r.id, r.name from retirees r
-        where ${active}
+        where ${active} and ${notVisitedStation}
           and not exists (select 1 from visit_records v where v.retiree_id = r.id and v.visited_on between $1 and $2)
         order by r.name, r.id`,
-      [from, to],
+      notVisitedParams,
     );
+    const taskParams: unknown[] = [from, to, today];
+    const taskScope = station('t', taskParams);
     const [tasks] = await this.db.query<Record<'due' | 'done' | 'open' | 'overdue', number | string>>(
       `select count(*) filter (where status <> 'cancelled') as due,
               count(*) filter (where status = 'done') as done,
               count(*) filter (where status = 'open') as open,
               count(*) filter (where status = 'open' and due_on < $3) as overdue
-         from visit_tasks where due_on between $1 and $2`,
-      [from, to, today],
+         from visit_tasks t where due_on between $1 and $2 and ${taskScope}`,
+      taskParams,
     );
+    const followParams: unknown[] = [today];
+    const followScope = station('f', followParams);
     const [followUps] = await this.db.query<Record<'open' | 'overdue', number | string>>(
       `select count(*) filter (where status = 'open') as open,
               count(*) filter (where status = 'open' and due_on < $1) as overdue
-         from visit_follow_ups`,
-      [today],
+         from visit_follow_ups f where ${followScope}`,
+      followParams,
     );
+    const problemParams: unknown[] = [from, to];
+    const problemScope = station('f', problemParams);
     const problemRows = await this.db.query<FollowUpRow>(
       `${selectFollowUp} join visit_records v on v.id = f.record_id
-        where v.visited_on between $1 and $2 order by v.visited_on, f.created_at, f.id`,
-      [from, to],
+        where v.visited_on between $1 and $2 and ${problemScope} order by v.visited_on, f.created_at, f.id`,
+      problemParams,
     );
     const problems = problemRows.map((row) => this.toFollowUp(row));
     return {

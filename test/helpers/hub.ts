@@ -25,8 +25,8 @@ export interface TestHub {
   addRetiree(input?: Partial<RetireeInput>): Promise<Retiree>;
   addDevice(type: string, retireeId: string | null, id?: string): Promise<CreatedDevice>;
   connectDevice(created: CreatedDevice, options?: IClientOptions): Promise<MqttClient>;
-  /** A staff account of `role`, signed in. */
-  addStaff(username: string, role: string): Promise<{ id: string; token: string }>;
+  /** A staff account of `role`, signed in; a caseworker given a station sees that station only. */
+  addStaff(username: string, role: string, station?: string): Promise<{ id: string; token: string }>;
   /** A family account for the retiree's first contact, signed in; resolves with its token. */
   addFamily(retiree: Retiree, username: string, displayName?: string): Promise<string>;
   /** Stops the hub; `keepData` leaves the data folder for a hub started after it. */
@@ -114,13 +114,14 @@ export async function startTestHub(
       if (response.status !== 201) throw new Error(`device not created: ${JSON.stringify(response.body)}`);
       return response.body;
     },
-    async addStaff(username, role) {
+    async addStaff(username, role, station) {
       const password = 'staff-password-1';
       const created = await api<{ id: string }>('POST', '/api/users', {
         username,
         displayName: `${username} 同志`,
         role,
         password,
+        ...(station ? { station } : {}),
       });
       if (created.status !== 201) throw new Error(`staff not created: ${JSON.stringify(created.body)}`);
       const login = await api<{ token: string }>('POST', '/api/auth/login', { username, password }, null);
