@@ -25,6 +25,7 @@ import { deviceRoutes } from './routes/devices.ts';
 import { dutyRoutes } from './routes/duty.ts';
 import { familyRoutes } from './routes/family.ts';
 import { installGuard } from './routes/guard.ts';
+import { intakeRoutes } from './routes/intake.ts';
 import { medicalRoutes } from './routes/medical.ts';
 import { receptionEvaluationRoutes } from './routes/reception.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -125,6 +126,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(workListRoutes, { hub });
   await app.register(rescueRoutes, { hub, font: findCardFont(hub.cardFont) });
   await app.register(archiveRoutes, { hub });
+  await app.register(intakeRoutes, { hub, font: findCardFont(hub.cardFont) });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));
   if (hasDashboard) {

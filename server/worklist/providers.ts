@@ -3,6 +3,7 @@
 import { BenefitReviewProvider, BereavementStepProvider } from '../bereavement/worklist.ts';
 import type { Queryable } from '../db/database.ts';
 import { ReceptionEvaluationProvider } from '../evaluation/worklist.ts';
+import { IntakeStepProvider } from '../intake/worklist.ts';
 import { FollowUpProvider, VisitTaskProvider } from '../visits/worklist.ts';
 import type { WorkListProvider } from './provider.ts';
 
@@ -13,5 +14,6 @@ export function workListProviders(db: Queryable): WorkListProvider[] {
     new ReceptionEvaluationProvider(db),
     new BereavementStepProvider(db),
     new BenefitReviewProvider(db),
+    new IntakeStepProvider(db),
   ];
 }
