@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, forbidden, HubError, notFound } from '../errors.ts';
 import { iso, isoRequired } from '../records/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   AbroadRequest,
   AbroadRequestList,
@@ -236,7 +237,12 @@ export class AbroadRequests {
     return toRequest(row, await this.steps([id], db));
   }
 
-  async list(filter: RequestFilter, limit: number, offset: number): Promise<AbroadRequestList> {
+  async list(
+    filter: RequestFilter,
+    limit: number,
+    offset: number,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<AbroadRequestList> {
     const clauses: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -248,6 +254,7 @@ export class AbroadRequests {
     if (filter.retireeId) clauses.push(`r.retiree_id = ${param(filter.retireeId)}`);
     if (filter.open === true) clauses.push('r.closed_at is null');
     if (filter.open === false) clauses.push('r.closed_at is not null');
+    if (scope.station !== null) clauses.push(inScope(scope, 'r.retiree_id', params));
     const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
     const [count] = await this.db.query<{ total: number }>(
       `select count(*)::int as total from abroad_requests r ${where}`,

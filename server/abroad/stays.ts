@@ -8,6 +8,7 @@ import { daysBetween, shanghaiDate } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { iso, isoRequired, isUniqueViolation } from '../records/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   AbroadContact,
   AbroadRequest,
@@ -186,7 +187,7 @@ export class AbroadStays {
     return rows.map((row) => toStay(row, suspensions.get(row.id) ?? null, today));
   }
 
-  async list(filter: StayFilter): Promise<AbroadStay[]> {
+  async list(filter: StayFilter, scope: Scope = WHOLE_CENTRE): Promise<AbroadStay[]> {
     const clauses: string[] = [];
     const params: unknown[] = [];
     const state = filter.state ?? 'abroad';
@@ -196,13 +197,14 @@ export class AbroadStays {
       params.push(filter.retireeId);
       clauses.push(`s.retiree_id = $${params.length}`);
     }
+    if (scope.station !== null) clauses.push(inScope(scope, 's.retiree_id', params));
     const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
     return this.stays(`${where} order by s.departed_on desc, s.id`, params);
   }
 
   /** Retirees abroad whose monthly contact is overdue, longest overdue first (6.4.2.4). */
-  async overdue(): Promise<AbroadStay[]> {
-    const abroad = await this.list({ state: 'abroad' });
+  async overdue(scope: Scope = WHOLE_CENTRE): Promise<AbroadStay[]> {
+    const abroad = await this.list({ state: 'abroad' }, scope);
     return abroad
       .filter((stay) => stay.overdue)
       .sort((a, b) => b.daysOverdue - a.daysOverdue || a.retireeName.localeCompare(b.retireeName, 'zh-CN'));
@@ -361,10 +363,13 @@ export class AbroadStays {
     });
   }
 
-  async suspensions(filter: {
-    active?: boolean | undefined;
-    retireeId?: string | undefined;
-  }): Promise<PensionSuspension[]> {
+  async suspensions(
+    filter: {
+      active?: boolean | undefined;
+      retireeId?: string | undefined;
+    },
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<PensionSuspension[]> {
     const clauses: string[] = [];
     const params: unknown[] = [];
     if (filter.active === true) clauses.push('x.cleared_at is null');
@@ -373,6 +378,7 @@ export class AbroadStays {
       params.push(filter.retireeId);
       clauses.push(`x.retiree_id = $${params.length}`);
     }
+    if (scope.station !== null) clauses.push(inScope(scope, 'x.retiree_id', params));
     const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
     const rows = await this.db.query<SuspensionRow>(
       `${SELECT_SUSPENSION} ${where} order by x.flagged_at desc`,

@@ -14,6 +14,7 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import { Checks, type Clock, DEFAULT_REPLY_DAYS } from '../reception/checks.ts';
 import { iso, isoRequired, isUniqueViolation } from '../records/rows.ts';
+import { assertInScope, inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   ActionDone,
   ActionQuery,
@@ -206,7 +207,12 @@ export class EvaluationService {
    * 1–5, a text question a text; each question at most once; one response per retiree, survey and
    * service area.
    */
-  async respond(surveyId: string, input: SurveyResponseInput, userId: string): Promise<SurveyResponse> {
+  async respond(
+    surveyId: string,
+    input: SurveyResponseInput,
+    userId: string,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<SurveyResponse> {
     const survey = await this.survey(surveyId);
     if (survey.status !== 'open') throw conflict('调查已结束，不再接收答卷 (the survey is closed)');
     const respondedOn = this.checks.notFuture(input.respondedOn ?? this.today(), 'respondedOn');
@@ -214,6 +220,7 @@ export class EvaluationService {
       input.retireeId === undefined || input.retireeId === null
         ? null
         : await this.checks.retiree(input.retireeId, 'retireeId');
+    if (retireeId) await assertInScope(this.db, scope, retireeId);
     const seen = new Set<string>();
     const answers = input.answers.map((answer, index) => {
       const field = `answers[${index}]`;
@@ -392,9 +399,15 @@ export class EvaluationService {
 
   // ----- complaints and suggestions (7.1.1) -----
 
-  async feedbackList(query: FeedbackQuery): Promise<Feedback[]> {
+  /**
+   * Complaints and suggestions, newest first. A station caseworker sees those of the station's
+   * retirees and those from no retiree in particular (anonymous, the public).
+   */
+  async feedbackList(query: FeedbackQuery, scope: Scope = WHOLE_CENTRE): Promise<Feedback[]> {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (scope.station !== null)
+      where.push(`(f.retiree_id is null or ${inScope(scope, 'f.retiree_id', params)})`);
     for (const [column, value] of [
       ['f.kind', query.kind],
       ['f.status', query.status],
@@ -414,22 +427,30 @@ export class EvaluationService {
     return this.toFeedback(rows);
   }
 
-  async feedback(id: string, db: Queryable = this.db): Promise<Feedback> {
+  async feedback(id: string, db: Queryable = this.db, scope: Scope = WHOLE_CENTRE): Promise<Feedback> {
     const rows = await db.query<FeedbackRow>(`${selectFeedback} where f.id = $1`, [
       uuidOr404(id, 'complaint or suggestion'),
     ]);
     const [item] = await this.toFeedback(rows, db);
     if (!item) throw notFound('complaint or suggestion');
+    if (item.retireeId) {
+      try {
+        await assertInScope(db, scope, item.retireeId);
+      } catch {
+        throw notFound('complaint or suggestion');
+      }
+    }
     return item;
   }
 
   /** Registers a complaint or suggestion, to be answered within `answerDays` (15 by default). */
-  async createFeedback(input: FeedbackInput, userId: string): Promise<Feedback> {
+  async createFeedback(input: FeedbackInput, userId: string, scope: Scope = WHOLE_CENTRE): Promise<Feedback> {
     const receivedOn = this.checks.notFuture(input.receivedOn ?? this.today(), 'receivedOn');
     const retireeId =
       input.retireeId === undefined || input.retireeId === null
         ? null
         : await this.checks.retiree(input.retireeId, 'retireeId');
+    if (retireeId) await assertInScope(this.db, scope, retireeId);
     const handlerId = input.handlerId ? await this.checks.staffUser(input.handlerId, 'handlerId') : userId;
     const id = randomUUID();
     await this.db.query(
@@ -450,16 +471,17 @@ export class EvaluationService {
         userId,
       ],
     );
-    return this.feedback(id);
+    return this.feedback(id, this.db, scope);
   }
 
   private async moveFeedback(
     id: string,
     from: FeedbackStatus,
     work: (tx: Queryable, item: Feedback) => Promise<void>,
+    scope: Scope = WHOLE_CENTRE,
   ): Promise<Feedback> {
     return this.db.transaction(async (tx) => {
-      const item = await this.feedback(id, tx);
+      const item = await this.feedback(id, tx, scope);
       if (item.status !== from) {
         throw conflict(`状态不符 (status is ${item.status}, expected ${from})`);
       }
@@ -469,34 +491,54 @@ export class EvaluationService {
   }
 
   /** received → handling. */
-  handleFeedback(id: string): Promise<Feedback> {
-    return this.moveFeedback(id, 'received', async (tx, item) => {
-      await tx.query(`update feedback_items set status = 'handling' where id = $1`, [item.id]);
-    });
+  handleFeedback(id: string, scope: Scope = WHOLE_CENTRE): Promise<Feedback> {
+    return this.moveFeedback(
+      id,
+      'received',
+      async (tx, item) => {
+        await tx.query(`update feedback_items set status = 'handling' where id = $1`, [item.id]);
+      },
+      scope,
+    );
   }
 
   /** handling → answered, with the answer, its date and who gave it. */
-  answerFeedback(id: string, input: FeedbackAnswer, userId: string): Promise<Feedback> {
-    return this.moveFeedback(id, 'handling', async (tx, item) => {
-      const answeredOn = this.checks.notFuture(input.answeredOn ?? this.today(), 'answeredOn');
-      if (answeredOn < item.receivedOn) {
-        throw badRequest(`answeredOn: 不能早于受理日期 ${item.receivedOn} (before it was received)`);
-      }
-      await tx.query(
-        `update feedback_items set status = 'answered', answer = $2, answered_on = $3, answered_by = $4 where id = $1`,
-        [item.id, this.checks.text(input.answer, 'answer', '答复'), answeredOn, userId],
-      );
-    });
+  answerFeedback(
+    id: string,
+    input: FeedbackAnswer,
+    userId: string,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<Feedback> {
+    return this.moveFeedback(
+      id,
+      'handling',
+      async (tx, item) => {
+        const answeredOn = this.checks.notFuture(input.answeredOn ?? this.today(), 'answeredOn');
+        if (answeredOn < item.receivedOn) {
+          throw badRequest(`answeredOn: 不能早于受理日期 ${item.receivedOn} (before it was received)`);
+        }
+        await tx.query(
+          `update feedback_items set status = 'answered', answer = $2, answered_on = $3, answered_by = $4 where id = $1`,
+          [item.id, this.checks.text(input.answer, 'answer', '答复'), answeredOn, userId],
+        );
+      },
+      scope,
+    );
   }
 
   /** answered → closed. */
-  closeFeedback(id: string, input: CloseNote): Promise<Feedback> {
-    return this.moveFeedback(id, 'answered', async (tx, item) => {
-      await tx.query(
-        `update feedback_items set status = 'closed', close_note = $2, closed_at = $3 where id = $1`,
-        [item.id, input.note?.trim() || null, this.clock()],
-      );
-    });
+  closeFeedback(id: string, input: CloseNote, scope: Scope = WHOLE_CENTRE): Promise<Feedback> {
+    return this.moveFeedback(
+      id,
+      'answered',
+      async (tx, item) => {
+        await tx.query(
+          `update feedback_items set status = 'closed', close_note = $2, closed_at = $3 where id = $1`,
+          [item.id, input.note?.trim() || null, this.clock()],
+        );
+      },
+      scope,
+    );
   }
 
   private async toFeedback(rows: FeedbackRow[], db: Queryable = this.db): Promise<Feedback[]> {

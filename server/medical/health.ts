@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { shanghaiDate } from '../calendar.ts';
 import type { Database } from '../db/database.ts';
 import { isoRequired } from '../records/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type { User } from '../schemas/auth.ts';
 import type {
   HealthCheck,
@@ -196,11 +197,14 @@ export class HealthRecords {
     return toCheck(row as CheckRow);
   }
 
-  async checks(filter: {
-    retireeId?: string | undefined;
-    year?: number | undefined;
-    limit: number;
-  }): Promise<HealthCheck[]> {
+  async checks(
+    filter: {
+      retireeId?: string | undefined;
+      year?: number | undefined;
+      limit: number;
+    },
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<HealthCheck[]> {
     const clauses: string[] = [];
     const params: unknown[] = [];
     if (filter.retireeId) {
@@ -211,6 +215,7 @@ export class HealthRecords {
       params.push(`${filter.year}-01-01`, `${filter.year}-12-31`);
       clauses.push(`c.checked_on between $${params.length - 1}::date and $${params.length}::date`);
     }
+    if (scope.station !== null) clauses.push(inScope(scope, 'c.retiree_id', params));
     const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
     const rows = await this.db.query<CheckRow>(
       `${SELECT_CHECK} ${where} order by c.checked_on desc, c.recorded_at desc limit ${Number(filter.limit)}`,
@@ -234,10 +239,18 @@ export class HealthRecords {
    * The plan of `year` (6.5.2.2): every active retiree, plus anyone checked that year, with the due
    * date and state; one list of it, paged, and the counts of all three.
    */
-  async plan(year: number, list: PlanList, limit: number, offset: number): Promise<HealthCheckPlan> {
+  async plan(
+    year: number,
+    list: PlanList,
+    limit: number,
+    offset: number,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<HealthCheckPlan> {
     const today = this.today();
     const start = `${year}-01-01`;
     const end = `${year}-12-31`;
+    const params: unknown[] = [start, end, year];
+    const visible = inScope(scope, 'p.id', params);
     const rows = await this.db.query<PlanRow>(
       `with before as (
          select retiree_id, max(checked_on) as last_on from health_checks where checked_on < $1::date group by retiree_id
@@ -252,8 +265,8 @@ export class HealthRecords {
          left join before b on b.retiree_id = p.id
          left join within w on w.retiree_id = p.id
          left join health_check_schedule s on s.retiree_id = p.id and s.year = $3
-        where p.status = 'active' or w.id is not null`,
-      [start, end, year],
+        where (p.status = 'active' or w.id is not null) and ${visible}`,
+      params,
     );
     const entries: HealthPlanEntry[] = rows.map((row) => {
       const { state, dueOn } = planState({

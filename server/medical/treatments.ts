@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { badRequest, conflict } from '../errors.ts';
 import { iso, isoRequired } from '../records/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type { User } from '../schemas/auth.ts';
 import type { Treatment } from '../schemas/medical.ts';
 
@@ -78,11 +79,14 @@ export class Treatments {
     return row ? toTreatment(row) : null;
   }
 
-  async list(filter: {
-    status?: Treatment['status'] | undefined;
-    retireeId?: string | undefined;
-    limit: number;
-  }): Promise<Treatment[]> {
+  async list(
+    filter: {
+      status?: Treatment['status'] | undefined;
+      retireeId?: string | undefined;
+      limit: number;
+    },
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<Treatment[]> {
     const clauses: string[] = [];
     const params: unknown[] = [];
     if (filter.status) {
@@ -93,6 +97,7 @@ export class Treatments {
       params.push(filter.retireeId);
       clauses.push(`t.retiree_id = $${params.length}`);
     }
+    if (scope.station !== null) clauses.push(inScope(scope, 't.retiree_id', params));
     const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
     const rows = await this.db.query<TreatmentRow>(
       `${SELECT} ${where} order by t.requested_at desc, t.id limit ${Number(filter.limit)}`,

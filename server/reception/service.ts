@@ -10,6 +10,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import { isoRequired } from '../records/rows.ts';
+import { assertInScope, inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   Attendance,
   AttendanceInput,
@@ -103,7 +104,11 @@ export class ReceptionService {
 
   // ----- political life: activities, study sessions, attendance -----
 
-  async activities(query: PoliticalActivityQuery): Promise<PoliticalActivity[]> {
+  /**
+   * Activities are the centre's; a caseworker limited to a station sees on each only the attendance
+   * of that station's retirees.
+   */
+  async activities(query: PoliticalActivityQuery, scope: Scope = WHOLE_CENTRE): Promise<PoliticalActivity[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (query.kind) {
@@ -119,7 +124,9 @@ export class ReceptionService {
       where.push(`a.held_on <= $${params.length}::date`);
     }
     if (query.retireeId) {
-      params.push(uuidOr404(query.retireeId, 'retiree'));
+      const retireeId = uuidOr404(query.retireeId, 'retiree');
+      await assertInScope(this.db, scope, retireeId);
+      params.push(retireeId);
       where.push(
         `exists (select 1 from political_attendance p where p.activity_id = a.id and p.retiree_id = $${params.length})`,
       );
@@ -130,17 +137,21 @@ export class ReceptionService {
         order by a.held_on desc, a.created_at desc limit 500`,
       params,
     );
-    return this.withAttendance(rows);
+    return this.withAttendance(rows, this.db, scope);
   }
 
-  async activity(id: string, db: Queryable = this.db): Promise<PoliticalActivity> {
+  async activity(
+    id: string,
+    db: Queryable = this.db,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<PoliticalActivity> {
     const rows = await db.query<ActivityRow>(
       `select id, kind, held_on::text as held_on, topic, place, notes, created_at
          from political_activities where id = $1`,
       [uuidOr404(id, 'political activity')],
     );
     if (rows.length === 0) throw notFound('political activity');
-    const [activity] = await this.withAttendance(rows, db);
+    const [activity] = await this.withAttendance(rows, db, scope);
     if (!activity) throw notFound('political activity');
     return activity;
   }
@@ -161,14 +172,19 @@ export class ReceptionService {
    * Records attendance, one row per retiree (a second entry for the same retiree replaces the first).
    * Attendance can be recorded only on or after the day the activity is held.
    */
-  async recordAttendance(id: string, input: AttendanceInput): Promise<PoliticalActivity> {
-    const activity = await this.activity(id);
+  async recordAttendance(
+    id: string,
+    input: AttendanceInput,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<PoliticalActivity> {
+    const activity = await this.activity(id, this.db, scope);
     if (activity.heldOn > this.today()) {
       throw conflict(`活动尚未举行 (the activity is held on ${activity.heldOn}): attendance comes after`);
     }
     const seen = new Set<string>();
     for (const [index, entry] of input.entries.entries()) {
       const retireeId = await this.checks.retiree(entry.retireeId, `entries[${index}].retireeId`);
+      await assertInScope(this.db, scope, retireeId);
       if (seen.has(retireeId)) {
         throw badRequest(`entries[${index}].retireeId: 重复的军休干部 (listed twice)`);
       }
@@ -184,16 +200,22 @@ export class ReceptionService {
         );
       }
     });
-    return this.activity(activity.id);
+    return this.activity(activity.id, this.db, scope);
   }
 
-  private async withAttendance(rows: ActivityRow[], db: Queryable = this.db): Promise<PoliticalActivity[]> {
+  private async withAttendance(
+    rows: ActivityRow[],
+    db: Queryable = this.db,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<PoliticalActivity[]> {
     if (rows.length === 0) return [];
+    const params: unknown[] = [rows.map((row) => row.id)];
+    const visible = inScope(scope, 'p.retiree_id', params);
     const attendance = await db.query<AttendanceRow>(
       `select p.activity_id, p.retiree_id, r.name as retiree_name, r.party_branch, p.status, p.note
          from political_attendance p join retirees r on r.id = p.retiree_id
-        where p.activity_id = any($1::uuid[]) order by r.name, p.retiree_id`,
-      [rows.map((row) => row.id)],
+        where p.activity_id = any($1::uuid[]) and ${visible} order by r.name, p.retiree_id`,
+      params,
     );
     return rows.map((row) => {
       const list: Attendance[] = attendance
@@ -222,21 +244,22 @@ export class ReceptionService {
 
   // ----- honour convalescence (6.2.2.11) -----
 
-  async batches(): Promise<ConvalescenceBatch[]> {
+  /** Batches are the centre's; a station caseworker sees that station's participants only. */
+  async batches(scope: Scope = WHOLE_CENTRE): Promise<ConvalescenceBatch[]> {
     const rows = await this.db.query<BatchRow>(
       `select id, name, level, place, starts_on::text as starts_on, ends_on::text as ends_on, notes, created_at
          from convalescence_batches order by starts_on desc, created_at desc`,
     );
-    return this.withParticipants(rows);
+    return this.withParticipants(rows, scope);
   }
 
-  async batch(id: string): Promise<ConvalescenceBatch> {
+  async batch(id: string, scope: Scope = WHOLE_CENTRE): Promise<ConvalescenceBatch> {
     const rows = await this.db.query<BatchRow>(
       `select id, name, level, place, starts_on::text as starts_on, ends_on::text as ends_on, notes, created_at
          from convalescence_batches where id = $1`,
       [uuidOr404(id, 'convalescence batch')],
     );
-    const [batch] = await this.withParticipants(rows);
+    const [batch] = await this.withParticipants(rows, scope);
     if (!batch) throw notFound('convalescence batch');
     return batch;
   }
@@ -264,11 +287,16 @@ export class ReceptionService {
   }
 
   /** Adds participants; a retiree already in the batch is a conflict, and then none is added. */
-  async addParticipants(id: string, input: ParticipantsInput): Promise<ConvalescenceBatch> {
+  async addParticipants(
+    id: string,
+    input: ParticipantsInput,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<ConvalescenceBatch> {
     const batch = await this.batch(id);
     const ids: string[] = [];
     for (const [index, entry] of input.participants.entries()) {
       const retireeId = await this.checks.retiree(entry.retireeId, `participants[${index}].retireeId`);
+      await assertInScope(this.db, scope, retireeId);
       if (ids.includes(retireeId) || batch.participants.some((p) => p.retireeId === retireeId)) {
         throw conflict(`participants[${index}].retireeId: 已在本批次 (already in this batch)`);
       }
@@ -282,21 +310,31 @@ export class ReceptionService {
         );
       }
     });
-    return this.batch(batch.id);
+    return this.batch(batch.id, scope);
   }
 
-  async removeParticipant(id: string, retireeId: string): Promise<ConvalescenceBatch> {
+  async removeParticipant(
+    id: string,
+    retireeId: string,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<ConvalescenceBatch> {
     const batch = await this.batch(id);
+    await assertInScope(this.db, scope, uuidOr404(retireeId, 'participant'));
     const rows = await this.db.query<{ retiree_id: string }>(
       `delete from convalescence_participants where batch_id = $1 and retiree_id = $2 returning retiree_id`,
       [batch.id, uuidOr404(retireeId, 'participant')],
     );
     if (rows.length === 0) throw notFound('participant');
-    return this.batch(batch.id);
+    return this.batch(batch.id, scope);
   }
 
-  private async withParticipants(rows: BatchRow[]): Promise<ConvalescenceBatch[]> {
+  private async withParticipants(
+    rows: BatchRow[],
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<ConvalescenceBatch[]> {
     if (rows.length === 0) return [];
+    const params: unknown[] = [rows.map((row) => row.id)];
+    const visible = inScope(scope, 'p.retiree_id', params);
     const participants = await this.db.query<{
       batch_id: string;
       retiree_id: string;
@@ -305,8 +343,8 @@ export class ReceptionService {
     }>(
       `select p.batch_id, p.retiree_id, r.name as retiree_name, p.reason
          from convalescence_participants p join retirees r on r.id = p.retiree_id
-        where p.batch_id = any($1::uuid[]) order by r.name, p.retiree_id`,
-      [rows.map((row) => row.id)],
+        where p.batch_id = any($1::uuid[]) and ${visible} order by r.name, p.retiree_id`,
+      params,
     );
     return rows.map((row) => ({
       id: row.id,
@@ -325,9 +363,15 @@ export class ReceptionService {
 
   // ----- letters, visits and calls (6.2.2.10) -----
 
-  async receptions(query: ReceptionQuery): Promise<ReceptionItem[]> {
+  /**
+   * Letters, visits and calls, newest first. A station caseworker sees those about the station's
+   * retirees and those about no retiree in particular.
+   */
+  async receptions(query: ReceptionQuery, scope: Scope = WHOLE_CENTRE): Promise<ReceptionItem[]> {
     const where: string[] = [];
     const params: unknown[] = [];
+    if (scope.station !== null)
+      where.push(`(i.retiree_id is null or ${inScope(scope, 'i.retiree_id', params)})`);
     if (query.status) {
       params.push(query.status);
       where.push(`i.status = $${params.length}`);
@@ -351,21 +395,30 @@ export class ReceptionService {
   }
 
   /** Not replied and past the reply due date on `date` (today by default), oldest due first. */
-  async overdueReceptions(date?: string): Promise<ReceptionItem[]> {
+  async overdueReceptions(date?: string, scope: Scope = WHOLE_CENTRE): Promise<ReceptionItem[]> {
     const day = date ? this.checks.date(date, 'date') : this.today();
+    const params: unknown[] = [day];
+    const visible = `(i.retiree_id is null or ${inScope(scope, 'i.retiree_id', params)})`;
     const rows = await this.db.query<ReceptionRow>(
-      `${selectReception} where i.status <> 'replied' and i.reply_due_on < $1::date
+      `${selectReception} where i.status <> 'replied' and i.reply_due_on < $1::date and ${visible}
         order by i.reply_due_on, i.received_on, i.id`,
-      [day],
+      params,
     );
     return rows.map((row) => this.toReception(row, day));
   }
 
-  async reception(id: string, db: Queryable = this.db): Promise<ReceptionItem> {
+  async reception(id: string, db: Queryable = this.db, scope: Scope = WHOLE_CENTRE): Promise<ReceptionItem> {
     const [row] = await db.query<ReceptionRow>(`${selectReception} where i.id = $1`, [
       uuidOr404(id, 'reception item'),
     ]);
     if (!row) throw notFound('reception item');
+    if (row.retiree_id) {
+      try {
+        await assertInScope(db, scope, row.retiree_id);
+      } catch {
+        throw notFound('reception item');
+      }
+    }
     return this.toReception(row, this.today());
   }
 
@@ -374,13 +427,18 @@ export class ReceptionService {
    * answered within `replyDays` (15 by default) counted in centre calendar days; handled by the
    * person who registers it unless another staff member is named.
    */
-  async createReception(input: ReceptionInput, userId: string): Promise<ReceptionItem> {
+  async createReception(
+    input: ReceptionInput,
+    userId: string,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<ReceptionItem> {
     const receivedOn = this.checks.notFuture(input.receivedOn ?? this.today(), 'receivedOn');
     const replyDays = input.replyDays ?? DEFAULT_REPLY_DAYS;
     const retireeId =
       input.retireeId === undefined || input.retireeId === null
         ? null
         : await this.checks.retiree(input.retireeId, 'retireeId');
+    if (retireeId) await assertInScope(this.db, scope, retireeId);
     const handlerId = input.handlerId ? await this.checks.staffUser(input.handlerId, 'handlerId') : userId;
     const id = randomUUID();
     await this.db.query(
@@ -401,12 +459,16 @@ export class ReceptionService {
         userId,
       ],
     );
-    return this.reception(id);
+    return this.reception(id, this.db, scope);
   }
 
   /** Changes the days to reply (the due date follows) or the handler, while not yet replied. */
-  async updateReception(id: string, input: ReceptionUpdate): Promise<ReceptionItem> {
-    const item = await this.reception(id);
+  async updateReception(
+    id: string,
+    input: ReceptionUpdate,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<ReceptionItem> {
+    const item = await this.reception(id, this.db, scope);
     if (item.status === 'replied') throw conflict('已答复的事项不能再修改 (already replied)');
     if (input.replyDays === undefined && input.handlerId === undefined) throw badRequest('nothing to change');
     const replyDays = input.replyDays ?? item.replyDays;
@@ -421,9 +483,9 @@ export class ReceptionService {
   }
 
   /** received → in_hand. */
-  async takeReception(id: string): Promise<ReceptionItem> {
+  async takeReception(id: string, scope: Scope = WHOLE_CENTRE): Promise<ReceptionItem> {
     return this.db.transaction(async (tx) => {
-      const item = await this.reception(id, tx);
+      const item = await this.reception(id, tx, scope);
       if (item.status !== 'received') {
         throw conflict(`只有已登记的事项可以开始办理 (status is ${item.status}, expected received)`);
       }
@@ -433,9 +495,14 @@ export class ReceptionService {
   }
 
   /** in_hand → replied, with the reply, its date (today unless told; not before receipt) and who. */
-  async replyReception(id: string, input: ReceptionReply, userId: string): Promise<ReceptionItem> {
+  async replyReception(
+    id: string,
+    input: ReceptionReply,
+    userId: string,
+    scope: Scope = WHOLE_CENTRE,
+  ): Promise<ReceptionItem> {
     return this.db.transaction(async (tx) => {
-      const item = await this.reception(id, tx);
+      const item = await this.reception(id, tx, scope);
       if (item.status !== 'in_hand') {
         throw conflict(`只有办理中的事项可以答复 (status is ${item.status}, expected in_hand)`);
       }

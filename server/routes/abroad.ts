@@ -1,11 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { requestColumns, staysColumns, suspensionColumns } from '../abroad/export.ts';
 import { AbroadRequests, allChains, type RetireeFacts, retireeFacts } from '../abroad/requests.ts';
 import { AbroadStays } from '../abroad/stays.ts';
 import type { SuspensionWatch } from '../abroad/watch.ts';
 import { isDate, shanghaiDate } from '../calendar.ts';
 import { badRequest, HubError } from '../errors.ts';
+import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
+import { assertInScope, type Scope, scopeOf } from '../records/scope.ts';
 import {
   AbroadContactInput,
   AbroadDepartInput,
@@ -58,11 +61,32 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   const requests = new AbroadRequests(hub.db, now);
   const stays = new AbroadStays(hub.db, now);
 
-  /** The retiree named in a body: 400 when there is none (the body names nothing). */
-  async function retireeFromBody(id: string): Promise<RetireeFacts> {
+  /**
+   * The retiree named in a body: 400 when there is none (the body names nothing), and the same
+   * when the retiree is outside the caller's station, which must not learn that it exists.
+   */
+  async function retireeFromBody(id: string, scope: Scope): Promise<RetireeFacts> {
     const retiree = isUuid(id) ? await retireeFacts(hub.db, id.toLowerCase()) : null;
-    if (!retiree) throw badRequest('retireeId：未找到该军休干部');
+    if (!retiree || !(await visible(scope, retiree.id))) throw badRequest('retireeId：未找到该军休干部');
     return retiree;
+  }
+
+  async function visible(scope: Scope, retireeId: string): Promise<boolean> {
+    try {
+      await assertInScope(hub.db, scope, retireeId);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A stay in the caller's scope, or 404. */
+  async function stayOr404(id: string, scope: Scope) {
+    const stay = await stays.byId(uuidOr404(id, 'stay'));
+    if (!stay || !(await visible(scope, stay.retireeId))) {
+      throw new HubError(404, 'not_found', '未找到该出境记录');
+    }
+    return stay;
   }
 
   function checkDates(fields: [string, string, string | undefined][]): void {
@@ -78,9 +102,11 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
     return trimmed;
   }
 
-  async function requestOr404(id: string): Promise<AbroadRequest> {
+  async function requestOr404(id: string, scope: Scope): Promise<AbroadRequest> {
     const found = await requests.byId(uuidOr404(id, 'request'));
-    if (!found) throw new HubError(404, 'not_found', '未找到该申请');
+    if (!found || !(await visible(scope, found.retireeId))) {
+      throw new HubError(404, 'not_found', '未找到该申请');
+    }
     return found;
   }
 
@@ -119,7 +145,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       if (body.returnDate < body.departDate) {
         throw badRequest('返回日期（returnDate）不能早于出发日期（departDate）');
       }
-      const retiree = await retireeFromBody(body.retireeId);
+      const retiree = await retireeFromBody(body.retireeId, scopeOf(request.user!));
       const created = await requests.create(
         retiree,
         request.user!,
@@ -156,7 +182,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       if (body.endDate && body.endDate < body.startDate) {
         throw badRequest('任职结束日期（endDate）不能早于开始日期（startDate）');
       }
-      const retiree = await retireeFromBody(body.retireeId);
+      const retiree = await retireeFromBody(body.retireeId, scopeOf(request.user!));
       const created = await requests.create(
         retiree,
         request.user!,
@@ -187,7 +213,41 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       requireRole(request, [...STAFF]);
       const { limit = 50, offset = 0, retireeId, ...filter } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return { total: 0, items: [] };
-      return requests.list({ ...filter, retireeId: retireeId?.toLowerCase() }, limit, offset);
+      return requests.list(
+        { ...filter, retireeId: retireeId?.toLowerCase() },
+        limit,
+        offset,
+        scopeOf(request.user!),
+      );
+    },
+  );
+
+  app.get(
+    '/api/abroad/requests/export.xlsx',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Travel and part-time post requests as an Excel workbook, same filters as the list',
+        querystring: Type.Omit(AbroadRequestsQuery, ['limit', 'offset']),
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const { retireeId, ...filter } = request.query;
+      const rows =
+        retireeId !== undefined && !isUuid(retireeId)
+          ? []
+          : (
+              await requests.list(
+                { ...filter, retireeId: retireeId?.toLowerCase() },
+                MAX_LIST_EXPORT_ROWS,
+                0,
+                scopeOf(request.user!),
+              )
+            ).items;
+      const body = await listWorkbook('出国（境）与兼职', requestColumns, rows);
+      return sendWorkbook(reply, body, 'abroad-requests', '出国（境）与兼职申请');
     },
   );
 
@@ -203,7 +263,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
     },
     async (request) => {
       requireRole(request, [...STAFF]);
-      return requestOr404(request.params.id);
+      return requestOr404(request.params.id, scopeOf(request.user!));
     },
   );
 
@@ -227,7 +287,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       if (body.documentDate && body.documentDate > shanghaiDate(now())) {
         throw badRequest('批复日期（documentDate）不能晚于今天');
       }
-      await requestOr404(id);
+      await requestOr404(id, scopeOf(request.user!));
       return requests.recordStep(id, request.user!, {
         step: body.step,
         decision: body.decision,
@@ -251,7 +311,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
     },
     async (request) => {
       requireRole(request, [...STAFF]);
-      const found = await requestOr404(request.params.id);
+      const found = await requestOr404(request.params.id, scopeOf(request.user!));
       return requests.withdraw(found.id, request.user!, text(request.body.reason, 'reason', '撤回理由'));
     },
   );
@@ -270,7 +330,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
     async (request, reply) => {
       requireRole(request, [...STAFF]);
       checkDates([['departedOn', '出境日期', request.body.departedOn]]);
-      const found = await requestOr404(request.params.id);
+      const found = await requestOr404(request.params.id, scopeOf(request.user!));
       const retiree = (await retireeFacts(hub.db, found.retireeId)) as RetireeFacts;
       const stay = await stays.departFromRequest(
         found,
@@ -300,7 +360,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
         ['departedOn', '出境日期', body.departedOn],
         ['expectedReturnOn', '预计回国日期', body.expectedReturnOn],
       ]);
-      const retiree = await retireeFromBody(body.retireeId);
+      const retiree = await retireeFromBody(body.retireeId, scopeOf(request.user!));
       const stay = await stays.markAbroad(retiree, request.user!, {
         departedOn: body.departedOn,
         destination: text(body.destination, 'destination', '前往国家（地区）'),
@@ -326,7 +386,29 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       requireRole(request, [...STAFF]);
       const { state, retireeId } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
-      return stays.list({ state, retireeId: retireeId?.toLowerCase() });
+      return stays.list({ state, retireeId: retireeId?.toLowerCase() }, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/abroad/stays/export.xlsx',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Retirees abroad (the contact log list) as an Excel workbook, same filters as the list',
+        querystring: AbroadStaysQuery,
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const { state, retireeId } = request.query;
+      const rows =
+        retireeId !== undefined && !isUuid(retireeId)
+          ? []
+          : await stays.list({ state, retireeId: retireeId?.toLowerCase() }, scopeOf(request.user!));
+      const body = await listWorkbook('出境人员联系', staysColumns, rows);
+      return sendWorkbook(reply, body, 'abroad-stays', '出境人员联系情况');
     },
   );
 
@@ -341,7 +423,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
     },
     async (request) => {
       requireRole(request, [...STAFF]);
-      return stays.overdue();
+      return stays.overdue(scopeOf(request.user!));
     },
   );
 
@@ -357,9 +439,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
     },
     async (request) => {
       requireRole(request, [...STAFF]);
-      const stay = await stays.byId(uuidOr404(request.params.id, 'stay'));
-      if (!stay) throw new HubError(404, 'not_found', '未找到该出境记录');
-      return stay;
+      return stayOr404(request.params.id, scopeOf(request.user!));
     },
   );
 
@@ -378,7 +458,8 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       requireRole(request, [...STAFF]);
       const at = new Date(request.body.at);
       if (Number.isNaN(at.getTime())) throw badRequest('联系时间（at）不是有效时间');
-      const stay = await stays.addContact(uuidOr404(request.params.id, 'stay'), request.user!, {
+      const { id } = await stayOr404(request.params.id, scopeOf(request.user!));
+      const stay = await stays.addContact(id, request.user!, {
         at,
         channel: request.body.channel,
         note: request.body.note?.trim() ?? '',
@@ -401,12 +482,8 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
     async (request) => {
       requireRole(request, [...STAFF]);
       checkDates([['returnedOn', '回国日期', request.body.returnedOn]]);
-      return stays.returnHome(
-        uuidOr404(request.params.id, 'stay'),
-        request.user!,
-        request.body.returnedOn,
-        request.body.note?.trim() ?? '',
-      );
+      const { id } = await stayOr404(request.params.id, scopeOf(request.user!));
+      return stays.returnHome(id, request.user!, request.body.returnedOn, request.body.note?.trim() ?? '');
     },
   );
 
@@ -424,7 +501,29 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       requireRole(request, [...STAFF]);
       const { active, retireeId } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
-      return stays.suspensions({ active, retireeId: retireeId?.toLowerCase() });
+      return stays.suspensions({ active, retireeId: retireeId?.toLowerCase() }, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/abroad/suspensions/export.xlsx',
+    {
+      schema: {
+        tags: ['abroad'],
+        summary: 'Pension suspension flags as an Excel workbook, same filters as the list',
+        querystring: PensionSuspensionsQuery,
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const { active, retireeId } = request.query;
+      const rows =
+        retireeId !== undefined && !isUuid(retireeId)
+          ? []
+          : await stays.suspensions({ active, retireeId: retireeId?.toLowerCase() }, scopeOf(request.user!));
+      const body = await listWorkbook('暂停发放离退休费', suspensionColumns, rows);
+      return sendWorkbook(reply, body, 'pension-suspensions', '暂停发放离退休费名单');
     },
   );
 
@@ -441,6 +540,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
     },
     async (request) => {
       requireRole(request, [...DECIDERS]);
+      // Only managers decide, and they see the whole centre: no station scope applies here.
       return stays.clearSuspension(
         uuidOr404(request.params.id, 'suspension'),
         request.user!,

@@ -6,8 +6,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { unauthorized } from '../errors.ts';
+import { actionColumns, feedbackColumns, type ResultRow, resultColumns } from '../evaluation/export.ts';
 import { EvaluationService } from '../evaluation/service.ts';
+import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import type { Clock } from '../reception/checks.ts';
+import { scopeOf } from '../records/scope.ts';
 import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -120,7 +123,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
     },
     async (request, reply) => {
       requireRole(request, WRITE);
-      return reply.code(201).send(await service.respond(request.params.id, request.body, userId(request)));
+      return reply
+        .code(201)
+        .send(
+          await service.respond(request.params.id, request.body, userId(request), scopeOf(request.user!)),
+        );
     },
   );
 
@@ -140,6 +147,28 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
     },
   );
 
+  app.get(
+    '/api/evaluation/results/export.xlsx',
+    {
+      schema: {
+        ...surveys,
+        summary: 'The results as an Excel workbook: one row per service area, period and question',
+        querystring: ResultsQuery,
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const groups = await service.results(request.query);
+      const rows = groups.flatMap((group): ResultRow[] => [
+        { group, question: null },
+        ...group.questions.map((question) => ({ group, question })),
+      ]);
+      const body = await listWorkbook('满意度调查结果', resultColumns, rows);
+      return sendWorkbook(reply, body, 'survey-results', '满意度调查结果');
+    },
+  );
+
   // ----- complaints and suggestions -----
 
   app.get(
@@ -154,7 +183,28 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
     },
     async (request) => {
       requireRole(request, READ);
-      return service.feedbackList(request.query);
+      return service.feedbackList(request.query, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/evaluation/feedback/export.xlsx',
+    {
+      schema: {
+        ...feedback,
+        summary: 'Complaints and suggestions as an Excel workbook, same filters as the list',
+        querystring: Type.Omit(FeedbackQuery, ['limit']),
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const rows = await service.feedbackList(
+        { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
+        scopeOf(request.user!),
+      );
+      const body = await listWorkbook('投诉建议', feedbackColumns, rows);
+      return sendWorkbook(reply, body, 'complaints-suggestions', '投诉与建议');
     },
   );
 
@@ -171,7 +221,9 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
     },
     async (request, reply) => {
       requireRole(request, WRITE);
-      return reply.code(201).send(await service.createFeedback(request.body, userId(request)));
+      return reply
+        .code(201)
+        .send(await service.createFeedback(request.body, userId(request), scopeOf(request.user!)));
     },
   );
 
@@ -187,7 +239,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
     },
     async (request) => {
       requireRole(request, READ);
-      return service.feedback(request.params.id);
+      return service.feedback(request.params.id, undefined, scopeOf(request.user!));
     },
   );
 
@@ -203,7 +255,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
     },
     async (request) => {
       requireRole(request, WRITE);
-      return service.handleFeedback(request.params.id);
+      return service.handleFeedback(request.params.id, scopeOf(request.user!));
     },
   );
 
@@ -220,7 +272,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
     },
     async (request) => {
       requireRole(request, WRITE);
-      return service.answerFeedback(request.params.id, request.body, userId(request));
+      return service.answerFeedback(request.params.id, request.body, userId(request), scopeOf(request.user!));
     },
   );
 
@@ -237,7 +289,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
     },
     async (request) => {
       requireRole(request, WRITE);
-      return service.closeFeedback(request.params.id, request.body);
+      return service.closeFeedback(request.params.id, request.body, scopeOf(request.user!));
     },
   );
 
@@ -256,6 +308,24 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
     async (request) => {
       requireRole(request, READ);
       return service.actions(request.query);
+    },
+  );
+
+  app.get(
+    '/api/evaluation/actions/export.xlsx',
+    {
+      schema: {
+        ...actions,
+        summary: 'Improvement actions as an Excel workbook, same filters as the list',
+        querystring: ActionQuery,
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const rows = await service.actions(request.query);
+      const body = await listWorkbook('改进措施', actionColumns, rows);
+      return sendWorkbook(reply, body, 'improvement-actions', '改进措施');
     },
   );
 

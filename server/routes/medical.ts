@@ -2,9 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { isDate, shanghaiYear } from '../calendar.ts';
 import { badRequest, conflict, HubError } from '../errors.ts';
+import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
+import { checkColumns, planColumns, treatmentColumns } from '../medical/export.ts';
 import { HealthRecords } from '../medical/health.ts';
 import { Treatments } from '../medical/treatments.ts';
+import { assertInScope, type Scope, scopeOf } from '../records/scope.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   HealthCheck,
@@ -57,18 +60,28 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   const health = new HealthRecords(hub.db, now);
   const treatments = new Treatments(hub.db, now);
 
-  async function retiree(id: string): Promise<{ id: string; name: string; status: string } | null> {
+  /** The retiree, when it exists and is in the caller's scope (a station caseworker's station). */
+  async function retiree(
+    id: string,
+    scope: Scope,
+  ): Promise<{ id: string; name: string; status: string } | null> {
     if (!isUuid(id)) return null;
     const [row] = await hub.db.query<{ id: string; name: string; status: string }>(
       'select id, name, status from retirees where id = $1',
       [id.toLowerCase()],
     );
-    return row ?? null;
+    if (!row) return null;
+    try {
+      await assertInScope(hub.db, scope, row.id);
+    } catch {
+      return null;
+    }
+    return row;
   }
 
   /** The retiree named in a body: 400 when there is none. */
-  async function retireeFromBody(id: string) {
-    const found = await retiree(id);
+  async function retireeFromBody(id: string, scope: Scope) {
+    const found = await retiree(id, scope);
     if (!found) throw badRequest('retireeId：未找到该军休干部');
     return found;
   }
@@ -96,7 +109,26 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
     async (request) => {
       requireRole(request, [...STAFF]);
       const { year = shanghaiYear(now()), list = 'due', limit = 100, offset = 0 } = request.query;
-      return health.plan(year, list, limit, offset);
+      return health.plan(year, list, limit, offset, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/medical/health-checks/plan/export.xlsx',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'The yearly health-check plan as an Excel workbook, same year and list as the plan',
+        querystring: Type.Omit(HealthPlanQuery, ['limit', 'offset']),
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const { year = shanghaiYear(now()), list = 'due' } = request.query;
+      const plan = await health.plan(year, list, MAX_LIST_EXPORT_ROWS, 0, scopeOf(request.user!));
+      const body = await listWorkbook(`${year}年健康体检计划`, planColumns, plan.items);
+      return sendWorkbook(reply, body, `health-check-plan-${year}`, `${year}年健康体检计划`);
     },
   );
 
@@ -114,7 +146,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
     async (request, reply) => {
       requireRole(request, [...STAFF]);
       const { year, retireeId } = request.params;
-      const found = await retiree(retireeId);
+      const found = await retiree(retireeId, scopeOf(request.user!));
       if (!found) throw retireeNotFound();
       validDate(request.body.dueOn, 'dueOn', '计划体检日期');
       if (!request.body.dueOn.startsWith(`${year}-`)) {
@@ -145,7 +177,32 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       requireRole(request, [...STAFF]);
       const { retireeId, year, limit = 100 } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
-      return health.checks({ retireeId: retireeId?.toLowerCase(), year, limit });
+      return health.checks({ retireeId: retireeId?.toLowerCase(), year, limit }, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/medical/health-checks/export.xlsx',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'Health checks recorded as an Excel workbook, same filters as the list',
+        querystring: Type.Omit(HealthChecksQuery, ['limit']),
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const { retireeId, year } = request.query;
+      const rows =
+        retireeId !== undefined && !isUuid(retireeId)
+          ? []
+          : await health.checks(
+              { retireeId: retireeId?.toLowerCase(), year, limit: MAX_LIST_EXPORT_ROWS },
+              scopeOf(request.user!),
+            );
+      const body = await listWorkbook('健康体检结果', checkColumns, rows);
+      return sendWorkbook(reply, body, 'health-checks', '健康体检结果');
     },
   );
 
@@ -165,7 +222,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       validDate(body.checkedOn, 'checkedOn', '体检日期');
       if (body.checkedOn > health.today()) throw badRequest('体检日期（checkedOn）不能晚于今天');
       if (body.checkedOn < EARLIEST) throw badRequest('体检日期（checkedOn）不能早于1950年');
-      const found = await retireeFromBody(body.retireeId);
+      const found = await retireeFromBody(body.retireeId, scopeOf(request.user!));
       const check = await health.addCheck(found.id, request.user!, {
         checkedOn: body.checkedOn,
         hospital: text(body.hospital, 'hospital', '体检医院'),
@@ -187,7 +244,9 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
     },
     async (request) => {
       requireRole(request, [...STAFF]);
-      const record = await health.record(uuidOr404(request.params.id, 'retiree'));
+      const id = uuidOr404(request.params.id, 'retiree');
+      if (!(await retiree(id, scopeOf(request.user!)))) throw retireeNotFound();
+      const record = await health.record(id);
       if (!record) throw retireeNotFound();
       return record;
     },
@@ -206,7 +265,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
     },
     async (request, reply) => {
       requireRole(request, [...STAFF]);
-      const found = await retiree(request.params.id);
+      const found = await retiree(request.params.id, scopeOf(request.user!));
       if (!found) throw retireeNotFound();
       const body = request.body;
       validDate(body.since, 'since', '开始日期');
@@ -236,6 +295,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       requireRole(request, [...STAFF]);
       const retireeId = uuidOr404(request.params.id, 'retiree');
       const itemId = uuidOr404(request.params.itemId, 'item');
+      if (!(await retiree(retireeId, scopeOf(request.user!)))) throw retireeNotFound();
       const body = request.body;
       validDate(body.since, 'since', '开始日期');
       validDate(body.endedOn, 'endedOn', '结束日期');
@@ -270,7 +330,32 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       requireRole(request, [...STAFF]);
       const { status, retireeId, limit = 100 } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
-      return treatments.list({ status, retireeId: retireeId?.toLowerCase(), limit });
+      return treatments.list({ status, retireeId: retireeId?.toLowerCase(), limit }, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/medical/out-of-town/export.xlsx',
+    {
+      schema: {
+        tags: ['medical'],
+        summary: 'Out-of-town treatment requests as an Excel workbook, same filters as the list',
+        querystring: Type.Omit(TreatmentsQuery, ['limit']),
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, [...STAFF]);
+      const { status, retireeId } = request.query;
+      const rows =
+        retireeId !== undefined && !isUuid(retireeId)
+          ? []
+          : await treatments.list(
+              { status, retireeId: retireeId?.toLowerCase(), limit: MAX_LIST_EXPORT_ROWS },
+              scopeOf(request.user!),
+            );
+      const body = await listWorkbook('外地就医审批', treatmentColumns, rows);
+      return sendWorkbook(reply, body, 'out-of-town-treatment', '外地就医审批');
     },
   );
 
@@ -287,7 +372,9 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
     async (request) => {
       requireRole(request, [...STAFF]);
       const found = await treatments.byId(uuidOr404(request.params.id, 'treatment'));
-      if (!found) throw new HubError(404, 'not_found', '未找到该外地就医申请');
+      if (!found || !(await retiree(found.retireeId, scopeOf(request.user!)))) {
+        throw new HubError(404, 'not_found', '未找到该外地就医申请');
+      }
       return found;
     },
   );
@@ -307,7 +394,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       const body = request.body;
       validDate(body.from, 'from', '开始日期');
       validDate(body.to, 'to', '结束日期');
-      const found = await retireeFromBody(body.retireeId);
+      const found = await retireeFromBody(body.retireeId, scopeOf(request.user!));
       if (found.status === 'deceased') throw conflict(`${found.name}已故，不能申请外地就医`);
       const created = await treatments.create(found.id, request.user!, {
         hospital: text(body.hospital, 'hospital', '就医医院'),
@@ -333,6 +420,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
     },
     async (request) => {
       requireRole(request, [...APPROVERS]);
+      // Only managers decide, and they see the whole centre: no station scope applies here.
       const decided = await treatments.decide(
         uuidOr404(request.params.id, 'treatment'),
         request.user!,

@@ -5,8 +5,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { unauthorized } from '../errors.ts';
+import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import type { Clock } from '../reception/checks.ts';
+import { activityColumns, type BatchRow, batchColumns, receptionColumns } from '../reception/export.ts';
 import { ReceptionService } from '../reception/service.ts';
+import { scopeOf } from '../records/scope.ts';
 import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -59,7 +62,25 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, READ);
-      return service.activities(request.query);
+      return service.activities(request.query, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/reception/activities/export.xlsx',
+    {
+      schema: {
+        ...political,
+        summary: 'The activities list as an Excel workbook, same filters as the list',
+        querystring: PoliticalActivityQuery,
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const rows = await service.activities(request.query, scopeOf(request.user!));
+      const body = await listWorkbook('政治生活', activityColumns, rows);
+      return sendWorkbook(reply, body, 'political-activities', '政治生活与学习');
     },
   );
 
@@ -91,7 +112,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, READ);
-      return service.activity(request.params.id);
+      return service.activity(request.params.id, undefined, scopeOf(request.user!));
     },
   );
 
@@ -108,7 +129,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, WRITE);
-      return service.recordAttendance(request.params.id, request.body);
+      return service.recordAttendance(request.params.id, request.body, scopeOf(request.user!));
     },
   );
 
@@ -125,7 +146,29 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, READ);
-      return service.batches();
+      return service.batches(scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/reception/convalescence/export.xlsx',
+    {
+      schema: {
+        ...political,
+        summary: 'The convalescence batches as an Excel workbook, one row per participant',
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const batches = await service.batches(scopeOf(request.user!));
+      const rows = batches.flatMap((batch): BatchRow[] =>
+        batch.participants.length
+          ? batch.participants.map((participant) => ({ batch, participant }))
+          : [{ batch, participant: null }],
+      );
+      const body = await listWorkbook('荣誉疗养', batchColumns, rows);
+      return sendWorkbook(reply, body, 'honour-convalescence', '荣誉疗养');
     },
   );
 
@@ -157,7 +200,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, READ);
-      return service.batch(request.params.id);
+      return service.batch(request.params.id, scopeOf(request.user!));
     },
   );
 
@@ -174,7 +217,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, WRITE);
-      return service.addParticipants(request.params.id, request.body);
+      return service.addParticipants(request.params.id, request.body, scopeOf(request.user!));
     },
   );
 
@@ -193,7 +236,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, WRITE);
-      return service.removeParticipant(request.params.id, request.params.retireeId);
+      return service.removeParticipant(request.params.id, request.params.retireeId, scopeOf(request.user!));
     },
   );
 
@@ -211,7 +254,28 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, READ);
-      return service.receptions(request.query);
+      return service.receptions(request.query, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/reception/items/export.xlsx',
+    {
+      schema: {
+        ...reception,
+        summary: 'Letters, visits and calls as an Excel workbook, same filters as the list',
+        querystring: Type.Omit(ReceptionQuery, ['limit']),
+        response: { 200: workbookResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const rows = await service.receptions(
+        { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
+        scopeOf(request.user!),
+      );
+      const body = await listWorkbook('来信来访来电', receptionColumns, rows);
+      return sendWorkbook(reply, body, 'letters-visits-calls', '来信来访来电');
     },
   );
 
@@ -227,7 +291,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, READ);
-      return service.overdueReceptions(request.query.date);
+      return service.overdueReceptions(request.query.date, scopeOf(request.user!));
     },
   );
 
@@ -244,7 +308,9 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request, reply) => {
       requireRole(request, WRITE);
-      return reply.code(201).send(await service.createReception(request.body, userId(request)));
+      return reply
+        .code(201)
+        .send(await service.createReception(request.body, userId(request), scopeOf(request.user!)));
     },
   );
 
@@ -260,7 +326,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, READ);
-      return service.reception(request.params.id);
+      return service.reception(request.params.id, undefined, scopeOf(request.user!));
     },
   );
 
@@ -277,7 +343,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, WRITE);
-      return service.updateReception(request.params.id, request.body);
+      return service.updateReception(request.params.id, request.body, scopeOf(request.user!));
     },
   );
 
@@ -293,7 +359,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, WRITE);
-      return service.takeReception(request.params.id);
+      return service.takeReception(request.params.id, scopeOf(request.user!));
     },
   );
 
@@ -310,7 +376,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
     },
     async (request) => {
       requireRole(request, WRITE);
-      return service.replyReception(request.params.id, request.body, userId(request));
+      return service.replyReception(request.params.id, request.body, userId(request), scopeOf(request.user!));
     },
   );
 };

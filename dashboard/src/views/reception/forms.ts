@@ -1,0 +1,99 @@
+/**
+ * Small helpers shared by the service-records pages of political life and reception, evaluation,
+ * abroad and medical care: the per-field error of a refused form, and an Excel download.
+ */
+import { ApiError, storedToken } from '../../api/http.ts';
+import { errorText } from '../../composables/alertActions.ts';
+
+/**
+ * The field a refusal names, found in the server's message: `field: 说明` or `field：说明`
+ * (reception, evaluation), `说明（field）` (abroad, medical), or the schema validator's
+ * `body/field …` and `must have required property 'field'`. Nested names (`finding.text`,
+ * `entries[0].retireeId`) match by their last and first segment too.
+ */
+export function fieldOf(message: string, fields: readonly string[]): string | null {
+  const candidates: string[] = [];
+  const leading = /^([A-Za-z][\w.[\]]*)\s*[:：]/.exec(message)?.[1];
+  if (leading) candidates.push(leading);
+  for (const match of message.matchAll(/[（(]([A-Za-z][\w.]*)[）)]/g)) candidates.push(match[1] as string);
+  const path = /body\/([\w/]+)/.exec(message)?.[1];
+  if (path) candidates.push(path.replace(/\//g, '.'));
+  const required = /required property '([\w]+)'/.exec(message)?.[1];
+  if (required) candidates.push(required);
+  for (const candidate of candidates) {
+    const parts = candidate.replace(/\[\d+\]/g, '').split('.');
+    for (const name of [candidate, parts[parts.length - 1], parts[0]]) {
+      if (name && fields.includes(name)) return name;
+    }
+  }
+  return null;
+}
+
+/** The message to show under a field: the server's words without the leading field name. */
+function fieldMessage(message: string): string {
+  const stripped = message.replace(/^[A-Za-z][\w.[\]]*\s*[:：]\s*/, '').trim();
+  if (/must have required property/.test(stripped)) return '必填 (required)';
+  return stripped.replace(/^body\/[\w/]+\s*/, '') || message;
+}
+
+/**
+ * Puts a refusal under its field when the message names one of `fields` (returns true); otherwise
+ * leaves it to the caller (returns false), which shows it as a message.
+ */
+export function showFieldError(
+  error: unknown,
+  fields: readonly string[],
+  errors: Record<string, string>,
+): boolean {
+  if (!(error instanceof ApiError) || error.status !== 400) return false;
+  const field = fieldOf(error.message, fields);
+  if (!field) return false;
+  errors[field] = fieldMessage(error.message);
+  return true;
+}
+
+/** Empties a field-error record in place (it is usually reactive). */
+export function clearErrors(errors: Record<string, string>): void {
+  for (const key of Object.keys(errors)) delete errors[key];
+}
+
+export { errorText };
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+/** Fetches a workbook with the session's token and hands it to the browser as a download. */
+export async function downloadWorkbook(path: string, query: Query, fallbackName: string): Promise<void> {
+  const parameters = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== '') parameters.set(key, String(value));
+  }
+  const text = parameters.toString();
+  const headers: Record<string, string> = {};
+  const token = storedToken();
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(text ? `${path}?${text}` : path, { headers });
+  } catch (cause) {
+    throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
+    throw new ApiError(
+      response.status,
+      body.error ?? `http_${response.status}`,
+      body.message ?? response.statusText,
+    );
+  }
+  const blob = await response.blob();
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = encoded ? decodeURIComponent(encoded) : fallbackName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Revoked after the click has been handled, or some browsers cancel the download.
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
