@@ -16,6 +16,7 @@ import promClient from 'prom-client';
 import { HubError } from './errors.ts';
 import { findCardFont } from './rescue/pdf.ts';
 import { abroadRoutes } from './routes/abroad.ts';
+import { activityRoutes } from './routes/activities.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { archiveRoutes } from './routes/archive.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -126,6 +127,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(workListRoutes, { hub });
   await app.register(rescueRoutes, { hub, font: findCardFont(hub.cardFont) });
   await app.register(archiveRoutes, { hub });
+  await app.register(activityRoutes, { hub });
   await app.register(intakeRoutes, { hub, font: findCardFont(hub.cardFont) });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));

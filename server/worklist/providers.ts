@@ -1,5 +1,6 @@
 /** Every source of the work list. Each module adds its provider here, one line each. */
 
+import { EventAttendanceProvider, EventCoverProvider } from '../activities/worklist.ts';
 import { BenefitReviewProvider, BereavementStepProvider } from '../bereavement/worklist.ts';
 import type { Queryable } from '../db/database.ts';
 import { ReceptionEvaluationProvider } from '../evaluation/worklist.ts';
@@ -14,6 +15,8 @@ export function workListProviders(db: Queryable): WorkListProvider[] {
     new ReceptionEvaluationProvider(db),
     new BereavementStepProvider(db),
     new BenefitReviewProvider(db),
+    new EventCoverProvider(db),
+    new EventAttendanceProvider(db),
     new IntakeStepProvider(db),
   ];
 }

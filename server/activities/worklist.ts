@@ -1,0 +1,85 @@
+/**
+ * The culture-and-sport side of the work list (6.6): events soon to start still without staff on
+ * duty or medical cover (6.6.2.5), and past events whose attendance is not recorded yet. Each item
+ * goes to the event's organiser.
+ */
+import type { Queryable } from '../db/database.ts';
+import type { WorkItem } from '../schemas/worklist.ts';
+import type { WorkListProvider, WorkListScope } from '../worklist/provider.ts';
+
+/** How many days ahead an event without cover shows on the organiser's list. */
+export const COVER_LOOKAHEAD_DAYS = 7;
+
+interface Row {
+  id: string;
+  title: string;
+  day: string;
+  no_staff?: boolean;
+  no_medical?: boolean;
+}
+
+const day = (column: string) => `(${column} at time zone 'Asia/Shanghai')::date`;
+
+/** Planned events starting within the next days that still lack staff or medical cover. */
+export class EventCoverProvider implements WorkListProvider {
+  readonly source = 'activity_cover';
+  constructor(
+    private readonly db: Queryable,
+    private readonly lookaheadDays = COVER_LOOKAHEAD_DAYS,
+  ) {}
+
+  async items(scope: WorkListScope): Promise<WorkItem[]> {
+    const rows = await this.db.query<Row>(
+      `select e.id, e.title, ${day('e.starts_at')}::text as day,
+              not exists (select 1 from activity_event_staff s where s.event_id = e.id) as no_staff,
+              btrim(e.medical_cover) = '' as no_medical
+         from activity_events e
+        where e.status = 'planned'
+          and ${day('e.starts_at')} between $1::date and $1::date + $2::int
+          and ($3::uuid is null or e.owner_id = $3::uuid)
+          and (not exists (select 1 from activity_event_staff s where s.event_id = e.id)
+               or btrim(e.medical_cover) = '')`,
+      [scope.date, this.lookaheadDays, scope.ownerId],
+    );
+    return rows.map((row) => {
+      const missing = [row.no_staff ? '值守工作人员' : '', row.no_medical ? '医疗保障' : '']
+        .filter(Boolean)
+        .join('、');
+      return {
+        source: this.source,
+        id: row.id,
+        title: `文体活动待落实${missing}：${row.title}`,
+        retireeId: null,
+        retireeName: null,
+        dueDate: row.day,
+        overdue: false,
+      };
+    });
+  }
+}
+
+/** Confirmed events that have ended (by the day asked for) without attendance recorded. */
+export class EventAttendanceProvider implements WorkListProvider {
+  readonly source = 'activity_attendance';
+  constructor(private readonly db: Queryable) {}
+
+  async items(scope: WorkListScope): Promise<WorkItem[]> {
+    const rows = await this.db.query<Row>(
+      `select e.id, e.title, ${day('e.ends_at')}::text as day
+         from activity_events e
+        where e.status = 'confirmed' and e.attendance_recorded_at is null
+          and ${day('e.ends_at')} <= $1::date
+          and ($2::uuid is null or e.owner_id = $2::uuid)`,
+      [scope.date, scope.ownerId],
+    );
+    return rows.map((row) => ({
+      source: this.source,
+      id: row.id,
+      title: `文体活动待登记出勤：${row.title}`,
+      retireeId: null,
+      retireeName: null,
+      dueDate: row.day,
+      overdue: row.day < scope.date,
+    }));
+  }
+}
