@@ -10,6 +10,8 @@ export interface NewStaff {
   displayName: string;
   role: StaffRole;
   password: string;
+  /** A caseworker's station; null: the whole centre. */
+  station?: string | null;
 }
 
 export function listStaff(): Promise<User[]> {
@@ -18,6 +20,13 @@ export function listStaff(): Promise<User[]> {
 
 export function createStaff(body: NewStaff): Promise<User> {
   return request<User>('/api/users', { method: 'POST', body });
+}
+
+export function updateStaff(
+  id: string,
+  body: { displayName?: string; station?: string | null },
+): Promise<User> {
+  return request<User>(`/api/users/${id}`, { method: 'PATCH', body });
 }
 
 type Role = User['role'];

@@ -495,6 +495,13 @@ const en: Messages = {
     categories: { pendant: 'SOS buttons', sensor: 'Sensors', wearable: 'Wearables', bridge: 'Bridges' },
   },
   settings: {
+    station: 'Station',
+    stationHint: 'Leave blank for the whole centre',
+    stationPrompt: 'Station {name} works for (blank: the whole centre)',
+    stationTooLong: 'At most 64 characters',
+    wholeCentre: 'Whole centre',
+    changeStation: 'Change',
+    stationSave: 'Save',
     title: 'Settings',
     escalation: 'Escalation ladder',
     escalationHint:

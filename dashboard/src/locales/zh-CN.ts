@@ -493,6 +493,13 @@ const zhCN = {
     categories: { pendant: '求救按键', sensor: '传感器', wearable: '穿戴设备', bridge: '网关' },
   },
   settings: {
+    station: '所属站点',
+    stationHint: '留空则可查看全中心',
+    stationPrompt: '{name} 负责的站点（留空为全中心）',
+    stationTooLong: '站点名称不超过64个字',
+    wholeCentre: '全中心',
+    changeStation: '调整',
+    stationSave: '保存',
     title: '设置',
     escalation: '升级规则',
     escalationHint: '告警发生后若一直无人确认，按下列时间逐级通知；一旦确认即停止升级。',
