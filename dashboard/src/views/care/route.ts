@@ -1,0 +1,19 @@
+/** 养老服务 (6.7): the care page, in the service-records menu for every staff role the server lets read it. */
+import type { PageModule } from '../../router/pages.ts';
+
+const readers = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+
+const page: PageModule = {
+  routes: [
+    {
+      path: '/care',
+      name: 'care',
+      component: () => import('./CareView.vue'),
+      meta: { title: 'nav.care', roles: readers },
+    },
+  ],
+  nav: [{ key: 'care', to: '/care', roles: readers, order: 30 }],
+  titles: { 'zh-CN': { care: '养老服务' }, en: { care: 'Elderly care' } },
+};
+
+export default page;
