@@ -2,7 +2,9 @@
  * Settings, read from environment variables and validated at start. A bad value stops the start
  * with a message naming the variable. The table in README.md lists the same settings.
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import tls from 'node:tls';
 import { loadNotifySettings, type NotifySettings } from './notify/settings.ts';
 
 export interface HubConfig {
@@ -10,6 +12,26 @@ export interface HubConfig {
   httpHost: string;
   mqttPort: number;
   mqttHost: string;
+  /** Plaintext listeners (MQTT on TCP, HTTP): off in production unless allowed. */
+  plaintext: boolean;
+  /** Certificate files for MQTT over TLS and HTTPS; unset serves neither. */
+  tls: { certFile: string; keyFile: string; caFile: string | undefined } | undefined;
+  mqttTlsPort: number;
+  mqttLimits: {
+    maxPacketBytes: number;
+    maxBridgePacketBytes: number;
+    maxTopicLevels: number;
+    connectTimeoutMs: number;
+    drainTimeoutMs: number;
+    maxConnections: number;
+    failedConnects: {
+      perIp: number;
+      perUsername: number;
+      windowMs: number;
+      cooldownMs: number;
+      delayMs: number;
+    };
+  };
   dataDir: string;
   adminPassword: string | undefined;
   databaseUrl: string | undefined;
@@ -89,6 +111,53 @@ export function url(env: Env, name: string, protocols: string[]): string | undef
   return raw;
 }
 
+/** `true` or `false` (also `1`/`0`, `yes`/`no`); unset or blank gives the fallback. */
+export function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (['true', '1', 'yes'].includes(raw)) return true;
+  if (['false', '0', 'no'].includes(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${env[name]}"`);
+}
+
+/** A file that must be readable at start; returns its contents. */
+function readable(name: string, file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw new ConfigError(name, `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+  }
+}
+
+/** The TLS files, both or neither, checked to be a PEM certificate and its key. */
+function tlsFiles(env: Env): HubConfig['tls'] {
+  const certFile = text(env, 'HUB_TLS_CERT');
+  const keyFile = text(env, 'HUB_TLS_KEY');
+  const caFile = text(env, 'HUB_TLS_CA');
+  if (!certFile && !keyFile) {
+    if (caFile) throw new ConfigError('HUB_TLS_CA', 'needs HUB_TLS_CERT and HUB_TLS_KEY');
+    return undefined;
+  }
+  if (!certFile) throw new ConfigError('HUB_TLS_CERT', 'needed with HUB_TLS_KEY');
+  if (!keyFile) throw new ConfigError('HUB_TLS_KEY', 'needed with HUB_TLS_CERT');
+  const cert = readable('HUB_TLS_CERT', certFile);
+  const key = readable('HUB_TLS_KEY', keyFile);
+  const ca = caFile ? readable('HUB_TLS_CA', caFile) : undefined;
+  try {
+    tls.createSecureContext({ cert, key, ...(ca ? { ca } : {}) });
+  } catch (error) {
+    throw new ConfigError(
+      'HUB_TLS_CERT',
+      `not a usable certificate and key: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return {
+    certFile: path.resolve(certFile),
+    keyFile: path.resolve(keyFile),
+    caFile: caFile && path.resolve(caFile),
+  };
+}
+
 /** `HH:MM` → minutes after midnight. */
 function clockTime(env: Env, name: string, fallback: string): number {
   const raw = text(env, name) ?? fallback;
@@ -110,11 +179,46 @@ export function loadConfig(env: Env = process.env): HubConfig {
   const hrLowDefault = integer(env, 'HUB_HR_LOW', 50, 20, 200);
   const hrHighDefault = integer(env, 'HUB_HR_HIGH', 120, 40, 250);
   if (hrLowDefault >= hrHighDefault) throw new ConfigError('HUB_HR_LOW', 'must be below HUB_HR_HIGH');
+  const tlsSettings = tlsFiles(env);
+  const production = flag(env, 'HUB_PRODUCTION', false);
+  const allowPlaintext = flag(env, 'HUB_ALLOW_PLAINTEXT', !production);
+  // Health data crosses these listeners: in production they are encrypted unless told otherwise.
+  if (!allowPlaintext && !tlsSettings) {
+    throw new ConfigError(
+      production ? 'HUB_PRODUCTION' : 'HUB_ALLOW_PLAINTEXT',
+      'plaintext listeners are not allowed: set HUB_TLS_CERT and HUB_TLS_KEY, or HUB_ALLOW_PLAINTEXT=true (e.g. behind a TLS proxy)',
+    );
+  }
+  const maxPacketBytes = integer(env, 'HUB_MQTT_MAX_PACKET_BYTES', 64 * 1024, 1024, 268_435_455);
   return {
     httpPort: integer(env, 'HUB_HTTP_PORT', 8080, 0, 65535),
     httpHost: text(env, 'HUB_HTTP_HOST') ?? '0.0.0.0',
     mqttPort: integer(env, 'HUB_MQTT_PORT', 1883, 0, 65535),
     mqttHost: text(env, 'HUB_MQTT_HOST') ?? '0.0.0.0',
+    plaintext: allowPlaintext,
+    tls: tlsSettings,
+    mqttTlsPort: integer(env, 'HUB_MQTT_TLS_PORT', 8883, 0, 65535),
+    mqttLimits: {
+      maxPacketBytes,
+      maxBridgePacketBytes: integer(
+        env,
+        'HUB_MQTT_MAX_BRIDGE_PACKET_BYTES',
+        Math.max(maxPacketBytes, (4 * 1024 + 64) * 1024),
+        maxPacketBytes,
+        268_435_455,
+      ),
+      maxTopicLevels: integer(env, 'HUB_MQTT_MAX_TOPIC_LEVELS', 12, 4, 100),
+      connectTimeoutMs: integer(env, 'HUB_MQTT_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
+      drainTimeoutMs: integer(env, 'HUB_MQTT_DRAIN_TIMEOUT_MS', 30_000, 100, 600_000),
+      maxConnections: integer(env, 'HUB_MQTT_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+      failedConnects: {
+        perIp: integer(env, 'HUB_MQTT_FAILED_CONNECTS_PER_IP', 20, 1, 100_000),
+        perUsername: integer(env, 'HUB_MQTT_FAILED_CONNECTS_PER_USERNAME', 10, 1, 100_000),
+        windowMs: integer(env, 'HUB_MQTT_FAILED_CONNECT_WINDOW_SECONDS', 600, 1, 86_400) * 1000,
+        cooldownMs: integer(env, 'HUB_MQTT_COOLDOWN_SECONDS', 300, 1, 86_400) * 1000,
+        delayMs: integer(env, 'HUB_MQTT_COOLDOWN_DELAY_MS', 1000, 0, 60_000),
+      },
+    },
     dataDir: path.resolve(text(env, 'HUB_DATA_DIR') ?? './data'),
     adminPassword,
     databaseUrl: url(env, 'HUB_DATABASE_URL', ['postgres:', 'postgresql:']),

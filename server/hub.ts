@@ -4,6 +4,7 @@
  * with port 0 and a temporary data folder.
  */
 import fs from 'node:fs/promises';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
@@ -16,6 +17,7 @@ import {
   MqttGateway,
   type TelemetryStore,
   TelemetryWriter,
+  tlsOptions,
 } from '../gateway/index.ts';
 import { AbroadStays } from './abroad/stays.ts';
 import { SuspensionWatch } from './abroad/watch.ts';
@@ -60,6 +62,37 @@ export interface Hub {
   /** Set when the first admin was created with a generated password. */
   readonly generatedAdminPassword: string | undefined;
   stop(): Promise<void>;
+}
+
+/**
+ * The HTTP listener: fastify's own server, or with certificate files an HTTPS server that hands
+ * each request and upgrade (socket.io, MQTT over WebSocket) to it.
+ */
+async function listenHttp(
+  app: FastifyInstance,
+  config: HubConfig,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  if (!config.tls) {
+    await app.listen({ port: config.httpPort, host: config.httpHost });
+    return { port: (app.server.address() as AddressInfo).port, close: async () => {} };
+  }
+  await app.ready();
+  const server = https.createServer(tlsOptions(config.tls), (request, response) =>
+    app.server.emit('request', request, response),
+  );
+  server.on('upgrade', (request, socket, head) => app.server.emit('upgrade', request, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.httpPort, config.httpHost, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 export function createLogger(level: string): Logger {
@@ -252,7 +285,9 @@ export async function startHub(
       writer,
       log: logger,
       registry,
-      tcp: { host: config.mqttHost, port: config.mqttPort },
+      tcp: config.plaintext ? { host: config.mqttHost, port: config.mqttPort } : null,
+      tls: config.tls ? { ...config.tls, host: config.mqttHost, port: config.mqttTlsPort } : null,
+      limits: config.mqttLimits,
     });
     await gateway.start();
     stops.push(() => gateway.stop());
@@ -291,10 +326,11 @@ export async function startHub(
       await live.stop();
       await app.close();
     });
-    await app.listen({ port: config.httpPort, host: config.httpHost });
-    const httpPort = (app.server.address() as AddressInfo).port;
+    const listener = await listenHttp(app, config);
+    stops.push(listener.close);
+    const httpPort = listener.port;
     const host = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? '127.0.0.1' : config.httpHost;
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${httpPort}`;
+    const url = `${config.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${httpPort}`;
     logger.info(
       {
         httpPort,

@@ -1,21 +1,33 @@
 /**
- * The MQTT side of the hub: an aedes broker on TCP and on WebSocket (`/mqtt` on the HTTP server),
+ * The MQTT side of the hub: an aedes broker on TCP, TLS and WebSocket (`/mqtt` on the HTTP server),
  * per-device authentication and topic ACL, decoding with devices/ definitions, and hand-off of
- * readings to the telemetry writer and of readings, events and status to the bus.
+ * readings to the telemetry writer and of readings, events and status to the bus. Every
+ * connection passes the broker's limits first (limits.ts, packet-guard.ts, failed-connects.ts).
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Aedes, type AedesPublishPacket, type AuthenticateError, type Client } from 'aedes';
+import type tls from 'node:tls';
+import {
+  Aedes,
+  type AedesPublishPacket,
+  type AuthenticateError,
+  type Client,
+  type ConnectPacket,
+} from 'aedes';
 import type { Counter, Gauge, Registry } from 'prom-client';
 import promClient from 'prom-client';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { EventBus } from '../../devices/bus.ts';
-import { deviceTopic, parseDeviceTopic } from '../../devices/contract.ts';
+import { DEVICE_ID_PATTERN, deviceTopic, parseDeviceTopic } from '../../devices/contract.ts';
 import { BRIDGE_TYPE, decodeDeviceMessage, getDefinition, type ZigbeeOptions } from '../../devices/index.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
 import { type BridgedDevice, ZigbeeBridges } from '../zigbee/bridges.ts';
 import { canConnect, canPublish, canSubscribe } from './access.ts';
+import { FailedConnects } from './failed-connects.ts';
+import { type BrokerLimits, DEFAULT_BROKER_LIMITS, refusalOf } from './limits.ts';
+import { GuardedConnection } from './packet-guard.ts';
+import { createTlsServer, type TlsListener } from './tls.ts';
 
 export interface DeviceIdentity {
   type: string;
@@ -32,6 +44,11 @@ export interface DeviceDirectory {
   lookup(deviceId: string): DeviceIdentity | undefined;
   /** The Zigbee sensors bound to a bridge. */
   bridged(bridgeId: string): BridgedDevice[];
+  /**
+   * Tells the gateway at once when a device is revoked (removed, or its secret replaced), so its
+   * session closes; returns the function that stops listening.
+   */
+  onRevoked?(listener: (deviceId: string) => void): () => void;
 }
 
 export interface Logger {
@@ -46,22 +63,65 @@ export interface GatewayOptions {
   writer: TelemetryWriter;
   log: Logger;
   registry: Registry;
-  tcp: { host: string; port: number };
+  /** Plaintext MQTT; null when only TLS (and WebSocket) are served. */
+  tcp: { host: string; port: number } | null;
+  tls?: TlsListener | null;
+  limits?: Partial<BrokerLimits>;
   clock?: () => number;
+}
+
+/** What the CONNECT packet said, kept for `authenticate`, which aedes hands only the client. */
+interface ConnectFacts {
+  emptyClientId: boolean;
+  clean: boolean;
+  will: ConnectPacket['will'] | undefined;
+}
+
+/** A will or a queued delivery aedes keeps on the client object (not in its types). */
+interface ClientInternals {
+  will: unknown;
 }
 
 const OWNER = 'mqtt-gateway';
 // [MQTT-3.1.3-5] allows up to 23 bytes; brokers may accept more. Device ids are at most 64.
 const NOT_AUTHORIZED = 5;
 const BAD_USERNAME_OR_PASSWORD = 4;
+const IDENTIFIER_REJECTED = 2;
+const SYS_PREFIX = '$SYS';
 
 function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
+/** The part of aedes-persistence a revocation uses (aedes types it as `any`). */
+interface SessionStore {
+  outgoingStream(client: { id: string }): AsyncIterable<unknown>;
+  outgoingClearMessageId(client: { id: string }, packet: { messageId?: number }): Promise<unknown>;
+  cleanSubscriptions(client: { id: string }): Promise<unknown>;
+  delWill(client: { id: string; brokerId: string }): Promise<unknown>;
+  cleanIncoming?(client: { id: string }): Promise<unknown>;
+}
+
+function listen(server: net.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
 export class MqttGateway {
   private broker: Aedes | undefined;
   private tcpServer: net.Server | undefined;
+  private tlsServer: tls.Server | undefined;
+  private readonly connections = new Set<GuardedConnection>();
+  private readonly connectFacts = new WeakMap<Client, ConnectFacts>();
+  private readonly limits: BrokerLimits;
+  private readonly failedConnects: FailedConnects;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private stopWatchingRevocations: (() => void) | undefined;
   private readonly webSocketServer = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   private readonly upgradeHandlers: {
     server: HttpServer;
@@ -74,11 +134,20 @@ export class MqttGateway {
     rejected: Counter<'reason'>;
     authFailures: Counter<'reason'>;
     denied: Counter<'action'>;
+    closed: Counter<'reason'>;
+    revoked: Counter;
     clients: Gauge;
+    connections: Gauge;
   };
 
   constructor(private readonly options: GatewayOptions) {
     this.clock = options.clock ?? Date.now;
+    this.limits = {
+      ...DEFAULT_BROKER_LIMITS,
+      ...options.limits,
+      failedConnects: { ...DEFAULT_BROKER_LIMITS.failedConnects, ...options.limits?.failedConnects },
+    };
+    this.failedConnects = new FailedConnects(this.limits.failedConnects);
     const registers = [options.registry];
     this.metrics = {
       messages: new promClient.Counter({
@@ -105,7 +174,23 @@ export class MqttGateway {
         labelNames: ['action'],
         registers,
       }),
+      closed: new promClient.Counter({
+        name: 'hub_mqtt_connections_closed_total',
+        help: 'MQTT connections closed by the broker limits (packet size, timeouts, connection cap, topic depth)',
+        labelNames: ['reason'],
+        registers,
+      }),
+      revoked: new promClient.Counter({
+        name: 'hub_mqtt_sessions_revoked_total',
+        help: 'Device sessions ended because the device was revoked',
+        registers,
+      }),
       clients: new promClient.Gauge({ name: 'hub_mqtt_clients', help: 'Connected MQTT clients', registers }),
+      connections: new promClient.Gauge({
+        name: 'hub_mqtt_connections',
+        help: 'Open MQTT connections (TCP, TLS and WebSocket), authenticated or not',
+        registers,
+      }),
     };
     this.zigbee = new ZigbeeBridges({
       bus: options.bus,
@@ -123,10 +208,27 @@ export class MqttGateway {
     return typeof address === 'object' && address ? address.port : 0;
   }
 
+  get tlsPort(): number {
+    const address = this.tlsServer?.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
   async start(): Promise<void> {
     const broker = await Aedes.createBroker({
       id: 'junxiu-hub',
       maxClientsIdLength: 64,
+      maxTopicLevels: this.limits.maxTopicLevels,
+      connectTimeout: this.limits.connectTimeoutMs,
+      // A client that stops reading is dropped after this long, so writes to it never stall others.
+      drainTimeout: this.limits.drainTimeoutMs,
+      preConnect: (client, packet, callback) => {
+        this.connectFacts.set(client, {
+          emptyClientId: !packet.clientId,
+          clean: packet.clean !== false,
+          will: packet.will,
+        });
+        callback(null, true);
+      },
       authenticate: (client, username, password, done) => {
         this.authenticate(client, username, password).then(
           (error) => done(error, error === null),
@@ -138,12 +240,20 @@ export class MqttGateway {
       },
       authorizePublish: (client, packet, callback) => {
         if (!client) return callback(null);
-        const decision = canPublish(
-          client.id,
-          packet.topic,
-          packet.retain,
-          this.options.directory.lookup(client.id),
-        );
+        const identity = this.options.directory.lookup(client.id);
+        // aedes' own $SYS refusal lives in its default authorizePublish, which this one replaces.
+        if (packet.topic === SYS_PREFIX || packet.topic.startsWith(`${SYS_PREFIX}/`)) {
+          this.metrics.denied.inc({ action: 'sys' });
+          this.options.log.warn({ deviceId: client.id, topic: packet.topic }, 'publish to $SYS refused');
+          return callback(new Error(`${SYS_PREFIX}/ topics are reserved to the broker`));
+        }
+        // A device revoked while connected publishes nothing more.
+        if (!identity) {
+          this.metrics.denied.inc({ action: 'publish' });
+          return callback(new Error('unknown or revoked device'));
+        }
+        // Also the will, when aedes publishes it after a dropped connection.
+        const decision = canPublish(client.id, packet.topic, packet.retain, identity);
         if (!decision.allow) {
           this.metrics.denied.inc({ action: 'publish' });
           this.options.log.warn({ deviceId: client.id, topic: packet.topic }, decision.reason);
@@ -179,24 +289,117 @@ export class MqttGateway {
       if (this.options.directory.lookup(client.id)?.type === BRIDGE_TYPE) this.zigbee.bridgeLost(client.id);
     });
     broker.on('clientError', (client, error) => {
+      this.countClosed(error);
       this.options.log.warn({ deviceId: client.id, err: error.message }, 'mqtt client error');
     });
     broker.on('connectionError', (client, error) => {
+      this.countClosed(error);
       this.options.log.warn({ deviceId: client?.id, err: error.message }, 'mqtt connection error');
     });
+    this.stopWatchingRevocations = this.options.directory.onRevoked?.((deviceId) => {
+      this.revoke(deviceId).catch((error: unknown) =>
+        this.options.log.error({ deviceId, err: error }, 'revoked device not fully dropped'),
+      );
+    });
+    this.pruneTimer = setInterval(() => this.failedConnects.prune(this.clock()), 60_000);
+    this.pruneTimer.unref();
 
     this.options.bus.on('device.command', OWNER, ({ deviceId, command }) =>
       this.sendCommand(deviceId, command),
     );
 
-    this.tcpServer = net.createServer(broker.handle);
-    await new Promise<void>((resolve, reject) => {
-      this.tcpServer?.once('error', reject);
-      this.tcpServer?.listen(this.options.tcp.port, this.options.tcp.host, () => resolve());
+    const tcp = this.options.tcp;
+    if (tcp) {
+      const server = net.createServer((socket) => this.accept(socket, socket.remoteAddress));
+      this.tcpServer = server;
+      await listen(server, tcp.port, tcp.host);
+      this.options.log.info({ port: this.tcpPort, host: tcp.host }, 'mqtt broker listening on tcp');
+    }
+    const secure = this.options.tls;
+    if (secure) {
+      const server = createTlsServer(
+        secure,
+        (socket) => this.accept(socket, socket.remoteAddress),
+        (error, socket) => {
+          this.metrics.closed.inc({ reason: 'tls_handshake' });
+          this.options.log.warn(
+            { address: socket.remoteAddress, err: error.message },
+            'mqtt tls handshake failed',
+          );
+        },
+      );
+      this.tlsServer = server;
+      await listen(server, secure.port, secure.host);
+      this.options.log.info({ port: this.tlsPort, host: secure.host }, 'mqtt broker listening on tls');
+    }
+  }
+
+  /**
+   * Every connection, whatever its transport, enters here: over the connection cap it is closed at
+   * once; otherwise aedes reads it through the packet-size guard.
+   */
+  private accept(stream: Duplex, remoteAddress: string | undefined, request?: IncomingMessage): void {
+    const broker = this.broker;
+    if (!broker || this.connections.size >= this.limits.maxConnections) {
+      this.metrics.closed.inc({ reason: 'connection_cap' });
+      this.options.log.warn({ address: remoteAddress }, 'mqtt connection refused: connection cap reached');
+      stream.on('error', () => {});
+      stream.destroy();
+      return;
+    }
+    const connection = new GuardedConnection(stream, {
+      maxPacketBytes: this.limits.maxPacketBytes,
+      remoteAddress,
+      onRefused: (reason, detail) => {
+        this.metrics.closed.inc({ reason });
+        this.options.log.warn(
+          { address: remoteAddress, deviceId: (connection as { client?: Client }).client?.id, detail },
+          'mqtt connection closed: packet refused',
+        );
+      },
     });
-    this.options.log.info(
-      { port: this.tcpPort, host: this.options.tcp.host },
-      'mqtt broker listening on tcp',
+    this.connections.add(connection);
+    this.metrics.connections.set(this.connections.size);
+    connection.once('close', () => {
+      this.connections.delete(connection);
+      this.metrics.connections.set(this.connections.size);
+    });
+    broker.handle(connection, request);
+  }
+
+  /** aedes reports its own limits as client errors; they are counted with the guard's. */
+  private countClosed(error: Error): void {
+    const reason = refusalOf(error.message);
+    if (reason) this.metrics.closed.inc({ reason });
+  }
+
+  /**
+   * Ends a revoked device's session at once and drops what the broker keeps for it: queued
+   * commands, subscriptions, its will and unfinished QoS 2 exchanges. The directory already
+   * refuses its secret, so it cannot come back.
+   */
+  async revoke(deviceId: string): Promise<void> {
+    const broker = this.broker;
+    if (!broker) return;
+    const client = (broker as unknown as { clients: Record<string, Client> }).clients[deviceId];
+    if (client) {
+      // Its will would otherwise report it offline as if it had merely dropped.
+      (client as unknown as ClientInternals).will = null;
+      await new Promise<void>((resolve) => client.close(() => resolve()));
+    }
+    const persistence = (broker as unknown as { persistence: SessionStore }).persistence;
+    const session = { id: deviceId };
+    const queued: { messageId?: number }[] = [];
+    for await (const packet of persistence.outgoingStream(session))
+      queued.push(packet as { messageId?: number });
+    for (const packet of queued) await persistence.outgoingClearMessageId(session, packet);
+    await persistence.cleanSubscriptions(session);
+    await persistence.delWill({ id: deviceId, brokerId: broker.id });
+    await persistence.cleanIncoming?.(session);
+    this.metrics.revoked.inc();
+    this.options.log.warn(
+      { deviceId, connected: Boolean(client), dropped: queued.length },
+      'device revoked: session closed, queued messages dropped',
     );
   }
 
@@ -205,7 +408,7 @@ export class MqttGateway {
     this.webSocketServer.on('connection', (socket, request) => {
       const stream = createWebSocketStream(socket);
       stream.on('error', () => socket.terminate());
-      this.broker?.handle(stream, request);
+      this.accept(stream, request.socket.remoteAddress, request);
     });
     const handler = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       const url = new URL(request.url ?? '/', 'http://localhost');
@@ -220,13 +423,16 @@ export class MqttGateway {
 
   async stop(): Promise<void> {
     this.options.bus.removeOwner(OWNER);
+    this.stopWatchingRevocations?.();
+    if (this.pruneTimer) clearInterval(this.pruneTimer);
     for (const { server, handler } of this.upgradeHandlers) server.off('upgrade', handler);
     for (const client of this.webSocketServer.clients) client.terminate();
     this.webSocketServer.close();
     const broker = this.broker;
     if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
-    const tcp = this.tcpServer;
-    if (tcp) await new Promise<void>((resolve) => tcp.close(() => resolve()));
+    for (const server of [this.tcpServer, this.tlsServer]) {
+      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   }
 
   private async authenticate(
@@ -234,25 +440,59 @@ export class MqttGateway {
     username: string | undefined,
     password: Buffer | undefined,
   ): Promise<AuthenticateError | null> {
-    const refusal = canConnect(client.id, username);
-    if (refusal || !username) {
-      this.metrics.authFailures.inc({ reason: 'identity' });
-      this.options.log.warn({ clientId: client.id }, `mqtt connection refused: ${refusal}`);
-      return authError(refusal ?? 'refused', NOT_AUTHORIZED);
+    const connection = client.conn instanceof GuardedConnection ? client.conn : undefined;
+    const address = connection?.remoteAddress;
+    // Only well-formed device ids are tallied per username, so made-up names cannot fill memory.
+    const account = username && DEVICE_ID_PATTERN.test(username) ? username : undefined;
+    const admission = this.failedConnects.admit(address, account, this.clock());
+    if (admission.verdict === 'refuse') {
+      this.metrics.authFailures.inc({ reason: admission.reason });
+      this.options.log.warn(
+        { address, deviceId: account },
+        'mqtt connection refused: too many failed attempts',
+      );
+      return authError('too many failed attempts, try later', NOT_AUTHORIZED);
     }
-    if (!password || password.length === 0) {
-      this.metrics.authFailures.inc({ reason: 'no_secret' });
-      return authError('missing secret', NOT_AUTHORIZED);
+    if (admission.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, admission.delayMs));
+    const refuse = (reason: string, message: string, code: number): AuthenticateError => {
+      this.metrics.authFailures.inc({ reason });
+      this.failedConnects.failed(address, account, this.clock());
+      this.options.log.warn(
+        { address, clientId: client.id, deviceId: account },
+        `mqtt connection refused: ${message}`,
+      );
+      return authError(message, code);
+    };
+    const facts = this.connectFacts.get(client);
+    // [MQTT-3.1.3-8] an empty client id asking for a persistent session is refused with 0x02.
+    if (facts?.emptyClientId && !facts.clean) {
+      return refuse('empty_client_id', 'empty client id with a persistent session', IDENTIFIER_REJECTED);
     }
+    const refusal = facts?.emptyClientId
+      ? 'client id differs from device id'
+      : canConnect(client.id, username);
+    if (refusal || !username) return refuse('identity', refusal ?? 'refused', NOT_AUTHORIZED);
+    if (!password || password.length === 0) return refuse('no_secret', 'missing secret', NOT_AUTHORIZED);
     const identity = await this.options.directory.authenticate(username, password.toString('utf8'));
     if (!identity) {
-      this.metrics.authFailures.inc({ reason: 'bad_secret' });
-      this.options.log.warn(
-        { deviceId: username },
-        'mqtt connection refused: unknown device or wrong secret',
-      );
-      return authError('unknown device or wrong secret', BAD_USERNAME_OR_PASSWORD);
+      return refuse('bad_secret', 'unknown device or wrong secret', BAD_USERNAME_OR_PASSWORD);
     }
+    // The will is a publish like any other, decided now so a device learns of it at CONNACK.
+    const will = facts?.will;
+    if (will) {
+      const allowed =
+        will.topic !== SYS_PREFIX &&
+        !will.topic.startsWith(`${SYS_PREFIX}/`) &&
+        canPublish(username, will.topic, will.retain === true, identity).allow;
+      if (!allowed) {
+        this.metrics.denied.inc({ action: 'will' });
+        return refuse('will', `will topic ${will.topic} is not this device's`, NOT_AUTHORIZED);
+      }
+    }
+    this.failedConnects.succeeded(address);
+    // A Zigbee2MQTT bridge publishes its whole device list in one message.
+    if (connection && identity.type === BRIDGE_TYPE)
+      connection.maxPacketBytes = this.limits.maxBridgePacketBytes;
     return null;
   }
 
