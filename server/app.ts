@@ -32,6 +32,7 @@ import { receptionEvaluationRoutes } from './routes/reception.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
 import { rescueRoutes } from './routes/rescue.ts';
+import { roleRoutes } from './routes/roles.ts';
 import { retireeRoutes } from './routes/retirees.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { systemRoutes } from './routes/system.ts';
@@ -128,6 +129,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(rescueRoutes, { hub, font: findCardFont(hub.cardFont) });
   await app.register(archiveRoutes, { hub });
   await app.register(activityRoutes, { hub });
+  await app.register(roleRoutes, { hub });
   await app.register(intakeRoutes, { hub, font: findCardFont(hub.cardFont) });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));

@@ -6,7 +6,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { HubError } from '../errors.ts';
 import { iso, isoRequired } from '../records/rows.ts';
 import type { ArchiveRecords } from './records.ts';
 
@@ -17,8 +18,19 @@ export const ATTACHMENT_TYPES = [
   'audio/mpeg',
   'audio/mp4',
   'audio/wav',
+  'audio/ogg',
 ] as const;
 export type AttachmentType = (typeof ATTACHMENT_TYPES)[number];
+
+/** The names clients send for the accepted types, for a raw-body content-type parser. */
+export const ATTACHMENT_CONTENT_TYPES: readonly string[] = [
+  ...ATTACHMENT_TYPES,
+  'audio/mp3',
+  'audio/x-wav',
+  'audio/wave',
+  'audio/x-m4a',
+  'application/ogg',
+];
 
 export const DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
@@ -37,6 +49,8 @@ export function sniffType(bytes: Buffer): AttachmentType | null {
   if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WAVE')
     return 'audio/wav';
   if (bytes.length >= 12 && ascii(bytes, 4, 8) === 'ftyp') return 'audio/mp4';
+  // An Ogg page (Vorbis or Opus inside).
+  if (ascii(bytes, 0, 4) === 'OggS') return 'audio/ogg';
   if (ascii(bytes, 0, 3) === 'ID3') return 'audio/mpeg';
   // An MPEG audio frame header: 11 sync bits, then a layer other than "reserved".
   if (
@@ -59,8 +73,34 @@ export function mediaType(header: string | undefined): string {
       'audio/x-wav': 'audio/wav',
       'audio/wave': 'audio/wav',
       'audio/x-m4a': 'audio/mp4',
+      'application/ogg': 'audio/ogg',
     }[type] ?? type
   );
+}
+
+/**
+ * Checks an uploaded body: 415 unless its bytes show one of the `accepted` types and the declared
+ * Content-Type names the same; 400 when empty. Returns the type the bytes show.
+ */
+export function acceptUpload(
+  body: unknown,
+  contentType: string | undefined,
+  accepted: readonly AttachmentType[],
+  label: string,
+): AttachmentType {
+  if (!Buffer.isBuffer(body)) {
+    throw new HubError(415, 'unsupported_media_type', `不接受的文件类型，可接受：${label}`);
+  }
+  if (body.length === 0) throw new HubError(400, 'bad_request', '文件为空');
+  const actual = sniffType(body);
+  if (!actual || !accepted.includes(actual)) {
+    throw new HubError(415, 'unsupported_media_type', `文件内容不是可接受的类型（${label}）`);
+  }
+  const declared = mediaType(contentType);
+  if (actual !== declared) {
+    throw new HubError(415, 'unsupported_media_type', `文件内容为 ${actual}，与声明的类型 ${declared} 不符`);
+  }
+  return actual;
 }
 
 export interface Attachment {
@@ -117,6 +157,8 @@ export class AttachmentStore {
     contentType: AttachmentType,
     bytes: Buffer,
     userId: string,
+    /** Runs in the same transaction after the row is inserted (e.g. linking it to an oral history). */
+    afterInsert?: (tx: Queryable, attachmentId: string) => Promise<void>,
   ): Promise<Attachment> {
     const id = randomUUID();
     const file = this.fileOf(retireeId, id);
@@ -139,6 +181,7 @@ export class AttachmentStore {
             newValue: `${name}（${contentType}，${bytes.length} 字节）`,
           },
         ]);
+        await afterInsert?.(tx, id);
       });
     } catch (error) {
       await fs.rm(file, { force: true });

@@ -1,0 +1,226 @@
+/**
+ * The register of retirees' roles (6.9): volunteers (6.9.2.1 公益和志愿服务), the retiree think tank
+ * (6.9.2.2 军休智库) and community political commissars (6.9.2.3 社区政委), each with skills and
+ * availability, active from a day until ended with a reason; and the service hours logged for it.
+ */
+import { randomUUID } from 'node:crypto';
+import { checkDate, retireeOr404 } from '../benefits/service.ts';
+import { shanghaiDate } from '../calendar.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
+import { isoRequired, isUniqueViolation } from '../records/rows.ts';
+import { assertInScope, inScope, type Scope } from '../records/scope.ts';
+import type {
+  RetireeRole,
+  RoleEntry,
+  RoleEntryEnd,
+  RoleEntryInput,
+  RoleQuery,
+  ServiceHours,
+  ServiceHoursInput,
+} from '../schemas/roles.ts';
+
+export type Clock = () => Date;
+
+export const ROLE_NAMES: Record<RetireeRole, string> = {
+  volunteer: '志愿者',
+  think_tank: '军休智库',
+  community_commissar: '社区政治指导员',
+};
+
+interface EntryRow {
+  id: string;
+  retiree_id: string;
+  retiree_name: string;
+  role: RetireeRole;
+  skills: string[];
+  availability: string;
+  started_on: string;
+  ended_on: string | null;
+  end_reason: string | null;
+  notes: string;
+  total_hours: number | string | null;
+  created_at: Date | string;
+}
+
+const selectEntry = `select e.id, e.retiree_id, r.name as retiree_name, e.role, e.skills, e.availability,
+    e.started_on::text as started_on, e.ended_on::text as ended_on, e.end_reason, e.notes, e.created_at,
+    (select coalesce(sum(h.hours), 0) from role_service_hours h where h.role_id = e.id) as total_hours
+  from retiree_roles e join retirees r on r.id = e.retiree_id`;
+
+interface HoursRow {
+  id: string;
+  role_id: string;
+  retiree_id: string;
+  served_on: string;
+  hours: number | string;
+  activity: string;
+  recorded_by: string | null;
+  created_at: Date | string;
+}
+
+function toEntry(row: EntryRow): RoleEntry {
+  return {
+    id: row.id,
+    retireeId: row.retiree_id,
+    retireeName: row.retiree_name,
+    role: row.role,
+    roleName: ROLE_NAMES[row.role],
+    skills: row.skills ?? [],
+    availability: row.availability,
+    startedOn: row.started_on,
+    endedOn: row.ended_on,
+    endReason: row.end_reason,
+    active: row.ended_on === null,
+    notes: row.notes,
+    totalHours: Number(row.total_hours ?? 0),
+    createdAt: isoRequired(row.created_at),
+  };
+}
+
+function toHours(row: HoursRow): ServiceHours {
+  return {
+    id: row.id,
+    roleId: row.role_id,
+    retireeId: row.retiree_id,
+    servedOn: row.served_on,
+    hours: Number(row.hours),
+    activity: row.activity,
+    recordedBy: row.recorded_by,
+    createdAt: isoRequired(row.created_at),
+  };
+}
+
+/** Skills trimmed, blanks and repeats dropped, in the order given. */
+export function cleanSkills(skills: readonly string[]): string[] {
+  return [...new Set(skills.map((skill) => skill.trim()).filter(Boolean))];
+}
+
+export class RoleRegister {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock = () => new Date(),
+  ) {}
+
+  today(): string {
+    return shanghaiDate(this.clock());
+  }
+
+  async list(query: RoleQuery, scope: Scope): Promise<RoleEntry[]> {
+    const params: unknown[] = [];
+    const where = [inScope(scope, 'e.retiree_id', params)];
+    if (query.retireeId) {
+      params.push(uuidOr404(query.retireeId, 'retiree'));
+      where.push(`e.retiree_id = $${params.length}`);
+    }
+    if (query.role) {
+      params.push(query.role);
+      where.push(`e.role = $${params.length}`);
+    }
+    if (query.active !== undefined)
+      where.push(query.active ? 'e.ended_on is null' : 'e.ended_on is not null');
+    if (query.skill?.trim()) {
+      params.push(query.skill.trim());
+      where.push(`$${params.length} = any(e.skills)`);
+    }
+    params.push(query.limit ?? 200);
+    const rows = await this.db.query<EntryRow>(
+      `${selectEntry} where ${where.join(' and ')}
+        order by e.ended_on nulls first, r.name, e.role, e.id limit $${params.length}`,
+      params,
+    );
+    return rows.map(toEntry);
+  }
+
+  async byId(id: string, scope: Scope, db: Queryable = this.db): Promise<RoleEntry> {
+    const [row] = await db.query<EntryRow>(`${selectEntry} where e.id = $1`, [uuidOr404(id, 'role entry')]);
+    if (!row) throw notFound('role entry');
+    await assertInScope(db, scope, row.retiree_id);
+    return toEntry(row);
+  }
+
+  /** A retiree takes on a role; 409 while the same role is active, or when the retiree has died. */
+  async create(input: RoleEntryInput, userId: string, scope: Scope): Promise<RoleEntry> {
+    const startedOn = checkDate(input.startedOn, 'startedOn');
+    if (startedOn > this.today()) throw badRequest('startedOn: 开始日期不能晚于今天');
+    return this.db.transaction(async (db) => {
+      const retiree = await retireeOr404(db, input.retireeId);
+      await assertInScope(db, scope, retiree.id);
+      if (retiree.status === 'deceased') throw conflict(`${retiree.name}已故，不能登记`);
+      const id = randomUUID();
+      try {
+        await db.query(
+          `insert into retiree_roles (id, retiree_id, role, skills, availability, started_on, notes, created_by)
+           values ($1, $2, $3, $4, $5, $6, $7, $8)`,
+          [
+            id,
+            retiree.id,
+            input.role,
+            cleanSkills(input.skills ?? []),
+            (input.availability ?? '').trim(),
+            startedOn,
+            (input.notes ?? '').trim(),
+            userId,
+          ],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(`${retiree.name}已登记为${ROLE_NAMES[input.role]}`);
+        throw error;
+      }
+      return this.byId(id, scope, db);
+    });
+  }
+
+  async end(id: string, input: RoleEntryEnd, scope: Scope): Promise<RoleEntry> {
+    const endedOn = checkDate(input.endedOn, 'endedOn');
+    if (endedOn > this.today()) throw badRequest('endedOn: 结束日期不能晚于今天');
+    return this.db.transaction(async (db) => {
+      const entry = await this.byId(id, scope, db);
+      if (!entry.active) throw conflict('该登记已结束');
+      if (endedOn < entry.startedOn) throw badRequest('endedOn: 结束日期不能早于开始日期');
+      const [late] = await db.query<{ served_on: string }>(
+        'select max(served_on)::text as served_on from role_service_hours where role_id = $1',
+        [entry.id],
+      );
+      if (late?.served_on && endedOn < late.served_on) {
+        throw badRequest(`endedOn: 结束日期不能早于已登记的服务日期 ${late.served_on}`);
+      }
+      await db.query('update retiree_roles set ended_on = $2, end_reason = $3 where id = $1', [
+        entry.id,
+        endedOn,
+        input.reason.trim(),
+      ]);
+      return this.byId(entry.id, scope, db);
+    });
+  }
+
+  async hours(id: string, scope: Scope): Promise<ServiceHours[]> {
+    const entry = await this.byId(id, scope);
+    const rows = await this.db.query<HoursRow>(
+      `select id, role_id, retiree_id, served_on::text as served_on, hours, activity, recorded_by, created_at
+         from role_service_hours where role_id = $1 order by served_on desc, created_at desc`,
+      [entry.id],
+    );
+    return rows.map(toHours);
+  }
+
+  /** Hours served on a day within the role's period, never in the future. */
+  async logHours(id: string, input: ServiceHoursInput, userId: string, scope: Scope): Promise<ServiceHours> {
+    const servedOn = checkDate(input.servedOn, 'servedOn');
+    if (servedOn > this.today()) throw badRequest('servedOn: 服务日期不能晚于今天');
+    const entry = await this.byId(id, scope);
+    if (servedOn < entry.startedOn || (entry.endedOn && servedOn > entry.endedOn)) {
+      throw badRequest('servedOn: 服务日期不在该登记的有效期内');
+    }
+    const hoursId = randomUUID();
+    const [row] = await this.db.query<HoursRow>(
+      `insert into role_service_hours (id, role_id, retiree_id, served_on, hours, activity, recorded_by)
+       values ($1, $2, $3, $4, $5, $6, $7)
+       returning id, role_id, retiree_id, served_on::text as served_on, hours, activity, recorded_by, created_at`,
+      [hoursId, entry.id, entry.retireeId, servedOn, input.hours, input.activity.trim(), userId],
+    );
+    if (!row) throw notFound('service hours');
+    return toHours(row);
+  }
+}
