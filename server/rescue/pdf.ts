@@ -1,50 +1,23 @@
 /**
- * The rescue card as a printable PDF (A6, to keep by the door or in a wallet). Chinese text needs a
- * CJK font: HUB_CARD_FONT names one, else the usual places of Debian's fonts-noto-cjk and
- * fonts-wqy-zenhei are tried.
+ * The rescue card as a printable PDF (A6, to keep by the door or in a wallet), in the CJK font of
+ * ../print/font.ts.
  */
-import fs from 'node:fs';
-import PDFDocument from 'pdfkit';
+import { MM, printedAtText, startDocument } from '../print/document.ts';
+import type { CardFont } from '../print/font.ts';
 import type { RescueCard } from '../schemas/rescue.ts';
 
-export interface CardFont {
-  path: string;
-  /** The face within a font collection (.ttc), e.g. `NotoSansCJKsc-Regular`. */
-  family?: string;
-}
+export { type CardFont, findCardFont } from '../print/font.ts';
 
-const candidates: CardFont[] = [
-  { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', family: 'NotoSansCJKsc-Regular' },
-  { path: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', family: 'WenQuanYiZenHei' },
-  { path: '/usr/share/fonts/truetype/arphic/uming.ttc', family: 'AR PL UMing CN' },
-];
-
-/** The font to print with, or null when none is installed. */
-export function findCardFont(configured: string | undefined): CardFont | null {
-  if (configured) {
-    const [path, family] = configured.split('#');
-    return path && fs.existsSync(path) ? { path, ...(family ? { family } : {}) } : null;
-  }
-  return candidates.find((candidate) => fs.existsSync(candidate.path)) ?? null;
-}
-
-const MM = 72 / 25.4;
 const GENDER = { male: '男', female: '女' } as const;
 
 export function renderCardPdf(card: RescueCard, font: CardFont, printedAt: Date): Promise<Buffer> {
-  const doc = new PDFDocument({
+  const { doc, done } = startDocument({
     size: 'A6',
-    margins: { top: 8 * MM, bottom: 8 * MM, left: 8 * MM, right: 8 * MM },
-    info: { Title: `应急救助卡 ${card.name}`, Subject: 'DB51/T 2839-2021 6.5.2.6', Creator: 'Junxiu Hub' },
+    marginMm: 8,
+    title: `应急救助卡 ${card.name}`,
+    subject: 'DB51/T 2839-2021 6.5.2.6',
+    font,
   });
-  const chunks: Buffer[] = [];
-  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  doc.registerFont('card', font.path, font.family);
-  doc.font('card');
   const width = doc.page.width - 16 * MM;
 
   doc.rect(0, 0, doc.page.width, 16 * MM).fill('#c62828');
@@ -82,12 +55,11 @@ export function renderCardPdf(card: RescueCard, font: CardFont, printedAt: Date)
   doc
     .fontSize(7)
     .fillColor('#888888')
-    .text(
-      `打印于 ${printedAt.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}　急救请拨 120`,
-      8 * MM,
-      doc.page.height - 12 * MM,
-      { width, align: 'center', lineBreak: false },
-    );
+    .text(`${printedAtText(printedAt)}　急救请拨 120`, 8 * MM, doc.page.height - 12 * MM, {
+      width,
+      align: 'center',
+      lineBreak: false,
+    });
   doc.end();
   return done;
 }

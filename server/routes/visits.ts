@@ -1,9 +1,11 @@
 /** Visits and condolences (6.8 走访慰问): staff read; caseworkers, supervisors and admins write. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import { unauthorized } from '../errors.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HubError, notFound, unauthorized } from '../errors.ts';
+import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { uuidOr404 } from '../ids.ts';
+import { findCardFont } from '../print/font.ts';
 import { assertInScope, scopeOf } from '../records/scope.ts';
 import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -20,6 +22,7 @@ import {
   LivingFlags,
   LivingFlagsInput,
   SummaryQuery,
+  VisitReason,
   VisitRecord,
   VisitRecordInput,
   VisitRecordQuery,
@@ -29,6 +32,8 @@ import {
   VisitTaskQuery,
   VisitTaskUpdate,
 } from '../schemas/visits.ts';
+import { followUpColumns, recordColumns, taskColumns } from '../visits/export.ts';
+import { renderVisitFormPdf, type VisitForm } from '../visits/pdf.ts';
 import { type Clock, VisitService } from '../visits/service.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
@@ -322,6 +327,159 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
     async (request) => {
       requireRole(request, READ);
       return visits.summary(request.query.from, request.query.to, scope(request));
+    },
+  );
+
+  // ----- Excel exports of the lists, with the same filters and scope -----
+
+  const xlsx = { produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] };
+
+  app.get(
+    '/api/visits/tasks/export.xlsx',
+    {
+      schema: {
+        tags,
+        summary: 'Visit tasks as an Excel workbook (same filters as the list)',
+        querystring: VisitTaskQuery,
+        ...xlsx,
+        response: { 200: Type.Unsafe<Buffer>(workbookResponse), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const rows = await visits.tasks({ ...request.query, limit: MAX_LIST_EXPORT_ROWS }, scope(request));
+      return sendWorkbook(
+        reply,
+        await listWorkbook('走访任务', taskColumns, rows),
+        'visit-tasks',
+        '走访任务',
+      );
+    },
+  );
+
+  app.get(
+    '/api/visits/records/export.xlsx',
+    {
+      schema: {
+        tags,
+        summary: 'Visit records with their seven fields as an Excel workbook (same filters as the list)',
+        querystring: VisitRecordQuery,
+        ...xlsx,
+        response: { 200: Type.Unsafe<Buffer>(workbookResponse), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const rows = await visits.records({ ...request.query, limit: MAX_LIST_EXPORT_ROWS }, scope(request));
+      return sendWorkbook(
+        reply,
+        await listWorkbook('走访记录', recordColumns, rows),
+        'visit-records',
+        '走访记录',
+      );
+    },
+  );
+
+  app.get(
+    '/api/visits/follow-ups/export.xlsx',
+    {
+      schema: {
+        tags,
+        summary: 'Follow-ups as an Excel workbook (same filters as the list)',
+        querystring: FollowUpQuery,
+        ...xlsx,
+        response: { 200: Type.Unsafe<Buffer>(workbookResponse), ...errors },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const rows = await visits.followUps({ ...request.query, limit: MAX_LIST_EXPORT_ROWS }, scope(request));
+      return sendWorkbook(
+        reply,
+        await listWorkbook('问题跟进', followUpColumns, rows),
+        'visit-follow-ups',
+        '走访问题跟进',
+      );
+    },
+  );
+
+  // ----- the printable visit record form (6.8.2.5) -----
+
+  const font = findCardFont(hub.cardFont);
+  const pdfResponse = {
+    produces: ['application/pdf'],
+    response: {
+      200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }),
+      ...errors,
+      503: ErrorResponse,
+    },
+  };
+  const sendForm = async (reply: FastifyReply, form: VisitForm, name: string) => {
+    if (!font) {
+      throw new HubError(
+        503,
+        'font_missing',
+        'no Chinese font to print with: install fonts-noto-cjk or set HUB_CARD_FONT to a .ttf/.otf/.ttc file',
+      );
+    }
+    const pdf = await renderVisitFormPdf(form, hub.centre.name, font, clock?.() ?? new Date());
+    return reply
+      .type('application/pdf')
+      .header(
+        'content-disposition',
+        `inline; filename="visit.pdf"; filename*=UTF-8''${encodeURIComponent(`${name}.pdf`)}`,
+      )
+      .send(pdf);
+  };
+
+  app.get(
+    '/api/visits/records/:id/form.pdf',
+    {
+      schema: {
+        tags,
+        summary: 'A recorded visit printed on the visit record form (A4)',
+        params: IdParams,
+        ...pdfResponse,
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      const record = await visits.record(request.params.id);
+      await reach(request, record.retireeId);
+      return sendForm(
+        reply,
+        { kind: 'record', record },
+        `走访慰问记录表-${record.retireeName}-${record.visitedOn}`,
+      );
+    },
+  );
+
+  app.get(
+    '/api/visits/form.pdf',
+    {
+      schema: {
+        tags,
+        summary: "A blank visit record form with the retiree's name, to fill in by hand on the visit",
+        querystring: Type.Object({
+          retireeId: Type.String({ maxLength: 64 }),
+          reason: Type.Optional(VisitReason),
+        }),
+        ...pdfResponse,
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, READ);
+      await reach(request, request.query.retireeId);
+      const [retiree] = await hub.db.query<{ name: string }>('select name from retirees where id = $1', [
+        request.query.retireeId,
+      ]);
+      if (!retiree) throw notFound('retiree');
+      const form: VisitForm = {
+        kind: 'blank',
+        retireeName: retiree.name,
+        reason: request.query.reason ?? null,
+      };
+      return sendForm(reply, form, `走访慰问记录表-${retiree.name}`);
     },
   );
 };

@@ -1,11 +1,15 @@
 /** The work list (工作清单): what is due on a day and what is overdue, across every provider. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import { isDate, shanghaiDate } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import { badRequest, forbidden, unauthorized } from '../errors.ts';
+import { listWorkbook, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { scopeOf } from '../records/scope.ts';
+import type { User } from '../schemas/auth.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { type WorkItem, WorkList, WorkListQuery } from '../schemas/worklist.ts';
+import { workItemColumns } from '../worklist/export.ts';
 import { buildWorkList, type WorkListProvider } from '../worklist/provider.ts';
 import { workListProviders } from '../worklist/providers.ts';
 import type { HubContext } from './context.ts';
@@ -31,6 +35,19 @@ export const workListRoutes: FastifyPluginAsyncTypebox<{
 }> = async (app, { hub, clock = () => new Date(), providers }) => {
   const sources = providers ?? workListProviders(hub.db);
 
+  /** The items of `date` (today by default) for the user, or everyone's with `all` (managers). */
+  const listFor = async (user: User | null, query: WorkListQuery): Promise<WorkList> => {
+    if (!user) throw unauthorized();
+    const date = query.date ?? shanghaiDate(clock());
+    if (!isDate(date)) throw badRequest(`date: 日期无效 (not a calendar date): ${date}`);
+    const all = query.all === true;
+    if (all && user.role !== 'admin' && user.role !== 'supervisor') {
+      throw forbidden('all=true: 仅主管和管理员可查看全部 (supervisor or admin only)');
+    }
+    const items = await buildWorkList(sources, { date, ownerId: all ? null : user.id });
+    return { date, owner: all ? 'all' : 'me', items: await inStation(items, scopeOf(user).station, hub.db) };
+  };
+
   app.get(
     '/api/worklist',
     {
@@ -44,21 +61,31 @@ export const workListRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request) => {
       requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
-      const user = request.user;
-      if (!user) throw unauthorized();
-      const date = request.query.date ?? shanghaiDate(clock());
-      if (!isDate(date)) throw badRequest(`date: 日期无效 (not a calendar date): ${date}`);
-      const all = request.query.all === true;
-      if (all && user.role !== 'admin' && user.role !== 'supervisor') {
-        throw forbidden('all=true: 仅主管和管理员可查看全部 (supervisor or admin only)');
-      }
-      const items = await buildWorkList(sources, { date, ownerId: all ? null : user.id });
-      const { station } = scopeOf(user);
-      return {
-        date,
-        owner: all ? ('all' as const) : ('me' as const),
-        items: await inStation(items, station, hub.db),
-      };
+      return listFor(request.user, request.query);
+    },
+  );
+
+  app.get(
+    '/api/worklist/export.xlsx',
+    {
+      schema: {
+        tags: ['work list'],
+        summary: 'The same work list as an Excel workbook',
+        querystring: WorkListQuery,
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        response: {
+          200: Type.Unsafe<Buffer>(workbookResponse),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
+      const list = await listFor(request.user, request.query);
+      const body = await listWorkbook(`工作清单 ${list.date}`, workItemColumns, list.items);
+      return sendWorkbook(reply, body, `worklist-${list.date}`, `工作清单-${list.date}`);
     },
   );
 };

@@ -1,0 +1,23 @@
+/** The work list as an Excel sheet, for a caseworker's day on paper or a supervisor's review. */
+import type { ListColumn } from '../export/workbook.ts';
+import type { WorkItem } from '../schemas/worklist.ts';
+
+/** The Chinese name of each work-list source; an unknown source prints as its code. */
+export const SOURCE_LABELS: Record<string, string> = {
+  visit_task: '走访任务',
+  visit_follow_up: '走访问题跟进',
+  reception_evaluation: '来信来访与评价改进',
+  benefit: '生活待遇',
+  bereavement_step: '身后事办理',
+  intake_step: '接收安置',
+  activity_cover: '文体活动保障',
+  activity_attendance: '活动签到',
+};
+
+export const workItemColumns: ListColumn<WorkItem>[] = [
+  { header: '状态', width: 8, value: (row) => (row.overdue ? '已逾期' : '到期') },
+  { header: '到期日', value: (row) => row.dueDate },
+  { header: '类别', width: 18, value: (row) => SOURCE_LABELS[row.source] ?? row.source },
+  { header: '事项', width: 48, value: (row) => row.title },
+  { header: '老人', value: (row) => row.retireeName ?? '' },
+];
