@@ -1,0 +1,100 @@
+/**
+ * Intake (6.1) in a real browser: a caseworker finds the intake page in the service-records menu, opens
+ * a case for a newly transferred retiree, ticks "核对移交档案材料" and sees it done with the day and their
+ * name — and the server has it too. Screenshots of the list and the case when HUB_TEST_SCREENSHOTS is set.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IntakeCase, IntakeCaseList } from '../../server/schemas/intake.ts';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { ensureDashboardBuilt, launchBrowser } from './helpers.ts';
+
+const browser: Browser | null = await launchBrowser();
+const screenshots = process.env.HUB_TEST_SCREENSHOTS;
+const snap = async (page: Page, name: string) => {
+  if (!screenshots) return;
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: path.join(screenshots, `intake-${name}.png`), fullPage: true });
+};
+
+const PASSWORD = 'caseworker-test-password';
+const centreDate = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+
+describe.skipIf(browser === null)('intake in Chromium', () => {
+  let t: TestHub;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt();
+    t = await startTestHub();
+    await t.addRetiree({ name: '张建军' });
+    const created = await t.api('POST', '/api/users', {
+      username: 'zhou.caseworker',
+      displayName: '周社工',
+      role: 'caseworker',
+      password: PASSWORD,
+    });
+    expect(created.status).toBe(201);
+    const context = await (browser as Browser).newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+    });
+    page = await context.newPage();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('a caseworker opens an intake case, ticks a step and sees it done', async () => {
+    await page.goto(`${t.url}/login`);
+    await page.getByTestId('login-username').fill('zhou.caseworker');
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/worklist/);
+
+    // The page is in the service-records menu.
+    await page.getByTestId('nav-records').click();
+    await page.locator('[data-testid="nav-intake"]').click();
+    await page.waitForURL(/\/intake$/);
+    await page.getByRole('heading', { name: '接收安置' }).waitFor();
+
+    // A new case: pick the retiree, the sending unit; received today.
+    await page.getByTestId('intake-new').click();
+    await page.getByTestId('intake-new-dialog').waitFor();
+    await page.getByTestId('intake-new-retiree').click();
+    await page.keyboard.type('张建军');
+    await page.locator('.el-select-dropdown__item', { hasText: '张建军' }).first().click();
+    await page.getByTestId('intake-new-unit').fill('某部队政治工作部');
+    await page.getByTestId('intake-new-save').click();
+    await page.waitForURL(/\/intake\/[0-9a-f-]{36}$/);
+    await page.locator('[data-testid="intake-case"][data-status="open"]').waitFor();
+    const caseId = page.url().split('/').pop() as string;
+
+    const step = page.getByTestId('intake-step-files_verified');
+    expect(await step.locator('input').isChecked()).toBe(false);
+    await snap(page, 'case-open');
+    await step.click();
+    await expect
+      .poll(() => page.getByTestId('intake-done-files_verified').textContent())
+      .toContain(`${centreDate()} · 周社工`);
+    expect(await step.locator('input').isChecked()).toBe(true);
+    await snap(page, 'case-ticked');
+
+    // The server agrees: done today, by the caseworker, in the history.
+    const saved = await t.api<IntakeCase>('GET', `/api/intake/cases/${caseId}`);
+    const files = saved.body.steps.find((s) => s.step === 'files_verified');
+    expect(files).toMatchObject({ status: 'done', doneOn: centreDate(), doneByName: '周社工' });
+    expect(saved.body.history.map((e) => e.action)).toStrictEqual(['opened', 'step_done']);
+
+    // The list shows the case with one step done.
+    await page.getByText('← 返回列表').click();
+    await page.waitForURL(/\/intake$/);
+    await page.getByTestId(`intake-case-${caseId}`).waitFor();
+    const list = await t.api<IntakeCaseList>('GET', '/api/intake/cases?status=open');
+    expect(list.body.items[0]?.stepsDone).toBe(1);
+    await snap(page, 'list');
+  }, 120_000);
+});
