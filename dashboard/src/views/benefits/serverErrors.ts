@@ -4,6 +4,7 @@
  * checks write `body/field must …`. This turns either into `{field: text}` for the form items, so
  * each message stands under its own field; what names no field stays a message for the dialog.
  */
+import { type Ref, watch } from 'vue';
 import { ApiError } from '../../api/http.ts';
 import { currentLocale } from '../../modules/i18n.ts';
 
@@ -81,4 +82,27 @@ export function refusalOf(error: unknown, fields: readonly string[]): FormRefusa
     else return { fields: out, message };
   }
   return { fields: out, message: Object.keys(out).length ? null : message };
+}
+
+/**
+ * Clears a field's message as soon as the field is changed, so an old message never stands under
+ * a corrected value. `names` maps a form key to the field name the messages use when they differ
+ * (the amount typed in yuan is `monthlyAmountFen` on the wire).
+ */
+export function clearOnChange(
+  form: Record<string, unknown>,
+  errors: Ref<Record<string, string>>,
+  names: Record<string, string> = {},
+): void {
+  for (const key of Object.keys(form)) {
+    const field = names[key] ?? key;
+    watch(
+      () => form[key],
+      () => {
+        if (!(field in errors.value)) return;
+        const { [field]: _gone, ...rest } = errors.value;
+        errors.value = rest;
+      },
+    );
+  }
 }

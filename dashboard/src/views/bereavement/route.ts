@@ -1,0 +1,19 @@
+/** 身后事 (6.10): the after-death page, in the service-records menu for every staff role the server lets read it. */
+import type { PageModule } from '../../router/pages.ts';
+
+const readers = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+
+const page: PageModule = {
+  routes: [
+    {
+      path: '/bereavement',
+      name: 'bereavement',
+      component: () => import('./BereavementView.vue'),
+      meta: { title: 'nav.bereavement', roles: readers },
+    },
+  ],
+  nav: [{ key: 'bereavement', to: '/bereavement', roles: readers, order: 60 }],
+  titles: { 'zh-CN': { bereavement: '身后事' }, en: { bereavement: 'After death' } },
+};
+
+export default page;
