@@ -1,0 +1,137 @@
+/**
+ * Culture and sport (6.6) in a real browser: a caseworker creates an event for tomorrow with a
+ * colleague on duty and the medical cover (6.6.2.5), signs a retiree up, confirms it; once the
+ * event has taken place the caseworker records the retiree's attendance. The roles page (6.9) is
+ * opened on the way for a screenshot.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ActivityEvent } from '../../server/schemas/activities.ts';
+import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { ensureDashboardBuilt, launchBrowser } from './helpers.ts';
+
+const browser: Browser | null = await launchBrowser();
+/** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
+const screenshots = process.env.HUB_TEST_SCREENSHOTS;
+const snap = async (page: Page, name: string) => {
+  if (!screenshots) return;
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(screenshots, `activities-${name}.png`), fullPage: true });
+};
+
+const PASSWORD = 'caseworker-test-password';
+
+/** YYYY-MM-DD in the centre's zone (Asia/Shanghai, UTC+8 without DST), `days` after today. */
+const centreDate = (days = 0) =>
+  new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+
+describe.skipIf(browser === null)('culture and sport in Chromium', () => {
+  let t: TestHub;
+  let page: Page;
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt();
+    t = await startTestHub();
+    const created = await t.api('POST', '/api/users', {
+      username: 'wen.caseworker',
+      displayName: '文社工',
+      role: 'caseworker',
+      password: PASSWORD,
+    });
+    expect(created.status).toBe(201);
+    await t.addStaff('zhao.duty', 'operator');
+    const context = await (browser as Browser).newContext({
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+    });
+    page = await context.newPage();
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it('creates an event, signs a retiree up, and records attendance after the event', async () => {
+    const retiree = await t.addRetiree({ name: '刘长征' });
+
+    await page.goto(`${t.url}/login`);
+    await page.getByTestId('login-username').fill('wen.caseworker');
+    await page.getByTestId('login-password').fill(PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.waitForURL(/\/worklist/, { timeout: 15_000 });
+    await page.goto(`${t.url}/activities`);
+    await page.getByTestId('events-table').waitFor();
+
+    // A new event for tomorrow morning, with a colleague on duty and the medical cover.
+    await page.getByTestId('event-new').click();
+    await page.getByTestId('event-dialog').waitFor();
+    await page.getByTestId('event-title').fill('重阳节书画展');
+    await page.getByTestId('event-starts').fill(`${centreDate(1)}T09:00`);
+    await page.getByTestId('event-ends').fill(`${centreDate(1)}T11:30`);
+    await page.getByTestId('event-place').fill('中心书画室');
+    await page.getByTestId('event-staff').click();
+    await page.locator('.el-select-dropdown__item', { hasText: 'zhao.duty 同志' }).first().click();
+    // A click above the open multi-select closes its list.
+    await page.getByTestId('event-title').click();
+    await page.getByTestId('event-medical').fill('社区卫生服务中心 刘医生随队');
+    await snap(page, 'new-event');
+    await page.getByTestId('event-save').click();
+
+    // The event opens: sign the retiree up, then confirm.
+    const detail = page.getByTestId('event-detail');
+    await detail.waitFor();
+    await page.getByTestId('detail-signup-pick').click();
+    await page.keyboard.type('刘长征');
+    await page.locator('.el-select-dropdown__item', { hasText: '刘长征' }).first().click();
+    await page.getByTestId('detail-signup').click();
+    await expect.poll(() => page.getByTestId('detail-signups').textContent()).toContain('刘长征');
+    await page.getByTestId('detail-confirm').click();
+    await expect.poll(() => page.getByTestId('event-status').textContent()).toContain('已确认');
+    await snap(page, 'event-confirmed');
+
+    const [event] = (await t.api<ActivityEvent[]>('GET', '/api/activities/events')).body;
+    expect(event).toMatchObject({
+      title: '重阳节书画展',
+      status: 'confirmed',
+      startsAt: new Date(`${centreDate(1)}T09:00:00+08:00`).toISOString(),
+      medicalCover: '社区卫生服务中心 刘医生随队',
+      signedUp: 1,
+    });
+    expect(event?.staff.map((s) => s.name)).toStrictEqual(['zhao.duty 同志']);
+
+    // The day of the event comes and goes: it started two hours ago and ended an hour ago.
+    await t.hub.db.query(
+      `update activity_events set starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' where id = $1`,
+      [event?.id],
+    );
+    await page.reload();
+    await page.getByTestId('events-table').waitFor();
+    await page.getByTestId('event-open-重阳节书画展').click();
+    await detail.waitFor();
+    await page.getByTestId('attendance-刘长征').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '出席' }).first().click();
+    await page.getByTestId('detail-save-attendance').click();
+    await page.getByTestId('attendance-recorded').waitFor();
+    await snap(page, 'attendance');
+
+    const after = await t.api<ActivityEvent>('GET', `/api/activities/events/${event?.id}`);
+    expect(after.body.signups).toMatchObject([{ retireeId: retiree.id, attendance: 'present' }]);
+    expect(after.body.attendanceRecordedAt).not.toBeNull();
+
+    // The roles page, with one interview in it.
+    await t.api('POST', '/api/roles/oral-histories', {
+      retireeId: retiree.id,
+      title: '长征路上的故事',
+      interviewer: '文社工',
+      interviewedOn: centreDate(0),
+      summary: '讲述随部队转战的经历',
+    });
+    await page.keyboard.press('Escape');
+    await page.goto(`${t.url}/roles?tab=oral`);
+    await page.getByTestId('oral-table').waitFor();
+    await expect.poll(() => page.getByTestId('oral-table').textContent()).toContain('长征路上的故事');
+    await snap(page, 'roles');
+  }, 120_000);
+});
