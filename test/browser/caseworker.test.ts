@@ -159,6 +159,12 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
     await page.locator('.el-tabs__item', { hasText: '走访记录' }).click();
     await page.getByTestId('visits-records').getByText('张卫国').waitFor();
     await snap(page, 'visits-records');
+    // The list on screen goes to Excel under the server's Chinese file name.
+    const [records] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('visits-records-export').click(),
+    ]);
+    expect(records.suggestedFilename()).toBe('走访记录.xlsx');
     await page.locator('.el-tabs__item', { hasText: '问题跟进' }).click();
     await page.getByTestId(`visits-follow-close-${followUp.id}`).waitFor();
     await snap(page, 'visits-follow-ups');
@@ -190,6 +196,8 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
     await item.waitFor();
     expect(await item.textContent()).toContain('卫生间加装扶手');
     await snap(page, 'worklist-tomorrow');
+    const [sheet] = await Promise.all([page.waitForEvent('download'), page.getByTestId('worklist-export').click()]);
+    expect(sheet.suggestedFilename()).toBe(`工作清单-${centreDate(1)}.xlsx`);
 
     // The item leads to the follow-up, which is closed with a reply.
     await item.click();

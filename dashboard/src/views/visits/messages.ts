@@ -16,6 +16,9 @@ const zh = {
       addProblem: '添加问题',
       remove: '删除',
       show: '查看汇总',
+      export: '导出 Excel',
+      print: '打印记录表',
+      blankForm: '空白记录表',
     },
     reasons: {
       spring_festival: '春节慰问',
@@ -110,6 +113,9 @@ const en: typeof zh = {
       addProblem: 'Add a problem',
       remove: 'Remove',
       show: 'Show summary',
+      export: 'Export to Excel',
+      print: 'Print form',
+      blankForm: 'Blank form',
     },
     reasons: {
       spring_festival: 'Spring Festival',
