@@ -1,7 +1,7 @@
 /**
  * Intake (6.1) in a real browser: a caseworker finds the intake page in the service-records menu, opens
  * a case for a newly transferred retiree, ticks "核对移交档案材料" and sees it done with the day and their
- * name — and the server has it too. Screenshots of the list and the case when HUB_TEST_SCREENSHOTS is set.
+ * name — and the server has it too; then records the three-party meeting, which ticks its own step. Screenshots of the list and the case when HUB_TEST_SCREENSHOTS is set.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -88,13 +88,29 @@ describe.skipIf(browser === null)('intake in Chromium', () => {
     const files = saved.body.steps.find((s) => s.step === 'files_verified');
     expect(files).toMatchObject({ status: 'done', doneOn: centreDate(), doneByName: '周社工' });
     expect(saved.body.history.map((e) => e.action)).toStrictEqual(['opened', 'step_done']);
+    expect(saved.body.meeting).toBeNull();
 
-    // The list shows the case with one step done.
+    // The three-party meeting (6.1.2.4): recorded on its tab, it ticks its own step.
+    await page.getByRole('tab', { name: '“三方”见面会（6.1.2.4）' }).click();
+    await page.getByTestId('intake-meeting-place').fill('中心二楼会议室');
+    await page.getByTestId('intake-meeting-centre').fill('成都市第一军休服务管理中心');
+    await page.getByTestId('intake-attendee-0').fill('李主任');
+    await page.getByTestId('intake-attendee-1').fill('王干事');
+    await snap(page, 'meeting');
+    await page.getByTestId('intake-meeting-save').click();
+    await page.locator('.el-message--success').waitFor();
+    await page.getByRole('tab', { name: '“三方”移交安置协议书（6.1.2.4、6.1.2.6）' }).click();
+    await page.getByTestId('intake-agreement').waitFor();
+    await snap(page, 'agreement');
+    await page.getByRole('tab', { name: '工作清单（6.1.1 a–e）' }).click();
+    expect(await page.getByTestId('intake-step-three_party_meeting').locator('input').isChecked()).toBe(true);
+
+    // The list shows the case with two steps done.
     await page.getByText('← 返回列表').click();
     await page.waitForURL(/\/intake$/);
     await page.getByTestId(`intake-case-${caseId}`).waitFor();
     const list = await t.api<IntakeCaseList>('GET', '/api/intake/cases?status=open');
-    expect(list.body.items[0]?.stepsDone).toBe(1);
+    expect(list.body.items[0]?.stepsDone).toBe(2);
     await snap(page, 'list');
   }, 120_000);
 });
