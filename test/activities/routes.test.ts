@@ -271,3 +271,70 @@ describe('culture and sport through the API', () => {
     expect(others.body.items.some((i) => i.id === created.body.id)).toBe(false);
   });
 });
+
+describe('a caseworker of a station', () => {
+  let t: TestHub;
+  let token: string;
+  let mine: Retiree;
+  let theirs: Retiree;
+
+  beforeAll(async () => {
+    t = await startTestHub();
+    const created = await t.api('POST', '/api/users', {
+      username: 'cw.east',
+      displayName: '东站社工',
+      role: 'caseworker',
+      password: 'caseworker-password-1',
+      station: '东站',
+    });
+    expect(created.status).toBe(201);
+    token = (
+      await t.api<{ token: string }>(
+        'POST',
+        '/api/auth/login',
+        { username: 'cw.east', password: 'caseworker-password-1' },
+        null,
+      )
+    ).body.token;
+    mine = await t.addRetiree({ name: '东站老人' });
+    theirs = await t.addRetiree({ name: '西站老人' });
+    await t.hub.db.query(`update retirees set station = '东站' where id = $1`, [mine.id]);
+    await t.hub.db.query(`update retirees set station = '西站' where id = $1`, [theirs.id]);
+  }, 60_000);
+
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('signs up and sees only the retirees of that station', async () => {
+    const event = await t.api<ActivityEvent>(
+      'POST',
+      '/api/activities/events',
+      {
+        title: '站点联欢',
+        kind: 'culture',
+        startsAt: noonIn(5),
+        endsAt: noonIn(5, 15),
+        place: '东站活动室',
+        capacity: 10,
+      },
+      token,
+    );
+    expect(event.status).toBe(201);
+    const url = `/api/activities/events/${event.body.id}/signups`;
+    expect((await t.api('POST', url, { retireeId: theirs.id }, token)).status).toBe(404);
+    expect((await t.api('POST', url, { retireeId: mine.id }, token)).status).toBe(201);
+    // The admin signs up the other station's retiree; the caseworker still sees only their own.
+    expect((await t.api('POST', url, { retireeId: theirs.id })).status).toBe(201);
+    const seen = await t.api<ActivityEvent>(
+      'GET',
+      `/api/activities/events/${event.body.id}`,
+      undefined,
+      token,
+    );
+    expect(seen.body.signedUp).toBe(2);
+    expect(seen.body.signups.map((s) => s.retireeName)).toStrictEqual(['东站老人']);
+    const sheet = await sheetRows(t, '/api/activities/events/export.xlsx', token);
+    expect(sheet.rows.slice(1).map((row) => row[10])).toStrictEqual(['东站老人']);
+  });
+});
