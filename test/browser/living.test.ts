@@ -249,6 +249,18 @@ describe.skipIf(browser === null)('benefits, care and after death in Chromium', 
     await expect.poll(() => caseworker.getByTestId('step-status-help_family').textContent()).toBe('已办');
     await snap(caseworker, 'checklist-step-done');
 
+    // The survivor subsidy opened by the death is one click away, on the benefits page.
+    await caseworker.getByTestId('bereavement-subsidy-link').click();
+    await caseworker.waitForURL(/\/benefits\?/);
+    await expect
+      .poll(() => caseworker.getByTestId('benefits-filter-linked').textContent())
+      .toContain('陈光明');
+    await caseworker.getByTestId('benefits-table').getByText('陈淑芬').waitFor();
+    expect(await caseworker.getByTestId('benefits-table').locator('.el-table__body tr').count()).toBe(1);
+    await snap(caseworker, 'survivor-subsidy');
+    await caseworker.goBack();
+    await caseworker.getByTestId('bereavement-checklist').waitFor();
+
     // The export button hands over a workbook.
     const [download] = await Promise.all([
       caseworker.waitForEvent('download'),
@@ -273,6 +285,13 @@ describe.skipIf(browser === null)('benefits, care and after death in Chromium', 
         }
         await snap(caseworker, name);
       }
+      await caseworker.getByTestId('locale-switch').getByText('EN').click();
+      await caseworker.goto(`${t.url}/benefits`);
+      await caseworker.getByTestId('benefits-table').getByText('Being paid').first().waitFor();
+      await snap(caseworker, 'light-benefits-en');
+      await caseworker.getByTestId('locale-switch').getByText('中文').click();
+      await caseworker.goto(`${t.url}/care`);
+      await caseworker.getByTestId('care-arrangements').waitFor();
       await caseworker.getByTestId('care-start').click();
       await caseworker.getByTestId('care-start-save').click();
       await caseworker.getByTestId('care-start-dialog').locator('.el-form-item__error').first().waitFor();
