@@ -2,6 +2,7 @@
  * Small helpers shared by the service-records pages of political life and reception, evaluation,
  * abroad and medical care: the per-field error of a refused form, and an Excel download.
  */
+import { watch } from 'vue';
 import { ApiError, storedToken } from '../../api/http.ts';
 import { errorText } from '../../composables/alertActions.ts';
 
@@ -55,6 +56,16 @@ export function showFieldError(
 /** Empties a field-error record in place (it is usually reactive). */
 export function clearErrors(errors: Record<string, string>): void {
   for (const key of Object.keys(errors)) delete errors[key];
+}
+
+/** Clears a field's error as soon as the user changes that field (call in a component's setup). */
+export function clearOnEdit(form: object, errors: Record<string, string>): void {
+  watch(
+    () => ({ ...form }) as Record<string, unknown>,
+    (now, before) => {
+      for (const key of Object.keys(now)) if (now[key] !== before[key]) delete errors[key];
+    },
+  );
 }
 
 export { errorText };
