@@ -1,7 +1,7 @@
 /**
  * Reception and resettlement (6.1 接收安置) under /api/intake: caseworkers, supervisors and admins write;
  * operators read; families never reach it (the guard). A caseworker with a station reaches only its
- * retirees' cases (others answer 404). Wrong fields answer 400 with `fields: [{field, message}]`; a case
+ * retirees' cases (others answer 404). Wrong fields (schema or rule) answer 400 with `fields: [{field, message}]`; a case
  * that cannot be completed yet answers 409 with `missing: [{step, title, status}]`.
  */
 import path from 'node:path';
@@ -21,6 +21,7 @@ import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } fr
 import { intakeColumns } from '../intake/export.ts';
 import { renderAgreementPdf } from '../intake/pdf.ts';
 import { type Clock, IncompleteCase, IntakeService } from '../intake/service.ts';
+import { type SchemaIssue, schemaFieldErrors } from '../intake/validation.ts';
 import { scopeOf } from '../records/scope.ts';
 import type { CardFont } from '../rescue/pdf.ts';
 import type { Role } from '../schemas/auth.ts';
@@ -79,6 +80,11 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
 
   // Per-field problems and the list of what blocks completion, in this plugin's answers only.
   app.setErrorHandler((error: FastifyError | Error, _request, reply) => {
+    if ('validation' in error && error.validation) {
+      const fields = schemaFieldErrors(error.validation as SchemaIssue[]);
+      const message = fields.map((f) => `${f.field}: ${f.message}`).join('；');
+      return reply.code(400).send({ error: 'bad_request', message, fields });
+    }
     if (error instanceof FieldErrors)
       return reply.code(400).send({ error: 'bad_request', message: error.message, fields: error.errors });
     if (error instanceof IncompleteCase)

@@ -164,6 +164,18 @@ for (const engine of engines)
         caseworker.token,
       );
       expect(wrongBearer.status).toBe(400);
+      expect((wrongBearer.body as { fields: unknown }).fields).toStrictEqual([
+        { field: 'medicalBearer', message: '取值不在允许的范围内' },
+      ]);
+      const missing = await t.api<{ message: string; fields: unknown }>(
+        'POST',
+        '/api/intake/cases',
+        { retireeId: b.id, receivedOn: today },
+        caseworker.token,
+      );
+      expect(missing.status).toBe(400);
+      expect(missing.body.fields).toStrictEqual([{ field: 'sendingUnit', message: '必须填写' }]);
+      expect(missing.body.message).toBe('sendingUnit: 必须填写');
     });
 
     it('attaches a scan to a step through the archive, judged by its bytes', async () => {
