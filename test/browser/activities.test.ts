@@ -120,6 +120,33 @@ describe.skipIf(browser === null)('culture and sport in Chromium', () => {
     expect(after.body.signups).toMatchObject([{ retireeId: retiree.id, attendance: 'present' }]);
     expect(after.body.attendanceRecordedAt).not.toBeNull();
 
+    // The other tabs, with a group and this year's plan in them.
+    await t.api('POST', '/api/activities/groups', {
+      name: '夕阳红书画社',
+      kind: 'calligraphy',
+      leaderId: retiree.id,
+      meets: '每周三上午',
+    });
+    const plan = await t.api<{ id: string }>('POST', '/api/activities/plans', {
+      year: Number(centreDate(0).slice(0, 4)),
+      title: '年度文体活动计划',
+    });
+    await t.api('POST', `/api/activities/plans/${plan.body.id}/items`, {
+      title: '太极拳培训班',
+      kind: 'sport',
+      month: 4,
+      ageGroup: 'under_80',
+      health: 'able',
+    });
+    await page.keyboard.press('Escape');
+    await page.goto(`${t.url}/activities?tab=groups`);
+    await page.getByTestId('groups-table').waitFor();
+    await expect.poll(() => page.getByTestId('groups-table').textContent()).toContain('夕阳红书画社');
+    await snap(page, 'groups');
+    await page.goto(`${t.url}/activities?tab=plan`);
+    await expect.poll(() => page.getByTestId('plan-items').textContent()).toContain('太极拳培训班');
+    await snap(page, 'plan');
+
     // The roles page, with one interview in it.
     await t.api('POST', '/api/roles/oral-histories', {
       retireeId: retiree.id,
@@ -128,7 +155,6 @@ describe.skipIf(browser === null)('culture and sport in Chromium', () => {
       interviewedOn: centreDate(0),
       summary: '讲述随部队转战的经历',
     });
-    await page.keyboard.press('Escape');
     await page.goto(`${t.url}/roles?tab=oral`);
     await page.getByTestId('oral-table').waitFor();
     await expect.poll(() => page.getByTestId('oral-table').textContent()).toContain('长征路上的故事');
