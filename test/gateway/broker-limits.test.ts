@@ -94,8 +94,12 @@ describe('MQTT broker limits: packet size, identity, wills, topics and timeouts'
       return metric(now, name) > metric(before, name);
     });
     expect(atLimit.isClosed).toBe(false);
-    const { raw: over } = await connectedRaw();
-    await over.write(publishFrame(topic, Buffer.alloc(payloadBytes + 1, 0x20)));
+    const { raw: over, deviceId: overId } = await connectedRaw();
+    const overTopic = `eldercare/v1/${overId}/telemetry`;
+    const overOverhead = publishFrame(overTopic, '').length + 2;
+    const oneMore = publishFrame(overTopic, Buffer.alloc(64 * 1024 + 1 - overOverhead, 0x20));
+    expect(oneMore.length).toBe(64 * 1024 + 1);
+    await over.write(oneMore);
     expect(await over.closedWithin(3000)).toBe(true);
     atLimit.destroy();
   });

@@ -1,0 +1,172 @@
+import mqtt from 'mqtt';
+import pino from 'pino';
+import promClient from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBus } from '../../devices/bus.ts';
+import type { DeviceCommand } from '../../devices/contract.ts';
+import {
+  type BridgedDevice,
+  createTelemetryStore,
+  type DeviceDirectory,
+  type DeviceIdentity,
+  MqttGateway,
+  type TelemetryStore,
+  TelemetryWriter,
+} from '../../gateway/index.ts';
+import { eventually } from '../helpers/hub.ts';
+import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
+
+/**
+ * The directory as the gateway sees it, held in memory: devices with their secrets, and the
+ * revocation signal the records side sends when a device is removed or its secret replaced.
+ */
+class MemoryDirectory implements DeviceDirectory {
+  private readonly devices = new Map<string, { secret: string; identity: DeviceIdentity }>();
+  private readonly listeners = new Set<(deviceId: string) => void>();
+
+  add(deviceId: string, secret: string): void {
+    this.devices.set(deviceId, { secret, identity: { type: 'wearable.watch', retireeId: null } });
+  }
+
+  revoke(deviceId: string): void {
+    this.devices.delete(deviceId);
+    for (const listener of this.listeners) listener(deviceId);
+  }
+
+  async authenticate(deviceId: string, secret: string): Promise<DeviceIdentity | null> {
+    const entry = this.devices.get(deviceId);
+    return entry && entry.secret === secret ? entry.identity : null;
+  }
+
+  lookup(deviceId: string): DeviceIdentity | undefined {
+    return this.devices.get(deviceId)?.identity;
+  }
+
+  bridged(): BridgedDevice[] {
+    return [];
+  }
+
+  onRevoked(listener: (deviceId: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+describe('MQTT broker: revoking a device', () => {
+  let dataDir: TempDir;
+  let store: TelemetryStore;
+  let writer: TelemetryWriter;
+  let gateway: MqttGateway;
+  let registry: promClient.Registry;
+  const bus = new EventBus();
+  const directory = new MemoryDirectory();
+  const clients: mqtt.MqttClient[] = [];
+
+  beforeAll(async () => {
+    dataDir = await makeTempDir('junxiu-revoke-');
+    const logger = pino({ level: 'silent' });
+    registry = new promClient.Registry();
+    store = createTelemetryStore({ dataDir: dataDir.path });
+    await store.start();
+    writer = new TelemetryWriter({ store, dataDir: dataDir.path, logger, registry });
+    await writer.start();
+    gateway = new MqttGateway({
+      bus,
+      directory,
+      writer,
+      log: logger,
+      registry,
+      tcp: { host: '127.0.0.1', port: 0 },
+    });
+    await gateway.start();
+  });
+  afterAll(async () => {
+    for (const client of clients) await client.endAsync(true).catch(() => {});
+    await gateway?.stop();
+    await writer?.stop();
+    await store?.stop();
+    await dataDir?.remove();
+  });
+
+  function connect(
+    deviceId: string,
+    secret: string,
+    clean: boolean,
+  ): Promise<{ client: mqtt.MqttClient; code: number; sessionPresent: boolean }> {
+    return new Promise((resolve) => {
+      const client = mqtt.connect(`mqtt://127.0.0.1:${gateway.tcpPort}`, {
+        clientId: deviceId,
+        username: deviceId,
+        password: secret,
+        clean,
+        reconnectPeriod: 0,
+        protocolVersion: 4,
+      });
+      clients.push(client);
+      client.once('connect', (packet) => resolve({ client, code: 0, sessionPresent: packet.sessionPresent }));
+      client.once('error', (error) =>
+        resolve({ client, code: (error as { code?: number }).code ?? -1, sessionPresent: false }),
+      );
+    });
+  }
+
+  const command = (alertId: string): DeviceCommand => ({
+    type: 'ack',
+    alertId,
+    text: '值班人员已收到，正在处理',
+  });
+
+  it('closes the session of a connected device at once and refuses it afterwards', async () => {
+    directory.add('watch-revoked-1', 'secret-1');
+    const { client, code } = await connect('watch-revoked-1', 'secret-1', true);
+    expect(code).toBe(0);
+    const closed = new Promise<number>((resolve) => client.once('close', () => resolve(Date.now())));
+    const revokedAt = Date.now();
+    directory.revoke('watch-revoked-1');
+    expect((await closed) - revokedAt).toBeLessThan(500);
+    expect((await connect('watch-revoked-1', 'secret-1', true)).code).toBe(4);
+    const text = await registry.metrics();
+    expect(text).toMatch(/hub_mqtt_sessions_revoked_total 1/);
+  });
+
+  it('drops the commands queued for an offline persistent session', async () => {
+    directory.add('watch-revoked-2', 'secret-2');
+    const first = await connect('watch-revoked-2', 'secret-2', false);
+    await first.client.subscribeAsync('eldercare/v1/watch-revoked-2/cmd', { qos: 1 });
+    await first.client.endAsync();
+    // Offline: QoS 1 commands wait in the broker for the session.
+    for (const id of ['queued-1', 'queued-2', 'queued-3']) {
+      bus.emit('device.command', { deviceId: 'watch-revoked-2', command: command(id) });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    directory.revoke('watch-revoked-2');
+    await eventually(async () => /hub_mqtt_sessions_revoked_total 2/.test(await registry.metrics()));
+    // The same id registered again, with a new secret: nothing of the old session reaches it.
+    directory.add('watch-revoked-2', 'secret-2b');
+    const received: string[] = [];
+    const again = await connect('watch-revoked-2', 'secret-2b', false);
+    expect(again.code).toBe(0);
+    expect(again.sessionPresent).toBe(false);
+    again.client.on('message', (_topic, payload) => received.push(JSON.parse(payload.toString()).alertId));
+    await again.client.subscribeAsync('eldercare/v1/watch-revoked-2/cmd', { qos: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(received).toEqual([]);
+    // A command sent now does arrive: only the old queue was dropped.
+    bus.emit('device.command', { deviceId: 'watch-revoked-2', command: command('fresh') });
+    await eventually(() => received.includes('fresh'));
+  });
+
+  it('keeps the queue of a persistent session that was not revoked (the check above can fail)', async () => {
+    directory.add('watch-kept-3', 'secret-3');
+    const first = await connect('watch-kept-3', 'secret-3', false);
+    await first.client.subscribeAsync('eldercare/v1/watch-kept-3/cmd', { qos: 1 });
+    await first.client.endAsync();
+    bus.emit('device.command', { deviceId: 'watch-kept-3', command: command('kept-1') });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const received: string[] = [];
+    const again = await connect('watch-kept-3', 'secret-3', false);
+    again.client.on('message', (_topic, payload) => received.push(JSON.parse(payload.toString()).alertId));
+    expect(again.sessionPresent).toBe(true);
+    await eventually(() => received.includes('kept-1'));
+  });
+});

@@ -1,0 +1,235 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
+import net from 'node:net';
+import path from 'node:path';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/config.ts';
+import { createLogger, type Hub, startHub } from '../../server/hub.ts';
+import { freePort, makeTempDir, type TempDir } from '../helpers/tmp.ts';
+
+/** A throwaway self-signed certificate for 127.0.0.1 and localhost, made with openssl. */
+function selfSigned(folder: string, name: string): { cert: string; key: string } {
+  const cert = path.join(folder, `${name}.crt`);
+  const key = path.join(folder, `${name}.key`);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
+  return { cert, key };
+}
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('the settings were accepted');
+}
+
+describe('TLS settings, checked at start', () => {
+  let folder: TempDir;
+  let first: { cert: string; key: string };
+  let second: { cert: string; key: string };
+  beforeAll(async () => {
+    folder = await makeTempDir('junxiu-tls-');
+    first = selfSigned(folder.path, 'first');
+    second = selfSigned(folder.path, 'second');
+  });
+  afterAll(() => folder?.remove());
+
+  it('refuses to start in production with plaintext listeners unless told so', () => {
+    expect(configError({ HUB_PRODUCTION: 'true' }).variable).toBe('HUB_PRODUCTION');
+    expect(loadConfig({ HUB_PRODUCTION: 'true', HUB_ALLOW_PLAINTEXT: 'true' }).plaintext).toBe(true);
+    const secured = loadConfig({ HUB_PRODUCTION: 'true', HUB_TLS_CERT: first.cert, HUB_TLS_KEY: first.key });
+    expect(secured.plaintext).toBe(false);
+    expect(secured.tls?.certFile).toBe(first.cert);
+    expect(secured.mqttTlsPort).toBe(8883);
+    expect(loadConfig({}).plaintext).toBe(true);
+    expect(configError({ HUB_PRODUCTION: 'maybe' }).variable).toBe('HUB_PRODUCTION');
+  });
+
+  it('names the setting of a missing, unreadable or mismatched certificate', () => {
+    expect(configError({ HUB_TLS_KEY: first.key }).variable).toBe('HUB_TLS_CERT');
+    expect(configError({ HUB_TLS_CERT: first.cert }).variable).toBe('HUB_TLS_KEY');
+    const missing = configError({ HUB_TLS_CERT: path.join(folder.path, 'none.crt'), HUB_TLS_KEY: first.key });
+    expect(missing.variable).toBe('HUB_TLS_CERT');
+    expect(missing.message).toMatch(/ENOENT/);
+    const mismatched = configError({ HUB_TLS_CERT: first.cert, HUB_TLS_KEY: second.key });
+    expect(mismatched.variable).toBe('HUB_TLS_CERT');
+    expect(configError({ HUB_TLS_CERT: first.key, HUB_TLS_KEY: first.key }).variable).toBe('HUB_TLS_CERT');
+    expect(configError({ HUB_MQTT_MAX_PACKET_BYTES: '10' }).variable).toBe('HUB_MQTT_MAX_PACKET_BYTES');
+  });
+});
+
+describe('A production hub: MQTT over TLS on its own port, HTTPS, no plaintext listener', () => {
+  let folder: TempDir;
+  let hub: Hub;
+  let ca: Buffer;
+  let plainPort: number;
+  let tlsPort: number;
+  let token = '';
+
+  function request<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+    return new Promise((resolve, reject) => {
+      const call = https.request(
+        `${hub.url}${url}`,
+        {
+          method,
+          ca,
+          headers: {
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            let parsed: unknown = text;
+            try {
+              parsed = JSON.parse(text);
+            } catch {
+              // /metrics is text
+            }
+            resolve({ status: response.statusCode ?? 0, body: parsed as T });
+          });
+        },
+      );
+      call.on('error', reject);
+      call.end(body !== undefined ? JSON.stringify(body) : undefined);
+    });
+  }
+
+  beforeAll(async () => {
+    folder = await makeTempDir('junxiu-tls-hub-');
+    const files = selfSigned(folder.path, 'hub');
+    ca = readFileSync(files.cert);
+    plainPort = await freePort();
+    tlsPort = await freePort();
+    const config = loadConfig({
+      HUB_PRODUCTION: 'true',
+      HUB_TLS_CERT: files.cert,
+      HUB_TLS_KEY: files.key,
+      HUB_DATA_DIR: path.join(folder.path, 'data'),
+      HUB_HTTP_PORT: '0',
+      HUB_HTTP_HOST: '127.0.0.1',
+      HUB_MQTT_PORT: String(plainPort),
+      HUB_MQTT_TLS_PORT: String(tlsPort),
+      HUB_MQTT_HOST: '127.0.0.1',
+      HUB_ADMIN_PASSWORD: 'admin-test-password',
+      HUB_LOG_LEVEL: 'silent',
+    });
+    hub = await startHub(config, createLogger('silent'));
+    const login = await request<{ token: string }>('POST', '/api/auth/login', {
+      username: 'admin',
+      password: 'admin-test-password',
+    });
+    token = login.body.token;
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    await folder?.remove();
+  });
+
+  it('serves the API over HTTPS only', async () => {
+    expect(hub.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect((await request('GET', '/healthz')).status).toBe(200);
+    const plain = await fetch(hub.url.replace('https', 'http')).then(
+      (response) => response.status,
+      () => 'refused',
+    );
+    expect(plain).not.toBe(200);
+  });
+
+  it('takes devices over MQTT on TLS, and nothing on the plaintext port', async () => {
+    const created = await request<{ device: { id: string }; secret: string }>('POST', '/api/devices', {
+      id: 'watch-tls-1',
+      type: 'wearable.watch',
+      retireeId: null,
+    });
+    expect(created.status).toBe(201);
+    const code = (secret: string) =>
+      new Promise<number>((resolve) => {
+        const client = mqtt.connect(`mqtts://127.0.0.1:${tlsPort}`, {
+          clientId: 'watch-tls-1',
+          username: 'watch-tls-1',
+          password: secret,
+          ca,
+          reconnectPeriod: 0,
+          connectTimeout: 5000,
+        });
+        client.once('connect', () => {
+          client.end(true);
+          resolve(0);
+        });
+        client.once('error', (error) => {
+          client.end(true);
+          resolve((error as { code?: number }).code ?? -1);
+        });
+      });
+    expect(await code(created.body.secret)).toBe(0);
+    expect(await code('wrong')).toBe(4);
+    expect(hub.mqttPort).toBe(0);
+    const plaintext = await new Promise<string>((resolve) => {
+      const socket = net.connect({ port: plainPort, host: '127.0.0.1' });
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve('open');
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    });
+    expect(plaintext).toBe('ECONNREFUSED');
+  });
+
+  it('serves MQTT over secure WebSocket at /mqtt', async () => {
+    const created = await request<{ device: { id: string }; secret: string }>('POST', '/api/devices', {
+      id: 'watch-tls-2',
+      type: 'wearable.watch',
+      retireeId: null,
+    });
+    const client = await mqtt.connectAsync(`${hub.url.replace('https', 'wss')}/mqtt`, {
+      clientId: 'watch-tls-2',
+      username: 'watch-tls-2',
+      password: created.body.secret,
+      ca,
+      reconnectPeriod: 0,
+    });
+    expect(client.connected).toBe(true);
+    await client.endAsync(true);
+  });
+
+  it('closes and counts a plaintext MQTT client on the TLS port', async () => {
+    const socket = net.connect({ port: tlsPort, host: '127.0.0.1' });
+    socket.on('error', () => {});
+    socket.write(
+      Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x02, 0x00, 0x3c, 0x00, 0x00]),
+    );
+    await new Promise((resolve) => socket.once('close', resolve));
+    const metrics = await request<string>('GET', '/metrics');
+    expect(metrics.body).toMatch(/hub_mqtt_connections_closed_total\{reason="tls_handshake"\} 1/);
+  });
+});
