@@ -159,5 +159,21 @@ describe.skipIf(browser === null)('culture and sport in Chromium', () => {
     await page.getByTestId('oral-table').waitFor();
     await expect.poll(() => page.getByTestId('oral-table').textContent()).toContain('长征路上的故事');
     await snap(page, 'roles');
+    const entry = await t.api<{ id: string }>('POST', '/api/roles/register', {
+      retireeId: retiree.id,
+      role: 'community_commissar',
+      skills: ['调解', '党史宣讲'],
+      availability: '每周一、三上午',
+      startedOn: centreDate(-30),
+    });
+    await t.api('POST', `/api/roles/register/${entry.body.id}/hours`, {
+      servedOn: centreDate(-1),
+      hours: 2.5,
+      activity: '社区矛盾调解',
+    });
+    await page.goto(`${t.url}/roles`);
+    await expect.poll(() => page.getByTestId('register-table').textContent()).toContain('社区政治指导员');
+    expect(await page.getByTestId('register-table').textContent()).toContain('2.5 小时');
+    await snap(page, 'register');
   }, 120_000);
 });
