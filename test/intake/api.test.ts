@@ -356,4 +356,56 @@ for (const engine of engines)
       expect(intake.map((item) => item.title)).toContain('接收安置：核对移交档案材料');
       expect(intake.every((item) => item.retireeName === '刘志远' && !item.overdue)).toBe(true);
     });
+
+    it('keeps a caseworker of a station to the cases of that station’s retirees', async () => {
+      const east = await t.addRetiree({ name: '东站老人' });
+      const west = await t.addRetiree({ name: '西站老人' });
+      for (const [retiree, station] of [
+        [east, '东站'],
+        [west, '西站'],
+      ] as const) {
+        const moved = await t.api('PATCH', `/api/archive/retirees/${retiree.id}`, { station });
+        expect(moved.status).toBe(200);
+      }
+      const created = await t.api('POST', '/api/users', {
+        username: 'cw.east',
+        displayName: '东站社工',
+        role: 'caseworker',
+        password: 'staff-password-1',
+        station: '东站',
+      });
+      expect(created.status).toBe(201);
+      const login = await t.api<{ token: string }>(
+        'POST',
+        '/api/auth/login',
+        { username: 'cw.east', password: 'staff-password-1' },
+        null,
+      );
+      const eastToken = login.body.token;
+      const body = (retireeId: string) => ({ retireeId, receivedOn: today, sendingUnit: '某部' });
+      expect((await t.api('POST', '/api/intake/cases', body(west.id), eastToken)).status).toBe(404);
+      const eastCase = await t.api<IntakeCase>('POST', '/api/intake/cases', body(east.id), eastToken);
+      expect(eastCase.status).toBe(201);
+      const westCase = await t.api<IntakeCase>('POST', '/api/intake/cases', body(west.id), supervisor.token);
+      expect(westCase.status).toBe(201);
+      expect((await t.api('GET', `/api/intake/cases/${westCase.body.id}`, undefined, eastToken)).status).toBe(
+        404,
+      );
+      const westStep = westCase.body.steps[0]!.id;
+      expect(
+        (await t.api('PATCH', `/api/intake/steps/${westStep}`, { status: 'done' }, eastToken)).status,
+      ).toBe(404);
+      const list = await t.api<IntakeCaseList>('GET', '/api/intake/cases?status=open', undefined, eastToken);
+      expect(list.body.items.map((c) => c.retireeName)).toStrictEqual(['东站老人']);
+      // The whole centre for a supervisor.
+      const all = await t.api<IntakeCaseList>(
+        'GET',
+        '/api/intake/cases?status=open',
+        undefined,
+        supervisor.token,
+      );
+      expect(all.body.items.map((c) => c.retireeName)).toEqual(
+        expect.arrayContaining(['东站老人', '西站老人']),
+      );
+    });
   });
