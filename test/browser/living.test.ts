@@ -268,6 +268,12 @@ describe.skipIf(browser === null)('benefits, care and after death in Chromium', 
     ]);
     expect(download.suggestedFilename()).toBe('身后事.xlsx');
 
+    // A work-list item's link to a step opens its checklist; a link to a benefit opens its record.
+    await caseworker.goto(`${t.url}/bereavement?step=${death.steps[1]!.id}`);
+    await caseworker.locator(`[data-testid="bereavement-checklist"][data-death="${death.id}"]`).waitFor();
+    await caseworker.goto(`${t.url}/benefits?benefit=${benefit.id}`);
+    await caseworker.getByTestId('benefit-detail').getByText('赵主任').first().waitFor();
+
     // The same pages in the light theme.
     if (screenshots) {
       await caseworker.evaluate(() => localStorage.setItem('junxiu.theme', 'light'));
