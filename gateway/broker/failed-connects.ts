@@ -104,6 +104,7 @@ export class FailedConnects {
     if (now - tally.windowStart >= this.settings.windowMs) {
       tally.windowStart = now;
       tally.count = 0;
+      if (tally.blockedUntil <= now) tally.addresses?.clear();
     }
     tally.count += 1;
     if (tally.count >= limit) {
