@@ -44,8 +44,16 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
         hub.devices.list(),
         hub.alerts.activeCountByRetiree(),
       ]);
+      // One pass over the devices, not one per retiree: the wall of a large centre stays linear.
+      const byRetiree = new Map<string, typeof devices>();
+      for (const device of devices) {
+        if (!device.retireeId) continue;
+        const list = byRetiree.get(device.retireeId);
+        if (list) list.push(device);
+        else byRetiree.set(device.retireeId, [device]);
+      }
       return retirees.map((retiree) => {
-        const own = devices.filter((device) => device.retireeId === retiree.id);
+        const own = byRetiree.get(retiree.id) ?? [];
         let hr: { value: number; ts: number } | null = null;
         for (const device of own) {
           const latest = hub.deviceState.latest(device.id, device.latest).hr;
