@@ -30,7 +30,7 @@ function idCard(birthDate: string, sequence: number): string {
   return body + ('10X98765432'[sum % 11] as string);
 }
 
-async function seed(
+export async function seed(
   db: { query: (sql: string, params?: unknown[]) => Promise<unknown[]> },
   retirees: number,
   alerts: number,

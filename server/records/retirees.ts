@@ -156,8 +156,10 @@ export class RetireeRecords {
 
   /** Every retiree, or one station's (a caseworker's scope). */
   async list(station: string | null = null): Promise<RetireeBrief[]> {
+    // Only the columns the wall shows: decoding whole archive rows of a large centre costs more than the query.
     const rows = await this.db.query<RetireeRow>(
-      'select * from retirees where $1::text is null or station = $1 order by name',
+      `select id, name, gender, birth_date, address, hr_low, hr_high, spo2_low, created_at from retirees
+        where $1::text is null or station = $1 order by name`,
       [station],
     );
     return rows.map((row) => ({
