@@ -84,7 +84,7 @@ beforeAll(async () => {
   tokens.supervisor = (await t.addStaff('sup.roles', 'supervisor')).token;
   narrator = await t.addRetiree({ name: '讲述人老周' });
   tokens.family = await t.addFamily(narrator, 'family.roles');
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await t?.stop();
@@ -155,7 +155,7 @@ describe('oral history through the API', () => {
     );
     expect(created.status).toBe(201);
     item = created.body;
-  });
+  }, 30_000);
 
   it('takes audio and transcript files, judged by their bytes, and logs who listened', async () => {
     const base = `/api/roles/oral-histories/${item.id}/files`;
