@@ -104,6 +104,25 @@ describe('MQTT broker limits: packet size, identity, wills, topics and timeouts'
     atLimit.destroy();
   });
 
+  it('applies the same limit to MQTT over WebSocket', async () => {
+    const device = await t.addDevice('wearable.watch', null);
+    const client = await mqtt.connectAsync(`${t.url.replace('http', 'ws')}/mqtt`, {
+      clientId: device.device.id,
+      username: device.device.id,
+      password: device.secret,
+      reconnectPeriod: 0,
+    });
+    const before = await metrics(t);
+    const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
+    // Only the header of a 1 MiB PUBLISH, in one small WebSocket message.
+    (client as unknown as { stream: { write(bytes: Buffer): void } }).stream.write(
+      Buffer.concat([Buffer.from([0x30]), remainingLength(1024 * 1024), Buffer.alloc(64)]),
+    );
+    await closed;
+    const after = await metrics(t);
+    expect(metric(after, closedReason('oversize')) - metric(before, closedReason('oversize'))).toBe(1);
+  });
+
   it('processes the SOS written just before an oversize packet on the same connection', async () => {
     const { raw, deviceId } = await connectedRaw();
     const sos = publishFrame(
