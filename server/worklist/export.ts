@@ -6,7 +6,9 @@ import type { WorkItem } from '../schemas/worklist.ts';
 export const SOURCE_LABELS: Record<string, string> = {
   visit_task: '走访任务',
   visit_follow_up: '走访问题跟进',
-  reception_evaluation: '来信来访与评价改进',
+  reception_reply: '来信来访答复',
+  feedback_answer: '意见建议答复',
+  improvement_action: '改进措施',
   benefit: '生活待遇',
   bereavement_step: '身后事办理',
   intake_step: '接收安置',

@@ -19,7 +19,8 @@ const snap = async (page: Page, name: string) => {
 };
 
 const PASSWORD = 'caseworker-test-password';
-const centreDate = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const centreDate = (days = 0) =>
+  new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
 describe.skipIf(browser === null)('intake in Chromium', () => {
   let t: TestHub;
@@ -112,5 +113,13 @@ describe.skipIf(browser === null)('intake in Chromium', () => {
     const list = await t.api<IntakeCaseList>('GET', '/api/intake/cases?status=open');
     expect(list.body.items[0]?.stepsDone).toBe(2);
     await snap(page, 'list');
+
+    // Two months on, the open steps are on the caseworker's work list and lead back to the case.
+    await page.goto(`${t.url}/worklist?date=${centreDate(60)}`);
+    const item = page.locator('[data-testid^="worklist-item-"]', { hasText: '接收安置' }).first();
+    await item.waitFor();
+    await item.click();
+    await page.waitForURL(new RegExp(`/intake/${caseId}$`));
+    await page.getByTestId('intake-step-files_verified').waitFor();
   }, 120_000);
 });

@@ -10,9 +10,28 @@ export function workList(date?: string, all = false): Promise<WorkList> {
 
 /** Where a work item is worked: the page of its module, with the item picked out. */
 export function workItemLink(item: WorkItem): string {
-  if (item.source === 'visit_task') return `/visits?tab=tasks&task=${encodeURIComponent(item.id)}`;
-  if (item.source === 'visit_follow_up')
-    return `/visits?tab=followUps&followUp=${encodeURIComponent(item.id)}`;
-  if (item.retireeId) return `/archive/${encodeURIComponent(item.retireeId)}`;
-  return '/worklist';
+  const id = encodeURIComponent(item.id);
+  switch (item.source) {
+    case 'visit_task':
+      return `/visits?tab=tasks&task=${id}`;
+    case 'visit_follow_up':
+      return `/visits?tab=followUps&followUp=${id}`;
+    case 'benefit':
+      return `/benefits?benefit=${id}`;
+    case 'bereavement_step':
+      return `/bereavement?step=${id}`;
+    case 'reception_reply':
+      return '/reception?tab=items';
+    case 'feedback_answer':
+      return '/evaluation?tab=feedback';
+    case 'improvement_action':
+      return '/evaluation?tab=actions';
+    case 'activity_cover':
+    case 'activity_attendance':
+      return '/activities?tab=events';
+    case 'intake_step':
+      return item.retireeId ? `/intake?retiree=${encodeURIComponent(item.retireeId)}` : '/intake';
+    default:
+      return item.retireeId ? `/archive/${encodeURIComponent(item.retireeId)}` : '/worklist';
+  }
 }
