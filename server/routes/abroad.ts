@@ -561,7 +561,11 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
     async (request) => {
       requireRole(request, [...STAFF]);
       const at = now();
-      const flagged = options.watch ? await options.watch.check(at) : await stays.check(at, hub.centre.name);
+      const raised = options.watch ? await options.watch.check(at) : await stays.check(at, hub.centre.name);
+      // The check runs for the whole centre; a station caseworker is told only of their own retirees.
+      const scope = scopeOf(request.user!);
+      const flagged = [];
+      for (const flag of raised) if (await visible(scope, flag.retireeId)) flagged.push(flag);
       return { checkedAt: at.toISOString(), today: shanghaiDate(at), flagged };
     },
   );

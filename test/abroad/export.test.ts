@@ -266,5 +266,29 @@ describe('abroad exports (6.4.2)', () => {
     expect((await t.api<AbroadStayDetail>('GET', `/api/abroad/stays/${stayId}`)).body.contacts).toHaveLength(
       0,
     );
+
+    // A check run by the station caseworker flags the whole centre but tells them only of their own.
+    const longAway = await t.api(
+      'POST',
+      '/api/abroad/stays',
+      { retireeId: division.id, destination: '加拿大', departedOn: addMonths(today, -8) },
+      caseworker,
+    );
+    expect(longAway.status).toBe(201);
+    const check = await t.api<SuspensionCheckResult>(
+      'POST',
+      '/api/abroad/check',
+      undefined,
+      stationCaseworker,
+    );
+    expect(check.status).toBe(200);
+    expect(check.body.flagged).toStrictEqual([]);
+    const flags = await t.api<PensionSuspension[]>(
+      'GET',
+      '/api/abroad/suspensions?active=true',
+      undefined,
+      caseworker,
+    );
+    expect(flags.body.map((flag) => flag.retireeName)).toStrictEqual(['师级老人']);
   });
 });
