@@ -340,7 +340,11 @@ export class MqttGateway {
    */
   private accept(stream: Duplex, remoteAddress: string | undefined, request?: IncomingMessage): void {
     const broker = this.broker;
-    if (!broker || this.connections.size >= this.limits.maxConnections) {
+    if (!broker) {
+      stream.destroy();
+      return;
+    }
+    if (this.connections.size >= this.limits.maxConnections) {
       this.metrics.closed.inc({ reason: 'connection_cap' });
       this.options.log.warn({ address: remoteAddress }, 'mqtt connection refused: connection cap reached');
       stream.on('error', () => {});
