@@ -311,6 +311,7 @@ export async function startHub(
         sessionHours: config.sessionHours,
         centre: { name: notifySettings.centreName, phone: notifySettings.centrePhone },
         cardFont: config.cardFont,
+        dataDir: config.dataDir,
         abroadWatch,
         health: () => ({
           mqttPort: gateway.tcpPort,

@@ -9,12 +9,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
+  ATTACHMENT_CONTENT_TYPES,
   ATTACHMENT_TYPES,
   AttachmentStore,
-  type AttachmentType,
+  acceptUpload,
   DEFAULT_MAX_ATTACHMENT_BYTES,
-  mediaType,
-  sniffType,
 } from '../archive/attachments.ts';
 import { exportWorkbook, importTemplate, readImport, XLSX_TYPE } from '../archive/excel.ts';
 import type { ArchiveField } from '../archive/fields.ts';
@@ -56,7 +55,7 @@ const MAX_EXPORT_ROWS = 20_000;
 
 export interface ArchiveOptions {
   hub: HubContext;
-  /** The folder holding `attachments/`; default HUB_DATA_DIR (the hub's data folder) or ./data. */
+  /** The folder holding `attachments/`; default: the hub's data folder (HUB_DATA_DIR). */
   dataDir?: string;
   /** Largest attachment in bytes; default HUB_ARCHIVE_MAX_ATTACHMENT_BYTES or 10 MiB. */
   maxAttachmentBytes?: number;
@@ -104,14 +103,14 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   const now = options.now ?? (() => new Date());
   const records = new ArchiveRecords(hub.db, now);
   const visits = new VisitService(hub.db, now);
-  const dataDir = path.resolve(options.dataDir ?? process.env.HUB_DATA_DIR ?? './data');
+  const dataDir = path.resolve(options.dataDir ?? hub.dataDir);
   const maxBytes = options.maxAttachmentBytes ?? envBytes() ?? DEFAULT_MAX_ATTACHMENT_BYTES;
   const attachments = new AttachmentStore(hub.db, records, dataDir);
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
   // Raw bodies for attachments and the import, in this plugin only.
   app.addContentTypeParser(
-    [...ATTACHMENT_TYPES, 'audio/mp3', 'audio/x-wav', 'audio/wave', 'audio/x-m4a'],
+    [...ATTACHMENT_CONTENT_TYPES],
     { parseAs: 'buffer', bodyLimit: maxBytes },
     (_request, body, done) => done(null, body),
   );
@@ -380,30 +379,16 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
     async (request, reply) => {
       requireRole(request, [...writers]);
       const id = await retireeOr404(request, request.params.id);
-      const body = request.body as unknown;
-      if (!Buffer.isBuffer(body)) {
-        throw new HubError(415, 'unsupported_media_type', `不接受的附件类型：${ATTACHMENT_TYPES.join('、')}`);
-      }
-      if (body.length === 0) throw badRequest('附件为空');
-      const declared = mediaType(request.headers['content-type']);
-      const actual = sniffType(body);
-      if (!actual) {
-        throw new HubError(
-          415,
-          'unsupported_media_type',
-          '文件内容不是可接受的类型（JPEG、PNG、PDF、MP3、M4A、WAV）',
-        );
-      }
-      if (actual !== declared) {
-        throw new HubError(
-          415,
-          'unsupported_media_type',
-          `文件内容为 ${actual}，与声明的类型 ${declared} 不符`,
-        );
-      }
+      const body = request.body as Buffer;
+      const actual = acceptUpload(
+        body,
+        request.headers['content-type'],
+        ATTACHMENT_TYPES,
+        'JPEG、PNG、PDF、MP3、M4A、WAV、OGG',
+      );
       const name = path.basename(request.query.name.trim().replace(/\\/g, '/'));
       if (!name) throw badRequest('附件名称不能为空');
-      const added = await attachments.add(id, name, actual as AttachmentType, body, request.user!.id);
+      const added = await attachments.add(id, name, actual, body, request.user!.id);
       return reply.code(201).send(added);
     },
   );

@@ -40,6 +40,8 @@ export interface HubContext {
   abroadWatch: SuspensionWatch;
   /** HUB_CARD_FONT, when set. */
   cardFont: string | undefined;
+  /** The hub's data folder (HUB_DATA_DIR): attachments live under `<dataDir>/attachments`. */
+  dataDir: string;
   /** Extra health facts (broker port, spool size…) from the composition root. */
   health: () => Record<string, unknown>;
 }

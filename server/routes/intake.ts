@@ -68,7 +68,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   const { hub, font } = options;
   const clock = options.clock ?? (() => new Date());
   // The same folder the archive keeps its attachments in, so the archive serves and logs them.
-  const dataDir = path.resolve(options.dataDir ?? process.env.HUB_DATA_DIR ?? './data');
+  const dataDir = path.resolve(options.dataDir ?? hub.dataDir);
   const intake = new IntakeService(hub.db, clock, { dataDir });
   const maxBytes = maxAttachmentBytes();
 

@@ -79,7 +79,7 @@ const ORAL_HISTORY_COLUMNS: ListColumn<OralHistory>[] = [
 export interface RoleRouteOptions {
   hub: HubContext;
   clock?: Clock;
-  /** The folder holding `attachments/`; default HUB_DATA_DIR (the hub's data folder) or ./data. */
+  /** The folder holding `attachments/`; default: the hub's data folder (HUB_DATA_DIR). */
   dataDir?: string;
   /** Largest file in bytes; default HUB_ARCHIVE_MAX_ATTACHMENT_BYTES or 10 MiB, as the archive. */
   maxAttachmentBytes?: number;
@@ -94,7 +94,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   const { hub } = options;
   const clock = options.clock ?? (() => new Date());
   const records = new ArchiveRecords(hub.db, clock);
-  const dataDir = path.resolve(options.dataDir ?? process.env.HUB_DATA_DIR ?? './data');
+  const dataDir = path.resolve(options.dataDir ?? hub.dataDir);
   const maxBytes = options.maxAttachmentBytes ?? envBytes() ?? DEFAULT_MAX_ATTACHMENT_BYTES;
   const register = new RoleRegister(hub.db, clock);
   const store = new AttachmentStore(hub.db, records, dataDir);

@@ -97,7 +97,6 @@ async function retireeCount(): Promise<number> {
 
 beforeAll(async () => {
   const dataDir = await makeTempDir('junxiu-archive-');
-  process.env.HUB_DATA_DIR = dataDir.path;
   process.env.HUB_ARCHIVE_MAX_ATTACHMENT_BYTES = String(MAX_BYTES);
   t = await startTestHub({}, { dataDir });
   for (const role of ['caseworker', 'operator', 'supervisor'] as const) {
@@ -425,7 +424,7 @@ describe('attachments', () => {
     const body = added.json as { id: string; contentType: string; sizeBytes: number; name: string };
     expect(body).toMatchObject({ contentType: 'image/png', sizeBytes: PNG.length, name: '身份证扫描.png' });
     attachmentId = body.id;
-    const stored = path.join(process.env.HUB_DATA_DIR ?? '', 'attachments', subject.id, attachmentId);
+    const stored = path.join(t.dataDir.path, 'attachments', subject.id, attachmentId);
     expect(fs.readFileSync(stored)).toStrictEqual(PNG);
     const pdf = await raw(
       'POST',

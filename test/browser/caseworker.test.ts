@@ -196,7 +196,10 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
     await item.waitFor();
     expect(await item.textContent()).toContain('卫生间加装扶手');
     await snap(page, 'worklist-tomorrow');
-    const [sheet] = await Promise.all([page.waitForEvent('download'), page.getByTestId('worklist-export').click()]);
+    const [sheet] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('worklist-export').click(),
+    ]);
     expect(sheet.suggestedFilename()).toBe(`工作清单-${centreDate(1)}.xlsx`);
 
     // The item leads to the follow-up, which is closed with a reply.

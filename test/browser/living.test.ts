@@ -276,7 +276,7 @@ describe.skipIf(browser === null)('benefits, care and after death in Chromium', 
 
     // The same pages in the light theme.
     if (screenshots) {
-      await caseworker.evaluate(() => localStorage.setItem('junxiu.theme', 'light'));
+      await caseworker.evaluate(`localStorage.setItem('junxiu.theme', 'light')`);
       for (const [route, ready, name] of [
         ['/bereavement', 'bereavement-table', 'light-bereavement'],
         ['/benefits', 'benefits-table', 'light-benefits'],

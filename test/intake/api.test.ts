@@ -56,7 +56,6 @@ for (const engine of engines)
     let operator: { id: string; token: string };
     let familyToken: string;
     let caseId: string;
-    let dataDirBefore: string | undefined;
     const today = shanghaiDate(new Date());
 
     const send = (method: string, url: string, token: string, body: Buffer, type: string) =>
@@ -68,9 +67,6 @@ for (const engine of engines)
 
     beforeAll(async () => {
       t = await startTestHub(await engine.env());
-      // The archive keeps attachments in HUB_DATA_DIR as the process sees it, not as the hub was started.
-      dataDirBefore = process.env.HUB_DATA_DIR;
-      process.env.HUB_DATA_DIR = t.dataDir.path;
       a = await t.addRetiree({ name: '张建军' });
       b = await t.addRetiree({ name: '刘志远' });
       caseworker = await t.addStaff('cw.intake', 'caseworker');
@@ -80,8 +76,6 @@ for (const engine of engines)
     }, 60_000);
 
     afterAll(async () => {
-      if (dataDirBefore === undefined) delete process.env.HUB_DATA_DIR;
-      else process.env.HUB_DATA_DIR = dataDirBefore;
       await t?.stop();
     });
 

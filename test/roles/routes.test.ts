@@ -76,7 +76,6 @@ async function stored(): Promise<{ files: number; attachments: number; links: nu
 
 beforeAll(async () => {
   dataDir = await makeTempDir('junxiu-roles-');
-  process.env.HUB_DATA_DIR = dataDir.path;
   process.env.HUB_ARCHIVE_MAX_ATTACHMENT_BYTES = String(MAX_BYTES);
   t = await startTestHub({}, { dataDir });
   tokens.caseworker = (await t.addStaff('cw.roles', 'caseworker')).token;
