@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
+import { passwordProblem } from './auth/passwords.ts';
 import { loadNotifySettings, type NotifySettings } from './notify/settings.ts';
 
 export interface HubConfig {
@@ -48,6 +49,22 @@ export interface HubConfig {
   hrHighDefault: number;
   hrConsecutive: number;
   sessionHours: number;
+  /** A session unused (no request, no open live connection) for this long ends. */
+  sessionIdleMinutes: number;
+  /** Admins must enrol a TOTP second factor before they get a session. */
+  adminTotpRequired: boolean;
+  /** Origins besides the hub's own allowed to open the live channel (socket.io). */
+  allowedOrigins: string[];
+  /** HUB_SECRET_KEY (32 bytes): seals TOTP secrets; unset, a key file in the data folder. */
+  secretKey: Buffer | undefined;
+  loginThrottle: {
+    perIp: number;
+    perAccount: number;
+    accountRefuseAt: number;
+    windowMs: number;
+    cooldownMs: number;
+    maxDelayMs: number;
+  };
   logLevel: string;
   /** The centre's identity and the family notification channels (server/notify/settings.ts). */
   notify: NotifySettings;
@@ -166,6 +183,39 @@ function clockTime(env: Env, name: string, fallback: string): number {
   return Number(match[1]) * 60 + Number(match[2]);
 }
 
+/** A comma-separated list of origins (`https://host[:port]`), each checked and normalized. */
+function origins(env: Env, name: string): string[] {
+  const raw = text(env, name);
+  if (raw === undefined) return [];
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map((item) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(item);
+      } catch {
+        throw new ConfigError(name, `not an origin: "${item}"`);
+      }
+      if (!['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== item.replace(/\/$/, '')) {
+        throw new ConfigError(name, `expected an origin like https://host:port, got "${item}"`);
+      }
+      return parsed.origin;
+    });
+}
+
+/** HUB_SECRET_KEY: 32 bytes in base64 (e.g. `openssl rand -base64 32`). */
+function secretKey(env: Env): Buffer | undefined {
+  const raw = text(env, 'HUB_SECRET_KEY');
+  if (raw === undefined) return undefined;
+  const key = Buffer.from(raw.trim(), 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError('HUB_SECRET_KEY', 'expected 32 bytes in base64 (openssl rand -base64 32)');
+  }
+  return key;
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): HubConfig {
@@ -173,8 +223,12 @@ export function loadConfig(env: Env = process.env): HubConfig {
   if (!logLevels.includes(logLevel))
     throw new ConfigError('HUB_LOG_LEVEL', `expected one of ${logLevels.join(', ')}`);
   const adminPassword = text(env, 'HUB_ADMIN_PASSWORD');
-  if (adminPassword !== undefined && adminPassword.length < 8) {
-    throw new ConfigError('HUB_ADMIN_PASSWORD', 'must be at least 8 characters');
+  const adminProblem = adminPassword === undefined ? null : passwordProblem(adminPassword, 'admin');
+  if (adminProblem) {
+    throw new ConfigError(
+      'HUB_ADMIN_PASSWORD',
+      `too weak for the first admin (${adminProblem}): use at least 12 characters, not "admin" or "password", or leave it unset to have one generated`,
+    );
   }
   const hrLowDefault = integer(env, 'HUB_HR_LOW', 50, 20, 200);
   const hrHighDefault = integer(env, 'HUB_HR_HIGH', 120, 40, 250);
@@ -235,6 +289,18 @@ export function loadConfig(env: Env = process.env): HubConfig {
     hrHighDefault,
     hrConsecutive: integer(env, 'HUB_HR_CONSECUTIVE', 3, 1, 100),
     sessionHours: integer(env, 'HUB_SESSION_HOURS', 12, 1, 24 * 30),
+    sessionIdleMinutes: integer(env, 'HUB_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
+    adminTotpRequired: flag(env, 'HUB_ADMIN_TOTP_REQUIRED', true),
+    allowedOrigins: origins(env, 'HUB_ALLOWED_ORIGINS'),
+    secretKey: secretKey(env),
+    loginThrottle: {
+      perIp: integer(env, 'HUB_LOGIN_FAILURES_PER_IP', 10, 1, 10_000),
+      perAccount: integer(env, 'HUB_LOGIN_FAILURES_PER_ACCOUNT', 5, 1, 10_000),
+      accountRefuseAt: integer(env, 'HUB_LOGIN_ACCOUNT_REFUSE_AT', 50, 1, 100_000),
+      windowMs: integer(env, 'HUB_LOGIN_WINDOW_MINUTES', 15, 1, 24 * 60) * 60_000,
+      cooldownMs: integer(env, 'HUB_LOGIN_COOLDOWN_SECONDS', 300, 1, 86_400) * 1000,
+      maxDelayMs: integer(env, 'HUB_LOGIN_MAX_DELAY_MS', 8000, 0, 60_000),
+    },
     logLevel,
     notify: loadNotifySettings(env),
     cardFont: text(env, 'HUB_CARD_FONT'),

@@ -25,11 +25,15 @@ import { Escalation } from './alerts/escalation.ts';
 import { AlertWorkflow } from './alerts/workflow.ts';
 import { buildApp } from './app.ts';
 import { ensureAdmin } from './auth/bootstrap.ts';
+import { loginMetrics } from './auth/metrics.ts';
 import { Sessions } from './auth/sessions.ts';
+import { DEFAULT_THROTTLE, LoginThrottle } from './auth/throttle.ts';
+import { Vault } from './auth/vault.ts';
 import type { HubConfig } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { Directory } from './devices/directory.ts';
+import { DeviceRevocations } from './devices/revocations.ts';
 import { DeviceState } from './devices/state.ts';
 import { FamilyRecords } from './family/records.ts';
 import { FamilyService } from './family/service.ts';
@@ -134,13 +138,26 @@ export async function startHub(
     const retirees = new RetireeRecords(db);
     const devices = new DeviceRecords(db);
     const alerts = new AlertRecords(db);
-    const sessions = new Sessions(users, config.sessionHours);
+    const sessions = new Sessions(
+      users,
+      {
+        sessionHours: config.sessionHours,
+        idleMinutes: config.sessionIdleMinutes,
+        adminTotpRequired: config.adminTotpRequired,
+        issuer: config.notify.centreName || 'Junxiu Hub',
+        enrolmentMinutes: 10,
+      },
+      await Vault.open(config.secretKey, config.dataDir),
+      new LoginThrottle({ ...DEFAULT_THROTTLE, ...config.loginThrottle }),
+      loginMetrics(registry),
+    );
 
-    const directory = new Directory(devices, retirees, {
-      low: config.hrLowDefault,
-      high: config.hrHighDefault,
-      consecutive: config.hrConsecutive,
-    });
+    const directory = new Directory(
+      devices,
+      retirees,
+      { low: config.hrLowDefault, high: config.hrHighDefault, consecutive: config.hrConsecutive },
+      new DeviceRevocations(db),
+    );
     await directory.load();
     await devices.markAllOffline();
 
@@ -170,7 +187,9 @@ export async function startHub(
     const live = new LiveChannel(
       (token) => sessions.userFor(token),
       async (userId) => (await familyRecords.retireeOf(userId))?.retireeId ?? null,
+      { liveSessions: (hashes) => sessions.liveSessions(hashes), allowedOrigins: config.allowedOrigins },
     );
+    sessions.onEnded((end) => live.sessionsEnded(end));
     const workflow = new AlertWorkflow(db, bus, directory, (error, candidate) =>
       logger.error({ err: error, candidate }, 'alert candidate not handled'),
     );

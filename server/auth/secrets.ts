@@ -1,13 +1,23 @@
 /**
- * Passwords are hashed with argon2id (slow on purpose: people choose guessable passwords).
+ * Passwords are hashed with argon2id (slow on purpose: people choose guessable passwords), with
+ * the parameters set here rather than left to the library's defaults, so that a library upgrade
+ * never weakens them silently; a hash made with weaker ones is upgraded at the next sign-in.
  * Device secrets and session tokens are 256-bit random values: SHA-256 is enough to store them,
  * and keeps a reconnect storm of thousands of devices from costing seconds of CPU each.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 
+/** OWASP's argon2id floor: 19 MiB of memory, two passes, one lane. */
+export const PASSWORD_HASH_OPTIONS = {
+  type: argon2.argon2id,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+} as const;
+
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+  return argon2.hash(password, PASSWORD_HASH_OPTIONS);
 }
 
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
@@ -15,6 +25,16 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
     return await argon2.verify(hash, password);
   } catch {
     return false;
+  }
+}
+
+/** True when the hash was made with another algorithm or weaker parameters than ours. */
+export function passwordNeedsRehash(hash: string): boolean {
+  try {
+    if (!hash.startsWith('$argon2id$')) return true;
+    return argon2.needsRehash(hash, PASSWORD_HASH_OPTIONS);
+  } catch {
+    return true;
   }
 }
 

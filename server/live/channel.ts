@@ -2,10 +2,17 @@
  * The live channel: socket.io on the HTTP port. Staff sign in with the same bearer token as the
  * API (handshake `auth.token`, or the session cookie) and join the `staff` room; the server pushes
  * alert changes, readings and device state, so the dashboard never polls.
+ *
+ * Guarded like the API (OWASP ASVS 3.5, 13.5): a browser page from another origin cannot open it
+ * (the Origin header must be the hub's own host or in HUB_ALLOWED_ORIGINS); the server alone puts
+ * a socket in its room, and no client event joins or leaves one; the session behind each socket is
+ * checked again on every client event and every `recheckMs`, and at once when sessions end, so a
+ * socket of a signed-out, expired or disabled account is dropped within a second.
  */
-import type { Server as HttpServer } from 'node:http';
-import { Server } from 'socket.io';
-import { SESSION_COOKIE } from '../auth/sessions.ts';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import { hashToken } from '../auth/secrets.ts';
+import { SESSION_COOKIE, type SessionEnd } from '../auth/sessions.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import type { User } from '../schemas/auth.ts';
 import type { FamilyAlertUpdate } from '../schemas/family.ts';
@@ -25,6 +32,8 @@ export function familyRoom(retireeId: string): string {
 
 interface SocketData {
   user: User;
+  /** The session behind the socket, as stored (SHA-256 of the token). */
+  tokenHash: string;
   /** For a family account: the one retiree it may follow. */
   familyOf?: string;
 }
@@ -38,24 +47,63 @@ function cookieValue(header: string | undefined, name: string): string | undefin
   return undefined;
 }
 
+export interface LiveGuard {
+  /** Of these session hashes, the ones still live (not signed out, expired, idle or disabled). */
+  liveSessions(tokenHashes: string[]): Promise<Set<string>>;
+  /** Origins besides the hub's own that may open the channel (HUB_ALLOWED_ORIGINS). */
+  allowedOrigins?: string[];
+  /** How often every socket's session is checked again. */
+  recheckMs?: number;
+}
+
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/**
+ * Cross-site WebSocket hijacking is a browser attack, and browsers always send Origin on a
+ * WebSocket and on a cross-origin request: with an Origin, it must be the host the request was
+ * sent to or an allowed one. Without one (a same-origin poll, a non-browser client) the token
+ * alone decides.
+ */
+export function originAllowed(request: IncomingMessage, allowed: readonly string[]): boolean {
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (!['http:', 'https:'].includes(parsed.protocol)) return false;
+  if (allowed.includes(parsed.origin)) return true;
+  return request.headers.host !== undefined && parsed.host === request.headers.host.toLowerCase();
+}
+
 export class LiveChannel {
   private io:
     | Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
     | undefined;
+  private recheckTimer: NodeJS.Timeout | undefined;
+  private rechecking = false;
 
   constructor(
     private readonly userFor: (token: string | undefined) => Promise<User | null>,
     /** The retiree a family account is linked to; without it family accounts are refused. */
     private readonly familyRetireeFor: (userId: string) => Promise<string | null> = async () => null,
+    private readonly guard: LiveGuard = { liveSessions: async (hashes) => new Set(hashes) },
   ) {}
 
   attach(server: HttpServer): void {
+    const allowed = this.guard.allowedOrigins ?? [];
     const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
       server,
       {
         serveClient: false,
         // MQTT over WebSocket shares this HTTP server on /mqtt: leave other upgrades alone.
         destroyUpgrade: false,
+        allowRequest: (request, callback) => {
+          if (originAllowed(request, allowed)) callback(null, true);
+          else callback('origin not allowed', false);
+        },
       },
     );
     io.use((socket, next) => {
@@ -66,8 +114,9 @@ export class LiveChannel {
           : cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
       this.userFor(token).then(
         (user) => {
-          if (!user) return next(new Error('unauthorized'));
+          if (!user || !token) return next(new Error('unauthorized'));
           socket.data.user = user;
+          socket.data.tokenHash = hashToken(token);
           if (user.role !== 'family') return next();
           this.familyRetireeFor(user.id).then(
             (retireeId) => {
@@ -82,11 +131,59 @@ export class LiveChannel {
       );
     });
     io.on('connection', (socket) => {
+      // The server alone chooses the room, from the session; the client names none.
       const family = socket.data.user.role === 'family';
       if (family && socket.data.familyOf) socket.join(familyRoom(socket.data.familyOf));
       else if (!family) socket.join(STAFF_ROOM);
+      // Clients have nothing to send (ClientToServerEvents is empty): any event is refused after
+      // the session is checked again, and a dead session drops the socket.
+      socket.use((_packet, next) => {
+        this.guard.liveSessions([socket.data.tokenHash]).then(
+          (live) => {
+            if (!live.has(socket.data.tokenHash)) {
+              socket.disconnect(true);
+              return;
+            }
+            next(new Error('no client events on this channel'));
+          },
+          () => next(new Error('unavailable')),
+        );
+      });
     });
     this.io = io;
+    this.recheckTimer = setInterval(() => void this.recheck(), this.guard.recheckMs ?? 500);
+    this.recheckTimer.unref();
+  }
+
+  /** Sessions ended on the server (sign-out, disabled account, new password): drop their sockets. */
+  sessionsEnded(end: SessionEnd): void {
+    for (const socket of this.sockets()) {
+      const match =
+        'tokenHash' in end ? socket.data.tokenHash === end.tokenHash : socket.data.user.id === end.userId;
+      if (match) socket.disconnect(true);
+    }
+  }
+
+  /** Every socket's session checked in one query; the dead ones are dropped. */
+  private async recheck(): Promise<void> {
+    if (this.rechecking) return;
+    const sockets = this.sockets();
+    if (sockets.length === 0) return;
+    this.rechecking = true;
+    try {
+      const live = await this.guard.liveSessions([
+        ...new Set(sockets.map((socket) => socket.data.tokenHash)),
+      ]);
+      for (const socket of sockets) if (!live.has(socket.data.tokenHash)) socket.disconnect(true);
+    } catch {
+      // The records store is unreachable for a moment: keep the sockets; the next pass decides.
+    } finally {
+      this.rechecking = false;
+    }
+  }
+
+  private sockets(): LiveSocket[] {
+    return this.io ? [...this.io.of('/').sockets.values()] : [];
   }
 
   alert(change: 'opened' | 'updated', alert: Alert): void {
@@ -96,6 +193,20 @@ export class LiveChannel {
   /** A change to one retiree's alert, in the family's shape, to that retiree's family room only. */
   familyAlert(retireeId: string, update: FamilyAlertUpdate): void {
     this.io?.to(familyRoom(retireeId)).emit('familyAlert', update);
+  }
+
+  /**
+   * Consent withdrawn (server/consent/): these family accounts' sockets in the retiree's room are
+   * disconnected now, so they receive nothing more of that retiree; a new handshake is refused.
+   */
+  dropFamily(retireeId: string, userIds: string[]): void {
+    const io = this.io;
+    const members = io?.sockets.adapter.rooms.get(familyRoom(retireeId));
+    if (!io || !members) return;
+    for (const id of [...members]) {
+      const socket = io.sockets.sockets.get(id);
+      if (socket && userIds.includes(socket.data.user.id)) socket.disconnect(true);
+    }
   }
 
   reading(update: ReadingUpdate): void {
@@ -111,6 +222,8 @@ export class LiveChannel {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.recheckTimer);
+    this.recheckTimer = undefined;
     const io = this.io;
     if (!io) return;
     io.disconnectSockets(true);

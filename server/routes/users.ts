@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { PASSWORD_MAX_LENGTH, passwordProblem } from '../auth/passwords.ts';
 import { hashPassword } from '../auth/secrets.ts';
-import { conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import { isUniqueViolation } from '../records/rows.ts';
 import { User } from '../schemas/auth.ts';
@@ -24,7 +25,11 @@ const NewStaff = Type.Object({
   username: Type.String({ pattern: '^[A-Za-z0-9._-]{2,64}$' }),
   displayName: Type.String({ minLength: 1, maxLength: 64 }),
   role: StaffRole,
-  password: Type.String({ minLength: 8, maxLength: 256 }),
+  password: Type.String({
+    minLength: 1,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description: 'At least 12 characters, not the username nor a common password',
+  }),
   station: Type.Optional(Station),
 });
 
@@ -50,13 +55,16 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
     {
       schema: {
         tags: ['users'],
-        summary: 'Staff accounts',
+        summary: 'Staff accounts (disabled ones too with includeDisabled=true, admin)',
+        querystring: Type.Object({ includeDisabled: Type.Optional(Type.Boolean()) }),
         response: { 200: Type.Array(User), 401: ErrorResponse, 403: ErrorResponse },
       },
     },
     async (request) => {
       requireRole(request, ['admin', 'supervisor', 'operator']);
-      return hub.users.listStaff();
+      const includeDisabled = request.query.includeDisabled === true;
+      if (includeDisabled) requireRole(request, ['admin']);
+      return hub.users.listStaff({ includeDisabled });
     },
   );
 
@@ -79,6 +87,8 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
     async (request, reply) => {
       requireRole(request, ['admin']);
       const { password, station, ...fields } = request.body;
+      const problem = passwordProblem(password, fields.username);
+      if (problem) throw badRequest(`password: ${problem}`);
       try {
         const user = await hub.users.create({
           ...fields,
@@ -118,6 +128,55 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       });
       if (!updated) throw notFound('user');
       return updated;
+    },
+  );
+
+  for (const action of ['disable', 'enable'] as const) {
+    app.post(
+      `/api/users/:id/${action}`,
+      {
+        schema: {
+          tags: ['users'],
+          summary:
+            action === 'disable'
+              ? 'Disable a staff account (admin): it cannot sign in, its sessions and live connections end now'
+              : 'Enable a disabled staff account again (admin)',
+          params: IdParams,
+          response: {
+            200: User,
+            400: ErrorResponse,
+            401: ErrorResponse,
+            403: ErrorResponse,
+            404: ErrorResponse,
+          },
+        },
+      },
+      async (request) => {
+        requireRole(request, ['admin']);
+        const id = uuidOr404(request.params.id, 'user');
+        if (action === 'disable' && id === request.user?.id) throw forbidden('不能停用自己的账号');
+        const user = await hub.sessions.setDisabled(id, action === 'disable');
+        if (!user) throw notFound('user');
+        return user;
+      },
+    );
+  }
+
+  app.post(
+    '/api/users/:id/totp/reset',
+    {
+      schema: {
+        tags: ['users'],
+        summary: "Remove a staff member's TOTP second factor (admin; a lost phone): their sessions end",
+        params: IdParams,
+        response: { 204: Type.Null(), 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, ['admin']);
+      const id = uuidOr404(request.params.id, 'user');
+      if (!(await hub.sessions.resetTotp(id))) throw notFound('user');
+      return reply.code(204).send(null);
     },
   );
 };

@@ -141,6 +141,7 @@ describe('A production hub: MQTT over TLS on its own port, HTTPS, no plaintext l
       HUB_MQTT_TLS_PORT: String(tlsPort),
       HUB_MQTT_HOST: '127.0.0.1',
       HUB_ADMIN_PASSWORD: 'admin-test-password',
+      HUB_ADMIN_TOTP_REQUIRED: 'false',
       HUB_LOG_LEVEL: 'silent',
     });
     hub = await startHub(config, createLogger('silent'));

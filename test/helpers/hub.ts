@@ -47,6 +47,8 @@ export async function startTestHub(
     HUB_MQTT_PORT: '0',
     HUB_MQTT_HOST: '127.0.0.1',
     HUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
+    // Suites sign in as admin with the password alone; test/auth turns the TOTP requirement on.
+    HUB_ADMIN_TOTP_REQUIRED: 'false',
     HUB_TELEMETRY_FLUSH_MS: '100',
     HUB_LOG_LEVEL: process.env.HUB_TEST_LOG_LEVEL ?? 'silent',
     ...env,

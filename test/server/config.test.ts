@@ -59,6 +59,7 @@ describe('settings', () => {
       HUB_MQTT_PORT: '0',
       HUB_HTTP_HOST: '127.0.0.1',
       HUB_MQTT_HOST: '127.0.0.1',
+      HUB_ADMIN_TOTP_REQUIRED: 'false',
     };
     try {
       const first = await startHub(loadConfig(env), createLogger('silent'));
