@@ -7,7 +7,14 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { assertValidQuery, storableFields, timestampOf } from './points.ts';
-import type { Point, SeriesPoint, SeriesQuery, TelemetryStore } from './types.ts';
+import type {
+  Point,
+  SeriesPoint,
+  SeriesQuery,
+  SeriesSelector,
+  StoredReading,
+  TelemetryStore,
+} from './types.ts';
 
 export interface EmbeddedSettings {
   /** The hub's data folder; the store keeps `telemetry.sqlite` in it. */
@@ -25,6 +32,16 @@ CREATE TABLE IF NOT EXISTS readings (
 );
 CREATE INDEX IF NOT EXISTS readings_by_retiree ON readings (retiree_id, field, ts);
 `;
+
+const selectorWhere = `device_id IN (SELECT value FROM json_each($devices))
+  OR retiree_id IN (SELECT value FROM json_each($retirees))`;
+
+function selectorParams(selector: SeriesSelector): { devices: string; retirees: string } {
+  return {
+    devices: JSON.stringify(selector.deviceIds ?? []),
+    retirees: JSON.stringify(selector.retireeIds ?? []),
+  };
+}
 
 interface Row {
   ts: number;
@@ -101,6 +118,25 @@ export class EmbeddedStore implements TelemetryStore {
          WHERE retiree_id = $retiree AND field = $field AND ts >= $from AND ts < $to ORDER BY ts`,
       )
       .all(range);
+  }
+
+  async readSeries(selector: SeriesSelector): Promise<StoredReading[]> {
+    return this.database()
+      .prepare<unknown[], StoredReading>(
+        `SELECT ts, device_id AS deviceId, device_type AS deviceType, retiree_id AS retireeId, field, value
+         FROM readings WHERE ${selectorWhere} ORDER BY ts, field`,
+      )
+      .all(selectorParams(selector));
+  }
+
+  async deleteSeries(selector: SeriesSelector): Promise<number> {
+    return this.database()
+      .prepare(`DELETE FROM readings WHERE ${selectorWhere}`)
+      .run(selectorParams(selector)).changes;
+  }
+
+  async deleteBefore(before: number): Promise<number> {
+    return this.database().prepare('DELETE FROM readings WHERE ts < ?').run(Math.floor(before)).changes;
   }
 
   async ping(): Promise<boolean> {

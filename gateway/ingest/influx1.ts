@@ -4,9 +4,27 @@
  */
 import { InfluxDB, type IPoint, type IPoolOptions } from 'influx';
 import { RejectedWriteError } from './errors.ts';
-import { isUnsupportedMean, measurement, parseSeriesResponse, seriesStatement } from './influxql.ts';
+import {
+  countStatement,
+  isUnsupportedMean,
+  measurement,
+  parseCount,
+  parseSeriesResponse,
+  parseStoredReadings,
+  quoteIdentifier,
+  readStatement,
+  selectorConditions,
+  seriesStatement,
+} from './influxql.ts';
 import { bucketMeans, storableFields, timestampOf } from './points.ts';
-import type { Point, SeriesPoint, SeriesQuery, TelemetryStore } from './types.ts';
+import type {
+  Point,
+  SeriesPoint,
+  SeriesQuery,
+  SeriesSelector,
+  StoredReading,
+  TelemetryStore,
+} from './types.ts';
 
 export interface Influx1Settings {
   /** `http://user:password@host:8086/database`; the path names the database (default `junxiu`). */
@@ -99,6 +117,29 @@ export class Influx1Store implements TelemetryStore {
     }
   }
 
+  async readSeries(selector: SeriesSelector): Promise<StoredReading[]> {
+    const statement = readStatement(selector);
+    if (!statement) return [];
+    return parseStoredReadings(await this.raw(statement));
+  }
+
+  /** `DELETE … WHERE <tag>` per id: InfluxQL's DELETE takes tag predicates and drops emptied series. */
+  async deleteSeries(selector: SeriesSelector): Promise<number> {
+    let removed = 0;
+    for (const condition of selectorConditions(selector)) {
+      removed += parseCount(await this.raw(countStatement(condition)));
+      await this.raw(`DELETE FROM ${quoteIdentifier(measurement)} WHERE ${condition}`, 'POST');
+    }
+    return removed;
+  }
+
+  async deleteBefore(before: number): Promise<number> {
+    const condition = `time < ${Math.floor(before)}ms`;
+    const removed = parseCount(await this.raw(countStatement(condition)));
+    if (removed > 0) await this.raw(`DELETE FROM ${quoteIdentifier(measurement)} WHERE ${condition}`, 'POST');
+    return removed;
+  }
+
   async ping(): Promise<boolean> {
     const hosts = await this.client.ping(Math.min(this.timeoutMs, 2_000));
     return hosts.some((host) => host.online);
@@ -115,6 +156,18 @@ export class Influx1Store implements TelemetryStore {
       throw error;
     }
     return parseSeriesResponse(body);
+  }
+
+  /** One InfluxQL statement against the hub's database (created first if it is missing). */
+  private async raw(statement: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
+    await this.ensureDatabase();
+    try {
+      return await this.client.queryRaw(statement, { precision: 'ms', method });
+    } catch (error) {
+      if (httpStatusOf(error) !== undefined)
+        throw new Error(`InfluxQL statement failed: ${(error as Error).message}`);
+      throw error;
+    }
   }
 
   /** `CREATE DATABASE` is idempotent in 1.x; listing first avoids needing admin rights when it exists. */

@@ -6,9 +6,26 @@
  */
 import { HttpError, InfluxDB, Point as LinePoint } from '@influxdata/influxdb-client';
 import { RejectedWriteError } from './errors.ts';
-import { isUnsupportedMean, measurement, parseSeriesResponse, seriesStatement } from './influxql.ts';
+import {
+  countStatement,
+  isUnsupportedMean,
+  measurement,
+  parseCount,
+  parseSeriesResponse,
+  parseStoredReadings,
+  readStatement,
+  selectorConditions,
+  seriesStatement,
+} from './influxql.ts';
 import { bucketMeans, storableFields, timestampOf } from './points.ts';
-import type { Point, SeriesPoint, SeriesQuery, TelemetryStore } from './types.ts';
+import type {
+  Point,
+  SeriesPoint,
+  SeriesQuery,
+  SeriesSelector,
+  StoredReading,
+  TelemetryStore,
+} from './types.ts';
 
 export interface Influx2Settings {
   /** Base URL of the server, e.g. `http://127.0.0.1:8086`. */
@@ -95,6 +112,56 @@ export class Influx2Store implements TelemetryStore {
     }
   }
 
+  async readSeries(selector: SeriesSelector): Promise<StoredReading[]> {
+    const statement = readStatement(selector);
+    if (!statement) return [];
+    return parseStoredReadings(await this.queryBody(statement));
+  }
+
+  /**
+   * InfluxDB 2's delete API (`/api/v2/delete`) with one tag predicate per id: its predicates take
+   * AND but not OR. InfluxDB 3 and VictoriaMetrics do not serve it; the call then fails loudly.
+   */
+  async deleteSeries(selector: SeriesSelector): Promise<number> {
+    const predicates = [
+      ...(selector.deviceIds ?? []).map((id) => ({ tag: 'device_id', id })),
+      ...(selector.retireeIds ?? []).map((id) => ({ tag: 'retiree_id', id })),
+    ];
+    const conditions = selectorConditions(selector);
+    let removed = 0;
+    for (const [index, { tag, id }] of predicates.entries()) {
+      removed += parseCount(await this.queryBody(countStatement(conditions[index] as string)));
+      await this.deleteRange(Date.UTC(1970, 0, 1), Date.UTC(2262, 0, 1), `${tag}=${predicateString(id)}`);
+    }
+    return removed;
+  }
+
+  async deleteBefore(before: number): Promise<number> {
+    const removed = parseCount(await this.queryBody(countStatement(`time < ${Math.floor(before)}ms`)));
+    // The delete API's range includes both ends.
+    if (removed > 0) await this.deleteRange(Date.UTC(1970, 0, 1), Math.floor(before) - 1);
+    return removed;
+  }
+
+  private async deleteRange(start: number, stop: number, predicate?: string): Promise<void> {
+    const params = new URLSearchParams({ bucket: this.bucket, ...(this.org ? { org: this.org } : {}) });
+    const response = await fetch(`${this.url}/api/v2/delete?${params}`, {
+      method: 'POST',
+      headers: { ...this.headers(), 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        start: new Date(start).toISOString(),
+        stop: new Date(stop).toISOString(),
+        predicate: `_measurement="${measurement}"${predicate ? ` AND ${predicate}` : ''}`,
+      }),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!response.ok) {
+      const text = await response.text().catch(() => '');
+      throw new Error(`InfluxDB delete failed with HTTP ${response.status}: ${text.slice(0, 200)}`);
+    }
+    await response.body?.cancel();
+  }
+
   /** Any HTTP answer below 500 means the server is there; a write then tells whether it accepts. */
   async ping(): Promise<boolean> {
     try {
@@ -130,6 +197,10 @@ export class Influx2Store implements TelemetryStore {
   }
 
   private async select(statement: string): Promise<SeriesPoint[]> {
+    return parseSeriesResponse(await this.queryBody(statement));
+  }
+
+  private async queryBody(statement: string): Promise<unknown> {
     const params = new URLSearchParams({ db: this.bucket, epoch: 'ms', q: statement });
     const response = await fetch(`${this.url}/query?${params}`, {
       headers: { ...this.headers(), Accept: 'application/json' },
@@ -145,8 +216,13 @@ export class Influx2Store implements TelemetryStore {
     if (!response.ok && typeof (body as { error?: unknown }).error !== 'string') {
       throw new Error(`InfluxQL query failed with HTTP ${response.status}`);
     }
-    return parseSeriesResponse(body);
+    return body;
   }
+}
+
+/** A double-quoted string of a delete predicate. */
+function predicateString(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
 /** 400/413/422 mean the batch itself is unacceptable; anything else may pass on a later try. */

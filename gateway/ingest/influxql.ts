@@ -3,7 +3,7 @@
  * 2.x and 3.x serve the same endpoint for compatibility, so both Influx stores share this file.
  */
 import { assertValidQuery } from './points.ts';
-import type { SeriesPoint, SeriesQuery } from './types.ts';
+import type { SeriesPoint, SeriesQuery, SeriesSelector, StoredReading } from './types.ts';
 
 export const measurement = 'readings';
 
@@ -70,4 +70,80 @@ export function parseSeriesResponse(body: unknown): SeriesPoint[] {
     }
   }
   return points.sort((a, b) => a.ts - b.ts);
+}
+
+/** The tags a privacy export or deletion selects on, one condition per id (joined with OR). */
+export function selectorConditions(selector: SeriesSelector): string[] {
+  return [
+    ...(selector.deviceIds ?? []).map((id) => `"device_id" = ${quoteString(id)}`),
+    ...(selector.retireeIds ?? []).map((id) => `"retiree_id" = ${quoteString(id)}`),
+  ];
+}
+
+/** Every value of the selected series, tags included (`SELECT *` lists tags as columns). */
+export function readStatement(selector: SeriesSelector): string | undefined {
+  const conditions = selectorConditions(selector);
+  if (conditions.length === 0) return undefined;
+  return `SELECT * FROM ${quoteIdentifier(measurement)} WHERE ${conditions.join(' OR ')}`;
+}
+
+/** How many values a condition covers: `count(*)` gives one count per field. */
+export function countStatement(where: string): string {
+  return `SELECT count(*) FROM ${quoteIdentifier(measurement)} WHERE ${where}`;
+}
+
+const tagColumns = new Set(['time', 'device_id', 'device_type', 'retiree_id']);
+
+/** The rows of a `SELECT *` answer (made with `epoch=ms`) as one value per field. */
+export function parseStoredReadings(body: unknown): StoredReading[] {
+  const result = firstResult(body);
+  const readings: StoredReading[] = [];
+  for (const series of result.series ?? []) {
+    const columns = series.columns ?? [];
+    const at = (name: string) => columns.indexOf(name);
+    const [time, device, type, retiree] = [at('time'), at('device_id'), at('device_type'), at('retiree_id')];
+    for (const row of series.values ?? []) {
+      const ts = row[time];
+      if (typeof ts !== 'number') continue;
+      columns.forEach((column, index) => {
+        if (tagColumns.has(column)) return;
+        const raw = row[index];
+        const value = typeof raw === 'boolean' ? (raw ? 1 : 0) : raw;
+        if (typeof value !== 'number') return;
+        readings.push({
+          ts,
+          deviceId: typeof row[device] === 'string' ? (row[device] as string) : '',
+          deviceType: typeof row[type] === 'string' ? (row[type] as string) : '',
+          retireeId:
+            typeof row[retiree] === 'string' && row[retiree] !== '' ? (row[retiree] as string) : null,
+          field: column,
+          value,
+        });
+      });
+    }
+  }
+  return readings.sort((a, b) => a.ts - b.ts || a.field.localeCompare(b.field));
+}
+
+/** The sum of a `count(*)` answer's per-field counts. */
+export function parseCount(body: unknown): number {
+  let total = 0;
+  for (const series of firstResult(body).series ?? []) {
+    const columns = series.columns ?? [];
+    for (const row of series.values ?? []) {
+      row.forEach((value, index) => {
+        if (columns[index] !== 'time' && typeof value === 'number') total += value;
+      });
+    }
+  }
+  return total;
+}
+
+function firstResult(body: unknown): NonNullable<QueryResponse['results']>[number] {
+  const response = body as QueryResponse;
+  if (typeof response?.error === 'string') throw new Error(`InfluxQL query failed: ${response.error}`);
+  const result = response?.results?.[0];
+  if (!result) throw new Error('InfluxQL query answered without results');
+  if (typeof result.error === 'string') throw new Error(`InfluxQL query failed: ${result.error}`);
+  return result;
 }

@@ -30,6 +30,22 @@ export interface SeriesPoint {
   value: number;
 }
 
+/** Which series a privacy export or deletion covers: any of these devices, or tagged with any of these retirees. */
+export interface SeriesSelector {
+  deviceIds?: string[];
+  retireeIds?: string[];
+}
+
+/** One stored value, as an export lists it. */
+export interface StoredReading {
+  ts: number;
+  deviceId: string;
+  deviceType: string;
+  retireeId: string | null;
+  field: string;
+  value: number;
+}
+
 export interface TelemetryStore {
   /** `influx1`, `influx2` or `embedded`. */
   readonly kind: string;
@@ -38,6 +54,12 @@ export interface TelemetryStore {
   /** Writes all points or throws; a throw means none of them may be assumed written. */
   write(points: Point[]): Promise<void>;
   querySeries(query: SeriesQuery): Promise<SeriesPoint[]>;
+  /** Every stored value of the selected series, oldest first (a person's data export). */
+  readSeries(selector: SeriesSelector): Promise<StoredReading[]>;
+  /** Deletes the selected series; resolves with how many values were removed. */
+  deleteSeries(selector: SeriesSelector): Promise<number>;
+  /** Deletes every value older than `before` (epoch ms, exclusive); resolves with how many. */
+  deleteBefore(before: number): Promise<number>;
   /** True when the store answers. */
   ping(): Promise<boolean>;
 }

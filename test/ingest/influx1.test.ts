@@ -47,6 +47,9 @@ storeContract(
       stop: () => writer.stop(),
       write: (points) => writer.write(points),
       querySeries: (query) => reader.querySeries(query),
+      readSeries: (selector) => reader.readSeries(selector),
+      deleteSeries: (selector) => writer.deleteSeries(selector),
+      deleteBefore: (before) => writer.deleteBefore(before),
       ping: () => reader.ping(),
     };
     return { store, close: async () => {} };
