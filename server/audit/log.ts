@@ -1,0 +1,242 @@
+/**
+ * The audit log (PIPL; 6.11.2.2): an append-only, hash-chained table. Appends are serialised twice
+ * over: one queue per instance, and a transaction-scoped advisory lock in the database, so hub
+ * instances sharing a PostgreSQL server (or two AuditLog objects in one process) never fork the
+ * chain. Nothing here updates or deletes a row; in PostgreSQL triggers refuse it too (migration 017).
+ */
+import type { Database } from '../db/database.ts';
+import { isUuid } from '../ids.ts';
+import type { AuditAction, AuditEntry, AuditQuery, AuditVerifyResult } from '../schemas/audit.ts';
+import { ChainCheck, type ChainRow, GENESIS_HASH, rowHash } from './chain.ts';
+
+/** Key of pg_advisory_xact_lock for appends (the migrations use 2839_2021). */
+export const AUDIT_LOCK_KEY = 2839_2022;
+
+const MAX_TEXT = 500;
+const MAX_DETAIL_DEPTH = 4;
+const MAX_DETAIL_KEYS = 40;
+const VERIFY_BATCH = 1000;
+
+export interface AuditEntryInput {
+  /** Defaults to the log's clock. */
+  at?: Date;
+  actorId: string | null;
+  actorName: string;
+  role: string;
+  action: AuditAction;
+  targetType: string;
+  targetId: string;
+  retireeId: string | null;
+  ip: string;
+  result: string;
+  detail?: Record<string, unknown>;
+}
+
+export type AuditFilter = Omit<AuditQuery, 'limit' | 'offset'> & { limit?: number; offset?: number };
+
+interface AuditRow {
+  seq: string;
+  at: Date;
+  actor_id: string | null;
+  actor_name: string;
+  role: string;
+  action: AuditAction;
+  target_type: string;
+  target_id: string;
+  retiree_id: string | null;
+  ip: string;
+  result: string;
+  detail: Record<string, unknown> | null;
+  prev_hash: string;
+  hash: string;
+}
+
+const COLUMNS = `seq::text as seq, at, actor_id, actor_name, role, action, target_type, target_id,
+  retiree_id, ip, result, detail, prev_hash, hash`;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text the database stores exactly as given: no NUL (refused by PostgreSQL text and jsonb), no lone
+ * surrogate (re-encoded on the way in, which would break the hash), and bounded in length.
+ */
+export function storableText(value: string, max = MAX_TEXT): string {
+  const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is removed
+  return cut.replace(/\u0000/g, '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/** The detail object as JSON values the database keeps unchanged (finite numbers, clean strings). */
+export function storableDetail(value: unknown, depth = 0): unknown {
+  if (value === null || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'string') return storableText(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (depth >= MAX_DETAIL_DEPTH || typeof value !== 'object') return value === undefined ? null : '…';
+  if (Array.isArray(value))
+    return value.slice(0, MAX_DETAIL_KEYS).map((item) => storableDetail(item, depth + 1));
+  const out: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(value).slice(0, MAX_DETAIL_KEYS)) {
+    const inner = (value as Record<string, unknown>)[key];
+    if (inner === undefined || typeof inner === 'function') continue;
+    out[storableText(key, 100)] = storableDetail(inner, depth + 1);
+  }
+  return out;
+}
+
+function uuidOrNull(value: string | null): string | null {
+  return value && isUuid(value) ? value.toLowerCase() : null;
+}
+
+function toChainRow(row: AuditRow): ChainRow & { hash: string } {
+  return {
+    seq: Number(row.seq),
+    at: row.at,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    role: row.role,
+    action: row.action,
+    targetType: row.target_type,
+    targetId: row.target_id,
+    retireeId: row.retiree_id,
+    ip: row.ip,
+    result: row.result,
+    detail: row.detail ?? {},
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
+function toEntry(row: AuditRow): AuditEntry {
+  const chain = toChainRow(row);
+  return { ...chain, at: chain.at.toISOString() };
+}
+
+export class AuditLog {
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Adds one entry at the end of the chain; resolves with it as stored. */
+  append(input: AuditEntryInput): Promise<AuditEntry> {
+    const written = this.tail.then(() => this.write(input));
+    this.tail = written.catch(() => undefined);
+    return written;
+  }
+
+  /** Resolves when every append asked for so far has been written (or has failed). */
+  async flush(): Promise<void> {
+    await this.tail;
+  }
+
+  private write(input: AuditEntryInput): Promise<AuditEntry> {
+    // Milliseconds, as JavaScript dates carry: what is hashed is exactly what is read back.
+    const at = new Date((input.at ?? this.clock()).getTime());
+    return this.db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
+      const [last] = await tx.query<{ seq: string; hash: string }>(
+        'select seq::text as seq, hash from audit_log order by audit_log.seq desc limit 1',
+      );
+      const row: ChainRow = {
+        seq: last ? Number(last.seq) + 1 : 1,
+        at,
+        actorId: uuidOrNull(input.actorId),
+        actorName: storableText(input.actorName, 200),
+        role: storableText(input.role, 50),
+        action: input.action,
+        targetType: storableText(input.targetType, 100),
+        targetId: storableText(input.targetId, 300),
+        retireeId: uuidOrNull(input.retireeId),
+        ip: storableText(input.ip, 100),
+        result: storableText(input.result, 20),
+        detail: storableDetail(input.detail ?? {}) as Record<string, unknown>,
+        prevHash: last?.hash ?? GENESIS_HASH,
+      };
+      const hash = rowHash(row);
+      const [stored] = await tx.query<AuditRow>(
+        `insert into audit_log (seq, at, actor_id, actor_name, role, action, target_type, target_id,
+           retiree_id, ip, result, detail, prev_hash, hash)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14)
+         returning ${COLUMNS}`,
+        [
+          row.seq,
+          row.at,
+          row.actorId,
+          row.actorName,
+          row.role,
+          row.action,
+          row.targetType,
+          row.targetId,
+          row.retireeId,
+          row.ip,
+          row.result,
+          JSON.stringify(row.detail),
+          row.prevHash,
+          hash,
+        ],
+      );
+      if (!stored) throw new Error('audit entry not stored');
+      return toEntry(stored);
+    });
+  }
+
+  /** Reads the whole chain in seq order and reports the first row where it breaks. */
+  async verify(): Promise<AuditVerifyResult> {
+    const check = new ChainCheck();
+    // Keyset pages by seq; appends during the walk only add rows after it.
+    let after = 0;
+    for (;;) {
+      const rows = await this.db.query<AuditRow>(
+        `select ${COLUMNS} from audit_log where audit_log.seq > $1 order by audit_log.seq limit $2`,
+        [after, VERIFY_BATCH],
+      );
+      for (const row of rows) check.add(toChainRow(row));
+      const last = rows.at(-1);
+      if (!last || rows.length < VERIFY_BATCH) break;
+      after = Number(last.seq);
+    }
+    return check.firstBad
+      ? { ok: false, checked: check.checked, firstBad: check.firstBad }
+      : { ok: true, checked: check.checked };
+  }
+
+  /** Entries newest first, filtered and paged. */
+  async recent(filter: AuditFilter = {}): Promise<{ total: number; items: AuditEntry[] }> {
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const add = (sql: (n: string) => string, value: unknown) => {
+      params.push(value);
+      where.push(sql(`$${params.length}`));
+    };
+    if (filter.action) add((n) => `action = ${n}`, filter.action);
+    if (filter.actorId) {
+      if (!isUuid(filter.actorId)) return { total: 0, items: [] };
+      add((n) => `actor_id = ${n}`, filter.actorId.toLowerCase());
+    }
+    if (filter.retireeId) {
+      if (!isUuid(filter.retireeId)) return { total: 0, items: [] };
+      add((n) => `retiree_id = ${n}`, filter.retireeId.toLowerCase());
+    }
+    if (filter.actorName) add((n) => `strpos(lower(actor_name), lower(${n})) > 0`, filter.actorName);
+    if (filter.targetType) add((n) => `target_type = ${n}`, filter.targetType);
+    if (filter.result) add((n) => `result = ${n}`, filter.result);
+    if (filter.ip) add((n) => `ip = ${n}`, filter.ip);
+    if (filter.from) add((n) => `at >= ${n}`, new Date(filter.from));
+    if (filter.to) add((n) => `at < ${n}`, new Date(filter.to));
+    const clause = where.length ? `where ${where.join(' and ')}` : '';
+    const [count] = await this.db.query<{ total: number }>(
+      `select count(*)::int as total from audit_log ${clause}`,
+      params,
+    );
+    const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
+    const offset = Math.max(filter.offset ?? 0, 0);
+    const rows = await this.db.query<AuditRow>(
+      `select ${COLUMNS} from audit_log ${clause} order by audit_log.seq desc limit $${params.length + 1} offset $${params.length + 2}`,
+      [...params, limit, offset],
+    );
+    return { total: count?.total ?? 0, items: rows.map(toEntry) };
+  }
+}
