@@ -1,5 +1,11 @@
 /** The gateway's public face: what the composition root and the server may use. */
-export { type DeviceDirectory, type DeviceIdentity, MqttGateway } from './broker/gateway.ts';
+export {
+  type DeviceDirectory,
+  type DeviceIdentity,
+  MqttGateway,
+  type RevocationCause,
+} from './broker/gateway.ts';
+export { type Refusal, RefusalLog } from './broker/refusals.ts';
 export { tlsOptions } from './broker/tls.ts';
 export { Detector } from './detect/detector.ts';
 export type { HeartRateLimits } from './detect/rules.ts';

@@ -33,6 +33,7 @@ import type { HubConfig } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
 import { Directory } from './devices/directory.ts';
+import { DeviceRevocations } from './devices/revocations.ts';
 import { DeviceState } from './devices/state.ts';
 import { FamilyRecords } from './family/records.ts';
 import { FamilyService } from './family/service.ts';
@@ -151,11 +152,12 @@ export async function startHub(
       loginMetrics(registry),
     );
 
-    const directory = new Directory(devices, retirees, {
-      low: config.hrLowDefault,
-      high: config.hrHighDefault,
-      consecutive: config.hrConsecutive,
-    });
+    const directory = new Directory(
+      devices,
+      retirees,
+      { low: config.hrLowDefault, high: config.hrHighDefault, consecutive: config.hrConsecutive },
+      new DeviceRevocations(db),
+    );
     await directory.load();
     await devices.markAllOffline();
 

@@ -27,6 +27,7 @@ import { canConnect, canPublish, canSubscribe } from './access.ts';
 import { FailedConnects } from './failed-connects.ts';
 import { type BrokerLimits, DEFAULT_BROKER_LIMITS, refusalOf } from './limits.ts';
 import { GuardedConnection } from './packet-guard.ts';
+import { RefusalLog } from './refusals.ts';
 import { createTlsServer, type TlsListener } from './tls.ts';
 
 export interface DeviceIdentity {
@@ -46,10 +47,16 @@ export interface DeviceDirectory {
   bridged(bridgeId: string): BridgedDevice[];
   /**
    * Tells the gateway at once when a device is revoked (removed, or its secret replaced), so its
-   * session closes; returns the function that stops listening.
+   * session closes; returns the function that stops listening. A device revoked for good (`revoked`)
+   * also has its retained status replaced by an offline one that says so.
    */
-  onRevoked?(listener: (deviceId: string) => void): () => void;
+  onRevoked?(listener: (deviceId: string, cause?: RevocationCause) => void): () => void;
+  /** True for a device that was revoked: its CONNECT is refused as not authorized (0x05). */
+  isRevoked?(deviceId: string): boolean;
 }
+
+/** Why a session was ended from the records side. */
+export type RevocationCause = 'revoked' | 'secret_replaced';
 
 export interface Logger {
   info(object: object, message?: string): void;
@@ -68,6 +75,8 @@ export interface GatewayOptions {
   tls?: TlsListener | null;
   limits?: Partial<BrokerLimits>;
   clock?: () => number;
+  /** How many recent refused connections are remembered for the security page. */
+  refusalCapacity?: number;
 }
 
 /** What the CONNECT packet said, kept for `authenticate`, which aedes hands only the client. */
@@ -120,6 +129,8 @@ export class MqttGateway {
   private readonly connectFacts = new WeakMap<Client, ConnectFacts>();
   private readonly limits: BrokerLimits;
   private readonly failedConnects: FailedConnects;
+  /** Recent refused connections (bounded), for the security page and burst detection. */
+  readonly refusals: RefusalLog;
   private pruneTimer: NodeJS.Timeout | undefined;
   private stopWatchingRevocations: (() => void) | undefined;
   private readonly webSocketServer = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
@@ -148,6 +159,7 @@ export class MqttGateway {
       failedConnects: { ...DEFAULT_BROKER_LIMITS.failedConnects, ...options.limits?.failedConnects },
     };
     this.failedConnects = new FailedConnects(this.limits.failedConnects);
+    this.refusals = new RefusalLog(options.refusalCapacity);
     const registers = [options.registry];
     this.metrics = {
       messages: new promClient.Counter({
@@ -296,8 +308,8 @@ export class MqttGateway {
       this.countClosed(error);
       this.options.log.warn({ deviceId: client?.id, err: error.message }, 'mqtt connection error');
     });
-    this.stopWatchingRevocations = this.options.directory.onRevoked?.((deviceId) => {
-      this.revoke(deviceId).catch((error: unknown) =>
+    this.stopWatchingRevocations = this.options.directory.onRevoked?.((deviceId, cause) => {
+      this.revoke(deviceId, cause ?? 'revoked').catch((error: unknown) =>
         this.options.log.error({ deviceId, err: error }, 'revoked device not fully dropped'),
       );
     });
@@ -382,7 +394,7 @@ export class MqttGateway {
    * commands, subscriptions, its will and unfinished QoS 2 exchanges. The directory already
    * refuses its secret, so it cannot come back.
    */
-  async revoke(deviceId: string): Promise<void> {
+  async revoke(deviceId: string, cause: RevocationCause = 'revoked'): Promise<void> {
     const broker = this.broker;
     if (!broker) return;
     const client = (broker as unknown as { clients: Record<string, Client> }).clients[deviceId];
@@ -400,11 +412,34 @@ export class MqttGateway {
     await persistence.cleanSubscriptions(session);
     await persistence.delWill({ id: deviceId, brokerId: broker.id });
     await persistence.cleanIncoming?.(session);
+    // Whoever reads the retained status learns the device is gone, not merely offline.
+    if (cause === 'revoked') await this.retainRevokedStatus(deviceId);
     this.metrics.revoked.inc();
     this.options.log.warn(
-      { deviceId, connected: Boolean(client), dropped: queued.length },
+      { deviceId, cause, connected: Boolean(client), dropped: queued.length },
       'device revoked: session closed, queued messages dropped',
     );
+  }
+
+  private retainRevokedStatus(deviceId: string): Promise<void> {
+    const broker = this.broker;
+    if (!broker) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      broker.publish(
+        {
+          cmd: 'publish',
+          topic: deviceTopic(deviceId, 'status'),
+          payload: Buffer.from(JSON.stringify({ online: false, revoked: true })),
+          qos: 1,
+          retain: true,
+          dup: false,
+        },
+        (error) => {
+          if (error) this.options.log.error({ deviceId, err: error.message }, 'revoked status not retained');
+          resolve();
+        },
+      );
+    });
   }
 
   /** Serves MQTT over WebSocket on `path` of an HTTP server. */
@@ -451,6 +486,14 @@ export class MqttGateway {
     const admission = this.failedConnects.admit(address, account, this.clock());
     if (admission.verdict === 'refuse') {
       this.metrics.authFailures.inc({ reason: admission.reason });
+      this.refusals.add({
+        at: this.clock(),
+        reason: admission.reason,
+        returnCode: NOT_AUTHORIZED,
+        address: address ?? null,
+        clientId: client.id || null,
+        deviceId: account ?? null,
+      });
       this.options.log.warn(
         { address, deviceId: account },
         'mqtt connection refused: too many failed attempts',
@@ -460,6 +503,14 @@ export class MqttGateway {
     if (admission.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, admission.delayMs));
     const refuse = (reason: string, message: string, code: number): AuthenticateError => {
       this.metrics.authFailures.inc({ reason });
+      this.refusals.add({
+        at: this.clock(),
+        reason,
+        returnCode: code,
+        address: address ?? null,
+        clientId: client.id || null,
+        deviceId: account ?? null,
+      });
       this.failedConnects.failed(address, account, this.clock());
       this.options.log.warn(
         { address, clientId: client.id, deviceId: account },
@@ -477,6 +528,8 @@ export class MqttGateway {
       : canConnect(client.id, username);
     if (refusal || !username) return refuse('identity', refusal ?? 'refused', NOT_AUTHORIZED);
     if (!password || password.length === 0) return refuse('no_secret', 'missing secret', NOT_AUTHORIZED);
+    if (this.options.directory.isRevoked?.(username))
+      return refuse('revoked', 'device revoked', NOT_AUTHORIZED);
     const identity = await this.options.directory.authenticate(username, password.toString('utf8'));
     if (!identity) {
       return refuse('bad_secret', 'unknown device or wrong secret', BAD_USERNAME_OR_PASSWORD);

@@ -1,13 +1,22 @@
 /**
  * The device directory the gateway asks: who a device is, whether its secret is right, which
  * retiree it belongs to and that retiree's heart-rate limits. Held in memory, loaded at start and
- * kept current by the API that changes devices and retirees.
+ * kept current by the API that changes devices and retirees. A revoked device stays known here as
+ * revoked (so it is refused as not authorized, not as unknown), and the gateway hears of every
+ * revocation and secret replacement at once, so the device's live session ends.
  */
 import { zigbeeDefinitionByType } from '../../devices/index.ts';
-import type { BridgedDevice, DeviceDirectory, DeviceIdentity, HeartRateLimits } from '../../gateway/index.ts';
+import type {
+  BridgedDevice,
+  DeviceDirectory,
+  DeviceIdentity,
+  HeartRateLimits,
+  RevocationCause,
+} from '../../gateway/index.ts';
 import { tokenMatches } from '../auth/secrets.ts';
 import type { DeviceRecord, DeviceRecords } from '../records/devices.ts';
 import type { RetireeRecords } from '../records/retirees.ts';
+import type { DeviceRevocations } from './revocations.ts';
 
 export interface Entry extends DeviceIdentity {
   secretHash: string;
@@ -40,26 +49,40 @@ export class Directory implements DeviceDirectory {
   /** Zigbee sensor ids by the bridge they speak through. */
   private readonly byBridge = new Map<string, Set<string>>();
   private readonly limits = new Map<string, RetireeLimits>();
+  /** Revoked devices: they open nothing and are refused as not authorized. */
+  private readonly revoked = new Set<string>();
+  private readonly revocationListeners = new Set<(deviceId: string, cause: RevocationCause) => void>();
 
   constructor(
     private readonly deviceRecords: DeviceRecords,
     private readonly retireeRecords: RetireeRecords,
     private readonly defaults: HeartRateLimits,
+    private readonly revocations?: DeviceRevocations,
   ) {}
 
   async load(): Promise<void> {
     for (const device of await this.deviceRecords.list()) this.putDevice(device.id, entryOf(device));
+    if (this.revocations) {
+      for (const [deviceId, state] of await this.revocations.states()) {
+        if (state.revokedAt) this.revoked.add(deviceId);
+      }
+    }
     for (const retiree of await this.retireeRecords.list()) {
       this.limits.set(retiree.id, { low: retiree.hrLow, high: retiree.hrHigh, spo2Low: retiree.spo2Low });
     }
   }
 
   async authenticate(deviceId: string, secret: string): Promise<DeviceIdentity | null> {
+    if (this.revoked.has(deviceId)) return null;
     let entry = this.devices.get(deviceId);
     if (!entry) {
       // Registered by another hub instance since we loaded.
       const record = await this.deviceRecords.byId(deviceId);
       if (!record) return null;
+      if (this.revocations && (await this.revocations.states()).get(deviceId)?.revokedAt) {
+        this.revoked.add(deviceId);
+        return null;
+      }
       entry = entryOf(record);
       this.putDevice(deviceId, entry);
     }
@@ -70,15 +93,47 @@ export class Directory implements DeviceDirectory {
   }
 
   lookup(deviceId: string): DeviceIdentity | undefined {
+    if (this.revoked.has(deviceId)) return undefined;
     const entry = this.devices.get(deviceId);
     return entry ? identityOf(entry) : undefined;
+  }
+
+  isRevoked(deviceId: string): boolean {
+    return this.revoked.has(deviceId);
+  }
+
+  /** The type of a device, revoked or not (lookup hides revoked ones). */
+  typeOf(deviceId: string): string | undefined {
+    return this.devices.get(deviceId)?.type;
+  }
+
+  onRevoked(listener: (deviceId: string, cause: RevocationCause) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
+  }
+
+  /** The device was revoked in the records: it opens nothing from now on, and its session ends. */
+  revoke(deviceId: string): void {
+    this.revoked.add(deviceId);
+    this.tell(deviceId, 'revoked');
+  }
+
+  /** The device's secret was replaced in the records: the old one stops working, its session ends. */
+  replaceSecret(deviceId: string, secretHash: string): void {
+    const entry = this.devices.get(deviceId);
+    if (entry) this.devices.set(deviceId, { ...entry, secretHash });
+    this.tell(deviceId, 'secret_replaced');
+  }
+
+  private tell(deviceId: string, cause: RevocationCause): void {
+    for (const listener of this.revocationListeners) listener(deviceId, cause);
   }
 
   bridged(bridgeId: string): BridgedDevice[] {
     const result: BridgedDevice[] = [];
     for (const deviceId of this.byBridge.get(bridgeId) ?? []) {
       const entry = this.devices.get(deviceId);
-      if (!entry) continue;
+      if (!entry || this.revoked.has(deviceId)) continue;
       result.push({
         deviceId,
         type: entry.type,
@@ -94,7 +149,7 @@ export class Directory implements DeviceDirectory {
   /** Bridges by id, for checks at registration (one bridge per base topic). */
   bridges(): { deviceId: string; baseTopic: string | undefined }[] {
     return [...this.devices.entries()]
-      .filter(([, entry]) => entry.type === 'bridge.zigbee2mqtt')
+      .filter(([deviceId, entry]) => entry.type === 'bridge.zigbee2mqtt' && !this.revoked.has(deviceId))
       .map(([deviceId, entry]) => ({ deviceId, baseTopic: entry.options?.baseTopic }));
   }
 

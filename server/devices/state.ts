@@ -73,6 +73,19 @@ export class DeviceState {
     }, this.flushMs);
   }
 
+  /** A revoked device is offline for good: staff see it drop at once (the records say so already). */
+  async revoked(deviceId: string): Promise<void> {
+    const record = await this.records.byId(deviceId);
+    if (!record) return;
+    this.live.device({
+      deviceId,
+      retireeId: record.retireeId,
+      online: false,
+      battery: record.battery,
+      lastSeenAt: record.lastSeenAt,
+    });
+  }
+
   /** The latest readings of a device: the stored ones, overlaid with newer ones seen since. */
   latest(deviceId: string, stored: Latest): Latest {
     const merged: Latest = { ...stored };

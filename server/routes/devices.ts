@@ -1,5 +1,6 @@
-import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyError } from 'fastify';
 import {
   BRIDGE_TYPE,
   DEFAULT_BASE_TOPIC,
@@ -10,13 +11,33 @@ import {
 } from '../../devices/index.ts';
 import { hashToken, newToken } from '../auth/secrets.ts';
 import { entryOf } from '../devices/directory.ts';
-import { badRequest, conflict } from '../errors.ts';
-import { publicDevice } from '../records/devices.ts';
+import { DeviceRevocations, type DeviceSecurityState, HUB_DEVICE_TYPE } from '../devices/revocations.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { type SchemaIssue, schemaFieldErrors } from '../intake/validation.ts';
+import { type DeviceRecord, publicDevice } from '../records/devices.ts';
 import { isUniqueViolation } from '../records/rows.ts';
-import { ErrorResponse } from '../schemas/common.ts';
-import { CreatedDevice, Device, DeviceInput, DeviceTypeInfo } from '../schemas/devices.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import {
+  CreatedDevice,
+  Device,
+  DeviceFieldErrorResponse,
+  DeviceInput,
+  DeviceTypeInfo,
+  RevokeBody,
+  RotatedSecret,
+} from '../schemas/devices.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
+
+/** A device as the API shows it, with whether it was revoked and when its secret was replaced. */
+function shownDevice(record: DeviceRecord, state: DeviceSecurityState | undefined): Device {
+  return {
+    ...publicDevice(record),
+    revokedAt: state?.revokedAt ?? null,
+    revokedReason: state?.revokedReason ?? null,
+    secretRotatedAt: state?.secretRotatedAt ?? null,
+  };
+}
 
 /**
  * Checks what only some types may carry: a bridge has a base topic and nothing else; a Zigbee
@@ -64,6 +85,8 @@ async function checkBinding(hub: HubContext, input: DeviceInput): Promise<string
 }
 
 export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
+  const revocations = new DeviceRevocations(hub.db);
+
   app.get(
     '/api/devices',
     {
@@ -73,7 +96,13 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
         response: { 200: Type.Array(Device), 401: ErrorResponse },
       },
     },
-    async () => (await hub.devices.list()).map(publicDevice),
+    async () => {
+      const [records, states] = await Promise.all([hub.devices.list(), revocations.states()]);
+      // The hub's own row is the subject of security alerts, not a device anyone manages.
+      return records
+        .filter((record) => record.type !== HUB_DEVICE_TYPE)
+        .map((record) => shownDevice(record, states.get(record.id)));
+    },
   );
 
   app.get(
@@ -158,4 +187,109 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
       }
     },
   );
+
+  // Revocation and rotation answer a wrong body field by field, in Chinese.
+  await app.register(async (plugin) => {
+    const scoped = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    scoped.setErrorHandler((error: FastifyError, _request, reply) => {
+      if (error.validation) {
+        const fields = schemaFieldErrors(error.validation as SchemaIssue[]);
+        const message = fields.map((field) => `${field.field}: ${field.message}`).join('；');
+        return reply.code(400).send({ error: 'bad_request', message, fields });
+      }
+      throw error;
+    });
+
+    /** The device to act on: 404 when unknown (the hub's own row included), 409 when already revoked. */
+    const actionable = async (id: string): Promise<DeviceRecord> => {
+      const record = await hub.devices.byId(id);
+      if (!record || record.type === HUB_DEVICE_TYPE) throw notFound('device');
+      if ((await revocations.states()).get(id)?.revokedAt) throw conflict(`设备 ${id} 已被吊销`);
+      return record;
+    };
+
+    scoped.post(
+      '/api/devices/:id/revoke',
+      {
+        schema: {
+          tags: ['devices'],
+          summary: 'Revoke a device: it can no longer sign in, its session closes and its queue is dropped',
+          description:
+            'For good: a lost, stolen or retired device. Its live MQTT session is closed at once, the ' +
+            'commands queued for it are dropped, its retained status becomes `{"online":false,"revoked":true}` ' +
+            'and any later CONNECT gets CONNACK 5 (not authorized). Its records, alerts and readings stay.',
+          params: IdParams,
+          body: RevokeBody,
+          response: {
+            200: Device,
+            400: DeviceFieldErrorResponse,
+            401: ErrorResponse,
+            403: ErrorResponse,
+            404: ErrorResponse,
+            409: ErrorResponse,
+          },
+        },
+      },
+      async (request, reply) => {
+        requireRole(request, ['admin', 'supervisor']);
+        const { id } = request.params;
+        const reason = request.body.reason.trim();
+        if (!reason) {
+          const fields = [{ field: 'reason', message: '不能为空' }];
+          return reply.code(400).send({ error: 'bad_request', message: 'reason: 不能为空', fields });
+        }
+        await actionable(id);
+        const at = new Date();
+        if (!(await revocations.revoke(id, reason, request.user!.id, at))) {
+          throw conflict(`设备 ${id} 已被吊销`);
+        }
+        hub.directory.revoke(id);
+        await hub.deviceState.revoked(id);
+        request.log.warn({ deviceId: id, by: request.user!.id }, 'device revoked');
+        const record = await hub.devices.byId(id);
+        if (!record) throw notFound('device');
+        return shownDevice(record, (await revocations.states()).get(id));
+      },
+    );
+
+    scoped.post(
+      '/api/devices/:id/secret',
+      {
+        schema: {
+          tags: ['devices'],
+          summary: 'Replace the MQTT secret of a device; the new one is shown this once',
+          description:
+            'The old secret stops working at once and the device’s current session is closed, so it ' +
+            'must reconnect with the new one. A Zigbee sensor has no secret of its own (its bridge ' +
+            'speaks for it); a revoked device gets none.',
+          params: IdParams,
+          response: {
+            200: RotatedSecret,
+            401: ErrorResponse,
+            403: ErrorResponse,
+            404: ErrorResponse,
+            409: ErrorResponse,
+          },
+        },
+      },
+      async (request) => {
+        requireRole(request, ['admin', 'supervisor']);
+        const { id } = request.params;
+        const record = await actionable(id);
+        if (zigbeeDefinitionByType(record.type)) {
+          throw conflict(`设备 ${id} 是 Zigbee 传感器，经网关接入，没有自己的密钥`);
+        }
+        const secret = newToken();
+        const secretHash = hashToken(secret);
+        if (!(await revocations.replaceSecret(id, secretHash, request.user!.id, new Date()))) {
+          throw conflict(`设备 ${id} 已被吊销`);
+        }
+        hub.directory.replaceSecret(id, secretHash);
+        request.log.warn({ deviceId: id, by: request.user!.id }, 'device secret replaced');
+        const updated = await hub.devices.byId(id);
+        if (!updated) throw notFound('device');
+        return { device: shownDevice(updated, (await revocations.states()).get(id)), secret };
+      },
+    );
+  });
 };

@@ -52,8 +52,39 @@ export const Device = Type.Object({
   ieeeAddress: Nullable(Type.String()),
   friendlyName: Nullable(Type.String()),
   options: ZigbeeOptionsSchema,
+  revokedAt: Type.Optional(
+    Nullable(Timestamp, { description: 'When the device was revoked; it opens nothing since' }),
+  ),
+  revokedReason: Type.Optional(Nullable(Type.String())),
+  secretRotatedAt: Type.Optional(
+    Nullable(Timestamp, { description: 'When its MQTT secret was last replaced' }),
+  ),
 });
 export type Device = Static<typeof Device>;
+
+export const RevokeBody = Type.Object(
+  {
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: 'Why the device is revoked (lost, stolen, replaced, secret leaked…), kept with it',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type RevokeBody = Static<typeof RevokeBody>;
+
+export const RotatedSecret = Type.Object({
+  device: Device,
+  secret: Type.String({ description: 'Shown once: the new MQTT password; the old one stops working now' }),
+});
+
+/** A refusal with each wrong field and its message (in Chinese), so a form can show it in place. */
+export const DeviceFieldErrorResponse = Type.Object({
+  error: Type.String(),
+  message: Type.String(),
+  fields: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+});
 
 export const CreatedDevice = Type.Object({
   device: Device,

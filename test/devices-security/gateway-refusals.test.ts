@@ -1,0 +1,169 @@
+/**
+ * The broker's side of device security: the bounded ring of refused connections, and the retained
+ * status a revoked device leaves behind. A real broker on TCP, real mqtt.js clients.
+ */
+import mqtt from 'mqtt';
+import pino from 'pino';
+import promClient from 'prom-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBus } from '../../devices/bus.ts';
+import {
+  type BridgedDevice,
+  createTelemetryStore,
+  type DeviceDirectory,
+  type DeviceIdentity,
+  MqttGateway,
+  RefusalLog,
+  type RevocationCause,
+  type TelemetryStore,
+  TelemetryWriter,
+} from '../../gateway/index.ts';
+import { eventually } from '../helpers/hub.ts';
+import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
+
+class MemoryDirectory implements DeviceDirectory {
+  readonly devices = new Map<string, string>();
+  private readonly revoked = new Set<string>();
+  private readonly listeners = new Set<(deviceId: string, cause?: RevocationCause) => void>();
+
+  revoke(deviceId: string): void {
+    this.revoked.add(deviceId);
+    for (const listener of this.listeners) listener(deviceId, 'revoked');
+  }
+  async authenticate(deviceId: string, secret: string): Promise<DeviceIdentity | null> {
+    return !this.revoked.has(deviceId) && this.devices.get(deviceId) === secret
+      ? { type: 'wearable.watch', retireeId: null }
+      : null;
+  }
+  lookup(deviceId: string): DeviceIdentity | undefined {
+    return this.devices.has(deviceId) && !this.revoked.has(deviceId)
+      ? { type: 'wearable.watch', retireeId: null }
+      : undefined;
+  }
+  isRevoked(deviceId: string): boolean {
+    return this.revoked.has(deviceId);
+  }
+  bridged(): BridgedDevice[] {
+    return [];
+  }
+  onRevoked(listener: (deviceId: string, cause?: RevocationCause) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+describe('refusal log', () => {
+  it('keeps the newest entries only, newest first', () => {
+    const log = new RefusalLog(3);
+    for (let at = 1; at <= 5; at += 1) {
+      log.add({
+        at,
+        reason: 'bad_secret',
+        returnCode: 4,
+        address: '127.0.0.1',
+        clientId: null,
+        deviceId: null,
+      });
+    }
+    expect(log.size).toBe(3);
+    expect(log.recent().map((entry) => entry.at)).toEqual([5, 4, 3]);
+    expect(log.recent(2).map((entry) => entry.at)).toEqual([5, 4]);
+  });
+});
+
+describe('MQTT broker: refusals and revoked status', () => {
+  let dataDir: TempDir;
+  let store: TelemetryStore;
+  let writer: TelemetryWriter;
+  let gateway: MqttGateway;
+  const directory = new MemoryDirectory();
+
+  beforeAll(async () => {
+    dataDir = await makeTempDir('junxiu-refusals-');
+    const logger = pino({ level: 'silent' });
+    const registry = new promClient.Registry();
+    store = createTelemetryStore({ dataDir: dataDir.path });
+    await store.start();
+    writer = new TelemetryWriter({ store, dataDir: dataDir.path, logger, registry });
+    await writer.start();
+    gateway = new MqttGateway({
+      bus: new EventBus(),
+      directory,
+      writer,
+      log: logger,
+      registry,
+      tcp: { host: '127.0.0.1', port: 0 },
+      refusalCapacity: 5,
+      // Enough room that this test's refusals never trip the per-address cool-down.
+      limits: {
+        failedConnects: { perIp: 100, perUsername: 100, windowMs: 60_000, cooldownMs: 60_000, delayMs: 0 },
+      },
+    });
+    await gateway.start();
+  });
+  afterAll(async () => {
+    await gateway?.stop();
+    await writer?.stop();
+    await store?.stop();
+    await dataDir?.remove();
+  });
+
+  function connack(deviceId: string, secret: string): Promise<number> {
+    return new Promise((resolve) => {
+      const client = mqtt.connect(`mqtt://127.0.0.1:${gateway.tcpPort}`, {
+        clientId: deviceId,
+        username: deviceId,
+        password: secret,
+        reconnectPeriod: 0,
+        protocolVersion: 4,
+      });
+      const done = (code: number) => {
+        client.end(true);
+        resolve(code);
+      };
+      client.once('connect', () => done(0));
+      client.once('error', (error) => done((error as { code?: number }).code ?? -1));
+    });
+  }
+
+  it('remembers each refused CONNECT with its reason, address and device id, bounded', async () => {
+    const heard: string[] = [];
+    const stop = gateway.refusals.onRefusal((refusal) => heard.push(refusal.reason));
+    directory.devices.set('watch-ring-1', 'right');
+    expect(await connack('watch-ring-1', 'wrong')).toBe(4);
+    const [latest] = gateway.refusals.recent();
+    expect(latest).toMatchObject({
+      reason: 'bad_secret',
+      returnCode: 4,
+      address: expect.stringMatching(/127\.0\.0\.1/),
+      deviceId: 'watch-ring-1',
+      clientId: 'watch-ring-1',
+    });
+    for (let i = 0; i < 6; i += 1) await connack(`watch-unknown-${i}`, 'x');
+    expect(gateway.refusals.size).toBe(5);
+    expect(gateway.refusals.recent()[0]?.deviceId).toBe('watch-unknown-5');
+    expect(heard).toHaveLength(7);
+    stop();
+  });
+
+  it('a revoked device leaves a retained offline status that says revoked, and gets CONNACK 5', async () => {
+    directory.devices.set('watch-ring-2', 'secret');
+    expect(await connack('watch-ring-2', 'secret')).toBe(0);
+    directory.revoke('watch-ring-2');
+    // The retained store itself: no device may subscribe to another's status to read it.
+    const broker = (
+      gateway as unknown as {
+        broker: { persistence: { createRetainedStream(pattern: string): AsyncIterable<unknown> } };
+      }
+    ).broker;
+    const retained = await eventually(async () => {
+      const found: { payload: Buffer; retain: boolean }[] = [];
+      const stream = broker.persistence.createRetainedStream('eldercare/v1/watch-ring-2/status');
+      for await (const packet of stream) found.push(packet as { payload: Buffer; retain: boolean });
+      return found.length > 0 ? found : undefined;
+    });
+    expect(JSON.parse(retained[0]!.payload.toString())).toEqual({ online: false, revoked: true });
+    expect(await connack('watch-ring-2', 'secret')).toBe(5);
+    expect(gateway.refusals.recent()[0]).toMatchObject({ reason: 'revoked', returnCode: 5 });
+  });
+});
