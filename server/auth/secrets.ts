@@ -28,14 +28,22 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   }
 }
 
-/** True when the hash was made with another algorithm or weaker parameters than ours. */
+/**
+ * True when the hash was made with another algorithm or weaker parameters than ours. A hash made
+ * with stronger ones (the library's older defaults, m=65536 t=3 p=4) is kept: never downgrade.
+ */
 export function passwordNeedsRehash(hash: string): boolean {
-  try {
-    if (!hash.startsWith('$argon2id$')) return true;
-    return argon2.needsRehash(hash, PASSWORD_HASH_OPTIONS);
-  } catch {
-    return true;
-  }
+  const match = /^\$argon2id\$v=(\d+)\$([a-z]=\d+(?:,[a-z]=\d+)*)\$/.exec(hash);
+  if (!match) return true;
+  const params = new Map(
+    (match[2] ?? '').split(',').map((pair) => [pair.slice(0, 1), Number(pair.slice(2))] as const),
+  );
+  return (
+    Number(match[1]) < 0x13 ||
+    (params.get('m') ?? 0) < PASSWORD_HASH_OPTIONS.memoryCost ||
+    (params.get('t') ?? 0) < PASSWORD_HASH_OPTIONS.timeCost ||
+    (params.get('p') ?? 0) < PASSWORD_HASH_OPTIONS.parallelism
+  );
 }
 
 export function newToken(): string {
