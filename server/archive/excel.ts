@@ -16,6 +16,7 @@ import {
   STATUSES,
   validateFields,
 } from './fields.ts';
+import { MAX_XLSX_ENTRIES, MAX_XLSX_INFLATED_BYTES, zipProblem } from './zip-limits.ts';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 export const MAX_IMPORT_ROWS = 5000;
@@ -113,14 +114,25 @@ export async function readImport(
   /** A caseworker's station: rows without one are theirs, rows of another station are refused. */
   station: string | null = null,
 ): Promise<{ records: ArchiveFields[]; errors: RowError[] }> {
+  const unreadable = '无法读取该文件，请使用 .xlsx 格式的导入模板';
+  const fileError = (message: string) => ({
+    records: [],
+    errors: [{ row: 0, column: '', field: '', message }],
+  });
+  // The reader inflates every entry whole: a small file must not inflate to gigabytes (zip-limits.ts).
+  const problem = zipProblem(body);
+  if (problem === 'too_large')
+    return fileError(
+      `文件解压后超过 ${MAX_XLSX_INFLATED_BYTES / 1024 / 1024} MB，不是导入模板；请只保留模板中的数据后重新导入`,
+    );
+  if (problem === 'too_many_entries')
+    return fileError(`文件中的条目超过 ${MAX_XLSX_ENTRIES} 个，不是导入模板；请使用导入模板`);
+  if (problem) return fileError(unreadable);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(body as unknown as ArrayBuffer);
   } catch {
-    return {
-      records: [],
-      errors: [{ row: 0, column: '', field: '', message: '无法读取该文件，请使用 .xlsx 格式的导入模板' }],
-    };
+    return fileError(unreadable);
   }
   const sheet = workbook.worksheets[0];
   if (!sheet)
