@@ -179,7 +179,7 @@ describe('sessions and the live channel', () => {
     const familyGot: string[] = [];
     const staffGot: string[] = [];
     family.onAny((event) => familyGot.push(event));
-    staff.on('alert', (message) => staffGot.push(message.alert.retireeId));
+    staff.on('alert', (message) => staffGot.push(message.alert.retireeId ?? ''));
     // A client asking to join rooms (the staff room, another family's) gets nothing from it.
     const asking = family as unknown as Socket;
     for (const room of ['staff', `family:${other.id}`]) {
