@@ -14,6 +14,7 @@ import type {
   ImportErrors,
   ImportResult,
 } from '../../../server/schemas/index.ts';
+import { downloadFile } from './download.ts';
 import { ApiError, request, storedToken } from './http.ts';
 
 export type { ArchiveListQuery, ArchiveRecord, ArchiveUpdate };
@@ -176,22 +177,8 @@ export async function importWorkbook(file: File): Promise<Imported> {
   throw failure(response, payload);
 }
 
-/** Fetches a file with the session's token and hands it to the browser as a download. */
 async function download(path: string, fallbackName: string): Promise<void> {
-  const { response, payload } = await send(path, { accept: `${XLSX_TYPE}, */*` });
-  if (!response.ok) throw failure(response, payload);
-  const blob = await response.blob();
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
-  const name = encoded ? decodeURIComponent(encoded) : fallbackName;
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  await downloadFile(path, fallbackName);
 }
 
 export function downloadTemplate(): Promise<void> {

@@ -42,13 +42,19 @@ export async function fetchFile(
   return { blob: await response.blob(), name: encoded ? decodeURIComponent(encoded) : null };
 }
 
-/** Saves the file under the server's name (or `fallbackName`). */
-export async function downloadFile(path: string, fallbackName: string, query?: FileQuery): Promise<void> {
+/** Saves the file under the server's name (or `fallbackName`); resolves with the name used. */
+export async function downloadFile(path: string, fallbackName: string, query?: FileQuery): Promise<string> {
   const { blob, name } = await fetchFile(path, query);
+  saveBlob(blob, name ?? fallbackName);
+  return name ?? fallbackName;
+}
+
+/** Hands a blob to the browser as a download named `name`. */
+export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = name ?? fallbackName;
+  link.download = name;
   link.dataset.testid = 'file-download';
   document.body.append(link);
   link.click();

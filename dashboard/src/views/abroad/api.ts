@@ -17,8 +17,8 @@ import type {
   SuspensionCheckResult,
   TravelRequestInput,
 } from '../../../../server/schemas/abroad.ts';
+import { downloadFile } from '../../api/download.ts';
 import { request } from '../../api/http.ts';
-import { downloadWorkbook } from '../reception/forms.ts';
 
 export type {
   AbroadRequest,
@@ -67,8 +67,8 @@ export function withdrawRequest(requestId: string, reason: string): Promise<Abro
 export function depart(requestId: string, body: AbroadDepartInput): Promise<AbroadStayDetail> {
   return request(`/api/abroad/requests/${id(requestId)}/depart`, { method: 'POST', body });
 }
-export function exportRequests(query: ListQuery = {}): Promise<void> {
-  return downloadWorkbook('/api/abroad/requests/export.xlsx', query, 'abroad-requests.xlsx');
+export function exportRequests(query: ListQuery = {}): Promise<string> {
+  return downloadFile('/api/abroad/requests/export.xlsx', 'abroad-requests.xlsx', query);
 }
 
 export function listStays(query: AbroadStaysQuery = {}): Promise<AbroadStay[]> {
@@ -86,8 +86,8 @@ export function addContact(stayId: string, body: AbroadContactInput): Promise<Ab
 export function returnHome(stayId: string, body: AbroadReturnInput): Promise<AbroadStayDetail> {
   return request(`/api/abroad/stays/${id(stayId)}/return`, { method: 'POST', body });
 }
-export function exportStays(query: AbroadStaysQuery = {}): Promise<void> {
-  return downloadWorkbook('/api/abroad/stays/export.xlsx', query, 'abroad-stays.xlsx');
+export function exportStays(query: AbroadStaysQuery = {}): Promise<string> {
+  return downloadFile('/api/abroad/stays/export.xlsx', 'abroad-stays.xlsx', query);
 }
 
 export function listSuspensions(query: PensionSuspensionsQuery = {}): Promise<PensionSuspension[]> {
@@ -99,6 +99,6 @@ export function clearSuspension(suspensionId: string, reason: string): Promise<P
 export function runCheck(): Promise<SuspensionCheckResult> {
   return request('/api/abroad/check', { method: 'POST' });
 }
-export function exportSuspensions(query: PensionSuspensionsQuery = {}): Promise<void> {
-  return downloadWorkbook('/api/abroad/suspensions/export.xlsx', query, 'pension-suspensions.xlsx');
+export function exportSuspensions(query: PensionSuspensionsQuery = {}): Promise<string> {
+  return downloadFile('/api/abroad/suspensions/export.xlsx', 'pension-suspensions.xlsx', query);
 }

@@ -11,8 +11,8 @@ import type {
   EventQuery,
   PlanItemInput,
 } from '../../../../server/schemas/activities.ts';
+import { downloadFile } from '../../api/download.ts';
 import { request } from '../../api/http.ts';
-import { downloadWorkbook } from '../benefits/download.ts';
 
 export type { ActivityEvent, ActivityEventInput, ActivityGroup, ActivityPlan, PlanItemInput };
 export type ActivityKind = ActivityEvent['kind'];
@@ -104,8 +104,8 @@ export function recordAttendance(eventId: string, body: AttendanceInput): Promis
   return request<ActivityEvent>(`/api/activities/events/${id(eventId)}/attendance`, { method: 'POST', body });
 }
 
-export function exportEvents(query: { from?: string; to?: string }): Promise<void> {
-  return downloadWorkbook('/api/activities/events/export.xlsx', query, 'activity-events.xlsx');
+export function exportEvents(query: { from?: string; to?: string }): Promise<string> {
+  return downloadFile('/api/activities/events/export.xlsx', 'activity-events.xlsx', query);
 }
 
 export function listGroups(): Promise<ActivityGroup[]> {
@@ -130,6 +130,6 @@ export function removeMember(groupId: string, retireeId: string, leftOn: string)
   });
 }
 
-export function exportGroups(): Promise<void> {
-  return downloadWorkbook('/api/activities/groups/export.xlsx', {}, 'activity-groups.xlsx');
+export function exportGroups(): Promise<string> {
+  return downloadFile('/api/activities/groups/export.xlsx', 'activity-groups.xlsx', {});
 }

@@ -13,8 +13,8 @@ import type {
   CardReturn,
   PaymentInput,
 } from '../../../../server/schemas/index.ts';
+import { downloadFile } from '../../api/download.ts';
 import { request } from '../../api/http.ts';
-import { downloadWorkbook } from './download.ts';
 
 export type {
   Benefit,
@@ -90,8 +90,8 @@ export function stopBenefit(benefitId: string, body: BenefitStop): Promise<Benef
   return request<Benefit>(`/api/benefits/${id(benefitId)}/stop`, { method: 'POST', body });
 }
 
-export function exportBenefits(query: BenefitExportQuery): Promise<void> {
-  return downloadWorkbook('/api/benefits/export.xlsx', { ...query }, 'benefits.xlsx');
+export function exportBenefits(query: BenefitExportQuery): Promise<string> {
+  return downloadFile('/api/benefits/export.xlsx', 'benefits.xlsx', { ...query });
 }
 
 export function listCards(query: CardQuery = {}): Promise<BenefitCard[]> {
@@ -106,6 +106,6 @@ export function returnCard(cardId: string, body: CardReturn): Promise<BenefitCar
   return request<BenefitCard>(`/api/benefit-cards/${id(cardId)}/return`, { method: 'POST', body });
 }
 
-export function exportCards(query: CardQuery): Promise<void> {
-  return downloadWorkbook('/api/benefit-cards/export.xlsx', { ...query }, 'benefit-cards.xlsx');
+export function exportCards(query: CardQuery): Promise<string> {
+  return downloadFile('/api/benefit-cards/export.xlsx', 'benefit-cards.xlsx', { ...query });
 }

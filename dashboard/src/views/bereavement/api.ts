@@ -7,8 +7,8 @@ import type {
   DeathQuery,
   DeathResult,
 } from '../../../../server/schemas/index.ts';
+import { downloadFile } from '../../api/download.ts';
 import { request } from '../../api/http.ts';
-import { downloadWorkbook } from '../benefits/download.ts';
 
 export type { BereavementStepUpdate, Death, DeathInput, DeathResult };
 export type BereavementStep = Death['steps'][number];
@@ -50,6 +50,6 @@ export function updateStep(stepId: string, body: BereavementStepUpdate): Promise
   return request<Death>(`/api/bereavement/steps/${id(stepId)}`, { method: 'PATCH', body });
 }
 
-export function exportDeaths(query: DeathExportQuery): Promise<void> {
-  return downloadWorkbook('/api/bereavement/export.xlsx', { ...query }, 'bereavement.xlsx');
+export function exportDeaths(query: DeathExportQuery): Promise<string> {
+  return downloadFile('/api/bereavement/export.xlsx', 'bereavement.xlsx', { ...query });
 }

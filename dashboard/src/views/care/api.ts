@@ -10,8 +10,8 @@ import type {
   CareVisitInput,
   CareVisitQuery,
 } from '../../../../server/schemas/index.ts';
+import { downloadFile } from '../../api/download.ts';
 import { request } from '../../api/http.ts';
-import { downloadWorkbook } from '../benefits/download.ts';
 
 export type { CareArrangement, CareArrangementInput, CareVisit, CareVisitInput };
 export type CareType = CareArrangement['type'];
@@ -39,8 +39,8 @@ export function endArrangement(arrangementId: string, body: CareArrangementEnd):
   });
 }
 
-export function exportArrangements(query: CareArrangementExportQuery): Promise<void> {
-  return downloadWorkbook('/api/care/arrangements/export.xlsx', { ...query }, 'care-arrangements.xlsx');
+export function exportArrangements(query: CareArrangementExportQuery): Promise<string> {
+  return downloadFile('/api/care/arrangements/export.xlsx', 'care-arrangements.xlsx', { ...query });
 }
 
 export function listCareVisits(query: CareVisitQuery = {}): Promise<CareVisit[]> {
@@ -51,8 +51,8 @@ export function recordCareVisit(body: CareVisitInput): Promise<CareVisit> {
   return request<CareVisit>('/api/care/visits', { method: 'POST', body });
 }
 
-export function exportCareVisits(query: CareVisitExportQuery): Promise<void> {
-  return downloadWorkbook('/api/care/visits/export.xlsx', { ...query }, 'care-visits.xlsx');
+export function exportCareVisits(query: CareVisitExportQuery): Promise<string> {
+  return downloadFile('/api/care/visits/export.xlsx', 'care-visits.xlsx', { ...query });
 }
 
 function flag(value: boolean | undefined): string | undefined {

@@ -16,8 +16,8 @@ import type {
   SurveyResponse,
   SurveyResponseInput,
 } from '../../../../server/schemas/evaluation.ts';
+import { downloadFile } from '../../api/download.ts';
 import { request } from '../../api/http.ts';
-import { downloadWorkbook } from '../reception/forms.ts';
 
 export type {
   Feedback,
@@ -75,8 +75,8 @@ export function respond(surveyId: string, body: SurveyResponseInput): Promise<Su
 export function results(query: ResultsQuery = {}): Promise<ResultGroup[]> {
   return request('/api/evaluation/results', { query });
 }
-export function exportResults(query: ResultsQuery = {}): Promise<void> {
-  return downloadWorkbook('/api/evaluation/results/export.xlsx', query, 'survey-results.xlsx');
+export function exportResults(query: ResultsQuery = {}): Promise<string> {
+  return downloadFile('/api/evaluation/results/export.xlsx', 'survey-results.xlsx', query);
 }
 
 export function listFeedback(query: FeedbackQuery = {}): Promise<Feedback[]> {
@@ -94,8 +94,8 @@ export function answerFeedback(feedbackId: string, body: FeedbackAnswer): Promis
 export function closeFeedback(feedbackId: string, note?: string): Promise<Feedback> {
   return request(`/api/evaluation/feedback/${id(feedbackId)}/close`, { method: 'POST', body: { note } });
 }
-export function exportFeedback(query: Omit<FeedbackQuery, 'limit'> = {}): Promise<void> {
-  return downloadWorkbook('/api/evaluation/feedback/export.xlsx', query, 'complaints-suggestions.xlsx');
+export function exportFeedback(query: Omit<FeedbackQuery, 'limit'> = {}): Promise<string> {
+  return downloadFile('/api/evaluation/feedback/export.xlsx', 'complaints-suggestions.xlsx', query);
 }
 
 export function listActions(query: ActionQuery = {}): Promise<ImprovementAction[]> {
@@ -113,6 +113,6 @@ export function finishAction(actionId: string, body: ActionDone): Promise<Improv
 export function reviewAction(actionId: string, body: ActionReview): Promise<ImprovementAction> {
   return request(`/api/evaluation/actions/${id(actionId)}/review`, { method: 'POST', body });
 }
-export function exportActions(query: ActionQuery = {}): Promise<void> {
-  return downloadWorkbook('/api/evaluation/actions/export.xlsx', query, 'improvement-actions.xlsx');
+export function exportActions(query: ActionQuery = {}): Promise<string> {
+  return downloadFile('/api/evaluation/actions/export.xlsx', 'improvement-actions.xlsx', query);
 }

@@ -13,6 +13,7 @@ import type {
   IntakeStepUpdate,
   MeetingInput,
 } from '../../../../server/schemas/intake.ts';
+import { downloadFile, fetchFile } from '../../api/download.ts';
 import { ApiError, request, storedToken } from '../../api/http.ts';
 
 export type {
@@ -79,15 +80,14 @@ export function completeCase(caseId: string, completedOn?: string): Promise<Inta
   });
 }
 
-/** A raw request with the session's token; errors become `ApiError` with the server's message. */
-async function fetchFile(path: string, init: { method?: string; body?: BodyInit; type?: string } = {}) {
-  const headers: Record<string, string> = {};
+/** An upload with the session's token; errors become `ApiError` with the server's message. */
+async function upload(path: string, file: File): Promise<Response> {
+  const headers: Record<string, string> = { 'Content-Type': file.type || 'application/octet-stream' };
   const token = storedToken();
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (init.type) headers['Content-Type'] = init.type;
   let response: Response;
   try {
-    response = await fetch(path, { method: init.method ?? 'GET', headers, body: init.body });
+    response = await fetch(path, { method: 'POST', headers, body: file });
   } catch (cause) {
     throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
   }
@@ -103,46 +103,21 @@ async function fetchFile(path: string, init: { method?: string; body?: BodyInit;
 }
 
 export async function uploadStepFile(stepId: string, file: File): Promise<IntakeCase> {
-  const response = await fetchFile(
+  const response = await upload(
     `/api/intake/steps/${id(stepId)}/attachments?name=${encodeURIComponent(file.name)}`,
-    {
-      method: 'POST',
-      body: file,
-      type: file.type || 'application/octet-stream',
-    },
+    file,
   );
   return (await response.json()) as IntakeCase;
-}
-
-function save(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  window.setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
-
-function nameFrom(response: Response, fallback: string): string {
-  const header = response.headers.get('content-disposition') ?? '';
-  const encoded = /filename\*=UTF-8''([^;]+)/.exec(header)?.[1];
-  return encoded ? decodeURIComponent(encoded) : fallback;
 }
 
 /** The case list as .xlsx, with the list's filters; resolves with the file name. */
 export async function downloadCases(query: IntakeCaseQuery): Promise<string> {
   const { limit: _limit, offset: _offset, ...filters } = query;
-  const search = new URLSearchParams(
-    Object.entries(toQuery(filters)).filter((entry): entry is [string, string] => entry[1] !== undefined),
-  );
-  const response = await fetchFile(`/api/intake/cases.xlsx?${search}`);
-  const name = nameFrom(response, 'intake.xlsx');
-  save(await response.blob(), name);
-  return name;
+  return downloadFile('/api/intake/cases.xlsx', 'intake.xlsx', toQuery(filters));
 }
 
 export async function agreementPdf(caseId: string): Promise<Blob> {
-  return (await fetchFile(`/api/intake/cases/${id(caseId)}/agreement.pdf`)).blob();
+  return (await fetchFile(`/api/intake/cases/${id(caseId)}/agreement.pdf`)).blob;
 }
 
 /** An archive attachment, read with the stated reason (6.1.2.8: every reading is logged). */
@@ -151,8 +126,9 @@ export async function downloadAttachment(
   attachment: { id: string; name: string },
   reason: string,
 ): Promise<void> {
-  const response = await fetchFile(
-    `/api/archive/retirees/${id(retireeId)}/attachments/${id(attachment.id)}?reason=${encodeURIComponent(reason)}`,
+  await downloadFile(
+    `/api/archive/retirees/${id(retireeId)}/attachments/${id(attachment.id)}`,
+    attachment.name,
+    { reason },
   );
-  save(await response.blob(), attachment.name);
 }

@@ -15,8 +15,8 @@ import type {
   TreatmentInput,
   TreatmentsQuery,
 } from '../../../../server/schemas/medical.ts';
+import { downloadFile } from '../../api/download.ts';
 import { request } from '../../api/http.ts';
-import { downloadWorkbook } from '../reception/forms.ts';
 
 export type { HealthCheck, HealthCheckPlan, HealthItem, HealthRecord, Treatment };
 export type PlanList = NonNullable<HealthPlanQuery['list']>;
@@ -36,8 +36,8 @@ export function plan(query: HealthPlanQuery = {}): Promise<HealthCheckPlan> {
 export function schedule(year: number, retireeId: string, body: HealthScheduleInput): Promise<null> {
   return request(`/api/medical/health-checks/plan/${year}/${id(retireeId)}`, { method: 'PUT', body });
 }
-export function exportPlan(query: Omit<HealthPlanQuery, 'limit' | 'offset'> = {}): Promise<void> {
-  return downloadWorkbook('/api/medical/health-checks/plan/export.xlsx', query, 'health-check-plan.xlsx');
+export function exportPlan(query: Omit<HealthPlanQuery, 'limit' | 'offset'> = {}): Promise<string> {
+  return downloadFile('/api/medical/health-checks/plan/export.xlsx', 'health-check-plan.xlsx', query);
 }
 export function listChecks(query: HealthChecksQuery = {}): Promise<HealthCheck[]> {
   return request('/api/medical/health-checks', { query });
@@ -45,8 +45,8 @@ export function listChecks(query: HealthChecksQuery = {}): Promise<HealthCheck[]
 export function recordCheck(body: HealthCheckInput): Promise<HealthCheck> {
   return request('/api/medical/health-checks', { method: 'POST', body });
 }
-export function exportChecks(query: Omit<HealthChecksQuery, 'limit'> = {}): Promise<void> {
-  return downloadWorkbook('/api/medical/health-checks/export.xlsx', query, 'health-checks.xlsx');
+export function exportChecks(query: Omit<HealthChecksQuery, 'limit'> = {}): Promise<string> {
+  return downloadFile('/api/medical/health-checks/export.xlsx', 'health-checks.xlsx', query);
 }
 
 export function healthRecord(retireeId: string): Promise<HealthRecord> {
@@ -68,6 +68,6 @@ export function requestTreatment(body: TreatmentInput): Promise<Treatment> {
 export function decideTreatment(treatmentId: string, body: TreatmentDecision): Promise<Treatment> {
   return request(`/api/medical/out-of-town/${id(treatmentId)}/decision`, { method: 'POST', body });
 }
-export function exportTreatments(query: Omit<TreatmentsQuery, 'limit'> = {}): Promise<void> {
-  return downloadWorkbook('/api/medical/out-of-town/export.xlsx', query, 'out-of-town-treatment.xlsx');
+export function exportTreatments(query: Omit<TreatmentsQuery, 'limit'> = {}): Promise<string> {
+  return downloadFile('/api/medical/out-of-town/export.xlsx', 'out-of-town-treatment.xlsx', query);
 }

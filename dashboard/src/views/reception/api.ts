@@ -12,8 +12,8 @@ import type {
   ReceptionQuery,
   ReceptionReply,
 } from '../../../../server/schemas/reception.ts';
+import { downloadFile } from '../../api/download.ts';
 import { request } from '../../api/http.ts';
-import { downloadWorkbook } from './forms.ts';
 
 export type {
   AttendanceInput,
@@ -45,8 +45,8 @@ export function createActivity(body: PoliticalActivityInput): Promise<PoliticalA
 export function recordAttendance(activityId: string, body: AttendanceInput): Promise<PoliticalActivity> {
   return request(`/api/reception/activities/${id(activityId)}/attendance`, { method: 'PUT', body });
 }
-export function exportActivities(query: PoliticalActivityQuery = {}): Promise<void> {
-  return downloadWorkbook('/api/reception/activities/export.xlsx', query, 'political-activities.xlsx');
+export function exportActivities(query: PoliticalActivityQuery = {}): Promise<string> {
+  return downloadFile('/api/reception/activities/export.xlsx', 'political-activities.xlsx', query);
 }
 
 export function listBatches(): Promise<ConvalescenceBatch[]> {
@@ -63,8 +63,8 @@ export function removeParticipant(batchId: string, retireeId: string): Promise<C
     method: 'DELETE',
   });
 }
-export function exportBatches(): Promise<void> {
-  return downloadWorkbook('/api/reception/convalescence/export.xlsx', {}, 'honour-convalescence.xlsx');
+export function exportBatches(): Promise<string> {
+  return downloadFile('/api/reception/convalescence/export.xlsx', 'honour-convalescence.xlsx', {});
 }
 
 export function listItems(query: ReceptionQuery = {}): Promise<ReceptionItem[]> {
@@ -79,6 +79,6 @@ export function takeItem(itemId: string): Promise<ReceptionItem> {
 export function replyItem(itemId: string, body: ReceptionReply): Promise<ReceptionItem> {
   return request(`/api/reception/items/${id(itemId)}/reply`, { method: 'POST', body });
 }
-export function exportItems(query: Omit<ReceptionQuery, 'limit'> = {}): Promise<void> {
-  return downloadWorkbook('/api/reception/items/export.xlsx', query, 'letters-visits-calls.xlsx');
+export function exportItems(query: Omit<ReceptionQuery, 'limit'> = {}): Promise<string> {
+  return downloadFile('/api/reception/items/export.xlsx', 'letters-visits-calls.xlsx', query);
 }

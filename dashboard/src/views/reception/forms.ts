@@ -3,7 +3,7 @@
  * abroad and medical care: the per-field error of a refused form, and an Excel download.
  */
 import { watch } from 'vue';
-import { ApiError, storedToken } from '../../api/http.ts';
+import { ApiError } from '../../api/http.ts';
 import { errorText } from '../../composables/alertActions.ts';
 
 /**
@@ -69,42 +69,3 @@ export function clearOnEdit(form: object, errors: Record<string, string>): void 
 }
 
 export { errorText };
-
-type Query = Record<string, string | number | boolean | undefined>;
-
-/** Fetches a workbook with the session's token and hands it to the browser as a download. */
-export async function downloadWorkbook(path: string, query: Query, fallbackName: string): Promise<void> {
-  const parameters = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== '') parameters.set(key, String(value));
-  }
-  const text = parameters.toString();
-  const headers: Record<string, string> = {};
-  const token = storedToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  let response: Response;
-  try {
-    response = await fetch(text ? `${path}?${text}` : path, { headers });
-  } catch (cause) {
-    throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
-  }
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
-    throw new ApiError(
-      response.status,
-      body.error ?? `http_${response.status}`,
-      body.message ?? response.statusText,
-    );
-  }
-  const blob = await response.blob();
-  const disposition = response.headers.get('content-disposition') ?? '';
-  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(blob);
-  link.download = encoded ? decodeURIComponent(encoded) : fallbackName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Revoked after the click has been handled, or some browsers cancel the download.
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-}

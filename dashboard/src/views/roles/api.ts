@@ -11,8 +11,8 @@ import type {
   ServiceHours,
   ServiceHoursInput,
 } from '../../../../server/schemas/roles.ts';
+import { downloadFile } from '../../api/download.ts';
 import { ApiError, request, storedToken } from '../../api/http.ts';
-import { downloadWorkbook } from '../benefits/download.ts';
 
 export type { OralHistory, OralHistoryInput, RoleEntry, RoleEntryInput, ServiceHours };
 export type RetireeRole = RoleEntry['role'];
@@ -52,8 +52,8 @@ export function logHours(entryId: string, body: ServiceHoursInput): Promise<Serv
   return request<ServiceHours>(`/api/roles/register/${id(entryId)}/hours`, { method: 'POST', body });
 }
 
-export function exportRegister(query: { role?: string; active?: boolean }): Promise<void> {
-  return downloadWorkbook('/api/roles/register/export.xlsx', query, 'volunteer-register.xlsx');
+export function exportRegister(query: { role?: string; active?: boolean }): Promise<string> {
+  return downloadFile('/api/roles/register/export.xlsx', 'volunteer-register.xlsx', query);
 }
 
 export function listOralHistories(query: OralHistoryQuery = {}): Promise<OralHistory[]> {
@@ -68,8 +68,8 @@ export function updateOralHistory(itemId: string, body: OralHistoryUpdate): Prom
   return request<OralHistory>(`/api/roles/oral-histories/${id(itemId)}`, { method: 'PUT', body });
 }
 
-export function exportOralHistories(query: { q?: string }): Promise<void> {
-  return downloadWorkbook('/api/roles/oral-histories/export.xlsx', query, 'oral-histories.xlsx');
+export function exportOralHistories(query: { q?: string }): Promise<string> {
+  return downloadFile('/api/roles/oral-histories/export.xlsx', 'oral-histories.xlsx', query);
 }
 
 function authHeaders(): Record<string, string> {
