@@ -442,6 +442,34 @@ export class MqttGateway {
     });
   }
 
+  /**
+   * Clears the retained messages under the given topic filters (a deleted person's device status):
+   * each is replaced by an empty retained publish, which removes it from the broker's store and
+   * tells current subscribers [MQTT-3.3.1-10, MQTT-3.3.1-11]. Resolves with the topics cleared.
+   */
+  async clearRetained(filters: string[]): Promise<string[]> {
+    const broker = this.broker;
+    if (!broker || filters.length === 0) return [];
+    const persistence = (
+      broker as unknown as {
+        persistence: { createRetainedStreamCombi(filters: string[]): AsyncIterable<unknown> };
+      }
+    ).persistence;
+    const topics = new Set<string>();
+    for await (const packet of persistence.createRetainedStreamCombi(filters)) {
+      topics.add((packet as { topic: string }).topic);
+    }
+    for (const topic of topics) {
+      await new Promise<void>((resolve, reject) =>
+        broker.publish(
+          { cmd: 'publish', topic, payload: Buffer.alloc(0), qos: 0, retain: true, dup: false },
+          (error) => (error ? reject(error) : resolve()),
+        ),
+      );
+    }
+    return [...topics];
+  }
+
   /** Serves MQTT over WebSocket on `path` of an HTTP server. */
   attachWebSocket(server: HttpServer, path = '/mqtt'): void {
     this.webSocketServer.on('connection', (socket, request) => {
