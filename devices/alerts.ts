@@ -25,6 +25,7 @@ export const alertKinds: Record<AlertKind, AlertKindInfo> = {
   battery_low: { severity: 'low', zh: '电量低', en: 'Battery low' },
   wearable_removed: { severity: 'medium', zh: '手环摘除', en: 'Wearable removed' },
   test: { severity: 'low', zh: '测试按键', en: 'Test press' },
+  security: { severity: 'high', zh: '安全事件', en: 'Security event' },
 };
 
 export const severityRank: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };

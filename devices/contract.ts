@@ -52,7 +52,9 @@ export type AlertKind =
   | 'device_offline'
   | 'battery_low'
   | 'wearable_removed'
-  | 'test';
+  | 'test'
+  /** Bursts of refused devices or sign-ins, disconnect storms: the hub itself is the subject. */
+  | 'security';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 

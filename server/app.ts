@@ -34,6 +34,7 @@ import { requestRoutes } from './routes/requests.ts';
 import { rescueRoutes } from './routes/rescue.ts';
 import { retireeRoutes } from './routes/retirees.ts';
 import { roleRoutes } from './routes/roles.ts';
+import { securityRoutes } from './routes/security.ts';
 import { settingsRoutes } from './routes/settings.ts';
 import { systemRoutes } from './routes/system.ts';
 import { userRoutes } from './routes/users.ts';
@@ -131,6 +132,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(activityRoutes, { hub });
   await app.register(roleRoutes, { hub });
   await app.register(intakeRoutes, { hub, font: findCardFont(hub.cardFont) });
+  await app.register(securityRoutes, { hub });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));
   if (hasDashboard) {

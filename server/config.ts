@@ -7,6 +7,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { passwordProblem } from './auth/passwords.ts';
 import { loadNotifySettings, type NotifySettings } from './notify/settings.ts';
+import { loadSecuritySettings, type SecuritySettings } from './security/settings.ts';
 
 export interface HubConfig {
   httpPort: number;
@@ -68,6 +69,8 @@ export interface HubConfig {
   logLevel: string;
   /** The centre's identity and the family notification channels (server/notify/settings.ts). */
   notify: NotifySettings;
+  /** Bursts that raise a security alert (server/security/settings.ts). */
+  security: SecuritySettings;
   /** A CJK font for printed cards: a path, with `#Face` for a face of a collection. */
   cardFont: string | undefined;
   detection: {
@@ -303,6 +306,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     },
     logLevel,
     notify: loadNotifySettings(env),
+    security: loadSecuritySettings(env),
     cardFont: text(env, 'HUB_CARD_FONT'),
     detection: {
       spo2Low: integer(env, 'HUB_SPO2_LOW', 90, 50, 99),

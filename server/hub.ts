@@ -45,6 +45,8 @@ import { RetireeRecords } from './records/retirees.ts';
 import { UserRecords } from './records/users.ts';
 import { RequestListener } from './requests/listener.ts';
 import { RequestRecords } from './requests/records.ts';
+import { AuditLoginFailures } from './security/audit-logins.ts';
+import { SecurityMonitor } from './security/monitor.ts';
 
 /** The centre keeps Beijing time all year (no daylight saving). */
 const SHANGHAI_UTC_OFFSET_MINUTES = 480;
@@ -298,6 +300,17 @@ export async function startHub(
     detector.start();
     stops.push(async () => detector.stop());
 
+    // Bursts of refused devices, disconnect storms and failed sign-ins raise a security alert.
+    const loginFailures = new AuditLoginFailures(db);
+    const securityMonitor = new SecurityMonitor({
+      bus,
+      settings: config.security,
+      logins: loginFailures,
+      onError: (error) => logger.error({ err: error }, 'security monitor failed'),
+    });
+    await securityMonitor.start();
+    stops.push(() => securityMonitor.stop());
+
     const gateway = new MqttGateway({
       bus,
       directory,
@@ -310,6 +323,15 @@ export async function startHub(
     });
     await gateway.start();
     stops.push(() => gateway.stop());
+    gateway.refusals.onRefusal((refusal) =>
+      securityMonitor.record({
+        kind: 'mqtt_auth_failure',
+        at: refusal.at,
+        address: refusal.address,
+        subject: refusal.deviceId ?? refusal.clientId,
+        reason: refusal.reason,
+      }),
+    );
 
     const app = await buildApp(
       {
@@ -332,6 +354,16 @@ export async function startHub(
         cardFont: config.cardFont,
         dataDir: config.dataDir,
         abroadWatch,
+        security: {
+          monitor: securityMonitor,
+          settings: config.security,
+          logins: loginFailures,
+          refusals: () => gateway.refusals.recent(),
+          offlineAfterMs: {
+            battery: config.detection.offlineBatteryMinutes * 60_000,
+            mains: config.detection.offlineMainsMinutes * 60_000,
+          },
+        },
         health: () => ({
           mqttPort: gateway.tcpPort,
           spoolBytes: writer.spool.bytes,

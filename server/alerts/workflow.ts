@@ -126,8 +126,12 @@ export class AlertWorkflow {
             eventId: candidate.eventId ?? null,
           });
           // A sensor that keeps firing is more likely faulty than a home on fire five times over.
+          // (Security alerts are the hub's own and are counted in bursts already.)
           const since = new Date(at.getTime() - STORM_WINDOW_MS);
-          if ((await records.occurrencesSince(candidate.deviceId, candidate.kind, since)) >= STORM_COUNT) {
+          if (
+            candidate.kind !== 'security' &&
+            (await records.occurrencesSince(candidate.deviceId, candidate.kind, since)) >= STORM_COUNT
+          ) {
             await records.setHint(active.id, STORM_HINT);
           }
           return { change: 'updated' as const, id: active.id };

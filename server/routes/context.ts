@@ -15,6 +15,7 @@ import type { DeviceRecords } from '../records/devices.ts';
 import type { RetireeRecords } from '../records/retirees.ts';
 import type { UserRecords } from '../records/users.ts';
 import type { User } from '../schemas/auth.ts';
+import type { SecurityContext } from '../security/overview.ts';
 
 export interface HubContext {
   db: Database;
@@ -44,6 +45,8 @@ export interface HubContext {
   dataDir: string;
   /** Extra health facts (broker port, spool size…) from the composition root. */
   health: () => Record<string, unknown>;
+  /** The security page's sources: the monitor of bursts, refusals, failed sign-ins, the audit chain. */
+  security: SecurityContext;
 }
 
 declare module 'fastify' {

@@ -1,0 +1,25 @@
+/** The admins' security page: `GET /api/security/overview`. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { ErrorResponse } from '../schemas/common.ts';
+import { SecurityOverview } from '../schemas/security.ts';
+import { securityOverview } from '../security/overview.ts';
+import type { HubContext } from './context.ts';
+import { requireRole } from './guard.ts';
+
+export const securityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
+  app.get(
+    '/api/security/overview',
+    {
+      schema: {
+        tags: ['security'],
+        summary: 'Failed sign-ins, refused and silent devices, the audit chain and open security alerts',
+        description: 'Admins only.',
+        response: { 200: SecurityOverview, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      requireRole(request, ['admin']);
+      return securityOverview(hub.security, hub, new Date());
+    },
+  );
+};

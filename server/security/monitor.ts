@@ -1,0 +1,134 @@
+/**
+ * Turns bursts of security events into alerts of their own: a burst of refused MQTT CONNECTs, a
+ * storm of devices dropping at once, a burst of failed staff sign-ins. Each burst is one candidate
+ * of kind `security` (severity high) whose subject is the hub itself, handed to the alert workflow,
+ * which shows it on the live wall and the queue and folds repeats into the active alert.
+ */
+import type { EventBus } from '../../devices/bus.ts';
+import { HUB_DEVICE_ID } from '../devices/revocations.ts';
+import { BurstWatch } from './burst.ts';
+import type { SecuritySettings } from './settings.ts';
+import type { LoginFailureSource, SecuritySignal, SecuritySignalKind } from './signals.ts';
+
+const OWNER = 'security-monitor';
+
+/** What each burst is called in the alert's detail. */
+export const BURST_EVENTS: Record<SecuritySignalKind, string> = {
+  mqtt_auth_failure: 'mqtt_auth_failures',
+  device_disconnect: 'disconnect_storm',
+  login_failed: 'login_failures',
+};
+
+/** At most this many examples (addresses, devices, accounts) go into an alert's detail. */
+const SAMPLE = 10;
+const POLL_BATCH = 500;
+
+export interface SecurityMonitorOptions {
+  bus: EventBus;
+  settings: SecuritySettings;
+  logins?: LoginFailureSource;
+  onError: (error: unknown) => void;
+}
+
+export class SecurityMonitor {
+  private readonly watches: Record<SecuritySignalKind, BurstWatch>;
+  private readonly recentSignals: SecuritySignal[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private loginSeq = 0;
+  private polling: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: SecurityMonitorOptions) {
+    const { settings } = options;
+    this.watches = {
+      mqtt_auth_failure: new BurstWatch(settings.authFailures),
+      device_disconnect: new BurstWatch(settings.disconnects, true),
+      login_failed: new BurstWatch(settings.loginFailures),
+    };
+  }
+
+  async start(): Promise<void> {
+    this.options.bus.on('device.status', OWNER, ({ deviceId, online, ts }) => {
+      if (!online) this.record({ kind: 'device_disconnect', at: ts, subject: deviceId });
+    });
+    const logins = this.options.logins;
+    if (logins) {
+      // Failures before this start were judged by the hub that saw them.
+      this.loginSeq = await logins.head().catch((error: unknown) => {
+        this.options.onError(error);
+        return 0;
+      });
+      this.timer = setInterval(() => {
+        void this.poll();
+      }, this.options.settings.pollMs);
+      this.timer.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.options.bus.removeOwner(OWNER);
+    clearInterval(this.timer);
+    await this.polling;
+  }
+
+  /** Reads new failed sign-ins from their source now (also run on a timer). */
+  poll(): Promise<void> {
+    const logins = this.options.logins;
+    if (!logins) return Promise.resolve();
+    this.polling = this.polling.then(async () => {
+      try {
+        for (;;) {
+          const { signals, lastSeq } = await logins.since(this.loginSeq, POLL_BATCH);
+          this.loginSeq = lastSeq;
+          for (const signal of signals) this.record(signal);
+          if (signals.length < POLL_BATCH) break;
+        }
+      } catch (error) {
+        this.options.onError(error);
+      }
+    });
+    return this.polling;
+  }
+
+  /** One security event; raises an alert when it makes a burst. */
+  record(signal: SecuritySignal): void {
+    this.recentSignals.push(signal);
+    if (this.recentSignals.length > 500) this.recentSignals.splice(0, this.recentSignals.length - 500);
+    const watch = this.watches[signal.kind];
+    const key = signal.kind === 'device_disconnect' ? (signal.subject ?? undefined) : undefined;
+    const verdict = watch.record(signal.at, key);
+    if (!verdict.fired) return;
+    const settings = this.settingsOf(signal.kind);
+    const inWindow = this.recentSignals.filter(
+      (item) => item.kind === signal.kind && item.at > signal.at - settings.windowMs,
+    );
+    const distinct = (values: (string | null | undefined)[]) =>
+      [...new Set(values.filter((value): value is string => Boolean(value)))].slice(0, SAMPLE);
+    this.options.bus.emit('alert.candidate', {
+      deviceId: HUB_DEVICE_ID,
+      kind: 'security',
+      severity: 'high',
+      ts: signal.at,
+      detail: {
+        event: BURST_EVENTS[signal.kind],
+        count: verdict.count,
+        threshold: settings.threshold,
+        windowSeconds: Math.round(settings.windowMs / 1000),
+        addresses: distinct(inWindow.map((item) => item.address)),
+        subjects: distinct(inWindow.map((item) => item.subject)),
+        reasons: distinct(inWindow.map((item) => item.reason)),
+      },
+    });
+  }
+
+  /** Security events seen recently, newest first. */
+  recent(limit = 100): SecuritySignal[] {
+    return this.recentSignals.slice(-limit).reverse();
+  }
+
+  private settingsOf(kind: SecuritySignalKind) {
+    const { settings } = this.options;
+    if (kind === 'mqtt_auth_failure') return settings.authFailures;
+    if (kind === 'device_disconnect') return settings.disconnects;
+    return settings.loginFailures;
+  }
+}

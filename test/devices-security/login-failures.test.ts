@@ -1,0 +1,90 @@
+/**
+ * Failed staff sign-ins read from the audit log: nothing (and no error) while the table is absent,
+ * then a burst of `login_failed` rows raises one security alert candidate. Real PGlite, migrated.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EventBus } from '../../devices/bus.ts';
+import type { AlertCandidate } from '../../devices/contract.ts';
+import type { Database } from '../../server/db/database.ts';
+import { openDatabase } from '../../server/db/database.ts';
+import { migrate } from '../../server/db/migrate.ts';
+import { AuditLoginFailures } from '../../server/security/audit-logins.ts';
+import { SecurityMonitor } from '../../server/security/monitor.ts';
+import { DEFAULT_SECURITY_SETTINGS } from '../../server/security/settings.ts';
+import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
+
+describe('failed sign-ins from the audit log', () => {
+  let dir: TempDir;
+  let db: Database;
+
+  beforeAll(async () => {
+    dir = await makeTempDir('junxiu-login-failures-');
+    db = await openDatabase({ dataDir: dir.path });
+    await migrate(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await dir?.remove();
+  });
+
+  let seq = 1000;
+  const fail = (username: string, at: Date) =>
+    db.query(
+      `insert into audit_log (seq, at, actor_id, actor_name, role, action, target_type, target_id, retiree_id,
+         ip, result, detail, prev_hash, hash)
+       values ($1, $2, null, $3, '', 'login_failed', 'session', '', null, '203.0.113.9', 'refused',
+         '{"reason":"wrong_password"}'::jsonb, '', '')`,
+      [++seq, at, username],
+    );
+
+  it('a burst of failed sign-ins raises one security alert candidate', async () => {
+    const source = new AuditLoginFailures(db);
+    // The audit log comes with its own migration; where it is not there yet, the source reads nothing.
+    await db.query('drop table if exists audit_log cascade');
+    expect(await source.available()).toBe(false);
+    expect(await source.recent(10)).toEqual([]);
+
+    const bus = new EventBus();
+    const candidates: AlertCandidate[] = [];
+    bus.on('alert.candidate', 'test', (candidate) => {
+      candidates.push(candidate);
+    });
+    const monitor = new SecurityMonitor({
+      bus,
+      settings: { ...DEFAULT_SECURITY_SETTINGS, loginFailures: { threshold: 5, windowMs: 60_000 } },
+      logins: source,
+      onError: (error) => {
+        throw error;
+      },
+    });
+    await monitor.start();
+    await monitor.poll();
+    expect(candidates).toEqual([]);
+
+    // The table as migration 017 lays it out (only the columns read here matter).
+    await db.query(`create table audit_log (
+      seq bigint primary key, at timestamptz not null, actor_id uuid, actor_name text not null,
+      role text not null, action text not null, target_type text not null, target_id text not null,
+      retiree_id uuid, ip text not null, result text not null, detail jsonb not null default '{}',
+      prev_hash text not null, hash text not null)`);
+    const now = Date.now();
+    for (let i = 0; i < 8; i += 1) await fail(i % 2 ? 'admin' : 'zhangsan', new Date(now + i * 1000));
+    await monitor.poll();
+    expect(candidates).toHaveLength(1);
+    expect(candidates[0]).toMatchObject({
+      deviceId: '_hub',
+      kind: 'security',
+      severity: 'high',
+      detail: { event: 'login_failures', count: 5, threshold: 5, addresses: ['203.0.113.9'] },
+    });
+    expect((candidates[0]?.detail.subjects as string[]).sort()).toEqual(['admin', 'zhangsan']);
+    // Read once: polling again raises nothing new.
+    await monitor.poll();
+    expect(candidates).toHaveLength(1);
+
+    const recent = await source.recent(3);
+    expect(recent).toHaveLength(3);
+    expect(recent[0]).toMatchObject({ username: 'admin', ip: '203.0.113.9', reason: 'wrong_password' });
+    await monitor.stop();
+  });
+});

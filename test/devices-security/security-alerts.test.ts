@@ -1,0 +1,120 @@
+/**
+ * Security events raise an alert of their own, against a whole hub with the real fault injected:
+ * a raw client guessing secrets, then many devices dropping at once. Each burst is one `security`
+ * alert (severity high, subject the hub itself) on the queue, folded while it is active.
+ */
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../server/schemas/index.ts';
+import { connectFrame, RawClient } from '../gateway/mqtt-frames.ts';
+import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
+
+const AUTH_THRESHOLD = 10;
+const DISCONNECT_THRESHOLD = 8;
+
+describe('security alerts', () => {
+  let t: TestHub;
+
+  beforeAll(async () => {
+    t = await startTestHub({
+      HUB_SECURITY_AUTH_FAILURES: String(AUTH_THRESHOLD),
+      HUB_SECURITY_AUTH_WINDOW_SECONDS: '60',
+      HUB_SECURITY_DISCONNECTS: String(DISCONNECT_THRESHOLD),
+      HUB_SECURITY_DISCONNECT_WINDOW_SECONDS: '30',
+      // The guesser must reach the broker's check each time, not a cool-down, for this test.
+      HUB_MQTT_FAILED_CONNECTS_PER_IP: '1000',
+      HUB_MQTT_FAILED_CONNECTS_PER_USERNAME: '1000',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  const securityAlerts = async () =>
+    (await t.api<Alert[]>('GET', '/api/alerts?status=active&limit=500')).body.filter(
+      (alert) => alert.kind === 'security',
+    );
+
+  it('many bad CONNECTs from a raw client raise one security alert', async () => {
+    const retiree = await t.addRetiree();
+    const created = await t.addDevice('wearable.watch', retiree.id);
+    expect(await securityAlerts()).toEqual([]);
+
+    // A guesser on raw sockets: the real device id, wrong secrets; more than the threshold.
+    for (let attempt = 0; attempt < AUTH_THRESHOLD + 5; attempt += 1) {
+      const raw = new RawClient(t.hub.mqttPort);
+      await raw.connected;
+      await raw.write(
+        connectFrame({
+          clientId: created.device.id,
+          username: created.device.id,
+          password: `guess-${attempt}`,
+        }),
+      );
+      expect(await raw.connack()).toBe(4);
+      raw.destroy();
+    }
+    const [alert] = await eventually(async () => {
+      const found = await securityAlerts();
+      return found.length > 0 ? found : undefined;
+    });
+    expect(alert).toMatchObject({
+      kind: 'security',
+      severity: 'high',
+      status: 'open',
+      deviceId: '_hub',
+      retireeId: null,
+      detail: expect.objectContaining({
+        event: 'mqtt_auth_failures',
+        threshold: AUTH_THRESHOLD,
+        subjects: [created.device.id],
+      }),
+    });
+    // One burst, one alert: the failures after the threshold do not open more.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const all = await securityAlerts();
+    expect(all).toHaveLength(1);
+    expect(all[0]?.count).toBe(1);
+
+    // The security page lists the refusals.
+    const overview = await t.api<{ refusedDevices: { deviceId: string; reason: string }[] }>(
+      'GET',
+      '/api/security/overview',
+    );
+    expect(overview.status).toBe(200);
+    expect(overview.body.refusedDevices.filter((item) => item.deviceId === created.device.id)).toHaveLength(
+      AUTH_THRESHOLD + 5,
+    );
+    await t.api('POST', `/api/alerts/${alert?.id}/resolve`, { outcome: 'genuine', note: '已封禁来源地址' });
+    expect(await securityAlerts()).toEqual([]);
+  });
+
+  it('many devices dropping at once raise one security alert; a few do not', async () => {
+    const clients: MqttClient[] = [];
+    for (let i = 0; i < DISCONNECT_THRESHOLD + 2; i += 1) {
+      const retiree = await t.addRetiree();
+      clients.push(await t.connectDevice(await t.addDevice('wearable.watch', retiree.id)));
+    }
+    // A couple dropping is ordinary.
+    for (const client of clients.slice(0, 2)) client.stream.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await securityAlerts()).toEqual([]);
+
+    // The rest drop together, as when a building's network fails.
+    for (const client of clients.slice(2)) client.stream.destroy();
+    const [alert] = await eventually(async () => {
+      const found = await securityAlerts();
+      return found.length > 0 ? found : undefined;
+    });
+    expect(alert?.detail).toMatchObject({ event: 'disconnect_storm', threshold: DISCONNECT_THRESHOLD });
+    expect((alert?.detail.subjects as string[]).length).toBeGreaterThanOrEqual(DISCONNECT_THRESHOLD);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await securityAlerts()).toHaveLength(1);
+  });
+
+  it('only admins read the security overview', async () => {
+    const supervisor = await t.addStaff('sec-overview-supervisor', 'supervisor');
+    expect((await t.api('GET', '/api/security/overview', undefined, supervisor.token)).status).toBe(403);
+    expect((await t.api('GET', '/api/security/overview', undefined, null)).status).toBe(401);
+  });
+});
