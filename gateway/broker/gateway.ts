@@ -127,6 +127,8 @@ export class MqttGateway {
   private tlsServer: tls.Server | undefined;
   private readonly connections = new Set<GuardedConnection>();
   private readonly connectFacts = new WeakMap<Client, ConnectFacts>();
+  /** Errors raised by the MQTT parser of a connection: a malformed packet, counted as such. */
+  private readonly malformed = new WeakSet<Error>();
   private readonly limits: BrokerLimits;
   private readonly failedConnects: FailedConnects;
   /** Recent refused connections (bounded), for the security page and burst detection. */
@@ -380,12 +382,16 @@ export class MqttGateway {
       this.connections.delete(connection);
       this.metrics.connections.set(this.connections.size);
     });
-    broker.handle(connection, request);
+    const client = broker.handle(connection, request) as unknown as {
+      _parser?: { prependListener(event: 'error', listener: (error: Error) => void): unknown };
+    };
+    // mqtt-packet's errors carry no code; they are marked before aedes reports them (countClosed).
+    client._parser?.prependListener('error', (error: Error) => this.malformed.add(error));
   }
 
   /** aedes reports its own limits as client errors; they are counted with the guard's. */
   private countClosed(error: Error): void {
-    const reason = refusalOf(error.message);
+    const reason = this.malformed.has(error) ? 'malformed_packet' : refusalOf(error.message);
     if (reason) this.metrics.closed.inc({ reason });
   }
 

@@ -38,12 +38,25 @@ export const DEFAULT_BROKER_LIMITS: BrokerLimits = {
   },
 };
 
-/** aedes reports its own limits as errors with these messages (aedes 1.2.0). */
+/**
+ * aedes reports its own limits and the protocol violations it finds as errors with these messages
+ * (aedes 1.2.0); the parser's own errors are marked where the connection is accepted (gateway.ts).
+ */
 const AEDES_REFUSALS: [message: string, reason: string][] = [
   ['drain timeout', 'drain_timeout'],
   ['connect did not arrive in time', 'connect_timeout'],
   ['topic has too many levels', 'topic_levels'],
   ['keep alive timeout', 'keepalive_timeout'],
+  // A packet its state does not allow, e.g. anything before CONNECT [MQTT-3.1.0-1] or a second one.
+  ['Invalid protocol', 'malformed_packet'],
+  ['packet received not valid', 'malformed_packet'],
+  ['empty topic not allowed in PUBLISH', 'malformed_packet'],
+  // [MQTT-3.3.2-2] no wildcard in a PUBLISH topic.
+  ['# is not allowed in PUBLISH', 'malformed_packet'],
+  ['+ is not allowed in PUBLISH', 'malformed_packet'],
+  // CONNACK 1 and 2, sent by aedes before authentication [MQTT-3.1.2-2, MQTT-3.1.3-5].
+  ['unacceptable protocol version', 'bad_connect'],
+  ['identifier rejected', 'bad_connect'],
 ];
 
 /** The metric reason for an aedes client error that is one of its limits, else undefined. */
