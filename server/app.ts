@@ -13,14 +13,18 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import promClient from 'prom-client';
+import { installAudit, sqlLookups } from './audit/hook.ts';
+import { AuditLog } from './audit/log.ts';
 import { HubError } from './errors.ts';
 import { findCardFont } from './rescue/pdf.ts';
 import { abroadRoutes } from './routes/abroad.ts';
 import { activityRoutes } from './routes/activities.ts';
 import { alertRoutes } from './routes/alerts.ts';
 import { archiveRoutes } from './routes/archive.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { authRoutes } from './routes/auth.ts';
 import { livingCareAfterDeathRoutes } from './routes/bereavement.ts';
+import { consentRoutes } from './routes/consents.ts';
 import type { HubContext } from './routes/context.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { dutyRoutes } from './routes/duty.ts';
@@ -110,6 +114,11 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   });
 
   installGuard(app, hub);
+  // PIPL, 6.11.2.2: sign-ins, refusals and every read or change of a health record, hash-chained.
+  const audit = new AuditLog(hub.db);
+  installAudit(app, audit, sqlLookups(hub.db), (error) =>
+    app.log.error({ err: error }, 'audit entry not written'),
+  );
   await app.register(systemRoutes, { hub });
   await app.register(authRoutes, { hub });
   await app.register(retireeRoutes, { hub });
@@ -133,6 +142,8 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(roleRoutes, { hub });
   await app.register(intakeRoutes, { hub, font: findCardFont(hub.cardFont) });
   await app.register(securityRoutes, { hub });
+  await app.register(auditRoutes, { hub, audit });
+  await app.register(consentRoutes, { hub });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));
   if (hasDashboard) {

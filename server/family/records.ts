@@ -4,6 +4,7 @@
  */
 import { alertKinds } from '../../devices/alerts.ts';
 import type { AlertKind } from '../../devices/contract.ts';
+import { familySharingAllowedSql } from '../consent/records.ts';
 import type { Queryable } from '../db/database.ts';
 import { iso, isoRequired } from '../records/rows.ts';
 import type { FamilyAccount, FamilyAlert, OnMyWay } from '../schemas/family.ts';
@@ -72,13 +73,23 @@ function toFamilyAlert(row: FamilyAlertRow, onMyWay: OnMyWay[]): FamilyAlert {
 export class FamilyRecords {
   constructor(private readonly db: Queryable) {}
 
-  /** The retiree a family account may see; null for staff or an unlinked account. */
+  /**
+   * The retiree a family account may see now; null for staff, an unlinked account, or one whose
+   * sharing consent is withdrawn (server/consent/).
+   */
   async retireeOf(userId: string): Promise<{ retireeId: string; contactId: string | null } | null> {
     const [row] = await this.db.query<{ retiree_id: string; contact_id: string | null }>(
-      'select retiree_id, contact_id from family_links where user_id = $1',
+      `select f.retiree_id, f.contact_id from family_links f
+        where f.user_id = $1 and ${familySharingAllowedSql('f.retiree_id', 'f.user_id')}`,
       [userId],
     );
     return row ? { retireeId: row.retiree_id, contactId: row.contact_id } : null;
+  }
+
+  /** Whether the account is linked to a retiree at all, consent aside. */
+  async isLinked(userId: string): Promise<boolean> {
+    const rows = await this.db.query('select 1 from family_links where user_id = $1', [userId]);
+    return rows.length === 1;
   }
 
   async link(userId: string, retireeId: string, contactId: string | null, createdBy: string): Promise<void> {

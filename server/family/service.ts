@@ -3,6 +3,7 @@
  * "I'm on my way" answer, and the live push of the relative's alert changes to the family room.
  */
 import { hashPassword } from '../auth/secrets.ts';
+import { ConsentRecords } from '../consent/records.ts';
 import type { Database } from '../db/database.ts';
 import { conflict, forbidden, notFound } from '../errors.ts';
 import { isUuid } from '../ids.ts';
@@ -27,6 +28,8 @@ const RECENT_DAYS = 30;
 export interface FamilyPublisher {
   alert(change: 'opened' | 'updated', alert: Alert): void;
   familyAlert(retireeId: string, update: FamilyAlertUpdate): void;
+  /** Disconnects these family accounts' sockets following the retiree (consent withdrawn). */
+  dropFamily?(retireeId: string, userIds: string[]): void;
 }
 
 export interface Centre {
@@ -53,8 +56,13 @@ export class FamilyService {
   async retireeFor(user: User): Promise<{ retireeId: string; contactId: string | null }> {
     if (user.role !== 'family') throw forbidden('for family accounts only');
     const link = await this.records.retireeOf(user.id);
-    if (!link) throw forbidden('this family account is not linked to a retiree');
-    return link;
+    if (link) return link;
+    if (await this.records.isLinked(user.id)) {
+      throw forbidden(
+        '家属共享授权已撤回，暂不能查看该老人的信息；如有疑问请联系军休机构 (sharing consent withdrawn)',
+      );
+    }
+    throw forbidden('this family account is not linked to a retiree');
   }
 
   async createAccount(retireeId: string, input: FamilyAccountInput, by: User): Promise<FamilyAccount> {
@@ -72,6 +80,16 @@ export class FamilyService {
           passwordHash,
         });
         await new FamilyRecords(tx).link(user.id, retireeId, contactId, by.id);
+        // The first version of this account's sharing consent (server/consent/service.ts).
+        await new ConsentRecords(tx).append({
+          retireeId,
+          kind: 'family_sharing',
+          familyUserId: user.id,
+          state: 'given',
+          basis: '开通家属账号时登记：按老人或其监护人的申请开通',
+          by: { id: by.id, name: by.displayName },
+          at: this.clock(),
+        });
         return user.id;
       });
       const account = (await this.records.accounts(retireeId)).find((entry) => entry.userId === userId);
@@ -127,6 +145,11 @@ export class FamilyService {
     const after = await this.records.alert(retireeId, id);
     if (!after) throw notFound('alert');
     return after;
+  }
+
+  /** Consent withdrawn: these accounts stop receiving the retiree's updates now. */
+  cutOff(retireeId: string, userIds: string[]): void {
+    if (userIds.length > 0) this.live.dropFamily?.(retireeId, userIds);
   }
 
   /** Sends an alert change to its retiree's family room, in the family's shape. Never throws. */
