@@ -62,6 +62,13 @@ export function sqlLookups(db: Queryable): AuditLookups {
 
 const ANONYMOUS = 'anonymous';
 
+const LOGIN_FAILURE_REASONS: Record<number, string> = {
+  400: 'bad_request',
+  401: 'wrong_credentials',
+  403: 'forbidden',
+  429: 'throttled',
+};
+
 function field(source: unknown, name: string): string | undefined {
   if (source === null || typeof source !== 'object') return undefined;
   const value = (source as Record<string, unknown>)[name];
@@ -106,6 +113,8 @@ export async function describeRequest(
   if (route?.startsWith('/api/auth/login') && method === 'POST') {
     const username = field(request.body, 'username') ?? user?.username ?? ANONYMOUS;
     const ok = status >= 200 && status < 300;
+    // A route may say more (noteAudit), e.g. a wrong one-time code; else the status tells.
+    const reason = ok ? undefined : (LOGIN_FAILURE_REASONS[status] ?? `status_${status}`);
     const account = ok ? await lookups.account(username) : null;
     return {
       ...base,
@@ -115,7 +124,7 @@ export async function describeRequest(
       action: ok ? 'login' : 'login_failed',
       targetType: 'session',
       retireeId: null,
-      detail,
+      detail: reason ? { reason, ...detail } : detail,
     };
   }
   if (route === '/api/auth/logout' && status >= 200 && status < 300) {

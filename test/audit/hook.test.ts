@@ -53,7 +53,7 @@ describe('the audit log records sign-ins, refusals and health-record access (PIP
     expect(failed.status).toBe(401);
     const logged = await entry('action=login_failed', (item) => item.actorName === 'no.such.user');
     expect(logged).toMatchObject({ actorId: null, role: 'anonymous', result: '4xx', ip: '127.0.0.1' });
-    expect(logged.detail).toMatchObject({ status: 401, method: 'POST' });
+    expect(logged.detail).toMatchObject({ status: 401, method: 'POST', reason: 'wrong_credentials' });
     // The password tried is nowhere in the entry.
     expect(JSON.stringify(logged)).not.toContain('wrong-guess-1');
   });
