@@ -15,6 +15,8 @@ export {
   type Point,
   type SeriesPoint,
   type SeriesQuery,
+  type SeriesSelector,
+  type StoredReading,
   type TelemetryStore,
   type TelemetryStoreSettings,
   TelemetryWriter,

@@ -32,6 +32,7 @@ import { familyRoutes } from './routes/family.ts';
 import { installGuard } from './routes/guard.ts';
 import { intakeRoutes } from './routes/intake.ts';
 import { medicalRoutes } from './routes/medical.ts';
+import { privacyRoutes } from './routes/privacy.ts';
 import { receptionEvaluationRoutes } from './routes/reception.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { requestRoutes } from './routes/requests.ts';
@@ -141,6 +142,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(activityRoutes, { hub });
   await app.register(roleRoutes, { hub });
   await app.register(intakeRoutes, { hub, font: findCardFont(hub.cardFont) });
+  await app.register(privacyRoutes, { hub });
   await app.register(securityRoutes, { hub });
   await app.register(auditRoutes, { hub, audit });
   await app.register(consentRoutes, { hub });

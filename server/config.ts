@@ -85,6 +85,8 @@ export interface HubConfig {
     bedExitMinutes: number;
     night: { start: number; end: number };
   };
+  /** How long telemetry and closed records are kept (days; null: kept for good), and how often that is applied. */
+  retention: { telemetryDays: number | null; closedRecordsDays: number | null; intervalMinutes: number };
 }
 
 export class ConfigError extends Error {
@@ -219,6 +221,12 @@ function secretKey(env: Env): Buffer | undefined {
   return key;
 }
 
+/** A number of days, or `off` for no limit; unset or blank gives the fallback. */
+function daysOrOff(env: Env, name: string, fallback: number): number | null {
+  if (env[name]?.trim().toLowerCase() === 'off') return null;
+  return integer(env, name, fallback, 1, 36_500);
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): HubConfig {
@@ -322,6 +330,11 @@ export function loadConfig(env: Env = process.env): HubConfig {
         start: clockTime(env, 'HUB_NIGHT_START', '22:00'),
         end: clockTime(env, 'HUB_NIGHT_END', '06:00'),
       },
+    },
+    retention: {
+      telemetryDays: daysOrOff(env, 'HUB_RETENTION_TELEMETRY_DAYS', 730),
+      closedRecordsDays: daysOrOff(env, 'HUB_RETENTION_CLOSED_RECORDS_DAYS', 1825),
+      intervalMinutes: integer(env, 'HUB_RETENTION_INTERVAL_MINUTES', 60, 1, 7 * 24 * 60),
     },
   };
 }

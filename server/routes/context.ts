@@ -10,6 +10,7 @@ import type { Directory } from '../devices/directory.ts';
 import type { DeviceState } from '../devices/state.ts';
 import type { FamilyService } from '../family/service.ts';
 import type { NotificationService } from '../notify/service.ts';
+import type { Privacy } from '../privacy/service.ts';
 import type { AlertRecords } from '../records/alerts.ts';
 import type { DeviceRecords } from '../records/devices.ts';
 import type { RetireeRecords } from '../records/retirees.ts';
@@ -39,6 +40,8 @@ export interface HubContext {
   centre: { name: string; phone: string };
   /** The six-month check of retirees abroad (6.4.2.4), run on a schedule and on demand. */
   abroadWatch: SuspensionWatch;
+  /** A person's data: export, deletion on a decision, retention (server/privacy/). */
+  privacy: Privacy;
   /** HUB_CARD_FONT, when set. */
   cardFont: string | undefined;
   /** The hub's data folder (HUB_DATA_DIR): attachments live under `<dataDir>/attachments`. */
