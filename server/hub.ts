@@ -1,0 +1,447 @@
+/**
+ * The composition root: opens the stores, starts the broker, detection, alert workflow, live
+ * channel and HTTP API in order, and stops them in reverse. Tests start a whole hub through here
+ * with port 0 and a temporary data folder.
+ */
+import fs from 'node:fs/promises';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import promClient from 'prom-client';
+import { EventBus } from '../devices/bus.ts';
+import { getDefinition, zigbeeDefinitionByType } from '../devices/index.ts';
+import {
+  createTelemetryStore,
+  Detector,
+  MqttGateway,
+  type TelemetryStore,
+  TelemetryWriter,
+  tlsOptions,
+} from '../gateway/index.ts';
+import { AbroadStays } from './abroad/stays.ts';
+import { SuspensionWatch } from './abroad/watch.ts';
+import { Escalation } from './alerts/escalation.ts';
+import { AlertWorkflow } from './alerts/workflow.ts';
+import { buildApp } from './app.ts';
+import { AuditLog } from './audit/log.ts';
+import { ensureAdmin } from './auth/bootstrap.ts';
+import { loginMetrics } from './auth/metrics.ts';
+import { Sessions } from './auth/sessions.ts';
+import { DEFAULT_THROTTLE, LoginThrottle } from './auth/throttle.ts';
+import { Vault } from './auth/vault.ts';
+import type { HubConfig } from './config.ts';
+import { type Database, openDatabase } from './db/database.ts';
+import { migrate } from './db/migrate.ts';
+import { Directory } from './devices/directory.ts';
+import { DeviceRevocations } from './devices/revocations.ts';
+import { DeviceState } from './devices/state.ts';
+import { FamilyRecords } from './family/records.ts';
+import { FamilyService } from './family/service.ts';
+import { LiveChannel } from './live/channel.ts';
+import { NotificationService } from './notify/service.ts';
+import { RetentionJob } from './privacy/retention.ts';
+import { Privacy } from './privacy/service.ts';
+import { AlertRecords } from './records/alerts.ts';
+import { DeviceRecords } from './records/devices.ts';
+import { RetireeRecords } from './records/retirees.ts';
+import { UserRecords } from './records/users.ts';
+import { RequestListener } from './requests/listener.ts';
+import { RequestRecords } from './requests/records.ts';
+import { AuditLoginFailures } from './security/audit-logins.ts';
+import { SecurityMonitor } from './security/monitor.ts';
+
+/** The centre keeps Beijing time all year (no daylight saving). */
+const SHANGHAI_UTC_OFFSET_MINUTES = 480;
+
+export interface Hub {
+  readonly httpPort: number;
+  readonly mqttPort: number;
+  readonly url: string;
+  readonly db: Database;
+  readonly bus: EventBus;
+  readonly app: FastifyInstance;
+  readonly telemetry: TelemetryStore;
+  readonly writer: TelemetryWriter;
+  readonly workflow: AlertWorkflow;
+  /** Family notifications (e-mail, signed webhooks); the escalation ladder calls `notify` too. */
+  readonly notifications: NotificationService;
+  readonly families: FamilyService;
+  readonly escalation: Escalation;
+  /** Set when the first admin was created with a generated password. */
+  readonly generatedAdminPassword: string | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * The HTTP listener: fastify's own server, or with certificate files an HTTPS server that hands
+ * each request and upgrade (socket.io, MQTT over WebSocket) to it.
+ */
+async function listenHttp(
+  app: FastifyInstance,
+  config: HubConfig,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  if (!config.tls) {
+    await app.listen({ port: config.httpPort, host: config.httpHost });
+    return { port: (app.server.address() as AddressInfo).port, close: async () => {} };
+  }
+  await app.ready();
+  const server = https.createServer(tlsOptions(config.tls), (request, response) =>
+    app.server.emit('request', request, response),
+  );
+  server.on('upgrade', (request, socket, head) => app.server.emit('upgrade', request, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.httpPort, config.httpHost, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export function createLogger(level: string): Logger {
+  return pino({ level, base: { service: 'junxiu-hub' } });
+}
+
+export async function startHub(
+  config: HubConfig,
+  logger: Logger = createLogger(config.logLevel),
+): Promise<Hub> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) {
+      await stop().catch((error: unknown) => logger.error({ err: error }, 'stop failed'));
+    }
+  };
+  try {
+    await fs.mkdir(config.dataDir, { recursive: true });
+    const registry = new promClient.Registry();
+    promClient.collectDefaultMetrics({ register: registry });
+    const bus = new EventBus((error, event) => logger.error({ err: error, event }, 'bus listener failed'));
+
+    const db = await openDatabase({
+      ...(config.databaseUrl ? { url: config.databaseUrl } : {}),
+      dataDir: config.dataDir,
+    });
+    stops.push(() => db.close());
+    const applied = await migrate(db);
+    if (applied.length) logger.info({ applied }, 'database migrated');
+
+    const users = new UserRecords(db);
+    const admin = await ensureAdmin(users, config.adminPassword);
+    if (admin.generatedPassword) {
+      // Printed once, to the terminal, not to the structured log.
+      process.stdout.write(
+        `\n  First start: an admin account was created.\n  username: admin\n  password: ${admin.generatedPassword}\n  Keep it safe; it is not shown again.\n\n`,
+      );
+    }
+    const retirees = new RetireeRecords(db);
+    const devices = new DeviceRecords(db);
+    const alerts = new AlertRecords(db);
+    const sessions = new Sessions(
+      users,
+      {
+        sessionHours: config.sessionHours,
+        idleMinutes: config.sessionIdleMinutes,
+        adminTotpRequired: config.adminTotpRequired,
+        issuer: config.notify.centreName || 'Junxiu Hub',
+        enrolmentMinutes: 10,
+      },
+      await Vault.open(config.secretKey, config.dataDir),
+      new LoginThrottle({ ...DEFAULT_THROTTLE, ...config.loginThrottle }),
+      loginMetrics(registry),
+    );
+
+    const directory = new Directory(
+      devices,
+      retirees,
+      { low: config.hrLowDefault, high: config.hrHighDefault, consecutive: config.hrConsecutive },
+      new DeviceRevocations(db),
+    );
+    await directory.load();
+    await devices.markAllOffline();
+
+    const telemetry = createTelemetryStore({
+      dataDir: config.dataDir,
+      ...(config.influx.url ? { url: config.influx.url } : {}),
+      ...(config.influx.token ? { token: config.influx.token } : {}),
+      ...(config.influx.org ? { org: config.influx.org } : {}),
+      ...(config.influx.bucket ? { bucket: config.influx.bucket } : {}),
+    });
+    await telemetry.start();
+    stops.push(() => telemetry.stop());
+    const writer = new TelemetryWriter({
+      store: telemetry,
+      dataDir: config.dataDir,
+      logger,
+      registry,
+      batchSize: config.telemetryBatchSize,
+      flushIntervalMs: config.telemetryFlushMs,
+      spoolMaxBytes: config.spoolMaxBytes,
+    });
+    await writer.start();
+    stops.push(() => writer.stop());
+
+    const notifySettings = config.notify;
+    const familyRecords = new FamilyRecords(db);
+    const live = new LiveChannel(
+      (token) => sessions.userFor(token),
+      async (userId) => (await familyRecords.retireeOf(userId))?.retireeId ?? null,
+      { liveSessions: (hashes) => sessions.liveSessions(hashes), allowedOrigins: config.allowedOrigins },
+    );
+    sessions.onEnded((end) => live.sessionsEnded(end));
+    const workflow = new AlertWorkflow(db, bus, directory, (error, candidate) =>
+      logger.error({ err: error, candidate }, 'alert candidate not handled'),
+    );
+    workflow.onChange((change, alert) => {
+      logger.info({ alertId: alert.id, kind: alert.kind, status: alert.status, change }, 'alert');
+      live.alert(change, alert);
+    });
+    workflow.start();
+    stops.push(() => workflow.stop());
+
+    // 6.11.2.4: families are told (their page live, e-mail and webhooks), each in the background.
+    const notifications = new NotificationService(db, notifySettings, logger);
+    notifications.start();
+    stops.push(() => notifications.stop());
+    const families = new FamilyService(
+      db,
+      live,
+      { name: notifySettings.centreName, phone: notifySettings.centrePhone },
+      (error) => logger.error({ err: error }, 'family push failed'),
+    );
+    workflow.onChange((change, alert, statusChanged) => {
+      void families.push(change, alert);
+      // Families hear when something happens and each time it moves on (acknowledged, being
+      // handled, resolved, cancelled); repeats and comments do not send messages.
+      if (change === 'opened') void notifications.notify({ reason: 'opened', alert, audiences: ['family'] });
+      else if (statusChanged && alert.status !== 'open') {
+        void notifications.notify({ reason: alert.status, alert, audiences: ['family'] });
+      }
+    });
+
+    const escalation = new Escalation(
+      db,
+      (alert) => workflow.publish('updated', alert),
+      (error) => logger.error({ err: error }, 'escalation pass failed'),
+    );
+    escalation.onEscalate(({ alert, level, audiences }) => {
+      logger.warn(
+        { alertId: alert.id, kind: alert.kind, level, audiences },
+        'alert escalated: not acknowledged in time',
+      );
+      // The supervisor sees the level on the live wall; families and the centre's channels are told.
+      void notifications.notify({ reason: 'escalated', alert, level, audiences });
+    });
+    await escalation.start();
+    stops.push(() => escalation.stop());
+
+    // 6.4.2.4: retirees abroad six months without contact are flagged, hourly and at start.
+    const abroadWatch = new SuspensionWatch(new AbroadStays(db), {
+      centreName: notifySettings.centreName,
+      onFlag: (suspension) =>
+        logger.warn(
+          { retireeId: suspension.retireeId, months: suspension.months },
+          'retiree abroad without contact: pension suspended, report drafted',
+        ),
+      onError: (error) => logger.error({ err: error }, 'abroad contact check failed'),
+    });
+    abroadWatch.start();
+    stops.push(() => abroadWatch.stop());
+
+    const requests = new RequestListener(bus, new RequestRecords(db), directory);
+    requests.onRequest((request) =>
+      logger.info(
+        { requestId: request.id, retireeId: request.retireeId },
+        'service request from the 求助 key',
+      ),
+    );
+    requests.start();
+    stops.push(async () => requests.stop());
+
+    const deviceState = new DeviceState(bus, devices, directory, live, (error) =>
+      logger.error({ err: error }, 'device state not saved'),
+    );
+    deviceState.start();
+    stops.push(() => deviceState.stop());
+
+    const detection = config.detection;
+    const detector = new Detector(bus, {
+      heartRateLimits: (deviceId) => directory.heartRateLimits(deviceId),
+      oxygenLow: (deviceId) => directory.oxygenLow(deviceId),
+      profile: (deviceId) => {
+        const identity = directory.lookup(deviceId);
+        if (!identity) return undefined;
+        const power = getDefinition(identity.type)?.power ?? zigbeeDefinitionByType(identity.type)?.power;
+        return { ...identity, power: power ?? 'battery' };
+      },
+      settings: {
+        spo2Low: detection.spo2Low,
+        spo2Consecutive: detection.spo2Consecutive,
+        batteryLow: detection.batteryLow,
+        offlineAfterMs: {
+          battery: detection.offlineBatteryMinutes * 60_000,
+          mains: detection.offlineMainsMinutes * 60_000,
+        },
+        offlineGraceMs: detection.offlineGraceSeconds * 1000,
+        inactivityAfterMs: detection.inactivityHours * 3_600_000,
+        day: detection.day,
+        bedExitAfterMs: detection.bedExitMinutes * 60_000,
+        night: detection.night,
+        utcOffsetMinutes: SHANGHAI_UTC_OFFSET_MINUTES,
+      },
+    });
+    // Silence is measured from the last contact on record, so a restart does not reset it.
+    for (const device of await devices.list()) {
+      if (device.lastSeenAt) detector.absence.seed(device.id, Date.parse(device.lastSeenAt));
+    }
+    detector.start();
+    stops.push(async () => detector.stop());
+
+    // Bursts of refused devices, disconnect storms and failed sign-ins raise a security alert.
+    const loginFailures = new AuditLoginFailures(db);
+    const securityMonitor = new SecurityMonitor({
+      bus,
+      settings: config.security,
+      logins: loginFailures,
+      onError: (error) => logger.error({ err: error }, 'security monitor failed'),
+    });
+    await securityMonitor.start();
+    stops.push(() => securityMonitor.stop());
+
+    const gateway = new MqttGateway({
+      bus,
+      directory,
+      writer,
+      log: logger,
+      registry,
+      tcp: config.plaintext ? { host: config.mqttHost, port: config.mqttPort } : null,
+      tls: config.tls ? { ...config.tls, host: config.mqttHost, port: config.mqttTlsPort } : null,
+      limits: config.mqttLimits,
+    });
+    await gateway.start();
+    stops.push(() => gateway.stop());
+
+    // PIPL art. 45, 47: a person's data exported or deleted across every store; retention on a schedule.
+    const privacyPorts = {
+      db,
+      telemetry,
+      writer,
+      broker: gateway,
+      devices: directory,
+      accounts: { endSessions: (userId: string) => sessions.endSessionsOf(userId) },
+      dataDir: config.dataDir,
+      audit: new AuditLog(db),
+      now: () => new Date(),
+    };
+    const retention = new RetentionJob(
+      privacyPorts,
+      { ...config.retention, intervalMs: config.retention.intervalMinutes * 60_000 },
+      logger,
+      registry,
+    );
+    retention.start();
+    stops.push(() => retention.stop());
+    const privacy = new Privacy(privacyPorts, retention);
+    gateway.refusals.onRefusal((refusal) =>
+      securityMonitor.record({
+        kind: 'mqtt_auth_failure',
+        at: refusal.at,
+        address: refusal.address,
+        subject: refusal.deviceId ?? refusal.clientId,
+        reason: refusal.reason,
+      }),
+    );
+
+    const app = await buildApp(
+      {
+        db,
+        sessions,
+        retirees,
+        users,
+        devices,
+        alerts,
+        workflow,
+        escalation,
+        directory,
+        deviceState,
+        telemetry,
+        families,
+        notifications,
+        registry,
+        sessionHours: config.sessionHours,
+        centre: { name: notifySettings.centreName, phone: notifySettings.centrePhone },
+        cardFont: config.cardFont,
+        dataDir: config.dataDir,
+        abroadWatch,
+        privacy,
+        security: {
+          monitor: securityMonitor,
+          settings: config.security,
+          logins: loginFailures,
+          refusals: () => gateway.refusals.recent(),
+          offlineAfterMs: {
+            battery: config.detection.offlineBatteryMinutes * 60_000,
+            mains: config.detection.offlineMainsMinutes * 60_000,
+          },
+        },
+        health: () => ({
+          mqttPort: gateway.tcpPort,
+          spoolBytes: writer.spool.bytes,
+          liveClients: live.connectedCount(),
+        }),
+      },
+      logger,
+    );
+    live.attach(app.server);
+    gateway.attachWebSocket(app.server, '/mqtt');
+    stops.push(async () => {
+      await live.stop();
+      await app.close();
+    });
+    const listener = await listenHttp(app, config);
+    stops.push(listener.close);
+    const httpPort = listener.port;
+    const host = config.httpHost === '0.0.0.0' || config.httpHost === '::' ? '127.0.0.1' : config.httpHost;
+    const url = `${config.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${httpPort}`;
+    logger.info(
+      {
+        httpPort,
+        mqttPort: gateway.tcpPort,
+        records: db.kind,
+        telemetry: telemetry.kind,
+        dataDir: config.dataDir,
+      },
+      `hub ready at ${url}`,
+    );
+
+    let stopped: Promise<void> | undefined;
+    return {
+      httpPort,
+      mqttPort: gateway.tcpPort,
+      url,
+      db,
+      bus,
+      app,
+      telemetry,
+      writer,
+      workflow,
+      escalation,
+      notifications,
+      families,
+      generatedAdminPassword: admin.generatedPassword,
+      stop: () => {
+        stopped ??= stopAll();
+        return stopped;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
