@@ -1,8 +1,9 @@
 /**
  * The audit log (PIPL; 6.11.2.2): an append-only, hash-chained table. Appends are serialised twice
- * over: one queue per instance, and a transaction-scoped advisory lock in the database, so hub
- * instances sharing a PostgreSQL server (or two AuditLog objects in one process) never fork the
- * chain. Nothing here updates or deletes a row; in PostgreSQL triggers refuse it too (migration 017).
+ * over: one writer queue per instance (what arrives during a write goes into the next transaction),
+ * and a transaction-scoped advisory lock in the database, so hub instances sharing a PostgreSQL
+ * server (or two AuditLog objects in one process) never fork the chain. Nothing here updates or
+ * deletes a row, and triggers refuse it in the database too (migration 017).
  */
 import type { Database } from '../db/database.ts';
 import { isUuid } from '../ids.ts';
@@ -16,6 +17,8 @@ const MAX_TEXT = 500;
 const MAX_DETAIL_DEPTH = 4;
 const MAX_DETAIL_KEYS = 40;
 const VERIFY_BATCH = 1000;
+/** Entries written in one transaction at most. */
+const MAX_BATCH = 100;
 
 export interface AuditEntryInput {
   /** Defaults to the log's clock. */
@@ -112,8 +115,16 @@ function toEntry(row: AuditRow): AuditEntry {
   return { ...chain, at: chain.at.toISOString() };
 }
 
+interface Pending {
+  input: AuditEntryInput;
+  resolve: (entry: AuditEntry) => void;
+  reject: (error: unknown) => void;
+}
+
 export class AuditLog {
-  private tail: Promise<unknown> = Promise.resolve();
+  /** The single writer's queue: what arrives while a batch is written goes into the next one. */
+  private pending: Pending[] = [];
+  private draining: Promise<void> | null = null;
 
   constructor(
     private readonly db: Database,
@@ -122,64 +133,99 @@ export class AuditLog {
 
   /** Adds one entry at the end of the chain; resolves with it as stored. */
   append(input: AuditEntryInput): Promise<AuditEntry> {
-    const written = this.tail.then(() => this.write(input));
-    this.tail = written.catch(() => undefined);
-    return written;
+    // Milliseconds, as JavaScript dates carry: what is hashed is exactly what is read back.
+    const at = new Date((input.at ?? this.clock()).getTime());
+    return new Promise((resolve, reject) => {
+      this.pending.push({ input: { ...input, at }, resolve, reject });
+      this.draining ??= this.drain();
+    });
   }
 
   /** Resolves when every append asked for so far has been written (or has failed). */
   async flush(): Promise<void> {
-    await this.tail;
+    while (this.draining) await this.draining;
   }
 
-  private write(input: AuditEntryInput): Promise<AuditEntry> {
-    // Milliseconds, as JavaScript dates carry: what is hashed is exactly what is read back.
-    const at = new Date((input.at ?? this.clock()).getTime());
+  private async drain(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, MAX_BATCH);
+      try {
+        const stored = await this.write(batch.map((item) => item.input));
+        batch.forEach((item, index) => {
+          item.resolve(stored[index] as AuditEntry);
+        });
+      } catch (error) {
+        if (batch.length === 1) {
+          batch[0]?.reject(error);
+          continue;
+        }
+        // One bad entry must not take the others with it: write them one by one.
+        for (const item of batch) {
+          await this.write([item.input]).then(
+            ([entry]) => item.resolve(entry as AuditEntry),
+            (single: unknown) => item.reject(single),
+          );
+        }
+      }
+    }
+    this.draining = null;
+  }
+
+  /** Writes entries in one transaction, under the lock every writer of this database takes. */
+  private write(inputs: AuditEntryInput[]): Promise<AuditEntry[]> {
     return this.db.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock($1)', [AUDIT_LOCK_KEY]);
       const [last] = await tx.query<{ seq: string; hash: string }>(
         'select seq::text as seq, hash from audit_log order by audit_log.seq desc limit 1',
       );
-      const row: ChainRow = {
-        seq: last ? Number(last.seq) + 1 : 1,
-        at,
-        actorId: uuidOrNull(input.actorId),
-        actorName: storableText(input.actorName, 200),
-        role: storableText(input.role, 50),
-        action: input.action,
-        targetType: storableText(input.targetType, 100),
-        targetId: storableText(input.targetId, 300),
-        retireeId: uuidOrNull(input.retireeId),
-        ip: storableText(input.ip, 100),
-        result: storableText(input.result, 20),
-        detail: storableDetail(input.detail ?? {}) as Record<string, unknown>,
-        prevHash: last?.hash ?? GENESIS_HASH,
-      };
-      const hash = rowHash(row);
-      const [stored] = await tx.query<AuditRow>(
-        `insert into audit_log (seq, at, actor_id, actor_name, role, action, target_type, target_id,
-           retiree_id, ip, result, detail, prev_hash, hash)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14)
-         returning ${COLUMNS}`,
-        [
-          row.seq,
-          row.at,
-          row.actorId,
-          row.actorName,
-          row.role,
-          row.action,
-          row.targetType,
-          row.targetId,
-          row.retireeId,
-          row.ip,
-          row.result,
-          JSON.stringify(row.detail),
-          row.prevHash,
-          hash,
-        ],
-      );
-      if (!stored) throw new Error('audit entry not stored');
-      return toEntry(stored);
+      let seq = last ? Number(last.seq) : 0;
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const entries: AuditEntry[] = [];
+      for (const input of inputs) {
+        seq += 1;
+        const row: ChainRow = {
+          seq,
+          at: input.at ?? this.clock(),
+          actorId: uuidOrNull(input.actorId),
+          actorName: storableText(input.actorName, 200),
+          role: storableText(input.role, 50),
+          action: input.action,
+          targetType: storableText(input.targetType, 100),
+          targetId: storableText(input.targetId, 300),
+          retireeId: uuidOrNull(input.retireeId),
+          ip: storableText(input.ip, 100),
+          result: storableText(input.result, 20),
+          detail: storableDetail(input.detail ?? {}) as Record<string, unknown>,
+          prevHash,
+        };
+        const hash = rowHash(row);
+        const [stored] = await tx.query<AuditRow>(
+          `insert into audit_log (seq, at, actor_id, actor_name, role, action, target_type, target_id,
+             retiree_id, ip, result, detail, prev_hash, hash)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14)
+           returning ${COLUMNS}`,
+          [
+            row.seq,
+            row.at,
+            row.actorId,
+            row.actorName,
+            row.role,
+            row.action,
+            row.targetType,
+            row.targetId,
+            row.retireeId,
+            row.ip,
+            row.result,
+            JSON.stringify(row.detail),
+            row.prevHash,
+            hash,
+          ],
+        );
+        if (!stored) throw new Error('audit entry not stored');
+        entries.push(toEntry(stored));
+        prevHash = hash;
+      }
+      return entries;
     });
   }
 
