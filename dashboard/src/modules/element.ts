@@ -1,6 +1,7 @@
 /**
- * Element Plus is imported per component in each file (tree-shaken); its styles are listed here
- * once, so a component used anywhere is styled everywhere.
+ * Element Plus is imported per component in each file (tree-shaken); the styles of every component
+ * the pages use are listed here once, so a component used anywhere is styled everywhere and a page
+ * imports no Element Plus styles of its own.
  */
 import 'element-plus/theme-chalk/base.css';
 import 'element-plus/theme-chalk/dark/css-vars.css';
@@ -24,3 +25,25 @@ import 'element-plus/theme-chalk/el-radio-group.css';
 import 'element-plus/theme-chalk/el-tag.css';
 import 'element-plus/theme-chalk/el-tooltip.css';
 import 'element-plus/theme-chalk/el-popper.css';
+import 'element-plus/theme-chalk/el-autocomplete.css';
+import 'element-plus/theme-chalk/el-checkbox-group.css';
+import 'element-plus/theme-chalk/el-checkbox.css';
+import 'element-plus/theme-chalk/el-date-picker-panel.css';
+import 'element-plus/theme-chalk/el-date-picker.css';
+import 'element-plus/theme-chalk/el-drawer.css';
+import 'element-plus/theme-chalk/el-input-number.css';
+import 'element-plus/theme-chalk/el-message-box.css';
+import 'element-plus/theme-chalk/el-option-group.css';
+import 'element-plus/theme-chalk/el-option.css';
+import 'element-plus/theme-chalk/el-pagination.css';
+import 'element-plus/theme-chalk/el-popconfirm.css';
+import 'element-plus/theme-chalk/el-progress.css';
+import 'element-plus/theme-chalk/el-rate.css';
+import 'element-plus/theme-chalk/el-select-dropdown.css';
+import 'element-plus/theme-chalk/el-select.css';
+import 'element-plus/theme-chalk/el-switch.css';
+import 'element-plus/theme-chalk/el-tab-pane.css';
+import 'element-plus/theme-chalk/el-table-column.css';
+import 'element-plus/theme-chalk/el-table.css';
+import 'element-plus/theme-chalk/el-tabs.css';
+import 'element-plus/theme-chalk/el-time-select.css';
