@@ -14,8 +14,19 @@ export interface NewStaff {
   station?: string | null;
 }
 
-export function listStaff(): Promise<User[]> {
-  return request<User[]>('/api/users');
+/** Staff accounts; `includeDisabled` (admin) lists disabled ones too, marked `disabled`. */
+export function listStaff(options: { includeDisabled?: boolean } = {}): Promise<User[]> {
+  return request<User[]>('/api/users', options.includeDisabled ? { query: { includeDisabled: 'true' } } : {});
+}
+
+/** Disables (no sign-in; every session and live connection ends at once) or enables an account. */
+export function setStaffDisabled(id: string, disabled: boolean): Promise<User> {
+  return request<User>(`/api/users/${id}/${disabled ? 'disable' : 'enable'}`, { method: 'POST' });
+}
+
+/** Removes a staff member's TOTP second factor (a lost phone); their sessions end. */
+export function resetStaffTotp(id: string): Promise<unknown> {
+  return request<unknown>(`/api/users/${id}/totp/reset`, { method: 'POST' });
 }
 
 export function createStaff(body: NewStaff): Promise<User> {

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { User } from '../../../server/schemas/index.ts';
-import { currentUser, login, logout } from '../api/auth.ts';
+import type { LoginResponse, User } from '../../../server/schemas/index.ts';
+import { currentUser, type LoginResult, login, logout } from '../api/auth.ts';
 import { storedToken, storeToken } from '../api/http.ts';
 
 export const useSessionStore = defineStore('session', () => {
@@ -9,11 +9,23 @@ export const useSessionStore = defineStore('session', () => {
   const user = ref<User | null>(null);
   const loggedIn = computed(() => token.value !== null);
 
-  async function signIn(username: string, password: string): Promise<void> {
-    const response = await login({ username, password });
+  /** Keeps the session of a sign-in (or of a confirmed TOTP enrolment). */
+  function adopt(response: LoginResponse): void {
     storeToken(response.token);
     token.value = response.token;
     user.value = response.user;
+  }
+
+  /** Signs in, or answers with the step the hub asks for next (a TOTP code, an enrolment, a wait). */
+  async function signIn(
+    username: string,
+    password: string,
+    totp?: string,
+  ): Promise<Exclude<LoginResult, { kind: 'session' }> | null> {
+    const result = await login({ username, password, ...(totp ? { totp } : {}) });
+    if (result.kind !== 'session') return result;
+    adopt(result.session);
+    return null;
   }
 
   /** After a reload only the token is kept; the user's name comes back from the server. */
@@ -38,5 +50,5 @@ export const useSessionStore = defineStore('session', () => {
     forget();
   }
 
-  return { token, user, loggedIn, signIn, loadUser, forget, signOut };
+  return { token, user, loggedIn, signIn, adopt, loadUser, forget, signOut };
 });
