@@ -385,6 +385,8 @@ export async function startHub(
           settings: config.security,
           logins: loginFailures,
           refusals: () => gateway.refusals.recent(),
+          // A read-only walk of the chain the app's audit hook writes.
+          auditChain: () => new AuditLog(db).verify(),
           offlineAfterMs: {
             battery: config.detection.offlineBatteryMinutes * 60_000,
             mains: config.detection.offlineMainsMinutes * 60_000,

@@ -21,6 +21,8 @@ describe('security alerts', () => {
       HUB_SECURITY_AUTH_WINDOW_SECONDS: '60',
       HUB_SECURITY_DISCONNECTS: String(DISCONNECT_THRESHOLD),
       HUB_SECURITY_DISCONNECT_WINDOW_SECONDS: '30',
+      HUB_SECURITY_LOGIN_FAILURES: '3',
+      HUB_SECURITY_POLL_SECONDS: '1',
       // The guesser must reach the broker's check each time, not a cool-down, for this test.
       HUB_MQTT_FAILED_CONNECTS_PER_IP: '1000',
       HUB_MQTT_FAILED_CONNECTS_PER_USERNAME: '1000',
@@ -110,6 +112,35 @@ describe('security alerts', () => {
     expect((alert?.detail.subjects as string[]).length).toBeGreaterThanOrEqual(DISCONNECT_THRESHOLD);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await securityAlerts()).toHaveLength(1);
+  });
+
+  it('a burst of failed staff sign-ins raises one security alert; the page lists them and the audit chain', async () => {
+    for (const alert of await securityAlerts()) {
+      await t.api('POST', `/api/alerts/${alert.id}/resolve`, { outcome: 'genuine', note: '网络已恢复' });
+    }
+    for (const username of ['guess-one', 'guess-two', 'guess-three']) {
+      const refused = await t.api('POST', '/api/auth/login', { username, password: 'wrong-password' }, null);
+      expect(refused.status).toBe(401);
+    }
+    const [alert] = await eventually(async () => {
+      const found = await securityAlerts();
+      return found.length > 0 ? found : undefined;
+    }, 10_000);
+    expect(alert?.detail).toMatchObject({ event: 'login_failures', threshold: 3 });
+    expect((alert?.detail.subjects as string[]).sort()).toEqual(['guess-one', 'guess-three', 'guess-two']);
+
+    const overview = await t.api<{
+      failedLogins: { available: boolean; items: { username: string }[] };
+      auditChain: { status: string; checked: number | null };
+      securityAlerts: { id: string }[];
+    }>('GET', '/api/security/overview');
+    expect(overview.body.failedLogins.available).toBe(true);
+    expect(overview.body.failedLogins.items.map((item) => item.username)).toEqual(
+      expect.arrayContaining(['guess-one', 'guess-two', 'guess-three']),
+    );
+    expect(overview.body.auditChain.status).toBe('ok');
+    expect(overview.body.auditChain.checked).toBeGreaterThan(0);
+    expect(overview.body.securityAlerts.map((item) => item.id)).toEqual([alert?.id]);
   });
 
   it('only admins read the security overview', async () => {
