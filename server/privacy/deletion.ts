@@ -118,27 +118,32 @@ export async function deleteRetiree(
       ).map((row) => row.id)
     : [];
 
-  // No reading of theirs arrives from now on; a device shared with another's records is revoked too.
-  for (const device of devices) ports.devices.revoke(device.id);
-
+  // A store that does not answer, or readings still waiting in the spool, stop the deletion here,
+  // before anything changed: their devices keep working until the deletion can be done in full.
   await ports.writer.flush();
-  if (!ports.writer.spool.isEmpty) {
+  const answers = await ports.telemetry.ping().catch(() => false);
+  if (!answers || !ports.writer.spool.isEmpty) {
     throw unavailable(
-      '遥测数据仍在本地缓存中等待写入时序库，暂不能删除；请在时序库恢复后重试（档案数据未作改动）',
+      '时序库暂不可用或仍有遥测数据在本地缓存中等待写入，暂不能删除；请稍后重试（未作任何改动）',
     );
   }
   const selector = { deviceIds: ownedIds, retireeIds: [retireeId] };
-  let telemetryValues: number;
-  try {
-    telemetryValues = await ports.telemetry.deleteSeries(selector);
-  } catch (error) {
-    throw Object.assign(
-      unavailable(
-        `时序库删除失败，档案数据未作改动：${error instanceof Error ? error.message : String(error)}`,
-      ),
-      { cause: error },
-    );
-  }
+  const deleteTelemetry = async () => {
+    try {
+      return await ports.telemetry.deleteSeries(selector);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw Object.assign(unavailable(`时序库删除失败，档案数据未作改动，请稍后重试：${why}`), {
+        cause: error,
+      });
+    }
+  };
+  let telemetryValues = await deleteTelemetry();
+  // No reading of theirs arrives from now on (a device shared with another's records too); what
+  // arrived since the first pass is buffered or written, and goes in a second one.
+  for (const device of devices) ports.devices.revoke(device.id);
+  await ports.writer.flush();
+  telemetryValues += await deleteTelemetry();
 
   const attachmentsFolder = path.join(ports.dataDir, 'attachments', retireeId);
   const files = await filesUnder(attachmentsFolder);

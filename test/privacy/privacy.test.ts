@@ -149,7 +149,13 @@ async function populate(t: TestHub, bridge: MqttClient, bridgeId: string, label:
   };
 }
 
-function privacySuite(name: string, env: () => Record<string, string>) {
+/** A telemetry store that can be stopped and started again, to play an outage. */
+interface Outage {
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+}
+
+function privacySuite(name: string, env: () => Record<string, string>, outage?: () => Outage) {
   describe(`a person's data (${name})`, () => {
     let t: TestHub;
     let bridge: MqttClient;
@@ -289,12 +295,51 @@ function privacySuite(name: string, env: () => Record<string, string>) {
       expect((await t.api('GET', '/api/privacy/receipts')).body).toStrictEqual({ items: [] });
     });
 
+    it.runIf(outage)(
+      'refuses with 503 and changes nothing while the telemetry store does not answer',
+      async () => {
+        const store = (outage as () => Outage)();
+        const id = person.retiree.id;
+        expect(
+          (await t.api('POST', `/api/alerts/${person.alert.id}/resolve`, { outcome: 'test', note: '演练' }))
+            .status,
+        ).toBe(200);
+        await store.pause();
+        try {
+          const decision = {
+            decisionRef: '军休〔2026〕13号',
+            decidedBy: '中心主任办公会',
+            reason: '本人申请删除个人信息',
+          };
+          const refused = await t.api<{ message: string }>(
+            'POST',
+            `/api/privacy/retirees/${id}/deletion`,
+            decision,
+          );
+          expect(refused.status).toBe(503);
+          expect(refused.body.message).toContain('未作任何改动');
+          expect((await t.api('GET', `/api/retirees/${id}`)).status).toBe(200);
+          // Their devices still work: nothing was revoked.
+          const client = await t.connectDevice(person.watch);
+          await client.endAsync();
+          expect(
+            await t.hub.db.query('select 1 from privacy_tombstones where retiree_id = $1', [id]),
+          ).toStrictEqual([]);
+        } finally {
+          await store.resume();
+        }
+        await eventually(() => t.hub.telemetry.ping(), 15_000);
+      },
+    );
+
     it('deletes the person across every store on a decision, keeping the tombstone, the receipt and the audit log', async () => {
       const id = person.retiree.id;
-      expect(
-        (await t.api('POST', `/api/alerts/${person.alert.id}/resolve`, { outcome: 'test', note: '演练' }))
-          .status,
-      ).toBe(200);
+      const resolved = await t.api('POST', `/api/alerts/${person.alert.id}/resolve`, {
+        outcome: 'test',
+        note: '演练',
+      });
+      // Resolved here, or already in the outage test before.
+      expect([200, 409]).toContain(resolved.status);
       // The retained status exists before, as a new subscriber of the bridge sees for the sensor.
       expect(await retained(bridge, `zigbee2mqtt/a/sos/availability`)).toBe(true);
 
@@ -417,5 +462,9 @@ describe.skipIf(!influxdBinary())('on InfluxDB 1.x', () => {
     influxd = await startInfluxd();
   });
   afterAll(() => influxd?.stop());
-  privacySuite('InfluxDB 1.x', () => ({ HUB_INFLUX_URL: `${influxd?.url}/junxiu_privacy_hub` }));
+  privacySuite(
+    'InfluxDB 1.x',
+    () => ({ HUB_INFLUX_URL: `${influxd?.url}/junxiu_privacy_hub` }),
+    () => influxd as Influxd,
+  );
 });
