@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check';
 import { httpBody, pathValue, queryString } from './generators.ts';
+import { type JsonSchema, schemaValue } from './schema-values.ts';
 
 export interface Operation {
   method: string;
@@ -13,15 +14,19 @@ export interface Operation {
   queryParams: string[];
   bodyKeys: string[];
   hasBody: boolean;
+  /** The body's JSON Schema as documented, when it has one. */
+  bodySchema: JsonSchema | undefined;
+  querySchemas: Record<string, JsonSchema>;
 }
 
 interface OpenApiParameter {
   in: string;
   name: string;
+  schema?: JsonSchema;
 }
 interface OpenApiOperation {
   parameters?: OpenApiParameter[];
-  requestBody?: { content?: Record<string, { schema?: { properties?: Record<string, unknown> } }> };
+  requestBody?: { content?: Record<string, { schema?: JsonSchema }> };
 }
 
 /**
@@ -52,6 +57,10 @@ export async function loadOperations(url: string): Promise<Operation[]> {
         queryParams: parameters.filter((p) => p.in === 'query').map((p) => p.name),
         bodyKeys: Object.keys(json?.schema?.properties ?? {}),
         hasBody: json !== undefined,
+        bodySchema: json?.schema,
+        querySchemas: Object.fromEntries(
+          parameters.filter((p) => p.in === 'query').map((p) => [p.name, p.schema ?? {}]),
+        ),
       });
     }
   }
@@ -79,10 +88,18 @@ export function httpInput(
     fc
       .record({
         params: fc.tuple(...operation.pathParams.map(() => idValue)),
-        query: queryString(operation.queryParams),
+        query: fc.oneof(schemaQuery(operation.querySchemas), queryString(operation.queryParams)),
         body:
           operation.hasBody || operation.method !== 'GET'
-            ? fc.option(httpBody(operation.bodyKeys))
+            ? fc.option(
+                operation.bodySchema
+                  ? fc.oneof(
+                      { weight: 3, arbitrary: schemaValue(operation.bodySchema) },
+                      { weight: 2, arbitrary: httpBody(operation.bodyKeys) },
+                    )
+                  : httpBody(operation.bodyKeys),
+                { freq: 8 },
+              )
             : fc.constant(null),
       })
       .map(({ params, query, body }) => {
@@ -98,6 +115,23 @@ export function httpInput(
         };
       }),
   );
+}
+
+/** A query of the route's own parameters, each at the edges its schema allows, some left out. */
+function schemaQuery(schemas: Record<string, JsonSchema>): fc.Arbitrary<string> {
+  const entries = Object.entries(schemas);
+  return fc
+    .tuple(...entries.map(([, schema]) => fc.option(schemaValue(schema), { nil: undefined })))
+    .map((values) =>
+      entries
+        .flatMap(([name], index) => {
+          const value = values[index];
+          if (value === undefined) return [];
+          const list = Array.isArray(value) ? value : [value];
+          return list.map((item) => `${encodeURIComponent(name)}=${encodeURIComponent(String(item))}`);
+        })
+        .join('&'),
+    );
 }
 
 export interface Answer {

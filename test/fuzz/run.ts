@@ -141,7 +141,7 @@ async function main(): Promise<void> {
     await waitFor(async () => {
       if (exited) throw new Error(`${exited}: ${fs.readFileSync(logPath, 'utf8').slice(-2000)}`);
       return (await hubAlive()) ? true : undefined;
-    }, 60_000);
+    }, 180_000);
     const login = await fetch(`${url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
