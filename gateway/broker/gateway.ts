@@ -403,6 +403,9 @@ export class MqttGateway {
   async revoke(deviceId: string, cause: RevocationCause = 'revoked'): Promise<void> {
     const broker = this.broker;
     if (!broker) return;
+    // Whoever reads the retained status learns the device is gone, not merely offline. Retained
+    // before anything is awaited, so a deletion that clears retained messages next clears it too.
+    const retained = cause === 'revoked' ? this.retainRevokedStatus(deviceId) : Promise.resolve();
     const client = (broker as unknown as { clients: Record<string, Client> }).clients[deviceId];
     if (client) {
       // Its will would otherwise report it offline as if it had merely dropped.
@@ -418,8 +421,7 @@ export class MqttGateway {
     await persistence.cleanSubscriptions(session);
     await persistence.delWill({ id: deviceId, brokerId: broker.id });
     await persistence.cleanIncoming?.(session);
-    // Whoever reads the retained status learns the device is gone, not merely offline.
-    if (cause === 'revoked') await this.retainRevokedStatus(deviceId);
+    await retained;
     this.metrics.revoked.inc();
     this.options.log.warn(
       { deviceId, cause, connected: Boolean(client), dropped: queued.length },
