@@ -15,6 +15,10 @@ import type { AuditEntryInput, AuditLog } from './log.ts';
 export interface AuditNote {
   retireeId?: string;
   detail?: Record<string, unknown>;
+  /** The `error` code of a refused answer, read from the answer itself. */
+  error?: string;
+  /** Who a sign-in opened a session for, read from the answer (never its token). */
+  account?: { id: string; username: string; role: string };
 }
 
 declare module 'fastify' {
@@ -62,6 +66,14 @@ export function sqlLookups(db: Queryable): AuditLookups {
 
 const ANONYMOUS = 'anonymous';
 
+/** Routes that answer a successful sign-in with a session (LoginResponse). */
+const SIGN_IN_ROUTES = ['/api/auth/login', '/api/auth/enrolment/confirm'];
+
+/** A sign-in answered with a request for its next step: the password was right, no session yet. */
+const CHALLENGES = ['totp_required', 'totp_enrolment_required'];
+
+const MAX_PARSED_ANSWER = 64 * 1024;
+
 const LOGIN_FAILURE_REASONS: Record<number, string> = {
   400: 'bad_request',
   401: 'wrong_credentials',
@@ -108,14 +120,16 @@ export async function describeRequest(
     ip: request.ip,
     result,
   };
-  const detail = { method, route: route ?? null, status, ...note?.detail };
+  const detail: Record<string, unknown> = { method, route: route ?? null, status, ...note?.detail };
 
-  if (route?.startsWith('/api/auth/login') && method === 'POST') {
-    const username = field(request.body, 'username') ?? user?.username ?? ANONYMOUS;
+  if (route && SIGN_IN_ROUTES.includes(route) && method === 'POST') {
     const ok = status >= 200 && status < 300;
-    // A route may say more (noteAudit), e.g. a wrong one-time code; else the status tells.
-    const reason = ok ? undefined : (LOGIN_FAILURE_REASONS[status] ?? `status_${status}`);
-    const account = ok ? await lookups.account(username) : null;
+    const username =
+      note?.account?.username ?? field(request.body, 'username') ?? user?.username ?? ANONYMOUS;
+    // The answer's own code says why (wrong_credentials, totp_invalid, rate_limited…); else the status.
+    const reason = ok ? undefined : (note?.error ?? LOGIN_FAILURE_REASONS[status] ?? `status_${status}`);
+    const account = note?.account ?? (ok ? await lookups.account(username) : null);
+    const extra = reason ? { reason, ...(CHALLENGES.includes(reason) ? { challenge: true } : {}) } : {};
     return {
       ...base,
       actorId: account?.id ?? null,
@@ -124,7 +138,7 @@ export async function describeRequest(
       action: ok ? 'login' : 'login_failed',
       targetType: 'session',
       retireeId: null,
-      detail: reason ? { reason, ...detail } : detail,
+      detail: { ...extra, ...detail },
     };
   }
   if (route === '/api/auth/logout' && status >= 200 && status < 300) {
@@ -145,6 +159,7 @@ export async function describeRequest(
     retireeId = await lookups.familyRetiree(user.id);
   }
   const query = request.query && typeof request.query === 'object' ? request.query : {};
+  if (note?.error) detail.error = note.error;
   return {
     ...base,
     action: denied ? 'denied' : healthAction(method, route ?? '', health?.type ?? ''),
@@ -162,6 +177,28 @@ export function installAudit(
   onError: (error: unknown) => void,
 ): void {
   app.decorateRequest('auditNote', null);
+  // What only the answer says: the error code of a refusal, and whom a sign-in is for.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (typeof payload !== 'string' || payload.length > MAX_PARSED_ANSWER) return payload;
+    const status = reply.statusCode;
+    const route = request.routeOptions.url;
+    const signIn = route !== undefined && SIGN_IN_ROUTES.includes(route) && status < 300;
+    if (!request.url.startsWith('/api/') || (status < 400 && !signIn)) return payload;
+    let body: unknown;
+    try {
+      body = JSON.parse(payload);
+    } catch {
+      return payload;
+    }
+    const error = field(body, 'error');
+    const signedIn = signIn ? (body as { user?: unknown }).user : undefined;
+    const id = field(signedIn, 'id');
+    const username = field(signedIn, 'username');
+    const role = field(signedIn, 'role');
+    if (error) noteAudit(request, { error: error.slice(0, 64) });
+    if (id && username && role) noteAudit(request, { account: { id, username, role } });
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     try {
       const entry = await describeRequest(request, reply.statusCode, lookups);
