@@ -30,7 +30,7 @@ describe('the audit log records sign-ins, refusals and health-record access (PIP
       const page = await t.api<AuditPage>('GET', `/api/audit?limit=500&${query}`);
       expect(page.status).toBe(200);
       return page.body.items.find(match);
-    });
+    }, 15_000);
   }
 
   it('logs a sign-in with the account, and a failed one with the username tried', async () => {
@@ -122,7 +122,7 @@ describe('the audit log records sign-ins, refusals and health-record access (PIP
     const after = await eventually(async () => {
       const page = await t.api<AuditPage>('GET', '/api/audit?targetType=retiree&action=read');
       return page.body.total === before.body.total + 1 ? page : undefined;
-    });
+    }, 15_000);
     expect(after.body.total).toBe(before.body.total + 1);
   });
 

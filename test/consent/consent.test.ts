@@ -197,14 +197,14 @@ describe('consents per retiree, versioned; a withdrawal stops family sharing at 
 
     // An SOS reaches the son's socket; nothing reaches the daughter's.
     await sos();
-    await eventually(() => son.seen.find((message) => message.change === 'opened'));
+    await eventually(() => son.seen.find((message) => message.change === 'opened'), 15_000);
     expect(daughter.seen).toStrictEqual([]);
 
     // The refusal and the consent are both in the audit log.
     const audit = await eventually(async () => {
       const entries = await t.api<AuditPage>('GET', `/api/audit?retireeId=${retiree.id}&action=consent`);
       return entries.body.items[0];
-    });
+    }, 15_000);
     expect(audit).toMatchObject({
       actorId: caseworker.id,
       targetType: 'consent',
@@ -215,7 +215,7 @@ describe('consents per retiree, versioned; a withdrawal stops family sharing at 
       return denied.body.items.find(
         (item) => item.targetType === 'family_page' && item.retireeId === retiree.id,
       );
-    });
+    }, 15_000);
   });
 
   it('given again: access and live updates come back', async () => {
@@ -231,7 +231,7 @@ describe('consents per retiree, versioned; a withdrawal stops family sharing at 
     const daughter = await follow(daughterToken);
     // A second SOS while the first is open adds to that alert: an update, pushed to the family room.
     await sos();
-    await eventually(() => daughter.seen.length > 0);
+    await eventually(() => daughter.seen.length > 0, 15_000);
   });
 
   it('withdrawn health-data processing stops every family account of the retiree', async () => {
