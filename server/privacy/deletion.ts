@@ -168,6 +168,9 @@ export async function deleteRetiree(
   };
 
   const familyUsers = await ports.db.transaction(async (tx) => {
+    // Two deletions of one person at once: the second waits here and then finds nothing to do.
+    const [still] = await tx.query('select id from retirees where id = $1 for update', params);
+    if (!still) throw notFound('retiree');
     const active = await tx.query('select 1 from alerts where retiree_id = $1 and status = any($2::text[])', [
       retireeId,
       ACTIVE_ALERT_STATES,

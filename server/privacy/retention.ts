@@ -125,11 +125,13 @@ export class RetentionJob {
           0,
         );
       }
-      await this.ports.db.query(
-        `insert into privacy_receipts (id, kind, retiree_id, at, by_id, by_name, detail)
+      // A run that removed nothing leaves its log line and metrics, not a receipt.
+      if (report.telemetry.removed + report.closedRecords.removed > 0)
+        await this.ports.db.query(
+          `insert into privacy_receipts (id, kind, retiree_id, at, by_id, by_name, detail)
          values ($1, 'retention', null, $2, null, $3, $4)`,
-        [report.id, at, '保存期限任务', JSON.stringify(report)],
-      );
+          [report.id, at, '保存期限任务', JSON.stringify(report)],
+        );
     } catch (error) {
       this.metrics.runs.inc({ result: 'failed' });
       this.log.error({ err: error }, 'retention run failed');
