@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { HubError, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { assertInScope, type Scope, scopeOf } from '../records/scope.ts';
 import { rescueCard } from '../rescue/card.ts';
 import { type CardFont, renderCardPdf } from '../rescue/pdf.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -15,9 +16,11 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: Ca
   app,
   { hub, font },
 ) => {
-  async function cardOf(id: string) {
+  /** A station's caseworker gets 404 for another station's retiree, as if it did not exist. */
+  async function cardOf(id: string, scope: Scope) {
     const retiree = await hub.retirees.byId(uuidOr404(id, 'retiree'));
     if (!retiree) throw notFound('retiree');
+    await assertInScope(hub.db, scope, retiree.id);
     return rescueCard(retiree, hub.centre, new Date());
   }
 
@@ -33,7 +36,7 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: Ca
     },
     async (request) => {
       requireRole(request, [...staff]);
-      return cardOf(request.params.id);
+      return cardOf(request.params.id, scopeOf(request.user!));
     },
   );
 
@@ -56,7 +59,7 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: Ca
     },
     async (request, reply) => {
       requireRole(request, [...staff]);
-      const card = await cardOf(request.params.id);
+      const card = await cardOf(request.params.id, scopeOf(request.user!));
       if (!font) {
         throw new HubError(
           503,
