@@ -1,7 +1,9 @@
 /** Authentication for every API route but the public ones, and role checks. */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
-import { forbidden, unauthorized } from '../errors.ts';
+import { forbidden, notFound, unauthorized } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
+import { assertInScope, scopeOf } from '../records/scope.ts';
 import type { Role } from '../schemas/auth.ts';
 import type { HubContext } from './context.ts';
 
@@ -25,6 +27,28 @@ export function installGuard(app: FastifyInstance, hub: HubContext): void {
     // route that forgets its role check still leaks nothing to it.
     if (user.role === 'family' && !familyMayReach(request.routeOptions.url)) {
       throw forbidden('family accounts may use /api/family only');
+    }
+  });
+  // 6.11.2.2: for a station's caseworker another station's retiree, and its alerts, do not exist
+  // (404), whatever the route does next. Judged by the matched route, so a route naming a retiree
+  // or an alert in its path cannot forget the station scope.
+  app.addHook('preHandler', async (request) => {
+    const station = request.user ? scopeOf(request.user).station : null;
+    if (station === null) return;
+    const route = request.routeOptions.url ?? '';
+    const params = (request.params ?? {}) as Record<string, unknown>;
+    for (const name of ['id', 'retireeId'] as const) {
+      const value = params[name];
+      if (typeof value !== 'string') continue;
+      if (name === 'retireeId' || /\/retirees\/:id(\/|\.|$)/.test(route)) {
+        await assertInScope(hub.db, { station }, uuidOr404(value, 'retiree'));
+      } else if (route.startsWith('/api/alerts/:id')) {
+        const rows = await hub.db.query(
+          'select 1 from alerts a join retirees r on r.id = a.retiree_id where a.id = $1 and r.station = $2',
+          [uuidOr404(value, 'alert'), station],
+        );
+        if (rows.length === 0) throw notFound('alert');
+      }
     }
   });
 }
