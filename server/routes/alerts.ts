@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { badRequest, notFound } from '../errors.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
+import { scopeOf } from '../records/scope.ts';
 import { publicUser } from '../records/users.ts';
 import {
   AckBody,
@@ -35,11 +36,19 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
     async (request) => {
       const { status, retireeId, limit } = request.query;
       if (retireeId && !isUuid(retireeId)) return [];
-      return hub.alerts.list({
+      const alerts = await hub.alerts.list({
         ...(status ? { status } : {}),
         ...(retireeId ? { retireeId } : {}),
         limit: limit ?? 100,
       });
+      // 6.11.2.2: a station's caseworker sees the alerts of that station's retirees only.
+      const { station } = scopeOf(request.user!);
+      if (station === null) return alerts;
+      const mine = await hub.db.query<{ id: string }>('select id from retirees where station = $1', [
+        station,
+      ]);
+      const ids = new Set(mine.map((row) => row.id));
+      return alerts.filter((alert) => alert.retireeId !== null && ids.has(alert.retireeId));
     },
   );
 
