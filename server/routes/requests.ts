@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { definitions } from '../../devices/index.ts';
 import { notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { scopeOf } from '../records/scope.ts';
 import { RequestRecords } from '../requests/records.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -21,6 +23,14 @@ const testableTypes = definitions
 
 export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
   const records = new RequestRecords(hub.db);
+
+  /** 6.11.2.2: the retirees a station's caseworker may see; null for the whole centre. */
+  async function stationRetirees(request: FastifyRequest): Promise<Set<string> | null> {
+    const { station } = scopeOf(request.user!);
+    if (station === null) return null;
+    const rows = await hub.db.query<{ id: string }>('select id from retirees where station = $1', [station]);
+    return new Set(rows.map((row) => row.id));
+  }
 
   app.get(
     '/api/service-requests',
@@ -42,7 +52,9 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
     },
     async (request) => {
       requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
-      return records.list(request.query.status, request.query.limit ?? 100);
+      const all = await records.list(request.query.status, request.query.limit ?? 100);
+      const mine = await stationRetirees(request);
+      return mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
     },
   );
 
@@ -65,11 +77,11 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
     },
     async (request) => {
       requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
-      const updated = await records.update(
-        uuidOr404(request.params.id, 'service request'),
-        request.body,
-        new Date(),
-      );
+      const id = uuidOr404(request.params.id, 'service request');
+      const mine = await stationRetirees(request);
+      const found = mine ? await records.byId(id) : null;
+      if (mine && !(found?.retireeId && mine.has(found.retireeId))) throw notFound('service request');
+      const updated = await records.update(id, request.body, new Date());
       if (!updated) throw notFound('service request');
       return updated;
     },
@@ -87,7 +99,11 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request) => {
-      const all = await records.buttonTests(testableTypes, new Date());
+      const every = await records.buttonTests(testableTypes, new Date());
+      const mine = await stationRetirees(request);
+      const all = mine
+        ? every.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId))
+        : every;
       return request.query.overdue === undefined
         ? all
         : all.filter((entry) => entry.overdue === request.query.overdue);
