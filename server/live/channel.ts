@@ -134,7 +134,8 @@ export class LiveChannel {
       // The server alone chooses the room, from the session; the client names none.
       const family = socket.data.user.role === 'family';
       if (family && socket.data.familyOf) socket.join(familyRoom(socket.data.familyOf));
-      else if (!family) socket.join(STAFF_ROOM);
+      else if (!family && !(socket.data.user.role === 'caseworker' && socket.data.user.station))
+        socket.join(STAFF_ROOM);
       // Clients have nothing to send (ClientToServerEvents is empty): any event is refused after
       // the session is checked again, and a dead session drops the socket.
       socket.use((_packet, next) => {
