@@ -226,5 +226,15 @@ describe('retention through the hub', () => {
     expect(run.body.closedRecords).toStrictEqual({ days: null, before: null, removed: 0, tables: {} });
     const metrics = await t.api<string>('GET', '/metrics');
     expect(metrics.body).toContain('hub_retention_runs_total{result="ok"} 1');
+    // The privacy routes are documented with the rest.
+    const docs = await t.api<{ paths: Record<string, unknown> }>('GET', '/docs/json');
+    expect(Object.keys(docs.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/privacy/retirees/{id}/export',
+        '/api/privacy/retirees/{id}/deletion',
+        '/api/privacy/receipts',
+        '/api/privacy/retention/run',
+      ]),
+    );
   });
 });
