@@ -16,6 +16,7 @@ import promClient from 'prom-client';
 import { installAudit, sqlLookups } from './audit/hook.ts';
 import { AuditLog } from './audit/log.ts';
 import { HubError } from './errors.ts';
+import { installNulGuard } from './nul-guard.ts';
 import { findCardFont } from './rescue/pdf.ts';
 import { abroadRoutes } from './routes/abroad.ts';
 import { activityRoutes } from './routes/activities.ts';
@@ -115,6 +116,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   });
 
   installGuard(app, hub);
+  installNulGuard(app);
   // PIPL, 6.11.2.2: sign-ins, refusals and every read or change of a health record, hash-chained.
   const audit = new AuditLog(hub.db);
   installAudit(app, audit, sqlLookups(hub.db), (error) =>

@@ -3,7 +3,7 @@
  * built from a route and generated input. Shared by the property tests and the long fuzz run.
  */
 import fc from 'fast-check';
-import { httpBody, pathValue, queryString } from './generators.ts';
+import { encodeComponent, httpBody, pathValue, queryString } from './generators.ts';
 import { type JsonSchema, schemaValue } from './schema-values.ts';
 
 export interface Operation {
@@ -128,7 +128,7 @@ function schemaQuery(schemas: Record<string, JsonSchema>): fc.Arbitrary<string> 
           const value = values[index];
           if (value === undefined) return [];
           const list = Array.isArray(value) ? value : [value];
-          return list.map((item) => `${encodeURIComponent(name)}=${encodeURIComponent(String(item))}`);
+          return list.map((item) => `${encodeComponent(name)}=${encodeComponent(String(item))}`);
         })
         .join('&'),
     );

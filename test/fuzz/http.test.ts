@@ -107,6 +107,65 @@ describe('HTTP: arbitrary bodies and query strings on the documented routes', ()
   });
 });
 
+describe('HTTP: the NUL character, which PostgreSQL text cannot hold', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startTestHub();
+  });
+  afterAll(() => t?.stop());
+
+  it('refuses \\u0000 in a body string or key, or %00 in a query or path, with 400 naming where; nothing changes', async () => {
+    const retiree = await t.addRetiree();
+    const before = (await t.api<unknown[]>('GET', '/api/retirees')).body.length;
+    const valid = { name: '王', gender: 'male', birthDate: '1938-05-01' };
+    const cases: { method: string; path: string; body?: string; where: RegExp }[] = [
+      {
+        method: 'POST',
+        path: '/api/retirees',
+        body: JSON.stringify({ ...valid, name: 'a\u0000b' }),
+        where: /\/name/,
+      },
+      {
+        method: 'POST',
+        path: '/api/retirees',
+        body: JSON.stringify({
+          ...valid,
+          contacts: [{ name: '家属', relation: '女\u0000儿', phone: '138' }],
+        }),
+        where: /\/contacts\/0\/relation/,
+      },
+      {
+        method: 'PATCH',
+        path: `/api/retirees/${retiree.id}`,
+        body: JSON.stringify({ address: '\u0000' }),
+        where: /\/address/,
+      },
+      {
+        method: 'POST',
+        path: '/api/retirees',
+        body: JSON.stringify({ ...valid, '\u0000x': 1 }),
+        where: /\/\\u0000x/,
+      },
+      { method: 'GET', path: '/api/archive/retirees?q=%00', where: /%00/ },
+      { method: 'GET', path: '/api/retirees/%00', where: /%00/ },
+    ];
+    for (const entry of cases) {
+      const answer = await send(t.url, t.token, {
+        method: entry.method,
+        path: entry.path,
+        ...(entry.body !== undefined ? { body: entry.body } : {}),
+      });
+      expect(answer.status, `${entry.method} ${entry.path} ${answer.text}`).toBe(400);
+      expect(problemWith(answer)).toBe(undefined);
+      expect(JSON.parse(answer.text).message).toMatch(entry.where);
+    }
+    expect((await t.api<unknown[]>('GET', '/api/retirees')).body.length).toBe(before);
+    expect(
+      (await t.api<{ address: string }>('GET', `/api/retirees/${retiree.id}`)).body.address,
+    ).not.toContain('\u0000');
+  });
+});
+
 describe('HTTP: headers', () => {
   let t: TestHub;
   beforeAll(async () => {
