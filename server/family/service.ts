@@ -23,6 +23,7 @@ import type {
 import { ACTIVE, FamilyRecords } from './records.ts';
 
 const RECENT_DAYS = 30;
+const CUT_OFF_SWEEP_MS = 1000;
 
 /** Where alert changes go live: LiveChannel fits. */
 export interface FamilyPublisher {
@@ -149,7 +150,21 @@ export class FamilyService {
 
   /** Consent withdrawn: these accounts stop receiving the retiree's updates now. */
   cutOff(retireeId: string, userIds: string[]): void {
-    if (userIds.length > 0) this.live.dropFamily?.(retireeId, userIds);
+    if (userIds.length === 0) return;
+    this.live.dropFamily?.(retireeId, userIds);
+    // A handshake that read the consent just before the withdrawal may join the room just after
+    // this sweep: a second one a moment later closes it too, unless consent was given again since.
+    setTimeout(() => void this.sweep(retireeId, userIds), CUT_OFF_SWEEP_MS).unref();
+  }
+
+  private async sweep(retireeId: string, userIds: string[]): Promise<void> {
+    try {
+      const links = await Promise.all(userIds.map((userId) => this.records.retireeOf(userId)));
+      const still = userIds.filter((_, index) => links[index]?.retireeId !== retireeId);
+      if (still.length > 0) this.live.dropFamily?.(retireeId, still);
+    } catch (error) {
+      this.onError(error);
+    }
   }
 
   /** Sends an alert change to its retiree's family room, in the family's shape. Never throws. */
