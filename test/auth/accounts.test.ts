@@ -60,14 +60,14 @@ describe('no default accounts', () => {
     } finally {
       await dir.remove();
     }
-  });
+  }, 120_000);
 });
 
 describe('staff passwords and their hashes', () => {
   let t: TestHub;
   beforeAll(async () => {
     t = await startTestHub({ HUB_LOGIN_FAILURES_PER_IP: '4', HUB_LOGIN_COOLDOWN_SECONDS: '60' });
-  });
+  }, 120_000);
   afterAll(() => t?.stop());
 
   it.each([

@@ -85,7 +85,7 @@ describe('TOTP second factor', () => {
       createLogger('silent'),
     );
     t.hub = hub;
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await hub?.stop();
     await dir?.remove();
