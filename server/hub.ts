@@ -312,7 +312,6 @@ export async function startHub(
       onError: (error) => logger.error({ err: error }, 'security monitor failed'),
     });
     await securityMonitor.start();
-    stops.push(() => securityMonitor.stop());
 
     const gateway = new MqttGateway({
       bus,
@@ -326,6 +325,8 @@ export async function startHub(
     });
     await gateway.start();
     stops.push(() => gateway.stop());
+    // Stopped before the broker: devices dropping because the hub stops are no storm.
+    stops.push(() => securityMonitor.stop());
 
     // PIPL art. 45, 47: a person's data exported or deleted across every store; retention on a schedule.
     const privacyPorts = {

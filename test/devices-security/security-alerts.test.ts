@@ -149,3 +149,23 @@ describe('security alerts', () => {
     expect((await t.api('GET', '/api/security/overview', undefined, null)).status).toBe(401);
   });
 });
+
+describe('security alerts: the hub stopping', () => {
+  it('devices dropping because the hub stops raise no disconnect storm', async () => {
+    const first = await startTestHub({ HUB_SECURITY_DISCONNECTS: '3' });
+    const dataDir = first.dataDir;
+    for (let i = 0; i < 5; i += 1) {
+      const retiree = await first.addRetiree();
+      await first.connectDevice(await first.addDevice('wearable.watch', retiree.id));
+    }
+    await first.stop({ keepData: true });
+
+    const again = await startTestHub({}, { dataDir });
+    try {
+      const alerts = await again.api<Alert[]>('GET', '/api/alerts?limit=500');
+      expect(alerts.body.filter((alert) => alert.kind === 'security')).toEqual([]);
+    } finally {
+      await again.stop();
+    }
+  }, 120_000);
+});
