@@ -4,27 +4,25 @@
  * event has taken place the caseworker records the retiree's attendance. The roles page (6.9) is
  * opened on the way for a screenshot.
  */
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../server/schemas/activities.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import { ensureDashboardBuilt, launchBrowser } from './helpers.ts';
+import {
+  addUser,
+  centreDate,
+  desktopPage,
+  ensureDashboardBuilt,
+  launchBrowser,
+  screenshotter,
+  signIn,
+} from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
 /** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const screenshots = process.env.HUB_TEST_SCREENSHOTS;
-const snap = async (page: Page, name: string) => {
-  if (!screenshots) return;
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: path.join(screenshots, `activities-${name}.png`), fullPage: true });
-};
+const snap = screenshotter('activities');
 
 const PASSWORD = 'caseworker-test-password';
-
-/** YYYY-MM-DD in the centre's zone (Asia/Shanghai, UTC+8 without DST), `days` after today. */
-const centreDate = (days = 0) =>
-  new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
 describe.skipIf(browser === null)('culture and sport in Chromium', () => {
   let t: TestHub;
@@ -33,19 +31,9 @@ describe.skipIf(browser === null)('culture and sport in Chromium', () => {
   beforeAll(async () => {
     await ensureDashboardBuilt();
     t = await startTestHub();
-    const created = await t.api('POST', '/api/users', {
-      username: 'wen.caseworker',
-      displayName: '文社工',
-      role: 'caseworker',
-      password: PASSWORD,
-    });
-    expect(created.status).toBe(201);
+    await addUser(t, { username: 'wen.caseworker', displayName: '文社工', role: 'caseworker' }, PASSWORD);
     await t.addStaff('zhao.duty', 'operator');
-    const context = await (browser as Browser).newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
+    page = await desktopPage(browser as Browser);
   }, 180_000);
 
   afterAll(async () => {
@@ -56,10 +44,7 @@ describe.skipIf(browser === null)('culture and sport in Chromium', () => {
   it('creates an event, signs a retiree up, and records attendance after the event', async () => {
     const retiree = await t.addRetiree({ name: '刘长征' });
 
-    await page.goto(`${t.url}/login`);
-    await page.getByTestId('login-username').fill('wen.caseworker');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await signIn(page, t.url, 'wen.caseworker', PASSWORD);
     await page.waitForURL(/\/worklist/, { timeout: 15_000 });
     await page.goto(`${t.url}/activities`);
     await page.getByTestId('events-table').waitFor();

@@ -10,16 +10,19 @@ import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import { ensureDashboardBuilt, launchBrowser } from './helpers.ts';
+import {
+  addUser,
+  centreDate,
+  desktopPage,
+  ensureDashboardBuilt,
+  launchBrowser,
+  screenshotter,
+  signIn,
+} from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
 /** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const screenshots = process.env.HUB_TEST_SCREENSHOTS;
-const snap = async (page: Page, name: string) => {
-  if (!screenshots) return;
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: path.join(screenshots, `caseworker-${name}.png`), fullPage: true });
-};
+const snap = screenshotter('caseworker');
 
 const PASSWORD = 'caseworker-test-password';
 
@@ -51,10 +54,6 @@ async function badWorkbook(t: TestHub): Promise<string> {
   return file;
 }
 
-/** YYYY-MM-DD in the centre's zone (Asia/Shanghai, UTC+8 without DST), `days` after today. */
-const centreDate = (days = 0) =>
-  new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
-
 describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
   let t: TestHub;
   let page: Page;
@@ -62,18 +61,8 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
   beforeAll(async () => {
     await ensureDashboardBuilt();
     t = await startTestHub();
-    const created = await t.api('POST', '/api/users', {
-      username: 'li.caseworker',
-      displayName: '李社工',
-      role: 'caseworker',
-      password: PASSWORD,
-    });
-    expect(created.status).toBe(201);
-    const context = await (browser as Browser).newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
+    await addUser(t, { username: 'li.caseworker', displayName: '李社工', role: 'caseworker' }, PASSWORD);
+    page = await desktopPage(browser as Browser);
   }, 180_000);
 
   afterAll(async () => {
@@ -85,10 +74,7 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
     const retiree = await t.addRetiree({ name: '张卫国' });
 
     // Signing in lands a caseworker on the work list, not the wall.
-    await page.goto(`${t.url}/login`);
-    await page.getByTestId('login-username').fill('li.caseworker');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await signIn(page, t.url, 'li.caseworker', PASSWORD);
     await page.waitForURL(/\/worklist/, { timeout: 15_000 });
     await page.getByTestId('worklist-table').waitFor();
     await expect.poll(() => page.getByTestId('nav-archive').count()).toBe(1);

@@ -6,7 +6,8 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import type { TestHub } from '../helpers/hub.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -130,12 +131,61 @@ export async function signInToDashboard(
   password: string,
   timeoutMs = 15_000,
 ): Promise<void> {
-  await page.goto(`${baseUrl.replace(/\/$/, '')}/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
+  await signIn(page, baseUrl, username, password);
   await page
     .locator('[data-testid="connection-state"][data-state="connected"]')
     .waitFor({ timeout: timeoutMs });
   await page.getByTestId('alert-queue').waitFor({ timeout: timeoutMs });
+}
+
+/**
+ * A screenshot taker for a suite's walk: with HUB_TEST_SCREENSHOTS set to a folder it waits for the
+ * page to settle and keeps `<prefix>-<name>.png` there; without it, it does nothing.
+ */
+export function screenshotter(prefix: string, settleMs = 500): (page: Page, name: string) => Promise<void> {
+  return async (page, name) => {
+    const folder = process.env.HUB_TEST_SCREENSHOTS;
+    if (!folder) return;
+    await page.waitForTimeout(settleMs);
+    await page.screenshot({ path: join(folder, `${prefix}-${name}.png`), fullPage: true });
+  };
+}
+
+/** YYYY-MM-DD in the centre's zone (Asia/Shanghai, UTC+8 without DST), `days` after today. */
+export const centreDate = (days = 0): string =>
+  new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+
+/** A staff account made through the API, as the admin does it; throws unless the hub created it. */
+export async function addUser(
+  t: TestHub,
+  user: { username: string; displayName: string; role: string },
+  password: string,
+): Promise<void> {
+  const created = await t.api('POST', '/api/users', { ...user, password });
+  if (created.status !== 201) throw new Error(`creating ${user.username}: ${created.status}`);
+}
+
+/** A page in a fresh browser context at desktop size, in Chinese. */
+export async function desktopPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1440, height: 900 },
+    locale: 'zh-CN',
+    ...options,
+  });
+  return context.newPage();
+}
+
+/** Signs in through the login form; the caller waits for the page the sign-in lands on. */
+export async function signIn(page: Page, baseUrl: string, username: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl.replace(/\/$/, '')}/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+}
+
+/** Types a name in a retiree picker and takes the first match. */
+export async function pickRetiree(page: Page, testid: string, name: string): Promise<void> {
+  await page.getByTestId(testid).click();
+  await page.keyboard.type(name);
+  await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click();
 }

@@ -3,25 +3,25 @@
  * a case for a newly transferred retiree, ticks "核对移交档案材料" and sees it done with the day and their
  * name — and the server has it too; then records the three-party meeting, which ticks its own step. Screenshots of the list and the case when HUB_TEST_SCREENSHOTS is set.
  */
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntakeCase, IntakeCaseList } from '../../server/schemas/intake.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import { ensureDashboardBuilt, launchBrowser } from './helpers.ts';
+import {
+  addUser,
+  centreDate,
+  desktopPage,
+  ensureDashboardBuilt,
+  launchBrowser,
+  screenshotter,
+  signIn,
+} from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
-const screenshots = process.env.HUB_TEST_SCREENSHOTS;
-const snap = async (page: Page, name: string) => {
-  if (!screenshots) return;
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(screenshots, `intake-${name}.png`), fullPage: true });
-};
+/** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
+const snap = screenshotter('intake', 400);
 
 const PASSWORD = 'caseworker-test-password';
-const centreDate = (days = 0) =>
-  new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
-
 describe.skipIf(browser === null)('intake in Chromium', () => {
   let t: TestHub;
   let page: Page;
@@ -30,18 +30,8 @@ describe.skipIf(browser === null)('intake in Chromium', () => {
     await ensureDashboardBuilt();
     t = await startTestHub();
     await t.addRetiree({ name: '张建军' });
-    const created = await t.api('POST', '/api/users', {
-      username: 'zhou.caseworker',
-      displayName: '周社工',
-      role: 'caseworker',
-      password: PASSWORD,
-    });
-    expect(created.status).toBe(201);
-    const context = await (browser as Browser).newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
+    await addUser(t, { username: 'zhou.caseworker', displayName: '周社工', role: 'caseworker' }, PASSWORD);
+    page = await desktopPage(browser as Browser);
   }, 180_000);
 
   afterAll(async () => {
@@ -50,10 +40,7 @@ describe.skipIf(browser === null)('intake in Chromium', () => {
   });
 
   it('a caseworker opens an intake case, ticks a step and sees it done', async () => {
-    await page.goto(`${t.url}/login`);
-    await page.getByTestId('login-username').fill('zhou.caseworker');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await signIn(page, t.url, 'zhou.caseworker', PASSWORD);
     await page.waitForURL(/\/worklist/);
 
     // The page is in the service-records menu.

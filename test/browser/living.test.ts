@@ -7,52 +7,37 @@
  * checklist, whose first step is closed. The care page and the cards tab are walked for screenshots,
  * in the dark and the light theme.
  */
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Benefit, CareArrangement, Death, Retiree } from '../../server/schemas/index.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import { ensureDashboardBuilt, launchBrowser } from './helpers.ts';
+import {
+  addUser,
+  centreDate,
+  desktopPage,
+  ensureDashboardBuilt,
+  launchBrowser,
+  pickRetiree,
+  screenshotter,
+  signIn,
+} from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
 /** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const screenshots = process.env.HUB_TEST_SCREENSHOTS;
-const snap = async (page: Page, name: string) => {
-  if (!screenshots) return;
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: path.join(screenshots, `living-${name}.png`), fullPage: true });
-};
+const snap = screenshotter('living');
 
 const PASSWORD = 'living-test-password';
-
-/** YYYY-MM-DD in the centre's zone (Asia/Shanghai, UTC+8 without DST). */
-const centreDate = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 describe.skipIf(browser === null)('benefits, care and after death in Chromium', () => {
   let t: TestHub;
   const contexts: BrowserContext[] = [];
 
-  async function signIn(username: string): Promise<Page> {
-    const context = await (browser as Browser).newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-      acceptDownloads: true,
-    });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${t.url}/login`);
-    await page.getByTestId('login-username').fill(username);
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
+  async function signInAs(username: string): Promise<Page> {
+    const page = await desktopPage(browser as Browser, { acceptDownloads: true });
+    contexts.push(page.context());
+    await signIn(page, t.url, username, PASSWORD);
     await page.getByTestId('header-user').waitFor({ timeout: 15_000 });
     return page;
-  }
-
-  /** Types in a retiree picker and takes the first match. */
-  async function pick(page: Page, testid: string, name: string): Promise<void> {
-    await page.getByTestId(testid).click();
-    await page.keyboard.type(name);
-    await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click();
   }
 
   beforeAll(async () => {
@@ -61,9 +46,8 @@ describe.skipIf(browser === null)('benefits, care and after death in Chromium', 
     for (const [username, displayName, role] of [
       ['wang.caseworker', '王社工', 'caseworker'],
       ['zhao.supervisor', '赵主任', 'supervisor'],
-    ]) {
-      const created = await t.api('POST', '/api/users', { username, displayName, role, password: PASSWORD });
-      expect(created.status).toBe(201);
+    ] as const) {
+      await addUser(t, { username, displayName, role }, PASSWORD);
     }
   }, 180_000);
 
@@ -108,7 +92,7 @@ describe.skipIf(browser === null)('benefits, care and after death in Chromium', 
     });
 
     // The caseworker finds 生活待遇 in the service-records menu and applies.
-    const caseworker = await signIn('wang.caseworker');
+    const caseworker = await signInAs('wang.caseworker');
     await caseworker.getByTestId('nav-records').click();
     await caseworker.getByTestId('nav-benefits').click();
     await caseworker.waitForURL(/\/benefits/);
@@ -119,7 +103,7 @@ describe.skipIf(browser === null)('benefits, care and after death in Chromium', 
     // Saving without a retiree: the field says what is missing, nothing is sent.
     await caseworker.getByTestId('benefit-apply-save').click();
     await apply.locator('.el-form-item__error', { hasText: '请填写老人' }).waitFor();
-    await pick(caseworker, 'benefit-apply-retiree', '刘建华');
+    await pickRetiree(caseworker, 'benefit-apply-retiree', '刘建华');
     await caseworker.getByTestId('benefit-apply-kind-nursing_fee').click();
     await caseworker.getByTestId('benefit-apply-amount').locator('input').fill('1200.50');
     await caseworker.getByTestId('benefit-apply-note').fill('重度失能，申请护理费');
@@ -135,7 +119,7 @@ describe.skipIf(browser === null)('benefits, care and after death in Chromium', 
     await snap(caseworker, 'benefits-applied');
 
     // The supervisor approves it and records this month's payment.
-    const supervisor = await signIn('zhao.supervisor');
+    const supervisor = await signInAs('zhao.supervisor');
     await supervisor.goto(`${t.url}/benefits`);
     await supervisor.getByTestId(`benefit-decide-${benefit.id}`).click();
     await supervisor.getByTestId('benefit-decide-dialog').waitFor();
@@ -203,7 +187,7 @@ describe.skipIf(browser === null)('benefits, care and after death in Chromium', 
     await caseworker.getByTestId('bereavement-record').click();
     const dialog = caseworker.getByTestId('death-dialog');
     await dialog.waitFor();
-    await pick(caseworker, 'death-retiree', '陈光明');
+    await pickRetiree(caseworker, 'death-retiree', '陈光明');
     await caseworker.getByTestId('death-place').fill('市第一社会福利院');
     await caseworker.getByTestId('death-survivor').fill('陈淑芬');
     await caseworker.getByTestId('death-relation').fill('配偶');
@@ -275,7 +259,7 @@ describe.skipIf(browser === null)('benefits, care and after death in Chromium', 
     await caseworker.getByTestId('benefit-detail').getByText('赵主任').first().waitFor();
 
     // The same pages in the light theme.
-    if (screenshots) {
+    if (process.env.HUB_TEST_SCREENSHOTS) {
       await caseworker.evaluate(`localStorage.setItem('junxiu.theme', 'light')`);
       for (const [route, ready, name] of [
         ['/bereavement', 'bereavement-table', 'light-bereavement'],

@@ -4,34 +4,31 @@
  * retiree whose chain is the single filing step (6.4.2.3) and takes that step; the evaluation and
  * medical pages are walked on the way (screenshots with HUB_TEST_SCREENSHOTS).
  */
-import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../server/calendar.ts';
 import type { AbroadRequestList } from '../../server/schemas/abroad.ts';
 import type { ReceptionItem } from '../../server/schemas/reception.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import { ensureDashboardBuilt, launchBrowser } from './helpers.ts';
+import {
+  addUser,
+  desktopPage,
+  ensureDashboardBuilt,
+  launchBrowser,
+  pickRetiree,
+  screenshotter,
+  signIn,
+} from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
-const screenshots = process.env.HUB_TEST_SCREENSHOTS;
-const snap = async (page: Page, name: string) => {
-  if (!screenshots) return;
-  await page.waitForTimeout(500);
-  await page.screenshot({ path: path.join(screenshots, `records-${name}.png`), fullPage: true });
-};
+/** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
+const snap = screenshotter('records');
 
 const PASSWORD = 'records-test-password';
 
 /** The input of an Element Plus field, whichever element carries the test id. */
 const inputOf = (page: Page, testid: string): Locator =>
   page.locator(`input[data-testid="${testid}"], [data-testid="${testid}"] input`).first();
-
-async function pickRetiree(page: Page, testid: string, name: string): Promise<void> {
-  await page.getByTestId(testid).click();
-  await page.keyboard.type(name);
-  await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click();
-}
 
 async function fillDate(field: Locator, value: string): Promise<void> {
   await field.click();
@@ -47,18 +44,8 @@ describe.skipIf(browser === null)('service records pages in Chromium', () => {
   beforeAll(async () => {
     await ensureDashboardBuilt();
     t = await startTestHub();
-    const created = await t.api('POST', '/api/users', {
-      username: 'zhao.caseworker',
-      displayName: '赵社工',
-      role: 'caseworker',
-      password: PASSWORD,
-    });
-    expect(created.status).toBe(201);
-    const context = await (browser as Browser).newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
+    await addUser(t, { username: 'zhao.caseworker', displayName: '赵社工', role: 'caseworker' }, PASSWORD);
+    page = await desktopPage(browser as Browser);
   }, 180_000);
 
   afterAll(async () => {
@@ -79,10 +66,7 @@ describe.skipIf(browser === null)('service records pages in Chromium', () => {
     });
     expect(late.status).toBe(201);
 
-    await page.goto(`${t.url}/login`);
-    await page.getByTestId('login-username').fill('zhao.caseworker');
-    await page.getByTestId('login-password').fill(PASSWORD);
-    await page.getByTestId('login-submit').click();
+    await signIn(page, t.url, 'zhao.caseworker', PASSWORD);
     await page.waitForURL(/\/worklist/, { timeout: 15_000 });
 
     // The records menu lists the four pages, in order.
