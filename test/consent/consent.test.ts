@@ -149,6 +149,15 @@ describe('consents per retiree, versioned; a withdrawal stops family sharing at 
     expect((await t.api('GET', '/api/retirees/00000000-0000-4000-8000-000000000000/consents')).status).toBe(
       404,
     );
+    // A caseworker of another station does not see this retiree at all.
+    const elsewhere = await t.addStaff('caseworker.north', 'caseworker', '北站');
+    const hidden = await t.api('GET', `/api/retirees/${retiree.id}/consents`, undefined, elsewhere.token);
+    expect(hidden.status).toBe(404);
+    const refusedThere = await record(
+      { kind: 'family_sharing', state: 'withdrawn', basis: '电话', familyUserId: daughterId },
+      elsewhere.token,
+    );
+    expect(refusedThere.status).toBe(404);
   });
 
   it('withdrawn: that family member gets 403 at once and no more live updates; the other keeps both', async () => {
