@@ -156,6 +156,8 @@ export async function startHub(
       new LoginThrottle({ ...DEFAULT_THROTTLE, ...config.loginThrottle }),
       loginMetrics(registry),
     );
+    sessions.start((error) => logger.error({ err: error }, 'session sweep failed'));
+    stops.push(async () => sessions.stop());
 
     const directory = new Directory(
       devices,

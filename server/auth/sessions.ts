@@ -62,8 +62,12 @@ const WRONG = {
   message: 'wrong username or password',
 } as const;
 
+/** Ended sessions (expired, idle, spent enrolment tokens) are deleted this often. */
+const SWEEP_EVERY_MS = 15 * 60_000;
+
 export class Sessions {
   private readonly endedListeners: ((end: SessionEnd) => void)[] = [];
+  private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly users: UserRecords,
@@ -76,6 +80,24 @@ export class Sessions {
 
   get sessionHours(): number {
     return this.settings.sessionHours;
+  }
+
+  /** Deletes ended sessions now and every quarter hour, so the table holds live ones only. */
+  start(onError: (error: unknown) => void = () => {}): void {
+    const sweep = () => this.sweep().catch(onError);
+    void sweep();
+    this.sweepTimer = setInterval(sweep, SWEEP_EVERY_MS);
+    this.sweepTimer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sweepTimer);
+    this.sweepTimer = undefined;
+  }
+
+  async sweep(): Promise<void> {
+    const now = this.clock();
+    await this.users.deleteExpiredSessions(now, this.idleSince(now));
   }
 
   onEnded(listener: (end: SessionEnd) => void): void {

@@ -240,9 +240,11 @@ export class UserRecords {
     ]);
   }
 
+  /** Deletes sessions past their end, and sign-in sessions idle since `idleSince`. */
   async deleteExpiredSessions(now: Date, idleSince?: Date): Promise<void> {
     await this.db.query(
-      'delete from sessions where expires_at <= $1 or ($2::timestamptz is not null and last_seen_at <= $2)',
+      `delete from sessions where expires_at <= $1
+          or (kind = 'session' and $2::timestamptz is not null and last_seen_at <= $2)`,
       [now, idleSince ?? null],
     );
   }

@@ -6,6 +6,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../server/auth/secrets.ts';
+import { UserRecords } from '../../server/records/users.ts';
 import type { Retiree, ServerToClientEvents } from '../../server/schemas/index.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
 
@@ -86,6 +87,22 @@ describe('sessions and the live channel', () => {
       [hashToken(old)],
     );
     expect((await t.api('GET', '/api/auth/me', undefined, old)).status).toBe(401);
+  });
+
+  it('sweeps ended sessions out of the table, keeping live ones', async () => {
+    const live = (await login('fresh.token')).body.token;
+    const idle = (await login('fresh.token')).body.token;
+    await t.hub.db.query(
+      "update sessions set last_seen_at = now() - interval '6 minutes' where token_hash = $1",
+      [hashToken(idle)],
+    );
+    const now = new Date();
+    await new UserRecords(t.hub.db).deleteExpiredSessions(now, new Date(now.getTime() - 5 * 60_000));
+    const left = (await t.hub.db.query<{ token_hash: string }>('select token_hash from sessions')).map(
+      (row) => row.token_hash,
+    );
+    expect(left).toContain(hashToken(live));
+    expect(left).not.toContain(hashToken(idle));
   });
 
   it('keeps an open duty wall signed in while its socket is connected', async () => {
