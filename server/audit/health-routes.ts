@@ -51,9 +51,9 @@ export function healthRouteOf(route: string | undefined): HealthRoute | undefine
   );
 }
 
-/** Route patterns whose `:id` is a retiree's id. */
-const RETIREE_ID_PARAM = /(^|\/)retirees\/:id(\/|\.|$)/;
+/** Route patterns whose `:id` is a retiree's id: `…/retirees/:id…`, and the health record. */
+const RETIREE_ID_PARAM = [/(^|\/)retirees\/:id(\/|\.|$)/, /^\/api\/medical\/records\/:id(\/|$)/];
 
 export function idParamIsRetiree(route: string): boolean {
-  return RETIREE_ID_PARAM.test(route);
+  return RETIREE_ID_PARAM.some((pattern) => pattern.test(route));
 }

@@ -108,6 +108,9 @@ describe('the audit log records sign-ins, refusals and health-record access (PIP
       targetId: `/api/retirees/${retiree.id}/rescue-card`,
     });
 
+    expect((await t.api('GET', `/api/medical/records/${retiree.id}`)).status).toBe(200);
+    await entry(`retireeId=${retiree.id}&action=read`, (item) => item.targetType === 'medical');
+
     expect((await t.api('GET', `/api/retirees/${retiree.id}/vitals`)).status).toBe(200);
     await entry(`retireeId=${retiree.id}&action=read`, (item) => item.targetType === 'vitals');
 
