@@ -25,7 +25,11 @@ export interface ForeignKey {
   childColumns: string[];
   parent: string;
   parentColumns: string[];
-  /** Every child column may be null: the reference can be cut instead of the row deleted. */
+  /**
+   * The reference can be cut (set to null) instead of the row deleted: every child column may be
+   * null and no CHECK constraint of the child names one of them (a family channel must name its
+   * contact, so it goes with the contact).
+   */
   nullable: boolean;
 }
 
@@ -54,12 +58,15 @@ export async function readCatalog(db: Queryable): Promise<Catalog> {
     parent: string;
     child_columns: string;
     parent_columns: string;
+    checked: boolean;
   }>(
     `select c.conname::text as name, cr.relname::text as child, pr.relname::text as parent,
             (select string_agg(a.attname::text, ',' order by k.i) from unnest(c.conkey) with ordinality as k(n, i)
                join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.n) as child_columns,
             (select string_agg(a.attname::text, ',' order by k.i) from unnest(c.confkey) with ordinality as k(n, i)
-               join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n) as parent_columns
+               join pg_attribute a on a.attrelid = c.confrelid and a.attnum = k.n) as parent_columns,
+            exists (select 1 from pg_constraint ch where ch.contype = 'c' and ch.conrelid = c.conrelid
+                       and ch.conkey && c.conkey) as checked
        from pg_constraint c
        join pg_class cr on cr.oid = c.conrelid
        join pg_class pr on pr.oid = c.confrelid
@@ -76,7 +83,7 @@ export async function readCatalog(db: Queryable): Promise<Catalog> {
       childColumns,
       parent: key.parent,
       parentColumns: key.parent_columns.split(','),
-      nullable: childColumns.every((column) => table?.get(column)?.nullable !== false),
+      nullable: !key.checked && childColumns.every((column) => table?.get(column)?.nullable !== false),
     };
   });
   return { tables, foreignKeys };

@@ -133,6 +133,15 @@ async function populate(t: TestHub, bridge: MqttClient, bridgeId: string, label:
   );
   expect(attachment.status).toBe(201);
   const familyToken = await t.addFamily(retiree, `family-${label}`);
+  const channel = await t.api(
+    'POST',
+    `/api/retirees/${retiree.id}/contacts/${retiree.contacts[0]?.id}/channels`,
+    {
+      kind: 'email',
+      target: `daughter-${label}@example.com`,
+    },
+  );
+  expect(channel.status, JSON.stringify(channel.body)).toBe(201);
   // Telemetry is in the store once the writer has flushed.
   await eventually(async () => {
     const stored = await t.hub.telemetry.readSeries({ deviceIds: [watch.device.id] });
@@ -355,6 +364,8 @@ function privacySuite(name: string, env: () => Record<string, string>, outage?: 
       expect(receipt.retireeId).toBe(id);
       expect(receipt.removed.records.tables.retirees).toStrictEqual({ deleted: 1, detached: 0 });
       expect(receipt.removed.records.tables.alert_steps?.deleted).toBeGreaterThan(0);
+      // A family member's e-mail channel names its contact by a checked reference: it goes with it.
+      expect(receipt.removed.records.tables.notification_channels).toStrictEqual({ deleted: 1, detached: 0 });
       expect(receipt.removed.telemetry.values).toBeGreaterThanOrEqual(4);
       expect(receipt.removed.attachments).toStrictEqual({ files: 1, bytes: PNG.length });
       // Their devices' statuses (the revocation's last word included) and the sensor's availability.
@@ -385,6 +396,18 @@ function privacySuite(name: string, env: () => Record<string, string>, outage?: 
       expect(
         await t.hub.db.query('select 1 from devices where id = $1', [person.watch.device.id]),
       ).toStrictEqual([]);
+      expect(
+        await t.hub.db.query('select 1 from notification_channels where target = $1', [
+          'daughter-a@example.com',
+        ]),
+      ).toStrictEqual([]);
+      expect(
+        (
+          await t.hub.db.query('select 1 from notification_channels where target = $1', [
+            'daughter-b@example.com',
+          ])
+        ).length,
+      ).toBe(1);
       // The other retiree keeps everything.
       expect((await t.api('GET', `/api/retirees/${other.retiree.id}`)).status).toBe(200);
       expect((await t.api<Alert[]>('GET', `/api/alerts?retireeId=${other.retiree.id}`)).body).toHaveLength(1);
