@@ -312,6 +312,7 @@ export async function startHub(
       settings: config.security,
       logins: loginFailures,
       onError: (error) => logger.error({ err: error }, 'security monitor failed'),
+      registry,
     });
     await securityMonitor.start();
 

@@ -4,6 +4,8 @@
  * of kind `security` (severity high) whose subject is the hub itself, handed to the alert workflow,
  * which shows it on the live wall and the queue and folds repeats into the active alert.
  */
+import type { Counter, Registry } from 'prom-client';
+import promClient from 'prom-client';
 import type { EventBus } from '../../devices/bus.ts';
 import { HUB_DEVICE_ID } from '../devices/revocations.ts';
 import { BurstWatch } from './burst.ts';
@@ -28,6 +30,8 @@ export interface SecurityMonitorOptions {
   settings: SecuritySettings;
   logins?: LoginFailureSource;
   onError: (error: unknown) => void;
+  /** Where `hub_security_bursts_total{event}` is counted. */
+  registry?: Registry;
 }
 
 export class SecurityMonitor {
@@ -36,9 +40,18 @@ export class SecurityMonitor {
   private timer: NodeJS.Timeout | undefined;
   private loginSeq = 0;
   private polling: Promise<void> = Promise.resolve();
+  private readonly bursts: Counter<'event'> | undefined;
 
   constructor(private readonly options: SecurityMonitorOptions) {
     const { settings } = options;
+    this.bursts = options.registry
+      ? new promClient.Counter({
+          name: 'hub_security_bursts_total',
+          help: 'Bursts of security events that raised a security alert, by event',
+          labelNames: ['event'],
+          registers: [options.registry],
+        })
+      : undefined;
     this.watches = {
       mqtt_auth_failure: new BurstWatch(settings.authFailures),
       device_disconnect: new BurstWatch(settings.disconnects, true),
@@ -98,6 +111,7 @@ export class SecurityMonitor {
     const verdict = watch.record(signal.at, key);
     if (!verdict.fired) return;
     const settings = this.settingsOf(signal.kind);
+    this.bursts?.inc({ event: BURST_EVENTS[signal.kind] });
     const inWindow = this.recentSignals.filter(
       (item) => item.kind === signal.kind && item.at > signal.at - settings.windowMs,
     );

@@ -77,6 +77,8 @@ describe('security alerts', () => {
     const all = await securityAlerts();
     expect(all).toHaveLength(1);
     expect(all[0]?.count).toBe(1);
+    const metrics = await t.api<string>('GET', '/metrics');
+    expect(metrics.body).toMatch(/hub_security_bursts_total\{event="mqtt_auth_failures"\} 1/);
 
     // The security page lists the refusals.
     const overview = await t.api<{ refusedDevices: { deviceId: string; reason: string }[] }>(
