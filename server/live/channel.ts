@@ -210,20 +210,6 @@ export class LiveChannel {
     }
   }
 
-  /**
-   * Consent withdrawn (server/consent/): these family accounts' sockets in the retiree's room are
-   * disconnected now, so they receive nothing more of that retiree; a new handshake is refused.
-   */
-  dropFamily(retireeId: string, userIds: string[]): void {
-    const io = this.io;
-    const members = io?.sockets.adapter.rooms.get(familyRoom(retireeId));
-    if (!io || !members) return;
-    for (const id of [...members]) {
-      const socket = io.sockets.sockets.get(id);
-      if (socket && userIds.includes(socket.data.user.id)) socket.disconnect(true);
-    }
-  }
-
   reading(update: ReadingUpdate): void {
     this.io?.to(STAFF_ROOM).emit('reading', update);
   }
