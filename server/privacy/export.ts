@@ -2,7 +2,8 @@
  * A retiree's data as one ZIP file (PIPL art. 45: a person may obtain a copy of what is held about
  * them): `manifest.json` says what is inside; `retiree.json` is the archive record; `records/<table>.json`
  * holds every row about them found from the schema (contacts, devices, alerts and their steps, the
- * archive's change history, every service record); `telemetry/readings.csv` every value of their
+ * archive's change history, every service record; `family_accounts.json` the family accounts
+ * that see them); `telemetry/readings.csv` every value of their
  * devices; `attachments/` the files with their SHA-256; `audit/audit_log.json` the audit entries
  * about them, when the audit log exists.
  */
@@ -95,6 +96,15 @@ export async function exportRetiree(
           params,
         )
       : null;
+    // The family accounts that see this retiree: who they are, never their password or factor.
+    if (rows.has('family_links')) {
+      const accounts = await tx.query<Record<string, unknown>>(
+        `select u.id, u.username, u.display_name, u.role, u.disabled, u.created_at from users u
+          where u.id in (select user_id from family_links where retiree_id = $1) order by u.username`,
+        params,
+      );
+      if (accounts.length > 0) rows.set('family_accounts', accounts);
+    }
     return { rows, shared, audit };
   });
   const retiree = rows.get('retirees')?.[0];

@@ -251,6 +251,9 @@ function privacySuite(name: string, env: () => Record<string, string>, outage?: 
         true,
       );
       expect(parse(files, 'records/health_record_items.json')[0]).toMatchObject({ name: '青霉素' });
+      const accounts = parse(files, 'records/family_accounts.json');
+      expect(accounts.map((a) => a.username)).toStrictEqual(['family-a']);
+      expect(Object.keys(accounts[0] ?? {}).some((key) => /password|totp/.test(key))).toBe(false);
       // Nothing of the other retiree.
       for (const [name, data] of files) {
         if (name.endsWith('.json') || name.endsWith('.csv')) {
