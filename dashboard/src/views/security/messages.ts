@@ -7,6 +7,13 @@ const zh = {
     updated: '更新于 {when}',
     alerts: '安全告警',
     noAlerts: '当前没有未处理的安全告警',
+    status: {
+      open: '待确认',
+      acknowledged: '已确认',
+      in_progress: '处理中',
+      resolved: '已处理',
+      cancelled: '已取消',
+    },
     openQueue: '到告警队列处理',
     events: {
       mqtt_auth_failures: '设备认证失败激增',
@@ -62,6 +69,13 @@ const en: typeof zh = {
     updated: 'Updated {when}',
     alerts: 'Security alerts',
     noAlerts: 'No open security alerts',
+    status: {
+      open: 'Open',
+      acknowledged: 'Acknowledged',
+      in_progress: 'In progress',
+      resolved: 'Resolved',
+      cancelled: 'Cancelled',
+    },
     openQueue: 'Handle on the alert queue',
     events: {
       mqtt_auth_failures: 'Burst of device auth failures',
