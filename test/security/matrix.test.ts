@@ -103,7 +103,7 @@ describe('who may do what', () => {
       [own, OWN_STATION],
       [other, OTHER_STATION],
     ] as const) {
-      const placed = await t.api('PATCH', `/api/archive/retirees/${retiree.id}`, { station });
+      const placed = await t.api('PATCH', `/api/archive/retirees/${retiree.id}`, { station, rank: '团级' });
       if (placed.status !== 200) throw new Error(`station not set: ${JSON.stringify(placed.body)}`);
     }
     tokens.anonymous = null;
@@ -380,5 +380,96 @@ describe('who may do what', () => {
         `access matrix: ${operations.length} routes × ${CALLERS.length} callers, ${checked} requests, ${skipped.length} skipped`,
       );
     }, 300_000);
+
+    /** Where the records a POST creates are read and changed, when not under the POST's own path. */
+    const RECORD_BASES: Record<string, string> = {
+      '/api/abroad/travel-requests': '/api/abroad/requests',
+      '/api/abroad/post-requests': '/api/abroad/requests',
+    };
+
+    it("turns a station's caseworker away from every record of another station's retiree", async () => {
+      // Records of the other station's retiree, made by the admin from the same generated bodies.
+      const records: { base: string; id: string; made: string }[] = [];
+      // Recording a death last: the other records need a living retiree.
+      const dyingLast = [...operations].sort(
+        (a, b) => Number(a.path === '/api/bereavement') - Number(b.path === '/api/bereavement'),
+      );
+      for (const operation of dyingLast) {
+        if (operation.method !== 'POST' || POLICY[operation.route]?.retiree !== 'body' || !operation.body)
+          continue;
+        const made = await t.api<{ id?: string }>(
+          'POST',
+          operation.path,
+          validValue(operation.body, { retireeId: other.id, dueOn: '2027-03-02' }),
+        );
+        if (made.status < 300 && typeof made.body?.id === 'string') {
+          records.push({
+            base: RECORD_BASES[operation.path] ?? operation.path,
+            id: made.body.id,
+            made: operation.route,
+          });
+        }
+      }
+      const requests = await t.api<{ id: string; retireeId: string | null }[]>(
+        'GET',
+        '/api/service-requests',
+      );
+      const otherRequest = requests.body.find((entry) => entry.retireeId === other.id);
+      expect(otherRequest).toBeDefined();
+      records.push({ base: '/api/service-requests', id: otherRequest?.id ?? '', made: 'the 求助 key' });
+
+      const wrong: string[] = [];
+      const reached: string[] = [];
+      for (const record of records) {
+        const before = JSON.stringify((await t.api('GET', `${record.base}/${record.id}`)).body);
+        for (const operation of operations) {
+          if (!operation.path.startsWith(`${record.base}/:id`)) continue;
+          const rule = POLICY[operation.route] as Rule;
+          let path = operation.path.replace(':id', record.id);
+          for (const { name, schema } of operation.pathParams) {
+            if (name !== 'id') path = path.replace(`:${name}`, String(validValue(schema, {}, name)));
+          }
+          const query = operation.query
+            .filter((q) => q.required)
+            .map((q) => `${q.name}=${encodeURIComponent(String(validValue(q.schema, {}, q.name)))}`);
+          if (query.length) path += `?${query.join('&')}`;
+          const body = operation.body
+            ? JSON.stringify(validValue(operation.body, { retireeId: other.id }))
+            : undefined;
+          const answer = await t.api(operation.method, path, body, tokens.caseworker);
+          reached.push(operation.route);
+          // A role refused the route outright gets 403 for every record alike.
+          const refused = rule.allow.includes('caseworker') ? 404 : 403;
+          // Or exactly what a record nobody has gets (e.g. an upload's type checked first).
+          const none =
+            answer.status === refused
+              ? answer
+              : await t.api(operation.method, path.replace(record.id, NO_SUCH_ID), body, tokens.caseworker);
+          const asIfNone =
+            none.status === answer.status && JSON.stringify(none.body) === JSON.stringify(answer.body);
+          if (answer.status !== refused && !asIfNone) {
+            wrong.push(
+              `${operation.route} (${record.made}): got ${answer.status} ${JSON.stringify(answer.body).slice(0, 100)}`,
+            );
+          }
+          // The same record is there for a caseworker of the whole centre.
+          if (
+            operation.method === 'GET' &&
+            rule.allow.includes('caseworker') &&
+            operation.pathParams.length === 1
+          ) {
+            const whole = await t.api(operation.method, path, undefined, tokens.caseworkerAll);
+            if (whole.status >= 300)
+              wrong.push(`${operation.route}: the whole centre's caseworker got ${whole.status}`);
+          }
+        }
+        expect(JSON.stringify((await t.api('GET', `${record.base}/${record.id}`)).body), record.made).toBe(
+          before,
+        );
+      }
+      expect(wrong).toStrictEqual([]);
+      console.info(`record scope: ${records.length} records of another station, ${reached.length} requests`);
+      expect(reached.length).toBeGreaterThan(10);
+    }, 120_000);
   });
 });
