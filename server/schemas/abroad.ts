@@ -1,6 +1,6 @@
 /** Travel abroad and part-time posts (6.4.2.3–6.4.2.5): requests, their approval chains, stays abroad. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
 
 const DateOnly = (description: string) =>
   Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
@@ -140,7 +140,7 @@ export const AbroadRequestsQuery = Type.Object({
   open: Type.Optional(Type.Boolean({ description: 'true: only requests still waiting for a step' })),
   retireeId: Type.Optional(Uuid),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Offset),
 });
 export type AbroadRequestsQuery = Static<typeof AbroadRequestsQuery>;
 

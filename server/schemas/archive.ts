@@ -1,6 +1,6 @@
 /** The retiree archive (6.11.1 a), its history, attachments, access log (6.1.2.8) and import. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
 
 const text = (max: number, description?: string) =>
   Type.String({ maxLength: max, ...(description ? { description } : {}) });
@@ -132,7 +132,7 @@ export const ArchiveListQuery = Type.Object({
   ),
   order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Offset),
 });
 export type ArchiveListQuery = Static<typeof ArchiveListQuery>;
 
@@ -172,7 +172,7 @@ export const HistoryEntry = Type.Object({
 export const HistoryQuery = Type.Object({
   reason,
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Offset),
 });
 
 export const Attachment = Type.Object({
@@ -213,7 +213,7 @@ export const AccessLogQuery = Type.Object({
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Offset),
 });
 export const AccessLog = Type.Object({
   total: Type.Integer(),

@@ -13,6 +13,12 @@ export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength:
 export type IdParams = Static<typeof IdParams>;
 
 /**
+ * Rows to skip in a paged list. Bounded: `offset=1e300` is an integer to the validator and then
+ * out of range for PostgreSQL's OFFSET, a 500 instead of a 400.
+ */
+export const Offset = Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 });
+
+/**
  * `T` or null. Null comes first so that the validator, which coerces types, sees null match
  * before it would turn it into "" or 0 for the other branch.
  */

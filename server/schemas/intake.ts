@@ -1,6 +1,6 @@
 /** Reception and resettlement (6.1 接收安置): the intake case, its checklist, the meeting and the agreement. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Text = (maxLength: number) => Type.String({ maxLength });
@@ -253,7 +253,7 @@ export const IntakeCaseQuery = Type.Object({
   from: Type.Optional(Day),
   to: Type.Optional(Day),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Offset),
 });
 export type IntakeCaseQuery = Static<typeof IntakeCaseQuery>;
 

@@ -1,6 +1,6 @@
 /** Medical care (6.5): the yearly health check, the health record, out-of-town treatment approvals. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
 
 const DateOnly = (description: string) =>
   Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
@@ -65,7 +65,7 @@ export const HealthPlanQuery = Type.Object({
     }),
   ),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  offset: Type.Optional(Offset),
 });
 export type HealthPlanQuery = Static<typeof HealthPlanQuery>;
 

@@ -76,6 +76,36 @@ describe('HTTP: arbitrary bodies and query strings on the documented routes', ()
     expect((await t.api('GET', '/healthz', undefined, null)).status).toBe(200);
   });
 
+  it('refuses an offset beyond the bound on every paged list with 400, and takes the bound itself', async () => {
+    const paged = operations.filter(
+      (operation) =>
+        operation.method === 'GET' &&
+        operation.queryParams.includes('offset') &&
+        !operation.pathParams.length,
+    );
+    expect(paged.length).toBeGreaterThan(3);
+    for (const operation of paged) {
+      // 1e300 is an integer to the validator; PostgreSQL's OFFSET takes at most a bigint.
+      for (const offset of ['1e300', '9223372036854775808', '10000001']) {
+        const answer = await send(t.url, t.token, {
+          method: 'GET',
+          path: operation.path,
+          query: `offset=${offset}`,
+        });
+        expect(answer.status, `${operation.path}?offset=${offset} ${answer.text}`).toBe(400);
+        expect(problemWith(answer)).toBe(undefined);
+      }
+      const bound = await send(t.url, t.token, {
+        method: 'GET',
+        path: operation.path,
+        query: 'offset=10000000',
+      });
+      // Taken, or refused for another parameter (an export asks for a reason), never for the offset.
+      expect(bound.status, `${operation.path} ${bound.text}`).toBeLessThan(500);
+      if (bound.status === 400) expect(bound.text).not.toMatch(/offset/);
+    }
+  });
+
   it('refuses bodies whose every key is its own with a wrong type, changing nothing', async () => {
     const before = await t.api<unknown[]>('GET', '/api/retirees');
     await fc.assert(
