@@ -1,6 +1,6 @@
 /**
  * Applies the SQL files in ./migrations in name order, each once, each in its own transaction.
- * A PostgreSQL advisory lock keeps two hub instances from migrating at the same time.
+ * A transaction-scoped advisory lock keeps two hub instances from applying the same file twice.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -11,30 +11,29 @@ const folder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migratio
 const LOCK_KEY = 2839_2021;
 
 export async function migrate(db: Database): Promise<string[]> {
-  await db.exec(`create table if not exists schema_migrations (
-    version text primary key,
-    applied_at timestamptz not null default now()
-  )`);
+  // Two servers creating the table at once collide inside PostgreSQL even with `if not exists`.
+  await db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);
+    await tx.query(`create table if not exists schema_migrations (
+      version text primary key,
+      applied_at timestamptz not null default now()
+    )`);
+  });
   const files = (await fs.readdir(folder)).filter((name) => name.endsWith('.sql')).sort();
   const applied: string[] = [];
-  await db.query('select pg_advisory_lock($1)', [LOCK_KEY]);
-  try {
-    const done = new Set(
-      (await db.query<{ version: string }>('select version from schema_migrations')).map(
-        (row) => row.version,
-      ),
-    );
-    for (const file of files) {
-      if (done.has(file)) continue;
-      const sql = await fs.readFile(path.join(folder, file), 'utf8');
-      await db.transaction(async (tx) => {
-        for (const statement of splitStatements(sql)) await tx.query(statement);
-        await tx.query('insert into schema_migrations (version) values ($1)', [file]);
-      });
-      applied.push(file);
-    }
-  } finally {
-    await db.query('select pg_advisory_unlock($1)', [LOCK_KEY]);
+  for (const file of files) {
+    const sql = await fs.readFile(path.join(folder, file), 'utf8');
+    const ran = await db.transaction(async (tx) => {
+      // The lock is the transaction's own, so it is taken and released on the same connection of a
+      // pool; a second hub waits here, then finds the migration applied and skips it.
+      await tx.query('select pg_advisory_xact_lock($1)', [LOCK_KEY]);
+      const [done] = await tx.query('select 1 from schema_migrations where version = $1', [file]);
+      if (done) return false;
+      for (const statement of splitStatements(sql)) await tx.query(statement);
+      await tx.query('insert into schema_migrations (version) values ($1)', [file]);
+      return true;
+    });
+    if (ran) applied.push(file);
   }
   return applied;
 }
