@@ -20,6 +20,14 @@ function reasonOf(row: Row): string | null {
   return typeof reason === 'string' ? reason : row.result || null;
 }
 
+/**
+ * A correct password answered with "TOTP code needed" is logged as a failed sign-in with
+ * `detail.challenge`; it is not a guess and counts towards no burst.
+ */
+const NOT_A_CHALLENGE = `coalesce(detail->>'challenge', 'false') <> 'true'`;
+
+// `order by audit_log.seq`, not `order by seq`: the text alias `seq` would sort 10 before 9.
+
 export class AuditLoginFailures implements LoginFailureSource {
   private exists = false;
 
@@ -45,7 +53,8 @@ export class AuditLoginFailures implements LoginFailureSource {
     if (!(await this.available())) return { signals: [], lastSeq: afterSeq };
     const rows = await this.db.query<Row>(
       `select seq::text as seq, at, actor_name, ip, result, detail from audit_log
-        where action = 'login_failed' and seq > $1 order by seq limit $2`,
+        where action = 'login_failed' and seq > $1 and ${NOT_A_CHALLENGE}
+        order by audit_log.seq limit $2`,
       [afterSeq, limit],
     );
     return {
@@ -64,7 +73,7 @@ export class AuditLoginFailures implements LoginFailureSource {
     if (!(await this.available())) return [];
     const rows = await this.db.query<Row>(
       `select seq::text as seq, at, actor_name, ip, result, detail from audit_log
-        where action = 'login_failed' order by seq desc limit $1`,
+        where action = 'login_failed' and ${NOT_A_CHALLENGE} order by audit_log.seq desc limit $1`,
       [limit],
     );
     return rows.map((row) => ({

@@ -77,7 +77,7 @@ describe('failed sign-ins from the audit log', () => {
       severity: 'high',
       detail: { event: 'login_failures', count: 5, threshold: 5, addresses: ['203.0.113.9'] },
     });
-    expect((candidates[0]?.detail.subjects as string[]).sort()).toEqual(['admin', 'zhangsan']);
+    expect((candidates[0]!.detail.subjects as string[]).sort()).toEqual(['admin', 'zhangsan']);
     // Read once: polling again raises nothing new.
     await monitor.poll();
     expect(candidates).toHaveLength(1);
@@ -86,5 +86,29 @@ describe('failed sign-ins from the audit log', () => {
     expect(recent).toHaveLength(3);
     expect(recent[0]).toMatchObject({ username: 'admin', ip: '203.0.113.9', reason: 'wrong_password' });
     await monitor.stop();
+  });
+
+  it('reads the newest first by number past seq 9, and leaves out TOTP challenges to a right password', async () => {
+    await db.query('delete from audit_log');
+    const source = new AuditLoginFailures(db);
+    const at = new Date();
+    const row = (n: number, name: string, detail: string) =>
+      db.query(
+        `insert into audit_log (seq, at, actor_id, actor_name, role, action, target_type, target_id, retiree_id,
+           ip, result, detail, prev_hash, hash)
+         values ($1, $2, null, $3, '', 'login_failed', 'session', '', null, '203.0.113.9', 'refused', $4::jsonb, '', '')`,
+        [n, at, name, detail],
+      );
+    for (let n = 8; n <= 11; n += 1) await row(n, `guess${n}`, '{"reason":"wrong_password"}');
+    await row(12, 'admin', '{"reason":"totp_required","challenge":true}');
+    expect((await source.recent(10)).map((entry) => entry.username)).toStrictEqual([
+      'guess11',
+      'guess10',
+      'guess9',
+      'guess8',
+    ]);
+    const { signals, lastSeq } = await source.since(7, 10);
+    expect(signals.map((signal) => signal.subject)).toStrictEqual(['guess8', 'guess9', 'guess10', 'guess11']);
+    expect(lastSeq).toBe(11);
   });
 });

@@ -111,7 +111,7 @@ describe('security alerts', () => {
       return found.length > 0 ? found : undefined;
     });
     expect(alert?.detail).toMatchObject({ event: 'disconnect_storm', threshold: DISCONNECT_THRESHOLD });
-    expect((alert?.detail.subjects as string[]).length).toBeGreaterThanOrEqual(DISCONNECT_THRESHOLD);
+    expect((alert!.detail.subjects as string[]).length).toBeGreaterThanOrEqual(DISCONNECT_THRESHOLD);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await securityAlerts()).toHaveLength(1);
   });
@@ -129,7 +129,7 @@ describe('security alerts', () => {
       return found.length > 0 ? found : undefined;
     }, 10_000);
     expect(alert?.detail).toMatchObject({ event: 'login_failures', threshold: 3 });
-    expect((alert?.detail.subjects as string[]).sort()).toEqual(['guess-one', 'guess-three', 'guess-two']);
+    expect((alert!.detail.subjects as string[]).sort()).toEqual(['guess-one', 'guess-three', 'guess-two']);
 
     const overview = await t.api<{
       failedLogins: { available: boolean; items: { username: string }[] };
