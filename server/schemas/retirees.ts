@@ -69,7 +69,8 @@ export const RetireeUpdate = Type.Partial(
     hrHigh: retireeFields.hrHigh,
     spo2Low: retireeFields.spo2Low,
   }),
-  { minProperties: 1 },
+  // Fields this route does not change (birth date, identity…) are the archive's: named in a 400, never ignored.
+  { minProperties: 1, additionalProperties: false },
 );
 export type RetireeUpdate = Static<typeof RetireeUpdate>;
 

@@ -40,6 +40,12 @@ describe('detection through a running hub', () => {
       400,
     );
     expect((await t.api('PATCH', `/api/retirees/${retiree.id}`, {})).status).toBe(400);
+    // A field this route does not change is refused by name, not ignored (it was a 500: an empty SET).
+    const other = await t.api<{ message: string }>('PATCH', `/api/retirees/${retiree.id}`, {
+      birthDate: '1940-01-01',
+    });
+    expect(other.status).toBe(400);
+    expect(other.body.message).toContain('additional properties');
     const changed = await t.api<{ spo2Low: number | null; medicalHistory: string }>(
       'PATCH',
       `/api/retirees/${retiree.id}`,
