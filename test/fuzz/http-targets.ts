@@ -150,6 +150,8 @@ export async function send(
     body?: string | Buffer;
     contentType?: string;
     headers?: Record<string, string>;
+    /** Gives up (and rejects) when the hub has not answered by then. */
+    timeoutMs?: number;
   },
 ): Promise<Answer> {
   const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...input.headers };
@@ -158,6 +160,7 @@ export async function send(
   const response = await fetch(target, {
     method: input.method,
     headers,
+    ...(input.timeoutMs ? { signal: AbortSignal.timeout(input.timeoutMs) } : {}),
     ...(input.body !== undefined && input.method !== 'GET' && input.method !== 'HEAD'
       ? { body: input.body }
       : {}),

@@ -66,6 +66,19 @@ function finding(target: string, batch: number, index: number, what: string): vo
   process.stdout.write(`FINDING ${target}: ${line}\n`);
 }
 
+/** The promise's value, or 'timeout' when it has not settled within `ms`. */
+function bounded<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+const ANSWER_TIMEOUT_MS = 30_000;
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -132,7 +145,9 @@ async function main(): Promise<void> {
   });
   const hubAlive = async (): Promise<boolean> => {
     if (exited) return false;
-    const response = await fetch(`${url}/healthz`).catch(() => undefined);
+    const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) }).catch(
+      () => undefined,
+    );
     return response?.status === 200;
   };
 
@@ -183,14 +198,28 @@ async function main(): Promise<void> {
       devices.push({ type: definition.type, id: created.device.id, client });
     }
     const operations = await loadOperations(url);
-    const knownIds = [retiree.id, devices[0]!.id, retiree.contacts[0]?.id ?? retiree.id];
+    // The HTTP target gets records of its own: valid input may delete or revoke what it names, and
+    // the devices above must stay connected for the payload target.
+    const target = await api<{ id: string; contacts: { id: string }[] }>('POST', '/api/retirees', {
+      name: '模糊测试二',
+      gender: 'female',
+      birthDate: '1940-02-03',
+      contacts: [{ name: '家属', relation: '儿子', phone: '13900000000' }],
+    });
+    const targetDevice = await api<{ device: { id: string } }>('POST', '/api/devices', {
+      id: 'fuzz-http-watch',
+      type: 'wearable.watch',
+      retireeId: target.id,
+    });
+    const knownIds = [target.id, targetDevice.device.id, target.contacts[0]?.id ?? target.id];
     const template = await templateWith([
       { name: '张三', gender: '男', birthDate: '1938-05-01', rank: '师级' },
       { name: '李四', gender: '女', birthDate: '1940-02-03', rank: '团级' },
     ]);
     const bomb = workbookAround(inflatingTo('xl/worksheets/sheet1.xml', 256 * 1024 * 1024));
 
-    const metricsText = async () => (await fetch(`${url}/metrics`)).text();
+    const metricsText = async () =>
+      (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS) })).text();
     const before = await metricsText();
     const rssLaunch = rssMb(hub.pid!);
     // The start of the bound is taken after one round of every target, once the hub is warm.
@@ -229,9 +258,14 @@ async function main(): Promise<void> {
             const device = devices[deviceIndex]!;
             entry.tried += 1;
             try {
-              await device.client.publishAsync(`eldercare/v1/${device.id}/${name}`, Buffer.from(payload), {
-                qos: 1,
-              });
+              const acknowledged = await bounded(
+                device.client.publishAsync(`eldercare/v1/${device.id}/${name}`, Buffer.from(payload), {
+                  qos: 1,
+                }),
+                ANSWER_TIMEOUT_MS,
+              );
+              if (acknowledged === 'timeout')
+                finding('mqtt payloads', batch, index, `no PUBACK within ${ANSWER_TIMEOUT_MS} ms`);
             } catch (error) {
               finding('mqtt payloads', batch, index, `publish failed: ${String(error)}`);
             }
@@ -246,7 +280,10 @@ async function main(): Promise<void> {
         const entry = tally('mqtt frames');
         const frames = fc.sample(anyBadFrame, { seed: seed + batch, numRuns: BATCH });
         const clients = frames.map(() => new RawClient(mqttPort));
-        await Promise.all(clients.map((client) => client.connected));
+        // A socket the broker refused before it connected is closed, not left waiting.
+        await Promise.all(
+          clients.map((client) => bounded(Promise.race([client.connected, client.closed]), 10_000)),
+        );
         await Promise.all(clients.map((client, index) => client.write(frames[index]!)));
         const closed = await Promise.all(
           clients.map((client) => client.closedWithin(CONNECT_TIMEOUT_MS + 5000)),
@@ -276,6 +313,7 @@ async function main(): Promise<void> {
             path: input.path,
             query: input.query,
             ...(input.body !== undefined && input.operation.method !== 'GET' ? { body: input.body } : {}),
+            timeoutMs: ANSWER_TIMEOUT_MS,
           }).catch((error: unknown) => ({
             status: 599,
             contentType: '',
@@ -307,6 +345,7 @@ async function main(): Promise<void> {
             path: '/api/archive/import',
             body,
             contentType: XLSX_TYPE,
+            timeoutMs: ANSWER_TIMEOUT_MS,
           }).catch((error: unknown) => ({
             status: 599,
             contentType: '',
@@ -335,6 +374,7 @@ async function main(): Promise<void> {
             query: 'name=fuzz.bin',
             body,
             contentType,
+            timeoutMs: ANSWER_TIMEOUT_MS,
           }).catch((error: unknown) => ({
             status: 599,
             contentType: '',
