@@ -69,6 +69,8 @@ describe('who may do what', () => {
   const sockets: Live[] = [];
   const heard = new Map<string, Heard[]>();
   let refusedSockets: Record<string, string>;
+  /** Tokens no request may pass with: made up, signed out, expired. */
+  const deadTokens: Record<string, string> = {};
 
   async function openAlert(retiree: Retiree): Promise<Alert> {
     const device = await t.addDevice('pendant.sos', retiree.id);
@@ -123,6 +125,9 @@ describe('who may do what', () => {
       `update sessions set expires_at = now() - interval '1 minute' where token_hash = $1`,
       [hashToken(expired)],
     );
+    deadTokens.madeUp = 'not-a-session-token';
+    deadTokens.signedOut = signedOut;
+    deadTokens.expired = expired;
     refusedSockets = {
       none: await refusedConnection(undefined),
       madeUp: await refusedConnection('not-a-session-token'),
@@ -386,6 +391,20 @@ describe('who may do what', () => {
       '/api/abroad/travel-requests': '/api/abroad/requests',
       '/api/abroad/post-requests': '/api/abroad/requests',
     };
+
+    it('answers 401 to a made-up, signed-out or expired token on every route but the public ones', async () => {
+      const wrong: string[] = [];
+      for (const operation of operations) {
+        const rule = POLICY[operation.route] as Rule;
+        if (rule.allow.includes('anonymous')) continue;
+        const { path, body } = request(operation, rule, 'own', true);
+        for (const [kind, token] of Object.entries(deadTokens)) {
+          const answer = await t.api(operation.method, path, body, token);
+          if (answer.status !== 401) wrong.push(`${operation.route} with a ${kind} token: ${answer.status}`);
+        }
+      }
+      expect(wrong).toStrictEqual([]);
+    }, 120_000);
 
     it("turns a station's caseworker away from every record of another station's retiree", async () => {
       // Records of the other station's retiree, made by the admin from the same generated bodies.
