@@ -1,5 +1,6 @@
 /** Notification channels per contact and severity, and the log of every delivery attempt. */
 import { randomUUID } from 'node:crypto';
+import { familySharingAllowedSql } from '../consent/records.ts';
 import type { Queryable } from '../db/database.ts';
 import { iso, isoRequired } from '../records/rows.ts';
 import type { Channel, ChannelKind, Delivery, NotifyReason } from '../schemas/family.ts';
@@ -64,6 +65,16 @@ function toChannel(row: ChannelRow): Channel {
   };
 }
 
+/**
+ * A family contact is told only while the retiree's consents allow it: the centre may process their
+ * health data, and — when the contact has a family account — that account's family sharing stands.
+ * A withdrawn consent stops the messages at once, like the family page.
+ */
+const FAMILY_CONSENT = `coalesce((select c.state from consents c where c.retiree_id = co.retiree_id
+      and c.kind = 'health_processing' and c.subject = 'centre' order by c.version desc limit 1), 'given') = 'given'
+    and not exists (select 1 from family_links fl where fl.contact_id = co.id
+      and not (${familySharingAllowedSql('co.retiree_id', 'fl.user_id')}))`;
+
 export class NotificationRecords {
   constructor(private readonly db: Queryable) {}
 
@@ -121,7 +132,7 @@ export class NotificationRecords {
          from notification_channels ch
          left join contacts co on co.id = ch.contact_id
         where ch.enabled and ch.removed_at is null and ch.audience = any($1::text[])
-          and (ch.audience <> 'family' or co.retiree_id = $2)
+          and (ch.audience <> 'family' or (co.retiree_id = $2 and ${FAMILY_CONSENT}))
         order by co.priority nulls last, ch.created_at, ch.id`,
       [audiences, retireeId],
     );
