@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import promClient from 'prom-client';
 import { installAudit, sqlLookups } from './audit/hook.ts';
 import { AuditLog } from './audit/log.ts';
+import { narrowDateTime } from './date-time-format.ts';
 import { HubError } from './errors.ts';
 import { installNulGuard } from './nul-guard.ts';
 import { findCardFont } from './rescue/pdf.ts';
@@ -65,7 +66,10 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true },
+      onCreate: narrowDateTime,
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.addSchema(ErrorResponse);

@@ -106,6 +106,30 @@ describe('HTTP: arbitrary bodies and query strings on the documented routes', ()
     }
   });
 
+  it('refuses a date-time that JavaScript or PostgreSQL cannot hold with 400, on every route', async () => {
+    const withFrom = operations.filter(
+      (operation) =>
+        operation.method === 'GET' && operation.queryParams.includes('from') && !operation.pathParams.length,
+    );
+    const access = withFrom.find((operation) => operation.path === '/api/archive/access-log');
+    expect(access).toBeDefined();
+    for (const from of ['0000-01-01T00:00:00+14:00', '2026-06-30T23:59:60Z', '9999-12-31T23:59:59-12:00']) {
+      const answer = await send(t.url, t.token, {
+        method: 'GET',
+        path: '/api/archive/access-log',
+        query: `from=${encodeURIComponent(from)}`,
+      });
+      expect(answer.status, `${from} ${answer.text}`).toBe(400);
+      expect(problemWith(answer)).toBe(undefined);
+    }
+    const fine = await send(t.url, t.token, {
+      method: 'GET',
+      path: '/api/archive/access-log',
+      query: `from=${encodeURIComponent('0001-01-01T00:00:00Z')}`,
+    });
+    expect(fine.status, fine.text).toBe(200);
+  });
+
   it('refuses bodies whose every key is its own with a wrong type, changing nothing', async () => {
     const before = await t.api<unknown[]>('GET', '/api/retirees');
     await fc.assert(
