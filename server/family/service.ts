@@ -2,10 +2,11 @@
  * The family side (6.11.2.4): accounts scoped to one retiree (6.11.2.2), the status page, the
  * "I'm on my way" answer, and the live push of the relative's alert changes to the family room.
  */
+import { passwordProblem } from '../auth/passwords.ts';
 import { hashPassword } from '../auth/secrets.ts';
 import { ConsentRecords } from '../consent/records.ts';
 import type { Database } from '../db/database.ts';
-import { conflict, forbidden, notFound } from '../errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { isUuid } from '../ids.ts';
 import { AlertRecords } from '../records/alerts.ts';
 import { isUniqueViolation } from '../records/rows.ts';
@@ -71,6 +72,9 @@ export class FamilyService {
     if (contactId && !(isUuid(contactId) && (await this.records.contactBelongs(retireeId, contactId)))) {
       throw notFound('contact');
     }
+    // A family account reads health data: the same password rules as staff.
+    const problem = passwordProblem(input.password, input.username);
+    if (problem) throw badRequest(`password: ${problem}`);
     const passwordHash = await hashPassword(input.password);
     try {
       const userId = await this.db.transaction(async (tx) => {

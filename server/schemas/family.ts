@@ -8,7 +8,10 @@ import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 export const FamilyAccountInput = Type.Object({
   username: Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' }),
-  password: Type.String({ minLength: 8, maxLength: 256 }),
+  password: Type.String({
+    maxLength: 256,
+    description: 'At least 12 characters, not common, not the username',
+  }),
   displayName: Type.String({ minLength: 1, maxLength: 64 }),
   contactId: Type.Optional(
     Type.String({ description: "One of the retiree's contacts this account belongs to" }),

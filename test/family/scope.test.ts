@@ -112,6 +112,20 @@ describe('a family account sees its own relative and nothing else (6.11.2.2, 6.1
       contactId: other.contacts[0]?.id,
     });
     expect(foreign.status).toBe(404);
+    // A family account reads health data: the staff password rules apply.
+    for (const [password, message] of [
+      ['short-pw', '密码至少 12 个字符'],
+      ['password1234', '密码过于常见，请换一个'],
+      ['weak.family.one', '密码不能与用户名相同'],
+    ] as const) {
+      const weak = await t.api<{ message: string }>('POST', `/api/retirees/${own.id}/family-accounts`, {
+        username: 'weak.family.one',
+        password,
+        displayName: '弱密码',
+      });
+      expect(weak.status).toBe(400);
+      expect(weak.body.message).toBe(`password: ${message}`);
+    }
     const list = await t.api<FamilyAccount[]>('GET', `/api/retirees/${own.id}/family-accounts`);
     expect(list.body.map((entry) => entry.username)).toStrictEqual(['wang.xiaohong']);
   });
