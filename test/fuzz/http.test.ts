@@ -106,7 +106,7 @@ describe('HTTP: arbitrary bodies and query strings on the documented routes', ()
     }
   });
 
-  it('refuses a date-time that JavaScript or PostgreSQL cannot hold with 400, on every route', async () => {
+  it('refuses a date or date-time that JavaScript or PostgreSQL cannot hold with 400, on every route', async () => {
     const withFrom = operations.filter(
       (operation) =>
         operation.method === 'GET' && operation.queryParams.includes('from') && !operation.pathParams.length,
@@ -122,6 +122,14 @@ describe('HTTP: arbitrary bodies and query strings on the documented routes', ()
       expect(answer.status, `${from} ${answer.text}`).toBe(400);
       expect(problemWith(answer)).toBe(undefined);
     }
+    const retirees = (await t.api<unknown[]>('GET', '/api/retirees')).body.length;
+    const yearZero = await send(t.url, t.token, {
+      method: 'POST',
+      path: '/api/retirees',
+      body: JSON.stringify({ name: '王', gender: 'male', birthDate: '0000-01-01' }),
+    });
+    expect(yearZero.status, yearZero.text).toBe(400);
+    expect((await t.api<unknown[]>('GET', '/api/retirees')).body.length).toBe(retirees);
     const fine = await send(t.url, t.token, {
       method: 'GET',
       path: '/api/archive/access-log',
