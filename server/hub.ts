@@ -39,6 +39,7 @@ import { DeviceState } from './devices/state.ts';
 import { FamilyRecords } from './family/records.ts';
 import { FamilyService } from './family/service.ts';
 import { LiveChannel } from './live/channel.ts';
+import { StationLookup } from './live/stations.ts';
 import { NotificationService } from './notify/service.ts';
 import { RetentionJob } from './privacy/retention.ts';
 import { Privacy } from './privacy/service.ts';
@@ -191,10 +192,15 @@ export async function startHub(
 
     const notifySettings = config.notify;
     const familyRecords = new FamilyRecords(db);
+    const stations = new StationLookup(db);
     const live = new LiveChannel(
       (token) => sessions.userFor(token),
       async (userId) => (await familyRecords.retireeOf(userId))?.retireeId ?? null,
-      { liveSessions: (hashes) => sessions.liveSessions(hashes), allowedOrigins: config.allowedOrigins },
+      {
+        liveSessions: (hashes) => sessions.liveSessions(hashes),
+        allowedOrigins: config.allowedOrigins,
+        stationOf: (retireeId) => stations.of(retireeId),
+      },
     );
     sessions.onEnded((end) => live.sessionsEnded(end));
     const workflow = new AlertWorkflow(db, bus, directory, (error, candidate) =>

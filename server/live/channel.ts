@@ -54,6 +54,13 @@ export interface LiveGuard {
   allowedOrigins?: string[];
   /** How often every socket's session is checked again. */
   recheckMs?: number;
+  /** The station of a retiree (null: none), for the rooms of station-bound caseworkers. */
+  stationOf?: (retireeId: string) => Promise<string | null>;
+}
+
+/** A caseworker bound to a station follows that station's retirees, and no one else's. */
+export function stationRoom(station: string): string {
+  return `station:${station}`;
 }
 
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -134,8 +141,9 @@ export class LiveChannel {
       // The server alone chooses the room, from the session; the client names none.
       const family = socket.data.user.role === 'family';
       if (family && socket.data.familyOf) socket.join(familyRoom(socket.data.familyOf));
-      else if (!family && !(socket.data.user.role === 'caseworker' && socket.data.user.station))
-        socket.join(STAFF_ROOM);
+      else if (!family && socket.data.user.role === 'caseworker' && socket.data.user.station)
+        socket.join(stationRoom(socket.data.user.station));
+      else if (!family) socket.join(STAFF_ROOM);
       // Clients have nothing to send (ClientToServerEvents is empty): any event is refused after
       // the session is checked again, and a dead session drops the socket.
       socket.use((_packet, next) => {
@@ -189,6 +197,28 @@ export class LiveChannel {
 
   alert(change: 'opened' | 'updated', alert: Alert): void {
     this.io?.to(STAFF_ROOM).emit('alert', { change, alert });
+    this.toStation(alert.retireeId, (room) => room.emit('alert', { change, alert }));
+  }
+
+  /**
+   * The same event to the room of the retiree's station, when anyone is in a station room at all
+   * (the lookup is skipped otherwise). The staff room has had it already, without waiting.
+   */
+  private toStation(
+    retireeId: string | null,
+    send: (room: ReturnType<NonNullable<typeof this.io>['to']>) => void,
+  ): void {
+    const io = this.io;
+    const lookup = this.guard.stationOf;
+    if (!io || !lookup || !retireeId) return;
+    const anyStation = [...io.sockets.adapter.rooms.keys()].some((name) => name.startsWith('station:'));
+    if (!anyStation) return;
+    lookup(retireeId).then(
+      (station) => {
+        if (station) send(io.to(stationRoom(station)));
+      },
+      () => undefined,
+    );
   }
 
   /** A change to one retiree's alert, in the family's shape, to that retiree's family room only. */
@@ -212,10 +242,12 @@ export class LiveChannel {
 
   reading(update: ReadingUpdate): void {
     this.io?.to(STAFF_ROOM).emit('reading', update);
+    this.toStation(update.retireeId, (room) => room.emit('reading', update));
   }
 
   device(update: DeviceUpdate): void {
     this.io?.to(STAFF_ROOM).emit('device', update);
+    this.toStation(update.retireeId, (room) => room.emit('device', update));
   }
 
   connectedCount(): number {

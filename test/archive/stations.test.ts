@@ -4,11 +4,14 @@
  * one fact: the archive's living situation `alone`, which the visits module's flag reads and writes.
  */
 import ExcelJS from 'exceljs';
+import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../../server/schemas/alerts.ts';
 import type { User } from '../../server/schemas/auth.ts';
+import type { ServerToClientEvents } from '../../server/schemas/live.ts';
 import type { LivingFlags, VisitTask } from '../../server/schemas/visits.ts';
 import type { WorkList } from '../../server/schemas/worklist.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -241,5 +244,35 @@ describe('station-scoped caseworkers and the one 孤老 flag', () => {
     const bedridden = await archiveRetiree('卧床老人', '东站', { bedridden: true });
     const flags = await t.api<LivingFlags>('GET', `/api/visits/retirees/${bedridden}/flags`);
     expect(flags.body.focusTask?.reason).toBe('focus');
+  });
+
+  it('sends a station-bound caseworker the live alerts of their station, and none of another', async () => {
+    const socket: Socket<ServerToClientEvents> = io(t.url, {
+      auth: { token: east.token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+    const seen: Alert[] = [];
+    socket.on('alert', ({ alert }) => seen.push(alert));
+    try {
+      for (const [retireeId, event] of [
+        [ids.west1, 'west-sos'],
+        [ids.east1, 'east-sos'],
+      ] as const) {
+        const pendant = await t.addDevice('pendant.sos', retireeId ?? null);
+        const client = await t.connectDevice(pendant);
+        await publish(client, `eldercare/v1/${pendant.device.id}/event`, { id: event, type: 'sos' });
+      }
+      await eventually(() => seen.some((alert) => alert.retireeId === ids.east1), 10_000);
+      // The west alert opened first; give it time to arrive if it were going to.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(seen.every((alert) => alert.retireeId === ids.east1)).toBe(true);
+    } finally {
+      socket.close();
+    }
   });
 });

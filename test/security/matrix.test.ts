@@ -190,9 +190,11 @@ describe('who may do what', () => {
       supervisor: staffBoth,
       operator: staffBoth,
       caseworkerAll: staffBoth,
-      // A station's caseworker: nothing of another station. It is kept out of the centre-wide staff
-      // room, so it gets no live events until the channel has a room per station.
-      caseworker: [],
+      // A station's caseworker: its own station's alerts (the room of its station), nothing of another.
+      caseworker: [
+        ['alert', 'own'],
+        ['alert', 'own'],
+      ],
       // A family: its relative's alerts in the family's shape, never a staff event.
       family: [
         ['familyAlert', 'own'],
