@@ -16,6 +16,7 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import { type SchemaIssue, schemaFieldErrors } from '../intake/validation.ts';
 import { type DeviceRecord, publicDevice } from '../records/devices.ts';
 import { isUniqueViolation } from '../records/rows.ts';
+import { scopeOf } from '../records/scope.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   CreatedDevice,
@@ -96,11 +97,22 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
         response: { 200: Type.Array(Device), 401: ErrorResponse },
       },
     },
-    async () => {
+    async (request) => {
       const [records, states] = await Promise.all([hub.devices.list(), revocations.states()]);
+      // A station-bound caseworker sees the devices of that station's retirees (and unassigned ones).
+      const { station } = scopeOf(request.user!);
+      const mine =
+        station === null
+          ? null
+          : new Set(
+              (
+                await hub.db.query<{ id: string }>('select id from retirees where station = $1', [station])
+              ).map((row) => row.id),
+            );
       // The hub's own row is the subject of security alerts, not a device anyone manages.
       return records
         .filter((record) => record.type !== HUB_DEVICE_TYPE)
+        .filter((record) => mine === null || record.retireeId === null || mine.has(record.retireeId))
         .map((record) => shownDevice(record, states.get(record.id)));
     },
   );
