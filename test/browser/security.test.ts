@@ -77,6 +77,9 @@ describe.skipIf(browser === null)('security page in Chromium', () => {
     await snap(page, 'page-alert');
     await page.getByTestId('nav-wall').click();
     await page.getByTestId('alert-queue').getByText('安全事件').first().waitFor({ timeout: 10_000 });
+    // About the hub itself, not an unbound retiree, and without a meaningless device line.
+    await page.getByTestId('alert-queue').getByText('本平台（安全事件）').first().waitFor();
+    expect(await page.getByTestId('alert-queue').getByText('设备 _hub').count()).toBe(0);
     await snap(page, 'wall');
   });
 

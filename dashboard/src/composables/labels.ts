@@ -22,3 +22,16 @@ export const severityTagType: Record<Severity, 'danger' | 'warning' | 'info'> = 
   medium: 'warning',
   low: 'info',
 };
+
+/** The device id of the hub itself: the subject of security alerts (server/devices/revocations.ts). */
+export const HUB_DEVICE_ID = '_hub';
+
+/** Who an alert is about, for its title line: the retiree, the hub itself, or no one bound. */
+export function alertSubject(
+  alert: { retireeName: string | null; retireeId: string | null; deviceId: string },
+  t: (key: string) => string,
+): string {
+  if (alert.retireeName) return alert.retireeName;
+  if (alert.deviceId === HUB_DEVICE_ID) return t('alerts.hub');
+  return alert.retireeId ?? t('alerts.unknownRetiree');
+}

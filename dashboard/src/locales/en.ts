@@ -73,6 +73,7 @@ const en: Messages = {
     resolved: 'Resolved',
     count: '×{count}',
     unknownRetiree: 'No retiree bound',
+    hub: 'This hub (security event)',
     device: 'Device {id}',
     acknowledgedBy: 'Acknowledged by {who} at {time}',
     openedAt: 'at {time}',

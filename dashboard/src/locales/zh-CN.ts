@@ -72,6 +72,7 @@ const zhCN = {
     resolved: '已处理',
     count: '第 {count} 次',
     unknownRetiree: '未绑定老人',
+    hub: '本平台（安全事件）',
     device: '设备 {id}',
     acknowledgedBy: '{who} 于 {time} 确认',
     openedAt: '{time} 发生',
