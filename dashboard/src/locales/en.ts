@@ -18,6 +18,7 @@ const en: Messages = {
     settings: 'Settings',
   },
   header: {
+    myAccount: 'My account (password, two-step)',
     language: 'Language',
     theme: 'Theme',
     themeDark: 'Night',

@@ -17,6 +17,7 @@ const zhCN = {
     settings: '设置',
   },
   header: {
+    myAccount: '我的账号（密码、两步验证）',
     language: '语言',
     theme: '外观',
     themeDark: '夜间',
