@@ -61,7 +61,7 @@ While it runs, type a command and press Enter:
   sos 2 · fall 1 suspected · hr-high 0 · hr-low 0 3m · offline 3 · online 3 · status · help · quit
 
 Examples
-  npm run simulate -- --provision --count 8 --password junxiu-demo
+  npm run simulate -- --provision --count 8 --password junxiu-demo-2026
   npm run simulate -- --scenario sos:0@20s --scenario hr-high:1@1m --duration 5m
   npm run simulate -- --broker mqtt://127.0.0.1:1883 --count 200 --interval 1 --no-input   (load)
 `;

@@ -32,7 +32,7 @@ function portFrom(name: string, fallback: number): number {
 
 const httpPort = portFrom('HUB_HTTP_PORT', 8080);
 const mqttPort = portFrom('HUB_MQTT_PORT', 1883);
-const password = process.env.HUB_ADMIN_PASSWORD || 'junxiu-demo';
+const password = process.env.HUB_ADMIN_PASSWORD || 'junxiu-demo-2026';
 const dataDir = path.resolve(root, process.env.HUB_DATA_DIR || 'data/demo');
 const logFile = path.join(dataDir, 'hub.log');
 const credentialsFile = path.join(dataDir, 'credentials.json');
@@ -58,6 +58,9 @@ function startHub(): ChildProcess {
       HUB_HTTP_PORT: String(httpPort),
       HUB_MQTT_PORT: String(mqttPort),
       HUB_ADMIN_PASSWORD: password,
+      // The demo signs in as admin with a password to set up its devices; a real hub asks admins for
+      // a TOTP code (HUB_ADMIN_TOTP_REQUIRED, on by default).
+      HUB_ADMIN_TOTP_REQUIRED: process.env.HUB_ADMIN_TOTP_REQUIRED ?? 'false',
     },
     stdio: ['ignore', log, log],
     // Its own process group: Ctrl-C reaches the demo only, which stops the simulator first.
@@ -120,7 +123,7 @@ function banner(): string {
     'Junxiu Hub 军休智慧监护平台 — demo is running',
     '',
     `  Dashboard   http://127.0.0.1:${httpPort}/`,
-    `  Login       admin / ${password}`,
+    `  Login       admin / ${password}   (two-step verification is off in the demo only)`,
     `  API docs    http://127.0.0.1:${httpPort}/docs`,
     `  MQTT        ${brokerUrl}`,
     `  Hub log     ${path.relative(process.cwd(), logFile) || logFile}`,
