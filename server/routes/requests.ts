@@ -3,6 +3,14 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { definitions } from '../../devices/index.ts';
 import { notFound } from '../errors.ts';
+import {
+  type ListColumn,
+  listWorkbook,
+  MAX_LIST_EXPORT_ROWS,
+  sendWorkbook,
+  workbookResponse,
+  XLSX_MEDIA_TYPE,
+} from '../export/workbook.ts';
 import { uuidOr404 } from '../ids.ts';
 import { scopeOf } from '../records/scope.ts';
 import { RequestRecords } from '../requests/records.ts';
@@ -20,6 +28,22 @@ import { requireRole } from './guard.ts';
 const testableTypes = definitions
   .filter((definition) => definition.events.includes('button_test'))
   .map((d) => d.type);
+
+const STATUS_NAMES = { requested: '待处理', assigned: '已派单', done: '已完成', cancelled: '已取消' } as const;
+const at = (value: string | null) => (value ? new Date(value) : null);
+
+/** The columns of the export, Chinese headers; times as Excel dates in the sheet. */
+const serviceRequestColumns: ListColumn<ServiceRequest>[] = [
+  { header: '求助时间', width: 20, format: 'yyyy-mm-dd hh:mm', value: (row) => at(row.requestedAt) },
+  { header: '老人', value: (row) => row.retireeName ?? '' },
+  { header: '状态', width: 10, value: (row) => STATUS_NAMES[row.status] },
+  { header: '服务内容', width: 16, value: (row) => row.kind },
+  { header: '提供方', width: 16, value: (row) => row.provider },
+  { header: '派单时间', width: 20, format: 'yyyy-mm-dd hh:mm', value: (row) => at(row.assignedAt) },
+  { header: '完成时间', width: 20, format: 'yyyy-mm-dd hh:mm', value: (row) => at(row.doneAt) },
+  { header: '评价（1–5）', width: 12, value: (row) => row.rating },
+  { header: '处理结果与备注', width: 40, value: (row) => row.note },
+];
 
 export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
   const records = new RequestRecords(hub.db);
@@ -55,6 +79,32 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       const all = await records.list(request.query.status, request.query.limit ?? 100);
       const mine = await stationRetirees(request);
       return mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
+    },
+  );
+
+  app.get(
+    '/api/service-requests/export.xlsx',
+    {
+      schema: {
+        tags: ['service requests'],
+        summary: 'Service requests (6.12) as an Excel workbook: who asked, what, provider, outcome, rating',
+        querystring: Type.Object({ status: Type.Optional(ServiceRequestStatus) }),
+        produces: [XLSX_MEDIA_TYPE],
+        response: {
+          200: Type.Unsafe<Buffer>(workbookResponse),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
+      const all = await records.list(request.query.status, MAX_LIST_EXPORT_ROWS);
+      const mine = await stationRetirees(request);
+      const rows = mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
+      const body = await listWorkbook('服务请求', serviceRequestColumns, rows);
+      return sendWorkbook(reply, body, 'service-requests', '服务请求');
     },
   );
 

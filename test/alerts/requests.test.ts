@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, ButtonTest, ServiceRequest } from '../../server/schemas/index.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -40,6 +41,38 @@ describe('the green 求助 key and scheduled button tests', () => {
     });
     expect(done.body).toMatchObject({ status: 'done', rating: 5, provider: '志愿者 王芳', kind: '代购药品' });
     expect((await t.api('PATCH', `/api/service-requests/${request.id}`, { rating: 9 })).status).toBe(400);
+
+    // The list goes to Excel with provider, outcome and rating (6.12), filtered by status.
+    const sheet = await fetch(`${t.url}/api/service-requests/export.xlsx?status=done`, {
+      headers: { authorization: `Bearer ${t.token}` },
+    });
+    expect(sheet.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await sheet.arrayBuffer()) as ArrayBuffer);
+    const rows: unknown[][] = [];
+    workbook.worksheets[0]?.eachRow((row) => {
+      rows.push((row.values as unknown[]).slice(1));
+    });
+    expect(rows[0]).toStrictEqual([
+      '求助时间',
+      '老人',
+      '状态',
+      '服务内容',
+      '提供方',
+      '派单时间',
+      '完成时间',
+      '评价（1–5）',
+      '处理结果与备注',
+    ]);
+    const line = rows.find((row) => row[1] === '钱大勇');
+    expect(line?.slice(1, 5)).toStrictEqual(['钱大勇', '已完成', '代购药品', '志愿者 王芳']);
+    expect(line?.[7]).toBe(5);
+    const open = await fetch(`${t.url}/api/service-requests/export.xlsx?status=requested`, {
+      headers: { authorization: `Bearer ${t.token}` },
+    });
+    const openBook = new ExcelJS.Workbook();
+    await openBook.xlsx.load((await open.arrayBuffer()) as ArrayBuffer);
+    expect(openBook.worksheets[0]?.actualRowCount).toBe(1);
   });
 
   it('lists buttons overdue for their monthly test, and a test press takes one off the list', async () => {

@@ -126,6 +126,7 @@ export const POLICY: Record<string, Rule> = {
   'POST /api/users/:id/totp/reset': { allow: ADMIN },
   // Service requests (6.12) and button tests.
   'GET /api/service-requests': { allow: STAFF },
+  'GET /api/service-requests/export.xlsx': { allow: STAFF },
   'PATCH /api/service-requests/:id': { allow: STAFF },
   'GET /api/button-tests': { allow: STAFF },
   // Duty (5.1.7).

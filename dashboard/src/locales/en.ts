@@ -403,6 +403,7 @@ const en: Messages = {
     weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
   },
   requests: {
+    export: 'Export to Excel',
     title: 'Service requests',
     subtitle: 'Everyday help asked for with the green key (not an emergency)',
     all: 'All',

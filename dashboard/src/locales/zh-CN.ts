@@ -401,6 +401,7 @@ const zhCN = {
     weekdays: ['周一', '周二', '周三', '周四', '周五', '周六', '周日'],
   },
   requests: {
+    export: '导出 Excel',
     title: '服务请求',
     subtitle: '老人按绿色“求助”键发起的生活服务请求（非紧急）',
     all: '全部',
