@@ -307,9 +307,9 @@ function privacySuite(name: string, env: () => Record<string, string>, outage?: 
       expect((await t.api('GET', '/api/privacy/receipts')).body).toStrictEqual({ items: [] });
     });
 
-    it.runIf(outage)(
-      'refuses with 503 and changes nothing while the telemetry store does not answer',
-      async () => {
+    // Only a store that can be stopped plays the outage; the embedded one has no such test at all.
+    if (outage)
+      it('refuses with 503 and changes nothing while the telemetry store does not answer', async () => {
         const store = (outage as () => Outage)();
         const id = person.retiree.id;
         expect(
@@ -341,8 +341,7 @@ function privacySuite(name: string, env: () => Record<string, string>, outage?: 
           await store.resume();
         }
         await eventually(() => t.hub.telemetry.ping(), 15_000);
-      },
-    );
+      });
 
     it('deletes the person across every store on a decision, keeping the tombstone, the receipt and the audit log', async () => {
       const id = person.retiree.id;
