@@ -29,7 +29,12 @@ const testableTypes = definitions
   .filter((definition) => definition.events.includes('button_test'))
   .map((d) => d.type);
 
-const STATUS_NAMES = { requested: '待处理', assigned: '已派单', done: '已完成', cancelled: '已取消' } as const;
+const STATUS_NAMES = {
+  requested: '待处理',
+  assigned: '已派单',
+  done: '已完成',
+  cancelled: '已取消',
+} as const;
 const at = (value: string | null) => (value ? new Date(value) : null);
 
 /** The columns of the export, Chinese headers; times as Excel dates in the sheet. */
