@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
 import type { TestHub } from '../helpers/hub.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -188,4 +188,22 @@ export async function pickRetiree(page: Page, testid: string, name: string): Pro
   await page.getByTestId(testid).click();
   await page.keyboard.type(name);
   await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click();
+}
+
+/**
+ * Clicks `target` until `appears` is visible, at most `tries` times. On a 2-core machine running
+ * hubs and Chromium side by side, a click on a tab or button now and then lands before the page
+ * has wired it and is lost; a person would click again, and so does the test. A page that never
+ * answers still fails.
+ */
+export async function clickUntil(target: Locator, appears: Locator, tries = 3): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    await target.click();
+    try {
+      await appears.waitFor({ timeout: attempt < tries ? 8_000 : 30_000 });
+      return;
+    } catch (error) {
+      if (attempt >= tries) throw error;
+    }
+  }
 }

@@ -12,6 +12,7 @@ import type { ReceptionItem } from '../../server/schemas/reception.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import {
   addUser,
+  clickUntil,
   desktopPage,
   ensureDashboardBuilt,
   launchBrowser,
@@ -122,19 +123,22 @@ describe.skipIf(browser === null)('service records pages in Chromium', () => {
     ]);
     expect(sheet.suggestedFilename()).toBe('来信来访来电.xlsx');
 
-    await page.locator('.el-tabs__item', { hasText: '政治生活与学习' }).click();
-    await page.getByTestId('reception-activities').waitFor();
+    await clickUntil(
+      page.locator('.el-tabs__item', { hasText: '政治生活与学习' }),
+      page.getByTestId('reception-activities'),
+    );
     await snap(page, 'reception-activities');
-    await page.locator('.el-tabs__item', { hasText: '荣誉疗养' }).click();
-    await page.getByTestId('reception-batches').waitFor();
+    await clickUntil(
+      page.locator('.el-tabs__item', { hasText: '荣誉疗养' }),
+      page.getByTestId('reception-batches'),
+    );
     await snap(page, 'reception-convalescence');
 
     // Travel abroad for a regiment-level retiree: one step, filing with the centre (6.4.2.3).
     await page.goto(`${t.url}/abroad`);
     await page.getByTestId('abroad-requests').waitFor();
-    await page.getByTestId('abroad-new-travel').click();
     const travel = page.getByTestId('abroad-new-dialog');
-    await travel.waitFor();
+    await clickUntil(page.getByTestId('abroad-new-travel'), travel);
     await pickRetiree(page, 'abroad-new-retiree', '王建军');
     await page.getByTestId('abroad-new-destination').fill('新加坡');
     await page.getByTestId('abroad-new-purpose').fill('探亲');
@@ -161,8 +165,7 @@ describe.skipIf(browser === null)('service records pages in Chromium', () => {
     await snap(page, 'abroad-requests');
 
     // The caseworker may take the filing step; the request is filed.
-    await page.getByTestId(`abroad-step-${request.id}`).click();
-    await page.getByTestId('abroad-step-dialog').waitFor();
+    await clickUntil(page.getByTestId(`abroad-step-${request.id}`), page.getByTestId('abroad-step-dialog'));
     await snap(page, 'abroad-step-dialog');
     await page.getByTestId('abroad-step-save').click();
     await page.getByTestId('abroad-step-dialog').waitFor({ state: 'hidden' });
@@ -173,32 +176,44 @@ describe.skipIf(browser === null)('service records pages in Chromium', () => {
     await page.locator('.el-table__expand-icon').first().click();
     await snap(page, 'abroad-chain-expanded');
 
-    await page.locator('.el-tabs__item', { hasText: '出境人员联系' }).click();
-    await page.getByTestId('abroad-stays').waitFor();
+    await clickUntil(
+      page.locator('.el-tabs__item', { hasText: '出境人员联系' }),
+      page.getByTestId('abroad-stays'),
+    );
     await snap(page, 'abroad-stays');
-    await page.locator('.el-tabs__item', { hasText: '暂停发放名单' }).click();
-    await page.getByTestId('abroad-suspensions').waitFor();
+    await clickUntil(
+      page.locator('.el-tabs__item', { hasText: '暂停发放名单' }),
+      page.getByTestId('abroad-suspensions'),
+    );
     await snap(page, 'abroad-suspensions');
 
     // The evaluation and medical pages open for a caseworker.
     await page.goto(`${t.url}/evaluation`);
     await page.getByTestId('evaluation-surveys').waitFor();
     await snap(page, 'evaluation-surveys');
-    await page.locator('.el-tabs__item', { hasText: '投诉与建议' }).click();
-    await page.getByTestId('evaluation-feedback').waitFor();
+    await clickUntil(
+      page.locator('.el-tabs__item', { hasText: '投诉与建议' }),
+      page.getByTestId('evaluation-feedback'),
+    );
     await snap(page, 'evaluation-feedback');
-    await page.locator('.el-tabs__item', { hasText: '改进措施' }).click();
-    await page.getByTestId('evaluation-actions').waitFor();
+    await clickUntil(
+      page.locator('.el-tabs__item', { hasText: '改进措施' }),
+      page.getByTestId('evaluation-actions'),
+    );
     await snap(page, 'evaluation-actions');
 
     await page.goto(`${t.url}/medical`);
     await page.getByTestId('medical-plan').getByText('王建军').waitFor();
     await snap(page, 'medical-plan');
-    await page.getByTestId('medical-plan').getByText('王建军').click();
-    await page.getByTestId('medical-health-record').waitFor();
+    await clickUntil(
+      page.getByTestId('medical-plan').getByText('王建军'),
+      page.getByTestId('medical-health-record'),
+    );
     await snap(page, 'medical-record');
-    await page.locator('.el-tabs__item', { hasText: '外地就医审批' }).click();
-    await page.getByTestId('medical-treatments').waitFor();
+    await clickUntil(
+      page.locator('.el-tabs__item', { hasText: '外地就医审批' }),
+      page.getByTestId('medical-treatments'),
+    );
     await snap(page, 'medical-treatments');
   }, 120_000);
 });
