@@ -77,7 +77,15 @@ export interface GatewayOptions {
   clock?: () => number;
   /** How many recent refused connections are remembered for the security page. */
   refusalCapacity?: number;
+  /**
+   * Where the broker keeps sessions, queued QoS 1 messages, retained messages and wills; aedes'
+   * in-memory store when absent.
+   */
+  persistence?: AedesPersistence;
 }
+
+/** An aedes persistence (aedes-persistence's interface; aedes types the option loosely). */
+export type AedesPersistence = NonNullable<Parameters<typeof Aedes.createBroker>[0]>['persistence'];
 
 /** What the CONNECT packet said, kept for `authenticate`, which aedes hands only the client. */
 interface ConnectFacts {
@@ -230,6 +238,7 @@ export class MqttGateway {
   async start(): Promise<void> {
     const broker = await Aedes.createBroker({
       id: 'junxiu-hub',
+      ...(this.options.persistence ? { persistence: this.options.persistence } : {}),
       maxClientsIdLength: 64,
       maxTopicLevels: this.limits.maxTopicLevels,
       connectTimeout: this.limits.connectTimeoutMs,
