@@ -1,0 +1,6 @@
+export {
+  type BrokerStoreOptions,
+  DEFAULT_BROKER_STORE_LIMITS,
+  openBrokerStore,
+  SqliteBrokerStore,
+} from './sqlite.ts';
