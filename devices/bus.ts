@@ -1,7 +1,8 @@
 /**
  * The in-process implementation of the hub's event bus: typed by `HubEventMap`, listeners keyed by
  * owner so a part can remove all of its listeners in `stop()`. A listener that throws is reported to
- * `onError` and never prevents the other listeners from running.
+ * `onError` and never prevents the other listeners from running. `emitAndWait` is for the one
+ * caller that must know the work is done: the broker acknowledges a device event only then.
  */
 import type { HubEventMap, HubEventName } from './contract.ts';
 
@@ -14,7 +15,9 @@ interface Entry {
 export class EventBus {
   private readonly listeners = new Map<HubEventName, Entry[]>();
 
-  constructor(private readonly onError: (error: unknown, event: HubEventName) => void = () => {}) {}
+  constructor(
+    private readonly onError: (error: unknown, event: HubEventName, payload: unknown) => void = () => {},
+  ) {}
 
   on<K extends HubEventName>(event: K, owner: string, listener: Listener<K>): void {
     const list = this.listeners.get(event) ?? [];
@@ -36,11 +39,30 @@ export class EventBus {
       try {
         const result = (entry.listener as Listener<K>)(payload);
         if (result && typeof (result as Promise<void>).catch === 'function') {
-          (result as Promise<void>).catch((error) => this.onError(error, event));
+          (result as Promise<void>).catch((error) => this.onError(error, event, payload));
         }
       } catch (error) {
-        this.onError(error, event);
+        this.onError(error, event, payload);
       }
     }
+  }
+
+  /**
+   * Runs every listener and resolves once all of them have finished, including the work they
+   * waited for. When one fails, the others still run to the end and the first failure is thrown to
+   * the caller (not reported to `onError`: the caller decides).
+   */
+  async emitAndWait<K extends HubEventName>(event: K, payload: HubEventMap[K]): Promise<void> {
+    const results: Promise<void>[] = [];
+    for (const entry of this.listeners.get(event) ?? []) {
+      try {
+        results.push(Promise.resolve((entry.listener as Listener<K>)(payload)));
+      } catch (error) {
+        results.push(Promise.reject(error));
+      }
+    }
+    const settled = await Promise.allSettled(results);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
   }
 }

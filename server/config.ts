@@ -25,6 +25,7 @@ export interface HubConfig {
     maxTopicLevels: number;
     connectTimeoutMs: number;
     drainTimeoutMs: number;
+    eventCommitTimeoutMs: number;
     maxConnections: number;
     failedConnects: {
       perIp: number;
@@ -287,6 +288,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     dataDir: path.resolve(text(env, 'HUB_DATA_DIR') ?? './data'),
     adminPassword,
     databaseUrl: url(env, 'HUB_DATABASE_URL', ['postgres:', 'postgresql:']),
+      eventCommitTimeoutMs: integer(env, 'HUB_MQTT_EVENT_COMMIT_TIMEOUT_MS', 10_000, 100, 600_000),
     influx: {
       url: url(env, 'HUB_INFLUX_URL', ['http:', 'https:']),
       token: text(env, 'HUB_INFLUX_TOKEN'),

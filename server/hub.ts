@@ -123,7 +123,9 @@ export async function startHub(
     await fs.mkdir(config.dataDir, { recursive: true });
     const registry = new promClient.Registry();
     promClient.collectDefaultMetrics({ register: registry });
-    const bus = new EventBus((error, event) => logger.error({ err: error, event }, 'bus listener failed'));
+    const bus = new EventBus((error, event, payload) =>
+      logger.error({ err: error, event, payload }, 'bus listener failed'),
+    );
 
     const db = await openDatabase({
       ...(config.databaseUrl ? { url: config.databaseUrl } : {}),
@@ -203,9 +205,7 @@ export async function startHub(
       },
     );
     sessions.onEnded((end) => live.sessionsEnded(end));
-    const workflow = new AlertWorkflow(db, bus, directory, (error, candidate) =>
-      logger.error({ err: error, candidate }, 'alert candidate not handled'),
-    );
+    const workflow = new AlertWorkflow(db, bus, directory);
     workflow.onChange((change, alert) => {
       logger.info({ alertId: alert.id, kind: alert.kind, status: alert.status, change }, 'alert');
       live.alert(change, alert);

@@ -157,6 +157,7 @@ export class MqttGateway {
     denied: Counter<'action'>;
     closed: Counter<'reason'>;
     revoked: Counter;
+    unacknowledged: Counter<'reason'>;
     clients: Gauge;
     connections: Gauge;
   };
@@ -205,6 +206,12 @@ export class MqttGateway {
       revoked: new promClient.Counter({
         name: 'hub_mqtt_sessions_revoked_total',
         help: 'Device sessions ended because the device was revoked',
+        registers,
+      }),
+      unacknowledged: new promClient.Counter({
+        name: 'hub_mqtt_events_unacknowledged_total',
+        help: 'Device events left unacknowledged because handling them failed or took too long (the device sends them again)',
+        labelNames: ['reason'],
         registers,
       }),
       clients: new promClient.Gauge({ name: 'hub_mqtt_clients', help: 'Connected MQTT clients', registers }),
@@ -283,7 +290,10 @@ export class MqttGateway {
           return callback(new Error(decision.reason));
         }
         packet.retain = decision.retain;
-        callback(null);
+        // An event is acknowledged only once it is handled (see beforeAck).
+        const handled = this.beforeAck(client.id, identity, packet);
+        if (!handled) return callback(null);
+        this.acknowledgeWhenHandled(client.id, packet.topic, handled, callback);
       },
       authorizeSubscribe: (client, subscription, callback) => {
         if (canSubscribe(client.id, subscription.topic, this.options.directory.lookup(client.id))) {
@@ -605,15 +615,82 @@ export class MqttGateway {
     this.options.bus.emit('message.rejected', { deviceId, topic, reason });
   }
 
+  /**
+   * Device events (SOS, falls, cancels, service requests) and a bridge's messages, which may carry
+   * events, are handled before aedes acknowledges them: aedes 1.2.0 writes the PUBACK of a QoS 1
+   * publish before it routes the message, so a crash in between would lose an SOS the device
+   * believes delivered. Here the PUBACK waits until the alert (or the event's own row) is committed;
+   * a failure closes the connection unacknowledged, and the device's retry is recognised by its
+   * event id, so it opens exactly one alert. Returns undefined when there is nothing to wait for.
+   */
+  private beforeAck(
+    deviceId: string,
+    identity: DeviceIdentity,
+    packet: { topic: string; payload: Buffer | string },
+  ): Promise<void> | undefined {
+    if (identity.type === BRIDGE_TYPE) {
+      return this.zigbee.receive(deviceId, identity.options, packet.topic, packet.payload);
+    }
+    const parsed = parseDeviceTopic(packet.topic);
+    if (parsed?.channel !== 'event') return undefined;
+    const definition = getDefinition(identity.type);
+    if (!definition) {
+      this.reject(deviceId, packet.topic, `unknown_type: ${identity.type}`);
+      return undefined;
+    }
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const decoded = decodeDeviceMessage(definition, 'event', payload, this.clock());
+    // A malformed event is refused for good (counted); sending it again would not mend it.
+    if (!decoded.ok) {
+      this.reject(deviceId, packet.topic, decoded.reason);
+      return undefined;
+    }
+    if (decoded.value.channel !== 'event') return undefined;
+    this.metrics.messages.inc({ channel: 'event' });
+    return this.options.bus.emitAndWait('device.event', {
+      deviceId,
+      deviceType: identity.type,
+      event: decoded.value.event,
+    });
+  }
+
+  private acknowledgeWhenHandled(
+    deviceId: string,
+    topic: string,
+    handled: Promise<void>,
+    callback: (error: Error | null) => void,
+  ): void {
+    let settled = false;
+    const settle = (error: Error | null, reason?: 'failed' | 'timeout', cause?: unknown) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (error) {
+        this.metrics.unacknowledged.inc({ reason: reason ?? 'failed' });
+        this.options.log.error(
+          { deviceId, topic, reason, err: cause ?? error },
+          'device event not handled; not acknowledged, the device will send it again',
+        );
+      }
+      callback(error);
+    };
+    const timer = setTimeout(
+      () => settle(new Error('event not handled in time'), 'timeout'),
+      this.limits.eventCommitTimeoutMs,
+    );
+    handled.then(
+      () => settle(null),
+      (error: unknown) => settle(new Error('event not handled'), 'failed', error),
+    );
+  }
+
   private receive(packet: AedesPublishPacket, client: Client): void {
     const deviceId = client.id;
     const identity = this.options.directory.lookup(deviceId);
-    if (identity?.type === BRIDGE_TYPE) {
-      this.zigbee.receive(deviceId, identity.options, packet.topic, packet.payload);
-      return;
-    }
+    // Handled before they were acknowledged (beforeAck).
+    if (identity?.type === BRIDGE_TYPE) return;
     const parsed = parseDeviceTopic(packet.topic);
-    if (!parsed || parsed.channel === 'cmd') return;
+    if (!parsed || parsed.channel === 'cmd' || parsed.channel === 'event') return;
     const definition = identity ? getDefinition(identity.type) : undefined;
     if (!identity || !definition) {
       this.reject(deviceId, packet.topic, `unknown_type: ${identity?.type ?? 'unregistered device'}`);
@@ -641,9 +718,7 @@ export class MqttGateway {
         ts: message.ts,
         readings: message.readings,
       });
-    } else if (message.channel === 'event') {
-      this.options.bus.emit('device.event', { deviceId, deviceType: identity.type, event: message.event });
-    } else {
+    } else if (message.channel === 'status') {
       this.options.bus.emit('device.status', {
         deviceId,
         online: message.status.online,

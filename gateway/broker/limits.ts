@@ -19,6 +19,11 @@ export interface BrokerLimits {
   drainTimeoutMs: number;
   /** Open connections at once over TCP, TLS and WebSocket, authenticated or not. */
   maxConnections: number;
+  /**
+   * Longest wait for a device event to be committed before the broker gives up on it: no PUBACK,
+   * the connection closes, and the device sends the event again when it reconnects.
+   */
+  eventCommitTimeoutMs: number;
   failedConnects: FailedConnectSettings;
 }
 
@@ -29,6 +34,7 @@ export const DEFAULT_BROKER_LIMITS: BrokerLimits = {
   connectTimeoutMs: 10_000,
   drainTimeoutMs: 30_000,
   maxConnections: 10_000,
+  eventCommitTimeoutMs: 10_000,
   failedConnects: {
     perIp: 20,
     perUsername: 10,

@@ -45,10 +45,11 @@ export class Detector {
         if (candidate) this.bus.emit('alert.candidate', candidate);
       }
     });
+    // The alert an event asks for is waited for, so whoever waits for the event waits for it too.
     this.bus.on('device.event', OWNER, ({ deviceId, event }) => {
       this.absence.heard(deviceId, this.clock());
       const candidate = candidateFromEvent(deviceId, event);
-      if (candidate) this.bus.emit('alert.candidate', candidate);
+      return candidate ? this.bus.emitAndWait('alert.candidate', candidate) : undefined;
     });
     this.bus.on('device.status', OWNER, ({ deviceId, online, battery, ts }) => {
       if (online) {

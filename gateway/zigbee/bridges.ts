@@ -106,7 +106,6 @@ export class ZigbeeBridges {
     };
   }
 
-  /** A message the bridge `bridgeId` published on `topic`. Never throws. */
   /**
    * The bridge is gone (its state says offline, or its connection dropped): its sensors can no
    * longer be heard, so they are offline too until the bridge reports their availability again.
@@ -118,12 +117,16 @@ export class ZigbeeBridges {
     }
   }
 
+  /**
+   * A message the bridge `bridgeId` published on `topic`. Never throws; the promise, when there is
+   * one, settles once the events the message carried were handled (rejects when one failed).
+   */
   receive(
     bridgeId: string,
     options: ZigbeeOptions | undefined,
     topic: string,
     raw: Uint8Array | string,
-  ): void {
+  ): Promise<void> | undefined {
     const payload = typeof raw === 'string' ? new TextEncoder().encode(raw) : raw;
     const where = parseBridgeTopic(baseTopicOf(options), topic);
     if (!where) return;
@@ -150,8 +153,7 @@ export class ZigbeeBridges {
         this.availability(bridgeId, where.friendlyName, topic, payload);
         return;
       case 'state':
-        this.state(bridgeId, where.friendlyName, topic, payload);
-        return;
+        return this.state(bridgeId, where.friendlyName, topic, payload);
       default:
         // Bridge info, logs, responses and commands carry nothing about the retirees.
         return;
@@ -238,7 +240,12 @@ export class ZigbeeBridges {
     return zigbeeDefinitionByType(boundType);
   }
 
-  private state(bridgeId: string, friendlyName: string, topic: string, payload: Uint8Array): void {
+  private state(
+    bridgeId: string,
+    friendlyName: string,
+    topic: string,
+    payload: Uint8Array,
+  ): Promise<void> | undefined {
     const parsed = parseState(payload);
     if (!parsed.ok) {
       this.options.reject(bridgeId, topic, parsed.reason);
@@ -297,8 +304,15 @@ export class ZigbeeBridges {
         readings: result.readings,
       });
     }
-    for (const event of result.events) {
-      this.options.bus.emit('device.event', { deviceId: bound.deviceId, deviceType: bound.type, event });
-    }
+    if (result.events.length === 0) return undefined;
+    return Promise.all(
+      result.events.map((event) =>
+        this.options.bus.emitAndWait('device.event', {
+          deviceId: bound.deviceId,
+          deviceType: bound.type,
+          event,
+        }),
+      ),
+    ).then(() => undefined);
   }
 }

@@ -42,33 +42,19 @@ export class AlertWorkflow {
     private readonly db: Database,
     private readonly bus: EventBus,
     private readonly directory: Directory,
-    private readonly onError: (error: unknown, candidate: AlertCandidate) => void,
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.records = new AlertRecords(db);
   }
 
+  /** A failure is thrown to the bus: logged there, or seen by whoever waits for the event. */
   start(): void {
     this.bus.on('alert.candidate', OWNER, async (candidate) => {
-      try {
-        await this.handle(candidate);
-      } catch (error) {
-        this.onError(error, candidate);
-      }
+      await this.handle(candidate);
     });
     this.bus.on('device.event', OWNER, async ({ deviceId, event }) => {
       if (event.type !== 'cancel') return;
-      try {
-        await this.cancelFromDevice(deviceId, event.id, new Date(event.ts));
-      } catch (error) {
-        this.onError(error, {
-          deviceId,
-          kind: 'sos',
-          severity: 'critical',
-          ts: event.ts,
-          detail: { cancel: event.id },
-        });
-      }
+      await this.cancelFromDevice(deviceId, event.id, new Date(event.ts));
     });
   }
 
