@@ -5,6 +5,7 @@ export {
   MqttGateway,
   type RevocationCause,
 } from './broker/gateway.ts';
+export { type BrokerStoreOptions, openBrokerStore } from './broker/persistence/index.ts';
 export { type Refusal, RefusalLog } from './broker/refusals.ts';
 export { tlsOptions } from './broker/tls.ts';
 export { Detector } from './detect/detector.ts';

@@ -36,6 +36,8 @@ export interface HubConfig {
     };
   };
   dataDir: string;
+  /** Where the broker keeps sessions, queued commands, retained status and wills (HUB_BROKER_STORE). */
+  brokerStore: 'disk' | 'memory';
   adminPassword: string | undefined;
   databaseUrl: string | undefined;
   influx: {
@@ -228,6 +230,15 @@ function daysOrOff(env: Env, name: string, fallback: number): number | null {
   return integer(env, name, fallback, 1, 36_500);
 }
 
+/** HUB_BROKER_STORE: `disk` (default) or `memory`. */
+function brokerStore(env: Env): 'disk' | 'memory' {
+  const value = text(env, 'HUB_BROKER_STORE')?.trim().toLowerCase() ?? 'disk';
+  if (value !== 'disk' && value !== 'memory') {
+    throw new ConfigError('HUB_BROKER_STORE', `expected disk or memory, got "${value}"`);
+  }
+  return value;
+}
+
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export function loadConfig(env: Env = process.env): HubConfig {
@@ -286,6 +297,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
       },
     },
     dataDir: path.resolve(text(env, 'HUB_DATA_DIR') ?? './data'),
+    brokerStore: brokerStore(env),
     adminPassword,
     databaseUrl: url(env, 'HUB_DATABASE_URL', ['postgres:', 'postgresql:']),
       eventCommitTimeoutMs: integer(env, 'HUB_MQTT_EVENT_COMMIT_TIMEOUT_MS', 10_000, 100, 600_000),

@@ -6,6 +6,7 @@
 import fs from 'node:fs/promises';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import promClient from 'prom-client';
@@ -15,6 +16,7 @@ import {
   createTelemetryStore,
   Detector,
   MqttGateway,
+  openBrokerStore,
   type TelemetryStore,
   TelemetryWriter,
   tlsOptions,
@@ -322,6 +324,12 @@ export async function startHub(
     });
     await securityMonitor.start();
 
+    // Sessions, queued commands, retained status and wills outlive a restart (HUB_BROKER_STORE).
+    const brokerStore =
+      config.brokerStore === 'disk'
+        ? openBrokerStore(path.join(config.dataDir, 'broker.sqlite'), { registry, log: logger })
+        : undefined;
+    if (brokerStore) stops.push(() => brokerStore.destroy());
     const gateway = new MqttGateway({
       bus,
       directory,
@@ -331,6 +339,7 @@ export async function startHub(
       tcp: config.plaintext ? { host: config.mqttHost, port: config.mqttPort } : null,
       tls: config.tls ? { ...config.tls, host: config.mqttHost, port: config.mqttTlsPort } : null,
       limits: config.mqttLimits,
+      ...(brokerStore ? { persistence: brokerStore } : {}),
     });
     await gateway.start();
     stops.push(() => gateway.stop());
