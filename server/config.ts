@@ -36,6 +36,8 @@ export interface HubConfig {
     };
   };
   dataDir: string;
+  /** How long a SIGTERM drain may take before the process exits anyway (HUB_STOP_TIMEOUT_MS). */
+  stopTimeoutMs: number;
   /** Where the broker keeps sessions, queued commands, retained status and wills (HUB_BROKER_STORE). */
   brokerStore: 'disk' | 'memory';
   adminPassword: string | undefined;
@@ -298,6 +300,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     },
     dataDir: path.resolve(text(env, 'HUB_DATA_DIR') ?? './data'),
     brokerStore: brokerStore(env),
+    stopTimeoutMs: integer(env, 'HUB_STOP_TIMEOUT_MS', 15_000, 1_000, 600_000),
     adminPassword,
     databaseUrl: url(env, 'HUB_DATABASE_URL', ['postgres:', 'postgresql:']),
       eventCommitTimeoutMs: integer(env, 'HUB_MQTT_EVENT_COMMIT_TIMEOUT_MS', 10_000, 100, 600_000),

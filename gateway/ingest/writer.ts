@@ -3,11 +3,13 @@
  * because the store is away: a batch the store refuses to take goes to the on-disk spool, and while
  * the spool holds anything, new batches queue behind it so that the store sees readings in order.
  * A replay loop pings the store and drains the spool oldest-first once it answers, backing off while
- * it does not. Only what exceeds the spool's bound (or what a store rejects as malformed) is dropped,
- * counted and logged.
+ * it does not. A batch the store refuses for what is in it (HTTP 400: a field type conflict) is split
+ * until the readings it refuses are found; those go to the dead-letter file, the others are written.
+ * Only what exceeds the spool's or the dead-letter file's bound is dropped, counted and logged.
  */
 import { join } from 'node:path';
 import { Counter, register as defaultRegistry, Gauge, type Registry } from 'prom-client';
+import { DeadLetterFile } from './dead-letter.ts';
 import { RejectedWriteError } from './errors.ts';
 import { Spool } from './spool.ts';
 import type { Point, TelemetryStore } from './types.ts';
@@ -32,6 +34,8 @@ export interface TelemetryWriterOptions {
   flushIntervalMs?: number;
   /** Bound of the on-disk spool in bytes (default 256 MiB). */
   spoolMaxBytes?: number;
+  /** Bound of the dead-letter file in bytes (default 64 MiB). */
+  deadLetterMaxBytes?: number;
   /** First wait before replaying the spool; doubled after each failed try (default 1 000 ms). */
   replayIntervalMs?: number;
   /** Longest wait between replay tries (default 30 000 ms). */
@@ -42,6 +46,7 @@ interface WriterMetrics {
   written: Counter;
   spooled: Counter;
   dropped: Counter;
+  deadLettered: Counter;
   failures: Counter;
   spoolBytes: Gauge;
 }
@@ -57,7 +62,11 @@ function writerMetrics(registry: Registry): WriterMetrics {
     spooled: counter('hub_telemetry_points_spooled_total', 'Points put in the on-disk spool.'),
     dropped: counter(
       'hub_telemetry_points_dropped_total',
-      'Points lost: past the spool bound or rejected by the store as malformed.',
+      'Points lost: past the bound of the spool or of the dead-letter file.',
+    ),
+    deadLettered: counter(
+      'hub_telemetry_points_dead_lettered_total',
+      'Points the store refused for what they hold (HTTP 400), kept in the dead-letter file.',
     ),
     failures: counter('hub_telemetry_write_failures_total', 'Batch writes the telemetry store refused.'),
     spoolBytes:
@@ -68,6 +77,7 @@ function writerMetrics(registry: Registry): WriterMetrics {
 
 export class TelemetryWriter {
   readonly spool: Spool;
+  readonly deadLetters: DeadLetterFile;
   private readonly options: Required<Omit<TelemetryWriterOptions, 'registry'>>;
   private readonly metrics: WriterMetrics;
   private buffer: Point[] = [];
@@ -84,6 +94,7 @@ export class TelemetryWriter {
       batchSize: 500,
       flushIntervalMs: 1_000,
       spoolMaxBytes: 256 * 1024 * 1024,
+      deadLetterMaxBytes: 64 * 1024 * 1024,
       replayIntervalMs: 1_000,
       maxReplayIntervalMs: 30_000,
       ...options,
@@ -91,6 +102,10 @@ export class TelemetryWriter {
     if (!(this.options.batchSize >= 1)) throw new RangeError('batchSize must be at least 1');
     this.metrics = writerMetrics(options.registry ?? defaultRegistry);
     this.spool = new Spool({ dir: join(options.dataDir, 'spool'), maxBytes: this.options.spoolMaxBytes });
+    this.deadLetters = new DeadLetterFile(
+      join(options.dataDir, 'dead-letter'),
+      this.options.deadLetterMaxBytes,
+    );
     this.replayDelay = this.options.replayIntervalMs;
   }
 
@@ -98,6 +113,7 @@ export class TelemetryWriter {
   async start(): Promise<void> {
     if (this.running) return;
     await this.spool.open();
+    await this.deadLetters.open();
     this.metrics.spoolBytes.set(this.spool.bytes);
     this.running = true;
     this.flushTimer = setInterval(() => void this.flush(), this.options.flushIntervalMs);
@@ -160,12 +176,10 @@ export class TelemetryWriter {
   private async deliver(batch: Point[]): Promise<void> {
     if (this.spool.isEmpty) {
       try {
-        await this.options.store.write(batch);
-        this.metrics.written.inc(batch.length);
+        await this.writeSortingOutRejected(batch);
         return;
       } catch (error) {
         this.metrics.failures.inc();
-        if (this.dropIfRejected(error, batch.length)) return;
         this.options.logger.warn(
           { err: error, points: batch.length, store: this.options.store.kind },
           'telemetry store write failed; spooling the batch',
@@ -196,15 +210,60 @@ export class TelemetryWriter {
       this.scheduleReplay(this.replayDelay);
   }
 
-  /** A batch the store calls malformed would fail on every replay; count it and let it go. */
-  private dropIfRejected(error: unknown, points: number): boolean {
-    if (!(error instanceof RejectedWriteError)) return false;
-    this.metrics.dropped.inc(points);
+  /**
+   * Writes the points; when the store refuses them for what they hold, halves the batch until the
+   * refused readings are alone and puts those in the dead-letter file. Throws when the store is
+   * unreachable (the caller spools); a store that took part of the batch before going away gets it
+   * again on replay, which InfluxDB takes as the same points.
+   */
+  private async writeSortingOutRejected(points: Point[]): Promise<void> {
+    try {
+      await this.options.store.write(points);
+      this.metrics.written.inc(points.length);
+    } catch (error) {
+      if (!(error instanceof RejectedWriteError)) throw error;
+      this.metrics.failures.inc();
+      if (points.length === 1) {
+        await this.deadLetter(points, error);
+        return;
+      }
+      const half = Math.ceil(points.length / 2);
+      await this.writeSortingOutRejected(points.slice(0, half));
+      await this.writeSortingOutRejected(points.slice(half));
+    }
+  }
+
+  private async deadLetter(points: Point[], error: RejectedWriteError): Promise<void> {
+    const at = new Date().toISOString();
+    let kept = 0;
+    try {
+      kept = await this.deadLetters.add(
+        points.map((point) => ({
+          at,
+          store: this.options.store.kind,
+          status: error.status,
+          reason: error.message,
+          point,
+        })),
+      );
+    } catch (writeError) {
+      this.options.logger.error({ err: writeError }, 'telemetry dead-letter file not written');
+    }
+    this.metrics.deadLettered.inc(kept);
+    if (kept < points.length) this.metrics.dropped.inc(points.length - kept);
     this.options.logger.error(
-      { err: error, points, store: this.options.store.kind },
-      'telemetry store rejected the batch as malformed; dropped',
+      {
+        err: error,
+        points: points.length,
+        kept,
+        deviceId: points[0]?.deviceId,
+        store: this.options.store.kind,
+        file: this.deadLetters.path,
+      },
+      kept === points.length
+        ? 'telemetry store refused a reading; kept in the dead-letter file'
+        : 'telemetry store refused a reading; dead-letter file full, dropped',
     );
-    return true;
   }
 
   private scheduleReplay(delay: number): void {
@@ -262,17 +321,14 @@ export class TelemetryWriter {
     const segment = await this.spool.oldest();
     if (!segment) return true;
     try {
-      if (segment.points.length > 0) await this.options.store.write(segment.points);
-      this.metrics.written.inc(segment.points.length);
+      if (segment.points.length > 0) await this.writeSortingOutRejected(segment.points);
     } catch (error) {
       this.metrics.failures.inc();
-      if (!this.dropIfRejected(error, segment.points.length)) {
-        this.options.logger.warn(
-          { err: error, points: segment.points.length, store: this.options.store.kind },
-          'telemetry spool replay failed; retrying later',
-        );
-        return false;
-      }
+      this.options.logger.warn(
+        { err: error, points: segment.points.length, store: this.options.store.kind },
+        'telemetry spool replay failed; retrying later',
+      );
+      return false;
     }
     await this.spool.remove(segment.name);
     this.metrics.spoolBytes.set(this.spool.bytes);

@@ -3,6 +3,7 @@
  * and comes back on the same port and data, while readings keep arriving.
  */
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../gateway/ingest/embedded.ts';
@@ -257,5 +258,51 @@ describe.skipIf(missing)('telemetry writer through an InfluxDB outage', () => {
     expect(await metric(registry, 'hub_telemetry_points_written_total')).toBe(150);
     expect(await metric(registry, 'hub_telemetry_points_dropped_total')).toBe(0);
     await writer.stop();
+  });
+  it('keeps readings influxd refuses (HTTP 400) in the dead-letter file and writes the rest of their batch', async () => {
+    const registry = new Registry();
+    const deadDir = await makeTempDir('junxiu-writer-dead-');
+    const store = new Influx1Store({ url: `${server.url}/junxiu_dead`, timeoutMs: 2_000 });
+    await store.start();
+    const writer = new TelemetryWriter({
+      store,
+      dataDir: deadDir.path,
+      logger: recordingLogger(),
+      registry,
+      batchSize: 10,
+      flushIntervalMs: 60_000,
+    });
+    await writer.start();
+    const retiree = randomUUID();
+    const t0 = baseTime();
+    for (const point of heartRates(retiree, t0, 10)) writer.add(point);
+    await writer.flush();
+    // A faulty firmware sends hr as a boolean: a field type conflict that no retry can mend.
+    const mixed = heartRates(retiree, t0, 10, 10).map((point, i) =>
+      i % 4 === 1 ? { ...point, fields: { hr: true } } : point,
+    );
+    for (const point of mixed) writer.add(point);
+    await writer.flush();
+
+    const refused = mixed.filter((point) => point.fields.hr === true);
+    expect(refused).toHaveLength(3);
+    const lines = (await readFile(writer.deadLetters.path, 'utf8')).trim().split('\n');
+    const entries = lines.map((line) => JSON.parse(line) as { status: number; store: string; point: Point });
+    expect(entries.map((entry) => entry.point)).toStrictEqual(refused);
+    expect(entries.every((entry) => entry.status === 400 && entry.store === 'influx1')).toBe(true);
+    expect(await metric(registry, 'hub_telemetry_points_dead_lettered_total')).toBe(3);
+    expect(await metric(registry, 'hub_telemetry_points_dropped_total')).toBe(0);
+    expect(await metric(registry, 'hub_telemetry_points_written_total')).toBe(17);
+    expect(writer.spool.isEmpty).toBe(true);
+    const series = await store.querySeries({
+      retireeId: retiree,
+      field: 'hr',
+      from: t0,
+      to: t0 + 3_600_000,
+      every: 0,
+    });
+    expect(series).toHaveLength(17);
+    await writer.stop();
+    await deadDir.remove();
   });
 });
