@@ -5,10 +5,20 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { alertLatencyCase } from './cases/alert-latency.ts';
+import { brokerIngestCase } from './cases/broker-ingest.ts';
+import { connectionsCase } from './cases/connections.ts';
+import { influxIngestCase } from './cases/influx-ingest.ts';
 import { recordsCase } from './cases/records.ts';
 import { type BenchCase, type BenchRow, machine, passes, table } from './harness.ts';
 
-const cases: BenchCase[] = [recordsCase];
+const cases: BenchCase[] = [
+  brokerIngestCase,
+  influxIngestCase,
+  alertLatencyCase,
+  connectionsCase,
+  recordsCase,
+];
 
 const args = process.argv.slice(2);
 const settings: Record<string, string> = {};

@@ -1,0 +1,55 @@
+/**
+ * A hub in its own process, for the cases that measure the process itself: settings from the
+ * environment as `npm start` takes them, plus its resident memory and event-loop delay on request
+ * over IPC (`stats`; `reset` starts a new delay window; `stop` shuts it down).
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { loadConfig } from '../../server/config.ts';
+import { createLogger, startHub } from '../../server/hub.ts';
+
+export type HubProcessCommand = { cmd: 'stats' } | { cmd: 'reset' } | { cmd: 'stop' };
+export type HubProcessMessage =
+  | { type: 'ready'; url: string; mqttPort: number }
+  | {
+      type: 'stats';
+      rssBytes: number;
+      heapUsedBytes: number;
+      /** Event-loop delay since the last reset, in milliseconds. */
+      delay: { p50: number; p99: number; max: number; mean: number };
+    }
+  | { type: 'stopped' };
+
+const config = loadConfig(process.env);
+const hub = await startHub(config, createLogger(config.logLevel));
+const delay = monitorEventLoopDelay({ resolution: 1 });
+delay.enable();
+const send = (message: HubProcessMessage) => process.send?.(message);
+
+process.on('message', (message: HubProcessCommand) => {
+  if (message.cmd === 'stats') {
+    send({
+      type: 'stats',
+      rssBytes: process.memoryUsage().rss,
+      heapUsedBytes: process.memoryUsage().heapUsed,
+      delay: {
+        p50: delay.percentile(50) / 1e6,
+        p99: delay.percentile(99) / 1e6,
+        max: delay.max / 1e6,
+        mean: delay.mean / 1e6,
+      },
+    });
+  } else if (message.cmd === 'reset') {
+    delay.reset();
+    send({ type: 'stats', rssBytes: 0, heapUsedBytes: 0, delay: { p50: 0, p99: 0, max: 0, mean: 0 } });
+  } else if (message.cmd === 'stop') {
+    delay.disable();
+    void hub.stop().then(() => {
+      send({ type: 'stopped' });
+      process.exit(0);
+    });
+  }
+});
+process.on('disconnect', () => {
+  void hub.stop().then(() => process.exit(0));
+});
+send({ type: 'ready', url: hub.url, mqttPort: hub.mqttPort });
