@@ -290,6 +290,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
       connectTimeoutMs: integer(env, 'HUB_MQTT_CONNECT_TIMEOUT_MS', 10_000, 100, 600_000),
       drainTimeoutMs: integer(env, 'HUB_MQTT_DRAIN_TIMEOUT_MS', 30_000, 100, 600_000),
       maxConnections: integer(env, 'HUB_MQTT_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+      eventCommitTimeoutMs: integer(env, 'HUB_MQTT_EVENT_COMMIT_TIMEOUT_MS', 10_000, 100, 600_000),
       failedConnects: {
         perIp: integer(env, 'HUB_MQTT_FAILED_CONNECTS_PER_IP', 20, 1, 100_000),
         perUsername: integer(env, 'HUB_MQTT_FAILED_CONNECTS_PER_USERNAME', 10, 1, 100_000),
@@ -299,11 +300,10 @@ export function loadConfig(env: Env = process.env): HubConfig {
       },
     },
     dataDir: path.resolve(text(env, 'HUB_DATA_DIR') ?? './data'),
-    brokerStore: brokerStore(env),
     stopTimeoutMs: integer(env, 'HUB_STOP_TIMEOUT_MS', 15_000, 1_000, 600_000),
+    brokerStore: brokerStore(env),
     adminPassword,
     databaseUrl: url(env, 'HUB_DATABASE_URL', ['postgres:', 'postgresql:']),
-      eventCommitTimeoutMs: integer(env, 'HUB_MQTT_EVENT_COMMIT_TIMEOUT_MS', 10_000, 100, 600_000),
     influx: {
       url: url(env, 'HUB_INFLUX_URL', ['http:', 'https:']),
       token: text(env, 'HUB_INFLUX_TOKEN'),

@@ -16,12 +16,27 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const hub = await startHub(config, logger);
   let stopping = false;
+  // SIGTERM (or Ctrl-C) drains: no new connections, the telemetry writer flushed (to the store or
+  // its spool), the broker and the database closed, all within HUB_STOP_TIMEOUT_MS. A second
+  // signal, or the bound, ends the process at once.
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting without waiting');
+      process.exit(1);
+    }
     stopping = true;
+    const started = Date.now();
     logger.info({ signal }, 'stopping');
+    const bound = setTimeout(() => {
+      logger.error({ signal, timeoutMs: config.stopTimeoutMs }, 'stop took too long; exiting');
+      process.exit(1);
+    }, config.stopTimeoutMs);
+    bound.unref();
     hub.stop().then(
-      () => process.exit(0),
+      () => {
+        logger.info({ signal, ms: Date.now() - started }, 'stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         logger.error({ err: error }, 'stop failed');
         process.exit(1);

@@ -520,13 +520,17 @@ export class MqttGateway {
     this.stopWatchingRevocations?.();
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     for (const { server, handler } of this.upgradeHandlers) server.off('upgrade', handler);
+    // No new connection from here on; the open ones end with the broker.
+    const listenersClosed = [this.tcpServer, this.tlsServer].map((server) =>
+      server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve(),
+    );
     for (const client of this.webSocketServer.clients) client.terminate();
     this.webSocketServer.close();
     const broker = this.broker;
     if (broker) await new Promise<void>((resolve) => broker.close(() => resolve()));
-    for (const server of [this.tcpServer, this.tlsServer]) {
-      if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
+    // Connections that never finished their CONNECT are not the broker's clients yet.
+    for (const connection of this.connections) connection.destroy();
+    await Promise.all(listenersClosed);
   }
 
   private async authenticate(

@@ -132,7 +132,10 @@ export class AlertWorkflow {
           eventId: candidate.eventId ?? null,
           detail: candidate.detail,
         });
-        await records.addStep(id, 'opened', null, this.clock(), { deviceId: candidate.deviceId });
+        await records.addStep(id, 'opened', null, this.clock(), {
+          deviceId: candidate.deviceId,
+          eventId: candidate.eventId ?? null,
+        });
         if (candidate.kind === 'test') {
           // A scheduled test press is logged as an alert and closes itself: nobody needs to act.
           await records.transition(id, ['open'], 'resolved', {

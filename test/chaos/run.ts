@@ -1,0 +1,55 @@
+/**
+ * `npm run chaos [-- --events=10000] [--devices=50] [--rate=100] [--hub-kills=5]
+ * [--influx-outages=5] [--telemetry=1] [--seed=1]`: the SOS chaos run (sos.ts) at full size. Prints
+ * sent, acknowledged, recorded, duplicates and lost, and exits non-zero unless lost and duplicates
+ * are both 0.
+ */
+import { runSosChaos } from './sos.ts';
+
+function option(name: string, fallback: number): number {
+  const given = process.argv.find((argument) => argument.startsWith(`--${name}=`));
+  if (!given) return fallback;
+  const value = Number(given.slice(name.length + 3));
+  if (!Number.isFinite(value) || value < 0) {
+    process.stderr.write(`--${name} must be a number\n`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const options = {
+  events: option('events', 10_000),
+  devices: Math.max(1, option('devices', 50)),
+  rate: Math.max(1, option('rate', 100)),
+  hubKills: option('hub-kills', 5),
+  influxOutages: option('influx-outages', 5),
+  telemetryPerDevice: option('telemetry', 1),
+  seed: option('seed', 1),
+};
+const log = (line: string) => process.stdout.write(`${line}\n`);
+log(
+  `SOS chaos: ${options.events} presses from ${options.devices} pendants at ${options.rate}/s; ` +
+    `the hub killed ${options.hubKills} times, InfluxDB stopped ${options.influxOutages} times (seed ${options.seed})`,
+);
+try {
+  const result = await runSosChaos({ ...options, log });
+  log('');
+  log(`sent          ${result.sent}`);
+  log(`acknowledged  ${result.acknowledged}`);
+  log(`recorded      ${result.recorded}  (in ${result.alerts} alerts)`);
+  log(`duplicates    ${result.duplicates}`);
+  log(`lost          ${result.lost}`);
+  log(
+    `hub kills     ${result.hubKills} (longest time until it answered again: ${result.longestRestartMs} ms)`,
+  );
+  log(`influx stops  ${result.influxOutages}`);
+  log(`took          ${(result.durationMs / 1000).toFixed(1)} s`);
+  const ok = result.lost === 0 && result.duplicates === 0 && result.acknowledged === result.sent;
+  log(ok ? 'goal met: lost 0, duplicates 0' : 'GOAL MISSED');
+  process.exit(ok ? 0 : 1);
+} catch (error) {
+  process.stderr.write(
+    `chaos run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+}

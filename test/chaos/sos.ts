@@ -1,0 +1,235 @@
+/**
+ * The SOS chaos run: emergency pendants press SOS while the hub process is killed (SIGKILL) and
+ * started again on the same data, and InfluxDB is stopped and started, at random. Each press has
+ * an event id of its own; the pendants are plain MQTT clients that keep an unacknowledged QoS 1
+ * publish and send it again after reconnecting, as the firmware does. At the end every alert's
+ * steps are read back through the API and each press must be in exactly one of them: `lost` and
+ * `duplicates` are the goal's two zeros. Used by `npm run chaos` and, small, by the test suite.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Alert, AlertStep, CreatedDevice } from '../../server/schemas/index.ts';
+import { eventually } from '../helpers/hub.ts';
+import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
+import { type Influxd, startInfluxd } from '../helpers/influxd.ts';
+import { freePort, makeTempDir } from '../helpers/tmp.ts';
+
+export interface SosChaosOptions {
+  /** SOS presses in all. */
+  events: number;
+  /** Pendants (one retiree each) the presses are spread over. */
+  devices: number;
+  /** Presses per second offered. */
+  rate: number;
+  /** Times the hub is killed with SIGKILL and started again during the run. */
+  hubKills: number;
+  /** Times InfluxDB is stopped and started again during the run. */
+  influxOutages: number;
+  /** Readings per second sent by each pendant beside its presses (the telemetry writer is busy). */
+  telemetryPerDevice?: number;
+  /** Seed of the random schedule (kill times, outage lengths). */
+  seed?: number;
+  log?: (line: string) => void;
+}
+
+export interface SosChaosResult {
+  sent: number;
+  acknowledged: number;
+  /** Presses found in the alerts' steps, counting each time a press was recorded. */
+  recorded: number;
+  duplicates: number;
+  lost: number;
+  hubKills: number;
+  influxOutages: number;
+  alerts: number;
+  durationMs: number;
+  /** Longest time from a kill until the hub answered again. */
+  longestRestartMs: number;
+}
+
+/** A small deterministic generator (mulberry32), so a run can be repeated. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface Pendant {
+  created: CreatedDevice;
+  retireeId: string;
+  client: MqttClient;
+}
+
+export async function runSosChaos(options: SosChaosOptions): Promise<SosChaosResult> {
+  const log = options.log ?? (() => {});
+  const next = random(options.seed ?? 1);
+  const started = Date.now();
+  const dataDir = await makeTempDir('junxiu-chaos-');
+  const influxd: Influxd | null = await startInfluxd();
+  if (!influxd) throw new Error('influxd is needed: apt-get install influxdb');
+  const [httpPort, mqttPort] = [await freePort(), await freePort()];
+  const env = {
+    HUB_INFLUX_URL: `${influxd.url}/junxiu`,
+    HUB_TELEMETRY_FLUSH_MS: '200',
+    // The run presses SOS far more often than a person would; nobody is on duty to be paged.
+    HUB_LOG_LEVEL: 'error',
+  };
+  const start = () => spawnHub({ dataDir: dataDir.path, httpPort, mqttPort, env });
+  let hub: HubProcess = await start();
+  const pendants: Pendant[] = [];
+  let longestRestartMs = 0;
+  try {
+    log(`hub on 127.0.0.1:${httpPort} (mqtt ${mqttPort}), influxd on ${influxd.url}`);
+    for (let i = 0; i < options.devices; i += 1) {
+      const retiree = await hub.api<{ id: string }>('POST', '/api/retirees', {
+        name: `演练老人${i + 1}`,
+        gender: i % 2 ? 'female' : 'male',
+        birthDate: '1936-03-01',
+        address: '成都市武侯区芳草街1号',
+        contacts: [{ name: '家属', relation: '女儿', phone: '13800000000' }],
+      });
+      if (retiree.status !== 201) throw new Error(`retiree not created: ${JSON.stringify(retiree.body)}`);
+      const device = await hub.api<CreatedDevice>('POST', '/api/devices', {
+        id: `chaos-pendant-${i + 1}`,
+        type: 'pendant.sos',
+        retireeId: retiree.body.id,
+      });
+      if (device.status !== 201) throw new Error(`device not created: ${JSON.stringify(device.body)}`);
+      const client = mqtt.connect(hub.mqttUrl, {
+        clientId: device.body.device.id,
+        username: device.body.device.id,
+        password: device.body.secret,
+        clean: false,
+        reconnectPeriod: 250,
+        connectTimeout: 5_000,
+        queueQoSZero: false,
+      });
+      client.on('error', () => {});
+      pendants.push({ created: device.body, retireeId: retiree.body.id, client });
+    }
+    await eventually(() => pendants.every((pendant) => pendant.client.connected), 30_000);
+    log(`${pendants.length} pendants connected`);
+
+    // The schedule of faults, at random moments of the sending window.
+    const windowMs = (options.events / options.rate) * 1000;
+    const faults: { at: number; kind: 'hub' | 'influx' }[] = [
+      ...Array.from({ length: options.hubKills }, () => ({ at: next() * windowMs, kind: 'hub' as const })),
+      ...Array.from({ length: options.influxOutages }, () => ({
+        at: next() * windowMs,
+        kind: 'influx' as const,
+      })),
+    ].sort((a, b) => a.at - b.at);
+
+    let sent = 0;
+    let acknowledged = 0;
+    let failed = 0;
+    const sentIds = new Set<string>();
+    const sendWindow = Date.now();
+    let faultsDone = 0;
+    let faultRunning: Promise<void> = Promise.resolve();
+    const runFault = async (kind: 'hub' | 'influx') => {
+      if (kind === 'hub') {
+        log(`  kill -9 hub at press ${sent}`);
+        const killedAt = Date.now();
+        await hub.kill();
+        await sleep(200 + next() * 1_500);
+        hub = await start();
+        longestRestartMs = Math.max(longestRestartMs, Date.now() - killedAt);
+      } else {
+        log(`  stop influxd at press ${sent}`);
+        await influxd.pause();
+        await sleep(500 + next() * 2_500);
+        await influxd.resume();
+      }
+    };
+    const telemetry = options.telemetryPerDevice ?? 0;
+    const telemetryTimer =
+      telemetry > 0
+        ? setInterval(() => {
+            for (const pendant of pendants) {
+              if (!pendant.client.connected) continue;
+              pendant.client.publish(
+                `eldercare/v1/${pendant.created.device.id}/telemetry`,
+                JSON.stringify({ ts: Date.now(), battery: 50 + Math.floor(next() * 50) }),
+                { qos: 0 },
+              );
+            }
+          }, 1000 / telemetry)
+        : undefined;
+    while (sent < options.events) {
+      const due = sendWindow + (sent / options.rate) * 1000;
+      const wait = due - Date.now();
+      if (wait > 0) await sleep(wait);
+      const fault = faults[faultsDone];
+      if (fault && Date.now() - sendWindow >= fault.at) {
+        faultsDone += 1;
+        // Faults run beside the presses: the pendants keep pressing while the hub is away.
+        faultRunning = faultRunning.then(() => runFault(fault.kind));
+      }
+      const pendant = pendants[sent % pendants.length] as Pendant;
+      const id = `${pendant.created.device.id}:${sent}`;
+      sentIds.add(id);
+      sent += 1;
+      pendant.client.publish(
+        `eldercare/v1/${pendant.created.device.id}/event`,
+        JSON.stringify({ id, type: 'sos', ts: Date.now() }),
+        { qos: 1 },
+        (error) => {
+          if (error) failed += 1;
+          else acknowledged += 1;
+        },
+      );
+    }
+    await faultRunning;
+    if (telemetryTimer) clearInterval(telemetryTimer);
+    log(`sent ${sent} presses in ${Date.now() - sendWindow} ms; waiting for every acknowledgement`);
+    await eventually(() => acknowledged + failed >= sent, 180_000);
+
+    // Every press, read back from the alerts' steps.
+    const seen = new Map<string, number>();
+    let alerts = 0;
+    for (const pendant of pendants) {
+      const list = await hub.api<Alert[]>('GET', `/api/alerts?retireeId=${pendant.retireeId}&limit=500`);
+      for (const alert of list.body.filter((entry) => entry.kind === 'sos')) {
+        alerts += 1;
+        const steps = await hub.api<AlertStep[]>('GET', `/api/alerts/${alert.id}/steps`);
+        for (const step of steps.body) {
+          const eventId = step.detail.eventId;
+          if ((step.action === 'opened' || step.action === 'repeated') && typeof eventId === 'string') {
+            seen.set(eventId, (seen.get(eventId) ?? 0) + 1);
+          }
+        }
+      }
+    }
+    let recorded = 0;
+    let duplicates = 0;
+    for (const [id, times] of seen) {
+      if (!sentIds.has(id)) continue;
+      recorded += times;
+      duplicates += times - 1;
+    }
+    const lost = [...sentIds].filter((id) => !seen.has(id)).length;
+    return {
+      sent,
+      acknowledged,
+      recorded,
+      duplicates,
+      lost,
+      hubKills: options.hubKills,
+      influxOutages: options.influxOutages,
+      alerts,
+      durationMs: Date.now() - started,
+      longestRestartMs,
+    };
+  } finally {
+    await Promise.all(pendants.map((pendant) => pendant.client.endAsync(true).catch(() => {})));
+    await hub.kill();
+    await influxd.stop();
+    await dataDir.remove();
+  }
+}

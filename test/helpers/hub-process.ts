@@ -1,0 +1,106 @@
+/**
+ * The hub as `npm start` runs it, in a process of its own, for tests that kill it (SIGKILL), ask it
+ * to stop (SIGTERM) or start it again on the same data folder and ports.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ADMIN_PASSWORD, eventually } from './hub.ts';
+
+export interface HubProcess {
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal) once the process is gone. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  url: string;
+  mqttUrl: string;
+  /** What the hub wrote to stderr so far (its logs at HUB_LOG_LEVEL, default warn). */
+  stderr(): string;
+  api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** SIGKILL when still running; resolves once it is gone. */
+  kill(): Promise<void>;
+}
+
+export interface HubProcessOptions {
+  dataDir: string;
+  httpPort: number;
+  mqttPort: number;
+  env?: Record<string, string>;
+  /** How long the hub may take to answer /healthz (default 60 s). */
+  startTimeoutMs?: number;
+}
+
+const root = join(import.meta.dirname, '..', '..');
+
+export async function spawnHub(options: HubProcessOptions): Promise<HubProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      HUB_DATA_DIR: options.dataDir,
+      HUB_HTTP_PORT: String(options.httpPort),
+      HUB_HTTP_HOST: '127.0.0.1',
+      HUB_MQTT_PORT: String(options.mqttPort),
+      HUB_MQTT_HOST: '127.0.0.1',
+      HUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      HUB_ADMIN_TOTP_REQUIRED: 'false',
+      HUB_LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors += chunk.toString();
+    if (errors.length > 1_000_000) errors = errors.slice(-500_000);
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  const url = `http://127.0.0.1:${options.httpPort}`;
+  try {
+    await eventually(async () => {
+      if (child.exitCode !== null) throw new Error(`hub exited with ${child.exitCode}: ${errors}`);
+      const response = await fetch(`${url}/healthz`).catch(() => undefined);
+      return response?.ok === true;
+    }, options.startTimeoutMs ?? 60_000);
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+  const login = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const { token } = (await login.json()) as { token: string };
+  async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON (e.g. /metrics)
+    }
+    return { status: response.status, body: parsed as T };
+  }
+  return {
+    child,
+    exited,
+    url,
+    mqttUrl: `mqtt://127.0.0.1:${options.mqttPort}`,
+    stderr: () => errors,
+    api,
+    kill,
+  };
+}
