@@ -190,6 +190,8 @@ export async function startHub(
       batchSize: config.telemetryBatchSize,
       flushIntervalMs: config.telemetryFlushMs,
       spoolMaxBytes: config.spoolMaxBytes,
+      // A hung store must not hold a SIGTERM past its bound: the rest goes to the spool.
+      stopFlushMs: Math.min(5_000, Math.floor(config.stopTimeoutMs / 3)),
     });
     await writer.start();
     stops.push(() => writer.stop());

@@ -50,6 +50,8 @@ function httpStatusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+const START_WAIT_MS = 2_000;
+
 export class Influx1Store implements TelemetryStore {
   readonly kind = 'influx1';
   readonly database: string;
@@ -75,13 +77,26 @@ export class Influx1Store implements TelemetryStore {
     });
   }
 
-  /** Creates the database when the server answers; when it does not, the first write tries again. */
+  /**
+   * Creates the database when the server answers. A server that is down or hung holds up the
+   * hub's start for at most two seconds: the first write tries again.
+   */
   async start(): Promise<void> {
-    try {
-      await this.ensureDatabase();
-    } catch (error) {
-      if (httpStatusOf(error) !== undefined) throw error;
-    }
+    const created = this.ensureDatabase().then(
+      () => true,
+      (error: unknown) => {
+        // A server that answers and refuses (wrong password) is a setting to fix: the hub stops.
+        if (httpStatusOf(error) !== undefined) throw error;
+        return false;
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), Math.min(this.timeoutMs, START_WAIT_MS));
+    });
+    const outcome = await Promise.race([created, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') created.catch(() => {});
   }
 
   async stop(): Promise<void> {}

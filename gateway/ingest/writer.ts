@@ -36,6 +36,11 @@ export interface TelemetryWriterOptions {
   spoolMaxBytes?: number;
   /** Bound of the dead-letter file in bytes (default 64 MiB). */
   deadLetterMaxBytes?: number;
+  /**
+   * On stop, how long the store may take to take what is buffered; what it has not taken by then
+   * is put in the spool for the next start (default 5 000 ms).
+   */
+  stopFlushMs?: number;
   /** First wait before replaying the spool; doubled after each failed try (default 1 000 ms). */
   replayIntervalMs?: number;
   /** Longest wait between replay tries (default 30 000 ms). */
@@ -81,6 +86,8 @@ export class TelemetryWriter {
   private readonly options: Required<Omit<TelemetryWriterOptions, 'registry'>>;
   private readonly metrics: WriterMetrics;
   private buffer: Point[] = [];
+  /** Batches handed to the chain and not yet written or spooled. */
+  private readonly undelivered = new Set<Point[]>();
   /** Every store or spool operation runs on this chain, one at a time, which keeps batches in order. */
   private chain: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -95,6 +102,7 @@ export class TelemetryWriter {
       flushIntervalMs: 1_000,
       spoolMaxBytes: 256 * 1024 * 1024,
       deadLetterMaxBytes: 64 * 1024 * 1024,
+      stopFlushMs: 5_000,
       replayIntervalMs: 1_000,
       maxReplayIntervalMs: 30_000,
       ...options,
@@ -134,7 +142,28 @@ export class TelemetryWriter {
     clearTimeout(this.replayTimer);
     this.flushTimer = undefined;
     this.replayTimer = undefined;
-    await this.flush();
+    const flushed = this.flush().then(() => true);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.options.stopFlushMs);
+    });
+    const inTime = await Promise.race([flushed, late]);
+    clearTimeout(timer);
+    if (inTime) return;
+    // The store is hung: what it has not taken goes to the spool, replayed at the next start. A
+    // batch whose write is still under way may reach the store too; InfluxDB keeps a point written
+    // twice (same series and time) once.
+    const batches = [...this.undelivered];
+    this.undelivered.clear();
+    let points = 0;
+    for (const batch of batches) {
+      await this.toSpool(batch);
+      points += batch.length;
+    }
+    this.options.logger.warn(
+      { points, batches: batches.length, store: this.options.store.kind, waitedMs: this.options.stopFlushMs },
+      'telemetry store did not take the last readings in time; spooled for the next start',
+    );
   }
 
   /** Buffers one point; a full batch is sent at once. */
@@ -152,7 +181,16 @@ export class TelemetryWriter {
   flush(): Promise<void> {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.options.batchSize);
-      this.enqueue(() => this.deliver(batch));
+      this.undelivered.add(batch);
+      this.enqueue(async () => {
+        // Spooled by stop() already when the store hung.
+        if (!this.undelivered.has(batch)) return;
+        try {
+          await this.deliver(batch);
+        } finally {
+          this.undelivered.delete(batch);
+        }
+      });
     }
     return this.chain;
   }

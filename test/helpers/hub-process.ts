@@ -12,8 +12,8 @@ export interface HubProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   url: string;
   mqttUrl: string;
-  /** What the hub wrote to stderr so far (its logs at HUB_LOG_LEVEL, default warn). */
-  stderr(): string;
+  /** What the hub wrote so far: its logs (HUB_LOG_LEVEL, default warn) and any crash report. */
+  output(): string;
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
   /** SIGKILL when still running; resolves once it is gone. */
   kill(): Promise<void>;
@@ -45,13 +45,15 @@ export async function spawnHub(options: HubProcessOptions): Promise<HubProcess> 
       HUB_LOG_LEVEL: 'warn',
       ...options.env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let errors = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
+  const keep = (chunk: Buffer) => {
     errors += chunk.toString();
     if (errors.length > 1_000_000) errors = errors.slice(-500_000);
-  });
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => resolve({ code, signal })),
   );
@@ -99,7 +101,7 @@ export async function spawnHub(options: HubProcessOptions): Promise<HubProcess> 
     exited,
     url,
     mqttUrl: `mqtt://127.0.0.1:${options.mqttPort}`,
-    stderr: () => errors,
+    output: () => errors,
     api,
     kill,
   };

@@ -19,20 +19,36 @@ export async function makeTempDir(prefix = 'junxiu-'): Promise<TempDir> {
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** A port on 127.0.0.1 that was free a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Linux hands out source ports of outgoing connections from 32768–60999; ours stay below. */
+const PORTS_FROM = 20_000;
+const PORTS_TO = 32_700;
+const handedOut = new Set<number>();
+
+function tryListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (address && typeof address === 'object') resolve(address.port);
-        else reject(new Error('no port assigned'));
-      });
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
+}
+
+/**
+ * A port on 127.0.0.1 that was free a moment ago, for a server a test starts (or starts again
+ * after killing it). It is taken below the range the OS uses for the source ports of outgoing
+ * connections, so a busy machine's own connections cannot take it in the meantime; random within
+ * the range, and never the same twice in one process.
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const port = PORTS_FROM + Math.floor(Math.random() * (PORTS_TO - PORTS_FROM));
+    if (handedOut.has(port)) continue;
+    if (await tryListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Error(`no free port between ${PORTS_FROM} and ${PORTS_TO}`);
 }
 
 /**
