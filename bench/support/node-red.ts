@@ -4,13 +4,13 @@
  * function that validates and shapes the reading → influxdb out, one write per point. Installed with
  * npm into a cache folder (`~/.cache/junxiu-bench/node-red`) on the first run.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { answers, freePort, makeTempDir, startServerProcess } from '../../test/helpers/tmp.ts';
+import { answers, freePort, makeTempDir } from '../../test/helpers/tmp.ts';
 
 const run = promisify(execFile);
 /** Node-RED 5 needs Node 22; the 4.1 line runs on the Node 20 the hub requires. */
@@ -79,11 +79,22 @@ export interface NodeRedSettings {
   database: string;
 }
 
-function flows(settings: NodeRedSettings): unknown[] {
+/** Node ids: Node-RED reads any property equal to another node's id as a reference to it. */
+const ID = {
+  tab: '9f1c0a7e52d40001',
+  broker: '9f1c0a7e52d40002',
+  influx: '9f1c0a7e52d40003',
+  in: '9f1c0a7e52d40004',
+  json: '9f1c0a7e52d40005',
+  shape: '9f1c0a7e52d40006',
+  out: '9f1c0a7e52d40007',
+};
+
+export function nodeRedFlows(settings: NodeRedSettings): unknown[] {
   return [
-    { id: 'tab', type: 'tab', label: 'telemetry to InfluxDB' },
+    { id: ID.tab, type: 'tab', label: 'telemetry to InfluxDB' },
     {
-      id: 'broker',
+      id: ID.broker,
       type: 'mqtt-broker',
       name: 'mosquitto',
       broker: '127.0.0.1',
@@ -96,7 +107,7 @@ function flows(settings: NodeRedSettings): unknown[] {
       autoConnect: true,
     },
     {
-      id: 'influx',
+      id: ID.influx,
       type: 'influxdb',
       hostname: '127.0.0.1',
       port: String(settings.influxPort),
@@ -107,34 +118,42 @@ function flows(settings: NodeRedSettings): unknown[] {
       influxdbVersion: '1.x',
     },
     {
-      id: 'in',
+      id: ID.in,
       type: 'mqtt in',
-      z: 'tab',
+      z: ID.tab,
       name: 'device telemetry',
       topic: 'eldercare/v1/+/telemetry',
       qos: '1',
       datatype: 'utf8',
-      broker: 'broker',
+      broker: ID.broker,
       nl: false,
       rap: false,
       inputs: 0,
-      wires: [['json']],
+      wires: [[ID.json]],
     },
-    { id: 'json', type: 'json', z: 'tab', name: '', property: 'payload', action: 'obj', wires: [['shape']] },
     {
-      id: 'shape',
+      id: ID.json,
+      type: 'json',
+      z: ID.tab,
+      name: '',
+      property: 'payload',
+      action: 'obj',
+      wires: [[ID.shape]],
+    },
+    {
+      id: ID.shape,
       type: 'function',
-      z: 'tab',
+      z: ID.tab,
       name: 'validate and shape',
       func: VALIDATE_AND_SHAPE,
       outputs: 1,
-      wires: [['out']],
+      wires: [[ID.out]],
     },
     {
-      id: 'out',
+      id: ID.out,
       type: 'influxdb out',
-      z: 'tab',
-      influxdb: 'influx',
+      z: ID.tab,
+      influxdb: ID.influx,
       name: 'readings',
       measurement: 'readings',
       precision: 'ms',
@@ -145,16 +164,20 @@ function flows(settings: NodeRedSettings): unknown[] {
 }
 
 export interface NodeRed {
+  /** False once the process has exited on its own. */
+  readonly running: boolean;
+  /** Node-RED's log lines at info level and above (connections to the broker, warnings, errors). */
+  log(): Promise<string[]>;
   stop(): Promise<void>;
 }
 
 export async function startNodeRed(red: string, settings: NodeRedSettings): Promise<NodeRed> {
   const dir = await makeTempDir('junxiu-node-red-');
   const port = await freePort();
-  await writeFile(join(dir.path, 'flows.json'), JSON.stringify(flows(settings), null, 2));
+  await writeFile(join(dir.path, 'flows.json'), JSON.stringify(nodeRedFlows(settings), null, 2));
   await writeFile(
     join(dir.path, 'flows_cred.json'),
-    JSON.stringify({ broker: { user: settings.username, password: settings.password } }),
+    JSON.stringify({ [ID.broker]: { user: settings.username, password: settings.password } }),
   );
   await writeFile(
     join(dir.path, 'settings.js'),
@@ -164,25 +187,72 @@ export async function startNodeRed(red: string, settings: NodeRedSettings): Prom
   flowFile: 'flows.json',
   credentialSecret: false,
   disableEditor: true,
-  logging: { console: { level: 'warn', metrics: false, audit: false } },
+  logging: {
+    console: { level: 'off' },
+    file: {
+      level: 'info',
+      metrics: false,
+      audit: false,
+      handler: () => (entry) =>
+        require('node:fs').appendFileSync(
+          ${JSON.stringify(join(dir.path, 'node-red.log'))},
+          new Date(entry.timestamp).toISOString() + ' ' + (entry.type ? '[' + entry.type + '] ' : '') + entry.msg + '\\n',
+        ),
+    },
+  },
 };
 `,
   );
-  let server: Awaited<ReturnType<typeof startServerProcess>>;
-  try {
-    server = await startServerProcess(
-      process.execPath,
-      [red, '--userDir', dir.path, '--settings', join(dir.path, 'settings.js')],
-      () => answers(`http://127.0.0.1:${port}/settings`),
-      60_000,
-    );
-  } catch (error) {
-    await dir.remove();
-    throw error;
+  // Its own output (a crash, an out-of-memory abort) goes to a file beside its log.
+  const output = await open(join(dir.path, 'output.txt'), 'w');
+  const child = spawn(
+    process.execPath,
+    [red, '--userDir', dir.path, '--settings', join(dir.path, 'settings.js')],
+    {
+      stdio: ['ignore', output.fd, output.fd],
+    },
+  );
+  let exitCode: number | string | null = null;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exitCode = code ?? signal;
+      resolve();
+    }),
+  );
+  const readOutput = async () =>
+    (await readFile(join(dir.path, 'output.txt'), 'utf8').catch(() => '')).slice(-2000);
+  const deadline = Date.now() + 60_000;
+  while (!(await answers(`http://127.0.0.1:${port}/settings`))) {
+    if (exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      await exited;
+      const text = await readOutput();
+      await output.close();
+      await dir.remove();
+      throw new Error(
+        `Node-RED did not start (${exitCode !== null ? `exit ${exitCode}` : 'no answer in 60 s'}):\n${text}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
   return {
+    get running() {
+      return exitCode === null;
+    },
+    async log() {
+      const text = await readFile(join(dir.path, 'node-red.log'), 'utf8').catch(() => '');
+      const lines = text.split('\n').filter(Boolean);
+      if (exitCode !== null) lines.push(`exited (${exitCode}): ${await readOutput()}`);
+      return lines;
+    },
     async stop() {
-      await server.kill();
+      if (exitCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      await output.close();
       await dir.remove();
     },
   };
