@@ -111,6 +111,16 @@ export const alertLatencyCase: BenchCase = {
         if (arrivals.length >= clients) toEvery.push(Math.max(...arrivals) - at);
         else incomplete += 1;
       }
+      const slowest = [...pressedAt.keys()]
+        .map((deviceId, index) => ({
+          index,
+          ms: Math.max(...(report.arrivals[deviceId] ?? [Number.NaN])) - (pressedAt.get(deviceId) as number),
+        }))
+        .sort((a, b) => b.ms - a.ms)
+        .slice(0, 3);
+      options.log(
+        `  slowest presses: ${slowest.map((press) => `#${press.index} ${press.ms.toFixed(0)} ms`).join(', ')}`,
+      );
       toEvery.sort((a, b) => a - b);
       toFirst.sort((a, b) => a - b);
       const sentRate = (telemetry.sent / (telemetry.lastAt - telemetry.firstAt)) * 1000;
