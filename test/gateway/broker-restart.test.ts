@@ -3,13 +3,13 @@
  * queued while it was away reaches it when it comes back with its persistent session, and retained
  * messages are still served. With HUB_BROKER_STORE=memory that state is lost, as before.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert, CreatedDevice } from '../../server/schemas/index.ts';
-import { ADMIN_PASSWORD, eventually, publish, startTestHub } from '../helpers/hub.ts';
+import { eventually, publish, startTestHub } from '../helpers/hub.ts';
+import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
 import { freePort, makeTempDir } from '../helpers/tmp.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -157,60 +157,11 @@ describe('broker restart: persistent sessions and retained messages', () => {
   }, 60_000);
 });
 
-/** The hub as `npm start` runs it, in its own process. */
-async function spawnHub(dataDir: string, httpPort: number, mqttPort: number) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: join(import.meta.dirname, '..', '..'),
-    env: {
-      ...process.env,
-      HUB_DATA_DIR: dataDir,
-      HUB_HTTP_PORT: String(httpPort),
-      HUB_HTTP_HOST: '127.0.0.1',
-      HUB_MQTT_PORT: String(mqttPort),
-      HUB_MQTT_HOST: '127.0.0.1',
-      HUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
-      HUB_ADMIN_TOTP_REQUIRED: 'false',
-      HUB_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let errors = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    errors += chunk.toString();
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  cleanups.push(async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited;
-  });
-  const url = `http://127.0.0.1:${httpPort}`;
-  await eventually(async () => {
-    if (child.exitCode !== null) throw new Error(`hub exited: ${errors}`);
-    const response = await fetch(`${url}/healthz`).catch(() => undefined);
-    return response?.ok === true;
-  }, 30_000);
-  const login = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
-  });
-  const { token } = (await login.json()) as { token: string };
-  async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as T,
-    };
-  }
-  return { child, exited, api, mqttUrl: `mqtt://127.0.0.1:${mqttPort}` };
+/** The hub as `npm start` runs it, in its own process; killed at the end of the test. */
+async function startProcess(dataDir: string, httpPort: number, mqttPort: number): Promise<HubProcess> {
+  const hub = await spawnHub({ dataDir, httpPort, mqttPort });
+  cleanups.push(() => hub.kill());
+  return hub;
 }
 
 describe('broker restart: the hub process killed', () => {
@@ -218,7 +169,7 @@ describe('broker restart: the hub process killed', () => {
     const dir = await makeTempDir('broker-kill-');
     cleanups.push(() => dir.remove());
     const [httpPort, mqttPort] = [await freePort(), await freePort()];
-    const first = await spawnHub(dir.path, httpPort, mqttPort);
+    const first = await startProcess(dir.path, httpPort, mqttPort);
     const retiree = await first.api<{ id: string }>('POST', '/api/retirees', {
       name: '测试老人',
       gender: 'male',
@@ -252,7 +203,7 @@ describe('broker restart: the hub process killed', () => {
     first.child.kill('SIGKILL');
     await first.exited;
 
-    const second = await spawnHub(dir.path, httpPort, mqttPort);
+    const second = await startProcess(dir.path, httpPort, mqttPort);
     const back = await connect(second.mqttUrl, pendant, { clean: false });
     expect(back.sessionPresent).toBe(true);
     await eventually(() => back.commands.length > 0);
