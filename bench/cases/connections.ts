@@ -71,7 +71,7 @@ export const connectionsCase: BenchCase = {
       const registering = performance.now();
       const devices = await api.createDevices(count, WATCH_TYPE, 'bench-watch');
       options.log(
-        `  ${count} devices registered through the API in ${((performance.now() - registering) / 1000).toFixed(1)} s; hub RSS at start ${(idle.rssBytes / 2 ** 20).toFixed(0)} MiB`,
+        `  ${count} devices registered through the API in ${((performance.now() - registering) / 1000).toFixed(1)} s; hub RSS before them ${(idle.rssBytes / 2 ** 20).toFixed(0)} MiB (heap ${(idle.heapUsedBytes / 2 ** 20).toFixed(0)} MiB, array buffers ${(idle.arrayBuffersBytes / 2 ** 20).toFixed(0)} MiB)`,
       );
       const connecting = performance.now();
       const share = Math.ceil(count / workers);
@@ -109,7 +109,7 @@ export const connectionsCase: BenchCase = {
       let sent = 0;
       for (const load of loads) sent += (await load.stopPeriodic()).sent;
       options.log(
-        `  over ${heldSeconds.toFixed(0)} s: RSS max ${(maxRss / 2 ** 20).toFixed(0)} MiB (heap ${(stats.heapUsedBytes / 2 ** 20).toFixed(0)} MiB), ` +
+        `  over ${heldSeconds.toFixed(0)} s: RSS max ${(maxRss / 2 ** 20).toFixed(0)} MiB (heap ${(stats.heapUsedBytes / 2 ** 20).toFixed(0)} MiB, array buffers ${(stats.arrayBuffersBytes / 2 ** 20).toFixed(0)} MiB), ` +
           `event-loop delay p50 ${stats.delay.p50.toFixed(1)} ms, p99 ${stats.delay.p99.toFixed(1)} ms, max ${stats.delay.max.toFixed(1)} ms; ` +
           `${clients} clients connected, ${Math.round(accepted / heldSeconds)} msg/s accepted, ${sent} sent since the start`,
       );

@@ -14,6 +14,8 @@ export type HubProcessMessage =
       type: 'stats';
       rssBytes: number;
       heapUsedBytes: number;
+      /** Memory of ArrayBuffers (PGlite's WebAssembly memory among them). */
+      arrayBuffersBytes: number;
       /** Event-loop delay since the last reset, in milliseconds. */
       delay: { p50: number; p99: number; max: number; mean: number };
     }
@@ -27,10 +29,12 @@ const send = (message: HubProcessMessage) => process.send?.(message);
 
 process.on('message', (message: HubProcessCommand) => {
   if (message.cmd === 'stats') {
+    const memory = process.memoryUsage();
     send({
       type: 'stats',
-      rssBytes: process.memoryUsage().rss,
-      heapUsedBytes: process.memoryUsage().heapUsed,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      arrayBuffersBytes: memory.arrayBuffers,
       delay: {
         p50: delay.percentile(50) / 1e6,
         p99: delay.percentile(99) / 1e6,
@@ -40,7 +44,13 @@ process.on('message', (message: HubProcessCommand) => {
     });
   } else if (message.cmd === 'reset') {
     delay.reset();
-    send({ type: 'stats', rssBytes: 0, heapUsedBytes: 0, delay: { p50: 0, p99: 0, max: 0, mean: 0 } });
+    send({
+      type: 'stats',
+      rssBytes: 0,
+      heapUsedBytes: 0,
+      arrayBuffersBytes: 0,
+      delay: { p50: 0, p99: 0, max: 0, mean: 0 },
+    });
   } else if (message.cmd === 'stop') {
     delay.disable();
     void hub.stop().then(() => {
