@@ -36,6 +36,8 @@ export interface HubConfig {
     };
   };
   dataDir: string;
+  /** How often gathered readings go out on the live channel (HUB_LIVE_READINGS_MS). */
+  liveReadingsMs: number;
   /** How long a SIGTERM drain may take before the process exits anyway (HUB_STOP_TIMEOUT_MS). */
   stopTimeoutMs: number;
   /** Where the broker keeps sessions, queued commands, retained status and wills (HUB_BROKER_STORE). */
@@ -301,6 +303,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     },
     dataDir: path.resolve(text(env, 'HUB_DATA_DIR') ?? './data'),
     stopTimeoutMs: integer(env, 'HUB_STOP_TIMEOUT_MS', 15_000, 1_000, 600_000),
+    liveReadingsMs: integer(env, 'HUB_LIVE_READINGS_MS', 1_000, 50, 60_000),
     brokerStore: brokerStore(env),
     adminPassword,
     databaseUrl: url(env, 'HUB_DATABASE_URL', ['postgres:', 'postgresql:']),

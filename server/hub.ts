@@ -206,6 +206,7 @@ export async function startHub(
         liveSessions: (hashes) => sessions.liveSessions(hashes),
         allowedOrigins: config.allowedOrigins,
         stationOf: (retireeId) => stations.of(retireeId),
+        readingsEveryMs: config.liveReadingsMs,
       },
     );
     sessions.onEnded((end) => live.sessionsEnded(end));

@@ -1,7 +1,10 @@
 /**
  * The live channel: socket.io on the HTTP port. Staff sign in with the same bearer token as the
  * API (handshake `auth.token`, or the session cookie) and join the `staff` room; the server pushes
- * alert changes, readings and device state, so the dashboard never polls.
+ * alert changes, readings and device state, so the dashboard never polls. Alerts go out at once;
+ * readings are gathered per device and go out together every `readingsEveryMs` (`readings`, the
+ * latest values of each device that spoke), so a busy centre's telemetry cannot queue up in front
+ * of an SOS on its way to 200 open dashboards.
  *
  * Guarded like the API (OWASP ASVS 3.5, 13.5): a browser page from another origin cannot open it
  * (the Origin header must be the hub's own host or in HUB_ALLOWED_ORIGINS); the server alone puts
@@ -56,6 +59,8 @@ export interface LiveGuard {
   recheckMs?: number;
   /** The station of a retiree (null: none), for the rooms of station-bound caseworkers. */
   stationOf?: (retireeId: string) => Promise<string | null>;
+  /** How often the gathered readings go out (default 1 000 ms). */
+  readingsEveryMs?: number;
 }
 
 /** A caseworker bound to a station follows that station's retirees, and no one else's. */
@@ -90,6 +95,9 @@ export class LiveChannel {
     | Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
     | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
+  /** Readings gathered since the last `readings` batch, by device. */
+  private readonly pendingReadings = new Map<string, ReadingUpdate>();
+  private readingsTimer: NodeJS.Timeout | undefined;
   private rechecking = false;
 
   constructor(
@@ -240,9 +248,47 @@ export class LiveChannel {
     }
   }
 
+  /** A device's new readings, merged into what goes out with the next `readings` batch. */
   reading(update: ReadingUpdate): void {
-    this.io?.to(STAFF_ROOM).emit('reading', update);
-    this.toStation(update.retireeId, (room) => room.emit('reading', update));
+    if (!this.io) return;
+    const pending = this.pendingReadings.get(update.deviceId);
+    if (pending) {
+      Object.assign(pending.readings, update.readings);
+      if (update.ts > pending.ts) pending.ts = update.ts;
+      pending.retireeId = update.retireeId;
+    } else {
+      this.pendingReadings.set(update.deviceId, { ...update, readings: { ...update.readings } });
+    }
+    this.readingsTimer ??= setTimeout(() => this.sendReadings(), this.guard.readingsEveryMs ?? 1_000);
+  }
+
+  private sendReadings(): void {
+    this.readingsTimer = undefined;
+    const io = this.io;
+    const batch = [...this.pendingReadings.values()];
+    this.pendingReadings.clear();
+    if (!io || batch.length === 0) return;
+    io.to(STAFF_ROOM).emit('readings', batch);
+    const lookup = this.guard.stationOf;
+    if (!lookup || ![...io.sockets.adapter.rooms.keys()].some((name) => name.startsWith('station:'))) return;
+    Promise.all(
+      batch.map(async (update) => ({
+        update,
+        station: update.retireeId ? await lookup(update.retireeId).catch(() => null) : null,
+      })),
+    ).then(
+      (found) => {
+        const byStation = new Map<string, ReadingUpdate[]>();
+        for (const { update, station } of found) {
+          if (!station) continue;
+          const list = byStation.get(station);
+          if (list) list.push(update);
+          else byStation.set(station, [update]);
+        }
+        for (const [station, updates] of byStation) io.to(stationRoom(station)).emit('readings', updates);
+      },
+      () => undefined,
+    );
   }
 
   device(update: DeviceUpdate): void {
@@ -255,6 +301,9 @@ export class LiveChannel {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.readingsTimer);
+    this.readingsTimer = undefined;
+    this.pendingReadings.clear();
     clearInterval(this.recheckTimer);
     this.recheckTimer = undefined;
     const io = this.io;

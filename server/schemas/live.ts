@@ -19,7 +19,8 @@ export interface DeviceUpdate {
 
 export interface ServerToClientEvents {
   alert: (payload: { change: 'opened' | 'updated'; alert: Alert }) => void;
-  reading: (payload: ReadingUpdate) => void;
+  /** The latest readings of each device that spoke since the last batch (about once a second). */
+  readings: (payload: ReadingUpdate[]) => void;
   device: (payload: DeviceUpdate) => void;
   /** To a family account only: its own relative's alert, without staff notes (6.11.2.4). */
   familyAlert: (payload: FamilyAlertUpdate) => void;

@@ -181,17 +181,27 @@ describe('alert workflow: device → broker → alert → staff → device', () 
     const device = await t.addDevice('wearable.watch', retiree.id);
     const client = await t.connectDevice(device);
     const readings: unknown[] = [];
-    socket.on('reading', (update) => {
-      if (update.deviceId === device.device.id) readings.push(update);
+    socket.on('readings', (batch) => {
+      for (const update of batch) if (update.deviceId === device.device.id) readings.push(update);
     });
     await publish(client, `eldercare/v1/${device.device.id}/telemetry`, { hr: 73, spo2: 97, steps: 1200 });
     const update = await eventually(() => readings[0]);
     expect(update).toMatchObject({ retireeId: retiree.id, readings: { hr: 73, spo2: 97, steps: 1200 } });
+    // Readings in quick succession go out together, the latest value of each reading kept.
+    readings.length = 0;
+    for (const hr of [74, 75, 76, 77, 78]) {
+      await publish(client, `eldercare/v1/${device.device.id}/telemetry`, { hr });
+    }
+    await eventually(() =>
+      readings.some((entry) => (entry as { readings: { hr?: number } }).readings.hr === 78),
+    );
+    expect(readings.length).toBeLessThanOrEqual(2);
+    expect(readings.at(-1)).toMatchObject({ readings: { hr: 78 } });
     const tile = await eventually(async () => {
       const wall = await t.api<{ id: string; hr: number | null }[]>('GET', '/api/retirees');
-      return wall.body.find((entry) => entry.id === retiree.id && entry.hr === 73);
+      return wall.body.find((entry) => entry.id === retiree.id && entry.hr === 78);
     });
-    expect(tile.hr).toBe(73);
+    expect(tile.hr).toBe(78);
   });
 
   it('refuses a live connection without a valid token', async () => {

@@ -69,7 +69,7 @@ describe('a family account sees its own relative and nothing else (6.11.2.2, 6.1
     familySocket = await connect(t.url, familyToken);
     familySocket.on('familyAlert', (message) => familySeen.push(message));
     familySocket.on('alert', (message) => familyOther.push(message));
-    familySocket.on('reading', (message) => familyOther.push(message));
+    familySocket.on('readings', (message) => familyOther.push(message));
     familySocket.on('device', (message) => familyOther.push(message));
   });
   afterAll(async () => {

@@ -51,7 +51,9 @@ function listen(socket: Live): Heard[] {
   socket.on('alert', ({ alert }) =>
     heard.push({ event: 'alert', retireeId: alert.retireeId, alertId: alert.id }),
   );
-  socket.on('reading', ({ retireeId }) => heard.push({ event: 'reading', retireeId }));
+  socket.on('readings', (batch) => {
+    for (const { retireeId } of batch) heard.push({ event: 'reading', retireeId });
+  });
   socket.on('device', ({ retireeId }) => heard.push({ event: 'device', retireeId }));
   socket.on('familyAlert', ({ alert }) =>
     heard.push({ event: 'familyAlert', retireeId: null, alertId: alert.id }),

@@ -81,7 +81,9 @@ export const useLiveStore = defineStore('live', () => {
       alerts.apply(payload.change, payload.alert);
       wall.applyAlert(payload.alert);
     });
-    created.on('reading', (payload) => wall.applyReading(payload));
+    created.on('readings', (batch) => {
+      for (const update of batch) wall.applyReading(update);
+    });
     created.on('device', (payload) => wall.applyDevice(payload));
   }
 
