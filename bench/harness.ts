@@ -94,8 +94,10 @@ export async function measure(
   return stats(samples, errors, performance.now() - start);
 }
 
+/** Whether a row meets its goal; null without one. A goal without a value (errors, nothing measured) is missed. */
 export function passes(row: BenchRow): boolean | null {
-  if (!row.goal || !Number.isFinite(row.value)) return null;
+  if (!row.goal) return null;
+  if (!Number.isFinite(row.value)) return false;
   return row.goal.op === '<=' ? row.value <= row.goal.target : row.value >= row.goal.target;
 }
 
