@@ -57,6 +57,23 @@ export class GuardedConnection extends Duplex {
     this.inner.write(chunk, encoding, callback);
   }
 
+  /**
+   * What aedes wrote in one go (mqtt-packet corks the stream for each packet until the next tick,
+   * and PUBACKs of one read pile up the same way) reaches the socket as one write: one system call
+   * and, over WebSocket, one frame, instead of one per piece of each packet.
+   */
+  override _writev(
+    chunks: { chunk: Buffer; encoding: BufferEncoding }[],
+    callback: (error?: Error | null) => void,
+  ): void {
+    if (this.inner.destroyed) {
+      callback(new Error('connection closed'));
+      return;
+    }
+    const only = chunks.length === 1 ? chunks[0]?.chunk : undefined;
+    this.inner.write(only ?? Buffer.concat(chunks.map(({ chunk }) => chunk)), callback);
+  }
+
   override _final(callback: (error?: Error | null) => void): void {
     this.inner.end();
     callback();
