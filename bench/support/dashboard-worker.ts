@@ -38,8 +38,9 @@ async function connect(command: Extract<DashboardCommand, { cmd: 'connect' }>): 
         list.push(at);
         arrivals[alert.deviceId] = list;
       });
-      socket.on('reading', () => {
-        readings += 1;
+      // Readings come in batches, the latest of each device about once a second.
+      socket.on('readings', (batch: unknown[]) => {
+        readings += batch.length;
       });
       socket.once('connect', () => resolve(socket));
       socket.once('connect_error', reject);
