@@ -4,18 +4,10 @@
  * sent, acknowledged, recorded, duplicates and lost, and exits non-zero unless lost and duplicates
  * are both 0.
  */
+import { numberOption } from '../helpers/options.ts';
 import { runSosChaos } from './sos.ts';
 
-function option(name: string, fallback: number): number {
-  const given = process.argv.find((argument) => argument.startsWith(`--${name}=`));
-  if (!given) return fallback;
-  const value = Number(given.slice(name.length + 3));
-  if (!Number.isFinite(value) || value < 0) {
-    process.stderr.write(`--${name} must be a number\n`);
-    process.exit(2);
-  }
-  return value;
-}
+const option = numberOption;
 
 const options = {
   events: option('events', 10_000),

@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Alert, AlertStep, CreatedDevice } from '../../server/schemas/index.ts';
+import { createRandom } from '../../simulators/vitals.ts';
 import { eventually } from '../helpers/hub.ts';
 import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
 import { type Influxd, startInfluxd } from '../helpers/influxd.ts';
@@ -47,18 +48,6 @@ export interface SosChaosResult {
   longestRestartMs: number;
 }
 
-/** A small deterministic generator (mulberry32), so a run can be repeated. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface Pendant {
   created: CreatedDevice;
   retireeId: string;
@@ -67,7 +56,7 @@ interface Pendant {
 
 export async function runSosChaos(options: SosChaosOptions): Promise<SosChaosResult> {
   const log = options.log ?? (() => {});
-  const next = random(options.seed ?? 1);
+  const next = createRandom(options.seed ?? 1);
   const started = Date.now();
   const dataDir = await makeTempDir('junxiu-chaos-');
   const influxd: Influxd | null = await startInfluxd();
@@ -86,31 +75,19 @@ export async function runSosChaos(options: SosChaosOptions): Promise<SosChaosRes
   try {
     log(`hub on 127.0.0.1:${httpPort} (mqtt ${mqttPort}), influxd on ${influxd.url}`);
     for (let i = 0; i < options.devices; i += 1) {
-      const retiree = await hub.api<{ id: string }>('POST', '/api/retirees', {
-        name: `演练老人${i + 1}`,
-        gender: i % 2 ? 'female' : 'male',
-        birthDate: '1936-03-01',
-        address: '成都市武侯区芳草街1号',
-        contacts: [{ name: '家属', relation: '女儿', phone: '13800000000' }],
-      });
-      if (retiree.status !== 201) throw new Error(`retiree not created: ${JSON.stringify(retiree.body)}`);
-      const device = await hub.api<CreatedDevice>('POST', '/api/devices', {
-        id: `chaos-pendant-${i + 1}`,
-        type: 'pendant.sos',
-        retireeId: retiree.body.id,
-      });
-      if (device.status !== 201) throw new Error(`device not created: ${JSON.stringify(device.body)}`);
+      const retiree = await hub.addRetiree();
+      const device = await hub.addDevice(`chaos-pendant-${i + 1}`, 'pendant.sos', retiree.id);
       const client = mqtt.connect(hub.mqttUrl, {
-        clientId: device.body.device.id,
-        username: device.body.device.id,
-        password: device.body.secret,
+        clientId: device.device.id,
+        username: device.device.id,
+        password: device.secret,
         clean: false,
         reconnectPeriod: 250,
         connectTimeout: 5_000,
         queueQoSZero: false,
       });
       client.on('error', () => {});
-      pendants.push({ created: device.body, retireeId: retiree.body.id, client });
+      pendants.push({ created: device, retireeId: retiree.id, client });
     }
     await eventually(() => pendants.every((pendant) => pendant.client.connected), 30_000);
     log(`${pendants.length} pendants connected`);

@@ -38,22 +38,10 @@ async function metric(hub: Pick<HubProcess, 'api'>, line: string): Promise<numbe
 
 /** A retiree with a watch, through the API of a hub process; the watch connected. */
 async function watchOn(hub: HubProcess, id: string): Promise<{ created: CreatedDevice; client: MqttClient }> {
-  const retiree = await hub.api<{ id: string }>('POST', '/api/retirees', {
-    name: '测试老人',
-    gender: 'female',
-    birthDate: '1937-08-01',
-    address: '成都市武侯区芳草街1号',
-    contacts: [{ name: '家属', relation: '儿子', phone: '13800000000' }],
-  });
-  expect(retiree.status).toBe(201);
-  const device = await hub.api<CreatedDevice>('POST', '/api/devices', {
-    id,
-    type: 'wearable.watch',
-    retireeId: retiree.body.id,
-  });
-  expect(device.status).toBe(201);
-  const client = await connect(hub.mqttUrl, device.body);
-  return { created: device.body, client };
+  const retiree = await hub.addRetiree();
+  const device = await hub.addDevice(id, 'wearable.watch', retiree.id);
+  const client = await connect(hub.mqttUrl, device);
+  return { created: device, client };
 }
 
 async function connect(mqttUrl: string, created: CreatedDevice): Promise<MqttClient> {

@@ -19,6 +19,7 @@ import { definitions } from '../../devices/index.ts';
 import { ATTACHMENT_CONTENT_TYPES } from '../../server/archive/attachments.ts';
 import { XLSX_TYPE } from '../../server/archive/excel.ts';
 import { RawClient } from '../gateway/mqtt-frames.ts';
+import { numberOption } from '../helpers/options.ts';
 import { STATUS_KEYS } from './checks.ts';
 import { anyBadFrame, corrupted, devicePayload, fileBytes, schemaKeys } from './generators.ts';
 import { type Answer, httpInput, loadOperations, problemWith, send } from './http-targets.ts';
@@ -30,16 +31,7 @@ const ADMIN_PASSWORD = 'fuzz-admin-password-1';
 const CONNECT_TIMEOUT_MS = 1000;
 const BATCH = 25;
 
-function option(name: string, fallback: number): number {
-  const given = process.argv.find((argument) => argument.startsWith(`--${name}=`));
-  if (!given) return fallback;
-  const value = Number(given.slice(name.length + 3));
-  if (!Number.isFinite(value) || value < 0) {
-    process.stderr.write(`--${name} must be a number\n`);
-    process.exit(2);
-  }
-  return value;
-}
+const option = numberOption;
 
 const minutes = option('minutes', 2);
 const seed = option('seed', Math.floor(Math.random() * 2 ** 31));

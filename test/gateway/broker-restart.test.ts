@@ -170,27 +170,14 @@ describe('broker restart: the hub process killed', () => {
     cleanups.push(() => dir.remove());
     const [httpPort, mqttPort] = [await freePort(), await freePort()];
     const first = await startProcess(dir.path, httpPort, mqttPort);
-    const retiree = await first.api<{ id: string }>('POST', '/api/retirees', {
-      name: '测试老人',
-      gender: 'male',
-      birthDate: '1938-05-01',
-      address: '成都市武侯区芳草街1号',
-      contacts: [{ name: '家属', relation: '女儿', phone: '13800000000' }],
-    });
-    expect(retiree.status).toBe(201);
-    const created = await first.api<CreatedDevice>('POST', '/api/devices', {
-      id: 'pendant-kill-1',
-      type: 'pendant.sos',
-      retireeId: retiree.body.id,
-    });
-    expect(created.status).toBe(201);
-    const pendant = created.body;
+    const retiree = await first.addRetiree();
+    const pendant = await first.addDevice('pendant-kill-1', 'pendant.sos', retiree.id);
 
     const device = await connect(first.mqttUrl, pendant, { clean: false });
     await device.client.subscribeAsync(cmdTopic(pendant), { qos: 1 });
     await publish(device.client, `eldercare/v1/${pendant.device.id}/event`, { id: 'sos-1', type: 'sos' });
     const alert = await eventually(async () => {
-      const list = await first.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.body.id}`);
+      const list = await first.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`);
       return list.body[0];
     });
     // The pendant loses its connection; the duty officer acknowledges meanwhile.

@@ -4,7 +4,8 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, eventually } from './hub.ts';
+import type { CreatedDevice } from '../../server/schemas/index.ts';
+import { ADMIN_PASSWORD, call, eventually, retireeInput } from './hub.ts';
 
 export interface HubProcess {
   child: ChildProcess;
@@ -15,6 +16,10 @@ export interface HubProcess {
   /** What the hub wrote so far: its logs (HUB_LOG_LEVEL, default warn) and any crash report. */
   output(): string;
   api<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  /** A retiree registered through the API (fails the test when refused). */
+  addRetiree(): Promise<{ id: string }>;
+  /** A device registered through the API, with its secret. */
+  addDevice(id: string, type: string, retireeId: string | null): Promise<CreatedDevice>;
   /** SIGKILL when still running; resolves once it is gone. */
   kill(): Promise<void>;
 }
@@ -72,29 +77,23 @@ export async function spawnHub(options: HubProcessOptions): Promise<HubProcess> 
     await kill();
     throw error;
   }
-  const login = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: ADMIN_PASSWORD }),
+  const login = await call<{ token: string }>(url, 'POST', '/api/auth/login', {
+    username: 'admin',
+    password: ADMIN_PASSWORD,
   });
-  const { token } = (await login.json()) as { token: string };
-  async function api<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON (e.g. /metrics)
-    }
-    return { status: response.status, body: parsed as T };
+  const token = login.body.token;
+  const api = <T>(method: string, path: string, body?: unknown) => call<T>(url, method, path, body, token);
+  let sequence = 0;
+  async function addRetiree(): Promise<{ id: string }> {
+    sequence += 1;
+    const created = await api<{ id: string }>('POST', '/api/retirees', retireeInput(`测试老人${sequence}`));
+    if (created.status !== 201) throw new Error(`retiree not created: ${JSON.stringify(created.body)}`);
+    return created.body;
+  }
+  async function addDevice(id: string, type: string, retireeId: string | null): Promise<CreatedDevice> {
+    const created = await api<CreatedDevice>('POST', '/api/devices', { id, type, retireeId });
+    if (created.status !== 201) throw new Error(`device not created: ${JSON.stringify(created.body)}`);
+    return created.body;
   }
   return {
     child,
@@ -103,6 +102,8 @@ export async function spawnHub(options: HubProcessOptions): Promise<HubProcess> 
     mqttUrl: `mqtt://127.0.0.1:${options.mqttPort}`,
     output: () => errors,
     api,
+    addRetiree,
+    addDevice,
     kill,
   };
 }

@@ -35,6 +35,48 @@ export interface TestHub {
 
 let sequence = 0;
 
+/**
+ * One API call with an optional bearer token; the body is sent as JSON (a string as it is) and the
+ * answer parsed as JSON when it is (`/metrics` stays text).
+ */
+export async function call<T = unknown>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string | null,
+): Promise<{ status: number; body: T }> {
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (e.g. /metrics)
+  }
+  return { status: response.status, body: parsed as T };
+}
+
+/** A retiree as a test registers one: valid in every field the API checks. */
+export function retireeInput(name = '测试老人'): RetireeInput {
+  return {
+    name,
+    gender: 'male',
+    birthDate: '1938-05-01',
+    address: '成都市武侯区芳草街1号',
+    bloodType: 'A',
+    medicalHistory: '高血压',
+    contacts: [{ name: '家属', relation: '女儿', phone: '13800000000' }],
+  };
+}
+
 export async function startTestHub(
   env: Record<string, string> = {},
   options: { dataDir?: TempDir } = {},
@@ -57,23 +99,7 @@ export async function startTestHub(
   const clients: MqttClient[] = [];
 
   async function api<T>(method: string, path: string, body?: unknown, token?: string | null) {
-    const headers: Record<string, string> = {};
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const bearer = token === undefined ? session : token;
-    if (bearer) headers.authorization = `Bearer ${bearer}`;
-    const response = await fetch(`${hub.url}${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      // not JSON (e.g. /metrics)
-    }
-    return { status: response.status, body: parsed as T };
+    return call<T>(hub.url, method, path, body, token === undefined ? session : token);
   }
 
   let session: string | null = null;
@@ -94,13 +120,7 @@ export async function startTestHub(
     async addRetiree(input = {}) {
       sequence += 1;
       const response = await api<Retiree>('POST', '/api/retirees', {
-        name: `测试老人${sequence}`,
-        gender: 'male',
-        birthDate: '1938-05-01',
-        address: '成都市武侯区芳草街1号',
-        bloodType: 'A',
-        medicalHistory: '高血压',
-        contacts: [{ name: '家属', relation: '女儿', phone: '13800000000' }],
+        ...retireeInput(`测试老人${sequence}`),
         ...input,
       });
       if (response.status !== 201) throw new Error(`retiree not created: ${JSON.stringify(response.body)}`);
