@@ -52,6 +52,9 @@ export function publicDevice(record: DeviceRecord): Device {
   return device;
 }
 
+/** Devices per statement when the latest readings are saved. */
+const SAVE_CHUNK = 250;
+
 export class DeviceRecords {
   constructor(private readonly db: Database) {}
 
@@ -110,7 +113,11 @@ export class DeviceRecords {
     );
   }
 
-  /** Stores the latest readings of several devices at once (called on a timer, not per message). */
+  /**
+   * Stores the latest readings of several devices at once (called on a timer, not per message):
+   * one statement per `SAVE_CHUNK` devices, each atomic on its own, so that an alert's transaction
+   * waits for at most one chunk, never for the whole batch of a large centre.
+   */
   async saveLatest(
     updates: {
       id: string;
@@ -119,16 +126,20 @@ export class DeviceRecords {
       battery?: number;
     }[],
   ): Promise<void> {
-    if (updates.length === 0) return;
-    await this.db.transaction(async (tx) => {
-      for (const update of updates) {
-        await tx.query(
-          `update devices set latest = latest || $2::jsonb, battery = coalesce($4, battery),
-             last_seen_at = greatest(coalesce(last_seen_at, $3), $3)
-           where id = $1`,
-          [update.id, JSON.stringify(update.latest), update.lastSeen, update.battery ?? null],
-        );
-      }
-    });
+    for (let start = 0; start < updates.length; start += SAVE_CHUNK) {
+      const chunk = updates.slice(start, start + SAVE_CHUNK).map((update) => ({
+        id: update.id,
+        latest: update.latest,
+        last_seen: update.lastSeen.toISOString(),
+        battery: update.battery ?? null,
+      }));
+      await this.db.query(
+        `update devices d set latest = d.latest || u.latest, battery = coalesce(u.battery, d.battery),
+           last_seen_at = greatest(coalesce(d.last_seen_at, u.last_seen), u.last_seen)
+           from jsonb_to_recordset($1::jsonb) as u(id text, latest jsonb, last_seen timestamptz, battery real)
+          where d.id = u.id`,
+        [JSON.stringify(chunk)],
+      );
+    }
   }
 }

@@ -110,6 +110,32 @@ for (const engine of engines) {
       ).rejects.toSatisfy(isUniqueViolation);
     });
 
+    it('saves the latest readings of a large centre in chunks, every device once', async () => {
+      const devices = new DeviceRecords(db);
+      const ids = Array.from({ length: 600 }, (_, i) => `many-${engine.name.length}-${i}`);
+      for (const id of ids) await devices.create({ id, type: 'wearable.watch', secretHash: 'h' });
+      const at = 1_800_000_100_000;
+      await devices.saveLatest(
+        ids.map((id, i) => ({
+          id,
+          latest: { hr: { value: 60 + (i % 40), ts: at + i } },
+          lastSeen: new Date(at + i),
+          ...(i % 2 ? { battery: 50 } : {}),
+        })),
+      );
+      const rows = await db.query<{ id: string; hr: number; battery: number | null; seen: Date }>(
+        `select id, (latest->'hr'->>'value')::int as hr, battery, last_seen_at as seen from devices
+          where id like $1 order by id`,
+        [`many-${engine.name.length}-%`],
+      );
+      expect(rows).toHaveLength(600);
+      const byId = new Map(rows.map((row) => [row.id, row]));
+      ids.forEach((id, i) => {
+        expect(byId.get(id)).toMatchObject({ hr: 60 + (i % 40), battery: i % 2 ? 50 : null });
+        expect(new Date(byId.get(id)?.seen ?? 0).getTime()).toBe(at + i);
+      });
+    });
+
     it('keeps one active alert per subject and kind, and records each device event once', async () => {
       const retiree = await new RetireeRecords(db).create({
         name: '陈明',
