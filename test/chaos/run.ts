@@ -30,6 +30,9 @@ try {
   log(`acknowledged  ${result.acknowledged}`);
   log(`recorded      ${result.recorded}  (in ${result.alerts} alerts)`);
   log(`duplicates    ${result.duplicates}`);
+  log(
+    `sent again    ${result.retried}  (presses a pendant repeated after its client gave up; same event id)`,
+  );
   log(`lost          ${result.lost}`);
   log(
     `hub kills     ${result.hubKills} (longest time until it answered again: ${result.longestRestartMs} ms)`,
