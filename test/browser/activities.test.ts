@@ -11,6 +11,7 @@ import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import {
   addUser,
   centreDate,
+  clickUntil,
   desktopPage,
   ensureDashboardBuilt,
   launchBrowser,
@@ -50,8 +51,7 @@ describe.skipIf(browser === null)('culture and sport in Chromium', () => {
     await page.getByTestId('events-table').waitFor();
 
     // A new event for tomorrow morning, with a colleague on duty and the medical cover.
-    await page.getByTestId('event-new').click();
-    await page.getByTestId('event-dialog').waitFor();
+    await clickUntil(page.getByTestId('event-new'), page.getByTestId('event-dialog'));
     await page.getByTestId('event-title').fill('重阳节书画展');
     await page.getByTestId('event-starts').fill(`${centreDate(1)}T09:00`);
     await page.getByTestId('event-ends').fill(`${centreDate(1)}T11:30`);
@@ -93,8 +93,7 @@ describe.skipIf(browser === null)('culture and sport in Chromium', () => {
     );
     await page.reload();
     await page.getByTestId('events-table').waitFor();
-    await page.getByTestId('event-open-重阳节书画展').click();
-    await detail.waitFor();
+    await clickUntil(page.getByTestId('event-open-重阳节书画展'), detail);
     await page.getByTestId('attendance-刘长征').click();
     await page.locator('.el-select-dropdown__item:visible', { hasText: '出席' }).first().click();
     await page.getByTestId('detail-save-attendance').click();

@@ -5,11 +5,11 @@
  * in the writer's buffer.
  */
 import net from 'node:net';
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedDevice, ServerToClientEvents } from '../../server/schemas/index.ts';
-import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { connected, deviceClient, eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
 import { type Influxd, influxdBinary, startInfluxd } from '../helpers/influxd.ts';
 import { freePort, makeTempDir } from '../helpers/tmp.ts';
@@ -45,18 +45,9 @@ async function watchOn(hub: HubProcess, id: string): Promise<{ created: CreatedD
 }
 
 async function connect(mqttUrl: string, created: CreatedDevice): Promise<MqttClient> {
-  const client = mqtt.connect(mqttUrl, {
-    clientId: created.device.id,
-    username: created.device.id,
-    password: created.secret,
-    reconnectPeriod: 0,
-    connectTimeout: 5000,
-  });
+  const client = deviceClient(mqttUrl, created);
   cleanups.push(() => client.endAsync(true).catch(() => {}));
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', () => resolve());
-    client.once('error', reject);
-  });
+  await connected(client);
   return client;
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert, CreatedDevice } from '../../server/schemas/index.ts';
-import { eventually, publish, startTestHub } from '../helpers/hub.ts';
+import { connected, deviceClient, eventually, publish, startTestHub } from '../helpers/hub.ts';
 import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
 import { freePort, makeTempDir } from '../helpers/tmp.ts';
 
@@ -29,24 +29,11 @@ async function connect(
   created: CreatedDevice,
   options: IClientOptions = {},
 ): Promise<Device> {
-  const client = mqtt.connect(mqttUrl, {
-    clientId: created.device.id,
-    username: created.device.id,
-    password: created.secret,
-    reconnectPeriod: 0,
-    connectTimeout: 5000,
-    ...options,
-  });
+  const client = deviceClient(mqttUrl, created, options);
   cleanups.push(() => client.endAsync(true).catch(() => {}));
   const device: Device = { client, commands: [], sessionPresent: false };
   client.on('message', (_topic, payload) => device.commands.push(JSON.parse(payload.toString())));
-  await new Promise<void>((resolve, reject) => {
-    client.once('connect', (connack) => {
-      device.sessionPresent = connack.sessionPresent;
-      resolve();
-    });
-    client.once('error', reject);
-  });
+  device.sessionPresent = (await connected(client)).sessionPresent;
   return device;
 }
 

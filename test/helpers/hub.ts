@@ -2,7 +2,7 @@
  * A whole hub for a test: temporary data folder, ports picked by the OS, silent logs, an admin
  * signed in. Everything is real: PGlite (or the PostgreSQL server given), the broker on TCP, HTTP.
  */
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger, type Hub, startHub } from '../../server/hub.ts';
 import type { CreatedDevice, Retiree, RetireeInput } from '../../server/schemas/index.ts';
@@ -62,6 +62,33 @@ export async function call<T = unknown>(
     // not JSON (e.g. /metrics)
   }
   return { status: response.status, body: parsed as T };
+}
+
+/**
+ * An MQTT client that signs in as the device (client id and username its id, its secret), not
+ * reconnecting unless `options` say so; listeners can be added before it connects.
+ */
+export function deviceClient(
+  mqttUrl: string,
+  created: CreatedDevice,
+  options: IClientOptions = {},
+): MqttClient {
+  return mqtt.connect(mqttUrl, {
+    clientId: created.device.id,
+    username: created.device.id,
+    password: created.secret,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    ...options,
+  });
+}
+
+/** Resolves with the CONNACK once the client is connected; rejects on its first error. */
+export function connected(client: MqttClient): Promise<IConnackPacket> {
+  return new Promise((resolve, reject) => {
+    client.once('connect', resolve);
+    client.once('error', reject);
+  });
 }
 
 /** A retiree as a test registers one: valid in every field the API checks. */
@@ -163,19 +190,9 @@ export async function startTestHub(
       return login.body.token;
     },
     async connectDevice(created, options = {}) {
-      const client = mqtt.connect(testHub.mqttUrl, {
-        clientId: created.device.id,
-        username: created.device.id,
-        password: created.secret,
-        reconnectPeriod: 0,
-        connectTimeout: 5000,
-        ...options,
-      });
+      const client = deviceClient(testHub.mqttUrl, created, options);
       clients.push(client);
-      await new Promise<void>((resolve, reject) => {
-        client.once('connect', () => resolve());
-        client.once('error', reject);
-      });
+      await connected(client);
       return client;
     },
     async stop(stopOptions = {}) {

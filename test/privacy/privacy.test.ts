@@ -78,8 +78,14 @@ async function populate(t: TestHub, bridge: MqttClient, bridgeId: string, label:
   });
   expect(sensorCreated.status, JSON.stringify(sensorCreated.body)).toBe(201);
   const watchClient = await t.connectDevice(watch);
-  await publish(watchClient, `eldercare/v1/${watch.device.id}/telemetry`, { hr: 72, spo2: 97 });
-  await publish(watchClient, `eldercare/v1/${watch.device.id}/telemetry`, { hr: 74, steps: 1200 });
+  // Two readings a second apart: InfluxDB keeps one point per series and millisecond.
+  const now = Date.now();
+  await publish(watchClient, `eldercare/v1/${watch.device.id}/telemetry`, {
+    hr: 72,
+    spo2: 97,
+    ts: now - 1000,
+  });
+  await publish(watchClient, `eldercare/v1/${watch.device.id}/telemetry`, { hr: 74, steps: 1200, ts: now });
   await publish(
     watchClient,
     `eldercare/v1/${watch.device.id}/status`,
