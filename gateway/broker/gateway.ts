@@ -149,6 +149,8 @@ export class MqttGateway {
     handler: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   }[] = [];
   private readonly clock: () => number;
+  /** The last arrival time handed out per device (arrivalOf); one entry per registered device. */
+  private readonly lastArrival = new Map<string, number>();
   private readonly zigbee: ZigbeeBridges;
   private readonly metrics: {
     messages: Counter<'channel'>;
@@ -431,6 +433,7 @@ export class MqttGateway {
       (client as unknown as ClientInternals).will = null;
       await new Promise<void>((resolve) => client.close(() => resolve()));
     }
+    this.lastArrival.delete(deviceId);
     const persistence = (broker as unknown as { persistence: SessionStore }).persistence;
     const session = { id: deviceId };
     const queued: { messageId?: number }[] = [];
@@ -688,6 +691,19 @@ export class MqttGateway {
     );
   }
 
+  /**
+   * The time a device's message arrived, in milliseconds, and never the same twice for one device:
+   * a reading without a `ts` of its own is stamped with it, and InfluxDB keeps one point per series
+   * and millisecond, so two readings arriving in the same millisecond would otherwise become one.
+   */
+  private arrivalOf(deviceId: string): number {
+    const now = this.clock();
+    const last = this.lastArrival.get(deviceId);
+    const at = last !== undefined && now <= last ? last + 1 : now;
+    this.lastArrival.set(deviceId, at);
+    return at;
+  }
+
   private receive(packet: AedesPublishPacket, client: Client): void {
     const deviceId = client.id;
     const identity = this.options.directory.lookup(deviceId);
@@ -700,7 +716,7 @@ export class MqttGateway {
       this.reject(deviceId, packet.topic, `unknown_type: ${identity?.type ?? 'unregistered device'}`);
       return;
     }
-    const receivedAt = this.clock();
+    const receivedAt = this.arrivalOf(deviceId);
     const decoded = decodeDeviceMessage(definition, parsed.channel, packet.payload, receivedAt);
     if (!decoded.ok) {
       this.reject(deviceId, packet.topic, decoded.reason);

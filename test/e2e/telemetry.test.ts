@@ -63,6 +63,30 @@ describe.skipIf(influxd === null)('heart rate: device → broker → InfluxDB 1.
   });
 });
 
+describe.skipIf(influxd === null)('readings without a time of their own', () => {
+  it('keeps each of a burst that arrives within one millisecond', async () => {
+    const t = await startTestHub({ HUB_INFLUX_URL: `${influxd?.url}/junxiu_burst` });
+    try {
+      const retiree = await t.addRetiree();
+      const device = await t.addDevice('wearable.watch', retiree.id);
+      const client = await t.connectDevice(device);
+      const topic = `eldercare/v1/${device.device.id}/telemetry`;
+      // Sent in one go at QoS 0: the broker reads them from one TCP segment, in the same millisecond.
+      const values = [70, 71, 72, 73, 74, 75, 76, 77];
+      for (const hr of values) client.publish(topic, JSON.stringify({ hr }), { qos: 0 });
+      await client.publishAsync(topic, JSON.stringify({ hr: 78 }), { qos: 1 });
+      const stored = await eventually(async () => {
+        const readings = await t.hub.telemetry.readSeries({ deviceIds: [device.device.id] });
+        return readings.length === values.length + 1 ? readings : undefined;
+      }, 10_000);
+      expect(stored.map((reading) => reading.value)).toStrictEqual([...values, 78]);
+      expect(new Set(stored.map((reading) => reading.ts)).size).toBe(values.length + 1);
+    } finally {
+      await t.stop();
+    }
+  });
+});
+
 describe.skipIf(postgres === null)('the hub on a PostgreSQL server', () => {
   it('opens an alert on SOS and survives a restart with its records', async () => {
     const url = (await postgres?.createDatabase()) ?? '';
