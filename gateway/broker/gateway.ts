@@ -638,26 +638,14 @@ export class MqttGateway {
     if (identity.type === BRIDGE_TYPE) {
       return this.zigbee.receive(deviceId, identity.options, packet.topic, packet.payload);
     }
-    const parsed = parseDeviceTopic(packet.topic);
-    if (parsed?.channel !== 'event') return undefined;
-    const definition = getDefinition(identity.type);
-    if (!definition) {
-      this.reject(deviceId, packet.topic, `unknown_type: ${identity.type}`);
-      return undefined;
-    }
-    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    const decoded = decodeDeviceMessage(definition, 'event', payload, this.clock());
+    if (parseDeviceTopic(packet.topic)?.channel !== 'event') return undefined;
     // A malformed event is refused for good (counted); sending it again would not mend it.
-    if (!decoded.ok) {
-      this.reject(deviceId, packet.topic, decoded.reason);
-      return undefined;
-    }
-    if (decoded.value.channel !== 'event') return undefined;
-    this.metrics.messages.inc({ channel: 'event' });
+    const decoded = this.decode(deviceId, identity, packet.topic, 'event', packet.payload);
+    if (decoded?.message.channel !== 'event') return undefined;
     return this.options.bus.emitAndWait('device.event', {
       deviceId,
       deviceType: identity.type,
-      event: decoded.value.event,
+      event: decoded.message.event,
     });
   }
 
@@ -704,6 +692,32 @@ export class MqttGateway {
     return at;
   }
 
+  /**
+   * A device's message on one of its own channels, decoded by its type's definition and stamped
+   * with its arrival; a refusal is counted, logged and gives undefined.
+   */
+  private decode(
+    deviceId: string,
+    identity: DeviceIdentity | undefined,
+    topic: string,
+    channel: Parameters<typeof decodeDeviceMessage>[1],
+    payload: Uint8Array | string,
+  ) {
+    const definition = identity ? getDefinition(identity.type) : undefined;
+    if (!identity || !definition) {
+      this.reject(deviceId, topic, `unknown_type: ${identity?.type ?? 'unregistered device'}`);
+      return undefined;
+    }
+    const receivedAt = this.arrivalOf(deviceId);
+    const decoded = decodeDeviceMessage(definition, channel, payload, receivedAt);
+    if (!decoded.ok) {
+      this.reject(deviceId, topic, decoded.reason);
+      return undefined;
+    }
+    this.metrics.messages.inc({ channel });
+    return { message: decoded.value, receivedAt };
+  }
+
   private receive(packet: AedesPublishPacket, client: Client): void {
     const deviceId = client.id;
     const identity = this.options.directory.lookup(deviceId);
@@ -711,19 +725,9 @@ export class MqttGateway {
     if (identity?.type === BRIDGE_TYPE) return;
     const parsed = parseDeviceTopic(packet.topic);
     if (!parsed || parsed.channel === 'cmd' || parsed.channel === 'event') return;
-    const definition = identity ? getDefinition(identity.type) : undefined;
-    if (!identity || !definition) {
-      this.reject(deviceId, packet.topic, `unknown_type: ${identity?.type ?? 'unregistered device'}`);
-      return;
-    }
-    const receivedAt = this.arrivalOf(deviceId);
-    const decoded = decodeDeviceMessage(definition, parsed.channel, packet.payload, receivedAt);
-    if (!decoded.ok) {
-      this.reject(deviceId, packet.topic, decoded.reason);
-      return;
-    }
-    this.metrics.messages.inc({ channel: parsed.channel });
-    const message = decoded.value;
+    const decoded = this.decode(deviceId, identity, packet.topic, parsed.channel, packet.payload);
+    if (!decoded || !identity) return;
+    const { message, receivedAt } = decoded;
     if (message.channel === 'telemetry') {
       this.options.writer.add({
         deviceId,

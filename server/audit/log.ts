@@ -20,20 +20,11 @@ const VERIFY_BATCH = 1000;
 /** Entries written in one transaction at most. */
 const MAX_BATCH = 100;
 
-export interface AuditEntryInput {
-  /** Defaults to the log's clock. */
+/** What a caller records: a chain row without its place in the chain; `at` defaults to the log's clock. */
+export type AuditEntryInput = Omit<ChainRow, 'seq' | 'at' | 'detail' | 'prevHash'> & {
   at?: Date;
-  actorId: string | null;
-  actorName: string;
-  role: string;
-  action: AuditAction;
-  targetType: string;
-  targetId: string;
-  retireeId: string | null;
-  ip: string;
-  result: string;
   detail?: Record<string, unknown>;
-}
+};
 
 export type AuditFilter = Omit<AuditQuery, 'limit' | 'offset'> & { limit?: number; offset?: number };
 

@@ -212,6 +212,12 @@ export class LiveChannel {
    * The same event to the room of the retiree's station, when anyone is in a station room at all
    * (the lookup is skipped otherwise). The staff room has had it already, without waiting.
    */
+  /** Whether any station-bound caseworker is connected (else station rooms need no lookup). */
+  private anyStationRoom(): boolean {
+    const rooms = this.io?.sockets.adapter.rooms.keys() ?? [];
+    return [...rooms].some((name) => name.startsWith('station:'));
+  }
+
   private toStation(
     retireeId: string | null,
     send: (room: ReturnType<NonNullable<typeof this.io>['to']>) => void,
@@ -219,8 +225,7 @@ export class LiveChannel {
     const io = this.io;
     const lookup = this.guard.stationOf;
     if (!io || !lookup || !retireeId) return;
-    const anyStation = [...io.sockets.adapter.rooms.keys()].some((name) => name.startsWith('station:'));
-    if (!anyStation) return;
+    if (!this.anyStationRoom()) return;
     lookup(retireeId).then(
       (station) => {
         if (station) send(io.to(stationRoom(station)));
@@ -270,7 +275,7 @@ export class LiveChannel {
     if (!io || batch.length === 0) return;
     io.to(STAFF_ROOM).emit('readings', batch);
     const lookup = this.guard.stationOf;
-    if (!lookup || ![...io.sockets.adapter.rooms.keys()].some((name) => name.startsWith('station:'))) return;
+    if (!lookup || !this.anyStationRoom()) return;
     Promise.all(
       batch.map(async (update) => ({
         update,

@@ -6,16 +6,12 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CreatedDevice } from '../../server/schemas/index.ts';
-import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { freePort } from '../helpers/tmp.ts';
 
 const DEVICES = 1_000;
 
-async function metric(t: TestHub, line: string): Promise<number> {
-  const text = (await t.api<string>('GET', '/metrics')).body;
-  const found = text.split('\n').find((entry) => entry.startsWith(line));
-  return found ? Number(found.slice(line.length).trim()) : 0;
-}
+const metric = metricValue;
 
 describe('reconnect storm', () => {
   const clients: MqttClient[] = [];

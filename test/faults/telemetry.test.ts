@@ -9,7 +9,14 @@ import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedDevice, ServerToClientEvents } from '../../server/schemas/index.ts';
-import { connected, deviceClient, eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
+import {
+  connected,
+  deviceClient,
+  eventually,
+  metricValue,
+  startTestHub,
+  type TestHub,
+} from '../helpers/hub.ts';
 import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
 import { type Influxd, influxdBinary, startInfluxd } from '../helpers/influxd.ts';
 import { freePort, makeTempDir } from '../helpers/tmp.ts';
@@ -30,11 +37,7 @@ async function countInInflux(url: string, database: string, deviceId: string): P
   return body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
 }
 
-async function metric(hub: Pick<HubProcess, 'api'>, line: string): Promise<number> {
-  const text = (await hub.api<string>('GET', '/metrics')).body;
-  const found = text.split('\n').find((entry) => entry.startsWith(line));
-  return found ? Number(found.slice(line.length).trim()) : 0;
-}
+const metric = metricValue;
 
 /** A retiree with a watch, through the API of a hub process; the watch connected. */
 async function watchOn(hub: HubProcess, id: string): Promise<{ created: CreatedDevice; client: MqttClient }> {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../server/schemas/index.ts';
-import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
 
 /** Holds an exclusive lock on the table until `release` is called. */
 async function holdTable(t: TestHub, table: string): Promise<{ release: () => Promise<void> }> {
@@ -31,11 +31,7 @@ async function holdTable(t: TestHub, table: string): Promise<{ release: () => Pr
   };
 }
 
-async function metric(t: TestHub, line: string): Promise<number> {
-  const text = (await t.api<string>('GET', '/metrics')).body;
-  const found = text.split('\n').find((entry) => entry.startsWith(line));
-  return found ? Number(found.slice(line.length).trim()) : 0;
-}
+const metric = metricValue;
 
 describe('device events are acknowledged after they are committed', () => {
   let t: TestHub;

@@ -91,6 +91,16 @@ export function connected(client: MqttClient): Promise<IConnackPacket> {
   });
 }
 
+/** One sample of `/metrics` by its whole name and labels (`hub_mqtt_clients`, `x{reason="y"}`); 0 when absent. */
+export async function metricValue(
+  hub: { api<T>(method: string, path: string): Promise<{ body: T }> },
+  line: string,
+): Promise<number> {
+  const text = (await hub.api<string>('GET', '/metrics')).body;
+  const found = text.split('\n').find((entry) => entry.startsWith(`${line} `));
+  return found ? Number(found.slice(line.length).trim()) : 0;
+}
+
 /** A retiree as a test registers one: valid in every field the API checks. */
 export function retireeInput(name = '测试老人'): RetireeInput {
   return {
