@@ -46,6 +46,7 @@ import { settingsRoutes } from './routes/settings.ts';
 import { systemRoutes } from './routes/system.ts';
 import { userRoutes } from './routes/users.ts';
 import { visitRoutes } from './routes/visits.ts';
+import { wallRoutes } from './routes/wall.ts';
 import { workListRoutes } from './routes/worklist.ts';
 import { ErrorResponse } from './schemas/common.ts';
 
@@ -129,6 +130,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   await app.register(systemRoutes, { hub });
   await app.register(authRoutes, { hub });
   await app.register(retireeRoutes, { hub });
+  await app.register(wallRoutes, { hub });
   await app.register(deviceRoutes, { hub });
   await app.register(alertRoutes, { hub });
   await app.register(familyRoutes, { hub });

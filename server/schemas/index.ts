@@ -15,4 +15,5 @@ export * from './requests.ts';
 export * from './rescue.ts';
 export * from './retirees.ts';
 export * from './visits.ts';
+export * from './wall.ts';
 export * from './worklist.ts';

@@ -75,6 +75,7 @@ export const POLICY: Record<string, Rule> = {
   'POST /api/family/alerts/:id/on-my-way': { allow: FAMILY, retiree: 'alert' },
   // Retirees.
   'GET /api/retirees': { allow: STAFF },
+  'GET /api/wall': { allow: STAFF },
   'POST /api/retirees': { allow: RECORDS },
   'GET /api/retirees/:id': { allow: STAFF, retiree: 'path' },
   'PATCH /api/retirees/:id': { allow: RECORDS, retiree: 'path' },

@@ -1,0 +1,155 @@
+/**
+ * The live wall a page at a time, attention first: retirees with an unacknowledged alert (worst
+ * severity first), then those whose alerts are all being handled, then everyone else by name. A
+ * name filter never hides a retiree with an active alert (5.1.7: the duty officer must see every
+ * emergency), so those are always in the list and counted in its total.
+ *
+ * The attention part is read from the active alerts alone (the partial index of migration 020):
+ * with a million closed alerts the wall never walks the history.
+ */
+import type { Database } from '../db/database.ts';
+import { ACTIVE_STATUSES } from '../records/alerts.ts';
+import { isoDate } from '../records/rows.ts';
+import type { Scope } from '../records/scope.ts';
+import type { Alert } from '../schemas/alerts.ts';
+
+type Severity = Alert['severity'];
+
+const ACTIVE_SQL = `(${ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
+const SEVERITY_RANK = `case a.severity ${SEVERITIES.map((severity, rank) => `when '${severity}' then ${rank}`).join(' ')} end`;
+
+/** Per retiree with an active alert: how many are unacknowledged, how many handled, the worst severity's rank. */
+const ACTIVE_BY_RETIREE = `select a.retiree_id,
+         count(*) filter (where a.status = 'open')::int as open,
+         count(*) filter (where a.status <> 'open')::int as handled,
+         min(${SEVERITY_RANK})::int as worst
+    from alerts a
+   where a.status in ${ACTIVE_SQL} and a.retiree_id is not null
+   group by a.retiree_id`;
+
+export interface WallRetiree {
+  id: string;
+  name: string;
+  gender: 'male' | 'female';
+  birthDate: string;
+  address: string;
+  openAlerts: number;
+  acknowledgedAlerts: number;
+  worstSeverity: Severity | null;
+}
+
+interface Row {
+  id: string;
+  name: string;
+  gender: 'male' | 'female';
+  birth_date: Date | string;
+  address: string;
+  open: number | null;
+  handled: number | null;
+  worst: number | null;
+}
+
+export interface WallDeviceRow {
+  id: string;
+  type: string;
+  retiree_id: string;
+  online: boolean;
+  battery: number | null;
+  last_seen_at: Date | null;
+  latest: Record<string, { value: number | boolean; ts: number }> | null;
+}
+
+function toRetiree(row: Row): WallRetiree {
+  return {
+    id: row.id,
+    name: row.name,
+    gender: row.gender,
+    birthDate: isoDate(row.birth_date),
+    address: row.address,
+    openAlerts: row.open ?? 0,
+    acknowledgedAlerts: row.handled ?? 0,
+    worstSeverity: row.worst === null ? null : (SEVERITIES[row.worst] ?? null),
+  };
+}
+
+function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
+export interface WallListing {
+  items: WallRetiree[];
+  total: number;
+  attention: number;
+  offlineDevices: number;
+}
+
+export class WallRecords {
+  constructor(private readonly db: Database) {}
+
+  async page(scope: Scope, query: { limit: number; offset: number; q?: string }): Promise<WallListing> {
+    const { limit, offset } = query;
+    const q = query.q?.trim() || null;
+    // The station column of the retiree: a caseworker's scope (server/records/scope.ts).
+    const station = scope.station;
+
+    const [attentionCount] = await this.db.query<{ n: number }>(
+      `select count(*)::int as n from (${ACTIVE_BY_RETIREE}) a
+         join retirees r on r.id = a.retiree_id
+        where $1::text is null or r.station = $1`,
+      [station],
+    );
+    const attention = attentionCount?.n ?? 0;
+
+    const items: WallRetiree[] = [];
+    if (offset < attention) {
+      // Names order as the archive list orders them (the database's collation), ids break ties.
+      const rows = await this.db.query<Row>(
+        `select r.id, r.name, r.gender, r.birth_date, r.address, a.open, a.handled, a.worst
+           from (${ACTIVE_BY_RETIREE}) a
+           join retirees r on r.id = a.retiree_id
+          where $1::text is null or r.station = $1
+          order by (a.open = 0), a.worst, r.name, r.id
+          limit $2 offset $3`,
+        [station, limit, offset],
+      );
+      items.push(...rows.map(toRetiree));
+    }
+
+    // Everyone else: the name filter applies, and the (station, name, id) or (name, id) index gives the order.
+    const rest = `from retirees r
+      where ($1::text is null or r.station = $1)
+        and ($2::text is null or r.name ilike $2)
+        and r.id not in (select a.retiree_id from alerts a where a.status in ${ACTIVE_SQL} and a.retiree_id is not null)`;
+    const restParams = [station, q === null ? null : likePattern(q)];
+    const [restCount] = await this.db.query<{ n: number }>(`select count(*)::int as n ${rest}`, restParams);
+    const others = restCount?.n ?? 0;
+    if (items.length < limit && offset + items.length < attention + others) {
+      const rows = await this.db.query<Row>(
+        `select r.id, r.name, r.gender, r.birth_date, r.address, null::int as open, null::int as handled, null::int as worst
+           ${rest}
+          order by r.name, r.id
+          limit $3 offset $4`,
+        [...restParams, limit - items.length, Math.max(0, offset - attention)],
+      );
+      items.push(...rows.map(toRetiree));
+    }
+
+    const [offline] = await this.db.query<{ n: number }>(
+      `select count(*)::int as n from devices d join retirees r on r.id = d.retiree_id
+        where not d.online and ($1::text is null or r.station = $1)`,
+      [station],
+    );
+    return { items, total: attention + others, attention, offlineDevices: offline?.n ?? 0 };
+  }
+
+  /** The devices of these retirees, with their stored latest readings. */
+  devicesOf(retireeIds: string[]): Promise<WallDeviceRow[]> {
+    if (retireeIds.length === 0) return Promise.resolve([]);
+    return this.db.query<WallDeviceRow>(
+      `select id, type, retiree_id, online, battery, last_seen_at, latest from devices
+        where retiree_id = any($1::uuid[]) order by id`,
+      [retireeIds],
+    );
+  }
+}
