@@ -4,11 +4,20 @@ import type {
   RetireeSummary,
   VitalsQuery,
   VitalsResponse,
+  WallPage,
+  WallQuery,
 } from '../../../server/schemas/index.ts';
 import { request } from './http.ts';
 
 export function listRetirees(): Promise<RetireeSummary[]> {
   return request<RetireeSummary[]>('/api/retirees');
+}
+
+/** One page of the live wall, attention first; the filter never hides a retiree with an active alert. */
+export function listWall(query: WallQuery): Promise<WallPage> {
+  return request<WallPage>('/api/wall', {
+    query: { limit: query.limit, offset: query.offset, q: query.q || undefined },
+  });
 }
 
 export function getRetiree(id: string): Promise<Retiree> {

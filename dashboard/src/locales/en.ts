@@ -63,6 +63,9 @@ const en: Messages = {
     alertBadge: '{count} alert | {count} alerts',
     acknowledged: 'Acknowledged, being handled',
     filter: 'Filter by name',
+    noMatch: 'No retiree by that name',
+    attentionOnFirstPage: '{count} retiree with alerts, on page 1 | {count} retirees with alerts, on page 1',
+    toFirstPage: 'Back to page 1',
   },
   alerts: {
     queue: 'Alert queue',

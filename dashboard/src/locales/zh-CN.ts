@@ -62,6 +62,9 @@ const zhCN = {
     alertBadge: '{count} 条告警',
     acknowledged: '已确认处理中',
     filter: '按姓名筛选',
+    noMatch: '没有姓名相符的老人',
+    attentionOnFirstPage: '{count} 位老人有告警，在第 1 页',
+    toFirstPage: '回到第 1 页',
   },
   alerts: {
     queue: '告警队列',

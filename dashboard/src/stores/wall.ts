@@ -1,12 +1,26 @@
 /**
- * The live wall: one summary per retiree, loaded on each socket connection and then moved by
- * `reading`, `device` and `alert` events. An event naming a retiree or device the wall does not
- * know (one registered or bound since the load) fetches the list again; never on a timer.
+ * The live wall, a page at a time (`GET /api/wall`): the server orders every retiree attention
+ * first (unacknowledged alerts, worst first; then alerts being handled; then everyone by name), so
+ * an emergency is on page 1 whatever page or filter was chosen. The page is loaded on each socket
+ * connection and whenever an `alert` event arrives (a new emergency moves to the top of page 1);
+ * `reading` and `device` events move the tiles in between. A device of a retiree on the page that
+ * the page does not list (bound since the load) fetches the page again. Never on a timer.
+ *
+ * Beyond the page, the store keeps what other views follow live: every summary it has loaded or been
+ * given (`byId`, for the retiree page and the alert queue) and the last state of every device an
+ * event named (`device`, for the device list).
  */
 import { defineStore } from 'pinia';
-import { computed, ref } from 'vue';
-import type { Alert, DeviceUpdate, ReadingUpdate, RetireeSummary } from '../../../server/schemas/index.ts';
-import { listRetirees } from '../api/retirees.ts';
+import { computed, reactive, ref } from 'vue';
+import type {
+  Alert,
+  DeviceBrief,
+  DeviceUpdate,
+  ReadingUpdate,
+  RetireeSummary,
+  WallTile,
+} from '../../../server/schemas/index.ts';
+import { listWall } from '../api/retirees.ts';
 import { severityOrder } from '../composables/labels.ts';
 import { type RetireeAlertState, useAlertStore } from './alerts.ts';
 
@@ -18,10 +32,12 @@ export interface Tile {
   alerts: RetireeAlertState;
 }
 
+export const WALL_PAGE_SIZE = 120;
+
 const noAlerts: RetireeAlertState = { open: 0, acknowledged: 0, worst: null };
 const tileRank: Record<TileState, number> = { alert: 0, handling: 1, normal: 2 };
 
-/** Fetches of the list start at least this far apart, however many unknown ids arrive. */
+/** Fetches of the page start at least this far apart, however many events ask for one. */
 const fetchGapMs = 2000;
 
 interface Unknown {
@@ -30,38 +46,70 @@ interface Unknown {
   seenAt: number;
 }
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => window.setTimeout(resolve, ms));
-}
-
 export const useWallStore = defineStore('wall', () => {
-  const retirees = ref<RetireeSummary[]>([]);
+  /** The current page, in the server's order. */
+  const retirees = ref<WallTile[]>([]);
   const loaded = ref(false);
+  /** Tiles the list holds with the current filter, retirees needing attention, offline devices: the server's. */
+  const total = ref(0);
+  const attention = ref(0);
+  const offlineDevices = ref(0);
+  const page = ref(1);
+  const filter = ref('');
   const alerts = useAlertStore();
+
+  /** Every summary loaded or followed since sign-in, by retiree id: the page's tiles are among them. */
+  const known = reactive(new Map<string, RetireeSummary>());
+  /** The last known state of each device, from the pages and from every device event since. */
+  const devices = reactive(new Map<string, DeviceBrief>());
 
   // At most one fetch runs, and at most one more waits for its turn behind it.
   let running: Promise<void> | null = null;
   let waiting: Promise<void> | null = null;
+  /** Ends the waiting fetch's pause early: the user asked for another page or filter. */
+  let wake: (() => void) | null = null;
   let lastStartedAt = Number.NEGATIVE_INFINITY;
   // Bumped by clear() (sign-out): a fetch that was under way then must not bring the list back.
   let generation = 0;
-  /** Retiree/device pairs named by events but missing from the list, keyed `retireeId/deviceId`. */
+  /** Retiree/device pairs named by events but missing from the page, keyed `retireeId/deviceId`. */
   const unknown = new Map<string, Unknown>();
   /**
-   * Pairs still missing from a list fetched after they were first seen (a retiree since removed,
+   * Pairs still missing from a page fetched after they were first seen (a device since unbound,
    * say). Asking again would not help, so they are left alone until the next connection.
    */
   const absent = new Set<string>();
 
+  const paramsKey = () => `${page.value}|${filter.value}`;
+
   function fetchNow(): Promise<void> {
     const mine = generation;
+    const key = paramsKey();
     const startedAt = Date.now();
     lastStartedAt = startedAt;
-    const current = listRetirees()
-      .then((list) => {
-        if (mine !== generation) return;
-        retirees.value = list;
+    const current = listWall({
+      limit: WALL_PAGE_SIZE,
+      offset: (page.value - 1) * WALL_PAGE_SIZE,
+      q: filter.value.trim(),
+    })
+      .then((answer) => {
+        // Signed out meanwhile, or another page asked for (its own fetch is on its way).
+        if (mine !== generation || key !== paramsKey()) return;
+        retirees.value = answer.items;
+        total.value = answer.total;
+        attention.value = answer.attention;
+        offlineDevices.value = answer.offlineDevices;
         loaded.value = true;
+        for (const tile of retirees.value) {
+          known.set(tile.id, tile);
+          for (const device of tile.devices) devices.set(device.id, { ...device });
+        }
+        // A page past the end (the list got shorter): show the last one instead.
+        const last = Math.max(1, Math.ceil(answer.total / WALL_PAGE_SIZE));
+        if (page.value > last) {
+          page.value = last;
+          void scheduleFetch(true).catch(() => undefined);
+          return;
+        }
         settleUnknown(startedAt);
       })
       .finally(() => {
@@ -71,18 +119,36 @@ export const useWallStore = defineStore('wall', () => {
     return current;
   }
 
-  /** Resolves when the next fetch may start: after the one in flight, and `fetchGapMs` after it began. */
-  async function nextTurn(): Promise<void> {
-    if (running) await running.catch(() => undefined);
-    const wait = lastStartedAt + fetchGapMs - Date.now();
-    if (wait > 0) await delay(wait);
+  function pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        window.clearTimeout(timer);
+        if (wake === done) wake = null;
+        resolve();
+      };
+      const timer = window.setTimeout(done, ms);
+      wake = done;
+    });
   }
 
-  /** Ask for a fetch; calls made while one is already waiting share it. */
-  function scheduleFetch(): Promise<void> {
-    if (waiting) return waiting;
+  /** Resolves when the next fetch may start: after the one in flight, and `fetchGapMs` after it began. */
+  async function nextTurn(urgent: boolean): Promise<void> {
+    if (running) await running.catch(() => undefined);
+    const wait = lastStartedAt + fetchGapMs - Date.now();
+    if (wait > 0 && !urgent) await pause(wait);
+  }
+
+  /**
+   * Ask for a fetch; calls made while one is already waiting share it. An urgent one (the user
+   * turned a page or typed a name) does not wait out the gap between fetches.
+   */
+  function scheduleFetch(urgent = false): Promise<void> {
+    if (waiting) {
+      if (urgent) wake?.();
+      return waiting;
+    }
     const mine = generation;
-    const next: Promise<void> = nextTurn().then(() => {
+    const next: Promise<void> = nextTurn(urgent).then(() => {
       if (waiting === next) waiting = null;
       if (mine !== generation) return;
       return fetchNow();
@@ -94,22 +160,36 @@ export const useWallStore = defineStore('wall', () => {
   /** On every (re)connection: events sent while the link was down are not replayed. */
   function load(): Promise<void> {
     absent.clear();
-    return scheduleFetch();
+    return scheduleFetch(true);
   }
 
-  function knows(retireeId: string, deviceId: string): boolean {
-    const retiree = retirees.value.find((candidate) => candidate.id === retireeId);
-    return retiree?.devices.some((device) => device.id === deviceId) ?? false;
+  function setPage(value: number): Promise<void> {
+    if (value === page.value) return Promise.resolve();
+    page.value = value;
+    return scheduleFetch(true);
+  }
+
+  /** A new name filter starts again at page 1. */
+  function setFilter(text: string): Promise<void> {
+    if (text.trim() === filter.value.trim()) return Promise.resolve();
+    filter.value = text;
+    page.value = 1;
+    return scheduleFetch(true);
+  }
+
+  function onPage(retireeId: string): WallTile | undefined {
+    return retirees.value.find((candidate) => candidate.id === retireeId);
   }
 
   /**
-   * After a fetch that started at `startedAt`: pairs now on the wall are done; pairs seen before it
+   * After a fetch that started at `startedAt`: pairs now on the page are done; pairs seen before it
    * started but still missing are not coming; pairs seen while it ran need one more fetch.
    */
   function settleUnknown(startedAt: number): void {
     let again = false;
     for (const [key, entry] of unknown) {
-      if (knows(entry.retireeId, entry.deviceId)) unknown.delete(key);
+      const retiree = onPage(entry.retireeId);
+      if (!retiree || retiree.devices.some((device) => device.id === entry.deviceId)) unknown.delete(key);
       else if (entry.seenAt < startedAt) {
         unknown.delete(key);
         absent.add(key);
@@ -119,11 +199,13 @@ export const useWallStore = defineStore('wall', () => {
   }
 
   /**
-   * An event named this retiree and device. A device that belongs to no retiree has no tile, so
-   * only events with a retiree count.
+   * An event named this retiree and device. Only a retiree on the page matters here: a device of
+   * theirs the page does not list was bound since the load, and the page is fetched again.
    */
   function notice(retireeId: string | null, deviceId: string): void {
-    if (!retireeId || (loaded.value && knows(retireeId, deviceId))) return;
+    if (!retireeId || !loaded.value) return;
+    const retiree = onPage(retireeId);
+    if (!retiree || retiree.devices.some((device) => device.id === deviceId)) return;
     const key = `${retireeId}/${deviceId}`;
     if (absent.has(key)) return;
     if (!unknown.has(key)) unknown.set(key, { retireeId, deviceId, seenAt: Date.now() });
@@ -132,13 +214,38 @@ export const useWallStore = defineStore('wall', () => {
   }
 
   function find(retireeId: string | null, deviceId: string): RetireeSummary | undefined {
-    if (retireeId) return retirees.value.find((retiree) => retiree.id === retireeId);
-    return retirees.value.find((retiree) => retiree.devices.some((device) => device.id === deviceId));
+    if (retireeId) return known.get(retireeId);
+    for (const retiree of known.values())
+      if (retiree.devices.some((device) => device.id === deviceId)) return retiree;
+    return undefined;
+  }
+
+  /** A bound device's online state changed: the server's count moves with it until the next fetch. */
+  function countOnline(retireeId: string | null, deviceId: string, online: boolean): void {
+    const before = devices.get(deviceId);
+    if (!retireeId || !before || before.online === online) return;
+    offlineDevices.value = Math.max(0, offlineDevices.value + (online ? -1 : 1));
   }
 
   function applyReading(update: ReadingUpdate): void {
     notice(update.retireeId, update.deviceId);
-    if (!loaded.value) return;
+    const battery = update.readings.battery;
+    // A device that sends data is online, whatever the last status message said.
+    countOnline(update.retireeId, update.deviceId, true);
+    const state = devices.get(update.deviceId);
+    if (state) {
+      state.online = true;
+      state.lastSeenAt = update.ts;
+      if (typeof battery === 'number') state.battery = battery;
+    } else {
+      devices.set(update.deviceId, {
+        id: update.deviceId,
+        type: '',
+        online: true,
+        battery: typeof battery === 'number' ? battery : null,
+        lastSeenAt: update.ts,
+      });
+    }
     const retiree = find(update.retireeId, update.deviceId);
     if (!retiree) return;
     const hr = update.readings.hr;
@@ -148,85 +255,119 @@ export const useWallStore = defineStore('wall', () => {
     }
     const device = retiree.devices.find((candidate) => candidate.id === update.deviceId);
     if (device) {
-      // A device that sends data is online, whatever the last status message said.
       device.online = true;
       device.lastSeenAt = update.ts;
-      const battery = update.readings.battery;
       if (typeof battery === 'number') device.battery = battery;
     }
   }
 
   function applyDevice(update: DeviceUpdate): void {
     notice(update.retireeId, update.deviceId);
-    if (!loaded.value) return;
-    const retiree = find(update.retireeId, update.deviceId);
-    const device = retiree?.devices.find((candidate) => candidate.id === update.deviceId);
-    if (!device) return;
-    device.online = update.online;
-    device.battery = update.battery;
-    device.lastSeenAt = update.lastSeenAt;
+    countOnline(update.retireeId, update.deviceId, update.online);
+    const state = devices.get(update.deviceId);
+    const next = { online: update.online, battery: update.battery, lastSeenAt: update.lastSeenAt };
+    if (state) Object.assign(state, next);
+    const device = find(update.retireeId, update.deviceId)?.devices.find(
+      (candidate) => candidate.id === update.deviceId,
+    );
+    if (device) Object.assign(device, next);
+    else if (!state) devices.set(update.deviceId, { id: update.deviceId, type: '', ...next });
   }
 
-  /** Alerts themselves live in the alert store; the wall only needs to know the retiree exists. */
+  /**
+   * Any change of an alert of a retiree moves tiles between pages (a new emergency goes to the top
+   * of page 1): the page is fetched again, at most every `fetchGapMs`. The tile itself changes
+   * colour at once, from the alert store.
+   */
   function applyAlert(alert: Alert): void {
-    notice(alert.retireeId, alert.deviceId);
+    if (!alert.retireeId) return;
+    void scheduleFetch().catch(() => undefined);
+  }
+
+  /**
+   * A view showing one retiree follows them live even when they are not on the page (opened from a
+   * link, or from another page of the wall).
+   */
+  function follow(summary: RetireeSummary): void {
+    if (known.has(summary.id)) return;
+    known.set(summary.id, summary);
+    for (const device of summary.devices) if (!devices.has(device.id)) devices.set(device.id, { ...device });
   }
 
   function clear(): void {
     generation++;
     running = null;
     waiting = null;
+    wake = null;
     unknown.clear();
     absent.clear();
+    known.clear();
+    devices.clear();
     retirees.value = [];
+    total.value = 0;
+    attention.value = 0;
+    offlineDevices.value = 0;
+    page.value = 1;
+    filter.value = '';
     loaded.value = false;
   }
 
   /**
-   * Tiles with an unacknowledged alert first (worst severity first), then those being handled,
-   * then everyone else by name. Until the alert list has loaded, the server's count is used.
+   * The page's tiles: unacknowledged alerts first (worst severity first), then those being handled,
+   * then the others in the server's order. The alert store decides, so a tile changes colour and
+   * place the moment its alert event arrives, before the page is fetched again; until the alert list
+   * has loaded, the server's counts are used.
    */
-  const tiles = computed<Tile[]>(() => {
-    const collator = new Intl.Collator('zh-CN');
-    return retirees.value
-      .map((retiree): Tile => {
-        const state = alerts.loaded
+  const tiles = computed<Tile[]>(() =>
+    retirees.value
+      .map((retiree, index) => {
+        const state: RetireeAlertState = alerts.loaded
           ? (alerts.byRetiree.get(retiree.id) ?? noAlerts)
-          : { open: retiree.openAlerts, acknowledged: 0, worst: null };
+          : {
+              open: retiree.openAlerts,
+              acknowledged: retiree.acknowledgedAlerts,
+              worst: retiree.worstSeverity,
+            };
         const tileState: TileState =
           state.open > 0 ? 'alert' : state.acknowledged > 0 ? 'handling' : 'normal';
-        return { retiree, state: tileState, alerts: state };
+        return { tile: { retiree, state: tileState, alerts: state } as Tile, index };
       })
       .sort(
         (a, b) =>
-          tileRank[a.state] - tileRank[b.state] ||
-          (a.alerts.worst ? severityOrder(a.alerts.worst) : 9) -
-            (b.alerts.worst ? severityOrder(b.alerts.worst) : 9) ||
-          collator.compare(a.retiree.name, b.retiree.name),
-      );
-  });
-
-  const offlineDevices = computed(() =>
-    retirees.value.reduce(
-      (sum, retiree) => sum + retiree.devices.filter((device) => !device.online).length,
-      0,
-    ),
+          tileRank[a.tile.state] - tileRank[b.tile.state] ||
+          (a.tile.alerts.worst ? severityOrder(a.tile.alerts.worst) : 9) -
+            (b.tile.alerts.worst ? severityOrder(b.tile.alerts.worst) : 9) ||
+          a.index - b.index,
+      )
+      .map(({ tile }) => tile),
   );
 
   function byId(id: string): RetireeSummary | undefined {
-    return retirees.value.find((retiree) => retiree.id === id);
+    return known.get(id);
+  }
+
+  function device(id: string): DeviceBrief | undefined {
+    return devices.get(id);
   }
 
   return {
     retirees,
     loaded,
-    tiles,
+    total,
+    attention,
     offlineDevices,
+    page,
+    filter,
+    tiles,
     load,
+    setPage,
+    setFilter,
     applyReading,
     applyDevice,
     applyAlert,
+    follow,
     clear,
     byId,
+    device,
   };
 });
