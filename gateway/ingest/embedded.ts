@@ -1,7 +1,8 @@
 /**
  * The embedded telemetry store: SQLite in the data folder, so that the hub runs with nothing
- * installed. One row per reading (a narrow table), indexed for the one read the charts make:
- * a retiree's field over a time range.
+ * installed. One row per point (one device, one instant), its fields as a JSON object, indexed for
+ * the one read the charts make: a retiree's field over a time range. A point is one insert and one
+ * index entry however many fields it has, which is what keeps the broker's thread free under load.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,15 +23,27 @@ export interface EmbeddedSettings {
 }
 
 const schema = `
-CREATE TABLE IF NOT EXISTS readings (
+CREATE TABLE IF NOT EXISTS points (
   ts INTEGER NOT NULL,
   retiree_id TEXT,
   device_id TEXT NOT NULL,
   device_type TEXT NOT NULL,
-  field TEXT NOT NULL,
-  value REAL NOT NULL
+  -- How many fields the point holds: deletions report values, as the other stores do.
+  n INTEGER NOT NULL,
+  fields TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS readings_by_retiree ON readings (retiree_id, field, ts);
+CREATE INDEX IF NOT EXISTS points_by_retiree ON points (retiree_id, ts);
+`;
+
+/**
+ * Files written before points were kept whole hold one row per field in a `readings` table: folded
+ * into points once, in one transaction, at the first start that finds them.
+ */
+const foldReadings = `
+INSERT INTO points (ts, retiree_id, device_id, device_type, n, fields)
+  SELECT ts, retiree_id, device_id, device_type, count(*), json_group_object(field, value)
+  FROM readings GROUP BY device_id, ts, retiree_id, device_type ORDER BY ts;
+DROP TABLE readings;
 `;
 
 const selectorWhere = `device_id IN (SELECT value FROM json_each($devices))
@@ -41,6 +54,11 @@ function selectorParams(selector: SeriesSelector): { devices: string; retirees: 
     devices: JSON.stringify(selector.deviceIds ?? []),
     retirees: JSON.stringify(selector.retireeIds ?? []),
   };
+}
+
+/** A field's JSON path; quoted, so that any field name is one key. */
+function fieldPath(field: string): string {
+  return `$.${JSON.stringify(field)}`;
 }
 
 interface Row {
@@ -66,16 +84,28 @@ export class EmbeddedStore implements TelemetryStore {
     // With WAL, NORMAL loses at most the last transactions on power loss, never consistency.
     db.pragma('synchronous = NORMAL');
     db.exec(schema);
+    const legacy = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'readings'").get();
+    if (legacy) db.transaction(() => db.exec(foldReadings))();
     const insert = db.prepare(
-      'INSERT INTO readings (ts, retiree_id, device_id, device_type, field, value) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT INTO points (ts, retiree_id, device_id, device_type, n, fields) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.insertBatch = db.transaction((points: Point[]) => {
       for (const point of points) {
-        const ts = timestampOf(point);
+        const fields: Record<string, number> = {};
+        let n = 0;
         for (const [field, value] of storableFields(point)) {
-          const stored = typeof value === 'boolean' ? (value ? 1 : 0) : value;
-          insert.run(ts, point.retireeId ?? null, point.deviceId, point.deviceType, field, stored);
+          fields[field] = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+          n += 1;
         }
+        if (n === 0) continue;
+        insert.run(
+          timestampOf(point),
+          point.retireeId ?? null,
+          point.deviceId,
+          point.deviceType,
+          n,
+          JSON.stringify(fields),
+        );
       }
     });
     this.db = db;
@@ -98,45 +128,60 @@ export class EmbeddedStore implements TelemetryStore {
     const db = this.database();
     const range = {
       retiree: query.retireeId,
-      field: query.field,
+      path: fieldPath(query.field),
       from: Math.floor(query.from),
       to: Math.ceil(query.to),
     };
+    const values = `SELECT ts, fields ->> $path AS value FROM points
+      WHERE retiree_id = $retiree AND ts >= $from AND ts < $to`;
     if (query.every > 0) {
       // Integer division aligns buckets to the epoch, as InfluxQL's GROUP BY time() does.
       return db
         .prepare<unknown[], Row>(
-          `SELECT (ts / $every) * $every AS ts, avg(value) AS value FROM readings
-           WHERE retiree_id = $retiree AND field = $field AND ts >= $from AND ts < $to
-           GROUP BY ts / $every ORDER BY ts / $every`,
+          `SELECT (ts / $every) * $every AS ts, avg(value) AS value FROM (${values})
+           WHERE value IS NOT NULL GROUP BY ts / $every ORDER BY ts / $every`,
         )
         .all({ every: BigInt(query.every), ...range });
     }
     return db
-      .prepare<unknown[], Row>(
-        `SELECT ts, value FROM readings
-         WHERE retiree_id = $retiree AND field = $field AND ts >= $from AND ts < $to ORDER BY ts`,
-      )
+      .prepare<unknown[], Row>(`SELECT ts, value FROM (${values}) WHERE value IS NOT NULL ORDER BY ts`)
       .all(range);
   }
 
   async readSeries(selector: SeriesSelector): Promise<StoredReading[]> {
     return this.database()
       .prepare<unknown[], StoredReading>(
-        `SELECT ts, device_id AS deviceId, device_type AS deviceType, retiree_id AS retireeId, field, value
-         FROM readings WHERE ${selectorWhere} ORDER BY ts, field`,
+        `SELECT p.ts, p.device_id AS deviceId, p.device_type AS deviceType, p.retiree_id AS retireeId,
+                f.key AS field, f.value AS value
+         FROM points p, json_each(p.fields) f WHERE ${selectorWhere} ORDER BY p.ts, f.key`,
       )
       .all(selectorParams(selector));
   }
 
   async deleteSeries(selector: SeriesSelector): Promise<number> {
-    return this.database()
-      .prepare(`DELETE FROM readings WHERE ${selectorWhere}`)
-      .run(selectorParams(selector)).changes;
+    const db = this.database();
+    const params = selectorParams(selector);
+    return db.transaction(() => {
+      const { values } = db
+        .prepare<unknown[], { values: number | null }>(
+          `SELECT sum(n) AS "values" FROM points WHERE ${selectorWhere}`,
+        )
+        .get(params) ?? { values: 0 };
+      db.prepare(`DELETE FROM points WHERE ${selectorWhere}`).run(params);
+      return values ?? 0;
+    })();
   }
 
   async deleteBefore(before: number): Promise<number> {
-    return this.database().prepare('DELETE FROM readings WHERE ts < ?').run(Math.floor(before)).changes;
+    const db = this.database();
+    const limit = Math.floor(before);
+    return db.transaction(() => {
+      const { values } = db
+        .prepare<unknown[], { values: number | null }>('SELECT sum(n) AS "values" FROM points WHERE ts < ?')
+        .get(limit) ?? { values: 0 };
+      db.prepare('DELETE FROM points WHERE ts < ?').run(limit);
+      return values ?? 0;
+    })();
   }
 
   async ping(): Promise<boolean> {
