@@ -15,12 +15,23 @@ export function deviceTopic(deviceId: string, channel: DeviceChannel): string {
   return `${PROTOCOL_PREFIX}/${deviceId}/${channel}`;
 }
 
+const TOPIC_PREFIX = `${PROTOCOL_PREFIX}/`;
+
+/**
+ * `eldercare/v1/{deviceId}/{channel}` → its parts, or null. Runs several times for every message
+ * the broker takes, so it slices only the device id and returns the channel's own constant.
+ */
 export function parseDeviceTopic(topic: string): { deviceId: string; channel: DeviceChannel } | null {
-  const parts = topic.split('/');
-  if (parts.length !== 4 || `${parts[0]}/${parts[1]}` !== PROTOCOL_PREFIX) return null;
-  const deviceId = parts[2] ?? '';
-  const channel = parts[3] as DeviceChannel;
-  if (!DEVICE_ID_PATTERN.test(deviceId) || !channels.includes(channel)) return null;
+  if (!topic.startsWith(TOPIC_PREFIX)) return null;
+  const slash = topic.indexOf('/', TOPIC_PREFIX.length);
+  if (slash < 0) return null;
+  let channel: DeviceChannel | undefined;
+  for (const candidate of channels) {
+    if (topic.length === slash + 1 + candidate.length && topic.endsWith(candidate)) channel = candidate;
+  }
+  if (!channel) return null;
+  const deviceId = topic.slice(TOPIC_PREFIX.length, slash);
+  if (!DEVICE_ID_PATTERN.test(deviceId)) return null;
   return { deviceId, channel };
 }
 
