@@ -46,6 +46,8 @@ export interface RetireeLimits {
 
 export class Directory implements DeviceDirectory {
   private readonly devices = new Map<string, Entry>();
+  /** What `lookup` answers, made once per entry: the broker asks several times for every message. */
+  private readonly identities = new Map<string, DeviceIdentity>();
   /** Zigbee sensor ids by the bridge they speak through. */
   private readonly byBridge = new Map<string, Set<string>>();
   private readonly limits = new Map<string, RetireeLimits>();
@@ -94,8 +96,7 @@ export class Directory implements DeviceDirectory {
 
   lookup(deviceId: string): DeviceIdentity | undefined {
     if (this.revoked.has(deviceId)) return undefined;
-    const entry = this.devices.get(deviceId);
-    return entry ? identityOf(entry) : undefined;
+    return this.identities.get(deviceId);
   }
 
   isRevoked(deviceId: string): boolean {
@@ -157,6 +158,7 @@ export class Directory implements DeviceDirectory {
     const previous = this.devices.get(deviceId);
     if (previous?.bridgeId) this.byBridge.get(previous.bridgeId)?.delete(deviceId);
     this.devices.set(deviceId, entry);
+    this.identities.set(deviceId, Object.freeze(identityOf(entry)));
     if (entry.bridgeId) {
       const set = this.byBridge.get(entry.bridgeId) ?? new Set<string>();
       set.add(deviceId);
