@@ -29,23 +29,33 @@ export class DeviceState {
   ) {}
 
   start(): void {
+    // Runs for every reading the broker takes: one entry object per value, shared by both maps.
     this.bus.on('device.telemetry', OWNER, ({ deviceId, ts, readings }) => {
-      const retireeId = this.directory.lookup(deviceId)?.retireeId ?? null;
-      const pending = this.dirty.get(deviceId) ?? { latest: {}, lastSeen: ts };
-      const current = this.current.get(deviceId) ?? {};
-      for (const [key, value] of Object.entries(readings)) {
-        if (value === undefined) continue;
-        pending.latest[key] = { value, ts };
-        if ((current[key]?.ts ?? 0) <= ts) current[key] = { value, ts };
+      let pending = this.dirty.get(deviceId);
+      if (!pending) {
+        pending = { latest: {}, lastSeen: ts };
+        this.dirty.set(deviceId, pending);
       }
-      this.current.set(deviceId, current);
-      pending.lastSeen = Math.max(pending.lastSeen, ts);
+      let current = this.current.get(deviceId);
+      if (!current) {
+        current = {};
+        this.current.set(deviceId, current);
+      }
+      const values = readings as Record<string, number | boolean | undefined>;
+      for (const key in values) {
+        const value = values[key];
+        if (value === undefined) continue;
+        const entry = { value, ts };
+        pending.latest[key] = entry;
+        const known = current[key];
+        if (!known || known.ts <= ts) current[key] = entry;
+      }
+      if (ts > pending.lastSeen) pending.lastSeen = ts;
       if (typeof readings.battery === 'number') pending.battery = readings.battery;
-      this.dirty.set(deviceId, pending);
       this.live.reading({
         deviceId,
-        retireeId,
-        ts: new Date(ts).toISOString(),
+        retireeId: this.directory.lookup(deviceId)?.retireeId ?? null,
+        ts,
         readings: readings as Record<string, number | boolean>,
       });
     });

@@ -90,13 +90,21 @@ export function originAllowed(request: IncomingMessage, allowed: readonly string
   return request.headers.host !== undefined && parsed.host === request.headers.host.toLowerCase();
 }
 
+/** A device's readings as the live channel gathers them: `ts` in epoch milliseconds. */
+export interface LatestReadings {
+  deviceId: string;
+  retireeId: string | null;
+  ts: number;
+  readings: Record<string, number | boolean>;
+}
+
 export class LiveChannel {
   private io:
     | Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
     | undefined;
   private recheckTimer: NodeJS.Timeout | undefined;
-  /** Readings gathered since the last `readings` batch, by device. */
-  private readonly pendingReadings = new Map<string, ReadingUpdate>();
+  /** Readings gathered since the last `readings` batch, by device; times as epoch ms until sent. */
+  private readonly pendingReadings = new Map<string, LatestReadings>();
   private readingsTimer: NodeJS.Timeout | undefined;
   private rechecking = false;
 
@@ -253,8 +261,11 @@ export class LiveChannel {
     }
   }
 
-  /** A device's new readings, merged into what goes out with the next `readings` batch. */
-  reading(update: ReadingUpdate): void {
+  /**
+   * A device's new readings (`ts` in epoch ms), merged into what goes out with the next `readings`
+   * batch. Called for every message the broker takes, so it only merges; the batch is shaped once.
+   */
+  reading(update: LatestReadings): void {
     if (!this.io) return;
     const pending = this.pendingReadings.get(update.deviceId);
     if (pending) {
@@ -270,7 +281,10 @@ export class LiveChannel {
   private sendReadings(): void {
     this.readingsTimer = undefined;
     const io = this.io;
-    const batch = [...this.pendingReadings.values()];
+    const batch: ReadingUpdate[] = [];
+    for (const pending of this.pendingReadings.values()) {
+      batch.push({ ...pending, ts: new Date(pending.ts).toISOString() });
+    }
     this.pendingReadings.clear();
     if (!io || batch.length === 0) return;
     io.to(STAFF_ROOM).emit('readings', batch);
