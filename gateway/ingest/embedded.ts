@@ -61,6 +61,9 @@ function fieldPath(field: string): string {
   return `$.${JSON.stringify(field)}`;
 }
 
+/** Points per multi-row INSERT (6 parameters each, well under SQLite's 32,766). */
+const ROWS_PER_INSERT = 100;
+
 interface Row {
   ts: number;
   value: number;
@@ -86,10 +89,12 @@ export class EmbeddedStore implements TelemetryStore {
     db.exec(schema);
     const legacy = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'readings'").get();
     if (legacy) db.transaction(() => db.exec(foldReadings))();
-    const insert = db.prepare(
-      'INSERT INTO points (ts, retiree_id, device_id, device_type, n, fields) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    const columns = 'INSERT INTO points (ts, retiree_id, device_id, device_type, n, fields) VALUES ';
+    const one = db.prepare(`${columns}(?, ?, ?, ?, ?, ?)`);
+    // Rows go in ROWS_PER_INSERT at a time: one statement step for many points.
+    const many = db.prepare(`${columns}${Array(ROWS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`);
     this.insertBatch = db.transaction((points: Point[]) => {
+      const values: unknown[] = [];
       for (const point of points) {
         const fields: Record<string, number> = {};
         let n = 0;
@@ -98,7 +103,7 @@ export class EmbeddedStore implements TelemetryStore {
           n += 1;
         }
         if (n === 0) continue;
-        insert.run(
+        values.push(
           timestampOf(point),
           point.retireeId ?? null,
           point.deviceId,
@@ -106,7 +111,12 @@ export class EmbeddedStore implements TelemetryStore {
           n,
           JSON.stringify(fields),
         );
+        if (values.length === ROWS_PER_INSERT * 6) {
+          many.run(values);
+          values.length = 0;
+        }
       }
+      for (let at = 0; at < values.length; at += 6) one.run(values.slice(at, at + 6));
     });
     this.db = db;
   }

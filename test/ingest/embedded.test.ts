@@ -88,4 +88,37 @@ describe('embedded telemetry store on disk', () => {
       await dir.remove();
     }
   });
+
+  it('writes a batch of several hundred points whole, each with its own fields', async () => {
+    const dir = await makeTempDir('junxiu-embedded-');
+    const store = new EmbeddedStore({ dataDir: dir.path });
+    try {
+      await store.start();
+      const retiree = randomUUID();
+      const t0 = baseTime();
+      const points = Array.from({ length: 253 }, (_, i) =>
+        reading(retiree, t0 + i * 1_000, { hr: 60 + (i % 40), steps: i }),
+      );
+      await store.write(points);
+      const hr = await store.querySeries({
+        retireeId: retiree,
+        field: 'hr',
+        from: t0,
+        to: t0 + 253_000,
+        every: 0,
+      });
+      expect(hr).toStrictEqual(points.map((point, i) => ({ ts: point.ts, value: 60 + (i % 40) })));
+      const steps = await store.querySeries({
+        retireeId: retiree,
+        field: 'steps',
+        from: t0,
+        to: t0 + 253_000,
+        every: 0,
+      });
+      expect(steps.map(({ value }) => value)).toStrictEqual(points.map((_, i) => i));
+    } finally {
+      await store.stop();
+      await dir.remove();
+    }
+  });
 });
