@@ -1,8 +1,13 @@
 /**
- * Telemetry in InfluxDB 1.x through the `influx` package. Measurement `readings`, tags `device_id`,
- * `device_type` and `retiree_id` (when known), one field per reading, millisecond precision.
+ * Telemetry in InfluxDB 1.x. Measurement `readings`, tags `device_id`, `device_type` and
+ * `retiree_id` (when known), one field per reading, millisecond precision. Writes are posted to
+ * `/write` as line protocol built here (`line-protocol.ts`) over keep-alive connections of their
+ * own: they carry every reading the hub takes. Queries, pings and the database itself go through
+ * the `influx` package.
  */
-import { InfluxDB, type IPoint, type IPoolOptions } from 'influx';
+import http from 'node:http';
+import https from 'node:https';
+import { InfluxDB, type IPoolOptions } from 'influx';
 import { RejectedWriteError } from './errors.ts';
 import {
   countStatement,
@@ -16,7 +21,8 @@ import {
   selectorConditions,
   seriesStatement,
 } from './influxql.ts';
-import { bucketMeans, storableFields, timestampOf } from './points.ts';
+import { LineProtocol } from './line-protocol.ts';
+import { bucketMeans } from './points.ts';
 import type {
   Point,
   SeriesPoint,
@@ -44,8 +50,23 @@ const neverDisable: Backoff = {
   reset: () => neverDisable,
 };
 
-/** The package's error for a 3xx/4xx answer carries the response; it is not exported by name. */
+/** InfluxDB answered a write with something other than 204. */
+class WriteAnswerError extends Error {
+  constructor(
+    readonly status: number,
+    text: string,
+  ) {
+    super(`InfluxDB answered the write with ${status}: ${text.trim().slice(0, 500)}`);
+    this.name = 'WriteAnswerError';
+  }
+}
+
+/**
+ * The HTTP status of a refused request: the package's error for a 3xx/4xx answer carries the
+ * response (it is not exported by name); a write's carries the status itself.
+ */
 function httpStatusOf(error: unknown): number | undefined {
+  if (error instanceof WriteAnswerError) return error.status;
   const status = (error as { res?: { statusCode?: unknown } } | null)?.res?.statusCode;
   return typeof status === 'number' ? status : undefined;
 }
@@ -58,6 +79,15 @@ export class Influx1Store implements TelemetryStore {
   private readonly client: InfluxDB;
   private readonly timeoutMs: number;
   private databaseReady = false;
+  private readonly lineProtocol = new LineProtocol();
+  private readonly writeTarget: {
+    transport: typeof http | typeof https;
+    agent: http.Agent;
+    hostname: string;
+    port: number;
+    path: string;
+    authorization: string | undefined;
+  };
 
   constructor(settings: Influx1Settings) {
     const url = new URL(settings.url);
@@ -75,6 +105,19 @@ export class Influx1Store implements TelemetryStore {
       ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
       pool: { maxRetries: 0, requestTimeout: this.timeoutMs, backoff: neverDisable },
     });
+    const transport = url.protocol === 'https:' ? https : http;
+    this.writeTarget = {
+      transport,
+      agent: new transport.Agent({ keepAlive: true, maxSockets: 4 }),
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+      path: `/write?db=${encodeURIComponent(this.database)}&precision=ms`,
+      authorization: url.username
+        ? `Basic ${Buffer.from(
+            `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`,
+          ).toString('base64')}`
+        : undefined,
+    };
   }
 
   /**
@@ -99,26 +142,62 @@ export class Influx1Store implements TelemetryStore {
     if (outcome === 'late') created.catch(() => {});
   }
 
-  async stop(): Promise<void> {}
+  async stop(): Promise<void> {
+    this.writeTarget.agent.destroy();
+  }
 
   async write(points: Point[]): Promise<void> {
-    const rows: IPoint[] = [];
-    for (const point of points) {
-      const fields = Object.fromEntries(storableFields(point));
-      if (Object.keys(fields).length === 0) continue;
-      const tags: Record<string, string> = {};
-      if (point.deviceId) tags.device_id = point.deviceId;
-      if (point.deviceType) tags.device_type = point.deviceType;
-      if (point.retireeId) tags.retiree_id = point.retireeId;
-      rows.push({ measurement, tags, fields, timestamp: timestampOf(point) });
-    }
-    if (rows.length === 0) return;
+    const body = this.lineProtocol.lines(points);
+    if (!body) return;
     await this.ensureDatabase();
     try {
-      await this.client.writePoints(rows, { precision: 'ms' });
+      await this.post(body);
     } catch (error) {
       throw this.classify(error);
     }
+  }
+
+  /** One `/write` request; resolves on 204, rejects with the answer otherwise or when none comes in time. */
+  private post(body: string): Promise<void> {
+    const target = this.writeTarget;
+    return new Promise((resolve, reject) => {
+      const request = target.transport.request(
+        {
+          method: 'POST',
+          hostname: target.hostname,
+          port: target.port,
+          path: target.path,
+          agent: target.agent,
+          timeout: this.timeoutMs,
+          headers: {
+            'content-type': 'text/plain; charset=utf-8',
+            'content-length': Buffer.byteLength(body),
+            ...(target.authorization ? { authorization: target.authorization } : {}),
+          },
+        },
+        (response) => {
+          const status = response.statusCode ?? 0;
+          if (status >= 200 && status < 300) {
+            response.resume();
+            response.on('end', () => resolve());
+            response.on('error', reject);
+            return;
+          }
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => {
+            if (text.length < 4096) text += chunk;
+          });
+          response.on('end', () => reject(new WriteAnswerError(status, text)));
+          response.on('error', reject);
+        },
+      );
+      request.on('timeout', () => {
+        request.destroy(new Error(`InfluxDB did not answer the write within ${this.timeoutMs} ms`));
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
   }
 
   async querySeries(query: SeriesQuery): Promise<SeriesPoint[]> {
