@@ -30,6 +30,11 @@ export interface TelemetryWriterOptions {
   registry?: Registry;
   /** Points per batch; reaching it sends the batch at once (default 500). */
   batchSize?: number;
+  /**
+   * While the store is busy with one write, the batches filled meanwhile go together in the next,
+   * up to this many points (default ten batches): under load, fewer and larger writes.
+   */
+  maxWriteSize?: number;
   /** A partial batch is sent after this long (default 1 000 ms). */
   flushIntervalMs?: number;
   /** Bound of the on-disk spool in bytes (default 256 MiB). */
@@ -49,6 +54,7 @@ export interface TelemetryWriterOptions {
 
 interface WriterMetrics {
   written: Counter;
+  writes: Counter;
   spooled: Counter;
   dropped: Counter;
   deadLettered: Counter;
@@ -64,6 +70,10 @@ function writerMetrics(registry: Registry): WriterMetrics {
   const gaugeName = 'hub_telemetry_spool_bytes';
   return {
     written: counter('hub_telemetry_points_written_total', 'Points written to the telemetry store.'),
+    writes: counter(
+      'hub_telemetry_writes_total',
+      'Writes the telemetry store took (points written / writes = points per write).',
+    ),
     spooled: counter('hub_telemetry_points_spooled_total', 'Points put in the on-disk spool.'),
     dropped: counter(
       'hub_telemetry_points_dropped_total',
@@ -86,8 +96,10 @@ export class TelemetryWriter {
   private readonly options: Required<Omit<TelemetryWriterOptions, 'registry'>>;
   private readonly metrics: WriterMetrics;
   private buffer: Point[] = [];
-  /** Batches handed to the chain and not yet written or spooled. */
+  /** Batches handed to the chain and not yet written or spooled, in the order they were filled. */
   private readonly undelivered = new Set<Point[]>();
+  /** Batches taken into an earlier batch's write: their own turn on the chain has nothing to do. */
+  private readonly joined = new Set<Point[]>();
   /** Every store or spool operation runs on this chain, one at a time, which keeps batches in order. */
   private chain: Promise<void> = Promise.resolve();
   private flushTimer: NodeJS.Timeout | undefined;
@@ -106,8 +118,12 @@ export class TelemetryWriter {
       replayIntervalMs: 1_000,
       maxReplayIntervalMs: 30_000,
       ...options,
+      maxWriteSize: options.maxWriteSize ?? 10 * (options.batchSize ?? 500),
     };
     if (!(this.options.batchSize >= 1)) throw new RangeError('batchSize must be at least 1');
+    if (!(this.options.maxWriteSize >= this.options.batchSize)) {
+      throw new RangeError('maxWriteSize must be at least batchSize');
+    }
     this.metrics = writerMetrics(options.registry ?? defaultRegistry);
     this.spool = new Spool({ dir: join(options.dataDir, 'spool'), maxBytes: this.options.spoolMaxBytes });
     this.deadLetters = new DeadLetterFile(
@@ -155,6 +171,7 @@ export class TelemetryWriter {
     // twice (same series and time) once.
     const batches = [...this.undelivered];
     this.undelivered.clear();
+    this.joined.clear();
     let points = 0;
     for (const batch of batches) {
       await this.toSpool(batch);
@@ -183,16 +200,41 @@ export class TelemetryWriter {
       const batch = this.buffer.splice(0, this.options.batchSize);
       this.undelivered.add(batch);
       this.enqueue(async () => {
-        // Spooled by stop() already when the store hung.
-        if (!this.undelivered.has(batch)) return;
+        // Spooled by stop() already when the store hung, or gone with an earlier write.
+        if (!this.undelivered.has(batch) || this.joined.has(batch)) return;
+        const batches = this.batchesFrom(batch);
         try {
-          await this.deliver(batch);
+          await this.deliver(batches);
         } finally {
-          this.undelivered.delete(batch);
+          for (const done of batches) {
+            this.undelivered.delete(done);
+            this.joined.delete(done);
+          }
         }
       });
     }
     return this.chain;
+  }
+
+  /**
+   * `first` and the batches filled after it that wait for their turn, up to `maxWriteSize` points:
+   * the chain runs one write at a time, so everything behind `first` has not started.
+   */
+  private batchesFrom(first: Point[]): Point[][] {
+    const batches = [first];
+    let points = first.length;
+    let behind = false;
+    for (const batch of this.undelivered) {
+      if (!behind) {
+        behind = batch === first;
+        continue;
+      }
+      if (points + batch.length > this.options.maxWriteSize) break;
+      batches.push(batch);
+      this.joined.add(batch);
+      points += batch.length;
+    }
+    return batches;
   }
 
   private enqueue(task: () => Promise<void>): void {
@@ -211,20 +253,22 @@ export class TelemetryWriter {
     return result;
   }
 
-  private async deliver(batch: Point[]): Promise<void> {
+  /** Writes the batches as one; when the store is away (or the spool not yet drained), spools each. */
+  private async deliver(batches: Point[][]): Promise<void> {
     if (this.spool.isEmpty) {
+      const points = batches.length === 1 ? (batches[0] as Point[]) : batches.flat();
       try {
-        await this.writeSortingOutRejected(batch);
+        await this.writeSortingOutRejected(points);
         return;
       } catch (error) {
         this.metrics.failures.inc();
         this.options.logger.warn(
-          { err: error, points: batch.length, store: this.options.store.kind },
+          { err: error, points: points.length, store: this.options.store.kind },
           'telemetry store write failed; spooling the batch',
         );
       }
     }
-    await this.toSpool(batch);
+    for (const batch of batches) await this.toSpool(batch);
   }
 
   private async toSpool(batch: Point[]): Promise<void> {
@@ -258,6 +302,7 @@ export class TelemetryWriter {
     try {
       await this.options.store.write(points);
       this.metrics.written.inc(points.length);
+      this.metrics.writes.inc();
     } catch (error) {
       if (!(error instanceof RejectedWriteError)) throw error;
       this.metrics.failures.inc();

@@ -86,6 +86,48 @@ describe('telemetry writer with the embedded store', () => {
     await writer.stop();
   });
 
+  it('puts the batches filled while the store is busy into one write, up to maxWriteSize, in order', async () => {
+    const registry = new Registry();
+    const writer = new TelemetryWriter({
+      store,
+      dataDir: dir.path,
+      logger: recordingLogger(),
+      registry,
+      batchSize: 5,
+      maxWriteSize: 50,
+      flushIntervalMs: 60_000,
+    });
+    await writer.start();
+    const retiree = randomUUID();
+    const t0 = baseTime();
+    // 31 batches filled in one go: the first write takes ten, and so on.
+    const points = heartRates(retiree, t0, 155);
+    for (const point of points) writer.add(point);
+    await writer.flush();
+    expect(await metric(registry, 'hub_telemetry_writes_total')).toBe(4);
+    expect(await metric(registry, 'hub_telemetry_points_written_total')).toBe(155);
+    const stored = await store.querySeries({
+      retireeId: retiree,
+      field: 'hr',
+      from: t0,
+      to: t0 + 200_000,
+      every: 0,
+    });
+    expect(stored).toStrictEqual(points.map((point) => ({ ts: point.ts, value: point.fields.hr })));
+    await writer.stop();
+    expect(
+      () =>
+        new TelemetryWriter({
+          store,
+          dataDir: dir.path,
+          logger: recordingLogger(),
+          registry,
+          batchSize: 10,
+          maxWriteSize: 5,
+        }),
+    ).toThrow(RangeError);
+  });
+
   it('flushes what it holds on stop', async () => {
     const writer = new TelemetryWriter({
       store,
