@@ -8,12 +8,23 @@
  * measurement and its escaped tags) is built once and kept while its tags stay the same.
  */
 import { measurement } from './influxql.ts';
-import { storableFields, timestampOf } from './points.ts';
+import { isStorable, timestampOf } from './points.ts';
 import type { Point } from './types.ts';
 
 /** Tag keys, tag values and field keys: commas, equals signs and spaces are escaped. */
 export function escapeKey(text: string): string {
   return /[ ,=]/.test(text) ? text.replace(/[ ,=]/g, '\\$&') : text;
+}
+
+/** `name=value,…` of the point's storable fields (see `storableFields`), or '' when it has none. */
+function fieldsOf(point: Point): string {
+  let fields = '';
+  for (const name in point.fields) {
+    const value = point.fields[name];
+    if (name === '' || !isStorable(value)) continue;
+    fields += `${fields ? ',' : ''}${escapeKey(name)}=${value}`;
+  }
+  return fields;
 }
 
 interface SeriesKey {
@@ -30,16 +41,12 @@ export class LineProtocol {
 
   /** The points as one body for `/write?precision=ms`; points without a storable field are left out. */
   lines(points: readonly Point[]): string {
-    let body = '';
+    const lines: string[] = [];
     for (const point of points) {
-      let fields = '';
-      for (const [name, value] of storableFields(point)) {
-        fields += `${fields ? ',' : ''}${escapeKey(name)}=${value}`;
-      }
-      if (!fields) continue;
-      body += `${body ? '\n' : ''}${this.seriesKey(point)} ${fields} ${timestampOf(point)}`;
+      const fields = fieldsOf(point);
+      if (fields) lines.push(`${this.seriesKey(point)} ${fields} ${timestampOf(point)}`);
     }
-    return body;
+    return lines.join('\n');
   }
 
   private seriesKey(point: Point): string {

@@ -6,13 +6,16 @@ import type { ReadingValue } from '../../devices/types.ts';
 import type { Point, SeriesPoint } from './types.ts';
 
 /** Numbers must be finite (line protocol has no NaN or Infinity); booleans are kept as booleans. */
+export function isStorable(value: unknown): value is ReadingValue {
+  return typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+/** The fields a store keeps: named, and storable. */
 export function storableFields(point: Point): [string, ReadingValue][] {
   const out: [string, ReadingValue][] = [];
-  for (const [name, value] of Object.entries(point.fields)) {
-    if (name === '') continue;
-    if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) {
-      out.push([name, value]);
-    }
+  for (const name in point.fields) {
+    const value = point.fields[name];
+    if (name !== '' && isStorable(value)) out.push([name, value]);
   }
   return out;
 }
