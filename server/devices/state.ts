@@ -29,7 +29,7 @@ export class DeviceState {
   ) {}
 
   start(): void {
-    // Runs for every reading the broker takes: one entry object per value, shared by both maps.
+    // Runs for every reading the broker takes: entries are updated in place, not made anew.
     this.bus.on('device.telemetry', OWNER, ({ deviceId, ts, readings }) => {
       let pending = this.dirty.get(deviceId);
       if (!pending) {
@@ -45,10 +45,17 @@ export class DeviceState {
       for (const key in values) {
         const value = values[key];
         if (value === undefined) continue;
-        const entry = { value, ts };
-        pending.latest[key] = entry;
+        const waiting = pending.latest[key];
+        if (waiting) {
+          waiting.value = value;
+          waiting.ts = ts;
+        } else pending.latest[key] = { value, ts };
         const known = current[key];
-        if (!known || known.ts <= ts) current[key] = entry;
+        if (!known) current[key] = { value, ts };
+        else if (known.ts <= ts) {
+          known.value = value;
+          known.ts = ts;
+        }
       }
       if (ts > pending.lastSeen) pending.lastSeen = ts;
       if (typeof readings.battery === 'number') pending.battery = readings.battery;
@@ -100,7 +107,8 @@ export class DeviceState {
   latest(deviceId: string, stored: Latest): Latest {
     const merged: Latest = { ...stored };
     for (const [key, entry] of Object.entries(this.current.get(deviceId) ?? {})) {
-      if ((merged[key]?.ts ?? 0) <= entry.ts) merged[key] = entry;
+      // A copy: the entries here change in place with the next reading.
+      if ((merged[key]?.ts ?? 0) <= entry.ts) merged[key] = { value: entry.value, ts: entry.ts };
     }
     return merged;
   }
