@@ -21,6 +21,7 @@ import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { EventBus } from '../../devices/bus.ts';
 import { DEVICE_ID_PATTERN, deviceTopic, parseDeviceTopic } from '../../devices/contract.ts';
 import { BRIDGE_TYPE, decodeDeviceMessage, getDefinition, type ZigbeeOptions } from '../../devices/index.ts';
+import type { Point } from '../ingest/types.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
 import { type BridgedDevice, ZigbeeBridges } from '../zigbee/bridges.ts';
 import { canConnect, canPublish, canSubscribe } from './access.ts';
@@ -729,13 +730,14 @@ export class MqttGateway {
     if (!decoded || !identity) return;
     const { message, receivedAt } = decoded;
     if (message.channel === 'telemetry') {
-      this.options.writer.add({
+      const point: Point = {
         deviceId,
         deviceType: identity.type,
-        ...(identity.retireeId ? { retireeId: identity.retireeId } : {}),
         ts: message.ts,
         fields: message.readings as Record<string, number | boolean>,
-      });
+      };
+      if (identity.retireeId) point.retireeId = identity.retireeId;
+      this.options.writer.add(point);
       this.options.bus.emit('device.telemetry', {
         deviceId,
         deviceType: identity.type,
