@@ -10,6 +10,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HUB_NODE_FLAGS } from '../../server/node-flags.ts';
 import type { BenchCase, BenchOptions, BenchRow } from '../harness.ts';
 import { benchEnv, HubApi } from '../support/hub.ts';
 import type { HubProcessCommand, HubProcessMessage } from '../support/hub-process.ts';
@@ -55,7 +56,7 @@ export const connectionsCase: BenchCase = {
     const holdMs = Math.max(options.durationMs, 30_000);
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'junxiu-bench-'));
     const hub = fork(hubPath, [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: [...HUB_NODE_FLAGS, '--import', 'tsx'],
       stdio: 'inherit',
       env: { ...process.env, ...benchEnv(dataDir, { HUB_MQTT_MAX_CONNECTIONS: String(count + 1000) }) },
     });

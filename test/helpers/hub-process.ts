@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { HUB_NODE_FLAGS } from '../../server/node-flags.ts';
 import type { CreatedDevice } from '../../server/schemas/index.ts';
 import { ADMIN_PASSWORD, call, eventually, retireeInput } from './hub.ts';
 
@@ -36,7 +37,7 @@ export interface HubProcessOptions {
 const root = join(import.meta.dirname, '..', '..');
 
 export async function spawnHub(options: HubProcessOptions): Promise<HubProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...HUB_NODE_FLAGS, '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: {
       ...process.env,
