@@ -302,7 +302,8 @@ export class AlertWorkflow {
 
   /**
    * The retiree pressed cancel: an SOS or fall nobody has acknowledged yet is cancelled; one that
-   * staff already handle stays, with the request noted for them.
+   * staff already handle stays, with the request noted for them. Each press is noted once: the
+   * device sending the same event again (its acknowledgement was lost) changes nothing.
    */
   async cancelFromDevice(deviceId: string, eventId: string, at: Date): Promise<Alert[]> {
     const retireeId = this.directory.lookup(deviceId)?.retireeId ?? null;
@@ -317,6 +318,7 @@ export class AlertWorkflow {
       if (!retireeId && alert.deviceId !== deviceId) continue;
       await this.db.transaction(async (tx) => {
         const records = new AlertRecords(tx);
+        if (await records.hasEventStep(alert.id, ['cancelled', 'cancel_requested'], eventId)) return;
         if (await records.transition(alert.id, ['open'], 'cancelled', { at, actorId: null })) {
           await records.addStep(alert.id, 'cancelled', null, this.clock(), {
             by: 'retiree',

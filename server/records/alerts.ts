@@ -289,6 +289,16 @@ export class AlertRecords {
     }));
   }
 
+  /** True when a step of one of `actions` already names this device event (a retry of it). */
+  async hasEventStep(alertId: string, actions: readonly string[], eventId: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `select 1 from alert_steps
+        where alert_id = $1 and action = any($2::text[]) and detail->>'eventId' = $3 limit 1`,
+      [alertId, actions, eventId],
+    );
+    return rows.length > 0;
+  }
+
   async addStep(
     alertId: string,
     action: string,

@@ -163,6 +163,16 @@ describe('alert states, assignment and actions (5.1.7)', () => {
     });
     expect(steps.at(-1)?.action).toBe('cancel_requested');
     expect((await t.api<Alert>('GET', `/api/alerts/${second.alert.id}`)).body.status).toBe('acknowledged');
+
+    // The same press again (its acknowledgement lost) is noted once; a new press is noted too.
+    await publish(second.client, second.topic, { id: 'cancel-2', type: 'cancel' });
+    await publish(second.client, second.topic, { id: 'cancel-3', type: 'cancel' });
+    const requests = await eventually(async () => {
+      const list = (await t.api<AlertStep[]>('GET', `/api/alerts/${second.alert.id}/steps`)).body;
+      const noted = list.filter((step) => step.action === 'cancel_requested');
+      return noted.some((step) => step.detail.eventId === 'cancel-3') ? noted : undefined;
+    });
+    expect(requests.map((step) => step.detail.eventId)).toStrictEqual(['cancel-2', 'cancel-3']);
   });
 
   it('logs a test press as a test alert that resolves itself', async () => {
