@@ -30,6 +30,8 @@ const CUT_OFF_SWEEP_MS = 1000;
 export interface FamilyPublisher {
   alert(change: 'opened' | 'updated', alert: Alert): void;
   familyAlert(retireeId: string, update: FamilyAlertUpdate): void;
+  /** False when no family page follows this retiree now: the family's view need not be read. */
+  familyWatching?(retireeId: string): boolean;
   /** Disconnects these family accounts' sockets following the retiree (consent withdrawn). */
   dropFamily?(retireeId: string, userIds: string[]): void;
 }
@@ -174,6 +176,8 @@ export class FamilyService {
   /** Sends an alert change to its retiree's family room, in the family's shape. Never throws. */
   async push(change: 'opened' | 'updated', alert: Alert): Promise<void> {
     if (!alert.retireeId) return;
+    // Most alerts have no family page open; a family member who opens one later reads it then.
+    if (this.live.familyWatching && !this.live.familyWatching(alert.retireeId)) return;
     try {
       const view = await this.records.alert(alert.retireeId, alert.id);
       if (view) this.live.familyAlert(alert.retireeId, { change, alert: view });

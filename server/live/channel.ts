@@ -242,6 +242,11 @@ export class LiveChannel {
     );
   }
 
+  /** True when a family member's socket follows this retiree. */
+  familyWatching(retireeId: string): boolean {
+    return (this.io?.sockets.adapter.rooms.get(familyRoom(retireeId))?.size ?? 0) > 0;
+  }
+
   /** A change to one retiree's alert, in the family's shape, to that retiree's family room only. */
   familyAlert(retireeId: string, update: FamilyAlertUpdate): void {
     this.io?.to(familyRoom(retireeId)).emit('familyAlert', update);
