@@ -40,6 +40,9 @@ export const alertLatencyCase: BenchCase = {
   title: 'Alert latency: SOS press → alert on 200 dashboards, under background telemetry (p99 ≤ 50 ms)',
   async run(options: BenchOptions): Promise<BenchRow[]> {
     const presses = Number(options.settings.sos ?? 200);
+    // Presses before the measured ones, under the same load: the first alerts after a start run
+    // code the JIT has not compiled yet, which a centre's hub, running for months, has long done.
+    const warmup = Number(options.settings.warmup ?? 20);
     const clients = Number(options.settings.clients ?? 200);
     const watches = Number(options.settings.devices ?? 100);
     const measured = influxIngestResult.hubPointsPerSecond;
@@ -52,7 +55,7 @@ export const alertLatencyCase: BenchCase = {
         ? "80 % of this run's influx-ingest"
         : '80 % of the influx-ingest goal';
     options.log(
-      `  background telemetry ${telemetryRate}/s (${rateSource}), ${clients} dashboards, ${presses} presses`,
+      `  background telemetry ${telemetryRate}/s (${rateSource}), ${clients} dashboards, ${warmup} + ${presses} presses`,
     );
 
     const influxd = await startInfluxd();
@@ -62,9 +65,9 @@ export const alertLatencyCase: BenchCase = {
     const dashboards = fork(workerPath, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
     const pendants: RawDevice[] = [];
     try {
-      const retirees = await bench.api.createRetirees(presses, '压测老人');
+      const retirees = await bench.api.createRetirees(warmup + presses, '压测老人');
       const pendantCredentials = await bench.api.createDevices(
-        presses,
+        warmup + presses,
         PENDANT_TYPE,
         'bench-pendant',
         retirees,
@@ -84,7 +87,7 @@ export const alertLatencyCase: BenchCase = {
 
       // Telemetry runs through the presses and a second either side of them.
       const spacingMs = Math.max(20, options.durationMs / presses);
-      const telemetryMs = presses * spacingMs + 2000;
+      const telemetryMs = (warmup + presses) * spacingMs + 2000;
       const background = load.open(telemetryRate, telemetryMs, 0);
       await sleep(1000);
       const pressedAt = new Map<string, number>();
@@ -105,13 +108,19 @@ export const alertLatencyCase: BenchCase = {
       const toEvery: number[] = [];
       const toFirst: number[] = [];
       let incomplete = 0;
-      for (const [deviceId, at] of pressedAt) {
+      const warmupEvery: number[] = [];
+      for (const [index, [deviceId, at]] of [...pressedAt].entries()) {
         const arrivals = report.arrivals[deviceId] ?? [];
+        if (index < warmup) {
+          if (arrivals.length >= clients) warmupEvery.push(Math.max(...arrivals) - at);
+          continue;
+        }
         if (arrivals.length > 0) toFirst.push(Math.min(...arrivals) - at);
         if (arrivals.length >= clients) toEvery.push(Math.max(...arrivals) - at);
         else incomplete += 1;
       }
       const slowest = [...pressedAt.keys()]
+        .slice(warmup)
         .map((deviceId, index) => ({
           index,
           ms: Math.max(...(report.arrivals[deviceId] ?? [Number.NaN])) - (pressedAt.get(deviceId) as number),
@@ -130,7 +139,7 @@ export const alertLatencyCase: BenchCase = {
           `${incomplete} presses missing on some dashboard; telemetry sent ${Math.round(sentRate)}/s; ` +
           `${report.readings} device readings received in batches, ${report.disconnects} disconnects`,
       );
-      const note = `${presses} presses, ${clients} dashboards, telemetry ${Math.round(sentRate)}/s (${rateSource})`;
+      const note = `${presses} presses after ${warmup} warm-up ones, ${clients} dashboards, telemetry ${Math.round(sentRate)}/s (${rateSource})`;
       const value = (sorted: number[], q: number) => (incomplete > 0 ? Number.NaN : quantile(sorted, q));
       return [
         { case: CASE, metric: 'SOS → every dashboard p50', value: value(toEvery, 0.5), unit: 'ms', note },
@@ -145,6 +154,13 @@ export const alertLatencyCase: BenchCase = {
         { case: CASE, metric: 'SOS → every dashboard max', value: value(toEvery, 1), unit: 'ms' },
         { case: CASE, metric: 'SOS → first dashboard p99', value: quantile(toFirst, 0.99), unit: 'ms' },
         { case: CASE, metric: 'background telemetry sent', value: sentRate, unit: 'msg/s' },
+        {
+          case: CASE,
+          metric: 'warm-up presses, every dashboard max',
+          value: warmupEvery.length ? Math.max(...warmupEvery) : Number.NaN,
+          unit: 'ms',
+          note: `the first ${warmup} presses after the hub's start, before the measured ones`,
+        },
       ];
     } finally {
       for (const pendant of pendants) pendant.end();
