@@ -14,6 +14,7 @@ import {
   VitalsQuery,
   VitalsResponse,
 } from '../schemas/retirees.ts';
+import { WallRecords } from '../wall/records.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
 
@@ -22,6 +23,7 @@ const DAY_MS = 86_400_000;
 const MAX_POINTS = 1500;
 
 export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
+  const wall = new WallRecords(hub.db);
   /** The retiree of `:id` when the user may see them (a caseworker: their station's); 404 otherwise. */
   const scopedRetiree = async (request: FastifyRequest & { params: { id: string } }) => {
     const id = uuidOr404(request.params.id, 'retiree');
@@ -41,22 +43,21 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
     async (request) => {
       const [retirees, devices, openAlerts] = await Promise.all([
         hub.retirees.list(scopeOf(request.user!).station),
-        hub.devices.list(),
+        wall.boundDevices(),
         hub.alerts.activeCountByRetiree(),
       ]);
-      // One pass over the devices, not one per retiree: the wall of a large centre stays linear.
+      // One pass over the devices, not one per retiree: the list of a large centre stays linear.
       const byRetiree = new Map<string, typeof devices>();
       for (const device of devices) {
-        if (!device.retireeId) continue;
-        const list = byRetiree.get(device.retireeId);
+        const list = byRetiree.get(device.retiree_id);
         if (list) list.push(device);
-        else byRetiree.set(device.retireeId, [device]);
+        else byRetiree.set(device.retiree_id, [device]);
       }
       return retirees.map((retiree) => {
         const own = byRetiree.get(retiree.id) ?? [];
         let hr: { value: number; ts: number } | null = null;
         for (const device of own) {
-          const latest = hub.deviceState.latest(device.id, device.latest).hr;
+          const latest = hub.deviceState.latest(device.id, device.latest ?? {}).hr;
           if (latest && typeof latest.value === 'number' && (!hr || latest.ts > hr.ts)) {
             hr = { value: latest.value, ts: latest.ts };
           }
@@ -74,7 +75,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
             type: device.type,
             online: device.online,
             battery: device.battery,
-            lastSeenAt: device.lastSeenAt,
+            lastSeenAt: device.last_seen_at ? new Date(device.last_seen_at).toISOString() : null,
           })),
           openAlerts: openAlerts.get(retiree.id) ?? 0,
         };

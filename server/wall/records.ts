@@ -143,6 +143,18 @@ export class WallRecords {
     return { items, total: attention + others, attention, offlineDevices: offline?.n ?? 0 };
   }
 
+  /**
+   * Every device bound to a retiree, with only what a tile shows: of the stored latest readings
+   * just the heart rate (the whole-centre list, `GET /api/retirees`).
+   */
+  boundDevices(): Promise<WallDeviceRow[]> {
+    return this.db.query<WallDeviceRow>(
+      `select id, type, retiree_id, online, battery, last_seen_at,
+              case when latest ? 'hr' then jsonb_build_object('hr', latest->'hr') end as latest
+         from devices where retiree_id is not null order by id`,
+    );
+  }
+
   /** The devices of these retirees, with their stored latest readings. */
   devicesOf(retireeIds: string[]): Promise<WallDeviceRow[]> {
     if (retireeIds.length === 0) return Promise.resolve([]);
