@@ -1,7 +1,8 @@
 /**
  * The V8 settings the hub's process runs with: `npm start` and `npm run bench` pass the same on
- * their command line (package.json), and whatever starts a hub process of its own (the demo, the
- * tests, the bench's connections case) passes these.
+ * their command line (package.json), and the tests' and the bench's hub processes pass these. (The
+ * demo's hub, a few simulated devices, runs with Node's defaults: simulators/ imports nothing of
+ * the server.)
  *
  * A young generation of up to 64 MiB per semi-space: every message allocates short-lived objects
  * (the MQTT packet, its payload copy, the decoded readings, the acknowledgement), and with V8's

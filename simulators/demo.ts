@@ -8,7 +8,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HUB_NODE_FLAGS } from '../server/node-flags.ts';
 import { type Credentials, loadCredentials, saveCredentials } from './credentials.ts';
 import { Fleet } from './fleet.ts';
 import { ApiError, HubApi, missingDevices, provision } from './provision.ts';
@@ -51,7 +50,7 @@ function tail(file: string, lines = 15): string {
 function startHub(): ChildProcess {
   mkdirSync(dataDir, { recursive: true });
   const log = openSync(logFile, 'a');
-  return spawn(process.execPath, [...HUB_NODE_FLAGS, '--import', 'tsx', 'server/main.ts'], {
+  return spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: {
       ...process.env,
