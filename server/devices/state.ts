@@ -10,7 +10,7 @@ import type { Directory } from './directory.ts';
 
 const OWNER = 'device-state';
 
-type Latest = Record<string, { value: number | boolean; ts: number }>;
+export type Latest = Record<string, { value: number | boolean; ts: number }>;
 
 export class DeviceState {
   private readonly dirty = new Map<string, { latest: Latest; lastSeen: number; battery?: number }>();

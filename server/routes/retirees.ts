@@ -14,7 +14,7 @@ import {
   VitalsQuery,
   VitalsResponse,
 } from '../schemas/retirees.ts';
-import { WallRecords } from '../wall/records.ts';
+import { tileDevices, WallRecords } from '../wall/records.ts';
 import type { HubContext } from './context.ts';
 import { requireRole } from './guard.ts';
 
@@ -43,43 +43,19 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
     async (request) => {
       const [retirees, devices, openAlerts] = await Promise.all([
         hub.retirees.list(scopeOf(request.user!).station),
-        wall.boundDevices(),
+        wall.devicesOf(null),
         hub.alerts.activeCountByRetiree(),
       ]);
-      // One pass over the devices, not one per retiree: the list of a large centre stays linear.
-      const byRetiree = new Map<string, typeof devices>();
-      for (const device of devices) {
-        const list = byRetiree.get(device.retiree_id);
-        if (list) list.push(device);
-        else byRetiree.set(device.retiree_id, [device]);
-      }
-      return retirees.map((retiree) => {
-        const own = byRetiree.get(retiree.id) ?? [];
-        let hr: { value: number; ts: number } | null = null;
-        for (const device of own) {
-          const latest = hub.deviceState.latest(device.id, device.latest ?? {}).hr;
-          if (latest && typeof latest.value === 'number' && (!hr || latest.ts > hr.ts)) {
-            hr = { value: latest.value, ts: latest.ts };
-          }
-        }
-        return {
-          id: retiree.id,
-          name: retiree.name,
-          gender: retiree.gender,
-          birthDate: retiree.birthDate,
-          address: retiree.address,
-          hr: hr?.value ?? null,
-          hrAt: hr ? new Date(hr.ts).toISOString() : null,
-          devices: own.map((device) => ({
-            id: device.id,
-            type: device.type,
-            online: device.online,
-            battery: device.battery,
-            lastSeenAt: device.last_seen_at ? new Date(device.last_seen_at).toISOString() : null,
-          })),
-          openAlerts: openAlerts.get(retiree.id) ?? 0,
-        };
-      });
+      const devicesOf = tileDevices(devices, (id, stored) => hub.deviceState.latest(id, stored));
+      return retirees.map((retiree) => ({
+        id: retiree.id,
+        name: retiree.name,
+        gender: retiree.gender,
+        birthDate: retiree.birthDate,
+        address: retiree.address,
+        ...devicesOf(retiree.id),
+        openAlerts: openAlerts.get(retiree.id) ?? 0,
+      }));
     },
   );
 

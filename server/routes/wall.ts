@@ -7,7 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { scopeOf } from '../records/scope.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { WallPage, WallQuery, type WallTile } from '../schemas/wall.ts';
-import { type WallDeviceRow, WallRecords } from '../wall/records.ts';
+import { tileDevices, WallRecords } from '../wall/records.ts';
 import type { HubContext } from './context.ts';
 
 export const wallRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
@@ -29,35 +29,11 @@ export const wallRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       const offset = request.query.offset ?? 0;
       const listing = await records.page(scopeOf(request.user!), { limit, offset, q: request.query.q });
       // Devices only for the page's retirees, not the centre's.
-      const devices = await records.devicesOf(listing.items.map((item) => item.id));
-      const byRetiree = new Map<string, WallDeviceRow[]>();
-      for (const device of devices) {
-        const list = byRetiree.get(device.retiree_id);
-        if (list) list.push(device);
-        else byRetiree.set(device.retiree_id, [device]);
-      }
-      const items = listing.items.map((retiree): WallTile => {
-        const own = byRetiree.get(retiree.id) ?? [];
-        let hr: { value: number; ts: number } | null = null;
-        for (const device of own) {
-          const latest = hub.deviceState.latest(device.id, device.latest ?? {}).hr;
-          if (latest && typeof latest.value === 'number' && (!hr || latest.ts > hr.ts)) {
-            hr = { value: latest.value, ts: latest.ts };
-          }
-        }
-        return {
-          ...retiree,
-          hr: hr?.value ?? null,
-          hrAt: hr ? new Date(hr.ts).toISOString() : null,
-          devices: own.map((device) => ({
-            id: device.id,
-            type: device.type,
-            online: device.online,
-            battery: device.battery,
-            lastSeenAt: device.last_seen_at ? new Date(device.last_seen_at).toISOString() : null,
-          })),
-        };
-      });
+      const devicesOf = tileDevices(
+        await records.devicesOf(listing.items.map((item) => item.id)),
+        (id, stored) => hub.deviceState.latest(id, stored),
+      );
+      const items = listing.items.map((retiree): WallTile => ({ ...retiree, ...devicesOf(retiree.id) }));
       return {
         items,
         total: listing.total,

@@ -8,10 +8,12 @@
  * with a million closed alerts the wall never walks the history.
  */
 import type { Database } from '../db/database.ts';
+import type { Latest } from '../devices/state.ts';
 import { ACTIVE_STATUSES } from '../records/alerts.ts';
 import { isoDate } from '../records/rows.ts';
 import type { Scope } from '../records/scope.ts';
 import type { Alert } from '../schemas/alerts.ts';
+import type { DeviceBrief } from '../schemas/retirees.ts';
 
 type Severity = Alert['severity'];
 
@@ -57,7 +59,7 @@ export interface WallDeviceRow {
   online: boolean;
   battery: number | null;
   last_seen_at: Date | null;
-  latest: Record<string, { value: number | boolean; ts: number }> | null;
+  latest: Latest | null;
 }
 
 function toRetiree(row: Row): WallRetiree {
@@ -144,24 +146,62 @@ export class WallRecords {
   }
 
   /**
-   * Every device bound to a retiree, with only what a tile shows: of the stored latest readings
-   * just the heart rate (the whole-centre list, `GET /api/retirees`).
+   * The devices of these retirees (every bound device when `retireeIds` is null), with only what a
+   * tile shows: of the stored latest readings just the heart rate.
    */
-  boundDevices(): Promise<WallDeviceRow[]> {
+  async devicesOf(retireeIds: string[] | null): Promise<WallDeviceRow[]> {
+    if (retireeIds?.length === 0) return [];
     return this.db.query<WallDeviceRow>(
       `select id, type, retiree_id, online, battery, last_seen_at,
               case when latest ? 'hr' then jsonb_build_object('hr', latest->'hr') end as latest
-         from devices where retiree_id is not null order by id`,
-    );
-  }
-
-  /** The devices of these retirees, with their stored latest readings. */
-  devicesOf(retireeIds: string[]): Promise<WallDeviceRow[]> {
-    if (retireeIds.length === 0) return Promise.resolve([]);
-    return this.db.query<WallDeviceRow>(
-      `select id, type, retiree_id, online, battery, last_seen_at, latest from devices
-        where retiree_id = any($1::uuid[]) order by id`,
+         from devices where retiree_id is not null and ($1::uuid[] is null or retiree_id = any($1::uuid[]))
+        order by id`,
       [retireeIds],
     );
   }
+}
+
+/** What a tile shows of a retiree's devices: the newest heart rate of any of them, and each device. */
+export interface TileDevices {
+  hr: number | null;
+  hrAt: string | null;
+  devices: DeviceBrief[];
+}
+
+/**
+ * Groups the rows by retiree in one pass (the list of a large centre stays linear) and overlays the
+ * stored readings with newer ones seen since (`latest`, the device state's). A retiree without
+ * devices gets an empty tile part.
+ */
+export function tileDevices(
+  rows: WallDeviceRow[],
+  latest: (deviceId: string, stored: Latest) => Latest,
+): (retireeId: string) => TileDevices {
+  const byRetiree = new Map<string, WallDeviceRow[]>();
+  for (const row of rows) {
+    const list = byRetiree.get(row.retiree_id);
+    if (list) list.push(row);
+    else byRetiree.set(row.retiree_id, [row]);
+  }
+  return (retireeId) => {
+    const own = byRetiree.get(retireeId) ?? [];
+    let hr: { value: number; ts: number } | null = null;
+    for (const device of own) {
+      const reading = latest(device.id, device.latest ?? {}).hr;
+      if (reading && typeof reading.value === 'number' && (!hr || reading.ts > hr.ts)) {
+        hr = { value: reading.value, ts: reading.ts };
+      }
+    }
+    return {
+      hr: hr?.value ?? null,
+      hrAt: hr ? new Date(hr.ts).toISOString() : null,
+      devices: own.map((device) => ({
+        id: device.id,
+        type: device.type,
+        online: device.online,
+        battery: device.battery,
+        lastSeenAt: device.last_seen_at ? new Date(device.last_seen_at).toISOString() : null,
+      })),
+    };
+  };
 }
