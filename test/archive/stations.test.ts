@@ -29,24 +29,11 @@ describe('station-scoped caseworkers and the one 孤老 flag', () => {
   let roaming: { id: string; token: string };
   let supervisor: { id: string; token: string };
 
-  async function archiveRetiree(name: string, station: string, extra: Record<string, unknown> = {}) {
-    const created = await t.api<{ id: string }>('POST', '/api/archive/retirees', {
-      name,
-      gender: 'male',
-      birthDate: '1940-03-01',
-      rank: '团级',
-      station,
-      ...extra,
-    });
-    expect(created.status).toBe(201);
-    return created.body.id;
-  }
-
   beforeAll(async () => {
     t = await startTestHub();
-    ids.east1 = await archiveRetiree('东站甲', '东站');
-    ids.east2 = await archiveRetiree('东站乙', '东站');
-    ids.west1 = await archiveRetiree('西站甲', '西站');
+    ids.east1 = await t.addArchiveRetiree('东站甲', '东站');
+    ids.east2 = await t.addArchiveRetiree('东站乙', '东站');
+    ids.west1 = await t.addArchiveRetiree('西站甲', '西站');
     east = await t.addStaff('cw.east', 'caseworker', '东站');
     west = await t.addStaff('cw.west', 'caseworker', '西站');
     roaming = await t.addStaff('cw.all', 'caseworker');
@@ -243,7 +230,7 @@ describe('station-scoped caseworkers and the one 孤老 flag', () => {
     expect(again.body.focusTask?.reason).toBe('focus');
 
     // A record opened as long bedridden has its focus visit from the start.
-    const bedridden = await archiveRetiree('卧床老人', '东站', { bedridden: true });
+    const bedridden = await t.addArchiveRetiree('卧床老人', '东站', { bedridden: true });
     const flags = await t.api<LivingFlags>('GET', `/api/visits/retirees/${bedridden}/flags`);
     expect(flags.body.focusTask?.reason).toBe('focus');
   });

@@ -46,3 +46,24 @@ export async function recordEngines(): Promise<{ engines: Engine[]; stop: () => 
   ];
   return { engines, stop: async () => postgres?.stop() };
 }
+
+/** The same two engines for suites that start a whole hub: the settings that point it at one. */
+export interface HubEngine {
+  name: string;
+  skip: boolean;
+  /** The hub's settings for a fresh database on this engine (none for PGlite in its data folder). */
+  env(): Promise<Record<string, string>>;
+}
+
+export async function hubEngines(): Promise<{ engines: HubEngine[]; stop: () => Promise<void> }> {
+  const postgres: PostgresServer | null = await startPostgres();
+  const engines: HubEngine[] = [
+    { name: 'PGlite', skip: false, env: async () => ({}) },
+    {
+      name: 'PostgreSQL server',
+      skip: postgres === null,
+      env: async () => ({ HUB_DATABASE_URL: await (postgres as PostgresServer).createDatabase() }),
+    },
+  ];
+  return { engines, stop: async () => postgres?.stop() };
+}

@@ -23,6 +23,8 @@ export interface TestHub {
     token?: string | null,
   ): Promise<{ status: number; body: T }>;
   addRetiree(input?: Partial<RetireeInput>): Promise<Retiree>;
+  /** A retiree of `station` registered through the archive (团级, born 1940-03-01); resolves with the id. */
+  addArchiveRetiree(name: string, station: string, extra?: Record<string, unknown>): Promise<string>;
   addDevice(type: string, retireeId: string | null, id?: string): Promise<CreatedDevice>;
   connectDevice(created: CreatedDevice, options?: IClientOptions): Promise<MqttClient>;
   /** A staff account of `role`, signed in; a caseworker given a station sees that station only. */
@@ -162,6 +164,18 @@ export async function startTestHub(
       });
       if (response.status !== 201) throw new Error(`retiree not created: ${JSON.stringify(response.body)}`);
       return response.body;
+    },
+    async addArchiveRetiree(name, station, extra = {}) {
+      const response = await api<{ id: string }>('POST', '/api/archive/retirees', {
+        name,
+        gender: 'male',
+        birthDate: '1940-03-01',
+        rank: '团级',
+        station,
+        ...extra,
+      });
+      if (response.status !== 201) throw new Error(`retiree not created: ${JSON.stringify(response.body)}`);
+      return response.body.id;
     },
     async addDevice(type, retireeId, id) {
       sequence += 1;

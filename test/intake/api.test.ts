@@ -15,8 +15,8 @@ import { findCardFont } from '../../server/rescue/pdf.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type { IntakeCase, IntakeCaseList } from '../../server/schemas/intake.ts';
 import type { WorkList } from '../../server/schemas/worklist.ts';
+import { hubEngines } from '../helpers/engines.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import { startPostgres } from '../helpers/postgres.ts';
 
 const pdftotext = existsSync('/usr/bin/pdftotext') ? '/usr/bin/pdftotext' : null;
 const font = findCardFont(undefined);
@@ -33,18 +33,8 @@ const PNG = Buffer.from(
 );
 
 // Both record engines: PGlite, and a PostgreSQL server when one is installed.
-const postgres = await startPostgres();
-afterAll(async () => postgres?.stop());
-const engines = [
-  { name: 'PGlite', skip: false, env: async (): Promise<Record<string, string>> => ({}) },
-  {
-    name: 'PostgreSQL server',
-    skip: postgres === null,
-    env: async (): Promise<Record<string, string>> => ({
-      HUB_DATABASE_URL: await postgres!.createDatabase(),
-    }),
-  },
-];
+const { engines, stop } = await hubEngines();
+afterAll(stop);
 
 for (const engine of engines)
   describe.skipIf(engine.skip)(`intake through the API on ${engine.name}`, () => {

@@ -8,22 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertCandidate } from '../../devices/contract.ts';
 import type { Alert, CreatedDevice } from '../../server/schemas/index.ts';
 import type { WallPage } from '../../server/schemas/wall.ts';
+import { hubEngines } from '../helpers/engines.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
-import { startPostgres } from '../helpers/postgres.ts';
 
 // Both record engines: PGlite, and a PostgreSQL server when one is installed.
-const postgres = await startPostgres();
-afterAll(async () => postgres?.stop());
-const engines = [
-  { name: 'PGlite', skip: false, env: async (): Promise<Record<string, string>> => ({}) },
-  {
-    name: 'PostgreSQL server',
-    skip: postgres === null,
-    env: async (): Promise<Record<string, string>> => ({
-      HUB_DATABASE_URL: await postgres!.createDatabase(),
-    }),
-  },
-];
+const { engines, stop } = await hubEngines();
+afterAll(stop);
 
 const EAST = '东站';
 const WEST = '西站';
@@ -40,18 +30,6 @@ for (const engine of engines)
     const wall = (query = '', token?: string | null) =>
       t.api<WallPage>('GET', `/api/wall${query}`, undefined, token);
     const names = (page: WallPage) => page.items.map((item) => item.name);
-
-    async function archiveRetiree(name: string, station: string): Promise<string> {
-      const created = await t.api<{ id: string }>('POST', '/api/archive/retirees', {
-        name,
-        gender: 'male',
-        birthDate: '1940-03-01',
-        rank: '团级',
-        station,
-      });
-      expect(created.status).toBe(201);
-      return created.body.id;
-    }
 
     /** An alert through the hub's own workflow, as a detection rule raises one. */
     async function raise(key: string, kind: AlertCandidate['kind'], severity: AlertCandidate['severity']) {
@@ -85,7 +63,7 @@ for (const engine of engines)
         ['westCalm', '马建国', WEST],
         ['westSos', '罗建军', WEST],
       ] as const) {
-        ids[key] = await archiveRetiree(name, station);
+        ids[key] = await t.addArchiveRetiree(name, station);
         created[key] = await t.addDevice('wearable.watch', ids[key]!);
         devices[key] = created[key].device.id;
       }
