@@ -109,8 +109,8 @@ export class TelemetryWriter {
   private replaying = false;
 
   constructor(options: TelemetryWriterOptions) {
+    const batchSize = options.batchSize ?? 500;
     this.options = {
-      batchSize: 500,
       flushIntervalMs: 1_000,
       spoolMaxBytes: 256 * 1024 * 1024,
       deadLetterMaxBytes: 64 * 1024 * 1024,
@@ -118,7 +118,8 @@ export class TelemetryWriter {
       replayIntervalMs: 1_000,
       maxReplayIntervalMs: 30_000,
       ...options,
-      maxWriteSize: options.maxWriteSize ?? 10 * (options.batchSize ?? 500),
+      batchSize,
+      maxWriteSize: options.maxWriteSize ?? 10 * batchSize,
     };
     if (!(this.options.batchSize >= 1)) throw new RangeError('batchSize must be at least 1');
     if (!(this.options.maxWriteSize >= this.options.batchSize)) {
