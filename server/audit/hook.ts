@@ -24,6 +24,11 @@ export interface AuditNote {
 declare module 'fastify' {
   interface FastifyRequest {
     auditNote: AuditNote | null;
+    /**
+     * The caller's address, read when the request arrived: `request.ip` reads the socket, which
+     * no longer knows it once the client has hung up, and a change must be logged all the same.
+     */
+    auditAddress: string | null;
   }
 }
 
@@ -65,6 +70,8 @@ export function sqlLookups(db: Queryable): AuditLookups {
 }
 
 const ANONYMOUS = 'anonymous';
+/** The address of a caller the socket could no longer name. */
+const UNKNOWN_ADDRESS = 'unknown';
 
 /** Routes that answer a successful sign-in with a session (LoginResponse). */
 const SIGN_IN_ROUTES = ['/api/auth/login', '/api/auth/enrolment/confirm'];
@@ -117,7 +124,7 @@ export async function describeRequest(
     actorName: user?.username ?? ANONYMOUS,
     role: user?.role ?? ANONYMOUS,
     targetId: path,
-    ip: request.ip,
+    ip: request.auditAddress ?? request.ip ?? UNKNOWN_ADDRESS,
     result,
   };
   const detail: Record<string, unknown> = { method, route: route ?? null, status, ...note?.detail };
@@ -177,6 +184,10 @@ export function installAudit(
   onError: (error: unknown) => void,
 ): void {
   app.decorateRequest('auditNote', null);
+  app.decorateRequest('auditAddress', null);
+  app.addHook('onRequest', async (request) => {
+    request.auditAddress = request.ip ?? null;
+  });
   // What only the answer says: the error code of a refusal, and whom a sign-in is for.
   app.addHook('onSend', async (request, reply, payload) => {
     if (typeof payload !== 'string' || payload.length > MAX_PARSED_ANSWER) return payload;

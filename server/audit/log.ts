@@ -52,10 +52,13 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /**
  * Text the database stores exactly as given: no NUL (refused by PostgreSQL text and jsonb), no lone
- * surrogate (re-encoded on the way in, which would break the hash), and bounded in length.
+ * surrogate (re-encoded on the way in, which would break the hash), and bounded in length. Total over
+ * its input: a missing value is stored as empty text, since one odd field must never cost the entry
+ * (nor the others written in the same transaction).
  */
-export function storableText(value: string, max = MAX_TEXT): string {
-  const cut = value.length > max ? `${value.slice(0, max)}…` : value;
+export function storableText(value: unknown, max = MAX_TEXT): string {
+  const text = typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
+  const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is removed
   return cut.replace(/\u0000/g, '\uFFFD').replace(LONE_SURROGATE, '\uFFFD');
 }

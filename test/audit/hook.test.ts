@@ -1,7 +1,11 @@
 import { execFile } from 'node:child_process';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { FastifyRequest } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeRequest } from '../../server/audit/hook.ts';
+import { AuditLog } from '../../server/audit/log.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import type { AuditEntry, AuditPage, AuditVerifyResult } from '../../server/schemas/audit.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
@@ -150,6 +154,66 @@ describe('the audit log records sign-ins, refusals and health-record access (PIP
     const bad = await t.api('PATCH', `/api/retirees/${retiree.id}`, { hrLow: 'not a number' });
     expect(bad.status).toBe(400);
     await entry(`retireeId=${retiree.id}&action=change&result=4xx`);
+  });
+
+  it('logs a change whose caller hung up before the answer (a page left mid-request)', async () => {
+    const startedAt = new Date().toISOString();
+    const { port } = new URL(t.url);
+    const body = JSON.stringify({ address: '成都市锦江区春熙路9号' });
+    // The request goes out whole, and the socket is closed at once: the change is made, the
+    // answer has nobody to go to, and the audit entry must be written all the same.
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect(Number(port), '127.0.0.1', () => {
+        socket.end(
+          [
+            `PATCH /api/retirees/${retiree.id} HTTP/1.1`,
+            `Host: 127.0.0.1:${port}`,
+            `Authorization: Bearer ${t.token}`,
+            'Content-Type: application/json',
+            `Content-Length: ${Buffer.byteLength(body)}`,
+            '',
+            body,
+          ].join('\r\n'),
+          () => {
+            socket.destroy();
+            resolve();
+          },
+        );
+      });
+      socket.on('error', reject);
+    });
+    await eventually(async () => {
+      const after = await t.api<Retiree>('GET', `/api/retirees/${retiree.id}`);
+      return after.body.address === '成都市锦江区春熙路9号';
+    }, 15_000);
+    const logged = await entry(
+      `retireeId=${retiree.id}&action=change`,
+      (item) => item.detail.method === 'PATCH' && item.actorName === 'admin' && item.at > startedAt,
+    );
+    expect(logged).toMatchObject({ targetType: 'retiree', ip: '127.0.0.1' });
+  });
+
+  it('writes an entry whatever the socket can still say about the caller', async () => {
+    const request = {
+      url: `/api/retirees/${retiree.id}`,
+      method: 'PATCH',
+      routeOptions: { url: '/api/retirees/:id' },
+      params: { id: retiree.id },
+      query: {},
+      body: {},
+      user: null,
+      auditNote: null,
+      auditAddress: null,
+      ip: undefined,
+    } as unknown as FastifyRequest;
+    const described = await describeRequest(request, 200, {
+      account: async () => null,
+      familyRetiree: async () => null,
+    });
+    expect(described).toMatchObject({ ip: 'unknown', action: 'change', retireeId: retiree.id });
+    const db = t.hub.db;
+    const appended = await new AuditLog(db).append(described!);
+    expect(appended).toMatchObject({ ip: 'unknown', targetId: `/api/retirees/${retiree.id}` });
   });
 
   it("logs the family page read with the relative's id", async () => {
