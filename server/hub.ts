@@ -244,8 +244,9 @@ export async function startHub(
       (error) => logger.error({ err: error }, 'escalation pass failed'),
     );
     escalation.onEscalate(({ alert, level, audiences }) => {
+      // `level` is pino's own key: the ladder's level is logged as `escalationLevel`.
       logger.warn(
-        { alertId: alert.id, kind: alert.kind, level, audiences },
+        { alertId: alert.id, kind: alert.kind, escalationLevel: level, audiences },
         'alert escalated: not acknowledged in time',
       );
       // The supervisor sees the level on the live wall; families and the centre's channels are told.

@@ -1,5 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Alert, AlertStep } from '../../server/schemas/index.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -77,6 +79,27 @@ describe('escalation ladder', () => {
     await second.api('POST', `/api/alerts/${other.id}/ack`, {});
     await new Promise((resolve) => setTimeout(resolve, 1800));
     expect((await second.api<Alert>('GET', `/api/alerts/${other.id}`)).body.escalationLevel).toBe(0);
+  });
+
+  it('logs an escalation with the ladder level apart from the log level', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+        done();
+      },
+    });
+    const t = await startTestHub({}, { logger: pino({ level: 'info' }, sink) });
+    running.push(t);
+    await t.api('PUT', '/api/settings/escalation', { steps: [{ afterSeconds: 1, notify: ['supervisor'] }] });
+    const opened = await openSos(t);
+    const line = await eventually(
+      () => lines.find((text) => text.includes('alert escalated') && text.includes(opened.id)),
+      6000,
+    );
+    // One `level` key, pino's: a second one would make log collectors keep either.
+    expect(line.match(/"level":/g)).toHaveLength(1);
+    expect(JSON.parse(line)).toMatchObject({ level: 40, escalationLevel: 1, alertId: opened.id });
   });
 
   it("tells the family's channels when an alert escalates", async () => {

@@ -3,6 +3,7 @@
  * signed in. Everything is real: PGlite (or the PostgreSQL server given), the broker on TCP, HTTP.
  */
 import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger, type Hub, startHub } from '../../server/hub.ts';
 import type { CreatedDevice, Retiree, RetireeInput } from '../../server/schemas/index.ts';
@@ -118,7 +119,7 @@ export function retireeInput(name = '测试老人'): RetireeInput {
 
 export async function startTestHub(
   env: Record<string, string> = {},
-  options: { dataDir?: TempDir } = {},
+  options: { dataDir?: TempDir; logger?: Logger } = {},
 ): Promise<TestHub> {
   const dataDir = options.dataDir ?? (await makeTempDir('junxiu-hub-'));
   const config = loadConfig({
@@ -134,7 +135,7 @@ export async function startTestHub(
     HUB_LOG_LEVEL: process.env.HUB_TEST_LOG_LEVEL ?? 'silent',
     ...env,
   });
-  const hub = await startHub(config, createLogger(config.logLevel));
+  const hub = await startHub(config, options.logger ?? createLogger(config.logLevel));
   const clients: MqttClient[] = [];
 
   async function api<T>(method: string, path: string, body?: unknown, token?: string | null) {
