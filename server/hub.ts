@@ -15,6 +15,7 @@ import { getDefinition, zigbeeDefinitionByType } from '../devices/index.ts';
 import {
   createTelemetryStore,
   Detector,
+  LineLimitedLog,
   MqttGateway,
   openBrokerStore,
   type TelemetryStore,
@@ -334,11 +335,14 @@ export async function startHub(
         ? openBrokerStore(path.join(config.dataDir, 'broker.sqlite'), { registry, log: logger })
         : undefined;
     if (brokerStore) stops.push(() => brokerStore.destroy());
+    // What strangers on the network send decides how often the broker logs: bounded per message.
+    const brokerLog = new LineLimitedLog(logger, registry);
+    stops.push(async () => brokerLog.sweep(true));
     const gateway = new MqttGateway({
       bus,
       directory,
       writer,
-      log: logger,
+      log: brokerLog,
       registry,
       tcp: config.plaintext ? { host: config.mqttHost, port: config.mqttPort } : null,
       tls: config.tls ? { ...config.tls, host: config.mqttHost, port: config.mqttTlsPort } : null,

@@ -138,6 +138,8 @@ export class MqttGateway {
   private readonly connectFacts = new WeakMap<Client, ConnectFacts>();
   /** Errors raised by the MQTT parser of a connection: a malformed packet, counted as such. */
   private readonly malformed = new WeakSet<Error>();
+  /** The errors `authenticate` answers a refused CONNECT with; aedes reports each again. */
+  private readonly refusedConnects = new WeakSet<Error>();
   private readonly limits: BrokerLimits;
   private readonly failedConnects: FailedConnects;
   /** Recent refused connections (bounded), for the security page and burst detection. */
@@ -289,7 +291,10 @@ export class MqttGateway {
         const decision = canPublish(client.id, packet.topic, packet.retain, identity);
         if (!decision.allow) {
           this.metrics.denied.inc({ action: 'publish' });
-          this.options.log.warn({ deviceId: client.id, topic: packet.topic }, decision.reason);
+          this.options.log.warn(
+            { deviceId: client.id, topic: packet.topic, reason: decision.reason },
+            'publish refused',
+          );
           return callback(new Error(decision.reason));
         }
         packet.retain = decision.retain;
@@ -325,6 +330,8 @@ export class MqttGateway {
       if (this.options.directory.lookup(client.id)?.type === BRIDGE_TYPE) this.zigbee.bridgeLost(client.id);
     });
     broker.on('clientError', (client, error) => {
+      // A refused CONNECT was logged, counted and remembered where it was refused.
+      if (this.refusedConnects.has(error)) return;
       this.countClosed(error);
       this.options.log.warn({ deviceId: client.id, err: error.message }, 'mqtt client error');
     });
@@ -558,10 +565,10 @@ export class MqttGateway {
         deviceId: account ?? null,
       });
       this.options.log.warn(
-        { address, deviceId: account },
-        'mqtt connection refused: too many failed attempts',
+        { address, deviceId: account, reason: 'too many failed attempts' },
+        'mqtt connection refused',
       );
-      return authError('too many failed attempts, try later', NOT_AUTHORIZED);
+      return this.refusedConnect(authError('too many failed attempts, try later', NOT_AUTHORIZED));
     }
     if (admission.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, admission.delayMs));
     const refuse = (reason: string, message: string, code: number): AuthenticateError => {
@@ -576,10 +583,10 @@ export class MqttGateway {
       });
       this.failedConnects.failed(address, account, this.clock());
       this.options.log.warn(
-        { address, clientId: client.id, deviceId: account },
-        `mqtt connection refused: ${message}`,
+        { address, clientId: client.id, deviceId: account, reason: message },
+        'mqtt connection refused',
       );
-      return authError(message, code);
+      return this.refusedConnect(authError(message, code));
     };
     const facts = this.connectFacts.get(client);
     // [MQTT-3.1.3-8] an empty client id asking for a persistent session is refused with 0x02.
@@ -614,6 +621,11 @@ export class MqttGateway {
     if (connection && identity.type === BRIDGE_TYPE)
       connection.maxPacketBytes = this.limits.maxBridgePacketBytes;
     return null;
+  }
+
+  private refusedConnect(error: AuthenticateError): AuthenticateError {
+    this.refusedConnects.add(error);
+    return error;
   }
 
   private reject(deviceId: string, topic: string, reason: string): void {
