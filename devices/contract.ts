@@ -80,11 +80,27 @@ export interface AlertCandidate {
   detail: Record<string, unknown>;
 }
 
+/** Where a `device.status` comes from (see HubEventMap). */
+export type StatusSource = 'device' | 'connection';
+
 /** Events on the hub's bus, keyed by name. */
 export interface HubEventMap {
   'device.telemetry': { deviceId: string; deviceType: string; ts: number; readings: Readings };
   'device.event': { deviceId: string; deviceType: string; event: DeviceEvent };
-  'device.status': { deviceId: string; online: boolean; ts: number; battery?: number; fw?: string };
+  'device.status': {
+    deviceId: string;
+    online: boolean;
+    ts: number;
+    battery?: number;
+    fw?: string;
+    /**
+     * Who says so: the device (its status message, its will, a bridge's availability report) or its
+     * MQTT connection opening or closing. A closed connection is not the device going offline: a
+     * device may connect for each press and leave with a clean DISCONNECT. Only a status of its
+     * own (a will included) or silence past its timeout may raise `device_offline`.
+     */
+    source: StatusSource;
+  };
   'message.rejected': { deviceId?: string; topic: string; reason: string };
   'alert.candidate': AlertCandidate;
   'device.command': { deviceId: string; command: DeviceCommand };

@@ -319,15 +319,26 @@ export class MqttGateway {
     });
     broker.on('client', (client) => {
       this.metrics.clients.inc();
-      this.options.bus.emit('device.status', { deviceId: client.id, online: true, ts: this.clock() });
+      this.options.bus.emit('device.status', {
+        deviceId: client.id,
+        online: true,
+        ts: this.clock(),
+        source: 'connection',
+      });
     });
     broker.on('clientDisconnect', (client) => {
       this.metrics.clients.dec();
       // A device that reconnected has already replaced this session; it is not offline.
       const current = (broker as unknown as { clients: Record<string, Client> }).clients[client.id];
       if (current && current !== client) return;
-      this.options.bus.emit('device.status', { deviceId: client.id, online: false, ts: this.clock() });
-      if (this.options.directory.lookup(client.id)?.type === BRIDGE_TYPE) this.zigbee.bridgeLost(client.id);
+      this.options.bus.emit('device.status', {
+        deviceId: client.id,
+        online: false,
+        ts: this.clock(),
+        source: 'connection',
+      });
+      if (this.options.directory.lookup(client.id)?.type === BRIDGE_TYPE)
+        this.zigbee.bridgeLost(client.id, 'connection');
     });
     broker.on('clientError', (client, error) => {
       // A refused CONNECT was logged, counted and remembered where it was refused.
@@ -761,6 +772,7 @@ export class MqttGateway {
         deviceId,
         online: message.status.online,
         ts: receivedAt,
+        source: 'device',
         ...(message.status.battery !== undefined ? { battery: message.status.battery } : {}),
         ...(message.status.fw !== undefined ? { fw: message.status.fw } : {}),
       });

@@ -51,15 +51,18 @@ export class Detector {
       const candidate = candidateFromEvent(deviceId, event);
       return candidate ? this.bus.emitAndWait('alert.candidate', candidate) : undefined;
     });
-    this.bus.on('device.status', OWNER, ({ deviceId, online, battery, ts }) => {
+    this.bus.on('device.status', OWNER, ({ deviceId, online, battery, ts, source }) => {
       if (online) {
         this.absence.heard(deviceId, ts);
         const candidate = this.battery.check(deviceId, battery, undefined, ts);
         if (candidate) this.bus.emit('alert.candidate', candidate);
-      } else {
-        this.heartRate.forget(deviceId);
-        this.absence.wentOffline(deviceId, ts);
+        return;
       }
+      this.heartRate.forget(deviceId);
+      // A connection closing (a clean DISCONNECT, a pendant that connects for each press) is no
+      // sign of trouble: only the device's own word (its will) starts the grace period; a device
+      // that simply goes quiet is caught by its silence timeout.
+      if (source === 'device') this.absence.wentOffline(deviceId, ts);
     });
     this.timer = setInterval(() => this.checkAbsences(), this.checkEveryMs);
   }

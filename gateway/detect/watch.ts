@@ -10,7 +10,7 @@ import { inWindow } from './settings.ts';
 
 interface DeviceState {
   lastSeen: number;
-  /** Set by a will message or disconnect; cleared by any message. */
+  /** Set by the device's own offline status (its will); cleared by any message. */
   offlineSince: number | null;
   /** An alert was raised for this silence; re-armed when the device is heard again. */
   reported: boolean;

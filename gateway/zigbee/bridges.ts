@@ -12,6 +12,7 @@
 import type { Counter, Registry } from 'prom-client';
 import promClient from 'prom-client';
 import type { EventBus } from '../../devices/bus.ts';
+import type { StatusSource } from '../../devices/contract.ts';
 import {
   type BridgeDevice,
   DEFAULT_BASE_TOPIC,
@@ -110,10 +111,10 @@ export class ZigbeeBridges {
    * The bridge is gone (its state says offline, or its connection dropped): its sensors can no
    * longer be heard, so they are offline too until the bridge reports their availability again.
    */
-  bridgeLost(bridgeId: string): void {
+  bridgeLost(bridgeId: string, source: StatusSource): void {
     const ts = this.options.clock();
     for (const sensor of this.options.bridged(bridgeId)) {
-      this.options.bus.emit('device.status', { deviceId: sensor.deviceId, online: false, ts });
+      this.options.bus.emit('device.status', { deviceId: sensor.deviceId, online: false, ts, source });
     }
   }
 
@@ -145,8 +146,9 @@ export class ZigbeeBridges {
           deviceId: bridgeId,
           online: availability.online,
           ts: this.options.clock(),
+          source: 'device',
         });
-        if (!availability.online) this.bridgeLost(bridgeId);
+        if (!availability.online) this.bridgeLost(bridgeId, 'device');
         return;
       }
       case 'availability':
@@ -231,6 +233,7 @@ export class ZigbeeBridges {
       deviceId: bound.deviceId,
       online: availability.online,
       ts: this.options.clock(),
+      source: 'device',
     });
   }
 

@@ -80,6 +80,46 @@ describe('detection through a running hub', () => {
     expect(alert.detail).toMatchObject({ reason: 'disconnected', power: 'battery' });
   });
 
+  it('opens no device_offline for a clean DISCONNECT or a dropped connection without a will', async () => {
+    // A pendant that connects for each press, as mosquitto_pub does, and leaves cleanly.
+    const perPress = await t.addDevice('pendant.sos', (await t.addRetiree()).id);
+    // A watch whose connection drops and that set no will: only its silence may tell.
+    const noWill = await t.addDevice('wearable.watch', (await t.addRetiree()).id);
+    // A pendant whose will fires: the one that must raise device_offline.
+    const withWill = await t.addDevice('pendant.sos', (await t.addRetiree()).id);
+    const offlineAlerts = async () =>
+      (await t.api<Alert[]>('GET', '/api/alerts?limit=500')).body
+        .filter((alert) => alert.kind === 'device_offline')
+        .map((alert) => alert.deviceId)
+        .filter((id) => [perPress, noWill, withWill].some((device) => device.device.id === id));
+
+    const pressing = await t.connectDevice(perPress);
+    await publish(pressing, `eldercare/v1/${perPress.device.id}/event`, {
+      id: 'press-1',
+      type: 'button_test',
+    });
+    await pressing.endAsync();
+    const dropping = await t.connectDevice(noWill);
+    await publish(dropping, `eldercare/v1/${noWill.device.id}/telemetry`, { hr: 70 });
+    (dropping as unknown as { stream: { destroy(): void } }).stream.destroy();
+    // Both are shown offline on the wall before the will of the third fires.
+    await eventually(async () => {
+      const devices = (await t.api<{ id: string; online: boolean }[]>('GET', '/api/devices')).body;
+      const offline = devices.filter((device) => !device.online).map((device) => device.id);
+      return offline.includes(perPress.device.id) && offline.includes(noWill.device.id);
+    }, 8000);
+
+    const statusTopic = `eldercare/v1/${withWill.device.id}/status`;
+    const client = await t.connectDevice(withWill, {
+      will: { topic: statusTopic, payload: Buffer.from('{"online":false}'), qos: 1, retain: true },
+    });
+    (client as unknown as { stream: { destroy(): void } }).stream.destroy();
+    // The detector judges every device in each pass: once the will's alert is open, the two that
+    // went offline before it have been judged too.
+    await eventually(async () => (await offlineAlerts()).includes(withWill.device.id), 15_000);
+    expect(await offlineAlerts()).toStrictEqual([withWill.device.id]);
+  }, 30_000);
+
   it('refuses a malformed time-of-day setting, naming it', async () => {
     const { loadConfig } = await import('../../server/config.ts');
     expect(() => loadConfig({ HUB_NIGHT_START: '25:00' })).toThrow(/^HUB_NIGHT_START: /);
