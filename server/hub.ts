@@ -314,6 +314,7 @@ export async function startHub(
     // Silence is measured from the last contact on record, so a restart does not reset it.
     for (const device of await devices.list()) {
       if (device.lastSeenAt) detector.absence.seed(device.id, Date.parse(device.lastSeenAt));
+      deviceState.seed(device.id, device.latest);
     }
     detector.start();
     stops.push(async () => detector.stop());

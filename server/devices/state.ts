@@ -12,9 +12,22 @@ const OWNER = 'device-state';
 
 export type Latest = Record<string, { value: number | boolean; ts: number }>;
 
+/** Takes `value` of `key` measured at `ts` unless a newer one is held; updates in place. */
+function keepNewer(latest: Latest, key: string, value: number | boolean, ts: number): void {
+  const known = latest[key];
+  if (!known) latest[key] = { value, ts };
+  else if (known.ts <= ts) {
+    known.value = value;
+    known.ts = ts;
+  }
+}
+
 export class DeviceState {
-  private readonly dirty = new Map<string, { latest: Latest; lastSeen: number; battery?: number }>();
-  /** Readings seen since start, newer than what the records may hold yet. */
+  private readonly dirty = new Map<string, { latest: Latest; lastSeen: number }>();
+  /**
+   * The newest value of each reading per device, by the time it was measured: what the records
+   * held at start (seed), overtaken by readings and status messages seen since.
+   */
   private readonly current = new Map<string, Latest>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -31,34 +44,16 @@ export class DeviceState {
   start(): void {
     // Runs for every reading the broker takes: entries are updated in place, not made anew.
     this.bus.on('device.telemetry', OWNER, ({ deviceId, ts, readings }) => {
-      let pending = this.dirty.get(deviceId);
-      if (!pending) {
-        pending = { latest: {}, lastSeen: ts };
-        this.dirty.set(deviceId, pending);
-      }
-      let current = this.current.get(deviceId);
-      if (!current) {
-        current = {};
-        this.current.set(deviceId, current);
-      }
+      const pending = this.pendingOf(deviceId, ts);
+      const current = this.currentOf(deviceId);
       const values = readings as Record<string, number | boolean | undefined>;
       for (const key in values) {
         const value = values[key];
         if (value === undefined) continue;
-        const waiting = pending.latest[key];
-        if (waiting) {
-          waiting.value = value;
-          waiting.ts = ts;
-        } else pending.latest[key] = { value, ts };
-        const known = current[key];
-        if (!known) current[key] = { value, ts };
-        else if (known.ts <= ts) {
-          known.value = value;
-          known.ts = ts;
-        }
+        keepNewer(pending.latest, key, value, ts);
+        keepNewer(current, key, value, ts);
       }
       if (ts > pending.lastSeen) pending.lastSeen = ts;
-      if (typeof readings.battery === 'number') pending.battery = readings.battery;
       this.live.reading({
         deviceId,
         retireeId: this.directory.lookup(deviceId)?.retireeId ?? null,
@@ -69,6 +64,11 @@ export class DeviceState {
     this.bus.on('device.status', OWNER, async ({ deviceId, online, ts, battery, fw }) => {
       const identity = this.directory.lookup(deviceId);
       if (!identity) return;
+      // The level a status message gives is a reading like the others: the newest one wins.
+      if (battery !== undefined) {
+        keepNewer(this.currentOf(deviceId), 'battery', battery, ts);
+        keepNewer(this.pendingOf(deviceId, ts).latest, 'battery', battery, ts);
+      }
       await this.records.setStatus(deviceId, {
         online,
         at: new Date(ts),
@@ -82,12 +82,38 @@ export class DeviceState {
         retireeId: record.retireeId,
         online: record.online,
         battery: record.battery,
+        batteryAt: record.batteryAt,
         lastSeenAt: record.lastSeenAt,
       });
     });
     this.timer = setInterval(() => {
       void this.flush();
     }, this.flushMs);
+  }
+
+  /** The latest readings the records held at start, so that older ones seen later never replace them. */
+  seed(deviceId: string, stored: Latest): void {
+    const current = this.currentOf(deviceId);
+    for (const [key, entry] of Object.entries(stored)) keepNewer(current, key, entry.value, entry.ts);
+  }
+
+  private currentOf(deviceId: string): Latest {
+    let current = this.current.get(deviceId);
+    if (!current) {
+      current = {};
+      this.current.set(deviceId, current);
+    }
+    return current;
+  }
+
+  /** What the next flush writes for the device, made when it is first needed. */
+  private pendingOf(deviceId: string, ts: number): { latest: Latest; lastSeen: number } {
+    let pending = this.dirty.get(deviceId);
+    if (!pending) {
+      pending = { latest: {}, lastSeen: ts };
+      this.dirty.set(deviceId, pending);
+    }
+    return pending;
   }
 
   /** A revoked device is offline for good: staff see it drop at once (the records say so already). */
@@ -99,6 +125,7 @@ export class DeviceState {
       retireeId: record.retireeId,
       online: false,
       battery: record.battery,
+      batteryAt: record.batteryAt,
       lastSeenAt: record.lastSeenAt,
     });
   }
@@ -117,12 +144,18 @@ export class DeviceState {
   flush(): Promise<void> {
     this.flushing = this.flushing.then(async () => {
       if (this.dirty.size === 0) return;
-      const batch = [...this.dirty.entries()].map(([id, pending]) => ({
-        id,
-        latest: pending.latest,
-        lastSeen: new Date(pending.lastSeen),
-        ...(pending.battery !== undefined ? { battery: pending.battery } : {}),
-      }));
+      // Only what is still the newest of its kind is written: a reading measured before the one
+      // the records hold (a device sending from its memory) or before a status message's battery
+      // level is left out, so the stored values only ever move forward in time.
+      const batch = [...this.dirty.entries()].map(([id, pending]) => {
+        const current = this.current.get(id);
+        const latest: Latest = {};
+        for (const key in pending.latest) {
+          const entry = pending.latest[key] as Latest[string];
+          if ((current?.[key]?.ts ?? entry.ts) <= entry.ts) latest[key] = entry;
+        }
+        return { id, latest, lastSeen: new Date(pending.lastSeen) };
+      });
       this.dirty.clear();
       await this.records.saveLatest(batch).catch(this.onError);
     });

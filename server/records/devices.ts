@@ -12,6 +12,7 @@ interface DeviceRow {
   label: string;
   online: boolean;
   battery: number | null;
+  battery_at: Date | null;
   last_seen_at: Date | null;
   latest: Record<string, { value: number | boolean; ts: number }>;
   created_at: Date;
@@ -25,6 +26,8 @@ export interface DeviceRecord extends Device {
   secretHash: string;
   /** Latest value of each reading, with its time (epoch ms). */
   latest: Record<string, { value: number | boolean; ts: number }>;
+  /** When `battery` was measured. */
+  batteryAt: string | null;
 }
 
 function toDevice(row: DeviceRow): DeviceRecord {
@@ -40,6 +43,7 @@ function toDevice(row: DeviceRow): DeviceRecord {
     createdAt: isoRequired(row.created_at),
     secretHash: row.secret_hash,
     latest: row.latest ?? {},
+    batteryAt: iso(row.battery_at),
     bridgeId: row.bridge_id,
     ieeeAddress: row.ieee_address,
     friendlyName: row.friendly_name,
@@ -48,12 +52,16 @@ function toDevice(row: DeviceRow): DeviceRecord {
 }
 
 export function publicDevice(record: DeviceRecord): Device {
-  const { secretHash: _secret, latest: _latest, ...device } = record;
+  const { secretHash: _secret, latest: _latest, batteryAt: _batteryAt, ...device } = record;
   return device;
 }
 
 /** Devices per statement when the latest readings are saved. */
 const SAVE_CHUNK = 250;
+
+/** SQL: a battery level `level` taken at `at` is newer than the one the row holds. */
+const NEWER_BATTERY = (level: string, at: string, row = '') =>
+  `${level} is not null and (${row}battery_at is null or ${at} >= ${row}battery_at)`;
 
 export class DeviceRecords {
   constructor(private readonly db: Database) {}
@@ -101,12 +109,15 @@ export class DeviceRecords {
     await this.db.query('update devices set online = false where online');
   }
 
+  /** A battery level in a status message replaces the stored one only when it is newer (`at`). */
   async setStatus(
     id: string,
     status: { online: boolean; battery?: number; firmware?: string; at: Date },
   ): Promise<void> {
     await this.db.query(
-      `update devices set online = $2, battery = coalesce($3, battery), firmware = coalesce($4, firmware),
+      `update devices set online = $2, firmware = coalesce($4, firmware),
+         battery = case when ${NEWER_BATTERY('$3::real', '$5')} then $3::real else battery end,
+         battery_at = case when ${NEWER_BATTERY('$3::real', '$5')} then $5 else battery_at end,
          last_seen_at = greatest(coalesce(last_seen_at, $5), $5)
        where id = $1`,
       [id, status.online, status.battery ?? null, status.firmware ?? null, status.at],
@@ -116,27 +127,38 @@ export class DeviceRecords {
   /**
    * Stores the latest readings of several devices at once (called on a timer, not per message):
    * one statement per `SAVE_CHUNK` devices, each atomic on its own, so that an alert's transaction
-   * waits for at most one chunk, never for the whole batch of a large centre.
+   * waits for at most one chunk, never for the whole batch of a large centre. The caller hands
+   * over only readings newer than the stored ones (DeviceState orders them by time in memory); the
+   * battery level is judged here too, against the time of the one held, since a status message
+   * stores its level at once (setStatus) while readings wait for the next batch.
    */
   async saveLatest(
     updates: {
       id: string;
       latest: Record<string, { value: number | boolean; ts: number }>;
       lastSeen: Date;
-      battery?: number;
     }[],
   ): Promise<void> {
     for (let start = 0; start < updates.length; start += SAVE_CHUNK) {
-      const chunk = updates.slice(start, start + SAVE_CHUNK).map((update) => ({
-        id: update.id,
-        latest: update.latest,
-        last_seen: update.lastSeen.toISOString(),
-        battery: update.battery ?? null,
-      }));
+      const chunk = updates.slice(start, start + SAVE_CHUNK).map((update) => {
+        const battery = update.latest.battery;
+        const level = typeof battery?.value === 'number' ? battery : undefined;
+        return {
+          id: update.id,
+          latest: update.latest,
+          last_seen: update.lastSeen.toISOString(),
+          battery: level?.value ?? null,
+          battery_at: level ? new Date(level.ts).toISOString() : null,
+        };
+      });
       await this.db.query(
-        `update devices d set latest = d.latest || u.latest, battery = coalesce(u.battery, d.battery),
+        `update devices d set
+           latest = d.latest || u.latest,
+           battery = case when ${NEWER_BATTERY('u.battery', 'u.battery_at', 'd.')} then u.battery else d.battery end,
+           battery_at = case when ${NEWER_BATTERY('u.battery', 'u.battery_at', 'd.')} then u.battery_at else d.battery_at end,
            last_seen_at = greatest(coalesce(d.last_seen_at, u.last_seen), u.last_seen)
-           from jsonb_to_recordset($1::jsonb) as u(id text, latest jsonb, last_seen timestamptz, battery real)
+           from jsonb_to_recordset($1::jsonb)
+             as u(id text, latest jsonb, last_seen timestamptz, battery real, battery_at timestamptz)
           where d.id = u.id`,
         [JSON.stringify(chunk)],
       );

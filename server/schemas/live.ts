@@ -14,6 +14,8 @@ export interface DeviceUpdate {
   retireeId: string | null;
   online: boolean;
   battery: number | null;
+  /** When the battery level was measured: a reading older than it does not replace it. */
+  batteryAt: string | null;
   lastSeenAt: string | null;
 }
 

@@ -110,6 +110,32 @@ for (const engine of engines) {
       ).rejects.toSatisfy(isUniqueViolation);
     });
 
+    it('keeps the newest battery level, whichever path wrote it last', async () => {
+      const devices = new DeviceRecords(db);
+      const id = `order-${engine.name.length}`;
+      await devices.create({ id, type: 'wearable.watch', secretHash: 'h' });
+      const at = 1_800_000_200_000;
+      // A status message says 80 % at once; the batch holding an older reading of 30 % comes later.
+      await devices.setStatus(id, { online: true, battery: 80, at: new Date(at + 1000) });
+      await devices.saveLatest([
+        {
+          id,
+          latest: { battery: { value: 30, ts: at }, hr: { value: 70, ts: at } },
+          lastSeen: new Date(at),
+        },
+      ]);
+      expect(await devices.byId(id)).toMatchObject({ battery: 80 });
+      // A newer level, on either path, replaces it; an older status message does not.
+      await devices.saveLatest([
+        { id, latest: { battery: { value: 75, ts: at + 2000 } }, lastSeen: new Date(at + 2000) },
+      ]);
+      await devices.setStatus(id, { online: true, battery: 90, at: new Date(at + 1500) });
+      expect(await devices.byId(id)).toMatchObject({
+        battery: 75,
+        batteryAt: new Date(at + 2000).toISOString(),
+      });
+    });
+
     it('saves the latest readings of a large centre in chunks, every device once', async () => {
       const devices = new DeviceRecords(db);
       const ids = Array.from({ length: 600 }, (_, i) => `many-${engine.name.length}-${i}`);
@@ -118,9 +144,11 @@ for (const engine of engines) {
       await devices.saveLatest(
         ids.map((id, i) => ({
           id,
-          latest: { hr: { value: 60 + (i % 40), ts: at + i } },
+          latest: {
+            hr: { value: 60 + (i % 40), ts: at + i },
+            ...(i % 2 ? { battery: { value: 50, ts: at + i } } : {}),
+          },
           lastSeen: new Date(at + i),
-          ...(i % 2 ? { battery: 50 } : {}),
         })),
       );
       const rows = await db.query<{ id: string; hr: number; battery: number | null; seen: Date }>(

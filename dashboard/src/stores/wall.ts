@@ -62,6 +62,18 @@ export const useWallStore = defineStore('wall', () => {
   const known = reactive(new Map<string, RetireeSummary>());
   /** The last known state of each device, from the pages and from every device event since. */
   const devices = reactive(new Map<string, DeviceBrief>());
+  /**
+   * When each device's shown battery level was measured (epoch ms): readings arrive in batches about
+   * once a second and a status message at once, so an older level must not replace a newer one.
+   */
+  const batteryAt = new Map<string, number>();
+
+  /** True, and remembered, when a level measured at `at` is at least as new as the one shown. */
+  function newerBattery(deviceId: string, at: number): boolean {
+    if (at < (batteryAt.get(deviceId) ?? Number.NEGATIVE_INFINITY)) return false;
+    batteryAt.set(deviceId, at);
+    return true;
+  }
 
   // At most one fetch runs, and at most one more waits for its turn behind it.
   let running: Promise<void> | null = null;
@@ -229,7 +241,9 @@ export const useWallStore = defineStore('wall', () => {
 
   function applyReading(update: ReadingUpdate): void {
     notice(update.retireeId, update.deviceId);
-    const battery = update.readings.battery;
+    const level = update.readings.battery;
+    const battery =
+      typeof level === 'number' && newerBattery(update.deviceId, Date.parse(update.ts)) ? level : undefined;
     // A device that sends data is online, whatever the last status message said.
     countOnline(update.retireeId, update.deviceId, true);
     const state = devices.get(update.deviceId);
@@ -265,13 +279,19 @@ export const useWallStore = defineStore('wall', () => {
     notice(update.retireeId, update.deviceId);
     countOnline(update.retireeId, update.deviceId, update.online);
     const state = devices.get(update.deviceId);
-    const next = { online: update.online, battery: update.battery, lastSeenAt: update.lastSeenAt };
+    const measured = update.batteryAt === null ? Number.NEGATIVE_INFINITY : Date.parse(update.batteryAt);
+    const next = {
+      online: update.online,
+      lastSeenAt: update.lastSeenAt,
+      ...(newerBattery(update.deviceId, measured) ? { battery: update.battery } : {}),
+    };
     if (state) Object.assign(state, next);
     const device = find(update.retireeId, update.deviceId)?.devices.find(
       (candidate) => candidate.id === update.deviceId,
     );
     if (device) Object.assign(device, next);
-    else if (!state) devices.set(update.deviceId, { id: update.deviceId, type: '', ...next });
+    else if (!state)
+      devices.set(update.deviceId, { id: update.deviceId, type: '', battery: update.battery, ...next });
   }
 
   /**
