@@ -28,6 +28,7 @@ import { canConnect, canPublish, canSubscribe } from './access.ts';
 import { FailedConnects } from './failed-connects.ts';
 import { type BrokerLimits, DEFAULT_BROKER_LIMITS, refusalOf } from './limits.ts';
 import { GuardedConnection } from './packet-guard.ts';
+import { BoundedMemoryStore, DEFAULT_MAX_INCOMING_PER_CLIENT } from './persistence/index.ts';
 import { RefusalLog } from './refusals.ts';
 import { createTlsServer, type TlsListener } from './tls.ts';
 
@@ -140,6 +141,8 @@ export class MqttGateway {
   private readonly malformed = new WeakSet<Error>();
   /** The errors `authenticate` answers a refused CONNECT with; aedes reports each again. */
   private readonly refusedConnects = new WeakSet<Error>();
+  /** Clients whose closing error was counted and logged (see firstError). */
+  private readonly erroredClients = new WeakSet<Client>();
   private readonly limits: BrokerLimits;
   private readonly failedConnects: FailedConnects;
   /** Recent refused connections (bounded), for the security page and burst detection. */
@@ -177,6 +180,7 @@ export class MqttGateway {
     this.failedConnects = new FailedConnects(this.limits.failedConnects);
     this.refusals = new RefusalLog(options.refusalCapacity);
     const registers = [options.registry];
+    const gateway = this;
     this.metrics = {
       messages: new promClient.Counter({
         name: 'hub_mqtt_messages_total',
@@ -219,7 +223,17 @@ export class MqttGateway {
         labelNames: ['reason'],
         registers,
       }),
-      clients: new promClient.Gauge({ name: 'hub_mqtt_clients', help: 'Connected MQTT clients', registers }),
+      // Counted from the connections when scraped, not from aedes' client events: aedes keys its
+      // clients by id, so a client that drops between authentication and registration, or while
+      // it takes over an older session of its id, is registered (and announced) after it is gone.
+      clients: new promClient.Gauge({
+        name: 'hub_mqtt_clients',
+        help: 'Connected MQTT clients (CONNECT accepted, connection open)',
+        registers,
+        collect() {
+          this.set(gateway.liveClients().length);
+        },
+      }),
       connections: new promClient.Gauge({
         name: 'hub_mqtt_connections',
         help: 'Open MQTT connections (TCP, TLS and WebSocket), authenticated or not',
@@ -250,7 +264,9 @@ export class MqttGateway {
   async start(): Promise<void> {
     const broker = await Aedes.createBroker({
       id: 'junxiu-hub',
-      ...(this.options.persistence ? { persistence: this.options.persistence } : {}),
+      // Both stores bound the unfinished incoming QoS 2 exchanges per session, as aedes does per connection.
+      persistence: this.options.persistence ?? new BoundedMemoryStore(),
+      maxInflightInbound: DEFAULT_MAX_INCOMING_PER_CLIENT,
       maxClientsIdLength: 64,
       maxTopicLevels: this.limits.maxTopicLevels,
       connectTimeout: this.limits.connectTimeoutMs,
@@ -318,7 +334,8 @@ export class MqttGateway {
       if (client) this.receive(packet, client);
     });
     broker.on('client', (client) => {
-      this.metrics.clients.inc();
+      // A client that dropped before aedes registered it is announced all the same: it is not online.
+      if (client.closed) return;
       this.options.bus.emit('device.status', {
         deviceId: client.id,
         online: true,
@@ -327,10 +344,8 @@ export class MqttGateway {
       });
     });
     broker.on('clientDisconnect', (client) => {
-      this.metrics.clients.dec();
       // A device that reconnected has already replaced this session; it is not offline.
-      const current = (broker as unknown as { clients: Record<string, Client> }).clients[client.id];
-      if (current && current !== client) return;
+      if (this.liveClients(client.id).some((other) => other !== client)) return;
       this.options.bus.emit('device.status', {
         deviceId: client.id,
         online: false,
@@ -342,11 +357,12 @@ export class MqttGateway {
     });
     broker.on('clientError', (client, error) => {
       // A refused CONNECT was logged, counted and remembered where it was refused.
-      if (this.refusedConnects.has(error)) return;
+      if (this.refusedConnects.has(error) || !this.firstError(client)) return;
       this.countClosed(error);
       this.options.log.warn({ deviceId: client.id, err: error.message }, 'mqtt client error');
     });
     broker.on('connectionError', (client, error) => {
+      if (client && !this.firstError(client)) return;
       this.countClosed(error);
       this.options.log.warn({ deviceId: client?.id, err: error.message }, 'mqtt connection error');
     });
@@ -429,6 +445,32 @@ export class MqttGateway {
     client._parser?.prependListener('error', (error: Error) => this.malformed.add(error));
   }
 
+  /**
+   * The aedes clients of the open connections that have completed their CONNECT (of one device
+   * when `deviceId` is given; with `connecting`, those still completing it too). Read from the
+   * connections, since aedes' own map by id can name a client that is gone.
+   */
+  private liveClients(deviceId?: string, connecting = false): Client[] {
+    const found: Client[] = [];
+    for (const connection of this.connections) {
+      const client = (connection as { client?: Client & { connecting?: boolean } }).client;
+      if (!client || client.closed || !(client.connected || (connecting && client.connecting))) continue;
+      if (deviceId === undefined || client.id === deviceId) found.push(client);
+    }
+    return found;
+  }
+
+  /**
+   * True for the first error aedes reports of a client: the one that closes it. Each packet still
+   * in flight on that connection then fails too ("connection closed", or the same limit again for
+   * the rest of a burst): one closing is counted and logged once.
+   */
+  private firstError(client: Client): boolean {
+    if (this.erroredClients.has(client)) return false;
+    this.erroredClients.add(client);
+    return true;
+  }
+
   /** aedes reports its own limits as client errors; they are counted with the guard's. */
   private countClosed(error: Error): void {
     const reason = this.malformed.has(error) ? 'malformed_packet' : refusalOf(error.message);
@@ -446,8 +488,9 @@ export class MqttGateway {
     // Whoever reads the retained status learns the device is gone, not merely offline. Retained
     // before anything is awaited, so a deletion that clears retained messages next clears it too.
     const retained = cause === 'revoked' ? this.retainRevokedStatus(deviceId) : Promise.resolve();
-    const client = (broker as unknown as { clients: Record<string, Client> }).clients[deviceId];
-    if (client) {
+    // Every open connection of the device, not only the one aedes has under its id.
+    const open = this.liveClients(deviceId, true);
+    for (const client of open) {
       // Its will would otherwise report it offline as if it had merely dropped.
       (client as unknown as ClientInternals).will = null;
       await new Promise<void>((resolve) => client.close(() => resolve()));
@@ -465,7 +508,7 @@ export class MqttGateway {
     await retained;
     this.metrics.revoked.inc();
     this.options.log.warn(
-      { deviceId, cause, connected: Boolean(client), dropped: queued.length },
+      { deviceId, cause, connected: open.length > 0, dropped: queued.length },
       'device revoked: session closed, queued messages dropped',
     );
   }

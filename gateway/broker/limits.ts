@@ -5,6 +5,7 @@
  */
 import { MAX_BRIDGE_DEVICES_BYTES } from '../../devices/zigbee/index.ts';
 import type { FailedConnectSettings } from './failed-connects.ts';
+import { INCOMING_WINDOW_FULL } from './persistence/memory.ts';
 
 export interface BrokerLimits {
   /** Largest MQTT packet, fixed header included, before authentication and for devices. */
@@ -63,9 +64,15 @@ const AEDES_REFUSALS: [message: string, reason: string][] = [
   // CONNACK 1 and 2, sent by aedes before authentication [MQTT-3.1.2-2, MQTT-3.1.3-5].
   ['unacceptable protocol version', 'bad_connect'],
   ['identifier rejected', 'bad_connect'],
+  // Unfinished incoming QoS 2 exchanges over the window: aedes' per connection, the store's per session.
+  [INCOMING_WINDOW_FULL, 'qos2_window'],
 ];
+
+/** aedes' own message for a full QoS 2 window names the limit after this. */
+const AEDES_QOS2_WINDOW = 'maxInflightInbound exceeded';
 
 /** The metric reason for an aedes client error that is one of its limits, else undefined. */
 export function refusalOf(message: string): string | undefined {
+  if (message.startsWith(AEDES_QOS2_WINDOW)) return 'qos2_window';
   return AEDES_REFUSALS.find(([text]) => message === text)?.[1];
 }

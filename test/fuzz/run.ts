@@ -438,6 +438,31 @@ async function main(): Promise<void> {
     }
     const rssEnd = exited ? Number.NaN : rssMb(hub.pid!);
     for (const device of devices) await device.client.endAsync(true).catch(() => {});
+    if (!exited) {
+      const gauges = async () => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return {
+          clients: metricSum(text, 'hub_mqtt_clients'),
+          connections: metricSum(text, 'hub_mqtt_connections'),
+        };
+      };
+      let left = await gauges();
+      for (let wait = 0; wait < 40 && (left.clients !== 0 || left.connections !== 0); wait += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        left = await gauges();
+      }
+      process.stdout.write(
+        `broker after every client left: ${left.clients} clients, ${left.connections} connections\n`,
+      );
+      // The gauges follow the connections: none is left once every client has gone.
+      if (left.clients !== 0 || left.connections !== 0)
+        finding(
+          'mqtt frames',
+          -1,
+          -1,
+          `${left.clients} clients, ${left.connections} connections left counted`,
+        );
+    }
 
     process.stdout.write('\ntarget          tried  rejected  accepted  findings\n');
     for (const [name, entry] of tallies) {

@@ -9,7 +9,12 @@ import { Aedes } from 'aedes';
 import mqtt from 'mqtt';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openBrokerStore, type SqliteBrokerStore } from '../../gateway/broker/persistence/index.ts';
+import {
+  BoundedMemoryStore,
+  INCOMING_WINDOW_FULL,
+  openBrokerStore,
+  type SqliteBrokerStore,
+} from '../../gateway/broker/persistence/index.ts';
 import type { BrokerPacket } from '../../gateway/broker/persistence/memory.ts';
 import { eventually } from '../helpers/hub.ts';
 import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
@@ -166,6 +171,34 @@ describe('broker store: what a restart keeps', () => {
     const reopened = await open(path, { maxQueuedPerClient: 3 });
     expect((await queuedFor(reopened.store, 'watch-1')).map((p) => p.brokerCounter)).toEqual([3, 4, 5]);
     await reopened.store.destroy();
+  });
+
+  it('bounds the unfinished incoming QoS 2 exchanges per session, on disk and in memory, across a restart', async () => {
+    const dir = await tempDir();
+    const path = join(dir.path, 'broker.sqlite');
+    const onDisk = (await open(path, { maxIncomingPerClient: 2 })).store;
+    const stores = [onDisk, new BoundedMemoryStore(2)];
+    const incoming = (messageId: number): BrokerPacket => ({ ...command(0, 'incoming'), qos: 2, messageId });
+    const watch = { id: 'watch-1' };
+    for (const store of stores) {
+      await store.incomingStorePacket(watch, incoming(1));
+      await store.incomingStorePacket(watch, incoming(2));
+      // The same exchange again (a DUP) is no new one; a third is refused; another session has its own.
+      await store.incomingStorePacket(watch, incoming(2));
+      await expect(store.incomingStorePacket(watch, incoming(3))).rejects.toThrow(INCOMING_WINDOW_FULL);
+      await store.incomingStorePacket({ id: 'watch-2' }, incoming(3));
+      // A PUBREL frees its place.
+      await store.incomingDelPacket(watch, { messageId: 1 });
+      await store.incomingStorePacket(watch, incoming(3));
+      await expect(store.incomingStorePacket(watch, incoming(4))).rejects.toThrow(INCOMING_WINDOW_FULL);
+    }
+    await onDisk.destroy();
+    // The window is the session's, whichever process holds it.
+    const reopened = (await open(path, { maxIncomingPerClient: 2 })).store;
+    await expect(reopened.incomingStorePacket(watch, incoming(4))).rejects.toThrow(INCOMING_WINDOW_FULL);
+    await reopened.cleanIncoming(watch);
+    await reopened.incomingStorePacket(watch, incoming(4));
+    await reopened.destroy();
   });
 });
 

@@ -14,8 +14,10 @@
  *   command is the one that still matters);
  * - `maxRetained` retained topics: a new topic beyond it is not retained (an existing one still
  *   updates). Sessions, subscriptions and wills are bounded by the registered devices (only they
- *   authenticate, and the topic ACL lets a device subscribe to its own `cmd` only); incoming QoS 2
- *   packets by aedes' `maxInflightInbound`.
+ *   authenticate, and the topic ACL lets a device subscribe to its own `cmd` only);
+ * - `maxIncomingPerClient` unfinished incoming QoS 2 exchanges per session, whatever its number of
+ *   connections (aedes' own `maxInflightInbound` counts per connection): a new one beyond it is
+ *   refused, and the broker closes that connection.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -24,6 +26,8 @@ import Database from 'better-sqlite3';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import {
   type BrokerPacket,
+  DEFAULT_MAX_INCOMING_PER_CLIENT,
+  INCOMING_WINDOW_FULL,
   MemoryPersistence,
   Packet,
   type SessionClient,
@@ -33,6 +37,11 @@ import {
 export interface BrokerStoreOptions {
   /** Deliveries kept per session; the oldest is dropped beyond it. Default 1000. */
   maxQueuedPerClient?: number;
+  /**
+   * Unfinished incoming QoS 2 exchanges kept per session, across its connections; a new one beyond
+   * it is refused and the broker closes the connection. Default 1000.
+   */
+  maxIncomingPerClient?: number;
   /** Retained topics kept; a new topic beyond it is not retained. Default 100 000. */
   maxRetained?: number;
   /**
@@ -212,7 +221,7 @@ export class SqliteBrokerStore extends MemoryPersistence {
   /** What the limits dropped since the store was opened. */
   readonly dropped = { queued: 0, retained: 0 };
   private readonly db: Database.Database;
-  private readonly limits: { maxQueuedPerClient: number; maxRetained: number };
+  private readonly limits: { maxQueuedPerClient: number; maxRetained: number; maxIncomingPerClient: number };
   private readonly outgoing = new Map<string, QueuedDelivery[]>();
   private readonly incoming = new Map<string, Map<number, BrokerPacket>>();
   private readonly wills = new Map<string, BrokerPacket>();
@@ -238,6 +247,7 @@ export class SqliteBrokerStore extends MemoryPersistence {
         options.maxQueuedPerClient ?? DEFAULT_BROKER_STORE_LIMITS.maxQueuedPerClient,
       ),
       maxRetained: Math.max(1, options.maxRetained ?? DEFAULT_BROKER_STORE_LIMITS.maxRetained),
+      maxIncomingPerClient: Math.max(1, options.maxIncomingPerClient ?? DEFAULT_MAX_INCOMING_PER_CLIENT),
     };
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
@@ -537,7 +547,11 @@ export class SqliteBrokerStore extends MemoryPersistence {
 
   // --- incoming QoS 2 ----------------------------------------------------------------------
 
-  async incomingStorePacket(client: SessionClient, packet: BrokerPacket): Promise<void> {
+  override async incomingStorePacket(client: SessionClient, packet: BrokerPacket): Promise<void> {
+    const held = this.incoming.get(client.id);
+    if (held && !held.has(packet.messageId as number) && held.size >= this.limits.maxIncomingPerClient) {
+      throw new Error(INCOMING_WINDOW_FULL);
+    }
     const stored = new Packet(packet);
     stored.messageId = packet.messageId;
     this.statements.putIncoming.run({ client_id: client.id, ...columnsOf(stored) });
@@ -549,13 +563,16 @@ export class SqliteBrokerStore extends MemoryPersistence {
     store.set(packet.messageId as number, stored);
   }
 
-  async incomingGetPacket(client: SessionClient, packet: { messageId?: number }): Promise<BrokerPacket> {
+  override async incomingGetPacket(
+    client: SessionClient,
+    packet: { messageId?: number },
+  ): Promise<BrokerPacket> {
     const stored = this.incoming.get(client.id)?.get(packet.messageId as number);
     if (!stored) throw new Error('no such packet');
     return stored;
   }
 
-  async incomingDelPacket(client: SessionClient, packet: { messageId?: number }): Promise<void> {
+  override async incomingDelPacket(client: SessionClient, packet: { messageId?: number }): Promise<void> {
     const store = this.incoming.get(client.id);
     if (!store?.has(packet.messageId as number)) throw new Error('no such packet');
     this.statements.delIncoming.run(client.id, packet.messageId);
@@ -563,7 +580,7 @@ export class SqliteBrokerStore extends MemoryPersistence {
     if (store.size === 0) this.incoming.delete(client.id);
   }
 
-  async cleanIncoming(client: SessionClient): Promise<void> {
+  override async cleanIncoming(client: SessionClient): Promise<void> {
     this.statements.delIncomingOf.run(client.id);
     this.incoming.delete(client.id);
   }
