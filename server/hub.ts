@@ -220,7 +220,7 @@ export async function startHub(
     stops.push(() => workflow.stop());
 
     // 6.11.2.4: families are told (their page live, e-mail and webhooks), each in the background.
-    const notifications = new NotificationService(db, notifySettings, logger);
+    const notifications = new NotificationService(db, notifySettings, logger, { registry });
     notifications.start();
     stops.push(() => notifications.stop());
     const families = new FamilyService(

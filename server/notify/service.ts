@@ -5,13 +5,21 @@
  * channels; every attempt is written to the delivery log. `notify` never throws.
  */
 import type { Logger } from 'pino';
+import { Counter, type Registry } from 'prom-client';
 import { severityRank } from '../../devices/alerts.ts';
 import type { Database } from '../db/database.ts';
 import { FamilyRecords } from '../family/records.ts';
+import { AddressPolicy, describeRefusal } from './addresses.ts';
 import { type MessageContext, type NotificationEvent, subjectOf, textOf, webhookBody } from './message.ts';
 import { type ChannelTarget, NotificationRecords } from './records.ts';
 import type { NotifySettings } from './settings.ts';
-import { type AttemptResult, EmailSender, WebhookSender } from './transports.ts';
+import {
+  type AttemptResult,
+  EmailSender,
+  hostAddresses,
+  TARGET_NOT_ALLOWED,
+  WebhookSender,
+} from './transports.ts';
 
 export type { NotificationEvent } from './message.ts';
 
@@ -24,6 +32,8 @@ export interface NotificationOptions {
   /** Deliveries sent at the same time. */
   concurrency?: number;
   clock?: () => Date;
+  /** Where webhook deliveries refused for their target address are counted (/metrics). */
+  registry?: Registry;
 }
 
 export class NotificationService {
@@ -31,6 +41,8 @@ export class NotificationService {
   private readonly family: FamilyRecords;
   private readonly email: EmailSender;
   private readonly webhook: WebhookSender;
+  private readonly addresses: AddressPolicy;
+  private readonly refusedDeliveries: Counter<'reason'> | undefined;
   private readonly queue: Job[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly concurrency: number;
@@ -47,7 +59,19 @@ export class NotificationService {
     this.records = new NotificationRecords(db);
     this.family = new FamilyRecords(db);
     this.email = new EmailSender(settings.smtpUrl, settings.smtpFrom, settings.attemptTimeoutMs);
-    this.webhook = new WebhookSender(settings.attemptTimeoutMs);
+    this.addresses = new AddressPolicy({
+      allowed: settings.allowedNetworks,
+      ownAddresses: hostAddresses,
+    });
+    this.webhook = new WebhookSender(settings.attemptTimeoutMs, this.addresses);
+    this.refusedDeliveries = options.registry
+      ? new Counter({
+          name: 'hub_notify_deliveries_refused_total',
+          help: 'Webhook attempts not sent because the target address is loopback, private, link-local or the hub itself, by why',
+          labelNames: ['reason'],
+          registers: [options.registry],
+        })
+      : undefined;
     this.concurrency = options.concurrency ?? 4;
     this.clock = options.clock ?? (() => new Date());
   }
@@ -104,6 +128,17 @@ export class NotificationService {
     }
   }
 
+  /**
+   * Why a webhook target may not be stored, judged from the URL alone (no resolver is asked): an IP
+   * literal or a `localhost` name in a refused range. Null when it may; a host name is judged again
+   * at each delivery, on the addresses it then resolves to.
+   */
+  targetRefusal(target: URL): string | null {
+    const verdict = this.addresses.judgeHost(target.hostname);
+    if (!verdict) return null;
+    return `${TARGET_NOT_ALLOWED}: ${target.hostname} is ${describeRefusal(verdict.refusal)}; a network of the centre's own can be allowed with HUB_NOTIFY_ALLOWED_NETWORKS`;
+  }
+
   /** Deliveries queued or under way (for /healthz and tests). */
   pending(): number {
     return this.queue.length + this.inFlight.size;
@@ -137,21 +172,32 @@ export class NotificationService {
         });
         return;
       }
-      const result = await this.attempt(job);
+      const result = await this.attempt(job, attempt);
       const last = attempt === delays.length;
       await this.record(job, attempt, result, !result.ok && result.retryable && !last);
       if (result.ok || !result.retryable) return;
     }
   }
 
-  private attempt(job: Job): Promise<AttemptResult> {
+  private async attempt(job: Job, attempt: number): Promise<AttemptResult> {
     const { channel, context } = job;
     if (channel.kind === 'email') {
       return this.email.send(channel.target, subjectOf(context), textOf(context, channel));
     }
     const now = this.clock();
     const body = JSON.stringify(webhookBody(context, channel, now));
-    return this.webhook.send(channel.target, channel.secret, body, now);
+    const result = await this.webhook.send(channel.target, channel.secret, body, now);
+    // The delivery log tells staff no more than "not allowed" or "did not answer"; the cause is
+    // for IT operators.
+    if (!result.ok && result.detail) {
+      this.logger.warn(
+        { alertId: context.event.alert.id, channelId: channel.id, attempt, ...result.detail.fields },
+        result.detail.message,
+      );
+      const refusal = result.detail.fields.refusal;
+      if (typeof refusal === 'string') this.refusedDeliveries?.inc({ reason: refusal });
+    }
+    return result;
   }
 
   private async record(job: Job, attempt: number, result: AttemptResult, retrying = false): Promise<void> {

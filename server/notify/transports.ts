@@ -1,16 +1,44 @@
 /**
  * The two outside channels: e-mail over SMTP (nodemailer) and signed webhooks. Each send is one
  * attempt; it answers what happened and whether trying again could help, and never throws.
+ *
+ * A webhook goes only to an address the policy of server/notify/addresses.ts allows, judged on the
+ * address actually dialled: node:http resolves the name through `guardedLookup`, so a name that
+ * answers a public address when the channel is added and the loopback address when the alert comes
+ * (DNS rebinding) is still refused. Redirects are not followed (they would dial an address nobody
+ * judged), and of the receiver's answer only the status code is kept: anything more would let staff
+ * read whatever sits at the target through the delivery log.
  */
 import { createHmac } from 'node:crypto';
+import { type LookupAddress, lookup } from 'node:dns';
+import http from 'node:http';
+import https from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { type AddressPolicy, bareAddress, type Refusal } from './addresses.ts';
+
+/** What the server log (not the delivery log) says about a failed attempt, for IT operators. */
+export interface AttemptDetail {
+  message: string;
+  fields: Record<string, unknown>;
+}
 
 export type AttemptResult =
   | { ok: true; response: string }
-  | { ok: false; retryable: boolean; error: string; response?: string };
+  | { ok: false; retryable: boolean; error: string; response?: string; detail?: AttemptDetail };
 
 export const SIGNATURE_HEADER = 'X-Junxiu-Signature';
 export const TIMESTAMP_HEADER = 'X-Junxiu-Timestamp';
+
+/** The delivery log's text for a target the address policy refuses. */
+export const TARGET_NOT_ALLOWED = 'target address not allowed (loopback, private or link-local network)';
+/**
+ * The delivery log's text for every network failure alike: refused, reset, timed out, unreachable,
+ * unresolved, a TLS or HTTP protocol error. Telling them apart would tell staff which ports are open
+ * on the target host.
+ */
+export const NO_ANSWER = 'the receiver did not answer';
 
 /** `sha256=<hex HMAC-SHA256 of the raw body>`, the form GitHub-style receivers already check. */
 export function signature(secret: string, body: string): string {
@@ -25,37 +53,145 @@ function message(error: unknown): string {
   return String(error);
 }
 
-export class WebhookSender {
-  constructor(private readonly timeoutMs: number) {}
+/** The addresses of this host's interfaces, read at each call (DHCP and VPNs change them). */
+export function hostAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((entries) =>
+    (entries ?? []).map((entry) => entry.address),
+  );
+}
 
-  /** Network errors and 5xx may pass; a 4xx is the receiver refusing this body, so it is final. */
-  async send(url: string, secret: string | null, body: string, now: Date): Promise<AttemptResult> {
+/** A target refused by the address policy: raised inside the lookup, so node:http never dials it. */
+class TargetRefused extends Error {
+  constructor(
+    readonly host: string,
+    readonly address: string,
+    readonly refusal: Refusal,
+  ) {
+    super(`${host} resolves to ${address} (${refusal})`);
+    this.name = 'TargetRefused';
+  }
+}
+
+function refused(host: string, address: string, refusal: Refusal): AttemptResult {
+  return {
+    ok: false,
+    retryable: false,
+    error: TARGET_NOT_ALLOWED,
+    detail: { message: 'webhook target address refused', fields: { host, address, refusal } },
+  };
+}
+
+/** A 4xx is the receiver refusing this body, so it is final; 429 and 5xx may pass. */
+function answered(status: number): AttemptResult {
+  const response = String(status);
+  if (status >= 200 && status < 300) return { ok: true, response };
+  if (status >= 300 && status < 400) {
+    return { ok: false, retryable: false, error: `HTTP ${status} (redirects are not followed)`, response };
+  }
+  return { ok: false, retryable: status >= 500 || status === 429, error: `HTTP ${status}`, response };
+}
+
+export class WebhookSender {
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly policy: AddressPolicy,
+  ) {}
+
+  /**
+   * Resolves every address of the name and refuses the name if any of them is refused: which one
+   * the socket ends up dialling (Happy Eyeballs tries them in turn) is not ours to choose.
+   */
+  private readonly guardedLookup: LookupFunction = (hostname, options, callback) => {
+    lookup(
+      hostname,
+      { all: true, family: options.family ?? 0, hints: options.hints ?? 0 },
+      (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => {
+        if (error) return callback(error, '');
+        for (const { address } of addresses) {
+          const refusal = this.policy.judge(address);
+          if (refusal !== null) return callback(new TargetRefused(hostname, address, refusal), '');
+        }
+        const [first] = addresses;
+        if (!first) {
+          return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '');
+        }
+        if (options.all) return callback(null, addresses);
+        return callback(null, first.address, first.family);
+      },
+    );
+  };
+
+  async send(target: string, secret: string | null, body: string, now: Date): Promise<AttemptResult> {
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      return { ok: false, retryable: false, error: 'target is not a URL' };
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      return { ok: false, retryable: false, error: 'target must be an http or https URL' };
+    }
+    // node:net dials an IP literal without calling `lookup`, so a literal is judged here. The URL
+    // parser has already turned 2130706433, 0x7f.1 and 0177.0.0.1 into 127.0.0.1.
+    const literal = bareAddress(url.hostname);
+    if (isIP(literal) !== 0) {
+      const refusal = this.policy.judge(literal);
+      if (refusal !== null) return refused(url.hostname, literal, refusal);
+    }
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(body, 'utf8')),
       'user-agent': 'junxiu-hub',
       [TIMESTAMP_HEADER]: String(Math.floor(now.getTime() / 1000)),
     };
     if (secret) headers[SIGNATURE_HEADER] = signature(secret, body);
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers,
-        body,
-        redirect: 'error',
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-      const text = (await response.text().catch(() => '')).trim();
-      const summary = `${response.status}${text ? ` ${text}` : ''}`;
-      if (response.ok) return { ok: true, response: summary };
-      return {
-        ok: false,
-        retryable: response.status >= 500 || response.status === 429,
-        error: `HTTP ${response.status}`,
-        response: summary,
+    return new Promise<AttemptResult>((resolve) => {
+      let settled = false;
+      const settle = (result: AttemptResult) => {
+        if (settled) return;
+        settled = true;
+        resolve(result);
       };
-    } catch (error) {
-      return { ok: false, retryable: true, error: message(error) };
-    }
+      const client = url.protocol === 'https:' ? https : http;
+      const request = client.request(
+        url,
+        {
+          method: 'POST',
+          headers,
+          // A connection of its own for each attempt, so each one is resolved and judged afresh.
+          agent: false,
+          lookup: this.guardedLookup,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        },
+        (response) => {
+          const status = response.statusCode ?? 0;
+          // The body is not read: the status is all that is kept.
+          response.destroy();
+          request.destroy();
+          settle(answered(status));
+        },
+      );
+      request.on('error', (error: NodeJS.ErrnoException) => {
+        if (error instanceof TargetRefused) {
+          settle(refused(error.host, error.address, error.refusal));
+          return;
+        }
+        settle({
+          ok: false,
+          retryable: true,
+          error: NO_ANSWER,
+          detail: {
+            message: 'webhook receiver did not answer',
+            fields: {
+              host: url.host,
+              cause: error.name === 'AbortError' ? `no answer within ${this.timeoutMs} ms` : message(error),
+              code: error.code,
+            },
+          },
+        });
+      });
+      request.end(body);
+    });
   }
 }
 

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import promClient from 'prom-client';
 import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -29,7 +30,11 @@ import { requireRole } from './guard.ts';
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 const accountManagers = ['admin', 'supervisor'] as const;
 const staff = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
-const channelManagers = ['admin', 'supervisor', 'caseworker'] as const;
+/**
+ * A webhook makes the hub send requests wherever its target says, so adding one is for the
+ * managers who answer for the centre's network, not for every member of staff who keeps records.
+ */
+const channelManagers = ['admin', 'supervisor'] as const;
 
 const errors = {
   400: ErrorResponse,
@@ -144,6 +149,12 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   );
 
   // ── notification channels per contact and severity ─────────────────────────────────────────────
+  const refusedTargets = new promClient.Counter({
+    name: 'hub_notify_channels_refused_total',
+    help: 'Webhook channels not added because the target is a loopback, private or link-local address',
+    registers: [hub.registry],
+  });
+
   app.get(
     '/api/retirees/:id/contacts/:contactId/channels',
     {
@@ -187,6 +198,12 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
         }
         if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
           throw badRequest('target must be an http or https URL');
+        }
+        // An IP literal or a localhost name is refused now; a host name is judged at each delivery.
+        const refusal = hub.notifications.targetRefusal(url);
+        if (refusal !== null) {
+          refusedTargets.inc();
+          throw badRequest(refusal);
         }
       }
       const secret =

@@ -66,6 +66,8 @@ describe('families are told: e-mail into a real SMTP server and signed webhooks 
     // The receiver is busy once (500), then takes the retry.
     receiver = await startWebhookReceiver(SECRET, [500]);
     t = await startTestHub({
+      // The receivers stand for a gateway on the centre's own network, here on loopback.
+      HUB_NOTIFY_ALLOWED_NETWORKS: '127.0.0.1/32',
       HUB_SMTP_URL: sink.url,
       HUB_SMTP_FROM: '芳草街军休服务中心 <duty@centre.example>',
       HUB_CENTRE_NAME: '芳草街军休服务中心',
@@ -200,9 +202,13 @@ describe('families are told: e-mail into a real SMTP server and signed webhooks 
     ]);
     expect(of(removed.channel.id)).toStrictEqual([]);
     const hookRetry = log.find((entry) => entry.channelId === hook.channel.id && entry.attempt === 1);
-    expect(hookRetry).toMatchObject({ error: 'HTTP 500', response: '500 busy', reason: 'opened' });
+    // Of the receiver's answer only the status is kept ("busy" was its body).
+    expect(hookRetry).toMatchObject({ error: 'HTTP 500', response: '500', reason: 'opened' });
+    expect(log.find((entry) => entry.channelId === hook.channel.id && entry.attempt === 2)?.response).toBe(
+      '200',
+    );
     const deadFinal = log.find((entry) => entry.channelId === dead.channel.id && entry.attempt === 3);
-    expect(deadFinal?.error).toMatch(/fetch failed|ECONNREFUSED/);
+    expect(deadFinal?.error).toBe('the receiver did not answer');
     // The dead channel held up nobody: the e-mail and the webhook were through before its last try.
     const sentAt = (channelId: string) =>
       Date.parse(log.find((entry) => entry.channelId === channelId && entry.status === 'sent')?.at ?? '');

@@ -89,8 +89,9 @@ export const POLICY: Record<string, Rule> = {
   'GET /api/retirees/:id/family-accounts': { allow: MANAGERS, retiree: 'path' },
   'DELETE /api/retirees/:id/family-accounts/:userId': { allow: MANAGERS, retiree: 'path' },
   'GET /api/retirees/:id/contacts/:contactId/channels': { allow: STAFF, retiree: 'path' },
-  'POST /api/retirees/:id/contacts/:contactId/channels': { allow: RECORDS, retiree: 'path' },
-  'DELETE /api/retirees/:id/contacts/:contactId/channels/:channelId': { allow: RECORDS, retiree: 'path' },
+  // A webhook makes the hub send requests to its target: managers only.
+  'POST /api/retirees/:id/contacts/:contactId/channels': { allow: MANAGERS, retiree: 'path' },
+  'DELETE /api/retirees/:id/contacts/:contactId/channels/:channelId': { allow: MANAGERS, retiree: 'path' },
   // Devices.
   'GET /api/devices': { allow: STAFF },
   'GET /api/device-types': { allow: STAFF },

@@ -68,7 +68,7 @@ export function mayManage(
     escalation: ['admin', 'supervisor'],
     staff: ['admin'],
     familyAccounts: ['admin', 'supervisor'],
-    channels: ['admin', 'supervisor', 'caseworker'],
+    channels: ['admin', 'supervisor'],
   };
   return roles[what].includes(role);
 }
