@@ -208,7 +208,7 @@ export class MqttGateway {
       }),
       closed: new promClient.Counter({
         name: 'hub_mqtt_connections_closed_total',
-        help: 'MQTT connections closed by the broker limits (packet size, timeouts, connection cap, topic depth)',
+        help: 'MQTT connections closed by the broker limits (packet size, timeouts, connection cap, topic depth) and protocol checks (malformed packets, MQTT 5 flow control)',
         labelNames: ['reason'],
         registers,
       }),
@@ -423,6 +423,8 @@ export class MqttGateway {
     }
     const connection = new GuardedConnection(stream, {
       maxPacketBytes: this.limits.maxPacketBytes,
+      // An MQTT 5 device is told aedes' window of unfinished incoming QoS 2 exchanges (mqtt5.ts).
+      receiveMaximum: DEFAULT_MAX_INCOMING_PER_CLIENT,
       remoteAddress,
       onRefused: (reason, detail) => {
         this.metrics.closed.inc({ reason });
