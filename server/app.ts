@@ -1,6 +1,7 @@
 /**
- * The HTTP application: external plugins (cookies, OpenAPI), then the guard, then the routes, then
- * the built dashboard. Errors always answer `{error, message}`; a 5xx never reveals internals.
+ * The HTTP application: security headers on every answer, external plugins (cookies, OpenAPI),
+ * then the guard, then the routes, then the built dashboard. Errors always answer
+ * `{error, message}`; a 5xx never reveals internals.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,12 @@ import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import type { Logger } from 'pino';
 import promClient from 'prom-client';
 import { installAudit, sqlLookups } from './audit/hook.ts';
@@ -31,7 +37,7 @@ import type { HubContext } from './routes/context.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { dutyRoutes } from './routes/duty.ts';
 import { familyRoutes } from './routes/family.ts';
-import { installGuard } from './routes/guard.ts';
+import { bearerToken, installGuard } from './routes/guard.ts';
 import { intakeRoutes } from './routes/intake.ts';
 import { medicalRoutes } from './routes/medical.ts';
 import { privacyRoutes } from './routes/privacy.ts';
@@ -49,6 +55,8 @@ import { visitRoutes } from './routes/visits.ts';
 import { wallRoutes } from './routes/wall.ts';
 import { workListRoutes } from './routes/worklist.ts';
 import { ErrorResponse } from './schemas/common.ts';
+import { DOCS_CSP, EARLY_ANSWER_HEADERS, installSecurityHeaders } from './security/headers.ts';
+import { docsAccess } from './security/system-access.ts';
 
 const clientErrorCodes: Record<number, string> = {
   401: 'unauthorized',
@@ -71,22 +79,26 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
       customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true },
       onCreate: narrowDateTime,
     },
+    // A URL that does not decode (or a path parameter too long) is answered before any hook runs:
+    // in the shape and with the headers of every other answer.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const status = error.statusCode ?? 400;
+      reply
+        .code(status)
+        .headers(EARLY_ANSWER_HEADERS)
+        .send(
+          status < 500
+            ? { error: 'bad_request', message: error.message }
+            : { error: 'internal', message: 'internal error; see the server log' },
+        );
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.addSchema(ErrorResponse);
-  await app.register(cookie);
-  await app.register(swagger, {
-    openapi: {
-      info: {
-        title: 'Junxiu Hub API (军休智慧监护平台)',
-        description: 'Monitoring and service records for retired military cadres (DB51/T 2839-2021).',
-        version: '1',
-      },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Bodies are JSON, or the raw files a route takes by its own parsers (attachments, imports).
+  // Fastify also parses text/plain by default: a body any page may send cross-origin without a
+  // preflight (a form with enctype="text/plain"), which a body-less POST would then accept. Gone:
+  // text/plain, forms and multipart answer 415.
+  app.removeContentTypeParser('text/plain');
 
   app.setErrorHandler((error: FastifyError | HubError, request, reply) => {
     if (error instanceof HubError) {
@@ -103,6 +115,28 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
     }
     request.log.error({ err: error }, 'request failed');
     return reply.code(500).send({ error: 'internal', message: 'internal error; see the server log' });
+  });
+
+  await installSecurityHeaders(app);
+  app.addSchema(ErrorResponse);
+  await app.register(cookie);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Junxiu Hub API (军休智慧监护平台)',
+        description: 'Monitoring and service records for retired military cadres (DB51/T 2839-2021).',
+        version: '1',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // Swagger UI's own bundle and stylesheet, and no framing; see server/security/headers.ts.
+    staticCSP: DOCS_CSP,
+    // Open unless HUB_DOCS_REQUIRE_AUTH: then a staff session (the dashboard's cookie will do).
+    uiHooks: { onRequest: docsAccess(hub.systemAccess, hub.sessions, bearerToken) },
   });
 
   // Every answer is counted, so bad input (4xx) shows in /metrics next to the device rejections.

@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import { passwordProblem } from './auth/passwords.ts';
 import { loadNotifySettings, type NotifySettings } from './notify/settings.ts';
 import { loadSecuritySettings, type SecuritySettings } from './security/settings.ts';
+import type { SystemAccess } from './security/system-access.ts';
 
 export interface HubConfig {
   httpPort: number;
@@ -61,8 +62,10 @@ export interface HubConfig {
   sessionIdleMinutes: number;
   /** Admins must enrol a TOTP second factor before they get a session. */
   adminTotpRequired: boolean;
-  /** Origins besides the hub's own allowed to open the live channel (socket.io). */
+  /** Origins besides the hub's own whose pages may call the API and open the live channel (socket.io). */
   allowedOrigins: string[];
+  /** Whether /metrics and /docs ask for a sign-in (server/security/system-access.ts). */
+  systemAccess: SystemAccess;
   /** HUB_SECRET_KEY (32 bytes): seals TOTP secrets; unset, a key file in the data folder. */
   secretKey: Buffer | undefined;
   loginThrottle: {
@@ -217,6 +220,32 @@ function origins(env: Env, name: string): string[] {
     });
 }
 
+/**
+ * HUB_METRICS_REQUIRE_AUTH, HUB_METRICS_TOKEN, HUB_DOCS_REQUIRE_AUTH. A metrics token turns the
+ * requirement on unless it is set to false, which is refused: the token would protect nothing.
+ */
+function systemAccess(env: Env): SystemAccess {
+  const metricsToken = text(env, 'HUB_METRICS_TOKEN');
+  if (metricsToken !== undefined && !/^[\x21-\x7e]{32,512}$/.test(metricsToken)) {
+    throw new ConfigError(
+      'HUB_METRICS_TOKEN',
+      'expected 32 to 512 printable characters without spaces (e.g. openssl rand -hex 32)',
+    );
+  }
+  const metricsRequireAuth = flag(env, 'HUB_METRICS_REQUIRE_AUTH', metricsToken !== undefined);
+  if (metricsToken !== undefined && !metricsRequireAuth) {
+    throw new ConfigError(
+      'HUB_METRICS_TOKEN',
+      'set while HUB_METRICS_REQUIRE_AUTH=false, which leaves /metrics open: remove one of them',
+    );
+  }
+  return {
+    metricsRequireAuth,
+    metricsToken,
+    docsRequireAuth: flag(env, 'HUB_DOCS_REQUIRE_AUTH', false),
+  };
+}
+
 /** HUB_SECRET_KEY: 32 bytes in base64 (e.g. `openssl rand -base64 32`). */
 function secretKey(env: Env): Buffer | undefined {
   const raw = text(env, 'HUB_SECRET_KEY');
@@ -323,6 +352,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     sessionIdleMinutes: integer(env, 'HUB_SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     adminTotpRequired: flag(env, 'HUB_ADMIN_TOTP_REQUIRED', true),
     allowedOrigins: origins(env, 'HUB_ALLOWED_ORIGINS'),
+    systemAccess: systemAccess(env),
     secretKey: secretKey(env),
     loginThrottle: {
       perIp: integer(env, 'HUB_LOGIN_FAILURES_PER_IP', 10, 1, 10_000),

@@ -425,6 +425,8 @@ export async function startHub(
           spoolBytes: writer.spool.bytes,
           liveClients: live.connectedCount(),
         }),
+        allowedOrigins: config.allowedOrigins,
+        systemAccess: config.systemAccess,
       },
       logger,
     );

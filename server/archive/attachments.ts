@@ -6,6 +6,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { Database, Queryable } from '../db/database.ts';
 import { HubError } from '../errors.ts';
 import { iso, isoRequired } from '../records/rows.ts';
@@ -36,15 +37,43 @@ export const DEFAULT_MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
 
 const ascii = (bytes: Buffer, start: number, end: number) => bytes.subarray(start, end).toString('latin1');
 
-/** The type the bytes themselves show, or null when they match none of the accepted types. */
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/**
+ * A PNG starts with its signature and then the IHDR chunk (PNG, ISO/IEC 15948 5.2, 11.2.2): length
+ * 13, type `IHDR`, 13 bytes of header, and the CRC-32 of type and data. A signature followed by
+ * anything else (an HTML page behind eight bytes of PNG) is not a PNG.
+ */
+function pngHolds(bytes: Buffer): boolean {
+  if (bytes.length < 8 + 25 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return false;
+  if (bytes.readUInt32BE(8) !== 13 || ascii(bytes, 12, 16) !== 'IHDR') return false;
+  return crc32(bytes.subarray(12, 29)) === bytes.readUInt32BE(29);
+}
+
+/**
+ * Markers that may follow SOI (ITU-T T.81 B.1.1.3, B.2): APPn (JFIF, Exif), DQT, DHT, DRI, COM and
+ * the start-of-frame markers (SOF0–SOF15 but DHT, JPG and DAC), each with a segment length of at
+ * least 2. A byte that is no marker after FF D8 FF (`<` of `<html>`) is not a JPEG.
+ */
+function jpegHolds(bytes: Buffer): boolean {
+  if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8 || bytes[2] !== 0xff) return false;
+  let at = 3;
+  // T.81 B.1.1.2: any marker may be preceded by fill bytes 0xFF.
+  while (bytes[at] === 0xff) at += 1;
+  const marker = bytes[at] ?? 0;
+  const startOfFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc8 && marker !== 0xcc;
+  const segment = (marker >= 0xe0 && marker <= 0xef) || [0xdb, 0xdd, 0xfe].includes(marker) || startOfFrame;
+  return segment && at + 2 < bytes.length && bytes.readUInt16BE(at + 1) >= 2;
+}
+
+/**
+ * The type the bytes themselves show, or null when they match none of the accepted types. Images
+ * are also checked for the structure that follows their signature, since a browser that guesses a
+ * type from the bytes would take the rest for a page.
+ */
 export function sniffType(bytes: Buffer): AttachmentType | null {
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (
-    bytes.length >= 8 &&
-    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
-  ) {
-    return 'image/png';
-  }
+  if (jpegHolds(bytes)) return 'image/jpeg';
+  if (pngHolds(bytes)) return 'image/png';
   if (ascii(bytes, 0, 5) === '%PDF-') return 'application/pdf';
   if (bytes.length >= 12 && ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WAVE')
     return 'audio/wav';

@@ -12,7 +12,7 @@
  * checked again on every client event and every `recheckMs`, and at once when sessions end, so a
  * socket of a signed-out, expired or disabled account is dropped within a second.
  */
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import { hashToken } from '../auth/secrets.ts';
 import { SESSION_COOKIE, type SessionEnd } from '../auth/sessions.ts';
@@ -25,6 +25,7 @@ import type {
   ReadingUpdate,
   ServerToClientEvents,
 } from '../schemas/live.ts';
+import { originAllowed } from '../security/origin.ts';
 
 const STAFF_ROOM = 'staff';
 
@@ -69,26 +70,6 @@ export function stationRoom(station: string): string {
 }
 
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-
-/**
- * Cross-site WebSocket hijacking is a browser attack, and browsers always send Origin on a
- * WebSocket and on a cross-origin request: with an Origin, it must be the host the request was
- * sent to or an allowed one. Without one (a same-origin poll, a non-browser client) the token
- * alone decides.
- */
-export function originAllowed(request: IncomingMessage, allowed: readonly string[]): boolean {
-  const origin = request.headers.origin;
-  if (origin === undefined) return true;
-  let parsed: URL;
-  try {
-    parsed = new URL(origin);
-  } catch {
-    return false;
-  }
-  if (!['http:', 'https:'].includes(parsed.protocol)) return false;
-  if (allowed.includes(parsed.origin)) return true;
-  return request.headers.host !== undefined && parsed.host === request.headers.host.toLowerCase();
-}
 
 /** A device's readings as the live channel gathers them: `ts` in epoch milliseconds. */
 export interface LatestReadings {

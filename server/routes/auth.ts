@@ -14,7 +14,7 @@ import {
   TotpSetup,
   User,
 } from '../schemas/auth.ts';
-import { ErrorResponse } from '../schemas/common.ts';
+import { ErrorResponse, Nullable } from '../schemas/common.ts';
 import type { HubContext } from './context.ts';
 import { bearerToken } from './guard.ts';
 
@@ -113,6 +113,21 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       if (!request.user) throw unauthorized();
       return request.user;
     },
+  );
+
+  app.get(
+    '/api/auth/session',
+    {
+      // Asked by the dashboard after every load, signed in or not: "nobody" is an answer, not a
+      // refusal (no 401, so no audit entry), and the token stays in its HttpOnly cookie.
+      config: { public: true },
+      schema: {
+        tags: ['auth'],
+        summary: 'Who the session (cookie or bearer token) signs in, or null; never 401',
+        response: { 200: Type.Object({ user: Nullable(User) }) },
+      },
+    },
+    async (request) => ({ user: await hub.sessions.userFor(bearerToken(request)) }),
   );
 
   app.post(

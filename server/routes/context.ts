@@ -17,6 +17,7 @@ import type { RetireeRecords } from '../records/retirees.ts';
 import type { UserRecords } from '../records/users.ts';
 import type { User } from '../schemas/auth.ts';
 import type { SecurityContext } from '../security/overview.ts';
+import type { SystemAccess } from '../security/system-access.ts';
 
 export interface HubContext {
   db: Database;
@@ -50,6 +51,13 @@ export interface HubContext {
   health: () => Record<string, unknown>;
   /** The security page's sources: the monitor of bursts, refusals, failed sign-ins, the audit chain. */
   security: SecurityContext;
+  /**
+   * Origins besides the hub's own whose pages may change things through the API, as for the live
+   * channel (HUB_ALLOWED_ORIGINS; server/security/origin.ts).
+   */
+  allowedOrigins: readonly string[];
+  /** Whether /metrics and /docs ask for a sign-in (server/security/system-access.ts). */
+  systemAccess: SystemAccess;
 }
 
 declare module 'fastify' {

@@ -1,11 +1,20 @@
-/** Authentication for every API route but the public ones, and role checks. */
+/**
+ * Authentication for every API route but the public ones, and role checks; before them, the
+ * refusal of state-changing requests that a page of another origin made (server/security/origin.ts).
+ */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import promClient from 'prom-client';
+import { noteAudit } from '../audit/hook.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
-import { forbidden, notFound, unauthorized } from '../errors.ts';
+import { forbidden, HubError, notFound, unauthorized } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import { assertInScope, scopeOf } from '../records/scope.ts';
 import type { Role } from '../schemas/auth.ts';
+import { crossOriginReason } from '../security/origin.ts';
 import type { HubContext } from './context.ts';
+
+/** Header values kept in the audit entry of a refusal, cut to this length (they are the sender's text). */
+const MAX_AUDITED_HEADER = 200;
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -14,9 +23,41 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 export function installGuard(app: FastifyInstance, hub: HubContext): void {
+  const crossOrigin = new promClient.Counter({
+    name: 'hub_http_cross_origin_refusals_total',
+    help: 'State-changing API requests refused as sent by a page of another origin (CSRF), by why',
+    labelNames: ['reason'],
+    registers: [hub.registry],
+  });
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/')) return;
+    // OWASP ASVS 4.0.3 13.2.3: the session cookie goes along with a form or fetch from another
+    // port of the same host (the same site), so a change needs the bearer header or a page of
+    // the hub's own origin. Judged before the body is read and before the public routes, so a
+    // sign-in cannot be forced on someone's browser either.
+    const reason = crossOriginReason(
+      request.raw,
+      hub.allowedOrigins,
+      request.cookies[SESSION_COOKIE] !== undefined,
+    );
+    if (reason !== null) {
+      crossOrigin.inc({ reason });
+      const origin = request.headers.origin;
+      const site = request.headers['sec-fetch-site'];
+      noteAudit(request, {
+        detail: {
+          crossOrigin: reason,
+          ...(typeof origin === 'string' ? { origin: origin.slice(0, MAX_AUDITED_HEADER) } : {}),
+          ...(typeof site === 'string' ? { fetchSite: site.slice(0, MAX_AUDITED_HEADER) } : {}),
+        },
+      });
+      throw new HubError(
+        403,
+        'cross_origin',
+        '拒绝来自其他来源的修改请求：请在本平台的页面中操作，或由程序携带 Authorization: Bearer 令牌调用接口',
+      );
+    }
     const config = request.routeOptions.config as { public?: boolean } | undefined;
     if (config?.public) return;
     const user = await hub.sessions.userFor(bearerToken(request));

@@ -1,6 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { ErrorResponse } from '../schemas/common.ts';
+import { metricsAccess } from '../security/system-access.ts';
 import type { HubContext } from './context.ts';
+import { bearerToken } from './guard.ts';
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
@@ -39,11 +42,22 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
     },
   );
 
+  const checkMetricsAccess = metricsAccess(hub.systemAccess, hub.sessions, bearerToken);
   app.get(
     '/metrics',
     {
+      // Open unless HUB_METRICS_REQUIRE_AUTH: then the scraper's HUB_METRICS_TOKEN, or an admin's or
+      // supervisor's session.
       config: { public: true },
-      schema: { tags: ['system'], summary: 'Prometheus metrics', response: { 200: Type.String() } },
+      onRequest: async (request, reply) => checkMetricsAccess(request, reply),
+      schema: {
+        tags: ['system'],
+        summary: 'Prometheus metrics',
+        description:
+          'Open by default. With HUB_METRICS_REQUIRE_AUTH=true: `Authorization: Bearer <HUB_METRICS_TOKEN>`, ' +
+          'or the session of an admin or a supervisor.',
+        response: { 200: Type.String(), 401: ErrorResponse, 403: ErrorResponse },
+      },
     },
     async (_request, reply) => {
       reply.type(hub.registry.contentType);

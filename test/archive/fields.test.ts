@@ -153,7 +153,9 @@ describe('ages', () => {
 describe('attachment types by their first bytes', () => {
   it('knows each accepted type', () => {
     expect(sniffType(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]))).toBe('image/jpeg');
-    expect(sniffType(Buffer.from('89504e470d0a1a0a0000000d', 'hex'))).toBe('image/png');
+    expect(
+      sniffType(Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c489', 'hex')),
+    ).toBe('image/png');
     expect(sniffType(Buffer.from('%PDF-1.7\n'))).toBe('application/pdf');
     expect(sniffType(Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1'))).toBe('audio/mpeg');
     expect(sniffType(Buffer.from([0xff, 0xfb, 0x90, 0x64]))).toBe('audio/mpeg');

@@ -3,14 +3,22 @@ import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
+import tls from 'node:tls';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.ts';
 import { createLogger, type Hub, startHub } from '../../server/hub.ts';
 import { freePort, makeTempDir, type TempDir } from '../helpers/tmp.ts';
 
-/** A throwaway self-signed certificate for 127.0.0.1 and localhost, made with openssl. */
-function selfSigned(folder: string, name: string): { cert: string; key: string } {
+/**
+ * A throwaway self-signed certificate for 127.0.0.1 and localhost, made with openssl: ECDSA P-256,
+ * or RSA (with which a server could also agree to static-RSA key exchange).
+ */
+function selfSigned(
+  folder: string,
+  name: string,
+  keyType: 'ec' | 'rsa' = 'ec',
+): { cert: string; key: string } {
   const cert = path.join(folder, `${name}.crt`);
   const key = path.join(folder, `${name}.key`);
   execFileSync(
@@ -19,9 +27,7 @@ function selfSigned(folder: string, name: string): { cert: string; key: string }
       'req',
       '-x509',
       '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
+      ...(keyType === 'ec' ? ['ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'] : ['rsa:2048']),
       '-nodes',
       '-days',
       '1',
@@ -232,5 +238,100 @@ describe('A production hub: MQTT over TLS on its own port, HTTPS, no plaintext l
     await new Promise((resolve) => socket.once('close', resolve));
     const metrics = await request<string>('GET', '/metrics');
     expect(metrics.body).toMatch(/hub_mqtt_connections_closed_total\{reason="tls_handshake"\} 1/);
+  });
+});
+
+/** A TLS handshake offering exactly `options`; resolves with the suite agreed, or `refused`. */
+function handshake(port: number, ca: Buffer, options: tls.ConnectionOptions): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = tls.connect({ host: '127.0.0.1', port, ca, servername: 'localhost', ...options });
+    socket.once('secureConnect', () => {
+      const agreed = socket.getCipher().name;
+      socket.destroy();
+      resolve(agreed);
+    });
+    socket.once('error', () => {
+      socket.destroy();
+      resolve('refused');
+    });
+  });
+}
+
+describe('TLS key exchange with forward secrecy only, on HTTPS and MQTT over TLS', () => {
+  let folder: TempDir;
+  let hub: Hub;
+  let ca: Buffer;
+  let mqttTlsPort: number;
+
+  beforeAll(async () => {
+    folder = await makeTempDir('junxiu-tls-suites-');
+    // An RSA certificate: with it a server could agree to static-RSA key exchange, which it must not.
+    const files = selfSigned(folder.path, 'hub-rsa', 'rsa');
+    ca = readFileSync(files.cert);
+    mqttTlsPort = await freePort();
+    hub = await startHub(
+      loadConfig({
+        HUB_TLS_CERT: files.cert,
+        HUB_TLS_KEY: files.key,
+        HUB_ALLOW_PLAINTEXT: 'false',
+        HUB_DATA_DIR: path.join(folder.path, 'data'),
+        HUB_HTTP_PORT: '0',
+        HUB_HTTP_HOST: '127.0.0.1',
+        HUB_MQTT_TLS_PORT: String(mqttTlsPort),
+        HUB_MQTT_HOST: '127.0.0.1',
+        HUB_ADMIN_PASSWORD: 'admin-test-password',
+        HUB_ADMIN_TOTP_REQUIRED: 'false',
+        HUB_LOG_LEVEL: 'silent',
+      }),
+      createLogger('silent'),
+    );
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    await folder?.remove();
+  });
+
+  it('refuses a TLS 1.2 client that offers only static-RSA suites', async () => {
+    for (const port of [hub.httpPort, mqttTlsPort]) {
+      for (const suite of ['AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA256', 'AES128-SHA']) {
+        expect(await handshake(port, ca, { ciphers: suite, maxVersion: 'TLSv1.2' }), `${port} ${suite}`).toBe(
+          'refused',
+        );
+      }
+    }
+  });
+
+  it('agrees to an ECDHE suite at TLS 1.2, and to TLS 1.3', async () => {
+    for (const port of [hub.httpPort, mqttTlsPort]) {
+      for (const suite of [
+        'ECDHE-RSA-AES128-GCM-SHA256',
+        'ECDHE-RSA-AES256-GCM-SHA384',
+        'ECDHE-RSA-CHACHA20-POLY1305',
+      ]) {
+        expect(await handshake(port, ca, { ciphers: suite, maxVersion: 'TLSv1.2' }), `${port} ${suite}`).toBe(
+          suite,
+        );
+      }
+      // A client offering both takes the one with forward secrecy.
+      const mixed = await handshake(port, ca, {
+        ciphers: 'AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256',
+        maxVersion: 'TLSv1.2',
+      });
+      expect(mixed).toBe('ECDHE-RSA-AES128-GCM-SHA256');
+      expect(await handshake(port, ca, { minVersion: 'TLSv1.3' })).toMatch(/^TLS_/);
+    }
+  });
+
+  it('sends Strict-Transport-Security over HTTPS', async () => {
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      https
+        .get(`${hub.url}/healthz`, { ca }, (response) => {
+          response.resume();
+          resolve(response.headers);
+        })
+        .on('error', reject);
+    });
+    expect(headers['strict-transport-security']).toBe('max-age=31536000');
+    expect(headers['x-frame-options']).toBe('DENY');
   });
 });

@@ -16,7 +16,12 @@ import type { DeletionReceipt } from '../../server/schemas/privacy.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { type Influxd, influxdBinary, startInfluxd } from '../helpers/influxd.ts';
 
-const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'), Buffer.alloc(64, 7)]);
+/** A whole 1×1 PNG: the hub checks the IHDR chunk behind the signature. */
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
+    '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
 const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 interface Person {

@@ -58,6 +58,7 @@ export const POLICY: Record<string, Rule> = {
   'GET /healthz': { allow: PUBLIC },
   'GET /metrics': { allow: PUBLIC },
   'POST /api/auth/login': { allow: PUBLIC },
+  'GET /api/auth/session': { allow: PUBLIC },
   'POST /api/auth/enrolment/totp': { allow: PUBLIC },
   'POST /api/auth/enrolment/confirm': { allow: PUBLIC },
   // One's own account.

@@ -60,6 +60,14 @@ export function currentUser(): Promise<User> {
   return request<User>('/api/auth/me');
 }
 
+/**
+ * Whom the session cookie signs in, or null: asked after a page load, when no token is in memory.
+ * The hub answers "nobody" with a null user, not a 401.
+ */
+export async function sessionUser(): Promise<User | null> {
+  return (await request<{ user: User | null }>('/api/auth/session', { anonymous: true })).user;
+}
+
 export function logout(): Promise<unknown> {
   return request<unknown>('/api/auth/logout', { method: 'POST' });
 }

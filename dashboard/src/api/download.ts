@@ -1,7 +1,8 @@
 /**
- * Files from the API (Excel exports, printable PDFs) need the session's bearer token, which a plain
- * link cannot send: they are fetched as blobs and handed to the browser under the name the server
- * gives them (Content-Disposition filename*), or opened in a new tab for printing.
+ * Files from the API (Excel exports, printable PDFs) are fetched with the session (the bearer token
+ * of a sign-in made in this page, else the session cookie) and handed to the browser as blobs under
+ * the name the server gives them (Content-Disposition filename*), or opened in a new tab for
+ * printing. The hub serves them sandboxed, so a file opened straight from its URL runs nothing.
  */
 import { ApiError, storedToken } from './http.ts';
 
@@ -26,7 +27,7 @@ export async function fetchFile(
   if (token) headers.Authorization = `Bearer ${token}`;
   let response: Response;
   try {
-    response = await fetch(withQuery(path, query), { headers });
+    response = await fetch(withQuery(path, query), { headers, credentials: 'same-origin' });
   } catch (cause) {
     throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
   }

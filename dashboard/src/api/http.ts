@@ -1,18 +1,30 @@
 /**
  * The one place that talks HTTP to the hub: adds the bearer token, turns `{error, message}` replies
  * into `ApiError`, and reports a 401 so the app can send the user back to the login page.
+ *
+ * The token of a sign-in is kept in memory only, never in Web Storage, where any script of the
+ * page could read it and take it elsewhere (OWASP ASVS 3.2.3). After a reload it is gone, and the
+ * HttpOnly session cookie, which same-origin requests carry by themselves, speaks for the session.
  */
 import type { ErrorResponse } from '../../../server/schemas/index.ts';
 
-const tokenKey = 'junxiu.token';
+let sessionToken: string | null = null;
 
-export function storedToken(): string | null {
-  return localStorage.getItem(tokenKey);
+// Earlier builds kept the token in localStorage: one left there is removed, unused.
+try {
+  localStorage.removeItem('junxiu.token');
+} catch {
+  // Storage may be unavailable (a privacy mode): nothing was kept there either.
 }
 
+/** The bearer token of a sign-in made in this page, or null (after a reload: the cookie speaks). */
+export function storedToken(): string | null {
+  return sessionToken;
+}
+
+/** Keeps (or, with null, forgets) the token in memory. */
 export function storeToken(token: string | null): void {
-  if (token) localStorage.setItem(tokenKey, token);
-  else localStorage.removeItem(tokenKey);
+  sessionToken = token;
 }
 
 export class ApiError extends Error {
@@ -74,6 +86,8 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
       method: options.method ?? 'GET',
       headers,
       body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      // The session cookie goes with it (the default, said aloud: the session may rest on it alone).
+      credentials: 'same-origin',
     });
   } catch (cause) {
     throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));

@@ -2,8 +2,8 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import type { User } from '../../../server/schemas/index.ts';
 import { roleOf } from '../api/family.ts';
-import { storedToken } from '../api/http.ts';
 import { mayOpen, type StaffPage } from '../api/users.ts';
+import { useSessionStore } from '../stores/session.ts';
 import { pageRoutes } from './pages.ts';
 
 declare module 'vue-router' {
@@ -109,8 +109,12 @@ const routes: RouteRecordRaw[] = [
 
 export const router = createRouter({ history: createWebHistory('/'), routes });
 
-router.beforeEach((to) => {
-  const signedIn = storedToken() !== null;
+// Nothing of a session is kept in the page across a reload: the first decision waits until the
+// hub has said whom the session cookie signs in (stores/session.ts).
+router.beforeEach(async (to) => {
+  const session = useSessionStore();
+  await session.restore();
+  const signedIn = session.loggedIn;
   if (!to.meta.public && !signedIn) {
     return { name: 'login', query: to.fullPath === '/' ? {} : { redirect: to.fullPath } };
   }
@@ -120,7 +124,7 @@ router.beforeEach((to) => {
 
 // 6.11.2.2, 6.11.2.4: a family account has its own page and no other; staff have no family page.
 router.beforeEach(async (to, from) => {
-  const token = storedToken();
+  const token = useSessionStore().token;
   if (to.meta.family && !token) return { name: 'login' };
   if (!token || to.name === 'login') return true;
   const role = await roleOf(token);

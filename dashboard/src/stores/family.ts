@@ -11,7 +11,7 @@ import type {
   ServerToClientEvents,
 } from '../../../server/schemas/index.ts';
 import { familyStatus, forgetRole, onMyWay } from '../api/family.ts';
-import { ApiError } from '../api/http.ts';
+import { ApiError, storedToken } from '../api/http.ts';
 
 type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -33,9 +33,11 @@ export const useFamilyStore = defineStore('family', () => {
     }
   }
 
-  function connect(token: string): void {
+  /** Opens the family channel: with the token of a sign-in made in this page, else the session cookie. */
+  function connect(): void {
     disconnect();
-    const created: HubSocket = io({ auth: { token } });
+    const token = storedToken();
+    const created: HubSocket = io(token ? { auth: { token } } : {});
     socket = created;
     created.on('connect', () => {
       connected.value = true;

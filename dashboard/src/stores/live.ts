@@ -7,6 +7,7 @@ import { io, type Socket } from 'socket.io-client';
 import { ref } from 'vue';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../server/schemas/index.ts';
 import { currentUser } from '../api/auth.ts';
+import { storedToken } from '../api/http.ts';
 import { useAlertStore } from './alerts.ts';
 import { useWallStore } from './wall.ts';
 
@@ -42,10 +43,16 @@ export const useLiveStore = defineStore('live', () => {
     }
   }
 
-  function connect(token: string): void {
+  /**
+   * Opens the channel for the current session (the app reconnects when it changes): with the
+   * bearer token of a sign-in made in this page, else with the session cookie, which the handshake
+   * carries by itself.
+   */
+  function connect(): void {
     disconnect();
     state.value = 'connecting';
-    const created: HubSocket = io({ auth: { token } });
+    const token = storedToken();
+    const created: HubSocket = io(token ? { auth: { token } } : {});
     socket = created;
 
     created.on('connect', () => {
