@@ -1,21 +1,80 @@
 /**
- * Plain calendar dates (YYYY-MM-DD) as the centre keeps them: Asia/Shanghai, UTC+8 all year (no
- * daylight saving). Due dates (visits 6.8, contact abroad 6.4.2.4, health checks 6.5.2.2…) are
- * counted in these dates, so a month is a calendar month and a year turns over at Beijing midnight.
+ * The centre's calendar: Beijing time (Asia/Shanghai), UTC+8 all year — China has kept no daylight
+ * saving since 1991 — and plain calendar dates (YYYY-MM-DD) as the centre keeps them. Due dates
+ * (visits 6.8, contact abroad 6.4.2.4, health checks 6.5.2.2…) are counted in these dates, so a
+ * month is a calendar month and a day and a year turn over at Beijing midnight: 16:00 UTC is already
+ * the next day in the centre.
+ *
+ * Every computation of the centre's day, on the server and in the dashboard, comes from here. The
+ * module is pure and imports nothing, so the dashboard can bundle it (test/architecture/
+ * boundaries.test.ts checks both) and a date shown in a browser is the date the server counts with,
+ * whatever zone the browser or the server runs in.
  */
 
-const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
+/** The centre's zone, for what reads zones by name: `Intl`, SQL `at time zone`. */
+export const CENTRE_TIME_ZONE = 'Asia/Shanghai';
+/** The centre's offset from UTC in minutes (east positive). */
+export const CENTRE_UTC_OFFSET_MINUTES = 480;
+/** The same offset as ISO 8601 writes it after a local time: `2026-06-01T09:30:00+08:00`. */
+export const CENTRE_UTC_OFFSET = '+08:00';
+
+const OFFSET_MS = CENTRE_UTC_OFFSET_MINUTES * 60_000;
+const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** The centre's calendar date at `instant`. */
-export function shanghaiDate(instant: Date): string {
-  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+/** An instant: a `Date`, milliseconds since the epoch, or an ISO 8601 timestamp. */
+export type Instant = Date | number | string;
+
+const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+
+/** The centre's wall clock at `instant`, read through the getUTC* methods. */
+function wallClock(instant: Instant): Date {
+  const time = new Date(instant).getTime();
+  if (!Number.isFinite(time)) throw new RangeError(`not an instant: ${String(instant)}`);
+  return new Date(time + OFFSET_MS);
+}
+
+function dateOf(clock: Date): string {
+  return `${pad(clock.getUTCFullYear(), 4)}-${pad(clock.getUTCMonth() + 1)}-${pad(clock.getUTCDate())}`;
+}
+
+// --- Instants in the centre ---------------------------------------------------------------------
+
+/** The centre's calendar date (YYYY-MM-DD) at `instant`. */
+export function centreDay(instant: Instant): string {
+  return dateOf(wallClock(instant));
+}
+
+/** The centre's calendar month (YYYY-MM) at `instant`. */
+export function centreMonth(instant: Instant): string {
+  return centreDay(instant).slice(0, 7);
 }
 
 /** The centre's calendar year at `instant`. */
-export function shanghaiYear(instant: Date): number {
-  return Number(shanghaiDate(instant).slice(0, 4));
+export function centreYear(instant: Instant): number {
+  return wallClock(instant).getUTCFullYear();
 }
+
+/** The first instant of the centre's date `day` (its 00:00 in Beijing). */
+export function centreDayStart(day: string): Date {
+  if (!isDate(day)) throw new RangeError(`not a date: ${day}`);
+  const [y, m, d] = parts(day);
+  return new Date(Date.UTC(y, m - 1, d) - OFFSET_MS);
+}
+
+/** The first instant after the centre's date `day` (the next day's 00:00): days are [start, end). */
+export function centreDayEnd(day: string): Date {
+  return new Date(centreDayStart(day).getTime() + DAY_MS);
+}
+
+/** `instant` in Beijing time as the centre writes it: "2024-05-01 20:00", or "2024-05-01 20:00:05". */
+export function centreDateTime(instant: Instant, precision: 'minute' | 'second' = 'minute'): string {
+  const clock = wallClock(instant);
+  const minute = `${dateOf(clock)} ${pad(clock.getUTCHours())}:${pad(clock.getUTCMinutes())}`;
+  return precision === 'second' ? `${minute}:${pad(clock.getUTCSeconds())}` : minute;
+}
+
+// --- Calendar dates -----------------------------------------------------------------------------
 
 /** Whether `value` is a real date written YYYY-MM-DD (no 2026-02-30). */
 export function isDate(value: string): boolean {
@@ -37,6 +96,11 @@ function format(date: Date): string {
 
 function lastDayOf(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The year of a YYYY-MM-DD date. */
+export function yearOf(value: string): number {
+  return parts(value)[0];
 }
 
 export function addDays(value: string, days: number): string {
@@ -89,5 +153,5 @@ export function chineseDate(value: string): string {
 
 /** Days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }

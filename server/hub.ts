@@ -33,6 +33,7 @@ import { loginMetrics } from './auth/metrics.ts';
 import { Sessions } from './auth/sessions.ts';
 import { DEFAULT_THROTTLE, LoginThrottle } from './auth/throttle.ts';
 import { Vault } from './auth/vault.ts';
+import { CENTRE_UTC_OFFSET_MINUTES as SHANGHAI_UTC_OFFSET_MINUTES } from './calendar.ts';
 import type { HubConfig } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
@@ -54,9 +55,6 @@ import { RequestListener } from './requests/listener.ts';
 import { RequestRecords } from './requests/records.ts';
 import { AuditLoginFailures } from './security/audit-logins.ts';
 import { SecurityMonitor } from './security/monitor.ts';
-
-/** The centre keeps Beijing time all year (no daylight saving). */
-const SHANGHAI_UTC_OFFSET_MINUTES = 480;
 
 export interface Hub {
   readonly httpPort: number;

@@ -1,4 +1,5 @@
 /** The columns of the travel-abroad workbooks (6.4.2.3–6.4.2.5), Chinese headers for the centre's staff. */
+import { centreDay } from '../calendar.ts';
 import type { ListColumn } from '../export/workbook.ts';
 import type { AbroadRequest, AbroadStay, PensionSuspension } from '../schemas/abroad.ts';
 
@@ -21,11 +22,11 @@ const decisionNames: Record<AbroadRequest['steps'][number]['decision'], string> 
   withdraw: '撤回',
 };
 
-const shanghaiDay = (value: string | null) =>
-  value ? new Date(new Date(value).getTime() + 8 * 3600_000).toISOString().slice(0, 10) : '';
+/** A recorded instant as the centre's date. */
+const dayOf = (value: string | null) => (value ? centreDay(value) : '');
 
 export const requestColumns: ListColumn<AbroadRequest>[] = [
-  { header: '申请日期', width: 12, value: (row) => shanghaiDay(row.requestedAt) },
+  { header: '申请日期', width: 12, value: (row) => dayOf(row.requestedAt) },
   { header: '类别', width: 10, value: (row) => (row.kind === 'travel' ? '出国（境）' : '社会组织兼职') },
   { header: '军休干部', width: 12, value: (row) => row.retireeName },
   { header: '职级', width: 10, value: (row) => row.rank },
@@ -59,7 +60,7 @@ export const staysColumns: ListColumn<AbroadStay>[] = [
   { header: '出境日期', width: 12, value: (row) => row.departedOn },
   { header: '预计回国', width: 12, value: (row) => row.expectedReturnOn ?? '' },
   { header: '回国日期', width: 12, value: (row) => row.returnedOn ?? '' },
-  { header: '最近联系', width: 12, value: (row) => shanghaiDay(row.lastContactAt) },
+  { header: '最近联系', width: 12, value: (row) => dayOf(row.lastContactAt) },
   { header: '下次联系期限', width: 14, value: (row) => row.nextContactDue ?? '' },
   { header: '逾期天数', width: 10, value: (row) => (row.overdue ? row.daysOverdue : '') },
   { header: '失联起算', width: 12, value: (row) => row.silentSince },
@@ -72,9 +73,9 @@ export const suspensionColumns: ListColumn<PensionSuspension>[] = [
   { header: '标记日期', width: 12, value: (row) => row.flaggedOn },
   { header: '失联起算', width: 12, value: (row) => row.silentSince },
   { header: '失联月数', width: 10, value: (row) => row.months },
-  { header: '最近联系', width: 12, value: (row) => shanghaiDay(row.lastContactAt) },
+  { header: '最近联系', width: 12, value: (row) => dayOf(row.lastContactAt) },
   { header: '状态', width: 10, value: (row) => (row.active ? '暂停中' : '已解除') },
-  { header: '解除日期', width: 12, value: (row) => shanghaiDay(row.clearedAt) },
+  { header: '解除日期', width: 12, value: (row) => dayOf(row.clearedAt) },
   { header: '解除人', width: 12, value: (row) => row.clearedBy ?? '' },
   { header: '解除决定', width: 36, value: (row) => row.clearReason ?? '' },
   { header: '上报报告', width: 60, value: (row) => row.report },

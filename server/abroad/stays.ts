@@ -4,7 +4,7 @@
  * report to the superior department. The flag is cleared only by a recorded decision.
  */
 import { randomUUID } from 'node:crypto';
-import { daysBetween, shanghaiDate } from '../calendar.ts';
+import { centreDay, daysBetween } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { iso, isoRequired, isUniqueViolation } from '../records/rows.ts';
@@ -117,7 +117,7 @@ function toSuspension(row: SuspensionRow): PensionSuspension {
   };
 }
 
-const dateOf = (at: Date | null): string | null => (at ? shanghaiDate(at) : null);
+const dateOf = (at: Date | null): string | null => (at ? centreDay(at) : null);
 
 /** The stay with its due dates at `today` (the centre's date). */
 function toStay(row: StayRow, suspension: PensionSuspension | null, today: string): AbroadStay {
@@ -162,7 +162,7 @@ export class AbroadStays {
   ) {}
 
   private today(): string {
-    return shanghaiDate(this.now());
+    return centreDay(this.now());
   }
 
   private async activeSuspensions(
@@ -327,7 +327,7 @@ export class AbroadStays {
     if (stay.state !== 'abroad') throw conflict('该军休干部已回国，不再登记境外联系');
     const now = this.now();
     if (input.at.getTime() > now.getTime() + CLOCK_SLACK_MS) throw badRequest('联系时间（at）不能晚于现在');
-    if (shanghaiDate(input.at) < stay.departedOn) throw badRequest('联系时间（at）不能早于出境日期');
+    if (centreDay(input.at) < stay.departedOn) throw badRequest('联系时间（at）不能早于出境日期');
     await this.db.query(
       `insert into abroad_contacts (id, stay_id, at, channel, by_id, note, recorded_at)
        values ($1, $2, $3, $4, $5, $6, $7)`,
@@ -405,7 +405,7 @@ export class AbroadStays {
    * the "pension suspended" flag and a drafted report, once per silence. Returns the new flags.
    */
   async check(now: Date, centreName: string): Promise<PensionSuspension[]> {
-    const today = shanghaiDate(now);
+    const today = centreDay(now);
     const rows = await this.db.query<StayRow>(`${SELECT_STAY} where s.returned_on is null`);
     const active = await this.activeSuspensions(rows.map((row) => row.id));
     const flagged: PensionSuspension[] = [];

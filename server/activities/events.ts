@@ -4,10 +4,11 @@
  * up before it starts, within its capacity; attendance is recorded once it has started.
  */
 import { randomUUID } from 'node:crypto';
-import { retireeOr404, userOr400 } from '../benefits/service.ts';
+import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { retireeOr404, userOr400 } from '../records/checks.ts';
 import { iso, isoRequired } from '../records/rows.ts';
 import { assertInScope, inScope, type Scope } from '../records/scope.ts';
 import type {
@@ -174,11 +175,11 @@ export class ActivityEvents {
     // Days are centre days: an event belongs to the Beijing day it starts on.
     if (query.from) {
       params.push(query.from);
-      where.push(`e.starts_at >= ($${params.length}::date)::timestamp at time zone 'Asia/Shanghai'`);
+      where.push(`e.starts_at >= ($${params.length}::date)::timestamp at time zone '${CENTRE_TIME_ZONE}'`);
     }
     if (query.to) {
       params.push(query.to);
-      where.push(`e.starts_at < ($${params.length}::date + 1)::timestamp at time zone 'Asia/Shanghai'`);
+      where.push(`e.starts_at < ($${params.length}::date + 1)::timestamp at time zone '${CENTRE_TIME_ZONE}'`);
     }
     if (query.status) {
       params.push(query.status);

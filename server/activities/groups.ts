@@ -3,11 +3,11 @@
  * and when it meets, and its members, who join and leave on a date (membership is kept, not deleted).
  */
 import { randomUUID } from 'node:crypto';
-import { checkDate, retireeOr404 } from '../benefits/service.ts';
-import { shanghaiDate } from '../calendar.ts';
+import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { checkDate, retireeOr404 } from '../records/checks.ts';
 import { isoRequired, isUniqueViolation } from '../records/rows.ts';
 import { assertInScope, inScope, type Scope } from '../records/scope.ts';
 import type {
@@ -53,7 +53,7 @@ export class ActivityGroups {
   ) {}
 
   today(): string {
-    return shanghaiDate(this.clock());
+    return centreDay(this.clock());
   }
 
   private async toGroups(db: Queryable, rows: GroupRow[], scope: Scope): Promise<ActivityGroup[]> {

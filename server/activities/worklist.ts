@@ -3,6 +3,7 @@
  * duty or medical cover (6.6.2.5), and past events whose attendance is not recorded yet. Each item
  * goes to the event's organiser.
  */
+import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import type { WorkItem } from '../schemas/worklist.ts';
 import type { WorkListProvider, WorkListScope } from '../worklist/provider.ts';
@@ -18,7 +19,7 @@ interface Row {
   no_medical?: boolean;
 }
 
-const day = (column: string) => `(${column} at time zone 'Asia/Shanghai')::date`;
+const day = (column: string) => `(${column} at time zone '${CENTRE_TIME_ZONE}')::date`;
 
 /** Planned events starting within the next days that still lack staff or medical cover. */
 export class EventCoverProvider implements WorkListProvider {

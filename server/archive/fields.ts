@@ -93,11 +93,6 @@ const PHONE = /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?|\+86 ?1[3-9]\d{9})$/;
 
 const choiceList = (values: readonly string[]) => values.join('、');
 
-/** The calendar date in Asia/Shanghai (UTC+8, no daylight saving) at `now`. */
-export function shanghaiDate(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /** Full years between a birth date and `today` (both YYYY-MM-DD). */
 export function ageOn(birthDate: string, today: string): number {
   const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));

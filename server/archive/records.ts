@@ -4,6 +4,7 @@
  * access log (6.1.2.8).
  */
 import { randomUUID } from 'node:crypto';
+import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { iso, isoDate, isoRequired, isUniqueViolation } from '../records/rows.ts';
 import {
@@ -130,7 +131,7 @@ export class ArchiveRecords {
   ) {}
 
   today(): string {
-    return new Date(this.now().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    return centreDay(this.now());
   }
 
   private where(filter: ListFilter): { sql: string; params: unknown[] } {

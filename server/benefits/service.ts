@@ -6,10 +6,11 @@
  * Preferential cards held (6.3.2.3): issued, expiring, returned. Dates in centre time from the clock.
  */
 import { randomUUID } from 'node:crypto';
-import { addDays, addMonths, isDate, shanghaiDate } from '../calendar.ts';
+import { addDays, addMonths, centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { checkDate, retireeOr404, userOr400 } from '../records/checks.ts';
 import { isoRequired, isUniqueViolation } from '../records/rows.ts';
 import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
@@ -115,31 +116,6 @@ const selectCard = `select c.id, c.retiree_id, r.name as retiree_name, c.kind, c
     c.return_reason, c.created_at
   from benefit_cards c join retirees r on r.id = c.retiree_id`;
 
-export async function retireeOr404(
-  db: Queryable,
-  id: string,
-): Promise<{ id: string; name: string; status: string }> {
-  const [row] = await db.query<{ id: string; name: string; status: string }>(
-    'select id, name, status from retirees where id = $1',
-    [uuidOr404(id, 'retiree')],
-  );
-  if (!row) throw notFound('retiree');
-  return row;
-}
-
-export async function userOr400(db: Queryable, id: string): Promise<string> {
-  const [row] = await db.query<{ id: string }>(`select id from users where id = $1 and role <> 'family'`, [
-    uuidOr404(id, 'user'),
-  ]);
-  if (!row) throw badRequest('ownerId: 没有这名工作人员');
-  return row.id;
-}
-
-export function checkDate(value: string, field: string): string {
-  if (!isDate(value)) throw badRequest(`${field}: 不是有效日期`);
-  return value;
-}
-
 export class BenefitService {
   constructor(
     private readonly db: Database,
@@ -147,7 +123,7 @@ export class BenefitService {
   ) {}
 
   today(): string {
-    return shanghaiDate(this.clock());
+    return centreDay(this.clock());
   }
 
   private notFuture(value: string, field: string): string {

@@ -7,12 +7,13 @@
  * (遗属生活补助, 6.10.2.4) as an application for the survivor named.
  */
 import { randomUUID } from 'node:crypto';
-import { BenefitService, checkDate, retireeOr404, userOr400 } from '../benefits/service.ts';
-import { addDays, shanghaiDate } from '../calendar.ts';
+import { BenefitService } from '../benefits/service.ts';
+import { addDays, centreDay } from '../calendar.ts';
 import { CareService } from '../care/service.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { checkDate, retireeOr404, userOr400 } from '../records/checks.ts';
 import { iso, isoRequired } from '../records/rows.ts';
 import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
@@ -91,7 +92,7 @@ export class BereavementService {
   }
 
   today(): string {
-    return shanghaiDate(this.clock());
+    return centreDay(this.clock());
   }
 
   private async hydrate(db: Queryable, rows: DeathRow[]): Promise<Death[]> {

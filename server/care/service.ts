@@ -5,11 +5,11 @@
  * follows the current arrangement, with a line in the change history.
  */
 import { randomUUID } from 'node:crypto';
-import { checkDate, retireeOr404 } from '../benefits/service.ts';
-import { shanghaiDate } from '../calendar.ts';
+import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { checkDate, retireeOr404 } from '../records/checks.ts';
 import { isoRequired, isUniqueViolation } from '../records/rows.ts';
 import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
@@ -96,7 +96,7 @@ export class CareService {
   ) {}
 
   today(): string {
-    return shanghaiDate(this.clock());
+    return centreDay(this.clock());
   }
 
   private toArrangement(row: ArrangementRow): CareArrangement {

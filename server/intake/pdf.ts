@@ -5,7 +5,7 @@
  * uses (server/rescue/pdf.ts `findCardFont`).
  */
 import PDFDocument from 'pdfkit';
-import { chineseDate } from '../calendar.ts';
+import { CENTRE_TIME_ZONE, chineseDate } from '../calendar.ts';
 import type { CardFont } from '../rescue/pdf.ts';
 import type { IntakeCase } from '../schemas/intake.ts';
 import { PARTY_NAMES } from './rules.ts';
@@ -93,7 +93,7 @@ export function renderAgreementPdf(intake: IntakeCase, font: CardFont, printedAt
     .fontSize(8)
     .fillColor('#888888')
     .text(
-      `依据 DB51/T 2839-2021 第6.1.2.4、6.1.2.6条　打印于 ${printedAt.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}`,
+      `依据 DB51/T 2839-2021 第6.1.2.4、6.1.2.6条　打印于 ${printedAt.toLocaleString('zh-CN', { timeZone: CENTRE_TIME_ZONE, hour12: false })}`,
       margin,
       doc.page.height - margin - 12,
       { width, align: 'center', lineBreak: false },

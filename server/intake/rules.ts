@@ -1,20 +1,25 @@
 /**
- * The rules of intake that need no database: dates not in the future, the three parties present at the
- * meeting (6.1.2.4), the agreement's terms (6.1.2.6), and what still blocks completion. Each problem is
- * named by its field with a message in Chinese; the service refuses the whole request when there is one.
+ * The rules of intake that need no database: the checklist's due dates, dates not in the future, the
+ * three parties present at the meeting (6.1.2.4), the agreement's terms (6.1.2.6), how a step moves
+ * between open, done and not applicable, and what still blocks completion. Today's date (the centre's)
+ * is an argument. Each problem is named by its field with a message in Chinese; the service refuses the
+ * whole request when there is one.
  */
 
 import type { FieldError } from '../archive/fields.ts';
-import { chineseDate, isDate } from '../calendar.ts';
+import { addDays, chineseDate, isDate } from '../calendar.ts';
 import type {
   AgreementInput,
+  IntakeCaseInput,
+  IntakeCaseUpdate,
   IntakeStepKind,
   IntakeStepStatus,
+  IntakeStepUpdate,
   MedicalBearer,
   MeetingInput,
   SignatoryParty,
 } from '../schemas/intake.ts';
-import { STEP_BY_KIND } from './steps.ts';
+import { STEP_BY_KIND, STEPS, stepTitle } from './steps.ts';
 
 export const MEDICAL_BEARER_NAMES: Record<MedicalBearer, string> = {
   sending_unit: '部队移交单位',
@@ -54,6 +59,140 @@ export function checkPastDate(
 
 export function checkNotBlank(problems: Problems, field: string, value: string | undefined, label: string) {
   if (value !== undefined && value.trim() === '') problems.add(field, `请填写${label}`);
+}
+
+/**
+ * The checklist of a case opened on `openedOn`, in order: each step due its allowed days after that day,
+ * so a case recorded late is not born overdue (6.1.2.1).
+ */
+export function checklist(
+  openedOn: string,
+): { seq: number; step: IntakeStepKind; required: boolean; dueOn: string }[] {
+  return STEPS.map((definition, seq) => ({
+    seq,
+    step: definition.step,
+    required: definition.required,
+    dueOn: addDays(openedOn, definition.days),
+  }));
+}
+
+/** Opening a case: received on a day not after today, from a named sending unit. */
+export function checkOpening(input: IntakeCaseInput, today: string): Problems {
+  const problems = new Problems();
+  checkPastDate(problems, 'receivedOn', input.receivedOn, today, '接收日期');
+  checkNotBlank(problems, 'sendingUnit', input.sendingUnit, '部队移交单位');
+  return problems;
+}
+
+/** The case's own details a change sets, in order: column, value and its name in the history. */
+export function caseChanges(input: IntakeCaseUpdate): [column: string, value: string, label: string][] {
+  const changes: [string, string, string][] = [];
+  if (input.sendingUnit !== undefined)
+    changes.push(['sending_unit', input.sendingUnit.trim(), '部队移交单位']);
+  if (input.placement !== undefined) changes.push(['placement', input.placement.trim(), '安置去向']);
+  if (input.pensionLevel !== undefined)
+    changes.push(['pension_level', input.pensionLevel.trim(), '离退休费标准']);
+  if (input.note !== undefined) changes.push(['note', input.note.trim(), '备注']);
+  return changes;
+}
+
+/**
+ * A step's change on its own: a done date only when done and not after today, a real due date, and
+ * only an optional step marked not applicable, with the reason.
+ */
+export function checkStepUpdate(input: IntakeStepUpdate, step: IntakeStepKind, today: string): Problems {
+  const problems = new Problems();
+  if (input.doneOn !== undefined && input.status !== 'done')
+    problems.add('doneOn', '办结日期只在标记办结时填写');
+  if (input.doneOn !== undefined) checkPastDate(problems, 'doneOn', input.doneOn, today, '办结日期');
+  if (input.dueOn !== undefined && !isDate(input.dueOn)) problems.add('dueOn', '期限不是有效日期');
+  if (input.status === 'not_applicable') {
+    if (STEP_BY_KIND.get(step)?.required)
+      problems.add('status', `“${stepTitle(step)}”是必办事项，不能标记为不适用`);
+    if (!input.note?.trim()) problems.add('note', '标记不适用时请写明理由');
+  }
+  return problems;
+}
+
+export interface StepChange {
+  /** Columns of the step to set, in order. */
+  set: [column: string, value: string | null][];
+  /** History entries: action and detail. */
+  events: [action: string, detail: string][];
+}
+
+/**
+ * What a checked step change writes: done (on the day given, else today) with who did it; reopened;
+ * not applicable (who decided, with the reason); a corrected done date; a moved due date; the note.
+ */
+export function stepChange(
+  input: IntakeStepUpdate,
+  current: { step: IntakeStepKind; status: string; note: string },
+  userId: string,
+  today: string,
+): StepChange {
+  const title = stepTitle(current.step);
+  const note = input.note?.trim();
+  const change: StepChange = { set: [], events: [] };
+  if (input.status !== undefined && input.status !== current.status) {
+    change.set.push(['status', input.status]);
+    if (input.status === 'done') {
+      const doneOn = input.doneOn ?? today;
+      change.set.push(['done_on', doneOn], ['done_by', userId]);
+      change.events.push(['step_done', `${title}：办结于 ${doneOn}`]);
+    } else {
+      change.set.push(['done_on', null], ['done_by', input.status === 'open' ? null : userId]);
+      change.events.push(
+        input.status === 'open'
+          ? ['step_reopened', `${title}：重新打开`]
+          : ['step_not_applicable', `${title}：不适用（${note}）`],
+      );
+    }
+  } else if (input.status === 'done' && input.doneOn !== undefined) {
+    // Correcting the day of a step already done.
+    change.set.push(['done_on', input.doneOn], ['done_by', userId]);
+    change.events.push(['step_done', `${title}：办结日期改为 ${input.doneOn}`]);
+  }
+  if (input.dueOn !== undefined) {
+    change.set.push(['due_on', input.dueOn]);
+    change.events.push(['step_due', `${title}：期限改为 ${input.dueOn}`]);
+  }
+  if (note !== undefined && note !== current.note) {
+    change.set.push(['note', note]);
+    change.events.push(['step_note', `${title}：${note || '（清空备注）'}`]);
+  }
+  return change;
+}
+
+/** What must be on record before a step is ticked done, and the refusal (409) while it is not. */
+export const STEP_NEEDS: Partial<
+  Record<
+    IntakeStepKind,
+    { needs: 'placement' | 'pensionLevel' | 'meeting' | 'signedAgreement'; message: string }
+  >
+> = {
+  placement_decided: {
+    needs: 'placement',
+    message: '请先填写审定的安置去向，再标记“审定安置去向”办结',
+  },
+  pension_confirmed: {
+    needs: 'pensionLevel',
+    message: '请先填写核准的离退休费标准，再标记“核准个人离休退休费标准”办结',
+  },
+  three_party_meeting: { needs: 'meeting', message: '请先登记“三方”见面会（日期、地点、三方参会人员）' },
+  agreement_signed: {
+    needs: 'signedAgreement',
+    message: '请先登记已签订的“三方”协议（医疗保障责任、三方签字人和签订日期）',
+  },
+};
+
+/** Completion on a day not after today and not before the retiree was received. */
+export function checkCompletion(completedOn: string, receivedOn: string, today: string): Problems {
+  const problems = new Problems();
+  checkPastDate(problems, 'completedOn', completedOn, today, '完成日期');
+  if (isDate(completedOn) && completedOn < receivedOn)
+    problems.add('completedOn', '完成日期不能早于接收日期');
+  return problems;
 }
 
 /** 6.1.2.4: the meeting is of three parties; each side must have someone there. */

@@ -1,4 +1,5 @@
 /** The columns of the medical-care workbooks (6.5), Chinese headers for the centre's staff. */
+import { centreDay } from '../calendar.ts';
 import type { ListColumn } from '../export/workbook.ts';
 import type { HealthCheck, HealthPlanEntry, Treatment } from '../schemas/medical.ts';
 
@@ -14,8 +15,8 @@ const treatmentStatusNames: Record<Treatment['status'], string> = {
   rejected: '未批准',
 };
 
-const shanghaiDay = (value: string | null) =>
-  value ? new Date(new Date(value).getTime() + 8 * 3600_000).toISOString().slice(0, 10) : '';
+/** A recorded instant as the centre's date. */
+const dayOf = (value: string | null) => (value ? centreDay(value) : '');
 
 export const planColumns: ListColumn<HealthPlanEntry>[] = [
   { header: '军休干部', width: 12, value: (row) => row.retireeName },
@@ -36,7 +37,7 @@ export const checkColumns: ListColumn<HealthCheck>[] = [
 ];
 
 export const treatmentColumns: ListColumn<Treatment>[] = [
-  { header: '申请日期', width: 12, value: (row) => shanghaiDay(row.requestedAt) },
+  { header: '申请日期', width: 12, value: (row) => dayOf(row.requestedAt) },
   { header: '军休干部', width: 12, value: (row) => row.retireeName },
   { header: '就医城市', width: 12, value: (row) => row.city },
   { header: '就医医院', width: 20, value: (row) => row.hospital },
@@ -45,7 +46,7 @@ export const treatmentColumns: ListColumn<Treatment>[] = [
   { header: '结束日期', width: 12, value: (row) => row.to },
   { header: '状态', width: 10, value: (row) => treatmentStatusNames[row.status] },
   { header: '审批人', width: 12, value: (row) => row.decidedBy ?? '' },
-  { header: '审批日期', width: 12, value: (row) => shanghaiDay(row.decidedAt) },
+  { header: '审批日期', width: 12, value: (row) => dayOf(row.decidedAt) },
   { header: '审批意见', width: 30, value: (row) => row.decisionNote ?? '' },
   { header: '经办人', width: 12, value: (row) => row.requestedBy },
 ];

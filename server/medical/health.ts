@@ -3,7 +3,7 @@
  * allergies as rows; check results; the year's plan with its due, overdue and done lists.
  */
 import { randomUUID } from 'node:crypto';
-import { shanghaiDate } from '../calendar.ts';
+import { centreDay } from '../calendar.ts';
 import type { Database } from '../db/database.ts';
 import { isoRequired } from '../records/rows.ts';
 import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
@@ -96,7 +96,7 @@ export class HealthRecords {
   ) {}
 
   today(): string {
-    return shanghaiDate(this.now());
+    return centreDay(this.now());
   }
 
   /** The retiree's health record, or null when there is no such retiree. */

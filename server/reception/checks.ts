@@ -1,5 +1,5 @@
 /** Checks shared by political life, reception (6.2) and evaluation (7): dates, staff, retirees. */
-import { isDate, shanghaiDate } from '../calendar.ts';
+import { centreDay, isDate } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import { badRequest } from '../errors.ts';
 import { isUuid } from '../ids.ts';
@@ -16,7 +16,7 @@ export class Checks {
   ) {}
 
   today(): string {
-    return shanghaiDate(this.clock());
+    return centreDay(this.clock());
   }
 
   date(value: string, field: string): string {

@@ -5,8 +5,9 @@
  */
 import ExcelJS from 'exceljs';
 import { alertKinds } from '../../devices/alerts.ts';
+import { centreDateTime } from '../calendar.ts';
 import type { AlertReport, AlertRow, Figures } from './figures.ts';
-import { centreMinute, centreSecond, groupOf, TARGETS } from './figures.ts';
+import { groupOf, TARGETS } from './figures.ts';
 
 const GROUP_NAMES = { day: '按日', month: '按月', shift: '按班次' } as const;
 
@@ -109,7 +110,7 @@ export async function alertReportWorkbook(report: AlertReport, rows: readonly Al
   styleHeader(figures);
   figures.addRow([]);
   figures.addRow([
-    `时段 ${report.from} 至 ${report.to}（${report.timeZone}，${GROUP_NAMES[report.group]}），统计时间 ${centreMinute(new Date(report.asOf))}；目标：60秒内确认 ≥ ${TARGETS.within60 * 100}%，180秒内确认 ≥ ${TARGETS.within180 * 100}%`,
+    `时段 ${report.from} 至 ${report.to}（${report.timeZone}，${GROUP_NAMES[report.group]}），统计时间 ${centreDateTime(report.asOf)}；目标：60秒内确认 ≥ ${TARGETS.within60 * 100}%，180秒内确认 ≥ ${TARGETS.within180 * 100}%`,
   ]);
   figures.addRow([
     '需确认告警不含测试及确认前已被老人取消的告警；超过目标时间仍未确认的告警计为未达标。P90 按 PERCENTILE.INC 方法计算。',
@@ -175,7 +176,7 @@ export async function alertReportWorkbook(report: AlertReport, rows: readonly Al
     '处理用时(秒) / To resolve (s)',
     '取消时间 / Cancelled',
   ]);
-  const at = (value: Date | null) => (value ? centreSecond(value) : null);
+  const at = (value: Date | null) => (value ? centreDateTime(value, 'second') : null);
   const seconds = (from: Date, to: Date | null) =>
     to ? Math.round((to.getTime() - from.getTime()) / 100) / 10 : null;
   for (const row of rows) {

@@ -28,11 +28,17 @@
  *   calls of that model (resolved tests left out: a monthly test press is not a false alarm and
  *   would dilute the rate).
  */
+import {
+  addDays,
+  addMonths,
+  CENTRE_TIME_ZONE,
+  centreDateTime,
+  centreDay,
+  centreDayEnd,
+  centreDayStart,
+  centreMonth,
+} from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
-
-/** The centre's zone. China has kept UTC+8 without daylight saving since 1991. */
-export const CENTRE_TIME_ZONE = 'Asia/Shanghai';
-const CENTRE_OFFSET_MS = 8 * 3600_000;
 
 /** The audited targets: share of alarm calls acknowledged within 60 s and within 180 s. */
 export const TARGETS = { within60: 0.975, within180: 0.99 } as const;
@@ -230,9 +236,10 @@ export function computeFigures(rows: readonly AlertRow[], asOf: Date): Figures {
   };
 }
 
-// --- Calendar in the centre's zone ------------------------------------------------------------
+// --- Calendar in the centre's zone (../calendar.ts) ---------------------------------------------
 
-const DAY_MS = 24 * 3600_000;
+const HOUR_MS = 3600_000;
+const DAY_MS = 24 * HOUR_MS;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Parses YYYY-MM-DD as a real calendar date; null for 2024-02-30 and the like. */
@@ -247,72 +254,32 @@ export function parseDay(text: string): { year: number; month: number; day: numb
   return { year, month, day };
 }
 
-/** The first instant of a Shanghai calendar day. */
-export function dayStart(text: string): Date {
-  const parts = parseDay(text);
-  if (!parts) throw new RangeError(`not a date: ${text}`);
-  return new Date(Date.UTC(parts.year, parts.month - 1, parts.day) - CENTRE_OFFSET_MS);
-}
-
-/** The Shanghai wall-clock fields of an instant (read through getUTC*). */
-function centreClock(instant: Date): Date {
-  return new Date(instant.getTime() + CENTRE_OFFSET_MS);
-}
-
-const pad = (value: number) => String(value).padStart(2, '0');
-
-export function centreDay(instant: Date): string {
-  const clock = centreClock(instant);
-  return `${clock.getUTCFullYear()}-${pad(clock.getUTCMonth() + 1)}-${pad(clock.getUTCDate())}`;
-}
-
-export function centreMonth(instant: Date): string {
-  return centreDay(instant).slice(0, 7);
-}
-
 /** Days from `from` to `to`, both included (1 for a single day). */
 export function daysInclusive(from: string, to: string): number {
-  return Math.round((dayStart(to).getTime() - dayStart(from).getTime()) / DAY_MS) + 1;
-}
-
-/** "2024-05-01 20:00" in Shanghai time. */
-export function centreMinute(instant: Date): string {
-  const clock = centreClock(instant);
-  return `${centreDay(instant)} ${pad(clock.getUTCHours())}:${pad(clock.getUTCMinutes())}`;
-}
-
-/** "2024-05-01 20:00:05" in Shanghai time: the raw alerts keep their seconds for recomputing. */
-export function centreSecond(instant: Date): string {
-  return `${centreMinute(instant)}:${pad(centreClock(instant).getUTCSeconds())}`;
+  return Math.round((centreDayStart(to).getTime() - centreDayStart(from).getTime()) / DAY_MS) + 1;
 }
 
 /** The default shift (day 08–20, night 20–08) containing an instant. */
 export function defaultShift(instant: Date): { start: Date; end: Date } {
-  const clock = centreClock(instant);
-  const hour = clock.getUTCHours();
-  const midnight =
-    Date.UTC(clock.getUTCFullYear(), clock.getUTCMonth(), clock.getUTCDate()) - CENTRE_OFFSET_MS;
+  const midnight = centreDayStart(centreDay(instant)).getTime();
+  const hour = Math.floor((instant.getTime() - midnight) / HOUR_MS);
   const { dayStartHour, nightStartHour } = DEFAULT_SHIFTS;
   let startMs: number;
   let lengthHours: number;
   if (hour >= dayStartHour && hour < nightStartHour) {
-    startMs = midnight + dayStartHour * 3600_000;
+    startMs = midnight + dayStartHour * HOUR_MS;
     lengthHours = nightStartHour - dayStartHour;
   } else {
     // Before 08:00 belongs to the night that started at 20:00 the evening before.
-    startMs = midnight + nightStartHour * 3600_000 - (hour < dayStartHour ? DAY_MS : 0);
+    startMs = midnight + nightStartHour * HOUR_MS - (hour < dayStartHour ? DAY_MS : 0);
     lengthHours = 24 - (nightStartHour - dayStartHour);
   }
-  return { start: new Date(startMs), end: new Date(startMs + lengthHours * 3600_000) };
+  return { start: new Date(startMs), end: new Date(startMs + lengthHours * HOUR_MS) };
 }
 
 /** The group an alert belongs to. Shift keys read "2024-05-01 20:00–2024-05-02 08:00". */
 export function groupOf(row: AlertRow, grouping: Grouping): GroupKey {
-  if (grouping === 'day') {
-    const key = centreDay(row.openedAt);
-    const start = dayStart(key);
-    return { key, start: start.toISOString(), end: new Date(start.getTime() + DAY_MS).toISOString() };
-  }
+  if (grouping === 'day') return dayKey(centreDay(row.openedAt));
   if (grouping === 'month') {
     const key = centreMonth(row.openedAt);
     return monthKey(key);
@@ -320,17 +287,24 @@ export function groupOf(row: AlertRow, grouping: Grouping): GroupKey {
   const roster = row.shiftStart !== null && row.shiftEnd !== null;
   const shift = roster ? { start: row.shiftStart!, end: row.shiftEnd! } : defaultShift(row.openedAt);
   return {
-    key: `${centreMinute(shift.start)}–${centreMinute(shift.end)}`,
+    key: `${centreDateTime(shift.start)}–${centreDateTime(shift.end)}`,
     start: shift.start.toISOString(),
     end: shift.end.toISOString(),
     source: roster ? 'roster' : 'default',
   };
 }
 
+function dayKey(key: string): GroupKey {
+  return { key, start: centreDayStart(key).toISOString(), end: centreDayEnd(key).toISOString() };
+}
+
 function monthKey(key: string): GroupKey {
-  const [year, month] = key.split('-').map(Number) as [number, number];
-  const next = month === 12 ? `${year + 1}-01` : `${year}-${pad(month + 1)}`;
-  return { key, start: dayStart(`${key}-01`).toISOString(), end: dayStart(`${next}-01`).toISOString() };
+  const first = `${key}-01`;
+  return {
+    key,
+    start: centreDayStart(first).toISOString(),
+    end: centreDayStart(addMonths(first, 1)).toISOString(),
+  };
 }
 
 /**
@@ -340,14 +314,10 @@ function monthKey(key: string): GroupKey {
 function emptyGroups(from: string, to: string, grouping: Grouping): GroupKey[] {
   if (grouping === 'shift') return [];
   const groups: GroupKey[] = [];
-  const last = dayStart(to).getTime();
-  for (let at = dayStart(from).getTime(); at <= last; at += DAY_MS) {
-    const day = centreDay(new Date(at));
-    if (grouping === 'day') {
-      groups.push({ key: day, start: new Date(at).toISOString(), end: new Date(at + DAY_MS).toISOString() });
-    } else if (groups.at(-1)?.key !== day.slice(0, 7)) {
-      groups.push(monthKey(day.slice(0, 7)));
-    }
+  const last = centreDayStart(to).getTime();
+  for (let day = from; centreDayStart(day).getTime() <= last; day = addDays(day, 1)) {
+    if (grouping === 'day') groups.push(dayKey(day));
+    else if (groups.at(-1)?.key !== day.slice(0, 7)) groups.push(monthKey(day.slice(0, 7)));
   }
   return groups;
 }

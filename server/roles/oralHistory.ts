@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Attachment, AttachmentStore, AttachmentType } from '../archive/attachments.ts';
-import { checkDate, retireeOr404 } from '../benefits/service.ts';
-import { shanghaiDate } from '../calendar.ts';
+import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { checkDate, retireeOr404 } from '../records/checks.ts';
 import { isoRequired } from '../records/rows.ts';
 import { assertInScope, inScope, type Scope } from '../records/scope.ts';
 import type {
@@ -69,7 +69,7 @@ export class OralHistories {
   ) {}
 
   today(): string {
-    return shanghaiDate(this.clock());
+    return centreDay(this.clock());
   }
 
   private async toItems(db: Queryable, rows: ItemRow[]): Promise<OralHistory[]> {

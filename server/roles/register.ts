@@ -4,11 +4,11 @@
  * availability, active from a day until ended with a reason; and the service hours logged for it.
  */
 import { randomUUID } from 'node:crypto';
-import { checkDate, retireeOr404 } from '../benefits/service.ts';
-import { shanghaiDate } from '../calendar.ts';
+import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { checkDate, retireeOr404 } from '../records/checks.ts';
 import { isoRequired, isUniqueViolation } from '../records/rows.ts';
 import { assertInScope, inScope, type Scope } from '../records/scope.ts';
 import type {
@@ -104,7 +104,7 @@ export class RoleRegister {
   ) {}
 
   today(): string {
-    return shanghaiDate(this.clock());
+    return centreDay(this.clock());
   }
 
   async list(query: RoleQuery, scope: Scope): Promise<RoleEntry[]> {

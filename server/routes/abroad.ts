@@ -4,7 +4,7 @@ import { requestColumns, staysColumns, suspensionColumns } from '../abroad/expor
 import { AbroadRequests, allChains, type RetireeFacts, retireeFacts } from '../abroad/requests.ts';
 import { AbroadStays } from '../abroad/stays.ts';
 import type { SuspensionWatch } from '../abroad/watch.ts';
-import { isDate, shanghaiDate } from '../calendar.ts';
+import { centreDay, isDate } from '../calendar.ts';
 import { badRequest, HubError } from '../errors.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
@@ -284,7 +284,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       const id = uuidOr404(request.params.id, 'request');
       const body = request.body;
       checkDates([['documentDate', '批复日期', body.documentDate]]);
-      if (body.documentDate && body.documentDate > shanghaiDate(now())) {
+      if (body.documentDate && body.documentDate > centreDay(now())) {
         throw badRequest('批复日期（documentDate）不能晚于今天');
       }
       await requestOr404(id, scopeOf(request.user!));
@@ -566,7 +566,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       const scope = scopeOf(request.user!);
       const flagged = [];
       for (const flag of raised) if (await visible(scope, flag.retireeId)) flagged.push(flag);
-      return { checkedAt: at.toISOString(), today: shanghaiDate(at), flagged };
+      return { checkedAt: at.toISOString(), today: centreDay(at), flagged };
     },
   );
 };

@@ -10,6 +10,7 @@ import { ActivityEvents, type Clock } from '../activities/events.ts';
 import { ActivityGroups } from '../activities/groups.ts';
 import { ATTENDANCE_NAMES, EVENT_STATUS_NAMES } from '../activities/names.ts';
 import { ActivityPlans } from '../activities/plans.ts';
+import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import { unauthorized } from '../errors.ts';
 import {
   type ListColumn,
@@ -49,8 +50,9 @@ const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404
 const writeErrors = { ...errors, 409: ErrorResponse };
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const shanghai = (value: string) =>
-  new Date(value).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false });
+/** An instant as the centre's date and time, written the way zh-CN writes them. */
+const centreTime = (value: string) =>
+  new Date(value).toLocaleString('zh-CN', { timeZone: CENTRE_TIME_ZONE, hour12: false });
 
 /** One row per sign-up (an event without any still has its row): the event with its attendance. */
 interface EventRow {
@@ -61,8 +63,8 @@ interface EventRow {
 const EVENT_COLUMNS: ListColumn<EventRow>[] = [
   { header: '活动', value: (r) => r.event.title, width: 24 },
   { header: '类别', value: (r) => r.event.kindName, width: 12 },
-  { header: '开始时间', value: (r) => shanghai(r.event.startsAt), width: 20 },
-  { header: '结束时间', value: (r) => shanghai(r.event.endsAt), width: 20 },
+  { header: '开始时间', value: (r) => centreTime(r.event.startsAt), width: 20 },
+  { header: '结束时间', value: (r) => centreTime(r.event.endsAt), width: 20 },
   { header: '地点', value: (r) => r.event.place, width: 18 },
   { header: '名额', value: (r) => r.event.capacity, width: 8 },
   { header: '已报名', value: (r) => r.event.signedUp, width: 8 },

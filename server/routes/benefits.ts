@@ -1,12 +1,7 @@
 /** Living treatment (6.3 生活待遇): staff read; caseworkers, supervisors and admins write. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import {
-  BenefitService,
-  type Clock,
-  retireeOr404 as findRetiree,
-  STOP_REASON_NAMES,
-} from '../benefits/service.ts';
+import { BenefitService, type Clock, STOP_REASON_NAMES } from '../benefits/service.ts';
 import { unauthorized } from '../errors.ts';
 import {
   type ListColumn,
@@ -15,6 +10,7 @@ import {
   sendWorkbook,
   workbookResponse,
 } from '../export/workbook.ts';
+import { retireeOr404 as findRetiree } from '../records/checks.ts';
 import { assertInScope, scopeOf } from '../records/scope.ts';
 import type { Role, User } from '../schemas/auth.ts';
 import {

@@ -1,8 +1,8 @@
 /** After death (6.10 逝世善后服务): staff read; caseworkers, supervisors and admins write. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { retireeOr404 } from '../benefits/service.ts';
 import { BereavementService, type Clock } from '../bereavement/service.ts';
+import { centreDateTime } from '../calendar.ts';
 import { unauthorized } from '../errors.ts';
 import {
   type ListColumn,
@@ -11,6 +11,7 @@ import {
   sendWorkbook,
   workbookResponse,
 } from '../export/workbook.ts';
+import { retireeOr404 } from '../records/checks.ts';
 import { assertInScope, scopeOf } from '../records/scope.ts';
 import type { Role, User } from '../schemas/auth.ts';
 import {
@@ -40,9 +41,8 @@ const STEP_STATES: Record<Death['steps'][number]['status'], string> = {
   done: '已办',
   not_applicable: '不适用',
 };
-/** A recorded instant as the centre's date and time (Asia/Shanghai, UTC+8 all year). */
-const centreTime = (iso: string | null) =>
-  iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ') : null;
+/** A recorded instant as the centre's date and time. */
+const centreTime = (iso: string | null) => (iso ? centreDateTime(iso) : null);
 
 const DEATH_COLUMNS: ListColumn<Death>[] = [
   { header: '老人', value: (d) => d.retireeName, width: 12 },

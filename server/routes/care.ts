@@ -1,7 +1,6 @@
 /** Elderly care (6.7 养老服务): staff read; caseworkers, supervisors and admins write. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { retireeOr404 } from '../benefits/service.ts';
 import { CARE_TYPE_NAMES, CareService, type Clock } from '../care/service.ts';
 import { unauthorized } from '../errors.ts';
 import {
@@ -11,6 +10,7 @@ import {
   sendWorkbook,
   workbookResponse,
 } from '../export/workbook.ts';
+import { retireeOr404 } from '../records/checks.ts';
 import { assertInScope, scopeOf } from '../records/scope.ts';
 import type { Role, User } from '../schemas/auth.ts';
 import {

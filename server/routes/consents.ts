@@ -5,8 +5,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { noteAudit } from '../audit/hook.ts';
-import { retireeOr404 } from '../benefits/service.ts';
 import { ConsentService } from '../consent/service.ts';
+import { retireeOr404 } from '../records/checks.ts';
 import { assertInScope, scopeOf } from '../records/scope.ts';
 import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';

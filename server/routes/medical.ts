@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { isDate, shanghaiYear } from '../calendar.ts';
+import { centreYear, isDate } from '../calendar.ts';
 import { badRequest, conflict, HubError } from '../errors.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
@@ -108,7 +108,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
     },
     async (request) => {
       requireRole(request, [...STAFF]);
-      const { year = shanghaiYear(now()), list = 'due', limit = 100, offset = 0 } = request.query;
+      const { year = centreYear(now()), list = 'due', limit = 100, offset = 0 } = request.query;
       return health.plan(year, list, limit, offset, scopeOf(request.user!));
     },
   );
@@ -125,7 +125,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
     },
     async (request, reply) => {
       requireRole(request, [...STAFF]);
-      const { year = shanghaiYear(now()), list = 'due' } = request.query;
+      const { year = centreYear(now()), list = 'due' } = request.query;
       const plan = await health.plan(year, list, MAX_LIST_EXPORT_ROWS, 0, scopeOf(request.user!));
       const body = await listWorkbook(`${year}年健康体检计划`, planColumns, plan.items);
       return sendWorkbook(reply, body, `health-check-plan-${year}`, `${year}年健康体检计划`);

@@ -1,7 +1,7 @@
 /** The work list (工作清单): what is due on a day and what is overdue, across every provider. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { isDate, shanghaiDate } from '../calendar.ts';
+import { centreDay, isDate } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import { badRequest, forbidden, unauthorized } from '../errors.ts';
 import { listWorkbook, sendWorkbook, workbookResponse } from '../export/workbook.ts';
@@ -38,7 +38,7 @@ export const workListRoutes: FastifyPluginAsyncTypebox<{
   /** The items of `date` (today by default) for the user, or everyone's with `all` (managers). */
   const listFor = async (user: User | null, query: WorkListQuery): Promise<WorkList> => {
     if (!user) throw unauthorized();
-    const date = query.date ?? shanghaiDate(clock());
+    const date = query.date ?? centreDay(clock());
     if (!isDate(date)) throw badRequest(`date: 日期无效 (not a calendar date): ${date}`);
     const all = query.all === true;
     if (all && user.role !== 'admin' && user.role !== 'supervisor') {

@@ -1,7 +1,5 @@
 /** The dates of the holidays of the visit campaigns (6.8.2.1); date arithmetic is in ../calendar.ts. */
 
-export { addDays, addMonths, isDate, shanghaiDate } from '../calendar.ts';
-
 export type Holiday = 'spring_festival' | 'army_day' | 'national_day';
 
 export const HOLIDAY_NAMES: Record<Holiday, string> = {

@@ -4,7 +4,7 @@
  * decision that cleared a flag; the list's filters and roles; a station caseworker's scope.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, addMonths, shanghaiDate } from '../../server/calendar.ts';
+import { addDays, addMonths, centreDay } from '../../server/calendar.ts';
 import type {
   AbroadRequest,
   AbroadRequestList,
@@ -25,7 +25,7 @@ describe('abroad exports (6.4.2)', () => {
   let regiment: Retiree;
   let division: Retiree;
   let silent: Retiree;
-  const today = shanghaiDate(new Date());
+  const today = centreDay(new Date());
   let filed: AbroadRequest;
   let waiting: AbroadRequest;
   let post: AbroadRequest;

@@ -4,7 +4,7 @@
  * only a decision clears.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths, shanghaiDate } from '../../server/calendar.ts';
+import { addMonths, centreDay } from '../../server/calendar.ts';
 import type {
   AbroadRequest,
   AbroadRequestList,
@@ -253,7 +253,7 @@ describe('travel abroad and part-time posts (6.4.2.3–6.4.2.5)', () => {
   });
 
   it('a trip begun long ago: overdue for contact, flagged at six months, cleared only by a decision', async () => {
-    const today = shanghaiDate(new Date());
+    const today = centreDay(new Date());
     const departed = addMonths(today, -7);
     const retiree = await t.addRetiree({ name: '张国华', rank: '团级' });
     const request = await t.api<AbroadRequest>(
@@ -340,7 +340,7 @@ describe('travel abroad and part-time posts (6.4.2.3–6.4.2.5)', () => {
   });
 
   it('marks a retiree abroad directly and refuses a departure in the future', async () => {
-    const today = shanghaiDate(new Date());
+    const today = centreDay(new Date());
     const retiree = await t.addRetiree({ name: '黄明', rank: '士官' });
     const future = await t.api(
       'POST',

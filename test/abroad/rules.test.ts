@@ -9,7 +9,7 @@ import {
   silentSince,
   suspensionDue,
 } from '../../server/abroad/contact.ts';
-import { addMonths, anniversaryIn, isDate, shanghaiDate, wholeMonthsBetween } from '../../server/calendar.ts';
+import { addMonths, anniversaryIn, centreDay, isDate, wholeMonthsBetween } from '../../server/calendar.ts';
 
 describe('calendar months (Asia/Shanghai)', () => {
   it('keeps the day, or the last day of a shorter month', () => {
@@ -35,8 +35,8 @@ describe('calendar months (Asia/Shanghai)', () => {
   });
 
   it('turns the day over at Beijing midnight', () => {
-    expect(shanghaiDate(new Date('2026-01-31T15:59:59Z'))).toBe('2026-01-31');
-    expect(shanghaiDate(new Date('2026-01-31T16:00:00Z'))).toBe('2026-02-01');
+    expect(centreDay(new Date('2026-01-31T15:59:59Z'))).toBe('2026-01-31');
+    expect(centreDay(new Date('2026-01-31T16:00:00Z'))).toBe('2026-02-01');
     expect(isDate('2026-02-29')).toBe(false);
     expect(isDate('2028-02-29')).toBe(true);
   });

@@ -4,7 +4,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, shanghaiDate } from '../../server/calendar.ts';
+import { addDays, centreDay } from '../../server/calendar.ts';
 import type { ActivityEvent, ActivityGroup } from '../../server/schemas/activities.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type { WorkList } from '../../server/schemas/worklist.ts';
@@ -13,7 +13,7 @@ import { startTestHub, type TestHub } from '../helpers/hub.ts';
 /** Noon (Beijing) `days` from today, as an ISO timestamp. */
 function noonIn(days: number, hour = 12): string {
   return new Date(
-    `${addDays(shanghaiDate(new Date()), days)}T${String(hour).padStart(2, '0')}:00:00+08:00`,
+    `${addDays(centreDay(new Date()), days)}T${String(hour).padStart(2, '0')}:00:00+08:00`,
   ).toISOString();
 }
 
@@ -183,7 +183,7 @@ describe('culture and sport through the API', () => {
 
     const sheet = await sheetRows(
       t,
-      `/api/activities/events/export.xlsx?from=${addDays(shanghaiDate(new Date()), 2)}&to=${addDays(shanghaiDate(new Date()), 2)}`,
+      `/api/activities/events/export.xlsx?from=${addDays(centreDay(new Date()), 2)}&to=${addDays(centreDay(new Date()), 2)}`,
       operator.token,
     );
     expect(sheet.rows[0]).toStrictEqual([
@@ -264,7 +264,7 @@ describe('culture and sport through the API', () => {
     expect(item).toMatchObject({
       source: 'activity_cover',
       title: '文体活动待落实值守工作人员、医疗保障：书画笔会',
-      dueDate: addDays(shanghaiDate(new Date()), 1),
+      dueDate: addDays(centreDay(new Date()), 1),
       overdue: false,
     });
     const others = await t.api<WorkList>('GET', '/api/worklist', undefined, supervisor.token);

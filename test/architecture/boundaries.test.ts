@@ -1,7 +1,9 @@
 /**
  * Who may import whom (STYLE.md): devices/ imports nothing of ours; gateway/ and simulators/ import
  * only devices/ (simulators may also `import type` the API's schemas); server/ reaches the gateway
- * only through gateway/index.ts; dashboard/ takes only types from the server.
+ * only through gateway/index.ts; dashboard/ takes only types from the server, with one exception:
+ * the centre's calendar (server/calendar.ts), which imports nothing, so that the browser and the
+ * server count the centre's day with the same code.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,6 +51,9 @@ const all = areas
 const from = (area: string) => all.filter((site) => site.file.startsWith(`${area}/`));
 const top = (target: string) => target.split('/')[0] ?? '';
 
+/** The one server module the dashboard may run: pure, and importing nothing at all. */
+const SHARED_CALENDAR = 'server/calendar.ts';
+
 describe('module boundaries', () => {
   it('finds the imports it checks', () => {
     expect(all.length).toBeGreaterThan(50);
@@ -83,13 +88,24 @@ describe('module boundaries', () => {
     ).toStrictEqual([]);
   });
 
-  it('lets dashboard/ take only types from the server, and data from devices/', () => {
+  it('lets dashboard/ take only types from the server, the centre calendar, and data from devices/', () => {
     const wrong = from('dashboard/src').filter((site) => {
       const area = top(site.target);
       if (area === 'dashboard') return false;
-      if (area === 'server') return !site.typeOnly;
+      if (area === 'server') return !site.typeOnly && site.target !== SHARED_CALENDAR;
       return area !== 'devices';
     });
     expect(wrong).toStrictEqual([]);
+    // The dashboard does count days with it, so the exception is in use.
+    expect(from('dashboard/src').some((site) => site.target === SHARED_CALENDAR && !site.typeOnly)).toBe(
+      true,
+    );
+  });
+
+  it('keeps the centre calendar the dashboard shares free of imports, so no server code follows it', () => {
+    const text = fs.readFileSync(path.join(root, SHARED_CALENDAR), 'utf8');
+    expect(text.match(/^\s*import\b/gm)).toBeNull();
+    expect(text.match(/^\s*export\b[^;]*\bfrom\s*['"]/gm)).toBeNull();
+    expect(text.match(/\bimport\s*\(|\brequire\s*\(/g)).toBeNull();
   });
 });

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ageOn, RANK_LEVELS, shanghaiDate } from '../../server/archive/fields.ts';
+import { ageOn, RANK_LEVELS } from '../../server/archive/fields.ts';
+import { centreDay } from '../../server/calendar.ts';
 import { idCardCheckChar } from '../../server/archive/idcard.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -833,7 +834,7 @@ describe('the list over 10,000 retirees', () => {
   });
 
   it('filters by station, status, rank, living situation and age, with the right totals and order', async () => {
-    const today = shanghaiDate(new Date());
+    const today = centreDay(new Date());
     const expected = seeded
       .filter(
         (row) =>

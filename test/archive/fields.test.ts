@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sniffType } from '../../server/archive/attachments.ts';
-import {
-  type ArchiveFields,
-  ageOn,
-  latestBirthForAge,
-  shanghaiDate,
-  validateFields,
-} from '../../server/archive/fields.ts';
+import { type ArchiveFields, ageOn, latestBirthForAge, validateFields } from '../../server/archive/fields.ts';
 import { idCardCheckChar, idCardProblem } from '../../server/archive/idcard.ts';
 import { maskIdCard } from '../../server/archive/records.ts';
+import { centreDay } from '../../server/calendar.ts';
 
 const base: ArchiveFields = {
   name: '张三',
@@ -122,7 +117,7 @@ describe('field checks', () => {
 
 describe('ages', () => {
   it('counts full years in Shanghai time', () => {
-    expect(shanghaiDate(new Date('2026-06-14T16:00:00Z'))).toBe('2026-06-15');
+    expect(centreDay(new Date('2026-06-14T16:00:00Z'))).toBe('2026-06-15');
     expect(ageOn('1938-06-15', '2026-06-15')).toBe(88);
     expect(ageOn('1938-06-16', '2026-06-15')).toBe(87);
   });
@@ -154,7 +149,9 @@ describe('attachment types by their first bytes', () => {
   it('knows each accepted type', () => {
     expect(sniffType(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]))).toBe('image/jpeg');
     expect(
-      sniffType(Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c489', 'hex')),
+      sniffType(
+        Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c489', 'hex'),
+      ),
     ).toBe('image/png');
     expect(sniffType(Buffer.from('%PDF-1.7\n'))).toBe('application/pdf');
     expect(sniffType(Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1'))).toBe('audio/mpeg');

@@ -6,7 +6,7 @@
 import ExcelJS from 'exceljs';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDate } from '../../server/calendar.ts';
+import { centreDay } from '../../server/calendar.ts';
 import type { Alert } from '../../server/schemas/alerts.ts';
 import type { User } from '../../server/schemas/auth.ts';
 import type { ServerToClientEvents } from '../../server/schemas/live.ts';
@@ -125,7 +125,7 @@ describe('station-scoped caseworkers and the one 孤老 flag', () => {
 
   it('scopes visits and the work list to the station', async () => {
     // The centre's date (Asia/Shanghai): the UTC date is the day before from 16:00 UTC.
-    const today = shanghaiDate(new Date());
+    const today = centreDay(new Date());
     for (const retireeId of [ids.east1, ids.west1]) {
       const task = await t.api('POST', '/api/visits/tasks', {
         retireeId,

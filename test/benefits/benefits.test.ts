@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenefitReviewProvider, BereavementStepProvider } from '../../server/bereavement/worklist.ts';
-import { addDays, shanghaiDate } from '../../server/calendar.ts';
+import { addDays, centreDay } from '../../server/calendar.ts';
 import type {
   Benefit,
   BenefitCard,
@@ -23,7 +23,7 @@ describe('living treatment, elderly care and after death', () => {
   let caseworker: { id: string; token: string };
   let operator: { id: string; token: string };
   let familyToken: string;
-  const today = shanghaiDate(new Date());
+  const today = centreDay(new Date());
 
   const apply = (retireeId: string, kind: string, extra: Record<string, unknown> = {}) =>
     t.api<Benefit>(

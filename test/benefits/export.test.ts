@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import ExcelJS from 'exceljs';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDate } from '../../server/calendar.ts';
+import { centreDay } from '../../server/calendar.ts';
 import { HubError } from '../../server/errors.ts';
 import { livingCareAfterDeathRoutes } from '../../server/routes/bereavement.ts';
 import type { HubContext } from '../../server/routes/context.ts';
@@ -45,7 +45,7 @@ describe('Excel exports of benefits, cards, care and after death', () => {
   let caseworker: { id: string; token: string };
   let operator: { id: string; token: string };
   let familyToken: string;
-  const today = shanghaiDate(new Date());
+  const today = centreDay(new Date());
   const month = today.slice(0, 7);
 
   const download = async (path: string, token: string | null) => {
@@ -250,7 +250,7 @@ describe('station scope of a caseworker in benefits, care and after death', () =
   let other: Retiree;
   let gone: Retiree;
   let staff: { id: string; token: string };
-  const today = shanghaiDate(new Date());
+  const today = centreDay(new Date());
   /** Who the next request is made by: the caseworker of 东城站 unless a test says otherwise. */
   let user: User & { station?: string | null };
 

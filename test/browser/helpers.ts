@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
+import { addDays, centreDay } from '../../server/calendar.ts';
 import type { TestHub } from '../helpers/hub.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -151,9 +152,8 @@ export function screenshotter(prefix: string, settleMs = 500): (page: Page, name
   };
 }
 
-/** YYYY-MM-DD in the centre's zone (Asia/Shanghai, UTC+8 without DST), `days` after today. */
-export const centreDate = (days = 0): string =>
-  new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
+/** The centre's date (YYYY-MM-DD), `days` after today. */
+export const centreDate = (days = 0): string => addDays(centreDay(new Date()), days);
 
 /** A staff account made through the API, as the admin does it; throws unless the hub created it. */
 export async function addUser(

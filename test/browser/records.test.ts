@@ -6,7 +6,7 @@
  */
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, shanghaiDate } from '../../server/calendar.ts';
+import { addDays, centreDay } from '../../server/calendar.ts';
 import type { AbroadRequestList } from '../../server/schemas/abroad.ts';
 import type { ReceptionItem } from '../../server/schemas/reception.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -40,7 +40,7 @@ async function fillDate(field: Locator, value: string): Promise<void> {
 describe.skipIf(browser === null)('service records pages in Chromium', () => {
   let t: TestHub;
   let page: Page;
-  const today = shanghaiDate(new Date());
+  const today = centreDay(new Date());
 
   beforeAll(async () => {
     await ensureDashboardBuilt();

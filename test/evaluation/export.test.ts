@@ -4,7 +4,7 @@
  * per service area and period; the list's filters and roles; a station caseworker's scope.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, shanghaiDate } from '../../server/calendar.ts';
+import { addDays, centreDay } from '../../server/calendar.ts';
 import type { Feedback, ImprovementAction, Survey } from '../../server/schemas/evaluation.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -17,7 +17,7 @@ describe('evaluation exports (7.1, 7.2)', () => {
   let stationCaseworker: string;
   let east: Retiree;
   let west: Retiree;
-  const today = shanghaiDate(new Date());
+  const today = centreDay(new Date());
   const feedback: Record<string, Feedback> = {};
 
   beforeAll(async () => {

@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, shanghaiDate } from '../../server/calendar.ts';
+import { addDays, centreDay } from '../../server/calendar.ts';
 import { findCardFont } from '../../server/rescue/pdf.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type { IntakeCase, IntakeCaseList } from '../../server/schemas/intake.ts';
@@ -46,7 +46,7 @@ for (const engine of engines)
     let operator: { id: string; token: string };
     let familyToken: string;
     let caseId: string;
-    const today = shanghaiDate(new Date());
+    const today = centreDay(new Date());
 
     const send = (method: string, url: string, token: string, body: Buffer, type: string) =>
       fetch(`${t.url}${url}`, {

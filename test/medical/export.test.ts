@@ -4,7 +4,7 @@
  * station caseworker's scope on the plan, the health record and the requests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, shanghaiDate } from '../../server/calendar.ts';
+import { addDays, centreDay } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type { HealthCheckPlan, Treatment } from '../../server/schemas/medical.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -18,7 +18,7 @@ describe('medical exports (6.5)', () => {
   let stationCaseworker: string;
   let east: Retiree;
   let west: Retiree;
-  const today = shanghaiDate(new Date());
+  const today = centreDay(new Date());
   const year = Number(today.slice(0, 4));
   let treatment: Treatment;
 

@@ -1,6 +1,6 @@
 /** Medical care through a real hub (6.5): health checks and the plan, the health record, out-of-town approvals. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addMonths, shanghaiDate } from '../../server/calendar.ts';
+import { addMonths, centreDay } from '../../server/calendar.ts';
 import type {
   HealthCheck,
   HealthCheckPlan,
@@ -33,7 +33,7 @@ describe('medical care (6.5)', () => {
   afterAll(() => t?.stop());
 
   it('records a yearly check into the health record and moves the retiree to the done list', async () => {
-    const today = shanghaiDate(new Date());
+    const today = centreDay(new Date());
     const year = Number(today.slice(0, 4));
     const retiree = await t.addRetiree({ name: '体检老人' });
     const planBefore = await t.api<HealthCheckPlan>(
@@ -109,7 +109,7 @@ describe('medical care (6.5)', () => {
     const stopped = await t.api<HealthItem>(
       'PATCH',
       `${items}/${medication.body.id}`,
-      { endedOn: shanghaiDate(new Date()) },
+      { endedOn: centreDay(new Date()) },
       as('cw'),
     );
     expect(stopped.body).toMatchObject({ current: false, name: '阿司匹林' });
@@ -132,7 +132,7 @@ describe('medical care (6.5)', () => {
 
   it('sets a due date in the year’s plan within that year only', async () => {
     const retiree = await t.addRetiree();
-    const year = Number(shanghaiDate(new Date()).slice(0, 4)) + 1;
+    const year = Number(centreDay(new Date()).slice(0, 4)) + 1;
     const path = `/api/medical/health-checks/plan/${year}/${retiree.id}`;
     expect((await t.api('PUT', path, { dueOn: `${year + 1}-01-05` }, as('cw'))).status).toBe(400);
     expect((await t.api('PUT', path, { dueOn: `${year}-04-15`, note: '集体体检' }, as('cw'))).status).toBe(

@@ -4,7 +4,7 @@
  * the list's filters and roles; and a caseworker with a station sees that station's retirees only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, shanghaiDate } from '../../server/calendar.ts';
+import { addDays, centreDay } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type { ConvalescenceBatch, PoliticalActivity, ReceptionItem } from '../../server/schemas/reception.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -18,7 +18,7 @@ describe('reception exports (6.2.2.10, 6.2.2.11)', () => {
   let family: string;
   let east: Retiree;
   let west: Retiree;
-  const today = shanghaiDate(new Date());
+  const today = centreDay(new Date());
   const items: Record<string, ReceptionItem> = {};
 
   beforeAll(async () => {

@@ -1,10 +1,10 @@
 /** The statistics of the alert figures (7.1), checked by hand against exact values. */
 import { describe, expect, it } from 'vitest';
+import { centreDay } from '../../server/calendar.ts';
 import {
   type AlertRow,
   againstTarget,
   buildReport,
-  centreDay,
   computeFigures,
   daysInclusive,
   defaultShift,

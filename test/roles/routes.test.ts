@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDate } from '../../server/calendar.ts';
+import { centreDay } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type { OralHistory, RoleEntry, ServiceHours } from '../../server/schemas/roles.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -101,7 +101,7 @@ describe('the register through the API', () => {
     const hours = await t.api<ServiceHours>(
       'POST',
       `/api/roles/register/${created.body.id}/hours`,
-      { servedOn: shanghaiDate(new Date()), hours: 1.5, activity: '社区摄影展' },
+      { servedOn: centreDay(new Date()), hours: 1.5, activity: '社区摄影展' },
       tokens.caseworker,
     );
     expect(hours.status).toBe(201);
@@ -110,7 +110,7 @@ describe('the register through the API', () => {
         await t.api(
           'POST',
           `/api/roles/register/${created.body.id}/hours`,
-          { servedOn: shanghaiDate(new Date()), hours: 0, activity: '零' },
+          { servedOn: centreDay(new Date()), hours: 0, activity: '零' },
           tokens.caseworker,
         )
       ).status,

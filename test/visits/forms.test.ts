@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shanghaiDate } from '../../server/calendar.ts';
+import { centreDay } from '../../server/calendar.ts';
 import { findCardFont } from '../../server/print/font.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type { VisitRecord } from '../../server/schemas/visits.ts';
@@ -41,7 +41,7 @@ describe('the printed visit form and the Excel exports of visits and the work li
   let other: { id: string; token: string };
   let familyToken: string;
   // The centre's date (Asia/Shanghai): the UTC date is the day before from 16:00 UTC.
-  const today = shanghaiDate(new Date());
+  const today = centreDay(new Date());
 
   async function download(url: string, token = t.token) {
     const response = await fetch(`${t.url}${url}`, { headers: { authorization: `Bearer ${token}` } });

@@ -3,6 +3,7 @@
  * with fixed clocks, the flows and the role checks through the HTTP API (dates given explicitly).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addMonths } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type {
   AdmissionResult,
@@ -14,7 +15,7 @@ import type {
   VisitTask,
 } from '../../server/schemas/visits.ts';
 import type { WorkList } from '../../server/schemas/worklist.ts';
-import { addMonths, holidayDate, SPRING_FESTIVAL } from '../../server/visits/calendar.ts';
+import { holidayDate, SPRING_FESTIVAL } from '../../server/visits/calendar.ts';
 import { VisitService } from '../../server/visits/service.ts';
 import { FollowUpProvider, VisitTaskProvider } from '../../server/visits/worklist.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';

@@ -1,37 +1,39 @@
 /**
  * Times are stored in UTC and always shown in the centre's zone, whatever the browser's zone is,
- * so two screens on the same shift never disagree about when something happened.
+ * so two screens on the same shift never disagree about when something happened. The centre's
+ * calendar day comes from the server's own module (server/calendar.ts), so the dashboard counts
+ * dates exactly as the server does.
  */
 import { ref } from 'vue';
+import { CENTRE_TIME_ZONE, centreDay, centreDayStart } from '../../../server/calendar.ts';
 import { currentLocale } from '../modules/i18n.ts';
 
-export const centreTimeZone = 'Asia/Shanghai';
+export {
+  addDays,
+  CENTRE_UTC_OFFSET,
+  centreDay,
+  centreDayStart,
+  centreMonth,
+} from '../../../server/calendar.ts';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(kind: 'time' | 'dateTime' | 'date' | 'day' | 'clock'): Intl.DateTimeFormat {
+function formatter(kind: 'time' | 'dateTime' | 'date' | 'clock'): Intl.DateTimeFormat {
   const locale = currentLocale.value;
   const key = `${locale}:${kind}`;
   let found = formatters.get(key);
   if (!found) {
-    const base: Intl.DateTimeFormatOptions = { timeZone: centreTimeZone, hourCycle: 'h23' };
+    const base: Intl.DateTimeFormatOptions = { timeZone: CENTRE_TIME_ZONE, hourCycle: 'h23' };
     const options: Record<typeof kind, Intl.DateTimeFormatOptions> = {
       time: { ...base, hour: '2-digit', minute: '2-digit', second: '2-digit' },
       clock: { ...base, hour: '2-digit', minute: '2-digit' },
       dateTime: { ...base, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' },
       date: { ...base, year: 'numeric', month: '2-digit', day: '2-digit' },
-      // en-CA gives YYYY-MM-DD, a stable key for "same day in the centre's zone".
-      day: { timeZone: centreTimeZone, year: 'numeric', month: '2-digit', day: '2-digit' },
     };
-    found = new Intl.DateTimeFormat(kind === 'day' ? 'en-CA' : locale, options[kind]);
+    found = new Intl.DateTimeFormat(locale, options[kind]);
     formatters.set(key, found);
   }
   return found;
-}
-
-/** YYYY-MM-DD of an instant in the centre's zone. */
-export function centreDay(instant: Date | string | number): string {
-  return formatter('day').format(new Date(instant));
 }
 
 export function formatTime(iso: string | null | undefined): string {
@@ -48,6 +50,11 @@ export function formatDateTime(iso: string | null | undefined): string {
 
 export function formatDate(iso: string | null | undefined): string {
   return iso ? formatter('date').format(new Date(iso)) : '—';
+}
+
+/** A centre date (YYYY-MM-DD) written as the locale writes dates. */
+export function formatDay(day: string | null | undefined): string {
+  return day ? formatter('date').format(centreDayStart(day)) : '—';
 }
 
 /** Time only for today, month-day and time for older instants. */

@@ -2,23 +2,11 @@
  * Calendar days of the roster, counted in the centre's zone. China keeps +08:00 all year (no
  * daylight saving), so a centre day's bounds are fixed offsets whatever the browser's zone is.
  */
-import { centreDay } from '../../composables/time.ts';
-
-export const centreOffset = '+08:00';
-
-function parts(day: string): [number, number, number] {
-  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
-  return [year, month, date];
-}
-
-export function addDays(day: string, count: number): string {
-  const [year, month, date] = parts(day);
-  return new Date(Date.UTC(year, month - 1, date + count)).toISOString().slice(0, 10);
-}
+import { addDays, CENTRE_UTC_OFFSET, centreDay } from '../../composables/time.ts';
 
 /** Monday of the week the day falls in. */
 export function mondayOf(day: string): string {
-  const [year, month, date] = parts(day);
+  const [year, month, date] = day.split('-').map(Number) as [number, number, number];
   const weekday = new Date(Date.UTC(year, month - 1, date)).getUTCDay();
   return addDays(day, -((weekday + 6) % 7));
 }
@@ -29,5 +17,5 @@ export function today(): string {
 
 /** The instant a centre day starts, or a time of day on it ("08:00"). */
 export function instantOf(day: string, time = '00:00'): Date {
-  return new Date(`${day}T${time}:00${centreOffset}`);
+  return new Date(`${day}T${time}:00${CENTRE_UTC_OFFSET}`);
 }

@@ -1,0 +1,500 @@
+/**
+ * The evaluation records in SQL (7.1, 7.2): satisfaction surveys with their questions, responses and
+ * answers; complaints and suggestions; improvement actions and the findings they name. Rows become the
+ * API's shapes here; whether an item is overdue is counted against today's centre date, which the store
+ * is given. Inside a transaction the service works through `in(tx)`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db/database.ts';
+import { notFound } from '../errors.ts';
+import { isUuid, uuidOr404 } from '../ids.ts';
+import { iso, isoRequired } from '../records/rows.ts';
+import { inScope, type Scope } from '../records/scope.ts';
+import type {
+  ActionQuery,
+  ActionStatus,
+  Feedback,
+  FeedbackQuery,
+  FeedbackStatus,
+  ImprovementAction,
+  ResultsQuery,
+  ServiceArea,
+  Survey,
+} from '../schemas/evaluation.ts';
+import { type Answer, type AnswerRow, actionOverdue, feedbackOverdue, findingSummary } from './rules.ts';
+
+interface SurveyRow {
+  id: string;
+  title: string;
+  period: string;
+  status: 'open' | 'closed';
+  created_at: Date | string;
+  response_count: number | string;
+}
+
+const selectSurvey = `select s.id, s.title, s.period, s.status, s.created_at,
+    (select count(*) from survey_responses r where r.survey_id = s.id) as response_count
+  from surveys s`;
+
+interface FeedbackRow {
+  id: string;
+  kind: 'complaint' | 'suggestion';
+  channel: Feedback['channel'];
+  received_on: string;
+  from_name: string;
+  retiree_id: string | null;
+  retiree_name: string | null;
+  service_area: ServiceArea | null;
+  content: string;
+  answer_due_on: string;
+  handler_id: string;
+  handler_name: string;
+  status: FeedbackStatus;
+  answer: string | null;
+  answered_on: string | null;
+  answered_by: string | null;
+  close_note: string | null;
+  closed_at: Date | string | null;
+  created_at: Date | string;
+}
+
+const selectFeedback = `select f.id, f.kind, f.channel, f.received_on::text as received_on, f.from_name, f.retiree_id,
+    r.name as retiree_name, f.service_area, f.content, f.answer_due_on::text as answer_due_on, f.handler_id,
+    u.display_name as handler_name, f.status, f.answer, f.answered_on::text as answered_on, f.answered_by,
+    f.close_note, f.closed_at, f.created_at
+  from feedback_items f left join retirees r on r.id = f.retiree_id join users u on u.id = f.handler_id`;
+
+interface ActionRow {
+  id: string;
+  title: string;
+  description: string;
+  finding_kind: 'complaint' | 'survey' | 'text';
+  feedback_id: string | null;
+  feedback_kind: 'complaint' | 'suggestion' | null;
+  feedback_content: string | null;
+  survey_id: string | null;
+  survey_title: string | null;
+  survey_period: string | null;
+  service_area: ServiceArea | null;
+  finding_text: string;
+  owner_id: string;
+  owner_name: string;
+  due_on: string;
+  status: ActionStatus;
+  result: string | null;
+  done_on: string | null;
+  review_note: string | null;
+  reviewed_by: string | null;
+  reviewed_at: Date | string | null;
+  created_at: Date | string;
+}
+
+const selectAction = `select a.id, a.title, a.description, a.finding_kind, a.feedback_id, f.kind as feedback_kind,
+    f.content as feedback_content, a.survey_id, s.title as survey_title, s.period as survey_period, a.service_area,
+    a.finding_text, a.owner_id, u.display_name as owner_name, a.due_on::text as due_on, a.status, a.result,
+    a.done_on::text as done_on, a.review_note, a.reviewed_by, a.reviewed_at, a.created_at
+  from improvement_actions a join users u on u.id = a.owner_id
+  left join feedback_items f on f.id = a.feedback_id left join surveys s on s.id = a.survey_id`;
+
+export class EvaluationStore {
+  constructor(
+    private readonly db: Queryable,
+    private readonly today: () => string,
+  ) {}
+
+  /** The same store working inside the transaction `tx`. */
+  in(tx: Queryable): EvaluationStore {
+    return new EvaluationStore(tx, this.today);
+  }
+
+  // ----- satisfaction surveys (7.1.1) -----
+
+  async surveys(): Promise<Survey[]> {
+    const rows = await this.db.query<SurveyRow>(`${selectSurvey} order by s.period desc, s.created_at desc`);
+    return this.withQuestions(rows);
+  }
+
+  /** One survey with its questions; 404 when there is none. */
+  async survey(id: string): Promise<Survey> {
+    const rows = await this.db.query<SurveyRow>(`${selectSurvey} where s.id = $1`, [uuidOr404(id, 'survey')]);
+    const [survey] = await this.withQuestions(rows);
+    if (!survey) throw notFound('survey');
+    return survey;
+  }
+
+  private async withQuestions(rows: SurveyRow[]): Promise<Survey[]> {
+    if (rows.length === 0) return [];
+    const questions = await this.db.query<{
+      id: string;
+      survey_id: string;
+      position: number;
+      text: string;
+      kind: 'scale' | 'text';
+    }>(
+      `select id, survey_id, position, text, kind from survey_questions
+        where survey_id = any($1::uuid[]) order by position`,
+      [rows.map((row) => row.id)],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      title: row.title,
+      period: row.period,
+      status: row.status,
+      questions: questions
+        .filter((q) => q.survey_id === row.id)
+        .map((q) => ({ id: q.id, position: Number(q.position), text: q.text, kind: q.kind })),
+      responseCount: Number(row.response_count),
+      createdAt: isoRequired(row.created_at),
+    }));
+  }
+
+  /** A survey and its questions, numbered from 1 in the order given. */
+  async addSurvey(
+    survey: { id: string; title: string; period: string; createdBy: string },
+    questions: { text: string; kind: 'scale' | 'text' }[],
+  ): Promise<void> {
+    await this.db.query(`insert into surveys (id, title, period, created_by) values ($1, $2, $3, $4)`, [
+      survey.id,
+      survey.title,
+      survey.period,
+      survey.createdBy,
+    ]);
+    for (const [index, q] of questions.entries()) {
+      await this.db.query(
+        `insert into survey_questions (id, survey_id, position, text, kind) values ($1, $2, $3, $4, $5)`,
+        [randomUUID(), survey.id, index + 1, q.text, q.kind],
+      );
+    }
+  }
+
+  async closeSurvey(id: string): Promise<void> {
+    await this.db.query(`update surveys set status = 'closed' where id = $1`, [id]);
+  }
+
+  /** One response with its answers (a second one of the retiree for the area is a unique violation). */
+  async addResponse(
+    response: {
+      id: string;
+      surveyId: string;
+      retireeId: string | null;
+      serviceArea: ServiceArea;
+      respondedOn: string;
+      recordedBy: string;
+    },
+    answers: Answer[],
+  ): Promise<void> {
+    await this.db.query(
+      `insert into survey_responses (id, survey_id, retiree_id, service_area, responded_on, recorded_by)
+       values ($1, $2, $3, $4, $5, $6)`,
+      [
+        response.id,
+        response.surveyId,
+        response.retireeId,
+        response.serviceArea,
+        response.respondedOn,
+        response.recordedBy,
+      ],
+    );
+    for (const answer of answers) {
+      await this.db.query(
+        `insert into survey_answers (response_id, question_id, score, text) values ($1, $2, $3, $4)`,
+        [response.id, answer.questionId, answer.score, answer.text],
+      );
+    }
+  }
+
+  /** Every answer the query selects, grouped for the results by period, then service area. */
+  async answers(query: ResultsQuery): Promise<AnswerRow[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.serviceArea) {
+      params.push(query.serviceArea);
+      where.push(`r.service_area = $${params.length}`);
+    }
+    if (query.period) {
+      params.push(query.period);
+      where.push(`s.period = $${params.length}`);
+    }
+    if (query.surveyId) {
+      params.push(uuidOr404(query.surveyId, 'survey'));
+      where.push(`s.id = $${params.length}`);
+    }
+    return this.db.query<AnswerRow>(
+      `select r.id as response_id, r.service_area, s.period, s.id as survey_id, q.id as question_id,
+              q.text as question_text, q.position, a.score, a.text
+         from survey_answers a join survey_responses r on r.id = a.response_id
+         join surveys s on s.id = r.survey_id join survey_questions q on q.id = a.question_id
+        ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by s.period desc, r.service_area, s.created_at, q.position, r.created_at, r.id`,
+      params,
+    );
+  }
+
+  // ----- complaints and suggestions (7.1.1) -----
+
+  /**
+   * Complaints and suggestions, newest first. A station caseworker sees those of the station's
+   * retirees and those from no retiree in particular (anonymous, the public).
+   */
+  async feedbackList(query: FeedbackQuery, scope: Scope): Promise<Feedback[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (scope.station !== null)
+      where.push(`(f.retiree_id is null or ${inScope(scope, 'f.retiree_id', params)})`);
+    for (const [column, value] of [
+      ['f.kind', query.kind],
+      ['f.status', query.status],
+      ['f.channel', query.channel],
+      ['f.service_area', query.serviceArea],
+    ] as const) {
+      if (value === undefined) continue;
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
+    }
+    params.push(query.limit ?? 200);
+    const rows = await this.db.query<FeedbackRow>(
+      `${selectFeedback} ${where.length ? `where ${where.join(' and ')}` : ''}
+        order by f.received_on desc, f.created_at desc limit $${params.length}`,
+      params,
+    );
+    return this.toFeedback(rows);
+  }
+
+  /** One complaint or suggestion; 404 when there is none. */
+  async feedback(id: string): Promise<Feedback> {
+    const rows = await this.db.query<FeedbackRow>(`${selectFeedback} where f.id = $1`, [
+      uuidOr404(id, 'complaint or suggestion'),
+    ]);
+    const [item] = await this.toFeedback(rows);
+    if (!item) throw notFound('complaint or suggestion');
+    return item;
+  }
+
+  private async toFeedback(rows: FeedbackRow[]): Promise<Feedback[]> {
+    if (rows.length === 0) return [];
+    const actions = await this.db.query<{ id: string; feedback_id: string }>(
+      `select id, feedback_id from improvement_actions where feedback_id = any($1::uuid[]) order by created_at, id`,
+      [rows.map((row) => row.id)],
+    );
+    const today = this.today();
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      channel: row.channel,
+      receivedOn: row.received_on,
+      fromName: row.from_name,
+      retireeId: row.retiree_id,
+      retireeName: row.retiree_name,
+      serviceArea: row.service_area,
+      content: row.content,
+      answerDueOn: row.answer_due_on,
+      handlerId: row.handler_id,
+      handlerName: row.handler_name,
+      status: row.status,
+      answer: row.answer,
+      answeredOn: row.answered_on,
+      answeredBy: row.answered_by,
+      closeNote: row.close_note,
+      closedAt: iso(row.closed_at),
+      overdue: feedbackOverdue(row.status, row.answer_due_on, today),
+      actionIds: actions.filter((a) => a.feedback_id === row.id).map((a) => a.id),
+      createdAt: isoRequired(row.created_at),
+    }));
+  }
+
+  async addFeedback(item: {
+    id: string;
+    kind: Feedback['kind'];
+    channel: Feedback['channel'];
+    receivedOn: string;
+    fromName: string;
+    retireeId: string | null;
+    serviceArea: ServiceArea | null;
+    content: string;
+    answerDueOn: string;
+    handlerId: string;
+    createdBy: string;
+  }): Promise<void> {
+    await this.db.query(
+      `insert into feedback_items (id, kind, channel, received_on, from_name, retiree_id, service_area, content,
+         answer_due_on, handler_id, created_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        item.id,
+        item.kind,
+        item.channel,
+        item.receivedOn,
+        item.fromName,
+        item.retireeId,
+        item.serviceArea,
+        item.content,
+        item.answerDueOn,
+        item.handlerId,
+        item.createdBy,
+      ],
+    );
+  }
+
+  /** received → handling. */
+  async handleFeedback(id: string): Promise<void> {
+    await this.db.query(`update feedback_items set status = 'handling' where id = $1`, [id]);
+  }
+
+  /** handling → answered, with the answer, its date and who gave it. */
+  async answerFeedback(id: string, answer: string, answeredOn: string, userId: string): Promise<void> {
+    await this.db.query(
+      `update feedback_items set status = 'answered', answer = $2, answered_on = $3, answered_by = $4 where id = $1`,
+      [id, answer, answeredOn, userId],
+    );
+  }
+
+  /** answered → closed. */
+  async closeFeedback(id: string, note: string | null, at: Date): Promise<void> {
+    await this.db.query(
+      `update feedback_items set status = 'closed', close_note = $2, closed_at = $3 where id = $1`,
+      [id, note, at],
+    );
+  }
+
+  // ----- improvement actions (7.2) -----
+
+  async actions(query: ActionQuery): Promise<ImprovementAction[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.status) {
+      params.push(query.status);
+      where.push(`a.status = $${params.length}`);
+    }
+    for (const [column, value, what] of [
+      ['a.feedback_id', query.feedbackId, 'complaint or suggestion'],
+      ['a.survey_id', query.surveyId, 'survey'],
+      ['a.owner_id', query.ownerId, 'owner'],
+    ] as const) {
+      if (value === undefined) continue;
+      params.push(uuidOr404(value, what));
+      where.push(`${column} = $${params.length}`);
+    }
+    const rows = await this.db.query<ActionRow>(
+      `${selectAction} ${where.length ? `where ${where.join(' and ')}` : ''} order by a.due_on, a.created_at limit 500`,
+      params,
+    );
+    const today = this.today();
+    return rows.map((row) => toAction(row, today));
+  }
+
+  /** One improvement action; 404 when there is none. */
+  async action(id: string): Promise<ImprovementAction> {
+    const [row] = await this.db.query<ActionRow>(`${selectAction} where a.id = $1`, [
+      uuidOr404(id, 'improvement action'),
+    ]);
+    if (!row) throw notFound('improvement action');
+    return toAction(row, this.today());
+  }
+
+  /** The complaint or suggestion `id` names, with its service area; undefined when none. */
+  async findingFeedback(id: string): Promise<{ id: string; service_area: ServiceArea | null } | undefined> {
+    const [row] = await this.db.query<{ id: string; service_area: ServiceArea | null }>(
+      `select id, service_area from feedback_items where id = $1`,
+      [isUuid(id) ? id.toLowerCase() : null],
+    );
+    return row;
+  }
+
+  /** The survey `id` names; undefined when none. */
+  async findingSurvey(id: string): Promise<{ id: string } | undefined> {
+    const [row] = await this.db.query<{ id: string }>(`select id from surveys where id = $1`, [
+      isUuid(id) ? id.toLowerCase() : null,
+    ]);
+    return row;
+  }
+
+  async addAction(action: {
+    id: string;
+    title: string;
+    description: string;
+    findingKind: 'complaint' | 'survey' | 'text';
+    feedbackId: string | null;
+    surveyId: string | null;
+    serviceArea: ServiceArea | null;
+    findingText: string;
+    ownerId: string;
+    dueOn: string;
+    createdBy: string;
+  }): Promise<void> {
+    await this.db.query(
+      `insert into improvement_actions (id, title, description, finding_kind, feedback_id, survey_id, service_area,
+         finding_text, owner_id, due_on, created_by)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        action.id,
+        action.title,
+        action.description,
+        action.findingKind,
+        action.feedbackId,
+        action.surveyId,
+        action.serviceArea,
+        action.findingText,
+        action.ownerId,
+        action.dueOn,
+        action.createdBy,
+      ],
+    );
+  }
+
+  /** planned → doing. */
+  async startAction(id: string): Promise<void> {
+    await this.db.query(`update improvement_actions set status = 'doing' where id = $1`, [id]);
+  }
+
+  /** doing → done, with what was done. */
+  async finishAction(id: string, result: string, doneOn: string): Promise<void> {
+    await this.db.query(
+      `update improvement_actions set status = 'done', result = $2, done_on = $3 where id = $1`,
+      [id, result, doneOn],
+    );
+  }
+
+  /** done → reviewed, with the review note. */
+  async reviewAction(id: string, note: string, userId: string, at: Date): Promise<void> {
+    await this.db.query(
+      `update improvement_actions set status = 'reviewed', review_note = $2, reviewed_by = $3, reviewed_at = $4
+        where id = $1`,
+      [id, note, userId, at],
+    );
+  }
+}
+
+function toAction(row: ActionRow, today: string): ImprovementAction {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    finding: {
+      kind: row.finding_kind,
+      feedbackId: row.feedback_id,
+      surveyId: row.survey_id,
+      serviceArea: row.service_area,
+      text: row.finding_text,
+      summary: findingSummary({
+        kind: row.finding_kind,
+        text: row.finding_text,
+        serviceArea: row.service_area,
+        feedbackKind: row.feedback_kind,
+        feedbackContent: row.feedback_content,
+        surveyTitle: row.survey_title,
+        surveyPeriod: row.survey_period,
+      }),
+    },
+    ownerId: row.owner_id,
+    ownerName: row.owner_name,
+    dueOn: row.due_on,
+    status: row.status,
+    result: row.result,
+    doneOn: row.done_on,
+    reviewNote: row.review_note,
+    reviewedBy: row.reviewed_by,
+    reviewedAt: iso(row.reviewed_at),
+    overdue: actionOverdue(row.status, row.due_on, today),
+    createdAt: isoRequired(row.created_at),
+  };
+}

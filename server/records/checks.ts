@@ -1,0 +1,38 @@
+/**
+ * Checks of a request's values against the records, shared by the service areas (living treatment,
+ * care, roles, activities, after death, consents): the retiree named exists (404 otherwise), the
+ * owner named is a staff account (400), a date is a real calendar date (400). Which retirees a user
+ * may reach at all is ./scope.ts.
+ */
+import { isDate } from '../calendar.ts';
+import type { Queryable } from '../db/database.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
+
+/** The retiree `id` names, with the name and archive status the areas check; 404 when there is none. */
+export async function retireeOr404(
+  db: Queryable,
+  id: string,
+): Promise<{ id: string; name: string; status: string }> {
+  const [row] = await db.query<{ id: string; name: string; status: string }>(
+    'select id, name, status from retirees where id = $1',
+    [uuidOr404(id, 'retiree')],
+  );
+  if (!row) throw notFound('retiree');
+  return row;
+}
+
+/** A staff account (not a family one) to own a piece of work; 400 on `ownerId` otherwise. */
+export async function userOr400(db: Queryable, id: string): Promise<string> {
+  const [row] = await db.query<{ id: string }>(`select id from users where id = $1 and role <> 'family'`, [
+    uuidOr404(id, 'user'),
+  ]);
+  if (!row) throw badRequest('ownerId: 没有这名工作人员');
+  return row.id;
+}
+
+/** `value` when it is a real YYYY-MM-DD date; 400 naming `field` otherwise. */
+export function checkDate(value: string, field: string): string {
+  if (!isDate(value)) throw badRequest(`${field}: 不是有效日期`);
+  return value;
+}
