@@ -2,6 +2,7 @@
  * The contract between the gateway and the server: MQTT topics of protocol v1, and the typed
  * events that travel on the hub's bus. Both sides import this file and nothing of each other.
  */
+import type { AlertKind, Severity } from './alerts.ts';
 import type { DeviceEvent, Readings } from './types.ts';
 
 export const PROTOCOL_PREFIX = 'eldercare/v1';
@@ -48,26 +49,8 @@ export type DeviceCommand =
   | { type: 'help_coming'; alertId: string; text: string }
   | { type: 'resolved'; alertId: string; text: string };
 
-/** Alert kinds, as in the design (DESIGN.md "Alerts"). */
-export type AlertKind =
-  | 'sos'
-  | 'fall'
-  | 'smoke'
-  | 'gas'
-  | 'water_leak'
-  | 'hr_high'
-  | 'hr_low'
-  | 'spo2_low'
-  | 'inactivity'
-  | 'bed_exit_night'
-  | 'device_offline'
-  | 'battery_low'
-  | 'wearable_removed'
-  | 'test'
-  /** Bursts of refused devices or sign-ins, disconnect storms: the hub itself is the subject. */
-  | 'security';
-
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
+/** Kinds and severities are the alert vocabulary's (alerts.ts); named here too for the bus's users. */
+export type { AlertKind, Severity } from './alerts.ts';
 
 /** What a detection rule proposes; the server's alert workflow decides whether it opens an alert. */
 export interface AlertCandidate {
@@ -82,6 +65,12 @@ export interface AlertCandidate {
 
 /** Where a `device.status` comes from (see HubEventMap). */
 export type StatusSource = 'device' | 'connection';
+
+/** Why a device's session was ended from the records side. */
+export type RevocationCause = 'revoked' | 'secret_replaced';
+
+/** Which sessions ended: one (sign-out), or every session of a user (new password, disabled account). */
+export type SessionEnd = { tokenHash: string } | { userId: string };
 
 /** Events on the hub's bus, keyed by name. */
 export interface HubEventMap {
@@ -104,5 +93,14 @@ export interface HubEventMap {
   'message.rejected': { deviceId?: string; topic: string; reason: string };
   'alert.candidate': AlertCandidate;
   'device.command': { deviceId: string; command: DeviceCommand };
+  /**
+   * A device removed for good (`revoked`) or its secret replaced, in the records: the broker ends
+   * its MQTT session at once; a revoked device is shown offline.
+   */
+  'device.revoked': { deviceId: string; cause: RevocationCause };
+  /** Staff sessions ended on the server: their live connections close. */
+  'session.ended': SessionEnd;
+  // `alert.changed` and `alert.escalated` carry the stored alert in the API's shape, which devices/
+  // does not know: server/alerts/events.ts adds them to this map.
 }
 export type HubEventName = keyof HubEventMap;

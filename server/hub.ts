@@ -56,6 +56,9 @@ import { RequestRecords } from './requests/records.ts';
 import { AuditLoginFailures } from './security/audit-logins.ts';
 import { SecurityMonitor } from './security/monitor.ts';
 
+/** The hub's own listeners on the bus: the log of alert changes and escalations. */
+const LOG_OWNER = 'hub-log';
+
 export interface Hub {
   readonly httpPort: number;
   readonly mqttPort: number;
@@ -149,6 +152,7 @@ export async function startHub(
     const alerts = new AlertRecords(db);
     const sessions = new Sessions(
       users,
+      bus,
       {
         sessionHours: config.sessionHours,
         idleMinutes: config.sessionIdleMinutes,
@@ -164,6 +168,7 @@ export async function startHub(
     stops.push(async () => sessions.stop());
 
     const directory = new Directory(
+      bus,
       devices,
       retirees,
       { low: config.hrLowDefault, high: config.hrHighDefault, consecutive: config.hrConsecutive },
@@ -199,6 +204,7 @@ export async function startHub(
     const familyRecords = new FamilyRecords(db);
     const stations = new StationLookup(db);
     const live = new LiveChannel(
+      bus,
       (token) => sessions.userFor(token),
       async (userId) => (await familyRecords.retireeOf(userId))?.retireeId ?? null,
       {
@@ -208,49 +214,43 @@ export async function startHub(
         readingsEveryMs: config.liveReadingsMs,
       },
     );
-    sessions.onEnded((end) => live.sessionsEnded(end));
-    const workflow = new AlertWorkflow(db, bus, directory);
-    workflow.onChange((change, alert) => {
-      logger.info({ alertId: alert.id, kind: alert.kind, status: alert.status, change }, 'alert');
-      live.alert(change, alert);
-    });
-    workflow.start();
-    stops.push(() => workflow.stop());
-
-    // 6.11.2.4: families are told (their page live, e-mail and webhooks), each in the background.
-    const notifications = new NotificationService(db, notifySettings, logger, { registry });
-    notifications.start();
-    stops.push(() => notifications.stop());
-    const families = new FamilyService(
-      db,
-      live,
-      { name: notifySettings.centreName, phone: notifySettings.centrePhone },
-      (error) => logger.error({ err: error }, 'family push failed'),
+    // Alert changes and ended sessions reach the sockets from the bus (alert.changed, session.ended).
+    live.start();
+    // The log hears every alert change and every climb of the escalation ladder.
+    bus.on('alert.changed', LOG_OWNER, ({ change, alert }) =>
+      logger.info({ alertId: alert.id, kind: alert.kind, status: alert.status, change }, 'alert'),
     );
-    workflow.onChange((change, alert, statusChanged) => {
-      void families.push(change, alert);
-      // Families hear when something happens and each time it moves on (acknowledged, being
-      // handled, resolved, cancelled); repeats and comments do not send messages.
-      if (change === 'opened') void notifications.notify({ reason: 'opened', alert, audiences: ['family'] });
-      else if (statusChanged && alert.status !== 'open') {
-        void notifications.notify({ reason: alert.status, alert, audiences: ['family'] });
-      }
-    });
-
-    const escalation = new Escalation(
-      db,
-      (alert) => workflow.publish('updated', alert),
-      (error) => logger.error({ err: error }, 'escalation pass failed'),
-    );
-    escalation.onEscalate(({ alert, level, audiences }) => {
+    bus.on('alert.escalated', LOG_OWNER, ({ alert, level, audiences }) =>
       // `level` is pino's own key: the ladder's level is logged as `escalationLevel`.
       logger.warn(
         { alertId: alert.id, kind: alert.kind, escalationLevel: level, audiences },
         'alert escalated: not acknowledged in time',
-      );
-      // The supervisor sees the level on the live wall; families and the centre's channels are told.
-      void notifications.notify({ reason: 'escalated', alert, level, audiences });
-    });
+      ),
+    );
+    stops.push(async () => bus.removeOwner(LOG_OWNER));
+    const workflow = new AlertWorkflow(db, bus, directory);
+    workflow.start();
+    stops.push(() => workflow.stop());
+
+    // 6.11.2.4: families are told (their page live, e-mail and webhooks), each in the background;
+    // both listen to the bus.
+    const notifications = new NotificationService(db, notifySettings, logger, { registry, bus });
+    const families = new FamilyService(
+      db,
+      bus,
+      live,
+      { name: notifySettings.centreName, phone: notifySettings.centrePhone },
+      (error) => logger.error({ err: error }, 'family push failed'),
+    );
+    families.start();
+    stops.push(async () => families.stop());
+    notifications.start();
+    stops.push(() => notifications.stop());
+
+    // The supervisor sees the level on the live wall; families and the centre's channels are told.
+    const escalation = new Escalation(db, bus, (error) =>
+      logger.error({ err: error }, 'escalation pass failed'),
+    );
     await escalation.start();
     stops.push(() => escalation.stop());
 

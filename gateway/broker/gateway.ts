@@ -19,7 +19,12 @@ import type { Counter, Gauge, Registry } from 'prom-client';
 import promClient from 'prom-client';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { EventBus } from '../../devices/bus.ts';
-import { DEVICE_ID_PATTERN, deviceTopic, parseDeviceTopic } from '../../devices/contract.ts';
+import {
+  DEVICE_ID_PATTERN,
+  deviceTopic,
+  parseDeviceTopic,
+  type RevocationCause,
+} from '../../devices/contract.ts';
 import { BRIDGE_TYPE, decodeDeviceMessage, getDefinition, type ZigbeeOptions } from '../../devices/index.ts';
 import type { Point } from '../ingest/types.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
@@ -41,24 +46,20 @@ export interface DeviceIdentity {
   options?: ZigbeeOptions;
 }
 
-/** How the gateway learns about devices; the server implements it over its records. */
+/**
+ * How the gateway learns about devices; the server implements it over its records and announces
+ * revocations on the bus (`device.revoked`).
+ */
 export interface DeviceDirectory {
   authenticate(deviceId: string, secret: string): Promise<DeviceIdentity | null>;
   lookup(deviceId: string): DeviceIdentity | undefined;
   /** The Zigbee sensors bound to a bridge. */
   bridged(bridgeId: string): BridgedDevice[];
-  /**
-   * Tells the gateway at once when a device is revoked (removed, or its secret replaced), so its
-   * session closes; returns the function that stops listening. A device revoked for good (`revoked`)
-   * also has its retained status replaced by an offline one that says so.
-   */
-  onRevoked?(listener: (deviceId: string, cause?: RevocationCause) => void): () => void;
   /** True for a device that was revoked: its CONNECT is refused as not authorized (0x05). */
   isRevoked?(deviceId: string): boolean;
 }
 
-/** Why a session was ended from the records side. */
-export type RevocationCause = 'revoked' | 'secret_replaced';
+export type { RevocationCause };
 
 export interface Logger {
   info(object: object, message?: string): void;
@@ -148,7 +149,6 @@ export class MqttGateway {
   /** Recent refused connections (bounded), for the security page and burst detection. */
   readonly refusals: RefusalLog;
   private pruneTimer: NodeJS.Timeout | undefined;
-  private stopWatchingRevocations: (() => void) | undefined;
   private readonly webSocketServer = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   private readonly upgradeHandlers: {
     server: HttpServer;
@@ -366,8 +366,10 @@ export class MqttGateway {
       this.countClosed(error);
       this.options.log.warn({ deviceId: client?.id, err: error.message }, 'mqtt connection error');
     });
-    this.stopWatchingRevocations = this.options.directory.onRevoked?.((deviceId, cause) => {
-      this.revoke(deviceId, cause ?? 'revoked').catch((error: unknown) =>
+    // A device revoked (removed, or its secret replaced) in the records: its session closes at once,
+    // and one revoked for good has its retained status replaced by an offline one that says so.
+    this.options.bus.on('device.revoked', OWNER, ({ deviceId, cause }) => {
+      this.revoke(deviceId, cause).catch((error: unknown) =>
         this.options.log.error({ deviceId, err: error }, 'revoked device not fully dropped'),
       );
     });
@@ -584,7 +586,6 @@ export class MqttGateway {
 
   async stop(): Promise<void> {
     this.options.bus.removeOwner(OWNER);
-    this.stopWatchingRevocations?.();
     if (this.pruneTimer) clearInterval(this.pruneTimer);
     for (const { server, handler } of this.upgradeHandlers) server.off('upgrade', handler);
     // No new connection from here on; the open ones end with the broker.

@@ -1,7 +1,9 @@
 /**
  * Detection rules: pure functions and small state machines that turn normalized readings and
- * events into alert candidates. The server's alert workflow decides what becomes an alert.
+ * events into alert candidates, at the severity devices/alerts.ts gives their kind. The server's
+ * alert workflow decides what becomes an alert.
  */
+import { severityOf } from '../../devices/alerts.ts';
 import type { AlertCandidate } from '../../devices/contract.ts';
 import type { DeviceEvent, Readings } from '../../devices/types.ts';
 
@@ -16,27 +18,19 @@ export interface HeartRateLimits {
 export function candidateFromEvent(deviceId: string, event: DeviceEvent): AlertCandidate | null {
   const base = { deviceId, ts: event.ts, eventId: event.id };
   switch (event.type) {
-    case 'sos':
-      return { ...base, kind: 'sos', severity: 'critical', detail: {} };
     case 'fall': {
-      // A fall the device is not sure of is high, a confirmed one critical.
+      // A fall the device is not sure of is less severe than a confirmed one.
       const certainty = event.certainty ?? 'confirmed';
-      return {
-        ...base,
-        kind: 'fall',
-        severity: certainty === 'suspected' ? 'high' : 'critical',
-        detail: { certainty },
-      };
+      return { ...base, kind: 'fall', severity: severityOf('fall', certainty), detail: { certainty } };
     }
+    case 'sos':
     case 'smoke':
     case 'gas':
-      return { ...base, kind: event.type, severity: 'critical', detail: {} };
     case 'water_leak':
-      return { ...base, kind: 'water_leak', severity: 'medium', detail: {} };
     case 'wearable_removed':
-      return { ...base, kind: 'wearable_removed', severity: 'medium', detail: {} };
+      return { ...base, kind: event.type, severity: severityOf(event.type), detail: {} };
     case 'button_test':
-      return { ...base, kind: 'test', severity: 'low', detail: {} };
+      return { ...base, kind: 'test', severity: severityOf('test'), detail: {} };
     default:
       // `service_request` is a service request, not an emergency; `cancel` is handled by the workflow.
       return null;
@@ -68,10 +62,11 @@ export class HeartRateRule {
       return null;
     }
     this.streaks.delete(deviceId);
+    const kind = direction === 'high' ? 'hr_high' : 'hr_low';
     return {
       deviceId,
-      kind: direction === 'high' ? 'hr_high' : 'hr_low',
-      severity: 'high',
+      kind,
+      severity: severityOf(kind),
       ts,
       detail: { hr, low: limits.low, high: limits.high, consecutive: limits.consecutive },
     };
@@ -102,7 +97,13 @@ export class OxygenRule {
       return null;
     }
     this.streaks.delete(deviceId);
-    return { deviceId, kind: 'spo2_low', severity: 'high', ts, detail: { spo2, low, consecutive } };
+    return {
+      deviceId,
+      kind: 'spo2_low',
+      severity: severityOf('spo2_low'),
+      ts,
+      detail: { spo2, low, consecutive },
+    };
   }
 }
 
@@ -132,7 +133,7 @@ export class BatteryRule {
     return {
       deviceId,
       kind: 'battery_low',
-      severity: 'low',
+      severity: severityOf('battery_low'),
       ts,
       detail: { ...(typeof battery === 'number' ? { battery } : {}), limit },
     };

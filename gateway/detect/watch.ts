@@ -3,6 +3,7 @@
  * activity at home in the day, out of bed at night too long. Pure state machines over readings and
  * an injected clock: `observe*` feeds them, `check(now)` returns the candidates due.
  */
+import { severityOf } from '../../devices/alerts.ts';
 import type { AlertCandidate } from '../../devices/contract.ts';
 import type { Readings } from '../../devices/types.ts';
 import type { DetectionContext } from './settings.ts';
@@ -76,7 +77,7 @@ export class AbsenceWatch {
         due.push({
           deviceId,
           kind: 'device_offline',
-          severity: 'low',
+          severity: severityOf('device_offline'),
           ts: now,
           detail: {
             lastSeen: new Date(state.lastSeen).toISOString(),
@@ -93,7 +94,7 @@ export class AbsenceWatch {
         due.push({
           deviceId: last.deviceId,
           kind: 'inactivity',
-          severity: 'medium',
+          severity: severityOf('inactivity'),
           ts: now,
           detail: {
             retireeId,
@@ -111,7 +112,7 @@ export class AbsenceWatch {
       due.push({
         deviceId,
         kind: 'bed_exit_night',
-        severity: 'medium',
+        severity: severityOf('bed_exit_night'),
         ts: now,
         detail: {
           since: new Date(exit.since).toISOString(),

@@ -1,32 +1,26 @@
 /**
  * The escalation ladder (5.1.7, 24-hour duty): an alert nobody has acknowledged `after_seconds`
  * after it opened climbs to the next level, whose audiences (the supervisor, the family contacts,
- * the manager) are told. The ladder stops when the alert is acknowledged.
+ * the manager) are told. The ladder stops when the alert is acknowledged. Each climb goes on the bus:
+ * `alert.changed` (the wall shows the level) and `alert.escalated` (notifications).
  *
  * Levels are derived from stored times (opened_at, escalation_level), never from timers alone: a
  * hub restarted in the middle of a ladder picks up where it should be on its first tick.
  */
+import type { EventBus } from '../../devices/bus.ts';
 import type { Database } from '../db/database.ts';
 import { badRequest } from '../errors.ts';
 import { AlertRecords } from '../records/alerts.ts';
-import type { Alert } from '../schemas/alerts.ts';
 import type { Audience, EscalationStep } from '../schemas/escalation.ts';
-
-export interface EscalationEvent {
-  alert: Alert;
-  level: number;
-  audiences: Audience[];
-}
 
 export class Escalation {
   private timer: NodeJS.Timeout | undefined;
   private ladder: EscalationStep[] = [];
   private running: Promise<void> = Promise.resolve();
-  private readonly listeners: ((event: EscalationEvent) => void)[] = [];
 
   constructor(
     private readonly db: Database,
-    private readonly announce: (alert: Alert) => void,
+    private readonly bus: EventBus,
     private readonly onError: (error: unknown) => void,
     private readonly clock: () => Date = () => new Date(),
     private readonly tickMs = 1000,
@@ -44,10 +38,6 @@ export class Escalation {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
-  }
-
-  onEscalate(listener: (event: EscalationEvent) => void): void {
-    this.listeners.push(listener);
   }
 
   steps(): EscalationStep[] {
@@ -99,8 +89,8 @@ export class Escalation {
         if (!climbed) break;
         const alert = await records.byId(open.id);
         if (!alert) break;
-        this.announce(alert);
-        for (const listener of this.listeners) listener({ alert, level: step.level, audiences: step.notify });
+        this.bus.emit('alert.changed', { change: 'updated', alert, statusChanged: false });
+        this.bus.emit('alert.escalated', { alert, level: step.level, audiences: step.notify });
       }
     }
   }

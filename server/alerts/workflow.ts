@@ -2,11 +2,26 @@
  * The alert workflow (5.1.7): candidates from detection become alerts (one active alert per retiree
  * and kind; repeats add to it; a redelivered event opens nothing); staff acknowledge, take, work
  * (calls, staff sent, hand-over to 120) and resolve them; the retiree may cancel before anyone
- * acknowledged. Every step is stored with who and when; acknowledgement and "help is on the way"
- * reach the device. Nothing is ever deleted.
+ * acknowledged. Which action is allowed in which status, and where it leads, is the table of
+ * devices/alerts.ts. Every step is stored with who and when; acknowledgement and "help is on the
+ * way" reach the device. Nothing is ever deleted.
+ *
+ * The path of an SOS, hop by hop on the hub's bus (devices/contract.ts, server/alerts/events.ts):
+ *
+ *   the pendant publishes `eldercare/v1/{id}/event` {"type": "sos"} at QoS 1
+ *   → gateway (gateway/broker/gateway.ts) decodes it and emits `device.event`, waiting for its
+ *     listeners: the PUBACK goes out only once the alert is stored, so a lost SOS is sent again
+ *   → detector (gateway/detect/) → `alert.candidate` (kind sos, severity from devices/alerts.ts),
+ *     waited for in turn
+ *   → this workflow stores it in one transaction (a redelivered event id opens nothing)
+ *   → `alert.changed` {opened}: the live channel (staff, at once), the family's live page, family
+ *     notifications, the log
+ *   → staff acknowledge: `device.command` (the pendant hears it) and `alert.changed` {updated}
+ *   → nobody acknowledges in time: the escalation ladder (escalation.ts) emits `alert.changed` and
+ *     `alert.escalated` (notifications to the step's audiences).
  */
 
-import { severityRank } from '../../devices/alerts.ts';
+import { kindInfo, moreSevere } from '../../devices/alerts.ts';
 import type { EventBus } from '../../devices/bus.ts';
 import type { AlertCandidate } from '../../devices/contract.ts';
 import type { Database } from '../db/database.ts';
@@ -26,17 +41,10 @@ export const STORM_COUNT = 5;
 export const STORM_WINDOW_MS = 10 * 60_000;
 export const STORM_HINT = 'device_fault?';
 
-/** Kinds a retiree may cancel from the device before anyone acknowledged. */
-const CANCELLABLE = new Set(['sos', 'fall']);
-
-/** `statusChanged` is set when the change moved the alert to another state. */
-export type AlertListener = (change: 'opened' | 'updated', alert: Alert, statusChanged?: boolean) => void;
-
 export class AlertWorkflow {
   private readonly records: AlertRecords;
   /** Candidates for the same subject and kind are handled one after another. */
   private readonly queues = new Map<string, Promise<unknown>>();
-  private readonly listeners: AlertListener[] = [];
 
   constructor(
     private readonly db: Database,
@@ -61,10 +69,6 @@ export class AlertWorkflow {
   stop(): Promise<void> {
     this.bus.removeOwner(OWNER);
     return Promise.allSettled([...this.queues.values()]).then(() => {});
-  }
-
-  onChange(listener: AlertListener): void {
-    this.listeners.push(listener);
   }
 
   /** Turns a candidate into a new alert or a repeat of the active one; null for a redelivered event. */
@@ -102,10 +106,7 @@ export class AlertWorkflow {
         }
         const active = await records.activeFor(subject, candidate.kind);
         if (active) {
-          const severity =
-            severityRank[candidate.severity] < severityRank[active.severity]
-              ? candidate.severity
-              : active.severity;
+          const severity = moreSevere(candidate.severity, active.severity);
           await records.addRepeat(active.id, at, severity, candidate.detail);
           await records.addStep(active.id, 'repeated', null, this.clock(), {
             deviceId: candidate.deviceId,
@@ -138,7 +139,7 @@ export class AlertWorkflow {
         });
         if (candidate.kind === 'test') {
           // A scheduled test press is logged as an alert and closes itself: nobody needs to act.
-          await records.transition(id, ['open'], 'resolved', {
+          await records.move(id, 'resolve', {
             at,
             actorId: null,
             outcome: 'test',
@@ -165,8 +166,7 @@ export class AlertWorkflow {
     const alert = await this.step(
       id,
       async (records) => {
-        if (!(await records.transition(id, ['open'], 'acknowledged', { at: now, actorId: user.id })))
-          return false;
+        if (!(await records.move(id, 'acknowledge', { at: now, actorId: user.id }))) return false;
         await records.addStep(id, 'acknowledged', user.id, now, { text });
         // Whoever acknowledges has it, unless someone took it first.
         if (!(await this.assignedId(records, id))) {
@@ -225,10 +225,7 @@ export class AlertWorkflow {
     return this.step(
       id,
       async (records) => {
-        const moved = await records.transition(id, ['open', 'acknowledged', 'in_progress'], 'in_progress', {
-          at: now,
-          actorId: user.id,
-        });
+        const moved = await records.move(id, 'action', { at: now, actorId: user.id });
         if (!moved) return false;
         await records.addStep(id, body.action, user.id, now, {
           ...(body.note ? { note: body.note } : {}),
@@ -247,10 +244,7 @@ export class AlertWorkflow {
     const alert = await this.step(
       id,
       async (records) => {
-        const moved = await records.transition(id, ['open', 'acknowledged', 'in_progress'], 'in_progress', {
-          at: now,
-          actorId: user.id,
-        });
+        const moved = await records.move(id, 'help_coming', { at: now, actorId: user.id });
         if (!moved) return false;
         await records.addStep(id, 'help_coming', user.id, now, { text });
         return true;
@@ -283,7 +277,7 @@ export class AlertWorkflow {
     return this.step(
       id,
       async (records) => {
-        const moved = await records.transition(id, ['open', 'acknowledged', 'in_progress'], 'resolved', {
+        const moved = await records.move(id, 'resolve', {
           at: now,
           actorId: user.id,
           outcome,
@@ -314,18 +308,19 @@ export class AlertWorkflow {
     });
     const changed: Alert[] = [];
     for (const alert of active) {
-      if (!CANCELLABLE.has(alert.kind)) continue;
+      if (!kindInfo(alert.kind)?.cancellable) continue;
       if (!retireeId && alert.deviceId !== deviceId) continue;
       await this.db.transaction(async (tx) => {
         const records = new AlertRecords(tx);
         if (await records.hasEventStep(alert.id, ['cancelled', 'cancel_requested'], eventId)) return;
-        if (await records.transition(alert.id, ['open'], 'cancelled', { at, actorId: null })) {
+        if (await records.move(alert.id, 'cancel', { at, actorId: null })) {
           await records.addStep(alert.id, 'cancelled', null, this.clock(), {
             by: 'retiree',
             deviceId,
             eventId,
           });
         } else {
+          // `cancel_request`: staff already handle it.
           await records.addStep(alert.id, 'cancel_requested', null, this.clock(), { deviceId, eventId });
         }
       });
@@ -361,8 +356,8 @@ export class AlertWorkflow {
     return alert;
   }
 
-  /** Tells every listener (the live channel, notifications) that an alert changed. */
-  publish(change: 'opened' | 'updated', alert: Alert, statusChanged = false): void {
-    for (const listener of this.listeners) listener(change, alert, statusChanged);
+  /** Tells the bus's listeners (the live channel, families, notifications) that an alert changed. */
+  private publish(change: 'opened' | 'updated', alert: Alert, statusChanged = false): void {
+    this.bus.emit('alert.changed', { change, alert, statusChanged });
   }
 }

@@ -2,10 +2,12 @@
  * Sign-in and the sessions that follow it (OWASP ASVS 3): a new random token at every sign-in,
  * stored only as its SHA-256; an idle timeout (no request and no open live connection for
  * `idleMinutes`) and an absolute one (`sessionHours`); sign-out, a new password and a disabled
- * account end sessions here on the server, and `onEnded` listeners (the live channel) drop the
- * sockets that belonged to them. Admins must have a TOTP second factor before they get a session.
+ * account end sessions here on the server, and `session.ended` on the hub's bus has the live
+ * channel drop the sockets that belonged to them. Admins must have a TOTP second factor before they get a session.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventBus } from '../../devices/bus.ts';
+import type { SessionEnd } from '../../devices/contract.ts';
 import { HubError, unauthorized } from '../errors.ts';
 import type { SessionKind, UserRecords, UserWithHash } from '../records/users.ts';
 import { publicUser } from '../records/users.ts';
@@ -49,8 +51,7 @@ export type LoginOutcome =
       enrolmentExpiresAt?: Date;
     };
 
-/** Why sessions ended: one session (sign-out), or every session of a user. */
-export type SessionEnd = { tokenHash: string } | { userId: string };
+export type { SessionEnd };
 
 // Verified against when the user does not exist, so that both paths take as long.
 let dummyHash: Promise<string> | undefined;
@@ -66,11 +67,11 @@ const WRONG = {
 const SWEEP_EVERY_MS = 15 * 60_000;
 
 export class Sessions {
-  private readonly endedListeners: ((end: SessionEnd) => void)[] = [];
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly users: UserRecords,
+    private readonly bus: EventBus,
     private readonly settings: SessionSettings,
     private readonly vault: Vault,
     readonly throttle: LoginThrottle = new LoginThrottle(),
@@ -98,10 +99,6 @@ export class Sessions {
   async sweep(): Promise<void> {
     const now = this.clock();
     await this.users.deleteExpiredSessions(now, this.idleSince(now));
-  }
-
-  onEnded(listener: (end: SessionEnd) => void): void {
-    this.endedListeners.push(listener);
   }
 
   async login(
@@ -307,7 +304,8 @@ export class Sessions {
     return step !== null && (await this.users.useTotpStep(user.id, step));
   }
 
+  /** Heard at once (the live channel drops the sockets before the caller's answer goes out). */
   private ended(end: SessionEnd): void {
-    for (const listener of this.endedListeners) listener(end);
+    this.bus.emit('session.ended', end);
   }
 }

@@ -2,17 +2,14 @@
  * The device directory the gateway asks: who a device is, whether its secret is right, which
  * retiree it belongs to and that retiree's heart-rate limits. Held in memory, loaded at start and
  * kept current by the API that changes devices and retirees. A revoked device stays known here as
- * revoked (so it is refused as not authorized, not as unknown), and the gateway hears of every
- * revocation and secret replacement at once, so the device's live session ends.
+ * revoked (so it is refused as not authorized, not as unknown), and every revocation and secret
+ * replacement goes on the bus at once (`device.revoked`): the gateway ends the device's live
+ * session, the device state shows a revoked device offline.
  */
+import type { EventBus } from '../../devices/bus.ts';
+import type { RevocationCause } from '../../devices/contract.ts';
 import { zigbeeDefinitionByType } from '../../devices/index.ts';
-import type {
-  BridgedDevice,
-  DeviceDirectory,
-  DeviceIdentity,
-  HeartRateLimits,
-  RevocationCause,
-} from '../../gateway/index.ts';
+import type { BridgedDevice, DeviceDirectory, DeviceIdentity, HeartRateLimits } from '../../gateway/index.ts';
 import { tokenMatches } from '../auth/secrets.ts';
 import type { DeviceRecord, DeviceRecords } from '../records/devices.ts';
 import type { RetireeRecords } from '../records/retirees.ts';
@@ -53,9 +50,9 @@ export class Directory implements DeviceDirectory {
   private readonly limits = new Map<string, RetireeLimits>();
   /** Revoked devices: they open nothing and are refused as not authorized. */
   private readonly revoked = new Set<string>();
-  private readonly revocationListeners = new Set<(deviceId: string, cause: RevocationCause) => void>();
 
   constructor(
+    private readonly bus: EventBus,
     private readonly deviceRecords: DeviceRecords,
     private readonly retireeRecords: RetireeRecords,
     private readonly defaults: HeartRateLimits,
@@ -108,11 +105,6 @@ export class Directory implements DeviceDirectory {
     return this.devices.get(deviceId)?.type;
   }
 
-  onRevoked(listener: (deviceId: string, cause: RevocationCause) => void): () => void {
-    this.revocationListeners.add(listener);
-    return () => this.revocationListeners.delete(listener);
-  }
-
   /** The device was revoked in the records: it opens nothing from now on, and its session ends. */
   revoke(deviceId: string): void {
     this.revoked.add(deviceId);
@@ -127,7 +119,7 @@ export class Directory implements DeviceDirectory {
   }
 
   private tell(deviceId: string, cause: RevocationCause): void {
-    for (const listener of this.revocationListeners) listener(deviceId, cause);
+    this.bus.emit('device.revoked', { deviceId, cause });
   }
 
   bridged(bridgeId: string): BridgedDevice[] {

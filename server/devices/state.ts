@@ -31,6 +31,8 @@ export class DeviceState {
   private readonly current = new Map<string, Latest>();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
+  /** The offline push of each device being revoked, while it runs. */
+  private readonly revoking = new Map<string, Promise<void>>();
 
   constructor(
     private readonly bus: EventBus,
@@ -86,6 +88,9 @@ export class DeviceState {
         lastSeenAt: record.lastSeenAt,
       });
     });
+    this.bus.on('device.revoked', OWNER, ({ deviceId, cause }) => {
+      if (cause === 'revoked') return this.revoked(deviceId);
+    });
     this.timer = setInterval(() => {
       void this.flush();
     }, this.flushMs);
@@ -116,8 +121,19 @@ export class DeviceState {
     return pending;
   }
 
-  /** A revoked device is offline for good: staff see it drop at once (the records say so already). */
-  async revoked(deviceId: string): Promise<void> {
+  /**
+   * A revoked device is offline for good: staff see it drop at once (the records say so already).
+   * Runs when `device.revoked` is heard; a caller that revoked it waits for the same push.
+   */
+  revoked(deviceId: string): Promise<void> {
+    const running = this.revoking.get(deviceId);
+    if (running) return running;
+    const push = this.pushRevoked(deviceId).finally(() => this.revoking.delete(deviceId));
+    this.revoking.set(deviceId, push);
+    return push;
+  }
+
+  private async pushRevoked(deviceId: string): Promise<void> {
     const record = await this.records.byId(deviceId);
     if (!record) return;
     this.live.device({

@@ -1,7 +1,10 @@
 /**
  * The family side (6.11.2.4): accounts scoped to one retiree (6.11.2.2), the status page, the
- * "I'm on my way" answer, and the live push of the relative's alert changes to the family room.
+ * "I'm on my way" answer, and the live push of the relative's alert changes (`alert.changed` on the
+ * hub's bus) to the family room.
  */
+import { isActive, nextStatus } from '../../devices/alerts.ts';
+import type { EventBus } from '../../devices/bus.ts';
 import { passwordProblem } from '../auth/passwords.ts';
 import { hashPassword } from '../auth/secrets.ts';
 import { ConsentRecords } from '../consent/records.ts';
@@ -21,14 +24,15 @@ import type {
   FamilyStatus,
   OnMyWayBody,
 } from '../schemas/family.ts';
-import { ACTIVE, FamilyRecords } from './records.ts';
+import { FamilyRecords } from './records.ts';
+
+const OWNER = 'family-service';
 
 const RECENT_DAYS = 30;
 const CUT_OFF_SWEEP_MS = 1000;
 
-/** Where alert changes go live: LiveChannel fits. */
+/** Where the family's alert changes go live: LiveChannel fits. */
 export interface FamilyPublisher {
-  alert(change: 'opened' | 'updated', alert: Alert): void;
   familyAlert(retireeId: string, update: FamilyAlertUpdate): void;
   /** False when no family page follows this retiree now: the family's view need not be read. */
   familyWatching?(retireeId: string): boolean;
@@ -47,6 +51,7 @@ export class FamilyService {
 
   constructor(
     private readonly db: Database,
+    private readonly bus: EventBus,
     private readonly live: FamilyPublisher,
     private readonly centre: Centre,
     private readonly onError: (error: unknown) => void = () => {},
@@ -54,6 +59,14 @@ export class FamilyService {
   ) {
     this.records = new FamilyRecords(db);
     this.alertRecords = new AlertRecords(db);
+  }
+
+  start(): void {
+    this.bus.on('alert.changed', OWNER, ({ change, alert }) => this.push(change, alert));
+  }
+
+  stop(): void {
+    this.bus.removeOwner(OWNER);
   }
 
   /** The retiree a family user may see; 403 for anyone else (6.11.2.2). */
@@ -117,7 +130,7 @@ export class FamilyService {
     if (!retiree) throw notFound('retiree');
     const since = new Date(this.clock().getTime() - RECENT_DAYS * 86_400_000);
     const alerts = await this.records.alerts(retireeId, since);
-    const active = alerts.filter((alert) => ACTIVE.includes(alert.status));
+    const active = alerts.filter((alert) => isActive(alert.status));
     const waiting = active.filter((alert) => alert.status === 'open');
     const handled = active.find((alert) => alert.handledBy !== null);
     return {
@@ -138,16 +151,19 @@ export class FamilyService {
     const id = isUuid(alertId) ? alertId.toLowerCase() : null;
     const before = id ? await this.records.alert(retireeId, id) : null;
     if (!id || !before) throw notFound('alert');
-    if (!ACTIVE.includes(before.status)) throw conflict(`alert is already ${before.status}`);
+    if (!nextStatus(before.status, 'family_on_way')) throw conflict(`alert is already ${before.status}`);
     await this.alertRecords.addStep(id, 'family_on_way', user.id, this.clock(), {
       etaMinutes: body.etaMinutes ?? null,
       note: body.note ?? null,
       contactId,
     });
     const alert = await this.alertRecords.byId(id);
+    // Staff see it at once, and the family room's push is waited for; the step is stored whatever
+    // a listener makes of it.
     if (alert) {
-      this.live.alert('updated', alert);
-      await this.push('updated', alert);
+      await this.bus
+        .emitAndWait('alert.changed', { change: 'updated', alert, statusChanged: false })
+        .catch(this.onError);
     }
     const after = await this.records.alert(retireeId, id);
     if (!after) throw notFound('alert');

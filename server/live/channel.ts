@@ -14,6 +14,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
+import type { EventBus } from '../../devices/bus.ts';
 import { hashToken } from '../auth/secrets.ts';
 import { SESSION_COOKIE, type SessionEnd } from '../auth/sessions.ts';
 import type { Alert } from '../schemas/alerts.ts';
@@ -28,6 +29,7 @@ import type {
 import { originAllowed } from '../security/origin.ts';
 
 const STAFF_ROOM = 'staff';
+const OWNER = 'live-channel';
 
 /** 6.11.2.4: a family account joins only its relative's room, never the staff room. */
 export function familyRoom(retireeId: string): string {
@@ -90,11 +92,18 @@ export class LiveChannel {
   private rechecking = false;
 
   constructor(
+    private readonly bus: EventBus,
     private readonly userFor: (token: string | undefined) => Promise<User | null>,
     /** The retiree a family account is linked to; without it family accounts are refused. */
     private readonly familyRetireeFor: (userId: string) => Promise<string | null> = async () => null,
     private readonly guard: LiveGuard = { liveSessions: async (hashes) => new Set(hashes) },
   ) {}
+
+  /** Alert changes go out as soon as they are stored; ended sessions drop their sockets at once. */
+  start(): void {
+    this.bus.on('alert.changed', OWNER, ({ change, alert }) => this.alert(change, alert));
+    this.bus.on('session.ended', OWNER, (end) => this.sessionsEnded(end));
+  }
 
   attach(server: HttpServer): void {
     const allowed = this.guard.allowedOrigins ?? [];
@@ -306,6 +315,7 @@ export class LiveChannel {
   }
 
   async stop(): Promise<void> {
+    this.bus.removeOwner(OWNER);
     clearTimeout(this.readingsTimer);
     this.readingsTimer = undefined;
     this.pendingReadings.clear();

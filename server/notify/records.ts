@@ -1,11 +1,12 @@
 /** Notification channels per contact and severity, and the log of every delivery attempt. */
 import { randomUUID } from 'node:crypto';
+import type { Severity } from '../../devices/alerts.ts';
 import { familySharingAllowedSql } from '../consent/records.ts';
 import type { Queryable } from '../db/database.ts';
 import { iso, isoRequired } from '../records/rows.ts';
 import type { Channel, ChannelKind, Delivery, NotifyReason } from '../schemas/family.ts';
 
-export type Severity = Channel['minSeverity'];
+export type { Severity };
 export type Audience = 'family' | 'supervisor' | 'manager';
 export type DeliveryStatus = Delivery['status'];
 

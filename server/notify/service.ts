@@ -3,10 +3,15 @@
  * its audiences whose minimum severity the alert meets. Deliveries run in the background from a
  * bounded queue, so a slow or failing channel never holds up the alert, the caller or the other
  * channels; every attempt is written to the delivery log. `notify` never throws.
+ *
+ * Given the hub's bus, the service listens itself: families hear when an alert opens and each time
+ * it moves on (acknowledged, being handled, resolved, cancelled), not of repeats or comments; an
+ * escalation reaches the audiences of its step.
  */
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { severityRank } from '../../devices/alerts.ts';
+import type { EventBus } from '../../devices/bus.ts';
 import type { Database } from '../db/database.ts';
 import { FamilyRecords } from '../family/records.ts';
 import { AddressPolicy, describeRefusal } from './addresses.ts';
@@ -23,6 +28,8 @@ import {
 
 export type { NotificationEvent } from './message.ts';
 
+const OWNER = 'notifications';
+
 interface Job {
   channel: ChannelTarget;
   context: MessageContext;
@@ -34,6 +41,8 @@ export interface NotificationOptions {
   clock?: () => Date;
   /** Where webhook deliveries refused for their target address are counted (/metrics). */
   registry?: Registry;
+  /** The hub's bus: alert changes and escalations are told from `start()` on. */
+  bus?: EventBus;
 }
 
 export class NotificationService {
@@ -47,6 +56,7 @@ export class NotificationService {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly concurrency: number;
   private readonly clock: () => Date;
+  private readonly bus: EventBus | undefined;
   private abort = new AbortController();
   private running = false;
 
@@ -74,15 +84,26 @@ export class NotificationService {
       : undefined;
     this.concurrency = options.concurrency ?? 4;
     this.clock = options.clock ?? (() => new Date());
+    this.bus = options.bus;
   }
 
   start(): void {
     this.abort = new AbortController();
     this.running = true;
+    this.bus?.on('alert.changed', OWNER, ({ change, alert, statusChanged }) => {
+      if (change === 'opened') void this.notify({ reason: 'opened', alert, audiences: ['family'] });
+      else if (statusChanged && alert.status !== 'open') {
+        void this.notify({ reason: alert.status, alert, audiences: ['family'] });
+      }
+    });
+    this.bus?.on('alert.escalated', OWNER, ({ alert, level, audiences }) => {
+      void this.notify({ reason: 'escalated', alert, level, audiences });
+    });
   }
 
   /** Waiting deliveries are logged as failed; those under way finish their current attempt. */
   async stop(): Promise<void> {
+    this.bus?.removeOwner(OWNER);
     this.running = false;
     this.abort.abort();
     const waiting = this.queue.splice(0);

@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import {
+  ACTIVE_STATUSES,
+  type AlertStatus,
+  alertTransitions,
+  allowedIn,
+  OPENING_STATUS,
+  type StatusChange,
+} from '../../devices/alerts.ts';
 import type { Queryable } from '../db/database.ts';
-import type { Alert, AlertStatus, AlertStep, Outcome } from '../schemas/alerts.ts';
+import type { Alert, AlertStep, Outcome } from '../schemas/alerts.ts';
 import { iso, isoRequired } from './rows.ts';
 
 interface AlertRow {
@@ -31,9 +39,18 @@ interface AlertRow {
   detail: Record<string, unknown>;
 }
 
-/** Statuses in which an alert still needs someone: the queue, and the one-per-kind rule. */
-export const ACTIVE_STATUSES = ['open', 'acknowledged', 'in_progress'] as const;
-const ACTIVE_SQL = `(${ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+export { ACTIVE_STATUSES };
+
+/** `('open', 'acknowledged')`: statuses as an SQL list (constants of devices/alerts.ts, never input). */
+function sqlList(statuses: readonly AlertStatus[]): string {
+  return `(${statuses.map((status) => `'${status}'`).join(', ')})`;
+}
+
+const ACTIVE_SQL = sqlList(ACTIVE_STATUSES);
+/** Where the actions that leave the status alone are allowed: a repeat, take and assign, a climb. */
+const REPEAT_SQL = sqlList(allowedIn('repeat'));
+const ASSIGN_SQL = sqlList(allowedIn('assign'));
+const ESCALATE_SQL = sqlList(allowedIn('escalate'));
 
 const selectAlert = `select a.*, r.name as retiree_name,
     ua.display_name as acknowledged_by_name, ur.display_name as resolved_by_name,
@@ -136,13 +153,13 @@ export class AlertRecords {
     return rows.length === 1;
   }
 
-  /** The active alert of a subject and kind, locked for update within a transaction. */
+  /** The alert a repeat of the subject's kind folds into, locked for update within a transaction. */
   async activeFor(
     subject: string,
     kind: string,
   ): Promise<{ id: string; severity: Alert['severity'] } | null> {
     const [row] = await this.db.query<{ id: string; severity: Alert['severity'] }>(
-      `select id, severity from alerts where subject = $1 and kind = $2 and status in ${ACTIVE_SQL} for update`,
+      `select id, severity from alerts where subject = $1 and kind = $2 and status in ${REPEAT_SQL} for update`,
       [subject, kind],
     );
     return row ?? null;
@@ -152,7 +169,7 @@ export class AlertRecords {
     const id = randomUUID();
     await this.db.query(
       `insert into alerts (id, retiree_id, device_id, kind, severity, status, subject, count, opened_at, last_at, event_id, detail)
-       values ($1, $2, $3, $4, $5, 'open', $6, 1, $7, $7, $8, $9::jsonb)`,
+       values ($1, $2, $3, $4, $5, '${OPENING_STATUS}', $6, 1, $7, $7, $8, $9::jsonb)`,
       [
         id,
         alert.retireeId,
@@ -182,13 +199,26 @@ export class AlertRecords {
   }
 
   /**
+   * Moves an alert as `action` does in the table of devices/alerts.ts; false when the alert was in
+   * none of the statuses the action is allowed in (someone else moved it first).
+   */
+  move(
+    id: string,
+    action: StatusChange,
+    fields: { at: Date; actorId: string | null; outcome?: Outcome; note?: string },
+  ): Promise<boolean> {
+    const { from, to } = alertTransitions[action];
+    return this.transition(id, from, to, fields);
+  }
+
+  /**
    * Moves an alert from one of `from` to `to`, stamping who and when; false when it was in none of
    * `from` (someone else moved it first). Moving past `acknowledged` also fills the acknowledgement
    * when it was skipped, so the time to acknowledge is never missing for a handled alert.
    */
   async transition(
     id: string,
-    from: AlertStatus[],
+    from: readonly AlertStatus[],
     to: AlertStatus,
     fields: { at: Date; actorId: string | null; outcome?: Outcome; note?: string },
   ): Promise<boolean> {
@@ -226,7 +256,7 @@ export class AlertRecords {
   /** Gives an active alert to a staff member; false when the alert is no longer active. */
   async assign(id: string, userId: string, at: Date): Promise<boolean> {
     const rows = await this.db.query(
-      `update alerts set assigned_to = $2, assigned_at = $3 where id = $1 and status in ${ACTIVE_SQL} returning id`,
+      `update alerts set assigned_to = $2, assigned_at = $3 where id = $1 and status in ${ASSIGN_SQL} returning id`,
       [id, userId, at],
     );
     return rows.length === 1;
@@ -240,16 +270,16 @@ export class AlertRecords {
   async escalate(id: string, level: number, at: Date): Promise<boolean> {
     const rows = await this.db.query(
       `update alerts set escalation_level = $2, escalated_at = $3
-        where id = $1 and status = 'open' and escalation_level < $2 returning id`,
+        where id = $1 and status in ${ESCALATE_SQL} and escalation_level < $2 returning id`,
       [id, level, at],
     );
     return rows.length === 1;
   }
 
-  /** Open alerts with their opening time and level, for the escalation ladder. */
+  /** Alerts the escalation ladder climbs (nobody acknowledged), with their opening time and level. */
   async unacknowledged(): Promise<{ id: string; openedAt: Date; level: number }[]> {
     const rows = await this.db.query<{ id: string; opened_at: Date; escalation_level: number }>(
-      `select id, opened_at, escalation_level from alerts where status = 'open' order by opened_at`,
+      `select id, opened_at, escalation_level from alerts where status in ${ESCALATE_SQL} order by opened_at`,
     );
     return rows.map((row) => ({
       id: row.id,

@@ -1,21 +1,19 @@
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
+import { ALERT_STATUSES, SEVERITIES } from '../../devices/alerts.ts';
 import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
-export const AlertStatus = Type.Union([
-  Type.Literal('open'),
-  Type.Literal('acknowledged'),
-  Type.Literal('in_progress'),
-  Type.Literal('resolved'),
-  Type.Literal('cancelled'),
-]);
+/** One literal per value, in order: the API speaks the vocabulary of devices/alerts.ts. */
+function literals<const T extends readonly string[]>(
+  values: T,
+): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
+  return Type.Union(values.map((value) => Type.Literal(value))) as never;
+}
+
+export const AlertStatus = literals(ALERT_STATUSES);
 export type AlertStatus = Static<typeof AlertStatus>;
 
-export const Severity = Type.Union([
-  Type.Literal('critical'),
-  Type.Literal('high'),
-  Type.Literal('medium'),
-  Type.Literal('low'),
-]);
+export const Severity = literals(SEVERITIES);
+export type Severity = Static<typeof Severity>;
 
 export const Outcome = Type.Union([
   Type.Literal('genuine'),

@@ -7,19 +7,16 @@
  * The attention part is read from the active alerts alone (the partial index of migration 020):
  * with a million closed alerts the wall never walks the history.
  */
+import { SEVERITIES, type Severity, severityRank } from '../../devices/alerts.ts';
 import type { Database } from '../db/database.ts';
 import type { Latest } from '../devices/state.ts';
 import { ACTIVE_STATUSES } from '../records/alerts.ts';
 import { isoDate } from '../records/rows.ts';
 import type { Scope } from '../records/scope.ts';
-import type { Alert } from '../schemas/alerts.ts';
 import type { DeviceBrief } from '../schemas/retirees.ts';
 
-type Severity = Alert['severity'];
-
 const ACTIVE_SQL = `(${ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
-const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
-const SEVERITY_RANK = `case a.severity ${SEVERITIES.map((severity, rank) => `when '${severity}' then ${rank}`).join(' ')} end`;
+const SEVERITY_RANK = `case a.severity ${SEVERITIES.map((severity) => `when '${severity}' then ${severityRank[severity]}`).join(' ')} end`;
 
 /** Per retiree with an active alert: how many are unacknowledged, how many handled, the worst severity's rank. */
 const ACTIVE_BY_RETIREE = `select a.retiree_id,

@@ -14,21 +14,22 @@ import {
   type DeviceIdentity,
   MqttGateway,
   RefusalLog,
-  type RevocationCause,
   type TelemetryStore,
   TelemetryWriter,
 } from '../../gateway/index.ts';
 import { eventually } from '../helpers/hub.ts';
 import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
 
+/** The directory as the gateway sees it; a revocation goes on the bus, as the records side sends it. */
 class MemoryDirectory implements DeviceDirectory {
   readonly devices = new Map<string, string>();
   private readonly revoked = new Set<string>();
-  private readonly listeners = new Set<(deviceId: string, cause?: RevocationCause) => void>();
+
+  constructor(private readonly bus: EventBus) {}
 
   revoke(deviceId: string): void {
     this.revoked.add(deviceId);
-    for (const listener of this.listeners) listener(deviceId, 'revoked');
+    this.bus.emit('device.revoked', { deviceId, cause: 'revoked' });
   }
   async authenticate(deviceId: string, secret: string): Promise<DeviceIdentity | null> {
     return !this.revoked.has(deviceId) && this.devices.get(deviceId) === secret
@@ -45,10 +46,6 @@ class MemoryDirectory implements DeviceDirectory {
   }
   bridged(): BridgedDevice[] {
     return [];
-  }
-  onRevoked(listener: (deviceId: string, cause?: RevocationCause) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 }
 
@@ -76,7 +73,8 @@ describe('MQTT broker: refusals and revoked status', () => {
   let store: TelemetryStore;
   let writer: TelemetryWriter;
   let gateway: MqttGateway;
-  const directory = new MemoryDirectory();
+  const bus = new EventBus();
+  const directory = new MemoryDirectory(bus);
 
   beforeAll(async () => {
     dataDir = await makeTempDir('junxiu-refusals-');
@@ -87,7 +85,7 @@ describe('MQTT broker: refusals and revoked status', () => {
     writer = new TelemetryWriter({ store, dataDir: dataDir.path, logger, registry });
     await writer.start();
     gateway = new MqttGateway({
-      bus: new EventBus(),
+      bus,
       directory,
       writer,
       log: logger,

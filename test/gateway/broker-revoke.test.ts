@@ -18,11 +18,13 @@ import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
 
 /**
  * The directory as the gateway sees it, held in memory: devices with their secrets, and the
- * revocation signal the records side sends when a device is removed or its secret replaced.
+ * revocation signal the records side sends on the bus when a device is removed or its secret
+ * replaced.
  */
 class MemoryDirectory implements DeviceDirectory {
   private readonly devices = new Map<string, { secret: string; identity: DeviceIdentity }>();
-  private readonly listeners = new Set<(deviceId: string) => void>();
+
+  constructor(private readonly bus: EventBus) {}
 
   add(deviceId: string, secret: string): void {
     this.devices.set(deviceId, { secret, identity: { type: 'wearable.watch', retireeId: null } });
@@ -30,7 +32,7 @@ class MemoryDirectory implements DeviceDirectory {
 
   revoke(deviceId: string): void {
     this.devices.delete(deviceId);
-    for (const listener of this.listeners) listener(deviceId);
+    this.bus.emit('device.revoked', { deviceId, cause: 'revoked' });
   }
 
   async authenticate(deviceId: string, secret: string): Promise<DeviceIdentity | null> {
@@ -45,11 +47,6 @@ class MemoryDirectory implements DeviceDirectory {
   bridged(): BridgedDevice[] {
     return [];
   }
-
-  onRevoked(listener: (deviceId: string) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
 }
 
 describe('MQTT broker: revoking a device', () => {
@@ -59,7 +56,7 @@ describe('MQTT broker: revoking a device', () => {
   let gateway: MqttGateway;
   let registry: promClient.Registry;
   const bus = new EventBus();
-  const directory = new MemoryDirectory();
+  const directory = new MemoryDirectory(bus);
   const clients: mqtt.MqttClient[] = [];
 
   beforeAll(async () => {

@@ -5,6 +5,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import { isActive } from '../../../devices/alerts.ts';
 import type { ActionBody, Alert, ResolveBody } from '../../../server/schemas/index.ts';
 import {
   acknowledgeAlert,
@@ -16,15 +17,8 @@ import {
   sendHelpComing,
   takeAlert,
 } from '../api/alerts.ts';
-import { type Severity, severityOrder } from '../composables/labels.ts';
-
-const statusRank: Record<Alert['status'], number> = {
-  open: 0,
-  acknowledged: 1,
-  in_progress: 2,
-  resolved: 3,
-  cancelled: 4,
-};
+import { isOlderCopy, queueOrder, severityOrder } from '../composables/alertOrder.ts';
+import type { Severity } from '../composables/labels.ts';
 
 export interface RetireeAlertState {
   open: number;
@@ -54,13 +48,8 @@ export const useAlertStore = defineStore('alerts', () => {
   function merge(target: Record<string, Alert>, alert: Alert): void {
     if (resolvedIds.has(alert.id)) return;
     const existing = target[alert.id];
-    if (existing) {
-      const stepBack = statusRank[alert.status] < statusRank[existing.status];
-      const older =
-        statusRank[alert.status] === statusRank[existing.status] && alert.lastAt < existing.lastAt;
-      if (stepBack || older) return;
-    }
-    if (alert.status === 'resolved' || alert.status === 'cancelled') {
+    if (existing && isOlderCopy(alert, existing)) return;
+    if (!isActive(alert.status)) {
       resolvedIds.add(alert.id);
       delete target[alert.id];
     } else target[alert.id] = alert;
@@ -152,14 +141,7 @@ export const useAlertStore = defineStore('alerts', () => {
   }
 
   /** Unacknowledged first, then by severity, then newest first. */
-  const active = computed(() =>
-    Object.values(byId.value).sort(
-      (a, b) =>
-        statusRank[a.status] - statusRank[b.status] ||
-        severityOrder(a.severity) - severityOrder(b.severity) ||
-        b.lastAt.localeCompare(a.lastAt),
-    ),
-  );
+  const active = computed(() => Object.values(byId.value).sort(queueOrder));
   const open = computed(() => active.value.filter((alert) => alert.status === 'open'));
   const openCount = computed(() => open.value.length);
   const worstOpenSeverity = computed<Severity | null>(() => open.value[0]?.severity ?? null);
