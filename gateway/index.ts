@@ -5,6 +5,7 @@ export {
   MqttGateway,
   type RevocationCause,
 } from './broker/gateway.ts';
+export { type BrokerLimits, DEFAULT_BROKER_LIMITS } from './broker/limits.ts';
 export { DEFAULT_LOG_LIMITS, LineLimitedLog, type LogLimits } from './broker/log-limit.ts';
 export { type BrokerStoreOptions, openBrokerStore } from './broker/persistence/index.ts';
 export { type Refusal, RefusalLog } from './broker/refusals.ts';

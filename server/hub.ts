@@ -403,6 +403,7 @@ export async function startHub(
         sessionHours: config.sessionHours,
         centre: { name: notifySettings.centreName, phone: notifySettings.centrePhone },
         cardFont: config.cardFont,
+        maxAttachmentBytes: config.archiveMaxAttachmentBytes,
         dataDir: config.dataDir,
         abroadWatch,
         privacy,

@@ -13,7 +13,6 @@ import {
   ATTACHMENT_TYPES,
   AttachmentStore,
   acceptUpload,
-  DEFAULT_MAX_ATTACHMENT_BYTES,
 } from '../archive/attachments.ts';
 import { exportWorkbook, importTemplate, readImport, XLSX_TYPE } from '../archive/excel.ts';
 import type { ArchiveField } from '../archive/fields.ts';
@@ -57,20 +56,10 @@ export interface ArchiveOptions {
   hub: HubContext;
   /** The folder holding `attachments/`; default: the hub's data folder (HUB_DATA_DIR). */
   dataDir?: string;
-  /** Largest attachment in bytes; default HUB_ARCHIVE_MAX_ATTACHMENT_BYTES or 10 MiB. */
+  /** Largest attachment in bytes; default the hub's (HUB_ARCHIVE_MAX_ATTACHMENT_BYTES). */
   maxAttachmentBytes?: number;
   /** The clock for ages, birth dates and the access log. */
   now?: () => Date;
-}
-
-function envBytes(): number | undefined {
-  const value = process.env.HUB_ARCHIVE_MAX_ATTACHMENT_BYTES;
-  if (!value) return undefined;
-  const bytes = Number(value);
-  if (!Number.isInteger(bytes) || bytes < 1) {
-    throw new Error(`HUB_ARCHIVE_MAX_ATTACHMENT_BYTES must be a positive whole number, not ${value}`);
-  }
-  return bytes;
 }
 
 /** 6.1.2.8: every consultation states why. */
@@ -104,7 +93,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   const records = new ArchiveRecords(hub.db, now);
   const visits = new VisitService(hub.db, now);
   const dataDir = path.resolve(options.dataDir ?? hub.dataDir);
-  const maxBytes = options.maxAttachmentBytes ?? envBytes() ?? DEFAULT_MAX_ATTACHMENT_BYTES;
+  const maxBytes = options.maxAttachmentBytes ?? hub.maxAttachmentBytes;
   const attachments = new AttachmentStore(hub.db, records, dataDir);
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 

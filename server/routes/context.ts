@@ -47,6 +47,8 @@ export interface HubContext {
   cardFont: string | undefined;
   /** The hub's data folder (HUB_DATA_DIR): attachments live under `<dataDir>/attachments`. */
   dataDir: string;
+  /** Largest attached file (HUB_ARCHIVE_MAX_ATTACHMENT_BYTES): archive, intake steps, oral history. */
+  maxAttachmentBytes: number;
   /** Extra health facts (broker port, spool size…) from the composition root. */
   health: () => Record<string, unknown>;
   /** The security page's sources: the monitor of bursts, refusals, failed sign-ins, the audit chain. */

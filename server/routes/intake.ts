@@ -8,13 +8,7 @@ import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyRequest } from 'fastify';
-import {
-  ATTACHMENT_TYPES,
-  type AttachmentType,
-  DEFAULT_MAX_ATTACHMENT_BYTES,
-  mediaType,
-  sniffType,
-} from '../archive/attachments.ts';
+import { ATTACHMENT_TYPES, type AttachmentType, mediaType, sniffType } from '../archive/attachments.ts';
 import { FieldErrors } from '../archive/records.ts';
 import { badRequest, conflict, HubError, unauthorized } from '../errors.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
@@ -57,20 +51,13 @@ export interface IntakeOptions {
   dataDir?: string;
 }
 
-/** The archive's size bound for attachments (HUB_ARCHIVE_MAX_ATTACHMENT_BYTES), default 10 MiB. */
-function maxAttachmentBytes(): number {
-  const value = process.env.HUB_ARCHIVE_MAX_ATTACHMENT_BYTES;
-  const bytes = Number(value);
-  return value && Number.isInteger(bytes) && bytes > 0 ? bytes : DEFAULT_MAX_ATTACHMENT_BYTES;
-}
-
 export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app, options) => {
   const { hub, font } = options;
   const clock = options.clock ?? (() => new Date());
   // The same folder the archive keeps its attachments in, so the archive serves and logs them.
   const dataDir = path.resolve(options.dataDir ?? hub.dataDir);
   const intake = new IntakeService(hub.db, clock, { dataDir });
-  const maxBytes = maxAttachmentBytes();
+  const maxBytes = hub.maxAttachmentBytes;
 
   const userId = (request: FastifyRequest) => {
     if (!request.user) throw unauthorized();

@@ -8,12 +8,7 @@
 import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import {
-  ATTACHMENT_CONTENT_TYPES,
-  AttachmentStore,
-  acceptUpload,
-  DEFAULT_MAX_ATTACHMENT_BYTES,
-} from '../archive/attachments.ts';
+import { ATTACHMENT_CONTENT_TYPES, AttachmentStore, acceptUpload } from '../archive/attachments.ts';
 import { ArchiveRecords } from '../archive/records.ts';
 import { badRequest, unauthorized } from '../errors.ts';
 import {
@@ -85,17 +80,12 @@ export interface RoleRouteOptions {
   maxAttachmentBytes?: number;
 }
 
-function envBytes(): number | undefined {
-  const bytes = Number(process.env.HUB_ARCHIVE_MAX_ATTACHMENT_BYTES);
-  return Number.isInteger(bytes) && bytes > 0 ? bytes : undefined;
-}
-
 export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (app, options) => {
   const { hub } = options;
   const clock = options.clock ?? (() => new Date());
   const records = new ArchiveRecords(hub.db, clock);
   const dataDir = path.resolve(options.dataDir ?? hub.dataDir);
-  const maxBytes = options.maxAttachmentBytes ?? envBytes() ?? DEFAULT_MAX_ATTACHMENT_BYTES;
+  const maxBytes = options.maxAttachmentBytes ?? hub.maxAttachmentBytes;
   const register = new RoleRegister(hub.db, clock);
   const store = new AttachmentStore(hub.db, records, dataDir);
   const oralHistories = new OralHistories(hub.db, store, clock);

@@ -9,8 +9,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ageOn, RANK_LEVELS } from '../../server/archive/fields.ts';
-import { centreDay } from '../../server/calendar.ts';
 import { idCardCheckChar } from '../../server/archive/idcard.ts';
+import { centreDay } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
@@ -103,8 +103,7 @@ async function retireeCount(): Promise<number> {
 
 beforeAll(async () => {
   const dataDir = await makeTempDir('junxiu-archive-');
-  process.env.HUB_ARCHIVE_MAX_ATTACHMENT_BYTES = String(MAX_BYTES);
-  t = await startTestHub({}, { dataDir });
+  t = await startTestHub({ HUB_ARCHIVE_MAX_ATTACHMENT_BYTES: String(MAX_BYTES) }, { dataDir });
   for (const role of ['caseworker', 'operator', 'supervisor'] as const) {
     const created = await t.api('POST', '/api/users', {
       username: `archive-${role}`,
@@ -140,7 +139,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.stop();
-  delete process.env.HUB_ARCHIVE_MAX_ATTACHMENT_BYTES;
 });
 
 describe('permissions', () => {

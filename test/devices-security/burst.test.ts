@@ -1,7 +1,7 @@
 /** The burst detector over a fixed clock: fires once per burst, re-arms when the window empties. */
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
 import { BurstWatch } from '../../server/security/burst.ts';
-import { loadSecuritySettings } from '../../server/security/settings.ts';
 
 describe('burst detector', () => {
   it('fires on the event that reaches the threshold within the window, and only once', () => {
@@ -34,16 +34,16 @@ describe('burst detector', () => {
   });
 
   it('reads its thresholds and windows from the environment, refusing bad values', () => {
-    const settings = loadSecuritySettings({
+    const settings = loadConfig({
       HUB_SECURITY_AUTH_FAILURES: '7',
       HUB_SECURITY_AUTH_WINDOW_SECONDS: '30',
-    });
+    }).security;
     expect(settings.authFailures).toEqual({ threshold: 7, windowMs: 30_000 });
     expect(settings.disconnects).toEqual({ threshold: 20, windowMs: 60_000 });
-    expect(() => loadSecuritySettings({ HUB_SECURITY_DISCONNECTS: 'many' })).toThrow(
+    expect(() => loadConfig({ HUB_SECURITY_DISCONNECTS: 'many' }).security).toThrow(
       /HUB_SECURITY_DISCONNECTS/,
     );
-    expect(() => loadSecuritySettings({ HUB_SECURITY_LOGIN_FAILURES: '1' })).toThrow(
+    expect(() => loadConfig({ HUB_SECURITY_LOGIN_FAILURES: '1' }).security).toThrow(
       /HUB_SECURITY_LOGIN_FAILURES/,
     );
   });

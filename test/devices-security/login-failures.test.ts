@@ -5,12 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../devices/bus.ts';
 import type { AlertCandidate } from '../../devices/contract.ts';
+import { loadConfig } from '../../server/config.ts';
 import type { Database } from '../../server/db/database.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { AuditLoginFailures } from '../../server/security/audit-logins.ts';
 import { SecurityMonitor } from '../../server/security/monitor.ts';
-import { DEFAULT_SECURITY_SETTINGS } from '../../server/security/settings.ts';
 import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
 
 describe('failed sign-ins from the audit log', () => {
@@ -51,7 +51,7 @@ describe('failed sign-ins from the audit log', () => {
     });
     const monitor = new SecurityMonitor({
       bus,
-      settings: { ...DEFAULT_SECURITY_SETTINGS, loginFailures: { threshold: 5, windowMs: 60_000 } },
+      settings: { ...loadConfig({}).security, loginFailures: { threshold: 5, windowMs: 60_000 } },
       logins: source,
       onError: (error) => {
         throw error;

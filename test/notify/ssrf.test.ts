@@ -11,9 +11,9 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { NotificationService } from '../../server/notify/service.ts';
-import { loadNotifySettings } from '../../server/notify/settings.ts';
 import { NO_ANSWER, TARGET_NOT_ALLOWED } from '../../server/notify/transports.ts';
 import type { Alert, Channel, CreatedChannel, Delivery, Retiree } from '../../server/schemas/index.ts';
 import { eventually, metricValue, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -281,7 +281,7 @@ describe('webhook targets inside the centre are refused', () => {
     const registry = new Registry();
     const service = new NotificationService(
       t.hub.db,
-      loadNotifySettings({ HUB_WEBHOOK_RETRY_DELAYS: '0' }),
+      loadConfig({ HUB_WEBHOOK_RETRY_DELAYS: '0' }).notify,
       pino({ level: 'silent' }),
       { registry },
     );

@@ -76,8 +76,7 @@ async function stored(): Promise<{ files: number; attachments: number; links: nu
 
 beforeAll(async () => {
   dataDir = await makeTempDir('junxiu-roles-');
-  process.env.HUB_ARCHIVE_MAX_ATTACHMENT_BYTES = String(MAX_BYTES);
-  t = await startTestHub({}, { dataDir });
+  t = await startTestHub({ HUB_ARCHIVE_MAX_ATTACHMENT_BYTES: String(MAX_BYTES) }, { dataDir });
   tokens.caseworker = (await t.addStaff('cw.roles', 'caseworker')).token;
   tokens.operator = (await t.addStaff('op.roles', 'operator')).token;
   tokens.supervisor = (await t.addStaff('sup.roles', 'supervisor')).token;
@@ -87,7 +86,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.stop();
-  delete process.env.HUB_ARCHIVE_MAX_ATTACHMENT_BYTES;
 });
 
 describe('the register through the API', () => {
