@@ -33,7 +33,7 @@ import { loginMetrics } from './auth/metrics.ts';
 import { Sessions } from './auth/sessions.ts';
 import { DEFAULT_THROTTLE, LoginThrottle } from './auth/throttle.ts';
 import { Vault } from './auth/vault.ts';
-import { CENTRE_UTC_OFFSET_MINUTES as SHANGHAI_UTC_OFFSET_MINUTES } from './calendar.ts';
+import { CENTRE_UTC_OFFSET_MINUTES } from './calendar.ts';
 import type { HubConfig } from './config.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
@@ -306,7 +306,7 @@ export async function startHub(
         day: detection.day,
         bedExitAfterMs: detection.bedExitMinutes * 60_000,
         night: detection.night,
-        utcOffsetMinutes: SHANGHAI_UTC_OFFSET_MINUTES,
+        utcOffsetMinutes: CENTRE_UTC_OFFSET_MINUTES,
       },
     });
     // Silence is measured from the last contact on record, so a restart does not reset it.

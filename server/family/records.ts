@@ -2,7 +2,7 @@
  * Family records: the link from a family account to its one retiree, and the family's view of
  * that retiree's alerts (6.11.2.4). Only the fields a relative should see leave this file.
  */
-import { alertKinds } from '../../devices/alerts.ts';
+import { ACTIVE_STATUSES, alertKinds } from '../../devices/alerts.ts';
 import type { AlertKind } from '../../devices/contract.ts';
 import { familySharingAllowedSql } from '../consent/records.ts';
 import type { Queryable } from '../db/database.ts';
@@ -39,7 +39,7 @@ interface AccountRow {
   created_at: Date;
 }
 
-export const ACTIVE = ['open', 'acknowledged', 'in_progress'];
+const ACTIVE = ACTIVE_STATUSES;
 
 /** The Chinese name of an alert kind (devices/alerts.ts), or the kind itself when unknown. */
 export function kindName(kind: string): string {

@@ -3,6 +3,7 @@
  * gateways (SMS, WeCom, DingTalk). Times are shown in Asia/Shanghai; stored and sent as UTC.
  */
 
+import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import { kindName } from '../family/records.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import type { NotifyReason } from '../schemas/family.ts';
@@ -25,7 +26,7 @@ export interface MessageContext {
 }
 
 const shanghai = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
+  timeZone: CENTRE_TIME_ZONE,
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',

@@ -3,6 +3,7 @@
  * document with the CJK font registered and selected, collected into one Buffer when it ends.
  */
 import PDFDocument from 'pdfkit';
+import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import type { CardFont } from './font.ts';
 
 export const MM = 72 / 25.4;
@@ -41,5 +42,5 @@ export function startDocument(options: {
 
 /** "打印于 2026年…" in centre time, for the foot of a page. */
 export function printedAtText(printedAt: Date): string {
-  return `打印于 ${printedAt.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false })}`;
+  return `打印于 ${printedAt.toLocaleString('zh-CN', { timeZone: CENTRE_TIME_ZONE, hour12: false })}`;
 }

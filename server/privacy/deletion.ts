@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { ACTIVE_STATUSES } from '../../devices/alerts.ts';
 import { PROTOCOL_PREFIX } from '../../devices/contract.ts';
 import { DEFAULT_BASE_TOPIC } from '../../devices/zigbee/index.ts';
 import { conflict, HubError, notFound } from '../errors.ts';
@@ -23,7 +24,7 @@ import type { Actor, PrivacyPorts } from './ports.ts';
 import { eraseRows, type TableCount } from './rows.ts';
 
 /** Alert states in which someone may still be coming: the person is not deleted under them. */
-export const ACTIVE_ALERT_STATES = ['open', 'acknowledged', 'in_progress'];
+const ACTIVE_ALERT_STATES = ACTIVE_STATUSES;
 
 const unavailable = (message: string) => new HubError(503, 'unavailable', message);
 

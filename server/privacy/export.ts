@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { StoredReading } from '../../gateway/index.ts';
+import { centreDay } from '../calendar.ts';
 import { notFound } from '../errors.ts';
 import { ident, readCatalog } from './catalog.ts';
 import { personPlan } from './person.ts';
@@ -70,6 +71,11 @@ function readingsCsv(readings: StoredReading[]): Buffer {
 /** The devices whose every series is the retiree's: bound to them and not shared with another. */
 export function ownDevices(rows: Map<string, Record<string, unknown>[]>): string[] {
   return (rows.get('devices') ?? []).map((row) => String(row.id));
+}
+
+/** `retiree-<id>-<YYYYMMDD>.zip`, dated by the centre's calendar (at 02:00 in Beijing it is already tomorrow's). */
+export function exportFileName(retireeId: string, at: Date): string {
+  return `retiree-${retireeId}-${centreDay(at).replace(/-/g, '')}.zip`;
 }
 
 export async function exportRetiree(
@@ -162,9 +168,8 @@ export async function exportRetiree(
     },
   };
   entries.unshift({ name: 'manifest.json', data: json(manifest) });
-  const day = at.toISOString().slice(0, 10).replace(/-/g, '');
   return {
-    fileName: `retiree-${retireeId}-${day}.zip`,
+    fileName: exportFileName(retireeId, at),
     file: zip(entries, at),
     summary: {
       tables,

@@ -3,7 +3,7 @@
  * "I'm on my way" answer, and the notification channels and delivery log the staff manage.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Outcome, Severity } from './alerts.ts';
+import { AlertStatus, Outcome, Severity } from './alerts.ts';
 import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 export const FamilyAccountInput = Type.Object({
@@ -57,13 +57,7 @@ export const FamilyAlert = Type.Object({
   kind: Type.String(),
   kindName: Type.String({ description: 'The kind in Chinese, e.g. 紧急求救' }),
   severity: Severity,
-  status: Type.Union([
-    Type.Literal('open'),
-    Type.Literal('acknowledged'),
-    Type.Literal('in_progress'),
-    Type.Literal('resolved'),
-    Type.Literal('cancelled'),
-  ]),
+  status: AlertStatus,
   openedAt: Timestamp,
   acknowledgedAt: NullableTimestamp,
   resolvedAt: NullableTimestamp,

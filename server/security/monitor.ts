@@ -6,6 +6,7 @@
  */
 import type { Counter, Registry } from 'prom-client';
 import promClient from 'prom-client';
+import { severityOf } from '../../devices/alerts.ts';
 import type { EventBus } from '../../devices/bus.ts';
 import { HUB_DEVICE_ID } from '../devices/revocations.ts';
 import { BurstWatch } from './burst.ts';
@@ -120,7 +121,7 @@ export class SecurityMonitor {
     this.options.bus.emit('alert.candidate', {
       deviceId: HUB_DEVICE_ID,
       kind: 'security',
-      severity: 'high',
+      severity: severityOf('security'),
       ts: signal.at,
       detail: {
         event: BURST_EVENTS[signal.kind],

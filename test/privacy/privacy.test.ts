@@ -10,7 +10,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { centreDay } from '../../server/calendar.ts';
 import { readCatalog, retireeTables } from '../../server/privacy/catalog.ts';
+import { exportFileName } from '../../server/privacy/export.ts';
 import type { Alert, CreatedDevice, Retiree } from '../../server/schemas/index.ts';
 import type { DeletionReceipt } from '../../server/schemas/privacy.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -22,7 +24,7 @@ const PNG = Buffer.from(
     '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
   'hex',
 );
-const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const today = centreDay(new Date());
 
 interface Person {
   retiree: Retiree;
@@ -223,7 +225,9 @@ function privacySuite(name: string, env: () => Record<string, string>, outage?: 
       );
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toBe('application/zip');
-      expect(response.headers.get('content-disposition')).toContain(`retiree-${person.retiree.id}-`);
+      expect(response.headers.get('content-disposition')).toContain(
+        `retiree-${person.retiree.id}-${today.replace(/-/g, '')}.zip`,
+      );
       const files = unzip(response.bytes, path.join(t.dataDir.path, 'unzipped-export'));
 
       const manifest = parse<{
@@ -493,6 +497,14 @@ async function retained(bridge: MqttClient, topic: string): Promise<boolean> {
 privacySuite('embedded telemetry store', () => ({}));
 
 let influxd: Influxd | null = null;
+describe('the export file', () => {
+  it("is named by the centre's date", () => {
+    // 16:30 UTC is half past midnight in Beijing: the next day there.
+    expect(exportFileName('r-1', new Date('2026-02-28T16:30:00Z'))).toBe('retiree-r-1-20260301.zip');
+    expect(exportFileName('r-1', new Date('2026-02-28T15:59:00Z'))).toBe('retiree-r-1-20260228.zip');
+  });
+});
+
 describe.skipIf(!influxdBinary())('on InfluxDB 1.x', () => {
   beforeAll(async () => {
     influxd = await startInfluxd();

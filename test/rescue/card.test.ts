@@ -3,9 +3,9 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ageOn } from '../../server/rescue/card.ts';
+import { rescueCard } from '../../server/rescue/card.ts';
 import { findCardFont } from '../../server/rescue/pdf.ts';
-import type { RescueCard } from '../../server/schemas/index.ts';
+import type { RescueCard, RetireeRecord } from '../../server/schemas/index.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
 const pdftotext = existsSync('/usr/bin/pdftotext') ? '/usr/bin/pdftotext' : null;
@@ -17,9 +17,14 @@ if (process.env.CI === 'true' && (!pdftotext || !font)) {
 }
 
 describe('ages on the card', () => {
-  it('counts whole years, the birthday itself included', () => {
-    expect(ageOn('1940-03-01', new Date('2026-02-28T12:00:00Z'))).toBe(85);
-    expect(ageOn('1940-03-01', new Date('2026-03-01T00:00:00Z'))).toBe(86);
+  const born = { birthDate: '1940-03-01', contacts: [] } as unknown as RetireeRecord;
+  const ageAt = (iso: string) => rescueCard(born, { name: '', phone: '' }, new Date(iso)).age;
+
+  it("counts whole years, the birthday itself included, by the centre's calendar", () => {
+    expect(ageAt('2026-02-28T12:00:00Z')).toBe(85);
+    // 16:30 UTC on 28 February is half past midnight on 1 March in Beijing: the birthday.
+    expect(ageAt('2026-02-28T16:30:00Z')).toBe(86);
+    expect(ageAt('2026-03-01T00:00:00Z')).toBe(86);
   });
 });
 

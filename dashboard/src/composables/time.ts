@@ -5,16 +5,26 @@
  * dates exactly as the server does.
  */
 import { ref } from 'vue';
-import { CENTRE_TIME_ZONE, centreDay, centreDayStart } from '../../../server/calendar.ts';
+import { CENTRE_TIME_ZONE, CENTRE_UTC_OFFSET, centreDay, centreDayStart } from '../../../server/calendar.ts';
 import { currentLocale } from '../modules/i18n.ts';
 
 export {
   addDays,
+  CENTRE_TIME_ZONE,
   CENTRE_UTC_OFFSET,
   centreDay,
   centreDayStart,
   centreMonth,
 } from '../../../server/calendar.ts';
+
+/**
+ * A time typed as the centre's wall clock (`2026-06-01T09:30` from a datetime-local field), whatever
+ * the browser's zone, as an ISO instant.
+ */
+export function centreInstant(local: string): string {
+  const seconds = local.length === 16 ? `${local}:00` : local;
+  return new Date(`${seconds}${CENTRE_UTC_OFFSET}`).toISOString();
+}
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
