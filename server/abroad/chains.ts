@@ -3,6 +3,7 @@
  * the retiree's rank level, and one pure rule that says whether a step may be taken now, by whom,
  * and what the request becomes. The routes and records only carry out what this file decides.
  */
+import { ROLE_GROUPS } from '../access/policy.ts';
 import type { Role } from '../schemas/auth.ts';
 
 export const REQUEST_KINDS = ['travel', 'part_time_post'] as const;
@@ -46,9 +47,9 @@ export interface ChainStep {
   clause: string;
 }
 
-const HEADS: readonly Role[] = ['admin', 'supervisor'];
-const STAFF: readonly Role[] = ['admin', 'supervisor', 'caseworker'];
-const RECORDERS_OF_SUPERIOR_DECISIONS: readonly Role[] = ['admin'];
+const HEADS: readonly Role[] = ROLE_GROUPS.managers;
+const STAFF: readonly Role[] = ROLE_GROUPS.records;
+const RECORDERS_OF_SUPERIOR_DECISIONS: readonly Role[] = ROLE_GROUPS.admin;
 
 /** What each action accepts as its decision. */
 export const DECISIONS: Record<StepAction, readonly Decision[]> = {

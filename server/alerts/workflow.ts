@@ -24,6 +24,7 @@
 import { kindInfo, moreSevere } from '../../devices/alerts.ts';
 import type { EventBus } from '../../devices/bus.ts';
 import type { AlertCandidate } from '../../devices/contract.ts';
+import { mayAccess } from '../access/policy.ts';
 import type { Database } from '../db/database.ts';
 import type { Directory } from '../devices/directory.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
@@ -191,7 +192,7 @@ export class AlertWorkflow {
       id,
       async (records) => {
         const holder = await this.assignedId(records, id);
-        if (holder && holder !== user.id && user.role === 'operator') {
+        if (holder && holder !== user.id && !mayAccess('alerts.assign', user.role)) {
           throw conflict('another operator has this alert; a supervisor can reassign it');
         }
         if (!(await records.assign(id, user.id, now))) return false;
@@ -203,7 +204,7 @@ export class AlertWorkflow {
   }
 
   async assign(id: string, by: User, to: User): Promise<Alert> {
-    if (by.role !== 'supervisor' && by.role !== 'admin') throw forbidden('only a supervisor can reassign');
+    if (!mayAccess('alerts.assign', by.role)) throw forbidden('only a supervisor can reassign');
     const now = this.clock();
     return this.step(
       id,

@@ -31,12 +31,6 @@ import {
 } from '../schemas/abroad.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
-
-/** Caseworkers and above read and create; the chain table says who records each approval step. */
-const STAFF = ['admin', 'supervisor', 'caseworker'] as const;
-/** A suspension is lifted by the centre's management. */
-const DECIDERS = ['admin', 'supervisor'] as const;
 
 export interface AbroadRouteOptions {
   hub: HubContext;
@@ -113,14 +107,14 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.get(
     '/api/abroad/chains',
     {
+      config: { access: 'abroad.read' },
       schema: {
         tags: ['abroad'],
         summary: 'The approval chains by request kind and rank level (6.4.2.3, 6.4.2.5)',
         response: { 200: Type.Array(ApprovalChain), 401: ErrorResponse, 403: ErrorResponse },
       },
     },
-    async (request) => {
-      requireRole(request, [...STAFF]);
+    async () => {
       return allChains();
     },
   );
@@ -128,6 +122,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.post(
     '/api/abroad/travel-requests',
     {
+      config: { access: 'abroad.write', retiree: 'body' },
       schema: {
         tags: ['abroad'],
         summary: 'Request to travel abroad (出国（境）); the chain follows the rank (6.4.2.3)',
@@ -136,7 +131,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const body = request.body;
       checkDates([
         ['departDate', '出发日期', body.departDate],
@@ -165,6 +159,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.post(
     '/api/abroad/post-requests',
     {
+      config: { access: 'abroad.write', retiree: 'body' },
       schema: {
         tags: ['abroad'],
         summary: 'Request to hold a part-time post in a social organisation (社会组织兼职, 6.4.2.5)',
@@ -173,7 +168,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const body = request.body;
       checkDates([
         ['startDate', '任职开始日期', body.startDate],
@@ -202,6 +196,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.get(
     '/api/abroad/requests',
     {
+      config: { access: 'abroad.read' },
       schema: {
         tags: ['abroad'],
         summary: 'Travel and part-time post requests, newest first',
@@ -210,7 +205,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const { limit = 50, offset = 0, retireeId, ...filter } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return { total: 0, items: [] };
       return requests.list(
@@ -225,6 +219,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.get(
     '/api/abroad/requests/export.xlsx',
     {
+      config: { access: 'abroad.read' },
       schema: {
         tags: ['abroad'],
         summary: 'Travel and part-time post requests as an Excel workbook, same filters as the list',
@@ -233,7 +228,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const { retireeId, ...filter } = request.query;
       const rows =
         retireeId !== undefined && !isUuid(retireeId)
@@ -254,6 +248,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.get(
     '/api/abroad/requests/:id',
     {
+      config: { access: 'abroad.read' },
       schema: {
         tags: ['abroad'],
         summary: 'One request with its chain and the steps taken',
@@ -262,7 +257,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       return requestOr404(request.params.id, scopeOf(request.user!));
     },
   );
@@ -270,6 +264,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.post(
     '/api/abroad/requests/:id/steps',
     {
+      config: { access: 'abroad.write' },
       schema: {
         tags: ['abroad'],
         summary:
@@ -280,7 +275,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const id = uuidOr404(request.params.id, 'request');
       const body = request.body;
       checkDates([['documentDate', '批复日期', body.documentDate]]);
@@ -301,6 +295,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.post(
     '/api/abroad/requests/:id/withdraw',
     {
+      config: { access: 'abroad.write' },
       schema: {
         tags: ['abroad'],
         summary: 'Withdraw a request still under way',
@@ -310,7 +305,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const found = await requestOr404(request.params.id, scopeOf(request.user!));
       return requests.withdraw(found.id, request.user!, text(request.body.reason, 'reason', '撤回理由'));
     },
@@ -319,6 +313,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.post(
     '/api/abroad/requests/:id/depart',
     {
+      config: { access: 'abroad.write' },
       schema: {
         tags: ['abroad'],
         summary: 'The approved (or filed) trip has begun: mark the retiree abroad from its departure',
@@ -328,7 +323,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       checkDates([['departedOn', '出境日期', request.body.departedOn]]);
       const found = await requestOr404(request.params.id, scopeOf(request.user!));
       const retiree = (await retireeFacts(hub.db, found.retireeId)) as RetireeFacts;
@@ -346,6 +340,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.post(
     '/api/abroad/stays',
     {
+      config: { access: 'abroad.write', retiree: 'body' },
       schema: {
         tags: ['abroad'],
         summary: 'Mark a retiree abroad directly (6.4.2.4)',
@@ -354,7 +349,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const body = request.body;
       checkDates([
         ['departedOn', '出境日期', body.departedOn],
@@ -375,6 +369,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.get(
     '/api/abroad/stays',
     {
+      config: { access: 'abroad.read' },
       schema: {
         tags: ['abroad'],
         summary: 'Retirees abroad (default) or back, with the next contact due and any suspension',
@@ -383,7 +378,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const { state, retireeId } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
       return stays.list({ state, retireeId: retireeId?.toLowerCase() }, scopeOf(request.user!));
@@ -393,6 +387,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.get(
     '/api/abroad/stays/export.xlsx',
     {
+      config: { access: 'abroad.read' },
       schema: {
         tags: ['abroad'],
         summary: 'Retirees abroad (the contact log list) as an Excel workbook, same filters as the list',
@@ -401,7 +396,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const { state, retireeId } = request.query;
       const rows =
         retireeId !== undefined && !isUuid(retireeId)
@@ -415,6 +409,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.get(
     '/api/abroad/stays/overdue',
     {
+      config: { access: 'abroad.read' },
       schema: {
         tags: ['abroad'],
         summary: 'Retirees abroad whose monthly contact is overdue, longest first (6.4.2.4)',
@@ -422,7 +417,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       return stays.overdue(scopeOf(request.user!));
     },
   );
@@ -430,6 +424,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.get(
     '/api/abroad/stays/:id',
     {
+      config: { access: 'abroad.read' },
       schema: {
         tags: ['abroad'],
         summary: 'A stay abroad with its contact log and suspension flags',
@@ -438,7 +433,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       return stayOr404(request.params.id, scopeOf(request.user!));
     },
   );
@@ -446,6 +440,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.post(
     '/api/abroad/stays/:id/contacts',
     {
+      config: { access: 'abroad.write' },
       schema: {
         tags: ['abroad'],
         summary: 'Log a contact with a retiree abroad; the next is due a calendar month later',
@@ -455,7 +450,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const at = new Date(request.body.at);
       if (Number.isNaN(at.getTime())) throw badRequest('联系时间（at）不是有效时间');
       const { id } = await stayOr404(request.params.id, scopeOf(request.user!));
@@ -471,6 +465,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.post(
     '/api/abroad/stays/:id/return',
     {
+      config: { access: 'abroad.write' },
       schema: {
         tags: ['abroad'],
         summary: 'The retiree is back: the stay closes (an active suspension stays until a decision)',
@@ -480,7 +475,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       checkDates([['returnedOn', '回国日期', request.body.returnedOn]]);
       const { id } = await stayOr404(request.params.id, scopeOf(request.user!));
       return stays.returnHome(id, request.user!, request.body.returnedOn, request.body.note?.trim() ?? '');
@@ -490,6 +484,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.get(
     '/api/abroad/suspensions',
     {
+      config: { access: 'abroad.read' },
       schema: {
         tags: ['abroad'],
         summary: 'Pension suspension flags (暂停发放离退休费) with their draft reports',
@@ -498,7 +493,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const { active, retireeId } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
       return stays.suspensions({ active, retireeId: retireeId?.toLowerCase() }, scopeOf(request.user!));
@@ -508,6 +502,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.get(
     '/api/abroad/suspensions/export.xlsx',
     {
+      config: { access: 'abroad.read' },
       schema: {
         tags: ['abroad'],
         summary: 'Pension suspension flags as an Excel workbook, same filters as the list',
@@ -516,7 +511,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const { active, retireeId } = request.query;
       const rows =
         retireeId !== undefined && !isUuid(retireeId)
@@ -530,6 +524,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.post(
     '/api/abroad/suspensions/:id/clear',
     {
+      config: { access: 'abroad.clear' },
       schema: {
         tags: ['abroad'],
         summary: 'The decision that clears a suspension flag, with its reason (supervisor or admin)',
@@ -539,7 +534,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request) => {
-      requireRole(request, [...DECIDERS]);
       // Only managers decide, and they see the whole centre: no station scope applies here.
       return stays.clearSuspension(
         uuidOr404(request.params.id, 'suspension'),
@@ -552,6 +546,7 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
   app.post(
     '/api/abroad/check',
     {
+      config: { access: 'abroad.write' },
       schema: {
         tags: ['abroad'],
         summary: 'Run the six-month check now (it also runs on a schedule); returns the flags it raised',
@@ -559,7 +554,6 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AbroadRouteOptions> = async
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const at = now();
       const raised = options.watch ? await options.watch.check(at) : await stays.check(at, hub.centre.name);
       // The check runs for the whole centre; a station caseworker is told only of their own retirees.

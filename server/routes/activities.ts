@@ -38,13 +38,9 @@ import {
   RetireeParams,
   SignUpInput,
 } from '../schemas/activities.ts';
-import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
-const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
-const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const tags = ['activities'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: ErrorResponse };
@@ -116,6 +112,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.get(
     '/api/activities/staff',
     {
+      config: { access: 'activities.read' },
       schema: {
         tags,
         summary: 'Staff who may be put on duty at an event or organise it',
@@ -125,8 +122,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
         },
       },
     },
-    async (request) => {
-      requireRole(request, READ);
+    async () => {
       return hub.db.query<{ id: string; name: string; role: string }>(
         `select id, display_name as name, role from users where not disabled order by display_name, id`,
       );
@@ -136,6 +132,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.get(
     '/api/activities/plans',
     {
+      config: { access: 'activities.read' },
       schema: {
         tags,
         summary: 'Yearly culture-and-sport plans (6.6.2.2) with their items',
@@ -144,7 +141,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return plans.list(request.query);
     },
   );
@@ -152,6 +148,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.post(
     '/api/activities/plans',
     {
+      config: { access: 'activities.write' },
       schema: {
         tags,
         summary: 'The plan of a year; 409 when the year has one',
@@ -160,7 +157,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply.code(201).send(await plans.create(request.body, userId(request)));
     },
   );
@@ -168,6 +164,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.post(
     '/api/activities/plans/:id/items',
     {
+      config: { access: 'activities.write' },
       schema: {
         tags,
         summary: 'An item of the plan, for the ages, health and skills it suits',
@@ -177,7 +174,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply.code(201).send(await plans.addItem(request.params.id, request.body));
     },
   );
@@ -185,6 +181,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.get(
     '/api/activities/events',
     {
+      config: { access: 'activities.read' },
       schema: {
         tags,
         summary: 'Events, latest first, by the Beijing day they start on',
@@ -193,7 +190,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return events.list(request.query, scopeOf(request.user!));
     },
   );
@@ -201,6 +197,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.get(
     '/api/activities/events/export.xlsx',
     {
+      config: { access: 'activities.read' },
       schema: {
         tags,
         summary: 'Events with their sign-ups and attendance as an Excel workbook (same filters as the list)',
@@ -210,7 +207,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const list = await events.list(
         { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
         scopeOf(request.user!),
@@ -232,6 +228,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.post(
     '/api/activities/events',
     {
+      config: { access: 'activities.write' },
       schema: {
         tags,
         summary: 'A new event (planned); it is confirmed once staff and medical cover are in place',
@@ -240,7 +237,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply.code(201).send(await events.create(request.body, userId(request), scopeOf(request.user!)));
     },
   );
@@ -248,6 +244,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.get(
     '/api/activities/events/:id',
     {
+      config: { access: 'activities.read' },
       schema: {
         tags,
         summary: 'One event with its staff, cover and sign-ups',
@@ -256,7 +253,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return events.byId(request.params.id, scopeOf(request.user!));
     },
   );
@@ -264,6 +260,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.put(
     '/api/activities/events/:id/cover',
     {
+      config: { access: 'activities.write' },
       schema: {
         tags,
         summary: 'The staff on duty and the medical cover (6.6.2.5); a confirmed event keeps both',
@@ -273,7 +270,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return events.setCover(request.params.id, request.body, scopeOf(request.user!));
     },
   );
@@ -281,6 +277,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.post(
     '/api/activities/events/:id/confirm',
     {
+      config: { access: 'activities.write' },
       schema: {
         tags,
         summary: 'Confirm the event; 409 naming what is missing while staff or medical cover is not in place',
@@ -289,7 +286,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return events.confirm(request.params.id, userId(request), scopeOf(request.user!));
     },
   );
@@ -297,6 +293,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.post(
     '/api/activities/events/:id/cancel',
     {
+      config: { access: 'activities.write' },
       schema: {
         tags,
         summary: 'Cancel the event before it starts, with the reason',
@@ -306,7 +303,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return events.cancel(request.params.id, request.body, scopeOf(request.user!));
     },
   );
@@ -314,6 +310,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.post(
     '/api/activities/events/:id/signups',
     {
+      config: { access: 'activities.write' },
       schema: {
         tags,
         summary: 'Sign a retiree up; 409 when full, already signed up, deceased, cancelled or started',
@@ -323,7 +320,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply
         .code(201)
         .send(
@@ -340,6 +336,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.post(
     '/api/activities/events/:id/signups/:retireeId/withdraw',
     {
+      config: { access: 'activities.write', retiree: 'path', retireeParam: 'retireeId' },
       schema: {
         tags,
         summary: 'Withdraw a sign-up before the event starts',
@@ -348,7 +345,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return events.withdraw(request.params.id, request.params.retireeId, scopeOf(request.user!));
     },
   );
@@ -356,6 +352,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.post(
     '/api/activities/events/:id/attendance',
     {
+      config: { access: 'activities.write' },
       schema: {
         tags,
         summary: 'Record attendance of signed-up retirees once the confirmed event has started',
@@ -365,7 +362,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return events.recordAttendance(
         request.params.id,
         request.body,
@@ -378,6 +374,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.get(
     '/api/activities/groups',
     {
+      config: { access: 'activities.read' },
       schema: {
         tags,
         summary: 'Interest groups (6.6.2.3) with leader and members',
@@ -385,7 +382,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return groups.list(scopeOf(request.user!));
     },
   );
@@ -393,6 +389,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.get(
     '/api/activities/groups/export.xlsx',
     {
+      config: { access: 'activities.read' },
       schema: {
         tags,
         summary: 'Interest groups with their members as an Excel workbook',
@@ -401,7 +398,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const list = await groups.list(scopeOf(request.user!));
       const rows: MemberRow[] = list.flatMap((group) =>
         group.members.length === 0
@@ -420,6 +416,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.post(
     '/api/activities/groups',
     {
+      config: { access: 'activities.write' },
       schema: {
         tags,
         summary: 'A new interest group; its leader joins as the first member',
@@ -428,7 +425,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply.code(201).send(await groups.create(request.body, userId(request), scopeOf(request.user!)));
     },
   );
@@ -436,6 +432,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.post(
     '/api/activities/groups/:id/members',
     {
+      config: { access: 'activities.write' },
       schema: {
         tags,
         summary: 'A retiree joins the group; 409 for a current member or a deceased retiree',
@@ -445,7 +442,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply
         .code(201)
         .send(
@@ -457,6 +453,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
   app.post(
     '/api/activities/groups/:id/members/:retireeId/leave',
     {
+      config: { access: 'activities.write', retiree: 'path', retireeParam: 'retireeId' },
       schema: {
         tags,
         summary: 'A member leaves the group on a day (the membership is kept)',
@@ -466,7 +463,6 @@ export const activityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return groups.removeMember(
         request.params.id,
         request.params.retireeId,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { mayAccess } from '../access/policy.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import { scopeOf } from '../records/scope.ts';
@@ -16,9 +17,6 @@ import {
 } from '../schemas/alerts.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
-
-const staff = ['admin', 'supervisor', 'operator'] as const;
 
 const alertId = (id: string) => uuidOr404(id, 'alert');
 
@@ -26,6 +24,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
   app.get(
     '/api/alerts',
     {
+      config: { access: 'alerts.read' },
       schema: {
         tags: ['alerts'],
         summary: 'Alerts, newest first; `status=active` gives the queue (open and acknowledged)',
@@ -55,6 +54,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
   app.get(
     '/api/alerts/:id',
     {
+      config: { access: 'alerts.read', retiree: 'alert' },
       schema: {
         tags: ['alerts'],
         summary: 'One alert',
@@ -72,6 +72,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
   app.post(
     '/api/alerts/:id/ack',
     {
+      config: { access: 'alerts.handle', retiree: 'alert' },
       schema: {
         tags: ['alerts'],
         summary: 'Acknowledge an open alert; the device is told help is being arranged',
@@ -88,7 +89,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
       },
     },
     async (request) => {
-      requireRole(request, [...staff]);
       return hub.workflow.acknowledge(alertId(request.params.id), request.user!, request.body?.text);
     },
   );
@@ -96,6 +96,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
   app.post(
     '/api/alerts/:id/resolve',
     {
+      config: { access: 'alerts.handle', retiree: 'alert' },
       schema: {
         tags: ['alerts'],
         summary: 'Resolve an alert with an outcome and a note',
@@ -112,7 +113,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
       },
     },
     async (request) => {
-      requireRole(request, [...staff]);
       return hub.workflow.resolve(
         alertId(request.params.id),
         request.user!,
@@ -133,6 +133,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
   app.get(
     '/api/alerts/:id/steps',
     {
+      config: { access: 'alerts.read', retiree: 'alert' },
       schema: {
         tags: ['alerts'],
         summary: 'Every step taken on an alert, oldest first: who, when, what',
@@ -150,6 +151,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
   app.post(
     '/api/alerts/:id/take',
     {
+      config: { access: 'alerts.handle', retiree: 'alert' },
       schema: {
         tags: ['alerts'],
         summary: 'Take an alert: the others see who has it',
@@ -158,7 +160,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
       },
     },
     async (request) => {
-      requireRole(request, [...staff]);
       return hub.workflow.take(alertId(request.params.id), request.user!);
     },
   );
@@ -166,6 +167,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
   app.post(
     '/api/alerts/:id/assign',
     {
+      config: { access: 'alerts.assign', retiree: 'alert' },
       schema: {
         tags: ['alerts'],
         summary: 'Reassign an alert to another staff member (supervisor)',
@@ -175,9 +177,9 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
       },
     },
     async (request) => {
-      requireRole(request, ['admin', 'supervisor']);
       const target = await hub.users.byId(request.body.userId).catch(() => null);
-      if (!target || target.disabled || !staff.includes(target.role as (typeof staff)[number])) {
+      // Only someone who may work alerts can be given one.
+      if (!target || target.disabled || !mayAccess('alerts.handle', target.role)) {
         throw badRequest('userId names no active staff member');
       }
       return hub.workflow.assign(alertId(request.params.id), request.user!, publicUser(target));
@@ -187,6 +189,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
   app.post(
     '/api/alerts/:id/actions',
     {
+      config: { access: 'alerts.handle', retiree: 'alert' },
       schema: {
         tags: ['alerts'],
         summary:
@@ -197,7 +200,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
       },
     },
     async (request) => {
-      requireRole(request, [...staff]);
       return hub.workflow.act(alertId(request.params.id), request.user!, request.body);
     },
   );
@@ -205,6 +207,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
   app.post(
     '/api/alerts/:id/help-coming',
     {
+      config: { access: 'alerts.handle', retiree: 'alert' },
       schema: {
         tags: ['alerts'],
         summary: "Tell the retiree's device that help is on the way",
@@ -214,7 +217,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
       },
     },
     async (request) => {
-      requireRole(request, [...staff]);
       return hub.workflow.helpComing(alertId(request.params.id), request.user!, request.body?.text);
     },
   );
@@ -222,6 +224,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
   app.post(
     '/api/alerts/:id/comments',
     {
+      config: { access: 'alerts.handle', retiree: 'alert' },
       schema: {
         tags: ['alerts'],
         summary: 'Add a comment, in any state',
@@ -231,7 +234,6 @@ export const alertRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async
       },
     },
     async (request) => {
-      requireRole(request, [...staff]);
       return hub.workflow.comment(alertId(request.params.id), request.user!, request.body.text);
     },
   );

@@ -44,11 +44,7 @@ import {
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { VisitService } from '../visits/service.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
-const readers = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
-const writers = ['admin', 'supervisor', 'caseworker'] as const;
-const managers = ['admin', 'supervisor'] as const;
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const MAX_EXPORT_ROWS = 20_000;
 
@@ -126,6 +122,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.get(
     '/api/archive/retirees',
     {
+      config: { access: 'archive.read' },
       schema: {
         tags: ['archive'],
         summary: 'The archive list (6.11.1 a): search, filters, sort and paging; ID cards masked',
@@ -134,7 +131,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request) => {
-      requireRole(request, [...readers]);
       const query = request.query;
       const limit = query.limit ?? 50;
       const offset = query.offset ?? 0;
@@ -152,6 +148,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.get(
     '/api/archive/retirees.xlsx',
     {
+      config: { access: 'archive.read' },
       schema: {
         tags: ['archive'],
         summary: 'The archive list as an Excel workbook, with the same filters; logged with its reason',
@@ -164,7 +161,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request, reply) => {
-      requireRole(request, [...readers]);
       const reason = requireReason(request.query.reason);
       const filter = scopedFilter(request, request.query);
       const rows = await records.all(
@@ -194,6 +190,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.post(
     '/api/archive/retirees',
     {
+      config: { access: 'archive.write' },
       schema: {
         tags: ['archive'],
         summary: 'Open an archive record; each field is checked with its own message',
@@ -208,7 +205,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request, reply) => {
-      requireRole(request, [...writers]);
       try {
         const created = await records.create(
           request.body as Partial<Record<ArchiveField, unknown>>,
@@ -229,6 +225,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.get(
     '/api/archive/retirees/:id',
     {
+      config: { access: 'archive.read', retiree: 'path' },
       schema: {
         tags: ['archive'],
         summary: 'A full archive record; `reason` is required and the reading is logged (6.1.2.8)',
@@ -238,7 +235,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request) => {
-      requireRole(request, [...readers]);
       const id = await retireeOr404(request, request.params.id);
       const reason = requireReason(request.query.reason);
       const record = await records.byId(id);
@@ -251,6 +247,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.patch(
     '/api/archive/retirees/:id',
     {
+      config: { access: 'archive.write', retiree: 'path' },
       schema: {
         tags: ['archive'],
         summary:
@@ -268,7 +265,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request, reply) => {
-      requireRole(request, [...writers]);
       const id = await retireeOr404(request, request.params.id);
       try {
         const updated = await records.update(
@@ -294,6 +290,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.get(
     '/api/archive/retirees/:id/history',
     {
+      config: { access: 'archive.read', retiree: 'path' },
       schema: {
         tags: ['archive'],
         summary: 'The change history of a record, newest first (who, when, field, old, new); logged',
@@ -306,7 +303,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request) => {
-      requireRole(request, [...readers]);
       const id = await retireeOr404(request, request.params.id);
       const reason = requireReason(request.query.reason);
       await records.logAccess({ userId: request.user!.id, retireeId: id, action: 'history', reason });
@@ -317,6 +313,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.post(
     '/api/archive/retirees/:id/family',
     {
+      config: { access: 'archive.write', retiree: 'path' },
       schema: {
         tags: ['archive'],
         summary: 'Add a family member (kept with the emergency contacts)',
@@ -332,7 +329,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request, reply) => {
-      requireRole(request, [...writers]);
       const id = await retireeOr404(request, request.params.id);
       const { name, relation, phone } = request.body;
       if (!/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$/.test(phone.trim())) {
@@ -356,6 +352,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.post(
     '/api/archive/retirees/:id/attachments',
     {
+      config: { access: 'archive.write', retiree: 'path' },
       bodyLimit: maxBytes,
       schema: {
         tags: ['archive'],
@@ -366,7 +363,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request, reply) => {
-      requireRole(request, [...writers]);
       const id = await retireeOr404(request, request.params.id);
       const body = request.body as Buffer;
       const actual = acceptUpload(
@@ -385,6 +381,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.get(
     '/api/archive/retirees/:id/attachments',
     {
+      config: { access: 'archive.read', retiree: 'path' },
       schema: {
         tags: ['archive'],
         summary: 'The attachments of a record (without withdrawn ones unless asked)',
@@ -394,7 +391,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request) => {
-      requireRole(request, [...readers]);
       const id = await retireeOr404(request, request.params.id);
       return attachments.list(id, request.query.includeWithdrawn ?? false);
     },
@@ -403,6 +399,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.get(
     '/api/archive/retirees/:id/attachments/:attachmentId',
     {
+      config: { access: 'archive.read', retiree: 'path' },
       schema: {
         tags: ['archive'],
         summary: 'Download an attachment; `reason` is required and the reading is logged (6.1.2.8)',
@@ -415,7 +412,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request, reply) => {
-      requireRole(request, [...readers]);
       const id = await retireeOr404(request, request.params.id);
       const attachmentId = uuidOr404(request.params.attachmentId, 'attachment');
       const reason = requireReason(request.query.reason);
@@ -440,6 +436,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.post(
     '/api/archive/retirees/:id/attachments/:attachmentId/withdraw',
     {
+      config: { access: 'archive.write', retiree: 'path' },
       schema: {
         tags: ['archive'],
         summary: 'Withdraw an attachment (it is kept, never deleted)',
@@ -449,7 +446,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request) => {
-      requireRole(request, [...writers]);
       const id = await retireeOr404(request, request.params.id);
       const attachment = await attachments.byId(id, uuidOr404(request.params.attachmentId, 'attachment'));
       if (!attachment) throw notFound('attachment');
@@ -463,6 +459,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.get(
     '/api/archive/access-log',
     {
+      config: { access: 'archive.accessLog' },
       schema: {
         tags: ['archive'],
         summary: 'The archive access log (6.1.2.8): who consulted which record, when and why',
@@ -471,7 +468,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request) => {
-      requireRole(request, [...managers]);
       const { retireeId, userId, action, from, to } = request.query;
       return records.accessLog(
         {
@@ -490,6 +486,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.get(
     '/api/archive/import/template',
     {
+      config: { access: 'archive.import' },
       schema: {
         tags: ['archive'],
         summary: 'The empty import template (.xlsx) with Chinese headers and a sheet of instructions',
@@ -497,8 +494,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
         response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...errors },
       },
     },
-    async (request, reply) => {
-      requireRole(request, [...writers]);
+    async (_request, reply) => {
       return reply
         .type(XLSX_TYPE)
         .header(
@@ -512,6 +508,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
   app.post(
     '/api/archive/import',
     {
+      config: { access: 'archive.import' },
       bodyLimit: MAX_IMPORT_BYTES,
       schema: {
         tags: ['archive'],
@@ -521,7 +518,6 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (a
       },
     },
     async (request, reply) => {
-      requireRole(request, [...writers]);
       const body = request.body as unknown;
       if (!Buffer.isBuffer(body))
         throw new HubError(415, 'unsupported_media_type', `请以 ${XLSX_TYPE} 上传 .xlsx 文件`);

@@ -4,7 +4,6 @@ import type { AuditLog } from '../audit/log.ts';
 import { AuditPage, AuditQuery, AuditVerifyResult } from '../schemas/audit.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse };
 
@@ -15,6 +14,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; audit: Au
   app.get(
     '/api/audit',
     {
+      config: { access: 'audit.read' },
       schema: {
         tags: ['audit'],
         summary:
@@ -24,7 +24,6 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; audit: Au
       },
     },
     async (request) => {
-      requireRole(request, ['admin']);
       return audit.recent(request.query);
     },
   );
@@ -32,14 +31,14 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; audit: Au
   app.get(
     '/api/audit/verify',
     {
+      config: { access: 'audit.read' },
       schema: {
         tags: ['audit'],
         summary: 'Walks the hash chain; reports the rows checked and the first broken link (admins)',
         response: { 200: AuditVerifyResult, ...errors },
       },
     },
-    async (request) => {
-      requireRole(request, ['admin']);
+    async () => {
       return audit.verify();
     },
   );

@@ -34,7 +34,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/auth/login',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags: ['auth'],
         summary: 'Sign in; returns a bearer token and sets the session cookie',
@@ -73,7 +73,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/auth/enrolment/totp',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags: ['auth'],
         summary: 'An admin without TOTP, before the first session: a new secret, shown once',
@@ -90,7 +90,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/auth/enrolment/confirm',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags: ['auth'],
         summary: 'Confirms the enrolment with a code from the app; answers with a session',
@@ -107,6 +107,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.get(
     '/api/auth/me',
     {
+      config: { access: 'account.own' },
       schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: User, 401: ErrorResponse } },
     },
     async (request) => {
@@ -120,7 +121,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
     {
       // Asked by the dashboard after every load, signed in or not: "nobody" is an answer, not a
       // refusal (no 401, so no audit entry), and the token stays in its HttpOnly cookie.
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags: ['auth'],
         summary: 'Who the session (cookie or bearer token) signs in, or null; never 401',
@@ -133,6 +134,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/auth/password',
     {
+      config: { access: 'account.own' },
       schema: {
         tags: ['auth'],
         summary: 'Change my password (at least 12 characters, not the username); my other sessions end',
@@ -155,6 +157,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/auth/totp',
     {
+      config: { access: 'account.own' },
       schema: {
         tags: ['auth'],
         summary: 'Start enrolling my TOTP second factor: a new secret and otpauth:// URI, shown once',
@@ -170,6 +173,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/auth/totp/confirm',
     {
+      config: { access: 'account.own' },
       schema: {
         tags: ['auth'],
         summary: 'Confirm my TOTP enrolment with a code from the app; from now on sign-in asks for it',
@@ -193,6 +197,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/auth/totp/disable',
     {
+      config: { access: 'account.own' },
       schema: {
         tags: ['auth'],
         summary:
@@ -217,6 +222,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/auth/logout',
     {
+      config: { access: 'account.own' },
       schema: {
         tags: ['auth'],
         summary: 'Sign out: the token stops working and its live connection closes',

@@ -12,7 +12,7 @@ import {
 } from '../export/workbook.ts';
 import { retireeOr404 as findRetiree } from '../records/checks.ts';
 import { assertInScope, scopeOf } from '../records/scope.ts';
-import type { Role, User } from '../schemas/auth.ts';
+import type { User } from '../schemas/auth.ts';
 import {
   Benefit,
   BenefitApproval,
@@ -29,10 +29,7 @@ import {
 } from '../schemas/benefits.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
-const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
-const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const tags = ['benefits'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
@@ -102,6 +99,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.get(
     '/api/benefits',
     {
+      config: { access: 'benefits.read' },
       schema: {
         tags,
         summary: 'Benefits (护理费, 遗属生活补助, 伙食补助), newest first',
@@ -110,7 +108,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return benefits.list(request.query, scopeOf(request.user!));
     },
   );
@@ -118,6 +115,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.get(
     '/api/benefits/export.xlsx',
     {
+      config: { access: 'benefits.read' },
       schema: {
         tags,
         summary: 'The benefits list as an Excel workbook (same filters as the list, Chinese headers)',
@@ -127,7 +125,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await benefits.list(
         { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
         scopeOf(request.user!),
@@ -144,6 +141,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.post(
     '/api/benefits',
     {
+      config: { access: 'benefits.write', retiree: 'body' },
       schema: {
         tags,
         summary: 'File an application (申报, 6.3.2.6)',
@@ -152,7 +150,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       await assertInScope(hub.db, scopeOf(request.user!), await retireeOr404(request.body.retireeId));
       return reply.code(201).send(await benefits.apply(request.body, userId(request)));
     },
@@ -161,6 +158,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.get(
     '/api/benefits/:id',
     {
+      config: { access: 'benefits.read' },
       schema: {
         tags,
         summary: 'One benefit with its steps and payments',
@@ -169,7 +167,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request) => {
-      requireRole(request, READ);
       await ownBenefit(request);
       return benefits.get(request.params.id);
     },
@@ -178,6 +175,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.post(
     '/api/benefits/:id/approve',
     {
+      config: { access: 'benefits.write' },
       schema: {
         tags,
         summary: 'Approve an application; 409 unless applied',
@@ -187,7 +185,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       await ownBenefit(request);
       return benefits.approve(request.params.id, request.body, userId(request));
     },
@@ -196,6 +193,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.post(
     '/api/benefits/:id/reject',
     {
+      config: { access: 'benefits.write' },
       schema: {
         tags,
         summary: 'Refuse an application, with the reason; 409 unless applied',
@@ -205,7 +203,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       await ownBenefit(request);
       return benefits.reject(request.params.id, request.body, userId(request));
     },
@@ -214,6 +211,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.post(
     '/api/benefits/:id/payments',
     {
+      config: { access: 'benefits.write' },
       schema: {
         tags,
         summary:
@@ -224,7 +222,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       await ownBenefit(request);
       return benefits.pay(request.params.id, request.body, userId(request));
     },
@@ -233,6 +230,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.post(
     '/api/benefits/:id/stop',
     {
+      config: { access: 'benefits.write' },
       schema: {
         tags,
         summary: 'Stop a benefit (停发) with its reason; 409 when rejected or already stopped',
@@ -242,7 +240,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       await ownBenefit(request);
       return benefits.stop(request.params.id, request.body, userId(request));
     },
@@ -251,6 +248,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.get(
     '/api/benefit-cards',
     {
+      config: { access: 'benefits.read' },
       schema: {
         tags,
         summary: 'Preferential cards (优待证, 乘车证) held, expired and returned (6.3.2.3)',
@@ -259,7 +257,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return benefits.cards(request.query, scopeOf(request.user!));
     },
   );
@@ -267,6 +264,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.get(
     '/api/benefit-cards/export.xlsx',
     {
+      config: { access: 'benefits.read' },
       schema: {
         tags,
         summary: 'The preferential cards as an Excel workbook (same filters as the list, Chinese headers)',
@@ -276,7 +274,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await benefits.cards(request.query, scopeOf(request.user!), MAX_LIST_EXPORT_ROWS);
       return sendWorkbook(
         reply,
@@ -290,6 +287,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.post(
     '/api/benefit-cards',
     {
+      config: { access: 'benefits.write', retiree: 'body' },
       schema: {
         tags,
         summary: 'Record a card issued; 409 while the same kind is held',
@@ -298,7 +296,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       await assertInScope(hub.db, scopeOf(request.user!), await retireeOr404(request.body.retireeId));
       return reply.code(201).send(await benefits.issueCard(request.body, userId(request)));
     },
@@ -307,6 +304,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.post(
     '/api/benefit-cards/:id/return',
     {
+      config: { access: 'benefits.write' },
       schema: {
         tags,
         summary: 'Record a card returned, with the reason',
@@ -316,7 +314,6 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       const card = await benefits.card(request.params.id);
       await assertInScope(hub.db, scopeOf(request.user!), card.retireeId);
       return benefits.returnCard(request.params.id, request.body);

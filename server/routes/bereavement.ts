@@ -13,7 +13,7 @@ import {
 } from '../export/workbook.ts';
 import { retireeOr404 } from '../records/checks.ts';
 import { assertInScope, scopeOf } from '../records/scope.ts';
-import type { Role, User } from '../schemas/auth.ts';
+import type { User } from '../schemas/auth.ts';
 import {
   BereavementStepUpdate,
   Death,
@@ -26,10 +26,7 @@ import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { benefitRoutes } from './benefits.ts';
 import { careRoutes } from './care.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
-const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
-const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const tags = ['bereavement'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: ErrorResponse };
@@ -95,6 +92,7 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clo
   app.get(
     '/api/bereavement',
     {
+      config: { access: 'bereavement.read' },
       schema: {
         tags,
         summary: 'Deaths recorded with their checklists, latest first',
@@ -103,7 +101,6 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clo
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return bereavement.list(request.query, scopeOf(request.user!));
     },
   );
@@ -111,6 +108,7 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clo
   app.get(
     '/api/bereavement/export.xlsx',
     {
+      config: { access: 'bereavement.read' },
       schema: {
         tags,
         summary:
@@ -121,7 +119,6 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clo
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await bereavement.list(
         { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
         scopeOf(request.user!),
@@ -133,6 +130,7 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clo
   app.post(
     '/api/bereavement',
     {
+      config: { access: 'bereavement.write', retiree: 'body' },
       schema: {
         tags,
         summary:
@@ -142,7 +140,6 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clo
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       await inScope(request.user, (await retireeOr404(hub.db, request.body.retireeId)).id);
       return reply.code(201).send(await bereavement.record(request.body, userId(request)));
     },
@@ -151,6 +148,7 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clo
   app.get(
     '/api/bereavement/:id',
     {
+      config: { access: 'bereavement.read' },
       schema: {
         tags,
         summary: 'One death and its checklist',
@@ -159,7 +157,6 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clo
       },
     },
     async (request) => {
-      requireRole(request, READ);
       const death = await bereavement.get(request.params.id);
       await inScope(request.user, death.retireeId);
       return death;
@@ -169,6 +166,7 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clo
   app.patch(
     '/api/bereavement/steps/:id',
     {
+      config: { access: 'bereavement.write' },
       schema: {
         tags,
         summary:
@@ -179,7 +177,6 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clo
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       await inScope(request.user, await bereavement.retireeOfStep(request.params.id));
       return bereavement.updateStep(request.params.id, request.body, userId(request));
     },

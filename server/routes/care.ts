@@ -12,7 +12,7 @@ import {
 } from '../export/workbook.ts';
 import { retireeOr404 } from '../records/checks.ts';
 import { assertInScope, scopeOf } from '../records/scope.ts';
-import type { Role, User } from '../schemas/auth.ts';
+import type { User } from '../schemas/auth.ts';
 import {
   CareArrangement,
   CareArrangementEnd,
@@ -26,10 +26,7 @@ import {
 } from '../schemas/care.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
-const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
-const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const tags = ['care'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: ErrorResponse };
@@ -80,6 +77,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
   app.get(
     '/api/care/arrangements',
     {
+      config: { access: 'care.read' },
       schema: {
         tags,
         summary: 'Care arrangements (居家 / 社区 / 机构)',
@@ -88,7 +86,6 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return care.arrangements(request.query, scopeOf(request.user!));
     },
   );
@@ -96,6 +93,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
   app.get(
     '/api/care/arrangements/export.xlsx',
     {
+      config: { access: 'care.read' },
       schema: {
         tags,
         summary: 'The care arrangements as an Excel workbook (same filters as the list, Chinese headers)',
@@ -105,7 +103,6 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await care.arrangements(
         { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
         scopeOf(request.user!),
@@ -122,6 +119,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
   app.post(
     '/api/care/arrangements',
     {
+      config: { access: 'care.write', retiree: 'body' },
       schema: {
         tags,
         summary: 'A new care arrangement; 409 while another is current for the retiree',
@@ -130,7 +128,6 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       await inScope(request.user, (await retireeOr404(hub.db, request.body.retireeId)).id);
       return reply.code(201).send(await care.create(request.body, userId(request)));
     },
@@ -139,6 +136,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
   app.get(
     '/api/care/arrangements/:id',
     {
+      config: { access: 'care.read' },
       schema: {
         tags,
         summary: 'One care arrangement',
@@ -147,7 +145,6 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
       },
     },
     async (request) => {
-      requireRole(request, READ);
       const arrangement = await care.arrangement(request.params.id);
       await inScope(request.user, arrangement.retireeId);
       return arrangement;
@@ -157,6 +154,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
   app.post(
     '/api/care/arrangements/:id/end',
     {
+      config: { access: 'care.write' },
       schema: {
         tags,
         summary: 'End the current arrangement, with the reason; 409 when already ended',
@@ -166,7 +164,6 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       await inScope(request.user, (await care.arrangement(request.params.id)).retireeId);
       return care.end(request.params.id, request.body, userId(request));
     },
@@ -175,6 +172,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
   app.get(
     '/api/care/visits',
     {
+      config: { access: 'care.read' },
       schema: {
         tags,
         summary: 'The care-visit log (走访探视, 6.7.2.2), newest first',
@@ -183,7 +181,6 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return care.visits(request.query, scopeOf(request.user!));
     },
   );
@@ -191,6 +188,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
   app.get(
     '/api/care/visits/export.xlsx',
     {
+      config: { access: 'care.read' },
       schema: {
         tags,
         summary: 'The care-visit log as an Excel workbook (same filters as the list, Chinese headers)',
@@ -200,7 +198,6 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await care.visits(
         { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
         scopeOf(request.user!),
@@ -217,6 +214,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
   app.post(
     '/api/care/visits',
     {
+      config: { access: 'care.write' },
       schema: {
         tags,
         summary: 'Record a care visit within an arrangement (not in the future)',
@@ -225,7 +223,6 @@ export const careRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: Cl
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       await inScope(request.user, (await care.arrangement(request.body.arrangementId)).retireeId);
       return reply.code(201).send(await care.recordVisit(request.body, userId(request)));
     },

@@ -8,14 +8,10 @@ import { noteAudit } from '../audit/hook.ts';
 import { ConsentService } from '../consent/service.ts';
 import { retireeOr404 } from '../records/checks.ts';
 import { assertInScope, scopeOf } from '../records/scope.ts';
-import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { ConsentInput, ConsentOverview, ConsentVersion } from '../schemas/consents.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
-const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
-const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
 export const consentRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: () => Date }> = async (
@@ -34,6 +30,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.get(
     '/api/retirees/:id/consents',
     {
+      config: { access: 'consents.read', retiree: 'path' },
       schema: {
         tags: ['consents'],
         summary:
@@ -43,7 +40,6 @@ export const consentRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return consents.overview(await retiree(request.user!, request.params.id));
     },
   );
@@ -51,6 +47,7 @@ export const consentRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
   app.post(
     '/api/retirees/:id/consents',
     {
+      config: { access: 'consents.write', retiree: 'path' },
       schema: {
         tags: ['consents'],
         summary:
@@ -61,7 +58,6 @@ export const consentRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?:
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       const retireeId = await retiree(request.user!, request.params.id);
       const { version, cutOff } = await consents.record(retireeId, request.body, request.user!);
       hub.families.cutOff(retireeId, cutOff);

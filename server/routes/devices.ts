@@ -28,7 +28,6 @@ import {
   RotatedSecret,
 } from '../schemas/devices.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
 /** A device as the API shows it, with whether it was revoked and when its secret was replaced. */
 function shownDevice(record: DeviceRecord, state: DeviceSecurityState | undefined): Device {
@@ -91,6 +90,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.get(
     '/api/devices',
     {
+      config: { access: 'devices.read' },
       schema: {
         tags: ['devices'],
         summary: 'All devices',
@@ -120,6 +120,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.get(
     '/api/device-types',
     {
+      config: { access: 'devices.read' },
       schema: {
         tags: ['devices'],
         summary: 'The device types the hub understands (from devices/)',
@@ -157,6 +158,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.post(
     '/api/devices',
     {
+      config: { access: 'devices.manage' },
       schema: {
         tags: ['devices'],
         summary: 'Register a device; the response carries its MQTT secret, shown this once',
@@ -175,7 +177,6 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin', 'supervisor']);
       const input = request.body;
       if (!getDefinition(input.type) && !zigbeeDefinitionByType(input.type) && input.type !== BRIDGE_TYPE) {
         throw badRequest(`unknown device type "${input.type}"`);
@@ -223,6 +224,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
     scoped.post(
       '/api/devices/:id/revoke',
       {
+        config: { access: 'devices.manage' },
         schema: {
           tags: ['devices'],
           summary: 'Revoke a device: it can no longer sign in, its session closes and its queue is dropped',
@@ -243,7 +245,6 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
         },
       },
       async (request, reply) => {
-        requireRole(request, ['admin', 'supervisor']);
         const { id } = request.params;
         const reason = request.body.reason.trim();
         if (!reason) {
@@ -267,6 +268,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
     scoped.post(
       '/api/devices/:id/secret',
       {
+        config: { access: 'devices.manage' },
         schema: {
           tags: ['devices'],
           summary: 'Replace the MQTT secret of a device; the new one is shown this once',
@@ -285,7 +287,6 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
         },
       },
       async (request) => {
-        requireRole(request, ['admin', 'supervisor']);
         const { id } = request.params;
         const record = await actionable(id);
         if (zigbeeDefinitionByType(record.type)) {

@@ -12,10 +12,8 @@ import {
   RosterQuery,
 } from '../schemas/duty.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
 const DAY_MS = 86_400_000;
-const staff = ['admin', 'supervisor', 'operator'] as const;
 
 /** 24-hour duty (5.1.7): the roster, who is on duty now, and the hand-over between shifts. */
 export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
@@ -25,6 +23,7 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.get(
     '/api/duty/roster',
     {
+      config: { access: 'duty.read' },
       schema: {
         tags: ['duty'],
         summary: 'Shifts overlapping a period (at most 62 days)',
@@ -33,7 +32,6 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       },
     },
     async (request) => {
-      requireRole(request, [...staff]);
       const from = new Date(request.query.from);
       const to = new Date(request.query.to);
       if (!(from < to) || to.getTime() - from.getTime() > 62 * DAY_MS) {
@@ -46,6 +44,7 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/duty/roster',
     {
+      config: { access: 'duty.manage' },
       schema: {
         tags: ['duty'],
         summary: 'Put a staff member on the roster (supervisor)',
@@ -54,7 +53,6 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin', 'supervisor']);
       const startsAt = new Date(request.body.startsAt);
       const endsAt = new Date(request.body.endsAt);
       if (!(startsAt < endsAt) || endsAt.getTime() - startsAt.getTime() > DAY_MS) {
@@ -76,6 +74,7 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.delete(
     '/api/duty/roster/:id',
     {
+      config: { access: 'duty.manage' },
       schema: {
         tags: ['duty'],
         summary: 'Take a shift off the roster (supervisor)',
@@ -84,7 +83,6 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin', 'supervisor']);
       const removed = await duty.removeShift(request.params.id).catch(() => false);
       if (!removed) throw notFound('shift');
       return reply.code(204).send(null);
@@ -94,14 +92,14 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.get(
     '/api/duty/now',
     {
+      config: { access: 'duty.read' },
       schema: {
         tags: ['duty'],
         summary: 'Who is on duty, the last hand-over note, and the alerts carried over from earlier shifts',
         response: { 200: DutyNow, ...errors },
       },
     },
-    async (request) => {
-      requireRole(request, [...staff]);
+    async () => {
       const now = new Date();
       const onDuty = await duty.shifts(now, new Date(now.getTime() + 1));
       const [lastHandover] = await duty.notes(1);
@@ -124,6 +122,7 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.get(
     '/api/duty/handover',
     {
+      config: { access: 'duty.read' },
       schema: {
         tags: ['duty'],
         summary: 'Hand-over notes, newest first',
@@ -134,7 +133,6 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       },
     },
     async (request) => {
-      requireRole(request, [...staff]);
       return duty.notes(request.query.limit ?? 20);
     },
   );
@@ -142,6 +140,7 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/duty/handover',
     {
+      config: { access: 'duty.handover' },
       schema: {
         tags: ['duty'],
         summary: 'Write the hand-over note; the alerts still active are carried over with it',
@@ -150,7 +149,6 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       },
     },
     async (request, reply) => {
-      requireRole(request, [...staff]);
       const active = await hub.alerts.list({ status: 'active', limit: 500 });
       const note = await duty.addNote(
         request.user!.id,

@@ -11,7 +11,6 @@ import { EvaluationService } from '../evaluation/service.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import type { Clock } from '../reception/checks.ts';
 import { scopeOf } from '../records/scope.ts';
-import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   ActionDone,
@@ -32,10 +31,7 @@ import {
   SurveyResponseInput,
 } from '../schemas/evaluation.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
-const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
-const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: ErrorResponse };
 
@@ -57,14 +53,14 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.get(
     '/api/evaluation/surveys',
     {
+      config: { access: 'evaluation.read' },
       schema: {
         ...surveys,
         summary: 'Satisfaction surveys (满意度调查)',
         response: { 200: Type.Array(Survey), ...errors },
       },
     },
-    async (request) => {
-      requireRole(request, READ);
+    async () => {
       return service.surveys();
     },
   );
@@ -72,6 +68,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.post(
     '/api/evaluation/surveys',
     {
+      config: { access: 'evaluation.write' },
       schema: {
         ...surveys,
         summary: 'Create a survey for a period, with 1–5 scale and free-text questions',
@@ -80,16 +77,17 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply.code(201).send(await service.createSurvey(request.body, userId(request)));
     },
   );
 
   app.get(
     '/api/evaluation/surveys/:id',
-    { schema: { ...surveys, summary: 'One survey', params: IdParams, response: { 200: Survey, ...errors } } },
+    {
+      config: { access: 'evaluation.read' },
+      schema: { ...surveys, summary: 'One survey', params: IdParams, response: { 200: Survey, ...errors } },
+    },
     async (request) => {
-      requireRole(request, READ);
       return service.survey(request.params.id);
     },
   );
@@ -97,6 +95,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.post(
     '/api/evaluation/surveys/:id/close',
     {
+      config: { access: 'evaluation.write' },
       schema: {
         ...surveys,
         summary: 'Close a survey: no more responses',
@@ -105,7 +104,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.closeSurvey(request.params.id);
     },
   );
@@ -113,6 +111,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.post(
     '/api/evaluation/surveys/:id/responses',
     {
+      config: { access: 'evaluation.write' },
       schema: {
         ...surveys,
         summary: "A retiree's (or an anonymous) response for one service area",
@@ -122,7 +121,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply
         .code(201)
         .send(
@@ -134,6 +132,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.get(
     '/api/evaluation/results',
     {
+      config: { access: 'evaluation.read' },
       schema: {
         ...surveys,
         summary: 'Results per service area and period: responses, average, count and distribution',
@@ -142,7 +141,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.results(request.query);
     },
   );
@@ -150,6 +148,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.get(
     '/api/evaluation/results/export.xlsx',
     {
+      config: { access: 'evaluation.read' },
       schema: {
         ...surveys,
         summary: 'The results as an Excel workbook: one row per service area, period and question',
@@ -158,7 +157,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const groups = await service.results(request.query);
       const rows = groups.flatMap((group): ResultRow[] => [
         { group, question: null },
@@ -174,6 +172,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.get(
     '/api/evaluation/feedback',
     {
+      config: { access: 'evaluation.read' },
       schema: {
         ...feedback,
         summary: 'Complaints and suggestions (投诉、建议)',
@@ -182,7 +181,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.feedbackList(request.query, scopeOf(request.user!));
     },
   );
@@ -190,6 +188,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.get(
     '/api/evaluation/feedback/export.xlsx',
     {
+      config: { access: 'evaluation.read' },
       schema: {
         ...feedback,
         summary: 'Complaints and suggestions as an Excel workbook, same filters as the list',
@@ -198,7 +197,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await service.feedbackList(
         { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
         scopeOf(request.user!),
@@ -211,6 +209,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.post(
     '/api/evaluation/feedback',
     {
+      config: { access: 'evaluation.write', retiree: 'body' },
       schema: {
         ...feedback,
         summary:
@@ -220,7 +219,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply
         .code(201)
         .send(await service.createFeedback(request.body, userId(request), scopeOf(request.user!)));
@@ -230,6 +228,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.get(
     '/api/evaluation/feedback/:id',
     {
+      config: { access: 'evaluation.read' },
       schema: {
         ...feedback,
         summary: 'One complaint or suggestion',
@@ -238,7 +237,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.feedback(request.params.id, undefined, scopeOf(request.user!));
     },
   );
@@ -246,6 +244,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.post(
     '/api/evaluation/feedback/:id/handle',
     {
+      config: { access: 'evaluation.write' },
       schema: {
         ...feedback,
         summary: 'received → handling',
@@ -254,7 +253,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.handleFeedback(request.params.id, scopeOf(request.user!));
     },
   );
@@ -262,6 +260,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.post(
     '/api/evaluation/feedback/:id/answer',
     {
+      config: { access: 'evaluation.write' },
       schema: {
         ...feedback,
         summary: 'handling → answered, with the answer',
@@ -271,7 +270,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.answerFeedback(request.params.id, request.body, userId(request), scopeOf(request.user!));
     },
   );
@@ -279,6 +277,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.post(
     '/api/evaluation/feedback/:id/close',
     {
+      config: { access: 'evaluation.write' },
       schema: {
         ...feedback,
         summary: 'answered → closed',
@@ -288,7 +287,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.closeFeedback(request.params.id, request.body, scopeOf(request.user!));
     },
   );
@@ -298,6 +296,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.get(
     '/api/evaluation/actions',
     {
+      config: { access: 'evaluation.read' },
       schema: {
         ...actions,
         summary: 'Improvement actions (改进措施), by due date; filter by the finding that caused them',
@@ -306,7 +305,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.actions(request.query);
     },
   );
@@ -314,6 +312,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.get(
     '/api/evaluation/actions/export.xlsx',
     {
+      config: { access: 'evaluation.read' },
       schema: {
         ...actions,
         summary: 'Improvement actions as an Excel workbook, same filters as the list',
@@ -322,7 +321,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await service.actions(request.query);
       const body = await listWorkbook('改进措施', actionColumns, rows);
       return sendWorkbook(reply, body, 'improvement-actions', '改进措施');
@@ -332,6 +330,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.post(
     '/api/evaluation/actions',
     {
+      config: { access: 'evaluation.write' },
       schema: {
         ...actions,
         summary:
@@ -341,7 +340,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply.code(201).send(await service.createAction(request.body, userId(request)));
     },
   );
@@ -349,6 +347,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.get(
     '/api/evaluation/actions/:id',
     {
+      config: { access: 'evaluation.read' },
       schema: {
         ...actions,
         summary: 'One improvement action',
@@ -357,7 +356,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.action(request.params.id);
     },
   );
@@ -365,6 +363,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.post(
     '/api/evaluation/actions/:id/start',
     {
+      config: { access: 'evaluation.write' },
       schema: {
         ...actions,
         summary: 'planned → doing',
@@ -373,7 +372,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.startAction(request.params.id);
     },
   );
@@ -381,6 +379,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.post(
     '/api/evaluation/actions/:id/done',
     {
+      config: { access: 'evaluation.write' },
       schema: {
         ...actions,
         summary: 'doing → done, with what was done',
@@ -390,7 +389,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.finishAction(request.params.id, request.body);
     },
   );
@@ -398,6 +396,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
   app.post(
     '/api/evaluation/actions/:id/review',
     {
+      config: { access: 'evaluation.write' },
       schema: {
         ...actions,
         summary: 'done → reviewed, with the review note',
@@ -407,7 +406,6 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; cloc
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.reviewAction(request.params.id, request.body, userId(request));
     },
   );

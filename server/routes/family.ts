@@ -25,16 +25,8 @@ import {
   OnMyWayBody,
 } from '../schemas/family.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const accountManagers = ['admin', 'supervisor'] as const;
-const staff = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
-/**
- * A webhook makes the hub send requests wherever its target says, so adding one is for the
- * managers who answer for the centre's network, not for every member of staff who keeps records.
- */
-const channelManagers = ['admin', 'supervisor'] as const;
 
 const errors = {
   400: ErrorResponse,
@@ -62,6 +54,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.post(
     '/api/retirees/:id/family-accounts',
     {
+      config: { access: 'familyAccounts.manage', retiree: 'path' },
       schema: {
         tags: ['families'],
         summary:
@@ -72,7 +65,6 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
       },
     },
     async (request, reply) => {
-      requireRole(request, [...accountManagers]);
       const retireeId = await retireeOr404(request.params.id);
       const account = await hub.families.createAccount(retireeId, request.body, request.user!);
       return reply.code(201).send(account);
@@ -82,6 +74,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.get(
     '/api/retirees/:id/family-accounts',
     {
+      config: { access: 'familyAccounts.manage', retiree: 'path' },
       schema: {
         tags: ['families'],
         summary: "The retiree's family accounts",
@@ -90,7 +83,6 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
       },
     },
     async (request) => {
-      requireRole(request, [...accountManagers]);
       return hub.families.records.accounts(await retireeOr404(request.params.id));
     },
   );
@@ -98,6 +90,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.delete(
     '/api/retirees/:id/family-accounts/:userId',
     {
+      config: { access: 'familyAccounts.manage', retiree: 'path' },
       schema: {
         tags: ['families'],
         summary: 'Disable a family account and end its sessions (the account stays on record)',
@@ -106,7 +99,6 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
       },
     },
     async (request, reply) => {
-      requireRole(request, [...accountManagers]);
       const retireeId = await retireeOr404(request.params.id);
       const userId = uuidOr404(request.params.userId, 'family account');
       if (!(await hub.families.records.disable(retireeId, userId))) throw notFound('family account');
@@ -118,6 +110,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.get(
     '/api/family/status',
     {
+      config: { access: 'family.read' },
       schema: {
         tags: ['families'],
         summary:
@@ -126,7 +119,6 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
       },
     },
     async (request) => {
-      requireRole(request, ['family']);
       return hub.families.status(request.user!);
     },
   );
@@ -134,6 +126,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.post(
     '/api/family/alerts/:id/on-my-way',
     {
+      config: { access: 'family.respond', retiree: 'alert' },
       schema: {
         tags: ['families'],
         summary: '"I\'m on my way": recorded on the alert and shown to the staff on duty',
@@ -143,7 +136,6 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
       },
     },
     async (request) => {
-      requireRole(request, ['family']);
       return hub.families.onMyWay(request.user!, request.params.id, request.body ?? {});
     },
   );
@@ -158,6 +150,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.get(
     '/api/retirees/:id/contacts/:contactId/channels',
     {
+      config: { access: 'channels.read', retiree: 'path' },
       schema: {
         tags: ['notifications'],
         summary: "A contact's notification channels",
@@ -166,7 +159,6 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
       },
     },
     async (request) => {
-      requireRole(request, [...staff]);
       const contactId = await contactOr404(request.params.id, request.params.contactId);
       return hub.notifications.records.channels(contactId);
     },
@@ -175,6 +167,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.post(
     '/api/retirees/:id/contacts/:contactId/channels',
     {
+      config: { access: 'channels.manage', retiree: 'path' },
       schema: {
         tags: ['notifications'],
         summary:
@@ -185,7 +178,6 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
       },
     },
     async (request, reply) => {
-      requireRole(request, [...channelManagers]);
       const contactId = await contactOr404(request.params.id, request.params.contactId);
       const { kind, target } = request.body;
       if (kind === 'email' && !EMAIL.test(target)) throw badRequest('target must be an e-mail address');
@@ -223,6 +215,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.delete(
     '/api/retirees/:id/contacts/:contactId/channels/:channelId',
     {
+      config: { access: 'channels.manage', retiree: 'path' },
       schema: {
         tags: ['notifications'],
         summary: 'Remove a channel (kept on record for the delivery log)',
@@ -231,7 +224,6 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
       },
     },
     async (request, reply) => {
-      requireRole(request, [...channelManagers]);
       const contactId = await contactOr404(request.params.id, request.params.contactId);
       const channelId = uuidOr404(request.params.channelId, 'channel');
       if (!(await hub.notifications.records.removeChannel(contactId, channelId))) throw notFound('channel');
@@ -242,6 +234,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.get(
     '/api/alerts/:id/deliveries',
     {
+      config: { access: 'alerts.read', retiree: 'alert' },
       schema: {
         tags: ['notifications'],
         summary: 'Every notification attempt for an alert: channel, reason, attempt, status, answer or error',
@@ -250,7 +243,6 @@ export const familyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
       },
     },
     async (request) => {
-      requireRole(request, [...staff]);
       return hub.notifications.records.deliveries(uuidOr404(request.params.id, 'alert'));
     },
   );

@@ -18,7 +18,6 @@ import { type Clock, IncompleteCase, IntakeService } from '../intake/service.ts'
 import { type SchemaIssue, schemaFieldErrors } from '../intake/validation.ts';
 import { scopeOf } from '../records/scope.ts';
 import type { CardFont } from '../rescue/pdf.ts';
-import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   AgreementInput,
@@ -34,10 +33,7 @@ import {
   UploadName,
 } from '../schemas/intake.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
-const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
-const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const tags = ['intake'];
 const errors = { 400: IntakeFieldError, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: IntakeFieldError };
@@ -88,6 +84,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.get(
     '/api/intake/cases',
     {
+      config: { access: 'intake.read' },
       schema: {
         tags,
         summary: 'Intake cases (接收安置), open first, latest received first; filters and paging',
@@ -96,7 +93,6 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return intake.list(request.query, scope(request));
     },
   );
@@ -104,6 +100,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.get(
     '/api/intake/cases.xlsx',
     {
+      config: { access: 'intake.read' },
       schema: {
         tags,
         summary: 'The intake case list as an Excel workbook (same filters)',
@@ -113,7 +110,6 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await intake.exportRows(request.query, scope(request), MAX_LIST_EXPORT_ROWS);
       const body = await listWorkbook('接收安置', intakeColumns, rows);
       return sendWorkbook(reply, body, 'intake', '接收安置');
@@ -123,6 +119,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.post(
     '/api/intake/cases',
     {
+      config: { access: 'intake.write' },
       schema: {
         tags,
         summary:
@@ -132,7 +129,6 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply.code(201).send(await intake.open(request.body, userId(request), scope(request)));
     },
   );
@@ -140,6 +136,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.get(
     '/api/intake/cases/:id',
     {
+      config: { access: 'intake.read' },
       schema: {
         tags,
         summary: 'One intake case: checklist, meeting, agreement, history',
@@ -148,7 +145,6 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return intake.get(request.params.id, scope(request));
     },
   );
@@ -156,6 +152,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.patch(
     '/api/intake/cases/:id',
     {
+      config: { access: 'intake.write' },
       schema: {
         tags,
         summary: 'Change sending unit, placement, pension level, owner or note; 409 once complete',
@@ -165,7 +162,6 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return intake.update(request.params.id, request.body, userId(request), scope(request));
     },
   );
@@ -173,6 +169,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.patch(
     '/api/intake/steps/:id',
     {
+      config: { access: 'intake.write' },
       schema: {
         tags,
         summary:
@@ -183,7 +180,6 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return intake.updateStep(request.params.id, request.body, userId(request), scope(request));
     },
   );
@@ -191,6 +187,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.post(
     '/api/intake/steps/:id/attachments',
     {
+      config: { access: 'intake.write' },
       bodyLimit: maxBytes,
       schema: {
         tags,
@@ -201,7 +198,6 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       const body = request.body as unknown;
       if (!Buffer.isBuffer(body))
         throw new HubError(415, 'unsupported_media_type', `不接受的附件类型：${ATTACHMENT_TYPES.join('、')}`);
@@ -236,6 +232,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.put(
     '/api/intake/cases/:id/meeting',
     {
+      config: { access: 'intake.write' },
       schema: {
         tags,
         summary:
@@ -246,7 +243,6 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return intake.saveMeeting(request.params.id, request.body, userId(request), scope(request));
     },
   );
@@ -254,6 +250,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.put(
     '/api/intake/cases/:id/agreement',
     {
+      config: { access: 'intake.write' },
       schema: {
         tags,
         summary:
@@ -264,7 +261,6 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return intake.saveAgreement(request.params.id, request.body, userId(request), scope(request));
     },
   );
@@ -272,6 +268,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.get(
     '/api/intake/cases/:id/agreement.pdf',
     {
+      config: { access: 'intake.read' },
       schema: {
         tags,
         summary: 'The three-party agreement as a printable A4 PDF; 409 before one is recorded',
@@ -286,7 +283,6 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const found = await intake.get(request.params.id, scope(request));
       if (!found.agreement) throw conflict('尚未登记“三方”协议，无法打印');
       if (!font)
@@ -307,6 +303,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.post(
     '/api/intake/cases/:id/complete',
     {
+      config: { access: 'intake.write' },
       schema: {
         tags,
         summary:
@@ -317,7 +314,6 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return intake.complete(request.params.id, request.body ?? {}, userId(request), scope(request));
     },
   );

@@ -28,12 +28,7 @@ import {
   TreatmentsQuery,
 } from '../schemas/medical.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
-/** Caseworkers and above read and create. */
-const STAFF = ['admin', 'supervisor', 'caseworker'] as const;
-/** Out-of-town treatment is approved by the centre's management (6.5.2.5). */
-const APPROVERS = ['admin', 'supervisor'] as const;
 /** The earliest check date the record accepts: older papers are history, not this record. */
 const EARLIEST = '1950-01-01';
 
@@ -99,6 +94,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.get(
     '/api/medical/health-checks/plan',
     {
+      config: { access: 'medical.read' },
       schema: {
         tags: ['medical'],
         summary: 'The yearly health-check plan (6.5.2.2): due, overdue or done, with the counts of each',
@@ -107,7 +103,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const { year = centreYear(now()), list = 'due', limit = 100, offset = 0 } = request.query;
       return health.plan(year, list, limit, offset, scopeOf(request.user!));
     },
@@ -116,6 +111,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.get(
     '/api/medical/health-checks/plan/export.xlsx',
     {
+      config: { access: 'medical.read' },
       schema: {
         tags: ['medical'],
         summary: 'The yearly health-check plan as an Excel workbook, same year and list as the plan',
@@ -124,7 +120,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const { year = centreYear(now()), list = 'due' } = request.query;
       const plan = await health.plan(year, list, MAX_LIST_EXPORT_ROWS, 0, scopeOf(request.user!));
       const body = await listWorkbook(`${year}年健康体检计划`, planColumns, plan.items);
@@ -135,6 +130,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.put(
     '/api/medical/health-checks/plan/:year/:retireeId',
     {
+      config: { access: 'medical.write', retiree: 'path', retireeParam: 'retireeId' },
       schema: {
         tags: ['medical'],
         summary: 'Set one retiree’s due date in the year’s plan (e.g. the group check day)',
@@ -144,7 +140,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const { year, retireeId } = request.params;
       const found = await retiree(retireeId, scopeOf(request.user!));
       if (!found) throw retireeNotFound();
@@ -166,6 +161,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.get(
     '/api/medical/health-checks',
     {
+      config: { access: 'medical.read' },
       schema: {
         tags: ['medical'],
         summary: 'Health checks recorded, newest first',
@@ -174,7 +170,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const { retireeId, year, limit = 100 } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
       return health.checks({ retireeId: retireeId?.toLowerCase(), year, limit }, scopeOf(request.user!));
@@ -184,6 +179,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.get(
     '/api/medical/health-checks/export.xlsx',
     {
+      config: { access: 'medical.read' },
       schema: {
         tags: ['medical'],
         summary: 'Health checks recorded as an Excel workbook, same filters as the list',
@@ -192,7 +188,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const { retireeId, year } = request.query;
       const rows =
         retireeId !== undefined && !isUuid(retireeId)
@@ -209,6 +204,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.post(
     '/api/medical/health-checks',
     {
+      config: { access: 'medical.write', retiree: 'body' },
       schema: {
         tags: ['medical'],
         summary: 'Record a health check with its results; it goes into the health record',
@@ -217,7 +213,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const body = request.body;
       validDate(body.checkedOn, 'checkedOn', '体检日期');
       if (body.checkedOn > health.today()) throw badRequest('体检日期（checkedOn）不能晚于今天');
@@ -235,6 +230,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.get(
     '/api/medical/records/:id',
     {
+      config: { access: 'medical.read', retiree: 'path' },
       schema: {
         tags: ['medical'],
         summary: 'A retiree’s health record: conditions, medication, allergies and check results',
@@ -243,7 +239,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const id = uuidOr404(request.params.id, 'retiree');
       if (!(await retiree(id, scopeOf(request.user!)))) throw retireeNotFound();
       const record = await health.record(id);
@@ -255,6 +250,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.post(
     '/api/medical/records/:id/items',
     {
+      config: { access: 'medical.write', retiree: 'path' },
       schema: {
         tags: ['medical'],
         summary: 'Add a condition, a medication or an allergy to the health record',
@@ -264,7 +260,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const found = await retiree(request.params.id, scopeOf(request.user!));
       if (!found) throw retireeNotFound();
       const body = request.body;
@@ -283,6 +278,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.patch(
     '/api/medical/records/:id/items/:itemId',
     {
+      config: { access: 'medical.write', retiree: 'path' },
       schema: {
         tags: ['medical'],
         summary: 'Change an item of the health record, or end it (endedOn); items are never deleted',
@@ -292,7 +288,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const retireeId = uuidOr404(request.params.id, 'retiree');
       const itemId = uuidOr404(request.params.itemId, 'item');
       if (!(await retiree(retireeId, scopeOf(request.user!)))) throw retireeNotFound();
@@ -319,6 +314,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.get(
     '/api/medical/out-of-town',
     {
+      config: { access: 'medical.read' },
       schema: {
         tags: ['medical'],
         summary: 'Out-of-town treatment requests (6.5.2.5), newest first',
@@ -327,7 +323,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const { status, retireeId, limit = 100 } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
       return treatments.list({ status, retireeId: retireeId?.toLowerCase(), limit }, scopeOf(request.user!));
@@ -337,6 +332,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.get(
     '/api/medical/out-of-town/export.xlsx',
     {
+      config: { access: 'medical.read' },
       schema: {
         tags: ['medical'],
         summary: 'Out-of-town treatment requests as an Excel workbook, same filters as the list',
@@ -345,7 +341,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const { status, retireeId } = request.query;
       const rows =
         retireeId !== undefined && !isUuid(retireeId)
@@ -362,6 +357,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.get(
     '/api/medical/out-of-town/:id',
     {
+      config: { access: 'medical.read' },
       schema: {
         tags: ['medical'],
         summary: 'One out-of-town treatment request',
@@ -370,7 +366,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request) => {
-      requireRole(request, [...STAFF]);
       const found = await treatments.byId(uuidOr404(request.params.id, 'treatment'));
       if (!found || !(await retiree(found.retireeId, scopeOf(request.user!)))) {
         throw new HubError(404, 'not_found', '未找到该外地就医申请');
@@ -382,6 +377,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.post(
     '/api/medical/out-of-town',
     {
+      config: { access: 'medical.write', retiree: 'body' },
       schema: {
         tags: ['medical'],
         summary: 'Request approval for treatment in another city (6.5.2.5)',
@@ -390,7 +386,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request, reply) => {
-      requireRole(request, [...STAFF]);
       const body = request.body;
       validDate(body.from, 'from', '开始日期');
       validDate(body.to, 'to', '结束日期');
@@ -410,6 +405,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
   app.post(
     '/api/medical/out-of-town/:id/decision',
     {
+      config: { access: 'medical.decide' },
       schema: {
         tags: ['medical'],
         summary: 'Approve or reject an out-of-town treatment request (supervisor or admin)',
@@ -419,7 +415,6 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = asy
       },
     },
     async (request) => {
-      requireRole(request, [...APPROVERS]);
       // Only managers decide, and they see the whole centre: no station scope applies here.
       const decided = await treatments.decide(
         uuidOr404(request.params.id, 'treatment'),

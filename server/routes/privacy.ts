@@ -20,7 +20,6 @@ import {
   RetentionReport,
 } from '../schemas/privacy.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
 function actorOf(request: FastifyRequest): Actor {
   const user = request.user!;
@@ -51,6 +50,7 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.get(
     '/api/privacy/retirees/:id/export',
     {
+      config: { access: 'privacy.export', retiree: 'path' },
       schema: {
         tags: ['privacy'],
         summary:
@@ -66,7 +66,6 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin', 'supervisor']);
       const id = uuidOr404(request.params.id, 'retiree');
       const reason = request.query.reason?.trim() ?? '';
       if (reason.length < 2) {
@@ -85,6 +84,7 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.post(
     '/api/privacy/retirees/:id/deletion',
     {
+      config: { access: 'privacy.delete', retiree: 'path' },
       schema: {
         tags: ['privacy'],
         summary:
@@ -103,7 +103,6 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin']);
       const id = uuidOr404(request.params.id, 'retiree');
       const { decision, fields } = decisionOf(request.body ?? {});
       if (!decision) {
@@ -125,6 +124,7 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.get(
     '/api/privacy/receipts',
     {
+      config: { access: 'privacy.receipts' },
       schema: {
         tags: ['privacy'],
         summary: 'Receipts of deletions and retention runs, newest first',
@@ -135,7 +135,6 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request) => {
-      requireRole(request, ['admin']);
       const rows = await hub.db.query<{
         id: string;
         kind: string;
@@ -162,14 +161,14 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.post(
     '/api/privacy/retention/run',
     {
+      config: { access: 'privacy.retention' },
       schema: {
         tags: ['privacy'],
         summary: 'Apply the retention limits now (telemetry and closed records); answers what was deleted',
         response: { 200: RetentionReport, 401: ErrorResponse, 403: ErrorResponse, 503: ErrorResponse },
       },
     },
-    async (request) => {
-      requireRole(request, ['admin']);
+    async () => {
       return hub.privacy.runRetention();
     },
   );

@@ -10,7 +10,6 @@ import type { Clock } from '../reception/checks.ts';
 import { activityColumns, type BatchRow, batchColumns, receptionColumns } from '../reception/export.ts';
 import { ReceptionService } from '../reception/service.ts';
 import { scopeOf } from '../records/scope.ts';
-import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   AttendanceInput,
@@ -29,10 +28,7 @@ import {
 } from '../schemas/reception.ts';
 import type { HubContext } from './context.ts';
 import { evaluationRoutes } from './evaluation.ts';
-import { requireRole } from './guard.ts';
 
-const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
-const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: ErrorResponse };
 
@@ -53,6 +49,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.get(
     '/api/reception/activities',
     {
+      config: { access: 'reception.read' },
       schema: {
         ...political,
         summary: 'Organisation life, study sessions and political activities with attendance',
@@ -61,7 +58,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.activities(request.query, scopeOf(request.user!));
     },
   );
@@ -69,6 +65,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.get(
     '/api/reception/activities/export.xlsx',
     {
+      config: { access: 'reception.read' },
       schema: {
         ...political,
         summary: 'The activities list as an Excel workbook, same filters as the list',
@@ -77,7 +74,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await service.activities(request.query, scopeOf(request.user!));
       const body = await listWorkbook('政治生活', activityColumns, rows);
       return sendWorkbook(reply, body, 'political-activities', '政治生活与学习');
@@ -87,6 +83,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.post(
     '/api/reception/activities',
     {
+      config: { access: 'reception.write' },
       schema: {
         ...political,
         summary: 'Plan or record an activity or study session',
@@ -95,7 +92,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply.code(201).send(await service.createActivity(request.body, userId(request)));
     },
   );
@@ -103,6 +99,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.get(
     '/api/reception/activities/:id',
     {
+      config: { access: 'reception.read' },
       schema: {
         ...political,
         summary: 'One activity',
@@ -111,7 +108,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.activity(request.params.id, undefined, scopeOf(request.user!));
     },
   );
@@ -119,6 +115,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.put(
     '/api/reception/activities/:id/attendance',
     {
+      config: { access: 'reception.write' },
       schema: {
         ...political,
         summary: 'Record attendance (present, absent, excused) per retiree, on or after the day held',
@@ -128,7 +125,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.recordAttendance(request.params.id, request.body, scopeOf(request.user!));
     },
   );
@@ -138,6 +134,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.get(
     '/api/reception/convalescence',
     {
+      config: { access: 'reception.read' },
       schema: {
         ...political,
         summary: 'Honour convalescence batches (荣誉疗养, 6.2.2.11)',
@@ -145,7 +142,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.batches(scopeOf(request.user!));
     },
   );
@@ -153,6 +149,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.get(
     '/api/reception/convalescence/export.xlsx',
     {
+      config: { access: 'reception.read' },
       schema: {
         ...political,
         summary: 'The convalescence batches as an Excel workbook, one row per participant',
@@ -160,7 +157,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const batches = await service.batches(scopeOf(request.user!));
       const rows = batches.flatMap((batch): BatchRow[] =>
         batch.participants.length
@@ -175,6 +171,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.post(
     '/api/reception/convalescence',
     {
+      config: { access: 'reception.write' },
       schema: {
         ...political,
         summary: 'Create a convalescence batch with dates and place',
@@ -183,7 +180,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply.code(201).send(await service.createBatch(request.body, userId(request)));
     },
   );
@@ -191,6 +187,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.get(
     '/api/reception/convalescence/:id',
     {
+      config: { access: 'reception.read' },
       schema: {
         ...political,
         summary: 'One convalescence batch',
@@ -199,7 +196,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.batch(request.params.id, scopeOf(request.user!));
     },
   );
@@ -207,6 +203,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.post(
     '/api/reception/convalescence/:id/participants',
     {
+      config: { access: 'reception.write' },
       schema: {
         ...political,
         summary: 'Add participants (all or none)',
@@ -216,7 +213,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.addParticipants(request.params.id, request.body, scopeOf(request.user!));
     },
   );
@@ -224,6 +220,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.delete(
     '/api/reception/convalescence/:id/participants/:retireeId',
     {
+      config: { access: 'reception.write', retiree: 'path', retireeParam: 'retireeId' },
       schema: {
         ...political,
         summary: 'Remove a participant',
@@ -235,7 +232,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.removeParticipant(request.params.id, request.params.retireeId, scopeOf(request.user!));
     },
   );
@@ -245,6 +241,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.get(
     '/api/reception/items',
     {
+      config: { access: 'reception.read' },
       schema: {
         ...reception,
         summary: 'Letters, visits and calls received (来信、来访、来电)',
@@ -253,7 +250,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.receptions(request.query, scopeOf(request.user!));
     },
   );
@@ -261,6 +257,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.get(
     '/api/reception/items/export.xlsx',
     {
+      config: { access: 'reception.read' },
       schema: {
         ...reception,
         summary: 'Letters, visits and calls as an Excel workbook, same filters as the list',
@@ -269,7 +266,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await service.receptions(
         { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
         scopeOf(request.user!),
@@ -282,6 +278,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.get(
     '/api/reception/items/overdue',
     {
+      config: { access: 'reception.read' },
       schema: {
         ...reception,
         summary: 'Not replied and past the reply due date on `date` (today by default)',
@@ -290,7 +287,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.overdueReceptions(request.query.date, scopeOf(request.user!));
     },
   );
@@ -298,6 +294,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.post(
     '/api/reception/items',
     {
+      config: { access: 'reception.write', retiree: 'body' },
       schema: {
         ...reception,
         summary:
@@ -307,7 +304,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply
         .code(201)
         .send(await service.createReception(request.body, userId(request), scopeOf(request.user!)));
@@ -317,6 +313,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.get(
     '/api/reception/items/:id',
     {
+      config: { access: 'reception.read' },
       schema: {
         ...reception,
         summary: 'One item',
@@ -325,7 +322,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return service.reception(request.params.id, undefined, scopeOf(request.user!));
     },
   );
@@ -333,6 +329,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.patch(
     '/api/reception/items/:id',
     {
+      config: { access: 'reception.write' },
       schema: {
         ...reception,
         summary: 'Change the days to reply or the handler while not replied',
@@ -342,7 +339,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.updateReception(request.params.id, request.body, scopeOf(request.user!));
     },
   );
@@ -350,6 +346,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.post(
     '/api/reception/items/:id/take',
     {
+      config: { access: 'reception.write' },
       schema: {
         ...reception,
         summary: 'received → in_hand',
@@ -358,7 +355,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.takeReception(request.params.id, scopeOf(request.user!));
     },
   );
@@ -366,6 +362,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
   app.post(
     '/api/reception/items/:id/reply',
     {
+      config: { access: 'reception.write' },
       schema: {
         ...reception,
         summary: 'in_hand → replied, with the reply',
@@ -375,7 +372,6 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return service.replyReception(request.params.id, request.body, userId(request), scopeOf(request.user!));
     },
   );

@@ -22,7 +22,6 @@ import {
   ServiceRequestUpdate,
 } from '../schemas/requests.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
 /** Device types with a button that can be test-pressed. */
 const testableTypes = definitions
@@ -64,6 +63,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.get(
     '/api/service-requests',
     {
+      config: { access: 'requests.read' },
       schema: {
         tags: ['service requests'],
         summary: 'Service requests from the 求助 key (6.12), newest first',
@@ -80,7 +80,6 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request) => {
-      requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
       const all = await records.list(request.query.status, request.query.limit ?? 100);
       const mine = await stationRetirees(request);
       return mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
@@ -90,6 +89,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.get(
     '/api/service-requests/export.xlsx',
     {
+      config: { access: 'requests.read' },
       schema: {
         tags: ['service requests'],
         summary: 'Service requests (6.12) as an Excel workbook: who asked, what, provider, outcome, rating',
@@ -104,7 +104,6 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
       const all = await records.list(request.query.status, MAX_LIST_EXPORT_ROWS);
       const mine = await stationRetirees(request);
       const rows = mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
@@ -116,6 +115,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.patch(
     '/api/service-requests/:id',
     {
+      config: { access: 'requests.handle' },
       schema: {
         tags: ['service requests'],
         summary: 'Assign a provider, mark done, record the rating',
@@ -131,7 +131,6 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request) => {
-      requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
       const id = uuidOr404(request.params.id, 'service request');
       const mine = await stationRetirees(request);
       const found = mine ? await records.byId(id) : null;
@@ -145,6 +144,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.get(
     '/api/button-tests',
     {
+      config: { access: 'requests.read' },
       schema: {
         tags: ['devices'],
         summary:

@@ -8,9 +8,6 @@ import { type CardFont, renderCardPdf } from '../rescue/pdf.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { RescueCard } from '../schemas/rescue.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
-
-const staff = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
 
 export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: CardFont | null }> = async (
   app,
@@ -27,6 +24,7 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: Ca
   app.get(
     '/api/retirees/:id/rescue-card',
     {
+      config: { access: 'retirees.read', retiree: 'path' },
       schema: {
         tags: ['retirees'],
         summary: 'The Emergency Rescue Card (应急救助卡, 6.5.2.6)',
@@ -35,7 +33,6 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: Ca
       },
     },
     async (request) => {
-      requireRole(request, [...staff]);
       return cardOf(request.params.id, scopeOf(request.user!));
     },
   );
@@ -43,6 +40,7 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: Ca
   app.get(
     '/api/retirees/:id/rescue-card.pdf',
     {
+      config: { access: 'retirees.read', retiree: 'path' },
       schema: {
         tags: ['retirees'],
         summary: 'The Emergency Rescue Card as a printable A6 PDF',
@@ -58,7 +56,6 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: Ca
       },
     },
     async (request, reply) => {
-      requireRole(request, [...staff]);
       const card = await cardOf(request.params.id, scopeOf(request.user!));
       if (!font) {
         throw new HubError(

@@ -16,7 +16,6 @@ import {
 } from '../schemas/retirees.ts';
 import { tileDevices, WallRecords } from '../wall/records.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
 const DAY_MS = 86_400_000;
 /** At most this many points per chart: wider periods get wider buckets. */
@@ -34,6 +33,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.get(
     '/api/retirees',
     {
+      config: { access: 'retirees.read' },
       schema: {
         tags: ['retirees'],
         summary: 'The live wall: every retiree with latest heart rate, devices and open alerts',
@@ -62,6 +62,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.post(
     '/api/retirees',
     {
+      config: { access: 'retirees.write' },
       schema: {
         tags: ['retirees'],
         summary: 'Register a retiree with emergency contacts',
@@ -70,7 +71,6 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin', 'supervisor', 'caseworker']);
       const { hrLow, hrHigh } = request.body;
       if (typeof hrLow === 'number' && typeof hrHigh === 'number' && hrLow >= hrHigh) {
         throw badRequest('hrLow must be below hrHigh');
@@ -88,6 +88,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.get(
     '/api/retirees/:id',
     {
+      config: { access: 'retirees.read', retiree: 'path' },
       schema: {
         tags: ['retirees'],
         summary: 'One retiree with contacts',
@@ -105,6 +106,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.patch(
     '/api/retirees/:id',
     {
+      config: { access: 'retirees.write', retiree: 'path' },
       schema: {
         tags: ['retirees'],
         summary:
@@ -121,7 +123,6 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
       },
     },
     async (request) => {
-      requireRole(request, ['admin', 'supervisor', 'caseworker']);
       const id = await scopedRetiree(request);
       const current = await hub.retirees.byId(id);
       if (!current) throw notFound('retiree');
@@ -141,6 +142,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.get(
     '/api/retirees/:id/devices',
     {
+      config: { access: 'retirees.read', retiree: 'path' },
       schema: {
         tags: ['retirees'],
         summary: "A retiree's devices",
@@ -157,6 +159,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asy
   app.get(
     '/api/retirees/:id/vitals',
     {
+      config: { access: 'retirees.read', retiree: 'path' },
       schema: {
         tags: ['retirees'],
         summary: 'A time series from the telemetry store (default: heart rate over the last 24 hours)',

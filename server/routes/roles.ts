@@ -21,7 +21,6 @@ import {
 import { scopeOf } from '../records/scope.ts';
 import { ORAL_HISTORY_FILE_LABELS, ORAL_HISTORY_FILE_TYPES, OralHistories } from '../roles/oralHistory.ts';
 import { type Clock, RoleRegister } from '../roles/register.ts';
-import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   FileParams,
@@ -38,10 +37,7 @@ import {
   ServiceHoursInput,
 } from '../schemas/roles.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
-const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
-const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const tags = ['roles'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: ErrorResponse };
@@ -104,6 +100,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.get(
     '/api/roles/register',
     {
+      config: { access: 'roles.read' },
       schema: {
         tags,
         summary: 'The register: volunteers, think tank, community political commissars (6.9.2.1–6.9.2.3)',
@@ -112,7 +109,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return register.list(request.query, scopeOf(request.user!));
     },
   );
@@ -120,6 +116,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.get(
     '/api/roles/register/export.xlsx',
     {
+      config: { access: 'roles.read' },
       schema: {
         tags,
         summary: 'The register with total service hours as an Excel workbook (same filters as the list)',
@@ -129,7 +126,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await register.list(
         { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
         scopeOf(request.user!),
@@ -146,6 +142,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.post(
     '/api/roles/register',
     {
+      config: { access: 'roles.write', retiree: 'body' },
       schema: {
         tags,
         summary: 'A retiree takes on a role; 409 while the same role is active or when deceased',
@@ -154,7 +151,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply
         .code(201)
         .send(await register.create(request.body, userId(request), scopeOf(request.user!)));
@@ -164,6 +160,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.get(
     '/api/roles/register/:id',
     {
+      config: { access: 'roles.read' },
       schema: {
         tags,
         summary: 'One register entry',
@@ -172,7 +169,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return register.byId(request.params.id, scopeOf(request.user!));
     },
   );
@@ -180,6 +176,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.post(
     '/api/roles/register/:id/end',
     {
+      config: { access: 'roles.write' },
       schema: {
         tags,
         summary: 'End the role on a day, with the reason',
@@ -189,7 +186,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return register.end(request.params.id, request.body, scopeOf(request.user!));
     },
   );
@@ -197,6 +193,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.get(
     '/api/roles/register/:id/hours',
     {
+      config: { access: 'roles.read' },
       schema: {
         tags,
         summary: 'Service hours logged for the entry, newest first',
@@ -205,7 +202,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return register.hours(request.params.id, scopeOf(request.user!));
     },
   );
@@ -213,6 +209,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.post(
     '/api/roles/register/:id/hours',
     {
+      config: { access: 'roles.write' },
       schema: {
         tags,
         summary: 'Log hours served on a day within the role’s period (not in the future)',
@@ -222,7 +219,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply
         .code(201)
         .send(
@@ -234,6 +230,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.get(
     '/api/roles/oral-histories',
     {
+      config: { access: 'roles.read' },
       schema: {
         tags,
         summary: 'Oral-history interviews (6.9.2.4), latest first',
@@ -242,7 +239,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return oralHistories.list(request.query, scopeOf(request.user!));
     },
   );
@@ -250,6 +246,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.get(
     '/api/roles/oral-histories/export.xlsx',
     {
+      config: { access: 'roles.read' },
       schema: {
         tags,
         summary: 'The oral-history list as an Excel workbook (same filters as the list)',
@@ -259,7 +256,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await oralHistories.list(
         { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
         scopeOf(request.user!),
@@ -276,6 +272,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.post(
     '/api/roles/oral-histories',
     {
+      config: { access: 'roles.write', retiree: 'body' },
       schema: {
         tags,
         summary: 'A new oral-history interview',
@@ -284,7 +281,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       return reply
         .code(201)
         .send(await oralHistories.create(request.body, userId(request), scopeOf(request.user!)));
@@ -294,6 +290,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.get(
     '/api/roles/oral-histories/:id',
     {
+      config: { access: 'roles.read' },
       schema: {
         tags,
         summary: 'One interview with its files',
@@ -302,7 +299,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return oralHistories.byId(request.params.id, scopeOf(request.user!));
     },
   );
@@ -310,6 +306,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.put(
     '/api/roles/oral-histories/:id',
     {
+      config: { access: 'roles.write' },
       schema: {
         tags,
         summary: 'Change the title, interviewer, day, summary or transcript text',
@@ -319,7 +316,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return oralHistories.update(request.params.id, request.body, scopeOf(request.user!));
     },
   );
@@ -327,6 +323,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.post(
     '/api/roles/oral-histories/:id/files',
     {
+      config: { access: 'roles.write' },
       bodyLimit: maxBytes,
       schema: {
         tags,
@@ -338,7 +335,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       const { kind } = request.query;
       const type = acceptUpload(
         request.body,
@@ -364,6 +360,7 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   app.get(
     '/api/roles/oral-histories/:id/files/:attachmentId',
     {
+      config: { access: 'roles.read' },
       schema: {
         tags,
         summary: 'Download a file of the interview; the reading is written in the archive access log',
@@ -375,7 +372,6 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const { item, attachment } = await oralHistories.file(
         request.params.id,
         request.params.attachmentId,

@@ -4,12 +4,12 @@ import { ErrorResponse } from '../schemas/common.ts';
 import { SecurityOverview } from '../schemas/security.ts';
 import { securityOverview } from '../security/overview.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
 export const securityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
   app.get(
     '/api/security/overview',
     {
+      config: { access: 'security.read' },
       schema: {
         tags: ['security'],
         summary: 'Failed sign-ins, refused and silent devices, the audit chain and open security alerts',
@@ -17,8 +17,7 @@ export const securityRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = as
         response: { 200: SecurityOverview, 401: ErrorResponse, 403: ErrorResponse },
       },
     },
-    async (request) => {
-      requireRole(request, ['admin']);
+    async () => {
       return securityOverview(hub.security, hub, new Date());
     },
   );

@@ -3,21 +3,20 @@ import { Type } from '@sinclair/typebox';
 import { ErrorResponse } from '../schemas/common.ts';
 import { EscalationLadderBody, EscalationStep } from '../schemas/escalation.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
 /** The centre's settings that staff change at run time. */
 export const settingsRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
   app.get(
     '/api/settings/escalation',
     {
+      config: { access: 'escalation.read' },
       schema: {
         tags: ['settings'],
         summary: "The centre's escalation ladder for unacknowledged alerts",
         response: { 200: Type.Array(EscalationStep), 401: ErrorResponse, 403: ErrorResponse },
       },
     },
-    async (request) => {
-      requireRole(request, ['admin', 'supervisor', 'operator']);
+    async () => {
       return hub.escalation.steps();
     },
   );
@@ -25,6 +24,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = as
   app.put(
     '/api/settings/escalation',
     {
+      config: { access: 'escalation.manage' },
       schema: {
         tags: ['settings'],
         summary: 'Replace the escalation ladder (admin, supervisor)',
@@ -38,7 +38,6 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = as
       },
     },
     async (request) => {
-      requireRole(request, ['admin', 'supervisor']);
       return hub.escalation.setSteps(request.body.steps);
     },
   );

@@ -16,7 +16,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
   app.get(
     '/healthz',
     {
-      config: { public: true },
+      config: { access: 'public' },
       schema: {
         tags: ['system'],
         summary: 'Liveness and the state of the stores; 503 when the records database does not answer',
@@ -48,7 +48,7 @@ export const systemRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = asyn
     {
       // Open unless HUB_METRICS_REQUIRE_AUTH: then the scraper's HUB_METRICS_TOKEN, or an admin's or
       // supervisor's session.
-      config: { public: true },
+      config: { access: 'public' },
       onRequest: async (request, reply) => checkMetricsAccess(request, reply),
       schema: {
         tags: ['system'],

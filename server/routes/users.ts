@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { mayAccess } from '../access/policy.ts';
 import { PASSWORD_MAX_LENGTH, passwordProblem } from '../auth/passwords.ts';
 import { hashPassword } from '../auth/secrets.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
@@ -8,7 +9,6 @@ import { isUniqueViolation } from '../records/rows.ts';
 import { User } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
 const StaffRole = Type.Union([
   Type.Literal('admin'),
@@ -53,6 +53,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.get(
     '/api/users',
     {
+      config: { access: 'users.read' },
       schema: {
         tags: ['users'],
         summary: 'Staff accounts (disabled ones too with includeDisabled=true, admin)',
@@ -61,9 +62,9 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       },
     },
     async (request) => {
-      requireRole(request, ['admin', 'supervisor', 'operator']);
       const includeDisabled = request.query.includeDisabled === true;
-      if (includeDisabled) requireRole(request, ['admin']);
+      // Disabled accounts are the business of whoever manages accounts.
+      if (includeDisabled && !mayAccess('users.manage', request.user!.role)) throw forbidden();
       return hub.users.listStaff({ includeDisabled });
     },
   );
@@ -71,6 +72,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/users',
     {
+      config: { access: 'users.manage' },
       schema: {
         tags: ['users'],
         summary: 'Create a staff account (admin)',
@@ -85,7 +87,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin']);
       const { password, station, ...fields } = request.body;
       const problem = passwordProblem(password, fields.username);
       if (problem) throw badRequest(`password: ${problem}`);
@@ -106,6 +107,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.patch(
     '/api/users/:id',
     {
+      config: { access: 'users.manage' },
       schema: {
         tags: ['users'],
         summary: "Change a staff member's display name or station (admin)",
@@ -121,7 +123,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       },
     },
     async (request) => {
-      requireRole(request, ['admin']);
       const updated = await hub.users.updateStaff(uuidOr404(request.params.id, 'user'), {
         displayName: request.body.displayName?.trim(),
         station: stationOf(request.body.station),
@@ -135,6 +136,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
     app.post(
       `/api/users/:id/${action}`,
       {
+        config: { access: 'users.manage' },
         schema: {
           tags: ['users'],
           summary:
@@ -152,7 +154,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
         },
       },
       async (request) => {
-        requireRole(request, ['admin']);
         const id = uuidOr404(request.params.id, 'user');
         if (action === 'disable' && id === request.user?.id) throw forbidden('不能停用自己的账号');
         const user = await hub.sessions.setDisabled(id, action === 'disable');
@@ -165,6 +166,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.post(
     '/api/users/:id/totp/reset',
     {
+      config: { access: 'users.manage' },
       schema: {
         tags: ['users'],
         summary: "Remove a staff member's TOTP second factor (admin; a lost phone): their sessions end",
@@ -173,7 +175,6 @@ export const userRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin']);
       const id = uuidOr404(request.params.id, 'user');
       if (!(await hub.sessions.resetTotp(id))) throw notFound('user');
       return reply.code(204).send(null);

@@ -7,7 +7,6 @@ import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } fr
 import { uuidOr404 } from '../ids.ts';
 import { findCardFont } from '../print/font.ts';
 import { assertInScope, scopeOf } from '../records/scope.ts';
-import type { Role } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   Admission,
@@ -36,10 +35,7 @@ import { followUpColumns, recordColumns, taskColumns } from '../visits/export.ts
 import { renderVisitFormPdf, type VisitForm } from '../visits/pdf.ts';
 import { type Clock, VisitService } from '../visits/service.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
-const READ: Role[] = ['admin', 'supervisor', 'operator', 'caseworker'];
-const WRITE: Role[] = ['admin', 'supervisor', 'caseworker'];
 const tags = ['visits'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: ErrorResponse };
@@ -65,14 +61,14 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/campaigns',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary: 'Holiday visit campaigns (6.8.2.1)',
         response: { 200: Type.Array(Campaign), ...errors },
       },
     },
-    async (request) => {
-      requireRole(request, READ);
+    async () => {
       return visits.campaigns();
     },
   );
@@ -80,6 +76,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.post(
     '/api/visits/campaigns',
     {
+      config: { access: 'visits.write' },
       schema: {
         tags,
         summary:
@@ -89,7 +86,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       return visits.generateCampaign(request.body, userId(request));
     },
   );
@@ -97,6 +93,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/tasks',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary: 'Visit tasks, by due date',
@@ -105,7 +102,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return visits.tasks(request.query, scope(request));
     },
   );
@@ -113,6 +109,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.post(
     '/api/visits/tasks',
     {
+      config: { access: 'visits.write', retiree: 'body' },
       schema: {
         tags,
         summary: 'Plan a visit by hand',
@@ -121,7 +118,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       await reach(request, request.body.retireeId);
       return reply.code(201).send(await visits.createTask(request.body, userId(request)));
     },
@@ -130,10 +126,10 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/tasks/:id',
     {
+      config: { access: 'visits.read' },
       schema: { tags, summary: 'One visit task', params: IdParams, response: { 200: VisitTask, ...errors } },
     },
     async (request) => {
-      requireRole(request, READ);
       const task = await visits.task(request.params.id);
       await reach(request, task.retireeId);
       return task;
@@ -143,6 +139,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.patch(
     '/api/visits/tasks/:id',
     {
+      config: { access: 'visits.write' },
       schema: {
         tags,
         summary: 'Assign, move the due date or cancel an open task (it is done only by a visit record)',
@@ -152,7 +149,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       await reach(request, (await visits.task(request.params.id)).retireeId);
       return visits.updateTask(request.params.id, request.body);
     },
@@ -161,6 +157,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/admissions',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary: 'Hospital admissions (6.8.2.2)',
@@ -169,7 +166,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return visits.admissions(request.query.retireeId, scope(request));
     },
   );
@@ -177,6 +173,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.post(
     '/api/visits/admissions',
     {
+      config: { access: 'visits.write', retiree: 'body' },
       schema: {
         tags,
         summary: 'Record a hospital admission: raises a visit due within 3 days (6.8.2.2)',
@@ -185,7 +182,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       await reach(request, request.body.retireeId);
       return reply.code(201).send(await visits.recordAdmission(request.body, userId(request)));
     },
@@ -194,6 +190,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/retirees/:id/flags',
     {
+      config: { access: 'visits.read', retiree: 'path' },
       schema: {
         tags,
         summary: '孤老 / 长期卧床 / living elsewhere, and the open monthly focus visit',
@@ -202,7 +199,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request) => {
-      requireRole(request, READ);
       await reach(request, request.params.id);
       return visits.flags(request.params.id);
     },
@@ -211,6 +207,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.patch(
     '/api/visits/retirees/:id/flags',
     {
+      config: { access: 'visits.write', retiree: 'path' },
       schema: {
         tags,
         summary:
@@ -221,7 +218,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       await reach(request, request.params.id);
       return visits.setFlags(request.params.id, request.body, userId(request));
     },
@@ -230,6 +226,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/records',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary: 'Visit records, newest first',
@@ -238,7 +235,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return visits.records(request.query, scope(request));
     },
   );
@@ -246,6 +242,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.post(
     '/api/visits/records',
     {
+      config: { access: 'visits.write', retiree: 'body' },
       schema: {
         tags,
         summary:
@@ -255,7 +252,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request, reply) => {
-      requireRole(request, WRITE);
       await reach(request, request.body.retireeId);
       return reply.code(201).send(await visits.createRecord(request.body, userId(request)));
     },
@@ -264,6 +260,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/records/:id',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary: 'One visit record',
@@ -272,7 +269,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request) => {
-      requireRole(request, READ);
       const record = await visits.record(request.params.id);
       await reach(request, record.retireeId);
       return record;
@@ -282,6 +278,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/follow-ups',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary: 'Follow-ups of problems raised in visits (6.8.2.6)',
@@ -290,7 +287,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return visits.followUps(request.query, scope(request));
     },
   );
@@ -298,6 +294,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.patch(
     '/api/visits/follow-ups/:id',
     {
+      config: { access: 'visits.write' },
       schema: {
         tags,
         summary: 'Reassign, move the due date, or close with a reply (open → done)',
@@ -307,7 +304,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request) => {
-      requireRole(request, WRITE);
       await reach(request, (await visits.followUp(request.params.id)).retireeId);
       return visits.updateFollowUp(request.params.id, request.body, userId(request));
     },
@@ -316,6 +312,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/summary',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary:
@@ -325,7 +322,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request) => {
-      requireRole(request, READ);
       return visits.summary(request.query.from, request.query.to, scope(request));
     },
   );
@@ -337,6 +333,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/tasks/export.xlsx',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary: 'Visit tasks as an Excel workbook (same filters as the list)',
@@ -346,7 +343,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await visits.tasks({ ...request.query, limit: MAX_LIST_EXPORT_ROWS }, scope(request));
       return sendWorkbook(
         reply,
@@ -360,6 +356,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/records/export.xlsx',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary: 'Visit records with their seven fields as an Excel workbook (same filters as the list)',
@@ -369,7 +366,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await visits.records({ ...request.query, limit: MAX_LIST_EXPORT_ROWS }, scope(request));
       return sendWorkbook(
         reply,
@@ -383,6 +379,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/follow-ups/export.xlsx',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary: 'Follow-ups as an Excel workbook (same filters as the list)',
@@ -392,7 +389,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const rows = await visits.followUps({ ...request.query, limit: MAX_LIST_EXPORT_ROWS }, scope(request));
       return sendWorkbook(
         reply,
@@ -435,6 +431,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/records/:id/form.pdf',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary: 'A recorded visit printed on the visit record form (A4)',
@@ -443,7 +440,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       const record = await visits.record(request.params.id);
       await reach(request, record.retireeId);
       return sendForm(
@@ -457,6 +453,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
   app.get(
     '/api/visits/form.pdf',
     {
+      config: { access: 'visits.read' },
       schema: {
         tags,
         summary: "A blank visit record form with the retiree's name, to fill in by hand on the visit",
@@ -468,7 +465,6 @@ export const visitRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; clock?: C
       },
     },
     async (request, reply) => {
-      requireRole(request, READ);
       await reach(request, request.query.retireeId);
       const [retiree] = await hub.db.query<{ name: string }>('select name from retirees where id = $1', [
         request.query.retireeId,

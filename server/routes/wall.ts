@@ -16,6 +16,7 @@ export const wallRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async 
   app.get(
     '/api/wall',
     {
+      config: { access: 'retirees.read' },
       schema: {
         tags: ['retirees'],
         summary:

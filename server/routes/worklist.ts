@@ -1,6 +1,7 @@
 /** The work list (工作清单): what is due on a day and what is overdue, across every provider. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { mayAccess } from '../access/policy.ts';
 import { centreDay, isDate } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import { badRequest, forbidden, unauthorized } from '../errors.ts';
@@ -13,7 +14,6 @@ import { workItemColumns } from '../worklist/export.ts';
 import { buildWorkList, type WorkListProvider } from '../worklist/provider.ts';
 import { workListProviders } from '../worklist/providers.ts';
 import type { HubContext } from './context.ts';
-import { requireRole } from './guard.ts';
 
 /** A caseworker of a station sees items about that station's retirees, and those about no retiree. */
 async function inStation(items: WorkItem[], station: string | null, db: Queryable): Promise<WorkItem[]> {
@@ -41,7 +41,7 @@ export const workListRoutes: FastifyPluginAsyncTypebox<{
     const date = query.date ?? centreDay(clock());
     if (!isDate(date)) throw badRequest(`date: 日期无效 (not a calendar date): ${date}`);
     const all = query.all === true;
-    if (all && user.role !== 'admin' && user.role !== 'supervisor') {
+    if (all && !mayAccess('worklist.all', user.role)) {
       throw forbidden('all=true: 仅主管和管理员可查看全部 (supervisor or admin only)');
     }
     const items = await buildWorkList(sources, { date, ownerId: all ? null : user.id });
@@ -51,6 +51,7 @@ export const workListRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/api/worklist',
     {
+      config: { access: 'worklist.read' },
       schema: {
         tags: ['work list'],
         summary:
@@ -60,7 +61,6 @@ export const workListRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request) => {
-      requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
       return listFor(request.user, request.query);
     },
   );
@@ -68,6 +68,7 @@ export const workListRoutes: FastifyPluginAsyncTypebox<{
   app.get(
     '/api/worklist/export.xlsx',
     {
+      config: { access: 'worklist.read' },
       schema: {
         tags: ['work list'],
         summary: 'The same work list as an Excel workbook',
@@ -82,7 +83,6 @@ export const workListRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      requireRole(request, ['admin', 'supervisor', 'operator', 'caseworker']);
       const list = await listFor(request.user, request.query);
       const body = await listWorkbook(`工作清单 ${list.date}`, workItemColumns, list.items);
       return sendWorkbook(reply, body, `worklist-${list.date}`, `工作清单-${list.date}`);

@@ -15,9 +15,9 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { mayAccess } from '../access/policy.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import { forbidden, type HubError, unauthorized } from '../errors.ts';
-import type { Role } from '../schemas/auth.ts';
 
 export interface SystemAccess {
   /** /metrics asks for the metrics token or an admin's or supervisor's session. */
@@ -33,9 +33,6 @@ export const OPEN_SYSTEM_ACCESS: SystemAccess = {
   metricsToken: undefined,
   docsRequireAuth: false,
 };
-
-/** Roles whose own session reads /metrics. */
-export const METRICS_ROLES: readonly Role[] = ['admin', 'supervisor'];
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -71,7 +68,7 @@ export function metricsAccess(access: SystemAccess, sessions: Sessions, sessionT
     }
     const user = await sessions.userFor(sessionToken(request));
     if (!user) throw challenge(reply, '读取 /metrics 需要监控令牌（HUB_METRICS_TOKEN）或管理员、主管的登录');
-    if (!METRICS_ROLES.includes(user.role)) throw forbidden('只有管理员和主管可以读取 /metrics');
+    if (!mayAccess('system.metrics', user.role)) throw forbidden('只有管理员和主管可以读取 /metrics');
   };
 }
 
@@ -81,6 +78,6 @@ export function docsAccess(access: SystemAccess, sessions: Sessions, sessionToke
     if (!access.docsRequireAuth) return;
     const user = await sessions.userFor(sessionToken(request));
     if (!user) throw challenge(reply, '查看接口文档（/docs）需要先登录平台');
-    if (user.role === 'family') throw forbidden('家属账号不能查看接口文档');
+    if (!mayAccess('system.docs', user.role)) throw forbidden('家属账号不能查看接口文档');
   };
 }

@@ -1,9 +1,10 @@
 /** Staff accounts (5.2): everyone on staff can list them; the admin creates them. */
+import { type Access, mayAccess, STAFF_ROLES, type StaffRole } from '../../../server/access/policy.ts';
 import type { User } from '../../../server/schemas/index.ts';
 import { request } from './http.ts';
 
-export type StaffRole = Exclude<User['role'], 'family'>;
-export const staffRoles: readonly StaffRole[] = ['admin', 'supervisor', 'operator', 'caseworker'];
+export type { StaffRole };
+export const staffRoles: readonly StaffRole[] = STAFF_ROLES;
 
 export interface NewStaff {
   username: string;
@@ -40,35 +41,20 @@ export function updateStaff(
   return request<User>(`/api/users/${id}`, { method: 'PATCH', body });
 }
 
-type Role = User['role'];
+/**
+ * What each staff page of the header needs, from the server's own table (server/access/policy.ts):
+ * a page shows to the roles the server lets read what it shows. The settings page is for those who
+ * change the centre's settings.
+ */
+export const pageAccess = {
+  duty: 'duty.read',
+  requests: 'requests.read',
+  devices: 'devices.read',
+  settings: 'escalation.manage',
+} as const satisfies Record<string, Access>;
 
-/** Which roles reach each staff page, as the server's role checks allow them. */
-export const pageRoles = {
-  duty: ['admin', 'supervisor', 'operator'],
-  requests: ['admin', 'supervisor', 'operator', 'caseworker'],
-  devices: ['admin', 'supervisor', 'operator', 'caseworker'],
-  settings: ['admin', 'supervisor'],
-} satisfies Record<string, readonly Role[]>;
+export type StaffPage = keyof typeof pageAccess;
 
-export type StaffPage = keyof typeof pageRoles;
-
-export function mayOpen(page: StaffPage, role: Role | null | undefined): boolean {
-  return role != null && (pageRoles[page] as readonly Role[]).includes(role);
-}
-
-/** Roles that may change things, per area (the server checks the same). */
-export function mayManage(
-  what: 'roster' | 'devices' | 'escalation' | 'staff' | 'familyAccounts' | 'channels',
-  role: Role | null | undefined,
-): boolean {
-  if (!role) return false;
-  const roles: Record<typeof what, readonly Role[]> = {
-    roster: ['admin', 'supervisor'],
-    devices: ['admin', 'supervisor'],
-    escalation: ['admin', 'supervisor'],
-    staff: ['admin'],
-    familyAccounts: ['admin', 'supervisor'],
-    channels: ['admin', 'supervisor'],
-  };
-  return roles[what].includes(role);
+export function mayOpen(page: StaffPage, role: User['role'] | null | undefined): boolean {
+  return mayAccess(pageAccess[page], role);
 }

@@ -1,8 +1,8 @@
 /** Pages are loaded on first visit; the chart library arrives only with the retiree page. */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
-import type { User } from '../../../server/schemas/index.ts';
+import { type Access, mayAccess } from '../../../server/access/policy.ts';
 import { roleOf } from '../api/family.ts';
-import { mayOpen, type StaffPage } from '../api/users.ts';
+import { pageAccess } from '../api/users.ts';
 import { useSessionStore } from '../stores/session.ts';
 import { pageRoutes } from './pages.ts';
 
@@ -14,10 +14,11 @@ declare module 'vue-router' {
     public?: boolean;
     /** The family page (6.11.2.4): family accounts see this and nothing else. */
     family?: boolean;
-    /** A staff page open to some roles only; the others are sent to the wall. */
-    page?: StaffPage;
-    /** A self-registered records page (see pages.ts) open to these roles only. */
-    roles?: readonly User['role'][];
+    /**
+     * A page open to the roles the server's table (server/access/policy.ts) gives this access;
+     * the others are sent to the wall.
+     */
+    access?: Access;
   }
 }
 
@@ -76,25 +77,25 @@ const routes: RouteRecordRaw[] = [
     path: '/duty',
     name: 'duty',
     component: () => import('../views/duty/DutyView.vue'),
-    meta: { title: 'duty.title', page: 'duty' },
+    meta: { title: 'duty.title', access: pageAccess.duty },
   },
   {
     path: '/requests',
     name: 'requests',
     component: () => import('../views/requests/RequestsView.vue'),
-    meta: { title: 'requests.title', page: 'requests' },
+    meta: { title: 'requests.title', access: pageAccess.requests },
   },
   {
     path: '/devices',
     name: 'devices',
     component: () => import('../views/devices/DevicesView.vue'),
-    meta: { title: 'devices.title', page: 'devices' },
+    meta: { title: 'devices.title', access: pageAccess.devices },
   },
   {
     path: '/settings',
     name: 'settings',
     component: () => import('../views/settings/SettingsView.vue'),
-    meta: { title: 'settings.title', page: 'settings' },
+    meta: { title: 'settings.title', access: pageAccess.settings },
   },
   {
     // `public` only drops the staff frame around the page; the family guard below wants a session.
@@ -130,8 +131,7 @@ router.beforeEach(async (to, from) => {
   const role = await roleOf(token);
   if (role === 'family' && !to.meta.family) return { name: 'family' };
   if (role !== null && role !== 'family' && to.meta.family) return { name: 'wall' };
-  if (to.meta.page && role !== null && !mayOpen(to.meta.page, role)) return { name: 'wall' };
-  if (to.meta.roles && role !== null && !to.meta.roles.includes(role)) return { name: 'wall' };
+  if (to.meta.access && role !== null && !mayAccess(to.meta.access, role)) return { name: 'wall' };
   // A caseworker starts the day on the work list; supervisors and operators keep the wall.
   if (to.name === 'wall' && role === 'caseworker' && (from.name === 'login' || from.matched.length === 0)) {
     return { name: 'worklist' };

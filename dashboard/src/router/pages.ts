@@ -4,6 +4,7 @@
  * languages. Adding a records page touches only its own folder.
  */
 import type { RouteRecordRaw } from 'vue-router';
+import { type Access, mayAccess } from '../../../server/access/policy.ts';
 import type { User } from '../../../server/schemas/index.ts';
 import { i18n } from '../modules/i18n.ts';
 
@@ -13,8 +14,12 @@ export interface RecordsNavEntry {
   /** Also the key of its title under `nav.` and its test id `nav-<key>`. */
   key: string;
   to: string;
-  /** Roles that see the entry; the server checks the same on every request. */
-  roles: readonly Role[];
+  /**
+   * What the page needs (server/access/policy.ts): the entry shows to the roles the server lets in,
+   * from the same table the server checks on every request. The page's route says the same in
+   * `meta.access`.
+   */
+  access: Access;
   /** Position in the menu, smaller first. */
   order: number;
 }
@@ -42,6 +47,5 @@ export const recordsNav: RecordsNavEntry[] = modules
   .sort((a, b) => a.order - b.order || a.key.localeCompare(b.key));
 
 export function recordsNavFor(role: Role | null | undefined): RecordsNavEntry[] {
-  if (!role) return [];
-  return recordsNav.filter((entry) => entry.roles.includes(role));
+  return recordsNav.filter((entry) => mayAccess(entry.access, role));
 }

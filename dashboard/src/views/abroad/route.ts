@@ -1,8 +1,9 @@
 /** Travel abroad and part-time posts (6.4.2): the page registers itself under the service-records menu. */
+import type { Access } from '../../../../server/access/policy.ts';
 import type { PageModule } from '../../router/pages.ts';
 
-/** The server's roles for /api/abroad: caseworkers and managers (the monitoring desk has no part in it). */
-const roles = ['admin', 'supervisor', 'caseworker'] as const;
+/** Who reads /api/abroad: caseworkers and managers (the monitoring desk has no part in it). */
+const access: Access = 'abroad.read';
 
 const page: PageModule = {
   routes: [
@@ -10,10 +11,10 @@ const page: PageModule = {
       path: '/abroad',
       name: 'abroad',
       component: () => import('./AbroadView.vue'),
-      meta: { title: 'nav.abroad', roles },
+      meta: { title: 'nav.abroad', access },
     },
   ],
-  nav: [{ key: 'abroad', to: '/abroad', roles, order: 90 }],
+  nav: [{ key: 'abroad', to: '/abroad', access, order: 90 }],
   titles: { 'zh-CN': { abroad: '出国(境)与兼职' }, en: { abroad: 'Abroad & posts' } },
 };
 

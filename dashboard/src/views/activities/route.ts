@@ -1,7 +1,8 @@
 /** 文体活动 (6.6): the culture-and-sport page, in the service-records menu for every staff role the server lets read it. */
+import type { Access } from '../../../../server/access/policy.ts';
 import type { PageModule } from '../../router/pages.ts';
 
-const readers = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+const access: Access = 'activities.read';
 
 const page: PageModule = {
   routes: [
@@ -9,10 +10,10 @@ const page: PageModule = {
       path: '/activities',
       name: 'activities',
       component: () => import('./ActivitiesView.vue'),
-      meta: { title: 'nav.activities', roles: readers },
+      meta: { title: 'nav.activities', access },
     },
   ],
-  nav: [{ key: 'activities', to: '/activities', roles: readers, order: 40 }],
+  nav: [{ key: 'activities', to: '/activities', access, order: 40 }],
   titles: { 'zh-CN': { activities: '文体活动' }, en: { activities: 'Activities' } },
 };
 

@@ -1,7 +1,8 @@
 /** 生活待遇 (6.3): the benefits page, in the service-records menu for every staff role the server lets read it. */
+import type { Access } from '../../../../server/access/policy.ts';
 import type { PageModule } from '../../router/pages.ts';
 
-const readers = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+const access: Access = 'benefits.read';
 
 const page: PageModule = {
   routes: [
@@ -9,10 +10,10 @@ const page: PageModule = {
       path: '/benefits',
       name: 'benefits',
       component: () => import('./BenefitsView.vue'),
-      meta: { title: 'nav.benefits', roles: readers },
+      meta: { title: 'nav.benefits', access },
     },
   ],
-  nav: [{ key: 'benefits', to: '/benefits', roles: readers, order: 20 }],
+  nav: [{ key: 'benefits', to: '/benefits', access, order: 20 }],
   titles: { 'zh-CN': { benefits: '生活待遇' }, en: { benefits: 'Benefits' } },
 };
 

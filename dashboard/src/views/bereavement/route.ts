@@ -1,7 +1,8 @@
 /** 身后事 (6.10): the after-death page, in the service-records menu for every staff role the server lets read it. */
+import type { Access } from '../../../../server/access/policy.ts';
 import type { PageModule } from '../../router/pages.ts';
 
-const readers = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+const access: Access = 'bereavement.read';
 
 const page: PageModule = {
   routes: [
@@ -9,10 +10,10 @@ const page: PageModule = {
       path: '/bereavement',
       name: 'bereavement',
       component: () => import('./BereavementView.vue'),
-      meta: { title: 'nav.bereavement', roles: readers },
+      meta: { title: 'nav.bereavement', access },
     },
   ],
-  nav: [{ key: 'bereavement', to: '/bereavement', roles: readers, order: 60 }],
+  nav: [{ key: 'bereavement', to: '/bereavement', access, order: 60 }],
   titles: { 'zh-CN': { bereavement: '身后事' }, en: { bereavement: 'After death' } },
 };
 

@@ -1,7 +1,8 @@
 /** 养老服务 (6.7): the care page, in the service-records menu for every staff role the server lets read it. */
+import type { Access } from '../../../../server/access/policy.ts';
 import type { PageModule } from '../../router/pages.ts';
 
-const readers = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+const access: Access = 'care.read';
 
 const page: PageModule = {
   routes: [
@@ -9,10 +10,10 @@ const page: PageModule = {
       path: '/care',
       name: 'care',
       component: () => import('./CareView.vue'),
-      meta: { title: 'nav.care', roles: readers },
+      meta: { title: 'nav.care', access },
     },
   ],
-  nav: [{ key: 'care', to: '/care', roles: readers, order: 30 }],
+  nav: [{ key: 'care', to: '/care', access, order: 30 }],
   titles: { 'zh-CN': { care: '养老服务' }, en: { care: 'Elderly care' } },
 };
 

@@ -1,8 +1,9 @@
 /** Evaluation and improvement (7.1, 7.2): the page registers itself under the service-records menu. */
+import type { Access } from '../../../../server/access/policy.ts';
 import type { PageModule } from '../../router/pages.ts';
 
-/** The server's READ roles for /api/evaluation (operators read; caseworkers and managers write). */
-const roles = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+/** Who reads /api/evaluation (operators read; caseworkers and managers write). */
+const access: Access = 'evaluation.read';
 
 const page: PageModule = {
   routes: [
@@ -10,10 +11,10 @@ const page: PageModule = {
       path: '/evaluation',
       name: 'evaluation',
       component: () => import('./EvaluationView.vue'),
-      meta: { title: 'nav.evaluation', roles },
+      meta: { title: 'nav.evaluation', access },
     },
   ],
-  nav: [{ key: 'evaluation', to: '/evaluation', roles, order: 80 }],
+  nav: [{ key: 'evaluation', to: '/evaluation', access, order: 80 }],
   titles: { 'zh-CN': { evaluation: '评价与改进' }, en: { evaluation: 'Evaluation' } },
 };
 

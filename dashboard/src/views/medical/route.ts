@@ -1,8 +1,9 @@
 /** Medical care (6.5): the page registers itself under the service-records menu. */
+import type { Access } from '../../../../server/access/policy.ts';
 import type { PageModule } from '../../router/pages.ts';
 
-/** The server's roles for /api/medical: caseworkers and managers. */
-const roles = ['admin', 'supervisor', 'caseworker'] as const;
+/** Who reads /api/medical: caseworkers and managers. */
+const access: Access = 'medical.read';
 
 const page: PageModule = {
   routes: [
@@ -10,10 +11,10 @@ const page: PageModule = {
       path: '/medical',
       name: 'medical',
       component: () => import('./MedicalView.vue'),
-      meta: { title: 'nav.medical', roles },
+      meta: { title: 'nav.medical', access },
     },
   ],
-  nav: [{ key: 'medical', to: '/medical', roles, order: 100 }],
+  nav: [{ key: 'medical', to: '/medical', access, order: 100 }],
   titles: { 'zh-CN': { medical: '医疗保健' }, en: { medical: 'Medical' } },
 };
 

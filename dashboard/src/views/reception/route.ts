@@ -1,8 +1,9 @@
 /** Political life and reception (6.2): the page registers itself under the service-records menu. */
+import type { Access } from '../../../../server/access/policy.ts';
 import type { PageModule } from '../../router/pages.ts';
 
-/** The server's READ roles for /api/reception (operators read; caseworkers and managers write). */
-const roles = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+/** Who reads /api/reception (operators read; caseworkers and managers write). */
+const access: Access = 'reception.read';
 
 const page: PageModule = {
   routes: [
@@ -10,10 +11,10 @@ const page: PageModule = {
       path: '/reception',
       name: 'reception',
       component: () => import('./ReceptionView.vue'),
-      meta: { title: 'nav.reception', roles },
+      meta: { title: 'nav.reception', access },
     },
   ],
-  nav: [{ key: 'reception', to: '/reception', roles, order: 70 }],
+  nav: [{ key: 'reception', to: '/reception', access, order: 70 }],
   titles: { 'zh-CN': { reception: '政治生活与来信来访' }, en: { reception: 'Political life & reception' } },
 };
 

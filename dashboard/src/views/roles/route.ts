@@ -1,7 +1,8 @@
 /** 作用发挥 (6.9): the register of retirees' roles and oral history, in the service-records menu for every staff role the server lets read it. */
+import type { Access } from '../../../../server/access/policy.ts';
 import type { PageModule } from '../../router/pages.ts';
 
-const readers = ['admin', 'supervisor', 'operator', 'caseworker'] as const;
+const access: Access = 'roles.read';
 
 const page: PageModule = {
   routes: [
@@ -9,10 +10,10 @@ const page: PageModule = {
       path: '/roles',
       name: 'roles',
       component: () => import('./RolesView.vue'),
-      meta: { title: 'nav.roles', roles: readers },
+      meta: { title: 'nav.roles', access },
     },
   ],
-  nav: [{ key: 'roles', to: '/roles', roles: readers, order: 50 }],
+  nav: [{ key: 'roles', to: '/roles', access, order: 50 }],
   titles: { 'zh-CN': { roles: '作用发挥' }, en: { roles: 'Roles & oral history' } },
 };
 

@@ -1,7 +1,8 @@
 /** 安全: the admins' security page — failed sign-ins, refused and silent devices, the audit chain, security alerts. */
+import type { Access } from '../../../../server/access/policy.ts';
 import type { PageModule } from '../../router/pages.ts';
 
-const admins = ['admin'] as const;
+const access: Access = 'security.read';
 
 const page: PageModule = {
   routes: [
@@ -9,10 +10,10 @@ const page: PageModule = {
       path: '/security',
       name: 'security',
       component: () => import('./SecurityView.vue'),
-      meta: { title: 'nav.security', roles: admins },
+      meta: { title: 'nav.security', access },
     },
   ],
-  nav: [{ key: 'security', to: '/security', roles: admins, order: 200 }],
+  nav: [{ key: 'security', to: '/security', access, order: 200 }],
   titles: { 'zh-CN': { security: '安全' }, en: { security: 'Security' } },
 };
 
