@@ -18,6 +18,7 @@ import {
   launchBrowser,
   screenshotter,
   signIn,
+  WALK_TIMEOUT_MS,
 } from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
@@ -54,7 +55,7 @@ async function badWorkbook(t: TestHub): Promise<string> {
   return file;
 }
 
-describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
+describe.skipIf(browser === null)('caseworker pages in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
   let t: TestHub;
   let page: Page;
 
@@ -75,7 +76,7 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
 
     // Signing in lands a caseworker on the work list, not the wall.
     await signIn(page, t.url, 'li.caseworker', PASSWORD);
-    await page.waitForURL(/\/worklist/, { timeout: 15_000 });
+    await page.waitForURL(/\/worklist/);
     await page.getByTestId('worklist-table').waitFor();
     // Every staff member reaches their own account (password, two-step verification) from the header.
     await page.getByTestId('header-user').click();
@@ -202,5 +203,5 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', () => {
     await page.getByTestId('visits-close-reply').fill('已联系物业加装扶手');
     await page.getByTestId('visits-close-save').click();
     await page.getByTestId(`visits-follow-close-${followUp.id}`).waitFor({ state: 'detached' });
-  }, 120_000);
+  });
 });

@@ -1,16 +1,43 @@
 /**
  * The real browser for dashboard tests: Debian's Chromium driven by playwright-core, and the
  * dashboard built by Vite when its build is missing or older than its sources.
+ *
+ * A walk must pass on a busy 2-core machine (CI shares its cores; hubs, PGlite and Chromium run side
+ * by side), where anything may take ten times as long as on an idle one:
+ * - Wait for what a person would see before acting: the element itself, its `data-state` /
+ *   `data-status` / `data-loaded` attribute, the row with the text, the dialog. A page sets such an
+ *   attribute when its data is in; add one to the page rather than guessing in the test.
+ * - Never sleep (`waitForTimeout`, `setTimeout`): a pause is too short on a loaded machine and
+ *   wasted on an idle one. Time the hub itself keeps (a ladder step, a code's 30-second step) is
+ *   waited for as a condition on the clock, not as a pause.
+ * - Click once. A click that does nothing is a defect of the page (its layout moved under the
+ *   pointer, a button answered before its data was there), to be fixed in the page, never
+ *   papered over by clicking again.
+ * - Waits are generous on the condition (`UI_TIMEOUT_MS` for every locator and page of a context
+ *   from `desktopContext`, 30 s for `expect.poll`, `WALK_TIMEOUT_MS` for a walk): they cost nothing
+ *   when the page is quick. A short bound belongs only to a promise the product makes (an SOS on
+ *   the wall within 2 s), and says so.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContextOptions, chromium, type Locator, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 import { addDays, centreDay } from '../../server/calendar.ts';
 import type { TestHub } from '../helpers/hub.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** How long a locator, an action or a navigation of a walk waits for the page. */
+export const UI_TIMEOUT_MS = 60_000;
+/** How long one browser walk may take: 20–60 s on a busy 2-core machine. */
+export const WALK_TIMEOUT_MS = 180_000;
 
 const repositoryRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DASHBOARD_DIR = join(repositoryRoot, 'dashboard');
@@ -130,25 +157,30 @@ export async function signInToDashboard(
   baseUrl: string,
   username: string,
   password: string,
-  timeoutMs = 15_000,
 ): Promise<void> {
   await signIn(page, baseUrl, username, password);
-  await page
-    .locator('[data-testid="connection-state"][data-state="connected"]')
-    .waitFor({ timeout: timeoutMs });
-  await page.getByTestId('alert-queue').waitFor({ timeout: timeoutMs });
+  await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
+  await page.getByTestId('alert-queue').waitFor();
 }
 
 /**
- * A screenshot taker for a suite's walk: with HUB_TEST_SCREENSHOTS set to a folder it waits for the
- * page to settle and keeps `<prefix>-<name>.png` there; without it, it does nothing.
+ * A screenshot taker for a suite's walk: with HUB_TEST_SCREENSHOTS set to a folder it keeps
+ * `<prefix>-<name>.png` there; without it, it does nothing. Dialogs and drawers fade and slide for
+ * 300 ms: the browser finishes every CSS transition and animation first (`animations: 'disabled'`),
+ * so the picture shows where they end without waiting for them.
  */
-export function screenshotter(prefix: string, settleMs = 500): (page: Page, name: string) => Promise<void> {
+export function screenshotter(
+  prefix: string,
+  options: { fullPage?: boolean } = {},
+): (page: Page, name: string) => Promise<void> {
   return async (page, name) => {
     const folder = process.env.HUB_TEST_SCREENSHOTS;
     if (!folder) return;
-    await page.waitForTimeout(settleMs);
-    await page.screenshot({ path: join(folder, `${prefix}-${name}.png`), fullPage: true });
+    await page.screenshot({
+      path: join(folder, prefix ? `${prefix}-${name}.png` : `${name}.png`),
+      fullPage: options.fullPage ?? true,
+      animations: 'disabled',
+    });
   };
 }
 
@@ -165,14 +197,27 @@ export async function addUser(
   if (created.status !== 201) throw new Error(`creating ${user.username}: ${created.status}`);
 }
 
-/** A page in a fresh browser context at desktop size, in Chinese. */
-export async function desktopPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+/**
+ * A fresh browser context at desktop size, in Chinese (`options` may change both), whose locators,
+ * actions and navigations wait up to `UI_TIMEOUT_MS`.
+ */
+export async function desktopContext(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
   const context = await browser.newContext({
     viewport: { width: 1440, height: 900 },
     locale: 'zh-CN',
     ...options,
   });
-  return context.newPage();
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  context.setDefaultNavigationTimeout(UI_TIMEOUT_MS);
+  return context;
+}
+
+/** A page in a fresh `desktopContext`. */
+export async function desktopPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
+  return (await desktopContext(browser, options)).newPage();
 }
 
 /** Signs in through the login form; the caller waits for the page the sign-in lands on. */
@@ -188,22 +233,4 @@ export async function pickRetiree(page: Page, testid: string, name: string): Pro
   await page.getByTestId(testid).click();
   await page.keyboard.type(name);
   await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click();
-}
-
-/**
- * Clicks `target` until `appears` is visible, at most `tries` times. On a 2-core machine running
- * hubs and Chromium side by side, a click on a tab or button now and then lands before the page
- * has wired it and is lost; a person would click again, and so does the test. A page that never
- * answers still fails.
- */
-export async function clickUntil(target: Locator, appears: Locator, tries = 3): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    await target.click();
-    try {
-      await appears.waitFor({ timeout: attempt < tries ? 8_000 : 30_000 });
-      return;
-    } catch (error) {
-      if (attempt >= tries) throw error;
-    }
-  }
 }

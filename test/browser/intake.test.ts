@@ -10,20 +10,20 @@ import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import {
   addUser,
   centreDate,
-  clickUntil,
   desktopPage,
   ensureDashboardBuilt,
   launchBrowser,
   screenshotter,
   signIn,
+  WALK_TIMEOUT_MS,
 } from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
 /** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const snap = screenshotter('intake', 400);
+const snap = screenshotter('intake');
 
 const PASSWORD = 'caseworker-test-password';
-describe.skipIf(browser === null)('intake in Chromium', () => {
+describe.skipIf(browser === null)('intake in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
   let t: TestHub;
   let page: Page;
 
@@ -106,7 +106,8 @@ describe.skipIf(browser === null)('intake in Chromium', () => {
     await page.goto(`${t.url}/worklist?date=${centreDate(60)}`);
     const item = page.locator('[data-testid^="worklist-item-"]', { hasText: '接收安置' }).first();
     await item.waitFor();
-    await clickUntil(item, page.getByTestId('intake-step-files_verified'));
+    await item.click();
+    await page.getByTestId('intake-step-files_verified').waitFor();
     expect(page.url()).toMatch(new RegExp(`/intake/${caseId}$`));
-  }, 120_000);
+  });
 });

@@ -12,13 +12,13 @@ import type { ReceptionItem } from '../../server/schemas/reception.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import {
   addUser,
-  clickUntil,
   desktopPage,
   ensureDashboardBuilt,
   launchBrowser,
   pickRetiree,
   screenshotter,
   signIn,
+  WALK_TIMEOUT_MS,
 } from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
@@ -37,7 +37,7 @@ async function fillDate(field: Locator, value: string): Promise<void> {
   await field.press('Enter');
 }
 
-describe.skipIf(browser === null)('service records pages in Chromium', () => {
+describe.skipIf(browser === null)('service records pages in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
   let t: TestHub;
   let page: Page;
   const today = centreDay(new Date());
@@ -68,7 +68,7 @@ describe.skipIf(browser === null)('service records pages in Chromium', () => {
     expect(late.status).toBe(201);
 
     await signIn(page, t.url, 'zhao.caseworker', PASSWORD);
-    await page.waitForURL(/\/worklist/, { timeout: 15_000 });
+    await page.waitForURL(/\/worklist/);
 
     // The records menu lists the four pages, in order.
     await page.getByTestId('nav-records').click();
@@ -123,22 +123,19 @@ describe.skipIf(browser === null)('service records pages in Chromium', () => {
     ]);
     expect(sheet.suggestedFilename()).toBe('来信来访来电.xlsx');
 
-    await clickUntil(
-      page.locator('.el-tabs__item', { hasText: '政治生活与学习' }),
-      page.getByTestId('reception-activities'),
-    );
+    await page.locator('.el-tabs__item', { hasText: '政治生活与学习' }).click();
+    await page.getByTestId('reception-activities').waitFor();
     await snap(page, 'reception-activities');
-    await clickUntil(
-      page.locator('.el-tabs__item', { hasText: '荣誉疗养' }),
-      page.getByTestId('reception-batches'),
-    );
+    await page.locator('.el-tabs__item', { hasText: '荣誉疗养' }).click();
+    await page.getByTestId('reception-batches').waitFor();
     await snap(page, 'reception-convalescence');
 
     // Travel abroad for a regiment-level retiree: one step, filing with the centre (6.4.2.3).
     await page.goto(`${t.url}/abroad`);
     await page.getByTestId('abroad-requests').waitFor();
     const travel = page.getByTestId('abroad-new-dialog');
-    await clickUntil(page.getByTestId('abroad-new-travel'), travel);
+    await page.getByTestId('abroad-new-travel').click();
+    await travel.waitFor();
     await pickRetiree(page, 'abroad-new-retiree', '王建军');
     await page.getByTestId('abroad-new-destination').fill('新加坡');
     await page.getByTestId('abroad-new-purpose').fill('探亲');
@@ -165,7 +162,8 @@ describe.skipIf(browser === null)('service records pages in Chromium', () => {
     await snap(page, 'abroad-requests');
 
     // The caseworker may take the filing step; the request is filed.
-    await clickUntil(page.getByTestId(`abroad-step-${request.id}`), page.getByTestId('abroad-step-dialog'));
+    await page.getByTestId(`abroad-step-${request.id}`).click();
+    await page.getByTestId('abroad-step-dialog').waitFor();
     await snap(page, 'abroad-step-dialog');
     await page.getByTestId('abroad-step-save').click();
     await page.getByTestId('abroad-step-dialog').waitFor({ state: 'hidden' });
@@ -176,44 +174,32 @@ describe.skipIf(browser === null)('service records pages in Chromium', () => {
     await page.locator('.el-table__expand-icon').first().click();
     await snap(page, 'abroad-chain-expanded');
 
-    await clickUntil(
-      page.locator('.el-tabs__item', { hasText: '出境人员联系' }),
-      page.getByTestId('abroad-stays'),
-    );
+    await page.locator('.el-tabs__item', { hasText: '出境人员联系' }).click();
+    await page.getByTestId('abroad-stays').waitFor();
     await snap(page, 'abroad-stays');
-    await clickUntil(
-      page.locator('.el-tabs__item', { hasText: '暂停发放名单' }),
-      page.getByTestId('abroad-suspensions'),
-    );
+    await page.locator('.el-tabs__item', { hasText: '暂停发放名单' }).click();
+    await page.getByTestId('abroad-suspensions').waitFor();
     await snap(page, 'abroad-suspensions');
 
     // The evaluation and medical pages open for a caseworker.
     await page.goto(`${t.url}/evaluation`);
     await page.getByTestId('evaluation-surveys').waitFor();
     await snap(page, 'evaluation-surveys');
-    await clickUntil(
-      page.locator('.el-tabs__item', { hasText: '投诉与建议' }),
-      page.getByTestId('evaluation-feedback'),
-    );
+    await page.locator('.el-tabs__item', { hasText: '投诉与建议' }).click();
+    await page.getByTestId('evaluation-feedback').waitFor();
     await snap(page, 'evaluation-feedback');
-    await clickUntil(
-      page.locator('.el-tabs__item', { hasText: '改进措施' }),
-      page.getByTestId('evaluation-actions'),
-    );
+    await page.locator('.el-tabs__item', { hasText: '改进措施' }).click();
+    await page.getByTestId('evaluation-actions').waitFor();
     await snap(page, 'evaluation-actions');
 
     await page.goto(`${t.url}/medical`);
     await page.getByTestId('medical-plan').getByText('王建军').waitFor();
     await snap(page, 'medical-plan');
-    await clickUntil(
-      page.getByTestId('medical-plan').getByText('王建军'),
-      page.getByTestId('medical-health-record'),
-    );
+    await page.getByTestId('medical-plan').getByText('王建军').click();
+    await page.getByTestId('medical-health-record').waitFor();
     await snap(page, 'medical-record');
-    await clickUntil(
-      page.locator('.el-tabs__item', { hasText: '外地就医审批' }),
-      page.getByTestId('medical-treatments'),
-    );
+    await page.locator('.el-tabs__item', { hasText: '外地就医审批' }).click();
+    await page.getByTestId('medical-treatments').waitFor();
     await snap(page, 'medical-treatments');
-  }, 120_000);
+  });
 });

@@ -3,24 +3,25 @@
  * the refused device on the page (reached from the menu). On the devices page the admin replaces a
  * device's secret (shown once) and revokes it, each after a confirmation.
  */
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../server/schemas/index.ts';
 import { connectFrame, RawClient } from '../gateway/mqtt-frames.ts';
 import { ADMIN_PASSWORD, eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
-import { ensureDashboardBuilt, launchBrowser, signInToDashboard } from './helpers.ts';
+import {
+  desktopPage,
+  ensureDashboardBuilt,
+  launchBrowser,
+  screenshotter,
+  signInToDashboard,
+  WALK_TIMEOUT_MS,
+} from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
 /** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const screenshots = process.env.HUB_TEST_SCREENSHOTS;
-const snap = async (page: Page, name: string) => {
-  if (!screenshots) return;
-  await page.waitForTimeout(400);
-  await page.screenshot({ path: path.join(screenshots, `security-${name}.png`), fullPage: true });
-};
+const snap = screenshotter('security');
 
-describe.skipIf(browser === null)('security page in Chromium', () => {
+describe.skipIf(browser === null)('security page in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
   let t: TestHub;
   let page: Page;
 
@@ -28,13 +29,9 @@ describe.skipIf(browser === null)('security page in Chromium', () => {
     await ensureDashboardBuilt();
     // Three refused CONNECTs make a burst here, so a security alert rings too.
     t = await startTestHub({ HUB_SECURITY_AUTH_FAILURES: '3' });
-    const context = await (browser as Browser).newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-    });
-    page = await context.newPage();
+    page = await desktopPage(browser as Browser);
     await signInToDashboard(page, t.url, 'admin', ADMIN_PASSWORD);
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
     await t?.stop();
@@ -55,7 +52,7 @@ describe.skipIf(browser === null)('security page in Chromium', () => {
     await page.getByTestId('nav-security').click();
     await page.getByTestId('security-page').waitFor();
     const refused = page.getByTestId('security-refused');
-    await refused.getByText('watch-guessed-01').waitFor({ timeout: 10_000 });
+    await refused.getByText('watch-guessed-01').waitFor();
     await expect(refused.getByText('密钥错误或设备未登记').first().isVisible()).resolves.toBe(true);
     // The audit log the sign-in wrote is intact.
     await expect(page.getByTestId('security-audit-status').textContent()).resolves.toMatch(/完整/);
@@ -73,10 +70,10 @@ describe.skipIf(browser === null)('security page in Chromium', () => {
       raw.destroy();
     }
     await page.getByTestId('security-refresh').click();
-    await page.getByTestId('security-alerts').getByText('设备认证失败激增').waitFor({ timeout: 10_000 });
+    await page.getByTestId('security-alerts').getByText('设备认证失败激增').waitFor();
     await snap(page, 'page-alert');
     await page.getByTestId('nav-wall').click();
-    await page.getByTestId('alert-queue').getByText('安全事件').first().waitFor({ timeout: 10_000 });
+    await page.getByTestId('alert-queue').getByText('安全事件').first().waitFor();
     // About the hub itself, not an unbound retiree, and without a meaningless device line.
     await page.getByTestId('alert-queue').getByText('本平台（安全事件）').first().waitFor();
     expect(await page.getByTestId('alert-queue').getByText('设备 _hub').count()).toBe(0);

@@ -8,7 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../server/schemas/audit.ts';
 import type { Alert } from '../../server/schemas/index.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
-import { addUser, ensureDashboardBuilt, launchBrowser, screenshotter, signIn } from './helpers.ts';
+import {
+  addUser,
+  desktopContext,
+  ensureDashboardBuilt,
+  launchBrowser,
+  screenshotter,
+  signIn,
+  WALK_TIMEOUT_MS,
+} from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
 const snap = screenshotter('session');
@@ -21,23 +29,20 @@ const READABLE_STORAGE = `JSON.stringify({
   cookie: document.cookie,
 })`;
 
-describe.skipIf(browser === null)('the dashboard’s session in Chromium', () => {
+describe.skipIf(browser === null)('the dashboard’s session in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
   let t: TestHub;
   let context: BrowserContext;
   let page: Page;
   let token = '';
 
   const connectedState = () =>
-    page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor({ timeout: 15_000 });
+    page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
     t = await startTestHub();
     await addUser(t, { username: 'memory.operator', displayName: '值班员小刘', role: 'operator' }, PASSWORD);
-    context = await (browser as Browser).newContext({
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-    });
+    context = await desktopContext(browser as Browser);
     page = await context.newPage();
   }, 180_000);
 
@@ -70,12 +75,12 @@ describe.skipIf(browser === null)('the dashboard’s session in Chromium', () =>
     const client = await t.connectDevice(pendant);
     await publish(client, `eldercare/v1/${pendant.device.id}/event`, { id: 'memory-sos-1', type: 'sos' });
     const item = page.locator('[data-testid="alert-item"][data-status="open"]', { hasText: '钱卫东' });
-    await item.waitFor({ timeout: 10_000 });
+    await item.waitFor();
     const alertId = (await item.getAttribute('data-alert-id')) as string;
     await item.getByTestId('alert-ack').click();
     await page
       .locator(`[data-testid="alert-item"][data-alert-id="${alertId}"][data-status="acknowledged"]`)
-      .waitFor({ timeout: 10_000 });
+      .waitFor();
     const stored = await t.api<Alert>('GET', `/api/alerts/${alertId}`);
     expect(stored.body.status).toBe('acknowledged');
     await snap(page, 'reloaded');
@@ -91,7 +96,7 @@ describe.skipIf(browser === null)('the dashboard’s session in Chromium', () =>
   it('signs out from the header: the cookie is gone and a reload stays signed out', async () => {
     await page.getByTestId('header-user').click();
     await page.getByTestId('logout').click();
-    await page.getByTestId('login-username').waitFor({ timeout: 10_000 });
+    await page.getByTestId('login-username').waitFor();
     await eventually(async () => {
       const cookies = await context.cookies(t.url);
       return !cookies.some((entry) => entry.name === 'hub_session');
@@ -99,7 +104,7 @@ describe.skipIf(browser === null)('the dashboard’s session in Chromium', () =>
     // The token itself no longer opens anything.
     expect((await t.api('GET', '/api/auth/me', undefined, token)).status).toBe(401);
     await page.goto(`${t.url}/`);
-    await page.getByTestId('login-username').waitFor({ timeout: 10_000 });
+    await page.getByTestId('login-username').waitFor();
     expect(new URL(page.url()).pathname).toBe('/login');
   });
 
@@ -113,7 +118,7 @@ describe.skipIf(browser === null)('the dashboard’s session in Chromium', () =>
     await page.goto(`${t.url}/login`);
     expect((await asked).status()).toBe(200);
     expect(await (await asked).json()).toStrictEqual({ user: null });
-    await page.getByTestId('login-username').waitFor({ timeout: 10_000 });
+    await page.getByTestId('login-username').waitFor();
     expect(await denied()).toBe(before);
   });
 });

@@ -13,6 +13,7 @@ import {
   launchBrowser,
   screenshotter,
   signInToDashboard,
+  WALK_TIMEOUT_MS,
 } from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
@@ -22,7 +23,7 @@ const snap = screenshotter('wall');
 const RETIREES = 130;
 const PAGE_SIZE = 120;
 
-describe.skipIf(browser === null)('the paged live wall in Chromium', () => {
+describe.skipIf(browser === null)('the paged live wall in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
   let t: TestHub;
   let page: Page;
   const retirees: Retiree[] = [];
@@ -47,7 +48,7 @@ describe.skipIf(browser === null)('the paged live wall in Chromium', () => {
 
   it('puts an SOS from a retiree on a later page at the top of page 1 at once', async () => {
     const last = retirees.at(-1) as Retiree;
-    await expect.poll(() => tiles().count(), { timeout: 10_000 }).toBe(PAGE_SIZE);
+    await expect.poll(() => tiles().count()).toBe(PAGE_SIZE);
     await expect(page.getByTestId('wall-summary').textContent()).resolves.toContain(`共 ${RETIREES} 位老人`);
     expect(await page.locator(`[data-retiree-id="${last.id}"]`).count()).toBe(0);
     await snap(page, 'page-1');
@@ -57,6 +58,7 @@ describe.skipIf(browser === null)('the paged live wall in Chromium', () => {
     const pressedAt = Date.now();
     await publish(client, `eldercare/v1/${pendant.device.id}/event`, { id: 'wall-sos-1', type: 'sos' });
     const first = tiles().first();
+    // "At once" is a promise of the product, so this wait alone keeps a bound of its own.
     await expect
       .poll(
         async () =>
@@ -77,7 +79,7 @@ describe.skipIf(browser === null)('the paged live wall in Chromium', () => {
     await page.getByTestId('wall-pager').locator('.number', { hasText: '2' }).click();
     await expect.poll(() => tiles().count()).toBe(RETIREES - PAGE_SIZE);
     const banner = page.getByTestId('wall-attention-elsewhere');
-    await banner.waitFor({ timeout: 5000 });
+    await banner.waitFor();
     await snap(page, 'page-2');
     await banner.getByRole('button').click();
     await expect.poll(() => tiles().count()).toBe(PAGE_SIZE);
@@ -86,11 +88,11 @@ describe.skipIf(browser === null)('the paged live wall in Chromium', () => {
 
   it('filters names on the server and keeps the alerting retiree in view', async () => {
     await page.getByTestId('wall-filter').fill('老人005');
-    await expect.poll(() => tiles().count(), { timeout: 5000 }).toBe(2);
+    await expect.poll(() => tiles().count()).toBe(2);
     expect(await tiles().first().getAttribute('data-retiree-id')).toBe(retirees.at(-1)?.id);
     expect(await tiles().nth(1).getAttribute('data-retiree-id')).toBe(retirees[5]?.id);
     await snap(page, 'filtered');
     await page.getByTestId('wall-filter').fill('');
-    await expect.poll(() => tiles().count(), { timeout: 5000 }).toBe(PAGE_SIZE);
+    await expect.poll(() => tiles().count()).toBe(PAGE_SIZE);
   });
 });
