@@ -18,7 +18,7 @@ export function moreSevere(a: Severity, b: Severity): Severity {
   return severityRank[a] < severityRank[b] ? a : b;
 }
 
-/** Alert kinds, as in the design (DESIGN.md "Alerts"). */
+/** Alert kinds, as the README describes them ("Alerts"). */
 export const ALERT_KINDS = [
   'sos',
   'fall',
@@ -133,7 +133,7 @@ export interface AlertTransition {
 
 /**
  * The alert state machine (5.1.7). Every step is also stored as a step of the alert, with who and
- * when (server/records/alerts.ts); the API routes and the family page check nothing of their own.
+ * when (server/store/alerts.ts); the API routes and the family page check nothing of their own.
  */
 export const alertTransitions = {
   // Staff, on the queue (server/alerts/workflow.ts).

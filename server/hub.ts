@@ -40,21 +40,21 @@ import { migrate } from './db/migrate.ts';
 import { Directory } from './devices/directory.ts';
 import { DeviceRevocations } from './devices/revocations.ts';
 import { DeviceState } from './devices/state.ts';
-import { FamilyRecords } from './family/records.ts';
 import { FamilyService } from './family/service.ts';
+import { FamilyStore } from './family/store.ts';
 import { LiveChannel } from './live/channel.ts';
 import { StationLookup } from './live/stations.ts';
 import { NotificationService } from './notify/service.ts';
 import { RetentionJob } from './privacy/retention.ts';
 import { Privacy } from './privacy/service.ts';
-import { AlertRecords } from './records/alerts.ts';
-import { DeviceRecords } from './records/devices.ts';
-import { RetireeRecords } from './records/retirees.ts';
-import { UserRecords } from './records/users.ts';
 import { RequestListener } from './requests/listener.ts';
-import { RequestRecords } from './requests/records.ts';
+import { RequestStore } from './requests/store.ts';
 import { AuditLoginFailures } from './security/audit-logins.ts';
 import { SecurityMonitor } from './security/monitor.ts';
+import { AlertStore } from './store/alerts.ts';
+import { DeviceStore } from './store/devices.ts';
+import { RetireeStore } from './store/retirees.ts';
+import { UserStore } from './store/users.ts';
 
 /** The hub's own listeners on the bus: the log of alert changes and escalations. */
 const LOG_OWNER = 'hub-log';
@@ -139,7 +139,7 @@ export async function startHub(
     const applied = await migrate(db);
     if (applied.length) logger.info({ applied }, 'database migrated');
 
-    const users = new UserRecords(db);
+    const users = new UserStore(db);
     const admin = await ensureAdmin(users, config.adminPassword);
     if (admin.generatedPassword) {
       // Printed once, to the terminal, not to the structured log.
@@ -147,9 +147,9 @@ export async function startHub(
         `\n  First start: an admin account was created.\n  username: admin\n  password: ${admin.generatedPassword}\n  Keep it safe; it is not shown again.\n\n`,
       );
     }
-    const retirees = new RetireeRecords(db);
-    const devices = new DeviceRecords(db);
-    const alerts = new AlertRecords(db);
+    const retirees = new RetireeStore(db);
+    const devices = new DeviceStore(db);
+    const alerts = new AlertStore(db);
     const sessions = new Sessions(
       users,
       bus,
@@ -201,7 +201,7 @@ export async function startHub(
     stops.push(() => writer.stop());
 
     const notifySettings = config.notify;
-    const familyRecords = new FamilyRecords(db);
+    const familyRecords = new FamilyStore(db);
     const stations = new StationLookup(db);
     const live = new LiveChannel(
       bus,
@@ -267,7 +267,7 @@ export async function startHub(
     abroadWatch.start();
     stops.push(() => abroadWatch.stop());
 
-    const requests = new RequestListener(bus, new RequestRecords(db), directory);
+    const requests = new RequestListener(bus, new RequestStore(db), directory);
     requests.onRequest((request) =>
       logger.info(
         { requestId: request.id, retireeId: request.retireeId },

@@ -1,6 +1,6 @@
 /**
  * The fleet: every simulated retiree's devices, each on its own MQTT connection, speaking protocol
- * v1 exactly as a real device would (DESIGN.md "Device protocol, v1"). `start()` connects and
+ * v1 exactly as a real device would (README, "Device protocol, version 1"). `start()` connects and
  * starts the timers; `stop()` says goodbye (retained offline status) and clears them.
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';

@@ -6,8 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, forbidden, HubError, notFound } from '../errors.ts';
-import { iso, isoRequired } from '../records/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   AbroadRequest,
   AbroadRequestList,
@@ -15,6 +13,8 @@ import type {
   ApprovalChainStep,
 } from '../schemas/abroad.ts';
 import type { User } from '../schemas/auth.ts';
+import { iso, isoRequired } from '../store/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import {
   CHAINS,
   type ChainStep,

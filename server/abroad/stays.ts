@@ -7,8 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { centreDay, daysBetween } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
-import { iso, isoRequired, isUniqueViolation } from '../records/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   AbroadContact,
   AbroadRequest,
@@ -17,6 +15,8 @@ import type {
   PensionSuspension,
 } from '../schemas/abroad.ts';
 import type { User } from '../schemas/auth.ts';
+import { iso, isoRequired, isUniqueViolation } from '../store/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import {
   type ContactChannel,
   draftSuspensionReport,

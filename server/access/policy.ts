@@ -85,8 +85,8 @@ export const POLICY = {
   /** The archive (6.11.1 a), its import, and its access log (6.1.2.8). */
   archive: { read: staff, write: records, import: records, accessLog: managers },
   activities: { read: staff, write: records },
-  /** Roles of retirees (6.9): the register and oral histories. */
-  roles: { read: staff, write: records },
+  /** What retirees contribute (6.9): the register of volunteers and advisers, oral histories. */
+  contributions: { read: staff, write: records },
   intake: { read: staff, write: records },
   /** PIPL: a retiree's data exported, deleted on a recorded decision, the receipts, retention. */
   privacy: { export: managers, delete: admin, receipts: admin, retention: admin },

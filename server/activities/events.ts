@@ -8,9 +8,6 @@ import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { retireeOr404, userOr400 } from '../records/checks.ts';
-import { iso, isoRequired } from '../records/rows.ts';
-import { assertInScope, inScope, type Scope } from '../records/scope.ts';
 import type {
   ActivityEvent,
   ActivityEventInput,
@@ -24,6 +21,9 @@ import type {
   SignUp,
   StaffInput,
 } from '../schemas/activities.ts';
+import { retireeOr404, userOr400 } from '../store/checks.ts';
+import { iso, isoRequired } from '../store/rows.ts';
+import { assertInScope, inScope, type Scope } from '../store/scope.ts';
 import { ACTIVITY_KIND_NAMES } from './names.ts';
 
 export type Clock = () => Date;

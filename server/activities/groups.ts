@@ -7,9 +7,6 @@ import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { checkDate, retireeOr404 } from '../records/checks.ts';
-import { isoRequired, isUniqueViolation } from '../records/rows.ts';
-import { assertInScope, inScope, type Scope } from '../records/scope.ts';
 import type {
   ActivityGroup,
   ActivityGroupInput,
@@ -17,6 +14,9 @@ import type {
   GroupLeaveInput,
   GroupMemberInput,
 } from '../schemas/activities.ts';
+import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { isoRequired, isUniqueViolation } from '../store/rows.ts';
+import { assertInScope, inScope, type Scope } from '../store/scope.ts';
 import type { Clock } from './events.ts';
 import { GROUP_KIND_NAMES } from './names.ts';
 

@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import { conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { isoRequired, isUniqueViolation } from '../records/rows.ts';
 import type {
   ActivityKind,
   ActivityPlan,
@@ -16,6 +15,7 @@ import type {
   PlanItemInput,
   PlanQuery,
 } from '../schemas/activities.ts';
+import { isoRequired, isUniqueViolation } from '../store/rows.ts';
 
 interface PlanRow {
   id: string;

@@ -10,8 +10,8 @@
 import type { EventBus } from '../../devices/bus.ts';
 import type { Database } from '../db/database.ts';
 import { badRequest } from '../errors.ts';
-import { AlertRecords } from '../records/alerts.ts';
 import type { Audience, EscalationStep } from '../schemas/escalation.ts';
+import { AlertStore } from '../store/alerts.ts';
 
 export class Escalation {
   private timer: NodeJS.Timeout | undefined;
@@ -74,14 +74,14 @@ export class Escalation {
 
   private async climb(): Promise<void> {
     if (this.ladder.length === 0) return;
-    const records = new AlertRecords(this.db);
+    const records = new AlertStore(this.db);
     const now = this.clock();
     for (const open of await records.unacknowledged()) {
       const age = (now.getTime() - open.openedAt.getTime()) / 1000;
       for (const step of this.ladder) {
         if (step.level <= open.level || age < step.afterSeconds) continue;
         const climbed = await this.db.transaction(async (tx) => {
-          const inner = new AlertRecords(tx);
+          const inner = new AlertStore(tx);
           if (!(await inner.escalate(open.id, step.level, now))) return false;
           await inner.addStep(open.id, 'escalated', null, now, { level: step.level, notify: step.notify });
           return true;

@@ -28,10 +28,10 @@ import { mayAccess } from '../access/policy.ts';
 import type { Database } from '../db/database.ts';
 import type { Directory } from '../devices/directory.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
-import { AlertRecords } from '../records/alerts.ts';
-import { isUniqueViolation } from '../records/rows.ts';
 import type { ActionBody, Alert, AlertStep, Outcome } from '../schemas/alerts.ts';
 import type { User } from '../schemas/auth.ts';
+import { AlertStore } from '../store/alerts.ts';
+import { isUniqueViolation } from '../store/rows.ts';
 
 const OWNER = 'alert-workflow';
 export const ACK_TEXT = '值班人员已收到，正在处理';
@@ -43,7 +43,7 @@ export const STORM_WINDOW_MS = 10 * 60_000;
 export const STORM_HINT = 'device_fault?';
 
 export class AlertWorkflow {
-  private readonly records: AlertRecords;
+  private readonly records: AlertStore;
   /** Candidates for the same subject and kind are handled one after another. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -53,7 +53,7 @@ export class AlertWorkflow {
     private readonly directory: Directory,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.records = new AlertRecords(db);
+    this.records = new AlertStore(db);
   }
 
   /** A failure is thrown to the bus: logged there, or seen by whoever waits for the event. */
@@ -100,7 +100,7 @@ export class AlertWorkflow {
     let outcome: { change: 'opened' | 'updated'; id: string } | null;
     try {
       outcome = await this.db.transaction(async (tx) => {
-        const records = new AlertRecords(tx);
+        const records = new AlertStore(tx);
         if (candidate.eventId !== undefined) {
           const fresh = await records.recordEvent(candidate.deviceId, candidate.eventId, candidate.kind, at);
           if (!fresh) return null;
@@ -312,7 +312,7 @@ export class AlertWorkflow {
       if (!kindInfo(alert.kind)?.cancellable) continue;
       if (!retireeId && alert.deviceId !== deviceId) continue;
       await this.db.transaction(async (tx) => {
-        const records = new AlertRecords(tx);
+        const records = new AlertStore(tx);
         if (await records.hasEventStep(alert.id, ['cancelled', 'cancel_requested'], eventId)) return;
         if (await records.move(alert.id, 'cancel', { at, actorId: null })) {
           await records.addStep(alert.id, 'cancelled', null, this.clock(), {
@@ -334,7 +334,7 @@ export class AlertWorkflow {
     return changed;
   }
 
-  private async assignedId(records: AlertRecords, id: string): Promise<string | null> {
+  private async assignedId(records: AlertStore, id: string): Promise<string | null> {
     return (await records.byId(id))?.assignedToId ?? null;
   }
 
@@ -344,12 +344,12 @@ export class AlertWorkflow {
    */
   private async step(
     id: string,
-    work: (records: AlertRecords) => Promise<boolean>,
+    work: (records: AlertStore) => Promise<boolean>,
     why: (current: Alert) => string,
   ): Promise<Alert> {
     const before = await this.records.byId(id);
     if (!before) throw notFound('alert');
-    const done = await this.db.transaction((tx) => work(new AlertRecords(tx)));
+    const done = await this.db.transaction((tx) => work(new AlertStore(tx)));
     const alert = await this.records.byId(id);
     if (!alert) throw notFound('alert');
     if (!done) throw conflict(why(alert));

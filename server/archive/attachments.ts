@@ -9,8 +9,8 @@ import path from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { Database, Queryable } from '../db/database.ts';
 import { HubError } from '../errors.ts';
-import { iso, isoRequired } from '../records/rows.ts';
-import type { ArchiveRecords } from './records.ts';
+import { iso, isoRequired } from '../store/rows.ts';
+import type { ArchiveStore } from './store.ts';
 
 export const ATTACHMENT_TYPES = [
   'image/jpeg',
@@ -171,7 +171,7 @@ const SELECT = `select a.*, u.display_name from archive_attachments a left join 
 export class AttachmentStore {
   constructor(
     private readonly db: Database,
-    private readonly records: ArchiveRecords,
+    private readonly records: ArchiveStore,
     /** The folder that holds `attachments/`. */
     private readonly dataDir: string,
   ) {}

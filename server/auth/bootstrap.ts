@@ -2,14 +2,14 @@
  * The first admin: from HUB_ADMIN_PASSWORD, or a generated password printed once at first start.
  * There is no default account: a hub never starts with a password anyone could guess (admin/admin).
  */
-import type { UserRecords } from '../records/users.ts';
+import type { UserStore } from '../store/users.ts';
 import { passwordProblem } from './passwords.ts';
 import { generatePassword, hashPassword } from './secrets.ts';
 
 export const FIRST_ADMIN = 'admin';
 
 export async function ensureAdmin(
-  users: UserRecords,
+  users: UserStore,
   configuredPassword: string | undefined,
 ): Promise<{ created: boolean; generatedPassword?: string }> {
   if ((await users.count()) > 0) return { created: false };

@@ -9,9 +9,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBus } from '../../devices/bus.ts';
 import type { SessionEnd } from '../../devices/contract.ts';
 import { HubError, unauthorized } from '../errors.ts';
-import type { SessionKind, UserRecords, UserWithHash } from '../records/users.ts';
-import { publicUser } from '../records/users.ts';
 import type { TotpSetup, User } from '../schemas/auth.ts';
+import type { SessionKind, UserStore, UserWithHash } from '../store/users.ts';
+import { publicUser } from '../store/users.ts';
 import { passwordProblem } from './passwords.ts';
 import { hashPassword, hashToken, newToken, passwordNeedsRehash, verifyPassword } from './secrets.ts';
 import { LoginThrottle } from './throttle.ts';
@@ -70,7 +70,7 @@ export class Sessions {
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly users: UserRecords,
+    private readonly users: UserStore,
     private readonly bus: EventBus,
     private readonly settings: SessionSettings,
     private readonly vault: Vault,

@@ -10,9 +10,6 @@ import { addDays, addMonths, centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { checkDate, retireeOr404, userOr400 } from '../records/checks.ts';
-import { isoRequired, isUniqueViolation } from '../records/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   Benefit,
   BenefitApproval,
@@ -32,6 +29,9 @@ import type {
   PaymentInput,
   StopReason,
 } from '../schemas/benefits.ts';
+import { checkDate, retireeOr404, userOr400 } from '../store/checks.ts';
+import { isoRequired, isUniqueViolation } from '../store/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
 export type Clock = () => Date;
 

@@ -13,9 +13,6 @@ import { CareService } from '../care/service.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { checkDate, retireeOr404, userOr400 } from '../records/checks.ts';
-import { iso, isoRequired } from '../records/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   BereavementStep,
   BereavementStepKind,
@@ -26,6 +23,9 @@ import type {
   DeathResult,
   FlagCovering,
 } from '../schemas/bereavement.ts';
+import { checkDate, retireeOr404, userOr400 } from '../store/checks.ts';
+import { iso, isoRequired } from '../store/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
 export type Clock = () => Date;
 

@@ -9,9 +9,6 @@ import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { checkDate, retireeOr404 } from '../records/checks.ts';
-import { isoRequired, isUniqueViolation } from '../records/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   CareArrangement,
   CareArrangementEnd,
@@ -23,6 +20,9 @@ import type {
   CareVisitInput,
   CareVisitQuery,
 } from '../schemas/care.ts';
+import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { isoRequired, isUniqueViolation } from '../store/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
 export type Clock = () => Date;
 

@@ -30,7 +30,7 @@ import {
   type ConsentStateName,
   type ConsentVersion,
 } from '../schemas/consents.ts';
-import { ConsentRecords } from './records.ts';
+import { ConsentStore } from './store.ts';
 
 /** A version recorded, for those who act on a withdrawal (the live channel). */
 export interface ConsentChange {
@@ -40,13 +40,13 @@ export interface ConsentChange {
 }
 
 export class ConsentService {
-  readonly records: ConsentRecords;
+  readonly records: ConsentStore;
 
   constructor(
     private readonly db: Database,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.records = new ConsentRecords(db);
+    this.records = new ConsentStore(db);
   }
 
   async overview(retireeId: string): Promise<ConsentOverview> {
@@ -103,7 +103,7 @@ export class ConsentService {
       throw badRequest('familyUserId: 健康数据处理授权不针对家属账号，请勿填写');
     }
     const version = await this.db.transaction((tx) =>
-      new ConsentRecords(tx).append({
+      new ConsentStore(tx).append({
         retireeId,
         kind,
         familyUserId,

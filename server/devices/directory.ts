@@ -11,8 +11,8 @@ import type { RevocationCause } from '../../devices/contract.ts';
 import { zigbeeDefinitionByType } from '../../devices/index.ts';
 import type { BridgedDevice, DeviceDirectory, DeviceIdentity, HeartRateLimits } from '../../gateway/index.ts';
 import { tokenMatches } from '../auth/secrets.ts';
-import type { DeviceRecord, DeviceRecords } from '../records/devices.ts';
-import type { RetireeRecords } from '../records/retirees.ts';
+import type { DeviceRecord, DeviceStore } from '../store/devices.ts';
+import type { RetireeStore } from '../store/retirees.ts';
 import type { DeviceRevocations } from './revocations.ts';
 
 export interface Entry extends DeviceIdentity {
@@ -53,8 +53,8 @@ export class Directory implements DeviceDirectory {
 
   constructor(
     private readonly bus: EventBus,
-    private readonly deviceRecords: DeviceRecords,
-    private readonly retireeRecords: RetireeRecords,
+    private readonly deviceRecords: DeviceStore,
+    private readonly retireeRecords: RetireeStore,
     private readonly defaults: HeartRateLimits,
     private readonly revocations?: DeviceRevocations,
   ) {}

@@ -5,7 +5,7 @@
  */
 import type { EventBus } from '../../devices/bus.ts';
 import type { LiveChannel } from '../live/channel.ts';
-import type { DeviceRecords } from '../records/devices.ts';
+import type { DeviceStore } from '../store/devices.ts';
 import type { Directory } from './directory.ts';
 
 const OWNER = 'device-state';
@@ -36,7 +36,7 @@ export class DeviceState {
 
   constructor(
     private readonly bus: EventBus,
-    private readonly records: DeviceRecords,
+    private readonly records: DeviceStore,
     private readonly directory: Directory,
     private readonly live: LiveChannel,
     private readonly onError: (error: unknown) => void,

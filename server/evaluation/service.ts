@@ -12,8 +12,6 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { Checks, type Clock, DEFAULT_REPLY_DAYS } from '../reception/checks.ts';
-import { isUniqueViolation } from '../records/rows.ts';
-import { assertInScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   ActionDone,
   ActionQuery,
@@ -35,6 +33,8 @@ import type {
   SurveyResponse,
   SurveyResponseInput,
 } from '../schemas/evaluation.ts';
+import { isUniqueViolation } from '../store/rows.ts';
+import { assertInScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import {
   answerDue,
   checkActionDue,

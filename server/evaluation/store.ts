@@ -8,8 +8,6 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { notFound } from '../errors.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
-import { iso, isoRequired } from '../records/rows.ts';
-import { inScope, type Scope } from '../records/scope.ts';
 import type {
   ActionQuery,
   ActionStatus,
@@ -21,6 +19,8 @@ import type {
   ServiceArea,
   Survey,
 } from '../schemas/evaluation.ts';
+import { iso, isoRequired } from '../store/rows.ts';
+import { inScope, type Scope } from '../store/scope.ts';
 import { type Answer, type AnswerRow, actionOverdue, feedbackOverdue, findingSummary } from './rules.ts';
 
 interface SurveyRow {

@@ -7,13 +7,10 @@ import { isActive, nextStatus } from '../../devices/alerts.ts';
 import type { EventBus } from '../../devices/bus.ts';
 import { passwordProblem } from '../auth/passwords.ts';
 import { hashPassword } from '../auth/secrets.ts';
-import { ConsentRecords } from '../consent/records.ts';
+import { ConsentStore } from '../consent/store.ts';
 import type { Database } from '../db/database.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { isUuid } from '../ids.ts';
-import { AlertRecords } from '../records/alerts.ts';
-import { isUniqueViolation } from '../records/rows.ts';
-import { UserRecords } from '../records/users.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import type { User } from '../schemas/auth.ts';
 import type {
@@ -24,7 +21,10 @@ import type {
   FamilyStatus,
   OnMyWayBody,
 } from '../schemas/family.ts';
-import { FamilyRecords } from './records.ts';
+import { AlertStore } from '../store/alerts.ts';
+import { isUniqueViolation } from '../store/rows.ts';
+import { UserStore } from '../store/users.ts';
+import { FamilyStore } from './store.ts';
 
 const OWNER = 'family-service';
 
@@ -46,8 +46,8 @@ export interface Centre {
 }
 
 export class FamilyService {
-  readonly records: FamilyRecords;
-  private readonly alertRecords: AlertRecords;
+  readonly records: FamilyStore;
+  private readonly alertRecords: AlertStore;
 
   constructor(
     private readonly db: Database,
@@ -57,8 +57,8 @@ export class FamilyService {
     private readonly onError: (error: unknown) => void = () => {},
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.records = new FamilyRecords(db);
-    this.alertRecords = new AlertRecords(db);
+    this.records = new FamilyStore(db);
+    this.alertRecords = new AlertStore(db);
   }
 
   start(): void {
@@ -93,15 +93,15 @@ export class FamilyService {
     const passwordHash = await hashPassword(input.password);
     try {
       const userId = await this.db.transaction(async (tx) => {
-        const user = await new UserRecords(tx).create({
+        const user = await new UserStore(tx).create({
           username: input.username,
           displayName: input.displayName,
           role: 'family',
           passwordHash,
         });
-        await new FamilyRecords(tx).link(user.id, retireeId, contactId, by.id);
+        await new FamilyStore(tx).link(user.id, retireeId, contactId, by.id);
         // The first version of this account's sharing consent (server/consent/service.ts).
-        await new ConsentRecords(tx).append({
+        await new ConsentStore(tx).append({
           retireeId,
           kind: 'family_sharing',
           familyUserId: user.id,

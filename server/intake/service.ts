@@ -10,13 +10,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { AttachmentStore, type AttachmentType } from '../archive/attachments.ts';
-import { ArchiveRecords, FieldErrors } from '../archive/records.ts';
+import { ArchiveStore, FieldErrors } from '../archive/store.ts';
 import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { conflict, HubError } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { isUniqueViolation } from '../records/rows.ts';
-import { assertInScope, type Scope } from '../records/scope.ts';
 import type {
   AgreementInput,
   IntakeCase,
@@ -30,6 +28,8 @@ import type {
   IntakeStepUpdate,
   MeetingInput,
 } from '../schemas/intake.ts';
+import { isUniqueViolation } from '../store/rows.ts';
+import { assertInScope, type Scope } from '../store/scope.ts';
 import {
   caseChanges,
   checkAgreement,
@@ -81,7 +81,7 @@ export class IntakeService {
     private readonly clock: Clock = () => new Date(),
     options: IntakeOptions = { dataDir: './data' },
   ) {
-    this.attachments = new AttachmentStore(db, new ArchiveRecords(db, clock), options.dataDir);
+    this.attachments = new AttachmentStore(db, new ArchiveStore(db, clock), options.dataDir);
     this.store = new IntakeStore(db, clock);
   }
 

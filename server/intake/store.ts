@@ -10,8 +10,6 @@ import { centreDay } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import { notFound } from '../errors.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
-import { isoRequired } from '../records/rows.ts';
-import { inScope, type Scope } from '../records/scope.ts';
 import type {
   IntakeCase,
   IntakeCaseList,
@@ -22,6 +20,8 @@ import type {
   IntakeStepKind,
   IntakeStepStatus,
 } from '../schemas/intake.ts';
+import { isoRequired } from '../store/rows.ts';
+import { inScope, type Scope } from '../store/scope.ts';
 import { STEP_BY_KIND, stepTitle } from './steps.ts';
 import { ThreePartyStore } from './three-party-store.ts';
 

@@ -4,7 +4,6 @@
  * Both are stamped with the clock's instant; ./store.ts reads them into the case.
  */
 import type { Queryable } from '../db/database.ts';
-import { isoRequired } from '../records/rows.ts';
 import type {
   Agreement,
   Attendee,
@@ -13,6 +12,7 @@ import type {
   RetireeSide,
   Signatory,
 } from '../schemas/intake.ts';
+import { isoRequired } from '../store/rows.ts';
 import { MEDICAL_BEARER_NAMES, medicalTerm } from './rules.ts';
 
 interface MeetingRow {

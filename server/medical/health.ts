@@ -5,8 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { centreDay } from '../calendar.ts';
 import type { Database } from '../db/database.ts';
-import { isoRequired } from '../records/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type { User } from '../schemas/auth.ts';
 import type {
   HealthCheck,
@@ -16,6 +14,8 @@ import type {
   HealthPlanEntry,
   HealthRecord,
 } from '../schemas/medical.ts';
+import { isoRequired } from '../store/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import { inList, type PlanList, planState } from './plan.ts';
 
 type ItemKind = HealthItem['kind'];
@@ -89,7 +89,7 @@ const SELECT_CHECK = `select c.id, c.retiree_id, p.name as retiree_name, c.check
     c.summary, c.recorded_by, u.display_name as recorded_by_name, c.recorded_at
   from health_checks c join retirees p on p.id = c.retiree_id join users u on u.id = c.recorded_by`;
 
-export class HealthRecords {
+export class HealthRecordStore {
   constructor(
     private readonly db: Database,
     private readonly now: () => Date = () => new Date(),

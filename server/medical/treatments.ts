@@ -2,10 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../db/database.ts';
 import { badRequest, conflict } from '../errors.ts';
-import { iso, isoRequired } from '../records/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type { User } from '../schemas/auth.ts';
 import type { Treatment } from '../schemas/medical.ts';
+import { iso, isoRequired } from '../store/rows.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
 interface TreatmentRow {
   id: string;

@@ -4,10 +4,10 @@
  */
 
 import { CENTRE_TIME_ZONE } from '../calendar.ts';
-import { kindName } from '../family/records.ts';
+import { kindName } from '../family/store.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import type { NotifyReason } from '../schemas/family.ts';
-import type { ChannelTarget } from './records.ts';
+import type { ChannelTarget } from './store.ts';
 
 export interface NotificationEvent {
   reason: NotifyReason;

@@ -13,11 +13,11 @@ import { Counter, type Registry } from 'prom-client';
 import { severityRank } from '../../devices/alerts.ts';
 import type { EventBus } from '../../devices/bus.ts';
 import type { Database } from '../db/database.ts';
-import { FamilyRecords } from '../family/records.ts';
+import { FamilyStore } from '../family/store.ts';
 import { AddressPolicy, describeRefusal } from './addresses.ts';
 import { type MessageContext, type NotificationEvent, subjectOf, textOf, webhookBody } from './message.ts';
-import { type ChannelTarget, NotificationRecords } from './records.ts';
 import type { NotifySettings } from './settings.ts';
+import { type ChannelTarget, NotificationStore } from './store.ts';
 import {
   type AttemptResult,
   EmailSender,
@@ -46,8 +46,8 @@ export interface NotificationOptions {
 }
 
 export class NotificationService {
-  readonly records: NotificationRecords;
-  private readonly family: FamilyRecords;
+  readonly records: NotificationStore;
+  private readonly family: FamilyStore;
   private readonly email: EmailSender;
   private readonly webhook: WebhookSender;
   private readonly addresses: AddressPolicy;
@@ -66,8 +66,8 @@ export class NotificationService {
     private readonly logger: Pick<Logger, 'error' | 'warn' | 'debug'>,
     options: NotificationOptions = {},
   ) {
-    this.records = new NotificationRecords(db);
-    this.family = new FamilyRecords(db);
+    this.records = new NotificationStore(db);
+    this.family = new FamilyStore(db);
     this.email = new EmailSender(settings.smtpUrl, settings.smtpFrom, settings.attemptTimeoutMs);
     this.addresses = new AddressPolicy({
       allowed: settings.allowedNetworks,

@@ -9,8 +9,6 @@ import { addDays } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { isoRequired } from '../records/rows.ts';
-import { assertInScope, inScope, type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   Attendance,
   AttendanceInput,
@@ -30,6 +28,8 @@ import type {
   ReceptionStatus,
   ReceptionUpdate,
 } from '../schemas/reception.ts';
+import { isoRequired } from '../store/rows.ts';
+import { assertInScope, inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import { Checks, type Clock, DEFAULT_REPLY_DAYS } from './checks.ts';
 
 interface ActivityRow {

@@ -5,7 +5,7 @@
 import type { EventBus } from '../../devices/bus.ts';
 import type { Directory } from '../devices/directory.ts';
 import type { ServiceRequest } from '../schemas/requests.ts';
-import type { RequestRecords } from './records.ts';
+import type { RequestStore } from './store.ts';
 
 const OWNER = 'service-requests';
 
@@ -14,7 +14,7 @@ export class RequestListener {
 
   constructor(
     private readonly bus: EventBus,
-    private readonly records: RequestRecords,
+    private readonly records: RequestStore,
     private readonly directory: Directory,
   ) {}
 

@@ -8,7 +8,6 @@ import { centreDay, isDate } from '../calendar.ts';
 import { badRequest, HubError } from '../errors.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
-import { assertInScope, type Scope, scopeOf } from '../records/scope.ts';
 import {
   AbroadContactInput,
   AbroadDepartInput,
@@ -30,6 +29,7 @@ import {
   TravelRequestInput,
 } from '../schemas/abroad.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 export interface AbroadRouteOptions {

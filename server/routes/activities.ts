@@ -19,7 +19,6 @@ import {
   sendWorkbook,
   workbookResponse,
 } from '../export/workbook.ts';
-import { scopeOf } from '../records/scope.ts';
 import {
   ActivityEvent,
   ActivityEventInput,
@@ -39,6 +38,7 @@ import {
   SignUpInput,
 } from '../schemas/activities.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 const tags = ['activities'];

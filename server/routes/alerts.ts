@@ -3,8 +3,6 @@ import { Type } from '@sinclair/typebox';
 import { mayAccess } from '../access/policy.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
-import { scopeOf } from '../records/scope.ts';
-import { publicUser } from '../records/users.ts';
 import {
   AckBody,
   ActionBody,
@@ -16,6 +14,8 @@ import {
   ResolveBody,
 } from '../schemas/alerts.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { scopeOf } from '../store/scope.ts';
+import { publicUser } from '../store/users.ts';
 import type { HubContext } from './context.ts';
 
 const alertId = (id: string) => uuidOr404(id, 'alert');

@@ -16,10 +16,9 @@ import {
 } from '../archive/attachments.ts';
 import { exportWorkbook, importTemplate, readImport, XLSX_TYPE } from '../archive/excel.ts';
 import type { ArchiveField } from '../archive/fields.ts';
-import { ArchiveRecords, FieldErrors, type ListFilter } from '../archive/records.ts';
+import { ArchiveStore, FieldErrors, type ListFilter } from '../archive/store.ts';
 import { badRequest, HubError, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { assertInScope, scopeOf } from '../records/scope.ts';
 import {
   AccessLog,
   AccessLogQuery,
@@ -42,6 +41,7 @@ import {
   WithdrawBody,
 } from '../schemas/archive.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { assertInScope, scopeOf } from '../store/scope.ts';
 import { VisitService } from '../visits/service.ts';
 import type { HubContext } from './context.ts';
 
@@ -86,7 +86,7 @@ function sendFieldErrors(reply: FastifyReply, error: FieldErrors) {
 export const archiveRoutes: FastifyPluginAsyncTypebox<ArchiveOptions> = async (app, options) => {
   const { hub } = options;
   const now = options.now ?? (() => new Date());
-  const records = new ArchiveRecords(hub.db, now);
+  const records = new ArchiveStore(hub.db, now);
   const visits = new VisitService(hub.db, now);
   const dataDir = path.resolve(options.dataDir ?? hub.dataDir);
   const maxBytes = options.maxAttachmentBytes ?? hub.maxAttachmentBytes;

@@ -10,8 +10,6 @@ import {
   sendWorkbook,
   workbookResponse,
 } from '../export/workbook.ts';
-import { retireeOr404 as findRetiree } from '../records/checks.ts';
-import { assertInScope, scopeOf } from '../records/scope.ts';
 import type { User } from '../schemas/auth.ts';
 import {
   Benefit,
@@ -28,6 +26,8 @@ import {
   PaymentInput,
 } from '../schemas/benefits.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { retireeOr404 as findRetiree } from '../store/checks.ts';
+import { assertInScope, scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 const tags = ['benefits'];

@@ -11,8 +11,6 @@ import {
   sendWorkbook,
   workbookResponse,
 } from '../export/workbook.ts';
-import { retireeOr404 } from '../records/checks.ts';
-import { assertInScope, scopeOf } from '../records/scope.ts';
 import type { User } from '../schemas/auth.ts';
 import {
   BereavementStepUpdate,
@@ -23,6 +21,8 @@ import {
   DeathResult,
 } from '../schemas/bereavement.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { retireeOr404 } from '../store/checks.ts';
+import { assertInScope, scopeOf } from '../store/scope.ts';
 import { benefitRoutes } from './benefits.ts';
 import { careRoutes } from './care.ts';
 import type { HubContext } from './context.ts';

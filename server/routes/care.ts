@@ -10,8 +10,6 @@ import {
   sendWorkbook,
   workbookResponse,
 } from '../export/workbook.ts';
-import { retireeOr404 } from '../records/checks.ts';
-import { assertInScope, scopeOf } from '../records/scope.ts';
 import type { User } from '../schemas/auth.ts';
 import {
   CareArrangement,
@@ -25,6 +23,8 @@ import {
   CareVisitQuery,
 } from '../schemas/care.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { retireeOr404 } from '../store/checks.ts';
+import { assertInScope, scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 const tags = ['care'];

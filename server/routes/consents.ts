@@ -6,10 +6,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { noteAudit } from '../audit/hook.ts';
 import { ConsentService } from '../consent/service.ts';
-import { retireeOr404 } from '../records/checks.ts';
-import { assertInScope, scopeOf } from '../records/scope.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { ConsentInput, ConsentOverview, ConsentVersion } from '../schemas/consents.ts';
+import { retireeOr404 } from '../store/checks.ts';
+import { assertInScope, scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };

@@ -14,9 +14,6 @@ import { entryOf } from '../devices/directory.ts';
 import { DeviceRevocations, type DeviceSecurityState, HUB_DEVICE_TYPE } from '../devices/revocations.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { type SchemaIssue, schemaFieldErrors } from '../intake/validation.ts';
-import { type DeviceRecord, publicDevice } from '../records/devices.ts';
-import { isUniqueViolation } from '../records/rows.ts';
-import { scopeOf } from '../records/scope.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   CreatedDevice,
@@ -27,6 +24,9 @@ import {
   RevokeBody,
   RotatedSecret,
 } from '../schemas/devices.ts';
+import { type DeviceRecord, publicDevice } from '../store/devices.ts';
+import { isUniqueViolation } from '../store/rows.ts';
+import { scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 /** A device as the API shows it, with whether it was revoked and when its secret was replaced. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { DutyRecords } from '../duty/records.ts';
+import { DutyStore } from '../duty/store.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -17,7 +17,7 @@ const DAY_MS = 86_400_000;
 
 /** 24-hour duty (5.1.7): the roster, who is on duty now, and the hand-over between shifts. */
 export const dutyRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
-  const duty = new DutyRecords(hub.db);
+  const duty = new DutyStore(hub.db);
   const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 
   app.get(

@@ -10,7 +10,6 @@ import { actionColumns, feedbackColumns, type ResultRow, resultColumns } from '.
 import { EvaluationService } from '../evaluation/service.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import type { Clock } from '../reception/checks.ts';
-import { scopeOf } from '../records/scope.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   ActionDone,
@@ -30,6 +29,7 @@ import {
   SurveyResponse,
   SurveyResponseInput,
 } from '../schemas/evaluation.ts';
+import { scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };

@@ -15,8 +15,8 @@ import { noteAudit } from '../audit/hook.ts';
 import { SESSION_COOKIE } from '../auth/sessions.ts';
 import { forbidden, HubError, notFound, unauthorized } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { assertInScope, scopeOf } from '../records/scope.ts';
 import { crossOriginReason } from '../security/origin.ts';
+import { assertInScope, scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 /**

@@ -9,14 +9,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyRequest } from 'fastify';
 import { ATTACHMENT_TYPES, type AttachmentType, mediaType, sniffType } from '../archive/attachments.ts';
-import { FieldErrors } from '../archive/records.ts';
+import { FieldErrors } from '../archive/store.ts';
 import { badRequest, conflict, HubError, unauthorized } from '../errors.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { intakeColumns } from '../intake/export.ts';
 import { renderAgreementPdf } from '../intake/pdf.ts';
 import { type Clock, IncompleteCase, IntakeService } from '../intake/service.ts';
 import { type SchemaIssue, schemaFieldErrors } from '../intake/validation.ts';
-import { scopeOf } from '../records/scope.ts';
 import type { CardFont } from '../rescue/pdf.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -32,6 +31,7 @@ import {
   MeetingInput,
   UploadName,
 } from '../schemas/intake.ts';
+import { scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 const tags = ['intake'];

@@ -5,9 +5,8 @@ import { badRequest, conflict, HubError } from '../errors.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import { checkColumns, planColumns, treatmentColumns } from '../medical/export.ts';
-import { HealthRecords } from '../medical/health.ts';
+import { HealthRecordStore } from '../medical/health.ts';
 import { Treatments } from '../medical/treatments.ts';
-import { assertInScope, type Scope, scopeOf } from '../records/scope.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   HealthCheck,
@@ -27,6 +26,7 @@ import {
   TreatmentInput,
   TreatmentsQuery,
 } from '../schemas/medical.ts';
+import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 /** The earliest check date the record accepts: older papers are history, not this record. */
@@ -52,7 +52,7 @@ const retireeNotFound = () => new HubError(404, 'not_found', '未找到该军休
 export const medicalRoutes: FastifyPluginAsyncTypebox<MedicalRouteOptions> = async (app, options) => {
   const { hub } = options;
   const now = options.now ?? (() => new Date());
-  const health = new HealthRecords(hub.db, now);
+  const health = new HealthRecordStore(hub.db, now);
   const treatments = new Treatments(hub.db, now);
 
   /** The retiree, when it exists and is in the caller's scope (a station caseworker's station). */

@@ -9,7 +9,6 @@ import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } fr
 import type { Clock } from '../reception/checks.ts';
 import { activityColumns, type BatchRow, batchColumns, receptionColumns } from '../reception/export.ts';
 import { ReceptionService } from '../reception/service.ts';
-import { scopeOf } from '../records/scope.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   AttendanceInput,
@@ -26,6 +25,7 @@ import {
   ReceptionReply,
   ReceptionUpdate,
 } from '../schemas/reception.ts';
+import { scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 import { evaluationRoutes } from './evaluation.ts';
 

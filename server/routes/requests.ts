@@ -12,8 +12,7 @@ import {
   XLSX_MEDIA_TYPE,
 } from '../export/workbook.ts';
 import { uuidOr404 } from '../ids.ts';
-import { scopeOf } from '../records/scope.ts';
-import { RequestRecords } from '../requests/records.ts';
+import { RequestStore } from '../requests/store.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   ButtonTest,
@@ -21,6 +20,7 @@ import {
   ServiceRequestStatus,
   ServiceRequestUpdate,
 } from '../schemas/requests.ts';
+import { scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 /** Device types with a button that can be test-pressed. */
@@ -50,7 +50,7 @@ const serviceRequestColumns: ListColumn<ServiceRequest>[] = [
 ];
 
 export const requestRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
-  const records = new RequestRecords(hub.db);
+  const records = new RequestStore(hub.db);
 
   /** 6.11.2.2: the retirees a station's caseworker may see; null for the whole centre. */
   async function stationRetirees(request: FastifyRequest): Promise<Set<string> | null> {

@@ -2,11 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { HubError, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { assertInScope, type Scope, scopeOf } from '../records/scope.ts';
 import { rescueCard } from '../rescue/card.ts';
 import { type CardFont, renderCardPdf } from '../rescue/pdf.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { RescueCard } from '../schemas/rescue.ts';
+import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
 export const rescueRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext; font: CardFont | null }> = async (

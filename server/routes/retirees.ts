@@ -3,8 +3,6 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { publicDevice } from '../records/devices.ts';
-import { assertInScope, scopeOf } from '../records/scope.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   Retiree,
@@ -14,7 +12,9 @@ import {
   VitalsQuery,
   VitalsResponse,
 } from '../schemas/retirees.ts';
-import { tileDevices, WallRecords } from '../wall/records.ts';
+import { publicDevice } from '../store/devices.ts';
+import { assertInScope, scopeOf } from '../store/scope.ts';
+import { tileDevices, WallStore } from '../wall/store.ts';
 import type { HubContext } from './context.ts';
 
 const DAY_MS = 86_400_000;
@@ -22,7 +22,7 @@ const DAY_MS = 86_400_000;
 const MAX_POINTS = 1500;
 
 export const retireeRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
-  const wall = new WallRecords(hub.db);
+  const wall = new WallStore(hub.db);
   /** The retiree of `:id` when the user may see them (a caseworker: their station's); 404 otherwise. */
   const scopedRetiree = async (request: FastifyRequest & { params: { id: string } }) => {
     const id = uuidOr404(request.params.id, 'retiree');

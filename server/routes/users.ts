@@ -5,9 +5,9 @@ import { PASSWORD_MAX_LENGTH, passwordProblem } from '../auth/passwords.ts';
 import { hashPassword } from '../auth/secrets.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { isUniqueViolation } from '../records/rows.ts';
 import { User } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { isUniqueViolation } from '../store/rows.ts';
 import type { HubContext } from './context.ts';
 
 const StaffRole = Type.Union([

@@ -6,7 +6,6 @@ import { HubError, notFound, unauthorized } from '../errors.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { uuidOr404 } from '../ids.ts';
 import { findCardFont } from '../print/font.ts';
-import { assertInScope, scopeOf } from '../records/scope.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   Admission,
@@ -31,6 +30,7 @@ import {
   VisitTaskQuery,
   VisitTaskUpdate,
 } from '../schemas/visits.ts';
+import { assertInScope, scopeOf } from '../store/scope.ts';
 import { followUpColumns, recordColumns, taskColumns } from '../visits/export.ts';
 import { renderVisitFormPdf, type VisitForm } from '../visits/pdf.ts';
 import { type Clock, VisitService } from '../visits/service.ts';

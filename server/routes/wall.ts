@@ -4,14 +4,14 @@
  * whole list for the pages and scripts that need every retiree.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { scopeOf } from '../records/scope.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { WallPage, WallQuery, type WallTile } from '../schemas/wall.ts';
-import { tileDevices, WallRecords } from '../wall/records.ts';
+import { scopeOf } from '../store/scope.ts';
+import { tileDevices, WallStore } from '../wall/store.ts';
 import type { HubContext } from './context.ts';
 
 export const wallRoutes: FastifyPluginAsyncTypebox<{ hub: HubContext }> = async (app, { hub }) => {
-  const records = new WallRecords(hub.db);
+  const records = new WallStore(hub.db);
 
   app.get(
     '/api/wall',

@@ -7,10 +7,10 @@ import { getDefinition, zigbeeDefinitionByType } from '../../devices/index.ts';
 import type { Refusal } from '../../gateway/index.ts';
 import type { Database } from '../db/database.ts';
 import { DeviceRevocations, HUB_DEVICE_TYPE } from '../devices/revocations.ts';
-import type { AlertRecords } from '../records/alerts.ts';
-import type { DeviceRecords } from '../records/devices.ts';
-import type { RetireeRecords } from '../records/retirees.ts';
 import type { SecurityOverview } from '../schemas/security.ts';
+import type { AlertStore } from '../store/alerts.ts';
+import type { DeviceStore } from '../store/devices.ts';
+import type { RetireeStore } from '../store/retirees.ts';
 import type { SecurityMonitor } from './monitor.ts';
 import type { SecuritySettings } from './settings.ts';
 import type { LoginFailureSource } from './signals.ts';
@@ -38,7 +38,7 @@ const LIST_LIMIT = 50;
 
 export async function securityOverview(
   context: SecurityContext,
-  records: { db: Database; devices: DeviceRecords; alerts: AlertRecords; retirees: RetireeRecords },
+  records: { db: Database; devices: DeviceStore; alerts: AlertStore; retirees: RetireeStore },
   now: Date,
 ): Promise<SecurityOverview> {
   const [available, devices, states, active] = await Promise.all([

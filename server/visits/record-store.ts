@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { iso, isoRequired } from '../records/rows.ts';
-import { inScope, type Scope } from '../records/scope.ts';
 import type { FollowUp, FollowUpQuery, VisitMode, VisitReason, VisitRecord } from '../schemas/visits.ts';
+import { iso, isoRequired } from '../store/rows.ts';
+import { inScope, type Scope } from '../store/scope.ts';
 import { isOverdue } from './rules.ts';
 
 interface FollowUpRow {

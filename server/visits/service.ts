@@ -12,7 +12,6 @@ import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { type Scope, WHOLE_CENTRE } from '../records/scope.ts';
 import type {
   Admission,
   AdmissionInput,
@@ -34,6 +33,7 @@ import type {
   VisitTaskQuery,
   VisitTaskUpdate,
 } from '../schemas/visits.ts';
+import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import { VisitRecordStore } from './record-store.ts';
 import {
   admissionVisit,

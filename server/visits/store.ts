@@ -9,9 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { isoRequired } from '../records/rows.ts';
-import { inScope, type Scope } from '../records/scope.ts';
 import type { Admission, Campaign, VisitReason, VisitTask, VisitTaskQuery } from '../schemas/visits.ts';
+import { isoRequired } from '../store/rows.ts';
+import { inScope, type Scope } from '../store/scope.ts';
 import { HOLIDAY_NAMES, type Holiday } from './calendar.ts';
 import { type FocusFlags, isOverdue } from './rules.ts';
 

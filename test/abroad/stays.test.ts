@@ -9,9 +9,9 @@ import { type RetireeFacts, retireeFacts } from '../../server/abroad/requests.ts
 import { AbroadStays } from '../../server/abroad/stays.ts';
 import { SuspensionWatch } from '../../server/abroad/watch.ts';
 import type { Database } from '../../server/db/database.ts';
-import { UserRecords } from '../../server/records/users.ts';
 import type { PensionSuspension } from '../../server/schemas/abroad.ts';
 import type { User } from '../../server/schemas/auth.ts';
+import { UserStore } from '../../server/store/users.ts';
 import { recordEngines } from '../helpers/engines.ts';
 
 /** A moment on the centre's clock (Beijing time). */
@@ -41,7 +41,7 @@ for (const engine of engines) {
 
     beforeAll(async () => {
       ({ db, close } = await engine.open());
-      const users = new UserRecords(db);
+      const users = new UserStore(db);
       caseworker = await users.create({
         username: 'cw',
         displayName: '王经办',

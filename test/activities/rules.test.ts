@@ -11,9 +11,9 @@ import { ActivityPlans } from '../../server/activities/plans.ts';
 import { EventAttendanceProvider, EventCoverProvider } from '../../server/activities/worklist.ts';
 import type { Database } from '../../server/db/database.ts';
 import type { HubError } from '../../server/errors.ts';
-import { WHOLE_CENTRE } from '../../server/records/scope.ts';
-import { UserRecords } from '../../server/records/users.ts';
 import type { User } from '../../server/schemas/auth.ts';
+import { WHOLE_CENTRE } from '../../server/store/scope.ts';
+import { UserStore } from '../../server/store/users.ts';
 import { recordEngines } from '../helpers/engines.ts';
 
 const beijing = (local: string) => new Date(`${local}+08:00`);
@@ -74,7 +74,7 @@ for (const engine of engines) {
 
     beforeAll(async () => {
       ({ db, close } = await engine.open());
-      const users = new UserRecords(db);
+      const users = new UserStore(db);
       const staff = (username: string, displayName: string) =>
         users.create({ username, displayName, role: 'caseworker', passwordHash: 'x' });
       organiser = await staff('organiser', '李组织');

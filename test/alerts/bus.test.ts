@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_STATUSES, type AlertAction, type AlertStatus, nextStatus } from '../../devices/alerts.ts';
 import type { HubEventMap } from '../../devices/contract.ts';
 import { hashToken } from '../../server/auth/secrets.ts';
-import { AlertRecords } from '../../server/records/alerts.ts';
 import type { Alert, AlertStep, Retiree } from '../../server/schemas/index.ts';
+import { AlertStore } from '../../server/store/alerts.ts';
 import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
 
 const OWNER = 'test-listener';
@@ -182,7 +182,7 @@ describe('alert events on the bus, and the API against the transition table', ()
       });
       return outcome?.alert.id === alert.id;
     },
-    escalate: async ({ alert }) => new AlertRecords(t.hub.db).escalate(alert.id, 99, new Date()),
+    escalate: async ({ alert }) => new AlertStore(t.hub.db).escalate(alert.id, 99, new Date()),
   };
 
   const api = new Set<AlertAction>([

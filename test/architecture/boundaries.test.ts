@@ -1,5 +1,5 @@
 /**
- * Who may import whom (STYLE.md): devices/ imports nothing of ours; gateway/ and simulators/ import
+ * Who may import whom (ARCHITECTURE.md, "Layers"): devices/ imports nothing of ours; gateway/ and simulators/ import
  * only devices/ (simulators may also `import type` the API's schemas); server/ reaches the gateway
  * only through gateway/index.ts; dashboard/ takes only types from the server, with named
  * exceptions, pure modules that import nothing, so that the browser and the server run the same

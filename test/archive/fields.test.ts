@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sniffType } from '../../server/archive/attachments.ts';
 import { type ArchiveFields, ageOn, latestBirthForAge, validateFields } from '../../server/archive/fields.ts';
 import { idCardCheckChar, idCardProblem } from '../../server/archive/idcard.ts';
-import { maskIdCard } from '../../server/archive/records.ts';
+import { maskIdCard } from '../../server/archive/store.ts';
 import { centreDay } from '../../server/calendar.ts';
 
 const base: ArchiveFields = {

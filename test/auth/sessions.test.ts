@@ -6,8 +6,8 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../server/auth/secrets.ts';
-import { UserRecords } from '../../server/records/users.ts';
 import type { Retiree, ServerToClientEvents } from '../../server/schemas/index.ts';
+import { UserStore } from '../../server/store/users.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
 
 type Live = Socket<ServerToClientEvents>;
@@ -97,7 +97,7 @@ describe('sessions and the live channel', () => {
       [hashToken(idle)],
     );
     const now = new Date();
-    await new UserRecords(t.hub.db).deleteExpiredSessions(now, new Date(now.getTime() - 5 * 60_000));
+    await new UserStore(t.hub.db).deleteExpiredSessions(now, new Date(now.getTime() - 5 * 60_000));
     const left = (await t.hub.db.query<{ token_hash: string }>('select token_hash from sessions')).map(
       (row) => row.token_hash,
     );

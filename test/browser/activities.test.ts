@@ -134,30 +134,30 @@ describe.skipIf(browser === null)('culture and sport in Chromium', { timeout: WA
     await snap(page, 'plan');
 
     // The roles page, with one interview in it.
-    await t.api('POST', '/api/roles/oral-histories', {
+    await t.api('POST', '/api/contributions/oral-histories', {
       retireeId: retiree.id,
       title: '长征路上的故事',
       interviewer: '文社工',
       interviewedOn: centreDate(0),
       summary: '讲述随部队转战的经历',
     });
-    await page.goto(`${t.url}/roles?tab=oral`);
+    await page.goto(`${t.url}/contributions?tab=oral`);
     await page.getByTestId('oral-table').waitFor();
     await expect.poll(() => page.getByTestId('oral-table').textContent()).toContain('长征路上的故事');
     await snap(page, 'roles');
-    const entry = await t.api<{ id: string }>('POST', '/api/roles/register', {
+    const entry = await t.api<{ id: string }>('POST', '/api/contributions/register', {
       retireeId: retiree.id,
-      role: 'community_commissar',
+      kind: 'community_commissar',
       skills: ['调解', '党史宣讲'],
       availability: '每周一、三上午',
       startedOn: centreDate(-30),
     });
-    await t.api('POST', `/api/roles/register/${entry.body.id}/hours`, {
+    await t.api('POST', `/api/contributions/register/${entry.body.id}/hours`, {
       servedOn: centreDate(-1),
       hours: 2.5,
       activity: '社区矛盾调解',
     });
-    await page.goto(`${t.url}/roles`);
+    await page.goto(`${t.url}/contributions`);
     await expect.poll(() => page.getByTestId('register-table').textContent()).toContain('社区政治指导员');
     expect(await page.getByTestId('register-table').textContent()).toContain('2.5 小时');
     await snap(page, 'register');

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConsentService } from '../../server/consent/service.ts';
 import { openDatabase } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
-import { FamilyRecords } from '../../server/family/records.ts';
+import { FamilyStore } from '../../server/family/store.ts';
 import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
 
 const migrations = path.resolve(import.meta.dirname, '../../server/db/migrations');
@@ -78,7 +78,7 @@ describe('families that existed before consents were kept', () => {
           grandfathered: true,
         },
       ]);
-      expect(await new FamilyRecords(db).retireeOf(userId)).toMatchObject({ retireeId });
+      expect(await new FamilyStore(db).retireeOf(userId)).toMatchObject({ retireeId });
     } finally {
       await db.close();
     }

@@ -6,17 +6,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FieldErrors } from '../../server/archive/records.ts';
+import { FieldErrors } from '../../server/archive/store.ts';
 import type { Database } from '../../server/db/database.ts';
 import { checkAgreement, checkMeeting, medicalTerm, missingSteps } from '../../server/intake/rules.ts';
 import { IncompleteCase, IntakeService } from '../../server/intake/service.ts';
 import { STEPS } from '../../server/intake/steps.ts';
 import { IntakeStepProvider } from '../../server/intake/worklist.ts';
-import { WHOLE_CENTRE } from '../../server/records/scope.ts';
-import { UserRecords } from '../../server/records/users.ts';
 import type { User } from '../../server/schemas/auth.ts';
 import type { AgreementInput, IntakeCase, MeetingInput } from '../../server/schemas/intake.ts';
 import type { WorkItem } from '../../server/schemas/worklist.ts';
+import { WHOLE_CENTRE } from '../../server/store/scope.ts';
+import { UserStore } from '../../server/store/users.ts';
 import { recordEngines } from '../helpers/engines.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
@@ -155,7 +155,7 @@ for (const engine of engines) {
       ({ db, close } = await engine.open());
       dataDir = await makeTempDir('junxiu-intake-');
       intake = new IntakeService(db, now, { dataDir: dataDir.path });
-      const users = new UserRecords(db);
+      const users = new UserStore(db);
       caseworker = await users.create({
         username: 'cw',
         displayName: '李社工',

@@ -6,10 +6,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/database.ts';
-import { HealthRecords } from '../../server/medical/health.ts';
+import { HealthRecordStore } from '../../server/medical/health.ts';
 import { Treatments } from '../../server/medical/treatments.ts';
-import { UserRecords } from '../../server/records/users.ts';
 import type { User } from '../../server/schemas/auth.ts';
+import { UserStore } from '../../server/store/users.ts';
 import { recordEngines } from '../helpers/engines.ts';
 
 const beijing = (local: string) => new Date(`${local}+08:00`);
@@ -38,7 +38,7 @@ for (const engine of engines) {
 
     beforeAll(async () => {
       ({ db, close } = await engine.open());
-      const users = new UserRecords(db);
+      const users = new UserStore(db);
       caseworker = await users.create({
         username: 'cw',
         displayName: '王经办',
@@ -57,7 +57,7 @@ for (const engine of engines) {
 
     describe('the yearly health-check plan (6.5.2.2)', () => {
       it('moves from one year to the next at Beijing midnight', async () => {
-        const health = new HealthRecords(db, now);
+        const health = new HealthRecordStore(db, now);
         const checkedLate = await addRetiree('甲·年底已检');
         const checkedEarly = await addRetiree('乙·三月检');
         const never = await addRetiree('丙·从未检');
@@ -144,7 +144,7 @@ for (const engine of engines) {
 
       it('keeps conditions, medication, allergies and check results in the health record', async () => {
         clock = beijing('2026-05-01T10:00:00');
-        const health = new HealthRecords(db, now);
+        const health = new HealthRecordStore(db, now);
         const id = await addRetiree('己·健康档案');
         const condition = await health.addItem(id, caseworker, {
           kind: 'condition',

@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../server/db/database.ts';
 import { migrate } from '../../server/db/migrate.ts';
-import { AlertRecords } from '../../server/records/alerts.ts';
-import { DeviceRecords } from '../../server/records/devices.ts';
-import { RetireeRecords } from '../../server/records/retirees.ts';
-import { isUniqueViolation } from '../../server/records/rows.ts';
-import { UserRecords } from '../../server/records/users.ts';
+import { AlertStore } from '../../server/store/alerts.ts';
+import { DeviceStore } from '../../server/store/devices.ts';
+import { RetireeStore } from '../../server/store/retirees.ts';
+import { isUniqueViolation } from '../../server/store/rows.ts';
+import { UserStore } from '../../server/store/users.ts';
 import { recordEngines } from '../helpers/engines.ts';
 
 const { engines, stop } = await recordEngines();
@@ -34,7 +34,7 @@ for (const engine of engines) {
     });
 
     it('stores a retiree with contacts in priority order and reads dates back as written', async () => {
-      const retirees = new RetireeRecords(db);
+      const retirees = new RetireeStore(db);
       const created = await retirees.create({
         name: '张志强',
         gender: 'male',
@@ -55,7 +55,7 @@ for (const engine of engines) {
     });
 
     it('rolls a failed transaction back whole', async () => {
-      const retirees = new RetireeRecords(db);
+      const retirees = new RetireeStore(db);
       const before = (await retirees.list()).length;
       await expect(
         db.transaction(async (tx) => {
@@ -73,12 +73,12 @@ for (const engine of engines) {
     });
 
     it('binds devices, records status and the latest readings', async () => {
-      const retiree = await new RetireeRecords(db).create({
+      const retiree = await new RetireeStore(db).create({
         name: '刘芳',
         gender: 'female',
         birthDate: '1941-02-03',
       });
-      const devices = new DeviceRecords(db);
+      const devices = new DeviceStore(db);
       await devices.create({
         id: `w-${engine.name.length}`,
         type: 'wearable.watch',
@@ -111,7 +111,7 @@ for (const engine of engines) {
     });
 
     it('keeps the newest battery level, whichever path wrote it last', async () => {
-      const devices = new DeviceRecords(db);
+      const devices = new DeviceStore(db);
       const id = `order-${engine.name.length}`;
       await devices.create({ id, type: 'wearable.watch', secretHash: 'h' });
       const at = 1_800_000_200_000;
@@ -137,7 +137,7 @@ for (const engine of engines) {
     });
 
     it('saves the latest readings of a large centre in chunks, every device once', async () => {
-      const devices = new DeviceRecords(db);
+      const devices = new DeviceStore(db);
       const ids = Array.from({ length: 600 }, (_, i) => `many-${engine.name.length}-${i}`);
       for (const id of ids) await devices.create({ id, type: 'wearable.watch', secretHash: 'h' });
       const at = 1_800_000_100_000;
@@ -165,18 +165,18 @@ for (const engine of engines) {
     });
 
     it('keeps one active alert per subject and kind, and records each device event once', async () => {
-      const retiree = await new RetireeRecords(db).create({
+      const retiree = await new RetireeStore(db).create({
         name: '陈明',
         gender: 'male',
         birthDate: '1939-09-09',
       });
-      await new DeviceRecords(db).create({
+      await new DeviceStore(db).create({
         id: `p-${engine.name.length}`,
         type: 'pendant.sos',
         retireeId: retiree.id,
         secretHash: 'h',
       });
-      const alerts = new AlertRecords(db);
+      const alerts = new AlertStore(db);
       const deviceId = `p-${engine.name.length}`;
       expect(await alerts.recordEvent(deviceId, 'e1', 'sos', new Date())).toBe(true);
       expect(await alerts.recordEvent(deviceId, 'e1', 'sos', new Date())).toBe(false);
@@ -193,7 +193,7 @@ for (const engine of engines) {
       const id = await alerts.insert(base);
       await expect(alerts.insert({ ...base, eventId: 'e2' })).rejects.toSatisfy(isUniqueViolation);
 
-      const users = new UserRecords(db);
+      const users = new UserStore(db);
       const operator = await users.create({
         username: `op-${engine.name.length}`,
         displayName: '值班员',
@@ -227,7 +227,7 @@ for (const engine of engines) {
     });
 
     it('expires sessions', async () => {
-      const users = new UserRecords(db);
+      const users = new UserStore(db);
       const user = await users.create({
         username: `s-${engine.name.length}`,
         displayName: 'S',

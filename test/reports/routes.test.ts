@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/secrets.ts';
-import { UserRecords } from '../../server/records/users.ts';
 import type { AlertReport } from '../../server/schemas/index.ts';
+import { UserStore } from '../../server/store/users.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 
 describe('alert figures over HTTP', () => {
@@ -58,7 +58,7 @@ describe('alert figures over HTTP', () => {
       outcome: 'false_alarm',
     });
 
-    const users = new UserRecords(t.hub.db);
+    const users = new UserStore(t.hub.db);
     for (const role of ['caseworker', 'operator'] as const) {
       await users.create({
         username: `${role}-reports`,

@@ -1,5 +1,5 @@
 /**
- * Roles of retirees (6.9) through the HTTP API of a real hub: who may read and write, the register
+ * What retirees contribute (6.9) through the HTTP API of a real hub: who may read and write, the register
  * and oral history with audio and transcript files (type judged by the bytes, size limited, nothing
  * stored when refused), downloads in the archive access log, and the Excel exports read back.
  */
@@ -8,8 +8,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { centreDay } from '../../server/calendar.ts';
+import type { Contribution, OralHistory, ServiceHours } from '../../server/schemas/contributions.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
-import type { OralHistory, RoleEntry, ServiceHours } from '../../server/schemas/roles.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
 
@@ -90,15 +90,15 @@ afterAll(async () => {
 
 describe('the register through the API', () => {
   it('lets caseworkers and supervisors write, operators read, families nothing', async () => {
-    const body = { retireeId: narrator.id, role: 'volunteer', skills: ['摄影'], startedOn: '2025-09-01' };
-    expect((await t.api('POST', '/api/roles/register', body, tokens.operator)).status).toBe(403);
-    expect((await t.api('POST', '/api/roles/register', body, tokens.family)).status).toBe(403);
-    const created = await t.api<RoleEntry>('POST', '/api/roles/register', body, tokens.caseworker);
+    const body = { retireeId: narrator.id, kind: 'volunteer', skills: ['摄影'], startedOn: '2025-09-01' };
+    expect((await t.api('POST', '/api/contributions/register', body, tokens.operator)).status).toBe(403);
+    expect((await t.api('POST', '/api/contributions/register', body, tokens.family)).status).toBe(403);
+    const created = await t.api<Contribution>('POST', '/api/contributions/register', body, tokens.caseworker);
     expect(created.status).toBe(201);
-    expect((await t.api('POST', '/api/roles/register', body, tokens.supervisor)).status).toBe(409);
+    expect((await t.api('POST', '/api/contributions/register', body, tokens.supervisor)).status).toBe(409);
     const hours = await t.api<ServiceHours>(
       'POST',
-      `/api/roles/register/${created.body.id}/hours`,
+      `/api/contributions/register/${created.body.id}/hours`,
       { servedOn: centreDay(new Date()), hours: 1.5, activity: '社区摄影展' },
       tokens.caseworker,
     );
@@ -107,16 +107,16 @@ describe('the register through the API', () => {
       (
         await t.api(
           'POST',
-          `/api/roles/register/${created.body.id}/hours`,
+          `/api/contributions/register/${created.body.id}/hours`,
           { servedOn: centreDay(new Date()), hours: 0, activity: '零' },
           tokens.caseworker,
         )
       ).status,
     ).toBe(400);
-    expect((await t.api('GET', '/api/roles/register', undefined, tokens.operator)).status).toBe(200);
-    expect((await t.api('GET', '/api/roles/register', undefined, tokens.family)).status).toBe(403);
+    expect((await t.api('GET', '/api/contributions/register', undefined, tokens.operator)).status).toBe(200);
+    expect((await t.api('GET', '/api/contributions/register', undefined, tokens.family)).status).toBe(403);
 
-    const rows = await sheetRows('/api/roles/register/export.xlsx', tokens.operator);
+    const rows = await sheetRows('/api/contributions/register/export.xlsx', tokens.operator);
     expect(rows[0]).toStrictEqual([
       '军休干部',
       '角色',
@@ -139,7 +139,7 @@ describe('oral history through the API', () => {
   beforeAll(async () => {
     const created = await t.api<OralHistory>(
       'POST',
-      '/api/roles/oral-histories',
+      '/api/contributions/oral-histories',
       {
         retireeId: narrator.id,
         title: '难忘的边防岁月',
@@ -155,7 +155,7 @@ describe('oral history through the API', () => {
   }, 30_000);
 
   it('takes audio and transcript files, judged by their bytes, and logs who listened', async () => {
-    const base = `/api/roles/oral-histories/${item.id}/files`;
+    const base = `/api/contributions/oral-histories/${item.id}/files`;
     const audio = await raw(
       'POST',
       `${base}?kind=audio&name=${encodeURIComponent('访谈录音.mp3')}`,
@@ -208,7 +208,7 @@ describe('oral history through the API', () => {
   });
 
   it('refuses a wrong type, a disguised file, a file too large or an operator, and stores nothing', async () => {
-    const base = `/api/roles/oral-histories/${item.id}/files`;
+    const base = `/api/contributions/oral-histories/${item.id}/files`;
     const before = await stored();
     const pdfAsAudio = await raw(
       'POST',
@@ -261,7 +261,7 @@ describe('oral history through the API', () => {
     expect(await stored()).toStrictEqual(before);
     const current = await t.api<OralHistory>(
       'GET',
-      `/api/roles/oral-histories/${item.id}`,
+      `/api/contributions/oral-histories/${item.id}`,
       undefined,
       tokens.operator,
     );
@@ -271,15 +271,16 @@ describe('oral history through the API', () => {
   it('edits the interview and exports the list', async () => {
     const edited = await t.api<OralHistory>(
       'PUT',
-      `/api/roles/oral-histories/${item.id}`,
+      `/api/contributions/oral-histories/${item.id}`,
       { summary: '西藏边防十年' },
       tokens.caseworker,
     );
     expect(edited.body).toMatchObject({ summary: '西藏边防十年', title: '难忘的边防岁月' });
     expect(
-      (await t.api('PUT', `/api/roles/oral-histories/${item.id}`, { title: '改' }, tokens.operator)).status,
+      (await t.api('PUT', `/api/contributions/oral-histories/${item.id}`, { title: '改' }, tokens.operator))
+        .status,
     ).toBe(403);
-    const rows = await sheetRows('/api/roles/oral-histories/export.xlsx', tokens.operator);
+    const rows = await sheetRows('/api/contributions/oral-histories/export.xlsx', tokens.operator);
     expect(rows[0]).toStrictEqual([
       '题目',
       '讲述人',

@@ -10,9 +10,6 @@ import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { checkDate, retireeOr404 } from '../records/checks.ts';
-import { isoRequired } from '../records/rows.ts';
-import { assertInScope, inScope, type Scope } from '../records/scope.ts';
 import type {
   OralHistory,
   OralHistoryFile,
@@ -20,7 +17,10 @@ import type {
   OralHistoryInput,
   OralHistoryQuery,
   OralHistoryUpdate,
-} from '../schemas/roles.ts';
+} from '../schemas/contributions.ts';
+import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { isoRequired } from '../store/rows.ts';
+import { assertInScope, inScope, type Scope } from '../store/scope.ts';
 import type { Clock } from './register.ts';
 
 /** What each kind of file may be, judged by its bytes. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
-import { iso, isoDate, isoRequired, isUniqueViolation } from '../records/rows.ts';
+import { iso, isoDate, isoRequired, isUniqueViolation } from '../store/rows.ts';
 import {
   type ArchiveField,
   type ArchiveFields,
@@ -124,7 +124,7 @@ function fieldsOf(row: Row): ArchiveFields {
   return out as unknown as ArchiveFields;
 }
 
-export class ArchiveRecords {
+export class ArchiveStore {
   constructor(
     private readonly db: Database,
     private readonly now: () => Date,

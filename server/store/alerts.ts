@@ -102,7 +102,7 @@ export interface NewAlert {
   detail: Record<string, unknown>;
 }
 
-export class AlertRecords {
+export class AlertStore {
   constructor(private readonly db: Queryable) {}
 
   async byId(id: string): Promise<Alert | null> {

@@ -1,8 +1,8 @@
 /** The 24-hour duty roster and shift hand-over notes (5.1.7). */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
-import { isoRequired } from '../records/rows.ts';
 import type { DutyShift, HandoverNote } from '../schemas/duty.ts';
+import { isoRequired } from '../store/rows.ts';
 
 interface ShiftRow {
   id: string;
@@ -40,7 +40,7 @@ const toNote = (row: NoteRow): HandoverNote => ({
 
 const selectShift = `select s.*, u.display_name from duty_shifts s join users u on u.id = s.user_id`;
 
-export class DutyRecords {
+export class DutyStore {
   constructor(private readonly db: Queryable) {}
 
   async addShift(input: { userId: string; role: string; startsAt: Date; endsAt: Date }): Promise<DutyShift> {

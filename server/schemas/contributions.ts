@@ -1,5 +1,5 @@
 /**
- * Roles of retirees (6.9 发挥军休干部优势和作用): the volunteer, think-tank and community political
+ * What retirees contribute (6.9 发挥军休干部优势和作用): the volunteer, think-tank and community political
  * commissar register with skills, availability and service hours (6.9.2.1–6.9.2.3), and oral history
  * with audio and transcript files (6.9.2.4).
  */
@@ -9,21 +9,21 @@ import { Nullable, Timestamp } from './common.ts';
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
-export const RetireeRole = Type.Union(
+export const ContributionKind = Type.Union(
   [Type.Literal('volunteer'), Type.Literal('think_tank'), Type.Literal('community_commissar')],
   {
     description:
       'volunteer 志愿服务 (6.9.2.1), think_tank 军休智库 (6.9.2.2), community_commissar 社区政治指导员 / 社区政委 (6.9.2.3)',
   },
 );
-export type RetireeRole = Static<typeof RetireeRole>;
+export type ContributionKind = Static<typeof ContributionKind>;
 
-export const RoleEntry = Type.Object({
+export const Contribution = Type.Object({
   id: Type.String(),
   retireeId: Type.String(),
   retireeName: Type.String(),
-  role: RetireeRole,
-  roleName: Type.String(),
+  kind: ContributionKind,
+  kindName: Type.String(),
   skills: Type.Array(Type.String()),
   availability: Type.String(),
   startedOn: Day,
@@ -34,12 +34,12 @@ export const RoleEntry = Type.Object({
   totalHours: Type.Number({ description: 'service hours logged, in hours (one decimal)' }),
   createdAt: Timestamp,
 });
-export type RoleEntry = Static<typeof RoleEntry>;
+export type Contribution = Static<typeof Contribution>;
 
-export const RoleEntryInput = Type.Object(
+export const ContributionInput = Type.Object(
   {
     retireeId: Id,
-    role: RetireeRole,
+    kind: ContributionKind,
     skills: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { maxItems: 30 })),
     availability: Type.Optional(Type.String({ maxLength: 200 })),
     startedOn: Day,
@@ -47,26 +47,26 @@ export const RoleEntryInput = Type.Object(
   },
   { additionalProperties: false },
 );
-export type RoleEntryInput = Static<typeof RoleEntryInput>;
+export type ContributionInput = Static<typeof ContributionInput>;
 
-export const RoleEntryEnd = Type.Object(
+export const ContributionEnd = Type.Object(
   { endedOn: Day, reason: Type.String({ minLength: 1, maxLength: 500 }) },
   { additionalProperties: false },
 );
-export type RoleEntryEnd = Static<typeof RoleEntryEnd>;
+export type ContributionEnd = Static<typeof ContributionEnd>;
 
-export const RoleQuery = Type.Object({
+export const ContributionQuery = Type.Object({
   retireeId: Type.Optional(Type.String({ maxLength: 64 })),
-  role: Type.Optional(RetireeRole),
+  kind: Type.Optional(ContributionKind),
   active: Type.Optional(Type.Boolean()),
   skill: Type.Optional(Type.String({ maxLength: 50, description: 'entries with this skill' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
 });
-export type RoleQuery = Static<typeof RoleQuery>;
+export type ContributionQuery = Static<typeof ContributionQuery>;
 
 export const ServiceHours = Type.Object({
   id: Type.String(),
-  roleId: Type.String(),
+  contributionId: Type.String(),
   retireeId: Type.String(),
   servedOn: Day,
   hours: Type.Number(),

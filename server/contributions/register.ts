@@ -1,5 +1,5 @@
 /**
- * The register of retirees' roles (6.9): volunteers (6.9.2.1 公益和志愿服务), the retiree think tank
+ * The register of what retirees contribute (6.9): volunteers (6.9.2.1 公益和志愿服务), the retiree think tank
  * (6.9.2.2 军休智库) and community political commissars (6.9.2.3 社区政委), each with skills and
  * availability, active from a day until ended with a reason; and the service hours logged for it.
  */
@@ -8,22 +8,22 @@ import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import { checkDate, retireeOr404 } from '../records/checks.ts';
-import { isoRequired, isUniqueViolation } from '../records/rows.ts';
-import { assertInScope, inScope, type Scope } from '../records/scope.ts';
 import type {
-  RetireeRole,
-  RoleEntry,
-  RoleEntryEnd,
-  RoleEntryInput,
-  RoleQuery,
+  Contribution,
+  ContributionEnd,
+  ContributionInput,
+  ContributionKind,
+  ContributionQuery,
   ServiceHours,
   ServiceHoursInput,
-} from '../schemas/roles.ts';
+} from '../schemas/contributions.ts';
+import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { isoRequired, isUniqueViolation } from '../store/rows.ts';
+import { assertInScope, inScope, type Scope } from '../store/scope.ts';
 
 export type Clock = () => Date;
 
-export const ROLE_NAMES: Record<RetireeRole, string> = {
+export const KIND_NAMES: Record<ContributionKind, string> = {
   volunteer: '志愿者',
   think_tank: '军休智库',
   community_commissar: '社区政治指导员',
@@ -33,7 +33,7 @@ interface EntryRow {
   id: string;
   retiree_id: string;
   retiree_name: string;
-  role: RetireeRole;
+  role: ContributionKind;
   skills: string[];
   availability: string;
   started_on: string;
@@ -60,13 +60,13 @@ interface HoursRow {
   created_at: Date | string;
 }
 
-function toEntry(row: EntryRow): RoleEntry {
+function toEntry(row: EntryRow): Contribution {
   return {
     id: row.id,
     retireeId: row.retiree_id,
     retireeName: row.retiree_name,
-    role: row.role,
-    roleName: ROLE_NAMES[row.role],
+    kind: row.role,
+    kindName: KIND_NAMES[row.role],
     skills: row.skills ?? [],
     availability: row.availability,
     startedOn: row.started_on,
@@ -82,7 +82,7 @@ function toEntry(row: EntryRow): RoleEntry {
 function toHours(row: HoursRow): ServiceHours {
   return {
     id: row.id,
-    roleId: row.role_id,
+    contributionId: row.role_id,
     retireeId: row.retiree_id,
     servedOn: row.served_on,
     hours: Number(row.hours),
@@ -97,7 +97,7 @@ export function cleanSkills(skills: readonly string[]): string[] {
   return [...new Set(skills.map((skill) => skill.trim()).filter(Boolean))];
 }
 
-export class RoleRegister {
+export class ContributionRegister {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock = () => new Date(),
@@ -107,15 +107,15 @@ export class RoleRegister {
     return centreDay(this.clock());
   }
 
-  async list(query: RoleQuery, scope: Scope): Promise<RoleEntry[]> {
+  async list(query: ContributionQuery, scope: Scope): Promise<Contribution[]> {
     const params: unknown[] = [];
     const where = [inScope(scope, 'e.retiree_id', params)];
     if (query.retireeId) {
       params.push(uuidOr404(query.retireeId, 'retiree'));
       where.push(`e.retiree_id = $${params.length}`);
     }
-    if (query.role) {
-      params.push(query.role);
+    if (query.kind) {
+      params.push(query.kind);
       where.push(`e.role = $${params.length}`);
     }
     if (query.active !== undefined)
@@ -133,15 +133,17 @@ export class RoleRegister {
     return rows.map(toEntry);
   }
 
-  async byId(id: string, scope: Scope, db: Queryable = this.db): Promise<RoleEntry> {
-    const [row] = await db.query<EntryRow>(`${selectEntry} where e.id = $1`, [uuidOr404(id, 'role entry')]);
-    if (!row) throw notFound('role entry');
+  async byId(id: string, scope: Scope, db: Queryable = this.db): Promise<Contribution> {
+    const [row] = await db.query<EntryRow>(`${selectEntry} where e.id = $1`, [
+      uuidOr404(id, 'register entry'),
+    ]);
+    if (!row) throw notFound('register entry');
     await assertInScope(db, scope, row.retiree_id);
     return toEntry(row);
   }
 
   /** A retiree takes on a role; 409 while the same role is active, or when the retiree has died. */
-  async create(input: RoleEntryInput, userId: string, scope: Scope): Promise<RoleEntry> {
+  async create(input: ContributionInput, userId: string, scope: Scope): Promise<Contribution> {
     const startedOn = checkDate(input.startedOn, 'startedOn');
     if (startedOn > this.today()) throw badRequest('startedOn: 开始日期不能晚于今天');
     return this.db.transaction(async (db) => {
@@ -156,7 +158,7 @@ export class RoleRegister {
           [
             id,
             retiree.id,
-            input.role,
+            input.kind,
             cleanSkills(input.skills ?? []),
             (input.availability ?? '').trim(),
             startedOn,
@@ -165,14 +167,14 @@ export class RoleRegister {
           ],
         );
       } catch (error) {
-        if (isUniqueViolation(error)) throw conflict(`${retiree.name}已登记为${ROLE_NAMES[input.role]}`);
+        if (isUniqueViolation(error)) throw conflict(`${retiree.name}已登记为${KIND_NAMES[input.kind]}`);
         throw error;
       }
       return this.byId(id, scope, db);
     });
   }
 
-  async end(id: string, input: RoleEntryEnd, scope: Scope): Promise<RoleEntry> {
+  async end(id: string, input: ContributionEnd, scope: Scope): Promise<Contribution> {
     const endedOn = checkDate(input.endedOn, 'endedOn');
     if (endedOn > this.today()) throw badRequest('endedOn: 结束日期不能晚于今天');
     return this.db.transaction(async (db) => {

@@ -58,7 +58,7 @@ export function publicUser(user: UserWithHash): User {
   };
 }
 
-export class UserRecords {
+export class UserStore {
   constructor(private readonly db: Queryable) {}
 
   async count(): Promise<number> {

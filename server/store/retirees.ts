@@ -71,7 +71,7 @@ export interface RetireeBrief {
   createdAt: string | null;
 }
 
-export class RetireeRecords {
+export class RetireeStore {
   constructor(private readonly db: Database) {}
 
   async create(input: RetireeInput): Promise<RetireeRecord> {

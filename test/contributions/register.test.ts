@@ -6,14 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachmentStore } from '../../server/archive/attachments.ts';
-import { ArchiveRecords } from '../../server/archive/records.ts';
+import { ArchiveStore } from '../../server/archive/store.ts';
+import { OralHistories } from '../../server/contributions/oralHistory.ts';
+import { ContributionRegister } from '../../server/contributions/register.ts';
 import type { Database } from '../../server/db/database.ts';
 import type { HubError } from '../../server/errors.ts';
-import { WHOLE_CENTRE } from '../../server/records/scope.ts';
-import { UserRecords } from '../../server/records/users.ts';
-import { OralHistories } from '../../server/roles/oralHistory.ts';
-import { RoleRegister } from '../../server/roles/register.ts';
 import type { User } from '../../server/schemas/auth.ts';
+import { WHOLE_CENTRE } from '../../server/store/scope.ts';
+import { UserStore } from '../../server/store/users.ts';
 import { recordEngines } from '../helpers/engines.ts';
 import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
 
@@ -40,7 +40,7 @@ for (const engine of engines) {
     let caseworker: User;
     let clock = beijing('2026-05-10T10:00:00');
     const now = () => clock;
-    let register: RoleRegister;
+    let register: ContributionRegister;
 
     async function addRetiree(name: string, station = '一站', status = 'active'): Promise<string> {
       const id = randomUUID();
@@ -54,13 +54,13 @@ for (const engine of engines) {
     beforeAll(async () => {
       ({ db, close } = await engine.open());
       files = await makeTempDir('junxiu-roles-');
-      caseworker = await new UserRecords(db).create({
+      caseworker = await new UserStore(db).create({
         username: 'cw',
         displayName: '王经办',
         role: 'caseworker',
         passwordHash: 'x',
       });
-      register = new RoleRegister(db, now);
+      register = new ContributionRegister(db, now);
     });
 
     afterAll(async () => {
@@ -74,7 +74,7 @@ for (const engine of engines) {
       const entry = await register.create(
         {
           retireeId: retiree,
-          role: 'volunteer',
+          kind: 'volunteer',
           skills: [' 书法 ', '法律咨询', '书法', ''],
           availability: '周二、周四上午',
           startedOn: '2026-01-01',
@@ -83,14 +83,14 @@ for (const engine of engines) {
         WHOLE_CENTRE,
       );
       expect(entry).toMatchObject({
-        roleName: '志愿者',
+        kindName: '志愿者',
         skills: ['书法', '法律咨询'],
         active: true,
         totalHours: 0,
       });
       const twice = await failure(
         register.create(
-          { retireeId: retiree, role: 'volunteer', startedOn: '2026-02-01' },
+          { retireeId: retiree, kind: 'volunteer', startedOn: '2026-02-01' },
           caseworker.id,
           WHOLE_CENTRE,
         ),
@@ -98,16 +98,16 @@ for (const engine of engines) {
       expect(twice).toStrictEqual({ status: 409, message: '志愿甲已登记为志愿者' });
       // Another role for the same retiree is fine.
       const commissar = await register.create(
-        { retireeId: retiree, role: 'community_commissar', startedOn: '2026-03-01' },
+        { retireeId: retiree, kind: 'community_commissar', startedOn: '2026-03-01' },
         caseworker.id,
         WHOLE_CENTRE,
       );
-      expect(commissar.roleName).toBe('社区政治指导员');
+      expect(commissar.kindName).toBe('社区政治指导员');
       const gone = await addRetiree('已故乙', '一站', 'deceased');
       expect(
         await failure(
           register.create(
-            { retireeId: gone, role: 'think_tank', startedOn: '2026-01-01' },
+            { retireeId: gone, kind: 'think_tank', startedOn: '2026-01-01' },
             caseworker.id,
             WHOLE_CENTRE,
           ),
@@ -117,7 +117,7 @@ for (const engine of engines) {
         (
           await failure(
             register.create(
-              { retireeId: retiree, role: 'think_tank', startedOn: '2026-05-11' },
+              { retireeId: retiree, kind: 'think_tank', startedOn: '2026-05-11' },
               caseworker.id,
               WHOLE_CENTRE,
             ),
@@ -132,7 +132,7 @@ for (const engine of engines) {
       clock = beijing('2026-05-10T10:00:00');
       const retiree = await addRetiree('智库丙');
       const entry = await register.create(
-        { retireeId: retiree, role: 'think_tank', skills: ['政策研究'], startedOn: '2026-04-01' },
+        { retireeId: retiree, kind: 'think_tank', skills: ['政策研究'], startedOn: '2026-04-01' },
         caseworker.id,
         WHOLE_CENTRE,
       );
@@ -200,7 +200,7 @@ for (const engine of engines) {
       ).toBe(400);
       // Ended, the same role may start again.
       const again = await register.create(
-        { retireeId: retiree, role: 'think_tank', startedOn: '2026-05-12' },
+        { retireeId: retiree, kind: 'think_tank', startedOn: '2026-05-12' },
         caseworker.id,
         WHOLE_CENTRE,
       );
@@ -211,7 +211,7 @@ for (const engine of engines) {
       clock = beijing('2026-05-10T10:00:00');
       const theirs = await addRetiree('他站丁', '二站');
       const entry = await register.create(
-        { retireeId: theirs, role: 'volunteer', startedOn: '2026-05-01' },
+        { retireeId: theirs, kind: 'volunteer', startedOn: '2026-05-01' },
         caseworker.id,
         WHOLE_CENTRE,
       );
@@ -222,7 +222,7 @@ for (const engine of engines) {
         (
           await failure(
             register.create(
-              { retireeId: theirs, role: 'think_tank', startedOn: '2026-05-01' },
+              { retireeId: theirs, kind: 'think_tank', startedOn: '2026-05-01' },
               caseworker.id,
               station,
             ),
@@ -230,11 +230,7 @@ for (const engine of engines) {
         ).status,
       ).toBe(404);
 
-      const oral = new OralHistories(
-        db,
-        new AttachmentStore(db, new ArchiveRecords(db, now), files.path),
-        now,
-      );
+      const oral = new OralHistories(db, new AttachmentStore(db, new ArchiveStore(db, now), files.path), now);
       const item = await oral.create(
         {
           retireeId: theirs,

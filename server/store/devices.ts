@@ -63,7 +63,7 @@ const SAVE_CHUNK = 250;
 const NEWER_BATTERY = (level: string, at: string, row = '') =>
   `${level} is not null and (${row}battery_at is null or ${at} >= ${row}battery_at)`;
 
-export class DeviceRecords {
+export class DeviceStore {
   constructor(private readonly db: Database) {}
 
   async create(input: DeviceInput & { id: string; secretHash: string }): Promise<DeviceRecord> {

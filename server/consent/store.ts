@@ -1,8 +1,8 @@
 /** Consent versions in SQL (migration 017): rows are only ever added. */
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
-import { isoRequired } from '../records/rows.ts';
 import type { ConsentKind, ConsentStateName, ConsentVersion } from '../schemas/consents.ts';
+import { isoRequired } from '../store/rows.ts';
 
 /** The subject of a consent line: the centre, or one family account. */
 export function subjectOf(kind: ConsentKind, familyUserId: string | null): string {
@@ -67,7 +67,7 @@ export interface NewVersion {
   at: Date;
 }
 
-export class ConsentRecords {
+export class ConsentStore {
   constructor(private readonly db: Queryable) {}
 
   /**

@@ -4,10 +4,10 @@
  */
 import { ACTIVE_STATUSES, alertKinds } from '../../devices/alerts.ts';
 import type { AlertKind } from '../../devices/contract.ts';
-import { familySharingAllowedSql } from '../consent/records.ts';
+import { familySharingAllowedSql } from '../consent/store.ts';
 import type { Queryable } from '../db/database.ts';
-import { iso, isoRequired } from '../records/rows.ts';
 import type { FamilyAccount, FamilyAlert, OnMyWay } from '../schemas/family.ts';
+import { iso, isoRequired } from '../store/rows.ts';
 
 interface FamilyAlertRow {
   id: string;
@@ -70,7 +70,7 @@ function toFamilyAlert(row: FamilyAlertRow, onMyWay: OnMyWay[]): FamilyAlert {
   };
 }
 
-export class FamilyRecords {
+export class FamilyStore {
   constructor(private readonly db: Queryable) {}
 
   /**

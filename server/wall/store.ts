@@ -10,10 +10,10 @@
 import { SEVERITIES, type Severity, severityRank } from '../../devices/alerts.ts';
 import type { Database } from '../db/database.ts';
 import type { Latest } from '../devices/state.ts';
-import { ACTIVE_STATUSES } from '../records/alerts.ts';
-import { isoDate } from '../records/rows.ts';
-import type { Scope } from '../records/scope.ts';
 import type { DeviceBrief } from '../schemas/retirees.ts';
+import { ACTIVE_STATUSES } from '../store/alerts.ts';
+import { isoDate } from '../store/rows.ts';
+import type { Scope } from '../store/scope.ts';
 
 const ACTIVE_SQL = `(${ACTIVE_STATUSES.map((status) => `'${status}'`).join(', ')})`;
 const SEVERITY_RANK = `case a.severity ${SEVERITIES.map((severity) => `when '${severity}' then ${severityRank[severity]}`).join(' ')} end`;
@@ -83,13 +83,13 @@ export interface WallListing {
   offlineDevices: number;
 }
 
-export class WallRecords {
+export class WallStore {
   constructor(private readonly db: Database) {}
 
   async page(scope: Scope, query: { limit: number; offset: number; q?: string }): Promise<WallListing> {
     const { limit, offset } = query;
     const q = query.q?.trim() || null;
-    // The station column of the retiree: a caseworker's scope (server/records/scope.ts).
+    // The station column of the retiree: a caseworker's scope (server/store/scope.ts).
     const station = scope.station;
 
     const [attentionCount] = await this.db.query<{ n: number }>(

@@ -1,5 +1,5 @@
 /**
- * Roles of retirees (6.9) under /api/roles: the volunteer / think-tank / community political
+ * What retirees contribute (6.9) under /api/contributions: the volunteer / think-tank / community political
  * commissar register with service hours, and oral history with its audio and transcript files.
  * Staff read; caseworkers, supervisors and admins write; a caseworker with a station sees that
  * station's retirees only. Files are archive attachments: their type is judged by their bytes and
@@ -9,7 +9,13 @@ import path from 'node:path';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { ATTACHMENT_CONTENT_TYPES, AttachmentStore, acceptUpload } from '../archive/attachments.ts';
-import { ArchiveRecords } from '../archive/records.ts';
+import { ArchiveStore } from '../archive/store.ts';
+import {
+  ORAL_HISTORY_FILE_LABELS,
+  ORAL_HISTORY_FILE_TYPES,
+  OralHistories,
+} from '../contributions/oralHistory.ts';
+import { type Clock, ContributionRegister } from '../contributions/register.ts';
 import { badRequest, unauthorized } from '../errors.ts';
 import {
   type ListColumn,
@@ -18,34 +24,32 @@ import {
   sendWorkbook,
   workbookResponse,
 } from '../export/workbook.ts';
-import { scopeOf } from '../records/scope.ts';
-import { ORAL_HISTORY_FILE_LABELS, ORAL_HISTORY_FILE_TYPES, OralHistories } from '../roles/oralHistory.ts';
-import { type Clock, RoleRegister } from '../roles/register.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
+  Contribution,
+  ContributionEnd,
+  ContributionInput,
+  ContributionQuery,
   FileParams,
   FileUploadQuery,
   OralHistory,
   OralHistoryInput,
   OralHistoryQuery,
   OralHistoryUpdate,
-  RoleEntry,
-  RoleEntryEnd,
-  RoleEntryInput,
-  RoleQuery,
   ServiceHours,
   ServiceHoursInput,
-} from '../schemas/roles.ts';
+} from '../schemas/contributions.ts';
+import { scopeOf } from '../store/scope.ts';
 import type { HubContext } from './context.ts';
 
-const tags = ['roles'];
+const tags = ['contributions'];
 const errors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: ErrorResponse };
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const REGISTER_COLUMNS: ListColumn<RoleEntry>[] = [
+const REGISTER_COLUMNS: ListColumn<Contribution>[] = [
   { header: '军休干部', value: (e) => e.retireeName, width: 12 },
-  { header: '角色', value: (e) => e.roleName, width: 16 },
+  { header: '角色', value: (e) => e.kindName, width: 16 },
   { header: '特长', value: (e) => e.skills.join('、'), width: 24 },
   { header: '可服务时间', value: (e) => e.availability, width: 18 },
   { header: '开始日期', value: (e) => e.startedOn, width: 12 },
@@ -76,13 +80,13 @@ export interface RoleRouteOptions {
   maxAttachmentBytes?: number;
 }
 
-export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (app, options) => {
+export const contributionRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (app, options) => {
   const { hub } = options;
   const clock = options.clock ?? (() => new Date());
-  const records = new ArchiveRecords(hub.db, clock);
+  const records = new ArchiveStore(hub.db, clock);
   const dataDir = path.resolve(options.dataDir ?? hub.dataDir);
   const maxBytes = options.maxAttachmentBytes ?? hub.maxAttachmentBytes;
-  const register = new RoleRegister(hub.db, clock);
+  const register = new ContributionRegister(hub.db, clock);
   const store = new AttachmentStore(hub.db, records, dataDir);
   const oralHistories = new OralHistories(hub.db, store, clock);
   const userId = (request: { user: { id: string } | null }) => {
@@ -98,14 +102,14 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.get(
-    '/api/roles/register',
+    '/api/contributions/register',
     {
-      config: { access: 'roles.read' },
+      config: { access: 'contributions.read' },
       schema: {
         tags,
         summary: 'The register: volunteers, think tank, community political commissars (6.9.2.1–6.9.2.3)',
-        querystring: RoleQuery,
-        response: { 200: Type.Array(RoleEntry), ...errors },
+        querystring: ContributionQuery,
+        response: { 200: Type.Array(Contribution), ...errors },
       },
     },
     async (request) => {
@@ -114,13 +118,13 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.get(
-    '/api/roles/register/export.xlsx',
+    '/api/contributions/register/export.xlsx',
     {
-      config: { access: 'roles.read' },
+      config: { access: 'contributions.read' },
       schema: {
         tags,
         summary: 'The register with total service hours as an Excel workbook (same filters as the list)',
-        querystring: RoleQuery,
+        querystring: ContributionQuery,
         produces: [XLSX],
         response: { 200: workbookResponse, ...errors },
       },
@@ -140,14 +144,14 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.post(
-    '/api/roles/register',
+    '/api/contributions/register',
     {
-      config: { access: 'roles.write', retiree: 'body' },
+      config: { access: 'contributions.write', retiree: 'body' },
       schema: {
         tags,
         summary: 'A retiree takes on a role; 409 while the same role is active or when deceased',
-        body: RoleEntryInput,
-        response: { 201: RoleEntry, ...writeErrors },
+        body: ContributionInput,
+        response: { 201: Contribution, ...writeErrors },
       },
     },
     async (request, reply) => {
@@ -158,14 +162,14 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.get(
-    '/api/roles/register/:id',
+    '/api/contributions/register/:id',
     {
-      config: { access: 'roles.read' },
+      config: { access: 'contributions.read' },
       schema: {
         tags,
         summary: 'One register entry',
         params: IdParams,
-        response: { 200: RoleEntry, ...errors },
+        response: { 200: Contribution, ...errors },
       },
     },
     async (request) => {
@@ -174,15 +178,15 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.post(
-    '/api/roles/register/:id/end',
+    '/api/contributions/register/:id/end',
     {
-      config: { access: 'roles.write' },
+      config: { access: 'contributions.write' },
       schema: {
         tags,
         summary: 'End the role on a day, with the reason',
         params: IdParams,
-        body: RoleEntryEnd,
-        response: { 200: RoleEntry, ...writeErrors },
+        body: ContributionEnd,
+        response: { 200: Contribution, ...writeErrors },
       },
     },
     async (request) => {
@@ -191,9 +195,9 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.get(
-    '/api/roles/register/:id/hours',
+    '/api/contributions/register/:id/hours',
     {
-      config: { access: 'roles.read' },
+      config: { access: 'contributions.read' },
       schema: {
         tags,
         summary: 'Service hours logged for the entry, newest first',
@@ -207,9 +211,9 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.post(
-    '/api/roles/register/:id/hours',
+    '/api/contributions/register/:id/hours',
     {
-      config: { access: 'roles.write' },
+      config: { access: 'contributions.write' },
       schema: {
         tags,
         summary: 'Log hours served on a day within the role’s period (not in the future)',
@@ -228,9 +232,9 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.get(
-    '/api/roles/oral-histories',
+    '/api/contributions/oral-histories',
     {
-      config: { access: 'roles.read' },
+      config: { access: 'contributions.read' },
       schema: {
         tags,
         summary: 'Oral-history interviews (6.9.2.4), latest first',
@@ -244,9 +248,9 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.get(
-    '/api/roles/oral-histories/export.xlsx',
+    '/api/contributions/oral-histories/export.xlsx',
     {
-      config: { access: 'roles.read' },
+      config: { access: 'contributions.read' },
       schema: {
         tags,
         summary: 'The oral-history list as an Excel workbook (same filters as the list)',
@@ -270,9 +274,9 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.post(
-    '/api/roles/oral-histories',
+    '/api/contributions/oral-histories',
     {
-      config: { access: 'roles.write', retiree: 'body' },
+      config: { access: 'contributions.write', retiree: 'body' },
       schema: {
         tags,
         summary: 'A new oral-history interview',
@@ -288,9 +292,9 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.get(
-    '/api/roles/oral-histories/:id',
+    '/api/contributions/oral-histories/:id',
     {
-      config: { access: 'roles.read' },
+      config: { access: 'contributions.read' },
       schema: {
         tags,
         summary: 'One interview with its files',
@@ -304,9 +308,9 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.put(
-    '/api/roles/oral-histories/:id',
+    '/api/contributions/oral-histories/:id',
     {
-      config: { access: 'roles.write' },
+      config: { access: 'contributions.write' },
       schema: {
         tags,
         summary: 'Change the title, interviewer, day, summary or transcript text',
@@ -321,9 +325,9 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.post(
-    '/api/roles/oral-histories/:id/files',
+    '/api/contributions/oral-histories/:id/files',
     {
-      config: { access: 'roles.write' },
+      config: { access: 'contributions.write' },
       bodyLimit: maxBytes,
       schema: {
         tags,
@@ -358,9 +362,9 @@ export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteOptions> = async (ap
   );
 
   app.get(
-    '/api/roles/oral-histories/:id/files/:attachmentId',
+    '/api/contributions/oral-histories/:id/files/:attachmentId',
     {
-      config: { access: 'roles.read' },
+      config: { access: 'contributions.read' },
       schema: {
         tags,
         summary: 'Download a file of the interview; the reading is written in the archive access log',

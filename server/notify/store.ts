@@ -1,10 +1,10 @@
 /** Notification channels per contact and severity, and the log of every delivery attempt. */
 import { randomUUID } from 'node:crypto';
 import type { Severity } from '../../devices/alerts.ts';
-import { familySharingAllowedSql } from '../consent/records.ts';
+import { familySharingAllowedSql } from '../consent/store.ts';
 import type { Queryable } from '../db/database.ts';
-import { iso, isoRequired } from '../records/rows.ts';
 import type { Channel, ChannelKind, Delivery, NotifyReason } from '../schemas/family.ts';
+import { iso, isoRequired } from '../store/rows.ts';
 
 export type { Severity };
 export type Audience = 'family' | 'supervisor' | 'manager';
@@ -76,7 +76,7 @@ const FAMILY_CONSENT = `coalesce((select c.state from consents c where c.retiree
     and not exists (select 1 from family_links fl where fl.contact_id = co.id
       and not (${familySharingAllowedSql('co.retiree_id', 'fl.user_id')}))`;
 
-export class NotificationRecords {
+export class NotificationStore {
   constructor(private readonly db: Queryable) {}
 
   async channels(contactId: string): Promise<Channel[]> {

@@ -1,12 +1,12 @@
-/** Words of the roles page (6.9 发挥军休干部优势和作用), Chinese first. */
+/** Words of the contributions page (6.9 发挥军休干部优势和作用), Chinese first. */
 const zh = {
   r: {
     subtitle:
       '志愿服务、军休智库、社区政治指导员的登记（特长、可服务时间、服务时长），以及口述历史的采集、录音与整理稿',
     tabs: { register: '志愿服务登记', oral: '口述历史' },
-    roles: { volunteer: '志愿者', think_tank: '军休智库', community_commissar: '社区政治指导员' },
+    kinds: { volunteer: '志愿者', think_tank: '军休智库', community_commissar: '社区政治指导员' },
     active: { true: '在册', false: '已结束', all: '全部' },
-    kinds: { audio: '录音', transcript: '整理稿' },
+    fileKinds: { audio: '录音', transcript: '整理稿' },
     actions: {
       add: '新增登记',
       end: '结束',
@@ -25,7 +25,7 @@ const zh = {
     any: '不限',
     retiree: '军休干部',
     narrator: '讲述人',
-    role: '角色',
+    kind: '角色',
     skills: '特长',
     skillsHint: '多项用逗号或顿号分隔',
     availability: '可服务时间',
@@ -54,7 +54,7 @@ const zh = {
     uploaded: '已上传',
     fixFields: '请更正标出的项目',
     endTitle: '结束登记 — {name}',
-    hoursTitle: '服务时长 — {name} · {role}',
+    hoursTitle: '服务时长 — {name} · {kind}',
   },
 };
 
@@ -63,13 +63,13 @@ const en: typeof zh = {
     subtitle:
       'Register of volunteers, the retiree think tank and community political commissars (skills, availability, hours served), and oral history with recordings and transcripts',
     tabs: { register: 'Volunteer register', oral: 'Oral history' },
-    roles: {
+    kinds: {
       volunteer: 'Volunteer',
       think_tank: 'Think tank',
       community_commissar: 'Community political commissar',
     },
     active: { true: 'Active', false: 'Ended', all: 'All' },
-    kinds: { audio: 'Recording', transcript: 'Transcript' },
+    fileKinds: { audio: 'Recording', transcript: 'Transcript' },
     actions: {
       add: 'Add to register',
       end: 'End',
@@ -88,7 +88,7 @@ const en: typeof zh = {
     any: 'Any',
     retiree: 'Retiree',
     narrator: 'Narrator',
-    role: 'Role',
+    kind: 'Serves as',
     skills: 'Skills',
     skillsHint: 'Separate several with commas',
     availability: 'Availability',
@@ -117,8 +117,8 @@ const en: typeof zh = {
     uploaded: 'Uploaded',
     fixFields: 'Please correct the marked fields',
     endTitle: 'End entry — {name}',
-    hoursTitle: 'Hours served — {name} · {role}',
+    hoursTitle: 'Hours served — {name} · {kind}',
   },
 };
 
-export const roleMessages = { 'zh-CN': zh, en };
+export const contributionMessages = { 'zh-CN': zh, en };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
-import { iso, isoRequired } from '../records/rows.ts';
 import type { ButtonTest, ServiceRequest, ServiceRequestUpdate } from '../schemas/requests.ts';
+import { iso, isoRequired } from '../store/rows.ts';
 
 interface RequestRow {
   id: string;
@@ -40,7 +40,7 @@ const selectRequest = `select q.*, r.name as retiree_name from service_requests 
 /** A button is due for its test every 30 days. */
 export const TEST_INTERVAL_DAYS = 30;
 
-export class RequestRecords {
+export class RequestStore {
   constructor(private readonly db: Queryable) {}
 
   /** Records a press of the 求助 key; null when the same event was already recorded. */
