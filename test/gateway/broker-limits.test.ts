@@ -267,7 +267,7 @@ describe('MQTT broker limits: packet size, identity, wills, topics and timeouts'
     );
     expect(await raw.connack()).toBe(0);
     await raw.write(subscribeFrame(1, `eldercare/v1/${slow.device.id}/cmd`, 0));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await raw.suback();
     raw.socket.pause();
     const before = await metrics(t);
     const command = { type: 'ack', alertId: 'a', text: '值'.repeat(8 * 1024) } as DeviceCommand;
@@ -359,12 +359,13 @@ describe('MQTT broker limits: connection cap', () => {
       new RawClient(t.hub.mqttPort),
     ];
     await Promise.all(idle.map((raw) => raw.connected));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The cap counts connections as the broker accepts them: wait until it holds all three.
+    await eventually(async () => metric(await metrics(t), 'hub_mqtt_connections') === 3);
     const extra = new RawClient(t.hub.mqttPort);
-    expect(await extra.closedWithin(2000)).toBe(true);
+    expect(await extra.closedWithin(10_000)).toBe(true);
     expect(metric(await metrics(t), closedReason('connection_cap'))).toBe(1);
     for (const raw of idle) raw.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually(async () => metric(await metrics(t), 'hub_mqtt_connections') === 0);
     const device = await t.addDevice('wearable.watch', null);
     const client = await t.connectDevice(device);
     expect(client.connected).toBe(true);

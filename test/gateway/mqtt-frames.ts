@@ -95,13 +95,47 @@ export class RawClient {
   }
 
   /** The CONNACK return code, once it arrived [MQTT-3.2.2.3]. */
-  async connack(timeoutMs = 5000): Promise<number> {
+  async connack(timeoutMs = 30_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.received.length >= 4 && this.received[0] === 0x20) return this.received[3] as number;
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     throw new Error('no CONNACK');
+  }
+
+  /** The packet types the broker sent so far, in order (first byte of each fixed header, high nibble). */
+  packetTypes(): number[] {
+    const types: number[] = [];
+    let offset = 0;
+    while (offset < this.received.length) {
+      const first = this.received[offset] as number;
+      let length = 0;
+      let multiplier = 1;
+      let cursor = offset + 1;
+      for (;;) {
+        if (cursor >= this.received.length) return types;
+        const byte = this.received[cursor] as number;
+        length += (byte & 0x7f) * multiplier;
+        multiplier *= 128;
+        cursor += 1;
+        if ((byte & 0x80) === 0) break;
+      }
+      if (cursor + length > this.received.length) return types;
+      types.push(first >> 4);
+      offset = cursor + length;
+    }
+    return types;
+  }
+
+  /** Waits for the broker's SUBACK [MQTT-3.8.4-1]: the subscription is in place from then on. */
+  async suback(timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (this.packetTypes().includes(9)) return;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    throw new Error('no SUBACK');
   }
 
   /** Resolves true when the broker closed the connection within `timeoutMs`. */
