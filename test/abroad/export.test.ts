@@ -41,22 +41,7 @@ describe('abroad exports (6.4.2)', () => {
     await t.api('PATCH', `/api/archive/retirees/${regiment.id}`, { station: '东站' });
     await t.api('PATCH', `/api/archive/retirees/${division.id}`, { station: '西站' });
     await t.api('PATCH', `/api/archive/retirees/${silent.id}`, { station: '西站' });
-    const created = await t.api('POST', '/api/users', {
-      username: 'ab-east',
-      displayName: '东站社工',
-      role: 'caseworker',
-      password: 'staff-password-1',
-      station: '东站',
-    });
-    expect(created.status).toBe(201);
-    stationCaseworker = (
-      await t.api<{ token: string }>(
-        'POST',
-        '/api/auth/login',
-        { username: 'ab-east', password: 'staff-password-1' },
-        null,
-      )
-    ).body.token;
+    stationCaseworker = (await t.addStaff('ab-east', 'caseworker', '东站')).token;
 
     const travel = (retiree: Retiree, destination: string) =>
       t.api<AbroadRequest>(

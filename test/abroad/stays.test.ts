@@ -1,9 +1,3 @@
-/**
- * Retirees abroad (6.4.2.4) on the records, with a fixed clock: the monthly contact due date and the
- * overdue list, the six-month suspension raised by the scheduled check, and that only a recorded
- * decision clears it.
- */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RetireeFacts, retireeFacts } from '../../server/abroad/requests.ts';
 import { AbroadStays } from '../../server/abroad/stays.ts';
@@ -11,8 +5,8 @@ import { SuspensionWatch } from '../../server/abroad/watch.ts';
 import type { Database } from '../../server/db/database.ts';
 import type { PensionSuspension } from '../../server/schemas/abroad.ts';
 import type { User } from '../../server/schemas/auth.ts';
-import { UserStore } from '../../server/store/users.ts';
 import { recordEngines } from '../helpers/engines.ts';
+import { seedRetiree, seedStaff } from '../helpers/seed.ts';
 
 /** A moment on the centre's clock (Beijing time). */
 const beijing = (local: string) => new Date(`${local}+08:00`);
@@ -29,31 +23,15 @@ for (const engine of engines) {
     const now = () => clock;
 
     async function addRetiree(name: string, rank = '团级'): Promise<RetireeFacts> {
-      const id = randomUUID();
-      await db.query(
-        `insert into retirees (id, name, gender, birth_date, rank) values ($1, $2, 'male', '1940-01-01', $3)`,
-        [id, name, rank],
-      );
-      return (await retireeFacts(db, id)) as RetireeFacts;
+      return (await retireeFacts(db, await seedRetiree(db, { name, rank }))) as RetireeFacts;
     }
 
     let close: () => Promise<void>;
 
     beforeAll(async () => {
       ({ db, close } = await engine.open());
-      const users = new UserStore(db);
-      caseworker = await users.create({
-        username: 'cw',
-        displayName: '王经办',
-        role: 'caseworker',
-        passwordHash: 'x',
-      });
-      supervisor = await users.create({
-        username: 'sup',
-        displayName: '刘主任',
-        role: 'supervisor',
-        passwordHash: 'x',
-      });
+      caseworker = await seedStaff(db, 'cw', '王经办');
+      supervisor = await seedStaff(db, 'sup', '刘主任', 'supervisor');
     });
 
     afterAll(() => close?.());

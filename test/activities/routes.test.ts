@@ -280,22 +280,7 @@ describe('a caseworker of a station', () => {
 
   beforeAll(async () => {
     t = await startTestHub();
-    const created = await t.api('POST', '/api/users', {
-      username: 'cw.east',
-      displayName: '东站社工',
-      role: 'caseworker',
-      password: 'caseworker-password-1',
-      station: '东站',
-    });
-    expect(created.status).toBe(201);
-    token = (
-      await t.api<{ token: string }>(
-        'POST',
-        '/api/auth/login',
-        { username: 'cw.east', password: 'caseworker-password-1' },
-        null,
-      )
-    ).body.token;
+    token = (await t.addStaff('cw.east', 'caseworker', '东站')).token;
     mine = await t.addRetiree({ name: '东站老人' });
     theirs = await t.addRetiree({ name: '西站老人' });
     await t.hub.db.query(`update retirees set station = '东站' where id = $1`, [mine.id]);

@@ -13,8 +13,8 @@ import type { Database } from '../../server/db/database.ts';
 import type { HubError } from '../../server/errors.ts';
 import type { User } from '../../server/schemas/auth.ts';
 import { WHOLE_CENTRE } from '../../server/store/scope.ts';
-import { UserStore } from '../../server/store/users.ts';
 import { recordEngines } from '../helpers/engines.ts';
+import { seedRetiree, seedStaff } from '../helpers/seed.ts';
 
 const beijing = (local: string) => new Date(`${local}+08:00`);
 
@@ -48,14 +48,8 @@ for (const engine of engines) {
     let events: ActivityEvents;
     let groups: ActivityGroups;
 
-    async function addRetiree(name: string, station = '一站', status = 'active'): Promise<string> {
-      const id = randomUUID();
-      await db.query(
-        `insert into retirees (id, name, gender, birth_date, station, status) values ($1, $2, 'male', '1940-01-01', $3, $4)`,
-        [id, name, station, status],
-      );
-      return id;
-    }
+    const addRetiree = (name: string, station = '一站', status = 'active') =>
+      seedRetiree(db, { name, station, status });
 
     const newEvent = (extra: Record<string, unknown> = {}) =>
       events.create(
@@ -74,12 +68,9 @@ for (const engine of engines) {
 
     beforeAll(async () => {
       ({ db, close } = await engine.open());
-      const users = new UserStore(db);
-      const staff = (username: string, displayName: string) =>
-        users.create({ username, displayName, role: 'caseworker', passwordHash: 'x' });
-      organiser = await staff('organiser', '李组织');
-      nurse = await staff('nurse', '张护士');
-      other = await staff('other', '王经办');
+      organiser = await seedStaff(db, 'organiser', '李组织');
+      nurse = await seedStaff(db, 'nurse', '张护士');
+      other = await seedStaff(db, 'other', '王经办');
       events = new ActivityEvents(db, now);
       groups = new ActivityGroups(db, now);
     });

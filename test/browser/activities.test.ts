@@ -7,13 +7,13 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../server/schemas/activities.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import type { TestHub } from '../helpers/hub.ts';
 import {
-  addUser,
   centreDate,
+  closeWalk,
   desktopPage,
-  ensureDashboardBuilt,
   launchBrowser,
+  openWalk,
   screenshotter,
   signIn,
   WALK_TIMEOUT_MS,
@@ -30,17 +30,14 @@ describe.skipIf(browser === null)('culture and sport in Chromium', { timeout: WA
   let page: Page;
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    t = await startTestHub();
-    await addUser(t, { username: 'wen.caseworker', displayName: '文社工', role: 'caseworker' }, PASSWORD);
+    ({ t, page } = await openWalk(browser as Browser, {
+      users: [{ username: 'wen.caseworker', displayName: '文社工', role: 'caseworker' }],
+      password: PASSWORD,
+    }));
     await t.addStaff('zhao.duty', 'operator');
-    page = await desktopPage(browser as Browser);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeWalk(browser, t));
 
   it('creates an event, signs a retiree up, and records attendance after the event', async () => {
     const retiree = await t.addRetiree({ name: '刘长征' });

@@ -4,15 +4,8 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
-import {
-  desktopPage,
-  ensureDashboardBuilt,
-  launchBrowser,
-  screenshotter,
-  signInToDashboard,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { eventually, publish, type TestHub } from '../helpers/hub.ts';
+import { closeWalk, launchBrowser, openWalk, screenshotter, WALK_TIMEOUT_MS } from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
 /** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
@@ -23,16 +16,10 @@ describe.skipIf(browser === null)('dashboard in Chromium', { timeout: WALK_TIMEO
   let page: Page;
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    t = await startTestHub();
-    page = await desktopPage(browser as Browser);
-    await signInToDashboard(page, t.url, 'admin', ADMIN_PASSWORD);
+    ({ t, page } = await openWalk(browser as Browser, { signInAsAdmin: true }));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeWalk(browser, t));
 
   it('shows an SOS within 2 s, and acknowledging it in the page reaches the device', async () => {
     const retiree = await t.addRetiree({ name: '赵振华' });

@@ -9,13 +9,12 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import type { TestHub } from '../helpers/hub.ts';
 import {
-  addUser,
   centreDate,
-  desktopPage,
-  ensureDashboardBuilt,
+  closeWalk,
   launchBrowser,
+  openWalk,
   screenshotter,
   signIn,
   WALK_TIMEOUT_MS,
@@ -60,16 +59,13 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', { timeout: WAL
   let page: Page;
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    t = await startTestHub();
-    await addUser(t, { username: 'li.caseworker', displayName: '李社工', role: 'caseworker' }, PASSWORD);
-    page = await desktopPage(browser as Browser);
+    ({ t, page } = await openWalk(browser as Browser, {
+      users: [{ username: 'li.caseworker', displayName: '李社工', role: 'caseworker' }],
+      password: PASSWORD,
+    }));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeWalk(browser, t));
 
   it('records a visit with a follow-up due tomorrow and finds it on tomorrow’s work list only', async () => {
     const retiree = await t.addRetiree({ name: '张卫国' });

@@ -11,6 +11,7 @@ import type { Alert } from '../../server/schemas/index.ts';
 import { connected, deviceClient, eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
 import {
   addUser,
+  closeWalk,
   desktopContext,
   ensureDashboardBuilt,
   launchBrowser,
@@ -80,8 +81,7 @@ describe.skipIf(browser === null)(
     }, 180_000);
 
     afterAll(async () => {
-      await browser?.close();
-      await t?.stop();
+      await closeWalk(browser, t);
       await new Promise((resolve) => attacker?.close(resolve));
     });
 

@@ -9,6 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_PASSWORD, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
 import {
+  closeWalk,
   desktopContext,
   ensureDashboardBuilt,
   launchBrowser,
@@ -64,10 +65,7 @@ describe.skipIf(browser === null)(
       await signInToDashboard(page, t.url, 'admin', ADMIN_PASSWORD);
     }, 180_000);
 
-    afterAll(async () => {
-      await browser?.close();
-      await t?.stop();
-    });
+    afterAll(() => closeWalk(browser, t));
 
     it('runs the wall, an alert, the archive and a chart without a violation', async () => {
       const retiree = await t.addRetiree({ name: '周国强' });

@@ -30,7 +30,7 @@ import {
   type Page,
 } from 'playwright-core';
 import { addDays, centreDay } from '../../server/calendar.ts';
-import type { TestHub } from '../helpers/hub.ts';
+import { ADMIN_PASSWORD, startTestHub, type TestHub } from '../helpers/hub.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -218,6 +218,42 @@ export async function desktopContext(
 /** A page in a fresh `desktopContext`. */
 export async function desktopPage(browser: Browser, options: BrowserContextOptions = {}): Promise<Page> {
   return (await desktopContext(browser, options)).newPage();
+}
+
+/** What a suite of walks starts with: its own hub, the staff it needs, and one page. */
+export interface WalkOptions {
+  /** Settings of the hub (`HUB_*`). */
+  env?: Record<string, string>;
+  /** Staff accounts made through the API before the walk, all with `password`. */
+  users?: readonly { username: string; displayName: string; role: string }[];
+  password?: string;
+  /** The page signs in as the admin and waits for the wall before the first walk. */
+  signInAsAdmin?: boolean;
+  /** Options of the page's browser context. */
+  context?: BrowserContextOptions;
+}
+
+/**
+ * A suite's hub and page: the dashboard built if it is missing, a hub of its own, the accounts made,
+ * a fresh page, and, if asked, the admin signed in. Called from the suite's `beforeAll`;
+ * `closeWalk` in its `afterAll`.
+ */
+export async function openWalk(
+  browser: Browser,
+  options: WalkOptions = {},
+): Promise<{ t: TestHub; page: Page }> {
+  await ensureDashboardBuilt();
+  const t = await startTestHub(options.env);
+  for (const user of options.users ?? []) await addUser(t, user, options.password ?? '');
+  const page = await desktopPage(browser, options.context);
+  if (options.signInAsAdmin) await signInToDashboard(page, t.url, 'admin', ADMIN_PASSWORD);
+  return { t, page };
+}
+
+/** Ends a suite of walks: its browser, then its hub (either may not have started). */
+export async function closeWalk(browser: Browser | null, t: TestHub | undefined): Promise<void> {
+  await browser?.close();
+  await t?.stop();
 }
 
 /** Signs in through the login form; the caller waits for the page the sign-in lands on. */

@@ -6,13 +6,12 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntakeCase, IntakeCaseList } from '../../server/schemas/intake.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import type { TestHub } from '../helpers/hub.ts';
 import {
-  addUser,
   centreDate,
-  desktopPage,
-  ensureDashboardBuilt,
+  closeWalk,
   launchBrowser,
+  openWalk,
   screenshotter,
   signIn,
   WALK_TIMEOUT_MS,
@@ -28,17 +27,14 @@ describe.skipIf(browser === null)('intake in Chromium', { timeout: WALK_TIMEOUT_
   let page: Page;
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    t = await startTestHub();
+    ({ t, page } = await openWalk(browser as Browser, {
+      users: [{ username: 'zhou.caseworker', displayName: '周社工', role: 'caseworker' }],
+      password: PASSWORD,
+    }));
     await t.addRetiree({ name: '张建军' });
-    await addUser(t, { username: 'zhou.caseworker', displayName: '周社工', role: 'caseworker' }, PASSWORD);
-    page = await desktopPage(browser as Browser);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeWalk(browser, t));
 
   it('a caseworker opens an intake case, ticks a step and sees it done', async () => {
     await signIn(page, t.url, 'zhou.caseworker', PASSWORD);

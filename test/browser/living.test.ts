@@ -14,6 +14,7 @@ import { startTestHub, type TestHub } from '../helpers/hub.ts';
 import {
   addUser,
   centreDate,
+  closeWalk,
   desktopPage,
   ensureDashboardBuilt,
   launchBrowser,
@@ -57,8 +58,7 @@ describe.skipIf(browser === null)(
 
     afterAll(async () => {
       for (const context of contexts) await context.close();
-      await browser?.close();
-      await t?.stop();
+      await closeWalk(browser, t);
     });
 
     it('applies, approves and pays a nursing fee; a death shows its consequences, then its checklist', async () => {

@@ -9,12 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, centreDay } from '../../server/calendar.ts';
 import type { AbroadRequestList } from '../../server/schemas/abroad.ts';
 import type { ReceptionItem } from '../../server/schemas/reception.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import type { TestHub } from '../helpers/hub.ts';
 import {
-  addUser,
-  desktopPage,
-  ensureDashboardBuilt,
+  closeWalk,
   launchBrowser,
+  openWalk,
   pickRetiree,
   screenshotter,
   signIn,
@@ -43,16 +42,13 @@ describe.skipIf(browser === null)('service records pages in Chromium', { timeout
   const today = centreDay(new Date());
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    t = await startTestHub();
-    await addUser(t, { username: 'zhao.caseworker', displayName: '赵社工', role: 'caseworker' }, PASSWORD);
-    page = await desktopPage(browser as Browser);
+    ({ t, page } = await openWalk(browser as Browser, {
+      users: [{ username: 'zhao.caseworker', displayName: '赵社工', role: 'caseworker' }],
+      password: PASSWORD,
+    }));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeWalk(browser, t));
 
   it('logs a letter with its reply due date, and files a regiment-level trip through the filing chain', async () => {
     const regiment = await t.addRetiree({ name: '王建军', rank: '团级' });

@@ -7,15 +7,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Device } from '../../server/schemas/index.ts';
 import { connectFrame, RawClient } from '../gateway/mqtt-frames.ts';
-import { ADMIN_PASSWORD, eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
-import {
-  desktopPage,
-  ensureDashboardBuilt,
-  launchBrowser,
-  screenshotter,
-  signInToDashboard,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { eventually, type TestHub } from '../helpers/hub.ts';
+import { closeWalk, launchBrowser, openWalk, screenshotter, WALK_TIMEOUT_MS } from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
 /** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
@@ -26,16 +19,13 @@ describe.skipIf(browser === null)('security page in Chromium', { timeout: WALK_T
   let page: Page;
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
     // Three refused CONNECTs make a burst here, so a security alert rings too.
-    t = await startTestHub({ HUB_SECURITY_AUTH_FAILURES: '3' });
-    page = await desktopPage(browser as Browser);
-    await signInToDashboard(page, t.url, 'admin', ADMIN_PASSWORD);
+    ({ t, page } = await openWalk(browser as Browser, {
+      env: { HUB_SECURITY_AUTH_FAILURES: '3' },
+      signInAsAdmin: true,
+    }));
   }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeWalk(browser, t));
 
   it('the admin sees a refused device on the security page after a bad CONNECT', async () => {
     const retiree = await t.addRetiree();

@@ -7,16 +7,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry } from '../../server/schemas/audit.ts';
 import type { Alert } from '../../server/schemas/index.ts';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
-import {
-  addUser,
-  desktopContext,
-  ensureDashboardBuilt,
-  launchBrowser,
-  screenshotter,
-  signIn,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { eventually, publish, type TestHub } from '../helpers/hub.ts';
+import { closeWalk, launchBrowser, openWalk, screenshotter, signIn, WALK_TIMEOUT_MS } from './helpers.ts';
 
 const browser: Browser | null = await launchBrowser();
 const snap = screenshotter('session');
@@ -39,17 +31,14 @@ describe.skipIf(browser === null)('the dashboard’s session in Chromium', { tim
     page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    t = await startTestHub();
-    await addUser(t, { username: 'memory.operator', displayName: '值班员小刘', role: 'operator' }, PASSWORD);
-    context = await desktopContext(browser as Browser);
-    page = await context.newPage();
+    ({ t, page } = await openWalk(browser as Browser, {
+      users: [{ username: 'memory.operator', displayName: '值班员小刘', role: 'operator' }],
+      password: PASSWORD,
+    }));
+    context = page.context();
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeWalk(browser, t));
 
   it('keeps the token of a sign-in out of every storage a script can read', async () => {
     const login = page.waitForResponse((response) => response.url() === `${t.url}/api/auth/login`);

@@ -6,11 +6,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Retiree } from '../../server/schemas/index.ts';
-import { ADMIN_PASSWORD, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { ADMIN_PASSWORD, publish, type TestHub } from '../helpers/hub.ts';
 import {
-  desktopPage,
-  ensureDashboardBuilt,
+  closeWalk,
   launchBrowser,
+  openWalk,
   screenshotter,
   signInToDashboard,
   WALK_TIMEOUT_MS,
@@ -31,20 +31,15 @@ describe.skipIf(browser === null)('the paged live wall in Chromium', { timeout: 
   const tiles = () => page.locator('[data-testid="retiree-tile"]');
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    t = await startTestHub();
+    ({ t, page } = await openWalk(browser as Browser));
     // Numbered names: the last ones sort onto page 2 under any collation.
     for (let i = 0; i < RETIREES; i++) {
       retirees.push(await t.addRetiree({ name: `测试老人${String(i).padStart(3, '0')}` }));
     }
-    page = await desktopPage(browser as Browser);
     await signInToDashboard(page, t.url, 'admin', ADMIN_PASSWORD);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeWalk(browser, t));
 
   it('puts an SOS from a retiree on a later page at the top of page 1 at once', async () => {
     const last = retirees.at(-1) as Retiree;

@@ -6,14 +6,13 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, publish, type TestHub } from '../helpers/hub.ts';
 import {
+  closeWalk,
   desktopContext,
-  desktopPage,
-  ensureDashboardBuilt,
   launchBrowser,
+  openWalk,
   screenshotter,
-  signInToDashboard,
   WALK_TIMEOUT_MS,
 } from './helpers.ts';
 
@@ -29,16 +28,10 @@ describe.skipIf(browser === null)('alert workflow in Chromium', { timeout: WALK_
   let family: Page;
 
   beforeAll(async () => {
-    await ensureDashboardBuilt();
-    t = await startTestHub();
-    desk = await desktopPage(browser as Browser);
-    await signInToDashboard(desk, t.url, 'admin', ADMIN_PASSWORD);
+    ({ t, page: desk } = await openWalk(browser as Browser, { signInAsAdmin: true }));
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  afterAll(() => closeWalk(browser, t));
 
   it('walks an SOS from open to resolved beside the rescue card, and the family sees it change', async () => {
     const retiree = await t.addRetiree({

@@ -1,9 +1,3 @@
-/**
- * The register of retirees' roles (6.9.2.1–6.9.2.3) and oral history (6.9.2.4) on the records of
- * both engines, with a fixed clock: one active entry per role, not for a deceased retiree, service
- * hours within the role's period and never in the future, the station scope.
- */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttachmentStore } from '../../server/archive/attachments.ts';
 import { ArchiveStore } from '../../server/archive/store.ts';
@@ -13,8 +7,8 @@ import type { Database } from '../../server/db/database.ts';
 import type { HubError } from '../../server/errors.ts';
 import type { User } from '../../server/schemas/auth.ts';
 import { WHOLE_CENTRE } from '../../server/store/scope.ts';
-import { UserStore } from '../../server/store/users.ts';
 import { recordEngines } from '../helpers/engines.ts';
+import { seedRetiree, seedStaff } from '../helpers/seed.ts';
 import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
 
 const beijing = (local: string) => new Date(`${local}+08:00`);
@@ -42,24 +36,13 @@ for (const engine of engines) {
     const now = () => clock;
     let register: ContributionRegister;
 
-    async function addRetiree(name: string, station = '一站', status = 'active'): Promise<string> {
-      const id = randomUUID();
-      await db.query(
-        `insert into retirees (id, name, gender, birth_date, station, status) values ($1, $2, 'male', '1939-08-01', $3, $4)`,
-        [id, name, station, status],
-      );
-      return id;
-    }
+    const addRetiree = (name: string, station = '一站', status = 'active') =>
+      seedRetiree(db, { name, station, status, birthDate: '1939-08-01' });
 
     beforeAll(async () => {
       ({ db, close } = await engine.open());
       files = await makeTempDir('junxiu-roles-');
-      caseworker = await new UserStore(db).create({
-        username: 'cw',
-        displayName: '王经办',
-        role: 'caseworker',
-        passwordHash: 'x',
-      });
+      caseworker = await seedStaff(db, 'cw', '王经办');
       register = new ContributionRegister(db, now);
     });
 

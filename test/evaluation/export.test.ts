@@ -27,22 +27,7 @@ describe('evaluation exports (7.1, 7.2)', () => {
     west = await t.addRetiree({ name: '西站老人' });
     await t.api('PATCH', `/api/archive/retirees/${east.id}`, { station: '东站' });
     await t.api('PATCH', `/api/archive/retirees/${west.id}`, { station: '西站' });
-    const created = await t.api('POST', '/api/users', {
-      username: 'ev-east',
-      displayName: '东站社工',
-      role: 'caseworker',
-      password: 'staff-password-1',
-      station: '东站',
-    });
-    expect(created.status).toBe(201);
-    stationCaseworker = (
-      await t.api<{ token: string }>(
-        'POST',
-        '/api/auth/login',
-        { username: 'ev-east', password: 'staff-password-1' },
-        null,
-      )
-    ).body.token;
+    stationCaseworker = (await t.addStaff('ev-east', 'caseworker', '东站')).token;
     family = await t.addFamily(east, 'ev-family');
 
     const add = async (key: string, body: Record<string, unknown>) => {

@@ -1,10 +1,3 @@
-/**
- * Intake (6.1 接收安置) on the records, with a fixed clock, on both record engines: one open case per
- * retiree, dates in the future refused, the meeting's three parties and the agreement's terms (6.1.2.6)
- * checked field by field, completion blocked until every required step is done and then marking the
- * archive record as entered (6.1.2.8), each change kept as history; the work-list provider; the station scope.
- */
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FieldErrors } from '../../server/archive/store.ts';
 import type { Database } from '../../server/db/database.ts';
@@ -16,8 +9,8 @@ import type { User } from '../../server/schemas/auth.ts';
 import type { AgreementInput, IntakeCase, MeetingInput } from '../../server/schemas/intake.ts';
 import type { WorkItem } from '../../server/schemas/worklist.ts';
 import { WHOLE_CENTRE } from '../../server/store/scope.ts';
-import { UserStore } from '../../server/store/users.ts';
 import { recordEngines } from '../helpers/engines.ts';
+import { seedRetiree, seedStaff } from '../helpers/seed.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
 const beijing = (local: string) => new Date(`${local}+08:00`);
@@ -133,14 +126,8 @@ for (const engine of engines) {
     let dataDir: { path: string; remove: () => Promise<void> };
     let intake: IntakeService;
 
-    async function addRetiree(name: string, station = '', status = 'active'): Promise<string> {
-      const id = randomUUID();
-      await db.query(
-        `insert into retirees (id, name, gender, birth_date, station, status) values ($1, $2, 'male', '1960-05-01', $3, $4)`,
-        [id, name, station, status],
-      );
-      return id;
-    }
+    const addRetiree = (name: string, station = '', status = 'active') =>
+      seedRetiree(db, { name, station, status, birthDate: '1960-05-01' });
 
     async function fieldErrors(work: Promise<unknown>) {
       const error = await work.then(
@@ -155,19 +142,8 @@ for (const engine of engines) {
       ({ db, close } = await engine.open());
       dataDir = await makeTempDir('junxiu-intake-');
       intake = new IntakeService(db, now, { dataDir: dataDir.path });
-      const users = new UserStore(db);
-      caseworker = await users.create({
-        username: 'cw',
-        displayName: '李社工',
-        role: 'caseworker',
-        passwordHash: 'x',
-      });
-      other = await users.create({
-        username: 'cw2',
-        displayName: '赵社工',
-        role: 'caseworker',
-        passwordHash: 'x',
-      });
+      caseworker = await seedStaff(db, 'cw', '李社工');
+      other = await seedStaff(db, 'cw2', '赵社工');
     });
 
     afterAll(async () => {

@@ -31,22 +31,7 @@ describe('medical exports (6.5)', () => {
     west = await t.addRetiree({ name: '西站老人' });
     await t.api('PATCH', `/api/archive/retirees/${east.id}`, { station: '东站' });
     await t.api('PATCH', `/api/archive/retirees/${west.id}`, { station: '西站' });
-    const created = await t.api('POST', '/api/users', {
-      username: 'md-east',
-      displayName: '东站社工',
-      role: 'caseworker',
-      password: 'staff-password-1',
-      station: '东站',
-    });
-    expect(created.status).toBe(201);
-    stationCaseworker = (
-      await t.api<{ token: string }>(
-        'POST',
-        '/api/auth/login',
-        { username: 'md-east', password: 'staff-password-1' },
-        null,
-      )
-    ).body.token;
+    stationCaseworker = (await t.addStaff('md-east', 'caseworker', '东站')).token;
 
     const check = await t.api(
       'POST',

@@ -9,8 +9,8 @@ import type { Database } from '../../server/db/database.ts';
 import { HealthRecordStore } from '../../server/medical/health.ts';
 import { Treatments } from '../../server/medical/treatments.ts';
 import type { User } from '../../server/schemas/auth.ts';
-import { UserStore } from '../../server/store/users.ts';
 import { recordEngines } from '../helpers/engines.ts';
+import { seedRetiree, seedStaff } from '../helpers/seed.ts';
 
 const beijing = (local: string) => new Date(`${local}+08:00`);
 
@@ -25,32 +25,15 @@ for (const engine of engines) {
     let clock = beijing('2025-12-20T10:00:00');
     const now = () => clock;
 
-    async function addRetiree(name: string, status = 'active'): Promise<string> {
-      const id = randomUUID();
-      await db.query(
-        `insert into retirees (id, name, gender, birth_date, status) values ($1, $2, 'female', '1942-03-08', $3)`,
-        [id, name, status],
-      );
-      return id;
-    }
+    const addRetiree = (name: string, status = 'active') =>
+      seedRetiree(db, { name, status, gender: 'female', birthDate: '1942-03-08' });
 
     let close: () => Promise<void>;
 
     beforeAll(async () => {
       ({ db, close } = await engine.open());
-      const users = new UserStore(db);
-      caseworker = await users.create({
-        username: 'cw',
-        displayName: '王经办',
-        role: 'caseworker',
-        passwordHash: 'x',
-      });
-      supervisor = await users.create({
-        username: 'sup',
-        displayName: '刘主任',
-        role: 'supervisor',
-        passwordHash: 'x',
-      });
+      caseworker = await seedStaff(db, 'cw', '王经办');
+      supervisor = await seedStaff(db, 'sup', '刘主任', 'supervisor');
     });
 
     afterAll(() => close?.());
