@@ -2,6 +2,9 @@
  * The fleet: every simulated retiree's devices, each on its own MQTT connection, speaking protocol
  * v1 exactly as a real device would (README, "Device protocol, version 1"). `start()` connects and
  * starts the timers; `stop()` says goodbye (retained offline status) and clears them.
+ *
+ * Past 500 lines on purpose: one class drives every simulated device type, its connection, its
+ * timers and the scenarios testers script, which all act on the same devices.
  */
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { type DeviceCommand, type DeviceStatusPayload, deviceTopic } from '../devices/contract.ts';

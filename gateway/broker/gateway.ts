@@ -3,6 +3,11 @@
  * per-device authentication and topic ACL, decoding with devices/ definitions, and hand-off of
  * readings to the telemetry writer and of readings, events and status to the bus. Every
  * connection passes the broker's limits first (limits.ts, packet-guard.ts, failed-connects.ts).
+ *
+ * Past 500 lines on purpose: aedes calls the hub back through one broker's hooks (preConnect,
+ * authenticate, authorizePublish, authorizeSubscribe, published, client events), and these hooks
+ * share the per-connection facts kept here (how it connected, whether it already failed, when the
+ * device last spoke). The rules they apply live beside it (access.ts, limits.ts, refusals.ts).
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import net from 'node:net';

@@ -2,6 +2,9 @@
  * The archive API over a real hub: permissions per role, per-field checks, history, the access log
  * with its required reason (6.1.2.8), attachments, Excel import and export, and the list over
  * 10,000 retirees.
+ *
+ * Long on purpose: the walks share one hub whose archive they fill step by step (the import and the
+ * 10,000-row list build on the records made before), so splitting them would build it twice.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';

@@ -1,6 +1,9 @@
 /**
  * Living treatment (6.3), elderly care (6.7) and after death (6.10) on one real hub: the state
  * machines, the death and what it changes, the work list and the role checks through the HTTP API.
+ *
+ * Long on purpose: a death changes the benefits and the care recorded earlier in the same hub, so
+ * the three areas are tested together.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BenefitReviewProvider, BereavementStepProvider } from '../../server/bereavement/worklist.ts';

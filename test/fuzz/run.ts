@@ -6,6 +6,8 @@
  * was rejected, every finding (a 5xx, a refusal without `{error, message}`, a connection the broker
  * left open, a device dropped, the hub gone) with the seed and batch to replay it, and the hub's
  * RSS at start and end. Exits non-zero on any finding or when the RSS grew beyond the bound.
+ *
+ * One file past 500 lines: the turns share the hub process, its findings and their report.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';

@@ -1,3 +1,8 @@
+/**
+ * Intake (6.1) through its rules and its service on PGlite and PostgreSQL: the steps and what each
+ * needs, the meeting and the agreement, the medical term, cases that cannot close, the work list.
+ * Long on purpose: the cases follow one intake from opening to closing on one database.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FieldErrors } from '../../server/archive/store.ts';
 import type { Database } from '../../server/db/database.ts';

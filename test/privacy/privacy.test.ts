@@ -4,6 +4,9 @@
  * deletion on a decision leaves no row naming them anywhere in the schema, no telemetry, no file and
  * no retained message of their devices, while the tombstone, the receipt and the audit log stay.
  * Run on the embedded SQLite telemetry store and on a real influxd.
+ *
+ * Long on purpose: the export and the deletion are checked against the same retiree's data in
+ * every module, seeded once.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';

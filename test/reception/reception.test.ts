@@ -2,6 +2,9 @@
  * Political life and reception (6.2), supervision and evaluation (7.1), continuous improvement (7.2)
  * on one real hub: date rules through the services with fixed clocks, flows, state machines and role
  * checks through the HTTP API.
+ *
+ * Long on purpose: the three areas share one hub, their retirees and their work list, which the
+ * last cases read across all three.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EvaluationService, scoreStats } from '../../server/evaluation/service.ts';

@@ -7,6 +7,9 @@
  * which the dashboard reads too (6.11.2.2: staff retrieve and update records only as authorised;
  * 6.11.2.4: families see their own relative).
  *
+ * Long on purpose: one hub and its callers serve every sweep, and the sweeps share how a request is
+ * built for a route.
+ *
  * A refused caller gets 401 (anonymous), 403 (a role without access) or 404 (a station's caseworker
  * reaching another station's retiree, a family reaching another family's relative). Refused calls
  * carry a valid request, so that nothing but the access decision stops them; allowed callers send

@@ -1,5 +1,6 @@
 /**
- * The broker's state on disk: persistent sessions (clean=false) with their subscriptions, queued
+ * The broker's state on disk (one class past 500 lines: it is aedes-persistence's whole interface,
+ * sessions to wills, over one SQLite file): persistent sessions (clean=false) with their subscriptions, queued
  * QoS 1/2 deliveries (commands to a device that is offline), unfinished incoming QoS 2 exchanges,
  * retained messages (device status) and wills, in one SQLite file.
  *
