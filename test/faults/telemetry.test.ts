@@ -174,7 +174,8 @@ describe.skipIf(!influxdBinary())('telemetry and alerts through store faults', (
         );
       }, 20);
       cleanups.push(() => clearInterval(readings));
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // Several batches of readings (5 each) are in: the writer has the store to fail or wait on.
+      await eventually(async () => (await metric(t, 'hub_mqtt_messages_total{channel="telemetry"}')) >= 20);
       const pressed = Date.now();
       await client.publishAsync(
         `eldercare/v1/${watch.device.id}/event`,
