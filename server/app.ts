@@ -1,9 +1,12 @@
 /**
  * The HTTP application: security headers on every answer, external plugins (cookies, OpenAPI),
- * then the guard, then the routes, then the built dashboard. Errors always answer
- * `{error, message}`; a 5xx never reveals internals.
+ * then the guard, then the areas (each one plugin with its services and routes), then the built
+ * dashboard. Errors always answer `{error, message}`; a 5xx never reveals internals. The hub runs
+ * it as an extension (`httpApi`), with the upgrades it carries.
  */
 import fs from 'node:fs';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
@@ -19,44 +22,48 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import promClient from 'prom-client';
+import { type MqttGateway, tlsOptions } from '../gateway/index.ts';
+import { abroadArea } from './abroad/plugin.ts';
+import { bearerToken, installGuard } from './access/guard.ts';
+import { activitiesArea } from './activities/plugin.ts';
+import { alertsArea } from './alerts/plugin.ts';
+import { archiveArea } from './archive/plugin.ts';
 import { installAudit, sqlLookups } from './audit/hook.ts';
 import { AuditLog } from './audit/log.ts';
+import { auditArea } from './audit/plugin.ts';
+import { authArea } from './auth/plugin.ts';
+import { livingCareAfterDeath } from './bereavement/plugin.ts';
+import type { HubConfig } from './config.ts';
+import { consentArea } from './consent/plugin.ts';
+import type { HubContext, HubParts } from './context.ts';
+import { contributionsArea } from './contributions/plugin.ts';
 import { narrowDateTime } from './date-time-format.ts';
+import { devicesArea } from './devices/plugin.ts';
+import { dutyArea } from './duty/plugin.ts';
 import { HubError } from './errors.ts';
+import { evaluationArea } from './evaluation/plugin.ts';
+import type { Extension } from './extension.ts';
+import { familyArea } from './family/plugin.ts';
+import { intakeArea } from './intake/plugin.ts';
+import type { LiveChannel } from './live/channel.ts';
+import { medicalArea } from './medical/plugin.ts';
 import { installNulGuard } from './nul-guard.ts';
-import { findCardFont } from './rescue/pdf.ts';
-import { abroadRoutes } from './routes/abroad.ts';
-import { activityRoutes } from './routes/activities.ts';
-import { alertRoutes } from './routes/alerts.ts';
-import { archiveRoutes } from './routes/archive.ts';
-import { auditRoutes } from './routes/audit.ts';
-import { authRoutes } from './routes/auth.ts';
-import { livingCareAfterDeathRoutes } from './routes/bereavement.ts';
-import { consentRoutes } from './routes/consents.ts';
-import type { HubContext } from './routes/context.ts';
-import { contributionRoutes } from './routes/contributions.ts';
-import { deviceRoutes } from './routes/devices.ts';
-import { dutyRoutes } from './routes/duty.ts';
-import { familyRoutes } from './routes/family.ts';
-import { bearerToken, installGuard } from './routes/guard.ts';
-import { intakeRoutes } from './routes/intake.ts';
-import { medicalRoutes } from './routes/medical.ts';
-import { privacyRoutes } from './routes/privacy.ts';
-import { receptionEvaluationRoutes } from './routes/reception.ts';
-import { reportRoutes } from './routes/reports.ts';
-import { requestRoutes } from './routes/requests.ts';
-import { rescueRoutes } from './routes/rescue.ts';
-import { retireeRoutes } from './routes/retirees.ts';
-import { securityRoutes } from './routes/security.ts';
-import { settingsRoutes } from './routes/settings.ts';
-import { systemRoutes } from './routes/system.ts';
-import { userRoutes } from './routes/users.ts';
-import { visitRoutes } from './routes/visits.ts';
-import { wallRoutes } from './routes/wall.ts';
-import { workListRoutes } from './routes/worklist.ts';
+import { privacyArea } from './privacy/plugin.ts';
+import { receptionArea } from './reception/plugin.ts';
+import { reportsArea } from './reports/plugin.ts';
+import { requestsArea } from './requests/plugin.ts';
+import { rescueArea } from './rescue/plugin.ts';
+import { retireesArea } from './retirees/plugin.ts';
 import { ErrorResponse } from './schemas/common.ts';
 import { DOCS_CSP, EARLY_ANSWER_HEADERS, installSecurityHeaders } from './security/headers.ts';
+import { securityArea } from './security/plugin.ts';
 import { docsAccess } from './security/system-access.ts';
+import { settingsArea } from './settings/plugin.ts';
+import { systemArea } from './system/plugin.ts';
+import { usersArea } from './users/plugin.ts';
+import { visitsArea } from './visits/plugin.ts';
+import { workListArea } from './worklist/plugin.ts';
+import { WorkListSources } from './worklist/registry.ts';
 
 const clientErrorCodes: Record<number, string> = {
   401: 'unauthorized',
@@ -71,7 +78,42 @@ const clientErrorCodes: Record<number, string> = {
 
 const dashboardDist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../dashboard/dist');
 
-export async function buildApp(hub: HubContext, logger: Logger): Promise<FastifyInstance> {
+/**
+ * The areas of the API, in the order they register (the order of /docs). Each is one plugin that
+ * builds its services, decorates them, registers its routes and adds its work-list providers; an
+ * area that uses another's decoration names it in its `dependencies`.
+ */
+const AREAS = [
+  systemArea,
+  authArea,
+  retireesArea,
+  devicesArea,
+  alertsArea,
+  familyArea,
+  reportsArea,
+  usersArea,
+  settingsArea,
+  requestsArea,
+  dutyArea,
+  abroadArea,
+  medicalArea,
+  visitsArea,
+  livingCareAfterDeath,
+  receptionArea,
+  evaluationArea,
+  workListArea,
+  rescueArea,
+  archiveArea,
+  activitiesArea,
+  contributionsArea,
+  intakeArea,
+  privacyArea,
+  securityArea,
+  auditArea,
+  consentArea,
+];
+
+export async function buildApp(hub: HubContext, parts: HubParts, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
@@ -154,6 +196,9 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
     });
   });
 
+  // The hub's long-lived parts, for every area; the work list's sources, which areas add to.
+  for (const [name, part] of Object.entries(parts)) app.decorate(name, part);
+  app.decorate('workList', new WorkListSources());
   installGuard(app, hub);
   installNulGuard(app);
   // PIPL, 6.11.2.2: sign-ins, refusals and every read or change of a health record, hash-chained.
@@ -161,33 +206,7 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
   installAudit(app, audit, sqlLookups(hub.db), (error) =>
     app.log.error({ err: error }, 'audit entry not written'),
   );
-  await app.register(systemRoutes, { hub });
-  await app.register(authRoutes, { hub });
-  await app.register(retireeRoutes, { hub });
-  await app.register(wallRoutes, { hub });
-  await app.register(deviceRoutes, { hub });
-  await app.register(alertRoutes, { hub });
-  await app.register(familyRoutes, { hub });
-  await app.register(reportRoutes, { hub });
-  await app.register(userRoutes, { hub });
-  await app.register(settingsRoutes, { hub });
-  await app.register(requestRoutes, { hub });
-  await app.register(dutyRoutes, { hub });
-  await app.register(abroadRoutes, { hub, watch: hub.abroadWatch });
-  await app.register(medicalRoutes, { hub });
-  await app.register(visitRoutes, { hub });
-  await app.register(livingCareAfterDeathRoutes, { hub });
-  await app.register(receptionEvaluationRoutes, { hub });
-  await app.register(workListRoutes, { hub });
-  await app.register(rescueRoutes, { hub, font: findCardFont(hub.cardFont) });
-  await app.register(archiveRoutes, { hub });
-  await app.register(activityRoutes, { hub });
-  await app.register(contributionRoutes, { hub });
-  await app.register(intakeRoutes, { hub, font: findCardFont(hub.cardFont) });
-  await app.register(privacyRoutes, { hub });
-  await app.register(securityRoutes, { hub });
-  await app.register(auditRoutes, { hub, audit });
-  await app.register(consentRoutes, { hub });
+  for (const area of AREAS) await app.register(area, { hub });
 
   const hasDashboard = fs.existsSync(path.join(dashboardDist, 'index.html'));
   if (hasDashboard) {
@@ -216,4 +235,82 @@ export async function buildApp(hub: HubContext, logger: Logger): Promise<Fastify
       .send({ error: 'not_found', message: `${request.method} ${request.url.split('?')[0]} not found` });
   });
   return app;
+}
+
+/**
+ * The HTTP listener: fastify's own server, or with certificate files an HTTPS server that hands
+ * each request and upgrade (socket.io, MQTT over WebSocket) to it.
+ */
+async function listenHttp(
+  app: FastifyInstance,
+  config: HubConfig,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  if (!config.tls) {
+    await app.listen({ port: config.httpPort, host: config.httpHost });
+    return { port: (app.server.address() as AddressInfo).port, close: async () => {} };
+  }
+  await app.ready();
+  const server = https.createServer(tlsOptions(config.tls), (request, response) =>
+    app.server.emit('request', request, response),
+  );
+  server.on('upgrade', (request, socket, head) => app.server.emit('upgrade', request, socket, head));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.httpPort, config.httpHost, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The HTTP API and the upgrades it carries (the live channel, MQTT over WebSocket), as an extension. */
+interface HttpApi extends Extension {
+  readonly app: FastifyInstance;
+  readonly port: number;
+}
+
+export function httpApi(
+  config: HubConfig,
+  logger: Logger,
+  build: () => Promise<FastifyInstance>,
+  upgrades: { live: LiveChannel; gateway: MqttGateway },
+): HttpApi {
+  let app: FastifyInstance | undefined;
+  let listener: { port: number; close: () => Promise<void> } | undefined;
+  const closeApp = async (built: FastifyInstance) => {
+    // The sockets first: open ones would hold the server from closing.
+    await upgrades.live.stop();
+    await built.close();
+  };
+  return {
+    name: 'HTTP API',
+    get app() {
+      if (!app) throw new Error('the HTTP API has not started');
+      return app;
+    },
+    get port() {
+      return listener?.port ?? 0;
+    },
+    async start() {
+      const built = await build();
+      upgrades.live.attach(built.server);
+      upgrades.gateway.attachWebSocket(built.server, '/mqtt');
+      try {
+        listener = await listenHttp(built, config);
+      } catch (error) {
+        await closeApp(built).catch((closing: unknown) => logger.error({ err: closing }, 'stop failed'));
+        throw error;
+      }
+      app = built;
+    },
+    async stop() {
+      await listener?.close();
+      if (app) await closeApp(app);
+    },
+  };
 }

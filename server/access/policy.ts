@@ -2,7 +2,7 @@
  * Who may do what: the one place the hub's access policy is written (6.11.2.2: staff retrieve and
  * update records only as authorised; 6.11.2.4: a family sees its own relative only). Every API route
  * declares the one `area.action` it needs (`config: { access: 'visits.write' }`; the guard in
- * server/routes/guard.ts refuses to register a route without one and answers 403 to a role this
+ * server/access/guard.ts refuses to register a route without one and answers 403 to a role this
  * table leaves out); a check that depends on the data (whose alert, which query) asks `mayAccess`
  * in its handler; the dashboard shows pages and buttons from the same table; the access matrix test
  * asks a running hub every declared route against it.

@@ -22,6 +22,10 @@ export interface AuditNote {
 }
 
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** The log the hook appends to, which the audit routes read. */
+    auditLog: AuditLog;
+  }
   interface FastifyRequest {
     auditNote: AuditNote | null;
     /**
@@ -183,6 +187,7 @@ export function installAudit(
   lookups: AuditLookups,
   onError: (error: unknown) => void,
 ): void {
+  app.decorate('auditLog', audit);
   app.decorateRequest('auditNote', null);
   app.decorateRequest('auditAddress', null);
   app.addHook('onRequest', async (request) => {

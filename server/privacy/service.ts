@@ -1,6 +1,7 @@
 /** Export, deletion and retention together, as the routes and the composition root see them. */
+import type { Static } from '@sinclair/typebox';
 
-import type { Decision, DeletionReceipt, RetentionReport } from '../schemas/privacy.ts';
+import type { Decision, DeletionReceipt, ReceiptList, RetentionReport } from '../schemas/privacy.ts';
 import { deleteRetiree } from './deletion.ts';
 import { exportRetiree, type RetireeExport } from './export.ts';
 import type { Actor, PrivacyPorts } from './ports.ts';
@@ -33,6 +34,28 @@ export class Privacy {
 
   runRetention(): Promise<RetentionReport> {
     return this.retention.run();
+  }
+
+  /** Receipts of deletions and retention runs, newest first. */
+  async receipts(limit: number): Promise<Static<typeof ReceiptList>['items']> {
+    const rows = await this.ports.db.query<{
+      id: string;
+      kind: string;
+      retiree_id: string | null;
+      at: Date;
+      by_name: string;
+      detail: unknown;
+    }>('select id, kind, retiree_id, at, by_name, detail from privacy_receipts order by at desc limit $1', [
+      limit,
+    ]);
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      retireeId: row.retiree_id,
+      at: new Date(row.at).toISOString(),
+      byName: row.by_name,
+      detail: row.detail,
+    }));
   }
 
   /** The audit log's entry for an export or a deletion (PIPL art. 55; 6.11.2.2). */

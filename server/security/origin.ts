@@ -80,7 +80,7 @@ export function crossOriginReason(
 ): CrossOriginReason | null {
   const method = (request.method ?? 'GET').toUpperCase();
   if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return null;
-  // As the guard reads it (routes/guard.ts bearerToken): with this header the cookie is not used.
+  // As the guard reads it (access/guard.ts bearerToken): with this header the cookie is not used.
   if (header(request, 'authorization')?.startsWith('Bearer ')) return null;
   const site = header(request, 'sec-fetch-site')?.trim().toLowerCase();
   if (site === 'same-origin') return null;

@@ -36,3 +36,15 @@ export function checkDate(value: string, field: string): string {
   if (!isDate(value)) throw badRequest(`${field}: 不是有效日期`);
   return value;
 }
+
+/** `value` trimmed; 400 naming the field, its label and its name, when nothing is left. */
+export function requiredText(value: string, name: string, label: string): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw badRequest(`${label}（${name}）不能为空`);
+  return trimmed;
+}
+
+/** 400 naming the field, its label and its name, when `value` is given and is not a real date. */
+export function checkLabelledDate(value: string | null | undefined, name: string, label: string): void {
+  if (value && !isDate(value)) throw badRequest(`${label}（${name}）不是有效日期，应为“年-月-日”`);
+}

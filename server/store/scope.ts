@@ -41,3 +41,30 @@ export async function assertInScope(db: Queryable, scope: Scope, retireeId: stri
   ]);
   if (rows.length === 0) throw notFound('retiree');
 }
+
+/** Throws 404 ("alert not found") when the alert's retiree is outside the scope. */
+export async function assertAlertInScope(db: Queryable, scope: Scope, alertId: string): Promise<void> {
+  if (scope.station === null) return;
+  const rows = await db.query(
+    'select 1 from alerts a join retirees r on r.id = a.retiree_id where a.id = $1 and r.station = $2',
+    [alertId, scope.station],
+  );
+  if (rows.length === 0) throw notFound('alert');
+}
+
+/** The ids of the scope's retirees; null for the whole centre. */
+export async function retireesOfScope(db: Queryable, scope: Scope): Promise<Set<string> | null> {
+  if (scope.station === null) return null;
+  const rows = await db.query<{ id: string }>('select id from retirees where station = $1', [scope.station]);
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Those of `retireeIds` that are in the scope (all of them for the whole centre). */
+export async function inScopeOf(db: Queryable, scope: Scope, retireeIds: string[]): Promise<Set<string>> {
+  if (scope.station === null || retireeIds.length === 0) return new Set(retireeIds);
+  const rows = await db.query<{ id: string }>(
+    'select id from retirees where id = any($1::uuid[]) and station = $2',
+    [retireeIds, scope.station],
+  );
+  return new Set(rows.map((row) => row.id));
+}

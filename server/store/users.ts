@@ -105,6 +105,13 @@ export class UserStore {
     return row ? publicUser(toUser(row)) : null;
   }
 
+  /** Every account not disabled, by name: who may be put on duty at an event or organise it. */
+  enabledNames(): Promise<{ id: string; name: string; role: string }[]> {
+    return this.db.query<{ id: string; name: string; role: string }>(
+      `select id, display_name as name, role from users where not disabled order by display_name, id`,
+    );
+  }
+
   /** Staff accounts; disabled ones only when asked (the admin's accounts page). */
   async listStaff(options: { includeDisabled?: boolean } = {}): Promise<User[]> {
     const rows = await this.db.query<UserRow>(

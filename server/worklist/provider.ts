@@ -1,7 +1,8 @@
 /**
  * The work list is built from small providers, one per source (visit tasks, follow-ups, and later
  * health checks, contact logs…). A provider answers for one day and one owner; the list merges them.
- * To add a source: implement `WorkListProvider` in your module and add it in ./providers.ts.
+ * To add a source: implement `WorkListProvider` in your area and add it from the area's plugin
+ * (`addWorkListProviders` in ./registry.ts).
  */
 import type { WorkItem } from '../schemas/worklist.ts';
 

@@ -8,10 +8,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import ExcelJS from 'exceljs';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { livingCareAfterDeath as livingCareAfterDeathRoutes } from '../../server/bereavement/plugin.ts';
 import { centreDay } from '../../server/calendar.ts';
+import type { HubContext } from '../../server/context.ts';
 import { HubError } from '../../server/errors.ts';
-import { livingCareAfterDeathRoutes } from '../../server/routes/bereavement.ts';
-import type { HubContext } from '../../server/routes/context.ts';
 import type {
   Benefit,
   BenefitCard,

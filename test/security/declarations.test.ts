@@ -8,9 +8,9 @@
 import Fastify, { type FastifyInstance, type FastifyPluginAsync, type RouteShorthandOptions } from 'fastify';
 import promClient from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { installGuard } from '../../server/access/guard.ts';
 import { ACCESSES, POLICY, ROLES, rolesOf } from '../../server/access/policy.ts';
-import type { HubContext } from '../../server/routes/context.ts';
-import { installGuard } from '../../server/routes/guard.ts';
+import type { HubContext } from '../../server/context.ts';
 import { Role } from '../../server/schemas/auth.ts';
 
 /** Installing the guard touches only the metrics registry; requests are not sent here. */

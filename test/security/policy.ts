@@ -1,7 +1,7 @@
 /**
  * What the access matrix needs besides the hub itself. Who may do what is not written here: each
  * route declares its access (`config.access`, and `retiree` where it names one retiree) and the
- * running hub lists the declarations (`app.accessRoutes`, collected by server/routes/guard.ts); the
+ * running hub lists the declarations (`app.accessRoutes`, collected by server/access/guard.ts); the
  * roles of each access come from the one table, server/access/policy.ts (6.11.2.2: staff retrieve
  * and update records only as authorised). This file keeps what neither can know: which routes an
  * allowed caller does not sweep and why, and how the guard orders its answers (`expected`).
@@ -13,8 +13,8 @@
  *   - `body`: the body's `retireeId` names the retiree;
  *   - `alert`: the `:id` of the path is an alert of the retiree.
  */
+import type { AccessDeclaration } from '../../server/access/guard.ts';
 import { mayAccess } from '../../server/access/policy.ts';
-import type { AccessDeclaration } from '../../server/routes/guard.ts';
 
 /** Every kind of caller the matrix tries. A caseworker with a station sees that station only. */
 export const CALLERS = [

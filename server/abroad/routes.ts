@@ -1,0 +1,275 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { centreDay } from '../calendar.ts';
+import type { AreaOptions } from '../context.ts';
+import { badRequest, HubError } from '../errors.ts';
+import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
+import { exportRoute, writeErrors } from '../http/records.ts';
+import { isUuid, uuidOr404 } from '../ids.ts';
+import {
+  AbroadDepartInput,
+  AbroadReasonInput,
+  AbroadRequest,
+  AbroadRequestList,
+  AbroadRequestsQuery,
+  AbroadStayDetail,
+  AbroadStepInput,
+  ApprovalChain,
+  PostRequestInput,
+  TravelRequestInput,
+} from '../schemas/abroad.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { requiredText } from '../store/checks.ts';
+import { type Scope, scopeOf } from '../store/scope.ts';
+import { checkDates, retireeFromBody, visible } from './checks.ts';
+import { requestColumns } from './export.ts';
+import { allChains, type RetireeFacts, retireeFacts } from './requests.ts';
+
+/** Travel abroad and part-time posts (6.4.2.3–6.4.2.5): the requests and their approval chains. */
+export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
+  const now = () => new Date();
+  const { abroadRequests: requests, abroadStays: stays } = app;
+  const { db } = hub;
+
+  async function requestOr404(id: string, scope: Scope): Promise<AbroadRequest> {
+    const found = await requests.byId(uuidOr404(id, 'request'));
+    if (!found || !(await visible(db, scope, found.retireeId))) {
+      throw new HubError(404, 'not_found', '未找到该申请');
+    }
+    return found;
+  }
+
+  app.get(
+    '/api/abroad/chains',
+    {
+      config: { access: 'abroad.read' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'The approval chains by request kind and rank level (6.4.2.3, 6.4.2.5)',
+        response: { 200: Type.Array(ApprovalChain), 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async () => {
+      return allChains();
+    },
+  );
+
+  app.post(
+    '/api/abroad/travel-requests',
+    {
+      config: { access: 'abroad.write', retiree: 'body' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'Request to travel abroad (出国（境）); the chain follows the rank (6.4.2.3)',
+        body: TravelRequestInput,
+        response: { 201: AbroadRequest, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      checkDates([
+        ['departDate', '出发日期', body.departDate],
+        ['returnDate', '返回日期', body.returnDate],
+      ]);
+      if (body.returnDate < body.departDate) {
+        throw badRequest('返回日期（returnDate）不能早于出发日期（departDate）');
+      }
+      const retiree = await retireeFromBody(db, body.retireeId, scopeOf(request.user!));
+      const created = await requests.create(
+        retiree,
+        request.user!,
+        {
+          kind: 'travel',
+          destination: requiredText(body.destination, 'destination', '前往国家（地区）'),
+          purpose: requiredText(body.purpose, 'purpose', '出国（境）事由'),
+          departDate: body.departDate,
+          returnDate: body.returnDate,
+        },
+        body.note?.trim() ?? '',
+      );
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.post(
+    '/api/abroad/post-requests',
+    {
+      config: { access: 'abroad.write', retiree: 'body' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'Request to hold a part-time post in a social organisation (社会组织兼职, 6.4.2.5)',
+        body: PostRequestInput,
+        response: { 201: AbroadRequest, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      checkDates([
+        ['startDate', '任职开始日期', body.startDate],
+        ['endDate', '任职结束日期', body.endDate],
+      ]);
+      if (body.endDate && body.endDate < body.startDate) {
+        throw badRequest('任职结束日期（endDate）不能早于开始日期（startDate）');
+      }
+      const retiree = await retireeFromBody(db, body.retireeId, scopeOf(request.user!));
+      const created = await requests.create(
+        retiree,
+        request.user!,
+        {
+          kind: 'part_time_post',
+          organisation: requiredText(body.organisation, 'organisation', '社会组织名称'),
+          post: requiredText(body.post, 'post', '兼任职务'),
+          startDate: body.startDate,
+          endDate: body.endDate ?? null,
+        },
+        body.note?.trim() ?? '',
+      );
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get(
+    '/api/abroad/requests',
+    {
+      config: { access: 'abroad.read' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'Travel and part-time post requests, newest first',
+        querystring: AbroadRequestsQuery,
+        response: { 200: AbroadRequestList, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const { limit = 50, offset = 0, retireeId, ...filter } = request.query;
+      if (retireeId !== undefined && !isUuid(retireeId)) return { total: 0, items: [] };
+      return requests.list(
+        { ...filter, retireeId: retireeId?.toLowerCase() },
+        limit,
+        offset,
+        scopeOf(request.user!),
+      );
+    },
+  );
+
+  exportRoute(app, '/api/abroad/requests/export.xlsx', {
+    access: 'abroad.read',
+    schema: {
+      tags: ['abroad'],
+      summary: 'Travel and part-time post requests as an Excel workbook, same filters as the list',
+      querystring: Type.Omit(AbroadRequestsQuery, ['limit', 'offset']),
+    },
+    errors: writeErrors,
+    rows: async ({ retireeId, ...filter }, scope) => {
+      if (retireeId !== undefined && !isUuid(retireeId)) return [];
+      const listed = await requests.list(
+        { ...filter, retireeId: retireeId?.toLowerCase() },
+        MAX_LIST_EXPORT_ROWS,
+        0,
+        scope,
+      );
+      return listed.items;
+    },
+    workbook: {
+      sheet: '出国（境）与兼职',
+      columns: requestColumns,
+      file: 'abroad-requests',
+      name: '出国（境）与兼职申请',
+    },
+  });
+
+  app.get(
+    '/api/abroad/requests/:id',
+    {
+      config: { access: 'abroad.read' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'One request with its chain and the steps taken',
+        params: IdParams,
+        response: { 200: AbroadRequest, ...writeErrors },
+      },
+    },
+    async (request) => {
+      return requestOr404(request.params.id, scopeOf(request.user!));
+    },
+  );
+
+  app.post(
+    '/api/abroad/requests/:id/steps',
+    {
+      config: { access: 'abroad.write' },
+      schema: {
+        tags: ['abroad'],
+        summary:
+          'Record the next step of the chain: 403 when the role may not take it, 409 when it is not its turn or the request is closed',
+        params: IdParams,
+        body: AbroadStepInput,
+        response: { 200: AbroadRequest, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const id = uuidOr404(request.params.id, 'request');
+      const body = request.body;
+      checkDates([['documentDate', '批复日期', body.documentDate]]);
+      if (body.documentDate && body.documentDate > centreDay(now())) {
+        throw badRequest('批复日期（documentDate）不能晚于今天');
+      }
+      await requestOr404(id, scopeOf(request.user!));
+      return requests.recordStep(id, request.user!, {
+        step: body.step,
+        decision: body.decision,
+        note: body.note?.trim() ?? '',
+        documentNo: body.documentNo ?? null,
+        documentDate: body.documentDate ?? null,
+      });
+    },
+  );
+
+  app.post(
+    '/api/abroad/requests/:id/withdraw',
+    {
+      config: { access: 'abroad.write' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'Withdraw a request still under way',
+        params: IdParams,
+        body: AbroadReasonInput,
+        response: { 200: AbroadRequest, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const found = await requestOr404(request.params.id, scopeOf(request.user!));
+      return requests.withdraw(
+        found.id,
+        request.user!,
+        requiredText(request.body.reason, 'reason', '撤回理由'),
+      );
+    },
+  );
+
+  app.post(
+    '/api/abroad/requests/:id/depart',
+    {
+      config: { access: 'abroad.write' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'The approved (or filed) trip has begun: mark the retiree abroad from its departure',
+        params: IdParams,
+        body: AbroadDepartInput,
+        response: { 201: AbroadStayDetail, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      checkDates([['departedOn', '出境日期', request.body.departedOn]]);
+      const found = await requestOr404(request.params.id, scopeOf(request.user!));
+      const retiree = (await retireeFacts(hub.db, found.retireeId)) as RetireeFacts;
+      const stay = await stays.departFromRequest(
+        found,
+        retiree,
+        request.user!,
+        request.body.departedOn,
+        request.body.note?.trim() ?? '',
+      );
+      return reply.code(201).send(stay);
+    },
+  );
+};

@@ -1,0 +1,267 @@
+/** Retirees abroad (6.4.2.4): their stays, the monthly contact, and the pension suspended after six months without one. */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { centreDay } from '../calendar.ts';
+import type { AreaOptions } from '../context.ts';
+import { badRequest, HubError } from '../errors.ts';
+import { exportRoute, writeErrors } from '../http/records.ts';
+import { isUuid, uuidOr404 } from '../ids.ts';
+import {
+  AbroadContactInput,
+  AbroadReasonInput,
+  AbroadReturnInput,
+  AbroadStay,
+  AbroadStayDetail,
+  AbroadStayInput,
+  AbroadStaysQuery,
+  PensionSuspension,
+  PensionSuspensionsQuery,
+  SuspensionCheckResult,
+} from '../schemas/abroad.ts';
+import { IdParams } from '../schemas/common.ts';
+import { requiredText } from '../store/checks.ts';
+import { type Scope, scopeOf } from '../store/scope.ts';
+import { checkDates, retireeFromBody, visible } from './checks.ts';
+import { staysColumns, suspensionColumns } from './export.ts';
+
+export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
+  const now = () => new Date();
+  const { abroadStays: stays } = app;
+  const { db } = hub;
+
+  /** A stay in the caller's scope, or 404. */
+  async function stayOr404(id: string, scope: Scope) {
+    const stay = await stays.byId(uuidOr404(id, 'stay'));
+    if (!stay || !(await visible(db, scope, stay.retireeId))) {
+      throw new HubError(404, 'not_found', '未找到该出境记录');
+    }
+    return stay;
+  }
+
+  app.post(
+    '/api/abroad/stays',
+    {
+      config: { access: 'abroad.write', retiree: 'body' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'Mark a retiree abroad directly (6.4.2.4)',
+        body: AbroadStayInput,
+        response: { 201: AbroadStayDetail, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      checkDates([
+        ['departedOn', '出境日期', body.departedOn],
+        ['expectedReturnOn', '预计回国日期', body.expectedReturnOn],
+      ]);
+      const retiree = await retireeFromBody(db, body.retireeId, scopeOf(request.user!));
+      const stay = await stays.markAbroad(retiree, request.user!, {
+        departedOn: body.departedOn,
+        destination: requiredText(body.destination, 'destination', '前往国家（地区）'),
+        expectedReturnOn: body.expectedReturnOn ?? null,
+        note: body.note?.trim() ?? '',
+        requestId: null,
+      });
+      return reply.code(201).send(stay);
+    },
+  );
+
+  app.get(
+    '/api/abroad/stays',
+    {
+      config: { access: 'abroad.read' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'Retirees abroad (default) or back, with the next contact due and any suspension',
+        querystring: AbroadStaysQuery,
+        response: { 200: Type.Array(AbroadStay), ...writeErrors },
+      },
+    },
+    async (request) => {
+      const { state, retireeId } = request.query;
+      if (retireeId !== undefined && !isUuid(retireeId)) return [];
+      return stays.list({ state, retireeId: retireeId?.toLowerCase() }, scopeOf(request.user!));
+    },
+  );
+
+  exportRoute(app, '/api/abroad/stays/export.xlsx', {
+    access: 'abroad.read',
+    schema: {
+      tags: ['abroad'],
+      summary: 'Retirees abroad (the contact log list) as an Excel workbook, same filters as the list',
+      querystring: AbroadStaysQuery,
+    },
+    errors: writeErrors,
+    rows: async (query, scope) => {
+      const { state, retireeId } = query;
+      return retireeId !== undefined && !isUuid(retireeId)
+        ? []
+        : await stays.list({ state, retireeId: retireeId?.toLowerCase() }, scope);
+    },
+    workbook: {
+      sheet: '出境人员联系',
+      columns: staysColumns,
+      file: 'abroad-stays',
+      name: '出境人员联系情况',
+    },
+  });
+
+  app.get(
+    '/api/abroad/stays/overdue',
+    {
+      config: { access: 'abroad.read' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'Retirees abroad whose monthly contact is overdue, longest first (6.4.2.4)',
+        response: { 200: Type.Array(AbroadStay), ...writeErrors },
+      },
+    },
+    async (request) => {
+      return stays.overdue(scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/abroad/stays/:id',
+    {
+      config: { access: 'abroad.read' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'A stay abroad with its contact log and suspension flags',
+        params: IdParams,
+        response: { 200: AbroadStayDetail, ...writeErrors },
+      },
+    },
+    async (request) => {
+      return stayOr404(request.params.id, scopeOf(request.user!));
+    },
+  );
+
+  app.post(
+    '/api/abroad/stays/:id/contacts',
+    {
+      config: { access: 'abroad.write' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'Log a contact with a retiree abroad; the next is due a calendar month later',
+        params: IdParams,
+        body: AbroadContactInput,
+        response: { 201: AbroadStayDetail, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const at = new Date(request.body.at);
+      if (Number.isNaN(at.getTime())) throw badRequest('联系时间（at）不是有效时间');
+      const { id } = await stayOr404(request.params.id, scopeOf(request.user!));
+      const stay = await stays.addContact(id, request.user!, {
+        at,
+        channel: request.body.channel,
+        note: request.body.note?.trim() ?? '',
+      });
+      return reply.code(201).send(stay);
+    },
+  );
+
+  app.post(
+    '/api/abroad/stays/:id/return',
+    {
+      config: { access: 'abroad.write' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'The retiree is back: the stay closes (an active suspension stays until a decision)',
+        params: IdParams,
+        body: AbroadReturnInput,
+        response: { 200: AbroadStayDetail, ...writeErrors },
+      },
+    },
+    async (request) => {
+      checkDates([['returnedOn', '回国日期', request.body.returnedOn]]);
+      const { id } = await stayOr404(request.params.id, scopeOf(request.user!));
+      return stays.returnHome(id, request.user!, request.body.returnedOn, request.body.note?.trim() ?? '');
+    },
+  );
+
+  app.get(
+    '/api/abroad/suspensions',
+    {
+      config: { access: 'abroad.read' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'Pension suspension flags (暂停发放离退休费) with their draft reports',
+        querystring: PensionSuspensionsQuery,
+        response: { 200: Type.Array(PensionSuspension), ...writeErrors },
+      },
+    },
+    async (request) => {
+      const { active, retireeId } = request.query;
+      if (retireeId !== undefined && !isUuid(retireeId)) return [];
+      return stays.suspensions({ active, retireeId: retireeId?.toLowerCase() }, scopeOf(request.user!));
+    },
+  );
+
+  exportRoute(app, '/api/abroad/suspensions/export.xlsx', {
+    access: 'abroad.read',
+    schema: {
+      tags: ['abroad'],
+      summary: 'Pension suspension flags as an Excel workbook, same filters as the list',
+      querystring: PensionSuspensionsQuery,
+    },
+    errors: writeErrors,
+    rows: async (query, scope) => {
+      const { active, retireeId } = query;
+      return retireeId !== undefined && !isUuid(retireeId)
+        ? []
+        : await stays.suspensions({ active, retireeId: retireeId?.toLowerCase() }, scope);
+    },
+    workbook: {
+      sheet: '暂停发放离退休费',
+      columns: suspensionColumns,
+      file: 'pension-suspensions',
+      name: '暂停发放离退休费名单',
+    },
+  });
+
+  app.post(
+    '/api/abroad/suspensions/:id/clear',
+    {
+      config: { access: 'abroad.clear' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'The decision that clears a suspension flag, with its reason (supervisor or admin)',
+        params: IdParams,
+        body: AbroadReasonInput,
+        response: { 200: PensionSuspension, ...writeErrors },
+      },
+    },
+    async (request) => {
+      // Only managers decide, and they see the whole centre: no station scope applies here.
+      return stays.clearSuspension(
+        uuidOr404(request.params.id, 'suspension'),
+        request.user!,
+        requiredText(request.body.reason, 'reason', '解除理由'),
+      );
+    },
+  );
+
+  app.post(
+    '/api/abroad/check',
+    {
+      config: { access: 'abroad.write' },
+      schema: {
+        tags: ['abroad'],
+        summary: 'Run the six-month check now (it also runs on a schedule); returns the flags it raised',
+        response: { 200: SuspensionCheckResult, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const at = now();
+      const raised = await app.abroadWatch.check(at);
+      // The check runs for the whole centre; a station caseworker is told only of their own retirees.
+      const scope = scopeOf(request.user!);
+      const flagged = [];
+      for (const flag of raised) if (await visible(db, scope, flag.retireeId)) flagged.push(flag);
+      return { checkedAt: at.toISOString(), today: centreDay(at), flagged };
+    },
+  );
+};

@@ -1,0 +1,104 @@
+/**
+ * What the areas of the API share. app.ts hands `HubContext` to every area plugin; the long-lived
+ * parts that hub.ts runs as extensions (server/extension.ts) and the areas read or drive are
+ * `HubParts`, which app.ts decorates on the instance (`app.workflow`, `app.directory`…). What one
+ * area builds for itself it decorates in its own plugin (`app.visits` in server/visits/plugin.ts).
+ */
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Registry } from 'prom-client';
+import type { TelemetryStore } from '../gateway/index.ts';
+import type { SuspensionWatch } from './abroad/watch.ts';
+import type { Escalation } from './alerts/escalation.ts';
+import type { AlertWorkflow } from './alerts/workflow.ts';
+import type { Sessions } from './auth/sessions.ts';
+import type { Database } from './db/database.ts';
+import type { Directory } from './devices/directory.ts';
+import type { DeviceState } from './devices/state.ts';
+import type { FamilyService } from './family/service.ts';
+import type { NotificationService } from './notify/service.ts';
+import type { Privacy } from './privacy/service.ts';
+import type { User } from './schemas/auth.ts';
+import type { SecurityContext } from './security/overview.ts';
+import type { SystemAccess } from './security/system-access.ts';
+import type { AlertStore } from './store/alerts.ts';
+import type { DeviceStore } from './store/devices.ts';
+import type { RetireeStore } from './store/retirees.ts';
+import type { UserStore } from './store/users.ts';
+
+export interface HubContext {
+  db: Database;
+  sessions: Sessions;
+  registry: Registry;
+  sessionHours: number;
+  /** The centre's name and phone, printed on rescue cards and shown to families. */
+  centre: { name: string; phone: string };
+  /** HUB_CARD_FONT, when set. */
+  cardFont: string | undefined;
+  /** The hub's data folder (HUB_DATA_DIR): attachments live under `<dataDir>/attachments`. */
+  dataDir: string;
+  /** Largest attached file (HUB_ARCHIVE_MAX_ATTACHMENT_BYTES): archive, intake steps, oral history. */
+  maxAttachmentBytes: number;
+  /**
+   * Origins besides the hub's own whose pages may change things through the API, as for the live
+   * channel (HUB_ALLOWED_ORIGINS; server/security/origin.ts).
+   */
+  allowedOrigins: readonly string[];
+  /** Whether /metrics and /docs ask for a sign-in (server/security/system-access.ts). */
+  systemAccess: SystemAccess;
+}
+
+/** The parts hub.ts builds and runs, which the areas use: decorated on the app by buildApp. */
+export interface HubParts {
+  retirees: RetireeStore;
+  users: UserStore;
+  devices: DeviceStore;
+  alerts: AlertStore;
+  workflow: AlertWorkflow;
+  escalation: Escalation;
+  directory: Directory;
+  deviceState: DeviceState;
+  telemetry: TelemetryStore;
+  /** Family accounts, their page and their "on my way" (6.11.2.4). */
+  families: FamilyService;
+  /** Notification channels and the delivery log. */
+  notifications: NotificationService;
+  /** The six-month check of retirees abroad (6.4.2.4), run on a schedule and on demand. */
+  abroadWatch: SuspensionWatch;
+  /** A person's data: export, deletion on a decision, retention (server/privacy/). */
+  privacy: Privacy;
+  /** The security page's sources: the monitor of bursts, refusals, failed sign-ins, the audit chain. */
+  security: SecurityContext;
+  /** Extra health facts (broker port, spool size…) from the composition root. */
+  health: () => Record<string, unknown>;
+}
+
+/** The options every area plugin takes. */
+export interface AreaOptions {
+  hub: HubContext;
+}
+
+/**
+ * One area of the API as one plugin: `setUp` builds the area's services once and decorates them,
+ * adds its work-list providers and registers its routes. Wrapped by fastify-plugin, so what it
+ * decorates is seen by the areas registered after it, which name it in their `dependencies`.
+ */
+export function area(
+  name: string,
+  setUp: (app: FastifyInstance, hub: HubContext) => unknown,
+  dependencies: string[] = [],
+) {
+  return fp<AreaOptions>(
+    async (app, { hub }) => {
+      await setUp(app, hub);
+    },
+    { name, dependencies },
+  );
+}
+
+declare module 'fastify' {
+  interface FastifyInstance extends HubParts {}
+  interface FastifyRequest {
+    user: User | null;
+  }
+}

@@ -1,0 +1,300 @@
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyError } from 'fastify';
+import {
+  BRIDGE_TYPE,
+  DEFAULT_BASE_TOPIC,
+  definitions,
+  getDefinition,
+  zigbeeDefinitionByType,
+  zigbeeDefinitions,
+} from '../../devices/index.ts';
+import { hashToken, newToken } from '../auth/secrets.ts';
+import type { AreaOptions } from '../context.ts';
+import { badRequest, conflict, notFound } from '../errors.ts';
+import { type SchemaIssue, schemaFieldErrors } from '../intake/validation.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import {
+  CreatedDevice,
+  Device,
+  DeviceFieldErrorResponse,
+  DeviceInput,
+  DeviceTypeInfo,
+  RevokeBody,
+  RotatedSecret,
+} from '../schemas/devices.ts';
+import { type DeviceRecord, publicDevice } from '../store/devices.ts';
+import { isUniqueViolation } from '../store/rows.ts';
+import { retireesOfScope, scopeOf } from '../store/scope.ts';
+import { type Directory, entryOf } from './directory.ts';
+import { type DeviceSecurityState, HUB_DEVICE_TYPE } from './revocations.ts';
+
+/** A device as the API shows it, with whether it was revoked and when its secret was replaced. */
+function shownDevice(record: DeviceRecord, state: DeviceSecurityState | undefined): Device {
+  return {
+    ...publicDevice(record),
+    revokedAt: state?.revokedAt ?? null,
+    revokedReason: state?.revokedReason ?? null,
+    secretRotatedAt: state?.secretRotatedAt ?? null,
+  };
+}
+
+/**
+ * Checks what only some types may carry: a bridge has a base topic and nothing else; a Zigbee
+ * sensor names its bridge and how the bridge calls it; a native device has none of these.
+ * Returns the device id to use (a Zigbee sensor's defaults to `z-<ieee>`).
+ */
+async function checkBinding(directory: Directory, input: DeviceInput): Promise<string> {
+  const zigbee = zigbeeDefinitionByType(input.type);
+  const options = input.options ?? {};
+  const zigbeeFields =
+    input.bridgeId !== undefined || input.ieeeAddress !== undefined || input.friendlyName !== undefined;
+  if (input.type === BRIDGE_TYPE) {
+    if (zigbeeFields)
+      throw badRequest(
+        'a bridge is bound to no bridge; bridgeId, ieeeAddress and friendlyName are for its sensors',
+      );
+    const extra = Object.keys(options).filter((key) => key !== 'baseTopic');
+    if (extra.length > 0) throw badRequest(`options ${extra.join(', ')} do not apply to a bridge`);
+    // Two bridges on one base topic would read each other's sensors and commands.
+    const base = options.baseTopic ?? DEFAULT_BASE_TOPIC;
+    const clash = directory.bridges().find((bridge) => (bridge.baseTopic ?? DEFAULT_BASE_TOPIC) === base);
+    if (clash) throw conflict(`bridge ${clash.deviceId} already uses the base topic "${base}"`);
+    if (!input.id) throw badRequest('a bridge needs an id');
+    return input.id;
+  }
+  if (zigbee) {
+    if (!input.bridgeId) throw badRequest('a Zigbee sensor needs bridgeId, the bridge it speaks through');
+    const bridge = directory.lookup(input.bridgeId);
+    if (bridge?.type !== BRIDGE_TYPE)
+      throw badRequest(`bridgeId ${input.bridgeId} names no ${BRIDGE_TYPE} device`);
+    if (!input.ieeeAddress && !input.friendlyName) {
+      throw badRequest('a Zigbee sensor needs its ieeeAddress or its friendlyName on the bridge');
+    }
+    const extra = Object.keys(options).filter((key) => !(zigbee.options as string[]).includes(key));
+    if (extra.length > 0) throw badRequest(`options ${extra.join(', ')} do not apply to ${zigbee.model}`);
+    const id = input.id ?? (input.ieeeAddress ? `z-${input.ieeeAddress.toLowerCase()}` : undefined);
+    if (!id) throw badRequest('a Zigbee sensor named only by friendlyName needs an id');
+    return id;
+  }
+  if (zigbeeFields || input.options !== undefined) {
+    throw badRequest('bridgeId, ieeeAddress, friendlyName and options are for Zigbee sensors and bridges');
+  }
+  if (!input.id) throw badRequest('id is required');
+  return input.id;
+}
+
+export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
+  const { deviceRevocations: revocations } = app;
+
+  app.get(
+    '/api/devices',
+    {
+      config: { access: 'devices.read' },
+      schema: {
+        tags: ['devices'],
+        summary: 'All devices',
+        response: { 200: Type.Array(Device), 401: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const [records, states] = await Promise.all([app.devices.list(), revocations.states()]);
+      // A station-bound caseworker sees the devices of that station's retirees (and unassigned ones).
+      const mine = await retireesOfScope(hub.db, scopeOf(request.user!));
+      // The hub's own row is the subject of security alerts, not a device anyone manages.
+      return records
+        .filter((record) => record.type !== HUB_DEVICE_TYPE)
+        .filter((record) => mine === null || record.retireeId === null || mine.has(record.retireeId))
+        .map((record) => shownDevice(record, states.get(record.id)));
+    },
+  );
+
+  app.get(
+    '/api/device-types',
+    {
+      config: { access: 'devices.read' },
+      schema: {
+        tags: ['devices'],
+        summary: 'The device types the hub understands (from devices/)',
+        response: { 200: Type.Array(DeviceTypeInfo), 401: ErrorResponse },
+      },
+    },
+    async () => [
+      ...[...definitions, ...zigbeeDefinitions].map((definition) => ({
+        type: definition.type,
+        category: definition.category,
+        nameZh: definition.nameZh,
+        nameEn: definition.nameEn,
+        description: definition.description,
+        power: definition.power,
+        readings: [...definition.readings],
+        events: [...definition.events],
+        ...('model' in definition
+          ? { model: definition.model, vendor: definition.vendor, options: [...definition.options] }
+          : {}),
+      })),
+      {
+        type: BRIDGE_TYPE,
+        category: 'bridge',
+        nameZh: 'Zigbee2MQTT 网关',
+        nameEn: 'Zigbee2MQTT bridge',
+        description: 'A Zigbee2MQTT bridge; its sensors are registered as zigbee.<model> devices bound to it',
+        power: 'mains',
+        readings: [],
+        events: [],
+        options: ['baseTopic'],
+      },
+    ],
+  );
+
+  app.post(
+    '/api/devices',
+    {
+      config: { access: 'devices.manage' },
+      schema: {
+        tags: ['devices'],
+        summary: 'Register a device; the response carries its MQTT secret, shown this once',
+        description:
+          'A Zigbee2MQTT bridge is a device of type `bridge.zigbee2mqtt` (options.baseTopic, default ' +
+          '`zigbee2mqtt`). A Zigbee sensor is a device of type `zigbee.<model>` with `bridgeId` and its ' +
+          '`ieeeAddress` or `friendlyName` on that bridge; its id defaults to `z-<ieee>`. Its secret opens nothing.',
+        body: DeviceInput,
+        response: {
+          201: CreatedDevice,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const input = request.body;
+      if (!getDefinition(input.type) && !zigbeeDefinitionByType(input.type) && input.type !== BRIDGE_TYPE) {
+        throw badRequest(`unknown device type "${input.type}"`);
+      }
+      const id = await checkBinding(app.directory, input);
+      if (input.retireeId && !(await app.retirees.byId(input.retireeId).catch(() => null))) {
+        throw badRequest('retireeId names no retiree');
+      }
+      const secret = newToken();
+      try {
+        const record = await app.devices.create({ ...input, id, secretHash: hashToken(secret) });
+        app.directory.putDevice(record.id, entryOf(record));
+        return reply.code(201).send({ device: publicDevice(record), secret });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw conflict(
+            `device ${id} is already registered, or its bridge already has a sensor of that name`,
+          );
+        }
+        throw error;
+      }
+    },
+  );
+
+  // Revocation and rotation answer a wrong body field by field, in Chinese.
+  await app.register(async (plugin) => {
+    const scoped = plugin.withTypeProvider<TypeBoxTypeProvider>();
+    scoped.setErrorHandler((error: FastifyError, _request, reply) => {
+      if (error.validation) {
+        const fields = schemaFieldErrors(error.validation as SchemaIssue[]);
+        const message = fields.map((field) => `${field.field}: ${field.message}`).join('；');
+        return reply.code(400).send({ error: 'bad_request', message, fields });
+      }
+      throw error;
+    });
+
+    /** The device to act on: 404 when unknown (the hub's own row included), 409 when already revoked. */
+    const actionable = async (id: string): Promise<DeviceRecord> => {
+      const record = await app.devices.byId(id);
+      if (!record || record.type === HUB_DEVICE_TYPE) throw notFound('device');
+      if ((await revocations.states()).get(id)?.revokedAt) throw conflict(`设备 ${id} 已被吊销`);
+      return record;
+    };
+
+    scoped.post(
+      '/api/devices/:id/revoke',
+      {
+        config: { access: 'devices.manage' },
+        schema: {
+          tags: ['devices'],
+          summary: 'Revoke a device: it can no longer sign in, its session closes and its queue is dropped',
+          description:
+            'For good: a lost, stolen or retired device. Its live MQTT session is closed at once, the ' +
+            'commands queued for it are dropped, its retained status becomes `{"online":false,"revoked":true}` ' +
+            'and any later CONNECT gets CONNACK 5 (not authorized). Its records, alerts and readings stay.',
+          params: IdParams,
+          body: RevokeBody,
+          response: {
+            200: Device,
+            400: DeviceFieldErrorResponse,
+            401: ErrorResponse,
+            403: ErrorResponse,
+            404: ErrorResponse,
+            409: ErrorResponse,
+          },
+        },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        const reason = request.body.reason.trim();
+        if (!reason) {
+          const fields = [{ field: 'reason', message: '不能为空' }];
+          return reply.code(400).send({ error: 'bad_request', message: 'reason: 不能为空', fields });
+        }
+        await actionable(id);
+        const at = new Date();
+        if (!(await revocations.revoke(id, reason, request.user!.id, at))) {
+          throw conflict(`设备 ${id} 已被吊销`);
+        }
+        app.directory.revoke(id);
+        await app.deviceState.revoked(id);
+        request.log.warn({ deviceId: id, by: request.user!.id }, 'device revoked');
+        const record = await app.devices.byId(id);
+        if (!record) throw notFound('device');
+        return shownDevice(record, (await revocations.states()).get(id));
+      },
+    );
+
+    scoped.post(
+      '/api/devices/:id/secret',
+      {
+        config: { access: 'devices.manage' },
+        schema: {
+          tags: ['devices'],
+          summary: 'Replace the MQTT secret of a device; the new one is shown this once',
+          description:
+            'The old secret stops working at once and the device’s current session is closed, so it ' +
+            'must reconnect with the new one. A Zigbee sensor has no secret of its own (its bridge ' +
+            'speaks for it); a revoked device gets none.',
+          params: IdParams,
+          response: {
+            200: RotatedSecret,
+            401: ErrorResponse,
+            403: ErrorResponse,
+            404: ErrorResponse,
+            409: ErrorResponse,
+          },
+        },
+      },
+      async (request) => {
+        const { id } = request.params;
+        const record = await actionable(id);
+        if (zigbeeDefinitionByType(record.type)) {
+          throw conflict(`设备 ${id} 是 Zigbee 传感器，经网关接入，没有自己的密钥`);
+        }
+        const secret = newToken();
+        const secretHash = hashToken(secret);
+        if (!(await revocations.replaceSecret(id, secretHash, request.user!.id, new Date()))) {
+          throw conflict(`设备 ${id} 已被吊销`);
+        }
+        app.directory.replaceSecret(id, secretHash);
+        request.log.warn({ deviceId: id, by: request.user!.id }, 'device secret replaced');
+        const updated = await app.devices.byId(id);
+        if (!updated) throw notFound('device');
+        return { device: shownDevice(updated, (await revocations.states()).get(id)), secret };
+      },
+    );
+  });
+};

@@ -1,0 +1,161 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { AreaOptions } from '../context.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { readErrors } from '../http/records.ts';
+import { IdParams } from '../schemas/common.ts';
+import {
+  DutyNow,
+  DutyShift,
+  DutyShiftInput,
+  HandoverInput,
+  HandoverNote,
+  RosterQuery,
+} from '../schemas/duty.ts';
+
+const DAY_MS = 86_400_000;
+
+/** 24-hour duty (5.1.7): the roster, who is on duty now, and the hand-over between shifts. */
+export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
+  const { duty } = app;
+
+  app.get(
+    '/api/duty/roster',
+    {
+      config: { access: 'duty.read' },
+      schema: {
+        tags: ['duty'],
+        summary: 'Shifts overlapping a period (at most 62 days)',
+        querystring: RosterQuery,
+        response: { 200: Type.Array(DutyShift), ...readErrors },
+      },
+    },
+    async (request) => {
+      const from = new Date(request.query.from);
+      const to = new Date(request.query.to);
+      if (!(from < to) || to.getTime() - from.getTime() > 62 * DAY_MS) {
+        throw badRequest('from must be before to, at most 62 days apart');
+      }
+      return duty.shifts(from, to);
+    },
+  );
+
+  app.post(
+    '/api/duty/roster',
+    {
+      config: { access: 'duty.manage' },
+      schema: {
+        tags: ['duty'],
+        summary: 'Put a staff member on the roster (supervisor)',
+        body: DutyShiftInput,
+        response: { 201: DutyShift, ...readErrors },
+      },
+    },
+    async (request, reply) => {
+      const startsAt = new Date(request.body.startsAt);
+      const endsAt = new Date(request.body.endsAt);
+      if (!(startsAt < endsAt) || endsAt.getTime() - startsAt.getTime() > DAY_MS) {
+        throw badRequest('a shift ends after it starts and lasts at most 24 hours');
+      }
+      const user = await app.users.byId(request.body.userId).catch(() => null);
+      if (!user || user.disabled || user.role === 'family')
+        throw badRequest('userId names no active staff member');
+      const shift = await duty.addShift({
+        userId: user.id,
+        role: request.body.role ?? user.role,
+        startsAt,
+        endsAt,
+      });
+      return reply.code(201).send(shift);
+    },
+  );
+
+  app.delete(
+    '/api/duty/roster/:id',
+    {
+      config: { access: 'duty.manage' },
+      schema: {
+        tags: ['duty'],
+        summary: 'Take a shift off the roster (supervisor)',
+        params: IdParams,
+        response: { 204: Type.Null(), ...readErrors },
+      },
+    },
+    async (request, reply) => {
+      const removed = await duty.removeShift(request.params.id).catch(() => false);
+      if (!removed) throw notFound('shift');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/duty/now',
+    {
+      config: { access: 'duty.read' },
+      schema: {
+        tags: ['duty'],
+        summary: 'Who is on duty, the last hand-over note, and the alerts carried over from earlier shifts',
+        response: { 200: DutyNow, ...readErrors },
+      },
+    },
+    async () => {
+      const now = new Date();
+      const onDuty = await duty.shifts(now, new Date(now.getTime() + 1));
+      const [lastHandover] = await duty.notes(1);
+      const active = await app.alerts.list({ status: 'active', limit: 500 });
+      // The current shift began with the earliest shift on duty now, else with the last hand-over.
+      const shiftStart = onDuty.length
+        ? Math.min(...onDuty.map((shift) => Date.parse(shift.startsAt)))
+        : lastHandover
+          ? Date.parse(lastHandover.writtenAt)
+          : now.getTime();
+      return {
+        onDuty,
+        lastHandover: lastHandover ?? null,
+        carriedOver: active.filter((alert) => Date.parse(alert.openedAt) < shiftStart),
+        active,
+      };
+    },
+  );
+
+  app.get(
+    '/api/duty/handover',
+    {
+      config: { access: 'duty.read' },
+      schema: {
+        tags: ['duty'],
+        summary: 'Hand-over notes, newest first',
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
+        }),
+        response: { 200: Type.Array(HandoverNote), ...readErrors },
+      },
+    },
+    async (request) => {
+      return duty.notes(request.query.limit ?? 20);
+    },
+  );
+
+  app.post(
+    '/api/duty/handover',
+    {
+      config: { access: 'duty.handover' },
+      schema: {
+        tags: ['duty'],
+        summary: 'Write the hand-over note; the alerts still active are carried over with it',
+        body: HandoverInput,
+        response: { 201: HandoverNote, ...readErrors },
+      },
+    },
+    async (request, reply) => {
+      const active = await app.alerts.list({ status: 'active', limit: 500 });
+      const note = await duty.addNote(
+        request.user!.id,
+        request.body.text,
+        active.map((alert) => alert.id),
+        new Date(),
+      );
+      return reply.code(201).send(note);
+    },
+  );
+};

@@ -1,0 +1,18 @@
+/** Supervision, evaluation and improvement (7), with replies, answers and actions due on the work list. */
+import { area } from '../context.ts';
+import { addWorkListProviders } from '../worklist/registry.ts';
+import { evaluationRoutes } from './routes.ts';
+import { EvaluationService } from './service.ts';
+import { ReceptionEvaluationProvider } from './worklist.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    evaluation: EvaluationService;
+  }
+}
+
+export const evaluationArea = area('evaluation', async (app, hub) => {
+  app.decorate('evaluation', new EvaluationService(hub.db));
+  addWorkListProviders(app, new ReceptionEvaluationProvider(hub.db));
+  await app.register(evaluationRoutes, { hub });
+});

@@ -1,0 +1,239 @@
+/**
+ * Families (6.11.2.4) and notification channels. Family accounts reach only `/api/auth/*` and
+ * `/api/family/*` (the guard enforces it, 6.11.2.2); everything under `/api/family` answers for the
+ * signed-in family member's own relative only. Staff manage accounts, channels and read the log.
+ */
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import promClient from 'prom-client';
+import type { AreaOptions } from '../context.ts';
+import { badRequest, notFound } from '../errors.ts';
+import { readErrors } from '../http/records.ts';
+import { uuidOr404 } from '../ids.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import {
+  Channel,
+  ChannelInput,
+  ChannelParams,
+  ContactParams,
+  CreatedChannel,
+  Delivery,
+  FamilyAccount,
+  FamilyAccountInput,
+  FamilyAccountParams,
+  FamilyAlert,
+  FamilyStatus,
+  OnMyWayBody,
+} from '../schemas/family.ts';
+import { retireeOr404 as findRetiree } from '../store/checks.ts';
+
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
+  const retireeOr404 = async (id: string): Promise<string> => (await findRetiree(hub.db, id)).id;
+
+  async function contactOr404(id: string, contactId: string): Promise<string> {
+    const retireeId = await retireeOr404(id);
+    const contact = uuidOr404(contactId, 'contact');
+    if (!(await app.families.records.contactBelongs(retireeId, contact))) throw notFound('contact');
+    return contact;
+  }
+
+  // ── family accounts, managed by staff ──────────────────────────────────────────────────────────
+  app.post(
+    '/api/retirees/:id/family-accounts',
+    {
+      config: { access: 'familyAccounts.manage', retiree: 'path' },
+      schema: {
+        tags: ['families'],
+        summary:
+          "Create a family account that sees this retiree only (6.11.2.4); optionally one of the retiree's contacts",
+        params: IdParams,
+        body: FamilyAccountInput,
+        response: { 201: FamilyAccount, ...readErrors, 409: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const retireeId = await retireeOr404(request.params.id);
+      const account = await app.families.createAccount(retireeId, request.body, request.user!);
+      return reply.code(201).send(account);
+    },
+  );
+
+  app.get(
+    '/api/retirees/:id/family-accounts',
+    {
+      config: { access: 'familyAccounts.manage', retiree: 'path' },
+      schema: {
+        tags: ['families'],
+        summary: "The retiree's family accounts",
+        params: IdParams,
+        response: { 200: Type.Array(FamilyAccount), ...readErrors },
+      },
+    },
+    async (request) => {
+      return app.families.records.accounts(await retireeOr404(request.params.id));
+    },
+  );
+
+  app.delete(
+    '/api/retirees/:id/family-accounts/:userId',
+    {
+      config: { access: 'familyAccounts.manage', retiree: 'path' },
+      schema: {
+        tags: ['families'],
+        summary: 'Disable a family account and end its sessions (the account stays on record)',
+        params: FamilyAccountParams,
+        response: { 204: Type.Null(), ...readErrors },
+      },
+    },
+    async (request, reply) => {
+      const retireeId = await retireeOr404(request.params.id);
+      const userId = uuidOr404(request.params.userId, 'family account');
+      if (!(await app.families.records.disable(retireeId, userId))) throw notFound('family account');
+      return reply.code(204).send(null);
+    },
+  );
+
+  // ── the family's own page ───────────────────────────────────────────────────────────────────────
+  app.get(
+    '/api/family/status',
+    {
+      config: { access: 'family.read' },
+      schema: {
+        tags: ['families'],
+        summary:
+          "The relative's state, who is handling it, the last 30 days of alerts and the centre's phone",
+        response: { 200: FamilyStatus, 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      return app.families.status(request.user!);
+    },
+  );
+
+  app.post(
+    '/api/family/alerts/:id/on-my-way',
+    {
+      config: { access: 'family.respond', retiree: 'alert' },
+      schema: {
+        tags: ['families'],
+        summary: '"I\'m on my way": recorded on the alert and shown to the staff on duty',
+        params: IdParams,
+        body: Type.Optional(OnMyWayBody),
+        response: { 200: FamilyAlert, ...readErrors, 409: ErrorResponse },
+      },
+    },
+    async (request) => {
+      return app.families.onMyWay(request.user!, request.params.id, request.body ?? {});
+    },
+  );
+
+  // ── notification channels per contact and severity ─────────────────────────────────────────────
+  const refusedTargets = new promClient.Counter({
+    name: 'hub_notify_channels_refused_total',
+    help: 'Webhook channels not added because the target is a loopback, private or link-local address',
+    registers: [hub.registry],
+  });
+
+  app.get(
+    '/api/retirees/:id/contacts/:contactId/channels',
+    {
+      config: { access: 'channels.read', retiree: 'path' },
+      schema: {
+        tags: ['notifications'],
+        summary: "A contact's notification channels",
+        params: ContactParams,
+        response: { 200: Type.Array(Channel), ...readErrors },
+      },
+    },
+    async (request) => {
+      const contactId = await contactOr404(request.params.id, request.params.contactId);
+      return app.notifications.records.channels(contactId);
+    },
+  );
+
+  app.post(
+    '/api/retirees/:id/contacts/:contactId/channels',
+    {
+      config: { access: 'channels.manage', retiree: 'path' },
+      schema: {
+        tags: ['notifications'],
+        summary:
+          'Add an e-mail or signed-webhook channel to a contact, from a minimum severity on (default high)',
+        params: ContactParams,
+        body: ChannelInput,
+        response: { 201: CreatedChannel, ...readErrors },
+      },
+    },
+    async (request, reply) => {
+      const contactId = await contactOr404(request.params.id, request.params.contactId);
+      const { kind, target } = request.body;
+      if (kind === 'email' && !EMAIL.test(target)) throw badRequest('target must be an e-mail address');
+      if (kind === 'webhook') {
+        let url: URL | undefined;
+        try {
+          url = new URL(target);
+        } catch {
+          url = undefined;
+        }
+        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+          throw badRequest('target must be an http or https URL');
+        }
+        // An IP literal or a localhost name is refused now; a host name is judged at each delivery.
+        const refusal = app.notifications.targetRefusal(url);
+        if (refusal !== null) {
+          refusedTargets.inc();
+          throw badRequest(refusal);
+        }
+      }
+      const secret =
+        kind === 'webhook' ? (request.body.secret ?? randomBytes(32).toString('base64url')) : null;
+      const channel = await app.notifications.records.addChannel({
+        contactId,
+        kind,
+        target,
+        secret,
+        minSeverity: request.body.minSeverity ?? 'high',
+        enabled: request.body.enabled ?? true,
+      });
+      return reply.code(201).send({ channel, secret });
+    },
+  );
+
+  app.delete(
+    '/api/retirees/:id/contacts/:contactId/channels/:channelId',
+    {
+      config: { access: 'channels.manage', retiree: 'path' },
+      schema: {
+        tags: ['notifications'],
+        summary: 'Remove a channel (kept on record for the delivery log)',
+        params: ChannelParams,
+        response: { 204: Type.Null(), ...readErrors },
+      },
+    },
+    async (request, reply) => {
+      const contactId = await contactOr404(request.params.id, request.params.contactId);
+      const channelId = uuidOr404(request.params.channelId, 'channel');
+      if (!(await app.notifications.records.removeChannel(contactId, channelId))) throw notFound('channel');
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/alerts/:id/deliveries',
+    {
+      config: { access: 'alerts.read', retiree: 'alert' },
+      schema: {
+        tags: ['notifications'],
+        summary: 'Every notification attempt for an alert: channel, reason, attempt, status, answer or error',
+        params: IdParams,
+        response: { 200: Type.Array(Delivery), ...readErrors },
+      },
+    },
+    async (request) => {
+      return app.notifications.records.deliveries(uuidOr404(request.params.id, 'alert'));
+    },
+  );
+};

@@ -1,0 +1,307 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyError, FastifyRequest } from 'fastify';
+import { ATTACHMENT_TYPES, type AttachmentType, mediaType, sniffType } from '../archive/attachments.ts';
+import { FieldErrors } from '../archive/store.ts';
+import type { AreaOptions } from '../context.ts';
+import { badRequest, conflict, HubError, unauthorized } from '../errors.ts';
+import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
+import { acceptRawBodies, uploadName } from '../http/files.ts';
+import type { CardFont } from '../rescue/pdf.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import {
+  AgreementInput,
+  IntakeCase,
+  IntakeCaseInput,
+  IntakeCaseList,
+  IntakeCaseQuery,
+  IntakeCaseUpdate,
+  IntakeCompleteInput,
+  IntakeFieldError,
+  IntakeStepUpdate,
+  MeetingInput,
+  UploadName,
+} from '../schemas/intake.ts';
+import { scopeOf } from '../store/scope.ts';
+import { intakeColumns } from './export.ts';
+import { renderAgreementPdf } from './pdf.ts';
+import { IncompleteCase } from './service.ts';
+import { type SchemaIssue, schemaFieldErrors } from './validation.ts';
+
+const tags = ['intake'];
+const errors = { 400: IntakeFieldError, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+const writeErrors = { ...errors, 409: IntakeFieldError };
+
+export interface IntakeOptions extends AreaOptions {
+  /** The CJK font for the printed agreement; null: the PDF answers 503. */
+  font: CardFont | null;
+}
+
+export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app, options) => {
+  const { hub, font } = options;
+  const clock = () => new Date();
+  const { intake } = app;
+  const maxBytes = hub.maxAttachmentBytes;
+
+  const userId = (request: FastifyRequest) => {
+    if (!request.user) throw unauthorized();
+    return request.user.id;
+  };
+  const scope = (request: FastifyRequest) => scopeOf(request.user!);
+
+  // Per-field problems and the list of what blocks completion, in this plugin's answers only.
+  app.setErrorHandler((error: FastifyError | Error, _request, reply) => {
+    if ('validation' in error && error.validation) {
+      const fields = schemaFieldErrors(error.validation as SchemaIssue[]);
+      const message = fields.map((f) => `${f.field}: ${f.message}`).join('；');
+      return reply.code(400).send({ error: 'bad_request', message, fields });
+    }
+    if (error instanceof FieldErrors)
+      return reply.code(400).send({ error: 'bad_request', message: error.message, fields: error.errors });
+    if (error instanceof IncompleteCase)
+      return reply.code(409).send({ error: error.code, message: error.message, missing: error.missing });
+    throw error;
+  });
+
+  acceptRawBodies(
+    app,
+    [...ATTACHMENT_TYPES, 'audio/mp3', 'audio/x-wav', 'audio/wave', 'audio/x-m4a'],
+    maxBytes,
+  );
+
+  app.get(
+    '/api/intake/cases',
+    {
+      config: { access: 'intake.read' },
+      schema: {
+        tags,
+        summary: 'Intake cases (接收安置), open first, latest received first; filters and paging',
+        querystring: IntakeCaseQuery,
+        response: { 200: IntakeCaseList, ...errors },
+      },
+    },
+    async (request) => {
+      return intake.list(request.query, scope(request));
+    },
+  );
+
+  app.get(
+    '/api/intake/cases.xlsx',
+    {
+      config: { access: 'intake.read' },
+      schema: {
+        tags,
+        summary: 'The intake case list as an Excel workbook (same filters)',
+        querystring: Type.Omit(IntakeCaseQuery, ['limit', 'offset']),
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        response: { 200: Type.Unsafe<Buffer>(workbookResponse), ...errors },
+      },
+    },
+    async (request, reply) => {
+      const rows = await intake.exportRows(request.query, scope(request), MAX_LIST_EXPORT_ROWS);
+      const body = await listWorkbook('接收安置', intakeColumns, rows);
+      return sendWorkbook(reply, body, 'intake', '接收安置');
+    },
+  );
+
+  app.post(
+    '/api/intake/cases',
+    {
+      config: { access: 'intake.write' },
+      schema: {
+        tags,
+        summary:
+          'Open an intake case with the checklist of 6.1.1 a)–e); 409 while the retiree has an open one',
+        body: IntakeCaseInput,
+        response: { 201: IntakeCase, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      return reply.code(201).send(await intake.open(request.body, userId(request), scope(request)));
+    },
+  );
+
+  app.get(
+    '/api/intake/cases/:id',
+    {
+      config: { access: 'intake.read' },
+      schema: {
+        tags,
+        summary: 'One intake case: checklist, meeting, agreement, history',
+        params: IdParams,
+        response: { 200: IntakeCase, ...errors },
+      },
+    },
+    async (request) => {
+      return intake.get(request.params.id, scope(request));
+    },
+  );
+
+  app.patch(
+    '/api/intake/cases/:id',
+    {
+      config: { access: 'intake.write' },
+      schema: {
+        tags,
+        summary: 'Change sending unit, placement, pension level, owner or note; 409 once complete',
+        params: IdParams,
+        body: IntakeCaseUpdate,
+        response: { 200: IntakeCase, ...writeErrors },
+      },
+    },
+    async (request) => {
+      return intake.update(request.params.id, request.body, userId(request), scope(request));
+    },
+  );
+
+  app.patch(
+    '/api/intake/steps/:id',
+    {
+      config: { access: 'intake.write' },
+      schema: {
+        tags,
+        summary:
+          'Tick a step done (doneOn not in the future), mark an optional one not applicable (note required), reopen it, move its due date or write its note',
+        params: IdParams,
+        body: IntakeStepUpdate,
+        response: { 200: IntakeCase, ...writeErrors },
+      },
+    },
+    async (request) => {
+      return intake.updateStep(request.params.id, request.body, userId(request), scope(request));
+    },
+  );
+
+  app.post(
+    '/api/intake/steps/:id/attachments',
+    {
+      config: { access: 'intake.write' },
+      bodyLimit: maxBytes,
+      schema: {
+        tags,
+        summary: `Attach a file to a step (an archive attachment): the raw file as the body (${ATTACHMENT_TYPES.join(', ')}), its name in ?name=; read it through the archive`,
+        params: IdParams,
+        querystring: UploadName,
+        response: { 201: IntakeCase, ...writeErrors, 413: ErrorResponse, 415: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as unknown;
+      if (!Buffer.isBuffer(body))
+        throw new HubError(415, 'unsupported_media_type', `不接受的附件类型：${ATTACHMENT_TYPES.join('、')}`);
+      if (body.length === 0) throw badRequest('附件为空');
+      // The archive's rule: the bytes decide the type, and must agree with the type declared.
+      const declared = mediaType(request.headers['content-type']);
+      const actual = sniffType(body);
+      if (!actual)
+        throw new HubError(
+          415,
+          'unsupported_media_type',
+          '文件内容不是可接受的类型（JPEG、PNG、PDF、MP3、M4A、WAV）',
+        );
+      if (actual !== declared)
+        throw new HubError(
+          415,
+          'unsupported_media_type',
+          `文件内容为 ${actual}，与声明的类型 ${declared} 不符`,
+        );
+      const name = uploadName(request.query.name);
+      const updated = await intake.attach(
+        request.params.id,
+        { name, type: actual as AttachmentType, bytes: body },
+        userId(request),
+        scope(request),
+      );
+      return reply.code(201).send(updated);
+    },
+  );
+
+  app.put(
+    '/api/intake/cases/:id/meeting',
+    {
+      config: { access: 'intake.write' },
+      schema: {
+        tags,
+        summary:
+          'Record the three-party meeting (6.1.2.4): date, place, the three parties and attendees; ticks its step',
+        params: IdParams,
+        body: MeetingInput,
+        response: { 200: IntakeCase, ...writeErrors },
+      },
+    },
+    async (request) => {
+      return intake.saveMeeting(request.params.id, request.body, userId(request), scope(request));
+    },
+  );
+
+  app.put(
+    '/api/intake/cases/:id/agreement',
+    {
+      config: { access: 'intake.write' },
+      schema: {
+        tags,
+        summary:
+          'Record the three-party agreement: who bears medical costs until the social-security card is issued and until when (6.1.2.6), other terms, signatories and signed date; once signed it no longer changes (409)',
+        params: IdParams,
+        body: AgreementInput,
+        response: { 200: IntakeCase, ...writeErrors },
+      },
+    },
+    async (request) => {
+      return intake.saveAgreement(request.params.id, request.body, userId(request), scope(request));
+    },
+  );
+
+  app.get(
+    '/api/intake/cases/:id/agreement.pdf',
+    {
+      config: { access: 'intake.read' },
+      schema: {
+        tags,
+        summary: 'The three-party agreement as a printable A4 PDF; 409 before one is recorded',
+        params: IdParams,
+        produces: ['application/pdf'],
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }),
+          ...errors,
+          409: ErrorResponse,
+          503: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const found = await intake.get(request.params.id, scope(request));
+      if (!found.agreement) throw conflict('尚未登记“三方”协议，无法打印');
+      if (!font)
+        throw new HubError(
+          503,
+          'font_missing',
+          'no Chinese font to print with: install fonts-noto-cjk or set HUB_CARD_FONT to a .ttf/.otf/.ttc file',
+        );
+      const pdf = await renderAgreementPdf(found, font, clock());
+      const filename = encodeURIComponent(`三方移交安置协议书-${found.retireeName}.pdf`);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="agreement.pdf"; filename*=UTF-8''${filename}`)
+        .send(pdf);
+    },
+  );
+
+  app.post(
+    '/api/intake/cases/:id/complete',
+    {
+      config: { access: 'intake.write' },
+      schema: {
+        tags,
+        summary:
+          'Complete the case when every required step is done and none is open (409 with `missing`); marks the archive record as entered (6.1.2.8)',
+        params: IdParams,
+        body: Type.Optional(IntakeCompleteInput),
+        response: { 200: IntakeCase, ...writeErrors },
+      },
+    },
+    async (request) => {
+      return intake.complete(request.params.id, request.body ?? {}, userId(request), scope(request));
+    },
+  );
+};

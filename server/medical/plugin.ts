@@ -1,0 +1,18 @@
+/** Health records, checks and treatment away from home (6.5). */
+import { area } from '../context.ts';
+import { HealthRecordStore } from './health.ts';
+import { medicalRoutes } from './routes.ts';
+import { Treatments } from './treatments.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    healthRecords: HealthRecordStore;
+    treatments: Treatments;
+  }
+}
+
+export const medicalArea = area('medical', async (app, hub) => {
+  app.decorate('healthRecords', new HealthRecordStore(hub.db));
+  app.decorate('treatments', new Treatments(hub.db));
+  await app.register(medicalRoutes, { hub });
+});

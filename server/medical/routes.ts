@@ -1,0 +1,395 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { centreYear } from '../calendar.ts';
+import type { AreaOptions } from '../context.ts';
+import { badRequest, conflict, HubError } from '../errors.ts';
+import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
+import { exportRoute, writeErrors } from '../http/records.ts';
+import { isUuid, uuidOr404 } from '../ids.ts';
+import { IdParams } from '../schemas/common.ts';
+import {
+  HealthCheck,
+  HealthCheckInput,
+  HealthCheckPlan,
+  HealthChecksQuery,
+  HealthItem,
+  HealthItemInput,
+  HealthItemParams,
+  HealthItemUpdate,
+  HealthPlanQuery,
+  HealthRecord,
+  HealthScheduleInput,
+  HealthScheduleParams,
+  Treatment,
+  TreatmentDecision,
+  TreatmentInput,
+  TreatmentsQuery,
+} from '../schemas/medical.ts';
+import { checkLabelledDate, requiredText, retireeOr404 } from '../store/checks.ts';
+import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
+import { checkColumns, planColumns, treatmentColumns } from './export.ts';
+
+/** The earliest check date the record accepts: older papers are history, not this record. */
+const EARLIEST = '1950-01-01';
+
+const retireeNotFound = () => new HubError(404, 'not_found', '未找到该军休干部');
+
+/** Medical care (6.5): the yearly health check, the health record, out-of-town treatment. */
+export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
+  const now = () => new Date();
+  const { healthRecords: health, treatments } = app;
+
+  /** The retiree, when it exists and is in the caller's scope (a station caseworker's station). */
+  async function retiree(
+    id: string,
+    scope: Scope,
+  ): Promise<{ id: string; name: string; status: string } | null> {
+    if (!isUuid(id)) return null;
+    try {
+      const row = await retireeOr404(hub.db, id.toLowerCase());
+      await assertInScope(hub.db, scope, row.id);
+      return row;
+    } catch (error) {
+      if (error instanceof HubError && error.statusCode === 404) return null;
+      throw error;
+    }
+  }
+
+  /** The retiree named in a body: 400 when there is none. */
+  async function retireeFromBody(id: string, scope: Scope) {
+    const found = await retiree(id, scope);
+    if (!found) throw badRequest('retireeId：未找到该军休干部');
+    return found;
+  }
+
+  app.get(
+    '/api/medical/health-checks/plan',
+    {
+      config: { access: 'medical.read' },
+      schema: {
+        tags: ['medical'],
+        summary: 'The yearly health-check plan (6.5.2.2): due, overdue or done, with the counts of each',
+        querystring: HealthPlanQuery,
+        response: { 200: HealthCheckPlan, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const { year = centreYear(now()), list = 'due', limit = 100, offset = 0 } = request.query;
+      return health.plan(year, list, limit, offset, scopeOf(request.user!));
+    },
+  );
+
+  app.get(
+    '/api/medical/health-checks/plan/export.xlsx',
+    {
+      config: { access: 'medical.read' },
+      schema: {
+        tags: ['medical'],
+        summary: 'The yearly health-check plan as an Excel workbook, same year and list as the plan',
+        querystring: Type.Omit(HealthPlanQuery, ['limit', 'offset']),
+        response: { 200: workbookResponse, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const { year = centreYear(now()), list = 'due' } = request.query;
+      const plan = await health.plan(year, list, MAX_LIST_EXPORT_ROWS, 0, scopeOf(request.user!));
+      const body = await listWorkbook(`${year}年健康体检计划`, planColumns, plan.items);
+      return sendWorkbook(reply, body, `health-check-plan-${year}`, `${year}年健康体检计划`);
+    },
+  );
+
+  app.put(
+    '/api/medical/health-checks/plan/:year/:retireeId',
+    {
+      config: { access: 'medical.write', retiree: 'path', retireeParam: 'retireeId' },
+      schema: {
+        tags: ['medical'],
+        summary: 'Set one retiree’s due date in the year’s plan (e.g. the group check day)',
+        params: HealthScheduleParams,
+        body: HealthScheduleInput,
+        response: { 204: Type.Null(), ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const { year, retireeId } = request.params;
+      const found = await retiree(retireeId, scopeOf(request.user!));
+      if (!found) throw retireeNotFound();
+      checkLabelledDate(request.body.dueOn, 'dueOn', '计划体检日期');
+      if (!request.body.dueOn.startsWith(`${year}-`)) {
+        throw badRequest(`计划体检日期（dueOn）应在${year}年内`);
+      }
+      await health.schedule(
+        year,
+        found.id,
+        request.body.dueOn,
+        request.body.note?.trim() ?? '',
+        request.user!,
+      );
+      return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/medical/health-checks',
+    {
+      config: { access: 'medical.read' },
+      schema: {
+        tags: ['medical'],
+        summary: 'Health checks recorded, newest first',
+        querystring: HealthChecksQuery,
+        response: { 200: Type.Array(HealthCheck), ...writeErrors },
+      },
+    },
+    async (request) => {
+      const { retireeId, year, limit = 100 } = request.query;
+      if (retireeId !== undefined && !isUuid(retireeId)) return [];
+      return health.checks({ retireeId: retireeId?.toLowerCase(), year, limit }, scopeOf(request.user!));
+    },
+  );
+
+  exportRoute(app, '/api/medical/health-checks/export.xlsx', {
+    access: 'medical.read',
+    schema: {
+      tags: ['medical'],
+      summary: 'Health checks recorded as an Excel workbook, same filters as the list',
+      querystring: Type.Omit(HealthChecksQuery, ['limit']),
+    },
+    errors: writeErrors,
+    rows: async (query, scope) => {
+      const { retireeId, year } = query;
+      return retireeId !== undefined && !isUuid(retireeId)
+        ? []
+        : await health.checks(
+            { retireeId: retireeId?.toLowerCase(), year, limit: MAX_LIST_EXPORT_ROWS },
+            scope,
+          );
+    },
+    workbook: { sheet: '健康体检结果', columns: checkColumns, file: 'health-checks', name: '健康体检结果' },
+  });
+
+  app.post(
+    '/api/medical/health-checks',
+    {
+      config: { access: 'medical.write', retiree: 'body' },
+      schema: {
+        tags: ['medical'],
+        summary: 'Record a health check with its results; it goes into the health record',
+        body: HealthCheckInput,
+        response: { 201: HealthCheck, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      checkLabelledDate(body.checkedOn, 'checkedOn', '体检日期');
+      if (body.checkedOn > health.today()) throw badRequest('体检日期（checkedOn）不能晚于今天');
+      if (body.checkedOn < EARLIEST) throw badRequest('体检日期（checkedOn）不能早于1950年');
+      const found = await retireeFromBody(body.retireeId, scopeOf(request.user!));
+      const check = await health.addCheck(found.id, request.user!, {
+        checkedOn: body.checkedOn,
+        hospital: requiredText(body.hospital, 'hospital', '体检医院'),
+        summary: requiredText(body.summary, 'summary', '体检结果摘要'),
+      });
+      return reply.code(201).send(check);
+    },
+  );
+
+  app.get(
+    '/api/medical/records/:id',
+    {
+      config: { access: 'medical.read', retiree: 'path' },
+      schema: {
+        tags: ['medical'],
+        summary: 'A retiree’s health record: conditions, medication, allergies and check results',
+        params: IdParams,
+        response: { 200: HealthRecord, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const id = uuidOr404(request.params.id, 'retiree');
+      if (!(await retiree(id, scopeOf(request.user!)))) throw retireeNotFound();
+      const record = await health.record(id);
+      if (!record) throw retireeNotFound();
+      return record;
+    },
+  );
+
+  app.post(
+    '/api/medical/records/:id/items',
+    {
+      config: { access: 'medical.write', retiree: 'path' },
+      schema: {
+        tags: ['medical'],
+        summary: 'Add a condition, a medication or an allergy to the health record',
+        params: IdParams,
+        body: HealthItemInput,
+        response: { 201: HealthItem, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const found = await retiree(request.params.id, scopeOf(request.user!));
+      if (!found) throw retireeNotFound();
+      const body = request.body;
+      checkLabelledDate(body.since, 'since', '开始日期');
+      if (body.since && body.since > health.today()) throw badRequest('开始日期（since）不能晚于今天');
+      const item = await health.addItem(found.id, request.user!, {
+        kind: body.kind,
+        name: requiredText(body.name, 'name', '名称'),
+        detail: body.detail?.trim() ?? '',
+        since: body.since ?? null,
+      });
+      return reply.code(201).send(item);
+    },
+  );
+
+  app.patch(
+    '/api/medical/records/:id/items/:itemId',
+    {
+      config: { access: 'medical.write', retiree: 'path' },
+      schema: {
+        tags: ['medical'],
+        summary: 'Change an item of the health record, or end it (endedOn); items are never deleted',
+        params: HealthItemParams,
+        body: HealthItemUpdate,
+        response: { 200: HealthItem, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const retireeId = uuidOr404(request.params.id, 'retiree');
+      const itemId = uuidOr404(request.params.itemId, 'item');
+      if (!(await retiree(retireeId, scopeOf(request.user!)))) throw retireeNotFound();
+      const body = request.body;
+      checkLabelledDate(body.since, 'since', '开始日期');
+      checkLabelledDate(body.endedOn, 'endedOn', '结束日期');
+      const today = health.today();
+      if (body.since && body.since > today) throw badRequest('开始日期（since）不能晚于今天');
+      if (body.endedOn && body.endedOn > today) throw badRequest('结束日期（endedOn）不能晚于今天');
+      const current = await health.item(retireeId, itemId);
+      if (!current) throw new HubError(404, 'not_found', '未找到该健康档案条目');
+      const since = body.since !== undefined ? body.since : current.since;
+      const endedOn = body.endedOn !== undefined ? body.endedOn : current.endedOn;
+      if (since && endedOn && endedOn < since)
+        throw badRequest('结束日期（endedOn）不能早于开始日期（since）');
+      const change = {
+        ...body,
+        ...(body.name !== undefined ? { name: requiredText(body.name, 'name', '名称') } : {}),
+      };
+      return (await health.updateItem(retireeId, itemId, change)) as HealthItem;
+    },
+  );
+
+  app.get(
+    '/api/medical/out-of-town',
+    {
+      config: { access: 'medical.read' },
+      schema: {
+        tags: ['medical'],
+        summary: 'Out-of-town treatment requests (6.5.2.5), newest first',
+        querystring: TreatmentsQuery,
+        response: { 200: Type.Array(Treatment), ...writeErrors },
+      },
+    },
+    async (request) => {
+      const { status, retireeId, limit = 100 } = request.query;
+      if (retireeId !== undefined && !isUuid(retireeId)) return [];
+      return treatments.list({ status, retireeId: retireeId?.toLowerCase(), limit }, scopeOf(request.user!));
+    },
+  );
+
+  exportRoute(app, '/api/medical/out-of-town/export.xlsx', {
+    access: 'medical.read',
+    schema: {
+      tags: ['medical'],
+      summary: 'Out-of-town treatment requests as an Excel workbook, same filters as the list',
+      querystring: Type.Omit(TreatmentsQuery, ['limit']),
+    },
+    errors: writeErrors,
+    rows: async (query, scope) => {
+      const { status, retireeId } = query;
+      return retireeId !== undefined && !isUuid(retireeId)
+        ? []
+        : await treatments.list(
+            { status, retireeId: retireeId?.toLowerCase(), limit: MAX_LIST_EXPORT_ROWS },
+            scope,
+          );
+    },
+    workbook: {
+      sheet: '外地就医审批',
+      columns: treatmentColumns,
+      file: 'out-of-town-treatment',
+      name: '外地就医审批',
+    },
+  });
+
+  app.get(
+    '/api/medical/out-of-town/:id',
+    {
+      config: { access: 'medical.read' },
+      schema: {
+        tags: ['medical'],
+        summary: 'One out-of-town treatment request',
+        params: IdParams,
+        response: { 200: Treatment, ...writeErrors },
+      },
+    },
+    async (request) => {
+      const found = await treatments.byId(uuidOr404(request.params.id, 'treatment'));
+      if (!found || !(await retiree(found.retireeId, scopeOf(request.user!)))) {
+        throw new HubError(404, 'not_found', '未找到该外地就医申请');
+      }
+      return found;
+    },
+  );
+
+  app.post(
+    '/api/medical/out-of-town',
+    {
+      config: { access: 'medical.write', retiree: 'body' },
+      schema: {
+        tags: ['medical'],
+        summary: 'Request approval for treatment in another city (6.5.2.5)',
+        body: TreatmentInput,
+        response: { 201: Treatment, ...writeErrors },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      checkLabelledDate(body.from, 'from', '开始日期');
+      checkLabelledDate(body.to, 'to', '结束日期');
+      const found = await retireeFromBody(body.retireeId, scopeOf(request.user!));
+      if (found.status === 'deceased') throw conflict(`${found.name}已故，不能申请外地就医`);
+      const created = await treatments.create(found.id, request.user!, {
+        hospital: requiredText(body.hospital, 'hospital', '就医医院'),
+        city: requiredText(body.city, 'city', '就医城市'),
+        reason: requiredText(body.reason, 'reason', '外地就医理由'),
+        from: body.from,
+        to: body.to,
+      });
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.post(
+    '/api/medical/out-of-town/:id/decision',
+    {
+      config: { access: 'medical.decide' },
+      schema: {
+        tags: ['medical'],
+        summary: 'Approve or reject an out-of-town treatment request (supervisor or admin)',
+        params: IdParams,
+        body: TreatmentDecision,
+        response: { 200: Treatment, ...writeErrors },
+      },
+    },
+    async (request) => {
+      // Only managers decide, and they see the whole centre: no station scope applies here.
+      const decided = await treatments.decide(
+        uuidOr404(request.params.id, 'treatment'),
+        request.user!,
+        request.body.decision,
+        request.body.note?.trim() ?? '',
+      );
+      if (!decided) throw new HubError(404, 'not_found', '未找到该外地就医申请');
+      return decided;
+    },
+  );
+};

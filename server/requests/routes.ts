@@ -1,0 +1,161 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import { definitions } from '../../devices/index.ts';
+import type { AreaOptions } from '../context.ts';
+import { notFound } from '../errors.ts';
+import {
+  type ListColumn,
+  listWorkbook,
+  MAX_LIST_EXPORT_ROWS,
+  sendWorkbook,
+  workbookResponse,
+  XLSX_MEDIA_TYPE,
+} from '../export/workbook.ts';
+import { uuidOr404 } from '../ids.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import {
+  ButtonTest,
+  ServiceRequest,
+  ServiceRequestStatus,
+  ServiceRequestUpdate,
+} from '../schemas/requests.ts';
+import { retireesOfScope, scopeOf } from '../store/scope.ts';
+
+/** Device types with a button that can be test-pressed. */
+const testableTypes = definitions
+  .filter((definition) => definition.events.includes('button_test'))
+  .map((d) => d.type);
+
+const STATUS_NAMES = {
+  requested: '待处理',
+  assigned: '已派单',
+  done: '已完成',
+  cancelled: '已取消',
+} as const;
+const at = (value: string | null) => (value ? new Date(value) : null);
+
+/** The columns of the export, Chinese headers; times as Excel dates in the sheet. */
+const serviceRequestColumns: ListColumn<ServiceRequest>[] = [
+  { header: '求助时间', width: 20, format: 'yyyy-mm-dd hh:mm', value: (row) => at(row.requestedAt) },
+  { header: '老人', value: (row) => row.retireeName ?? '' },
+  { header: '状态', width: 10, value: (row) => STATUS_NAMES[row.status] },
+  { header: '服务内容', width: 16, value: (row) => row.kind },
+  { header: '提供方', width: 16, value: (row) => row.provider },
+  { header: '派单时间', width: 20, format: 'yyyy-mm-dd hh:mm', value: (row) => at(row.assignedAt) },
+  { header: '完成时间', width: 20, format: 'yyyy-mm-dd hh:mm', value: (row) => at(row.doneAt) },
+  { header: '评价（1–5）', width: 12, value: (row) => row.rating },
+  { header: '处理结果与备注', width: 40, value: (row) => row.note },
+];
+
+export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
+  const { serviceRequests: records } = app;
+
+  /** 6.11.2.2: the retirees a station's caseworker may see; null for the whole centre. */
+  const stationRetirees = (request: FastifyRequest) => retireesOfScope(hub.db, scopeOf(request.user!));
+
+  app.get(
+    '/api/service-requests',
+    {
+      config: { access: 'requests.read' },
+      schema: {
+        tags: ['service requests'],
+        summary: 'Service requests from the 求助 key (6.12), newest first',
+        querystring: Type.Object({
+          status: Type.Optional(ServiceRequestStatus),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+        }),
+        response: {
+          200: Type.Array(ServiceRequest),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const all = await records.list(request.query.status, request.query.limit ?? 100);
+      const mine = await stationRetirees(request);
+      return mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
+    },
+  );
+
+  app.get(
+    '/api/service-requests/export.xlsx',
+    {
+      config: { access: 'requests.read' },
+      schema: {
+        tags: ['service requests'],
+        summary: 'Service requests (6.12) as an Excel workbook: who asked, what, provider, outcome, rating',
+        querystring: Type.Object({ status: Type.Optional(ServiceRequestStatus) }),
+        produces: [XLSX_MEDIA_TYPE],
+        response: {
+          200: Type.Unsafe<Buffer>(workbookResponse),
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const all = await records.list(request.query.status, MAX_LIST_EXPORT_ROWS);
+      const mine = await stationRetirees(request);
+      const rows = mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
+      const body = await listWorkbook('服务请求', serviceRequestColumns, rows);
+      return sendWorkbook(reply, body, 'service-requests', '服务请求');
+    },
+  );
+
+  app.patch(
+    '/api/service-requests/:id',
+    {
+      config: { access: 'requests.handle' },
+      schema: {
+        tags: ['service requests'],
+        summary: 'Assign a provider, mark done, record the rating',
+        params: IdParams,
+        body: ServiceRequestUpdate,
+        response: {
+          200: ServiceRequest,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const id = uuidOr404(request.params.id, 'service request');
+      const mine = await stationRetirees(request);
+      const found = mine ? await records.byId(id) : null;
+      if (mine && !(found?.retireeId && mine.has(found.retireeId))) throw notFound('service request');
+      const updated = await records.update(id, request.body, new Date());
+      if (!updated) throw notFound('service request');
+      return updated;
+    },
+  );
+
+  app.get(
+    '/api/button-tests',
+    {
+      config: { access: 'requests.read' },
+      schema: {
+        tags: ['devices'],
+        summary:
+          'Every emergency button with its last test press; `overdue=true` lists those due for the monthly test',
+        querystring: Type.Object({ overdue: Type.Optional(Type.Boolean()) }),
+        response: { 200: Type.Array(ButtonTest), 400: ErrorResponse, 401: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const every = await records.buttonTests(testableTypes, new Date());
+      const mine = await stationRetirees(request);
+      const all = mine
+        ? every.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId))
+        : every;
+      return request.query.overdue === undefined
+        ? all
+        : all.filter((entry) => entry.overdue === request.query.overdue);
+    },
+  );
+};

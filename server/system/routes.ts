@@ -1,0 +1,65 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { bearerToken } from '../access/guard.ts';
+import type { AreaOptions } from '../context.ts';
+import { ErrorResponse } from '../schemas/common.ts';
+import { metricsAccess } from '../security/system-access.ts';
+import { recordsAnswer } from './store.ts';
+
+const Health = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  records: Type.String(),
+  telemetry: Type.Object({ kind: Type.String(), reachable: Type.Boolean() }),
+  details: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const systemRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
+  app.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness and the state of the stores; 503 when the records database does not answer',
+        response: { 200: Health, 503: Health },
+      },
+    },
+    async (_request, reply) => {
+      const [records, telemetry] = await Promise.all([
+        recordsAnswer(hub.db),
+        app.telemetry.ping().catch(() => false),
+      ]);
+      const body = {
+        // Telemetry down is degraded, not dead: readings wait in the spool.
+        status: records && telemetry ? ('ok' as const) : ('degraded' as const),
+        records: hub.db.kind,
+        telemetry: { kind: app.telemetry.kind, reachable: telemetry },
+        details: app.health(),
+      };
+      return reply.code(records ? 200 : 503).send(body);
+    },
+  );
+
+  const checkMetricsAccess = metricsAccess(hub.systemAccess, hub.sessions, bearerToken);
+  app.get(
+    '/metrics',
+    {
+      // Open unless HUB_METRICS_REQUIRE_AUTH: then the scraper's HUB_METRICS_TOKEN, or an admin's or
+      // supervisor's session.
+      config: { access: 'public' },
+      onRequest: async (request, reply) => checkMetricsAccess(request, reply),
+      schema: {
+        tags: ['system'],
+        summary: 'Prometheus metrics',
+        description:
+          'Open by default. With HUB_METRICS_REQUIRE_AUTH=true: `Authorization: Bearer <HUB_METRICS_TOKEN>`, ' +
+          'or the session of an admin or a supervisor.',
+        response: { 200: Type.String(), 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (_request, reply) => {
+      reply.type(hub.registry.contentType);
+      return hub.registry.metrics();
+    },
+  );
+};

@@ -1,0 +1,183 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { mayAccess } from '../access/policy.ts';
+import { PASSWORD_MAX_LENGTH, passwordProblem } from '../auth/passwords.ts';
+import { hashPassword } from '../auth/secrets.ts';
+import type { AreaOptions } from '../context.ts';
+import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
+import { User } from '../schemas/auth.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { isUniqueViolation } from '../store/rows.ts';
+
+const StaffRole = Type.Union([
+  Type.Literal('admin'),
+  Type.Literal('supervisor'),
+  Type.Literal('operator'),
+  Type.Literal('caseworker'),
+]);
+
+const Station = Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
+  description: "A caseworker's station (站点), as written in the retirees' records; null: the whole centre",
+});
+
+const NewStaff = Type.Object({
+  username: Type.String({ pattern: '^[A-Za-z0-9._-]{2,64}$' }),
+  displayName: Type.String({ minLength: 1, maxLength: 64 }),
+  role: StaffRole,
+  password: Type.String({
+    minLength: 1,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description: 'At least 12 characters, not the username nor a common password',
+  }),
+  station: Type.Optional(Station),
+});
+
+const StaffUpdate = Type.Object(
+  {
+    displayName: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    station: Type.Optional(Station),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+/** Trimmed; an empty station means none (the whole centre). */
+function stationOf(value: string | null | undefined): string | null | undefined {
+  if (value === undefined || value === null) return value;
+  const text = value.trim();
+  return text === '' ? null : text;
+}
+
+/** Staff accounts (5.2): the admin creates them; staff see who is who for assignment. */
+export const userRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
+  app.get(
+    '/api/users',
+    {
+      config: { access: 'users.read' },
+      schema: {
+        tags: ['users'],
+        summary: 'Staff accounts (disabled ones too with includeDisabled=true, admin)',
+        querystring: Type.Object({ includeDisabled: Type.Optional(Type.Boolean()) }),
+        response: { 200: Type.Array(User), 401: ErrorResponse, 403: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const includeDisabled = request.query.includeDisabled === true;
+      // Disabled accounts are the business of whoever manages accounts.
+      if (includeDisabled && !mayAccess('users.manage', request.user!.role)) throw forbidden();
+      return app.users.listStaff({ includeDisabled });
+    },
+  );
+
+  app.post(
+    '/api/users',
+    {
+      config: { access: 'users.manage' },
+      schema: {
+        tags: ['users'],
+        summary: 'Create a staff account (admin)',
+        body: NewStaff,
+        response: {
+          201: User,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          409: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { password, station, ...fields } = request.body;
+      const problem = passwordProblem(password, fields.username);
+      if (problem) throw badRequest(`password: ${problem}`);
+      try {
+        const user = await app.users.create({
+          ...fields,
+          station: stationOf(station),
+          passwordHash: await hashPassword(password),
+        });
+        return reply.code(201).send(user);
+      } catch (error) {
+        if (isUniqueViolation(error)) throw conflict(`username ${fields.username} is taken`);
+        throw error;
+      }
+    },
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      config: { access: 'users.manage' },
+      schema: {
+        tags: ['users'],
+        summary: "Change a staff member's display name or station (admin)",
+        params: IdParams,
+        body: StaffUpdate,
+        response: {
+          200: User,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+        },
+      },
+    },
+    async (request) => {
+      const updated = await app.users.updateStaff(uuidOr404(request.params.id, 'user'), {
+        displayName: request.body.displayName?.trim(),
+        station: stationOf(request.body.station),
+      });
+      if (!updated) throw notFound('user');
+      return updated;
+    },
+  );
+
+  for (const action of ['disable', 'enable'] as const) {
+    app.post(
+      `/api/users/:id/${action}`,
+      {
+        config: { access: 'users.manage' },
+        schema: {
+          tags: ['users'],
+          summary:
+            action === 'disable'
+              ? 'Disable a staff account (admin): it cannot sign in, its sessions and live connections end now'
+              : 'Enable a disabled staff account again (admin)',
+          params: IdParams,
+          response: {
+            200: User,
+            400: ErrorResponse,
+            401: ErrorResponse,
+            403: ErrorResponse,
+            404: ErrorResponse,
+          },
+        },
+      },
+      async (request) => {
+        const id = uuidOr404(request.params.id, 'user');
+        if (action === 'disable' && id === request.user?.id) throw forbidden('不能停用自己的账号');
+        const user = await hub.sessions.setDisabled(id, action === 'disable');
+        if (!user) throw notFound('user');
+        return user;
+      },
+    );
+  }
+
+  app.post(
+    '/api/users/:id/totp/reset',
+    {
+      config: { access: 'users.manage' },
+      schema: {
+        tags: ['users'],
+        summary: "Remove a staff member's TOTP second factor (admin; a lost phone): their sessions end",
+        params: IdParams,
+        response: { 204: Type.Null(), 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const id = uuidOr404(request.params.id, 'user');
+      if (!(await hub.sessions.resetTotp(id))) throw notFound('user');
+      return reply.code(204).send(null);
+    },
+  );
+};

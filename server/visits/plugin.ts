@@ -1,0 +1,18 @@
+/** Visits and condolences (6.8), with visit tasks and follow-ups on the work list. */
+import { area } from '../context.ts';
+import { addWorkListProviders } from '../worklist/registry.ts';
+import { visitRoutes } from './routes.ts';
+import { VisitService } from './service.ts';
+import { FollowUpProvider, VisitTaskProvider } from './worklist.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    visits: VisitService;
+  }
+}
+
+export const visitsArea = area('visits', async (app, hub) => {
+  app.decorate('visits', new VisitService(hub.db));
+  addWorkListProviders(app, new VisitTaskProvider(hub.db), new FollowUpProvider(hub.db));
+  await app.register(visitRoutes, { hub });
+});
