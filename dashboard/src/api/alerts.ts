@@ -1,70 +1,58 @@
-import type {
-  AckBody,
-  ActionBody,
-  Alert,
-  AlertListQuery,
-  AlertStep,
-  AssignBody,
-  CommentBody,
-  Delivery,
-  ResolveBody,
-  User,
-} from '../../../server/schemas/index.ts';
-import { request } from './http.ts';
+/** The alert workflow (5.1.7, 6.11.2.4): the queue, one alert, its steps, comments and family deliveries. */
+import type { Alert, AlertStep, Delivery } from '../../../server/schemas/index.ts';
+import { api, type BodyOf, data, type QueryOf } from './client.ts';
 
-export function listAlerts(query: AlertListQuery = {}): Promise<Alert[]> {
-  return request<Alert[]>('/api/alerts', {
-    query: { status: query.status, retireeId: query.retireeId, limit: query.limit },
-  });
+export { listStaff } from './users.ts';
+
+const alert = (id: string) => ({ params: { path: { id } } });
+
+export function listAlerts(query: QueryOf<'/api/alerts'> = {}): Promise<Alert[]> {
+  return data(api.GET('/api/alerts', { params: { query } }));
 }
-
-export function acknowledgeAlert(id: string, body: AckBody = {}): Promise<Alert> {
-  return request<Alert>(`/api/alerts/${encodeURIComponent(id)}/ack`, { method: 'POST', body });
-}
-
-export function resolveAlert(id: string, body: ResolveBody): Promise<Alert> {
-  return request<Alert>(`/api/alerts/${encodeURIComponent(id)}/resolve`, { method: 'POST', body });
-}
-
-const alertPath = (id: string, rest = '') => `/api/alerts/${encodeURIComponent(id)}${rest}`;
 
 export function getAlert(id: string): Promise<Alert> {
-  return request<Alert>(alertPath(id));
+  return data(api.GET('/api/alerts/{id}', alert(id)));
+}
+
+export function acknowledgeAlert(id: string, body: BodyOf<'/api/alerts/{id}/ack'> = {}): Promise<Alert> {
+  return data(api.POST('/api/alerts/{id}/ack', { ...alert(id), body }));
+}
+
+export function resolveAlert(id: string, body: BodyOf<'/api/alerts/{id}/resolve'>): Promise<Alert> {
+  return data(api.POST('/api/alerts/{id}/resolve', { ...alert(id), body }));
 }
 
 export function takeAlert(id: string): Promise<Alert> {
-  return request<Alert>(alertPath(id, '/take'), { method: 'POST' });
+  return data(api.POST('/api/alerts/{id}/take', alert(id)));
 }
 
-export function assignAlert(id: string, body: AssignBody): Promise<Alert> {
-  return request<Alert>(alertPath(id, '/assign'), { method: 'POST', body });
+export function assignAlert(id: string, body: BodyOf<'/api/alerts/{id}/assign'>): Promise<Alert> {
+  return data(api.POST('/api/alerts/{id}/assign', { ...alert(id), body }));
 }
 
 /** Called the retiree or family, sent staff, handed to 120 (5.1.7); the first one starts handling. */
-export function recordAction(id: string, body: ActionBody): Promise<Alert> {
-  return request<Alert>(alertPath(id, '/actions'), { method: 'POST', body });
+export function recordAction(id: string, body: BodyOf<'/api/alerts/{id}/actions'>): Promise<Alert> {
+  return data(api.POST('/api/alerts/{id}/actions', { ...alert(id), body }));
 }
 
 /** The retiree's device says "help is on the way". */
-export function sendHelpComing(id: string, body: AckBody = {}): Promise<Alert> {
-  return request<Alert>(alertPath(id, '/help-coming'), { method: 'POST', body });
+export function sendHelpComing(
+  id: string,
+  body: BodyOf<'/api/alerts/{id}/help-coming'> = {},
+): Promise<Alert> {
+  return data(api.POST('/api/alerts/{id}/help-coming', { ...alert(id), body }));
 }
 
-export function addComment(id: string, body: CommentBody): Promise<Alert> {
-  return request<Alert>(alertPath(id, '/comments'), { method: 'POST', body });
+export function addComment(id: string, body: BodyOf<'/api/alerts/{id}/comments'>): Promise<Alert> {
+  return data(api.POST('/api/alerts/{id}/comments', { ...alert(id), body }));
 }
 
 /** Who did what and when, oldest first. */
 export function alertSteps(id: string): Promise<AlertStep[]> {
-  return request<AlertStep[]>(alertPath(id, '/steps'));
+  return data(api.GET('/api/alerts/{id}/steps', alert(id)));
 }
 
 /** Every notification attempt to the family for this alert. */
 export function alertDeliveries(id: string): Promise<Delivery[]> {
-  return request<Delivery[]>(alertPath(id, '/deliveries'));
-}
-
-/** Staff accounts, for reassigning an alert. */
-export function listStaff(): Promise<User[]> {
-  return request<User[]>('/api/users');
+  return data(api.GET('/api/alerts/{id}/deliveries', alert(id)));
 }

@@ -1,3 +1,4 @@
+/** Signing in and out, the session, the password and the second factor (TOTP), and the role that routes a session. */
 import type {
   LoginBody,
   LoginChallenge,
@@ -6,7 +7,7 @@ import type {
   TotpSetup,
   User,
 } from '../../../server/schemas/index.ts';
-import { ApiError, request } from './http.ts';
+import { ApiError, api, data } from './client.ts';
 
 /** A sign-in either opens a session or asks for one more step (a TOTP code, an enrolment, a wait). */
 export type LoginResult =
@@ -15,49 +16,36 @@ export type LoginResult =
 
 /** The login's 401 and 429 carry what the next step needs, so it reads the answer itself. */
 export async function login(body: LoginBody): Promise<LoginResult> {
-  let response: Response;
-  try {
-    response = await fetch('/api/auth/login', {
-      method: 'POST',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  } catch (cause) {
-    throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
-  }
-  const payload = (await response.json().catch(() => null)) as LoginResponse | LoginChallenge | null;
-  if (response.ok && payload && 'token' in payload) return { kind: 'session', session: payload };
-  if (payload && 'error' in payload && [400, 401, 429].includes(response.status)) {
+  const { data: session, error, response } = await api.POST('/api/auth/login', { body });
+  if (session) return { kind: 'session', session };
+  if (error && [400, 401, 429].includes(response.status)) {
     const retry = Number(response.headers.get('retry-after'));
     return {
       kind: 'challenge',
       status: response.status,
-      challenge: payload,
+      challenge: error,
       ...(Number.isFinite(retry) && retry > 0 ? { retryAfterSeconds: retry } : {}),
     };
   }
-  throw new ApiError(response.status, `http_${response.status}`, response.statusText || 'Request failed');
+  throw new ApiError(
+    response.status,
+    `http_${response.status}`,
+    response.statusText || 'Request failed',
+    error,
+  );
 }
 
 /** An admin's first enrolment, before any session: a secret for the authenticator app. */
 export function enrolmentSetup(enrolmentToken: string): Promise<TotpSetup> {
-  return request<TotpSetup>('/api/auth/enrolment/totp', {
-    method: 'POST',
-    body: { enrolmentToken },
-    anonymous: true,
-  });
+  return data(api.POST('/api/auth/enrolment/totp', { body: { enrolmentToken } }));
 }
 
 export function enrolmentConfirm(enrolmentToken: string, code: string): Promise<LoginResponse> {
-  return request<LoginResponse>('/api/auth/enrolment/confirm', {
-    method: 'POST',
-    body: { enrolmentToken, code },
-    anonymous: true,
-  });
+  return data(api.POST('/api/auth/enrolment/confirm', { body: { enrolmentToken, code } }));
 }
 
 export function currentUser(): Promise<User> {
-  return request<User>('/api/auth/me');
+  return data(api.GET('/api/auth/me'));
 }
 
 /**
@@ -65,26 +53,44 @@ export function currentUser(): Promise<User> {
  * The hub answers "nobody" with a null user, not a 401.
  */
 export async function sessionUser(): Promise<User | null> {
-  return (await request<{ user: User | null }>('/api/auth/session', { anonymous: true })).user;
+  return (await data(api.GET('/api/auth/session'))).user;
 }
 
 export function logout(): Promise<unknown> {
-  return request<unknown>('/api/auth/logout', { method: 'POST' });
+  return data(api.POST('/api/auth/logout'));
 }
 
 export function changePassword(body: PasswordChangeBody): Promise<unknown> {
-  return request<unknown>('/api/auth/password', { method: 'POST', body });
+  return data(api.POST('/api/auth/password', { body }));
 }
 
 /** Starts my TOTP enrolment: the secret and otpauth:// URI, shown once. */
 export function beginTotp(): Promise<TotpSetup> {
-  return request<TotpSetup>('/api/auth/totp', { method: 'POST' });
+  return data(api.POST('/api/auth/totp'));
 }
 
 export function confirmTotp(code: string): Promise<unknown> {
-  return request<unknown>('/api/auth/totp/confirm', { method: 'POST', body: { code } });
+  return data(api.POST('/api/auth/totp/confirm', { body: { code } }));
 }
 
 export function disableTotp(code: string): Promise<unknown> {
-  return request<unknown>('/api/auth/totp/disable', { method: 'POST', body: { code } });
+  return data(api.POST('/api/auth/totp/disable', { body: { code } }));
+}
+
+/** The signed-in account's role, asked once per token: the router sends family accounts to /family. */
+let known: { token: string; role: User['role'] } | null = null;
+
+export async function roleOf(token: string): Promise<User['role'] | null> {
+  if (known?.token === token) return known.role;
+  try {
+    const user = await currentUser();
+    known = { token, role: user.role };
+    return user.role;
+  } catch {
+    return null;
+  }
+}
+
+export function forgetRole(): void {
+  known = null;
 }

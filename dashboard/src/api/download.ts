@@ -1,50 +1,44 @@
 /**
- * Files from the API (Excel exports, printable PDFs) are fetched with the session (the bearer token
- * of a sign-in made in this page, else the session cookie) and handed to the browser as blobs under
- * the name the server gives them (Content-Disposition filename*), or opened in a new tab for
- * printing. The hub serves them sandboxed, so a file opened straight from its URL runs nothing.
+ * Files from the API (Excel exports, printable PDFs, attachments) are fetched through the client,
+ * with the session (the bearer token of a sign-in made in this page, else the session cookie), and
+ * handed to the browser as blobs under the name the server gives them (Content-Disposition
+ * filename*), or opened in a new tab for printing. The hub serves them sandboxed, so a file opened
+ * straight from its URL runs nothing.
+ *
+ * A file's path is one the hub declares (its parameters filled in), checked against schema.d.ts.
  */
-import { ApiError, storedToken } from './http.ts';
+import { api, type paths } from './client.ts';
 
 export type FileQuery = Record<string, string | number | boolean | null | undefined>;
 
-function withQuery(path: string, query: FileQuery | undefined): string {
-  const parameters = new URLSearchParams();
-  for (const [key, value] of Object.entries(query ?? {})) {
-    if (value !== undefined && value !== null && value !== '') parameters.set(key, String(value));
-  }
-  const text = parameters.toString();
-  return text ? `${path}${path.includes('?') ? '&' : '?'}${text}` : path;
-}
+type GetPath = {
+  [P in keyof paths]: paths[P]['get'] extends { responses: unknown } ? P : never;
+}[keyof paths];
+/** `/api/x/{id}/y` as the strings it stands for: `/api/x/${string}/y`. */
+type Filled<P extends string> = P extends `${infer Head}{${string}}${infer Tail}`
+  ? `${Head}${string}${Filled<Tail>}`
+  : P;
+/** A path the hub answers with GET, its parameters filled in. */
+export type FilePath = Filled<GetPath>;
 
 /** The file's bytes and its name; an error answer becomes an ApiError with the server's message. */
 export async function fetchFile(
-  path: string,
+  path: FilePath,
   query?: FileQuery,
 ): Promise<{ blob: Blob; name: string | null }> {
-  const headers: Record<string, string> = { Accept: '*/*' };
-  const token = storedToken();
-  if (token) headers.Authorization = `Bearer ${token}`;
-  let response: Response;
-  try {
-    response = await fetch(withQuery(path, query), { headers, credentials: 'same-origin' });
-  } catch (cause) {
-    throw new ApiError(0, 'network', cause instanceof Error ? cause.message : String(cause));
-  }
-  if (!response.ok) {
-    const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
-    throw new ApiError(
-      response.status,
-      body.error ?? `http_${response.status}`,
-      body.message ?? response.statusText,
-    );
-  }
+  // The path is filled in already (no `{…}` left for the client to fill), so it goes as it is; its
+  // type, checked above as a FilePath, is narrowed to one GET path that takes no parameters.
+  const { data, response } = await api.GET(path as '/healthz', {
+    params: { query: query as never },
+    parseAs: 'blob',
+    headers: { Accept: '*/*' },
+  });
   const encoded = /filename\*=UTF-8''([^;]+)/i.exec(response.headers.get('content-disposition') ?? '')?.[1];
-  return { blob: await response.blob(), name: encoded ? decodeURIComponent(encoded) : null };
+  return { blob: data as Blob, name: encoded ? decodeURIComponent(encoded) : null };
 }
 
 /** Saves the file under the server's name (or `fallbackName`); resolves with the name used. */
-export async function downloadFile(path: string, fallbackName: string, query?: FileQuery): Promise<string> {
+export async function downloadFile(path: FilePath, fallbackName: string, query?: FileQuery): Promise<string> {
   const { blob, name } = await fetchFile(path, query);
   saveBlob(blob, name ?? fallbackName);
   return name ?? fallbackName;
@@ -65,7 +59,7 @@ export function saveBlob(blob: Blob, name: string): void {
 }
 
 /** Opens a PDF in a new tab to print; the tab is opened first so that pop-up blockers allow it. */
-export async function openPdf(path: string, query?: FileQuery): Promise<void> {
+export async function openPdf(path: FilePath, query?: FileQuery): Promise<void> {
   const tab = window.open('', '_blank');
   try {
     const { blob } = await fetchFile(path, query);

@@ -1,35 +1,89 @@
+/**
+ * Retirees (the frame's list and the retiree page): the records, vitals, the live wall, the Emergency
+ * Rescue Card (应急救助卡, 6.5.2.6), and the staff side of families (6.11.2.4): a retiree's family
+ * accounts and each contact's notification channels.
+ */
 import type {
+  Channel,
+  CreatedChannel,
+  FamilyAccount,
+  RescueCard,
   Retiree,
-  RetireeInput,
   RetireeSummary,
-  VitalsQuery,
   VitalsResponse,
   WallPage,
-  WallQuery,
 } from '../../../server/schemas/index.ts';
-import { request } from './http.ts';
+import { api, type BodyOf, data, type QueryOf } from './client.ts';
+import { fetchFile } from './download.ts';
+
+const retiree = (id: string) => ({ params: { path: { id } } });
 
 export function listRetirees(): Promise<RetireeSummary[]> {
-  return request<RetireeSummary[]>('/api/retirees');
+  return data(api.GET('/api/retirees'));
 }
 
 /** One page of the live wall, attention first; the filter never hides a retiree with an active alert. */
-export function listWall(query: WallQuery): Promise<WallPage> {
-  return request<WallPage>('/api/wall', {
-    query: { limit: query.limit, offset: query.offset, q: query.q || undefined },
-  });
+export function listWall(query: QueryOf<'/api/wall'>): Promise<WallPage> {
+  return data(api.GET('/api/wall', { params: { query } }));
 }
 
 export function getRetiree(id: string): Promise<Retiree> {
-  return request<Retiree>(`/api/retirees/${encodeURIComponent(id)}`);
+  return data(api.GET('/api/retirees/{id}', retiree(id)));
 }
 
-export function createRetiree(body: RetireeInput): Promise<Retiree> {
-  return request<Retiree>('/api/retirees', { method: 'POST', body });
+export function createRetiree(body: BodyOf<'/api/retirees'>): Promise<Retiree> {
+  return data(api.POST('/api/retirees', { body }));
 }
 
-export function getVitals(id: string, query: VitalsQuery): Promise<VitalsResponse> {
-  return request<VitalsResponse>(`/api/retirees/${encodeURIComponent(id)}/vitals`, {
-    query: { field: query.field, from: query.from, to: query.to, every: query.every },
+export function getVitals(id: string, query: QueryOf<'/api/retirees/{id}/vitals'>): Promise<VitalsResponse> {
+  return data(api.GET('/api/retirees/{id}/vitals', { params: { path: { id }, query } }));
+}
+
+export function rescueCard(retireeId: string): Promise<RescueCard> {
+  return data(api.GET('/api/retirees/{id}/rescue-card', retiree(retireeId)));
+}
+
+/** The printable card; fetched with the session's token (a plain link would carry none). */
+export async function rescueCardPdf(retireeId: string): Promise<Blob> {
+  return (await fetchFile(`/api/retirees/${encodeURIComponent(retireeId)}/rescue-card.pdf`)).blob;
+}
+
+export function listFamilyAccounts(retireeId: string): Promise<FamilyAccount[]> {
+  return data(api.GET('/api/retirees/{id}/family-accounts', retiree(retireeId)));
+}
+
+export function createFamilyAccount(
+  retireeId: string,
+  body: BodyOf<'/api/retirees/{id}/family-accounts'>,
+): Promise<FamilyAccount> {
+  return data(api.POST('/api/retirees/{id}/family-accounts', { ...retiree(retireeId), body }));
+}
+
+export async function disableFamilyAccount(retireeId: string, userId: string): Promise<void> {
+  await api.DELETE('/api/retirees/{id}/family-accounts/{userId}', {
+    params: { path: { id: retireeId, userId } },
+  });
+}
+
+const contact = (id: string, contactId: string) => ({ params: { path: { id, contactId } } });
+
+export function listChannels(retireeId: string, contactId: string): Promise<Channel[]> {
+  return data(api.GET('/api/retirees/{id}/contacts/{contactId}/channels', contact(retireeId, contactId)));
+}
+
+/** A webhook's generated key comes back in `secret` this once. */
+export function addChannel(
+  retireeId: string,
+  contactId: string,
+  body: BodyOf<'/api/retirees/{id}/contacts/{contactId}/channels'>,
+): Promise<CreatedChannel> {
+  return data(
+    api.POST('/api/retirees/{id}/contacts/{contactId}/channels', { ...contact(retireeId, contactId), body }),
+  );
+}
+
+export async function removeChannel(retireeId: string, contactId: string, channelId: string): Promise<void> {
+  await api.DELETE('/api/retirees/{id}/contacts/{contactId}/channels/{channelId}', {
+    params: { path: { id: retireeId, contactId, channelId } },
   });
 }

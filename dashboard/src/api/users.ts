@@ -1,60 +1,39 @@
-/** Staff accounts (5.2): everyone on staff can list them; the admin creates them. */
-import { type Access, mayAccess, STAFF_ROLES, type StaffRole } from '../../../server/access/policy.ts';
+/** Staff accounts (5.2): everyone on staff can list them (to assign an alert, a shift, a visit); the admin creates them. */
+import { STAFF_ROLES, type StaffRole } from '../../../server/access/policy.ts';
 import type { User } from '../../../server/schemas/index.ts';
-import { request } from './http.ts';
+import { api, data, type paths } from './client.ts';
 
 export type { StaffRole };
 export const staffRoles: readonly StaffRole[] = STAFF_ROLES;
 
-export interface NewStaff {
-  username: string;
-  displayName: string;
-  role: StaffRole;
-  password: string;
-  /** A caseworker's station; null: the whole centre. */
-  station?: string | null;
-}
+export type NewStaff = NonNullable<paths['/api/users']['post']['requestBody']>['content']['application/json'];
+type StaffUpdate = NonNullable<
+  paths['/api/users/{id}']['patch']['requestBody']
+>['content']['application/json'];
+
+const user = (id: string) => ({ params: { path: { id } } });
 
 /** Staff accounts; `includeDisabled` (admin) lists disabled ones too, marked `disabled`. */
 export function listStaff(options: { includeDisabled?: boolean } = {}): Promise<User[]> {
-  return request<User[]>('/api/users', options.includeDisabled ? { query: { includeDisabled: 'true' } } : {});
+  return data(
+    api.GET('/api/users', { params: { query: { includeDisabled: options.includeDisabled || undefined } } }),
+  );
 }
 
 /** Disables (no sign-in; every session and live connection ends at once) or enables an account. */
 export function setStaffDisabled(id: string, disabled: boolean): Promise<User> {
-  return request<User>(`/api/users/${id}/${disabled ? 'disable' : 'enable'}`, { method: 'POST' });
+  return data(api.POST(disabled ? '/api/users/{id}/disable' : '/api/users/{id}/enable', user(id)));
 }
 
 /** Removes a staff member's TOTP second factor (a lost phone); their sessions end. */
 export function resetStaffTotp(id: string): Promise<unknown> {
-  return request<unknown>(`/api/users/${id}/totp/reset`, { method: 'POST' });
+  return data(api.POST('/api/users/{id}/totp/reset', user(id)));
 }
 
 export function createStaff(body: NewStaff): Promise<User> {
-  return request<User>('/api/users', { method: 'POST', body });
+  return data(api.POST('/api/users', { body }));
 }
 
-export function updateStaff(
-  id: string,
-  body: { displayName?: string; station?: string | null },
-): Promise<User> {
-  return request<User>(`/api/users/${id}`, { method: 'PATCH', body });
-}
-
-/**
- * What each staff page of the header needs, from the server's own table (server/access/policy.ts):
- * a page shows to the roles the server lets read what it shows. The settings page is for those who
- * change the centre's settings.
- */
-export const pageAccess = {
-  duty: 'duty.read',
-  requests: 'requests.read',
-  devices: 'devices.read',
-  settings: 'escalation.manage',
-} as const satisfies Record<string, Access>;
-
-export type StaffPage = keyof typeof pageAccess;
-
-export function mayOpen(page: StaffPage, role: User['role'] | null | undefined): boolean {
-  return mayAccess(pageAccess[page], role);
+export function updateStaff(id: string, body: StaffUpdate): Promise<User> {
+  return data(api.PATCH('/api/users/{id}', { ...user(id), body }));
 }

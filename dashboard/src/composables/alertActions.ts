@@ -5,19 +5,12 @@
 import { ElMessage } from 'element-plus';
 import { ref } from 'vue';
 import type { Alert } from '../../../server/schemas/index.ts';
-import { ApiError } from '../api/http.ts';
 import { i18n } from '../modules/i18n.ts';
 import { useAlertStore } from '../stores/alerts.ts';
+import { errorText } from './errorText.ts';
 
 export const resolveTarget = ref<Alert | null>(null);
 export const busyIds = ref<Set<string>>(new Set());
-
-export function errorText(error: unknown): string {
-  const { t } = i18n.global;
-  if (error instanceof ApiError && error.status === 0) return t('errors.network');
-  const message = error instanceof Error ? error.message : String(error);
-  return t('errors.generic', { message });
-}
 
 export async function acknowledge(alert: Alert): Promise<void> {
   const alerts = useAlertStore();

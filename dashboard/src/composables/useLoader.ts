@@ -4,7 +4,7 @@
  */
 import { ElMessage } from 'element-plus';
 import { ref } from 'vue';
-import { errorText } from './alertActions.ts';
+import { errorText } from './errorText.ts';
 
 export function useLoader() {
   const loading = ref(false);

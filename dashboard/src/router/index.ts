@@ -1,8 +1,7 @@
-/** Pages are loaded on first visit; the chart library arrives only with the retiree page. */
+/** The router: pages are loaded on first visit; who may open one is its `meta.access` alone. */
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { type Access, mayAccess } from '../../../server/access/policy.ts';
-import { roleOf } from '../api/family.ts';
-import { pageAccess } from '../api/users.ts';
+import { roleOf } from '../api/auth.ts';
 import { useSessionStore } from '../stores/session.ts';
 import { pageRoutes } from './pages.ts';
 
@@ -22,91 +21,8 @@ declare module 'vue-router' {
   }
 }
 
-const routes: RouteRecordRaw[] = [
-  {
-    path: '/login',
-    name: 'login',
-    component: () => import('../views/login/LoginView.vue'),
-    meta: { title: 'login.title', public: true },
-  },
-  {
-    path: '/',
-    name: 'wall',
-    component: () => import('../views/wall/WallView.vue'),
-    meta: { title: 'wall.title' },
-  },
-  {
-    path: '/retirees/:id',
-    name: 'retiree',
-    component: () => import('../views/retiree/RetireeView.vue'),
-    props: true,
-    meta: { title: 'retiree.title' },
-  },
-  {
-    path: '/worklist',
-    name: 'worklist',
-    component: () => import('../views/worklist/WorkListView.vue'),
-    meta: { title: 'nav.worklist' },
-  },
-  {
-    path: '/archive',
-    name: 'archive',
-    component: () => import('../views/archive/ArchiveView.vue'),
-    meta: { title: 'nav.archive' },
-  },
-  {
-    path: '/archive/:id',
-    name: 'archive-record',
-    component: () => import('../views/archive/ArchiveRecordView.vue'),
-    props: true,
-    meta: { title: 'nav.archive' },
-  },
-  {
-    path: '/visits',
-    name: 'visits',
-    component: () => import('../views/visits/VisitsView.vue'),
-    meta: { title: 'nav.visits' },
-  },
-  {
-    path: '/reports',
-    name: 'reports',
-    component: () => import('../views/reports/ReportsView.vue'),
-    meta: { title: 'reports.title' },
-  },
-  {
-    path: '/duty',
-    name: 'duty',
-    component: () => import('../views/duty/DutyView.vue'),
-    meta: { title: 'duty.title', access: pageAccess.duty },
-  },
-  {
-    path: '/requests',
-    name: 'requests',
-    component: () => import('../views/requests/RequestsView.vue'),
-    meta: { title: 'requests.title', access: pageAccess.requests },
-  },
-  {
-    path: '/devices',
-    name: 'devices',
-    component: () => import('../views/devices/DevicesView.vue'),
-    meta: { title: 'devices.title', access: pageAccess.devices },
-  },
-  {
-    path: '/settings',
-    name: 'settings',
-    component: () => import('../views/settings/SettingsView.vue'),
-    meta: { title: 'settings.title', access: pageAccess.settings },
-  },
-  {
-    // `public` only drops the staff frame around the page; the family guard below wants a session.
-    path: '/family',
-    name: 'family',
-    component: () => import('../views/family/FamilyView.vue'),
-    meta: { title: 'family.title', public: true, family: true },
-  },
-  ...pageRoutes,
-  { path: '/:pathMatch(.*)*', redirect: '/' },
-];
+/** Every page comes from its folder's `route.ts` (router/pages.ts); an unknown address goes to the wall. */
+const routes: RouteRecordRaw[] = [...pageRoutes, { path: '/:pathMatch(.*)*', redirect: '/' }];
 
 export const router = createRouter({ history: createWebHistory('/'), routes });
 

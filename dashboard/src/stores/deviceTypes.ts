@@ -2,8 +2,8 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { DeviceTypeInfo } from '../../../server/schemas/index.ts';
-import { listDeviceTypes } from '../api/devices.ts';
 import { currentLocale } from '../modules/i18n.ts';
+import { listDeviceTypes } from '../views/devices/api.ts';
 
 export const useDeviceTypeStore = defineStore('deviceTypes', () => {
   const types = ref<Record<string, DeviceTypeInfo>>({});

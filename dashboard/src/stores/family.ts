@@ -10,8 +10,9 @@ import type {
   FamilyStatus,
   ServerToClientEvents,
 } from '../../../server/schemas/index.ts';
-import { familyStatus, forgetRole, onMyWay } from '../api/family.ts';
+import { forgetRole } from '../api/auth.ts';
 import { ApiError, storedToken } from '../api/http.ts';
+import { familyStatus, onMyWay } from '../views/family/api.ts';
 
 type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,24 +1,17 @@
 /** Travel abroad and part-time posts (6.4.2.3–6.4.2.5): requests with their chains, stays abroad, suspensions. */
 import type {
   AbroadContactInput,
-  AbroadDepartInput,
   AbroadRequest,
-  AbroadRequestList,
   AbroadRequestsQuery,
-  AbroadReturnInput,
   AbroadStay,
   AbroadStayDetail,
-  AbroadStayInput,
-  AbroadStaysQuery,
   AbroadStepInput,
   PensionSuspension,
-  PensionSuspensionsQuery,
   PostRequestInput,
-  SuspensionCheckResult,
   TravelRequestInput,
 } from '../../../../server/schemas/abroad.ts';
+import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import { request } from '../../api/http.ts';
 
 export type {
   AbroadRequest,
@@ -46,59 +39,81 @@ export const requestStatuses: readonly RequestStatus[] = [
 ];
 export const contactChannels: readonly ContactChannel[] = ['phone', 'video', 'message'];
 
-const id = (value: string) => encodeURIComponent(value);
 type ListQuery = Omit<AbroadRequestsQuery, 'limit' | 'offset'>;
 
-export function listRequests(query: AbroadRequestsQuery = {}): Promise<AbroadRequestList> {
-  return request('/api/abroad/requests', { query: { ...query, open: query.open?.toString() } });
+export function listRequests(query: QueryOf<'/api/abroad/requests'> = {}) {
+  return data(api.GET('/api/abroad/requests', { params: { query } }));
 }
 export function createTravel(body: TravelRequestInput): Promise<AbroadRequest> {
-  return request('/api/abroad/travel-requests', { method: 'POST', body });
+  return data(api.POST('/api/abroad/travel-requests', { body }));
 }
 export function createPost(body: PostRequestInput): Promise<AbroadRequest> {
-  return request('/api/abroad/post-requests', { method: 'POST', body });
+  return data(api.POST('/api/abroad/post-requests', { body }));
 }
-export function recordStep(requestId: string, body: AbroadStepInput): Promise<AbroadRequest> {
-  return request(`/api/abroad/requests/${id(requestId)}/steps`, { method: 'POST', body });
+export function recordStep(
+  requestId: string,
+  body: BodyOf<'/api/abroad/requests/{id}/steps'>,
+): Promise<AbroadRequest> {
+  return data(api.POST('/api/abroad/requests/{id}/steps', { params: { path: { id: requestId } }, body }));
 }
 export function withdrawRequest(requestId: string, reason: string): Promise<AbroadRequest> {
-  return request(`/api/abroad/requests/${id(requestId)}/withdraw`, { method: 'POST', body: { reason } });
+  return data(
+    api.POST('/api/abroad/requests/{id}/withdraw', { params: { path: { id: requestId } }, body: { reason } }),
+  );
 }
-export function depart(requestId: string, body: AbroadDepartInput): Promise<AbroadStayDetail> {
-  return request(`/api/abroad/requests/${id(requestId)}/depart`, { method: 'POST', body });
+export function depart(
+  requestId: string,
+  body: BodyOf<'/api/abroad/requests/{id}/depart'>,
+): Promise<AbroadStayDetail> {
+  return data(api.POST('/api/abroad/requests/{id}/depart', { params: { path: { id: requestId } }, body }));
 }
 export function exportRequests(query: ListQuery = {}): Promise<string> {
   return downloadFile('/api/abroad/requests/export.xlsx', 'abroad-requests.xlsx', query);
 }
 
-export function listStays(query: AbroadStaysQuery = {}): Promise<AbroadStay[]> {
-  return request('/api/abroad/stays', { query });
+export function listStays(query: QueryOf<'/api/abroad/stays'> = {}): Promise<AbroadStay[]> {
+  return data(api.GET('/api/abroad/stays', { params: { query } }));
 }
 export function stay(stayId: string): Promise<AbroadStayDetail> {
-  return request(`/api/abroad/stays/${id(stayId)}`);
+  return data(api.GET('/api/abroad/stays/{id}', { params: { path: { id: stayId } } }));
 }
-export function markAbroad(body: AbroadStayInput): Promise<AbroadStayDetail> {
-  return request('/api/abroad/stays', { method: 'POST', body });
+export function markAbroad(body: BodyOf<'/api/abroad/stays'>): Promise<AbroadStayDetail> {
+  return data(api.POST('/api/abroad/stays', { body }));
 }
-export function addContact(stayId: string, body: AbroadContactInput): Promise<AbroadStayDetail> {
-  return request(`/api/abroad/stays/${id(stayId)}/contacts`, { method: 'POST', body });
+export function addContact(
+  stayId: string,
+  body: BodyOf<'/api/abroad/stays/{id}/contacts'>,
+): Promise<AbroadStayDetail> {
+  return data(api.POST('/api/abroad/stays/{id}/contacts', { params: { path: { id: stayId } }, body }));
 }
-export function returnHome(stayId: string, body: AbroadReturnInput): Promise<AbroadStayDetail> {
-  return request(`/api/abroad/stays/${id(stayId)}/return`, { method: 'POST', body });
+export function returnHome(
+  stayId: string,
+  body: BodyOf<'/api/abroad/stays/{id}/return'>,
+): Promise<AbroadStayDetail> {
+  return data(api.POST('/api/abroad/stays/{id}/return', { params: { path: { id: stayId } }, body }));
 }
-export function exportStays(query: AbroadStaysQuery = {}): Promise<string> {
+export function exportStays(query: QueryOf<'/api/abroad/stays/export.xlsx'> = {}): Promise<string> {
   return downloadFile('/api/abroad/stays/export.xlsx', 'abroad-stays.xlsx', query);
 }
 
-export function listSuspensions(query: PensionSuspensionsQuery = {}): Promise<PensionSuspension[]> {
-  return request('/api/abroad/suspensions', { query: { ...query, active: query.active?.toString() } });
+export function listSuspensions(
+  query: QueryOf<'/api/abroad/suspensions'> = {},
+): Promise<PensionSuspension[]> {
+  return data(api.GET('/api/abroad/suspensions', { params: { query } }));
 }
 export function clearSuspension(suspensionId: string, reason: string): Promise<PensionSuspension> {
-  return request(`/api/abroad/suspensions/${id(suspensionId)}/clear`, { method: 'POST', body: { reason } });
+  return data(
+    api.POST('/api/abroad/suspensions/{id}/clear', {
+      params: { path: { id: suspensionId } },
+      body: { reason },
+    }),
+  );
 }
-export function runCheck(): Promise<SuspensionCheckResult> {
-  return request('/api/abroad/check', { method: 'POST' });
+export function runCheck() {
+  return data(api.POST('/api/abroad/check'));
 }
-export function exportSuspensions(query: PensionSuspensionsQuery = {}): Promise<string> {
+export function exportSuspensions(
+  query: QueryOf<'/api/abroad/suspensions/export.xlsx'> = {},
+): Promise<string> {
   return downloadFile('/api/abroad/suspensions/export.xlsx', 'pension-suspensions.xlsx', query);
 }

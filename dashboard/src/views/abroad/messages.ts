@@ -16,9 +16,6 @@ const zh = {
       clear: '记录解除决定',
       check: '立即检查失联',
       export: '导出 Excel',
-      refresh: '刷新',
-      save: '保存',
-      cancel: '取消',
     },
     kinds: { travel: '出国（境）', part_time_post: '社会组织兼职' },
     statuses: {
@@ -123,9 +120,6 @@ const en: typeof zh = {
       clear: 'Record the clearing decision',
       check: 'Check now',
       export: 'Export Excel',
-      refresh: 'Refresh',
-      save: 'Save',
-      cancel: 'Cancel',
     },
     kinds: { travel: 'Travel abroad', part_time_post: 'Part-time post' },
     statuses: {

@@ -3,16 +3,11 @@ import type {
   ActivityEvent,
   ActivityEventInput,
   ActivityGroup,
-  ActivityGroupInput,
   ActivityPlan,
-  ActivityPlanInput,
-  AttendanceInput,
-  EventCoverInput,
-  EventQuery,
   PlanItemInput,
 } from '../../../../server/schemas/activities.ts';
+import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import { request } from '../../api/http.ts';
 
 export type { ActivityEvent, ActivityEventInput, ActivityGroup, ActivityPlan, PlanItemInput };
 export type ActivityKind = ActivityEvent['kind'];
@@ -42,66 +37,75 @@ export interface StaffMember {
   role: string;
 }
 
-const id = (value: string) => encodeURIComponent(value);
-
 export function listStaff(): Promise<StaffMember[]> {
-  return request<StaffMember[]>('/api/activities/staff');
+  return data(api.GET('/api/activities/staff'));
 }
 
 export function listPlans(year?: number): Promise<ActivityPlan[]> {
-  return request<ActivityPlan[]>('/api/activities/plans', { query: { year } });
+  return data(api.GET('/api/activities/plans', { params: { query: { year } } }));
 }
 
-export function createPlan(body: ActivityPlanInput): Promise<ActivityPlan> {
-  return request<ActivityPlan>('/api/activities/plans', { method: 'POST', body });
+export function createPlan(body: BodyOf<'/api/activities/plans'>): Promise<ActivityPlan> {
+  return data(api.POST('/api/activities/plans', { body }));
 }
 
 export function addPlanItem(planId: string, body: PlanItemInput): Promise<ActivityPlan> {
-  return request<ActivityPlan>(`/api/activities/plans/${id(planId)}/items`, { method: 'POST', body });
+  return data(api.POST('/api/activities/plans/{id}/items', { params: { path: { id: planId } }, body }));
 }
 
-export function listEvents(query: EventQuery = {}): Promise<ActivityEvent[]> {
-  return request<ActivityEvent[]>('/api/activities/events', { query: { ...query } });
+export function listEvents(query: QueryOf<'/api/activities/events'> = {}): Promise<ActivityEvent[]> {
+  return data(api.GET('/api/activities/events', { params: { query } }));
 }
 
 export function createEvent(body: ActivityEventInput): Promise<ActivityEvent> {
-  return request<ActivityEvent>('/api/activities/events', { method: 'POST', body });
+  return data(api.POST('/api/activities/events', { body }));
 }
 
 export function getEvent(eventId: string): Promise<ActivityEvent> {
-  return request<ActivityEvent>(`/api/activities/events/${id(eventId)}`);
+  return data(api.GET('/api/activities/events/{id}', { params: { path: { id: eventId } } }));
 }
 
-export function setCover(eventId: string, body: EventCoverInput): Promise<ActivityEvent> {
-  return request<ActivityEvent>(`/api/activities/events/${id(eventId)}/cover`, { method: 'PUT', body });
+export function setCover(
+  eventId: string,
+  body: BodyOf<'/api/activities/events/{id}/cover', 'put'>,
+): Promise<ActivityEvent> {
+  return data(api.PUT('/api/activities/events/{id}/cover', { params: { path: { id: eventId } }, body }));
 }
 
 export function confirmEvent(eventId: string): Promise<ActivityEvent> {
-  return request<ActivityEvent>(`/api/activities/events/${id(eventId)}/confirm`, { method: 'POST' });
+  return data(api.POST('/api/activities/events/{id}/confirm', { params: { path: { id: eventId } } }));
 }
 
 export function cancelEvent(eventId: string, reason: string): Promise<ActivityEvent> {
-  return request<ActivityEvent>(`/api/activities/events/${id(eventId)}/cancel`, {
-    method: 'POST',
-    body: { reason },
-  });
+  return data(
+    api.POST('/api/activities/events/{id}/cancel', { params: { path: { id: eventId } }, body: { reason } }),
+  );
 }
 
 export function signUp(eventId: string, retireeId: string): Promise<ActivityEvent> {
-  return request<ActivityEvent>(`/api/activities/events/${id(eventId)}/signups`, {
-    method: 'POST',
-    body: { retireeId },
-  });
+  return data(
+    api.POST('/api/activities/events/{id}/signups', {
+      params: { path: { id: eventId } },
+      body: { retireeId },
+    }),
+  );
 }
 
 export function withdrawSignUp(eventId: string, retireeId: string): Promise<ActivityEvent> {
-  return request<ActivityEvent>(`/api/activities/events/${id(eventId)}/signups/${id(retireeId)}/withdraw`, {
-    method: 'POST',
-  });
+  return data(
+    api.POST('/api/activities/events/{id}/signups/{retireeId}/withdraw', {
+      params: { path: { id: eventId, retireeId } },
+    }),
+  );
 }
 
-export function recordAttendance(eventId: string, body: AttendanceInput): Promise<ActivityEvent> {
-  return request<ActivityEvent>(`/api/activities/events/${id(eventId)}/attendance`, { method: 'POST', body });
+export function recordAttendance(
+  eventId: string,
+  body: BodyOf<'/api/activities/events/{id}/attendance'>,
+): Promise<ActivityEvent> {
+  return data(
+    api.POST('/api/activities/events/{id}/attendance', { params: { path: { id: eventId } }, body }),
+  );
 }
 
 export function exportEvents(query: { from?: string; to?: string }): Promise<string> {
@@ -109,25 +113,29 @@ export function exportEvents(query: { from?: string; to?: string }): Promise<str
 }
 
 export function listGroups(): Promise<ActivityGroup[]> {
-  return request<ActivityGroup[]>('/api/activities/groups');
+  return data(api.GET('/api/activities/groups'));
 }
 
-export function createGroup(body: ActivityGroupInput): Promise<ActivityGroup> {
-  return request<ActivityGroup>('/api/activities/groups', { method: 'POST', body });
+export function createGroup(body: BodyOf<'/api/activities/groups'>): Promise<ActivityGroup> {
+  return data(api.POST('/api/activities/groups', { body }));
 }
 
 export function addMember(groupId: string, retireeId: string): Promise<ActivityGroup> {
-  return request<ActivityGroup>(`/api/activities/groups/${id(groupId)}/members`, {
-    method: 'POST',
-    body: { retireeId },
-  });
+  return data(
+    api.POST('/api/activities/groups/{id}/members', {
+      params: { path: { id: groupId } },
+      body: { retireeId },
+    }),
+  );
 }
 
 export function removeMember(groupId: string, retireeId: string, leftOn: string): Promise<ActivityGroup> {
-  return request<ActivityGroup>(`/api/activities/groups/${id(groupId)}/members/${id(retireeId)}/leave`, {
-    method: 'POST',
-    body: { leftOn },
-  });
+  return data(
+    api.POST('/api/activities/groups/{id}/members/{retireeId}/leave', {
+      params: { path: { id: groupId, retireeId } },
+      body: { leftOn },
+    }),
+  );
 }
 
 export function exportGroups(): Promise<string> {

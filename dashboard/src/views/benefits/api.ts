@@ -1,20 +1,7 @@
 /** Living treatment (6.3 生活待遇): benefits with their steps and payments, preferential cards. */
-import type {
-  Benefit,
-  BenefitApproval,
-  BenefitCard,
-  BenefitExportQuery,
-  BenefitInput,
-  BenefitQuery,
-  BenefitRejection,
-  BenefitStop,
-  CardInput,
-  CardQuery,
-  CardReturn,
-  PaymentInput,
-} from '../../../../server/schemas/index.ts';
+import type { Benefit, BenefitCard, BenefitStop } from '../../../../server/schemas/index.ts';
+import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import { request } from '../../api/http.ts';
 
 export type {
   Benefit,
@@ -25,7 +12,7 @@ export type {
   BenefitStop,
   CardInput,
   PaymentInput,
-};
+} from '../../../../server/schemas/index.ts';
 export type BenefitKind = Benefit['kind'];
 export type BenefitStatus = Benefit['status'];
 export type StopReason = BenefitStop['reason'];
@@ -60,52 +47,59 @@ export const allowed = {
   stop: (status: BenefitStatus) => status === 'applied' || status === 'approved' || status === 'paid',
 };
 
-const id = (value: string) => encodeURIComponent(value);
-
-export function listBenefits(query: BenefitQuery = {}): Promise<Benefit[]> {
-  return request<Benefit[]>('/api/benefits', { query: { ...query } });
+export function listBenefits(query: QueryOf<'/api/benefits'> = {}): Promise<Benefit[]> {
+  return data(api.GET('/api/benefits', { params: { query } }));
 }
 
 export function getBenefit(benefitId: string): Promise<Benefit> {
-  return request<Benefit>(`/api/benefits/${id(benefitId)}`);
+  return data(api.GET('/api/benefits/{id}', { params: { path: { id: benefitId } } }));
 }
 
-export function applyBenefit(body: BenefitInput): Promise<Benefit> {
-  return request<Benefit>('/api/benefits', { method: 'POST', body });
+export function applyBenefit(body: BodyOf<'/api/benefits'>): Promise<Benefit> {
+  return data(api.POST('/api/benefits', { body }));
 }
 
-export function approveBenefit(benefitId: string, body: BenefitApproval): Promise<Benefit> {
-  return request<Benefit>(`/api/benefits/${id(benefitId)}/approve`, { method: 'POST', body });
+export function approveBenefit(
+  benefitId: string,
+  body: BodyOf<'/api/benefits/{id}/approve'>,
+): Promise<Benefit> {
+  return data(api.POST('/api/benefits/{id}/approve', { params: { path: { id: benefitId } }, body }));
 }
 
-export function rejectBenefit(benefitId: string, body: BenefitRejection): Promise<Benefit> {
-  return request<Benefit>(`/api/benefits/${id(benefitId)}/reject`, { method: 'POST', body });
+export function rejectBenefit(
+  benefitId: string,
+  body: BodyOf<'/api/benefits/{id}/reject'>,
+): Promise<Benefit> {
+  return data(api.POST('/api/benefits/{id}/reject', { params: { path: { id: benefitId } }, body }));
 }
 
-export function payBenefit(benefitId: string, body: PaymentInput): Promise<Benefit> {
-  return request<Benefit>(`/api/benefits/${id(benefitId)}/payments`, { method: 'POST', body });
+export function payBenefit(benefitId: string, body: BodyOf<'/api/benefits/{id}/payments'>): Promise<Benefit> {
+  return data(api.POST('/api/benefits/{id}/payments', { params: { path: { id: benefitId } }, body }));
 }
 
-export function stopBenefit(benefitId: string, body: BenefitStop): Promise<Benefit> {
-  return request<Benefit>(`/api/benefits/${id(benefitId)}/stop`, { method: 'POST', body });
+export function stopBenefit(benefitId: string, body: BodyOf<'/api/benefits/{id}/stop'>): Promise<Benefit> {
+  return data(api.POST('/api/benefits/{id}/stop', { params: { path: { id: benefitId } }, body }));
 }
 
-export function exportBenefits(query: BenefitExportQuery): Promise<string> {
+export function exportBenefits(query: QueryOf<'/api/benefits/export.xlsx'>): Promise<string> {
   return downloadFile('/api/benefits/export.xlsx', 'benefits.xlsx', { ...query });
 }
 
-export function listCards(query: CardQuery = {}): Promise<BenefitCard[]> {
-  return request<BenefitCard[]>('/api/benefit-cards', { query: { ...query } });
+export function listCards(query: QueryOf<'/api/benefit-cards'> = {}): Promise<BenefitCard[]> {
+  return data(api.GET('/api/benefit-cards', { params: { query } }));
 }
 
-export function issueCard(body: CardInput): Promise<BenefitCard> {
-  return request<BenefitCard>('/api/benefit-cards', { method: 'POST', body });
+export function issueCard(body: BodyOf<'/api/benefit-cards'>): Promise<BenefitCard> {
+  return data(api.POST('/api/benefit-cards', { body }));
 }
 
-export function returnCard(cardId: string, body: CardReturn): Promise<BenefitCard> {
-  return request<BenefitCard>(`/api/benefit-cards/${id(cardId)}/return`, { method: 'POST', body });
+export function returnCard(
+  cardId: string,
+  body: BodyOf<'/api/benefit-cards/{id}/return'>,
+): Promise<BenefitCard> {
+  return data(api.POST('/api/benefit-cards/{id}/return', { params: { path: { id: cardId } }, body }));
 }
 
-export function exportCards(query: CardQuery): Promise<string> {
+export function exportCards(query: QueryOf<'/api/benefit-cards/export.xlsx'>): Promise<string> {
   return downloadFile('/api/benefit-cards/export.xlsx', 'benefit-cards.xlsx', { ...query });
 }

@@ -2,13 +2,11 @@
 import type {
   BereavementStepUpdate,
   Death,
-  DeathExportQuery,
   DeathInput,
-  DeathQuery,
   DeathResult,
 } from '../../../../server/schemas/index.ts';
+import { api, data, type QueryOf } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import { request } from '../../api/http.ts';
 
 export type { BereavementStepUpdate, Death, DeathInput, DeathResult };
 export type BereavementStep = Death['steps'][number];
@@ -30,26 +28,22 @@ export const checklistSteps: readonly BereavementStep['step'][] = [
   'survivor_subsidy',
 ];
 
-const id = (value: string) => encodeURIComponent(value);
-
-export function listDeaths(query: DeathQuery = {}): Promise<Death[]> {
-  return request<Death[]>('/api/bereavement', {
-    query: { ...query, open: query.open === undefined ? undefined : String(query.open) },
-  });
+export function listDeaths(query: QueryOf<'/api/bereavement'> = {}): Promise<Death[]> {
+  return data(api.GET('/api/bereavement', { params: { query } }));
 }
 
 export function getDeath(deathId: string): Promise<Death> {
-  return request<Death>(`/api/bereavement/${id(deathId)}`);
+  return data(api.GET('/api/bereavement/{id}', { params: { path: { id: deathId } } }));
 }
 
 export function recordDeath(body: DeathInput): Promise<DeathResult> {
-  return request<DeathResult>('/api/bereavement', { method: 'POST', body });
+  return data(api.POST('/api/bereavement', { body }));
 }
 
 export function updateStep(stepId: string, body: BereavementStepUpdate): Promise<Death> {
-  return request<Death>(`/api/bereavement/steps/${id(stepId)}`, { method: 'PATCH', body });
+  return data(api.PATCH('/api/bereavement/steps/{id}', { params: { path: { id: stepId } }, body }));
 }
 
-export function exportDeaths(query: DeathExportQuery): Promise<string> {
+export function exportDeaths(query: QueryOf<'/api/bereavement/export.xlsx'>): Promise<string> {
   return downloadFile('/api/bereavement/export.xlsx', 'bereavement.xlsx', { ...query });
 }

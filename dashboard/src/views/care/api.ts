@@ -1,17 +1,12 @@
 /** Elderly care (6.7 养老服务): care arrangements (one current per retiree) and the care-visit log. */
 import type {
   CareArrangement,
-  CareArrangementEnd,
-  CareArrangementExportQuery,
   CareArrangementInput,
-  CareArrangementQuery,
   CareVisit,
-  CareVisitExportQuery,
   CareVisitInput,
-  CareVisitQuery,
 } from '../../../../server/schemas/index.ts';
+import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import { request } from '../../api/http.ts';
 
 export type { CareArrangement, CareArrangementInput, CareVisit, CareVisitInput };
 export type CareType = CareArrangement['type'];
@@ -20,41 +15,33 @@ export type CareLevel = CareArrangement['careLevel'];
 export const careTypes: readonly CareType[] = ['home', 'community', 'institution'];
 export const careLevels: readonly CareLevel[] = ['intact', 'mild', 'moderate', 'severe'];
 
-const id = (value: string) => encodeURIComponent(value);
-
-export function listArrangements(query: CareArrangementQuery = {}): Promise<CareArrangement[]> {
-  return request<CareArrangement[]>('/api/care/arrangements', {
-    query: { ...query, current: flag(query.current) },
-  });
+export function listArrangements(query: QueryOf<'/api/care/arrangements'> = {}): Promise<CareArrangement[]> {
+  return data(api.GET('/api/care/arrangements', { params: { query } }));
 }
 
 export function startArrangement(body: CareArrangementInput): Promise<CareArrangement> {
-  return request<CareArrangement>('/api/care/arrangements', { method: 'POST', body });
+  return data(api.POST('/api/care/arrangements', { body }));
 }
 
-export function endArrangement(arrangementId: string, body: CareArrangementEnd): Promise<CareArrangement> {
-  return request<CareArrangement>(`/api/care/arrangements/${id(arrangementId)}/end`, {
-    method: 'POST',
-    body,
-  });
+export function endArrangement(
+  arrangementId: string,
+  body: BodyOf<'/api/care/arrangements/{id}/end'>,
+): Promise<CareArrangement> {
+  return data(api.POST('/api/care/arrangements/{id}/end', { params: { path: { id: arrangementId } }, body }));
 }
 
-export function exportArrangements(query: CareArrangementExportQuery): Promise<string> {
+export function exportArrangements(query: QueryOf<'/api/care/arrangements/export.xlsx'>): Promise<string> {
   return downloadFile('/api/care/arrangements/export.xlsx', 'care-arrangements.xlsx', { ...query });
 }
 
-export function listCareVisits(query: CareVisitQuery = {}): Promise<CareVisit[]> {
-  return request<CareVisit[]>('/api/care/visits', { query: { ...query } });
+export function listCareVisits(query: QueryOf<'/api/care/visits'> = {}): Promise<CareVisit[]> {
+  return data(api.GET('/api/care/visits', { params: { query } }));
 }
 
 export function recordCareVisit(body: CareVisitInput): Promise<CareVisit> {
-  return request<CareVisit>('/api/care/visits', { method: 'POST', body });
+  return data(api.POST('/api/care/visits', { body }));
 }
 
-export function exportCareVisits(query: CareVisitExportQuery): Promise<string> {
+export function exportCareVisits(query: QueryOf<'/api/care/visits/export.xlsx'>): Promise<string> {
   return downloadFile('/api/care/visits/export.xlsx', 'care-visits.xlsx', { ...query });
-}
-
-function flag(value: boolean | undefined): string | undefined {
-  return value === undefined ? undefined : String(value);
 }

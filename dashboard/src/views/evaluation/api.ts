@@ -1,23 +1,17 @@
 /** Evaluation (7.1) and improvement (7.2): surveys and their results, complaints and suggestions, actions. */
 import type {
-  ActionDone,
-  ActionQuery,
-  ActionReview,
   Feedback,
-  FeedbackAnswer,
   FeedbackInput,
   FeedbackQuery,
   ImprovementAction,
   ImprovementActionInput,
   ResultGroup,
-  ResultsQuery,
   Survey,
   SurveyInput,
-  SurveyResponse,
   SurveyResponseInput,
 } from '../../../../server/schemas/evaluation.ts';
+import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import { request } from '../../api/http.ts';
 
 export type {
   Feedback,
@@ -58,61 +52,74 @@ export const feedbackStatuses: readonly FeedbackStatus[] = ['received', 'handlin
 export const actionStatuses: readonly ActionStatus[] = ['planned', 'doing', 'done', 'reviewed'];
 export const findingKinds: readonly FindingKind[] = ['complaint', 'survey', 'text'];
 
-const id = (value: string) => encodeURIComponent(value);
-
 export function listSurveys(): Promise<Survey[]> {
-  return request('/api/evaluation/surveys');
+  return data(api.GET('/api/evaluation/surveys'));
 }
 export function createSurvey(body: SurveyInput): Promise<Survey> {
-  return request('/api/evaluation/surveys', { method: 'POST', body });
+  return data(api.POST('/api/evaluation/surveys', { body }));
 }
 export function closeSurvey(surveyId: string): Promise<Survey> {
-  return request(`/api/evaluation/surveys/${id(surveyId)}/close`, { method: 'POST' });
+  return data(api.POST('/api/evaluation/surveys/{id}/close', { params: { path: { id: surveyId } } }));
 }
-export function respond(surveyId: string, body: SurveyResponseInput): Promise<SurveyResponse> {
-  return request(`/api/evaluation/surveys/${id(surveyId)}/responses`, { method: 'POST', body });
+export function respond(surveyId: string, body: SurveyResponseInput) {
+  return data(
+    api.POST('/api/evaluation/surveys/{id}/responses', { params: { path: { id: surveyId } }, body }),
+  );
 }
-export function results(query: ResultsQuery = {}): Promise<ResultGroup[]> {
-  return request('/api/evaluation/results', { query });
+export function results(query: QueryOf<'/api/evaluation/results'> = {}): Promise<ResultGroup[]> {
+  return data(api.GET('/api/evaluation/results', { params: { query } }));
 }
-export function exportResults(query: ResultsQuery = {}): Promise<string> {
+export function exportResults(query: QueryOf<'/api/evaluation/results/export.xlsx'> = {}): Promise<string> {
   return downloadFile('/api/evaluation/results/export.xlsx', 'survey-results.xlsx', query);
 }
 
-export function listFeedback(query: FeedbackQuery = {}): Promise<Feedback[]> {
-  return request('/api/evaluation/feedback', { query });
+export function listFeedback(query: QueryOf<'/api/evaluation/feedback'> = {}): Promise<Feedback[]> {
+  return data(api.GET('/api/evaluation/feedback', { params: { query } }));
 }
 export function createFeedback(body: FeedbackInput): Promise<Feedback> {
-  return request('/api/evaluation/feedback', { method: 'POST', body });
+  return data(api.POST('/api/evaluation/feedback', { body }));
 }
 export function handleFeedback(feedbackId: string): Promise<Feedback> {
-  return request(`/api/evaluation/feedback/${id(feedbackId)}/handle`, { method: 'POST' });
+  return data(api.POST('/api/evaluation/feedback/{id}/handle', { params: { path: { id: feedbackId } } }));
 }
-export function answerFeedback(feedbackId: string, body: FeedbackAnswer): Promise<Feedback> {
-  return request(`/api/evaluation/feedback/${id(feedbackId)}/answer`, { method: 'POST', body });
+export function answerFeedback(
+  feedbackId: string,
+  body: BodyOf<'/api/evaluation/feedback/{id}/answer'>,
+): Promise<Feedback> {
+  return data(
+    api.POST('/api/evaluation/feedback/{id}/answer', { params: { path: { id: feedbackId } }, body }),
+  );
 }
 export function closeFeedback(feedbackId: string, note?: string): Promise<Feedback> {
-  return request(`/api/evaluation/feedback/${id(feedbackId)}/close`, { method: 'POST', body: { note } });
+  return data(
+    api.POST('/api/evaluation/feedback/{id}/close', { params: { path: { id: feedbackId } }, body: { note } }),
+  );
 }
 export function exportFeedback(query: Omit<FeedbackQuery, 'limit'> = {}): Promise<string> {
   return downloadFile('/api/evaluation/feedback/export.xlsx', 'complaints-suggestions.xlsx', query);
 }
 
-export function listActions(query: ActionQuery = {}): Promise<ImprovementAction[]> {
-  return request('/api/evaluation/actions', { query });
+export function listActions(query: QueryOf<'/api/evaluation/actions'> = {}): Promise<ImprovementAction[]> {
+  return data(api.GET('/api/evaluation/actions', { params: { query } }));
 }
 export function createAction(body: ImprovementActionInput): Promise<ImprovementAction> {
-  return request('/api/evaluation/actions', { method: 'POST', body });
+  return data(api.POST('/api/evaluation/actions', { body }));
 }
 export function startAction(actionId: string): Promise<ImprovementAction> {
-  return request(`/api/evaluation/actions/${id(actionId)}/start`, { method: 'POST' });
+  return data(api.POST('/api/evaluation/actions/{id}/start', { params: { path: { id: actionId } } }));
 }
-export function finishAction(actionId: string, body: ActionDone): Promise<ImprovementAction> {
-  return request(`/api/evaluation/actions/${id(actionId)}/done`, { method: 'POST', body });
+export function finishAction(
+  actionId: string,
+  body: BodyOf<'/api/evaluation/actions/{id}/done'>,
+): Promise<ImprovementAction> {
+  return data(api.POST('/api/evaluation/actions/{id}/done', { params: { path: { id: actionId } }, body }));
 }
-export function reviewAction(actionId: string, body: ActionReview): Promise<ImprovementAction> {
-  return request(`/api/evaluation/actions/${id(actionId)}/review`, { method: 'POST', body });
+export function reviewAction(
+  actionId: string,
+  body: BodyOf<'/api/evaluation/actions/{id}/review'>,
+): Promise<ImprovementAction> {
+  return data(api.POST('/api/evaluation/actions/{id}/review', { params: { path: { id: actionId } }, body }));
 }
-export function exportActions(query: ActionQuery = {}): Promise<string> {
+export function exportActions(query: QueryOf<'/api/evaluation/actions/export.xlsx'> = {}): Promise<string> {
   return downloadFile('/api/evaluation/actions/export.xlsx', 'improvement-actions.xlsx', query);
 }

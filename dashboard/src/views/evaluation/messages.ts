@@ -19,11 +19,8 @@ const zh = {
       review: '复核',
       export: '导出 Excel',
       exportResults: '导出结果',
-      refresh: '刷新',
       addQuestion: '添加题目',
       remove: '删除',
-      save: '保存',
-      cancel: '取消',
     },
     areas: {
       medical: '医疗',
@@ -120,11 +117,8 @@ const en: typeof zh = {
       review: 'Review',
       export: 'Export Excel',
       exportResults: 'Export results',
-      refresh: 'Refresh',
       addQuestion: 'Add a question',
       remove: 'Remove',
-      save: 'Save',
-      cancel: 'Cancel',
     },
     areas: {
       medical: 'Medical',

@@ -1,22 +1,16 @@
 /** Medical care (6.5): the yearly health-check plan, the health record, out-of-town treatment approvals. */
 import type {
   HealthCheck,
-  HealthCheckInput,
   HealthCheckPlan,
   HealthChecksQuery,
   HealthItem,
-  HealthItemInput,
-  HealthItemUpdate,
   HealthPlanQuery,
   HealthRecord,
-  HealthScheduleInput,
   Treatment,
-  TreatmentDecision,
-  TreatmentInput,
   TreatmentsQuery,
 } from '../../../../server/schemas/medical.ts';
+import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import { request } from '../../api/http.ts';
 
 export type { HealthCheck, HealthCheckPlan, HealthItem, HealthRecord, Treatment };
 export type PlanList = NonNullable<HealthPlanQuery['list']>;
@@ -28,45 +22,67 @@ export const planLists: readonly PlanList[] = ['due', 'overdue', 'done', 'all'];
 export const healthItemKinds: readonly HealthItemKind[] = ['condition', 'medication', 'allergy'];
 export const treatmentStatuses: readonly TreatmentStatus[] = ['requested', 'approved', 'rejected'];
 
-const id = (value: string) => encodeURIComponent(value);
-
-export function plan(query: HealthPlanQuery = {}): Promise<HealthCheckPlan> {
-  return request('/api/medical/health-checks/plan', { query });
+export function plan(query: QueryOf<'/api/medical/health-checks/plan'> = {}): Promise<HealthCheckPlan> {
+  return data(api.GET('/api/medical/health-checks/plan', { params: { query } }));
 }
-export function schedule(year: number, retireeId: string, body: HealthScheduleInput): Promise<null> {
-  return request(`/api/medical/health-checks/plan/${year}/${id(retireeId)}`, { method: 'PUT', body });
+export async function schedule(
+  year: number,
+  retireeId: string,
+  body: BodyOf<'/api/medical/health-checks/plan/{year}/{retireeId}', 'put'>,
+): Promise<void> {
+  await api.PUT('/api/medical/health-checks/plan/{year}/{retireeId}', {
+    params: { path: { year, retireeId } },
+    body,
+  });
 }
 export function exportPlan(query: Omit<HealthPlanQuery, 'limit' | 'offset'> = {}): Promise<string> {
   return downloadFile('/api/medical/health-checks/plan/export.xlsx', 'health-check-plan.xlsx', query);
 }
-export function listChecks(query: HealthChecksQuery = {}): Promise<HealthCheck[]> {
-  return request('/api/medical/health-checks', { query });
+export function listChecks(query: QueryOf<'/api/medical/health-checks'> = {}): Promise<HealthCheck[]> {
+  return data(api.GET('/api/medical/health-checks', { params: { query } }));
 }
-export function recordCheck(body: HealthCheckInput): Promise<HealthCheck> {
-  return request('/api/medical/health-checks', { method: 'POST', body });
+export function recordCheck(body: BodyOf<'/api/medical/health-checks'>): Promise<HealthCheck> {
+  return data(api.POST('/api/medical/health-checks', { body }));
 }
 export function exportChecks(query: Omit<HealthChecksQuery, 'limit'> = {}): Promise<string> {
   return downloadFile('/api/medical/health-checks/export.xlsx', 'health-checks.xlsx', query);
 }
 
 export function healthRecord(retireeId: string): Promise<HealthRecord> {
-  return request(`/api/medical/records/${id(retireeId)}`);
+  return data(api.GET('/api/medical/records/{id}', { params: { path: { id: retireeId } } }));
 }
-export function addItem(retireeId: string, body: HealthItemInput): Promise<HealthItem> {
-  return request(`/api/medical/records/${id(retireeId)}/items`, { method: 'POST', body });
+export function addItem(
+  retireeId: string,
+  body: BodyOf<'/api/medical/records/{id}/items'>,
+): Promise<HealthItem> {
+  return data(api.POST('/api/medical/records/{id}/items', { params: { path: { id: retireeId } }, body }));
 }
-export function updateItem(retireeId: string, itemId: string, body: HealthItemUpdate): Promise<HealthItem> {
-  return request(`/api/medical/records/${id(retireeId)}/items/${id(itemId)}`, { method: 'PATCH', body });
+export function updateItem(
+  retireeId: string,
+  itemId: string,
+  body: BodyOf<'/api/medical/records/{id}/items/{itemId}', 'patch'>,
+): Promise<HealthItem> {
+  return data(
+    api.PATCH('/api/medical/records/{id}/items/{itemId}', {
+      params: { path: { id: retireeId, itemId } },
+      body,
+    }),
+  );
 }
 
-export function listTreatments(query: TreatmentsQuery = {}): Promise<Treatment[]> {
-  return request('/api/medical/out-of-town', { query });
+export function listTreatments(query: QueryOf<'/api/medical/out-of-town'> = {}): Promise<Treatment[]> {
+  return data(api.GET('/api/medical/out-of-town', { params: { query } }));
 }
-export function requestTreatment(body: TreatmentInput): Promise<Treatment> {
-  return request('/api/medical/out-of-town', { method: 'POST', body });
+export function requestTreatment(body: BodyOf<'/api/medical/out-of-town'>): Promise<Treatment> {
+  return data(api.POST('/api/medical/out-of-town', { body }));
 }
-export function decideTreatment(treatmentId: string, body: TreatmentDecision): Promise<Treatment> {
-  return request(`/api/medical/out-of-town/${id(treatmentId)}/decision`, { method: 'POST', body });
+export function decideTreatment(
+  treatmentId: string,
+  body: BodyOf<'/api/medical/out-of-town/{id}/decision'>,
+): Promise<Treatment> {
+  return data(
+    api.POST('/api/medical/out-of-town/{id}/decision', { params: { path: { id: treatmentId } }, body }),
+  );
 }
 export function exportTreatments(query: Omit<TreatmentsQuery, 'limit'> = {}): Promise<string> {
   return downloadFile('/api/medical/out-of-town/export.xlsx', 'out-of-town-treatment.xlsx', query);

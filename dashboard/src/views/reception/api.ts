@@ -1,19 +1,12 @@
 /** Political life and reception (6.2): activities with attendance, convalescence batches, letters/visits/calls. */
 import type {
-  AttendanceInput,
   ConvalescenceBatch,
-  ConvalescenceBatchInput,
-  ParticipantsInput,
   PoliticalActivity,
-  PoliticalActivityInput,
-  PoliticalActivityQuery,
-  ReceptionInput,
   ReceptionItem,
   ReceptionQuery,
-  ReceptionReply,
 } from '../../../../server/schemas/reception.ts';
+import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
-import { request } from '../../api/http.ts';
 
 export type {
   AttendanceInput,
@@ -23,7 +16,7 @@ export type {
   PoliticalActivityInput,
   ReceptionInput,
   ReceptionItem,
-};
+} from '../../../../server/schemas/reception.ts';
 export type PoliticalKind = PoliticalActivity['kind'];
 export type AttendanceStatus = PoliticalActivity['attendance'][number]['status'];
 export type ReceptionChannel = ReceptionItem['channel'];
@@ -34,50 +27,67 @@ export const attendanceStatuses: readonly AttendanceStatus[] = ['present', 'abse
 export const receptionChannels: readonly ReceptionChannel[] = ['letter', 'visit', 'call'];
 export const receptionStatuses: readonly ReceptionStatus[] = ['received', 'in_hand', 'replied'];
 
-const id = (value: string) => encodeURIComponent(value);
-
-export function listActivities(query: PoliticalActivityQuery = {}): Promise<PoliticalActivity[]> {
-  return request('/api/reception/activities', { query });
+export function listActivities(
+  query: QueryOf<'/api/reception/activities'> = {},
+): Promise<PoliticalActivity[]> {
+  return data(api.GET('/api/reception/activities', { params: { query } }));
 }
-export function createActivity(body: PoliticalActivityInput): Promise<PoliticalActivity> {
-  return request('/api/reception/activities', { method: 'POST', body });
+export function createActivity(body: BodyOf<'/api/reception/activities'>): Promise<PoliticalActivity> {
+  return data(api.POST('/api/reception/activities', { body }));
 }
-export function recordAttendance(activityId: string, body: AttendanceInput): Promise<PoliticalActivity> {
-  return request(`/api/reception/activities/${id(activityId)}/attendance`, { method: 'PUT', body });
+export function recordAttendance(
+  activityId: string,
+  body: BodyOf<'/api/reception/activities/{id}/attendance', 'put'>,
+): Promise<PoliticalActivity> {
+  return data(
+    api.PUT('/api/reception/activities/{id}/attendance', { params: { path: { id: activityId } }, body }),
+  );
 }
-export function exportActivities(query: PoliticalActivityQuery = {}): Promise<string> {
+export function exportActivities(
+  query: QueryOf<'/api/reception/activities/export.xlsx'> = {},
+): Promise<string> {
   return downloadFile('/api/reception/activities/export.xlsx', 'political-activities.xlsx', query);
 }
 
 export function listBatches(): Promise<ConvalescenceBatch[]> {
-  return request('/api/reception/convalescence');
+  return data(api.GET('/api/reception/convalescence'));
 }
-export function createBatch(body: ConvalescenceBatchInput): Promise<ConvalescenceBatch> {
-  return request('/api/reception/convalescence', { method: 'POST', body });
+export function createBatch(body: BodyOf<'/api/reception/convalescence'>): Promise<ConvalescenceBatch> {
+  return data(api.POST('/api/reception/convalescence', { body }));
 }
-export function addParticipants(batchId: string, body: ParticipantsInput): Promise<ConvalescenceBatch> {
-  return request(`/api/reception/convalescence/${id(batchId)}/participants`, { method: 'POST', body });
+export function addParticipants(
+  batchId: string,
+  body: BodyOf<'/api/reception/convalescence/{id}/participants'>,
+): Promise<ConvalescenceBatch> {
+  return data(
+    api.POST('/api/reception/convalescence/{id}/participants', { params: { path: { id: batchId } }, body }),
+  );
 }
 export function removeParticipant(batchId: string, retireeId: string): Promise<ConvalescenceBatch> {
-  return request(`/api/reception/convalescence/${id(batchId)}/participants/${id(retireeId)}`, {
-    method: 'DELETE',
-  });
+  return data(
+    api.DELETE('/api/reception/convalescence/{id}/participants/{retireeId}', {
+      params: { path: { id: batchId, retireeId } },
+    }),
+  );
 }
 export function exportBatches(): Promise<string> {
   return downloadFile('/api/reception/convalescence/export.xlsx', 'honour-convalescence.xlsx', {});
 }
 
-export function listItems(query: ReceptionQuery = {}): Promise<ReceptionItem[]> {
-  return request('/api/reception/items', { query });
+export function listItems(query: QueryOf<'/api/reception/items'> = {}): Promise<ReceptionItem[]> {
+  return data(api.GET('/api/reception/items', { params: { query } }));
 }
-export function createItem(body: ReceptionInput): Promise<ReceptionItem> {
-  return request('/api/reception/items', { method: 'POST', body });
+export function createItem(body: BodyOf<'/api/reception/items'>): Promise<ReceptionItem> {
+  return data(api.POST('/api/reception/items', { body }));
 }
 export function takeItem(itemId: string): Promise<ReceptionItem> {
-  return request(`/api/reception/items/${id(itemId)}/take`, { method: 'POST' });
+  return data(api.POST('/api/reception/items/{id}/take', { params: { path: { id: itemId } } }));
 }
-export function replyItem(itemId: string, body: ReceptionReply): Promise<ReceptionItem> {
-  return request(`/api/reception/items/${id(itemId)}/reply`, { method: 'POST', body });
+export function replyItem(
+  itemId: string,
+  body: BodyOf<'/api/reception/items/{id}/reply'>,
+): Promise<ReceptionItem> {
+  return data(api.POST('/api/reception/items/{id}/reply', { params: { path: { id: itemId } }, body }));
 }
 export function exportItems(query: Omit<ReceptionQuery, 'limit'> = {}): Promise<string> {
   return downloadFile('/api/reception/items/export.xlsx', 'letters-visits-calls.xlsx', query);

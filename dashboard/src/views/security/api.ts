@@ -1,9 +1,9 @@
 /** The security overview (admins only). */
 import type { SecurityOverview } from '../../../../server/schemas/security.ts';
-import { request } from '../../api/http.ts';
+import { api, data } from '../../api/client.ts';
 
 export type { SecurityOverview };
 
 export function securityOverview(): Promise<SecurityOverview> {
-  return request<SecurityOverview>('/api/security/overview');
+  return data(api.GET('/api/security/overview'));
 }

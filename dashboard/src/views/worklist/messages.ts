@@ -1,4 +1,4 @@
-/** The work list's words; the page title and nav link are in the shared locales (nav.worklist). */
+/** The work list's words; the page title and menu link come with its route.ts (nav.worklist). */
 export const worklistMessages = {
   'zh-CN': {
     wl: {

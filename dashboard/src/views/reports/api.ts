@@ -1,9 +1,7 @@
-/**
- * The alert figures of clause 7.1: JSON for the page, and the Excel workbook as a download.
- */
-import type { AlertReport, ReportGrouping } from '../../../server/schemas/index.ts';
-import { downloadFile } from './download.ts';
-import { request } from './http.ts';
+/** The alert figures of clause 7.1: JSON for the page, and the Excel workbook as a download. */
+import type { AlertReport, ReportGrouping } from '../../../../server/schemas/index.ts';
+import { api, data } from '../../api/client.ts';
+import { downloadFile } from '../../api/download.ts';
 
 export interface ReportPeriod {
   from: string;
@@ -12,7 +10,7 @@ export interface ReportPeriod {
 }
 
 export function getAlertReport(period: ReportPeriod): Promise<AlertReport> {
-  return request<AlertReport>('/api/reports/alerts', { query: { ...period } });
+  return data(api.GET('/api/reports/alerts', { params: { query: period } }));
 }
 
 export function downloadAlertReport(period: ReportPeriod): Promise<string> {

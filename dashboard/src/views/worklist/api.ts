@@ -1,13 +1,18 @@
 /** The caseworker's work list (工作清单): items due on a day and items overdue, across modules. */
-import type { WorkItem, WorkList } from '../../../server/schemas/index.ts';
-import { request } from './http.ts';
+import type { WorkItem, WorkList } from '../../../../server/schemas/index.ts';
+import { api, data } from '../../api/client.ts';
+import { downloadFile } from '../../api/download.ts';
 
 export type { WorkItem, WorkList };
 
 export function workList(date?: string, all = false): Promise<WorkList> {
-  return request<WorkList>('/api/worklist', { query: { date, all: all ? 'true' : undefined } });
+  return data(api.GET('/api/worklist', { params: { query: { date, all: all || undefined } } }));
 }
 
+/** The day's list as an Excel workbook; resolves with the file name. */
+export function exportWorkList(date: string): Promise<string> {
+  return downloadFile('/api/worklist/export.xlsx', `worklist-${date}.xlsx`, { date });
+}
 /** Where a work item is worked: the page of its module, with the item picked out. */
 export function workItemLink(item: WorkItem): string {
   const id = encodeURIComponent(item.id);

@@ -1,0 +1,156 @@
+/**
+ * The retiree archive (6.11.1 a): list, the full record read with a reason (6.1.2.8), per-field
+ * edits, history, attachments, Excel import and export. A refused edit names the fields at fault
+ * and a refused import each wrong cell: those refusals become `FieldsError` and `ImportRejected`.
+ */
+import type { Static } from '@sinclair/typebox';
+import type { ArchiveRecord, ImportErrors } from '../../../../server/schemas/index.ts';
+import { ApiError, api, type BodyOf, data, type QueryOf, rawBody } from '../../api/client.ts';
+import { downloadFile } from '../../api/download.ts';
+
+export type { ArchiveListQuery, ArchiveRecord, ArchiveUpdate } from '../../../../server/schemas/index.ts';
+export type ArchiveListPage = Awaited<ReturnType<typeof listArchive>>;
+export type ArchiveListRow = ArchiveListPage['items'][number];
+export type HistoryRow = Awaited<ReturnType<typeof recordHistory>>[number];
+export type AttachmentRow = Awaited<ReturnType<typeof listAttachments>>[number];
+export type ImportReport = Static<typeof ImportErrors>;
+export type ImportRowError = ImportReport['errors'][number];
+export type Imported = Awaited<ReturnType<typeof importWorkbook>>;
+
+export const ranks = ['师级', '团级', '营级及以下', '士官'] as const;
+export const statuses = ['active', 'abroad', 'deceased'] as const;
+export const livingSituations = ['alone', 'with_spouse', 'with_family', 'institution'] as const;
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+type ListQuery = QueryOf<'/api/archive/retirees'>;
+
+const retiree = (id: string) => ({ params: { path: { id } } });
+
+export function listArchive(query: ListQuery) {
+  return data(api.GET('/api/archive/retirees', { params: { query } }));
+}
+
+export function readRecord(retireeId: string, reason: string): Promise<ArchiveRecord> {
+  return data(
+    api.GET('/api/archive/retirees/{id}', { params: { path: { id: retireeId }, query: { reason } } }),
+  );
+}
+
+export function recordHistory(retireeId: string, reason: string) {
+  return data(
+    api.GET('/api/archive/retirees/{id}/history', {
+      params: { path: { id: retireeId }, query: { reason, limit: 500 } },
+    }),
+  );
+}
+
+export function listAttachments(retireeId: string) {
+  return data(api.GET('/api/archive/retirees/{id}/attachments', retiree(retireeId)));
+}
+
+/** A field the server refused, with its message (in Chinese, as the server writes them). */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** A refused change: the message and, when the server names them, the fields at fault. */
+export class FieldsError extends ApiError {
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    readonly fields: FieldProblem[],
+  ) {
+    super(status, code, message);
+    this.name = 'FieldsError';
+  }
+}
+
+/** A refused import: nothing was imported; each wrong cell is listed. */
+export class ImportRejected extends ApiError {
+  constructor(
+    status: number,
+    message: string,
+    readonly rows: ImportRowError[],
+  ) {
+    super(status, 'invalid_rows', message);
+    this.name = 'ImportRejected';
+  }
+}
+
+/** A refusal that names fields becomes a FieldsError; any other error is left as it is. */
+function withFields(error: unknown): unknown {
+  if (!(error instanceof ApiError)) return error;
+  const fields = (error.body as { fields?: unknown } | null)?.fields;
+  return Array.isArray(fields) ? new FieldsError(error.status, error.code, error.message, fields) : error;
+}
+
+/** Saves changed fields; a refusal carries a message per field. */
+export async function updateRecord(
+  retireeId: string,
+  body: BodyOf<'/api/archive/retirees/{id}', 'patch'>,
+): Promise<ArchiveRecord> {
+  try {
+    return await data(api.PATCH('/api/archive/retirees/{id}', { ...retiree(retireeId), body }));
+  } catch (error) {
+    throw withFields(error);
+  }
+}
+
+export async function uploadAttachment(retireeId: string, file: File) {
+  try {
+    return await data(
+      api.POST('/api/archive/retirees/{id}/attachments', {
+        params: { path: { id: retireeId }, query: { name: file.name } },
+        ...rawBody(file),
+      }),
+    );
+  } catch (error) {
+    throw withFields(error);
+  }
+}
+
+export function withdrawAttachment(retireeId: string, attachmentId: string, reason: string) {
+  return data(
+    api.POST('/api/archive/retirees/{id}/attachments/{attachmentId}/withdraw', {
+      params: { path: { id: retireeId, attachmentId } },
+      body: { reason },
+    }),
+  );
+}
+
+/** Imports a filled template: all rows or none; a refusal lists each wrong cell. */
+export async function importWorkbook(file: File) {
+  try {
+    return await data(api.POST('/api/archive/import', rawBody(file, XLSX_TYPE)));
+  } catch (error) {
+    const rows = error instanceof ApiError ? (error.body as Partial<ImportReport> | null)?.errors : undefined;
+    if (error instanceof ApiError && error.status === 422 && Array.isArray(rows)) {
+      throw new ImportRejected(error.status, error.message, rows);
+    }
+    throw withFields(error);
+  }
+}
+
+export async function downloadTemplate(): Promise<void> {
+  await downloadFile('/api/archive/import/template', 'archive-template.xlsx');
+}
+
+export async function downloadExport(query: ListQuery, reason: string): Promise<void> {
+  const { limit: _limit, offset: _offset, ...filters } = query;
+  await downloadFile('/api/archive/retirees.xlsx', 'archive.xlsx', { ...filters, reason });
+}
+
+/** An attachment, read with the stated reason (6.1.2.8: every reading is logged). */
+export async function downloadAttachment(
+  retireeId: string,
+  attachment: { id: string; name: string },
+  reason: string,
+): Promise<void> {
+  await downloadFile(
+    `/api/archive/retirees/${encodeURIComponent(retireeId)}/attachments/${encodeURIComponent(attachment.id)}`,
+    attachment.name,
+    { reason },
+  );
+}

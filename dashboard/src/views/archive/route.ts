@@ -1,0 +1,27 @@
+/** 档案 (6.11.1 a): the retiree archive and one record, in the header for those who keep the records. */
+import type { Access } from '../../../../server/access/policy.ts';
+import type { PageModule } from '../../router/pages.ts';
+
+const access: Access = 'archive.read';
+
+const page: PageModule = {
+  routes: [
+    {
+      path: '/archive',
+      name: 'archive',
+      component: () => import('./ArchiveView.vue'),
+      meta: { title: 'nav.archive', access },
+    },
+    {
+      path: '/archive/:id',
+      name: 'archive-record',
+      component: () => import('./ArchiveRecordView.vue'),
+      props: true,
+      meta: { title: 'nav.archive', access },
+    },
+  ],
+  nav: [{ key: 'archive', to: '/archive', access: 'archive.write', placement: 'header', order: 20 }],
+  titles: { 'zh-CN': { archive: '档案' }, en: { archive: 'Archive' } },
+};
+
+export default page;

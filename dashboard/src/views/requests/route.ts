@@ -1,0 +1,20 @@
+/** 服务请求 (6.12): everyday help asked for with the green key, assigned, done and rated. */
+import type { Access } from '../../../../server/access/policy.ts';
+import type { PageModule } from '../../router/pages.ts';
+
+const access: Access = 'requests.read';
+
+const page: PageModule = {
+  routes: [
+    {
+      path: '/requests',
+      name: 'requests',
+      component: () => import('./RequestsView.vue'),
+      meta: { title: 'nav.requests', access },
+    },
+  ],
+  nav: [{ key: 'requests', to: '/requests', access, placement: 'header', order: 60 }],
+  titles: { 'zh-CN': { requests: '服务请求' }, en: { requests: 'Service requests' } },
+};
+
+export default page;
