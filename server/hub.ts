@@ -255,9 +255,6 @@ async function buildParts(
   });
 
   const requests = new RequestListener(bus, new RequestStore(db), directory);
-  requests.onRequest((request) =>
-    logger.info({ requestId: request.id, retireeId: request.retireeId }, 'service request from the 求助 key'),
-  );
 
   const deviceState = new DeviceState(bus, devices, directory, live, (error) =>
     logger.error({ err: error }, 'device state not saved'),
@@ -375,11 +372,17 @@ async function buildParts(
     // The HTTP API stops it first, with the sockets it holds; stopping it again is a no-op.
     { name: 'live channel', start: () => live.start(), stop: () => live.stop() },
     {
-      name: 'alert log',
-      // The log hears every alert change and every climb of the escalation ladder.
+      name: 'event log',
+      // The log hears every alert change, every climb of the escalation ladder and every service request.
       start: () => {
         bus.on('alert.changed', LOG_OWNER, ({ change, alert }) =>
           logger.info({ alertId: alert.id, kind: alert.kind, status: alert.status, change }, 'alert'),
+        );
+        bus.on('request.opened', LOG_OWNER, (request) =>
+          logger.info(
+            { requestId: request.id, retireeId: request.retireeId },
+            'service request from the 求助 key',
+          ),
         );
         bus.on('alert.escalated', LOG_OWNER, ({ alert, level, audiences }) =>
           // `level` is pino's own key: the ladder's level is logged as `escalationLevel`.
@@ -420,15 +423,6 @@ async function buildParts(
       name: 'broker',
       start: async () => {
         await gateway.start();
-        gateway.refusals.onRefusal((refusal) =>
-          securityMonitor.record({
-            kind: 'mqtt_auth_failure',
-            at: refusal.at,
-            address: refusal.address,
-            subject: refusal.deviceId ?? refusal.clientId,
-            reason: refusal.reason,
-          }),
-        );
       },
       stop: async () => {
         // The security monitor stops before the broker: devices dropping because the hub stops are no storm.

@@ -39,7 +39,7 @@ import { FailedConnects } from './failed-connects.ts';
 import { type BrokerLimits, DEFAULT_BROKER_LIMITS, refusalOf } from './limits.ts';
 import { GuardedConnection } from './packet-guard.ts';
 import { BoundedMemoryStore, DEFAULT_MAX_INCOMING_PER_CLIENT } from './persistence/index.ts';
-import { RefusalLog } from './refusals.ts';
+import { type Refusal, RefusalLog } from './refusals.ts';
 import { createTlsServer, type TlsListener } from './tls.ts';
 
 export interface DeviceIdentity {
@@ -618,7 +618,7 @@ export class MqttGateway {
     const admission = this.failedConnects.admit(address, account, this.clock());
     if (admission.verdict === 'refuse') {
       this.metrics.authFailures.inc({ reason: admission.reason });
-      this.refusals.add({
+      this.refused({
         at: this.clock(),
         reason: admission.reason,
         returnCode: NOT_AUTHORIZED,
@@ -635,7 +635,7 @@ export class MqttGateway {
     if (admission.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, admission.delayMs));
     const refuse = (reason: string, message: string, code: number): AuthenticateError => {
       this.metrics.authFailures.inc({ reason });
-      this.refusals.add({
+      this.refused({
         at: this.clock(),
         reason,
         returnCode: code,
@@ -683,6 +683,12 @@ export class MqttGateway {
     if (connection && identity.type === BRIDGE_TYPE)
       connection.maxPacketBytes = this.limits.maxBridgePacketBytes;
     return null;
+  }
+
+  /** A refused CONNECT: kept for the security page, and told on the bus. */
+  private refused(refusal: Refusal): void {
+    this.refusals.add(refusal);
+    this.options.bus.emit('device.refused', refusal);
   }
 
   private refusedConnect(error: AuthenticateError): AuthenticateError {

@@ -1,7 +1,8 @@
 /**
  * The broker's memory of recent refused connections, for the operators' security page: a bounded
- * ring (the oldest entry gives way), so a guessing client cannot grow it. Listeners hear each
- * refusal as it happens, which is how bursts of failures are noticed.
+ * ring (the oldest entry gives way), so a guessing client cannot grow it. Each refusal also goes on
+ * the bus as it happens (`device.refused`, added to the bus's map below), which is how the security
+ * monitor notices bursts of failures.
  */
 
 export interface Refusal {
@@ -17,12 +18,18 @@ export interface Refusal {
   deviceId: string | null;
 }
 
+declare module '../../devices/contract.ts' {
+  interface HubEventMap {
+    /** A CONNECT the broker refused: a wrong secret, an unknown device, too many failures. */
+    'device.refused': Refusal;
+  }
+}
+
 export const DEFAULT_REFUSAL_CAPACITY = 200;
 
 export class RefusalLog {
   private readonly entries: Refusal[] = [];
   private next = 0;
-  private readonly listeners = new Set<(refusal: Refusal) => void>();
 
   constructor(readonly capacity = DEFAULT_REFUSAL_CAPACITY) {
     if (!Number.isInteger(capacity) || capacity < 1)
@@ -33,13 +40,6 @@ export class RefusalLog {
     if (this.entries.length < this.capacity) this.entries.push(refusal);
     else this.entries[this.next] = refusal;
     this.next = (this.next + 1) % this.capacity;
-    for (const listener of this.listeners) {
-      try {
-        listener(refusal);
-      } catch {
-        // A listener's fault never stops the broker from refusing.
-      }
-    }
   }
 
   /** Newest first, at most `limit`. */
@@ -53,11 +53,5 @@ export class RefusalLog {
 
   get size(): number {
     return this.entries.length;
-  }
-
-  /** Returns the function that stops listening. */
-  onRefusal(listener: (refusal: Refusal) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 }

@@ -64,6 +64,15 @@ export class SecurityMonitor {
     this.options.bus.on('device.status', OWNER, ({ deviceId, online, ts }) => {
       if (!online) this.record({ kind: 'device_disconnect', at: ts, subject: deviceId });
     });
+    this.options.bus.on('device.refused', OWNER, (refusal) =>
+      this.record({
+        kind: 'mqtt_auth_failure',
+        at: refusal.at,
+        address: refusal.address,
+        subject: refusal.deviceId ?? refusal.clientId,
+        reason: refusal.reason,
+      }),
+    );
     const logins = this.options.logins;
     if (logins) {
       // Failures before this start were judged by the hub that saw them.

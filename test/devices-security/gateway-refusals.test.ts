@@ -126,7 +126,9 @@ describe('MQTT broker: refusals and revoked status', () => {
 
   it('remembers each refused CONNECT with its reason, address and device id, bounded', async () => {
     const heard: string[] = [];
-    const stop = gateway.refusals.onRefusal((refusal) => heard.push(refusal.reason));
+    bus.on('device.refused', 'test', (refusal) => {
+      heard.push(refusal.reason);
+    });
     directory.devices.set('watch-ring-1', 'right');
     expect(await connack('watch-ring-1', 'wrong')).toBe(4);
     const [latest] = gateway.refusals.recent();
@@ -141,7 +143,7 @@ describe('MQTT broker: refusals and revoked status', () => {
     expect(gateway.refusals.size).toBe(5);
     expect(gateway.refusals.recent()[0]?.deviceId).toBe('watch-unknown-5');
     expect(heard).toHaveLength(7);
-    stop();
+    bus.removeOwner('test');
   });
 
   it('a revoked device leaves a retained offline status that says revoked, and gets CONNACK 5', async () => {
