@@ -6,7 +6,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../server/auth/secrets.ts';
-import type { Retiree, ServerToClientEvents } from '../../server/schemas/index.ts';
+import type { Alert, Retiree, ServerToClientEvents } from '../../server/schemas/index.ts';
 import { UserStore } from '../../server/store/users.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
 
@@ -193,7 +193,9 @@ describe('sessions and the live channel', () => {
     const staff = track(await connect(t.url, (await login('fresh.token')).body.token));
     const familyGot: string[] = [];
     const staffGot: string[] = [];
+    const familyAlerts: string[] = [];
     family.onAny((event) => familyGot.push(event));
+    family.on('familyAlert', (update) => familyAlerts.push(update.alert.id));
     staff.on('alert', (message) => staffGot.push(message.alert.retireeId ?? ''));
     // A client asking to join rooms (the staff room, another family's) gets nothing from it.
     const asking = family as unknown as Socket;
@@ -205,9 +207,17 @@ describe('sessions and the live channel', () => {
     const client = await t.connectDevice(device);
     await publish(client, `eldercare/v1/${device.device.id}/event`, { id: 'room-check-1', type: 'sos' });
     await eventually(() => staffGot.includes(other.id));
-    // Give the family socket as long again as the staff one took: it must still have nothing.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(familyGot.filter((event) => event !== 'connect')).toStrictEqual([]);
+    // Then an alert of the family's own relative: the socket's events arrive in order, so when the
+    // family has this one, anything the other alert had brought it would be there before.
+    const pendant = await t.addDevice('pendant.sos', own.id);
+    await publish(await t.connectDevice(pendant), `eldercare/v1/${pendant.device.id}/event`, {
+      id: 'room-check-2',
+      type: 'sos',
+    });
+    await eventually(() => familyAlerts.length > 0);
+    const ownAlerts = (await t.api<Alert[]>('GET', `/api/alerts?retireeId=${own.id}`)).body.map((a) => a.id);
+    expect(familyAlerts.every((id) => ownAlerts.includes(id))).toBe(true);
+    expect(familyGot.filter((event) => event !== 'connect' && event !== 'familyAlert')).toStrictEqual([]);
     expect(family.connected).toBe(true);
   });
 });
