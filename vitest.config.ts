@@ -3,8 +3,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous bounds: they cost nothing when a test passes, and on a busy 2-core machine a case
+    // that starts a hub or two (a restart, its own logger) takes a minute where an idle one takes
+    // ten seconds. What a test promises about time it checks itself, on its own clock.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default'],
