@@ -404,7 +404,8 @@ async function buildParts(
     {
       name: 'detector',
       start: async () => {
-        // Silence is measured from the last contact on record, so a restart does not reset it.
+        // One read of the devices on record seeds both: silence is measured from the last contact
+        // (a restart does not reset it), and device state starts from the newest readings.
         for (const device of await devices.list()) {
           if (device.lastSeenAt) detector.absence.seed(device.id, Date.parse(device.lastSeenAt));
           deviceState.seed(device.id, device.latest);

@@ -14,8 +14,9 @@ import {
   MAX_LIST_EXPORT_ROWS,
   sendWorkbook,
   workbookResponse,
+  XLSX_MEDIA_TYPE,
 } from '../export/workbook.ts';
-import { readErrors, userId, writeErrors, XLSX } from '../http/records.ts';
+import { readErrors, userId, writeErrors } from '../http/records.ts';
 import {
   ActivityEvent,
   ActivityEventInput,
@@ -185,7 +186,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
         tags,
         summary: 'Events with their sign-ups and attendance as an Excel workbook (same filters as the list)',
         querystring: EventQuery,
-        produces: [XLSX],
+        produces: [XLSX_MEDIA_TYPE],
         response: { 200: workbookResponse, ...readErrors },
       },
     },
@@ -376,7 +377,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
       schema: {
         tags,
         summary: 'Interest groups with their members as an Excel workbook',
-        produces: [XLSX],
+        produces: [XLSX_MEDIA_TYPE],
         response: { 200: workbookResponse, ...readErrors },
       },
     },

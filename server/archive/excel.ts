@@ -4,6 +4,7 @@
  * exported sheet can be imported again.
  */
 import ExcelJS from 'exceljs';
+import { XLSX_MEDIA_TYPE } from '../export/workbook.ts';
 import {
   type ArchiveField,
   type ArchiveFields,
@@ -18,7 +19,8 @@ import {
 } from './fields.ts';
 import { MAX_XLSX_ENTRIES, MAX_XLSX_INFLATED_BYTES, zipProblem } from './zip-limits.ts';
 
-export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** The workbook media type, as every export sends it (server/export/workbook.ts). */
+export const XLSX_TYPE = XLSX_MEDIA_TYPE;
 export const MAX_IMPORT_ROWS = 5000;
 
 export interface RowError {

@@ -2,8 +2,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
-import { type ListColumn, MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
-import { exportRoute, listWithExport, readErrors, userId, writeErrors, XLSX } from '../http/records.ts';
+import { type ListColumn, MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
+import { exportRoute, listWithExport, readErrors, userId, writeErrors } from '../http/records.ts';
 import type { User } from '../schemas/auth.ts';
 import {
   Benefit,
@@ -222,7 +222,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       tags,
       summary: 'The preferential cards as an Excel workbook (same filters as the list, Chinese headers)',
       querystring: CardQuery,
-      produces: [XLSX],
+      produces: [XLSX_MEDIA_TYPE],
     },
     rows: (query, scope) => benefits.cards(query, scope, MAX_LIST_EXPORT_ROWS),
     workbook: { sheet: '优待证件', columns: CARD_COLUMNS, file: 'benefit-cards', name: '优待证件' },

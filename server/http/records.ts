@@ -13,11 +13,10 @@ import {
   MAX_LIST_EXPORT_ROWS,
   sendWorkbook,
   workbookResponse,
+  XLSX_MEDIA_TYPE,
 } from '../export/workbook.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { type Scope, scopeOf } from '../store/scope.ts';
-
-export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The refusals of a route that reads or names one record. */
 export const readErrors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
@@ -116,7 +115,7 @@ export function listWithExport<Query extends TSchema, Listed, Row>(
       tags,
       summary: spec.exportSummary,
       querystring: (spec.exportQuerystring ?? spec.querystring) as Query,
-      produces: [XLSX],
+      produces: [XLSX_MEDIA_TYPE],
     },
     errors,
     rows:

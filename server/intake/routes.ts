@@ -5,7 +5,13 @@ import { ATTACHMENT_TYPES, type AttachmentType, mediaType, sniffType } from '../
 import { FieldErrors } from '../archive/store.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, HubError, unauthorized } from '../errors.ts';
-import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
+import {
+  listWorkbook,
+  MAX_LIST_EXPORT_ROWS,
+  sendWorkbook,
+  workbookResponse,
+  XLSX_MEDIA_TYPE,
+} from '../export/workbook.ts';
 import { acceptRawBodies, uploadName } from '../http/files.ts';
 import type { CardFont } from '../rescue/pdf.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -93,7 +99,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
         tags,
         summary: 'The intake case list as an Excel workbook (same filters)',
         querystring: Type.Omit(IntakeCaseQuery, ['limit', 'offset']),
-        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        produces: [XLSX_MEDIA_TYPE],
         response: { 200: Type.Unsafe<Buffer>(workbookResponse), ...errors },
       },
     },

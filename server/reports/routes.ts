@@ -7,6 +7,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { badRequest } from '../errors.ts';
+import { XLSX_MEDIA_TYPE } from '../export/workbook.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { AlertReport, ReportQuery } from '../schemas/reports.ts';
 import { alertReportWorkbook } from './excel.ts';
@@ -52,7 +53,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         summary:
           'The same figures as an Excel workbook: figures, kinds and outcomes, false alarms, raw alerts',
         querystring: ReportQuery,
-        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        produces: [XLSX_MEDIA_TYPE],
         response: {
           200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The workbook (.xlsx)' }),
           400: ErrorResponse,
@@ -68,7 +69,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       const name = `alert-figures_${chosen.from}_${chosen.to}_${chosen.group}.xlsx`;
       const chineseName = `告警统计_${chosen.from}_${chosen.to}.xlsx`;
       return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .type(XLSX_MEDIA_TYPE)
         .header(
           'content-disposition',
           `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(chineseName)}`,

@@ -4,8 +4,8 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AreaOptions } from '../context.ts';
 import { HubError, unauthorized } from '../errors.ts';
-import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
-import { exportRoute, readErrors, userId, writeErrors, XLSX } from '../http/records.ts';
+import { MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
+import { exportRoute, readErrors, userId, writeErrors } from '../http/records.ts';
 import { uuidOr404 } from '../ids.ts';
 import { findCardFont } from '../print/font.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -331,7 +331,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
       tags,
       summary: 'Visit tasks as an Excel workbook (same filters as the list)',
       querystring: VisitTaskQuery,
-      produces: [XLSX],
+      produces: [XLSX_MEDIA_TYPE],
     },
     rows: (query, scope) => visits.tasks({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
     workbook: { sheet: '走访任务', columns: taskColumns, file: 'visit-tasks', name: '走访任务' },
@@ -343,7 +343,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
       tags,
       summary: 'Visit records with their seven fields as an Excel workbook (same filters as the list)',
       querystring: VisitRecordQuery,
-      produces: [XLSX],
+      produces: [XLSX_MEDIA_TYPE],
     },
     rows: (query, scope) => visits.records({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
     workbook: { sheet: '走访记录', columns: recordColumns, file: 'visit-records', name: '走访记录' },
@@ -355,7 +355,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
       tags,
       summary: 'Follow-ups as an Excel workbook (same filters as the list)',
       querystring: FollowUpQuery,
-      produces: [XLSX],
+      produces: [XLSX_MEDIA_TYPE],
     },
     rows: (query, scope) => visits.followUps({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
     workbook: { sheet: '问题跟进', columns: followUpColumns, file: 'visit-follow-ups', name: '走访问题跟进' },

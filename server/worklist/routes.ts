@@ -5,7 +5,7 @@ import { mayAccess } from '../access/policy.ts';
 import { centreDay, isDate } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, forbidden, unauthorized } from '../errors.ts';
-import { listWorkbook, sendWorkbook, workbookResponse } from '../export/workbook.ts';
+import { listWorkbook, sendWorkbook, workbookResponse, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
 import type { User } from '../schemas/auth.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { type WorkItem, WorkList, WorkListQuery } from '../schemas/worklist.ts';
@@ -58,7 +58,7 @@ export const workListRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
         tags: ['work list'],
         summary: 'The same work list as an Excel workbook',
         querystring: WorkListQuery,
-        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+        produces: [XLSX_MEDIA_TYPE],
         response: {
           200: Type.Unsafe<Buffer>(workbookResponse),
           400: ErrorResponse,
