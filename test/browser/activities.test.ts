@@ -14,6 +14,7 @@ import {
   desktopPage,
   launchBrowser,
   openWalk,
+  pickRetiree,
   screenshotter,
   signIn,
   WALK_TIMEOUT_MS,
@@ -65,9 +66,7 @@ describe.skipIf(browser === null)('culture and sport in Chromium', { timeout: WA
     // The event opens: sign the retiree up, then confirm.
     const detail = page.getByTestId('event-detail');
     await detail.waitFor();
-    await page.getByTestId('detail-signup-pick').click();
-    await page.keyboard.type('刘长征');
-    await page.locator('.el-select-dropdown__item', { hasText: '刘长征' }).first().click();
+    await pickRetiree(page, 'detail-signup-pick', '刘长征');
     await page.getByTestId('detail-signup').click();
     await expect.poll(() => page.getByTestId('detail-signups').textContent()).toContain('刘长征');
     await page.getByTestId('detail-confirm').click();

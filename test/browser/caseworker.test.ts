@@ -15,6 +15,7 @@ import {
   closeWalk,
   launchBrowser,
   openWalk,
+  pickRetiree,
   screenshotter,
   signIn,
   WALK_TIMEOUT_MS,
@@ -115,9 +116,7 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', { timeout: WAL
     await page.getByTestId('visits-record').click();
     const dialog = page.getByTestId('visit-record-dialog');
     await dialog.waitFor();
-    await page.getByTestId('visit-retiree').click();
-    await page.keyboard.type('张卫国');
-    await page.locator('.el-select-dropdown__item', { hasText: '张卫国' }).first().click();
+    await pickRetiree(page, 'visit-retiree', '张卫国');
     const fields: Record<string, string> = {
       thought: '思想稳定，关心时事',
       health: '血压偏高，按时服药',
@@ -163,9 +162,7 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', { timeout: WAL
 
     // The solitary flag raises the monthly focus visit (6.8.2.3).
     await page.getByTestId('visits-flags').click();
-    await page.getByTestId('visits-flags-retiree').click();
-    await page.keyboard.type('张卫国');
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '张卫国' }).first().click();
+    await pickRetiree(page, 'visits-flags-retiree', '张卫国');
     await page.getByTestId('visits-flag-solitary').click();
     await page.getByTestId('visits-flags-save').click();
     await page.getByTestId('visits-flags-dialog').getByText('当前重点走访任务').waitFor();

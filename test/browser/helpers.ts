@@ -264,9 +264,20 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.getByTestId('login-submit').click();
 }
 
-/** Types a name in a retiree picker and takes the first match. */
+/**
+ * Types a name in a retiree picker and takes the first match, once the picker has the archive's answer
+ * to that name: while a search runs the list is hidden, and a click then would land on nothing. Ends
+ * when the picker shows the name.
+ */
 export async function pickRetiree(page: Page, testid: string, name: string): Promise<void> {
-  await page.getByTestId(testid).click();
+  const picker = page.getByTestId(testid);
+  await picker.click();
+  const answered = page.waitForResponse((response) => {
+    const url = new URL(response.url());
+    return url.pathname === '/api/archive/retirees' && url.searchParams.get('q') === name;
+  });
   await page.keyboard.type(name);
+  await (await answered).finished();
   await page.locator('.el-select-dropdown__item:visible', { hasText: name }).first().click();
+  await picker.locator('.el-select__selected-item', { hasText: name }).first().waitFor();
 }

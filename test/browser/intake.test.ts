@@ -12,6 +12,7 @@ import {
   closeWalk,
   launchBrowser,
   openWalk,
+  pickRetiree,
   screenshotter,
   signIn,
   WALK_TIMEOUT_MS,
@@ -49,9 +50,7 @@ describe.skipIf(browser === null)('intake in Chromium', { timeout: WALK_TIMEOUT_
     // A new case: pick the retiree, the sending unit; received today.
     await page.getByTestId('intake-new').click();
     await page.getByTestId('intake-new-dialog').waitFor();
-    await page.getByTestId('intake-new-retiree').click();
-    await page.keyboard.type('张建军');
-    await page.locator('.el-select-dropdown__item', { hasText: '张建军' }).first().click();
+    await pickRetiree(page, 'intake-new-retiree', '张建军');
     await page.getByTestId('intake-new-unit').fill('某部队政治工作部');
     await page.getByTestId('intake-new-save').click();
     await page.waitForURL(/\/intake\/[0-9a-f-]{36}$/);
