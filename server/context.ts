@@ -8,16 +8,38 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Registry } from 'prom-client';
 import type { TelemetryStore } from '../gateway/index.ts';
+import type { AbroadRequests } from './abroad/requests.ts';
+import type { AbroadStays } from './abroad/stays.ts';
 import type { SuspensionWatch } from './abroad/watch.ts';
+import type { ActivityEvents } from './activities/events.ts';
+import type { ActivityGroups } from './activities/groups.ts';
+import type { ActivityPlans } from './activities/plans.ts';
 import type { Escalation } from './alerts/escalation.ts';
 import type { AlertWorkflow } from './alerts/workflow.ts';
+import type { AttachmentStore } from './archive/attachments.ts';
+import type { ArchiveStore } from './archive/store.ts';
 import type { Sessions } from './auth/sessions.ts';
+import type { BenefitService } from './benefits/service.ts';
+import type { BereavementService } from './bereavement/service.ts';
+import type { CareService } from './care/service.ts';
+import type { ConsentService } from './consent/service.ts';
+import type { OralHistories } from './contributions/oralHistory.ts';
+import type { ContributionRegister } from './contributions/register.ts';
 import type { Database } from './db/database.ts';
 import type { Directory } from './devices/directory.ts';
+import type { DeviceRevocations } from './devices/revocations.ts';
 import type { DeviceState } from './devices/state.ts';
+import type { DutyStore } from './duty/store.ts';
+import type { EvaluationService } from './evaluation/service.ts';
 import type { FamilyService } from './family/service.ts';
+import type { IntakeService } from './intake/service.ts';
+import type { HealthRecordStore } from './medical/health.ts';
+import type { Treatments } from './medical/treatments.ts';
 import type { NotificationService } from './notify/service.ts';
 import type { Privacy } from './privacy/service.ts';
+import type { ReceptionService } from './reception/service.ts';
+import type { RequestStore } from './requests/store.ts';
+import type { WallStore } from './retirees/wall-store.ts';
 import type { User } from './schemas/auth.ts';
 import type { SecurityContext } from './security/overview.ts';
 import type { SystemAccess } from './security/system-access.ts';
@@ -25,6 +47,7 @@ import type { AlertStore } from './store/alerts.ts';
 import type { DeviceStore } from './store/devices.ts';
 import type { RetireeStore } from './store/retirees.ts';
 import type { UserStore } from './store/users.ts';
+import type { VisitService } from './visits/service.ts';
 
 export interface HubContext {
   db: Database;
@@ -73,6 +96,36 @@ export interface HubParts {
   health: () => Record<string, unknown>;
 }
 
+/**
+ * What each area decorates on the app in its `plugin.ts`, for its routes and the areas registered after
+ * it (`app.visits`, `app.attachments`…).
+ */
+export interface AreaServices {
+  abroadRequests: AbroadRequests;
+  abroadStays: AbroadStays;
+  activityPlans: ActivityPlans;
+  activityEvents: ActivityEvents;
+  activityGroups: ActivityGroups;
+  archive: ArchiveStore;
+  attachments: AttachmentStore;
+  benefits: BenefitService;
+  bereavement: BereavementService;
+  care: CareService;
+  consents: ConsentService;
+  contributionRegister: ContributionRegister;
+  oralHistories: OralHistories;
+  deviceRevocations: DeviceRevocations;
+  duty: DutyStore;
+  evaluation: EvaluationService;
+  intake: IntakeService;
+  healthRecords: HealthRecordStore;
+  treatments: Treatments;
+  reception: ReceptionService;
+  serviceRequests: RequestStore;
+  wall: WallStore;
+  visits: VisitService;
+}
+
 /** The options every area plugin takes. */
 export interface AreaOptions {
   hub: HubContext;
@@ -97,7 +150,7 @@ export function area(
 }
 
 declare module 'fastify' {
-  interface FastifyInstance extends HubParts {}
+  interface FastifyInstance extends HubParts, AreaServices {}
   interface FastifyRequest {
     user: User | null;
   }

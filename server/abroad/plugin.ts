@@ -5,13 +5,6 @@ import { abroadRoutes } from './routes.ts';
 import { AbroadStays } from './stays.ts';
 import { abroadStayRoutes } from './stays-routes.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    abroadRequests: AbroadRequests;
-    abroadStays: AbroadStays;
-  }
-}
-
 export const abroadArea = area('abroad', async (app, hub) => {
   app.decorate('abroadRequests', new AbroadRequests(hub.db));
   app.decorate('abroadStays', new AbroadStays(hub.db));

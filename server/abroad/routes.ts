@@ -5,6 +5,7 @@ import type { AreaOptions } from '../context.ts';
 import { badRequest, HubError } from '../errors.ts';
 import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
 import { exportRoute, writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import {
   AbroadDepartInput,
@@ -25,6 +26,8 @@ import { checkDates, retireeFromBody, visible } from './checks.ts';
 import { requestColumns } from './export.ts';
 import { allChains, type RetireeFacts, retireeFacts } from './requests.ts';
 
+const route = routeOptions('abroad');
+
 /** Travel abroad and part-time posts (6.4.2.3–6.4.2.5): the requests and their approval chains. */
 export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const now = () => new Date();
@@ -41,14 +44,10 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.get(
     '/api/abroad/chains',
-    {
-      config: { access: 'abroad.read' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'The approval chains by request kind and rank level (6.4.2.3, 6.4.2.5)',
-        response: { 200: Type.Array(ApprovalChain), 401: ErrorResponse, 403: ErrorResponse },
-      },
-    },
+    route('abroad.read', {
+      summary: 'The approval chains by request kind and rank level (6.4.2.3, 6.4.2.5)',
+      response: { 200: Type.Array(ApprovalChain), 401: ErrorResponse, 403: ErrorResponse },
+    }),
     async () => {
       return allChains();
     },
@@ -56,15 +55,12 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.post(
     '/api/abroad/travel-requests',
-    {
-      config: { access: 'abroad.write', retiree: 'body' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'Request to travel abroad (出国（境）); the chain follows the rank (6.4.2.3)',
-        body: TravelRequestInput,
-        response: { 201: AbroadRequest, ...writeErrors },
-      },
-    },
+    route('abroad.write', {
+      retiree: 'body',
+      summary: 'Request to travel abroad (出国（境）); the chain follows the rank (6.4.2.3)',
+      body: TravelRequestInput,
+      response: { 201: AbroadRequest, ...writeErrors },
+    }),
     async (request, reply) => {
       const body = request.body;
       checkDates([
@@ -93,15 +89,12 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.post(
     '/api/abroad/post-requests',
-    {
-      config: { access: 'abroad.write', retiree: 'body' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'Request to hold a part-time post in a social organisation (社会组织兼职, 6.4.2.5)',
-        body: PostRequestInput,
-        response: { 201: AbroadRequest, ...writeErrors },
-      },
-    },
+    route('abroad.write', {
+      retiree: 'body',
+      summary: 'Request to hold a part-time post in a social organisation (社会组织兼职, 6.4.2.5)',
+      body: PostRequestInput,
+      response: { 201: AbroadRequest, ...writeErrors },
+    }),
     async (request, reply) => {
       const body = request.body;
       checkDates([
@@ -130,15 +123,11 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.get(
     '/api/abroad/requests',
-    {
-      config: { access: 'abroad.read' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'Travel and part-time post requests, newest first',
-        querystring: AbroadRequestsQuery,
-        response: { 200: AbroadRequestList, ...writeErrors },
-      },
-    },
+    route('abroad.read', {
+      summary: 'Travel and part-time post requests, newest first',
+      querystring: AbroadRequestsQuery,
+      response: { 200: AbroadRequestList, ...writeErrors },
+    }),
     async (request) => {
       const { limit = 50, offset = 0, retireeId, ...filter } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return { total: 0, items: [] };
@@ -179,15 +168,11 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.get(
     '/api/abroad/requests/:id',
-    {
-      config: { access: 'abroad.read' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'One request with its chain and the steps taken',
-        params: IdParams,
-        response: { 200: AbroadRequest, ...writeErrors },
-      },
-    },
+    route('abroad.read', {
+      summary: 'One request with its chain and the steps taken',
+      params: IdParams,
+      response: { 200: AbroadRequest, ...writeErrors },
+    }),
     async (request) => {
       return requestOr404(request.params.id, scopeOf(request.user!));
     },
@@ -195,17 +180,13 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.post(
     '/api/abroad/requests/:id/steps',
-    {
-      config: { access: 'abroad.write' },
-      schema: {
-        tags: ['abroad'],
-        summary:
-          'Record the next step of the chain: 403 when the role may not take it, 409 when it is not its turn or the request is closed',
-        params: IdParams,
-        body: AbroadStepInput,
-        response: { 200: AbroadRequest, ...writeErrors },
-      },
-    },
+    route('abroad.write', {
+      summary:
+        'Record the next step of the chain: 403 when the role may not take it, 409 when it is not its turn or the request is closed',
+      params: IdParams,
+      body: AbroadStepInput,
+      response: { 200: AbroadRequest, ...writeErrors },
+    }),
     async (request) => {
       const id = uuidOr404(request.params.id, 'request');
       const body = request.body;
@@ -226,16 +207,12 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.post(
     '/api/abroad/requests/:id/withdraw',
-    {
-      config: { access: 'abroad.write' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'Withdraw a request still under way',
-        params: IdParams,
-        body: AbroadReasonInput,
-        response: { 200: AbroadRequest, ...writeErrors },
-      },
-    },
+    route('abroad.write', {
+      summary: 'Withdraw a request still under way',
+      params: IdParams,
+      body: AbroadReasonInput,
+      response: { 200: AbroadRequest, ...writeErrors },
+    }),
     async (request) => {
       const found = await requestOr404(request.params.id, scopeOf(request.user!));
       return requests.withdraw(
@@ -248,16 +225,12 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.post(
     '/api/abroad/requests/:id/depart',
-    {
-      config: { access: 'abroad.write' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'The approved (or filed) trip has begun: mark the retiree abroad from its departure',
-        params: IdParams,
-        body: AbroadDepartInput,
-        response: { 201: AbroadStayDetail, ...writeErrors },
-      },
-    },
+    route('abroad.write', {
+      summary: 'The approved (or filed) trip has begun: mark the retiree abroad from its departure',
+      params: IdParams,
+      body: AbroadDepartInput,
+      response: { 201: AbroadStayDetail, ...writeErrors },
+    }),
     async (request, reply) => {
       checkDates([['departedOn', '出境日期', request.body.departedOn]]);
       const found = await requestOr404(request.params.id, scopeOf(request.user!));

@@ -5,6 +5,7 @@ import { centreDay } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, HubError } from '../errors.ts';
 import { exportRoute, writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import {
   AbroadContactInput,
@@ -24,6 +25,8 @@ import { type Scope, scopeOf } from '../store/scope.ts';
 import { checkDates, retireeFromBody, visible } from './checks.ts';
 import { staysColumns, suspensionColumns } from './export.ts';
 
+const route = routeOptions('abroad');
+
 export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const now = () => new Date();
   const { abroadStays: stays } = app;
@@ -40,15 +43,12 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/abroad/stays',
-    {
-      config: { access: 'abroad.write', retiree: 'body' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'Mark a retiree abroad directly (6.4.2.4)',
-        body: AbroadStayInput,
-        response: { 201: AbroadStayDetail, ...writeErrors },
-      },
-    },
+    route('abroad.write', {
+      retiree: 'body',
+      summary: 'Mark a retiree abroad directly (6.4.2.4)',
+      body: AbroadStayInput,
+      response: { 201: AbroadStayDetail, ...writeErrors },
+    }),
     async (request, reply) => {
       const body = request.body;
       checkDates([
@@ -69,15 +69,11 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.get(
     '/api/abroad/stays',
-    {
-      config: { access: 'abroad.read' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'Retirees abroad (default) or back, with the next contact due and any suspension',
-        querystring: AbroadStaysQuery,
-        response: { 200: Type.Array(AbroadStay), ...writeErrors },
-      },
-    },
+    route('abroad.read', {
+      summary: 'Retirees abroad (default) or back, with the next contact due and any suspension',
+      querystring: AbroadStaysQuery,
+      response: { 200: Type.Array(AbroadStay), ...writeErrors },
+    }),
     async (request) => {
       const { state, retireeId } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
@@ -109,14 +105,10 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.get(
     '/api/abroad/stays/overdue',
-    {
-      config: { access: 'abroad.read' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'Retirees abroad whose monthly contact is overdue, longest first (6.4.2.4)',
-        response: { 200: Type.Array(AbroadStay), ...writeErrors },
-      },
-    },
+    route('abroad.read', {
+      summary: 'Retirees abroad whose monthly contact is overdue, longest first (6.4.2.4)',
+      response: { 200: Type.Array(AbroadStay), ...writeErrors },
+    }),
     async (request) => {
       return stays.overdue(scopeOf(request.user!));
     },
@@ -124,15 +116,11 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.get(
     '/api/abroad/stays/:id',
-    {
-      config: { access: 'abroad.read' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'A stay abroad with its contact log and suspension flags',
-        params: IdParams,
-        response: { 200: AbroadStayDetail, ...writeErrors },
-      },
-    },
+    route('abroad.read', {
+      summary: 'A stay abroad with its contact log and suspension flags',
+      params: IdParams,
+      response: { 200: AbroadStayDetail, ...writeErrors },
+    }),
     async (request) => {
       return stayOr404(request.params.id, scopeOf(request.user!));
     },
@@ -140,16 +128,12 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/abroad/stays/:id/contacts',
-    {
-      config: { access: 'abroad.write' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'Log a contact with a retiree abroad; the next is due a calendar month later',
-        params: IdParams,
-        body: AbroadContactInput,
-        response: { 201: AbroadStayDetail, ...writeErrors },
-      },
-    },
+    route('abroad.write', {
+      summary: 'Log a contact with a retiree abroad; the next is due a calendar month later',
+      params: IdParams,
+      body: AbroadContactInput,
+      response: { 201: AbroadStayDetail, ...writeErrors },
+    }),
     async (request, reply) => {
       const at = new Date(request.body.at);
       if (Number.isNaN(at.getTime())) throw badRequest('联系时间（at）不是有效时间');
@@ -165,16 +149,12 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/abroad/stays/:id/return',
-    {
-      config: { access: 'abroad.write' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'The retiree is back: the stay closes (an active suspension stays until a decision)',
-        params: IdParams,
-        body: AbroadReturnInput,
-        response: { 200: AbroadStayDetail, ...writeErrors },
-      },
-    },
+    route('abroad.write', {
+      summary: 'The retiree is back: the stay closes (an active suspension stays until a decision)',
+      params: IdParams,
+      body: AbroadReturnInput,
+      response: { 200: AbroadStayDetail, ...writeErrors },
+    }),
     async (request) => {
       checkDates([['returnedOn', '回国日期', request.body.returnedOn]]);
       const { id } = await stayOr404(request.params.id, scopeOf(request.user!));
@@ -184,15 +164,11 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.get(
     '/api/abroad/suspensions',
-    {
-      config: { access: 'abroad.read' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'Pension suspension flags (暂停发放离退休费) with their draft reports',
-        querystring: PensionSuspensionsQuery,
-        response: { 200: Type.Array(PensionSuspension), ...writeErrors },
-      },
-    },
+    route('abroad.read', {
+      summary: 'Pension suspension flags (暂停发放离退休费) with their draft reports',
+      querystring: PensionSuspensionsQuery,
+      response: { 200: Type.Array(PensionSuspension), ...writeErrors },
+    }),
     async (request) => {
       const { active, retireeId } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
@@ -224,16 +200,12 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/abroad/suspensions/:id/clear',
-    {
-      config: { access: 'abroad.clear' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'The decision that clears a suspension flag, with its reason (supervisor or admin)',
-        params: IdParams,
-        body: AbroadReasonInput,
-        response: { 200: PensionSuspension, ...writeErrors },
-      },
-    },
+    route('abroad.clear', {
+      summary: 'The decision that clears a suspension flag, with its reason (supervisor or admin)',
+      params: IdParams,
+      body: AbroadReasonInput,
+      response: { 200: PensionSuspension, ...writeErrors },
+    }),
     async (request) => {
       // Only managers decide, and they see the whole centre: no station scope applies here.
       return stays.clearSuspension(
@@ -246,14 +218,10 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/abroad/check',
-    {
-      config: { access: 'abroad.write' },
-      schema: {
-        tags: ['abroad'],
-        summary: 'Run the six-month check now (it also runs on a schedule); returns the flags it raised',
-        response: { 200: SuspensionCheckResult, ...writeErrors },
-      },
-    },
+    route('abroad.write', {
+      summary: 'Run the six-month check now (it also runs on a schedule); returns the flags it raised',
+      response: { 200: SuspensionCheckResult, ...writeErrors },
+    }),
     async (request) => {
       const at = now();
       const raised = await app.abroadWatch.check(at);

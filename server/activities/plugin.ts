@@ -7,14 +7,6 @@ import { ActivityPlans } from './plans.ts';
 import { activityRoutes } from './routes.ts';
 import { EventAttendanceProvider, EventCoverProvider } from './worklist.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    activityPlans: ActivityPlans;
-    activityEvents: ActivityEvents;
-    activityGroups: ActivityGroups;
-  }
-}
-
 export const activitiesArea = area('activities', async (app, hub) => {
   app.decorate('activityPlans', new ActivityPlans(hub.db));
   app.decorate('activityEvents', new ActivityEvents(hub.db));

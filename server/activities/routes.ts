@@ -17,6 +17,7 @@ import {
   XLSX_MEDIA_TYPE,
 } from '../export/workbook.ts';
 import { readErrors, userId, writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import {
   ActivityEvent,
   ActivityEventInput,
@@ -39,7 +40,7 @@ import { IdParams } from '../schemas/common.ts';
 import { scopeOf } from '../store/scope.ts';
 import { ATTENDANCE_NAMES, EVENT_STATUS_NAMES } from './names.ts';
 
-const tags = ['activities'];
+const route = routeOptions('activities');
 
 /** An instant as the centre's date and time, written the way zh-CN writes them. */
 const centreTime = (value: string) =>
@@ -97,17 +98,13 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.get(
     '/api/activities/staff',
-    {
-      config: { access: 'activities.read' },
-      schema: {
-        tags,
-        summary: 'Staff who may be put on duty at an event or organise it',
-        response: {
-          200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() })),
-          ...readErrors,
-        },
+    route('activities.read', {
+      summary: 'Staff who may be put on duty at an event or organise it',
+      response: {
+        200: Type.Array(Type.Object({ id: Type.String(), name: Type.String(), role: Type.String() })),
+        ...readErrors,
       },
-    },
+    }),
     async () => {
       return app.users.enabledNames();
     },
@@ -115,15 +112,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.get(
     '/api/activities/plans',
-    {
-      config: { access: 'activities.read' },
-      schema: {
-        tags,
-        summary: 'Yearly culture-and-sport plans (6.6.2.2) with their items',
-        querystring: PlanQuery,
-        response: { 200: Type.Array(ActivityPlan), ...readErrors },
-      },
-    },
+    route('activities.read', {
+      summary: 'Yearly culture-and-sport plans (6.6.2.2) with their items',
+      querystring: PlanQuery,
+      response: { 200: Type.Array(ActivityPlan), ...readErrors },
+    }),
     async (request) => {
       return plans.list(request.query);
     },
@@ -131,15 +124,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.post(
     '/api/activities/plans',
-    {
-      config: { access: 'activities.write' },
-      schema: {
-        tags,
-        summary: 'The plan of a year; 409 when the year has one',
-        body: ActivityPlanInput,
-        response: { 201: ActivityPlan, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      summary: 'The plan of a year; 409 when the year has one',
+      body: ActivityPlanInput,
+      response: { 201: ActivityPlan, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply.code(201).send(await plans.create(request.body, userId(request)));
     },
@@ -147,16 +136,12 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.post(
     '/api/activities/plans/:id/items',
-    {
-      config: { access: 'activities.write' },
-      schema: {
-        tags,
-        summary: 'An item of the plan, for the ages, health and skills it suits',
-        params: IdParams,
-        body: PlanItemInput,
-        response: { 201: ActivityPlan, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      summary: 'An item of the plan, for the ages, health and skills it suits',
+      params: IdParams,
+      body: PlanItemInput,
+      response: { 201: ActivityPlan, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply.code(201).send(await plans.addItem(request.params.id, request.body));
     },
@@ -164,15 +149,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.get(
     '/api/activities/events',
-    {
-      config: { access: 'activities.read' },
-      schema: {
-        tags,
-        summary: 'Events, latest first, by the Beijing day they start on',
-        querystring: EventQuery,
-        response: { 200: Type.Array(ActivityEvent), ...readErrors },
-      },
-    },
+    route('activities.read', {
+      summary: 'Events, latest first, by the Beijing day they start on',
+      querystring: EventQuery,
+      response: { 200: Type.Array(ActivityEvent), ...readErrors },
+    }),
     async (request) => {
       return events.list(request.query, scopeOf(request.user!));
     },
@@ -180,16 +161,12 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.get(
     '/api/activities/events/export.xlsx',
-    {
-      config: { access: 'activities.read' },
-      schema: {
-        tags,
-        summary: 'Events with their sign-ups and attendance as an Excel workbook (same filters as the list)',
-        querystring: EventQuery,
-        produces: [XLSX_MEDIA_TYPE],
-        response: { 200: workbookResponse, ...readErrors },
-      },
-    },
+    route('activities.read', {
+      summary: 'Events with their sign-ups and attendance as an Excel workbook (same filters as the list)',
+      querystring: EventQuery,
+      produces: [XLSX_MEDIA_TYPE],
+      response: { 200: workbookResponse, ...readErrors },
+    }),
     async (request, reply) => {
       const list = await events.list(
         { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
@@ -211,15 +188,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.post(
     '/api/activities/events',
-    {
-      config: { access: 'activities.write' },
-      schema: {
-        tags,
-        summary: 'A new event (planned); it is confirmed once staff and medical cover are in place',
-        body: ActivityEventInput,
-        response: { 201: ActivityEvent, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      summary: 'A new event (planned); it is confirmed once staff and medical cover are in place',
+      body: ActivityEventInput,
+      response: { 201: ActivityEvent, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply.code(201).send(await events.create(request.body, userId(request), scopeOf(request.user!)));
     },
@@ -227,15 +200,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.get(
     '/api/activities/events/:id',
-    {
-      config: { access: 'activities.read' },
-      schema: {
-        tags,
-        summary: 'One event with its staff, cover and sign-ups',
-        params: IdParams,
-        response: { 200: ActivityEvent, ...readErrors },
-      },
-    },
+    route('activities.read', {
+      summary: 'One event with its staff, cover and sign-ups',
+      params: IdParams,
+      response: { 200: ActivityEvent, ...readErrors },
+    }),
     async (request) => {
       return events.byId(request.params.id, scopeOf(request.user!));
     },
@@ -243,16 +212,12 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.put(
     '/api/activities/events/:id/cover',
-    {
-      config: { access: 'activities.write' },
-      schema: {
-        tags,
-        summary: 'The staff on duty and the medical cover (6.6.2.5); a confirmed event keeps both',
-        params: IdParams,
-        body: EventCoverInput,
-        response: { 200: ActivityEvent, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      summary: 'The staff on duty and the medical cover (6.6.2.5); a confirmed event keeps both',
+      params: IdParams,
+      body: EventCoverInput,
+      response: { 200: ActivityEvent, ...writeErrors },
+    }),
     async (request) => {
       return events.setCover(request.params.id, request.body, scopeOf(request.user!));
     },
@@ -260,15 +225,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.post(
     '/api/activities/events/:id/confirm',
-    {
-      config: { access: 'activities.write' },
-      schema: {
-        tags,
-        summary: 'Confirm the event; 409 naming what is missing while staff or medical cover is not in place',
-        params: IdParams,
-        response: { 200: ActivityEvent, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      summary: 'Confirm the event; 409 naming what is missing while staff or medical cover is not in place',
+      params: IdParams,
+      response: { 200: ActivityEvent, ...writeErrors },
+    }),
     async (request) => {
       return events.confirm(request.params.id, userId(request), scopeOf(request.user!));
     },
@@ -276,16 +237,12 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.post(
     '/api/activities/events/:id/cancel',
-    {
-      config: { access: 'activities.write' },
-      schema: {
-        tags,
-        summary: 'Cancel the event before it starts, with the reason',
-        params: IdParams,
-        body: EventCancelInput,
-        response: { 200: ActivityEvent, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      summary: 'Cancel the event before it starts, with the reason',
+      params: IdParams,
+      body: EventCancelInput,
+      response: { 200: ActivityEvent, ...writeErrors },
+    }),
     async (request) => {
       return events.cancel(request.params.id, request.body, scopeOf(request.user!));
     },
@@ -293,16 +250,12 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.post(
     '/api/activities/events/:id/signups',
-    {
-      config: { access: 'activities.write' },
-      schema: {
-        tags,
-        summary: 'Sign a retiree up; 409 when full, already signed up, deceased, cancelled or started',
-        params: IdParams,
-        body: SignUpInput,
-        response: { 201: ActivityEvent, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      summary: 'Sign a retiree up; 409 when full, already signed up, deceased, cancelled or started',
+      params: IdParams,
+      body: SignUpInput,
+      response: { 201: ActivityEvent, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply
         .code(201)
@@ -319,15 +272,13 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.post(
     '/api/activities/events/:id/signups/:retireeId/withdraw',
-    {
-      config: { access: 'activities.write', retiree: 'path', retireeParam: 'retireeId' },
-      schema: {
-        tags,
-        summary: 'Withdraw a sign-up before the event starts',
-        params: RetireeParams,
-        response: { 200: ActivityEvent, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      retiree: 'path',
+      retireeParam: 'retireeId',
+      summary: 'Withdraw a sign-up before the event starts',
+      params: RetireeParams,
+      response: { 200: ActivityEvent, ...writeErrors },
+    }),
     async (request) => {
       return events.withdraw(request.params.id, request.params.retireeId, scopeOf(request.user!));
     },
@@ -335,16 +286,12 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.post(
     '/api/activities/events/:id/attendance',
-    {
-      config: { access: 'activities.write' },
-      schema: {
-        tags,
-        summary: 'Record attendance of signed-up retirees once the confirmed event has started',
-        params: IdParams,
-        body: AttendanceInput,
-        response: { 200: ActivityEvent, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      summary: 'Record attendance of signed-up retirees once the confirmed event has started',
+      params: IdParams,
+      body: AttendanceInput,
+      response: { 200: ActivityEvent, ...writeErrors },
+    }),
     async (request) => {
       return events.recordAttendance(
         request.params.id,
@@ -357,14 +304,10 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.get(
     '/api/activities/groups',
-    {
-      config: { access: 'activities.read' },
-      schema: {
-        tags,
-        summary: 'Interest groups (6.6.2.3) with leader and members',
-        response: { 200: Type.Array(ActivityGroup), ...readErrors },
-      },
-    },
+    route('activities.read', {
+      summary: 'Interest groups (6.6.2.3) with leader and members',
+      response: { 200: Type.Array(ActivityGroup), ...readErrors },
+    }),
     async (request) => {
       return groups.list(scopeOf(request.user!));
     },
@@ -372,15 +315,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.get(
     '/api/activities/groups/export.xlsx',
-    {
-      config: { access: 'activities.read' },
-      schema: {
-        tags,
-        summary: 'Interest groups with their members as an Excel workbook',
-        produces: [XLSX_MEDIA_TYPE],
-        response: { 200: workbookResponse, ...readErrors },
-      },
-    },
+    route('activities.read', {
+      summary: 'Interest groups with their members as an Excel workbook',
+      produces: [XLSX_MEDIA_TYPE],
+      response: { 200: workbookResponse, ...readErrors },
+    }),
     async (request, reply) => {
       const list = await groups.list(scopeOf(request.user!));
       const rows: MemberRow[] = list.flatMap((group) =>
@@ -399,15 +338,11 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.post(
     '/api/activities/groups',
-    {
-      config: { access: 'activities.write' },
-      schema: {
-        tags,
-        summary: 'A new interest group; its leader joins as the first member',
-        body: ActivityGroupInput,
-        response: { 201: ActivityGroup, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      summary: 'A new interest group; its leader joins as the first member',
+      body: ActivityGroupInput,
+      response: { 201: ActivityGroup, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply.code(201).send(await groups.create(request.body, userId(request), scopeOf(request.user!)));
     },
@@ -415,16 +350,12 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.post(
     '/api/activities/groups/:id/members',
-    {
-      config: { access: 'activities.write' },
-      schema: {
-        tags,
-        summary: 'A retiree joins the group; 409 for a current member or a deceased retiree',
-        params: IdParams,
-        body: GroupMemberInput,
-        response: { 201: ActivityGroup, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      summary: 'A retiree joins the group; 409 for a current member or a deceased retiree',
+      params: IdParams,
+      body: GroupMemberInput,
+      response: { 201: ActivityGroup, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply
         .code(201)
@@ -436,16 +367,14 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.post(
     '/api/activities/groups/:id/members/:retireeId/leave',
-    {
-      config: { access: 'activities.write', retiree: 'path', retireeParam: 'retireeId' },
-      schema: {
-        tags,
-        summary: 'A member leaves the group on a day (the membership is kept)',
-        params: RetireeParams,
-        body: GroupLeaveInput,
-        response: { 200: ActivityGroup, ...writeErrors },
-      },
-    },
+    route('activities.write', {
+      retiree: 'path',
+      retireeParam: 'retireeId',
+      summary: 'A member leaves the group on a day (the membership is kept)',
+      params: RetireeParams,
+      body: GroupLeaveInput,
+      response: { 200: ActivityGroup, ...writeErrors },
+    }),
     async (request) => {
       return groups.removeMember(
         request.params.id,

@@ -4,6 +4,7 @@ import { mayAccess } from '../access/policy.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import {
   AckBody,
@@ -19,20 +20,18 @@ import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { retireesOfScope, scopeOf } from '../store/scope.ts';
 import { publicUser } from '../store/users.ts';
 
+const route = routeOptions('alerts');
+
 const alertId = (id: string) => uuidOr404(id, 'alert');
 
 export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   app.get(
     '/api/alerts',
-    {
-      config: { access: 'alerts.read' },
-      schema: {
-        tags: ['alerts'],
-        summary: 'Alerts, newest first; `status=active` gives the queue (open and acknowledged)',
-        querystring: AlertListQuery,
-        response: { 200: Type.Array(Alert), 400: ErrorResponse, 401: ErrorResponse },
-      },
-    },
+    route('alerts.read', {
+      summary: 'Alerts, newest first; `status=active` gives the queue (open and acknowledged)',
+      querystring: AlertListQuery,
+      response: { 200: Type.Array(Alert), 400: ErrorResponse, 401: ErrorResponse },
+    }),
     async (request) => {
       const { status, retireeId, limit } = request.query;
       if (retireeId && !isUuid(retireeId)) return [];
@@ -50,15 +49,12 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/alerts/:id',
-    {
-      config: { access: 'alerts.read', retiree: 'alert' },
-      schema: {
-        tags: ['alerts'],
-        summary: 'One alert',
-        params: IdParams,
-        response: { 200: Alert, 401: ErrorResponse, 404: ErrorResponse },
-      },
-    },
+    route('alerts.read', {
+      retiree: 'alert',
+      summary: 'One alert',
+      params: IdParams,
+      response: { 200: Alert, 401: ErrorResponse, 404: ErrorResponse },
+    }),
     async (request) => {
       const alert = await app.alerts.byId(alertId(request.params.id));
       if (!alert) throw notFound('alert');
@@ -68,23 +64,20 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.post(
     '/api/alerts/:id/ack',
-    {
-      config: { access: 'alerts.handle', retiree: 'alert' },
-      schema: {
-        tags: ['alerts'],
-        summary: 'Acknowledge an open alert; the device is told help is being arranged',
-        params: IdParams,
-        body: Type.Optional(AckBody),
-        response: {
-          200: Alert,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-          409: ErrorResponse,
-        },
+    route('alerts.handle', {
+      retiree: 'alert',
+      summary: 'Acknowledge an open alert; the device is told help is being arranged',
+      params: IdParams,
+      body: Type.Optional(AckBody),
+      response: {
+        200: Alert,
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        404: ErrorResponse,
+        409: ErrorResponse,
       },
-    },
+    }),
     async (request) => {
       return app.workflow.acknowledge(alertId(request.params.id), request.user!, request.body?.text);
     },
@@ -92,23 +85,20 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.post(
     '/api/alerts/:id/resolve',
-    {
-      config: { access: 'alerts.handle', retiree: 'alert' },
-      schema: {
-        tags: ['alerts'],
-        summary: 'Resolve an alert with an outcome and a note',
-        params: IdParams,
-        body: ResolveBody,
-        response: {
-          200: Alert,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-          409: ErrorResponse,
-        },
+    route('alerts.handle', {
+      retiree: 'alert',
+      summary: 'Resolve an alert with an outcome and a note',
+      params: IdParams,
+      body: ResolveBody,
+      response: {
+        200: Alert,
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        404: ErrorResponse,
+        409: ErrorResponse,
       },
-    },
+    }),
     async (request) => {
       return app.workflow.resolve(
         alertId(request.params.id),
@@ -121,15 +111,12 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/alerts/:id/steps',
-    {
-      config: { access: 'alerts.read', retiree: 'alert' },
-      schema: {
-        tags: ['alerts'],
-        summary: 'Every step taken on an alert, oldest first: who, when, what',
-        params: IdParams,
-        response: { 200: Type.Array(AlertStep), ...writeErrors },
-      },
-    },
+    route('alerts.read', {
+      retiree: 'alert',
+      summary: 'Every step taken on an alert, oldest first: who, when, what',
+      params: IdParams,
+      response: { 200: Type.Array(AlertStep), ...writeErrors },
+    }),
     async (request) => {
       const id = alertId(request.params.id);
       if (!(await app.alerts.byId(id))) throw notFound('alert');
@@ -139,15 +126,12 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.post(
     '/api/alerts/:id/take',
-    {
-      config: { access: 'alerts.handle', retiree: 'alert' },
-      schema: {
-        tags: ['alerts'],
-        summary: 'Take an alert: the others see who has it',
-        params: IdParams,
-        response: { 200: Alert, ...writeErrors },
-      },
-    },
+    route('alerts.handle', {
+      retiree: 'alert',
+      summary: 'Take an alert: the others see who has it',
+      params: IdParams,
+      response: { 200: Alert, ...writeErrors },
+    }),
     async (request) => {
       return app.workflow.take(alertId(request.params.id), request.user!);
     },
@@ -155,16 +139,13 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.post(
     '/api/alerts/:id/assign',
-    {
-      config: { access: 'alerts.assign', retiree: 'alert' },
-      schema: {
-        tags: ['alerts'],
-        summary: 'Reassign an alert to another staff member (supervisor)',
-        params: IdParams,
-        body: AssignBody,
-        response: { 200: Alert, ...writeErrors },
-      },
-    },
+    route('alerts.assign', {
+      retiree: 'alert',
+      summary: 'Reassign an alert to another staff member (supervisor)',
+      params: IdParams,
+      body: AssignBody,
+      response: { 200: Alert, ...writeErrors },
+    }),
     async (request) => {
       const target = await app.users.byId(request.body.userId).catch(() => null);
       // Only someone who may work alerts can be given one.
@@ -177,17 +158,14 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.post(
     '/api/alerts/:id/actions',
-    {
-      config: { access: 'alerts.handle', retiree: 'alert' },
-      schema: {
-        tags: ['alerts'],
-        summary:
-          'Record an action (called the retiree or family, sent staff, handed to 120); the alert is then in progress',
-        params: IdParams,
-        body: ActionBody,
-        response: { 200: Alert, ...writeErrors },
-      },
-    },
+    route('alerts.handle', {
+      retiree: 'alert',
+      summary:
+        'Record an action (called the retiree or family, sent staff, handed to 120); the alert is then in progress',
+      params: IdParams,
+      body: ActionBody,
+      response: { 200: Alert, ...writeErrors },
+    }),
     async (request) => {
       return app.workflow.act(alertId(request.params.id), request.user!, request.body);
     },
@@ -195,16 +173,13 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.post(
     '/api/alerts/:id/help-coming',
-    {
-      config: { access: 'alerts.handle', retiree: 'alert' },
-      schema: {
-        tags: ['alerts'],
-        summary: "Tell the retiree's device that help is on the way",
-        params: IdParams,
-        body: Type.Optional(AckBody),
-        response: { 200: Alert, ...writeErrors },
-      },
-    },
+    route('alerts.handle', {
+      retiree: 'alert',
+      summary: "Tell the retiree's device that help is on the way",
+      params: IdParams,
+      body: Type.Optional(AckBody),
+      response: { 200: Alert, ...writeErrors },
+    }),
     async (request) => {
       return app.workflow.helpComing(alertId(request.params.id), request.user!, request.body?.text);
     },
@@ -212,16 +187,13 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.post(
     '/api/alerts/:id/comments',
-    {
-      config: { access: 'alerts.handle', retiree: 'alert' },
-      schema: {
-        tags: ['alerts'],
-        summary: 'Add a comment, in any state',
-        params: IdParams,
-        body: CommentBody,
-        response: { 200: Alert, ...writeErrors },
-      },
-    },
+    route('alerts.handle', {
+      retiree: 'alert',
+      summary: 'Add a comment, in any state',
+      params: IdParams,
+      body: CommentBody,
+      response: { 200: Alert, ...writeErrors },
+    }),
     async (request) => {
       return app.workflow.comment(alertId(request.params.id), request.user!, request.body.text);
     },

@@ -5,13 +5,6 @@ import { AttachmentStore } from './attachments.ts';
 import { archiveRoutes } from './routes.ts';
 import { ArchiveStore } from './store.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    archive: ArchiveStore;
-    attachments: AttachmentStore;
-  }
-}
-
 // The archive shows a focus retiree's visits: the visits area comes first.
 export const archiveArea = area(
   'archive',

@@ -6,6 +6,7 @@ import { badRequest, HubError, notFound } from '../errors.ts';
 import { sendWorkbook } from '../export/workbook.ts';
 import { acceptRawBodies, FileAnswer, sendFile, uploadName } from '../http/files.ts';
 import { readErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import {
   AccessLog,
@@ -34,6 +35,8 @@ import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_TYPES, acceptUpload } from './atta
 import { exportWorkbook, importTemplate, readImport, XLSX_TYPE } from './excel.ts';
 import type { ArchiveField } from './fields.ts';
 import { FieldErrors, type ListFilter } from './store.ts';
+
+const route = routeOptions('archive');
 
 const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 const MAX_EXPORT_ROWS = 20_000;
@@ -87,15 +90,11 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/archive/retirees',
-    {
-      config: { access: 'archive.read' },
-      schema: {
-        tags: ['archive'],
-        summary: 'The archive list (6.11.1 a): search, filters, sort and paging; ID cards masked',
-        querystring: ArchiveListQuery,
-        response: { 200: ArchiveList, ...readErrors },
-      },
-    },
+    route('archive.read', {
+      summary: 'The archive list (6.11.1 a): search, filters, sort and paging; ID cards masked',
+      querystring: ArchiveListQuery,
+      response: { 200: ArchiveList, ...readErrors },
+    }),
     async (request) => {
       const query = request.query;
       const limit = query.limit ?? 50;
@@ -113,19 +112,15 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/archive/retirees.xlsx',
-    {
-      config: { access: 'archive.read' },
-      schema: {
-        tags: ['archive'],
-        summary: 'The archive list as an Excel workbook, with the same filters; logged with its reason',
-        querystring: ExportQuery,
-        produces: [XLSX_TYPE],
-        response: {
-          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The workbook (.xlsx)' }),
-          ...readErrors,
-        },
+    route('archive.read', {
+      summary: 'The archive list as an Excel workbook, with the same filters; logged with its reason',
+      querystring: ExportQuery,
+      produces: [XLSX_TYPE],
+      response: {
+        200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The workbook (.xlsx)' }),
+        ...readErrors,
       },
-    },
+    }),
     async (request, reply) => {
       const reason = requireReason(request.query.reason);
       const filter = scopedFilter(request, request.query);
@@ -148,21 +143,17 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/archive/retirees',
-    {
-      config: { access: 'archive.write' },
-      schema: {
-        tags: ['archive'],
-        summary: 'Open an archive record; each field is checked with its own message',
-        body: ArchiveInput,
-        response: {
-          201: ArchiveRecord,
-          400: FieldErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          409: FieldErrorResponse,
-        },
+    route('archive.write', {
+      summary: 'Open an archive record; each field is checked with its own message',
+      body: ArchiveInput,
+      response: {
+        201: ArchiveRecord,
+        400: FieldErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        409: FieldErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       try {
         const created = await records.create(
@@ -183,16 +174,13 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/archive/retirees/:id',
-    {
-      config: { access: 'archive.read', retiree: 'path' },
-      schema: {
-        tags: ['archive'],
-        summary: 'A full archive record; `reason` is required and the reading is logged (6.1.2.8)',
-        params: IdParams,
-        querystring: Type.Object({ reason: Type.Optional(ReasonQuery.properties.reason) }),
-        response: { 200: ArchiveRecord, ...readErrors },
-      },
-    },
+    route('archive.read', {
+      retiree: 'path',
+      summary: 'A full archive record; `reason` is required and the reading is logged (6.1.2.8)',
+      params: IdParams,
+      querystring: Type.Object({ reason: Type.Optional(ReasonQuery.properties.reason) }),
+      response: { 200: ArchiveRecord, ...readErrors },
+    }),
     async (request) => {
       const id = await retireeOr404(request, request.params.id);
       const reason = requireReason(request.query.reason);
@@ -205,24 +193,21 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.patch(
     '/api/archive/retirees/:id',
-    {
-      config: { access: 'archive.write', retiree: 'path' },
-      schema: {
-        tags: ['archive'],
-        summary:
-          'Change archive fields; each is checked with its own message, a rejected change changes nothing',
-        params: IdParams,
-        body: ArchiveUpdate,
-        response: {
-          200: ArchiveRecord,
-          400: FieldErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-          409: FieldErrorResponse,
-        },
+    route('archive.write', {
+      retiree: 'path',
+      summary:
+        'Change archive fields; each is checked with its own message, a rejected change changes nothing',
+      params: IdParams,
+      body: ArchiveUpdate,
+      response: {
+        200: ArchiveRecord,
+        400: FieldErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        404: ErrorResponse,
+        409: FieldErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const id = await retireeOr404(request, request.params.id);
       try {
@@ -248,19 +233,16 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/archive/retirees/:id/history',
-    {
-      config: { access: 'archive.read', retiree: 'path' },
-      schema: {
-        tags: ['archive'],
-        summary: 'The change history of a record, newest first (who, when, field, old, new); logged',
-        params: IdParams,
-        querystring: Type.Object({
-          ...HistoryQuery.properties,
-          reason: Type.Optional(HistoryQuery.properties.reason),
-        }),
-        response: { 200: Type.Array(HistoryEntry), ...readErrors },
-      },
-    },
+    route('archive.read', {
+      retiree: 'path',
+      summary: 'The change history of a record, newest first (who, when, field, old, new); logged',
+      params: IdParams,
+      querystring: Type.Object({
+        ...HistoryQuery.properties,
+        reason: Type.Optional(HistoryQuery.properties.reason),
+      }),
+      response: { 200: Type.Array(HistoryEntry), ...readErrors },
+    }),
     async (request) => {
       const id = await retireeOr404(request, request.params.id);
       const reason = requireReason(request.query.reason);
@@ -271,22 +253,19 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/archive/retirees/:id/family',
-    {
-      config: { access: 'archive.write', retiree: 'path' },
-      schema: {
-        tags: ['archive'],
-        summary: 'Add a family member (kept with the emergency contacts)',
-        params: IdParams,
-        body: FamilyMemberInput,
-        response: {
-          201: ArchiveRecord,
-          400: FieldErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-        },
+    route('archive.write', {
+      retiree: 'path',
+      summary: 'Add a family member (kept with the emergency contacts)',
+      params: IdParams,
+      body: FamilyMemberInput,
+      response: {
+        201: ArchiveRecord,
+        400: FieldErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        404: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const id = await retireeOr404(request, request.params.id);
       const { name, relation, phone } = request.body;
@@ -311,15 +290,14 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
   app.post(
     '/api/archive/retirees/:id/attachments',
     {
-      config: { access: 'archive.write', retiree: 'path' },
-      bodyLimit: maxBytes,
-      schema: {
-        tags: ['archive'],
+      ...route('archive.write', {
+        retiree: 'path',
         summary: `Add an attachment: the raw file as the body (${ATTACHMENT_TYPES.join(', ')}), its name in ?name=`,
         params: IdParams,
         querystring: UploadQuery,
         response: { 201: Attachment, ...readErrors, 413: ErrorResponse, 415: ErrorResponse },
-      },
+      }),
+      bodyLimit: maxBytes,
     },
     async (request, reply) => {
       const id = await retireeOr404(request, request.params.id);
@@ -337,16 +315,13 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/archive/retirees/:id/attachments',
-    {
-      config: { access: 'archive.read', retiree: 'path' },
-      schema: {
-        tags: ['archive'],
-        summary: 'The attachments of a record (without withdrawn ones unless asked)',
-        params: IdParams,
-        querystring: Type.Object({ includeWithdrawn: Type.Optional(Type.Boolean({ default: false })) }),
-        response: { 200: Type.Array(Attachment), ...readErrors },
-      },
-    },
+    route('archive.read', {
+      retiree: 'path',
+      summary: 'The attachments of a record (without withdrawn ones unless asked)',
+      params: IdParams,
+      querystring: Type.Object({ includeWithdrawn: Type.Optional(Type.Boolean({ default: false })) }),
+      response: { 200: Type.Array(Attachment), ...readErrors },
+    }),
     async (request) => {
       const id = await retireeOr404(request, request.params.id);
       return attachments.list(id, request.query.includeWithdrawn ?? false);
@@ -355,16 +330,13 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/archive/retirees/:id/attachments/:attachmentId',
-    {
-      config: { access: 'archive.read', retiree: 'path' },
-      schema: {
-        tags: ['archive'],
-        summary: 'Download an attachment; `reason` is required and the reading is logged (6.1.2.8)',
-        params: AttachmentParams,
-        querystring: Type.Object({ reason: Type.Optional(ReasonQuery.properties.reason) }),
-        response: { 200: FileAnswer, ...readErrors },
-      },
-    },
+    route('archive.read', {
+      retiree: 'path',
+      summary: 'Download an attachment; `reason` is required and the reading is logged (6.1.2.8)',
+      params: AttachmentParams,
+      querystring: Type.Object({ reason: Type.Optional(ReasonQuery.properties.reason) }),
+      response: { 200: FileAnswer, ...readErrors },
+    }),
     async (request, reply) => {
       const id = await retireeOr404(request, request.params.id);
       const attachmentId = uuidOr404(request.params.attachmentId, 'attachment');
@@ -386,16 +358,13 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/archive/retirees/:id/attachments/:attachmentId/withdraw',
-    {
-      config: { access: 'archive.write', retiree: 'path' },
-      schema: {
-        tags: ['archive'],
-        summary: 'Withdraw an attachment (it is kept, never deleted)',
-        params: AttachmentParams,
-        body: WithdrawBody,
-        response: { 200: Attachment, ...readErrors, 409: ErrorResponse },
-      },
-    },
+    route('archive.write', {
+      retiree: 'path',
+      summary: 'Withdraw an attachment (it is kept, never deleted)',
+      params: AttachmentParams,
+      body: WithdrawBody,
+      response: { 200: Attachment, ...readErrors, 409: ErrorResponse },
+    }),
     async (request) => {
       const id = await retireeOr404(request, request.params.id);
       const attachment = await attachments.byId(id, uuidOr404(request.params.attachmentId, 'attachment'));
@@ -409,15 +378,11 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/archive/access-log',
-    {
-      config: { access: 'archive.accessLog' },
-      schema: {
-        tags: ['archive'],
-        summary: 'The archive access log (6.1.2.8): who consulted which record, when and why',
-        querystring: AccessLogQuery,
-        response: { 200: AccessLog, ...readErrors },
-      },
-    },
+    route('archive.accessLog', {
+      summary: 'The archive access log (6.1.2.8): who consulted which record, when and why',
+      querystring: AccessLogQuery,
+      response: { 200: AccessLog, ...readErrors },
+    }),
     async (request) => {
       const { retireeId, userId, action, from, to } = request.query;
       return records.accessLog(
@@ -436,15 +401,11 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/archive/import/template',
-    {
-      config: { access: 'archive.import' },
-      schema: {
-        tags: ['archive'],
-        summary: 'The empty import template (.xlsx) with Chinese headers and a sheet of instructions',
-        produces: [XLSX_TYPE],
-        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...readErrors },
-      },
-    },
+    route('archive.import', {
+      summary: 'The empty import template (.xlsx) with Chinese headers and a sheet of instructions',
+      produces: [XLSX_TYPE],
+      response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary' }), ...readErrors },
+    }),
     async (_request, reply) => {
       return sendWorkbook(reply, await importTemplate(), 'archive-template', '军休干部档案导入模板');
     },
@@ -453,10 +414,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
   app.post(
     '/api/archive/import',
     {
-      config: { access: 'archive.import' },
-      bodyLimit: MAX_IMPORT_BYTES,
-      schema: {
-        tags: ['archive'],
+      ...route('archive.import', {
         summary:
           'Import retirees from the template (.xlsx body): all rows or none, with a per-row error report',
         response: {
@@ -466,7 +424,8 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
           415: ErrorResponse,
           422: ImportErrors,
         },
-      },
+      }),
+      bodyLimit: MAX_IMPORT_BYTES,
     },
     async (request, reply) => {
       const body = request.body as unknown;

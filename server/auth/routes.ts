@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { bearerToken } from '../access/guard.ts';
 import type { AreaOptions } from '../context.ts';
 import { unauthorized } from '../errors.ts';
+import { routeOptions } from '../http/route.ts';
 import {
   EnrolmentBody,
   EnrolmentConfirmBody,
@@ -17,6 +18,8 @@ import {
 } from '../schemas/auth.ts';
 import { ErrorResponse, Nullable } from '../schemas/common.ts';
 import { type LoginOutcome, SESSION_COOKIE } from './sessions.ts';
+
+const route = routeOptions('auth');
 
 /** A session answer: the bearer token in the body, and the same token as an HttpOnly cookie. */
 function sendSession(reply: FastifyReply, session: LoginOutcome & { kind: 'session' }) {
@@ -33,24 +36,20 @@ function sendSession(reply: FastifyReply, session: LoginOutcome & { kind: 'sessi
 export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   app.post(
     '/api/auth/login',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Sign in; returns a bearer token and sets the session cookie',
-        description:
-          'With a TOTP second factor, send its code as `totp` (401 `totp_required` asks for it). An admin ' +
-          'without TOTP gets 401 `totp_enrolment_required` with an `enrolmentToken` for /api/auth/enrolment. ' +
-          'Too many failures answer 429 with Retry-After.',
-        body: LoginBody,
-        response: {
-          200: LoginResponse,
-          400: ErrorResponse,
-          401: LoginChallenge,
-          429: ErrorResponse,
-        },
+    route('public', {
+      summary: 'Sign in; returns a bearer token and sets the session cookie',
+      description:
+        'With a TOTP second factor, send its code as `totp` (401 `totp_required` asks for it). An admin ' +
+        'without TOTP gets 401 `totp_enrolment_required` with an `enrolmentToken` for /api/auth/enrolment. ' +
+        'Too many failures answer 429 with Retry-After.',
+      body: LoginBody,
+      response: {
+        200: LoginResponse,
+        400: ErrorResponse,
+        401: LoginChallenge,
+        429: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const { username, password, totp } = request.body;
       const outcome = await hub.sessions.login(username, password, totp, request.ip);
@@ -72,15 +71,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.post(
     '/api/auth/enrolment/totp',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['auth'],
-        summary: 'An admin without TOTP, before the first session: a new secret, shown once',
-        body: EnrolmentBody,
-        response: { 200: TotpSetup, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse },
-      },
-    },
+    route('public', {
+      summary: 'An admin without TOTP, before the first session: a new secret, shown once',
+      body: EnrolmentBody,
+      response: { 200: TotpSetup, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse },
+    }),
     async (request) => {
       const user = await hub.sessions.enrolmentUser(request.body.enrolmentToken);
       return hub.sessions.beginTotp(user.id);
@@ -89,15 +84,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.post(
     '/api/auth/enrolment/confirm',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Confirms the enrolment with a code from the app; answers with a session',
-        body: EnrolmentConfirmBody,
-        response: { 200: LoginResponse, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse },
-      },
-    },
+    route('public', {
+      summary: 'Confirms the enrolment with a code from the app; answers with a session',
+      body: EnrolmentConfirmBody,
+      response: { 200: LoginResponse, 400: ErrorResponse, 401: ErrorResponse, 409: ErrorResponse },
+    }),
     async (request, reply) => {
       const session = await hub.sessions.confirmEnrolment(request.body.enrolmentToken, request.body.code);
       return sendSession(reply, session);
@@ -106,10 +97,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.get(
     '/api/auth/me',
-    {
-      config: { access: 'account.own' },
-      schema: { tags: ['auth'], summary: 'The signed-in user', response: { 200: User, 401: ErrorResponse } },
-    },
+    route('account.own', { summary: 'The signed-in user', response: { 200: User, 401: ErrorResponse } }),
     async (request) => {
       if (!request.user) throw unauthorized();
       return request.user;
@@ -118,30 +106,22 @@ export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.get(
     '/api/auth/session',
-    {
-      // Asked by the dashboard after every load, signed in or not: "nobody" is an answer, not a
-      // refusal (no 401, so no audit entry), and the token stays in its HttpOnly cookie.
-      config: { access: 'public' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Who the session (cookie or bearer token) signs in, or null; never 401',
-        response: { 200: Type.Object({ user: Nullable(User) }) },
-      },
-    },
+    // Asked by the dashboard after every load, signed in or not: "nobody" is an answer, not a
+    // refusal (no 401, so no audit entry), and the token stays in its HttpOnly cookie.
+    route('public', {
+      summary: 'Who the session (cookie or bearer token) signs in, or null; never 401',
+      response: { 200: Type.Object({ user: Nullable(User) }) },
+    }),
     async (request) => ({ user: await hub.sessions.userFor(bearerToken(request)) }),
   );
 
   app.post(
     '/api/auth/password',
-    {
-      config: { access: 'account.own' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Change my password (at least 12 characters, not the username); my other sessions end',
-        body: PasswordChangeBody,
-        response: { 204: Type.Null(), 400: ErrorResponse, 401: ErrorResponse },
-      },
-    },
+    route('account.own', {
+      summary: 'Change my password (at least 12 characters, not the username); my other sessions end',
+      body: PasswordChangeBody,
+      response: { 204: Type.Null(), 400: ErrorResponse, 401: ErrorResponse },
+    }),
     async (request, reply) => {
       if (!request.user) throw unauthorized();
       await hub.sessions.changePassword(
@@ -156,14 +136,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.post(
     '/api/auth/totp',
-    {
-      config: { access: 'account.own' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Start enrolling my TOTP second factor: a new secret and otpauth:// URI, shown once',
-        response: { 200: TotpSetup, 401: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse },
-      },
-    },
+    route('account.own', {
+      summary: 'Start enrolling my TOTP second factor: a new secret and otpauth:// URI, shown once',
+      response: { 200: TotpSetup, 401: ErrorResponse, 403: ErrorResponse, 409: ErrorResponse },
+    }),
     async (request) => {
       if (!request.user) throw unauthorized();
       return hub.sessions.beginTotp(request.user.id);
@@ -172,21 +148,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.post(
     '/api/auth/totp/confirm',
-    {
-      config: { access: 'account.own' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Confirm my TOTP enrolment with a code from the app; from now on sign-in asks for it',
-        body: TotpCodeBody,
-        response: {
-          204: Type.Null(),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          409: ErrorResponse,
-        },
+    route('account.own', {
+      summary: 'Confirm my TOTP enrolment with a code from the app; from now on sign-in asks for it',
+      body: TotpCodeBody,
+      response: {
+        204: Type.Null(),
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        409: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       if (!request.user) throw unauthorized();
       await hub.sessions.confirmTotp(request.user.id, request.body.code);
@@ -196,22 +168,18 @@ export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.post(
     '/api/auth/totp/disable',
-    {
-      config: { access: 'account.own' },
-      schema: {
-        tags: ['auth'],
-        summary:
-          'Remove my TOTP second factor, proven with a current code (not for admins while it is required)',
-        body: TotpCodeBody,
-        response: {
-          204: Type.Null(),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          409: ErrorResponse,
-        },
+    route('account.own', {
+      summary:
+        'Remove my TOTP second factor, proven with a current code (not for admins while it is required)',
+      body: TotpCodeBody,
+      response: {
+        204: Type.Null(),
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        409: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       if (!request.user) throw unauthorized();
       await hub.sessions.disableOwnTotp(request.user.id, request.body.code);
@@ -221,14 +189,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.post(
     '/api/auth/logout',
-    {
-      config: { access: 'account.own' },
-      schema: {
-        tags: ['auth'],
-        summary: 'Sign out: the token stops working and its live connection closes',
-        response: { 204: Type.Null(), 401: ErrorResponse },
-      },
-    },
+    route('account.own', {
+      summary: 'Sign out: the token stops working and its live connection closes',
+      response: { 204: Type.Null(), 401: ErrorResponse },
+    }),
     async (request, reply) => {
       const token = bearerToken(request);
       if (token) await hub.sessions.logout(token);

@@ -5,12 +5,6 @@ import { benefitRoutes } from './routes.ts';
 import { BenefitService } from './service.ts';
 import { BenefitReviewProvider } from './worklist.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    benefits: BenefitService;
-  }
-}
-
 export const benefitsArea = area('benefits', async (app, hub) => {
   app.decorate('benefits', new BenefitService(hub.db));
   addWorkListProviders(app, new BenefitReviewProvider(hub.db));

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { type ListColumn, MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
 import { exportRoute, listWithExport, readErrors, userId, writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import type { User } from '../schemas/auth.ts';
 import {
   Benefit,
@@ -23,6 +24,8 @@ import { IdParams } from '../schemas/common.ts';
 import { retireeOr404 as findRetiree } from '../store/checks.ts';
 import { assertInScope, scopeOf } from '../store/scope.ts';
 import { STOP_REASON_NAMES } from './service.ts';
+
+const route = routeOptions('benefits');
 
 const tags = ['benefits'];
 
@@ -95,15 +98,12 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/benefits',
-    {
-      config: { access: 'benefits.write', retiree: 'body' },
-      schema: {
-        tags,
-        summary: 'File an application (申报, 6.3.2.6)',
-        body: BenefitInput,
-        response: { 201: Benefit, ...writeErrors },
-      },
-    },
+    route('benefits.write', {
+      retiree: 'body',
+      summary: 'File an application (申报, 6.3.2.6)',
+      body: BenefitInput,
+      response: { 201: Benefit, ...writeErrors },
+    }),
     async (request, reply) => {
       await assertInScope(hub.db, scopeOf(request.user!), await retireeOr404(request.body.retireeId));
       return reply.code(201).send(await benefits.apply(request.body, userId(request)));
@@ -112,15 +112,11 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/benefits/:id',
-    {
-      config: { access: 'benefits.read' },
-      schema: {
-        tags,
-        summary: 'One benefit with its steps and payments',
-        params: IdParams,
-        response: { 200: Benefit, ...readErrors },
-      },
-    },
+    route('benefits.read', {
+      summary: 'One benefit with its steps and payments',
+      params: IdParams,
+      response: { 200: Benefit, ...readErrors },
+    }),
     async (request) => {
       await ownBenefit(request);
       return benefits.get(request.params.id);
@@ -129,16 +125,12 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/benefits/:id/approve',
-    {
-      config: { access: 'benefits.write' },
-      schema: {
-        tags,
-        summary: 'Approve an application; 409 unless applied',
-        params: IdParams,
-        body: BenefitApproval,
-        response: { 200: Benefit, ...writeErrors },
-      },
-    },
+    route('benefits.write', {
+      summary: 'Approve an application; 409 unless applied',
+      params: IdParams,
+      body: BenefitApproval,
+      response: { 200: Benefit, ...writeErrors },
+    }),
     async (request) => {
       await ownBenefit(request);
       return benefits.approve(request.params.id, request.body, userId(request));
@@ -147,16 +139,12 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/benefits/:id/reject',
-    {
-      config: { access: 'benefits.write' },
-      schema: {
-        tags,
-        summary: 'Refuse an application, with the reason; 409 unless applied',
-        params: IdParams,
-        body: BenefitRejection,
-        response: { 200: Benefit, ...writeErrors },
-      },
-    },
+    route('benefits.write', {
+      summary: 'Refuse an application, with the reason; 409 unless applied',
+      params: IdParams,
+      body: BenefitRejection,
+      response: { 200: Benefit, ...writeErrors },
+    }),
     async (request) => {
       await ownBenefit(request);
       return benefits.reject(request.params.id, request.body, userId(request));
@@ -165,17 +153,13 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/benefits/:id/payments',
-    {
-      config: { access: 'benefits.write' },
-      schema: {
-        tags,
-        summary:
-          'Record a payment for a period (amount in fen); 409 unless approved or paid, or when the period is paid',
-        params: IdParams,
-        body: PaymentInput,
-        response: { 200: Benefit, ...writeErrors },
-      },
-    },
+    route('benefits.write', {
+      summary:
+        'Record a payment for a period (amount in fen); 409 unless approved or paid, or when the period is paid',
+      params: IdParams,
+      body: PaymentInput,
+      response: { 200: Benefit, ...writeErrors },
+    }),
     async (request) => {
       await ownBenefit(request);
       return benefits.pay(request.params.id, request.body, userId(request));
@@ -184,16 +168,12 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/benefits/:id/stop',
-    {
-      config: { access: 'benefits.write' },
-      schema: {
-        tags,
-        summary: 'Stop a benefit (停发) with its reason; 409 when rejected or already stopped',
-        params: IdParams,
-        body: BenefitStop,
-        response: { 200: Benefit, ...writeErrors },
-      },
-    },
+    route('benefits.write', {
+      summary: 'Stop a benefit (停发) with its reason; 409 when rejected or already stopped',
+      params: IdParams,
+      body: BenefitStop,
+      response: { 200: Benefit, ...writeErrors },
+    }),
     async (request) => {
       await ownBenefit(request);
       return benefits.stop(request.params.id, request.body, userId(request));
@@ -202,15 +182,11 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/benefit-cards',
-    {
-      config: { access: 'benefits.read' },
-      schema: {
-        tags,
-        summary: 'Preferential cards (优待证, 乘车证) held, expired and returned (6.3.2.3)',
-        querystring: CardQuery,
-        response: { 200: Type.Array(BenefitCard), ...readErrors },
-      },
-    },
+    route('benefits.read', {
+      summary: 'Preferential cards (优待证, 乘车证) held, expired and returned (6.3.2.3)',
+      querystring: CardQuery,
+      response: { 200: Type.Array(BenefitCard), ...readErrors },
+    }),
     async (request) => {
       return benefits.cards(request.query, scopeOf(request.user!));
     },
@@ -230,15 +206,12 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/benefit-cards',
-    {
-      config: { access: 'benefits.write', retiree: 'body' },
-      schema: {
-        tags,
-        summary: 'Record a card issued; 409 while the same kind is held',
-        body: CardInput,
-        response: { 201: BenefitCard, ...writeErrors },
-      },
-    },
+    route('benefits.write', {
+      retiree: 'body',
+      summary: 'Record a card issued; 409 while the same kind is held',
+      body: CardInput,
+      response: { 201: BenefitCard, ...writeErrors },
+    }),
     async (request, reply) => {
       await assertInScope(hub.db, scopeOf(request.user!), await retireeOr404(request.body.retireeId));
       return reply.code(201).send(await benefits.issueCard(request.body, userId(request)));
@@ -247,16 +220,12 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/benefit-cards/:id/return',
-    {
-      config: { access: 'benefits.write' },
-      schema: {
-        tags,
-        summary: 'Record a card returned, with the reason',
-        params: IdParams,
-        body: CardReturn,
-        response: { 200: BenefitCard, ...writeErrors },
-      },
-    },
+    route('benefits.write', {
+      summary: 'Record a card returned, with the reason',
+      params: IdParams,
+      body: CardReturn,
+      response: { 200: BenefitCard, ...writeErrors },
+    }),
     async (request) => {
       const card = await benefits.card(request.params.id);
       await assertInScope(hub.db, scopeOf(request.user!), card.retireeId);

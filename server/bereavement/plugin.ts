@@ -7,12 +7,6 @@ import { bereavementRoutes } from './routes.ts';
 import { BereavementService } from './service.ts';
 import { BereavementStepProvider } from './worklist.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    bereavement: BereavementService;
-  }
-}
-
 export const bereavementArea = area('bereavement', async (app, hub) => {
   app.decorate('bereavement', new BereavementService(hub.db));
   addWorkListProviders(app, new BereavementStepProvider(hub.db));

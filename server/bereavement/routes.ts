@@ -5,6 +5,7 @@ import { centreDateTime } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import type { ListColumn } from '../export/workbook.ts';
 import { listWithExport, readErrors, userId, writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import type { User } from '../schemas/auth.ts';
 import {
   BereavementStepUpdate,
@@ -17,6 +18,8 @@ import {
 import { IdParams } from '../schemas/common.ts';
 import { retireeOr404 } from '../store/checks.ts';
 import { assertInScope, scopeOf } from '../store/scope.ts';
+
+const route = routeOptions('bereavement');
 
 const tags = ['bereavement'];
 
@@ -86,16 +89,13 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (
 
   app.post(
     '/api/bereavement',
-    {
-      config: { access: 'bereavement.write', retiree: 'body' },
-      schema: {
-        tags,
-        summary:
-          'Record a death: opens the checklist of 6.10, marks the retiree deceased (nothing deleted), stops the living benefits (reason death), ends the care arrangement, opens the survivor subsidy for the survivor named; 409 when already recorded',
-        body: DeathInput,
-        response: { 201: DeathResult, ...writeErrors },
-      },
-    },
+    route('bereavement.write', {
+      retiree: 'body',
+      summary:
+        'Record a death: opens the checklist of 6.10, marks the retiree deceased (nothing deleted), stops the living benefits (reason death), ends the care arrangement, opens the survivor subsidy for the survivor named; 409 when already recorded',
+      body: DeathInput,
+      response: { 201: DeathResult, ...writeErrors },
+    }),
     async (request, reply) => {
       await inScope(request.user, (await retireeOr404(hub.db, request.body.retireeId)).id);
       return reply.code(201).send(await bereavement.record(request.body, userId(request)));
@@ -104,15 +104,11 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (
 
   app.get(
     '/api/bereavement/:id',
-    {
-      config: { access: 'bereavement.read' },
-      schema: {
-        tags,
-        summary: 'One death and its checklist',
-        params: IdParams,
-        response: { 200: Death, ...readErrors },
-      },
-    },
+    route('bereavement.read', {
+      summary: 'One death and its checklist',
+      params: IdParams,
+      response: { 200: Death, ...readErrors },
+    }),
     async (request) => {
       const death = await bereavement.get(request.params.id);
       await inScope(request.user, death.retireeId);
@@ -122,17 +118,13 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (
 
   app.patch(
     '/api/bereavement/steps/:id',
-    {
-      config: { access: 'bereavement.write' },
-      schema: {
-        tags,
-        summary:
-          'Assign, move, or close a step (done with its date, or not applicable with a note); 409 once closed',
-        params: IdParams,
-        body: BereavementStepUpdate,
-        response: { 200: Death, ...writeErrors },
-      },
-    },
+    route('bereavement.write', {
+      summary:
+        'Assign, move, or close a step (done with its date, or not applicable with a note); 409 once closed',
+      params: IdParams,
+      body: BereavementStepUpdate,
+      response: { 200: Death, ...writeErrors },
+    }),
     async (request) => {
       await inScope(request.user, await bereavement.retireeOfStep(request.params.id));
       return bereavement.updateStep(request.params.id, request.body, userId(request));

@@ -3,12 +3,6 @@ import { area } from '../context.ts';
 import { careRoutes } from './routes.ts';
 import { CareService } from './service.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    care: CareService;
-  }
-}
-
 export const careArea = area('care', async (app, hub) => {
   app.decorate('care', new CareService(hub.db));
   await app.register(careRoutes, { hub });

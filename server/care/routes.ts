@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import type { ListColumn } from '../export/workbook.ts';
 import { listWithExport, readErrors, userId, writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import type { User } from '../schemas/auth.ts';
 import {
   CareArrangement,
@@ -20,6 +21,8 @@ import { IdParams } from '../schemas/common.ts';
 import { retireeOr404 } from '../store/checks.ts';
 import { assertInScope, scopeOf } from '../store/scope.ts';
 import { CARE_TYPE_NAMES } from './service.ts';
+
+const route = routeOptions('care');
 
 const tags = ['care'];
 
@@ -78,15 +81,12 @@ export const careRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.post(
     '/api/care/arrangements',
-    {
-      config: { access: 'care.write', retiree: 'body' },
-      schema: {
-        tags,
-        summary: 'A new care arrangement; 409 while another is current for the retiree',
-        body: CareArrangementInput,
-        response: { 201: CareArrangement, ...writeErrors },
-      },
-    },
+    route('care.write', {
+      retiree: 'body',
+      summary: 'A new care arrangement; 409 while another is current for the retiree',
+      body: CareArrangementInput,
+      response: { 201: CareArrangement, ...writeErrors },
+    }),
     async (request, reply) => {
       await inScope(request.user, (await retireeOr404(hub.db, request.body.retireeId)).id);
       return reply.code(201).send(await care.create(request.body, userId(request)));
@@ -95,15 +95,11 @@ export const careRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.get(
     '/api/care/arrangements/:id',
-    {
-      config: { access: 'care.read' },
-      schema: {
-        tags,
-        summary: 'One care arrangement',
-        params: IdParams,
-        response: { 200: CareArrangement, ...readErrors },
-      },
-    },
+    route('care.read', {
+      summary: 'One care arrangement',
+      params: IdParams,
+      response: { 200: CareArrangement, ...readErrors },
+    }),
     async (request) => {
       const arrangement = await care.arrangement(request.params.id);
       await inScope(request.user, arrangement.retireeId);
@@ -113,16 +109,12 @@ export const careRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.post(
     '/api/care/arrangements/:id/end',
-    {
-      config: { access: 'care.write' },
-      schema: {
-        tags,
-        summary: 'End the current arrangement, with the reason; 409 when already ended',
-        params: IdParams,
-        body: CareArrangementEnd,
-        response: { 200: CareArrangement, ...writeErrors },
-      },
-    },
+    route('care.write', {
+      summary: 'End the current arrangement, with the reason; 409 when already ended',
+      params: IdParams,
+      body: CareArrangementEnd,
+      response: { 200: CareArrangement, ...writeErrors },
+    }),
     async (request) => {
       await inScope(request.user, (await care.arrangement(request.params.id)).retireeId);
       return care.end(request.params.id, request.body, userId(request));
@@ -144,15 +136,11 @@ export const careRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.post(
     '/api/care/visits',
-    {
-      config: { access: 'care.write' },
-      schema: {
-        tags,
-        summary: 'Record a care visit within an arrangement (not in the future)',
-        body: CareVisitInput,
-        response: { 201: CareVisit, ...writeErrors },
-      },
-    },
+    route('care.write', {
+      summary: 'Record a care visit within an arrangement (not in the future)',
+      body: CareVisitInput,
+      response: { 201: CareVisit, ...writeErrors },
+    }),
     async (request, reply) => {
       await inScope(request.user, (await care.arrangement(request.body.arrangementId)).retireeId);
       return reply.code(201).send(await care.recordVisit(request.body, userId(request)));

@@ -3,12 +3,6 @@ import { area } from '../context.ts';
 import { consentRoutes } from './routes.ts';
 import { ConsentService } from './service.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    consents: ConsentService;
-  }
-}
-
 export const consentArea = area('consent', async (app, hub) => {
   app.decorate('consents', new ConsentService(hub.db));
   await app.register(consentRoutes, { hub });

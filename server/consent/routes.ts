@@ -7,10 +7,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { noteAudit } from '../audit/hook.ts';
 import type { AreaOptions } from '../context.ts';
 import { readErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { IdParams } from '../schemas/common.ts';
 import { ConsentInput, ConsentOverview, ConsentVersion } from '../schemas/consents.ts';
 import { retireeOr404 } from '../store/checks.ts';
 import { assertInScope, scopeOf } from '../store/scope.ts';
+
+const route = routeOptions('consents');
 
 export const consentRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const { consents } = app;
@@ -24,16 +27,13 @@ export const consentRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/retirees/:id/consents',
-    {
-      config: { access: 'consents.read', retiree: 'path' },
-      schema: {
-        tags: ['consents'],
-        summary:
-          "The retiree's consents in force (health-data processing; sharing with each family account) and every version",
-        params: IdParams,
-        response: { 200: ConsentOverview, ...readErrors },
-      },
-    },
+    route('consents.read', {
+      retiree: 'path',
+      summary:
+        "The retiree's consents in force (health-data processing; sharing with each family account) and every version",
+      params: IdParams,
+      response: { 200: ConsentOverview, ...readErrors },
+    }),
     async (request) => {
       return consents.overview(await retiree(request.user!, request.params.id));
     },
@@ -41,17 +41,14 @@ export const consentRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/retirees/:id/consents',
-    {
-      config: { access: 'consents.write', retiree: 'path' },
-      schema: {
-        tags: ['consents'],
-        summary:
-          'Record a consent given or withdrawn, with its basis; a withdrawn family sharing ends that account’s access at once',
-        params: IdParams,
-        body: ConsentInput,
-        response: { 201: ConsentVersion, ...readErrors },
-      },
-    },
+    route('consents.write', {
+      retiree: 'path',
+      summary:
+        'Record a consent given or withdrawn, with its basis; a withdrawn family sharing ends that account’s access at once',
+      params: IdParams,
+      body: ConsentInput,
+      response: { 201: ConsentVersion, ...readErrors },
+    }),
     async (request, reply) => {
       const retireeId = await retiree(request.user!, request.params.id);
       const { version, cutOff } = await consents.record(retireeId, request.body, request.user!);

@@ -4,13 +4,6 @@ import { OralHistories } from './oralHistory.ts';
 import { ContributionRegister } from './register.ts';
 import { contributionRoutes } from './routes.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    contributionRegister: ContributionRegister;
-    oralHistories: OralHistories;
-  }
-}
-
 // Oral histories keep their files as the archive's attachments.
 export const contributionsArea = area(
   'contributions',

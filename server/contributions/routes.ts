@@ -6,6 +6,7 @@ import { ORAL_HISTORY_FILE_LABELS, ORAL_HISTORY_FILE_TYPES } from '../contributi
 import type { ListColumn } from '../export/workbook.ts';
 import { acceptRawBodies, FileAnswer, sendFile, uploadName } from '../http/files.ts';
 import { listWithExport, readErrors, userId, writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   Contribution,
@@ -22,6 +23,8 @@ import {
   ServiceHoursInput,
 } from '../schemas/contributions.ts';
 import { scopeOf } from '../store/scope.ts';
+
+const route = routeOptions('contributions');
 
 const tags = ['contributions'];
 
@@ -75,15 +78,12 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
 
   app.post(
     '/api/contributions/register',
-    {
-      config: { access: 'contributions.write', retiree: 'body' },
-      schema: {
-        tags,
-        summary: 'A retiree takes on a role; 409 while the same role is active or when deceased',
-        body: ContributionInput,
-        response: { 201: Contribution, ...writeErrors },
-      },
-    },
+    route('contributions.write', {
+      retiree: 'body',
+      summary: 'A retiree takes on a role; 409 while the same role is active or when deceased',
+      body: ContributionInput,
+      response: { 201: Contribution, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply
         .code(201)
@@ -93,15 +93,11 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
 
   app.get(
     '/api/contributions/register/:id',
-    {
-      config: { access: 'contributions.read' },
-      schema: {
-        tags,
-        summary: 'One register entry',
-        params: IdParams,
-        response: { 200: Contribution, ...readErrors },
-      },
-    },
+    route('contributions.read', {
+      summary: 'One register entry',
+      params: IdParams,
+      response: { 200: Contribution, ...readErrors },
+    }),
     async (request) => {
       return register.byId(request.params.id, scopeOf(request.user!));
     },
@@ -109,16 +105,12 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
 
   app.post(
     '/api/contributions/register/:id/end',
-    {
-      config: { access: 'contributions.write' },
-      schema: {
-        tags,
-        summary: 'End the role on a day, with the reason',
-        params: IdParams,
-        body: ContributionEnd,
-        response: { 200: Contribution, ...writeErrors },
-      },
-    },
+    route('contributions.write', {
+      summary: 'End the role on a day, with the reason',
+      params: IdParams,
+      body: ContributionEnd,
+      response: { 200: Contribution, ...writeErrors },
+    }),
     async (request) => {
       return register.end(request.params.id, request.body, scopeOf(request.user!));
     },
@@ -126,15 +118,11 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
 
   app.get(
     '/api/contributions/register/:id/hours',
-    {
-      config: { access: 'contributions.read' },
-      schema: {
-        tags,
-        summary: 'Service hours logged for the entry, newest first',
-        params: IdParams,
-        response: { 200: Type.Array(ServiceHours), ...readErrors },
-      },
-    },
+    route('contributions.read', {
+      summary: 'Service hours logged for the entry, newest first',
+      params: IdParams,
+      response: { 200: Type.Array(ServiceHours), ...readErrors },
+    }),
     async (request) => {
       return register.hours(request.params.id, scopeOf(request.user!));
     },
@@ -142,16 +130,12 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
 
   app.post(
     '/api/contributions/register/:id/hours',
-    {
-      config: { access: 'contributions.write' },
-      schema: {
-        tags,
-        summary: 'Log hours served on a day within the role’s period (not in the future)',
-        params: IdParams,
-        body: ServiceHoursInput,
-        response: { 201: ServiceHours, ...writeErrors },
-      },
-    },
+    route('contributions.write', {
+      summary: 'Log hours served on a day within the role’s period (not in the future)',
+      params: IdParams,
+      body: ServiceHoursInput,
+      response: { 201: ServiceHours, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply
         .code(201)
@@ -175,15 +159,12 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
 
   app.post(
     '/api/contributions/oral-histories',
-    {
-      config: { access: 'contributions.write', retiree: 'body' },
-      schema: {
-        tags,
-        summary: 'A new oral-history interview',
-        body: OralHistoryInput,
-        response: { 201: OralHistory, ...writeErrors },
-      },
-    },
+    route('contributions.write', {
+      retiree: 'body',
+      summary: 'A new oral-history interview',
+      body: OralHistoryInput,
+      response: { 201: OralHistory, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply
         .code(201)
@@ -193,15 +174,11 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
 
   app.get(
     '/api/contributions/oral-histories/:id',
-    {
-      config: { access: 'contributions.read' },
-      schema: {
-        tags,
-        summary: 'One interview with its files',
-        params: IdParams,
-        response: { 200: OralHistory, ...readErrors },
-      },
-    },
+    route('contributions.read', {
+      summary: 'One interview with its files',
+      params: IdParams,
+      response: { 200: OralHistory, ...readErrors },
+    }),
     async (request) => {
       return oralHistories.byId(request.params.id, scopeOf(request.user!));
     },
@@ -209,16 +186,12 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
 
   app.put(
     '/api/contributions/oral-histories/:id',
-    {
-      config: { access: 'contributions.write' },
-      schema: {
-        tags,
-        summary: 'Change the title, interviewer, day, summary or transcript text',
-        params: IdParams,
-        body: OralHistoryUpdate,
-        response: { 200: OralHistory, ...writeErrors },
-      },
-    },
+    route('contributions.write', {
+      summary: 'Change the title, interviewer, day, summary or transcript text',
+      params: IdParams,
+      body: OralHistoryUpdate,
+      response: { 200: OralHistory, ...writeErrors },
+    }),
     async (request) => {
       return oralHistories.update(request.params.id, request.body, scopeOf(request.user!));
     },
@@ -227,16 +200,14 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
   app.post(
     '/api/contributions/oral-histories/:id/files',
     {
-      config: { access: 'contributions.write' },
-      bodyLimit: maxBytes,
-      schema: {
-        tags,
+      ...route('contributions.write', {
         summary:
           'Add a file: the raw file as the body, ?kind=audio (MP3, M4A, WAV, OGG) or transcript (PDF, JPEG, PNG) and ?name=',
         params: IdParams,
         querystring: FileUploadQuery,
         response: { 201: OralHistory, ...writeErrors, 413: ErrorResponse, 415: ErrorResponse },
-      },
+      }),
+      bodyLimit: maxBytes,
     },
     async (request, reply) => {
       const { kind } = request.query;
@@ -262,15 +233,11 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
 
   app.get(
     '/api/contributions/oral-histories/:id/files/:attachmentId',
-    {
-      config: { access: 'contributions.read' },
-      schema: {
-        tags,
-        summary: 'Download a file of the interview; the reading is written in the archive access log',
-        params: FileParams,
-        response: { 200: FileAnswer, ...readErrors },
-      },
-    },
+    route('contributions.read', {
+      summary: 'Download a file of the interview; the reading is written in the archive access log',
+      params: FileParams,
+      response: { 200: FileAnswer, ...readErrors },
+    }),
     async (request, reply) => {
       const { item, attachment } = await oralHistories.file(
         request.params.id,

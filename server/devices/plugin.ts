@@ -3,12 +3,6 @@ import { area } from '../context.ts';
 import { DeviceRevocations } from './revocations.ts';
 import { deviceRoutes } from './routes.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    deviceRevocations: DeviceRevocations;
-  }
-}
-
 export const devicesArea = area('devices', async (app, hub) => {
   app.decorate('deviceRevocations', new DeviceRevocations(hub.db));
   await app.register(deviceRoutes, { hub });

@@ -12,6 +12,7 @@ import {
 import { hashToken, newToken } from '../auth/secrets.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
+import { routeOptions } from '../http/route.ts';
 import { type SchemaIssue, schemaFieldErrors } from '../intake/validation.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -28,6 +29,8 @@ import { isUniqueViolation } from '../store/rows.ts';
 import { retireesOfScope, scopeOf } from '../store/scope.ts';
 import { type Directory, entryOf } from './directory.ts';
 import { type DeviceSecurityState, HUB_DEVICE_TYPE } from './revocations.ts';
+
+const route = routeOptions('devices');
 
 /** A device as the API shows it, with whether it was revoked and when its secret was replaced. */
 function shownDevice(record: DeviceRecord, state: DeviceSecurityState | undefined): Device {
@@ -89,14 +92,10 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.get(
     '/api/devices',
-    {
-      config: { access: 'devices.read' },
-      schema: {
-        tags: ['devices'],
-        summary: 'All devices',
-        response: { 200: Type.Array(Device), 401: ErrorResponse },
-      },
-    },
+    route('devices.read', {
+      summary: 'All devices',
+      response: { 200: Type.Array(Device), 401: ErrorResponse },
+    }),
     async (request) => {
       const [records, states] = await Promise.all([app.devices.list(), revocations.states()]);
       // A station-bound caseworker sees the devices of that station's retirees (and unassigned ones).
@@ -111,14 +110,10 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.get(
     '/api/device-types',
-    {
-      config: { access: 'devices.read' },
-      schema: {
-        tags: ['devices'],
-        summary: 'The device types the hub understands (from devices/)',
-        response: { 200: Type.Array(DeviceTypeInfo), 401: ErrorResponse },
-      },
-    },
+    route('devices.read', {
+      summary: 'The device types the hub understands (from devices/)',
+      response: { 200: Type.Array(DeviceTypeInfo), 401: ErrorResponse },
+    }),
     async () => [
       ...[...definitions, ...zigbeeDefinitions].map((definition) => ({
         type: definition.type,
@@ -149,25 +144,21 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.post(
     '/api/devices',
-    {
-      config: { access: 'devices.manage' },
-      schema: {
-        tags: ['devices'],
-        summary: 'Register a device; the response carries its MQTT secret, shown this once',
-        description:
-          'A Zigbee2MQTT bridge is a device of type `bridge.zigbee2mqtt` (options.baseTopic, default ' +
-          '`zigbee2mqtt`). A Zigbee sensor is a device of type `zigbee.<model>` with `bridgeId` and its ' +
-          '`ieeeAddress` or `friendlyName` on that bridge; its id defaults to `z-<ieee>`. Its secret opens nothing.',
-        body: DeviceInput,
-        response: {
-          201: CreatedDevice,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          409: ErrorResponse,
-        },
+    route('devices.manage', {
+      summary: 'Register a device; the response carries its MQTT secret, shown this once',
+      description:
+        'A Zigbee2MQTT bridge is a device of type `bridge.zigbee2mqtt` (options.baseTopic, default ' +
+        '`zigbee2mqtt`). A Zigbee sensor is a device of type `zigbee.<model>` with `bridgeId` and its ' +
+        '`ieeeAddress` or `friendlyName` on that bridge; its id defaults to `z-<ieee>`. Its secret opens nothing.',
+      body: DeviceInput,
+      response: {
+        201: CreatedDevice,
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        409: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const input = request.body;
       if (!getDefinition(input.type) && !zigbeeDefinitionByType(input.type) && input.type !== BRIDGE_TYPE) {
@@ -215,27 +206,23 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
     scoped.post(
       '/api/devices/:id/revoke',
-      {
-        config: { access: 'devices.manage' },
-        schema: {
-          tags: ['devices'],
-          summary: 'Revoke a device: it can no longer sign in, its session closes and its queue is dropped',
-          description:
-            'For good: a lost, stolen or retired device. Its live MQTT session is closed at once, the ' +
-            'commands queued for it are dropped, its retained status becomes `{"online":false,"revoked":true}` ' +
-            'and any later CONNECT gets CONNACK 5 (not authorized). Its records, alerts and readings stay.',
-          params: IdParams,
-          body: RevokeBody,
-          response: {
-            200: Device,
-            400: DeviceFieldErrorResponse,
-            401: ErrorResponse,
-            403: ErrorResponse,
-            404: ErrorResponse,
-            409: ErrorResponse,
-          },
+      route('devices.manage', {
+        summary: 'Revoke a device: it can no longer sign in, its session closes and its queue is dropped',
+        description:
+          'For good: a lost, stolen or retired device. Its live MQTT session is closed at once, the ' +
+          'commands queued for it are dropped, its retained status becomes `{"online":false,"revoked":true}` ' +
+          'and any later CONNECT gets CONNACK 5 (not authorized). Its records, alerts and readings stay.',
+        params: IdParams,
+        body: RevokeBody,
+        response: {
+          200: Device,
+          400: DeviceFieldErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
         },
-      },
+      }),
       async (request, reply) => {
         const { id } = request.params;
         const reason = request.body.reason.trim();
@@ -259,25 +246,21 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
     scoped.post(
       '/api/devices/:id/secret',
-      {
-        config: { access: 'devices.manage' },
-        schema: {
-          tags: ['devices'],
-          summary: 'Replace the MQTT secret of a device; the new one is shown this once',
-          description:
-            'The old secret stops working at once and the device’s current session is closed, so it ' +
-            'must reconnect with the new one. A Zigbee sensor has no secret of its own (its bridge ' +
-            'speaks for it); a revoked device gets none.',
-          params: IdParams,
-          response: {
-            200: RotatedSecret,
-            401: ErrorResponse,
-            403: ErrorResponse,
-            404: ErrorResponse,
-            409: ErrorResponse,
-          },
+      route('devices.manage', {
+        summary: 'Replace the MQTT secret of a device; the new one is shown this once',
+        description:
+          'The old secret stops working at once and the device’s current session is closed, so it ' +
+          'must reconnect with the new one. A Zigbee sensor has no secret of its own (its bridge ' +
+          'speaks for it); a revoked device gets none.',
+        params: IdParams,
+        response: {
+          200: RotatedSecret,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
+          409: ErrorResponse,
         },
-      },
+      }),
       async (request) => {
         const { id } = request.params;
         const record = await actionable(id);

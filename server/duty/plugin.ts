@@ -3,12 +3,6 @@ import { area } from '../context.ts';
 import { dutyRoutes } from './routes.ts';
 import { DutyStore } from './store.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    duty: DutyStore;
-  }
-}
-
 export const dutyArea = area('duty', async (app, hub) => {
   app.decorate('duty', new DutyStore(hub.db));
   await app.register(dutyRoutes, { hub });

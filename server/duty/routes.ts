@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { readErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { IdParams } from '../schemas/common.ts';
 import {
   DutyNow,
@@ -13,6 +14,8 @@ import {
   RosterQuery,
 } from '../schemas/duty.ts';
 
+const route = routeOptions('duty');
+
 const DAY_MS = 86_400_000;
 
 /** 24-hour duty (5.1.7): the roster, who is on duty now, and the hand-over between shifts. */
@@ -21,15 +24,11 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =>
 
   app.get(
     '/api/duty/roster',
-    {
-      config: { access: 'duty.read' },
-      schema: {
-        tags: ['duty'],
-        summary: 'Shifts overlapping a period (at most 62 days)',
-        querystring: RosterQuery,
-        response: { 200: Type.Array(DutyShift), ...readErrors },
-      },
-    },
+    route('duty.read', {
+      summary: 'Shifts overlapping a period (at most 62 days)',
+      querystring: RosterQuery,
+      response: { 200: Type.Array(DutyShift), ...readErrors },
+    }),
     async (request) => {
       const from = new Date(request.query.from);
       const to = new Date(request.query.to);
@@ -42,15 +41,11 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =>
 
   app.post(
     '/api/duty/roster',
-    {
-      config: { access: 'duty.manage' },
-      schema: {
-        tags: ['duty'],
-        summary: 'Put a staff member on the roster (supervisor)',
-        body: DutyShiftInput,
-        response: { 201: DutyShift, ...readErrors },
-      },
-    },
+    route('duty.manage', {
+      summary: 'Put a staff member on the roster (supervisor)',
+      body: DutyShiftInput,
+      response: { 201: DutyShift, ...readErrors },
+    }),
     async (request, reply) => {
       const startsAt = new Date(request.body.startsAt);
       const endsAt = new Date(request.body.endsAt);
@@ -72,15 +67,11 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =>
 
   app.delete(
     '/api/duty/roster/:id',
-    {
-      config: { access: 'duty.manage' },
-      schema: {
-        tags: ['duty'],
-        summary: 'Take a shift off the roster (supervisor)',
-        params: IdParams,
-        response: { 204: Type.Null(), ...readErrors },
-      },
-    },
+    route('duty.manage', {
+      summary: 'Take a shift off the roster (supervisor)',
+      params: IdParams,
+      response: { 204: Type.Null(), ...readErrors },
+    }),
     async (request, reply) => {
       const removed = await duty.removeShift(request.params.id).catch(() => false);
       if (!removed) throw notFound('shift');
@@ -90,14 +81,10 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =>
 
   app.get(
     '/api/duty/now',
-    {
-      config: { access: 'duty.read' },
-      schema: {
-        tags: ['duty'],
-        summary: 'Who is on duty, the last hand-over note, and the alerts carried over from earlier shifts',
-        response: { 200: DutyNow, ...readErrors },
-      },
-    },
+    route('duty.read', {
+      summary: 'Who is on duty, the last hand-over note, and the alerts carried over from earlier shifts',
+      response: { 200: DutyNow, ...readErrors },
+    }),
     async () => {
       const now = new Date();
       const onDuty = await duty.shifts(now, new Date(now.getTime() + 1));
@@ -120,17 +107,13 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =>
 
   app.get(
     '/api/duty/handover',
-    {
-      config: { access: 'duty.read' },
-      schema: {
-        tags: ['duty'],
-        summary: 'Hand-over notes, newest first',
-        querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
-        }),
-        response: { 200: Type.Array(HandoverNote), ...readErrors },
-      },
-    },
+    route('duty.read', {
+      summary: 'Hand-over notes, newest first',
+      querystring: Type.Object({
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
+      }),
+      response: { 200: Type.Array(HandoverNote), ...readErrors },
+    }),
     async (request) => {
       return duty.notes(request.query.limit ?? 20);
     },
@@ -138,15 +121,11 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =>
 
   app.post(
     '/api/duty/handover',
-    {
-      config: { access: 'duty.handover' },
-      schema: {
-        tags: ['duty'],
-        summary: 'Write the hand-over note; the alerts still active are carried over with it',
-        body: HandoverInput,
-        response: { 201: HandoverNote, ...readErrors },
-      },
-    },
+    route('duty.handover', {
+      summary: 'Write the hand-over note; the alerts still active are carried over with it',
+      body: HandoverInput,
+      response: { 201: HandoverNote, ...readErrors },
+    }),
     async (request, reply) => {
       const active = await app.alerts.list({ status: 'active', limit: 500 });
       const note = await duty.addNote(

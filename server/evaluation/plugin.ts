@@ -5,12 +5,6 @@ import { evaluationRoutes } from './routes.ts';
 import { EvaluationService } from './service.ts';
 import { ReceptionEvaluationProvider } from './worklist.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    evaluation: EvaluationService;
-  }
-}
-
 export const evaluationArea = area('evaluation', async (app, hub) => {
   app.decorate('evaluation', new EvaluationService(hub.db));
   addWorkListProviders(app, new ReceptionEvaluationProvider(hub.db));

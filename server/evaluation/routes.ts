@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
 import { exportRoute, readErrors, userId, writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { IdParams } from '../schemas/common.ts';
 import {
   ActionDone,
@@ -30,6 +31,9 @@ import {
 import { scopeOf } from '../store/scope.ts';
 import { actionColumns, feedbackColumns, type ResultRow, resultColumns } from './export.ts';
 
+const route = routeOptions('evaluation');
+const improvementRoute = routeOptions('improvement');
+
 export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
   const { evaluation: service } = app;
   const surveys = { tags: ['evaluation'] };
@@ -40,14 +44,10 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.get(
     '/api/evaluation/surveys',
-    {
-      config: { access: 'evaluation.read' },
-      schema: {
-        ...surveys,
-        summary: 'Satisfaction surveys (满意度调查)',
-        response: { 200: Type.Array(Survey), ...readErrors },
-      },
-    },
+    route('evaluation.read', {
+      summary: 'Satisfaction surveys (满意度调查)',
+      response: { 200: Type.Array(Survey), ...readErrors },
+    }),
     async () => {
       return service.surveys();
     },
@@ -55,15 +55,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/evaluation/surveys',
-    {
-      config: { access: 'evaluation.write' },
-      schema: {
-        ...surveys,
-        summary: 'Create a survey for a period, with 1–5 scale and free-text questions',
-        body: SurveyInput,
-        response: { 201: Survey, ...writeErrors },
-      },
-    },
+    route('evaluation.write', {
+      summary: 'Create a survey for a period, with 1–5 scale and free-text questions',
+      body: SurveyInput,
+      response: { 201: Survey, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply.code(201).send(await service.createSurvey(request.body, userId(request)));
     },
@@ -71,15 +67,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.get(
     '/api/evaluation/surveys/:id',
-    {
-      config: { access: 'evaluation.read' },
-      schema: {
-        ...surveys,
-        summary: 'One survey',
-        params: IdParams,
-        response: { 200: Survey, ...readErrors },
-      },
-    },
+    route('evaluation.read', {
+      summary: 'One survey',
+      params: IdParams,
+      response: { 200: Survey, ...readErrors },
+    }),
     async (request) => {
       return service.survey(request.params.id);
     },
@@ -87,15 +79,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/evaluation/surveys/:id/close',
-    {
-      config: { access: 'evaluation.write' },
-      schema: {
-        ...surveys,
-        summary: 'Close a survey: no more responses',
-        params: IdParams,
-        response: { 200: Survey, ...writeErrors },
-      },
-    },
+    route('evaluation.write', {
+      summary: 'Close a survey: no more responses',
+      params: IdParams,
+      response: { 200: Survey, ...writeErrors },
+    }),
     async (request) => {
       return service.closeSurvey(request.params.id);
     },
@@ -103,16 +91,12 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/evaluation/surveys/:id/responses',
-    {
-      config: { access: 'evaluation.write' },
-      schema: {
-        ...surveys,
-        summary: "A retiree's (or an anonymous) response for one service area",
-        params: IdParams,
-        body: SurveyResponseInput,
-        response: { 201: SurveyResponse, ...writeErrors },
-      },
-    },
+    route('evaluation.write', {
+      summary: "A retiree's (or an anonymous) response for one service area",
+      params: IdParams,
+      body: SurveyResponseInput,
+      response: { 201: SurveyResponse, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply
         .code(201)
@@ -124,15 +108,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.get(
     '/api/evaluation/results',
-    {
-      config: { access: 'evaluation.read' },
-      schema: {
-        ...surveys,
-        summary: 'Results per service area and period: responses, average, count and distribution',
-        querystring: ResultsQuery,
-        response: { 200: Type.Array(ResultGroup), ...readErrors },
-      },
-    },
+    route('evaluation.read', {
+      summary: 'Results per service area and period: responses, average, count and distribution',
+      querystring: ResultsQuery,
+      response: { 200: Type.Array(ResultGroup), ...readErrors },
+    }),
     async (request) => {
       return service.results(request.query);
     },
@@ -164,15 +144,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.get(
     '/api/evaluation/feedback',
-    {
-      config: { access: 'evaluation.read' },
-      schema: {
-        ...feedback,
-        summary: 'Complaints and suggestions (投诉、建议)',
-        querystring: FeedbackQuery,
-        response: { 200: Type.Array(Feedback), ...readErrors },
-      },
-    },
+    route('evaluation.read', {
+      summary: 'Complaints and suggestions (投诉、建议)',
+      querystring: FeedbackQuery,
+      response: { 200: Type.Array(Feedback), ...readErrors },
+    }),
     async (request) => {
       return service.feedbackList(request.query, scopeOf(request.user!));
     },
@@ -196,16 +172,13 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/evaluation/feedback',
-    {
-      config: { access: 'evaluation.write', retiree: 'body' },
-      schema: {
-        ...feedback,
-        summary:
-          'Register a complaint or suggestion; an answer is due in 15 days unless `answerDays` says otherwise',
-        body: FeedbackInput,
-        response: { 201: Feedback, ...writeErrors },
-      },
-    },
+    route('evaluation.write', {
+      retiree: 'body',
+      summary:
+        'Register a complaint or suggestion; an answer is due in 15 days unless `answerDays` says otherwise',
+      body: FeedbackInput,
+      response: { 201: Feedback, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply
         .code(201)
@@ -215,15 +188,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.get(
     '/api/evaluation/feedback/:id',
-    {
-      config: { access: 'evaluation.read' },
-      schema: {
-        ...feedback,
-        summary: 'One complaint or suggestion',
-        params: IdParams,
-        response: { 200: Feedback, ...readErrors },
-      },
-    },
+    route('evaluation.read', {
+      summary: 'One complaint or suggestion',
+      params: IdParams,
+      response: { 200: Feedback, ...readErrors },
+    }),
     async (request) => {
       return service.feedback(request.params.id, undefined, scopeOf(request.user!));
     },
@@ -231,15 +200,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/evaluation/feedback/:id/handle',
-    {
-      config: { access: 'evaluation.write' },
-      schema: {
-        ...feedback,
-        summary: 'received → handling',
-        params: IdParams,
-        response: { 200: Feedback, ...writeErrors },
-      },
-    },
+    route('evaluation.write', {
+      summary: 'received → handling',
+      params: IdParams,
+      response: { 200: Feedback, ...writeErrors },
+    }),
     async (request) => {
       return service.handleFeedback(request.params.id, scopeOf(request.user!));
     },
@@ -247,16 +212,12 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/evaluation/feedback/:id/answer',
-    {
-      config: { access: 'evaluation.write' },
-      schema: {
-        ...feedback,
-        summary: 'handling → answered, with the answer',
-        params: IdParams,
-        body: FeedbackAnswer,
-        response: { 200: Feedback, ...writeErrors },
-      },
-    },
+    route('evaluation.write', {
+      summary: 'handling → answered, with the answer',
+      params: IdParams,
+      body: FeedbackAnswer,
+      response: { 200: Feedback, ...writeErrors },
+    }),
     async (request) => {
       return service.answerFeedback(request.params.id, request.body, userId(request), scopeOf(request.user!));
     },
@@ -264,16 +225,12 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/evaluation/feedback/:id/close',
-    {
-      config: { access: 'evaluation.write' },
-      schema: {
-        ...feedback,
-        summary: 'answered → closed',
-        params: IdParams,
-        body: CloseNote,
-        response: { 200: Feedback, ...writeErrors },
-      },
-    },
+    route('evaluation.write', {
+      summary: 'answered → closed',
+      params: IdParams,
+      body: CloseNote,
+      response: { 200: Feedback, ...writeErrors },
+    }),
     async (request) => {
       return service.closeFeedback(request.params.id, request.body, scopeOf(request.user!));
     },
@@ -283,15 +240,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.get(
     '/api/evaluation/actions',
-    {
-      config: { access: 'evaluation.read' },
-      schema: {
-        ...actions,
-        summary: 'Improvement actions (改进措施), by due date; filter by the finding that caused them',
-        querystring: ActionQuery,
-        response: { 200: Type.Array(ImprovementAction), ...readErrors },
-      },
-    },
+    improvementRoute('evaluation.read', {
+      summary: 'Improvement actions (改进措施), by due date; filter by the finding that caused them',
+      querystring: ActionQuery,
+      response: { 200: Type.Array(ImprovementAction), ...readErrors },
+    }),
     async (request) => {
       return service.actions(request.query);
     },
@@ -310,16 +263,12 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/evaluation/actions',
-    {
-      config: { access: 'evaluation.write' },
-      schema: {
-        ...actions,
-        summary:
-          'An improvement action linked to its finding: a complaint or suggestion, a survey result, or words',
-        body: ImprovementActionInput,
-        response: { 201: ImprovementAction, ...writeErrors },
-      },
-    },
+    improvementRoute('evaluation.write', {
+      summary:
+        'An improvement action linked to its finding: a complaint or suggestion, a survey result, or words',
+      body: ImprovementActionInput,
+      response: { 201: ImprovementAction, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply.code(201).send(await service.createAction(request.body, userId(request)));
     },
@@ -327,15 +276,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.get(
     '/api/evaluation/actions/:id',
-    {
-      config: { access: 'evaluation.read' },
-      schema: {
-        ...actions,
-        summary: 'One improvement action',
-        params: IdParams,
-        response: { 200: ImprovementAction, ...readErrors },
-      },
-    },
+    improvementRoute('evaluation.read', {
+      summary: 'One improvement action',
+      params: IdParams,
+      response: { 200: ImprovementAction, ...readErrors },
+    }),
     async (request) => {
       return service.action(request.params.id);
     },
@@ -343,15 +288,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/evaluation/actions/:id/start',
-    {
-      config: { access: 'evaluation.write' },
-      schema: {
-        ...actions,
-        summary: 'planned → doing',
-        params: IdParams,
-        response: { 200: ImprovementAction, ...writeErrors },
-      },
-    },
+    improvementRoute('evaluation.write', {
+      summary: 'planned → doing',
+      params: IdParams,
+      response: { 200: ImprovementAction, ...writeErrors },
+    }),
     async (request) => {
       return service.startAction(request.params.id);
     },
@@ -359,16 +300,12 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/evaluation/actions/:id/done',
-    {
-      config: { access: 'evaluation.write' },
-      schema: {
-        ...actions,
-        summary: 'doing → done, with what was done',
-        params: IdParams,
-        body: ActionDone,
-        response: { 200: ImprovementAction, ...writeErrors },
-      },
-    },
+    improvementRoute('evaluation.write', {
+      summary: 'doing → done, with what was done',
+      params: IdParams,
+      body: ActionDone,
+      response: { 200: ImprovementAction, ...writeErrors },
+    }),
     async (request) => {
       return service.finishAction(request.params.id, request.body);
     },
@@ -376,16 +313,12 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   app.post(
     '/api/evaluation/actions/:id/review',
-    {
-      config: { access: 'evaluation.write' },
-      schema: {
-        ...actions,
-        summary: 'done → reviewed, with the review note',
-        params: IdParams,
-        body: ActionReview,
-        response: { 200: ImprovementAction, ...writeErrors },
-      },
-    },
+    improvementRoute('evaluation.write', {
+      summary: 'done → reviewed, with the review note',
+      params: IdParams,
+      body: ActionReview,
+      response: { 200: ImprovementAction, ...writeErrors },
+    }),
     async (request) => {
       return service.reviewAction(request.params.id, request.body, userId(request));
     },

@@ -10,6 +10,7 @@ import promClient from 'prom-client';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { readErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -28,6 +29,9 @@ import {
 } from '../schemas/family.ts';
 import { retireeOr404 as findRetiree } from '../store/checks.ts';
 
+const route = routeOptions('families');
+const notificationsRoute = routeOptions('notifications');
+
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
@@ -43,17 +47,14 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
   // ── family accounts, managed by staff ──────────────────────────────────────────────────────────
   app.post(
     '/api/retirees/:id/family-accounts',
-    {
-      config: { access: 'familyAccounts.manage', retiree: 'path' },
-      schema: {
-        tags: ['families'],
-        summary:
-          "Create a family account that sees this retiree only (6.11.2.4); optionally one of the retiree's contacts",
-        params: IdParams,
-        body: FamilyAccountInput,
-        response: { 201: FamilyAccount, ...readErrors, 409: ErrorResponse },
-      },
-    },
+    route('familyAccounts.manage', {
+      retiree: 'path',
+      summary:
+        "Create a family account that sees this retiree only (6.11.2.4); optionally one of the retiree's contacts",
+      params: IdParams,
+      body: FamilyAccountInput,
+      response: { 201: FamilyAccount, ...readErrors, 409: ErrorResponse },
+    }),
     async (request, reply) => {
       const retireeId = await retireeOr404(request.params.id);
       const account = await app.families.createAccount(retireeId, request.body, request.user!);
@@ -63,15 +64,12 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.get(
     '/api/retirees/:id/family-accounts',
-    {
-      config: { access: 'familyAccounts.manage', retiree: 'path' },
-      schema: {
-        tags: ['families'],
-        summary: "The retiree's family accounts",
-        params: IdParams,
-        response: { 200: Type.Array(FamilyAccount), ...readErrors },
-      },
-    },
+    route('familyAccounts.manage', {
+      retiree: 'path',
+      summary: "The retiree's family accounts",
+      params: IdParams,
+      response: { 200: Type.Array(FamilyAccount), ...readErrors },
+    }),
     async (request) => {
       return app.families.records.accounts(await retireeOr404(request.params.id));
     },
@@ -79,15 +77,12 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.delete(
     '/api/retirees/:id/family-accounts/:userId',
-    {
-      config: { access: 'familyAccounts.manage', retiree: 'path' },
-      schema: {
-        tags: ['families'],
-        summary: 'Disable a family account and end its sessions (the account stays on record)',
-        params: FamilyAccountParams,
-        response: { 204: Type.Null(), ...readErrors },
-      },
-    },
+    route('familyAccounts.manage', {
+      retiree: 'path',
+      summary: 'Disable a family account and end its sessions (the account stays on record)',
+      params: FamilyAccountParams,
+      response: { 204: Type.Null(), ...readErrors },
+    }),
     async (request, reply) => {
       const retireeId = await retireeOr404(request.params.id);
       const userId = uuidOr404(request.params.userId, 'family account');
@@ -99,15 +94,10 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
   // ── the family's own page ───────────────────────────────────────────────────────────────────────
   app.get(
     '/api/family/status',
-    {
-      config: { access: 'family.read' },
-      schema: {
-        tags: ['families'],
-        summary:
-          "The relative's state, who is handling it, the last 30 days of alerts and the centre's phone",
-        response: { 200: FamilyStatus, 401: ErrorResponse, 403: ErrorResponse },
-      },
-    },
+    route('family.read', {
+      summary: "The relative's state, who is handling it, the last 30 days of alerts and the centre's phone",
+      response: { 200: FamilyStatus, 401: ErrorResponse, 403: ErrorResponse },
+    }),
     async (request) => {
       return app.families.status(request.user!);
     },
@@ -115,16 +105,13 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.post(
     '/api/family/alerts/:id/on-my-way',
-    {
-      config: { access: 'family.respond', retiree: 'alert' },
-      schema: {
-        tags: ['families'],
-        summary: '"I\'m on my way": recorded on the alert and shown to the staff on duty',
-        params: IdParams,
-        body: Type.Optional(OnMyWayBody),
-        response: { 200: FamilyAlert, ...readErrors, 409: ErrorResponse },
-      },
-    },
+    route('family.respond', {
+      retiree: 'alert',
+      summary: '"I\'m on my way": recorded on the alert and shown to the staff on duty',
+      params: IdParams,
+      body: Type.Optional(OnMyWayBody),
+      response: { 200: FamilyAlert, ...readErrors, 409: ErrorResponse },
+    }),
     async (request) => {
       return app.families.onMyWay(request.user!, request.params.id, request.body ?? {});
     },
@@ -139,15 +126,12 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.get(
     '/api/retirees/:id/contacts/:contactId/channels',
-    {
-      config: { access: 'channels.read', retiree: 'path' },
-      schema: {
-        tags: ['notifications'],
-        summary: "A contact's notification channels",
-        params: ContactParams,
-        response: { 200: Type.Array(Channel), ...readErrors },
-      },
-    },
+    notificationsRoute('channels.read', {
+      retiree: 'path',
+      summary: "A contact's notification channels",
+      params: ContactParams,
+      response: { 200: Type.Array(Channel), ...readErrors },
+    }),
     async (request) => {
       const contactId = await contactOr404(request.params.id, request.params.contactId);
       return app.notifications.records.channels(contactId);
@@ -156,17 +140,14 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.post(
     '/api/retirees/:id/contacts/:contactId/channels',
-    {
-      config: { access: 'channels.manage', retiree: 'path' },
-      schema: {
-        tags: ['notifications'],
-        summary:
-          'Add an e-mail or signed-webhook channel to a contact, from a minimum severity on (default high)',
-        params: ContactParams,
-        body: ChannelInput,
-        response: { 201: CreatedChannel, ...readErrors },
-      },
-    },
+    notificationsRoute('channels.manage', {
+      retiree: 'path',
+      summary:
+        'Add an e-mail or signed-webhook channel to a contact, from a minimum severity on (default high)',
+      params: ContactParams,
+      body: ChannelInput,
+      response: { 201: CreatedChannel, ...readErrors },
+    }),
     async (request, reply) => {
       const contactId = await contactOr404(request.params.id, request.params.contactId);
       const { kind, target } = request.body;
@@ -204,15 +185,12 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.delete(
     '/api/retirees/:id/contacts/:contactId/channels/:channelId',
-    {
-      config: { access: 'channels.manage', retiree: 'path' },
-      schema: {
-        tags: ['notifications'],
-        summary: 'Remove a channel (kept on record for the delivery log)',
-        params: ChannelParams,
-        response: { 204: Type.Null(), ...readErrors },
-      },
-    },
+    notificationsRoute('channels.manage', {
+      retiree: 'path',
+      summary: 'Remove a channel (kept on record for the delivery log)',
+      params: ChannelParams,
+      response: { 204: Type.Null(), ...readErrors },
+    }),
     async (request, reply) => {
       const contactId = await contactOr404(request.params.id, request.params.contactId);
       const channelId = uuidOr404(request.params.channelId, 'channel');
@@ -223,15 +201,12 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.get(
     '/api/alerts/:id/deliveries',
-    {
-      config: { access: 'alerts.read', retiree: 'alert' },
-      schema: {
-        tags: ['notifications'],
-        summary: 'Every notification attempt for an alert: channel, reason, attempt, status, answer or error',
-        params: IdParams,
-        response: { 200: Type.Array(Delivery), ...readErrors },
-      },
-    },
+    notificationsRoute('alerts.read', {
+      retiree: 'alert',
+      summary: 'Every notification attempt for an alert: channel, reason, attempt, status, answer or error',
+      params: IdParams,
+      response: { 200: Type.Array(Delivery), ...readErrors },
+    }),
     async (request) => {
       return app.notifications.records.deliveries(uuidOr404(request.params.id, 'alert'));
     },

@@ -7,12 +7,6 @@ import { intakeRoutes } from './routes.ts';
 import { IntakeService } from './service.ts';
 import { IntakeStepProvider } from './worklist.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    intake: IntakeService;
-  }
-}
-
 export const intakeArea = area('intake', async (app, hub) => {
   // The same folder the archive keeps its attachments in, so the archive serves and logs them.
   app.decorate('intake', new IntakeService(hub.db, () => new Date(), { dataDir: path.resolve(hub.dataDir) }));

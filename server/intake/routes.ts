@@ -13,6 +13,7 @@ import {
   XLSX_MEDIA_TYPE,
 } from '../export/workbook.ts';
 import { acceptRawBodies, uploadName } from '../http/files.ts';
+import { routeOptions } from '../http/route.ts';
 import type { CardFont } from '../rescue/pdf.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -34,7 +35,8 @@ import { renderAgreementPdf } from './pdf.ts';
 import { IncompleteCase } from './service.ts';
 import { type SchemaIssue, schemaFieldErrors } from './validation.ts';
 
-const tags = ['intake'];
+const route = routeOptions('intake');
+
 const errors = { 400: IntakeFieldError, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
 const writeErrors = { ...errors, 409: IntakeFieldError };
 
@@ -77,15 +79,11 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
 
   app.get(
     '/api/intake/cases',
-    {
-      config: { access: 'intake.read' },
-      schema: {
-        tags,
-        summary: 'Intake cases (接收安置), open first, latest received first; filters and paging',
-        querystring: IntakeCaseQuery,
-        response: { 200: IntakeCaseList, ...errors },
-      },
-    },
+    route('intake.read', {
+      summary: 'Intake cases (接收安置), open first, latest received first; filters and paging',
+      querystring: IntakeCaseQuery,
+      response: { 200: IntakeCaseList, ...errors },
+    }),
     async (request) => {
       return intake.list(request.query, scope(request));
     },
@@ -93,16 +91,12 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
 
   app.get(
     '/api/intake/cases.xlsx',
-    {
-      config: { access: 'intake.read' },
-      schema: {
-        tags,
-        summary: 'The intake case list as an Excel workbook (same filters)',
-        querystring: Type.Omit(IntakeCaseQuery, ['limit', 'offset']),
-        produces: [XLSX_MEDIA_TYPE],
-        response: { 200: Type.Unsafe<Buffer>(workbookResponse), ...errors },
-      },
-    },
+    route('intake.read', {
+      summary: 'The intake case list as an Excel workbook (same filters)',
+      querystring: Type.Omit(IntakeCaseQuery, ['limit', 'offset']),
+      produces: [XLSX_MEDIA_TYPE],
+      response: { 200: Type.Unsafe<Buffer>(workbookResponse), ...errors },
+    }),
     async (request, reply) => {
       const rows = await intake.exportRows(request.query, scope(request), MAX_LIST_EXPORT_ROWS);
       const body = await listWorkbook('接收安置', intakeColumns, rows);
@@ -112,16 +106,11 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
 
   app.post(
     '/api/intake/cases',
-    {
-      config: { access: 'intake.write' },
-      schema: {
-        tags,
-        summary:
-          'Open an intake case with the checklist of 6.1.1 a)–e); 409 while the retiree has an open one',
-        body: IntakeCaseInput,
-        response: { 201: IntakeCase, ...writeErrors },
-      },
-    },
+    route('intake.write', {
+      summary: 'Open an intake case with the checklist of 6.1.1 a)–e); 409 while the retiree has an open one',
+      body: IntakeCaseInput,
+      response: { 201: IntakeCase, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply.code(201).send(await intake.open(request.body, userId(request), scope(request)));
     },
@@ -129,15 +118,11 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
 
   app.get(
     '/api/intake/cases/:id',
-    {
-      config: { access: 'intake.read' },
-      schema: {
-        tags,
-        summary: 'One intake case: checklist, meeting, agreement, history',
-        params: IdParams,
-        response: { 200: IntakeCase, ...errors },
-      },
-    },
+    route('intake.read', {
+      summary: 'One intake case: checklist, meeting, agreement, history',
+      params: IdParams,
+      response: { 200: IntakeCase, ...errors },
+    }),
     async (request) => {
       return intake.get(request.params.id, scope(request));
     },
@@ -145,16 +130,12 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
 
   app.patch(
     '/api/intake/cases/:id',
-    {
-      config: { access: 'intake.write' },
-      schema: {
-        tags,
-        summary: 'Change sending unit, placement, pension level, owner or note; 409 once complete',
-        params: IdParams,
-        body: IntakeCaseUpdate,
-        response: { 200: IntakeCase, ...writeErrors },
-      },
-    },
+    route('intake.write', {
+      summary: 'Change sending unit, placement, pension level, owner or note; 409 once complete',
+      params: IdParams,
+      body: IntakeCaseUpdate,
+      response: { 200: IntakeCase, ...writeErrors },
+    }),
     async (request) => {
       return intake.update(request.params.id, request.body, userId(request), scope(request));
     },
@@ -162,17 +143,13 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
 
   app.patch(
     '/api/intake/steps/:id',
-    {
-      config: { access: 'intake.write' },
-      schema: {
-        tags,
-        summary:
-          'Tick a step done (doneOn not in the future), mark an optional one not applicable (note required), reopen it, move its due date or write its note',
-        params: IdParams,
-        body: IntakeStepUpdate,
-        response: { 200: IntakeCase, ...writeErrors },
-      },
-    },
+    route('intake.write', {
+      summary:
+        'Tick a step done (doneOn not in the future), mark an optional one not applicable (note required), reopen it, move its due date or write its note',
+      params: IdParams,
+      body: IntakeStepUpdate,
+      response: { 200: IntakeCase, ...writeErrors },
+    }),
     async (request) => {
       return intake.updateStep(request.params.id, request.body, userId(request), scope(request));
     },
@@ -181,15 +158,13 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
   app.post(
     '/api/intake/steps/:id/attachments',
     {
-      config: { access: 'intake.write' },
-      bodyLimit: maxBytes,
-      schema: {
-        tags,
+      ...route('intake.write', {
         summary: `Attach a file to a step (an archive attachment): the raw file as the body (${ATTACHMENT_TYPES.join(', ')}), its name in ?name=; read it through the archive`,
         params: IdParams,
         querystring: UploadName,
         response: { 201: IntakeCase, ...writeErrors, 413: ErrorResponse, 415: ErrorResponse },
-      },
+      }),
+      bodyLimit: maxBytes,
     },
     async (request, reply) => {
       const body = request.body as unknown;
@@ -224,17 +199,13 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
 
   app.put(
     '/api/intake/cases/:id/meeting',
-    {
-      config: { access: 'intake.write' },
-      schema: {
-        tags,
-        summary:
-          'Record the three-party meeting (6.1.2.4): date, place, the three parties and attendees; ticks its step',
-        params: IdParams,
-        body: MeetingInput,
-        response: { 200: IntakeCase, ...writeErrors },
-      },
-    },
+    route('intake.write', {
+      summary:
+        'Record the three-party meeting (6.1.2.4): date, place, the three parties and attendees; ticks its step',
+      params: IdParams,
+      body: MeetingInput,
+      response: { 200: IntakeCase, ...writeErrors },
+    }),
     async (request) => {
       return intake.saveMeeting(request.params.id, request.body, userId(request), scope(request));
     },
@@ -242,17 +213,13 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
 
   app.put(
     '/api/intake/cases/:id/agreement',
-    {
-      config: { access: 'intake.write' },
-      schema: {
-        tags,
-        summary:
-          'Record the three-party agreement: who bears medical costs until the social-security card is issued and until when (6.1.2.6), other terms, signatories and signed date; once signed it no longer changes (409)',
-        params: IdParams,
-        body: AgreementInput,
-        response: { 200: IntakeCase, ...writeErrors },
-      },
-    },
+    route('intake.write', {
+      summary:
+        'Record the three-party agreement: who bears medical costs until the social-security card is issued and until when (6.1.2.6), other terms, signatories and signed date; once signed it no longer changes (409)',
+      params: IdParams,
+      body: AgreementInput,
+      response: { 200: IntakeCase, ...writeErrors },
+    }),
     async (request) => {
       return intake.saveAgreement(request.params.id, request.body, userId(request), scope(request));
     },
@@ -260,21 +227,17 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
 
   app.get(
     '/api/intake/cases/:id/agreement.pdf',
-    {
-      config: { access: 'intake.read' },
-      schema: {
-        tags,
-        summary: 'The three-party agreement as a printable A4 PDF; 409 before one is recorded',
-        params: IdParams,
-        produces: ['application/pdf'],
-        response: {
-          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }),
-          ...errors,
-          409: ErrorResponse,
-          503: ErrorResponse,
-        },
+    route('intake.read', {
+      summary: 'The three-party agreement as a printable A4 PDF; 409 before one is recorded',
+      params: IdParams,
+      produces: ['application/pdf'],
+      response: {
+        200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }),
+        ...errors,
+        409: ErrorResponse,
+        503: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const found = await intake.get(request.params.id, scope(request));
       if (!found.agreement) throw conflict('尚未登记“三方”协议，无法打印');
@@ -295,17 +258,13 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
 
   app.post(
     '/api/intake/cases/:id/complete',
-    {
-      config: { access: 'intake.write' },
-      schema: {
-        tags,
-        summary:
-          'Complete the case when every required step is done and none is open (409 with `missing`); marks the archive record as entered (6.1.2.8)',
-        params: IdParams,
-        body: Type.Optional(IntakeCompleteInput),
-        response: { 200: IntakeCase, ...writeErrors },
-      },
-    },
+    route('intake.write', {
+      summary:
+        'Complete the case when every required step is done and none is open (409 with `missing`); marks the archive record as entered (6.1.2.8)',
+      params: IdParams,
+      body: Type.Optional(IntakeCompleteInput),
+      response: { 200: IntakeCase, ...writeErrors },
+    }),
     async (request) => {
       return intake.complete(request.params.id, request.body ?? {}, userId(request), scope(request));
     },

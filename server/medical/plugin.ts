@@ -4,13 +4,6 @@ import { HealthRecordStore } from './health.ts';
 import { medicalRoutes } from './routes.ts';
 import { Treatments } from './treatments.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    healthRecords: HealthRecordStore;
-    treatments: Treatments;
-  }
-}
-
 export const medicalArea = area('medical', async (app, hub) => {
   app.decorate('healthRecords', new HealthRecordStore(hub.db));
   app.decorate('treatments', new Treatments(hub.db));

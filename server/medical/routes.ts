@@ -5,6 +5,7 @@ import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, HubError } from '../errors.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { exportRoute, writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import { IdParams } from '../schemas/common.ts';
 import {
@@ -28,6 +29,8 @@ import {
 import { checkLabelledDate, requiredText, retireeOr404 } from '../store/checks.ts';
 import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
 import { checkColumns, planColumns, treatmentColumns } from './export.ts';
+
+const route = routeOptions('medical');
 
 /** The earliest check date the record accepts: older papers are history, not this record. */
 const EARLIEST = '1950-01-01';
@@ -64,15 +67,11 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/medical/health-checks/plan',
-    {
-      config: { access: 'medical.read' },
-      schema: {
-        tags: ['medical'],
-        summary: 'The yearly health-check plan (6.5.2.2): due, overdue or done, with the counts of each',
-        querystring: HealthPlanQuery,
-        response: { 200: HealthCheckPlan, ...writeErrors },
-      },
-    },
+    route('medical.read', {
+      summary: 'The yearly health-check plan (6.5.2.2): due, overdue or done, with the counts of each',
+      querystring: HealthPlanQuery,
+      response: { 200: HealthCheckPlan, ...writeErrors },
+    }),
     async (request) => {
       const { year = centreYear(now()), list = 'due', limit = 100, offset = 0 } = request.query;
       return health.plan(year, list, limit, offset, scopeOf(request.user!));
@@ -81,15 +80,11 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/medical/health-checks/plan/export.xlsx',
-    {
-      config: { access: 'medical.read' },
-      schema: {
-        tags: ['medical'],
-        summary: 'The yearly health-check plan as an Excel workbook, same year and list as the plan',
-        querystring: Type.Omit(HealthPlanQuery, ['limit', 'offset']),
-        response: { 200: workbookResponse, ...writeErrors },
-      },
-    },
+    route('medical.read', {
+      summary: 'The yearly health-check plan as an Excel workbook, same year and list as the plan',
+      querystring: Type.Omit(HealthPlanQuery, ['limit', 'offset']),
+      response: { 200: workbookResponse, ...writeErrors },
+    }),
     async (request, reply) => {
       const { year = centreYear(now()), list = 'due' } = request.query;
       const plan = await health.plan(year, list, MAX_LIST_EXPORT_ROWS, 0, scopeOf(request.user!));
@@ -100,16 +95,14 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.put(
     '/api/medical/health-checks/plan/:year/:retireeId',
-    {
-      config: { access: 'medical.write', retiree: 'path', retireeParam: 'retireeId' },
-      schema: {
-        tags: ['medical'],
-        summary: 'Set one retiree’s due date in the year’s plan (e.g. the group check day)',
-        params: HealthScheduleParams,
-        body: HealthScheduleInput,
-        response: { 204: Type.Null(), ...writeErrors },
-      },
-    },
+    route('medical.write', {
+      retiree: 'path',
+      retireeParam: 'retireeId',
+      summary: 'Set one retiree’s due date in the year’s plan (e.g. the group check day)',
+      params: HealthScheduleParams,
+      body: HealthScheduleInput,
+      response: { 204: Type.Null(), ...writeErrors },
+    }),
     async (request, reply) => {
       const { year, retireeId } = request.params;
       const found = await retiree(retireeId, scopeOf(request.user!));
@@ -131,15 +124,11 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/medical/health-checks',
-    {
-      config: { access: 'medical.read' },
-      schema: {
-        tags: ['medical'],
-        summary: 'Health checks recorded, newest first',
-        querystring: HealthChecksQuery,
-        response: { 200: Type.Array(HealthCheck), ...writeErrors },
-      },
-    },
+    route('medical.read', {
+      summary: 'Health checks recorded, newest first',
+      querystring: HealthChecksQuery,
+      response: { 200: Type.Array(HealthCheck), ...writeErrors },
+    }),
     async (request) => {
       const { retireeId, year, limit = 100 } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
@@ -169,15 +158,12 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/medical/health-checks',
-    {
-      config: { access: 'medical.write', retiree: 'body' },
-      schema: {
-        tags: ['medical'],
-        summary: 'Record a health check with its results; it goes into the health record',
-        body: HealthCheckInput,
-        response: { 201: HealthCheck, ...writeErrors },
-      },
-    },
+    route('medical.write', {
+      retiree: 'body',
+      summary: 'Record a health check with its results; it goes into the health record',
+      body: HealthCheckInput,
+      response: { 201: HealthCheck, ...writeErrors },
+    }),
     async (request, reply) => {
       const body = request.body;
       checkLabelledDate(body.checkedOn, 'checkedOn', '体检日期');
@@ -195,15 +181,12 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/medical/records/:id',
-    {
-      config: { access: 'medical.read', retiree: 'path' },
-      schema: {
-        tags: ['medical'],
-        summary: 'A retiree’s health record: conditions, medication, allergies and check results',
-        params: IdParams,
-        response: { 200: HealthRecord, ...writeErrors },
-      },
-    },
+    route('medical.read', {
+      retiree: 'path',
+      summary: 'A retiree’s health record: conditions, medication, allergies and check results',
+      params: IdParams,
+      response: { 200: HealthRecord, ...writeErrors },
+    }),
     async (request) => {
       const id = uuidOr404(request.params.id, 'retiree');
       if (!(await retiree(id, scopeOf(request.user!)))) throw retireeNotFound();
@@ -215,16 +198,13 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/medical/records/:id/items',
-    {
-      config: { access: 'medical.write', retiree: 'path' },
-      schema: {
-        tags: ['medical'],
-        summary: 'Add a condition, a medication or an allergy to the health record',
-        params: IdParams,
-        body: HealthItemInput,
-        response: { 201: HealthItem, ...writeErrors },
-      },
-    },
+    route('medical.write', {
+      retiree: 'path',
+      summary: 'Add a condition, a medication or an allergy to the health record',
+      params: IdParams,
+      body: HealthItemInput,
+      response: { 201: HealthItem, ...writeErrors },
+    }),
     async (request, reply) => {
       const found = await retiree(request.params.id, scopeOf(request.user!));
       if (!found) throw retireeNotFound();
@@ -243,16 +223,13 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.patch(
     '/api/medical/records/:id/items/:itemId',
-    {
-      config: { access: 'medical.write', retiree: 'path' },
-      schema: {
-        tags: ['medical'],
-        summary: 'Change an item of the health record, or end it (endedOn); items are never deleted',
-        params: HealthItemParams,
-        body: HealthItemUpdate,
-        response: { 200: HealthItem, ...writeErrors },
-      },
-    },
+    route('medical.write', {
+      retiree: 'path',
+      summary: 'Change an item of the health record, or end it (endedOn); items are never deleted',
+      params: HealthItemParams,
+      body: HealthItemUpdate,
+      response: { 200: HealthItem, ...writeErrors },
+    }),
     async (request) => {
       const retireeId = uuidOr404(request.params.id, 'retiree');
       const itemId = uuidOr404(request.params.itemId, 'item');
@@ -279,15 +256,11 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/medical/out-of-town',
-    {
-      config: { access: 'medical.read' },
-      schema: {
-        tags: ['medical'],
-        summary: 'Out-of-town treatment requests (6.5.2.5), newest first',
-        querystring: TreatmentsQuery,
-        response: { 200: Type.Array(Treatment), ...writeErrors },
-      },
-    },
+    route('medical.read', {
+      summary: 'Out-of-town treatment requests (6.5.2.5), newest first',
+      querystring: TreatmentsQuery,
+      response: { 200: Type.Array(Treatment), ...writeErrors },
+    }),
     async (request) => {
       const { status, retireeId, limit = 100 } = request.query;
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
@@ -322,15 +295,11 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/medical/out-of-town/:id',
-    {
-      config: { access: 'medical.read' },
-      schema: {
-        tags: ['medical'],
-        summary: 'One out-of-town treatment request',
-        params: IdParams,
-        response: { 200: Treatment, ...writeErrors },
-      },
-    },
+    route('medical.read', {
+      summary: 'One out-of-town treatment request',
+      params: IdParams,
+      response: { 200: Treatment, ...writeErrors },
+    }),
     async (request) => {
       const found = await treatments.byId(uuidOr404(request.params.id, 'treatment'));
       if (!found || !(await retiree(found.retireeId, scopeOf(request.user!)))) {
@@ -342,15 +311,12 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/medical/out-of-town',
-    {
-      config: { access: 'medical.write', retiree: 'body' },
-      schema: {
-        tags: ['medical'],
-        summary: 'Request approval for treatment in another city (6.5.2.5)',
-        body: TreatmentInput,
-        response: { 201: Treatment, ...writeErrors },
-      },
-    },
+    route('medical.write', {
+      retiree: 'body',
+      summary: 'Request approval for treatment in another city (6.5.2.5)',
+      body: TreatmentInput,
+      response: { 201: Treatment, ...writeErrors },
+    }),
     async (request, reply) => {
       const body = request.body;
       checkLabelledDate(body.from, 'from', '开始日期');
@@ -370,16 +336,12 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/medical/out-of-town/:id/decision',
-    {
-      config: { access: 'medical.decide' },
-      schema: {
-        tags: ['medical'],
-        summary: 'Approve or reject an out-of-town treatment request (supervisor or admin)',
-        params: IdParams,
-        body: TreatmentDecision,
-        response: { 200: Treatment, ...writeErrors },
-      },
-    },
+    route('medical.decide', {
+      summary: 'Approve or reject an out-of-town treatment request (supervisor or admin)',
+      params: IdParams,
+      body: TreatmentDecision,
+      response: { 200: Treatment, ...writeErrors },
+    }),
     async (request) => {
       // Only managers decide, and they see the whole centre: no station scope applies here.
       const decided = await treatments.decide(

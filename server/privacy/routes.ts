@@ -10,6 +10,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AreaOptions } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { readErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { FieldErrorResponse } from '../schemas/archive.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -21,6 +22,8 @@ import {
   RetentionReport,
 } from '../schemas/privacy.ts';
 import type { Actor } from './ports.ts';
+
+const route = routeOptions('privacy');
 
 function actorOf(request: FastifyRequest): Actor {
   const user = request.user!;
@@ -48,22 +51,19 @@ function decisionOf(body: DeletionBody): {
 export const privacyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
   app.get(
     '/api/privacy/retirees/:id/export',
-    {
-      config: { access: 'privacy.export', retiree: 'path' },
-      schema: {
-        tags: ['privacy'],
-        summary:
-          'Everything held about one retiree as a ZIP (records, telemetry, attachments, audit entries); `reason` is required',
-        params: IdParams,
-        querystring: PrivacyExportQuery,
-        produces: ['application/zip'],
-        response: {
-          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The ZIP file' }),
-          ...readErrors,
-          503: ErrorResponse,
-        },
+    route('privacy.export', {
+      retiree: 'path',
+      summary:
+        'Everything held about one retiree as a ZIP (records, telemetry, attachments, audit entries); `reason` is required',
+      params: IdParams,
+      querystring: PrivacyExportQuery,
+      produces: ['application/zip'],
+      response: {
+        200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The ZIP file' }),
+        ...readErrors,
+        503: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const id = uuidOr404(request.params.id, 'retiree');
       const reason = request.query.reason?.trim() ?? '';
@@ -82,25 +82,22 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app)
 
   app.post(
     '/api/privacy/retirees/:id/deletion',
-    {
-      config: { access: 'privacy.delete', retiree: 'path' },
-      schema: {
-        tags: ['privacy'],
-        summary:
-          'Delete a retiree’s data on a recorded decision, across the records, telemetry, attachments and retained MQTT messages; answers the receipt',
-        params: IdParams,
-        body: DeletionBody,
-        response: {
-          200: DeletionReceipt,
-          400: FieldErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-          409: ErrorResponse,
-          503: ErrorResponse,
-        },
+    route('privacy.delete', {
+      retiree: 'path',
+      summary:
+        'Delete a retiree’s data on a recorded decision, across the records, telemetry, attachments and retained MQTT messages; answers the receipt',
+      params: IdParams,
+      body: DeletionBody,
+      response: {
+        200: DeletionReceipt,
+        400: FieldErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        404: ErrorResponse,
+        409: ErrorResponse,
+        503: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const id = uuidOr404(request.params.id, 'retiree');
       const { decision, fields } = decisionOf(request.body ?? {});
@@ -122,17 +119,13 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app)
 
   app.get(
     '/api/privacy/receipts',
-    {
-      config: { access: 'privacy.receipts' },
-      schema: {
-        tags: ['privacy'],
-        summary: 'Receipts of deletions and retention runs, newest first',
-        querystring: Type.Object({
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-        }),
-        response: { 200: ReceiptList, 401: ErrorResponse, 403: ErrorResponse },
-      },
-    },
+    route('privacy.receipts', {
+      summary: 'Receipts of deletions and retention runs, newest first',
+      querystring: Type.Object({
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+      }),
+      response: { 200: ReceiptList, 401: ErrorResponse, 403: ErrorResponse },
+    }),
     async (request) => {
       return { items: await app.privacy.receipts(request.query.limit ?? 50) };
     },
@@ -140,14 +133,10 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app)
 
   app.post(
     '/api/privacy/retention/run',
-    {
-      config: { access: 'privacy.retention' },
-      schema: {
-        tags: ['privacy'],
-        summary: 'Apply the retention limits now (telemetry and closed records); answers what was deleted',
-        response: { 200: RetentionReport, 401: ErrorResponse, 403: ErrorResponse, 503: ErrorResponse },
-      },
-    },
+    route('privacy.retention', {
+      summary: 'Apply the retention limits now (telemetry and closed records); answers what was deleted',
+      response: { 200: RetentionReport, 401: ErrorResponse, 403: ErrorResponse, 503: ErrorResponse },
+    }),
     async () => {
       return app.privacy.runRetention();
     },

@@ -3,12 +3,6 @@ import { area } from '../context.ts';
 import { receptionRoutes } from './routes.ts';
 import { ReceptionService } from './service.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    reception: ReceptionService;
-  }
-}
-
 export const receptionArea = area('reception', async (app, hub) => {
   app.decorate('reception', new ReceptionService(hub.db));
   await app.register(receptionRoutes, { hub });

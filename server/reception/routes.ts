@@ -7,6 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { exportRoute, readErrors, userId, writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { IdParams } from '../schemas/common.ts';
 import {
   AttendanceInput,
@@ -26,6 +27,9 @@ import {
 import { scopeOf } from '../store/scope.ts';
 import { activityColumns, type BatchRow, batchColumns, receptionColumns } from './export.ts';
 
+const politicalRoute = routeOptions('political life');
+const receptionRoute = routeOptions('reception');
+
 export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
   const { reception: service } = app;
   const political = { tags: ['political life'] };
@@ -35,15 +39,11 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.get(
     '/api/reception/activities',
-    {
-      config: { access: 'reception.read' },
-      schema: {
-        ...political,
-        summary: 'Organisation life, study sessions and political activities with attendance',
-        querystring: PoliticalActivityQuery,
-        response: { 200: Type.Array(PoliticalActivity), ...readErrors },
-      },
-    },
+    politicalRoute('reception.read', {
+      summary: 'Organisation life, study sessions and political activities with attendance',
+      querystring: PoliticalActivityQuery,
+      response: { 200: Type.Array(PoliticalActivity), ...readErrors },
+    }),
     async (request) => {
       return service.activities(request.query, scopeOf(request.user!));
     },
@@ -67,15 +67,11 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.post(
     '/api/reception/activities',
-    {
-      config: { access: 'reception.write' },
-      schema: {
-        ...political,
-        summary: 'Plan or record an activity or study session',
-        body: PoliticalActivityInput,
-        response: { 201: PoliticalActivity, ...writeErrors },
-      },
-    },
+    politicalRoute('reception.write', {
+      summary: 'Plan or record an activity or study session',
+      body: PoliticalActivityInput,
+      response: { 201: PoliticalActivity, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply.code(201).send(await service.createActivity(request.body, userId(request)));
     },
@@ -83,15 +79,11 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.get(
     '/api/reception/activities/:id',
-    {
-      config: { access: 'reception.read' },
-      schema: {
-        ...political,
-        summary: 'One activity',
-        params: IdParams,
-        response: { 200: PoliticalActivity, ...readErrors },
-      },
-    },
+    politicalRoute('reception.read', {
+      summary: 'One activity',
+      params: IdParams,
+      response: { 200: PoliticalActivity, ...readErrors },
+    }),
     async (request) => {
       return service.activity(request.params.id, undefined, scopeOf(request.user!));
     },
@@ -99,16 +91,12 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.put(
     '/api/reception/activities/:id/attendance',
-    {
-      config: { access: 'reception.write' },
-      schema: {
-        ...political,
-        summary: 'Record attendance (present, absent, excused) per retiree, on or after the day held',
-        params: IdParams,
-        body: AttendanceInput,
-        response: { 200: PoliticalActivity, ...writeErrors },
-      },
-    },
+    politicalRoute('reception.write', {
+      summary: 'Record attendance (present, absent, excused) per retiree, on or after the day held',
+      params: IdParams,
+      body: AttendanceInput,
+      response: { 200: PoliticalActivity, ...writeErrors },
+    }),
     async (request) => {
       return service.recordAttendance(request.params.id, request.body, scopeOf(request.user!));
     },
@@ -118,14 +106,10 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.get(
     '/api/reception/convalescence',
-    {
-      config: { access: 'reception.read' },
-      schema: {
-        ...political,
-        summary: 'Honour convalescence batches (荣誉疗养, 6.2.2.11)',
-        response: { 200: Type.Array(ConvalescenceBatch), ...readErrors },
-      },
-    },
+    politicalRoute('reception.read', {
+      summary: 'Honour convalescence batches (荣誉疗养, 6.2.2.11)',
+      response: { 200: Type.Array(ConvalescenceBatch), ...readErrors },
+    }),
     async (request) => {
       return service.batches(scopeOf(request.user!));
     },
@@ -133,14 +117,10 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.get(
     '/api/reception/convalescence/export.xlsx',
-    {
-      config: { access: 'reception.read' },
-      schema: {
-        ...political,
-        summary: 'The convalescence batches as an Excel workbook, one row per participant',
-        response: { 200: workbookResponse, ...readErrors },
-      },
-    },
+    politicalRoute('reception.read', {
+      summary: 'The convalescence batches as an Excel workbook, one row per participant',
+      response: { 200: workbookResponse, ...readErrors },
+    }),
     async (request, reply) => {
       const batches = await service.batches(scopeOf(request.user!));
       const rows = batches.flatMap((batch): BatchRow[] =>
@@ -155,15 +135,11 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.post(
     '/api/reception/convalescence',
-    {
-      config: { access: 'reception.write' },
-      schema: {
-        ...political,
-        summary: 'Create a convalescence batch with dates and place',
-        body: ConvalescenceBatchInput,
-        response: { 201: ConvalescenceBatch, ...writeErrors },
-      },
-    },
+    politicalRoute('reception.write', {
+      summary: 'Create a convalescence batch with dates and place',
+      body: ConvalescenceBatchInput,
+      response: { 201: ConvalescenceBatch, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply.code(201).send(await service.createBatch(request.body, userId(request)));
     },
@@ -171,15 +147,11 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.get(
     '/api/reception/convalescence/:id',
-    {
-      config: { access: 'reception.read' },
-      schema: {
-        ...political,
-        summary: 'One convalescence batch',
-        params: IdParams,
-        response: { 200: ConvalescenceBatch, ...readErrors },
-      },
-    },
+    politicalRoute('reception.read', {
+      summary: 'One convalescence batch',
+      params: IdParams,
+      response: { 200: ConvalescenceBatch, ...readErrors },
+    }),
     async (request) => {
       return service.batch(request.params.id, scopeOf(request.user!));
     },
@@ -187,16 +159,12 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.post(
     '/api/reception/convalescence/:id/participants',
-    {
-      config: { access: 'reception.write' },
-      schema: {
-        ...political,
-        summary: 'Add participants (all or none)',
-        params: IdParams,
-        body: ParticipantsInput,
-        response: { 200: ConvalescenceBatch, ...writeErrors },
-      },
-    },
+    politicalRoute('reception.write', {
+      summary: 'Add participants (all or none)',
+      params: IdParams,
+      body: ParticipantsInput,
+      response: { 200: ConvalescenceBatch, ...writeErrors },
+    }),
     async (request) => {
       return service.addParticipants(request.params.id, request.body, scopeOf(request.user!));
     },
@@ -204,18 +172,16 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.delete(
     '/api/reception/convalescence/:id/participants/:retireeId',
-    {
-      config: { access: 'reception.write', retiree: 'path', retireeParam: 'retireeId' },
-      schema: {
-        ...political,
-        summary: 'Remove a participant',
-        params: Type.Object({
-          id: Type.String({ minLength: 1, maxLength: 64 }),
-          retireeId: Type.String({ minLength: 1, maxLength: 64 }),
-        }),
-        response: { 200: ConvalescenceBatch, ...writeErrors },
-      },
-    },
+    politicalRoute('reception.write', {
+      retiree: 'path',
+      retireeParam: 'retireeId',
+      summary: 'Remove a participant',
+      params: Type.Object({
+        id: Type.String({ minLength: 1, maxLength: 64 }),
+        retireeId: Type.String({ minLength: 1, maxLength: 64 }),
+      }),
+      response: { 200: ConvalescenceBatch, ...writeErrors },
+    }),
     async (request) => {
       return service.removeParticipant(request.params.id, request.params.retireeId, scopeOf(request.user!));
     },
@@ -225,15 +191,11 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.get(
     '/api/reception/items',
-    {
-      config: { access: 'reception.read' },
-      schema: {
-        ...reception,
-        summary: 'Letters, visits and calls received (来信、来访、来电)',
-        querystring: ReceptionQuery,
-        response: { 200: Type.Array(ReceptionItem), ...readErrors },
-      },
-    },
+    receptionRoute('reception.read', {
+      summary: 'Letters, visits and calls received (来信、来访、来电)',
+      querystring: ReceptionQuery,
+      response: { 200: Type.Array(ReceptionItem), ...readErrors },
+    }),
     async (request) => {
       return service.receptions(request.query, scopeOf(request.user!));
     },
@@ -257,15 +219,11 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.get(
     '/api/reception/items/overdue',
-    {
-      config: { access: 'reception.read' },
-      schema: {
-        ...reception,
-        summary: 'Not replied and past the reply due date on `date` (today by default)',
-        querystring: OverdueQuery,
-        response: { 200: Type.Array(ReceptionItem), ...readErrors },
-      },
-    },
+    receptionRoute('reception.read', {
+      summary: 'Not replied and past the reply due date on `date` (today by default)',
+      querystring: OverdueQuery,
+      response: { 200: Type.Array(ReceptionItem), ...readErrors },
+    }),
     async (request) => {
       return service.overdueReceptions(request.query.date, scopeOf(request.user!));
     },
@@ -273,16 +231,13 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.post(
     '/api/reception/items',
-    {
-      config: { access: 'reception.write', retiree: 'body' },
-      schema: {
-        ...reception,
-        summary:
-          'Register a letter, visit or call; a reply is due in 15 days unless `replyDays` says otherwise',
-        body: ReceptionInput,
-        response: { 201: ReceptionItem, ...writeErrors },
-      },
-    },
+    receptionRoute('reception.write', {
+      retiree: 'body',
+      summary:
+        'Register a letter, visit or call; a reply is due in 15 days unless `replyDays` says otherwise',
+      body: ReceptionInput,
+      response: { 201: ReceptionItem, ...writeErrors },
+    }),
     async (request, reply) => {
       return reply
         .code(201)
@@ -292,15 +247,11 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.get(
     '/api/reception/items/:id',
-    {
-      config: { access: 'reception.read' },
-      schema: {
-        ...reception,
-        summary: 'One item',
-        params: IdParams,
-        response: { 200: ReceptionItem, ...readErrors },
-      },
-    },
+    receptionRoute('reception.read', {
+      summary: 'One item',
+      params: IdParams,
+      response: { 200: ReceptionItem, ...readErrors },
+    }),
     async (request) => {
       return service.reception(request.params.id, undefined, scopeOf(request.user!));
     },
@@ -308,16 +259,12 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.patch(
     '/api/reception/items/:id',
-    {
-      config: { access: 'reception.write' },
-      schema: {
-        ...reception,
-        summary: 'Change the days to reply or the handler while not replied',
-        params: IdParams,
-        body: ReceptionUpdate,
-        response: { 200: ReceptionItem, ...writeErrors },
-      },
-    },
+    receptionRoute('reception.write', {
+      summary: 'Change the days to reply or the handler while not replied',
+      params: IdParams,
+      body: ReceptionUpdate,
+      response: { 200: ReceptionItem, ...writeErrors },
+    }),
     async (request) => {
       return service.updateReception(request.params.id, request.body, scopeOf(request.user!));
     },
@@ -325,15 +272,11 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.post(
     '/api/reception/items/:id/take',
-    {
-      config: { access: 'reception.write' },
-      schema: {
-        ...reception,
-        summary: 'received → in_hand',
-        params: IdParams,
-        response: { 200: ReceptionItem, ...writeErrors },
-      },
-    },
+    receptionRoute('reception.write', {
+      summary: 'received → in_hand',
+      params: IdParams,
+      response: { 200: ReceptionItem, ...writeErrors },
+    }),
     async (request) => {
       return service.takeReception(request.params.id, scopeOf(request.user!));
     },
@@ -341,16 +284,12 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   app.post(
     '/api/reception/items/:id/reply',
-    {
-      config: { access: 'reception.write' },
-      schema: {
-        ...reception,
-        summary: 'in_hand → replied, with the reply',
-        params: IdParams,
-        body: ReceptionReply,
-        response: { 200: ReceptionItem, ...writeErrors },
-      },
-    },
+    receptionRoute('reception.write', {
+      summary: 'in_hand → replied, with the reply',
+      params: IdParams,
+      body: ReceptionReply,
+      response: { 200: ReceptionItem, ...writeErrors },
+    }),
     async (request) => {
       return service.replyReception(request.params.id, request.body, userId(request), scopeOf(request.user!));
     },

@@ -8,10 +8,13 @@ import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { XLSX_MEDIA_TYPE } from '../export/workbook.ts';
+import { routeOptions } from '../http/route.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { AlertReport, ReportQuery } from '../schemas/reports.ts';
 import { alertReportWorkbook } from './excel.ts';
 import { alertReport, daysInclusive, type Grouping, parseDay } from './figures.ts';
+
+const route = routeOptions('reports');
 
 /** A year and a month's margin: enough for any annual review, small enough to compute at once. */
 export const MAX_REPORT_DAYS = 400;
@@ -30,15 +33,11 @@ function period(query: ReportQuery): { from: string; to: string; group: Grouping
 export const reportRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   app.get(
     '/api/reports/alerts',
-    {
-      config: { access: 'reports.read' },
-      schema: {
-        tags: ['reports'],
-        summary: 'Alert figures (7.1): times to acknowledge and resolve, 60 s / 180 s shares, counts',
-        querystring: ReportQuery,
-        response: { 200: AlertReport, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
-      },
-    },
+    route('reports.read', {
+      summary: 'Alert figures (7.1): times to acknowledge and resolve, 60 s / 180 s shares, counts',
+      querystring: ReportQuery,
+      response: { 200: AlertReport, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+    }),
     async (request) => {
       return (await alertReport(hub.db, period(request.query))).report;
     },
@@ -46,22 +45,17 @@ export const reportRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   app.get(
     '/api/reports/alerts.xlsx',
-    {
-      config: { access: 'reports.read' },
-      schema: {
-        tags: ['reports'],
-        summary:
-          'The same figures as an Excel workbook: figures, kinds and outcomes, false alarms, raw alerts',
-        querystring: ReportQuery,
-        produces: [XLSX_MEDIA_TYPE],
-        response: {
-          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The workbook (.xlsx)' }),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-        },
+    route('reports.read', {
+      summary: 'The same figures as an Excel workbook: figures, kinds and outcomes, false alarms, raw alerts',
+      querystring: ReportQuery,
+      produces: [XLSX_MEDIA_TYPE],
+      response: {
+        200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The workbook (.xlsx)' }),
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const chosen = period(request.query);
       const { report, rows } = await alertReport(hub.db, chosen);

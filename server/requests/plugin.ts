@@ -3,12 +3,6 @@ import { area } from '../context.ts';
 import { requestRoutes } from './routes.ts';
 import { RequestStore } from './store.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    serviceRequests: RequestStore;
-  }
-}
-
 export const requestsArea = area('requests', async (app, hub) => {
   app.decorate('serviceRequests', new RequestStore(hub.db));
   await app.register(requestRoutes, { hub });

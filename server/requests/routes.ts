@@ -12,6 +12,7 @@ import {
   workbookResponse,
   XLSX_MEDIA_TYPE,
 } from '../export/workbook.ts';
+import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -21,6 +22,9 @@ import {
   ServiceRequestUpdate,
 } from '../schemas/requests.ts';
 import { retireesOfScope, scopeOf } from '../store/scope.ts';
+
+const route = routeOptions('service requests');
+const devicesRoute = routeOptions('devices');
 
 /** Device types with a button that can be test-pressed. */
 const testableTypes = definitions
@@ -56,23 +60,19 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/service-requests',
-    {
-      config: { access: 'requests.read' },
-      schema: {
-        tags: ['service requests'],
-        summary: 'Service requests from the 求助 key (6.12), newest first',
-        querystring: Type.Object({
-          status: Type.Optional(ServiceRequestStatus),
-          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-        }),
-        response: {
-          200: Type.Array(ServiceRequest),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-        },
+    route('requests.read', {
+      summary: 'Service requests from the 求助 key (6.12), newest first',
+      querystring: Type.Object({
+        status: Type.Optional(ServiceRequestStatus),
+        limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+      }),
+      response: {
+        200: Type.Array(ServiceRequest),
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
       },
-    },
+    }),
     async (request) => {
       const all = await records.list(request.query.status, request.query.limit ?? 100);
       const mine = await stationRetirees(request);
@@ -82,21 +82,17 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/service-requests/export.xlsx',
-    {
-      config: { access: 'requests.read' },
-      schema: {
-        tags: ['service requests'],
-        summary: 'Service requests (6.12) as an Excel workbook: who asked, what, provider, outcome, rating',
-        querystring: Type.Object({ status: Type.Optional(ServiceRequestStatus) }),
-        produces: [XLSX_MEDIA_TYPE],
-        response: {
-          200: Type.Unsafe<Buffer>(workbookResponse),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-        },
+    route('requests.read', {
+      summary: 'Service requests (6.12) as an Excel workbook: who asked, what, provider, outcome, rating',
+      querystring: Type.Object({ status: Type.Optional(ServiceRequestStatus) }),
+      produces: [XLSX_MEDIA_TYPE],
+      response: {
+        200: Type.Unsafe<Buffer>(workbookResponse),
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const all = await records.list(request.query.status, MAX_LIST_EXPORT_ROWS);
       const mine = await stationRetirees(request);
@@ -108,22 +104,18 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.patch(
     '/api/service-requests/:id',
-    {
-      config: { access: 'requests.handle' },
-      schema: {
-        tags: ['service requests'],
-        summary: 'Assign a provider, mark done, record the rating',
-        params: IdParams,
-        body: ServiceRequestUpdate,
-        response: {
-          200: ServiceRequest,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-        },
+    route('requests.handle', {
+      summary: 'Assign a provider, mark done, record the rating',
+      params: IdParams,
+      body: ServiceRequestUpdate,
+      response: {
+        200: ServiceRequest,
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        404: ErrorResponse,
       },
-    },
+    }),
     async (request) => {
       const id = uuidOr404(request.params.id, 'service request');
       const mine = await stationRetirees(request);
@@ -137,16 +129,12 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/button-tests',
-    {
-      config: { access: 'requests.read' },
-      schema: {
-        tags: ['devices'],
-        summary:
-          'Every emergency button with its last test press; `overdue=true` lists those due for the monthly test',
-        querystring: Type.Object({ overdue: Type.Optional(Type.Boolean()) }),
-        response: { 200: Type.Array(ButtonTest), 400: ErrorResponse, 401: ErrorResponse },
-      },
-    },
+    devicesRoute('requests.read', {
+      summary:
+        'Every emergency button with its last test press; `overdue=true` lists those due for the monthly test',
+      querystring: Type.Object({ overdue: Type.Optional(Type.Boolean()) }),
+      response: { 200: Type.Array(ButtonTest), 400: ErrorResponse, 401: ErrorResponse },
+    }),
     async (request) => {
       const every = await records.buttonTests(testableTypes, new Date());
       const mine = await stationRetirees(request);

@@ -2,12 +2,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { HubError, notFound } from '../errors.ts';
+import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { RescueCard } from '../schemas/rescue.ts';
 import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
 import { rescueCard } from './card.ts';
 import { type CardFont, renderCardPdf } from './pdf.ts';
+
+const route = routeOptions('retirees');
 
 export const rescueRoutes: FastifyPluginAsyncTypebox<AreaOptions & { font: CardFont | null }> = async (
   app,
@@ -23,15 +26,12 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<AreaOptions & { font: CardF
 
   app.get(
     '/api/retirees/:id/rescue-card',
-    {
-      config: { access: 'retirees.read', retiree: 'path' },
-      schema: {
-        tags: ['retirees'],
-        summary: 'The Emergency Rescue Card (应急救助卡, 6.5.2.6)',
-        params: IdParams,
-        response: { 200: RescueCard, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
-      },
-    },
+    route('retirees.read', {
+      retiree: 'path',
+      summary: 'The Emergency Rescue Card (应急救助卡, 6.5.2.6)',
+      params: IdParams,
+      response: { 200: RescueCard, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+    }),
     async (request) => {
       return cardOf(request.params.id, scopeOf(request.user!));
     },
@@ -39,22 +39,19 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<AreaOptions & { font: CardF
 
   app.get(
     '/api/retirees/:id/rescue-card.pdf',
-    {
-      config: { access: 'retirees.read', retiree: 'path' },
-      schema: {
-        tags: ['retirees'],
-        summary: 'The Emergency Rescue Card as a printable A6 PDF',
-        params: IdParams,
-        produces: ['application/pdf'],
-        response: {
-          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }),
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-          503: ErrorResponse,
-        },
+    route('retirees.read', {
+      retiree: 'path',
+      summary: 'The Emergency Rescue Card as a printable A6 PDF',
+      params: IdParams,
+      produces: ['application/pdf'],
+      response: {
+        200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }),
+        401: ErrorResponse,
+        403: ErrorResponse,
+        404: ErrorResponse,
+        503: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const card = await cardOf(request.params.id, scopeOf(request.user!));
       if (!font) {

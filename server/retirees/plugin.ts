@@ -4,12 +4,6 @@ import { retireeRoutes } from './routes.ts';
 import { wallRoutes } from './wall.ts';
 import { WallStore } from './wall-store.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    wall: WallStore;
-  }
-}
-
 export const retireesArea = area('retirees', async (app, hub) => {
   app.decorate('wall', new WallStore(hub.db));
   await app.register(retireeRoutes, { hub });

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { tileDevices } from '../retirees/wall-store.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -16,6 +17,8 @@ import {
 } from '../schemas/retirees.ts';
 import { publicDevice } from '../store/devices.ts';
 import { assertInScope, scopeOf } from '../store/scope.ts';
+
+const route = routeOptions('retirees');
 
 const DAY_MS = 86_400_000;
 /** At most this many points per chart: wider periods get wider buckets. */
@@ -32,14 +35,10 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/retirees',
-    {
-      config: { access: 'retirees.read' },
-      schema: {
-        tags: ['retirees'],
-        summary: 'The live wall: every retiree with latest heart rate, devices and open alerts',
-        response: { 200: Type.Array(RetireeSummary), 401: ErrorResponse },
-      },
-    },
+    route('retirees.read', {
+      summary: 'The live wall: every retiree with latest heart rate, devices and open alerts',
+      response: { 200: Type.Array(RetireeSummary), 401: ErrorResponse },
+    }),
     async (request) => {
       const [retirees, devices, openAlerts] = await Promise.all([
         app.retirees.list(scopeOf(request.user!).station),
@@ -61,15 +60,11 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.post(
     '/api/retirees',
-    {
-      config: { access: 'retirees.write' },
-      schema: {
-        tags: ['retirees'],
-        summary: 'Register a retiree with emergency contacts',
-        body: RetireeInput,
-        response: { 201: Retiree, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
-      },
-    },
+    route('retirees.write', {
+      summary: 'Register a retiree with emergency contacts',
+      body: RetireeInput,
+      response: { 201: Retiree, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+    }),
     async (request, reply) => {
       const { hrLow, hrHigh } = request.body;
       if (typeof hrLow === 'number' && typeof hrHigh === 'number' && hrLow >= hrHigh) {
@@ -87,15 +82,12 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/retirees/:id',
-    {
-      config: { access: 'retirees.read', retiree: 'path' },
-      schema: {
-        tags: ['retirees'],
-        summary: 'One retiree with contacts',
-        params: IdParams,
-        response: { 200: Retiree, 401: ErrorResponse, 404: ErrorResponse },
-      },
-    },
+    route('retirees.read', {
+      retiree: 'path',
+      summary: 'One retiree with contacts',
+      params: IdParams,
+      response: { 200: Retiree, 401: ErrorResponse, 404: ErrorResponse },
+    }),
     async (request) => {
       const retiree = await app.retirees.byId(await scopedRetiree(request));
       if (!retiree) throw notFound('retiree');
@@ -105,23 +97,20 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.patch(
     '/api/retirees/:id',
-    {
-      config: { access: 'retirees.write', retiree: 'path' },
-      schema: {
-        tags: ['retirees'],
-        summary:
-          "Change a retiree's details or alert thresholds (heart rate, SpO2); null returns a threshold to the centre's",
-        params: IdParams,
-        body: RetireeUpdate,
-        response: {
-          200: Retiree,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-        },
+    route('retirees.write', {
+      retiree: 'path',
+      summary:
+        "Change a retiree's details or alert thresholds (heart rate, SpO2); null returns a threshold to the centre's",
+      params: IdParams,
+      body: RetireeUpdate,
+      response: {
+        200: Retiree,
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        404: ErrorResponse,
       },
-    },
+    }),
     async (request) => {
       const id = await scopedRetiree(request);
       const current = await app.retirees.byId(id);
@@ -141,15 +130,12 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/retirees/:id/devices',
-    {
-      config: { access: 'retirees.read', retiree: 'path' },
-      schema: {
-        tags: ['retirees'],
-        summary: "A retiree's devices",
-        params: IdParams,
-        response: { 200: Type.Array(Type.Any()), 401: ErrorResponse, 404: ErrorResponse },
-      },
-    },
+    route('retirees.read', {
+      retiree: 'path',
+      summary: "A retiree's devices",
+      params: IdParams,
+      response: { 200: Type.Array(Type.Any()), 401: ErrorResponse, 404: ErrorResponse },
+    }),
     async (request) => {
       const id = await scopedRetiree(request);
       return (await app.devices.byRetiree(id)).map(publicDevice);
@@ -158,16 +144,13 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   app.get(
     '/api/retirees/:id/vitals',
-    {
-      config: { access: 'retirees.read', retiree: 'path' },
-      schema: {
-        tags: ['retirees'],
-        summary: 'A time series from the telemetry store (default: heart rate over the last 24 hours)',
-        params: IdParams,
-        querystring: VitalsQuery,
-        response: { 200: VitalsResponse, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
-      },
-    },
+    route('retirees.read', {
+      retiree: 'path',
+      summary: 'A time series from the telemetry store (default: heart rate over the last 24 hours)',
+      params: IdParams,
+      querystring: VitalsQuery,
+      response: { 200: VitalsResponse, 400: ErrorResponse, 401: ErrorResponse, 404: ErrorResponse },
+    }),
     async (request) => {
       const id = await scopedRetiree(request);
       if (!(await app.retirees.byId(id))) throw notFound('retiree');

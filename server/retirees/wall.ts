@@ -5,26 +5,25 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AreaOptions } from '../context.ts';
+import { routeOptions } from '../http/route.ts';
 import { tileDevices } from '../retirees/wall-store.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { WallPage, WallQuery, type WallTile } from '../schemas/wall.ts';
 import { scopeOf } from '../store/scope.ts';
+
+const route = routeOptions('retirees');
 
 export const wallRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
   const { wall: records } = app;
 
   app.get(
     '/api/wall',
-    {
-      config: { access: 'retirees.read' },
-      schema: {
-        tags: ['retirees'],
-        summary:
-          'The live wall a page at a time: unacknowledged alerts first (worst first), then alerts being handled, then everyone by name',
-        querystring: WallQuery,
-        response: { 200: WallPage, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
-      },
-    },
+    route('retirees.read', {
+      summary:
+        'The live wall a page at a time: unacknowledged alerts first (worst first), then alerts being handled, then everyone by name',
+      querystring: WallQuery,
+      response: { 200: WallPage, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+    }),
     async (request) => {
       const limit = request.query.limit ?? 120;
       const offset = request.query.offset ?? 0;

@@ -1,21 +1,20 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
+import { routeOptions } from '../http/route.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { EscalationLadderBody, EscalationStep } from '../schemas/escalation.ts';
+
+const route = routeOptions('settings');
 
 /** The centre's settings that staff change at run time. */
 export const settingsRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
   app.get(
     '/api/settings/escalation',
-    {
-      config: { access: 'escalation.read' },
-      schema: {
-        tags: ['settings'],
-        summary: "The centre's escalation ladder for unacknowledged alerts",
-        response: { 200: Type.Array(EscalationStep), 401: ErrorResponse, 403: ErrorResponse },
-      },
-    },
+    route('escalation.read', {
+      summary: "The centre's escalation ladder for unacknowledged alerts",
+      response: { 200: Type.Array(EscalationStep), 401: ErrorResponse, 403: ErrorResponse },
+    }),
     async () => {
       return app.escalation.steps();
     },
@@ -23,20 +22,16 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.put(
     '/api/settings/escalation',
-    {
-      config: { access: 'escalation.manage' },
-      schema: {
-        tags: ['settings'],
-        summary: 'Replace the escalation ladder (admin, supervisor)',
-        body: EscalationLadderBody,
-        response: {
-          200: Type.Array(EscalationStep),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-        },
+    route('escalation.manage', {
+      summary: 'Replace the escalation ladder (admin, supervisor)',
+      body: EscalationLadderBody,
+      response: {
+        200: Type.Array(EscalationStep),
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
       },
-    },
+    }),
     async (request) => {
       return app.escalation.setSteps(request.body.steps);
     },

@@ -2,9 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { bearerToken } from '../access/guard.ts';
 import type { AreaOptions } from '../context.ts';
+import { routeOptions } from '../http/route.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { metricsAccess } from '../security/system-access.ts';
 import { recordsAnswer } from './store.ts';
+
+const route = routeOptions('system');
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
@@ -16,14 +19,10 @@ const Health = Type.Object({
 export const systemRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   app.get(
     '/healthz',
-    {
-      config: { access: 'public' },
-      schema: {
-        tags: ['system'],
-        summary: 'Liveness and the state of the stores; 503 when the records database does not answer',
-        response: { 200: Health, 503: Health },
-      },
-    },
+    route('public', {
+      summary: 'Liveness and the state of the stores; 503 when the records database does not answer',
+      response: { 200: Health, 503: Health },
+    }),
     async (_request, reply) => {
       const [records, telemetry] = await Promise.all([
         recordsAnswer(hub.db),
@@ -46,16 +45,14 @@ export const systemRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     {
       // Open unless HUB_METRICS_REQUIRE_AUTH: then the scraper's HUB_METRICS_TOKEN, or an admin's or
       // supervisor's session.
-      config: { access: 'public' },
-      onRequest: async (request, reply) => checkMetricsAccess(request, reply),
-      schema: {
-        tags: ['system'],
+      ...route('public', {
         summary: 'Prometheus metrics',
         description:
           'Open by default. With HUB_METRICS_REQUIRE_AUTH=true: `Authorization: Bearer <HUB_METRICS_TOKEN>`, ' +
           'or the session of an admin or a supervisor.',
         response: { 200: Type.String(), 401: ErrorResponse, 403: ErrorResponse },
-      },
+      }),
+      onRequest: async (request, reply) => checkMetricsAccess(request, reply),
     },
     async (_request, reply) => {
       reply.type(hub.registry.contentType);

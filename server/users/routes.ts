@@ -5,10 +5,13 @@ import { PASSWORD_MAX_LENGTH, passwordProblem } from '../auth/passwords.ts';
 import { hashPassword } from '../auth/secrets.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
+import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { User } from '../schemas/auth.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { isUniqueViolation } from '../store/rows.ts';
+
+const route = routeOptions('users');
 
 const StaffRole = Type.Union([
   Type.Literal('admin'),
@@ -52,15 +55,11 @@ function stationOf(value: string | null | undefined): string | null | undefined 
 export const userRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   app.get(
     '/api/users',
-    {
-      config: { access: 'users.read' },
-      schema: {
-        tags: ['users'],
-        summary: 'Staff accounts (disabled ones too with includeDisabled=true, admin)',
-        querystring: Type.Object({ includeDisabled: Type.Optional(Type.Boolean()) }),
-        response: { 200: Type.Array(User), 401: ErrorResponse, 403: ErrorResponse },
-      },
-    },
+    route('users.read', {
+      summary: 'Staff accounts (disabled ones too with includeDisabled=true, admin)',
+      querystring: Type.Object({ includeDisabled: Type.Optional(Type.Boolean()) }),
+      response: { 200: Type.Array(User), 401: ErrorResponse, 403: ErrorResponse },
+    }),
     async (request) => {
       const includeDisabled = request.query.includeDisabled === true;
       // Disabled accounts are the business of whoever manages accounts.
@@ -71,21 +70,17 @@ export const userRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.post(
     '/api/users',
-    {
-      config: { access: 'users.manage' },
-      schema: {
-        tags: ['users'],
-        summary: 'Create a staff account (admin)',
-        body: NewStaff,
-        response: {
-          201: User,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          409: ErrorResponse,
-        },
+    route('users.manage', {
+      summary: 'Create a staff account (admin)',
+      body: NewStaff,
+      response: {
+        201: User,
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        409: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const { password, station, ...fields } = request.body;
       const problem = passwordProblem(password, fields.username);
@@ -106,22 +101,18 @@ export const userRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.patch(
     '/api/users/:id',
-    {
-      config: { access: 'users.manage' },
-      schema: {
-        tags: ['users'],
-        summary: "Change a staff member's display name or station (admin)",
-        params: IdParams,
-        body: StaffUpdate,
-        response: {
-          200: User,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-        },
+    route('users.manage', {
+      summary: "Change a staff member's display name or station (admin)",
+      params: IdParams,
+      body: StaffUpdate,
+      response: {
+        200: User,
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
+        404: ErrorResponse,
       },
-    },
+    }),
     async (request) => {
       const updated = await app.users.updateStaff(uuidOr404(request.params.id, 'user'), {
         displayName: request.body.displayName?.trim(),
@@ -135,24 +126,20 @@ export const userRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
   for (const action of ['disable', 'enable'] as const) {
     app.post(
       `/api/users/:id/${action}`,
-      {
-        config: { access: 'users.manage' },
-        schema: {
-          tags: ['users'],
-          summary:
-            action === 'disable'
-              ? 'Disable a staff account (admin): it cannot sign in, its sessions and live connections end now'
-              : 'Enable a disabled staff account again (admin)',
-          params: IdParams,
-          response: {
-            200: User,
-            400: ErrorResponse,
-            401: ErrorResponse,
-            403: ErrorResponse,
-            404: ErrorResponse,
-          },
+      route('users.manage', {
+        summary:
+          action === 'disable'
+            ? 'Disable a staff account (admin): it cannot sign in, its sessions and live connections end now'
+            : 'Enable a disabled staff account again (admin)',
+        params: IdParams,
+        response: {
+          200: User,
+          400: ErrorResponse,
+          401: ErrorResponse,
+          403: ErrorResponse,
+          404: ErrorResponse,
         },
-      },
+      }),
       async (request) => {
         const id = uuidOr404(request.params.id, 'user');
         if (action === 'disable' && id === request.user?.id) throw forbidden('不能停用自己的账号');
@@ -165,15 +152,11 @@ export const userRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
 
   app.post(
     '/api/users/:id/totp/reset',
-    {
-      config: { access: 'users.manage' },
-      schema: {
-        tags: ['users'],
-        summary: "Remove a staff member's TOTP second factor (admin; a lost phone): their sessions end",
-        params: IdParams,
-        response: { 204: Type.Null(), 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
-      },
-    },
+    route('users.manage', {
+      summary: "Remove a staff member's TOTP second factor (admin; a lost phone): their sessions end",
+      params: IdParams,
+      response: { 204: Type.Null(), 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse },
+    }),
     async (request, reply) => {
       const id = uuidOr404(request.params.id, 'user');
       if (!(await hub.sessions.resetTotp(id))) throw notFound('user');

@@ -5,12 +5,6 @@ import { visitRoutes } from './routes.ts';
 import { VisitService } from './service.ts';
 import { FollowUpProvider, VisitTaskProvider } from './worklist.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    visits: VisitService;
-  }
-}
-
 export const visitsArea = area('visits', async (app, hub) => {
   app.decorate('visits', new VisitService(hub.db));
   addWorkListProviders(app, new VisitTaskProvider(hub.db), new FollowUpProvider(hub.db));

@@ -6,6 +6,7 @@ import type { AreaOptions } from '../context.ts';
 import { HubError, unauthorized } from '../errors.ts';
 import { MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
 import { exportRoute, readErrors, userId, writeErrors } from '../http/records.ts';
+import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { findCardFont } from '../print/font.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -37,6 +38,8 @@ import { assertInScope, scopeOf } from '../store/scope.ts';
 import { followUpColumns, recordColumns, taskColumns } from './export.ts';
 import { renderVisitFormPdf, type VisitForm } from './pdf.ts';
 
+const route = routeOptions('visits');
+
 const tags = ['visits'];
 
 export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
@@ -52,14 +55,10 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/visits/campaigns',
-    {
-      config: { access: 'visits.read' },
-      schema: {
-        tags,
-        summary: 'Holiday visit campaigns (6.8.2.1)',
-        response: { 200: Type.Array(Campaign), ...readErrors },
-      },
-    },
+    route('visits.read', {
+      summary: 'Holiday visit campaigns (6.8.2.1)',
+      response: { 200: Type.Array(Campaign), ...readErrors },
+    }),
     async () => {
       return visits.campaigns();
     },
@@ -67,16 +66,12 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.post(
     '/api/visits/campaigns',
-    {
-      config: { access: 'visits.write' },
-      schema: {
-        tags,
-        summary:
-          'Generate a holiday campaign: one task per active retiree, due on the holiday, open 14 days before; again for the same holiday and year creates nothing new',
-        body: CampaignInput,
-        response: { 200: CampaignResult, ...writeErrors },
-      },
-    },
+    route('visits.write', {
+      summary:
+        'Generate a holiday campaign: one task per active retiree, due on the holiday, open 14 days before; again for the same holiday and year creates nothing new',
+      body: CampaignInput,
+      response: { 200: CampaignResult, ...writeErrors },
+    }),
     async (request) => {
       return visits.generateCampaign(request.body, userId(request));
     },
@@ -84,15 +79,11 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/visits/tasks',
-    {
-      config: { access: 'visits.read' },
-      schema: {
-        tags,
-        summary: 'Visit tasks, by due date',
-        querystring: VisitTaskQuery,
-        response: { 200: Type.Array(VisitTask), ...readErrors },
-      },
-    },
+    route('visits.read', {
+      summary: 'Visit tasks, by due date',
+      querystring: VisitTaskQuery,
+      response: { 200: Type.Array(VisitTask), ...readErrors },
+    }),
     async (request) => {
       return visits.tasks(request.query, scope(request));
     },
@@ -100,15 +91,12 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.post(
     '/api/visits/tasks',
-    {
-      config: { access: 'visits.write', retiree: 'body' },
-      schema: {
-        tags,
-        summary: 'Plan a visit by hand',
-        body: VisitTaskInput,
-        response: { 201: VisitTask, ...writeErrors },
-      },
-    },
+    route('visits.write', {
+      retiree: 'body',
+      summary: 'Plan a visit by hand',
+      body: VisitTaskInput,
+      response: { 201: VisitTask, ...writeErrors },
+    }),
     async (request, reply) => {
       await reach(request, request.body.retireeId);
       return reply.code(201).send(await visits.createTask(request.body, userId(request)));
@@ -117,15 +105,11 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/visits/tasks/:id',
-    {
-      config: { access: 'visits.read' },
-      schema: {
-        tags,
-        summary: 'One visit task',
-        params: IdParams,
-        response: { 200: VisitTask, ...readErrors },
-      },
-    },
+    route('visits.read', {
+      summary: 'One visit task',
+      params: IdParams,
+      response: { 200: VisitTask, ...readErrors },
+    }),
     async (request) => {
       const task = await visits.task(request.params.id);
       await reach(request, task.retireeId);
@@ -135,16 +119,12 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.patch(
     '/api/visits/tasks/:id',
-    {
-      config: { access: 'visits.write' },
-      schema: {
-        tags,
-        summary: 'Assign, move the due date or cancel an open task (it is done only by a visit record)',
-        params: IdParams,
-        body: VisitTaskUpdate,
-        response: { 200: VisitTask, ...writeErrors },
-      },
-    },
+    route('visits.write', {
+      summary: 'Assign, move the due date or cancel an open task (it is done only by a visit record)',
+      params: IdParams,
+      body: VisitTaskUpdate,
+      response: { 200: VisitTask, ...writeErrors },
+    }),
     async (request) => {
       await reach(request, (await visits.task(request.params.id)).retireeId);
       return visits.updateTask(request.params.id, request.body);
@@ -153,15 +133,11 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/visits/admissions',
-    {
-      config: { access: 'visits.read' },
-      schema: {
-        tags,
-        summary: 'Hospital admissions (6.8.2.2)',
-        querystring: Type.Object({ retireeId: Type.Optional(Type.String({ maxLength: 64 })) }),
-        response: { 200: Type.Array(Admission), ...readErrors },
-      },
-    },
+    route('visits.read', {
+      summary: 'Hospital admissions (6.8.2.2)',
+      querystring: Type.Object({ retireeId: Type.Optional(Type.String({ maxLength: 64 })) }),
+      response: { 200: Type.Array(Admission), ...readErrors },
+    }),
     async (request) => {
       return visits.admissions(request.query.retireeId, scope(request));
     },
@@ -169,15 +145,12 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.post(
     '/api/visits/admissions',
-    {
-      config: { access: 'visits.write', retiree: 'body' },
-      schema: {
-        tags,
-        summary: 'Record a hospital admission: raises a visit due within 3 days (6.8.2.2)',
-        body: AdmissionInput,
-        response: { 201: AdmissionResult, ...writeErrors },
-      },
-    },
+    route('visits.write', {
+      retiree: 'body',
+      summary: 'Record a hospital admission: raises a visit due within 3 days (6.8.2.2)',
+      body: AdmissionInput,
+      response: { 201: AdmissionResult, ...writeErrors },
+    }),
     async (request, reply) => {
       await reach(request, request.body.retireeId);
       return reply.code(201).send(await visits.recordAdmission(request.body, userId(request)));
@@ -186,15 +159,12 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/visits/retirees/:id/flags',
-    {
-      config: { access: 'visits.read', retiree: 'path' },
-      schema: {
-        tags,
-        summary: '孤老 / 长期卧床 / living elsewhere, and the open monthly focus visit',
-        params: IdParams,
-        response: { 200: LivingFlags, ...readErrors },
-      },
-    },
+    route('visits.read', {
+      retiree: 'path',
+      summary: '孤老 / 长期卧床 / living elsewhere, and the open monthly focus visit',
+      params: IdParams,
+      response: { 200: LivingFlags, ...readErrors },
+    }),
     async (request) => {
       await reach(request, request.params.id);
       return visits.flags(request.params.id);
@@ -203,17 +173,14 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.patch(
     '/api/visits/retirees/:id/flags',
-    {
-      config: { access: 'visits.write', retiree: 'path' },
-      schema: {
-        tags,
-        summary:
-          'Set 孤老 / 长期卧床 / living elsewhere; solitary or bedridden keeps a monthly focus visit open (6.8.2.3, 6.8.2.4)',
-        params: IdParams,
-        body: LivingFlagsInput,
-        response: { 200: LivingFlags, ...writeErrors },
-      },
-    },
+    route('visits.write', {
+      retiree: 'path',
+      summary:
+        'Set 孤老 / 长期卧床 / living elsewhere; solitary or bedridden keeps a monthly focus visit open (6.8.2.3, 6.8.2.4)',
+      params: IdParams,
+      body: LivingFlagsInput,
+      response: { 200: LivingFlags, ...writeErrors },
+    }),
     async (request) => {
       await reach(request, request.params.id);
       return visits.setFlags(request.params.id, request.body, userId(request));
@@ -222,15 +189,11 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/visits/records',
-    {
-      config: { access: 'visits.read' },
-      schema: {
-        tags,
-        summary: 'Visit records, newest first',
-        querystring: VisitRecordQuery,
-        response: { 200: Type.Array(VisitRecord), ...readErrors },
-      },
-    },
+    route('visits.read', {
+      summary: 'Visit records, newest first',
+      querystring: VisitRecordQuery,
+      response: { 200: Type.Array(VisitRecord), ...readErrors },
+    }),
     async (request) => {
       return visits.records(request.query, scope(request));
     },
@@ -238,16 +201,13 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.post(
     '/api/visits/records',
-    {
-      config: { access: 'visits.write', retiree: 'body' },
-      schema: {
-        tags,
-        summary:
-          'Record a visit with the seven fields of 6.8.2.5; with taskId it completes the task; problems become follow-ups (6.8.2.6)',
-        body: VisitRecordInput,
-        response: { 201: VisitRecord, ...writeErrors },
-      },
-    },
+    route('visits.write', {
+      retiree: 'body',
+      summary:
+        'Record a visit with the seven fields of 6.8.2.5; with taskId it completes the task; problems become follow-ups (6.8.2.6)',
+      body: VisitRecordInput,
+      response: { 201: VisitRecord, ...writeErrors },
+    }),
     async (request, reply) => {
       await reach(request, request.body.retireeId);
       return reply.code(201).send(await visits.createRecord(request.body, userId(request)));
@@ -256,15 +216,11 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/visits/records/:id',
-    {
-      config: { access: 'visits.read' },
-      schema: {
-        tags,
-        summary: 'One visit record',
-        params: IdParams,
-        response: { 200: VisitRecord, ...readErrors },
-      },
-    },
+    route('visits.read', {
+      summary: 'One visit record',
+      params: IdParams,
+      response: { 200: VisitRecord, ...readErrors },
+    }),
     async (request) => {
       const record = await visits.record(request.params.id);
       await reach(request, record.retireeId);
@@ -274,15 +230,11 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/visits/follow-ups',
-    {
-      config: { access: 'visits.read' },
-      schema: {
-        tags,
-        summary: 'Follow-ups of problems raised in visits (6.8.2.6)',
-        querystring: FollowUpQuery,
-        response: { 200: Type.Array(FollowUp), ...readErrors },
-      },
-    },
+    route('visits.read', {
+      summary: 'Follow-ups of problems raised in visits (6.8.2.6)',
+      querystring: FollowUpQuery,
+      response: { 200: Type.Array(FollowUp), ...readErrors },
+    }),
     async (request) => {
       return visits.followUps(request.query, scope(request));
     },
@@ -290,16 +242,12 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.patch(
     '/api/visits/follow-ups/:id',
-    {
-      config: { access: 'visits.write' },
-      schema: {
-        tags,
-        summary: 'Reassign, move the due date, or close with a reply (open → done)',
-        params: IdParams,
-        body: FollowUpUpdate,
-        response: { 200: FollowUp, ...writeErrors },
-      },
-    },
+    route('visits.write', {
+      summary: 'Reassign, move the due date, or close with a reply (open → done)',
+      params: IdParams,
+      body: FollowUpUpdate,
+      response: { 200: FollowUp, ...writeErrors },
+    }),
     async (request) => {
       await reach(request, (await visits.followUp(request.params.id)).retireeId);
       return visits.updateFollowUp(request.params.id, request.body, userId(request));
@@ -308,16 +256,12 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/visits/summary',
-    {
-      config: { access: 'visits.read' },
-      schema: {
-        tags,
-        summary:
-          'The periodic summary (6.8.2.5): visits by mode and reason, retirees not visited, tasks, follow-ups, problems raised',
-        querystring: SummaryQuery,
-        response: { 200: VisitSummary, ...readErrors },
-      },
-    },
+    route('visits.read', {
+      summary:
+        'The periodic summary (6.8.2.5): visits by mode and reason, retirees not visited, tasks, follow-ups, problems raised',
+      querystring: SummaryQuery,
+      response: { 200: VisitSummary, ...readErrors },
+    }),
     async (request) => {
       return visits.summary(request.query.from, request.query.to, scope(request));
     },
@@ -392,15 +336,11 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/visits/records/:id/form.pdf',
-    {
-      config: { access: 'visits.read' },
-      schema: {
-        tags,
-        summary: 'A recorded visit printed on the visit record form (A4)',
-        params: IdParams,
-        ...pdfResponse,
-      },
-    },
+    route('visits.read', {
+      summary: 'A recorded visit printed on the visit record form (A4)',
+      params: IdParams,
+      ...pdfResponse,
+    }),
     async (request, reply) => {
       const record = await visits.record(request.params.id);
       await reach(request, record.retireeId);
@@ -414,18 +354,14 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   app.get(
     '/api/visits/form.pdf',
-    {
-      config: { access: 'visits.read' },
-      schema: {
-        tags,
-        summary: "A blank visit record form with the retiree's name, to fill in by hand on the visit",
-        querystring: Type.Object({
-          retireeId: Type.String({ maxLength: 64 }),
-          reason: Type.Optional(VisitReason),
-        }),
-        ...pdfResponse,
-      },
-    },
+    route('visits.read', {
+      summary: "A blank visit record form with the retiree's name, to fill in by hand on the visit",
+      querystring: Type.Object({
+        retireeId: Type.String({ maxLength: 64 }),
+        reason: Type.Optional(VisitReason),
+      }),
+      ...pdfResponse,
+    }),
     async (request, reply) => {
       await reach(request, request.query.retireeId);
       const retiree = await retireeOr404(hub.db, request.query.retireeId);

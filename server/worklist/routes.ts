@@ -6,11 +6,14 @@ import { centreDay, isDate } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, forbidden, unauthorized } from '../errors.ts';
 import { listWorkbook, sendWorkbook, workbookResponse, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
+import { routeOptions } from '../http/route.ts';
 import type { User } from '../schemas/auth.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { type WorkItem, WorkList, WorkListQuery } from '../schemas/worklist.ts';
 import { inScopeOf, type Scope, scopeOf } from '../store/scope.ts';
 import { workItemColumns } from './export.ts';
+
+const route = routeOptions('work list');
 
 export const workListRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   /** A caseworker of a station sees items about that station's retirees, and those about no retiree. */
@@ -35,16 +38,12 @@ export const workListRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.get(
     '/api/worklist',
-    {
-      config: { access: 'worklist.read' },
-      schema: {
-        tags: ['work list'],
-        summary:
-          "The signed-in user's items due on `date` (today by default) and overdue; `all=true` (supervisor, admin): everyone's",
-        querystring: WorkListQuery,
-        response: { 200: WorkList, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
-      },
-    },
+    route('worklist.read', {
+      summary:
+        "The signed-in user's items due on `date` (today by default) and overdue; `all=true` (supervisor, admin): everyone's",
+      querystring: WorkListQuery,
+      response: { 200: WorkList, 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse },
+    }),
     async (request) => {
       return listFor(request.user, request.query);
     },
@@ -52,21 +51,17 @@ export const workListRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   app.get(
     '/api/worklist/export.xlsx',
-    {
-      config: { access: 'worklist.read' },
-      schema: {
-        tags: ['work list'],
-        summary: 'The same work list as an Excel workbook',
-        querystring: WorkListQuery,
-        produces: [XLSX_MEDIA_TYPE],
-        response: {
-          200: Type.Unsafe<Buffer>(workbookResponse),
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-        },
+    route('worklist.read', {
+      summary: 'The same work list as an Excel workbook',
+      querystring: WorkListQuery,
+      produces: [XLSX_MEDIA_TYPE],
+      response: {
+        200: Type.Unsafe<Buffer>(workbookResponse),
+        400: ErrorResponse,
+        401: ErrorResponse,
+        403: ErrorResponse,
       },
-    },
+    }),
     async (request, reply) => {
       const list = await listFor(request.user, request.query);
       const body = await listWorkbook(`工作清单 ${list.date}`, workItemColumns, list.items);
