@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { mayAccess } from '../access/policy.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { writeErrors } from '../http/records.ts';
+import { refusals, writeErrors } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import {
@@ -71,11 +71,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
       body: Type.Optional(AckBody),
       response: {
         200: Alert,
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        404: ErrorResponse,
-        409: ErrorResponse,
+        ...refusals(400, 401, 403, 404, 409),
       },
     }),
     async (request) => {
@@ -92,11 +88,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
       body: ResolveBody,
       response: {
         200: Alert,
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        404: ErrorResponse,
-        409: ErrorResponse,
+        ...refusals(400, 401, 403, 404, 409),
       },
     }),
     async (request) => {

@@ -5,7 +5,7 @@ import type { AreaOptions } from '../context.ts';
 import { badRequest, HubError, notFound } from '../errors.ts';
 import { sendWorkbook } from '../export/workbook.ts';
 import { acceptRawBodies, FileAnswer, sendFile, uploadName } from '../http/files.ts';
-import { readErrors } from '../http/records.ts';
+import { readErrors, refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import {
@@ -149,8 +149,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       response: {
         201: ArchiveRecord,
         400: FieldErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
+        ...refusals(401, 403),
         409: FieldErrorResponse,
       },
     }),
@@ -202,9 +201,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       response: {
         200: ArchiveRecord,
         400: FieldErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        404: ErrorResponse,
+        ...refusals(401, 403, 404),
         409: FieldErrorResponse,
       },
     }),
@@ -261,9 +258,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       response: {
         201: ArchiveRecord,
         400: FieldErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        404: ErrorResponse,
+        ...refusals(401, 403, 404),
       },
     }),
     async (request, reply) => {
@@ -420,8 +415,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
         response: {
           201: ImportResult,
           ...readErrors,
-          413: ErrorResponse,
-          415: ErrorResponse,
+          ...refusals(413, 415),
           422: ImportErrors,
         },
       }),

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { bearerToken } from '../access/guard.ts';
 import type { AreaOptions } from '../context.ts';
 import { unauthorized } from '../errors.ts';
+import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import {
   EnrolmentBody,
@@ -153,10 +154,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
       body: TotpCodeBody,
       response: {
         204: Type.Null(),
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        409: ErrorResponse,
+        ...refusals(400, 401, 403, 409),
       },
     }),
     async (request, reply) => {
@@ -174,10 +172,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
       body: TotpCodeBody,
       response: {
         204: Type.Null(),
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        409: ErrorResponse,
+        ...refusals(400, 401, 403, 409),
       },
     }),
     async (request, reply) => {

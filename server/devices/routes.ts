@@ -12,6 +12,7 @@ import {
 import { hashToken, newToken } from '../auth/secrets.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
+import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { type SchemaIssue, schemaFieldErrors } from '../intake/validation.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -153,10 +154,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       body: DeviceInput,
       response: {
         201: CreatedDevice,
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        409: ErrorResponse,
+        ...refusals(400, 401, 403, 409),
       },
     }),
     async (request, reply) => {
@@ -217,10 +215,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         response: {
           200: Device,
           400: DeviceFieldErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-          409: ErrorResponse,
+          ...refusals(401, 403, 404, 409),
         },
       }),
       async (request, reply) => {
@@ -255,10 +250,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         params: IdParams,
         response: {
           200: RotatedSecret,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
-          409: ErrorResponse,
+          ...refusals(401, 403, 404, 409),
         },
       }),
       async (request) => {

@@ -18,10 +18,19 @@ import {
 import { ErrorResponse } from '../schemas/common.ts';
 import { type Scope, scopeOf } from '../store/scope.ts';
 
+/** A route's refusals with these status codes, each answered with `{ error }`. */
+export function refusals<const Codes extends readonly number[]>(
+  ...codes: Codes
+): { [Code in Codes[number]]: typeof ErrorResponse } {
+  return Object.fromEntries(codes.map((code) => [code, ErrorResponse])) as {
+    [Code in Codes[number]]: typeof ErrorResponse;
+  };
+}
+
 /** The refusals of a route that reads or names one record. */
-export const readErrors = { 400: ErrorResponse, 401: ErrorResponse, 403: ErrorResponse, 404: ErrorResponse };
+export const readErrors = refusals(400, 401, 403, 404);
 /** …and of one that changes it, which may conflict with its state (409). */
-export const writeErrors = { ...readErrors, 409: ErrorResponse };
+export const writeErrors = refusals(400, 401, 403, 404, 409);
 
 /** The signed-in caller's id (the guard has signed in the caller of every declared route). */
 export function userId(request: { user: { id: string } | null }): string {

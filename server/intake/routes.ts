@@ -13,6 +13,7 @@ import {
   XLSX_MEDIA_TYPE,
 } from '../export/workbook.ts';
 import { acceptRawBodies, uploadName } from '../http/files.ts';
+import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import type { CardFont } from '../rescue/pdf.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -234,8 +235,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
       response: {
         200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }),
         ...errors,
-        409: ErrorResponse,
-        503: ErrorResponse,
+        ...refusals(409, 503),
       },
     }),
     async (request, reply) => {

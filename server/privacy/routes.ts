@@ -9,7 +9,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AreaOptions } from '../context.ts';
 import { badRequest } from '../errors.ts';
-import { readErrors } from '../http/records.ts';
+import { readErrors, refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { FieldErrorResponse } from '../schemas/archive.ts';
@@ -91,11 +91,7 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app)
       response: {
         200: DeletionReceipt,
         400: FieldErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        404: ErrorResponse,
-        409: ErrorResponse,
-        503: ErrorResponse,
+        ...refusals(401, 403, 404, 409, 503),
       },
     }),
     async (request, reply) => {

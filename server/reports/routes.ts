@@ -8,6 +8,7 @@ import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { XLSX_MEDIA_TYPE } from '../export/workbook.ts';
+import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { AlertReport, ReportQuery } from '../schemas/reports.ts';
@@ -51,9 +52,7 @@ export const reportRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       produces: [XLSX_MEDIA_TYPE],
       response: {
         200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The workbook (.xlsx)' }),
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
+        ...refusals(400, 401, 403),
       },
     }),
     async (request, reply) => {

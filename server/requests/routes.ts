@@ -12,6 +12,7 @@ import {
   workbookResponse,
   XLSX_MEDIA_TYPE,
 } from '../export/workbook.ts';
+import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -68,9 +69,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       }),
       response: {
         200: Type.Array(ServiceRequest),
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
+        ...refusals(400, 401, 403),
       },
     }),
     async (request) => {
@@ -88,9 +87,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       produces: [XLSX_MEDIA_TYPE],
       response: {
         200: Type.Unsafe<Buffer>(workbookResponse),
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
+        ...refusals(400, 401, 403),
       },
     }),
     async (request, reply) => {
@@ -110,10 +107,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       body: ServiceRequestUpdate,
       response: {
         200: ServiceRequest,
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        404: ErrorResponse,
+        ...refusals(400, 401, 403, 404),
       },
     }),
     async (request) => {

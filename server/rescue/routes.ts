@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { HubError, notFound } from '../errors.ts';
+import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -46,10 +47,7 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<AreaOptions & { font: CardF
       produces: ['application/pdf'],
       response: {
         200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }),
-        401: ErrorResponse,
-        403: ErrorResponse,
-        404: ErrorResponse,
-        503: ErrorResponse,
+        ...refusals(401, 403, 404, 503),
       },
     }),
     async (request, reply) => {

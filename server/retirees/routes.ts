@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
+import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { tileDevices } from '../retirees/wall-store.ts';
@@ -105,10 +106,7 @@ export const retireeRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       body: RetireeUpdate,
       response: {
         200: Retiree,
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        404: ErrorResponse,
+        ...refusals(400, 401, 403, 404),
       },
     }),
     async (request) => {

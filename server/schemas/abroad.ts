@@ -1,46 +1,30 @@
 /** Travel abroad and part-time posts (6.4.2.3–6.4.2.5): requests, their approval chains, stays abroad. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
 
 const DateOnly = (description: string) =>
   Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
 const NullableDate = (description: string) => Nullable(DateOnly(description));
 const Uuid = Type.String({ minLength: 1, maxLength: 64 });
 
-export const AbroadRequestKind = Type.Union([Type.Literal('travel'), Type.Literal('part_time_post')], {
+export const AbroadRequestKind = Literals(['travel', 'part_time_post'], {
   description: 'travel: 出国（境） (6.4.2.3); part_time_post: 社会组织兼职 (6.4.2.5)',
 });
-export const RankLevelName = Type.Union(
-  [Type.Literal('师级'), Type.Literal('团级'), Type.Literal('营级及以下'), Type.Literal('士官')],
-  { description: 'The rank level that chose the chain' },
-);
-export const AbroadRequestStatus = Type.Union(
-  [
-    Type.Literal('requested'),
-    Type.Literal('opinion_given'),
-    Type.Literal('centre_approved'),
-    Type.Literal('approved'),
-    Type.Literal('rejected'),
-    Type.Literal('filed'),
-    Type.Literal('withdrawn'),
-  ],
+export const RankLevelName = Literals(['师级', '团级', '营级及以下', '士官'], {
+  description: 'The rank level that chose the chain',
+});
+export const AbroadRequestStatus = Literals(
+  ['requested', 'opinion_given', 'centre_approved', 'approved', 'rejected', 'filed', 'withdrawn'],
   { description: 'approved, rejected, filed and withdrawn are final' },
 );
-export const StepDecision = Type.Union(
-  [
-    Type.Literal('agree'),
-    Type.Literal('disagree'),
-    Type.Literal('approve'),
-    Type.Literal('reject'),
-    Type.Literal('file'),
-  ],
-  { description: 'opinion: agree | disagree; approval: approve | reject; filing: file' },
-);
+export const StepDecision = Literals(['agree', 'disagree', 'approve', 'reject', 'file'], {
+  description: 'opinion: agree | disagree; approval: approve | reject; filing: file',
+});
 
 export const ApprovalChainStep = Type.Object({
   key: Type.String(),
   label: Type.String(),
-  action: Type.Union([Type.Literal('opinion'), Type.Literal('approval'), Type.Literal('filing')]),
+  action: Literals(['opinion', 'approval', 'filing']),
   roles: Type.Array(Type.String(), { description: 'Roles that may record the step' }),
   decisions: Type.Array(StepDecision),
   document: Type.Boolean({
@@ -149,11 +133,7 @@ export type AbroadRequestList = Static<typeof AbroadRequestList>;
 
 // 6.4.2.4: retirees abroad.
 
-export const AbroadContactChannel = Type.Union([
-  Type.Literal('phone'),
-  Type.Literal('video'),
-  Type.Literal('message'),
-]);
+export const AbroadContactChannel = Literals(['phone', 'video', 'message']);
 
 export const AbroadContact = Type.Object({
   id: Type.String(),
@@ -194,7 +174,7 @@ export const AbroadStay = Type.Object({
   departedOn: DateOnly('Departure'),
   expectedReturnOn: NullableDate('Expected return'),
   returnedOn: NullableDate('Return'),
-  state: Type.Union([Type.Literal('abroad'), Type.Literal('returned')]),
+  state: Literals(['abroad', 'returned']),
   note: Type.String(),
   markedById: Type.String(),
   markedBy: Type.String(),
@@ -248,7 +228,7 @@ export type AbroadReturnInput = Static<typeof AbroadReturnInput>;
 
 export const AbroadStaysQuery = Type.Object({
   state: Type.Optional(
-    Type.Union([Type.Literal('abroad'), Type.Literal('returned'), Type.Literal('all')], {
+    Literals(['abroad', 'returned', 'all'], {
       default: 'abroad',
     }),
   ),

@@ -3,30 +3,22 @@
  * medical cover (6.6.2.5), sign-ups and attendance, and interest groups (6.6.2.3).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.ts';
+import { Literals, Nullable, Timestamp } from './common.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
-export const ActivityKind = Type.Union(
-  [
-    Type.Literal('culture'),
-    Type.Literal('sport'),
-    Type.Literal('study'),
-    Type.Literal('outing'),
-    Type.Literal('other'),
-  ],
-  { description: 'culture 文化, sport 体育, study 学习（老年大学）, outing 参观游览, other 其他' },
-);
+export const ActivityKind = Literals(['culture', 'sport', 'study', 'outing', 'other'], {
+  description: 'culture 文化, sport 体育, study 学习（老年大学）, outing 参观游览, other 其他',
+});
 export type ActivityKind = Static<typeof ActivityKind>;
 
-export const AgeGroup = Type.Union(
-  [Type.Literal('all'), Type.Literal('under_80'), Type.Literal('from_80_to_89'), Type.Literal('from_90')],
-  { description: 'the ages the item suits (6.6.2.2): all, under 80, 80–89, 90 and over' },
-);
+export const AgeGroup = Literals(['all', 'under_80', 'from_80_to_89', 'from_90'], {
+  description: 'the ages the item suits (6.6.2.2): all, under 80, 80–89, 90 and over',
+});
 export type AgeGroup = Static<typeof AgeGroup>;
 
-export const HealthFit = Type.Union([Type.Literal('all'), Type.Literal('able'), Type.Literal('limited')], {
+export const HealthFit = Literals(['all', 'able', 'limited'], {
   description: 'the health the item suits (6.6.2.2): all, able-bodied, limited mobility',
 });
 export type HealthFit = Static<typeof HealthFit>;
@@ -80,18 +72,14 @@ export type PlanItemInput = Static<typeof PlanItemInput>;
 export const PlanQuery = Type.Object({ year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })) });
 export type PlanQuery = Static<typeof PlanQuery>;
 
-export const EventStatus = Type.Union(
-  [Type.Literal('planned'), Type.Literal('confirmed'), Type.Literal('cancelled')],
-  { description: 'planned 筹备中, confirmed 已确认 (staff and medical cover in place), cancelled 已取消' },
-);
+export const EventStatus = Literals(['planned', 'confirmed', 'cancelled'], {
+  description: 'planned 筹备中, confirmed 已确认 (staff and medical cover in place), cancelled 已取消',
+});
 export type EventStatus = Static<typeof EventStatus>;
 
-export const Attendance = Type.Union(
-  [Type.Literal('present'), Type.Literal('absent'), Type.Literal('excused')],
-  {
-    description: 'present 出席, absent 缺席, excused 请假',
-  },
-);
+export const Attendance = Literals(['present', 'absent', 'excused'], {
+  description: 'present 出席, absent 缺席, excused 请假',
+});
 export type Attendance = Static<typeof Attendance>;
 
 export const EventStaff = Type.Object({
@@ -104,7 +92,7 @@ export type EventStaff = Static<typeof EventStaff>;
 export const SignUp = Type.Object({
   retireeId: Type.String(),
   retireeName: Type.String(),
-  status: Type.Union([Type.Literal('signed_up'), Type.Literal('withdrawn')]),
+  status: Literals(['signed_up', 'withdrawn']),
   signedUpAt: Timestamp,
   attendance: Nullable(Attendance),
   attendanceNote: Type.String(),
@@ -123,7 +111,7 @@ export const ActivityEvent = Type.Object({
   signedUp: Type.Integer({ description: 'current sign-ups in the whole centre' }),
   medicalCover: Type.String(),
   staff: Type.Array(EventStaff),
-  missingCover: Type.Array(Type.Union([Type.Literal('staff'), Type.Literal('medical')]), {
+  missingCover: Type.Array(Literals(['staff', 'medical']), {
     description: 'what 6.6.2.5 still needs before the event can be confirmed',
   }),
   ownerId: Type.String(),
@@ -214,17 +202,8 @@ export const EventQuery = Type.Object({
 });
 export type EventQuery = Static<typeof EventQuery>;
 
-export const GroupKind = Type.Union(
-  [
-    Type.Literal('calligraphy'),
-    Type.Literal('painting'),
-    Type.Literal('dance'),
-    Type.Literal('choir'),
-    Type.Literal('tai_chi'),
-    Type.Literal('reading'),
-    Type.Literal('ball'),
-    Type.Literal('other'),
-  ],
+export const GroupKind = Literals(
+  ['calligraphy', 'painting', 'dance', 'choir', 'tai_chi', 'reading', 'ball', 'other'],
   { description: '书法 绘画 舞蹈 歌咏 太极拳 读书 球类 其他 (6.6.2.3)' },
 );
 export type GroupKind = Static<typeof GroupKind>;

@@ -1,26 +1,14 @@
-import { type Static, type TLiteral, type TUnion, Type } from '@sinclair/typebox';
+import { type Static, Type } from '@sinclair/typebox';
 import { ALERT_STATUSES, SEVERITIES } from '../../devices/alerts.ts';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
-/** One literal per value, in order: the API speaks the vocabulary of devices/alerts.ts. */
-function literals<const T extends readonly string[]>(
-  values: T,
-): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
-  return Type.Union(values.map((value) => Type.Literal(value))) as never;
-}
-
-export const AlertStatus = literals(ALERT_STATUSES);
+export const AlertStatus = Literals(ALERT_STATUSES);
 export type AlertStatus = Static<typeof AlertStatus>;
 
-export const Severity = literals(SEVERITIES);
+export const Severity = Literals(SEVERITIES);
 export type Severity = Static<typeof Severity>;
 
-export const Outcome = Type.Union([
-  Type.Literal('genuine'),
-  Type.Literal('false_alarm'),
-  Type.Literal('device_fault'),
-  Type.Literal('test'),
-]);
+export const Outcome = Literals(['genuine', 'false_alarm', 'device_fault', 'test']);
 export type Outcome = Static<typeof Outcome>;
 
 export const Alert = Type.Object({
@@ -91,12 +79,7 @@ export const AlertStep = Type.Object({
 export type AlertStep = Static<typeof AlertStep>;
 
 /** What was done for the retiree while the alert is in progress (5.1.7). */
-export const ActionKind = Type.Union([
-  Type.Literal('called_retiree'),
-  Type.Literal('called_family'),
-  Type.Literal('sent_staff'),
-  Type.Literal('handed_to_120'),
-]);
+export const ActionKind = Literals(['called_retiree', 'called_family', 'sent_staff', 'handed_to_120']);
 export type ActionKind = Static<typeof ActionKind>;
 
 export const ActionBody = Type.Object({

@@ -1,6 +1,6 @@
 /** The retiree archive (6.11.1 a), its history, attachments, access log (6.1.2.8) and import. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
 
 const text = (max: number, description?: string) =>
   Type.String({ maxLength: max, ...(description ? { description } : {}) });
@@ -102,35 +102,14 @@ export const ArchiveListQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 64, description: 'name, ID-card number or phone, in part' })),
   centre: Type.Optional(Type.String({ maxLength: 64 })),
   station: Type.Optional(Type.String({ maxLength: 64 })),
-  status: Type.Optional(
-    Type.Union([Type.Literal('active'), Type.Literal('abroad'), Type.Literal('deceased')]),
-  ),
-  rank: Type.Optional(
-    Type.Union([
-      Type.Literal('师级'),
-      Type.Literal('团级'),
-      Type.Literal('营级及以下'),
-      Type.Literal('士官'),
-    ]),
-  ),
-  livingSituation: Type.Optional(
-    Type.Union([
-      Type.Literal('alone'),
-      Type.Literal('with_spouse'),
-      Type.Literal('with_family'),
-      Type.Literal('institution'),
-    ]),
-  ),
+  status: Type.Optional(Literals(['active', 'abroad', 'deceased'])),
+  rank: Type.Optional(Literals(['师级', '团级', '营级及以下', '士官'])),
+  livingSituation: Type.Optional(Literals(['alone', 'with_spouse', 'with_family', 'institution'])),
   bedridden: Type.Optional(Type.Boolean()),
   ageMin: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
   ageMax: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
-  sort: Type.Optional(
-    Type.Union(
-      [Type.Literal('name'), Type.Literal('birthDate'), Type.Literal('createdAt'), Type.Literal('station')],
-      { default: 'name' },
-    ),
-  ),
-  order: Type.Optional(Type.Union([Type.Literal('asc'), Type.Literal('desc')], { default: 'asc' })),
+  sort: Type.Optional(Literals(['name', 'birthDate', 'createdAt', 'station'], { default: 'name' })),
+  order: Type.Optional(Literals(['asc', 'desc'], { default: 'asc' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
   offset: Type.Optional(Offset),
 });
@@ -202,14 +181,7 @@ export const WithdrawBody = Type.Object(
 export const AccessLogQuery = Type.Object({
   retireeId: Type.Optional(Type.String({ maxLength: 64 })),
   userId: Type.Optional(Type.String({ maxLength: 64 })),
-  action: Type.Optional(
-    Type.Union([
-      Type.Literal('record'),
-      Type.Literal('history'),
-      Type.Literal('attachment'),
-      Type.Literal('export'),
-    ]),
-  ),
+  action: Type.Optional(Literals(['record', 'history', 'attachment', 'export'])),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),

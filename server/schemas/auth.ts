@@ -1,18 +1,10 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { Literals } from './common.ts';
 
-export const Role = Type.Union(
-  [
-    Type.Literal('admin'),
-    Type.Literal('supervisor'),
-    Type.Literal('operator'),
-    Type.Literal('caseworker'),
-    Type.Literal('family'),
-  ],
-  {
-    description:
-      'admin: everything; supervisor: staff on duty plus reassignment; operator: monitoring; caseworker: records; family: the family page of one retiree only (6.11.2.4)',
-  },
-);
+export const Role = Literals(['admin', 'supervisor', 'operator', 'caseworker', 'family'], {
+  description:
+    'admin: everything; supervisor: staff on duty plus reassignment; operator: monitoring; caseworker: records; family: the family page of one retiree only (6.11.2.4)',
+});
 export type Role = Static<typeof Role>;
 
 export const User = Type.Object({

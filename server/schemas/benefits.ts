@@ -1,53 +1,28 @@
 /** Living treatment (6.3 生活待遇): benefits with their steps and payments, preferential cards held. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.ts';
+import { Literals, Nullable, Timestamp } from './common.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Text = (maxLength: number) => Type.String({ maxLength });
 
-export const BenefitKind = Type.Union(
-  [
-    Type.Literal('nursing_fee'),
-    Type.Literal('survivor_subsidy'),
-    Type.Literal('home_leave_meal'),
-    Type.Literal('hospital_meal'),
-  ],
-  {
-    description:
-      'nursing_fee 护理费, survivor_subsidy 遗属生活补助 (6.3.2.6); home_leave_meal 探亲伙食补助, hospital_meal 住院伙食补助 (6.3.2.2)',
-  },
-);
+export const BenefitKind = Literals(['nursing_fee', 'survivor_subsidy', 'home_leave_meal', 'hospital_meal'], {
+  description:
+    'nursing_fee 护理费, survivor_subsidy 遗属生活补助 (6.3.2.6); home_leave_meal 探亲伙食补助, hospital_meal 住院伙食补助 (6.3.2.2)',
+});
 export type BenefitKind = Static<typeof BenefitKind>;
 
-export const BenefitStatus = Type.Union(
-  [
-    Type.Literal('applied'),
-    Type.Literal('approved'),
-    Type.Literal('rejected'),
-    Type.Literal('paid'),
-    Type.Literal('stopped'),
-  ],
-  {
-    description:
-      'applied 已申报 → approved 已审批 | rejected 未通过; approved → paid 发放中 → stopped 已停发',
-  },
-);
+export const BenefitStatus = Literals(['applied', 'approved', 'rejected', 'paid', 'stopped'], {
+  description: 'applied 已申报 → approved 已审批 | rejected 未通过; approved → paid 发放中 → stopped 已停发',
+});
 export type BenefitStatus = Static<typeof BenefitStatus>;
 
-export const StopReason = Type.Union(
-  [Type.Literal('death'), Type.Literal('moved'), Type.Literal('not_eligible'), Type.Literal('other')],
-  { description: 'death 去世, moved 迁出, not_eligible 不再符合条件, other 其他 (note required)' },
-);
+export const StopReason = Literals(['death', 'moved', 'not_eligible', 'other'], {
+  description: 'death 去世, moved 迁出, not_eligible 不再符合条件, other 其他 (note required)',
+});
 export type StopReason = Static<typeof StopReason>;
 
 export const BenefitEvent = Type.Object({
-  action: Type.Union([
-    Type.Literal('apply'),
-    Type.Literal('approve'),
-    Type.Literal('reject'),
-    Type.Literal('pay'),
-    Type.Literal('stop'),
-  ]),
+  action: Literals(['apply', 'approve', 'reject', 'pay', 'stop']),
   at: Timestamp,
   byId: Nullable(Type.String()),
   byName: Nullable(Type.String()),
@@ -147,10 +122,9 @@ export const BenefitStop = Type.Object(
 );
 export type BenefitStop = Static<typeof BenefitStop>;
 
-export const CardKind = Type.Union(
-  [Type.Literal('veteran_card'), Type.Literal('senior_card'), Type.Literal('transport_card')],
-  { description: 'veteran_card 退役军人优待证, senior_card 老年优待证, transport_card 乘车证 (6.3.2.3)' },
-);
+export const CardKind = Literals(['veteran_card', 'senior_card', 'transport_card'], {
+  description: 'veteran_card 退役军人优待证, senior_card 老年优待证, transport_card 乘车证 (6.3.2.3)',
+});
 export type CardKind = Static<typeof CardKind>;
 
 export const BenefitCard = Type.Object({
@@ -164,7 +138,7 @@ export const BenefitCard = Type.Object({
   expiresOn: Nullable(Day),
   returnedOn: Nullable(Day),
   returnReason: Nullable(Type.String()),
-  state: Type.Union([Type.Literal('held'), Type.Literal('expired'), Type.Literal('returned')]),
+  state: Literals(['held', 'expired', 'returned']),
   createdAt: Timestamp,
 });
 export type BenefitCard = Static<typeof BenefitCard>;

@@ -1,6 +1,6 @@
 /** After death (6.10 逝世善后服务): the death, the bereavement checklist and what it changed. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 // The living treatment (6.3) and elderly care (6.7) schemas reach the index through this file.
 export * from './benefits.ts';
@@ -8,18 +8,18 @@ export * from './care.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 
-export const BereavementStepKind = Type.Union(
+export const BereavementStepKind = Literals(
   [
-    Type.Literal('help_family'),
-    Type.Literal('condolences'),
-    Type.Literal('obituary'),
-    Type.Literal('life_story'),
-    Type.Literal('report'),
-    Type.Literal('farewell'),
-    Type.Literal('flag_covering'),
-    Type.Literal('funeral_allowance'),
-    Type.Literal('survivor_pension'),
-    Type.Literal('survivor_subsidy'),
+    'help_family',
+    'condolences',
+    'obituary',
+    'life_story',
+    'report',
+    'farewell',
+    'flag_covering',
+    'funeral_allowance',
+    'survivor_pension',
+    'survivor_subsidy',
   ],
   {
     description:
@@ -28,7 +28,7 @@ export const BereavementStepKind = Type.Union(
 );
 export type BereavementStepKind = Static<typeof BereavementStepKind>;
 
-export const FlagCovering = Type.Union([Type.Literal('party'), Type.Literal('army'), Type.Literal('none')], {
+export const FlagCovering = Literals(['party', 'army', 'none'], {
   description: 'party 党旗, army 军旗, none: the step does not apply (6.10.2.3)',
 });
 export type FlagCovering = Static<typeof FlagCovering>;
@@ -40,7 +40,7 @@ export const BereavementStep = Type.Object({
   ownerId: Nullable(Type.String()),
   ownerName: Nullable(Type.String()),
   dueOn: Day,
-  status: Type.Union([Type.Literal('open'), Type.Literal('done'), Type.Literal('not_applicable')]),
+  status: Literals(['open', 'done', 'not_applicable']),
   doneOn: Nullable(Day),
   note: Type.String(),
   overdue: Type.Boolean(),
@@ -97,7 +97,7 @@ export const BereavementStepUpdate = Type.Object(
   {
     ownerId: Type.Optional(Nullable(Type.String({ maxLength: 64 }))),
     dueOn: Type.Optional(Day),
-    status: Type.Optional(Type.Union([Type.Literal('done'), Type.Literal('not_applicable')])),
+    status: Type.Optional(Literals(['done', 'not_applicable'])),
     doneOn: Type.Optional(Day),
     note: Type.Optional(Type.String({ maxLength: 2000 })),
   },

@@ -1,19 +1,17 @@
 /** Elderly care (6.7 养老服务): care arrangements (one current per retiree) and the care-visit log. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.ts';
+import { Literals, Nullable, Timestamp } from './common.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 
-export const CareType = Type.Union(
-  [Type.Literal('home'), Type.Literal('community'), Type.Literal('institution')],
-  { description: 'home 居家照顾, community 社区照料, institution 机构照护 (6.7.1 b–d)' },
-);
+export const CareType = Literals(['home', 'community', 'institution'], {
+  description: 'home 居家照顾, community 社区照料, institution 机构照护 (6.7.1 b–d)',
+});
 export type CareType = Static<typeof CareType>;
 
-export const CareLevel = Type.Union(
-  [Type.Literal('intact'), Type.Literal('mild'), Type.Literal('moderate'), Type.Literal('severe')],
-  { description: 'intact 能力完好, mild 轻度失能, moderate 中度失能, severe 重度失能' },
-);
+export const CareLevel = Literals(['intact', 'mild', 'moderate', 'severe'], {
+  description: 'intact 能力完好, mild 轻度失能, moderate 中度失能, severe 重度失能',
+});
 export type CareLevel = Static<typeof CareLevel>;
 
 export const CareArrangement = Type.Object({

@@ -1,4 +1,11 @@
-import { type SchemaOptions, type Static, type TSchema, Type } from '@sinclair/typebox';
+import {
+  type SchemaOptions,
+  type Static,
+  type TLiteral,
+  type TSchema,
+  type TUnion,
+  Type,
+} from '@sinclair/typebox';
 
 export const ErrorResponse = Type.Object(
   {
@@ -27,5 +34,16 @@ export function Nullable<T extends TSchema>(schema: T, options: SchemaOptions = 
 }
 
 /** ISO 8601 timestamps in UTC; the dashboard shows them in Asia/Shanghai. */
+/** A string that is one of `values`, as a union of literals in their order. */
+export function Literals<const T extends readonly string[]>(
+  values: T,
+  options: SchemaOptions = {},
+): TUnion<{ -readonly [K in keyof T]: TLiteral<T[K]> }> {
+  return Type.Union(
+    values.map((value) => Type.Literal(value)),
+    options,
+  ) as never;
+}
+
 export const Timestamp = Type.String({ format: 'date-time' });
 export const NullableTimestamp = Nullable(Timestamp);

@@ -4,18 +4,15 @@
  * with audio and transcript files (6.9.2.4).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.ts';
+import { Literals, Nullable, Timestamp } from './common.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
-export const ContributionKind = Type.Union(
-  [Type.Literal('volunteer'), Type.Literal('think_tank'), Type.Literal('community_commissar')],
-  {
-    description:
-      'volunteer 志愿服务 (6.9.2.1), think_tank 军休智库 (6.9.2.2), community_commissar 社区政治指导员 / 社区政委 (6.9.2.3)',
-  },
-);
+export const ContributionKind = Literals(['volunteer', 'think_tank', 'community_commissar'], {
+  description:
+    'volunteer 志愿服务 (6.9.2.1), think_tank 军休智库 (6.9.2.2), community_commissar 社区政治指导员 / 社区政委 (6.9.2.3)',
+});
 export type ContributionKind = Static<typeof ContributionKind>;
 
 export const Contribution = Type.Object({
@@ -86,7 +83,7 @@ export const ServiceHoursInput = Type.Object(
 );
 export type ServiceHoursInput = Static<typeof ServiceHoursInput>;
 
-export const OralHistoryFileKind = Type.Union([Type.Literal('audio'), Type.Literal('transcript')], {
+export const OralHistoryFileKind = Literals(['audio', 'transcript'], {
   description: 'audio 录音 (MP3, M4A, WAV, OGG); transcript 整理稿 (PDF, or a scan as JPEG/PNG)',
 });
 export type OralHistoryFileKind = Static<typeof OralHistoryFileKind>;

@@ -1,10 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { Literals } from './common.ts';
 
-export const Audience = Type.Union([
-  Type.Literal('supervisor'),
-  Type.Literal('family'),
-  Type.Literal('manager'),
-]);
+export const Audience = Literals(['supervisor', 'family', 'manager']);
 export type Audience = Static<typeof Audience>;
 
 export const EscalationStep = Type.Object({

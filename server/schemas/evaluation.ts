@@ -4,22 +4,14 @@
  * actions linked to the findings that caused them.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Text = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength });
 
-export const ServiceArea = Type.Union(
-  [
-    Type.Literal('medical'),
-    Type.Literal('culture_sports'),
-    Type.Literal('visits'),
-    Type.Literal('monitoring'),
-    Type.Literal('living'),
-    Type.Literal('political'),
-    Type.Literal('other'),
-  ],
+export const ServiceArea = Literals(
+  ['medical', 'culture_sports', 'visits', 'monitoring', 'living', 'political', 'other'],
   {
     description:
       'medical 医疗; culture_sports 文体; visits 走访; monitoring 监护; living 生活待遇; political 政治待遇; other 其他',
@@ -32,7 +24,7 @@ export const Period = Type.String({
   description: 'a year (2026), half (2026-H1), quarter (2026-Q2) or month (2026-05)',
 });
 
-export const QuestionKind = Type.Union([Type.Literal('scale'), Type.Literal('text')], {
+export const QuestionKind = Literals(['scale', 'text'], {
   description: 'scale: 1 (very unsatisfied) to 5 (very satisfied); text: free text',
 });
 
@@ -47,7 +39,7 @@ export const Survey = Type.Object({
   id: Type.String(),
   title: Type.String(),
   period: Type.String(),
-  status: Type.Union([Type.Literal('open'), Type.Literal('closed')]),
+  status: Literals(['open', 'closed']),
   questions: Type.Array(SurveyQuestion),
   responseCount: Type.Integer(),
   createdAt: Timestamp,
@@ -141,26 +133,16 @@ export const ResultsQuery = Type.Object({
 });
 export type ResultsQuery = Static<typeof ResultsQuery>;
 
-export const FeedbackKind = Type.Union([Type.Literal('complaint'), Type.Literal('suggestion')], {
+export const FeedbackKind = Literals(['complaint', 'suggestion'], {
   description: 'complaint 投诉; suggestion 建议',
 });
-export const FeedbackChannel = Type.Union(
-  [
-    Type.Literal('suggestion_box'),
-    Type.Literal('window_book'),
-    Type.Literal('phone'),
-    Type.Literal('online'),
-    Type.Literal('meeting'),
-  ],
-  {
-    description:
-      'suggestion_box 意见箱; window_book 服务窗口意见簿; phone 监督电话; online 网络平台; meeting 座谈会 (7.1.1)',
-  },
-);
-export const FeedbackStatus = Type.Union(
-  [Type.Literal('received'), Type.Literal('handling'), Type.Literal('answered'), Type.Literal('closed')],
-  { description: 'received 已受理 → handling 处理中 → answered 已答复 → closed 已办结' },
-);
+export const FeedbackChannel = Literals(['suggestion_box', 'window_book', 'phone', 'online', 'meeting'], {
+  description:
+    'suggestion_box 意见箱; window_book 服务窗口意见簿; phone 监督电话; online 网络平台; meeting 座谈会 (7.1.1)',
+});
+export const FeedbackStatus = Literals(['received', 'handling', 'answered', 'closed'], {
+  description: 'received 已受理 → handling 处理中 → answered 已答复 → closed 已办结',
+});
 export type FeedbackStatus = Static<typeof FeedbackStatus>;
 
 export const Feedback = Type.Object({
@@ -224,14 +206,12 @@ export type FeedbackAnswer = Static<typeof FeedbackAnswer>;
 export const CloseNote = Type.Object({ note: Type.Optional(Text(2000)) }, { additionalProperties: false });
 export type CloseNote = Static<typeof CloseNote>;
 
-export const FindingKind = Type.Union(
-  [Type.Literal('complaint'), Type.Literal('survey'), Type.Literal('text')],
-  { description: 'complaint: a complaint or suggestion; survey: a survey result; text: described in words' },
-);
-export const ActionStatus = Type.Union(
-  [Type.Literal('planned'), Type.Literal('doing'), Type.Literal('done'), Type.Literal('reviewed')],
-  { description: 'planned 计划 → doing 实施中 → done 已完成 → reviewed 已复核' },
-);
+export const FindingKind = Literals(['complaint', 'survey', 'text'], {
+  description: 'complaint: a complaint or suggestion; survey: a survey result; text: described in words',
+});
+export const ActionStatus = Literals(['planned', 'doing', 'done', 'reviewed'], {
+  description: 'planned 计划 → doing 实施中 → done 已完成 → reviewed 已复核',
+});
 export type ActionStatus = Static<typeof ActionStatus>;
 
 export const Finding = Type.Object({

@@ -4,7 +4,7 @@
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { AlertStatus, Outcome, Severity } from './alerts.ts';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 export const FamilyAccountInput = Type.Object({
   username: Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' }),
@@ -37,11 +37,7 @@ export const FamilyAccountParams = Type.Object({
 export type FamilyAccountParams = Static<typeof FamilyAccountParams>;
 
 /** What the family page says about the relative: well, an alert nobody has taken yet, or in hand. */
-export const FamilyState = Type.Union([
-  Type.Literal('well'),
-  Type.Literal('alert_open'),
-  Type.Literal('being_handled'),
-]);
+export const FamilyState = Literals(['well', 'alert_open', 'being_handled']);
 export type FamilyState = Static<typeof FamilyState>;
 
 export const OnMyWay = Type.Object({
@@ -88,12 +84,12 @@ export type OnMyWayBody = Static<typeof OnMyWayBody>;
 
 /** socket.io `familyAlert`: a change to the relative's alert, as the family sees it. */
 export const FamilyAlertUpdate = Type.Object({
-  change: Type.Union([Type.Literal('opened'), Type.Literal('updated')]),
+  change: Literals(['opened', 'updated']),
   alert: FamilyAlert,
 });
 export type FamilyAlertUpdate = Static<typeof FamilyAlertUpdate>;
 
-export const ChannelKind = Type.Union([Type.Literal('email'), Type.Literal('webhook')]);
+export const ChannelKind = Literals(['email', 'webhook']);
 export type ChannelKind = Static<typeof ChannelKind>;
 
 export const ChannelInput = Type.Object({
@@ -146,13 +142,13 @@ export const ChannelParams = Type.Object({
 });
 export type ChannelParams = Static<typeof ChannelParams>;
 
-export const NotifyReason = Type.Union([
-  Type.Literal('opened'),
-  Type.Literal('escalated'),
-  Type.Literal('acknowledged'),
-  Type.Literal('in_progress'),
-  Type.Literal('resolved'),
-  Type.Literal('cancelled'),
+export const NotifyReason = Literals([
+  'opened',
+  'escalated',
+  'acknowledged',
+  'in_progress',
+  'resolved',
+  'cancelled',
 ]);
 export type NotifyReason = Static<typeof NotifyReason>;
 
@@ -165,7 +161,7 @@ export const Delivery = Type.Object({
   contactName: Nullable(Type.String()),
   reason: Type.String(),
   attempt: Type.Integer({ minimum: 1 }),
-  status: Type.Union([Type.Literal('sent'), Type.Literal('failed'), Type.Literal('retrying')]),
+  status: Literals(['sent', 'failed', 'retrying']),
   at: Timestamp,
   response: Nullable(Type.String()),
   error: Nullable(Type.String()),

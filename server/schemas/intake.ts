@@ -1,29 +1,29 @@
 /** Reception and resettlement (6.1 接收安置): the intake case, its checklist, the meeting and the agreement. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Text = (maxLength: number) => Type.String({ maxLength });
 
-export const IntakeStepKind = Type.Union(
+export const IntakeStepKind = Literals(
   [
-    Type.Literal('files_verified'),
-    Type.Literal('placement_decided'),
-    Type.Literal('pension_confirmed'),
-    Type.Literal('insurance_transferred'),
-    Type.Literal('three_party_meeting'),
-    Type.Literal('agreement_signed'),
-    Type.Literal('household_registration'),
-    Type.Literal('organisation_relation'),
-    Type.Literal('medical_relation'),
-    Type.Literal('id_card'),
-    Type.Literal('social_security_card'),
-    Type.Literal('pay_card'),
-    Type.Literal('senior_card'),
-    Type.Literal('disabled_veteran_card'),
-    Type.Literal('welcome_meeting'),
-    Type.Literal('archive_filed'),
-    Type.Literal('information_entered'),
+    'files_verified',
+    'placement_decided',
+    'pension_confirmed',
+    'insurance_transferred',
+    'three_party_meeting',
+    'agreement_signed',
+    'household_registration',
+    'organisation_relation',
+    'medical_relation',
+    'id_card',
+    'social_security_card',
+    'pay_card',
+    'senior_card',
+    'disabled_veteran_card',
+    'welcome_meeting',
+    'archive_filed',
+    'information_entered',
   ],
   {
     description:
@@ -32,11 +32,7 @@ export const IntakeStepKind = Type.Union(
 );
 export type IntakeStepKind = Static<typeof IntakeStepKind>;
 
-export const IntakeStepStatus = Type.Union([
-  Type.Literal('open'),
-  Type.Literal('done'),
-  Type.Literal('not_applicable'),
-]);
+export const IntakeStepStatus = Literals(['open', 'done', 'not_applicable']);
 export type IntakeStepStatus = Static<typeof IntakeStepStatus>;
 
 export const IntakeAttachment = Type.Object({
@@ -69,17 +65,12 @@ export const IntakeStep = Type.Object({
 });
 export type IntakeStep = Static<typeof IntakeStep>;
 
-export const RetireeSide = Type.Union([Type.Literal('retiree'), Type.Literal('guardian')], {
+export const RetireeSide = Literals(['retiree', 'guardian'], {
   description: 'the retiree in person, or their guardian (移交对象或其监护人, 6.1.2.4)',
 });
 export type RetireeSide = Static<typeof RetireeSide>;
 
-export const AttendeeSide = Type.Union([
-  Type.Literal('centre'),
-  Type.Literal('unit'),
-  Type.Literal('retiree'),
-  Type.Literal('other'),
-]);
+export const AttendeeSide = Literals(['centre', 'unit', 'retiree', 'other']);
 
 export const Attendee = Type.Object(
   {
@@ -123,23 +114,17 @@ export const Meeting = Type.Object({
 });
 export type Meeting = Static<typeof Meeting>;
 
-export const MedicalBearer = Type.Union(
-  [Type.Literal('sending_unit'), Type.Literal('centre'), Type.Literal('retiree')],
-  { description: '6.1.2.6: who bears medical costs until the social-security card is issued' },
-);
+export const MedicalBearer = Literals(['sending_unit', 'centre', 'retiree'], {
+  description: '6.1.2.6: who bears medical costs until the social-security card is issued',
+});
 export type MedicalBearer = Static<typeof MedicalBearer>;
 
-export const MedicalUntil = Type.Union([Type.Literal('card_issued'), Type.Literal('date')], {
+export const MedicalUntil = Literals(['card_issued', 'date'], {
   description: 'until the social-security card is issued, or until medicalUntilDate',
 });
 export type MedicalUntil = Static<typeof MedicalUntil>;
 
-export const SignatoryParty = Type.Union([
-  Type.Literal('centre'),
-  Type.Literal('unit'),
-  Type.Literal('retiree'),
-  Type.Literal('guardian'),
-]);
+export const SignatoryParty = Literals(['centre', 'unit', 'retiree', 'guardian']);
 export type SignatoryParty = Static<typeof SignatoryParty>;
 
 export const Signatory = Type.Object(
@@ -202,7 +187,7 @@ export const IntakeEvent = Type.Object({
 });
 export type IntakeEvent = Static<typeof IntakeEvent>;
 
-export const IntakeCaseStatus = Type.Union([Type.Literal('open'), Type.Literal('complete')]);
+export const IntakeCaseStatus = Literals(['open', 'complete']);
 
 const caseFields = {
   id: Type.String(),

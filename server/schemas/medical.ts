@@ -1,6 +1,6 @@
 /** Medical care (6.5): the yearly health check, the health record, out-of-town treatment approvals. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
 
 const DateOnly = (description: string) =>
   Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
@@ -35,11 +35,7 @@ export const HealthChecksQuery = Type.Object({
 });
 export type HealthChecksQuery = Static<typeof HealthChecksQuery>;
 
-export const HealthPlanState = Type.Union([
-  Type.Literal('due'),
-  Type.Literal('overdue'),
-  Type.Literal('done'),
-]);
+export const HealthPlanState = Literals(['due', 'overdue', 'done']);
 
 export const HealthPlanEntry = Type.Object({
   retireeId: Type.String(),
@@ -59,7 +55,7 @@ export type HealthPlanEntry = Static<typeof HealthPlanEntry>;
 export const HealthPlanQuery = Type.Object({
   year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: 'Default: this year' })),
   list: Type.Optional(
-    Type.Union([Type.Literal('due'), Type.Literal('overdue'), Type.Literal('done'), Type.Literal('all')], {
+    Literals(['due', 'overdue', 'done', 'all'], {
       default: 'due',
       description: 'due: not yet checked this year (the overdue marked); overdue: past the due date; done',
     }),
@@ -94,10 +90,9 @@ export const HealthScheduleInput = Type.Object({
 });
 export type HealthScheduleInput = Static<typeof HealthScheduleInput>;
 
-export const HealthItemKind = Type.Union(
-  [Type.Literal('condition'), Type.Literal('medication'), Type.Literal('allergy')],
-  { description: 'condition: 疾病; medication: 用药; allergy: 过敏' },
-);
+export const HealthItemKind = Literals(['condition', 'medication', 'allergy'], {
+  description: 'condition: 疾病; medication: 用药; allergy: 过敏',
+});
 
 export const HealthItem = Type.Object({
   id: Type.String(),
@@ -150,11 +145,7 @@ export const HealthRecord = Type.Object({
 });
 export type HealthRecord = Static<typeof HealthRecord>;
 
-export const TreatmentStatus = Type.Union([
-  Type.Literal('requested'),
-  Type.Literal('approved'),
-  Type.Literal('rejected'),
-]);
+export const TreatmentStatus = Literals(['requested', 'approved', 'rejected']);
 
 export const Treatment = Type.Object({
   id: Type.String(),
@@ -187,7 +178,7 @@ export const TreatmentInput = Type.Object({
 export type TreatmentInput = Static<typeof TreatmentInput>;
 
 export const TreatmentDecision = Type.Object({
-  decision: Type.Union([Type.Literal('approve'), Type.Literal('reject')]),
+  decision: Literals(['approve', 'reject']),
   note: Type.Optional(Type.String({ maxLength: 2000, description: 'Required when rejecting' })),
 });
 export type TreatmentDecision = Static<typeof TreatmentDecision>;

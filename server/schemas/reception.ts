@@ -3,22 +3,20 @@
  * convalescence batches (6.2.2.11), letters, visits and calls received and answered (6.2.2.10).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.ts';
+import { Literals, Nullable, Timestamp } from './common.ts';
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Text = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength });
 
-export const PoliticalKind = Type.Union(
-  [Type.Literal('organisation_life'), Type.Literal('study'), Type.Literal('activity')],
-  { description: 'organisation_life 组织生活; study 学习 (policy documents); activity 政治活动' },
-);
+export const PoliticalKind = Literals(['organisation_life', 'study', 'activity'], {
+  description: 'organisation_life 组织生活; study 学习 (policy documents); activity 政治活动',
+});
 export type PoliticalKind = Static<typeof PoliticalKind>;
 
-export const AttendanceStatus = Type.Union(
-  [Type.Literal('present'), Type.Literal('absent'), Type.Literal('excused')],
-  { description: 'present 出席; absent 缺席; excused 请假' },
-);
+export const AttendanceStatus = Literals(['present', 'absent', 'excused'], {
+  description: 'present 出席; absent 缺席; excused 请假',
+});
 export type AttendanceStatus = Static<typeof AttendanceStatus>;
 
 export const Attendance = Type.Object({
@@ -120,16 +118,14 @@ export const ParticipantsInput = Type.Object(
 );
 export type ParticipantsInput = Static<typeof ParticipantsInput>;
 
-export const ReceptionChannel = Type.Union(
-  [Type.Literal('letter'), Type.Literal('visit'), Type.Literal('call')],
-  { description: 'letter 来信; visit 来访; call 来电 (6.2.2.10)' },
-);
+export const ReceptionChannel = Literals(['letter', 'visit', 'call'], {
+  description: 'letter 来信; visit 来访; call 来电 (6.2.2.10)',
+});
 export type ReceptionChannel = Static<typeof ReceptionChannel>;
 
-export const ReceptionStatus = Type.Union(
-  [Type.Literal('received'), Type.Literal('in_hand'), Type.Literal('replied')],
-  { description: 'received 已登记 → in_hand 办理中 → replied 已答复' },
-);
+export const ReceptionStatus = Literals(['received', 'in_hand', 'replied'], {
+  description: 'received 已登记 → in_hand 办理中 → replied 已答复',
+});
 export type ReceptionStatus = Static<typeof ReceptionStatus>;
 
 export const ReceptionItem = Type.Object({

@@ -1,14 +1,11 @@
 /** The alert figures of clause 7.1: what `GET /api/reports/alerts` answers. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.ts';
+import { Literals, Nullable, Timestamp } from './common.ts';
 
-export const ReportGrouping = Type.Union(
-  [Type.Literal('day'), Type.Literal('month'), Type.Literal('shift')],
-  {
-    description:
-      'day and month: calendar days and months in Asia/Shanghai; shift: the duty roster shift covering the opening time, else the default shifts (day 08:00–20:00, night 20:00–08:00)',
-  },
-);
+export const ReportGrouping = Literals(['day', 'month', 'shift'], {
+  description:
+    'day and month: calendar days and months in Asia/Shanghai; shift: the duty roster shift covering the opening time, else the default shifts (day 08:00–20:00, night 20:00–08:00)',
+});
 export type ReportGrouping = Static<typeof ReportGrouping>;
 
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, Asia/Shanghai' });
@@ -72,7 +69,7 @@ export const GroupFigures = Type.Object({
   }),
   start: Timestamp,
   end: Timestamp,
-  source: Type.Optional(Type.Union([Type.Literal('roster'), Type.Literal('default')])),
+  source: Type.Optional(Literals(['roster', 'default'])),
   ...figureFields,
 });
 export type GroupFigures = Static<typeof GroupFigures>;

@@ -1,12 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
-export const ServiceRequestStatus = Type.Union([
-  Type.Literal('requested'),
-  Type.Literal('assigned'),
-  Type.Literal('done'),
-  Type.Literal('cancelled'),
-]);
+export const ServiceRequestStatus = Literals(['requested', 'assigned', 'done', 'cancelled']);
 
 /** A service request (6.12): the green 求助 key, not an emergency. */
 export const ServiceRequest = Type.Object({

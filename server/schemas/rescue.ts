@@ -1,11 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable } from './common.ts';
+import { Literals, Nullable } from './common.ts';
 
 /** The Emergency Rescue Card (应急救助卡, 6.5.2.6), shown beside every alert of the retiree. */
 export const RescueCard = Type.Object({
   retireeId: Type.String(),
   name: Type.String(),
-  gender: Type.Union([Type.Literal('male'), Type.Literal('female')]),
+  gender: Literals(['male', 'female']),
   birthDate: Type.String(),
   age: Type.Integer(),
   address: Type.String(),

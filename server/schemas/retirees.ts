@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 export const Contact = Type.Object({
   id: Type.String(),
@@ -22,7 +22,7 @@ export type ContactInput = Static<typeof ContactInput>;
 
 const retireeFields = {
   name: Type.String({ minLength: 1, maxLength: 64 }),
-  gender: Type.Union([Type.Literal('male'), Type.Literal('female')]),
+  gender: Literals(['male', 'female']),
   birthDate: Type.String({ format: 'date', description: 'YYYY-MM-DD' }),
   rank: Type.String({ maxLength: 32, description: 'e.g. 师级, 团级, 营级及以下, 士官' }),
   address: Type.String({ maxLength: 256 }),
@@ -88,7 +88,7 @@ export const HeartRateRange = Type.Object(
   {
     low: Type.Integer(),
     high: Type.Integer(),
-    source: Type.Union([Type.Literal('retiree'), Type.Literal('centre')], {
+    source: Literals(['retiree', 'centre'], {
       description: "`retiree` when the retiree's own bound is set, else the centre default",
     }),
   },
@@ -124,7 +124,7 @@ export type RetireeSummary = Static<typeof RetireeSummary>;
 
 export const VitalsQuery = Type.Object({
   field: Type.Optional(
-    Type.Union([Type.Literal('hr'), Type.Literal('spo2'), Type.Literal('steps'), Type.Literal('battery')], {
+    Literals(['hr', 'spo2', 'steps', 'battery'], {
       default: 'hr',
     }),
   ),

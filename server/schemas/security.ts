@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Alert } from './alerts.ts';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 const Burst = Type.Object({ threshold: Type.Integer(), windowSeconds: Type.Integer() });
 
@@ -45,7 +45,7 @@ export const SecurityOverview = Type.Object({
     Type.Object({ deviceId: Type.String(), revokedAt: Timestamp, reason: Type.String() }),
   ),
   auditChain: Type.Object({
-    status: Type.Union([Type.Literal('ok'), Type.Literal('broken'), Type.Literal('unavailable')]),
+    status: Literals(['ok', 'broken', 'unavailable']),
     checked: Nullable(Type.Integer()),
     firstBad: Nullable(Type.Object({ seq: Type.Integer(), reason: Type.String() })),
     note: Nullable(Type.String()),

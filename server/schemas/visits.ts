@@ -1,25 +1,17 @@
 /** Visits and condolences (6.8 走访慰问): campaigns, tasks, records, follow-ups and the summary. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 /** A calendar date in Asia/Shanghai. */
 export const PlainDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 
-export const Holiday = Type.Union(
-  [Type.Literal('spring_festival'), Type.Literal('army_day'), Type.Literal('national_day')],
-  { description: '春节 (table of dates 2024–2035), 建军节 (1 Aug), 国庆节 (1 Oct) — 6.8.2.1' },
-);
+export const Holiday = Literals(['spring_festival', 'army_day', 'national_day'], {
+  description: '春节 (table of dates 2024–2035), 建军节 (1 Aug), 国庆节 (1 Oct) — 6.8.2.1',
+});
 export type Holiday = Static<typeof Holiday>;
 
-export const VisitReason = Type.Union(
-  [
-    Type.Literal('spring_festival'),
-    Type.Literal('army_day'),
-    Type.Literal('national_day'),
-    Type.Literal('hospital'),
-    Type.Literal('focus'),
-    Type.Literal('other'),
-  ],
+export const VisitReason = Literals(
+  ['spring_festival', 'army_day', 'national_day', 'hospital', 'focus', 'other'],
   {
     description:
       'spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand',
@@ -27,19 +19,12 @@ export const VisitReason = Type.Union(
 );
 export type VisitReason = Static<typeof VisitReason>;
 
-export const VisitMode = Type.Union(
-  [Type.Literal('in_person'), Type.Literal('phone'), Type.Literal('video')],
-  {
-    description: 'in_person; phone and video count as a visit for those living elsewhere (6.8.2.4)',
-  },
-);
+export const VisitMode = Literals(['in_person', 'phone', 'video'], {
+  description: 'in_person; phone and video count as a visit for those living elsewhere (6.8.2.4)',
+});
 export type VisitMode = Static<typeof VisitMode>;
 
-export const VisitTaskStatus = Type.Union([
-  Type.Literal('open'),
-  Type.Literal('done'),
-  Type.Literal('cancelled'),
-]);
+export const VisitTaskStatus = Literals(['open', 'done', 'cancelled']);
 
 export const VisitTask = Type.Object({
   id: Type.String(),
@@ -210,7 +195,7 @@ export const VisitRecordInput = Type.Object(
 );
 export type VisitRecordInput = Static<typeof VisitRecordInput>;
 
-export const FollowUpStatus = Type.Union([Type.Literal('open'), Type.Literal('done')]);
+export const FollowUpStatus = Literals(['open', 'done']);
 
 export const FollowUp = Type.Object({
   id: Type.String(),

@@ -1,6 +1,6 @@
 /** The caseworker's work list: what is due on a day and what is overdue, across modules. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable } from './common.ts';
+import { Literals, Nullable } from './common.ts';
 
 export const WorkItem = Type.Object({
   source: Type.String({ description: 'the module that raised it, e.g. `visit_task`, `visit_follow_up`' }),
@@ -23,7 +23,7 @@ export type WorkListQuery = Static<typeof WorkListQuery>;
 
 export const WorkList = Type.Object({
   date: Type.String(),
-  owner: Type.Union([Type.Literal('me'), Type.Literal('all')]),
+  owner: Literals(['me', 'all']),
   items: Type.Array(WorkItem),
 });
 export type WorkList = Static<typeof WorkList>;

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
+import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { EscalationLadderBody, EscalationStep } from '../schemas/escalation.ts';
@@ -27,9 +28,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
       body: EscalationLadderBody,
       response: {
         200: Type.Array(EscalationStep),
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
+        ...refusals(400, 401, 403),
       },
     }),
     async (request) => {

@@ -3,14 +3,14 @@ import { Type } from '@sinclair/typebox';
 import { bearerToken } from '../access/guard.ts';
 import type { AreaOptions } from '../context.ts';
 import { routeOptions } from '../http/route.ts';
-import { ErrorResponse } from '../schemas/common.ts';
+import { ErrorResponse, Literals } from '../schemas/common.ts';
 import { metricsAccess } from '../security/system-access.ts';
 import { recordsAnswer } from './store.ts';
 
 const route = routeOptions('system');
 
 const Health = Type.Object({
-  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  status: Literals(['ok', 'degraded']),
   records: Type.String(),
   telemetry: Type.Object({ kind: Type.String(), reachable: Type.Boolean() }),
   details: Type.Record(Type.String(), Type.Unknown()),

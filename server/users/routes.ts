@@ -5,20 +5,16 @@ import { PASSWORD_MAX_LENGTH, passwordProblem } from '../auth/passwords.ts';
 import { hashPassword } from '../auth/secrets.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
+import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { User } from '../schemas/auth.ts';
-import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { ErrorResponse, IdParams, Literals } from '../schemas/common.ts';
 import { isUniqueViolation } from '../store/rows.ts';
 
 const route = routeOptions('users');
 
-const StaffRole = Type.Union([
-  Type.Literal('admin'),
-  Type.Literal('supervisor'),
-  Type.Literal('operator'),
-  Type.Literal('caseworker'),
-]);
+const StaffRole = Literals(['admin', 'supervisor', 'operator', 'caseworker']);
 
 const Station = Type.Union([Type.String({ maxLength: 64 }), Type.Null()], {
   description: "A caseworker's station (站点), as written in the retirees' records; null: the whole centre",
@@ -75,10 +71,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
       body: NewStaff,
       response: {
         201: User,
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        409: ErrorResponse,
+        ...refusals(400, 401, 403, 409),
       },
     }),
     async (request, reply) => {
@@ -107,10 +100,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
       body: StaffUpdate,
       response: {
         200: User,
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
-        404: ErrorResponse,
+        ...refusals(400, 401, 403, 404),
       },
     }),
     async (request) => {
@@ -134,10 +124,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
         params: IdParams,
         response: {
           200: User,
-          400: ErrorResponse,
-          401: ErrorResponse,
-          403: ErrorResponse,
-          404: ErrorResponse,
+          ...refusals(400, 401, 403, 404),
         },
       }),
       async (request) => {

@@ -6,6 +6,7 @@ import { centreDay, isDate } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, forbidden, unauthorized } from '../errors.ts';
 import { listWorkbook, sendWorkbook, workbookResponse, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
+import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import type { User } from '../schemas/auth.ts';
 import { ErrorResponse } from '../schemas/common.ts';
@@ -57,9 +58,7 @@ export const workListRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
       produces: [XLSX_MEDIA_TYPE],
       response: {
         200: Type.Unsafe<Buffer>(workbookResponse),
-        400: ErrorResponse,
-        401: ErrorResponse,
-        403: ErrorResponse,
+        ...refusals(400, 401, 403),
       },
     }),
     async (request, reply) => {
