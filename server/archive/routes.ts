@@ -67,7 +67,7 @@ function sendFieldErrors(reply: FastifyReply, error: FieldErrors) {
 }
 
 export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
-  const { archive: records, visits, attachments } = app;
+  const { archive: records, archiveAccess, visits, attachments } = app;
   const maxBytes = hub.maxAttachmentBytes;
 
   // Raw bodies for attachments and the import, in this plugin only.
@@ -130,7 +130,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
         request.query.order ?? 'asc',
         MAX_EXPORT_ROWS,
       );
-      await records.logAccess({
+      await archiveAccess.record({
         userId: request.user!.id,
         retireeId: null,
         action: 'export',
@@ -185,7 +185,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       const reason = requireReason(request.query.reason);
       const record = await records.byId(id);
       if (!record) throw notFound('retiree');
-      await records.logAccess({ userId: request.user!.id, retireeId: id, action: 'record', reason });
+      await archiveAccess.record({ userId: request.user!.id, retireeId: id, action: 'record', reason });
       return record;
     },
   );
@@ -243,7 +243,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     async (request) => {
       const id = await retireeOr404(request, request.params.id);
       const reason = requireReason(request.query.reason);
-      await records.logAccess({ userId: request.user!.id, retireeId: id, action: 'history', reason });
+      await archiveAccess.record({ userId: request.user!.id, retireeId: id, action: 'history', reason });
       return records.history(id, request.query.limit ?? 100, request.query.offset ?? 0);
     },
   );
@@ -339,7 +339,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       const attachment = await attachments.byId(id, attachmentId);
       if (!attachment) throw notFound('attachment');
       const body = await attachments.read(attachment);
-      await records.logAccess({
+      await archiveAccess.record({
         userId: request.user!.id,
         retireeId: id,
         attachmentId,
@@ -380,7 +380,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     }),
     async (request) => {
       const { retireeId, userId, action, from, to } = request.query;
-      return records.accessLog(
+      return archiveAccess.list(
         {
           retireeId: retireeId ? uuidOr404(retireeId, 'retiree') : undefined,
           userId: userId ? uuidOr404(userId, 'user') : undefined,

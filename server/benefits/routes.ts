@@ -77,7 +77,7 @@ const CARD_COLUMNS: ListColumn<BenefitCard>[] = [
 ];
 
 export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
-  const { benefits } = app;
+  const { benefits, benefitCards: cards } = app;
   const retireeOr404 = async (id: string) => (await findRetiree(hub.db, id)).id;
   /** 404 for a benefit of a retiree outside the caller's scope, as if it did not exist. */
   const ownBenefit = async (request: { user: User | null; params: { id: string } }) =>
@@ -188,7 +188,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       response: { 200: Type.Array(BenefitCard), ...readErrors },
     }),
     async (request) => {
-      return benefits.cards(request.query, scopeOf(request.user!));
+      return cards.list(request.query, scopeOf(request.user!));
     },
   );
 
@@ -200,7 +200,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       querystring: CardQuery,
       produces: [XLSX_MEDIA_TYPE],
     },
-    rows: (query, scope) => benefits.cards(query, scope, MAX_LIST_EXPORT_ROWS),
+    rows: (query, scope) => cards.list(query, scope, MAX_LIST_EXPORT_ROWS),
     workbook: { sheet: '优待证件', columns: CARD_COLUMNS, file: 'benefit-cards', name: '优待证件' },
   });
 
@@ -214,7 +214,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     }),
     async (request, reply) => {
       await assertInScope(hub.db, scopeOf(request.user!), await retireeOr404(request.body.retireeId));
-      return reply.code(201).send(await benefits.issueCard(request.body, userId(request)));
+      return reply.code(201).send(await cards.issue(request.body, userId(request)));
     },
   );
 
@@ -227,9 +227,9 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       response: { 200: BenefitCard, ...writeErrors },
     }),
     async (request) => {
-      const card = await benefits.card(request.params.id);
+      const card = await cards.get(request.params.id);
       await assertInScope(hub.db, scopeOf(request.user!), card.retireeId);
-      return benefits.returnCard(request.params.id, request.body);
+      return cards.return(request.params.id, request.body);
     },
   );
 };

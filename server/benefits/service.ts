@@ -3,7 +3,7 @@
  * (6.3.2.6), home-leave and hospital meal subsidies (6.3.2.2) — goes applied → approved (or
  * rejected) → paid (each payment a row: period and amount in fen) → stopped, every step with who,
  * when and a note. A stop names its reason; nothing is paid on a stopped or rejected benefit.
- * Preferential cards held (6.3.2.3): issued, expiring, returned. Dates in centre time from the clock.
+ * Dates in centre time from the clock. Preferential cards held are ./cards.ts.
  */
 import { randomUUID } from 'node:crypto';
 import { addDays, addMonths, centreDay } from '../calendar.ts';
@@ -13,7 +13,6 @@ import { uuidOr404 } from '../ids.ts';
 import type {
   Benefit,
   BenefitApproval,
-  BenefitCard,
   BenefitEvent,
   BenefitInput,
   BenefitKind,
@@ -22,10 +21,7 @@ import type {
   BenefitRejection,
   BenefitStatus,
   BenefitStop,
-  CardInput,
   CardKind,
-  CardQuery,
-  CardReturn,
   PaymentInput,
   StopReason,
 } from '../schemas/benefits.ts';
@@ -97,24 +93,6 @@ const selectBenefit = `select b.id, b.retiree_id, r.name as retiree_name, b.kind
     b.beneficiary_relation, b.monthly_amount_fen, b.status, b.applied_on::text as applied_on, b.owner_id,
     b.review_on::text as review_on, b.stop_reason, b.stopped_on::text as stopped_on, b.note, b.created_at
   from benefits b join retirees r on r.id = b.retiree_id`;
-
-interface CardRow {
-  id: string;
-  retiree_id: string;
-  retiree_name: string;
-  kind: CardKind;
-  number: string;
-  issued_on: string;
-  expires_on: string | null;
-  returned_on: string | null;
-  return_reason: string | null;
-  created_at: Date | string;
-}
-
-const selectCard = `select c.id, c.retiree_id, r.name as retiree_name, c.kind, c.number,
-    c.issued_on::text as issued_on, c.expires_on::text as expires_on, c.returned_on::text as returned_on,
-    c.return_reason, c.created_at
-  from benefit_cards c join retirees r on r.id = c.retiree_id`;
 
 export class BenefitService {
   constructor(
@@ -411,88 +389,6 @@ export class BenefitService {
     );
     for (const row of rows) await this.stopRow(tx, row.id, 'death', diedOn, userId, `逝世日期 ${diedOn}`);
     return rows.map((row) => row.id);
-  }
-
-  // ----- cards -----
-
-  private toCard(row: CardRow): BenefitCard {
-    const today = this.today();
-    const state = row.returned_on
-      ? 'returned'
-      : row.expires_on && row.expires_on < today
-        ? 'expired'
-        : 'held';
-    return {
-      id: row.id,
-      retireeId: row.retiree_id,
-      retireeName: row.retiree_name,
-      kind: row.kind,
-      kindName: CARD_NAMES[row.kind],
-      number: row.number,
-      issuedOn: row.issued_on,
-      expiresOn: row.expires_on,
-      returnedOn: row.returned_on,
-      returnReason: row.return_reason,
-      state,
-      createdAt: isoRequired(row.created_at),
-    };
-  }
-
-  async cards(query: CardQuery, scope: Scope = WHOLE_CENTRE, limit = 1000): Promise<BenefitCard[]> {
-    const params: unknown[] = [];
-    const where: string[] = [inScope(scope, 'c.retiree_id', params)];
-    if (query.retireeId) {
-      params.push(uuidOr404(query.retireeId, 'retiree'));
-      where.push(`c.retiree_id = $${params.length}`);
-    }
-    params.push(limit);
-    const rows = await this.db.query<CardRow>(
-      `${selectCard} where ${where.join(' and ')} order by c.issued_on desc, c.id limit $${params.length}`,
-      params,
-    );
-    return rows.map((row) => this.toCard(row));
-  }
-
-  async card(id: string): Promise<BenefitCard> {
-    const [row] = await this.db.query<CardRow>(`${selectCard} where c.id = $1`, [uuidOr404(id, 'card')]);
-    if (!row) throw notFound('card');
-    return this.toCard(row);
-  }
-
-  async issueCard(input: CardInput, userId: string): Promise<BenefitCard> {
-    const retiree = await retireeOr404(this.db, input.retireeId);
-    if (retiree.status === 'deceased')
-      throw conflict(`${retiree.name}已故，不能办理${CARD_NAMES[input.kind]}`);
-    const issuedOn = this.notFuture(input.issuedOn, 'issuedOn');
-    if (input.expiresOn && checkDate(input.expiresOn, 'expiresOn') < issuedOn) {
-      throw badRequest('expiresOn: 有效期不能早于发证日期');
-    }
-    const id = randomUUID();
-    try {
-      await this.db.query(
-        `insert into benefit_cards (id, retiree_id, kind, number, issued_on, expires_on, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, retiree.id, input.kind, (input.number ?? '').trim(), issuedOn, input.expiresOn ?? null, userId],
-      );
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw conflict(`${retiree.name}已持有${CARD_NAMES[input.kind]}，请先登记交回`);
-      throw error;
-    }
-    return this.card(id);
-  }
-
-  async returnCard(id: string, input: CardReturn): Promise<BenefitCard> {
-    const card = await this.card(id);
-    if (card.returnedOn) throw conflict('该证件已交回');
-    const returnedOn = this.notFuture(input.returnedOn ?? this.today(), 'returnedOn');
-    if (returnedOn < card.issuedOn) throw badRequest('returnedOn: 不能早于发证日期');
-    await this.db.query('update benefit_cards set returned_on = $2, return_reason = $3 where id = $1', [
-      card.id,
-      returnedOn,
-      input.reason.trim(),
-    ]);
-    return this.card(id);
   }
 }
 

@@ -54,7 +54,7 @@ const ORAL_HISTORY_COLUMNS: ListColumn<OralHistory>[] = [
 
 export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const maxBytes = hub.maxAttachmentBytes;
-  const { archive: records, contributionRegister: register, attachments: store, oralHistories } = app;
+  const { archiveAccess, contributionRegister: register, attachments: store, oralHistories } = app;
 
   // Raw bodies for the files, in this plugin only.
   acceptRawBodies(app, ATTACHMENT_CONTENT_TYPES, maxBytes);
@@ -245,7 +245,7 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
         scopeOf(request.user!),
       );
       const body = await store.read(attachment);
-      await records.logAccess({
+      await archiveAccess.record({
         userId: userId(request),
         retireeId: item.retireeId,
         attachmentId: attachment.id,

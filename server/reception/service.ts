@@ -19,74 +19,23 @@ import type {
   PoliticalActivity,
   PoliticalActivityInput,
   PoliticalActivityQuery,
-  PoliticalKind,
-  ReceptionChannel,
   ReceptionInput,
   ReceptionItem,
   ReceptionQuery,
   ReceptionReply,
-  ReceptionStatus,
   ReceptionUpdate,
 } from '../schemas/reception.ts';
 import { isoRequired } from '../store/rows.ts';
 import { assertInScope, inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import { Checks, type Clock, DEFAULT_REPLY_DAYS } from './checks.ts';
-
-interface ActivityRow {
-  id: string;
-  kind: PoliticalKind;
-  held_on: string;
-  topic: string;
-  place: string;
-  notes: string;
-  created_at: Date | string;
-}
-
-interface AttendanceRow {
-  activity_id: string;
-  retiree_id: string;
-  retiree_name: string;
-  party_branch: string | null;
-  status: AttendanceStatus;
-  note: string;
-}
-
-interface BatchRow {
-  id: string;
-  name: string;
-  level: string;
-  place: string;
-  starts_on: string;
-  ends_on: string;
-  notes: string;
-  created_at: Date | string;
-}
-
-interface ReceptionRow {
-  id: string;
-  channel: ReceptionChannel;
-  received_on: string;
-  from_name: string;
-  from_contact: string;
-  retiree_id: string | null;
-  retiree_name: string | null;
-  content: string;
-  reply_days: number;
-  reply_due_on: string;
-  handler_id: string;
-  handler_name: string;
-  status: ReceptionStatus;
-  reply: string | null;
-  replied_on: string | null;
-  replied_by: string | null;
-  created_at: Date | string;
-}
-
-const selectReception = `select i.id, i.channel, i.received_on::text as received_on, i.from_name, i.from_contact,
-    i.retiree_id, r.name as retiree_name, i.content, i.reply_days, i.reply_due_on::text as reply_due_on,
-    i.handler_id, u.display_name as handler_name, i.status, i.reply, i.replied_on::text as replied_on,
-    i.replied_by, i.created_at
-  from reception_items i left join retirees r on r.id = i.retiree_id join users u on u.id = i.handler_id`;
+import {
+  type ActivityRow,
+  type AttendanceRow,
+  type BatchRow,
+  type ReceptionRow,
+  selectReception,
+  toReception,
+} from './rows.ts';
 
 export class ReceptionService {
   private readonly checks: Checks;
@@ -391,7 +340,7 @@ export class ReceptionService {
       params,
     );
     const today = this.today();
-    return rows.map((row) => this.toReception(row, today));
+    return rows.map((row) => toReception(row, today));
   }
 
   /** Not replied and past the reply due date on `date` (today by default), oldest due first. */
@@ -404,7 +353,7 @@ export class ReceptionService {
         order by i.reply_due_on, i.received_on, i.id`,
       params,
     );
-    return rows.map((row) => this.toReception(row, day));
+    return rows.map((row) => toReception(row, day));
   }
 
   async reception(id: string, db: Queryable = this.db, scope: Scope = WHOLE_CENTRE): Promise<ReceptionItem> {
@@ -419,7 +368,7 @@ export class ReceptionService {
         throw notFound('reception item');
       }
     }
-    return this.toReception(row, this.today());
+    return toReception(row, this.today());
   }
 
   /**
@@ -516,28 +465,5 @@ export class ReceptionService {
       );
       return this.reception(item.id, tx);
     });
-  }
-
-  private toReception(row: ReceptionRow, today: string): ReceptionItem {
-    return {
-      id: row.id,
-      channel: row.channel,
-      receivedOn: row.received_on,
-      fromName: row.from_name,
-      fromContact: row.from_contact,
-      retireeId: row.retiree_id,
-      retireeName: row.retiree_name,
-      content: row.content,
-      replyDays: Number(row.reply_days),
-      replyDueOn: row.reply_due_on,
-      handlerId: row.handler_id,
-      handlerName: row.handler_name,
-      status: row.status,
-      reply: row.reply,
-      repliedOn: row.replied_on,
-      repliedBy: row.replied_by,
-      overdue: row.status !== 'replied' && row.reply_due_on < today,
-      createdAt: isoRequired(row.created_at),
-    };
   }
 }

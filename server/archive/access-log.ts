@@ -1,0 +1,98 @@
+/**
+ * The archive's access log (6.1.2.8): who read which record, its history or one of its files, or
+ * exported the list, when and giving what reason. Written as each is shown, read by supervisors.
+ */
+import type { Database } from '../db/database.ts';
+import { isoRequired } from '../store/rows.ts';
+
+export interface AccessEntry {
+  id: number;
+  at: string;
+  userId: string;
+  userName: string;
+  retireeId: string | null;
+  retireeName: string | null;
+  attachmentId: string | null;
+  action: string;
+  reason: string;
+}
+
+type Row = Record<string, unknown>;
+
+export class ArchiveAccessLog {
+  constructor(
+    private readonly db: Database,
+    private readonly now: () => Date,
+  ) {}
+
+  async record(entry: {
+    userId: string;
+    retireeId: string | null;
+    attachmentId?: string | null;
+    action: 'record' | 'history' | 'attachment' | 'export';
+    reason: string;
+    detail?: Record<string, unknown>;
+  }): Promise<void> {
+    await this.db.query(
+      'insert into archive_access_log (at, user_id, retiree_id, attachment_id, action, reason, detail) values ($1, $2, $3, $4, $5, $6, $7)',
+      [
+        this.now(),
+        entry.userId,
+        entry.retireeId,
+        entry.attachmentId ?? null,
+        entry.action,
+        entry.reason,
+        JSON.stringify(entry.detail ?? {}),
+      ],
+    );
+  }
+
+  async list(
+    filter: {
+      retireeId?: string | undefined;
+      userId?: string | undefined;
+      action?: string | undefined;
+      from?: string | undefined;
+      to?: string | undefined;
+    },
+    limit: number,
+    offset: number,
+  ): Promise<{ total: number; items: AccessEntry[] }> {
+    const clauses: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      clauses.push(sql.replace('?', `$${params.length}`));
+    };
+    if (filter.retireeId) add('l.retiree_id = ?', filter.retireeId);
+    if (filter.userId) add('l.user_id = ?', filter.userId);
+    if (filter.action) add('l.action = ?', filter.action);
+    if (filter.from) add('l.at >= ?', filter.from);
+    if (filter.to) add('l.at < ?', filter.to);
+    const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
+    const [count] = await this.db.query<{ total: number }>(
+      `select count(*)::int as total from archive_access_log l ${where}`,
+      params,
+    );
+    const rows = await this.db.query<Row>(
+      `select l.id, l.at, l.user_id, u.display_name, l.retiree_id, r.name as retiree_name, l.attachment_id, l.action, l.reason
+         from archive_access_log l join users u on u.id = l.user_id left join retirees r on r.id = l.retiree_id
+         ${where} order by l.at desc, l.id desc limit ${Number(limit)} offset ${Number(offset)}`,
+      params,
+    );
+    return {
+      total: count?.total ?? 0,
+      items: rows.map((row) => ({
+        id: Number(row.id),
+        at: isoRequired(row.at as Date),
+        userId: row.user_id as string,
+        userName: row.display_name as string,
+        retireeId: (row.retiree_id as string | null) ?? null,
+        retireeName: (row.retiree_name as string | null) ?? null,
+        attachmentId: (row.attachment_id as string | null) ?? null,
+        action: row.action as string,
+        reason: row.reason as string,
+      })),
+    };
+  }
+}
