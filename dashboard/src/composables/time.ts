@@ -17,6 +17,11 @@ export {
   centreMonth,
 } from '../../../server/calendar.ts';
 
+/** The centre's date now (YYYY-MM-DD). */
+export function today(): string {
+  return centreDay(Date.now());
+}
+
 /**
  * A time typed as the centre's wall clock (`2026-06-01T09:30` from a datetime-local field), whatever
  * the browser's zone, as an ISO instant.

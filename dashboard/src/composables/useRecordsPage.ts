@@ -42,11 +42,7 @@ export function useRecordsPage<T extends string>(options: RecordsPageOptions<T>)
   const canWrite = computed(() => (options.write ? mayAccess(options.write, session.user?.role) : false));
   const tab = useQueryTab(options.tabs, options);
   const loader = useLoader();
-  const dialog = useFormDialogs({
-    required: (field) => t(`${options.words}.required`, { field }),
-    saved: () => t(`${options.words}.saved`),
-    fixFields: te(`${options.words}.fixFields`) ? () => t(`${options.words}.fixFields`) : undefined,
-  });
+  const dialog = useFormDialogs(dialogWords(t, te, options.words));
 
   let served: Record<T, RecordsTab> | null = null;
   /** Loads the list of the tab on screen again (after a change that touches more than one list). */
@@ -65,6 +61,27 @@ export function useRecordsPage<T extends string>(options: RecordsPageOptions<T>)
   }
 
   return { t, canWrite, tab, ...loader, serve, reload, dialog };
+}
+
+/**
+ * The form dialogs of a records page's own dialog component (`SurveyDialog.vue` beside the page):
+ * the page's words (its messages.ts and their group), the same `dialog` as `useRecordsPage` gives.
+ */
+export function useRecordsDialogs(options: Pick<RecordsPageOptions<string>, 'messages' | 'words'>) {
+  const { t, te } = useI18n({ messages: options.messages } as UseI18nOptions);
+  return { t, dialog: useFormDialogs(dialogWords(t, te, options.words)) };
+}
+
+function dialogWords(
+  t: (key: string, named?: Record<string, unknown>) => string,
+  te: (key: string) => boolean,
+  group: string,
+): DialogWords {
+  return {
+    required: (field) => t(`${group}.required`, { field }),
+    saved: () => t(`${group}.saved`),
+    fixFields: te(`${group}.fixFields`) ? () => t(`${group}.fixFields`) : undefined,
+  };
 }
 
 /** The page's words a dialog says: "please fill in …" under an empty field, and "saved". */

@@ -1,7 +1,8 @@
 /**
- * Element Plus is imported per component in each file (tree-shaken); the styles of every component
- * the pages use are listed here once, so a component used anywhere is styled everywhere and a page
- * imports no Element Plus styles of its own.
+ * Element Plus components are imported where a template uses them, by unplugin-vue-components
+ * (vite.config.ts; tree-shaken); the styles of every component the pages use, and of the message
+ * boxes the scripts open, are listed here once, so a component used anywhere is styled everywhere
+ * and a page imports no Element Plus styles of its own.
  */
 import 'element-plus/theme-chalk/base.css';
 import 'element-plus/theme-chalk/dark/css-vars.css';

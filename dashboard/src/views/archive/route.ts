@@ -1,17 +1,13 @@
 /** 档案 (6.11.1 a): the retiree archive and one record, in the header for those who keep the records. */
 import type { Access } from '../../../../server/access/policy.ts';
+import { areaRoute } from '../../router/areaRoute.ts';
 import type { PageModule } from '../../router/pages.ts';
 
 const access: Access = 'archive.read';
 
 const page: PageModule = {
   routes: [
-    {
-      path: '/archive',
-      name: 'archive',
-      component: () => import('./ArchiveView.vue'),
-      meta: { title: 'nav.archive', access },
-    },
+    areaRoute('archive', () => import('./ArchiveView.vue'), access),
     {
       path: '/archive/:id',
       name: 'archive-record',

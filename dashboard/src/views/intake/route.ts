@@ -1,17 +1,13 @@
 /** 接收安置 (6.1): the intake list and one case, in the service-records menu for the roles the server lets read it. */
 import type { Access } from '../../../../server/access/policy.ts';
+import { areaRoute } from '../../router/areaRoute.ts';
 import type { PageModule } from '../../router/pages.ts';
 
 const access: Access = 'intake.read';
 
 const page: PageModule = {
   routes: [
-    {
-      path: '/intake',
-      name: 'intake',
-      component: () => import('./IntakeView.vue'),
-      meta: { title: 'nav.intake', access },
-    },
+    areaRoute('intake', () => import('./IntakeView.vue'), access),
     {
       path: '/intake/:id',
       name: 'intake-case',
