@@ -3,7 +3,7 @@
  * follows the rank, each step by its role and in its order, and the contact check raises a flag that
  * only a decision clears.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addMonths, centreDay } from '../../server/calendar.ts';
 import type {
   AbroadRequest,
@@ -13,15 +13,14 @@ import type {
   PensionSuspension,
   SuspensionCheckResult,
 } from '../../server/schemas/abroad.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 describe('travel abroad and part-time posts (6.4.2.3–6.4.2.5)', () => {
-  let t: TestHub;
+  const t = suiteHub({ HUB_CENTRE_NAME: '成都市第一军休服务管理中心' });
   const tokens: Record<string, string> = {};
   const as = (username: string) => tokens[username] as string;
 
   beforeAll(async () => {
-    t = await startTestHub({ HUB_CENTRE_NAME: '成都市第一军休服务管理中心' });
     for (const [username, role] of [
       ['cw', 'caseworker'],
       ['sup', 'supervisor'],
@@ -42,7 +41,6 @@ describe('travel abroad and part-time posts (6.4.2.3–6.4.2.5)', () => {
     }
     tokens.admin = t.token;
   });
-  afterAll(() => t?.stop());
 
   const travel = (retireeId: string, overrides: Record<string, unknown> = {}) => ({
     retireeId,

@@ -67,159 +67,199 @@ describe('approval chains by rank (6.4.2.3, 6.4.2.5)', () => {
     expect(unknownRankMessage('军级')).toContain('“军级”');
   });
 
-  it('division-level travel: the head’s opinion, then the superior department’s approval', () => {
-    const opinion = takeStep('travel', '师级', 'requested', 0, {
-      step: 'centre_opinion',
-      decision: 'agree',
-      role: 'supervisor',
-    });
-    expect(opinion).toMatchObject({ ok: true, position: 0, status: 'opinion_given', closed: false });
-    const approval = takeStep('travel', '师级', 'opinion_given', 1, {
-      step: 'superior_approval',
-      decision: 'approve',
-      role: 'admin',
-      documentNo: '川退役军人函〔2026〕12号',
-      documentDate: '2026-03-02',
-    });
-    expect(approval).toMatchObject({ ok: true, position: 1, status: 'approved', closed: true });
-    const refusal = takeStep('travel', '师级', 'opinion_given', 1, {
-      step: 'superior_approval',
-      decision: 'reject',
-      role: 'admin',
-      documentNo: '川退役军人函〔2026〕13号',
-      documentDate: '2026-03-02',
-    });
-    expect(refusal).toMatchObject({ ok: true, status: 'rejected', closed: true });
-  });
+  /** A step taken on a request of `kind` and `rank` at `status`, after `taken` steps; what comes of it. */
+  type StepCase = [what: string, ...request: Parameters<typeof takeStep>, outcome: object];
+  const document = (documentNo: string, documentDate: string) => ({ documentNo, documentDate });
 
-  it('a head who disagrees still reports up: the department decides', () => {
-    expect(
-      takeStep('travel', '师级', 'requested', 0, {
-        step: 'centre_opinion',
-        decision: 'disagree',
-        role: 'admin',
-      }),
-    ).toMatchObject({ ok: true, status: 'opinion_given', closed: false });
-  });
-
-  it('regiment level and below: one filing with the centre, by a caseworker or above', () => {
-    for (const rank of ['团级', '营级及以下', '士官'] as const) {
-      expect(
-        takeStep('travel', rank, 'requested', 0, {
-          step: 'centre_filing',
-          decision: 'file',
-          role: 'caseworker',
-        }),
-      ).toMatchObject({ ok: true, position: 0, status: 'filed', closed: true });
-    }
-  });
-
-  it('refuses the wrong role with 403', () => {
-    expect(
-      takeStep('travel', '师级', 'requested', 0, {
-        step: 'centre_opinion',
-        decision: 'agree',
-        role: 'caseworker',
-      }),
-    ).toMatchObject({ ok: false, status: 403 });
-    expect(
-      takeStep('travel', '师级', 'opinion_given', 1, {
+  it.each<StepCase>([
+    [
+      'division-level travel: the head’s opinion first',
+      'travel',
+      '师级',
+      'requested',
+      0,
+      { step: 'centre_opinion', decision: 'agree', role: 'supervisor' },
+      { ok: true, position: 0, status: 'opinion_given', closed: false },
+    ],
+    [
+      'division-level travel: then the superior department’s approval',
+      'travel',
+      '师级',
+      'opinion_given',
+      1,
+      {
         step: 'superior_approval',
         decision: 'approve',
-        role: 'supervisor',
-        documentNo: 'x',
-        documentDate: '2026-03-02',
-      }),
-    ).toMatchObject({ ok: false, status: 403 });
-    expect(
-      takeStep('travel', '团级', 'requested', 0, {
-        step: 'centre_filing',
-        decision: 'file',
-        role: 'operator',
-      }),
-    ).toMatchObject({ ok: false, status: 403 });
+        role: 'admin',
+        ...document('川退役军人函〔2026〕12号', '2026-03-02'),
+      },
+      { ok: true, position: 1, status: 'approved', closed: true },
+    ],
+    [
+      'division-level travel: or its refusal',
+      'travel',
+      '师级',
+      'opinion_given',
+      1,
+      {
+        step: 'superior_approval',
+        decision: 'reject',
+        role: 'admin',
+        ...document('川退役军人函〔2026〕13号', '2026-03-02'),
+      },
+      { ok: true, status: 'rejected', closed: true },
+    ],
+    [
+      'a head who disagrees still reports up: the department decides',
+      'travel',
+      '师级',
+      'requested',
+      0,
+      { step: 'centre_opinion', decision: 'disagree', role: 'admin' },
+      { ok: true, status: 'opinion_given', closed: false },
+    ],
+    ...(['团级', '营级及以下', '士官'] as const).map(
+      (rank): StepCase => [
+        `${rank}: one filing with the centre, by a caseworker or above`,
+        'travel',
+        rank,
+        'requested',
+        0,
+        { step: 'centre_filing', decision: 'file', role: 'caseworker' },
+        { ok: true, position: 0, status: 'filed', closed: true },
+      ],
+    ),
+    [
+      'part-time posts: division level, the centre’s approval first',
+      'part_time_post',
+      '师级',
+      'requested',
+      0,
+      { step: 'centre_approval', decision: 'approve', role: 'supervisor' },
+      { ok: true, status: 'centre_approved', closed: false },
+    ],
+    [
+      'part-time posts: a centre refusal ends it',
+      'part_time_post',
+      '师级',
+      'requested',
+      0,
+      { step: 'centre_approval', decision: 'reject', role: 'supervisor' },
+      { ok: true, status: 'rejected', closed: true },
+    ],
+    [
+      'part-time posts: division level, then the province',
+      'part_time_post',
+      '师级',
+      'centre_approved',
+      1,
+      {
+        step: 'province_approval',
+        decision: 'approve',
+        role: 'admin',
+        ...document('川退役军人〔2026〕8号', '2026-04-01'),
+      },
+      { ok: true, status: 'approved', closed: true },
+    ],
+    [
+      'part-time posts: regiment level, the superior department alone',
+      'part_time_post',
+      '团级',
+      'requested',
+      0,
+      {
+        step: 'superior_approval',
+        decision: 'approve',
+        role: 'admin',
+        ...document('成退役军人〔2026〕3号', '2026-04-01'),
+      },
+      { ok: true, status: 'approved', closed: true },
+    ],
+    [
+      'refuses the wrong role with 403: a caseworker’s opinion',
+      'travel',
+      '师级',
+      'requested',
+      0,
+      { step: 'centre_opinion', decision: 'agree', role: 'caseworker' },
+      { ok: false, status: 403 },
+    ],
+    [
+      'refuses the wrong role with 403: a supervisor’s approval',
+      'travel',
+      '师级',
+      'opinion_given',
+      1,
+      { step: 'superior_approval', decision: 'approve', role: 'supervisor', ...document('x', '2026-03-02') },
+      { ok: false, status: 403 },
+    ],
+    [
+      'refuses the wrong role with 403: an operator’s filing',
+      'travel',
+      '团级',
+      'requested',
+      0,
+      { step: 'centre_filing', decision: 'file', role: 'operator' },
+      { ok: false, status: 403 },
+    ],
+    [
+      'refuses a repeated step with 409',
+      'travel',
+      '师级',
+      'opinion_given',
+      1,
+      { step: 'centre_opinion', decision: 'agree', role: 'admin' },
+      { ok: false, status: 409 },
+    ],
+    [
+      'refuses a step on a closed request with 409',
+      'travel',
+      '团级',
+      'filed',
+      1,
+      { step: 'centre_filing', decision: 'file', role: 'admin' },
+      { ok: false, status: 409 },
+    ],
+    [
+      'refuses a step of another chain with 400',
+      'travel',
+      '团级',
+      'requested',
+      0,
+      { step: 'centre_opinion', decision: 'agree', role: 'admin' },
+      { ok: false, status: 400 },
+    ],
+    [
+      'refuses a wrong decision with 400',
+      'travel',
+      '师级',
+      'requested',
+      0,
+      { step: 'centre_opinion', decision: 'approve', role: 'admin' },
+      { ok: false, status: 400 },
+    ],
+    [
+      'refuses a missing document with 400',
+      'travel',
+      '师级',
+      'opinion_given',
+      1,
+      { step: 'superior_approval', decision: 'approve', role: 'admin', documentDate: '2026-03-02' },
+      { ok: false, status: 400 },
+    ],
+  ])('%s', (_what, kind, rank, status, taken, attempt, outcome) => {
+    expect(takeStep(kind, rank, status, taken, attempt)).toMatchObject(outcome);
   });
 
-  it('refuses the wrong order, a repeated step and a closed request with 409', () => {
+  it('refuses the wrong order with 409, naming the step that comes first', () => {
     const early = takeStep('travel', '师级', 'requested', 0, {
       step: 'superior_approval',
       decision: 'approve',
       role: 'admin',
-      documentNo: 'x',
-      documentDate: '2026-03-02',
+      ...document('x', '2026-03-02'),
     });
     expect(early).toMatchObject({ ok: false, status: 409 });
     expect(early.ok ? '' : early.message).toContain('须先办理“军休机构主要负责人签署意见”');
-    expect(
-      takeStep('travel', '师级', 'opinion_given', 1, {
-        step: 'centre_opinion',
-        decision: 'agree',
-        role: 'admin',
-      }),
-    ).toMatchObject({ ok: false, status: 409 });
-    expect(
-      takeStep('travel', '团级', 'filed', 1, { step: 'centre_filing', decision: 'file', role: 'admin' }),
-    ).toMatchObject({ ok: false, status: 409 });
-  });
-
-  it('refuses a step of another chain, a wrong decision and a missing document with 400', () => {
-    expect(
-      takeStep('travel', '团级', 'requested', 0, {
-        step: 'centre_opinion',
-        decision: 'agree',
-        role: 'admin',
-      }),
-    ).toMatchObject({ ok: false, status: 400 });
-    expect(
-      takeStep('travel', '师级', 'requested', 0, {
-        step: 'centre_opinion',
-        decision: 'approve',
-        role: 'admin',
-      }),
-    ).toMatchObject({ ok: false, status: 400 });
-    expect(
-      takeStep('travel', '师级', 'opinion_given', 1, {
-        step: 'superior_approval',
-        decision: 'approve',
-        role: 'admin',
-        documentDate: '2026-03-02',
-      }),
-    ).toMatchObject({ ok: false, status: 400 });
-  });
-
-  it('part-time posts: division level centre then province; a centre refusal ends it', () => {
-    expect(
-      takeStep('part_time_post', '师级', 'requested', 0, {
-        step: 'centre_approval',
-        decision: 'approve',
-        role: 'supervisor',
-      }),
-    ).toMatchObject({ ok: true, status: 'centre_approved', closed: false });
-    expect(
-      takeStep('part_time_post', '师级', 'requested', 0, {
-        step: 'centre_approval',
-        decision: 'reject',
-        role: 'supervisor',
-      }),
-    ).toMatchObject({ ok: true, status: 'rejected', closed: true });
-    expect(
-      takeStep('part_time_post', '师级', 'centre_approved', 1, {
-        step: 'province_approval',
-        decision: 'approve',
-        role: 'admin',
-        documentNo: '川退役军人〔2026〕8号',
-        documentDate: '2026-04-01',
-      }),
-    ).toMatchObject({ ok: true, status: 'approved', closed: true });
-    expect(
-      takeStep('part_time_post', '团级', 'requested', 0, {
-        step: 'superior_approval',
-        decision: 'approve',
-        role: 'admin',
-        documentNo: '成退役军人〔2026〕3号',
-        documentDate: '2026-04-01',
-      }),
-    ).toMatchObject({ ok: true, status: 'approved', closed: true });
   });
 });
 

@@ -50,7 +50,7 @@ describe('culture and sport through the API', () => {
     a = await t.addRetiree({ name: '文体甲' });
     b = await t.addRetiree({ name: '文体乙' });
     familyToken = await t.addFamily(a, 'family.activities');
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await t?.stop();
@@ -285,7 +285,7 @@ describe('a caseworker of a station', () => {
     theirs = await t.addRetiree({ name: '西站老人' });
     await t.hub.db.query(`update retirees set station = '东站' where id = $1`, [mine.id]);
     await t.hub.db.query(`update retirees set station = '西站' where id = $1`, [theirs.id]);
-  }, 120_000);
+  });
 
   afterAll(async () => {
     await t?.stop();

@@ -227,6 +227,6 @@ describe('alert events on the bus, and the API against the transition table', ()
           ? ['cancel_requested', requested]
           : [null, status];
       expect(outcomes).toStrictEqual(wanted);
-    }, 60_000);
+    });
   }
 });

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../server/schemas/index.ts';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, publish } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 describe('detection through a running hub', () => {
-  let t: TestHub;
-  beforeAll(async () => {
-    t = await startTestHub({ HUB_SPO2_CONSECUTIVE: '2', HUB_OFFLINE_GRACE_SECONDS: '0' });
-  });
-  afterAll(() => t?.stop());
+  const t = suiteHub({ HUB_SPO2_CONSECUTIVE: '2', HUB_OFFLINE_GRACE_SECONDS: '0' });
 
   const alertsOf = async (retireeId: string) =>
     (await t.api<Alert[]>('GET', `/api/alerts?retireeId=${retireeId}`)).body;
@@ -118,7 +115,7 @@ describe('detection through a running hub', () => {
     // went offline before it have been judged too.
     await eventually(async () => (await offlineAlerts()).includes(withWill.device.id), 15_000);
     expect(await offlineAlerts()).toStrictEqual([withWill.device.id]);
-  }, 30_000);
+  });
 
   it('refuses a malformed time-of-day setting, naming it', async () => {
     const { loadConfig } = await import('../../server/config.ts');

@@ -1,13 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alert, DutyNow, DutyShift, HandoverNote } from '../../server/schemas/index.ts';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, publish } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 describe('24-hour duty: roster and hand-over (5.1.7)', () => {
-  let t: TestHub;
-  beforeAll(async () => {
-    t = await startTestHub();
-  });
-  afterAll(() => t?.stop());
+  const t = suiteHub();
 
   it('puts staff on the roster and refuses impossible shifts', async () => {
     const operator = await t.api<{ id: string }>('POST', '/api/users', {

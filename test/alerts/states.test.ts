@@ -1,14 +1,14 @@
 import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, AlertStep } from '../../server/schemas/index.ts';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, publish } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 describe('alert states, assignment and actions (5.1.7)', () => {
-  let t: TestHub;
+  const t = suiteHub();
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
-    t = await startTestHub();
     for (const [username, role] of [
       ['op1', 'operator'],
       ['op2', 'operator'],
@@ -31,7 +31,6 @@ describe('alert states, assignment and actions (5.1.7)', () => {
       tokens[username ?? ''] = login.body.token;
     }
   });
-  afterAll(() => t?.stop());
 
   async function pressed(type = 'sos', extra: Record<string, unknown> = {}) {
     const retiree = await t.addRetiree();

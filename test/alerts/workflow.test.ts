@@ -2,17 +2,17 @@ import type { MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, ServerToClientEvents } from '../../server/schemas/index.ts';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, publish } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 type AlertMessage = Parameters<ServerToClientEvents['alert']>[0];
 
 describe('alert workflow: device → broker → alert → staff → device', () => {
-  let t: TestHub;
+  const t = suiteHub({ HUB_HR_CONSECUTIVE: '3', HUB_HR_LOW: '50', HUB_HR_HIGH: '120' });
   let socket: Socket<ServerToClientEvents>;
   const seen: AlertMessage[] = [];
 
   beforeAll(async () => {
-    t = await startTestHub({ HUB_HR_CONSECUTIVE: '3', HUB_HR_LOW: '50', HUB_HR_HIGH: '120' });
     socket = io(t.url, { auth: { token: t.token }, transports: ['websocket'], reconnection: false });
     socket.on('alert', (message) => seen.push(message));
     await new Promise<void>((resolve, reject) => {
@@ -22,7 +22,6 @@ describe('alert workflow: device → broker → alert → staff → device', () 
   });
   afterAll(async () => {
     socket?.close();
-    await t?.stop();
   });
 
   async function pendantOf(

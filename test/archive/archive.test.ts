@@ -15,7 +15,7 @@ import { ageOn, RANK_LEVELS } from '../../server/archive/fields.ts';
 import { idCardCheckChar } from '../../server/archive/idcard.ts';
 import { centreDay } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { callBytes, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -79,25 +79,13 @@ const tokens: Record<'caseworker' | 'operator' | 'supervisor' | 'family', string
 };
 let subject: Retiree;
 
-async function raw(
+const raw = (
   method: string,
   urlPath: string,
   body: Buffer | undefined,
   contentType: string | undefined,
   token: string = t.token,
-): Promise<{ status: number; headers: Headers; bytes: Buffer; json: unknown }> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
-  if (contentType) headers['content-type'] = contentType;
-  const response = await fetch(`${t.url}${urlPath}`, { method, headers, ...(body ? { body } : {}) });
-  const bytes = Buffer.from(await response.arrayBuffer());
-  let json: unknown = null;
-  try {
-    json = JSON.parse(bytes.toString('utf8'));
-  } catch {
-    // binary
-  }
-  return { status: response.status, headers: response.headers, bytes, json };
-}
+) => callBytes(t.url, method, urlPath, body, contentType, token);
 
 async function retireeCount(): Promise<number> {
   const [row] = await t.hub.db.query<{ n: number }>('select count(*)::int as n from retirees');

@@ -5,14 +5,15 @@
  */
 import ExcelJS from 'exceljs';
 import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { centreDay } from '../../server/calendar.ts';
 import type { Alert } from '../../server/schemas/alerts.ts';
 import type { User } from '../../server/schemas/auth.ts';
 import type { ServerToClientEvents } from '../../server/schemas/live.ts';
 import type { LivingFlags, VisitTask } from '../../server/schemas/visits.ts';
 import type { WorkList } from '../../server/schemas/worklist.ts';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, publish } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -22,7 +23,7 @@ interface ListBody {
 }
 
 describe('station-scoped caseworkers and the one 孤老 flag', () => {
-  let t: TestHub;
+  const t = suiteHub();
   const ids: Record<string, string> = {};
   let east: { id: string; token: string };
   let west: { id: string; token: string };
@@ -30,7 +31,6 @@ describe('station-scoped caseworkers and the one 孤老 flag', () => {
   let supervisor: { id: string; token: string };
 
   beforeAll(async () => {
-    t = await startTestHub();
     ids.east1 = await t.addArchiveRetiree('东站甲', '东站');
     ids.east2 = await t.addArchiveRetiree('东站乙', '东站');
     ids.west1 = await t.addArchiveRetiree('西站甲', '西站');
@@ -38,10 +38,6 @@ describe('station-scoped caseworkers and the one 孤老 flag', () => {
     west = await t.addStaff('cw.west', 'caseworker', '西站');
     roaming = await t.addStaff('cw.all', 'caseworker');
     supervisor = await t.addStaff('sup.zhao', 'supervisor');
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.stop();
   });
 
   it('keeps the station on the account, and only the admin changes it', async () => {

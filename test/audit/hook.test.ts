@@ -25,7 +25,7 @@ describe('the audit log records sign-ins, refusals and health-record access (PIP
     retiree = await t.addRetiree({ name: '赵振华' });
     operator = await t.addStaff('operator.audit', 'operator');
     familyToken = await t.addFamily(retiree, 'zhao.family');
-  }, 60_000);
+  });
   afterAll(async () => t?.stop());
 
   /** The newest entry matching `query` and `match`, waited for (entries are written after the answer). */
@@ -269,5 +269,5 @@ describe('npm run audit:verify', () => {
       if (stopped) await t.dataDir.remove();
       else await t.stop();
     }
-  }, 90_000);
+  });
 });

@@ -14,7 +14,7 @@ describe.skipIf(postgres === null)('two hubs on one PostgreSQL server write one 
     const url = await (postgres as PostgresServer).createDatabase();
     first = await startTestHub({ HUB_DATABASE_URL: url });
     second = await startTestHub({ HUB_DATABASE_URL: url });
-  }, 90_000);
+  });
   afterAll(async () => {
     await second?.stop();
     await first?.stop();

@@ -6,8 +6,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOTP_STEP_SECONDS, totpCode, totpStep } from '../../server/auth/totp.ts';
-import { loadConfig } from '../../server/config.ts';
-import { createLogger, type Hub, startHub } from '../../server/hub.ts';
+import type { Hub } from '../../server/hub.ts';
 import {
   desktopPage,
   ensureDashboardBuilt,
@@ -15,7 +14,7 @@ import {
   screenshotter,
   WALK_TIMEOUT_MS,
 } from '../browser/helpers.ts';
-import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
+import { startTotpHub } from './totp-hub.ts';
 
 const browser: Browser | null = await launchBrowser();
 const snap = screenshotter('', { fullPage: false });
@@ -45,31 +44,18 @@ describe.skipIf(browser === null)(
   { timeout: WALK_TIMEOUT_MS },
   () => {
     let hub: Hub;
-    let dir: TempDir;
+    let stopHub: (() => Promise<void>) | undefined;
     let page: Page;
 
     beforeAll(async () => {
       await ensureDashboardBuilt();
-      dir = await makeTempDir('junxiu-login-');
-      hub = await startHub(
-        loadConfig({
-          HUB_DATA_DIR: dir.path,
-          HUB_HTTP_PORT: '0',
-          HUB_HTTP_HOST: '127.0.0.1',
-          HUB_MQTT_PORT: '0',
-          HUB_MQTT_HOST: '127.0.0.1',
-          HUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
-          HUB_LOG_LEVEL: 'silent',
-        }),
-        createLogger('silent'),
-      );
+      ({ hub, stop: stopHub } = await startTotpHub(ADMIN_PASSWORD));
       page = await desktopPage(browser as Browser, { viewport: { width: 1280, height: 860 } });
     }, 180_000);
 
     afterAll(async () => {
       await browser?.close();
-      await hub?.stop();
-      await dir?.remove();
+      await stopHub?.();
     });
 
     it('walks an admin through enrolment to the duty wall, then asks for the code next time', async () => {

@@ -3,30 +3,14 @@
  * and disabled accounts; the live channel drops the sockets of ended sessions within a second,
  * refuses foreign origins and lets no client choose its room. All on a real hub over real ports.
  */
-import { io, type Socket } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Socket } from 'socket.io-client';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../server/auth/secrets.ts';
-import type { Alert, Retiree, ServerToClientEvents } from '../../server/schemas/index.ts';
+import type { Alert, Retiree } from '../../server/schemas/index.ts';
 import { UserStore } from '../../server/store/users.ts';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
-
-type Live = Socket<ServerToClientEvents>;
-
-function connect(url: string, token: string, origin?: string): Promise<Live> {
-  const socket: Live = io(url, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-    ...(origin ? { extraHeaders: { origin } } : {}),
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
-      socket.close();
-      reject(error);
-    });
-  });
-}
+import { eventually, publish } from '../helpers/hub.ts';
+import { connectLive, type Live } from '../helpers/live.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 /** Resolves with when the server dropped the socket (ms since the epoch). */
 function dropped(socket: Live): Promise<number> {
@@ -37,22 +21,18 @@ function dropped(socket: Live): Promise<number> {
 }
 
 describe('sessions and the live channel', () => {
-  let t: TestHub;
+  const t = suiteHub({
+    HUB_SESSION_IDLE_MINUTES: '5',
+    HUB_ALLOWED_ORIGINS: 'https://wall.example.org',
+  });
   const sockets: Live[] = [];
   const track = (socket: Live) => {
     sockets.push(socket);
     return socket;
   };
 
-  beforeAll(async () => {
-    t = await startTestHub({
-      HUB_SESSION_IDLE_MINUTES: '5',
-      HUB_ALLOWED_ORIGINS: 'https://wall.example.org',
-    });
-  }, 120_000);
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await t?.stop();
   });
 
   async function login(username: string, password = 'staff-password-1') {
@@ -107,7 +87,7 @@ describe('sessions and the live channel', () => {
 
   it('keeps an open duty wall signed in while its socket is connected', async () => {
     const token = (await login('fresh.token')).body.token;
-    const socket = track(await connect(t.url, token));
+    const socket = track(await connectLive(t.url, token));
     await t.hub.db.query(
       `update sessions set last_seen_at = now() - interval '4 minutes 59 seconds' where token_hash = $1`,
       [hashToken(token)],
@@ -126,8 +106,8 @@ describe('sessions and the live channel', () => {
   it('signs out on the server and drops that session’s socket within a second', async () => {
     const token = (await login('fresh.token')).body.token;
     const other = (await login('fresh.token')).body.token;
-    const socket = track(await connect(t.url, token));
-    const otherSocket = track(await connect(t.url, other));
+    const socket = track(await connectLive(t.url, token));
+    const otherSocket = track(await connectLive(t.url, other));
     const gone = dropped(socket);
     expect((await t.api('POST', '/api/auth/logout', undefined, token)).status).toBe(204);
     const answeredAt = Date.now();
@@ -140,8 +120,8 @@ describe('sessions and the live channel', () => {
   it('disables an account (admin only): no sign-in, every session and socket ends within a second', async () => {
     const staff = await t.addStaff('to.disable', 'supervisor');
     const second = (await login('to.disable')).body.token;
-    const a = track(await connect(t.url, staff.token));
-    const b = track(await connect(t.url, second));
+    const a = track(await connectLive(t.url, staff.token));
+    const b = track(await connectLive(t.url, second));
     expect((await t.api('POST', `/api/users/${staff.id}/disable`, undefined, second)).status).toBe(403);
     const gone = Promise.all([dropped(a), dropped(b)]);
     const disabled = await t.api<{ disabled: boolean }>('POST', `/api/users/${staff.id}/disable`);
@@ -154,7 +134,7 @@ describe('sessions and the live channel', () => {
     const refused = await login('to.disable');
     expect(refused.status).toBe(401);
     expect(refused.body).toMatchObject({ error: 'account_disabled' });
-    await expect(connect(t.url, staff.token)).rejects.toThrow(/unauthorized/);
+    await expect(connectLive(t.url, staff.token)).rejects.toThrow(/unauthorized/);
     const listed = await t.api<{ username: string; disabled: boolean }[]>(
       'GET',
       '/api/users?includeDisabled=true',
@@ -169,7 +149,7 @@ describe('sessions and the live channel', () => {
 
   it('drops a socket whose session was ended behind its back (expired in the store) within a second', async () => {
     const token = (await login('fresh.token')).body.token;
-    const socket = track(await connect(t.url, token));
+    const socket = track(await connectLive(t.url, token));
     const gone = dropped(socket);
     await t.hub.db.query('update sessions set expires_at = now() where token_hash = $1', [hashToken(token)]);
     const changedAt = Date.now();
@@ -178,19 +158,19 @@ describe('sessions and the live channel', () => {
 
   it('refuses a page of another origin, and takes the hub’s own and the allowed ones', async () => {
     const token = (await login('fresh.token')).body.token;
-    await expect(connect(t.url, token, 'https://evil.example.com')).rejects.toThrow();
-    await expect(connect(t.url, token, 'null')).rejects.toThrow();
-    track(await connect(t.url, token, t.url));
-    track(await connect(t.url, token, 'https://wall.example.org'));
-    track(await connect(t.url, token));
+    await expect(connectLive(t.url, token, 'https://evil.example.com')).rejects.toThrow();
+    await expect(connectLive(t.url, token, 'null')).rejects.toThrow();
+    track(await connectLive(t.url, token, t.url));
+    track(await connectLive(t.url, token, 'https://wall.example.org'));
+    track(await connectLive(t.url, token));
   });
 
   it('puts a family socket in its own room only, whatever the client asks for', async () => {
     const own: Retiree = await t.addRetiree({ name: '张守礼' });
     const other: Retiree = await t.addRetiree({ name: '赵德明' });
     const familyToken = await t.addFamily(own, 'zhang.family');
-    const family = track(await connect(t.url, familyToken));
-    const staff = track(await connect(t.url, (await login('fresh.token')).body.token));
+    const family = track(await connectLive(t.url, familyToken));
+    const staff = track(await connectLive(t.url, (await login('fresh.token')).body.token));
     const familyGot: string[] = [];
     const staffGot: string[] = [];
     const familyAlerts: string[] = [];

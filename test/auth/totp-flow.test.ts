@@ -4,9 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOTP_STEP_SECONDS, totpCode, totpStep } from '../../server/auth/totp.ts';
-import { loadConfig } from '../../server/config.ts';
-import { createLogger, type Hub, startHub } from '../../server/hub.ts';
-import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
+import type { Hub } from '../../server/hub.ts';
+import { startTotpHub } from './totp-hub.ts';
 
 const ADMIN_PASSWORD = 'admin-totp-test-password';
 
@@ -35,7 +34,7 @@ async function nextCode(secret: string, used: { last: number }): Promise<string>
 
 describe('TOTP second factor', () => {
   let hub: Hub;
-  let dir: TempDir;
+  let stopHub: (() => Promise<void>) | undefined;
   /** The admin's session, once enrolled. */
   let adminToken = '';
   const t = {
@@ -70,25 +69,12 @@ describe('TOTP second factor', () => {
     },
   };
   beforeAll(async () => {
-    dir = await makeTempDir('junxiu-totp-');
     // As in production: HUB_ADMIN_TOTP_REQUIRED is left at its default (true).
-    hub = await startHub(
-      loadConfig({
-        HUB_DATA_DIR: dir.path,
-        HUB_HTTP_PORT: '0',
-        HUB_HTTP_HOST: '127.0.0.1',
-        HUB_MQTT_PORT: '0',
-        HUB_MQTT_HOST: '127.0.0.1',
-        HUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
-        HUB_LOG_LEVEL: 'silent',
-      }),
-      createLogger('silent'),
-    );
+    ({ hub, stop: stopHub } = await startTotpHub(ADMIN_PASSWORD));
     t.hub = hub;
-  }, 120_000);
+  });
   afterAll(async () => {
-    await hub?.stop();
-    await dir?.remove();
+    await stopHub?.();
   });
 
   it('asks an admin without TOTP to enrol before any session, then asks for the code', async () => {

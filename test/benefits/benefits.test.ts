@@ -5,7 +5,7 @@
  * Long on purpose: a death changes the benefits and the care recorded earlier in the same hub, so
  * the three areas are tested together.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BenefitReviewProvider, BereavementStepProvider } from '../../server/bereavement/worklist.ts';
 import { addDays, centreDay } from '../../server/calendar.ts';
 import type {
@@ -15,17 +15,12 @@ import type {
   CareVisit,
   Death,
   DeathResult,
-  Retiree,
 } from '../../server/schemas/index.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { suiteDesk, suiteHub } from '../helpers/suite.ts';
 
 describe('living treatment, elderly care and after death', () => {
-  let t: TestHub;
-  let a: Retiree;
-  let b: Retiree;
-  let caseworker: { id: string; token: string };
-  let operator: { id: string; token: string };
-  let familyToken: string;
+  const t = suiteHub();
+  const { a, b, caseworker, operator, family } = suiteDesk(t, 'benefits', ['王振国', '赵志刚'], '王小梅');
   const today = centreDay(new Date());
 
   const apply = (retireeId: string, kind: string, extra: Record<string, unknown> = {}) =>
@@ -35,19 +30,6 @@ describe('living treatment, elderly care and after death', () => {
       { retireeId, kind, monthlyAmountFen: 120_000, ...extra },
       caseworker.token,
     );
-
-  beforeAll(async () => {
-    t = await startTestHub();
-    a = await t.addRetiree({ name: '王振国' });
-    b = await t.addRetiree({ name: '赵志刚' });
-    caseworker = await t.addStaff('cw.benefit', 'caseworker');
-    operator = await t.addStaff('op.benefit', 'operator');
-    familyToken = await t.addFamily(a, 'family.wang', '王小梅');
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.stop();
-  });
 
   it('takes a benefit through applied → approved → paid → stopped, each step with who and when', async () => {
     const filed = await apply(b.id, 'nursing_fee');
@@ -567,11 +549,11 @@ describe('living treatment, elderly care and after death', () => {
       '/api/care/visits',
       '/api/bereavement',
     ]) {
-      expect((await t.api('GET', path, undefined, familyToken)).status).toBe(403);
+      expect((await t.api('GET', path, undefined, family.token)).status).toBe(403);
       expect((await t.api('GET', path, undefined, null)).status).toBe(401);
     }
     expect(
-      (await t.api('POST', '/api/benefits', { retireeId: retiree.id, kind: 'nursing_fee' }, familyToken))
+      (await t.api('POST', '/api/benefits', { retireeId: retiree.id, kind: 'nursing_fee' }, family.token))
         .status,
     ).toBe(403);
     expect((await t.api('GET', '/api/benefits/not-a-uuid', undefined, operator.token)).status).toBe(404);

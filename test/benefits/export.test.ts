@@ -120,7 +120,7 @@ describe('Excel exports of benefits, cards, care and after death', () => {
       caseworker.token,
     );
     expect(visit.status).toBe(201);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await t?.stop();
@@ -283,7 +283,7 @@ describe('station scope of a caseworker in benefits, care and after death', () =
     });
     await app.register(livingCareAfterDeathRoutes, { hub: { db: t.hub.db } as HubContext });
     await app.ready();
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await app?.close();

@@ -4,41 +4,22 @@
  * event has taken place the caseworker records the retiree's attendance. The roles page (6.9) is
  * opened on the way for a screenshot.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { ActivityEvent } from '../../server/schemas/activities.ts';
-import type { TestHub } from '../helpers/hub.ts';
-import {
-  centreDate,
-  closeWalk,
-  desktopPage,
-  launchBrowser,
-  openWalk,
-  pickRetiree,
-  screenshotter,
-  signIn,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { centreDate, desktopPage, pickRetiree, signIn, WALK_TIMEOUT_MS } from './helpers.ts';
+import { walkBrowser, walkSuite } from './walk.ts';
 
-const browser: Browser | null = await launchBrowser();
-/** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const snap = screenshotter('activities');
+const { browser, snap } = await walkBrowser('activities');
 
 const PASSWORD = 'caseworker-test-password';
 
 describe.skipIf(browser === null)('culture and sport in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
-  let t: TestHub;
-  let page: Page;
-
-  beforeAll(async () => {
-    ({ t, page } = await openWalk(browser as Browser, {
-      users: [{ username: 'wen.caseworker', displayName: '文社工', role: 'caseworker' }],
-      password: PASSWORD,
-    }));
-    await t.addStaff('zhao.duty', 'operator');
-  }, 180_000);
-
-  afterAll(() => closeWalk(browser, t));
+  const { t, page } = walkSuite(browser, {
+    users: [{ username: 'wen.caseworker', displayName: '文社工', role: 'caseworker' }],
+    password: PASSWORD,
+    prepare: (walk) => walk.t.addStaff('zhao.duty', 'operator'),
+  });
 
   it('creates an event, signs a retiree up, and records attendance after the event', async () => {
     const retiree = await t.addRetiree({ name: '刘长征' });

@@ -7,23 +7,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestHub } from '../helpers/hub.ts';
-import {
-  centreDate,
-  closeWalk,
-  launchBrowser,
-  openWalk,
-  pickRetiree,
-  screenshotter,
-  signIn,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { centreDate, pickRetiree, signIn, WALK_TIMEOUT_MS } from './helpers.ts';
+import { walkBrowser, walkSuite } from './walk.ts';
 
-const browser: Browser | null = await launchBrowser();
-/** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const snap = screenshotter('caseworker');
+const { browser, snap } = await walkBrowser('caseworker');
 
 const PASSWORD = 'caseworker-test-password';
 
@@ -56,17 +45,10 @@ async function badWorkbook(t: TestHub): Promise<string> {
 }
 
 describe.skipIf(browser === null)('caseworker pages in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
-  let t: TestHub;
-  let page: Page;
-
-  beforeAll(async () => {
-    ({ t, page } = await openWalk(browser as Browser, {
-      users: [{ username: 'li.caseworker', displayName: '李社工', role: 'caseworker' }],
-      password: PASSWORD,
-    }));
-  }, 180_000);
-
-  afterAll(() => closeWalk(browser, t));
+  const { t, page } = walkSuite(browser, {
+    users: [{ username: 'li.caseworker', displayName: '李社工', role: 'caseworker' }],
+    password: PASSWORD,
+  });
 
   it('records a visit with a follow-up due tomorrow and finds it on tomorrow’s work list only', async () => {
     const retiree = await t.addRetiree({ name: '张卫国' });
@@ -168,6 +150,18 @@ describe.skipIf(browser === null)('caseworker pages in Chromium', { timeout: WAL
     await page.getByTestId('visits-flags-dialog').getByText('当前重点走访任务').waitFor();
     await snap(page, 'visits-flags');
     await page.keyboard.press('Escape');
+
+    // A hospital admission (6.8.2.2): its form is in its dialog, not on the page, and saving it
+    // records the admission.
+    expect(await page.getByTestId('visits-admission-hospital').isVisible()).toBe(false);
+    await page.getByTestId('visits-admission').click();
+    await page.getByTestId('visits-admission-dialog').waitFor();
+    await pickRetiree(page, 'visits-admission-retiree', '张卫国');
+    await page.getByTestId('visits-admission-hospital').fill('市第三人民医院');
+    await page.getByTestId('visits-admission-save').click();
+    await page.getByTestId('visits-admission-hospital').waitFor({ state: 'hidden' });
+    const admissions = await t.api<{ hospital: string }[]>('GET', '/api/visits/admissions');
+    expect(admissions.body.map((a) => a.hospital)).toStrictEqual(['市第三人民医院']);
 
     // Today's work list does not have it; tomorrow's does.
     await page.getByTestId('nav-worklist').click();

@@ -8,20 +8,11 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../server/schemas/index.ts';
-import { connected, deviceClient, eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
-import {
-  addUser,
-  closeWalk,
-  desktopContext,
-  ensureDashboardBuilt,
-  launchBrowser,
-  screenshotter,
-  signInToDashboard,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { connected, deviceClient, eventually, publish } from '../helpers/hub.ts';
+import { addUser, desktopContext, signInToDashboard, WALK_TIMEOUT_MS } from './helpers.ts';
+import { walkBrowser, walkHub } from './walk.ts';
 
-const browser: Browser | null = await launchBrowser();
-const snap = screenshotter('cross-origin');
+const { browser, snap } = await walkBrowser('cross-origin');
 const PASSWORD = 'operator-test-password';
 
 const escapeHtml = (text: string) =>
@@ -52,7 +43,7 @@ describe.skipIf(browser === null)(
   'a page of another origin against a signed-in operator',
   { timeout: WALK_TIMEOUT_MS },
   () => {
-    let t: TestHub;
+    const t = walkHub(browser);
     let attacker: http.Server;
     let attackerUrl = '';
     let context: BrowserContext;
@@ -60,8 +51,6 @@ describe.skipIf(browser === null)(
     let alert: Alert;
 
     beforeAll(async () => {
-      await ensureDashboardBuilt();
-      t = await startTestHub();
       attacker = attackerPages();
       await new Promise<void>((resolve) => attacker.listen(0, '127.0.0.1', resolve));
       attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
@@ -81,7 +70,6 @@ describe.skipIf(browser === null)(
     }, 180_000);
 
     afterAll(async () => {
-      await closeWalk(browser, t);
       await new Promise((resolve) => attacker?.close(resolve));
     });
 

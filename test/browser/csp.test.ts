@@ -6,20 +6,12 @@
  * run. Screenshots with HUB_TEST_SCREENSHOTS.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
-import {
-  closeWalk,
-  desktopContext,
-  ensureDashboardBuilt,
-  launchBrowser,
-  screenshotter,
-  signInToDashboard,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, publish } from '../helpers/hub.ts';
+import { desktopContext, signInToDashboard, WALK_TIMEOUT_MS } from './helpers.ts';
+import { walkBrowser, walkHub } from './walk.ts';
 
-const browser: Browser | null = await launchBrowser();
-const snap = screenshotter('csp');
+const { browser, snap } = await walkBrowser('csp');
 
 interface Violation {
   page: string;
@@ -45,7 +37,7 @@ describe.skipIf(browser === null)(
   'the Content-Security-Policy in Chromium',
   { timeout: WALK_TIMEOUT_MS },
   () => {
-    let t: TestHub;
+    const t = walkHub(browser);
     let context: BrowserContext;
     let page: Page;
     /** CSP messages on the console of any page (the report the browser gives a developer). */
@@ -54,8 +46,6 @@ describe.skipIf(browser === null)(
       page.evaluate('window.__violations ?? []') as Promise<Violation[]>;
 
     beforeAll(async () => {
-      await ensureDashboardBuilt();
-      t = await startTestHub();
       context = await desktopContext(browser as Browser);
       await context.addInitScript(RECORD_VIOLATIONS);
       context.on('console', (message) => {
@@ -64,8 +54,6 @@ describe.skipIf(browser === null)(
       page = await context.newPage();
       await signInToDashboard(page, t.url, 'admin', ADMIN_PASSWORD);
     }, 180_000);
-
-    afterAll(() => closeWalk(browser, t));
 
     it('runs the wall, an alert, the archive and a chart without a violation', async () => {
       const retiree = await t.addRetiree({ name: '周国强' });

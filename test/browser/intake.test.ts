@@ -3,39 +3,20 @@
  * a case for a newly transferred retiree, ticks "核对移交档案材料" and sees it done with the day and their
  * name — and the server has it too; then records the three-party meeting, which ticks its own step. Screenshots of the list and the case when HUB_TEST_SCREENSHOTS is set.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { IntakeCase, IntakeCaseList } from '../../server/schemas/intake.ts';
-import type { TestHub } from '../helpers/hub.ts';
-import {
-  centreDate,
-  closeWalk,
-  launchBrowser,
-  openWalk,
-  pickRetiree,
-  screenshotter,
-  signIn,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { centreDate, pickRetiree, signIn, WALK_TIMEOUT_MS } from './helpers.ts';
+import { walkBrowser, walkSuite } from './walk.ts';
 
-const browser: Browser | null = await launchBrowser();
-/** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const snap = screenshotter('intake');
+const { browser, snap } = await walkBrowser('intake');
 
 const PASSWORD = 'caseworker-test-password';
 describe.skipIf(browser === null)('intake in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
-  let t: TestHub;
-  let page: Page;
-
-  beforeAll(async () => {
-    ({ t, page } = await openWalk(browser as Browser, {
-      users: [{ username: 'zhou.caseworker', displayName: '周社工', role: 'caseworker' }],
-      password: PASSWORD,
-    }));
-    await t.addRetiree({ name: '张建军' });
-  }, 180_000);
-
-  afterAll(() => closeWalk(browser, t));
+  const { t, page } = walkSuite(browser, {
+    users: [{ username: 'zhou.caseworker', displayName: '周社工', role: 'caseworker' }],
+    password: PASSWORD,
+    prepare: (walk) => walk.t.addRetiree({ name: '张建军' }),
+  });
 
   it('a caseworker opens an intake case, ticks a step and sees it done', async () => {
     await signIn(page, t.url, 'zhou.caseworker', PASSWORD);

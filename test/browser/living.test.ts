@@ -10,23 +10,10 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Benefit, CareArrangement, Death, Retiree } from '../../server/schemas/index.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import {
-  addUser,
-  centreDate,
-  closeWalk,
-  desktopPage,
-  ensureDashboardBuilt,
-  launchBrowser,
-  pickRetiree,
-  screenshotter,
-  signIn,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { addUser, centreDate, desktopPage, pickRetiree, signIn, WALK_TIMEOUT_MS } from './helpers.ts';
+import { walkBrowser, walkHub } from './walk.ts';
 
-const browser: Browser | null = await launchBrowser();
-/** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const snap = screenshotter('living');
+const { browser, snap } = await walkBrowser('living');
 
 const PASSWORD = 'living-test-password';
 
@@ -34,7 +21,7 @@ describe.skipIf(browser === null)(
   'benefits, care and after death in Chromium',
   { timeout: WALK_TIMEOUT_MS },
   () => {
-    let t: TestHub;
+    const t = walkHub(browser);
     const contexts: BrowserContext[] = [];
 
     async function signInAs(username: string): Promise<Page> {
@@ -46,8 +33,6 @@ describe.skipIf(browser === null)(
     }
 
     beforeAll(async () => {
-      await ensureDashboardBuilt();
-      t = await startTestHub();
       for (const [username, displayName, role] of [
         ['wang.caseworker', '王社工', 'caseworker'],
         ['zhao.supervisor', '赵主任', 'supervisor'],
@@ -58,7 +43,6 @@ describe.skipIf(browser === null)(
 
     afterAll(async () => {
       for (const context of contexts) await context.close();
-      await closeWalk(browser, t);
     });
 
     it('applies, approves and pays a nursing fee; a death shows its consequences, then its checklist', async () => {

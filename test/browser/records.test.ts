@@ -4,25 +4,15 @@
  * retiree whose chain is the single filing step (6.4.2.3) and takes that step; the evaluation and
  * medical pages are walked on the way (screenshots with HUB_TEST_SCREENSHOTS).
  */
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { addDays, centreDay } from '../../server/calendar.ts';
 import type { AbroadRequestList } from '../../server/schemas/abroad.ts';
 import type { ReceptionItem } from '../../server/schemas/reception.ts';
-import type { TestHub } from '../helpers/hub.ts';
-import {
-  closeWalk,
-  launchBrowser,
-  openWalk,
-  pickRetiree,
-  screenshotter,
-  signIn,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { pickRetiree, signIn, WALK_TIMEOUT_MS } from './helpers.ts';
+import { walkBrowser, walkSuite } from './walk.ts';
 
-const browser: Browser | null = await launchBrowser();
-/** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const snap = screenshotter('records');
+const { browser, snap } = await walkBrowser('records');
 
 const PASSWORD = 'records-test-password';
 
@@ -37,18 +27,11 @@ async function fillDate(field: Locator, value: string): Promise<void> {
 }
 
 describe.skipIf(browser === null)('service records pages in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
-  let t: TestHub;
-  let page: Page;
+  const { t, page } = walkSuite(browser, {
+    users: [{ username: 'zhao.caseworker', displayName: '赵社工', role: 'caseworker' }],
+    password: PASSWORD,
+  });
   const today = centreDay(new Date());
-
-  beforeAll(async () => {
-    ({ t, page } = await openWalk(browser as Browser, {
-      users: [{ username: 'zhao.caseworker', displayName: '赵社工', role: 'caseworker' }],
-      password: PASSWORD,
-    }));
-  }, 180_000);
-
-  afterAll(() => closeWalk(browser, t));
 
   it('logs a letter with its reply due date, and files a regiment-level trip through the filing chain', async () => {
     const regiment = await t.addRetiree({ name: '王建军', rank: '团级' });

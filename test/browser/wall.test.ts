@@ -3,43 +3,30 @@
  * a later page puts their tile at the top of page 1 at once; on another page the wall says where
  * the alerting retirees are; the name filter asks the server and still shows every alerting retiree.
  */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Retiree } from '../../server/schemas/index.ts';
-import { ADMIN_PASSWORD, publish, type TestHub } from '../helpers/hub.ts';
-import {
-  closeWalk,
-  launchBrowser,
-  openWalk,
-  screenshotter,
-  signInToDashboard,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { ADMIN_PASSWORD, publish } from '../helpers/hub.ts';
+import { signInToDashboard, WALK_TIMEOUT_MS } from './helpers.ts';
+import { walkBrowser, walkSuite } from './walk.ts';
 
-const browser: Browser | null = await launchBrowser();
-/** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const snap = screenshotter('wall');
+const { browser, snap } = await walkBrowser('wall');
 
 const RETIREES = 130;
 const PAGE_SIZE = 120;
 
 describe.skipIf(browser === null)('the paged live wall in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
-  let t: TestHub;
-  let page: Page;
   const retirees: Retiree[] = [];
+  const { t, page } = walkSuite(browser, {
+    async prepare(walk) {
+      // Numbered names: the last ones sort onto page 2 under any collation.
+      for (let i = 0; i < RETIREES; i++) {
+        retirees.push(await walk.t.addRetiree({ name: `测试老人${String(i).padStart(3, '0')}` }));
+      }
+      await signInToDashboard(walk.page, walk.t.url, 'admin', ADMIN_PASSWORD);
+    },
+  });
 
   const tiles = () => page.locator('[data-testid="retiree-tile"]');
-
-  beforeAll(async () => {
-    ({ t, page } = await openWalk(browser as Browser));
-    // Numbered names: the last ones sort onto page 2 under any collation.
-    for (let i = 0; i < RETIREES; i++) {
-      retirees.push(await t.addRetiree({ name: `测试老人${String(i).padStart(3, '0')}` }));
-    }
-    await signInToDashboard(page, t.url, 'admin', ADMIN_PASSWORD);
-  }, 180_000);
-
-  afterAll(() => closeWalk(browser, t));
 
   it('puts an SOS from a retiree on a later page at the top of page 1 at once', async () => {
     const last = retirees.at(-1) as Retiree;

@@ -5,33 +5,18 @@
  * watches the status go from alert to being handled to well.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, publish, type TestHub } from '../helpers/hub.ts';
-import {
-  closeWalk,
-  desktopContext,
-  launchBrowser,
-  openWalk,
-  screenshotter,
-  WALK_TIMEOUT_MS,
-} from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { eventually, publish } from '../helpers/hub.ts';
+import { desktopContext, WALK_TIMEOUT_MS } from './helpers.ts';
+import { walkBrowser, walkSuite } from './walk.ts';
 
-const browser: Browser | null = await launchBrowser();
-/** Set HUB_TEST_SCREENSHOTS to a folder to keep screenshots of the pages the test walks through. */
-const snap = screenshotter('', { fullPage: false });
+const { browser, snap } = await walkBrowser('', { fullPage: false });
 
 const FAMILY_PASSWORD = 'family-test-password';
 
 describe.skipIf(browser === null)('alert workflow in Chromium', { timeout: WALK_TIMEOUT_MS }, () => {
-  let t: TestHub;
-  let desk: Page;
+  const { t, page: desk } = walkSuite(browser, { signInAsAdmin: true });
   let family: Page;
-
-  beforeAll(async () => {
-    ({ t, page: desk } = await openWalk(browser as Browser, { signInAsAdmin: true }));
-  }, 180_000);
-
-  afterAll(() => closeWalk(browser, t));
 
   it('walks an SOS from open to resolved beside the rescue card, and the family sees it change', async () => {
     const retiree = await t.addRetiree({

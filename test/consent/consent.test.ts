@@ -1,26 +1,12 @@
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditPage } from '../../server/schemas/audit.ts';
 import type { ConsentOverview, ConsentVersion } from '../../server/schemas/consents.ts';
 import type { FamilyAccount, Retiree, ServerToClientEvents } from '../../server/schemas/index.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { connectLive } from '../helpers/live.ts';
 
 type FamilyMessage = Parameters<ServerToClientEvents['familyAlert']>[0];
-
-function connect(url: string, token: string): Promise<Socket<ServerToClientEvents>> {
-  const socket: Socket<ServerToClientEvents> = io(url, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
-      socket.close();
-      reject(error);
-    });
-  });
-}
 
 describe('consents per retiree, versioned; a withdrawal stops family sharing at once (PIPL)', () => {
   let t: TestHub;
@@ -48,14 +34,14 @@ describe('consents per retiree, versioned; a withdrawal stops family sharing at 
     daughterId = accounts.body.find((account) => account.username === 'sun.daughter')!.userId;
     caseworker = await t.addStaff('caseworker.consent', 'caseworker');
     operator = await t.addStaff('operator.consent', 'operator');
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
     await t?.stop();
   });
 
   async function follow(token: string) {
-    const socket = await connect(t.url, token);
+    const socket = await connectLive(t.url, token);
     sockets.push(socket);
     const seen: FamilyMessage[] = [];
     socket.on('familyAlert', (message) => seen.push(message));
@@ -202,7 +188,7 @@ describe('consents per retiree, versioned; a withdrawal stops family sharing at 
 
     // Its socket is closed by the server and a new one is refused.
     await eventually(() => !daughter.socket.connected);
-    await expect(connect(t.url, daughterToken)).rejects.toThrow(/forbidden/);
+    await expect(connectLive(t.url, daughterToken)).rejects.toThrow(/forbidden/);
 
     // An SOS reaches the son's socket; nothing reaches the daughter's.
     await sos();

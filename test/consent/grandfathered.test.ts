@@ -82,5 +82,5 @@ describe('families that existed before consents were kept', () => {
     } finally {
       await db.close();
     }
-  }, 60_000);
+  });
 });

@@ -82,7 +82,7 @@ describe('consents and the family notification channels', () => {
       );
       expect(channel.status).toBe(201);
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     receiver?.close();

@@ -2,23 +2,16 @@
  * The broker's side of device security: the bounded ring of refused connections, and the retained
  * status a revoked device leaves behind. A real broker on TCP, real mqtt.js clients.
  */
-import mqtt from 'mqtt';
-import pino from 'pino';
-import promClient from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EventBus } from '../../devices/bus.ts';
 import {
   type BridgedDevice,
-  createTelemetryStore,
   type DeviceDirectory,
   type DeviceIdentity,
-  MqttGateway,
   RefusalLog,
-  type TelemetryStore,
-  TelemetryWriter,
 } from '../../gateway/index.ts';
-import { eventually } from '../helpers/hub.ts';
-import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
+import { suiteGateway } from '../helpers/gateway.ts';
+import { connackCode, eventually } from '../helpers/hub.ts';
 
 /** The directory as the gateway sees it; a revocation goes on the bus, as the records side sends it. */
 class MemoryDirectory implements DeviceDirectory {
@@ -69,60 +62,24 @@ describe('refusal log', () => {
 });
 
 describe('MQTT broker: refusals and revoked status', () => {
-  let dataDir: TempDir;
-  let store: TelemetryStore;
-  let writer: TelemetryWriter;
-  let gateway: MqttGateway;
   const bus = new EventBus();
   const directory = new MemoryDirectory(bus);
-
-  beforeAll(async () => {
-    dataDir = await makeTempDir('junxiu-refusals-');
-    const logger = pino({ level: 'silent' });
-    const registry = new promClient.Registry();
-    store = createTelemetryStore({ dataDir: dataDir.path });
-    await store.start();
-    writer = new TelemetryWriter({ store, dataDir: dataDir.path, logger, registry });
-    await writer.start();
-    gateway = new MqttGateway({
-      bus,
-      directory,
-      writer,
-      log: logger,
-      registry,
-      tcp: { host: '127.0.0.1', port: 0 },
-      refusalCapacity: 5,
-      // Enough room that this test's refusals never trip the per-address cool-down.
-      limits: {
-        failedConnects: { perIp: 100, perUsername: 100, windowMs: 60_000, cooldownMs: 60_000, delayMs: 0 },
-      },
-    });
-    await gateway.start();
-  });
-  afterAll(async () => {
-    await gateway?.stop();
-    await writer?.stop();
-    await store?.stop();
-    await dataDir?.remove();
+  const gateway = suiteGateway({
+    bus,
+    directory,
+    refusalCapacity: 5,
+    // Enough room that this test's refusals never trip the per-address cool-down.
+    limits: {
+      failedConnects: { perIp: 100, perUsername: 100, windowMs: 60_000, cooldownMs: 60_000, delayMs: 0 },
+    },
   });
 
-  function connack(deviceId: string, secret: string): Promise<number> {
-    return new Promise((resolve) => {
-      const client = mqtt.connect(`mqtt://127.0.0.1:${gateway.tcpPort}`, {
-        clientId: deviceId,
-        username: deviceId,
-        password: secret,
-        reconnectPeriod: 0,
-        protocolVersion: 4,
-      });
-      const done = (code: number) => {
-        client.end(true);
-        resolve(code);
-      };
-      client.once('connect', () => done(0));
-      client.once('error', (error) => done((error as { code?: number }).code ?? -1));
+  const connack = (deviceId: string, secret: string): Promise<number> =>
+    connackCode(`mqtt://127.0.0.1:${gateway.tcpPort}`, {
+      clientId: deviceId,
+      username: deviceId,
+      password: secret,
     });
-  }
 
   it('remembers each refused CONNECT with its reason, address and device id, bounded', async () => {
     const heard: string[] = [];

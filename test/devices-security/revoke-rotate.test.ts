@@ -2,43 +2,23 @@
  * Revoking a device and replacing its secret from the hub's API, against a whole hub: the device's
  * live session closes within a second, and the broker answers its next CONNECT as the records say.
  */
-import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedDevice, Device } from '../../server/schemas/index.ts';
-import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { connackCode, eventually } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
-/** CONNACK return code of one CONNECT (0 when accepted); the client is closed afterwards. */
-function connackOf(url: string, deviceId: string, secret: string): Promise<number> {
-  return new Promise((resolve) => {
-    const client = mqtt.connect(url, {
-      clientId: deviceId,
-      username: deviceId,
-      password: secret,
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
-      protocolVersion: 4,
-    });
-    const done = (code: number) => {
-      client.end(true);
-      resolve(code);
-    };
-    client.once('connect', () => done(0));
-    client.once('error', (error) => done((error as { code?: number }).code ?? -1));
-  });
-}
+/** CONNACK return code of one CONNECT as the device (0 when accepted); the client is closed afterwards. */
+const connackOf = (url: string, deviceId: string, secret: string): Promise<number> =>
+  connackCode(url, { clientId: deviceId, username: deviceId, password: secret });
 
 describe('devices: revocation and secret rotation', () => {
-  let t: TestHub;
+  const t = suiteHub();
   let supervisor: { id: string; token: string };
   let operator: { id: string; token: string };
 
   beforeAll(async () => {
-    t = await startTestHub();
     supervisor = await t.addStaff('sec-supervisor', 'supervisor');
     operator = await t.addStaff('sec-operator', 'operator');
-  }, 60_000);
-  afterAll(async () => {
-    await t?.stop();
   });
 
   it('revoking closes the live session within a second; the device then gets CONNACK 5', async () => {

@@ -4,32 +4,26 @@
  * alert (severity high, subject the hub itself) on the queue, folded while it is active.
  */
 import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../server/schemas/index.ts';
 import { connectFrame, RawClient } from '../gateway/mqtt-frames.ts';
-import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, startTestHub } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 const AUTH_THRESHOLD = 10;
 const DISCONNECT_THRESHOLD = 8;
 
 describe('security alerts', () => {
-  let t: TestHub;
-
-  beforeAll(async () => {
-    t = await startTestHub({
-      HUB_SECURITY_AUTH_FAILURES: String(AUTH_THRESHOLD),
-      HUB_SECURITY_AUTH_WINDOW_SECONDS: '60',
-      HUB_SECURITY_DISCONNECTS: String(DISCONNECT_THRESHOLD),
-      HUB_SECURITY_DISCONNECT_WINDOW_SECONDS: '30',
-      HUB_SECURITY_LOGIN_FAILURES: '3',
-      HUB_SECURITY_POLL_SECONDS: '1',
-      // The guesser must reach the broker's check each time, not a cool-down, for this test.
-      HUB_MQTT_FAILED_CONNECTS_PER_IP: '1000',
-      HUB_MQTT_FAILED_CONNECTS_PER_USERNAME: '1000',
-    });
-  }, 60_000);
-  afterAll(async () => {
-    await t?.stop();
+  const t = suiteHub({
+    HUB_SECURITY_AUTH_FAILURES: String(AUTH_THRESHOLD),
+    HUB_SECURITY_AUTH_WINDOW_SECONDS: '60',
+    HUB_SECURITY_DISCONNECTS: String(DISCONNECT_THRESHOLD),
+    HUB_SECURITY_DISCONNECT_WINDOW_SECONDS: '30',
+    HUB_SECURITY_LOGIN_FAILURES: '3',
+    HUB_SECURITY_POLL_SECONDS: '1',
+    // The guesser must reach the broker's check each time, not a cool-down, for this test.
+    HUB_MQTT_FAILED_CONNECTS_PER_IP: '1000',
+    HUB_MQTT_FAILED_CONNECTS_PER_USERNAME: '1000',
   });
 
   const securityAlerts = async () =>

@@ -1,5 +1,5 @@
 import type { MqttClient } from 'mqtt';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   Alert,
@@ -10,23 +10,12 @@ import type {
   ServerToClientEvents,
 } from '../../server/schemas/index.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { connectLive } from '../helpers/live.ts';
 
 type AlertMessage = Parameters<ServerToClientEvents['alert']>[0];
 type FamilyMessage = Parameters<ServerToClientEvents['familyAlert']>[0];
 
 const FAMILY_PASSWORD = 'family-test-password';
-
-function connect(url: string, token: string): Promise<Socket<ServerToClientEvents>> {
-  const socket: Socket<ServerToClientEvents> = io(url, {
-    auth: { token },
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
-}
 
 describe('a family account sees its own relative and nothing else (6.11.2.2, 6.11.2.4)', () => {
   let t: TestHub;
@@ -64,9 +53,9 @@ describe('a family account sees its own relative and nothing else (6.11.2.2, 6.1
     expect(login.body.user.role).toBe('family');
     familyToken = login.body.token;
 
-    staffSocket = await connect(t.url, t.token);
+    staffSocket = await connectLive(t.url, t.token);
     staffSocket.on('alert', (message) => staffSeen.push(message));
-    familySocket = await connect(t.url, familyToken);
+    familySocket = await connectLive(t.url, familyToken);
     familySocket.on('familyAlert', (message) => familySeen.push(message));
     familySocket.on('alert', (message) => familyOther.push(message));
     familySocket.on('readings', (message) => familyOther.push(message));

@@ -126,7 +126,7 @@ describe.skipIf(!influxdBinary())('telemetry and alerts through store faults', (
     );
     await eventually(async () => (await metric(second, 'hub_telemetry_spool_bytes')) === 0, 10_000);
     expect(await metric(second, 'hub_telemetry_points_dropped_total')).toBe(0);
-  }, 90_000);
+  });
 
   for (const fault of ['stopped', 'hung'] as const) {
     it(`brings an SOS to the dashboard within 2 s while InfluxDB is ${fault}`, async () => {
@@ -184,7 +184,7 @@ describe.skipIf(!influxdBinary())('telemetry and alerts through store faults', (
       );
       const at = await eventually(() => opened.get(watch.device.id), 10_000);
       expect(at - pressed).toBeLessThan(2_000);
-    }, 60_000);
+    });
   }
 
   it('drains on SIGTERM: readings still in the buffer reach InfluxDB and the process exits 0', async () => {
@@ -222,7 +222,7 @@ describe.skipIf(!influxdBinary())('telemetry and alerts through store faults', (
       socket.once('error', () => resolve(true));
     });
     expect(refused).toBe(true);
-  }, 60_000);
+  });
 
   it('drains on SIGTERM within its bound while InfluxDB hangs: the readings wait in the spool for the next start', async () => {
     const hung = await hungServer();
@@ -263,5 +263,5 @@ describe.skipIf(!influxdBinary())('telemetry and alerts through store faults', (
       async () => (await countInInflux(influxd.url, 'junxiu_bound', created.device.id)) === 20,
       20_000,
     );
-  }, 90_000);
+  });
 });

@@ -7,6 +7,7 @@
 
 import type { TSchema } from '@sinclair/typebox';
 import fc from 'fast-check';
+import { remainingLength } from '../gateway/mqtt-frames.ts';
 
 /** The seed of the property tests: a failure prints it with its path, and the same run replays it. */
 export const SUITE_SEED = 20_261_129;
@@ -228,19 +229,6 @@ export function corrupted(original: Buffer): fc.Arbitrary<Buffer> {
 
 // ---------------------------------------------------------------------------------------------
 // MQTT frames
-
-/** The remaining length as MQTT encodes it [MQTT-2.2.3]. */
-export function remainingLength(length: number): Buffer {
-  const bytes: number[] = [];
-  let value = length;
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (value > 0);
-  return Buffer.from(bytes);
-}
 
 function mqttString(value: Buffer | string, declared?: number): Buffer {
   const bytes = Buffer.from(value);

@@ -7,6 +7,7 @@ import http from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 import { suiteRuns } from './generators.ts';
 import { httpInput, loadOperations, type Operation, problemWith, send } from './http-targets.ts';
 
@@ -170,11 +171,7 @@ describe('HTTP: arbitrary bodies and query strings on the documented routes', ()
 });
 
 describe('HTTP: the NUL character, which PostgreSQL text cannot hold', () => {
-  let t: TestHub;
-  beforeAll(async () => {
-    t = await startTestHub();
-  });
-  afterAll(() => t?.stop());
+  const t = suiteHub();
 
   it('refuses \\u0000 in a body string or key, or %00 in a query or path, with 400 naming where; nothing changes', async () => {
     const retiree = await t.addRetiree();
@@ -229,11 +226,7 @@ describe('HTTP: the NUL character, which PostgreSQL text cannot hold', () => {
 });
 
 describe('HTTP: headers', () => {
-  let t: TestHub;
-  beforeAll(async () => {
-    t = await startTestHub();
-  });
-  afterAll(() => t?.stop());
+  const t = suiteHub();
 
   it('refuses a bad Authorization header with 401 {error, message}', async () => {
     const header = fc.oneof(

@@ -5,7 +5,7 @@
  * under the reason the decoder gives it.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type DecodedChannel,
   decodeDeviceMessage,
@@ -13,7 +13,8 @@ import {
   rejectReasonCode,
 } from '../../devices/index.ts';
 import type { VitalsResponse } from '../../server/schemas/index.ts';
-import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 import { STATUS_KEYS } from './checks.ts';
 import { devicePayload, SUITE_SEED, schemaKeys } from './generators.ts';
 
@@ -23,11 +24,7 @@ function metric(text: string, name: string): number {
 }
 
 describe('MQTT: bad messages from one device beside valid ones from another', () => {
-  let t: TestHub;
-  beforeAll(async () => {
-    t = await startTestHub();
-  });
-  afterAll(() => t?.stop());
+  const t = suiteHub();
 
   it('stores every valid reading, opens the SOS alert, and counts every bad message by reason', async () => {
     const watch = getDefinition('wearable.watch')!;

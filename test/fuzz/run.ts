@@ -73,6 +73,18 @@ function bounded<T>(promise: Promise<T>, ms: number): Promise<T | 'timeout'> {
 
 const ANSWER_TIMEOUT_MS = 30_000;
 
+/**
+ * `send` with the answer timeout; no answer at all (the timeout, a reset connection) comes back as
+ * status 599, for `checkAnswer` to report like any other bad answer.
+ */
+function sendOrNoAnswer(url: string, token: string, input: Parameters<typeof send>[2]): Promise<Answer> {
+  return send(url, token, { ...input, timeoutMs: ANSWER_TIMEOUT_MS }).catch((error: unknown) => ({
+    status: 599,
+    contentType: '',
+    text: `no answer: ${String(error)}`,
+  }));
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -302,17 +314,12 @@ async function main(): Promise<void> {
       async 'http bodies'(batch) {
         const inputs = fc.sample(httpInput(operations, knownIds), { seed: seed + batch, numRuns: BATCH });
         for (const [index, input] of inputs.entries()) {
-          const answer = await send(url, token, {
+          const answer = await sendOrNoAnswer(url, token, {
             method: input.operation.method,
             path: input.path,
             query: input.query,
             ...(input.body !== undefined && input.operation.method !== 'GET' ? { body: input.body } : {}),
-            timeoutMs: ANSWER_TIMEOUT_MS,
-          }).catch((error: unknown) => ({
-            status: 599,
-            contentType: '',
-            text: `no answer: ${String(error)}`,
-          }));
+          });
           checkAnswer(
             'http bodies',
             batch,
@@ -334,17 +341,12 @@ async function main(): Promise<void> {
           bodies.push(Buffer.isBuffer(input) ? input : await templateWith(input.rows));
         if (batch % 10 === 0) bodies.push(bomb);
         for (const [index, body] of bodies.entries()) {
-          const answer = await send(url, token, {
+          const answer = await sendOrNoAnswer(url, token, {
             method: 'POST',
             path: '/api/archive/import',
             body,
             contentType: XLSX_TYPE,
-            timeoutMs: ANSWER_TIMEOUT_MS,
-          }).catch((error: unknown) => ({
-            status: 599,
-            contentType: '',
-            text: `no answer: ${String(error)}`,
-          }));
+          });
           checkAnswer(
             'import files',
             batch,
@@ -362,18 +364,13 @@ async function main(): Promise<void> {
           numRuns: 10,
         });
         for (const [index, [body, contentType]] of inputs.entries()) {
-          const answer = await send(url, token, {
+          const answer = await sendOrNoAnswer(url, token, {
             method: 'POST',
             path: `/api/archive/retirees/${retiree.id}/attachments`,
             query: 'name=fuzz.bin',
             body,
             contentType,
-            timeoutMs: ANSWER_TIMEOUT_MS,
-          }).catch((error: unknown) => ({
-            status: 599,
-            contentType: '',
-            text: `no answer: ${String(error)}`,
-          }));
+          });
           checkAnswer(
             'uploads',
             batch,

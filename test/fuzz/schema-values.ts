@@ -26,6 +26,9 @@ export interface JsonSchema {
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
   nullable?: boolean;
+  multipleOf?: number;
+  minProperties?: number;
+  default?: unknown;
 }
 
 const DATES = [

@@ -5,23 +5,14 @@
  * holds a persistent session's restore until the test lets it go, so the drop lands in that window.
  */
 import mqtt from 'mqtt';
-import pino from 'pino';
 import promClient from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../devices/bus.ts';
 import type { HubEventMap } from '../../devices/contract.ts';
 import { BoundedMemoryStore } from '../../gateway/broker/persistence/index.ts';
-import {
-  type BridgedDevice,
-  createTelemetryStore,
-  type DeviceDirectory,
-  type DeviceIdentity,
-  MqttGateway,
-  type TelemetryStore,
-  TelemetryWriter,
-} from '../../gateway/index.ts';
+import type { BridgedDevice, DeviceDirectory, DeviceIdentity } from '../../gateway/index.ts';
+import { suiteGateway } from '../helpers/gateway.ts';
 import { eventually } from '../helpers/hub.ts';
-import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
 import { connectFrame, RawClient } from './mqtt-frames.ts';
 
 const DEVICE = 'pendant-0042';
@@ -55,42 +46,16 @@ class HeldRestoreStore extends BoundedMemoryStore {
 }
 
 describe('MQTT broker: clients that drop while they connect', () => {
-  let dataDir: TempDir;
-  let store: TelemetryStore;
-  let writer: TelemetryWriter;
-  let gateway: MqttGateway;
-  let registry: promClient.Registry;
+  const registry = new promClient.Registry();
   const sessions = new HeldRestoreStore();
   const bus = new EventBus();
   const statuses: HubEventMap['device.status'][] = [];
+  const gateway = suiteGateway({ bus, directory: new OneDevice(), registry, persistence: sessions });
 
-  beforeAll(async () => {
-    dataDir = await makeTempDir('junxiu-clients-');
-    const logger = pino({ level: 'silent' });
-    registry = new promClient.Registry();
-    store = createTelemetryStore({ dataDir: dataDir.path });
-    await store.start();
-    writer = new TelemetryWriter({ store, dataDir: dataDir.path, logger, registry });
-    await writer.start();
-    gateway = new MqttGateway({
-      bus,
-      directory: new OneDevice(),
-      writer,
-      log: logger,
-      registry,
-      tcp: { host: '127.0.0.1', port: 0 },
-      persistence: sessions,
-    });
-    await gateway.start();
+  beforeAll(() => {
     bus.on('device.status', 'test', (status) => {
       statuses.push(status);
     });
-  });
-  afterAll(async () => {
-    await gateway?.stop();
-    await writer?.stop();
-    await store?.stop();
-    await dataDir?.remove();
   });
 
   async function gauge(name: string): Promise<number> {

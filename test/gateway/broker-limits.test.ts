@@ -3,6 +3,7 @@ import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeviceCommand } from '../../devices/contract.ts';
 import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 import { connectFrame, publishFrame, RawClient, remainingLength, subscribeFrame } from './mqtt-frames.ts';
 
 function metric(text: string, name: string): number {
@@ -40,11 +41,7 @@ function connackCode(
 const closedReason = (reason: string) => `hub_mqtt_connections_closed_total{reason="${reason}"}`;
 
 describe('MQTT broker limits: packet size, identity, wills, topics and timeouts', () => {
-  let t: TestHub;
-  beforeAll(async () => {
-    t = await startTestHub({ HUB_MQTT_CONNECT_TIMEOUT_MS: '500', HUB_MQTT_DRAIN_TIMEOUT_MS: '1000' });
-  });
-  afterAll(() => t?.stop());
+  const t = suiteHub({ HUB_MQTT_CONNECT_TIMEOUT_MS: '500', HUB_MQTT_DRAIN_TIMEOUT_MS: '1000' });
 
   async function connectedRaw(): Promise<{ raw: RawClient; deviceId: string }> {
     const device = await t.addDevice('pendant.sos', (await t.addRetiree()).id);
@@ -346,11 +343,7 @@ describe('MQTT broker limits: failed CONNECTs per address and per username', () 
 });
 
 describe('MQTT broker limits: connection cap', () => {
-  let t: TestHub;
-  beforeAll(async () => {
-    t = await startTestHub({ HUB_MQTT_MAX_CONNECTIONS: '3' });
-  });
-  afterAll(() => t?.stop());
+  const t = suiteHub({ HUB_MQTT_MAX_CONNECTIONS: '3' });
 
   it('closes connections over the cap at once and takes new ones when a place frees', async () => {
     const idle = [

@@ -105,7 +105,7 @@ describe('broker restart: persistent sessions and retained messages', () => {
       const metrics = await second.api<string>('GET', '/metrics', undefined, null);
       return /^hub_broker_store_queued_messages 0$/m.test(metrics.body);
     });
-  }, 60_000);
+  });
 
   it('with HUB_BROKER_STORE=memory the broker starts empty after a restart', async () => {
     const env = { HUB_BROKER_STORE: 'memory' };
@@ -141,7 +141,7 @@ describe('broker restart: persistent sessions and retained messages', () => {
     // A round trip after CONNACK: anything queued for the session would have come before its PUBACK.
     await publish(back.client, statusTopic(watch), { online: true }, 1, true);
     expect(back.commands).toEqual([]);
-  }, 60_000);
+  });
 });
 
 /** The hub as `npm start` runs it, in its own process; killed at the end of the test. */
@@ -184,5 +184,5 @@ describe('broker restart: the hub process killed', () => {
     expect(back.commands).toEqual([expect.objectContaining({ type: 'ack', alertId: alert.id })]);
     second.child.kill('SIGTERM');
     await second.exited;
-  }, 90_000);
+  });
 });

@@ -1,88 +1,19 @@
 import mqtt from 'mqtt';
-import pino from 'pino';
 import promClient from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../devices/bus.ts';
 import type { DeviceCommand } from '../../devices/contract.ts';
-import {
-  type BridgedDevice,
-  createTelemetryStore,
-  type DeviceDirectory,
-  type DeviceIdentity,
-  MqttGateway,
-  type TelemetryStore,
-  TelemetryWriter,
-} from '../../gateway/index.ts';
+import { MemoryDirectory, suiteGateway } from '../helpers/gateway.ts';
 import { eventually } from '../helpers/hub.ts';
-import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
-
-/**
- * The directory as the gateway sees it, held in memory: devices with their secrets, and the
- * revocation signal the records side sends on the bus when a device is removed or its secret
- * replaced.
- */
-class MemoryDirectory implements DeviceDirectory {
-  private readonly devices = new Map<string, { secret: string; identity: DeviceIdentity }>();
-
-  constructor(private readonly bus: EventBus) {}
-
-  add(deviceId: string, secret: string): void {
-    this.devices.set(deviceId, { secret, identity: { type: 'wearable.watch', retireeId: null } });
-  }
-
-  revoke(deviceId: string): void {
-    this.devices.delete(deviceId);
-    this.bus.emit('device.revoked', { deviceId, cause: 'revoked' });
-  }
-
-  async authenticate(deviceId: string, secret: string): Promise<DeviceIdentity | null> {
-    const entry = this.devices.get(deviceId);
-    return entry && entry.secret === secret ? entry.identity : null;
-  }
-
-  lookup(deviceId: string): DeviceIdentity | undefined {
-    return this.devices.get(deviceId)?.identity;
-  }
-
-  bridged(): BridgedDevice[] {
-    return [];
-  }
-}
 
 describe('MQTT broker: revoking a device', () => {
-  let dataDir: TempDir;
-  let store: TelemetryStore;
-  let writer: TelemetryWriter;
-  let gateway: MqttGateway;
-  let registry: promClient.Registry;
+  const registry = new promClient.Registry();
   const bus = new EventBus();
   const directory = new MemoryDirectory(bus);
   const clients: mqtt.MqttClient[] = [];
-
-  beforeAll(async () => {
-    dataDir = await makeTempDir('junxiu-revoke-');
-    const logger = pino({ level: 'silent' });
-    registry = new promClient.Registry();
-    store = createTelemetryStore({ dataDir: dataDir.path });
-    await store.start();
-    writer = new TelemetryWriter({ store, dataDir: dataDir.path, logger, registry });
-    await writer.start();
-    gateway = new MqttGateway({
-      bus,
-      directory,
-      writer,
-      log: logger,
-      registry,
-      tcp: { host: '127.0.0.1', port: 0 },
-    });
-    await gateway.start();
-  });
+  const gateway = suiteGateway({ bus, directory, registry });
   afterAll(async () => {
     for (const client of clients) await client.endAsync(true).catch(() => {});
-    await gateway?.stop();
-    await writer?.stop();
-    await store?.stop();
-    await dataDir?.remove();
   });
 
   function connect(

@@ -81,7 +81,7 @@ describe('broker store: aedes-persistence conformance', () => {
     expect(output).toMatch(/^# pass (\d+)$/m);
     expect(Number(/^# pass (\d+)$/m.exec(output)?.[1])).toBeGreaterThanOrEqual(50);
     expect(code).toBe(0);
-  }, 60_000);
+  });
 });
 
 describe('broker store: what a restart keeps', () => {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
@@ -6,54 +5,11 @@ import path from 'node:path';
 import tls from 'node:tls';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.ts';
+import { loadConfig } from '../../server/config.ts';
 import { createLogger, type Hub, startHub } from '../../server/hub.ts';
+import { callHttps, configError } from '../helpers/hub.ts';
+import { selfSigned } from '../helpers/tls.ts';
 import { freePort, makeTempDir, type TempDir } from '../helpers/tmp.ts';
-
-/**
- * A throwaway self-signed certificate for 127.0.0.1 and localhost, made with openssl: ECDSA P-256,
- * or RSA (with which a server could also agree to static-RSA key exchange).
- */
-function selfSigned(
-  folder: string,
-  name: string,
-  keyType: 'ec' | 'rsa' = 'ec',
-): { cert: string; key: string } {
-  const cert = path.join(folder, `${name}.crt`);
-  const key = path.join(folder, `${name}.key`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      ...(keyType === 'ec' ? ['ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1'] : ['rsa:2048']),
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('the settings were accepted');
-}
 
 describe('TLS settings, checked at start', () => {
   let folder: TempDir;
@@ -98,37 +54,8 @@ describe('A production hub: MQTT over TLS on its own port, HTTPS, no plaintext l
   let tlsPort: number;
   let token = '';
 
-  function request<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-    return new Promise((resolve, reject) => {
-      const call = https.request(
-        `${hub.url}${url}`,
-        {
-          method,
-          ca,
-          headers: {
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            const text = Buffer.concat(chunks).toString();
-            let parsed: unknown = text;
-            try {
-              parsed = JSON.parse(text);
-            } catch {
-              // /metrics is text
-            }
-            resolve({ status: response.statusCode ?? 0, body: parsed as T });
-          });
-        },
-      );
-      call.on('error', reject);
-      call.end(body !== undefined ? JSON.stringify(body) : undefined);
-    });
-  }
+  const request = <T>(method: string, url: string, body?: unknown) =>
+    callHttps<T>(hub.url, ca, method, url, body, token);
 
   beforeAll(async () => {
     folder = await makeTempDir('junxiu-tls-hub-');

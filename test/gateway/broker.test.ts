@@ -1,21 +1,6 @@
-import mqtt from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
-
-/** Connects and resolves with the CONNACK return code (0 = accepted). */
-function connackCode(url: string, options: mqtt.IClientOptions): Promise<number> {
-  return new Promise((resolve) => {
-    const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
-    client.on('connect', (packet) => {
-      client.end(true);
-      resolve(packet.returnCode ?? 0);
-    });
-    client.on('error', (error) => {
-      client.end(true);
-      resolve((error as { code?: number }).code ?? -1);
-    });
-  });
-}
+import { describe, expect, it } from 'vitest';
+import { connackCode, eventually, publish } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 function metric(text: string, name: string): number {
   const line = text.split('\n').find((entry) => entry.startsWith(name));
@@ -23,11 +8,7 @@ function metric(text: string, name: string): number {
 }
 
 describe('MQTT broker: authentication and topic ACL', () => {
-  let t: TestHub;
-  beforeAll(async () => {
-    t = await startTestHub();
-  });
-  afterAll(() => t?.stop());
+  const t = suiteHub();
 
   it('accepts a device with its own id and secret', async () => {
     const device = await t.addDevice('wearable.watch', null);

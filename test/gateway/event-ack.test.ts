@@ -3,9 +3,10 @@
  * of an event the hub gave up on opens no second alert. The database is held for real with a table
  * lock in an open transaction, so the event's own transaction has to wait.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../server/schemas/index.ts';
-import { eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, metricValue, type TestHub } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 /** Holds an exclusive lock on the table until `release` is called. */
 async function holdTable(t: TestHub, table: string): Promise<{ release: () => Promise<void> }> {
@@ -34,14 +35,7 @@ async function holdTable(t: TestHub, table: string): Promise<{ release: () => Pr
 const metric = metricValue;
 
 describe('device events are acknowledged after they are committed', () => {
-  let t: TestHub;
-
-  beforeAll(async () => {
-    t = await startTestHub({ HUB_MQTT_EVENT_COMMIT_TIMEOUT_MS: '400' });
-  });
-  afterAll(async () => {
-    await t?.stop();
-  });
+  const t = suiteHub({ HUB_MQTT_EVENT_COMMIT_TIMEOUT_MS: '400' });
 
   async function pendant(options: Parameters<TestHub['connectDevice']>[1] = {}) {
     const retiree = await t.addRetiree();

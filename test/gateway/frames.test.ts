@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check';
 import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { VitalsResponse } from '../../server/schemas/index.ts';
 import {
   badConnect,
@@ -19,7 +19,8 @@ import {
   SUITE_SEED,
   truncatedConnect,
 } from '../fuzz/generators.ts';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, publish } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 import { connectFrame, publishFrame, RawClient, remainingLength } from './mqtt-frames.ts';
 
 const CONNECT_TIMEOUT_MS = 800;
@@ -33,23 +34,21 @@ function metric(text: string, name: string): number {
 const hex = (bytes: Buffer) => bytes.subarray(0, 48).toString('hex') + (bytes.length > 48 ? '…' : '');
 
 describe('MQTT broker: malformed and truncated frames on raw sockets', () => {
-  let t: TestHub;
+  const t = suiteHub({
+    HUB_MQTT_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
+    // Bad CONNECTs from one address are the point here, not the guessing limit.
+    HUB_MQTT_FAILED_CONNECTS_PER_IP: '100000',
+  });
   let bystander: MqttClient;
   let bystanderId: string;
   let retireeId: string;
   let sent = 0;
   beforeAll(async () => {
-    t = await startTestHub({
-      HUB_MQTT_CONNECT_TIMEOUT_MS: String(CONNECT_TIMEOUT_MS),
-      // Bad CONNECTs from one address are the point here, not the guessing limit.
-      HUB_MQTT_FAILED_CONNECTS_PER_IP: '100000',
-    });
     retireeId = (await t.addRetiree()).id;
     const device = await t.addDevice('wearable.watch', retireeId);
     bystanderId = device.device.id;
     bystander = await t.connectDevice(device);
   });
-  afterAll(() => t?.stop());
 
   /** Writes each frame on its own connection, all at once; each must be closed by the broker. */
   async function expectAllClosed(frames: Buffer[]): Promise<void> {

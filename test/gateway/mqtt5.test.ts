@@ -7,13 +7,13 @@
  * One file on purpose, past the usual 500 lines: every case shares one hub and its devices, and the
  * cases read as one list of what MQTT 5 asks of a broker.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import mqtt, { type IConnackPacket, type IDisconnectPacket, type MqttClient } from 'mqtt';
+import type mqtt from 'mqtt';
+import type { IConnackPacket, IDisconnectPacket, MqttClient } from 'mqtt';
 import { generate, type Packet } from 'mqtt-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -27,6 +27,8 @@ import { loadConfig } from '../../server/config.ts';
 import { createLogger, type Hub, startHub } from '../../server/hub.ts';
 import type { Alert, CreatedDevice, VitalsResponse } from '../../server/schemas/index.ts';
 import {
+  callHttps,
+  connackCode,
   connected,
   deviceClient,
   eventually,
@@ -34,6 +36,8 @@ import {
   startTestHub,
   type TestHub,
 } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
+import { selfSigned } from '../helpers/tls.ts';
 import { freePort, makeTempDir, serverBinary, type TempDir } from '../helpers/tmp.ts';
 
 const V5 = { protocolVersion: 5 };
@@ -52,29 +56,13 @@ const ACCEPTED_PROPERTIES = {
 
 const closedReason = (reason: string) => `hub_mqtt_connections_closed_total{reason="${reason}"}`;
 
+/** The CONNACK's reason code over MQTT 5, or the refusal's. */
+const connackReason = (url: string, options: mqtt.IClientOptions): Promise<number> =>
+  connackCode(url, { ...options, protocolVersion: 5 });
+
 /** A device's MQTT 5 client (mqtt.js), not yet awaited: listeners may be added first. */
 function v5Client(url: string, created: CreatedDevice, options: mqtt.IClientOptions = {}): MqttClient {
   return deviceClient(url, created, { protocolVersion: 5, ...options });
-}
-
-/** The CONNACK's reason code, or the refusal's (mqtt.js turns a refusal into an error with its code). */
-function connackReason(url: string, options: mqtt.IClientOptions): Promise<number> {
-  return new Promise((resolve) => {
-    const client = mqtt.connect(url, {
-      reconnectPeriod: 0,
-      connectTimeout: 5000,
-      protocolVersion: 5,
-      ...options,
-    });
-    client.on('connect', (packet) => {
-      client.end(true);
-      resolve(packet.reasonCode ?? 0);
-    });
-    client.on('error', (error) => {
-      client.end(true);
-      resolve((error as { code?: number }).code ?? -1);
-    });
-  });
 }
 
 /** The messages a client receives on its topics, parsed. */
@@ -454,11 +442,7 @@ const mosquittoSub = serverBinary('/usr/bin/mosquitto_sub', 'mosquitto_sub (Debi
 describe.skipIf(!mosquittoPub || !mosquittoSub)(
   'MQTT 5 with mosquitto_pub and mosquitto_sub -V mqttv5',
   () => {
-    let t: TestHub;
-    beforeAll(async () => {
-      t = await startTestHub();
-    });
-    afterAll(() => t?.stop());
+    const t = suiteHub();
 
     it('takes an SOS from mosquitto_pub and delivers the ack command to mosquitto_sub', async () => {
       const retiree = await t.addRetiree();
@@ -531,36 +515,6 @@ describe.skipIf(!mosquittoPub || !mosquittoSub)(
   },
 );
 
-/** A throwaway self-signed certificate for 127.0.0.1, made with openssl. */
-function selfSigned(folder: string): { cert: string; key: string } {
-  const cert = path.join(folder, 'hub.crt');
-  const key = path.join(folder, 'hub.key');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=localhost',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { cert, key };
-}
-
 describe('MQTT 5 over TLS', () => {
   let folder: TempDir;
   let hub: Hub;
@@ -568,33 +522,8 @@ describe('MQTT 5 over TLS', () => {
   let tlsPort: number;
   let token = '';
 
-  function request<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
-    return new Promise((resolve, reject) => {
-      const call = https.request(
-        `${hub.url}${url}`,
-        {
-          method,
-          ca,
-          headers: {
-            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-          },
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              body: JSON.parse(Buffer.concat(chunks).toString()) as T,
-            }),
-          );
-        },
-      );
-      call.on('error', reject);
-      call.end(body !== undefined ? JSON.stringify(body) : undefined);
-    });
-  }
+  const request = <T>(method: string, url: string, body?: unknown) =>
+    callHttps<T>(hub.url, ca, method, url, body, token);
 
   beforeAll(async () => {
     folder = await makeTempDir('junxiu-mqtt5-tls-');
@@ -836,27 +765,19 @@ describe('the MQTT 5 translator', () => {
 
   it('resolves topic aliases, and refuses alias 0, one above the maximum and one never set', () => {
     const translator = connectedTranslator();
+    // The same PUBLISH in both versions; the device's carries its topic alias.
+    const packet = (topic: string, payload: string) => ({
+      cmd: 'publish' as const,
+      topic,
+      payload: Buffer.from(payload),
+      qos: 1 as const,
+      messageId: 7,
+      retain: false,
+      dup: false,
+    });
     const publish = (topic: string, topicAlias: number, payload = '{}') =>
-      v5({
-        cmd: 'publish',
-        topic,
-        payload: Buffer.from(payload),
-        qos: 1,
-        messageId: 7,
-        retain: false,
-        dup: false,
-        properties: { topicAlias },
-      });
-    const as311 = (topic: string, payload = '{}') =>
-      v4({
-        cmd: 'publish',
-        topic,
-        payload: Buffer.from(payload),
-        qos: 1,
-        messageId: 7,
-        retain: false,
-        dup: false,
-      });
+      v5({ ...packet(topic, payload), properties: { topicAlias } });
+    const as311 = (topic: string, payload = '{}') => v4(packet(topic, payload));
     expect(translator.fromClient(publish('eldercare/v1/pendant-1/telemetry', 3)).toBroker).toStrictEqual([
       as311('eldercare/v1/pendant-1/telemetry'),
     ]);

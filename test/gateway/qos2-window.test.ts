@@ -6,10 +6,11 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { generate, type Packet, parser } from 'mqtt-packet';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_INCOMING_PER_CLIENT } from '../../gateway/broker/persistence/index.ts';
 import type { CreatedDevice } from '../../server/schemas/index.ts';
-import { eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, metricValue } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 import { RawClient } from './mqtt-frames.ts';
 
 const WINDOW = DEFAULT_MAX_INCOMING_PER_CLIENT;
@@ -71,16 +72,14 @@ function publishes(deviceId: string, ids: number[], dup = false): Packet[] {
 const range = (from: number, count: number) => Array.from({ length: count }, (_, index) => from + index);
 
 describe('MQTT broker: incoming QoS 2 bounded per session', () => {
-  let t: TestHub;
+  const t = suiteHub();
   let device: CreatedDevice;
   let port: number;
 
   beforeAll(async () => {
-    t = await startTestHub();
     device = await t.addDevice('wearable.watch', (await t.addRetiree()).id);
     port = Number(new URL(t.mqttUrl).port);
   });
-  afterAll(() => t?.stop());
 
   /** The exchanges the broker's store holds for the device (the file aedes' state is kept in). */
   function held(): number {
@@ -111,7 +110,7 @@ describe('MQTT broker: incoming QoS 2 bounded per session', () => {
     expect(await second.raw.closedWithin(15_000)).toBe(true);
     await eventually(async () => (await closedForWindow()) === 2, 10_000);
     expect(held()).toBe(before);
-  }, 60_000);
+  });
 
   it('finishes the held exchanges when the device sends them again, and then takes new ones', async () => {
     const stored = held();
@@ -129,5 +128,5 @@ describe('MQTT broker: incoming QoS 2 bounded per session', () => {
     await eventually(() => third.ids('pubrec').includes(40_000));
     expect(third.raw.isClosed).toBe(false);
     third.raw.destroy();
-  }, 60_000);
+  });
 });

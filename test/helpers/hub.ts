@@ -2,11 +2,12 @@
  * A whole hub for a test: temporary data folder, ports picked by the OS, silent logs, an admin
  * signed in. Everything is real: PGlite (or the PostgreSQL server given), the broker on TCP, HTTP.
  */
+import https from 'node:https';
 import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { loadConfig } from '../../server/config.ts';
+import { ConfigError, loadConfig } from '../../server/config.ts';
 import { createLogger, type Hub, startHub } from '../../server/hub.ts';
-import type { CreatedDevice, Retiree, RetireeInput } from '../../server/schemas/index.ts';
+import type { Alert, CreatedDevice, Retiree, RetireeInput } from '../../server/schemas/index.ts';
 import { makeTempDir, type TempDir } from './tmp.ts';
 
 export const ADMIN_PASSWORD = 'admin-test-password';
@@ -68,6 +69,74 @@ export async function call<T = unknown>(
 }
 
 /**
+ * `call` over HTTPS to a hub with a certificate of its own, trusting `ca` for it; the answer parsed
+ * as JSON when it is.
+ */
+export function callHttps<T = unknown>(
+  baseUrl: string,
+  ca: Buffer,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: T }> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      `${baseUrl}${path}`,
+      {
+        method,
+        ca,
+        headers: {
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON (e.g. /metrics)
+          }
+          resolve({ status: response.statusCode ?? 0, body: parsed as T });
+        });
+      },
+    );
+    request.on('error', reject);
+    request.end(body !== undefined ? JSON.stringify(body) : undefined);
+  });
+}
+
+/**
+ * One call with a body of bytes (a file, a multipart form) and a bearer token; the answer as bytes,
+ * and parsed as JSON when it is (a download stays bytes only).
+ */
+export async function callBytes(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body: Buffer | undefined,
+  contentType: string | undefined,
+  token: string,
+): Promise<{ status: number; headers: Headers; bytes: Buffer; json: unknown }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (contentType) headers['content-type'] = contentType;
+  const response = await fetch(`${baseUrl}${path}`, { method, headers, ...(body ? { body } : {}) });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  let json: unknown = null;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    // not JSON (a download)
+  }
+  return { status: response.status, headers: response.headers, bytes, json };
+}
+
+/**
  * An MQTT client that signs in as the device (client id and username its id, its secret), not
  * reconnecting unless `options` say so; listeners can be added before it connects.
  */
@@ -91,6 +160,28 @@ export function connected(client: MqttClient): Promise<IConnackPacket> {
   return new Promise((resolve, reject) => {
     client.once('connect', resolve);
     client.once('error', reject);
+  });
+}
+
+/**
+ * The CONNACK's code for one CONNECT: 0 when accepted, else the refusal's (mqtt.js turns a refusal
+ * into an error carrying it), -1 when no CONNACK came. MQTT 3.1.1 unless `options` say otherwise
+ * (MQTT 5 answers with a reason code); the client is closed after.
+ */
+export function connackCode(url: string, options: IClientOptions): Promise<number> {
+  return new Promise((resolve) => {
+    const client = mqtt.connect(url, {
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
+      protocolVersion: 4,
+      ...options,
+    });
+    const done = (code: number) => {
+      client.end(true);
+      resolve(code);
+    };
+    client.once('connect', (packet) => done(packet.returnCode ?? packet.reasonCode ?? 0));
+    client.once('error', (error) => done((error as { code?: number }).code ?? -1));
   });
 }
 
@@ -229,10 +320,14 @@ export async function startTestHub(
   return testHub;
 }
 
-/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+/**
+ * Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`.
+ * The default bound is generous, as for `expect.poll` (vitest.config.ts): a condition that is met
+ * returns at once, and on a busy machine one may take seconds to be.
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 5000,
+  timeoutMs = 30_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -258,4 +353,26 @@ export function publish(
   return client
     .publishAsync(topic, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos, retain })
     .then(() => {});
+}
+
+/** An SOS pressed on a new pendant of the retiree; resolves with the alert it opened. */
+export async function pressSos(t: TestHub, retiree: Retiree, eventId: string): Promise<Alert> {
+  const device = await t.addDevice('pendant.sos', retiree.id);
+  const client = await t.connectDevice(device);
+  await publish(client, `eldercare/v1/${device.device.id}/event`, { id: eventId, type: 'sos' });
+  return eventually(async () => {
+    const list = await t.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`);
+    return list.body.find((alert) => alert.deviceId === device.device.id);
+  });
+}
+
+/** The error the settings `env` are refused with; throws when they are accepted. */
+export function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('the settings were accepted');
 }

@@ -8,8 +8,12 @@ import { Registry } from 'prom-client';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EmbeddedStore } from '../../gateway/ingest/embedded.ts';
 import { Influx1Store } from '../../gateway/ingest/influx1.ts';
-import type { Point } from '../../gateway/ingest/types.ts';
-import { TelemetryWriter, type WriterLogger } from '../../gateway/ingest/writer.ts';
+import type { Point, TelemetryStore } from '../../gateway/ingest/types.ts';
+import {
+  TelemetryWriter,
+  type TelemetryWriterOptions,
+  type WriterLogger,
+} from '../../gateway/ingest/writer.ts';
 import { type Influxd, influxdBinary, startInfluxd } from '../helpers/influxd.ts';
 import { freePort, makeTempDir, type TempDir, waitFor } from '../helpers/tmp.ts';
 import { baseTime, reading } from './contract.ts';
@@ -42,6 +46,25 @@ function heartRates(retireeId: string, from: number, count: number, start = 0): 
   );
 }
 
+/**
+ * A writer, started, with a logger that keeps its lines and a registry of its own unless `options`
+ * give them; the writer with both.
+ */
+async function startWriter(
+  options: Omit<TelemetryWriterOptions, 'logger' | 'registry'> & Partial<TelemetryWriterOptions>,
+): Promise<{ writer: TelemetryWriter; registry: Registry; logger: ReturnType<typeof recordingLogger> }> {
+  const logger = recordingLogger();
+  const registry = new Registry();
+  const writer = new TelemetryWriter({ logger, registry, ...options });
+  await writer.start();
+  return { writer, registry: options.registry ?? registry, logger };
+}
+
+/** The heart rates `store` holds for the retiree from `from` to `to`, every one. */
+function storedHeartRates(store: TelemetryStore, retireeId: string, from: number, to: number) {
+  return store.querySeries({ retireeId, field: 'hr', from, to, every: 0 });
+}
+
 /** A port nothing listens on: writes there fail at once with ECONNREFUSED. */
 async function deadInfluxUrl(): Promise<string> {
   return `http://127.0.0.1:${await freePort()}/junxiu`;
@@ -62,17 +85,12 @@ describe('telemetry writer with the embedded store', () => {
     await dir.remove();
   });
 
+  /** A writer on this case's store, spooling into its folder. */
+  const writerOnStore = (options: Partial<TelemetryWriterOptions> = {}) =>
+    startWriter({ store, dataDir: dir.path, ...options });
+
   it('sends a full batch at once and a partial one after the flush interval', async () => {
-    const registry = new Registry();
-    const writer = new TelemetryWriter({
-      store,
-      dataDir: dir.path,
-      logger: recordingLogger(),
-      registry,
-      batchSize: 5,
-      flushIntervalMs: 200,
-    });
-    await writer.start();
+    const { writer, registry } = await writerOnStore({ batchSize: 5, flushIntervalMs: 200 });
     const retiree = randomUUID();
     const t0 = baseTime();
     const query = { retireeId: retiree, field: 'hr', from: t0, to: t0 + 60_000, every: 0 };
@@ -87,17 +105,11 @@ describe('telemetry writer with the embedded store', () => {
   });
 
   it('puts the batches filled while the store is busy into one write, up to maxWriteSize, in order', async () => {
-    const registry = new Registry();
-    const writer = new TelemetryWriter({
-      store,
-      dataDir: dir.path,
-      logger: recordingLogger(),
-      registry,
+    const { writer, registry } = await writerOnStore({
       batchSize: 5,
       maxWriteSize: 50,
       flushIntervalMs: 60_000,
     });
-    await writer.start();
     const retiree = randomUUID();
     const t0 = baseTime();
     // 31 batches filled in one go: the first write takes ten, and so on.
@@ -106,13 +118,7 @@ describe('telemetry writer with the embedded store', () => {
     await writer.flush();
     expect(await metric(registry, 'hub_telemetry_writes_total')).toBe(4);
     expect(await metric(registry, 'hub_telemetry_points_written_total')).toBe(155);
-    const stored = await store.querySeries({
-      retireeId: retiree,
-      field: 'hr',
-      from: t0,
-      to: t0 + 200_000,
-      every: 0,
-    });
+    const stored = await storedHeartRates(store, retiree, t0, t0 + 200_000);
     expect(stored).toStrictEqual(points.map((point) => ({ ts: point.ts, value: point.fields.hr })));
     await writer.stop();
     expect(
@@ -129,22 +135,12 @@ describe('telemetry writer with the embedded store', () => {
   });
 
   it('flushes what it holds on stop', async () => {
-    const writer = new TelemetryWriter({
-      store,
-      dataDir: dir.path,
-      logger: recordingLogger(),
-      registry: new Registry(),
-      batchSize: 100,
-      flushIntervalMs: 60_000,
-    });
-    await writer.start();
+    const { writer } = await writerOnStore({ batchSize: 100, flushIntervalMs: 60_000 });
     const retiree = randomUUID();
     const t0 = baseTime();
     for (const point of heartRates(retiree, t0, 3)) writer.add(point);
     await writer.stop();
-    expect(
-      await store.querySeries({ retireeId: retiree, field: 'hr', from: t0, to: t0 + 60_000, every: 0 }),
-    ).toHaveLength(3);
+    expect(await storedHeartRates(store, retiree, t0, t0 + 60_000)).toHaveLength(3);
   });
 
   it('replays, at the next start, a spool left by a run whose store was away, each point once', async () => {
@@ -152,38 +148,19 @@ describe('telemetry writer with the embedded store', () => {
     const t0 = baseTime();
     const points = heartRates(retiree, t0, 40);
     const away = new Influx1Store({ url: await deadInfluxUrl(), timeoutMs: 1_000 });
-    const firstRun = new TelemetryWriter({
+    const { writer: firstRun } = await writerOnStore({
       store: away,
-      dataDir: dir.path,
-      logger: recordingLogger(),
-      registry: new Registry(),
       batchSize: 10,
       flushIntervalMs: 60_000,
       replayIntervalMs: 60_000,
     });
-    await firstRun.start();
     for (const point of points) firstRun.add(point);
     await firstRun.stop();
     expect(firstRun.spool.size).toBe(4);
 
-    const registry = new Registry();
-    const logger = recordingLogger();
-    const secondRun = new TelemetryWriter({
-      store,
-      dataDir: dir.path,
-      logger,
-      registry,
-      replayIntervalMs: 50,
-    });
-    await secondRun.start();
+    const { writer: secondRun, registry, logger } = await writerOnStore({ replayIntervalMs: 50 });
     await waitFor(() => secondRun.spool.isEmpty, { message: 'the spool to drain' });
-    const series = await store.querySeries({
-      retireeId: retiree,
-      field: 'hr',
-      from: t0,
-      to: t0 + 60_000,
-      every: 0,
-    });
+    const series = await storedHeartRates(store, retiree, t0, t0 + 60_000);
     // The embedded store keeps duplicates, so an exact match also proves nothing was written twice.
     expect(series).toStrictEqual(points.map((p) => ({ ts: p.ts, value: p.fields.hr })));
     expect(await metric(registry, 'hub_telemetry_points_written_total')).toBe(40);
@@ -193,8 +170,6 @@ describe('telemetry writer with the embedded store', () => {
   });
 
   it('drops, counts and logs the batches that would pass the spool bound', async () => {
-    const registry = new Registry();
-    const logger = recordingLogger();
     const points = heartRates(randomUUID(), baseTime(), 50);
     const batchBytes = Buffer.byteLength(
       `${points
@@ -202,17 +177,13 @@ describe('telemetry writer with the embedded store', () => {
         .map((p) => JSON.stringify(p))
         .join('\n')}\n`,
     );
-    const writer = new TelemetryWriter({
+    const { writer, registry, logger } = await writerOnStore({
       store: new Influx1Store({ url: await deadInfluxUrl(), timeoutMs: 1_000 }),
-      dataDir: dir.path,
-      logger,
-      registry,
       batchSize: 10,
       flushIntervalMs: 60_000,
       replayIntervalMs: 60_000,
       spoolMaxBytes: Math.floor(batchBytes * 3.5),
     });
-    await writer.start();
     for (const point of points) writer.add(point);
     await writer.flush();
     expect(await metric(registry, 'hub_telemetry_points_spooled_total')).toBe(30);
@@ -243,20 +214,16 @@ describe.skipIf(missing)('telemetry writer through an InfluxDB outage', () => {
   });
 
   it('spools while influxd is down and writes every reading exactly once when it returns', async () => {
-    const registry = new Registry();
     const store = new Influx1Store({ url: `${server.url}/junxiu`, timeoutMs: 2_000 });
     await store.start();
-    const writer = new TelemetryWriter({
+    const { writer, registry } = await startWriter({
       store,
       dataDir: dir.path,
-      logger: recordingLogger(),
-      registry,
       batchSize: 10,
       flushIntervalMs: 60_000,
       replayIntervalMs: 100,
       maxReplayIntervalMs: 400,
     });
-    await writer.start();
     const retiree = randomUUID();
     const t0 = baseTime();
     const before = heartRates(retiree, t0, 50);
@@ -280,13 +247,7 @@ describe.skipIf(missing)('telemetry writer through an InfluxDB outage', () => {
       message: 'the spool to drain into influxd',
     });
 
-    const series = await store.querySeries({
-      retireeId: retiree,
-      field: 'hr',
-      from: t0,
-      to: t0 + 3_600_000,
-      every: 0,
-    });
+    const series = await storedHeartRates(store, retiree, t0, t0 + 3_600_000);
     expect(series).toStrictEqual([...before, ...during].map((p) => ({ ts: p.ts, value: p.fields.hr })));
     // InfluxDB overwrites an identical point silently, so count what its HTTP service accepted since
     // the restart: exactly the 100 spooled points, none sent twice.
@@ -302,19 +263,15 @@ describe.skipIf(missing)('telemetry writer through an InfluxDB outage', () => {
     await writer.stop();
   });
   it('keeps readings influxd refuses (HTTP 400) in the dead-letter file and writes the rest of their batch', async () => {
-    const registry = new Registry();
     const deadDir = await makeTempDir('junxiu-writer-dead-');
     const store = new Influx1Store({ url: `${server.url}/junxiu_dead`, timeoutMs: 2_000 });
     await store.start();
-    const writer = new TelemetryWriter({
+    const { writer, registry } = await startWriter({
       store,
       dataDir: deadDir.path,
-      logger: recordingLogger(),
-      registry,
       batchSize: 10,
       flushIntervalMs: 60_000,
     });
-    await writer.start();
     const retiree = randomUUID();
     const t0 = baseTime();
     for (const point of heartRates(retiree, t0, 10)) writer.add(point);
@@ -336,13 +293,7 @@ describe.skipIf(missing)('telemetry writer through an InfluxDB outage', () => {
     expect(await metric(registry, 'hub_telemetry_points_dropped_total')).toBe(0);
     expect(await metric(registry, 'hub_telemetry_points_written_total')).toBe(17);
     expect(writer.spool.isEmpty).toBe(true);
-    const series = await store.querySeries({
-      retireeId: retiree,
-      field: 'hr',
-      from: t0,
-      to: t0 + 3_600_000,
-      every: 0,
-    });
+    const series = await storedHeartRates(store, retiree, t0, t0 + 3_600_000);
     expect(series).toHaveLength(17);
     await writer.stop();
     await deadDir.remove();

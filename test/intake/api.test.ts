@@ -5,26 +5,18 @@
  * the agreement as an A4 PDF whose text is checked with pdftotext, the Excel export, and the work list.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { addDays, centreDay } from '../../server/calendar.ts';
-import { findCardFont } from '../../server/rescue/pdf.ts';
-import type { Retiree } from '../../server/schemas/index.ts';
 import type { IntakeCase, IntakeCaseList } from '../../server/schemas/intake.ts';
 import type { WorkList } from '../../server/schemas/worklist.ts';
 import { hubEngines } from '../helpers/engines.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { pdfTools } from '../helpers/pdf.ts';
+import { suiteDesk, suiteHub } from '../helpers/suite.ts';
 
-const pdftotext = existsSync('/usr/bin/pdftotext') ? '/usr/bin/pdftotext' : null;
-const font = findCardFont(undefined);
-if (process.env.CI === 'true' && (!pdftotext || !font)) {
-  throw new Error(
-    'CI=true needs pdftotext (poppler-utils) and a CJK font (fonts-noto-cjk) for the intake suite',
-  );
-}
+const { pdftotext, font } = pdfTools('the intake suite');
 
 const PNG = Buffer.from(
   '89504e470d0a1a0a0000000d4948445200000001000000010806000000' +
@@ -38,13 +30,14 @@ afterAll(stop);
 
 for (const engine of engines)
   describe.skipIf(engine.skip)(`intake through the API on ${engine.name}`, () => {
-    let t: TestHub;
-    let a: Retiree;
-    let b: Retiree;
-    let caseworker: { id: string; token: string };
-    let supervisor: { id: string; token: string };
-    let operator: { id: string; token: string };
-    let familyToken: string;
+    const t = suiteHub(() => engine.env());
+    const { a, b, caseworker, supervisor, operator, family } = suiteDesk(
+      t,
+      'intake',
+      ['张建军', '刘志远'],
+      '张小红',
+      { supervisor: true },
+    );
     let caseId: string;
     const today = centreDay(new Date());
 
@@ -55,25 +48,11 @@ for (const engine of engines)
         body: new Uint8Array(body),
       });
 
-    beforeAll(async () => {
-      t = await startTestHub(await engine.env());
-      a = await t.addRetiree({ name: '张建军' });
-      b = await t.addRetiree({ name: '刘志远' });
-      caseworker = await t.addStaff('cw.intake', 'caseworker');
-      supervisor = await t.addStaff('sup.intake', 'supervisor');
-      operator = await t.addStaff('op.intake', 'operator');
-      familyToken = await t.addFamily(a, 'family.zhang', '张小红');
-    }, 60_000);
-
-    afterAll(async () => {
-      await t?.stop();
-    });
-
     it('lets caseworkers, supervisors and admins write, operators read, and keeps families out', async () => {
       const body = { retireeId: a.id, receivedOn: today, sendingUnit: '某部队政治工作部' };
       expect((await t.api('POST', '/api/intake/cases', body, operator.token)).status).toBe(403);
-      expect((await t.api('POST', '/api/intake/cases', body, familyToken)).status).toBe(403);
-      expect((await t.api('GET', '/api/intake/cases', undefined, familyToken)).status).toBe(403);
+      expect((await t.api('POST', '/api/intake/cases', body, family.token)).status).toBe(403);
+      expect((await t.api('GET', '/api/intake/cases', undefined, family.token)).status).toBe(403);
       expect((await t.api('GET', '/api/intake/cases', undefined, null)).status).toBe(401);
       const opened = await t.api<IntakeCase>('POST', '/api/intake/cases', body, caseworker.token);
       expect(opened.status).toBe(201);
@@ -351,21 +330,7 @@ for (const engine of engines)
         const moved = await t.api('PATCH', `/api/archive/retirees/${retiree.id}`, { station });
         expect(moved.status).toBe(200);
       }
-      const created = await t.api('POST', '/api/users', {
-        username: 'cw.east',
-        displayName: '东站社工',
-        role: 'caseworker',
-        password: 'staff-password-1',
-        station: '东站',
-      });
-      expect(created.status).toBe(201);
-      const login = await t.api<{ token: string }>(
-        'POST',
-        '/api/auth/login',
-        { username: 'cw.east', password: 'staff-password-1' },
-        null,
-      );
-      const eastToken = login.body.token;
+      const eastToken = (await t.addStaff('cw.east', 'caseworker', '东站')).token;
       const body = (retireeId: string) => ({ retireeId, receivedOn: today, sendingUnit: '某部' });
       expect((await t.api('POST', '/api/intake/cases', body(west.id), eastToken)).status).toBe(404);
       const eastCase = await t.api<IntakeCase>('POST', '/api/intake/cases', body(east.id), eastToken);

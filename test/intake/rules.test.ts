@@ -16,9 +16,8 @@ import type { WorkItem } from '../../server/schemas/worklist.ts';
 import { WHOLE_CENTRE } from '../../server/store/scope.ts';
 import { recordEngines } from '../helpers/engines.ts';
 import { seedRetiree, seedStaff } from '../helpers/seed.ts';
+import { beijing } from '../helpers/service.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
-
-const beijing = (local: string) => new Date(`${local}+08:00`);
 
 const meeting: MeetingInput = {
   heldOn: '2026-03-02',

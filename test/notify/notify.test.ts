@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, Channel, CreatedChannel, Delivery, Retiree } from '../../server/schemas/index.ts';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, pressSos, publish, type TestHub } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 import { type MailSink, startMailSink } from './mail.ts';
 import { startWebhookReceiver, verify, type WebhookReceiver } from './webhook.ts';
 
@@ -46,18 +47,7 @@ async function addChannel(
   return response.body;
 }
 
-async function pressSos(t: TestHub, retiree: Retiree, eventId: string): Promise<Alert> {
-  const device = await t.addDevice('pendant.sos', retiree.id);
-  const client = await t.connectDevice(device);
-  await publish(client, `eldercare/v1/${device.device.id}/event`, { id: eventId, type: 'sos' });
-  return eventually(async () => {
-    const list = await t.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`);
-    return list.body.find((alert) => alert.deviceId === device.device.id);
-  });
-}
-
 describe('families are told: e-mail into a real SMTP server and signed webhooks (6.11.2.4)', () => {
-  let t: TestHub;
   let sink: MailSink;
   let receiver: WebhookReceiver;
 
@@ -65,21 +55,21 @@ describe('families are told: e-mail into a real SMTP server and signed webhooks 
     sink = await startMailSink();
     // The receiver is busy once (500), then takes the retry.
     receiver = await startWebhookReceiver(SECRET, [500]);
-    t = await startTestHub({
-      // The receivers stand for a gateway on the centre's own network, here on loopback.
-      HUB_NOTIFY_ALLOWED_NETWORKS: '127.0.0.1/32',
-      HUB_SMTP_URL: sink.url,
-      HUB_SMTP_FROM: '芳草街军休服务中心 <duty@centre.example>',
-      HUB_CENTRE_NAME: '芳草街军休服务中心',
-      HUB_CENTRE_PHONE: '028-85550000',
-      HUB_WEBHOOK_RETRY_DELAYS: '0,300,900',
-    });
   });
   afterAll(async () => {
-    await t?.stop();
     await sink?.stop();
     await receiver?.stop();
   });
+  // Started after the receivers, stopped before them.
+  const t = suiteHub(() => ({
+    // The receivers stand for a gateway on the centre's own network, here on loopback.
+    HUB_NOTIFY_ALLOWED_NETWORKS: '127.0.0.1/32',
+    HUB_SMTP_URL: sink.url,
+    HUB_SMTP_FROM: '芳草街军休服务中心 <duty@centre.example>',
+    HUB_CENTRE_NAME: '芳草街军休服务中心',
+    HUB_CENTRE_PHONE: '028-85550000',
+    HUB_WEBHOOK_RETRY_DELAYS: '0,300,900',
+  }));
 
   it('manages a contact’s channels: list, add (webhook key shown once), remove', async () => {
     const retiree = await t.addRetiree({
@@ -258,14 +248,8 @@ describe('families are told: e-mail into a real SMTP server and signed webhooks 
 });
 
 describe('without an SMTP setting', () => {
-  let t: TestHub;
-  beforeAll(async () => {
-    // The hub reads only the settings it is given: no HUB_SMTP_URL here.
-    t = await startTestHub();
-  });
-  afterAll(async () => {
-    await t?.stop();
-  });
+  // The hub reads only the settings it is given: no HUB_SMTP_URL here.
+  const t = suiteHub();
 
   it('records e-mail deliveries as failed with a clear reason, once', async () => {
     const retiree = await t.addRetiree({

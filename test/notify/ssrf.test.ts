@@ -15,8 +15,8 @@ import { loadConfig } from '../../server/config.ts';
 import { migrate } from '../../server/db/migrate.ts';
 import { NotificationService } from '../../server/notify/service.ts';
 import { NO_ANSWER, TARGET_NOT_ALLOWED } from '../../server/notify/transports.ts';
-import type { Alert, Channel, CreatedChannel, Delivery, Retiree } from '../../server/schemas/index.ts';
-import { eventually, metricValue, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import type { Channel, CreatedChannel, Delivery, Retiree } from '../../server/schemas/index.ts';
+import { eventually, metricValue, pressSos, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { verify } from './webhook.ts';
 
 const SECRET = 'a-shared-secret-for-the-sms-gateway';
@@ -98,16 +98,6 @@ async function closedPort(): Promise<number> {
 
 function channelsPath(retiree: Retiree, contactIndex = 0): string {
   return `/api/retirees/${retiree.id}/contacts/${retiree.contacts[contactIndex]?.id}/channels`;
-}
-
-async function pressSos(t: TestHub, retiree: Retiree, eventId: string): Promise<Alert> {
-  const device = await t.addDevice('pendant.sos', retiree.id);
-  const client = await t.connectDevice(device);
-  await publish(client, `eldercare/v1/${device.device.id}/event`, { id: eventId, type: 'sos' });
-  return eventually(async () => {
-    const list = await t.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`);
-    return list.body.find((alert) => alert.deviceId === device.device.id);
-  });
 }
 
 /** The delivery log of an alert once each of `count` channels has its one, final attempt. */

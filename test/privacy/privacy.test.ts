@@ -200,7 +200,7 @@ function privacySuite(name: string, env: () => Record<string, string>, outage?: 
       for (const role of ['supervisor', 'caseworker', 'operator']) {
         tokens[role] = (await t.addStaff(`privacy-${role}`, role)).token;
       }
-    }, 60_000);
+    });
 
     afterAll(() => t?.stop());
 

@@ -5,77 +5,24 @@
  * protocol's topics, which only an in-memory directory would allow: the hub's refuses it.
  */
 import mqtt from 'mqtt';
-import pino from 'pino';
-import promClient from 'prom-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../devices/bus.ts';
-import {
-  type BridgedDevice,
-  createTelemetryStore,
-  type DeviceDirectory,
-  type DeviceIdentity,
-  MqttGateway,
-  type TelemetryStore,
-  TelemetryWriter,
-} from '../../gateway/index.ts';
-import { makeTempDir, type TempDir } from '../helpers/tmp.ts';
-
-class MemoryDirectory implements DeviceDirectory {
-  readonly devices = new Map<string, { secret: string; identity: DeviceIdentity }>();
-
-  async authenticate(deviceId: string, secret: string): Promise<DeviceIdentity | null> {
-    const entry = this.devices.get(deviceId);
-    return entry && entry.secret === secret ? entry.identity : null;
-  }
-
-  lookup(deviceId: string): DeviceIdentity | undefined {
-    return this.devices.get(deviceId)?.identity;
-  }
-
-  bridged(): BridgedDevice[] {
-    return [];
-  }
-}
+import { MemoryDirectory, suiteGateway } from '../helpers/gateway.ts';
 
 describe('MQTT broker: clearing retained messages of a deleted person’s devices', () => {
-  let dataDir: TempDir;
-  let store: TelemetryStore;
-  let writer: TelemetryWriter;
-  let gateway: MqttGateway;
   const directory = new MemoryDirectory();
   const clients: mqtt.MqttClient[] = [];
-
-  beforeAll(async () => {
-    dataDir = await makeTempDir('junxiu-retained-');
-    const logger = pino({ level: 'silent' });
-    const registry = new promClient.Registry();
-    store = createTelemetryStore({ dataDir: dataDir.path });
-    await store.start();
-    writer = new TelemetryWriter({ store, dataDir: dataDir.path, logger, registry });
-    await writer.start();
-    directory.devices.set('watch-a', { secret: 's-a', identity: { type: 'wearable.watch', retireeId: 'a' } });
-    directory.devices.set('watch-b', { secret: 's-b', identity: { type: 'wearable.watch', retireeId: 'b' } });
-    directory.devices.set('watcher', {
-      secret: 's-w',
-      identity: { type: 'bridge.zigbee2mqtt', retireeId: null, options: { baseTopic: 'eldercare/v1' } },
-    });
-    gateway = new MqttGateway({
-      bus: new EventBus(),
-      directory,
-      writer,
-      log: logger,
-      registry,
-      tcp: { host: '127.0.0.1', port: 0 },
-    });
-    await gateway.start();
+  directory.add('watch-a', 's-a', { type: 'wearable.watch', retireeId: 'a' });
+  directory.add('watch-b', 's-b', { type: 'wearable.watch', retireeId: 'b' });
+  directory.add('watcher', 's-w', {
+    type: 'bridge.zigbee2mqtt',
+    retireeId: null,
+    options: { baseTopic: 'eldercare/v1' },
   });
+  const gateway = suiteGateway({ bus: new EventBus(), directory });
 
   afterAll(async () => {
     for (const client of clients) await client.endAsync(true).catch(() => {});
-    await gateway?.stop();
-    await writer?.stop();
-    await store?.stop();
-    await dataDir?.remove();
   });
 
   async function connect(deviceId: string, secret: string): Promise<mqtt.MqttClient> {

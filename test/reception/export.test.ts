@@ -3,15 +3,15 @@
  * with their reply due dates and status, activities with attendance counts, convalescence batches;
  * the list's filters and roles; and a caseworker with a station sees that station's retirees only.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, centreDay } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type { ConvalescenceBatch, PoliticalActivity, ReceptionItem } from '../../server/schemas/reception.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 import { readWorkbook } from './workbook.ts';
 
 describe('reception exports (6.2.2.10, 6.2.2.11)', () => {
-  let t: TestHub;
+  const t = suiteHub();
   let admin: string;
   let operator: { id: string; token: string };
   let stationCaseworker: { id: string; token: string };
@@ -22,7 +22,6 @@ describe('reception exports (6.2.2.10, 6.2.2.11)', () => {
   const items: Record<string, ReceptionItem> = {};
 
   beforeAll(async () => {
-    t = await startTestHub();
     admin = t.token;
     operator = await t.addStaff('rx-operator', 'operator');
     east = await t.addRetiree({ name: '东站老人' });
@@ -34,21 +33,7 @@ describe('reception exports (6.2.2.10, 6.2.2.11)', () => {
       const moved = await t.api('PATCH', `/api/archive/retirees/${retiree.id}`, { station });
       expect(moved.status).toBe(200);
     }
-    const created = await t.api<{ id: string }>('POST', '/api/users', {
-      username: 'rx-east',
-      displayName: '东站社工',
-      role: 'caseworker',
-      password: 'staff-password-1',
-      station: '东站',
-    });
-    expect(created.status).toBe(201);
-    const login = await t.api<{ token: string }>(
-      'POST',
-      '/api/auth/login',
-      { username: 'rx-east', password: 'staff-password-1' },
-      null,
-    );
-    stationCaseworker = { id: created.body.id, token: login.body.token };
+    stationCaseworker = await t.addStaff('rx-east', 'caseworker', '东站');
     family = await t.addFamily(east, 'rx-family');
 
     const add = async (key: string, body: Record<string, unknown>) => {
@@ -73,7 +58,6 @@ describe('reception exports (6.2.2.10, 6.2.2.11)', () => {
     });
     expect(replied.status).toBe(200);
   });
-  afterAll(() => t?.stop());
 
   it('exports letters, visits and calls with Chinese headers, the due date and the overdue mark', async () => {
     const book = await readWorkbook(t, '/api/reception/items/export.xlsx', admin);

@@ -6,11 +6,10 @@
  * Long on purpose: the three areas share one hub, their retirees and their work list, which the
  * last cases read across all three.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EvaluationService, scoreStats } from '../../server/evaluation/service.ts';
 import { ReceptionEvaluationProvider } from '../../server/evaluation/worklist.ts';
 import { ReceptionService } from '../../server/reception/service.ts';
-import type { Retiree } from '../../server/schemas/index.ts';
 import type {
   ConvalescenceBatch,
   Feedback,
@@ -21,30 +20,12 @@ import type {
   Survey,
 } from '../../server/schemas/reception.ts';
 import type { WorkList } from '../../server/schemas/worklist.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
-
-const at = (iso: string) => () => new Date(iso);
+import { at } from '../helpers/service.ts';
+import { suiteDesk, suiteHub } from '../helpers/suite.ts';
 
 describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2)', () => {
-  let t: TestHub;
-  let a: Retiree;
-  let b: Retiree;
-  let caseworker: { id: string; token: string };
-  let operator: { id: string; token: string };
-  let familyToken: string;
-
-  beforeAll(async () => {
-    t = await startTestHub();
-    a = await t.addRetiree({ name: '王振国' });
-    b = await t.addRetiree({ name: '赵红梅' });
-    caseworker = await t.addStaff('cw.reception', 'caseworker');
-    operator = await t.addStaff('op.reception', 'operator');
-    familyToken = await t.addFamily(a, 'family.wang', '王小明');
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.stop();
-  });
+  const t = suiteHub();
+  const { a, b, caseworker, operator, family } = suiteDesk(t, 'reception', ['王振国', '赵红梅'], '王小明');
 
   describe('letters, visits and calls (6.2.2.10)', () => {
     it('sets the reply due date 15 days after receipt by default, or as set per item, in centre dates', async () => {
@@ -640,7 +621,7 @@ describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2
       ];
       for (const path of paths) {
         expect((await t.api('GET', path, undefined, operator.token)).status, path).toBe(200);
-        expect((await t.api('GET', path, undefined, familyToken)).status, path).toBe(403);
+        expect((await t.api('GET', path, undefined, family.token)).status, path).toBe(403);
       }
       const writes: [string, unknown][] = [
         ['/api/reception/items', { channel: 'letter', fromName: 'x', content: 'y' }],
@@ -661,7 +642,7 @@ describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2
       ];
       for (const [path, body] of writes) {
         expect((await t.api('POST', path, body, operator.token)).status, path).toBe(403);
-        expect((await t.api('POST', path, body, familyToken)).status, path).toBe(403);
+        expect((await t.api('POST', path, body, family.token)).status, path).toBe(403);
         expect((await t.api('POST', path, body, caseworker.token)).status, path).toBe(201);
       }
       expect((await t.api('GET', '/api/reception/items', undefined, null)).status).toBe(401);

@@ -1,19 +1,18 @@
 /** The figures of clause 7.1 over HTTP on a real hub: JSON, the Excel workbook, bad periods, roles. */
 import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/secrets.ts';
 import type { AlertReport } from '../../server/schemas/index.ts';
 import { UserStore } from '../../server/store/users.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 describe('alert figures over HTTP', () => {
-  let t: TestHub;
+  const t = suiteHub();
   let caseworkerToken: string;
   let operatorToken: string;
 
   beforeAll(async () => {
-    t = await startTestHub();
     const retiree = await t.addRetiree({ name: '王建军' });
     const watch = await t.addDevice('wearable.watch', retiree.id);
     const pendant = await t.addDevice('pendant.sos', retiree.id);
@@ -79,7 +78,6 @@ describe('alert figures over HTTP', () => {
     caseworkerToken = await login('caseworker-reports');
     operatorToken = await login('operator-reports');
   });
-  afterAll(() => t?.stop());
 
   it('answers the figures per day with totals', async () => {
     const response = await t.api<AlertReport>(

@@ -1,20 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rescueCard } from '../../server/rescue/card.ts';
-import { findCardFont } from '../../server/rescue/pdf.ts';
 import type { RescueCard, RetireeRecord } from '../../server/schemas/index.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { pdfTools } from '../helpers/pdf.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
-const pdftotext = existsSync('/usr/bin/pdftotext') ? '/usr/bin/pdftotext' : null;
-const font = findCardFont(undefined);
-if (process.env.CI === 'true' && (!pdftotext || !font)) {
-  throw new Error(
-    'CI=true needs pdftotext (poppler-utils) and a CJK font (fonts-noto-cjk) for the rescue card suite',
-  );
-}
+const { pdftotext, font } = pdfTools('the rescue card suite');
 
 describe('ages on the card', () => {
   const born = { birthDate: '1940-03-01', contacts: [] } as unknown as RetireeRecord;
@@ -29,13 +22,12 @@ describe('ages on the card', () => {
 });
 
 describe('Emergency Rescue Card (6.5.2.6)', () => {
-  let t: TestHub;
+  const t = suiteHub({
+    HUB_CENTRE_NAME: '成都市第一军休服务管理中心',
+    HUB_CENTRE_PHONE: '028-12345678',
+  });
   let retireeId: string;
   beforeAll(async () => {
-    t = await startTestHub({
-      HUB_CENTRE_NAME: '成都市第一军休服务管理中心',
-      HUB_CENTRE_PHONE: '028-12345678',
-    });
     const retiree = await t.addRetiree({
       name: '黄德明',
       address: '成都市青羊区光华村街10号2栋',
@@ -48,7 +40,6 @@ describe('Emergency Rescue Card (6.5.2.6)', () => {
     });
     retireeId = retiree.id;
   });
-  afterAll(() => t?.stop());
 
   it('carries name, address, blood type, history, centre and relatives in calling order', async () => {
     const card = await t.api<RescueCard>('GET', `/api/retirees/${retireeId}/rescue-card`);

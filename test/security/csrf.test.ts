@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { MqttClient } from 'mqtt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TOTP_STEP_SECONDS, totpCode, totpStep } from '../../server/auth/totp.ts';
 import type { AuditEntry } from '../../server/schemas/audit.ts';
 import type { Alert, CreatedDevice, TotpSetup } from '../../server/schemas/index.ts';
@@ -17,9 +17,9 @@ import {
   eventually,
   metricValue,
   publish,
-  startTestHub,
   type TestHub,
 } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 /** Another port of the same host: the same *site* as the hub, another origin. */
 const SAME_SITE_PAGE = 'http://127.0.0.1:1';
@@ -109,15 +109,13 @@ async function crossOriginRefusals(t: TestHub): Promise<number> {
 }
 
 describe('state changes from a page of another origin, with the session cookie alone', () => {
-  let t: TestHub;
+  const t = suiteHub({ HUB_ALLOWED_ORIGINS: ALLOWED_PAGE });
   let cookie = '';
   let own = '';
   beforeAll(async () => {
-    t = await startTestHub({ HUB_ALLOWED_ORIGINS: ALLOWED_PAGE });
     cookie = await sessionCookie(t.url, 'admin', ADMIN_PASSWORD);
     own = new URL(t.url).origin;
   });
-  afterAll(() => t?.stop());
 
   /** Every forgery of `method path` is refused with 403 cross_origin, and nothing it asks happens. */
   async function refusedEveryWay(method: string, path: string, body?: unknown): Promise<void> {

@@ -15,35 +15,21 @@
  * carry a valid request, so that nothing but the access decision stops them; allowed callers send
  * an invalid body and get 400, so the sweep changes nothing, which a snapshot of records confirms.
  */
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mayAccess } from '../../server/access/policy.ts';
 import { hashToken } from '../../server/auth/secrets.ts';
-import type { Alert, Retiree, ServerToClientEvents } from '../../server/schemas/index.ts';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import type { Alert, Retiree } from '../../server/schemas/index.ts';
+import { eventually, publish } from '../helpers/hub.ts';
+import { connectLive, type Live } from '../helpers/live.ts';
+import { suiteHub } from '../helpers/suite.ts';
 import { CALLERS, type Caller, type Expected, expected, OPEN_GAPS, type Rule, SWEEP_SKIP } from './policy.ts';
 import { INVALID_BODY, NO_SUCH_ID, type Operation, operationsOf, validValue } from './requests.ts';
 
-type Live = Socket<ServerToClientEvents>;
 type Side = 'own' | 'other';
 
 const OWN_STATION = '一站';
 const OTHER_STATION = '二站';
-
-function connect(url: string, token: string | undefined): Promise<Live> {
-  const socket: Live = io(url, {
-    ...(token !== undefined ? { auth: { token } } : {}),
-    transports: ['websocket'],
-    reconnection: false,
-  });
-  return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => {
-      socket.close();
-      reject(error);
-    });
-  });
-}
 
 /** Every event one socket received, in order, with the retiree it concerns. */
 interface Heard {
@@ -68,7 +54,7 @@ function listen(socket: Live): Heard[] {
 }
 
 describe('who may do what', () => {
-  let t: TestHub;
+  const t = suiteHub();
   let own: Retiree;
   let other: Retiree;
   const tokens = {} as Record<Caller, string | null>;
@@ -97,7 +83,7 @@ describe('who may do what', () => {
 
   async function refusedConnection(token: string | undefined): Promise<string> {
     try {
-      const socket = await connect(t.url, token);
+      const socket = await connectLive(t.url, token);
       socket.close();
       return 'connected';
     } catch (error) {
@@ -106,7 +92,6 @@ describe('who may do what', () => {
   }
 
   beforeAll(async () => {
-    t = await startTestHub();
     own = await t.addRetiree();
     other = await t.addRetiree();
     for (const [retiree, station] of [
@@ -151,7 +136,7 @@ describe('who may do what', () => {
       ['familyOther', otherFamilyToken],
     ];
     for (const [name, token] of listeners) {
-      const socket = await connect(t.url, token);
+      const socket = await connectLive(t.url, token);
       sockets.push(socket);
       heard.set(name, listen(socket));
       for (const room of ['staff', `family:${other.id}`, `family:${own.id}`, 'station:二站']) {
@@ -169,11 +154,10 @@ describe('who may do what', () => {
       const ack = await t.api('POST', `/api/alerts/${alerts[side].id}/ack`, {});
       if (ack.status !== 200) throw new Error(`ack failed: ${JSON.stringify(ack.body)}`);
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    await t?.stop();
   });
 
   describe('over socket.io', () => {

@@ -4,26 +4,7 @@
  * and one that fails it (so an allowed caller is answered 400 and nothing changes).
  */
 
-export interface JsonSchema {
-  type?: string | string[];
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  items?: JsonSchema;
-  anyOf?: JsonSchema[];
-  enum?: unknown[];
-  const?: unknown;
-  format?: string;
-  pattern?: string;
-  minLength?: number;
-  maxLength?: number;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  multipleOf?: number;
-  minItems?: number;
-  minProperties?: number;
-  default?: unknown;
-}
+import type { JsonSchema } from '../fuzz/schema-values.ts';
 
 export interface Operation {
   /** `METHOD /path` with `:name` for each path parameter, as the routes are written. */

@@ -4,20 +4,11 @@
  * settings that name themselves when they are wrong.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../server/config.ts';
-import { ADMIN_PASSWORD, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { loadConfig } from '../../server/config.ts';
+import { ADMIN_PASSWORD, configError, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 const METRICS_TOKEN = 'scraper-0123456789abcdef0123456789abcdef';
-
-function configError(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error('the settings were accepted');
-}
 
 /** GET with these headers; the status, the WWW-Authenticate header and the text. */
 async function get(
@@ -73,11 +64,7 @@ describe('settings of /metrics and /docs', () => {
 });
 
 describe('a hub with the defaults', () => {
-  let t: TestHub;
-  beforeAll(async () => {
-    t = await startTestHub();
-  });
-  afterAll(() => t?.stop());
+  const t = suiteHub();
 
   it('serves /metrics and /docs to anyone, as scrapers expect', async () => {
     const metrics = await get(t.url, '/metrics');

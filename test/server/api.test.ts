@@ -1,12 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { describe, expect, it } from 'vitest';
+import { suiteHub } from '../helpers/suite.ts';
 
 describe('HTTP API', () => {
-  let t: TestHub;
-  beforeAll(async () => {
-    t = await startTestHub();
-  });
-  afterAll(() => t?.stop());
+  const t = suiteHub();
 
   it('signs in with the admin password and refuses a wrong one', async () => {
     const good = await t.api<{ token: string; user: { role: string } }>('POST', '/api/auth/login', {

@@ -3,24 +3,21 @@
  * A client playing the hub acknowledges every event, and the command must print the ack.
  */
 import { execFile, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { Aedes } from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDeviceTopic } from '../../devices/index.ts';
+import { type BareBroker, startBareBroker } from './broker.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tsx = pathToFileURL(path.join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const cli = path.join(root, 'simulators/cli.ts');
 
-let broker: Aedes;
-let server: Server;
+let broker: BareBroker;
 let brokerUrl: string;
 let hub: MqttClient;
 let workDir: string;
@@ -29,13 +26,8 @@ const wills: string[] = [];
 
 beforeAll(async () => {
   workDir = await mkdtemp(path.join(tmpdir(), 'junxiu-simulate-'));
-  broker = await Aedes.createBroker();
-  server = createServer(broker.handle);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  brokerUrl = `mqtt://127.0.0.1:${address.port}`;
+  broker = await startBareBroker();
+  brokerUrl = broker.url;
   hub = await connectAsync(brokerUrl, { clientId: 'hub', reconnectPeriod: 0 });
   await hub.subscribeAsync(['eldercare/v1/+/event', 'eldercare/v1/+/status'], { qos: 1 });
   hub.on('message', (topic, raw) => {
@@ -52,8 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.endAsync();
-  await new Promise<void>((resolve) => broker?.close(() => resolve()));
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await broker?.close();
   await rm(workDir, { recursive: true, force: true });
 });
 

@@ -2,14 +2,12 @@
  * The fleet against a real aedes broker over TCP, with per-device id/secret authentication, seen
  * by an MQTT client that plays the hub.
  */
-import { once } from 'node:events';
-import { createServer, type Server } from 'node:net';
-import { Aedes } from 'aedes';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeDeviceMessage, getDefinition, parseDeviceTopic } from '../../devices/index.ts';
 import type { Credentials } from '../../simulators/credentials.ts';
 import { Fleet, type ReceivedCommand } from '../../simulators/fleet.ts';
+import { type BareBroker, startBareBroker } from './broker.ts';
 
 interface Seen {
   topic: string;
@@ -45,8 +43,7 @@ const credentials: Credentials = {
 const secrets = new Map(credentials.retirees.flatMap((r) => r.devices.map((d) => [d.id, d.secret])));
 const typeOf = new Map(credentials.retirees.flatMap((r) => r.devices.map((d) => [d.id, d.type])));
 
-let broker: Aedes;
-let server: Server;
+let broker: BareBroker;
 let brokerUrl: string;
 let hub: MqttClient;
 const seen: Seen[] = [];
@@ -62,7 +59,7 @@ async function until<T>(what: string, find: () => T | undefined, timeoutMs = 500
 }
 
 beforeAll(async () => {
-  broker = await Aedes.createBroker({
+  broker = await startBareBroker({
     authenticate: (client, username, password, done) => {
       const ok =
         username === client.id && secrets.has(client.id) && password?.toString() === secrets.get(client.id);
@@ -72,12 +69,7 @@ beforeAll(async () => {
       done(error, false);
     },
   });
-  server = createServer(broker.handle);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  brokerUrl = `mqtt://127.0.0.1:${address.port}`;
+  brokerUrl = broker.url;
   hub = await connectAsync(brokerUrl, {
     clientId: 'hub',
     username: 'hub',
@@ -94,8 +86,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await hub?.endAsync();
-  await new Promise<void>((resolve) => broker?.close(() => resolve()));
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await broker?.close();
 });
 
 describe('the fleet on a real broker', () => {

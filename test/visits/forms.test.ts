@@ -3,37 +3,21 @@
  * work list exported to Excel: read back, filtered and scoped like the lists themselves.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { centreDay } from '../../server/calendar.ts';
-import { findCardFont } from '../../server/print/font.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type { VisitRecord } from '../../server/schemas/visits.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { pdfTools } from '../helpers/pdf.ts';
+import { suiteHub } from '../helpers/suite.ts';
+import { sevenFieldLabels, sevenFields } from './seven-fields.ts';
 
-const pdftotext = existsSync('/usr/bin/pdftotext') ? '/usr/bin/pdftotext' : null;
-const font = findCardFont(undefined);
-if (process.env.CI === 'true' && (!pdftotext || !font)) {
-  throw new Error(
-    'CI=true needs pdftotext (poppler-utils) and a CJK font (fonts-noto-cjk) for the visit form suite',
-  );
-}
-
-const sevenFields = {
-  thought: '思想稳定，关心国家大事',
-  health: '血压偏高，按时服药',
-  medicalCare: '每月到医院复查',
-  hobbies: '书法',
-  socialActivity: '参加老年大学',
-  family: '女儿每周探望',
-  livingConditions: '住房良好，生活自理',
-};
+const { pdftotext, font } = pdfTools('the visit form suite');
 
 describe('the printed visit form and the Excel exports of visits and the work list', () => {
-  let t: TestHub;
+  const t = suiteHub();
   let a: Retiree;
   let b: Retiree;
   let record: VisitRecord;
@@ -70,7 +54,6 @@ describe('the printed visit form and the Excel exports of visits and the work li
   }
 
   beforeAll(async () => {
-    t = await startTestHub();
     a = await t.addRetiree({ name: '王志刚' });
     b = await t.addRetiree({ name: '赵国庆' });
     await t.hub.db.query(`update retirees set station = '北站' where id = $1`, [b.id]);
@@ -99,10 +82,6 @@ describe('the printed visit form and the Excel exports of visits and the work li
       assigneeId: caseworker.id,
     });
     await t.api('POST', '/api/visits/tasks', { retireeId: b.id, title: '北站走访', dueOn: today });
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.stop();
   });
 
   it.skipIf(!pdftotext || !font)(
@@ -143,17 +122,7 @@ describe('the printed visit form and the Excel exports of visits and the work li
       expect(text).toContain('春节走访慰问');
       for (const box of ['□上门走访', '□电话慰问', '□视频慰问']) expect(text).toContain(box);
       expect(text).not.toContain('思想稳定');
-      for (const label of [
-        '思想状况',
-        '身体状况',
-        '医疗保障',
-        '兴趣爱好',
-        '社会活动',
-        '家庭情况',
-        '生活条件',
-      ]) {
-        expect(text).toContain(label);
-      }
+      for (const label of sevenFieldLabels) expect(text).toContain(label);
     },
   );
 
@@ -178,13 +147,7 @@ describe('the printed visit form and the Excel exports of visits and the work li
       '方式',
       '事由',
       '走访人员',
-      '思想状况',
-      '身体状况',
-      '医疗保障',
-      '兴趣爱好',
-      '社会活动',
-      '家庭情况',
-      '生活条件',
+      ...sevenFieldLabels,
       '反映问题数',
     ]);
     expect(recordRows.slice(1)).toStrictEqual([

@@ -2,9 +2,8 @@
  * Visits and condolences (6.8) and the work list, on one real hub: date rules through the service
  * with fixed clocks, the flows and the role checks through the HTTP API (dates given explicitly).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addMonths } from '../../server/calendar.ts';
-import type { Retiree } from '../../server/schemas/index.ts';
 import type {
   AdmissionResult,
   CampaignResult,
@@ -18,39 +17,13 @@ import type { WorkList } from '../../server/schemas/worklist.ts';
 import { holidayDate, SPRING_FESTIVAL } from '../../server/visits/calendar.ts';
 import { VisitService } from '../../server/visits/service.ts';
 import { FollowUpProvider, VisitTaskProvider } from '../../server/visits/worklist.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
-
-const at = (iso: string) => () => new Date(iso);
-const sevenFields = {
-  thought: '思想稳定，关心国家大事',
-  health: '血压偏高，按时服药',
-  medicalCare: '每月到医院复查',
-  hobbies: '书法',
-  socialActivity: '参加老年大学',
-  family: '女儿每周探望',
-  livingConditions: '住房良好，生活自理',
-};
+import { at } from '../helpers/service.ts';
+import { suiteDesk, suiteHub } from '../helpers/suite.ts';
+import { sevenFields } from './seven-fields.ts';
 
 describe('visits and condolences (6.8) and the work list', () => {
-  let t: TestHub;
-  let a: Retiree;
-  let b: Retiree;
-  let caseworker: { id: string; token: string };
-  let operator: { id: string; token: string };
-  let familyToken: string;
-
-  beforeAll(async () => {
-    t = await startTestHub();
-    a = await t.addRetiree({ name: '张卫东' });
-    b = await t.addRetiree({ name: '李建华' });
-    caseworker = await t.addStaff('cw.liu', 'caseworker');
-    operator = await t.addStaff('op.chen', 'operator');
-    familyToken = await t.addFamily(a, 'family.zhang', '张小红');
-  }, 60_000);
-
-  afterAll(async () => {
-    await t?.stop();
-  });
+  const t = suiteHub();
+  const { a, b, caseworker, operator, family } = suiteDesk(t, 'visits', ['张卫东', '李建华'], '张小红');
 
   describe('calendar', () => {
     it('keeps the published Spring Festival dates 2024–2035, each between 21 Jan and 20 Feb', () => {
@@ -395,13 +368,13 @@ describe('visits and condolences (6.8) and the work list', () => {
 
   describe('permissions', () => {
     it('family accounts are stopped by the guard; operators read; caseworkers write', async () => {
-      expect(familyToken).toBeTruthy();
+      expect(family.token).toBeTruthy();
       for (const path of [
         '/api/visits/tasks',
         '/api/worklist',
         '/api/visits/summary?from=2026-11-01&to=2026-11-30',
       ]) {
-        expect((await t.api('GET', path, undefined, familyToken)).status).toBe(403);
+        expect((await t.api('GET', path, undefined, family.token)).status).toBe(403);
       }
       expect((await t.api('GET', '/api/visits/tasks', undefined, operator.token)).status).toBe(200);
       expect((await t.api('GET', '/api/visits/records', undefined, operator.token)).status).toBe(200);

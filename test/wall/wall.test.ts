@@ -9,7 +9,8 @@ import type { AlertCandidate } from '../../devices/contract.ts';
 import type { Alert, CreatedDevice } from '../../server/schemas/index.ts';
 import type { WallPage } from '../../server/schemas/wall.ts';
 import { hubEngines } from '../helpers/engines.ts';
-import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, publish } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 // Both record engines: PGlite, and a PostgreSQL server when one is installed.
 const { engines, stop } = await hubEngines();
@@ -20,7 +21,7 @@ const WEST = '西站';
 
 for (const engine of engines)
   describe.skipIf(engine.skip)(`the paged live wall on ${engine.name}`, () => {
-    let t: TestHub;
+    const t = suiteHub(() => engine.env());
     const ids: Record<string, string> = {};
     const devices: Record<string, string> = {};
     const created: Record<string, CreatedDevice> = {};
@@ -45,7 +46,6 @@ for (const engine of engines)
     }
 
     beforeAll(async () => {
-      t = await startTestHub(await engine.env());
       // Names chosen so that name order and alert order disagree.
       for (const [key, name, station] of [
         ['calm1', '安国庆', EAST],
@@ -92,10 +92,6 @@ for (const engine of engines)
       const withContact = await t.addRetiree({ name: '家属测试老人' });
       familyToken = await t.addFamily(withContact, 'family.wall');
       ids.family = withContact.id;
-    }, 120_000);
-
-    afterAll(async () => {
-      await t?.stop();
     });
 
     it('lists unacknowledged alerts first, worst first, then those being handled, then everyone by name', async () => {

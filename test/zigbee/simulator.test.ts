@@ -8,7 +8,8 @@ import { createRandom } from '../../simulators/vitals.ts';
 import { SimulatedBridge } from '../../simulators/zigbee/bridge.ts';
 import { provisionZigbee, type ZigbeeCredentials } from '../../simulators/zigbee/provision.ts';
 import { parseZigbeeScenario } from '../../simulators/zigbee/run.ts';
-import { ADMIN_PASSWORD, eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { ADMIN_PASSWORD, eventually } from '../helpers/hub.ts';
+import { suiteHub } from '../helpers/suite.ts';
 
 interface AlertView {
   deviceId: string;
@@ -18,12 +19,11 @@ interface AlertView {
 }
 
 describe('simulated Zigbee2MQTT bridge', () => {
-  let t: TestHub;
+  const t = suiteHub();
   let bridge: SimulatedBridge;
   let credentials: ZigbeeCredentials;
 
   beforeAll(async () => {
-    t = await startTestHub();
     const api = new HubApi(t.url);
     await api.login('admin', ADMIN_PASSWORD);
     credentials = await provisionZigbee(api, {
@@ -40,7 +40,6 @@ describe('simulated Zigbee2MQTT bridge', () => {
   });
   afterAll(async () => {
     await bridge?.stop();
-    await t?.stop();
   });
 
   it('parses scenario specs and refuses unknown ones', () => {
