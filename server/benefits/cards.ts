@@ -5,7 +5,7 @@ import type { Database } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type { BenefitCard, CardInput, CardKind, CardQuery, CardReturn } from '../schemas/benefits.ts';
-import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { checkDate, notAfterToday, retireeOr404 } from '../store/checks.ts';
 import { isoRequired, isUniqueViolation } from '../store/rows.ts';
 import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import { CARD_NAMES, type Clock } from './service.ts';
@@ -36,12 +36,6 @@ export class BenefitCards {
 
   today(): string {
     return centreDay(this.clock());
-  }
-
-  private notFuture(value: string, field: string): string {
-    checkDate(value, field);
-    if (value > this.today()) throw badRequest(`${field}: 不能晚于今天`);
-    return value;
   }
 
   private toCard(row: CardRow): BenefitCard {
@@ -92,7 +86,7 @@ export class BenefitCards {
     const retiree = await retireeOr404(this.db, input.retireeId);
     if (retiree.status === 'deceased')
       throw conflict(`${retiree.name}已故，不能办理${CARD_NAMES[input.kind]}`);
-    const issuedOn = this.notFuture(input.issuedOn, 'issuedOn');
+    const issuedOn = notAfterToday(input.issuedOn, 'issuedOn', this.today());
     if (input.expiresOn && checkDate(input.expiresOn, 'expiresOn') < issuedOn) {
       throw badRequest('expiresOn: 有效期不能早于发证日期');
     }
@@ -114,7 +108,7 @@ export class BenefitCards {
   async return(id: string, input: CardReturn): Promise<BenefitCard> {
     const card = await this.get(id);
     if (card.returnedOn) throw conflict('该证件已交回');
-    const returnedOn = this.notFuture(input.returnedOn ?? this.today(), 'returnedOn');
+    const returnedOn = notAfterToday(input.returnedOn ?? this.today(), 'returnedOn', this.today());
     if (returnedOn < card.issuedOn) throw badRequest('returnedOn: 不能早于发证日期');
     await this.db.query('update benefit_cards set returned_on = $2, return_reason = $3 where id = $1', [
       card.id,

@@ -25,7 +25,7 @@ import type {
   PaymentInput,
   StopReason,
 } from '../schemas/benefits.ts';
-import { checkDate, retireeOr404, userOr400 } from '../store/checks.ts';
+import { checkDate, notAfterToday, retireeOr404, userOr400 } from '../store/checks.ts';
 import { isoRequired, isUniqueViolation } from '../store/rows.ts';
 import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
@@ -102,12 +102,6 @@ export class BenefitService {
 
   today(): string {
     return centreDay(this.clock());
-  }
-
-  private notFuture(value: string, field: string): string {
-    checkDate(value, field);
-    if (value > this.today()) throw badRequest(`${field}: 不能晚于今天`);
-    return value;
   }
 
   // ----- benefits -----
@@ -233,7 +227,7 @@ export class BenefitService {
       }
       const beneficiary = (input.beneficiaryName ?? '').trim();
       if (survivor && !beneficiary) throw badRequest('beneficiaryName: 遗属生活补助须写明遗属姓名');
-      const appliedOn = this.notFuture(input.appliedOn ?? this.today(), 'appliedOn');
+      const appliedOn = notAfterToday(input.appliedOn ?? this.today(), 'appliedOn', this.today());
       const ownerId = input.ownerId ? await userOr400(db, input.ownerId) : userId;
       const id = randomUUID();
       await db.query(
@@ -320,7 +314,7 @@ export class BenefitService {
 
   /** A payment for one period (发放); a stopped, rejected or unapproved benefit is refused with 409. */
   async pay(id: string, input: PaymentInput, userId: string): Promise<Benefit> {
-    const paidOn = this.notFuture(input.paidOn ?? this.today(), 'paidOn');
+    const paidOn = notAfterToday(input.paidOn ?? this.today(), 'paidOn', this.today());
     return this.db.transaction(async (db) => {
       const row = await this.lockFor(db, id, 'pay');
       if (input.period < row.applied_on.slice(0, 7)) {
@@ -351,7 +345,7 @@ export class BenefitService {
   async stop(id: string, input: BenefitStop, userId: string): Promise<Benefit> {
     const note = (input.note ?? '').trim();
     if (input.reason === 'other' && !note) throw badRequest('note: 停发原因为“其他”时须写明理由');
-    const stoppedOn = this.notFuture(input.stoppedOn ?? this.today(), 'stoppedOn');
+    const stoppedOn = notAfterToday(input.stoppedOn ?? this.today(), 'stoppedOn', this.today());
     return this.db.transaction(async (db) => {
       const row = await this.lockFor(db, id, 'stop');
       await this.stopRow(db, row.id, input.reason, stoppedOn, userId, note);

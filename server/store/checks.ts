@@ -37,6 +37,13 @@ export function checkDate(value: string, field: string): string {
   return value;
 }
 
+/** `value` when it is a real date no later than `today`; 400 naming `field` otherwise. */
+export function notAfterToday(value: string, field: string, today: string): string {
+  checkDate(value, field);
+  if (value > today) throw badRequest(`${field}: 不能晚于今天`);
+  return value;
+}
+
 /** `value` trimmed; 400 naming the field, its label and its name, when nothing is left. */
 export function requiredText(value: string, name: string, label: string): string {
   const trimmed = value.trim();
