@@ -7,9 +7,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
-import { exportRoute, readErrors, userId, writeErrors } from '../http/records.ts';
+import { exportRoute, readErrors } from '../http/records.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
-import { IdParams } from '../schemas/common.ts';
 import {
   ActionDone,
   ActionQuery,
@@ -28,7 +28,6 @@ import {
   SurveyResponse,
   SurveyResponseInput,
 } from '../schemas/evaluation.ts';
-import { scopeOf } from '../store/scope.ts';
 import { actionColumns, feedbackColumns, type ResultRow, resultColumns } from './export.ts';
 
 const route = routeOptions('evaluation');
@@ -42,68 +41,30 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   // ----- satisfaction surveys -----
 
-  app.get(
-    '/api/evaluation/surveys',
-    route('evaluation.read', {
-      summary: 'Satisfaction surveys (满意度调查)',
-      response: { 200: Type.Array(Survey), ...readErrors },
-    }),
-    async () => {
-      return service.surveys();
-    },
+  const surveyRecords = recordRoutes(app, route, {
+    url: '/api/evaluation/surveys',
+    record: Survey,
+    read: 'evaluation.read',
+    write: 'evaluation.write',
+  });
+  surveyRecords.list({ summary: 'Satisfaction surveys (满意度调查)' }, () => service.surveys());
+  surveyRecords.create(
+    { summary: 'Create a survey for a period, with 1–5 scale and free-text questions', body: SurveyInput },
+    (body, caller) => service.createSurvey(body, caller.id),
   );
-
-  app.post(
-    '/api/evaluation/surveys',
-    route('evaluation.write', {
-      summary: 'Create a survey for a period, with 1–5 scale and free-text questions',
-      body: SurveyInput,
-      response: { 201: Survey, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply.code(201).send(await service.createSurvey(request.body, userId(request)));
-    },
+  surveyRecords.one('One survey', (id) => service.survey(id));
+  surveyRecords.on('close', { summary: 'Close a survey: no more responses' }, (id) =>
+    service.closeSurvey(id),
   );
-
-  app.get(
-    '/api/evaluation/surveys/:id',
-    route('evaluation.read', {
-      summary: 'One survey',
-      params: IdParams,
-      response: { 200: Survey, ...readErrors },
-    }),
-    async (request) => {
-      return service.survey(request.params.id);
-    },
-  );
-
-  app.post(
-    '/api/evaluation/surveys/:id/close',
-    route('evaluation.write', {
-      summary: 'Close a survey: no more responses',
-      params: IdParams,
-      response: { 200: Survey, ...writeErrors },
-    }),
-    async (request) => {
-      return service.closeSurvey(request.params.id);
-    },
-  );
-
-  app.post(
-    '/api/evaluation/surveys/:id/responses',
-    route('evaluation.write', {
+  surveyRecords.on(
+    'responses',
+    {
       summary: "A retiree's (or an anonymous) response for one service area",
-      params: IdParams,
       body: SurveyResponseInput,
-      response: { 201: SurveyResponse, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply
-        .code(201)
-        .send(
-          await service.respond(request.params.id, request.body, userId(request), scopeOf(request.user!)),
-        );
+      answer: SurveyResponse,
+      code: 201,
     },
+    (id, body, caller) => service.respond(id, body, caller.id, caller.scope),
   );
 
   app.get(
@@ -142,16 +103,15 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   // ----- complaints and suggestions -----
 
-  app.get(
-    '/api/evaluation/feedback',
-    route('evaluation.read', {
-      summary: 'Complaints and suggestions (投诉、建议)',
-      querystring: FeedbackQuery,
-      response: { 200: Type.Array(Feedback), ...readErrors },
-    }),
-    async (request) => {
-      return service.feedbackList(request.query, scopeOf(request.user!));
-    },
+  const feedbackRecords = recordRoutes(app, route, {
+    url: '/api/evaluation/feedback',
+    record: Feedback,
+    read: 'evaluation.read',
+    write: 'evaluation.write',
+  });
+  feedbackRecords.list(
+    { summary: 'Complaints and suggestions (投诉、建议)', query: FeedbackQuery },
+    (query, caller) => service.feedbackList(query, caller.scope),
   );
 
   exportRoute(app, '/api/evaluation/feedback/export.xlsx', {
@@ -170,84 +130,44 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     },
   });
 
-  app.post(
-    '/api/evaluation/feedback',
-    route('evaluation.write', {
+  feedbackRecords.create(
+    {
       retiree: 'body',
       summary:
         'Register a complaint or suggestion; an answer is due in 15 days unless `answerDays` says otherwise',
       body: FeedbackInput,
-      response: { 201: Feedback, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply
-        .code(201)
-        .send(await service.createFeedback(request.body, userId(request), scopeOf(request.user!)));
     },
+    (body, caller) => service.createFeedback(body, caller.id, caller.scope),
   );
-
-  app.get(
-    '/api/evaluation/feedback/:id',
-    route('evaluation.read', {
-      summary: 'One complaint or suggestion',
-      params: IdParams,
-      response: { 200: Feedback, ...readErrors },
-    }),
-    async (request) => {
-      return service.feedback(request.params.id, undefined, scopeOf(request.user!));
-    },
+  feedbackRecords.one('One complaint or suggestion', (id, caller) =>
+    service.feedback(id, undefined, caller.scope),
   );
-
-  app.post(
-    '/api/evaluation/feedback/:id/handle',
-    route('evaluation.write', {
-      summary: 'received → handling',
-      params: IdParams,
-      response: { 200: Feedback, ...writeErrors },
-    }),
-    async (request) => {
-      return service.handleFeedback(request.params.id, scopeOf(request.user!));
-    },
+  feedbackRecords.on('handle', { summary: 'received → handling' }, (id, _, caller) =>
+    service.handleFeedback(id, caller.scope),
   );
-
-  app.post(
-    '/api/evaluation/feedback/:id/answer',
-    route('evaluation.write', {
-      summary: 'handling → answered, with the answer',
-      params: IdParams,
-      body: FeedbackAnswer,
-      response: { 200: Feedback, ...writeErrors },
-    }),
-    async (request) => {
-      return service.answerFeedback(request.params.id, request.body, userId(request), scopeOf(request.user!));
-    },
+  feedbackRecords.on(
+    'answer',
+    { summary: 'handling → answered, with the answer', body: FeedbackAnswer },
+    (id, body, caller) => service.answerFeedback(id, body, caller.id, caller.scope),
   );
-
-  app.post(
-    '/api/evaluation/feedback/:id/close',
-    route('evaluation.write', {
-      summary: 'answered → closed',
-      params: IdParams,
-      body: CloseNote,
-      response: { 200: Feedback, ...writeErrors },
-    }),
-    async (request) => {
-      return service.closeFeedback(request.params.id, request.body, scopeOf(request.user!));
-    },
+  feedbackRecords.on('close', { summary: 'answered → closed', body: CloseNote }, (id, body, caller) =>
+    service.closeFeedback(id, body, caller.scope),
   );
 
   // ----- improvement actions (7.2) -----
 
-  app.get(
-    '/api/evaluation/actions',
-    improvementRoute('evaluation.read', {
+  const actionRecords = recordRoutes(app, improvementRoute, {
+    url: '/api/evaluation/actions',
+    record: ImprovementAction,
+    read: 'evaluation.read',
+    write: 'evaluation.write',
+  });
+  actionRecords.list(
+    {
       summary: 'Improvement actions (改进措施), by due date; filter by the finding that caused them',
-      querystring: ActionQuery,
-      response: { 200: Type.Array(ImprovementAction), ...readErrors },
-    }),
-    async (request) => {
-      return service.actions(request.query);
+      query: ActionQuery,
     },
+    (query) => service.actions(query),
   );
 
   exportRoute(app, '/api/evaluation/actions/export.xlsx', {
@@ -261,66 +181,22 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     workbook: { sheet: '改进措施', columns: actionColumns, file: 'improvement-actions', name: '改进措施' },
   });
 
-  app.post(
-    '/api/evaluation/actions',
-    improvementRoute('evaluation.write', {
+  actionRecords.create(
+    {
       summary:
         'An improvement action linked to its finding: a complaint or suggestion, a survey result, or words',
       body: ImprovementActionInput,
-      response: { 201: ImprovementAction, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply.code(201).send(await service.createAction(request.body, userId(request)));
     },
+    (body, caller) => service.createAction(body, caller.id),
   );
-
-  app.get(
-    '/api/evaluation/actions/:id',
-    improvementRoute('evaluation.read', {
-      summary: 'One improvement action',
-      params: IdParams,
-      response: { 200: ImprovementAction, ...readErrors },
-    }),
-    async (request) => {
-      return service.action(request.params.id);
-    },
+  actionRecords.one('One improvement action', (id) => service.action(id));
+  actionRecords.on('start', { summary: 'planned → doing' }, (id) => service.startAction(id));
+  actionRecords.on('done', { summary: 'doing → done, with what was done', body: ActionDone }, (id, body) =>
+    service.finishAction(id, body),
   );
-
-  app.post(
-    '/api/evaluation/actions/:id/start',
-    improvementRoute('evaluation.write', {
-      summary: 'planned → doing',
-      params: IdParams,
-      response: { 200: ImprovementAction, ...writeErrors },
-    }),
-    async (request) => {
-      return service.startAction(request.params.id);
-    },
-  );
-
-  app.post(
-    '/api/evaluation/actions/:id/done',
-    improvementRoute('evaluation.write', {
-      summary: 'doing → done, with what was done',
-      params: IdParams,
-      body: ActionDone,
-      response: { 200: ImprovementAction, ...writeErrors },
-    }),
-    async (request) => {
-      return service.finishAction(request.params.id, request.body);
-    },
-  );
-
-  app.post(
-    '/api/evaluation/actions/:id/review',
-    improvementRoute('evaluation.write', {
-      summary: 'done → reviewed, with the review note',
-      params: IdParams,
-      body: ActionReview,
-      response: { 200: ImprovementAction, ...writeErrors },
-    }),
-    async (request) => {
-      return service.reviewAction(request.params.id, request.body, userId(request));
-    },
+  actionRecords.on(
+    'review',
+    { summary: 'done → reviewed, with the review note', body: ActionReview },
+    (id, body, caller) => service.reviewAction(id, body, caller.id),
   );
 };

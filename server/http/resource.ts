@@ -1,0 +1,209 @@
+/**
+ * The routes of one kind of record, declared as a table: a list, a create, one record by id, its
+ * update and the steps taken on it (`POST <url>/:id/<step>`). Each declaration names what the route
+ * does and the service call that does it; the access action, the `IdParams`, the answer codes and
+ * the refusals follow from the kind of route, the same for every area.
+ *
+ *   const feedback = recordRoutes(app, route, {
+ *     url: '/api/evaluation/feedback', record: Feedback, read: 'evaluation.read', write: 'evaluation.write',
+ *   });
+ *   feedback.one('One complaint or suggestion', (id, caller) => service.feedback(id, caller.scope));
+ *   feedback.step('answer', { summary: 'handling → answered', body: FeedbackAnswer },
+ *     (id, body, caller) => service.answerFeedback(id, body, caller.id, caller.scope));
+ *
+ * Fastify validates every body, query and path against its schema before the call, so the values
+ * the calls receive have the schema's type.
+ */
+import type { Static, TArray, TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { RetireeAt } from '../access/guard.ts';
+import type { Access } from '../access/policy.ts';
+import type { User } from '../schemas/auth.ts';
+import { IdParams } from '../schemas/common.ts';
+import { type Scope, scopeOf } from '../store/scope.ts';
+import { readErrors, userId, writeErrors } from './records.ts';
+import type { routeOptions } from './route.ts';
+
+/** The signed-in caller of a record route: who it is and which retirees it may see. */
+export interface Caller {
+  id: string;
+  user: User;
+  scope: Scope;
+}
+
+export function callerOf(request: FastifyRequest): Caller {
+  const id = userId(request);
+  const user = request.user!;
+  return { id, user, scope: scopeOf(user) };
+}
+
+type RouteMaker = ReturnType<typeof routeOptions>;
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** The value of an optional schema: `undefined` where the route has none. */
+type ValueOf<S> = S extends TSchema ? Static<S> : undefined;
+/** What a route on one record hands its call: the body where it has one, else the query. */
+type InputOf<Body, Query> = Body extends TSchema ? Static<Body> : ValueOf<Query>;
+
+export interface RecordKind<Record extends TSchema> {
+  /** The collection's address; one record is `<url>/:id`. */
+  url: string;
+  /** One record as the routes answer it. */
+  record: Record;
+  read: Access;
+  write: Access;
+  /**
+   * Checked before every route on one record, after the access guard: e.g. that the record's
+   * retiree is in the caller's station scope.
+   */
+  guard?: (id: string, caller: Caller) => Promise<void>;
+}
+
+interface Described {
+  summary: string;
+  /** The access action; the kind's `read` for GET, its `write` otherwise. */
+  access?: Access;
+  /** Where the route names its retiree (server/access/guard.ts). */
+  retiree?: RetireeAt;
+  /** The refusals; `readErrors` for GET, `writeErrors` otherwise. */
+  errors?: Record<number, TSchema>;
+}
+
+export interface ListRoute<Query, Answer> extends Described {
+  query?: Query;
+  /** The answer; an array of the record by default. */
+  answer?: Answer;
+}
+
+export interface CreateRoute<Body, Answer> extends Described {
+  body: Body;
+  /** The answer (201); the record by default. */
+  answer?: Answer;
+}
+
+export interface StepRoute<Body, Query, Answer> extends Described {
+  body?: Body;
+  query?: Query;
+  /** The answer; the record by default. */
+  answer?: Answer;
+  /** 200 by default; 201 where the step creates a record of its own. */
+  code?: 200 | 201;
+  /** POST by default. */
+  method?: Method;
+}
+
+type Run<Answer> = Promise<Answer>;
+
+export function recordRoutes<Record extends TSchema>(
+  app: FastifyInstance,
+  route: RouteMaker,
+  kind: RecordKind<Record>,
+) {
+  const collection = kind.url;
+  const one = `${kind.url}/:id`;
+
+  function register(
+    method: Method,
+    url: string,
+    described: Described,
+    schema: { params?: TSchema; querystring?: TSchema; body?: TSchema },
+    answer: TSchema,
+    code: 200 | 201,
+    handler: (request: FastifyRequest, caller: Caller) => Promise<unknown>,
+  ): void {
+    const reading = method === 'get';
+    const { summary, retiree, errors = reading ? readErrors : writeErrors } = described;
+    const defined = Object.fromEntries(Object.entries(schema).filter(([, value]) => value !== undefined));
+    app.route({
+      method: method.toUpperCase() as Uppercase<Method>,
+      url,
+      ...route(described.access ?? (reading ? kind.read : kind.write), {
+        ...(retiree === undefined ? {} : { retiree }),
+        summary,
+        ...defined,
+        response: { [code]: answer, ...errors },
+      }),
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const caller = callerOf(request);
+        const answered = await handler(request, caller);
+        return code === 200 ? answered : reply.code(code).send(answered);
+      },
+    });
+  }
+
+  async function guarded(request: FastifyRequest, caller: Caller): Promise<string> {
+    const { id } = request.params as IdParams;
+    if (kind.guard) await kind.guard(id, caller);
+    return id;
+  }
+
+  return {
+    /** `GET <url>`: the records, filtered by the query, in the caller's scope. */
+    list<Query extends TSchema | undefined = undefined, Answer extends TSchema = TArray<Record>>(
+      described: ListRoute<Query, Answer>,
+      run: (query: ValueOf<Query>, caller: Caller) => Run<Static<Answer>>,
+    ): void {
+      register(
+        'get',
+        collection,
+        described,
+        { querystring: described.query },
+        described.answer ?? Type.Array(kind.record),
+        200,
+        (request, caller) => run(request.query as ValueOf<Query>, caller),
+      );
+    },
+
+    /** `POST <url>`: a new record (201). */
+    create<Body extends TSchema, Answer extends TSchema = Record>(
+      described: CreateRoute<Body, Answer>,
+      run: (body: Static<Body>, caller: Caller) => Run<Static<Answer>>,
+    ): void {
+      register(
+        'post',
+        collection,
+        described,
+        { body: described.body },
+        described.answer ?? kind.record,
+        201,
+        (request, caller) => run(request.body as Static<Body>, caller),
+      );
+    },
+
+    /** `GET <url>/:id`: one record. */
+    one(summary: string, run: (id: string, caller: Caller) => Run<Static<Record>>): void {
+      register('get', one, { summary }, { params: IdParams }, kind.record, 200, async (request, caller) =>
+        run(await guarded(request, caller), caller),
+      );
+    },
+
+    /**
+     * A route on one record: `POST <url>/:id/<path>` (a step, with its body), `GET <url>/:id/<path>`
+     * (something of the record), or with `path` empty the record itself (`PATCH <url>/:id`).
+     */
+    on<
+      Body extends TSchema | undefined = undefined,
+      Query extends TSchema | undefined = undefined,
+      Answer extends TSchema = Record,
+    >(
+      path: string,
+      described: StepRoute<Body, Query, Answer>,
+      run: (id: string, input: InputOf<Body, Query>, caller: Caller) => Run<Static<Answer>>,
+    ): void {
+      const method = described.method ?? 'post';
+      register(
+        method,
+        path === '' ? one : `${one}/${path}`,
+        described,
+        { params: IdParams, querystring: described.query, body: described.body },
+        described.answer ?? kind.record,
+        described.code ?? 200,
+        async (request, caller) => {
+          const id = await guarded(request, caller);
+          const input = described.body === undefined ? request.query : request.body;
+          return run(id, input as InputOf<Body, Query>, caller);
+        },
+      );
+    },
+  };
+}
