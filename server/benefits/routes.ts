@@ -3,9 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { type ListColumn, MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
-import { exportRoute, listWithExport, readErrors, userId, writeErrors } from '../http/records.ts';
+import { exportRoute, listWithExport } from '../http/records.ts';
+import { type Caller, recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
-import type { User } from '../schemas/auth.ts';
 import {
   Benefit,
   BenefitApproval,
@@ -20,9 +20,8 @@ import {
   CardReturn,
   PaymentInput,
 } from '../schemas/benefits.ts';
-import { IdParams } from '../schemas/common.ts';
 import { retireeOr404 as findRetiree } from '../store/checks.ts';
-import { assertInScope, scopeOf } from '../store/scope.ts';
+import { assertInScope } from '../store/scope.ts';
 import { STOP_REASON_NAMES } from './service.ts';
 
 const route = routeOptions('benefits');
@@ -78,10 +77,17 @@ const CARD_COLUMNS: ListColumn<BenefitCard>[] = [
 
 export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const { benefits, benefitCards: cards } = app;
-  const retireeOr404 = async (id: string) => (await findRetiree(hub.db, id)).id;
-  /** 404 for a benefit of a retiree outside the caller's scope, as if it did not exist. */
-  const ownBenefit = async (request: { user: User | null; params: { id: string } }) =>
-    assertInScope(hub.db, scopeOf(request.user!), await benefits.retireeOf(request.params.id));
+  /** 404 for a retiree that does not exist or is outside the caller's scope. */
+  const inScope = async (retireeId: string, caller: Caller) =>
+    assertInScope(hub.db, caller.scope, (await findRetiree(hub.db, retireeId)).id);
+  const benefitRecords = recordRoutes(app, route, {
+    url: '/api/benefits',
+    record: Benefit,
+    read: 'benefits.read',
+    write: 'benefits.write',
+    // A benefit of a retiree outside the caller's scope is answered 404, as if it did not exist.
+    guard: async (id, caller) => assertInScope(hub.db, caller.scope, await benefits.retireeOf(id)),
+  });
 
   listWithExport(app, {
     url: '/api/benefits',
@@ -96,100 +102,52 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     workbook: { sheet: '生活待遇', columns: BENEFIT_COLUMNS, file: 'benefits', name: '生活待遇' },
   });
 
-  app.post(
-    '/api/benefits',
-    route('benefits.write', {
-      retiree: 'body',
-      summary: 'File an application (申报, 6.3.2.6)',
-      body: BenefitInput,
-      response: { 201: Benefit, ...writeErrors },
-    }),
-    async (request, reply) => {
-      await assertInScope(hub.db, scopeOf(request.user!), await retireeOr404(request.body.retireeId));
-      return reply.code(201).send(await benefits.apply(request.body, userId(request)));
+  benefitRecords.create(
+    { retiree: 'body', summary: 'File an application (申报, 6.3.2.6)', body: BenefitInput },
+    async (body, caller) => {
+      await inScope(body.retireeId, caller);
+      return benefits.apply(body, caller.id);
     },
   );
-
-  app.get(
-    '/api/benefits/:id',
-    route('benefits.read', {
-      summary: 'One benefit with its steps and payments',
-      params: IdParams,
-      response: { 200: Benefit, ...readErrors },
-    }),
-    async (request) => {
-      await ownBenefit(request);
-      return benefits.get(request.params.id);
-    },
+  benefitRecords.one('One benefit with its steps and payments', (id) => benefits.get(id));
+  benefitRecords.on(
+    'approve',
+    { summary: 'Approve an application; 409 unless applied', body: BenefitApproval },
+    (id, body, caller) => benefits.approve(id, body, caller.id),
   );
-
-  app.post(
-    '/api/benefits/:id/approve',
-    route('benefits.write', {
-      summary: 'Approve an application; 409 unless applied',
-      params: IdParams,
-      body: BenefitApproval,
-      response: { 200: Benefit, ...writeErrors },
-    }),
-    async (request) => {
-      await ownBenefit(request);
-      return benefits.approve(request.params.id, request.body, userId(request));
-    },
+  benefitRecords.on(
+    'reject',
+    { summary: 'Refuse an application, with the reason; 409 unless applied', body: BenefitRejection },
+    (id, body, caller) => benefits.reject(id, body, caller.id),
   );
-
-  app.post(
-    '/api/benefits/:id/reject',
-    route('benefits.write', {
-      summary: 'Refuse an application, with the reason; 409 unless applied',
-      params: IdParams,
-      body: BenefitRejection,
-      response: { 200: Benefit, ...writeErrors },
-    }),
-    async (request) => {
-      await ownBenefit(request);
-      return benefits.reject(request.params.id, request.body, userId(request));
-    },
-  );
-
-  app.post(
-    '/api/benefits/:id/payments',
-    route('benefits.write', {
+  benefitRecords.on(
+    'payments',
+    {
       summary:
         'Record a payment for a period (amount in fen); 409 unless approved or paid, or when the period is paid',
-      params: IdParams,
       body: PaymentInput,
-      response: { 200: Benefit, ...writeErrors },
-    }),
-    async (request) => {
-      await ownBenefit(request);
-      return benefits.pay(request.params.id, request.body, userId(request));
     },
+    (id, body, caller) => benefits.pay(id, body, caller.id),
   );
-
-  app.post(
-    '/api/benefits/:id/stop',
-    route('benefits.write', {
+  benefitRecords.on(
+    'stop',
+    {
       summary: 'Stop a benefit (停发) with its reason; 409 when rejected or already stopped',
-      params: IdParams,
       body: BenefitStop,
-      response: { 200: Benefit, ...writeErrors },
-    }),
-    async (request) => {
-      await ownBenefit(request);
-      return benefits.stop(request.params.id, request.body, userId(request));
     },
+    (id, body, caller) => benefits.stop(id, body, caller.id),
   );
 
-  app.get(
-    '/api/benefit-cards',
-    route('benefits.read', {
-      summary: 'Preferential cards (优待证, 乘车证) held, expired and returned (6.3.2.3)',
-      querystring: CardQuery,
-      response: { 200: Type.Array(BenefitCard), ...readErrors },
-    }),
-    async (request) => {
-      return cards.list(request.query, scopeOf(request.user!));
-    },
+  const cardRecords = recordRoutes(app, route, {
+    url: '/api/benefit-cards',
+    record: BenefitCard,
+    read: 'benefits.read',
+    write: 'benefits.write',
+    guard: async (id, caller) => assertInScope(hub.db, caller.scope, (await cards.get(id)).retireeId),
+  });
+  cardRecords.list(
+    { summary: 'Preferential cards (优待证, 乘车证) held, expired and returned (6.3.2.3)', query: CardQuery },
+    (query, caller) => cards.list(query, caller.scope),
   );
 
   exportRoute(app, '/api/benefit-cards/export.xlsx', {
@@ -204,32 +162,16 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     workbook: { sheet: '优待证件', columns: CARD_COLUMNS, file: 'benefit-cards', name: '优待证件' },
   });
 
-  app.post(
-    '/api/benefit-cards',
-    route('benefits.write', {
-      retiree: 'body',
-      summary: 'Record a card issued; 409 while the same kind is held',
-      body: CardInput,
-      response: { 201: BenefitCard, ...writeErrors },
-    }),
-    async (request, reply) => {
-      await assertInScope(hub.db, scopeOf(request.user!), await retireeOr404(request.body.retireeId));
-      return reply.code(201).send(await cards.issue(request.body, userId(request)));
+  cardRecords.create(
+    { retiree: 'body', summary: 'Record a card issued; 409 while the same kind is held', body: CardInput },
+    async (body, caller) => {
+      await inScope(body.retireeId, caller);
+      return cards.issue(body, caller.id);
     },
   );
-
-  app.post(
-    '/api/benefit-cards/:id/return',
-    route('benefits.write', {
-      summary: 'Record a card returned, with the reason',
-      params: IdParams,
-      body: CardReturn,
-      response: { 200: BenefitCard, ...writeErrors },
-    }),
-    async (request) => {
-      const card = await cards.get(request.params.id);
-      await assertInScope(hub.db, scopeOf(request.user!), card.retireeId);
-      return cards.return(request.params.id, request.body);
-    },
+  cardRecords.on(
+    'return',
+    { summary: 'Record a card returned, with the reason', body: CardReturn },
+    (id, body) => cards.return(id, body),
   );
 };
