@@ -1,15 +1,16 @@
 /**
- * The dashboard's words, checked without a browser: every key a component asks for with `t('…')`
- * (or `tm`, or a `t(`…${…}`)` whose fixed start must name a group) is found in Chinese and in
- * English among the words that component can reach: the frame's (dashboard/src/locales/), the page
- * titles every `route.ts` merges under `nav.`, and the `messages.ts` sets the component imports.
- * Every set of words has the same keys in both languages (README, "Service-records pages").
+ * The dashboard's words, checked without a browser. Translators edit JSON: every `locales/` folder
+ * under dashboard/src (the frame's, and each page's beside its `messages.ts`) holds `zh-CN.json` and
+ * `en.json` with exactly the same keys and no empty word, found by walking the folders, so a new page
+ * is checked without naming it here. Every key a component asks for with `t('…')` (or `tm`, or a
+ * `t(`…${…}`)` whose fixed start must name a group) is found in Chinese and in English among the
+ * words that component can reach: the frame's (dashboard/src/locales/), the page titles every
+ * `route.ts` merges under `nav.`, and the `messages.ts` sets the component imports. Every set of
+ * words has the same keys in both languages (README, "Service-records pages").
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import en from '../../dashboard/src/locales/en.ts';
-import zhCN from '../../dashboard/src/locales/zh-CN.ts';
 
 const source = path.resolve(import.meta.dirname, '../../dashboard/src');
 
@@ -19,14 +20,42 @@ interface Sets {
   en: Words;
 }
 
-function sourceFiles(dir: string): string[] {
+function filesUnder(dir: string, name: RegExp): string[] {
   const result: string[] = [];
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) result.push(...sourceFiles(full));
-    else if (/\.(ts|vue)$/.test(entry.name)) result.push(full);
+    if (entry.isDirectory()) result.push(...filesUnder(full, name));
+    else if (name.test(entry.name)) result.push(full);
   }
   return result;
+}
+
+function sourceFiles(dir: string): string[] {
+  return filesUnder(dir, /\.(ts|vue)$/);
+}
+
+function readWords(file: string): Words {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Words;
+}
+
+/** Every `locales/` folder's JSON files, by folder: the frame's and each page's. */
+function localeFolders(): Map<string, string[]> {
+  const folders = new Map<string, string[]>();
+  for (const file of filesUnder(source, /\.json$/)) {
+    const folder = path.dirname(file);
+    if (path.basename(folder) !== 'locales') continue;
+    folders.set(folder, [...(folders.get(folder) ?? []), path.basename(file)].sort());
+  }
+  return folders;
+}
+
+/** What vue-i18n could not show: a word that is not a non-empty string, or an empty group. */
+function emptyWords(words: unknown, prefix = ''): string[] {
+  if (typeof words === 'string') return words.trim() ? [] : [prefix];
+  if (words === null || typeof words !== 'object') return [prefix];
+  const entries = Object.entries(words as Words);
+  if (!entries.length) return [prefix];
+  return entries.flatMap(([key, value]) => emptyWords(value, prefix ? `${prefix}.${key}` : key));
 }
 
 /** Every leaf of a set of words as a dotted path (an array's items by their index). */
@@ -59,7 +88,10 @@ function merge(target: Words, more: Words): Words {
   return result;
 }
 
-const frame: Sets = { 'zh-CN': zhCN as unknown as Words, en: en as unknown as Words };
+const frame: Sets = {
+  'zh-CN': readWords(path.join(source, 'locales', 'zh-CN.json')),
+  en: readWords(path.join(source, 'locales', 'en.json')),
+};
 
 const routeFiles = sourceFiles(path.join(source, 'views')).filter((file) => file.endsWith('/route.ts'));
 const messageFiles = sourceFiles(path.join(source, 'views')).filter((file) => file.endsWith('/messages.ts'));
@@ -116,6 +148,33 @@ function keysAskedFor(text: string): { whole: string[]; groups: string[] } {
 }
 
 describe('dashboard words', () => {
+  it('keeps each set of words as zh-CN.json and en.json with the same keys and no empty word', () => {
+    const folders = localeFolders();
+    const problems: string[] = [];
+    for (const [folder, files] of folders) {
+      const name = path.relative(source, folder);
+      if (files.join() !== 'en.json,zh-CN.json') {
+        problems.push(`${name}: holds ${files.join(', ')}, not en.json and zh-CN.json`);
+        continue;
+      }
+      const chinese = readWords(path.join(folder, 'zh-CN.json'));
+      const english = readWords(path.join(folder, 'en.json'));
+      const chineseKeys = new Set(leafPaths(chinese));
+      const englishKeys = new Set(leafPaths(english));
+      for (const key of chineseKeys)
+        if (!englishKeys.has(key)) problems.push(`${name}: ${key} has no English`);
+      for (const key of englishKeys)
+        if (!chineseKeys.has(key)) problems.push(`${name}: ${key} has no Chinese`);
+      for (const key of emptyWords(chinese)) problems.push(`${name}/zh-CN.json: ${key || '(all)'} is empty`);
+      for (const key of emptyWords(english)) problems.push(`${name}/en.json: ${key || '(all)'} is empty`);
+    }
+    expect(problems).toEqual([]);
+    // The walk finds what it means to find: the frame's words and every page folder's.
+    expect(folders.has(path.join(source, 'locales'))).toBe(true);
+    const pagesWithWords = messageFiles.map((file) => path.join(path.dirname(file), 'locales'));
+    expect(pagesWithWords.filter((folder) => !folders.has(folder))).toEqual([]);
+  });
+
   it('has the same keys in Chinese and in English, in the frame and in every page', async () => {
     const differences: string[] = [];
     const compare = (name: string, sets: Sets) => {

@@ -1,68 +1,9 @@
-/** Words of the family page (6.11.2.4), in the plain words a relative uses, Chinese first. */
-const zh = {
-  family: {
-    title: '家属关怀',
-    loading: '正在读取…',
-    loadFailed: '暂时无法读取，请稍后再试或直接致电中心',
-    state: { well: '平安', alert_open: '有告警', being_handled: '告警处理中' },
-    wellDetail: '目前一切正常',
-    waitingForStaff: '值班人员正在接警',
-    handledBy: '处理人：{name}',
-    live: '实时更新中',
-    offline: '连接中断，正在重连',
-    alertStatus: {
-      open: '等待值班人员接警',
-      acknowledged: '值班人员已接警',
-      in_progress: '正在处理',
-      resolved: '已处理完毕',
-      cancelled: '老人已取消',
-    },
-    outcome: { genuine: '确有情况', false_alarm: '误报', device_fault: '设备故障', test: '测试' },
-    eta: '预计多久到？（可不选）',
-    etaUnknown: '不确定',
-    coming: '我正在赶来',
-    answered: '已告知值班人员：您正在赶来',
-    answeredEta: '已告知值班人员：您约 {minutes} 分钟后到',
-    othersComing: '{name} 也在赶来',
-    call: '致电中心 {phone}',
-    noPhone: '中心电话未设置',
-    recent: '近 30 天告警',
-    noRecent: '近 30 天没有告警',
-    switchLanguage: 'English',
-  },
-};
+/**
+ * Words of the family page (6.11.2.4), in the plain words a relative uses. Translators edit
+ * `locales/zh-CN.json`, which sets the keys, and `locales/en.json`, which must have the same ones.
+ */
+import { pageMessages } from '../../modules/messages.ts';
+import en from './locales/en.json';
+import zh from './locales/zh-CN.json';
 
-const en: typeof zh = {
-  family: {
-    title: 'Family',
-    loading: 'Loading…',
-    loadFailed: 'Cannot load right now; try again shortly or call the centre',
-    state: { well: 'All well', alert_open: 'Alert', being_handled: 'Alert being handled' },
-    wellDetail: 'Nothing to worry about right now',
-    waitingForStaff: 'The staff on duty are taking the alert',
-    handledBy: 'Handled by {name}',
-    live: 'Updating live',
-    offline: 'Connection lost, reconnecting',
-    alertStatus: {
-      open: 'Waiting for the staff on duty',
-      acknowledged: 'Taken by the staff on duty',
-      in_progress: 'Being handled',
-      resolved: 'Resolved',
-      cancelled: 'Cancelled by your relative',
-    },
-    outcome: { genuine: 'Genuine', false_alarm: 'False alarm', device_fault: 'Device fault', test: 'Test' },
-    eta: 'When will you arrive? (optional)',
-    etaUnknown: 'Not sure',
-    coming: "I'm on my way",
-    answered: "The staff know you're on your way",
-    answeredEta: "The staff know you'll arrive in about {minutes} min",
-    othersComing: '{name} is on the way too',
-    call: 'Call the centre {phone}',
-    noPhone: "The centre's phone is not set",
-    recent: 'Alerts in the last 30 days',
-    noRecent: 'No alerts in the last 30 days',
-    switchLanguage: '中文',
-  },
-};
-
-export const familyMessages = { 'zh-CN': zh, en };
+export const familyMessages = pageMessages(zh, en);

@@ -1,78 +1,9 @@
-/** Words of the service-requests page (6.12), Chinese first. */
-const zh = {
-  requests: {
-    export: '导出 Excel',
-    title: '服务请求',
-    subtitle: '老人按绿色“求助”键发起的生活服务请求（非紧急）',
-    all: '全部',
-    statuses: { requested: '待派单', assigned: '已派单', done: '已完成', cancelled: '已取消' },
-    requestedAt: '请求时间',
-    retiree: '老人',
-    status: '状态',
-    kind: '服务内容',
-    kindPlaceholder: '如：代购、维修、陪诊',
-    kinds: ['代购', '维修', '陪诊', '送餐', '保洁', '理发', '谈心'],
-    provider: '服务人员',
-    providerPlaceholder: '工作人员、志愿者或服务机构',
-    note: '备注',
-    rating: '评价',
-    actions: '操作',
-    assign: '派单',
-    done: '完成',
-    rate: '评价',
-    cancel: '取消请求',
-    cancelConfirm: '取消这个服务请求？',
-    assignTitle: '派单',
-    doneTitle: '服务完成',
-    rateTitle: '服务评价',
-    ratingHint: '老人对服务的满意度（1–5 星）',
-    save: '保存',
-    saved: '已保存',
-    providerRequired: '请填写服务人员',
-    empty: '没有服务请求',
-    refresh: '刷新',
-    unknownRetiree: '未绑定老人',
-    assignedAt: '派单 {time}',
-    doneAt: '完成 {time}',
-  },
-};
+/**
+ * Words of the service-requests page (6.12). Translators edit `locales/zh-CN.json`, which sets the
+ * keys, and `locales/en.json`, which must have the same ones.
+ */
+import { pageMessages } from '../../modules/messages.ts';
+import en from './locales/en.json';
+import zh from './locales/zh-CN.json';
 
-const en: typeof zh = {
-  requests: {
-    export: 'Export to Excel',
-    title: 'Service requests',
-    subtitle: 'Everyday help asked for with the green key (not an emergency)',
-    all: 'All',
-    statuses: { requested: 'Requested', assigned: 'Assigned', done: 'Done', cancelled: 'Cancelled' },
-    requestedAt: 'Requested',
-    retiree: 'Retiree',
-    status: 'Status',
-    kind: 'Service',
-    kindPlaceholder: 'e.g. shopping, repair, escort to clinic',
-    kinds: ['Shopping', 'Repair', 'Clinic escort', 'Meals', 'Cleaning', 'Haircut', 'A chat'],
-    provider: 'Provider',
-    providerPlaceholder: 'Staff member, volunteer or service company',
-    note: 'Note',
-    rating: 'Rating',
-    actions: 'Actions',
-    assign: 'Assign',
-    done: 'Done',
-    rate: 'Rate',
-    cancel: 'Cancel request',
-    cancelConfirm: 'Cancel this service request?',
-    assignTitle: 'Assign',
-    doneTitle: 'Service done',
-    rateTitle: 'Rating',
-    ratingHint: "The retiree's satisfaction (1–5 stars)",
-    save: 'Save',
-    saved: 'Saved',
-    providerRequired: 'Enter the provider',
-    empty: 'No service requests',
-    refresh: 'Refresh',
-    unknownRetiree: 'No retiree bound',
-    assignedAt: 'assigned {time}',
-    doneAt: 'done {time}',
-  },
-};
-
-export const requestsMessages = { 'zh-CN': zh, en };
+export const requestsMessages = pageMessages(zh, en);

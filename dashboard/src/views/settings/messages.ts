@@ -1,83 +1,9 @@
-/** Words of the settings page (escalation rule, staff accounts), Chinese first. */
-const zh = {
-  settings: {
-    station: '所属站点',
-    stationHint: '留空则可查看全中心',
-    stationPrompt: '{name} 负责的站点（留空为全中心）',
-    stationTooLong: '站点名称不超过64个字',
-    wholeCentre: '全中心',
-    changeStation: '调整',
-    stationSave: '保存',
-    title: '设置',
-    escalation: '升级规则',
-    escalationHint: '告警发生后若一直无人确认，按下列时间逐级通知；一旦确认即停止升级。',
-    level: '第 {level} 级',
-    after: '发生后',
-    seconds: '秒',
-    notify: '通知',
-    audiences: { supervisor: '值班长', family: '家属', manager: '中心负责人' },
-    addStep: '添加一级',
-    removeStep: '删除',
-    save: '保存规则',
-    saved: '升级规则已保存',
-    reset: '还原',
-    notAscending: '每一级的时间须晚于上一级',
-    notifyRequired: '每一级至少通知一类人员',
-    readOnly: '只有管理员和值班长可以修改',
-    staff: '员工账号',
-    username: '用户名',
-    displayName: '姓名',
-    role: '角色',
-    password: '初始密码',
-    passwordHint: '至少 12 位，不能是常见密码',
-    createStaff: '新建员工账号',
-    created: '账号 {name} 已创建',
-    usernameInvalid: '用户名 2–64 位，只能含字母、数字和 . _ -',
-    onlyAdmin: '只有管理员可以新建账号',
-    noStaff: '没有员工账号',
-    required: '请填写必填项',
-  },
-};
+/**
+ * Words of the settings page (escalation rule, staff accounts). Translators edit `locales/zh-CN.json`,
+ * which sets the keys, and `locales/en.json`, which must have the same ones.
+ */
+import { pageMessages } from '../../modules/messages.ts';
+import en from './locales/en.json';
+import zh from './locales/zh-CN.json';
 
-const en: typeof zh = {
-  settings: {
-    station: 'Station',
-    stationHint: 'Leave blank for the whole centre',
-    stationPrompt: 'Station {name} works for (blank: the whole centre)',
-    stationTooLong: 'At most 64 characters',
-    wholeCentre: 'Whole centre',
-    changeStation: 'Change',
-    stationSave: 'Save',
-    title: 'Settings',
-    escalation: 'Escalation ladder',
-    escalationHint:
-      'While an alert stays unacknowledged, these are notified step by step; acknowledging stops the ladder.',
-    level: 'Level {level}',
-    after: 'After',
-    seconds: 's',
-    notify: 'Notify',
-    audiences: { supervisor: 'Supervisor', family: 'Family', manager: 'Centre manager' },
-    addStep: 'Add a level',
-    removeStep: 'Remove',
-    save: 'Save ladder',
-    saved: 'Escalation ladder saved',
-    reset: 'Undo changes',
-    notAscending: 'Each level must come later than the one before',
-    notifyRequired: 'Each level notifies someone',
-    readOnly: 'Only administrators and supervisors can change this',
-    staff: 'Staff accounts',
-    username: 'Username',
-    displayName: 'Name',
-    role: 'Role',
-    password: 'Initial password',
-    passwordHint: 'At least 12 characters, not a common one',
-    createStaff: 'New staff account',
-    created: 'Account {name} created',
-    usernameInvalid: 'Username: 2–64 letters, digits, . _ -',
-    onlyAdmin: 'Only administrators can create accounts',
-    noStaff: 'No staff accounts',
-    required: 'Fill in the required fields',
-  },
-};
-
-export const settingsMessages = { 'zh-CN': zh, en };
+export const settingsMessages = pageMessages(zh, en);

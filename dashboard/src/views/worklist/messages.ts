@@ -1,65 +1,10 @@
-/** The work list's words; the page title and menu link come with its route.ts (nav.worklist). */
-export const worklistMessages = {
-  'zh-CN': {
-    wl: {
-      subtitle: '今天到期和已逾期的事项；选择日期可查看明天的清单',
-      date: '日期',
-      today: '今天',
-      tomorrow: '明天',
-      refresh: '刷新',
-      export: '导出 Excel',
-      empty: '这一天没有到期或逾期的事项',
-      overdue: '已逾期',
-      due: '到期',
-      dueOn: '到期日',
-      retiree: '老人',
-      item: '事项',
-      source: '类别',
-      open: '去处理',
-      counts: '共 {total} 项，其中逾期 {overdue} 项',
-      sources: {
-        visit_task: '走访任务',
-        visit_follow_up: '走访问题跟进',
-        reception_reply: '来信来访答复',
-        feedback_answer: '意见建议答复',
-        improvement_action: '改进措施',
-        benefit: '生活待遇',
-        bereavement_step: '身后事办理',
-        intake_step: '接收安置',
-        activity_cover: '文体活动保障',
-        activity_attendance: '活动签到',
-      } as Record<string, string>,
-    },
-  },
-  en: {
-    wl: {
-      subtitle: 'Due today and overdue; pick a date to see tomorrow’s list',
-      date: 'Date',
-      today: 'Today',
-      tomorrow: 'Tomorrow',
-      refresh: 'Refresh',
-      export: 'Export to Excel',
-      empty: 'Nothing due or overdue on this day',
-      overdue: 'Overdue',
-      due: 'Due',
-      dueOn: 'Due on',
-      retiree: 'Retiree',
-      item: 'Item',
-      source: 'Kind',
-      open: 'Open',
-      counts: '{total} items, {overdue} overdue',
-      sources: {
-        visit_task: 'Visit task',
-        visit_follow_up: 'Visit follow-up',
-        reception_reply: 'Letter or visit to answer',
-        feedback_answer: 'Complaint or suggestion',
-        improvement_action: 'Improvement action',
-        benefit: 'Benefit',
-        bereavement_step: 'After death',
-        intake_step: 'Intake',
-        activity_cover: 'Activity cover',
-        activity_attendance: 'Activity attendance',
-      } as Record<string, string>,
-    },
-  },
-};
+/**
+ * The work list's words; the page title and menu link come with its route.ts (nav.worklist).
+ * Translators edit `locales/zh-CN.json`, which sets the keys, and `locales/en.json`, which must have
+ * the same ones.
+ */
+import { pageMessages } from '../../modules/messages.ts';
+import en from './locales/en.json';
+import zh from './locales/zh-CN.json';
+
+export const worklistMessages = pageMessages(zh, en);
