@@ -4,9 +4,9 @@ import { Type } from '@sinclair/typebox';
 import { centreDateTime } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import type { ListColumn } from '../export/workbook.ts';
-import { listWithExport, readErrors, userId, writeErrors } from '../http/records.ts';
+import { listWithExport } from '../http/records.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
-import type { User } from '../schemas/auth.ts';
 import {
   BereavementStepUpdate,
   Death,
@@ -15,9 +15,8 @@ import {
   DeathQuery,
   DeathResult,
 } from '../schemas/bereavement.ts';
-import { IdParams } from '../schemas/common.ts';
-import { retireeOr404 } from '../store/checks.ts';
-import { assertInScope, scopeOf } from '../store/scope.ts';
+import { retireeInScope } from '../store/checks.ts';
+import { assertInScope } from '../store/scope.ts';
 
 const route = routeOptions('bereavement');
 
@@ -69,9 +68,13 @@ const DEATH_COLUMNS: ListColumn<Death>[] = [
 
 export const bereavementRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const { bereavement } = app;
-  /** 404 for a retiree outside the caller's scope, as if there were none. */
-  const inScope = async (user: User | null, retireeId: string) =>
-    assertInScope(hub.db, scopeOf(user!), retireeId);
+  const deaths = recordRoutes(app, route, {
+    url: '/api/bereavement',
+    record: Death,
+    read: 'bereavement.read',
+    write: 'bereavement.write',
+    guard: async (id, caller) => assertInScope(hub.db, caller.scope, (await bereavement.get(id)).retireeId),
+  });
 
   listWithExport(app, {
     url: '/api/bereavement',
@@ -87,47 +90,36 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (
     workbook: { sheet: '身后事', columns: DEATH_COLUMNS, file: 'bereavement', name: '身后事' },
   });
 
-  app.post(
-    '/api/bereavement',
-    route('bereavement.write', {
+  deaths.create(
+    {
       retiree: 'body',
       summary:
         'Record a death: opens the checklist of 6.10, marks the retiree deceased (nothing deleted), stops the living benefits (reason death), ends the care arrangement, opens the survivor subsidy for the survivor named; 409 when already recorded',
       body: DeathInput,
-      response: { 201: DeathResult, ...writeErrors },
-    }),
-    async (request, reply) => {
-      await inScope(request.user, (await retireeOr404(hub.db, request.body.retireeId)).id);
-      return reply.code(201).send(await bereavement.record(request.body, userId(request)));
+      answer: DeathResult,
+    },
+    async (body, caller) => {
+      await retireeInScope(hub.db, caller.scope, body.retireeId);
+      return bereavement.record(body, caller.id);
     },
   );
+  deaths.one('One death and its checklist', (id) => bereavement.get(id));
 
-  app.get(
-    '/api/bereavement/:id',
-    route('bereavement.read', {
-      summary: 'One death and its checklist',
-      params: IdParams,
-      response: { 200: Death, ...readErrors },
-    }),
-    async (request) => {
-      const death = await bereavement.get(request.params.id);
-      await inScope(request.user, death.retireeId);
-      return death;
-    },
-  );
-
-  app.patch(
-    '/api/bereavement/steps/:id',
-    route('bereavement.write', {
+  // A step is a record of its own, answered with the death it belongs to.
+  recordRoutes(app, route, {
+    url: '/api/bereavement/steps',
+    record: Death,
+    read: 'bereavement.read',
+    write: 'bereavement.write',
+    guard: async (id, caller) => assertInScope(hub.db, caller.scope, await bereavement.retireeOfStep(id)),
+  }).on(
+    '',
+    {
+      method: 'patch',
       summary:
         'Assign, move, or close a step (done with its date, or not applicable with a note); 409 once closed',
-      params: IdParams,
       body: BereavementStepUpdate,
-      response: { 200: Death, ...writeErrors },
-    }),
-    async (request) => {
-      await inScope(request.user, await bereavement.retireeOfStep(request.params.id));
-      return bereavement.updateStep(request.params.id, request.body, userId(request));
     },
+    (id, body, caller) => bereavement.updateStep(id, body, caller.id),
   );
 };

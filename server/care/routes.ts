@@ -3,9 +3,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import type { ListColumn } from '../export/workbook.ts';
-import { listWithExport, readErrors, userId, writeErrors } from '../http/records.ts';
+import { listWithExport } from '../http/records.ts';
+import { type Caller, recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
-import type { User } from '../schemas/auth.ts';
 import {
   CareArrangement,
   CareArrangementEnd,
@@ -17,9 +17,8 @@ import {
   CareVisitInput,
   CareVisitQuery,
 } from '../schemas/care.ts';
-import { IdParams } from '../schemas/common.ts';
-import { retireeOr404 } from '../store/checks.ts';
-import { assertInScope, scopeOf } from '../store/scope.ts';
+import { retireeInScope } from '../store/checks.ts';
+import { assertInScope } from '../store/scope.ts';
 import { CARE_TYPE_NAMES } from './service.ts';
 
 const route = routeOptions('care');
@@ -57,9 +56,15 @@ const VISIT_COLUMNS: ListColumn<CareVisit>[] = [
 
 export const careRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const { care } = app;
-  /** 404 for a retiree outside the caller's scope, as if there were none. */
-  const inScope = async (user: User | null, retireeId: string) =>
-    assertInScope(hub.db, scopeOf(user!), retireeId);
+  const arrangementInScope = async (id: string, caller: Caller) =>
+    assertInScope(hub.db, caller.scope, (await care.arrangement(id)).retireeId);
+  const arrangements = recordRoutes(app, route, {
+    url: '/api/care/arrangements',
+    record: CareArrangement,
+    read: 'care.read',
+    write: 'care.write',
+    guard: arrangementInScope,
+  });
 
   listWithExport(app, {
     url: '/api/care/arrangements',
@@ -79,46 +84,25 @@ export const careRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
     },
   });
 
-  app.post(
-    '/api/care/arrangements',
-    route('care.write', {
+  arrangements.create(
+    {
       retiree: 'body',
       summary: 'A new care arrangement; 409 while another is current for the retiree',
       body: CareArrangementInput,
-      response: { 201: CareArrangement, ...writeErrors },
-    }),
-    async (request, reply) => {
-      await inScope(request.user, (await retireeOr404(hub.db, request.body.retireeId)).id);
-      return reply.code(201).send(await care.create(request.body, userId(request)));
+    },
+    async (body, caller) => {
+      await retireeInScope(hub.db, caller.scope, body.retireeId);
+      return care.create(body, caller.id);
     },
   );
-
-  app.get(
-    '/api/care/arrangements/:id',
-    route('care.read', {
-      summary: 'One care arrangement',
-      params: IdParams,
-      response: { 200: CareArrangement, ...readErrors },
-    }),
-    async (request) => {
-      const arrangement = await care.arrangement(request.params.id);
-      await inScope(request.user, arrangement.retireeId);
-      return arrangement;
-    },
-  );
-
-  app.post(
-    '/api/care/arrangements/:id/end',
-    route('care.write', {
+  arrangements.one('One care arrangement', (id) => care.arrangement(id));
+  arrangements.on(
+    'end',
+    {
       summary: 'End the current arrangement, with the reason; 409 when already ended',
-      params: IdParams,
       body: CareArrangementEnd,
-      response: { 200: CareArrangement, ...writeErrors },
-    }),
-    async (request) => {
-      await inScope(request.user, (await care.arrangement(request.params.id)).retireeId);
-      return care.end(request.params.id, request.body, userId(request));
     },
+    (id, body, caller) => care.end(id, body, caller.id),
   );
 
   listWithExport(app, {
@@ -134,16 +118,16 @@ export const careRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
     workbook: { sheet: '养老探视记录', columns: VISIT_COLUMNS, file: 'care-visits', name: '养老探视记录' },
   });
 
-  app.post(
-    '/api/care/visits',
-    route('care.write', {
-      summary: 'Record a care visit within an arrangement (not in the future)',
-      body: CareVisitInput,
-      response: { 201: CareVisit, ...writeErrors },
-    }),
-    async (request, reply) => {
-      await inScope(request.user, (await care.arrangement(request.body.arrangementId)).retireeId);
-      return reply.code(201).send(await care.recordVisit(request.body, userId(request)));
+  recordRoutes(app, route, {
+    url: '/api/care/visits',
+    record: CareVisit,
+    read: 'care.read',
+    write: 'care.write',
+  }).create(
+    { summary: 'Record a care visit within an arrangement (not in the future)', body: CareVisitInput },
+    async (body, caller) => {
+      await arrangementInScope(body.arrangementId, caller);
+      return care.recordVisit(body, caller.id);
     },
   );
 };

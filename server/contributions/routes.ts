@@ -6,6 +6,7 @@ import { ORAL_HISTORY_FILE_LABELS, ORAL_HISTORY_FILE_TYPES } from '../contributi
 import type { ListColumn } from '../export/workbook.ts';
 import { acceptRawBodies, FileAnswer, sendFile, uploadName } from '../http/files.ts';
 import { listWithExport, readErrors, userId, writeErrors } from '../http/records.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -76,73 +77,44 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
     },
   });
 
-  app.post(
-    '/api/contributions/register',
-    route('contributions.write', {
+  const entries = recordRoutes(app, route, {
+    url: '/api/contributions/register',
+    record: Contribution,
+    read: 'contributions.read',
+    write: 'contributions.write',
+  });
+  entries.create(
+    {
       retiree: 'body',
       summary: 'A retiree takes on a role; 409 while the same role is active or when deceased',
       body: ContributionInput,
-      response: { 201: Contribution, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply
-        .code(201)
-        .send(await register.create(request.body, userId(request), scopeOf(request.user!)));
     },
+    (body, caller) => register.create(body, caller.id, caller.scope),
   );
-
-  app.get(
-    '/api/contributions/register/:id',
-    route('contributions.read', {
-      summary: 'One register entry',
-      params: IdParams,
-      response: { 200: Contribution, ...readErrors },
-    }),
-    async (request) => {
-      return register.byId(request.params.id, scopeOf(request.user!));
-    },
+  entries.one('One register entry', (id, caller) => register.byId(id, caller.scope));
+  entries.on(
+    'end',
+    { summary: 'End the role on a day, with the reason', body: ContributionEnd },
+    (id, body, caller) => register.end(id, body, caller.scope),
   );
-
-  app.post(
-    '/api/contributions/register/:id/end',
-    route('contributions.write', {
-      summary: 'End the role on a day, with the reason',
-      params: IdParams,
-      body: ContributionEnd,
-      response: { 200: Contribution, ...writeErrors },
-    }),
-    async (request) => {
-      return register.end(request.params.id, request.body, scopeOf(request.user!));
-    },
-  );
-
-  app.get(
-    '/api/contributions/register/:id/hours',
-    route('contributions.read', {
+  entries.on(
+    'hours',
+    {
+      method: 'get',
       summary: 'Service hours logged for the entry, newest first',
-      params: IdParams,
-      response: { 200: Type.Array(ServiceHours), ...readErrors },
-    }),
-    async (request) => {
-      return register.hours(request.params.id, scopeOf(request.user!));
+      answer: Type.Array(ServiceHours),
     },
+    (id, _, caller) => register.hours(id, caller.scope),
   );
-
-  app.post(
-    '/api/contributions/register/:id/hours',
-    route('contributions.write', {
+  entries.on(
+    'hours',
+    {
       summary: 'Log hours served on a day within the role’s period (not in the future)',
-      params: IdParams,
       body: ServiceHoursInput,
-      response: { 201: ServiceHours, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply
-        .code(201)
-        .send(
-          await register.logHours(request.params.id, request.body, userId(request), scopeOf(request.user!)),
-        );
+      answer: ServiceHours,
+      code: 201,
     },
+    (id, body, caller) => register.logHours(id, body, caller.id, caller.scope),
   );
 
   listWithExport(app, {
@@ -157,44 +129,25 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
     workbook: { sheet: '口述历史', columns: ORAL_HISTORY_COLUMNS, file: 'oral-histories', name: '口述历史' },
   });
 
-  app.post(
-    '/api/contributions/oral-histories',
-    route('contributions.write', {
-      retiree: 'body',
-      summary: 'A new oral-history interview',
-      body: OralHistoryInput,
-      response: { 201: OralHistory, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply
-        .code(201)
-        .send(await oralHistories.create(request.body, userId(request), scopeOf(request.user!)));
-    },
+  const interviews = recordRoutes(app, route, {
+    url: '/api/contributions/oral-histories',
+    record: OralHistory,
+    read: 'contributions.read',
+    write: 'contributions.write',
+  });
+  interviews.create(
+    { retiree: 'body', summary: 'A new oral-history interview', body: OralHistoryInput },
+    (body, caller) => oralHistories.create(body, caller.id, caller.scope),
   );
-
-  app.get(
-    '/api/contributions/oral-histories/:id',
-    route('contributions.read', {
-      summary: 'One interview with its files',
-      params: IdParams,
-      response: { 200: OralHistory, ...readErrors },
-    }),
-    async (request) => {
-      return oralHistories.byId(request.params.id, scopeOf(request.user!));
-    },
-  );
-
-  app.put(
-    '/api/contributions/oral-histories/:id',
-    route('contributions.write', {
+  interviews.one('One interview with its files', (id, caller) => oralHistories.byId(id, caller.scope));
+  interviews.on(
+    '',
+    {
+      method: 'put',
       summary: 'Change the title, interviewer, day, summary or transcript text',
-      params: IdParams,
       body: OralHistoryUpdate,
-      response: { 200: OralHistory, ...writeErrors },
-    }),
-    async (request) => {
-      return oralHistories.update(request.params.id, request.body, scopeOf(request.user!));
     },
+    (id, body, caller) => oralHistories.update(id, body, caller.scope),
   );
 
   app.post(

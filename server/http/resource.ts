@@ -11,6 +11,10 @@
  *   feedback.step('answer', { summary: 'handling → answered', body: FeedbackAnswer },
  *     (id, body, caller) => service.answerFeedback(id, body, caller.id, caller.scope));
  *
+ * A kind whose routes on one record all name their retiree the same way (`:id` is the retiree, or an
+ * alert of one) says so once with `retiree`; one whose refusals differ from the usual ones for all
+ * its reads or writes says so once with `errors`. A route's own declaration wins over the kind's.
+ *
  * Fastify validates every body, query and path against its schema before the call, so the values
  * the calls receive have the schema's type.
  */
@@ -40,16 +44,18 @@ export function callerOf(request: FastifyRequest): Caller {
 
 type RouteMaker = ReturnType<typeof routeOptions>;
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+/** A route's refusals by status code. */
+type Refusals = Record<number, TSchema>;
 /** The value of an optional schema: `undefined` where the route has none. */
 type ValueOf<S> = S extends TSchema ? Static<S> : undefined;
 /** What a route on one record hands its call: the body where it has one, else the query. */
 type InputOf<Body, Query> = Body extends TSchema ? Static<Body> : ValueOf<Query>;
 
-export interface RecordKind<Record extends TSchema> {
+export interface RecordKind<One extends TSchema> {
   /** The collection's address; one record is `<url>/:id`. */
   url: string;
   /** One record as the routes answer it. */
-  record: Record;
+  record: One;
   read: Access;
   write: Access;
   /**
@@ -57,15 +63,24 @@ export interface RecordKind<Record extends TSchema> {
    * retiree is in the caller's station scope.
    */
   guard?: (id: string, caller: Caller) => Promise<void>;
+  /**
+   * Where every route on one record (`one`, `on`) names its retiree (server/access/guard.ts): `path`
+   * when `:id` is the retiree's id, `alert` when it is an alert of one.
+   */
+  retiree?: RetireeAt;
+  /** The refusals of the kind's reads (GET) and of its other routes; `readErrors` and `writeErrors` by default. */
+  errors?: { read?: Refusals; write?: Refusals };
 }
 
 interface Described {
   summary: string;
+  /** The longer text of the OpenAPI document, where the summary does not say it all. */
+  description?: string;
   /** The access action; the kind's `read` for GET, its `write` otherwise. */
   access?: Access;
   /** Where the route names its retiree (server/access/guard.ts). */
   retiree?: RetireeAt;
-  /** The refusals; `readErrors` for GET, `writeErrors` otherwise. */
+  /** The refusals; the kind's for GET or for the others (`readErrors`, `writeErrors` by default). */
   errors?: Record<number, TSchema>;
 }
 
@@ -94,10 +109,10 @@ export interface StepRoute<Body, Query, Answer> extends Described {
 
 type Run<Answer> = Promise<Answer>;
 
-export function recordRoutes<Record extends TSchema>(
+export function recordRoutes<One extends TSchema>(
   app: FastifyInstance,
   route: RouteMaker,
-  kind: RecordKind<Record>,
+  kind: RecordKind<One>,
 ) {
   const collection = kind.url;
   const one = `${kind.url}/:id`;
@@ -112,7 +127,12 @@ export function recordRoutes<Record extends TSchema>(
     handler: (request: FastifyRequest, caller: Caller) => Promise<unknown>,
   ): void {
     const reading = method === 'get';
-    const { summary, retiree, errors = reading ? readErrors : writeErrors } = described;
+    const {
+      summary,
+      description,
+      retiree,
+      errors = reading ? (kind.errors?.read ?? readErrors) : (kind.errors?.write ?? writeErrors),
+    } = described;
     const defined = Object.fromEntries(Object.entries(schema).filter(([, value]) => value !== undefined));
     app.route({
       method: method.toUpperCase() as Uppercase<Method>,
@@ -120,6 +140,7 @@ export function recordRoutes<Record extends TSchema>(
       ...route(described.access ?? (reading ? kind.read : kind.write), {
         ...(retiree === undefined ? {} : { retiree }),
         summary,
+        ...(description === undefined ? {} : { description }),
         ...defined,
         response: { [code]: answer, ...errors },
       }),
@@ -139,7 +160,7 @@ export function recordRoutes<Record extends TSchema>(
 
   return {
     /** `GET <url>`: the records, filtered by the query, in the caller's scope. */
-    list<Query extends TSchema | undefined = undefined, Answer extends TSchema = TArray<Record>>(
+    list<Query extends TSchema | undefined = undefined, Answer extends TSchema = TArray<One>>(
       described: ListRoute<Query, Answer>,
       run: (query: ValueOf<Query>, caller: Caller) => Run<Static<Answer>>,
     ): void {
@@ -155,7 +176,7 @@ export function recordRoutes<Record extends TSchema>(
     },
 
     /** `POST <url>`: a new record (201). */
-    create<Body extends TSchema, Answer extends TSchema = Record>(
+    create<Body extends TSchema, Answer extends TSchema = One>(
       described: CreateRoute<Body, Answer>,
       run: (body: Static<Body>, caller: Caller) => Run<Static<Answer>>,
     ): void {
@@ -171,8 +192,9 @@ export function recordRoutes<Record extends TSchema>(
     },
 
     /** `GET <url>/:id`: one record. */
-    one(summary: string, run: (id: string, caller: Caller) => Run<Static<Record>>): void {
-      register('get', one, { summary }, { params: IdParams }, kind.record, 200, async (request, caller) =>
+    one(summary: string, run: (id: string, caller: Caller) => Run<Static<One>>): void {
+      const described = { summary, retiree: kind.retiree };
+      register('get', one, described, { params: IdParams }, kind.record, 200, async (request, caller) =>
         run(await guarded(request, caller), caller),
       );
     },
@@ -184,7 +206,7 @@ export function recordRoutes<Record extends TSchema>(
     on<
       Body extends TSchema | undefined = undefined,
       Query extends TSchema | undefined = undefined,
-      Answer extends TSchema = Record,
+      Answer extends TSchema = One,
     >(
       path: string,
       described: StepRoute<Body, Query, Answer>,
@@ -194,7 +216,7 @@ export function recordRoutes<Record extends TSchema>(
       register(
         method,
         path === '' ? one : `${one}/${path}`,
-        described,
+        { ...described, retiree: described.retiree ?? kind.retiree },
         { params: IdParams, querystring: described.query, body: described.body },
         described.answer ?? kind.record,
         described.code ?? 200,

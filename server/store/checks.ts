@@ -8,6 +8,7 @@ import { isDate } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { assertInScope, type Scope } from './scope.ts';
 
 /** The retiree `id` names, with the name and archive status the areas check; 404 when there is none. */
 export async function retireeOr404(
@@ -20,6 +21,17 @@ export async function retireeOr404(
   );
   if (!row) throw notFound('retiree');
   return row;
+}
+
+/** The retiree `id` names when it exists and is in the scope; 404 otherwise, as if there were none. */
+export async function retireeInScope(
+  db: Queryable,
+  scope: Scope,
+  id: string,
+): Promise<{ id: string; name: string; status: string }> {
+  const retiree = await retireeOr404(db, id);
+  await assertInScope(db, scope, retiree.id);
+  return retiree;
 }
 
 /** A staff account (not a family one) to own a piece of work; 400 on `ownerId` otherwise. */
