@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, createApiClient, rawBody } from '../../dashboard/src/api/client.ts';
+import { ApiError, callsOf, createApiClient, rawBody } from '../../dashboard/src/api/client.ts';
 import { onUnauthorized, storeToken } from '../../dashboard/src/api/http.ts';
 import { apiTypes, SCHEMA_FILE, servedDocument } from '../../scripts/api-types.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
@@ -132,6 +132,47 @@ describe('dashboard API client', () => {
   });
 });
 
+describe('dashboard API call makers', () => {
+  it('send the method to the path, with its parameters in the order they stand in it, and resolve with the answer', async () => {
+    storeToken(hub.token);
+    const calls = callsOf(createApiClient(hub.url));
+    const me = await calls.get('/api/auth/me')();
+    const from = '2030-03-01T00:00:00.000Z';
+    const to = '2030-03-02T00:00:00.000Z';
+    const shifts = calls.get('/api/duty/roster');
+
+    const shift = await calls.post('/api/duty/roster')({
+      userId: me.id,
+      startsAt: '2030-03-01T08:00:00.000Z',
+      endsAt: '2030-03-01T20:00:00.000Z',
+    });
+    expect(shift).toMatchObject({ userId: me.id, startsAt: '2030-03-01T08:00:00.000Z' });
+    expect((await shifts({ from, to })).map((listed) => listed.id)).toStrictEqual([shift.id]);
+    await calls.delete('/api/duty/roster/{id}')(shift.id);
+    expect(await shifts({ from, to })).toStrictEqual([]);
+
+    // Two parameters of different types: the year first, then the retiree, as in the path.
+    const retireeId = await hub.addArchiveRetiree('计划测试', '一站');
+    await calls.put('/api/medical/health-checks/plan/{year}/{retireeId}')(2030, retireeId, {
+      dueOn: '2030-06-01',
+    });
+    const plan = await calls.get('/api/medical/health-checks/plan')({ year: 2030, list: 'all', limit: 500 });
+    expect(plan.items.find((entry) => entry.retireeId === retireeId)).toMatchObject({
+      dueOn: '2030-06-01',
+      scheduled: true,
+    });
+  });
+
+  it('turn a refusal into ApiError, as the client does', async () => {
+    storeToken(hub.token);
+    const error = await thrown(() =>
+      callsOf(createApiClient(hub.url)).get('/api/alerts/{id}')('no-such-alert'),
+    );
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 404, code: 'not_found' });
+  });
+});
+
 describe('dashboard API modules', () => {
   const source = path.resolve(import.meta.dirname, '../../dashboard/src');
   const files = (dir: string): string[] =>
@@ -140,9 +181,9 @@ describe('dashboard API modules', () => {
       if (entry.isDirectory()) return files(full);
       return /\.(ts|vue)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : [];
     });
-  /** Every call of the API: a client method or a file helper given a path of the hub. */
+  /** Every call of the API: a client method, a one-line call or a file helper given a path of the hub. */
   const call =
-    /\b(?:api\.(?:GET|POST|PUT|PATCH|DELETE)|downloadFile|fetchFile|openPdf)\(\s*['`]\/api\/([a-z0-9-]+)/g;
+    /\b(?:api\.(?:GET|POST|PUT|PATCH|DELETE)|call\.(?:get|post|put|patch|delete)|download|downloadFile|fetchFile|openPdf)\(\s*['`]\/api\/([a-z0-9-]+)/g;
   const callers = new Map<string, Set<string>>();
   for (const file of files(source)) {
     for (const match of readFileSync(file, 'utf8').matchAll(call)) {

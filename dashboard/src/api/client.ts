@@ -133,3 +133,85 @@ export type BodyOf<P extends keyof paths, M extends Method = 'post'> = Json<
 export type QueryOf<P extends keyof paths, M extends Method = 'get'> = NonNullable<
   Operation<P, M> extends { parameters: { query?: infer Query } } ? Query : never
 >;
+
+/** The paths that answer `method`. */
+export type PathWith<M extends Method> = {
+  [P in keyof paths]: [NonNullable<paths[P][M]>] extends [never] ? never : P;
+}[keyof paths];
+
+/** The path's parameters in the order they stand in it (`/x/{id}/y/{retireeId}`: id, then retireeId). */
+type PathArguments<P extends string, Given> = P extends `${string}{${infer Name}}${infer Rest}`
+  ? [Name extends keyof Given ? Given[Name] : never, ...PathArguments<Rest, Given>]
+  : [];
+
+/** The query last: none when the route reads none, optional when every part of it is. */
+export type QueryArgument<Query> = [Query] extends [never]
+  ? []
+  : Partial<Query> extends Query
+    ? [query?: Query]
+    : [query: Query];
+
+/** The JSON body last: none when the route takes none, optional when the document says so. */
+type BodyArgument<P extends keyof paths, M extends Method> = [BodyOf<P, M>] extends [never]
+  ? []
+  : Operation<P, M> extends { requestBody: unknown }
+    ? [body: BodyOf<P, M>]
+    : [body?: BodyOf<P, M>];
+
+type Arguments<P extends keyof paths, M extends Method> = [
+  ...PathArguments<P, Operation<P, M> extends { parameters: { path: infer Path } } ? Path : never>,
+  ...(M extends 'get' ? QueryArgument<QueryOf<P, M>> : BodyArgument<P, M>),
+];
+
+/** The answer's body as openapi-fetch reads it: the JSON of the 2xx answer, nothing for a 204. */
+export type AnswerOf<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { responses: infer Responses }
+    ? Json<Responses[keyof Responses & (200 | 201)]> | (204 extends keyof Responses ? undefined : never)
+    : never;
+
+/** A client method, as the makers below call it: their own signatures are what is checked. */
+type Send = (path: string, init: object) => Promise<{ data?: unknown; response: Response }>;
+
+/**
+ * Makers of one-line calls of `client`, one a method: `calls.post(path)`, for the route
+ * `POST /api/benefits/{id}/approve` say, is a function that takes the path's parameters in the order
+ * they stand in it, then the JSON body (for a GET, the query), and resolves with the answer's body.
+ * A call whose arguments come in another shape (a reason as text, a file) is written out in full.
+ */
+export function callsOf(client: ReturnType<typeof createApiClient>) {
+  const maker =
+    <M extends Method>(method: M) =>
+    <P extends PathWith<M> & string>(path: P) => {
+      const names = Array.from(path.matchAll(/\{(\w+)\}/g), (match) => match[1] as string);
+      // TypeScript cannot match a generic path against the client's overloads, hence the casts here
+      // and on the answer; the maker's own signature (Arguments, AnswerOf) checks every call site
+      // against the same document instead.
+      const send = client[method.toUpperCase() as Uppercase<M>] as unknown as Send;
+      return (...values: Arguments<P, M>): Promise<AnswerOf<P, M>> => {
+        const parameters: { path?: Record<string, unknown>; query?: unknown } = {};
+        if (names.length > 0) {
+          parameters.path = Object.fromEntries(names.map((name, at) => [name, values[at]]));
+        }
+        const last = values.length > names.length ? values[names.length] : undefined;
+        if (method === 'get') parameters.query = last ?? {};
+        const init =
+          method === 'get' || last === undefined
+            ? { params: parameters }
+            : { params: parameters, body: last };
+        return data(send(path, init)) as Promise<AnswerOf<P, M>>;
+      };
+    };
+  return {
+    get: maker('get'),
+    post: maker('post'),
+    put: maker('put'),
+    patch: maker('patch'),
+    delete: maker('delete'),
+  };
+}
+
+/**
+ * The one-line calls of the dashboard's client, each in its area's module (views/<area>/api.ts):
+ * `export const listBenefits = call.get(…)` with the path of `GET /api/benefits`.
+ */
+export const call = callsOf(api);

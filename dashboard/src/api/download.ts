@@ -7,7 +7,7 @@
  *
  * A file's path is one the hub declares (its parameters filled in), checked against schema.d.ts.
  */
-import { api, type paths } from './client.ts';
+import { api, type PathWith, type paths, type QueryArgument, type QueryOf } from './client.ts';
 
 export type FileQuery = Record<string, string | number | boolean | null | undefined>;
 
@@ -42,6 +42,15 @@ export async function downloadFile(path: FilePath, fallbackName: string, query?:
   const { blob, name } = await fetchFile(path, query);
   saveBlob(blob, name ?? fallbackName);
   return name ?? fallbackName;
+}
+
+/**
+ * A download of the file at `path` (an export, a template) with the query the route reads, saved
+ * under the server's name or `fallbackName`: `export const exportCards = download(path, 'benefit-cards.xlsx')`.
+ */
+export function download<P extends PathWith<'get'> & FilePath>(path: P, fallbackName: string) {
+  return (...[query]: QueryArgument<QueryOf<P>>): Promise<string> =>
+    downloadFile(path, fallbackName, { ...query });
 }
 
 /** Hands a blob to the browser as a download named `name`. */

@@ -1,8 +1,9 @@
 /**
  * Every page registers itself: each folder under `views/` holds a `route.ts` whose default export is
  * a `PageModule`: its routes (gated by `meta.access` alone), its menu entries (in the header or in
- * the service-records menu) and their titles in both languages. The page's own words live in its
- * `messages.ts`, loaded with the page. Adding a page touches only its own folder.
+ * the service-records menu) and their titles in both languages; most are one call of `areaPage`
+ * (areaRoute.ts). The page's own words live in its `messages.ts`, loaded with the page. Adding a
+ * page touches only its own folder.
  */
 import type { RouteRecordRaw } from 'vue-router';
 import { type Access, mayAccess } from '../../../server/access/policy.ts';

@@ -2,7 +2,6 @@
 import type {
   AbroadContactInput,
   AbroadRequest,
-  AbroadRequestsQuery,
   AbroadStay,
   AbroadStayDetail,
   AbroadStepInput,
@@ -10,8 +9,8 @@ import type {
   PostRequestInput,
   TravelRequestInput,
 } from '../../../../server/schemas/abroad.ts';
-import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
-import { downloadFile } from '../../api/download.ts';
+import { call } from '../../api/client.ts';
+import { download } from '../../api/download.ts';
 
 export type {
   AbroadRequest,
@@ -39,81 +38,24 @@ export const requestStatuses: readonly RequestStatus[] = [
 ];
 export const contactChannels: readonly ContactChannel[] = ['phone', 'video', 'message'];
 
-type ListQuery = Omit<AbroadRequestsQuery, 'limit' | 'offset'>;
+export const listRequests = call.get('/api/abroad/requests');
+export const createTravel = call.post('/api/abroad/travel-requests');
+export const createPost = call.post('/api/abroad/post-requests');
+export const recordStep = call.post('/api/abroad/requests/{id}/steps');
+const withdraw = call.post('/api/abroad/requests/{id}/withdraw');
+export const withdrawRequest = (requestId: string, reason: string) => withdraw(requestId, { reason });
+export const depart = call.post('/api/abroad/requests/{id}/depart');
+export const exportRequests = download('/api/abroad/requests/export.xlsx', 'abroad-requests.xlsx');
 
-export function listRequests(query: QueryOf<'/api/abroad/requests'> = {}) {
-  return data(api.GET('/api/abroad/requests', { params: { query } }));
-}
-export function createTravel(body: TravelRequestInput): Promise<AbroadRequest> {
-  return data(api.POST('/api/abroad/travel-requests', { body }));
-}
-export function createPost(body: PostRequestInput): Promise<AbroadRequest> {
-  return data(api.POST('/api/abroad/post-requests', { body }));
-}
-export function recordStep(
-  requestId: string,
-  body: BodyOf<'/api/abroad/requests/{id}/steps'>,
-): Promise<AbroadRequest> {
-  return data(api.POST('/api/abroad/requests/{id}/steps', { params: { path: { id: requestId } }, body }));
-}
-export function withdrawRequest(requestId: string, reason: string): Promise<AbroadRequest> {
-  return data(
-    api.POST('/api/abroad/requests/{id}/withdraw', { params: { path: { id: requestId } }, body: { reason } }),
-  );
-}
-export function depart(
-  requestId: string,
-  body: BodyOf<'/api/abroad/requests/{id}/depart'>,
-): Promise<AbroadStayDetail> {
-  return data(api.POST('/api/abroad/requests/{id}/depart', { params: { path: { id: requestId } }, body }));
-}
-export function exportRequests(query: ListQuery = {}): Promise<string> {
-  return downloadFile('/api/abroad/requests/export.xlsx', 'abroad-requests.xlsx', query);
-}
+export const listStays = call.get('/api/abroad/stays');
+export const stay = call.get('/api/abroad/stays/{id}');
+export const markAbroad = call.post('/api/abroad/stays');
+export const addContact = call.post('/api/abroad/stays/{id}/contacts');
+export const returnHome = call.post('/api/abroad/stays/{id}/return');
+export const exportStays = download('/api/abroad/stays/export.xlsx', 'abroad-stays.xlsx');
 
-export function listStays(query: QueryOf<'/api/abroad/stays'> = {}): Promise<AbroadStay[]> {
-  return data(api.GET('/api/abroad/stays', { params: { query } }));
-}
-export function stay(stayId: string): Promise<AbroadStayDetail> {
-  return data(api.GET('/api/abroad/stays/{id}', { params: { path: { id: stayId } } }));
-}
-export function markAbroad(body: BodyOf<'/api/abroad/stays'>): Promise<AbroadStayDetail> {
-  return data(api.POST('/api/abroad/stays', { body }));
-}
-export function addContact(
-  stayId: string,
-  body: BodyOf<'/api/abroad/stays/{id}/contacts'>,
-): Promise<AbroadStayDetail> {
-  return data(api.POST('/api/abroad/stays/{id}/contacts', { params: { path: { id: stayId } }, body }));
-}
-export function returnHome(
-  stayId: string,
-  body: BodyOf<'/api/abroad/stays/{id}/return'>,
-): Promise<AbroadStayDetail> {
-  return data(api.POST('/api/abroad/stays/{id}/return', { params: { path: { id: stayId } }, body }));
-}
-export function exportStays(query: QueryOf<'/api/abroad/stays/export.xlsx'> = {}): Promise<string> {
-  return downloadFile('/api/abroad/stays/export.xlsx', 'abroad-stays.xlsx', query);
-}
-
-export function listSuspensions(
-  query: QueryOf<'/api/abroad/suspensions'> = {},
-): Promise<PensionSuspension[]> {
-  return data(api.GET('/api/abroad/suspensions', { params: { query } }));
-}
-export function clearSuspension(suspensionId: string, reason: string): Promise<PensionSuspension> {
-  return data(
-    api.POST('/api/abroad/suspensions/{id}/clear', {
-      params: { path: { id: suspensionId } },
-      body: { reason },
-    }),
-  );
-}
-export function runCheck() {
-  return data(api.POST('/api/abroad/check'));
-}
-export function exportSuspensions(
-  query: QueryOf<'/api/abroad/suspensions/export.xlsx'> = {},
-): Promise<string> {
-  return downloadFile('/api/abroad/suspensions/export.xlsx', 'pension-suspensions.xlsx', query);
-}
+export const listSuspensions = call.get('/api/abroad/suspensions');
+const clear = call.post('/api/abroad/suspensions/{id}/clear');
+export const clearSuspension = (suspensionId: string, reason: string) => clear(suspensionId, { reason });
+export const runCheck = call.post('/api/abroad/check');
+export const exportSuspensions = download('/api/abroad/suspensions/export.xlsx', 'pension-suspensions.xlsx');

@@ -6,8 +6,8 @@ import type {
   ActivityPlan,
   PlanItemInput,
 } from '../../../../server/schemas/activities.ts';
-import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
-import { downloadFile } from '../../api/download.ts';
+import { call } from '../../api/client.ts';
+import { download } from '../../api/download.ts';
 
 export type { ActivityEvent, ActivityEventInput, ActivityGroup, ActivityPlan, PlanItemInput };
 export type ActivityKind = ActivityEvent['kind'];
@@ -37,107 +37,30 @@ export interface StaffMember {
   role: string;
 }
 
-export function listStaff(): Promise<StaffMember[]> {
-  return data(api.GET('/api/activities/staff'));
-}
+export const listStaff = call.get('/api/activities/staff');
+const plans = call.get('/api/activities/plans');
+export const listPlans = (year?: number) => plans({ year });
+export const createPlan = call.post('/api/activities/plans');
+export const addPlanItem = call.post('/api/activities/plans/{id}/items');
 
-export function listPlans(year?: number): Promise<ActivityPlan[]> {
-  return data(api.GET('/api/activities/plans', { params: { query: { year } } }));
-}
+export const listEvents = call.get('/api/activities/events');
+export const createEvent = call.post('/api/activities/events');
+export const getEvent = call.get('/api/activities/events/{id}');
+export const setCover = call.put('/api/activities/events/{id}/cover');
+export const confirmEvent = call.post('/api/activities/events/{id}/confirm');
+const cancel = call.post('/api/activities/events/{id}/cancel');
+export const cancelEvent = (eventId: string, reason: string) => cancel(eventId, { reason });
+const signUps = call.post('/api/activities/events/{id}/signups');
+export const signUp = (eventId: string, retireeId: string) => signUps(eventId, { retireeId });
+export const withdrawSignUp = call.post('/api/activities/events/{id}/signups/{retireeId}/withdraw');
+export const recordAttendance = call.post('/api/activities/events/{id}/attendance');
+export const exportEvents = download('/api/activities/events/export.xlsx', 'activity-events.xlsx');
 
-export function createPlan(body: BodyOf<'/api/activities/plans'>): Promise<ActivityPlan> {
-  return data(api.POST('/api/activities/plans', { body }));
-}
-
-export function addPlanItem(planId: string, body: PlanItemInput): Promise<ActivityPlan> {
-  return data(api.POST('/api/activities/plans/{id}/items', { params: { path: { id: planId } }, body }));
-}
-
-export function listEvents(query: QueryOf<'/api/activities/events'> = {}): Promise<ActivityEvent[]> {
-  return data(api.GET('/api/activities/events', { params: { query } }));
-}
-
-export function createEvent(body: ActivityEventInput): Promise<ActivityEvent> {
-  return data(api.POST('/api/activities/events', { body }));
-}
-
-export function getEvent(eventId: string): Promise<ActivityEvent> {
-  return data(api.GET('/api/activities/events/{id}', { params: { path: { id: eventId } } }));
-}
-
-export function setCover(
-  eventId: string,
-  body: BodyOf<'/api/activities/events/{id}/cover', 'put'>,
-): Promise<ActivityEvent> {
-  return data(api.PUT('/api/activities/events/{id}/cover', { params: { path: { id: eventId } }, body }));
-}
-
-export function confirmEvent(eventId: string): Promise<ActivityEvent> {
-  return data(api.POST('/api/activities/events/{id}/confirm', { params: { path: { id: eventId } } }));
-}
-
-export function cancelEvent(eventId: string, reason: string): Promise<ActivityEvent> {
-  return data(
-    api.POST('/api/activities/events/{id}/cancel', { params: { path: { id: eventId } }, body: { reason } }),
-  );
-}
-
-export function signUp(eventId: string, retireeId: string): Promise<ActivityEvent> {
-  return data(
-    api.POST('/api/activities/events/{id}/signups', {
-      params: { path: { id: eventId } },
-      body: { retireeId },
-    }),
-  );
-}
-
-export function withdrawSignUp(eventId: string, retireeId: string): Promise<ActivityEvent> {
-  return data(
-    api.POST('/api/activities/events/{id}/signups/{retireeId}/withdraw', {
-      params: { path: { id: eventId, retireeId } },
-    }),
-  );
-}
-
-export function recordAttendance(
-  eventId: string,
-  body: BodyOf<'/api/activities/events/{id}/attendance'>,
-): Promise<ActivityEvent> {
-  return data(
-    api.POST('/api/activities/events/{id}/attendance', { params: { path: { id: eventId } }, body }),
-  );
-}
-
-export function exportEvents(query: { from?: string; to?: string }): Promise<string> {
-  return downloadFile('/api/activities/events/export.xlsx', 'activity-events.xlsx', query);
-}
-
-export function listGroups(): Promise<ActivityGroup[]> {
-  return data(api.GET('/api/activities/groups'));
-}
-
-export function createGroup(body: BodyOf<'/api/activities/groups'>): Promise<ActivityGroup> {
-  return data(api.POST('/api/activities/groups', { body }));
-}
-
-export function addMember(groupId: string, retireeId: string): Promise<ActivityGroup> {
-  return data(
-    api.POST('/api/activities/groups/{id}/members', {
-      params: { path: { id: groupId } },
-      body: { retireeId },
-    }),
-  );
-}
-
-export function removeMember(groupId: string, retireeId: string, leftOn: string): Promise<ActivityGroup> {
-  return data(
-    api.POST('/api/activities/groups/{id}/members/{retireeId}/leave', {
-      params: { path: { id: groupId, retireeId } },
-      body: { leftOn },
-    }),
-  );
-}
-
-export function exportGroups(): Promise<string> {
-  return downloadFile('/api/activities/groups/export.xlsx', 'activity-groups.xlsx', {});
-}
+export const listGroups = call.get('/api/activities/groups');
+export const createGroup = call.post('/api/activities/groups');
+const members = call.post('/api/activities/groups/{id}/members');
+export const addMember = (groupId: string, retireeId: string) => members(groupId, { retireeId });
+const leave = call.post('/api/activities/groups/{id}/members/{retireeId}/leave');
+export const removeMember = (groupId: string, retireeId: string, leftOn: string) =>
+  leave(groupId, retireeId, { leftOn });
+export const exportGroups = download('/api/activities/groups/export.xlsx', 'activity-groups.xlsx');

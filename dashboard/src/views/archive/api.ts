@@ -5,7 +5,7 @@
  */
 import type { Static } from '@sinclair/typebox';
 import type { ArchiveRecord, ImportErrors } from '../../../../server/schemas/index.ts';
-import { ApiError, api, type BodyOf, data, type QueryOf, rawBody } from '../../api/client.ts';
+import { ApiError, api, type BodyOf, call, data, type QueryOf, rawBody } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
 
 export type { ArchiveListQuery, ArchiveRecord, ArchiveUpdate } from '../../../../server/schemas/index.ts';
@@ -26,27 +26,13 @@ type ListQuery = QueryOf<'/api/archive/retirees'>;
 
 const retiree = (id: string) => ({ params: { path: { id } } });
 
-export function listArchive(query: ListQuery) {
-  return data(api.GET('/api/archive/retirees', { params: { query } }));
-}
-
-export function readRecord(retireeId: string, reason: string): Promise<ArchiveRecord> {
-  return data(
-    api.GET('/api/archive/retirees/{id}', { params: { path: { id: retireeId }, query: { reason } } }),
-  );
-}
-
-export function recordHistory(retireeId: string, reason: string) {
-  return data(
-    api.GET('/api/archive/retirees/{id}/history', {
-      params: { path: { id: retireeId }, query: { reason, limit: 500 } },
-    }),
-  );
-}
-
-export function listAttachments(retireeId: string) {
-  return data(api.GET('/api/archive/retirees/{id}/attachments', retiree(retireeId)));
-}
+export const listArchive = call.get('/api/archive/retirees');
+const record = call.get('/api/archive/retirees/{id}');
+export const readRecord = (retireeId: string, reason: string) => record(retireeId, { reason });
+const history = call.get('/api/archive/retirees/{id}/history');
+export const recordHistory = (retireeId: string, reason: string) =>
+  history(retireeId, { reason, limit: 500 });
+export const listAttachments = call.get('/api/archive/retirees/{id}/attachments');
 
 /** A field the server refused, with its message (in Chinese, as the server writes them). */
 export interface FieldProblem {
@@ -111,14 +97,9 @@ export async function uploadAttachment(retireeId: string, file: File) {
   }
 }
 
-export function withdrawAttachment(retireeId: string, attachmentId: string, reason: string) {
-  return data(
-    api.POST('/api/archive/retirees/{id}/attachments/{attachmentId}/withdraw', {
-      params: { path: { id: retireeId, attachmentId } },
-      body: { reason },
-    }),
-  );
-}
+const withdraw = call.post('/api/archive/retirees/{id}/attachments/{attachmentId}/withdraw');
+export const withdrawAttachment = (retireeId: string, attachmentId: string, reason: string) =>
+  withdraw(retireeId, attachmentId, { reason });
 
 /** Imports a filled template: all rows or none; a refusal lists each wrong cell. */
 export async function importWorkbook(file: File) {

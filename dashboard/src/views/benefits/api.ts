@@ -1,7 +1,7 @@
 /** Living treatment (6.3 生活待遇): benefits with their steps and payments, preferential cards. */
 import type { Benefit, BenefitCard, BenefitStop } from '../../../../server/schemas/index.ts';
-import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
-import { downloadFile } from '../../api/download.ts';
+import { call } from '../../api/client.ts';
+import { download } from '../../api/download.ts';
 
 export type {
   Benefit,
@@ -47,59 +47,16 @@ export const allowed = {
   stop: (status: BenefitStatus) => status === 'applied' || status === 'approved' || status === 'paid',
 };
 
-export function listBenefits(query: QueryOf<'/api/benefits'> = {}): Promise<Benefit[]> {
-  return data(api.GET('/api/benefits', { params: { query } }));
-}
+export const listBenefits = call.get('/api/benefits');
+export const getBenefit = call.get('/api/benefits/{id}');
+export const applyBenefit = call.post('/api/benefits');
+export const approveBenefit = call.post('/api/benefits/{id}/approve');
+export const rejectBenefit = call.post('/api/benefits/{id}/reject');
+export const payBenefit = call.post('/api/benefits/{id}/payments');
+export const stopBenefit = call.post('/api/benefits/{id}/stop');
+export const exportBenefits = download('/api/benefits/export.xlsx', 'benefits.xlsx');
 
-export function getBenefit(benefitId: string): Promise<Benefit> {
-  return data(api.GET('/api/benefits/{id}', { params: { path: { id: benefitId } } }));
-}
-
-export function applyBenefit(body: BodyOf<'/api/benefits'>): Promise<Benefit> {
-  return data(api.POST('/api/benefits', { body }));
-}
-
-export function approveBenefit(
-  benefitId: string,
-  body: BodyOf<'/api/benefits/{id}/approve'>,
-): Promise<Benefit> {
-  return data(api.POST('/api/benefits/{id}/approve', { params: { path: { id: benefitId } }, body }));
-}
-
-export function rejectBenefit(
-  benefitId: string,
-  body: BodyOf<'/api/benefits/{id}/reject'>,
-): Promise<Benefit> {
-  return data(api.POST('/api/benefits/{id}/reject', { params: { path: { id: benefitId } }, body }));
-}
-
-export function payBenefit(benefitId: string, body: BodyOf<'/api/benefits/{id}/payments'>): Promise<Benefit> {
-  return data(api.POST('/api/benefits/{id}/payments', { params: { path: { id: benefitId } }, body }));
-}
-
-export function stopBenefit(benefitId: string, body: BodyOf<'/api/benefits/{id}/stop'>): Promise<Benefit> {
-  return data(api.POST('/api/benefits/{id}/stop', { params: { path: { id: benefitId } }, body }));
-}
-
-export function exportBenefits(query: QueryOf<'/api/benefits/export.xlsx'>): Promise<string> {
-  return downloadFile('/api/benefits/export.xlsx', 'benefits.xlsx', { ...query });
-}
-
-export function listCards(query: QueryOf<'/api/benefit-cards'> = {}): Promise<BenefitCard[]> {
-  return data(api.GET('/api/benefit-cards', { params: { query } }));
-}
-
-export function issueCard(body: BodyOf<'/api/benefit-cards'>): Promise<BenefitCard> {
-  return data(api.POST('/api/benefit-cards', { body }));
-}
-
-export function returnCard(
-  cardId: string,
-  body: BodyOf<'/api/benefit-cards/{id}/return'>,
-): Promise<BenefitCard> {
-  return data(api.POST('/api/benefit-cards/{id}/return', { params: { path: { id: cardId } }, body }));
-}
-
-export function exportCards(query: QueryOf<'/api/benefit-cards/export.xlsx'>): Promise<string> {
-  return downloadFile('/api/benefit-cards/export.xlsx', 'benefit-cards.xlsx', { ...query });
-}
+export const listCards = call.get('/api/benefit-cards');
+export const issueCard = call.post('/api/benefit-cards');
+export const returnCard = call.post('/api/benefit-cards/{id}/return');
+export const exportCards = download('/api/benefit-cards/export.xlsx', 'benefit-cards.xlsx');

@@ -5,8 +5,8 @@ import type {
   DeathInput,
   DeathResult,
 } from '../../../../server/schemas/index.ts';
-import { api, data, type QueryOf } from '../../api/client.ts';
-import { downloadFile } from '../../api/download.ts';
+import { call } from '../../api/client.ts';
+import { download } from '../../api/download.ts';
 
 export type { BereavementStepUpdate, Death, DeathInput, DeathResult };
 export type BereavementStep = Death['steps'][number];
@@ -28,22 +28,8 @@ export const checklistSteps: readonly BereavementStep['step'][] = [
   'survivor_subsidy',
 ];
 
-export function listDeaths(query: QueryOf<'/api/bereavement'> = {}): Promise<Death[]> {
-  return data(api.GET('/api/bereavement', { params: { query } }));
-}
-
-export function getDeath(deathId: string): Promise<Death> {
-  return data(api.GET('/api/bereavement/{id}', { params: { path: { id: deathId } } }));
-}
-
-export function recordDeath(body: DeathInput): Promise<DeathResult> {
-  return data(api.POST('/api/bereavement', { body }));
-}
-
-export function updateStep(stepId: string, body: BereavementStepUpdate): Promise<Death> {
-  return data(api.PATCH('/api/bereavement/steps/{id}', { params: { path: { id: stepId } }, body }));
-}
-
-export function exportDeaths(query: QueryOf<'/api/bereavement/export.xlsx'>): Promise<string> {
-  return downloadFile('/api/bereavement/export.xlsx', 'bereavement.xlsx', { ...query });
-}
+export const listDeaths = call.get('/api/bereavement');
+export const getDeath = call.get('/api/bereavement/{id}');
+export const recordDeath = call.post('/api/bereavement');
+export const updateStep = call.patch('/api/bereavement/steps/{id}');
+export const exportDeaths = download('/api/bereavement/export.xlsx', 'bereavement.xlsx');

@@ -5,8 +5,8 @@ import type {
   CareVisit,
   CareVisitInput,
 } from '../../../../server/schemas/index.ts';
-import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
-import { downloadFile } from '../../api/download.ts';
+import { call } from '../../api/client.ts';
+import { download } from '../../api/download.ts';
 
 export type { CareArrangement, CareArrangementInput, CareVisit, CareVisitInput };
 export type CareType = CareArrangement['type'];
@@ -15,33 +15,11 @@ export type CareLevel = CareArrangement['careLevel'];
 export const careTypes: readonly CareType[] = ['home', 'community', 'institution'];
 export const careLevels: readonly CareLevel[] = ['intact', 'mild', 'moderate', 'severe'];
 
-export function listArrangements(query: QueryOf<'/api/care/arrangements'> = {}): Promise<CareArrangement[]> {
-  return data(api.GET('/api/care/arrangements', { params: { query } }));
-}
+export const listArrangements = call.get('/api/care/arrangements');
+export const startArrangement = call.post('/api/care/arrangements');
+export const endArrangement = call.post('/api/care/arrangements/{id}/end');
+export const exportArrangements = download('/api/care/arrangements/export.xlsx', 'care-arrangements.xlsx');
 
-export function startArrangement(body: CareArrangementInput): Promise<CareArrangement> {
-  return data(api.POST('/api/care/arrangements', { body }));
-}
-
-export function endArrangement(
-  arrangementId: string,
-  body: BodyOf<'/api/care/arrangements/{id}/end'>,
-): Promise<CareArrangement> {
-  return data(api.POST('/api/care/arrangements/{id}/end', { params: { path: { id: arrangementId } }, body }));
-}
-
-export function exportArrangements(query: QueryOf<'/api/care/arrangements/export.xlsx'>): Promise<string> {
-  return downloadFile('/api/care/arrangements/export.xlsx', 'care-arrangements.xlsx', { ...query });
-}
-
-export function listCareVisits(query: QueryOf<'/api/care/visits'> = {}): Promise<CareVisit[]> {
-  return data(api.GET('/api/care/visits', { params: { query } }));
-}
-
-export function recordCareVisit(body: CareVisitInput): Promise<CareVisit> {
-  return data(api.POST('/api/care/visits', { body }));
-}
-
-export function exportCareVisits(query: QueryOf<'/api/care/visits/export.xlsx'>): Promise<string> {
-  return downloadFile('/api/care/visits/export.xlsx', 'care-visits.xlsx', { ...query });
-}
+export const listCareVisits = call.get('/api/care/visits');
+export const recordCareVisit = call.post('/api/care/visits');
+export const exportCareVisits = download('/api/care/visits/export.xlsx', 'care-visits.xlsx');

@@ -6,8 +6,8 @@ import type {
   OralHistoryInput,
   ServiceHours,
 } from '../../../../server/schemas/contributions.ts';
-import { api, type BodyOf, data, type QueryOf, rawBody } from '../../api/client.ts';
-import { downloadFile, fetchFile } from '../../api/download.ts';
+import { api, call, data, rawBody } from '../../api/client.ts';
+import { download, fetchFile } from '../../api/download.ts';
 
 export type { Contribution, ContributionInput, OralHistory, OralHistoryInput, ServiceHours };
 export type ContributionKind = Contribution['kind'];
@@ -25,58 +25,20 @@ export const fileAccept: Record<FileKind, string> = {
   transcript: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png',
 };
 
-export function listRegister(query: QueryOf<'/api/contributions/register'> = {}): Promise<Contribution[]> {
-  return data(api.GET('/api/contributions/register', { params: { query } }));
-}
+export const listRegister = call.get('/api/contributions/register');
+export const addEntry = call.post('/api/contributions/register');
+export const endEntry = call.post('/api/contributions/register/{id}/end');
+export const listHours = call.get('/api/contributions/register/{id}/hours');
+export const logHours = call.post('/api/contributions/register/{id}/hours');
+export const exportRegister = download('/api/contributions/register/export.xlsx', 'volunteer-register.xlsx');
 
-export function addEntry(body: ContributionInput): Promise<Contribution> {
-  return data(api.POST('/api/contributions/register', { body }));
-}
-
-export function endEntry(
-  entryId: string,
-  body: BodyOf<'/api/contributions/register/{id}/end'>,
-): Promise<Contribution> {
-  return data(api.POST('/api/contributions/register/{id}/end', { params: { path: { id: entryId } }, body }));
-}
-
-export function listHours(entryId: string): Promise<ServiceHours[]> {
-  return data(api.GET('/api/contributions/register/{id}/hours', { params: { path: { id: entryId } } }));
-}
-
-export function logHours(
-  entryId: string,
-  body: BodyOf<'/api/contributions/register/{id}/hours'>,
-): Promise<ServiceHours> {
-  return data(
-    api.POST('/api/contributions/register/{id}/hours', { params: { path: { id: entryId } }, body }),
-  );
-}
-
-export function exportRegister(query: { role?: string; active?: boolean }): Promise<string> {
-  return downloadFile('/api/contributions/register/export.xlsx', 'volunteer-register.xlsx', query);
-}
-
-export function listOralHistories(
-  query: QueryOf<'/api/contributions/oral-histories'> = {},
-): Promise<OralHistory[]> {
-  return data(api.GET('/api/contributions/oral-histories', { params: { query } }));
-}
-
-export function createOralHistory(body: OralHistoryInput): Promise<OralHistory> {
-  return data(api.POST('/api/contributions/oral-histories', { body }));
-}
-
-export function updateOralHistory(
-  itemId: string,
-  body: BodyOf<'/api/contributions/oral-histories/{id}', 'put'>,
-): Promise<OralHistory> {
-  return data(api.PUT('/api/contributions/oral-histories/{id}', { params: { path: { id: itemId } }, body }));
-}
-
-export function exportOralHistories(query: { q?: string }): Promise<string> {
-  return downloadFile('/api/contributions/oral-histories/export.xlsx', 'oral-histories.xlsx', query);
-}
+export const listOralHistories = call.get('/api/contributions/oral-histories');
+export const createOralHistory = call.post('/api/contributions/oral-histories');
+export const updateOralHistory = call.put('/api/contributions/oral-histories/{id}');
+export const exportOralHistories = download(
+  '/api/contributions/oral-histories/export.xlsx',
+  'oral-histories.xlsx',
+);
 
 /** Sends the file as the raw body; the server checks its bytes against the kind. */
 export function uploadFile(itemId: string, kind: FileKind, file: File): Promise<OralHistory> {

@@ -1,14 +1,8 @@
 /** 设备: the devices, their registration and the monthly key tests. */
-import type { Access } from '../../../../server/access/policy.ts';
-import { areaRoute } from '../../router/areaRoute.ts';
-import type { PageModule } from '../../router/pages.ts';
+import { areaPage } from '../../router/areaRoute.ts';
 
-const access: Access = 'devices.read';
-
-const page: PageModule = {
-  routes: [areaRoute('devices', () => import('./DevicesView.vue'), access)],
-  nav: [{ key: 'devices', to: '/devices', access, placement: 'header', order: 70 }],
-  titles: { 'zh-CN': { devices: '设备' }, en: { devices: 'Devices' } },
-};
-
-export default page;
+export default areaPage('devices', () => import('./DevicesView.vue'), 'devices.read', {
+  order: 70,
+  placement: 'header',
+  title: { 'zh-CN': '设备', en: 'Devices' },
+});

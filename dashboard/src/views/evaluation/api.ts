@@ -2,7 +2,6 @@
 import type {
   Feedback,
   FeedbackInput,
-  FeedbackQuery,
   ImprovementAction,
   ImprovementActionInput,
   ResultGroup,
@@ -10,8 +9,8 @@ import type {
   SurveyInput,
   SurveyResponseInput,
 } from '../../../../server/schemas/evaluation.ts';
-import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
-import { downloadFile } from '../../api/download.ts';
+import { call } from '../../api/client.ts';
+import { download } from '../../api/download.ts';
 
 export type {
   Feedback,
@@ -52,74 +51,24 @@ export const feedbackStatuses: readonly FeedbackStatus[] = ['received', 'handlin
 export const actionStatuses: readonly ActionStatus[] = ['planned', 'doing', 'done', 'reviewed'];
 export const findingKinds: readonly FindingKind[] = ['complaint', 'survey', 'text'];
 
-export function listSurveys(): Promise<Survey[]> {
-  return data(api.GET('/api/evaluation/surveys'));
-}
-export function createSurvey(body: SurveyInput): Promise<Survey> {
-  return data(api.POST('/api/evaluation/surveys', { body }));
-}
-export function closeSurvey(surveyId: string): Promise<Survey> {
-  return data(api.POST('/api/evaluation/surveys/{id}/close', { params: { path: { id: surveyId } } }));
-}
-export function respond(surveyId: string, body: SurveyResponseInput) {
-  return data(
-    api.POST('/api/evaluation/surveys/{id}/responses', { params: { path: { id: surveyId } }, body }),
-  );
-}
-export function results(query: QueryOf<'/api/evaluation/results'> = {}): Promise<ResultGroup[]> {
-  return data(api.GET('/api/evaluation/results', { params: { query } }));
-}
-export function exportResults(query: QueryOf<'/api/evaluation/results/export.xlsx'> = {}): Promise<string> {
-  return downloadFile('/api/evaluation/results/export.xlsx', 'survey-results.xlsx', query);
-}
+export const listSurveys = call.get('/api/evaluation/surveys');
+export const createSurvey = call.post('/api/evaluation/surveys');
+export const closeSurvey = call.post('/api/evaluation/surveys/{id}/close');
+export const respond = call.post('/api/evaluation/surveys/{id}/responses');
+export const results = call.get('/api/evaluation/results');
+export const exportResults = download('/api/evaluation/results/export.xlsx', 'survey-results.xlsx');
 
-export function listFeedback(query: QueryOf<'/api/evaluation/feedback'> = {}): Promise<Feedback[]> {
-  return data(api.GET('/api/evaluation/feedback', { params: { query } }));
-}
-export function createFeedback(body: FeedbackInput): Promise<Feedback> {
-  return data(api.POST('/api/evaluation/feedback', { body }));
-}
-export function handleFeedback(feedbackId: string): Promise<Feedback> {
-  return data(api.POST('/api/evaluation/feedback/{id}/handle', { params: { path: { id: feedbackId } } }));
-}
-export function answerFeedback(
-  feedbackId: string,
-  body: BodyOf<'/api/evaluation/feedback/{id}/answer'>,
-): Promise<Feedback> {
-  return data(
-    api.POST('/api/evaluation/feedback/{id}/answer', { params: { path: { id: feedbackId } }, body }),
-  );
-}
-export function closeFeedback(feedbackId: string, note?: string): Promise<Feedback> {
-  return data(
-    api.POST('/api/evaluation/feedback/{id}/close', { params: { path: { id: feedbackId } }, body: { note } }),
-  );
-}
-export function exportFeedback(query: Omit<FeedbackQuery, 'limit'> = {}): Promise<string> {
-  return downloadFile('/api/evaluation/feedback/export.xlsx', 'complaints-suggestions.xlsx', query);
-}
+export const listFeedback = call.get('/api/evaluation/feedback');
+export const createFeedback = call.post('/api/evaluation/feedback');
+export const handleFeedback = call.post('/api/evaluation/feedback/{id}/handle');
+export const answerFeedback = call.post('/api/evaluation/feedback/{id}/answer');
+const close = call.post('/api/evaluation/feedback/{id}/close');
+export const closeFeedback = (feedbackId: string, note?: string) => close(feedbackId, { note });
+export const exportFeedback = download('/api/evaluation/feedback/export.xlsx', 'complaints-suggestions.xlsx');
 
-export function listActions(query: QueryOf<'/api/evaluation/actions'> = {}): Promise<ImprovementAction[]> {
-  return data(api.GET('/api/evaluation/actions', { params: { query } }));
-}
-export function createAction(body: ImprovementActionInput): Promise<ImprovementAction> {
-  return data(api.POST('/api/evaluation/actions', { body }));
-}
-export function startAction(actionId: string): Promise<ImprovementAction> {
-  return data(api.POST('/api/evaluation/actions/{id}/start', { params: { path: { id: actionId } } }));
-}
-export function finishAction(
-  actionId: string,
-  body: BodyOf<'/api/evaluation/actions/{id}/done'>,
-): Promise<ImprovementAction> {
-  return data(api.POST('/api/evaluation/actions/{id}/done', { params: { path: { id: actionId } }, body }));
-}
-export function reviewAction(
-  actionId: string,
-  body: BodyOf<'/api/evaluation/actions/{id}/review'>,
-): Promise<ImprovementAction> {
-  return data(api.POST('/api/evaluation/actions/{id}/review', { params: { path: { id: actionId } }, body }));
-}
-export function exportActions(query: QueryOf<'/api/evaluation/actions/export.xlsx'> = {}): Promise<string> {
-  return downloadFile('/api/evaluation/actions/export.xlsx', 'improvement-actions.xlsx', query);
-}
+export const listActions = call.get('/api/evaluation/actions');
+export const createAction = call.post('/api/evaluation/actions');
+export const startAction = call.post('/api/evaluation/actions/{id}/start');
+export const finishAction = call.post('/api/evaluation/actions/{id}/done');
+export const reviewAction = call.post('/api/evaluation/actions/{id}/review');
+export const exportActions = download('/api/evaluation/actions/export.xlsx', 'improvement-actions.xlsx');

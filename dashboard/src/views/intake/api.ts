@@ -10,7 +10,7 @@ import type {
   IntakeCaseQuery,
   MeetingInput,
 } from '../../../../server/schemas/intake.ts';
-import { api, type BodyOf, data, type QueryOf, rawBody } from '../../api/client.ts';
+import { api, call, data, type QueryOf, rawBody } from '../../api/client.ts';
 import { downloadFile, fetchFile } from '../../api/download.ts';
 
 export type {
@@ -36,54 +36,17 @@ const id = (value: string) => encodeURIComponent(value);
 /** `overdue` narrows the list when true; false is the whole list, as if unset. */
 const filters = (query: IntakeCaseQuery) => ({ ...query, overdue: query.overdue || undefined });
 
-export function listCases(query: QueryOf<'/api/intake/cases'>): Promise<IntakeCaseList> {
-  return data(api.GET('/api/intake/cases', { params: { query: filters(query) } }));
-}
-
-export function getCase(caseId: string): Promise<IntakeCase> {
-  return data(api.GET('/api/intake/cases/{id}', { params: { path: { id: caseId } } }));
-}
-
-export function openCase(body: BodyOf<'/api/intake/cases'>): Promise<IntakeCase> {
-  return data(api.POST('/api/intake/cases', { body }));
-}
-
-export function updateCase(
-  caseId: string,
-  body: BodyOf<'/api/intake/cases/{id}', 'patch'>,
-): Promise<IntakeCase> {
-  return data(api.PATCH('/api/intake/cases/{id}', { params: { path: { id: caseId } }, body }));
-}
-
-export function updateStep(
-  stepId: string,
-  body: BodyOf<'/api/intake/steps/{id}', 'patch'>,
-): Promise<IntakeCase> {
-  return data(api.PATCH('/api/intake/steps/{id}', { params: { path: { id: stepId } }, body }));
-}
-
-export function saveMeeting(
-  caseId: string,
-  body: BodyOf<'/api/intake/cases/{id}/meeting', 'put'>,
-): Promise<IntakeCase> {
-  return data(api.PUT('/api/intake/cases/{id}/meeting', { params: { path: { id: caseId } }, body }));
-}
-
-export function saveAgreement(
-  caseId: string,
-  body: BodyOf<'/api/intake/cases/{id}/agreement', 'put'>,
-): Promise<IntakeCase> {
-  return data(api.PUT('/api/intake/cases/{id}/agreement', { params: { path: { id: caseId } }, body }));
-}
-
-export function completeCase(caseId: string, completedOn?: string): Promise<IntakeCase> {
-  return data(
-    api.POST('/api/intake/cases/{id}/complete', {
-      params: { path: { id: caseId } },
-      body: completedOn ? { completedOn } : {},
-    }),
-  );
-}
+const cases = call.get('/api/intake/cases');
+export const listCases = (query: QueryOf<'/api/intake/cases'>) => cases(filters(query));
+export const getCase = call.get('/api/intake/cases/{id}');
+export const openCase = call.post('/api/intake/cases');
+export const updateCase = call.patch('/api/intake/cases/{id}');
+export const updateStep = call.patch('/api/intake/steps/{id}');
+export const saveMeeting = call.put('/api/intake/cases/{id}/meeting');
+export const saveAgreement = call.put('/api/intake/cases/{id}/agreement');
+const complete = call.post('/api/intake/cases/{id}/complete');
+export const completeCase = (caseId: string, completedOn?: string) =>
+  complete(caseId, completedOn ? { completedOn } : {});
 
 export function uploadStepFile(stepId: string, file: File): Promise<IntakeCase> {
   return data(

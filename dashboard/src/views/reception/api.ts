@@ -1,12 +1,7 @@
 /** Political life and reception (6.2): activities with attendance, convalescence batches, letters/visits/calls. */
-import type {
-  ConvalescenceBatch,
-  PoliticalActivity,
-  ReceptionItem,
-  ReceptionQuery,
-} from '../../../../server/schemas/reception.ts';
-import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
-import { downloadFile } from '../../api/download.ts';
+import type { PoliticalActivity, ReceptionItem } from '../../../../server/schemas/reception.ts';
+import { call } from '../../api/client.ts';
+import { download } from '../../api/download.ts';
 
 export type {
   AttendanceInput,
@@ -27,68 +22,25 @@ export const attendanceStatuses: readonly AttendanceStatus[] = ['present', 'abse
 export const receptionChannels: readonly ReceptionChannel[] = ['letter', 'visit', 'call'];
 export const receptionStatuses: readonly ReceptionStatus[] = ['received', 'in_hand', 'replied'];
 
-export function listActivities(
-  query: QueryOf<'/api/reception/activities'> = {},
-): Promise<PoliticalActivity[]> {
-  return data(api.GET('/api/reception/activities', { params: { query } }));
-}
-export function createActivity(body: BodyOf<'/api/reception/activities'>): Promise<PoliticalActivity> {
-  return data(api.POST('/api/reception/activities', { body }));
-}
-export function recordAttendance(
-  activityId: string,
-  body: BodyOf<'/api/reception/activities/{id}/attendance', 'put'>,
-): Promise<PoliticalActivity> {
-  return data(
-    api.PUT('/api/reception/activities/{id}/attendance', { params: { path: { id: activityId } }, body }),
-  );
-}
-export function exportActivities(
-  query: QueryOf<'/api/reception/activities/export.xlsx'> = {},
-): Promise<string> {
-  return downloadFile('/api/reception/activities/export.xlsx', 'political-activities.xlsx', query);
-}
+export const listActivities = call.get('/api/reception/activities');
+export const createActivity = call.post('/api/reception/activities');
+export const recordAttendance = call.put('/api/reception/activities/{id}/attendance');
+export const exportActivities = download(
+  '/api/reception/activities/export.xlsx',
+  'political-activities.xlsx',
+);
 
-export function listBatches(): Promise<ConvalescenceBatch[]> {
-  return data(api.GET('/api/reception/convalescence'));
-}
-export function createBatch(body: BodyOf<'/api/reception/convalescence'>): Promise<ConvalescenceBatch> {
-  return data(api.POST('/api/reception/convalescence', { body }));
-}
-export function addParticipants(
-  batchId: string,
-  body: BodyOf<'/api/reception/convalescence/{id}/participants'>,
-): Promise<ConvalescenceBatch> {
-  return data(
-    api.POST('/api/reception/convalescence/{id}/participants', { params: { path: { id: batchId } }, body }),
-  );
-}
-export function removeParticipant(batchId: string, retireeId: string): Promise<ConvalescenceBatch> {
-  return data(
-    api.DELETE('/api/reception/convalescence/{id}/participants/{retireeId}', {
-      params: { path: { id: batchId, retireeId } },
-    }),
-  );
-}
-export function exportBatches(): Promise<string> {
-  return downloadFile('/api/reception/convalescence/export.xlsx', 'honour-convalescence.xlsx', {});
-}
+export const listBatches = call.get('/api/reception/convalescence');
+export const createBatch = call.post('/api/reception/convalescence');
+export const addParticipants = call.post('/api/reception/convalescence/{id}/participants');
+export const removeParticipant = call.delete('/api/reception/convalescence/{id}/participants/{retireeId}');
+export const exportBatches = download(
+  '/api/reception/convalescence/export.xlsx',
+  'honour-convalescence.xlsx',
+);
 
-export function listItems(query: QueryOf<'/api/reception/items'> = {}): Promise<ReceptionItem[]> {
-  return data(api.GET('/api/reception/items', { params: { query } }));
-}
-export function createItem(body: BodyOf<'/api/reception/items'>): Promise<ReceptionItem> {
-  return data(api.POST('/api/reception/items', { body }));
-}
-export function takeItem(itemId: string): Promise<ReceptionItem> {
-  return data(api.POST('/api/reception/items/{id}/take', { params: { path: { id: itemId } } }));
-}
-export function replyItem(
-  itemId: string,
-  body: BodyOf<'/api/reception/items/{id}/reply'>,
-): Promise<ReceptionItem> {
-  return data(api.POST('/api/reception/items/{id}/reply', { params: { path: { id: itemId } }, body }));
-}
-export function exportItems(query: Omit<ReceptionQuery, 'limit'> = {}): Promise<string> {
-  return downloadFile('/api/reception/items/export.xlsx', 'letters-visits-calls.xlsx', query);
-}
+export const listItems = call.get('/api/reception/items');
+export const createItem = call.post('/api/reception/items');
+export const takeItem = call.post('/api/reception/items/{id}/take');
+export const replyItem = call.post('/api/reception/items/{id}/reply');
+export const exportItems = download('/api/reception/items/export.xlsx', 'letters-visits-calls.xlsx');

@@ -1,6 +1,6 @@
 /** The alert figures of clause 7.1: JSON for the page, and the Excel workbook as a download. */
-import type { AlertReport, ReportGrouping } from '../../../../server/schemas/index.ts';
-import { api, data } from '../../api/client.ts';
+import type { ReportGrouping } from '../../../../server/schemas/index.ts';
+import { call } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
 
 export interface ReportPeriod {
@@ -9,9 +9,7 @@ export interface ReportPeriod {
   group: ReportGrouping;
 }
 
-export function getAlertReport(period: ReportPeriod): Promise<AlertReport> {
-  return data(api.GET('/api/reports/alerts', { params: { query: period } }));
-}
+export const getAlertReport = call.get('/api/reports/alerts');
 
 export function downloadAlertReport(period: ReportPeriod): Promise<string> {
   return downloadFile('/api/reports/alerts.xlsx', `alert-figures_${period.from}_${period.to}.xlsx`, {

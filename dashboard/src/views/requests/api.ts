@@ -1,17 +1,13 @@
 /** Service requests (6.12): what the green 求助 key asks for, and who provides it. */
-import type { ServiceRequest, ServiceRequestUpdate } from '../../../../server/schemas/index.ts';
-import { api, data } from '../../api/client.ts';
+import type { ServiceRequest } from '../../../../server/schemas/index.ts';
+import { call } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
 
 export type ServiceRequestStatus = ServiceRequest['status'];
 
-export function listServiceRequests(status?: ServiceRequestStatus): Promise<ServiceRequest[]> {
-  return data(api.GET('/api/service-requests', { params: { query: { status, limit: 500 } } }));
-}
-
-export function updateServiceRequest(id: string, body: ServiceRequestUpdate): Promise<ServiceRequest> {
-  return data(api.PATCH('/api/service-requests/{id}', { params: { path: { id } }, body }));
-}
+const serviceRequests = call.get('/api/service-requests');
+export const listServiceRequests = (status?: ServiceRequestStatus) => serviceRequests({ status, limit: 500 });
+export const updateServiceRequest = call.patch('/api/service-requests/{id}');
 
 /** The list with the same status filter, as an Excel workbook; resolves with the file name. */
 export function exportServiceRequests(status?: ServiceRequestStatus): Promise<string> {

@@ -1,9 +1,7 @@
 /** The security overview (admins only). */
 import type { SecurityOverview } from '../../../../server/schemas/security.ts';
-import { api, data } from '../../api/client.ts';
+import { call } from '../../api/client.ts';
 
 export type { SecurityOverview };
 
-export function securityOverview(): Promise<SecurityOverview> {
-  return data(api.GET('/api/security/overview'));
-}
+export const securityOverview = call.get('/api/security/overview');

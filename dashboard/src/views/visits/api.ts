@@ -1,6 +1,6 @@
 /** Visits and condolences (6.8 走访慰问): campaigns, tasks, admissions, flags, records, follow-ups, summary. */
 import type { Campaign, VisitRecord, VisitTask } from '../../../../server/schemas/index.ts';
-import { api, type BodyOf, data, type QueryOf } from '../../api/client.ts';
+import { call, type QueryOf } from '../../api/client.ts';
 import { downloadFile, type FileQuery, openPdf } from '../../api/download.ts';
 
 export type {
@@ -39,63 +39,22 @@ export const sevenFields = [
 ] as const;
 export type SevenField = (typeof sevenFields)[number];
 
-const id = (value: string) => ({ params: { path: { id: value } } });
-
-export function listCampaigns() {
-  return data(api.GET('/api/visits/campaigns'));
-}
-
-export function createCampaign(body: BodyOf<'/api/visits/campaigns'>) {
-  return data(api.POST('/api/visits/campaigns', { body }));
-}
-
-export function listTasks(query: QueryOf<'/api/visits/tasks'> = {}) {
-  return data(api.GET('/api/visits/tasks', { params: { query } }));
-}
-
-export function createTask(body: BodyOf<'/api/visits/tasks'>) {
-  return data(api.POST('/api/visits/tasks', { body }));
-}
-
-export function updateTask(taskId: string, body: BodyOf<'/api/visits/tasks/{id}', 'patch'>) {
-  return data(api.PATCH('/api/visits/tasks/{id}', { ...id(taskId), body }));
-}
-
-export function listAdmissions(retireeId?: string) {
-  return data(api.GET('/api/visits/admissions', { params: { query: { retireeId } } }));
-}
-
-export function recordAdmission(body: BodyOf<'/api/visits/admissions'>) {
-  return data(api.POST('/api/visits/admissions', { body }));
-}
-
-export function livingFlags(retireeId: string) {
-  return data(api.GET('/api/visits/retirees/{id}/flags', id(retireeId)));
-}
-
-export function setLivingFlags(retireeId: string, body: BodyOf<'/api/visits/retirees/{id}/flags', 'patch'>) {
-  return data(api.PATCH('/api/visits/retirees/{id}/flags', { ...id(retireeId), body }));
-}
-
-export function listRecords(query: QueryOf<'/api/visits/records'> = {}) {
-  return data(api.GET('/api/visits/records', { params: { query } }));
-}
-
-export function createRecord(body: BodyOf<'/api/visits/records'>) {
-  return data(api.POST('/api/visits/records', { body }));
-}
-
-export function listFollowUps(query: QueryOf<'/api/visits/follow-ups'> = {}) {
-  return data(api.GET('/api/visits/follow-ups', { params: { query } }));
-}
-
-export function updateFollowUp(followUpId: string, body: BodyOf<'/api/visits/follow-ups/{id}', 'patch'>) {
-  return data(api.PATCH('/api/visits/follow-ups/{id}', { ...id(followUpId), body }));
-}
-
-export function visitSummary(from: string, to: string) {
-  return data(api.GET('/api/visits/summary', { params: { query: { from, to } } }));
-}
+export const listCampaigns = call.get('/api/visits/campaigns');
+export const createCampaign = call.post('/api/visits/campaigns');
+export const listTasks = call.get('/api/visits/tasks');
+export const createTask = call.post('/api/visits/tasks');
+export const updateTask = call.patch('/api/visits/tasks/{id}');
+const admissions = call.get('/api/visits/admissions');
+export const listAdmissions = (retireeId?: string) => admissions({ retireeId });
+export const recordAdmission = call.post('/api/visits/admissions');
+export const livingFlags = call.get('/api/visits/retirees/{id}/flags');
+export const setLivingFlags = call.patch('/api/visits/retirees/{id}/flags');
+export const listRecords = call.get('/api/visits/records');
+export const createRecord = call.post('/api/visits/records');
+export const listFollowUps = call.get('/api/visits/follow-ups');
+export const updateFollowUp = call.patch('/api/visits/follow-ups/{id}');
+const summary = call.get('/api/visits/summary');
+export const visitSummary = (from: string, to: string) => summary({ from, to });
 
 /** A list as an Excel workbook, with the list's filters; resolves with the file name. */
 export function exportVisits(which: 'tasks' | 'records' | 'follow-ups', query: FileQuery): Promise<string> {

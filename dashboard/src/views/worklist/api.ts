@@ -1,13 +1,12 @@
 /** The caseworker's work list (工作清单): items due on a day and items overdue, across modules. */
 import type { WorkItem, WorkList } from '../../../../server/schemas/index.ts';
-import { api, data } from '../../api/client.ts';
+import { call } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
 
 export type { WorkItem, WorkList };
 
-export function workList(date?: string, all = false): Promise<WorkList> {
-  return data(api.GET('/api/worklist', { params: { query: { date, all: all || undefined } } }));
-}
+const items = call.get('/api/worklist');
+export const workList = (date?: string, all = false) => items({ date, all: all || undefined });
 
 /** The day's list as an Excel workbook; resolves with the file name. */
 export function exportWorkList(date: string): Promise<string> {
