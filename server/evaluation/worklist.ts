@@ -3,34 +3,26 @@
  * (6.2.2.10), complaints and suggestions to answer (7.1.1), improvement actions due (7.2).
  */
 import { addDays } from '../calendar.ts';
-import type { Queryable } from '../db/database.ts';
-import type { WorkItem } from '../schemas/worklist.ts';
-import type { WorkListProvider, WorkListScope } from '../worklist/provider.ts';
+import { type DueRow, QueryProvider, type WorkListScope } from '../worklist/provider.ts';
 
 /** An improvement action shows on its owner's work list this many days before it is due. */
 export const ACTION_OPENS_DAYS_BEFORE = 7;
-
-interface ItemRow {
-  source: string;
-  id: string;
-  title: string;
-  retiree_id: string | null;
-  retiree_name: string | null;
-  due_on: string;
-}
 
 /**
  * Sources `reception_reply` (open from the day received until replied), `feedback_answer` (open
  * from the day received until answered) and `improvement_action` (planned or doing, from a week
  * before its due date).
  */
-export class ReceptionEvaluationProvider implements WorkListProvider {
+export class ReceptionEvaluationProvider extends QueryProvider<DueRow & { source: string }> {
   readonly source = 'reception_evaluation';
-  constructor(private readonly db: Queryable) {}
 
-  async items(scope: WorkListScope): Promise<WorkItem[]> {
-    const rows = await this.db.query<ItemRow>(
-      `select 'reception_reply' as source, i.id,
+  protected override sourceOf(row: { source: string }): string {
+    return row.source;
+  }
+
+  protected query(scope: WorkListScope) {
+    return {
+      sql: `select 'reception_reply' as source, i.id,
               (case i.channel when 'letter' then '来信答复：' when 'visit' then '来访答复：' else '来电答复：' end)
                 || i.from_name || ' — ' || left(i.content, 40) as title,
               i.retiree_id, r.name as retiree_name, i.reply_due_on::text as due_on
@@ -50,16 +42,7 @@ export class ReceptionEvaluationProvider implements WorkListProvider {
          from improvement_actions a
         where a.status in ('planned', 'doing') and a.due_on <= $3::date
           and ($2::uuid is null or a.owner_id = $2::uuid)`,
-      [scope.date, scope.ownerId, addDays(scope.date, ACTION_OPENS_DAYS_BEFORE)],
-    );
-    return rows.map((row) => ({
-      source: row.source,
-      id: row.id,
-      title: row.title,
-      retireeId: row.retiree_id,
-      retireeName: row.retiree_name,
-      dueDate: row.due_on,
-      overdue: row.due_on < scope.date,
-    }));
+      params: [scope.date, scope.ownerId, addDays(scope.date, ACTION_OPENS_DAYS_BEFORE)],
+    };
   }
 }

@@ -4,6 +4,7 @@
  * To add a source: implement `WorkListProvider` in your area and add it from the area's plugin
  * (`addWorkListProviders` in ./registry.ts).
  */
+import type { Queryable } from '../db/database.ts';
 import type { WorkItem } from '../schemas/worklist.ts';
 
 export interface WorkListScope {
@@ -33,4 +34,51 @@ export async function buildWorkList(
 ): Promise<WorkItem[]> {
   const lists = await Promise.all(providers.map((provider) => provider.items(scope)));
   return lists.flat().sort(compareItems);
+}
+
+/** A row as a query provider selects it: the item's id, its title or what makes it, its retiree, its due day. */
+export interface DueRow {
+  id: string;
+  due_on: string;
+  title?: string;
+  retiree_id?: string | null;
+  retiree_name?: string | null;
+}
+
+/**
+ * A provider that is one query: a subclass says its `source`, its SQL and parameters for the day and
+ * owner asked for, and, where the row does not hold it, how a row makes its title. An item is overdue
+ * when its due day is before the day asked for, unless the subclass says otherwise.
+ */
+export abstract class QueryProvider<Row extends DueRow> implements WorkListProvider {
+  abstract readonly source: string;
+  constructor(protected readonly db: Queryable) {}
+
+  protected abstract query(scope: WorkListScope): { sql: string; params: unknown[] };
+
+  protected title(row: Row): string {
+    return row.title ?? '';
+  }
+
+  protected overdue(row: Row, scope: WorkListScope): boolean {
+    return row.due_on < scope.date;
+  }
+
+  protected sourceOf(_row: Row): string {
+    return this.source;
+  }
+
+  async items(scope: WorkListScope): Promise<WorkItem[]> {
+    const { sql, params } = this.query(scope);
+    const rows = await this.db.query<Row>(sql, params);
+    return rows.map((row) => ({
+      source: this.sourceOf(row),
+      id: row.id,
+      title: this.title(row),
+      retireeId: row.retiree_id ?? null,
+      retireeName: row.retiree_name ?? null,
+      dueDate: row.due_on,
+      overdue: this.overdue(row, scope),
+    }));
+  }
 }
