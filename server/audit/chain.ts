@@ -48,12 +48,11 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** The exact text that is hashed: a JSON array of the fields in a fixed order. */
-export function canonicalRow(row: ChainRow): string {
-  return canonicalJson([
-    FORMAT,
-    String(row.seq),
-    row.at.toISOString(),
+/** A row's fields in the chain's fixed order: the hashed text and the table's insert both take them so. */
+export function chainFields(row: ChainRow) {
+  return [
+    row.seq,
+    row.at,
     row.actorId,
     row.actorName,
     row.role,
@@ -65,7 +64,13 @@ export function canonicalRow(row: ChainRow): string {
     row.result,
     row.detail,
     row.prevHash,
-  ]);
+  ] as const;
+}
+
+/** The exact text that is hashed: a JSON array of the fields in a fixed order. */
+export function canonicalRow(row: ChainRow): string {
+  const [seq, at, ...rest] = chainFields(row);
+  return canonicalJson([FORMAT, String(seq), at.toISOString(), ...rest]);
 }
 
 export function rowHash(row: ChainRow): string {

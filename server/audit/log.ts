@@ -8,7 +8,7 @@
 import type { Database } from '../db/database.ts';
 import { isUuid } from '../ids.ts';
 import type { AuditAction, AuditEntry, AuditQuery, AuditVerifyResult } from '../schemas/audit.ts';
-import { ChainCheck, type ChainRow, GENESIS_HASH, rowHash } from './chain.ts';
+import { ChainCheck, type ChainRow, chainFields, GENESIS_HASH, rowHash } from './chain.ts';
 
 /** Key of pg_advisory_xact_lock for appends (the migrations use 2839_2021). */
 export const AUDIT_LOCK_KEY = 2839_2022;
@@ -198,22 +198,8 @@ export class AuditLog {
              retiree_id, ip, result, detail, prev_hash, hash)
            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb, $13, $14)
            returning ${COLUMNS}`,
-          [
-            row.seq,
-            row.at,
-            row.actorId,
-            row.actorName,
-            row.role,
-            row.action,
-            row.targetType,
-            row.targetId,
-            row.retireeId,
-            row.ip,
-            row.result,
-            JSON.stringify(row.detail),
-            row.prevHash,
-            hash,
-          ],
+          // detail is stored as jsonb, from its JSON text
+          [...chainFields(row).slice(0, -2), JSON.stringify(row.detail), row.prevHash, hash],
         );
         if (!stored) throw new Error('audit entry not stored');
         entries.push(toEntry(stored));

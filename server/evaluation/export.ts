@@ -6,18 +6,8 @@ import type {
   FeedbackStatus,
   ImprovementAction,
   ResultGroup,
-  ServiceArea,
 } from '../schemas/evaluation.ts';
-
-export const serviceAreaNames: Record<ServiceArea, string> = {
-  medical: '医疗',
-  culture_sports: '文体',
-  visits: '走访',
-  monitoring: '监护',
-  living: '生活待遇',
-  political: '政治待遇',
-  other: '其他',
-};
+import { SERVICE_AREA_NAMES } from './rules.ts';
 
 const feedbackKindNames: Record<Feedback['kind'], string> = { complaint: '投诉', suggestion: '建议' };
 
@@ -51,7 +41,7 @@ export const feedbackColumns: ListColumn<Feedback>[] = [
   {
     header: '服务类别',
     width: 10,
-    value: (row) => (row.serviceArea ? serviceAreaNames[row.serviceArea] : ''),
+    value: (row) => (row.serviceArea ? SERVICE_AREA_NAMES[row.serviceArea] : ''),
   },
   { header: '内容', width: 40, value: (row) => row.content },
   { header: '答复期限', width: 12, value: (row) => row.answerDueOn },
@@ -69,7 +59,7 @@ export const actionColumns: ListColumn<ImprovementAction>[] = [
   {
     header: '服务类别',
     width: 10,
-    value: (row) => (row.finding.serviceArea ? serviceAreaNames[row.finding.serviceArea] : ''),
+    value: (row) => (row.finding.serviceArea ? SERVICE_AREA_NAMES[row.finding.serviceArea] : ''),
   },
   { header: '负责人', width: 12, value: (row) => row.ownerName },
   { header: '完成期限', width: 12, value: (row) => row.dueOn },
@@ -89,7 +79,7 @@ export interface ResultRow {
 const stats = (row: ResultRow) => row.question ?? row.group.overall;
 
 export const resultColumns: ListColumn<ResultRow>[] = [
-  { header: '服务类别', width: 10, value: (row) => serviceAreaNames[row.group.serviceArea] },
+  { header: '服务类别', width: 10, value: (row) => SERVICE_AREA_NAMES[row.group.serviceArea] },
   { header: '期间', width: 10, value: (row) => row.group.period },
   { header: '答卷数', width: 8, value: (row) => row.group.responses },
   { header: '题目', width: 36, value: (row) => row.question?.text ?? '（总体）' },
