@@ -25,6 +25,9 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** An instant: a `Date`, milliseconds since the epoch, or an ISO 8601 timestamp. */
 export type Instant = Date | number | string;
 
+/** Where a rule reads the time: injected, so a test can set the day. */
+export type Clock = () => Date;
+
 const pad = (value: number, width = 2) => String(value).padStart(width, '0');
 
 /** The centre's wall clock at `instant`, read through the getUTC* methods. */

@@ -3,7 +3,9 @@
  * cover, and only then is confirmed (6.6.2.5: 配备必要的工作人员，做好安全和医疗等服务保障). Retirees sign
  * up before it starts, within its capacity; attendance is recorded once it has started.
  */
+
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../calendar.ts';
 import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
@@ -25,8 +27,6 @@ import { retireeOr404, userOr400 } from '../store/checks.ts';
 import { iso, isoRequired } from '../store/rows.ts';
 import { assertInScope, inScope, type Scope } from '../store/scope.ts';
 import { ACTIVITY_KIND_NAMES } from './names.ts';
-
-export type Clock = () => Date;
 
 interface EventRow {
   id: string;

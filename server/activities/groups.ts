@@ -2,9 +2,9 @@
  * Interest groups (6.6.2.3: 书画、舞蹈、歌咏、太极拳等各种文体组织和兴趣小组): each with its leader, where
  * and when it meets, and its members, who join and leave on a date (membership is kept, not deleted).
  */
+
 import { randomUUID } from 'node:crypto';
-import { centreDay } from '../calendar.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type {
@@ -15,9 +15,9 @@ import type {
   GroupMemberInput,
 } from '../schemas/activities.ts';
 import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired, isUniqueViolation } from '../store/rows.ts';
 import { assertInScope, inScope, type Scope } from '../store/scope.ts';
-import type { Clock } from './events.ts';
 import { GROUP_KIND_NAMES } from './names.ts';
 
 interface GroupRow {
@@ -46,16 +46,7 @@ const selectGroup = `select g.id, g.name, g.kind, g.leader_id, r.name as leader_
     (select count(*) from activity_group_members m where m.group_id = g.id and m.left_on is null) as member_count
   from activity_groups g left join retirees r on r.id = g.leader_id`;
 
-export class ActivityGroups {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock = () => new Date(),
-  ) {}
-
-  today(): string {
-    return centreDay(this.clock());
-  }
-
+export class ActivityGroups extends RecordKeeper {
   private async toGroups(db: Queryable, rows: GroupRow[], scope: Scope): Promise<ActivityGroup[]> {
     if (rows.length === 0) return [];
     const params: unknown[] = [rows.map((row) => row.id)];

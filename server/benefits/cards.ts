@@ -1,14 +1,14 @@
 /** Preferential cards held (6.3.2.3 优待证, 乘车证): issued, expiring, returned. Dates in centre time. */
+
 import { randomUUID } from 'node:crypto';
-import { centreDay } from '../calendar.ts';
-import type { Database } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type { BenefitCard, CardInput, CardKind, CardQuery, CardReturn } from '../schemas/benefits.ts';
 import { checkDate, notAfterToday, retireeOr404 } from '../store/checks.ts';
+import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired, isUniqueViolation } from '../store/rows.ts';
 import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
-import { CARD_NAMES, type Clock } from './service.ts';
+import { CARD_NAMES } from './service.ts';
 
 interface CardRow {
   id: string;
@@ -28,16 +28,7 @@ const selectCard = `select c.id, c.retiree_id, r.name as retiree_name, c.kind, c
     c.return_reason, c.created_at
   from benefit_cards c join retirees r on r.id = c.retiree_id`;
 
-export class BenefitCards {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock = () => new Date(),
-  ) {}
-
-  today(): string {
-    return centreDay(this.clock());
-  }
-
+export class BenefitCards extends RecordKeeper {
   private toCard(row: CardRow): BenefitCard {
     const today = this.today();
     const state = row.returned_on

@@ -5,9 +5,10 @@
  * when and a note. A stop names its reason; nothing is paid on a stopped or rejected benefit.
  * Dates in centre time from the clock. Preferential cards held are ./cards.ts.
  */
+
 import { randomUUID } from 'node:crypto';
-import { addDays, addMonths, centreDay } from '../calendar.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import { addDays, addMonths } from '../calendar.ts';
+import type { Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type {
@@ -26,10 +27,9 @@ import type {
   StopReason,
 } from '../schemas/benefits.ts';
 import { checkDate, notAfterToday, retireeOr404, userOr400 } from '../store/checks.ts';
+import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired, isUniqueViolation } from '../store/rows.ts';
 import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
-
-export type Clock = () => Date;
 
 export const BENEFIT_NAMES: Record<BenefitKind, string> = {
   nursing_fee: '护理费',
@@ -94,16 +94,7 @@ const selectBenefit = `select b.id, b.retiree_id, r.name as retiree_name, b.kind
     b.review_on::text as review_on, b.stop_reason, b.stopped_on::text as stopped_on, b.note, b.created_at
   from benefits b join retirees r on r.id = b.retiree_id`;
 
-export class BenefitService {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock = () => new Date(),
-  ) {}
-
-  today(): string {
-    return centreDay(this.clock());
-  }
-
+export class BenefitService extends RecordKeeper {
   // ----- benefits -----
 
   private async hydrate(db: Queryable, rows: BenefitRow[]): Promise<Benefit[]> {

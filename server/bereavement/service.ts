@@ -6,8 +6,10 @@
  * death; ends the current care arrangement; closes open visit tasks; and opens the survivor subsidy
  * (遗属生活补助, 6.10.2.4) as an application for the survivor named.
  */
+
 import { randomUUID } from 'node:crypto';
 import { BenefitService } from '../benefits/service.ts';
+import type { Clock } from '../calendar.ts';
 import { addDays, centreDay } from '../calendar.ts';
 import { CareService } from '../care/service.ts';
 import type { Database, Queryable } from '../db/database.ts';
@@ -26,8 +28,6 @@ import type {
 import { checkDate, retireeOr404, userOr400 } from '../store/checks.ts';
 import { iso, isoRequired } from '../store/rows.ts';
 import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
-
-export type Clock = () => Date;
 
 /** The steps in order, with their title and the days allowed from the day the death is recorded. */
 export const STEPS: ReadonlyArray<{ step: BereavementStepKind; title: string; days: number }> = [

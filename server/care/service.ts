@@ -4,9 +4,9 @@
  * at a time, and the log of care visits (走访探视, 6.7.2.2). The archive's `care_arrangement` text
  * follows the current arrangement, with a line in the change history.
  */
+
 import { randomUUID } from 'node:crypto';
-import { centreDay } from '../calendar.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type {
@@ -21,10 +21,9 @@ import type {
   CareVisitQuery,
 } from '../schemas/care.ts';
 import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired, isUniqueViolation } from '../store/rows.ts';
 import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
-
-export type Clock = () => Date;
 
 export const CARE_TYPE_NAMES: Record<CareType, string> = {
   home: '居家照顾',
@@ -89,16 +88,7 @@ async function writeArchiveText(db: Queryable, retireeId: string, text: string, 
   );
 }
 
-export class CareService {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock = () => new Date(),
-  ) {}
-
-  today(): string {
-    return centreDay(this.clock());
-  }
-
+export class CareService extends RecordKeeper {
   private toArrangement(row: ArrangementRow): CareArrangement {
     return {
       id: row.id,

@@ -4,9 +4,10 @@
  * files are archive attachments of the retiree (same storage, type sniffing, history and access
  * log), linked to the interview.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { Attachment, AttachmentStore, AttachmentType } from '../archive/attachments.ts';
-import { centreDay } from '../calendar.ts';
+import type { Clock } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
@@ -19,9 +20,9 @@ import type {
   OralHistoryUpdate,
 } from '../schemas/contributions.ts';
 import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired } from '../store/rows.ts';
 import { assertInScope, inScope, type Scope } from '../store/scope.ts';
-import type { Clock } from './register.ts';
 
 /** What each kind of file may be, judged by its bytes. */
 export const ORAL_HISTORY_FILE_TYPES: Record<OralHistoryFileKind, readonly AttachmentType[]> = {
@@ -61,15 +62,13 @@ const selectItem = `select o.id, o.retiree_id, r.name as retiree_name, o.title, 
     o.interviewed_on::text as interviewed_on, o.summary, o.transcript, o.created_at, o.updated_at
   from oral_histories o join retirees r on r.id = o.retiree_id`;
 
-export class OralHistories {
+export class OralHistories extends RecordKeeper {
   constructor(
-    private readonly db: Database,
+    db: Database,
     private readonly attachments: AttachmentStore,
-    private readonly clock: Clock = () => new Date(),
-  ) {}
-
-  today(): string {
-    return centreDay(this.clock());
+    clock?: Clock,
+  ) {
+    super(db, clock);
   }
 
   private async toItems(db: Queryable, rows: ItemRow[]): Promise<OralHistory[]> {

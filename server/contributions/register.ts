@@ -3,9 +3,9 @@
  * (6.9.2.2 军休智库) and community political commissars (6.9.2.3 社区政委), each with skills and
  * availability, active from a day until ended with a reason; and the service hours logged for it.
  */
+
 import { randomUUID } from 'node:crypto';
-import { centreDay } from '../calendar.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type {
@@ -18,10 +18,9 @@ import type {
   ServiceHoursInput,
 } from '../schemas/contributions.ts';
 import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired, isUniqueViolation } from '../store/rows.ts';
 import { assertInScope, inScope, type Scope } from '../store/scope.ts';
-
-export type Clock = () => Date;
 
 export const KIND_NAMES: Record<ContributionKind, string> = {
   volunteer: '志愿者',
@@ -97,16 +96,7 @@ export function cleanSkills(skills: readonly string[]): string[] {
   return [...new Set(skills.map((skill) => skill.trim()).filter(Boolean))];
 }
 
-export class ContributionRegister {
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock = () => new Date(),
-  ) {}
-
-  today(): string {
-    return centreDay(this.clock());
-  }
-
+export class ContributionRegister extends RecordKeeper {
   async list(query: ContributionQuery, scope: Scope): Promise<Contribution[]> {
     const params: unknown[] = [];
     const where = [inScope(scope, 'e.retiree_id', params)];

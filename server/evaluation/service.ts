@@ -9,9 +9,10 @@
  * orders the checks, holds the transactions and keeps a station's caseworker to the station.
  */
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
-import { Checks, type Clock, DEFAULT_REPLY_DAYS } from '../reception/checks.ts';
+import { Checks, DEFAULT_REPLY_DAYS } from '../reception/checks.ts';
 import type {
   ActionDone,
   ActionQuery,

@@ -8,9 +8,11 @@
  * is kept in the case's history with who and when. A caseworker with a station reaches only its retirees.
  * The rules are in ./rules.ts, the SQL in ./store.ts; this service holds the transactions and the scope.
  */
+
 import { randomUUID } from 'node:crypto';
 import { AttachmentStore, type AttachmentType } from '../archive/attachments.ts';
 import { ArchiveStore, FieldErrors } from '../archive/store.ts';
+import type { Clock } from '../calendar.ts';
 import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { conflict, HubError } from '../errors.ts';
@@ -48,8 +50,6 @@ import {
 } from './rules.ts';
 import { stepTitle } from './steps.ts';
 import { IntakeStore, type LockedCase } from './store.ts';
-
-export type Clock = () => Date;
 
 /** 409 naming every step that still blocks completion. */
 export class IncompleteCase extends HubError {

@@ -1,10 +1,9 @@
 /** Checks shared by political life, reception (6.2) and evaluation (7): dates, staff, retirees. */
+import type { Clock } from '../calendar.ts';
 import { centreDay, isDate } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import { badRequest } from '../errors.ts';
 import { isUuid } from '../ids.ts';
-
-export type Clock = () => Date;
 
 /** Days to answer a letter, visit or call, a complaint or a suggestion, unless set per item. */
 export const DEFAULT_REPLY_DAYS = 15;

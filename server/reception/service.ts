@@ -5,6 +5,7 @@
  * received (6.2.2.10) with a reply due date and the path received → in_hand → replied.
  */
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../calendar.ts';
 import { addDays } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
@@ -27,7 +28,7 @@ import type {
 } from '../schemas/reception.ts';
 import { isoRequired } from '../store/rows.ts';
 import { assertInScope, inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
-import { Checks, type Clock, DEFAULT_REPLY_DAYS } from './checks.ts';
+import { Checks, DEFAULT_REPLY_DAYS } from './checks.ts';
 import {
   type ActivityRow,
   type AttendanceRow,

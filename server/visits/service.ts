@@ -7,7 +7,9 @@
  * transactions and keeps a station's caseworker to the station. Every rule that depends on the date
  * takes it from the injected clock, in centre time.
  */
+
 import { randomUUID } from 'node:crypto';
+import type { Clock } from '../calendar.ts';
 import { centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict } from '../errors.ts';
@@ -56,8 +58,6 @@ import {
   tallyVisits,
 } from './rules.ts';
 import { VisitStore } from './store.ts';
-
-export type Clock = () => Date;
 
 export class VisitService {
   private readonly store: VisitStore;
