@@ -3,9 +3,8 @@
  * medical cover (6.6.2.5), sign-ups and attendance, and interest groups (6.6.2.3).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, Timestamp } from './common.ts';
 
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
 export const ActivityKind = Literals(['culture', 'sport', 'study', 'outing', 'other'], {

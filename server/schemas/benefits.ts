@@ -1,8 +1,7 @@
 /** Living treatment (6.3 生活待遇): benefits with their steps and payments, preferential cards held. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, Timestamp } from './common.ts';
 
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Text = (maxLength: number) => Type.String({ maxLength });
 
 export const BenefitKind = Literals(['nursing_fee', 'survivor_subsidy', 'home_leave_meal', 'hospital_meal'], {

@@ -1,12 +1,10 @@
 /** After death (6.10 逝世善后服务): the death, the bereavement checklist and what it changed. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 // The living treatment (6.3) and elderly care (6.7) schemas reach the index through this file.
 export * from './benefits.ts';
 export * from './care.ts';
-
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 
 export const BereavementStepKind = Literals(
   [

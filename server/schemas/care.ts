@@ -1,8 +1,6 @@
 /** Elderly care (6.7 养老服务): care arrangements (one current per retiree) and the care-visit log. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, Timestamp } from './common.ts';
-
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
+import { Day, Literals, Nullable, Timestamp } from './common.ts';
 
 export const CareType = Literals(['home', 'community', 'institution'], {
   description: 'home 居家照顾, community 社区照料, institution 机构照护 (6.7.1 b–d)',

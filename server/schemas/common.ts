@@ -45,5 +45,8 @@ export function Literals<const T extends readonly string[]>(
   ) as never;
 }
 
+/** A calendar day in the centre (Asia/Shanghai). */
+export const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
+
 export const Timestamp = Type.String({ format: 'date-time' });
 export const NullableTimestamp = Nullable(Timestamp);

@@ -4,9 +4,8 @@
  * with audio and transcript files (6.9.2.4).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, Timestamp } from './common.ts';
 
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
 export const ContributionKind = Literals(['volunteer', 'think_tank', 'community_commissar'], {

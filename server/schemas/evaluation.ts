@@ -4,9 +4,8 @@
  * actions linked to the findings that caused them.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Text = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength });
 

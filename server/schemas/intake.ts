@@ -1,8 +1,7 @@
 /** Reception and resettlement (6.1 接收安置): the intake case, its checklist, the meeting and the agreement. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
 
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Text = (maxLength: number) => Type.String({ maxLength });
 
 export const IntakeStepKind = Literals(

@@ -3,9 +3,8 @@
  * convalescence batches (6.2.2.11), letters, visits and calls received and answered (6.2.2.10).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, Timestamp } from './common.ts';
 
-const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Text = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength });
 
