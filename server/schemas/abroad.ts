@@ -1,6 +1,6 @@
 /** Travel abroad and part-time posts (6.4.2.3–6.4.2.5): requests, their approval chains, stays abroad. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Offset, RetireeNamed, Timestamp } from './common.ts';
 
 const DateOnly = (description: string) =>
   Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
@@ -58,8 +58,7 @@ export type AbroadRequestStep = Static<typeof AbroadRequestStep>;
 export const AbroadRequest = Type.Object({
   id: Type.String(),
   kind: AbroadRequestKind,
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   rank: RankLevelName,
   status: AbroadRequestStatus,
   destination: Nullable(Type.String()),
@@ -149,8 +148,7 @@ export type AbroadContact = Static<typeof AbroadContact>;
 export const PensionSuspension = Type.Object({
   id: Type.String(),
   stayId: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   flaggedAt: Timestamp,
   flaggedOn: DateOnly('The centre’s date of the check that raised the flag'),
   silentSince: DateOnly('Departure, last contact or last clearing decision, whichever was latest'),
@@ -167,8 +165,7 @@ export type PensionSuspension = Static<typeof PensionSuspension>;
 
 export const AbroadStay = Type.Object({
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   requestId: Nullable(Type.String()),
   destination: Type.String(),
   departedOn: DateOnly('Departure'),

@@ -3,7 +3,7 @@
  * medical cover (6.6.2.5), sign-ups and attendance, and interest groups (6.6.2.3).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -89,8 +89,7 @@ export const EventStaff = Type.Object({
 export type EventStaff = Static<typeof EventStaff>;
 
 export const SignUp = Type.Object({
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   status: Literals(['signed_up', 'withdrawn']),
   signedUpAt: Timestamp,
   attendance: Nullable(Attendance),
@@ -208,8 +207,7 @@ export const GroupKind = Literals(
 export type GroupKind = Static<typeof GroupKind>;
 
 export const GroupMember = Type.Object({
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   joinedOn: Day,
   leftOn: Nullable(Day),
   current: Type.Boolean(),

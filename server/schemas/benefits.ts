@@ -1,6 +1,6 @@
 /** Living treatment (6.3 生活待遇): benefits with their steps and payments, preferential cards held. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
 
 const Text = (maxLength: number) => Type.String({ maxLength });
 
@@ -40,8 +40,7 @@ export type BenefitPayment = Static<typeof BenefitPayment>;
 
 export const Benefit = Type.Object({
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   kind: BenefitKind,
   kindName: Type.String(),
   beneficiaryName: Type.String({ description: 'the survivor for a survivor subsidy; empty: the retiree' }),
@@ -128,8 +127,7 @@ export type CardKind = Static<typeof CardKind>;
 
 export const BenefitCard = Type.Object({
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   kind: CardKind,
   kindName: Type.String(),
   number: Type.String(),

@@ -1,6 +1,6 @@
 /** After death (6.10 逝世善后服务): the death, the bereavement checklist and what it changed. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, NullableTimestamp, RetireeNamed, Timestamp } from './common.ts';
 
 // The living treatment (6.3) and elderly care (6.7) schemas reach the index through this file.
 export * from './benefits.ts';
@@ -47,8 +47,7 @@ export type BereavementStep = Static<typeof BereavementStep>;
 
 export const Death = Type.Object({
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   diedOn: Day,
   place: Type.String(),
   cause: Type.String(),

@@ -1,6 +1,6 @@
 /** Elderly care (6.7 养老服务): care arrangements (one current per retiree) and the care-visit log. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
 
 export const CareType = Literals(['home', 'community', 'institution'], {
   description: 'home 居家照顾, community 社区照料, institution 机构照护 (6.7.1 b–d)',
@@ -14,8 +14,7 @@ export type CareLevel = Static<typeof CareLevel>;
 
 export const CareArrangement = Type.Object({
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   type: CareType,
   typeName: Type.String(),
   provider: Type.String(),
@@ -62,8 +61,7 @@ export type CareArrangementQuery = Static<typeof CareArrangementQuery>;
 export const CareVisit = Type.Object({
   id: Type.String(),
   arrangementId: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   visitedOn: Day,
   visitor: Type.String(),
   content: Type.String(),

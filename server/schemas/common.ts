@@ -45,6 +45,9 @@ export function Literals<const T extends readonly string[]>(
   ) as never;
 }
 
+/** The retiree a record is about, with the name the lists show (spread into the record's schema). */
+export const RetireeNamed = { retireeId: Type.String(), retireeName: Type.String() };
+
 /** A calendar day in the centre (Asia/Shanghai). */
 export const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 

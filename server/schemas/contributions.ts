@@ -4,7 +4,7 @@
  * with audio and transcript files (6.9.2.4).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -16,8 +16,7 @@ export type ContributionKind = Static<typeof ContributionKind>;
 
 export const Contribution = Type.Object({
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   kind: ContributionKind,
   kindName: Type.String(),
   skills: Type.Array(Type.String()),
@@ -99,8 +98,7 @@ export type OralHistoryFile = Static<typeof OralHistoryFile>;
 
 export const OralHistory = Type.Object({
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   title: Type.String(),
   interviewer: Type.String(),
   interviewedOn: Day,

@@ -1,6 +1,6 @@
 /** Reception and resettlement (6.1 接收安置): the intake case, its checklist, the meeting and the agreement. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, NullableTimestamp, Offset, RetireeNamed, Timestamp } from './common.ts';
 
 const Text = (maxLength: number) => Type.String({ maxLength });
 
@@ -190,8 +190,7 @@ export const IntakeCaseStatus = Literals(['open', 'complete']);
 
 const caseFields = {
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   station: Type.String(),
   status: IntakeCaseStatus,
   receivedOn: Day,

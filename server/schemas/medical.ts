@@ -1,6 +1,6 @@
 /** Medical care (6.5): the yearly health check, the health record, out-of-town treatment approvals. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, Offset, RetireeNamed, Timestamp } from './common.ts';
 
 const DateOnly = (description: string) =>
   Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
@@ -9,8 +9,7 @@ const Uuid = Type.String({ minLength: 1, maxLength: 64 });
 
 export const HealthCheck = Type.Object({
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   checkedOn: DateOnly('Date of the check'),
   hospital: Type.String(),
   summary: Type.String({ description: 'Summary of the results' }),
@@ -38,8 +37,7 @@ export type HealthChecksQuery = Static<typeof HealthChecksQuery>;
 export const HealthPlanState = Literals(['due', 'overdue', 'done']);
 
 export const HealthPlanEntry = Type.Object({
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   state: HealthPlanState,
   dueOn: DateOnly('Set in the plan, else the anniversary of the last check, else 31 December'),
   scheduled: Type.Boolean({ description: 'The due date was set in the plan' }),
@@ -131,8 +129,7 @@ export type HealthItemUpdate = Static<typeof HealthItemUpdate>;
 export const HealthItemParams = Type.Object({ id: Uuid, itemId: Uuid });
 
 export const HealthRecord = Type.Object({
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   bloodType: Type.String(),
   archive: Type.Object(
     { conditions: Type.String(), medication: Type.String(), allergies: Type.String() },
@@ -149,8 +146,7 @@ export const TreatmentStatus = Literals(['requested', 'approved', 'rejected']);
 
 export const Treatment = Type.Object({
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   hospital: Type.String(),
   city: Type.String(),
   reason: Type.String(),

@@ -3,7 +3,7 @@
  * convalescence batches (6.2.2.11), letters, visits and calls received and answered (6.2.2.10).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, Timestamp } from './common.ts';
+import { Day, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Text = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength });
@@ -19,8 +19,7 @@ export const AttendanceStatus = Literals(['present', 'absent', 'excused'], {
 export type AttendanceStatus = Static<typeof AttendanceStatus>;
 
 export const Attendance = Type.Object({
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   partyBranch: Nullable(Type.String(), { description: 'from the archive' }),
   status: AttendanceStatus,
   note: Type.String(),
@@ -75,8 +74,7 @@ export const PoliticalActivityQuery = Type.Object({
 export type PoliticalActivityQuery = Static<typeof PoliticalActivityQuery>;
 
 export const ConvalescenceParticipant = Type.Object({
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   reason: Type.String(),
 });
 

@@ -1,6 +1,6 @@
 /** Visits and condolences (6.8 走访慰问): campaigns, tasks, records, follow-ups and the summary. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Literals, Nullable, NullableTimestamp, RetireeNamed, Timestamp } from './common.ts';
 
 /** A calendar date in Asia/Shanghai. */
 export const PlainDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
@@ -28,8 +28,7 @@ export const VisitTaskStatus = Literals(['open', 'done', 'cancelled']);
 
 export const VisitTask = Type.Object({
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   reason: VisitReason,
   title: Type.String(),
   campaignId: Nullable(Type.String()),
@@ -200,8 +199,7 @@ export const FollowUpStatus = Literals(['open', 'done']);
 export const FollowUp = Type.Object({
   id: Type.String(),
   recordId: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   description: Type.String(),
   ownerId: Type.String(),
   ownerName: Type.String(),
@@ -236,8 +234,7 @@ export type FollowUpUpdate = Static<typeof FollowUpUpdate>;
 
 export const VisitRecord = Type.Object({
   id: Type.String(),
-  retireeId: Type.String(),
-  retireeName: Type.String(),
+  ...RetireeNamed,
   taskId: Nullable(Type.String()),
   reason: VisitReason,
   visitedOn: PlainDate,
