@@ -13,6 +13,14 @@ export type Severity = (typeof SEVERITIES)[number];
 /** 0 for the most severe: a lower rank comes first. */
 export const severityRank: Readonly<Record<Severity, number>> = rankOf(SEVERITIES);
 
+/** Each severity's Chinese name, as messages and reports print it. */
+export const severityNames: Readonly<Record<Severity, string>> = {
+  critical: '紧急',
+  high: '高',
+  medium: '中',
+  low: '低',
+};
+
 /** The more severe of the two (`b` when they are equal). */
 export function moreSevere(a: Severity, b: Severity): Severity {
   return severityRank[a] < severityRank[b] ? a : b;

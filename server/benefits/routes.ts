@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { type ListColumn, MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
 import { exportRoute, listWithExport } from '../http/records.ts';
-import { type Caller, recordRoutes } from '../http/resource.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import {
   Benefit,
@@ -20,21 +20,14 @@ import {
   CardReturn,
   PaymentInput,
 } from '../schemas/benefits.ts';
-import { retireeOr404 as findRetiree } from '../store/checks.ts';
+import { retireeInScope } from '../store/checks.ts';
 import { assertInScope } from '../store/scope.ts';
-import { STOP_REASON_NAMES } from './service.ts';
+import { STATUS_NAMES, STOP_REASON_NAMES } from './service.ts';
 
 const route = routeOptions('benefits');
 
 const tags = ['benefits'];
 
-const STATUS_NAMES: Record<Benefit['status'], string> = {
-  applied: '已申报',
-  approved: '已审批',
-  rejected: '未通过',
-  paid: '发放中',
-  stopped: '已停发',
-};
 const CARD_STATES: Record<BenefitCard['state'], string> = {
   held: '持有',
   expired: '已过期',
@@ -77,9 +70,6 @@ const CARD_COLUMNS: ListColumn<BenefitCard>[] = [
 
 export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const { benefits, benefitCards: cards } = app;
-  /** 404 for a retiree that does not exist or is outside the caller's scope. */
-  const inScope = async (retireeId: string, caller: Caller) =>
-    assertInScope(hub.db, caller.scope, (await findRetiree(hub.db, retireeId)).id);
   const benefitRecords = recordRoutes(app, route, {
     url: '/api/benefits',
     record: Benefit,
@@ -105,7 +95,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
   benefitRecords.create(
     { retiree: 'body', summary: 'File an application (申报, 6.3.2.6)', body: BenefitInput },
     async (body, caller) => {
-      await inScope(body.retireeId, caller);
+      await retireeInScope(hub.db, caller.scope, body.retireeId);
       return benefits.apply(body, caller.id);
     },
   );
@@ -165,7 +155,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
   cardRecords.create(
     { retiree: 'body', summary: 'Record a card issued; 409 while the same kind is held', body: CardInput },
     async (body, caller) => {
-      await inScope(body.retireeId, caller);
+      await retireeInScope(hub.db, caller.scope, body.retireeId);
       return cards.issue(body, caller.id);
     },
   );

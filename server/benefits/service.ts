@@ -63,7 +63,7 @@ const ALLOWED: Record<'approve' | 'reject' | 'pay' | 'stop', BenefitStatus[]> = 
   pay: ['approved', 'paid'],
   stop: ['applied', 'approved', 'paid'],
 };
-const STATUS_NAMES: Record<BenefitStatus, string> = {
+export const STATUS_NAMES: Record<BenefitStatus, string> = {
   applied: '已申报',
   approved: '已审批',
   rejected: '未通过',

@@ -3,6 +3,7 @@
  * gateways (SMS, WeCom, DingTalk). Times are shown in Asia/Shanghai; stored and sent as UTC.
  */
 
+import { severityNames } from '../../devices/alerts.ts';
 import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import { kindName } from '../family/store.ts';
 import type { Alert } from '../schemas/alerts.ts';
@@ -49,13 +50,6 @@ const headline: Record<NotifyReason, string> = {
   cancelled: '告警已取消',
 };
 
-const severityZh: Record<Alert['severity'], string> = {
-  critical: '紧急',
-  high: '高',
-  medium: '中',
-  low: '低',
-};
-
 const statusZh: Record<Alert['status'], string> = {
   open: '待接警',
   acknowledged: '已接警',
@@ -85,7 +79,7 @@ export function textOf(context: MessageContext, channel: ChannelTarget): string 
     '',
     `您的亲属${who}${reason === 'opened' ? '触发了告警' : `的告警有新进展：${headline[reason]}`}。`,
     '',
-    `告警类型：${kindName(alert.kind)}（${severityZh[alert.severity]}级）`,
+    `告警类型：${kindName(alert.kind)}（${severityNames[alert.severity]}级）`,
     `发生时间：${shanghaiTime(alert.openedAt)}（北京时间）`,
     `当前状态：${statusZh[alert.status]}`,
     `处理人员：${context.handledBy ?? '值班人员正在接警'}`,

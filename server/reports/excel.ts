@@ -4,7 +4,7 @@
  * Shares are written as fractions with a percent format, so Excel sums and compares them as numbers.
  */
 import ExcelJS from 'exceljs';
-import { alertKinds } from '../../devices/alerts.ts';
+import { alertKinds, type Severity, severityNames } from '../../devices/alerts.ts';
 import { centreDateTime } from '../calendar.ts';
 import type { AlertReport, AlertRow, Figures } from './figures.ts';
 import { groupOf, TARGETS } from './figures.ts';
@@ -24,8 +24,6 @@ const OUTCOME_NAMES: Record<string, string> = {
   cancelled: '老人已取消',
   unresolved: '未处理完成',
 };
-
-const SEVERITY_NAMES: Record<string, string> = { critical: '紧急', high: '高', medium: '中', low: '低' };
 
 const STATUS_NAMES: Record<string, string> = {
   open: '待确认',
@@ -185,7 +183,7 @@ export async function alertReportWorkbook(report: AlertReport, rows: readonly Al
       at(row.openedAt),
       groupOf(row, report.group).key,
       KIND_NAMES[row.kind] ?? row.kind,
-      SEVERITY_NAMES[row.severity] ?? row.severity,
+      severityNames[row.severity as Severity] ?? row.severity,
       STATUS_NAMES[row.status] ?? row.status,
       row.outcome ? (OUTCOME_NAMES[row.outcome] ?? row.outcome) : null,
       row.retireeName,

@@ -1,7 +1,8 @@
 /** The visit lists as Excel sheets (tasks, records with their seven fields, follow-ups), Chinese headers. */
 import type { ListColumn } from '../export/workbook.ts';
 import type { FollowUp, VisitRecord, VisitTask } from '../schemas/visits.ts';
-import { MODE_LABELS, REASON_LABELS, SEVEN_FIELDS } from './pdf.ts';
+import { REASON_LABELS, SEVEN_FIELDS } from './pdf.ts';
+import { MODE_NAMES } from './rules.ts';
 
 const TASK_STATUS = { open: '待走访', done: '已完成', cancelled: '已取消' } as const;
 const FOLLOW_UP_STATUS = { open: '办理中', done: '已办结' } as const;
@@ -20,7 +21,7 @@ export const taskColumns: ListColumn<VisitTask>[] = [
 export const recordColumns: ListColumn<VisitRecord>[] = [
   { header: '老人', value: (row) => row.retireeName },
   { header: '走访日期', value: (row) => row.visitedOn },
-  { header: '方式', value: (row) => MODE_LABELS[row.mode] },
+  { header: '方式', value: (row) => MODE_NAMES[row.mode] },
   { header: '事由', width: 24, value: (row) => REASON_LABELS[row.reason] },
   { header: '走访人员', width: 20, value: (row) => row.visitors.join('、') },
   ...SEVEN_FIELDS.map(([field, label]) => ({

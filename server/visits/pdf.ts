@@ -6,7 +6,8 @@
 import { chineseDate } from '../calendar.ts';
 import { MM, printedAtText, startDocument } from '../print/document.ts';
 import type { CardFont } from '../print/font.ts';
-import type { VisitMode, VisitReason, VisitRecord } from '../schemas/visits.ts';
+import type { VisitReason, VisitRecord } from '../schemas/visits.ts';
+import { MODE_NAMES } from './rules.ts';
 
 export const SEVEN_FIELDS: readonly [keyof VisitRecord & string, string][] = [
   ['thought', '思想状况'],
@@ -17,12 +18,6 @@ export const SEVEN_FIELDS: readonly [keyof VisitRecord & string, string][] = [
   ['family', '家庭情况'],
   ['livingConditions', '生活条件'],
 ];
-
-export const MODE_LABELS: Record<VisitMode, string> = {
-  in_person: '上门走访',
-  phone: '电话慰问',
-  video: '视频慰问',
-};
 
 export const REASON_LABELS: Record<VisitReason, string> = {
   spring_festival: '春节走访慰问',
@@ -64,7 +59,7 @@ export function renderVisitFormPdf(
   const head: [string, string][] = [
     ['被走访人', retireeName],
     ['走访日期', record ? chineseDate(record.visitedOn) : '　　　年　　月　　日'],
-    ['走访方式', record ? MODE_LABELS[record.mode] : '□上门走访　□电话慰问　□视频慰问'],
+    ['走访方式', record ? MODE_NAMES[record.mode] : '□上门走访　□电话慰问　□视频慰问'],
     ['走访事由', reason ? REASON_LABELS[reason] : ''],
     ['走访人员', record ? record.visitors.join('、') : ''],
   ];
