@@ -5,6 +5,7 @@ import type { AreaOptions } from '../context.ts';
 import { badRequest, HubError } from '../errors.ts';
 import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
 import { exportRoute, writeErrors } from '../http/records.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import {
@@ -19,7 +20,7 @@ import {
   PostRequestInput,
   TravelRequestInput,
 } from '../schemas/abroad.ts';
-import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { ErrorResponse } from '../schemas/common.ts';
 import { requiredText } from '../store/checks.ts';
 import { type Scope, scopeOf } from '../store/scope.ts';
 import { checkDates, retireeFromBody, visible } from './checks.ts';
@@ -121,22 +122,23 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     },
   );
 
-  app.get(
-    '/api/abroad/requests',
-    route('abroad.read', {
+  const requestRecords = recordRoutes(app, route, {
+    url: '/api/abroad/requests',
+    record: AbroadRequest,
+    read: 'abroad.read',
+    write: 'abroad.write',
+    errors: { read: writeErrors },
+  });
+  requestRecords.list(
+    {
       summary: 'Travel and part-time post requests, newest first',
-      querystring: AbroadRequestsQuery,
-      response: { 200: AbroadRequestList, ...writeErrors },
-    }),
-    async (request) => {
-      const { limit = 50, offset = 0, retireeId, ...filter } = request.query;
+      query: AbroadRequestsQuery,
+      answer: AbroadRequestList,
+    },
+    async (query, caller) => {
+      const { limit = 50, offset = 0, retireeId, ...filter } = query;
       if (retireeId !== undefined && !isUuid(retireeId)) return { total: 0, items: [] };
-      return requests.list(
-        { ...filter, retireeId: retireeId?.toLowerCase() },
-        limit,
-        offset,
-        scopeOf(request.user!),
-      );
+      return requests.list({ ...filter, retireeId: retireeId?.toLowerCase() }, limit, offset, caller.scope);
     },
   );
 
@@ -166,36 +168,24 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     },
   });
 
-  app.get(
-    '/api/abroad/requests/:id',
-    route('abroad.read', {
-      summary: 'One request with its chain and the steps taken',
-      params: IdParams,
-      response: { 200: AbroadRequest, ...writeErrors },
-    }),
-    async (request) => {
-      return requestOr404(request.params.id, scopeOf(request.user!));
-    },
+  requestRecords.one('One request with its chain and the steps taken', (id, caller) =>
+    requestOr404(id, caller.scope),
   );
-
-  app.post(
-    '/api/abroad/requests/:id/steps',
-    route('abroad.write', {
+  requestRecords.on(
+    'steps',
+    {
       summary:
         'Record the next step of the chain: 403 when the role may not take it, 409 when it is not its turn or the request is closed',
-      params: IdParams,
       body: AbroadStepInput,
-      response: { 200: AbroadRequest, ...writeErrors },
-    }),
-    async (request) => {
-      const id = uuidOr404(request.params.id, 'request');
-      const body = request.body;
+    },
+    async (rawId, body, caller) => {
+      const id = uuidOr404(rawId, 'request');
       checkDates([['documentDate', '批复日期', body.documentDate]]);
       if (body.documentDate && body.documentDate > centreDay(now())) {
         throw badRequest('批复日期（documentDate）不能晚于今天');
       }
-      await requestOr404(id, scopeOf(request.user!));
-      return requests.recordStep(id, request.user!, {
+      await requestOr404(id, caller.scope);
+      return requests.recordStep(id, caller.user, {
         step: body.step,
         decision: body.decision,
         note: body.note?.trim() ?? '',
@@ -204,45 +194,27 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       });
     },
   );
-
-  app.post(
-    '/api/abroad/requests/:id/withdraw',
-    route('abroad.write', {
-      summary: 'Withdraw a request still under way',
-      params: IdParams,
-      body: AbroadReasonInput,
-      response: { 200: AbroadRequest, ...writeErrors },
-    }),
-    async (request) => {
-      const found = await requestOr404(request.params.id, scopeOf(request.user!));
-      return requests.withdraw(
-        found.id,
-        request.user!,
-        requiredText(request.body.reason, 'reason', '撤回理由'),
-      );
+  requestRecords.on(
+    'withdraw',
+    { summary: 'Withdraw a request still under way', body: AbroadReasonInput },
+    async (id, body, caller) => {
+      const found = await requestOr404(id, caller.scope);
+      return requests.withdraw(found.id, caller.user, requiredText(body.reason, 'reason', '撤回理由'));
     },
   );
-
-  app.post(
-    '/api/abroad/requests/:id/depart',
-    route('abroad.write', {
+  requestRecords.on(
+    'depart',
+    {
       summary: 'The approved (or filed) trip has begun: mark the retiree abroad from its departure',
-      params: IdParams,
       body: AbroadDepartInput,
-      response: { 201: AbroadStayDetail, ...writeErrors },
-    }),
-    async (request, reply) => {
-      checkDates([['departedOn', '出境日期', request.body.departedOn]]);
-      const found = await requestOr404(request.params.id, scopeOf(request.user!));
+      answer: AbroadStayDetail,
+      code: 201,
+    },
+    async (id, body, caller) => {
+      checkDates([['departedOn', '出境日期', body.departedOn]]);
+      const found = await requestOr404(id, caller.scope);
       const retiree = (await retireeFacts(hub.db, found.retireeId)) as RetireeFacts;
-      const stay = await stays.departFromRequest(
-        found,
-        retiree,
-        request.user!,
-        request.body.departedOn,
-        request.body.note?.trim() ?? '',
-      );
-      return reply.code(201).send(stay);
+      return stays.departFromRequest(found, retiree, caller.user, body.departedOn, body.note?.trim() ?? '');
     },
   );
 };

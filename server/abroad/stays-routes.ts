@@ -5,6 +5,7 @@ import { centreDay } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, HubError } from '../errors.ts';
 import { exportRoute, writeErrors } from '../http/records.ts';
+import { recordKinds, type SharedKind } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import {
@@ -19,13 +20,14 @@ import {
   PensionSuspensionsQuery,
   SuspensionCheckResult,
 } from '../schemas/abroad.ts';
-import { IdParams } from '../schemas/common.ts';
 import { requiredText } from '../store/checks.ts';
 import { type Scope, scopeOf } from '../store/scope.ts';
 import { checkDates, retireeFromBody, visible } from './checks.ts';
 import { staysColumns, suspensionColumns } from './export.ts';
 
 const route = routeOptions('abroad');
+/** What the area's kinds of record share; their reads answer with the refusals of a write too. */
+const shared: SharedKind = { read: 'abroad.read', write: 'abroad.write', errors: { read: writeErrors } };
 
 export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const now = () => new Date();
@@ -41,43 +43,39 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     return stay;
   }
 
-  app.post(
-    '/api/abroad/stays',
-    route('abroad.write', {
+  const kind = recordKinds(app, route, shared);
+
+  const stayRecords = kind('/api/abroad/stays', AbroadStayDetail);
+  stayRecords.create(
+    {
       retiree: 'body',
       summary: 'Mark a retiree abroad directly (6.4.2.4)',
       body: AbroadStayInput,
-      response: { 201: AbroadStayDetail, ...writeErrors },
-    }),
-    async (request, reply) => {
-      const body = request.body;
+    },
+    async (body, caller) => {
       checkDates([
         ['departedOn', '出境日期', body.departedOn],
         ['expectedReturnOn', '预计回国日期', body.expectedReturnOn],
       ]);
-      const retiree = await retireeFromBody(db, body.retireeId, scopeOf(request.user!));
-      const stay = await stays.markAbroad(retiree, request.user!, {
+      const retiree = await retireeFromBody(db, body.retireeId, caller.scope);
+      return stays.markAbroad(retiree, caller.user, {
         departedOn: body.departedOn,
         destination: requiredText(body.destination, 'destination', '前往国家（地区）'),
         expectedReturnOn: body.expectedReturnOn ?? null,
         note: body.note?.trim() ?? '',
         requestId: null,
       });
-      return reply.code(201).send(stay);
     },
   );
-
-  app.get(
-    '/api/abroad/stays',
-    route('abroad.read', {
+  stayRecords.list(
+    {
       summary: 'Retirees abroad (default) or back, with the next contact due and any suspension',
-      querystring: AbroadStaysQuery,
-      response: { 200: Type.Array(AbroadStay), ...writeErrors },
-    }),
-    async (request) => {
-      const { state, retireeId } = request.query;
+      query: AbroadStaysQuery,
+      answer: Type.Array(AbroadStay),
+    },
+    async ({ state, retireeId }, caller) => {
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
-      return stays.list({ state, retireeId: retireeId?.toLowerCase() }, scopeOf(request.user!));
+      return stays.list({ state, retireeId: retireeId?.toLowerCase() }, caller.scope);
     },
   );
 
@@ -114,65 +112,45 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     },
   );
 
-  app.get(
-    '/api/abroad/stays/:id',
-    route('abroad.read', {
-      summary: 'A stay abroad with its contact log and suspension flags',
-      params: IdParams,
-      response: { 200: AbroadStayDetail, ...writeErrors },
-    }),
-    async (request) => {
-      return stayOr404(request.params.id, scopeOf(request.user!));
-    },
+  stayRecords.one('A stay abroad with its contact log and suspension flags', (id, caller) =>
+    stayOr404(id, caller.scope),
   );
-
-  app.post(
-    '/api/abroad/stays/:id/contacts',
-    route('abroad.write', {
+  stayRecords.on(
+    'contacts',
+    {
       summary: 'Log a contact with a retiree abroad; the next is due a calendar month later',
-      params: IdParams,
       body: AbroadContactInput,
-      response: { 201: AbroadStayDetail, ...writeErrors },
-    }),
-    async (request, reply) => {
-      const at = new Date(request.body.at);
+      code: 201,
+    },
+    async (rawId, body, caller) => {
+      const at = new Date(body.at);
       if (Number.isNaN(at.getTime())) throw badRequest('联系时间（at）不是有效时间');
-      const { id } = await stayOr404(request.params.id, scopeOf(request.user!));
-      const stay = await stays.addContact(id, request.user!, {
-        at,
-        channel: request.body.channel,
-        note: request.body.note?.trim() ?? '',
-      });
-      return reply.code(201).send(stay);
+      const { id } = await stayOr404(rawId, caller.scope);
+      return stays.addContact(id, caller.user, { at, channel: body.channel, note: body.note?.trim() ?? '' });
     },
   );
-
-  app.post(
-    '/api/abroad/stays/:id/return',
-    route('abroad.write', {
+  stayRecords.on(
+    'return',
+    {
       summary: 'The retiree is back: the stay closes (an active suspension stays until a decision)',
-      params: IdParams,
       body: AbroadReturnInput,
-      response: { 200: AbroadStayDetail, ...writeErrors },
-    }),
-    async (request) => {
-      checkDates([['returnedOn', '回国日期', request.body.returnedOn]]);
-      const { id } = await stayOr404(request.params.id, scopeOf(request.user!));
-      return stays.returnHome(id, request.user!, request.body.returnedOn, request.body.note?.trim() ?? '');
+    },
+    async (rawId, body, caller) => {
+      checkDates([['returnedOn', '回国日期', body.returnedOn]]);
+      const { id } = await stayOr404(rawId, caller.scope);
+      return stays.returnHome(id, caller.user, body.returnedOn, body.note?.trim() ?? '');
     },
   );
 
-  app.get(
-    '/api/abroad/suspensions',
-    route('abroad.read', {
+  const suspensionRecords = kind('/api/abroad/suspensions', PensionSuspension, { write: 'abroad.clear' });
+  suspensionRecords.list(
+    {
       summary: 'Pension suspension flags (暂停发放离退休费) with their draft reports',
-      querystring: PensionSuspensionsQuery,
-      response: { 200: Type.Array(PensionSuspension), ...writeErrors },
-    }),
-    async (request) => {
-      const { active, retireeId } = request.query;
+      query: PensionSuspensionsQuery,
+    },
+    async ({ active, retireeId }, caller) => {
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
-      return stays.suspensions({ active, retireeId: retireeId?.toLowerCase() }, scopeOf(request.user!));
+      return stays.suspensions({ active, retireeId: retireeId?.toLowerCase() }, caller.scope);
     },
   );
 
@@ -198,22 +176,19 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     },
   });
 
-  app.post(
-    '/api/abroad/suspensions/:id/clear',
-    route('abroad.clear', {
+  suspensionRecords.on(
+    'clear',
+    {
       summary: 'The decision that clears a suspension flag, with its reason (supervisor or admin)',
-      params: IdParams,
       body: AbroadReasonInput,
-      response: { 200: PensionSuspension, ...writeErrors },
-    }),
-    async (request) => {
-      // Only managers decide, and they see the whole centre: no station scope applies here.
-      return stays.clearSuspension(
-        uuidOr404(request.params.id, 'suspension'),
-        request.user!,
-        requiredText(request.body.reason, 'reason', '解除理由'),
-      );
     },
+    // Only managers decide, and they see the whole centre: no station scope applies here.
+    (id, body, caller) =>
+      stays.clearSuspension(
+        uuidOr404(id, 'suspension'),
+        caller.user,
+        requiredText(body.reason, 'reason', '解除理由'),
+      ),
   );
 
   app.post(

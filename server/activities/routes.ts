@@ -16,7 +16,8 @@ import {
   workbookResponse,
   XLSX_MEDIA_TYPE,
 } from '../export/workbook.ts';
-import { readErrors, userId, writeErrors } from '../http/records.ts';
+import { readErrors, writeErrors } from '../http/records.ts';
+import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import {
   ActivityEvent,
@@ -36,7 +37,6 @@ import {
   RetireeParams,
   SignUpInput,
 } from '../schemas/activities.ts';
-import { IdParams } from '../schemas/common.ts';
 import { scopeOf } from '../store/scope.ts';
 import { ATTENDANCE_NAMES, EVENT_STATUS_NAMES } from './names.ts';
 
@@ -110,53 +110,31 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
     },
   );
 
-  app.get(
-    '/api/activities/plans',
-    route('activities.read', {
-      summary: 'Yearly culture-and-sport plans (6.6.2.2) with their items',
-      querystring: PlanQuery,
-      response: { 200: Type.Array(ActivityPlan), ...readErrors },
-    }),
-    async (request) => {
-      return plans.list(request.query);
-    },
-  );
+  const kind = recordKinds(app, route, { read: 'activities.read', write: 'activities.write' });
 
-  app.post(
-    '/api/activities/plans',
-    route('activities.write', {
-      summary: 'The plan of a year; 409 when the year has one',
-      body: ActivityPlanInput,
-      response: { 201: ActivityPlan, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply.code(201).send(await plans.create(request.body, userId(request)));
-    },
+  const planRecords = kind('/api/activities/plans', ActivityPlan);
+  planRecords.list(
+    { summary: 'Yearly culture-and-sport plans (6.6.2.2) with their items', query: PlanQuery },
+    (query) => plans.list(query),
   );
-
-  app.post(
-    '/api/activities/plans/:id/items',
-    route('activities.write', {
+  planRecords.create(
+    { summary: 'The plan of a year; 409 when the year has one', body: ActivityPlanInput },
+    (body, caller) => plans.create(body, caller.id),
+  );
+  planRecords.on(
+    'items',
+    {
       summary: 'An item of the plan, for the ages, health and skills it suits',
-      params: IdParams,
       body: PlanItemInput,
-      response: { 201: ActivityPlan, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply.code(201).send(await plans.addItem(request.params.id, request.body));
+      code: 201,
     },
+    (id, body) => plans.addItem(id, body),
   );
 
-  app.get(
-    '/api/activities/events',
-    route('activities.read', {
-      summary: 'Events, latest first, by the Beijing day they start on',
-      querystring: EventQuery,
-      response: { 200: Type.Array(ActivityEvent), ...readErrors },
-    }),
-    async (request) => {
-      return events.list(request.query, scopeOf(request.user!));
-    },
+  const eventRecords = kind('/api/activities/events', ActivityEvent);
+  eventRecords.list(
+    { summary: 'Events, latest first, by the Beijing day they start on', query: EventQuery },
+    (query, caller) => events.list(query, caller.scope),
   );
 
   app.get(
@@ -186,88 +164,43 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
     },
   );
 
-  app.post(
-    '/api/activities/events',
-    route('activities.write', {
+  eventRecords.create(
+    {
       summary: 'A new event (planned); it is confirmed once staff and medical cover are in place',
       body: ActivityEventInput,
-      response: { 201: ActivityEvent, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply.code(201).send(await events.create(request.body, userId(request), scopeOf(request.user!)));
     },
+    (body, caller) => events.create(body, caller.id, caller.scope),
   );
-
-  app.get(
-    '/api/activities/events/:id',
-    route('activities.read', {
-      summary: 'One event with its staff, cover and sign-ups',
-      params: IdParams,
-      response: { 200: ActivityEvent, ...readErrors },
-    }),
-    async (request) => {
-      return events.byId(request.params.id, scopeOf(request.user!));
-    },
+  eventRecords.one('One event with its staff, cover and sign-ups', (id, caller) =>
+    events.byId(id, caller.scope),
   );
-
-  app.put(
-    '/api/activities/events/:id/cover',
-    route('activities.write', {
+  eventRecords.on(
+    'cover',
+    {
       summary: 'The staff on duty and the medical cover (6.6.2.5); a confirmed event keeps both',
-      params: IdParams,
       body: EventCoverInput,
-      response: { 200: ActivityEvent, ...writeErrors },
-    }),
-    async (request) => {
-      return events.setCover(request.params.id, request.body, scopeOf(request.user!));
+      method: 'put',
     },
+    (id, body, caller) => events.setCover(id, body, caller.scope),
   );
-
-  app.post(
-    '/api/activities/events/:id/confirm',
-    route('activities.write', {
-      summary: 'Confirm the event; 409 naming what is missing while staff or medical cover is not in place',
-      params: IdParams,
-      response: { 200: ActivityEvent, ...writeErrors },
-    }),
-    async (request) => {
-      return events.confirm(request.params.id, userId(request), scopeOf(request.user!));
-    },
+  eventRecords.on(
+    'confirm',
+    { summary: 'Confirm the event; 409 naming what is missing while staff or medical cover is not in place' },
+    (id, _, caller) => events.confirm(id, caller.id, caller.scope),
   );
-
-  app.post(
-    '/api/activities/events/:id/cancel',
-    route('activities.write', {
-      summary: 'Cancel the event before it starts, with the reason',
-      params: IdParams,
-      body: EventCancelInput,
-      response: { 200: ActivityEvent, ...writeErrors },
-    }),
-    async (request) => {
-      return events.cancel(request.params.id, request.body, scopeOf(request.user!));
-    },
+  eventRecords.on(
+    'cancel',
+    { summary: 'Cancel the event before it starts, with the reason', body: EventCancelInput },
+    (id, body, caller) => events.cancel(id, body, caller.scope),
   );
-
-  app.post(
-    '/api/activities/events/:id/signups',
-    route('activities.write', {
+  eventRecords.on(
+    'signups',
+    {
       summary: 'Sign a retiree up; 409 when full, already signed up, deceased, cancelled or started',
-      params: IdParams,
       body: SignUpInput,
-      response: { 201: ActivityEvent, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply
-        .code(201)
-        .send(
-          await events.signUp(
-            request.params.id,
-            request.body.retireeId,
-            userId(request),
-            scopeOf(request.user!),
-          ),
-        );
+      code: 201,
     },
+    (id, body, caller) => events.signUp(id, body.retireeId, caller.id, caller.scope),
   );
 
   app.post(
@@ -284,33 +217,18 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
     },
   );
 
-  app.post(
-    '/api/activities/events/:id/attendance',
-    route('activities.write', {
+  eventRecords.on(
+    'attendance',
+    {
       summary: 'Record attendance of signed-up retirees once the confirmed event has started',
-      params: IdParams,
       body: AttendanceInput,
-      response: { 200: ActivityEvent, ...writeErrors },
-    }),
-    async (request) => {
-      return events.recordAttendance(
-        request.params.id,
-        request.body,
-        userId(request),
-        scopeOf(request.user!),
-      );
     },
+    (id, body, caller) => events.recordAttendance(id, body, caller.id, caller.scope),
   );
 
-  app.get(
-    '/api/activities/groups',
-    route('activities.read', {
-      summary: 'Interest groups (6.6.2.3) with leader and members',
-      response: { 200: Type.Array(ActivityGroup), ...readErrors },
-    }),
-    async (request) => {
-      return groups.list(scopeOf(request.user!));
-    },
+  const groupRecords = kind('/api/activities/groups', ActivityGroup);
+  groupRecords.list({ summary: 'Interest groups (6.6.2.3) with leader and members' }, (_, caller) =>
+    groups.list(caller.scope),
   );
 
   app.get(
@@ -336,33 +254,18 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
     },
   );
 
-  app.post(
-    '/api/activities/groups',
-    route('activities.write', {
-      summary: 'A new interest group; its leader joins as the first member',
-      body: ActivityGroupInput,
-      response: { 201: ActivityGroup, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply.code(201).send(await groups.create(request.body, userId(request), scopeOf(request.user!)));
-    },
+  groupRecords.create(
+    { summary: 'A new interest group; its leader joins as the first member', body: ActivityGroupInput },
+    (body, caller) => groups.create(body, caller.id, caller.scope),
   );
-
-  app.post(
-    '/api/activities/groups/:id/members',
-    route('activities.write', {
+  groupRecords.on(
+    'members',
+    {
       summary: 'A retiree joins the group; 409 for a current member or a deceased retiree',
-      params: IdParams,
       body: GroupMemberInput,
-      response: { 201: ActivityGroup, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply
-        .code(201)
-        .send(
-          await groups.addMember(request.params.id, request.body, userId(request), scopeOf(request.user!)),
-        );
+      code: 201,
     },
+    (id, body, caller) => groups.addMember(id, body, caller.id, caller.scope),
   );
 
   app.post(

@@ -4,6 +4,7 @@ import { mayAccess } from '../access/policy.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { refusals, writeErrors } from '../http/records.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import {
@@ -16,8 +17,7 @@ import {
   CommentBody,
   ResolveBody,
 } from '../schemas/alerts.ts';
-import { ErrorResponse, IdParams } from '../schemas/common.ts';
-import { retireesOfScope, scopeOf } from '../store/scope.ts';
+import { retireesOfScope } from '../store/scope.ts';
 import { publicUser } from '../store/users.ts';
 
 const route = routeOptions('alerts');
@@ -25,15 +25,21 @@ const route = routeOptions('alerts');
 const alertId = (id: string) => uuidOr404(id, 'alert');
 
 export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
-  app.get(
-    '/api/alerts',
-    route('alerts.read', {
+  const alertRecords = recordRoutes(app, route, {
+    url: '/api/alerts',
+    record: Alert,
+    read: 'alerts.read',
+    write: 'alerts.handle',
+    retiree: 'alert',
+    errors: { read: refusals(401, 404) },
+  });
+  alertRecords.list(
+    {
       summary: 'Alerts, newest first; `status=active` gives the queue (open and acknowledged)',
-      querystring: AlertListQuery,
-      response: { 200: Type.Array(Alert), 400: ErrorResponse, 401: ErrorResponse },
-    }),
-    async (request) => {
-      const { status, retireeId, limit } = request.query;
+      query: AlertListQuery,
+      errors: refusals(400, 401),
+    },
+    async ({ status, retireeId, limit }, caller) => {
       if (retireeId && !isUuid(retireeId)) return [];
       const alerts = await app.alerts.list({
         ...(status ? { status } : {}),
@@ -41,153 +47,79 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
         limit: limit ?? 100,
       });
       // 6.11.2.2: a station's caseworker sees the alerts of that station's retirees only.
-      const mine = await retireesOfScope(hub.db, scopeOf(request.user!));
+      const mine = await retireesOfScope(hub.db, caller.scope);
       if (mine === null) return alerts;
       return alerts.filter((alert) => alert.retireeId !== null && mine.has(alert.retireeId));
     },
   );
-
-  app.get(
-    '/api/alerts/:id',
-    route('alerts.read', {
-      retiree: 'alert',
-      summary: 'One alert',
-      params: IdParams,
-      response: { 200: Alert, 401: ErrorResponse, 404: ErrorResponse },
-    }),
-    async (request) => {
-      const alert = await app.alerts.byId(alertId(request.params.id));
-      if (!alert) throw notFound('alert');
-      return alert;
-    },
-  );
-
-  app.post(
-    '/api/alerts/:id/ack',
-    route('alerts.handle', {
-      retiree: 'alert',
+  alertRecords.one('One alert', async (id) => {
+    const alert = await app.alerts.byId(alertId(id));
+    if (!alert) throw notFound('alert');
+    return alert;
+  });
+  alertRecords.on(
+    'ack',
+    {
       summary: 'Acknowledge an open alert; the device is told help is being arranged',
-      params: IdParams,
       body: Type.Optional(AckBody),
-      response: {
-        200: Alert,
-        ...refusals(400, 401, 403, 404, 409),
-      },
-    }),
-    async (request) => {
-      return app.workflow.acknowledge(alertId(request.params.id), request.user!, request.body?.text);
     },
+    (id, body, caller) => app.workflow.acknowledge(alertId(id), caller.user, body?.text),
   );
-
-  app.post(
-    '/api/alerts/:id/resolve',
-    route('alerts.handle', {
-      retiree: 'alert',
-      summary: 'Resolve an alert with an outcome and a note',
-      params: IdParams,
-      body: ResolveBody,
-      response: {
-        200: Alert,
-        ...refusals(400, 401, 403, 404, 409),
-      },
-    }),
-    async (request) => {
-      return app.workflow.resolve(
-        alertId(request.params.id),
-        request.user!,
-        request.body.outcome,
-        request.body.note,
-      );
-    },
+  alertRecords.on(
+    'resolve',
+    { summary: 'Resolve an alert with an outcome and a note', body: ResolveBody },
+    (id, body, caller) => app.workflow.resolve(alertId(id), caller.user, body.outcome, body.note),
   );
-
-  app.get(
-    '/api/alerts/:id/steps',
-    route('alerts.read', {
-      retiree: 'alert',
+  alertRecords.on(
+    'steps',
+    {
       summary: 'Every step taken on an alert, oldest first: who, when, what',
-      params: IdParams,
-      response: { 200: Type.Array(AlertStep), ...writeErrors },
-    }),
-    async (request) => {
-      const id = alertId(request.params.id);
-      if (!(await app.alerts.byId(id))) throw notFound('alert');
-      return app.workflow.steps(id);
+      method: 'get',
+      answer: Type.Array(AlertStep),
+      errors: writeErrors,
+    },
+    async (id) => {
+      const alertKey = alertId(id);
+      if (!(await app.alerts.byId(alertKey))) throw notFound('alert');
+      return app.workflow.steps(alertKey);
     },
   );
-
-  app.post(
-    '/api/alerts/:id/take',
-    route('alerts.handle', {
-      retiree: 'alert',
-      summary: 'Take an alert: the others see who has it',
-      params: IdParams,
-      response: { 200: Alert, ...writeErrors },
-    }),
-    async (request) => {
-      return app.workflow.take(alertId(request.params.id), request.user!);
-    },
+  alertRecords.on('take', { summary: 'Take an alert: the others see who has it' }, (id, _, caller) =>
+    app.workflow.take(alertId(id), caller.user),
   );
-
-  app.post(
-    '/api/alerts/:id/assign',
-    route('alerts.assign', {
-      retiree: 'alert',
+  alertRecords.on(
+    'assign',
+    {
       summary: 'Reassign an alert to another staff member (supervisor)',
-      params: IdParams,
+      access: 'alerts.assign',
       body: AssignBody,
-      response: { 200: Alert, ...writeErrors },
-    }),
-    async (request) => {
-      const target = await app.users.byId(request.body.userId).catch(() => null);
+    },
+    async (id, body, caller) => {
+      const target = await app.users.byId(body.userId).catch(() => null);
       // Only someone who may work alerts can be given one.
       if (!target || target.disabled || !mayAccess('alerts.handle', target.role)) {
         throw badRequest('userId names no active staff member');
       }
-      return app.workflow.assign(alertId(request.params.id), request.user!, publicUser(target));
+      return app.workflow.assign(alertId(id), caller.user, publicUser(target));
     },
   );
-
-  app.post(
-    '/api/alerts/:id/actions',
-    route('alerts.handle', {
-      retiree: 'alert',
+  alertRecords.on(
+    'actions',
+    {
       summary:
         'Record an action (called the retiree or family, sent staff, handed to 120); the alert is then in progress',
-      params: IdParams,
       body: ActionBody,
-      response: { 200: Alert, ...writeErrors },
-    }),
-    async (request) => {
-      return app.workflow.act(alertId(request.params.id), request.user!, request.body);
     },
+    (id, body, caller) => app.workflow.act(alertId(id), caller.user, body),
   );
-
-  app.post(
-    '/api/alerts/:id/help-coming',
-    route('alerts.handle', {
-      retiree: 'alert',
-      summary: "Tell the retiree's device that help is on the way",
-      params: IdParams,
-      body: Type.Optional(AckBody),
-      response: { 200: Alert, ...writeErrors },
-    }),
-    async (request) => {
-      return app.workflow.helpComing(alertId(request.params.id), request.user!, request.body?.text);
-    },
+  alertRecords.on(
+    'help-coming',
+    { summary: "Tell the retiree's device that help is on the way", body: Type.Optional(AckBody) },
+    (id, body, caller) => app.workflow.helpComing(alertId(id), caller.user, body?.text),
   );
-
-  app.post(
-    '/api/alerts/:id/comments',
-    route('alerts.handle', {
-      retiree: 'alert',
-      summary: 'Add a comment, in any state',
-      params: IdParams,
-      body: CommentBody,
-      response: { 200: Alert, ...writeErrors },
-    }),
-    async (request) => {
-      return app.workflow.comment(alertId(request.params.id), request.user!, request.body.text);
-    },
+  alertRecords.on(
+    'comments',
+    { summary: 'Add a comment, in any state', body: CommentBody },
+    (id, body, caller) => app.workflow.comment(alertId(id), caller.user, body.text),
   );
 };

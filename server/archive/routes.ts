@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, HubError, notFound } from '../errors.ts';
 import { sendWorkbook } from '../export/workbook.ts';
 import { acceptRawBodies, FileAnswer, sendFile, uploadName } from '../http/files.ts';
-import { readErrors, refusals } from '../http/records.ts';
+import { callerScope, readErrors, refusals } from '../http/records.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import {
@@ -30,7 +31,7 @@ import {
   WithdrawBody,
 } from '../schemas/archive.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
-import { assertInScope, scopeOf } from '../store/scope.ts';
+import { assertInScope, type Scope } from '../store/scope.ts';
 import { ATTACHMENT_CONTENT_TYPES, ATTACHMENT_TYPES, acceptUpload } from './attachments.ts';
 import { exportWorkbook, importTemplate, readImport, XLSX_TYPE } from './excel.ts';
 import type { ArchiveField } from './fields.ts';
@@ -75,32 +76,36 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
   acceptRawBodies(app, [XLSX_TYPE], MAX_IMPORT_BYTES);
 
   /** The retiree's id when it exists and is within the user's scope (their station); 404 otherwise. */
-  const retireeOr404 = async (request: FastifyRequest, id: string) => {
+  const retireeOr404 = async (scope: Scope, id: string) => {
     const retireeId = uuidOr404(id, 'retiree');
     if (!(await records.exists(retireeId))) throw notFound('retiree');
-    await assertInScope(hub.db, scopeOf(request.user!), retireeId);
+    await assertInScope(hub.db, scope, retireeId);
     return retireeId;
   };
   /** A caseworker of a station lists that station's retirees, whatever the filter asks for. */
-  const scopedFilter = (request: FastifyRequest, query: ListFilter): ListFilter => {
+  const scopedFilter = ({ station }: Scope, query: ListFilter): ListFilter => {
     const filter = listFilter(query);
-    const { station } = scopeOf(request.user!);
     return station === null ? filter : { ...filter, station };
   };
 
-  app.get(
-    '/api/archive/retirees',
-    route('archive.read', {
+  const archiveRecords = recordRoutes(app, route, {
+    url: '/api/archive/retirees',
+    record: ArchiveRecord,
+    read: 'archive.read',
+    write: 'archive.write',
+    retiree: 'path',
+  });
+  archiveRecords.list(
+    {
       summary: 'The archive list (6.11.1 a): search, filters, sort and paging; ID cards masked',
-      querystring: ArchiveListQuery,
-      response: { 200: ArchiveList, ...readErrors },
-    }),
-    async (request) => {
-      const query = request.query;
+      query: ArchiveListQuery,
+      answer: ArchiveList,
+    },
+    async (query, caller) => {
       const limit = query.limit ?? 50;
       const offset = query.offset ?? 0;
       const page = await records.list(
-        scopedFilter(request, query),
+        scopedFilter(caller.scope, query),
         query.sort ?? 'name',
         query.order ?? 'asc',
         limit,
@@ -123,7 +128,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     }),
     async (request, reply) => {
       const reason = requireReason(request.query.reason);
-      const filter = scopedFilter(request, request.query);
+      const filter = scopedFilter(callerScope(request), request.query);
       const rows = await records.all(
         filter,
         request.query.sort ?? 'name',
@@ -171,21 +176,19 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     },
   );
 
-  app.get(
-    '/api/archive/retirees/:id',
-    route('archive.read', {
-      retiree: 'path',
+  archiveRecords.on(
+    '',
+    {
       summary: 'A full archive record; `reason` is required and the reading is logged (6.1.2.8)',
-      params: IdParams,
-      querystring: Type.Object({ reason: Type.Optional(ReasonQuery.properties.reason) }),
-      response: { 200: ArchiveRecord, ...readErrors },
-    }),
-    async (request) => {
-      const id = await retireeOr404(request, request.params.id);
-      const reason = requireReason(request.query.reason);
+      method: 'get',
+      query: Type.Object({ reason: Type.Optional(ReasonQuery.properties.reason) }),
+    },
+    async (rawId, query, caller) => {
+      const id = await retireeOr404(caller.scope, rawId);
+      const reason = requireReason(query.reason);
       const record = await records.byId(id);
       if (!record) throw notFound('retiree');
-      await archiveAccess.record({ userId: request.user!.id, retireeId: id, action: 'record', reason });
+      await archiveAccess.record({ userId: caller.id, retireeId: id, action: 'record', reason });
       return record;
     },
   );
@@ -206,7 +209,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       },
     }),
     async (request, reply) => {
-      const id = await retireeOr404(request, request.params.id);
+      const id = await retireeOr404(callerScope(request), request.params.id);
       try {
         const updated = await records.update(
           id,
@@ -228,23 +231,22 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     },
   );
 
-  app.get(
-    '/api/archive/retirees/:id/history',
-    route('archive.read', {
-      retiree: 'path',
+  archiveRecords.on(
+    'history',
+    {
       summary: 'The change history of a record, newest first (who, when, field, old, new); logged',
-      params: IdParams,
-      querystring: Type.Object({
+      method: 'get',
+      query: Type.Object({
         ...HistoryQuery.properties,
         reason: Type.Optional(HistoryQuery.properties.reason),
       }),
-      response: { 200: Type.Array(HistoryEntry), ...readErrors },
-    }),
-    async (request) => {
-      const id = await retireeOr404(request, request.params.id);
-      const reason = requireReason(request.query.reason);
-      await archiveAccess.record({ userId: request.user!.id, retireeId: id, action: 'history', reason });
-      return records.history(id, request.query.limit ?? 100, request.query.offset ?? 0);
+      answer: Type.Array(HistoryEntry),
+    },
+    async (rawId, query, caller) => {
+      const id = await retireeOr404(caller.scope, rawId);
+      const reason = requireReason(query.reason);
+      await archiveAccess.record({ userId: caller.id, retireeId: id, action: 'history', reason });
+      return records.history(id, query.limit ?? 100, query.offset ?? 0);
     },
   );
 
@@ -262,7 +264,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       },
     }),
     async (request, reply) => {
-      const id = await retireeOr404(request, request.params.id);
+      const id = await retireeOr404(callerScope(request), request.params.id);
       const { name, relation, phone } = request.body;
       if (!/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$/.test(phone.trim())) {
         const message = '联系电话格式不正确：手机号为1开头的11位数字，座机如 028-12345678';
@@ -295,7 +297,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       bodyLimit: maxBytes,
     },
     async (request, reply) => {
-      const id = await retireeOr404(request, request.params.id);
+      const id = await retireeOr404(callerScope(request), request.params.id);
       const body = request.body as Buffer;
       const actual = acceptUpload(
         body,
@@ -308,18 +310,17 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     },
   );
 
-  app.get(
-    '/api/archive/retirees/:id/attachments',
-    route('archive.read', {
-      retiree: 'path',
+  archiveRecords.on(
+    'attachments',
+    {
       summary: 'The attachments of a record (without withdrawn ones unless asked)',
-      params: IdParams,
-      querystring: Type.Object({ includeWithdrawn: Type.Optional(Type.Boolean({ default: false })) }),
-      response: { 200: Type.Array(Attachment), ...readErrors },
-    }),
-    async (request) => {
-      const id = await retireeOr404(request, request.params.id);
-      return attachments.list(id, request.query.includeWithdrawn ?? false);
+      method: 'get',
+      query: Type.Object({ includeWithdrawn: Type.Optional(Type.Boolean({ default: false })) }),
+      answer: Type.Array(Attachment),
+    },
+    async (rawId, query, caller) => {
+      const id = await retireeOr404(caller.scope, rawId);
+      return attachments.list(id, query.includeWithdrawn ?? false);
     },
   );
 
@@ -333,7 +334,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       response: { 200: FileAnswer, ...readErrors },
     }),
     async (request, reply) => {
-      const id = await retireeOr404(request, request.params.id);
+      const id = await retireeOr404(callerScope(request), request.params.id);
       const attachmentId = uuidOr404(request.params.attachmentId, 'attachment');
       const reason = requireReason(request.query.reason);
       const attachment = await attachments.byId(id, attachmentId);
@@ -361,7 +362,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       response: { 200: Attachment, ...readErrors, 409: ErrorResponse },
     }),
     async (request) => {
-      const id = await retireeOr404(request, request.params.id);
+      const id = await retireeOr404(callerScope(request), request.params.id);
       const attachment = await attachments.byId(id, uuidOr404(request.params.attachmentId, 'attachment'));
       if (!attachment) throw notFound('attachment');
       if (!(await attachments.withdraw(attachment, request.body.reason.trim(), request.user!.id))) {
@@ -430,7 +431,7 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
         body,
         records.today(),
         (ids) => records.idCardsTaken(ids),
-        scopeOf(request.user!).station,
+        callerScope(request).station,
       );
       if (rowErrors.length) {
         const badRows = new Set(rowErrors.map((error) => error.row)).size;

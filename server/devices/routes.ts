@@ -13,6 +13,7 @@ import { hashToken, newToken } from '../auth/secrets.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { refusals } from '../http/records.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { type SchemaIssue, schemaFieldErrors } from '../intake/validation.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -27,7 +28,7 @@ import {
 } from '../schemas/devices.ts';
 import { type DeviceRecord, publicDevice } from '../store/devices.ts';
 import { isUniqueViolation } from '../store/rows.ts';
-import { retireesOfScope, scopeOf } from '../store/scope.ts';
+import { retireesOfScope } from '../store/scope.ts';
 import { type Directory, entryOf } from './directory.ts';
 import { type DeviceSecurityState, HUB_DEVICE_TYPE } from './revocations.ts';
 
@@ -91,23 +92,22 @@ async function checkBinding(directory: Directory, input: DeviceInput): Promise<s
 export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const { deviceRevocations: revocations } = app;
 
-  app.get(
-    '/api/devices',
-    route('devices.read', {
-      summary: 'All devices',
-      response: { 200: Type.Array(Device), 401: ErrorResponse },
-    }),
-    async (request) => {
-      const [records, states] = await Promise.all([app.devices.list(), revocations.states()]);
-      // A station-bound caseworker sees the devices of that station's retirees (and unassigned ones).
-      const mine = await retireesOfScope(hub.db, scopeOf(request.user!));
-      // The hub's own row is the subject of security alerts, not a device anyone manages.
-      return records
-        .filter((record) => record.type !== HUB_DEVICE_TYPE)
-        .filter((record) => mine === null || record.retireeId === null || mine.has(record.retireeId))
-        .map((record) => shownDevice(record, states.get(record.id)));
-    },
-  );
+  const deviceRecords = recordRoutes(app, route, {
+    url: '/api/devices',
+    record: Device,
+    read: 'devices.read',
+    write: 'devices.manage',
+  });
+  deviceRecords.list({ summary: 'All devices', errors: refusals(401) }, async (_, caller) => {
+    const [records, states] = await Promise.all([app.devices.list(), revocations.states()]);
+    // A station-bound caseworker sees the devices of that station's retirees (and unassigned ones).
+    const mine = await retireesOfScope(hub.db, caller.scope);
+    // The hub's own row is the subject of security alerts, not a device anyone manages.
+    return records
+      .filter((record) => record.type !== HUB_DEVICE_TYPE)
+      .filter((record) => mine === null || record.retireeId === null || mine.has(record.retireeId))
+      .map((record) => shownDevice(record, states.get(record.id)));
+  });
 
   app.get(
     '/api/device-types',
@@ -143,22 +143,18 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     ],
   );
 
-  app.post(
-    '/api/devices',
-    route('devices.manage', {
+  deviceRecords.create(
+    {
       summary: 'Register a device; the response carries its MQTT secret, shown this once',
       description:
         'A Zigbee2MQTT bridge is a device of type `bridge.zigbee2mqtt` (options.baseTopic, default ' +
         '`zigbee2mqtt`). A Zigbee sensor is a device of type `zigbee.<model>` with `bridgeId` and its ' +
         '`ieeeAddress` or `friendlyName` on that bridge; its id defaults to `z-<ieee>`. Its secret opens nothing.',
       body: DeviceInput,
-      response: {
-        201: CreatedDevice,
-        ...refusals(400, 401, 403, 409),
-      },
-    }),
-    async (request, reply) => {
-      const input = request.body;
+      answer: CreatedDevice,
+      errors: refusals(400, 401, 403, 409),
+    },
+    async (input) => {
       if (!getDefinition(input.type) && !zigbeeDefinitionByType(input.type) && input.type !== BRIDGE_TYPE) {
         throw badRequest(`unknown device type "${input.type}"`);
       }
@@ -170,7 +166,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       try {
         const record = await app.devices.create({ ...input, id, secretHash: hashToken(secret) });
         app.directory.putDevice(record.id, entryOf(record));
-        return reply.code(201).send({ device: publicDevice(record), secret });
+        return { device: publicDevice(record), secret };
       } catch (error) {
         if (isUniqueViolation(error)) {
           throw conflict(

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { readErrors } from '../http/records.ts';
+import { recordKinds, type SharedKind } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { IdParams } from '../schemas/common.ts';
 import {
@@ -15,6 +16,8 @@ import {
 } from '../schemas/duty.ts';
 
 const route = routeOptions('duty');
+/** What the area's kinds of record share; their writes declare the refusals of a read (no 409). */
+const shared: SharedKind = { read: 'duty.read', write: 'duty.manage', errors: { write: readErrors } };
 
 const DAY_MS = 86_400_000;
 
@@ -22,46 +25,32 @@ const DAY_MS = 86_400_000;
 export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
   const { duty } = app;
 
-  app.get(
-    '/api/duty/roster',
-    route('duty.read', {
-      summary: 'Shifts overlapping a period (at most 62 days)',
-      querystring: RosterQuery,
-      response: { 200: Type.Array(DutyShift), ...readErrors },
-    }),
-    async (request) => {
-      const from = new Date(request.query.from);
-      const to = new Date(request.query.to);
+  const kind = recordKinds(app, route, shared);
+
+  const rosterRecords = kind('/api/duty/roster', DutyShift);
+  rosterRecords.list(
+    { summary: 'Shifts overlapping a period (at most 62 days)', query: RosterQuery },
+    async (query) => {
+      const from = new Date(query.from);
+      const to = new Date(query.to);
       if (!(from < to) || to.getTime() - from.getTime() > 62 * DAY_MS) {
         throw badRequest('from must be before to, at most 62 days apart');
       }
       return duty.shifts(from, to);
     },
   );
-
-  app.post(
-    '/api/duty/roster',
-    route('duty.manage', {
-      summary: 'Put a staff member on the roster (supervisor)',
-      body: DutyShiftInput,
-      response: { 201: DutyShift, ...readErrors },
-    }),
-    async (request, reply) => {
-      const startsAt = new Date(request.body.startsAt);
-      const endsAt = new Date(request.body.endsAt);
+  rosterRecords.create(
+    { summary: 'Put a staff member on the roster (supervisor)', body: DutyShiftInput },
+    async (body) => {
+      const startsAt = new Date(body.startsAt);
+      const endsAt = new Date(body.endsAt);
       if (!(startsAt < endsAt) || endsAt.getTime() - startsAt.getTime() > DAY_MS) {
         throw badRequest('a shift ends after it starts and lasts at most 24 hours');
       }
-      const user = await app.users.byId(request.body.userId).catch(() => null);
+      const user = await app.users.byId(body.userId).catch(() => null);
       if (!user || user.disabled || user.role === 'family')
         throw badRequest('userId names no active staff member');
-      const shift = await duty.addShift({
-        userId: user.id,
-        role: request.body.role ?? user.role,
-        startsAt,
-        endsAt,
-      });
-      return reply.code(201).send(shift);
+      return duty.addShift({ userId: user.id, role: body.role ?? user.role, startsAt, endsAt });
     },
   );
 
@@ -105,36 +94,29 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =>
     },
   );
 
-  app.get(
-    '/api/duty/handover',
-    route('duty.read', {
+  const handoverRecords = kind('/api/duty/handover', HandoverNote, { write: 'duty.handover' });
+  handoverRecords.list(
+    {
       summary: 'Hand-over notes, newest first',
-      querystring: Type.Object({
+      query: Type.Object({
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
       }),
-      response: { 200: Type.Array(HandoverNote), ...readErrors },
-    }),
-    async (request) => {
-      return duty.notes(request.query.limit ?? 20);
     },
+    (query) => duty.notes(query.limit ?? 20),
   );
-
-  app.post(
-    '/api/duty/handover',
-    route('duty.handover', {
+  handoverRecords.create(
+    {
       summary: 'Write the hand-over note; the alerts still active are carried over with it',
       body: HandoverInput,
-      response: { 201: HandoverNote, ...readErrors },
-    }),
-    async (request, reply) => {
+    },
+    async (body, caller) => {
       const active = await app.alerts.list({ status: 'active', limit: 500 });
-      const note = await duty.addNote(
-        request.user!.id,
-        request.body.text,
+      return duty.addNote(
+        caller.id,
+        body.text,
         active.map((alert) => alert.id),
         new Date(),
       );
-      return reply.code(201).send(note);
     },
   );
 };

@@ -11,6 +11,13 @@
  *   feedback.step('answer', { summary: 'handling → answered', body: FeedbackAnswer },
  *     (id, body, caller) => service.answerFeedback(id, body, caller.id, caller.scope));
  *
+ * An area with several kinds that share their access actions (and refusals) declares what they share
+ * once with `recordKinds()`:
+ *
+ *   const kind = recordKinds(app, route, { read: 'activities.read', write: 'activities.write' });
+ *   const plans = kind('/api/activities/plans', ActivityPlan);
+ *   const events = kind('/api/activities/events', ActivityEvent);
+ *
  * A kind whose routes on one record all name their retiree the same way (`:id` is the retiree, or an
  * alert of one) says so once with `retiree`; one whose refusals differ from the usual ones for all
  * its reads or writes says so once with `errors`. A route's own declaration wins over the kind's.
@@ -228,4 +235,16 @@ export function recordRoutes<One extends TSchema>(
       );
     },
   };
+}
+
+/** What the kinds of one area share: everything but their address and record. */
+export type SharedKind = Omit<RecordKind<TSchema>, 'url' | 'record'>;
+
+/**
+ * The kinds of one area that share their access actions, refusals, retiree or guard: each is then
+ * `kind(url, record)`, or `kind(url, record, { write: … })` where one differs.
+ */
+export function recordKinds(app: FastifyInstance, route: RouteMaker, shared: SharedKind) {
+  return <One extends TSchema>(url: string, record: One, own: Partial<SharedKind> = {}) =>
+    recordRoutes(app, route, { ...shared, ...own, url, record });
 }

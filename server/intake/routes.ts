@@ -14,6 +14,7 @@ import {
 } from '../export/workbook.ts';
 import { acceptRawBodies, uploadName } from '../http/files.ts';
 import { refusals } from '../http/records.ts';
+import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import type { CardFont } from '../rescue/pdf.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
@@ -78,16 +79,20 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
     maxBytes,
   );
 
-  app.get(
-    '/api/intake/cases',
-    route('intake.read', {
+  const kind = recordKinds(app, route, {
+    read: 'intake.read',
+    write: 'intake.write',
+    errors: { read: errors, write: writeErrors },
+  });
+
+  const caseRecords = kind('/api/intake/cases', IntakeCase);
+  caseRecords.list(
+    {
       summary: 'Intake cases (接收安置), open first, latest received first; filters and paging',
-      querystring: IntakeCaseQuery,
-      response: { 200: IntakeCaseList, ...errors },
-    }),
-    async (request) => {
-      return intake.list(request.query, scope(request));
+      query: IntakeCaseQuery,
+      answer: IntakeCaseList,
     },
+    (query, caller) => intake.list(query, caller.scope),
   );
 
   app.get(
@@ -105,55 +110,37 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
     },
   );
 
-  app.post(
-    '/api/intake/cases',
-    route('intake.write', {
+  caseRecords.create(
+    {
       summary: 'Open an intake case with the checklist of 6.1.1 a)–e); 409 while the retiree has an open one',
       body: IntakeCaseInput,
-      response: { 201: IntakeCase, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply.code(201).send(await intake.open(request.body, userId(request), scope(request)));
     },
+    (body, caller) => intake.open(body, caller.id, caller.scope),
   );
-
-  app.get(
-    '/api/intake/cases/:id',
-    route('intake.read', {
-      summary: 'One intake case: checklist, meeting, agreement, history',
-      params: IdParams,
-      response: { 200: IntakeCase, ...errors },
-    }),
-    async (request) => {
-      return intake.get(request.params.id, scope(request));
-    },
+  caseRecords.one('One intake case: checklist, meeting, agreement, history', (id, caller) =>
+    intake.get(id, caller.scope),
   );
-
-  app.patch(
-    '/api/intake/cases/:id',
-    route('intake.write', {
+  caseRecords.on(
+    '',
+    {
       summary: 'Change sending unit, placement, pension level, owner or note; 409 once complete',
-      params: IdParams,
       body: IntakeCaseUpdate,
-      response: { 200: IntakeCase, ...writeErrors },
-    }),
-    async (request) => {
-      return intake.update(request.params.id, request.body, userId(request), scope(request));
+      method: 'patch',
     },
+    (id, body, caller) => intake.update(id, body, caller.id, caller.scope),
   );
 
-  app.patch(
-    '/api/intake/steps/:id',
-    route('intake.write', {
+  // A step answers with its whole case.
+  const stepRecords = kind('/api/intake/steps', IntakeCase);
+  stepRecords.on(
+    '',
+    {
       summary:
         'Tick a step done (doneOn not in the future), mark an optional one not applicable (note required), reopen it, move its due date or write its note',
-      params: IdParams,
       body: IntakeStepUpdate,
-      response: { 200: IntakeCase, ...writeErrors },
-    }),
-    async (request) => {
-      return intake.updateStep(request.params.id, request.body, userId(request), scope(request));
+      method: 'patch',
     },
+    (id, body, caller) => intake.updateStep(id, body, caller.id, caller.scope),
   );
 
   app.post(
@@ -198,32 +185,25 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
     },
   );
 
-  app.put(
-    '/api/intake/cases/:id/meeting',
-    route('intake.write', {
+  caseRecords.on(
+    'meeting',
+    {
       summary:
         'Record the three-party meeting (6.1.2.4): date, place, the three parties and attendees; ticks its step',
-      params: IdParams,
       body: MeetingInput,
-      response: { 200: IntakeCase, ...writeErrors },
-    }),
-    async (request) => {
-      return intake.saveMeeting(request.params.id, request.body, userId(request), scope(request));
+      method: 'put',
     },
+    (id, body, caller) => intake.saveMeeting(id, body, caller.id, caller.scope),
   );
-
-  app.put(
-    '/api/intake/cases/:id/agreement',
-    route('intake.write', {
+  caseRecords.on(
+    'agreement',
+    {
       summary:
         'Record the three-party agreement: who bears medical costs until the social-security card is issued and until when (6.1.2.6), other terms, signatories and signed date; once signed it no longer changes (409)',
-      params: IdParams,
       body: AgreementInput,
-      response: { 200: IntakeCase, ...writeErrors },
-    }),
-    async (request) => {
-      return intake.saveAgreement(request.params.id, request.body, userId(request), scope(request));
+      method: 'put',
     },
+    (id, body, caller) => intake.saveAgreement(id, body, caller.id, caller.scope),
   );
 
   app.get(
@@ -256,17 +236,13 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
     },
   );
 
-  app.post(
-    '/api/intake/cases/:id/complete',
-    route('intake.write', {
+  caseRecords.on(
+    'complete',
+    {
       summary:
         'Complete the case when every required step is done and none is open (409 with `missing`); marks the archive record as entered (6.1.2.8)',
-      params: IdParams,
       body: Type.Optional(IntakeCompleteInput),
-      response: { 200: IntakeCase, ...writeErrors },
-    }),
-    async (request) => {
-      return intake.complete(request.params.id, request.body ?? {}, userId(request), scope(request));
     },
+    (id, body, caller) => intake.complete(id, body ?? {}, caller.id, caller.scope),
   );
 };

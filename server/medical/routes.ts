@@ -5,9 +5,9 @@ import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, HubError } from '../errors.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
 import { exportRoute, writeErrors } from '../http/records.ts';
+import { recordKinds, type SharedKind } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
-import { IdParams } from '../schemas/common.ts';
 import {
   HealthCheck,
   HealthCheckInput,
@@ -31,6 +31,8 @@ import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
 import { checkColumns, planColumns, treatmentColumns } from './export.ts';
 
 const route = routeOptions('medical');
+/** What the area's kinds of record share; their reads answer with the refusals of a write too. */
+const shared: SharedKind = { read: 'medical.read', write: 'medical.write', errors: { read: writeErrors } };
 
 /** The earliest check date the record accepts: older papers are history, not this record. */
 const EARLIEST = '1950-01-01';
@@ -122,17 +124,14 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     },
   );
 
-  app.get(
-    '/api/medical/health-checks',
-    route('medical.read', {
-      summary: 'Health checks recorded, newest first',
-      querystring: HealthChecksQuery,
-      response: { 200: Type.Array(HealthCheck), ...writeErrors },
-    }),
-    async (request) => {
-      const { retireeId, year, limit = 100 } = request.query;
+  const kind = recordKinds(app, route, shared);
+
+  const checkRecords = kind('/api/medical/health-checks', HealthCheck);
+  checkRecords.list(
+    { summary: 'Health checks recorded, newest first', query: HealthChecksQuery },
+    async ({ retireeId, year, limit = 100 }, caller) => {
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
-      return health.checks({ retireeId: retireeId?.toLowerCase(), year, limit }, scopeOf(request.user!));
+      return health.checks({ retireeId: retireeId?.toLowerCase(), year, limit }, caller.scope);
     },
   );
 
@@ -156,68 +155,56 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     workbook: { sheet: '健康体检结果', columns: checkColumns, file: 'health-checks', name: '健康体检结果' },
   });
 
-  app.post(
-    '/api/medical/health-checks',
-    route('medical.write', {
+  checkRecords.create(
+    {
       retiree: 'body',
       summary: 'Record a health check with its results; it goes into the health record',
       body: HealthCheckInput,
-      response: { 201: HealthCheck, ...writeErrors },
-    }),
-    async (request, reply) => {
-      const body = request.body;
+    },
+    async (body, caller) => {
       checkLabelledDate(body.checkedOn, 'checkedOn', '体检日期');
       if (body.checkedOn > health.today()) throw badRequest('体检日期（checkedOn）不能晚于今天');
       if (body.checkedOn < EARLIEST) throw badRequest('体检日期（checkedOn）不能早于1950年');
-      const found = await retireeFromBody(body.retireeId, scopeOf(request.user!));
-      const check = await health.addCheck(found.id, request.user!, {
+      const found = await retireeFromBody(body.retireeId, caller.scope);
+      return health.addCheck(found.id, caller.user, {
         checkedOn: body.checkedOn,
         hospital: requiredText(body.hospital, 'hospital', '体检医院'),
         summary: requiredText(body.summary, 'summary', '体检结果摘要'),
       });
-      return reply.code(201).send(check);
     },
   );
 
-  app.get(
-    '/api/medical/records/:id',
-    route('medical.read', {
-      retiree: 'path',
-      summary: 'A retiree’s health record: conditions, medication, allergies and check results',
-      params: IdParams,
-      response: { 200: HealthRecord, ...writeErrors },
-    }),
-    async (request) => {
-      const id = uuidOr404(request.params.id, 'retiree');
-      if (!(await retiree(id, scopeOf(request.user!)))) throw retireeNotFound();
+  // A retiree's health record: `:id` is the retiree's.
+  const healthRecordRoutes = kind('/api/medical/records', HealthRecord, { retiree: 'path' });
+  healthRecordRoutes.one(
+    'A retiree’s health record: conditions, medication, allergies and check results',
+    async (rawId, caller) => {
+      const id = uuidOr404(rawId, 'retiree');
+      if (!(await retiree(id, caller.scope))) throw retireeNotFound();
       const record = await health.record(id);
       if (!record) throw retireeNotFound();
       return record;
     },
   );
-
-  app.post(
-    '/api/medical/records/:id/items',
-    route('medical.write', {
-      retiree: 'path',
+  healthRecordRoutes.on(
+    'items',
+    {
       summary: 'Add a condition, a medication or an allergy to the health record',
-      params: IdParams,
       body: HealthItemInput,
-      response: { 201: HealthItem, ...writeErrors },
-    }),
-    async (request, reply) => {
-      const found = await retiree(request.params.id, scopeOf(request.user!));
+      answer: HealthItem,
+      code: 201,
+    },
+    async (id, body, caller) => {
+      const found = await retiree(id, caller.scope);
       if (!found) throw retireeNotFound();
-      const body = request.body;
       checkLabelledDate(body.since, 'since', '开始日期');
       if (body.since && body.since > health.today()) throw badRequest('开始日期（since）不能晚于今天');
-      const item = await health.addItem(found.id, request.user!, {
+      return health.addItem(found.id, caller.user, {
         kind: body.kind,
         name: requiredText(body.name, 'name', '名称'),
         detail: body.detail?.trim() ?? '',
         since: body.since ?? null,
       });
-      return reply.code(201).send(item);
     },
   );
 
@@ -254,17 +241,12 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     },
   );
 
-  app.get(
-    '/api/medical/out-of-town',
-    route('medical.read', {
-      summary: 'Out-of-town treatment requests (6.5.2.5), newest first',
-      querystring: TreatmentsQuery,
-      response: { 200: Type.Array(Treatment), ...writeErrors },
-    }),
-    async (request) => {
-      const { status, retireeId, limit = 100 } = request.query;
+  const treatmentRecords = kind('/api/medical/out-of-town', Treatment);
+  treatmentRecords.list(
+    { summary: 'Out-of-town treatment requests (6.5.2.5), newest first', query: TreatmentsQuery },
+    async ({ status, retireeId, limit = 100 }, caller) => {
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
-      return treatments.list({ status, retireeId: retireeId?.toLowerCase(), limit }, scopeOf(request.user!));
+      return treatments.list({ status, retireeId: retireeId?.toLowerCase(), limit }, caller.scope);
     },
   );
 
@@ -293,62 +275,47 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     },
   });
 
-  app.get(
-    '/api/medical/out-of-town/:id',
-    route('medical.read', {
-      summary: 'One out-of-town treatment request',
-      params: IdParams,
-      response: { 200: Treatment, ...writeErrors },
-    }),
-    async (request) => {
-      const found = await treatments.byId(uuidOr404(request.params.id, 'treatment'));
-      if (!found || !(await retiree(found.retireeId, scopeOf(request.user!)))) {
-        throw new HubError(404, 'not_found', '未找到该外地就医申请');
-      }
-      return found;
-    },
-  );
-
-  app.post(
-    '/api/medical/out-of-town',
-    route('medical.write', {
+  treatmentRecords.one('One out-of-town treatment request', async (id, caller) => {
+    const found = await treatments.byId(uuidOr404(id, 'treatment'));
+    if (!found || !(await retiree(found.retireeId, caller.scope))) {
+      throw new HubError(404, 'not_found', '未找到该外地就医申请');
+    }
+    return found;
+  });
+  treatmentRecords.create(
+    {
       retiree: 'body',
       summary: 'Request approval for treatment in another city (6.5.2.5)',
       body: TreatmentInput,
-      response: { 201: Treatment, ...writeErrors },
-    }),
-    async (request, reply) => {
-      const body = request.body;
+    },
+    async (body, caller) => {
       checkLabelledDate(body.from, 'from', '开始日期');
       checkLabelledDate(body.to, 'to', '结束日期');
-      const found = await retireeFromBody(body.retireeId, scopeOf(request.user!));
+      const found = await retireeFromBody(body.retireeId, caller.scope);
       if (found.status === 'deceased') throw conflict(`${found.name}已故，不能申请外地就医`);
-      const created = await treatments.create(found.id, request.user!, {
+      return treatments.create(found.id, caller.user, {
         hospital: requiredText(body.hospital, 'hospital', '就医医院'),
         city: requiredText(body.city, 'city', '就医城市'),
         reason: requiredText(body.reason, 'reason', '外地就医理由'),
         from: body.from,
         to: body.to,
       });
-      return reply.code(201).send(created);
     },
   );
-
-  app.post(
-    '/api/medical/out-of-town/:id/decision',
-    route('medical.decide', {
+  treatmentRecords.on(
+    'decision',
+    {
       summary: 'Approve or reject an out-of-town treatment request (supervisor or admin)',
-      params: IdParams,
+      access: 'medical.decide',
       body: TreatmentDecision,
-      response: { 200: Treatment, ...writeErrors },
-    }),
-    async (request) => {
+    },
+    async (id, body, caller) => {
       // Only managers decide, and they see the whole centre: no station scope applies here.
       const decided = await treatments.decide(
-        uuidOr404(request.params.id, 'treatment'),
-        request.user!,
-        request.body.decision,
-        request.body.note?.trim() ?? '',
+        uuidOr404(id, 'treatment'),
+        caller.user,
+        body.decision,
+        body.note?.trim() ?? '',
       );
       if (!decided) throw new HubError(404, 'not_found', '未找到该外地就医申请');
       return decided;

@@ -5,7 +5,8 @@ import { PASSWORD_MAX_LENGTH, passwordProblem } from '../auth/passwords.ts';
 import { hashPassword } from '../auth/secrets.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
-import { refusals } from '../http/records.ts';
+import { readErrors, refusals } from '../http/records.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { User } from '../schemas/auth.ts';
@@ -49,64 +50,55 @@ function stationOf(value: string | null | undefined): string | null | undefined 
 
 /** Staff accounts (5.2): the admin creates them; staff see who is who for assignment. */
 export const userRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
-  app.get(
-    '/api/users',
-    route('users.read', {
+  const staffRecords = recordRoutes(app, route, {
+    url: '/api/users',
+    record: User,
+    read: 'users.read',
+    write: 'users.manage',
+    errors: { write: readErrors },
+  });
+  staffRecords.list(
+    {
       summary: 'Staff accounts (disabled ones too with includeDisabled=true, admin)',
-      querystring: Type.Object({ includeDisabled: Type.Optional(Type.Boolean()) }),
-      response: { 200: Type.Array(User), 401: ErrorResponse, 403: ErrorResponse },
-    }),
-    async (request) => {
-      const includeDisabled = request.query.includeDisabled === true;
+      query: Type.Object({ includeDisabled: Type.Optional(Type.Boolean()) }),
+      errors: refusals(401, 403),
+    },
+    async (query, caller) => {
+      const includeDisabled = query.includeDisabled === true;
       // Disabled accounts are the business of whoever manages accounts.
-      if (includeDisabled && !mayAccess('users.manage', request.user!.role)) throw forbidden();
+      if (includeDisabled && !mayAccess('users.manage', caller.user.role)) throw forbidden();
       return app.users.listStaff({ includeDisabled });
     },
   );
-
-  app.post(
-    '/api/users',
-    route('users.manage', {
-      summary: 'Create a staff account (admin)',
-      body: NewStaff,
-      response: {
-        201: User,
-        ...refusals(400, 401, 403, 409),
-      },
-    }),
-    async (request, reply) => {
-      const { password, station, ...fields } = request.body;
+  staffRecords.create(
+    { summary: 'Create a staff account (admin)', body: NewStaff, errors: refusals(400, 401, 403, 409) },
+    async (body) => {
+      const { password, station, ...fields } = body;
       const problem = passwordProblem(password, fields.username);
       if (problem) throw badRequest(`password: ${problem}`);
       try {
-        const user = await app.users.create({
+        return await app.users.create({
           ...fields,
           station: stationOf(station),
           passwordHash: await hashPassword(password),
         });
-        return reply.code(201).send(user);
       } catch (error) {
         if (isUniqueViolation(error)) throw conflict(`username ${fields.username} is taken`);
         throw error;
       }
     },
   );
-
-  app.patch(
-    '/api/users/:id',
-    route('users.manage', {
+  staffRecords.on(
+    '',
+    {
       summary: "Change a staff member's display name or station (admin)",
-      params: IdParams,
       body: StaffUpdate,
-      response: {
-        200: User,
-        ...refusals(400, 401, 403, 404),
-      },
-    }),
-    async (request) => {
-      const updated = await app.users.updateStaff(uuidOr404(request.params.id, 'user'), {
-        displayName: request.body.displayName?.trim(),
-        station: stationOf(request.body.station),
+      method: 'patch',
+    },
+    async (id, body) => {
+      const updated = await app.users.updateStaff(uuidOr404(id, 'user'), {
+        displayName: body.displayName?.trim(),
+        station: stationOf(body.station),
       });
       if (!updated) throw notFound('user');
       return updated;
@@ -114,22 +106,17 @@ export const userRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
   );
 
   for (const action of ['disable', 'enable'] as const) {
-    app.post(
-      `/api/users/:id/${action}`,
-      route('users.manage', {
+    staffRecords.on(
+      action,
+      {
         summary:
           action === 'disable'
             ? 'Disable a staff account (admin): it cannot sign in, its sessions and live connections end now'
             : 'Enable a disabled staff account again (admin)',
-        params: IdParams,
-        response: {
-          200: User,
-          ...refusals(400, 401, 403, 404),
-        },
-      }),
-      async (request) => {
-        const id = uuidOr404(request.params.id, 'user');
-        if (action === 'disable' && id === request.user?.id) throw forbidden('不能停用自己的账号');
+      },
+      async (rawId, _, caller) => {
+        const id = uuidOr404(rawId, 'user');
+        if (action === 'disable' && id === caller.id) throw forbidden('不能停用自己的账号');
         const user = await hub.sessions.setDisabled(id, action === 'disable');
         if (!user) throw notFound('user');
         return user;
