@@ -14,7 +14,7 @@ import type {
 } from '../../server/schemas/abroad.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import { readWorkbook } from '../reception/workbook.ts';
+import { downloadWorkbook, readWorkbook } from '../reception/workbook.ts';
 
 describe('abroad exports (6.4.2)', () => {
   let t: TestHub;
@@ -92,9 +92,12 @@ describe('abroad exports (6.4.2)', () => {
   afterAll(() => t?.stop());
 
   it('exports requests with the chain chosen by rank and the steps taken', async () => {
-    const book = await readWorkbook(t, '/api/abroad/requests/export.xlsx', caseworker);
-    expect(book.status).toBe(200);
-    expect(decodeURIComponent(book.disposition ?? '')).toContain('出国（境）与兼职申请.xlsx');
+    const book = await downloadWorkbook(
+      t,
+      '/api/abroad/requests/export.xlsx',
+      caseworker,
+      '出国（境）与兼职申请.xlsx',
+    );
     expect(book.headers).toStrictEqual([
       '申请日期',
       '类别',

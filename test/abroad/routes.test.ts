@@ -13,6 +13,7 @@ import type {
   PensionSuspension,
   SuspensionCheckResult,
 } from '../../server/schemas/abroad.ts';
+import { created } from '../helpers/hub.ts';
 import { suiteHub } from '../helpers/suite.ts';
 
 describe('travel abroad and part-time posts (6.4.2.3–6.4.2.5)', () => {
@@ -26,13 +27,12 @@ describe('travel abroad and part-time posts (6.4.2.3–6.4.2.5)', () => {
       ['sup', 'supervisor'],
       ['op', 'operator'],
     ] as const) {
-      const created = await t.api('POST', '/api/users', {
+      await created(t, '/api/users', {
         username,
         displayName: { cw: '王经办', sup: '刘主任', op: '值班员' }[username],
         role,
         password: 'password-123',
       });
-      expect(created.status).toBe(201);
       const login = await t.api<{ token: string }>('POST', '/api/auth/login', {
         username,
         password: 'password-123',
@@ -53,22 +53,21 @@ describe('travel abroad and part-time posts (6.4.2.3–6.4.2.5)', () => {
 
   it('division level: the head’s opinion, then the superior department’s approval, each by its role and in order', async () => {
     const retiree = await t.addRetiree({ name: '李振国', rank: '师级' });
-    const created = await t.api<AbroadRequest>(
-      'POST',
+    const request = await created<AbroadRequest>(
+      t,
       '/api/abroad/travel-requests',
       travel(retiree.id),
       as('cw'),
     );
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({
+    expect(request).toMatchObject({
       kind: 'travel',
       rank: '师级',
       status: 'requested',
       requestedBy: '王经办',
       nextStep: 'centre_opinion',
     });
-    expect(created.body.chain.map((step) => step.key)).toStrictEqual(['centre_opinion', 'superior_approval']);
-    const steps = `/api/abroad/requests/${created.body.id}/steps`;
+    expect(request.chain.map((step) => step.key)).toStrictEqual(['centre_opinion', 'superior_approval']);
+    const steps = `/api/abroad/requests/${request.id}/steps`;
     const approval = {
       step: 'superior_approval',
       decision: 'approve',
@@ -115,18 +114,18 @@ describe('travel abroad and part-time posts (6.4.2.3–6.4.2.5)', () => {
 
   it('regiment level and below: one filing with the centre, by a caseworker', async () => {
     const retiree = await t.addRetiree({ name: '何志强', rank: '营级及以下' });
-    const created = await t.api<AbroadRequest>(
-      'POST',
+    const request = await created<AbroadRequest>(
+      t,
       '/api/abroad/travel-requests',
       travel(retiree.id),
       as('cw'),
     );
-    expect(created.body.chain.map((step) => step.key)).toStrictEqual(['centre_filing']);
+    expect(request.chain.map((step) => step.key)).toStrictEqual(['centre_filing']);
     expect(
       (
         await t.api(
           'POST',
-          `/api/abroad/requests/${created.body.id}/steps`,
+          `/api/abroad/requests/${request.id}/steps`,
           { step: 'centre_filing', decision: 'file' },
           as('op'),
         )
@@ -134,7 +133,7 @@ describe('travel abroad and part-time posts (6.4.2.3–6.4.2.5)', () => {
     ).toBe(403);
     const filed = await t.api<AbroadRequest>(
       'POST',
-      `/api/abroad/requests/${created.body.id}/steps`,
+      `/api/abroad/requests/${request.id}/steps`,
       { step: 'centre_filing', decision: 'file', note: '已报备' },
       as('cw'),
     );

@@ -67,188 +67,127 @@ describe('approval chains by rank (6.4.2.3, 6.4.2.5)', () => {
     expect(unknownRankMessage('军级')).toContain('“军级”');
   });
 
-  /** A step taken on a request of `kind` and `rank` at `status`, after `taken` steps; what comes of it. */
-  type StepCase = [what: string, ...request: Parameters<typeof takeStep>, outcome: object];
+  /** A step taken on a request (kind, rank, status, steps taken) by an attempt; what comes of it. */
+  type Request = Parameters<typeof takeStep> extends [...infer R, unknown] ? R : never;
+  type Attempt = Parameters<typeof takeStep>[4];
+  type StepCase = [what: string, request: Request, attempt: Attempt, outcome: object];
   const document = (documentNo: string, documentDate: string) => ({ documentNo, documentDate });
+  /** A decision that names the document it was given in (number and date). */
+  const signed = (
+    step: Attempt['step'],
+    decision: Attempt['decision'],
+    role: Attempt['role'],
+    documentNo: string,
+    documentDate: string,
+  ): Attempt => ({ step, decision, role, ...document(documentNo, documentDate) });
 
   it.each<StepCase>([
     [
       'division-level travel: the head’s opinion first',
-      'travel',
-      '师级',
-      'requested',
-      0,
+      ['travel', '师级', 'requested', 0],
       { step: 'centre_opinion', decision: 'agree', role: 'supervisor' },
       { ok: true, position: 0, status: 'opinion_given', closed: false },
     ],
     [
       'division-level travel: then the superior department’s approval',
-      'travel',
-      '师级',
-      'opinion_given',
-      1,
-      {
-        step: 'superior_approval',
-        decision: 'approve',
-        role: 'admin',
-        ...document('川退役军人函〔2026〕12号', '2026-03-02'),
-      },
+      ['travel', '师级', 'opinion_given', 1],
+      signed('superior_approval', 'approve', 'admin', '川退役军人函〔2026〕12号', '2026-03-02'),
       { ok: true, position: 1, status: 'approved', closed: true },
     ],
     [
       'division-level travel: or its refusal',
-      'travel',
-      '师级',
-      'opinion_given',
-      1,
-      {
-        step: 'superior_approval',
-        decision: 'reject',
-        role: 'admin',
-        ...document('川退役军人函〔2026〕13号', '2026-03-02'),
-      },
+      ['travel', '师级', 'opinion_given', 1],
+      signed('superior_approval', 'reject', 'admin', '川退役军人函〔2026〕13号', '2026-03-02'),
       { ok: true, status: 'rejected', closed: true },
     ],
     [
       'a head who disagrees still reports up: the department decides',
-      'travel',
-      '师级',
-      'requested',
-      0,
+      ['travel', '师级', 'requested', 0],
       { step: 'centre_opinion', decision: 'disagree', role: 'admin' },
       { ok: true, status: 'opinion_given', closed: false },
     ],
     ...(['团级', '营级及以下', '士官'] as const).map(
       (rank): StepCase => [
         `${rank}: one filing with the centre, by a caseworker or above`,
-        'travel',
-        rank,
-        'requested',
-        0,
+        ['travel', rank, 'requested', 0],
         { step: 'centre_filing', decision: 'file', role: 'caseworker' },
         { ok: true, position: 0, status: 'filed', closed: true },
       ],
     ),
     [
       'part-time posts: division level, the centre’s approval first',
-      'part_time_post',
-      '师级',
-      'requested',
-      0,
+      ['part_time_post', '师级', 'requested', 0],
       { step: 'centre_approval', decision: 'approve', role: 'supervisor' },
       { ok: true, status: 'centre_approved', closed: false },
     ],
     [
       'part-time posts: a centre refusal ends it',
-      'part_time_post',
-      '师级',
-      'requested',
-      0,
+      ['part_time_post', '师级', 'requested', 0],
       { step: 'centre_approval', decision: 'reject', role: 'supervisor' },
       { ok: true, status: 'rejected', closed: true },
     ],
     [
       'part-time posts: division level, then the province',
-      'part_time_post',
-      '师级',
-      'centre_approved',
-      1,
-      {
-        step: 'province_approval',
-        decision: 'approve',
-        role: 'admin',
-        ...document('川退役军人〔2026〕8号', '2026-04-01'),
-      },
+      ['part_time_post', '师级', 'centre_approved', 1],
+      signed('province_approval', 'approve', 'admin', '川退役军人〔2026〕8号', '2026-04-01'),
       { ok: true, status: 'approved', closed: true },
     ],
     [
       'part-time posts: regiment level, the superior department alone',
-      'part_time_post',
-      '团级',
-      'requested',
-      0,
-      {
-        step: 'superior_approval',
-        decision: 'approve',
-        role: 'admin',
-        ...document('成退役军人〔2026〕3号', '2026-04-01'),
-      },
+      ['part_time_post', '团级', 'requested', 0],
+      signed('superior_approval', 'approve', 'admin', '成退役军人〔2026〕3号', '2026-04-01'),
       { ok: true, status: 'approved', closed: true },
     ],
     [
       'refuses the wrong role with 403: a caseworker’s opinion',
-      'travel',
-      '师级',
-      'requested',
-      0,
+      ['travel', '师级', 'requested', 0],
       { step: 'centre_opinion', decision: 'agree', role: 'caseworker' },
       { ok: false, status: 403 },
     ],
     [
       'refuses the wrong role with 403: a supervisor’s approval',
-      'travel',
-      '师级',
-      'opinion_given',
-      1,
-      { step: 'superior_approval', decision: 'approve', role: 'supervisor', ...document('x', '2026-03-02') },
+      ['travel', '师级', 'opinion_given', 1],
+      signed('superior_approval', 'approve', 'supervisor', 'x', '2026-03-02'),
       { ok: false, status: 403 },
     ],
     [
       'refuses the wrong role with 403: an operator’s filing',
-      'travel',
-      '团级',
-      'requested',
-      0,
+      ['travel', '团级', 'requested', 0],
       { step: 'centre_filing', decision: 'file', role: 'operator' },
       { ok: false, status: 403 },
     ],
     [
       'refuses a repeated step with 409',
-      'travel',
-      '师级',
-      'opinion_given',
-      1,
+      ['travel', '师级', 'opinion_given', 1],
       { step: 'centre_opinion', decision: 'agree', role: 'admin' },
       { ok: false, status: 409 },
     ],
     [
       'refuses a step on a closed request with 409',
-      'travel',
-      '团级',
-      'filed',
-      1,
+      ['travel', '团级', 'filed', 1],
       { step: 'centre_filing', decision: 'file', role: 'admin' },
       { ok: false, status: 409 },
     ],
     [
       'refuses a step of another chain with 400',
-      'travel',
-      '团级',
-      'requested',
-      0,
+      ['travel', '团级', 'requested', 0],
       { step: 'centre_opinion', decision: 'agree', role: 'admin' },
       { ok: false, status: 400 },
     ],
     [
       'refuses a wrong decision with 400',
-      'travel',
-      '师级',
-      'requested',
-      0,
+      ['travel', '师级', 'requested', 0],
       { step: 'centre_opinion', decision: 'approve', role: 'admin' },
       { ok: false, status: 400 },
     ],
     [
       'refuses a missing document with 400',
-      'travel',
-      '师级',
-      'opinion_given',
-      1,
+      ['travel', '师级', 'opinion_given', 1],
       { step: 'superior_approval', decision: 'approve', role: 'admin', documentDate: '2026-03-02' },
       { ok: false, status: 400 },
     ],
-  ])('%s', (_what, kind, rank, status, taken, attempt, outcome) => {
-    expect(takeStep(kind, rank, status, taken, attempt)).toMatchObject(outcome);
+  ])('%s', (_what, request, attempt, outcome) => {
+    expect(takeStep(...request, attempt)).toMatchObject(outcome);
   });
 
   it('refuses the wrong order with 409, naming the step that comes first', () => {

@@ -15,7 +15,7 @@ import { ageOn, RANK_LEVELS } from '../../server/archive/fields.ts';
 import { idCardCheckChar } from '../../server/archive/idcard.ts';
 import { centreDay } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
-import { callBytes, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { callBytes, read, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -134,28 +134,12 @@ afterAll(async () => {
 
 describe('permissions', () => {
   it('lets a caseworker write, an operator read, and keeps families out', async () => {
-    const write = await t.api(
-      'PATCH',
-      `/api/archive/retirees/${subject.id}`,
-      { station: '一站' },
-      tokens.caseworker,
-    );
-    expect(write.status).toBe(200);
-    const operatorWrite = await t.api(
-      'PATCH',
-      `/api/archive/retirees/${subject.id}`,
-      { station: '二站' },
-      tokens.operator,
-    );
-    expect(operatorWrite.status).toBe(403);
-    const operatorList = await t.api<ListBody>(
-      'GET',
-      '/api/archive/retirees?station=一站',
-      undefined,
-      tokens.operator,
-    );
-    expect(operatorList.status).toBe(200);
-    expect(operatorList.body.items.map((item) => item.id)).toContain(subject.id);
+    const move = (station: string, token: string) =>
+      t.api('PATCH', `/api/archive/retirees/${subject.id}`, { station }, token);
+    expect((await move('一站', tokens.caseworker)).status).toBe(200);
+    expect((await move('二站', tokens.operator)).status).toBe(403);
+    const operatorList = await read<ListBody>(t, '/api/archive/retirees?station=一站', tokens.operator);
+    expect(operatorList.items.map((item) => item.id)).toContain(subject.id);
     const operatorRead = await t.api(
       'GET',
       `/api/archive/retirees/${subject.id}?reason=核对住址`,
@@ -508,14 +492,12 @@ describe('attachments', () => {
 });
 
 describe('Excel import', () => {
+  /** The import template as a caseworker downloads it. */
+  const importTemplate = () =>
+    raw('GET', '/api/archive/import/template', undefined, undefined, tokens.caseworker);
+
   async function workbookFromTemplate(rows: (string | Date | number | null)[][]): Promise<Buffer> {
-    const template = await raw(
-      'GET',
-      '/api/archive/import/template',
-      undefined,
-      undefined,
-      tokens.caseworker,
-    );
+    const template = await importTemplate();
     expect(template.status).toBe(200);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(template.bytes as unknown as ArrayBuffer);
@@ -600,13 +582,7 @@ describe('Excel import', () => {
   ];
 
   it('gives the template its Chinese headers', async () => {
-    const template = await raw(
-      'GET',
-      '/api/archive/import/template',
-      undefined,
-      undefined,
-      tokens.caseworker,
-    );
+    const template = await importTemplate();
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(template.bytes as unknown as ArrayBuffer);
     const headers = (workbook.worksheets[0]!.getRow(1).values as unknown[]).slice(1);

@@ -29,6 +29,9 @@ describe('station-scoped caseworkers and the one 孤老 flag', () => {
   let west: { id: string; token: string };
   let roaming: { id: string; token: string };
   let supervisor: { id: string; token: string };
+  /** A full record opened as `token` (the admin's unless given), with the reason the archive asks for. */
+  const openRecord = <T = unknown>(id: string, token?: string) =>
+    t.api<T>('GET', `/api/archive/retirees/${id}?reason=核对信息`, undefined, token);
 
   beforeAll(async () => {
     ids.east1 = await t.addArchiveRetiree('东站甲', '东站');
@@ -78,20 +81,8 @@ describe('station-scoped caseworkers and the one 孤老 flag', () => {
   });
 
   it('answers 404 for another station’s record, read or change, and logs nothing for it', async () => {
-    const other = await t.api(
-      'GET',
-      `/api/archive/retirees/${ids.west1}?reason=核对信息`,
-      undefined,
-      east.token,
-    );
-    expect(other.status).toBe(404);
-    const own = await t.api(
-      'GET',
-      `/api/archive/retirees/${ids.east1}?reason=核对信息`,
-      undefined,
-      east.token,
-    );
-    expect(own.status).toBe(200);
+    expect((await openRecord(ids.west1!, east.token)).status).toBe(404);
+    expect((await openRecord(ids.east1!, east.token)).status).toBe(200);
     const change = await t.api(
       'PATCH',
       `/api/archive/retirees/${ids.west1}`,
@@ -99,7 +90,7 @@ describe('station-scoped caseworkers and the one 孤老 flag', () => {
       east.token,
     );
     expect(change.status).toBe(404);
-    const after = await t.api<{ phone: string }>('GET', `/api/archive/retirees/${ids.west1}?reason=核对信息`);
+    const after = await openRecord<{ phone: string }>(ids.west1!);
     expect(after.body.phone).toBe('');
     const history = await t.api(
       'GET',
@@ -202,10 +193,7 @@ describe('station-scoped caseworkers and the one 孤老 flag', () => {
     expect(flagged.status).toBe(200);
     expect(flagged.body.solitary).toBe(true);
     expect(flagged.body.focusTask).not.toBeNull();
-    const record = await t.api<{ livingSituation: string }>(
-      'GET',
-      `/api/archive/retirees/${id}?reason=核对信息`,
-    );
+    const record = await openRecord<{ livingSituation: string }>(id);
     expect(record.body.livingSituation).toBe('alone');
     const history = await t.api<{ field: string; newValue: string | null }[]>(
       'GET',

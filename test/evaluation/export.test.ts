@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, centreDay } from '../../server/calendar.ts';
 import type { Feedback, ImprovementAction, Survey } from '../../server/schemas/evaluation.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { addStations, created, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { readWorkbook } from '../reception/workbook.ts';
 
 describe('evaluation exports (7.1, 7.2)', () => {
@@ -23,17 +23,13 @@ describe('evaluation exports (7.1, 7.2)', () => {
   beforeAll(async () => {
     t = await startTestHub();
     operator = (await t.addStaff('ev-operator', 'operator')).token;
-    east = await t.addRetiree({ name: '东站老人' });
-    west = await t.addRetiree({ name: '西站老人' });
-    await t.api('PATCH', `/api/archive/retirees/${east.id}`, { station: '东站' });
-    await t.api('PATCH', `/api/archive/retirees/${west.id}`, { station: '西站' });
-    stationCaseworker = (await t.addStaff('ev-east', 'caseworker', '东站')).token;
+    const stations = await addStations(t, 'ev-east');
+    ({ east, west } = stations);
+    stationCaseworker = stations.stationCaseworker.token;
     family = await t.addFamily(east, 'ev-family');
 
     const add = async (key: string, body: Record<string, unknown>) => {
-      const answer = await t.api<Feedback>('POST', '/api/evaluation/feedback', body);
-      expect(answer.status).toBe(201);
-      feedback[key] = answer.body;
+      feedback[key] = await created<Feedback>(t, '/api/evaluation/feedback', body);
     };
     await add('lateComplaint', {
       kind: 'complaint',

@@ -3,6 +3,7 @@ import promClient from 'prom-client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventBus } from '../../devices/bus.ts';
 import type { DeviceCommand } from '../../devices/contract.ts';
+import { BoundedMemoryStore } from '../../gateway/broker/persistence/index.ts';
 import { MemoryDirectory, suiteGateway } from '../helpers/gateway.ts';
 import { eventually } from '../helpers/hub.ts';
 
@@ -11,7 +12,9 @@ describe('MQTT broker: revoking a device', () => {
   const bus = new EventBus();
   const directory = new MemoryDirectory(bus);
   const clients: mqtt.MqttClient[] = [];
-  const gateway = suiteGateway({ bus, directory, registry });
+  // The broker's own session store, handed in so a case can see what it holds for a session.
+  const persistence = new BoundedMemoryStore();
+  const gateway = suiteGateway({ bus, directory, registry, persistence });
   afterAll(async () => {
     for (const client of clients) await client.endAsync(true).catch(() => {});
   });
@@ -35,6 +38,19 @@ describe('MQTT broker: revoking a device', () => {
       client.once('error', (error) =>
         resolve({ client, code: (error as { code?: number }).code ?? -1, sessionPresent: false }),
       );
+    });
+  }
+
+  /** Resolves once the session store holds `count` commands queued for the offline `deviceId`. */
+  async function queued(deviceId: string, count: number): Promise<void> {
+    await eventually(async () => {
+      let held = 0;
+      // aedes-persistence types its streams as `any`.
+      const stream = (
+        persistence as unknown as { outgoingStream(client: { id: string }): AsyncIterable<unknown> }
+      ).outgoingStream({ id: deviceId });
+      for await (const _packet of stream) held += 1;
+      return held === count;
     });
   }
 
@@ -66,7 +82,7 @@ describe('MQTT broker: revoking a device', () => {
     for (const id of ['queued-1', 'queued-2', 'queued-3']) {
       bus.emit('device.command', { deviceId: 'watch-revoked-2', command: command(id) });
     }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await queued('watch-revoked-2', 3);
     directory.revoke('watch-revoked-2');
     await eventually(async () => /hub_mqtt_sessions_revoked_total 2/.test(await registry.metrics()));
     // The same id registered again, with a new secret: nothing of the old session reaches it.
@@ -90,7 +106,7 @@ describe('MQTT broker: revoking a device', () => {
     await first.client.subscribeAsync('eldercare/v1/watch-kept-3/cmd', { qos: 1 });
     await first.client.endAsync();
     bus.emit('device.command', { deviceId: 'watch-kept-3', command: command('kept-1') });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await queued('watch-kept-3', 1);
     const received: string[] = [];
     const again = await connect('watch-kept-3', 'secret-3', false);
     again.client.on('message', (_topic, payload) => received.push(JSON.parse(payload.toString()).alertId));

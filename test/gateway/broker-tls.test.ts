@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
@@ -6,8 +5,8 @@ import tls from 'node:tls';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../server/config.ts';
-import { createLogger, type Hub, startHub } from '../../server/hub.ts';
-import { callHttps, configError } from '../helpers/hub.ts';
+import { configError } from '../helpers/hub.ts';
+import { suiteTlsHub } from '../helpers/suite.ts';
 import { selfSigned } from '../helpers/tls.ts';
 import { freePort, makeTempDir, type TempDir } from '../helpers/tmp.ts';
 
@@ -47,52 +46,19 @@ describe('TLS settings, checked at start', () => {
 });
 
 describe('A production hub: MQTT over TLS on its own port, HTTPS, no plaintext listener', () => {
-  let folder: TempDir;
-  let hub: Hub;
-  let ca: Buffer;
-  let plainPort: number;
-  let tlsPort: number;
-  let token = '';
-
-  const request = <T>(method: string, url: string, body?: unknown) =>
-    callHttps<T>(hub.url, ca, method, url, body, token);
-
-  beforeAll(async () => {
-    folder = await makeTempDir('junxiu-tls-hub-');
-    const files = selfSigned(folder.path, 'hub');
-    ca = readFileSync(files.cert);
-    plainPort = await freePort();
-    tlsPort = await freePort();
-    const config = loadConfig({
-      HUB_PRODUCTION: 'true',
-      HUB_TLS_CERT: files.cert,
-      HUB_TLS_KEY: files.key,
-      HUB_DATA_DIR: path.join(folder.path, 'data'),
-      HUB_HTTP_PORT: '0',
-      HUB_HTTP_HOST: '127.0.0.1',
-      HUB_MQTT_PORT: String(plainPort),
-      HUB_MQTT_TLS_PORT: String(tlsPort),
-      HUB_MQTT_HOST: '127.0.0.1',
-      HUB_ADMIN_PASSWORD: 'admin-test-password',
-      HUB_ADMIN_TOTP_REQUIRED: 'false',
-      HUB_LOG_LEVEL: 'silent',
-    });
-    hub = await startHub(config, createLogger('silent'));
-    const login = await request<{ token: string }>('POST', '/api/auth/login', {
-      username: 'admin',
-      password: 'admin-test-password',
-    });
-    token = login.body.token;
-  });
-  afterAll(async () => {
-    await hub?.stop();
-    await folder?.remove();
+  // The port a plaintext listener would take: the production hub must leave it closed.
+  let plainPort = 0;
+  const t = suiteTlsHub('junxiu-tls-hub-', {
+    env: async () => {
+      plainPort = await freePort();
+      return { HUB_PRODUCTION: 'true', HUB_MQTT_PORT: String(plainPort) };
+    },
   });
 
   it('serves the API over HTTPS only', async () => {
-    expect(hub.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect((await request('GET', '/healthz')).status).toBe(200);
-    const plain = await fetch(hub.url.replace('https', 'http')).then(
+    expect(t.hub.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    expect((await t.request('GET', '/healthz')).status).toBe(200);
+    const plain = await fetch(t.hub.url.replace('https', 'http')).then(
       (response) => response.status,
       () => 'refused',
     );
@@ -100,7 +66,7 @@ describe('A production hub: MQTT over TLS on its own port, HTTPS, no plaintext l
   });
 
   it('takes devices over MQTT on TLS, and nothing on the plaintext port', async () => {
-    const created = await request<{ device: { id: string }; secret: string }>('POST', '/api/devices', {
+    const created = await t.request<{ device: { id: string }; secret: string }>('POST', '/api/devices', {
       id: 'watch-tls-1',
       type: 'wearable.watch',
       retireeId: null,
@@ -108,11 +74,11 @@ describe('A production hub: MQTT over TLS on its own port, HTTPS, no plaintext l
     expect(created.status).toBe(201);
     const code = (secret: string) =>
       new Promise<number>((resolve) => {
-        const client = mqtt.connect(`mqtts://127.0.0.1:${tlsPort}`, {
+        const client = mqtt.connect(`mqtts://127.0.0.1:${t.tlsPort}`, {
           clientId: 'watch-tls-1',
           username: 'watch-tls-1',
           password: secret,
-          ca,
+          ca: t.ca,
           reconnectPeriod: 0,
           connectTimeout: 5000,
         });
@@ -127,7 +93,7 @@ describe('A production hub: MQTT over TLS on its own port, HTTPS, no plaintext l
       });
     expect(await code(created.body.secret)).toBe(0);
     expect(await code('wrong')).toBe(4);
-    expect(hub.mqttPort).toBe(0);
+    expect(t.hub.mqttPort).toBe(0);
     const plaintext = await new Promise<string>((resolve) => {
       const socket = net.connect({ port: plainPort, host: '127.0.0.1' });
       socket.once('connect', () => {
@@ -140,16 +106,16 @@ describe('A production hub: MQTT over TLS on its own port, HTTPS, no plaintext l
   });
 
   it('serves MQTT over secure WebSocket at /mqtt', async () => {
-    const created = await request<{ device: { id: string }; secret: string }>('POST', '/api/devices', {
+    const created = await t.request<{ device: { id: string }; secret: string }>('POST', '/api/devices', {
       id: 'watch-tls-2',
       type: 'wearable.watch',
       retireeId: null,
     });
-    const client = await mqtt.connectAsync(`${hub.url.replace('https', 'wss')}/mqtt`, {
+    const client = await mqtt.connectAsync(`${t.hub.url.replace('https', 'wss')}/mqtt`, {
       clientId: 'watch-tls-2',
       username: 'watch-tls-2',
       password: created.body.secret,
-      ca,
+      ca: t.ca,
       reconnectPeriod: 0,
     });
     expect(client.connected).toBe(true);
@@ -157,13 +123,13 @@ describe('A production hub: MQTT over TLS on its own port, HTTPS, no plaintext l
   });
 
   it('closes and counts a plaintext MQTT client on the TLS port', async () => {
-    const socket = net.connect({ port: tlsPort, host: '127.0.0.1' });
+    const socket = net.connect({ port: t.tlsPort, host: '127.0.0.1' });
     socket.on('error', () => {});
     socket.write(
       Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x02, 0x00, 0x3c, 0x00, 0x00]),
     );
     await new Promise((resolve) => socket.once('close', resolve));
-    const metrics = await request<string>('GET', '/metrics');
+    const metrics = await t.request<string>('GET', '/metrics');
     expect(metrics.body).toMatch(/hub_mqtt_connections_closed_total\{reason="tls_handshake"\} 1/);
   });
 });
@@ -185,74 +151,49 @@ function handshake(port: number, ca: Buffer, options: tls.ConnectionOptions): Pr
 }
 
 describe('TLS key exchange with forward secrecy only, on HTTPS and MQTT over TLS', () => {
-  let folder: TempDir;
-  let hub: Hub;
-  let ca: Buffer;
-  let mqttTlsPort: number;
-
-  beforeAll(async () => {
-    folder = await makeTempDir('junxiu-tls-suites-');
-    // An RSA certificate: with it a server could agree to static-RSA key exchange, which it must not.
-    const files = selfSigned(folder.path, 'hub-rsa', 'rsa');
-    ca = readFileSync(files.cert);
-    mqttTlsPort = await freePort();
-    hub = await startHub(
-      loadConfig({
-        HUB_TLS_CERT: files.cert,
-        HUB_TLS_KEY: files.key,
-        HUB_ALLOW_PLAINTEXT: 'false',
-        HUB_DATA_DIR: path.join(folder.path, 'data'),
-        HUB_HTTP_PORT: '0',
-        HUB_HTTP_HOST: '127.0.0.1',
-        HUB_MQTT_TLS_PORT: String(mqttTlsPort),
-        HUB_MQTT_HOST: '127.0.0.1',
-        HUB_ADMIN_PASSWORD: 'admin-test-password',
-        HUB_ADMIN_TOTP_REQUIRED: 'false',
-        HUB_LOG_LEVEL: 'silent',
-      }),
-      createLogger('silent'),
-    );
-  });
-  afterAll(async () => {
-    await hub?.stop();
-    await folder?.remove();
+  // An RSA certificate: with it a server could agree to static-RSA key exchange, which it must not.
+  const t = suiteTlsHub('junxiu-tls-suites-', {
+    keyType: 'rsa',
+    env: () => ({ HUB_ALLOW_PLAINTEXT: 'false' }),
   });
 
   it('refuses a TLS 1.2 client that offers only static-RSA suites', async () => {
-    for (const port of [hub.httpPort, mqttTlsPort]) {
+    for (const port of [t.hub.httpPort, t.tlsPort]) {
       for (const suite of ['AES128-GCM-SHA256', 'AES256-GCM-SHA384', 'AES128-SHA256', 'AES128-SHA']) {
-        expect(await handshake(port, ca, { ciphers: suite, maxVersion: 'TLSv1.2' }), `${port} ${suite}`).toBe(
-          'refused',
-        );
+        expect(
+          await handshake(port, t.ca, { ciphers: suite, maxVersion: 'TLSv1.2' }),
+          `${port} ${suite}`,
+        ).toBe('refused');
       }
     }
   });
 
   it('agrees to an ECDHE suite at TLS 1.2, and to TLS 1.3', async () => {
-    for (const port of [hub.httpPort, mqttTlsPort]) {
+    for (const port of [t.hub.httpPort, t.tlsPort]) {
       for (const suite of [
         'ECDHE-RSA-AES128-GCM-SHA256',
         'ECDHE-RSA-AES256-GCM-SHA384',
         'ECDHE-RSA-CHACHA20-POLY1305',
       ]) {
-        expect(await handshake(port, ca, { ciphers: suite, maxVersion: 'TLSv1.2' }), `${port} ${suite}`).toBe(
-          suite,
-        );
+        expect(
+          await handshake(port, t.ca, { ciphers: suite, maxVersion: 'TLSv1.2' }),
+          `${port} ${suite}`,
+        ).toBe(suite);
       }
       // A client offering both takes the one with forward secrecy.
-      const mixed = await handshake(port, ca, {
+      const mixed = await handshake(port, t.ca, {
         ciphers: 'AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256',
         maxVersion: 'TLSv1.2',
       });
       expect(mixed).toBe('ECDHE-RSA-AES128-GCM-SHA256');
-      expect(await handshake(port, ca, { minVersion: 'TLSv1.3' })).toMatch(/^TLS_/);
+      expect(await handshake(port, t.ca, { minVersion: 'TLSv1.3' })).toMatch(/^TLS_/);
     }
   });
 
   it('sends Strict-Transport-Security over HTTPS', async () => {
     const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
       https
-        .get(`${hub.url}/healthz`, { ca }, (response) => {
+        .get(`${t.hub.url}/healthz`, { ca: t.ca }, (response) => {
           response.resume();
           resolve(response.headers);
         })

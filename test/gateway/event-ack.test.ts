@@ -50,6 +50,7 @@ describe('device events are acknowledged after they are committed', () => {
 
   it('sends the PUBACK of an SOS only after its alert is in the database', async () => {
     const { retiree, id, client } = await pendant();
+    await client.subscribeAsync(`eldercare/v1/${id}/cmd`, { qos: 0 });
     const eventsBefore = await metric(t, 'hub_mqtt_messages_total{channel="event"}');
     const lock = await holdTable(t, 'device_events');
     let acknowledged = false;
@@ -69,9 +70,14 @@ describe('device events are acknowledged after they are committed', () => {
       const now = await metric(t, 'hub_mqtt_messages_total{channel="event"}');
       return now > eventsBefore;
     });
-    // ...a round trip on the same connection later, the device has still no PUBACK.
-    await client.publishAsync(`eldercare/v1/${id}/status`, JSON.stringify({ online: true }), { qos: 0 });
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // ...and a command sent to the device after that comes down the same connection behind where a
+    // PUBACK given on decoding would stand (one TCP stream keeps its order): still no PUBACK.
+    const command = new Promise<void>((resolve) => client.once('message', () => resolve()));
+    t.hub.bus.emit('device.command', {
+      deviceId: id,
+      command: { type: 'ack', alertId: 'not-yet', text: '值班人员已收到，正在处理' },
+    });
+    await command;
     expect(acknowledged).toBe(false);
     await lock.release();
     await published;
@@ -107,8 +113,8 @@ describe('device events are acknowledged after they are committed', () => {
       const list = await alertsOf(retiree.id);
       return list.length > 0 ? list : undefined;
     });
-    // Give a second alert every chance to appear before counting.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The retry's PUBACK came after its alert was handled, and the alerts of one retiree and kind
+    // are handled in the order they came (AlertWorkflow.handle): the first attempt's is done too.
     const after = await alertsOf(retiree.id);
     expect(after).toHaveLength(1);
     expect(after[0]?.count).toBe(1);

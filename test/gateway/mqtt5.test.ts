@@ -8,9 +8,7 @@
  * cases read as one list of what MQTT 5 asks of a broker.
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import type mqtt from 'mqtt';
 import type { IConnackPacket, IDisconnectPacket, MqttClient } from 'mqtt';
@@ -23,11 +21,8 @@ import {
   PacketFramer,
   TOPIC_ALIAS_MAXIMUM,
 } from '../../gateway/broker/mqtt5.ts';
-import { loadConfig } from '../../server/config.ts';
-import { createLogger, type Hub, startHub } from '../../server/hub.ts';
 import type { Alert, CreatedDevice, VitalsResponse } from '../../server/schemas/index.ts';
 import {
-  callHttps,
   connackCode,
   connected,
   deviceClient,
@@ -36,9 +31,8 @@ import {
   startTestHub,
   type TestHub,
 } from '../helpers/hub.ts';
-import { suiteHub } from '../helpers/suite.ts';
-import { selfSigned } from '../helpers/tls.ts';
-import { freePort, makeTempDir, serverBinary, type TempDir } from '../helpers/tmp.ts';
+import { suiteHub, suiteTlsHub } from '../helpers/suite.ts';
+import { serverBinary } from '../helpers/tmp.ts';
 
 const V5 = { protocolVersion: 5 };
 const RECEIVE_MAXIMUM = 1000;
@@ -516,48 +510,10 @@ describe.skipIf(!mosquittoPub || !mosquittoSub)(
 );
 
 describe('MQTT 5 over TLS', () => {
-  let folder: TempDir;
-  let hub: Hub;
-  let ca: Buffer;
-  let tlsPort: number;
-  let token = '';
-
-  const request = <T>(method: string, url: string, body?: unknown) =>
-    callHttps<T>(hub.url, ca, method, url, body, token);
-
-  beforeAll(async () => {
-    folder = await makeTempDir('junxiu-mqtt5-tls-');
-    const files = selfSigned(folder.path);
-    ca = readFileSync(files.cert);
-    tlsPort = await freePort();
-    const config = loadConfig({
-      HUB_TLS_CERT: files.cert,
-      HUB_TLS_KEY: files.key,
-      HUB_DATA_DIR: path.join(folder.path, 'data'),
-      HUB_HTTP_PORT: '0',
-      HUB_HTTP_HOST: '127.0.0.1',
-      HUB_MQTT_PORT: '0',
-      HUB_MQTT_TLS_PORT: String(tlsPort),
-      HUB_MQTT_HOST: '127.0.0.1',
-      HUB_ADMIN_PASSWORD: 'admin-test-password',
-      HUB_ADMIN_TOTP_REQUIRED: 'false',
-      HUB_LOG_LEVEL: 'silent',
-    });
-    hub = await startHub(config, createLogger('silent'));
-    token = (
-      await request<{ token: string }>('POST', '/api/auth/login', {
-        username: 'admin',
-        password: 'admin-test-password',
-      })
-    ).body.token;
-  });
-  afterAll(async () => {
-    await hub?.stop();
-    await folder?.remove();
-  });
+  const t = suiteTlsHub('junxiu-mqtt5-tls-', { env: () => ({ HUB_MQTT_PORT: '0' }) });
 
   it('takes an SOS from an MQTT 5 device on the TLS port, acknowledged once stored', async () => {
-    const retiree = await request<{ id: string }>('POST', '/api/retirees', {
+    const retiree = await t.request<{ id: string }>('POST', '/api/retirees', {
       name: '测试老人',
       gender: 'male',
       birthDate: '1938-05-01',
@@ -565,13 +521,13 @@ describe('MQTT 5 over TLS', () => {
       contacts: [{ name: '家属', relation: '女儿', phone: '13800000000' }],
     });
     expect(retiree.status).toBe(201);
-    const created = await request<CreatedDevice>('POST', '/api/devices', {
+    const created = await t.request<CreatedDevice>('POST', '/api/devices', {
       id: 'pendant-tls-v5',
       type: 'pendant.sos',
       retireeId: retiree.body.id,
     });
     expect(created.status).toBe(201);
-    const client = v5Client(`mqtts://127.0.0.1:${tlsPort}`, created.body, { ca });
+    const client = v5Client(`mqtts://127.0.0.1:${t.tlsPort}`, created.body, { ca: t.ca });
     const connack = await connected(client);
     expect(connack.properties).toStrictEqual(ACCEPTED_PROPERTIES);
     await client.publishAsync(
@@ -581,7 +537,7 @@ describe('MQTT 5 over TLS', () => {
         qos: 1,
       },
     );
-    const alerts = await request<Alert[]>('GET', `/api/alerts?retireeId=${retiree.body.id}`);
+    const alerts = await t.request<Alert[]>('GET', `/api/alerts?retireeId=${retiree.body.id}`);
     expect(alerts.body).toHaveLength(1);
     expect(alerts.body[0]).toMatchObject({ kind: 'sos', status: 'open' });
     await client.endAsync();

@@ -376,3 +376,57 @@ export function configError(env: Record<string, string>): ConfigError {
   }
   throw new Error('the settings were accepted');
 }
+
+/**
+ * Two retirees of two stations, moved there through the archive: `东站老人` of 东站 and `西站老人`
+ * of 西站; and `caseworker`, a caseworker of 东站 who sees that station only, signed in.
+ */
+export async function addStations(
+  t: TestHub,
+  caseworker: string,
+): Promise<{ east: Retiree; west: Retiree; stationCaseworker: { id: string; token: string } }> {
+  const east = await t.addRetiree({ name: '东站老人' });
+  const west = await t.addRetiree({ name: '西站老人' });
+  for (const [retiree, station] of [
+    [east, '东站'],
+    [west, '西站'],
+  ] as const) {
+    const moved = await t.api('PATCH', `/api/archive/retirees/${retiree.id}`, { station });
+    if (moved.status !== 200) throw new Error(`retiree not moved: ${JSON.stringify(moved.body)}`);
+  }
+  const stationCaseworker = await t.addStaff(caseworker, 'caseworker', '东站');
+  return { east, west, stationCaseworker };
+}
+
+/** One call that must answer `status`: resolves with the body; throws, with the answer, on any other. */
+async function expectAnswer<T>(
+  t: Pick<TestHub, 'api'>,
+  method: string,
+  path: string,
+  body: unknown,
+  token: string | null | undefined,
+  status: number,
+): Promise<T> {
+  const answer = await t.api<T>(method, path, body, token);
+  if (answer.status !== status) {
+    throw new Error(
+      `${method} ${path} answered ${answer.status}, not ${status}: ${JSON.stringify(answer.body)}`,
+    );
+  }
+  return answer.body;
+}
+
+/** A POST that must create (201): resolves with what was made. */
+export function created<T = unknown>(
+  t: Pick<TestHub, 'api'>,
+  path: string,
+  body: unknown,
+  token?: string | null,
+): Promise<T> {
+  return expectAnswer<T>(t, 'POST', path, body, token, 201);
+}
+
+/** A GET that must answer 200: resolves with the body. */
+export function read<T = unknown>(t: Pick<TestHub, 'api'>, path: string, token?: string | null): Promise<T> {
+  return expectAnswer<T>(t, 'GET', path, undefined, token, 200);
+}

@@ -2,11 +2,16 @@
  * Hooks a `describe` block registers for what its cases share. Kept apart from hub.ts, which the
  * long-running scripts (`npm run fuzz`, `npm run chaos`) import outside vitest.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
+import { loadConfig } from '../../server/config.ts';
+import { createLogger, type Hub, startHub } from '../../server/hub.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
-import { startTestHub, type TestHub } from './hub.ts';
-import type { TempDir } from './tmp.ts';
+import { ADMIN_PASSWORD, callHttps, startTestHub, type TestHub } from './hub.ts';
+import { selfSigned } from './tls.ts';
+import { freePort, makeTempDir, type TempDir } from './tmp.ts';
 
 /**
  * A hub for the cases of the enclosing `describe`: started before its first case (after the hooks
@@ -25,6 +30,71 @@ export function suiteHub(
   });
   afterAll(() => started?.stop());
   return standIn(() => started, "the suite's hub");
+}
+
+/** A hub that speaks TLS (see `suiteTlsHub`). */
+export interface TlsTestHub {
+  hub: Hub;
+  /** Its self-signed certificate, for a client to trust. */
+  ca: Buffer;
+  /** Its MQTT-over-TLS port. */
+  tlsPort: number;
+  /** A call to its API over HTTPS, signed in as admin. */
+  request<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+}
+
+/**
+ * A hub with HTTPS and MQTT over TLS on a port of its own, for the cases of the enclosing
+ * `describe`: a fresh self-signed certificate (`keyType`, ECDSA unless RSA is asked for), a data
+ * folder of its own, an admin signed in; started before the first case, stopped and removed after
+ * the last. `env` adds settings once the TLS port is known (a plaintext port, production mode).
+ */
+export function suiteTlsHub(
+  folderPrefix: string,
+  options: {
+    keyType?: 'ec' | 'rsa';
+    env?: (tlsPort: number) => Record<string, string> | Promise<Record<string, string>>;
+  } = {},
+): TlsTestHub {
+  let started: TlsTestHub | undefined;
+  let folder: TempDir | undefined;
+  beforeAll(async () => {
+    folder = await makeTempDir(folderPrefix);
+    const files = selfSigned(folder.path, options.keyType === 'rsa' ? 'hub-rsa' : 'hub', options.keyType);
+    const ca = readFileSync(files.cert);
+    const tlsPort = await freePort();
+    const hub = await startHub(
+      loadConfig({
+        HUB_TLS_CERT: files.cert,
+        HUB_TLS_KEY: files.key,
+        HUB_DATA_DIR: path.join(folder.path, 'data'),
+        HUB_HTTP_PORT: '0',
+        HUB_HTTP_HOST: '127.0.0.1',
+        HUB_MQTT_TLS_PORT: String(tlsPort),
+        HUB_MQTT_HOST: '127.0.0.1',
+        HUB_ADMIN_PASSWORD: ADMIN_PASSWORD,
+        HUB_ADMIN_TOTP_REQUIRED: 'false',
+        HUB_LOG_LEVEL: 'silent',
+        ...(await options.env?.(tlsPort)),
+      }),
+      createLogger('silent'),
+    );
+    let token = '';
+    const request = <T>(method: string, url: string, body?: unknown) =>
+      callHttps<T>(hub.url, ca, method, url, body, token);
+    const login = await request<{ token: string }>('POST', '/api/auth/login', {
+      username: 'admin',
+      password: ADMIN_PASSWORD,
+    });
+    if (login.status !== 200) throw new Error(`admin login failed: ${login.status}`);
+    token = login.body.token;
+    started = { hub, ca, tlsPort, request };
+  });
+  afterAll(async () => {
+    await started?.hub.stop();
+    await folder?.remove();
+  });
+  return standIn(() => started, "the suite's TLS hub");
 }
 
 /** A staff account signed in: its id and its session token. */

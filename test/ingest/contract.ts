@@ -39,6 +39,10 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
     const t0 = baseTime();
     const minute = 60_000;
 
+    /** The points of one field of one retiree as written, `from` (inclusive) to `to` (exclusive). */
+    const rawSeries = (retireeId: string, field: string, from = t0, to = t0 + minute) =>
+      store.querySeries({ retireeId, field, from, to, every: 0 });
+
     beforeAll(async () => {
       subject = await open();
       store = subject.store;
@@ -61,25 +65,13 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         reading(retiree, t0, { hr: 72, spo2: 98 }),
         reading(retiree, t0 + 10_000, { hr: 80.5 }, 'watch-2'),
       ]);
-      const series = await store.querySeries({
-        retireeId: retiree,
-        field: 'hr',
-        from: t0,
-        to: t0 + minute,
-        every: 0,
-      });
+      const series = await rawSeries(retiree, 'hr');
       expect(series).toStrictEqual([
         { ts: t0, value: 72 },
         { ts: t0 + 10_000, value: 80.5 },
         { ts: t0 + 20_000, value: 75 },
       ]);
-      const spo2 = await store.querySeries({
-        retireeId: retiree,
-        field: 'spo2',
-        from: t0,
-        to: t0 + minute,
-        every: 0,
-      });
+      const spo2 = await rawSeries(retiree, 'spo2');
       expect(spo2).toStrictEqual([
         { ts: t0, value: 98 },
         { ts: t0 + 20_000, value: 97 },
@@ -114,13 +106,7 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         reading(theirs, t0 + 1_000, { hr: 120 }, 'watch-theirs'),
         reading(undefined, t0 + 2_000, { hr: 130 }, 'watch-unbound'),
       ]);
-      const series = await store.querySeries({
-        retireeId: mine,
-        field: 'hr',
-        from: t0,
-        to: t0 + minute,
-        every: 0,
-      });
+      const series = await rawSeries(mine, 'hr');
       expect(series).toStrictEqual([{ ts: t0 + 1_000, value: 66 }]);
     });
 
@@ -128,13 +114,7 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
       const retiree = randomUUID();
       const points = [0, 1, 2, 3].map((i) => reading(retiree, t0 + i * 10_000, { hr: 70 + i }));
       await store.write(points);
-      const series = await store.querySeries({
-        retireeId: retiree,
-        field: 'hr',
-        from: t0 + 10_000,
-        to: t0 + 30_000,
-        every: 0,
-      });
+      const series = await rawSeries(retiree, 'hr', t0 + 10_000, t0 + 30_000);
       expect(series).toStrictEqual([
         { ts: t0 + 10_000, value: 71 },
         { ts: t0 + 20_000, value: 72 },
@@ -163,18 +143,8 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
       const retiree = randomUUID();
       await store.write([reading(retiree, t0 + 1_000, { hr: 70 })]);
       const hostile = `x' OR "retiree_id" =~ /.*/ OR 'a'='a`;
-      expect(
-        await store.querySeries({ retireeId: hostile, field: 'hr', from: t0, to: t0 + minute, every: 0 }),
-      ).toStrictEqual([]);
-      expect(
-        await store.querySeries({
-          retireeId: retiree,
-          field: 'hr" , "spo2',
-          from: t0,
-          to: t0 + minute,
-          every: 0,
-        }),
-      ).toStrictEqual([]);
+      expect(await rawSeries(hostile, 'hr')).toStrictEqual([]);
+      expect(await rawSeries(retiree, 'hr" , "spo2')).toStrictEqual([]);
     });
 
     it('skips values no store can hold and writes the rest of the batch', async () => {
@@ -183,9 +153,7 @@ export function storeContract(name: string, open: () => Promise<StoreUnderTest>,
         reading(retiree, t0 + 1_000, { hr: Number.NaN, spo2: 96 }),
         reading(retiree, t0 + 2_000, { hr: 71 }),
       ]);
-      expect(
-        await store.querySeries({ retireeId: retiree, field: 'hr', from: t0, to: t0 + minute, every: 0 }),
-      ).toStrictEqual([{ ts: t0 + 2_000, value: 71 }]);
+      expect(await rawSeries(retiree, 'hr')).toStrictEqual([{ ts: t0 + 2_000, value: 71 }]);
       await store.write([]);
     });
   });

@@ -13,6 +13,7 @@ import { addDays, centreDay } from '../../server/calendar.ts';
 import type { IntakeCase, IntakeCaseList } from '../../server/schemas/intake.ts';
 import type { WorkList } from '../../server/schemas/worklist.ts';
 import { hubEngines } from '../helpers/engines.ts';
+import { addStations, read } from '../helpers/hub.ts';
 import { pdfTools } from '../helpers/pdf.ts';
 import { suiteDesk, suiteHub } from '../helpers/suite.ts';
 
@@ -70,14 +71,8 @@ for (const engine of engines)
         (await t.api('PATCH', `/api/intake/cases/${caseId}`, { placement: '第一军休所' }, supervisor.token))
           .status,
       ).toBe(200);
-      const list = await t.api<IntakeCaseList>(
-        'GET',
-        '/api/intake/cases?status=open',
-        undefined,
-        operator.token,
-      );
-      expect(list.status).toBe(200);
-      expect(list.body.items.map((c) => c.retireeName)).toStrictEqual(['张建军']);
+      const list = await read<IntakeCaseList>(t, '/api/intake/cases?status=open', operator.token);
+      expect(list.items.map((c) => c.retireeName)).toStrictEqual(['张建军']);
       expect((await t.api('GET', '/api/intake/cases/not-a-uuid')).status).toBe(404);
     });
 
@@ -95,37 +90,33 @@ for (const engine of engines)
       ]);
       const none = await t.api<IntakeCaseList>('GET', `/api/intake/cases?retireeId=${b.id}`);
       expect(none.body.total).toBe(0);
-      const agreement = await t.api<{ fields: { field: string }[] }>(
-        'PUT',
-        `/api/intake/cases/${caseId}/agreement`,
-        {
-          centreName: '第一军休中心',
-          unitName: '某部',
-          retireeSide: 'retiree',
-          retireeSideName: '张建军',
-          medicalBearer: 'sending_unit',
-          medicalUntil: 'date',
-          signedOn: today,
-          signatories: [{ party: 'centre', name: '李主任' }],
-        },
-        caseworker.token,
-      );
+      // An agreement as the caseworker would fill it in, with `fields` of its own.
+      const putAgreement = (fields: Record<string, unknown>) =>
+        t.api<{ fields: unknown }>(
+          'PUT',
+          `/api/intake/cases/${caseId}/agreement`,
+          {
+            centreName: '第一军休中心',
+            unitName: '某部',
+            retireeSide: 'retiree',
+            retireeSideName: '张建军',
+            ...fields,
+          },
+          caseworker.token,
+        );
+      const agreement = await putAgreement({
+        medicalBearer: 'sending_unit',
+        medicalUntil: 'date',
+        signedOn: today,
+        signatories: [{ party: 'centre', name: '李主任' }],
+      });
       expect(agreement.status).toBe(400);
-      expect(agreement.body.fields.map((f) => f.field)).toStrictEqual(['medicalUntilDate', 'signatories']);
+      expect((agreement.body.fields as { field: string }[]).map((f) => f.field)).toStrictEqual([
+        'medicalUntilDate',
+        'signatories',
+      ]);
       expect((await t.api<IntakeCase>('GET', `/api/intake/cases/${caseId}`)).body.agreement).toBeNull();
-      const wrongBearer = await t.api(
-        'PUT',
-        `/api/intake/cases/${caseId}/agreement`,
-        {
-          centreName: '第一军休中心',
-          unitName: '某部',
-          retireeSide: 'retiree',
-          retireeSideName: '张建军',
-          medicalBearer: 'family',
-          medicalUntil: 'card_issued',
-        },
-        caseworker.token,
-      );
+      const wrongBearer = await putAgreement({ medicalBearer: 'family', medicalUntil: 'card_issued' });
       expect(wrongBearer.status).toBe(400);
       expect((wrongBearer.body as { fields: unknown }).fields).toStrictEqual([
         { field: 'medicalBearer', message: '取值不在允许的范围内' },
@@ -321,16 +312,8 @@ for (const engine of engines)
     });
 
     it('keeps a caseworker of a station to the cases of that station’s retirees', async () => {
-      const east = await t.addRetiree({ name: '东站老人' });
-      const west = await t.addRetiree({ name: '西站老人' });
-      for (const [retiree, station] of [
-        [east, '东站'],
-        [west, '西站'],
-      ] as const) {
-        const moved = await t.api('PATCH', `/api/archive/retirees/${retiree.id}`, { station });
-        expect(moved.status).toBe(200);
-      }
-      const eastToken = (await t.addStaff('cw.east', 'caseworker', '东站')).token;
+      const { east, west, stationCaseworker } = await addStations(t, 'cw.east');
+      const eastToken = stationCaseworker.token;
       const body = (retireeId: string) => ({ retireeId, receivedOn: today, sendingUnit: '某部' });
       expect((await t.api('POST', '/api/intake/cases', body(west.id), eastToken)).status).toBe(404);
       const eastCase = await t.api<IntakeCase>('POST', '/api/intake/cases', body(east.id), eastToken);

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, centreDay } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type { HealthCheckPlan, Treatment } from '../../server/schemas/medical.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
-import { readWorkbook } from '../reception/workbook.ts';
+import { addStations, created, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { downloadWorkbook, readWorkbook } from '../reception/workbook.ts';
 
 describe('medical exports (6.5)', () => {
   let t: TestHub;
@@ -27,21 +27,18 @@ describe('medical exports (6.5)', () => {
     caseworker = (await t.addStaff('md-cw', 'caseworker')).token;
     supervisor = (await t.addStaff('md-sup', 'supervisor')).token;
     operator = (await t.addStaff('md-op', 'operator')).token;
-    east = await t.addRetiree({ name: '东站老人' });
-    west = await t.addRetiree({ name: '西站老人' });
-    await t.api('PATCH', `/api/archive/retirees/${east.id}`, { station: '东站' });
-    await t.api('PATCH', `/api/archive/retirees/${west.id}`, { station: '西站' });
-    stationCaseworker = (await t.addStaff('md-east', 'caseworker', '东站')).token;
+    const stations = await addStations(t, 'md-east');
+    ({ east, west } = stations);
+    stationCaseworker = stations.stationCaseworker.token;
 
-    const check = await t.api(
-      'POST',
+    await created(
+      t,
       '/api/medical/health-checks',
       { retireeId: east.id, checkedOn: today, hospital: '市一医院', summary: '血压偏高' },
       caseworker,
     );
-    expect(check.status).toBe(201);
-    const requested = await t.api<Treatment>(
-      'POST',
+    treatment = await created<Treatment>(
+      t,
       '/api/medical/out-of-town',
       {
         retireeId: west.id,
@@ -53,19 +50,16 @@ describe('medical exports (6.5)', () => {
       },
       caseworker,
     );
-    expect(requested.status).toBe(201);
-    treatment = requested.body;
   });
   afterAll(() => t?.stop());
 
   it('exports the yearly plan with its states and the list chosen', async () => {
-    const all = await readWorkbook(
+    const all = await downloadWorkbook(
       t,
       `/api/medical/health-checks/plan/export.xlsx?year=${year}&list=all`,
       caseworker,
+      `${year}年健康体检计划.xlsx`,
     );
-    expect(all.status).toBe(200);
-    expect(decodeURIComponent(all.disposition ?? '')).toContain(`${year}年健康体检计划.xlsx`);
     expect(all.headers).toStrictEqual([
       '军休干部',
       '状态',

@@ -8,7 +8,7 @@ import type {
   HealthRecord,
   Treatment,
 } from '../../server/schemas/medical.ts';
-import { startTestHub, type TestHub } from '../helpers/hub.ts';
+import { created, startTestHub, type TestHub } from '../helpers/hub.ts';
 
 describe('medical care (6.5)', () => {
   let t: TestHub;
@@ -165,15 +165,14 @@ describe('medical care (6.5)', () => {
       (await t.api('POST', '/api/medical/out-of-town', { ...body, to: '2026-11-30' }, as('cw'))).status,
     ).toBe(400);
     expect((await t.api('POST', '/api/medical/out-of-town', body, as('op'))).status).toBe(403);
-    const created = await t.api<Treatment>('POST', '/api/medical/out-of-town', body, as('cw'));
-    expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({
+    const treatment = await created<Treatment>(t, '/api/medical/out-of-town', body, as('cw'));
+    expect(treatment).toMatchObject({
       status: 'requested',
       city: '成都',
       from: '2026-12-01',
       to: '2026-12-20',
     });
-    const decision = `/api/medical/out-of-town/${created.body.id}/decision`;
+    const decision = `/api/medical/out-of-town/${treatment.id}/decision`;
     expect((await t.api('POST', decision, { decision: 'approve' }, as('cw'))).status).toBe(403);
     expect((await t.api('POST', decision, { decision: 'reject' }, as('sup'))).status).toBe(400);
     const approved = await t.api<Treatment>(
@@ -191,9 +190,9 @@ describe('medical care (6.5)', () => {
       undefined,
       as('cw'),
     );
-    expect(pending.body.map((entry) => entry.id)).not.toContain(created.body.id);
+    expect(pending.body.map((entry) => entry.id)).not.toContain(treatment.id);
     expect(
-      (await t.api('GET', `/api/medical/out-of-town/${created.body.id}`, undefined, as('cw'))).body,
+      (await t.api('GET', `/api/medical/out-of-town/${treatment.id}`, undefined, as('cw'))).body,
     ).toMatchObject({
       status: 'approved',
     });

@@ -237,7 +237,8 @@ describe('families are told: e-mail into a real SMTP server and signed webhooks 
     });
     expect(alert.severity).toBe('high');
     await eventually(() => receiver.hooks.slice(before).find((entry) => entry.signatureValid));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // An alert's channels are queued together, so with the queue empty every one of them is done.
+    await eventually(() => t.hub.notifications.pending() === 0);
     const log = await t.api<Delivery[]>('GET', `/api/alerts/${alert.id}/deliveries`);
     expect(log.body.map((entry) => [entry.channelId, entry.status])).toStrictEqual([
       [fromMedium.channel.id, 'sent'],

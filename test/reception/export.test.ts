@@ -7,8 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addDays, centreDay } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import type { ConvalescenceBatch, PoliticalActivity, ReceptionItem } from '../../server/schemas/reception.ts';
+import { addStations, created } from '../helpers/hub.ts';
 import { suiteHub } from '../helpers/suite.ts';
-import { readWorkbook } from './workbook.ts';
+import { downloadWorkbook, readWorkbook } from './workbook.ts';
 
 describe('reception exports (6.2.2.10, 6.2.2.11)', () => {
   const t = suiteHub();
@@ -24,22 +25,11 @@ describe('reception exports (6.2.2.10, 6.2.2.11)', () => {
   beforeAll(async () => {
     admin = t.token;
     operator = await t.addStaff('rx-operator', 'operator');
-    east = await t.addRetiree({ name: '东站老人' });
-    west = await t.addRetiree({ name: '西站老人' });
-    for (const [retiree, station] of [
-      [east, '东站'],
-      [west, '西站'],
-    ] as const) {
-      const moved = await t.api('PATCH', `/api/archive/retirees/${retiree.id}`, { station });
-      expect(moved.status).toBe(200);
-    }
-    stationCaseworker = await t.addStaff('rx-east', 'caseworker', '东站');
+    ({ east, west, stationCaseworker } = await addStations(t, 'rx-east'));
     family = await t.addFamily(east, 'rx-family');
 
     const add = async (key: string, body: Record<string, unknown>) => {
-      const answer = await t.api<ReceptionItem>('POST', '/api/reception/items', body);
-      expect(answer.status).toBe(201);
-      items[key] = answer.body;
+      items[key] = await created<ReceptionItem>(t, '/api/reception/items', body);
     };
     // Received 20 days ago with 15 days to reply: overdue today.
     await add('lateLetter', {
@@ -60,10 +50,8 @@ describe('reception exports (6.2.2.10, 6.2.2.11)', () => {
   });
 
   it('exports letters, visits and calls with Chinese headers, the due date and the overdue mark', async () => {
-    const book = await readWorkbook(t, '/api/reception/items/export.xlsx', admin);
-    expect(book.status).toBe(200);
+    const book = await downloadWorkbook(t, '/api/reception/items/export.xlsx', admin, '来信来访来电.xlsx');
     expect(book.disposition).toContain("filename*=UTF-8''");
-    expect(decodeURIComponent(book.disposition ?? '')).toContain('来信来访来电.xlsx');
     expect(book.headers).toStrictEqual([
       '收到日期',
       '方式',

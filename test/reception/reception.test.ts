@@ -20,6 +20,7 @@ import type {
   Survey,
 } from '../../server/schemas/reception.ts';
 import type { WorkList } from '../../server/schemas/worklist.ts';
+import { created } from '../helpers/hub.ts';
 import { at } from '../helpers/service.ts';
 import { suiteDesk, suiteHub } from '../helpers/suite.ts';
 
@@ -113,15 +114,14 @@ describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2
     });
 
     it('goes received → in_hand → replied through the API, 409 out of order', async () => {
-      const created = await t.api<ReceptionItem>(
-        'POST',
+      const item = await created<ReceptionItem>(
+        t,
         '/api/reception/items',
         { channel: 'visit', fromName: '王振国', retireeId: a.id, content: '咨询荣誉疗养安排', replyDays: 7 },
         caseworker.token,
       );
-      expect(created.status).toBe(201);
-      expect(created.body.retireeName).toBe('王振国');
-      const id = created.body.id;
+      expect(item.retireeName).toBe('王振国');
+      const id = item.id;
       const early = await t.api(
         'POST',
         `/api/reception/items/${id}/reply`,
@@ -166,14 +166,13 @@ describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2
 
   describe('political life (6.2.2.3–6.2.2.8) and honour convalescence (6.2.2.11)', () => {
     it('records attendance per retiree with counts and the party branch from the archive', async () => {
-      const created = await t.api<PoliticalActivity>(
-        'POST',
+      const activity = await created<PoliticalActivity>(
+        t,
         '/api/reception/activities',
         { kind: 'organisation_life', heldOn: '2026-01-15', topic: '学习党的二十大精神', place: '活动室' },
         caseworker.token,
       );
-      expect(created.status).toBe(201);
-      const id = created.body.id;
+      const id = activity.id;
       const recorded = await t.api<PoliticalActivity>(
         'PUT',
         `/api/reception/activities/${id}/attendance`,
@@ -240,8 +239,8 @@ describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2
         caseworker.token,
       );
       expect(bad.status).toBe(400);
-      const created = await t.api<ConvalescenceBatch>(
-        'POST',
+      const convalescence = await created<ConvalescenceBatch>(
+        t,
         '/api/reception/convalescence',
         {
           name: '2026年第一批',
@@ -252,8 +251,7 @@ describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2
         },
         caseworker.token,
       );
-      expect(created.status).toBe(201);
-      const id = created.body.id;
+      const id = convalescence.id;
       const added = await t.api<ConvalescenceBatch>(
         'POST',
         `/api/reception/convalescence/${id}/participants`,
@@ -296,8 +294,8 @@ describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2
     });
 
     it('groups results per service area and period, with anonymous responses and comments', async () => {
-      const created = await t.api<Survey>(
-        'POST',
+      const survey = await created<Survey>(
+        t,
         '/api/evaluation/surveys',
         {
           title: '2026年第二季度满意度调查',
@@ -310,8 +308,6 @@ describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2
         },
         caseworker.token,
       );
-      expect(created.status).toBe(201);
-      const survey = created.body;
       const [attitude, speed, comment] = survey.questions.map((q) => q.id);
       const respond = (body: unknown) =>
         t.api('POST', `/api/evaluation/surveys/${survey.id}/responses`, body, caseworker.token);
@@ -414,8 +410,8 @@ describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2
 
   describe('complaints and suggestions (7.1) and improvement actions (7.2)', () => {
     it('moves a complaint received → handling → answered → closed, 409 out of order', async () => {
-      const created = await t.api<Feedback>(
-        'POST',
+      const entry = await created<Feedback>(
+        t,
         '/api/evaluation/feedback',
         {
           kind: 'complaint',
@@ -426,8 +422,7 @@ describe('political life, reception (6.2), evaluation (7.1) and improvement (7.2
         },
         caseworker.token,
       );
-      expect(created.status).toBe(201);
-      const id = created.body.id;
+      const id = entry.id;
       const step = (action: string, body?: unknown) =>
         t.api<Feedback>('POST', `/api/evaluation/feedback/${id}/${action}`, body, caseworker.token);
       expect((await step('answer', { answer: '已延长' })).status).toBe(409);

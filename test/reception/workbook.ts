@@ -1,5 +1,6 @@
 /** Reads an Excel export back from a running hub, as the centre's staff would open it. */
 import ExcelJS from 'exceljs';
+import { expect } from 'vitest';
 import { XLSX_MEDIA_TYPE } from '../../server/export/workbook.ts';
 import type { TestHub } from '../helpers/hub.ts';
 
@@ -47,4 +48,17 @@ export async function readWorkbook(t: TestHub, path: string, token: string | nul
     );
   }
   return { ...base, headers, rows, error: null };
+}
+
+/** An export that must download: read back, its status 200 and its file name `fileName`. */
+export async function downloadWorkbook(
+  t: TestHub,
+  path: string,
+  token: string | null,
+  fileName: string,
+): Promise<ReadWorkbook> {
+  const book = await readWorkbook(t, path, token);
+  expect(book.status).toBe(200);
+  expect(decodeURIComponent(book.disposition ?? '')).toContain(fileName);
+  return book;
 }

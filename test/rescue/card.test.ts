@@ -4,6 +4,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rescueCard } from '../../server/rescue/card.ts';
 import type { RescueCard, RetireeRecord } from '../../server/schemas/index.ts';
+import { read } from '../helpers/hub.ts';
 import { pdfTools } from '../helpers/pdf.ts';
 import { suiteHub } from '../helpers/suite.ts';
 
@@ -42,16 +43,15 @@ describe('Emergency Rescue Card (6.5.2.6)', () => {
   });
 
   it('carries name, address, blood type, history, centre and relatives in calling order', async () => {
-    const card = await t.api<RescueCard>('GET', `/api/retirees/${retireeId}/rescue-card`);
-    expect(card.status).toBe(200);
-    expect(card.body).toMatchObject({
+    const card = await read<RescueCard>(t, `/api/retirees/${retireeId}/rescue-card`);
+    expect(card).toMatchObject({
       name: '黄德明',
       address: '成都市青羊区光华村街10号2栋',
       bloodType: 'AB',
       medicalHistory: '冠心病，2019年支架术后；青霉素过敏',
       centre: { name: '成都市第一军休服务管理中心', phone: '028-12345678' },
     });
-    expect(card.body.contacts.map((contact) => [contact.name, contact.phone])).toStrictEqual([
+    expect(card.contacts.map((contact) => [contact.name, contact.phone])).toStrictEqual([
       ['黄小红', '13811112222'],
       ['黄建', '13933334444'],
     ]);

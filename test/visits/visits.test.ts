@@ -17,6 +17,7 @@ import type { WorkList } from '../../server/schemas/worklist.ts';
 import { holidayDate, SPRING_FESTIVAL } from '../../server/visits/calendar.ts';
 import { VisitService } from '../../server/visits/service.ts';
 import { FollowUpProvider, VisitTaskProvider } from '../../server/visits/worklist.ts';
+import { read } from '../helpers/hub.ts';
 import { at } from '../helpers/service.ts';
 import { suiteDesk, suiteHub } from '../helpers/suite.ts';
 import { sevenFields } from './seven-fields.ts';
@@ -24,6 +25,10 @@ import { sevenFields } from './seven-fields.ts';
 describe('visits and condolences (6.8) and the work list', () => {
   const t = suiteHub();
   const { a, b, caseworker, operator, family } = suiteDesk(t, 'visits', ['张卫东', '李建华'], '张小红');
+
+  /** A hospital admission of `retireeId` on `admittedOn`, recorded as `token` (the caseworker's unless given). */
+  const admit = (retireeId: string, hospital: string, admittedOn: string, token = caseworker.token) =>
+    t.api<AdmissionResult>('POST', '/api/visits/admissions', { retireeId, hospital, admittedOn }, token);
 
   describe('calendar', () => {
     it('keeps the published Spring Festival dates 2024–2035, each between 21 Jan and 20 Feb', () => {
@@ -103,12 +108,7 @@ describe('visits and condolences (6.8) and the work list', () => {
 
   describe('tasks raised by events (6.8.2.2–6.8.2.4)', () => {
     it('a hospital admission raises a visit due within 3 days, open from the day of admission', async () => {
-      const created = await t.api<AdmissionResult>(
-        'POST',
-        '/api/visits/admissions',
-        { retireeId: b.id, hospital: '四川省人民医院', admittedOn: '2026-10-30' },
-        caseworker.token,
-      );
+      const created = await admit(b.id, '四川省人民医院', '2026-10-30');
       expect(created.status).toBe(201);
       expect(created.body.task).toMatchObject({
         reason: 'hospital',
@@ -117,12 +117,7 @@ describe('visits and condolences (6.8) and the work list', () => {
         assigneeId: caseworker.id,
         status: 'open',
       });
-      const future = await t.api(
-        'POST',
-        '/api/visits/admissions',
-        { retireeId: b.id, hospital: '某医院', admittedOn: '2099-01-01' },
-        caseworker.token,
-      );
+      const future = await admit(b.id, '某医院', '2099-01-01');
       expect(future.status).toBe(400);
     });
 
@@ -342,25 +337,20 @@ describe('visits and condolences (6.8) and the work list', () => {
         },
         caseworker.token,
       );
-      const summary = await t.api<VisitSummary>(
-        'GET',
+      const summary = await read<VisitSummary>(
+        t,
         '/api/visits/summary?from=2026-11-01&to=2026-11-30',
-        undefined,
         operator.token,
       );
-      expect(summary.status).toBe(200);
-      expect(summary.body).toMatchObject({
+      expect(summary).toMatchObject({
         visits: 3,
         byMode: { in_person: 2, phone: 0, video: 1 },
         byReason: { focus: 1, hospital: 1, other: 1 },
         activeRetirees: 2,
         notVisited: [{ retireeId: a.id, retireeName: '张卫东' }],
       });
-      expect(summary.body.followUps).toMatchObject({ raised: 2, done: 1, open: 1, overdue: 1 });
-      expect(summary.body.problems.map((p) => p.description)).toStrictEqual([
-        '希望协调病房陪护',
-        '楼道扶手松动',
-      ]);
+      expect(summary.followUps).toMatchObject({ raised: 2, done: 1, open: 1, overdue: 1 });
+      expect(summary.problems.map((p) => p.description)).toStrictEqual(['希望协调病房陪护', '楼道扶手松动']);
       const backwards = await t.api('GET', '/api/visits/summary?from=2026-11-30&to=2026-11-01');
       expect(backwards.status).toBe(400);
     });
@@ -379,12 +369,7 @@ describe('visits and condolences (6.8) and the work list', () => {
       expect((await t.api('GET', '/api/visits/tasks', undefined, operator.token)).status).toBe(200);
       expect((await t.api('GET', '/api/visits/records', undefined, operator.token)).status).toBe(200);
       expect((await t.api('GET', '/api/worklist', undefined, operator.token)).status).toBe(200);
-      const write = await t.api(
-        'POST',
-        '/api/visits/admissions',
-        { retireeId: a.id, hospital: '某医院', admittedOn: '2026-11-01' },
-        operator.token,
-      );
+      const write = await admit(a.id, '某医院', '2026-11-01', operator.token);
       expect(write.status).toBe(403);
       const flags = await t.api(
         'PATCH',
