@@ -24,6 +24,7 @@ import type {
   StaffInput,
 } from '../schemas/activities.ts';
 import { retireeOr404, userOr400 } from '../store/checks.ts';
+import { Filter } from '../store/filter.ts';
 import { iso, isoRequired } from '../store/rows.ts';
 import { assertInScope, inScope, type Scope } from '../store/scope.ts';
 import { ACTIVITY_KIND_NAMES } from './names.ts';
@@ -170,26 +171,15 @@ export class ActivityEvents {
   }
 
   async list(query: EventQuery, scope: Scope): Promise<ActivityEvent[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
     // Days are centre days: an event belongs to the Beijing day it starts on.
-    if (query.from) {
-      params.push(query.from);
-      where.push(`e.starts_at >= ($${params.length}::date)::timestamp at time zone '${CENTRE_TIME_ZONE}'`);
-    }
-    if (query.to) {
-      params.push(query.to);
-      where.push(`e.starts_at < ($${params.length}::date + 1)::timestamp at time zone '${CENTRE_TIME_ZONE}'`);
-    }
-    if (query.status) {
-      params.push(query.status);
-      where.push(`e.status = $${params.length}`);
-    }
-    params.push(query.limit ?? 200);
+    const filter = new Filter()
+      .when(`e.starts_at >= (?::date)::timestamp at time zone '${CENTRE_TIME_ZONE}'`, query.from)
+      .when(`e.starts_at < (?::date + 1)::timestamp at time zone '${CENTRE_TIME_ZONE}'`, query.to)
+      .when('e.status = ?', query.status);
     const rows = await this.db.query<EventRow>(
-      `${selectEvent} ${where.length ? `where ${where.join(' and ')}` : ''}
-        order by e.starts_at desc, e.id limit $${params.length}`,
-      params,
+      `${selectEvent} where ${filter.sql}
+        order by e.starts_at desc, e.id limit ${filter.param(query.limit ?? 200)}`,
+      filter.params,
     );
     return this.toEvents(this.db, rows, scope);
   }

@@ -5,9 +5,11 @@
  * server (or two AuditLog objects in one process) never fork the chain. Nothing here updates or
  * deletes a row, and triggers refuse it in the database too (migration 017).
  */
+
 import type { Database } from '../db/database.ts';
 import { isUuid } from '../ids.ts';
 import type { AuditAction, AuditEntry, AuditQuery, AuditVerifyResult } from '../schemas/audit.ts';
+import { Filter } from '../store/filter.ts';
 import { ChainCheck, type ChainRow, chainFields, GENESIS_HASH, rowHash } from './chain.ts';
 
 /** Key of pg_advisory_xact_lock for appends (the migrations use 2839_2021). */
@@ -231,37 +233,29 @@ export class AuditLog {
 
   /** Entries newest first, filtered and paged. */
   async recent(filter: AuditFilter = {}): Promise<{ total: number; items: AuditEntry[] }> {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const add = (sql: (n: string) => string, value: unknown) => {
-      params.push(value);
-      where.push(sql(`$${params.length}`));
-    };
-    if (filter.action) add((n) => `action = ${n}`, filter.action);
-    if (filter.actorId) {
-      if (!isUuid(filter.actorId)) return { total: 0, items: [] };
-      add((n) => `actor_id = ${n}`, filter.actorId.toLowerCase());
+    for (const id of [filter.actorId, filter.retireeId]) {
+      if (id && !isUuid(id)) return { total: 0, items: [] };
     }
-    if (filter.retireeId) {
-      if (!isUuid(filter.retireeId)) return { total: 0, items: [] };
-      add((n) => `retiree_id = ${n}`, filter.retireeId.toLowerCase());
-    }
-    if (filter.actorName) add((n) => `strpos(lower(actor_name), lower(${n})) > 0`, filter.actorName);
-    if (filter.targetType) add((n) => `target_type = ${n}`, filter.targetType);
-    if (filter.result) add((n) => `result = ${n}`, filter.result);
-    if (filter.ip) add((n) => `ip = ${n}`, filter.ip);
-    if (filter.from) add((n) => `at >= ${n}`, new Date(filter.from));
-    if (filter.to) add((n) => `at < ${n}`, new Date(filter.to));
-    const clause = where.length ? `where ${where.join(' and ')}` : '';
+    const conditions = new Filter()
+      .when('action = ?', filter.action)
+      .when('actor_id = ?', filter.actorId?.toLowerCase())
+      .when('retiree_id = ?', filter.retireeId?.toLowerCase())
+      .when('strpos(lower(actor_name), lower(?)) > 0', filter.actorName)
+      .when('target_type = ?', filter.targetType)
+      .when('result = ?', filter.result)
+      .when('ip = ?', filter.ip)
+      .when('at >= ?', filter.from && new Date(filter.from))
+      .when('at < ?', filter.to && new Date(filter.to));
     const [count] = await this.db.query<{ total: number }>(
-      `select count(*)::int as total from audit_log ${clause}`,
-      params,
+      `select count(*)::int as total from audit_log where ${conditions.sql}`,
+      conditions.params,
     );
     const limit = Math.min(Math.max(filter.limit ?? 50, 1), 500);
     const offset = Math.max(filter.offset ?? 0, 0);
     const rows = await this.db.query<AuditRow>(
-      `select ${COLUMNS} from audit_log ${clause} order by audit_log.seq desc limit $${params.length + 1} offset $${params.length + 2}`,
-      [...params, limit, offset],
+      `select ${COLUMNS} from audit_log where ${conditions.sql} order by audit_log.seq desc
+        limit ${conditions.param(limit)} offset ${conditions.param(offset)}`,
+      conditions.params,
     );
     return { total: count?.total ?? 0, items: rows.map(toEntry) };
   }

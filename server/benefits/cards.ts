@@ -5,9 +5,10 @@ import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type { BenefitCard, CardInput, CardKind, CardQuery, CardReturn } from '../schemas/benefits.ts';
 import { checkDate, notAfterToday, retireeOr404 } from '../store/checks.ts';
+import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired, isUniqueViolation } from '../store/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
+import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import { CARD_NAMES } from './service.ts';
 
 interface CardRow {
@@ -53,16 +54,10 @@ export class BenefitCards extends RecordKeeper {
   }
 
   async list(query: CardQuery, scope: Scope = WHOLE_CENTRE, limit = 1000): Promise<BenefitCard[]> {
-    const params: unknown[] = [];
-    const where: string[] = [inScope(scope, 'c.retiree_id', params)];
-    if (query.retireeId) {
-      params.push(uuidOr404(query.retireeId, 'retiree'));
-      where.push(`c.retiree_id = $${params.length}`);
-    }
-    params.push(limit);
+    const filter = new Filter().inScope(scope, 'c.retiree_id').id('c.retiree_id', query.retireeId, 'retiree');
     const rows = await this.db.query<CardRow>(
-      `${selectCard} where ${where.join(' and ')} order by c.issued_on desc, c.id limit $${params.length}`,
-      params,
+      `${selectCard} where ${filter.sql} order by c.issued_on desc, c.id limit ${filter.param(limit)}`,
+      filter.params,
     );
     return rows.map((row) => this.toCard(row));
   }

@@ -27,9 +27,10 @@ import type {
   StopReason,
 } from '../schemas/benefits.ts';
 import { checkDate, notAfterToday, retireeOr404, userOr400 } from '../store/checks.ts';
+import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired, isUniqueViolation } from '../store/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
+import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
 export const BENEFIT_NAMES: Record<BenefitKind, string> = {
   nursing_fee: '护理费',
@@ -168,25 +169,15 @@ export class BenefitService extends RecordKeeper {
 
   /** The benefits in `scope`, newest first; `limit` may go beyond the query's for an export. */
   async list(query: BenefitQuery, scope: Scope = WHOLE_CENTRE): Promise<Benefit[]> {
-    const params: unknown[] = [];
-    const where: string[] = [inScope(scope, 'b.retiree_id', params)];
-    if (query.retireeId) {
-      params.push(uuidOr404(query.retireeId, 'retiree'));
-      where.push(`b.retiree_id = $${params.length}`);
-    }
-    if (query.kind) {
-      params.push(query.kind);
-      where.push(`b.kind = $${params.length}`);
-    }
-    if (query.status) {
-      params.push(query.status);
-      where.push(`b.status = $${params.length}`);
-    }
-    params.push(query.limit ?? 200);
+    const filter = new Filter()
+      .inScope(scope, 'b.retiree_id')
+      .id('b.retiree_id', query.retireeId, 'retiree')
+      .when('b.kind = ?', query.kind)
+      .when('b.status = ?', query.status);
     const rows = await this.db.query<BenefitRow>(
-      `${selectBenefit} where ${where.join(' and ')}
-        order by b.created_at desc, b.id limit $${params.length}`,
-      params,
+      `${selectBenefit} where ${filter.sql}
+        order by b.created_at desc, b.id limit ${filter.param(query.limit ?? 200)}`,
+      filter.params,
     );
     return this.hydrate(this.db, rows);
   }

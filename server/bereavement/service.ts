@@ -26,8 +26,9 @@ import type {
   FlagCovering,
 } from '../schemas/bereavement.ts';
 import { checkDate, retireeOr404, userOr400 } from '../store/checks.ts';
+import { Filter } from '../store/filter.ts';
 import { iso, isoRequired } from '../store/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
+import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
 /** The steps in order, with their title and the days allowed from the day the death is recorded. */
 export const STEPS: ReadonlyArray<{ step: BereavementStepKind; title: string; days: number }> = [
@@ -140,19 +141,14 @@ export class BereavementService {
 
   /** Deaths in `scope`, latest first; `limit` may go beyond the query's for an export. */
   async list(query: DeathQuery, scope: Scope = WHOLE_CENTRE): Promise<Death[]> {
-    const params: unknown[] = [];
-    const where: string[] = [inScope(scope, 'd.retiree_id', params)];
-    if (query.retireeId) {
-      params.push(uuidOr404(query.retireeId, 'retiree'));
-      where.push(`d.retiree_id = $${params.length}`);
-    }
-    if (query.open !== undefined)
-      where.push(query.open ? 'd.completed_at is null' : 'd.completed_at is not null');
-    params.push(query.limit ?? 200);
+    const filter = new Filter()
+      .inScope(scope, 'd.retiree_id')
+      .id('d.retiree_id', query.retireeId, 'retiree')
+      .either(query.open, 'd.completed_at is null', 'd.completed_at is not null');
     const rows = await this.db.query<DeathRow>(
-      `${selectDeath} where ${where.join(' and ')}
-        order by d.died_on desc, d.id limit $${params.length}`,
-      params,
+      `${selectDeath} where ${filter.sql}
+        order by d.died_on desc, d.id limit ${filter.param(query.limit ?? 200)}`,
+      filter.params,
     );
     return this.hydrate(this.db, rows);
   }

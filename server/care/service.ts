@@ -21,9 +21,10 @@ import type {
   CareVisitQuery,
 } from '../schemas/care.ts';
 import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired, isUniqueViolation } from '../store/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
+import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
 export const CARE_TYPE_NAMES: Record<CareType, string> = {
   home: '居家照顾',
@@ -126,22 +127,15 @@ export class CareService extends RecordKeeper {
 
   /** Arrangements in `scope`, latest start first; `limit` may go beyond the query's for an export. */
   async arrangements(query: CareArrangementQuery, scope: Scope = WHOLE_CENTRE): Promise<CareArrangement[]> {
-    const params: unknown[] = [];
-    const where: string[] = [inScope(scope, 'a.retiree_id', params)];
-    if (query.retireeId) {
-      params.push(uuidOr404(query.retireeId, 'retiree'));
-      where.push(`a.retiree_id = $${params.length}`);
-    }
-    if (query.type) {
-      params.push(query.type);
-      where.push(`a.type = $${params.length}`);
-    }
-    if (query.current !== undefined) where.push(query.current ? 'a.end_on is null' : 'a.end_on is not null');
-    params.push(query.limit ?? 200);
+    const filter = new Filter()
+      .inScope(scope, 'a.retiree_id')
+      .id('a.retiree_id', query.retireeId, 'retiree')
+      .when('a.type = ?', query.type)
+      .either(query.current, 'a.end_on is null', 'a.end_on is not null');
     const rows = await this.db.query<ArrangementRow>(
-      `${selectArrangement} where ${where.join(' and ')}
-        order by a.start_on desc, a.id limit $${params.length}`,
-      params,
+      `${selectArrangement} where ${filter.sql}
+        order by a.start_on desc, a.id limit ${filter.param(query.limit ?? 200)}`,
+      filter.params,
     );
     return rows.map((row) => this.toArrangement(row));
   }
@@ -237,21 +231,14 @@ export class CareService extends RecordKeeper {
 
   /** The care-visit log in `scope`, newest first. */
   async visits(query: CareVisitQuery, scope: Scope = WHOLE_CENTRE): Promise<CareVisit[]> {
-    const params: unknown[] = [];
-    const where: string[] = [inScope(scope, 'v.retiree_id', params)];
-    if (query.retireeId) {
-      params.push(uuidOr404(query.retireeId, 'retiree'));
-      where.push(`v.retiree_id = $${params.length}`);
-    }
-    if (query.arrangementId) {
-      params.push(uuidOr404(query.arrangementId, 'care arrangement'));
-      where.push(`v.arrangement_id = $${params.length}`);
-    }
-    params.push(query.limit ?? 200);
+    const filter = new Filter()
+      .inScope(scope, 'v.retiree_id')
+      .id('v.retiree_id', query.retireeId, 'retiree')
+      .id('v.arrangement_id', query.arrangementId, 'care arrangement');
     const rows = await this.db.query<VisitRow>(
-      `${selectVisit} where ${where.join(' and ')}
-        order by v.visited_on desc, v.created_at desc limit $${params.length}`,
-      params,
+      `${selectVisit} where ${filter.sql}
+        order by v.visited_on desc, v.created_at desc limit ${filter.param(query.limit ?? 200)}`,
+      filter.params,
     );
     return rows.map((row) => this.toVisit(row));
   }

@@ -20,9 +20,10 @@ import type {
   OralHistoryUpdate,
 } from '../schemas/contributions.ts';
 import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired } from '../store/rows.ts';
-import { assertInScope, inScope, type Scope } from '../store/scope.ts';
+import { assertInScope, type Scope } from '../store/scope.ts';
 
 /** What each kind of file may be, judged by its bytes. */
 export const ORAL_HISTORY_FILE_TYPES: Record<OralHistoryFileKind, readonly AttachmentType[]> = {
@@ -107,24 +108,14 @@ export class OralHistories extends RecordKeeper {
   }
 
   async list(query: OralHistoryQuery, scope: Scope): Promise<OralHistory[]> {
-    const params: unknown[] = [];
-    const where = [inScope(scope, 'o.retiree_id', params)];
-    if (query.retireeId) {
-      params.push(uuidOr404(query.retireeId, 'retiree'));
-      where.push(`o.retiree_id = $${params.length}`);
-    }
-    if (query.q?.trim()) {
-      params.push(`%${query.q.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      const p = `$${params.length}`;
-      where.push(
-        `(o.title ilike ${p} or o.summary ilike ${p} or o.transcript ilike ${p} or r.name ilike ${p})`,
-      );
-    }
-    params.push(query.limit ?? 200);
+    const filter = new Filter()
+      .inScope(scope, 'o.retiree_id')
+      .id('o.retiree_id', query.retireeId, 'retiree')
+      .contains('(o.title ilike ? or o.summary ilike ? or o.transcript ilike ? or r.name ilike ?)', query.q);
     const rows = await this.db.query<ItemRow>(
-      `${selectItem} where ${where.join(' and ')}
-        order by o.interviewed_on desc, o.created_at desc, o.id limit $${params.length}`,
-      params,
+      `${selectItem} where ${filter.sql}
+        order by o.interviewed_on desc, o.created_at desc, o.id limit ${filter.param(query.limit ?? 200)}`,
+      filter.params,
     );
     return this.toItems(this.db, rows);
   }

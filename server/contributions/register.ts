@@ -18,9 +18,10 @@ import type {
   ServiceHoursInput,
 } from '../schemas/contributions.ts';
 import { checkDate, retireeOr404 } from '../store/checks.ts';
+import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired, isUniqueViolation } from '../store/rows.ts';
-import { assertInScope, inScope, type Scope } from '../store/scope.ts';
+import { assertInScope, type Scope } from '../store/scope.ts';
 
 export const KIND_NAMES: Record<ContributionKind, string> = {
   volunteer: '志愿者',
@@ -98,27 +99,16 @@ export function cleanSkills(skills: readonly string[]): string[] {
 
 export class ContributionRegister extends RecordKeeper {
   async list(query: ContributionQuery, scope: Scope): Promise<Contribution[]> {
-    const params: unknown[] = [];
-    const where = [inScope(scope, 'e.retiree_id', params)];
-    if (query.retireeId) {
-      params.push(uuidOr404(query.retireeId, 'retiree'));
-      where.push(`e.retiree_id = $${params.length}`);
-    }
-    if (query.kind) {
-      params.push(query.kind);
-      where.push(`e.role = $${params.length}`);
-    }
-    if (query.active !== undefined)
-      where.push(query.active ? 'e.ended_on is null' : 'e.ended_on is not null');
-    if (query.skill?.trim()) {
-      params.push(query.skill.trim());
-      where.push(`$${params.length} = any(e.skills)`);
-    }
-    params.push(query.limit ?? 200);
+    const filter = new Filter()
+      .inScope(scope, 'e.retiree_id')
+      .id('e.retiree_id', query.retireeId, 'retiree')
+      .when('e.role = ?', query.kind)
+      .either(query.active, 'e.ended_on is null', 'e.ended_on is not null')
+      .when('? = any(e.skills)', query.skill?.trim());
     const rows = await this.db.query<EntryRow>(
-      `${selectEntry} where ${where.join(' and ')}
-        order by e.ended_on nulls first, r.name, e.role, e.id limit $${params.length}`,
-      params,
+      `${selectEntry} where ${filter.sql}
+        order by e.ended_on nulls first, r.name, e.role, e.id limit ${filter.param(query.limit ?? 200)}`,
+      filter.params,
     );
     return rows.map(toEntry);
   }

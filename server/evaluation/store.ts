@@ -4,6 +4,7 @@
  * API's shapes here; whether an item is overdue is counted against today's centre date, which the store
  * is given. Inside a transaction the service works through `in(tx)`.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { notFound } from '../errors.ts';
@@ -19,8 +20,9 @@ import type {
   ServiceArea,
   Survey,
 } from '../schemas/evaluation.ts';
+import { Filter } from '../store/filter.ts';
 import { iso, isoRequired } from '../store/rows.ts';
-import { inScope, type Scope } from '../store/scope.ts';
+import type { Scope } from '../store/scope.ts';
 import { type Answer, type AnswerRow, actionOverdue, feedbackOverdue, findingSummary } from './rules.ts';
 
 interface SurveyRow {
@@ -205,28 +207,18 @@ export class EvaluationStore {
 
   /** Every answer the query selects, grouped for the results by period, then service area. */
   async answers(query: ResultsQuery): Promise<AnswerRow[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.serviceArea) {
-      params.push(query.serviceArea);
-      where.push(`r.service_area = $${params.length}`);
-    }
-    if (query.period) {
-      params.push(query.period);
-      where.push(`s.period = $${params.length}`);
-    }
-    if (query.surveyId) {
-      params.push(uuidOr404(query.surveyId, 'survey'));
-      where.push(`s.id = $${params.length}`);
-    }
+    const filter = new Filter()
+      .when('r.service_area = ?', query.serviceArea)
+      .when('s.period = ?', query.period)
+      .id('s.id', query.surveyId, 'survey');
     return this.db.query<AnswerRow>(
       `select r.id as response_id, r.service_area, s.period, s.id as survey_id, q.id as question_id,
               q.text as question_text, q.position, a.score, a.text
          from survey_answers a join survey_responses r on r.id = a.response_id
          join surveys s on s.id = r.survey_id join survey_questions q on q.id = a.question_id
-        ${where.length ? `where ${where.join(' and ')}` : ''}
+        where ${filter.sql}
         order by s.period desc, r.service_area, s.created_at, q.position, r.created_at, r.id`,
-      params,
+      filter.params,
     );
   }
 
@@ -237,25 +229,16 @@ export class EvaluationStore {
    * retirees and those from no retiree in particular (anonymous, the public).
    */
   async feedbackList(query: FeedbackQuery, scope: Scope): Promise<Feedback[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (scope.station !== null)
-      where.push(`(f.retiree_id is null or ${inScope(scope, 'f.retiree_id', params)})`);
-    for (const [column, value] of [
-      ['f.kind', query.kind],
-      ['f.status', query.status],
-      ['f.channel', query.channel],
-      ['f.service_area', query.serviceArea],
-    ] as const) {
-      if (value === undefined) continue;
-      params.push(value);
-      where.push(`${column} = $${params.length}`);
-    }
-    params.push(query.limit ?? 200);
+    const filter = new Filter()
+      .inScopeOrNone(scope, 'f.retiree_id')
+      .when('f.kind = ?', query.kind)
+      .when('f.status = ?', query.status)
+      .when('f.channel = ?', query.channel)
+      .when('f.service_area = ?', query.serviceArea);
     const rows = await this.db.query<FeedbackRow>(
-      `${selectFeedback} ${where.length ? `where ${where.join(' and ')}` : ''}
-        order by f.received_on desc, f.created_at desc limit $${params.length}`,
-      params,
+      `${selectFeedback} where ${filter.sql}
+        order by f.received_on desc, f.created_at desc limit ${filter.param(query.limit ?? 200)}`,
+      filter.params,
     );
     return this.toFeedback(rows);
   }
@@ -359,24 +342,14 @@ export class EvaluationStore {
   // ----- improvement actions (7.2) -----
 
   async actions(query: ActionQuery): Promise<ImprovementAction[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.status) {
-      params.push(query.status);
-      where.push(`a.status = $${params.length}`);
-    }
-    for (const [column, value, what] of [
-      ['a.feedback_id', query.feedbackId, 'complaint or suggestion'],
-      ['a.survey_id', query.surveyId, 'survey'],
-      ['a.owner_id', query.ownerId, 'owner'],
-    ] as const) {
-      if (value === undefined) continue;
-      params.push(uuidOr404(value, what));
-      where.push(`${column} = $${params.length}`);
-    }
+    const filter = new Filter()
+      .when('a.status = ?', query.status)
+      .id('a.feedback_id', query.feedbackId, 'complaint or suggestion')
+      .id('a.survey_id', query.surveyId, 'survey')
+      .id('a.owner_id', query.ownerId, 'owner');
     const rows = await this.db.query<ActionRow>(
-      `${selectAction} ${where.length ? `where ${where.join(' and ')}` : ''} order by a.due_on, a.created_at limit 500`,
-      params,
+      `${selectAction} where ${filter.sql} order by a.due_on, a.created_at limit 500`,
+      filter.params,
     );
     const today = this.today();
     return rows.map((row) => toAction(row, today));

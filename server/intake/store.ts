@@ -5,6 +5,7 @@
  * clock's instant, and history entries are stamped with it. Inside a transaction the service works
  * through `in(tx)`.
  */
+
 import { randomUUID } from 'node:crypto';
 import { centreDay } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
@@ -20,8 +21,9 @@ import type {
   IntakeStepKind,
   IntakeStepStatus,
 } from '../schemas/intake.ts';
+import { Filter } from '../store/filter.ts';
 import { isoRequired } from '../store/rows.ts';
-import { inScope, type Scope } from '../store/scope.ts';
+import type { Scope } from '../store/scope.ts';
 import { STEP_BY_KIND, stepTitle } from './steps.ts';
 import { ThreePartyStore } from './three-party-store.ts';
 
@@ -142,38 +144,26 @@ export class IntakeStore {
 
   /** The list with filters and paging, within the user's scope. */
   async list(query: IntakeCaseQuery, scope: Scope): Promise<IntakeCaseList> {
-    const params: unknown[] = [this.today()];
-    const where = [inScope(scope, 'c.retiree_id', params)];
-    if (query.status) {
-      params.push(query.status);
-      where.push(`c.status = $${params.length}`);
-    }
-    if (query.retireeId) {
-      if (!isUuid(query.retireeId)) return { total: 0, items: [] };
-      params.push(query.retireeId.toLowerCase());
-      where.push(`c.retiree_id = $${params.length}`);
-    }
-    if (query.q?.trim()) {
-      params.push(`%${query.q.trim().replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
-      where.push(`(r.name ilike $${params.length} or c.sending_unit ilike $${params.length})`);
-    }
-    if (query.overdue)
-      where.push(
-        `exists (select 1 from intake_steps s where s.case_id = c.id and s.status = 'open' and s.due_on < $1::date)`,
-      );
-    if (query.from) {
-      params.push(query.from);
-      where.push(`c.received_on >= $${params.length}::date`);
-    }
-    if (query.to) {
-      params.push(query.to);
-      where.push(`c.received_on <= $${params.length}::date`);
-    }
-    params.push(query.limit ?? 50, query.offset ?? 0);
+    if (query.retireeId && !isUuid(query.retireeId)) return { total: 0, items: [] };
+    const filter = new Filter();
+    // The case row's overdue flag reads the day as $1.
+    const today = filter.param(this.today());
+    filter
+      .inScope(scope, 'c.retiree_id')
+      .when('c.status = ?', query.status)
+      .when('c.retiree_id = ?', query.retireeId?.toLowerCase())
+      .contains('(r.name ilike ? or c.sending_unit ilike ?)', query.q)
+      .where(
+        query.overdue &&
+          `exists (select 1 from intake_steps s where s.case_id = c.id and s.status = 'open' and s.due_on < ${today}::date)`,
+      )
+      .when('c.received_on >= ?::date', query.from)
+      .when('c.received_on <= ?::date', query.to);
     const rows = await this.db.query<CaseRow>(
-      `${selectCase}, count(*) over () as total ${fromCase} where ${where.join(' and ')}
-        order by c.status, c.received_on desc, c.id limit $${params.length - 1} offset $${params.length}`,
-      params,
+      `${selectCase}, count(*) over () as total ${fromCase} where ${filter.sql}
+        order by c.status, c.received_on desc, c.id
+        limit ${filter.param(query.limit ?? 50)} offset ${filter.param(query.offset ?? 0)}`,
+      filter.params,
     );
     return { total: Number(rows[0]?.total ?? 0), items: rows.map((row) => this.toSummary(row)) };
   }

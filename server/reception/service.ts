@@ -4,6 +4,7 @@
  * the archive, not kept here), honour convalescence batches (6.2.2.11), and letters, visits and calls
  * received (6.2.2.10) with a reply due date and the path received → in_hand → replied.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../calendar.ts';
 import { addDays } from '../calendar.ts';
@@ -26,6 +27,7 @@ import type {
   ReceptionReply,
   ReceptionUpdate,
 } from '../schemas/reception.ts';
+import { Filter } from '../store/filter.ts';
 import { isoRequired } from '../store/rows.ts';
 import { assertInScope, inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import { Checks, DEFAULT_REPLY_DAYS } from './checks.ts';
@@ -59,33 +61,23 @@ export class ReceptionService {
    * of that station's retirees.
    */
   async activities(query: PoliticalActivityQuery, scope: Scope = WHOLE_CENTRE): Promise<PoliticalActivity[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.kind) {
-      params.push(query.kind);
-      where.push(`a.kind = $${params.length}`);
-    }
-    if (query.from) {
-      params.push(this.checks.date(query.from, 'from'));
-      where.push(`a.held_on >= $${params.length}::date`);
-    }
-    if (query.to) {
-      params.push(this.checks.date(query.to, 'to'));
-      where.push(`a.held_on <= $${params.length}::date`);
-    }
+    const filter = new Filter()
+      .when('a.kind = ?', query.kind)
+      .when('a.held_on >= ?::date', query.from && this.checks.date(query.from, 'from'))
+      .when('a.held_on <= ?::date', query.to && this.checks.date(query.to, 'to'));
     if (query.retireeId) {
       const retireeId = uuidOr404(query.retireeId, 'retiree');
       await assertInScope(this.db, scope, retireeId);
-      params.push(retireeId);
-      where.push(
-        `exists (select 1 from political_attendance p where p.activity_id = a.id and p.retiree_id = $${params.length})`,
+      filter.when(
+        'exists (select 1 from political_attendance p where p.activity_id = a.id and p.retiree_id = ?)',
+        retireeId,
       );
     }
     const rows = await this.db.query<ActivityRow>(
       `select a.id, a.kind, a.held_on::text as held_on, a.topic, a.place, a.notes, a.created_at
-         from political_activities a ${where.length ? `where ${where.join(' and ')}` : ''}
+         from political_activities a where ${filter.sql}
         order by a.held_on desc, a.created_at desc limit 500`,
-      params,
+      filter.params,
     );
     return this.withAttendance(rows, this.db, scope);
   }
@@ -318,27 +310,15 @@ export class ReceptionService {
    * retirees and those about no retiree in particular.
    */
   async receptions(query: ReceptionQuery, scope: Scope = WHOLE_CENTRE): Promise<ReceptionItem[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (scope.station !== null)
-      where.push(`(i.retiree_id is null or ${inScope(scope, 'i.retiree_id', params)})`);
-    if (query.status) {
-      params.push(query.status);
-      where.push(`i.status = $${params.length}`);
-    }
-    if (query.channel) {
-      params.push(query.channel);
-      where.push(`i.channel = $${params.length}`);
-    }
-    if (query.retireeId) {
-      params.push(uuidOr404(query.retireeId, 'retiree'));
-      where.push(`i.retiree_id = $${params.length}`);
-    }
-    params.push(query.limit ?? 200);
+    const filter = new Filter()
+      .inScopeOrNone(scope, 'i.retiree_id')
+      .when('i.status = ?', query.status)
+      .when('i.channel = ?', query.channel)
+      .id('i.retiree_id', query.retireeId, 'retiree');
     const rows = await this.db.query<ReceptionRow>(
-      `${selectReception} ${where.length ? `where ${where.join(' and ')}` : ''}
-        order by i.received_on desc, i.created_at desc limit $${params.length}`,
-      params,
+      `${selectReception} where ${filter.sql}
+        order by i.received_on desc, i.created_at desc limit ${filter.param(query.limit ?? 200)}`,
+      filter.params,
     );
     const today = this.today();
     return rows.map((row) => toReception(row, today));

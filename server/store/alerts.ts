@@ -9,6 +9,7 @@ import {
 } from '../../devices/alerts.ts';
 import type { Queryable } from '../db/database.ts';
 import type { Alert, AlertStep, Outcome } from '../schemas/alerts.ts';
+import { Filter } from './filter.ts';
 import { iso, isoRequired } from './rows.ts';
 
 interface AlertRow {
@@ -115,22 +116,15 @@ export class AlertStore {
     retireeId?: string;
     limit: number;
   }): Promise<Alert[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (filter.status === 'active') where.push(`a.status in ${ACTIVE_SQL}`);
-    else if (filter.status) {
-      params.push(filter.status);
-      where.push(`a.status = $${params.length}`);
-    }
-    if (filter.retireeId) {
-      params.push(filter.retireeId);
-      where.push(`a.retiree_id = $${params.length}`);
-    }
-    params.push(filter.limit);
+    const active = filter.status === 'active';
+    const conditions = new Filter()
+      .where(active && `a.status in ${ACTIVE_SQL}`)
+      .when('a.status = ?', active ? undefined : filter.status)
+      .when('a.retiree_id = ?', filter.retireeId);
     const rows = await this.db.query<AlertRow>(
-      `${selectAlert} ${where.length ? `where ${where.join(' and ')}` : ''}
-       order by a.opened_at desc limit $${params.length}`,
-      params,
+      `${selectAlert} where ${conditions.sql}
+       order by a.opened_at desc limit ${conditions.param(filter.limit)}`,
+      conditions.params,
     );
     return rows.map(toAlert);
   }

@@ -5,11 +5,13 @@
  * against today's centre date, which the store is given. Inside a transaction the service works
  * through `in(tx)`.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type { Admission, Campaign, VisitReason, VisitTask, VisitTaskQuery } from '../schemas/visits.ts';
+import { Filter } from '../store/filter.ts';
 import { isoRequired } from '../store/rows.ts';
 import { inScope, type Scope } from '../store/scope.ts';
 import { HOLIDAY_NAMES, type Holiday } from './calendar.ts';
@@ -368,24 +370,19 @@ export class VisitStore {
   }
 
   async tasks(query: VisitTaskQuery, scope: Scope): Promise<VisitTask[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
-      params.push(value);
-      where.push(clause.replace('?', `$${params.length}`));
-    };
-    if (query.status) add('t.status = ?', query.status);
-    if (query.reason) add('t.reason = ?', query.reason);
-    if (query.retireeId) add('t.retiree_id = ?', uuidOr404(query.retireeId, 'retiree'));
-    if (query.campaignId) add('t.campaign_id = ?', uuidOr404(query.campaignId, 'campaign'));
-    if (query.assigneeId === 'none') where.push('t.assignee_id is null');
-    else if (query.assigneeId) add('t.assignee_id = ?', uuidOr404(query.assigneeId, 'user'));
-    if (scope.station !== null) where.push(inScope(scope, 't.retiree_id', params));
-    params.push(query.limit ?? 200);
+    const unassigned = query.assigneeId === 'none';
+    const filter = new Filter()
+      .when('t.status = ?', query.status)
+      .when('t.reason = ?', query.reason)
+      .id('t.retiree_id', query.retireeId, 'retiree')
+      .id('t.campaign_id', query.campaignId, 'campaign')
+      .where(unassigned && 't.assignee_id is null')
+      .id('t.assignee_id', unassigned ? undefined : query.assigneeId, 'user')
+      .inScope(scope, 't.retiree_id');
     const rows = await this.db.query<TaskRow>(
-      `${selectTask} ${where.length ? `where ${where.join(' and ')}` : ''}
-        order by t.due_on, r.name, t.id limit $${params.length}`,
-      params,
+      `${selectTask} where ${filter.sql}
+        order by t.due_on, r.name, t.id limit ${filter.param(query.limit ?? 200)}`,
+      filter.params,
     );
     return rows.map((row) => this.toTask(row));
   }
