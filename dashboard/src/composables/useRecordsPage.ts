@@ -104,8 +104,8 @@ export interface FormDialogOptions<F extends object, S, R> {
   save: (form: F, subject: S) => Promise<R>;
   /** What to say after a save, when not the page's "saved"; null: nothing. */
   saved?: ((result: R, subject: S) => string) | null;
-  /** After a save: load the list again (the dialog is closed by then). */
-  done?: (subject: S) => unknown;
+  /** After a save: load the list again, or hand what the hub answered to the parent (the dialog is closed by then). */
+  done?: (subject: S, result: R) => unknown;
   /** What is wrong (a check or a refusal) is told in the dialog's `problem` line, not under fields. */
   problemInDialog?: boolean;
   /**
@@ -113,6 +113,11 @@ export interface FormDialogOptions<F extends object, S, R> {
    * reason or a note): a refusal that names `reason` stands under `text`.
    */
   names?: (subject: S) => Partial<Record<keyof F & string, string>>;
+  /**
+   * The open flag, when the parent holds it (a dialog component's `defineModel`, opened by
+   * `v-model`): each time the parent opens the dialog its form starts blank, with no messages.
+   */
+  open?: Ref<boolean>;
 }
 
 /** One dialog, reactive as a whole: the template reads `itemDialog.form.name`, `v-model="itemDialog.open"`. */
@@ -126,6 +131,8 @@ export interface FormDialog<F extends object, S> {
   problem: string;
   /** Opens on a row, or (from a button, which passes its click) on nothing. */
   start: (subject?: S | Event) => void;
+  /** The checks alone, their messages under the fields: true when nothing is wrong (a dialog that shows more before it saves). */
+  check: () => boolean;
   save: () => Promise<void>;
 }
 
@@ -137,29 +144,39 @@ function wantsValue(value: unknown): boolean {
 
 /**
  * Dialogs of a page that share its words: `dialog({ blank, check, save, done })` gives the open
- * flag, the form, the messages under its fields, `start` (blank form, no messages, open) and
- * `save` (check, send, "saved", close, `done`; a refusal goes under the fields it names and the
+ * flag, the form, the messages under its fields, `start` (blank form, no messages, open), `check`
+ * and `save` (check, send, "saved", close, `done`; a refusal goes under the fields it names and the
  * rest to a message).
  */
 export function useFormDialogs(words: DialogWords) {
   return function dialog<F extends object, S = undefined, R = unknown>(
     options: FormDialogOptions<F, S, R>,
   ): FormDialog<F, S> {
-    const open = ref(false);
+    const open = options.open ?? ref(false);
     const subject = ref(null) as Ref<S | null>;
     const form = reactive(options.blank(undefined as S)) as F;
     const errors = useFieldErrors(form);
     const saving = ref(false);
     const problem = ref('');
 
-    function start(on?: S | Event): void {
-      // A button's click passes its event: only a row opens a dialog "on" something.
-      subject.value = on instanceof Event ? null : (on ?? null);
+    function begin(): void {
       Object.assign(form, options.blank(subject.value as S));
       clearErrors(errors);
       problem.value = '';
+    }
+
+    function start(on?: S | Event): void {
+      // A button's click passes its event: only a row opens a dialog "on" something.
+      subject.value = on instanceof Event ? null : (on ?? null);
+      begin();
       open.value = true;
     }
+
+    // Opened by the parent's v-model rather than by `start`.
+    if (options.open)
+      watch(options.open, (value) => {
+        if (value) begin();
+      });
 
     /** Puts a refusal under the form's fields; true when some of it is for a message. */
     function placeFormRefusal(error: unknown, on: S): boolean {
@@ -180,27 +197,30 @@ export function useFormDialogs(words: DialogWords) {
       return refusal.message !== null;
     }
 
-    async function save(): Promise<void> {
-      const on = subject.value as S;
+    function check(): boolean {
       clearErrors(errors);
       problem.value = '';
       const values = form as Record<string, unknown>;
       const need: Need<F> = (field, label) => {
         if (wantsValue(values[field])) errors[field] = words.required(label);
       };
-      options.check?.(form, need, errors, on);
+      options.check?.(form, need, errors, subject.value as S);
       const first = Object.values(errors)[0];
-      if (first !== undefined) {
-        if (options.problemInDialog) problem.value = first;
-        return;
-      }
+      if (first === undefined) return true;
+      if (options.problemInDialog) problem.value = first;
+      return false;
+    }
+
+    async function save(): Promise<void> {
+      const on = subject.value as S;
+      if (!check()) return;
       saving.value = true;
       try {
         const result = await options.save(form, on);
         if (options.saved !== null)
           ElMessage.success(options.saved ? options.saved(result, on) : words.saved());
         open.value = false;
-        await options.done?.(on);
+        await options.done?.(on, result);
       } catch (error) {
         if (options.problemInDialog) problem.value = errorText(error);
         else if (placeFormRefusal(error, on)) ElMessage.error(errorText(error));
@@ -210,7 +230,7 @@ export function useFormDialogs(words: DialogWords) {
       }
     }
 
-    return reactive({ open, subject, form, errors, saving, problem, start, save }) as FormDialog<F, S>;
+    return reactive({ open, subject, form, errors, saving, problem, start, check, save }) as FormDialog<F, S>;
   };
 }
 
