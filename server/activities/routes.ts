@@ -8,15 +8,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
-import {
-  type ListColumn,
-  listWorkbook,
-  MAX_LIST_EXPORT_ROWS,
-  sendWorkbook,
-  workbookResponse,
-  XLSX_MEDIA_TYPE,
-} from '../export/workbook.ts';
-import { readErrors, writeErrors } from '../http/records.ts';
+import { type ListColumn, MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
+import { exportRoute, readErrors, writeErrors } from '../http/records.ts';
 import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import {
@@ -41,6 +34,7 @@ import { scopeOf } from '../store/scope.ts';
 import { ATTENDANCE_NAMES, EVENT_STATUS_NAMES } from './names.ts';
 
 const route = routeOptions('activities');
+const tags = ['activities'];
 
 /** An instant as the centre's date and time, written the way zh-CN writes them. */
 const centreTime = (value: string) =>
@@ -137,32 +131,30 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
     (query, caller) => events.list(query, caller.scope),
   );
 
-  app.get(
-    '/api/activities/events/export.xlsx',
-    route('activities.read', {
+  exportRoute(app, '/api/activities/events/export.xlsx', {
+    access: 'activities.read',
+    schema: {
       summary: 'Events with their sign-ups and attendance as an Excel workbook (same filters as the list)',
       querystring: EventQuery,
       produces: [XLSX_MEDIA_TYPE],
-      response: { 200: workbookResponse, ...readErrors },
-    }),
-    async (request, reply) => {
-      const list = await events.list(
-        { ...request.query, limit: MAX_LIST_EXPORT_ROWS },
-        scopeOf(request.user!),
-      );
+      tags,
+    },
+    rows: async (query, scope) => {
+      const list = await events.list({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope);
       const rows: EventRow[] = list.flatMap((event) =>
         event.signups.length === 0
           ? [{ event, signup: null }]
           : event.signups.map((signup): EventRow => ({ event, signup })),
       );
-      return sendWorkbook(
-        reply,
-        await listWorkbook('文体活动出勤', EVENT_COLUMNS, rows.slice(0, MAX_LIST_EXPORT_ROWS)),
-        'activity-events',
-        '文体活动出勤',
-      );
+      return rows.slice(0, MAX_LIST_EXPORT_ROWS);
     },
-  );
+    workbook: {
+      sheet: '文体活动出勤',
+      columns: EVENT_COLUMNS,
+      file: 'activity-events',
+      name: '文体活动出勤',
+    },
+  });
 
   eventRecords.create(
     {
@@ -231,28 +223,29 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
     groups.list(caller.scope),
   );
 
-  app.get(
-    '/api/activities/groups/export.xlsx',
-    route('activities.read', {
+  exportRoute(app, '/api/activities/groups/export.xlsx', {
+    access: 'activities.read',
+    schema: {
       summary: 'Interest groups with their members as an Excel workbook',
       produces: [XLSX_MEDIA_TYPE],
-      response: { 200: workbookResponse, ...readErrors },
-    }),
-    async (request, reply) => {
-      const list = await groups.list(scopeOf(request.user!));
+      tags,
+    },
+    rows: async (_, scope) => {
+      const list = await groups.list(scope);
       const rows: MemberRow[] = list.flatMap((group) =>
         group.members.length === 0
           ? [{ group, member: null }]
           : group.members.map((member): MemberRow => ({ group, member })),
       );
-      return sendWorkbook(
-        reply,
-        await listWorkbook('兴趣小组成员', GROUP_COLUMNS, rows.slice(0, MAX_LIST_EXPORT_ROWS)),
-        'activity-groups',
-        '兴趣小组成员',
-      );
+      return rows.slice(0, MAX_LIST_EXPORT_ROWS);
     },
-  );
+    workbook: {
+      sheet: '兴趣小组成员',
+      columns: GROUP_COLUMNS,
+      file: 'activity-groups',
+      name: '兴趣小组成员',
+    },
+  });
 
   groupRecords.create(
     { summary: 'A new interest group; its leader joins as the first member', body: ActivityGroupInput },

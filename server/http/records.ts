@@ -55,12 +55,13 @@ export interface Workbook<Row> {
 export interface ExportRoute<Query extends TSchema, Row> {
   access: Access;
   /** The route's description but for its answers (a workbook, or one of `errors`). */
-  schema: { tags: string[]; summary: string; querystring: Query; produces?: string[] };
+  schema: { tags: string[]; summary: string; querystring?: Query; produces?: string[] };
   /** `readErrors` by default. */
   errors?: Record<number, TSchema>;
   /** The rows of the sheet, in the caller's scope. */
   rows: (query: Static<Query>, scope: Scope) => Promise<readonly Row[]>;
-  workbook: Workbook<Row>;
+  /** The sheet and file names, fixed or read from the query (a year's plan). */
+  workbook: Workbook<Row> | ((query: Static<Query>) => Workbook<Row>);
 }
 
 /** Registers `GET url`: rows as an Excel workbook with Chinese headers. */
@@ -73,9 +74,15 @@ export function exportRoute<Query extends TSchema, Row>(
     url,
     { config: { access }, schema: { ...schema, response: { 200: workbookResponse, ...errors } } },
     async (request, reply) => {
-      const sheet = await rows(request.query as Static<Query>, callerScope(request));
-      const body = await listWorkbook(workbook.sheet, workbook.columns, sheet);
-      return sendWorkbook(reply, body, workbook.file, workbook.name);
+      const query = request.query as Static<Query>;
+      const sheet = await rows(query, callerScope(request));
+      const {
+        sheet: title,
+        columns,
+        file,
+        name,
+      } = typeof workbook === 'function' ? workbook(query) : workbook;
+      return sendWorkbook(reply, await listWorkbook(title, columns, sheet), file, name);
     },
   );
 }

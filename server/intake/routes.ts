@@ -5,15 +5,9 @@ import { ATTACHMENT_TYPES, type AttachmentType, mediaType, sniffType } from '../
 import { FieldErrors } from '../archive/store.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, HubError, unauthorized } from '../errors.ts';
-import {
-  listWorkbook,
-  MAX_LIST_EXPORT_ROWS,
-  sendWorkbook,
-  workbookResponse,
-  XLSX_MEDIA_TYPE,
-} from '../export/workbook.ts';
+import { MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
 import { acceptRawBodies, uploadName } from '../http/files.ts';
-import { refusals } from '../http/records.ts';
+import { exportRoute, refusals } from '../http/records.ts';
 import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import type { CardFont } from '../rescue/pdf.ts';
@@ -95,20 +89,18 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
     (query, caller) => intake.list(query, caller.scope),
   );
 
-  app.get(
-    '/api/intake/cases.xlsx',
-    route('intake.read', {
+  exportRoute(app, '/api/intake/cases.xlsx', {
+    access: 'intake.read',
+    schema: {
       summary: 'The intake case list as an Excel workbook (same filters)',
       querystring: Type.Omit(IntakeCaseQuery, ['limit', 'offset']),
       produces: [XLSX_MEDIA_TYPE],
-      response: { 200: Type.Unsafe<Buffer>(workbookResponse), ...errors },
-    }),
-    async (request, reply) => {
-      const rows = await intake.exportRows(request.query, scope(request), MAX_LIST_EXPORT_ROWS);
-      const body = await listWorkbook('接收安置', intakeColumns, rows);
-      return sendWorkbook(reply, body, 'intake', '接收安置');
+      tags: ['intake'],
     },
-  );
+    errors,
+    rows: (query, scope) => intake.exportRows(query, scope, MAX_LIST_EXPORT_ROWS),
+    workbook: { sheet: '接收安置', columns: intakeColumns, file: 'intake', name: '接收安置' },
+  });
 
   caseRecords.create(
     {

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { centreYear } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, HubError } from '../errors.ts';
-import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
+import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
 import { exportRoute, writeErrors } from '../http/records.ts';
 import { recordKinds, type SharedKind } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
@@ -80,20 +80,25 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     },
   );
 
-  app.get(
-    '/api/medical/health-checks/plan/export.xlsx',
-    route('medical.read', {
+  /** The plan's year: this year in the centre unless the query names one. */
+  const planYear = (query: { year?: number }) => query.year ?? centreYear(now());
+  exportRoute(app, '/api/medical/health-checks/plan/export.xlsx', {
+    access: 'medical.read',
+    schema: {
       summary: 'The yearly health-check plan as an Excel workbook, same year and list as the plan',
       querystring: Type.Omit(HealthPlanQuery, ['limit', 'offset']),
-      response: { 200: workbookResponse, ...writeErrors },
-    }),
-    async (request, reply) => {
-      const { year = centreYear(now()), list = 'due' } = request.query;
-      const plan = await health.plan(year, list, MAX_LIST_EXPORT_ROWS, 0, scopeOf(request.user!));
-      const body = await listWorkbook(`${year}年健康体检计划`, planColumns, plan.items);
-      return sendWorkbook(reply, body, `health-check-plan-${year}`, `${year}年健康体检计划`);
+      tags: ['medical'],
     },
-  );
+    errors: writeErrors,
+    rows: async (query, scope) =>
+      (await health.plan(planYear(query), query.list ?? 'due', MAX_LIST_EXPORT_ROWS, 0, scope)).items,
+    workbook: (query) => ({
+      sheet: `${planYear(query)}年健康体检计划`,
+      columns: planColumns,
+      file: `health-check-plan-${planYear(query)}`,
+      name: `${planYear(query)}年健康体检计划`,
+    }),
+  });
 
   app.put(
     '/api/medical/health-checks/plan/:year/:retireeId',
