@@ -241,8 +241,10 @@ describe('station-scoped caseworkers and the one 孤老 flag', () => {
         await publish(client, `eldercare/v1/${pendant.device.id}/event`, { id: event, type: 'sos' });
       }
       await eventually(() => seen.some((alert) => alert.retireeId === ids.east1), 10_000);
-      // The west alert opened first; give it time to arrive if it were going to.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The west alert opened first, and its station was asked of the records database before its
+      // PUBACK; the east alert was stored after that answer (the database answers one query at a
+      // time, in order) and reached the socket after it: had the west alert been sent here, it
+      // would be here already.
       expect(seen.every((alert) => alert.retireeId === ids.east1)).toBe(true);
     } finally {
       socket.close();

@@ -13,14 +13,16 @@ import { eventually, publish, startTestHub, type TestHub } from '../helpers/hub.
 describe('consents and the family notification channels', () => {
   let t: TestHub;
   let retiree: Retiree;
+  /** Another retiree, whose consents stand, with one family channel. */
+  let neighbour: Retiree;
   let receiver: http.Server;
   const received: { path: string; event: string; alertId?: string }[] = [];
   let events = 0;
 
-  /** An SOS from a new pendant; resolves with the alert it opened (the previous one is resolved first). */
-  async function sos(): Promise<string> {
+  /** An SOS from a new pendant of `of` (周永年 unless given); resolves with the alert it opened. */
+  async function sos(of: Retiree = retiree): Promise<string> {
     events += 1;
-    const device = await t.addDevice('pendant.sos', retiree.id);
+    const device = await t.addDevice('pendant.sos', of.id);
     const client = await t.connectDevice(device);
     await publish(client, `eldercare/v1/${device.device.id}/event`, {
       id: `consent-sos-${events}`,
@@ -29,7 +31,7 @@ describe('consents and the family notification channels', () => {
     const alert = await eventually(async () => {
       const list = await t.api<{ id: string; deviceId: string; status: string }[]>(
         'GET',
-        `/api/alerts?retireeId=${retiree.id}&status=active`,
+        `/api/alerts?retireeId=${of.id}&status=active`,
       );
       return list.body.find((candidate) => candidate.deviceId === device.device.id);
     }, 15_000);
@@ -67,13 +69,15 @@ describe('consents and the family notification channels', () => {
     });
     // The daughter (first contact) has a family account; the son has only a channel.
     await t.addFamily(retiree, 'zhou.daughter', '周小燕');
-    for (const [index, path] of [
-      [0, '/daughter'],
-      [1, '/son'],
+    neighbour = await t.addRetiree({ name: '吴德明' });
+    for (const [owner, index, path] of [
+      [retiree, 0, '/daughter'],
+      [retiree, 1, '/son'],
+      [neighbour, 0, '/neighbour'],
     ] as const) {
       const channel = await t.api(
         'POST',
-        `/api/retirees/${retiree.id}/contacts/${retiree.contacts[index]?.id}/channels`,
+        `/api/retirees/${owner.id}/contacts/${owner.contacts[index]?.id}/channels`,
         {
           kind: 'webhook',
           target: `http://127.0.0.1:${port}${path}`,
@@ -112,8 +116,8 @@ describe('consents and the family notification channels', () => {
     expect(withdrawn.status).toBe(201);
     const second = await sos();
     await eventually(() => toldAbout(second).length === 1);
-    // Time for a message that should not come.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // An alert's channels are queued together, so with the queue empty every one of them is done.
+    await eventually(() => t.hub.notifications.pending() === 0);
     expect(toldAbout(second)).toStrictEqual(['/son']);
     await resolve(second);
   });
@@ -126,7 +130,14 @@ describe('consents and the family notification channels', () => {
     });
     expect(withdrawn.status).toBe(201);
     const third = await sos();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // A neighbour's alert opens after it and is told: alerts are judged for their channels in the
+    // order they open (each reads its channels, then whoever handles it, from the records database,
+    // which answers one query at a time, in order), so the third's messages, had it any, were queued
+    // before the neighbour's; with the queue empty every one of them is done.
+    const neighbours = await sos(neighbour);
+    await eventually(() => toldAbout(neighbours).length === 1);
+    await eventually(() => t.hub.notifications.pending() === 0);
+    expect(toldAbout(neighbours)).toStrictEqual(['/neighbour']);
     expect(toldAbout(third)).toStrictEqual([]);
     // The staff are still told: the alert is there.
     const alert = await t.api<{ id: string }>('GET', `/api/alerts/${third}`);
