@@ -55,12 +55,5 @@ export { RejectedWriteError } from './errors.ts';
 export { type Influx1Settings, Influx1Store } from './influx1.ts';
 export { type Influx2Settings, Influx2Store } from './influx2.ts';
 export { Spool, type SpoolOptions, type SpoolSegment } from './spool.ts';
-export type {
-  Point,
-  SeriesPoint,
-  SeriesQuery,
-  SeriesSelector,
-  StoredReading,
-  TelemetryStore,
-} from './types.ts';
+export type * from './types.ts';
 export { TelemetryWriter, type TelemetryWriterOptions, type WriterLogger } from './writer.ts';

@@ -11,18 +11,15 @@ import { InfluxDB, type IPoolOptions } from 'influx';
 import { RejectedWriteError } from './errors.ts';
 import {
   countStatement,
-  isUnsupportedMean,
   measurement,
   parseCount,
   parseSeriesResponse,
-  parseStoredReadings,
+  querySeriesWith,
   quoteIdentifier,
-  readStatement,
+  readSeriesWith,
   selectorConditions,
-  seriesStatement,
 } from './influxql.ts';
 import { LineProtocol } from './line-protocol.ts';
-import { bucketMeans } from './points.ts';
 import type {
   Point,
   SeriesPoint,
@@ -200,21 +197,12 @@ export class Influx1Store implements TelemetryStore {
     });
   }
 
-  async querySeries(query: SeriesQuery): Promise<SeriesPoint[]> {
-    try {
-      return await this.select(seriesStatement(query));
-    } catch (error) {
-      if (query.every > 0 && isUnsupportedMean(error)) {
-        return bucketMeans(await this.select(seriesStatement({ ...query, every: 0 })), query.every);
-      }
-      throw error;
-    }
+  querySeries(query: SeriesQuery): Promise<SeriesPoint[]> {
+    return querySeriesWith((statement) => this.select(statement), query);
   }
 
-  async readSeries(selector: SeriesSelector): Promise<StoredReading[]> {
-    const statement = readStatement(selector);
-    if (!statement) return [];
-    return parseStoredReadings(await this.raw(statement));
+  readSeries(selector: SeriesSelector): Promise<StoredReading[]> {
+    return readSeriesWith((statement) => this.raw(statement), selector);
   }
 
   /** `DELETE … WHERE <tag>` per id: InfluxQL's DELETE takes tag predicates and drops emptied series. */

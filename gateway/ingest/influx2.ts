@@ -8,16 +8,14 @@ import { HttpError, InfluxDB, Point as LinePoint } from '@influxdata/influxdb-cl
 import { RejectedWriteError } from './errors.ts';
 import {
   countStatement,
-  isUnsupportedMean,
   measurement,
   parseCount,
   parseSeriesResponse,
-  parseStoredReadings,
-  readStatement,
+  querySeriesWith,
+  readSeriesWith,
   selectorConditions,
-  seriesStatement,
 } from './influxql.ts';
-import { bucketMeans, storableFields, timestampOf } from './points.ts';
+import { storableFields, timestampOf } from './points.ts';
 import type {
   Point,
   SeriesPoint,
@@ -101,21 +99,12 @@ export class Influx2Store implements TelemetryStore {
     }
   }
 
-  async querySeries(query: SeriesQuery): Promise<SeriesPoint[]> {
-    try {
-      return await this.select(seriesStatement(query));
-    } catch (error) {
-      if (query.every > 0 && isUnsupportedMean(error)) {
-        return bucketMeans(await this.select(seriesStatement({ ...query, every: 0 })), query.every);
-      }
-      throw error;
-    }
+  querySeries(query: SeriesQuery): Promise<SeriesPoint[]> {
+    return querySeriesWith((statement) => this.select(statement), query);
   }
 
-  async readSeries(selector: SeriesSelector): Promise<StoredReading[]> {
-    const statement = readStatement(selector);
-    if (!statement) return [];
-    return parseStoredReadings(await this.queryBody(statement));
+  readSeries(selector: SeriesSelector): Promise<StoredReading[]> {
+    return readSeriesWith((statement) => this.queryBody(statement), selector);
   }
 
   /**

@@ -2,7 +2,7 @@
  * InfluxQL text and the JSON that `/query` answers with. InfluxDB 1.x serves `/query`, and InfluxDB
  * 2.x and 3.x serve the same endpoint for compatibility, so both Influx stores share this file.
  */
-import { assertValidQuery } from './points.ts';
+import { assertValidQuery, bucketMeans } from './points.ts';
 import type { SeriesPoint, SeriesQuery, SeriesSelector, StoredReading } from './types.ts';
 
 export const measurement = 'readings';
@@ -37,6 +37,33 @@ export function seriesStatement(query: SeriesQuery): string {
 /** The error InfluxDB gives when asked to average a boolean field. */
 export function isUnsupportedMean(error: unknown): boolean {
   return error instanceof Error && /unsupported mean/i.test(error.message);
+}
+
+/**
+ * A series through InfluxQL: means per bucket where the server computes them; a boolean field,
+ * which InfluxDB will not average, is read whole and averaged here.
+ */
+export async function querySeriesWith(
+  select: (statement: string) => Promise<SeriesPoint[]>,
+  query: SeriesQuery,
+): Promise<SeriesPoint[]> {
+  try {
+    return await select(seriesStatement(query));
+  } catch (error) {
+    if (query.every > 0 && isUnsupportedMean(error)) {
+      return bucketMeans(await select(seriesStatement({ ...query, every: 0 })), query.every);
+    }
+    throw error;
+  }
+}
+
+/** The stored readings a selector names, read with `raw` (the `/query` answer's JSON body). */
+export async function readSeriesWith(
+  raw: (statement: string) => Promise<unknown>,
+  selector: SeriesSelector,
+): Promise<StoredReading[]> {
+  const statement = readStatement(selector);
+  return statement ? parseStoredReadings(await raw(statement)) : [];
 }
 
 interface QueryResponse {
