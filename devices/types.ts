@@ -55,7 +55,8 @@ export type DeviceCategory = 'wearable' | 'pendant' | 'sensor' | 'bridge';
 /** Result of running a converter over one payload. */
 export type Decoded<T> = { ok: true; value: T } | { ok: false; reason: string };
 
-export interface DeviceDefinition {
+/** What names a device type to its users, the same for the hub's own types and Zigbee models. */
+export interface DeviceKind {
   /** Stable identifier stored with each device, e.g. `wearable.watch`, `sensor.door`. */
   type: string;
   category: DeviceCategory;
@@ -66,6 +67,9 @@ export interface DeviceDefinition {
   nameEn: string;
   /** Battery devices and mains devices have different offline timeouts. */
   power: 'battery' | 'mains';
+}
+
+export interface DeviceDefinition extends DeviceKind {
   /** The reading keys this type reports. */
   readings: ReadingKey[];
   /** The event types this type raises. */

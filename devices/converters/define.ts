@@ -3,24 +3,11 @@
  * converters from a schema-checked payload to readings and a normalized event.
  */
 import { type TObject, type TProperties, Type } from '@sinclair/typebox';
-import type {
-  DeviceCategory,
-  DeviceDefinition,
-  DeviceEvent,
-  EventType,
-  ReadingKey,
-  Readings,
-} from '../types.ts';
+import type { DeviceDefinition, DeviceEvent, DeviceKind, EventType, ReadingKey, Readings } from '../types.ts';
 import type { Capability, EventFields, EventKind, TelemetryField } from './capability.ts';
 import { EpochMilliseconds, EventId } from './schemas.ts';
 
-export interface DeviceSpec {
-  type: string;
-  category: DeviceCategory;
-  description: string;
-  nameZh: string;
-  nameEn: string;
-  power: 'battery' | 'mains';
+export interface DeviceSpec extends DeviceKind {
   extend: Capability[];
 }
 

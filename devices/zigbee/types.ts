@@ -8,7 +8,7 @@
  * arriving, so the converter needs the previous state: it is pure over
  * (previous state, message) → (next state, readings, events); the gateway keeps the state.
  */
-import type { DeviceCategory, DeviceEvent, EventType, ReadingKey, Readings } from '../types.ts';
+import type { DeviceEvent, DeviceKind, EventType, ReadingKey, Readings } from '../types.ts';
 
 /** The per-device options staff store with a sensor (POST /api/devices `options`). */
 export type ButtonAction = 'single' | 'double' | 'hold';
@@ -90,18 +90,13 @@ export interface ZigbeeConversion {
   events: DeviceEvent[];
 }
 
-export interface ZigbeeDefinition {
+export interface ZigbeeDefinition extends DeviceKind {
   /** Exactly as Zigbee2MQTT reports `definition.model`, e.g. `TS0215A_sos`, `HS1EB/HS1EB-E`. */
   model: string;
   /** As Zigbee2MQTT reports `definition.vendor`, e.g. `Tuya`, `Heiman`. */
   vendor: string;
   /** The hub's device type: `zigbee.<model>`. */
   type: string;
-  category: DeviceCategory;
-  description: string;
-  nameZh: string;
-  nameEn: string;
-  power: 'battery' | 'mains';
   readings: ReadingKey[];
   events: EventType[];
   /** Option names this model understands (`sosAction`…), for validation at registration. */
