@@ -147,40 +147,35 @@ export const authRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
     },
   );
 
-  app.post(
-    '/api/auth/totp/confirm',
-    route('account.own', {
+  // The two steps of my own second factor that a current code proves.
+  const totpSteps = [
+    {
+      url: '/api/auth/totp/confirm',
       summary: 'Confirm my TOTP enrolment with a code from the app; from now on sign-in asks for it',
-      body: TotpCodeBody,
-      response: {
-        204: Type.Null(),
-        ...refusals(400, 401, 403, 409),
-      },
-    }),
-    async (request, reply) => {
-      if (!request.user) throw unauthorized();
-      await hub.sessions.confirmTotp(request.user.id, request.body.code);
-      return reply.code(204).send(null);
+      take: (userId: string, code: string) => hub.sessions.confirmTotp(userId, code),
     },
-  );
-
-  app.post(
-    '/api/auth/totp/disable',
-    route('account.own', {
+    {
+      url: '/api/auth/totp/disable',
       summary:
         'Remove my TOTP second factor, proven with a current code (not for admins while it is required)',
-      body: TotpCodeBody,
-      response: {
-        204: Type.Null(),
-        ...refusals(400, 401, 403, 409),
-      },
-    }),
-    async (request, reply) => {
-      if (!request.user) throw unauthorized();
-      await hub.sessions.disableOwnTotp(request.user.id, request.body.code);
-      return reply.code(204).send(null);
+      take: (userId: string, code: string) => hub.sessions.disableOwnTotp(userId, code),
     },
-  );
+  ];
+  for (const { url, summary, take } of totpSteps) {
+    app.post(
+      url,
+      route('account.own', {
+        summary,
+        body: TotpCodeBody,
+        response: { 204: Type.Null(), ...refusals(400, 401, 403, 409) },
+      }),
+      async (request, reply) => {
+        if (!request.user) throw unauthorized();
+        await take(request.user.id, request.body.code);
+        return reply.code(204).send(null);
+      },
+    );
+  }
 
   app.post(
     '/api/auth/logout',
