@@ -10,9 +10,10 @@ import promClient from 'prom-client';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { readErrors } from '../http/records.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
-import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { ErrorResponse } from '../schemas/common.ts';
 import {
   Channel,
   ChannelInput,
@@ -45,34 +46,28 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
   }
 
   // ── family accounts, managed by staff ──────────────────────────────────────────────────────────
-  app.post(
-    '/api/retirees/:id/family-accounts',
-    route('familyAccounts.manage', {
-      retiree: 'path',
+  // `:id` is the retiree's own id.
+  const accountRecords = recordRoutes(app, route, {
+    url: '/api/retirees',
+    record: FamilyAccount,
+    read: 'familyAccounts.manage',
+    write: 'familyAccounts.manage',
+    retiree: 'path',
+  });
+  accountRecords.on(
+    'family-accounts',
+    {
       summary:
         "Create a family account that sees this retiree only (6.11.2.4); optionally one of the retiree's contacts",
-      params: IdParams,
       body: FamilyAccountInput,
-      response: { 201: FamilyAccount, ...readErrors, 409: ErrorResponse },
-    }),
-    async (request, reply) => {
-      const retireeId = await retireeOr404(request.params.id);
-      const account = await app.families.createAccount(retireeId, request.body, request.user!);
-      return reply.code(201).send(account);
+      code: 201,
     },
+    async (id, body, caller) => app.families.createAccount(await retireeOr404(id), body, caller.user),
   );
-
-  app.get(
-    '/api/retirees/:id/family-accounts',
-    route('familyAccounts.manage', {
-      retiree: 'path',
-      summary: "The retiree's family accounts",
-      params: IdParams,
-      response: { 200: Type.Array(FamilyAccount), ...readErrors },
-    }),
-    async (request) => {
-      return app.families.records.accounts(await retireeOr404(request.params.id));
-    },
+  accountRecords.on(
+    'family-accounts',
+    { method: 'get', summary: "The retiree's family accounts", answer: Type.Array(FamilyAccount) },
+    async (id) => app.families.records.accounts(await retireeOr404(id)),
   );
 
   app.delete(
@@ -103,18 +98,19 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     },
   );
 
-  app.post(
-    '/api/family/alerts/:id/on-my-way',
-    route('family.respond', {
-      retiree: 'alert',
+  recordRoutes(app, route, {
+    url: '/api/family/alerts',
+    record: FamilyAlert,
+    read: 'family.read',
+    write: 'family.respond',
+    retiree: 'alert',
+  }).on(
+    'on-my-way',
+    {
       summary: '"I\'m on my way": recorded on the alert and shown to the staff on duty',
-      params: IdParams,
       body: Type.Optional(OnMyWayBody),
-      response: { 200: FamilyAlert, ...readErrors, 409: ErrorResponse },
-    }),
-    async (request) => {
-      return app.families.onMyWay(request.user!, request.params.id, request.body ?? {});
     },
+    (id, body, caller) => app.families.onMyWay(caller.user, id, body ?? {}),
   );
 
   // ── notification channels per contact and severity ─────────────────────────────────────────────
@@ -199,16 +195,19 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     },
   );
 
-  app.get(
-    '/api/alerts/:id/deliveries',
-    notificationsRoute('alerts.read', {
-      retiree: 'alert',
+  recordRoutes(app, notificationsRoute, {
+    url: '/api/alerts',
+    record: Delivery,
+    read: 'alerts.read',
+    write: 'alerts.handle',
+    retiree: 'alert',
+  }).on(
+    'deliveries',
+    {
+      method: 'get',
       summary: 'Every notification attempt for an alert: channel, reason, attempt, status, answer or error',
-      params: IdParams,
-      response: { 200: Type.Array(Delivery), ...readErrors },
-    }),
-    async (request) => {
-      return app.notifications.records.deliveries(uuidOr404(request.params.id, 'alert'));
+      answer: Type.Array(Delivery),
     },
+    (id) => app.notifications.records.deliveries(uuidOr404(id, 'alert')),
   );
 };

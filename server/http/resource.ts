@@ -64,7 +64,8 @@ export interface RecordKind<One extends TSchema> {
   /** One record as the routes answer it. */
   record: One;
   read: Access;
-  write: Access;
+  /** None for a kind that is only read. */
+  write?: Access;
   /**
    * Checked before every route on one record, after the access guard: e.g. that the record's
    * retiree is in the caller's station scope.
@@ -144,7 +145,7 @@ export function recordRoutes<One extends TSchema>(
     app.route({
       method: method.toUpperCase() as Uppercase<Method>,
       url,
-      ...route(described.access ?? (reading ? kind.read : kind.write), {
+      ...route(accessOf(method, url, described), {
         ...(retiree === undefined ? {} : { retiree }),
         summary,
         ...(description === undefined ? {} : { description }),
@@ -157,6 +158,13 @@ export function recordRoutes<One extends TSchema>(
         return code === 200 ? answered : reply.code(code).send(answered);
       },
     });
+  }
+
+  function accessOf(method: Method, url: string, described: Described): Access {
+    const access = described.access ?? (method === 'get' ? kind.read : kind.write);
+    if (!access)
+      throw new Error(`${method.toUpperCase()} ${url}: a kind that is only read declares no write`);
+    return access;
   }
 
   async function guarded(request: FastifyRequest, caller: Caller): Promise<string> {

@@ -6,9 +6,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
-import { exportRoute, readErrors, userId, writeErrors } from '../http/records.ts';
+import { exportRoute, readErrors, writeErrors } from '../http/records.ts';
+import { recordKinds, recordRoutes, type SharedKind } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
-import { IdParams } from '../schemas/common.ts';
 import {
   AttendanceInput,
   ConvalescenceBatch,
@@ -29,24 +29,24 @@ import { activityColumns, type BatchRow, batchColumns, receptionColumns } from '
 
 const politicalRoute = routeOptions('political life');
 const receptionRoute = routeOptions('reception');
+/** What the area's kinds of record share. */
+const shared: SharedKind = { read: 'reception.read', write: 'reception.write' };
 
 export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
   const { reception: service } = app;
   const political = { tags: ['political life'] };
   const reception = { tags: ['reception'] };
+  const politicalKind = recordKinds(app, politicalRoute, shared);
 
   // ----- activities and study sessions (6.2.2.3–6.2.2.8) -----
 
-  app.get(
-    '/api/reception/activities',
-    politicalRoute('reception.read', {
+  const activityRecords = politicalKind('/api/reception/activities', PoliticalActivity);
+  activityRecords.list(
+    {
       summary: 'Organisation life, study sessions and political activities with attendance',
-      querystring: PoliticalActivityQuery,
-      response: { 200: Type.Array(PoliticalActivity), ...readErrors },
-    }),
-    async (request) => {
-      return service.activities(request.query, scopeOf(request.user!));
+      query: PoliticalActivityQuery,
     },
+    (query, caller) => service.activities(query, caller.scope),
   );
 
   exportRoute(app, '/api/reception/activities/export.xlsx', {
@@ -65,54 +65,26 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
     },
   });
 
-  app.post(
-    '/api/reception/activities',
-    politicalRoute('reception.write', {
-      summary: 'Plan or record an activity or study session',
-      body: PoliticalActivityInput,
-      response: { 201: PoliticalActivity, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply.code(201).send(await service.createActivity(request.body, userId(request)));
-    },
+  activityRecords.create(
+    { summary: 'Plan or record an activity or study session', body: PoliticalActivityInput },
+    (body, caller) => service.createActivity(body, caller.id),
   );
-
-  app.get(
-    '/api/reception/activities/:id',
-    politicalRoute('reception.read', {
-      summary: 'One activity',
-      params: IdParams,
-      response: { 200: PoliticalActivity, ...readErrors },
-    }),
-    async (request) => {
-      return service.activity(request.params.id, undefined, scopeOf(request.user!));
-    },
-  );
-
-  app.put(
-    '/api/reception/activities/:id/attendance',
-    politicalRoute('reception.write', {
+  activityRecords.one('One activity', (id, caller) => service.activity(id, undefined, caller.scope));
+  activityRecords.on(
+    'attendance',
+    {
+      method: 'put',
       summary: 'Record attendance (present, absent, excused) per retiree, on or after the day held',
-      params: IdParams,
       body: AttendanceInput,
-      response: { 200: PoliticalActivity, ...writeErrors },
-    }),
-    async (request) => {
-      return service.recordAttendance(request.params.id, request.body, scopeOf(request.user!));
     },
+    (id, body, caller) => service.recordAttendance(id, body, caller.scope),
   );
 
   // ----- honour convalescence (6.2.2.11) -----
 
-  app.get(
-    '/api/reception/convalescence',
-    politicalRoute('reception.read', {
-      summary: 'Honour convalescence batches (荣誉疗养, 6.2.2.11)',
-      response: { 200: Type.Array(ConvalescenceBatch), ...readErrors },
-    }),
-    async (request) => {
-      return service.batches(scopeOf(request.user!));
-    },
+  const batchRecords = politicalKind('/api/reception/convalescence', ConvalescenceBatch);
+  batchRecords.list({ summary: 'Honour convalescence batches (荣誉疗养, 6.2.2.11)' }, (_, caller) =>
+    service.batches(caller.scope),
   );
 
   app.get(
@@ -133,41 +105,15 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
     },
   );
 
-  app.post(
-    '/api/reception/convalescence',
-    politicalRoute('reception.write', {
-      summary: 'Create a convalescence batch with dates and place',
-      body: ConvalescenceBatchInput,
-      response: { 201: ConvalescenceBatch, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply.code(201).send(await service.createBatch(request.body, userId(request)));
-    },
+  batchRecords.create(
+    { summary: 'Create a convalescence batch with dates and place', body: ConvalescenceBatchInput },
+    (body, caller) => service.createBatch(body, caller.id),
   );
-
-  app.get(
-    '/api/reception/convalescence/:id',
-    politicalRoute('reception.read', {
-      summary: 'One convalescence batch',
-      params: IdParams,
-      response: { 200: ConvalescenceBatch, ...readErrors },
-    }),
-    async (request) => {
-      return service.batch(request.params.id, scopeOf(request.user!));
-    },
-  );
-
-  app.post(
-    '/api/reception/convalescence/:id/participants',
-    politicalRoute('reception.write', {
-      summary: 'Add participants (all or none)',
-      params: IdParams,
-      body: ParticipantsInput,
-      response: { 200: ConvalescenceBatch, ...writeErrors },
-    }),
-    async (request) => {
-      return service.addParticipants(request.params.id, request.body, scopeOf(request.user!));
-    },
+  batchRecords.one('One convalescence batch', (id, caller) => service.batch(id, caller.scope));
+  batchRecords.on(
+    'participants',
+    { summary: 'Add participants (all or none)', body: ParticipantsInput },
+    (id, body, caller) => service.addParticipants(id, body, caller.scope),
   );
 
   app.delete(
@@ -189,16 +135,14 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   // ----- letters, visits and calls (6.2.2.10) -----
 
-  app.get(
-    '/api/reception/items',
-    receptionRoute('reception.read', {
-      summary: 'Letters, visits and calls received (来信、来访、来电)',
-      querystring: ReceptionQuery,
-      response: { 200: Type.Array(ReceptionItem), ...readErrors },
-    }),
-    async (request) => {
-      return service.receptions(request.query, scopeOf(request.user!));
-    },
+  const itemRecords = recordRoutes(app, receptionRoute, {
+    url: '/api/reception/items',
+    record: ReceptionItem,
+    ...shared,
+  });
+  itemRecords.list(
+    { summary: 'Letters, visits and calls received (来信、来访、来电)', query: ReceptionQuery },
+    (query, caller) => service.receptions(query, caller.scope),
   );
 
   exportRoute(app, '/api/reception/items/export.xlsx', {
@@ -229,69 +173,31 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
     },
   );
 
-  app.post(
-    '/api/reception/items',
-    receptionRoute('reception.write', {
+  itemRecords.create(
+    {
       retiree: 'body',
       summary:
         'Register a letter, visit or call; a reply is due in 15 days unless `replyDays` says otherwise',
       body: ReceptionInput,
-      response: { 201: ReceptionItem, ...writeErrors },
-    }),
-    async (request, reply) => {
-      return reply
-        .code(201)
-        .send(await service.createReception(request.body, userId(request), scopeOf(request.user!)));
     },
+    (body, caller) => service.createReception(body, caller.id, caller.scope),
   );
-
-  app.get(
-    '/api/reception/items/:id',
-    receptionRoute('reception.read', {
-      summary: 'One item',
-      params: IdParams,
-      response: { 200: ReceptionItem, ...readErrors },
-    }),
-    async (request) => {
-      return service.reception(request.params.id, undefined, scopeOf(request.user!));
-    },
-  );
-
-  app.patch(
-    '/api/reception/items/:id',
-    receptionRoute('reception.write', {
+  itemRecords.one('One item', (id, caller) => service.reception(id, undefined, caller.scope));
+  itemRecords.on(
+    '',
+    {
+      method: 'patch',
       summary: 'Change the days to reply or the handler while not replied',
-      params: IdParams,
       body: ReceptionUpdate,
-      response: { 200: ReceptionItem, ...writeErrors },
-    }),
-    async (request) => {
-      return service.updateReception(request.params.id, request.body, scopeOf(request.user!));
     },
+    (id, body, caller) => service.updateReception(id, body, caller.scope),
   );
-
-  app.post(
-    '/api/reception/items/:id/take',
-    receptionRoute('reception.write', {
-      summary: 'received → in_hand',
-      params: IdParams,
-      response: { 200: ReceptionItem, ...writeErrors },
-    }),
-    async (request) => {
-      return service.takeReception(request.params.id, scopeOf(request.user!));
-    },
+  itemRecords.on('take', { summary: 'received → in_hand' }, (id, _, caller) =>
+    service.takeReception(id, caller.scope),
   );
-
-  app.post(
-    '/api/reception/items/:id/reply',
-    receptionRoute('reception.write', {
-      summary: 'in_hand → replied, with the reply',
-      params: IdParams,
-      body: ReceptionReply,
-      response: { 200: ReceptionItem, ...writeErrors },
-    }),
-    async (request) => {
-      return service.replyReception(request.params.id, request.body, userId(request), scopeOf(request.user!));
-    },
+  itemRecords.on(
+    'reply',
+    { summary: 'in_hand → replied, with the reply', body: ReceptionReply },
+    (id, body, caller) => service.replyReception(id, body, caller.id, caller.scope),
   );
 };

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import { definitions } from '../../devices/index.ts';
 import type { AreaOptions } from '../context.ts';
 import { notFound } from '../errors.ts';
@@ -12,17 +11,17 @@ import {
   workbookResponse,
   XLSX_MEDIA_TYPE,
 } from '../export/workbook.ts';
-import { refusals } from '../http/records.ts';
+import { readErrors, refusals } from '../http/records.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
-import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
   ButtonTest,
   ServiceRequest,
   ServiceRequestStatus,
   ServiceRequestUpdate,
 } from '../schemas/requests.ts';
-import { retireesOfScope, scopeOf } from '../store/scope.ts';
+import { retireesOfScope, type Scope, scopeOf } from '../store/scope.ts';
 
 const route = routeOptions('service requests');
 const devicesRoute = routeOptions('devices');
@@ -57,24 +56,28 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
   const { serviceRequests: records } = app;
 
   /** 6.11.2.2: the retirees a station's caseworker may see; null for the whole centre. */
-  const stationRetirees = (request: FastifyRequest) => retireesOfScope(hub.db, scopeOf(request.user!));
+  const stationRetirees = (scope: Scope) => retireesOfScope(hub.db, scope);
 
-  app.get(
-    '/api/service-requests',
-    route('requests.read', {
+  const requestRecords = recordRoutes(app, route, {
+    url: '/api/service-requests',
+    record: ServiceRequest,
+    read: 'requests.read',
+    write: 'requests.handle',
+    // The list names no record (no 404); a request is handled by updating it, never in conflict (no 409).
+    errors: { read: refusals(400, 401, 403), write: readErrors },
+  });
+
+  requestRecords.list(
+    {
       summary: 'Service requests from the 求助 key (6.12), newest first',
-      querystring: Type.Object({
+      query: Type.Object({
         status: Type.Optional(ServiceRequestStatus),
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
       }),
-      response: {
-        200: Type.Array(ServiceRequest),
-        ...refusals(400, 401, 403),
-      },
-    }),
-    async (request) => {
-      const all = await records.list(request.query.status, request.query.limit ?? 100);
-      const mine = await stationRetirees(request);
+    },
+    async (query, caller) => {
+      const all = await records.list(query.status, query.limit ?? 100);
+      const mine = await stationRetirees(caller.scope);
       return mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
     },
   );
@@ -92,52 +95,49 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     }),
     async (request, reply) => {
       const all = await records.list(request.query.status, MAX_LIST_EXPORT_ROWS);
-      const mine = await stationRetirees(request);
+      const mine = await stationRetirees(scopeOf(request.user!));
       const rows = mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
       const body = await listWorkbook('服务请求', serviceRequestColumns, rows);
       return sendWorkbook(reply, body, 'service-requests', '服务请求');
     },
   );
 
-  app.patch(
-    '/api/service-requests/:id',
-    route('requests.handle', {
+  requestRecords.on(
+    '',
+    {
+      method: 'patch',
       summary: 'Assign a provider, mark done, record the rating',
-      params: IdParams,
       body: ServiceRequestUpdate,
-      response: {
-        200: ServiceRequest,
-        ...refusals(400, 401, 403, 404),
-      },
-    }),
-    async (request) => {
-      const id = uuidOr404(request.params.id, 'service request');
-      const mine = await stationRetirees(request);
+    },
+    async (requested, body, caller) => {
+      const id = uuidOr404(requested, 'service request');
+      const mine = await stationRetirees(caller.scope);
       const found = mine ? await records.byId(id) : null;
       if (mine && !(found?.retireeId && mine.has(found.retireeId))) throw notFound('service request');
-      const updated = await records.update(id, request.body, new Date());
+      const updated = await records.update(id, body, new Date());
       if (!updated) throw notFound('service request');
       return updated;
     },
   );
 
-  app.get(
-    '/api/button-tests',
-    devicesRoute('requests.read', {
+  recordRoutes(app, devicesRoute, {
+    url: '/api/button-tests',
+    record: ButtonTest,
+    read: 'requests.read',
+    errors: { read: refusals(400, 401) },
+  }).list(
+    {
       summary:
         'Every emergency button with its last test press; `overdue=true` lists those due for the monthly test',
-      querystring: Type.Object({ overdue: Type.Optional(Type.Boolean()) }),
-      response: { 200: Type.Array(ButtonTest), 400: ErrorResponse, 401: ErrorResponse },
-    }),
-    async (request) => {
+      query: Type.Object({ overdue: Type.Optional(Type.Boolean()) }),
+    },
+    async (query, caller) => {
       const every = await records.buttonTests(testableTypes, new Date());
-      const mine = await stationRetirees(request);
+      const mine = await stationRetirees(caller.scope);
       const all = mine
         ? every.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId))
         : every;
-      return request.query.overdue === undefined
-        ? all
-        : all.filter((entry) => entry.overdue === request.query.overdue);
+      return query.overdue === undefined ? all : all.filter((entry) => entry.overdue === query.overdue);
     },
   );
 };

@@ -6,6 +6,7 @@ import type { AreaOptions } from '../context.ts';
 import { HubError, unauthorized } from '../errors.ts';
 import { MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
 import { exportRoute, readErrors, userId, writeErrors } from '../http/records.ts';
+import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { findCardFont } from '../print/font.ts';
@@ -34,7 +35,7 @@ import {
   VisitTaskUpdate,
 } from '../schemas/visits.ts';
 import { retireeOr404 } from '../store/checks.ts';
-import { assertInScope, scopeOf } from '../store/scope.ts';
+import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
 import { followUpColumns, recordColumns, taskColumns } from './export.ts';
 import { renderVisitFormPdf, type VisitForm } from './pdf.ts';
 
@@ -48,20 +49,14 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
     if (!request.user) throw unauthorized();
     return scopeOf(request.user);
   };
-  /** 404 unless the retiree is within the user's scope (a caseworker: their station). */
-  const reach = async (request: FastifyRequest, retireeId: string) => {
-    await assertInScope(hub.db, scope(request), uuidOr404(retireeId, 'retiree'));
-  };
+  /** 404 unless the retiree is within the caller's scope (a caseworker: their station). */
+  const reach = (within: Scope, retireeId: string) =>
+    assertInScope(hub.db, within, uuidOr404(retireeId, 'retiree'));
 
-  app.get(
-    '/api/visits/campaigns',
-    route('visits.read', {
-      summary: 'Holiday visit campaigns (6.8.2.1)',
-      response: { 200: Type.Array(Campaign), ...readErrors },
-    }),
-    async () => {
-      return visits.campaigns();
-    },
+  const kind = recordKinds(app, route, { read: 'visits.read', write: 'visits.write' });
+
+  kind('/api/visits/campaigns', Campaign).list({ summary: 'Holiday visit campaigns (6.8.2.1)' }, () =>
+    visits.campaigns(),
   );
 
   app.post(
@@ -77,181 +72,107 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
     },
   );
 
-  app.get(
-    '/api/visits/tasks',
-    route('visits.read', {
-      summary: 'Visit tasks, by due date',
-      querystring: VisitTaskQuery,
-      response: { 200: Type.Array(VisitTask), ...readErrors },
-    }),
-    async (request) => {
-      return visits.tasks(request.query, scope(request));
+  const taskRecords = kind('/api/visits/tasks', VisitTask, {
+    guard: async (id, caller) => reach(caller.scope, (await visits.task(id)).retireeId),
+  });
+  taskRecords.list({ summary: 'Visit tasks, by due date', query: VisitTaskQuery }, (query, caller) =>
+    visits.tasks(query, caller.scope),
+  );
+  taskRecords.create(
+    { retiree: 'body', summary: 'Plan a visit by hand', body: VisitTaskInput },
+    async (body, caller) => {
+      await reach(caller.scope, body.retireeId);
+      return visits.createTask(body, caller.id);
     },
   );
-
-  app.post(
-    '/api/visits/tasks',
-    route('visits.write', {
-      retiree: 'body',
-      summary: 'Plan a visit by hand',
-      body: VisitTaskInput,
-      response: { 201: VisitTask, ...writeErrors },
-    }),
-    async (request, reply) => {
-      await reach(request, request.body.retireeId);
-      return reply.code(201).send(await visits.createTask(request.body, userId(request)));
-    },
-  );
-
-  app.get(
-    '/api/visits/tasks/:id',
-    route('visits.read', {
-      summary: 'One visit task',
-      params: IdParams,
-      response: { 200: VisitTask, ...readErrors },
-    }),
-    async (request) => {
-      const task = await visits.task(request.params.id);
-      await reach(request, task.retireeId);
-      return task;
-    },
-  );
-
-  app.patch(
-    '/api/visits/tasks/:id',
-    route('visits.write', {
+  taskRecords.one('One visit task', (id) => visits.task(id));
+  taskRecords.on(
+    '',
+    {
+      method: 'patch',
       summary: 'Assign, move the due date or cancel an open task (it is done only by a visit record)',
-      params: IdParams,
       body: VisitTaskUpdate,
-      response: { 200: VisitTask, ...writeErrors },
-    }),
-    async (request) => {
-      await reach(request, (await visits.task(request.params.id)).retireeId);
-      return visits.updateTask(request.params.id, request.body);
     },
+    (id, body) => visits.updateTask(id, body),
   );
 
-  app.get(
-    '/api/visits/admissions',
-    route('visits.read', {
+  const admissionRecords = kind('/api/visits/admissions', Admission);
+  admissionRecords.list(
+    {
       summary: 'Hospital admissions (6.8.2.2)',
-      querystring: Type.Object({ retireeId: Type.Optional(Type.String({ maxLength: 64 })) }),
-      response: { 200: Type.Array(Admission), ...readErrors },
-    }),
-    async (request) => {
-      return visits.admissions(request.query.retireeId, scope(request));
+      query: Type.Object({ retireeId: Type.Optional(Type.String({ maxLength: 64 })) }),
     },
+    (query, caller) => visits.admissions(query.retireeId, caller.scope),
   );
-
-  app.post(
-    '/api/visits/admissions',
-    route('visits.write', {
+  admissionRecords.create(
+    {
       retiree: 'body',
       summary: 'Record a hospital admission: raises a visit due within 3 days (6.8.2.2)',
       body: AdmissionInput,
-      response: { 201: AdmissionResult, ...writeErrors },
-    }),
-    async (request, reply) => {
-      await reach(request, request.body.retireeId);
-      return reply.code(201).send(await visits.recordAdmission(request.body, userId(request)));
+      answer: AdmissionResult,
+    },
+    async (body, caller) => {
+      await reach(caller.scope, body.retireeId);
+      return visits.recordAdmission(body, caller.id);
     },
   );
 
-  app.get(
-    '/api/visits/retirees/:id/flags',
-    route('visits.read', {
-      retiree: 'path',
-      summary: '孤老 / 长期卧床 / living elsewhere, and the open monthly focus visit',
-      params: IdParams,
-      response: { 200: LivingFlags, ...readErrors },
-    }),
-    async (request) => {
-      await reach(request, request.params.id);
-      return visits.flags(request.params.id);
-    },
+  // `:id` is the retiree's own id.
+  const flagRecords = kind('/api/visits/retirees', LivingFlags, {
+    retiree: 'path',
+    guard: (id, caller) => reach(caller.scope, id),
+  });
+  flagRecords.on(
+    'flags',
+    { method: 'get', summary: '孤老 / 长期卧床 / living elsewhere, and the open monthly focus visit' },
+    (id) => visits.flags(id),
   );
-
-  app.patch(
-    '/api/visits/retirees/:id/flags',
-    route('visits.write', {
-      retiree: 'path',
+  flagRecords.on(
+    'flags',
+    {
+      method: 'patch',
       summary:
         'Set 孤老 / 长期卧床 / living elsewhere; solitary or bedridden keeps a monthly focus visit open (6.8.2.3, 6.8.2.4)',
-      params: IdParams,
       body: LivingFlagsInput,
-      response: { 200: LivingFlags, ...writeErrors },
-    }),
-    async (request) => {
-      await reach(request, request.params.id);
-      return visits.setFlags(request.params.id, request.body, userId(request));
     },
+    (id, body, caller) => visits.setFlags(id, body, caller.id),
   );
 
-  app.get(
-    '/api/visits/records',
-    route('visits.read', {
-      summary: 'Visit records, newest first',
-      querystring: VisitRecordQuery,
-      response: { 200: Type.Array(VisitRecord), ...readErrors },
-    }),
-    async (request) => {
-      return visits.records(request.query, scope(request));
-    },
+  const visitRecords = kind('/api/visits/records', VisitRecord, {
+    guard: async (id, caller) => reach(caller.scope, (await visits.record(id)).retireeId),
+  });
+  visitRecords.list({ summary: 'Visit records, newest first', query: VisitRecordQuery }, (query, caller) =>
+    visits.records(query, caller.scope),
   );
-
-  app.post(
-    '/api/visits/records',
-    route('visits.write', {
+  visitRecords.create(
+    {
       retiree: 'body',
       summary:
         'Record a visit with the seven fields of 6.8.2.5; with taskId it completes the task; problems become follow-ups (6.8.2.6)',
       body: VisitRecordInput,
-      response: { 201: VisitRecord, ...writeErrors },
-    }),
-    async (request, reply) => {
-      await reach(request, request.body.retireeId);
-      return reply.code(201).send(await visits.createRecord(request.body, userId(request)));
+    },
+    async (body, caller) => {
+      await reach(caller.scope, body.retireeId);
+      return visits.createRecord(body, caller.id);
     },
   );
+  visitRecords.one('One visit record', (id) => visits.record(id));
 
-  app.get(
-    '/api/visits/records/:id',
-    route('visits.read', {
-      summary: 'One visit record',
-      params: IdParams,
-      response: { 200: VisitRecord, ...readErrors },
-    }),
-    async (request) => {
-      const record = await visits.record(request.params.id);
-      await reach(request, record.retireeId);
-      return record;
-    },
+  const followUpRecords = kind('/api/visits/follow-ups', FollowUp, {
+    guard: async (id, caller) => reach(caller.scope, (await visits.followUp(id)).retireeId),
+  });
+  followUpRecords.list(
+    { summary: 'Follow-ups of problems raised in visits (6.8.2.6)', query: FollowUpQuery },
+    (query, caller) => visits.followUps(query, caller.scope),
   );
-
-  app.get(
-    '/api/visits/follow-ups',
-    route('visits.read', {
-      summary: 'Follow-ups of problems raised in visits (6.8.2.6)',
-      querystring: FollowUpQuery,
-      response: { 200: Type.Array(FollowUp), ...readErrors },
-    }),
-    async (request) => {
-      return visits.followUps(request.query, scope(request));
-    },
-  );
-
-  app.patch(
-    '/api/visits/follow-ups/:id',
-    route('visits.write', {
+  followUpRecords.on(
+    '',
+    {
+      method: 'patch',
       summary: 'Reassign, move the due date, or close with a reply (open → done)',
-      params: IdParams,
       body: FollowUpUpdate,
-      response: { 200: FollowUp, ...writeErrors },
-    }),
-    async (request) => {
-      await reach(request, (await visits.followUp(request.params.id)).retireeId);
-      return visits.updateFollowUp(request.params.id, request.body, userId(request));
     },
+    (id, body, caller) => visits.updateFollowUp(id, body, caller.id),
   );
 
   app.get(
@@ -343,7 +264,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
     }),
     async (request, reply) => {
       const record = await visits.record(request.params.id);
-      await reach(request, record.retireeId);
+      await reach(scope(request), record.retireeId);
       return sendForm(
         reply,
         { kind: 'record', record },
@@ -363,7 +284,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
       ...pdfResponse,
     }),
     async (request, reply) => {
-      await reach(request, request.query.retireeId);
+      await reach(scope(request), request.query.retireeId);
       const retiree = await retireeOr404(hub.db, request.query.retireeId);
       const form: VisitForm = {
         kind: 'blank',
