@@ -45,6 +45,16 @@ async function queuedFor(store: SqliteBrokerStore, id: string): Promise<BrokerPa
   return list;
 }
 
+/** The will a watch leaves: its retained status says it is offline. */
+const offlineWill = {
+  cmd: 'publish',
+  topic: 'eldercare/v1/watch-1/status',
+  payload: Buffer.from('{"online":false}'),
+  qos: 1,
+  retain: true,
+  dup: false,
+} as const;
+
 function command(counter: number, text: string): BrokerPacket {
   return {
     cmd: 'publish',
@@ -107,14 +117,7 @@ describe('broker store: what a restart keeps', () => {
       dup: false,
     };
     await first.store.storeRetained(status);
-    await first.store.putWill(device, {
-      cmd: 'publish',
-      topic: 'eldercare/v1/watch-1/status',
-      payload: Buffer.from('{"online":false}'),
-      qos: 1,
-      retain: true,
-      dup: false,
-    });
+    await first.store.putWill(device, offlineWill);
     await first.store.incomingStorePacket(device, { ...command(0, 'incoming'), messageId: 42, qos: 2 });
     // No destroy(): the process ends as in a crash; every change is already in the file.
 
@@ -257,17 +260,7 @@ describe('broker store: wills after a crash, on a real broker', () => {
     const dir = await tempDir();
     const path = join(dir.path, 'broker.sqlite');
     const first = await open(path);
-    await first.store.putWill(
-      { id: 'watch-1' },
-      {
-        cmd: 'publish',
-        topic: 'eldercare/v1/watch-1/status',
-        payload: Buffer.from('{"online":false}'),
-        qos: 1,
-        retain: true,
-        dup: false,
-      },
-    );
+    await first.store.putWill({ id: 'watch-1' }, offlineWill);
     const store = openBrokerStore(path, { previousRunWillsAfterMs: 60_000 });
     const restarted = await startBroker(store);
     cleanups.push(async () => {
