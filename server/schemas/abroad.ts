@@ -1,6 +1,6 @@
 /** Travel abroad and part-time posts (6.4.2.3–6.4.2.5): requests, their approval chains, stays abroad. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, NullableTimestamp, Offset, RetireeNamed, Timestamp } from './common.ts';
+import { Limit, Literals, Nullable, NullableTimestamp, Offset, RetireeNamed, Timestamp } from './common.ts';
 
 const DateOnly = (description: string) =>
   Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
@@ -122,7 +122,7 @@ export const AbroadRequestsQuery = Type.Object({
   status: Type.Optional(AbroadRequestStatus),
   open: Type.Optional(Type.Boolean({ description: 'true: only requests still waiting for a step' })),
   retireeId: Type.Optional(Uuid),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  limit: Limit(200, 50),
   offset: Type.Optional(Offset),
 });
 export type AbroadRequestsQuery = Static<typeof AbroadRequestsQuery>;

@@ -3,7 +3,7 @@
  * medical cover (6.6.2.5), sign-ups and attendance, and interest groups (6.6.2.3).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
+import { Day, Limit, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -196,7 +196,7 @@ export const EventQuery = Type.Object({
   from: Type.Optional(Day),
   to: Type.Optional(Day),
   status: Type.Optional(EventStatus),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type EventQuery = Static<typeof EventQuery>;
 

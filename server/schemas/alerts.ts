@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { ALERT_STATUSES, SEVERITIES } from '../../devices/alerts.ts';
-import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Limit, Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 export const AlertStatus = Literals(ALERT_STATUSES);
 export type AlertStatus = Static<typeof AlertStatus>;
@@ -49,7 +49,7 @@ export const AlertListQuery = Type.Object({
     }),
   ),
   retireeId: Type.Optional(Type.String()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  limit: Limit(500, 100),
 });
 export type AlertListQuery = Static<typeof AlertListQuery>;
 

@@ -1,6 +1,6 @@
 /** The retiree archive (6.11.1 a), its history, attachments, access log (6.1.2.8) and import. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
+import { Limit, Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
 
 const text = (max: number, description?: string) =>
   Type.String({ maxLength: max, ...(description ? { description } : {}) });
@@ -110,7 +110,7 @@ export const ArchiveListQuery = Type.Object({
   ageMax: Type.Optional(Type.Integer({ minimum: 0, maximum: 150 })),
   sort: Type.Optional(Literals(['name', 'birthDate', 'createdAt', 'station'], { default: 'name' })),
   order: Type.Optional(Literals(['asc', 'desc'], { default: 'asc' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  limit: Limit(500, 50),
   offset: Type.Optional(Offset),
 });
 export type ArchiveListQuery = Static<typeof ArchiveListQuery>;
@@ -150,7 +150,7 @@ export const HistoryEntry = Type.Object({
 });
 export const HistoryQuery = Type.Object({
   reason,
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  limit: Limit(500, 100),
   offset: Type.Optional(Offset),
 });
 
@@ -184,7 +184,7 @@ export const AccessLogQuery = Type.Object({
   action: Type.Optional(Literals(['record', 'history', 'attachment', 'export'])),
   from: Type.Optional(Type.String({ format: 'date-time' })),
   to: Type.Optional(Type.String({ format: 'date-time' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  limit: Limit(500, 100),
   offset: Type.Optional(Offset),
 });
 export const AccessLog = Type.Object({

@@ -1,6 +1,6 @@
 /** The audit log (PIPL; 6.11.2.2): who signed in, who was refused, who read or changed which record. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Nullable, Timestamp } from './common.ts';
+import { Limit, Nullable, Timestamp } from './common.ts';
 
 export const AUDIT_ACTIONS = [
   'login',
@@ -56,7 +56,7 @@ export const AuditQuery = Type.Object(
     ip: Type.Optional(Type.String({ maxLength: 64 })),
     from: Type.Optional(Type.String({ format: 'date-time', description: 'Entries at or after (ISO 8601)' })),
     to: Type.Optional(Type.String({ format: 'date-time', description: 'Entries before (ISO 8601)' })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    limit: Limit(500, 50),
     offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
   },
   { additionalProperties: false },

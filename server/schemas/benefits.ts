@@ -1,6 +1,6 @@
 /** Living treatment (6.3 生活待遇): benefits with their steps and payments, preferential cards held. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
+import { Day, Limit, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
 
 const Text = (maxLength: number) => Type.String({ maxLength });
 
@@ -79,7 +79,7 @@ export const BenefitQuery = Type.Object({
   retireeId: Type.Optional(Type.String({ maxLength: 64 })),
   kind: Type.Optional(BenefitKind),
   status: Type.Optional(BenefitStatus),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type BenefitQuery = Static<typeof BenefitQuery>;
 

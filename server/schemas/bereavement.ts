@@ -1,6 +1,6 @@
 /** After death (6.10 逝世善后服务): the death, the bereavement checklist and what it changed. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, NullableTimestamp, RetireeNamed, Timestamp } from './common.ts';
+import { Day, Limit, Literals, Nullable, NullableTimestamp, RetireeNamed, Timestamp } from './common.ts';
 
 // The living treatment (6.3) and elderly care (6.7) schemas reach the index through this file.
 export * from './benefits.ts';
@@ -86,7 +86,7 @@ export type DeathResult = Static<typeof DeathResult>;
 export const DeathQuery = Type.Object({
   retireeId: Type.Optional(Type.String({ maxLength: 64 })),
   open: Type.Optional(Type.Boolean({ description: 'only checklists with open steps' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type DeathQuery = Static<typeof DeathQuery>;
 

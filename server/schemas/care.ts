@@ -1,6 +1,6 @@
 /** Elderly care (6.7 养老服务): care arrangements (one current per retiree) and the care-visit log. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
+import { Day, Limit, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
 
 export const CareType = Literals(['home', 'community', 'institution'], {
   description: 'home 居家照顾, community 社区照料, institution 机构照护 (6.7.1 b–d)',
@@ -54,7 +54,7 @@ export const CareArrangementQuery = Type.Object({
   retireeId: Type.Optional(Type.String({ maxLength: 64 })),
   current: Type.Optional(Type.Boolean()),
   type: Type.Optional(CareType),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type CareArrangementQuery = Static<typeof CareArrangementQuery>;
 
@@ -86,7 +86,7 @@ export type CareVisitInput = Static<typeof CareVisitInput>;
 export const CareVisitQuery = Type.Object({
   retireeId: Type.Optional(Type.String({ maxLength: 64 })),
   arrangementId: Type.Optional(Type.String({ maxLength: 64 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type CareVisitQuery = Static<typeof CareVisitQuery>;
 

@@ -45,6 +45,11 @@ export function Literals<const T extends readonly string[]>(
   ) as never;
 }
 
+/** A list's page size: 1 to `maximum` rows, `fallback` when the query names none. */
+export function Limit(maximum: number, fallback: number) {
+  return Type.Optional(Type.Integer({ minimum: 1, maximum, default: fallback }));
+}
+
 /** The retiree a record is about, with the name the lists show (spread into the record's schema). */
 export const RetireeNamed = { retireeId: Type.String(), retireeName: Type.String() };
 

@@ -4,7 +4,7 @@
  * with audio and transcript files (6.9.2.4).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
+import { Day, Limit, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 
@@ -55,7 +55,7 @@ export const ContributionQuery = Type.Object({
   kind: Type.Optional(ContributionKind),
   active: Type.Optional(Type.Boolean()),
   skill: Type.Optional(Type.String({ maxLength: 50, description: 'entries with this skill' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type ContributionQuery = Static<typeof ContributionQuery>;
 
@@ -138,7 +138,7 @@ export type OralHistoryUpdate = Static<typeof OralHistoryUpdate>;
 export const OralHistoryQuery = Type.Object({
   retireeId: Type.Optional(Type.String({ maxLength: 64 })),
   q: Type.Optional(Type.String({ maxLength: 100, description: 'words in the title, summary or transcript' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type OralHistoryQuery = Static<typeof OralHistoryQuery>;
 

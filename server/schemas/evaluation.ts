@@ -4,7 +4,7 @@
  * actions linked to the findings that caused them.
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Day, Limit, Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Text = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength });
@@ -192,7 +192,7 @@ export const FeedbackQuery = Type.Object({
   status: Type.Optional(FeedbackStatus),
   channel: Type.Optional(FeedbackChannel),
   serviceArea: Type.Optional(ServiceArea),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type FeedbackQuery = Static<typeof FeedbackQuery>;
 

@@ -1,6 +1,15 @@
 /** Reception and resettlement (6.1 接收安置): the intake case, its checklist, the meeting and the agreement. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, NullableTimestamp, Offset, RetireeNamed, Timestamp } from './common.ts';
+import {
+  Day,
+  Limit,
+  Literals,
+  Nullable,
+  NullableTimestamp,
+  Offset,
+  RetireeNamed,
+  Timestamp,
+} from './common.ts';
 
 const Text = (maxLength: number) => Type.String({ maxLength });
 
@@ -235,7 +244,7 @@ export const IntakeCaseQuery = Type.Object({
   overdue: Type.Optional(Type.Boolean({ description: 'only cases with overdue steps' })),
   from: Type.Optional(Day),
   to: Type.Optional(Day),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+  limit: Limit(500, 50),
   offset: Type.Optional(Offset),
 });
 export type IntakeCaseQuery = Static<typeof IntakeCaseQuery>;

@@ -1,6 +1,6 @@
 /** Medical care (6.5): the yearly health check, the health record, out-of-town treatment approvals. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, NullableTimestamp, Offset, RetireeNamed, Timestamp } from './common.ts';
+import { Limit, Literals, Nullable, NullableTimestamp, Offset, RetireeNamed, Timestamp } from './common.ts';
 
 const DateOnly = (description: string) =>
   Type.String({ format: 'date', description: `${description} (YYYY-MM-DD)` });
@@ -30,7 +30,7 @@ export type HealthCheckInput = Static<typeof HealthCheckInput>;
 export const HealthChecksQuery = Type.Object({
   retireeId: Type.Optional(Uuid),
   year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  limit: Limit(500, 100),
 });
 export type HealthChecksQuery = Static<typeof HealthChecksQuery>;
 
@@ -58,7 +58,7 @@ export const HealthPlanQuery = Type.Object({
       description: 'due: not yet checked this year (the overdue marked); overdue: past the due date; done',
     }),
   ),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  limit: Limit(500, 100),
   offset: Type.Optional(Offset),
 });
 export type HealthPlanQuery = Static<typeof HealthPlanQuery>;
@@ -182,6 +182,6 @@ export type TreatmentDecision = Static<typeof TreatmentDecision>;
 export const TreatmentsQuery = Type.Object({
   status: Type.Optional(TreatmentStatus),
   retireeId: Type.Optional(Uuid),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  limit: Limit(500, 100),
 });
 export type TreatmentsQuery = Static<typeof TreatmentsQuery>;

@@ -3,7 +3,7 @@
  * convalescence batches (6.2.2.11), letters, visits and calls received and answered (6.2.2.10).
  */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
+import { Day, Limit, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Text = (maxLength: number, minLength = 0) => Type.String({ minLength, maxLength });
@@ -183,7 +183,7 @@ export const ReceptionQuery = Type.Object({
   status: Type.Optional(ReceptionStatus),
   channel: Type.Optional(ReceptionChannel),
   retireeId: Type.Optional(Type.String({ maxLength: 64 })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type ReceptionQuery = Static<typeof ReceptionQuery>;
 

@@ -1,6 +1,6 @@
 /** Visits and condolences (6.8 走访慰问): campaigns, tasks, records, follow-ups and the summary. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Literals, Nullable, NullableTimestamp, RetireeNamed, Timestamp } from './common.ts';
+import { Limit, Literals, Nullable, NullableTimestamp, RetireeNamed, Timestamp } from './common.ts';
 
 /** A calendar date in Asia/Shanghai. */
 export const PlainDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
@@ -52,7 +52,7 @@ export const VisitTaskQuery = Type.Object({
   assigneeId: Type.Optional(
     Type.String({ maxLength: 64, description: 'a user id, or `none` for unassigned' }),
   ),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type VisitTaskQuery = Static<typeof VisitTaskQuery>;
 
@@ -217,7 +217,7 @@ export const FollowUpQuery = Type.Object({
   ownerId: Type.Optional(Type.String({ maxLength: 64 })),
   retireeId: Type.Optional(Type.String({ maxLength: 64 })),
   overdue: Type.Optional(Type.Boolean()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type FollowUpQuery = Static<typeof FollowUpQuery>;
 
@@ -257,7 +257,7 @@ export const VisitRecordQuery = Type.Object({
   retireeId: Type.Optional(Type.String({ maxLength: 64 })),
   from: Type.Optional(PlainDate),
   to: Type.Optional(PlainDate),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+  limit: Limit(1000, 200),
 });
 export type VisitRecordQuery = Static<typeof VisitRecordQuery>;
 
