@@ -160,6 +160,23 @@ function systemAccess(settings: Settings): SystemAccess {
   return { metricsRequireAuth, metricsToken, docsRequireAuth: settings.docsRequireAuth };
 }
 
+/**
+ * The settings for a command run from the shell (`npm start`, `npm run audit:verify`): a setting
+ * that is wrong is printed as "Cannot <doing>: …" on stderr and gives null, for the command to exit
+ * with 2; any other failure is thrown.
+ */
+export function commandConfig(doing: string, env: Env = process.env): HubConfig | null {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Cannot ${doing}: ${error.message}\n`);
+      return null;
+    }
+    throw error;
+  }
+}
+
 /** The hub's settings from the environment (server/settings/schema.ts), checked together. */
 export function loadConfig(env: Env = process.env): HubConfig {
   const s = readSettings(env);

@@ -1,18 +1,10 @@
 /** `npm start`: the hub alone, configured from the environment. */
-import { ConfigError, loadConfig } from './config.ts';
+import { commandConfig } from './config.ts';
 import { createLogger, startHub } from './hub.ts';
 
 async function main(): Promise<void> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Cannot start: ${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = commandConfig('start');
+  if (!config) process.exit(2);
   const logger = createLogger(config.logLevel);
   const hub = await startHub(config, logger);
   let stopping = false;

@@ -15,8 +15,9 @@ import type {
   PensionSuspension,
 } from '../schemas/abroad.ts';
 import type { User } from '../schemas/auth.ts';
+import { Filter } from '../store/filter.ts';
 import { iso, isoRequired, isUniqueViolation } from '../store/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
+import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import {
   type ContactChannel,
   draftSuspensionReport,
@@ -188,18 +189,13 @@ export class AbroadStays {
   }
 
   async list(filter: StayFilter, scope: Scope = WHOLE_CENTRE): Promise<AbroadStay[]> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
     const state = filter.state ?? 'abroad';
-    if (state === 'abroad') clauses.push('s.returned_on is null');
-    if (state === 'returned') clauses.push('s.returned_on is not null');
-    if (filter.retireeId) {
-      params.push(filter.retireeId);
-      clauses.push(`s.retiree_id = $${params.length}`);
-    }
-    if (scope.station !== null) clauses.push(inScope(scope, 's.retiree_id', params));
-    const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
-    return this.stays(`${where} order by s.departed_on desc, s.id`, params);
+    const where = new Filter()
+      .where(state === 'abroad' && 's.returned_on is null')
+      .where(state === 'returned' && 's.returned_on is not null')
+      .when('s.retiree_id = ?', filter.retireeId)
+      .inScope(scope, 's.retiree_id');
+    return this.stays(`where ${where.sql} order by s.departed_on desc, s.id`, where.params);
   }
 
   /** Retirees abroad whose monthly contact is overdue, longest overdue first (6.4.2.4). */
@@ -370,19 +366,13 @@ export class AbroadStays {
     },
     scope: Scope = WHOLE_CENTRE,
   ): Promise<PensionSuspension[]> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (filter.active === true) clauses.push('x.cleared_at is null');
-    if (filter.active === false) clauses.push('x.cleared_at is not null');
-    if (filter.retireeId) {
-      params.push(filter.retireeId);
-      clauses.push(`x.retiree_id = $${params.length}`);
-    }
-    if (scope.station !== null) clauses.push(inScope(scope, 'x.retiree_id', params));
-    const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
+    const where = new Filter()
+      .either(filter.active, 'x.cleared_at is null', 'x.cleared_at is not null')
+      .when('x.retiree_id = ?', filter.retireeId)
+      .inScope(scope, 'x.retiree_id');
     const rows = await this.db.query<SuspensionRow>(
-      `${SELECT_SUSPENSION} ${where} order by x.flagged_at desc`,
-      params,
+      `${SELECT_SUSPENSION} where ${where.sql} order by x.flagged_at desc`,
+      where.params,
     );
     return rows.map(toSuspension);
   }

@@ -92,6 +92,26 @@ export function missingCover(staffCount: number, medicalCover: string): ('staff'
 
 const MISSING_TEXT = { staff: '尚未配备值守工作人员', medical: '尚未落实医疗保障' } as const;
 
+/** What an event may be linked to: the table, the record's name in a 404, the field and the 400 naming it. */
+const LINKS = {
+  planItem: { table: 'activity_plan_items', what: 'plan item', refusal: 'planItemId: 没有这个计划项目' },
+  group: { table: 'activity_groups', what: 'group', refusal: 'groupId: 没有这个兴趣小组' },
+} as const;
+
+/** The id of the plan item or group an event is linked to; null when none is named, 400 when there is none such. */
+async function linkedId(
+  db: Queryable,
+  link: (typeof LINKS)[keyof typeof LINKS],
+  id: string | null | undefined,
+): Promise<string | null> {
+  if (!id) return null;
+  const [row] = await db.query<{ id: string }>(`select id from ${link.table} where id = $1`, [
+    uuidOr404(id, link.what),
+  ]);
+  if (!row) throw badRequest(link.refusal);
+  return row.id;
+}
+
 export class ActivityEvents {
   constructor(
     private readonly db: Database,
@@ -218,22 +238,8 @@ export class ActivityEvents {
     if (startsAt <= this.clock()) throw badRequest('startsAt: 开始时间必须晚于现在');
     return this.db.transaction(async (db) => {
       const ownerId = input.ownerId ? await userOr400(db, input.ownerId) : userId;
-      let planItemId: string | null = null;
-      if (input.planItemId) {
-        const [item] = await db.query<{ id: string }>('select id from activity_plan_items where id = $1', [
-          uuidOr404(input.planItemId, 'plan item'),
-        ]);
-        if (!item) throw badRequest('planItemId: 没有这个计划项目');
-        planItemId = item.id;
-      }
-      let groupId: string | null = null;
-      if (input.groupId) {
-        const [group] = await db.query<{ id: string }>('select id from activity_groups where id = $1', [
-          uuidOr404(input.groupId, 'group'),
-        ]);
-        if (!group) throw badRequest('groupId: 没有这个兴趣小组');
-        groupId = group.id;
-      }
+      const planItemId = await linkedId(db, LINKS.planItem, input.planItemId);
+      const groupId = await linkedId(db, LINKS.group, input.groupId);
       const id = randomUUID();
       await db.query(
         `insert into activity_events (id, plan_item_id, group_id, title, kind, starts_at, ends_at, place, capacity,

@@ -6,21 +6,13 @@
  * A PGlite folder belongs to one process at a time: stop the hub first, or ask a running hub with
  * `GET /api/audit/verify`. A PostgreSQL server can be checked while hubs run.
  */
-import { ConfigError, loadConfig } from '../config.ts';
+import { commandConfig } from '../config.ts';
 import { openDatabase } from '../db/database.ts';
 import { AuditLog } from './log.ts';
 
 async function main(): Promise<number> {
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`Cannot verify: ${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
+  const config = commandConfig('verify');
+  if (!config) return 2;
   const db = await openDatabase({
     ...(config.databaseUrl ? { url: config.databaseUrl } : {}),
     dataDir: config.dataDir,

@@ -14,6 +14,7 @@ import type {
   HealthPlanEntry,
   HealthRecord,
 } from '../schemas/medical.ts';
+import { assignments, Filter } from '../store/filter.ts';
 import { isoRequired } from '../store/rows.ts';
 import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import { inList, type PlanList, planState } from './plan.ts';
@@ -164,16 +165,13 @@ export class HealthRecordStore {
 
   /** Changes the fields given; an item is ended (endedOn), never deleted. */
   async updateItem(retireeId: string, id: string, change: HealthItemUpdate): Promise<HealthItem | null> {
-    const sets: string[] = [];
     const params: unknown[] = [retireeId, id, this.now()];
-    const set = (column: string, value: unknown) => {
-      params.push(value);
-      sets.push(`${column} = $${params.length}`);
-    };
-    if (change.name !== undefined) set('name', change.name);
-    if (change.detail !== undefined) set('detail', change.detail);
-    if (change.since !== undefined) set('since_on', change.since);
-    if (change.endedOn !== undefined) set('ended_on', change.endedOn);
+    const sets = assignments(params, {
+      name: change.name,
+      detail: change.detail,
+      since_on: change.since,
+      ended_on: change.endedOn,
+    });
     const updated = await this.db.query(
       `update health_record_items set ${[...sets, 'updated_at = $3'].join(', ')}
         where retiree_id = $1 and id = $2 returning id`,
@@ -205,21 +203,15 @@ export class HealthRecordStore {
     },
     scope: Scope = WHOLE_CENTRE,
   ): Promise<HealthCheck[]> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (filter.retireeId) {
-      params.push(filter.retireeId);
-      clauses.push(`c.retiree_id = $${params.length}`);
-    }
+    const where = new Filter().when('c.retiree_id = ?', filter.retireeId);
     if (filter.year !== undefined) {
-      params.push(`${filter.year}-01-01`, `${filter.year}-12-31`);
-      clauses.push(`c.checked_on between $${params.length - 1}::date and $${params.length}::date`);
+      const from = where.param(`${filter.year}-01-01`);
+      where.where(`c.checked_on between ${from}::date and ${where.param(`${filter.year}-12-31`)}::date`);
     }
-    if (scope.station !== null) clauses.push(inScope(scope, 'c.retiree_id', params));
-    const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
+    where.inScope(scope, 'c.retiree_id');
     const rows = await this.db.query<CheckRow>(
-      `${SELECT_CHECK} ${where} order by c.checked_on desc, c.recorded_at desc limit ${Number(filter.limit)}`,
-      params,
+      `${SELECT_CHECK} where ${where.sql} order by c.checked_on desc, c.recorded_at desc limit ${Number(filter.limit)}`,
+      where.params,
     );
     return rows.map(toCheck);
   }

@@ -4,8 +4,9 @@ import type { Database } from '../db/database.ts';
 import { badRequest, conflict } from '../errors.ts';
 import type { User } from '../schemas/auth.ts';
 import type { Treatment } from '../schemas/medical.ts';
+import { Filter } from '../store/filter.ts';
 import { iso, isoRequired } from '../store/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
+import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
 interface TreatmentRow {
   id: string;
@@ -87,21 +88,13 @@ export class Treatments {
     },
     scope: Scope = WHOLE_CENTRE,
   ): Promise<Treatment[]> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    if (filter.status) {
-      params.push(filter.status);
-      clauses.push(`t.status = $${params.length}`);
-    }
-    if (filter.retireeId) {
-      params.push(filter.retireeId);
-      clauses.push(`t.retiree_id = $${params.length}`);
-    }
-    if (scope.station !== null) clauses.push(inScope(scope, 't.retiree_id', params));
-    const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
+    const where = new Filter()
+      .when('t.status = ?', filter.status)
+      .when('t.retiree_id = ?', filter.retireeId)
+      .inScope(scope, 't.retiree_id');
     const rows = await this.db.query<TreatmentRow>(
-      `${SELECT} ${where} order by t.requested_at desc, t.id limit ${Number(filter.limit)}`,
-      params,
+      `${SELECT} where ${where.sql} order by t.requested_at desc, t.id limit ${Number(filter.limit)}`,
+      where.params,
     );
     return rows.map(toTreatment);
   }

@@ -20,6 +20,33 @@ function dosTime(at: Date): { time: number; date: number } {
   };
 }
 
+/** What the local header and the central directory both say of an entry. */
+interface EntryFields {
+  time: number;
+  date: number;
+  crc: number;
+  compressedSize: number;
+  size: number;
+  nameLength: number;
+}
+
+/**
+ * Writes the run of fields that the local file header and the central directory header share, from
+ * "version needed to extract" to "file name length" (APPNOTE 4.3.7 and 4.3.12: the same 26 bytes,
+ * at offset 4 in the one and 6 in the other).
+ */
+function writeEntryFields(header: Buffer, start: number, fields: EntryFields): void {
+  header.writeUInt16LE(20, start);
+  header.writeUInt16LE(UTF8_NAMES, start + 2);
+  header.writeUInt16LE(DEFLATE, start + 4);
+  header.writeUInt16LE(fields.time, start + 6);
+  header.writeUInt16LE(fields.date, start + 8);
+  header.writeUInt32LE(fields.crc, start + 10);
+  header.writeUInt32LE(fields.compressedSize, start + 14);
+  header.writeUInt32LE(fields.size, start + 18);
+  header.writeUInt16LE(fields.nameLength, start + 22);
+}
+
 export function zip(entries: ZipEntry[], at: Date): Buffer {
   if (entries.length > 0xffff) throw new RangeError('a ZIP without ZIP64 holds at most 65 535 files');
   const { time, date } = dosTime(at);
@@ -33,30 +60,22 @@ export function zip(entries: ZipEntry[], at: Date): Buffer {
     if (entry.data.length > 0xfffffffe || offset > 0xfffffffe) {
       throw new RangeError('a ZIP without ZIP64 holds at most 4 GiB');
     }
+    const fields = {
+      time,
+      date,
+      crc,
+      compressedSize: compressed.length,
+      size: entry.data.length,
+      nameLength: name.length,
+    };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(DEFLATE, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(compressed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
+    writeEntryFields(local, 4, fields);
     local.writeUInt16LE(0, 28);
     const header = Buffer.alloc(46);
     header.writeUInt32LE(0x02014b50, 0);
     header.writeUInt16LE(20, 4);
-    header.writeUInt16LE(20, 6);
-    header.writeUInt16LE(UTF8_NAMES, 8);
-    header.writeUInt16LE(DEFLATE, 10);
-    header.writeUInt16LE(time, 12);
-    header.writeUInt16LE(date, 14);
-    header.writeUInt32LE(crc, 16);
-    header.writeUInt32LE(compressed.length, 20);
-    header.writeUInt32LE(entry.data.length, 24);
-    header.writeUInt16LE(name.length, 28);
+    writeEntryFields(header, 6, fields);
     header.writeUInt32LE(offset, 42);
     central.push(header, name);
     parts.push(local, name, compressed);

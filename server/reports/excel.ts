@@ -67,7 +67,11 @@ function figureCells(label: string, figures: Figures): (string | number | null)[
   ];
 }
 
-function styleHeader(sheet: ExcelJS.Worksheet): void {
+/** Sizes a sheet's columns (`width` gives each column's width by its index) and makes its first row a frozen, bold header. */
+function layOut(sheet: ExcelJS.Worksheet, width: (index: number) => number): void {
+  sheet.columns.forEach((column, index) => {
+    column.width = width(index);
+  });
   const header = sheet.getRow(1);
   header.font = { bold: true };
   header.alignment = { wrapText: true, vertical: 'middle' };
@@ -102,10 +106,7 @@ export async function alertReportWorkbook(report: AlertReport, rows: readonly Al
       if (typeof value === 'number' && value < target) row.getCell(column).fill = MISSED;
     }
   });
-  figures.columns.forEach((column, index) => {
-    column.width = index === 0 ? 34 : 16;
-  });
-  styleHeader(figures);
+  layOut(figures, (index) => (index === 0 ? 34 : 16));
   figures.addRow([]);
   figures.addRow([
     `时段 ${report.from} 至 ${report.to}（${report.timeZone}，${GROUP_NAMES[report.group]}），统计时间 ${centreDateTime(report.asOf)}；目标：60秒内确认 ≥ ${TARGETS.within60 * 100}%，180秒内确认 ≥ ${TARGETS.within180 * 100}%`,
@@ -127,10 +128,7 @@ export async function alertReportWorkbook(report: AlertReport, rows: readonly Al
   };
   for (const row of report.rows) countRows(row.key, row);
   countRows('合计 / Total', report.totals);
-  counts.columns.forEach((column, index) => {
-    column.width = [34, 18, 16, 14, 10][index] ?? 12;
-  });
-  styleHeader(counts);
+  layOut(counts, (index) => [34, 18, 16, 14, 10][index] ?? 12);
 
   // 3. False-alarm rate per device model.
   const models = workbook.addWorksheet('误报率 False alarms');
@@ -149,10 +147,7 @@ export async function alertReportWorkbook(report: AlertReport, rows: readonly Al
   modelRows('合计 / Total', report.totals);
   for (const row of report.rows) modelRows(row.key, row);
   models.getColumn(5).numFmt = '0.0%';
-  models.columns.forEach((column, index) => {
-    column.width = [34, 24, 14, 12, 14][index] ?? 12;
-  });
-  styleHeader(models);
+  layOut(models, (index) => [34, 24, 14, 12, 14][index] ?? 12);
 
   // 4. The raw alerts, so every figure can be recomputed.
   const raw = workbook.addWorksheet('告警明细 Alerts');
@@ -197,10 +192,7 @@ export async function alertReportWorkbook(report: AlertReport, rows: readonly Al
       at(row.cancelledAt),
     ]);
   }
-  raw.columns.forEach((column, index) => {
-    column.width = index === 0 ? 38 : 16;
-  });
-  styleHeader(raw);
+  layOut(raw, (index) => (index === 0 ? 38 : 16));
 
   const buffer = await workbook.xlsx.writeBuffer();
   return Buffer.from(buffer as ArrayBuffer);

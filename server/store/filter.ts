@@ -71,3 +71,18 @@ export class Filter {
     return this.conditions.length === 0 ? 'true' : this.conditions.join(' and ');
   }
 }
+
+/**
+ * The `column = $n` assignments of an update, their values added to `params` after those already
+ * there (e.g. `[id]` for `where id = $1`); a column whose value is undefined is left as it is,
+ * while null sets it to null.
+ */
+export function assignments(params: unknown[], values: Record<string, unknown>): string[] {
+  const sets: string[] = [];
+  for (const [column, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    params.push(value);
+    sets.push(`${column} = $${params.length}`);
+  }
+  return sets;
+}

@@ -9,6 +9,7 @@ import type { Queryable } from '../db/database.ts';
 import { notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type { FollowUp, FollowUpQuery, VisitMode, VisitReason, VisitRecord } from '../schemas/visits.ts';
+import { assignments } from '../store/filter.ts';
 import { iso, isoRequired } from '../store/rows.ts';
 import { inScope, type Scope } from '../store/scope.ts';
 import { isOverdue } from './rules.ts';
@@ -244,16 +245,8 @@ export class VisitRecordStore {
     id: string,
     change: { ownerId?: string; dueOn?: string; done?: { reply: string | undefined; by: string; at: Date } },
   ): Promise<void> {
-    const sets: string[] = [];
     const params: unknown[] = [id];
-    if (change.ownerId !== undefined) {
-      params.push(change.ownerId);
-      sets.push(`owner_id = $${params.length}`);
-    }
-    if (change.dueOn !== undefined) {
-      params.push(change.dueOn);
-      sets.push(`due_on = $${params.length}`);
-    }
+    const sets = assignments(params, { owner_id: change.ownerId, due_on: change.dueOn });
     if (change.done) {
       params.push(change.done.reply, change.done.by, change.done.at);
       sets.push(

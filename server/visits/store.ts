@@ -11,7 +11,7 @@ import type { Queryable } from '../db/database.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type { Admission, Campaign, VisitReason, VisitTask, VisitTaskQuery } from '../schemas/visits.ts';
-import { Filter } from '../store/filter.ts';
+import { assignments, Filter } from '../store/filter.ts';
 import { isoRequired } from '../store/rows.ts';
 import { inScope, type Scope } from '../store/scope.ts';
 import { HOLIDAY_NAMES, type Holiday } from './calendar.ts';
@@ -392,16 +392,8 @@ export class VisitStore {
     id: string,
     change: { assigneeId?: string | null; dueOn?: string; cancel?: boolean },
   ): Promise<void> {
-    const sets: string[] = [];
     const params: unknown[] = [id];
-    if (change.assigneeId !== undefined) {
-      params.push(change.assigneeId);
-      sets.push(`assignee_id = $${params.length}`);
-    }
-    if (change.dueOn !== undefined) {
-      params.push(change.dueOn);
-      sets.push(`due_on = $${params.length}`);
-    }
+    const sets = assignments(params, { assignee_id: change.assigneeId, due_on: change.dueOn });
     if (change.cancel) sets.push(`status = 'cancelled', closed_at = now()`);
     await this.db.query(`update visit_tasks set ${sets.join(', ')} where id = $1`, params);
   }
