@@ -3,6 +3,7 @@
  * (6.4.2.5), with the steps of their approval chain. The chain is chosen by the retiree's rank when
  * the request is made and kept with it, so a later change of rank does not change a chain under way.
  */
+
 import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, forbidden, HubError, notFound } from '../errors.ts';
@@ -13,8 +14,9 @@ import type {
   ApprovalChainStep,
 } from '../schemas/abroad.ts';
 import type { User } from '../schemas/auth.ts';
+import { Filter } from '../store/filter.ts';
 import { iso, isoRequired } from '../store/rows.ts';
-import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
+import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import {
   CHAINS,
   type ChainStep,
@@ -243,26 +245,20 @@ export class AbroadRequests {
     offset: number,
     scope: Scope = WHOLE_CENTRE,
   ): Promise<AbroadRequestList> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length}`;
-    };
-    if (filter.kind) clauses.push(`r.kind = ${param(filter.kind)}`);
-    if (filter.status) clauses.push(`r.status = ${param(filter.status)}`);
-    if (filter.retireeId) clauses.push(`r.retiree_id = ${param(filter.retireeId)}`);
-    if (filter.open === true) clauses.push('r.closed_at is null');
-    if (filter.open === false) clauses.push('r.closed_at is not null');
-    if (scope.station !== null) clauses.push(inScope(scope, 'r.retiree_id', params));
-    const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
+    const conditions = new Filter()
+      .when('r.kind = ?', filter.kind)
+      .when('r.status = ?', filter.status)
+      .when('r.retiree_id = ?', filter.retireeId)
+      .either(filter.open, 'r.closed_at is null', 'r.closed_at is not null')
+      .inScope(scope, 'r.retiree_id');
+    const where = `where ${conditions.sql}`;
     const [count] = await this.db.query<{ total: number }>(
       `select count(*)::int as total from abroad_requests r ${where}`,
-      params,
+      conditions.params,
     );
     const rows = await this.db.query<RequestRow>(
       `${SELECT} ${where} order by r.requested_at desc, r.id desc limit ${Number(limit)} offset ${Number(offset)}`,
-      params,
+      conditions.params,
     );
     const steps = await this.steps(rows.map((row) => row.id));
     return {

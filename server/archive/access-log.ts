@@ -2,7 +2,9 @@
  * The archive's access log (6.1.2.8): who read which record, its history or one of its files, or
  * exported the list, when and giving what reason. Written as each is shown, read by supervisors.
  */
+
 import type { Database } from '../db/database.ts';
+import { Filter } from '../store/filter.ts';
 import { isoRequired } from '../store/rows.ts';
 
 export interface AccessEntry {
@@ -58,18 +60,14 @@ export class ArchiveAccessLog {
     limit: number,
     offset: number,
   ): Promise<{ total: number; items: AccessEntry[] }> {
-    const clauses: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      clauses.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.retireeId) add('l.retiree_id = ?', filter.retireeId);
-    if (filter.userId) add('l.user_id = ?', filter.userId);
-    if (filter.action) add('l.action = ?', filter.action);
-    if (filter.from) add('l.at >= ?', filter.from);
-    if (filter.to) add('l.at < ?', filter.to);
-    const where = clauses.length ? `where ${clauses.join(' and ')}` : '';
+    const conditions = new Filter()
+      .when('l.retiree_id = ?', filter.retireeId)
+      .when('l.user_id = ?', filter.userId)
+      .when('l.action = ?', filter.action)
+      .when('l.at >= ?', filter.from)
+      .when('l.at < ?', filter.to);
+    const where = `where ${conditions.sql}`;
+    const params = conditions.params;
     const [count] = await this.db.query<{ total: number }>(
       `select count(*)::int as total from archive_access_log l ${where}`,
       params,
