@@ -21,7 +21,7 @@ import {
   PaymentInput,
 } from '../schemas/benefits.ts';
 import { retireeInScope } from '../store/checks.ts';
-import { assertInScope } from '../store/scope.ts';
+import { assertInScope, rowInScope } from '../store/scope.ts';
 import { STATUS_NAMES, STOP_REASON_NAMES } from './service.ts';
 
 const route = routeOptions('benefits');
@@ -133,7 +133,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     record: BenefitCard,
     read: 'benefits.read',
     write: 'benefits.write',
-    guard: async (id, caller) => assertInScope(hub.db, caller.scope, (await cards.get(id)).retireeId),
+    guard: rowInScope(hub.db, 'benefit_cards', 'card'),
   });
   cardRecords.list(
     { summary: 'Preferential cards (优待证, 乘车证) held, expired and returned (6.3.2.3)', query: CardQuery },

@@ -16,7 +16,7 @@ import {
   DeathResult,
 } from '../schemas/bereavement.ts';
 import { retireeInScope } from '../store/checks.ts';
-import { assertInScope } from '../store/scope.ts';
+import { assertInScope, rowInScope } from '../store/scope.ts';
 
 const route = routeOptions('bereavement');
 
@@ -73,7 +73,7 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (
     record: Death,
     read: 'bereavement.read',
     write: 'bereavement.write',
-    guard: async (id, caller) => assertInScope(hub.db, caller.scope, (await bereavement.get(id)).retireeId),
+    guard: rowInScope(hub.db, 'deaths', 'death record'),
   });
 
   listWithExport(app, {

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import type { ListColumn } from '../export/workbook.ts';
 import { listWithExport } from '../http/records.ts';
-import { type Caller, recordRoutes } from '../http/resource.ts';
+import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import {
   CareArrangement,
@@ -18,7 +18,7 @@ import {
   CareVisitQuery,
 } from '../schemas/care.ts';
 import { retireeInScope } from '../store/checks.ts';
-import { assertInScope } from '../store/scope.ts';
+import { rowInScope } from '../store/scope.ts';
 import { CARE_TYPE_NAMES } from './service.ts';
 
 const route = routeOptions('care');
@@ -56,8 +56,7 @@ const VISIT_COLUMNS: ListColumn<CareVisit>[] = [
 
 export const careRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const { care } = app;
-  const arrangementInScope = async (id: string, caller: Caller) =>
-    assertInScope(hub.db, caller.scope, (await care.arrangement(id)).retireeId);
+  const arrangementInScope = rowInScope(hub.db, 'care_arrangements', 'care arrangement');
   const arrangements = recordRoutes(app, route, {
     url: '/api/care/arrangements',
     record: CareArrangement,

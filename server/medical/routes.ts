@@ -92,12 +92,15 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     errors: writeErrors,
     rows: async (query, scope) =>
       (await health.plan(planYear(query), query.list ?? 'due', MAX_LIST_EXPORT_ROWS, 0, scope)).items,
-    workbook: (query) => ({
-      sheet: `${planYear(query)}年健康体检计划`,
-      columns: planColumns,
-      file: `health-check-plan-${planYear(query)}`,
-      name: `${planYear(query)}年健康体检计划`,
-    }),
+    workbook: (query) => {
+      const year = planYear(query);
+      return {
+        sheet: `${year}年健康体检计划`,
+        columns: planColumns,
+        file: `health-check-plan-${year}`,
+        name: `${year}年健康体检计划`,
+      };
+    },
   });
 
   app.put(

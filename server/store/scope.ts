@@ -8,6 +8,7 @@
  */
 import type { Queryable } from '../db/database.ts';
 import { notFound } from '../errors.ts';
+import { uuidOr404 } from '../ids.ts';
 import type { User } from '../schemas/auth.ts';
 
 export interface Scope {
@@ -40,6 +41,21 @@ export async function assertInScope(db: Queryable, scope: Scope, retireeId: stri
     scope.station,
   ]);
   if (rows.length === 0) throw notFound('retiree');
+}
+
+/**
+ * A record route's guard: the row of `table` that `id` names is about a retiree in the caller's
+ * scope; 404 (`what`) when there is no such row, 404 (retiree) when it is outside the scope. It
+ * reads the retiree alone, so the call that follows reads the record once.
+ */
+export function rowInScope(db: Queryable, table: string, what: string) {
+  return async (id: string, caller: { scope: Scope }): Promise<void> => {
+    const [row] = await db.query<{ retiree_id: string }>(`select retiree_id from ${table} where id = $1`, [
+      uuidOr404(id, what),
+    ]);
+    if (!row) throw notFound(what);
+    await assertInScope(db, caller.scope, row.retiree_id);
+  };
 }
 
 /** Throws 404 ("alert not found") when the alert's retiree is outside the scope. */

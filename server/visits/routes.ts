@@ -35,7 +35,7 @@ import {
   VisitTaskUpdate,
 } from '../schemas/visits.ts';
 import { retireeOr404 } from '../store/checks.ts';
-import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
+import { assertInScope, rowInScope, type Scope, scopeOf } from '../store/scope.ts';
 import { followUpColumns, recordColumns, taskColumns } from './export.ts';
 import { renderVisitFormPdf, type VisitForm } from './pdf.ts';
 
@@ -73,7 +73,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
   );
 
   const taskRecords = kind('/api/visits/tasks', VisitTask, {
-    guard: async (id, caller) => reach(caller.scope, (await visits.task(id)).retireeId),
+    guard: rowInScope(hub.db, 'visit_tasks', 'visit task'),
   });
   taskRecords.list({ summary: 'Visit tasks, by due date', query: VisitTaskQuery }, (query, caller) =>
     visits.tasks(query, caller.scope),
@@ -139,7 +139,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
   );
 
   const visitRecords = kind('/api/visits/records', VisitRecord, {
-    guard: async (id, caller) => reach(caller.scope, (await visits.record(id)).retireeId),
+    guard: rowInScope(hub.db, 'visit_records', 'visit record'),
   });
   visitRecords.list({ summary: 'Visit records, newest first', query: VisitRecordQuery }, (query, caller) =>
     visits.records(query, caller.scope),
@@ -159,7 +159,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
   visitRecords.one('One visit record', (id) => visits.record(id));
 
   const followUpRecords = kind('/api/visits/follow-ups', FollowUp, {
-    guard: async (id, caller) => reach(caller.scope, (await visits.followUp(id)).retireeId),
+    guard: rowInScope(hub.db, 'visit_follow_ups', 'follow-up'),
   });
   followUpRecords.list(
     { summary: 'Follow-ups of problems raised in visits (6.8.2.6)', query: FollowUpQuery },
