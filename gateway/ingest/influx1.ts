@@ -9,25 +9,9 @@ import http from 'node:http';
 import https from 'node:https';
 import { InfluxDB, type IPoolOptions } from 'influx';
 import { RejectedWriteError } from './errors.ts';
-import {
-  countStatement,
-  measurement,
-  parseCount,
-  parseSeriesResponse,
-  querySeriesWith,
-  quoteIdentifier,
-  readSeriesWith,
-  selectorConditions,
-} from './influxql.ts';
+import { InfluxQLReader, measurement, quoteIdentifier, selectorConditions } from './influxql.ts';
 import { LineProtocol } from './line-protocol.ts';
-import type {
-  Point,
-  SeriesPoint,
-  SeriesQuery,
-  SeriesSelector,
-  StoredReading,
-  TelemetryStore,
-} from './types.ts';
+import type { Point, SeriesSelector, TelemetryStore } from './types.ts';
 
 export interface Influx1Settings {
   /** `http://user:password@host:8086/database`; the path names the database (default `junxiu`). */
@@ -70,7 +54,7 @@ function httpStatusOf(error: unknown): number | undefined {
 
 const START_WAIT_MS = 2_000;
 
-export class Influx1Store implements TelemetryStore {
+export class Influx1Store extends InfluxQLReader implements TelemetryStore {
   readonly kind = 'influx1';
   readonly database: string;
   private readonly client: InfluxDB;
@@ -87,6 +71,7 @@ export class Influx1Store implements TelemetryStore {
   };
 
   constructor(settings: Influx1Settings) {
+    super();
     const url = new URL(settings.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
       throw new Error(`InfluxDB URL must be http or https, got ${url.protocol}`);
@@ -197,28 +182,22 @@ export class Influx1Store implements TelemetryStore {
     });
   }
 
-  querySeries(query: SeriesQuery): Promise<SeriesPoint[]> {
-    return querySeriesWith((statement) => this.select(statement), query);
-  }
-
-  readSeries(selector: SeriesSelector): Promise<StoredReading[]> {
-    return readSeriesWith((statement) => this.raw(statement), selector);
-  }
-
   /** `DELETE … WHERE <tag>` per id: InfluxQL's DELETE takes tag predicates and drops emptied series. */
   async deleteSeries(selector: SeriesSelector): Promise<number> {
     let removed = 0;
-    for (const condition of selectorConditions(selector)) {
-      removed += parseCount(await this.raw(countStatement(condition)));
-      await this.raw(`DELETE FROM ${quoteIdentifier(measurement)} WHERE ${condition}`, 'POST');
-    }
+    for (const condition of selectorConditions(selector)) removed += await this.delete(condition);
     return removed;
   }
 
-  async deleteBefore(before: number): Promise<number> {
-    const condition = `time < ${Math.floor(before)}ms`;
-    const removed = parseCount(await this.raw(countStatement(condition)));
-    if (removed > 0) await this.raw(`DELETE FROM ${quoteIdentifier(measurement)} WHERE ${condition}`, 'POST');
+  deleteBefore(before: number): Promise<number> {
+    return this.delete(`time < ${Math.floor(before)}ms`);
+  }
+
+  /** The readings a condition selects are counted, then deleted; answers how many went. */
+  private async delete(condition: string): Promise<number> {
+    const removed = await this.count(condition);
+    if (removed > 0)
+      await this.statement(`DELETE FROM ${quoteIdentifier(measurement)} WHERE ${condition}`, 'POST');
     return removed;
   }
 
@@ -227,24 +206,11 @@ export class Influx1Store implements TelemetryStore {
     return hosts.some((host) => host.online);
   }
 
-  private async select(statement: string): Promise<SeriesPoint[]> {
-    let body: unknown;
-    try {
-      body = await this.client.queryRaw(statement, { precision: 'ms' });
-    } catch (error) {
-      // A 4xx answer still carries InfluxDB's JSON error; surface its text.
-      if (httpStatusOf(error) !== undefined)
-        throw new Error(`InfluxQL query failed: ${(error as Error).message}`);
-      throw error;
-    }
-    return parseSeriesResponse(body);
-  }
-
   /** One InfluxQL statement against the hub's database (created first if it is missing). */
-  private async raw(statement: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
+  protected async statement(text: string, method: 'GET' | 'POST' = 'GET'): Promise<unknown> {
     await this.ensureDatabase();
     try {
-      return await this.client.queryRaw(statement, { precision: 'ms', method });
+      return await this.client.queryRaw(text, { precision: 'ms', method });
     } catch (error) {
       if (httpStatusOf(error) !== undefined)
         throw new Error(`InfluxQL statement failed: ${(error as Error).message}`);

@@ -6,24 +6,9 @@
  */
 import { HttpError, InfluxDB, Point as LinePoint } from '@influxdata/influxdb-client';
 import { RejectedWriteError } from './errors.ts';
-import {
-  countStatement,
-  measurement,
-  parseCount,
-  parseSeriesResponse,
-  querySeriesWith,
-  readSeriesWith,
-  selectorConditions,
-} from './influxql.ts';
+import { InfluxQLReader, measurement, selectorConditions } from './influxql.ts';
 import { storableFields, timestampOf } from './points.ts';
-import type {
-  Point,
-  SeriesPoint,
-  SeriesQuery,
-  SeriesSelector,
-  StoredReading,
-  TelemetryStore,
-} from './types.ts';
+import type { Point, SeriesSelector, TelemetryStore } from './types.ts';
 
 export interface Influx2Settings {
   /** Base URL of the server, e.g. `http://127.0.0.1:8086`. */
@@ -37,7 +22,7 @@ export interface Influx2Settings {
   timeoutMs?: number;
 }
 
-export class Influx2Store implements TelemetryStore {
+export class Influx2Store extends InfluxQLReader implements TelemetryStore {
   readonly kind = 'influx2';
   private readonly url: string;
   private readonly token: string;
@@ -47,6 +32,7 @@ export class Influx2Store implements TelemetryStore {
   private readonly client: InfluxDB;
 
   constructor(settings: Influx2Settings) {
+    super();
     if (!settings.bucket) throw new Error('InfluxDB 2.x/3.x needs a bucket');
     const url = new URL(settings.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -99,14 +85,6 @@ export class Influx2Store implements TelemetryStore {
     }
   }
 
-  querySeries(query: SeriesQuery): Promise<SeriesPoint[]> {
-    return querySeriesWith((statement) => this.select(statement), query);
-  }
-
-  readSeries(selector: SeriesSelector): Promise<StoredReading[]> {
-    return readSeriesWith((statement) => this.queryBody(statement), selector);
-  }
-
   /**
    * InfluxDB 2's delete API (`/api/v2/delete`) with one tag predicate per id: its predicates take
    * AND but not OR. InfluxDB 3 and VictoriaMetrics do not serve it; the call then fails loudly.
@@ -119,14 +97,14 @@ export class Influx2Store implements TelemetryStore {
     const conditions = selectorConditions(selector);
     let removed = 0;
     for (const [index, { tag, id }] of predicates.entries()) {
-      removed += parseCount(await this.queryBody(countStatement(conditions[index] as string)));
+      removed += await this.count(conditions[index] as string);
       await this.deleteRange(Date.UTC(1970, 0, 1), Date.UTC(2262, 0, 1), `${tag}=${predicateString(id)}`);
     }
     return removed;
   }
 
   async deleteBefore(before: number): Promise<number> {
-    const removed = parseCount(await this.queryBody(countStatement(`time < ${Math.floor(before)}ms`)));
+    const removed = await this.count(`time < ${Math.floor(before)}ms`);
     // The delete API's range includes both ends.
     if (removed > 0) await this.deleteRange(Date.UTC(1970, 0, 1), Math.floor(before) - 1);
     return removed;
@@ -185,11 +163,7 @@ export class Influx2Store implements TelemetryStore {
     return this.token ? { Authorization: `Token ${this.token}` } : {};
   }
 
-  private async select(statement: string): Promise<SeriesPoint[]> {
-    return parseSeriesResponse(await this.queryBody(statement));
-  }
-
-  private async queryBody(statement: string): Promise<unknown> {
+  protected async statement(statement: string): Promise<unknown> {
     const params = new URLSearchParams({ db: this.bucket, epoch: 'ms', q: statement });
     const response = await fetch(`${this.url}/query?${params}`, {
       headers: { ...this.headers(), Accept: 'application/json' },

@@ -40,30 +40,40 @@ export function isUnsupportedMean(error: unknown): boolean {
 }
 
 /**
- * A series through InfluxQL: means per bucket where the server computes them; a boolean field,
- * which InfluxDB will not average, is read whole and averaged here.
+ * What both Influx stores share: reading through `/query`. A store says only how one statement
+ * reaches its server (`statement`, answering the JSON body); series, stored readings and counts
+ * follow from it.
  */
-export async function querySeriesWith(
-  select: (statement: string) => Promise<SeriesPoint[]>,
-  query: SeriesQuery,
-): Promise<SeriesPoint[]> {
-  try {
-    return await select(seriesStatement(query));
-  } catch (error) {
-    if (query.every > 0 && isUnsupportedMean(error)) {
-      return bucketMeans(await select(seriesStatement({ ...query, every: 0 })), query.every);
-    }
-    throw error;
-  }
-}
+export abstract class InfluxQLReader {
+  /** One InfluxQL statement; answers `/query`'s JSON body. */
+  protected abstract statement(text: string): Promise<unknown>;
 
-/** The stored readings a selector names, read with `raw` (the `/query` answer's JSON body). */
-export async function readSeriesWith(
-  raw: (statement: string) => Promise<unknown>,
-  selector: SeriesSelector,
-): Promise<StoredReading[]> {
-  const statement = readStatement(selector);
-  return statement ? parseStoredReadings(await raw(statement)) : [];
+  /**
+   * Means per bucket where the server computes them; a boolean field, which InfluxDB will not
+   * average, is read whole and averaged here.
+   */
+  async querySeries(query: SeriesQuery): Promise<SeriesPoint[]> {
+    const select = async (text: string) => parseSeriesResponse(await this.statement(text));
+    try {
+      return await select(seriesStatement(query));
+    } catch (error) {
+      if (query.every > 0 && isUnsupportedMean(error)) {
+        return bucketMeans(await select(seriesStatement({ ...query, every: 0 })), query.every);
+      }
+      throw error;
+    }
+  }
+
+  /** The stored readings a selector names. */
+  async readSeries(selector: SeriesSelector): Promise<StoredReading[]> {
+    const text = readStatement(selector);
+    return text ? parseStoredReadings(await this.statement(text)) : [];
+  }
+
+  /** How many readings a `WHERE` condition selects. */
+  protected async count(condition: string): Promise<number> {
+    return parseCount(await this.statement(countStatement(condition)));
+  }
 }
 
 interface QueryResponse {
