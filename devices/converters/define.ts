@@ -53,8 +53,9 @@ function eventObjectSchema(kind: EventKind): TObject {
 }
 
 export function defineDevice(spec: DeviceSpec): DeviceDefinition {
-  const fields = spec.extend.flatMap((capability) => capability.telemetry);
-  const kinds = spec.extend.flatMap((capability) => capability.events);
+  const { extend, ...names } = spec;
+  const fields = extend.flatMap((capability) => capability.telemetry);
+  const kinds = extend.flatMap((capability) => capability.events);
   unique(fields, (field) => field.key, 'telemetry key', spec.type);
   unique(kinds, (kind) => kind.type, 'event type', spec.type);
   const kindByType = new Map<EventType, EventKind>(kinds.map((kind) => [kind.type, kind]));
@@ -63,12 +64,7 @@ export function defineDevice(spec: DeviceSpec): DeviceDefinition {
   const events: EventType[] = kinds.map((kind) => kind.type);
 
   return {
-    type: spec.type,
-    category: spec.category,
-    description: spec.description,
-    nameZh: spec.nameZh,
-    nameEn: spec.nameEn,
-    power: spec.power,
+    ...names,
     readings,
     events,
     telemetrySchema: telemetrySchemaOf(fields),

@@ -2,7 +2,7 @@
  * Builds a Zigbee2MQTT model definition from its features: one pure converter over
  * (previous state, message) → (next state, readings, events).
  */
-import type { DeviceCategory, DeviceEvent, EventType, ReadingKey, Readings } from '../types.ts';
+import type { DeviceEvent, DeviceKind, EventType, ReadingKey, Readings } from '../types.ts';
 import type {
   ConvertContext,
   LastAction,
@@ -13,14 +13,10 @@ import type {
   ZigbeeState,
 } from './types.ts';
 
-export interface ZigbeeSpec {
+/** A model's names as the hub's device types have them; its type is `zigbee.<model>`. */
+export interface ZigbeeSpec extends Omit<DeviceKind, 'type'> {
   model: string;
   vendor: string;
-  category: DeviceCategory;
-  description: string;
-  nameZh: string;
-  nameEn: string;
-  power: 'battery' | 'mains';
   options?: (keyof ZigbeeOptions)[];
   features: ZigbeeFeature[];
 }
@@ -61,18 +57,11 @@ export function defineZigbee(spec: ZigbeeSpec): ZigbeeDefinition {
   const readings: ReadingKey[] = unique(spec.features.flatMap((feature) => feature.readings));
   const events: EventType[] = unique(spec.features.flatMap((feature) => feature.events));
   return {
-    model: spec.model,
-    vendor: spec.vendor,
+    ...spec,
     type: `${ZIGBEE_TYPE_PREFIX}${spec.model}`,
-    category: spec.category,
-    description: spec.description,
-    nameZh: spec.nameZh,
-    nameEn: spec.nameEn,
-    power: spec.power,
     readings,
     events,
     options: spec.options ?? [],
-    features: spec.features,
 
     convert(previous: ZigbeeState, message: unknown, context: ConvertContext): ZigbeeConversion {
       const record = isRecord(message) ? message : {};
