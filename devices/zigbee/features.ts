@@ -21,26 +21,12 @@ function finiteNumber(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
-/** A boolean key copied to a reading, optionally inverted (`contact: false` means open). */
-function booleanReading(name: string, key: string, reading: ReadingKey, invert = false): ZigbeeFeature {
-  return {
-    name,
-    keys: [key],
-    readings: [reading],
-    events: [],
-    convert(message) {
-      const value = booleanOf(message[key]);
-      return value === undefined ? {} : { readings: { [reading]: invert ? !value : value } };
-    },
-  };
-}
-
-function numberReading(
+/** One key copied to one reading through `read`, which answers undefined for a value it refuses. */
+function keyReading(
   name: string,
   key: string,
   reading: ReadingKey,
-  min: number,
-  max: number,
+  read: (value: unknown) => boolean | number | undefined,
 ): ZigbeeFeature {
   return {
     name,
@@ -48,10 +34,32 @@ function numberReading(
     readings: [reading],
     events: [],
     convert(message) {
-      const value = finiteNumber(message[key]);
-      return value === undefined || value < min || value > max ? {} : { readings: { [reading]: value } };
+      const value = read(message[key]);
+      return value === undefined ? {} : { readings: { [reading]: value } };
     },
   };
+}
+
+/** A boolean key copied to a reading, optionally inverted (`contact: false` means open). */
+function booleanReading(name: string, key: string, reading: ReadingKey, invert = false): ZigbeeFeature {
+  return keyReading(name, key, reading, (raw) => {
+    const value = booleanOf(raw);
+    return value === undefined ? undefined : invert ? !value : value;
+  });
+}
+
+/** A number key copied to a reading when it lies within [min, max]. */
+function numberReading(
+  name: string,
+  key: string,
+  reading: ReadingKey,
+  min: number,
+  max: number,
+): ZigbeeFeature {
+  return keyReading(name, key, reading, (raw) => {
+    const value = finiteNumber(raw);
+    return value === undefined || value < min || value > max ? undefined : value;
+  });
 }
 
 export function battery(): ZigbeeFeature {
