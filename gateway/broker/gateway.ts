@@ -33,6 +33,7 @@ import {
 import { BRIDGE_TYPE, decodeDeviceMessage, getDefinition, type ZigbeeOptions } from '../../devices/index.ts';
 import type { Point } from '../ingest/types.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
+import { countersIn, type Logger } from '../observe.ts';
 import { type BridgedDevice, ZigbeeBridges } from '../zigbee/bridges.ts';
 import { canConnect, canPublish, canSubscribe } from './access.ts';
 import { FailedConnects } from './failed-connects.ts';
@@ -41,6 +42,8 @@ import { GuardedConnection } from './packet-guard.ts';
 import { BoundedMemoryStore, DEFAULT_MAX_INCOMING_PER_CLIENT } from './persistence/index.ts';
 import { type Refusal, RefusalLog } from './refusals.ts';
 import { createTlsServer, type TlsListener } from './tls.ts';
+
+export type { Logger };
 
 export interface DeviceIdentity {
   type: string;
@@ -65,12 +68,6 @@ export interface DeviceDirectory {
 }
 
 export type { RevocationCause };
-
-export interface Logger {
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-}
 
 export interface GatewayOptions {
   bus: EventBus;
@@ -185,49 +182,31 @@ export class MqttGateway {
     this.failedConnects = new FailedConnects(this.limits.failedConnects);
     this.refusals = new RefusalLog(options.refusalCapacity);
     const registers = [options.registry];
+    const counter = countersIn(options.registry);
     const gateway = this;
     this.metrics = {
-      messages: new promClient.Counter({
-        name: 'hub_mqtt_messages_total',
-        help: 'Device messages accepted, by channel',
-        labelNames: ['channel'],
-        registers,
-      }),
-      rejected: new promClient.Counter({
-        name: 'hub_mqtt_messages_rejected_total',
-        help: 'Device messages rejected, by reason',
-        labelNames: ['reason'],
-        registers,
-      }),
-      authFailures: new promClient.Counter({
-        name: 'hub_mqtt_auth_failures_total',
-        help: 'MQTT connections refused',
-        labelNames: ['reason'],
-        registers,
-      }),
-      denied: new promClient.Counter({
-        name: 'hub_mqtt_acl_denied_total',
-        help: 'Publishes and subscriptions refused by the topic ACL',
-        labelNames: ['action'],
-        registers,
-      }),
-      closed: new promClient.Counter({
-        name: 'hub_mqtt_connections_closed_total',
-        help: 'MQTT connections closed by the broker limits (packet size, timeouts, connection cap, topic depth) and protocol checks (malformed packets, MQTT 5 flow control)',
-        labelNames: ['reason'],
-        registers,
-      }),
-      revoked: new promClient.Counter({
-        name: 'hub_mqtt_sessions_revoked_total',
-        help: 'Device sessions ended because the device was revoked',
-        registers,
-      }),
-      unacknowledged: new promClient.Counter({
-        name: 'hub_mqtt_events_unacknowledged_total',
-        help: 'Device events left unacknowledged because handling them failed or took too long (the device sends them again)',
-        labelNames: ['reason'],
-        registers,
-      }),
+      messages: counter('hub_mqtt_messages_total', 'Device messages accepted, by channel', 'channel'),
+      rejected: counter('hub_mqtt_messages_rejected_total', 'Device messages rejected, by reason', 'reason'),
+      authFailures: counter('hub_mqtt_auth_failures_total', 'MQTT connections refused', 'reason'),
+      denied: counter(
+        'hub_mqtt_acl_denied_total',
+        'Publishes and subscriptions refused by the topic ACL',
+        'action',
+      ),
+      closed: counter(
+        'hub_mqtt_connections_closed_total',
+        'MQTT connections closed by the broker limits (packet size, timeouts, connection cap, topic depth) and protocol checks (malformed packets, MQTT 5 flow control)',
+        'reason',
+      ),
+      revoked: counter(
+        'hub_mqtt_sessions_revoked_total',
+        'Device sessions ended because the device was revoked',
+      ),
+      unacknowledged: counter(
+        'hub_mqtt_events_unacknowledged_total',
+        'Device events left unacknowledged because handling them failed or took too long (the device sends them again)',
+        'reason',
+      ),
       // Counted from the connections when scraped, not from aedes' client events: aedes keys its
       // clients by id, so a client that drops between authentication and registration, or while
       // it takes over an older session of its id, is registered (and announced) after it is gone.

@@ -7,7 +7,7 @@
  * left out once its window is over. Message texts are the code's own, so the label set is bounded.
  */
 import promClient, { type Counter, type Registry } from 'prom-client';
-import type { Logger } from './gateway.ts';
+import type { Logger } from '../observe.ts';
 
 type Level = 'info' | 'warn' | 'error';
 

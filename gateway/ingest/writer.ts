@@ -8,18 +8,15 @@
  * Only what exceeds the spool's or the dead-letter file's bound is dropped, counted and logged.
  */
 import { join } from 'node:path';
-import { Counter, register as defaultRegistry, Gauge, type Registry } from 'prom-client';
+import { type Counter, register as defaultRegistry, Gauge, type Registry } from 'prom-client';
+import { countersIn, type Logger } from '../observe.ts';
 import { DeadLetterFile } from './dead-letter.ts';
 import { RejectedWriteError } from './errors.ts';
 import { Spool } from './spool.ts';
 import type { Point, TelemetryStore } from './types.ts';
 
 /** The part of a pino logger the writer uses. */
-export interface WriterLogger {
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-  error(object: object, message?: string): void;
-}
+export type WriterLogger = Logger;
 
 export interface TelemetryWriterOptions {
   store: TelemetryStore;
@@ -64,9 +61,7 @@ interface WriterMetrics {
 
 /** Registers the writer's metrics once per registry; a second writer on the same registry shares them. */
 function writerMetrics(registry: Registry): WriterMetrics {
-  const counter = (name: string, help: string): Counter =>
-    (registry.getSingleMetric(name) as Counter | undefined) ??
-    new Counter({ name, help, registers: [registry] });
+  const counter = countersIn(registry);
   const gaugeName = 'hub_telemetry_spool_bytes';
   return {
     written: counter('hub_telemetry_points_written_total', 'Points written to the telemetry store.'),

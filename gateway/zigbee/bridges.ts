@@ -10,7 +10,6 @@
  * friendly name), so alerts, the device list and the retiree's wall treat it like any other device.
  */
 import type { Counter, Registry } from 'prom-client';
-import promClient from 'prom-client';
 import type { EventBus } from '../../devices/bus.ts';
 import type { StatusSource } from '../../devices/contract.ts';
 import {
@@ -31,6 +30,7 @@ import {
   zigbeeDefinitionByType,
 } from '../../devices/index.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
+import { countersIn, type Logger } from '../observe.ts';
 
 /** A sensor record bound to a bridge, as the directory knows it. */
 export interface BridgedDevice {
@@ -42,10 +42,7 @@ export interface BridgedDevice {
   options: ZigbeeOptions;
 }
 
-export interface ZigbeeLogger {
-  info(object: object, message?: string): void;
-  warn(object: object, message?: string): void;
-}
+export type ZigbeeLogger = Pick<Logger, 'info' | 'warn'>;
 
 export interface ZigbeeBridgesOptions {
   bus: EventBus;
@@ -86,24 +83,21 @@ export class ZigbeeBridges {
   };
 
   constructor(private readonly options: ZigbeeBridgesOptions) {
-    const registers = [options.registry];
+    const counter = countersIn(options.registry);
     this.metrics = {
-      messages: new promClient.Counter({
-        name: 'hub_zigbee_messages_total',
-        help: 'Zigbee2MQTT bridge messages read, by kind (state, availability, devices, bridge_state)',
-        labelNames: ['kind'],
-        registers,
-      }),
-      unknownModel: new promClient.Counter({
-        name: 'hub_zigbee_unknown_model_total',
-        help: 'Zigbee2MQTT messages from a sensor whose model has no definition in devices/zigbee/',
-        registers,
-      }),
-      unbound: new promClient.Counter({
-        name: 'hub_zigbee_unbound_total',
-        help: 'Zigbee2MQTT messages from a sensor bound to no device record',
-        registers,
-      }),
+      messages: counter(
+        'hub_zigbee_messages_total',
+        'Zigbee2MQTT bridge messages read, by kind (state, availability, devices, bridge_state)',
+        'kind',
+      ),
+      unknownModel: counter(
+        'hub_zigbee_unknown_model_total',
+        'Zigbee2MQTT messages from a sensor whose model has no definition in devices/zigbee/',
+      ),
+      unbound: counter(
+        'hub_zigbee_unbound_total',
+        'Zigbee2MQTT messages from a sensor bound to no device record',
+      ),
     };
   }
 
