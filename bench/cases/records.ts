@@ -4,76 +4,33 @@
  * alerts, through the real HTTP API of a hub on loopback with its PGlite database. Goal: p95 ≤ 50 ms
  * per endpoint.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../server/config.ts';
+import type { Queryable } from '../../server/db/database.ts';
 import { createLogger, startHub } from '../../server/hub.ts';
+import { seedManyRetirees } from '../../test/helpers/seed.ts';
 import type { BenchCase, BenchOptions, BenchRow } from '../harness.ts';
 import { measure } from '../harness.ts';
 
-const STATUSES = ['active', 'active', 'active', 'active', 'abroad', 'deceased'];
-const LIVING = ['', 'alone', 'with_spouse', 'with_family', 'institution'];
-const RANKS = ['师级', '团级', '营级及以下', '士官'];
 const SURNAMES = '王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗';
 const GIVEN = '建国志刚卫东国庆秀英桂兰德明振华玉珍文华淑芬光明永红';
 const P95_GOAL_MS = 50;
 
-/** A plausible 18-digit ID card with a valid GB 11643 check digit. */
-function idCard(birthDate: string, sequence: number): string {
-  const body = `510107${birthDate.replaceAll('-', '')}${String(sequence % 1000).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const sum = [...body].reduce(
-    (total, digit, index) => total + Number(digit) * (weights[index] as number),
-    0,
-  );
-  return body + ('10X98765432'[sum % 11] as string);
-}
-
 export async function seed(
-  db: { query: (sql: string, params?: unknown[]) => Promise<unknown[]> },
+  db: Queryable,
   retirees: number,
   alerts: number,
   log: (line: string) => void,
 ): Promise<{ staffId: string }> {
   const started = performance.now();
-  const rows = Array.from({ length: retirees }, (_, i) => {
-    const birthDate = new Date(Date.UTC(1925, 0, 1) + ((i * 37) % 9000) * 86_400_000)
-      .toISOString()
-      .slice(0, 10);
-    const name = `${SURNAMES[i % SURNAMES.length]}${GIVEN[(i * 7) % GIVEN.length]}${GIVEN[(i * 13 + 1) % GIVEN.length]}${i}`;
-    return {
-      id: randomUUID(),
-      name,
-      birthDate,
-      station: `站点${i % 8}`,
-      status: STATUSES[i % STATUSES.length] as string,
-      rank: RANKS[(i >> 1) % 4] as string,
-      living: LIVING[(i * 3) % 5] as string,
-      phone: `139${String(i).padStart(8, '0')}`,
-      // Birth dates repeat every 9,000 rows; the sequence number keeps the ID cards apart.
-      idCard: idCard(birthDate, 100 + Math.floor(i / 9000)),
-    };
+  await seedManyRetirees(db, retirees, {
+    centre: '压测中心',
+    stations: 8,
+    name: (i) =>
+      `${SURNAMES[i % SURNAMES.length]}${GIVEN[(i * 7) % GIVEN.length]}${GIVEN[(i * 13 + 1) % GIVEN.length]}${i}`,
   });
-  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((row) => row[key]);
-  await db.query(
-    `insert into retirees (id, name, gender, birth_date, centre, station, status, rank, living_situation, phone, id_card)
-     select id, name, 'male', birth_date, '压测中心', station, status, rank, living, phone, id_card
-       from unnest($1::uuid[], $2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-         as s(id, name, birth_date, station, status, rank, living, phone, id_card)`,
-    [
-      column('id'),
-      column('name'),
-      column('birthDate'),
-      column('station'),
-      column('status'),
-      column('rank'),
-      column('living'),
-      column('phone'),
-      column('idCard'),
-    ],
-  );
   const [staff] = (await db.query(`select id from users where role = 'admin' limit 1`)) as { id: string }[];
   const staffId = staff?.id as string;
   // Two visit tasks per retiree over a year, as a centre has them: those due before today mostly done,

@@ -327,23 +327,19 @@ await describeOnEngines((db, engine) => {
     const plans = new ActivityPlans(db);
     const plan = await plans.create({ year: 2026, title: '2026年文体活动计划' }, organiser.id);
     expect((await failure(plans.create({ year: 2026, title: '重复' }, organiser.id))).status).toBe(409);
-    const withItem = await plans.addItem(plan.id, {
+    const item = {
       title: '老年大学书画班',
       kind: 'study',
       month: 3,
       ageGroup: 'from_80_to_89',
       health: 'limited',
       skills: '书法、国画',
-    });
+    } as const;
+    const withItem = await plans.addItem(plan.id, item);
     expect(withItem.items).toStrictEqual([
       {
         id: expect.any(String),
-        title: '老年大学书画班',
-        kind: 'study',
-        month: 3,
-        ageGroup: 'from_80_to_89',
-        health: 'limited',
-        skills: '书法、国画',
+        ...item,
         notes: '',
       },
     ]);

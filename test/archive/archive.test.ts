@@ -6,16 +6,16 @@
  * Long on purpose: the walks share one hub whose archive they fill step by step (the import and the
  * 10,000-row list build on the records made before), so splitting them would build it twice.
  */
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ageOn, RANK_LEVELS } from '../../server/archive/fields.ts';
+import { ageOn } from '../../server/archive/fields.ts';
 import { idCardCheckChar } from '../../server/archive/idcard.ts';
 import { centreDay } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import { callBytes, read, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { type ManyRetiree, seedManyRetirees } from '../helpers/seed.ts';
 import { makeTempDir } from '../helpers/tmp.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -726,56 +726,14 @@ describe('Excel import', () => {
 
 describe('the list over 10,000 retirees', () => {
   const CENTRE = '压测中心';
-  const statuses = ['active', 'active', 'active', 'abroad', 'deceased'];
-  const living = ['', 'alone', 'with_spouse', 'with_family', 'institution'];
-  const seeded: {
-    id: string;
-    name: string;
-    birthDate: string;
-    station: string;
-    status: string;
-    rank: string;
-    living: string;
-    phone: string;
-    idCard: string;
-  }[] = [];
+  let seeded: ManyRetiree[] = [];
 
   beforeAll(async () => {
-    const start = Date.UTC(1925, 0, 1);
-    for (let i = 0; i < 10_000; i += 1) {
-      const birthDate = new Date(start + ((i * 37) % 9000) * 86_400_000).toISOString().slice(0, 10);
-      seeded.push({
-        id: randomUUID(),
-        name: `压测${String(i).padStart(5, '0')}`,
-        birthDate,
-        station: `站点${i % 7}`,
-        status: statuses[i % 5]!,
-        rank: RANK_LEVELS[(i >> 1) % 4]!,
-        living: living[(i * 3) % 5]!,
-        phone: `139${String(i).padStart(8, '0')}`,
-        idCard: idCard('510107', birthDate, String(100 + Math.floor(i / 9000))),
-      });
-    }
-    const column = <K extends keyof (typeof seeded)[number]>(key: K) => seeded.map((row) => row[key]);
-    await t.hub.db.query(
-      `insert into retirees (id, name, gender, birth_date, centre, station, status, rank, living_situation, phone, id_card)
-       select id, name, 'male', birth_date, $11, station, status, rank, living, phone, id_card
-         from unnest($1::uuid[], $2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-           as s(id, name, birth_date, station, status, rank, living, phone, id_card), (select $10::int) as unused`,
-      [
-        column('id'),
-        column('name'),
-        column('birthDate'),
-        column('station'),
-        column('status'),
-        column('rank'),
-        column('living'),
-        column('phone'),
-        column('idCard'),
-        0,
-        CENTRE,
-      ],
-    );
+    seeded = await seedManyRetirees(t.hub.db, 10_000, {
+      centre: CENTRE,
+      stations: 7,
+      name: (i) => `压测${String(i).padStart(5, '0')}`,
+    });
   });
 
   const list = (query: string) =>
