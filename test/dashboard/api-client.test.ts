@@ -181,9 +181,9 @@ describe('dashboard API modules', () => {
       if (entry.isDirectory()) return files(full);
       return /\.(ts|vue)$/.test(entry.name) && !entry.name.endsWith('.d.ts') ? [full] : [];
     });
-  /** Every call of the API: a client method, a one-line call or a file helper given a path of the hub. */
+  /** Every call of the API: a client method, a one-line call, a kind's calls or a file helper given a path of the hub. */
   const call =
-    /\b(?:api\.(?:GET|POST|PUT|PATCH|DELETE)|call\.(?:get|post|put|patch|delete)|download|downloadFile|fetchFile|openPdf)\(\s*['`]\/api\/([a-z0-9-]+)/g;
+    /\b(?:api\.(?:GET|POST|PUT|PATCH|DELETE)|call\.(?:get|post|put|patch|delete)|download|downloadFile|recordCalls|fetchFile|openPdf)\(\s*['`]\/api\/([a-z0-9-]+)/g;
   const callers = new Map<string, Set<string>>();
   for (const file of files(source)) {
     for (const match of readFileSync(file, 'utf8').matchAll(call)) {

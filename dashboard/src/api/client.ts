@@ -212,6 +212,7 @@ export function callsOf(client: ReturnType<typeof createApiClient>) {
 
 /**
  * The one-line calls of the dashboard's client, each in its area's module (views/<area>/api.ts):
- * `export const listBenefits = call.get(…)` with the path of `GET /api/benefits`.
+ * `export const getBenefit = call.get(…)` with the path of `GET /api/benefits/{id}`. The list, create
+ * and export of one kind of record come together from `recordCalls()` (records.ts).
  */
 export const call = callsOf(api);

@@ -46,7 +46,7 @@ export async function downloadFile(path: FilePath, fallbackName: string, query?:
 
 /**
  * A download of the file at `path` (an export, a template) with the query the route reads, saved
- * under the server's name or `fallbackName`: `export const exportCards = download(path, 'benefit-cards.xlsx')`.
+ * under the server's name or `fallbackName`: `export const exportResults = download(path, 'survey-results.xlsx')`.
  */
 export function download<P extends PathWith<'get'> & FilePath>(path: P, fallbackName: string) {
   return (...[query]: QueryArgument<QueryOf<P>>): Promise<string> =>

@@ -11,6 +11,7 @@ import type {
 } from '../../../../server/schemas/abroad.ts';
 import { call } from '../../api/client.ts';
 import { download } from '../../api/download.ts';
+import { recordCalls } from '../../api/records.ts';
 
 export type {
   AbroadRequest,
@@ -47,12 +48,10 @@ export const withdrawRequest = (requestId: string, reason: string) => withdraw(r
 export const depart = call.post('/api/abroad/requests/{id}/depart');
 export const exportRequests = download('/api/abroad/requests/export.xlsx', 'abroad-requests.xlsx');
 
-export const listStays = call.get('/api/abroad/stays');
+export const stayRecords = recordCalls('/api/abroad/stays', 'abroad-stays.xlsx');
 export const stay = call.get('/api/abroad/stays/{id}');
-export const markAbroad = call.post('/api/abroad/stays');
 export const addContact = call.post('/api/abroad/stays/{id}/contacts');
 export const returnHome = call.post('/api/abroad/stays/{id}/return');
-export const exportStays = download('/api/abroad/stays/export.xlsx', 'abroad-stays.xlsx');
 
 export const listSuspensions = call.get('/api/abroad/suspensions');
 const clear = call.post('/api/abroad/suspensions/{id}/clear');

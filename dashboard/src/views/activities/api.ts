@@ -7,7 +7,7 @@ import type {
   PlanItemInput,
 } from '../../../../server/schemas/activities.ts';
 import { call } from '../../api/client.ts';
-import { download } from '../../api/download.ts';
+import { recordCalls } from '../../api/records.ts';
 
 export type { ActivityEvent, ActivityEventInput, ActivityGroup, ActivityPlan, PlanItemInput };
 export type ActivityKind = ActivityEvent['kind'];
@@ -43,8 +43,7 @@ export const listPlans = (year?: number) => plans({ year });
 export const createPlan = call.post('/api/activities/plans');
 export const addPlanItem = call.post('/api/activities/plans/{id}/items');
 
-export const listEvents = call.get('/api/activities/events');
-export const createEvent = call.post('/api/activities/events');
+export const eventRecords = recordCalls('/api/activities/events', 'activity-events.xlsx');
 export const getEvent = call.get('/api/activities/events/{id}');
 export const setCover = call.put('/api/activities/events/{id}/cover');
 export const confirmEvent = call.post('/api/activities/events/{id}/confirm');
@@ -54,13 +53,10 @@ const signUps = call.post('/api/activities/events/{id}/signups');
 export const signUp = (eventId: string, retireeId: string) => signUps(eventId, { retireeId });
 export const withdrawSignUp = call.post('/api/activities/events/{id}/signups/{retireeId}/withdraw');
 export const recordAttendance = call.post('/api/activities/events/{id}/attendance');
-export const exportEvents = download('/api/activities/events/export.xlsx', 'activity-events.xlsx');
 
-export const listGroups = call.get('/api/activities/groups');
-export const createGroup = call.post('/api/activities/groups');
+export const groupRecords = recordCalls('/api/activities/groups', 'activity-groups.xlsx');
 const members = call.post('/api/activities/groups/{id}/members');
 export const addMember = (groupId: string, retireeId: string) => members(groupId, { retireeId });
 const leave = call.post('/api/activities/groups/{id}/members/{retireeId}/leave');
 export const removeMember = (groupId: string, retireeId: string, leftOn: string) =>
   leave(groupId, retireeId, { leftOn });
-export const exportGroups = download('/api/activities/groups/export.xlsx', 'activity-groups.xlsx');

@@ -1,7 +1,7 @@
 /** Living treatment (6.3 生活待遇): benefits with their steps and payments, preferential cards. */
 import type { Benefit, BenefitCard, BenefitStop } from '../../../../server/schemas/index.ts';
 import { call } from '../../api/client.ts';
-import { download } from '../../api/download.ts';
+import { recordCalls } from '../../api/records.ts';
 
 export type {
   Benefit,
@@ -47,16 +47,12 @@ export const allowed = {
   stop: (status: BenefitStatus) => status === 'applied' || status === 'approved' || status === 'paid',
 };
 
-export const listBenefits = call.get('/api/benefits');
+export const benefitRecords = recordCalls('/api/benefits', 'benefits.xlsx');
 export const getBenefit = call.get('/api/benefits/{id}');
-export const applyBenefit = call.post('/api/benefits');
 export const approveBenefit = call.post('/api/benefits/{id}/approve');
 export const rejectBenefit = call.post('/api/benefits/{id}/reject');
 export const payBenefit = call.post('/api/benefits/{id}/payments');
 export const stopBenefit = call.post('/api/benefits/{id}/stop');
-export const exportBenefits = download('/api/benefits/export.xlsx', 'benefits.xlsx');
 
-export const listCards = call.get('/api/benefit-cards');
-export const issueCard = call.post('/api/benefit-cards');
+export const cardRecords = recordCalls('/api/benefit-cards', 'benefit-cards.xlsx');
 export const returnCard = call.post('/api/benefit-cards/{id}/return');
-export const exportCards = download('/api/benefit-cards/export.xlsx', 'benefit-cards.xlsx');

@@ -6,7 +6,7 @@ import type {
   DeathResult,
 } from '../../../../server/schemas/index.ts';
 import { call } from '../../api/client.ts';
-import { download } from '../../api/download.ts';
+import { recordCalls } from '../../api/records.ts';
 
 export type { BereavementStepUpdate, Death, DeathInput, DeathResult };
 export type BereavementStep = Death['steps'][number];
@@ -28,8 +28,6 @@ export const checklistSteps: readonly BereavementStep['step'][] = [
   'survivor_subsidy',
 ];
 
-export const listDeaths = call.get('/api/bereavement');
+export const deathRecords = recordCalls('/api/bereavement', 'bereavement.xlsx');
 export const getDeath = call.get('/api/bereavement/{id}');
-export const recordDeath = call.post('/api/bereavement');
 export const updateStep = call.patch('/api/bereavement/steps/{id}');
-export const exportDeaths = download('/api/bereavement/export.xlsx', 'bereavement.xlsx');

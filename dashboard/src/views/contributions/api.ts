@@ -7,7 +7,8 @@ import type {
   ServiceHours,
 } from '../../../../server/schemas/contributions.ts';
 import { api, call, data, rawBody } from '../../api/client.ts';
-import { download, fetchFile } from '../../api/download.ts';
+import { fetchFile } from '../../api/download.ts';
+import { recordCalls } from '../../api/records.ts';
 
 export type { Contribution, ContributionInput, OralHistory, OralHistoryInput, ServiceHours };
 export type ContributionKind = Contribution['kind'];
@@ -25,20 +26,13 @@ export const fileAccept: Record<FileKind, string> = {
   transcript: '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png',
 };
 
-export const listRegister = call.get('/api/contributions/register');
-export const addEntry = call.post('/api/contributions/register');
+export const registerRecords = recordCalls('/api/contributions/register', 'volunteer-register.xlsx');
 export const endEntry = call.post('/api/contributions/register/{id}/end');
 export const listHours = call.get('/api/contributions/register/{id}/hours');
 export const logHours = call.post('/api/contributions/register/{id}/hours');
-export const exportRegister = download('/api/contributions/register/export.xlsx', 'volunteer-register.xlsx');
 
-export const listOralHistories = call.get('/api/contributions/oral-histories');
-export const createOralHistory = call.post('/api/contributions/oral-histories');
+export const oralHistoryRecords = recordCalls('/api/contributions/oral-histories', 'oral-histories.xlsx');
 export const updateOralHistory = call.put('/api/contributions/oral-histories/{id}');
-export const exportOralHistories = download(
-  '/api/contributions/oral-histories/export.xlsx',
-  'oral-histories.xlsx',
-);
 
 /** Sends the file as the raw body; the server checks its bytes against the kind. */
 export function uploadFile(itemId: string, kind: FileKind, file: File): Promise<OralHistory> {

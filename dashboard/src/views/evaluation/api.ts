@@ -11,6 +11,7 @@ import type {
 } from '../../../../server/schemas/evaluation.ts';
 import { call } from '../../api/client.ts';
 import { download } from '../../api/download.ts';
+import { recordCalls } from '../../api/records.ts';
 
 export type {
   Feedback,
@@ -58,17 +59,13 @@ export const respond = call.post('/api/evaluation/surveys/{id}/responses');
 export const results = call.get('/api/evaluation/results');
 export const exportResults = download('/api/evaluation/results/export.xlsx', 'survey-results.xlsx');
 
-export const listFeedback = call.get('/api/evaluation/feedback');
-export const createFeedback = call.post('/api/evaluation/feedback');
+export const feedbackRecords = recordCalls('/api/evaluation/feedback', 'complaints-suggestions.xlsx');
 export const handleFeedback = call.post('/api/evaluation/feedback/{id}/handle');
 export const answerFeedback = call.post('/api/evaluation/feedback/{id}/answer');
 const close = call.post('/api/evaluation/feedback/{id}/close');
 export const closeFeedback = (feedbackId: string, note?: string) => close(feedbackId, { note });
-export const exportFeedback = download('/api/evaluation/feedback/export.xlsx', 'complaints-suggestions.xlsx');
 
-export const listActions = call.get('/api/evaluation/actions');
-export const createAction = call.post('/api/evaluation/actions');
+export const actionRecords = recordCalls('/api/evaluation/actions', 'improvement-actions.xlsx');
 export const startAction = call.post('/api/evaluation/actions/{id}/start');
 export const finishAction = call.post('/api/evaluation/actions/{id}/done');
 export const reviewAction = call.post('/api/evaluation/actions/{id}/review');
-export const exportActions = download('/api/evaluation/actions/export.xlsx', 'improvement-actions.xlsx');

@@ -9,6 +9,7 @@ import type {
 } from '../../../../server/schemas/medical.ts';
 import { call } from '../../api/client.ts';
 import { download } from '../../api/download.ts';
+import { recordCalls } from '../../api/records.ts';
 
 export type { HealthCheck, HealthCheckPlan, HealthItem, HealthRecord, Treatment };
 export type PlanList = NonNullable<HealthPlanQuery['list']>;
@@ -23,18 +24,11 @@ export const treatmentStatuses: readonly TreatmentStatus[] = ['requested', 'appr
 export const plan = call.get('/api/medical/health-checks/plan');
 export const schedule = call.put('/api/medical/health-checks/plan/{year}/{retireeId}');
 export const exportPlan = download('/api/medical/health-checks/plan/export.xlsx', 'health-check-plan.xlsx');
-export const listChecks = call.get('/api/medical/health-checks');
-export const recordCheck = call.post('/api/medical/health-checks');
-export const exportChecks = download('/api/medical/health-checks/export.xlsx', 'health-checks.xlsx');
+export const checkRecords = recordCalls('/api/medical/health-checks', 'health-checks.xlsx');
 
 export const healthRecord = call.get('/api/medical/records/{id}');
 export const addItem = call.post('/api/medical/records/{id}/items');
 export const updateItem = call.patch('/api/medical/records/{id}/items/{itemId}');
 
-export const listTreatments = call.get('/api/medical/out-of-town');
-export const requestTreatment = call.post('/api/medical/out-of-town');
+export const treatmentRecords = recordCalls('/api/medical/out-of-town', 'out-of-town-treatment.xlsx');
 export const decideTreatment = call.post('/api/medical/out-of-town/{id}/decision');
-export const exportTreatments = download(
-  '/api/medical/out-of-town/export.xlsx',
-  'out-of-town-treatment.xlsx',
-);

@@ -1,7 +1,7 @@
 /** Political life and reception (6.2): activities with attendance, convalescence batches, letters/visits/calls. */
 import type { PoliticalActivity, ReceptionItem } from '../../../../server/schemas/reception.ts';
 import { call } from '../../api/client.ts';
-import { download } from '../../api/download.ts';
+import { recordCalls } from '../../api/records.ts';
 
 export type {
   AttendanceInput,
@@ -22,25 +22,13 @@ export const attendanceStatuses: readonly AttendanceStatus[] = ['present', 'abse
 export const receptionChannels: readonly ReceptionChannel[] = ['letter', 'visit', 'call'];
 export const receptionStatuses: readonly ReceptionStatus[] = ['received', 'in_hand', 'replied'];
 
-export const listActivities = call.get('/api/reception/activities');
-export const createActivity = call.post('/api/reception/activities');
+export const activityRecords = recordCalls('/api/reception/activities', 'political-activities.xlsx');
 export const recordAttendance = call.put('/api/reception/activities/{id}/attendance');
-export const exportActivities = download(
-  '/api/reception/activities/export.xlsx',
-  'political-activities.xlsx',
-);
 
-export const listBatches = call.get('/api/reception/convalescence');
-export const createBatch = call.post('/api/reception/convalescence');
+export const batchRecords = recordCalls('/api/reception/convalescence', 'honour-convalescence.xlsx');
 export const addParticipants = call.post('/api/reception/convalescence/{id}/participants');
 export const removeParticipant = call.delete('/api/reception/convalescence/{id}/participants/{retireeId}');
-export const exportBatches = download(
-  '/api/reception/convalescence/export.xlsx',
-  'honour-convalescence.xlsx',
-);
 
-export const listItems = call.get('/api/reception/items');
-export const createItem = call.post('/api/reception/items');
+export const itemRecords = recordCalls('/api/reception/items', 'letters-visits-calls.xlsx');
 export const takeItem = call.post('/api/reception/items/{id}/take');
 export const replyItem = call.post('/api/reception/items/{id}/reply');
-export const exportItems = download('/api/reception/items/export.xlsx', 'letters-visits-calls.xlsx');
