@@ -47,25 +47,44 @@ function writeEntryFields(header: Buffer, start: number, fields: EntryFields): v
   header.writeUInt16LE(fields.nameLength, start + 22);
 }
 
+/** An entry already deflated: its compressed bytes, and the CRC-32 and size of what they inflate to. */
+export interface DeflatedEntry {
+  name: string;
+  compressed: Buffer;
+  crc: number;
+  size: number;
+}
+
 export function zip(entries: ZipEntry[], at: Date): Buffer {
+  return zipDeflated(
+    entries.map(({ name, data }) => ({
+      name,
+      compressed: deflateRawSync(data),
+      crc: crc32(data),
+      size: data.length,
+    })),
+    at,
+  );
+}
+
+/** The archive of entries deflated beforehand; the headers say what each entry says of itself. */
+export function zipDeflated(entries: readonly DeflatedEntry[], at: Date): Buffer {
   if (entries.length > 0xffff) throw new RangeError('a ZIP without ZIP64 holds at most 65 535 files');
   const { time, date } = dosTime(at);
   const parts: Buffer[] = [];
   const central: Buffer[] = [];
   let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name, 'utf8');
-    const compressed = deflateRawSync(entry.data);
-    const crc = crc32(entry.data);
-    if (entry.data.length > 0xfffffffe || offset > 0xfffffffe) {
+  for (const { name: text, compressed, crc, size } of entries) {
+    const name = Buffer.from(text, 'utf8');
+    if (size > 0xfffffffe || offset > 0xfffffffe) {
       throw new RangeError('a ZIP without ZIP64 holds at most 4 GiB');
     }
     const fields = {
       time,
       date,
-      crc,
+      crc: crc >>> 0,
       compressedSize: compressed.length,
-      size: entry.data.length,
+      size,
       nameLength: name.length,
     };
     const local = Buffer.alloc(30);
