@@ -18,17 +18,13 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** Beijing time (UTC+8, no summer time) as zh-CN writes it: `2026/12/05 09:00:00`. */
 function shanghai(iso: string): string {
-  return new Intl.DateTimeFormat('zh-CN', {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  }).format(new Date(iso));
+  return new Date(Date.parse(iso) + 8 * 3_600_000)
+    .toISOString()
+    .slice(0, 19)
+    .replaceAll('-', '/')
+    .replace('T', ' ');
 }
 
 async function addChannel(
