@@ -100,23 +100,15 @@ async function open(command: Extract<LoadCommand, { cmd: 'open' }>): Promise<voi
     await sleep(1);
   }
   const lastAt = epochNow();
-  if (command.qos === 1) {
-    // Wait up to 10 s for the PUBACKs still due.
-    const deadline = performance.now() + 10_000;
-    while (devices.some((device) => device.inflight.size > 0) && performance.now() < deadline) await sleep(5);
-  }
-  const acked = devices.reduce((total, device) => total + device.acked, 0);
-  for (const device of devices) device.inflight.clear();
-  reply({
-    type: 'done',
+  // At QoS 1, wait up to 10 s for the PUBACKs still due.
+  await finish(command.qos === 1 ? 10_000 : 0, () => ({
     sent,
-    acked,
     firstAt,
     lastAt,
     lastAckAt,
     maxBacklogBytes: maxBacklog,
-    closedDevices: devices.filter((device) => device.closed).length,
-  });
+  }));
+  for (const device of devices) device.inflight.clear();
 }
 
 /** Closed loop at QoS 1: each device keeps `window` messages unacknowledged, as fast as they come back. */
@@ -143,18 +135,24 @@ async function closed(command: Extract<LoadCommand, { cmd: 'closed' }>): Promise
   }
   await sleep(command.durationMs);
   running = false;
-  const deadline = performance.now() + 30_000;
-  while (devices.some((device) => device.inflight.size > 0) && performance.now() < deadline) await sleep(5);
-  const acked = devices.reduce((total, device) => total + device.acked, 0);
+  await finish(30_000, () => ({ sent, firstAt, lastAt, lastAckAt, maxBacklogBytes: 0 }));
   for (const device of devices) device.onAck = undefined;
+}
+
+/**
+ * Waits up to `waitMs` for the acknowledgements still due, then reports the run: `run` is read
+ * after the wait, so the acknowledgements that came in it count.
+ */
+async function finish(
+  waitMs: number,
+  run: () => Omit<Extract<LoadReply, { type: 'done' }>, 'type' | 'acked' | 'closedDevices'>,
+): Promise<void> {
+  const deadline = performance.now() + waitMs;
+  while (devices.some((device) => device.inflight.size > 0) && performance.now() < deadline) await sleep(5);
   reply({
     type: 'done',
-    sent,
-    acked,
-    firstAt,
-    lastAt,
-    lastAckAt,
-    maxBacklogBytes: 0,
+    ...run(),
+    acked: devices.reduce((total, device) => total + device.acked, 0),
     closedDevices: devices.filter((device) => device.closed).length,
   });
 }
