@@ -4,22 +4,16 @@
  */
 import { isNight, localHour, type Random } from './vitals.ts';
 
-export type SensorType =
-  | 'sensor.door'
-  | 'sensor.motion'
-  | 'sensor.bed'
-  | 'sensor.smoke'
-  | 'sensor.water_leak'
-  | 'sensor.gas';
-
-export const sensorTypes: readonly SensorType[] = [
+export const sensorTypes = [
   'sensor.door',
   'sensor.motion',
   'sensor.bed',
   'sensor.smoke',
   'sensor.water_leak',
   'sensor.gas',
-];
+] as const;
+
+export type SensorType = (typeof sensorTypes)[number];
 
 export type HazardKind = 'smoke' | 'water_leak' | 'gas';
 
