@@ -4,8 +4,8 @@ import { centreDay } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, HubError } from '../errors.ts';
 import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
-import { exportRoute, writeErrors } from '../http/records.ts';
-import { recordRoutes } from '../http/resource.ts';
+import { writeErrors } from '../http/records.ts';
+import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import {
@@ -22,7 +22,7 @@ import {
 } from '../schemas/abroad.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import { requiredText } from '../store/checks.ts';
-import { type Scope, scopeOf } from '../store/scope.ts';
+import type { Scope } from '../store/scope.ts';
 import { checkDates, retireeFromBody, visible } from './checks.ts';
 import { requestColumns } from './export.ts';
 import { allChains, type RetireeFacts, retireeFacts } from './requests.ts';
@@ -43,6 +43,8 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     return found;
   }
 
+  const kind = recordKinds(app, route, { read: 'abroad.read', write: 'abroad.write' });
+
   app.get(
     '/api/abroad/chains',
     route('abroad.read', {
@@ -54,16 +56,13 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     },
   );
 
-  app.post(
-    '/api/abroad/travel-requests',
-    route('abroad.write', {
+  kind('/api/abroad/travel-requests', AbroadRequest).create(
+    {
       retiree: 'body',
       summary: 'Request to travel abroad (出国（境）); the chain follows the rank (6.4.2.3)',
       body: TravelRequestInput,
-      response: { 201: AbroadRequest, ...writeErrors },
-    }),
-    async (request, reply) => {
-      const body = request.body;
+    },
+    async (body, caller) => {
       checkDates([
         ['departDate', '出发日期', body.departDate],
         ['returnDate', '返回日期', body.returnDate],
@@ -71,10 +70,10 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       if (body.returnDate < body.departDate) {
         throw badRequest('返回日期（returnDate）不能早于出发日期（departDate）');
       }
-      const retiree = await retireeFromBody(db, body.retireeId, scopeOf(request.user!));
-      const created = await requests.create(
+      const retiree = await retireeFromBody(db, body.retireeId, caller.scope);
+      return requests.create(
         retiree,
-        request.user!,
+        caller.user,
         {
           kind: 'travel',
           destination: requiredText(body.destination, 'destination', '前往国家（地区）'),
@@ -84,20 +83,16 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         },
         body.note?.trim() ?? '',
       );
-      return reply.code(201).send(created);
     },
   );
 
-  app.post(
-    '/api/abroad/post-requests',
-    route('abroad.write', {
+  kind('/api/abroad/post-requests', AbroadRequest).create(
+    {
       retiree: 'body',
       summary: 'Request to hold a part-time post in a social organisation (社会组织兼职, 6.4.2.5)',
       body: PostRequestInput,
-      response: { 201: AbroadRequest, ...writeErrors },
-    }),
-    async (request, reply) => {
-      const body = request.body;
+    },
+    async (body, caller) => {
       checkDates([
         ['startDate', '任职开始日期', body.startDate],
         ['endDate', '任职结束日期', body.endDate],
@@ -105,10 +100,10 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       if (body.endDate && body.endDate < body.startDate) {
         throw badRequest('任职结束日期（endDate）不能早于开始日期（startDate）');
       }
-      const retiree = await retireeFromBody(db, body.retireeId, scopeOf(request.user!));
-      const created = await requests.create(
+      const retiree = await retireeFromBody(db, body.retireeId, caller.scope);
+      return requests.create(
         retiree,
-        request.user!,
+        caller.user,
         {
           kind: 'part_time_post',
           organisation: requiredText(body.organisation, 'organisation', '社会组织名称'),
@@ -118,17 +113,11 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         },
         body.note?.trim() ?? '',
       );
-      return reply.code(201).send(created);
     },
   );
 
-  const requestRecords = recordRoutes(app, route, {
-    url: '/api/abroad/requests',
-    record: AbroadRequest,
-    read: 'abroad.read',
-    write: 'abroad.write',
-    errors: { read: writeErrors },
-  });
+  // A request's reads answer with the refusals of a write too.
+  const requestRecords = kind('/api/abroad/requests', AbroadRequest, { errors: { read: writeErrors } });
   requestRecords.list(
     {
       summary: 'Travel and part-time post requests, newest first',
@@ -142,15 +131,12 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     },
   );
 
-  exportRoute(app, '/api/abroad/requests/export.xlsx', {
-    access: 'abroad.read',
-    schema: {
-      tags: ['abroad'],
+  requestRecords.export(
+    {
       summary: 'Travel and part-time post requests as an Excel workbook, same filters as the list',
-      querystring: Type.Omit(AbroadRequestsQuery, ['limit', 'offset']),
+      query: Type.Omit(AbroadRequestsQuery, ['limit', 'offset']),
     },
-    errors: writeErrors,
-    rows: async ({ retireeId, ...filter }, scope) => {
+    async ({ retireeId, ...filter }, scope) => {
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
       const listed = await requests.list(
         { ...filter, retireeId: retireeId?.toLowerCase() },
@@ -160,13 +146,13 @@ export const abroadRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       );
       return listed.items;
     },
-    workbook: {
+    {
       sheet: '出国（境）与兼职',
       columns: requestColumns,
       file: 'abroad-requests',
       name: '出国（境）与兼职申请',
     },
-  });
+  );
 
   requestRecords.one('One request with its chain and the steps taken', (id, caller) =>
     requestOr404(id, caller.scope),

@@ -4,22 +4,11 @@ import { Type } from '@sinclair/typebox';
 import { centreDay } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, HubError } from '../errors.ts';
-import { exportRoute, writeErrors } from '../http/records.ts';
+import { writeErrors } from '../http/records.ts';
 import { recordKinds, type SharedKind } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
-import {
-  AbroadContactInput,
-  AbroadReasonInput,
-  AbroadReturnInput,
-  AbroadStay,
-  AbroadStayDetail,
-  AbroadStayInput,
-  AbroadStaysQuery,
-  PensionSuspension,
-  PensionSuspensionsQuery,
-  SuspensionCheckResult,
-} from '../schemas/abroad.ts';
+import * as schema from '../schemas/abroad.ts';
 import { requiredText } from '../store/checks.ts';
 import { type Scope, scopeOf } from '../store/scope.ts';
 import { checkDates, retireeFromBody, visible } from './checks.ts';
@@ -45,12 +34,12 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   const kind = recordKinds(app, route, shared);
 
-  const stayRecords = kind('/api/abroad/stays', AbroadStayDetail);
+  const stayRecords = kind('/api/abroad/stays', schema.AbroadStayDetail);
   stayRecords.create(
     {
       retiree: 'body',
       summary: 'Mark a retiree abroad directly (6.4.2.4)',
-      body: AbroadStayInput,
+      body: schema.AbroadStayInput,
     },
     async (body, caller) => {
       checkDates([
@@ -70,8 +59,8 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
   stayRecords.list(
     {
       summary: 'Retirees abroad (default) or back, with the next contact due and any suspension',
-      query: AbroadStaysQuery,
-      answer: Type.Array(AbroadStay),
+      query: schema.AbroadStaysQuery,
+      answer: Type.Array(schema.AbroadStay),
     },
     async ({ state, retireeId }, caller) => {
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
@@ -79,33 +68,30 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     },
   );
 
-  exportRoute(app, '/api/abroad/stays/export.xlsx', {
-    access: 'abroad.read',
-    schema: {
-      tags: ['abroad'],
+  stayRecords.export(
+    {
       summary: 'Retirees abroad (the contact log list) as an Excel workbook, same filters as the list',
-      querystring: AbroadStaysQuery,
+      query: schema.AbroadStaysQuery,
     },
-    errors: writeErrors,
-    rows: async (query, scope) => {
+    async (query, scope) => {
       const { state, retireeId } = query;
       return retireeId !== undefined && !isUuid(retireeId)
         ? []
         : await stays.list({ state, retireeId: retireeId?.toLowerCase() }, scope);
     },
-    workbook: {
+    {
       sheet: '出境人员联系',
       columns: staysColumns,
       file: 'abroad-stays',
       name: '出境人员联系情况',
     },
-  });
+  );
 
   app.get(
     '/api/abroad/stays/overdue',
     route('abroad.read', {
       summary: 'Retirees abroad whose monthly contact is overdue, longest first (6.4.2.4)',
-      response: { 200: Type.Array(AbroadStay), ...writeErrors },
+      response: { 200: Type.Array(schema.AbroadStay), ...writeErrors },
     }),
     async (request) => {
       return stays.overdue(scopeOf(request.user!));
@@ -119,7 +105,7 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     'contacts',
     {
       summary: 'Log a contact with a retiree abroad; the next is due a calendar month later',
-      body: AbroadContactInput,
+      body: schema.AbroadContactInput,
       code: 201,
     },
     async (rawId, body, caller) => {
@@ -133,7 +119,7 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     'return',
     {
       summary: 'The retiree is back: the stay closes (an active suspension stays until a decision)',
-      body: AbroadReturnInput,
+      body: schema.AbroadReturnInput,
     },
     async (rawId, body, caller) => {
       checkDates([['returnedOn', '回国日期', body.returnedOn]]);
@@ -142,11 +128,13 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     },
   );
 
-  const suspensionRecords = kind('/api/abroad/suspensions', PensionSuspension, { write: 'abroad.clear' });
+  const suspensionRecords = kind('/api/abroad/suspensions', schema.PensionSuspension, {
+    write: 'abroad.clear',
+  });
   suspensionRecords.list(
     {
       summary: 'Pension suspension flags (暂停发放离退休费) with their draft reports',
-      query: PensionSuspensionsQuery,
+      query: schema.PensionSuspensionsQuery,
     },
     async ({ active, retireeId }, caller) => {
       if (retireeId !== undefined && !isUuid(retireeId)) return [];
@@ -154,33 +142,30 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     },
   );
 
-  exportRoute(app, '/api/abroad/suspensions/export.xlsx', {
-    access: 'abroad.read',
-    schema: {
-      tags: ['abroad'],
+  suspensionRecords.export(
+    {
       summary: 'Pension suspension flags as an Excel workbook, same filters as the list',
-      querystring: PensionSuspensionsQuery,
+      query: schema.PensionSuspensionsQuery,
     },
-    errors: writeErrors,
-    rows: async (query, scope) => {
+    async (query, scope) => {
       const { active, retireeId } = query;
       return retireeId !== undefined && !isUuid(retireeId)
         ? []
         : await stays.suspensions({ active, retireeId: retireeId?.toLowerCase() }, scope);
     },
-    workbook: {
+    {
       sheet: '暂停发放离退休费',
       columns: suspensionColumns,
       file: 'pension-suspensions',
       name: '暂停发放离退休费名单',
     },
-  });
+  );
 
   suspensionRecords.on(
     'clear',
     {
       summary: 'The decision that clears a suspension flag, with its reason (supervisor or admin)',
-      body: AbroadReasonInput,
+      body: schema.AbroadReasonInput,
     },
     // Only managers decide, and they see the whole centre: no station scope applies here.
     (id, body, caller) =>
@@ -195,7 +180,7 @@ export const abroadStayRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     '/api/abroad/check',
     route('abroad.write', {
       summary: 'Run the six-month check now (it also runs on a schedule); returns the flags it raised',
-      response: { 200: SuspensionCheckResult, ...writeErrors },
+      response: { 200: schema.SuspensionCheckResult, ...writeErrors },
     }),
     async (request) => {
       const at = now();

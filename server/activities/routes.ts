@@ -8,33 +8,15 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
-import { type ListColumn, MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
-import { exportRoute, readErrors, writeErrors } from '../http/records.ts';
+import { type ListColumn, MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
+import { readErrors, writeErrors } from '../http/records.ts';
 import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
-import {
-  ActivityEvent,
-  ActivityEventInput,
-  ActivityGroup,
-  ActivityGroupInput,
-  ActivityPlan,
-  ActivityPlanInput,
-  AttendanceInput,
-  EventCancelInput,
-  EventCoverInput,
-  EventQuery,
-  GroupLeaveInput,
-  GroupMemberInput,
-  PlanItemInput,
-  PlanQuery,
-  RetireeParams,
-  SignUpInput,
-} from '../schemas/activities.ts';
+import * as schema from '../schemas/activities.ts';
 import { scopeOf } from '../store/scope.ts';
 import { ATTENDANCE_NAMES, EVENT_STATUS_NAMES } from './names.ts';
 
 const route = routeOptions('activities');
-const tags = ['activities'];
 
 /** An instant as the centre's date and time, written the way zh-CN writes them. */
 const centreTime = (value: string) =>
@@ -42,8 +24,8 @@ const centreTime = (value: string) =>
 
 /** One row per sign-up (an event without any still has its row): the event with its attendance. */
 interface EventRow {
-  event: ActivityEvent;
-  signup: ActivityEvent['signups'][number] | null;
+  event: schema.ActivityEvent;
+  signup: schema.ActivityEvent['signups'][number] | null;
 }
 
 const EVENT_COLUMNS: ListColumn<EventRow>[] = [
@@ -72,8 +54,8 @@ const EVENT_COLUMNS: ListColumn<EventRow>[] = [
 ];
 
 interface MemberRow {
-  group: ActivityGroup;
-  member: ActivityGroup['members'][number] | null;
+  group: schema.ActivityGroup;
+  member: schema.ActivityGroup['members'][number] | null;
 }
 
 const GROUP_COLUMNS: ListColumn<MemberRow>[] = [
@@ -106,40 +88,37 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
 
   const kind = recordKinds(app, route, { read: 'activities.read', write: 'activities.write' });
 
-  const planRecords = kind('/api/activities/plans', ActivityPlan);
+  const planRecords = kind('/api/activities/plans', schema.ActivityPlan);
   planRecords.list(
-    { summary: 'Yearly culture-and-sport plans (6.6.2.2) with their items', query: PlanQuery },
+    { summary: 'Yearly culture-and-sport plans (6.6.2.2) with their items', query: schema.PlanQuery },
     (query) => plans.list(query),
   );
   planRecords.create(
-    { summary: 'The plan of a year; 409 when the year has one', body: ActivityPlanInput },
+    { summary: 'The plan of a year; 409 when the year has one', body: schema.ActivityPlanInput },
     (body, caller) => plans.create(body, caller.id),
   );
   planRecords.on(
     'items',
     {
       summary: 'An item of the plan, for the ages, health and skills it suits',
-      body: PlanItemInput,
+      body: schema.PlanItemInput,
       code: 201,
     },
     (id, body) => plans.addItem(id, body),
   );
 
-  const eventRecords = kind('/api/activities/events', ActivityEvent);
+  const eventRecords = kind('/api/activities/events', schema.ActivityEvent);
   eventRecords.list(
-    { summary: 'Events, latest first, by the Beijing day they start on', query: EventQuery },
+    { summary: 'Events, latest first, by the Beijing day they start on', query: schema.EventQuery },
     (query, caller) => events.list(query, caller.scope),
   );
 
-  exportRoute(app, '/api/activities/events/export.xlsx', {
-    access: 'activities.read',
-    schema: {
+  eventRecords.export(
+    {
       summary: 'Events with their sign-ups and attendance as an Excel workbook (same filters as the list)',
-      querystring: EventQuery,
-      produces: [XLSX_MEDIA_TYPE],
-      tags,
+      query: schema.EventQuery,
     },
-    rows: async (query, scope) => {
+    async (query, scope) => {
       const list = await events.list({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope);
       const rows: EventRow[] = list.flatMap((event) =>
         event.signups.length === 0
@@ -148,18 +127,18 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
       );
       return rows.slice(0, MAX_LIST_EXPORT_ROWS);
     },
-    workbook: {
+    {
       sheet: '文体活动出勤',
       columns: EVENT_COLUMNS,
       file: 'activity-events',
       name: '文体活动出勤',
     },
-  });
+  );
 
   eventRecords.create(
     {
       summary: 'A new event (planned); it is confirmed once staff and medical cover are in place',
-      body: ActivityEventInput,
+      body: schema.ActivityEventInput,
     },
     (body, caller) => events.create(body, caller.id, caller.scope),
   );
@@ -170,7 +149,7 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
     'cover',
     {
       summary: 'The staff on duty and the medical cover (6.6.2.5); a confirmed event keeps both',
-      body: EventCoverInput,
+      body: schema.EventCoverInput,
       method: 'put',
     },
     (id, body, caller) => events.setCover(id, body, caller.scope),
@@ -182,14 +161,14 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
   );
   eventRecords.on(
     'cancel',
-    { summary: 'Cancel the event before it starts, with the reason', body: EventCancelInput },
+    { summary: 'Cancel the event before it starts, with the reason', body: schema.EventCancelInput },
     (id, body, caller) => events.cancel(id, body, caller.scope),
   );
   eventRecords.on(
     'signups',
     {
       summary: 'Sign a retiree up; 409 when full, already signed up, deceased, cancelled or started',
-      body: SignUpInput,
+      body: schema.SignUpInput,
       code: 201,
     },
     (id, body, caller) => events.signUp(id, body.retireeId, caller.id, caller.scope),
@@ -201,8 +180,8 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
       retiree: 'path',
       retireeParam: 'retireeId',
       summary: 'Withdraw a sign-up before the event starts',
-      params: RetireeParams,
-      response: { 200: ActivityEvent, ...writeErrors },
+      params: schema.RetireeParams,
+      response: { 200: schema.ActivityEvent, ...writeErrors },
     }),
     async (request) => {
       return events.withdraw(request.params.id, request.params.retireeId, scopeOf(request.user!));
@@ -213,24 +192,19 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
     'attendance',
     {
       summary: 'Record attendance of signed-up retirees once the confirmed event has started',
-      body: AttendanceInput,
+      body: schema.AttendanceInput,
     },
     (id, body, caller) => events.recordAttendance(id, body, caller.id, caller.scope),
   );
 
-  const groupRecords = kind('/api/activities/groups', ActivityGroup);
+  const groupRecords = kind('/api/activities/groups', schema.ActivityGroup);
   groupRecords.list({ summary: 'Interest groups (6.6.2.3) with leader and members' }, (_, caller) =>
     groups.list(caller.scope),
   );
 
-  exportRoute(app, '/api/activities/groups/export.xlsx', {
-    access: 'activities.read',
-    schema: {
-      summary: 'Interest groups with their members as an Excel workbook',
-      produces: [XLSX_MEDIA_TYPE],
-      tags,
-    },
-    rows: async (_, scope) => {
+  groupRecords.export(
+    { summary: 'Interest groups with their members as an Excel workbook' },
+    async (_, scope) => {
       const list = await groups.list(scope);
       const rows: MemberRow[] = list.flatMap((group) =>
         group.members.length === 0
@@ -239,23 +213,26 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
       );
       return rows.slice(0, MAX_LIST_EXPORT_ROWS);
     },
-    workbook: {
+    {
       sheet: '兴趣小组成员',
       columns: GROUP_COLUMNS,
       file: 'activity-groups',
       name: '兴趣小组成员',
     },
-  });
+  );
 
   groupRecords.create(
-    { summary: 'A new interest group; its leader joins as the first member', body: ActivityGroupInput },
+    {
+      summary: 'A new interest group; its leader joins as the first member',
+      body: schema.ActivityGroupInput,
+    },
     (body, caller) => groups.create(body, caller.id, caller.scope),
   );
   groupRecords.on(
     'members',
     {
       summary: 'A retiree joins the group; 409 for a current member or a deceased retiree',
-      body: GroupMemberInput,
+      body: schema.GroupMemberInput,
       code: 201,
     },
     (id, body, caller) => groups.addMember(id, body, caller.id, caller.scope),
@@ -267,9 +244,9 @@ export const activityRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
       retiree: 'path',
       retireeParam: 'retireeId',
       summary: 'A member leaves the group on a day (the membership is kept)',
-      params: RetireeParams,
-      body: GroupLeaveInput,
-      response: { 200: ActivityGroup, ...writeErrors },
+      params: schema.RetireeParams,
+      body: schema.GroupLeaveInput,
+      response: { 200: schema.ActivityGroup, ...writeErrors },
     }),
     async (request) => {
       return groups.removeMember(

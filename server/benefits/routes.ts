@@ -2,33 +2,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
-import { type ListColumn, MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
-import { exportRoute, listWithExport } from '../http/records.ts';
+import { type ListColumn, MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
+import { listWithExport } from '../http/records.ts';
 import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
-import {
-  Benefit,
-  BenefitApproval,
-  BenefitCard,
-  BenefitExportQuery,
-  BenefitInput,
-  BenefitQuery,
-  BenefitRejection,
-  BenefitStop,
-  CardInput,
-  CardQuery,
-  CardReturn,
-  PaymentInput,
-} from '../schemas/benefits.ts';
+import * as schema from '../schemas/benefits.ts';
 import { retireeInScope } from '../store/checks.ts';
 import { assertInScope, rowInScope } from '../store/scope.ts';
 import { STATUS_NAMES, STOP_REASON_NAMES } from './service.ts';
 
 const route = routeOptions('benefits');
 
-const tags = ['benefits'];
-
-const CARD_STATES: Record<BenefitCard['state'], string> = {
+const CARD_STATES: Record<schema.BenefitCard['state'], string> = {
   held: '持有',
   expired: '已过期',
   returned: '已交回',
@@ -36,7 +21,7 @@ const CARD_STATES: Record<BenefitCard['state'], string> = {
 /** Fen (分) to yuan (元) for a sheet cell; the sheet shows two decimals. */
 const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
 
-const BENEFIT_COLUMNS: ListColumn<Benefit>[] = [
+const BENEFIT_COLUMNS: ListColumn<schema.Benefit>[] = [
   { header: '老人', value: (b) => b.retireeName, width: 12 },
   { header: '待遇类别', value: (b) => b.kindName, width: 14 },
   { header: '领取人', value: (b) => b.beneficiaryName || b.retireeName, width: 12 },
@@ -57,7 +42,7 @@ const BENEFIT_COLUMNS: ListColumn<Benefit>[] = [
   { header: '备注', value: (b) => b.note, width: 30 },
 ];
 
-const CARD_COLUMNS: ListColumn<BenefitCard>[] = [
+const CARD_COLUMNS: ListColumn<schema.BenefitCard>[] = [
   { header: '老人', value: (c) => c.retireeName, width: 12 },
   { header: '证件', value: (c) => c.kindName, width: 16 },
   { header: '证号', value: (c) => c.number, width: 20 },
@@ -72,7 +57,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
   const { benefits, benefitCards: cards } = app;
   const benefitRecords = recordRoutes(app, route, {
     url: '/api/benefits',
-    record: Benefit,
+    record: schema.Benefit,
     read: 'benefits.read',
     write: 'benefits.write',
     // A benefit of a retiree outside the caller's scope is answered 404, as if it did not exist.
@@ -82,18 +67,18 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
   listWithExport(app, {
     url: '/api/benefits',
     access: 'benefits.read',
-    tags,
+    tags: route.tags,
     summary: 'Benefits (护理费, 遗属生活补助, 伙食补助), newest first',
-    querystring: BenefitQuery,
-    answer: Type.Array(Benefit),
+    querystring: schema.BenefitQuery,
+    answer: Type.Array(schema.Benefit),
     exportSummary: 'The benefits list as an Excel workbook (same filters as the list, Chinese headers)',
-    exportQuerystring: BenefitExportQuery,
+    exportQuerystring: schema.BenefitExportQuery,
     list: (query, scope) => benefits.list(query, scope),
     workbook: { sheet: '生活待遇', columns: BENEFIT_COLUMNS, file: 'benefits', name: '生活待遇' },
   });
 
   benefitRecords.create(
-    { retiree: 'body', summary: 'File an application (申报, 6.3.2.6)', body: BenefitInput },
+    { retiree: 'body', summary: 'File an application (申报, 6.3.2.6)', body: schema.BenefitInput },
     async (body, caller) => {
       await retireeInScope(hub.db, caller.scope, body.retireeId);
       return benefits.apply(body, caller.id);
@@ -102,12 +87,12 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
   benefitRecords.one('One benefit with its steps and payments', (id) => benefits.get(id));
   benefitRecords.on(
     'approve',
-    { summary: 'Approve an application; 409 unless applied', body: BenefitApproval },
+    { summary: 'Approve an application; 409 unless applied', body: schema.BenefitApproval },
     (id, body, caller) => benefits.approve(id, body, caller.id),
   );
   benefitRecords.on(
     'reject',
-    { summary: 'Refuse an application, with the reason; 409 unless applied', body: BenefitRejection },
+    { summary: 'Refuse an application, with the reason; 409 unless applied', body: schema.BenefitRejection },
     (id, body, caller) => benefits.reject(id, body, caller.id),
   );
   benefitRecords.on(
@@ -115,7 +100,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     {
       summary:
         'Record a payment for a period (amount in fen); 409 unless approved or paid, or when the period is paid',
-      body: PaymentInput,
+      body: schema.PaymentInput,
     },
     (id, body, caller) => benefits.pay(id, body, caller.id),
   );
@@ -123,37 +108,41 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     'stop',
     {
       summary: 'Stop a benefit (停发) with its reason; 409 when rejected or already stopped',
-      body: BenefitStop,
+      body: schema.BenefitStop,
     },
     (id, body, caller) => benefits.stop(id, body, caller.id),
   );
 
   const cardRecords = recordRoutes(app, route, {
     url: '/api/benefit-cards',
-    record: BenefitCard,
+    record: schema.BenefitCard,
     read: 'benefits.read',
     write: 'benefits.write',
     guard: rowInScope(hub.db, 'benefit_cards', 'card'),
   });
   cardRecords.list(
-    { summary: 'Preferential cards (优待证, 乘车证) held, expired and returned (6.3.2.3)', query: CardQuery },
+    {
+      summary: 'Preferential cards (优待证, 乘车证) held, expired and returned (6.3.2.3)',
+      query: schema.CardQuery,
+    },
     (query, caller) => cards.list(query, caller.scope),
   );
 
-  exportRoute(app, '/api/benefit-cards/export.xlsx', {
-    access: 'benefits.read',
-    schema: {
-      tags,
+  cardRecords.export(
+    {
       summary: 'The preferential cards as an Excel workbook (same filters as the list, Chinese headers)',
-      querystring: CardQuery,
-      produces: [XLSX_MEDIA_TYPE],
+      query: schema.CardQuery,
     },
-    rows: (query, scope) => cards.list(query, scope, MAX_LIST_EXPORT_ROWS),
-    workbook: { sheet: '优待证件', columns: CARD_COLUMNS, file: 'benefit-cards', name: '优待证件' },
-  });
+    (query, scope) => cards.list(query, scope, MAX_LIST_EXPORT_ROWS),
+    { sheet: '优待证件', columns: CARD_COLUMNS, file: 'benefit-cards', name: '优待证件' },
+  );
 
   cardRecords.create(
-    { retiree: 'body', summary: 'Record a card issued; 409 while the same kind is held', body: CardInput },
+    {
+      retiree: 'body',
+      summary: 'Record a card issued; 409 while the same kind is held',
+      body: schema.CardInput,
+    },
     async (body, caller) => {
       await retireeInScope(hub.db, caller.scope, body.retireeId);
       return cards.issue(body, caller.id);
@@ -161,7 +150,7 @@ export const benefitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
   );
   cardRecords.on(
     'return',
-    { summary: 'Record a card returned, with the reason', body: CardReturn },
+    { summary: 'Record a card returned, with the reason', body: schema.CardReturn },
     (id, body) => cards.return(id, body),
   );
 };

@@ -20,8 +20,6 @@ import { assertInScope, rowInScope } from '../store/scope.ts';
 
 const route = routeOptions('bereavement');
 
-const tags = ['bereavement'];
-
 const FLAG_NAMES: Record<Death['flagCovering'], string> = { party: '党旗', army: '军旗', none: '不适用' };
 const STEP_STATES: Record<Death['steps'][number]['status'], string> = {
   open: '待办',
@@ -79,7 +77,7 @@ export const bereavementRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (
   listWithExport(app, {
     url: '/api/bereavement',
     access: 'bereavement.read',
-    tags,
+    tags: route.tags,
     summary: 'Deaths recorded with their checklists, latest first',
     querystring: DeathQuery,
     answer: Type.Array(Death),

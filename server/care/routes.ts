@@ -23,8 +23,6 @@ import { CARE_TYPE_NAMES } from './service.ts';
 
 const route = routeOptions('care');
 
-const tags = ['care'];
-
 const LEVEL_NAMES: Record<CareArrangement['careLevel'], string> = {
   intact: '能力完好',
   mild: '轻度失能',
@@ -68,7 +66,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
   listWithExport(app, {
     url: '/api/care/arrangements',
     access: 'care.read',
-    tags,
+    tags: route.tags,
     summary: 'Care arrangements (居家 / 社区 / 机构)',
     querystring: CareArrangementQuery,
     answer: Type.Array(CareArrangement),
@@ -107,7 +105,7 @@ export const careRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { 
   listWithExport(app, {
     url: '/api/care/visits',
     access: 'care.read',
-    tags,
+    tags: route.tags,
     summary: 'The care-visit log (走访探视, 6.7.2.2), newest first',
     querystring: CareVisitQuery,
     answer: Type.Array(CareVisit),

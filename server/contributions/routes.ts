@@ -27,8 +27,6 @@ import { scopeOf } from '../store/scope.ts';
 
 const route = routeOptions('contributions');
 
-const tags = ['contributions'];
-
 const REGISTER_COLUMNS: ListColumn<Contribution>[] = [
   { header: '军休干部', value: (e) => e.retireeName, width: 12 },
   { header: '角色', value: (e) => e.kindName, width: 16 },
@@ -63,7 +61,7 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
   listWithExport(app, {
     url: '/api/contributions/register',
     access: 'contributions.read',
-    tags,
+    tags: route.tags,
     summary: 'The register: volunteers, think tank, community political commissars (6.9.2.1–6.9.2.3)',
     querystring: ContributionQuery,
     answer: Type.Array(Contribution),
@@ -120,7 +118,7 @@ export const contributionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async 
   listWithExport(app, {
     url: '/api/contributions/oral-histories',
     access: 'contributions.read',
-    tags,
+    tags: route.tags,
     summary: 'Oral-history interviews (6.9.2.4), latest first',
     querystring: OralHistoryQuery,
     answer: Type.Array(OralHistory),

@@ -10,24 +10,7 @@ import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
 import { exportRoute, readErrors } from '../http/records.ts';
 import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
-import {
-  ActionDone,
-  ActionQuery,
-  ActionReview,
-  CloseNote,
-  Feedback,
-  FeedbackAnswer,
-  FeedbackInput,
-  FeedbackQuery,
-  ImprovementAction,
-  ImprovementActionInput,
-  ResultGroup,
-  ResultsQuery,
-  Survey,
-  SurveyInput,
-  SurveyResponse,
-  SurveyResponseInput,
-} from '../schemas/evaluation.ts';
+import * as schema from '../schemas/evaluation.ts';
 import { actionColumns, feedbackColumns, type ResultRow, resultColumns } from './export.ts';
 
 const route = routeOptions('evaluation');
@@ -35,21 +18,21 @@ const improvementRoute = routeOptions('improvement');
 
 export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
   const { evaluation: service } = app;
-  const surveys = { tags: ['evaluation'] };
-  const feedback = { tags: ['evaluation'] };
-  const actions = { tags: ['improvement'] };
 
   // ----- satisfaction surveys -----
 
   const surveyRecords = recordRoutes(app, route, {
     url: '/api/evaluation/surveys',
-    record: Survey,
+    record: schema.Survey,
     read: 'evaluation.read',
     write: 'evaluation.write',
   });
   surveyRecords.list({ summary: 'Satisfaction surveys (满意度调查)' }, () => service.surveys());
   surveyRecords.create(
-    { summary: 'Create a survey for a period, with 1–5 scale and free-text questions', body: SurveyInput },
+    {
+      summary: 'Create a survey for a period, with 1–5 scale and free-text questions',
+      body: schema.SurveyInput,
+    },
     (body, caller) => service.createSurvey(body, caller.id),
   );
   surveyRecords.one('One survey', (id) => service.survey(id));
@@ -60,8 +43,8 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     'responses',
     {
       summary: "A retiree's (or an anonymous) response for one service area",
-      body: SurveyResponseInput,
-      answer: SurveyResponse,
+      body: schema.SurveyResponseInput,
+      answer: schema.SurveyResponse,
       code: 201,
     },
     (id, body, caller) => service.respond(id, body, caller.id, caller.scope),
@@ -71,8 +54,8 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     '/api/evaluation/results',
     route('evaluation.read', {
       summary: 'Results per service area and period: responses, average, count and distribution',
-      querystring: ResultsQuery,
-      response: { 200: Type.Array(ResultGroup), ...readErrors },
+      querystring: schema.ResultsQuery,
+      response: { 200: Type.Array(schema.ResultGroup), ...readErrors },
     }),
     async (request) => {
       return service.results(request.query);
@@ -82,9 +65,9 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
   exportRoute(app, '/api/evaluation/results/export.xlsx', {
     access: 'evaluation.read',
     schema: {
-      ...surveys,
+      tags: route.tags,
       summary: 'The results as an Excel workbook: one row per service area, period and question',
-      querystring: ResultsQuery,
+      querystring: schema.ResultsQuery,
     },
     rows: async (query) => {
       const groups = await service.results(query);
@@ -105,37 +88,35 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   const feedbackRecords = recordRoutes(app, route, {
     url: '/api/evaluation/feedback',
-    record: Feedback,
+    record: schema.Feedback,
     read: 'evaluation.read',
     write: 'evaluation.write',
   });
   feedbackRecords.list(
-    { summary: 'Complaints and suggestions (投诉、建议)', query: FeedbackQuery },
+    { summary: 'Complaints and suggestions (投诉、建议)', query: schema.FeedbackQuery },
     (query, caller) => service.feedbackList(query, caller.scope),
   );
 
-  exportRoute(app, '/api/evaluation/feedback/export.xlsx', {
-    access: 'evaluation.read',
-    schema: {
-      ...feedback,
+  feedbackRecords.export(
+    {
       summary: 'Complaints and suggestions as an Excel workbook, same filters as the list',
-      querystring: Type.Omit(FeedbackQuery, ['limit']),
+      query: Type.Omit(schema.FeedbackQuery, ['limit']),
     },
-    rows: (query, scope) => service.feedbackList({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
-    workbook: {
+    (query, scope) => service.feedbackList({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
+    {
       sheet: '投诉建议',
       columns: feedbackColumns,
       file: 'complaints-suggestions',
       name: '投诉与建议',
     },
-  });
+  );
 
   feedbackRecords.create(
     {
       retiree: 'body',
       summary:
         'Register a complaint or suggestion; an answer is due in 15 days unless `answerDays` says otherwise',
-      body: FeedbackInput,
+      body: schema.FeedbackInput,
     },
     (body, caller) => service.createFeedback(body, caller.id, caller.scope),
   );
@@ -147,10 +128,10 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
   );
   feedbackRecords.on(
     'answer',
-    { summary: 'handling → answered, with the answer', body: FeedbackAnswer },
+    { summary: 'handling → answered, with the answer', body: schema.FeedbackAnswer },
     (id, body, caller) => service.answerFeedback(id, body, caller.id, caller.scope),
   );
-  feedbackRecords.on('close', { summary: 'answered → closed', body: CloseNote }, (id, body, caller) =>
+  feedbackRecords.on('close', { summary: 'answered → closed', body: schema.CloseNote }, (id, body, caller) =>
     service.closeFeedback(id, body, caller.scope),
   );
 
@@ -158,45 +139,45 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
 
   const actionRecords = recordRoutes(app, improvementRoute, {
     url: '/api/evaluation/actions',
-    record: ImprovementAction,
+    record: schema.ImprovementAction,
     read: 'evaluation.read',
     write: 'evaluation.write',
   });
   actionRecords.list(
     {
       summary: 'Improvement actions (改进措施), by due date; filter by the finding that caused them',
-      query: ActionQuery,
+      query: schema.ActionQuery,
     },
     (query) => service.actions(query),
   );
 
-  exportRoute(app, '/api/evaluation/actions/export.xlsx', {
-    access: 'evaluation.read',
-    schema: {
-      ...actions,
+  actionRecords.export(
+    {
       summary: 'Improvement actions as an Excel workbook, same filters as the list',
-      querystring: ActionQuery,
+      query: schema.ActionQuery,
     },
-    rows: (query) => service.actions(query),
-    workbook: { sheet: '改进措施', columns: actionColumns, file: 'improvement-actions', name: '改进措施' },
-  });
+    (query) => service.actions(query),
+    { sheet: '改进措施', columns: actionColumns, file: 'improvement-actions', name: '改进措施' },
+  );
 
   actionRecords.create(
     {
       summary:
         'An improvement action linked to its finding: a complaint or suggestion, a survey result, or words',
-      body: ImprovementActionInput,
+      body: schema.ImprovementActionInput,
     },
     (body, caller) => service.createAction(body, caller.id),
   );
   actionRecords.one('One improvement action', (id) => service.action(id));
   actionRecords.on('start', { summary: 'planned → doing' }, (id) => service.startAction(id));
-  actionRecords.on('done', { summary: 'doing → done, with what was done', body: ActionDone }, (id, body) =>
-    service.finishAction(id, body),
+  actionRecords.on(
+    'done',
+    { summary: 'doing → done, with what was done', body: schema.ActionDone },
+    (id, body) => service.finishAction(id, body),
   );
   actionRecords.on(
     'review',
-    { summary: 'done → reviewed, with the review note', body: ActionReview },
+    { summary: 'done → reviewed, with the review note', body: schema.ActionReview },
     (id, body, caller) => service.reviewAction(id, body, caller.id),
   );
 };

@@ -14,20 +14,7 @@ import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { ErrorResponse } from '../schemas/common.ts';
-import {
-  Channel,
-  ChannelInput,
-  ChannelParams,
-  ContactParams,
-  CreatedChannel,
-  Delivery,
-  FamilyAccount,
-  FamilyAccountInput,
-  FamilyAccountParams,
-  FamilyAlert,
-  FamilyStatus,
-  OnMyWayBody,
-} from '../schemas/family.ts';
+import * as schema from '../schemas/family.ts';
 import { retireeOr404 as findRetiree } from '../store/checks.ts';
 
 const route = routeOptions('families');
@@ -49,7 +36,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
   // `:id` is the retiree's own id.
   const accountRecords = recordRoutes(app, route, {
     url: '/api/retirees',
-    record: FamilyAccount,
+    record: schema.FamilyAccount,
     read: 'familyAccounts.manage',
     write: 'familyAccounts.manage',
     retiree: 'path',
@@ -59,14 +46,14 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     {
       summary:
         "Create a family account that sees this retiree only (6.11.2.4); optionally one of the retiree's contacts",
-      body: FamilyAccountInput,
+      body: schema.FamilyAccountInput,
       code: 201,
     },
     async (id, body, caller) => app.families.createAccount(await retireeOr404(id), body, caller.user),
   );
   accountRecords.on(
     'family-accounts',
-    { method: 'get', summary: "The retiree's family accounts", answer: Type.Array(FamilyAccount) },
+    { method: 'get', summary: "The retiree's family accounts", answer: Type.Array(schema.FamilyAccount) },
     async (id) => app.families.records.accounts(await retireeOr404(id)),
   );
 
@@ -75,7 +62,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     route('familyAccounts.manage', {
       retiree: 'path',
       summary: 'Disable a family account and end its sessions (the account stays on record)',
-      params: FamilyAccountParams,
+      params: schema.FamilyAccountParams,
       response: { 204: Type.Null(), ...readErrors },
     }),
     async (request, reply) => {
@@ -91,7 +78,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     '/api/family/status',
     route('family.read', {
       summary: "The relative's state, who is handling it, the last 30 days of alerts and the centre's phone",
-      response: { 200: FamilyStatus, 401: ErrorResponse, 403: ErrorResponse },
+      response: { 200: schema.FamilyStatus, 401: ErrorResponse, 403: ErrorResponse },
     }),
     async (request) => {
       return app.families.status(request.user!);
@@ -100,7 +87,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   recordRoutes(app, route, {
     url: '/api/family/alerts',
-    record: FamilyAlert,
+    record: schema.FamilyAlert,
     read: 'family.read',
     write: 'family.respond',
     retiree: 'alert',
@@ -108,7 +95,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     'on-my-way',
     {
       summary: '"I\'m on my way": recorded on the alert and shown to the staff on duty',
-      body: Type.Optional(OnMyWayBody),
+      body: Type.Optional(schema.OnMyWayBody),
     },
     (id, body, caller) => app.families.onMyWay(caller.user, id, body ?? {}),
   );
@@ -125,8 +112,8 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     notificationsRoute('channels.read', {
       retiree: 'path',
       summary: "A contact's notification channels",
-      params: ContactParams,
-      response: { 200: Type.Array(Channel), ...readErrors },
+      params: schema.ContactParams,
+      response: { 200: Type.Array(schema.Channel), ...readErrors },
     }),
     async (request) => {
       const contactId = await contactOr404(request.params.id, request.params.contactId);
@@ -140,9 +127,9 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       retiree: 'path',
       summary:
         'Add an e-mail or signed-webhook channel to a contact, from a minimum severity on (default high)',
-      params: ContactParams,
-      body: ChannelInput,
-      response: { 201: CreatedChannel, ...readErrors },
+      params: schema.ContactParams,
+      body: schema.ChannelInput,
+      response: { 201: schema.CreatedChannel, ...readErrors },
     }),
     async (request, reply) => {
       const contactId = await contactOr404(request.params.id, request.params.contactId);
@@ -184,7 +171,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     notificationsRoute('channels.manage', {
       retiree: 'path',
       summary: 'Remove a channel (kept on record for the delivery log)',
-      params: ChannelParams,
+      params: schema.ChannelParams,
       response: { 204: Type.Null(), ...readErrors },
     }),
     async (request, reply) => {
@@ -197,7 +184,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 
   recordRoutes(app, notificationsRoute, {
     url: '/api/alerts',
-    record: Delivery,
+    record: schema.Delivery,
     read: 'alerts.read',
     write: 'alerts.handle',
     retiree: 'alert',
@@ -206,7 +193,7 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     {
       method: 'get',
       summary: 'Every notification attempt for an alert: channel, reason, attempt, status, answer or error',
-      answer: Type.Array(Delivery),
+      answer: Type.Array(schema.Delivery),
     },
     (id) => app.notifications.records.deliveries(uuidOr404(id, 'alert')),
   );

@@ -54,8 +54,8 @@ export interface Workbook<Row> {
 
 export interface ExportRoute<Query extends TSchema, Row> {
   access: Access;
-  /** The route's description but for its answers (a workbook, or one of `errors`). */
-  schema: { tags: string[]; summary: string; querystring?: Query; produces?: string[] };
+  /** The route's description but for its answers (a workbook, or one of `errors`); it produces `.xlsx`. */
+  schema: { tags: string[]; summary: string; querystring?: Query };
   /** `readErrors` by default. */
   errors?: Record<number, TSchema>;
   /** The rows of the sheet, in the caller's scope. */
@@ -72,7 +72,10 @@ export function exportRoute<Query extends TSchema, Row>(
 ): void {
   app.get(
     url,
-    { config: { access }, schema: { ...schema, response: { 200: workbookResponse, ...errors } } },
+    {
+      config: { access },
+      schema: { ...schema, produces: [XLSX_MEDIA_TYPE], response: { 200: workbookResponse, ...errors } },
+    },
     async (request, reply) => {
       const query = request.query as Static<Query>;
       const sheet = await rows(query, callerScope(request));
@@ -131,7 +134,6 @@ export function listWithExport<Query extends TSchema, Listed, Row>(
       tags,
       summary: spec.exportSummary,
       querystring: (spec.exportQuerystring ?? spec.querystring) as Query,
-      produces: [XLSX_MEDIA_TYPE],
     },
     errors,
     rows:

@@ -1,12 +1,14 @@
 /**
- * The routes of one kind of record, declared as a table: a list, a create, one record by id, its
- * update and the steps taken on it (`POST <url>/:id/<step>`). Each declaration names what the route
- * does and the service call that does it; the access action, the `IdParams`, the answer codes and
- * the refusals follow from the kind of route, the same for every area.
+ * The routes of one kind of record, declared as a table: a list, its Excel export, a create, one
+ * record by id, its update and the steps taken on it (`POST <url>/:id/<step>`). Each declaration
+ * names what the route does and the service call that does it; the access action, the `IdParams`,
+ * the answer codes and the refusals follow from the kind of route, the same for every area.
  *
  *   const feedback = recordRoutes(app, route, {
  *     url: '/api/evaluation/feedback', record: Feedback, read: 'evaluation.read', write: 'evaluation.write',
  *   });
+ *   feedback.export({ summary: 'Complaints and suggestions as an Excel workbook', query: FeedbackQuery },
+ *     (query, scope) => service.feedbackList(query, scope), { sheet, columns, file, name });
  *   feedback.one('One complaint or suggestion', (id, caller) => service.feedback(id, caller.scope));
  *   feedback.step('answer', { summary: 'handling → answered', body: FeedbackAnswer },
  *     (id, body, caller) => service.answerFeedback(id, body, caller.id, caller.scope));
@@ -33,7 +35,7 @@ import type { Access } from '../access/policy.ts';
 import type { User } from '../schemas/auth.ts';
 import { IdParams } from '../schemas/common.ts';
 import { type Scope, scopeOf } from '../store/scope.ts';
-import { readErrors, userId, writeErrors } from './records.ts';
+import { exportRoute, readErrors, userId, type Workbook, writeErrors } from './records.ts';
 import type { routeOptions } from './route.ts';
 
 /** The signed-in caller of a record route: who it is and which retirees it may see. */
@@ -113,6 +115,14 @@ export interface StepRoute<Body, Query, Answer> extends Described {
   code?: 200 | 201;
   /** POST by default. */
   method?: Method;
+}
+
+export interface ExportDescribed<Query> {
+  summary: string;
+  /** The filters, those of the list but for its paging. */
+  query?: Query;
+  /** The refusals; the kind's for reads (`readErrors` by default). */
+  errors?: Refusals;
 }
 
 type Run<Answer> = Promise<Answer>;
@@ -204,6 +214,29 @@ export function recordRoutes<One extends TSchema>(
         201,
         (request, caller) => run(request.body as Static<Body>, caller),
       );
+    },
+
+    /**
+     * `GET <url>/export.xlsx`: the rows as an Excel workbook with Chinese headers, with the kind's
+     * read action and refusals.
+     */
+    export<Query extends TSchema | undefined = undefined, Row = Static<One>>(
+      described: ExportDescribed<Query>,
+      rows: (query: ValueOf<Query>, scope: Scope) => Run<readonly Row[]>,
+      workbook: Workbook<Row> | ((query: ValueOf<Query>) => Workbook<Row>),
+    ): void {
+      const { summary, query, errors = kind.errors?.read ?? readErrors } = described;
+      exportRoute<TSchema, Row>(app, `${collection}/export.xlsx`, {
+        access: kind.read,
+        schema: {
+          tags: route.tags,
+          summary,
+          ...(query === undefined ? {} : { querystring: query }),
+        },
+        errors,
+        rows: (given, scope) => rows(given as ValueOf<Query>, scope),
+        workbook: typeof workbook === 'function' ? (given) => workbook(given as ValueOf<Query>) : workbook,
+      });
     },
 
     /** `GET <url>/:id`: one record. */

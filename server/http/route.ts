@@ -26,9 +26,12 @@ export interface RouteOptions<Schema> {
   schema: Schema & { tags: string[] };
 }
 
-/** The route options maker of one area: every route it describes carries these tags. */
+/**
+ * The route options maker of one area: every route it describes carries these tags, which it also
+ * holds (`route.tags`) for the routes a helper declares (an export).
+ */
 export function routeOptions(...tags: string[]) {
-  return <Description extends RouteDescription>(
+  const options = <Description extends RouteDescription>(
     access: Access,
     { retiree, retireeParam, ...schema }: Description,
   ): RouteOptions<Omit<Description, 'retiree' | 'retireeParam'>> => ({
@@ -39,4 +42,5 @@ export function routeOptions(...tags: string[]) {
     },
     schema: { ...schema, tags },
   });
+  return Object.assign(options, { tags });
 }

@@ -5,7 +5,7 @@ import { ATTACHMENT_TYPES, type AttachmentType, mediaType, sniffType } from '../
 import { FieldErrors } from '../archive/store.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, conflict, HubError, unauthorized } from '../errors.ts';
-import { MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
+import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
 import { acceptRawBodies, uploadName } from '../http/files.ts';
 import { exportRoute, refusals } from '../http/records.ts';
 import { recordKinds } from '../http/resource.ts';
@@ -94,8 +94,7 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
     schema: {
       summary: 'The intake case list as an Excel workbook (same filters)',
       querystring: Type.Omit(IntakeCaseQuery, ['limit', 'offset']),
-      produces: [XLSX_MEDIA_TYPE],
-      tags: ['intake'],
+      tags: route.tags,
     },
     errors,
     rows: (query, scope) => intake.exportRows(query, scope, MAX_LIST_EXPORT_ROWS),

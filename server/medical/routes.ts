@@ -87,7 +87,7 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     schema: {
       summary: 'The yearly health-check plan as an Excel workbook, same year and list as the plan',
       querystring: Type.Omit(HealthPlanQuery, ['limit', 'offset']),
-      tags: ['medical'],
+      tags: route.tags,
     },
     errors: writeErrors,
     rows: async (query, scope) =>
@@ -143,15 +143,12 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     },
   );
 
-  exportRoute(app, '/api/medical/health-checks/export.xlsx', {
-    access: 'medical.read',
-    schema: {
-      tags: ['medical'],
+  checkRecords.export(
+    {
       summary: 'Health checks recorded as an Excel workbook, same filters as the list',
-      querystring: Type.Omit(HealthChecksQuery, ['limit']),
+      query: Type.Omit(HealthChecksQuery, ['limit']),
     },
-    errors: writeErrors,
-    rows: async (query, scope) => {
+    async (query, scope) => {
       const { retireeId, year } = query;
       return retireeId !== undefined && !isUuid(retireeId)
         ? []
@@ -160,8 +157,8 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
             scope,
           );
     },
-    workbook: { sheet: '健康体检结果', columns: checkColumns, file: 'health-checks', name: '健康体检结果' },
-  });
+    { sheet: '健康体检结果', columns: checkColumns, file: 'health-checks', name: '健康体检结果' },
+  );
 
   checkRecords.create(
     {
@@ -258,15 +255,12 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     },
   );
 
-  exportRoute(app, '/api/medical/out-of-town/export.xlsx', {
-    access: 'medical.read',
-    schema: {
-      tags: ['medical'],
+  treatmentRecords.export(
+    {
       summary: 'Out-of-town treatment requests as an Excel workbook, same filters as the list',
-      querystring: Type.Omit(TreatmentsQuery, ['limit']),
+      query: Type.Omit(TreatmentsQuery, ['limit']),
     },
-    errors: writeErrors,
-    rows: async (query, scope) => {
+    async (query, scope) => {
       const { status, retireeId } = query;
       return retireeId !== undefined && !isUuid(retireeId)
         ? []
@@ -275,13 +269,13 @@ export const medicalRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
             scope,
           );
     },
-    workbook: {
+    {
       sheet: '外地就医审批',
       columns: treatmentColumns,
       file: 'out-of-town-treatment',
       name: '外地就医审批',
     },
-  });
+  );
 
   treatmentRecords.one('One out-of-town treatment request', async (id, caller) => {
     const found = await treatments.byId(uuidOr404(id, 'treatment'));

@@ -6,24 +6,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { listWorkbook, MAX_LIST_EXPORT_ROWS, sendWorkbook, workbookResponse } from '../export/workbook.ts';
-import { exportRoute, readErrors, writeErrors } from '../http/records.ts';
+import { readErrors, writeErrors } from '../http/records.ts';
 import { recordKinds, recordRoutes, type SharedKind } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
-import {
-  AttendanceInput,
-  ConvalescenceBatch,
-  ConvalescenceBatchInput,
-  OverdueQuery,
-  ParticipantsInput,
-  PoliticalActivity,
-  PoliticalActivityInput,
-  PoliticalActivityQuery,
-  ReceptionInput,
-  ReceptionItem,
-  ReceptionQuery,
-  ReceptionReply,
-  ReceptionUpdate,
-} from '../schemas/reception.ts';
+import * as schema from '../schemas/reception.ts';
 import { scopeOf } from '../store/scope.ts';
 import { activityColumns, type BatchRow, batchColumns, receptionColumns } from './export.ts';
 
@@ -34,39 +20,35 @@ const shared: SharedKind = { read: 'reception.read', write: 'reception.write' };
 
 export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
   const { reception: service } = app;
-  const political = { tags: ['political life'] };
-  const reception = { tags: ['reception'] };
   const politicalKind = recordKinds(app, politicalRoute, shared);
 
   // ----- activities and study sessions (6.2.2.3–6.2.2.8) -----
 
-  const activityRecords = politicalKind('/api/reception/activities', PoliticalActivity);
+  const activityRecords = politicalKind('/api/reception/activities', schema.PoliticalActivity);
   activityRecords.list(
     {
       summary: 'Organisation life, study sessions and political activities with attendance',
-      query: PoliticalActivityQuery,
+      query: schema.PoliticalActivityQuery,
     },
     (query, caller) => service.activities(query, caller.scope),
   );
 
-  exportRoute(app, '/api/reception/activities/export.xlsx', {
-    access: 'reception.read',
-    schema: {
-      ...political,
+  activityRecords.export(
+    {
       summary: 'The activities list as an Excel workbook, same filters as the list',
-      querystring: PoliticalActivityQuery,
+      query: schema.PoliticalActivityQuery,
     },
-    rows: (query, scope) => service.activities(query, scope),
-    workbook: {
+    (query, scope) => service.activities(query, scope),
+    {
       sheet: '政治生活',
       columns: activityColumns,
       file: 'political-activities',
       name: '政治生活与学习',
     },
-  });
+  );
 
   activityRecords.create(
-    { summary: 'Plan or record an activity or study session', body: PoliticalActivityInput },
+    { summary: 'Plan or record an activity or study session', body: schema.PoliticalActivityInput },
     (body, caller) => service.createActivity(body, caller.id),
   );
   activityRecords.one('One activity', (id, caller) => service.activity(id, undefined, caller.scope));
@@ -75,14 +57,14 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
     {
       method: 'put',
       summary: 'Record attendance (present, absent, excused) per retiree, on or after the day held',
-      body: AttendanceInput,
+      body: schema.AttendanceInput,
     },
     (id, body, caller) => service.recordAttendance(id, body, caller.scope),
   );
 
   // ----- honour convalescence (6.2.2.11) -----
 
-  const batchRecords = politicalKind('/api/reception/convalescence', ConvalescenceBatch);
+  const batchRecords = politicalKind('/api/reception/convalescence', schema.ConvalescenceBatch);
   batchRecords.list({ summary: 'Honour convalescence batches (荣誉疗养, 6.2.2.11)' }, (_, caller) =>
     service.batches(caller.scope),
   );
@@ -106,13 +88,13 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
   );
 
   batchRecords.create(
-    { summary: 'Create a convalescence batch with dates and place', body: ConvalescenceBatchInput },
+    { summary: 'Create a convalescence batch with dates and place', body: schema.ConvalescenceBatchInput },
     (body, caller) => service.createBatch(body, caller.id),
   );
   batchRecords.one('One convalescence batch', (id, caller) => service.batch(id, caller.scope));
   batchRecords.on(
     'participants',
-    { summary: 'Add participants (all or none)', body: ParticipantsInput },
+    { summary: 'Add participants (all or none)', body: schema.ParticipantsInput },
     (id, body, caller) => service.addParticipants(id, body, caller.scope),
   );
 
@@ -126,7 +108,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
         id: Type.String({ minLength: 1, maxLength: 64 }),
         retireeId: Type.String({ minLength: 1, maxLength: 64 }),
       }),
-      response: { 200: ConvalescenceBatch, ...writeErrors },
+      response: { 200: schema.ConvalescenceBatch, ...writeErrors },
     }),
     async (request) => {
       return service.removeParticipant(request.params.id, request.params.retireeId, scopeOf(request.user!));
@@ -137,36 +119,34 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
 
   const itemRecords = recordRoutes(app, receptionRoute, {
     url: '/api/reception/items',
-    record: ReceptionItem,
+    record: schema.ReceptionItem,
     ...shared,
   });
   itemRecords.list(
-    { summary: 'Letters, visits and calls received (来信、来访、来电)', query: ReceptionQuery },
+    { summary: 'Letters, visits and calls received (来信、来访、来电)', query: schema.ReceptionQuery },
     (query, caller) => service.receptions(query, caller.scope),
   );
 
-  exportRoute(app, '/api/reception/items/export.xlsx', {
-    access: 'reception.read',
-    schema: {
-      ...reception,
+  itemRecords.export(
+    {
       summary: 'Letters, visits and calls as an Excel workbook, same filters as the list',
-      querystring: Type.Omit(ReceptionQuery, ['limit']),
+      query: Type.Omit(schema.ReceptionQuery, ['limit']),
     },
-    rows: (query, scope) => service.receptions({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
-    workbook: {
+    (query, scope) => service.receptions({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
+    {
       sheet: '来信来访来电',
       columns: receptionColumns,
       file: 'letters-visits-calls',
       name: '来信来访来电',
     },
-  });
+  );
 
   app.get(
     '/api/reception/items/overdue',
     receptionRoute('reception.read', {
       summary: 'Not replied and past the reply due date on `date` (today by default)',
-      querystring: OverdueQuery,
-      response: { 200: Type.Array(ReceptionItem), ...readErrors },
+      querystring: schema.OverdueQuery,
+      response: { 200: Type.Array(schema.ReceptionItem), ...readErrors },
     }),
     async (request) => {
       return service.overdueReceptions(request.query.date, scopeOf(request.user!));
@@ -178,7 +158,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
       retiree: 'body',
       summary:
         'Register a letter, visit or call; a reply is due in 15 days unless `replyDays` says otherwise',
-      body: ReceptionInput,
+      body: schema.ReceptionInput,
     },
     (body, caller) => service.createReception(body, caller.id, caller.scope),
   );
@@ -188,7 +168,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
     {
       method: 'patch',
       summary: 'Change the days to reply or the handler while not replied',
-      body: ReceptionUpdate,
+      body: schema.ReceptionUpdate,
     },
     (id, body, caller) => service.updateReception(id, body, caller.scope),
   );
@@ -197,7 +177,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
   );
   itemRecords.on(
     'reply',
-    { summary: 'in_hand → replied, with the reply', body: ReceptionReply },
+    { summary: 'in_hand → replied, with the reply', body: schema.ReceptionReply },
     (id, body, caller) => service.replyReception(id, body, caller.id, caller.scope),
   );
 };

@@ -3,14 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { definitions } from '../../devices/index.ts';
 import type { AreaOptions } from '../context.ts';
 import { notFound } from '../errors.ts';
-import {
-  type ListColumn,
-  listWorkbook,
-  MAX_LIST_EXPORT_ROWS,
-  sendWorkbook,
-  workbookResponse,
-  XLSX_MEDIA_TYPE,
-} from '../export/workbook.ts';
+import { type ListColumn, MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
 import { readErrors, refusals } from '../http/records.ts';
 import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
@@ -21,7 +14,7 @@ import {
   ServiceRequestStatus,
   ServiceRequestUpdate,
 } from '../schemas/requests.ts';
-import { retireesOfScope, type Scope, scopeOf } from '../store/scope.ts';
+import { retireesOfScope, type Scope } from '../store/scope.ts';
 
 const route = routeOptions('service requests');
 const devicesRoute = routeOptions('devices');
@@ -57,6 +50,11 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
 
   /** 6.11.2.2: the retirees a station's caseworker may see; null for the whole centre. */
   const stationRetirees = (scope: Scope) => retireesOfScope(hub.db, scope);
+  /** The entries of `all` about a retiree the caller may see (6.11.2.2). */
+  const inScope = async <Entry extends { retireeId: string | null }>(all: Entry[], scope: Scope) => {
+    const mine = await stationRetirees(scope);
+    return mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
+  };
 
   const requestRecords = recordRoutes(app, route, {
     url: '/api/service-requests',
@@ -75,31 +73,16 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
         limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
       }),
     },
-    async (query, caller) => {
-      const all = await records.list(query.status, query.limit ?? 100);
-      const mine = await stationRetirees(caller.scope);
-      return mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
-    },
+    async (query, caller) => inScope(await records.list(query.status, query.limit ?? 100), caller.scope),
   );
 
-  app.get(
-    '/api/service-requests/export.xlsx',
-    route('requests.read', {
+  requestRecords.export(
+    {
       summary: 'Service requests (6.12) as an Excel workbook: who asked, what, provider, outcome, rating',
-      querystring: Type.Object({ status: Type.Optional(ServiceRequestStatus) }),
-      produces: [XLSX_MEDIA_TYPE],
-      response: {
-        200: Type.Unsafe<Buffer>(workbookResponse),
-        ...refusals(400, 401, 403),
-      },
-    }),
-    async (request, reply) => {
-      const all = await records.list(request.query.status, MAX_LIST_EXPORT_ROWS);
-      const mine = await stationRetirees(scopeOf(request.user!));
-      const rows = mine ? all.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId)) : all;
-      const body = await listWorkbook('服务请求', serviceRequestColumns, rows);
-      return sendWorkbook(reply, body, 'service-requests', '服务请求');
+      query: Type.Object({ status: Type.Optional(ServiceRequestStatus) }),
     },
+    async (query, scope) => inScope(await records.list(query.status, MAX_LIST_EXPORT_ROWS), scope),
+    { sheet: '服务请求', columns: serviceRequestColumns, file: 'service-requests', name: '服务请求' },
   );
 
   requestRecords.on(
@@ -132,11 +115,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       query: Type.Object({ overdue: Type.Optional(Type.Boolean()) }),
     },
     async (query, caller) => {
-      const every = await records.buttonTests(testableTypes, new Date());
-      const mine = await stationRetirees(caller.scope);
-      const all = mine
-        ? every.filter((entry) => entry.retireeId !== null && mine.has(entry.retireeId))
-        : every;
+      const all = await inScope(await records.buttonTests(testableTypes, new Date()), caller.scope);
       return query.overdue === undefined ? all : all.filter((entry) => entry.overdue === query.overdue);
     },
   );

@@ -4,44 +4,20 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AreaOptions } from '../context.ts';
 import { HubError, unauthorized } from '../errors.ts';
-import { MAX_LIST_EXPORT_ROWS, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
-import { exportRoute, readErrors, userId, writeErrors } from '../http/records.ts';
+import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
+import { readErrors, userId, writeErrors } from '../http/records.ts';
 import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { findCardFont } from '../print/font.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
-import {
-  Admission,
-  AdmissionInput,
-  AdmissionResult,
-  Campaign,
-  CampaignInput,
-  CampaignResult,
-  FollowUp,
-  FollowUpQuery,
-  FollowUpUpdate,
-  LivingFlags,
-  LivingFlagsInput,
-  SummaryQuery,
-  VisitReason,
-  VisitRecord,
-  VisitRecordInput,
-  VisitRecordQuery,
-  VisitSummary,
-  VisitTask,
-  VisitTaskInput,
-  VisitTaskQuery,
-  VisitTaskUpdate,
-} from '../schemas/visits.ts';
+import * as schema from '../schemas/visits.ts';
 import { retireeOr404 } from '../store/checks.ts';
 import { assertInScope, rowInScope, type Scope, scopeOf } from '../store/scope.ts';
 import { followUpColumns, recordColumns, taskColumns } from './export.ts';
 import { renderVisitFormPdf, type VisitForm } from './pdf.ts';
 
 const route = routeOptions('visits');
-
-const tags = ['visits'];
 
 export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const { visits } = app;
@@ -55,7 +31,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   const kind = recordKinds(app, route, { read: 'visits.read', write: 'visits.write' });
 
-  kind('/api/visits/campaigns', Campaign).list({ summary: 'Holiday visit campaigns (6.8.2.1)' }, () =>
+  kind('/api/visits/campaigns', schema.Campaign).list({ summary: 'Holiday visit campaigns (6.8.2.1)' }, () =>
     visits.campaigns(),
   );
 
@@ -64,22 +40,22 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
     route('visits.write', {
       summary:
         'Generate a holiday campaign: one task per active retiree, due on the holiday, open 14 days before; again for the same holiday and year creates nothing new',
-      body: CampaignInput,
-      response: { 200: CampaignResult, ...writeErrors },
+      body: schema.CampaignInput,
+      response: { 200: schema.CampaignResult, ...writeErrors },
     }),
     async (request) => {
       return visits.generateCampaign(request.body, userId(request));
     },
   );
 
-  const taskRecords = kind('/api/visits/tasks', VisitTask, {
+  const taskRecords = kind('/api/visits/tasks', schema.VisitTask, {
     guard: rowInScope(hub.db, 'visit_tasks', 'visit task'),
   });
-  taskRecords.list({ summary: 'Visit tasks, by due date', query: VisitTaskQuery }, (query, caller) =>
+  taskRecords.list({ summary: 'Visit tasks, by due date', query: schema.VisitTaskQuery }, (query, caller) =>
     visits.tasks(query, caller.scope),
   );
   taskRecords.create(
-    { retiree: 'body', summary: 'Plan a visit by hand', body: VisitTaskInput },
+    { retiree: 'body', summary: 'Plan a visit by hand', body: schema.VisitTaskInput },
     async (body, caller) => {
       await reach(caller.scope, body.retireeId);
       return visits.createTask(body, caller.id);
@@ -91,12 +67,12 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
     {
       method: 'patch',
       summary: 'Assign, move the due date or cancel an open task (it is done only by a visit record)',
-      body: VisitTaskUpdate,
+      body: schema.VisitTaskUpdate,
     },
     (id, body) => visits.updateTask(id, body),
   );
 
-  const admissionRecords = kind('/api/visits/admissions', Admission);
+  const admissionRecords = kind('/api/visits/admissions', schema.Admission);
   admissionRecords.list(
     {
       summary: 'Hospital admissions (6.8.2.2)',
@@ -108,8 +84,8 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
     {
       retiree: 'body',
       summary: 'Record a hospital admission: raises a visit due within 3 days (6.8.2.2)',
-      body: AdmissionInput,
-      answer: AdmissionResult,
+      body: schema.AdmissionInput,
+      answer: schema.AdmissionResult,
     },
     async (body, caller) => {
       await reach(caller.scope, body.retireeId);
@@ -118,7 +94,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
   );
 
   // `:id` is the retiree's own id.
-  const flagRecords = kind('/api/visits/retirees', LivingFlags, {
+  const flagRecords = kind('/api/visits/retirees', schema.LivingFlags, {
     retiree: 'path',
     guard: (id, caller) => reach(caller.scope, id),
   });
@@ -133,23 +109,24 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
       method: 'patch',
       summary:
         'Set 孤老 / 长期卧床 / living elsewhere; solitary or bedridden keeps a monthly focus visit open (6.8.2.3, 6.8.2.4)',
-      body: LivingFlagsInput,
+      body: schema.LivingFlagsInput,
     },
     (id, body, caller) => visits.setFlags(id, body, caller.id),
   );
 
-  const visitRecords = kind('/api/visits/records', VisitRecord, {
+  const visitRecords = kind('/api/visits/records', schema.VisitRecord, {
     guard: rowInScope(hub.db, 'visit_records', 'visit record'),
   });
-  visitRecords.list({ summary: 'Visit records, newest first', query: VisitRecordQuery }, (query, caller) =>
-    visits.records(query, caller.scope),
+  visitRecords.list(
+    { summary: 'Visit records, newest first', query: schema.VisitRecordQuery },
+    (query, caller) => visits.records(query, caller.scope),
   );
   visitRecords.create(
     {
       retiree: 'body',
       summary:
         'Record a visit with the seven fields of 6.8.2.5; with taskId it completes the task; problems become follow-ups (6.8.2.6)',
-      body: VisitRecordInput,
+      body: schema.VisitRecordInput,
     },
     async (body, caller) => {
       await reach(caller.scope, body.retireeId);
@@ -158,11 +135,11 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
   );
   visitRecords.one('One visit record', (id) => visits.record(id));
 
-  const followUpRecords = kind('/api/visits/follow-ups', FollowUp, {
+  const followUpRecords = kind('/api/visits/follow-ups', schema.FollowUp, {
     guard: rowInScope(hub.db, 'visit_follow_ups', 'follow-up'),
   });
   followUpRecords.list(
-    { summary: 'Follow-ups of problems raised in visits (6.8.2.6)', query: FollowUpQuery },
+    { summary: 'Follow-ups of problems raised in visits (6.8.2.6)', query: schema.FollowUpQuery },
     (query, caller) => visits.followUps(query, caller.scope),
   );
   followUpRecords.on(
@@ -170,7 +147,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
     {
       method: 'patch',
       summary: 'Reassign, move the due date, or close with a reply (open → done)',
-      body: FollowUpUpdate,
+      body: schema.FollowUpUpdate,
     },
     (id, body, caller) => visits.updateFollowUp(id, body, caller.id),
   );
@@ -180,8 +157,8 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
     route('visits.read', {
       summary:
         'The periodic summary (6.8.2.5): visits by mode and reason, retirees not visited, tasks, follow-ups, problems raised',
-      querystring: SummaryQuery,
-      response: { 200: VisitSummary, ...readErrors },
+      querystring: schema.SummaryQuery,
+      response: { 200: schema.VisitSummary, ...readErrors },
     }),
     async (request) => {
       return visits.summary(request.query.from, request.query.to, scope(request));
@@ -190,41 +167,32 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
 
   // ----- Excel exports of the lists, with the same filters and scope -----
 
-  exportRoute(app, '/api/visits/tasks/export.xlsx', {
-    access: 'visits.read',
-    schema: {
-      tags,
+  taskRecords.export(
+    {
       summary: 'Visit tasks as an Excel workbook (same filters as the list)',
-      querystring: VisitTaskQuery,
-      produces: [XLSX_MEDIA_TYPE],
+      query: schema.VisitTaskQuery,
     },
-    rows: (query, scope) => visits.tasks({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
-    workbook: { sheet: '走访任务', columns: taskColumns, file: 'visit-tasks', name: '走访任务' },
-  });
+    (query, scope) => visits.tasks({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
+    { sheet: '走访任务', columns: taskColumns, file: 'visit-tasks', name: '走访任务' },
+  );
 
-  exportRoute(app, '/api/visits/records/export.xlsx', {
-    access: 'visits.read',
-    schema: {
-      tags,
+  visitRecords.export(
+    {
       summary: 'Visit records with their seven fields as an Excel workbook (same filters as the list)',
-      querystring: VisitRecordQuery,
-      produces: [XLSX_MEDIA_TYPE],
+      query: schema.VisitRecordQuery,
     },
-    rows: (query, scope) => visits.records({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
-    workbook: { sheet: '走访记录', columns: recordColumns, file: 'visit-records', name: '走访记录' },
-  });
+    (query, scope) => visits.records({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
+    { sheet: '走访记录', columns: recordColumns, file: 'visit-records', name: '走访记录' },
+  );
 
-  exportRoute(app, '/api/visits/follow-ups/export.xlsx', {
-    access: 'visits.read',
-    schema: {
-      tags,
+  followUpRecords.export(
+    {
       summary: 'Follow-ups as an Excel workbook (same filters as the list)',
-      querystring: FollowUpQuery,
-      produces: [XLSX_MEDIA_TYPE],
+      query: schema.FollowUpQuery,
     },
-    rows: (query, scope) => visits.followUps({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
-    workbook: { sheet: '问题跟进', columns: followUpColumns, file: 'visit-follow-ups', name: '走访问题跟进' },
-  });
+    (query, scope) => visits.followUps({ ...query, limit: MAX_LIST_EXPORT_ROWS }, scope),
+    { sheet: '问题跟进', columns: followUpColumns, file: 'visit-follow-ups', name: '走访问题跟进' },
+  );
 
   // ----- the printable visit record form (6.8.2.5) -----
 
@@ -279,7 +247,7 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
       summary: "A blank visit record form with the retiree's name, to fill in by hand on the visit",
       querystring: Type.Object({
         retireeId: Type.String({ maxLength: 64 }),
-        reason: Type.Optional(VisitReason),
+        reason: Type.Optional(schema.VisitReason),
       }),
       ...pdfResponse,
     }),

@@ -7453,7 +7453,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Default Response */
@@ -7462,7 +7462,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -7476,7 +7476,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -7490,7 +7490,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -7504,7 +7504,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -7518,7 +7518,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -8792,7 +8792,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Default Response */
@@ -8801,7 +8801,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -8815,7 +8815,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -8829,7 +8829,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -8843,7 +8843,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -8857,7 +8857,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -9943,7 +9943,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Default Response */
@@ -9952,7 +9952,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -9966,7 +9966,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -9980,7 +9980,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -9994,7 +9994,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -10008,7 +10008,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -10500,7 +10500,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Default Response */
@@ -10509,7 +10509,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -10523,7 +10523,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -10537,7 +10537,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -10551,7 +10551,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -10565,7 +10565,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -10972,7 +10972,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Default Response */
@@ -10981,7 +10981,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -10995,7 +10995,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -11009,7 +11009,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -11023,7 +11023,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -11037,7 +11037,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -11856,7 +11856,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Default Response */
@@ -11865,7 +11865,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -11879,7 +11879,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -11893,7 +11893,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -11907,7 +11907,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -11921,7 +11921,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -18243,7 +18243,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Default Response */
@@ -18252,7 +18252,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -18266,7 +18266,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -18280,7 +18280,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -18294,7 +18294,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -19553,7 +19553,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Default Response */
@@ -19562,7 +19562,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -19576,7 +19576,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -19590,7 +19590,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -19604,7 +19604,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -21025,7 +21025,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Default Response */
@@ -21034,7 +21034,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -21048,7 +21048,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -21062,7 +21062,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -21076,7 +21076,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -21400,7 +21400,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Default Response */
@@ -21409,7 +21409,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -21423,7 +21423,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -21437,7 +21437,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -21451,7 +21451,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -22327,7 +22327,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": string;
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
                     };
                 };
                 /** @description Default Response */
@@ -22336,7 +22336,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -22350,7 +22350,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -22364,7 +22364,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
@@ -22378,7 +22378,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
                             /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
                             error: string;
                             /** @description What went wrong, for a person */
