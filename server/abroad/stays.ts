@@ -16,7 +16,7 @@ import type {
 } from '../schemas/abroad.ts';
 import type { User } from '../schemas/auth.ts';
 import { Filter } from '../store/filter.ts';
-import { iso, isoRequired, isUniqueViolation } from '../store/rows.ts';
+import { insertRow, iso, isoRequired, isUniqueViolation, type Timed, timed } from '../store/rows.ts';
 import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import {
   type ContactChannel,
@@ -52,22 +52,7 @@ interface StayRow {
   last_cleared_at: Date | null;
 }
 
-interface SuspensionRow {
-  id: string;
-  stay_id: string;
-  retiree_id: string;
-  retiree_name: string;
-  flagged_at: Date;
-  flagged_on: string;
-  silent_since: string;
-  last_contact_at: Date | null;
-  months: number;
-  report: string;
-  cleared_at: Date | null;
-  cleared_by: string | null;
-  cleared_by_name: string | null;
-  clear_reason: string | null;
-}
+type SuspensionRow = Timed<PensionSuspension, 'flaggedAt' | 'lastContactAt' | 'clearedAt'>;
 
 interface ContactRow {
   id: string;
@@ -91,31 +76,16 @@ const SELECT_STAY = `select s.id, s.retiree_id, p.name as retiree_name, p.rank, 
     select a.at, a.channel from abroad_contacts a where a.stay_id = s.id order by a.at desc limit 1
   ) c on true`;
 
-const SELECT_SUSPENSION = `select x.id, x.stay_id, x.retiree_id, p.name as retiree_name, x.flagged_at,
-    x.flagged_on::text as flagged_on, x.silent_since::text as silent_since, x.last_contact_at, x.months, x.report,
-    x.cleared_at, x.cleared_by, u.display_name as cleared_by_name, x.clear_reason
+const SELECT_SUSPENSION = `select x.id, x.stay_id as "stayId", x.retiree_id as "retireeId", p.name as "retireeName",
+    x.flagged_at as "flaggedAt", x.flagged_on::text as "flaggedOn", x.silent_since::text as "silentSince",
+    x.last_contact_at as "lastContactAt", x.months, x.report, x.cleared_at is null as active, x.cleared_at as "clearedAt",
+    x.cleared_by as "clearedById", u.display_name as "clearedBy", x.clear_reason as "clearReason"
   from pension_suspensions x
   join retirees p on p.id = x.retiree_id
   left join users u on u.id = x.cleared_by`;
 
 function toSuspension(row: SuspensionRow): PensionSuspension {
-  return {
-    id: row.id,
-    stayId: row.stay_id,
-    retireeId: row.retiree_id,
-    retireeName: row.retiree_name,
-    flaggedAt: isoRequired(row.flagged_at),
-    flaggedOn: row.flagged_on,
-    silentSince: row.silent_since,
-    lastContactAt: iso(row.last_contact_at),
-    months: row.months,
-    report: row.report,
-    active: row.cleared_at === null,
-    clearedAt: iso(row.cleared_at),
-    clearedById: row.cleared_by,
-    clearedBy: row.cleared_by_name,
-    clearReason: row.clear_reason,
-  };
+  return timed(row, 'flaggedAt', 'lastContactAt', 'clearedAt');
 }
 
 const dateOf = (at: Date | null): string | null => (at ? centreDay(at) : null);
@@ -175,7 +145,7 @@ export class AbroadStays {
       `${SELECT_SUSPENSION} where x.stay_id = any($1::uuid[]) and x.cleared_at is null`,
       [stayIds],
     );
-    return new Map(rows.map((row) => [row.stay_id, toSuspension(row)]));
+    return new Map(rows.map((row) => [row.stayId, toSuspension(row)]));
   }
 
   private async stays(where: string, params: unknown[], db: Queryable = this.db): Promise<AbroadStay[]> {
@@ -258,22 +228,17 @@ export class AbroadStays {
     const id = randomUUID();
     try {
       return await this.db.transaction(async (tx) => {
-        await tx.query(
-          `insert into abroad_stays (id, retiree_id, request_id, destination, departed_on, expected_return_on, note,
-             marked_by, marked_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            id,
-            retiree.id,
-            input.requestId,
-            input.destination,
-            input.departedOn,
-            input.expectedReturnOn,
-            input.note,
-            by.id,
-            this.now(),
-          ],
-        );
+        await insertRow(tx, 'abroad_stays', {
+          id,
+          retiree_id: retiree.id,
+          request_id: input.requestId,
+          destination: input.destination,
+          departed_on: input.departedOn,
+          expected_return_on: input.expectedReturnOn,
+          note: input.note,
+          marked_by: by.id,
+          marked_at: this.now(),
+        });
         await tx.query(
           `update retirees set status = 'abroad', updated_at = $2 where id = $1 and status = 'active'`,
           [retiree.id, this.now()],

@@ -16,7 +16,7 @@ import type {
 } from '../schemas/activities.ts';
 import { checkDate, retireeOr404 } from '../store/checks.ts';
 import { RecordKeeper } from '../store/keeper.ts';
-import { isoRequired, isUniqueViolation } from '../store/rows.ts';
+import { childrenBy, isoRequired, isUniqueViolation } from '../store/rows.ts';
 import { assertInScope, inScope, type Scope } from '../store/scope.ts';
 import { GROUP_KIND_NAMES } from './names.ts';
 
@@ -33,13 +33,8 @@ interface GroupRow {
   created_at: Date | string;
 }
 
-interface MemberRow {
-  group_id: string;
-  retiree_id: string;
-  retiree_name: string;
-  joined_on: string;
-  left_on: string | null;
-}
+/** A member as selected under the API's names, with the group it belongs to. */
+type MemberRow = ActivityGroup['members'][number] & { groupId: string };
 
 const selectGroup = `select g.id, g.name, g.kind, g.leader_id, r.name as leader_name, g.meets, g.place, g.notes,
     g.created_at,
@@ -51,13 +46,14 @@ export class ActivityGroups extends RecordKeeper {
     if (rows.length === 0) return [];
     const params: unknown[] = [rows.map((row) => row.id)];
     const members = await db.query<MemberRow>(
-      `select m.group_id, m.retiree_id, r.name as retiree_name, m.joined_on::text as joined_on,
-              m.left_on::text as left_on
+      `select m.group_id as "groupId", m.retiree_id as "retireeId", r.name as "retireeName",
+              m.joined_on::text as "joinedOn", m.left_on::text as "leftOn", m.left_on is null as current
          from activity_group_members m join retirees r on r.id = m.retiree_id
         where m.group_id = any($1::uuid[]) and ${inScope(scope, 'm.retiree_id', params)}
         order by m.left_on nulls first, m.joined_on, r.name, m.retiree_id`,
       params,
     );
+    const membersOf = childrenBy(members, 'groupId');
     return rows.map((row) => ({
       id: row.id,
       name: row.name,
@@ -69,15 +65,7 @@ export class ActivityGroups extends RecordKeeper {
       place: row.place,
       notes: row.notes,
       memberCount: Number(row.member_count),
-      members: members
-        .filter((member) => member.group_id === row.id)
-        .map((member) => ({
-          retireeId: member.retiree_id,
-          retireeName: member.retiree_name,
-          joinedOn: member.joined_on,
-          leftOn: member.left_on,
-          current: member.left_on === null,
-        })),
+      members: membersOf(row.id),
       createdAt: isoRequired(row.created_at),
     }));
   }

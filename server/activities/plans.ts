@@ -6,16 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type { Database, Queryable } from '../db/database.ts';
 import { conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import type {
-  ActivityKind,
-  ActivityPlan,
-  ActivityPlanInput,
-  AgeGroup,
-  HealthFit,
-  PlanItemInput,
-  PlanQuery,
-} from '../schemas/activities.ts';
-import { isoRequired, isUniqueViolation } from '../store/rows.ts';
+import type { ActivityPlan, ActivityPlanInput, PlanItemInput, PlanQuery } from '../schemas/activities.ts';
+import { childrenBy, isoRequired, isUniqueViolation } from '../store/rows.ts';
 
 interface PlanRow {
   id: string;
@@ -25,17 +17,8 @@ interface PlanRow {
   created_at: Date | string;
 }
 
-interface ItemRow {
-  id: string;
-  plan_id: string;
-  title: string;
-  kind: ActivityKind;
-  month: number | null;
-  age_group: AgeGroup;
-  health: HealthFit;
-  skills: string;
-  notes: string;
-}
+/** A plan's item as selected under the API's names, with the plan it belongs to. */
+type ItemRow = ActivityPlan['items'][number] & { planId: string };
 
 export class ActivityPlans {
   constructor(private readonly db: Database) {}
@@ -43,27 +26,17 @@ export class ActivityPlans {
   private async withItems(db: Queryable, plans: PlanRow[]): Promise<ActivityPlan[]> {
     if (plans.length === 0) return [];
     const items = await db.query<ItemRow>(
-      `select id, plan_id, title, kind, month, age_group, health, skills, notes from activity_plan_items
-        where plan_id = any($1::uuid[]) order by month nulls last, created_at, id`,
+      `select id, plan_id as "planId", title, kind, month, age_group as "ageGroup", health, skills, notes
+         from activity_plan_items where plan_id = any($1::uuid[]) order by month nulls last, created_at, id`,
       [plans.map((plan) => plan.id)],
     );
+    const itemsOf = childrenBy(items, 'planId');
     return plans.map((plan) => ({
       id: plan.id,
       year: Number(plan.year),
       title: plan.title,
       notes: plan.notes,
-      items: items
-        .filter((item) => item.plan_id === plan.id)
-        .map((item) => ({
-          id: item.id,
-          title: item.title,
-          kind: item.kind,
-          month: item.month === null ? null : Number(item.month),
-          ageGroup: item.age_group,
-          health: item.health,
-          skills: item.skills,
-          notes: item.notes,
-        })),
+      items: itemsOf(plan.id),
       createdAt: isoRequired(plan.created_at),
     }));
   }

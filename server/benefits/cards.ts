@@ -3,54 +3,26 @@
 import { randomUUID } from 'node:crypto';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
-import type { BenefitCard, CardInput, CardKind, CardQuery, CardReturn } from '../schemas/benefits.ts';
+import type { BenefitCard, CardInput, CardQuery, CardReturn } from '../schemas/benefits.ts';
 import { checkDate, notAfterToday, retireeOr404 } from '../store/checks.ts';
 import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
-import { isoRequired, isUniqueViolation } from '../store/rows.ts';
+import { created, insertRow, isUniqueViolation, type Selected } from '../store/rows.ts';
 import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import { CARD_NAMES } from './service.ts';
 
-interface CardRow {
-  id: string;
-  retiree_id: string;
-  retiree_name: string;
-  kind: CardKind;
-  number: string;
-  issued_on: string;
-  expires_on: string | null;
-  returned_on: string | null;
-  return_reason: string | null;
-  created_at: Date | string;
-}
+type CardRow = Selected<Omit<BenefitCard, 'kindName' | 'state'>>;
 
-const selectCard = `select c.id, c.retiree_id, r.name as retiree_name, c.kind, c.number,
-    c.issued_on::text as issued_on, c.expires_on::text as expires_on, c.returned_on::text as returned_on,
-    c.return_reason, c.created_at
+const selectCard = `select c.id, c.retiree_id as "retireeId", r.name as "retireeName", c.kind, c.number,
+    c.issued_on::text as "issuedOn", c.expires_on::text as "expiresOn", c.returned_on::text as "returnedOn",
+    c.return_reason as "returnReason", c.created_at as "createdAt"
   from benefit_cards c join retirees r on r.id = c.retiree_id`;
 
 export class BenefitCards extends RecordKeeper {
   private toCard(row: CardRow): BenefitCard {
     const today = this.today();
-    const state = row.returned_on
-      ? 'returned'
-      : row.expires_on && row.expires_on < today
-        ? 'expired'
-        : 'held';
-    return {
-      id: row.id,
-      retireeId: row.retiree_id,
-      retireeName: row.retiree_name,
-      kind: row.kind,
-      kindName: CARD_NAMES[row.kind],
-      number: row.number,
-      issuedOn: row.issued_on,
-      expiresOn: row.expires_on,
-      returnedOn: row.returned_on,
-      returnReason: row.return_reason,
-      state,
-      createdAt: isoRequired(row.created_at),
-    };
+    const state = row.returnedOn ? 'returned' : row.expiresOn && row.expiresOn < today ? 'expired' : 'held';
+    return created({ ...row, kindName: CARD_NAMES[row.kind], state });
   }
 
   async list(query: CardQuery, scope: Scope = WHOLE_CENTRE, limit = 1000): Promise<BenefitCard[]> {
@@ -78,11 +50,15 @@ export class BenefitCards extends RecordKeeper {
     }
     const id = randomUUID();
     try {
-      await this.db.query(
-        `insert into benefit_cards (id, retiree_id, kind, number, issued_on, expires_on, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, retiree.id, input.kind, (input.number ?? '').trim(), issuedOn, input.expiresOn ?? null, userId],
-      );
+      await insertRow(this.db, 'benefit_cards', {
+        id,
+        retiree_id: retiree.id,
+        kind: input.kind,
+        number: (input.number ?? '').trim(),
+        issued_on: issuedOn,
+        expires_on: input.expiresOn ?? null,
+        created_by: userId,
+      });
     } catch (error) {
       if (isUniqueViolation(error))
         throw conflict(`${retiree.name}已持有${CARD_NAMES[input.kind]}，请先登记交回`);

@@ -9,10 +9,9 @@
 
 import { randomUUID } from 'node:crypto';
 import { BenefitService } from '../benefits/service.ts';
-import type { Clock } from '../calendar.ts';
-import { addDays, centreDay } from '../calendar.ts';
+import { addDays } from '../calendar.ts';
 import { CareService } from '../care/service.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type {
@@ -27,7 +26,8 @@ import type {
 } from '../schemas/bereavement.ts';
 import { checkDate, retireeOr404, userOr400 } from '../store/checks.ts';
 import { Filter } from '../store/filter.ts';
-import { iso, isoRequired } from '../store/rows.ts';
+import { RecordKeeper } from '../store/keeper.ts';
+import { insertRow, iso, isoRequired } from '../store/rows.ts';
 import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
 /** The steps in order, with their title and the days allowed from the day the death is recorded. */
@@ -80,21 +80,9 @@ interface StepRow {
   note: string;
 }
 
-export class BereavementService {
-  private readonly benefits: BenefitService;
-  private readonly care: CareService;
-
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock = () => new Date(),
-  ) {
-    this.benefits = new BenefitService(db, clock);
-    this.care = new CareService(db, clock);
-  }
-
-  today(): string {
-    return centreDay(this.clock());
-  }
+export class BereavementService extends RecordKeeper {
+  private readonly benefits = new BenefitService(this.db, this.clock);
+  private readonly care = new CareService(this.db, this.clock);
 
   private async hydrate(db: Queryable, rows: DeathRow[]): Promise<Death[]> {
     if (rows.length === 0) return [];
@@ -180,40 +168,31 @@ export class BereavementService {
       // 6.10.2.3: the party flag for a party member unless the family asks otherwise.
       const flag: FlagCovering = input.flagCovering ?? (retiree.party_member ? 'party' : 'none');
       const id = randomUUID();
-      await db.query(
-        `insert into deaths (id, retiree_id, died_on, place, cause, survivor_name, survivor_relation,
-           flag_covering, recorded_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [
-          id,
-          retiree.id,
-          diedOn,
-          place,
-          (input.cause ?? '').trim(),
-          survivorName,
-          survivorRelation,
-          flag,
-          userId,
-        ],
-      );
+      await insertRow(db, 'deaths', {
+        id,
+        retiree_id: retiree.id,
+        died_on: diedOn,
+        place,
+        cause: (input.cause ?? '').trim(),
+        survivor_name: survivorName,
+        survivor_relation: survivorRelation,
+        flag_covering: flag,
+        recorded_by: userId,
+      });
       // Steps are counted from the day the death is recorded (a death learned late is not born overdue).
       const base = today;
       for (const [seq, step] of STEPS.entries()) {
         const notApplicable = step.step === 'flag_covering' && flag === 'none';
-        await db.query(
-          `insert into bereavement_steps (id, death_id, retiree_id, step, seq, owner_id, due_on, status)
-           values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [
-            randomUUID(),
-            id,
-            retiree.id,
-            step.step,
-            seq,
-            ownerId,
-            addDays(base, step.days),
-            notApplicable ? 'not_applicable' : 'open',
-          ],
-        );
+        await insertRow(db, 'bereavement_steps', {
+          id: randomUUID(),
+          death_id: id,
+          retiree_id: retiree.id,
+          step: step.step,
+          seq,
+          owner_id: ownerId,
+          due_on: addDays(base, step.days),
+          status: notApplicable ? 'not_applicable' : 'open',
+        });
       }
       await db.query(`update retirees set status = 'deceased', updated_at = now() where id = $1`, [
         retiree.id,

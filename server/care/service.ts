@@ -14,7 +14,6 @@ import type {
   CareArrangementEnd,
   CareArrangementInput,
   CareArrangementQuery,
-  CareLevel,
   CareType,
   CareVisit,
   CareVisitInput,
@@ -23,7 +22,7 @@ import type {
 import { checkDate, retireeOr404 } from '../store/checks.ts';
 import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
-import { isoRequired, isUniqueViolation } from '../store/rows.ts';
+import { created, insertRow, isUniqueViolation, type Selected } from '../store/rows.ts';
 import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
 export const CARE_TYPE_NAMES: Record<CareType, string> = {
@@ -32,43 +31,18 @@ export const CARE_TYPE_NAMES: Record<CareType, string> = {
   institution: '机构照护',
 };
 
-interface ArrangementRow {
-  id: string;
-  retiree_id: string;
-  retiree_name: string;
-  type: CareType;
-  provider: string;
-  care_level: CareLevel;
-  start_on: string;
-  end_on: string | null;
-  end_reason: string | null;
-  note: string;
-  visit_count: number | string;
-  last_visit_on: string | null;
-  created_at: Date | string;
-}
+type ArrangementRow = Selected<Omit<CareArrangement, 'typeName'>>;
 
-const selectArrangement = `select a.id, a.retiree_id, r.name as retiree_name, a.type, a.provider, a.care_level,
-    a.start_on::text as start_on, a.end_on::text as end_on, a.end_reason, a.note, a.created_at,
-    (select count(*) from care_visits v where v.arrangement_id = a.id) as visit_count,
-    (select max(v.visited_on)::text from care_visits v where v.arrangement_id = a.id) as last_visit_on
+const selectArrangement = `select a.id, a.retiree_id as "retireeId", r.name as "retireeName", a.type, a.provider,
+    a.care_level as "careLevel", a.start_on::text as "startOn", a.end_on::text as "endOn", a.end_reason as "endReason",
+    a.end_on is null as current, a.note, a.created_at as "createdAt",
+    (select count(*)::int from care_visits v where v.arrangement_id = a.id) as "visitCount",
+    (select max(v.visited_on)::text from care_visits v where v.arrangement_id = a.id) as "lastVisitOn"
   from care_arrangements a join retirees r on r.id = a.retiree_id`;
 
-interface VisitRow {
-  id: string;
-  arrangement_id: string;
-  retiree_id: string;
-  retiree_name: string;
-  visited_on: string;
-  visitor: string;
-  content: string;
-  problems: string;
-  recorded_by: string | null;
-  created_at: Date | string;
-}
-
-const selectVisit = `select v.id, v.arrangement_id, v.retiree_id, r.name as retiree_name,
-    v.visited_on::text as visited_on, v.visitor, v.content, v.problems, v.recorded_by, v.created_at
+const selectVisit = `select v.id, v.arrangement_id as "arrangementId", v.retiree_id as "retireeId", r.name as "retireeName",
+    v.visited_on::text as "visitedOn", v.visitor, v.content, v.problems, v.recorded_by as "recordedBy",
+    v.created_at as "createdAt"
   from care_visits v join retirees r on r.id = v.retiree_id`;
 
 /** The archive's free-text care arrangement follows the current one; the change goes in its history. */
@@ -91,38 +65,7 @@ async function writeArchiveText(db: Queryable, retireeId: string, text: string, 
 
 export class CareService extends RecordKeeper {
   private toArrangement(row: ArrangementRow): CareArrangement {
-    return {
-      id: row.id,
-      retireeId: row.retiree_id,
-      retireeName: row.retiree_name,
-      type: row.type,
-      typeName: CARE_TYPE_NAMES[row.type],
-      provider: row.provider,
-      careLevel: row.care_level,
-      startOn: row.start_on,
-      endOn: row.end_on,
-      endReason: row.end_reason,
-      current: row.end_on === null,
-      note: row.note,
-      visitCount: Number(row.visit_count),
-      lastVisitOn: row.last_visit_on,
-      createdAt: isoRequired(row.created_at),
-    };
-  }
-
-  private toVisit(row: VisitRow): CareVisit {
-    return {
-      id: row.id,
-      arrangementId: row.arrangement_id,
-      retireeId: row.retiree_id,
-      retireeName: row.retiree_name,
-      visitedOn: row.visited_on,
-      visitor: row.visitor,
-      content: row.content,
-      problems: row.problems,
-      recordedBy: row.recorded_by,
-      createdAt: isoRequired(row.created_at),
-    };
+    return created({ ...row, typeName: CARE_TYPE_NAMES[row.type] });
   }
 
   /** Arrangements in `scope`, latest start first; `limit` may go beyond the query's for an export. */
@@ -159,21 +102,17 @@ export class CareService extends RecordKeeper {
       if (retiree.status === 'deceased') throw conflict(`${retiree.name}已故，不能安排养老服务`);
       const id = randomUUID();
       try {
-        await db.query(
-          `insert into care_arrangements (id, retiree_id, type, provider, care_level, start_on, end_on, note, created_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            id,
-            retiree.id,
-            input.type,
-            input.provider.trim(),
-            input.careLevel,
-            startOn,
-            endOn,
-            input.note ?? '',
-            userId,
-          ],
-        );
+        await insertRow(db, 'care_arrangements', {
+          id,
+          retiree_id: retiree.id,
+          type: input.type,
+          provider: input.provider.trim(),
+          care_level: input.careLevel,
+          start_on: startOn,
+          end_on: endOn,
+          note: input.note ?? '',
+          created_by: userId,
+        });
       } catch (error) {
         if (isUniqueViolation(error)) throw conflict(`${retiree.name}已有当前的养老服务安排，请先结束`);
         throw error;
@@ -235,12 +174,12 @@ export class CareService extends RecordKeeper {
       .inScope(scope, 'v.retiree_id')
       .id('v.retiree_id', query.retireeId, 'retiree')
       .id('v.arrangement_id', query.arrangementId, 'care arrangement');
-    const rows = await this.db.query<VisitRow>(
+    const rows = await this.db.query<Selected<CareVisit>>(
       `${selectVisit} where ${filter.sql}
         order by v.visited_on desc, v.created_at desc limit ${filter.param(query.limit ?? 200)}`,
       filter.params,
     );
-    return rows.map((row) => this.toVisit(row));
+    return rows.map(created);
   }
 
   /** A care visit on an arrangement, on a day within it and not in the future. */
@@ -252,22 +191,18 @@ export class CareService extends RecordKeeper {
       throw badRequest('visitedOn: 探视日期不在该养老服务安排的期间内');
     }
     const id = randomUUID();
-    await this.db.query(
-      `insert into care_visits (id, arrangement_id, retiree_id, visited_on, visitor, content, problems, recorded_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [
-        id,
-        arrangement.id,
-        arrangement.retireeId,
-        visitedOn,
-        input.visitor.trim(),
-        input.content.trim(),
-        (input.problems ?? '').trim(),
-        userId,
-      ],
-    );
-    const [row] = await this.db.query<VisitRow>(`${selectVisit} where v.id = $1`, [id]);
+    await insertRow(this.db, 'care_visits', {
+      id,
+      arrangement_id: arrangement.id,
+      retiree_id: arrangement.retireeId,
+      visited_on: visitedOn,
+      visitor: input.visitor.trim(),
+      content: input.content.trim(),
+      problems: (input.problems ?? '').trim(),
+      recorded_by: userId,
+    });
+    const [row] = await this.db.query<Selected<CareVisit>>(`${selectVisit} where v.id = $1`, [id]);
     if (!row) throw notFound('care visit');
-    return this.toVisit(row);
+    return created(row);
   }
 }

@@ -36,18 +36,11 @@ export const ORAL_HISTORY_FILE_LABELS: Record<OralHistoryFileKind, string> = {
   transcript: '整理稿：PDF，或扫描件 JPEG、PNG',
 };
 
-interface ItemRow {
-  id: string;
-  retiree_id: string;
-  retiree_name: string;
-  title: string;
-  interviewer: string;
-  interviewed_on: string;
-  summary: string;
-  transcript: string;
-  created_at: Date | string;
-  updated_at: Date | string;
-}
+/** An interview as selected under the API's names, without its files; its times as the driver gives them. */
+type ItemRow = Omit<OralHistory, 'files' | 'createdAt' | 'updatedAt'> & {
+  createdAt: Date | string;
+  updatedAt: Date | string;
+};
 
 interface FileRow {
   oral_history_id: string;
@@ -59,8 +52,9 @@ interface FileRow {
   added_at: Date | string;
 }
 
-const selectItem = `select o.id, o.retiree_id, r.name as retiree_name, o.title, o.interviewer,
-    o.interviewed_on::text as interviewed_on, o.summary, o.transcript, o.created_at, o.updated_at
+const selectItem = `select o.id, o.retiree_id as "retireeId", r.name as "retireeName", o.title, o.interviewer,
+    o.interviewed_on::text as "interviewedOn", o.summary, o.transcript, o.created_at as "createdAt",
+    o.updated_at as "updatedAt"
   from oral_histories o join retirees r on r.id = o.retiree_id`;
 
 export class OralHistories extends RecordKeeper {
@@ -82,14 +76,7 @@ export class OralHistories extends RecordKeeper {
       [rows.map((row) => row.id)],
     );
     return rows.map((row) => ({
-      id: row.id,
-      retireeId: row.retiree_id,
-      retireeName: row.retiree_name,
-      title: row.title,
-      interviewer: row.interviewer,
-      interviewedOn: row.interviewed_on,
-      summary: row.summary,
-      transcript: row.transcript,
+      ...row,
       files: files
         .filter((file) => file.oral_history_id === row.id)
         .map(
@@ -102,8 +89,8 @@ export class OralHistories extends RecordKeeper {
             addedAt: isoRequired(file.added_at),
           }),
         ),
-      createdAt: isoRequired(row.created_at),
-      updatedAt: isoRequired(row.updated_at),
+      createdAt: isoRequired(row.createdAt),
+      updatedAt: isoRequired(row.updatedAt),
     }));
   }
 
@@ -124,7 +111,7 @@ export class OralHistories extends RecordKeeper {
     const rows = await db.query<ItemRow>(`${selectItem} where o.id = $1`, [uuidOr404(id, 'oral history')]);
     const row = rows[0];
     if (!row) throw notFound('oral history');
-    await assertInScope(db, scope, row.retiree_id);
+    await assertInScope(db, scope, row.retireeId);
     const [item] = await this.toItems(db, rows);
     return item as OralHistory;
   }

@@ -20,7 +20,7 @@ import type {
 import { checkDate, retireeOr404 } from '../store/checks.ts';
 import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
-import { isoRequired, isUniqueViolation } from '../store/rows.ts';
+import { created, insertRow, isUniqueViolation, type Selected } from '../store/rows.ts';
 import { assertInScope, type Scope } from '../store/scope.ts';
 
 export const KIND_NAMES: Record<ContributionKind, string> = {
@@ -29,67 +29,20 @@ export const KIND_NAMES: Record<ContributionKind, string> = {
   community_commissar: '社区政治指导员',
 };
 
-interface EntryRow {
-  id: string;
-  retiree_id: string;
-  retiree_name: string;
-  role: ContributionKind;
-  skills: string[];
-  availability: string;
-  started_on: string;
-  ended_on: string | null;
-  end_reason: string | null;
-  notes: string;
-  total_hours: number | string | null;
-  created_at: Date | string;
-}
+type EntryRow = Selected<Omit<Contribution, 'kindName'>>;
 
-const selectEntry = `select e.id, e.retiree_id, r.name as retiree_name, e.role, e.skills, e.availability,
-    e.started_on::text as started_on, e.ended_on::text as ended_on, e.end_reason, e.notes, e.created_at,
-    (select coalesce(sum(h.hours), 0) from role_service_hours h where h.role_id = e.id) as total_hours
+const selectEntry = `select e.id, e.retiree_id as "retireeId", r.name as "retireeName", e.role as kind, e.skills,
+    e.availability, e.started_on::text as "startedOn", e.ended_on::text as "endedOn", e.end_reason as "endReason",
+    e.ended_on is null as active, e.notes, e.created_at as "createdAt",
+    (select coalesce(sum(h.hours), 0)::float8 from role_service_hours h where h.role_id = e.id) as "totalHours"
   from retiree_roles e join retirees r on r.id = e.retiree_id`;
 
-interface HoursRow {
-  id: string;
-  role_id: string;
-  retiree_id: string;
-  served_on: string;
-  hours: number | string;
-  activity: string;
-  recorded_by: string | null;
-  created_at: Date | string;
-}
+/** The columns of service hours, under the API's names. */
+const hoursColumns = `id, role_id as "contributionId", retiree_id as "retireeId", served_on::text as "servedOn",
+  hours::float8 as hours, activity, recorded_by as "recordedBy", created_at as "createdAt"`;
 
 function toEntry(row: EntryRow): Contribution {
-  return {
-    id: row.id,
-    retireeId: row.retiree_id,
-    retireeName: row.retiree_name,
-    kind: row.role,
-    kindName: KIND_NAMES[row.role],
-    skills: row.skills ?? [],
-    availability: row.availability,
-    startedOn: row.started_on,
-    endedOn: row.ended_on,
-    endReason: row.end_reason,
-    active: row.ended_on === null,
-    notes: row.notes,
-    totalHours: Number(row.total_hours ?? 0),
-    createdAt: isoRequired(row.created_at),
-  };
-}
-
-function toHours(row: HoursRow): ServiceHours {
-  return {
-    id: row.id,
-    contributionId: row.role_id,
-    retireeId: row.retiree_id,
-    servedOn: row.served_on,
-    hours: Number(row.hours),
-    activity: row.activity,
-    recordedBy: row.recorded_by,
-    createdAt: isoRequired(row.created_at),
-  };
+  return created({ ...row, kindName: KIND_NAMES[row.kind], skills: row.skills ?? [] });
 }
 
 /** Skills trimmed, blanks and repeats dropped, in the order given. */
@@ -118,7 +71,7 @@ export class ContributionRegister extends RecordKeeper {
       uuidOr404(id, 'register entry'),
     ]);
     if (!row) throw notFound('register entry');
-    await assertInScope(db, scope, row.retiree_id);
+    await assertInScope(db, scope, row.retireeId);
     return toEntry(row);
   }
 
@@ -132,20 +85,16 @@ export class ContributionRegister extends RecordKeeper {
       if (retiree.status === 'deceased') throw conflict(`${retiree.name}已故，不能登记`);
       const id = randomUUID();
       try {
-        await db.query(
-          `insert into retiree_roles (id, retiree_id, role, skills, availability, started_on, notes, created_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-          [
-            id,
-            retiree.id,
-            input.kind,
-            cleanSkills(input.skills ?? []),
-            (input.availability ?? '').trim(),
-            startedOn,
-            (input.notes ?? '').trim(),
-            userId,
-          ],
-        );
+        await insertRow(db, 'retiree_roles', {
+          id,
+          retiree_id: retiree.id,
+          role: input.kind,
+          skills: cleanSkills(input.skills ?? []),
+          availability: (input.availability ?? '').trim(),
+          started_on: startedOn,
+          notes: (input.notes ?? '').trim(),
+          created_by: userId,
+        });
       } catch (error) {
         if (isUniqueViolation(error)) throw conflict(`${retiree.name}已登记为${KIND_NAMES[input.kind]}`);
         throw error;
@@ -179,12 +128,11 @@ export class ContributionRegister extends RecordKeeper {
 
   async hours(id: string, scope: Scope): Promise<ServiceHours[]> {
     const entry = await this.byId(id, scope);
-    const rows = await this.db.query<HoursRow>(
-      `select id, role_id, retiree_id, served_on::text as served_on, hours, activity, recorded_by, created_at
-         from role_service_hours where role_id = $1 order by served_on desc, created_at desc`,
+    const rows = await this.db.query<Selected<ServiceHours>>(
+      `select ${hoursColumns} from role_service_hours where role_id = $1 order by served_on desc, created_at desc`,
       [entry.id],
     );
-    return rows.map(toHours);
+    return rows.map(created);
   }
 
   /** Hours served on a day within the role's period, never in the future. */
@@ -196,13 +144,21 @@ export class ContributionRegister extends RecordKeeper {
       throw badRequest('servedOn: 服务日期不在该登记的有效期内');
     }
     const hoursId = randomUUID();
-    const [row] = await this.db.query<HoursRow>(
-      `insert into role_service_hours (id, role_id, retiree_id, served_on, hours, activity, recorded_by)
-       values ($1, $2, $3, $4, $5, $6, $7)
-       returning id, role_id, retiree_id, served_on::text as served_on, hours, activity, recorded_by, created_at`,
-      [hoursId, entry.id, entry.retireeId, servedOn, input.hours, input.activity.trim(), userId],
+    const [row] = await insertRow<Selected<ServiceHours>>(
+      this.db,
+      'role_service_hours',
+      {
+        id: hoursId,
+        role_id: entry.id,
+        retiree_id: entry.retireeId,
+        served_on: servedOn,
+        hours: input.hours,
+        activity: input.activity.trim(),
+        recorded_by: userId,
+      },
+      `returning ${hoursColumns}`,
     );
     if (!row) throw notFound('service hours');
-    return toHours(row);
+    return created(row);
   }
 }

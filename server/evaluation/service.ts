@@ -9,8 +9,7 @@
  * orders the checks, holds the transactions and keeps a station's caseworker to the station.
  */
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../calendar.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { Checks, DEFAULT_REPLY_DAYS } from '../reception/checks.ts';
 import type {
@@ -34,6 +33,7 @@ import type {
   SurveyResponse,
   SurveyResponseInput,
 } from '../schemas/evaluation.ts';
+import { RecordKeeper } from '../store/keeper.ts';
 import { isUniqueViolation } from '../store/rows.ts';
 import { assertInScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import {
@@ -49,21 +49,9 @@ import { EvaluationStore } from './store.ts';
 
 export { SERVICE_AREA_NAMES, scoreStats } from './rules.ts';
 
-export class EvaluationService {
-  private readonly checks: Checks;
-  private readonly store: EvaluationStore;
-
-  constructor(
-    private readonly db: Database,
-    private readonly clock: Clock = () => new Date(),
-  ) {
-    this.checks = new Checks(db, clock);
-    this.store = new EvaluationStore(db, () => this.today());
-  }
-
-  today(): string {
-    return this.checks.today();
-  }
+export class EvaluationService extends RecordKeeper {
+  private readonly checks = new Checks(this.db, this.clock);
+  private readonly store = new EvaluationStore(this.db, () => this.today());
 
   // ----- satisfaction surveys (7.1.1) -----
 

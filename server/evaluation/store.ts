@@ -21,21 +21,15 @@ import type {
   Survey,
 } from '../schemas/evaluation.ts';
 import { Filter } from '../store/filter.ts';
-import { iso, isoRequired } from '../store/rows.ts';
+import { DayStore } from '../store/keeper.ts';
+import { created, insertRecord, iso, isoRequired, type Selected } from '../store/rows.ts';
 import type { Scope } from '../store/scope.ts';
 import { type Answer, type AnswerRow, actionOverdue, feedbackOverdue, findingSummary } from './rules.ts';
 
-interface SurveyRow {
-  id: string;
-  title: string;
-  period: string;
-  status: 'open' | 'closed';
-  created_at: Date | string;
-  response_count: number | string;
-}
+type SurveyRow = Selected<Omit<Survey, 'questions'>>;
 
-const selectSurvey = `select s.id, s.title, s.period, s.status, s.created_at,
-    (select count(*) from survey_responses r where r.survey_id = s.id) as response_count
+const selectSurvey = `select s.id, s.title, s.period, s.status, s.created_at as "createdAt",
+    (select count(*)::int from survey_responses r where r.survey_id = s.id) as "responseCount"
   from surveys s`;
 
 interface FeedbackRow {
@@ -98,13 +92,22 @@ const selectAction = `select a.id, a.title, a.description, a.finding_kind, a.fee
   from improvement_actions a join users u on u.id = a.owner_id
   left join feedback_items f on f.id = a.feedback_id left join surveys s on s.id = a.survey_id`;
 
-export class EvaluationStore {
-  constructor(
-    private readonly db: Queryable,
-    private readonly today: () => string,
-  ) {}
+/** A complaint or suggestion as it is registered, with who registered it. */
+type NewFeedback = Pick<
+  Feedback,
+  | 'id'
+  | 'kind'
+  | 'channel'
+  | 'receivedOn'
+  | 'fromName'
+  | 'retireeId'
+  | 'serviceArea'
+  | 'content'
+  | 'answerDueOn'
+  | 'handlerId'
+> & { createdBy: string };
 
-  /** The same store working inside the transaction `tx`. */
+export class EvaluationStore extends DayStore {
   in(tx: Queryable): EvaluationStore {
     return new EvaluationStore(tx, this.today);
   }
@@ -137,17 +140,14 @@ export class EvaluationStore {
         where survey_id = any($1::uuid[]) order by position`,
       [rows.map((row) => row.id)],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      title: row.title,
-      period: row.period,
-      status: row.status,
-      questions: questions
-        .filter((q) => q.survey_id === row.id)
-        .map((q) => ({ id: q.id, position: Number(q.position), text: q.text, kind: q.kind })),
-      responseCount: Number(row.response_count),
-      createdAt: isoRequired(row.created_at),
-    }));
+    return rows.map((row) =>
+      created({
+        ...row,
+        questions: questions
+          .filter((q) => q.survey_id === row.id)
+          .map((q) => ({ id: q.id, position: Number(q.position), text: q.text, kind: q.kind })),
+      }),
+    );
   }
 
   /** A survey and its questions, numbered from 1 in the order given. */
@@ -185,18 +185,7 @@ export class EvaluationStore {
     },
     answers: Answer[],
   ): Promise<void> {
-    await this.db.query(
-      `insert into survey_responses (id, survey_id, retiree_id, service_area, responded_on, recorded_by)
-       values ($1, $2, $3, $4, $5, $6)`,
-      [
-        response.id,
-        response.surveyId,
-        response.retireeId,
-        response.serviceArea,
-        response.respondedOn,
-        response.recordedBy,
-      ],
-    );
+    await insertRecord(this.db, 'survey_responses', response);
     for (const answer of answers) {
       await this.db.query(
         `insert into survey_answers (response_id, question_id, score, text) values ($1, $2, $3, $4)`,
@@ -285,37 +274,8 @@ export class EvaluationStore {
     }));
   }
 
-  async addFeedback(item: {
-    id: string;
-    kind: Feedback['kind'];
-    channel: Feedback['channel'];
-    receivedOn: string;
-    fromName: string;
-    retireeId: string | null;
-    serviceArea: ServiceArea | null;
-    content: string;
-    answerDueOn: string;
-    handlerId: string;
-    createdBy: string;
-  }): Promise<void> {
-    await this.db.query(
-      `insert into feedback_items (id, kind, channel, received_on, from_name, retiree_id, service_area, content,
-         answer_due_on, handler_id, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        item.id,
-        item.kind,
-        item.channel,
-        item.receivedOn,
-        item.fromName,
-        item.retireeId,
-        item.serviceArea,
-        item.content,
-        item.answerDueOn,
-        item.handlerId,
-        item.createdBy,
-      ],
-    );
+  async addFeedback(item: NewFeedback): Promise<void> {
+    await insertRecord(this.db, 'feedback_items', item);
   }
 
   /** received → handling. */
@@ -394,24 +354,7 @@ export class EvaluationStore {
     dueOn: string;
     createdBy: string;
   }): Promise<void> {
-    await this.db.query(
-      `insert into improvement_actions (id, title, description, finding_kind, feedback_id, survey_id, service_area,
-         finding_text, owner_id, due_on, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-      [
-        action.id,
-        action.title,
-        action.description,
-        action.findingKind,
-        action.feedbackId,
-        action.surveyId,
-        action.serviceArea,
-        action.findingText,
-        action.ownerId,
-        action.dueOn,
-        action.createdBy,
-      ],
-    );
+    await insertRecord(this.db, 'improvement_actions', action);
   }
 
   /** planned → doing. */

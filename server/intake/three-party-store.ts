@@ -12,7 +12,7 @@ import type {
   RetireeSide,
   Signatory,
 } from '../schemas/intake.ts';
-import { isoRequired } from '../store/rows.ts';
+import { isoRequired, saveRecord } from '../store/rows.ts';
 import { MEDICAL_BEARER_NAMES, medicalTerm } from './rules.ts';
 
 interface MeetingRow {
@@ -99,30 +99,13 @@ export class ThreePartyStore {
     },
     userId: string,
   ): Promise<void> {
-    await this.db.query(
-      `insert into intake_meetings (case_id, held_on, place, centre_name, unit_name, retiree_side, retiree_side_name,
-         guardian_relation, attendees, notes, recorded_by, recorded_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12)
-       on conflict (case_id) do update set held_on = excluded.held_on, place = excluded.place,
-         centre_name = excluded.centre_name, unit_name = excluded.unit_name, retiree_side = excluded.retiree_side,
-         retiree_side_name = excluded.retiree_side_name, guardian_relation = excluded.guardian_relation,
-         attendees = excluded.attendees, notes = excluded.notes, recorded_by = excluded.recorded_by,
-         recorded_at = excluded.recorded_at`,
-      [
-        caseId,
-        meeting.heldOn,
-        meeting.place,
-        meeting.centreName,
-        meeting.unitName,
-        meeting.retireeSide,
-        meeting.retireeSideName,
-        meeting.guardianRelation,
-        JSON.stringify(meeting.attendees),
-        meeting.notes,
-        userId,
-        this.clock(),
-      ],
-    );
+    await saveRecord(this.db, 'intake_meetings', 'case_id', {
+      caseId,
+      ...meeting,
+      attendees: JSON.stringify(meeting.attendees),
+      recordedBy: userId,
+      recordedAt: this.clock(),
+    });
   }
 
   /** The day the case's agreement was signed, if it was. */
@@ -152,36 +135,14 @@ export class ThreePartyStore {
     },
     userId: string,
   ): Promise<void> {
-    await this.db.query(
-      `insert into intake_agreements (case_id, centre_name, unit_name, retiree_side, retiree_side_name, placement,
-         pension_level, medical_bearer, medical_until, medical_until_date, other_terms, signatories, signed_on,
-         recorded_by, recorded_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12::jsonb, $13, $14, $15)
-       on conflict (case_id) do update set centre_name = excluded.centre_name, unit_name = excluded.unit_name,
-         retiree_side = excluded.retiree_side, retiree_side_name = excluded.retiree_side_name,
-         placement = excluded.placement, pension_level = excluded.pension_level,
-         medical_bearer = excluded.medical_bearer, medical_until = excluded.medical_until,
-         medical_until_date = excluded.medical_until_date, other_terms = excluded.other_terms,
-         signatories = excluded.signatories, signed_on = excluded.signed_on, recorded_by = excluded.recorded_by,
-         recorded_at = excluded.recorded_at`,
-      [
-        caseId,
-        agreement.centreName,
-        agreement.unitName,
-        agreement.retireeSide,
-        agreement.retireeSideName,
-        agreement.placement,
-        agreement.pensionLevel,
-        agreement.medicalBearer,
-        agreement.medicalUntil,
-        agreement.medicalUntilDate,
-        JSON.stringify(agreement.otherTerms),
-        JSON.stringify(agreement.signatories),
-        agreement.signedOn,
-        userId,
-        this.clock(),
-      ],
-    );
+    await saveRecord(this.db, 'intake_agreements', 'case_id', {
+      caseId,
+      ...agreement,
+      otherTerms: JSON.stringify(agreement.otherTerms),
+      signatories: JSON.stringify(agreement.signatories),
+      recordedBy: userId,
+      recordedAt: this.clock(),
+    });
   }
 }
 

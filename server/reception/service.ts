@@ -6,9 +6,8 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../calendar.ts';
 import { addDays } from '../calendar.ts';
-import type { Database, Queryable } from '../db/database.ts';
+import type { Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type {
@@ -28,6 +27,7 @@ import type {
   ReceptionUpdate,
 } from '../schemas/reception.ts';
 import { Filter } from '../store/filter.ts';
+import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired } from '../store/rows.ts';
 import { assertInScope, inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 import { Checks, DEFAULT_REPLY_DAYS } from './checks.ts';
@@ -40,19 +40,8 @@ import {
   toReception,
 } from './rows.ts';
 
-export class ReceptionService {
-  private readonly checks: Checks;
-
-  constructor(
-    private readonly db: Database,
-    clock: Clock = () => new Date(),
-  ) {
-    this.checks = new Checks(db, clock);
-  }
-
-  today(): string {
-    return this.checks.today();
-  }
+export class ReceptionService extends RecordKeeper {
+  private readonly checks = new Checks(this.db, this.clock);
 
   // ----- political life: activities, study sessions, attendance -----
 

@@ -1,41 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import type { ButtonTest, ServiceRequest, ServiceRequestUpdate } from '../schemas/requests.ts';
-import { iso, isoRequired } from '../store/rows.ts';
+import { iso, type Timed, timed } from '../store/rows.ts';
 
-interface RequestRow {
-  id: string;
-  retiree_id: string | null;
-  retiree_name: string | null;
-  device_id: string | null;
-  requested_at: Date;
-  status: ServiceRequest['status'];
-  kind: string;
-  provider: string;
-  note: string;
-  assigned_at: Date | null;
-  done_at: Date | null;
-  rating: number | null;
-}
+type RequestRow = Timed<ServiceRequest, 'requestedAt' | 'assignedAt' | 'doneAt'>;
 
 function toRequest(row: RequestRow): ServiceRequest {
-  return {
-    id: row.id,
-    retireeId: row.retiree_id,
-    retireeName: row.retiree_name,
-    deviceId: row.device_id,
-    requestedAt: isoRequired(row.requested_at),
-    status: row.status,
-    kind: row.kind,
-    provider: row.provider,
-    note: row.note,
-    assignedAt: iso(row.assigned_at),
-    doneAt: iso(row.done_at),
-    rating: row.rating,
-  };
+  return timed(row, 'requestedAt', 'assignedAt', 'doneAt');
 }
 
-const selectRequest = `select q.*, r.name as retiree_name from service_requests q left join retirees r on r.id = q.retiree_id`;
+const selectRequest = `select q.id, q.retiree_id as "retireeId", r.name as "retireeName", q.device_id as "deviceId",
+    q.requested_at as "requestedAt", q.status, q.kind, q.provider, q.note, q.assigned_at as "assignedAt",
+    q.done_at as "doneAt", q.rating
+  from service_requests q left join retirees r on r.id = q.retiree_id`;
 
 /** A button is due for its test every 30 days. */
 export const TEST_INTERVAL_DAYS = 30;

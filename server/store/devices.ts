@@ -1,26 +1,6 @@
-import type { ZigbeeOptions } from '../../devices/index.ts';
 import type { Database } from '../db/database.ts';
 import type { Device, DeviceInput } from '../schemas/devices.ts';
-import { iso, isoRequired } from './rows.ts';
-
-interface DeviceRow {
-  id: string;
-  type: string;
-  secret_hash: string;
-  retiree_id: string | null;
-  room: string;
-  label: string;
-  online: boolean;
-  battery: number | null;
-  battery_at: Date | null;
-  last_seen_at: Date | null;
-  latest: Record<string, { value: number | boolean; ts: number }>;
-  created_at: Date;
-  bridge_id: string | null;
-  ieee_address: string | null;
-  friendly_name: string | null;
-  options: ZigbeeOptions | null;
-}
+import { type Timed, timed } from './rows.ts';
 
 export interface DeviceRecord extends Device {
   secretHash: string;
@@ -30,25 +10,16 @@ export interface DeviceRecord extends Device {
   batteryAt: string | null;
 }
 
+/** A device as selected under its record's names, its times as the driver gives them. */
+type DeviceRow = Timed<DeviceRecord, 'lastSeenAt' | 'createdAt' | 'batteryAt'>;
+
+const deviceColumns = `id, type, secret_hash as "secretHash", retiree_id as "retireeId", room, label, online, battery,
+  battery_at as "batteryAt", last_seen_at as "lastSeenAt", latest, created_at as "createdAt", bridge_id as "bridgeId",
+  ieee_address as "ieeeAddress", friendly_name as "friendlyName", options`;
+
 function toDevice(row: DeviceRow): DeviceRecord {
-  return {
-    id: row.id,
-    type: row.type,
-    retireeId: row.retiree_id,
-    room: row.room,
-    label: row.label,
-    online: row.online,
-    battery: row.battery,
-    lastSeenAt: iso(row.last_seen_at),
-    createdAt: isoRequired(row.created_at),
-    secretHash: row.secret_hash,
-    latest: row.latest ?? {},
-    batteryAt: iso(row.battery_at),
-    bridgeId: row.bridge_id,
-    ieeeAddress: row.ieee_address,
-    friendlyName: row.friendly_name,
-    options: row.options ?? {},
-  };
+  const stored = { ...row, latest: row.latest ?? {}, options: row.options ?? {} };
+  return timed(stored, 'lastSeenAt', 'createdAt', 'batteryAt');
 }
 
 export function publicDevice(record: DeviceRecord): Device {
@@ -69,7 +40,7 @@ export class DeviceStore {
   async create(input: DeviceInput & { id: string; secretHash: string }): Promise<DeviceRecord> {
     const [row] = await this.db.query<DeviceRow>(
       `insert into devices (id, type, secret_hash, retiree_id, room, label, bridge_id, ieee_address, friendly_name, options)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb) returning *`,
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb) returning ${deviceColumns}`,
       [
         input.id,
         input.type,
@@ -88,19 +59,20 @@ export class DeviceStore {
   }
 
   async byId(id: string): Promise<DeviceRecord | null> {
-    const [row] = await this.db.query<DeviceRow>('select * from devices where id = $1', [id]);
+    const [row] = await this.db.query<DeviceRow>(`select ${deviceColumns} from devices where id = $1`, [id]);
     return row ? toDevice(row) : null;
   }
 
   async list(): Promise<DeviceRecord[]> {
-    const rows = await this.db.query<DeviceRow>('select * from devices order by id');
+    const rows = await this.db.query<DeviceRow>(`select ${deviceColumns} from devices order by id`);
     return rows.map(toDevice);
   }
 
   async byRetiree(retireeId: string): Promise<DeviceRecord[]> {
-    const rows = await this.db.query<DeviceRow>('select * from devices where retiree_id = $1 order by id', [
-      retireeId,
-    ]);
+    const rows = await this.db.query<DeviceRow>(
+      `select ${deviceColumns} from devices where retiree_id = $1 order by id`,
+      [retireeId],
+    );
     return rows.map(toDevice);
   }
 

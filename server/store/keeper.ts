@@ -4,7 +4,7 @@
  * set the day and a date check reads the same at midnight in Chengdu whatever the server's zone.
  */
 import { type Clock, centreDay } from '../calendar.ts';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 
 export abstract class RecordKeeper {
   constructor(
@@ -16,4 +16,18 @@ export abstract class RecordKeeper {
   today(): string {
     return centreDay(this.clock());
   }
+}
+
+/**
+ * A store of an area's SQL for its keeper: on the database, or inside one transaction through
+ * `in(tx)`, counting what is overdue against the centre's day the keeper gives it.
+ */
+export abstract class DayStore {
+  constructor(
+    protected readonly db: Queryable,
+    protected readonly today: () => string,
+  ) {}
+
+  /** The same store working inside the transaction `tx`. */
+  abstract in(tx: Queryable): DayStore;
 }

@@ -10,6 +10,7 @@ import { notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type { FollowUp, FollowUpQuery, VisitMode, VisitReason, VisitRecord } from '../schemas/visits.ts';
 import { assignments } from '../store/filter.ts';
+import { DayStore } from '../store/keeper.ts';
 import { iso, isoRequired } from '../store/rows.ts';
 import { inScope, type Scope } from '../store/scope.ts';
 import { isOverdue } from './rules.ts';
@@ -77,13 +78,7 @@ export interface NewRecord {
   recordedBy: string;
 }
 
-export class VisitRecordStore {
-  constructor(
-    private readonly db: Queryable,
-    private readonly today: () => string,
-  ) {}
-
-  /** The same store working inside the transaction `tx`. */
+export class VisitRecordStore extends DayStore {
   in(tx: Queryable): VisitRecordStore {
     return new VisitRecordStore(tx, this.today);
   }

@@ -12,7 +12,8 @@ import { badRequest, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type { Admission, Campaign, VisitReason, VisitTask, VisitTaskQuery } from '../schemas/visits.ts';
 import { assignments, Filter } from '../store/filter.ts';
-import { isoRequired } from '../store/rows.ts';
+import { DayStore } from '../store/keeper.ts';
+import { created, insertRecord, isoRequired, type Selected } from '../store/rows.ts';
 import { inScope, type Scope } from '../store/scope.ts';
 import { HOLIDAY_NAMES, type Holiday } from './calendar.ts';
 import { type FocusFlags, isOverdue } from './rules.ts';
@@ -81,14 +82,15 @@ interface Shared {
   activeFilter?: Promise<string>;
 }
 
-export class VisitStore {
+export class VisitStore extends DayStore {
   constructor(
-    private readonly db: Queryable,
-    private readonly today: () => string,
+    db: Queryable,
+    today: () => string,
     private readonly shared: Shared = {},
-  ) {}
+  ) {
+    super(db, today);
+  }
 
-  /** The same store working inside the transaction `tx`. */
   in(tx: Queryable): VisitStore {
     return new VisitStore(tx, this.today, this.shared);
   }
@@ -222,49 +224,17 @@ export class VisitStore {
   async admissions(retireeId: string | undefined, scope: Scope): Promise<Admission[]> {
     const params: unknown[] = [retireeId === undefined ? null : uuidOr404(retireeId, 'retiree')];
     const scoped = inScope(scope, 'retiree_id', params);
-    const rows = await this.db.query<{
-      id: string;
-      retiree_id: string;
-      hospital: string;
-      admitted_on: string;
-      note: string;
-      created_at: Date | string;
-    }>(
-      `select id, retiree_id, hospital, admitted_on::text as admitted_on, note, created_at
+    const rows = await this.db.query<Selected<Admission>>(
+      `select id, retiree_id as "retireeId", hospital, admitted_on::text as "admittedOn", note, created_at as "createdAt"
          from hospital_admissions where ($1::uuid is null or retiree_id = $1::uuid) and ${scoped}
         order by admitted_on desc, created_at desc limit 500`,
       params,
     );
-    return rows.map((row) => ({
-      id: row.id,
-      retireeId: row.retiree_id,
-      hospital: row.hospital,
-      admittedOn: row.admitted_on,
-      note: row.note,
-      createdAt: isoRequired(row.created_at),
-    }));
+    return rows.map(created);
   }
 
-  async addAdmission(admission: {
-    id: string;
-    retireeId: string;
-    hospital: string;
-    admittedOn: string;
-    note: string;
-    recordedBy: string;
-  }): Promise<void> {
-    await this.db.query(
-      `insert into hospital_admissions (id, retiree_id, hospital, admitted_on, note, recorded_by)
-       values ($1, $2, $3, $4, $5, $6)`,
-      [
-        admission.id,
-        admission.retireeId,
-        admission.hospital,
-        admission.admittedOn,
-        admission.note,
-        admission.recordedBy,
-      ],
-    );
+  async addAdmission(admission: Omit<Admission, 'createdAt'> & { recordedBy: string }): Promise<void> {
+    await insertRecord(this.db, 'hospital_admissions', admission);
   }
 
   // ----- living flags and the focus visit (6.8.2.3, 6.8.2.4) -----
