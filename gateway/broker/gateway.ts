@@ -31,9 +31,10 @@ import {
   type RevocationCause,
 } from '../../devices/contract.ts';
 import { BRIDGE_TYPE, decodeDeviceMessage, getDefinition, type ZigbeeOptions } from '../../devices/index.ts';
-import type { Point } from '../ingest/types.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
+import { listen } from '../listen.ts';
 import { countersIn, type Logger } from '../observe.ts';
+import { handOffReadings } from '../readings.ts';
 import { type BridgedDevice, ZigbeeBridges } from '../zigbee/bridges.ts';
 import { canConnect, canPublish, canSubscribe } from './access.ts';
 import { FailedConnects } from './failed-connects.ts';
@@ -122,16 +123,6 @@ interface SessionStore {
   cleanSubscriptions(client: { id: string }): Promise<unknown>;
   delWill(client: { id: string; brokerId: string }): Promise<unknown>;
   cleanIncoming?(client: { id: string }): Promise<unknown>;
-}
-
-function listen(server: net.Server, port: number, host: string): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 export class MqttGateway {
@@ -789,20 +780,8 @@ export class MqttGateway {
     if (!decoded || !identity) return;
     const { message, receivedAt } = decoded;
     if (message.channel === 'telemetry') {
-      const point: Point = {
-        deviceId,
-        deviceType: identity.type,
-        ts: message.ts,
-        fields: message.readings as Record<string, number | boolean>,
-      };
-      if (identity.retireeId) point.retireeId = identity.retireeId;
-      this.options.writer.add(point);
-      this.options.bus.emit('device.telemetry', {
-        deviceId,
-        deviceType: identity.type,
-        ts: message.ts,
-        readings: message.readings,
-      });
+      const source = { deviceId, deviceType: identity.type, retireeId: identity.retireeId };
+      handOffReadings(this.options.writer, this.options.bus, source, message.ts, message.readings);
     } else if (message.channel === 'status') {
       this.options.bus.emit('device.status', {
         deviceId,

@@ -31,6 +31,7 @@ import {
 } from '../../devices/index.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
 import { countersIn, type Logger } from '../observe.ts';
+import { handOffReadings } from '../readings.ts';
 
 /** A sensor record bound to a bridge, as the directory knows it. */
 export interface BridgedDevice {
@@ -287,19 +288,8 @@ export class ZigbeeBridges {
     });
     this.states.set(bound.deviceId, result.state);
     if (Object.keys(result.readings).length > 0) {
-      this.options.writer.add({
-        deviceId: bound.deviceId,
-        deviceType: bound.type,
-        ...(bound.retireeId ? { retireeId: bound.retireeId } : {}),
-        ts: result.ts,
-        fields: result.readings as Record<string, number | boolean>,
-      });
-      this.options.bus.emit('device.telemetry', {
-        deviceId: bound.deviceId,
-        deviceType: bound.type,
-        ts: result.ts,
-        readings: result.readings,
-      });
+      const source = { deviceId: bound.deviceId, deviceType: bound.type, retireeId: bound.retireeId };
+      handOffReadings(this.options.writer, this.options.bus, source, result.ts, result.readings);
     }
     if (result.events.length === 0) return undefined;
     return Promise.all(
