@@ -2,6 +2,7 @@
  * The device registry: every device type the hub understands, by its `type`, and the pure
  * contract, decoding and alert data that gateway/, server/ and simulators/ share.
  */
+import { pendantJt808, WATCH_DEVICE_TYPES, watch3g, watchIw } from './definitions/maker-protocols.ts';
 import { pendantSos } from './definitions/pendant-sos.ts';
 import { sensorBed } from './definitions/sensor-bed.ts';
 import { sensorDoor } from './definitions/sensor-door.ts';
@@ -21,6 +22,9 @@ export const definitions: readonly DeviceDefinition[] = [
   sensorSmoke,
   sensorWaterLeak,
   sensorGas,
+  watch3g,
+  watchIw,
+  pendantJt808,
 ];
 
 // A Map, not an object, so that a type such as `__proto__` or `constructor` finds nothing.
@@ -42,3 +46,4 @@ export * from './decode.ts';
 export * from './types.ts';
 export { checkerFor, firstError } from './validate.ts';
 export * from './zigbee/index.ts';
+export { WATCH_DEVICE_TYPES };

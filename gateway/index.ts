@@ -24,4 +24,10 @@ export {
   type TelemetryStoreSettings,
   TelemetryWriter,
 } from './ingest/index.ts';
+export {
+  DEFAULT_WATCH_LIMITS,
+  WatchGateway,
+  type WatchLimits,
+  type WatchListener,
+} from './watches/gateway.ts';
 export { type BridgedDevice, ZigbeeBridges } from './zigbee/bridges.ts';

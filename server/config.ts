@@ -43,6 +43,17 @@ export interface HubConfig {
       delayMs: number;
     };
   };
+  /** Watches and pendants on their makers' protocols: the ports served (absent: off) and the limits. */
+  watches: {
+    host: string;
+    ports: { '3g'?: number; iw?: number; jt808?: number };
+    limits: {
+      maxFrameBytes: number;
+      idleTimeoutMs: number;
+      maxConnections: number;
+      maxFramesPerSecond: number;
+    };
+  };
   dataDir: string;
   /** How often gathered readings go out on the live channel (HUB_LIVE_READINGS_MS). */
   liveReadingsMs: number;
@@ -228,6 +239,20 @@ export function loadConfig(env: Env = process.env): HubConfig {
         windowMs: s.mqttFailedConnectWindowSeconds * 1000,
         cooldownMs: s.mqttCooldownSeconds * 1000,
         delayMs: s.mqttCooldownDelayMs,
+      },
+    },
+    watches: {
+      host: s.watchHost,
+      ports: {
+        ...(s.watch3gPort !== undefined ? { '3g': s.watch3gPort } : {}),
+        ...(s.watchIwPort !== undefined ? { iw: s.watchIwPort } : {}),
+        ...(s.watchJt808Port !== undefined ? { jt808: s.watchJt808Port } : {}),
+      },
+      limits: {
+        maxFrameBytes: s.watchMaxFrameBytes,
+        idleTimeoutMs: s.watchIdleSeconds * 1000,
+        maxConnections: s.watchMaxConnections,
+        maxFramesPerSecond: s.watchMaxFramesPerSecond,
       },
     },
     dataDir: s.dataDir,

@@ -2,8 +2,8 @@
  * The composition root: opens and migrates the records database, builds the hub's parts, then runs
  * its long-lived ones as extensions (server/extension.ts), listed once below: started in order
  * (sessions, telemetry, writer, live channel, alert workflow, families, notifications, escalation,
- * schedulers, detection, the broker, retention, the HTTP API) and stopped in reverse. Tests start a
- * whole hub through here with port 0 and a temporary data folder.
+ * schedulers, detection, the broker, the watch listeners, retention, the HTTP API) and stopped in
+ * reverse. Tests start a whole hub through here with port 0 and a temporary data folder.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -20,6 +20,7 @@ import {
   openBrokerStore,
   type TelemetryStore,
   TelemetryWriter,
+  WatchGateway,
 } from '../gateway/index.ts';
 import { AbroadStays } from './abroad/stays.ts';
 import { SuspensionWatch } from './abroad/watch.ts';
@@ -63,6 +64,8 @@ const LOG_OWNER = 'hub-log';
 export interface Hub {
   readonly httpPort: number;
   readonly mqttPort: number;
+  /** The ports of the watch and pendant listeners; 0 for a protocol not served. */
+  readonly watchPorts: { '3g': number; iw: number; jt808: number };
   readonly url: string;
   readonly db: Database;
   readonly bus: EventBus;
@@ -126,6 +129,11 @@ export async function startHub(
   return {
     httpPort,
     mqttPort: gateway.tcpPort,
+    watchPorts: {
+      '3g': parts.watches.port('3g'),
+      iw: parts.watches.port('iw'),
+      jt808: parts.watches.port('jt808'),
+    },
     url,
     db,
     bus,
@@ -157,6 +165,7 @@ async function buildParts(
   if (applied.length) logger.info({ applied }, 'database migrated');
 
   const users = new UserStore(db);
+  const vault = await Vault.open(config.secretKey, config.dataDir);
   const admin = await ensureAdmin(users, config.adminPassword);
   if (admin.generatedPassword) {
     // Printed once, to the terminal, not to the structured log.
@@ -177,7 +186,7 @@ async function buildParts(
       issuer: config.notify.centreName || 'Junxiu Hub',
       enrolmentMinutes: 10,
     },
-    await Vault.open(config.secretKey, config.dataDir),
+    vault,
     new LoginThrottle({ ...DEFAULT_THROTTLE, ...config.loginThrottle }),
     loginMetrics(registry),
   );
@@ -289,6 +298,24 @@ async function buildParts(
     tls: config.tls ? { ...config.tls, host: config.mqttHost, port: config.mqttTlsPort } : null,
     limits: config.mqttLimits,
     ...(brokerStore ? { persistence: brokerStore } : {}),
+  });
+
+  // Watches and pendants on their makers' protocols, each on its own port (HUB_WATCH_*).
+  const watchHost = config.watches.host;
+  const watches = new WatchGateway({
+    bus,
+    directory,
+    writer,
+    log: brokerLog,
+    registry,
+    listeners: Object.fromEntries(
+      Object.entries(config.watches.ports).map(([protocol, port]) => [protocol, { host: watchHost, port }]),
+    ),
+    // The code a JT/T 808 terminal authenticates with: the same after a restart and on every
+    // instance, and not to be worked out from the terminal's id.
+    authCode: (deviceId) => vault.fingerprint('jt808 auth code', deviceId).slice(0, 16),
+    utcOffsetMinutes: CENTRE_UTC_OFFSET_MINUTES,
+    limits: { ...config.watches.limits, eventCommitTimeoutMs: config.mqttLimits.eventCommitTimeoutMs },
   });
 
   // PIPL art. 45, 47: a person's data exported or deleted across every store; retention on a schedule.
@@ -431,6 +458,7 @@ async function buildParts(
         await gateway.stop();
       },
     },
+    { name: 'watch listeners', start: () => watches.start(), stop: () => watches.stop() },
     { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
     http,
   ];
@@ -438,6 +466,7 @@ async function buildParts(
     extensions,
     http,
     gateway,
+    watches,
     writer,
     telemetry,
     workflow,

@@ -4,7 +4,7 @@
  * HUB_SECRET_KEY (base64, 32 bytes; the same on every instance of a cluster), or else a key file
  * made at first start in the data folder, readable by the hub's user only.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -35,6 +35,16 @@ export class Vault {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       });
     return Vault.fromKey(Buffer.from((await fs.readFile(file, 'utf8')).trim(), 'base64'));
+  }
+
+  /**
+   * A keyed fingerprint of `text` for one `purpose` (HMAC-SHA256 under a key derived from the hub's
+   * key with HKDF), as hex: the same after a restart and on every instance, not to be worked out
+   * from `text` alone, and different for each purpose.
+   */
+  fingerprint(purpose: string, text: string): string {
+    const key = Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `junxiu-hub ${purpose}`, 32));
+    return createHmac('sha256', key).update(text).digest('hex');
   }
 
   seal(plain: string): string {

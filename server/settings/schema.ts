@@ -7,7 +7,7 @@
  *
  * A long file on purpose: one entry a setting, in the order of the README's tables.
  */
-import { DEFAULT_BROKER_LIMITS } from '../../gateway/index.ts';
+import { DEFAULT_BROKER_LIMITS, DEFAULT_WATCH_LIMITS } from '../../gateway/index.ts';
 import { DEFAULT_MAX_ATTACHMENT_BYTES } from '../archive/attachments.ts';
 import { DEFAULT_THROTTLE } from '../auth/throttle.ts';
 import {
@@ -325,6 +325,47 @@ export const SETTINGS = {
     default: failed.delayMs,
     group: 'hub',
     meaning: "during a device id's cool-down, how long other addresses wait for their answer",
+  }),
+  watchHost: setting('HUB_WATCH_HOST', text, {
+    default: '0.0.0.0',
+    group: 'hub',
+    meaning: 'address the watch and pendant listeners bind (see Watches and pendants (TCP))',
+  }),
+  watch3gPort: optional('HUB_WATCH_3G_PORT', wholeNumber(0, 65535), {
+    defaultText: '(off)',
+    group: 'hub',
+    meaning:
+      'TCP port for watches on the 3G text protocol (`[3G*…]`). Unset: not served; `0` picks a free port (logged).',
+  }),
+  watchIwPort: optional('HUB_WATCH_IW_PORT', wholeNumber(0, 65535), {
+    defaultText: '(off)',
+    group: 'hub',
+    meaning: 'TCP port for watches on the IW protocol (`IWAP…#`). Unset: not served; `0` picks a free port.',
+  }),
+  watchJt808Port: optional('HUB_WATCH_JT808_PORT', wholeNumber(0, 65535), {
+    defaultText: '(off)',
+    group: 'hub',
+    meaning: 'TCP port for pendants and trackers on JT/T 808. Unset: not served; `0` picks a free port.',
+  }),
+  watchMaxFrameBytes: setting('HUB_WATCH_MAX_FRAME_BYTES', wholeNumber(256, 16 * 1024 * 1024), {
+    default: DEFAULT_WATCH_LIMITS.maxFrameBytes,
+    group: 'hub',
+    meaning: 'largest watch frame (a 3G voice note is the largest); a bigger one is refused and skipped',
+  }),
+  watchIdleSeconds: setting('HUB_WATCH_IDLE_SECONDS', wholeNumber(10, 86_400), {
+    default: DEFAULT_WATCH_LIMITS.idleTimeoutMs / 1000,
+    group: 'hub',
+    meaning: 'a watch connection silent this long is closed (watches link every few minutes)',
+  }),
+  watchMaxConnections: setting('HUB_WATCH_MAX_CONNECTIONS', wholeNumber(1, 1_000_000), {
+    default: DEFAULT_WATCH_LIMITS.maxConnections,
+    group: 'hub',
+    meaning: 'open watch and pendant connections over all protocols; more are closed at once',
+  }),
+  watchMaxFramesPerSecond: setting('HUB_WATCH_MAX_FRAMES_PER_SECOND', wholeNumber(1, 100_000), {
+    default: DEFAULT_WATCH_LIMITS.maxFramesPerSecond,
+    group: 'hub',
+    meaning: 'frames one watch connection may send in a second; more close it as a flood',
   }),
 
   // ── the centre and its notification channels ───────────────────────────────────────────────────

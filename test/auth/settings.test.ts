@@ -58,6 +58,17 @@ describe('the vault sealing TOTP secrets', () => {
     expect(() => Vault.fromKey(randomBytes(32)).open(sealed)).toThrow();
   });
 
+  it('fingerprints a text per purpose, the same under the same key and nothing alike under another', () => {
+    const key = randomBytes(32);
+    const vault = Vault.fromKey(key);
+    const code = vault.fingerprint('jt808 auth code', '13912344323');
+    expect(code).toMatch(/^[0-9a-f]{64}$/);
+    expect(Vault.fromKey(Buffer.from(key)).fingerprint('jt808 auth code', '13912344323')).toBe(code);
+    expect(vault.fingerprint('jt808 auth code', '13912344324')).not.toBe(code);
+    expect(vault.fingerprint('another purpose', '13912344323')).not.toBe(code);
+    expect(Vault.fromKey(randomBytes(32)).fingerprint('jt808 auth code', '13912344323')).not.toBe(code);
+  });
+
   it('makes a key file readable by the hub alone at first start and reads it after', async () => {
     const dir = await makeTempDir('junxiu-vault-');
     try {

@@ -12,6 +12,9 @@ describe('device registry', () => {
       'sensor.smoke',
       'sensor.water_leak',
       'sensor.gas',
+      'watch.3g',
+      'watch.iw',
+      'pendant.jt808',
     ]);
     expect(new Set(deviceTypes).size).toBe(definitions.length);
   });
