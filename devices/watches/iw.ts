@@ -83,6 +83,8 @@ export const iw: WatchProtocol = {
   framer: createIwFramer,
   decode,
   encode,
+  // `IWBPxx,<IMEI>,<serial>,…#`: the watch's confirmation echoes the serial.
+  answerKey: (sent) => sent.toString('latin1', 0, sent.length - 1).split(',')[2] ?? '',
 };
 
 function decode(frame: Buffer, context: DecodeContext): WatchMessage {
@@ -283,7 +285,13 @@ function confirmationOrRest(message: WatchMessage, serial: string | undefined): 
   if (command !== undefined) {
     // The watch echoes the serial the command carried; it has no way to say it failed. Nothing is
     // answered: a confirmation is itself the answer.
-    message.commandAnswer = { command, ok: true, ...(serial ? { detail: serial } : {}) };
+    message.commandAnswer = {
+      command,
+      ok: true,
+      ...(serial ? { detail: serial } : {}),
+      // A firmware that leaves the serial out is matched by the command's id alone.
+      key: serial || `BP${message.type.slice(2)}`,
+    };
     return message;
   }
   if (ANSWERED_UNREAD.has(message.type)) return answered(message, 'now');

@@ -251,7 +251,10 @@ function decode(frame: Buffer, context: DecodeContext): WatchMessage {
     case AUTHENTICATE: {
       const { code, login } = readAuthentication(header.body, header.edition);
       const ok = code === authCodeOf(session, deviceId);
-      if (ok) message.login = login;
+      if (ok) {
+        message.login = login;
+        message.authenticated = true;
+      }
       message.answer = answer(ok ? RESULT_OK : RESULT_FAILED);
       return message;
     }
@@ -276,7 +279,12 @@ function decode(frame: Buffer, context: DecodeContext): WatchMessage {
       const reader = new Reader(header.body);
       const serial = reader.word();
       Object.assign(message, located(readLocation(reader.rest(), deviceId, context)));
-      message.commandAnswer = { command: String(serial), ok: true, detail: '0x8201: position' };
+      message.commandAnswer = {
+        command: String(serial),
+        ok: true,
+        detail: '0x8201: position',
+        key: String(serial),
+      };
       return message;
     }
     case TERMINAL_ANSWER: {
@@ -286,6 +294,7 @@ function decode(frame: Buffer, context: DecodeContext): WatchMessage {
       const result = reader.byte();
       message.commandAnswer = {
         command: String(serial),
+        key: String(serial),
         ok: result === RESULT_OK,
         detail: `0x${answered.toString(16).padStart(4, '0')}: ${terminalResults[result] ?? `result ${result}`}`,
       };
@@ -341,4 +350,7 @@ export const jt808: WatchProtocol = {
   framer: createFramer,
   decode,
   encode,
+  // The terminal's answers (0x0001, 0x0201) name the serial of the platform message they answer.
+  answerKey: (sent) => String(readFrame(sent).serial),
+  beforeAuthentication: new Set(['0100', '0102']),
 };

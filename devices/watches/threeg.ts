@@ -280,7 +280,7 @@ const voice: Handler = (parsed) => {
   const note = parsed.body === undefined ? Buffer.alloc(0) : unescaped(parsed.body);
   const verdict = note.length === 1 ? note.toString('latin1') : '';
   if (verdict === '0' || verdict === '1') {
-    return { commandAnswer: { command: parsed.type, ok: verdict === '1' } };
+    return { commandAnswer: { command: parsed.type, ok: verdict === '1', key: parsed.type.toUpperCase() } };
   }
   if (note.length === 0) throw malformed(`the ${parsed.type} frame carries no voice`);
   return { voice: Buffer.from(note), answer: answer(parsed, `${parsed.type},1`, 'afterCommit') };
@@ -317,7 +317,7 @@ function handlerOf(type: string): Handler | undefined {
   const upper = type.toUpperCase();
   if (/^UD(\d|_|$)/.test(upper)) return report;
   if (/^AL(CUSTOMER)?(\d|_|$)/.test(upper)) return alarm;
-  if (COMMAND_ECHOES.has(upper)) return () => ({ commandAnswer: { command: upper, ok: true } });
+  if (COMMAND_ECHOES.has(upper)) return () => ({ commandAnswer: { command: upper, ok: true, key: upper } });
   return HANDLERS[upper];
 }
 
@@ -390,4 +390,6 @@ export const threeG: WatchProtocol = {
   framer: (maxFrameBytes) => new ThreeGFramer(maxFrameBytes),
   decode,
   encode,
+  // The watch confirms a command by echoing its type (`[3G*…*0002*CR]`); a voice note's verdict is `TK`.
+  answerKey: (sent) => parseFrame(sent).type.toUpperCase(),
 };

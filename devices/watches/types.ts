@@ -87,8 +87,19 @@ export interface WatchMessage {
   answer?: WatchAnswer;
   /** A login or registration: what the device said of itself (maker, model, firmware…). */
   login?: Record<string, string>;
+  /**
+   * The device proved who it is on this connection (JT/T 808: the auth code it was given at
+   * registration); a protocol with `beforeAuthentication` reads nothing else before it.
+   */
+  authenticated?: boolean;
   /** The device's answer to a command the hub sent, by the command's name or serial. */
-  commandAnswer?: { command: string; ok: boolean; detail?: string };
+  commandAnswer?: {
+    command: string;
+    ok: boolean;
+    detail?: string;
+    /** Matches the `answerKey()` of the bytes of the command it confirms. */
+    key: string;
+  };
   /** How the device speaks, as this frame shows; the gateway keeps it in the session. */
   dialect?: WatchDialect;
 }
@@ -184,4 +195,15 @@ export interface WatchProtocol {
   decode(frame: Buffer, context: DecodeContext): WatchMessage;
   /** A command as the bytes this protocol sends. Throws `FrameError('unsupported')` for one it has not. */
   encode(command: WatchCommand, context: EncodeContext): Buffer;
+  /**
+   * What the device's confirmation of a command it was sent (these bytes) carries as
+   * `commandAnswer.key`: the command's name or its serial, as the protocol echoes it.
+   */
+  answerKey(sent: Buffer): string;
+  /**
+   * The message types a device may send before it has authenticated on its connection (JT/T 808:
+   * register and authenticate). Absent: the protocol has no authentication; a device is known by
+   * the id its frames carry.
+   */
+  beforeAuthentication?: ReadonlySet<string>;
 }

@@ -104,9 +104,6 @@ const CLOSING = new Set<RefusalReason>([
   'flood',
 ]);
 
-/** JT/T 808 messages a terminal may send before it has authenticated (终端注册, 终端鉴权). */
-const JT808_BEFORE_AUTHENTICATION = new Set(['0100', '0102']);
-
 const OWNER = 'watch-gateway';
 
 /** One open connection and what the hub knows of it. */
@@ -348,8 +345,7 @@ export class WatchGateway {
     if (!device) return;
     this.metrics.frames.inc({ protocol: protocol.name });
     if (message.dialect) session.dialect = { ...session.dialect, ...message.dialect };
-    if (protocol.name === 'jt808' && message.type === '0102' && message.login)
-      connection.authenticated = true;
+    if (message.authenticated) connection.authenticated = true;
     const source = {
       deviceId: device.deviceId,
       deviceType: device.identity.type,
@@ -393,12 +389,8 @@ export class WatchGateway {
     const identity = this.options.directory.lookup(deviceId);
     if (!identity) return refuse('unregistered');
     if (identity.type !== WATCH_DEVICE_TYPES[protocol.name]) return refuse('wrong_type');
-    if (
-      protocol.name === 'jt808' &&
-      !connection.authenticated &&
-      !JT808_BEFORE_AUTHENTICATION.has(message.type)
-    )
-      return refuse('unauthenticated');
+    const opening = protocol.beforeAuthentication;
+    if (opening && !connection.authenticated && !opening.has(message.type)) return refuse('unauthenticated');
     // The identity is read anew for each frame: a device bound to another retiree meanwhile reports for them.
     const device = { deviceId, identity };
     if (!connection.device) this.bind(connection, deviceId);

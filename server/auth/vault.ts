@@ -11,6 +11,9 @@ import path from 'node:path';
 const PREFIX = 'v1:';
 
 export class Vault {
+  /** A fingerprint key per purpose, derived once: a watch's every connection asks for its code. */
+  private readonly purposeKeys = new Map<string, Buffer>();
+
   private constructor(private readonly key: Buffer) {}
 
   static fromKey(key: Buffer): Vault {
@@ -43,7 +46,11 @@ export class Vault {
    * from `text` alone, and different for each purpose.
    */
   fingerprint(purpose: string, text: string): string {
-    const key = Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `junxiu-hub ${purpose}`, 32));
+    let key = this.purposeKeys.get(purpose);
+    if (!key) {
+      key = Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `junxiu-hub ${purpose}`, 32));
+      this.purposeKeys.set(purpose, key);
+    }
     return createHmac('sha256', key).update(text).digest('hex');
   }
 

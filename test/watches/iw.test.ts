@@ -278,18 +278,29 @@ describe('IW decoding', () => {
 
   it('reads confirmations of commands by kind and serial, and answers none', () => {
     const located = decode('IWAP16,080835#');
-    expect(located.commandAnswer).toEqual({ command: 'locate', ok: true, detail: '080835' });
+    expect(located.commandAnswer).toEqual({ command: 'locate', ok: true, detail: '080835', key: '080835' });
     expect(located.answer).toBeUndefined();
     expect(decode('IWAP12,080835,+491773329827,+491773329826,+49306618438#').commandAnswer).toEqual({
       command: 'sos_numbers',
       ok: true,
       detail: '080835',
+      key: '080835',
     });
     expect(
       decode(
         'IWAP14,080835,004e0069006b00750054005200410058|+4952032960728,004600720061006e006b|+4952034488,00480061006e00640079|+491725244115,,,,,,,#',
       ).commandAnswer,
-    ).toEqual({ command: 'BP14', ok: true, detail: '080835' });
+    ).toEqual({ command: 'BP14', ok: true, detail: '080835', key: '080835' });
+    expect(decode('IWAP16#').commandAnswer).toEqual({ command: 'locate', ok: true, key: 'BP16' });
+  });
+
+  it('matches a command to its confirmation by the serial it carried', () => {
+    const deviceId = '353456789012345';
+    const session = { deviceId, nextSerial: () => 4711 };
+    const sent = iw.encode({ kind: 'locate' }, { deviceId, now: RECEIVED, utcOffsetMinutes: 480, session });
+    expect(iw.answerKey(sent)).toBe('004711');
+    expect(decode('IWAP16,004711#').commandAnswer?.key).toBe(iw.answerKey(sent));
+    expect(decode('IWAP16,004712#').commandAnswer?.key).not.toBe(iw.answerKey(sent));
   });
 
   it('refuses what it cannot read with a reason', () => {

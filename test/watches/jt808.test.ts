@@ -357,11 +357,21 @@ describe('JT/T 808 terminal messages', () => {
 
   it('reports the terminal answers to commands', () => {
     const refused = decode(frames.terminalAnswerRefused);
-    expect(refused.commandAnswer).toEqual({ command: '123', ok: false, detail: '0x01c8: not supported' });
+    expect(refused.commandAnswer).toEqual({
+      command: '123',
+      ok: false,
+      detail: '0x01c8: not supported',
+      key: '123',
+    });
     expect(refused.answer).toBeUndefined();
     const ok = decode(frames.terminalAnswerOk);
     expect(ok.deviceId).toBe('64959447237');
-    expect(ok.commandAnswer).toEqual({ command: String(0x97a3), ok: true, detail: '0x8801: success' });
+    expect(ok.commandAnswer).toEqual({
+      command: String(0x97a3),
+      ok: true,
+      detail: '0x8801: success',
+      key: String(0x97a3),
+    });
   });
 
   it('reads the answer to a position query as a position and a command answer', () => {
@@ -369,7 +379,12 @@ describe('JT/T 808 terminal messages', () => {
     expect(message.deviceId).toBe('14533224352');
     expect(message.position).toMatchObject({ lat: 29.67566, lon: 106.445056, valid: false });
     expect(message.ts).toBe(beijing(2019, 8, 26, 18, 27, 15));
-    expect(message.commandAnswer).toEqual({ command: String(0x7256), ok: true, detail: '0x8201: position' });
+    expect(message.commandAnswer).toEqual({
+      command: String(0x7256),
+      ok: true,
+      detail: '0x8201: position',
+      key: String(0x7256),
+    });
     expect(message.answer).toBeUndefined();
   });
 
@@ -409,6 +424,15 @@ describe('JT/T 808 commands', () => {
       '7e8300001901391234432300010dd2d1cad5b5bda3acb9a4d7f7c8cbd4b1d5fdd4dab8cfc0b48d7e',
     );
     expect(hexOf(encode({ kind: 'locate' }, watchSession))).toBe('7e820100000139123443230002ff7e');
+  });
+
+  it('names the serial the terminal answers a command with', () => {
+    const sent = encode({ kind: 'locate' }, session(0x97a3));
+    expect(jt808.answerKey(sent)).toBe(String(0x97a3));
+    expect(decode(frames.terminalAnswerOk).commandAnswer?.key).toBe(jt808.answerKey(sent));
+    expect(jt808.answerKey(encode({ kind: 'locate' }, session(0x97a4)))).not.toBe(
+      decode(frames.terminalAnswerOk).commandAnswer?.key,
+    );
   });
 
   it('sends in 2019 to a terminal that spoke 2019', () => {

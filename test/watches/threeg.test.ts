@@ -390,9 +390,27 @@ describe('3G decoding', () => {
 
   it('reads TK,1 as the watch playing the note the hub sent, and echoes as command answers', () => {
     const played = decode('[CS*1234567890*0004*TK,1]');
-    expect(played.commandAnswer).toEqual({ command: 'TK', ok: true });
+    expect(played.commandAnswer).toEqual({ command: 'TK', ok: true, key: 'TK' });
     expect(played.answer).toBeUndefined();
-    expect(decode('[3G*8800000015*0002*CR]').commandAnswer).toEqual({ command: 'CR', ok: true });
+    expect(decode('[3G*8800000015*0002*CR]').commandAnswer).toEqual({ command: 'CR', ok: true, key: 'CR' });
+  });
+
+  it('matches each command to the echo that confirms it', () => {
+    const echoes: [WatchCommand, string][] = [
+      [{ kind: 'locate' }, '[3G*8800000015*0002*CR]'],
+      [{ kind: 'text', text: '已收到' }, '[3G*8800000015*0007*MESSAGE]'],
+      [{ kind: 'heart_rate_interval', minutes: 10 }, '[3G*8800000015*0008*hrtstart]'],
+      [{ kind: 'sos_numbers', numbers: ['13512345678'] }, '[3G*8800000015*0003*SOS]'],
+      [{ kind: 'fall_alarm', on: true }, '[3G*8800000015*0008*FALLDOWN]'],
+      [{ kind: 'removal_alarm', on: false }, '[3G*8800000015*0006*REMOVE]'],
+    ];
+    for (const [command, echo] of echoes) {
+      const sent = Buffer.from(encode(command), 'latin1');
+      expect(decode(echo).commandAnswer?.key).toBe(threeG.answerKey(sent));
+    }
+    expect(threeG.answerKey(Buffer.from(encode({ kind: 'locate' }), 'latin1'))).not.toBe(
+      decode('[3G*8800000015*0003*SOS]').commandAnswer?.key,
+    );
   });
 
   it('passes an unknown type through with nothing read', () => {
