@@ -5,6 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { firstError, truncate } from '../validate.ts';
+import { type DeviceExposes, readExposes } from './exposes.ts';
 
 export const BRIDGE_TYPE = 'bridge.zigbee2mqtt';
 /** Zigbee2MQTT's default `mqtt.base_topic`. */
@@ -26,6 +27,11 @@ export type BridgeTopic =
   | { kind: 'bridge_other' }
   | { kind: 'availability'; friendlyName: string }
   | { kind: 'state'; friendlyName: string }
+  /**
+   * `<friendly>/action`: the plain-text copy of each `action` some Zigbee2MQTT set-ups publish
+   * (Home Assistant's event entities). The same action is in the state message, which is read.
+   */
+  | { kind: 'action'; friendlyName: string }
   /** `…/set`, `…/get`: commands to the bridge, never state. */
   | { kind: 'command' };
 
@@ -43,6 +49,9 @@ export function parseBridgeTopic(baseTopic: string, topic: string): BridgeTopic 
   // Friendly names may contain `/` (Zigbee2MQTT allows it), so only the suffix is structure.
   if (last === 'availability' && levels.length > 1) {
     return { kind: 'availability', friendlyName: levels.slice(0, -1).join('/') };
+  }
+  if (last === 'action' && levels.length > 1) {
+    return { kind: 'action', friendlyName: levels.slice(0, -1).join('/') };
   }
   return { kind: 'state', friendlyName: rest };
 }
@@ -93,6 +102,11 @@ export interface BridgeDevice {
   /** Null for the coordinator and for devices Zigbee2MQTT does not support. */
   model: string | null;
   vendor: string | null;
+  /**
+   * What `definition.exposes` says the device publishes; undefined while Zigbee2MQTT has no
+   * definition for it (unsupported, or still being interviewed).
+   */
+  exposes?: DeviceExposes;
 }
 
 /** `bridge/devices` → the devices the bridge knows; the coordinator is left out. */
@@ -109,15 +123,17 @@ export function parseBridgeDevices(
       ieee_address: string;
       friendly_name: string;
       type?: string;
-      definition?: { model: string; vendor: string } | null;
+      definition?: { model: string; vendor: string; exposes?: unknown } | null;
     };
     if (device.type === 'Coordinator') continue;
-    devices.push({
+    const known: BridgeDevice = {
       ieeeAddress: device.ieee_address,
       friendlyName: device.friendly_name,
       model: device.definition?.model ?? null,
       vendor: device.definition?.vendor ?? null,
-    });
+    };
+    if (device.definition) known.exposes = readExposes(device.definition.exposes);
+    devices.push(known);
   }
   return { ok: true, value: devices };
 }

@@ -49,7 +49,7 @@ function booleanReading(name: string, key: string, reading: ReadingKey, invert =
 }
 
 /** A number key copied to a reading when it lies within [min, max]. */
-function numberReading(
+export function numberReading(
   name: string,
   key: string,
   reading: ReadingKey,
@@ -59,6 +59,23 @@ function numberReading(
   return keyReading(name, key, reading, (raw) => {
     const value = finiteNumber(raw);
     return value === undefined || value < min || value > max ? undefined : value;
+  });
+}
+
+/**
+ * A two-valued key as a reading, against an expose's `value_on` / `value_off` (booleans by
+ * default), optionally inverted (`contact: false` means open).
+ */
+export function flagReading(
+  name: string,
+  key: string,
+  reading: ReadingKey,
+  values: FlagOptions = {},
+  invert = false,
+): ZigbeeFeature {
+  return keyReading(name, key, reading, (raw) => {
+    const value = flagOf(raw, values.onValue ?? true, values.offValue ?? false);
+    return value === undefined ? undefined : invert ? !value : value;
   });
 }
 
@@ -102,22 +119,49 @@ export function bedPad(): ZigbeeFeature {
   return booleanReading('bedPad', 'contact', 'bed_occupied', true);
 }
 
-/** An alarm state (`smoke`, `gas`, `water_leak`) as a reading, and an event on its rising edge. */
-export function alarm(key: 'smoke' | 'gas' | 'water_leak'): ZigbeeFeature {
+/**
+ * An alarm state (`smoke`, `gas`, `water_leak`) as a reading, and an event on its rising edge.
+ * While the same message says `test: true` (the IAS zone's test bit, set while someone holds the
+ * test button) the alarm is the test's, not a fire: it raises nothing and leaves the state as it
+ * was, so a real alarm that outlasts the test still rises once the test bit clears.
+ */
+export function alarm(key: 'smoke' | 'gas' | 'water_leak', values: FlagOptions = {}): ZigbeeFeature {
   const type: EventType = key;
-  return alarmFlag(`${key}Alarm`, key, type, key);
+  return alarmFlag(`${key}Alarm`, key, type, key, { ...values, duringTest: 'ignore' });
+}
+
+export interface FlagOptions {
+  /** The value meaning "on" (an expose's `value_on`); anything else that is not `offValue` is ignored. */
+  onValue?: unknown;
+  offValue?: unknown;
+  /** `ignore`: a message that also says `test: true` neither raises nor changes the flag. */
+  duringTest?: 'ignore';
+}
+
+/** `value` read as a flag against an expose's `value_on` / `value_off` (booleans by default). */
+function flagOf(value: unknown, onValue: unknown, offValue: unknown): boolean | undefined {
+  if (value === onValue) return true;
+  if (value === offValue) return false;
+  return undefined;
 }
 
 /** A flag that raises `type` on its rising edge; `reading` also keeps the state when given. */
-export function alarmFlag(name: string, key: string, type: EventType, reading?: ReadingKey): ZigbeeFeature {
+export function alarmFlag(
+  name: string,
+  key: string,
+  type: EventType,
+  reading?: ReadingKey,
+  flag: FlagOptions = {},
+): ZigbeeFeature {
   return {
     name,
     keys: [key],
     readings: reading ? [reading] : [],
     events: [type],
     convert(message, previous) {
-      const value = booleanOf(message[key]);
+      const value = flagOf(message[key], flag.onValue ?? true, flag.offValue ?? false);
       if (value === undefined) return {};
+      if (flag.duringTest === 'ignore' && message.test === true) return {};
       const result: FeatureResult = { flags: { [key]: value } };
       if (reading) result.readings = { [reading]: value };
       // false → true, or true first seen: one alarm, however often the state repeats.
@@ -128,8 +172,16 @@ export function alarmFlag(name: string, key: string, type: EventType, reading?: 
 }
 
 /** Feibit SEB01ZB: `sos: true` while the button is pressed. */
-export function sosFlag(): ZigbeeFeature {
-  return alarmFlag('sosFlag', 'sos', 'sos');
+export function sosFlag(values: FlagOptions = {}): ZigbeeFeature {
+  return alarmFlag('sosFlag', 'sos', 'sos', undefined, values);
+}
+
+/**
+ * The test button of a smoke or gas alarm (`test: true` while it is held): one `button_test` per
+ * press, which the hub records as the device's last test, never as a fire.
+ */
+export function testPress(values: FlagOptions = {}): ZigbeeFeature {
+  return alarmFlag('testPress', 'test', 'button_test', undefined, values);
 }
 
 /** The level of each value of an enum, and the certainty of a fall at that level. */

@@ -3,12 +3,14 @@
  * bridge reports or by the hub's device type (`zigbee.<model>`), and the per-device options.
  */
 import { Type } from '@sinclair/typebox';
+import type { BridgeDevice } from './bridge.ts';
 import { aqaraDefinitions } from './definitions/aqara.ts';
 import { feibitDefinitions } from './definitions/feibit.ts';
 import { heimanDefinitions } from './definitions/heiman.ts';
 import { owonDefinitions } from './definitions/owon.ts';
 import { tuyaDefinitions } from './definitions/tuya.ts';
-import type { ZigbeeDefinition } from './types.ts';
+import { genericZigbee, understood, zigbeeConverter } from './exposes.ts';
+import type { ZigbeeDefinition, ZigbeeNetworkDevice } from './types.ts';
 
 export const zigbeeDefinitions: readonly ZigbeeDefinition[] = [
   ...tuyaDefinitions,
@@ -20,15 +22,33 @@ export const zigbeeDefinitions: readonly ZigbeeDefinition[] = [
 
 // Maps, not objects, so that a model such as `__proto__` sent by a bridge finds nothing.
 const byModel = new Map(zigbeeDefinitions.map((definition) => [definition.model, definition]));
-const byType = new Map(zigbeeDefinitions.map((definition) => [definition.type, definition]));
+const byType = new Map(
+  [...zigbeeDefinitions, genericZigbee].map((definition) => [definition.type, definition]),
+);
 
 /** By `definition.model` of `bridge/devices`. Vendors are not compared: Zigbee2MQTT renamed some (`TuYa` → `Tuya`). */
 export function zigbeeDefinitionByModel(model: string): ZigbeeDefinition | undefined {
   return byModel.get(model);
 }
 
+/** By the hub's device type, `zigbee.generic` (read by exposes) included. */
 export function zigbeeDefinitionByType(type: string): ZigbeeDefinition | undefined {
   return byType.get(type);
+}
+
+/** A device of `bridge/devices` as the device list shows it: what it exposes, what the hub reads. */
+export function zigbeeNetworkDevice(device: BridgeDevice): ZigbeeNetworkDevice {
+  const named = device.model ? zigbeeDefinitionByModel(device.model) : undefined;
+  const converter = zigbeeConverter(named, device.exposes, device.model, device.vendor);
+  return {
+    ieeeAddress: device.ieeeAddress,
+    friendlyName: device.friendlyName,
+    model: device.model,
+    vendor: device.vendor,
+    exposes: device.exposes?.names ?? [],
+    understood: converter ? understood(converter.features) : [],
+    named: named !== undefined,
+  };
 }
 
 const ButtonActionSchema = Type.Union([Type.Literal('single'), Type.Literal('double'), Type.Literal('hold')]);
@@ -69,5 +89,16 @@ export {
   parseState,
 } from './bridge.ts';
 export { defineZigbee, lastSeenOf, ZIGBEE_TYPE_PREFIX, type ZigbeeSpec, zigbeeEventId } from './define.ts';
+export {
+  type DeviceExposes,
+  type ExposedProperty,
+  exposedFeatures,
+  fallLevelOf,
+  GENERIC_MODEL,
+  genericZigbee,
+  readExposes,
+  understood,
+  zigbeeConverter,
+} from './exposes.ts';
 export { ACTION_REPEAT_MS, DEFAULT_SOS_ACTION } from './features.ts';
 export * from './types.ts';

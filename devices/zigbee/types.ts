@@ -104,3 +104,25 @@ export interface ZigbeeDefinition extends DeviceKind {
   features: ZigbeeFeature[];
   convert(previous: ZigbeeState, message: unknown, context: ConvertContext): ZigbeeConversion;
 }
+
+/** One device of a bridge's network as the hub sees it, for the device list. */
+export interface ZigbeeNetworkDevice {
+  ieeeAddress: string;
+  friendlyName: string;
+  /** As Zigbee2MQTT reports it; null when it has no definition for the device. */
+  model: string | null;
+  vendor: string | null;
+  /** The names of its exposes as the bridge lists them (`smoke`, `battery`, `switch`…). */
+  exposes: string[];
+  /** What the hub reads of it (`smokeAlarm`, `battery`…); empty when nothing: unsupported. */
+  understood: string[];
+  /** Whether devices/zigbee/definitions/ names this model. */
+  named: boolean;
+}
+
+declare module '../contract.ts' {
+  interface HubEventMap {
+    /** A bridge published its device list (`bridge/devices`): what each device exposes. */
+    'zigbee.network': { bridgeId: string; ts: number; devices: ZigbeeNetworkDevice[] };
+  }
+}

@@ -1,11 +1,16 @@
 /**
  * Zigbee2MQTT bridges connected to the broker. A bridge is a device of type
  * `bridge.zigbee2mqtt`; what it publishes under its base topic is read here:
- * - `bridge/devices` (retained): which IEEE address has which friendly name and model;
- * - `<friendly>` state messages: converted by the model's definition (devices/zigbee/) into
- *   readings (to the telemetry writer and `device.telemetry`) and events (`device.event`, which
- *   the detector turns into alerts exactly as for native devices);
+ * - `bridge/devices` (retained): which IEEE address has which friendly name, model and exposes
+ *   (told on the bus as `zigbee.network`, for the device list);
+ * - `<friendly>` state messages: converted by what the device exposes, refined by its model's
+ *   named definition where there is one (devices/zigbee/), into readings (to the telemetry writer
+ *   and `device.telemetry`) and events (`device.event`, which the detector turns into alerts
+ *   exactly as for native devices);
  * - `<friendly>/availability` and `bridge/state`: `device.status`.
+ * Zigbee2MQTT's side topics (`<friendly>/action` in plain text, `/set`, `/get`, an availability
+ * topic emptied after a rename) carry nothing the state message does not: they are passed over,
+ * not refused.
  * A sensor is known to the hub as its own device record bound to the bridge (by IEEE address or
  * friendly name), so alerts, the device list and the retiree's wall treat it like any other device.
  */
@@ -16,6 +21,7 @@ import {
   type BridgeDevice,
   DEFAULT_BASE_TOPIC,
   emptyZigbeeState,
+  genericZigbee,
   lastSeenOf,
   MAX_BRIDGE_DEVICES_BYTES,
   parseAvailability,
@@ -26,8 +32,10 @@ import {
   type ZigbeeDefinition,
   type ZigbeeOptions,
   type ZigbeeState,
+  zigbeeConverter,
   zigbeeDefinitionByModel,
   zigbeeDefinitionByType,
+  zigbeeNetworkDevice,
 } from '../../devices/index.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
 import { countersIn, type Logger } from '../observe.ts';
@@ -61,6 +69,10 @@ export interface ZigbeeBridgesOptions {
 interface Network {
   byIeee: Map<string, BridgeDevice>;
   byFriendlyName: Map<string, BridgeDevice>;
+  /** How each device is read, by friendly name and registered type; made on first use. */
+  converters: Map<string, ZigbeeDefinition | null>;
+  /** Friendly names of the devices that expose nothing the hub reads. */
+  unsupported: Set<string>;
 }
 
 export function baseTopicOf(options: ZigbeeOptions | undefined): string {
@@ -88,12 +100,12 @@ export class ZigbeeBridges {
     this.metrics = {
       messages: counter(
         'hub_zigbee_messages_total',
-        'Zigbee2MQTT bridge messages read, by kind (state, availability, devices, bridge_state)',
+        'Zigbee2MQTT bridge messages read, by kind (state, availability, devices, bridge_state; ignored: side topics such as <name>/action and emptied availability)',
         'kind',
       ),
       unknownModel: counter(
         'hub_zigbee_unknown_model_total',
-        'Zigbee2MQTT messages from a sensor whose model has no definition in devices/zigbee/',
+        'Zigbee2MQTT messages from a sensor that exposes nothing the hub reads and has no definition in devices/zigbee/',
       ),
       unbound: counter(
         'hub_zigbee_unbound_total',
@@ -149,6 +161,15 @@ export class ZigbeeBridges {
       case 'availability':
         this.availability(bridgeId, where.friendlyName, topic, payload);
         return;
+      case 'action': {
+        // A device may be named `…/action` itself; then this is its state message.
+        const name = `${where.friendlyName}/action`;
+        if (this.networks.get(bridgeId)?.byFriendlyName.has(name)) {
+          return this.state(bridgeId, name, topic, payload);
+        }
+        this.metrics.messages.inc({ kind: 'ignored' });
+        return;
+      }
       case 'state':
         return this.state(bridgeId, where.friendlyName, topic, payload);
       default:
@@ -171,21 +192,31 @@ export class ZigbeeBridges {
       return;
     }
     this.metrics.messages.inc({ kind: 'devices' });
-    const network: Network = { byIeee: new Map(), byFriendlyName: new Map() };
+    const described = devices.value.map(zigbeeNetworkDevice);
+    const unsupported = described.filter((device) => device.understood.length === 0);
+    const network: Network = {
+      byIeee: new Map(),
+      byFriendlyName: new Map(),
+      converters: new Map(),
+      unsupported: new Set(unsupported.map((device) => device.friendlyName)),
+    };
     for (const device of devices.value) {
       network.byIeee.set(device.ieeeAddress, device);
       network.byFriendlyName.set(device.friendlyName, device);
     }
     this.networks.set(bridgeId, network);
-    const unknown = devices.value.filter((device) => !device.model || !zigbeeDefinitionByModel(device.model));
     this.options.log.info(
       {
         deviceId: bridgeId,
         devices: devices.value.length,
-        unknownModels: unknown.map((device) => `${device.friendlyName}: ${device.model ?? 'unsupported'}`),
+        unsupported: unsupported.map(
+          (device) =>
+            `${device.friendlyName}: ${device.model ?? 'no definition'} exposes ${device.exposes.join(', ') || 'nothing'}`,
+        ),
       },
       'zigbee2mqtt bridge devices learned',
     );
+    this.options.bus.emit('zigbee.network', { bridgeId, ts: this.options.clock(), devices: described });
   }
 
   /** The sensor record behind a friendly name: by the IEEE address the bridge gave, else by name. */
@@ -208,6 +239,11 @@ export class ZigbeeBridges {
   }
 
   private availability(bridgeId: string, friendlyName: string, topic: string, payload: Uint8Array): void {
+    // Zigbee2MQTT empties the retained availability topic of a device it renamed or removed.
+    if (payload.byteLength === 0) {
+      this.metrics.messages.inc({ kind: 'ignored' });
+      return;
+    }
     const availability = parseAvailability(payload);
     if (!availability.ok) {
       this.options.reject(bridgeId, topic, availability.reason);
@@ -232,10 +268,29 @@ export class ZigbeeBridges {
     });
   }
 
-  private definitionFor(known: BridgeDevice | undefined, boundType: string): ZigbeeDefinition | undefined {
-    // The bridge knows what the device really is; the record's type stands in until it has said.
-    if (known?.model) return zigbeeDefinitionByModel(known.model);
-    return zigbeeDefinitionByType(boundType);
+  /**
+   * How to read a sensor. The bridge knows what the device really is: its model's named
+   * definition when there is one, completed by what it exposes. A model without one (renamed by
+   * Zigbee2MQTT, rebadged) is read by its exposes, refined by the named definition of the type
+   * staff registered it as (they chose it for the device in hand: a bed pad stays a bed pad). Until
+   * the bridge has said, the registered type alone.
+   */
+  private converterFor(
+    bridgeId: string,
+    friendlyName: string,
+    known: BridgeDevice | undefined,
+    boundType: string,
+  ): ZigbeeDefinition | undefined {
+    const network = this.networks.get(bridgeId);
+    const cacheKey = `${friendlyName}\0${boundType}`;
+    const cached = known ? network?.converters.get(cacheKey) : undefined;
+    if (cached !== undefined) return cached ?? undefined;
+    const byModel = known?.model ? zigbeeDefinitionByModel(known.model) : undefined;
+    const registered = zigbeeDefinitionByType(boundType);
+    const refinement = registered === genericZigbee && known?.exposes ? undefined : registered;
+    const converter = zigbeeConverter(byModel ?? refinement, known?.exposes, known?.model, known?.vendor);
+    if (known) network?.converters.set(cacheKey, converter ?? null);
+    return converter;
   }
 
   private state(
@@ -252,7 +307,8 @@ export class ZigbeeBridges {
     this.metrics.messages.inc({ kind: 'state' });
     const { known, bound } = this.resolve(bridgeId, friendlyName);
     if (!bound) {
-      if (known && (!known.model || !zigbeeDefinitionByModel(known.model))) this.metrics.unknownModel.inc();
+      if (known && this.networks.get(bridgeId)?.unsupported.has(known.friendlyName))
+        this.metrics.unknownModel.inc();
       else this.metrics.unbound.inc();
       this.warnOnce(
         `${bridgeId}\0${friendlyName}`,
@@ -261,17 +317,22 @@ export class ZigbeeBridges {
       );
       return;
     }
-    const definition = this.definitionFor(known, bound.type);
+    const definition = this.converterFor(bridgeId, friendlyName, known, bound.type);
     if (!definition) {
       this.metrics.unknownModel.inc();
       this.warnOnce(
         `${bridgeId}\0${friendlyName}`,
-        { deviceId: bound.deviceId, friendlyName, model: known?.model ?? null },
-        'zigbee sensor of a model without definition',
+        {
+          deviceId: bound.deviceId,
+          friendlyName,
+          model: known?.model ?? null,
+          exposes: known?.exposes?.names ?? [],
+        },
+        'zigbee sensor that exposes nothing the hub reads',
       );
       return;
     }
-    if (known?.model && definition.type !== bound.type) {
+    if (known?.model && definition.model === known.model && definition.type !== bound.type) {
       this.warnOnce(
         `${bound.deviceId}\0type`,
         { deviceId: bound.deviceId, registered: bound.type, reported: definition.type },

@@ -14,6 +14,7 @@ import { tokenMatches } from '../auth/secrets.ts';
 import type { DeviceRecord, DeviceStore } from '../store/devices.ts';
 import type { RetireeStore } from '../store/retirees.ts';
 import type { DeviceRevocations } from './revocations.ts';
+import { ZigbeeNetworks } from './zigbee-network.ts';
 
 export interface Entry extends DeviceIdentity {
   secretHash: string;
@@ -50,6 +51,11 @@ export class Directory implements DeviceDirectory {
   private readonly limits = new Map<string, RetireeLimits>();
   /** Revoked devices: they open nothing and are refused as not authorized. */
   private readonly revoked = new Set<string>();
+  /**
+   * What the bridges said of their networks. Heard from the directory's construction on, before
+   * the broker starts, so a bridge's retained device list at connect is never missed.
+   */
+  readonly zigbeeNetworks: ZigbeeNetworks;
 
   constructor(
     private readonly bus: EventBus,
@@ -57,7 +63,9 @@ export class Directory implements DeviceDirectory {
     private readonly retireeRecords: RetireeStore,
     private readonly defaults: HeartRateLimits,
     private readonly revocations?: DeviceRevocations,
-  ) {}
+  ) {
+    this.zigbeeNetworks = new ZigbeeNetworks(bus);
+  }
 
   async load(): Promise<void> {
     for (const device of await this.deviceRecords.list()) this.putDevice(device.id, entryOf(device));

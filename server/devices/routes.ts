@@ -5,6 +5,7 @@ import {
   BRIDGE_TYPE,
   DEFAULT_BASE_TOPIC,
   definitions,
+  genericZigbee,
   getDefinition,
   zigbeeDefinitionByType,
   zigbeeDefinitions,
@@ -33,6 +34,29 @@ import { type Directory, entryOf } from './directory.ts';
 import { type DeviceSecurityState, HUB_DEVICE_TYPE } from './revocations.ts';
 
 const route = routeOptions('devices');
+
+/** One device a Zigbee2MQTT bridge reports, registered or not. */
+const ZigbeeNetworkEntry = Type.Object({
+  bridgeId: Type.String(),
+  ieeeAddress: Type.String(),
+  friendlyName: Type.String(),
+  model: Type.Union([Type.String(), Type.Null()], {
+    description: 'As Zigbee2MQTT reports it; null when it has no definition',
+  }),
+  vendor: Type.Union([Type.String(), Type.Null()]),
+  exposes: Type.Array(Type.String(), {
+    description: 'The names of its exposes (`definition.exposes`), as the bridge lists them',
+  }),
+  understood: Type.Array(Type.String(), {
+    description: 'What the hub reads of it (smokeAlarm, sosFlag, battery…); empty: unsupported',
+  }),
+  supported: Type.Boolean({ description: 'Whether the hub reads anything of it beyond link quality' }),
+  named: Type.Boolean({ description: 'Whether devices/zigbee/definitions/ names its model' }),
+  deviceId: Type.Union([Type.String(), Type.Null()], {
+    description: 'The device record bound to it (by IEEE address or friendly name), if any',
+  }),
+  reportedAt: Type.String({ format: 'date-time', description: 'When the bridge published this list' }),
+});
 
 /** A device as the API shows it, with whether it was revoked and when its secret was replaced. */
 function shownDevice(record: DeviceRecord, state: DeviceSecurityState | undefined): Device {
@@ -110,13 +134,47 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
   });
 
   app.get(
+    '/api/devices/zigbee-network',
+    route('devices.read', {
+      summary:
+        'The devices the Zigbee2MQTT bridges report, with what each exposes and what the hub reads of it',
+      description:
+        'From each bridge’s last `bridge/devices`. A device whose `understood` is empty exposes nothing ' +
+        'the hub reads (`supported: false`): it is listed with its exposes rather than dropped.',
+      response: { 200: Type.Array(ZigbeeNetworkEntry), 401: ErrorResponse },
+    }),
+    async () =>
+      [...app.directory.zigbeeNetworks.all()].flatMap(([bridgeId, network]) => {
+        const bound = app.directory.bridged(bridgeId);
+        return network.devices.map((device) => ({
+          bridgeId,
+          ieeeAddress: device.ieeeAddress,
+          friendlyName: device.friendlyName,
+          model: device.model,
+          vendor: device.vendor,
+          exposes: [...device.exposes],
+          understood: [...device.understood],
+          supported: device.understood.length > 0,
+          named: device.named,
+          deviceId:
+            bound.find(
+              (sensor) =>
+                sensor.ieeeAddress?.toLowerCase() === device.ieeeAddress.toLowerCase() ||
+                sensor.friendlyName === device.friendlyName,
+            )?.deviceId ?? null,
+          reportedAt: new Date(network.ts).toISOString(),
+        }));
+      }),
+  );
+
+  app.get(
     '/api/device-types',
     route('devices.read', {
       summary: 'The device types the hub understands (from devices/)',
       response: { 200: Type.Array(DeviceTypeInfo), 401: ErrorResponse },
     }),
     async () => [
-      ...[...definitions, ...zigbeeDefinitions].map((definition) => ({
+      ...[...definitions, ...zigbeeDefinitions, genericZigbee].map((definition) => ({
         type: definition.type,
         category: definition.category,
         nameZh: definition.nameZh,

@@ -15,6 +15,8 @@ export interface SimulatedSensor {
   options?: ZigbeeOptions;
   /** The state it reports when nothing is happening. */
   idle: Record<string, unknown>;
+  /** The values of the enums it exposes; its other exposes follow from `idle`. */
+  enums?: Record<string, string[]>;
 }
 
 export const simulatedSensors: readonly SimulatedSensor[] = [
@@ -27,6 +29,7 @@ export const simulatedSensors: readonly SimulatedSensor[] = [
     room: '卧室',
     label: '紧急按钮',
     idle: { battery: 95, battery_low: false, tamper: false, linkquality: 132 },
+    enums: { action: ['emergency'] },
   },
   {
     ieeeAddress: '0x00124b0000000102',
@@ -48,6 +51,7 @@ export const simulatedSensors: readonly SimulatedSensor[] = [
     label: '卫生间紧急按钮',
     options: { sosAction: 'single' },
     idle: { battery: 90, linkquality: 98 },
+    enums: { action: ['single', 'double', 'hold'] },
   },
   {
     ieeeAddress: '0xa4c1380000000104',
@@ -58,6 +62,7 @@ export const simulatedSensors: readonly SimulatedSensor[] = [
     room: '卫生间',
     label: '跌倒雷达',
     idle: { presence: true, fall_down_status: 'none', linkquality: 150 },
+    enums: { fall_down_status: ['none', 'maybe_fall', 'fall'] },
   },
   {
     ieeeAddress: '0x000d6f0000000105',
@@ -77,7 +82,7 @@ export const simulatedSensors: readonly SimulatedSensor[] = [
     description: 'Smoke detector',
     room: '厨房',
     label: '烟感',
-    idle: { smoke: false, battery: 100, battery_low: false, tamper: false, linkquality: 104 },
+    idle: { smoke: false, test: false, battery: 100, battery_low: false, tamper: false, linkquality: 104 },
   },
   {
     ieeeAddress: '0x00158d0000000107',
@@ -135,6 +140,11 @@ export const zigbeeScenarios = {
   'leak-clear': [step('water_leak', { water_leak: false })],
   smoke: [step('smoke_detector', { smoke: true })],
   'smoke-clear': [step('smoke_detector', { smoke: false })],
+  /** The test button held: the alarm sounds with the test bit set, then both clear. */
+  'smoke-test': [
+    step('smoke_detector', { smoke: true, test: true }),
+    step('smoke_detector', { smoke: false, test: false }, 3000),
+  ],
   'door-open': [step('front_door', { contact: false })],
   'door-close': [step('front_door', { contact: true })],
   motion: [
@@ -150,6 +160,24 @@ export const zigbeeScenarioNames = Object.keys(zigbeeScenarios) as ZigbeeScenari
 
 export function isZigbeeScenario(name: string): name is ZigbeeScenario {
   return Object.hasOwn(zigbeeScenarios, name);
+}
+
+/** A sensor's `definition.exposes` as Zigbee2MQTT describes them, from its idle state and enums. */
+export function exposesOf(sensor: SimulatedSensor): Record<string, unknown>[] {
+  const exposes: Record<string, unknown>[] = [];
+  for (const [name, values] of Object.entries(sensor.enums ?? {})) {
+    exposes.push({ type: 'enum', name, property: name, access: 1, values });
+  }
+  for (const [name, value] of Object.entries(sensor.idle)) {
+    if (sensor.enums && Object.hasOwn(sensor.enums, name)) continue;
+    if (typeof value === 'boolean') {
+      exposes.push({ type: 'binary', name, property: name, access: 1, value_on: true, value_off: false });
+    } else if (typeof value === 'number') {
+      const range = name === 'linkquality' ? { unit: 'lqi', value_max: 255 } : { unit: '%', value_max: 100 };
+      exposes.push({ type: 'numeric', name, property: name, access: 1, value_min: 0, ...range });
+    }
+  }
+  return exposes;
 }
 
 /** `bridge/devices` as Zigbee2MQTT publishes it (the parts a consumer reads), coordinator first. */
@@ -168,7 +196,12 @@ export function bridgeDevicesPayload(sensors: readonly SimulatedSensor[] = simul
       type: 'EndDevice',
       supported: true,
       interview_completed: true,
-      definition: { model: sensor.model, vendor: sensor.vendor, description: sensor.description },
+      definition: {
+        model: sensor.model,
+        vendor: sensor.vendor,
+        description: sensor.description,
+        exposes: exposesOf(sensor),
+      },
     })),
   ];
 }

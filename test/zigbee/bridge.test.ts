@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreatedDevice } from '../../server/schemas/index.ts';
@@ -20,21 +21,10 @@ function metric(text: string, name: string): number {
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
-const bridgeDevices = [
-  { ieee_address: '0x00124b0000000001', friendly_name: 'Coordinator', type: 'Coordinator', definition: null },
-  {
-    ieee_address: SOS_IEEE,
-    friendly_name: '301/sos',
-    type: 'EndDevice',
-    definition: { model: 'TS0215A_sos', vendor: 'Tuya', description: 'SOS button' },
-  },
-  {
-    ieee_address: '0x00158d0000000abc',
-    friendly_name: 'hall/kettle',
-    type: 'Router',
-    definition: { model: 'SOMETHING-NEW', vendor: 'Acme' },
-  },
-];
+/** A `bridge/devices` message as a Zigbee2MQTT 2.x bridge publishes it: `301/sos` is a TS0215A_sos. */
+const bridgeDevices: unknown[] = JSON.parse(
+  readFileSync(new URL('./fixtures/bridge-devices.json', import.meta.url), 'utf8'),
+);
 
 describe('Zigbee2MQTT bridge: a real bridge session against the hub', () => {
   let t: TestHub;

@@ -3,9 +3,11 @@
  * over TCP with its own secret, its scenarios open the alerts a real bridge's sensors would.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseBridgeDevices, zigbeeNetworkDevice } from '../../devices/index.ts';
 import { HubApi } from '../../simulators/provision.ts';
 import { createRandom } from '../../simulators/vitals.ts';
 import { SimulatedBridge } from '../../simulators/zigbee/bridge.ts';
+import { bridgeDevicesPayload } from '../../simulators/zigbee/network.ts';
 import { provisionZigbee, type ZigbeeCredentials } from '../../simulators/zigbee/provision.ts';
 import { parseZigbeeScenario } from '../../simulators/zigbee/run.ts';
 import { ADMIN_PASSWORD, eventually } from '../helpers/hub.ts';
@@ -40,6 +42,15 @@ describe('simulated Zigbee2MQTT bridge', () => {
   });
   afterAll(async () => {
     await bridge?.stop();
+  });
+
+  it("publishes each sensor's exposes, and the hub reads every one of them", () => {
+    const parsed = parseBridgeDevices(bridgeDevicesPayload());
+    if (!parsed.ok) throw new Error(parsed.reason);
+    for (const device of parsed.value) {
+      expect(device.exposes?.names.length, device.friendlyName).toBeGreaterThan(0);
+      expect(zigbeeNetworkDevice(device).understood.length, device.friendlyName).toBeGreaterThan(0);
+    }
   });
 
   it('parses scenario specs and refuses unknown ones', () => {

@@ -8,6 +8,7 @@ import {
   linkquality,
   presence,
   tamper,
+  testPress,
 } from '../features.ts';
 
 export const heimanDefinitions = [
@@ -45,6 +46,7 @@ export const heimanDefinitions = [
       linkquality(),
     ],
   }),
+  /** Heiman smoke alarm: `smoke`, and `test: true` (with `smoke: true`) while its test button is held. */
   defineZigbee({
     model: 'HS1SA',
     vendor: 'Heiman',
@@ -53,7 +55,7 @@ export const heimanDefinitions = [
     nameZh: '海曼烟雾报警器',
     nameEn: 'Heiman smoke detector',
     power: 'battery',
-    features: [alarm('smoke'), battery(), batteryLow(), tamper(), linkquality()],
+    features: [alarm('smoke'), testPress(), battery(), batteryLow(), tamper(), linkquality()],
   }),
   defineZigbee({
     model: 'HS1CG-M',
@@ -63,6 +65,6 @@ export const heimanDefinitions = [
     nameZh: '海曼燃气报警器',
     nameEn: 'Heiman gas detector',
     power: 'mains',
-    features: [alarm('gas'), batteryLow(), tamper(), linkquality()],
+    features: [alarm('gas'), testPress(), batteryLow(), tamper(), linkquality()],
   }),
 ];
