@@ -42,6 +42,8 @@ export const ALERT_KINDS = [
   'battery_low',
   'wearable_removed',
   'test',
+  /** A retiree at risk of wandering left their safe zone (server/location/). */
+  'wander',
   /** Bursts of refused devices or sign-ins, disconnect storms: the hub itself is the subject. */
   'security',
 ] as const;
@@ -73,6 +75,7 @@ export const alertKinds: Readonly<Record<AlertKind, AlertKindInfo>> = {
   battery_low: { severity: 'low', zh: '电量低', en: 'Battery low' },
   wearable_removed: { severity: 'medium', zh: '手环摘除', en: 'Wearable removed' },
   test: { severity: 'low', zh: '测试按键', en: 'Test press' },
+  wander: { severity: 'high', zh: '离开安全区域', en: 'Left safe zone' },
   security: { severity: 'high', zh: '安全事件', en: 'Security event' },
 };
 

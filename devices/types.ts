@@ -12,6 +12,9 @@ export type ReadingKey =
   | 'steps'
   | 'battery'
   | 'temperature'
+  /** Blood pressure, mmHg, as a watch measures it (the two together, one instant). */
+  | 'bp_systolic'
+  | 'bp_diastolic'
   | 'worn'
   | 'door_open'
   | 'motion'
@@ -90,6 +93,8 @@ export const readingUnits: Record<ReadingKey, string> = {
   steps: 'steps',
   battery: '%',
   temperature: '°C',
+  bp_systolic: 'mmHg',
+  bp_diastolic: 'mmHg',
   worn: '',
   door_open: '',
   motion: '',

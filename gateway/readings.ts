@@ -1,9 +1,11 @@
 /**
  * Readings a device sent, handed on the same way whatever carried them (MQTT, a Zigbee2MQTT
  * bridge, a watch's TCP protocol): to the telemetry writer for the store, and on the bus
- * (`device.telemetry`) for detection, device state and the live wall.
+ * (`device.telemetry`) for detection, device state and the live wall. A watch's fix goes the same
+ * two ways (`handOffPosition`).
  */
 import type { EventBus } from '../devices/bus.ts';
+import type { DevicePosition } from '../devices/contract.ts';
 import type { Readings } from '../devices/types.ts';
 import type { TelemetryWriter } from './ingest/writer.ts';
 
@@ -28,4 +30,38 @@ export function handOffReadings(
     fields: readings as Record<string, number | boolean>,
   });
   bus.emit('device.telemetry', { deviceId, deviceType, ts, readings });
+}
+
+/** How a fix's source is stored in the telemetry store, whose fields are numbers or booleans. */
+export const POSITION_SOURCE_CODES = { gps: 1, wifi: 2, cell: 3 } as const;
+
+/**
+ * A device's fix (WGS-84), handed on like readings: a point of its own in the telemetry store
+ * (`lat`, `lon`, `valid`, `source` as its code above, `speed_kmh` and `course` when known), and
+ * `device.position` on the bus for the latest place and the safe-zone rule (server/location/).
+ * 0° 0° is no place: a watch without a fix sends zeros (with the towers and access points it heard,
+ * which the hub cannot look up yet), and such a "fix" would hide the last real one.
+ */
+export function handOffPosition(
+  writer: TelemetryWriter,
+  bus: EventBus,
+  { deviceId, deviceType, retireeId }: ReadingSource,
+  position: DevicePosition,
+): void {
+  if (position.lat === 0 && position.lon === 0) return;
+  writer.add({
+    deviceId,
+    deviceType,
+    ...(retireeId ? { retireeId } : {}),
+    ts: position.ts,
+    fields: {
+      lat: position.lat,
+      lon: position.lon,
+      valid: position.valid,
+      source: POSITION_SOURCE_CODES[position.source],
+      ...(position.speedKmh === undefined ? {} : { speed_kmh: position.speedKmh }),
+      ...(position.course === undefined ? {} : { course: position.course }),
+    },
+  });
+  bus.emit('device.position', { deviceId, deviceType, position });
 }

@@ -91,6 +91,44 @@ export class AlertWorkflow {
     return next;
   }
 
+  /**
+   * Notes a step on the active alert of the device's retiree and `kind`, when there is one (the
+   * hub's own words: a wandering retiree back in their safe zone); null when none is active. Runs in
+   * the same queue as that subject's candidates, so it follows the opening it answers.
+   */
+  noteOnActive(
+    deviceId: string,
+    kind: AlertCandidate['kind'],
+    action: string,
+    detail: Record<string, unknown>,
+  ): Promise<Alert | null> {
+    const retireeId = this.directory.lookup(deviceId)?.retireeId ?? null;
+    const subject = retireeId ?? `device:${deviceId}`;
+    const key = `${subject}|${kind}`;
+    const note = async (): Promise<Alert | null> => {
+      const id = await this.db.transaction(async (tx) => {
+        const records = new AlertStore(tx);
+        const active = await records.activeFor(subject, kind);
+        if (!active) return null;
+        await records.addStep(active.id, action, null, this.clock(), { deviceId, ...detail });
+        return active.id;
+      });
+      if (!id) return null;
+      const alert = await this.records.byId(id);
+      if (alert) this.publish('updated', alert);
+      return alert;
+    };
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.then(note, note);
+    this.queues.set(key, next);
+    void next
+      .finally(() => {
+        if (this.queues.get(key) === next) this.queues.delete(key);
+      })
+      .catch(() => {});
+    return next;
+  }
+
   private async apply(
     candidate: AlertCandidate,
     retireeId: string | null,

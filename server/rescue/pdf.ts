@@ -2,6 +2,8 @@
  * The rescue card as a printable PDF (A6, to keep by the door or in a wallet), in the CJK font of
  * ../print/font.ts.
  */
+import { CENTRE_TIME_ZONE } from '../calendar.ts';
+import type { RetireeLocation } from '../location/schemas.ts';
 import { MM, printedAtText, startDocument } from '../print/document.ts';
 import type { CardFont } from '../print/font.ts';
 import type { RescueCard } from '../schemas/rescue.ts';
@@ -9,8 +11,28 @@ import type { RescueCard } from '../schemas/rescue.ts';
 export { type CardFont, findCardFont } from '../print/font.ts';
 
 const GENDER = { male: '男', female: '女' } as const;
+const SOURCE = { gps: 'GPS', wifi: 'Wi-Fi', cell: '基站' } as const;
 
-export function renderCardPdf(card: RescueCard, font: CardFont, printedAt: Date): Promise<Buffer> {
+/** The latest fix as the card prints it: when, from what, whether valid, and the watch's WGS-84. */
+export function locationText(location: RetireeLocation): string {
+  const at = new Date(location.fixedAt).toLocaleString('zh-CN', {
+    timeZone: CENTRE_TIME_ZONE,
+    hour12: false,
+  });
+  const validity = location.valid ? '有效' : '无效，最后已知位置';
+  return `${at}　${SOURCE[location.source]}（${validity}）　WGS-84 ${location.lat.toFixed(6)}, ${location.lon.toFixed(6)}`;
+}
+
+/**
+ * The card; with `location`, the retiree's latest fix too, printed when an alert is open so that
+ * whoever goes out (or 120) knows where the watch last was.
+ */
+export function renderCardPdf(
+  card: RescueCard,
+  font: CardFont,
+  printedAt: Date,
+  location: RetireeLocation | null = null,
+): Promise<Buffer> {
   const { doc, done } = startDocument({
     size: 'A6',
     marginMm: 8,
@@ -44,6 +66,7 @@ export function renderCardPdf(card: RescueCard, font: CardFont, printedAt: Date)
   row('血型', card.bloodType);
   row('病史', card.medicalHistory);
   row('所属军休机构', [card.centre.name, card.centre.phone].filter(Boolean).join('　'));
+  if (location) row('最新定位（手表）', locationText(location));
   doc.fontSize(8).fillColor('#666666').text('亲属联系电话');
   for (const contact of card.contacts) {
     doc

@@ -5,6 +5,7 @@ import { HubError, notFound } from '../errors.ts';
 import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
+import { LocationStore } from '../location/store.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { RescueCard } from '../schemas/rescue.ts';
 import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
@@ -59,7 +60,8 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<AreaOptions & { font: CardF
           'no Chinese font to print with: install fonts-noto-cjk or set HUB_CARD_FONT to a .ttf/.otf/.ttc file',
         );
       }
-      const pdf = await renderCardPdf(card, font, new Date());
+      const location = await new LocationStore(hub.db).latest(card.retireeId);
+      const pdf = await renderCardPdf(card, font, new Date(), location);
       const filename = encodeURIComponent(`应急救助卡-${card.name}.pdf`);
       return reply
         .type('application/pdf')

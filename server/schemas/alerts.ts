@@ -72,7 +72,7 @@ export const AlertStep = Type.Object({
   actor: Nullable(Type.String({ description: 'Display name; null for the system or a device' })),
   action: Type.String({
     description:
-      'opened, repeated, acknowledged, assigned, called_retiree, called_family, sent_staff, handed_to_120, help_coming, comment, escalated, cancelled, resolved, family_on_way',
+      'opened, repeated, acknowledged, assigned, called_retiree, called_family, sent_staff, handed_to_120, help_coming, comment, escalated, cancelled, resolved, family_on_way, returned (a wanderer back inside their safe zone)',
   }),
   detail: Type.Record(Type.String(), Type.Unknown()),
 });

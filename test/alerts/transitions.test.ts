@@ -124,6 +124,7 @@ describe('severities and kinds', () => {
       wearable_removed: 'medium',
       test: 'low',
       security: 'high',
+      wander: 'high',
     });
     expect(severityOf('fall', 'suspected')).toBe('high');
     expect(severityOf('sos', 'suspected')).toBe('critical');

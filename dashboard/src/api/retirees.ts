@@ -3,6 +3,13 @@
  * Rescue Card (应急救助卡, 6.5.2.6), and the staff side of families (6.11.2.4): a retiree's family
  * accounts and each contact's notification channels.
  */
+
+import type {
+  BloodPressureAnswer,
+  RetireeLocation,
+  SafeZoneBody,
+  SafeZoneRecord,
+} from '../../../server/location/schemas.ts';
 import type {
   Channel,
   CreatedChannel,
@@ -86,4 +93,26 @@ export async function removeChannel(retireeId: string, contactId: string, channe
   await api.DELETE('/api/retirees/{id}/contacts/{contactId}/channels/{channelId}', {
     params: { path: { id: retireeId, contactId, channelId } },
   });
+}
+
+// ── where a retiree is (防走失), their safe zone, and the blood pressure their watch measured ──────
+
+export async function latestLocation(id: string): Promise<RetireeLocation | null> {
+  return (await data(api.GET('/api/retirees/{id}/location', retiree(id)))).location as RetireeLocation | null;
+}
+
+export async function safeZone(id: string): Promise<SafeZoneRecord | null> {
+  return (await data(api.GET('/api/retirees/{id}/safe-zone', retiree(id)))).zone as SafeZoneRecord | null;
+}
+
+export function setSafeZone(id: string, body: SafeZoneBody): Promise<SafeZoneRecord> {
+  return data(api.PUT('/api/retirees/{id}/safe-zone', { ...retiree(id), body })) as Promise<SafeZoneRecord>;
+}
+
+export async function removeSafeZone(id: string): Promise<void> {
+  await api.DELETE('/api/retirees/{id}/safe-zone', retiree(id));
+}
+
+export function bloodPressure(id: string): Promise<BloodPressureAnswer> {
+  return data(api.GET('/api/retirees/{id}/blood-pressure', retiree(id))) as Promise<BloodPressureAnswer>;
 }

@@ -1,0 +1,5 @@
+/** Where a retiree is (their latest fix from a watch), their safe zone (防走失), their blood pressure. */
+import { area } from '../context.ts';
+import { locationRoutes } from './routes.ts';
+
+export const locationArea = area('location', (app, hub) => app.register(locationRoutes, { hub }));

@@ -1,0 +1,123 @@
+/**
+ * Where the retirees are (防走失): every `device.position` from a watch (gateway/readings.ts) is
+ * kept as its retiree's latest fix, unless a newer one is stored, and judged against the retiree's
+ * safe zone by the rule of ./zone.ts. Leaving it proposes a `wander` alert (`alert.candidate`,
+ * like the detection rules), with the latest fixes in its detail; the alert workflow opens it, or
+ * folds a repeat into the one still active. Coming back inside is noted on the active alert as a
+ * `returned` step. Fixes of one retiree are handled one after another; the rule's state is stored
+ * with the zone, so a restart changes nothing.
+ */
+import { severityOf } from '../../devices/alerts.ts';
+import type { EventBus } from '../../devices/bus.ts';
+import type { DevicePosition } from '../../devices/contract.ts';
+import type { AlertWorkflow } from '../alerts/workflow.ts';
+import type { Database } from '../db/database.ts';
+import type { Directory } from '../devices/directory.ts';
+import { amapLink } from './geo.ts';
+import { LocationStore } from './store.ts';
+import { applyFix, type ZoneState } from './zone.ts';
+
+const OWNER = 'location';
+
+/** What happened to a fix, as counted in `hub_location_fixes_total`. */
+export type FixOutcome = 'kept' | 'older' | 'unbound' | 'failed';
+
+export interface LocationServiceOptions {
+  db: Database;
+  bus: EventBus;
+  directory: Pick<Directory, 'lookup'>;
+  workflow: Pick<AlertWorkflow, 'noteOnActive'>;
+  onError: (error: unknown) => void;
+  count?: (outcome: FixOutcome) => void;
+  clock?: () => Date;
+}
+
+function withLinks(recent: ZoneState['recent']) {
+  return recent.map((fix) => ({ ...fix, fixedAt: new Date(fix.ts).toISOString(), mapUrl: amapLink(fix) }));
+}
+
+export class LocationService {
+  private readonly store: LocationStore;
+  /** Each retiree's fixes, one after another. */
+  private readonly queues = new Map<string, Promise<void>>();
+
+  constructor(private readonly options: LocationServiceOptions) {
+    this.store = new LocationStore(options.db);
+  }
+
+  start(): void {
+    this.options.bus.on('device.position', OWNER, ({ deviceId, position }) => {
+      void this.take(deviceId, position);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.options.bus.removeOwner(OWNER);
+    await Promise.allSettled([...this.queues.values()]);
+  }
+
+  /** Handles one fix after the retiree's earlier ones; resolves once it is stored and judged. */
+  take(deviceId: string, position: DevicePosition): Promise<void> {
+    const retireeId = this.options.directory.lookup(deviceId)?.retireeId;
+    if (!retireeId) {
+      this.options.count?.('unbound');
+      return Promise.resolve();
+    }
+    const previous = this.queues.get(retireeId) ?? Promise.resolve();
+    const next = previous.then(() =>
+      this.handle(retireeId, deviceId, position).catch((error: unknown) => {
+        this.options.count?.('failed');
+        this.options.onError(error);
+      }),
+    );
+    this.queues.set(retireeId, next);
+    void next.finally(() => {
+      if (this.queues.get(retireeId) === next) this.queues.delete(retireeId);
+    });
+    return next;
+  }
+
+  private async handle(retireeId: string, deviceId: string, position: DevicePosition): Promise<void> {
+    const now = this.options.clock?.() ?? new Date();
+    const judged = await this.options.db.transaction(async (tx) => {
+      const store = new LocationStore(tx);
+      const kept = await store.keep(retireeId, deviceId, position, now);
+      const current = await store.zoneForUpdate(retireeId);
+      if (!current) return { kept, verdict: null, state: null, zone: null };
+      const { state, verdict } = applyFix(current.zone, current.state, position);
+      if (state !== current.state) await store.saveState(retireeId, state);
+      return { kept, verdict, state, zone: current.zone };
+    });
+    this.options.count?.(judged.kept ? 'kept' : 'older');
+    const { verdict, state, zone } = judged;
+    if (!verdict || !state || !zone) return;
+    const last = state.recent.at(-1);
+    if (verdict === 'left') {
+      await this.options.bus.emitAndWait('alert.candidate', {
+        deviceId,
+        kind: 'wander',
+        severity: severityOf('wander'),
+        ts: position.ts,
+        detail: {
+          zone: { lat: zone.lat, lon: zone.lon, radiusM: zone.radiusM, mapUrl: amapLink(zone) },
+          distanceM: last?.distanceM ?? null,
+          positions: withLinks(state.recent),
+        },
+      });
+      return;
+    }
+    await this.options.workflow.noteOnActive(deviceId, 'wander', 'returned', {
+      fixedAt: new Date(position.ts).toISOString(),
+      lat: position.lat,
+      lon: position.lon,
+      source: position.source,
+      distanceM: last?.distanceM ?? null,
+      mapUrl: amapLink(position),
+    });
+  }
+
+  /** The store, for the API's reads and the safe zone's changes. */
+  get records(): LocationStore {
+    return this.store;
+  }
+}
