@@ -10,6 +10,7 @@ import { brokerIngestCase } from './cases/broker-ingest.ts';
 import { connectionsCase } from './cases/connections.ts';
 import { influxIngestCase } from './cases/influx-ingest.ts';
 import { recordsCase } from './cases/records.ts';
+import { watchesCase } from './cases/watches.ts';
 import { type BenchCase, type BenchRow, machine, passes, table } from './harness.ts';
 
 const cases: BenchCase[] = [
@@ -17,6 +18,7 @@ const cases: BenchCase[] = [
   influxIngestCase,
   alertLatencyCase,
   connectionsCase,
+  watchesCase,
   recordsCase,
 ];
 

@@ -10,6 +10,7 @@ import { HubApi, provision } from './provision.ts';
 import { describeScenario, parseDuration, parseScenario, plan, type Scenario } from './scenarios.ts';
 import { describeCommand, runSession } from './session.ts';
 import { createRandom } from './vitals.ts';
+import { DEFAULT_WATCH_CREDENTIALS, parseProtocols, runWatches } from './watches/run.ts';
 import { DEFAULT_ZIGBEE_CREDENTIALS, runZigbee } from './zigbee/run.ts';
 
 export const usage = `Junxiu Hub device simulator — plays retirees' watches, SOS pendants and home sensors
@@ -57,6 +58,20 @@ Zigbee2MQTT bridge (instead of the devices above)
                          leak-clear, smoke, smoke-clear, door-open, door-close, motion, offline, online
                          e.g. --zigbee --scenario emergency@10s --scenario door-open@20s
 
+Watches and pendants over TCP (instead of the devices above)
+  --watches              play 4G watches and pendants on the hub's maker-protocol listeners: 3G
+                         (watch.3g), IW (watch.iw), JT/T 808 (pendant.jt808); with --provision,
+                         registers --count of them, each bound to a new retiree (saved to
+                         data/simulator/watches.json)
+  --protocols <list>     with --provision: 3g,iw,jt808 (default), devices take them in turn
+  --watch-host <host>    the hub's watch listeners (default 127.0.0.1)
+  --watch-3g-port <n>    its HUB_WATCH_3G_PORT; --watch-iw-port, --watch-jt808-port likewise
+  --interval <seconds>   with --watches: between two links (LK, AP03, 0x0002; default 60)
+  --alarm-repeat <s>     an unanswered alarm is sent again after this long (default 20)
+  --scenario <spec>      with --watches: action:device[@time], action one of sos, fall, removed,
+                         low-battery, walk (700 m away from home over 4 minutes)
+                         e.g. --watches --scenario sos:0@10s --scenario walk:1@30s
+
 While it runs, type a command and press Enter:
   sos 2 · fall 1 suspected · hr-high 0 · hr-low 0 3m · offline 3 · online 3 · status · help · quit
 
@@ -64,6 +79,8 @@ Examples
   npm run simulate -- --provision --count 8 --password junxiu-demo-2026
   npm run simulate -- --scenario sos:0@20s --scenario hr-high:1@1m --duration 5m
   npm run simulate -- --broker mqtt://127.0.0.1:1883 --count 200 --interval 1 --no-input   (load)
+  npm run simulate -- --watches --provision --count 6 --password junxiu-demo-2026 \
+      --watch-3g-port 7700 --watch-iw-port 7701 --watch-jt808-port 7702 --scenario sos:0@10s
 `;
 
 const DEFAULT_CREDENTIALS = 'data/simulator/credentials.json';
@@ -120,6 +137,13 @@ async function main(argv: string[]): Promise<number> {
       bridge: { type: 'string' },
       'bridge-secret': { type: 'string' },
       'base-topic': { type: 'string' },
+      watches: { type: 'boolean', default: false },
+      protocols: { type: 'string', default: '3g,iw,jt808' },
+      'watch-host': { type: 'string', default: '127.0.0.1' },
+      'watch-3g-port': { type: 'string' },
+      'watch-iw-port': { type: 'string' },
+      'watch-jt808-port': { type: 'string' },
+      'alarm-repeat': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -149,6 +173,37 @@ async function main(argv: string[]): Promise<number> {
       scenarios: values.scenario,
       durationMs,
       intervalMs: Math.round(positiveNumber('interval', values.interval, 60) * 1000),
+      interactive: !values['no-input'],
+      seed,
+    });
+  }
+  if (values.watches) {
+    const port = (name: string) => {
+      const value = wholeNumber(name, values[name as 'watch-3g-port']);
+      if (value !== undefined && (value < 1 || value > 65535))
+        throw new UsageError(`--${name} must be 1–65535`);
+      return value;
+    };
+    const ports = Object.fromEntries(
+      (['3g', 'iw', 'jt808'] as const).flatMap((protocol) => {
+        const value = port(`watch-${protocol}-port`);
+        return value === undefined ? [] : [[protocol, value]];
+      }),
+    );
+    return runWatches({
+      credentialsFile: values.credentials ?? DEFAULT_WATCH_CREDENTIALS,
+      provision: values.provision,
+      count: requested,
+      protocols: parseProtocols(values.protocols),
+      api: values.api,
+      username: values.username,
+      password: values.password ?? process.env.HUB_ADMIN_PASSWORD,
+      host: values['watch-host'],
+      ports,
+      scenarios: values.scenario,
+      durationMs,
+      linkIntervalMs: Math.round(positiveNumber('interval', values.interval, 60) * 1000),
+      alarmRepeatMs: Math.round(positiveNumber('alarm-repeat', values['alarm-repeat'], 20) * 1000),
       interactive: !values['no-input'],
       seed,
     });

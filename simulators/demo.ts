@@ -6,6 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Credentials, loadCredentials, saveCredentials } from './credentials.ts';
@@ -14,6 +15,9 @@ import { ApiError, HubApi, missingDevices, provision } from './provision.ts';
 import { demoPlan } from './scenarios.ts';
 import { describeCommand, ignoreClosedOutput, runSession } from './session.ts';
 import { createRandom } from './vitals.ts';
+import { demoWatchPlan, WatchFleet } from './watches/fleet.ts';
+import { provisionWatches } from './watches/provision.ts';
+import { watchDevicesOf } from './watches/run.ts';
 
 const DEMO_RETIREES = 8;
 const DEMO_SEED = 2839;
@@ -36,6 +40,9 @@ const password = process.env.HUB_ADMIN_PASSWORD || 'junxiu-demo-2026';
 const dataDir = path.resolve(root, process.env.HUB_DATA_DIR || 'data/demo');
 const logFile = path.join(dataDir, 'hub.log');
 const credentialsFile = path.join(dataDir, 'credentials.json');
+const watchCredentialsFile = path.join(dataDir, 'watches.json');
+/** Watches and pendants per protocol (3G, IW, JT/T 808), bound to the first demo retirees. */
+const DEMO_WATCHES_PER_PROTOCOL = 2;
 const apiUrl = `http://127.0.0.1:${httpPort}`;
 const brokerUrl = `mqtt://127.0.0.1:${mqttPort}`;
 
@@ -47,7 +54,30 @@ function tail(file: string, lines = 15): string {
   }
 }
 
-function startHub(): ChildProcess {
+/** A port free on loopback now, for a listener the demo's hub opens a moment later. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+type WatchPorts = { '3g': number; iw: number; jt808: number };
+
+/** The watch listeners' ports: HUB_WATCH_*_PORT when set, else free ones. */
+async function watchPorts(): Promise<WatchPorts> {
+  return {
+    '3g': portFrom('HUB_WATCH_3G_PORT', await freePort()),
+    iw: portFrom('HUB_WATCH_IW_PORT', await freePort()),
+    jt808: portFrom('HUB_WATCH_JT808_PORT', await freePort()),
+  };
+}
+
+function startHub(ports: WatchPorts): ChildProcess {
   mkdirSync(dataDir, { recursive: true });
   const log = openSync(logFile, 'a');
   return spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -57,6 +87,11 @@ function startHub(): ChildProcess {
       HUB_DATA_DIR: dataDir,
       HUB_HTTP_PORT: String(httpPort),
       HUB_MQTT_PORT: String(mqttPort),
+      // The demo's watches and pendants speak their makers' protocols on loopback.
+      HUB_WATCH_HOST: '127.0.0.1',
+      HUB_WATCH_3G_PORT: String(ports['3g']),
+      HUB_WATCH_IW_PORT: String(ports.iw),
+      HUB_WATCH_JT808_PORT: String(ports.jt808),
       HUB_ADMIN_PASSWORD: password,
       // The demo signs in as admin with a password to set up its devices; a real hub asks admins for
       // a TOTP code (HUB_ADMIN_TOTP_REQUIRED, on by default).
@@ -118,7 +153,26 @@ async function demoCredentials(api: HubApi): Promise<Credentials> {
   return credentials;
 }
 
-function banner(): string {
+/** The demo's watches and pendants: those of watches.json while the hub knows them, else new ones. */
+async function demoWatches(api: HubApi, credentials: Credentials): Promise<Credentials> {
+  if (existsSync(watchCredentialsFile)) {
+    const saved = await loadCredentials(watchCredentialsFile);
+    if (saved.retirees.length > 0 && (await missingDevices(api, saved)).length === 0) return saved;
+  }
+  const count = DEMO_WATCHES_PER_PROTOCOL * 3;
+  console.log(`Registering ${count} demo watches and pendants (3G, IW, JT/T 808) …`);
+  const watches = await provisionWatches(api, {
+    count,
+    protocols: ['3g', 'iw', 'jt808'],
+    random: createRandom(DEMO_SEED),
+    retirees: credentials.retirees,
+    onDevice: (line) => console.log(line),
+  });
+  await saveCredentials(watchCredentialsFile, watches);
+  return watches;
+}
+
+function banner(ports: WatchPorts): string {
   const lines = [
     'Junxiu Hub 军休智慧监护平台 — demo is running',
     '',
@@ -126,6 +180,7 @@ function banner(): string {
     `  Login       admin / ${password}   (two-step verification is off in the demo only)`,
     `  API docs    http://127.0.0.1:${httpPort}/docs`,
     `  MQTT        ${brokerUrl}`,
+    `  Watches     TCP 127.0.0.1: 3G ${ports['3g']}, IW ${ports.iw}, JT/T 808 ${ports.jt808}`,
     `  Hub log     ${path.relative(process.cwd(), logFile) || logFile}`,
     '',
     '  An SOS arrives within ~30 s, a high heart rate a minute later,',
@@ -149,7 +204,8 @@ function displayWidth(text: string): number {
 
 async function main(): Promise<number> {
   console.log(`Starting the hub (data in ${dataDir}, log in ${logFile}) …`);
-  const hub = startHub();
+  const ports = await watchPorts();
+  const hub = startHub(ports);
   const api = new HubApi(apiUrl);
   process.on('exit', () => {
     if (hub.exitCode === null && hub.signalCode === null) hub.kill('SIGKILL');
@@ -192,9 +248,24 @@ async function main(): Promise<number> {
         `no demo device could connect to ${brokerUrl}: ${started.failed[0]?.reason ?? 'unknown'}`,
       );
     }
+    const watchFleet = new WatchFleet({
+      devices: watchDevicesOf(await demoWatches(api, credentials)),
+      host: '127.0.0.1',
+      ports,
+      linkIntervalMs: 30_000,
+      positionIntervalMs: 120_000,
+      heartRateIntervalMs: 60_000,
+      alarmRepeatMs: 20_000,
+      log: (line) => print(line),
+    });
+    const watchesStarted = await watchFleet.start();
+    for (const failure of watchesStarted.failed) console.log(`  ✗ ${failure.id}: ${failure.reason}`);
+    const stopWatchPlan = watchFleet.play(
+      demoWatchPlan(watchFleet.devices, createRandom((Date.now() >> 16) & 0xffff)),
+    );
     for (const signal of earlySignals) process.off(signal, early);
 
-    console.log(`\n${banner()}\n`);
+    console.log(`\n${banner(ports)}\n`);
     const hubExit = () => {
       print(`✗ the hub stopped unexpectedly; last lines of ${logFile}:\n${tail(logFile)}`);
       process.kill(process.pid, 'SIGTERM');
@@ -207,8 +278,12 @@ async function main(): Promise<number> {
       onReady: (printer) => {
         print = printer;
       },
-      onStopping: () => hub.off('exit', hubExit),
+      onStopping: () => {
+        hub.off('exit', hubExit);
+        stopWatchPlan();
+      },
     });
+    await watchFleet.stop();
   } catch (error) {
     console.error(`demo: ${(error as Error).message}`);
     await stopHub(hub);

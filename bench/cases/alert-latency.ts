@@ -13,6 +13,7 @@ import { startInfluxd } from '../../test/helpers/influxd.ts';
 import { type BenchCase, type BenchOptions, type BenchRow, quantile } from '../harness.ts';
 import type { AlertArrivals, DashboardCommand } from '../support/dashboard-worker.ts';
 import { startBenchHub } from '../support/hub.ts';
+import { request } from '../support/ipc.ts';
 import { LoadGenerator } from '../support/load.ts';
 import { sleep } from '../support/ramp.ts';
 import { RawDevice } from '../support/raw-device.ts';
@@ -23,16 +24,8 @@ const CASE = 'alert-latency';
 const P99_GOAL_MS = 50;
 const workerPath = fileURLToPath(new URL('../support/dashboard-worker.ts', import.meta.url));
 
-function ask<T>(child: ChildProcess, command: DashboardCommand): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`dashboard clients exited (${code})`));
-    child.once('exit', onExit);
-    child.once('message', (message) => {
-      child.off('exit', onExit);
-      resolve(message as T);
-    });
-    child.send(command);
-  });
+export function askDashboards<T>(child: ChildProcess, command: DashboardCommand): Promise<T> {
+  return request<T>(child, command, 'dashboard clients');
 }
 
 export const alertLatencyCase: BenchCase = {
@@ -77,7 +70,7 @@ export const alertLatencyCase: BenchCase = {
       for (const credentials of pendantCredentials) {
         pendants.push(await RawDevice.connect(bench.hub.mqttPort, credentials));
       }
-      const connected = await ask<{ connected: number }>(dashboards, {
+      const connected = await askDashboards<{ connected: number }>(dashboards, {
         cmd: 'connect',
         url: bench.hub.url,
         token: bench.api.bearer,
@@ -103,7 +96,7 @@ export const alertLatencyCase: BenchCase = {
       }
       const telemetry = await background;
       await sleep(2000);
-      const report = await ask<AlertArrivals>(dashboards, { cmd: 'report' });
+      const report = await askDashboards<AlertArrivals>(dashboards, { cmd: 'report' });
 
       const toEvery: number[] = [];
       const toFirst: number[] = [];

@@ -5,15 +5,9 @@
  * The hold lasts `--duration`, and at least 30 s so that every device sends a few times.
  * Goals: RSS ≤ 1 GiB, event-loop delay p99 ≤ 20 ms.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { HUB_NODE_FLAGS } from '../../server/node-flags.ts';
 import type { BenchCase, BenchOptions, BenchRow } from '../harness.ts';
-import { benchEnv, HubApi } from '../support/hub.ts';
-import type { HubProcessCommand, HubProcessMessage } from '../support/hub-process.ts';
+import { HubApi } from '../support/hub.ts';
+import { gauge, HubChild, type HubStats } from '../support/hub-child.ts';
 import { LoadGenerator } from '../support/load.ts';
 import { sleep } from '../support/ramp.ts';
 import { WATCH_TYPE } from '../support/telemetry.ts';
@@ -21,28 +15,30 @@ import { WATCH_TYPE } from '../support/telemetry.ts';
 const CASE = 'connections';
 const RSS_GOAL_BYTES = 2 ** 30;
 const DELAY_P99_GOAL_MS = 20;
-const hubPath = fileURLToPath(new URL('../support/hub-process.ts', import.meta.url));
-
-type Stats = Extract<HubProcessMessage, { type: 'stats' }>;
-
-function ask<T extends HubProcessMessage>(child: ChildProcess, command: HubProcessCommand): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onExit = (code: number | null) => reject(new Error(`hub process exited (${code})`));
-    child.once('exit', onExit);
-    child.once('message', (message) => {
-      child.off('exit', onExit);
-      resolve(message as T);
-    });
-    child.send(command);
-  });
+/** The hub process's rows against the connections goals: its RSS and event-loop delay over a hold. */
+export function processRows(caseName: string, maxRss: number, stats: HubStats, note: string): BenchRow[] {
+  return [
+    {
+      case: caseName,
+      metric: 'hub RSS, max over the hold',
+      value: maxRss / 2 ** 20,
+      unit: 'MiB',
+      goal: { op: '<=', target: RSS_GOAL_BYTES / 2 ** 20 },
+      note,
+    },
+    {
+      case: caseName,
+      metric: 'event-loop delay p99',
+      value: stats.delay.p99,
+      unit: 'ms',
+      goal: { op: '<=', target: DELAY_P99_GOAL_MS },
+      note: `p50 ${stats.delay.p50.toFixed(1)} ms, max ${stats.delay.max.toFixed(1)} ms`,
+    },
+  ];
 }
 
-function telemetryAccepted(metrics: string): number {
+export function telemetryAccepted(metrics: string): number {
   return Number(/^hub_mqtt_messages_total\{channel="telemetry"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
-}
-
-function gauge(metrics: string, name: string): number {
-  return Number(new RegExp(`^${name} (\\d+)`, 'm').exec(metrics)?.[1] ?? Number.NaN);
 }
 
 export const connectionsCase: BenchCase = {
@@ -54,19 +50,11 @@ export const connectionsCase: BenchCase = {
     const connectRate = Number(options.settings['connect-rate'] ?? 500);
     const workers = Number(options.settings.workers ?? 2);
     const holdMs = Math.max(options.durationMs, 30_000);
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'junxiu-bench-'));
-    const hub = fork(hubPath, [], {
-      execArgv: [...HUB_NODE_FLAGS, '--import', 'tsx'],
-      stdio: 'inherit',
-      env: { ...process.env, ...benchEnv(dataDir, { HUB_MQTT_MAX_CONNECTIONS: String(count + 1000) }) },
-    });
+    const hub = await HubChild.start({ HUB_MQTT_MAX_CONNECTIONS: String(count + 1000) });
+    const { ready } = hub;
     const loads: LoadGenerator[] = [];
     try {
-      const ready = await new Promise<Extract<HubProcessMessage, { type: 'ready' }>>((resolve, reject) => {
-        hub.once('exit', (code) => reject(new Error(`hub process exited (${code})`)));
-        hub.once('message', (message) => resolve(message as Extract<HubProcessMessage, { type: 'ready' }>));
-      });
-      const idle = await ask<Stats>(hub, { cmd: 'stats' });
+      const idle = await hub.stats();
       const api = new HubApi(ready.url);
       await api.login();
       const registering = performance.now();
@@ -93,15 +81,15 @@ export const connectionsCase: BenchCase = {
       // Settle through one full interval, so that every device has sent before the window opens.
       await sleep(intervalMs);
       const acceptedBefore = telemetryAccepted(await api.metrics());
-      await ask(hub, { cmd: 'reset' });
+      await hub.reset();
       const started = performance.now();
       let maxRss = 0;
       while (performance.now() - started < holdMs) {
         await sleep(1000);
-        const stats = await ask<Stats>(hub, { cmd: 'stats' });
+        const stats = await hub.stats();
         maxRss = Math.max(maxRss, stats.rssBytes);
       }
-      const stats = await ask<Stats>(hub, { cmd: 'stats' });
+      const stats = await hub.stats();
       maxRss = Math.max(maxRss, stats.rssBytes);
       const metrics = await api.metrics();
       const accepted = telemetryAccepted(metrics) - acceptedBefore;
@@ -116,22 +104,7 @@ export const connectionsCase: BenchCase = {
       );
       const note = `${clients} connected devices, ${Math.round(accepted / heldSeconds)} msg/s, ${heldSeconds.toFixed(0)} s`;
       return [
-        {
-          case: CASE,
-          metric: 'hub RSS, max over the hold',
-          value: maxRss / 2 ** 20,
-          unit: 'MiB',
-          goal: { op: '<=', target: RSS_GOAL_BYTES / 2 ** 20 },
-          note,
-        },
-        {
-          case: CASE,
-          metric: 'event-loop delay p99',
-          value: stats.delay.p99,
-          unit: 'ms',
-          goal: { op: '<=', target: DELAY_P99_GOAL_MS },
-          note: `p50 ${stats.delay.p50.toFixed(1)} ms, max ${stats.delay.max.toFixed(1)} ms`,
-        },
+        ...processRows(CASE, maxRss, stats, note),
         { case: CASE, metric: 'connected devices', value: clients, unit: '' },
         {
           case: CASE,
@@ -143,14 +116,7 @@ export const connectionsCase: BenchCase = {
       ];
     } finally {
       await Promise.all(loads.map((load) => load.end()));
-      if (hub.exitCode === null) {
-        const exited = new Promise((resolve) => hub.once('exit', resolve));
-        hub.send({ cmd: 'stop' } satisfies HubProcessCommand);
-        const timer = setTimeout(() => hub.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      await rm(dataDir, { recursive: true, force: true });
+      await hub.stop();
     }
   },
 };

@@ -9,7 +9,13 @@ import { createLogger, startHub } from '../../server/hub.ts';
 
 export type HubProcessCommand = { cmd: 'stats' } | { cmd: 'reset' } | { cmd: 'stop' };
 export type HubProcessMessage =
-  | { type: 'ready'; url: string; mqttPort: number }
+  | {
+      type: 'ready';
+      url: string;
+      mqttPort: number;
+      /** 0 for a protocol whose listener is off. */
+      watchPorts: { '3g': number; iw: number; jt808: number };
+    }
   | {
       type: 'stats';
       rssBytes: number;
@@ -62,4 +68,4 @@ process.on('message', (message: HubProcessCommand) => {
 process.on('disconnect', () => {
   void hub.stop().then(() => process.exit(0));
 });
-send({ type: 'ready', url: hub.url, mqttPort: hub.mqttPort });
+send({ type: 'ready', url: hub.url, mqttPort: hub.mqttPort, watchPorts: hub.watchPorts });

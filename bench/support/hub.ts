@@ -100,7 +100,7 @@ export class HubApi {
 }
 
 /** Runs `make(0..count-1)` with `concurrency` calls in flight; results in index order. */
-async function inBatches<T>(count: number, concurrency: number, make: (index: number) => Promise<T>) {
+export async function inBatches<T>(count: number, concurrency: number, make: (index: number) => Promise<T>) {
   const results: T[] = new Array(count);
   let next = 0;
   await Promise.all(

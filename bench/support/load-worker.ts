@@ -4,6 +4,7 @@
  * open-loop at a set rate, closed-loop with a window of unacknowledged QoS 1 messages per device,
  * or once per interval per device.
  */
+import { paced } from './ipc.ts';
 import { type DeviceCredentials, RawDevice } from './raw-device.ts';
 import { telemetryTopic, watchTelemetry } from './telemetry.ts';
 
@@ -49,27 +50,11 @@ function publishNext(device: RawDevice, qos: 0 | 1): boolean {
 }
 
 async function connect(command: Extract<LoadCommand, { cmd: 'connect' }>): Promise<void> {
-  let failed = 0;
-  let firstError: string | undefined;
-  const started = performance.now();
   // Connections are opened at `perSecond`, at most 200 waiting for their CONNACK at once.
-  let next = 0;
-  const worker = async () => {
-    while (next < command.devices.length) {
-      const index = next++;
-      const due = started + (index / command.perSecond) * 1000;
-      const wait = due - performance.now();
-      if (wait > 0) await sleep(wait);
-      try {
-        devices.push(await RawDevice.connect(command.port, command.devices[index] as DeviceCredentials));
-      } catch (error) {
-        failed += 1;
-        firstError ??= error instanceof Error ? error.message : String(error);
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(200, command.devices.length) }, worker));
-  reply({ type: 'connected', connected: devices.length, failed, ...(firstError ? { firstError } : {}) });
+  const result = await paced(command.devices.length, command.perSecond, async (index) => {
+    devices.push(await RawDevice.connect(command.port, command.devices[index] as DeviceCredentials));
+  });
+  reply({ type: 'connected', connected: devices.length, ...result });
 }
 
 /** Open loop: `rate` messages a second spread over all devices, whatever the broker does. */

@@ -4,6 +4,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { end, request } from './ipc.ts';
 import type { LoadCommand, LoadReply } from './load-worker.ts';
 import type { DeviceCredentials } from './raw-device.ts';
 
@@ -20,15 +21,7 @@ export class LoadGenerator {
   }
 
   private request<T extends LoadReply>(command: LoadCommand): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`load generator exited (${code})`));
-      this.child.once('exit', onExit);
-      this.child.once('message', (message) => {
-        this.child.off('exit', onExit);
-        resolve(message as T);
-      });
-      this.child.send(command);
-    });
+    return request<T>(this.child, command, 'load generator');
   }
 
   /** Connects the devices at `perSecond`; fails when any was refused. */
@@ -60,12 +53,7 @@ export class LoadGenerator {
     return this.request({ cmd: 'stopPeriodic' });
   }
 
-  async end(): Promise<void> {
-    if (this.child.exitCode !== null) return;
-    const exited = new Promise((resolve) => this.child.once('exit', resolve));
-    this.child.send({ cmd: 'end' } satisfies LoadCommand);
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
+  end(): Promise<void> {
+    return end(this.child, { cmd: 'end' } satisfies LoadCommand, 5000);
   }
 }

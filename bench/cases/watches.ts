@@ -1,0 +1,224 @@
+/**
+ * Case 6, watches: 10,000 watches and pendants on the maker-protocol listeners over TCP (80 % 3G,
+ * 10 % IW, 10 % JT/T 808), each logged in and linking every 60 s (`LK`, `AP03`, 0x0002), beside
+ * the connections case's MQTT devices (one message each every 10 s) and 50 dashboards. The hub runs
+ * in its own process; the watches (simulators/watches/) in another, the MQTT devices in two more.
+ * Measured: the hub's RSS and event-loop delay over the hold, within the connections case's goals
+ * (RSS ≤ 1 GiB, p99 ≤ 20 ms); then SOS alarms from 3G watches, from the `AL` written until the
+ * `alert` opening reaches every dashboard (alert-latency's goal, p99 ≤ 50 ms).
+ *
+ * The hub holds one descriptor per connection: its open-files limit (`ulimit -n`) must exceed the
+ * watches and the MQTT devices together. When it does not, the MQTT devices are cut to fit, and the
+ * row says so.
+ */
+import { fork } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { WatchProtocolName } from '../../devices/watches/types.ts';
+import type { CreatedDevice } from '../../server/schemas/devices.ts';
+import { WATCH_TYPE_OF, watchId } from '../../simulators/watches/provision.ts';
+import { type BenchCase, type BenchOptions, type BenchRow, quantile } from '../harness.ts';
+import type { AlertArrivals } from '../support/dashboard-worker.ts';
+import { HubApi, inBatches } from '../support/hub.ts';
+import { gauge, HubChild, openFilesLimit } from '../support/hub-child.ts';
+import { LoadGenerator } from '../support/load.ts';
+import { sleep } from '../support/ramp.ts';
+import { WATCH_TYPE } from '../support/telemetry.ts';
+import { WatchLoad } from '../support/watch-load.ts';
+import { askDashboards } from './alert-latency.ts';
+import { processRows } from './connections.ts';
+
+const CASE = 'watches';
+const ALARM_P99_GOAL_MS = 50;
+/** Descriptors the hub needs besides its connections: data files, HTTP, dashboards, the loop. */
+const HUB_OWN_FILES = 1000;
+const dashboardPath = fileURLToPath(new URL('../support/dashboard-worker.ts', import.meta.url));
+
+/** Device `index`'s protocol: one in ten IW, one in ten JT/T 808, the rest 3G. */
+function protocolOf(index: number): WatchProtocolName {
+  return index % 10 === 1 ? 'iw' : index % 10 === 6 ? 'jt808' : '3g';
+}
+
+export const watchesCase: BenchCase = {
+  name: CASE,
+  title:
+    'Watches: 10,000 watches over TCP (LK every 60 s) beside 10,000 MQTT devices (RSS ≤ 1 GiB, event-loop p99 ≤ 20 ms, SOS → dashboards p99 ≤ 50 ms)',
+  async run(options: BenchOptions): Promise<BenchRow[]> {
+    const watchCount = Number(options.settings.watches ?? 10_000);
+    const linkIntervalMs = Number(options.settings['link-interval'] ?? 60) * 1000;
+    const mqttIntervalMs = Number(options.settings.interval ?? 10) * 1000;
+    const connectRate = Number(options.settings['connect-rate'] ?? 500);
+    const clients = Number(options.settings.clients ?? 50);
+    const alarms = Number(options.settings.sos ?? 50);
+    const warmup = Number(options.settings.warmup ?? 10);
+    const holdMs = Math.max(options.durationMs, linkIntervalMs);
+    const limit = await openFilesLimit();
+    const wanted = Number(options.settings['mqtt-devices'] ?? 10_000);
+    const mqttCount = Math.max(0, Math.min(wanted, limit - HUB_OWN_FILES - watchCount));
+    const cut =
+      mqttCount < wanted
+        ? `MQTT devices cut to ${mqttCount} of ${wanted}: the open-files limit (ulimit -n) is ${limit}`
+        : undefined;
+    if (cut) options.log(`  ${cut}`);
+
+    const hub = await HubChild.start({
+      HUB_MQTT_MAX_CONNECTIONS: String(mqttCount + 1000),
+      HUB_WATCH_HOST: '127.0.0.1',
+      HUB_WATCH_3G_PORT: '0',
+      HUB_WATCH_IW_PORT: '0',
+      HUB_WATCH_JT808_PORT: '0',
+      HUB_WATCH_MAX_CONNECTIONS: String(watchCount + 1000),
+    });
+    const { ready } = hub;
+    const loads: LoadGenerator[] = [];
+    const watches = WatchLoad.start();
+    const dashboards = fork(dashboardPath, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+    try {
+      const api = new HubApi(ready.url);
+      await api.login();
+      const registering = performance.now();
+      // The watches that raise the alarms are bound to retirees, so each alarm opens an alert.
+      const retirees = await api.createRetirees(alarms + warmup, '压测老人');
+      const batch = randomInt(100_000);
+      const alarmingIndexes = Array.from({ length: watchCount }, (_, index) => index)
+        .filter((index) => protocolOf(index) === '3g')
+        .slice(0, alarms + warmup);
+      const retireeOf = new Map(alarmingIndexes.map((index, order) => [index, retirees[order]?.id ?? null]));
+      const devices = await inBatches(watchCount, 8, async (index) => {
+        const protocol = protocolOf(index);
+        const created = await api.call<CreatedDevice>('POST', '/api/devices', {
+          id: watchId(protocol, batch, index),
+          type: WATCH_TYPE_OF[protocol],
+          retireeId: retireeOf.get(index) ?? null,
+        });
+        return { id: created.device.id, protocol };
+      });
+      const alarming = alarmingIndexes.map((index) => devices[index] as (typeof devices)[number]);
+      const mqttDevices = await api.createDevices(mqttCount, WATCH_TYPE, 'bench-watch');
+      options.log(
+        `  ${watchCount} watches and ${mqttCount} MQTT devices registered in ${((performance.now() - registering) / 1000).toFixed(1)} s`,
+      );
+
+      const connecting = performance.now();
+      const share = Math.ceil(mqttCount / 2);
+      await Promise.all(
+        [0, 1].map(async (index) => {
+          const load = LoadGenerator.start();
+          loads.push(load);
+          await load.connect(
+            ready.mqttPort,
+            mqttDevices.slice(index * share, (index + 1) * share),
+            connectRate / 2,
+          );
+        }),
+      );
+      for (const load of loads) load.periodic(mqttIntervalMs);
+      await watches.connect('127.0.0.1', ready.watchPorts, devices, connectRate, linkIntervalMs);
+      const connectSeconds = (performance.now() - connecting) / 1000;
+      const connected = await askDashboards<{ connected: number }>(dashboards, {
+        cmd: 'connect',
+        url: ready.url,
+        token: api.bearer,
+        clients,
+      });
+      options.log(
+        `  connected in ${connectSeconds.toFixed(1)} s at ${connectRate}/s; ${connected.connected} dashboards`,
+      );
+
+      // Settle through one link interval, so that every watch has linked before the window opens.
+      await sleep(linkIntervalMs);
+      const linksBefore = await watches.stats();
+      await hub.reset();
+      const started = performance.now();
+      let maxRss = 0;
+      while (performance.now() - started < holdMs) {
+        await sleep(1000);
+        maxRss = Math.max(maxRss, (await hub.stats()).rssBytes);
+      }
+      const held = await hub.stats();
+      maxRss = Math.max(maxRss, held.rssBytes);
+      const heldSeconds = (performance.now() - started) / 1000;
+      const linksAfter = await watches.stats();
+      const metrics = await api.metrics();
+      const watchConnections = [
+        ...metrics.matchAll(/^hub_watch_connections\{protocol="[^"]+"\} (\d+)/gm),
+      ].reduce((sum, match) => sum + Number(match[1]), 0);
+      const mqttClients = gauge(metrics, 'hub_mqtt_clients');
+      const links = linksAfter.links - linksBefore.links;
+      const linksAnswered = linksAfter.linksAnswered - linksBefore.linksAnswered;
+      // Since the start: over the window alone, answers to links sent before it would count too.
+      const linksAnsweredShare =
+        linksAfter.links === 0 ? Number.NaN : linksAfter.linksAnswered / linksAfter.links;
+      options.log(
+        `  over ${heldSeconds.toFixed(0)} s: RSS max ${(maxRss / 2 ** 20).toFixed(0)} MiB (heap ${(held.heapUsedBytes / 2 ** 20).toFixed(0)} MiB), ` +
+          `event-loop delay p50 ${held.delay.p50.toFixed(1)} ms, p99 ${held.delay.p99.toFixed(1)} ms, max ${held.delay.max.toFixed(1)} ms; ` +
+          `${watchConnections} watch and ${mqttClients} MQTT connections; ${links} links sent and ${linksAnswered} answered over the hold`,
+      );
+
+      // Alarms under the same load: warm-up ones first, as alert-latency does, then the measured ones.
+      const ids = alarming.map((device) => device.id);
+      await watches.sos(ids.slice(0, warmup), 200);
+      const sos = await watches.sos(ids.slice(warmup), 200);
+      await sleep(2000);
+      const report = await askDashboards<AlertArrivals>(dashboards, { cmd: 'report' });
+      const toEvery: number[] = [];
+      const toAnswer: number[] = [];
+      let incomplete = 0;
+      for (const [id, sentAt] of Object.entries(sos.sentAt)) {
+        const arrivals = report.arrivals[id] ?? [];
+        if (arrivals.length >= clients) toEvery.push(Math.max(...arrivals) - sentAt);
+        else incomplete += 1;
+        const answeredAt = sos.answeredAt[id];
+        if (answeredAt !== undefined) toAnswer.push(answeredAt - sentAt);
+      }
+      toEvery.sort((a, b) => a - b);
+      toAnswer.sort((a, b) => a - b);
+      options.log(
+        `  SOS → every dashboard: p50 ${quantile(toEvery, 0.5).toFixed(1)} ms, p99 ${quantile(toEvery, 0.99).toFixed(1)} ms, max ${(toEvery.at(-1) ?? Number.NaN).toFixed(1)} ms; ` +
+          `→ the watch's answer p99 ${quantile(toAnswer, 0.99).toFixed(1)} ms; ${sos.unanswered} unanswered, ${sos.attempts} sendings for ${alarms} alarms; ${incomplete} missing on some dashboard`,
+      );
+      const note = `${watchConnections} watches + ${mqttClients} MQTT devices, ${heldSeconds.toFixed(0)} s${cut ? `; ${cut}` : ''}`;
+      return [
+        ...processRows(CASE, maxRss, held, note),
+        { case: CASE, metric: 'watch connections', value: watchConnections, unit: '' },
+        { case: CASE, metric: 'MQTT connections', value: mqttClients, unit: '' },
+        {
+          case: CASE,
+          metric: 'links answered since the start',
+          value: linksAnsweredShare * 100,
+          unit: '%',
+          note: `${linksAfter.linksAnswered} of ${linksAfter.links}; ${links} sent over the hold`,
+        },
+        {
+          case: CASE,
+          metric: 'SOS (3G AL) → every dashboard p99',
+          value: incomplete > 0 ? Number.NaN : quantile(toEvery, 0.99),
+          unit: 'ms',
+          goal: { op: '<=', target: ALARM_P99_GOAL_MS },
+          note: incomplete
+            ? `${incomplete} of ${alarms} alarms did not reach every dashboard`
+            : `${alarms} alarms after ${warmup} warm-up ones, ${clients} dashboards; p50 ${quantile(toEvery, 0.5).toFixed(1)} ms, max ${(toEvery.at(-1) ?? Number.NaN).toFixed(1)} ms`,
+        },
+        {
+          case: CASE,
+          metric: 'SOS → the watch reads its answer, p99',
+          value: quantile(toAnswer, 0.99),
+          unit: 'ms',
+          note: `${sos.unanswered} unanswered`,
+        },
+        {
+          case: CASE,
+          metric: 'time to connect all',
+          value: connectSeconds,
+          unit: 's',
+          note: `at ${connectRate}/s`,
+        },
+      ];
+    } finally {
+      dashboards.kill();
+      await watches.end();
+      await Promise.all(loads.map((load) => load.end()));
+      await hub.stop();
+    }
+  },
+};
