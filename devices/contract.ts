@@ -63,6 +63,22 @@ export interface AlertCandidate {
   detail: Record<string, unknown>;
 }
 
+/** A device's fix as the bus carries it: WGS-84 degrees, epoch ms. */
+export interface DevicePosition {
+  ts: number;
+  lat: number;
+  lon: number;
+  /** The device says the fix is good (GPS "A"); otherwise it is its last known place. */
+  valid: boolean;
+  source: 'gps' | 'wifi' | 'cell';
+  speedKmh?: number;
+  /** Degrees clockwise from north. */
+  course?: number;
+  /** Cell towers and Wi-Fi access points heard, for a later lookup. */
+  cells?: { mcc: number; mnc: number; lac: number; cid: number; rssi?: number }[];
+  wifi?: { mac: string; name?: string; rssi?: number }[];
+}
+
 /** Where a `device.status` comes from (see HubEventMap). */
 export type StatusSource = 'device' | 'connection';
 
@@ -76,6 +92,11 @@ export type SessionEnd = { tokenHash: string } | { userId: string };
 export interface HubEventMap {
   'device.telemetry': { deviceId: string; deviceType: string; ts: number; readings: Readings };
   'device.event': { deviceId: string; deviceType: string; event: DeviceEvent };
+  /**
+   * Where a device was (a watch's fix), in WGS-84 as it sent it: the server keeps each retiree's
+   * latest and checks it against their safe zone (server/location/).
+   */
+  'device.position': { deviceId: string; deviceType: string; position: DevicePosition };
   'device.status': {
     deviceId: string;
     online: boolean;
@@ -98,6 +119,18 @@ export interface HubEventMap {
    * its MQTT session at once; a revoked device is shown offline.
    */
   'device.revoked': { deviceId: string; cause: RevocationCause };
+  /**
+   * A watch's connection is ready for commands (it said who it is and, where its protocol asks,
+   * authenticated): the commands waiting for it go out (server/watches/).
+   */
+  'device.linked': { deviceId: string };
+  /**
+   * A voice note a watch recorded (3G `TK`), awaited like an alarm: the watch repeats it until
+   * answered, so it is answered only once stored (server/watches/voice.ts).
+   */
+  'device.voice': { deviceId: string; ts: number; format: 'amr'; audio: Buffer };
+  /** A device confirmed or refused a command it was sent; `key` is its protocol's `answerKey`. */
+  'device.answered': { deviceId: string; key: string; ok: boolean; detail?: string };
   /** Staff sessions ended on the server: their live connections close. */
   'session.ended': SessionEnd;
   // `alert.changed` and `alert.escalated` carry the stored alert in the API's shape, which devices/

@@ -26,6 +26,7 @@ export {
 } from './ingest/index.ts';
 export {
   DEFAULT_WATCH_LIMITS,
+  type SendOutcome,
   WatchGateway,
   type WatchLimits,
   type WatchListener,

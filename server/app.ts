@@ -46,6 +46,7 @@ import type { Extension } from './extension.ts';
 import { familyArea } from './family/plugin.ts';
 import { intakeArea } from './intake/plugin.ts';
 import type { LiveChannel } from './live/channel.ts';
+import { locationArea } from './location/plugin.ts';
 import { medicalArea } from './medical/plugin.ts';
 import { installNulGuard } from './nul-guard.ts';
 import { privacyArea } from './privacy/plugin.ts';
@@ -62,6 +63,7 @@ import { settingsArea } from './settings/plugin.ts';
 import { systemArea } from './system/plugin.ts';
 import { usersArea } from './users/plugin.ts';
 import { visitsArea } from './visits/plugin.ts';
+import { watchesArea } from './watches/plugin.ts';
 import { workListArea } from './worklist/plugin.ts';
 import { WorkListSources } from './worklist/registry.ts';
 
@@ -88,7 +90,9 @@ const AREAS = [
   authArea,
   retireesArea,
   devicesArea,
+  watchesArea,
   alertsArea,
+  locationArea,
   familyArea,
   reportsArea,
   usersArea,

@@ -46,6 +46,8 @@ export interface HubConfig {
   /** Watches and pendants on their makers' protocols: the ports served (absent: off) and the limits. */
   watches: {
     host: string;
+    /** The certificate the listeners speak TLS with (HUB_WATCH_TLS); undefined: plain TCP. */
+    tls: HubConfig['tls'];
     ports: { '3g'?: number; iw?: number; jt808?: number };
     limits: {
       maxFrameBytes: number;
@@ -208,6 +210,16 @@ export function loadConfig(env: Env = process.env): HubConfig {
       'plaintext listeners are not allowed: set HUB_TLS_CERT and HUB_TLS_KEY, or HUB_ALLOW_PLAINTEXT=true (e.g. behind a TLS proxy)',
     );
   }
+  const watchesServed =
+    s.watch3gPort !== undefined || s.watchIwPort !== undefined || s.watchJt808Port !== undefined;
+  if (s.watchTls && !tlsSettings)
+    throw new ConfigError('HUB_WATCH_TLS', 'needs HUB_TLS_CERT and HUB_TLS_KEY');
+  if (watchesServed && !s.watchTls && !allowPlaintext) {
+    throw new ConfigError(
+      'HUB_WATCH_TLS',
+      'plaintext watch listeners are not allowed: set HUB_WATCH_TLS=true for watches that speak TLS, or HUB_ALLOW_PLAINTEXT=true',
+    );
+  }
   const maxPacketBytes = s.mqttMaxPacketBytes;
   const maxBridgePacketBytes =
     s.mqttMaxBridgePacketBytes ?? Math.max(maxPacketBytes, DEFAULT_BROKER_LIMITS.maxBridgePacketBytes);
@@ -243,6 +255,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     },
     watches: {
       host: s.watchHost,
+      tls: s.watchTls ? tlsSettings : undefined,
       ports: {
         ...(s.watch3gPort !== undefined ? { '3g': s.watch3gPort } : {}),
         ...(s.watchIwPort !== undefined ? { iw: s.watchIwPort } : {}),

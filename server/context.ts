@@ -50,6 +50,8 @@ import type { DeviceStore } from './store/devices.ts';
 import type { RetireeStore } from './store/retirees.ts';
 import type { UserStore } from './store/users.ts';
 import type { VisitService } from './visits/service.ts';
+import type { WatchCommands } from './watches/commands.ts';
+import type { VoiceNotes } from './watches/voice.ts';
 
 export interface HubContext {
   db: Database;
@@ -83,6 +85,10 @@ export interface HubParts {
   escalation: Escalation;
   directory: Directory;
   deviceState: DeviceState;
+  /** Commands to watches and pendants on their makers' protocols, and their log. */
+  watchCommands: WatchCommands;
+  /** Voice notes watches recorded, kept with their alerts. */
+  voiceNotes: VoiceNotes;
   telemetry: TelemetryStore;
   /** Family accounts, their page and their "on my way" (6.11.2.4). */
   families: FamilyService;

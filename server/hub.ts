@@ -46,6 +46,7 @@ import { FamilyService } from './family/service.ts';
 import { FamilyStore } from './family/store.ts';
 import { LiveChannel } from './live/channel.ts';
 import { StationLookup } from './live/stations.ts';
+import { LocationService } from './location/service.ts';
 import { NotificationService } from './notify/service.ts';
 import { RetentionJob } from './privacy/retention.ts';
 import { Privacy } from './privacy/service.ts';
@@ -57,6 +58,8 @@ import { AlertStore } from './store/alerts.ts';
 import { DeviceStore } from './store/devices.ts';
 import { RetireeStore } from './store/retirees.ts';
 import { UserStore } from './store/users.ts';
+import { WatchCommands } from './watches/commands.ts';
+import { VoiceNotes } from './watches/voice.ts';
 
 /** The hub's own listeners on the bus: the log of alert changes and escalations. */
 const LOG_OWNER = 'hub-log';
@@ -236,6 +239,22 @@ async function buildParts(
   );
   const workflow = new AlertWorkflow(db, bus, directory);
 
+  // 防走失: each retiree's latest fix, and their safe zone's rule (wander alerts).
+  const locationFixes = new promClient.Counter({
+    name: 'hub_location_fixes_total',
+    help: 'Fixes from watches, by outcome: kept as the latest, older than the latest, from a device bound to nobody, failed',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+  const locations = new LocationService({
+    db,
+    bus,
+    directory,
+    workflow,
+    onError: (error) => logger.error({ err: error }, 'position not handled'),
+    count: (outcome) => locationFixes.inc({ outcome }),
+  });
+
   // 6.11.2.4: families are told (their page live, e-mail and webhooks), each in the background;
   // both listen to the bus.
   const notifications = new NotificationService(db, notifySettings, logger, { registry, bus });
@@ -308,6 +327,7 @@ async function buildParts(
     writer,
     log: brokerLog,
     registry,
+    tls: config.watches.tls,
     listeners: Object.fromEntries(
       Object.entries(config.watches.ports).map(([protocol, port]) => [protocol, { host: watchHost, port }]),
     ),
@@ -317,6 +337,15 @@ async function buildParts(
     utcOffsetMinutes: CENTRE_UTC_OFFSET_MINUTES,
     limits: { ...config.watches.limits, eventCommitTimeoutMs: config.mqttLimits.eventCommitTimeoutMs },
   });
+  // What staff ask of those watches, kept until each has linked and answered.
+  const watchCommands = new WatchCommands({
+    db,
+    bus,
+    link: watches,
+    dutyPhone: notifySettings.centrePhone,
+    log: logger,
+  });
+  const voiceNotes = new VoiceNotes(db, bus);
 
   // PIPL art. 45, 47: a person's data exported or deleted across every store; retention on a schedule.
   const privacyPorts = {
@@ -359,6 +388,8 @@ async function buildParts(
     escalation,
     directory,
     deviceState,
+    watchCommands,
+    voiceNotes,
     telemetry,
     families,
     notifications,
@@ -422,6 +453,7 @@ async function buildParts(
       stop: () => bus.removeOwner(LOG_OWNER),
     },
     { name: 'alert workflow', start: () => workflow.start(), stop: () => workflow.stop() },
+    { name: 'locations', start: () => locations.start(), stop: () => locations.stop() },
     { name: 'family pages', start: () => families.start(), stop: () => families.stop() },
     { name: 'notifications', start: () => notifications.start(), stop: () => notifications.stop() },
     { name: 'escalation', start: () => escalation.start(), stop: () => escalation.stop() },
@@ -458,6 +490,9 @@ async function buildParts(
         await gateway.stop();
       },
     },
+    // Commands are read before the listeners open: a watch's first link sends what waits for it.
+    { name: 'watch commands', start: () => watchCommands.start(), stop: () => watchCommands.stop() },
+    { name: 'voice notes', start: () => voiceNotes.start(), stop: () => voiceNotes.stop() },
     { name: 'watch listeners', start: () => watches.start(), stop: () => watches.stop() },
     { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
     http,

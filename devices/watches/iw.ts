@@ -80,6 +80,7 @@ const IMEI = /^\d{15}$/;
 
 export const iw: WatchProtocol = {
   name: 'iw',
+  commands: new Set(['text', 'locate', 'heart_rate_interval', 'fall_alarm', 'sos_numbers']),
   framer: createIwFramer,
   decode,
   encode,

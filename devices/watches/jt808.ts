@@ -347,6 +347,7 @@ function encode(command: WatchCommand, context: EncodeContext): Buffer {
 
 export const jt808: WatchProtocol = {
   name: 'jt808',
+  commands: new Set(['text', 'locate']),
   framer: createFramer,
   decode,
   encode,

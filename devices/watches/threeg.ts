@@ -39,7 +39,7 @@ import type {
   WatchMessage,
   WatchProtocol,
 } from './types.ts';
-import { FrameError } from './types.ts';
+import { FrameError, WATCH_COMMAND_KINDS } from './types.ts';
 
 /** The watch repeats these back when it has done what the hub asked. */
 const COMMAND_ECHOES = new Set(['CR', 'MESSAGE', 'SOS', 'REMOVE', 'FALLDOWN', 'HRTSTART']);
@@ -387,6 +387,7 @@ function encode(command: WatchCommand, context: EncodeContext): Buffer {
 
 export const threeG: WatchProtocol = {
   name: '3g',
+  commands: new Set(WATCH_COMMAND_KINDS),
   framer: (maxFrameBytes) => new ThreeGFramer(maxFrameBytes),
   decode,
   encode,

@@ -134,6 +134,16 @@ export interface DecodeContext {
   session: WatchSession;
 }
 
+/** Every kind of command, in the order staff see them. */
+export const WATCH_COMMAND_KINDS = [
+  'text',
+  'locate',
+  'heart_rate_interval',
+  'fall_alarm',
+  'removal_alarm',
+  'sos_numbers',
+] as const satisfies readonly WatchCommand['kind'][];
+
 /** What staff can ask of a watch. */
 export type WatchCommand =
   /** Show the centre's words on the watch (after an acknowledge: 已收到，工作人员正在赶来). */
@@ -193,6 +203,8 @@ export interface WatchProtocol {
   framer(maxFrameBytes: number): Framer;
   /** One frame → what the device said. Throws `FrameError` for a frame it cannot read. */
   decode(frame: Buffer, context: DecodeContext): WatchMessage;
+  /** The commands this protocol has; the hub refuses the others before queueing them. */
+  commands: ReadonlySet<WatchCommand['kind']>;
   /** A command as the bytes this protocol sends. Throws `FrameError('unsupported')` for one it has not. */
   encode(command: WatchCommand, context: EncodeContext): Buffer;
   /**

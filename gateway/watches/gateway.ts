@@ -22,6 +22,7 @@ import {
   cut,
   FrameError,
   type Framer,
+  type WatchCommand,
   type WatchMessage,
   type WatchProtocol,
   type WatchProtocolName,
@@ -29,10 +30,17 @@ import {
   watchProtocols,
 } from '../../devices/watches/index.ts';
 import type { DeviceDirectory, DeviceIdentity } from '../broker/gateway.ts';
+import { createTlsServer, type TlsFiles } from '../broker/tls.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
 import { listen } from '../listen.ts';
 import { countersIn, type Logger } from '../observe.ts';
-import { handOffReadings } from '../readings.ts';
+import { handOffPosition, handOffReadings } from '../readings.ts';
+
+/** What became of a command handed to `send`. */
+export type SendOutcome =
+  | { sent: true; key: string }
+  | { sent: false; reason: 'away' }
+  | { sent: false; reason: 'unsupported'; detail: string };
 
 export interface WatchLimits {
   /** A frame longer than this is refused (`oversize`) and skipped; the connection stays. */
@@ -70,6 +78,8 @@ export interface WatchGatewayOptions {
   writer: TelemetryWriter;
   log: Logger;
   registry: Registry;
+  /** With certificate files, every listener speaks TLS; else plain TCP, as most watches do. */
+  tls?: TlsFiles | undefined;
   /** The protocols to serve, each on its own listener; a protocol absent here is not served. */
   listeners: Partial<Record<WatchProtocolName, WatchListener>>;
   /**
@@ -92,7 +102,8 @@ type RefusalReason =
   | 'other_device'
   | 'unauthenticated'
   | 'flood'
-  | 'connection_cap';
+  | 'connection_cap'
+  | 'tls_handshake';
 
 /** Refusals that close the connection: what comes after them on it cannot be trusted. */
 const CLOSING = new Set<RefusalReason>([
@@ -114,6 +125,8 @@ class Connection {
   device: { deviceId: string; identity: DeviceIdentity } | undefined;
   /** JT/T 808: the terminal presented its code on this connection. */
   authenticated = false;
+  /** The device may be sent commands: bound and, where its protocol asks, authenticated. */
+  ready = false;
   private windowStart = 0;
   private framesInWindow = 0;
 
@@ -158,6 +171,7 @@ export class WatchGateway {
     refused: Counter<'protocol' | 'reason'>;
     unanswered: Counter<'protocol' | 'reason'>;
     closed: Counter<'protocol' | 'reason'>;
+    commands: Counter<'protocol' | 'outcome'>;
   };
 
   constructor(private readonly options: WatchGatewayOptions) {
@@ -173,7 +187,7 @@ export class WatchGateway {
       ),
       refused: counter(
         'hub_watch_refused_total',
-        'Watch and pendant frames and connections refused, by protocol and reason (malformed, checksum, oversize, unsupported, unregistered, revoked, wrong_type, other_device, unauthenticated, flood, connection_cap)',
+        'Watch and pendant frames and connections refused, by protocol and reason (malformed, checksum, oversize, unsupported, unregistered, revoked, wrong_type, other_device, unauthenticated, flood, connection_cap, tls_handshake)',
         'protocol',
         'reason',
       ),
@@ -188,6 +202,12 @@ export class WatchGateway {
         'Watch and pendant connections closed by the hub: idle, replaced by a newer one, revoked',
         'protocol',
         'reason',
+      ),
+      commands: counter(
+        'hub_watch_commands_total',
+        'Commands sent to watches and pendants, and those their protocol could not say, by protocol and outcome (sent, unsupported)',
+        'protocol',
+        'outcome',
       ),
     };
     new promClient.Gauge({
@@ -215,6 +235,34 @@ export class WatchGateway {
     return count;
   }
 
+  /**
+   * Sends a command to a device on its open connection. `away` when it has none ready (the caller
+   * keeps the command for its next link), `unsupported` when its protocol cannot say it; otherwise
+   * the key its confirmation will carry (`device.answered`).
+   */
+  send(deviceId: string, command: WatchCommand): SendOutcome {
+    const connection = this.byDevice.get(deviceId);
+    if (!connection?.ready || connection.socket.destroyed) return { sent: false, reason: 'away' };
+    const { protocol, socket, session } = connection;
+    let bytes: Buffer;
+    try {
+      bytes = protocol.encode(command, {
+        deviceId,
+        now: this.clock(),
+        utcOffsetMinutes: this.options.utcOffsetMinutes,
+        session,
+      });
+    } catch (error) {
+      if (!(error instanceof FrameError)) throw error;
+      this.metrics.commands.inc({ protocol: protocol.name, outcome: 'unsupported' });
+      return { sent: false, reason: 'unsupported', detail: error.message };
+    }
+    socket.write(bytes);
+    this.metrics.commands.inc({ protocol: protocol.name, outcome: 'sent' });
+    this.options.log.info({ protocol: protocol.name, deviceId, command: command.kind }, 'watch command sent');
+    return { sent: true, key: protocol.answerKey(bytes) };
+  }
+
   async start(): Promise<void> {
     // A device removed from the records speaks no more on the connection it has.
     this.options.bus.on('device.revoked', OWNER, ({ deviceId }) => {
@@ -228,11 +276,17 @@ export class WatchGateway {
       WatchListener,
     ][]) {
       const protocol = watchProtocols[name];
-      const server = net.createServer((socket) => this.accept(protocol, socket));
+      const accept = (socket: net.Socket) => this.accept(protocol, socket);
+      const { tls } = this.options;
+      const server = tls
+        ? createTlsServer(tls, accept, (error, socket) => {
+            this.refuse(name, 'tls_handshake', { address: socket.remoteAddress, detail: error.message });
+          })
+        : net.createServer(accept);
       this.servers.set(name, server);
       await listen(server, listener.port, listener.host);
       this.options.log.info(
-        { protocol: name, port: this.port(name), host: listener.host },
+        { protocol: name, port: this.port(name), host: listener.host, tls: tls !== undefined },
         'watch listener open',
       );
     }
@@ -346,17 +400,39 @@ export class WatchGateway {
     this.metrics.frames.inc({ protocol: protocol.name });
     if (message.dialect) session.dialect = { ...session.dialect, ...message.dialect };
     if (message.authenticated) connection.authenticated = true;
+    if (!connection.ready && (connection.authenticated || !protocol.beforeAuthentication)) {
+      connection.ready = true;
+      this.options.bus.emit('device.linked', { deviceId: device.deviceId });
+    }
+    if (message.commandAnswer) {
+      const { key, ok, detail } = message.commandAnswer;
+      this.options.bus.emit('device.answered', {
+        deviceId: device.deviceId,
+        key,
+        ok,
+        ...(detail !== undefined ? { detail } : {}),
+      });
+    }
     const source = {
       deviceId: device.deviceId,
       deviceType: device.identity.type,
       retireeId: device.identity.retireeId,
     };
-    if (Object.keys(message.readings).length > 0) {
-      handOffReadings(this.options.writer, this.options.bus, source, message.ts, message.readings);
+    // Blood pressure is stored as two readings of one instant, beside the frame's others.
+    const readings = message.bloodPressure
+      ? {
+          ...message.readings,
+          bp_systolic: message.bloodPressure.systolic,
+          bp_diastolic: message.bloodPressure.diastolic,
+        }
+      : message.readings;
+    if (Object.keys(readings).length > 0) {
+      handOffReadings(this.options.writer, this.options.bus, source, message.ts, readings);
     }
+    if (message.position) handOffPosition(this.options.writer, this.options.bus, source, message.position);
     const { answer } = message;
     if (answer?.when === 'now') socket.write(answer.bytes);
-    if (message.events.length === 0) {
+    if (message.events.length === 0 && !message.voice) {
       if (answer?.when === 'afterCommit') socket.write(answer.bytes);
       return;
     }
@@ -416,21 +492,35 @@ export class WatchGateway {
     });
   }
 
-  /** Hands the frame's alarms on and waits until they are stored; false (counted) when they were not in time. */
+  /**
+   * Hands the frame's alarms and voice note on and waits until they are stored; false (counted) when
+   * they were not in time.
+   */
   private async stored(
     protocol: WatchProtocolName,
     source: { deviceId: string; deviceType: string },
     message: WatchMessage,
   ): Promise<boolean> {
-    const handled = Promise.all(
-      message.events.map((event) =>
+    const { voice } = message;
+    const handled = Promise.all([
+      ...message.events.map((event) =>
         this.options.bus.emitAndWait('device.event', {
           deviceId: source.deviceId,
           deviceType: source.deviceType,
           event,
         }),
       ),
-    );
+      ...(voice
+        ? [
+            this.options.bus.emitAndWait('device.voice', {
+              deviceId: source.deviceId,
+              ts: message.ts,
+              format: 'amr',
+              audio: voice,
+            }),
+          ]
+        : []),
+    ]);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.limits.eventCommitTimeoutMs);

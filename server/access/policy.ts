@@ -59,7 +59,8 @@ export const POLICY = {
    * member of staff who keeps records.
    */
   channels: { read: staff, manage: managers },
-  devices: { read: staff, manage: managers },
+  /** The desk asks a watch for its position and writes to it; settings are the managers'. */
+  devices: { read: staff, manage: managers, command: desk },
   /** Staff read alerts; the desk works them; reassigning someone else's is a supervisor's. */
   alerts: { read: staff, handle: desk, assign: managers },
   reports: { read: desk },

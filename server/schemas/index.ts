@@ -16,4 +16,5 @@ export * from './rescue.ts';
 export * from './retirees.ts';
 export * from './visits.ts';
 export * from './wall.ts';
+export * from './watch-commands.ts';
 export * from './worklist.ts';

@@ -347,6 +347,12 @@ export const SETTINGS = {
     group: 'hub',
     meaning: 'TCP port for pendants and trackers on JT/T 808. Unset: not served; `0` picks a free port.',
   }),
+  watchTls: setting('HUB_WATCH_TLS', flag, {
+    default: false,
+    group: 'hub',
+    meaning:
+      '`true`: the watch and pendant listeners speak TLS with `HUB_TLS_CERT`/`HUB_TLS_KEY`, for devices that can (most 4G watches cannot: leave it off and allow plaintext)',
+  }),
   watchMaxFrameBytes: setting('HUB_WATCH_MAX_FRAME_BYTES', wholeNumber(256, 16 * 1024 * 1024), {
     default: DEFAULT_WATCH_LIMITS.maxFrameBytes,
     group: 'hub',

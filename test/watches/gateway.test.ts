@@ -3,72 +3,18 @@
  * on its own listener, frames as the makers document them (the adapters' tests name the sources),
  * answers read back from the socket, alerts and readings read through the API.
  */
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import {
-  createFramer,
-  EDITION_2013,
-  phoneField,
-  readFrame,
-  writeFrame,
-} from '../../devices/watches/jt808-wire.ts';
+import { EDITION_2013, phoneField, readFrame, writeFrame } from '../../devices/watches/jt808-wire.ts';
 import type { Alert, Device } from '../../server/schemas/index.ts';
+import { threeGFrame } from '../../simulators/watches/frames.ts';
+import { DeviceLink } from '../helpers/device-link.ts';
 import { eventually, metricValue } from '../helpers/hub.ts';
 import { suiteHub } from '../helpers/suite.ts';
 
 const MAX_FRAME_BYTES = 1024;
 
-/** A device's side of one TCP connection: what it sent, what the hub answered, whether it closed. */
-class DeviceLink {
-  readonly socket: net.Socket;
-  private received = Buffer.alloc(0);
-  readonly closed: Promise<void>;
-
-  private constructor(port: number) {
-    this.socket = net.connect(port, '127.0.0.1');
-    this.socket.on('data', (chunk: Buffer) => {
-      this.received = Buffer.concat([this.received, chunk]);
-    });
-    this.socket.on('error', () => {});
-    this.closed = new Promise((resolve) => this.socket.once('close', () => resolve()));
-  }
-
-  static async open(port: number): Promise<DeviceLink> {
-    const link = new DeviceLink(port);
-    await new Promise<void>((resolve, reject) => {
-      link.socket.once('connect', resolve);
-      link.socket.once('error', reject);
-    });
-    return link;
-  }
-
-  send(bytes: string | Buffer): void {
-    this.socket.write(bytes);
-  }
-
-  get text(): string {
-    return this.received.toString('latin1');
-  }
-
-  /** Waits until the hub has answered `expected` `times` times in all. */
-  answered(expected: string, times = 1): Promise<true> {
-    return eventually(() => this.text.split(expected).length - 1 >= times);
-  }
-
-  /** The JT/T 808 frames the hub sent so far. */
-  jt808Frames(): Buffer[] {
-    return createFramer(4096).push(this.received);
-  }
-
-  end(): void {
-    this.socket.destroy();
-  }
-}
-
-/** A 3G frame as watches send it: `[3G*ID*LEN*CONTENT]`, LEN the content's length in hex. */
-function threeG(id: string, content: string): string {
-  return `[3G*${id}*${content.length.toString(16).toUpperCase().padStart(4, '0')}*${content}]`;
-}
+/** A 3G frame as watches send it, as text. */
+const threeG = (id: string, content: string) => threeGFrame(id, content).toString('latin1');
 
 const WATCH_3G = '4700186508';
 const OTHER_3G = '8800000015';

@@ -1915,6 +1915,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/devices/zigbee-network": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The devices the Zigbee2MQTT bridges report, with what each exposes and what the hub reads of it
+         * @description From each bridge’s last `bridge/devices`. A device whose `understood` is empty exposes nothing the hub reads (`supported: false`): it is listed with its exposes rather than dropped.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            bridgeId: string;
+                            ieeeAddress: string;
+                            friendlyName: string;
+                            /** @description As Zigbee2MQTT reports it; null when it has no definition */
+                            model: string | null;
+                            vendor: string | null;
+                            /** @description The names of its exposes (`definition.exposes`), as the bridge lists them */
+                            exposes: string[];
+                            /** @description What the hub reads of it (smokeAlarm, sosFlag, battery…); empty: unsupported */
+                            understood: string[];
+                            /** @description Whether the hub reads anything of it beyond link quality */
+                            supported: boolean;
+                            /** @description Whether devices/zigbee/definitions/ names its model */
+                            named: boolean;
+                            /** @description The device record bound to it (by IEEE address or friendly name), if any */
+                            deviceId: string | null;
+                            /**
+                             * Format: date-time
+                             * @description When the bridge published this list
+                             */
+                            reportedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/device-types": {
         parameters: {
             query?: never;
@@ -2260,6 +2335,517 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{id}/commands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a watch can be told, and its commands, newest first (the last 50), with each one's answer */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            kinds: string[];
+                            commands: {
+                                id: string;
+                                deviceId: string;
+                                kind: string;
+                                command: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description queued: waiting for the watch to link; sent: waiting for its confirmation; answered / refused: what it said; unanswered: no confirmation within 5 minutes; expired: a text or position query that waited past its use; superseded: a newer setting of the same kind was asked for first; failed: the protocol cannot say it */
+                                status: "queued" | "sent" | "answered" | "refused" | "unanswered" | "expired" | "superseded" | "failed";
+                                requestedBy: string | null;
+                                requestedByName: string | null;
+                                alertId: string | null;
+                                /** Format: date-time */
+                                requestedAt: string;
+                                /** Format: date-time */
+                                expiresAt: string | null;
+                                /** Format: date-time */
+                                sentAt: string | null;
+                                /** Format: date-time */
+                                answeredAt: string | null;
+                                detail: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Send a command to a watch or pendant; it waits for a watch that is away
+         * @description For devices on a maker protocol (`watch.3g`, `watch.iw`, `pendant.jt808`). `text` shows the centre's words on the watch and `locate` asks for a position now: the monitoring desk's; they expire after 30 minutes of waiting. Settings (`heart_rate_interval`, `fall_alarm`, `removal_alarm`, `sos_numbers`) are for supervisors and admins; a setting asked for again replaces the one still waiting. `sos_numbers` without numbers sets the centre’s duty phone (HUB_CENTRE_PHONE) and then the retiree’s contacts by priority. Answered 201 with the command as stored: `sent` when the watch was there, else `queued`. 409 for a device that is no such watch, a command its protocol does not have, or a revoked device.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            /** @description A command for a watch or pendant; which kinds a device has depends on its protocol */
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "text";
+                        /** @description Shown on the watch; a small screen shows about 70 characters */
+                        text: string;
+                    } | {
+                        /** @enum {string} */
+                        kind: "locate";
+                    } | {
+                        /** @enum {string} */
+                        kind: "heart_rate_interval";
+                        /** @description Measure every this many minutes; 0 stops (3G watches: 0 or 5–1092) */
+                        minutes: number;
+                    } | {
+                        /** @enum {string} */
+                        kind: "fall_alarm";
+                        on: boolean;
+                    } | {
+                        /** @enum {string} */
+                        kind: "removal_alarm";
+                        on: boolean;
+                    } | {
+                        /** @enum {string} */
+                        kind: "sos_numbers";
+                        /** @description Omitted: the centre's duty phone, then the retiree's contacts by priority (three in all) */
+                        numbers?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            deviceId: string;
+                            kind: string;
+                            command: {
+                                [key: string]: unknown;
+                            };
+                            /** @description queued: waiting for the watch to link; sent: waiting for its confirmation; answered / refused: what it said; unanswered: no confirmation within 5 minutes; expired: a text or position query that waited past its use; superseded: a newer setting of the same kind was asked for first; failed: the protocol cannot say it */
+                            status: "queued" | "sent" | "answered" | "refused" | "unanswered" | "expired" | "superseded" | "failed";
+                            requestedBy: string | null;
+                            requestedByName: string | null;
+                            alertId: string | null;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            /** Format: date-time */
+                            expiresAt: string | null;
+                            /** Format: date-time */
+                            sentAt: string | null;
+                            /** Format: date-time */
+                            answeredAt: string | null;
+                            detail: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/devices/{id}/voice-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The voice notes a watch recorded, newest first (the last 50), without their audio */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            deviceId: string;
+                            retireeId: string | null;
+                            alertId: string | null;
+                            /** @description `amr` (AMR-NB, as the 3G watches record) */
+                            format: string;
+                            sizeBytes: number;
+                            /** Format: date-time */
+                            receivedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}/voice-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The voice notes kept with an alert, oldest first, without their audio */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            deviceId: string;
+                            retireeId: string | null;
+                            alertId: string | null;
+                            /** @description `amr` (AMR-NB, as the 3G watches record) */
+                            format: string;
+                            sizeBytes: number;
+                            /** Format: date-time */
+                            receivedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/voice-notes/{id}/audio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A voice note's audio (AMR), as the watch recorded it */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The file */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2822,7 +3408,7 @@ export interface paths {
                             at: string;
                             /** @description Display name; null for the system or a device */
                             actor: string | null;
-                            /** @description opened, repeated, acknowledged, assigned, called_retiree, called_family, sent_staff, handed_to_120, help_coming, comment, escalated, cancelled, resolved, family_on_way */
+                            /** @description opened, repeated, acknowledged, assigned, called_retiree, called_family, sent_staff, handed_to_120, help_coming, comment, escalated, cancelled, resolved, family_on_way, returned (a wanderer back inside their safe zone) */
                             action: string;
                             detail: {
                                 [key: string]: unknown;
@@ -3675,6 +4261,487 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retirees/{id}/location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The retiree's latest fix from a watch (WGS-84), with its GCJ-02 form and an Amap link */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Null until a watch of the retiree sent a fix */
+                            location: {
+                                retireeId: string;
+                                deviceId: string;
+                                /** Format: date-time */
+                                fixedAt: string;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                /** @description WGS-84 degrees, as the watch sent it */
+                                lat: number;
+                                /** @description WGS-84 degrees, as the watch sent it */
+                                lon: number;
+                                /** @description The watch says the fix is good; otherwise it is its last known place */
+                                valid: boolean;
+                                /** @description What the fix came from: satellites, Wi-Fi access points, or cell towers */
+                                source: "gps" | "wifi" | "cell";
+                                speedKmh: number | null;
+                                /** @description Degrees clockwise from north */
+                                course: number | null;
+                                /** @description The same point in GCJ-02, as Chinese map services take it (no shift outside China) */
+                                gcj02: {
+                                    lat: number;
+                                    lon: number;
+                                };
+                                /** @description Amap (高德) marker link, in GCJ-02 */
+                                mapUrl: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retirees/{id}/safe-zone": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The retiree's safe zone (防走失), null when none is set */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            zone: {
+                                retireeId: string;
+                                lat: number;
+                                lon: number;
+                                radiusM: number;
+                                reason: string;
+                                /** Format: date-time */
+                                setAt: string;
+                                setBy: string | null;
+                                state: "inside" | "outside";
+                                /** Format: date-time */
+                                lastFixAt: string | null;
+                                /** @description Amap (高德) marker link of home, in GCJ-02 */
+                                mapUrl: string;
+                            } | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Sets the safe zone of a retiree at risk of wandering: home (WGS-84) and a radius. Leaving it opens a `wander` alert */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Home, WGS-84 degrees */
+                        lat: number;
+                        /** @description Home, WGS-84 degrees */
+                        lon: number;
+                        /** @description Metres */
+                        radiusM: number;
+                        /**
+                         * @description Why the retiree is at risk (认知障碍…)
+                         * @default
+                         */
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            retireeId: string;
+                            lat: number;
+                            lon: number;
+                            radiusM: number;
+                            reason: string;
+                            /** Format: date-time */
+                            setAt: string;
+                            setBy: string | null;
+                            state: "inside" | "outside";
+                            /** Format: date-time */
+                            lastFixAt: string | null;
+                            /** @description Amap (高德) marker link of home, in GCJ-02 */
+                            mapUrl: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Removes the retiree's safe zone: their fixes are no longer judged */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retirees/{id}/blood-pressure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Blood pressure measured by the retiree’s watch (mmHg), newest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Days back from now */
+                    days?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            retireeId: string;
+                            /** @enum {string} */
+                            unit: "mmHg";
+                            readings: {
+                                /** Format: date-time */
+                                ts: string;
+                                systolic: number;
+                                diastolic: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -6,6 +6,8 @@ import { call } from '../../api/client.ts';
 
 export const listDevices = call.get('/api/devices');
 export const listDeviceTypes = call.get('/api/device-types');
+/** Every device the Zigbee2MQTT bridges report, with what it exposes and what the hub reads of it. */
+export const listZigbeeNetwork = call.get('/api/devices/zigbee-network');
 /** Registers a device; the MQTT secret in the answer is shown this once and never again. */
 export const createDevice = call.post('/api/devices');
 const buttonTests = call.get('/api/button-tests');
@@ -15,3 +17,7 @@ const revoke = call.post('/api/devices/{id}/revoke');
 export const revokeDevice = (id: string, reason: string) => revoke(id, { reason });
 /** The new secret in the answer is shown this once and never again. */
 export const rotateSecret = call.post('/api/devices/{id}/secret');
+/** What a watch on a maker's protocol can be told, and its command log. */
+export const watchCommandLog = call.get('/api/devices/{id}/commands');
+/** Sends a command to a watch; it waits for one that is away. */
+export const sendWatchCommand = call.post('/api/devices/{id}/commands');
