@@ -4,6 +4,7 @@
  */
 import type { AlertKind, Severity } from './alerts.ts';
 import type { DeviceEvent, Readings } from './types.ts';
+import type { Position } from './watches/types.ts';
 
 export const PROTOCOL_PREFIX = 'eldercare/v1';
 export type DeviceChannel = 'telemetry' | 'event' | 'status' | 'cmd';
@@ -63,21 +64,8 @@ export interface AlertCandidate {
   detail: Record<string, unknown>;
 }
 
-/** A device's fix as the bus carries it: WGS-84 degrees, epoch ms. */
-export interface DevicePosition {
-  ts: number;
-  lat: number;
-  lon: number;
-  /** The device says the fix is good (GPS "A"); otherwise it is its last known place. */
-  valid: boolean;
-  source: 'gps' | 'wifi' | 'cell';
-  speedKmh?: number;
-  /** Degrees clockwise from north. */
-  course?: number;
-  /** Cell towers and Wi-Fi access points heard, for a later lookup. */
-  cells?: { mcc: number; mnc: number; lac: number; cid: number; rssi?: number }[];
-  wifi?: { mac: string; name?: string; rssi?: number }[];
-}
+/** A device's fix as the bus carries it: WGS-84 degrees, epoch ms, as a watch reported it. */
+export type DevicePosition = Position;
 
 /** Where a `device.status` comes from (see HubEventMap). */
 export type StatusSource = 'device' | 'connection';

@@ -6,11 +6,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Credentials, loadCredentials, saveCredentials } from './credentials.ts';
 import { Fleet } from './fleet.ts';
+import { freePort } from './ports.ts';
 import { ApiError, HubApi, missingDevices, provision } from './provision.ts';
 import { demoPlan } from './scenarios.ts';
 import { describeCommand, ignoreClosedOutput, runSession } from './session.ts';
@@ -52,18 +52,6 @@ function tail(file: string, lines = 15): string {
   } catch {
     return '(no log)';
   }
-}
-
-/** A port free on loopback now, for a listener the demo's hub opens a moment later. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 type WatchPorts = { '3g': number; iw: number; jt808: number };

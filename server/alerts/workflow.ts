@@ -74,14 +74,26 @@ export class AlertWorkflow {
 
   /** Turns a candidate into a new alert or a repeat of the active one; null for a redelivered event. */
   handle(candidate: AlertCandidate): Promise<{ change: 'opened' | 'updated'; alert: Alert } | null> {
-    const retireeId = this.directory.lookup(candidate.deviceId)?.retireeId ?? null;
-    const subject = retireeId ?? `device:${candidate.deviceId}`;
-    const key = `${subject}|${candidate.kind}`;
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.apply(candidate, retireeId, subject),
-      () => this.apply(candidate, retireeId, subject),
+    return this.queued(candidate.deviceId, candidate.kind, (retireeId, subject) =>
+      this.apply(candidate, retireeId, subject),
     );
+  }
+
+  /**
+   * Runs `work` after the earlier work on the same subject (the device's retiree, else the device)
+   * and kind: one alert per subject and kind is decided one candidate at a time.
+   */
+  private queued<T>(
+    deviceId: string,
+    kind: AlertCandidate['kind'],
+    work: (retireeId: string | null, subject: string) => Promise<T>,
+  ): Promise<T> {
+    const retireeId = this.directory.lookup(deviceId)?.retireeId ?? null;
+    const subject = retireeId ?? `device:${deviceId}`;
+    const key = `${subject}|${kind}`;
+    const run = () => work(retireeId, subject);
+    const previous = this.queues.get(key) ?? Promise.resolve();
+    const next = previous.then(run, run);
     this.queues.set(key, next);
     void next
       .finally(() => {
@@ -102,10 +114,7 @@ export class AlertWorkflow {
     action: string,
     detail: Record<string, unknown>,
   ): Promise<Alert | null> {
-    const retireeId = this.directory.lookup(deviceId)?.retireeId ?? null;
-    const subject = retireeId ?? `device:${deviceId}`;
-    const key = `${subject}|${kind}`;
-    const note = async (): Promise<Alert | null> => {
+    return this.queued(deviceId, kind, async (_retireeId, subject): Promise<Alert | null> => {
       const id = await this.db.transaction(async (tx) => {
         const records = new AlertStore(tx);
         const active = await records.activeFor(subject, kind);
@@ -117,16 +126,7 @@ export class AlertWorkflow {
       const alert = await this.records.byId(id);
       if (alert) this.publish('updated', alert);
       return alert;
-    };
-    const previous = this.queues.get(key) ?? Promise.resolve();
-    const next = previous.then(note, note);
-    this.queues.set(key, next);
-    void next
-      .finally(() => {
-        if (this.queues.get(key) === next) this.queues.delete(key);
-      })
-      .catch(() => {});
-    return next;
+    });
   }
 
   private async apply(

@@ -11,7 +11,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +19,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { definitions } from '../../devices/index.ts';
 import { ATTACHMENT_CONTENT_TYPES } from '../../server/archive/attachments.ts';
 import { XLSX_TYPE } from '../../server/archive/excel.ts';
+import { freePort } from '../../simulators/ports.ts';
 import { RawClient } from '../gateway/mqtt-frames.ts';
 import { numberOption } from '../helpers/options.ts';
 import { STATUS_KEYS } from './checks.ts';
@@ -83,17 +83,6 @@ function sendOrNoAnswer(url: string, token: string, input: Parameters<typeof sen
     contentType: '',
     text: `no answer: ${String(error)}`,
   }));
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 function rssMb(pid: number): number {
