@@ -1,6 +1,7 @@
 /** The alert workflow (5.1.7, 6.11.2.4): the queue, one alert, its steps, comments and family deliveries. */
-import type { Alert, AlertStep, Delivery } from '../../../server/schemas/index.ts';
+import type { Alert, AlertStep, Delivery, VoiceNote } from '../../../server/schemas/index.ts';
 import { api, type BodyOf, data, type QueryOf } from './client.ts';
+import { downloadFile } from './download.ts';
 
 export { listStaff } from './users.ts';
 
@@ -55,4 +56,14 @@ export function alertSteps(id: string): Promise<AlertStep[]> {
 /** Every notification attempt to the family for this alert. */
 export function alertDeliveries(id: string): Promise<Delivery[]> {
   return data(api.GET('/api/alerts/{id}/deliveries', alert(id)));
+}
+
+/** The voice notes a watch recorded, kept with the alert (3G `TK`), without their audio. */
+export function alertVoiceNotes(id: string): Promise<VoiceNote[]> {
+  return data(api.GET('/api/alerts/{id}/voice-notes', alert(id)));
+}
+
+/** Saves a voice note's audio (AMR: most players open it; browsers do not play it inline). */
+export function downloadVoiceNote(id: string): Promise<string> {
+  return downloadFile(`/api/voice-notes/${id}/audio`, `voice-${id}.amr`);
 }
