@@ -14,6 +14,7 @@ import type { EventBus } from '../../devices/bus.ts';
 import type { DeviceCommand } from '../../devices/contract.ts';
 import { WATCH_DEVICE_TYPES } from '../../devices/index.ts';
 import {
+  FrameError,
   type WatchCommand,
   type WatchProtocol,
   type WatchProtocolName,
@@ -134,6 +135,19 @@ export class WatchCommands {
     }
     const command = await this.completed(device, input);
     const now = this.clock();
+    // Said once for nothing, so a value the protocol cannot carry is refused now, not when the
+    // watch links (3G: a heart-rate interval of 0 or 5–1092 minutes).
+    try {
+      protocol.encode(command, {
+        deviceId: device.id,
+        now,
+        utcOffsetMinutes: 0,
+        session: { deviceId: device.id, nextSerial: () => 0 },
+      });
+    } catch (error) {
+      if (error instanceof FrameError) throw badRequest(error.message);
+      throw error;
+    }
     const id = randomUUID();
     const expiresAt = isSetting(command.kind) ? null : new Date(now + WAIT_FOR_WORDS_MS);
     await this.options.db.transaction(async (tx) => {

@@ -150,6 +150,10 @@ describe('commands to watches and pendants', () => {
     const native = await t.addDevice('wearable.watch', retireeId, 'native-watch');
     expect((await command(native.device.id, { kind: 'locate' })).status).toBe(409);
     expect((await command(AT_HAND, { kind: 'text', text: '' })).status).toBe(400);
+    // 3G watches measure every 5–1092 minutes, or not at all.
+    const tooOften = await command(AT_HAND, { kind: 'heart_rate_interval', minutes: 2 });
+    expect(tooOften.status).toBe(400);
+    expect(JSON.stringify(tooOften.body)).toMatch(/5–1092/);
     expect((await command(AT_HAND, { kind: 'beep' })).status).toBe(400);
     expect((await command('no-such-device', { kind: 'locate' })).status).toBe(404);
     const log = await t.api<WatchCommandLog>('GET', `/api/devices/${PENDANT}/commands`);
