@@ -35,7 +35,7 @@ import type { TelemetryWriter } from '../ingest/writer.ts';
 import { listen } from '../listen.ts';
 import { countersIn, type Logger } from '../observe.ts';
 import { handOffReadings } from '../readings.ts';
-import { type BridgedDevice, ZigbeeBridges } from '../zigbee/bridges.ts';
+import { type BridgedDevice, baseTopicOf, ZigbeeBridges } from '../zigbee/bridges.ts';
 import { canConnect, canPublish, canSubscribe } from './access.ts';
 import { FailedConnects } from './failed-connects.ts';
 import { type BrokerLimits, DEFAULT_BROKER_LIMITS, refusalOf } from './limits.ts';
@@ -66,6 +66,8 @@ export interface DeviceDirectory {
   bridged(bridgeId: string): BridgedDevice[];
   /** True for a device that was revoked: its CONNECT is refused as not authorized (0x05). */
   isRevoked?(deviceId: string): boolean;
+  /** The Zigbee2MQTT bridges on record. */
+  bridges?(): { deviceId: string }[];
 }
 
 export type { RevocationCause };
@@ -114,6 +116,11 @@ const SYS_PREFIX = '$SYS';
 
 function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+/** The part of aedes-persistence that hands out retained messages (aedes types it as `any`). */
+interface RetainedStore {
+  createRetainedStream(pattern: string): AsyncIterable<{ topic: string; payload: Buffer }>;
 }
 
 /** The part of aedes-persistence a revocation uses (aedes types it as `any`). */
@@ -226,6 +233,27 @@ export class MqttGateway {
     });
   }
 
+  /**
+   * A bridge publishes its device list (with each sensor's exposes) retained, when it starts or its
+   * network changes: the list the broker kept is read at start, so a restarted hub reads every
+   * sensor by its exposes and lists the network before the bridge speaks again.
+   */
+  private async relearnBridges(broker: Aedes): Promise<void> {
+    const persistence = (broker as unknown as { persistence: RetainedStore }).persistence;
+    for (const { deviceId } of this.options.directory.bridges?.() ?? []) {
+      const identity = this.options.directory.lookup(deviceId);
+      if (!identity) continue;
+      const topic = `${baseTopicOf(identity.options)}/bridge/devices`;
+      try {
+        for await (const packet of persistence.createRetainedStream(topic)) {
+          await this.zigbee.receive(deviceId, identity.options, packet.topic, packet.payload);
+        }
+      } catch (error) {
+        this.options.log.error({ deviceId, err: error }, 'retained zigbee device list not read');
+      }
+    }
+  }
+
   get tcpPort(): number {
     const address = this.tcpServer?.address();
     return typeof address === 'object' && address ? address.port : 0;
@@ -308,6 +336,7 @@ export class MqttGateway {
     broker.on('publish', (packet, client) => {
       if (client) this.receive(packet, client);
     });
+    await this.relearnBridges(broker);
     broker.on('client', (client) => {
       // A client that dropped before aedes registered it is announced all the same: it is not online.
       if (client.closed) return;
