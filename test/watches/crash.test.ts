@@ -17,7 +17,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** A 3G SOS alarm (status bit 16) the watch stamped 2017-05-25 21:41:18 UTC: the same bytes on each repeat. */
+/** A 3G SOS alarm (status bit 16) the watch stamped 17 May 2025 21:41:18 UTC (DDMMYY): the same bytes on each repeat. */
 const alarmOf = (watch: string) =>
   threeGFrame(watch, 'AL_LTE,170525,214118,V,0,N,0,E,0,0,0,0,0,22,0,0,00010000,0,0,0');
 

@@ -21,7 +21,7 @@ const OTHER_3G = '8800000015';
 const IW_IMEI = '355932600077007';
 const JT808_ID = '12345678901';
 
-/** A 3G alarm: status bits 00010000 (bit 16, the SOS key), no fix, 2017-05-25 21:41:18 UTC. */
+/** A 3G alarm: status bits 00010000 (bit 16, the SOS key), no fix, 17 May 2025 21:41:18 UTC (DDMMYY). */
 const AL_SOS = threeG(WATCH_3G, 'AL_LTE,170525,214118,V,0,N,0,E,0,0,0,0,0,22,0,0,00010000,0,0,0');
 /** A 3G position report: 28.435142 N 81.354333 W, battery 64 %, 1234 steps. */
 const UD = threeG(
