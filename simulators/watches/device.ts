@@ -66,6 +66,8 @@ export interface WatchDeviceStats {
   alarmsUnanswered: number;
   /** Sendings of an alarm after its first. */
   alarmRepeats: number;
+  /** Commands from the hub the device confirmed. */
+  commands: number;
 }
 
 /** A device's counts, or a fleet's, before anything was sent. */
@@ -79,6 +81,7 @@ export function noCounts(): Omit<WatchDeviceStats, 'connected'> {
     alarmsAnswered: 0,
     alarmsUnanswered: 0,
     alarmRepeats: 0,
+    commands: 0,
   };
 }
 
@@ -366,6 +369,14 @@ export class SimulatedWatchDevice {
     const pending = this.alarmQueue[0];
     if (pending && pending.outcome.attempts > 0 && pending.attempt.answers(frame)) {
       this.finishAlarm(pending, true);
+      return;
+    }
+    // A command from the staff: the device confirms it, as its maker's firmware does.
+    const confirmation = this.speaker.confirm(frame);
+    if (confirmation) {
+      this.counters.commands += 1;
+      this.socket?.write(confirmation);
+      this.options.log?.(`↩ ${this.id} (${this.protocol}) confirmed a command from the hub`);
     }
   }
 

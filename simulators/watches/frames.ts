@@ -122,6 +122,7 @@ export function iwHeartRate(bpm: number): Buffer {
 
 /** JT/T 808 message ids a terminal sends and reads (消息对照表). */
 export const JT808 = {
+  terminalAnswer: 0x0001,
   heartbeat: 0x0002,
   register: 0x0100,
   authenticate: 0x0102,

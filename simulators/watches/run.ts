@@ -119,7 +119,7 @@ export async function runWatches(options: WatchRunOptions): Promise<number> {
     const stats = fleet.stats();
     console.log(
       `${stats.connected}/${stats.devices} connected · sent ${stats.sent} · links answered ${stats.linksAnswered}/${stats.links} · ` +
-        `alarms ${stats.alarms}: answered ${stats.alarmsAnswered}, unanswered ${stats.alarmsUnanswered}, repeats ${stats.alarmRepeats}`,
+        `alarms ${stats.alarms}: answered ${stats.alarmsAnswered}, unanswered ${stats.alarmsUnanswered}, repeats ${stats.alarmRepeats}; commands confirmed ${stats.commands}`,
     );
   };
   await new Promise<void>((resolve) => {

@@ -16,6 +16,7 @@ import {
   JT808,
   JT808_ALARM_BITS,
   jt808Authenticate,
+  jt808Frame,
   jt808Heartbeat,
   jt808Location,
   jt808Register,
@@ -56,7 +57,19 @@ export interface Speaker {
   heartRate(bpm: number): Buffer | undefined;
   /** One attempt at `alarm` raised at `fix`; the device's retries send the same alarm again. */
   alarm(alarm: WatchAlarm, fix: Fix): AlarmAttempt;
+  /**
+   * The device's confirmation of a command the hub sent in `frame` (a text shown, a position asked
+   * for, a setting taken), as its makers document it; undefined for a frame that is no command.
+   */
+  confirm(frame: Buffer): Buffer | undefined;
 }
+
+/** The 3G commands a watch confirms by echoing their type (`[3G*ID*0002*CR]`). */
+const THREE_G_COMMANDS = new Set(['CR', 'MESSAGE', 'HRTSTART', 'SOS', 'FALLDOWN', 'REMOVE']);
+/** IW commands (`IWBPxx,<IMEI>,<serial>,…#`) a watch confirms with `IWAPxx,<serial>#`. */
+const IW_COMMANDS = new Set(['12', '16', '40', '76', '86']);
+/** JT/T 808 platform messages a terminal answers with its general answer 0x0001: text, position query. */
+const JT808_COMMANDS = new Set([0x8300, 0x8201]);
 
 export interface DeviceState {
   battery: number;
@@ -102,6 +115,10 @@ export function threeGSpeaker(deviceId: string): Speaker {
       bytes: threeGReport(deviceId, fix, 2 ** THREE_G_ALARM_BITS[alarm]),
       answers: (frame) => threeGType(frame) === 'AL',
     }),
+    confirm(frame) {
+      const type = threeGType(frame);
+      return THREE_G_COMMANDS.has(type.toUpperCase()) ? threeGFrame(deviceId, type) : undefined;
+    },
   };
 }
 
@@ -123,6 +140,12 @@ export function iwSpeaker(imei: string): Speaker {
       bytes: iwAlarm(fix, IW_ALARM_CODES[alarm]),
       answers: (frame) => frame.toString('latin1') === 'IWBP10#',
     }),
+    confirm(frame) {
+      const [head = '', , serial] = frame.toString('latin1', 0, frame.length - 1).split(',');
+      const command = head.slice(4);
+      if (!head.startsWith('IWBP') || !IW_COMMANDS.has(command) || !serial) return undefined;
+      return Buffer.from(`IWAP${command},${serial}#`, 'latin1');
+    },
   };
 }
 
@@ -200,6 +223,20 @@ export function jt808Speaker(deviceId: string): Speaker {
         },
         answers: (frame) => answersMessage(frame, JT808.location, serials),
       };
+    },
+    confirm(frame) {
+      let command: { messageId: number; serial: number };
+      try {
+        command = readFrame(frame);
+      } catch {
+        return undefined;
+      }
+      if (!JT808_COMMANDS.has(command.messageId)) return undefined;
+      // 0x0001 (终端通用应答): the command's serial, its id, result 0 (success).
+      const body = Buffer.alloc(5);
+      body.writeUInt16BE(command.serial, 0);
+      body.writeUInt16BE(command.messageId, 2);
+      return jt808Frame(deviceId, JT808.terminalAnswer, nextSerial(), body);
     },
   };
 }

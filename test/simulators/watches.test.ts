@@ -78,6 +78,29 @@ describe('simulated watches and pendants against the hub', () => {
     });
   }
 
+  it('confirms the hub’s commands as each maker’s firmware does, so staff see them answered', async () => {
+    const asked: [WatchProtocolName, string, object][] = [
+      ['3g', '8000010003', { kind: 'text', text: '请回电话' }],
+      ['iw', '350000100030000', { kind: 'locate' }],
+      ['jt808', '13900000003', { kind: 'text', text: '已收到' }],
+    ];
+    for (const [protocol, id, body] of asked) {
+      const device = await registered(protocol, id);
+      await device.start();
+      await eventually(async () => (await deviceOf(id))?.online === true);
+      const sent = await t.api<{ id: string }>('POST', `/api/devices/${id}/commands`, body);
+      expect(sent.status).toBe(201);
+      await eventually(async () => {
+        const log = await t.api<{ commands: { id: string; status: string }[] }>(
+          'GET',
+          `/api/devices/${id}/commands`,
+        );
+        return log.body.commands.find((entry) => entry.id === sent.body.id)?.status === 'answered';
+      });
+      expect(device.stats().commands).toBe(1);
+    }
+  });
+
   it('sends an unanswered alarm again until the hub answers it, and the repeats open one alert', async () => {
     const device = await registered('3g', '8000010002');
     await device.start();
