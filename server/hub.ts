@@ -342,6 +342,7 @@ async function buildParts(
     db,
     bus,
     link: watches,
+    directory,
     dutyPhone: notifySettings.centrePhone,
     log: logger,
   });

@@ -20,7 +20,7 @@ import {
   type WatchProtocolName,
   watchProtocols,
 } from '../../devices/watches/index.ts';
-import type { SendOutcome } from '../../gateway/index.ts';
+import type { DeviceDirectory, SendOutcome } from '../../gateway/index.ts';
 import type { Database } from '../db/database.ts';
 import { badRequest, conflict } from '../errors.ts';
 import type { WatchCommandInput, WatchCommandRecord } from '../schemas/watch-commands.ts';
@@ -35,6 +35,8 @@ export interface WatchCommandsOptions {
   db: Database;
   bus: EventBus;
   link: WatchLink;
+  /** What the hub knows of each device (its type), kept in memory. */
+  directory: Pick<DeviceDirectory, 'lookup'>;
   /** The centre's duty phone, the SOS key's first number when staff give none. */
   dutyPhone: string;
   log: { info(object: object, message: string): void; error(object: object, message: string): void };
@@ -302,14 +304,11 @@ export class WatchCommands {
   /** The words of an acknowledge (or "help is coming") for a watch go to it as a text command. */
   private async relay(deviceId: string, command: DeviceCommand): Promise<void> {
     if (command.type === 'resolved') return;
-    const [device] = await this.options.db.query<{ id: string; type: string; retireeId: string | null }>(
-      'select id, type, retiree_id as "retireeId" from devices where id = $1',
-      [deviceId],
-    );
-    const protocol = device && watchProtocolOf(device.type);
-    if (!device || !protocol?.commands.has('text')) return;
+    // Every acknowledge passes here: the device's type comes from the directory, not the database.
+    const identity = this.options.directory.lookup(deviceId);
+    if (!identity || !watchProtocolOf(identity.type)?.commands.has('text')) return;
     await this.request(
-      device,
+      { id: deviceId, type: identity.type, retireeId: identity.retireeId },
       { kind: 'text', text: command.text.slice(0, 70) },
       {
         userId: null,

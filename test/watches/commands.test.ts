@@ -51,6 +51,7 @@ describe('commands to watches and pendants', () => {
       db: t.hub.db,
       bus: t.hub.bus,
       link: { send: () => ({ sent: false, reason: 'away' }) },
+      directory: t.hub.app.directory,
       dutyPhone: DUTY_PHONE,
       log: { info: () => {}, error: () => {} },
       clock: () => at,
