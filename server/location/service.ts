@@ -5,7 +5,9 @@
  * like the detection rules), with the latest fixes in its detail; the alert workflow opens it, or
  * folds a repeat into the one still active. Coming back inside is noted on the active alert as a
  * `returned` step. Fixes of one retiree are handled one after another; the rule's state is stored
- * with the zone, so a restart changes nothing.
+ * with the zone, so a restart changes nothing. A departure is stored before its alert is proposed
+ * and stays pending until the workflow has taken it: a failed proposal is made again at the next
+ * fix outside, and one cut short by a stop at the next start.
  */
 import { severityOf } from '../../devices/alerts.ts';
 import type { EventBus } from '../../devices/bus.ts';
@@ -15,7 +17,7 @@ import type { Database } from '../db/database.ts';
 import type { Directory } from '../devices/directory.ts';
 import { amapLink } from './geo.ts';
 import { LocationStore } from './store.ts';
-import { applyFix, type ZoneState } from './zone.ts';
+import { applyFix, type SafeZone, type ZoneState } from './zone.ts';
 
 const OWNER = 'location';
 
@@ -49,6 +51,14 @@ export class LocationService {
     this.options.bus.on('device.position', OWNER, ({ deviceId, position }) => {
       void this.take(deviceId, position);
     });
+    void this.store
+      .pendingDepartures()
+      .then((pending) => {
+        for (const { retireeId, deviceId } of pending) {
+          void this.queue(retireeId, () => this.proposePending(retireeId, deviceId));
+        }
+      })
+      .catch((error: unknown) => this.options.onError(error));
   }
 
   async stop(): Promise<void> {
@@ -63,13 +73,18 @@ export class LocationService {
       this.options.count?.('unbound');
       return Promise.resolve();
     }
-    const previous = this.queues.get(retireeId) ?? Promise.resolve();
-    const next = previous.then(() =>
+    return this.queue(retireeId, () =>
       this.handle(retireeId, deviceId, position).catch((error: unknown) => {
         this.options.count?.('failed');
-        this.options.onError(error);
+        throw error;
       }),
     );
+  }
+
+  /** Runs `work` after the retiree's earlier work; its failure is reported, never thrown. */
+  private queue(retireeId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.queues.get(retireeId) ?? Promise.resolve();
+    const next = previous.then(() => work().catch((error: unknown) => this.options.onError(error)));
     this.queues.set(retireeId, next);
     void next.finally(() => {
       if (this.queues.get(retireeId) === next) this.queues.delete(retireeId);
@@ -93,17 +108,7 @@ export class LocationService {
     if (!verdict || !state || !zone) return;
     const last = state.recent.at(-1);
     if (verdict === 'left') {
-      await this.options.bus.emitAndWait('alert.candidate', {
-        deviceId,
-        kind: 'wander',
-        severity: severityOf('wander'),
-        ts: position.ts,
-        detail: {
-          zone: { lat: zone.lat, lon: zone.lon, radiusM: zone.radiusM, mapUrl: amapLink(zone) },
-          distanceM: last?.distanceM ?? null,
-          positions: withLinks(state.recent),
-        },
-      });
+      await this.propose(retireeId, deviceId, zone, state);
       return;
     }
     await this.options.workflow.noteOnActive(deviceId, 'wander', 'returned', {
@@ -114,6 +119,38 @@ export class LocationService {
       distanceM: last?.distanceM ?? null,
       mapUrl: amapLink(position),
     });
+  }
+
+  /**
+   * Proposes the `wander` alert of a departure, then marks the departure taken. The workflow folds
+   * a repeat into the alert still active, so proposing one twice opens one alert.
+   */
+  private async propose(
+    retireeId: string,
+    deviceId: string,
+    zone: SafeZone,
+    state: ZoneState,
+  ): Promise<void> {
+    const last = state.recent.at(-1);
+    await this.options.bus.emitAndWait('alert.candidate', {
+      deviceId,
+      kind: 'wander',
+      severity: severityOf('wander'),
+      ts: last?.ts ?? Date.now(),
+      detail: {
+        zone: { lat: zone.lat, lon: zone.lon, radiusM: zone.radiusM, mapUrl: amapLink(zone) },
+        distanceM: last?.distanceM ?? null,
+        positions: withLinks(state.recent),
+      },
+    });
+    await this.store.departureTaken(retireeId);
+  }
+
+  /** A departure stored before the last stop, its alert not yet taken: proposed now. */
+  private async proposePending(retireeId: string, deviceId: string): Promise<void> {
+    const current = await this.options.db.transaction((tx) => new LocationStore(tx).zoneForUpdate(retireeId));
+    if (!current?.state.outside || !current.state.pending) return;
+    await this.propose(retireeId, deviceId, current.zone, current.state);
   }
 
   /** The store, for the API's reads and the safe zone's changes. */

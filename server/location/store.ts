@@ -30,10 +30,12 @@ interface ZoneRow {
   outsideStreak: number;
   lastFixAt: Date | null;
   recent: ZoneState['recent'];
+  departurePending: boolean;
 }
 
 const ZONE_COLUMNS = `retiree_id as "retireeId", lat, lon, radius_m as "radiusM", reason, set_at as "setAt",
-  set_by as "setBy", state, outside_streak as "outsideStreak", last_fix_at as "lastFixAt", recent`;
+  set_by as "setBy", state, outside_streak as "outsideStreak", last_fix_at as "lastFixAt", recent,
+  departure_pending as "departurePending"`;
 
 const iso = (value: Date | string) => new Date(value).toISOString();
 
@@ -138,20 +140,44 @@ export class LocationStore {
         streak: row.outsideStreak,
         lastFixAt: row.lastFixAt ? new Date(row.lastFixAt).getTime() : null,
         recent: row.recent ?? [],
+        pending: row.departurePending,
       },
     };
   }
 
   async saveState(retireeId: string, state: ZoneState): Promise<void> {
     await this.db.query(
-      `update safe_zones set state = $2, outside_streak = $3, last_fix_at = $4, recent = $5::jsonb where retiree_id = $1`,
+      `update safe_zones set state = $2, outside_streak = $3, last_fix_at = $4, recent = $5::jsonb,
+         departure_pending = $6
+       where retiree_id = $1`,
       [
         retireeId,
         state.outside ? 'outside' : 'inside',
         state.streak,
         state.lastFixAt === null ? null : new Date(state.lastFixAt),
         JSON.stringify(state.recent),
+        state.pending,
       ],
+    );
+  }
+
+  /** The departure's alert is open: later fixes outside report nothing more. */
+  async departureTaken(retireeId: string): Promise<void> {
+    await this.db.query(
+      `update safe_zones set departure_pending = false where retiree_id = $1 and state = 'outside'`,
+      [retireeId],
+    );
+  }
+
+  /**
+   * Departures stored but not yet taken by the alert workflow (the hub stopped between the two),
+   * with the device of the retiree's latest fix to propose them from.
+   */
+  async pendingDepartures(): Promise<{ retireeId: string; deviceId: string }[]> {
+    return this.db.query(
+      `select z.retiree_id as "retireeId", l.device_id as "deviceId"
+       from safe_zones z join retiree_locations l on l.retiree_id = z.retiree_id
+       where z.departure_pending and z.state = 'outside'`,
     );
   }
 
@@ -165,7 +191,7 @@ export class LocationStore {
        values ($1, $2, $3, $4, $5, $6, $7, '${INITIAL_STATE.outside ? 'outside' : 'inside'}', 0, null, '[]'::jsonb)
        on conflict (retiree_id) do update set lat = excluded.lat, lon = excluded.lon, radius_m = excluded.radius_m,
          reason = excluded.reason, set_by = excluded.set_by, set_at = excluded.set_at, state = excluded.state,
-         outside_streak = 0, last_fix_at = null, recent = '[]'::jsonb
+         outside_streak = 0, last_fix_at = null, recent = '[]'::jsonb, departure_pending = false
        returning ${ZONE_COLUMNS}`,
       [retireeId, body.lat, body.lon, body.radiusM, body.reason ?? '', userId, at],
     );

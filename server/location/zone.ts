@@ -14,7 +14,9 @@
  *   the count;
  * - they are back at the first valid fix within the radius itself (not the margin): the margin is
  *   the hysteresis that keeps a fix wobbling on the line from opening and closing by turns;
- * - a fix older than the last one counted (a watch sending its stored reports after a gap) is ignored.
+ * - a fix older than the last one counted (a watch sending its stored reports after a gap) is ignored;
+ * - a departure stays `pending` until the alert workflow has taken its alert (the service says so):
+ *   each further fix outside reports it again, so a failure between the two loses nothing.
  */
 import { distanceMetres, type LatLon } from './geo.ts';
 
@@ -41,9 +43,17 @@ export interface ZoneState {
   lastFixAt: number | null;
   /** The latest fixes counted, newest last, with their distance from home in metres. */
   recent: (ZoneFix & { distanceM: number })[];
+  /** Outside, and the departure's alert is not yet known to be opened. */
+  pending: boolean;
 }
 
-export const INITIAL_STATE: ZoneState = { outside: false, streak: 0, lastFixAt: null, recent: [] };
+export const INITIAL_STATE: ZoneState = {
+  outside: false,
+  streak: 0,
+  lastFixAt: null,
+  recent: [],
+  pending: false,
+};
 
 export type ZoneVerdict = 'left' | 'returned' | null;
 
@@ -71,13 +81,17 @@ export function applyFix(
   const base = { lastFixAt: fix.ts, recent };
   if (state.outside) {
     if (distanceM <= zone.radiusM)
-      return { state: { ...base, outside: false, streak: 0 }, verdict: 'returned' };
-    return { state: { ...base, outside: true, streak: state.streak }, verdict: null };
+      return { state: { ...base, outside: false, streak: 0, pending: false }, verdict: 'returned' };
+    return {
+      state: { ...base, outside: true, streak: state.streak, pending: state.pending },
+      verdict: state.pending ? 'left' : null,
+    };
   }
   if (distanceM <= zone.radiusM + leaveMargin(zone)) {
-    return { state: { ...base, outside: false, streak: 0 }, verdict: null };
+    return { state: { ...base, outside: false, streak: 0, pending: false }, verdict: null };
   }
   const streak = state.streak + 1;
-  if (streak >= LEAVE_FIXES) return { state: { ...base, outside: true, streak }, verdict: 'left' };
-  return { state: { ...base, outside: false, streak }, verdict: null };
+  if (streak >= LEAVE_FIXES)
+    return { state: { ...base, outside: true, streak, pending: true }, verdict: 'left' };
+  return { state: { ...base, outside: false, streak, pending: false }, verdict: null };
 }

@@ -1,7 +1,8 @@
 /**
  * What the hub knows of where a retiree is outlives a restart: the latest fix, and the safe-zone
  * rule's count of fixes outside, so that the fix after a restart completes a departure begun before
- * it, and a departure reported before it is not reported again.
+ * it, and a departure reported before it is not reported again. A departure whose alert could not
+ * be opened is not lost: it is proposed again at the next fix, or at the next start.
  */
 import net from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -51,6 +52,15 @@ describe('location across a restart', () => {
     socket.destroy();
   }
 
+  /** The database refuses every wander alert until the trigger is dropped. */
+  async function refuseWanderAlerts(hub: TestHub): Promise<void> {
+    await hub.hub.db.query(`create or replace function refuse_wander() returns trigger language plpgsql as $$
+      begin if new.kind = 'wander' then raise exception 'wander alerts refused'; end if; return new; end $$`);
+    await hub.hub.db.query(
+      'create trigger refuse_wander before insert on alerts for each row execute function refuse_wander()',
+    );
+  }
+
   const wanders = async (hub: TestHub, retireeId: string) =>
     (await hub.api<Alert[]>('GET', `/api/alerts?retireeId=${retireeId}`)).body.filter(
       (alert) => alert.kind === 'wander',
@@ -79,6 +89,64 @@ describe('location across a restart', () => {
     await report(t, retireeId, 800);
     await report(t, retireeId, 850);
     const alerts = await wanders(t, retireeId);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.count).toBe(1);
+  });
+
+  it('proposes a departure whose alert failed to open again, at the next fix and at the next start', async () => {
+    await t?.stop();
+    t = await startTestHub(ENV);
+    const hub = t;
+    const retireeId = (await hub.addRetiree()).id;
+    await hub.addDevice('watch.3g', retireeId, WATCH);
+    await hub.api('PUT', `/api/retirees/${retireeId}/safe-zone`, { ...HOME, radiusM: 200, reason: '' });
+    // The departure is stored, its alert is not.
+    await refuseWanderAlerts(hub);
+    const zoneState = async () =>
+      (await hub.api<{ zone: { state: string } }>('GET', `/api/retirees/${retireeId}/safe-zone`)).body.zone
+        .state;
+    await report(hub, retireeId, 700);
+    await report(hub, retireeId, 750);
+    await eventually(async () => (await zoneState()) === 'outside');
+    expect(await wanders(hub, retireeId)).toHaveLength(0);
+
+    // Still refused at the next fix; then the hub stops before anything else arrives.
+    await report(hub, retireeId, 800);
+    expect(await wanders(hub, retireeId)).toHaveLength(0);
+    await hub.hub.db.query('drop trigger refuse_wander on alerts');
+    await hub.stop({ keepData: true });
+
+    // The next start proposes it without a fix, with the fixes that made it.
+    t = await startTestHub(ENV, { dataDir: hub.dataDir });
+    const restarted = t;
+    await eventually(async () => (await wanders(restarted, retireeId)).length === 1);
+    const [alert] = await wanders(restarted, retireeId);
+    const positions = alert?.detail.positions as { distanceM: number }[];
+    expect(positions.at(-1)?.distanceM).toBeGreaterThan(790);
+    // Taken now: more fixes outside open nothing and repeat nothing.
+    await report(restarted, retireeId, 850);
+    await report(restarted, retireeId, 900);
+    const after = await wanders(restarted, retireeId);
+    expect(after).toHaveLength(1);
+    expect(after[0]?.count).toBe(1);
+  });
+
+  it('proposes it again at the next fix when the hub kept running', async () => {
+    await t?.stop();
+    t = await startTestHub(ENV);
+    const hub = t;
+    const retireeId = (await hub.addRetiree()).id;
+    await hub.addDevice('watch.3g', retireeId, WATCH);
+    await hub.api('PUT', `/api/retirees/${retireeId}/safe-zone`, { ...HOME, radiusM: 200, reason: '' });
+    await refuseWanderAlerts(hub);
+    await report(hub, retireeId, 700);
+    await report(hub, retireeId, 750);
+    expect(await wanders(hub, retireeId)).toHaveLength(0);
+    await hub.hub.db.query('drop trigger refuse_wander on alerts');
+    await report(hub, retireeId, 800);
+    await eventually(async () => (await wanders(hub, retireeId)).length === 1);
+    await report(hub, retireeId, 850);
+    const alerts = await wanders(hub, retireeId);
     expect(alerts).toHaveLength(1);
     expect(alerts[0]?.count).toBe(1);
   });

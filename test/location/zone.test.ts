@@ -29,15 +29,19 @@ function fix(metresNorth: number, extra: Partial<ZoneFix> = {}): ZoneFix {
   };
 }
 
-/** Runs the fixes through the rule; the verdicts in order. */
+/**
+ * Runs the fixes through the rule; the verdicts in order. Each departure is taken by the alert
+ * workflow at once, as the service marks it, unless `taken` is false.
+ */
 function run(
   fixes: ZoneFix[],
   state: ZoneState = INITIAL_STATE,
+  taken = true,
 ): { state: ZoneState; verdicts: (string | null)[] } {
   const verdicts: (string | null)[] = [];
   for (const each of fixes) {
     const step = applyFix(HOME, state, each);
-    state = step.state;
+    state = step.verdict === 'left' && taken ? { ...step.state, pending: false } : step.state;
     verdicts.push(step.verdict);
   }
   return { state, verdicts };
@@ -49,6 +53,19 @@ describe('the safe-zone rule', () => {
     expect(verdicts).toEqual([null, null, 'left', null, null]);
     expect(state.outside).toBe(true);
     expect(state.recent.at(-1)?.distanceM).toBeCloseTo(600, -1);
+  });
+
+  it('reports a departure not yet taken again at each fix outside, and forgets it on return', () => {
+    const left = run([fix(400), fix(450), fix(500)], INITIAL_STATE, false);
+    expect(left.verdicts).toEqual([null, 'left', 'left']);
+    expect(left.state).toMatchObject({ outside: true, pending: true });
+    // Invalid and cell fixes still count for nothing, pending or not.
+    expect(
+      run([fix(600, { valid: false }), fix(600, { source: 'cell' })], left.state, false).verdicts,
+    ).toEqual([null, null]);
+    const back = run([fix(20)], left.state, false);
+    expect(back.verdicts).toEqual(['returned']);
+    expect(back.state).toMatchObject({ outside: false, pending: false });
   });
 
   it('takes one fix outside between fixes inside for jitter', () => {
