@@ -129,9 +129,19 @@ function readLocation(body: Buffer, deviceId: string, context: DecodeContext): L
   }
   const events: DeviceEvent[] = [];
   if (alarm & ALARM_EMERGENCY) {
-    // A terminal resends an unanswered report, possibly under a new serial, so the id is built from
-    // what stays: the device, the alarm and the report's own time.
-    events.push({ id: `${deviceId}:sos:${time}`, type: 'sos', ts });
+    // A terminal resends an unanswered report, possibly under a new serial, and keeps the bit set
+    // in its next reports until the answer clears it (表 24: 收到应答后清零). The id is built from
+    // what stays: the device, the alarm and the time of the first report with the bit, so one press
+    // is one event however many reports carry it.
+    const since = context.session.emergencySince ?? time;
+    context.session.emergencySince = since;
+    events.push({
+      id: `${deviceId}:sos:${since}`,
+      type: 'sos',
+      ts: bcdTime(since, context.utcOffsetMinutes) ?? ts,
+    });
+  } else {
+    context.session.emergencySince = undefined;
   }
   return { ts, ...(onEarth ? { position } : {}), readings, events };
 }

@@ -124,6 +124,12 @@ export interface WatchSession {
   nextSerial(): number;
   /** The code a JT/T 808 terminal must present after registering; the gateway stores it. */
   authCode?(deviceId: string): string;
+  /**
+   * JT/T 808: the time (YYMMDDhhmmss) of the first report on this connection with the emergency
+   * alarm bit set, while it stays set. A terminal keeps the bit in every report until the
+   * platform's answer clears it, so those reports carry one event, named by this time.
+   */
+  emergencySince?: string;
 }
 
 export interface DecodeContext {

@@ -9,6 +9,7 @@ import {
   type WatchMessage,
   type WatchSession,
 } from '../../devices/watches/types.ts';
+import { jt808Location } from '../../simulators/watches/frames.ts';
 
 /*
  * Frames and the answers they expect come from published tests of other JT/T 808 implementations:
@@ -313,6 +314,36 @@ describe('JT/T 808 terminal messages', () => {
     const first = decode(frames.emergency2013).events;
     const resent = decode(frames.emergency2013Resent).events;
     expect(resent).toHaveLength(1);
+    expect(resent).toEqual(first);
+  });
+
+  it('names the reports that keep the emergency bit set after a press one event, until it clears', () => {
+    // A terminal keeps bit 0 in every report until the platform's answer clears it.
+    const pendant = '13800138000';
+    const connection = context(session());
+    const pressed = beijing(2026, 12, 5, 3, 10, 0);
+    const report = (secondsLater: number, alarm: number) =>
+      jt808.decode(
+        jt808Location(
+          pendant,
+          secondsLater,
+          { ts: pressed + secondsLater * 1000, lat: 30.6, lon: 104, battery: 80 },
+          alarm,
+        ),
+        connection,
+      ).events;
+    const first = report(0, 1);
+    expect(first).toEqual([{ id: `${pendant}:sos:261205031000`, type: 'sos', ts: pressed }]);
+    expect(report(10, 1)).toEqual(first);
+    expect(report(20, 1 | (1 << 7))).toEqual(first);
+    // Cleared by the answer; a press after that is a press of its own.
+    expect(report(30, 0)).toEqual([]);
+    expect(report(40, 1)).toEqual([{ id: `${pendant}:sos:261205031040`, type: 'sos', ts: pressed + 40_000 }]);
+    // A new connection (the hub restarted before answering) names the resent first report as before.
+    const resent = jt808.decode(
+      jt808Location(pendant, 0, { ts: pressed, lat: 30.6, lon: 104, battery: 80 }, 1),
+      context(session()),
+    ).events;
     expect(resent).toEqual(first);
   });
 
