@@ -11,7 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { BloodPressureAnswer, LocationAnswer, SafeZoneRecord } from '../../server/location/schemas.ts';
 import type { Alert, AlertStep } from '../../server/schemas/index.ts';
-import { eventually, metricValue } from '../helpers/hub.ts';
+import { addStations, eventually, metricValue } from '../helpers/hub.ts';
 import { pdfTools } from '../helpers/pdf.ts';
 import { suiteHub } from '../helpers/suite.ts';
 
@@ -170,5 +170,17 @@ describe('location and wandering over a real hub', () => {
     expect(await wanders()).toHaveLength(1);
     expect(await metricValue(t, 'hub_location_fixes_total{outcome="kept"}')).toBeGreaterThanOrEqual(7);
     socket.destroy();
+  });
+
+  it("keeps a station's caseworker to its own retirees' places and zones", async () => {
+    const { east, west, stationCaseworker } = await addStations(t, 'location-east');
+    for (const path of ['location', 'safe-zone', 'blood-pressure']) {
+      expect(
+        (await t.api('GET', `/api/retirees/${east.id}/${path}`, undefined, stationCaseworker.token)).status,
+      ).toBe(200);
+      expect(
+        (await t.api('GET', `/api/retirees/${west.id}/${path}`, undefined, stationCaseworker.token)).status,
+      ).toBe(404);
+    }
   });
 });
