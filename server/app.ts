@@ -48,6 +48,7 @@ import { intakeArea } from './intake/plugin.ts';
 import type { LiveChannel } from './live/channel.ts';
 import { locationArea } from './location/plugin.ts';
 import { medicalArea } from './medical/plugin.ts';
+import { notifyArea } from './notify/plugin.ts';
 import { installNulGuard } from './nul-guard.ts';
 import { privacyArea } from './privacy/plugin.ts';
 import { receptionArea } from './reception/plugin.ts';
@@ -97,6 +98,7 @@ const AREAS = [
   reportsArea,
   usersArea,
   settingsArea,
+  notifyArea,
   requestsArea,
   dutyArea,
   abroadArea,

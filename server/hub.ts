@@ -257,7 +257,7 @@ async function buildParts(
 
   // 6.11.2.4: families are told (their page live, e-mail and webhooks), each in the background;
   // both listen to the bus.
-  const notifications = new NotificationService(db, notifySettings, logger, { registry, bus });
+  const notifications = new NotificationService(db, notifySettings, logger, { registry, bus, vault });
   const families = new FamilyService(
     db,
     bus,

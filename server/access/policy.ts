@@ -58,13 +58,14 @@ export const POLICY = {
    * says, so adding one is for the managers who answer for the centre's network, not for every
    * member of staff who keeps records.
    */
-  channels: { read: staff, manage: managers },
+  channels: { read: staff, manage: managers, own: staff },
   /** The desk asks a watch for its position and writes to it; settings are the managers'. */
   devices: { read: staff, manage: managers, command: desk },
   /** Staff read alerts; the desk works them; reassigning someone else's is a supervisor's. */
   alerts: { read: staff, handle: desk, assign: managers },
   reports: { read: desk },
-  escalation: { read: desk, manage: managers },
+  /** The ladder; the SMS and voice providers' credentials are the administrator's. */
+  escalation: { read: desk, manage: managers, providers: admin },
   /** Staff accounts: the desk sees who is who for assignment; the admin creates and changes them. */
   users: { read: desk, manage: admin },
   /** Service requests (the green key, 6.12) and button tests. */

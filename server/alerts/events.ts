@@ -8,7 +8,7 @@
  * - `alert.escalated`: notifications to the step's audiences, the log.
  */
 import type { Alert } from '../schemas/alerts.ts';
-import type { Audience } from '../schemas/escalation.ts';
+import type { Audience, EscalationStep } from '../schemas/escalation.ts';
 
 /** An alert was stored anew: opened, or changed (a step, a repeat, a climb of the ladder). */
 export interface AlertChanged {
@@ -18,11 +18,19 @@ export interface AlertChanged {
   statusChanged: boolean;
 }
 
-/** Nobody acknowledged in time: the alert climbed to `level`, whose audiences are told. */
+/**
+ * Nobody acknowledged in time: the alert climbed to `level` (or, with `reminder` > 0, is still
+ * there and its step repeats), and the step's audiences and named staff are told.
+ */
 export interface AlertEscalated {
   alert: Alert;
   level: number;
   audiences: Audience[];
+  step: EscalationStep;
+  /** 0 for the climb itself, then 1, 2… for the step's reminders. */
+  reminder: number;
+  /** The ladder's last step: where a critical alert may ring a phone (voice). */
+  last: boolean;
 }
 
 declare module '../../devices/contract.ts' {

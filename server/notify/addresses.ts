@@ -269,6 +269,16 @@ export class AddressPolicy {
   }
 
   /**
+   * Whether a URL's host is an IP literal in a network the centre allowed itself (its own SMS
+   * gateway on the LAN): such a host may be reached over plain http, as the centre chose it.
+   */
+  inAllowedNetwork(hostname: string): boolean {
+    const address = bareAddress(hostname);
+    const version = isIP(address);
+    return version !== 0 && this.allowed.check(address, version === 4 ? 'ipv4' : 'ipv6');
+  }
+
+  /**
    * A URL's host as typed, judged without asking a resolver: an IP literal is judged as it is, a
    * `localhost` name as both loopback addresses; any other name answers undefined, since only the
    * addresses it resolves to when dialled can be judged.

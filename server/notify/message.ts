@@ -7,15 +7,23 @@ import { severityNames } from '../../devices/alerts.ts';
 import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import { kindName } from '../family/store.ts';
 import type { Alert } from '../schemas/alerts.ts';
+import type { Audience, EscalationStep } from '../schemas/escalation.ts';
 import type { NotifyReason } from '../schemas/family.ts';
+import type { ProviderMessage } from './providers/types.ts';
 import type { ChannelTarget } from './store.ts';
 
 export interface NotificationEvent {
   reason: NotifyReason;
   alert: Alert;
-  audiences: ('family' | 'supervisor' | 'manager')[];
+  audiences: Audience[];
   /** The escalation level, for `escalated`. */
   level?: number;
+  /** For `escalated`: the ladder's step (its named staff, channel kinds and severities). */
+  step?: EscalationStep;
+  /** For `escalated`: 0 for the climb, 1, 2… for the step's reminders. */
+  reminder?: number;
+  /** For `escalated`: the ladder's last step, where a critical alert may ring a phone. */
+  last?: boolean;
 }
 
 /** What a message is composed from; filled once per event, shared by every channel. */
@@ -119,5 +127,66 @@ export function webhookBody(context: MessageContext, channel: ChannelTarget, sen
     centre: context.centre,
     subject: subjectOf(context),
     text: textOf(context, channel),
+  };
+}
+
+/** Minutes an alert has waited unacknowledged, as staff read it. */
+function waited(openedAt: string, now: Date): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - new Date(openedAt).getTime()) / 60_000));
+  return minutes < 1 ? '不到 1 分钟' : `${minutes} 分钟`;
+}
+
+/**
+ * What a staff member's message says: the alert, how long it has waited, and the link that acts on
+ * it from the phone. Short, for a lock screen: the page behind the link has the rest.
+ */
+export function staffLines(context: MessageContext, link: string | null, now: Date): string[] {
+  const { alert, reason, level, reminder } = context.event;
+  const who = alert.retireeName ?? `设备 ${alert.deviceId}`;
+  const lines = [
+    `${who}：${kindName(alert.kind)}（${severityNames[alert.severity]}级）`,
+    `发生时间：${shanghaiTime(alert.openedAt)}，已等待 ${waited(alert.openedAt, now)}`,
+    `当前状态：${statusZh[alert.status]}${context.handledBy ? `，${context.handledBy} 处理中` : ''}`,
+  ];
+  if (reason === 'escalated' && level !== undefined) {
+    lines.push(
+      reminder ? `第 ${level} 级升级，第 ${reminder} 次提醒：仍无人接警` : `第 ${level} 级升级：无人接警`,
+    );
+  }
+  if (link) lines.push(`接警处理：${link}`);
+  return lines;
+}
+
+export function staffTitle(context: MessageContext): string {
+  const { alert } = context.event;
+  return `【${severityNames[alert.severity]}】${alert.retireeName ?? '老人'} ${kindName(alert.kind)}，请尽快接警`;
+}
+
+/** The message a provider (robot, SMS, voice) carries, with the template parameters centres use. */
+export function providerMessage(
+  context: MessageContext,
+  channel: ChannelTarget,
+  link: string | null,
+  now: Date,
+): ProviderMessage {
+  const { alert, level } = context.event;
+  const staff = channel.audience !== 'family';
+  return {
+    title: staff ? staffTitle(context) : subjectOf(context),
+    lines: staff ? staffLines(context, link, now) : textOf(context, channel).split('\n'),
+    link,
+    severity: alert.severity,
+    params: {
+      name: alert.retireeName ?? '老人',
+      kind: kindName(alert.kind),
+      severity: severityNames[alert.severity],
+      time: shanghaiTime(alert.openedAt).slice(11, 16) || shanghaiTime(alert.openedAt),
+      waited: waited(alert.openedAt, now),
+      level: String(level ?? 0),
+      status: statusZh[alert.status],
+      centre: context.centre.name,
+      phone: context.centre.phone,
+      link: link ?? '',
+    },
   };
 }

@@ -6,16 +6,39 @@
  *
  * Given the hub's bus, the service listens itself: families hear when an alert opens and each time
  * it moves on (acknowledged, being handled, resolved, cancelled), not of repeats or comments; an
- * escalation reaches the audiences of its step.
+ * escalation (and each of its reminders) reaches the audiences of its step, resolved then: the
+ * staff on duty, the supervisor, the managers, named staff, each on their own channels, and the
+ * centre's channels for those roles. A staff member's message carries a link that acts on the
+ * alert from the phone (./links.ts). Channels: e-mail, signed webhooks, the DingTalk, WeCom and
+ * Feishu robots, SMS and voice calls through the centre's providers (./providers/), SMS and voice
+ * failing over to the next provider. A voice call is made only for a critical alert at the
+ * ladder's last step; quiet hours hold back everything but critical alerts.
  */
+
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, type Registry } from 'prom-client';
 import { severityRank } from '../../devices/alerts.ts';
 import type { EventBus } from '../../devices/bus.ts';
+import type { Vault } from '../auth/vault.ts';
+import { CENTRE_UTC_OFFSET_MINUTES } from '../calendar.ts';
 import type { Database } from '../db/database.ts';
 import { FamilyStore } from '../family/store.ts';
 import { AddressPolicy, describeRefusal } from './addresses.ts';
-import { type MessageContext, type NotificationEvent, subjectOf, textOf, webhookBody } from './message.ts';
+import { staffReached } from './audiences.ts';
+import { AlertLinks } from './links.ts';
+import {
+  type MessageContext,
+  type NotificationEvent,
+  providerMessage,
+  staffLines,
+  staffTitle,
+  subjectOf,
+  textOf,
+  webhookBody,
+} from './message.ts';
+import { ProviderSettings } from './provider-settings.ts';
+import { buildRequest, type ProviderConfigs, type ProviderKind, readAnswer } from './providers/index.ts';
 import type { NotifySettings } from './settings.ts';
 import { type ChannelTarget, NotificationStore } from './store.ts';
 import {
@@ -33,6 +56,20 @@ const OWNER = 'notifications';
 interface Job {
   channel: ChannelTarget;
   context: MessageContext;
+  /** The page that acts on the alert, for a staff member's channel; issued once per delivery. */
+  link?: string | null;
+}
+
+/** An attempt's result, with the provider that took it and what it said it cost. */
+type Attempted = AttemptResult & { provider?: string; cost?: string };
+
+/** Whether `now` falls in quiet hours (minutes after midnight, centre time; may cross midnight). */
+export function inQuietHours(quiet: { from: number; to: number } | null, now: Date): boolean {
+  if (!quiet || quiet.from === quiet.to) return false;
+  const minute = Math.floor((now.getTime() / 60_000 + CENTRE_UTC_OFFSET_MINUTES) % 1440);
+  return quiet.from < quiet.to
+    ? minute >= quiet.from && minute < quiet.to
+    : minute >= quiet.from || minute < quiet.to;
 }
 
 export interface NotificationOptions {
@@ -43,10 +80,16 @@ export interface NotificationOptions {
   registry?: Registry;
   /** The hub's bus: alert changes and escalations are told from `start()` on. */
   bus?: EventBus;
+  /** The hub's key: robot secrets and provider credentials are sealed with it, links signed. */
+  vault?: Pick<Vault, 'seal' | 'open' | 'fingerprint'>;
 }
 
 export class NotificationService {
   readonly records: NotificationStore;
+  /** The centre's SMS and voice providers; absent without the hub's key. */
+  readonly providers: ProviderSettings | undefined;
+  readonly links: AlertLinks | undefined;
+  private readonly vault: NotificationOptions['vault'];
   private readonly family: FamilyStore;
   private readonly email: EmailSender;
   private readonly webhook: WebhookSender;
@@ -61,7 +104,7 @@ export class NotificationService {
   private running = false;
 
   constructor(
-    db: Database,
+    private readonly db: Database,
     private readonly settings: NotifySettings,
     private readonly logger: Pick<Logger, 'error' | 'warn' | 'debug'>,
     options: NotificationOptions = {},
@@ -85,6 +128,9 @@ export class NotificationService {
     this.concurrency = options.concurrency ?? 4;
     this.clock = options.clock ?? (() => new Date());
     this.bus = options.bus;
+    this.vault = options.vault;
+    this.providers = options.vault ? new ProviderSettings(db, options.vault) : undefined;
+    this.links = options.vault ? new AlertLinks(db, options.vault) : undefined;
   }
 
   start(): void {
@@ -96,8 +142,8 @@ export class NotificationService {
         void this.notify({ reason: alert.status, alert, audiences: ['family'] });
       }
     });
-    this.bus?.on('alert.escalated', OWNER, ({ alert, level, audiences }) => {
-      void this.notify({ reason: 'escalated', alert, level, audiences });
+    this.bus?.on('alert.escalated', OWNER, ({ alert, level, audiences, step, reminder, last }) => {
+      void this.notify({ reason: 'escalated', alert, level, audiences, step, reminder, last });
     });
   }
 
@@ -120,9 +166,25 @@ export class NotificationService {
   async notify(event: NotificationEvent): Promise<void> {
     try {
       if (!this.running) return;
-      const rank = severityRank[event.alert.severity];
-      const channels = (await this.records.targets(event.alert.retireeId, event.audiences)).filter(
-        (channel) => rank <= severityRank[channel.minSeverity],
+      const { alert, step } = event;
+      if (step?.severities && !step.severities.includes(alert.severity)) return;
+      const now = this.clock();
+      const staff = step ? await staffReached(this.db, step.notify, step.users ?? [], now) : [];
+      const rank = severityRank[alert.severity];
+      const critical = alert.severity === 'critical';
+      const channels = (
+        await this.records.targets(
+          alert.retireeId,
+          event.audiences,
+          staff.map((member) => member.id),
+        )
+      ).filter(
+        (channel) =>
+          rank <= severityRank[channel.minSeverity] &&
+          (!step?.channels || step.channels.includes(channel.kind)) &&
+          // A phone rings only for a critical alert nobody took by the ladder's last step.
+          (channel.kind !== 'voice' || (critical && event.reason === 'escalated' && event.last === true)) &&
+          (critical || !inQuietHours(channel.quiet, now)),
       );
       if (channels.length === 0) return;
       const context: MessageContext = {
@@ -160,6 +222,17 @@ export class NotificationService {
     return `${TARGET_NOT_ALLOWED}: ${target.hostname} is ${describeRefusal(verdict.refusal)}; a network of the centre's own can be allowed with HUB_NOTIFY_ALLOWED_NETWORKS`;
   }
 
+  /** Whether a robot or provider address at `hostname` may use plain http (a centre-allowed IP). */
+  allowsPlainHttp(hostname: string): boolean {
+    return this.addresses.inAllowedNetwork(hostname);
+  }
+
+  /** A robot's signing secret as stored: sealed with the hub's key. */
+  seal(secret: string): string {
+    if (!this.vault) throw new Error('no key to seal channel secrets with');
+    return this.vault.seal(secret);
+  }
+
   /** Deliveries queued or under way (for /healthz and tests). */
   pending(): number {
     return this.queue.length + this.inFlight.size;
@@ -183,6 +256,7 @@ export class NotificationService {
   /** One channel: attempts on the retry schedule while the failure may pass, each one logged. */
   private async deliver(job: Job): Promise<void> {
     const delays = this.settings.retryDelaysMs;
+    job.link = await this.linkFor(job);
     for (let attempt = 1; attempt <= delays.length; attempt += 1) {
       const waited = await this.wait(delays[attempt - 1] ?? 0);
       if (!waited) {
@@ -200,11 +274,41 @@ export class NotificationService {
     }
   }
 
-  private async attempt(job: Job, attempt: number): Promise<AttemptResult> {
+  /** A staff member's link to act on the alert; null for others, or without a public address. */
+  private async linkFor(job: Job): Promise<string | null> {
     const { channel, context } = job;
+    const { alert } = context.event;
+    if (!channel.user || !this.links || !context.publicUrl) return null;
+    if (alert.status === 'resolved' || alert.status === 'cancelled') return null;
+    try {
+      const token = await this.links.issue(alert.id, channel.user.id, channel.id, this.clock());
+      return `${context.publicUrl}/m/${token}`;
+    } catch (error) {
+      this.logger.error({ err: error, alertId: alert.id, channelId: channel.id }, 'alert link not issued');
+      return null;
+    }
+  }
+
+  private async attempt(job: Job, attempt: number): Promise<Attempted> {
+    const { channel, context } = job;
+    const staff = channel.audience !== 'family';
     if (channel.kind === 'email') {
+      if (staff) {
+        const lines = staffLines(context, job.link ?? null, this.clock());
+        return this.email.send(channel.target, staffTitle(context), lines.join('\n'));
+      }
       return this.email.send(channel.target, subjectOf(context), textOf(context, channel));
     }
+    if (channel.kind === 'dingtalk' || channel.kind === 'wecom' || channel.kind === 'feishu') {
+      const secret = channel.secret && this.vault ? this.vault.open(channel.secret) : undefined;
+      const config = {
+        webhook: channel.target,
+        ...(secret ? { secret } : {}),
+        style: job.link ? 'card' : 'markdown',
+      };
+      return this.viaProvider(channel.kind, config as ProviderConfigs['dingtalk'], job, '');
+    }
+    if (channel.kind === 'sms' || channel.kind === 'voice') return this.viaPhone(channel.kind, job);
     const now = this.clock();
     const body = JSON.stringify(webhookBody(context, channel, now));
     const result = await this.webhook.send(channel.target, channel.secret, body, now);
@@ -221,7 +325,72 @@ export class NotificationService {
     return result;
   }
 
-  private async record(job: Job, attempt: number, result: AttemptResult, retrying = false): Promise<void> {
+  /**
+   * SMS or a voice call through the centre's providers, first by priority: a provider that refuses
+   * or does not answer hands the message to the next. The result is the first success, else the
+   * last failure, retryable when any provider's failure was.
+   */
+  private async viaPhone(kind: 'sms' | 'voice', job: Job): Promise<Attempted> {
+    const providers = (await this.providers?.forChannel(kind)) ?? [];
+    if (providers.length === 0) {
+      return {
+        ok: false,
+        retryable: false,
+        error: `${kind === 'sms' ? 'SMS' : 'voice calls'} not set up: no provider in the notification settings`,
+      };
+    }
+    let failed: Attempted | undefined;
+    let retryable = false;
+    for (const provider of providers) {
+      const result = await this.viaProvider(provider.kind, provider.config as never, job, job.channel.target);
+      if (result.ok) return result;
+      retryable ||= result.retryable;
+      failed = result;
+    }
+    return { ...(failed as Extract<Attempted, { ok: false }>), retryable };
+  }
+
+  /** One provider's request for the job, sent under the address policy, its answer read. */
+  private async viaProvider<K extends ProviderKind>(
+    kind: K,
+    config: ProviderConfigs[K],
+    job: Job,
+    target: string,
+  ): Promise<Attempted> {
+    const now = this.clock();
+    let request: ReturnType<typeof buildRequest>;
+    try {
+      const message = providerMessage(job.context, job.channel, job.link ?? null, now);
+      // Plain http only to an address of a network the centre allowed itself (HUB_NOTIFY_ALLOWED_NETWORKS).
+      const given = config as { webhook?: string; endpoint?: string };
+      const host = URL.canParse(given.webhook ?? given.endpoint ?? '')
+        ? new URL((given.webhook ?? given.endpoint) as string).hostname
+        : null;
+      const allowHttp = host && this.addresses.inAllowedNetwork(host) ? [host] : [];
+      request = buildRequest(kind, config, message, target, now, randomUUID(), { allowHttp });
+    } catch (error) {
+      return {
+        ok: false,
+        retryable: false,
+        error: error instanceof Error ? error.message : String(error),
+        provider: kind,
+      };
+    }
+    const exchanged = await this.webhook.exchange(request.url, request.headers, request.body, true);
+    if (!('status' in exchanged)) return { ...exchanged, provider: kind };
+    const answer = readAnswer(kind, exchanged.status, exchanged.text);
+    if (answer.ok) {
+      return {
+        ok: true,
+        response: answer.response,
+        provider: kind,
+        ...(answer.cost ? { cost: answer.cost } : {}),
+      };
+    }
+    return { ...answer, provider: kind };
+  }
+
+  private async record(job: Job, attempt: number, result: Attempted, retrying = false): Promise<void> {
     try {
       await this.records.recordAttempt({
         alertId: job.context.event.alert.id,
@@ -232,6 +401,8 @@ export class NotificationService {
         at: this.clock(),
         response: result.ok ? result.response : (result.response ?? null),
         error: result.ok ? null : result.error,
+        provider: result.provider ?? null,
+        cost: result.cost ?? null,
       });
     } catch (error) {
       this.logger.error({ err: error, channelId: job.channel.id }, 'delivery not logged');

@@ -29,6 +29,8 @@ export type AttemptResult =
   | { ok: false; retryable: boolean; error: string; response?: string; detail?: AttemptDetail };
 
 export const SIGNATURE_HEADER = 'X-Junxiu-Signature';
+/** The most of a provider's answer read. */
+const MAX_ANSWER_BYTES = 64 * 1024;
 export const TIMESTAMP_HEADER = 'X-Junxiu-Timestamp';
 
 /** The delivery log's text for a target the address policy refuses. */
@@ -72,7 +74,7 @@ class TargetRefused extends Error {
   }
 }
 
-function refused(host: string, address: string, refusal: Refusal): AttemptResult {
+function refused(host: string, address: string, refusal: Refusal): Extract<AttemptResult, { ok: false }> {
   return {
     ok: false,
     retryable: false,
@@ -122,32 +124,52 @@ export class WebhookSender {
   };
 
   async send(target: string, secret: string | null, body: string, now: Date): Promise<AttemptResult> {
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      [TIMESTAMP_HEADER]: String(Math.floor(now.getTime() / 1000)),
+    };
+    if (secret) headers[SIGNATURE_HEADER] = signature(secret, body);
+    const exchanged = await this.exchange(target, headers, body, false);
+    // The body is not read: the status is all that is kept.
+    return 'status' in exchanged ? answered(exchanged.status) : exchanged;
+  }
+
+  /**
+   * POSTs `body` to `target` under the address policy, on a connection of its own, and resolves
+   * with the status and (when `read`) the start of the answer's body; a failure to connect or a
+   * refused address resolves as a failed attempt.
+   */
+  exchange(
+    target: string,
+    givenHeaders: Record<string, string>,
+    body: string,
+    read: boolean,
+  ): Promise<{ status: number; text: string } | Extract<AttemptResult, { ok: false }>> {
     let url: URL;
     try {
       url = new URL(target);
     } catch {
-      return { ok: false, retryable: false, error: 'target is not a URL' };
+      return Promise.resolve({ ok: false, retryable: false, error: 'target is not a URL' });
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-      return { ok: false, retryable: false, error: 'target must be an http or https URL' };
+      return Promise.resolve({ ok: false, retryable: false, error: 'target must be an http or https URL' });
     }
     // node:net dials an IP literal without calling `lookup`, so a literal is judged here. The URL
     // parser has already turned 2130706433, 0x7f.1 and 0177.0.0.1 into 127.0.0.1.
     const literal = bareAddress(url.hostname);
     if (isIP(literal) !== 0) {
       const refusal = this.policy.judge(literal);
-      if (refusal !== null) return refused(url.hostname, literal, refusal);
+      if (refusal !== null) return Promise.resolve(refused(url.hostname, literal, refusal));
     }
     const headers: Record<string, string> = {
-      'content-type': 'application/json; charset=utf-8',
-      'content-length': String(Buffer.byteLength(body, 'utf8')),
       'user-agent': 'junxiu-hub',
-      [TIMESTAMP_HEADER]: String(Math.floor(now.getTime() / 1000)),
+      ...givenHeaders,
+      'content-length': String(Buffer.byteLength(body, 'utf8')),
     };
-    if (secret) headers[SIGNATURE_HEADER] = signature(secret, body);
-    return new Promise<AttemptResult>((resolve) => {
+    type Exchanged = { status: number; text: string } | Extract<AttemptResult, { ok: false }>;
+    return new Promise<Exchanged>((resolve) => {
       let settled = false;
-      const settle = (result: AttemptResult) => {
+      const settle = (result: Exchanged) => {
         if (settled) return;
         settled = true;
         resolve(result);
@@ -165,10 +187,26 @@ export class WebhookSender {
         },
         (response) => {
           const status = response.statusCode ?? 0;
-          // The body is not read: the status is all that is kept.
-          response.destroy();
-          request.destroy();
-          settle(answered(status));
+          if (!read) {
+            response.destroy();
+            request.destroy();
+            settle({ status, text: '' });
+            return;
+          }
+          // A provider's answer is a small JSON document; more than this is not one.
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= MAX_ANSWER_BYTES) chunks.push(chunk);
+            else {
+              response.destroy();
+              request.destroy();
+              settle({ status, text: Buffer.concat(chunks).toString('utf8') });
+            }
+          });
+          response.on('end', () => settle({ status, text: Buffer.concat(chunks).toString('utf8') }));
+          response.on('error', () => settle({ status, text: Buffer.concat(chunks).toString('utf8') }));
         },
       );
       request.on('error', (error: NodeJS.ErrnoException) => {

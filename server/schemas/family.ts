@@ -5,6 +5,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { AlertStatus, Outcome, Severity } from './alerts.ts';
 import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { ChannelKind as AnyChannelKind } from './escalation.ts';
 
 export const FamilyAccountInput = Type.Object({
   username: Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9._@-]+$' }),
@@ -156,9 +157,12 @@ export const Delivery = Type.Object({
   id: Type.Integer(),
   alertId: Type.String(),
   channelId: Type.String(),
-  kind: ChannelKind,
+  kind: AnyChannelKind,
   target: Type.String(),
   contactName: Nullable(Type.String()),
+  staffName: Nullable(Type.String(), { description: 'The staff member reached, for a staff channel' }),
+  provider: Nullable(Type.String(), { description: 'The SMS or voice provider that took it' }),
+  cost: Nullable(Type.String(), { description: 'What the provider said it cost, when it says' }),
   reason: Type.String(),
   attempt: Type.Integer({ minimum: 1 }),
   status: Literals(['sent', 'failed', 'retrying']),

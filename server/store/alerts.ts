@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Severity } from '../../devices/alerts.ts';
 import {
   ACTIVE_STATUSES,
   type AlertStatus,
@@ -263,22 +264,56 @@ export class AlertStore {
   /** Raises the escalation level; false when the alert was acknowledged or already at that level. */
   async escalate(id: string, level: number, at: Date): Promise<boolean> {
     const rows = await this.db.query(
-      `update alerts set escalation_level = $2, escalated_at = $3
+      `update alerts set escalation_level = $2, escalated_at = $3, escalation_reminders = 0
         where id = $1 and status in ${ESCALATE_SQL} and escalation_level < $2 returning id`,
       [id, level, at],
     );
     return rows.length === 1;
   }
 
-  /** Alerts the escalation ladder climbs (nobody acknowledged), with their opening time and level. */
-  async unacknowledged(): Promise<{ id: string; openedAt: Date; level: number }[]> {
-    const rows = await this.db.query<{ id: string; opened_at: Date; escalation_level: number }>(
-      `select id, opened_at, escalation_level from alerts where status in ${ESCALATE_SQL} order by opened_at`,
+  /**
+   * Counts reminder `reminder` of the alert's current `level` as sent; false when it was already
+   * (another instance, or before a restart), or the alert was acknowledged or climbed meanwhile.
+   */
+  async remind(id: string, level: number, reminder: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `update alerts set escalation_reminders = $3
+        where id = $1 and status in ${ESCALATE_SQL} and escalation_level = $2 and escalation_reminders < $3
+        returning id`,
+      [id, level, reminder],
+    );
+    return rows.length === 1;
+  }
+
+  /** Alerts the escalation ladder climbs (nobody acknowledged), with what the ladder goes by. */
+  async unacknowledged(): Promise<
+    {
+      id: string;
+      openedAt: Date;
+      level: number;
+      escalatedAt: Date | null;
+      reminders: number;
+      severity: Severity;
+    }[]
+  > {
+    const rows = await this.db.query<{
+      id: string;
+      opened_at: Date;
+      escalation_level: number;
+      escalated_at: Date | null;
+      escalation_reminders: number;
+      severity: Severity;
+    }>(
+      `select id, opened_at, escalation_level, escalated_at, escalation_reminders, severity
+         from alerts where status in ${ESCALATE_SQL} order by opened_at`,
     );
     return rows.map((row) => ({
       id: row.id,
       openedAt: new Date(row.opened_at),
       level: row.escalation_level,
+      escalatedAt: row.escalated_at ? new Date(row.escalated_at) : null,
+      reminders: row.escalation_reminders,
+      severity: row.severity,
     }));
   }
 

@@ -5658,9 +5658,15 @@ export interface paths {
                             id: number;
                             alertId: string;
                             channelId: string;
-                            kind: "email" | "webhook";
+                            kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
                             target: string;
                             contactName: string | null;
+                            /** @description The staff member reached, for a staff channel */
+                            staffName: string | null;
+                            /** @description The SMS or voice provider that took it */
+                            provider: string | null;
+                            /** @description What the provider said it cost, when it says */
+                            cost: string | null;
                             reason: string;
                             attempt: number;
                             status: "sent" | "failed" | "retrying";
@@ -6639,7 +6645,16 @@ export interface paths {
                             level: number;
                             /** @description Seconds after opening, if still unacknowledged */
                             afterSeconds: number;
-                            notify: ("supervisor" | "family" | "manager")[];
+                            /** @description Audiences told at this step */
+                            notify: ("on_duty" | "supervisor" | "manager" | "family")[];
+                            /** @description Staff told at this step by name, besides the audiences */
+                            users?: string[];
+                            /** @description The channel kinds used at this step; every kind when left out */
+                            channels?: ("email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice")[];
+                            /** @description The severities this step tells of; every severity when left out */
+                            severities?: ("critical" | "high" | "medium" | "low")[];
+                            /** @description Remind the same people every so many minutes until someone acknowledges */
+                            repeatMinutes?: number;
                         }[];
                     };
                 };
@@ -6687,7 +6702,16 @@ export interface paths {
                         steps: {
                             /** @description Seconds after opening, if still unacknowledged */
                             afterSeconds: number;
-                            notify: ("supervisor" | "family" | "manager")[];
+                            /** @description Audiences told at this step */
+                            notify: ("on_duty" | "supervisor" | "manager" | "family")[];
+                            /** @description Staff told at this step by name, besides the audiences */
+                            users?: string[];
+                            /** @description The channel kinds used at this step; every kind when left out */
+                            channels?: ("email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice")[];
+                            /** @description The severities this step tells of; every severity when left out */
+                            severities?: ("critical" | "high" | "medium" | "low")[];
+                            /** @description Remind the same people every so many minutes until someone acknowledges */
+                            repeatMinutes?: number;
                         }[];
                     };
                 };
@@ -6703,7 +6727,16 @@ export interface paths {
                             level: number;
                             /** @description Seconds after opening, if still unacknowledged */
                             afterSeconds: number;
-                            notify: ("supervisor" | "family" | "manager")[];
+                            /** @description Audiences told at this step */
+                            notify: ("on_duty" | "supervisor" | "manager" | "family")[];
+                            /** @description Staff told at this step by name, besides the audiences */
+                            users?: string[];
+                            /** @description The channel kinds used at this step; every kind when left out */
+                            channels?: ("email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice")[];
+                            /** @description The severities this step tells of; every severity when left out */
+                            severities?: ("critical" | "high" | "medium" | "low")[];
+                            /** @description Remind the same people every so many minutes until someone acknowledges */
+                            repeatMinutes?: number;
                         }[];
                     };
                 };
@@ -6753,6 +6786,1039 @@ export interface paths {
         };
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the hub tells me of alerts the escalation ladder brings to me */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            audience: "staff" | "on_duty" | "supervisor" | "manager";
+                            userId: string | null;
+                            userName: string | null;
+                            kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
+                            /** @description A robot's access token is shown masked */
+                            target: string;
+                            minSeverity: "critical" | "high" | "medium" | "low";
+                            enabled: boolean;
+                            hasSecret: boolean;
+                            /** @description HH:MM, centre time */
+                            quietFrom: string | null;
+                            /** @description HH:MM, centre time */
+                            quietTo: string | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a channel of my own: my mobile for SMS and calls, a robot, e-mail */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
+                        /** @description A mobile number (sms, voice), an e-mail address, a robot webhook address (dingtalk, wecom, feishu) or a webhook URL */
+                        target: string;
+                        /** @description A robot's signing secret (加签 / 签名校验), or a webhook's HMAC key */
+                        secret?: string;
+                        /** @description The least severe alert told; default low for staff */
+                        minSeverity?: "critical" | "high" | "medium" | "low";
+                        enabled?: boolean;
+                        /** @description Quiet hours start (not for critical alerts) */
+                        quietFrom?: string;
+                        /** @description Quiet hours end */
+                        quietTo?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channel: {
+                                id: string;
+                                audience: "staff" | "on_duty" | "supervisor" | "manager";
+                                userId: string | null;
+                                userName: string | null;
+                                kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
+                                /** @description A robot's access token is shown masked */
+                                target: string;
+                                minSeverity: "critical" | "high" | "medium" | "low";
+                                enabled: boolean;
+                                hasSecret: boolean;
+                                /** @description HH:MM, centre time */
+                                quietFrom: string | null;
+                                /** @description HH:MM, centre time */
+                                quietTo: string | null;
+                            };
+                            /** @description The webhook's key, shown this once */
+                            secret: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/channels/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a channel of mine (kept on record for the delivery log) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A member of staff's channels */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            audience: "staff" | "on_duty" | "supervisor" | "manager";
+                            userId: string | null;
+                            userName: string | null;
+                            kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
+                            /** @description A robot's access token is shown masked */
+                            target: string;
+                            minSeverity: "critical" | "high" | "medium" | "low";
+                            enabled: boolean;
+                            hasSecret: boolean;
+                            /** @description HH:MM, centre time */
+                            quietFrom: string | null;
+                            /** @description HH:MM, centre time */
+                            quietTo: string | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a channel for a member of staff */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
+                        /** @description A mobile number (sms, voice), an e-mail address, a robot webhook address (dingtalk, wecom, feishu) or a webhook URL */
+                        target: string;
+                        /** @description A robot's signing secret (加签 / 签名校验), or a webhook's HMAC key */
+                        secret?: string;
+                        /** @description The least severe alert told; default low for staff */
+                        minSeverity?: "critical" | "high" | "medium" | "low";
+                        enabled?: boolean;
+                        /** @description Quiet hours start (not for critical alerts) */
+                        quietFrom?: string;
+                        /** @description Quiet hours end */
+                        quietTo?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channel: {
+                                id: string;
+                                audience: "staff" | "on_duty" | "supervisor" | "manager";
+                                userId: string | null;
+                                userName: string | null;
+                                kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
+                                /** @description A robot's access token is shown masked */
+                                target: string;
+                                minSeverity: "critical" | "high" | "medium" | "low";
+                                enabled: boolean;
+                                hasSecret: boolean;
+                                /** @description HH:MM, centre time */
+                                quietFrom: string | null;
+                                /** @description HH:MM, centre time */
+                                quietTo: string | null;
+                            };
+                            /** @description The webhook's key, shown this once */
+                            secret: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/channels/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member of staff's channel */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/notify/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The centre's channels for a role: told whenever the ladder reaches that role */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            audience: "staff" | "on_duty" | "supervisor" | "manager";
+                            userId: string | null;
+                            userName: string | null;
+                            kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
+                            /** @description A robot's access token is shown masked */
+                            target: string;
+                            minSeverity: "critical" | "high" | "medium" | "low";
+                            enabled: boolean;
+                            hasSecret: boolean;
+                            /** @description HH:MM, centre time */
+                            quietFrom: string | null;
+                            /** @description HH:MM, centre time */
+                            quietTo: string | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a channel for a role (a supervisors' DingTalk group) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        audience: "on_duty" | "supervisor" | "manager";
+                        kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
+                        /** @description A mobile number (sms, voice), an e-mail address, a robot webhook address (dingtalk, wecom, feishu) or a webhook URL */
+                        target: string;
+                        /** @description A robot's signing secret (加签 / 签名校验), or a webhook's HMAC key */
+                        secret?: string;
+                        /** @description The least severe alert told; default low for staff */
+                        minSeverity?: "critical" | "high" | "medium" | "low";
+                        enabled?: boolean;
+                        /** @description Quiet hours start (not for critical alerts) */
+                        quietFrom?: string;
+                        /** @description Quiet hours end */
+                        quietTo?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            channel: {
+                                id: string;
+                                audience: "staff" | "on_duty" | "supervisor" | "manager";
+                                userId: string | null;
+                                userName: string | null;
+                                kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
+                                /** @description A robot's access token is shown masked */
+                                target: string;
+                                minSeverity: "critical" | "high" | "medium" | "low";
+                                enabled: boolean;
+                                hasSecret: boolean;
+                                /** @description HH:MM, centre time */
+                                quietFrom: string | null;
+                                /** @description HH:MM, centre time */
+                                quietTo: string | null;
+                            };
+                            /** @description The webhook's key, shown this once */
+                            secret: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/notify/channels/{channelId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a role's channel */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channelId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/notify/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The centre's SMS and voice providers (which fields are set; never the secrets) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            kind: "sms_aliyun" | "sms_tencent" | "voice_aliyun" | "voice_tencent";
+                            priority: number;
+                            enabled: boolean;
+                            /** @description The fields set; secrets are never shown again */
+                            fields: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/notify/providers/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set up an SMS or voice provider (Alibaba Cloud, Tencent Cloud): credentials, template, priority */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "sms_aliyun" | "sms_tencent" | "voice_aliyun" | "voice_tencent";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Alibaba Cloud: accessKeyId, accessKeySecret, signName, templateCode (SMS), ttsCode, calledShowNumber (voice). Tencent Cloud: secretId, secretKey, smsSdkAppId, signName, templateId (SMS), voiceSdkAppId, voiceTemplateId (voice), templateParamOrder */
+                        config: {
+                            [key: string]: unknown;
+                        };
+                        /** @description 1 is tried first */
+                        priority?: number;
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            kind: "sms_aliyun" | "sms_tencent" | "voice_aliyun" | "voice_tencent";
+                            priority: number;
+                            enabled: boolean;
+                            /** @description The fields set; secrets are never shown again */
+                            fields: string[];
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove an SMS or voice provider and its credentials */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "sms_aliyun" | "sms_tencent" | "voice_aliyun" | "voice_tencent";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

@@ -1,0 +1,100 @@
+/**
+ * Links that act on one alert from a phone. Each message to a staff member about an alert carries
+ * its own link: the token is the link's id and an HMAC of it under the hub's key, so it cannot be
+ * made up or altered, and the stored row says whom it was sent to and about which alert. A link
+ * opens its alert only while the alert is active (a leaked link after the alert closed opens
+ * nothing), and each action of a link is used once.
+ */
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Vault } from '../auth/vault.ts';
+import type { Queryable } from '../db/database.ts';
+
+const PURPOSE = 'alert link';
+/** Hex characters of the HMAC kept in the token: 128 bits. */
+const MAC_LENGTH = 32;
+const TOKEN = /^([0-9a-f]{32})\.([0-9a-f]{32})$/;
+
+/** What a phone may do with an alert's link, in the order its page offers them. */
+export const LINK_ACTIONS = ['acknowledge', 'take', 'on_my_way', 'handed_to_120'] as const;
+export type LinkAction = (typeof LINK_ACTIONS)[number];
+
+export interface AlertLink {
+  id: string;
+  alertId: string;
+  userId: string;
+  channelId: string | null;
+  createdAt: Date;
+  /** The actions already taken with this link. */
+  used: LinkAction[];
+}
+
+const compact = (id: string) => id.replaceAll('-', '');
+const expand = (hex: string) =>
+  `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+
+export class AlertLinks {
+  constructor(
+    private readonly db: Queryable,
+    private readonly vault: Pick<Vault, 'fingerprint'>,
+  ) {}
+
+  private mac(id: string): string {
+    return this.vault.fingerprint(PURPOSE, id).slice(0, MAC_LENGTH);
+  }
+
+  /** A new link for `userId` about `alertId`; resolves with its token. */
+  async issue(alertId: string, userId: string, channelId: string | null, at: Date): Promise<string> {
+    const id = randomUUID();
+    await this.db.query(
+      'insert into alert_links (id, alert_id, user_id, channel_id, created_at) values ($1, $2, $3, $4, $5)',
+      [id, alertId, userId, channelId, at],
+    );
+    return `${compact(id)}.${this.mac(id)}`;
+  }
+
+  /** The link a token names, or null when the token is malformed, forged or unknown. */
+  async find(token: string): Promise<AlertLink | null> {
+    const match = TOKEN.exec(token);
+    if (!match) return null;
+    const id = expand(match[1] as string);
+    const given = Buffer.from(match[2] as string);
+    const expected = Buffer.from(this.mac(id));
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    const [row] = await this.db.query<{
+      id: string;
+      alert_id: string;
+      user_id: string;
+      channel_id: string | null;
+      created_at: Date;
+      used: LinkAction[] | null;
+    }>(
+      `select l.*, array(select u.action from alert_link_uses u where u.link_id = l.id order by u.used_at) as used
+         from alert_links l where l.id = $1`,
+      [id],
+    );
+    if (!row) return null;
+    return {
+      id: row.id,
+      alertId: row.alert_id,
+      userId: row.user_id,
+      channelId: row.channel_id,
+      createdAt: new Date(row.created_at),
+      used: row.used ?? [],
+    };
+  }
+
+  /** Marks `action` of the link used; false when it already was. */
+  async use(linkId: string, action: LinkAction, at: Date): Promise<boolean> {
+    const rows = await this.db.query(
+      `insert into alert_link_uses (link_id, action, used_at) values ($1, $2, $3)
+       on conflict (link_id, action) do nothing returning link_id`,
+      [linkId, action, at],
+    );
+    return rows.length === 1;
+  }
+
+  /** Gives an action back when what it was to do failed, so the link can try it again. */
+  async unuse(linkId: string, action: LinkAction): Promise<void> {
+    await this.db.query('delete from alert_link_uses where link_id = $1 and action = $2', [linkId, action]);
+  }
+}
