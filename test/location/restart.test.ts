@@ -52,6 +52,14 @@ describe('location across a restart', () => {
     socket.destroy();
   }
 
+  /** More fixes outside, `metresNorth` of home: the one wander alert stays one, counted once. */
+  async function stillOneWander(hub: TestHub, retireeId: string, ...metresNorth: number[]): Promise<void> {
+    for (const metres of metresNorth) await report(hub, retireeId, metres);
+    const alerts = await wanders(hub, retireeId);
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.count).toBe(1);
+  }
+
   /** The database refuses every wander alert until the trigger is dropped. */
   async function refuseWanderAlerts(hub: TestHub): Promise<void> {
     await hub.hub.db.query(`create or replace function refuse_wander() returns trigger language plpgsql as $$
@@ -86,11 +94,7 @@ describe('location across a restart', () => {
     // Still outside after another restart: nothing more opens.
     await t.stop({ keepData: true });
     t = await startTestHub(ENV, { dataDir: t.dataDir });
-    await report(t, retireeId, 800);
-    await report(t, retireeId, 850);
-    const alerts = await wanders(t, retireeId);
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]?.count).toBe(1);
+    await stillOneWander(t, retireeId, 800, 850);
   });
 
   it('proposes a departure whose alert failed to open again, at the next fix and at the next start', async () => {
@@ -124,11 +128,7 @@ describe('location across a restart', () => {
     const positions = alert?.detail.positions as { distanceM: number }[];
     expect(positions.at(-1)?.distanceM).toBeGreaterThan(790);
     // Taken now: more fixes outside open nothing and repeat nothing.
-    await report(restarted, retireeId, 850);
-    await report(restarted, retireeId, 900);
-    const after = await wanders(restarted, retireeId);
-    expect(after).toHaveLength(1);
-    expect(after[0]?.count).toBe(1);
+    await stillOneWander(restarted, retireeId, 850, 900);
   });
 
   it('proposes it again at the next fix when the hub kept running', async () => {
@@ -145,9 +145,6 @@ describe('location across a restart', () => {
     await hub.hub.db.query('drop trigger refuse_wander on alerts');
     await report(hub, retireeId, 800);
     await eventually(async () => (await wanders(hub, retireeId)).length === 1);
-    await report(hub, retireeId, 850);
-    const alerts = await wanders(hub, retireeId);
-    expect(alerts).toHaveLength(1);
-    expect(alerts[0]?.count).toBe(1);
+    await stillOneWander(hub, retireeId, 850);
   });
 });

@@ -144,3 +144,21 @@ export function checkUrl(
   if (url.protocol === 'http:' && allowHttp.includes(url.hostname)) return { url, reason: null };
   return { url: null, reason: `${field} must use https` };
 }
+
+/**
+ * The answer of a robot that says `{errcode, errmsg}` (DingTalk, WeCom): errcode 0 with a 2xx is
+ * sent; the codes in `retryable`, 429 and 5xx may pass; anything else is final.
+ */
+export function readErrcodeAnswer(
+  provider: string,
+  retryable: ReadonlySet<number>,
+  status: number,
+  body: string,
+): ProviderAnswer {
+  const answer = parseObject(body);
+  if (answer === null || typeof answer.errcode !== 'number') return unreadable(provider, status, body);
+  if (answer.errcode === 0 && status >= 200 && status < 300) return { ok: true, response: body };
+  if (answer.errcode === 0) return unreadable(provider, status, body);
+  const passing = retryable.has(answer.errcode) || status === 429 || status >= 500;
+  return failed(provider, answer.errcode, answer.errmsg, passing, body);
+}

@@ -9,7 +9,7 @@
  * refuses a timestamp more than an hour from its clock.
  */
 import { createHmac } from 'node:crypto';
-import { failed, limitChars, limitUtf8Bytes, parseObject, unreadable } from './common.ts';
+import { limitChars, limitUtf8Bytes, readErrcodeAnswer } from './common.ts';
 import type { DingTalkConfig, ProviderAnswer, ProviderMessage, ProviderRequest } from './types.ts';
 
 const PROVIDER = 'DingTalk';
@@ -79,10 +79,5 @@ export function buildDingTalk(
 const RETRYABLE = new Set([-1, 410100, 130101]);
 
 export function readDingTalk(status: number, body: string): ProviderAnswer {
-  const answer = parseObject(body);
-  if (answer === null || typeof answer.errcode !== 'number') return unreadable(PROVIDER, status, body);
-  if (answer.errcode === 0 && status >= 200 && status < 300) return { ok: true, response: body };
-  if (answer.errcode === 0) return unreadable(PROVIDER, status, body);
-  const retryable = RETRYABLE.has(answer.errcode) || status === 429 || status >= 500;
-  return failed(PROVIDER, answer.errcode, answer.errmsg, retryable, body);
+  return readErrcodeAnswer(PROVIDER, RETRYABLE, status, body);
 }

@@ -10,7 +10,7 @@
  * its action, so an alert without a page goes as markdown.
  */
 import { severityNames } from '../../../devices/alerts.ts';
-import { failed, limitChars, limitUtf8Bytes, parseObject, unreadable } from './common.ts';
+import { limitChars, limitUtf8Bytes, readErrcodeAnswer } from './common.ts';
 import type { ProviderAnswer, ProviderMessage, ProviderRequest, WeComConfig } from './types.ts';
 
 const PROVIDER = 'WeCom';
@@ -67,10 +67,5 @@ export function buildWeCom(
 const RETRYABLE = new Set([-1, 45009]);
 
 export function readWeCom(status: number, body: string): ProviderAnswer {
-  const answer = parseObject(body);
-  if (answer === null || typeof answer.errcode !== 'number') return unreadable(PROVIDER, status, body);
-  if (answer.errcode === 0 && status >= 200 && status < 300) return { ok: true, response: body };
-  if (answer.errcode === 0) return unreadable(PROVIDER, status, body);
-  const retryable = RETRYABLE.has(answer.errcode) || status === 429 || status >= 500;
-  return failed(PROVIDER, answer.errcode, answer.errmsg, retryable, body);
+  return readErrcodeAnswer(PROVIDER, RETRYABLE, status, body);
 }
