@@ -7,6 +7,8 @@ import { recordKinds, type SharedKind } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { IdParams } from '../schemas/common.ts';
 import {
+  CoverageQuery,
+  DutyCoverage,
   DutyNow,
   DutyShift,
   DutyShiftInput,
@@ -14,6 +16,7 @@ import {
   HandoverNote,
   RosterQuery,
 } from '../schemas/duty.ts';
+import { dutyCoverage } from './coverage.ts';
 
 const route = routeOptions('duty');
 /** What the area's kinds of record share; their writes declare the refusals of a read (no 409). */
@@ -22,7 +25,7 @@ const shared: SharedKind = { read: 'duty.read', write: 'duty.manage', errors: { 
 const DAY_MS = 86_400_000;
 
 /** 24-hour duty (5.1.7): the roster, who is on duty now, and the hand-over between shifts. */
-export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
+export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const { duty } = app;
 
   const kind = recordKinds(app, route, shared);
@@ -65,6 +68,22 @@ export const dutyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =>
       const removed = await duty.removeShift(request.params.id).catch(() => false);
       if (!removed) throw notFound('shift');
       return reply.code(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/duty/coverage',
+    route('duty.read', {
+      summary:
+        'The spans of the coming days with nobody on duty or no supervisor on the roster, so it can be completed in time',
+      querystring: CoverageQuery,
+      response: { 200: DutyCoverage, ...readErrors },
+    }),
+    async (request) => {
+      const from = request.query.from ? new Date(request.query.from) : new Date();
+      const to = new Date(from.getTime() + (request.query.days ?? 7) * DAY_MS);
+      if (Number.isNaN(to.getTime())) throw badRequest('from is no time the calendar knows');
+      return dutyCoverage(hub.db, from, to);
     },
   );
 

@@ -43,8 +43,9 @@ async function onShift(db: Queryable, now: Date): Promise<(StaffMember & { post:
   return rows.map((row) => ({ ...toMember(row), post: row.post }));
 }
 
-const isSupervisorShift = (member: { post: string; role: string }) =>
-  member.post === 'supervisor' || member.role === 'supervisor';
+/** A supervisor's shift: the roster's `supervisor` post, or any post held by a supervisor's account. */
+export const isSupervisorShift = (shift: { post: string; role: string }) =>
+  shift.post === 'supervisor' || shift.role === 'supervisor';
 
 /** How far the roster reaches either side of now to count as kept. */
 const ROSTER_REACH_MS = 7 * 86_400_000;

@@ -25,6 +25,32 @@ export const RosterQuery = Type.Object({
   to: Type.String({ format: 'date-time' }),
 });
 
+/** The coming days to check for hours with nobody on duty (5.1.7). */
+export const CoverageQuery = Type.Object({
+  from: Type.Optional(
+    Type.String({ format: 'date-time', description: 'Start of the period; now when absent' }),
+  ),
+  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 31, default: 7 })),
+});
+
+export const CoverageGap = Type.Object({
+  from: Timestamp,
+  to: Timestamp,
+  missing: Type.Union([Type.Literal('on_duty'), Type.Literal('supervisor')], {
+    description:
+      'on_duty: no active staff member but supervisors is on a shift (an alert would go straight to the supervisor); supervisor: no supervisor is on a shift',
+  }),
+});
+export type CoverageGap = Static<typeof CoverageGap>;
+
+/** The spans of [from, to) the roster leaves uncovered, earliest first. */
+export const DutyCoverage = Type.Object({
+  from: Timestamp,
+  to: Timestamp,
+  gaps: Type.Array(CoverageGap),
+});
+export type DutyCoverage = Static<typeof DutyCoverage>;
+
 export const HandoverNote = Type.Object({
   id: Type.String(),
   author: Type.String(),

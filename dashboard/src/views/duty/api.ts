@@ -7,6 +7,9 @@ const roster = call.get('/api/duty/roster');
 export const listShifts = (from: Date, to: Date) =>
   roster({ from: from.toISOString(), to: to.toISOString() });
 export const addShift = call.post('/api/duty/roster');
+const coverage = call.get('/api/duty/coverage');
+/** The spans of the coming `days` from now with nobody on duty, or no supervisor, on the roster. */
+export const rosterCoverage = (days = 7) => coverage({ days });
 export const removeShift = call.delete('/api/duty/roster/{id}');
 const handovers = call.get('/api/duty/handover');
 export const listHandovers = (limit = 20) => handovers({ limit });
