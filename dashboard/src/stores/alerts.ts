@@ -39,7 +39,7 @@ export const useAlertStore = defineStore('alerts', () => {
    * The last change seen for any alert, whether or not it is still in the queue: the detail panel
    * follows the alert it shows through this, resolved and cancelled ones included.
    */
-  const lastChange = ref<{ alert: Alert; seq: number } | null>(null);
+  const lastChange = ref<{ alert: Alert; seq: number; change: 'opened' | 'updated' } | null>(null);
   let changeSeq = 0;
   /** The alert whose detail panel is open, if any. */
   const detailId = ref<string | null>(null);
@@ -75,12 +75,15 @@ export const useAlertStore = defineStore('alerts', () => {
     }
   }
 
-  /** Apply one `alert` event (or an API answer). `change` is kept for listeners such as the retiree page. */
-  function apply(_change: 'opened' | 'updated', alert: Alert): void {
+  /**
+   * Apply one `alert` event (or an API answer). `change` is kept for listeners such as the retiree
+   * page, and the desktop notification, which tells only of alerts that open.
+   */
+  function apply(change: 'opened' | 'updated', alert: Alert): void {
     if (loading) pending.push(alert);
     merge(byId.value, alert);
     changeSeq += 1;
-    lastChange.value = { alert, seq: changeSeq };
+    lastChange.value = { alert, seq: changeSeq, change };
   }
 
   async function take(id: string): Promise<Alert> {
