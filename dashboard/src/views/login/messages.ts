@@ -1,5 +1,5 @@
 /**
- * Words of the sign-in steps and of "my account" (TOTP, password). Translators edit
+ * Words of the sign-in steps and of "my account" (TOTP, password, my channels). Translators edit
  * `locales/zh-CN.json`, which sets the keys, and `locales/en.json`, which must have the same ones.
  */
 import { pageMessages } from '../../modules/messages.ts';

@@ -1,11 +1,36 @@
-/** The centre's settings changed at run time: the escalation ladder for unacknowledged alerts. */
+/**
+ * The centre's settings changed at run time: the escalation ladder for unacknowledged alerts, the
+ * centre's channels for a role (a supervisors' group robot), and the SMS and voice providers.
+ */
 import type { EscalationLadderBody, EscalationStep } from '../../../../server/schemas/escalation.ts';
-import { call } from '../../api/client.ts';
+import { type AnswerOf, type BodyOf, call } from '../../api/client.ts';
 
 export type { EscalationStep };
 export type Audience = EscalationStep['notify'][number];
-export const audiences: readonly Audience[] = ['supervisor', 'family', 'manager'];
+export const audiences: readonly Audience[] = ['on_duty', 'supervisor', 'manager', 'family'];
 
 export const escalationLadder = call.get('/api/settings/escalation');
 const save = call.put('/api/settings/escalation');
 export const saveEscalationLadder = (steps: EscalationLadderBody['steps']) => save({ steps });
+
+/** The roles a channel of the centre may stand for (a family is reached on its contacts' own channels). */
+export type RoleAudience = BodyOf<'/api/settings/notify/channels'>['audience'];
+export const roleAudiences: readonly RoleAudience[] = ['on_duty', 'supervisor', 'manager'];
+export type RoleChannel = AnswerOf<'/api/settings/notify/channels', 'get'>[number];
+
+export const roleChannels = call.get('/api/settings/notify/channels');
+export const addRoleChannel = call.post('/api/settings/notify/channels');
+export const removeRoleChannel = call.delete('/api/settings/notify/channels/{channelId}');
+
+export type ProviderSummary = AnswerOf<'/api/settings/notify/providers', 'get'>[number];
+export type ProviderKind = ProviderSummary['kind'];
+export const providerKinds: readonly ProviderKind[] = [
+  'sms_aliyun',
+  'sms_tencent',
+  'voice_aliyun',
+  'voice_tencent',
+];
+
+export const phoneProviders = call.get('/api/settings/notify/providers');
+export const setPhoneProvider = call.put('/api/settings/notify/providers/{kind}');
+export const removePhoneProvider = call.delete('/api/settings/notify/providers/{kind}');
