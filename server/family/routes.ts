@@ -3,24 +3,22 @@
  * `/api/family/*` (the guard enforces it, 6.11.2.2); everything under `/api/family` answers for the
  * signed-in family member's own relative only. Staff manage accounts, channels and read the log.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import promClient from 'prom-client';
 import type { AreaOptions } from '../context.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { readErrors } from '../http/records.ts';
 import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
+import { checkChannel } from '../notify/targets.ts';
 import { ErrorResponse } from '../schemas/common.ts';
 import * as schema from '../schemas/family.ts';
 import { retireeOr404 as findRetiree } from '../store/checks.ts';
 
 const route = routeOptions('families');
 const notificationsRoute = routeOptions('notifications');
-
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const retireeOr404 = async (id: string): Promise<string> => (await findRetiree(hub.db, id)).id;
@@ -133,36 +131,17 @@ export const familyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     }),
     async (request, reply) => {
       const contactId = await contactOr404(request.params.id, request.params.contactId);
-      const { kind, target } = request.body;
-      if (kind === 'email' && !EMAIL.test(target)) throw badRequest('target must be an e-mail address');
-      if (kind === 'webhook') {
-        let url: URL | undefined;
-        try {
-          url = new URL(target);
-        } catch {
-          url = undefined;
-        }
-        if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-          throw badRequest('target must be an http or https URL');
-        }
-        // An IP literal or a localhost name is refused now; a host name is judged at each delivery.
-        const refusal = app.notifications.targetRefusal(url);
-        if (refusal !== null) {
-          refusedTargets.inc();
-          throw badRequest(refusal);
-        }
-      }
-      const secret =
-        kind === 'webhook' ? (request.body.secret ?? randomBytes(32).toString('base64url')) : null;
+      const { kind, target, secret } = request.body;
+      const checked = checkChannel(app.notifications, kind, target, secret, () => refusedTargets.inc());
       const channel = await app.notifications.records.addChannel({
         contactId,
         kind,
-        target,
-        secret,
+        target: checked.target,
+        secret: checked.storedSecret,
         minSeverity: request.body.minSeverity ?? 'high',
         enabled: request.body.enabled ?? true,
       });
-      return reply.code(201).send({ channel, secret });
+      return reply.code(201).send({ channel, secret: checked.shownSecret });
     },
   );
 

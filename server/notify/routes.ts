@@ -8,7 +8,6 @@
  * - the SMS and voice providers with their credentials (`/api/settings/notify/providers`), sealed
  *   and never shown again.
  */
-import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
@@ -18,7 +17,7 @@ import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { IdParams } from '../schemas/common.ts';
 import type { ChannelKind } from '../schemas/escalation.ts';
-import { mainlandMobile, type ProviderKind, validateConfig } from './providers/index.ts';
+import { validateConfig } from './providers/index.ts';
 import {
   CentreChannel,
   CentreChannelInput,
@@ -30,26 +29,13 @@ import {
   UserChannelParams,
 } from './schemas.ts';
 import type { Audience, ChannelTarget } from './store.ts';
+import { checkChannel, maskedTarget } from './targets.ts';
 
 const route = routeOptions('notifications');
-const EMAIL = /^[^\s@]+@[^\s@]+$/;
-const ROBOTS: readonly ChannelKind[] = ['dingtalk', 'wecom', 'feishu'];
 
 const clock = (minutes: number) =>
   `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const minutesOf = (text: string) => Number(text.slice(0, 2)) * 60 + Number(text.slice(3, 5));
-
-/** A robot's address names its access token: shown with the middle left out. */
-function masked(kind: ChannelKind, target: string): string {
-  if (!ROBOTS.includes(kind) || !URL.canParse(target)) return target;
-  const url = new URL(target);
-  const hide = (value: string) => (value.length > 10 ? `${value.slice(0, 4)}…${value.slice(-4)}` : '…');
-  for (const [name, value] of url.searchParams) url.searchParams.set(name, hide(value));
-  const segments = url.pathname.split('/');
-  const last = segments.at(-1) ?? '';
-  if (last.length > 16) segments[segments.length - 1] = hide(last);
-  return `${url.origin}${segments.join('/')}${url.search ? decodeURIComponent(url.search) : ''}`;
-}
 
 function shown(channel: ChannelTarget): CentreChannel {
   return {
@@ -58,7 +44,7 @@ function shown(channel: ChannelTarget): CentreChannel {
     userId: channel.user?.id ?? null,
     userName: channel.user?.displayName ?? null,
     kind: channel.kind,
-    target: masked(channel.kind, channel.target),
+    target: maskedTarget(channel.kind, channel.target),
     minSeverity: channel.minSeverity,
     enabled: true,
     hasSecret: channel.secret !== null,
@@ -71,55 +57,17 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) 
   const notifications = app.notifications;
   const records = notifications.records;
 
-  /** The target as stored (a mobile number in its national form), or 400 saying what is wrong. */
-  function checkedTarget(kind: ChannelKind, target: string, secret: string | undefined): string {
-    if (kind === 'email') {
-      if (!EMAIL.test(target)) throw badRequest('target must be an e-mail address');
-      return target;
-    }
-    if (kind === 'sms' || kind === 'voice') {
-      const national = mainlandMobile(target);
-      if (!national)
-        throw badRequest('target must be a mainland mobile number (1[3-9] and 9 digits, optional +86)');
-      return national;
-    }
-    if (!URL.canParse(target)) throw badRequest('target must be an http or https URL');
-    const url = new URL(target);
-    if (kind === 'webhook') {
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-        throw badRequest('target must be an http or https URL');
-      }
-    } else {
-      const allowHttp = notifications.allowsPlainHttp(url.hostname) ? [url.hostname] : [];
-      const reason = validateConfig(
-        kind as ProviderKind,
-        { webhook: target, ...(secret ? { secret } : {}) },
-        { allowHttp },
-      );
-      if (reason) throw badRequest(reason);
-    }
-    const refusal = notifications.targetRefusal(url);
-    if (refusal !== null) throw badRequest(refusal);
-    return target;
-  }
-
   async function add(audience: Exclude<Audience, 'family'>, userId: string | null, body: CentreChannelInput) {
-    const { kind, secret } = body;
     if ((body.quietFrom === undefined) !== (body.quietTo === undefined)) {
       throw badRequest('quiet hours need both quietFrom and quietTo');
     }
-    const target = checkedTarget(kind, body.target, secret);
-    if (secret && !ROBOTS.includes(kind) && kind !== 'webhook') {
-      throw badRequest(`a ${kind} channel takes no secret`);
-    }
-    const sealed = ROBOTS.includes(kind) && secret ? notifications.seal(secret) : null;
-    const webhookKey = kind === 'webhook' ? (secret ?? randomBytes(32).toString('base64url')) : null;
+    const checked = checkChannel(notifications, body.kind, body.target, body.secret);
     const channel = await records.addCentreChannel({
       audience,
       userId,
-      kind,
-      target,
-      secret: sealed ?? webhookKey,
+      kind: body.kind,
+      target: checked.target,
+      secret: checked.storedSecret,
       minSeverity: body.minSeverity ?? 'low',
       enabled: body.enabled ?? true,
       quiet:
@@ -127,7 +75,7 @@ export const notifyRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) 
           ? { from: minutesOf(body.quietFrom), to: minutesOf(body.quietTo) }
           : null,
     });
-    return { channel: shown(channel), secret: kind === 'webhook' ? webhookKey : null };
+    return { channel: shown(channel), secret: checked.shownSecret };
   }
 
   const Created = Type.Object({

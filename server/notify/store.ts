@@ -6,6 +6,7 @@ import type { Queryable } from '../db/database.ts';
 import type { ChannelKind, Audience as LadderAudience } from '../schemas/escalation.ts';
 import type { Channel, Delivery, NotifyReason } from '../schemas/family.ts';
 import { iso, isoRequired } from '../store/rows.ts';
+import { maskedTarget } from './targets.ts';
 
 export type { Severity };
 /** Whose a channel is: a family contact's, a staff member's, or the centre's for a role. */
@@ -71,7 +72,7 @@ function toChannel(row: ChannelRow): Channel {
     id: row.id,
     contactId: row.contact_id ?? '',
     kind: row.kind as Channel['kind'],
-    target: row.target,
+    target: maskedTarget(row.kind, row.target),
     minSeverity: row.min_severity,
     enabled: row.enabled,
     hasSecret: row.secret !== null,

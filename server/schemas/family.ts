@@ -90,7 +90,7 @@ export const FamilyAlertUpdate = Type.Object({
 });
 export type FamilyAlertUpdate = Static<typeof FamilyAlertUpdate>;
 
-export const ChannelKind = Literals(['email', 'webhook']);
+export const ChannelKind = Literals(['email', 'webhook', 'dingtalk', 'wecom', 'feishu', 'sms', 'voice']);
 export type ChannelKind = Static<typeof ChannelKind>;
 
 export const ChannelInput = Type.Object({
@@ -98,13 +98,15 @@ export const ChannelInput = Type.Object({
   target: Type.String({
     minLength: 3,
     maxLength: 512,
-    description: 'An e-mail address, or the http(s) URL a webhook is POSTed to',
+    description:
+      'An e-mail address, a mainland mobile number (sms, voice), a robot webhook address (dingtalk, wecom, feishu), or the http(s) URL a webhook is POSTed to',
   }),
   secret: Type.Optional(
     Type.String({
       minLength: 16,
       maxLength: 256,
-      description: 'Webhook HMAC key; one is generated (and returned once) when left out',
+      description:
+        "Webhook HMAC key (one is generated and returned once when left out), or a robot's signing secret",
     }),
   ),
   minSeverity: Type.Optional(Severity),

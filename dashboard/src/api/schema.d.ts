@@ -5354,7 +5354,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             contactId: string;
-                            kind: "email" | "webhook";
+                            kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
                             target: string;
                             minSeverity: "critical" | "high" | "medium" | "low";
                             enabled: boolean;
@@ -5437,10 +5437,10 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        kind: "email" | "webhook";
-                        /** @description An e-mail address, or the http(s) URL a webhook is POSTed to */
+                        kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
+                        /** @description An e-mail address, a mainland mobile number (sms, voice), a robot webhook address (dingtalk, wecom, feishu), or the http(s) URL a webhook is POSTed to */
                         target: string;
-                        /** @description Webhook HMAC key; one is generated (and returned once) when left out */
+                        /** @description Webhook HMAC key (one is generated and returned once when left out), or a robot's signing secret */
                         secret?: string;
                         minSeverity?: "critical" | "high" | "medium" | "low";
                         enabled?: boolean;
@@ -5458,7 +5458,7 @@ export interface paths {
                             channel: {
                                 id: string;
                                 contactId: string;
-                                kind: "email" | "webhook";
+                                kind: "email" | "webhook" | "dingtalk" | "wecom" | "feishu" | "sms" | "voice";
                                 target: string;
                                 minSeverity: "critical" | "high" | "medium" | "low";
                                 enabled: boolean;
@@ -8489,6 +8489,115 @@ export interface paths {
                 };
             };
         };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/duty/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The spans of the coming days with nobody on duty or no supervisor on the roster, so it can be completed in time */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Start of the period; now when absent */
+                    from?: string;
+                    days?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                            gaps: {
+                                /** Format: date-time */
+                                from: string;
+                                /** Format: date-time */
+                                to: string;
+                                /** @description on_duty: no active staff member but supervisors is on a shift (an alert would go straight to the supervisor); supervisor: no supervisor is on a shift */
+                                missing: "on_duty" | "supervisor";
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
