@@ -60,6 +60,18 @@ describe('location across a restart', () => {
     expect(alerts[0]?.count).toBe(1);
   }
 
+  /** A new hub with a watch's retiree and their safe zone, whose database refuses wander alerts. */
+  async function freshHubRefusingWanders(): Promise<{ hub: TestHub; retireeId: string }> {
+    await t?.stop();
+    t = await startTestHub(ENV);
+    const hub = t;
+    const retireeId = (await hub.addRetiree()).id;
+    await hub.addDevice('watch.3g', retireeId, WATCH);
+    await hub.api('PUT', `/api/retirees/${retireeId}/safe-zone`, { ...HOME, radiusM: 200, reason: '' });
+    await refuseWanderAlerts(hub);
+    return { hub, retireeId };
+  }
+
   /** The database refuses every wander alert until the trigger is dropped. */
   async function refuseWanderAlerts(hub: TestHub): Promise<void> {
     await hub.hub.db.query(`create or replace function refuse_wander() returns trigger language plpgsql as $$
@@ -98,14 +110,8 @@ describe('location across a restart', () => {
   });
 
   it('proposes a departure whose alert failed to open again, at the next fix and at the next start', async () => {
-    await t?.stop();
-    t = await startTestHub(ENV);
-    const hub = t;
-    const retireeId = (await hub.addRetiree()).id;
-    await hub.addDevice('watch.3g', retireeId, WATCH);
-    await hub.api('PUT', `/api/retirees/${retireeId}/safe-zone`, { ...HOME, radiusM: 200, reason: '' });
     // The departure is stored, its alert is not.
-    await refuseWanderAlerts(hub);
+    const { hub, retireeId } = await freshHubRefusingWanders();
     const zoneState = async () =>
       (await hub.api<{ zone: { state: string } }>('GET', `/api/retirees/${retireeId}/safe-zone`)).body.zone
         .state;
@@ -132,13 +138,7 @@ describe('location across a restart', () => {
   });
 
   it('proposes it again at the next fix when the hub kept running', async () => {
-    await t?.stop();
-    t = await startTestHub(ENV);
-    const hub = t;
-    const retireeId = (await hub.addRetiree()).id;
-    await hub.addDevice('watch.3g', retireeId, WATCH);
-    await hub.api('PUT', `/api/retirees/${retireeId}/safe-zone`, { ...HOME, radiusM: 200, reason: '' });
-    await refuseWanderAlerts(hub);
+    const { hub, retireeId } = await freshHubRefusingWanders();
     await report(hub, retireeId, 700);
     await report(hub, retireeId, 750);
     expect(await wanders(hub, retireeId)).toHaveLength(0);
