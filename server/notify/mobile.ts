@@ -57,13 +57,14 @@ const STEP_WORDS: Record<string, string> = {
   returned: '已回到安全区域',
 };
 
-/** Which actions the alert's status allows now. */
-function possible(alert: Alert, action: LinkAction): boolean {
+/** Which actions the alert's status allows now, for this staff member. */
+function possible(alert: Alert, action: LinkAction, userId: string): boolean {
   switch (action) {
     case 'acknowledge':
       return allowedIn('acknowledge').includes(alert.status);
     case 'take':
-      return alert.status !== 'resolved' && alert.status !== 'cancelled';
+      // Already theirs (acknowledging gives it to whoever acknowledges): nothing to take.
+      return alert.status !== 'resolved' && alert.status !== 'cancelled' && alert.assignedToId !== userId;
     case 'on_my_way':
       return allowedIn('help_coming').includes(alert.status);
     case 'handed_to_120':
@@ -157,7 +158,9 @@ export const mobileRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 <dt>您</dt><dd>${html(user.displayName)}</dd>
 </dl></section>`,
     );
-    const buttons = LINK_ACTIONS.filter((action) => !link.used.includes(action) && possible(alert, action));
+    const buttons = LINK_ACTIONS.filter(
+      (action) => !link.used.includes(action) && possible(alert, action, user.id),
+    );
     if (buttons.length > 0) {
       parts.push(
         `<section>${buttons

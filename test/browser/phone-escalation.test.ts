@@ -209,8 +209,10 @@ describe.skipIf(browser === null)('escalation to a phone, acted on from the mess
     await page.getByRole('button', { name: '接警' }).click();
     await page.getByRole('status').filter({ hasText: '已接警' }).waitFor();
     expect(await page.locator('#status').textContent()).toBe('已接警');
-    // Done once: its button is gone.
+    // Done once: its button is gone; and the alert is theirs now, so there is nothing to take.
     expect(await page.getByRole('button', { name: '接警', exact: true }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: '由我负责' }).count()).toBe(0);
+    await page.getByRole('button', { name: '我正在赶去' }).waitFor();
     await page.screenshot({ path: '.tmp/phone-escalation.png', fullPage: true });
     await context.close();
 
