@@ -47,6 +47,7 @@ import { FamilyStore } from './family/store.ts';
 import { LiveChannel } from './live/channel.ts';
 import { StationLookup } from './live/stations.ts';
 import { LocationService } from './location/service.ts';
+import { withoutLinkToken } from './notify/links.ts';
 import { NotificationService } from './notify/service.ts';
 import { RetentionJob } from './privacy/retention.ts';
 import { Privacy } from './privacy/service.ts';
@@ -85,8 +86,31 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-export function createLogger(level: string): Logger {
-  return pino({ level, base: { service: 'junxiu-hub' } });
+/**
+ * The hub's logger. Requests are logged as Fastify logs them, but for the token of a phone page's
+ * link (/m/<token>), which is a key to act on an alert and stays out of the log.
+ */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
+    level,
+    base: { service: 'junxiu-hub' },
+    serializers: {
+      req: (request: {
+        method: string;
+        url: string;
+        host?: string;
+        ip?: string;
+        socket?: { remotePort?: number };
+      }) => ({
+        method: request.method,
+        url: withoutLinkToken(request.url),
+        host: request.host,
+        remoteAddress: request.ip,
+        remotePort: request.socket?.remotePort,
+      }),
+    },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export async function startHub(

@@ -28,6 +28,11 @@ export interface AlertLink {
   used: LinkAction[];
 }
 
+/** A URL as the log keeps it: the token of a phone page's link is a key, so it is left out. */
+export function withoutLinkToken(url: string): string {
+  return url.replace(/^\/m\/[^/?#]+/, '/m/…');
+}
+
 const compact = (id: string) => id.replaceAll('-', '');
 const expand = (hex: string) =>
   `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
