@@ -147,8 +147,13 @@ describe('severities and kinds', () => {
 });
 
 describe('one order for the dashboard and the server', () => {
-  function alert(status: AlertStatus, severity: Severity, lastAt = '2026-03-01T08:00:00.000Z'): Alert {
-    return { id: `${status}-${severity}-${lastAt}`, status, severity, lastAt } as Alert;
+  function alert(
+    status: AlertStatus,
+    severity: Severity,
+    lastAt = '2026-03-01T08:00:00.000Z',
+    openedAt = lastAt,
+  ): Alert {
+    return { id: `${status}-${severity}-${openedAt}-${lastAt}`, status, severity, openedAt, lastAt } as Alert;
   }
 
   it('takes the dashboard’s ranks from the same module as the server', () => {
@@ -163,7 +168,7 @@ describe('one order for the dashboard and the server', () => {
     expect(SeveritySchema.anyOf.map((schema) => schema.const)).toStrictEqual([...SEVERITIES]);
   });
 
-  it('sorts the queue by status rank, then severity rank, then newest first', () => {
+  it('sorts the queue by status rank, then severity rank, then longest waiting first', () => {
     const alerts = ALERT_STATUSES.flatMap((status) =>
       SEVERITIES.flatMap((severity) => [
         alert(status, severity, '2026-03-01T08:00:00.000Z'),
@@ -176,11 +181,22 @@ describe('one order for the dashboard and the server', () => {
         (a, b) =>
           statusRank[a.status] - statusRank[b.status] ||
           severityRank[a.severity] - severityRank[b.severity] ||
-          Date.parse(b.lastAt) - Date.parse(a.lastAt),
+          Date.parse(a.openedAt) - Date.parse(b.openedAt),
       )
       .map((item) => [item.status, item.severity, item.lastAt]);
     expect(sorted).toStrictEqual(byRanks);
-    expect(sorted[0]).toStrictEqual(['open', 'critical', '2026-03-01T09:00:00.000Z']);
+    expect(sorted[0]).toStrictEqual(['open', 'critical', '2026-03-01T08:00:00.000Z']);
+  });
+
+  it('keeps an older waiting SOS ahead of a newer one, even when the older one repeats', () => {
+    const older = alert('open', 'critical', '2026-03-01T08:05:00.000Z', '2026-03-01T08:00:00.000Z');
+    const newer = alert('open', 'critical', '2026-03-01T08:03:00.000Z');
+    const newest = alert('open', 'critical', '2026-03-01T08:04:00.000Z');
+    expect([newest, newer, older].sort(queueOrder)).toStrictEqual([older, newer, newest]);
+    // A more severe alert still goes first, and anything unacknowledged before anything handled.
+    const handled = alert('acknowledged', 'critical', '2026-03-01T07:00:00.000Z');
+    const low = alert('open', 'low', '2026-03-01T06:00:00.000Z');
+    expect([handled, low, newer, older].sort(queueOrder)).toStrictEqual([older, newer, low, handled]);
   });
 
   it('keeps every step the table allows when the dashboard merges copies of an alert', () => {

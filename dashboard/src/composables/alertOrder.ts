@@ -13,12 +13,18 @@ export function severityOrder(severity: Severity): number {
   return severityRank[severity];
 }
 
-/** The queue: unacknowledged first (then by status), then by severity, then newest first. */
+/**
+ * The queue: unacknowledged first (then by status), then by severity, then the one waiting longest
+ * first. Waiting counts from when the alert opened, not from its latest repeat, so a new alert of the
+ * same severity, or a repeat of a younger one, never goes ahead of an older one still waiting; the id
+ * settles a tie, so every screen shows the same order.
+ */
 export function queueOrder(a: Alert, b: Alert): number {
   return (
     statusRank[a.status] - statusRank[b.status] ||
     severityOrder(a.severity) - severityOrder(b.severity) ||
-    b.lastAt.localeCompare(a.lastAt)
+    a.openedAt.localeCompare(b.openedAt) ||
+    a.id.localeCompare(b.id)
   );
 }
 

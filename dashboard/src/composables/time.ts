@@ -4,7 +4,7 @@
  * calendar day comes from the server's own module (server/calendar.ts), so the dashboard counts
  * dates exactly as the server does.
  */
-import { ref } from 'vue';
+import { onBeforeUnmount, onMounted, type Ref, ref } from 'vue';
 import { CENTRE_TIME_ZONE, CENTRE_UTC_OFFSET, centreDay, centreDayStart } from '../../../server/calendar.ts';
 import { currentLocale } from '../modules/i18n.ts';
 
@@ -78,6 +78,18 @@ export function formatWhen(iso: string | null | undefined, now: number = Date.no
   return centreDay(iso) === centreDay(now) ? formatTime(iso) : formatDateTime(iso);
 }
 
+/**
+ * How long something has waited, to the second: `3:12` under an hour, `1:03:12` beyond (hours keep
+ * counting past a day, so two waits always compare at a glance). A wait that has not begun is `0:00`.
+ */
+export function formatWait(milliseconds: number): string {
+  const total = Math.max(0, Math.floor(milliseconds / 1000));
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
 /** Whole years since a YYYY-MM-DD birth date, counted on the centre's calendar. */
 export function ageOn(birthDate: string, now: number = Date.now()): number | null {
   const born = /^(\d{4})-(\d{2})-(\d{2})/.exec(birthDate);
@@ -101,3 +113,27 @@ function tick(): void {
   window.setTimeout(tick, tickMs - (now.value % tickMs) + 5);
 }
 window.setTimeout(tick, tickMs - (Date.now() % tickMs) + 5);
+
+/**
+ * A clock ticking every second, for running wait timers. It ticks only while a component that shows
+ * one is mounted, so a page without an open alert is not woken every second.
+ */
+const secondNow = ref(Date.now());
+let secondUsers = 0;
+let secondTimer: number | undefined;
+function secondTick(): void {
+  secondNow.value = Date.now();
+  secondTimer = window.setTimeout(secondTick, 1000 - (secondNow.value % 1000) + 5);
+}
+
+export function useSecondClock(): Readonly<Ref<number>> {
+  onMounted(() => {
+    secondUsers += 1;
+    if (secondUsers === 1) secondTick();
+  });
+  onBeforeUnmount(() => {
+    secondUsers -= 1;
+    if (secondUsers === 0) window.clearTimeout(secondTimer);
+  });
+  return secondNow;
+}

@@ -143,7 +143,7 @@ export const useAlertStore = defineStore('alerts', () => {
     detailId.value = null;
   }
 
-  /** Unacknowledged first, then by severity, then newest first. */
+  /** Unacknowledged first, then by severity, then the one waiting longest first (a new alert never pushes an older one of its severity out of the banner). */
   const active = computed(() => Object.values(byId.value).sort(queueOrder));
   const open = computed(() => active.value.filter((alert) => alert.status === 'open'));
   const openCount = computed(() => open.value.length);
