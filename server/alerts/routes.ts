@@ -4,7 +4,7 @@ import { mayAccess } from '../access/policy.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { refusals, writeErrors } from '../http/records.ts';
-import { recordRoutes } from '../http/resource.ts';
+import { type Caller, recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import {
@@ -12,19 +12,20 @@ import {
   ActionBody,
   Alert,
   AlertListQuery,
+  AlertPage,
   AlertStep,
   AssignBody,
   CommentBody,
   ResolveBody,
 } from '../schemas/alerts.ts';
-import { retireesOfScope } from '../store/scope.ts';
+import type { AlertFilter } from '../store/alerts.ts';
 import { publicUser } from '../store/users.ts';
 
 const route = routeOptions('alerts');
 
 const alertId = (id: string) => uuidOr404(id, 'alert');
 
-export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
+export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
   const alertRecords = recordRoutes(app, route, {
     url: '/api/alerts',
     record: Alert,
@@ -33,23 +34,60 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
     retiree: 'alert',
     errors: { read: refusals(401, 404) },
   });
+  /** The filters of a list as the store takes them; `null` when `retireeId` can name no alert. */
+  function filterOf(query: AlertListQuery, caller: Caller): AlertFilter | null {
+    const { status, retireeId, kind, severity, q, from, to } = query;
+    if (retireeId && !isUuid(retireeId)) return null;
+    if (from && to && Date.parse(from) > Date.parse(to)) throw badRequest('from is after to');
+    return {
+      ...(status ? { status } : {}),
+      ...(retireeId ? { retireeId } : {}),
+      ...(kind ? { kind } : {}),
+      ...(severity ? { severity } : {}),
+      ...(q ? { name: q } : {}),
+      ...(from ? { from } : {}),
+      ...(to ? { to } : {}),
+      // 6.11.2.2: a station's caseworker sees the alerts of that station's retirees only.
+      scope: caller.scope,
+    };
+  }
   alertRecords.list(
     {
       summary: 'Alerts, newest first; `status=active` gives the queue (open and acknowledged)',
       query: AlertListQuery,
       errors: refusals(400, 401),
     },
-    async ({ status, retireeId, limit }, caller) => {
-      if (retireeId && !isUuid(retireeId)) return [];
-      const alerts = await app.alerts.list({
-        ...(status ? { status } : {}),
-        ...(retireeId ? { retireeId } : {}),
-        limit: limit ?? 100,
-      });
-      // 6.11.2.2: a station's caseworker sees the alerts of that station's retirees only.
-      const mine = await retireesOfScope(hub.db, caller.scope);
-      if (mine === null) return alerts;
-      return alerts.filter((alert) => alert.retireeId !== null && mine.has(alert.retireeId));
+    async (query, caller) => {
+      const filter = filterOf(query, caller);
+      if (!filter) return [];
+      return app.alerts.list({ ...filter, limit: query.limit ?? 100, offset: query.offset ?? 0 });
+    },
+  );
+  // Its own collection, so `GET /api/alerts` keeps answering a plain array.
+  const history = recordRoutes(app, route, {
+    url: '/api/alert-history',
+    record: Alert,
+    read: 'alerts.read',
+    errors: { read: refusals(400, 401) },
+  });
+  history.list(
+    {
+      summary: 'Past and present alerts a page at a time, with how many the filters find in all',
+      description:
+        "The same filters as `GET /api/alerts` (status, `closed` for resolved or cancelled, kind, severity, part of the retiree's name, a range of opening times); the history page reads it.",
+      query: AlertListQuery,
+      answer: AlertPage,
+    },
+    async (query, caller) => {
+      const limit = query.limit ?? 100;
+      const offset = query.offset ?? 0;
+      const filter = filterOf(query, caller);
+      if (!filter) return { items: [], total: 0, limit, offset };
+      const [items, total] = await Promise.all([
+        app.alerts.list({ ...filter, limit, offset }),
+        app.alerts.count(filter),
+      ]);
+      return { items, total, limit, offset };
     },
   );
   alertRecords.one('One alert', async (id) => {

@@ -1,6 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { ALERT_STATUSES, SEVERITIES } from '../../devices/alerts.ts';
-import { Limit, Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
+import { Limit, Literals, Nullable, NullableTimestamp, Offset, Timestamp } from './common.ts';
 
 export const AlertStatus = Literals(ALERT_STATUSES);
 export type AlertStatus = Static<typeof AlertStatus>;
@@ -44,14 +44,29 @@ export type Alert = Static<typeof Alert>;
 
 export const AlertListQuery = Type.Object({
   status: Type.Optional(
-    Type.Union([AlertStatus, Type.Literal('active')], {
-      description: '`active` = open, acknowledged or in progress',
+    Type.Union([AlertStatus, Type.Literal('active'), Type.Literal('closed')], {
+      description: '`active` = open, acknowledged or in progress; `closed` = resolved or cancelled',
     }),
   ),
   retireeId: Type.Optional(Type.String()),
+  kind: Type.Optional(Type.String({ maxLength: 64, description: 'e.g. `sos`, `fall` (the table of kinds)' })),
+  severity: Type.Optional(Severity),
+  q: Type.Optional(Type.String({ maxLength: 64, description: "Part of the retiree's name" })),
+  from: Type.Optional(Type.String({ format: 'date-time', description: 'Opened at or after (ISO 8601)' })),
+  to: Type.Optional(Type.String({ format: 'date-time', description: 'Opened before (ISO 8601)' })),
   limit: Limit(500, 100),
+  offset: Type.Optional(Offset),
 });
 export type AlertListQuery = Static<typeof AlertListQuery>;
+
+/** One page of alerts and how many the filters find in all (the history page). */
+export const AlertPage = Type.Object({
+  items: Type.Array(Alert, { description: 'Newest first' }),
+  total: Type.Integer({ description: 'Alerts the filters find, on every page' }),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+export type AlertPage = Static<typeof AlertPage>;
 
 export const AckBody = Type.Object({
   text: Type.Optional(

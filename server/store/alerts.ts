@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Severity } from '../../devices/alerts.ts';
 import {
   ACTIVE_STATUSES,
+  ALERT_STATUSES,
   type AlertStatus,
   alertTransitions,
   allowedIn,
+  isActive,
   OPENING_STATUS,
   type StatusChange,
 } from '../../devices/alerts.ts';
@@ -12,6 +14,7 @@ import type { Queryable } from '../db/database.ts';
 import type { Alert, AlertStep, Outcome } from '../schemas/alerts.ts';
 import { Filter } from './filter.ts';
 import { iso, isoRequired } from './rows.ts';
+import type { Scope } from './scope.ts';
 
 interface AlertRow {
   id: string;
@@ -49,6 +52,7 @@ function sqlList(statuses: readonly AlertStatus[]): string {
 }
 
 const ACTIVE_SQL = sqlList(ACTIVE_STATUSES);
+const CLOSED_SQL = sqlList(ALERT_STATUSES.filter((status) => !isActive(status)));
 /** Where the actions that leave the status alone are allowed: a repeat, take and assign, a climb. */
 const REPEAT_SQL = sqlList(allowedIn('repeat'));
 const ASSIGN_SQL = sqlList(allowedIn('assign'));
@@ -93,6 +97,40 @@ function toAlert(row: AlertRow): Alert {
   };
 }
 
+/** Which alerts a list asks for; every field left out lets all through. */
+export interface AlertFilter {
+  /** `active`: open, acknowledged or in progress; `closed`: resolved or cancelled. */
+  status?: AlertStatus | 'active' | 'closed';
+  retireeId?: string;
+  kind?: string;
+  severity?: Severity;
+  /** Part of the retiree's name, as typed. */
+  name?: string;
+  /** Opened at or after (ISO 8601). */
+  from?: string;
+  /** Opened before (ISO 8601). */
+  to?: string;
+  /** A station's caseworker sees the alerts of that station's retirees only (6.11.2.2). */
+  scope?: Scope;
+}
+
+/** The conditions of a list of alerts (`a` the alert, `r` its retiree). */
+function alertConditions(filter: AlertFilter): Filter {
+  const { status } = filter;
+  const conditions = new Filter()
+    .where(status === 'active' && `a.status in ${ACTIVE_SQL}`)
+    .where(status === 'closed' && `a.status in ${CLOSED_SQL}`)
+    .when('a.status = ?', status === 'active' || status === 'closed' ? undefined : status)
+    .when('a.retiree_id = ?', filter.retireeId)
+    .when('a.kind = ?', filter.kind)
+    .when('a.severity = ?', filter.severity)
+    .contains('r.name ilike ?', filter.name)
+    .when('a.opened_at >= ?', filter.from)
+    .when('a.opened_at < ?', filter.to);
+  if (filter.scope) conditions.inScope(filter.scope, 'a.retiree_id');
+  return conditions;
+}
+
 export interface NewAlert {
   retireeId: string | null;
   deviceId: string;
@@ -112,22 +150,25 @@ export class AlertStore {
     return row ? toAlert(row) : null;
   }
 
-  async list(filter: {
-    status?: AlertStatus | 'active';
-    retireeId?: string;
-    limit: number;
-  }): Promise<Alert[]> {
-    const active = filter.status === 'active';
-    const conditions = new Filter()
-      .where(active && `a.status in ${ACTIVE_SQL}`)
-      .when('a.status = ?', active ? undefined : filter.status)
-      .when('a.retiree_id = ?', filter.retireeId);
+  /** Alerts the filter finds, newest first. */
+  async list(filter: AlertFilter & { limit: number; offset?: number }): Promise<Alert[]> {
+    const conditions = alertConditions(filter);
     const rows = await this.db.query<AlertRow>(
       `${selectAlert} where ${conditions.sql}
-       order by a.opened_at desc limit ${conditions.param(filter.limit)}`,
+       order by a.opened_at desc, a.id limit ${conditions.param(filter.limit)} offset ${conditions.param(filter.offset ?? 0)}`,
       conditions.params,
     );
     return rows.map(toAlert);
+  }
+
+  /** How many alerts the filter finds in all, whatever the page. */
+  async count(filter: AlertFilter): Promise<number> {
+    const conditions = alertConditions(filter);
+    const [row] = await this.db.query<{ n: number }>(
+      `select count(*)::int as n from alerts a left join retirees r on r.id = a.retiree_id where ${conditions.sql}`,
+      conditions.params,
+    );
+    return row?.n ?? 0;
   }
 
   async activeCountByRetiree(): Promise<Map<string, number>> {

@@ -2863,10 +2863,20 @@ export interface paths {
         get: {
             parameters: {
                 query?: {
-                    /** @description `active` = open, acknowledged or in progress */
-                    status?: ("open" | "acknowledged" | "in_progress" | "resolved" | "cancelled") | "active";
+                    /** @description `active` = open, acknowledged or in progress; `closed` = resolved or cancelled */
+                    status?: ("open" | "acknowledged" | "in_progress" | "resolved" | "cancelled") | "active" | "closed";
                     retireeId?: string;
+                    /** @description e.g. `sos`, `fall` (the table of kinds) */
+                    kind?: string;
+                    severity?: "critical" | "high" | "medium" | "low";
+                    /** @description Part of the retiree's name */
+                    q?: string;
+                    /** @description Opened at or after (ISO 8601) */
+                    from?: string;
+                    /** @description Opened before (ISO 8601) */
+                    to?: string;
                     limit?: number;
+                    offset?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2921,6 +2931,135 @@ export interface paths {
                                 [key: string]: unknown;
                             };
                         }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alert-history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Past and present alerts a page at a time, with how many the filters find in all
+         * @description The same filters as `GET /api/alerts` (status, `closed` for resolved or cancelled, kind, severity, part of the retiree's name, a range of opening times); the history page reads it.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description `active` = open, acknowledged or in progress; `closed` = resolved or cancelled */
+                    status?: ("open" | "acknowledged" | "in_progress" | "resolved" | "cancelled") | "active" | "closed";
+                    retireeId?: string;
+                    /** @description e.g. `sos`, `fall` (the table of kinds) */
+                    kind?: string;
+                    severity?: "critical" | "high" | "medium" | "low";
+                    /** @description Part of the retiree's name */
+                    q?: string;
+                    /** @description Opened at or after (ISO 8601) */
+                    from?: string;
+                    /** @description Opened before (ISO 8601) */
+                    to?: string;
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Newest first */
+                            items: {
+                                id: string;
+                                retireeId: string | null;
+                                retireeName: string | null;
+                                deviceId: string;
+                                kind: string;
+                                severity: "critical" | "high" | "medium" | "low";
+                                status: "open" | "acknowledged" | "in_progress" | "resolved" | "cancelled";
+                                /** @description Occurrences folded into this alert */
+                                count: number;
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                lastAt: string;
+                                /** Format: date-time */
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: string | null;
+                                /** Format: date-time */
+                                resolvedAt: string | null;
+                                resolvedBy: string | null;
+                                /** @description Display name of the staff member who has the alert */
+                                assignedTo: string | null;
+                                assignedToId: string | null;
+                                /** Format: date-time */
+                                assignedAt: string | null;
+                                /** Format: date-time */
+                                inProgressAt: string | null;
+                                /** Format: date-time */
+                                cancelledAt: string | null;
+                                /** @description Steps of the escalation ladder taken so far (0 = none) */
+                                escalationLevel: number;
+                                /** Format: date-time */
+                                escalatedAt: string | null;
+                                /** @description e.g. `device_fault?` when a sensor keeps repeating (storm control) */
+                                hint: string | null;
+                                outcome: (never | null) | ("genuine" | "false_alarm" | "device_fault" | "test");
+                                note: string | null;
+                                detail: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            /** @description Alerts the filters find, on every page */
+                            total: number;
+                            limit: number;
+                            offset: number;
+                        };
                     };
                 };
                 /** @description Default Response */
