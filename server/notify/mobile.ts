@@ -135,7 +135,7 @@ export const mobileRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     return { link, alert, user };
   }
 
-  async function render(opened: Opened, done: string | undefined): Promise<string> {
+  async function render(opened: Opened, token: string, done: string | undefined): Promise<string> {
     const { alert, link, user } = opened;
     const retiree = alert.retireeId ? await app.retirees.byId(alert.retireeId) : null;
     const card = retiree ? rescueCard(retiree, hub.centre, new Date()) : null;
@@ -166,7 +166,7 @@ export const mobileRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         `<section>${buttons
           .map(
             (action, index) =>
-              `<form method="post" action="/m/${html(encodeURIComponent(tokenOf(opened)))}/${action}"><button${index === 0 ? '' : ' class="secondary"'} type="submit">${html(ACTION_WORDS[action].button)}</button></form>`,
+              `<form method="post" action="/m/${html(encodeURIComponent(token))}/${action}"><button${index === 0 ? '' : ' class="secondary"'} type="submit">${html(ACTION_WORDS[action].button)}</button></form>`,
           )
           .join('')}</section>`,
       );
@@ -201,10 +201,6 @@ ${contacts}
     parts.push(`<section><h2>处理经过</h2><ol>${history}</ol></section>`);
     return page(title, parts.join('\n'));
   }
-
-  /** Tokens are checked before use, so the one in the URL is the one rendered back. */
-  const tokens = new WeakMap<Opened, string>();
-  const tokenOf = (opened: Opened) => tokens.get(opened) ?? '';
 
   async function perform(opened: Opened, action: LinkAction): Promise<void> {
     const { alert, user } = opened;
@@ -258,8 +254,9 @@ ${contacts}
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
       try {
         const opened = await open(request.params.token);
-        tokens.set(opened, request.params.token);
-        return reply.type('text/html; charset=utf-8').send(await render(opened, request.query.done));
+        return reply
+          .type('text/html; charset=utf-8')
+          .send(await render(opened, request.params.token, request.query.done));
       } catch (error) {
         return refusal(reply, error);
       }

@@ -46,7 +46,7 @@ function shown(channel: ChannelTarget): CentreChannel {
     kind: channel.kind,
     target: maskedTarget(channel.kind, channel.target),
     minSeverity: channel.minSeverity,
-    enabled: true,
+    enabled: channel.enabled,
     hasSecret: channel.secret !== null,
     quietFrom: channel.quiet ? clock(channel.quiet.from) : null,
     quietTo: channel.quiet ? clock(channel.quiet.to) : null,

@@ -41,6 +41,7 @@ export interface ChannelTarget {
   user: { id: string; displayName: string } | null;
   /** Quiet hours (minutes after midnight, centre time) for alerts below critical. */
   quiet: { from: number; to: number } | null;
+  enabled: boolean;
 }
 
 interface TargetRow extends ChannelRow {
@@ -301,6 +302,7 @@ function toTarget(row: TargetRow): ChannelTarget {
     user: row.user_id && row.user_name !== null ? { id: row.user_id, displayName: row.user_name } : null,
     quiet:
       row.quiet_from !== null && row.quiet_to !== null ? { from: row.quiet_from, to: row.quiet_to } : null,
+    enabled: row.enabled,
   };
 }
 
