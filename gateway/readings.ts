@@ -39,8 +39,9 @@ export const POSITION_SOURCE_CODES = { gps: 1, wifi: 2, cell: 3 } as const;
  * A device's fix (WGS-84), handed on like readings: a point of its own in the telemetry store
  * (`lat`, `lon`, `valid`, `source` as its code above, `speed_kmh` and `course` when known), and
  * `device.position` on the bus for the latest place and the safe-zone rule (server/location/).
- * 0° 0° is no place: a watch without a fix sends zeros (with the towers and access points it heard,
- * which the hub cannot look up yet), and such a "fix" would hide the last real one.
+ * 0° 0° is no place: a watch without a fix sends zeros, with the towers and access points it heard.
+ * Such a report is not stored as a point; it goes on the bus only when it lists towers, for the
+ * server to place near them.
  */
 export function handOffPosition(
   writer: TelemetryWriter,
@@ -48,7 +49,11 @@ export function handOffPosition(
   { deviceId, deviceType, retireeId }: ReadingSource,
   position: DevicePosition,
 ): void {
-  if (position.lat === 0 && position.lon === 0) return;
+  // No fix: only the towers or access points heard, which the server may place (server/location/cells.ts).
+  if (position.lat === 0 && position.lon === 0) {
+    if (position.cells?.length) bus.emit('device.position', { deviceId, deviceType, position });
+    return;
+  }
   writer.add({
     deviceId,
     deviceType,

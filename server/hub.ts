@@ -266,7 +266,7 @@ async function buildParts(
   // 防走失: each retiree's latest fix, and their safe zone's rule (wander alerts).
   const locationFixes = new promClient.Counter({
     name: 'hub_location_fixes_total',
-    help: 'Fixes from watches, by outcome: kept as the latest, older than the latest, from a device bound to nobody, failed',
+    help: 'Fixes from watches, by outcome: kept as the latest, older than the latest, from a device bound to nobody, failed, unplaced (no fix and no known tower)',
     labelNames: ['outcome'],
     registers: [registry],
   });

@@ -6,7 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from './errors.ts';
 
-/** The JSON pointer of the first string (or key) holding a NUL, walked without recursion. */
+/**
+ * The JSON pointer of the first string (or key) holding a NUL, walked without recursion. Only what
+ * JSON parses to is walked: a body a route reads as a stream (an import) is no tree of strings.
+ */
 export function nulPath(value: unknown): string | undefined {
   const stack: { value: unknown; path: string }[] = [{ value, path: '' }];
   while (stack.length) {
@@ -15,7 +18,7 @@ export function nulPath(value: unknown): string | undefined {
       if (current.includes('\u0000')) return path || '/';
     } else if (Array.isArray(current)) {
       for (const [index, item] of current.entries()) stack.push({ value: item, path: `${path}/${index}` });
-    } else if (current !== null && typeof current === 'object' && !Buffer.isBuffer(current)) {
+    } else if (current !== null && typeof current === 'object' && isPlain(current)) {
       for (const [key, item] of Object.entries(current)) {
         if (key.includes('\u0000')) return `${path}/${key.split('\u0000').join('\\u0000')}`;
         stack.push({ value: item, path: `${path}/${key}` });
@@ -23,6 +26,11 @@ export function nulPath(value: unknown): string | undefined {
     }
   }
   return undefined;
+}
+
+function isPlain(value: object): boolean {
+  const prototype = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 export function installNulGuard(app: FastifyInstance): void {

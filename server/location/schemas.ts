@@ -20,6 +20,11 @@ export const RetireeLocation = Type.Object({
   source: PositionSource,
   speedKmh: Nullable(Type.Number()),
   course: Nullable(Type.Number({ description: 'Degrees clockwise from north' })),
+  accuracyM: Nullable(
+    Type.Integer({
+      description: 'Metres within which the retiree is, for a place found from the cell towers a watch heard',
+    }),
+  ),
   gcj02: Type.Object(
     { lat: Type.Number(), lon: Type.Number() },
     { description: 'The same point in GCJ-02, as Chinese map services take it (no shift outside China)' },

@@ -15,14 +15,15 @@ import type { DevicePosition } from '../../devices/contract.ts';
 import type { AlertWorkflow } from '../alerts/workflow.ts';
 import type { Database } from '../db/database.ts';
 import type { Directory } from '../devices/directory.ts';
+import { CellTowers } from './cells.ts';
 import { amapLink } from './geo.ts';
-import { LocationStore } from './store.ts';
+import { LocationStore, type PlacedPosition } from './store.ts';
 import { applyFix, type SafeZone, type ZoneState } from './zone.ts';
 
 const OWNER = 'location';
 
 /** What happened to a fix, as counted in `hub_location_fixes_total`. */
-export type FixOutcome = 'kept' | 'older' | 'unbound' | 'failed';
+export type FixOutcome = 'kept' | 'older' | 'unbound' | 'failed' | 'unplaced';
 
 export interface LocationServiceOptions {
   db: Database;
@@ -40,11 +41,13 @@ function withLinks(recent: ZoneState['recent']) {
 
 export class LocationService {
   private readonly store: LocationStore;
+  private readonly towers: CellTowers;
   /** Each retiree's fixes, one after another. */
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly options: LocationServiceOptions) {
     this.store = new LocationStore(options.db);
+    this.towers = new CellTowers(options.db);
   }
 
   start(): void {
@@ -92,7 +95,34 @@ export class LocationService {
     return next;
   }
 
-  private async handle(retireeId: string, deviceId: string, position: DevicePosition): Promise<void> {
+  /**
+   * A report with no satellite fix that lists the towers it hears is placed near the known towers
+   * (./cells.ts), as a `cell` place with its accuracy; the safe-zone rule does not judge such a
+   * place (./zone.ts), staff see it. A report with neither a fix nor a known tower is not a place.
+   */
+  private async placed(position: DevicePosition): Promise<PlacedPosition | null> {
+    const noFix = position.lat === 0 && position.lon === 0;
+    if (position.valid && !noFix) return position;
+    const place = position.cells?.length ? await this.towers.locate(position.cells) : null;
+    if (place) {
+      return {
+        ...position,
+        lat: place.lat,
+        lon: place.lon,
+        valid: true,
+        source: 'cell',
+        accuracyM: place.accuracyM,
+      };
+    }
+    return noFix ? null : position;
+  }
+
+  private async handle(retireeId: string, deviceId: string, reported: DevicePosition): Promise<void> {
+    const position = await this.placed(reported);
+    if (!position) {
+      this.options.count?.('unplaced');
+      return;
+    }
     const now = this.options.clock?.() ?? new Date();
     const judged = await this.options.db.transaction(async (tx) => {
       const store = new LocationStore(tx);

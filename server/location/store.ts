@@ -16,7 +16,11 @@ interface LocationRow {
   source: 'gps' | 'wifi' | 'cell';
   speedKmh: number | null;
   course: number | null;
+  accuracyM: number | null;
 }
+
+/** A fix as kept: a place found from the towers a watch heard says how far off it may be. */
+export type PlacedPosition = DevicePosition & { accuracyM?: number };
 
 interface ZoneRow {
   retireeId: string;
@@ -51,6 +55,7 @@ export function locationOf(row: LocationRow): RetireeLocation {
     source: row.source,
     speedKmh: row.speedKmh,
     course: row.course,
+    accuracyM: row.accuracyM,
     gcj02: wgs84ToGcj02(row),
     mapUrl: amapLink(row),
   };
@@ -77,7 +82,7 @@ export class LocationStore {
   async latest(retireeId: string): Promise<RetireeLocation | null> {
     const [row] = await this.db.query<LocationRow>(
       `select retiree_id as "retireeId", device_id as "deviceId", fixed_at as "fixedAt", received_at as "receivedAt",
-         lat, lon, valid, source, speed_kmh as "speedKmh", course
+         lat, lon, valid, source, speed_kmh as "speedKmh", course, accuracy_m as "accuracyM"
          from retiree_locations where retiree_id = $1`,
       [retireeId],
     );
@@ -91,15 +96,16 @@ export class LocationStore {
   async keep(
     retireeId: string,
     deviceId: string,
-    position: DevicePosition,
+    position: PlacedPosition,
     receivedAt: Date,
   ): Promise<boolean> {
     const rows = await this.db.query(
-      `insert into retiree_locations as l (retiree_id, device_id, fixed_at, lat, lon, valid, source, speed_kmh, course, received_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+      `insert into retiree_locations as l (retiree_id, device_id, fixed_at, lat, lon, valid, source, speed_kmh, course, received_at, accuracy_m)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        on conflict (retiree_id) do update set device_id = excluded.device_id, fixed_at = excluded.fixed_at,
          lat = excluded.lat, lon = excluded.lon, valid = excluded.valid, source = excluded.source,
-         speed_kmh = excluded.speed_kmh, course = excluded.course, received_at = excluded.received_at
+         speed_kmh = excluded.speed_kmh, course = excluded.course, received_at = excluded.received_at,
+         accuracy_m = excluded.accuracy_m
        where l.fixed_at < excluded.fixed_at or (l.fixed_at = excluded.fixed_at and not l.valid)
        returning retiree_id`,
       [
@@ -113,6 +119,7 @@ export class LocationStore {
         position.speedKmh ?? null,
         position.course ?? null,
         receivedAt,
+        position.accuracyM ?? null,
       ],
     );
     return rows.length === 1;

@@ -3,7 +3,7 @@
  * centre's channels for a role (a supervisors' group robot), and the SMS and voice providers.
  */
 import type { EscalationLadderBody, EscalationStep } from '../../../../server/schemas/escalation.ts';
-import { type AnswerOf, type BodyOf, call } from '../../api/client.ts';
+import { type AnswerOf, api, type BodyOf, call, data, rawBody } from '../../api/client.ts';
 
 export type { EscalationStep };
 export type Audience = EscalationStep['notify'][number];
@@ -34,3 +34,12 @@ export const providerKinds: readonly ProviderKind[] = [
 export const phoneProviders = call.get('/api/settings/notify/providers');
 export const setPhoneProvider = call.put('/api/settings/notify/providers/{kind}');
 export const removePhoneProvider = call.delete('/api/settings/notify/providers/{kind}');
+
+export type TowerSummary = AnswerOf<'/api/location/cell-towers', 'get'>;
+export const cellTowers = call.get('/api/location/cell-towers');
+
+/** An OpenCelliD export sent as it is: gzipped as OpenCelliD hands it out, or plain CSV. */
+export function importCellTowers(file: File) {
+  const gzipped = file.name.endsWith('.gz') || file.type.includes('gzip');
+  return data(api.PUT('/api/location/cell-towers', rawBody(file, gzipped ? 'application/gzip' : 'text/csv')));
+}

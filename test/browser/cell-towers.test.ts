@@ -1,0 +1,79 @@
+/**
+ * A watch indoors placed by its towers, in a real browser: the administrator imports an OpenCelliD
+ * export on the settings page (基站定位) and reads how many towers were read and which line was
+ * skipped; then a watch without a fix reports two of those towers, and the retiree's page shows a
+ * place from the towers with its accuracy.
+ */
+
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OPENCELLID_HEADER } from '../../server/location/cells.ts';
+import { WALK_TIMEOUT_MS } from './helpers.ts';
+import { walkBrowser, walkSuite } from './walk.ts';
+
+const { browser, snap } = await walkBrowser('towers', { fullPage: false });
+
+const WATCH = '4700186577';
+const updated = Math.floor(Date.UTC(2026, 5, 1) / 1000);
+const EXPORT = [
+  `${OPENCELLID_HEADER},averageSignal`,
+  `LTE,460,0,9520,3671,0,104.066000,30.657000,500,12,1,1500000000,${updated},0`,
+  `LTE,460,0,9520,3672,0,104.070000,30.657000,500,8,1,1500000000,${updated},0`,
+  `GSM,460,1,33,77,0,104.100000,30.700000,800,5,1,1500000000,${updated},0`,
+  'LTE,460,0,broken',
+].join('\n');
+
+const pad = (value: number) => String(value).padStart(2, '0');
+
+function udWithoutFix(at: Date): string {
+  const day = `${pad(at.getUTCDate())}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCFullYear() % 100)}`;
+  const time = `${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
+  const content = `UD,${day},${time},V,0.000000,N,0.000000,E,0,0,0,0,80,70,1000,50,00000000,2,1,460,0,9520,3671,60,9520,3672,50,0`;
+  return `[3G*${WATCH}*${content.length.toString(16).toUpperCase().padStart(4, '0')}*${content}]`;
+}
+
+describe.skipIf(browser === null)(
+  'cell towers: import and a place without a fix',
+  { timeout: WALK_TIMEOUT_MS },
+  () => {
+    const { t, page } = walkSuite(browser, { env: { HUB_WATCH_3G_PORT: '0' }, signInAsAdmin: true });
+
+    it('imports an export and shows a watch placed by its towers', async () => {
+      await page.getByTestId('nav-settings').click();
+      await page.locator('#tab-towers').click();
+      await page.locator('[data-testid="cell-towers"][data-loaded="true"]').waitFor();
+      await page.getByTestId('cell-towers-none').waitFor();
+
+      const folder = await mkdtemp(join(tmpdir(), 'towers-'));
+      const file = join(folder, '460.csv');
+      await writeFile(file, EXPORT);
+      await page.getByTestId('cell-towers-file').setInputFiles(file);
+      const outcome = page.getByTestId('cell-towers-outcome');
+      await expect.poll(() => outcome.textContent()).toContain('读取 3 个基站，更新 3 个，跳过 1 行');
+      expect(await outcome.textContent()).toContain('第 5 行');
+      await expect.poll(() => page.getByTestId('cell-towers-count').textContent()).toBe('3');
+      expect(await page.getByTestId('cell-towers').textContent()).toContain('中国移动');
+      await snap(page, 'imported');
+
+      const retiree = await t.addRetiree();
+      await t.addDevice('watch.3g', retiree.id, WATCH);
+      const socket = net.connect(t.hub.watchPorts['3g'], '127.0.0.1');
+      socket.on('error', () => {});
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write(udWithoutFix(new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000)));
+
+      await page.goto(`${t.url}/retirees/${retiree.id}`);
+      await expect
+        .poll(async () => (await page.getByTestId('location-source').textContent())?.trim(), {
+          timeout: 30_000,
+        })
+        .toBe('基站');
+      await expect.poll(() => page.getByTestId('location-accuracy').textContent()).toMatch(/约 \d+ 米内/);
+      await snap(page, 'placed');
+      socket.destroy();
+    });
+  },
+);
