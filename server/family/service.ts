@@ -18,12 +18,14 @@ import type {
   FamilyAccountInput,
   FamilyAlert,
   FamilyAlertUpdate,
+  FamilyState,
   FamilyStatus,
   OnMyWayBody,
 } from '../schemas/family.ts';
 import { AlertStore } from '../store/alerts.ts';
 import { isUniqueViolation } from '../store/rows.ts';
 import { UserStore } from '../store/users.ts';
+import { FAMILY_STAGES } from './notice.ts';
 import { FamilyStore } from './store.ts';
 
 const OWNER = 'family-service';
@@ -38,6 +40,29 @@ export interface FamilyPublisher {
   familyWatching?(retireeId: string): boolean;
   /** Disconnects these family accounts' sockets following the retiree (consent withdrawn). */
   dropFamily?(retireeId: string, userIds: string[]): void;
+}
+
+/**
+ * The active alert the page's headline speaks of: an emergency before a device notice, then the
+ * one the staff are least far with, then the newest. The headline repeats that alert's own status
+ * sentence, so it cannot say anything the list does not.
+ */
+export function headlineOf(active: readonly FamilyAlert[]): FamilyAlert | null {
+  const toneRank = (alert: FamilyAlert): number => (alert.tone === 'emergency' ? 0 : 1);
+  const first = [...active].sort(
+    (a, b) =>
+      toneRank(a) - toneRank(b) ||
+      FAMILY_STAGES.indexOf(a.stage) - FAMILY_STAGES.indexOf(b.stage) ||
+      Date.parse(b.openedAt) - Date.parse(a.openedAt),
+  );
+  return first[0] ?? null;
+}
+
+/** The page's state follows its headline alert: none, a notice, an emergency not yet received, or in hand. */
+function stateOf(headline: FamilyAlert | null): FamilyState {
+  if (!headline) return 'well';
+  if (headline.tone === 'notice') return 'notice';
+  return headline.stage === 'notified' ? 'alert_open' : 'being_handled';
 }
 
 export interface Centre {
@@ -131,12 +156,12 @@ export class FamilyService {
     const since = new Date(this.clock().getTime() - RECENT_DAYS * 86_400_000);
     const alerts = await this.records.alerts(retireeId, since);
     const active = alerts.filter((alert) => isActive(alert.status));
-    const waiting = active.filter((alert) => alert.status === 'open');
-    const handled = active.find((alert) => alert.handledBy !== null);
+    const headline = headlineOf(active);
     return {
       retiree: { id: retiree.id, name: retiree.name },
-      state: active.length === 0 ? 'well' : waiting.length > 0 ? 'alert_open' : 'being_handled',
-      handledBy: handled?.handledBy ?? null,
+      state: stateOf(headline),
+      headlineId: headline?.id ?? null,
+      handledBy: headline?.handledBy ?? null,
       active,
       recent: alerts.filter((alert) => Date.parse(alert.openedAt) >= since.getTime()),
       centre: { ...this.centre },

@@ -8,12 +8,14 @@ import { familySharingAllowedSql } from '../consent/store.ts';
 import type { Queryable } from '../db/database.ts';
 import type { FamilyAccount, FamilyAlert, OnMyWay } from '../schemas/family.ts';
 import { iso, isoRequired } from '../store/rows.ts';
+import { familyStage, familyTone, STAGE_ACTIONS, stageWords } from './notice.ts';
 
 interface FamilyAlertRow {
   id: string;
   kind: string;
   severity: FamilyAlert['severity'];
   status: FamilyAlert['status'];
+  escalation_level: number;
   opened_at: Date;
   acknowledged_at: Date | null;
   resolved_at: Date | null;
@@ -22,8 +24,9 @@ interface FamilyAlertRow {
   acknowledged_name: string | null;
 }
 
-interface OnMyWayRow {
+interface StepRow {
   alert_id: string;
+  action: string;
   at: Date;
   detail: { etaMinutes?: number | null };
   display_name: string | null;
@@ -48,19 +51,28 @@ export function kindName(kind: string): string {
 
 // Columns of migration 002 (assigned_to) are joined by name; the assigned member has the alert,
 // else the one who acknowledged it.
-const selectFamilyAlert = `select a.id, a.kind, a.severity, a.status, a.opened_at, a.acknowledged_at,
+const selectFamilyAlert = `select a.id, a.kind, a.severity, a.status, a.escalation_level, a.opened_at, a.acknowledged_at,
     a.resolved_at, a.outcome, ug.display_name as assigned_name, ua.display_name as acknowledged_name
   from alerts a
   left join users ug on ug.id = a.assigned_to
   left join users ua on ua.id = a.acknowledged_by`;
 
-function toFamilyAlert(row: FamilyAlertRow, onMyWay: OnMyWay[]): FamilyAlert {
+/**
+ * The one place the family's shape is made: the status page, the live update and "I'm on my way"
+ * all read alerts through here, so they say the same tone and the same status sentence.
+ */
+function toFamilyAlert(row: FamilyAlertRow, actions: readonly string[], onMyWay: OnMyWay[]): FamilyAlert {
+  const stage = familyStage(row.status, actions);
   return {
     id: row.id,
     kind: row.kind,
     kindName: kindName(row.kind),
     severity: row.severity,
     status: row.status,
+    tone: familyTone(row.kind, row.severity),
+    stage,
+    statusText: stageWords[stage],
+    escalationLevel: row.escalation_level,
     openedAt: isoRequired(row.opened_at),
     acknowledgedAt: iso(row.acknowledged_at),
     resolvedAt: iso(row.resolved_at),
@@ -143,7 +155,7 @@ export class FamilyStore {
       `${selectFamilyAlert} where a.id = $1 and a.retiree_id = $2`,
       [alertId, retireeId],
     );
-    return (await this.withOnMyWay(rows))[0] ?? null;
+    return (await this.withSteps(rows))[0] ?? null;
   }
 
   /** Active alerts, and those opened since `since`, newest first. */
@@ -153,7 +165,7 @@ export class FamilyStore {
         order by a.opened_at desc limit $4`,
       [retireeId, since, ACTIVE, limit],
     );
-    return this.withOnMyWay(rows);
+    return this.withSteps(rows);
   }
 
   /** Who has the alert now: the assigned staff member, else the one who acknowledged it. */
@@ -162,25 +174,28 @@ export class FamilyStore {
     return row ? (row.assigned_name ?? row.acknowledged_name) : null;
   }
 
-  private async withOnMyWay(rows: FamilyAlertRow[]): Promise<FamilyAlert[]> {
+  /** Adds what the steps tell the family: the staff's actions (the stage) and "I'm on my way". */
+  private async withSteps(rows: FamilyAlertRow[]): Promise<FamilyAlert[]> {
     if (rows.length === 0) return [];
-    const steps = await this.db.query<OnMyWayRow>(
-      `select s.alert_id, s.at, s.detail, u.display_name from alert_steps s
+    const steps = await this.db.query<StepRow>(
+      `select s.alert_id, s.action, s.at, s.detail, u.display_name from alert_steps s
          left join users u on u.id = s.actor_id
-        where s.action = 'family_on_way' and s.alert_id = any($1::uuid[]) order by s.at`,
-      [rows.map((row) => row.id)],
+        where s.action = any($2::text[]) and s.alert_id = any($1::uuid[]) order by s.at, s.id`,
+      [rows.map((row) => row.id), ['family_on_way', ...STAGE_ACTIONS]],
     );
-    return rows.map((row) =>
-      toFamilyAlert(
+    return rows.map((row) => {
+      const own = steps.filter((step) => step.alert_id === row.id);
+      return toFamilyAlert(
         row,
-        steps
-          .filter((step) => step.alert_id === row.id)
+        own.map((step) => step.action),
+        own
+          .filter((step) => step.action === 'family_on_way')
           .map((step) => ({
             at: isoRequired(step.at),
             etaMinutes: typeof step.detail?.etaMinutes === 'number' ? step.detail.etaMinutes : null,
             by: step.display_name ?? '',
           })),
-      ),
-    );
+      );
+    });
   }
 }

@@ -3,6 +3,7 @@
  * "I'm on my way" answer, and the notification channels and delivery log the staff manage.
  */
 import { type Static, Type } from '@sinclair/typebox';
+import { FAMILY_STAGES, FAMILY_TONES } from '../family/notice.ts';
 import { AlertStatus, Outcome, Severity } from './alerts.ts';
 import { Literals, Nullable, NullableTimestamp, Timestamp } from './common.ts';
 import { ChannelKind as AnyChannelKind } from './escalation.ts';
@@ -37,8 +38,11 @@ export const FamilyAccountParams = Type.Object({
 });
 export type FamilyAccountParams = Static<typeof FamilyAccountParams>;
 
-/** What the family page says about the relative: well, an alert nobody has taken yet, or in hand. */
-export const FamilyState = Literals(['well', 'alert_open', 'being_handled']);
+/**
+ * What the family page says about the relative: well, a device notice only, an emergency the staff
+ * have not received yet, or one in hand.
+ */
+export const FamilyState = Literals(['well', 'notice', 'alert_open', 'being_handled']);
 export type FamilyState = Static<typeof FamilyState>;
 
 export const OnMyWay = Type.Object({
@@ -48,6 +52,14 @@ export const OnMyWay = Type.Object({
 });
 export type OnMyWay = Static<typeof OnMyWay>;
 
+/** A device notice (battery low, device offline, wristband off) or an emergency (server/family/notice.ts). */
+export const FamilyTone = Literals(FAMILY_TONES);
+export type FamilyTone = Static<typeof FamilyTone>;
+
+/** How far the centre has got with an alert, in the order of the workflow (server/family/notice.ts). */
+export const FamilyStage = Literals(FAMILY_STAGES);
+export type FamilyStage = Static<typeof FamilyStage>;
+
 /** An alert as a family sees it: no internal notes, no device detail. */
 export const FamilyAlert = Type.Object({
   id: Type.String(),
@@ -55,6 +67,14 @@ export const FamilyAlert = Type.Object({
   kindName: Type.String({ description: 'The kind in Chinese, e.g. 紧急求救' }),
   severity: Severity,
   status: AlertStatus,
+  tone: FamilyTone,
+  stage: FamilyStage,
+  statusText: Type.String({
+    description: "The stage's one sentence in Chinese, e.g. 工作人员正在赶去: the page and messages say this",
+  }),
+  escalationLevel: Type.Integer({
+    description: 'Steps of the escalation ladder taken while nobody received it (0 = none)',
+  }),
   openedAt: Timestamp,
   acknowledgedAt: NullableTimestamp,
   resolvedAt: NullableTimestamp,
@@ -69,7 +89,11 @@ export type FamilyAlert = Static<typeof FamilyAlert>;
 export const FamilyStatus = Type.Object({
   retiree: Type.Object({ id: Type.String(), name: Type.String() }),
   state: FamilyState,
-  handledBy: Nullable(Type.String()),
+  headlineId: Nullable(Type.String(), {
+    description:
+      'The active alert the headline speaks of: emergencies before notices, the least advanced first, then the newest',
+  }),
+  handledBy: Nullable(Type.String(), { description: "The headline alert's handler" }),
   active: Type.Array(FamilyAlert, { description: 'Alerts still open or being handled' }),
   recent: Type.Array(FamilyAlert, { description: 'Alerts of the last 30 days, newest first' }),
   centre: Type.Object({ name: Type.String(), phone: Type.String() }),
