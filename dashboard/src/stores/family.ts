@@ -25,11 +25,17 @@ export const useFamilyStore = defineStore('family', () => {
 
   const active = computed(() => status.value?.active ?? []);
 
+  /** Loads overlap when changes come close together: only the newest answer is shown. */
+  let loads = 0;
   async function load(): Promise<void> {
+    const mine = ++loads;
     try {
-      status.value = await familyStatus();
+      const answer = await familyStatus();
+      if (mine !== loads) return;
+      status.value = answer;
       problem.value = null;
     } catch (error) {
+      if (mine !== loads) return;
       problem.value = error instanceof ApiError ? error.code : String(error);
     }
   }
