@@ -123,7 +123,7 @@ function decode(frame: Buffer, context: DecodeContext): WatchMessage {
       return answered(message, 'now');
     }
     case 'AP07':
-      return voice(message, fields);
+      return voice(message, frame);
     case 'AP49':
       // `IWAP49,68`: heart rate.
       message.readings = vitalsOf({ hr: first });
@@ -241,16 +241,36 @@ function towers(message: WatchMessage, fields: string[]): WatchMessage {
   return answered(message, 'now');
 }
 
+/** `IWAP07,` then the recording's time, the number of packets, the packet's number, its length. */
+const VOICE_HEADER = /^IWAP07,(\d{14}),(\d{1,3}),(\d{1,3}),(\d{1,6}),/;
+
 /**
- * `IWAP07,20140818064408,6,1,1024,<AMR bytes>`: packet 1 of 6 of a voice note, answered
- * `IWBP07,20140818064408,6,1,1#` so that the watch sends the next. The notes are not kept yet.
+ * `IWAP07,20140818064408,6,1,1024,<AMR bytes>#`: packet 1 of the 6 of a voice note recorded at
+ * 2014-08-18 06:44:08, with its 1024 bytes of AMR (the vendor's document). The watch waits for
+ * `IWBP07,20140818064408,6,1,1#` before it sends the next packet; the recording's time names the
+ * note, so the gateway puts its packets together (a note of one packet is whole at once).
  */
-function voice(message: WatchMessage, fields: string[]): WatchMessage {
-  const [, time = '', packets = '', packet = ''] = fields;
-  if (!/^\d{14}$/.test(time) || !/^\d{1,3}$/.test(packets) || !/^\d{1,3}$/.test(packet)) {
-    throw new FrameError('malformed', 'IW AP07 header is not time, packets, packet');
+function voice(message: WatchMessage, frame: Buffer): WatchMessage {
+  const header = VOICE_HEADER.exec(frame.toString('latin1', 0, Math.min(frame.length, 48)));
+  if (!header) throw new FrameError('malformed', 'IW AP07 header is not time, packets, packet, length');
+  const [head, time = '', packets = '', packet = '', length = ''] = header;
+  const parts = Number(packets);
+  const part = Number(packet);
+  if (parts < 1 || part < 1 || part > parts) {
+    throw new FrameError('malformed', `IW AP07 packet ${part} of ${parts} is not one of the note's packets`);
   }
-  message.answer = { bytes: Buffer.from(`IWBP07,${time},${packets},${packet},1#`, 'latin1'), when: 'now' };
+  const audio = frame.subarray(head.length, frame.length - 1);
+  if (audio.length === 0 || audio.length !== Number(length)) {
+    throw new FrameError(
+      'malformed',
+      `IW AP07 carries ${audio.length} bytes of audio, not the ${length} it says`,
+    );
+  }
+  message.voicePart = { note: time, part, parts, audio: Buffer.from(audio) };
+  message.answer = {
+    bytes: Buffer.from(`IWBP07,${time},${packets},${packet},1#`, 'latin1'),
+    when: 'afterCommit',
+  };
   return message;
 }
 

@@ -41,6 +41,8 @@ import type {
 } from './types.ts';
 import { FrameError, WATCH_COMMAND_KINDS } from './types.ts';
 
+const COMMA = 0x2c;
+
 /** The watch repeats these back when it has done what the hub asked. */
 const COMMAND_ECHOES = new Set(['CR', 'MESSAGE', 'SOS', 'REMOVE', 'FALLDOWN', 'HRTSTART']);
 
@@ -286,6 +288,40 @@ const voice: Handler = (parsed) => {
   return { voice: Buffer.from(note), answer: answer(parsed, `${parsed.type},1`, 'afterCommit') };
 };
 
+/**
+ * `JXTK,<kind>,<file>,<part>,<parts>,<AMR bytes>`: part `<part>` of the `<parts>` of a voice note the
+ * watch recorded as `<file>` (`JXTK,0,watch_7_20220526093954,1,6,#!AMR…`, the frame traccar's
+ * WatchProtocolDecoderTest reads), answered `JXTKR,1` so that the watch sends the next. The file
+ * names the note, so the gateway puts its parts together; the audio is escaped as `TK`'s is.
+ */
+const voicePart: Handler = (parsed) => {
+  const body = parsed.body ?? Buffer.alloc(0);
+  const header: string[] = [];
+  let from = 0;
+  for (let field = 0; field < 4; field++) {
+    const comma = body.indexOf(COMMA, from);
+    if (comma < 0 || comma - from > 64)
+      throw malformed(`the ${parsed.type} frame is not kind, file, part, parts, audio`);
+    header.push(body.toString('latin1', from, comma));
+    from = comma + 1;
+  }
+  const [, file = '', part = '', parts = ''] = header;
+  if (!/^[\x21-\x7e]{1,64}$/.test(file) || !/^\d{1,4}$/.test(part) || !/^\d{1,4}$/.test(parts)) {
+    throw malformed(`the ${parsed.type} header "${header.join(',')}" is not kind, file, part, parts`);
+  }
+  const number = Number(part);
+  const count = Number(parts);
+  if (count < 1 || number < 1 || number > count) {
+    throw malformed(`${parsed.type} part ${number} of ${count} is not one of the note's parts`);
+  }
+  const audio = unescaped(body.subarray(from));
+  if (audio.length === 0) throw malformed(`${parsed.type} part ${number} carries no voice`);
+  return {
+    voicePart: { note: file, part: number, parts: count, audio: Buffer.from(audio) },
+    answer: answer(parsed, 'JXTKR,1', 'afterCommit'),
+  };
+};
+
 /** `LK`: keep-alive, answered at once, with steps, rolls and battery % when the firmware adds them. */
 const link: Handler = (parsed) => {
   const [steps, , battery] = parsed.fields;
@@ -310,6 +346,7 @@ const HANDLERS: Record<string, Handler> = {
   TKQ2: echo,
   TK: voice,
   TK2: voice,
+  JXTK: voicePart,
   INIT: (parsed) => ({ answer: answer(parsed, 'INIT,1', 'now') }),
 };
 

@@ -84,6 +84,13 @@ export interface WatchMessage {
   events: DeviceEvent[];
   /** A voice note (3G `TK`: AMR audio), kept with the alert for download. */
   voice?: Buffer;
+  /**
+   * One part of a voice note sent in several frames (IW `AP07`, 3G `JXTK`). The gateway puts the
+   * parts of each note together and keeps the whole note as it keeps `voice`. The part's `answer`
+   * goes at once while the note still lacks parts, once the note is stored for the part that
+   * completes it, and never for a part the gateway refuses.
+   */
+  voicePart?: VoicePart;
   answer?: WatchAnswer;
   /** A login or registration: what the device said of itself (maker, model, firmware…). */
   login?: Record<string, string>;
@@ -102,6 +109,21 @@ export interface WatchMessage {
   };
   /** How the device speaks, as this frame shows; the gateway keeps it in the session. */
   dialect?: WatchDialect;
+}
+
+/** One frame's slice of a voice note that a watch sends in several frames. */
+export interface VoicePart {
+  /**
+   * Names the note among the device's notes: the watch's own stamp of the recording (IW) or its
+   * file name (3G). Every part of a note carries the same name.
+   */
+  note: string;
+  /** The part's number, 1 to `parts`; parts may arrive out of order, or twice. */
+  part: number;
+  /** How many parts the note has. */
+  parts: number;
+  /** The part's AMR bytes, as the note holds them (unescaped). */
+  audio: Buffer;
 }
 
 /** How a device speaks on its connection, learnt from its frames: what the hub sends follows it. */

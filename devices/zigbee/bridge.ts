@@ -107,6 +107,23 @@ export interface BridgeDevice {
    * definition for it (unsupported, or still being interviewed).
    */
   exposes?: DeviceExposes;
+  /** What the device says powers it (`power_source`); undefined while it has not said. */
+  power?: PowerSource;
+}
+
+export type PowerSource = 'battery' | 'mains';
+
+/**
+ * `power_source` as Zigbee2MQTT names the Basic cluster's PowerSource attribute (ZCL 3.2.2.2.8):
+ * `Battery`; `Mains (single phase)`, `Mains (3 phase)`, `DC Source` and the two `Emergency mains…`
+ * are a supply that does not run down. `Unknown`, null (an interview not done) and anything else
+ * say nothing.
+ */
+export function powerSourceOf(value: unknown): PowerSource | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (value === 'Battery') return 'battery';
+  if (/^(Mains \((single|3) phase\)|DC Source|Emergency mains\b.*)$/.test(value)) return 'mains';
+  return undefined;
 }
 
 /** `bridge/devices` → the devices the bridge knows; the coordinator is left out. */
@@ -124,6 +141,7 @@ export function parseBridgeDevices(
       friendly_name: string;
       type?: string;
       definition?: { model: string; vendor: string; exposes?: unknown } | null;
+      power_source?: unknown;
     };
     if (device.type === 'Coordinator') continue;
     const known: BridgeDevice = {
@@ -133,6 +151,10 @@ export function parseBridgeDevices(
       vendor: device.definition?.vendor ?? null,
     };
     if (device.definition) known.exposes = readExposes(device.definition.exposes);
+    // Read as said, never refused: the list is the bridge's whole network, and an odd power
+    // source on one device is no reason to lose it.
+    const power = powerSourceOf(device.power_source);
+    if (power) known.power = power;
     devices.push(known);
   }
   return { ok: true, value: devices };

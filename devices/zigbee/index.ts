@@ -48,6 +48,7 @@ export function zigbeeNetworkDevice(device: BridgeDevice): ZigbeeNetworkDevice {
     exposes: device.exposes?.names ?? [],
     understood: converter ? understood(converter.features) : [],
     named: named !== undefined,
+    ...(device.power ? { power: device.power } : {}),
   };
 }
 
@@ -82,11 +83,13 @@ export {
   DEFAULT_BASE_TOPIC,
   MAX_BRIDGE_DEVICES_BYTES,
   MAX_STATE_BYTES,
+  type PowerSource,
   parseAvailability,
   parseBridgeDevices,
   parseBridgeJson,
   parseBridgeTopic,
   parseState,
+  powerSourceOf,
 } from './bridge.ts';
 export { defineZigbee, lastSeenOf, ZIGBEE_TYPE_PREFIX, type ZigbeeSpec, zigbeeEventId } from './define.ts';
 export {

@@ -118,6 +118,8 @@ export interface ZigbeeNetworkDevice {
   understood: string[];
   /** Whether devices/zigbee/definitions/ names this model. */
   named: boolean;
+  /** What the device says powers it (`power_source`); absent while it has not said. */
+  power?: 'battery' | 'mains';
 }
 
 declare module '../contract.ts' {

@@ -35,6 +35,7 @@ import type { TelemetryWriter } from '../ingest/writer.ts';
 import { listen } from '../listen.ts';
 import { countersIn, type Logger } from '../observe.ts';
 import { handOffPosition, handOffReadings } from '../readings.ts';
+import { VoiceNoteAssembler, type VoicePartRefusal } from './voice-parts.ts';
 
 /** What became of a command handed to `send`. */
 export type SendOutcome =
@@ -53,6 +54,14 @@ export interface WatchLimits {
   maxFramesPerSecond: number;
   /** Longest wait for an alarm to be stored; past it the alarm is left unanswered and the device repeats it. */
   eventCommitTimeoutMs: number;
+  /** Parts one voice note sent in several frames (IW `AP07`, 3G `JXTK`) may have. */
+  voiceNoteMaxParts: number;
+  /** Bytes of audio one such note may hold, all its parts together. */
+  voiceNoteMaxBytes: number;
+  /** Such notes one device may have in progress at once. */
+  voiceNotesPerDevice: number;
+  /** An incomplete note whose next part does not come within this is dropped (and counted). */
+  voiceNoteTimeoutMs: number;
 }
 
 export const DEFAULT_WATCH_LIMITS: WatchLimits = {
@@ -64,6 +73,12 @@ export const DEFAULT_WATCH_LIMITS: WatchLimits = {
   // A watch back in coverage sends its stored reports at once; a few dozen a second is still a device.
   maxFramesPerSecond: 100,
   eventCommitTimeoutMs: 10_000,
+  // A minute of AMR-NB at its highest rate is some 92 KB, sent as packets of about 1 KB.
+  voiceNoteMaxParts: 256,
+  voiceNoteMaxBytes: 512 * 1024,
+  voiceNotesPerDevice: 4,
+  // The watch sends each part once the last is answered: two minutes of silence is a note abandoned.
+  voiceNoteTimeoutMs: 120_000,
 };
 
 /** The address one protocol's listener binds; port 0 lets the system pick one. */
@@ -103,7 +118,8 @@ type RefusalReason =
   | 'unauthenticated'
   | 'flood'
   | 'connection_cap'
-  | 'tls_handshake';
+  | 'tls_handshake'
+  | VoicePartRefusal;
 
 /** Refusals that close the connection: what comes after them on it cannot be trusted. */
 const CLOSING = new Set<RefusalReason>([
@@ -166,12 +182,15 @@ export class WatchGateway {
   private readonly byDevice = new Map<string, Connection>();
   private readonly limits: WatchLimits;
   private readonly clock: () => number;
+  /** Voice notes sent in several frames, put together per device and note. */
+  private readonly voiceParts: VoiceNoteAssembler;
   private readonly metrics: {
     frames: Counter<'protocol'>;
     refused: Counter<'protocol' | 'reason'>;
     unanswered: Counter<'protocol' | 'reason'>;
     closed: Counter<'protocol' | 'reason'>;
     commands: Counter<'protocol' | 'outcome'>;
+    voiceIncomplete: Counter<'protocol'>;
   };
 
   constructor(private readonly options: WatchGatewayOptions) {
@@ -187,7 +206,7 @@ export class WatchGateway {
       ),
       refused: counter(
         'hub_watch_refused_total',
-        'Watch and pendant frames and connections refused, by protocol and reason (malformed, checksum, oversize, unsupported, unregistered, revoked, wrong_type, other_device, unauthenticated, flood, connection_cap, tls_handshake)',
+        'Watch and pendant frames and connections refused, by protocol and reason (malformed, checksum, oversize, unsupported, unregistered, revoked, wrong_type, other_device, unauthenticated, flood, connection_cap, tls_handshake, voice_oversize, voice_busy, voice_inconsistent)',
         'protocol',
         'reason',
       ),
@@ -209,7 +228,24 @@ export class WatchGateway {
         'protocol',
         'outcome',
       ),
+      voiceIncomplete: counter(
+        'hub_watch_voice_notes_incomplete_total',
+        'Voice notes sent in several frames dropped unkept because their next part did not come in time, by protocol',
+        'protocol',
+      ),
     };
+    this.voiceParts = new VoiceNoteAssembler(
+      {
+        maxParts: this.limits.voiceNoteMaxParts,
+        maxBytes: this.limits.voiceNoteMaxBytes,
+        maxNotesPerDevice: this.limits.voiceNotesPerDevice,
+        timeoutMs: this.limits.voiceNoteTimeoutMs,
+      },
+      (protocol, deviceId, note) => {
+        this.metrics.voiceIncomplete.inc({ protocol });
+        this.options.log.warn({ protocol, deviceId, note }, 'voice note incomplete; dropped');
+      },
+    );
     new promClient.Gauge({
       name: 'hub_watch_connections',
       help: 'Open watch and pendant connections, by protocol',
@@ -298,6 +334,7 @@ export class WatchGateway {
       (server) => new Promise<void>((resolve) => server.close(() => resolve())),
     );
     for (const connection of this.connections) connection.socket.destroy();
+    this.voiceParts.clear();
     await Promise.all(closed);
     this.servers.clear();
   }
@@ -431,6 +468,20 @@ export class WatchGateway {
     }
     if (message.position) handOffPosition(this.options.writer, this.options.bus, source, message.position);
     const { answer } = message;
+    if (message.voicePart) {
+      const outcome = this.voiceParts.add(protocol.name, device.deviceId, message.voicePart, receivedAt);
+      if (outcome.kind === 'refused') {
+        // Unanswered: the watch stops sending the note's parts.
+        this.refuse(protocol.name, outcome.reason, { deviceId: device.deviceId, detail: outcome.detail });
+        return;
+      }
+      if (outcome.kind === 'pending') {
+        if (answer) socket.write(answer.bytes);
+        return;
+      }
+      message.voice = outcome.audio;
+      message.ts = outcome.ts;
+    }
     if (answer?.when === 'now') socket.write(answer.bytes);
     if (message.events.length === 0 && !message.voice) {
       if (answer?.when === 'afterCommit') socket.write(answer.bytes);

@@ -8,7 +8,7 @@
  */
 import type { EventBus } from '../../devices/bus.ts';
 import type { RevocationCause } from '../../devices/contract.ts';
-import { zigbeeDefinitionByType } from '../../devices/index.ts';
+import { getDefinition, zigbeeDefinitionByType } from '../../devices/index.ts';
 import type { BridgedDevice, DeviceDirectory, DeviceIdentity, HeartRateLimits } from '../../gateway/index.ts';
 import { tokenMatches } from '../auth/secrets.ts';
 import type { DeviceRecord, DeviceStore } from '../store/devices.ts';
@@ -102,6 +102,20 @@ export class Directory implements DeviceDirectory {
   lookup(deviceId: string): DeviceIdentity | undefined {
     if (this.revoked.has(deviceId)) return undefined;
     return this.identities.get(deviceId);
+  }
+
+  /**
+   * What the offline detector reads of a device: who it is and what powers it. A Zigbee sensor's
+   * own word, from its bridge's `bridge/devices` (`power_source`), decides; else its model's
+   * definition; else battery, the shorter wait, so a device of unknown supply is missed no later.
+   */
+  profile(deviceId: string): (DeviceIdentity & { power: 'battery' | 'mains' }) | undefined {
+    const identity = this.lookup(deviceId);
+    if (!identity) return undefined;
+    const entry = this.devices.get(deviceId);
+    const said = entry?.bridgeId ? this.zigbeeNetworks.powerOf(entry.bridgeId, entry) : undefined;
+    const power = said ?? getDefinition(identity.type)?.power ?? zigbeeDefinitionByType(identity.type)?.power;
+    return { ...identity, power: power ?? 'battery' };
   }
 
   isRevoked(deviceId: string): boolean {

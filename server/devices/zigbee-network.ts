@@ -29,4 +29,23 @@ export class ZigbeeNetworks {
   all(): Map<string, BridgeNetwork> {
     return this.networks;
   }
+
+  /**
+   * What a sensor bound to `bridgeId` says powers it, found as the device list finds it: by its
+   * IEEE address (any case), else by its friendly name. Undefined while its bridge has not said.
+   */
+  powerOf(
+    bridgeId: string,
+    sensor: { ieeeAddress?: string | null; friendlyName?: string | null },
+  ): ZigbeeNetworkDevice['power'] {
+    const ieee = sensor.ieeeAddress?.toLowerCase();
+    const device = this.networks
+      .get(bridgeId)
+      ?.devices.find(
+        (entry) =>
+          (ieee !== undefined && entry.ieeeAddress.toLowerCase() === ieee) ||
+          (sensor.friendlyName != null && entry.friendlyName === sensor.friendlyName),
+      );
+    return device?.power;
+  }
 }
