@@ -46,6 +46,11 @@ export const ALERT_KINDS = [
   'wander',
   /** Bursts of refused devices or sign-ins, disconnect storms: the hub itself is the subject. */
   'security',
+  /**
+   * Many devices offline at once (a power cut, a network fault): one incident listing them, into
+   * which their `device_offline` alerts fold (server/alerts/outage.ts).
+   */
+  'outage',
 ] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
@@ -77,6 +82,7 @@ export const alertKinds: Readonly<Record<AlertKind, AlertKindInfo>> = {
   test: { severity: 'low', zh: '测试按键', en: 'Test press' },
   wander: { severity: 'high', zh: '离开安全区域', en: 'Left safe zone' },
   security: { severity: 'high', zh: '安全事件', en: 'Security event' },
+  outage: { severity: 'high', zh: '大面积离线', en: 'Outage' },
 };
 
 /** What is known of a stored alert's kind (null for a kind this version does not know). */

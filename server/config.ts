@@ -112,6 +112,9 @@ export interface HubConfig {
     offlineBatteryMinutes: number;
     offlineMainsMinutes: number;
     offlineGraceSeconds: number;
+    /** Devices going offline within the window that make one outage incident. */
+    outageDevices: number;
+    outageWindowSeconds: number;
     inactivityHours: number;
     day: { start: number; end: number };
     bedExitMinutes: number;
@@ -323,6 +326,8 @@ export function loadConfig(env: Env = process.env): HubConfig {
       offlineBatteryMinutes: s.offlineBatteryMinutes,
       offlineMainsMinutes: s.offlineMainsMinutes,
       offlineGraceSeconds: s.offlineGraceSeconds,
+      outageDevices: s.outageDevices,
+      outageWindowSeconds: s.outageWindowSeconds,
       inactivityHours: s.inactivityHours,
       day: { start: s.dayStart, end: s.dayEnd },
       bedExitMinutes: s.bedExitMinutes,

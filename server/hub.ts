@@ -11,7 +11,6 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import promClient from 'prom-client';
 import { EventBus } from '../devices/bus.ts';
-import { getDefinition, zigbeeDefinitionByType } from '../devices/index.ts';
 import {
   createTelemetryStore,
   Detector,
@@ -261,7 +260,10 @@ async function buildParts(
       readingsEveryMs: config.liveReadingsMs,
     },
   );
-  const workflow = new AlertWorkflow(db, bus, directory);
+  const workflow = new AlertWorkflow(db, bus, directory, undefined, {
+    devices: config.detection.outageDevices,
+    windowMs: config.detection.outageWindowSeconds * 1000,
+  });
 
   // 防走失: each retiree's latest fix, and their safe zone's rule (wander alerts).
   const locationFixes = new promClient.Counter({
@@ -543,12 +545,7 @@ function detectorOptions(config: HubConfig, directory: Directory): ConstructorPa
   return {
     heartRateLimits: (deviceId) => directory.heartRateLimits(deviceId),
     oxygenLow: (deviceId) => directory.oxygenLow(deviceId),
-    profile: (deviceId) => {
-      const identity = directory.lookup(deviceId);
-      if (!identity) return undefined;
-      const power = getDefinition(identity.type)?.power ?? zigbeeDefinitionByType(identity.type)?.power;
-      return { ...identity, power: power ?? 'battery' };
-    },
+    profile: (deviceId) => directory.profile(deviceId),
     settings: {
       spo2Low: detection.spo2Low,
       spo2Consecutive: detection.spo2Consecutive,

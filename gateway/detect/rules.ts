@@ -1,11 +1,20 @@
 /**
  * Detection rules: pure functions and small state machines that turn normalized readings and
  * events into alert candidates, at the severity devices/alerts.ts gives their kind. The server's
- * alert workflow decides what becomes an alert.
+ * alert workflow decides what becomes an alert. Heart-rate and SpO2 candidates also say whether
+ * their readings look like a faulty device rather than a retiree in trouble (fault.ts).
  */
 import { severityOf } from '../../devices/alerts.ts';
 import type { AlertCandidate } from '../../devices/contract.ts';
 import type { DeviceEvent, Readings } from '../../devices/types.ts';
+import {
+  type FaultLimits,
+  FlapWatch,
+  HEART_RATE_FAULT,
+  isImpossible,
+  OXYGEN_FAULT,
+  type ReadingFault,
+} from './fault.ts';
 
 export interface HeartRateLimits {
   low: number;
@@ -38,17 +47,42 @@ export function candidateFromEvent(deviceId: string, event: DeviceEvent): AlertC
 }
 
 /**
+ * The verdict a reading-based candidate carries (fault.ts): `impossible` when a reading of the run
+ * was, else `flapping` when the device's readings leapt back and forth within the window; nothing
+ * for a run of believable readings, however long it lasts.
+ */
+function faultOf(
+  impossible: boolean,
+  flaps: FlapWatch,
+  deviceId: string,
+  ts: number,
+): { fault?: ReadingFault } {
+  if (impossible) return { fault: 'impossible' };
+  return flaps.flapping(deviceId, ts) ? { fault: 'flapping' } : {};
+}
+
+/**
  * Heart rate outside the retiree's range for `consecutive` readings in a row raises one candidate;
  * a further run of the same length raises another, which the workflow folds into the open alert.
  */
 export class HeartRateRule {
-  private readonly streaks = new Map<string, { direction: 'high' | 'low'; count: number }>();
+  private readonly streaks = new Map<
+    string,
+    { direction: 'high' | 'low'; count: number; impossible: boolean }
+  >();
+  private readonly flaps: FlapWatch;
 
-  constructor(private readonly limitsFor: (deviceId: string) => HeartRateLimits) {}
+  constructor(
+    private readonly limitsFor: (deviceId: string) => HeartRateLimits,
+    private readonly fault: FaultLimits = HEART_RATE_FAULT,
+  ) {
+    this.flaps = new FlapWatch(fault);
+  }
 
   check(deviceId: string, readings: Readings, ts: number): AlertCandidate | null {
     const hr = readings.hr;
     if (typeof hr !== 'number') return null;
+    this.flaps.observe(deviceId, hr, ts);
     const limits = this.limitsFor(deviceId);
     const direction = hr > limits.high ? 'high' : hr < limits.low ? 'low' : null;
     if (direction === null) {
@@ -56,9 +90,11 @@ export class HeartRateRule {
       return null;
     }
     const previous = this.streaks.get(deviceId);
-    const count = previous && previous.direction === direction ? previous.count + 1 : 1;
+    const continues = previous !== undefined && previous.direction === direction;
+    const count = continues ? previous.count + 1 : 1;
+    const impossible = (continues && previous.impossible) || isImpossible(hr, this.fault);
     if (count < limits.consecutive) {
-      this.streaks.set(deviceId, { direction, count });
+      this.streaks.set(deviceId, { direction, count, impossible });
       return null;
     }
     this.streaks.delete(deviceId);
@@ -68,32 +104,48 @@ export class HeartRateRule {
       kind,
       severity: severityOf(kind),
       ts,
-      detail: { hr, low: limits.low, high: limits.high, consecutive: limits.consecutive },
+      detail: {
+        hr,
+        low: limits.low,
+        high: limits.high,
+        consecutive: limits.consecutive,
+        ...faultOf(impossible, this.flaps, deviceId, ts),
+      },
     };
   }
 
   forget(deviceId: string): void {
     this.streaks.delete(deviceId);
+    this.flaps.forget(deviceId);
   }
 }
 
 /** SpO2 below the limit for `consecutive` readings in a row raises one candidate. */
 export class OxygenRule {
-  private readonly streaks = new Map<string, number>();
+  private readonly streaks = new Map<string, { count: number; impossible: boolean }>();
+  private readonly flaps: FlapWatch;
 
-  constructor(private readonly limits: (deviceId: string) => { low: number; consecutive: number }) {}
+  constructor(
+    private readonly limits: (deviceId: string) => { low: number; consecutive: number },
+    private readonly fault: FaultLimits = OXYGEN_FAULT,
+  ) {
+    this.flaps = new FlapWatch(fault);
+  }
 
   check(deviceId: string, readings: Readings, ts: number): AlertCandidate | null {
     const spo2 = readings.spo2;
     if (typeof spo2 !== 'number') return null;
+    this.flaps.observe(deviceId, spo2, ts);
     const { low, consecutive } = this.limits(deviceId);
     if (spo2 >= low) {
       this.streaks.delete(deviceId);
       return null;
     }
-    const count = (this.streaks.get(deviceId) ?? 0) + 1;
+    const previous = this.streaks.get(deviceId);
+    const count = (previous?.count ?? 0) + 1;
+    const impossible = previous?.impossible === true || isImpossible(spo2, this.fault);
     if (count < consecutive) {
-      this.streaks.set(deviceId, count);
+      this.streaks.set(deviceId, { count, impossible });
       return null;
     }
     this.streaks.delete(deviceId);
@@ -102,7 +154,7 @@ export class OxygenRule {
       kind: 'spo2_low',
       severity: severityOf('spo2_low'),
       ts,
-      detail: { spo2, low, consecutive },
+      detail: { spo2, low, consecutive, ...faultOf(impossible, this.flaps, deviceId, ts) },
     };
   }
 }

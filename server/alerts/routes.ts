@@ -19,6 +19,7 @@ import {
   ResolveBody,
 } from '../schemas/alerts.ts';
 import type { AlertFilter } from '../store/alerts.ts';
+import { mayReceiveAlert } from '../notify/audiences.ts';
 import { publicUser } from '../store/users.ts';
 
 const route = routeOptions('alerts');
@@ -49,6 +50,8 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =
       ...(to ? { to } : {}),
       // 6.11.2.2: a station's caseworker sees the alerts of that station's retirees only.
       scope: caller.scope,
+      // The kinds the caller's role may not open are not listed (server/notify/audiences.ts).
+      ...(mayReceiveAlert('security', caller.user.role) ? {} : { withoutKinds: ['security'] }),
     };
   }
   alertRecords.list(
@@ -90,9 +93,10 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =
       return { items, total, limit, offset };
     },
   );
-  alertRecords.one('One alert', async (id) => {
+  alertRecords.one('One alert', async (id, caller) => {
     const alert = await app.alerts.byId(alertId(id));
-    if (!alert) throw notFound('alert');
+    // An alert of a kind the caller's role may not open is no alert of theirs.
+    if (!alert || !mayReceiveAlert(alert.kind, caller.user.role)) throw notFound('alert');
     return alert;
   });
   alertRecords.on(
@@ -146,9 +150,25 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =
     {
       summary:
         'Record an action (called the retiree or family, sent staff, handed to 120); the alert is then in progress',
+      description:
+        "A call may say how it went (`outcome`); a call to the family may name the relative (`contactId`, one of the alert's retiree's contacts), kept in the step's `contact`.",
       body: ActionBody,
     },
-    (id, body, caller) => app.workflow.act(alertId(id), caller.user, body),
+    async (id, body, caller) => {
+      const alertKey = alertId(id);
+      const calling = body.action === 'called_retiree' || body.action === 'called_family';
+      if (body.outcome && !calling) throw badRequest('outcome is for a call (called_retiree, called_family)');
+      if (body.contactId === undefined) return app.workflow.act(alertKey, caller.user, body);
+      if (body.action !== 'called_family') throw badRequest('contactId is for called_family');
+      const alert = await app.alerts.byId(alertKey);
+      if (!alert) throw notFound('alert');
+      // Only a relative of this alert's retiree: the step keeps them as the card named them.
+      const retiree = alert.retireeId ? await app.retirees.byId(alert.retireeId) : null;
+      const contact = retiree?.contacts.find((each) => each.id === body.contactId);
+      if (!contact) throw badRequest("contactId names no contact of this alert's retiree");
+      const { name, relation, phone } = contact;
+      return app.workflow.act(alertKey, caller.user, body, { id: contact.id, name, relation, phone });
+    },
   );
   alertRecords.on(
     'help-coming',

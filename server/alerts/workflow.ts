@@ -32,6 +32,7 @@ import type { ActionBody, Alert, AlertStep, Outcome } from '../schemas/alerts.ts
 import type { User } from '../schemas/auth.ts';
 import { AlertStore } from '../store/alerts.ts';
 import { isUniqueViolation } from '../store/rows.ts';
+import { DEFAULT_OUTAGE, OutageGrouping, type OutageSettings } from './outage.ts';
 
 const OWNER = 'alert-workflow';
 export const ACK_TEXT = '值班人员已收到，正在处理';
@@ -42,18 +43,34 @@ export const STORM_COUNT = 5;
 export const STORM_WINDOW_MS = 10 * 60_000;
 export const STORM_HINT = 'device_fault?';
 
+/**
+ * Kinds judged from vital-sign readings. A retiree whose heart rate stays high raises a candidate
+ * every few readings for as long as it lasts, so their count says nothing of the device: detection
+ * judges the readings themselves and names a fault in `detail.fault` (gateway/detect/fault.ts).
+ */
+const READING_KINDS: ReadonlySet<AlertCandidate['kind']> = new Set(['hr_high', 'hr_low', 'spo2_low']);
+
+/** Whether detection found the candidate's readings impossible or flapping. */
+function readingFault(candidate: AlertCandidate): boolean {
+  return READING_KINDS.has(candidate.kind) && typeof candidate.detail.fault === 'string';
+}
+
 export class AlertWorkflow {
   private readonly records: AlertStore;
   /** Candidates for the same subject and kind are handled one after another. */
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Many devices offline at once: one outage incident (outage.ts). */
+  private readonly outage: OutageGrouping;
 
   constructor(
     private readonly db: Database,
     private readonly bus: EventBus,
     private readonly directory: Directory,
     private readonly clock: () => Date = () => new Date(),
+    outage: OutageSettings = DEFAULT_OUTAGE,
   ) {
     this.records = new AlertStore(db);
+    this.outage = new OutageGrouping(db, bus, clock, outage);
   }
 
   /** A failure is thrown to the bus: logged there, or seen by whoever waits for the event. */
@@ -65,18 +82,39 @@ export class AlertWorkflow {
       if (event.type !== 'cancel') return;
       await this.cancelFromDevice(deviceId, event.id, new Date(event.ts));
     });
+    this.outage.start();
   }
 
   stop(): Promise<void> {
     this.bus.removeOwner(OWNER);
+    this.outage.stop();
     return Promise.allSettled([...this.queues.values()]).then(() => {});
   }
 
   /** Turns a candidate into a new alert or a repeat of the active one; null for a redelivered event. */
   handle(candidate: AlertCandidate): Promise<{ change: 'opened' | 'updated'; alert: Alert } | null> {
     return this.queued(candidate.deviceId, candidate.kind, (retireeId, subject) =>
-      this.apply(candidate, retireeId, subject),
+      candidate.kind === 'device_offline'
+        ? this.offline(candidate, retireeId, subject)
+        : this.apply(candidate, retireeId, subject),
     );
+  }
+
+  /**
+   * A device gone offline joins the outage incident when there is one or it makes one; otherwise
+   * it is an alert of its own, which folds in after all when an incident opened meanwhile.
+   */
+  private async offline(
+    candidate: AlertCandidate,
+    retireeId: string | null,
+    subject: string,
+  ): Promise<{ change: 'opened' | 'updated'; alert: Alert } | null> {
+    const incident = await this.outage.absorb(candidate, retireeId);
+    if (incident) return { change: 'updated', alert: incident };
+    const stored = await this.apply(candidate, retireeId, subject);
+    if (!stored) return null;
+    const folded = await this.outage.settle(stored.alert.id, candidate.deviceId, new Date(candidate.ts));
+    return folded ? { change: 'updated', alert: folded } : stored;
   }
 
   /**
@@ -152,11 +190,14 @@ export class AlertWorkflow {
             eventId: candidate.eventId ?? null,
           });
           // A sensor that keeps firing is more likely faulty than a home on fire five times over.
-          // (Security alerts are the hub's own and are counted in bursts already.)
+          // (Security alerts are the hub's own and are counted in bursts already; readings are
+          // judged by detection, see READING_KINDS.)
           const since = new Date(at.getTime() - STORM_WINDOW_MS);
           if (
-            candidate.kind !== 'security' &&
-            (await records.occurrencesSince(candidate.deviceId, candidate.kind, since)) >= STORM_COUNT
+            readingFault(candidate) ||
+            (candidate.kind !== 'security' &&
+              !READING_KINDS.has(candidate.kind) &&
+              (await records.occurrencesSince(candidate.deviceId, candidate.kind, since)) >= STORM_COUNT)
           ) {
             await records.setHint(active.id, STORM_HINT);
           }
@@ -176,6 +217,9 @@ export class AlertWorkflow {
           deviceId: candidate.deviceId,
           eventId: candidate.eventId ?? null,
         });
+        // An impossible reading opens its alert as any other, marked: the retiree may be in trouble
+        // and the device wrong, and staff are to check which; a call for help is never dropped.
+        if (readingFault(candidate)) await records.setHint(id, STORM_HINT);
         if (candidate.kind === 'test') {
           // A scheduled test press is logged as an alert and closes itself: nobody needs to act.
           await records.move(id, 'resolve', {
@@ -255,8 +299,11 @@ export class AlertWorkflow {
     );
   }
 
-  /** Records what was done (5.1.7); the first action moves the alert to in progress. */
-  async act(id: string, user: User, body: ActionBody): Promise<Alert> {
+  /**
+   * Records what was done (5.1.7); the first action moves the alert to in progress. A call names
+   * the relative reached (`contact`, as the card showed them then) and how it went.
+   */
+  async act(id: string, user: User, body: ActionBody, contact?: CalledContact): Promise<Alert> {
     if (body.action === 'handed_to_120' && !body.handover) {
       throw badRequest('handed_to_120 needs the handover: address, condition and history passed on');
     }
@@ -268,6 +315,8 @@ export class AlertWorkflow {
         if (!moved) return false;
         await records.addStep(id, body.action, user.id, now, {
           ...(body.note ? { note: body.note } : {}),
+          ...(contact ? { contact } : {}),
+          ...(body.outcome ? { outcome: body.outcome } : {}),
           ...(body.handover ? { handover: body.handover } : {}),
         });
         if (!(await this.assignedId(records, id))) await records.assign(id, user.id, now);
@@ -399,4 +448,12 @@ export class AlertWorkflow {
   private publish(change: 'opened' | 'updated', alert: Alert, statusChanged = false): void {
     this.bus.emit('alert.changed', { change, alert, statusChanged });
   }
+}
+
+/** The relative a call reached, kept in the step as named then (a contact may later change). */
+export interface CalledContact {
+  id: string;
+  name: string;
+  relation: string;
+  phone: string;
 }

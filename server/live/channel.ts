@@ -1,7 +1,9 @@
 /**
  * The live channel: socket.io on the HTTP port. Staff sign in with the same bearer token as the
- * API (handshake `auth.token`, or the session cookie) and join the `staff` room; the server pushes
- * alert changes, readings and device state, so the dashboard never polls. Alerts go out at once;
+ * API (handshake `auth.token`, or the session cookie) and join the `staff` room and their role's
+ * room; the server pushes alert changes, readings and device state, so the dashboard never polls.
+ * An alert goes only to the roles that may open it (`mayReceiveAlert`: a security alert to the
+ * desk's roles, not to caseworkers; every other alert to all staff). Alerts go out at once;
  * readings are gathered per device and go out together every `readingsEveryMs` (`readings`, the
  * latest values of each device that spoke), so a busy centre's telemetry cannot queue up in front
  * of an SOS on its way to 200 open dashboards.
@@ -15,8 +17,10 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { EventBus } from '../../devices/bus.ts';
+import { STAFF_ROLES, type StaffRole } from '../access/policy.ts';
 import { hashToken } from '../auth/secrets.ts';
 import { SESSION_COOKIE, type SessionEnd } from '../auth/sessions.ts';
+import { mayReceiveAlert } from '../notify/audiences.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import type { User } from '../schemas/auth.ts';
 import type { FamilyAlertUpdate } from '../schemas/family.ts';
@@ -30,6 +34,11 @@ import { originAllowed } from '../security/origin.ts';
 
 const STAFF_ROOM = 'staff';
 const OWNER = 'live-channel';
+
+/** The staff of one role outside a station: the alerts only some roles may open go to these. */
+export function roleRoom(role: StaffRole): string {
+  return `role:${role}`;
+}
 
 /** 6.11.2.4: a family account joins only its relative's room, never the staff room. */
 export function familyRoom(retireeId: string): string {
@@ -149,7 +158,7 @@ export class LiveChannel {
       if (family && socket.data.familyOf) socket.join(familyRoom(socket.data.familyOf));
       else if (!family && socket.data.user.role === 'caseworker' && socket.data.user.station)
         socket.join(stationRoom(socket.data.user.station));
-      else if (!family) socket.join(STAFF_ROOM);
+      else if (!family) socket.join([STAFF_ROOM, roleRoom(socket.data.user.role as StaffRole)]);
       // Clients have nothing to send (ClientToServerEvents is empty): any event is refused after
       // the session is checked again, and a dead session drops the socket.
       socket.use((_packet, next) => {
@@ -201,9 +210,20 @@ export class LiveChannel {
     return this.io ? [...this.io.of('/').sockets.values()] : [];
   }
 
+  /**
+   * To every staff socket whose role may open the alert, and to the station room of its retiree
+   * (station rooms hold caseworkers alone). An alert every staff role may open goes to the staff
+   * room in one emit; one that only some may (a security alert) to those roles' rooms.
+   */
   alert(change: 'opened' | 'updated', alert: Alert): void {
-    this.io?.to(STAFF_ROOM).emit('alert', { change, alert });
-    this.toStation(alert.retireeId, (room) => room.emit('alert', { change, alert }));
+    const io = this.io;
+    if (!io) return;
+    const roles = STAFF_ROLES.filter((role) => mayReceiveAlert(alert.kind, role));
+    if (roles.length === STAFF_ROLES.length) io.to(STAFF_ROOM).emit('alert', { change, alert });
+    else if (roles.length > 0) io.to(roles.map(roleRoom)).emit('alert', { change, alert });
+    if (mayReceiveAlert(alert.kind, 'caseworker')) {
+      this.toStation(alert.retireeId, (room) => room.emit('alert', { change, alert }));
+    }
   }
 
   /**

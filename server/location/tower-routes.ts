@@ -3,12 +3,12 @@
  * sent as the body (`text/csv`, or gzipped as OpenCelliD hands it out, `application/gzip`). The
  * body is read as a stream, a batch of towers at a time: a country's export is hundreds of MB.
  */
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
-import { badRequest } from '../errors.ts';
+import { badRequest, HubError } from '../errors.ts';
 import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { CellTowers, NotATowerFile } from './cells.ts';
@@ -61,7 +61,10 @@ export const towerRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
       response: { 200: ImportAnswer, ...refusals(400, 401, 403, 415) },
     }),
     async (request) => {
-      const raw = request.body as unknown as Readable;
+      const raw = request.body as unknown;
+      if (!(raw instanceof Readable)) {
+        throw new HubError(415, 'unsupported_media_type', 'send the export as text/csv or application/gzip');
+      }
       const gzipped = GZIP.includes(String(request.headers['content-type']).split(';')[0]?.trim() ?? '');
       const input = gzipped ? raw.pipe(createGunzip()) : raw;
       try {

@@ -7,10 +7,30 @@
  *   or a supervisor's account on any shift); when nobody is, every supervisor;
  * - `manager`: the centre's administrators;
  * - named staff, by id.
- * Disabled accounts are never told. Families are reached through their contacts, not here.
+ * Disabled accounts are never told, nor anyone whose role may not open the alert (a caseworker on
+ * duty is not told of a security alert: that is the desk's).
+ * Families are reached through their contacts, not here.
  */
+import { type Access, mayAccess, type Role } from '../access/policy.ts';
 import type { Queryable } from '../db/database.ts';
 import type { Audience } from '../schemas/escalation.ts';
+
+/**
+ * What a member of staff needs to see an alert of `kind`: a security alert is about the hub
+ * itself (who tried which secret, which accounts were guessed at), for those who work alerts at
+ * the desk (the operator on duty at night acknowledges it and calls the administrator), not for a
+ * caseworker, who has nothing to do with it; every other alert is about a retiree, for whoever
+ * reads alerts. The live channel, the lists and the ladder's staff ask this one rule.
+ */
+export function alertAccess(kind: string): Access {
+  return kind === 'security' ? 'alerts.handle' : 'alerts.read';
+}
+
+/** Whether an account of `role` is shown, rung and told of an alert of `kind`. */
+export function mayReceiveAlert(kind: string, role: string | null | undefined): boolean {
+  // A role the table does not know (a stale row) is admitted nowhere.
+  return mayAccess(alertAccess(kind), role as Role | null | undefined);
+}
 
 export interface StaffMember {
   id: string;
@@ -64,12 +84,16 @@ export async function nobodyOnDuty(db: Queryable, now: Date): Promise<boolean> {
   return kept?.kept === true;
 }
 
-/** The staff members `audiences` and `named` reach now, each once. */
+/**
+ * The staff members `audiences` and `named` reach now, each once; given the alert's `kind`, only
+ * those who may open it.
+ */
 export async function staffReached(
   db: Queryable,
   audiences: readonly Audience[],
   named: readonly string[],
   now: Date,
+  kind?: string,
 ): Promise<StaffMember[]> {
   const reached = new Map<string, StaffMember>();
   const add = (members: StaffMember[]) => {
@@ -93,7 +117,8 @@ export async function staffReached(
     );
     add(rows.map(toMember));
   }
-  return [...reached.values()];
+  const members = [...reached.values()];
+  return kind === undefined ? members : members.filter((member) => mayReceiveAlert(kind, member.role));
 }
 
 async function byRole(db: Queryable, role: string): Promise<StaffMember[]> {

@@ -169,7 +169,7 @@ export class NotificationService {
       const { alert, step } = event;
       if (step?.severities && !step.severities.includes(alert.severity)) return;
       const now = this.clock();
-      const staff = step ? await staffReached(this.db, step.notify, step.users ?? [], now) : [];
+      const staff = step ? await staffReached(this.db, step.notify, step.users ?? [], now, alert.kind) : [];
       const rank = severityRank[alert.severity];
       const critical = alert.severity === 'critical';
       const channels = (

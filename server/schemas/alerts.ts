@@ -97,9 +97,28 @@ export type AlertStep = Static<typeof AlertStep>;
 export const ActionKind = Literals(['called_retiree', 'called_family', 'sent_staff', 'handed_to_120']);
 export type ActionKind = Static<typeof ActionKind>;
 
+/** How a call went: a relative who answers "coming" is on the way to the retiree. */
+export const CALL_OUTCOMES = ['answered', 'no_answer', 'busy', 'coming'] as const;
+export const CallOutcome = Literals(CALL_OUTCOMES);
+export type CallOutcome = Static<typeof CallOutcome>;
+
 export const ActionBody = Type.Object({
   action: ActionKind,
   note: Type.Optional(Type.String({ maxLength: 2000 })),
+  /** For `called_family`: the relative called, one of the retiree's contacts (rescue card). */
+  contactId: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: "`called_family`: the id of the retiree's contact who was called",
+    }),
+  ),
+  /** For a call: how it went. */
+  outcome: Type.Optional(
+    Literals(CALL_OUTCOMES, {
+      description: '`called_retiree`, `called_family`: answered, no_answer, busy, or coming (on the way)',
+    }),
+  ),
   /** For `handed_to_120`: what was passed on to the emergency service (5.1.7). */
   handover: Type.Optional(
     Type.Object({

@@ -156,6 +156,16 @@ export const SETTINGS = {
     group: 'hub',
     meaning: 'how long a device may take to come back after its will message',
   }),
+  outageDevices: setting('HUB_OUTAGE_DEVICES', wholeNumber(2, 100_000), {
+    default: 10,
+    group: 'hub',
+    meaning: 'devices going offline within the outage window that make one `outage` incident',
+  }),
+  outageWindowSeconds: setting('HUB_OUTAGE_WINDOW_SECONDS', wholeNumber(10, 86_400), {
+    default: 300,
+    group: 'hub',
+    meaning: 'the window of the outage incident',
+  }),
   inactivityHours: setting('HUB_INACTIVITY_HOURS', wholeNumber(1, 48), {
     default: 4,
     group: 'hub',

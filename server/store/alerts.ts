@@ -112,6 +112,8 @@ export interface AlertFilter {
   to?: string;
   /** A station's caseworker sees the alerts of that station's retirees only (6.11.2.2). */
   scope?: Scope;
+  /** Kinds the caller may not open (a caseworker: security alerts). */
+  withoutKinds?: readonly string[];
 }
 
 /** The conditions of a list of alerts (`a` the alert, `r` its retiree). */
@@ -126,7 +128,8 @@ function alertConditions(filter: AlertFilter): Filter {
     .when('a.severity = ?', filter.severity)
     .contains('r.name ilike ?', filter.name)
     .when('a.opened_at >= ?', filter.from)
-    .when('a.opened_at < ?', filter.to);
+    .when('a.opened_at < ?', filter.to)
+    .when('a.kind <> all(?::text[])', filter.withoutKinds?.length ? [...filter.withoutKinds] : undefined);
   if (filter.scope) conditions.inScope(filter.scope, 'a.retiree_id');
   return conditions;
 }

@@ -125,6 +125,7 @@ describe('severities and kinds', () => {
       test: 'low',
       security: 'high',
       wander: 'high',
+      outage: 'high',
     });
     expect(severityOf('fall', 'suspected')).toBe('high');
     expect(severityOf('sos', 'suspected')).toBe('critical');

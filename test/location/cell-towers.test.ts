@@ -126,6 +126,7 @@ describe('placing a watch by its towers', () => {
     expect(headerOnly.status).toBe(400);
     const notGzip = await importTowers(csv(TOWERS), 'application/gzip');
     expect(notGzip.status).toBe(400);
+    expect((await importTowers(JSON.stringify({ towers: TOWERS }), 'application/json')).status).toBe(415);
     expect((await summary()).towers).toBe(0);
     const staff = await t.addStaff('tower-operator', 'operator');
     expect((await importTowers(csv(TOWERS), 'text/csv', staff.token)).status).toBe(403);

@@ -1,4 +1,5 @@
 /** The alert workflow (5.1.7, 6.11.2.4): the queue, one alert, its steps, comments and family deliveries. */
+import type { AlertBulkAnswer } from '../../../server/schemas/alerts-bulk.ts';
 import type { Alert, AlertStep, Delivery, VoiceNote } from '../../../server/schemas/index.ts';
 import { api, type BodyOf, data, type QueryOf } from './client.ts';
 import { downloadFile } from './download.ts';
@@ -21,6 +22,14 @@ export function acknowledgeAlert(id: string, body: BodyOf<'/api/alerts/{id}/ack'
 
 export function resolveAlert(id: string, body: BodyOf<'/api/alerts/{id}/resolve'>): Promise<Alert> {
   return data(api.POST('/api/alerts/{id}/resolve', { ...alert(id), body }));
+}
+
+/**
+ * Acknowledges or resolves many alerts with one note (`POST /api/alerts/bulk`); what became of each
+ * id (done, skipped because already handled, not found) comes back per id.
+ */
+export function bulkAlerts(body: BodyOf<'/api/alerts/bulk'>): Promise<AlertBulkAnswer> {
+  return data(api.POST('/api/alerts/bulk', { body }));
 }
 
 export function takeAlert(id: string): Promise<Alert> {

@@ -1915,6 +1915,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/device-registry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Devices a page at a time, searched and filtered, with how many the filters find in all
+         * @description The device page reads it. `q` searches the id, label, room, Zigbee friendly name, the type’s name and the bound retiree’s name; offline devices come first, then by id, so pages never overlap.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Part of the device's id, label, room or Zigbee friendly name, of its type's name, or of the bound retiree's name */
+                    q?: string;
+                    /** @description One device type, e.g. `wearable.watch` */
+                    type?: string;
+                    /** @description Only devices in this state */
+                    status?: "online" | "offline";
+                    limit?: number;
+                    offset?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Offline devices first, then by id */
+                            items: {
+                                id: string;
+                                type: string;
+                                retireeId: string | null;
+                                room: string;
+                                label: string;
+                                online: boolean;
+                                battery: number | null;
+                                /** Format: date-time */
+                                lastSeenAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                bridgeId: string | null;
+                                ieeeAddress: string | null;
+                                friendlyName: string | null;
+                                options: {
+                                    /** @description HS1EB: the press that means SOS (default single) */
+                                    sosAction?: "single" | "double" | "hold";
+                                    /** @description HS1EB: the press that asks for service (求助), if any */
+                                    serviceAction?: "single" | "double" | "hold";
+                                    /** @description Bridges only: the bridge's mqtt.base_topic (default zigbee2mqtt) */
+                                    baseTopic?: string;
+                                };
+                                /**
+                                 * Format: date-time
+                                 * @description When the device was revoked; it opens nothing since
+                                 */
+                                revokedAt?: string | null;
+                                revokedReason?: string | null;
+                                /**
+                                 * Format: date-time
+                                 * @description When its MQTT secret was last replaced
+                                 */
+                                secretRotatedAt?: string | null;
+                            }[];
+                            /** @description Devices the filters find, on every page */
+                            total: number;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/devices/zigbee-network": {
         parameters: {
             query?: never;
@@ -3946,7 +4063,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record an action (called the retiree or family, sent staff, handed to 120); the alert is then in progress */
+        /**
+         * Record an action (called the retiree or family, sent staff, handed to 120); the alert is then in progress
+         * @description A call may say how it went (`outcome`); a call to the family may name the relative (`contactId`, one of the alert's retiree's contacts), kept in the step's `contact`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3961,6 +4081,10 @@ export interface paths {
                     "application/json": {
                         action: "called_retiree" | "called_family" | "sent_staff" | "handed_to_120";
                         note?: string;
+                        /** @description `called_family`: the id of the retiree's contact who was called */
+                        contactId?: string;
+                        /** @description `called_retiree`, `called_family`: answered, no_answer, busy, or coming (on the way) */
+                        outcome?: "answered" | "no_answer" | "busy" | "coming";
                         handover?: {
                             address: string;
                             condition: string;
@@ -4406,6 +4530,149 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/alerts/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge or resolve many alerts with one note; what became of each is answered per id
+         * @description `ack`: each open alert is acknowledged (its device hears `ack`); a `note` is added to each as a comment. `resolve`: each active alert is resolved with `outcome` and `note` (both required). An alert in a status that does not allow the action is `skipped`; the others go on.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        action: "ack" | "resolve";
+                        /** @description The alerts to act on; an id given twice is acted on once */
+                        ids: string[];
+                        /** @description One note for all: the resolution note (required to resolve); with `ack`, a comment on each */
+                        note?: string;
+                        outcome?: "genuine" | "false_alarm" | "device_fault" | "test";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            action: "ack" | "resolve";
+                            done: number;
+                            skipped: number;
+                            failed: number;
+                            results: {
+                                id: string;
+                                result: "done" | "skipped" | "not_found" | "refused" | "failed";
+                                message?: string;
+                                alert?: {
+                                    id: string;
+                                    retireeId: string | null;
+                                    retireeName: string | null;
+                                    deviceId: string;
+                                    kind: string;
+                                    severity: "critical" | "high" | "medium" | "low";
+                                    status: "open" | "acknowledged" | "in_progress" | "resolved" | "cancelled";
+                                    /** @description Occurrences folded into this alert */
+                                    count: number;
+                                    /** Format: date-time */
+                                    openedAt: string;
+                                    /** Format: date-time */
+                                    lastAt: string;
+                                    /** Format: date-time */
+                                    acknowledgedAt: string | null;
+                                    acknowledgedBy: string | null;
+                                    /** Format: date-time */
+                                    resolvedAt: string | null;
+                                    resolvedBy: string | null;
+                                    /** @description Display name of the staff member who has the alert */
+                                    assignedTo: string | null;
+                                    assignedToId: string | null;
+                                    /** Format: date-time */
+                                    assignedAt: string | null;
+                                    /** Format: date-time */
+                                    inProgressAt: string | null;
+                                    /** Format: date-time */
+                                    cancelledAt: string | null;
+                                    /** @description Steps of the escalation ladder taken so far (0 = none) */
+                                    escalationLevel: number;
+                                    /** Format: date-time */
+                                    escalatedAt: string | null;
+                                    /** @description e.g. `device_fault?` when a sensor keeps repeating (storm control) */
+                                    hint: string | null;
+                                    outcome: (never | null) | ("genuine" | "false_alarm" | "device_fault" | "test");
+                                    note: string | null;
+                                    detail: {
+                                        [key: string]: unknown;
+                                    };
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/retirees/{id}/location": {
         parameters: {
             query?: never;
@@ -4451,6 +4718,8 @@ export interface paths {
                                 speedKmh: number | null;
                                 /** @description Degrees clockwise from north */
                                 course: number | null;
+                                /** @description Metres within which the retiree is, for a place found from the cell towers a watch heard */
+                                accuracyM: number | null;
                                 /** @description The same point in GCJ-02, as Chinese map services take it (no shift outside China) */
                                 gcj02: {
                                     lat: number;
@@ -4887,6 +5156,187 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/location/cell-towers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The cell towers known for placing watches without a satellite fix */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Towers known */
+                            towers: number;
+                            /**
+                             * Format: date-time
+                             * @description When the newest of them was last measured
+                             */
+                            updatedAt: string | null;
+                            /** @description Towers per network (460/00 China Mobile, 460/01 China Unicom, 460/11 China Telecom…) */
+                            networks: {
+                                mcc: number;
+                                mnc: number;
+                                towers: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Imports an OpenCelliD export (text/csv, or application/gzip); a tower is kept when it is newer */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Towers in the file */
+                            read: number;
+                            /** @description Towers written (new, or newer than the one stored) */
+                            imported: number;
+                            /** @description Lines that are no tower */
+                            skipped: number;
+                            /** @description The first of the skipped lines and why */
+                            problems: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            summary: {
+                                /** @description Towers known */
+                                towers: number;
+                                /**
+                                 * Format: date-time
+                                 * @description When the newest of them was last measured
+                                 */
+                                updatedAt: string | null;
+                                /** @description Towers per network (460/00 China Mobile, 460/01 China Unicom, 460/11 China Telecom…) */
+                                networks: {
+                                    mcc: number;
+                                    mnc: number;
+                                    towers: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/retirees/{id}/family-accounts": {
         parameters: {
             query?: never;
@@ -5223,7 +5673,10 @@ export interface paths {
                                 id: string;
                                 name: string;
                             };
-                            state: "well" | "alert_open" | "being_handled";
+                            state: "well" | "notice" | "alert_open" | "being_handled";
+                            /** @description The active alert the headline speaks of: emergencies before notices, the least advanced first, then the newest */
+                            headlineId: string | null;
+                            /** @description The headline alert's handler */
                             handledBy: string | null;
                             /** @description Alerts still open or being handled */
                             active: {
@@ -5233,6 +5686,12 @@ export interface paths {
                                 kindName: string;
                                 severity: "critical" | "high" | "medium" | "low";
                                 status: "open" | "acknowledged" | "in_progress" | "resolved" | "cancelled";
+                                tone: "notice" | "emergency";
+                                stage: "notified" | "received" | "handling" | "help_coming" | "handed_over" | "resolved" | "cancelled";
+                                /** @description The stage's one sentence in Chinese, e.g. 工作人员正在赶去: the page and messages say this */
+                                statusText: string;
+                                /** @description Steps of the escalation ladder taken while nobody received it (0 = none) */
+                                escalationLevel: number;
                                 /** Format: date-time */
                                 openedAt: string;
                                 /** Format: date-time */
@@ -5259,6 +5718,12 @@ export interface paths {
                                 kindName: string;
                                 severity: "critical" | "high" | "medium" | "low";
                                 status: "open" | "acknowledged" | "in_progress" | "resolved" | "cancelled";
+                                tone: "notice" | "emergency";
+                                stage: "notified" | "received" | "handling" | "help_coming" | "handed_over" | "resolved" | "cancelled";
+                                /** @description The stage's one sentence in Chinese, e.g. 工作人员正在赶去: the page and messages say this */
+                                statusText: string;
+                                /** @description Steps of the escalation ladder taken while nobody received it (0 = none) */
+                                escalationLevel: number;
                                 /** Format: date-time */
                                 openedAt: string;
                                 /** Format: date-time */
@@ -5366,6 +5831,12 @@ export interface paths {
                             kindName: string;
                             severity: "critical" | "high" | "medium" | "low";
                             status: "open" | "acknowledged" | "in_progress" | "resolved" | "cancelled";
+                            tone: "notice" | "emergency";
+                            stage: "notified" | "received" | "handling" | "help_coming" | "handed_over" | "resolved" | "cancelled";
+                            /** @description The stage's one sentence in Chinese, e.g. 工作人员正在赶去: the page and messages say this */
+                            statusText: string;
+                            /** @description Steps of the escalation ladder taken while nobody received it (0 = none) */
+                            escalationLevel: number;
                             /** Format: date-time */
                             openedAt: string;
                             /** Format: date-time */
