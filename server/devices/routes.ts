@@ -17,7 +17,7 @@ import { refusals } from '../http/records.ts';
 import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { type SchemaIssue, schemaFieldErrors } from '../intake/validation.ts';
-import { ErrorResponse, IdParams } from '../schemas/common.ts';
+import { ErrorResponse, IdParams, Limit, Offset } from '../schemas/common.ts';
 import {
   CreatedDevice,
   Device,
@@ -27,7 +27,7 @@ import {
   RevokeBody,
   RotatedSecret,
 } from '../schemas/devices.ts';
-import { type DeviceRecord, publicDevice } from '../store/devices.ts';
+import { type DeviceRecord, type ListedDevice, publicDevice } from '../store/devices.ts';
 import { isUniqueViolation } from '../store/rows.ts';
 import { retireesOfScope } from '../store/scope.ts';
 import { type Directory, entryOf } from './directory.ts';
@@ -58,6 +58,44 @@ const ZigbeeNetworkEntry = Type.Object({
   reportedAt: Type.String({ format: 'date-time', description: 'When the bridge published this list' }),
 });
 
+/** The registry's filters and page (`GET /api/device-registry`). */
+const DeviceRegistryQuery = Type.Object({
+  q: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description:
+        "Part of the device's id, label, room or Zigbee friendly name, of its type's name, or of the bound retiree's name",
+    }),
+  ),
+  type: Type.Optional(Type.String({ maxLength: 64, description: 'One device type, e.g. `wearable.watch`' })),
+  status: Type.Optional(
+    Type.Union([Type.Literal('online'), Type.Literal('offline')], {
+      description: 'Only devices in this state',
+    }),
+  ),
+  limit: Limit(500, 50),
+  offset: Type.Optional(Offset),
+});
+
+const DeviceRegistryPage = Type.Object({
+  items: Type.Array(Device, { description: 'Offline devices first, then by id' }),
+  total: Type.Integer({ description: 'Devices the filters find, on every page' }),
+  limit: Type.Integer(),
+  offset: Type.Integer(),
+});
+
+/** The types whose Chinese or English name holds `text`: searching "手表" finds the watches. */
+function typesNamed(text: string): string[] {
+  const wanted = text.trim().toLowerCase();
+  if (!wanted) return [];
+  return [...definitions, ...zigbeeDefinitions, genericZigbee]
+    .filter(
+      (definition) =>
+        definition.nameZh.toLowerCase().includes(wanted) || definition.nameEn.toLowerCase().includes(wanted),
+    )
+    .map((definition) => definition.type);
+}
+
 /** A device as the API shows it, with whether it was revoked and when its secret was replaced. */
 function shownDevice(record: DeviceRecord, state: DeviceSecurityState | undefined): Device {
   return {
@@ -66,6 +104,12 @@ function shownDevice(record: DeviceRecord, state: DeviceSecurityState | undefine
     revokedReason: state?.revokedReason ?? null,
     secretRotatedAt: state?.secretRotatedAt ?? null,
   };
+}
+
+/** A device of the registry's page as the API shows it. */
+function publicListed(record: ListedDevice): Device {
+  const { revokedAt, revokedReason, secretRotatedAt, ...stored } = record;
+  return { ...publicDevice(stored), revokedAt, revokedReason, secretRotatedAt };
 }
 
 /**
@@ -132,6 +176,39 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       .filter((record) => mine === null || record.retireeId === null || mine.has(record.retireeId))
       .map((record) => shownDevice(record, states.get(record.id)));
   });
+
+  // Its own collection, so `GET /api/devices` keeps answering every device as a plain array.
+  const registry = recordRoutes(app, route, {
+    url: '/api/device-registry',
+    record: Device,
+    read: 'devices.read',
+    errors: { read: refusals(400, 401) },
+  });
+  registry.list(
+    {
+      summary: 'Devices a page at a time, searched and filtered, with how many the filters find in all',
+      description:
+        'The device page reads it. `q` searches the id, label, room, Zigbee friendly name, the type’s name ' +
+        'and the bound retiree’s name; offline devices come first, then by id, so pages never overlap.',
+      query: DeviceRegistryQuery,
+      answer: DeviceRegistryPage,
+    },
+    async (query, caller) => {
+      const limit = query.limit ?? 50;
+      const offset = query.offset ?? 0;
+      const { items, total } = await app.devices.listing({
+        ...(query.q?.trim() ? { q: query.q, typesNamed: typesNamed(query.q) } : {}),
+        ...(query.type ? { type: query.type } : {}),
+        ...(query.status ? { online: query.status === 'online' } : {}),
+        // A station-bound caseworker sees the devices of that station's retirees (and unassigned ones).
+        station: caller.scope.station,
+        hidden: HUB_DEVICE_TYPE,
+        limit,
+        offset,
+      });
+      return { items: items.map(publicListed), total, limit, offset };
+    },
+  );
 
   app.get(
     '/api/devices/zigbee-network',

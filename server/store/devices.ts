@@ -27,6 +27,40 @@ export function publicDevice(record: DeviceRecord): Device {
   return device;
 }
 
+/** What the device registry asks for: one page of the devices a filter finds, in a stable order. */
+export interface DeviceListing {
+  /** Part of the id, label, room, Zigbee friendly name or bound retiree's name (case-insensitive). */
+  q?: string;
+  /** Types whose name matches `q` as well (the names live in devices/, not in the database). */
+  typesNamed?: readonly string[];
+  type?: string;
+  online?: boolean;
+  /** The one station whose retirees' devices are listed, with the unbound ones; null for all. */
+  station: string | null;
+  /** A type never listed (the hub's own row). */
+  hidden: string;
+  limit: number;
+  offset: number;
+}
+
+/** A listed device with its revocation, as the registry shows it. */
+export interface ListedDevice extends DeviceRecord {
+  revokedAt: string | null;
+  revokedReason: string | null;
+  secretRotatedAt: string | null;
+}
+
+type ListedRow = DeviceRow & {
+  revokedAt: Date | string | null;
+  revokedReason: string | null;
+  secretRotatedAt: Date | string | null;
+};
+
+/** `text` as a LIKE pattern matching it anywhere, its wildcards taken literally. */
+function containing(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+}
+
 /** Devices per statement when the latest readings are saved. */
 const SAVE_CHUNK = 250;
 
@@ -66,6 +100,51 @@ export class DeviceStore {
   async list(): Promise<DeviceRecord[]> {
     const rows = await this.db.query<DeviceRow>(`select ${deviceColumns} from devices order by id`);
     return rows.map(toDevice);
+  }
+
+  /**
+   * One page of the registry and how many devices the filter finds in all. Offline devices first
+   * (the ones to act on), then by id: the id is unique, so pages never overlap or skip a device.
+   * The (online, id) index (migration 029) gives that order without sorting the whole table.
+   */
+  async listing(filter: DeviceListing): Promise<{ items: ListedDevice[]; total: number }> {
+    const params: unknown[] = [filter.hidden];
+    const where = ['d.type <> $1'];
+    const add = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.station !== null) where.push(`(d.retiree_id is null or r.station = ${add(filter.station)})`);
+    if (filter.type !== undefined) where.push(`d.type = ${add(filter.type)}`);
+    if (filter.online !== undefined) where.push(`d.online = ${add(filter.online)}`);
+    const q = filter.q?.trim();
+    if (q) {
+      // `search` is the lower-cased id, label, room and friendly name (migration 029): one LIKE, not four ILIKEs.
+      const like = add(containing(q.toLowerCase()));
+      const named = filter.typesNamed?.length ? ` or d.type = any(${add(filter.typesNamed)}::text[])` : '';
+      where.push(`(d.search like ${like} or r.name ilike ${like}${named})`);
+    }
+    const from = `from devices d left join retirees r on r.id = d.retiree_id where ${where.join(' and ')}`;
+    const filterParams = [...params];
+    const paging = `limit ${add(filter.limit)} offset ${add(filter.offset)}`;
+    const [counted, rows] = await Promise.all([
+      this.db.query<{ n: number }>(`select count(*)::int as n ${from}`, filterParams),
+      this.db.query<ListedRow>(
+        `select ${deviceColumns}, revoked_at as "revokedAt", revoked_reason as "revokedReason",
+           secret_rotated_at as "secretRotatedAt"
+           from (select d.* ${from} order by d.online, d.id ${paging}) page
+          order by online, id`,
+        params,
+      ),
+    ]);
+    const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString());
+    const items = rows.map(({ revokedAt, revokedReason, secretRotatedAt, ...row }) => ({
+      ...toDevice(row),
+      revokedAt: iso(revokedAt),
+      revokedReason,
+      secretRotatedAt: iso(secretRotatedAt),
+    }));
+    return { items, total: counted[0]?.n ?? 0 };
   }
 
   async byRetiree(retireeId: string): Promise<DeviceRecord[]> {

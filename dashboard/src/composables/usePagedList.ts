@@ -38,6 +38,9 @@ export function usePagedList<Row>(options: {
       if (!current()) return;
       rows.value = found.items;
       total.value = found.total;
+      // A page past the end (records removed or filtered away meanwhile): the last one instead.
+      const last = Math.max(1, Math.ceil(found.total / pageSize.value));
+      if (page.value > last) page.value = last;
     });
   }
 

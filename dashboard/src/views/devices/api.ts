@@ -4,7 +4,10 @@
  */
 import { call } from '../../api/client.ts';
 
+/** Every device at once, as a plain array: for pickers that need them all (a retiree's page). */
 export const listDevices = call.get('/api/devices');
+/** One page of the registry, searched and filtered on the server, with how many it finds in all. */
+export const listDeviceRegistry = call.get('/api/device-registry');
 export const listDeviceTypes = call.get('/api/device-types');
 /** Every device the Zigbee2MQTT bridges report, with what it exposes and what the hub reads of it. */
 export const listZigbeeNetwork = call.get('/api/devices/zigbee-network');
