@@ -224,8 +224,9 @@ function positionOf(gps: GpsBlock, ts: number, accessPoints: string): Position |
 /**
  * `IWAP02,zh_cn,0,7,460,0,9520|3671|13,…,4,1|D8-24-BD-79-FA-1F|59&…`: language, whether to answer
  * with an address, the number of towers, MCC, MNC, each tower as LAC|CID|signal, then the number of
- * access points and the access points. It names no place, and a `Position` must have one, so the
- * towers are checked and answered but not passed on.
+ * access points and the access points. It names no place: it is passed on as a position without
+ * a fix (0° 0°, not valid) carrying the towers and access points heard, for the hub to place by
+ * the towers it knows (server/location/cells.ts), stamped with the time it came.
  */
 function towers(message: WatchMessage, fields: string[]): WatchMessage {
   const count = Number(fields[3]);
@@ -238,6 +239,16 @@ function towers(message: WatchMessage, fields: string[]): WatchMessage {
   if (!readable || cells.includes(undefined)) {
     throw new FrameError('malformed', `IW AP02 does not list the ${fields[3]} towers it counts`);
   }
+  const wifi = accessPointsOf(fields.slice(7 + count).join(','));
+  message.position = {
+    ts: message.ts,
+    lat: 0,
+    lon: 0,
+    valid: false,
+    source: 'cell',
+    cells: cells as NonNullable<Position['cells']>,
+    ...(wifi.length > 0 ? { wifi } : {}),
+  };
   return answered(message, 'now');
 }
 

@@ -216,8 +216,18 @@ describe('IW decoding', () => {
     expect(message.position).toBeUndefined();
   });
 
-  it('answers the multi-tower report', () => {
+  it('answers the multi-tower report and passes its towers on as a position without a fix', () => {
     expect(answerOf(TOWERS)).toEqual({ text: 'IWBP02#', when: 'now' });
+    const position = decode(TOWERS).position;
+    expect(position).toMatchObject({ lat: 0, lon: 0, valid: false, source: 'cell' });
+    expect(position?.cells).toHaveLength(7);
+    expect(position?.cells?.[0]).toEqual({ mcc: 460, mnc: 0, lac: 9520, cid: 3671, rssi: 13 });
+    expect(position?.wifi?.map((point) => point.mac)).toEqual([
+      'D8:24:BD:79:FA:1F',
+      '3C:46:D8:6D:CE:01',
+      '0C:4C:39:1A:7C:65',
+      '70:A8:E3:5D:D7:C0',
+    ]);
     expect(refusal(() => decode('IWAP02,zh_cn,0,7,460,0,9520|3671|13#'))).toBe(
       'malformed: IW AP02 does not list the 7 towers it counts',
     );
