@@ -72,6 +72,14 @@ function toRetiree(row: Row): WallRetiree {
   };
 }
 
+/**
+ * Names in pinyin order (艾 ‹ 白 ‹ 陈 ‹ 张), as the staff look a name up on the wall: the ICU
+ * collation of the runtime, which the database may lack (PGlite has no ICU), ids breaking ties.
+ */
+const PINYIN = new Intl.Collator('zh-CN');
+const byName = (a: { name: string; id: string }, b: { name: string; id: string }) =>
+  PINYIN.compare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
@@ -102,20 +110,24 @@ export class WallStore {
 
     const items: WallRetiree[] = [];
     if (offset < attention) {
-      // Names order as the archive list orders them (the database's collation), ids break ties.
+      // Few retirees have an active alert at once: all of them are read and put in order here.
       const rows = await this.db.query<Row>(
         `select r.id, r.name, r.gender, r.birth_date, r.address, a.open, a.handled, a.worst
            from (${ACTIVE_BY_RETIREE}) a
            join retirees r on r.id = a.retiree_id
-          where $1::text is null or r.station = $1
-          order by (a.open = 0), a.worst, r.name, r.id
-          limit $2 offset $3`,
-        [station, limit, offset],
+          where $1::text is null or r.station = $1`,
+        [station],
       );
-      items.push(...rows.map(toRetiree));
+      rows.sort(
+        (a, b) =>
+          Number((a.open ?? 0) === 0) - Number((b.open ?? 0) === 0) ||
+          (a.worst ?? 99) - (b.worst ?? 99) ||
+          byName(a, b),
+      );
+      items.push(...rows.slice(offset, offset + limit).map(toRetiree));
     }
 
-    // Everyone else: the name filter applies, and the (station, name, id) or (name, id) index gives the order.
+    // Everyone else: the name filter applies.
     const rest = `from retirees r
       where ($1::text is null or r.station = $1)
         and ($2::text is null or r.name ilike $2)
@@ -124,13 +136,23 @@ export class WallStore {
     const [restCount] = await this.db.query<{ n: number }>(`select count(*)::int as n ${rest}`, restParams);
     const others = restCount?.n ?? 0;
     if (items.length < limit && offset + items.length < attention + others) {
+      // The page of names is chosen in pinyin order from every name (ids and names only), then read.
+      const names = await this.db.query<{ id: string; name: string }>(
+        `select r.id, r.name ${rest}`,
+        restParams,
+      );
+      const start = Math.max(0, offset - attention);
+      const ids = names
+        .sort(byName)
+        .slice(start, start + limit - items.length)
+        .map((row) => row.id);
       const rows = await this.db.query<Row>(
         `select r.id, r.name, r.gender, r.birth_date, r.address, null::int as open, null::int as handled, null::int as worst
-           ${rest}
-          order by r.name, r.id
-          limit $3 offset $4`,
-        [...restParams, limit - items.length, Math.max(0, offset - attention)],
+           from retirees r where r.id = any($1::uuid[])`,
+        [ids],
       );
+      const position = new Map(ids.map((id, index) => [id, index]));
+      rows.sort((a, b) => (position.get(a.id) ?? 0) - (position.get(b.id) ?? 0));
       items.push(...rows.map(toRetiree));
     }
 

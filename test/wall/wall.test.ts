@@ -98,20 +98,28 @@ for (const engine of engines)
       const response = await wall('?limit=500');
       expect(response.status).toBe(200);
       const page = response.body;
-      // The archive list orders names as the wall does.
-      const archive = await t.api<{ items: { id: string }[] }>('GET', '/api/archive/retirees?limit=500');
+      // Names in pinyin order (艾 ‹ 白 ‹ 陈 ‹ 张), whatever the database's own collation.
+      const pinyin = new Intl.Collator('zh-CN');
+      const archive = await t.api<{ items: { id: string; name: string }[] }>(
+        'GET',
+        '/api/archive/retirees?limit=500',
+      );
+      const inPinyin = [...archive.body.items].sort(
+        (a, b) => pinyin.compare(a.name, b.name) || (a.id < b.id ? -1 : 1),
+      );
       const attention = new Set(
         ['sosOpen', 'leakOpen', 'hrOpen', 'mixed', 'handled', 'handledLow', 'westSos'].map((key) => ids[key]),
       );
-      const calm = archive.body.items.map((item) => item.id).filter((id) => !attention.has(id));
+      const calm = inPinyin.map((item) => item.id).filter((id) => !attention.has(id));
+      expect(calm.slice(0, 3)).toEqual([ids.calm1, ids.calm2, ids.calm3]);
 
       const opening = page.items.slice(0, 7).map((item) => item.id);
       const byName = (keys: string[]) =>
-        keys.sort((a, b) => {
-          const ia = archive.body.items.findIndex((item) => item.id === ids[a]);
-          const ib = archive.body.items.findIndex((item) => item.id === ids[b]);
-          return ia - ib;
-        });
+        keys.sort(
+          (a, b) =>
+            inPinyin.findIndex((item) => item.id === ids[a]) -
+            inPinyin.findIndex((item) => item.id === ids[b]),
+        );
       expect(opening).toEqual(
         [
           // Unacknowledged, critical (by name), then high, then medium.
@@ -202,7 +210,11 @@ for (const engine of engines)
       const tile = await eventually(async () => {
         const page = (await wall(`?q=${encodeURIComponent('白志刚')}`)).body;
         const found = page.items.find((item) => item.id === ids.calm2);
-        return found?.hr === 72 && found.devices[0]?.online && page.offlineDevices === 13 ? found : undefined;
+        // Online comes with the connection, the battery with the status message: both are waited for.
+        const device = found?.devices[0];
+        return found?.hr === 72 && device?.online && device.battery === 80 && page.offlineDevices === 13
+          ? found
+          : undefined;
       }, 10_000);
       expect(tile.hrAt).not.toBeNull();
       expect(tile.devices[0]).toMatchObject({ id: devices.calm2, online: true, battery: 80 });
