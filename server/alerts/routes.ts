@@ -7,6 +7,7 @@ import { refusals, writeErrors } from '../http/records.ts';
 import { type Caller, recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
+import { mayReceiveAlert } from '../notify/audiences.ts';
 import {
   AckBody,
   ActionBody,
@@ -19,7 +20,6 @@ import {
   ResolveBody,
 } from '../schemas/alerts.ts';
 import type { AlertFilter } from '../store/alerts.ts';
-import { mayReceiveAlert } from '../notify/audiences.ts';
 import { publicUser } from '../store/users.ts';
 
 const route = routeOptions('alerts');

@@ -16,7 +16,6 @@ import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { IdParams } from '../schemas/common.ts';
-import type { ChannelKind } from '../schemas/escalation.ts';
 import { validateConfig } from './providers/index.ts';
 import {
   CentreChannel,
