@@ -11,11 +11,11 @@
  * shows, which observes the page and leaves the browser's notification in place.
  */
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Retiree } from '../../server/schemas/index.ts';
 import { ADMIN_PASSWORD, publish, type TestHub } from '../helpers/hub.ts';
-import { signInToDashboard, WALK_TIMEOUT_MS } from './helpers.ts';
+import { addUser, desktopPage, signIn, signInToDashboard, WALK_TIMEOUT_MS } from './helpers.ts';
 import { walkBrowser, walkSuite } from './walk.ts';
 
 const { browser } = await walkBrowser('wall-sound');
@@ -65,6 +65,7 @@ const SHOW_PAGE_AND_CLICK_NOTIFICATION = `
 `;
 
 const MUTE_KEY = 'junxiu.sound.mute';
+const PASSWORD = 'wall-sound-caseworker-password';
 
 /**
  * With HUB_TEST_SCREENSHOTS set to a folder, a picture of the header in `state` is kept there (of
@@ -207,6 +208,30 @@ describe.skipIf(browser === null)(
       await detail.waitFor();
       expect(await detail.textContent()).toContain(names[3]);
       await snapHeader(page, 'notified', true);
+    });
+
+    it('does not ring a caseworker, who sees the open SOS but may not acknowledge it', async () => {
+      // The SOS of the case before is still open: the desk's page rings for it.
+      await page.bringToFront();
+      await expect.poll(sound).toBe('critical');
+      await addUser(
+        t,
+        { username: 'sound.caseworker', displayName: '社工小李', role: 'caseworker' },
+        PASSWORD,
+      );
+      const caseworkerPage = await desktopPage(browser as Browser);
+      try {
+        // A caseworker lands on their work list; the wall is a click away.
+        await signIn(caseworkerPage, t.url, 'sound.caseworker', PASSWORD);
+        await caseworkerPage.getByTestId('nav-wall').click();
+        await caseworkerPage.getByTestId('sound-enabled').waitFor();
+        await caseworkerPage
+          .locator('[data-testid="alert-item"][data-status="open"]', { hasText: names[3] })
+          .waitFor();
+        expect(await caseworkerPage.getByTestId('sound-control').getAttribute('data-sound')).toBe('none');
+      } finally {
+        await caseworkerPage.context().close();
+      }
     });
   },
 );
