@@ -152,6 +152,7 @@ export const watchesCase: BenchCase = {
       options.log(
         `  over ${heldSeconds.toFixed(0)} s: RSS max ${(maxRss / 2 ** 20).toFixed(0)} MiB (heap ${(held.heapUsedBytes / 2 ** 20).toFixed(0)} MiB), ` +
           `event-loop delay p50 ${held.delay.p50.toFixed(1)} ms, p99 ${held.delay.p99.toFixed(1)} ms, max ${held.delay.max.toFixed(1)} ms; ` +
+          `${held.gc.major} major GCs, the longest GC pause ${held.gc.longestMs.toFixed(1)} ms (${held.gc.longestKind}); ` +
           `${watchConnections} watch and ${mqttClients} MQTT connections; ${links} links sent and ${linksAnswered} answered over the hold`,
       );
 
