@@ -5,7 +5,7 @@
  * through the call dialog as unanswered, reads in the timeline as "致电 周晓明（儿子）：无人接听".
  */
 import { describe, expect, it } from 'vitest';
-import { connectFrame, RawClient } from '../gateway/mqtt-frames.ts';
+import { guessSecrets } from '../gateway/mqtt-frames.ts';
 import { pressSos } from '../helpers/hub.ts';
 import { WALK_TIMEOUT_MS } from './helpers.ts';
 import { walkBrowser, walkSuite } from './walk.ts';
@@ -27,15 +27,7 @@ describe.skipIf(browser === null)('the alert drawer', { timeout: WALK_TIMEOUT_MS
 
   it('shows a security alert as the burst it is, without the elder-care actions', async () => {
     const watch = await t.addDevice('wearable.watch', null, 'watch-guessed-07');
-    for (let attempt = 0; attempt < BURST; attempt += 1) {
-      const raw = new RawClient(t.hub.mqttPort);
-      await raw.connected;
-      await raw.write(
-        connectFrame({ clientId: watch.device.id, username: watch.device.id, password: `guess-${attempt}` }),
-      );
-      expect(await raw.connack()).toBe(4);
-      raw.destroy();
-    }
+    expect(await guessSecrets(t.hub.mqttPort, watch.device.id, BURST)).toEqual(Array(BURST).fill(4));
     const item = page.locator('[data-testid="alert-item"]', { hasText: '安全事件' });
     await item.getByTestId('alert-open-detail').click();
     const detail = page.getByTestId('alert-detail');

@@ -150,3 +150,19 @@ export class RawClient {
     this.socket.destroy();
   }
 }
+
+/**
+ * A guesser on raw sockets: `attempts` CONNECTs as `deviceId` with wrong secrets, each refused with
+ * CONNACK 4 (bad user name or password) before the next; resolves with the codes the broker gave.
+ */
+export async function guessSecrets(port: number, deviceId: string, attempts: number): Promise<number[]> {
+  const codes: number[] = [];
+  for (let attempt = 0; attempt < attempts; attempt += 1) {
+    const raw = new RawClient(port);
+    await raw.connected;
+    await raw.write(connectFrame({ clientId: deviceId, username: deviceId, password: `guess-${attempt}` }));
+    codes.push(await raw.connack());
+    raw.destroy();
+  }
+  return codes;
+}
