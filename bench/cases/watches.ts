@@ -9,10 +9,13 @@
  *
  * The hub holds one descriptor per connection: its open-files limit (`ulimit -n`) must exceed the
  * watches and the MQTT devices together. When it does not, the MQTT devices are cut to fit, and the
- * row says so.
+ * row says so. `--profile=<file>` writes a CPU profile of the hub over the hold and logs what its
+ * longest busy stretches spent their time in.
  */
 import { fork } from 'node:child_process';
 import { randomInt } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WatchProtocolName } from '../../devices/watches/types.ts';
 import type { CreatedDevice } from '../../server/schemas/devices.ts';
@@ -22,6 +25,7 @@ import type { AlertArrivals } from '../support/dashboard-worker.ts';
 import { HubApi, inBatches } from '../support/hub.ts';
 import { gauge, HubChild, openFilesLimit } from '../support/hub-child.ts';
 import { LoadGenerator } from '../support/load.ts';
+import { type CpuProfile, describePauses, longestPauses } from '../support/pauses.ts';
 import { sleep } from '../support/ramp.ts';
 import { WATCH_TYPE } from '../support/telemetry.ts';
 import { WatchLoad } from '../support/watch-load.ts';
@@ -52,6 +56,8 @@ export const watchesCase: BenchCase = {
     const alarms = Number(options.settings.sos ?? 50);
     const warmup = Number(options.settings.warmup ?? 10);
     const holdMs = Math.max(options.durationMs, linkIntervalMs);
+    // `--profile=<file>`: a CPU profile of the hub over the hold, and its longest pauses in the log.
+    const profileFile = options.settings.profile ? path.resolve(options.settings.profile) : undefined;
     const limit = await openFilesLimit();
     const wanted = Number(options.settings['mqtt-devices'] ?? 10_000);
     const mqttCount = Math.max(0, Math.min(wanted, limit - HUB_OWN_FILES - watchCount));
@@ -128,6 +134,7 @@ export const watchesCase: BenchCase = {
       // Settle through one link interval, so that every watch has linked before the window opens.
       await sleep(linkIntervalMs);
       const linksBefore = await watches.stats();
+      if (profileFile) await hub.profileStart();
       await hub.reset();
       const started = performance.now();
       let maxRss = 0;
@@ -136,6 +143,14 @@ export const watchesCase: BenchCase = {
         maxRss = Math.max(maxRss, (await hub.stats()).rssBytes);
       }
       const held = await hub.stats();
+      if (profileFile) {
+        await mkdir(path.dirname(profileFile), { recursive: true });
+        await hub.profileStop(profileFile);
+        const profile = JSON.parse(await readFile(profileFile, 'utf8')) as CpuProfile;
+        const root = fileURLToPath(new URL('../../', import.meta.url));
+        options.log(`  profile of the hold: ${profileFile}; its longest busy stretches:`);
+        for (const line of describePauses(longestPauses(profile, root))) options.log(line);
+      }
       maxRss = Math.max(maxRss, held.rssBytes);
       const heldSeconds = (performance.now() - started) / 1000;
       const linksAfter = await watches.stats();
@@ -150,7 +165,7 @@ export const watchesCase: BenchCase = {
       const linksAnsweredShare =
         linksAfter.links === 0 ? Number.NaN : linksAfter.linksAnswered / linksAfter.links;
       options.log(
-        `  over ${heldSeconds.toFixed(0)} s: RSS max ${(maxRss / 2 ** 20).toFixed(0)} MiB (heap ${(held.heapUsedBytes / 2 ** 20).toFixed(0)} MiB), ` +
+        `  over ${heldSeconds.toFixed(0)} s: RSS max ${(maxRss / 2 ** 20).toFixed(0)} MiB (heap ${(held.heapUsedBytes / 2 ** 20).toFixed(0)} MiB used of ${(held.heapTotalBytes / 2 ** 20).toFixed(0)}, outside it ${(held.externalBytes / 2 ** 20).toFixed(0)} MiB), ` +
           `event-loop delay p50 ${held.delay.p50.toFixed(1)} ms, p99 ${held.delay.p99.toFixed(1)} ms, max ${held.delay.max.toFixed(1)} ms; ` +
           `${held.gc.major} major GCs, the longest GC pause ${held.gc.longestMs.toFixed(1)} ms (${held.gc.longestKind}); ` +
           `${watchConnections} watch and ${mqttClients} MQTT connections; ${links} links sent and ${linksAnswered} answered over the hold`,

@@ -57,6 +57,16 @@ export class HubChild {
     await this.ask({ cmd: 'reset' });
   }
 
+  /** Starts a CPU profile of the hub, a sample every `intervalUs` microseconds. */
+  async profileStart(intervalUs = 500): Promise<void> {
+    await this.ask({ cmd: 'profile-start', intervalUs });
+  }
+
+  /** Ends the profile and writes it to `file`. */
+  async profileStop(file: string): Promise<void> {
+    await this.ask({ cmd: 'profile-stop', file });
+  }
+
   async stop(): Promise<void> {
     await end(this.child, { cmd: 'stop' } satisfies HubProcessCommand, 15_000);
     await rm(this.dataDir, { recursive: true, force: true });

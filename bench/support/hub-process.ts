@@ -1,13 +1,23 @@
 /**
  * A hub in its own process, for the cases that measure the process itself: settings from the
  * environment as `npm start` takes them, plus its resident memory and event-loop delay on request
- * over IPC (`stats`; `reset` starts a new delay window; `stop` shuts it down).
+ * over IPC (`stats`; `reset` starts a new delay window; `profile-start` and `profile-stop` take a
+ * CPU profile of a window; `stop` shuts it down).
  */
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { loadConfig } from '../../server/config.ts';
 import { createLogger, startHub } from '../../server/hub.ts';
 
-export type HubProcessCommand = { cmd: 'stats' } | { cmd: 'reset' } | { cmd: 'stop' };
+export type HubProcessCommand =
+  | { cmd: 'stats' }
+  | { cmd: 'reset' }
+  | { cmd: 'stop' }
+  /** Starts V8's sampling profiler, a sample every `intervalUs` microseconds. */
+  | { cmd: 'profile-start'; intervalUs: number }
+  /** Stops it and writes the profile to `file` (`.cpuprofile`, for the Chromium DevTools). */
+  | { cmd: 'profile-stop'; file: string };
 export type HubProcessMessage =
   | {
       type: 'ready';
@@ -20,8 +30,12 @@ export type HubProcessMessage =
       type: 'stats';
       rssBytes: number;
       heapUsedBytes: number;
-      /** Memory of ArrayBuffers (PGlite's WebAssembly memory among them). */
+      /** V8's heap as reserved from the system, the young generation's semi-spaces included. */
+      heapTotalBytes: number;
+      /** Memory of ArrayBuffers. */
       arrayBuffersBytes: number;
+      /** Memory outside V8's heap held by its objects: PGlite's WebAssembly memory among it. */
+      externalBytes: number;
       /** Event-loop delay since the last reset, in milliseconds. */
       delay: { p50: number; p99: number; max: number; mean: number };
       /**
@@ -30,7 +44,9 @@ export type HubProcessMessage =
        */
       gc: { major: number; longestMs: number; longestKind: string };
     }
-  | { type: 'stopped' };
+  | { type: 'stopped' }
+  | { type: 'profiling' }
+  | { type: 'profiled'; file: string };
 
 const config = loadConfig(process.env);
 const hub = await startHub(config, createLogger(config.logLevel));
@@ -52,6 +68,25 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 const send = (message: HubProcessMessage) => process.send?.(message);
+let profiler: Session | undefined;
+
+async function startProfile(intervalUs: number): Promise<void> {
+  profiler = new Session();
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.setSamplingInterval', { interval: intervalUs });
+  await profiler.post('Profiler.start');
+  send({ type: 'profiling' });
+}
+
+async function stopProfile(file: string): Promise<void> {
+  if (!profiler) throw new Error('the profiler is not running');
+  const { profile } = await profiler.post('Profiler.stop');
+  profiler.disconnect();
+  profiler = undefined;
+  await writeFile(file, JSON.stringify(profile));
+  send({ type: 'profiled', file });
+}
 
 process.on('message', (message: HubProcessCommand) => {
   if (message.cmd === 'stats') {
@@ -60,7 +95,9 @@ process.on('message', (message: HubProcessCommand) => {
       type: 'stats',
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
       arrayBuffersBytes: memory.arrayBuffers,
+      externalBytes: memory.external,
       delay: {
         p50: delay.percentile(50) / 1e6,
         p99: delay.percentile(99) / 1e6,
@@ -76,10 +113,16 @@ process.on('message', (message: HubProcessCommand) => {
       type: 'stats',
       rssBytes: 0,
       heapUsedBytes: 0,
+      heapTotalBytes: 0,
       arrayBuffersBytes: 0,
+      externalBytes: 0,
       delay: { p50: 0, p99: 0, max: 0, mean: 0 },
       gc,
     });
+  } else if (message.cmd === 'profile-start') {
+    void startProfile(message.intervalUs);
+  } else if (message.cmd === 'profile-stop') {
+    void stopProfile(message.file);
   } else if (message.cmd === 'stop') {
     delay.disable();
     void hub.stop().then(() => {
