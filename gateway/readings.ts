@@ -40,8 +40,8 @@ export const POSITION_SOURCE_CODES = { gps: 1, wifi: 2, cell: 3 } as const;
  * (`lat`, `lon`, `valid`, `source` as its code above, `speed_kmh` and `course` when known), and
  * `device.position` on the bus for the latest place and the safe-zone rule (server/location/).
  * 0° 0° is no place: a watch without a fix sends zeros, with the towers and access points it heard.
- * Such a report is not stored as a point; it goes on the bus only when it lists towers, for the
- * server to place near them.
+ * Such a report is not stored as a point; it goes on the bus only when it lists towers or access
+ * points, for the server to place near them.
  */
 export function handOffPosition(
   writer: TelemetryWriter,
@@ -49,9 +49,10 @@ export function handOffPosition(
   { deviceId, deviceType, retireeId }: ReadingSource,
   position: DevicePosition,
 ): void {
-  // No fix: only the towers or access points heard, which the server may place (server/location/cells.ts).
+  // No fix: only the towers or access points heard, which the server may place (server/location/).
   if (position.lat === 0 && position.lon === 0) {
-    if (position.cells?.length) bus.emit('device.position', { deviceId, deviceType, position });
+    const heard = Boolean(position.cells?.length || position.wifi?.length);
+    if (heard) bus.emit('device.position', { deviceId, deviceType, position });
     return;
   }
   writer.add({

@@ -18,6 +18,7 @@ import type { Directory } from '../devices/directory.ts';
 import { CellTowers } from './cells.ts';
 import { amapLink } from './geo.ts';
 import { LocationStore, type PlacedPosition } from './store.ts';
+import { AccessPoints } from './wifi.ts';
 import { applyFix, type SafeZone, type ZoneState } from './zone.ts';
 
 const OWNER = 'location';
@@ -42,12 +43,14 @@ function withLinks(recent: ZoneState['recent']) {
 export class LocationService {
   private readonly store: LocationStore;
   private readonly towers: CellTowers;
+  private readonly accessPoints: AccessPoints;
   /** Each retiree's fixes, one after another. */
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly options: LocationServiceOptions) {
     this.store = new LocationStore(options.db);
     this.towers = new CellTowers(options.db);
+    this.accessPoints = new AccessPoints(options.db);
   }
 
   start(): void {
@@ -96,13 +99,31 @@ export class LocationService {
   }
 
   /**
-   * A report with no satellite fix that lists the towers it hears is placed near the known towers
-   * (./cells.ts), as a `cell` place with its accuracy; the safe-zone rule does not judge such a
-   * place (./zone.ts), staff see it. A report with neither a fix nor a known tower is not a place.
+   * A satellite fix teaches the hub where the access points it heard stand (./wifi.ts). A report
+   * with no fix is placed near the learned access points it hears, as a `wifi` place, else near the
+   * known towers (./cells.ts), as a `cell` place, each with its accuracy. The safe-zone rule
+   * judges a Wi-Fi place (tens of metres) but not a cell one (./zone.ts); staff see both. A report
+   * with neither a fix nor a known access point or tower is not a place.
    */
   private async placed(position: DevicePosition): Promise<PlacedPosition | null> {
     const noFix = position.lat === 0 && position.lon === 0;
-    if (position.valid && !noFix) return position;
+    if (position.valid && !noFix) {
+      if (position.source === 'gps' && position.wifi?.length) {
+        await this.accessPoints.learn(position, position.wifi, new Date(position.ts));
+      }
+      return position;
+    }
+    const nearRouters = position.wifi?.length ? await this.accessPoints.locate(position.wifi) : null;
+    if (nearRouters) {
+      return {
+        ...position,
+        lat: nearRouters.lat,
+        lon: nearRouters.lon,
+        valid: true,
+        source: 'wifi',
+        accuracyM: nearRouters.accuracyM,
+      };
+    }
     const place = position.cells?.length ? await this.towers.locate(position.cells) : null;
     if (place) {
       return {

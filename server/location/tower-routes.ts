@@ -1,6 +1,6 @@
 /**
- * The cell towers the hub places watches by (./cells.ts): what is known, and an OpenCelliD export
- * sent as the body (`text/csv`, or gzipped as OpenCelliD hands it out, `application/gzip`). The
+ * What the hub places watches without a satellite fix by: the Wi-Fi access points it learned
+ * (./wifi.ts), and the cell towers (./cells.ts), with an OpenCelliD export of them sent as the body (`text/csv`, or gzipped as OpenCelliD hands it out, `application/gzip`). The
  * body is read as a stream, a batch of towers at a time: a country's export is hundreds of MB.
  */
 import { Readable } from 'node:stream';
@@ -12,6 +12,7 @@ import { badRequest, HubError } from '../errors.ts';
 import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { CellTowers, NotATowerFile } from './cells.ts';
+import { AccessPoints } from './wifi.ts';
 
 const route = routeOptions('devices');
 /** More than China's towers in OpenCelliD (about 2.5 million in 2025). */
@@ -28,6 +29,14 @@ const TowerSummary = Type.Object({
   }),
 });
 
+const AccessPointSummary = Type.Object({
+  accessPoints: Type.Integer({ description: 'Access points learned from watches reporting a satellite fix' }),
+  moving: Type.Integer({ description: 'Of those, heard in places too far apart: never used' }),
+  updatedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+    description: 'When one was last learned',
+  }),
+});
+
 const ImportAnswer = Type.Object({
   read: Type.Integer({ description: 'Towers in the file' }),
   imported: Type.Integer({ description: 'Towers written (new, or newer than the one stored)' }),
@@ -40,6 +49,7 @@ const ImportAnswer = Type.Object({
 
 export const towerRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const towers = new CellTowers(hub.db);
+  const accessPoints = new AccessPoints(hub.db);
   // The stream itself is the body: read here, never buffered whole.
   app.addContentTypeParser(['text/csv', ...GZIP], (_request, payload, done) => done(null, payload));
 
@@ -50,6 +60,15 @@ export const towerRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
       response: { 200: TowerSummary, ...refusals(401, 403) },
     }),
     () => towers.summary(),
+  );
+
+  app.get(
+    '/api/location/wifi-access-points',
+    route('devices.read', {
+      summary: 'The Wi-Fi access points learned for placing watches without a satellite fix',
+      response: { 200: AccessPointSummary, ...refusals(401, 403) },
+    }),
+    () => accessPoints.summary(),
   );
 
   app.put(

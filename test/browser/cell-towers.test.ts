@@ -1,8 +1,10 @@
 /**
  * A watch indoors placed by its towers, in a real browser: the administrator imports an OpenCelliD
- * export on the settings page (基站定位) and reads how many towers were read and which line was
+ * export on the settings page (基站与 Wi-Fi 定位) and reads how many towers were read and which line was
  * skipped; then a watch without a fix reports two of those towers, and the retiree's page shows a
- * place from the towers with its accuracy.
+ * place from the towers with its accuracy. Once the watch reported a satellite fix beside its home
+ * router, a report hearing only the router is a Wi-Fi place, and the settings page counts the
+ * router as learned.
  */
 
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -28,12 +30,16 @@ const EXPORT = [
 
 const pad = (value: number) => String(value).padStart(2, '0');
 
-function udWithoutFix(at: Date): string {
+function ud(at: Date, place: string, network: string): string {
   const day = `${pad(at.getUTCDate())}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCFullYear() % 100)}`;
   const time = `${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
-  const content = `UD,${day},${time},V,0.000000,N,0.000000,E,0,0,0,0,80,70,1000,50,00000000,2,1,460,0,9520,3671,60,9520,3672,50,0`;
+  const content = `UD,${day},${time},${place},0,0,0,0,80,70,1000,50,00000000,${network}`;
   return `[3G*${WATCH}*${content.length.toString(16).toUpperCase().padStart(4, '0')}*${content}]`;
 }
+
+const NO_FIX = 'V,0.000000,N,0.000000,E';
+const TOWERS_HEARD = '2,1,460,0,9520,3671,60,9520,3672,50,0';
+const ROUTER_HEARD = '0,1,ChinaNet-home,00:1A:2B:3C:4D:5E,-50';
 
 describe.skipIf(browser === null)(
   'cell towers: import and a place without a fix',
@@ -46,6 +52,7 @@ describe.skipIf(browser === null)(
       await page.locator('#tab-towers').click();
       await page.locator('[data-testid="cell-towers"][data-loaded="true"]').waitFor();
       await page.getByTestId('cell-towers-none').waitFor();
+      await page.getByTestId('wifi-none').waitFor();
 
       const folder = await mkdtemp(join(tmpdir(), 'towers-'));
       const file = join(folder, '460.csv');
@@ -63,7 +70,8 @@ describe.skipIf(browser === null)(
       const socket = net.connect(t.hub.watchPorts['3g'], '127.0.0.1');
       socket.on('error', () => {});
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-      socket.write(udWithoutFix(new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000)));
+      const at = Math.floor(Date.now() / 1000) * 1000 - 10 * 60_000;
+      socket.write(ud(new Date(at), NO_FIX, TOWERS_HEARD));
 
       await page.goto(`${t.url}/retirees/${retiree.id}`);
       await expect
@@ -73,7 +81,25 @@ describe.skipIf(browser === null)(
         .toBe('基站');
       await expect.poll(() => page.getByTestId('location-accuracy').textContent()).toMatch(/约 \d+ 米内/);
       await snap(page, 'placed');
+
+      // A fix at the door beside the home router, then a report hearing only the router.
+      socket.write(ud(new Date(at + 60_000), 'A,30.657000,N,104.066000,E', ROUTER_HEARD));
+      socket.write(ud(new Date(at + 120_000), NO_FIX, ROUTER_HEARD));
+      await page.reload();
+      await expect
+        .poll(async () => (await page.getByTestId('location-source').textContent())?.trim(), {
+          timeout: 30_000,
+        })
+        .toBe('Wi-Fi');
+      await expect
+        .poll(() => page.getByTestId('location-accuracy').textContent())
+        .toMatch(/约 \d+ 米内（按手表听到的 Wi-Fi 热点估算）/);
+      await snap(page, 'wifi');
       socket.destroy();
+
+      await page.getByTestId('nav-settings').click();
+      await page.locator('#tab-towers').click();
+      await expect.poll(() => page.getByTestId('wifi-count').textContent()).toBe('1');
     });
   },
 );

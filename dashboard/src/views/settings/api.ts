@@ -37,6 +37,8 @@ export const removePhoneProvider = call.delete('/api/settings/notify/providers/{
 
 export type TowerSummary = AnswerOf<'/api/location/cell-towers', 'get'>;
 export const cellTowers = call.get('/api/location/cell-towers');
+export type AccessPointSummary = AnswerOf<'/api/location/wifi-access-points', 'get'>;
+export const wifiAccessPoints = call.get('/api/location/wifi-access-points');
 
 /** An OpenCelliD export sent as it is: gzipped as OpenCelliD hands it out, or plain CSV. */
 export function importCellTowers(file: File) {
