@@ -63,6 +63,8 @@ export interface HubConfig {
   stopTimeoutMs: number;
   /** Where the broker keeps sessions, queued commands, retained status and wills (HUB_BROKER_STORE). */
   brokerStore: 'disk' | 'memory';
+  /** A hub instance not heard from for this long is gone (server/cluster/instances.ts). */
+  instanceStaleSeconds: number;
   adminPassword: string | undefined;
   databaseUrl: string | undefined;
   influx: {
@@ -275,6 +277,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     stopTimeoutMs: s.stopTimeoutMs,
     liveReadingsMs: s.liveReadingsMs,
     brokerStore: s.brokerStore,
+    instanceStaleSeconds: s.instanceStaleSeconds,
     adminPassword: s.adminPassword,
     databaseUrl: s.databaseUrl,
     influx: { url: s.influxUrl, token: s.influxToken, org: s.influxOrg, bucket: s.influxBucket },

@@ -33,6 +33,8 @@ import { Sessions } from './auth/sessions.ts';
 import { DEFAULT_THROTTLE, LoginThrottle } from './auth/throttle.ts';
 import { Vault } from './auth/vault.ts';
 import { CENTRE_UTC_OFFSET_MINUTES } from './calendar.ts';
+import { type FolderLock, lockDataFolder } from './cluster/folder-lock.ts';
+import { InstanceRegistry } from './cluster/instances.ts';
 import type { HubConfig } from './config.ts';
 import type { HubContext, HubParts } from './context.ts';
 import { type Database, openDatabase } from './db/database.ts';
@@ -117,6 +119,16 @@ export async function startHub(
   logger: Logger = createLogger(config.logLevel),
 ): Promise<Hub> {
   await fs.mkdir(config.dataDir, { recursive: true });
+  const folder = await lockDataFolder(config.dataDir);
+  try {
+    return await startLocked(config, logger, folder);
+  } catch (error) {
+    await folder.release();
+    throw error;
+  }
+}
+
+async function startLocked(config: HubConfig, logger: Logger, folder: FolderLock): Promise<Hub> {
   const registry = new promClient.Registry();
   promClient.collectDefaultMetrics({ register: registry });
   const bus = new EventBus((error, event, payload) =>
@@ -171,7 +183,10 @@ export async function startHub(
     notifications,
     families,
     generatedAdminPassword: parts.generatedAdminPassword,
-    stop,
+    stop: async () => {
+      await stop();
+      await folder.release();
+    },
   };
 }
 
@@ -442,10 +457,23 @@ async function buildParts(
   };
   const http = httpApi(config, logger, () => buildApp(context, shared, logger), { live, gateway });
 
+  const instances = new InstanceRegistry(db, {
+    heartbeatMs: (config.instanceStaleSeconds * 1000) / 3,
+    staleMs: config.instanceStaleSeconds * 1000,
+    broker: 'embedded',
+    onError: (error) => logger.error({ err: error }, 'instance heartbeat failed'),
+    onRevived: () =>
+      logger.error(
+        'this instance was thought gone (it stood still longer than HUB_INSTANCE_STALE_SECONDS) and wrote itself in again',
+      ),
+  });
+
   /** The hub's long-lived parts, in the order they start; they stop in the reverse order. */
   const extensions: Extension[] = [
     // Opened and migrated before the rest was built on it; closed last.
     { name: 'records database', start: () => {}, stop: () => db.close() },
+    // Before anything takes devices or runs a job: a second instance on the database is refused here.
+    { name: 'instance registry', start: () => instances.join(), stop: () => instances.leave() },
     {
       name: 'sessions',
       start: () => sessions.start((error) => logger.error({ err: error }, 'session sweep failed')),

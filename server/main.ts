@@ -1,4 +1,5 @@
 /** `npm start`: the hub alone, configured from the environment. */
+import { StartRefused } from './cluster/folder-lock.ts';
 import { commandConfig } from './config.ts';
 import { createLogger, startHub } from './hub.ts';
 
@@ -40,8 +41,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(
-    `Cannot start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
+  const said =
+    error instanceof StartRefused
+      ? error.message
+      : error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error);
+  process.stderr.write(`Cannot start: ${said}\n`);
   process.exit(1);
 });

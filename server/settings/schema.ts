@@ -64,6 +64,12 @@ export const SETTINGS = {
     group: 'hub',
     meaning: 'records (PGlite), embedded telemetry, telemetry spool, broker state, attachments',
   }),
+  instanceStaleSeconds: setting('HUB_INSTANCE_STALE_SECONDS', wholeNumber(3, 300), {
+    default: 15,
+    group: 'hub',
+    meaning:
+      'a hub instance silent this long is gone (each says it lives every third of it); a second one on the database waits this long, then refuses to start',
+  }),
   brokerStore: setting('HUB_BROKER_STORE', choice(['disk', 'memory'] as const), {
     default: 'disk',
     group: 'hub',

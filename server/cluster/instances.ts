@@ -1,0 +1,151 @@
+/**
+ * The hub instances using one database (`hub_instances`), each writing that it lives every
+ * `heartbeatMs`. Today each instance's devices connect to its own broker and listeners, and the
+ * jobs that must run once (escalation reminders, sweeps, retention) run in every instance: two
+ * instances on one PostgreSQL would split the devices between them and run those jobs twice. So a
+ * second instance is refused at start while another is live, naming it.
+ *
+ * An instance is live while it was heard from within `staleMs` (measured by the database's clock,
+ * so hosts whose clocks differ agree). One that went quiet (killed, its machine gone) stops
+ * counting then; on the same host, one whose process no longer runs stops counting at once, so a
+ * hub restarted after a crash starts without waiting. A starting instance that finds another live
+ * waits up to `staleMs` for it to go quiet before it refuses.
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Database, Queryable } from '../db/database.ts';
+import { StartRefused } from './folder-lock.ts';
+
+/** Key of the advisory lock taken while an instance joins (any constant the hub takes nowhere else). */
+const JOIN_LOCK = 2839_0016;
+
+export interface InstanceOptions {
+  heartbeatMs: number;
+  staleMs: number;
+  /** How the instance's devices reach it. */
+  broker: 'embedded';
+  onError: (error: unknown) => void;
+  /** Told when the instance's own row was gone at a heartbeat (it was thought dead) and was written again. */
+  onRevived?: () => void;
+}
+
+interface InstanceRow {
+  id: string;
+  host: string;
+  pid: number;
+  broker: string;
+  startedAt: Date | string;
+  quietMs: number;
+}
+
+/** Thrown when another live instance uses the database. */
+export class AnotherInstance extends StartRefused {}
+
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Instances joined from this process (a test may run several): live whatever their pid says. */
+const joinedHere = new Set<string>();
+
+export class InstanceRegistry {
+  readonly id = randomUUID();
+  private readonly host = os.hostname();
+  private timer: NodeJS.Timeout | undefined;
+  private beating: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: InstanceOptions,
+  ) {}
+
+  /**
+   * On this host, a process that no longer runs is no instance, nor is this very pid (reused by a
+   * restart) unless the row is of an instance this process runs.
+   */
+  private gone(row: InstanceRow): boolean {
+    if (joinedHere.has(row.id)) return false;
+    return row.host === this.host && (row.pid === process.pid || !running(row.pid));
+  }
+
+  /** One attempt: the live others, or none and this instance is written. */
+  private async tryJoin(): Promise<InstanceRow[]> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock($1)', [JOIN_LOCK]);
+      const rows = await tx.query<InstanceRow>(
+        `select id, host, pid, broker, started_at as "startedAt",
+           (extract(epoch from now() - seen_at) * 1000)::float8 as "quietMs"
+         from hub_instances`,
+      );
+      const dead = rows.filter((row) => row.quietMs > this.options.staleMs || this.gone(row));
+      if (dead.length > 0) {
+        await tx.query('delete from hub_instances where id = any($1::uuid[])', [dead.map((row) => row.id)]);
+      }
+      const live = rows.filter((row) => !dead.includes(row));
+      if (live.length > 0) return live;
+      joinedHere.add(this.id);
+      await this.insert(tx);
+      return [];
+    });
+  }
+
+  private async insert(tx: Queryable): Promise<void> {
+    await tx.query(
+      `insert into hub_instances (id, host, pid, broker) values ($1, $2, $3, $4)
+       on conflict (id) do update set seen_at = now()`,
+      [this.id, this.host, process.pid, this.options.broker],
+    );
+  }
+
+  /**
+   * Writes this instance in, waiting up to `staleMs` for a live one to go quiet; throws
+   * AnotherInstance naming it when it does not. Then heartbeats until `leave()`.
+   */
+  async join(): Promise<void> {
+    const deadline = Date.now() + this.options.staleMs;
+    for (;;) {
+      const live = await this.tryJoin();
+      if (live.length === 0) break;
+      if (Date.now() >= deadline) {
+        const names = live
+          .map(
+            (row) => `host ${row.host}, pid ${row.pid}, heard from ${Math.round(row.quietMs / 1000)} s ago`,
+          )
+          .join('; ');
+        throw new AnotherInstance(
+          `another hub instance uses this database (${names}). Its devices connect to its own broker, ` +
+            'so one instance runs per database: stop that one, or give this one its own database.',
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, this.options.heartbeatMs)));
+    }
+    this.timer = setInterval(() => {
+      this.beating = this.beat().catch(this.options.onError);
+    }, this.options.heartbeatMs);
+    this.timer.unref();
+  }
+
+  private async beat(): Promise<void> {
+    const touched = await this.db.query<{ id: string }>(
+      'update hub_instances set seen_at = now() where id = $1 returning id',
+      [this.id],
+    );
+    if (touched.length > 0) return;
+    // Thought dead (the process stood still longer than staleMs): written again, and said loudly.
+    await this.insert(this.db);
+    this.options.onRevived?.();
+  }
+
+  /** Stops the heartbeat and takes this instance out, so the next one starts at once. */
+  async leave(): Promise<void> {
+    clearInterval(this.timer);
+    await this.beating;
+    joinedHere.delete(this.id);
+    await this.db.query('delete from hub_instances where id = $1', [this.id]);
+  }
+}
