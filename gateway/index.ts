@@ -1,4 +1,10 @@
 /** The gateway's public face: what the composition root and the server may use. */
+
+export {
+  type AccessRule,
+  type ConnectVerdict,
+  ExternalBrokerAuth,
+} from './broker/external-auth.ts';
 export {
   type DeviceDirectory,
   type DeviceIdentity,

@@ -33,6 +33,7 @@ import { AuditLog } from './audit/log.ts';
 import { auditArea } from './audit/plugin.ts';
 import { authArea } from './auth/plugin.ts';
 import { livingCareAfterDeath } from './bereavement/plugin.ts';
+import { brokerArea } from './broker/plugin.ts';
 import type { HubConfig } from './config.ts';
 import { consentArea } from './consent/plugin.ts';
 import type { HubContext, HubParts } from './context.ts';
@@ -91,6 +92,7 @@ const AREAS = [
   authArea,
   retireesArea,
   devicesArea,
+  brokerArea,
   watchesArea,
   alertsArea,
   locationArea,

@@ -63,6 +63,8 @@ export interface HubConfig {
   stopTimeoutMs: number;
   /** Where the broker keeps sessions, queued commands, retained status and wills (HUB_BROKER_STORE). */
   brokerStore: 'disk' | 'memory';
+  /** The token EMQX's authentication and authorisation hooks send (server/broker/); unset: off. */
+  emqxHookToken: string | undefined;
   /** A hub instance not heard from for this long is gone (server/cluster/instances.ts). */
   instanceStaleSeconds: number;
   adminPassword: string | undefined;
@@ -277,6 +279,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     stopTimeoutMs: s.stopTimeoutMs,
     liveReadingsMs: s.liveReadingsMs,
     brokerStore: s.brokerStore,
+    emqxHookToken: s.emqxHookToken,
     instanceStaleSeconds: s.instanceStaleSeconds,
     adminPassword: s.adminPassword,
     databaseUrl: s.databaseUrl,

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Registry } from 'prom-client';
-import type { TelemetryStore } from '../gateway/index.ts';
+import type { ExternalBrokerAuth, TelemetryStore } from '../gateway/index.ts';
 import type { AbroadRequests } from './abroad/requests.ts';
 import type { AbroadStays } from './abroad/stays.ts';
 import type { SuspensionWatch } from './abroad/watch.ts';
@@ -89,6 +89,8 @@ export interface HubParts {
   watchCommands: WatchCommands;
   /** Voice notes watches recorded, kept with their alerts. */
   voiceNotes: VoiceNotes;
+  /** What EMQX asks of the hub for devices on it, and the token it sends; null when off. */
+  externalBroker: { auth: ExternalBrokerAuth; token: string } | null;
   telemetry: TelemetryStore;
   /** Family accounts, their page and their "on my way" (6.11.2.4). */
   families: FamilyService;

@@ -14,6 +14,7 @@ import { EventBus } from '../devices/bus.ts';
 import {
   createTelemetryStore,
   Detector,
+  ExternalBrokerAuth,
   LineLimitedLog,
   MqttGateway,
   openBrokerStore,
@@ -360,6 +361,29 @@ async function buildParts(
     ...(brokerStore ? { persistence: brokerStore } : {}),
   });
 
+  // Devices on an EMQX cluster: EMQX asks the hub at CONNECT and, for older versions, at each
+  // publish and subscribe (HUB_EMQX_HOOK_TOKEN; server/broker/).
+  const externalHooks = new promClient.Counter({
+    name: 'hub_broker_hook_requests_total',
+    help: 'Questions an external broker (EMQX) asked the hub, by hook (connect, publish, subscribe) and outcome (allow, deny, or why a CONNECT was refused)',
+    labelNames: ['hook', 'outcome'],
+    registers: [registry],
+  });
+  const externalBroker = config.emqxHookToken
+    ? {
+        token: config.emqxHookToken,
+        auth: new ExternalBrokerAuth({
+          directory,
+          failedConnects: config.mqttLimits.failedConnects,
+          onRefused: (refusal) => {
+            gateway.refusals.add(refusal);
+            bus.emit('device.refused', refusal);
+          },
+          count: (hook, outcome) => externalHooks.inc({ hook, outcome }),
+        }),
+      }
+    : null;
+
   // Watches and pendants on their makers' protocols, each on its own port (HUB_WATCH_*).
   const watchHost = config.watches.host;
   const watches = new WatchGateway({
@@ -432,6 +456,7 @@ async function buildParts(
     deviceState,
     watchCommands,
     voiceNotes,
+    externalBroker,
     telemetry,
     families,
     notifications,
@@ -468,6 +493,7 @@ async function buildParts(
       ),
   });
 
+  let pruneTimer: NodeJS.Timeout | undefined;
   /** The hub's long-lived parts, in the order they start; they stop in the reverse order. */
   const extensions: Extension[] = [
     // Opened and migrated before the rest was built on it; closed last.
@@ -550,6 +576,13 @@ async function buildParts(
     { name: 'voice notes', start: () => voiceNotes.start(), stop: () => voiceNotes.stop() },
     { name: 'watch listeners', start: () => watches.start(), stop: () => watches.stop() },
     { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
+    {
+      name: 'external broker hooks',
+      start: () => {
+        if (externalBroker) pruneTimer = setInterval(() => externalBroker.auth.prune(), 60_000);
+      },
+      stop: () => clearInterval(pruneTimer),
+    },
     http,
   ];
   return {

@@ -258,6 +258,11 @@ export const SETTINGS = {
     meaning:
       "`true`: `/metrics` answers only `Authorization: Bearer <HUB_METRICS_TOKEN>` or an admin's or supervisor's session (401/403 otherwise)",
   }),
+  emqxHookToken: optional('HUB_EMQX_HOOK_TOKEN', bearerToken, {
+    group: 'hub',
+    meaning:
+      'a bearer token (32–512 printable characters) EMQX sends to `POST /api/broker/emqx/authn` and `…/authz`; unset, those answer 404',
+  }),
   metricsToken: optional('HUB_METRICS_TOKEN', bearerToken, {
     group: 'hub',
     meaning:

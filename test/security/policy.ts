@@ -59,9 +59,10 @@ export function roleOf(caller: Caller) {
 export function expected(route: string, rule: Rule, caller: Caller, side: 'own' | 'other'): Expected {
   const api = route.includes(' /api/');
   if (api && rule.access !== 'public' && caller === 'anonymous') return 401;
-  // The guard lets family accounts reach their sign-in and their family page only.
+  // The guard lets family accounts reach their sign-in and their family page only; a public
+  // route (the hooks an external broker calls) asks for no session, so it fences nobody.
   const familyRoute = route.includes(' /api/auth/') || route.includes(' /api/family/');
-  if (api && caller === 'family' && !familyRoute) return 403;
+  if (api && caller === 'family' && !familyRoute && rule.access !== 'public') return 403;
   const scoped = !familyRoute && (rule.retiree === 'path' || rule.retiree === 'alert');
   if (side === 'other' && caller === 'caseworker' && scoped) return 404;
   if (!mayAccess(rule.access, roleOf(caller))) return 403;
