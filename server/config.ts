@@ -65,6 +65,8 @@ export interface HubConfig {
   brokerStore: 'disk' | 'memory';
   /** The token EMQX's authentication and authorisation hooks send (server/broker/); unset: off. */
   emqxHookToken: string | undefined;
+  /** A Mosquitto whose device accounts the hub keeps (server/broker/mosquitto.ts); unset: none. */
+  mosquitto: { url: string; username: string; password: string } | undefined;
   /** A hub instance not heard from for this long is gone (server/cluster/instances.ts). */
   instanceStaleSeconds: number;
   adminPassword: string | undefined;
@@ -162,6 +164,21 @@ function tlsFiles(settings: Settings): HubConfig['tls'] {
     keyFile: path.resolve(keyFile),
     caFile: caFile && path.resolve(caFile),
   };
+}
+
+/** HUB_MOSQUITTO_URL with its administrator, who must be named. */
+function mosquittoAccess(settings: Settings): HubConfig['mosquitto'] {
+  const { mosquittoUrl: url, mosquittoUser: username, mosquittoPassword: password } = settings;
+  if (url === undefined) {
+    if (username !== undefined || password !== undefined) {
+      throw new ConfigError('HUB_MOSQUITTO_URL', 'needed with HUB_MOSQUITTO_USER and HUB_MOSQUITTO_PASSWORD');
+    }
+    return undefined;
+  }
+  if (username === undefined) throw new ConfigError('HUB_MOSQUITTO_USER', 'needed with HUB_MOSQUITTO_URL');
+  if (password === undefined)
+    throw new ConfigError('HUB_MOSQUITTO_PASSWORD', 'needed with HUB_MOSQUITTO_URL');
+  return { url, username, password };
 }
 
 /**
@@ -280,6 +297,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     liveReadingsMs: s.liveReadingsMs,
     brokerStore: s.brokerStore,
     emqxHookToken: s.emqxHookToken,
+    mosquitto: mosquittoAccess(s),
     instanceStaleSeconds: s.instanceStaleSeconds,
     adminPassword: s.adminPassword,
     databaseUrl: s.databaseUrl,

@@ -23,6 +23,7 @@ import type { Sessions } from './auth/sessions.ts';
 import type { BenefitCards } from './benefits/cards.ts';
 import type { BenefitService } from './benefits/service.ts';
 import type { BereavementService } from './bereavement/service.ts';
+import type { MosquittoAccounts } from './broker/mosquitto.ts';
 import type { CareService } from './care/service.ts';
 import type { ConsentService } from './consent/service.ts';
 import type { OralHistories } from './contributions/oralHistory.ts';
@@ -91,6 +92,8 @@ export interface HubParts {
   voiceNotes: VoiceNotes;
   /** What EMQX asks of the hub for devices on it, and the token it sends; null when off. */
   externalBroker: { auth: ExternalBrokerAuth; token: string } | null;
+  /** The Mosquitto whose device accounts the hub keeps, once started; null when there is none. */
+  brokerAccounts: () => MosquittoAccounts | null;
   telemetry: TelemetryStore;
   /** Family accounts, their page and their "on my way" (6.11.2.4). */
   families: FamilyService;

@@ -33,6 +33,7 @@ import { loginMetrics } from './auth/metrics.ts';
 import { Sessions } from './auth/sessions.ts';
 import { DEFAULT_THROTTLE, LoginThrottle } from './auth/throttle.ts';
 import { Vault } from './auth/vault.ts';
+import { MosquittoAccounts } from './broker/mosquitto.ts';
 import { CENTRE_UTC_OFFSET_MINUTES } from './calendar.ts';
 import { type FolderLock, lockDataFolder } from './cluster/folder-lock.ts';
 import { InstanceRegistry } from './cluster/instances.ts';
@@ -384,6 +385,17 @@ async function buildParts(
       }
     : null;
 
+  // Device accounts kept in a Mosquitto's dynamic-security plugin (HUB_MOSQUITTO_URL); each
+  // (re)connection applies the revocations again, so one made while Mosquitto was away holds.
+  let brokerAccounts: MosquittoAccounts | null = null;
+  const mosquitto = config.mosquitto;
+  const reapplyRevocations = async () => {
+    if (!brokerAccounts) return;
+    for (const [deviceId, state] of await new DeviceRevocations(db).states()) {
+      if (state.revokedAt) await brokerAccounts.revoke(deviceId);
+    }
+  };
+
   // Watches and pendants on their makers' protocols, each on its own port (HUB_WATCH_*).
   const watchHost = config.watches.host;
   const watches = new WatchGateway({
@@ -457,6 +469,7 @@ async function buildParts(
     watchCommands,
     voiceNotes,
     externalBroker,
+    brokerAccounts: () => brokerAccounts,
     telemetry,
     families,
     notifications,
@@ -576,6 +589,18 @@ async function buildParts(
     { name: 'voice notes', start: () => voiceNotes.start(), stop: () => voiceNotes.stop() },
     { name: 'watch listeners', start: () => watches.start(), stop: () => watches.stop() },
     { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
+    {
+      name: 'Mosquitto accounts',
+      start: () => {
+        if (!mosquitto) return;
+        brokerAccounts = MosquittoAccounts.open(mosquitto, () => {
+          reapplyRevocations().catch((error: unknown) =>
+            logger.error({ err: error }, 'revocations not applied in Mosquitto'),
+          );
+        });
+      },
+      stop: () => brokerAccounts?.close(),
+    },
     {
       name: 'external broker hooks',
       start: () => {

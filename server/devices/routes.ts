@@ -12,7 +12,7 @@ import {
 } from '../../devices/index.ts';
 import { hashToken, newToken } from '../auth/secrets.ts';
 import type { AreaOptions } from '../context.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, HubError, notFound } from '../errors.ts';
 import { refusals } from '../http/records.ts';
 import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
@@ -157,6 +157,16 @@ async function checkBinding(directory: Directory, input: DeviceInput): Promise<s
   return input.id;
 }
 
+/** 502: the external broker did not take an account change, so the hub made none either. */
+function brokerUnavailable(error: unknown, outcome: string): HubError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new HubError(
+    502,
+    'broker_unavailable',
+    `Mosquitto did not take the device's account (${reason}); ${outcome}`,
+  );
+}
+
 export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const { deviceRevocations: revocations } = app;
 
@@ -287,7 +297,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         '`ieeeAddress` or `friendlyName` on that bridge; its id defaults to `z-<ieee>`. Its secret opens nothing.',
       body: DeviceInput,
       answer: CreatedDevice,
-      errors: refusals(400, 401, 403, 409),
+      errors: refusals(400, 401, 403, 409, 502),
     },
     async (input) => {
       if (!getDefinition(input.type) && !zigbeeDefinitionByType(input.type) && input.type !== BRIDGE_TYPE) {
@@ -300,6 +310,17 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       const secret = newToken();
       try {
         const record = await app.devices.create({ ...input, id, secretHash: hashToken(secret) });
+        // On an external Mosquitto the device needs its account there too, or it is not registered.
+        const accounts = app.brokerAccounts();
+        if (accounts) {
+          const baseTopic = (record.options as { baseTopic?: string } | null)?.baseTopic;
+          await accounts
+            .provision({ id: record.id, type: record.type, ...(baseTopic ? { baseTopic } : {}) }, secret)
+            .catch(async (error: unknown) => {
+              await app.devices.forget(record.id);
+              throw brokerUnavailable(error, 'nothing was registered');
+            });
+        }
         app.directory.putDevice(record.id, entryOf(record));
         return { device: publicDevice(record), secret };
       } catch (error) {
@@ -363,6 +384,13 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         }
         app.directory.revoke(id);
         await app.deviceState.revoked(id);
+        // Applied again at each reconnection to Mosquitto when it fails now.
+        await app
+          .brokerAccounts()
+          ?.revoke(id)
+          .catch((error: unknown) =>
+            request.log.error({ err: error, deviceId: id }, 'revocation not yet applied in Mosquitto'),
+          );
         request.log.warn({ deviceId: id, by: request.user!.id }, 'device revoked');
         const record = await app.devices.byId(id);
         if (!record) throw notFound('device');
@@ -381,7 +409,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         params: IdParams,
         response: {
           200: RotatedSecret,
-          ...refusals(401, 403, 404, 409),
+          ...refusals(401, 403, 404, 409, 502),
         },
       }),
       async (request) => {
@@ -392,6 +420,13 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         }
         const secret = newToken();
         const secretHash = hashToken(secret);
+        // Mosquitto first: when it cannot take the new secret, the old one stays in force everywhere.
+        await app
+          .brokerAccounts()
+          ?.rotate(id, secret)
+          .catch((error: unknown) => {
+            throw brokerUnavailable(error, 'the old secret stays in force');
+          });
         if (!(await revocations.replaceSecret(id, secretHash, request.user!.id, new Date()))) {
           throw conflict(`设备 ${id} 已被吊销`);
         }

@@ -258,6 +258,20 @@ export const SETTINGS = {
     meaning:
       "`true`: `/metrics` answers only `Authorization: Bearer <HUB_METRICS_TOKEN>` or an admin's or supervisor's session (401/403 otherwise)",
   }),
+  mosquittoUrl: optional('HUB_MOSQUITTO_URL', url(['mqtt:', 'mqtts:']), {
+    group: 'hub',
+    meaning:
+      'a Mosquitto (2.0+, dynamic-security plugin) whose device accounts the hub keeps: made on registering, new password on rotating, disabled on revoking',
+  }),
+  mosquittoUser: optional('HUB_MOSQUITTO_USER', text, {
+    group: 'hub',
+    meaning:
+      "the dynamic-security plugin's administrator (`mosquitto_ctrl dynsec init …`); needed with `HUB_MOSQUITTO_URL`",
+  }),
+  mosquittoPassword: optional('HUB_MOSQUITTO_PASSWORD', text, {
+    group: 'hub',
+    meaning: "that administrator's password; needed with `HUB_MOSQUITTO_URL`",
+  }),
   emqxHookToken: optional('HUB_EMQX_HOOK_TOKEN', bearerToken, {
     group: 'hub',
     meaning:

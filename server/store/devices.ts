@@ -96,6 +96,11 @@ export class DeviceStore {
     return toDevice(row);
   }
 
+  /** Takes out a device just registered whose account on an external broker could not be made. */
+  async forget(id: string): Promise<void> {
+    await this.db.query('delete from devices where id = $1', [id]);
+  }
+
   async byId(id: string): Promise<DeviceRecord | null> {
     const [row] = await this.db.query<DeviceRow>(`select ${deviceColumns} from devices where id = $1`, [id]);
     return row ? toDevice(row) : null;

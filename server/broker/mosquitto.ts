@@ -1,0 +1,198 @@
+/**
+ * Devices on a Mosquitto broker (2.0 or later, with its dynamic-security plugin): the hub keeps
+ * each device's account there as it keeps it in its own records, through the plugin's control API
+ * (JSON commands published to `$CONTROL/dynamic-security/v1`, answers on `…/response`, as the
+ * plugin's documentation describes). A device's account is a client whose username and client id
+ * are its id, with its secret as password, and a role of its own allowing what the embedded broker
+ * allows (gateway/broker/access.ts): publishing its `status`, `telemetry` and `event`, subscribing
+ * to its `cmd`; a Zigbee2MQTT bridge its base topic. Rotating a secret sets the new password;
+ * revoking disables the client, which Mosquitto also disconnects at once.
+ *
+ * Mosquitto's access lists do not tell a retained publish from another: the hub's own check of a
+ * retained event (it never keeps one) stays with the hub's consumer.
+ */
+import { randomUUID } from 'node:crypto';
+import { connect, type MqttClient } from 'mqtt';
+import { deviceTopic } from '../../devices/contract.ts';
+import { BRIDGE_TYPE, DEFAULT_BASE_TOPIC } from '../../devices/zigbee/index.ts';
+
+const CONTROL = '$CONTROL/dynamic-security/v1';
+const RESPONSE = `${CONTROL}/response`;
+
+/** The role a device's account holds: its own topics. */
+export function roleOf(deviceId: string): string {
+  return `device:${deviceId}`;
+}
+
+interface Acl {
+  acltype: 'publishClientSend' | 'subscribeLiteral' | 'subscribePattern';
+  topic: string;
+  allow: boolean;
+  priority?: number;
+}
+
+/** What a device may do, as Mosquitto access-list entries. */
+export function aclsOf(deviceId: string, type: string, baseTopic?: string): Acl[] {
+  if (type === BRIDGE_TYPE) {
+    const base = baseTopic ?? DEFAULT_BASE_TOPIC;
+    return [
+      { acltype: 'publishClientSend', topic: `${base}/#`, allow: true },
+      { acltype: 'subscribePattern', topic: `${base}/#`, allow: true },
+    ];
+  }
+  return [
+    { acltype: 'publishClientSend', topic: deviceTopic(deviceId, 'status'), allow: true },
+    { acltype: 'publishClientSend', topic: deviceTopic(deviceId, 'telemetry'), allow: true },
+    { acltype: 'publishClientSend', topic: deviceTopic(deviceId, 'event'), allow: true },
+    { acltype: 'subscribeLiteral', topic: deviceTopic(deviceId, 'cmd'), allow: true },
+  ];
+}
+
+/** Mosquitto refused a command, or did not answer. */
+export class MosquittoError extends Error {}
+
+type Command = Record<string, unknown> & { command: string };
+interface Answer {
+  command: string;
+  error?: string;
+  correlationData?: string;
+  data?: unknown;
+}
+
+export interface MosquittoSettings {
+  url: string;
+  username: string;
+  password: string;
+  /** How long a command may wait for its answer. */
+  timeoutMs?: number;
+}
+
+export class MosquittoAccounts {
+  private readonly waiting = new Map<string, { resolve: (answer: Answer) => void; timer: NodeJS.Timeout }>();
+
+  private constructor(
+    private readonly client: MqttClient,
+    private readonly timeoutMs: number,
+  ) {
+    client.on('message', (topic, payload) => {
+      if (topic !== RESPONSE) return;
+      let answers: Answer[];
+      try {
+        answers = (JSON.parse(payload.toString('utf8')) as { responses?: Answer[] }).responses ?? [];
+      } catch {
+        return;
+      }
+      for (const answer of answers) {
+        const pending = answer.correlationData ? this.waiting.get(answer.correlationData) : undefined;
+        if (!pending) continue;
+        clearTimeout(pending.timer);
+        this.waiting.delete(answer.correlationData as string);
+        pending.resolve(answer);
+      }
+    });
+  }
+
+  /**
+   * Connects as the plugin's administrator, and keeps connecting while Mosquitto is away: the hub
+   * starts without it. `onConnect` runs at each (re)connection (the revocations are applied again).
+   */
+  static open(settings: MosquittoSettings, onConnect: () => void): MosquittoAccounts {
+    const client = connect(settings.url, {
+      username: settings.username,
+      password: settings.password,
+      clientId: `junxiu-hub-accounts-${randomUUID().slice(0, 8)}`,
+      protocolVersion: 5,
+      reconnectPeriod: 2000,
+      connectTimeout: settings.timeoutMs ?? 10_000,
+    });
+    const accounts = new MosquittoAccounts(client, settings.timeoutMs ?? 10_000);
+    client.on('connect', () => {
+      client.subscribe(RESPONSE, { qos: 1 }, (error) => {
+        if (!error) onConnect();
+      });
+    });
+    // Reported by `connected` and each command's refusal; the client keeps trying.
+    client.on('error', () => {});
+    return accounts;
+  }
+
+  /** Whether the administrator's connection is up. */
+  get connected(): boolean {
+    return this.client.connected;
+  }
+
+  /** Sends one command and waits for its answer; `tolerate` names errors that are no failure. */
+  private async send(command: Command, tolerate: RegExp | null = null): Promise<Answer> {
+    if (!this.client.connected) throw new MosquittoError('not connected to Mosquitto');
+    const correlationData = randomUUID();
+    const answered = new Promise<Answer>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting.delete(correlationData);
+        reject(new MosquittoError(`Mosquitto did not answer ${command.command} within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.waiting.set(correlationData, { resolve, timer });
+    });
+    this.client.publish(CONTROL, JSON.stringify({ commands: [{ ...command, correlationData }] }), { qos: 1 });
+    const answer = await answered;
+    if (answer.error && !(tolerate?.test(answer.error) ?? false)) {
+      throw new MosquittoError(`Mosquitto refused ${command.command}: ${answer.error}`);
+    }
+    return answer;
+  }
+
+  /**
+   * The device's account, as it should be: its role with its topics, the client with its id and
+   * secret, enabled. Made or brought back to that whatever was there before.
+   */
+  async provision(device: { id: string; type: string; baseTopic?: string }, secret: string): Promise<void> {
+    const rolename = roleOf(device.id);
+    const acls = aclsOf(device.id, device.type, device.baseTopic);
+    const made = await this.send({ command: 'createRole', rolename, acls }, /already exists/i);
+    if (made.error) await this.send({ command: 'modifyRole', rolename, acls });
+    const client = await this.send(
+      {
+        command: 'createClient',
+        username: device.id,
+        clientid: device.id,
+        password: secret,
+        roles: [{ rolename }],
+      },
+      /already exists/i,
+    );
+    if (client.error) {
+      await this.send({
+        command: 'modifyClient',
+        username: device.id,
+        clientid: device.id,
+        password: secret,
+        roles: [{ rolename }],
+      });
+      await this.send({ command: 'enableClient', username: device.id });
+    }
+  }
+
+  /** A new secret: the old one stops working, and the session it opened is closed. */
+  async rotate(deviceId: string, secret: string): Promise<void> {
+    await this.send({ command: 'setClientPassword', username: deviceId, password: secret });
+    // Disabling closes the session the old secret opened; enabling lets the new secret in.
+    await this.send({ command: 'disableClient', username: deviceId });
+    await this.send({ command: 'enableClient', username: deviceId });
+  }
+
+  /** Revoked: the account can no longer sign in, and its connection is closed now. */
+  async revoke(deviceId: string): Promise<void> {
+    await this.send({ command: 'disableClient', username: deviceId }, /not found/i);
+  }
+
+  /** Takes out an account whose device was never registered after all. */
+  async remove(deviceId: string): Promise<void> {
+    await this.send({ command: 'deleteClient', username: deviceId }, /not found/i);
+    await this.send({ command: 'deleteRole', rolename: roleOf(deviceId) }, /not found/i);
+  }
+
+  async close(): Promise<void> {
+    for (const { timer } of this.waiting.values()) clearTimeout(timer);
+    this.waiting.clear();
+    await this.client.endAsync(true);
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Debian's Mosquitto (2.0) with its dynamic-security plugin, on a free loopback port with a data
+ * folder of its own: an administrator account made with `mosquitto_ctrl dynsec init`, nobody else
+ * until the hub makes them, anonymous clients refused. Missing binaries skip the suite, except
+ * under `CI=true`, where they fail it.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, makeTempDir, startServerProcess } from './tmp.ts';
+
+const run = promisify(execFile);
+const MOSQUITTO = '/usr/sbin/mosquitto';
+const MOSQUITTO_CTRL = '/usr/bin/mosquitto_ctrl';
+
+export const DYNSEC_ADMIN = { username: 'hub-admin', password: 'hub-admin-password-0123456789' };
+
+export interface DynsecMosquitto {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+function pluginPath(): string | null {
+  for (const dir of ['/usr/lib', ...readdirSync('/usr/lib').map((name) => join('/usr/lib', name))]) {
+    const candidate = join(dir, 'mosquitto_dynamic_security.so');
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+export async function startDynsecMosquitto(): Promise<DynsecMosquitto | null> {
+  const plugin = pluginPath();
+  if (!existsSync(MOSQUITTO) || !existsSync(MOSQUITTO_CTRL) || !plugin) {
+    if (process.env.CI === 'true')
+      throw new Error('mosquitto with its dynamic-security plugin is not installed');
+    return null;
+  }
+  const dir = await makeTempDir('junxiu-dynsec-');
+  const port = await freePort();
+  const state = join(dir.path, 'dynamic-security.json');
+  await run(MOSQUITTO_CTRL, ['dynsec', 'init', state, DYNSEC_ADMIN.username, DYNSEC_ADMIN.password]);
+  const config = join(dir.path, 'mosquitto.conf');
+  await writeFile(
+    config,
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous false',
+      'persistence false',
+      // Run as root, Mosquitto would drop to its own user, who cannot read this folder.
+      ...(process.getuid?.() === 0 ? ['user root'] : []),
+      `plugin ${plugin}`,
+      `plugin_opt_config_file ${state}`,
+      '',
+    ].join('\n'),
+  );
+  const server = await startServerProcess(MOSQUITTO, ['-c', config], () => accepts(port));
+  return {
+    url: `mqtt://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      await server.kill();
+      await dir.remove();
+    },
+  };
+}
