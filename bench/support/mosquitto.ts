@@ -6,10 +6,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, makeTempDir, startServerProcess } from '../../test/helpers/tmp.ts';
+import { acceptsConnections, freePort, makeTempDir, startServerProcess } from '../../test/helpers/tmp.ts';
 import type { DeviceCredentials } from './raw-device.ts';
 
 const run = promisify(execFile);
@@ -36,17 +35,6 @@ export interface Mosquitto {
   port: number;
   version: string;
   stop(): Promise<void>;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export async function startMosquitto(devices: readonly DeviceCredentials[]): Promise<Mosquitto> {
@@ -96,7 +84,7 @@ log_type error
   const version = /mosquitto version (\S+)/.exec(stdout)?.[1] ?? 'unknown';
   let server: Awaited<ReturnType<typeof startServerProcess>>;
   try {
-    server = await startServerProcess(MOSQUITTO, ['-c', config], () => accepts(port));
+    server = await startServerProcess(MOSQUITTO, ['-c', config], () => acceptsConnections(port));
   } catch (error) {
     await dir.remove();
     throw error;

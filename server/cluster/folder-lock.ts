@@ -31,7 +31,8 @@ export class StartRefused extends Error {}
 /** Thrown when another live process holds the folder. */
 export class FolderInUse extends StartRefused {}
 
-function running(pid: number): boolean {
+/** Whether process `pid` of this host runs. */
+export function running(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

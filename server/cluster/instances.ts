@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Database, Queryable } from '../db/database.ts';
-import { StartRefused } from './folder-lock.ts';
+import { running, StartRefused } from './folder-lock.ts';
 
 /** Key of the advisory lock taken while an instance joins (any constant the hub takes nowhere else). */
 const JOIN_LOCK = 2839_0016;
@@ -40,15 +40,6 @@ interface InstanceRow {
 
 /** Thrown when another live instance uses the database. */
 export class AnotherInstance extends StartRefused {}
-
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Instances joined from this process (a test may run several): live whatever their pid says. */
 const joinedHere = new Set<string>();

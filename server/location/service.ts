@@ -16,7 +16,7 @@ import type { AlertWorkflow } from '../alerts/workflow.ts';
 import type { Database } from '../db/database.ts';
 import type { Directory } from '../devices/directory.ts';
 import { CellTowers } from './cells.ts';
-import { amapLink } from './geo.ts';
+import { amapLink, type LatLon } from './geo.ts';
 import { LocationStore, type PlacedPosition } from './store.ts';
 import { AccessPoints } from './wifi.ts';
 import { applyFix, type SafeZone, type ZoneState } from './zone.ts';
@@ -113,28 +113,18 @@ export class LocationService {
       }
       return position;
     }
+    const at = (place: LatLon & { accuracyM: number }, source: 'wifi' | 'cell'): PlacedPosition => ({
+      ...position,
+      lat: place.lat,
+      lon: place.lon,
+      valid: true,
+      source,
+      accuracyM: place.accuracyM,
+    });
     const nearRouters = position.wifi?.length ? await this.accessPoints.locate(position.wifi) : null;
-    if (nearRouters) {
-      return {
-        ...position,
-        lat: nearRouters.lat,
-        lon: nearRouters.lon,
-        valid: true,
-        source: 'wifi',
-        accuracyM: nearRouters.accuracyM,
-      };
-    }
-    const place = position.cells?.length ? await this.towers.locate(position.cells) : null;
-    if (place) {
-      return {
-        ...position,
-        lat: place.lat,
-        lon: place.lon,
-        valid: true,
-        source: 'cell',
-        accuracyM: place.accuracyM,
-      };
-    }
+    if (nearRouters) return at(nearRouters, 'wifi');
+    const nearTowers = position.cells?.length ? await this.towers.locate(position.cells) : null;
+    if (nearTowers) return at(nearTowers, 'cell');
     return noFix ? null : position;
   }
 

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OPENCELLID_HEADER } from '../../server/location/cells.ts';
+import { udFrame } from '../helpers/threeg.ts';
 import { WALK_TIMEOUT_MS } from './helpers.ts';
 import { walkBrowser, walkSuite } from './walk.ts';
 
@@ -28,16 +29,6 @@ const EXPORT = [
   'LTE,460,0,broken',
 ].join('\n');
 
-const pad = (value: number) => String(value).padStart(2, '0');
-
-function ud(at: Date, place: string, network: string): string {
-  const day = `${pad(at.getUTCDate())}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCFullYear() % 100)}`;
-  const time = `${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
-  const content = `UD,${day},${time},${place},0,0,0,0,80,70,1000,50,00000000,${network}`;
-  return `[3G*${WATCH}*${content.length.toString(16).toUpperCase().padStart(4, '0')}*${content}]`;
-}
-
-const NO_FIX = 'V,0.000000,N,0.000000,E';
 const TOWERS_HEARD = '2,1,460,0,9520,3671,60,9520,3672,50,0';
 const ROUTER_HEARD = '0,1,ChinaNet-home,00:1A:2B:3C:4D:5E,-50';
 
@@ -71,7 +62,7 @@ describe.skipIf(browser === null)(
       socket.on('error', () => {});
       await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
       const at = Math.floor(Date.now() / 1000) * 1000 - 10 * 60_000;
-      socket.write(ud(new Date(at), NO_FIX, TOWERS_HEARD));
+      socket.write(udFrame(WATCH, new Date(at), null, TOWERS_HEARD));
 
       await page.goto(`${t.url}/retirees/${retiree.id}`);
       await expect
@@ -83,8 +74,8 @@ describe.skipIf(browser === null)(
       await snap(page, 'placed');
 
       // A fix at the door beside the home router, then a report hearing only the router.
-      socket.write(ud(new Date(at + 60_000), 'A,30.657000,N,104.066000,E', ROUTER_HEARD));
-      socket.write(ud(new Date(at + 120_000), NO_FIX, ROUTER_HEARD));
+      socket.write(udFrame(WATCH, new Date(at + 60_000), { lat: 30.657, lon: 104.066 }, ROUTER_HEARD));
+      socket.write(udFrame(WATCH, new Date(at + 120_000), null, ROUTER_HEARD));
       await page.reload();
       await expect
         .poll(async () => (await page.getByTestId('location-source').textContent())?.trim(), {

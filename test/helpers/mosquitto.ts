@@ -7,10 +7,9 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort, makeTempDir, startServerProcess } from './tmp.ts';
+import { acceptsConnections, freePort, makeTempDir, startServerProcess } from './tmp.ts';
 
 const run = promisify(execFile);
 const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -30,17 +29,6 @@ function pluginPath(): string | null {
     if (existsSync(candidate)) return candidate;
   }
   return null;
-}
-
-function accepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 export async function startDynsecMosquitto(): Promise<DynsecMosquitto | null> {
@@ -68,7 +56,7 @@ export async function startDynsecMosquitto(): Promise<DynsecMosquitto | null> {
       '',
     ].join('\n'),
   );
-  const server = await startServerProcess(MOSQUITTO, ['-c', config], () => accepts(port));
+  const server = await startServerProcess(MOSQUITTO, ['-c', config], () => acceptsConnections(port));
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,

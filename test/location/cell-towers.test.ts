@@ -4,13 +4,13 @@
  * lists towers becomes a `cell` place with its accuracy, and one that lists no known tower leaves
  * the latest place as it was. A file that is no export is refused and changes nothing.
  */
-import net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENCELLID_HEADER, parseTowerLine } from '../../server/location/cells.ts';
 import { distanceMetres } from '../../server/location/geo.ts';
 import type { LocationAnswer } from '../../server/location/schemas.ts';
 import { callBytes, eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { sendThreeG, udFrame } from '../helpers/threeg.ts';
 
 const WATCH = '4700186599';
 const updated = Math.floor(Date.UTC(2026, 5, 1) / 1000);
@@ -26,20 +26,10 @@ function csv(lines: string[]): string {
   return `${OPENCELLID_HEADER},averageSignal\n${lines.join('\n')}\n`;
 }
 
-function threeG(content: string): string {
-  return `[3G*${WATCH}*${content.length.toString(16).toUpperCase().padStart(4, '0')}*${content}]`;
-}
-
-const pad = (value: number) => String(value).padStart(2, '0');
-
 /** A UD report without a fix ("V", zeros) listing the towers heard: LAC, CID, signal each. */
 function udWithoutFix(at: Date, cells: [number, number][]): string {
-  const day = `${pad(at.getUTCDate())}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCFullYear() % 100)}`;
-  const time = `${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
   const listed = cells.map(([lac, cid]) => `${lac},${cid},60`).join(',');
-  return threeG(
-    `UD,${day},${time},V,0.000000,N,0.000000,E,0,0,0,0,80,70,1000,50,00000000,${cells.length},1,460,0,${listed},0`,
-  );
+  return udFrame(WATCH, at, null, `${cells.length},1,460,0,${listed},0`);
 }
 
 describe('cell tower lines', () => {
@@ -103,17 +93,7 @@ describe('placing a watch by its towers', () => {
       )
     ).body;
 
-  async function send(report: string): Promise<void> {
-    const socket = net.connect(t.hub.watchPorts['3g'], '127.0.0.1');
-    socket.on('error', () => {});
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    // The watch's link answer comes once the report is taken in.
-    const answered = new Promise<void>((resolve) => socket.once('data', () => resolve()));
-    socket.write(report);
-    socket.write(threeG('LK'));
-    await answered;
-    socket.destroy();
-  }
+  const send = (report: string) => sendThreeG(t.hub.watchPorts['3g'], WATCH, report);
 
   const location = async () =>
     (await t.api<LocationAnswer>('GET', `/api/retirees/${retireeId}/location`)).body.location;

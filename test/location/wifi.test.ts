@@ -4,12 +4,12 @@
  * locally administered address) is never learned; an access point heard from places far apart
  * moves, and is never used again. Over real TCP, as a 3G watch reports.
  */
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { distanceMetres } from '../../server/location/geo.ts';
 import type { LocationAnswer } from '../../server/location/schemas.ts';
 import { normalMac, WIFI_RANGE_M } from '../../server/location/wifi.ts';
 import { eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { sendThreeG, udFrame } from '../helpers/threeg.ts';
 
 const WATCH = '4700186601';
 const HOME = { lat: 30.657, lon: 104.066 };
@@ -18,21 +18,10 @@ const ROUTER = '00:1A:2B:3C:4D:5E';
 const NEIGHBOUR = '5C:02:14:AA:BB:CC';
 const HOTSPOT = 'A6:11:22:33:44:55';
 
-function threeG(content: string): string {
-  return `[3G*${WATCH}*${content.length.toString(16).toUpperCase().padStart(4, '0')}*${content}]`;
-}
-
-const pad = (value: number) => String(value).padStart(2, '0');
-
-/** A UD report, with a fix (`A`) or without (`V`, zeros), listing no tower and these access points. */
+/** A UD report, with a fix or without, listing no tower and these access points. */
 function ud(at: Date, fix: { lat: number; lon: number } | null, points: [string, string, number][]): string {
-  const day = `${pad(at.getUTCDate())}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCFullYear() % 100)}`;
-  const time = `${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
-  const place = fix ? `A,${fix.lat.toFixed(6)},N,${fix.lon.toFixed(6)},E` : 'V,0.000000,N,0.000000,E';
-  const listed = points.map(([name, mac, rssi]) => `${name},${mac},${rssi}`).join(',');
-  return threeG(
-    `UD,${day},${time},${place},0,0,0,9,80,70,1000,50,00000000,0,${points.length}${listed ? `,${listed}` : ''}`,
-  );
+  const listed = points.map(([name, mac, rssi]) => `,${name},${mac},${rssi}`).join('');
+  return udFrame(WATCH, at, fix, `0,${points.length}${listed}`);
 }
 
 describe('access point addresses', () => {
@@ -66,17 +55,7 @@ describe('placing a watch by the access points it hears', () => {
       )
     ).body;
 
-  async function send(report: string): Promise<void> {
-    const socket = net.connect(t.hub.watchPorts['3g'], '127.0.0.1');
-    socket.on('error', () => {});
-    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
-    // The watch's link answer comes once the report is taken in.
-    const answered = new Promise<void>((resolve) => socket.once('data', () => resolve()));
-    socket.write(report);
-    socket.write(threeG('LK'));
-    await answered;
-    socket.destroy();
-  }
+  const send = (report: string) => sendThreeG(t.hub.watchPorts['3g'], WATCH, report);
 
   const location = async () =>
     (await t.api<LocationAnswer>('GET', `/api/retirees/${retireeId}/location`)).body.location;
