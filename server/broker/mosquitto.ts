@@ -8,8 +8,9 @@
  * to its `cmd`; a Zigbee2MQTT bridge its base topic. Rotating a secret sets the new password;
  * revoking disables the client, which Mosquitto also disconnects at once.
  *
- * Mosquitto's access lists do not tell a retained publish from another: the hub's own check of a
- * retained event (it never keeps one) stays with the hub's consumer.
+ * A device registered before the hub kept Mosquitto's accounts gets its account when its secret is
+ * rotated. Mosquitto's access lists do not tell a retained publish from another: a device there could
+ * leave an event retained, which the embedded broker refuses.
  */
 import { randomUUID } from 'node:crypto';
 import { connect, type MqttClient } from 'mqtt';
@@ -28,7 +29,6 @@ interface Acl {
   acltype: 'publishClientSend' | 'subscribeLiteral' | 'subscribePattern';
   topic: string;
   allow: boolean;
-  priority?: number;
 }
 
 /** What a device may do, as Mosquitto access-list entries. */
@@ -116,11 +116,6 @@ export class MosquittoAccounts {
     return accounts;
   }
 
-  /** Whether the administrator's connection is up. */
-  get connected(): boolean {
-    return this.client.connected;
-  }
-
   /** Sends one command and waits for its answer; `tolerate` names errors that are no failure. */
   private async send(command: Command, tolerate: RegExp | null = null): Promise<Answer> {
     if (!this.client.connected) throw new MosquittoError('not connected to Mosquitto');
@@ -171,12 +166,15 @@ export class MosquittoAccounts {
     }
   }
 
-  /** A new secret: the old one stops working, and the session it opened is closed. */
-  async rotate(deviceId: string, secret: string): Promise<void> {
-    await this.send({ command: 'setClientPassword', username: deviceId, password: secret });
+  /**
+   * A new secret: the old one stops working, and the session it opened is closed. The account is
+   * made when the device has none yet.
+   */
+  async rotate(device: { id: string; type: string; baseTopic?: string }, secret: string): Promise<void> {
+    await this.provision(device, secret);
     // Disabling closes the session the old secret opened; enabling lets the new secret in.
-    await this.send({ command: 'disableClient', username: deviceId });
-    await this.send({ command: 'enableClient', username: deviceId });
+    await this.send({ command: 'disableClient', username: device.id });
+    await this.send({ command: 'enableClient', username: device.id });
   }
 
   /** Revoked: the account can no longer sign in, and its connection is closed now. */

@@ -157,6 +157,12 @@ async function checkBinding(directory: Directory, input: DeviceInput): Promise<s
   return input.id;
 }
 
+/** What Mosquitto's account of a device is made from. */
+function brokerAccountOf(record: { id: string; type: string; options: unknown }) {
+  const baseTopic = (record.options as { baseTopic?: string } | null)?.baseTopic;
+  return { id: record.id, type: record.type, ...(baseTopic ? { baseTopic } : {}) };
+}
+
 /** 502: the external broker did not take an account change, so the hub made none either. */
 function brokerUnavailable(error: unknown, outcome: string): HubError {
   const reason = error instanceof Error ? error.message : String(error);
@@ -310,16 +316,14 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       const secret = newToken();
       try {
         const record = await app.devices.create({ ...input, id, secretHash: hashToken(secret) });
-        // On an external Mosquitto the device needs its account there too, or it is not registered.
-        const accounts = app.brokerAccounts();
+        // On an external Mosquitto a device that connects needs its account there too, or it is
+        // not registered; a Zigbee sensor connects through its bridge.
+        const accounts = zigbeeDefinitionByType(record.type) ? null : app.brokerAccounts();
         if (accounts) {
-          const baseTopic = (record.options as { baseTopic?: string } | null)?.baseTopic;
-          await accounts
-            .provision({ id: record.id, type: record.type, ...(baseTopic ? { baseTopic } : {}) }, secret)
-            .catch(async (error: unknown) => {
-              await app.devices.forget(record.id);
-              throw brokerUnavailable(error, 'nothing was registered');
-            });
+          await accounts.provision(brokerAccountOf(record), secret).catch(async (error: unknown) => {
+            await app.devices.forget(record.id);
+            throw brokerUnavailable(error, 'nothing was registered');
+          });
         }
         app.directory.putDevice(record.id, entryOf(record));
         return { device: publicDevice(record), secret };
@@ -423,7 +427,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         // Mosquitto first: when it cannot take the new secret, the old one stays in force everywhere.
         await app
           .brokerAccounts()
-          ?.rotate(id, secret)
+          ?.rotate(brokerAccountOf(record), secret)
           .catch((error: unknown) => {
             throw brokerUnavailable(error, 'the old secret stays in force');
           });

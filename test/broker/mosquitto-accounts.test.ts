@@ -116,6 +116,29 @@ describe.skipIf(mosquitto === null)('device accounts in Mosquitto', () => {
     }
   });
 
+  it('makes no account for a Zigbee sensor, which speaks through its bridge', async () => {
+    const sensor = await t.api<CreatedDevice>('POST', '/api/devices', {
+      type: 'zigbee.TS0215A_sos',
+      bridgeId: 'mosq-bridge',
+      ieeeAddress: '0x00124b0022aabb01',
+    });
+    expect(sensor.status).toBe(201);
+    expect(await (mosquitto as DynsecMosquitto).ctrl('getClient', sensor.body.device.id)).toMatch(
+      /not found/i,
+    );
+  });
+
+  it('gives a device without an account one when its secret is rotated', async () => {
+    const device = await t.addDevice('pendant.sos', null);
+    const id = device.device.id;
+    expect(await (mosquitto as DynsecMosquitto).ctrl('deleteClient', id)).not.toMatch(/error/i);
+    await expect(connectAs(id, device.secret)).rejects.toThrow();
+    const rotated = await t.api<{ secret: string }>('POST', `/api/devices/${id}/secret`);
+    expect(rotated.status).toBe(200);
+    const again = await connectAs(id, rotated.body.secret);
+    await again.endAsync();
+  });
+
   it('registers nothing when Mosquitto cannot take the account', async () => {
     await (mosquitto as DynsecMosquitto).stop();
     const refused = await t.api<{ error: string; message: string }>('POST', '/api/devices', {

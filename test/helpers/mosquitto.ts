@@ -20,6 +20,8 @@ export const DYNSEC_ADMIN = { username: 'hub-admin', password: 'hub-admin-passwo
 export interface DynsecMosquitto {
   url: string;
   port: number;
+  /** `mosquitto_ctrl dynsec …` as the administrator: what it printed. */
+  ctrl(...args: string[]): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,18 @@ export async function startDynsecMosquitto(): Promise<DynsecMosquitto | null> {
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
+    ctrl: async (...args) => {
+      const { stdout, stderr } = await run(MOSQUITTO_CTRL, [
+        ...['-h', '127.0.0.1', '-p', String(port)],
+        ...['-u', DYNSEC_ADMIN.username, '-P', DYNSEC_ADMIN.password],
+        'dynsec',
+        ...args,
+      ]).catch((error: { stdout?: string; stderr?: string }) => ({
+        stdout: error.stdout ?? '',
+        stderr: error.stderr ?? '',
+      }));
+      return `${stdout}${stderr}`;
+    },
     stop: async () => {
       await server.kill();
       await dir.remove();
