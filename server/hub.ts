@@ -375,11 +375,7 @@ async function buildParts(
         token: config.emqxHookToken,
         auth: new ExternalBrokerAuth({
           directory,
-          failedConnects: config.mqttLimits.failedConnects,
-          onRefused: (refusal) => {
-            gateway.refusals.add(refusal);
-            bus.emit('device.refused', refusal);
-          },
+          connects: gateway.connects,
           count: (hook, outcome) => externalHooks.inc({ hook, outcome }),
         }),
       }
@@ -479,7 +475,7 @@ async function buildParts(
       monitor: securityMonitor,
       settings: config.security,
       logins: loginFailures,
-      refusals: () => gateway.refusals.recent(),
+      refusals: () => gateway.connects.refusals.recent(),
       // A read-only walk of the chain the app's audit hook writes.
       auditChain: () => new AuditLog(db).verify(),
       offlineAfterMs: {
@@ -506,7 +502,6 @@ async function buildParts(
       ),
   });
 
-  let pruneTimer: NodeJS.Timeout | undefined;
   /** The hub's long-lived parts, in the order they start; they stop in the reverse order. */
   const extensions: Extension[] = [
     // Opened and migrated before the rest was built on it; closed last.
@@ -600,13 +595,6 @@ async function buildParts(
         });
       },
       stop: () => brokerAccounts?.close(),
-    },
-    {
-      name: 'external broker hooks',
-      start: () => {
-        if (externalBroker) pruneTimer = setInterval(() => externalBroker.auth.prune(), 60_000);
-      },
-      stop: () => clearInterval(pruneTimer),
     },
     http,
   ];

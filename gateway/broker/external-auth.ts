@@ -3,29 +3,20 @@
  * CONNECT may go on and what the client may publish and subscribe to, and the hub answers by the
  * same rules its embedded broker applies (./access.ts): a device's client id and username are its
  * id, its password its secret; it publishes under `eldercare/v1/{id}/` (only its status retained)
- * and subscribes to its own `cmd`; a Zigbee2MQTT bridge works under its base topic. Failed CONNECTs
- * are counted per address and per username as on the embedded broker (./failed-connects.ts), and
- * each refusal is told (`onRefused`) for the security page, as the embedded broker's are.
+ * and subscribes to its own `cmd`; a Zigbee2MQTT bridge works under its base topic. A CONNECT is
+ * decided by the embedded broker's own check (./connect-check.ts): the same failed-attempt tallies,
+ * and its refusals on the same security page.
  *
  * Transport-free: the HTTP endpoints a broker calls (server/broker/) hand it what the broker sent.
  */
-import { DEVICE_ID_PATTERN, deviceTopic } from '../../devices/contract.ts';
+import { deviceTopic } from '../../devices/contract.ts';
 import { BRIDGE_TYPE, DEFAULT_BASE_TOPIC } from '../../devices/zigbee/index.ts';
-import { canConnect, canPublish, canSubscribe } from './access.ts';
-import { type FailedConnectSettings, FailedConnects } from './failed-connects.ts';
+import { canPublish, canSubscribe } from './access.ts';
+import { type ConnectAttempt, type ConnectCheck, isSysTopic, SYS_PREFIX } from './connect-check.ts';
 import type { DeviceDirectory, DeviceIdentity } from './gateway.ts';
-import type { Refusal } from './refusals.ts';
-
-const SYS_PREFIX = '$SYS';
 
 /** What a broker knows of a CONNECT. */
-export interface ExternalConnect {
-  clientId: string;
-  username?: string | undefined;
-  password?: string | undefined;
-  /** The client's address as the broker saw it. */
-  address?: string | undefined;
-}
+export type ExternalConnect = Omit<ConnectAttempt, 'packet'>;
 
 /** A rule of the client's access list, as brokers that take one with the answer read it. */
 export interface AccessRule {
@@ -42,9 +33,8 @@ export type ConnectVerdict =
 
 export interface ExternalAuthOptions {
   directory: DeviceDirectory;
-  onRefused: (refusal: Refusal) => void;
-  failedConnects: FailedConnectSettings;
-  clock?: () => number;
+  /** The embedded broker's check: one tally of failed attempts, one list of refusals. */
+  connects: ConnectCheck;
   /** Counted per outcome: `allow`, or the reason of a refusal. */
   count?: (hook: 'connect' | 'publish' | 'subscribe', outcome: string) => void;
 }
@@ -71,45 +61,15 @@ export function accessRules(
 }
 
 export class ExternalBrokerAuth {
-  private readonly failed: FailedConnects;
-  private readonly clock: () => number;
-
-  constructor(private readonly options: ExternalAuthOptions) {
-    this.failed = new FailedConnects(options.failedConnects);
-    this.clock = options.clock ?? Date.now;
-  }
+  constructor(private readonly options: ExternalAuthOptions) {}
 
   /** Whether a CONNECT may go on; with the device's access list when it may. */
-  async connect({ clientId, username, password, address }: ExternalConnect): Promise<ConnectVerdict> {
-    const now = this.clock();
-    // Only well-formed device ids are tallied per username, so made-up names cannot fill memory.
-    const account = username && DEVICE_ID_PATTERN.test(username) ? username : undefined;
-    const refuse = (reason: string, message: string, counts = true): ConnectVerdict => {
-      if (counts) this.failed.failed(address, account, this.clock());
-      this.options.count?.('connect', reason);
-      this.options.onRefused({
-        at: this.clock(),
-        reason,
-        returnCode: 5,
-        address: address ?? null,
-        clientId: clientId || null,
-        deviceId: account ?? null,
-      });
-      return { allow: false, reason: message };
-    };
-    const admission = this.failed.admit(address, account, now);
-    if (admission.verdict === 'refuse')
-      return refuse(admission.reason, 'too many failed attempts, try later', false);
-    if (admission.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, admission.delayMs));
-    const refusal = canConnect(clientId, username);
-    if (refusal || !username) return refuse('identity', refusal ?? 'refused');
-    if (!password) return refuse('no_secret', 'missing secret');
-    if (this.options.directory.isRevoked?.(username)) return refuse('revoked', 'device revoked');
-    const identity = await this.options.directory.authenticate(username, password);
-    if (!identity) return refuse('bad_secret', 'unknown device or wrong secret');
-    this.failed.succeeded(address);
-    this.options.count?.('connect', 'allow');
-    return { allow: true, deviceId: username, type: identity.type, rules: accessRules(username, identity) };
+  async connect(attempt: ExternalConnect): Promise<ConnectVerdict> {
+    const decision = await this.options.connects.decide(attempt);
+    this.options.count?.('connect', decision.allow ? 'allow' : decision.reason);
+    if (!decision.allow) return { allow: false, reason: decision.message };
+    const { deviceId, identity } = decision;
+    return { allow: true, deviceId, type: identity.type, rules: accessRules(deviceId, identity) };
   }
 
   /** Whether a connected client may publish to `topic` (with `retain`) or subscribe to it. */
@@ -126,7 +86,7 @@ export class ExternalBrokerAuth {
     };
     const deviceId = request.username ?? request.clientId;
     if (request.clientId !== deviceId) return deny('client id differs from device id');
-    if (request.topic === SYS_PREFIX || request.topic.startsWith(`${SYS_PREFIX}/`)) {
+    if (isSysTopic(request.topic)) {
       return deny(`${SYS_PREFIX}/ topics are reserved to the broker`);
     }
     // A device revoked while connected does nothing more.
@@ -143,10 +103,5 @@ export class ExternalBrokerAuth {
     }
     this.options.count?.(request.action, 'allow');
     return { allow: true };
-  }
-
-  /** Forgets failures past their window; call it every minute or so. */
-  prune(): void {
-    this.failed.prune(this.clock());
   }
 }

@@ -7,7 +7,7 @@
  * Past 500 lines on purpose: aedes calls the hub back through one broker's hooks (preConnect,
  * authenticate, authorizePublish, authorizeSubscribe, published, client events), and these hooks
  * share the per-connection facts kept here (how it connected, whether it already failed, when the
- * device last spoke). The rules they apply live beside it (access.ts, limits.ts, refusals.ts).
+ * device last spoke). The rules they apply live beside it (access.ts, connect-check.ts, limits.ts).
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import net from 'node:net';
@@ -24,24 +24,18 @@ import type { Counter, Gauge, Registry } from 'prom-client';
 import promClient from 'prom-client';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { EventBus } from '../../devices/bus.ts';
-import {
-  DEVICE_ID_PATTERN,
-  deviceTopic,
-  parseDeviceTopic,
-  type RevocationCause,
-} from '../../devices/contract.ts';
+import { deviceTopic, parseDeviceTopic, type RevocationCause } from '../../devices/contract.ts';
 import { BRIDGE_TYPE, decodeDeviceMessage, getDefinition, type ZigbeeOptions } from '../../devices/index.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
 import { listen } from '../listen.ts';
 import { countersIn, type Logger } from '../observe.ts';
 import { handOffReadings } from '../readings.ts';
 import { type BridgedDevice, baseTopicOf, ZigbeeBridges } from '../zigbee/bridges.ts';
-import { canConnect, canPublish, canSubscribe } from './access.ts';
-import { FailedConnects } from './failed-connects.ts';
+import { canPublish, canSubscribe } from './access.ts';
+import { ConnectCheck, isSysTopic, SERVER_UNAVAILABLE, SYS_PREFIX } from './connect-check.ts';
 import { type BrokerLimits, DEFAULT_BROKER_LIMITS, refusalOf } from './limits.ts';
 import { GuardedConnection } from './packet-guard.ts';
 import { BoundedMemoryStore, DEFAULT_MAX_INCOMING_PER_CLIENT } from './persistence/index.ts';
-import { type Refusal, RefusalLog } from './refusals.ts';
 import { createTlsServer, type TlsListener } from './tls.ts';
 
 export type { Logger };
@@ -108,11 +102,6 @@ interface ClientInternals {
 }
 
 const OWNER = 'mqtt-gateway';
-// [MQTT-3.1.3-5] allows up to 23 bytes; brokers may accept more. Device ids are at most 64.
-const NOT_AUTHORIZED = 5;
-const BAD_USERNAME_OR_PASSWORD = 4;
-const IDENTIFIER_REJECTED = 2;
-const SYS_PREFIX = '$SYS';
 
 function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -145,9 +134,8 @@ export class MqttGateway {
   /** Clients whose closing error was counted and logged (see firstError). */
   private readonly erroredClients = new WeakSet<Client>();
   private readonly limits: BrokerLimits;
-  private readonly failedConnects: FailedConnects;
-  /** Recent refused connections (bounded), for the security page and burst detection. */
-  readonly refusals: RefusalLog;
+  /** Decides each CONNECT, and keeps recent refusals for the security page (`connects.refusals`). */
+  readonly connects: ConnectCheck;
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly webSocketServer = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
   private readonly upgradeHandlers: {
@@ -177,8 +165,14 @@ export class MqttGateway {
       ...options.limits,
       failedConnects: { ...DEFAULT_BROKER_LIMITS.failedConnects, ...options.limits?.failedConnects },
     };
-    this.failedConnects = new FailedConnects(this.limits.failedConnects);
-    this.refusals = new RefusalLog(options.refusalCapacity);
+    this.connects = new ConnectCheck({
+      directory: options.directory,
+      bus: options.bus,
+      log: options.log,
+      failedConnects: this.limits.failedConnects,
+      refusalCapacity: options.refusalCapacity,
+      clock: this.clock,
+    });
     const registers = [options.registry];
     const counter = countersIn(options.registry);
     const gateway = this;
@@ -270,6 +264,7 @@ export class MqttGateway {
       // Both stores bound the unfinished incoming QoS 2 exchanges per session, as aedes does per connection.
       persistence: this.options.persistence ?? new BoundedMemoryStore(),
       maxInflightInbound: DEFAULT_MAX_INCOMING_PER_CLIENT,
+      // [MQTT-3.1.3-5] allows up to 23 bytes; brokers may accept more. Device ids are at most 64.
       maxClientsIdLength: 64,
       maxTopicLevels: this.limits.maxTopicLevels,
       connectTimeout: this.limits.connectTimeoutMs,
@@ -288,7 +283,7 @@ export class MqttGateway {
           (error) => done(error, error === null),
           (error: unknown) => {
             this.options.log.error({ err: error }, 'device authentication failed');
-            done(authError('server unavailable', 3), false);
+            done(authError('server unavailable', SERVER_UNAVAILABLE), false);
           },
         );
       },
@@ -296,7 +291,7 @@ export class MqttGateway {
         if (!client) return callback(null);
         const identity = this.options.directory.lookup(client.id);
         // aedes' own $SYS refusal lives in its default authorizePublish, which this one replaces.
-        if (packet.topic === SYS_PREFIX || packet.topic.startsWith(`${SYS_PREFIX}/`)) {
+        if (isSysTopic(packet.topic)) {
           this.metrics.denied.inc({ action: 'sys' });
           this.options.log.warn({ deviceId: client.id, topic: packet.topic }, 'publish to $SYS refused');
           return callback(new Error(`${SYS_PREFIX}/ topics are reserved to the broker`));
@@ -377,7 +372,7 @@ export class MqttGateway {
         this.options.log.error({ deviceId, err: error }, 'revoked device not fully dropped'),
       );
     });
-    this.pruneTimer = setInterval(() => this.failedConnects.prune(this.clock()), 60_000);
+    this.pruneTimer = setInterval(() => this.connects.prune(), 60_000);
     this.pruneTimer.unref();
 
     this.options.bus.on('device.command', OWNER, ({ deviceId, command }) =>
@@ -611,83 +606,22 @@ export class MqttGateway {
     password: Buffer | undefined,
   ): Promise<AuthenticateError | null> {
     const connection = client.conn instanceof GuardedConnection ? client.conn : undefined;
-    const address = connection?.remoteAddress;
-    // Only well-formed device ids are tallied per username, so made-up names cannot fill memory.
-    const account = username && DEVICE_ID_PATTERN.test(username) ? username : undefined;
-    const admission = this.failedConnects.admit(address, account, this.clock());
-    if (admission.verdict === 'refuse') {
-      this.metrics.authFailures.inc({ reason: admission.reason });
-      this.refused({
-        at: this.clock(),
-        reason: admission.reason,
-        returnCode: NOT_AUTHORIZED,
-        address: address ?? null,
-        clientId: client.id || null,
-        deviceId: account ?? null,
-      });
-      this.options.log.warn(
-        { address, deviceId: account, reason: 'too many failed attempts' },
-        'mqtt connection refused',
-      );
-      return this.refusedConnect(authError('too many failed attempts, try later', NOT_AUTHORIZED));
+    const decision = await this.connects.decide({
+      clientId: client.id,
+      username,
+      password,
+      address: connection?.remoteAddress,
+      packet: this.connectFacts.get(client),
+    });
+    if (!decision.allow) {
+      this.metrics.authFailures.inc({ reason: decision.reason });
+      if (decision.reason === 'will') this.metrics.denied.inc({ action: 'will' });
+      return this.refusedConnect(authError(decision.message, decision.returnCode));
     }
-    if (admission.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, admission.delayMs));
-    const refuse = (reason: string, message: string, code: number): AuthenticateError => {
-      this.metrics.authFailures.inc({ reason });
-      this.refused({
-        at: this.clock(),
-        reason,
-        returnCode: code,
-        address: address ?? null,
-        clientId: client.id || null,
-        deviceId: account ?? null,
-      });
-      this.failedConnects.failed(address, account, this.clock());
-      this.options.log.warn(
-        { address, clientId: client.id, deviceId: account, reason: message },
-        'mqtt connection refused',
-      );
-      return this.refusedConnect(authError(message, code));
-    };
-    const facts = this.connectFacts.get(client);
-    // [MQTT-3.1.3-8] an empty client id asking for a persistent session is refused with 0x02.
-    if (facts?.emptyClientId && !facts.clean) {
-      return refuse('empty_client_id', 'empty client id with a persistent session', IDENTIFIER_REJECTED);
-    }
-    const refusal = facts?.emptyClientId
-      ? 'client id differs from device id'
-      : canConnect(client.id, username);
-    if (refusal || !username) return refuse('identity', refusal ?? 'refused', NOT_AUTHORIZED);
-    if (!password || password.length === 0) return refuse('no_secret', 'missing secret', NOT_AUTHORIZED);
-    if (this.options.directory.isRevoked?.(username))
-      return refuse('revoked', 'device revoked', NOT_AUTHORIZED);
-    const identity = await this.options.directory.authenticate(username, password.toString('utf8'));
-    if (!identity) {
-      return refuse('bad_secret', 'unknown device or wrong secret', BAD_USERNAME_OR_PASSWORD);
-    }
-    // The will is a publish like any other, decided now so a device learns of it at CONNACK.
-    const will = facts?.will;
-    if (will) {
-      const allowed =
-        will.topic !== SYS_PREFIX &&
-        !will.topic.startsWith(`${SYS_PREFIX}/`) &&
-        canPublish(username, will.topic, will.retain === true, identity).allow;
-      if (!allowed) {
-        this.metrics.denied.inc({ action: 'will' });
-        return refuse('will', `will topic ${will.topic} is not this device's`, NOT_AUTHORIZED);
-      }
-    }
-    this.failedConnects.succeeded(address);
     // A Zigbee2MQTT bridge publishes its whole device list in one message.
-    if (connection && identity.type === BRIDGE_TYPE)
+    if (connection && decision.identity.type === BRIDGE_TYPE)
       connection.maxPacketBytes = this.limits.maxBridgePacketBytes;
     return null;
-  }
-
-  /** A refused CONNECT: kept for the security page, and told on the bus. */
-  private refused(refusal: Refusal): void {
-    this.refusals.add(refusal);
-    this.options.bus.emit('device.refused', refusal);
   }
 
   private refusedConnect(error: AuthenticateError): AuthenticateError {

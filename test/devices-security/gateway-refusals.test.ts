@@ -88,7 +88,7 @@ describe('MQTT broker: refusals and revoked status', () => {
     });
     directory.devices.set('watch-ring-1', 'right');
     expect(await connack('watch-ring-1', 'wrong')).toBe(4);
-    const [latest] = gateway.refusals.recent();
+    const [latest] = gateway.connects.refusals.recent();
     expect(latest).toMatchObject({
       reason: 'bad_secret',
       returnCode: 4,
@@ -97,8 +97,8 @@ describe('MQTT broker: refusals and revoked status', () => {
       clientId: 'watch-ring-1',
     });
     for (let i = 0; i < 6; i += 1) await connack(`watch-unknown-${i}`, 'x');
-    expect(gateway.refusals.size).toBe(5);
-    expect(gateway.refusals.recent()[0]?.deviceId).toBe('watch-unknown-5');
+    expect(gateway.connects.refusals.size).toBe(5);
+    expect(gateway.connects.refusals.recent()[0]?.deviceId).toBe('watch-unknown-5');
     expect(heard).toHaveLength(7);
     bus.removeOwner('test');
   });
@@ -121,6 +121,6 @@ describe('MQTT broker: refusals and revoked status', () => {
     });
     expect(JSON.parse(retained[0]!.payload.toString())).toEqual({ online: false, revoked: true });
     expect(await connack('watch-ring-2', 'secret')).toBe(5);
-    expect(gateway.refusals.recent()[0]).toMatchObject({ reason: 'revoked', returnCode: 5 });
+    expect(gateway.connects.refusals.recent()[0]).toMatchObject({ reason: 'revoked', returnCode: 5 });
   });
 });
