@@ -13,13 +13,14 @@
  * EMQX sends the hub's token (`Authorization: Bearer <HUB_EMQX_HOOK_TOKEN>`); without the setting
  * the hooks do not exist (404). The rules are the embedded broker's (gateway/broker/external-auth.ts).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import type { AreaOptions } from '../context.ts';
 import { notFound, unauthorized } from '../errors.ts';
 import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
+import { bearerOf, sameSecret } from '../security/system-access.ts';
 
 const route = routeOptions('broker');
 
@@ -59,8 +60,6 @@ const AuthzRequest = Type.Object({
 
 const AuthzAnswer = Type.Object({ result: Type.Union([Type.Literal('allow'), Type.Literal('deny')]) });
 
-const digest = (value: string) => createHash('sha256').update(value).digest();
-
 /** EMQX fills `${retain}` as true/false; a template may quote it. */
 const flag = (value: boolean | string | undefined) => value === true || value === 'true';
 /** An empty placeholder is no value. */
@@ -68,12 +67,10 @@ const given = (value: string | undefined) => (value === undefined || value === '
 
 export const brokerRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
   const external = app.externalBroker;
-  const expected = external ? digest(external.token) : undefined;
   /** The hooks answer EMQX only; without the setting they are not there. */
-  const checkCaller = (authorization: string | undefined) => {
-    if (!external || !expected) throw notFound('an external broker hook');
-    const token = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : '';
-    if (!timingSafeEqual(digest(token), expected))
+  const checkCaller = (request: FastifyRequest) => {
+    if (!external) throw notFound('an external broker hook');
+    if (!sameSecret(bearerOf(request) ?? '', external.token))
       throw unauthorized('the broker hook token is missing or wrong');
     return external.auth;
   };
@@ -86,7 +83,7 @@ export const brokerRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) 
       response: { 200: AuthnAnswer, ...refusals(400, 401, 404) },
     }),
     async (request) => {
-      const auth = checkCaller(request.headers.authorization);
+      const auth = checkCaller(request);
       const { clientid, username, password, peerhost } = request.body;
       const verdict = await auth.connect({
         clientId: clientid,
@@ -112,7 +109,7 @@ export const brokerRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) 
       response: { 200: AuthzAnswer, ...refusals(400, 401, 404) },
     }),
     async (request) => {
-      const auth = checkCaller(request.headers.authorization);
+      const auth = checkCaller(request);
       const { clientid, username, action, topic, retain } = request.body;
       const decision = auth.authorize({
         clientId: clientid,

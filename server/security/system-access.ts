@@ -37,11 +37,12 @@ export const OPEN_SYSTEM_ACCESS: SystemAccess = {
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Equal secrets, compared in time that does not depend on where they differ. */
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-function bearerOf(request: FastifyRequest): string | undefined {
+/** The token of an `Authorization: Bearer …` header (RFC 6750 2.1). */
+export function bearerOf(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
 }
