@@ -15,6 +15,11 @@
  * The place of an access point is the mean of the fixes that heard it, the last `MEAN_OF` of them
  * weighing as one (so a router moved to a new flat is followed). Two watches learning the same
  * access point at the same instant may lose one of the two fixes; each next fix counts again.
+ *
+ * A watch at rest reports the same fix and the same routers every few minutes. A fix taken within
+ * `RELEARN_AFTER_MS` of the last one an access point learned from, and within `SAME_PLACE_M` of it,
+ * adds nothing to its place and is not written (remembered in memory, per hub); a fix farther away
+ * always counts, so a moving access point is still found out at once.
  */
 import type { Queryable } from '../db/database.ts';
 import { distanceMetres, type LatLon } from './geo.ts';
@@ -29,6 +34,11 @@ export const WEAKEST_RSSI = -90;
 const MEAN_OF = 20;
 /** Access points of one report considered. */
 const MAX_HEARD = 16;
+/** A fix this soon after, and this near, the last one an access point learned from is not learned. */
+export const RELEARN_AFTER_MS = 5 * 60_000;
+export const SAME_PLACE_M = 50;
+/** Access points remembered as recently learned, at most (forgotten all at once past it). */
+const MAX_RECENT = 50_000;
 
 export interface HeardAccessPoint {
   mac: string;
@@ -77,7 +87,20 @@ function usable(heard: HeardAccessPoint[]): { mac: string; rssi: number | undefi
 }
 
 export class AccessPoints {
+  /** Per access point: the last fix it learned from, and when (the fix's own time). */
+  private readonly recent = new Map<string, LatLon & { at: number }>();
+
   constructor(private readonly db: Queryable) {}
+
+  /** Whether a fix would only repeat the last one this access point learned from. */
+  private repeats(mac: string, fix: LatLon, at: number): boolean {
+    const last = this.recent.get(mac);
+    return (
+      last !== undefined &&
+      Math.abs(at - last.at) < RELEARN_AFTER_MS &&
+      distanceMetres(last, fix) <= SAME_PLACE_M
+    );
+  }
 
   private async stored(macs: string[]): Promise<Map<string, StoredPoint>> {
     if (macs.length === 0) return new Map();
@@ -94,7 +117,11 @@ export class AccessPoints {
    * gets the fix into its place. Returns how many were learned or moved on.
    */
   async learn(fix: LatLon, heard: HeardAccessPoint[], at: Date): Promise<number> {
-    const points = usable(heard).filter((point) => point.rssi === undefined || point.rssi >= WEAKEST_RSSI);
+    const points = usable(heard).filter(
+      (point) =>
+        (point.rssi === undefined || point.rssi >= WEAKEST_RSSI) &&
+        !this.repeats(point.mac, fix, at.getTime()),
+    );
     if (points.length === 0) return 0;
     const known = await this.stored(points.map((point) => point.mac));
     const rows = points.map(({ mac }) => {
@@ -129,6 +156,8 @@ export class AccessPoints {
         at,
       ],
     );
+    if (this.recent.size + rows.length > MAX_RECENT) this.recent.clear();
+    for (const { mac } of rows) this.recent.set(mac, { lat: fix.lat, lon: fix.lon, at: at.getTime() });
     return rows.length;
   }
 
