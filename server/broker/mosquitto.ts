@@ -116,76 +116,84 @@ export class MosquittoAccounts {
     return accounts;
   }
 
-  /** Sends one command and waits for its answer; `tolerate` names errors that are no failure. */
-  private async send(command: Command, tolerate: RegExp | null = null): Promise<Answer> {
+  /**
+   * Sends commands in one message, which the plugin carries out in order, and waits for all their
+   * answers. A command's `tolerate` names errors that are no failure (an account already there).
+   */
+  private async send(...steps: { command: Command; tolerate?: RegExp }[]): Promise<void> {
     if (!this.client.connected) throw new MosquittoError('not connected to Mosquitto');
-    const correlationData = randomUUID();
-    const answered = new Promise<Answer>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(correlationData);
-        reject(new MosquittoError(`Mosquitto did not answer ${command.command} within ${this.timeoutMs} ms`));
-      }, this.timeoutMs);
-      this.waiting.set(correlationData, { resolve, timer });
-    });
-    this.client.publish(CONTROL, JSON.stringify({ commands: [{ ...command, correlationData }] }), { qos: 1 });
-    const answer = await answered;
-    if (answer.error && !(tolerate?.test(answer.error) ?? false)) {
-      throw new MosquittoError(`Mosquitto refused ${command.command}: ${answer.error}`);
+    const named = steps.map((step) => ({ ...step, correlationData: randomUUID() }));
+    const answers = named.map(
+      ({ command, correlationData }) =>
+        new Promise<Answer>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            this.waiting.delete(correlationData);
+            reject(
+              new MosquittoError(`Mosquitto did not answer ${command.command} within ${this.timeoutMs} ms`),
+            );
+          }, this.timeoutMs);
+          this.waiting.set(correlationData, { resolve, timer });
+        }),
+    );
+    const commands = named.map(({ command, correlationData }) => ({ ...command, correlationData }));
+    this.client.publish(CONTROL, JSON.stringify({ commands }), { qos: 1 });
+    const settled = await Promise.allSettled(answers);
+    for (const [index, outcome] of settled.entries()) {
+      const { command, tolerate } = named[index] as (typeof named)[number];
+      if (outcome.status === 'rejected') throw outcome.reason;
+      const { error } = outcome.value;
+      if (error && !(tolerate?.test(error) ?? false)) {
+        throw new MosquittoError(`Mosquitto refused ${command.command}: ${error}`);
+      }
     }
-    return answer;
   }
 
   /**
-   * The device's account, as it should be: its role with its topics, the client with its id and
-   * secret, enabled. Made or brought back to that whatever was there before.
+   * The commands that make the device's account as it should be, whatever was there before: its
+   * role with its topics, the client with its id and secret, enabled.
    */
-  async provision(device: { id: string; type: string; baseTopic?: string }, secret: string): Promise<void> {
+  private accountSteps(device: { id: string; type: string; baseTopic?: string }, secret: string) {
     const rolename = roleOf(device.id);
     const acls = aclsOf(device.id, device.type, device.baseTopic);
-    const made = await this.send({ command: 'createRole', rolename, acls }, /already exists/i);
-    if (made.error) await this.send({ command: 'modifyRole', rolename, acls });
-    const client = await this.send(
-      {
-        command: 'createClient',
-        username: device.id,
-        clientid: device.id,
-        password: secret,
-        roles: [{ rolename }],
-      },
-      /already exists/i,
-    );
-    if (client.error) {
-      await this.send({
-        command: 'modifyClient',
-        username: device.id,
-        clientid: device.id,
-        password: secret,
-        roles: [{ rolename }],
-      });
-      await this.send({ command: 'enableClient', username: device.id });
-    }
+    const client = { username: device.id, clientid: device.id, password: secret, roles: [{ rolename }] };
+    return [
+      { command: { command: 'createRole', rolename, acls }, tolerate: /already exists/i },
+      { command: { command: 'modifyRole', rolename, acls } },
+      { command: { command: 'createClient', ...client }, tolerate: /already exists/i },
+      { command: { command: 'modifyClient', ...client } },
+      { command: { command: 'enableClient', username: device.id } },
+    ];
+  }
+
+  /** The device's account, made or brought back to what it should be, in one message. */
+  async provision(device: { id: string; type: string; baseTopic?: string }, secret: string): Promise<void> {
+    await this.send(...this.accountSteps(device, secret));
   }
 
   /**
    * A new secret: the old one stops working, and the session it opened is closed. The account is
-   * made when the device has none yet.
+   * made when the device has none yet. One message.
    */
   async rotate(device: { id: string; type: string; baseTopic?: string }, secret: string): Promise<void> {
-    await this.provision(device, secret);
-    // Disabling closes the session the old secret opened; enabling lets the new secret in.
-    await this.send({ command: 'disableClient', username: device.id });
-    await this.send({ command: 'enableClient', username: device.id });
+    await this.send(
+      ...this.accountSteps(device, secret),
+      // Disabling closes the session the old secret opened; enabling lets the new secret in.
+      { command: { command: 'disableClient', username: device.id } },
+      { command: { command: 'enableClient', username: device.id } },
+    );
   }
 
   /** Revoked: the account can no longer sign in, and its connection is closed now. */
   async revoke(deviceId: string): Promise<void> {
-    await this.send({ command: 'disableClient', username: deviceId }, /not found/i);
+    await this.send({ command: { command: 'disableClient', username: deviceId }, tolerate: /not found/i });
   }
 
   /** Takes out an account whose device was never registered after all. */
   async remove(deviceId: string): Promise<void> {
-    await this.send({ command: 'deleteClient', username: deviceId }, /not found/i);
-    await this.send({ command: 'deleteRole', rolename: roleOf(deviceId) }, /not found/i);
+    await this.send(
+      { command: { command: 'deleteClient', username: deviceId }, tolerate: /not found/i },
+      { command: { command: 'deleteRole', rolename: roleOf(deviceId) }, tolerate: /not found/i },
+    );
   }
 
   async close(): Promise<void> {
