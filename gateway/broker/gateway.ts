@@ -1,38 +1,32 @@
 /**
- * The MQTT side of the hub: an aedes broker on TCP, TLS and WebSocket (`/mqtt` on the HTTP server),
- * per-device authentication and topic ACL, decoding with devices/ definitions, and hand-off of
- * readings to the telemetry writer and of readings, events and status to the bus. Every
- * connection passes the broker's limits first (limits.ts, packet-guard.ts, failed-connects.ts).
+ * The hub's embedded MQTT broker: aedes on TCP, TLS and WebSocket (`/mqtt` on the HTTP server),
+ * with per-device authentication (connect-check.ts) and topic ACL (access.ts); each device message
+ * goes to device-messages.ts, which decodes it and hands it on. Every connection passes the
+ * broker's limits first (limits.ts, packet-guard.ts, failed-connects.ts).
  *
  * Past 500 lines on purpose: aedes calls the hub back through one broker's hooks (preConnect,
  * authenticate, authorizePublish, authorizeSubscribe, published, client events), and these hooks
- * share the per-connection facts kept here (how it connected, whether it already failed, when the
- * device last spoke). The rules they apply live beside it (access.ts, connect-check.ts, limits.ts).
+ * share the per-connection facts kept here (how it connected, whether it already failed). The rules
+ * they apply live beside it (access.ts, connect-check.ts, limits.ts).
  */
 import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import type tls from 'node:tls';
-import {
-  Aedes,
-  type AedesPublishPacket,
-  type AuthenticateError,
-  type Client,
-  type ConnectPacket,
-} from 'aedes';
+import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from 'aedes';
 import type { Counter, Gauge, Registry } from 'prom-client';
 import promClient from 'prom-client';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import type { EventBus } from '../../devices/bus.ts';
-import { deviceTopic, parseDeviceTopic, type RevocationCause } from '../../devices/contract.ts';
-import { BRIDGE_TYPE, decodeDeviceMessage, getDefinition, type ZigbeeOptions } from '../../devices/index.ts';
+import { deviceTopic, type RevocationCause } from '../../devices/contract.ts';
+import { BRIDGE_TYPE, type ZigbeeOptions } from '../../devices/index.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
 import { listen } from '../listen.ts';
 import { countersIn, type Logger } from '../observe.ts';
-import { handOffReadings } from '../readings.ts';
-import { type BridgedDevice, baseTopicOf, ZigbeeBridges } from '../zigbee/bridges.ts';
+import { type BridgedDevice, baseTopicOf } from '../zigbee/bridges.ts';
 import { canPublish, canSubscribe } from './access.ts';
 import { ConnectCheck, isSysTopic, SERVER_UNAVAILABLE, SYS_PREFIX } from './connect-check.ts';
+import { DeviceMessages } from './device-messages.ts';
 import { type BrokerLimits, DEFAULT_BROKER_LIMITS, refusalOf } from './limits.ts';
 import { GuardedConnection } from './packet-guard.ts';
 import { BoundedMemoryStore, DEFAULT_MAX_INCOMING_PER_CLIENT } from './persistence/index.ts';
@@ -143,17 +137,13 @@ export class MqttGateway {
     handler: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
   }[] = [];
   private readonly clock: () => number;
-  /** The last arrival time handed out per device (arrivalOf); one entry per registered device. */
-  private readonly lastArrival = new Map<string, number>();
-  private readonly zigbee: ZigbeeBridges;
+  /** What is done with each device message (decoded, handed on, events waited for). */
+  readonly messages: DeviceMessages;
   private readonly metrics: {
-    messages: Counter<'channel'>;
-    rejected: Counter<'reason'>;
     authFailures: Counter<'reason'>;
     denied: Counter<'action'>;
     closed: Counter<'reason'>;
     revoked: Counter;
-    unacknowledged: Counter<'reason'>;
     clients: Gauge;
     connections: Gauge;
   };
@@ -177,8 +167,6 @@ export class MqttGateway {
     const counter = countersIn(options.registry);
     const gateway = this;
     this.metrics = {
-      messages: counter('hub_mqtt_messages_total', 'Device messages accepted, by channel', 'channel'),
-      rejected: counter('hub_mqtt_messages_rejected_total', 'Device messages rejected, by reason', 'reason'),
       authFailures: counter('hub_mqtt_auth_failures_total', 'MQTT connections refused', 'reason'),
       denied: counter(
         'hub_mqtt_acl_denied_total',
@@ -193,11 +181,6 @@ export class MqttGateway {
       revoked: counter(
         'hub_mqtt_sessions_revoked_total',
         'Device sessions ended because the device was revoked',
-      ),
-      unacknowledged: counter(
-        'hub_mqtt_events_unacknowledged_total',
-        'Device events left unacknowledged because handling them failed or took too long (the device sends them again)',
-        'reason',
       ),
       // Counted from the connections when scraped, not from aedes' client events: aedes keys its
       // clients by id, so a client that drops between authentication and registration, or while
@@ -216,13 +199,12 @@ export class MqttGateway {
         registers,
       }),
     };
-    this.zigbee = new ZigbeeBridges({
+    this.messages = new DeviceMessages({
       bus: options.bus,
+      directory: options.directory,
       writer: options.writer,
       log: options.log,
       registry: options.registry,
-      bridged: (bridgeId) => options.directory.bridged(bridgeId),
-      reject: (deviceId, topic, reason) => this.reject(deviceId, topic, reason),
       clock: this.clock,
     });
   }
@@ -240,7 +222,7 @@ export class MqttGateway {
       const topic = `${baseTopicOf(identity.options)}/bridge/devices`;
       try {
         for await (const packet of persistence.createRetainedStream(topic)) {
-          await this.zigbee.receive(deviceId, identity.options, packet.topic, packet.payload);
+          await this.messages.zigbee.receive(deviceId, identity.options, packet.topic, packet.payload);
         }
       } catch (error) {
         this.options.log.error({ deviceId, err: error }, 'retained zigbee device list not read');
@@ -313,9 +295,15 @@ export class MqttGateway {
         }
         packet.retain = decision.retain;
         // An event is acknowledged only once it is handled (see beforeAck).
-        const handled = this.beforeAck(client.id, identity, packet);
+        const handled = this.messages.beforeAck(client.id, identity, packet);
         if (!handled) return callback(null);
-        this.acknowledgeWhenHandled(client.id, packet.topic, handled, callback);
+        this.messages.settleWithin(
+          client.id,
+          packet.topic,
+          handled,
+          this.limits.eventCommitTimeoutMs,
+          callback,
+        );
       },
       authorizeSubscribe: (client, subscription, callback) => {
         if (canSubscribe(client.id, subscription.topic, this.options.directory.lookup(client.id))) {
@@ -329,7 +317,7 @@ export class MqttGateway {
     });
     this.broker = broker;
     broker.on('publish', (packet, client) => {
-      if (client) this.receive(packet, client);
+      if (client) this.messages.receive(client.id, this.options.directory.lookup(client.id), packet);
     });
     await this.relearnBridges(broker);
     broker.on('client', (client) => {
@@ -352,7 +340,7 @@ export class MqttGateway {
         source: 'connection',
       });
       if (this.options.directory.lookup(client.id)?.type === BRIDGE_TYPE)
-        this.zigbee.bridgeLost(client.id, 'connection');
+        this.messages.zigbee.bridgeLost(client.id, 'connection');
     });
     broker.on('clientError', (client, error) => {
       // A refused CONNECT was logged, counted and remembered where it was refused.
@@ -498,7 +486,7 @@ export class MqttGateway {
       (client as unknown as ClientInternals).will = null;
       await new Promise<void>((resolve) => client.close(() => resolve()));
     }
-    this.lastArrival.delete(deviceId);
+    this.messages.forget(deviceId);
     const persistence = (broker as unknown as { persistence: SessionStore }).persistence;
     const session = { id: deviceId };
     const queued: { messageId?: number }[] = [];
@@ -627,134 +615,6 @@ export class MqttGateway {
   private refusedConnect(error: AuthenticateError): AuthenticateError {
     this.refusedConnects.add(error);
     return error;
-  }
-
-  private reject(deviceId: string, topic: string, reason: string): void {
-    const code = reason.split(':')[0] ?? reason;
-    this.metrics.rejected.inc({ reason: code });
-    this.options.log.warn({ deviceId, topic, reason }, 'device message rejected');
-    this.options.bus.emit('message.rejected', { deviceId, topic, reason });
-  }
-
-  /**
-   * Device events (SOS, falls, cancels, service requests) and a bridge's messages, which may carry
-   * events, are handled before aedes acknowledges them: aedes 1.2.0 writes the PUBACK of a QoS 1
-   * publish before it routes the message, so a crash in between would lose an SOS the device
-   * believes delivered. Here the PUBACK waits until the alert (or the event's own row) is committed;
-   * a failure closes the connection unacknowledged, and the device's retry is recognised by its
-   * event id, so it opens exactly one alert. Returns undefined when there is nothing to wait for.
-   */
-  private beforeAck(
-    deviceId: string,
-    identity: DeviceIdentity,
-    packet: { topic: string; payload: Buffer | string },
-  ): Promise<void> | undefined {
-    if (identity.type === BRIDGE_TYPE) {
-      return this.zigbee.receive(deviceId, identity.options, packet.topic, packet.payload);
-    }
-    if (parseDeviceTopic(packet.topic)?.channel !== 'event') return undefined;
-    // A malformed event is refused for good (counted); sending it again would not mend it.
-    const decoded = this.decode(deviceId, identity, packet.topic, 'event', packet.payload);
-    if (decoded?.message.channel !== 'event') return undefined;
-    return this.options.bus.emitAndWait('device.event', {
-      deviceId,
-      deviceType: identity.type,
-      event: decoded.message.event,
-    });
-  }
-
-  private acknowledgeWhenHandled(
-    deviceId: string,
-    topic: string,
-    handled: Promise<void>,
-    callback: (error: Error | null) => void,
-  ): void {
-    let settled = false;
-    const settle = (error: Error | null, reason?: 'failed' | 'timeout', cause?: unknown) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (error) {
-        this.metrics.unacknowledged.inc({ reason: reason ?? 'failed' });
-        this.options.log.error(
-          { deviceId, topic, reason, err: cause ?? error },
-          'device event not handled; not acknowledged, the device will send it again',
-        );
-      }
-      callback(error);
-    };
-    const timer = setTimeout(
-      () => settle(new Error('event not handled in time'), 'timeout'),
-      this.limits.eventCommitTimeoutMs,
-    );
-    handled.then(
-      () => settle(null),
-      (error: unknown) => settle(new Error('event not handled'), 'failed', error),
-    );
-  }
-
-  /**
-   * The time a device's message arrived, in milliseconds, and never the same twice for one device:
-   * a reading without a `ts` of its own is stamped with it, and InfluxDB keeps one point per series
-   * and millisecond, so two readings arriving in the same millisecond would otherwise become one.
-   */
-  private arrivalOf(deviceId: string): number {
-    const now = this.clock();
-    const last = this.lastArrival.get(deviceId);
-    const at = last !== undefined && now <= last ? last + 1 : now;
-    this.lastArrival.set(deviceId, at);
-    return at;
-  }
-
-  /**
-   * A device's message on one of its own channels, decoded by its type's definition and stamped
-   * with its arrival; a refusal is counted, logged and gives undefined.
-   */
-  private decode(
-    deviceId: string,
-    identity: DeviceIdentity | undefined,
-    topic: string,
-    channel: Parameters<typeof decodeDeviceMessage>[1],
-    payload: Uint8Array | string,
-  ) {
-    const definition = identity ? getDefinition(identity.type) : undefined;
-    if (!identity || !definition) {
-      this.reject(deviceId, topic, `unknown_type: ${identity?.type ?? 'unregistered device'}`);
-      return undefined;
-    }
-    const receivedAt = this.arrivalOf(deviceId);
-    const decoded = decodeDeviceMessage(definition, channel, payload, receivedAt);
-    if (!decoded.ok) {
-      this.reject(deviceId, topic, decoded.reason);
-      return undefined;
-    }
-    this.metrics.messages.inc({ channel });
-    return { message: decoded.value, receivedAt };
-  }
-
-  private receive(packet: AedesPublishPacket, client: Client): void {
-    const deviceId = client.id;
-    const identity = this.options.directory.lookup(deviceId);
-    // Handled before they were acknowledged (beforeAck).
-    if (identity?.type === BRIDGE_TYPE) return;
-    const parsed = parseDeviceTopic(packet.topic);
-    if (!parsed || parsed.channel === 'cmd' || parsed.channel === 'event') return;
-    const decoded = this.decode(deviceId, identity, packet.topic, parsed.channel, packet.payload);
-    if (!decoded || !identity) return;
-    const { message, receivedAt } = decoded;
-    if (message.channel === 'telemetry') {
-      const source = { deviceId, deviceType: identity.type, retireeId: identity.retireeId };
-      handOffReadings(this.options.writer, this.options.bus, source, message.ts, message.readings);
-    } else if (message.channel === 'status') {
-      this.options.bus.emit('device.status', {
-        deviceId,
-        online: message.status.online,
-        ts: receivedAt,
-        source: 'device',
-        ...(message.status.battery !== undefined ? { battery: message.status.battery } : {}),
-        ...(message.status.fw !== undefined ? { fw: message.status.fw } : {}),
-      });
-    }
   }
 
   private sendCommand(deviceId: string, command: unknown): void {
