@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import tls from 'node:tls';
-import { DEFAULT_BROKER_LIMITS } from '../gateway/index.ts';
+import { DEFAULT_BROKER_LIMITS, instanceClientId } from '../gateway/index.ts';
 import { passwordProblem } from './auth/passwords.ts';
 import type { NotifySettings } from './notify/settings.ts';
 import type { SecuritySettings } from './security/settings.ts';
@@ -67,6 +67,20 @@ export interface HubConfig {
   emqxHookToken: string | undefined;
   /** A Mosquitto whose device accounts the hub keeps (server/broker/mosquitto.ts); unset: none. */
   mosquitto: { url: string; username: string; password: string } | undefined;
+  /**
+   * The broker devices connect to instead of the embedded one (gateway/broker/consumer.ts); unset:
+   * the embedded broker.
+   */
+  externalBroker:
+    | {
+        url: string;
+        username: string | undefined;
+        password: string | undefined;
+        group: string;
+        sessionExpirySeconds: number;
+        clientId: string;
+      }
+    | undefined;
   /** A hub instance not heard from for this long is gone (server/cluster/instances.ts). */
   instanceStaleSeconds: number;
   adminPassword: string | undefined;
@@ -298,6 +312,16 @@ export function loadConfig(env: Env = process.env): HubConfig {
     brokerStore: s.brokerStore,
     emqxHookToken: s.emqxHookToken,
     mosquitto: mosquittoAccess(s),
+    externalBroker: s.brokerUrl
+      ? {
+          url: s.brokerUrl,
+          username: s.brokerUser,
+          password: s.brokerPassword,
+          group: s.brokerGroup,
+          sessionExpirySeconds: s.brokerSessionExpirySeconds,
+          clientId: instanceClientId(s.dataDir, s.instanceName),
+        }
+      : undefined,
     instanceStaleSeconds: s.instanceStaleSeconds,
     adminPassword: s.adminPassword,
     databaseUrl: s.databaseUrl,

@@ -12,6 +12,7 @@ import pino, { type Logger } from 'pino';
 import promClient from 'prom-client';
 import { EventBus } from '../devices/bus.ts';
 import {
+  BrokerConsumer,
   createTelemetryStore,
   Detector,
   ExternalBrokerAuth,
@@ -362,6 +363,21 @@ async function buildParts(
     ...(brokerStore ? { persistence: brokerStore } : {}),
   });
 
+  // Devices on an external broker (HUB_BROKER_URL): the hub consumes their topics from it, and its
+  // own broker does not listen.
+  const external = config.externalBroker;
+  const consumer = external
+    ? new BrokerConsumer({
+        ...external,
+        eventCommitTimeoutMs: config.mqttLimits.eventCommitTimeoutMs,
+        directory,
+        messages: gateway.messages,
+        bus,
+        log: brokerLog,
+        registry,
+      })
+    : null;
+
   // Devices on an EMQX cluster: EMQX asks the hub at CONNECT and, for older versions, at each
   // publish and subscribe (HUB_EMQX_HOOK_TOKEN; server/broker/).
   const externalHooks = new promClient.Counter({
@@ -426,7 +442,7 @@ async function buildParts(
     db,
     telemetry,
     writer,
-    broker: gateway,
+    broker: consumer ?? gateway,
     devices: directory,
     accounts: { endSessions: (userId: string) => sessions.endSessionsOf(userId) },
     dataDir: config.dataDir,
@@ -494,7 +510,7 @@ async function buildParts(
   const instances = new InstanceRegistry(db, {
     heartbeatMs: (config.instanceStaleSeconds * 1000) / 3,
     staleMs: config.instanceStaleSeconds * 1000,
-    broker: 'embedded',
+    broker: consumer ? 'external' : 'embedded',
     onError: (error) => logger.error({ err: error }, 'instance heartbeat failed'),
     onRevived: () =>
       logger.error(
@@ -571,12 +587,14 @@ async function buildParts(
     {
       name: 'broker',
       start: async () => {
-        await gateway.start();
+        if (consumer) await consumer.start();
+        else await gateway.start();
       },
       stop: async () => {
         // The security monitor stops before the broker: devices dropping because the hub stops are no storm.
         await securityMonitor.stop();
-        await gateway.stop();
+        if (consumer) await consumer.stop();
+        else await gateway.stop();
       },
     },
     // Commands are read before the listeners open: a watch's first link sends what waits for it.
@@ -592,6 +610,14 @@ async function buildParts(
           reapplyRevocations().catch((error: unknown) =>
             logger.error({ err: error }, 'revocations not applied in Mosquitto'),
           );
+          // The account the instances consume with, when they consume from this Mosquitto.
+          if (external?.username && external.password) {
+            brokerAccounts
+              ?.provisionHub(external.username, external.password)
+              .catch((error: unknown) =>
+                logger.error({ err: error }, "the hub's Mosquitto account not made"),
+              );
+          }
         });
       },
       stop: () => brokerAccounts?.close(),

@@ -25,6 +25,9 @@ export function roleOf(deviceId: string): string {
   return `device:${deviceId}`;
 }
 
+/** The role of the hub's own account. */
+export const HUB_ROLE = 'junxiu-hub';
+
 interface Acl {
   acltype: 'publishClientSend' | 'subscribeLiteral' | 'subscribePattern';
   topic: string;
@@ -180,6 +183,28 @@ export class MosquittoAccounts {
       // Disabling closes the session the old secret opened; enabling lets the new secret in.
       { command: { command: 'disableClient', username: device.id } },
       { command: { command: 'enableClient', username: device.id } },
+    );
+  }
+
+  /**
+   * The hub's own account, with which its instances consume the device topics (`HUB_BROKER_USER`):
+   * it subscribes to every device's topics (shared subscriptions included) and publishes commands
+   * and what the instances tell each other; it has no part in the plugin's control topics.
+   */
+  async provisionHub(username: string, password: string): Promise<void> {
+    const rolename = HUB_ROLE;
+    const acls: Acl[] = [
+      { acltype: 'subscribePattern', topic: '#', allow: true },
+      { acltype: 'subscribePattern', topic: '$share/#', allow: true },
+      { acltype: 'publishClientSend', topic: '#', allow: true },
+    ];
+    const client = { username, password, roles: [{ rolename }] };
+    await this.send(
+      { command: { command: 'createRole', rolename, acls }, tolerate: /already exists/i },
+      { command: { command: 'modifyRole', rolename, acls } },
+      { command: { command: 'createClient', ...client }, tolerate: /already exists/i },
+      { command: { command: 'modifyClient', ...client } },
+      { command: { command: 'enableClient', username } },
     );
   }
 

@@ -23,7 +23,7 @@ export interface InstanceOptions {
   heartbeatMs: number;
   staleMs: number;
   /** How the instance's devices reach it. */
-  broker: 'embedded';
+  broker: 'embedded' | 'external';
   onError: (error: unknown) => void;
   /** Told when the instance's own row was gone at a heartbeat (it was thought dead) and was written again. */
   onRevived?: () => void;

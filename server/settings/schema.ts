@@ -272,6 +272,34 @@ export const SETTINGS = {
     group: 'hub',
     meaning: "that administrator's password; needed with `HUB_MOSQUITTO_URL`",
   }),
+  brokerUrl: optional('HUB_BROKER_URL', url(['mqtt:', 'mqtts:']), {
+    group: 'hub',
+    meaning:
+      "devices connect to this broker (Mosquitto, EMQX), not the hub's, which does not listen; the hub consumes their topics (shared subscriptions)",
+  }),
+  brokerUser: optional('HUB_BROKER_USER', text, {
+    group: 'hub',
+    meaning: "the hub's own account on `HUB_BROKER_URL`",
+  }),
+  brokerPassword: optional('HUB_BROKER_PASSWORD', text, {
+    group: 'hub',
+    meaning: "that account's password",
+  }),
+  brokerGroup: setting('HUB_BROKER_GROUP', text, {
+    default: 'junxiu-hub',
+    group: 'hub',
+    meaning: "the shared-subscription group of the hub's instances on `HUB_BROKER_URL`",
+  }),
+  brokerSessionExpirySeconds: setting('HUB_BROKER_SESSION_EXPIRY_SECONDS', wholeNumber(60, 4_294_967_295), {
+    default: 86_400,
+    group: 'hub',
+    meaning: "how long that broker keeps an absent instance's session and what was routed to it",
+  }),
+  instanceName: optional('HUB_INSTANCE_NAME', text, {
+    group: 'hub',
+    meaning:
+      "this instance's name, the same across its restarts (its client id on `HUB_BROKER_URL`); unset: the host and the data folder",
+  }),
   emqxHookToken: optional('HUB_EMQX_HOOK_TOKEN', bearerToken, {
     group: 'hub',
     meaning:

@@ -51,6 +51,8 @@ export async function startDynsecMosquitto(): Promise<DynsecMosquitto | null> {
       `listener ${port} 127.0.0.1`,
       'allow_anonymous false',
       'persistence false',
+      // A hub instance's session may hold many presses while it is away (1000 by default).
+      'max_queued_messages 100000',
       // Run as root, Mosquitto would drop to its own user, who cannot read this folder.
       ...(process.getuid?.() === 0 ? ['user root'] : []),
       `plugin ${plugin}`,

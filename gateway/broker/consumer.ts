@@ -1,0 +1,409 @@
+/**
+ * The hub's devices on an external MQTT broker (Mosquitto, EMQX) instead of its embedded one: the
+ * hub is a client of that broker, and each instance consumes the device topics through MQTT 5
+ * shared subscriptions (`$share/<group>/…`), so each message goes to one instance of the group.
+ *
+ * Nothing is lost between the broker and the records:
+ * - QoS 1 with a persistent session (Clean Start 0, a session expiry) under a client id that is the
+ *   instance's own across restarts: what the broker routed to an instance while it was away waits
+ *   for it in its session.
+ * - An event is acknowledged (PUBACK) only once its alert is committed (`customHandleAcks`). A
+ *   failure or a timeout leaves it unacknowledged and the connection is dropped: the broker sends it
+ *   again when the session resumes, and its event id makes the retry open no second alert.
+ * - A broker does not hand an absent member's share to the others (Mosquitto 2.0 keeps queueing
+ *   for it). So when a consumer connection drops without a clean end (its will), or its instance
+ *   stops, another live instance takes its session over: it connects under that client id,
+ *   unsubscribes it, handles what was queued, and ends the session. Which instance does so is also
+ *   decided by a shared subscription, on a connection of its own that keeps no session (so only
+ *   live instances are asked).
+ *
+ * Commands to devices are published to the broker by the instance that handles them. Messages are
+ * handled in order, one at a time per connection (the MQTT client waits for each acknowledgement).
+ */
+import os from 'node:os';
+import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { Counter, Registry } from 'prom-client';
+import promClient from 'prom-client';
+import type { EventBus } from '../../devices/bus.ts';
+import { deviceTopic, PROTOCOL_PREFIX, parseDeviceTopic } from '../../devices/contract.ts';
+import { countersIn, type Logger } from '../observe.ts';
+import { baseTopicOf } from '../zigbee/bridges.ts';
+import type { DeviceMessages } from './device-messages.ts';
+import type { DeviceDirectory, DeviceIdentity } from './gateway.ts';
+
+const OWNER = 'broker-consumer';
+/** Where each consumer connection's will says it is gone. */
+export const PRESENCE_PREFIX = 'junxiu-hub/consumers';
+const DEVICE_CHANNELS = ['status', 'telemetry', 'event'] as const;
+/** A session being taken over is done once nothing more came for this long. */
+const DRAIN_QUIET_MS = 500;
+/** How often the bridges on record are compared with the topics followed. */
+const BRIDGE_CHECK_MS = 30_000;
+
+export interface ConsumerOptions {
+  url: string;
+  username?: string | undefined;
+  password?: string | undefined;
+  /** The instance's own client id, the same across its restarts. */
+  clientId: string;
+  /** The shared-subscription group all instances of the hub join. */
+  group: string;
+  /** How long the broker keeps an absent instance's session (seconds). */
+  sessionExpirySeconds: number;
+  /** How long an event may take to be committed before it is left unacknowledged. */
+  eventCommitTimeoutMs: number;
+  directory: DeviceDirectory;
+  messages: DeviceMessages;
+  bus: EventBus;
+  log: Logger;
+  registry: Registry;
+  /** How long to wait between connection attempts. */
+  reconnectMs?: number;
+}
+
+/** A client id for this instance: the host and the data folder, so it is the same after a restart. */
+export function instanceClientId(dataDir: string, name?: string): string {
+  if (name) return `junxiu-hub-${name}`;
+  let hash = 0;
+  for (const char of dataDir) hash = (Math.imul(hash, 31) + char.charCodeAt(0)) >>> 0;
+  return `junxiu-hub-${os.hostname()}-${hash.toString(36)}`.slice(0, 64);
+}
+
+export class BrokerConsumer {
+  private client: MqttClient | undefined;
+  private presence: MqttClient | undefined;
+  private bridgeTimer: NodeJS.Timeout | undefined;
+  /** Zigbee2MQTT base topics followed, with the bridge each belongs to. */
+  private bridgeBases = new Map<string, string>();
+  private readonly draining = new Set<string>();
+  private readonly metrics: {
+    takeovers: Counter<'outcome'>;
+    redeliveries: Counter;
+  };
+  private stopping = false;
+  /** The device topics are subscribed on the current connection. */
+  private subscribed = false;
+
+  constructor(private readonly options: ConsumerOptions) {
+    const counter = countersIn(options.registry);
+    this.metrics = {
+      takeovers: counter(
+        'hub_broker_session_takeovers_total',
+        "Sessions of another instance's consumer this instance took over and ended (outcome: drained, or empty)",
+        'outcome',
+      ),
+      redeliveries: counter(
+        'hub_broker_redeliveries_total',
+        'Device messages the external broker sent again (not acknowledged before)',
+      ),
+    };
+    const consumer = this;
+    new promClient.Gauge({
+      name: 'hub_broker_consumer_connected',
+      help: '1 while the hub is connected to the external broker and subscribed to the device topics',
+      registers: [options.registry],
+      collect() {
+        this.set(consumer.client?.connected && consumer.subscribed ? 1 : 0);
+      },
+    });
+  }
+
+  /** The shared subscriptions of the device topics: the channels devices publish on, and the bridges'. */
+  private topics(): string[] {
+    const share = `$share/${this.options.group}/`;
+    return [
+      ...DEVICE_CHANNELS.map((channel) => `${share}${PROTOCOL_PREFIX}/+/${channel}`),
+      ...[...this.bridgeBases.keys()].map((base) => `${share}${base}/#`),
+    ];
+  }
+
+  private readBridges(): Map<string, string> {
+    const bases = new Map<string, string>();
+    for (const { deviceId } of this.options.directory.bridges?.() ?? []) {
+      bases.set(baseTopicOf(this.options.directory.lookup(deviceId)?.options), deviceId);
+    }
+    return bases;
+  }
+
+  private connectOptions(clientId: string, extra: Partial<IClientOptions> = {}): IClientOptions {
+    return {
+      clientId,
+      ...(this.options.username !== undefined ? { username: this.options.username } : {}),
+      ...(this.options.password !== undefined ? { password: this.options.password } : {}),
+      protocolVersion: 5,
+      clean: false,
+      properties: { sessionExpiryInterval: this.options.sessionExpirySeconds, receiveMaximum: 100 },
+      reconnectPeriod: this.options.reconnectMs ?? 2000,
+      // Refused (its account not made yet, a password being changed): it tries again all the same.
+      reconnectOnConnackError: true,
+      connectTimeout: 10_000,
+      ...extra,
+    };
+  }
+
+  async start(): Promise<void> {
+    const { clientId } = this.options;
+    this.bridgeBases = this.readBridges();
+    const client = connect(
+      this.options.url,
+      this.connectOptions(clientId, {
+        // A connection that drops without a clean end says so: another instance takes its session over.
+        will: {
+          topic: `${PRESENCE_PREFIX}/${clientId}`,
+          payload: Buffer.from('gone'),
+          qos: 1,
+          retain: false,
+        },
+        customHandleAcks: (topic, payload, packet, done) =>
+          this.handle(() => this.client, topic, payload, packet.dup, done),
+      }),
+    );
+    this.client = client;
+    client.on('connect', (connack) => {
+      this.options.log.info(
+        { url: this.options.url, clientId, sessionPresent: connack.sessionPresent },
+        'consuming device topics from the external broker',
+      );
+      this.subscribed = false;
+      client.subscribe(this.topics(), { qos: 1 }, (error) => {
+        if (error) this.options.log.error({ err: error }, 'device topics not subscribed');
+        else this.subscribed = true;
+      });
+    });
+    client.on('error', (error) => this.options.log.warn({ err: error.message }, 'external broker'));
+    client.on('offline', () => this.options.log.warn({ clientId }, 'external broker unreachable; retrying'));
+
+    // Only live instances hear that a consumer is gone: this connection keeps no session.
+    const presence = connect(
+      this.options.url,
+      this.connectOptions(`${clientId}-presence`.slice(0, 64), {
+        clean: true,
+        properties: { sessionExpiryInterval: 0 },
+      }),
+    );
+    this.presence = presence;
+    presence.on('connect', () => {
+      presence.subscribe(`$share/${this.options.group}-takeover/${PRESENCE_PREFIX}/+`, { qos: 1 });
+    });
+    presence.on('message', (topic) => {
+      const gone = topic.slice(PRESENCE_PREFIX.length + 1);
+      if (gone && gone !== clientId && !this.stopping) void this.takeOver(gone);
+    });
+    presence.on('error', () => {});
+
+    this.options.bus.on('device.command', OWNER, ({ deviceId, command }) => {
+      client.publish(deviceTopic(deviceId, 'cmd'), JSON.stringify(command), { qos: 1 }, (error) => {
+        if (error) this.options.log.error({ deviceId, err: error.message }, 'command not sent');
+      });
+    });
+    this.options.bus.on('device.revoked', OWNER, ({ deviceId }) => this.options.messages.forget(deviceId));
+    this.bridgeTimer = setInterval(() => this.followBridges(), BRIDGE_CHECK_MS);
+    this.bridgeTimer.unref();
+    await new Promise<void>((resolve) => {
+      // The hub starts without the broker and keeps trying; it waits only for a first answer.
+      const done = () => {
+        client.off('connect', done);
+        client.off('error', done);
+        client.off('offline', done);
+        resolve();
+      };
+      client.on('connect', done);
+      client.on('error', done);
+      client.on('offline', done);
+    });
+  }
+
+  /** Follows the base topic of a bridge registered since. */
+  followBridges(): void {
+    const bases = this.readBridges();
+    const added = [...bases.keys()].filter((base) => !this.bridgeBases.has(base));
+    this.bridgeBases = bases;
+    if (added.length === 0 || !this.client?.connected) return;
+    this.client.subscribe(
+      added.map((base) => `$share/${this.options.group}/${base}/#`),
+      { qos: 1 },
+    );
+  }
+
+  /** Which device published `topic`: its own topics, or a bridge's base topic. */
+  private senderOf(topic: string): { deviceId: string; identity: DeviceIdentity | undefined } | undefined {
+    const parsed = parseDeviceTopic(topic);
+    if (parsed)
+      return { deviceId: parsed.deviceId, identity: this.options.directory.lookup(parsed.deviceId) };
+    const base = topic.split('/')[0] ?? '';
+    const bridgeId = this.bridgeBases.get(base);
+    if (!bridgeId) return undefined;
+    return { deviceId: bridgeId, identity: this.options.directory.lookup(bridgeId) };
+  }
+
+  /** One message on `connection`; acknowledged when handled, else the connection is dropped. */
+  private handle(
+    connection: () => MqttClient | undefined,
+    topic: string,
+    payload: Buffer,
+    dup: boolean,
+    done: (error: Error | number, code?: number) => void,
+  ): void {
+    if (dup) this.metrics.redeliveries.inc();
+    const sender = this.senderOf(topic);
+    if (!sender) {
+      done(0);
+      return;
+    }
+    const { deviceId, identity } = sender;
+    if (!identity) {
+      // Revoked or removed since the broker let it publish: nothing to do again later.
+      this.options.messages.reject(deviceId, topic, 'unknown_device: not on record or revoked');
+      done(0);
+      return;
+    }
+    let handled: Promise<void> | undefined;
+    try {
+      handled = this.options.messages.handle(deviceId, identity, { topic, payload });
+    } catch (error) {
+      handled = Promise.reject(error);
+    }
+    if (!handled) {
+      done(0);
+      return;
+    }
+    this.options.messages.settleWithin(
+      deviceId,
+      topic,
+      handled,
+      this.options.eventCommitTimeoutMs,
+      (error) => {
+        if (!error) {
+          done(0);
+          return;
+        }
+        // Left unacknowledged: the connection is dropped so the broker sends it again on resuming.
+        done(error);
+        connection()?.stream.destroy();
+      },
+    );
+  }
+
+  /**
+   * Takes over the session of another instance's consumer that went away: handles what the broker
+   * queued for it and ends the session, so the group's next messages go to live instances only.
+   */
+  async takeOver(clientId: string): Promise<void> {
+    if (this.draining.has(clientId) || this.stopping) return;
+    this.draining.add(clientId);
+    let received = 0;
+    let pending = 0;
+    let failed = false;
+    let lastAt = Date.now();
+    const client: MqttClient = connect(
+      this.options.url,
+      this.connectOptions(clientId, {
+        reconnectPeriod: 0,
+        customHandleAcks: (topic, payload, packet, done) => {
+          received += 1;
+          pending += 1;
+          lastAt = Date.now();
+          this.handle(
+            () => {
+              failed = true;
+              return client;
+            },
+            topic,
+            payload,
+            packet.dup,
+            (error, code) => {
+              pending -= 1;
+              lastAt = Date.now();
+              done(error, code);
+            },
+          );
+        },
+      }),
+    );
+    client.on('error', () => {});
+    try {
+      const present = await new Promise<boolean>((resolve, reject) => {
+        client.once('connect', (connack) => resolve(connack.sessionPresent === true));
+        client.once('close', () => reject(new Error('connection closed')));
+      });
+      if (present) {
+        // Nothing new is routed to it; what was queued or left unacknowledged comes now.
+        await client.unsubscribeAsync(this.topics());
+        while (pending > 0 || Date.now() - lastAt < DRAIN_QUIET_MS) {
+          if (failed || !client.connected) throw new Error('a message was not handled');
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
+      // Ends the session with the connection.
+      await client.endAsync(false, { reasonCode: 0, properties: { sessionExpiryInterval: 0 } });
+      this.metrics.takeovers.inc({ outcome: present ? 'drained' : 'empty' });
+      this.options.log.warn({ clientId, present, received }, "took over a gone instance's broker session");
+      this.draining.delete(clientId);
+    } catch (error) {
+      client.end(true);
+      this.draining.delete(clientId);
+      if (failed && !this.stopping) {
+        // What was not handled stays in the session; tried again shortly.
+        this.options.log.error({ clientId }, 'broker session take-over left messages unhandled; retrying');
+        setTimeout(() => void this.takeOver(clientId), 5000).unref();
+      } else {
+        // Its instance came back and took its session again, or the broker went away.
+        this.options.log.info({ clientId, err: (error as Error).message }, 'broker session not taken over');
+      }
+    }
+  }
+
+  /**
+   * Clears what the broker retains under the given topic filters (a deleted person's device status):
+   * each retained message found is replaced by an empty retained publish, which removes it
+   * [MQTT-3.3.1-10]. Resolves with the topics cleared.
+   */
+  async clearRetained(filters: string[]): Promise<string[]> {
+    if (filters.length === 0) return [];
+    const client = connect(
+      this.options.url,
+      this.connectOptions(`${this.options.clientId}-clear`.slice(0, 64), {
+        clean: true,
+        properties: { sessionExpiryInterval: 0 },
+        reconnectPeriod: 0,
+      }),
+    );
+    client.on('error', () => {});
+    const topics = new Set<string>();
+    client.on('message', (topic, payload, packet) => {
+      if (packet.retain && payload.length > 0) topics.add(topic);
+    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.once('connect', () => resolve());
+        client.once('close', () => reject(new Error('the broker closed the connection')));
+      });
+      // The broker sends what it retains right after its SUBACK; a last round trip lets it arrive.
+      await client.subscribeAsync(filters, { qos: 1 });
+      await client.unsubscribeAsync(filters);
+      for (const topic of topics) await client.publishAsync(topic, Buffer.alloc(0), { qos: 1, retain: true });
+      return [...topics];
+    } finally {
+      await client.endAsync().catch(() => client.end(true));
+    }
+  }
+
+  /**
+   * Stops consuming: nothing more is taken, what is being handled is finished, and the session is
+   * left to the broker with a word to the other instances, one of which takes it over (alone, the
+   * instance finds it again when it starts).
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.options.bus.removeOwner(OWNER);
+    if (this.bridgeTimer) clearInterval(this.bridgeTimer);
+    const client = this.client;
+    if (client?.connected) {
+      // Unacknowledged messages stay in the session; the others hear it is free.
+      await client.endAsync(false, { reasonCode: 4 }).catch(() => client.end(true));
+    } else {
+      client?.end(true);
+    }
+    await this.presence?.endAsync(true).catch(() => {});
+  }
+}

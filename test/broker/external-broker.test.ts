@@ -1,0 +1,252 @@
+/**
+ * The hub with its devices on a real Mosquitto (HUB_BROKER_URL) instead of its own broker: it makes
+ * its own account there, consumes the device topics through a shared subscription, acknowledges an
+ * event only once its alert is committed, and sends commands through Mosquitto. A hub killed with
+ * SIGKILL while presses are queued finds them in its session when it starts again: none lost, none
+ * twice. A second instance takes over the session of one that is gone, so what Mosquitto kept
+ * routing to it is handled at once.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert, CreatedDevice } from '../../server/schemas/index.ts';
+import { eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
+import { DYNSEC_ADMIN, type DynsecMosquitto, startDynsecMosquitto } from '../helpers/mosquitto.ts';
+import { freePort, makeTempDir } from '../helpers/tmp.ts';
+
+const mosquitto: DynsecMosquitto | null = await startDynsecMosquitto();
+afterAll(async () => mosquitto?.stop());
+
+const HUB_ACCOUNT = { username: 'junxiu-hub', password: 'hub-consumer-password-0123456789' };
+
+/** The settings of a hub whose devices are on the test's Mosquitto. */
+function onMosquitto(instance: string, group: string, admin: boolean): Record<string, string> {
+  const url = (mosquitto as DynsecMosquitto).url;
+  return {
+    HUB_BROKER_URL: url,
+    HUB_BROKER_USER: HUB_ACCOUNT.username,
+    HUB_BROKER_PASSWORD: HUB_ACCOUNT.password,
+    HUB_BROKER_GROUP: group,
+    HUB_INSTANCE_NAME: instance,
+    ...(admin
+      ? {
+          HUB_MOSQUITTO_URL: url,
+          HUB_MOSQUITTO_USER: DYNSEC_ADMIN.username,
+          HUB_MOSQUITTO_PASSWORD: DYNSEC_ADMIN.password,
+        }
+      : {}),
+  };
+}
+
+/** A device connected to Mosquitto with its id and secret, as the device itself would. */
+async function deviceOn(created: CreatedDevice): Promise<MqttClient> {
+  const id = created.device.id;
+  // Its account is made when it is registered; the hub's may still be on its way.
+  return eventually(
+    () =>
+      new Promise<MqttClient | undefined>((resolve) => {
+        const client = mqtt.connect((mosquitto as DynsecMosquitto).url, {
+          clientId: id,
+          username: id,
+          password: created.secret,
+          protocolVersion: 5,
+          reconnectPeriod: 0,
+        });
+        client.once('connect', () => resolve(client));
+        client.once('error', () => {
+          client.end(true);
+          resolve(undefined);
+        });
+      }),
+  );
+}
+
+const sos = (eventId: string) => JSON.stringify({ id: eventId, type: 'sos', ts: Date.now() });
+
+describe.skipIf(mosquitto === null)('devices on an external Mosquitto', () => {
+  let t: TestHub;
+  let pendant: CreatedDevice;
+  let retireeId: string;
+  let device: MqttClient;
+
+  beforeAll(async () => {
+    t = await startTestHub({
+      ...onMosquitto('first', 'hubs', true),
+      HUB_MQTT_EVENT_COMMIT_TIMEOUT_MS: '1000',
+    });
+    retireeId = (await t.addRetiree()).id;
+    pendant = await t.addDevice('pendant.sos', retireeId);
+    device = await deviceOn(pendant);
+    await eventually(async () => (await metricValue(t, 'hub_broker_consumer_connected')) === 1);
+  });
+  afterAll(async () => {
+    await device?.endAsync();
+    await t?.stop();
+  });
+
+  const alertsOf = async (retiree: string) =>
+    (await t.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree}`)).body;
+
+  it('opens no MQTT port of its own', () => {
+    expect(t.hub.mqttPort).toBe(0);
+  });
+
+  it('takes an SOS through Mosquitto, and sends the acknowledgement back to the device', async () => {
+    const id = pendant.device.id;
+    const commands: unknown[] = [];
+    device.on('message', (_topic, payload) => commands.push(JSON.parse(payload.toString())));
+    await device.subscribeAsync(`eldercare/v1/${id}/cmd`, { qos: 1 });
+    await device.publishAsync(`eldercare/v1/${id}/event`, sos('ext-1'), { qos: 1 });
+    const [alert] = await eventually(async () => {
+      const alerts = await alertsOf(retireeId);
+      return alerts.length > 0 ? alerts : undefined;
+    });
+    expect(alert).toMatchObject({ kind: 'sos', count: 1, status: 'open' });
+
+    expect((await t.api('POST', `/api/alerts/${(alert as Alert).id}/ack`, {})).status).toBe(200);
+    const command = await eventually(() => commands[0]);
+    expect(command).toMatchObject({ type: 'ack', alertId: (alert as Alert).id });
+  });
+
+  it('counts a device message that cannot be read, and takes the next one', async () => {
+    const id = pendant.device.id;
+    const before = await metricValue(t, 'hub_mqtt_messages_rejected_total{reason="invalid_json"}');
+    await device.publishAsync(`eldercare/v1/${id}/event`, '{not json', { qos: 1 });
+    await device.publishAsync(`eldercare/v1/${id}/event`, sos('ext-2'), { qos: 1 });
+    await eventually(async () => (await alertsOf(retireeId))[0]?.count === 2);
+    expect(await metricValue(t, 'hub_mqtt_messages_rejected_total{reason="invalid_json"}')).toBeGreaterThan(
+      before,
+    );
+  });
+
+  it('sends an event again when its alert could not be committed in time, and opens it once', async () => {
+    const id = pendant.device.id;
+    const redelivered = await metricValue(t, 'hub_broker_redeliveries_total');
+    const events = await metricValue(t, 'hub_mqtt_messages_total{channel="event"}');
+    // The event's transaction waits behind a lock on its table for longer than the commit timeout.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let locked!: () => void;
+    const isLocked = new Promise<void>((resolve) => {
+      locked = resolve;
+    });
+    const lock = t.hub.db.transaction(async (tx) => {
+      await tx.query('lock table device_events in access exclusive mode');
+      locked();
+      await held;
+    });
+    await isLocked;
+    try {
+      await device.publishAsync(`eldercare/v1/${id}/event`, sos('ext-3'), { qos: 1 });
+      await eventually(
+        async () => (await metricValue(t, 'hub_mqtt_events_unacknowledged_total{reason="timeout"}')) > 0,
+      );
+    } finally {
+      release();
+      await lock;
+    }
+    // Mosquitto sends it again once the hub's connection is back; the first attempt may have
+    // committed meanwhile, and the retry, known by its event id, counts nothing more.
+    await eventually(
+      async () => (await metricValue(t, 'hub_broker_redeliveries_total')) > redelivered,
+      30_000,
+    );
+    await eventually(
+      async () => (await metricValue(t, 'hub_mqtt_messages_total{channel="event"}')) >= events + 2,
+    );
+    await eventually(async () => (await alertsOf(retireeId))[0]?.count === 3);
+    expect((await alertsOf(retireeId))[0]?.count).toBe(3);
+  });
+});
+
+describe.skipIf(mosquitto === null)('a hub instance killed while presses wait in Mosquitto', () => {
+  const hubs: HubProcess[] = [];
+  afterAll(async () => {
+    for (const hub of hubs) await hub.kill();
+  });
+
+  async function start(dataDir: string, httpPort: number, env: Record<string, string>) {
+    const hub = await spawnHub({ dataDir, httpPort, mqttPort: await freePort(), env });
+    hubs.push(hub);
+    return hub;
+  }
+
+  const countOf = async (hub: HubProcess, retiree: string) =>
+    (await hub.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree}&kind=sos`)).body[0]?.count ?? 0;
+
+  it('finds them in its session when it starts again: none lost, none counted twice', async () => {
+    const dir = await makeTempDir('junxiu-ext-');
+    const httpPort = await freePort();
+    const env = onMosquitto('alone', 'alone', true);
+    const first = await start(dir.path, httpPort, env);
+    const retiree = await first.addRetiree();
+    const created = await first.addDevice('ext-alone-1', 'pendant.sos', retiree.id);
+    const device = await deviceOn(created);
+    try {
+      const presses = 200;
+      for (let n = 0; n < presses; n++) {
+        await device.publishAsync('eldercare/v1/ext-alone-1/event', sos(`alone-${n}`), { qos: 1 });
+      }
+      // Killed part-way: the rest waits in its session, one perhaps handled but not acknowledged.
+      await eventually(async () => (await countOf(first, retiree.id)) >= 20, 60_000);
+      await first.kill();
+      const again = await start(dir.path, httpPort, env);
+      await eventually(async () => (await countOf(again, retiree.id)) >= presses, 60_000);
+      expect(await countOf(again, retiree.id)).toBe(presses);
+      await again.kill();
+    } finally {
+      await device.endAsync();
+      await dir.remove();
+    }
+  });
+
+  it('has another instance take over the session of one that is gone', async () => {
+    // Two hubs of one group, each on records of its own here (one database of two instances is
+    // refused until the jobs that must run once run under a lease): what matters is the broker.
+    const second = await startTestHub(onMosquitto('second', 'pair', true));
+    const dir = await makeTempDir('junxiu-ext-');
+    try {
+      const retiree = await second.addRetiree();
+      const created = await second.addDevice('pendant.sos', retiree.id);
+      const id = created.device.id;
+      const first = await start(dir.path, await freePort(), onMosquitto('gone', 'pair', false));
+      const firstRetiree = await first.addRetiree();
+      await first.addDevice(id, 'pendant.sos', firstRetiree.id);
+      await eventually(async () => {
+        const metrics = await first.api<string>('GET', '/metrics');
+        return /^hub_broker_consumer_connected 1$/m.test(String(metrics.body));
+      });
+      const device = await deviceOn(created);
+      try {
+        // Both consume; one stands still (its connection open), so Mosquitto hands it half of the
+        // presses, which it never acknowledges; then it is killed.
+        first.child.kill('SIGSTOP');
+        const presses = 20;
+        for (let n = 0; n < presses; n++) {
+          await device.publishAsync(`eldercare/v1/${id}/event`, sos(`pair-${n}`), { qos: 1 });
+        }
+        const countOnSecond = async () =>
+          (await second.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`)).body[0]?.count ?? 0;
+        await eventually(async () => (await countOnSecond()) > 0);
+        expect(await countOnSecond()).toBeLessThan(presses);
+        await first.kill();
+        await eventually(async () => {
+          const alerts = (await second.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`)).body;
+          return alerts[0]?.count === presses;
+        }, 30_000);
+        // Ended once what was queued for it is handled.
+        await eventually(
+          async () =>
+            (await metricValue(second, 'hub_broker_session_takeovers_total{outcome="drained"}')) >= 1,
+        );
+      } finally {
+        await device.endAsync();
+      }
+    } finally {
+      await second.stop();
+      await dir.remove();
+    }
+  });
+});
