@@ -81,6 +81,8 @@ export interface HubConfig {
         clientId: string;
       }
     | undefined;
+  /** A Redis the instances share (live rooms, throttles); unset: each keeps its own in memory. */
+  redisUrl: string | undefined;
   /** A hub instance not heard from for this long is gone (server/cluster/instances.ts). */
   instanceStaleSeconds: number;
   adminPassword: string | undefined;
@@ -322,6 +324,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
           clientId: instanceClientId(s.dataDir, s.instanceName),
         }
       : undefined,
+    redisUrl: s.redisUrl,
     instanceStaleSeconds: s.instanceStaleSeconds,
     adminPassword: s.adminPassword,
     databaseUrl: s.databaseUrl,

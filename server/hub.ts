@@ -38,6 +38,7 @@ import { MosquittoAccounts } from './broker/mosquitto.ts';
 import { CENTRE_UTC_OFFSET_MINUTES } from './calendar.ts';
 import { type FolderLock, lockDataFolder } from './cluster/folder-lock.ts';
 import { InstanceRegistry } from './cluster/instances.ts';
+import { closeRedis, connectRedis } from './cluster/redis.ts';
 import type { HubConfig } from './config.ts';
 import type { HubContext, HubParts } from './context.ts';
 import { type Database, openDatabase } from './db/database.ts';
@@ -267,6 +268,13 @@ async function buildParts(
   const notifySettings = config.notify;
   const familyRecords = new FamilyStore(db);
   const stations = new StationLookup(db);
+  // What the instances share (HUB_REDIS_URL): the live channel's rooms.
+  const redis = config.redisUrl
+    ? {
+        publish: connectRedis(config.redisUrl, 'live-publish', logger),
+        subscribe: connectRedis(config.redisUrl, 'live-subscribe', logger),
+      }
+    : null;
   const live = new LiveChannel(
     bus,
     (token) => sessions.userFor(token),
@@ -276,6 +284,7 @@ async function buildParts(
       allowedOrigins: config.allowedOrigins,
       stationOf: (retireeId) => stations.of(retireeId),
       readingsEveryMs: config.liveReadingsMs,
+      ...(redis ? { sharedRooms: { ...redis, key: 'junxiu-hub:live' } } : {}),
     },
   );
   const workflow = new AlertWorkflow(db, bus, directory, undefined, {
@@ -522,6 +531,18 @@ async function buildParts(
   const extensions: Extension[] = [
     // Opened and migrated before the rest was built on it; closed last.
     { name: 'records database', start: () => {}, stop: () => db.close() },
+    ...(redis
+      ? [
+          {
+            name: 'shared Redis',
+            start: () => {},
+            stop: async () => {
+              await closeRedis(redis.publish);
+              await closeRedis(redis.subscribe);
+            },
+          } satisfies Extension,
+        ]
+      : []),
     // Before anything takes devices or runs a job: a second instance on the database is refused here.
     { name: 'instance registry', start: () => instances.join(), stop: () => instances.leave() },
     {

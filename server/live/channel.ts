@@ -13,8 +13,15 @@
  * a socket in its room, and no client event joins or leaves one; the session behind each socket is
  * checked again on every client event and every `recheckMs`, and at once when sessions end, so a
  * socket of a signed-out, expired or disabled account is dropped within a second.
+ *
+ * Several hub instances share their rooms through Redis (`sharedRooms`, socket.io's Redis adapter):
+ * an emit to a room reaches the sockets of every instance, so a dashboard on any instance sees every
+ * alert and every device's readings. Each instance then knows only its own sockets, so it never
+ * skips an emit because none of its own sockets is in a room.
  */
 import type { Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Redis } from 'ioredis';
 import { Server, type Socket } from 'socket.io';
 import type { EventBus } from '../../devices/bus.ts';
 import { STAFF_ROLES, type StaffRole } from '../access/policy.ts';
@@ -73,6 +80,11 @@ export interface LiveGuard {
   stationOf?: (retireeId: string) => Promise<string | null>;
   /** How often the gathered readings go out (default 1 000 ms). */
   readingsEveryMs?: number;
+  /**
+   * Rooms shared with the other instances through Redis: a client to publish on and one to
+   * subscribe with (a subscribing Redis connection does nothing else).
+   */
+  sharedRooms?: { publish: Redis; subscribe: Redis; key: string };
 }
 
 /** A caseworker bound to a station follows that station's retirees, and no one else's. */
@@ -120,6 +132,13 @@ export class LiveChannel {
       server,
       {
         serveClient: false,
+        ...(this.guard.sharedRooms
+          ? {
+              adapter: createAdapter(this.guard.sharedRooms.publish, this.guard.sharedRooms.subscribe, {
+                key: this.guard.sharedRooms.key,
+              }),
+            }
+          : {}),
         // MQTT over WebSocket shares this HTTP server on /mqtt: leave other upgrades alone.
         destroyUpgrade: false,
         allowRequest: (request, callback) => {
@@ -232,6 +251,8 @@ export class LiveChannel {
    */
   /** Whether any station-bound caseworker is connected (else station rooms need no lookup). */
   private anyStationRoom(): boolean {
+    // Another instance's caseworkers are not in this one's rooms.
+    if (this.guard.sharedRooms) return true;
     const rooms = this.io?.sockets.adapter.rooms.keys() ?? [];
     return [...rooms].some((name) => name.startsWith('station:'));
   }
@@ -254,6 +275,7 @@ export class LiveChannel {
 
   /** True when a family member's socket follows this retiree. */
   familyWatching(retireeId: string): boolean {
+    if (this.guard.sharedRooms) return true;
     return (this.io?.sockets.adapter.rooms.get(familyRoom(retireeId))?.size ?? 0) > 0;
   }
 
@@ -268,8 +290,21 @@ export class LiveChannel {
    */
   dropFamily(retireeId: string, userIds: string[]): void {
     const io = this.io;
-    const members = io?.sockets.adapter.rooms.get(familyRoom(retireeId));
-    if (!io || !members) return;
+    if (!io) return;
+    if (this.guard.sharedRooms) {
+      // The room's sockets on every instance; each is disconnected where it is.
+      io.in(familyRoom(retireeId))
+        .fetchSockets()
+        .then(
+          (sockets) => {
+            for (const socket of sockets) if (userIds.includes(socket.data.user.id)) socket.disconnect(true);
+          },
+          () => undefined,
+        );
+      return;
+    }
+    const members = io.sockets.adapter.rooms.get(familyRoom(retireeId));
+    if (!members) return;
     for (const id of [...members]) {
       const socket = io.sockets.sockets.get(id);
       if (socket && userIds.includes(socket.data.user.id)) socket.disconnect(true);
@@ -344,6 +379,8 @@ export class LiveChannel {
     const io = this.io;
     if (!io) return;
     io.disconnectSockets(true);
+    // Leaves the shared rooms' Redis channels; the Redis clients are the hub's.
+    if (this.guard.sharedRooms) await io.of('/').adapter.close();
     // close() would also close the HTTP server, which the app owns.
     io.engine.close();
     this.io = undefined;

@@ -295,6 +295,11 @@ export const SETTINGS = {
     group: 'hub',
     meaning: "how long that broker keeps an absent instance's session and what was routed to it",
   }),
+  redisUrl: optional('HUB_REDIS_URL', url(['redis:', 'rediss:']), {
+    group: 'hub',
+    meaning:
+      'a Redis the instances share: live rooms (a dashboard on any instance sees every alert), sign-in and CONNECT throttles',
+  }),
   instanceName: optional('HUB_INSTANCE_NAME', text, {
     group: 'hub',
     meaning:

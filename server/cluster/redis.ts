@@ -1,0 +1,35 @@
+/**
+ * The Redis the hub instances share (HUB_REDIS_URL): socket.io's rooms (server/live/channel.ts)
+ * and the sign-in and CONNECT throttles. Each client reconnects by itself, backing off up to 2 s;
+ * the hub starts and runs while Redis is away (an alert still reaches the dashboards of the
+ * instance that stored it), and says so once per outage rather than at every attempt.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+
+export function connectRedis(url: string, name: string, log: Logger): Redis {
+  const client = new Redis(url, {
+    connectionName: `junxiu-hub-${name}`,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    // A command waits for a reconnection a little, then fails rather than hold its caller.
+    maxRetriesPerRequest: 2,
+  });
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    log.error({ err: error.message, redis: name }, 'Redis unreachable; retrying');
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log.warn({ redis: name }, 'Redis reachable again');
+  });
+  return client;
+}
+
+/** Closes a client: politely when it is connected, at once otherwise. */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+}
