@@ -39,6 +39,7 @@ import { CENTRE_UTC_OFFSET_MINUTES } from './calendar.ts';
 import { type FolderLock, lockDataFolder } from './cluster/folder-lock.ts';
 import { InstanceRegistry } from './cluster/instances.ts';
 import { closeRedis, connectRedis } from './cluster/redis.ts';
+import { ClusterRelay } from './cluster/relay.ts';
 import type { HubConfig } from './config.ts';
 import type { HubContext, HubParts } from './context.ts';
 import { type Database, openDatabase } from './db/database.ts';
@@ -268,12 +269,24 @@ async function buildParts(
   const notifySettings = config.notify;
   const familyRecords = new FamilyStore(db);
   const stations = new StationLookup(db);
-  // What the instances share (HUB_REDIS_URL): the live channel's rooms.
+  // What the instances share (HUB_REDIS_URL): the live channel's rooms, and what one instance tells
+  // the others (ended sessions, revoked devices, changed devices and retirees).
   const redis = config.redisUrl
     ? {
-        publish: connectRedis(config.redisUrl, 'live-publish', logger),
+        publish: connectRedis(config.redisUrl, 'publish', logger),
         subscribe: connectRedis(config.redisUrl, 'live-subscribe', logger),
+        relay: connectRedis(config.redisUrl, 'relay-subscribe', logger),
       }
+    : null;
+  const relay = redis
+    ? new ClusterRelay({
+        publish: redis.publish,
+        subscribe: redis.relay,
+        channel: 'junxiu-hub:relay',
+        bus,
+        directory,
+        log: logger,
+      })
     : null;
   const live = new LiveChannel(
     bus,
@@ -284,7 +297,9 @@ async function buildParts(
       allowedOrigins: config.allowedOrigins,
       stationOf: (retireeId) => stations.of(retireeId),
       readingsEveryMs: config.liveReadingsMs,
-      ...(redis ? { sharedRooms: { ...redis, key: 'junxiu-hub:live' } } : {}),
+      ...(redis
+        ? { sharedRooms: { publish: redis.publish, subscribe: redis.subscribe, key: 'junxiu-hub:live' } }
+        : {}),
     },
   );
   const workflow = new AlertWorkflow(db, bus, directory, undefined, {
@@ -537,14 +552,20 @@ async function buildParts(
             name: 'shared Redis',
             start: () => {},
             stop: async () => {
-              await closeRedis(redis.publish);
-              await closeRedis(redis.subscribe);
+              await Promise.all([
+                closeRedis(redis.publish),
+                closeRedis(redis.subscribe),
+                closeRedis(redis.relay),
+              ]);
             },
           } satisfies Extension,
         ]
       : []),
     // Before anything takes devices or runs a job: a second instance on the database is refused here.
     { name: 'instance registry', start: () => instances.join(), stop: () => instances.leave() },
+    ...(relay
+      ? [{ name: 'cluster relay', start: () => relay.start(), stop: () => relay.stop() } satisfies Extension]
+      : []),
     {
       name: 'sessions',
       start: () => sessions.start((error) => logger.error({ err: error }, 'session sweep failed')),

@@ -5,6 +5,10 @@
  * revoked (so it is refused as not authorized, not as unknown), and every revocation and secret
  * replacement goes on the bus at once (`device.revoked`): the gateway ends the device's live
  * session, the device state shows a revoked device offline.
+ *
+ * With several hub instances, each has its own directory: a change made through one instance's API
+ * is told on the bus (`directory.changed`, `device.revoked`), carried to the others
+ * (server/cluster/relay.ts), where `refreshDevice` / `refreshRetiree` read it again from the records.
  */
 import type { EventBus } from '../../devices/bus.ts';
 import type { RevocationCause } from '../../devices/contract.ts';
@@ -20,6 +24,13 @@ export interface Entry extends DeviceIdentity {
   secretHash: string;
   ieeeAddress?: string | null;
   friendlyName?: string | null;
+}
+
+declare module '../../devices/contract.ts' {
+  interface HubEventMap {
+    /** A device or a retiree was registered or changed through this instance's API. */
+    'directory.changed': { kind: 'device' | 'retiree'; id: string };
+  }
 }
 
 /** The directory's entry for a device record. */
@@ -68,7 +79,7 @@ export class Directory implements DeviceDirectory {
   }
 
   async load(): Promise<void> {
-    for (const device of await this.deviceRecords.list()) this.putDevice(device.id, entryOf(device));
+    for (const device of await this.deviceRecords.list()) this.keep(device.id, entryOf(device));
     if (this.revocations) {
       for (const [deviceId, state] of await this.revocations.states()) {
         if (state.revokedAt) this.revoked.add(deviceId);
@@ -91,7 +102,7 @@ export class Directory implements DeviceDirectory {
         return null;
       }
       entry = entryOf(record);
-      this.putDevice(deviceId, entry);
+      this.keep(deviceId, entry);
     }
     // A Zigbee sensor speaks only through its bridge; its own credential opens nothing.
     if (zigbeeDefinitionByType(entry.type)) return null;
@@ -168,7 +179,39 @@ export class Directory implements DeviceDirectory {
       .map(([deviceId, entry]) => ({ deviceId, baseTopic: entry.options?.baseTopic }));
   }
 
+  /** A device registered or changed here: kept, and told to the other instances. */
   putDevice(deviceId: string, entry: Entry): void {
+    this.keep(deviceId, entry);
+    this.bus.emit('directory.changed', { kind: 'device', id: deviceId });
+  }
+
+  /** A device as the records have it now (changed on another instance). */
+  async refreshDevice(deviceId: string): Promise<void> {
+    const record = await this.deviceRecords.byId(deviceId);
+    if (!record) {
+      this.drop(deviceId);
+      return;
+    }
+    this.keep(deviceId, entryOf(record));
+    if (this.revocations && (await this.revocations.isRevoked(deviceId))) this.revoked.add(deviceId);
+    else this.revoked.delete(deviceId);
+  }
+
+  /** A retiree's limits as the records have them now (changed on another instance). */
+  async refreshRetiree(retireeId: string): Promise<void> {
+    const retiree = await this.retireeRecords.byId(retireeId);
+    if (!retiree) this.limits.delete(retireeId);
+    else this.limits.set(retireeId, { low: retiree.hrLow, high: retiree.hrHigh, spo2Low: retiree.spo2Low });
+  }
+
+  private drop(deviceId: string): void {
+    const previous = this.devices.get(deviceId);
+    if (previous?.bridgeId) this.byBridge.get(previous.bridgeId)?.delete(deviceId);
+    this.devices.delete(deviceId);
+    this.identities.delete(deviceId);
+  }
+
+  private keep(deviceId: string, entry: Entry): void {
     const previous = this.devices.get(deviceId);
     if (previous?.bridgeId) this.byBridge.get(previous.bridgeId)?.delete(deviceId);
     this.devices.set(deviceId, entry);
@@ -182,6 +225,7 @@ export class Directory implements DeviceDirectory {
 
   putRetiree(retireeId: string, limits: RetireeLimits): void {
     this.limits.set(retireeId, limits);
+    this.bus.emit('directory.changed', { kind: 'retiree', id: retireeId });
   }
 
   /** The retiree's own SpO2 limit, or null for the centre's. */

@@ -47,6 +47,15 @@ export class DeviceRevocations {
     );
   }
 
+  /** Whether one device is revoked now. */
+  async isRevoked(deviceId: string): Promise<boolean> {
+    const rows = await this.db.query<{ revoked: boolean }>(
+      'select revoked_at is not null as revoked from devices where id = $1',
+      [deviceId],
+    );
+    return rows[0]?.revoked === true;
+  }
+
   /** Marks a device revoked; false when it was already revoked (or does not exist). */
   async revoke(deviceId: string, reason: string, userId: string, at: Date): Promise<boolean> {
     const rows = await this.db.query<{ id: string }>(
