@@ -38,6 +38,7 @@ import { MosquittoAccounts } from './broker/mosquitto.ts';
 import { CENTRE_UTC_OFFSET_MINUTES } from './calendar.ts';
 import { type FolderLock, lockDataFolder } from './cluster/folder-lock.ts';
 import { InstanceRegistry } from './cluster/instances.ts';
+import { Lease } from './cluster/lease.ts';
 import { closeRedis, connectRedis } from './cluster/redis.ts';
 import { ClusterRelay } from './cluster/relay.ts';
 import type { HubConfig } from './config.ts';
@@ -424,6 +425,8 @@ async function buildParts(
   // Device accounts kept in a Mosquitto's dynamic-security plugin (HUB_MOSQUITTO_URL); each
   // (re)connection applies the revocations again, so one made while Mosquitto was away holds.
   let brokerAccounts: MosquittoAccounts | null = null;
+  /** Key of the jobs' advisory lock (any constant the hub takes nowhere else). */
+  const JOBS_LEASE_KEY = 2839_0017;
   const mosquitto = config.mosquitto;
   const reapplyRevocations = async () => {
     if (!brokerAccounts) return;
@@ -542,6 +545,41 @@ async function buildParts(
       ),
   });
 
+  // The jobs that must run once however many instances share the database: on the holder of a
+  // lease (a PostgreSQL advisory lock; on PGlite always this instance). Each derives its work from
+  // stored state, so another instance taking over neither repeats nor skips a step.
+  const runOnce: Extension[] = [
+    { name: 'escalation', start: () => escalation.start(), stop: () => escalation.stop() },
+    { name: 'abroad watch', start: () => abroadWatch.start(), stop: () => abroadWatch.stop() },
+    { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
+  ];
+  const leaseHeld = new promClient.Gauge({
+    name: 'hub_jobs_lease_held',
+    help: 'Whether this instance runs the jobs that must run once (escalation, abroad watch, retention)',
+    registers: [registry],
+  });
+  const jobsLease = new Lease(
+    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite' },
+    {
+      key: JOBS_LEASE_KEY,
+      name: 'jobs',
+      onAcquired: async () => {
+        for (const job of runOnce) await job.start();
+        leaseHeld.set(1);
+        logger.info('this instance runs the jobs that must run once');
+      },
+      onLost: async () => {
+        leaseHeld.set(0);
+        for (const job of [...runOnce].reverse()) {
+          await Promise.resolve(job.stop()).catch((error: unknown) =>
+            logger.error({ err: error, extension: job.name }, 'stop failed'),
+          );
+        }
+      },
+      onError: (error) => logger.error({ err: error }, 'jobs lease'),
+    },
+  );
+
   /** The hub's long-lived parts, in the order they start; they stop in the reverse order. */
   const extensions: Extension[] = [
     // Opened and migrated before the rest was built on it; closed last.
@@ -603,8 +641,8 @@ async function buildParts(
     { name: 'locations', start: () => locations.start(), stop: () => locations.stop() },
     { name: 'family pages', start: () => families.start(), stop: () => families.stop() },
     { name: 'notifications', start: () => notifications.start(), stop: () => notifications.stop() },
-    { name: 'escalation', start: () => escalation.start(), stop: () => escalation.stop() },
-    { name: 'abroad watch', start: () => abroadWatch.start(), stop: () => abroadWatch.stop() },
+    // Started while this instance holds the jobs' lease, stopped when it loses it.
+    { name: 'jobs that run once', start: () => jobsLease.start(), stop: () => jobsLease.stop() },
     { name: 'service requests', start: () => requests.start(), stop: () => requests.stop() },
     { name: 'device state', start: () => deviceState.start(), stop: () => deviceState.stop() },
     {
@@ -643,7 +681,6 @@ async function buildParts(
     { name: 'watch commands', start: () => watchCommands.start(), stop: () => watchCommands.stop() },
     { name: 'voice notes', start: () => voiceNotes.start(), stop: () => voiceNotes.stop() },
     { name: 'watch listeners', start: () => watches.start(), stop: () => watches.stop() },
-    { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
     {
       name: 'Mosquitto accounts',
       start: () => {

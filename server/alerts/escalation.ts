@@ -10,7 +10,8 @@
  * Levels and reminders are derived from stored times (opened_at, escalated_at) and stored counts
  * (escalation_level, escalation_reminders), each moved by a conditional update, never from timers
  * alone: a hub restarted in the middle of a ladder picks up where it should be on its first tick,
- * and a second instance on the same database neither repeats nor skips a step.
+ * and a second instance on the same database neither repeats nor skips a step. The ladder itself is
+ * read at each pass, so a change made through any instance holds at the next second.
  */
 import type { EventBus } from '../../devices/bus.ts';
 import type { Database } from '../db/database.ts';
@@ -40,7 +41,6 @@ const copy = (step: EscalationStep): EscalationStep => ({
 
 export class Escalation {
   private timer: NodeJS.Timeout | undefined;
-  private ladder: EscalationStep[] = [];
   private running: Promise<void> = Promise.resolve();
 
   constructor(
@@ -52,7 +52,6 @@ export class Escalation {
   ) {}
 
   async start(): Promise<void> {
-    this.ladder = await this.load();
     await this.tick();
     this.timer = setInterval(() => {
       void this.tick();
@@ -65,8 +64,9 @@ export class Escalation {
     await this.running;
   }
 
-  steps(): EscalationStep[] {
-    return this.ladder.map(copy);
+  /** The centre's ladder as stored. */
+  async steps(): Promise<EscalationStep[]> {
+    return this.load();
   }
 
   /** Replaces the centre's ladder; levels are renumbered 1… in order of their delay. */
@@ -109,7 +109,6 @@ export class Escalation {
         );
       }
     });
-    this.ladder = await this.load();
     return this.steps();
   }
 
@@ -120,7 +119,7 @@ export class Escalation {
   }
 
   private async climb(): Promise<void> {
-    const ladder = this.ladder;
+    const ladder = await this.load();
     if (ladder.length === 0) return;
     const records = new AlertStore(this.db);
     const now = this.clock();
