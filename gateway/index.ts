@@ -32,6 +32,16 @@ export {
   TelemetryWriter,
 } from './ingest/index.ts';
 export {
+  isLive,
+  MemoryTallies,
+  type RecentLists,
+  type Tallies,
+  type Tally,
+  type TallyRead,
+  type TallyRule,
+  type TallyStore,
+} from './tallies.ts';
+export {
   DEFAULT_WATCH_LIMITS,
   type SendOutcome,
   WatchGateway,

@@ -9,6 +9,7 @@
 import type { EventBus } from '../../devices/bus.ts';
 import { DEVICE_ID_PATTERN } from '../../devices/contract.ts';
 import type { Logger } from '../observe.ts';
+import type { TallyStore } from '../tallies.ts';
 import { canConnect, canPublish } from './access.ts';
 import { type FailedConnectSettings, FailedConnects } from './failed-connects.ts';
 import type { DeviceDirectory, DeviceIdentity } from './gateway.ts';
@@ -57,6 +58,8 @@ export interface ConnectCheckOptions {
   bus: EventBus;
   log: Logger;
   failedConnects: FailedConnectSettings;
+  /** Where the failed-attempt tallies live: Redis, shared by the hub's instances; memory when absent. */
+  tallies?: TallyStore | undefined;
   /** How many recent refusals the security page shows. */
   refusalCapacity?: number | undefined;
   clock?: () => number;
@@ -69,7 +72,7 @@ export class ConnectCheck {
   readonly refusals: RefusalLog;
 
   constructor(private readonly options: ConnectCheckOptions) {
-    this.failed = new FailedConnects(options.failedConnects);
+    this.failed = new FailedConnects(options.failedConnects, options.tallies);
     this.clock = options.clock ?? Date.now;
     this.refusals = new RefusalLog(options.refusalCapacity);
   }
@@ -78,8 +81,8 @@ export class ConnectCheck {
     const { clientId, username, password, address, packet } = attempt;
     // Only well-formed device ids are tallied per username, so made-up names cannot fill memory.
     const account = username && DEVICE_ID_PATTERN.test(username) ? username : undefined;
-    const refuse = (reason: string, message: string, returnCode = NOT_AUTHORIZED, counts = true) => {
-      if (counts) this.failed.failed(address, account, this.clock());
+    const refuse = async (reason: string, message: string, returnCode = NOT_AUTHORIZED, counts = true) => {
+      if (counts) await this.failed.failed(address, account, this.clock());
       const refusal = {
         at: this.clock(),
         reason,
@@ -96,7 +99,7 @@ export class ConnectCheck {
       );
       return { allow: false as const, reason, message, returnCode };
     };
-    const admission = this.failed.admit(address, account, this.clock());
+    const admission = await this.failed.admit(address, account, this.clock());
     if (admission.verdict === 'refuse') {
       return refuse(admission.reason, 'too many failed attempts, try later', NOT_AUTHORIZED, false);
     }
@@ -124,7 +127,7 @@ export class ConnectCheck {
     ) {
       return refuse('will', `will topic ${will.topic} is not this device's`);
     }
-    this.failed.succeeded(address);
+    await this.failed.succeeded(address);
     return { allow: true, deviceId: username, identity };
   }
 

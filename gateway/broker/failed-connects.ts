@@ -7,9 +7,11 @@
  *   failed for it are refused, and every other address is answered only after `delayMs`, so a
  *   guesser spread over many addresses gets one answer per delay while the real device, which
  *   knows its secret, still connects.
- * Pure over an injected clock; the gateway calls `admit` before checking a secret and `failed` or
- * `succeeded` after.
+ * The rules are here, over an injected clock; the tallies live in a store (../tallies.ts): this
+ * process's memory by default, or Redis, where the hub's instances count as one. The gateway calls
+ * `admit` before checking a secret and `failed` or `succeeded` after.
  */
+import { MemoryTallies, type Tallies, type TallyRule, type TallyStore } from '../tallies.ts';
 
 export interface FailedConnectSettings {
   perIp: number;
@@ -23,95 +25,63 @@ export type Admission =
   | { verdict: 'refuse'; reason: 'ip_cooldown' | 'username_cooldown' }
   | { verdict: 'check'; delayMs: number };
 
-interface Tally {
-  windowStart: number;
-  count: number;
-  blockedUntil: number;
-  /** For a username: the addresses that failed for it in this window or cool-down. */
-  addresses?: Set<string>;
-}
-
 /** Keeps memory bounded against a flood of made-up usernames or addresses. */
 const MAX_ENTRIES = 50_000;
 
+/** Addresses remembered per username as having failed for it. */
+const MAX_ADDRESSES = 1000;
+
 export class FailedConnects {
-  private readonly byAddress = new Map<string, Tally>();
-  private readonly byUsername = new Map<string, Tally>();
+  private readonly byAddress: Tallies;
+  private readonly byUsername: Tallies;
+  /** A cool-down starts an empty window: after it, `perIp` (`perUsername`) more failures cool again. */
+  private readonly addressRule: TallyRule;
+  private readonly usernameRule: TallyRule;
 
-  constructor(private readonly settings: FailedConnectSettings) {}
+  constructor(
+    private readonly settings: FailedConnectSettings,
+    store: TallyStore = new MemoryTallies(MAX_ENTRIES),
+  ) {
+    this.byAddress = store.tallies('mqtt:ip');
+    this.byUsername = store.tallies('mqtt:username');
+    const counting = {
+      windowMs: settings.windowMs,
+      cooldownMs: settings.cooldownMs,
+      onCool: 'restart',
+    } as const;
+    this.addressRule = { ...counting, coolAt: settings.perIp, maxMembers: 0 };
+    this.usernameRule = { ...counting, coolAt: settings.perUsername, maxMembers: MAX_ADDRESSES };
+  }
 
-  admit(address: string | undefined, username: string | undefined, now: number): Admission {
-    const byAddress = address ? this.current(this.byAddress, address, now) : undefined;
-    if (byAddress && byAddress.blockedUntil > now) return { verdict: 'refuse', reason: 'ip_cooldown' };
-    const byUsername = username ? this.current(this.byUsername, username, now) : undefined;
-    if (byUsername && byUsername.blockedUntil > now) {
-      if (address && byUsername.addresses?.has(address)) {
-        return { verdict: 'refuse', reason: 'username_cooldown' };
-      }
+  async admit(address: string | undefined, username: string | undefined, now: number): Promise<Admission> {
+    const { windowMs } = this.settings;
+    const [byAddress, byUsername] = await Promise.all([
+      address ? this.byAddress.read(address, now, windowMs) : undefined,
+      username ? this.byUsername.read(username, now, windowMs, address || undefined) : undefined,
+    ]);
+    if (byAddress && byAddress.coolUntil > now) return { verdict: 'refuse', reason: 'ip_cooldown' };
+    if (byUsername && byUsername.coolUntil > now) {
+      if (byUsername.hasMember) return { verdict: 'refuse', reason: 'username_cooldown' };
       return { verdict: 'check', delayMs: this.settings.delayMs };
     }
     return { verdict: 'check', delayMs: 0 };
   }
 
-  failed(address: string | undefined, username: string | undefined, now: number): void {
-    if (address) this.count(this.byAddress, address, this.settings.perIp, now);
-    if (username) {
-      const tally = this.count(this.byUsername, username, this.settings.perUsername, now);
-      if (address) {
-        tally.addresses ??= new Set();
-        if (tally.addresses.size < 1000) tally.addresses.add(address);
-      }
-    }
+  async failed(address: string | undefined, username: string | undefined, now: number): Promise<void> {
+    await Promise.all([
+      address && this.byAddress.count(address, this.addressRule, now),
+      username && this.byUsername.count(username, this.usernameRule, now, address || undefined),
+    ]);
   }
 
   /** A good secret from an address clears that address's own failures (a device that was misconfigured). */
-  succeeded(address: string | undefined): void {
-    if (!address) return;
-    const tally = this.byAddress.get(address);
-    if (tally && tally.blockedUntil === 0) this.byAddress.delete(address);
+  async succeeded(address: string | undefined): Promise<void> {
+    if (address) await this.byAddress.forget(address, { unlessCooled: true });
   }
 
   /** Forgets what is past its window and cool-down; the gateway calls it from a timer. */
   prune(now: number): void {
-    for (const map of [this.byAddress, this.byUsername]) {
-      for (const [key, tally] of map) if (this.expired(tally, now)) map.delete(key);
-    }
-  }
-
-  private expired(tally: Tally, now: number): boolean {
-    return tally.blockedUntil <= now && now - tally.windowStart >= this.settings.windowMs;
-  }
-
-  private current(map: Map<string, Tally>, key: string, now: number): Tally | undefined {
-    const tally = map.get(key);
-    if (tally && this.expired(tally, now)) {
-      map.delete(key);
-      return undefined;
-    }
-    return tally;
-  }
-
-  private count(map: Map<string, Tally>, key: string, limit: number, now: number): Tally {
-    let tally = this.current(map, key, now);
-    if (!tally) {
-      if (map.size >= MAX_ENTRIES) {
-        const oldest = map.keys().next().value;
-        if (oldest !== undefined) map.delete(oldest);
-      }
-      tally = { windowStart: now, count: 0, blockedUntil: 0 };
-      map.set(key, tally);
-    }
-    if (now - tally.windowStart >= this.settings.windowMs) {
-      tally.windowStart = now;
-      tally.count = 0;
-      if (tally.blockedUntil <= now) tally.addresses?.clear();
-    }
-    tally.count += 1;
-    if (tally.count >= limit) {
-      tally.blockedUntil = now + this.settings.cooldownMs;
-      tally.count = 0;
-      tally.windowStart = now;
-    }
-    return tally;
+    this.byAddress.prune(now);
+    this.byUsername.prune(now);
   }
 }

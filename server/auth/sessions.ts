@@ -107,7 +107,7 @@ export class Sessions {
     code: string | undefined,
     ip: string,
   ): Promise<LoginOutcome> {
-    const verdict = this.throttle.check(username, ip);
+    const verdict = await this.throttle.check(username, ip);
     if (verdict.kind === 'refuse') {
       this.metrics.refused(verdict.reason);
       return {
@@ -142,7 +142,7 @@ export class Sessions {
         };
       }
       if (!(await this.codeAccepted(user, user.totpSecret, code))) {
-        this.failed(username, ip);
+        await this.failed(username, ip);
         return { kind: 'refused', status: 401, error: 'totp_invalid', message: '动态码不正确或已使用' };
       }
     } else if (user.role === 'admin' && this.settings.adminTotpRequired) {
@@ -150,7 +150,7 @@ export class Sessions {
       const token = newToken();
       const expiresAt = new Date(this.clock().getTime() + this.settings.enrolmentMinutes * 60_000);
       await this.users.createSession(hashToken(token), user.id, expiresAt, 'totp_enrolment', this.clock());
-      this.throttle.succeeded(username, ip);
+      await this.throttle.succeeded(username, ip);
       return {
         kind: 'refused',
         status: 401,
@@ -160,7 +160,7 @@ export class Sessions {
         enrolmentExpiresAt: expiresAt,
       };
     }
-    this.throttle.succeeded(username, ip);
+    await this.throttle.succeeded(username, ip);
     return this.open(user);
   }
 
@@ -173,8 +173,8 @@ export class Sessions {
     return { kind: 'session', token, expiresAt, user: publicUser(user) };
   }
 
-  private failed(username: string, ip: string): LoginOutcome {
-    this.throttle.failed(username, ip);
+  private async failed(username: string, ip: string): Promise<LoginOutcome> {
+    await this.throttle.failed(username, ip);
     this.metrics.failed();
     return WRONG;
   }

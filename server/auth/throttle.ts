@@ -7,8 +7,18 @@
  *   account are delayed, doubling with each further failure up to `maxDelayMs`; only past
  *   `accountRefuseAt` failures is the account refused, and then only to addresses it has never
  *   signed in from — a place the person signed in from before always gets an answer at once.
- * Memory is bounded: each table keeps at most `maxEntries` keys, oldest dropped first.
+ * The tallies live in a store (gateway/tallies.ts): this process's memory by default, each table
+ * bounded to `maxEntries` keys, least recently written dropped first; or Redis, where the hub's
+ * instances count as one, so a guesser gains nothing by spreading attempts over them. Times come from
+ * this instance's clock, so instances agree as far as their clocks do.
  */
+import {
+  MemoryTallies,
+  type RecentLists,
+  type Tallies,
+  type TallyRule,
+  type TallyStore,
+} from '../../gateway/index.ts';
 
 export interface ThrottleSettings {
   perIp: number;
@@ -18,9 +28,12 @@ export interface ThrottleSettings {
   cooldownMs: number;
   baseDelayMs: number;
   maxDelayMs: number;
+  /** Keys per table when the tallies are in memory. */
   maxEntries: number;
   /** Addresses remembered per account as places it signed in from. */
   knownPlacesPerAccount: number;
+  /** How long Redis keeps an account's places after its last sign-in (memory keeps them until pushed out). */
+  knownPlacesTtlMs: number;
 }
 
 export const DEFAULT_THROTTLE: ThrottleSettings = {
@@ -33,60 +46,48 @@ export const DEFAULT_THROTTLE: ThrottleSettings = {
   maxDelayMs: 8_000,
   maxEntries: 10_000,
   knownPlacesPerAccount: 5,
+  knownPlacesTtlMs: 30 * 24 * 3_600_000,
 };
-
-interface Tally {
-  failures: number;
-  windowStart: number;
-  /** Refused until then (per address only). */
-  coolUntil: number;
-}
 
 export type ThrottleVerdict =
   | { kind: 'allow'; delayMs: number }
   | { kind: 'refuse'; retryAfterSeconds: number; reason: 'ip' | 'account' };
 
-/** A Map that forgets its oldest key when it grows past `limit`. */
-class BoundedMap<V> extends Map<string, V> {
-  constructor(private readonly limit: number) {
-    super();
-  }
-  override set(key: string, value: V): this {
-    if (this.has(key)) this.delete(key);
-    super.set(key, value);
-    while (this.size > this.limit) {
-      const oldest = this.keys().next().value;
-      if (oldest === undefined) break;
-      this.delete(oldest);
-    }
-    return this;
-  }
-}
-
 export class LoginThrottle {
-  private readonly byIp: BoundedMap<Tally>;
-  private readonly byAccount: BoundedMap<Tally>;
-  private readonly knownPlaces: BoundedMap<string[]>;
+  private readonly byIp: Tallies;
+  private readonly byAccount: Tallies;
+  private readonly knownPlaces: RecentLists;
+  /** An address cools down at `perIp` failures; the window's failures go on counting. */
+  private readonly ipRule: TallyRule;
+  /** An account never cools down: its failures set the delay and, past `accountRefuseAt`, refusal. */
+  private readonly accountRule: TallyRule;
 
   constructor(
     readonly settings: ThrottleSettings = DEFAULT_THROTTLE,
     private readonly clock: () => number = Date.now,
+    store: TallyStore = new MemoryTallies(settings.maxEntries),
   ) {
-    this.byIp = new BoundedMap(settings.maxEntries);
-    this.byAccount = new BoundedMap(settings.maxEntries);
-    this.knownPlaces = new BoundedMap(settings.maxEntries);
+    this.byIp = store.tallies('login:ip');
+    this.byAccount = store.tallies('login:account');
+    this.knownPlaces = store.lists('login:places');
+    const counting = { windowMs: settings.windowMs, cooldownMs: settings.cooldownMs, maxMembers: 0 };
+    this.ipRule = { ...counting, coolAt: settings.perIp, onCool: 'keep' };
+    this.accountRule = { ...counting, coolAt: 0, onCool: 'keep' };
   }
 
   /** Asked before the password is checked: refuse now, or answer after `delayMs`. */
-  check(account: string, ip: string): ThrottleVerdict {
+  async check(account: string, ip: string): Promise<ThrottleVerdict> {
     const now = this.clock();
-    const byIp = this.current(this.byIp, ip, now);
+    const [byIp, byAccount, places] = await Promise.all([
+      this.byIp.read(ip, now, this.settings.windowMs),
+      this.byAccount.read(key(account), now, this.settings.windowMs),
+      this.knownPlaces.list(key(account)),
+    ]);
     if (byIp && byIp.coolUntil > now) {
       return { kind: 'refuse', reason: 'ip', retryAfterSeconds: Math.ceil((byIp.coolUntil - now) / 1000) };
     }
-    const byAccount = this.current(this.byAccount, key(account), now);
     const failures = byAccount?.failures ?? 0;
-    if (this.isKnownPlace(account, ip)) return { kind: 'allow', delayMs: 0 };
+    if (places.includes(ip)) return { kind: 'allow', delayMs: 0 };
     if (byAccount && failures >= this.settings.accountRefuseAt) {
       const reopens = byAccount.windowStart + this.settings.windowMs;
       return {
@@ -103,45 +104,29 @@ export class LoginThrottle {
     };
   }
 
-  failed(account: string, ip: string): void {
+  async failed(account: string, ip: string): Promise<void> {
     const now = this.clock();
-    const byIp = this.bump(this.byIp, ip, now);
-    if (byIp.failures >= this.settings.perIp) byIp.coolUntil = now + this.settings.cooldownMs;
-    this.bump(this.byAccount, key(account), now);
+    await Promise.all([
+      this.byIp.count(ip, this.ipRule, now),
+      this.byAccount.count(key(account), this.accountRule, now),
+    ]);
   }
 
   /** A correct sign-in: the address is cleared and remembered as a place this account uses. */
-  succeeded(account: string, ip: string): void {
-    this.byIp.delete(ip);
-    const places = (this.knownPlaces.get(key(account)) ?? []).filter((place) => place !== ip);
-    places.unshift(ip);
-    this.knownPlaces.set(key(account), places.slice(0, this.settings.knownPlacesPerAccount));
+  async succeeded(account: string, ip: string): Promise<void> {
+    await Promise.all([
+      this.byIp.forget(ip),
+      this.knownPlaces.remember(
+        key(account),
+        ip,
+        this.settings.knownPlacesPerAccount,
+        this.settings.knownPlacesTtlMs,
+      ),
+    ]);
   }
 
-  isKnownPlace(account: string, ip: string): boolean {
-    return this.knownPlaces.get(key(account))?.includes(ip) ?? false;
-  }
-
-  /** How many keys are held (for tests of the memory bound). */
-  size(): { ips: number; accounts: number; places: number } {
-    return { ips: this.byIp.size, accounts: this.byAccount.size, places: this.knownPlaces.size };
-  }
-
-  private current(table: BoundedMap<Tally>, id: string, now: number): Tally | undefined {
-    const tally = table.get(id);
-    if (!tally) return undefined;
-    if (now - tally.windowStart >= this.settings.windowMs && tally.coolUntil <= now) {
-      table.delete(id);
-      return undefined;
-    }
-    return tally;
-  }
-
-  private bump(table: BoundedMap<Tally>, id: string, now: number): Tally {
-    const tally = this.current(table, id, now) ?? { failures: 0, windowStart: now, coolUntil: 0 };
-    tally.failures += 1;
-    table.set(id, tally);
-    return tally;
+  async isKnownPlace(account: string, ip: string): Promise<boolean> {
+    return (await this.knownPlaces.list(key(account))).includes(ip);
   }
 }
 
