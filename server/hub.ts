@@ -40,6 +40,7 @@ import { type FolderLock, lockDataFolder } from './cluster/folder-lock.ts';
 import { InstanceRegistry } from './cluster/instances.ts';
 import { Lease } from './cluster/lease.ts';
 import { closeRedis, connectRedis } from './cluster/redis.ts';
+import { RedisTallies } from './cluster/redis-tallies.ts';
 import { ClusterRelay } from './cluster/relay.ts';
 import type { HubConfig } from './config.ts';
 import type { HubContext, HubParts } from './context.ts';
@@ -223,6 +224,27 @@ async function buildParts(
   const retirees = new RetireeStore(db);
   const devices = new DeviceStore(db);
   const alerts = new AlertStore(db);
+  // What the instances share (HUB_REDIS_URL): the sign-in and CONNECT throttles' tallies, the live
+  // channel's rooms, and what one instance tells the others (ended sessions, revoked devices,
+  // changed devices and retirees).
+  const redis = config.redisUrl
+    ? {
+        publish: connectRedis(config.redisUrl, 'publish', logger),
+        subscribe: connectRedis(config.redisUrl, 'live-subscribe', logger),
+        relay: connectRedis(config.redisUrl, 'relay-subscribe', logger),
+      }
+    : null;
+  const throttleFallbacks = new promClient.Counter({
+    name: 'hub_throttle_redis_fallbacks_total',
+    help: "Throttle operations this instance's memory answered because Redis did not (down, slow or failing)",
+    registers: [registry],
+  });
+  const tallies = redis
+    ? new RedisTallies(redis.publish, {
+        prefix: 'junxiu-hub:throttle',
+        onError: () => throttleFallbacks.inc(),
+      })
+    : undefined;
   const sessions = new Sessions(
     users,
     bus,
@@ -234,7 +256,7 @@ async function buildParts(
       enrolmentMinutes: 10,
     },
     vault,
-    new LoginThrottle({ ...DEFAULT_THROTTLE, ...config.loginThrottle }),
+    new LoginThrottle({ ...DEFAULT_THROTTLE, ...config.loginThrottle }, Date.now, tallies),
     loginMetrics(registry),
   );
 
@@ -270,15 +292,6 @@ async function buildParts(
   const notifySettings = config.notify;
   const familyRecords = new FamilyStore(db);
   const stations = new StationLookup(db);
-  // What the instances share (HUB_REDIS_URL): the live channel's rooms, and what one instance tells
-  // the others (ended sessions, revoked devices, changed devices and retirees).
-  const redis = config.redisUrl
-    ? {
-        publish: connectRedis(config.redisUrl, 'publish', logger),
-        subscribe: connectRedis(config.redisUrl, 'live-subscribe', logger),
-        relay: connectRedis(config.redisUrl, 'relay-subscribe', logger),
-      }
-    : null;
   const relay = redis
     ? new ClusterRelay({
         publish: redis.publish,
@@ -385,6 +398,7 @@ async function buildParts(
     tcp: config.plaintext ? { host: config.mqttHost, port: config.mqttPort } : null,
     tls: config.tls ? { ...config.tls, host: config.mqttHost, port: config.mqttTlsPort } : null,
     limits: config.mqttLimits,
+    tallies,
     ...(brokerStore ? { persistence: brokerStore } : {}),
   });
 

@@ -23,6 +23,7 @@ import { BRIDGE_TYPE, type ZigbeeOptions } from '../../devices/index.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
 import { listen } from '../listen.ts';
 import { countersIn, type Logger } from '../observe.ts';
+import type { TallyStore } from '../tallies.ts';
 import { type BridgedDevice, baseTopicOf } from '../zigbee/bridges.ts';
 import { canPublish, canSubscribe } from './access.ts';
 import { ConnectCheck, isSysTopic, SERVER_UNAVAILABLE, SYS_PREFIX } from './connect-check.ts';
@@ -73,6 +74,8 @@ export interface GatewayOptions {
   clock?: () => number;
   /** How many recent refused connections are remembered for the security page. */
   refusalCapacity?: number;
+  /** Where failed CONNECTs are tallied: Redis, shared by the hub's instances; memory when absent. */
+  tallies?: TallyStore | undefined;
   /**
    * Where the broker keeps sessions, queued QoS 1 messages, retained messages and wills; aedes'
    * in-memory store when absent.
@@ -162,6 +165,7 @@ export class MqttGateway {
       failedConnects: this.limits.failedConnects,
       refusalCapacity: options.refusalCapacity,
       clock: this.clock,
+      tallies: options.tallies,
     });
     const registers = [options.registry];
     const counter = countersIn(options.registry);

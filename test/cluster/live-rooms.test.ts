@@ -1,7 +1,8 @@
 /**
  * Two hub instances sharing a real Redis (HUB_REDIS_URL): a dashboard connected to one sees the
- * alerts and readings of devices on the other at once, through socket.io's Redis adapter. Each
- * instance keeps records of its own here: what is proven is the live channel's shared rooms.
+ * alerts and readings of devices on the other at once, through socket.io's Redis adapter, and
+ * sign-in guesses spread over both are throttled as one. Each instance keeps records of its own
+ * here: what is proven is what they share through Redis.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadingUpdate, ServerToClientEvents } from '../../server/schemas/index.ts';
@@ -14,13 +15,18 @@ type AlertEvent = Parameters<ServerToClientEvents['alert']>[0];
 const redis: RedisServer | null = await startRedis();
 afterAll(async () => redis?.stop());
 
-describe.skipIf(redis === null)('live rooms shared through Redis', () => {
+describe.skipIf(redis === null)('two instances sharing Redis', () => {
   let first: TestHub;
   let second: TestHub;
   let dashboard: Live;
 
   beforeAll(async () => {
-    const env = { HUB_REDIS_URL: (redis as RedisServer).url, HUB_LIVE_READINGS_MS: '100' };
+    const env = {
+      HUB_REDIS_URL: (redis as RedisServer).url,
+      HUB_LIVE_READINGS_MS: '100',
+      HUB_LOGIN_FAILURES_PER_IP: '4',
+      HUB_LOGIN_FAILURES_PER_ACCOUNT: '100',
+    };
     [first, second] = await Promise.all([startTestHub(env), startTestHub(env)]);
     dashboard = await connectLive(second.url, second.token);
   });
@@ -51,5 +57,16 @@ describe.skipIf(redis === null)('live rooms shared through Redis', () => {
     } finally {
       await device.endAsync();
     }
+  });
+
+  it('throttles sign-in guesses spread over both instances as one', async () => {
+    const guess = (hub: TestHub, password: string) =>
+      hub.api('POST', '/api/auth/login', { username: 'spread-guesser', password }, null);
+    // Two wrong guesses on each: four from this address in all, its limit.
+    for (const hub of [first, second, first, second])
+      expect((await guess(hub, 'wrong-guess-1')).status).toBe(401);
+    const refused = await guess(first, 'wrong-guess-2');
+    expect(refused.status).toBe(429);
+    expect((await guess(second, 'wrong-guess-3')).status).toBe(429);
   });
 });
