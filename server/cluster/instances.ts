@@ -1,9 +1,10 @@
 /**
  * The hub instances using one database (`hub_instances`), each writing that it lives every
- * `heartbeatMs`. Today each instance's devices connect to its own broker and listeners, and the
- * jobs that must run once (escalation reminders, sweeps, retention) run in every instance: two
- * instances on one PostgreSQL would split the devices between them and run those jobs twice. So a
- * second instance is refused at start while another is live, naming it.
+ * `heartbeatMs`. Today detection by silence (a device offline, no activity, out of bed at night)
+ * lives in each instance's memory, and devices on the embedded broker connect to one instance
+ * only: two instances on one PostgreSQL would raise false alarms for each other's devices. So a
+ * second instance is refused at start while another is live, naming it. (The jobs that must run
+ * once already run under a lease, ./lease.ts.)
  *
  * An instance is live while it was heard from within `staleMs` (measured by the database's clock,
  * so hosts whose clocks differ agree). One that went quiet (killed, its machine gone) stops
@@ -109,8 +110,8 @@ export class InstanceRegistry {
           )
           .join('; ');
         throw new AnotherInstance(
-          `another hub instance uses this database (${names}). Its devices connect to its own broker, ` +
-            'so one instance runs per database: stop that one, or give this one its own database.',
+          `another hub instance uses this database (${names}). Each watches its own devices for ` +
+            'silence, so one instance runs per database: stop that one, or give this one its own database.',
         );
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(1000, this.options.heartbeatMs)));
