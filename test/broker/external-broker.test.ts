@@ -249,4 +249,44 @@ describe.skipIf(mosquitto === null)('a hub instance killed while presses wait in
       await dir.remove();
     }
   });
+
+  it('hands the session of an instance that stops in good order to one still running', async () => {
+    const second = await startTestHub(onMosquitto('staying', 'handover', true));
+    const dir = await makeTempDir('junxiu-ext-');
+    try {
+      const retiree = await second.addRetiree();
+      const created = await second.addDevice('pendant.sos', retiree.id);
+      const id = created.device.id;
+      const first = await start(dir.path, await freePort(), onMosquitto('leaving', 'handover', false));
+      await first.addDevice(id, 'pendant.sos', (await first.addRetiree()).id);
+      await eventually(async () => {
+        const metrics = await first.api<string>('GET', '/metrics');
+        return /^hub_broker_consumer_connected 1$/m.test(String(metrics.body));
+      });
+      const device = await deviceOn(created);
+      try {
+        // SIGTERM: it stops taking messages and says so; the other takes its session and ends it,
+        // so Mosquitto no longer keeps a share of the presses for it.
+        first.child.kill('SIGTERM');
+        expect((await first.exited).code).toBe(0);
+        const takeovers = async () =>
+          (await metricValue(second, 'hub_broker_session_takeovers_total{outcome="drained"}')) +
+          (await metricValue(second, 'hub_broker_session_takeovers_total{outcome="empty"}'));
+        await eventually(async () => (await takeovers()) >= 1);
+        const presses = 10;
+        for (let n = 0; n < presses; n++) {
+          await device.publishAsync(`eldercare/v1/${id}/event`, sos(`handover-${n}`), { qos: 1 });
+        }
+        await eventually(async () => {
+          const alerts = (await second.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`)).body;
+          return alerts[0]?.count === presses;
+        }, 30_000);
+      } finally {
+        await device.endAsync();
+      }
+    } finally {
+      await second.stop();
+      await dir.remove();
+    }
+  });
 });
