@@ -8,6 +8,7 @@ import path from 'node:path';
 import { alertLatencyCase } from './cases/alert-latency.ts';
 import { brokerIngestCase } from './cases/broker-ingest.ts';
 import { connectionsCase } from './cases/connections.ts';
+import { externalBrokerCase } from './cases/external-broker.ts';
 import { influxIngestCase } from './cases/influx-ingest.ts';
 import { recordsCase } from './cases/records.ts';
 import { watchesCase } from './cases/watches.ts';
@@ -20,6 +21,7 @@ const cases: BenchCase[] = [
   connectionsCase,
   watchesCase,
   recordsCase,
+  externalBrokerCase,
 ];
 
 const args = process.argv.slice(2);
