@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import promClient from 'prom-client';
 import { EventBus } from '../devices/bus.ts';
+import { WATCH_DEVICE_TYPES } from '../devices/index.ts';
 import {
   BrokerConsumer,
   createTelemetryStore,
@@ -268,7 +269,9 @@ async function buildParts(
     new DeviceRevocations(db),
   );
   await directory.load();
-  await devices.markAllOffline();
+  // No device is connected to a hub that is starting, except those on an external broker: they stay
+  // connected to it, and their retained status is read again (gateway/broker/consumer.ts).
+  await devices.markAllOffline(config.externalBroker ? Object.values(WATCH_DEVICE_TYPES) : undefined);
 
   const telemetry = createTelemetryStore({
     dataDir: config.dataDir,

@@ -169,6 +169,9 @@ export class BrokerConsumer {
         if (error) this.options.log.error({ err: error }, 'device topics not subscribed');
         else this.subscribed = true;
       });
+      this.relearn().catch((error: unknown) =>
+        this.options.log.error({ err: error }, 'retained device statuses not read'),
+      );
     });
     client.on('error', (error) => this.options.log.warn({ err: error.message }, 'external broker'));
     client.on('offline', () => this.options.log.warn({ clientId }, 'external broker unreachable; retrying'));
@@ -354,24 +357,28 @@ export class BrokerConsumer {
   }
 
   /**
-   * Clears what the broker retains under the given topic filters (a deleted person's device status):
-   * each retained message found is replaced by an empty retained publish, which removes it
-   * [MQTT-3.3.1-10]. Resolves with the topics cleared.
+   * What the broker retains under the topic filters, read on a short connection of its own (a
+   * shared subscription is sent no retained message): `each` is given every message, and may
+   * publish on that connection.
    */
-  async clearRetained(filters: string[]): Promise<string[]> {
-    if (filters.length === 0) return [];
+  private async readRetained(
+    filters: string[],
+    name: string,
+    each: (client: MqttClient, topic: string, payload: Buffer) => Promise<void>,
+  ): Promise<void> {
+    if (filters.length === 0) return;
     const client = connect(
       this.options.url,
-      this.connectOptions(`${this.options.clientId}-clear`.slice(0, 64), {
+      this.connectOptions(`${this.options.clientId}-${name}`.slice(0, 64), {
         clean: true,
         properties: { sessionExpiryInterval: 0 },
         reconnectPeriod: 0,
       }),
     );
     client.on('error', () => {});
-    const topics = new Set<string>();
+    const found: { topic: string; payload: Buffer }[] = [];
     client.on('message', (topic, payload, packet) => {
-      if (packet.retain && payload.length > 0) topics.add(topic);
+      if (packet.retain && payload.length > 0) found.push({ topic, payload });
     });
     try {
       await new Promise<void>((resolve, reject) => {
@@ -381,11 +388,47 @@ export class BrokerConsumer {
       // The broker sends what it retains right after its SUBACK; a last round trip lets it arrive.
       await client.subscribeAsync(filters, { qos: 1 });
       await client.unsubscribeAsync(filters);
-      for (const topic of topics) await client.publishAsync(topic, Buffer.alloc(0), { qos: 1, retain: true });
-      return [...topics];
+      for (const { topic, payload } of found) await each(client, topic, payload);
     } finally {
       await client.endAsync().catch(() => client.end(true));
     }
+  }
+
+  /**
+   * What the devices last said of themselves, as the broker retains it: each device's status
+   * (online, or offline by its will) and each bridge's device list. Read at each connection, since
+   * the devices stay connected to the broker while the hub restarts.
+   */
+  private async relearn(): Promise<void> {
+    const filters = [
+      deviceTopic('+', 'status'),
+      ...[...this.bridgeBases.keys()].map((base) => `${base}/bridge/devices`),
+    ];
+    let read = 0;
+    await this.readRetained(filters, 'retained', async (_client, topic, payload) => {
+      const sender = this.senderOf(topic);
+      if (!sender?.identity) return;
+      read += 1;
+      await this.options.messages.handle(sender.deviceId, sender.identity, { topic, payload });
+    });
+    this.options.log.info(
+      { read },
+      'retained device statuses and bridge lists read from the external broker',
+    );
+  }
+
+  /**
+   * Clears what the broker retains under the given topic filters (a deleted person's device status):
+   * each retained message found is replaced by an empty retained publish, which removes it
+   * [MQTT-3.3.1-10]. Resolves with the topics cleared.
+   */
+  async clearRetained(filters: string[]): Promise<string[]> {
+    const topics: string[] = [];
+    await this.readRetained(filters, 'clear', async (client, topic) => {
+      await client.publishAsync(topic, Buffer.alloc(0), { qos: 1, retain: true });
+      topics.push(topic);
+    });
+    return topics;
   }
 
   /**

@@ -165,8 +165,12 @@ export class DeviceStore {
   }
 
   /** At start no device is connected to this broker yet: each says it is online when it connects. */
-  async markAllOffline(): Promise<void> {
-    await this.db.query('update devices set online = false where online');
+  /** Every device offline, or those of the given types only. */
+  async markAllOffline(types?: string[]): Promise<void> {
+    await this.db.query(
+      'update devices set online = false where online and ($1::text[] is null or type = any($1::text[]))',
+      [types ?? null],
+    );
   }
 
   /** A battery level in a status message replaces the stored one only when it is newer (`at`). */

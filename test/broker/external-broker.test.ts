@@ -184,7 +184,17 @@ describe.skipIf(mosquitto === null)('a hub instance killed while presses wait in
     const retiree = await first.addRetiree();
     const created = await first.addDevice('ext-alone-1', 'pendant.sos', retiree.id);
     const device = await deviceOn(created);
+    const onlineOn = async (hub: HubProcess) =>
+      (await hub.api<{ id: string; online: boolean }[]>('GET', '/api/devices')).body.find(
+        (each) => each.id === 'ext-alone-1',
+      )?.online === true;
     try {
+      // Its status, retained by Mosquitto: the device stays connected there while the hub restarts.
+      await device.publishAsync('eldercare/v1/ext-alone-1/status', JSON.stringify({ online: true }), {
+        qos: 1,
+        retain: true,
+      });
+      await eventually(() => onlineOn(first));
       const presses = 200;
       for (let n = 0; n < presses; n++) {
         await device.publishAsync('eldercare/v1/ext-alone-1/event', sos(`alone-${n}`), { qos: 1 });
@@ -192,9 +202,16 @@ describe.skipIf(mosquitto === null)('a hub instance killed while presses wait in
       // Killed part-way: the rest waits in its session, one perhaps handled but not acknowledged.
       await eventually(async () => (await countOf(first, retiree.id)) >= 20, 60_000);
       await first.kill();
+      // While the hub is down the device says it is going offline, and Mosquitto keeps its word.
+      await device.publishAsync('eldercare/v1/ext-alone-1/status', JSON.stringify({ online: false }), {
+        qos: 1,
+        retain: true,
+      });
       const again = await start(dir.path, httpPort, env);
       await eventually(async () => (await countOf(again, retiree.id)) >= presses, 60_000);
       expect(await countOf(again, retiree.id)).toBe(presses);
+      // Read again from what Mosquitto retains when the hub connects to it.
+      await eventually(async () => !(await onlineOn(again)));
       await again.kill();
     } finally {
       await device.endAsync();
