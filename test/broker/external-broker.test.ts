@@ -219,91 +219,83 @@ describe.skipIf(mosquitto === null)('a hub instance killed while presses wait in
     }
   });
 
-  it('has another instance take over the session of one that is gone', async () => {
-    // Two hubs of one group, each on records of its own here (one database of two instances is
-    // refused until the jobs that must run once run under a lease): what matters is the broker.
-    const second = await startTestHub(onMosquitto('second', 'pair', true));
+  /**
+   * Two hubs of one group: `staying` in this process and `leaving` in a process of its own, each on
+   * records of its own (one database of two instances is still refused, see README): what matters
+   * here is the broker. One pendant, registered on both, connected to Mosquitto; `pressed()` is
+   * how many of its presses `staying` counted.
+   */
+  async function twoInstances(
+    group: string,
+    test: (pair: {
+      leaving: HubProcess;
+      staying: TestHub;
+      press: (eventId: string) => Promise<unknown>;
+      pressed: () => Promise<number>;
+    }) => Promise<void>,
+  ): Promise<void> {
+    const staying = await startTestHub(onMosquitto(`${group}-staying`, group, true));
     const dir = await makeTempDir('junxiu-ext-');
     try {
-      const retiree = await second.addRetiree();
-      const created = await second.addDevice('pendant.sos', retiree.id);
+      const retiree = await staying.addRetiree();
+      const created = await staying.addDevice('pendant.sos', retiree.id);
       const id = created.device.id;
-      const first = await start(dir.path, await freePort(), onMosquitto('gone', 'pair', false));
-      const firstRetiree = await first.addRetiree();
-      await first.addDevice(id, 'pendant.sos', firstRetiree.id);
+      const leaving = await start(dir.path, await freePort(), onMosquitto(`${group}-leaving`, group, false));
+      await leaving.addDevice(id, 'pendant.sos', (await leaving.addRetiree()).id);
       await eventually(async () => {
-        const metrics = await first.api<string>('GET', '/metrics');
+        const metrics = await leaving.api<string>('GET', '/metrics');
         return /^hub_broker_consumer_connected 1$/m.test(String(metrics.body));
       });
       const device = await deviceOn(created);
       try {
-        // Both consume; one stands still (its connection open), so Mosquitto hands it half of the
-        // presses, which it never acknowledges; then it is killed.
-        first.child.kill('SIGSTOP');
-        const presses = 20;
-        for (let n = 0; n < presses; n++) {
-          await device.publishAsync(`eldercare/v1/${id}/event`, sos(`pair-${n}`), { qos: 1 });
-        }
-        const countOnSecond = async () =>
-          (await second.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`)).body[0]?.count ?? 0;
-        await eventually(async () => (await countOnSecond()) > 0);
-        expect(await countOnSecond()).toBeLessThan(presses);
-        await first.kill();
-        await eventually(async () => {
-          const alerts = (await second.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`)).body;
-          return alerts[0]?.count === presses;
-        }, 30_000);
-        // Ended once what was queued for it is handled.
-        await eventually(
-          async () =>
-            (await metricValue(second, 'hub_broker_session_takeovers_total{outcome="drained"}')) >= 1,
-        );
+        await test({
+          leaving,
+          staying,
+          press: (eventId) => device.publishAsync(`eldercare/v1/${id}/event`, sos(eventId), { qos: 1 }),
+          pressed: async () =>
+            (await staying.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`)).body[0]?.count ?? 0,
+        });
       } finally {
         await device.endAsync();
       }
     } finally {
-      await second.stop();
+      await staying.stop();
       await dir.remove();
     }
+  }
+
+  it('has another instance take over the session of one that is gone', async () => {
+    await twoInstances('pair', async ({ leaving, staying, press, pressed }) => {
+      // Both consume; one stands still (its connection open), so Mosquitto hands it half of the
+      // presses, which it never acknowledges; then it is killed.
+      leaving.child.kill('SIGSTOP');
+      const presses = 20;
+      for (let n = 0; n < presses; n++) await press(`pair-${n}`);
+      await eventually(async () => (await pressed()) > 0);
+      expect(await pressed()).toBeLessThan(presses);
+      await leaving.kill();
+      await eventually(async () => (await pressed()) === presses, 30_000);
+      // Ended once what was queued for it is handled.
+      await eventually(
+        async () =>
+          (await metricValue(staying, 'hub_broker_session_takeovers_total{outcome="drained"}')) >= 1,
+      );
+    });
   });
 
   it('hands the session of an instance that stops in good order to one still running', async () => {
-    const second = await startTestHub(onMosquitto('staying', 'handover', true));
-    const dir = await makeTempDir('junxiu-ext-');
-    try {
-      const retiree = await second.addRetiree();
-      const created = await second.addDevice('pendant.sos', retiree.id);
-      const id = created.device.id;
-      const first = await start(dir.path, await freePort(), onMosquitto('leaving', 'handover', false));
-      await first.addDevice(id, 'pendant.sos', (await first.addRetiree()).id);
-      await eventually(async () => {
-        const metrics = await first.api<string>('GET', '/metrics');
-        return /^hub_broker_consumer_connected 1$/m.test(String(metrics.body));
-      });
-      const device = await deviceOn(created);
-      try {
-        // SIGTERM: it stops taking messages and says so; the other takes its session and ends it,
-        // so Mosquitto no longer keeps a share of the presses for it.
-        first.child.kill('SIGTERM');
-        expect((await first.exited).code).toBe(0);
-        const takeovers = async () =>
-          (await metricValue(second, 'hub_broker_session_takeovers_total{outcome="drained"}')) +
-          (await metricValue(second, 'hub_broker_session_takeovers_total{outcome="empty"}'));
-        await eventually(async () => (await takeovers()) >= 1);
-        const presses = 10;
-        for (let n = 0; n < presses; n++) {
-          await device.publishAsync(`eldercare/v1/${id}/event`, sos(`handover-${n}`), { qos: 1 });
-        }
-        await eventually(async () => {
-          const alerts = (await second.api<Alert[]>('GET', `/api/alerts?retireeId=${retiree.id}`)).body;
-          return alerts[0]?.count === presses;
-        }, 30_000);
-      } finally {
-        await device.endAsync();
-      }
-    } finally {
-      await second.stop();
-      await dir.remove();
-    }
+    await twoInstances('handover', async ({ leaving, staying, press, pressed }) => {
+      // SIGTERM: it stops taking messages and says so; the other takes its session and ends it,
+      // so Mosquitto no longer keeps a share of the presses for it.
+      leaving.child.kill('SIGTERM');
+      expect((await leaving.exited).code).toBe(0);
+      const takeovers = async () =>
+        (await metricValue(staying, 'hub_broker_session_takeovers_total{outcome="drained"}')) +
+        (await metricValue(staying, 'hub_broker_session_takeovers_total{outcome="empty"}'));
+      await eventually(async () => (await takeovers()) >= 1);
+      const presses = 10;
+      for (let n = 0; n < presses; n++) await press(`handover-${n}`);
+      await eventually(async () => (await pressed()) === presses, 30_000);
+    });
   });
 });
