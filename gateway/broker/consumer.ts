@@ -233,10 +233,12 @@ export class BrokerConsumer {
     const parsed = parseDeviceTopic(topic);
     if (parsed)
       return { deviceId: parsed.deviceId, identity: this.options.directory.lookup(parsed.deviceId) };
-    const base = topic.split('/')[0] ?? '';
-    const bridgeId = this.bridgeBases.get(base);
-    if (!bridgeId) return undefined;
-    return { deviceId: bridgeId, identity: this.options.directory.lookup(bridgeId) };
+    for (const [base, bridgeId] of this.bridgeBases) {
+      if (topic.startsWith(`${base}/`)) {
+        return { deviceId: bridgeId, identity: this.options.directory.lookup(bridgeId) };
+      }
+    }
+    return undefined;
   }
 
   /** One message on `connection`; acknowledged when handled, else the connection is dropped. */
@@ -254,15 +256,11 @@ export class BrokerConsumer {
       return;
     }
     const { deviceId, identity } = sender;
-    if (!identity) {
-      // Revoked or removed since the broker let it publish: nothing to do again later.
-      this.options.messages.reject(deviceId, topic, 'unknown_device: not on record or revoked');
-      done(0);
-      return;
-    }
     let handled: Promise<void> | undefined;
     try {
-      handled = this.options.messages.handle(deviceId, identity, { topic, payload });
+      handled = identity
+        ? this.options.messages.handle(deviceId, identity, { topic, payload })
+        : this.handleUnknown(deviceId, topic, payload);
     } catch (error) {
       handled = Promise.reject(error);
     }
@@ -285,6 +283,21 @@ export class BrokerConsumer {
         connection()?.stream.destroy();
       },
     );
+  }
+
+  /**
+   * A device this instance does not know: registered on another instance a moment ago, perhaps, so
+   * it is read from the records before its message is judged. One revoked or removed since the
+   * broker let it publish is refused for good.
+   */
+  private async handleUnknown(deviceId: string, topic: string, payload: Buffer): Promise<void> {
+    await this.options.directory.refreshDevice?.(deviceId);
+    const identity = this.options.directory.lookup(deviceId);
+    if (!identity) {
+      this.options.messages.reject(deviceId, topic, 'unknown_device: not on record or revoked');
+      return;
+    }
+    await this.options.messages.handle(deviceId, identity, { topic, payload });
   }
 
   /**

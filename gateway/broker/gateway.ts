@@ -57,6 +57,8 @@ export interface DeviceDirectory {
   isRevoked?(deviceId: string): boolean;
   /** The Zigbee2MQTT bridges on record. */
   bridges?(): { deviceId: string }[];
+  /** Reads a device again from the records (registered on another instance since it was loaded). */
+  refreshDevice?(deviceId: string): Promise<void>;
 }
 
 export type { RevocationCause };

@@ -8,7 +8,10 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashToken, newToken } from '../../server/auth/secrets.ts';
+import { MosquittoAccounts } from '../../server/broker/mosquitto.ts';
 import type { Alert, CreatedDevice } from '../../server/schemas/index.ts';
+import { DeviceStore } from '../../server/store/devices.ts';
 import { eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
 import { DYNSEC_ADMIN, type DynsecMosquitto, startDynsecMosquitto } from '../helpers/mosquitto.ts';
@@ -61,6 +64,16 @@ async function deviceOn(created: CreatedDevice): Promise<MqttClient> {
   );
 }
 
+/** The hub's way of keeping device accounts in Mosquitto, as another instance would use it. */
+function openAccounts(): Promise<MosquittoAccounts> {
+  return new Promise((resolve) => {
+    const accounts = MosquittoAccounts.open(
+      { url: (mosquitto as DynsecMosquitto).url, ...DYNSEC_ADMIN },
+      () => resolve(accounts),
+    );
+  });
+}
+
 const sos = (eventId: string) => JSON.stringify({ id: eventId, type: 'sos', ts: Date.now() });
 
 describe.skipIf(mosquitto === null)('devices on an external Mosquitto', () => {
@@ -106,6 +119,35 @@ describe.skipIf(mosquitto === null)('devices on an external Mosquitto', () => {
     expect((await t.api('POST', `/api/alerts/${(alert as Alert).id}/ack`, {})).status).toBe(200);
     const command = await eventually(() => commands[0]);
     expect(command).toMatchObject({ type: 'ack', alertId: (alert as Alert).id });
+  });
+
+  it('takes the SOS of a device registered on another instance since it started', async () => {
+    // Another instance registered it: in the records and in Mosquitto, not in this hub's memory.
+    const retiree = await t.addRetiree();
+    const secret = newToken();
+    await new DeviceStore(t.hub.db).create({
+      id: 'ext-elsewhere-1',
+      type: 'pendant.sos',
+      retireeId: retiree.id,
+      secretHash: hashToken(secret),
+    });
+    const accounts = await openAccounts();
+    try {
+      await accounts.provision({ id: 'ext-elsewhere-1', type: 'pendant.sos' }, secret);
+    } finally {
+      await accounts.close();
+    }
+    const elsewhere = await deviceOn({ device: { id: 'ext-elsewhere-1' }, secret } as CreatedDevice);
+    try {
+      await elsewhere.publishAsync('eldercare/v1/ext-elsewhere-1/event', sos('elsewhere-1'), { qos: 1 });
+      const [alert] = await eventually(async () => {
+        const alerts = await alertsOf(retiree.id);
+        return alerts.length > 0 ? alerts : undefined;
+      });
+      expect(alert).toMatchObject({ kind: 'sos', retireeId: retiree.id });
+    } finally {
+      await elsewhere.endAsync();
+    }
   });
 
   it('counts a device message that cannot be read, and takes the next one', async () => {
