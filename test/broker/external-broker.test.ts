@@ -14,6 +14,7 @@ import type { Alert, CreatedDevice } from '../../server/schemas/index.ts';
 import { DeviceStore } from '../../server/store/devices.ts';
 import { eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
+import { holdTable } from '../helpers/locks.ts';
 import { DYNSEC_ADMIN, type DynsecMosquitto, startDynsecMosquitto } from '../helpers/mosquitto.ts';
 import { freePort, makeTempDir } from '../helpers/tmp.ts';
 
@@ -166,28 +167,14 @@ describe.skipIf(mosquitto === null)('devices on an external Mosquitto', () => {
     const redelivered = await metricValue(t, 'hub_broker_redeliveries_total');
     const events = await metricValue(t, 'hub_mqtt_messages_total{channel="event"}');
     // The event's transaction waits behind a lock on its table for longer than the commit timeout.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let locked!: () => void;
-    const isLocked = new Promise<void>((resolve) => {
-      locked = resolve;
-    });
-    const lock = t.hub.db.transaction(async (tx) => {
-      await tx.query('lock table device_events in access exclusive mode');
-      locked();
-      await held;
-    });
-    await isLocked;
+    const lock = await holdTable(t, 'device_events');
     try {
       await device.publishAsync(`eldercare/v1/${id}/event`, sos('ext-3'), { qos: 1 });
       await eventually(
         async () => (await metricValue(t, 'hub_mqtt_events_unacknowledged_total{reason="timeout"}')) > 0,
       );
     } finally {
-      release();
-      await lock;
+      await lock.release();
     }
     // Mosquitto sends it again once the hub's connection is back; the first attempt may have
     // committed meanwhile, and the retry, known by its event id, counts nothing more.

@@ -6,31 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Alert } from '../../server/schemas/index.ts';
 import { eventually, metricValue, type TestHub } from '../helpers/hub.ts';
+import { holdTable } from '../helpers/locks.ts';
 import { suiteHub } from '../helpers/suite.ts';
-
-/** Holds an exclusive lock on the table until `release` is called. */
-async function holdTable(t: TestHub, table: string): Promise<{ release: () => Promise<void> }> {
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  let locked!: () => void;
-  const isLocked = new Promise<void>((resolve) => {
-    locked = resolve;
-  });
-  const done = t.hub.db.transaction(async (tx) => {
-    await tx.query(`lock table ${table} in access exclusive mode`);
-    locked();
-    await released;
-  });
-  await isLocked;
-  return {
-    release: async () => {
-      release();
-      await done;
-    },
-  };
-}
 
 const metric = metricValue;
 
