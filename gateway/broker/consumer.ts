@@ -155,7 +155,7 @@ export class BrokerConsumer {
           retain: false,
         },
         customHandleAcks: (topic, payload, packet, done) =>
-          this.handle(() => this.client, topic, payload, packet.dup, done),
+          void this.handle(this.client, topic, payload, packet.dup, done),
       }),
     );
     this.client = client;
@@ -241,19 +241,22 @@ export class BrokerConsumer {
     return undefined;
   }
 
-  /** One message on `connection`; acknowledged when handled, else the connection is dropped. */
+  /**
+   * One message on `connection`; acknowledged when handled, else the connection is dropped. Resolves
+   * once it is settled: true when acknowledged, false when left for the broker to send again.
+   */
   private handle(
-    connection: () => MqttClient | undefined,
+    connection: MqttClient | undefined,
     topic: string,
     payload: Buffer,
     dup: boolean,
     done: (error: Error | number, code?: number) => void,
-  ): void {
+  ): Promise<boolean> {
     if (dup) this.metrics.redeliveries.inc();
     const sender = this.senderOf(topic);
     if (!sender) {
       done(0);
-      return;
+      return Promise.resolve(true);
     }
     const { deviceId, identity } = sender;
     let handled: Promise<void> | undefined;
@@ -266,23 +269,28 @@ export class BrokerConsumer {
     }
     if (!handled) {
       done(0);
-      return;
+      return Promise.resolve(true);
     }
-    this.options.messages.settleWithin(
-      deviceId,
-      topic,
-      handled,
-      this.options.eventCommitTimeoutMs,
-      (error) => {
-        if (!error) {
-          done(0);
-          return;
-        }
-        // Left unacknowledged: the connection is dropped so the broker sends it again on resuming.
-        done(error);
-        connection()?.stream.destroy();
-      },
-    );
+    const work = handled;
+    return new Promise<boolean>((settled) => {
+      this.options.messages.settleWithin(
+        deviceId,
+        topic,
+        work,
+        this.options.eventCommitTimeoutMs,
+        (error) => {
+          if (!error) {
+            done(0);
+            settled(true);
+            return;
+          }
+          // Left unacknowledged: the connection is dropped so the broker sends it again on resuming.
+          done(error);
+          connection?.stream.destroy();
+          settled(false);
+        },
+      );
+    });
   }
 
   /**
@@ -308,7 +316,7 @@ export class BrokerConsumer {
     if (this.draining.has(clientId) || this.stopping) return;
     this.draining.add(clientId);
     let received = 0;
-    let pending = 0;
+    const pending = new Set<Promise<boolean>>();
     let failed = false;
     let lastAt = Date.now();
     const client: MqttClient = connect(
@@ -317,22 +325,14 @@ export class BrokerConsumer {
         reconnectPeriod: 0,
         customHandleAcks: (topic, payload, packet, done) => {
           received += 1;
-          pending += 1;
           lastAt = Date.now();
-          this.handle(
-            () => {
-              failed = true;
-              return client;
-            },
-            topic,
-            payload,
-            packet.dup,
-            (error, code) => {
-              pending -= 1;
-              lastAt = Date.now();
-              done(error, code);
-            },
-          );
+          const settled = this.handle(client, topic, payload, packet.dup, done);
+          pending.add(settled);
+          void settled.then((acknowledged) => {
+            pending.delete(settled);
+            lastAt = Date.now();
+            if (!acknowledged) failed = true;
+          });
         },
       }),
     );
@@ -345,7 +345,7 @@ export class BrokerConsumer {
       if (present) {
         // Nothing new is routed to it; what was queued or left unacknowledged comes now.
         await client.unsubscribeAsync(this.topics());
-        while (pending > 0 || Date.now() - lastAt < DRAIN_QUIET_MS) {
+        while (pending.size > 0 || Date.now() - lastAt < DRAIN_QUIET_MS) {
           if (failed || !client.connected) throw new Error('a message was not handled');
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
