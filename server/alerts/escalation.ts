@@ -31,14 +31,6 @@ interface LadderRow {
   repeat_minutes: number | null;
 }
 
-const copy = (step: EscalationStep): EscalationStep => ({
-  ...step,
-  notify: [...step.notify],
-  ...(step.users ? { users: [...step.users] } : {}),
-  ...(step.channels ? { channels: [...step.channels] } : {}),
-  ...(step.severities ? { severities: [...step.severities] } : {}),
-});
-
 export class Escalation {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -181,7 +173,7 @@ export class Escalation {
       alert,
       level: step.level,
       audiences: step.notify,
-      step: copy(step),
+      step,
       reminder,
       last,
     });
