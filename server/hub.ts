@@ -40,7 +40,7 @@ import { CENTRE_UTC_OFFSET_MINUTES } from './calendar.ts';
 import { type FolderLock, lockDataFolder } from './cluster/folder-lock.ts';
 import { InstanceRegistry } from './cluster/instances.ts';
 import { Lease } from './cluster/lease.ts';
-import { closeRedis, connectRedis } from './cluster/redis.ts';
+import { connectSharedRedis, type SharedRedis } from './cluster/redis.ts';
 import { RedisTallies } from './cluster/redis-tallies.ts';
 import { ClusterRelay } from './cluster/relay.ts';
 import type { HubConfig } from './config.ts';
@@ -146,11 +146,17 @@ async function startLocked(config: HubConfig, logger: Logger, folder: FolderLock
     ...(config.databaseUrl ? { url: config.databaseUrl } : {}),
     dataDir: config.dataDir,
   });
+  // What the instances share (HUB_REDIS_URL): the sign-in and CONNECT throttles' tallies, the live
+  // channel's rooms, and what one instance tells the others (ended sessions, revoked devices,
+  // changed devices and retirees).
+  const redis = config.redisUrl ? connectSharedRedis(config.redisUrl, logger) : null;
   let parts: Awaited<ReturnType<typeof buildParts>>;
   try {
-    parts = await buildParts(config, logger, registry, bus, db);
+    parts = await buildParts(config, logger, registry, bus, db, redis);
   } catch (error) {
-    await db.close().catch((closing: unknown) => logger.error({ err: closing }, 'stop failed'));
+    await Promise.all([db.close(), redis?.close()]).catch((closing: unknown) =>
+      logger.error({ err: closing }, 'stop failed'),
+    );
     throw error;
   }
   const { extensions, http, gateway, writer, telemetry, workflow, escalation, notifications, families } =
@@ -209,6 +215,7 @@ async function buildParts(
   registry: promClient.Registry,
   bus: EventBus,
   db: Database,
+  redis: SharedRedis | null,
 ) {
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'database migrated');
@@ -225,16 +232,6 @@ async function buildParts(
   const retirees = new RetireeStore(db);
   const devices = new DeviceStore(db);
   const alerts = new AlertStore(db);
-  // What the instances share (HUB_REDIS_URL): the sign-in and CONNECT throttles' tallies, the live
-  // channel's rooms, and what one instance tells the others (ended sessions, revoked devices,
-  // changed devices and retirees).
-  const redis = config.redisUrl
-    ? {
-        publish: connectRedis(config.redisUrl, 'publish', logger),
-        subscribe: connectRedis(config.redisUrl, 'live-subscribe', logger),
-        relay: connectRedis(config.redisUrl, 'relay-subscribe', logger),
-      }
-    : null;
   const throttleFallbacks = new promClient.Counter({
     name: 'hub_throttle_redis_fallbacks_total',
     help: "Throttle operations this instance's memory answered because Redis did not (down, slow or failing)",
@@ -606,13 +603,7 @@ async function buildParts(
           {
             name: 'shared Redis',
             start: () => {},
-            stop: async () => {
-              await Promise.all([
-                closeRedis(redis.publish),
-                closeRedis(redis.subscribe),
-                closeRedis(redis.relay),
-              ]);
-            },
+            stop: () => redis.close(),
           } satisfies Extension,
         ]
       : []),

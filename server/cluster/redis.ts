@@ -33,3 +33,28 @@ export async function closeRedis(client: Redis): Promise<void> {
   if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
   else client.disconnect();
 }
+
+/** The hub's connections to the shared Redis: one for commands, one per subscriber. */
+export interface SharedRedis {
+  /** Commands and publishing: throttle tallies, the live channel's and the relay's messages. */
+  publish: Redis;
+  /** The live channel's subscriber (socket.io's adapter). */
+  subscribe: Redis;
+  /** The cluster relay's subscriber. */
+  relay: Redis;
+  close(): Promise<void>;
+}
+
+export function connectSharedRedis(url: string, log: Logger): SharedRedis {
+  const publish = connectRedis(url, 'publish', log);
+  const subscribe = connectRedis(url, 'live-subscribe', log);
+  const relay = connectRedis(url, 'relay-subscribe', log);
+  return {
+    publish,
+    subscribe,
+    relay,
+    close: async () => {
+      await Promise.all([closeRedis(publish), closeRedis(subscribe), closeRedis(relay)]);
+    },
+  };
+}
