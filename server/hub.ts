@@ -64,6 +64,7 @@ import { RequestListener } from './requests/listener.ts';
 import { RequestStore } from './requests/store.ts';
 import { AuditLoginFailures } from './security/audit-logins.ts';
 import { SecurityMonitor } from './security/monitor.ts';
+import { AbsenceStore } from './store/absence.ts';
 import { AlertStore } from './store/alerts.ts';
 import { DeviceStore } from './store/devices.ts';
 import { RetireeStore } from './store/retirees.ts';
@@ -370,7 +371,9 @@ async function buildParts(
     logger.error({ err: error }, 'device state not saved'),
   );
 
-  const detector = new Detector(bus, detectorOptions(config, directory));
+  const detector = new Detector(bus, detectorOptions(config, directory), new AbsenceStore(db), {
+    onError: (error) => logger.error({ err: error }, 'detection by silence'),
+  });
 
   // Bursts of refused devices, disconnect storms and failed sign-ins raise a security alert.
   const loginFailures = new AuditLoginFailures(db);
@@ -566,10 +569,11 @@ async function buildParts(
     { name: 'escalation', start: () => escalation.start(), stop: () => escalation.stop() },
     { name: 'abroad watch', start: () => abroadWatch.start(), stop: () => abroadWatch.stop() },
     { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
+    { name: 'absence sweep', start: () => detector.startSweep(), stop: () => detector.stopSweep() },
   ];
   const leaseHeld = new promClient.Gauge({
     name: 'hub_jobs_lease_held',
-    help: 'Whether this instance runs the jobs that must run once (escalation, abroad watch, retention)',
+    help: 'Whether this instance runs the jobs that must run once (escalation, abroad watch, retention, absence sweep)',
     registers: [registry],
   });
   const jobsLease = new Lease(
@@ -656,12 +660,8 @@ async function buildParts(
     {
       name: 'detector',
       start: async () => {
-        // One read of the devices on record seeds both: silence is measured from the last contact
-        // (a restart does not reset it), and device state starts from the newest readings.
-        for (const device of await devices.list()) {
-          if (device.lastSeenAt) detector.absence.seed(device.id, Date.parse(device.lastSeenAt));
-          deviceState.seed(device.id, device.latest);
-        }
+        // Device state starts from the newest readings on record.
+        for (const device of await devices.list()) deviceState.seed(device.id, device.latest);
         detector.start();
       },
       stop: () => detector.stop(),

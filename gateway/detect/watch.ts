@@ -1,7 +1,13 @@
 /**
  * Rules that fire on the absence of something over time: a device gone silent or offline, no
- * activity at home in the day, out of bed at night too long. Pure state machines over readings and
- * an injected clock: `observe*` feeds them, `check(now)` returns the candidates due.
+ * activity at home in the day, out of bed at night too long.
+ *
+ * Every instance observes the messages it takes (`heard`, `wentOffline`, `readings`) and writes
+ * what they say to the records in a batch every few seconds (`flush`). One instance, the holder of
+ * the jobs' lease, sweeps the records (`check`): the messages of one device may reach any instance,
+ * and the sweep must see them all. Each alert is claimed in the records before it is raised, so a
+ * sweep taken over by another instance neither raises it again nor misses it. Times are the hub's
+ * clock at arrival, never a device's own.
  */
 import { severityOf } from '../../devices/alerts.ts';
 import type { AlertCandidate } from '../../devices/contract.ts';
@@ -9,41 +15,85 @@ import type { Readings } from '../../devices/types.ts';
 import type { DetectionContext } from './settings.ts';
 import { inWindow } from './settings.ts';
 
-interface DeviceState {
-  lastSeen: number;
-  /** Set by the device's own offline status (its will); cleared by any message. */
+/** A bed sensor's newest reading in a batch, and since when the bed was empty by the batch's readings. */
+export interface BedObservation {
+  deviceId: string;
+  at: number;
+  occupied: boolean;
+  /** When the bed became empty in this batch, or its first reading when it was empty throughout. */
+  since: number | null;
+  /** Whether the batch saw the bed occupied: an exit it shows then starts afresh. */
+  sawOccupied: boolean;
+}
+
+export interface AbsenceObservations {
+  /** The last contact of each device. */
+  heard: { deviceId: string; at: number }[];
+  bed: BedObservation[];
+  /** Each retiree's last motion, door or presence, and the sensor that saw it. */
+  activity: { retireeId: string; deviceId: string; at: number }[];
+}
+
+/** A device whose silence may be due: not reported since its last contact. */
+export interface SilenceRow {
+  deviceId: string;
+  heardAt: number;
+  /** Its will, when it came after the last contact. */
   offlineSince: number | null;
-  /** An alert was raised for this silence; re-armed when the device is heard again. */
-  reported: boolean;
+}
+
+/** What the watch keeps in the records (server/store/absence.ts). */
+export interface AbsenceRecords {
+  record(observations: AbsenceObservations): Promise<void>;
+  wentOffline(deviceId: string, at: number): Promise<void>;
+  /** Devices whose silence is due by their next look, or whose will is older than `willBefore`. */
+  silences(now: number, willBefore: number): Promise<SilenceRow[]>;
+  /** Marks the silence since `heardAt` reported; false when another sweep did or the device was heard. */
+  claimSilence(deviceId: string, heardAt: number, now: number): Promise<boolean>;
+  /** Sets when each device's silence is next worth a look. */
+  lookAgain(devices: { deviceId: string; at: number }[]): Promise<void>;
+  /** Retirees with no activity since `before`, not reported since. */
+  quiet(before: number): Promise<{ retireeId: string; deviceId: string; at: number }[]>;
+  claimQuiet(retireeId: string, at: number, now: number): Promise<boolean>;
+  /** Bed exits since before `before`, not judged since. */
+  bedExits(before: number): Promise<{ deviceId: string; since: number }[]>;
+  judgeBedExit(deviceId: string, since: number, now: number): Promise<boolean>;
 }
 
 export class AbsenceWatch {
-  private readonly devices = new Map<string, DeviceState>();
-  /** Per retiree: last motion or door activity, the sensor that saw it, whether reported. */
-  private readonly activity = new Map<string, { at: number; deviceId: string; reported: boolean }>();
-  /** Per bed sensor: when the retiree got out of bed, whether reported. */
-  private readonly bedExits = new Map<string, { since: number; reported: boolean }>();
+  private heardAt = new Map<string, number>();
+  /** The contact time last written per device, so that a chatty device is not written every time. */
+  private readonly written = new Map<string, number>();
+  private bed = new Map<string, BedObservation>();
+  private activity = new Map<string, { deviceId: string; at: number }>();
+  private flushing: Promise<void> = Promise.resolve();
 
-  constructor(private readonly context: DetectionContext) {}
-
-  /** Last known contact from the records, so silence is measured across a restart. */
-  seed(deviceId: string, lastSeen: number): void {
-    if (!this.devices.has(deviceId))
-      this.devices.set(deviceId, { lastSeen, offlineSince: null, reported: false });
-  }
+  constructor(
+    private readonly context: DetectionContext,
+    private readonly records: AbsenceRecords,
+  ) {}
 
   heard(deviceId: string, at: number): void {
-    this.devices.set(deviceId, {
-      lastSeen: Math.max(at, this.devices.get(deviceId)?.lastSeen ?? 0),
-      offlineSince: null,
-      reported: false,
-    });
+    const known = this.heardAt.get(deviceId);
+    if (known === undefined || at > known) this.heardAt.set(deviceId, at);
   }
 
-  wentOffline(deviceId: string, at: number): void {
-    const state = this.devices.get(deviceId) ?? { lastSeen: at, offlineSince: null, reported: false };
-    state.offlineSince ??= at;
-    this.devices.set(deviceId, state);
+  /**
+   * The device says it is online (it connected): written with the next flush however soon after
+   * the last, since it cancels a will that any instance may have taken.
+   */
+  cameOnline(deviceId: string, at: number): void {
+    this.written.delete(deviceId);
+    this.heard(deviceId, at);
+  }
+
+  /**
+   * The device's own word that it is offline: written at once, the grace period starts now. Its
+   * next contact is written however soon it comes, since that contact is what cancels the will.
+   */
+  wentOffline(deviceId: string, at: number): Promise<void> {
+    this.written.delete(deviceId);
+    return this.records.wentOffline(deviceId, at);
   }
 
   readings(deviceId: string, readings: Readings, at: number): void {
@@ -53,64 +103,127 @@ export class AbsenceWatch {
       retireeId &&
       (readings.motion === true || typeof readings.door_open === 'boolean' || readings.presence === true)
     ) {
-      this.activity.set(retireeId, { at, deviceId, reported: false });
+      const known = this.activity.get(retireeId);
+      if (!known || at >= known.at) this.activity.set(retireeId, { deviceId, at });
     }
-    if (readings.bed_occupied === false && !this.bedExits.has(deviceId)) {
-      this.bedExits.set(deviceId, { since: at, reported: false });
-    } else if (readings.bed_occupied === true) {
-      this.bedExits.delete(deviceId);
+    if (typeof readings.bed_occupied === 'boolean') {
+      const occupied = readings.bed_occupied;
+      const known = this.bed.get(deviceId);
+      if (!known) {
+        this.bed.set(deviceId, {
+          deviceId,
+          at,
+          occupied,
+          since: occupied ? null : at,
+          sawOccupied: occupied,
+        });
+      } else if (at >= known.at) {
+        if (occupied) known.since = null;
+        else known.since ??= at;
+        known.occupied = occupied;
+        known.sawOccupied ||= occupied;
+        known.at = at;
+      }
     }
   }
 
-  check(now: number): AlertCandidate[] {
+  /**
+   * Writes what was observed since the last flush. A contact is written when it moves the
+   * device's last contact on by a hundredth of its silence limit (at most 30 s): silence is judged
+   * in minutes and hours, and a device heard every few seconds is not written every few seconds.
+   */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      const heard: AbsenceObservations['heard'] = [];
+      for (const [deviceId, at] of this.heardAt) {
+        const written = this.written.get(deviceId);
+        if (written !== undefined && at - written < this.step(deviceId)) continue;
+        heard.push({ deviceId, at });
+      }
+      const bed = [...this.bed.values()];
+      const activity = [...this.activity].map(([retireeId, seen]) => ({ retireeId, ...seen }));
+      if (heard.length === 0 && bed.length === 0 && activity.length === 0) return;
+      const kept = { heardAt: this.heardAt, bed: this.bed, activity: this.activity };
+      this.heardAt = new Map();
+      this.bed = new Map();
+      this.activity = new Map();
+      try {
+        await this.records.record({ heard, bed, activity });
+        for (const { deviceId, at } of heard) this.written.set(deviceId, at);
+      } catch (error) {
+        // Kept for the next flush, merged with what was observed meanwhile.
+        for (const [deviceId, at] of kept.heardAt) this.heard(deviceId, at);
+        for (const [deviceId, seen] of kept.bed) if (!this.bed.has(deviceId)) this.bed.set(deviceId, seen);
+        for (const [retireeId, seen] of kept.activity)
+          if (!this.activity.has(retireeId)) this.activity.set(retireeId, seen);
+        throw error;
+      }
+    });
+    return this.flushing;
+  }
+
+  /** A device no longer watched (revoked or removed): nothing more is written of it. */
+  forget(deviceId: string): void {
+    this.heardAt.delete(deviceId);
+    this.written.delete(deviceId);
+    this.bed.delete(deviceId);
+  }
+
+  private step(deviceId: string): number {
+    const power = this.context.profile(deviceId)?.power ?? 'mains';
+    return Math.min(this.context.settings.offlineAfterMs[power] / 100, 30_000);
+  }
+
+  /** The candidates due at `now`, each claimed in the records so that no other sweep raises it. */
+  async check(now: number): Promise<AlertCandidate[]> {
     const { settings } = this.context;
     const due: AlertCandidate[] = [];
-    for (const [deviceId, state] of this.devices) {
-      if (state.reported) continue;
-      const profile = this.context.profile(deviceId);
+    const later: { deviceId: string; at: number }[] = [];
+    for (const row of await this.records.silences(now, now - settings.offlineGraceMs)) {
+      const profile = this.context.profile(row.deviceId);
       if (!profile) continue;
-      const silentFor = now - state.lastSeen;
       const limit = settings.offlineAfterMs[profile.power];
-      const willFired = state.offlineSince !== null && now - state.offlineSince >= settings.offlineGraceMs;
-      if (silentFor >= limit || willFired) {
-        state.reported = true;
-        due.push({
-          deviceId,
-          kind: 'device_offline',
-          severity: severityOf('device_offline'),
-          ts: now,
-          detail: {
-            lastSeen: new Date(state.lastSeen).toISOString(),
-            reason: willFired ? 'disconnected' : 'silent',
-            power: profile.power,
-          },
-        });
+      const willFired = row.offlineSince !== null && now - row.offlineSince >= settings.offlineGraceMs;
+      if (now - row.heardAt < limit && !willFired) {
+        later.push({ deviceId: row.deviceId, at: row.heardAt + limit });
+        continue;
       }
+      if (!(await this.records.claimSilence(row.deviceId, row.heardAt, now))) continue;
+      due.push({
+        deviceId: row.deviceId,
+        kind: 'device_offline',
+        severity: severityOf('device_offline'),
+        ts: now,
+        detail: {
+          lastSeen: new Date(row.heardAt).toISOString(),
+          reason: willFired ? 'disconnected' : 'silent',
+          power: profile.power,
+        },
+      });
     }
+    if (later.length) await this.records.lookAgain(later);
     if (inWindow(now, settings.day, settings.utcOffsetMinutes)) {
-      for (const [retireeId, last] of this.activity) {
-        if (last.reported || now - last.at < settings.inactivityAfterMs) continue;
-        last.reported = true;
+      for (const last of await this.records.quiet(now - settings.inactivityAfterMs)) {
+        if (!(await this.records.claimQuiet(last.retireeId, last.at, now))) continue;
         due.push({
           deviceId: last.deviceId,
           kind: 'inactivity',
           severity: severityOf('inactivity'),
           ts: now,
           detail: {
-            retireeId,
+            retireeId: last.retireeId,
             lastActivity: new Date(last.at).toISOString(),
             hours: settings.inactivityAfterMs / 3_600_000,
           },
         });
       }
     }
-    for (const [deviceId, exit] of this.bedExits) {
-      if (exit.reported || now - exit.since < settings.bedExitAfterMs) continue;
-      // Only a night-time exit counts; getting up in the morning is no alert.
+    for (const exit of await this.records.bedExits(now - settings.bedExitAfterMs)) {
+      if (!(await this.records.judgeBedExit(exit.deviceId, exit.since, now))) continue;
+      // Only a night-time exit counts; getting up in the morning is no alert (judged all the same).
       if (!inWindow(exit.since, settings.night, settings.utcOffsetMinutes)) continue;
-      exit.reported = true;
       due.push({
-        deviceId,
+        deviceId: exit.deviceId,
         kind: 'bed_exit_night',
         severity: severityOf('bed_exit_night'),
         ts: now,

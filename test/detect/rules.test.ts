@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BatteryRule, candidateFromEvent, OxygenRule } from '../../gateway/detect/rules.ts';
 import { type DetectionContext, type DetectionSettings, inWindow } from '../../gateway/detect/settings.ts';
 import { AbsenceWatch } from '../../gateway/detect/watch.ts';
+import { AbsenceStore } from '../../server/store/absence.ts';
+import { describeOnEngines } from '../helpers/engines.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -22,11 +24,12 @@ const settings: DetectionSettings = {
   utcOffsetMinutes: 480,
 };
 
+const RETIREE = '00000000-0000-4000-8000-000000000001';
 const profiles: Record<string, { type: string; retireeId: string | null; power: 'battery' | 'mains' }> = {
-  watch: { type: 'wearable.watch', retireeId: 'r1', power: 'battery' },
-  gas: { type: 'sensor.gas', retireeId: 'r1', power: 'mains' },
-  motion: { type: 'sensor.motion', retireeId: 'r1', power: 'battery' },
-  bed: { type: 'sensor.bed', retireeId: 'r1', power: 'battery' },
+  watch: { type: 'wearable.watch', retireeId: RETIREE, power: 'battery' },
+  gas: { type: 'sensor.gas', retireeId: RETIREE, power: 'mains' },
+  motion: { type: 'sensor.motion', retireeId: RETIREE, power: 'battery' },
+  bed: { type: 'sensor.bed', retireeId: RETIREE, power: 'battery' },
 };
 const context: DetectionContext = {
   heartRateLimits: () => ({ low: 50, high: 120, consecutive: 3 }),
@@ -88,64 +91,136 @@ describe('SpO2 and battery', () => {
   });
 });
 
-describe('absence rules', () => {
-  it('reports a silent device after its power source timeout, once, and again after it was heard', () => {
-    const watch = new AbsenceWatch(context);
-    watch.heard('watch', at(9));
-    watch.heard('gas', at(9));
-    expect(watch.check(at(9, 14))).toStrictEqual([]);
-    expect(watch.check(at(9, 15)).map((c) => [c.deviceId, c.kind, c.detail.reason])).toStrictEqual([
-      ['gas', 'device_offline', 'silent'],
-    ]);
-    expect(watch.check(at(11, 59))).toStrictEqual([]);
-    expect(watch.check(at(12)).map((c) => c.deviceId)).toStrictEqual(['watch']);
-    expect(watch.check(at(13))).toStrictEqual([]);
-    watch.heard('gas', at(13));
-    expect(watch.check(at(13, 20)).map((c) => c.deviceId)).toStrictEqual(['gas']);
-  });
+await describeOnEngines((db) => {
+  describe('absence rules, kept in the records', () => {
+    beforeAll(async () => {
+      await db.query(
+        `insert into retirees (id, name, gender, birth_date) values ($1, 'x', 'male', '1940-01-01')`,
+        [RETIREE],
+      );
+      for (const id of Object.keys(profiles))
+        await db.query(`insert into devices (id, type, secret_hash, retiree_id) values ($1, $2, 'x', $3)`, [
+          id,
+          profiles[id]?.type,
+          RETIREE,
+        ]);
+    });
 
-  it('reports a will message after the grace period unless the device came back', () => {
-    const watch = new AbsenceWatch(context);
-    watch.heard('watch', at(9));
-    watch.wentOffline('watch', at(10));
-    expect(watch.check(at(10, 1))).toStrictEqual([]);
-    watch.heard('watch', at(10, 1));
-    expect(watch.check(at(10, 5))).toStrictEqual([]);
-    watch.wentOffline('watch', at(11));
-    const [candidate] = watch.check(at(11, 2));
-    expect(candidate).toMatchObject({ deviceId: 'watch', kind: 'device_offline', severity: 'low' });
-    expect(candidate?.detail.reason).toBe('disconnected');
-  });
+    beforeEach(async () => {
+      await db.query(
+        `update devices set heard_at = null, silent_after = null, offline_since = null, silence_reported_at = null,
+         bed_at = null, bed_exit_since = null, bed_exit_judged_at = null`,
+      );
+      await db.query('delete from retiree_activity');
+    });
 
-  it('measures silence from the last contact on record after a restart', () => {
-    const watch = new AbsenceWatch(context);
-    watch.seed('gas', at(9));
-    expect(watch.check(at(9, 16)).map((c) => c.deviceId)).toStrictEqual(['gas']);
-  });
+    /** A watch over the records, and its sweep at `now` after what it observed was written. */
+    function watchOver() {
+      const watch = new AbsenceWatch(context, new AbsenceStore(db));
+      const check = async (now: number, kind?: string) => {
+        await watch.flush();
+        const due = await watch.check(now);
+        return kind ? due.filter((candidate) => candidate.kind === kind) : due;
+      };
+      return { watch, check };
+    }
 
-  it('reports no activity at home in the day, not at night', () => {
-    const watch = new AbsenceWatch(context);
-    watch.readings('motion', { motion: true }, at(7));
-    expect(watch.check(at(10, 59)).filter((c) => c.kind === 'inactivity')).toStrictEqual([]);
-    watch.heard('motion', at(10, 59));
-    const [first] = watch.check(at(11)).filter((c) => c.kind === 'inactivity');
-    expect(first).toMatchObject({ deviceId: 'motion', kind: 'inactivity', severity: 'medium' });
-    expect(watch.check(at(12)).filter((c) => c.kind === 'inactivity')).toStrictEqual([]);
-    // Motion re-arms; a quiet night is no alert.
-    watch.readings('motion', { motion: true }, at(18));
-    watch.heard('motion', at(23, 30));
-    expect(watch.check(at(23, 30)).filter((c) => c.kind === 'inactivity')).toStrictEqual([]);
-  });
+    it('reports a silent device after its power source timeout, once, and again after it was heard', async () => {
+      const { watch, check } = watchOver();
+      watch.heard('watch', at(9));
+      watch.heard('gas', at(9));
+      expect(await check(at(9, 14))).toStrictEqual([]);
+      expect((await check(at(9, 15))).map((c) => [c.deviceId, c.kind, c.detail.reason])).toStrictEqual([
+        ['gas', 'device_offline', 'silent'],
+      ]);
+      expect(await check(at(11, 59))).toStrictEqual([]);
+      expect((await check(at(12))).map((c) => c.deviceId)).toStrictEqual(['watch']);
+      expect(await check(at(13))).toStrictEqual([]);
+      watch.heard('gas', at(13));
+      expect((await check(at(13, 20))).map((c) => c.deviceId)).toStrictEqual(['gas']);
+    });
 
-  it('reports a night-time bed exit longer than the limit, not a morning rise', () => {
-    const watch = new AbsenceWatch(context);
-    watch.readings('bed', { bed_occupied: false }, at(2));
-    watch.readings('bed', { bed_occupied: false }, at(2, 10));
-    expect(watch.check(at(2, 29)).filter((c) => c.kind === 'bed_exit_night')).toStrictEqual([]);
-    const [exit] = watch.check(at(2, 30)).filter((c) => c.kind === 'bed_exit_night');
-    expect(exit?.detail).toStrictEqual({ since: new Date(at(2)).toISOString(), minutes: 30 });
-    watch.readings('bed', { bed_occupied: true }, at(2, 40));
-    watch.readings('bed', { bed_occupied: false }, at(7));
-    expect(watch.check(at(8)).filter((c) => c.kind === 'bed_exit_night')).toStrictEqual([]);
+    it('reports a will message after the grace period unless the device came back', async () => {
+      const { watch, check } = watchOver();
+      watch.heard('watch', at(9));
+      await watch.wentOffline('watch', at(10));
+      expect(await check(at(10, 1))).toStrictEqual([]);
+      watch.cameOnline('watch', at(10, 1));
+      expect(await check(at(10, 5))).toStrictEqual([]);
+      await watch.wentOffline('watch', at(11));
+      const [candidate] = await check(at(11, 2));
+      expect(candidate).toMatchObject({ deviceId: 'watch', kind: 'device_offline', severity: 'low' });
+      expect(candidate?.detail.reason).toBe('disconnected');
+    });
+
+    it('measures silence from the last contact on record, and one sweep raises each alert once', async () => {
+      const before = watchOver();
+      before.watch.heard('gas', at(9));
+      await before.watch.flush();
+      // Another instance, or this one restarted: the contact is on record, not in its memory.
+      const first = watchOver();
+      const second = watchOver();
+      const [a, b] = await Promise.all([first.check(at(9, 16)), second.check(at(9, 16))]);
+      expect([...a, ...b].map((c) => c.deviceId)).toStrictEqual(['gas']);
+      expect(await first.check(at(9, 30))).toStrictEqual([]);
+    });
+
+    it("writes a chatty device's last contact only when it moves on by a hundredth of its limit", async () => {
+      const { watch, check } = watchOver();
+      // The gas sensor's limit is 15 min: a contact moves the one on record on by 9 s or more.
+      for (let second = 0; second <= 60; second += 2) watch.heard('gas', at(9) + second * 1000);
+      expect(await check(at(9, 15))).toStrictEqual([]);
+      const [row] = await db.query<{ heard_at: Date }>(`select heard_at from devices where id = 'gas'`);
+      expect(new Date(row?.heard_at ?? 0).getTime()).toBe(at(9, 1));
+      watch.heard('gas', at(9, 1) + 4000);
+      await watch.flush();
+      const [same] = await db.query<{ heard_at: Date }>(`select heard_at from devices where id = 'gas'`);
+      expect(new Date(same?.heard_at ?? 0).getTime()).toBe(at(9, 1));
+      expect((await check(at(9, 16))).map((c) => c.deviceId)).toStrictEqual(['gas']);
+    });
+
+    it('reports no activity at home in the day, not at night', async () => {
+      const { watch, check } = watchOver();
+      watch.readings('motion', { motion: true }, at(7));
+      expect(await check(at(10, 59), 'inactivity')).toStrictEqual([]);
+      watch.heard('motion', at(10, 59));
+      const [first] = await check(at(11), 'inactivity');
+      expect(first).toMatchObject({ deviceId: 'motion', kind: 'inactivity', severity: 'medium' });
+      expect(await check(at(12), 'inactivity')).toStrictEqual([]);
+      // Motion re-arms; a quiet night is no alert.
+      watch.readings('motion', { motion: true }, at(18));
+      watch.heard('motion', at(23, 30));
+      expect(await check(at(23, 30), 'inactivity')).toStrictEqual([]);
+    });
+
+    it('reports a night-time bed exit longer than the limit, not a morning rise', async () => {
+      const { watch, check } = watchOver();
+      watch.readings('bed', { bed_occupied: false }, at(2));
+      expect(await check(at(2, 5), 'bed_exit_night')).toStrictEqual([]);
+      // Still empty at the next reading: the exit began at the first.
+      watch.readings('bed', { bed_occupied: false }, at(2, 10));
+      expect(await check(at(2, 29), 'bed_exit_night')).toStrictEqual([]);
+      const [exit] = await check(at(2, 30), 'bed_exit_night');
+      expect(exit?.detail).toStrictEqual({ since: new Date(at(2)).toISOString(), minutes: 30 });
+      expect(await check(at(2, 45), 'bed_exit_night')).toStrictEqual([]);
+      // Back to bed and up again within one batch: the new exit starts when the bed emptied again.
+      watch.readings('bed', { bed_occupied: true }, at(2, 40));
+      watch.readings('bed', { bed_occupied: false }, at(7));
+      expect(await check(at(8), 'bed_exit_night')).toStrictEqual([]);
+      const [row] = await db.query<{ bed_exit_since: Date }>(
+        `select bed_exit_since from devices where id = 'bed'`,
+      );
+      expect(new Date(row?.bed_exit_since ?? 0).getTime()).toBe(at(7));
+    });
+
+    it('keeps the newest bed reading when instances write out of order', async () => {
+      const early = watchOver();
+      const late = watchOver();
+      late.watch.readings('bed', { bed_occupied: true }, at(3));
+      await late.watch.flush();
+      early.watch.readings('bed', { bed_occupied: false }, at(2));
+      await early.watch.flush();
+      expect(await late.check(at(4), 'bed_exit_night')).toStrictEqual([]);
+    });
   });
 });

@@ -1,0 +1,156 @@
+/**
+ * What detection by silence keeps in the records (gateway/detect/watch.ts): each device's last
+ * contact and will, bed sensors' exits, each retiree's last activity, and which of them were
+ * reported. Writes only move times forward, so instances writing in any order agree; claims are
+ * conditional updates, so an alert is raised by one sweep only.
+ */
+import type { AbsenceObservations, AbsenceRecords, SilenceRow } from '../../gateway/detect/watch.ts';
+import type { Queryable } from '../db/database.ts';
+
+const time = (value: Date | string): number => new Date(value).getTime();
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+export class AbsenceStore implements AbsenceRecords {
+  constructor(private readonly db: Queryable) {}
+
+  async record({ heard, bed, activity }: AbsenceObservations): Promise<void> {
+    if (heard.length) {
+      await this.db.query(
+        `update devices d set heard_at = greatest(coalesce(d.heard_at, u.at), u.at)
+           from jsonb_to_recordset($1::jsonb) as u(id text, at timestamptz)
+          where d.id = u.id`,
+        [JSON.stringify(heard.map((entry) => ({ id: entry.deviceId, at: iso(entry.at) })))],
+      );
+    }
+    if (bed.length) {
+      // A reading older than the newest one on record is left out; an empty bed that stayed empty
+      // keeps the time it became empty.
+      await this.db.query(
+        `update devices d set bed_at = u.at,
+           bed_exit_since = case when u.occupied then null
+                                 when u.saw_occupied then u.since
+                                 else coalesce(d.bed_exit_since, u.since) end
+           from jsonb_to_recordset($1::jsonb)
+             as u(id text, at timestamptz, occupied boolean, since timestamptz, saw_occupied boolean)
+          where d.id = u.id and (d.bed_at is null or d.bed_at < u.at)`,
+        [
+          JSON.stringify(
+            bed.map((entry) => ({
+              id: entry.deviceId,
+              at: iso(entry.at),
+              occupied: entry.occupied,
+              since: entry.since === null ? null : iso(entry.since),
+              saw_occupied: entry.sawOccupied,
+            })),
+          ),
+        ],
+      );
+    }
+    if (activity.length) {
+      await this.db.query(
+        `insert into retiree_activity (retiree_id, device_id, active_at)
+         select u.retiree_id, u.device_id, u.at
+           from jsonb_to_recordset($1::jsonb) as u(retiree_id uuid, device_id text, at timestamptz)
+          where exists (select 1 from retirees r where r.id = u.retiree_id)
+            and exists (select 1 from devices d where d.id = u.device_id)
+         on conflict (retiree_id) do update set active_at = excluded.active_at, device_id = excluded.device_id
+          where retiree_activity.active_at < excluded.active_at`,
+        [
+          JSON.stringify(
+            activity.map((entry) => ({
+              retiree_id: entry.retireeId,
+              device_id: entry.deviceId,
+              at: iso(entry.at),
+            })),
+          ),
+        ],
+      );
+    }
+  }
+
+  async wentOffline(deviceId: string, at: number): Promise<void> {
+    await this.db.query(
+      'update devices set offline_since = greatest(coalesce(offline_since, $2), $2) where id = $1',
+      [deviceId, iso(at)],
+    );
+  }
+
+  async silences(now: number, willBefore: number): Promise<SilenceRow[]> {
+    const rows = await this.db.query<{ id: string; heard_at: Date; offline_since: Date | null }>(
+      `select id, heard_at, case when offline_since > heard_at then offline_since end as offline_since
+         from devices
+        where heard_at is not null and revoked_at is null
+          and (silence_reported_at is null or silence_reported_at < heard_at)
+          and ((silent_after is null or silent_after <= $1)
+               or (offline_since > heard_at and offline_since <= $2))`,
+      [iso(now), iso(willBefore)],
+    );
+    return rows.map((row) => ({
+      deviceId: row.id,
+      heardAt: time(row.heard_at),
+      offlineSince: row.offline_since === null ? null : time(row.offline_since),
+    }));
+  }
+
+  async claimSilence(deviceId: string, heardAt: number, now: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `update devices set silence_reported_at = $3
+        where id = $1 and date_trunc('milliseconds', heard_at) = $2 and (silence_reported_at is null or silence_reported_at < heard_at)
+        returning id`,
+      [deviceId, iso(heardAt), iso(now)],
+    );
+    return rows.length > 0;
+  }
+
+  async lookAgain(devices: { deviceId: string; at: number }[]): Promise<void> {
+    await this.db.query(
+      `update devices d set silent_after = u.at
+         from jsonb_to_recordset($1::jsonb) as u(id text, at timestamptz)
+        where d.id = u.id`,
+      [JSON.stringify(devices.map((entry) => ({ id: entry.deviceId, at: iso(entry.at) })))],
+    );
+  }
+
+  async quiet(before: number): Promise<{ retireeId: string; deviceId: string; at: number }[]> {
+    const rows = await this.db.query<{ retiree_id: string; device_id: string; active_at: Date }>(
+      `select retiree_id, device_id, active_at from retiree_activity
+        where active_at <= $1 and (reported_at is null or reported_at < active_at)`,
+      [iso(before)],
+    );
+    return rows.map((row) => ({
+      retireeId: row.retiree_id,
+      deviceId: row.device_id,
+      at: time(row.active_at),
+    }));
+  }
+
+  async claimQuiet(retireeId: string, at: number, now: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `update retiree_activity set reported_at = $3
+        where retiree_id = $1 and date_trunc('milliseconds', active_at) = $2 and (reported_at is null or reported_at < active_at)
+        returning retiree_id`,
+      [retireeId, iso(at), iso(now)],
+    );
+    return rows.length > 0;
+  }
+
+  async bedExits(before: number): Promise<{ deviceId: string; since: number }[]> {
+    const rows = await this.db.query<{ id: string; bed_exit_since: Date }>(
+      `select id, bed_exit_since from devices
+        where bed_exit_since <= $1 and revoked_at is null
+          and (bed_exit_judged_at is null or bed_exit_judged_at < bed_exit_since)`,
+      [iso(before)],
+    );
+    return rows.map((row) => ({ deviceId: row.id, since: time(row.bed_exit_since) }));
+  }
+
+  async judgeBedExit(deviceId: string, since: number, now: number): Promise<boolean> {
+    const rows = await this.db.query(
+      `update devices set bed_exit_judged_at = $3
+        where id = $1 and date_trunc('milliseconds', bed_exit_since) = $2 and (bed_exit_judged_at is null or bed_exit_judged_at < bed_exit_since)
+        returning id`,
+      [deviceId, iso(since), iso(now)],
+    );
+    return rows.length > 0;
+  }
+}
