@@ -1,8 +1,8 @@
 /**
  * The hub instances using one database (`hub_instances`), each writing that it lives every
- * `heartbeatMs`. Today detection by silence (a device offline, no activity, out of bed at night)
- * lives in each instance's memory, and devices on the embedded broker connect to one instance
- * only: two instances on one PostgreSQL would raise false alarms for each other's devices. So a
+ * `heartbeatMs`. Today the per-reading rules (a run of heart-rate or SpO2 readings) count in each
+ * instance's memory, and devices on the embedded broker connect to one instance only: two
+ * instances on one PostgreSQL would miss or raise alarms for each other's devices. So a
  * second instance is refused at start while another is live, naming it. (The jobs that must run
  * once already run under a lease, ./lease.ts.)
  *
@@ -110,8 +110,8 @@ export class InstanceRegistry {
           )
           .join('; ');
         throw new AnotherInstance(
-          `another hub instance uses this database (${names}). Each watches its own devices for ` +
-            'silence, so one instance runs per database: stop that one, or give this one its own database.',
+          `another hub instance uses this database (${names}). Each counts its own devices' runs of ` +
+            'readings, so one instance runs per database: stop that one, or give this one its own database.',
         );
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(1000, this.options.heartbeatMs)));
