@@ -21,7 +21,7 @@
  * carried over to it.
  */
 import { createHash } from 'node:crypto';
-import type { Redis, RedisStatus } from 'ioredis';
+import type { Redis } from 'ioredis';
 import {
   isLive,
   MemoryTallies,
@@ -32,6 +32,7 @@ import {
   type TallyRule,
   type TallyStore,
 } from '../../gateway/index.ts';
+import { answerWithin } from './redis.ts';
 
 export interface RedisTallyOptions {
   /** Start of every key, e.g. `junxiu-hub:throttle`. */
@@ -43,9 +44,6 @@ export interface RedisTallyOptions {
   /** Keys per table in the fallback memory (default 10 000). */
   maxEntries?: number;
 }
-
-/** With these, a command would wait in ioredis' queue for a connection: memory answers at once. */
-const UNCONNECTED: ReadonlySet<RedisStatus> = new Set(['reconnecting', 'close', 'end']);
 
 /**
  * One failure more, as `counted()` in gateway/tallies.ts computes it (keep the two alike).
@@ -152,26 +150,10 @@ export class RedisTallies implements TallyStore {
 
   /** Redis's answer to `command`, or `fallback`'s when Redis is away, fails or is late. */
   async answer<T>(command: (redis: Redis) => Promise<T>, fallback: () => T | Promise<T>): Promise<T> {
-    const status = this.redis.status;
-    if (UNCONNECTED.has(status)) {
-      this.report(new Error(`redis is not connected (${status})`));
-      return fallback();
-    }
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`redis did not answer within ${this.timeoutMs} ms`)),
-        this.timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([command(this.redis), late]);
-    } catch (error) {
-      this.report(error);
-      return fallback();
-    } finally {
-      clearTimeout(timer);
-    }
+    const outcome = await answerWithin(this.redis, this.timeoutMs, command);
+    if ('answer' in outcome) return outcome.answer;
+    this.report(outcome.error);
+    return fallback();
   }
 
   /** A throwing `onError` must not turn a fallback into a failed sign-in or CONNECT. */

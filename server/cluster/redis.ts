@@ -4,7 +4,7 @@
  * the hub starts and runs while Redis is away (an alert still reaches the dashboards of the
  * instance that stored it), and says so once per outage rather than at every attempt.
  */
-import { Redis } from 'ioredis';
+import { Redis, type RedisStatus } from 'ioredis';
 import type { Logger } from 'pino';
 
 export function connectRedis(url: string, name: string, log: Logger): Redis {
@@ -57,4 +57,31 @@ export function connectSharedRedis(url: string, log: Logger): SharedRedis {
       await Promise.all([closeRedis(publish), closeRedis(subscribe), closeRedis(relay)]);
     },
   };
+}
+
+/** With these, a command would wait in ioredis' queue for a connection. */
+const UNCONNECTED: ReadonlySet<RedisStatus> = new Set(['reconnecting', 'close', 'end']);
+
+/**
+ * Redis's answer to `command` within `timeoutMs`, or why there is none (not connected, an error,
+ * too late): for callers that answer from their own memory meanwhile rather than wait.
+ */
+export async function answerWithin<T>(
+  redis: Redis,
+  timeoutMs: number,
+  command: (redis: Redis) => Promise<T>,
+): Promise<{ answer: T } | { error: unknown }> {
+  const status = redis.status;
+  if (UNCONNECTED.has(status)) return { error: new Error(`redis is not connected (${status})`) };
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return { answer: await Promise.race([command(redis), late]) };
+  } catch (error) {
+    return { error };
+  } finally {
+    clearTimeout(timer);
+  }
 }
