@@ -17,8 +17,8 @@ export { DEFAULT_LOG_LIMITS, LineLimitedLog, type LogLimits } from './broker/log
 export { type BrokerStoreOptions, openBrokerStore } from './broker/persistence/index.ts';
 export { type Refusal, RefusalLog } from './broker/refusals.ts';
 export { tlsOptions } from './broker/tls.ts';
-export { Detector } from './detect/detector.ts';
-export type { HeartRateLimits } from './detect/rules.ts';
+export { Detector, type SharedRuns } from './detect/detector.ts';
+export type { DeviceRuns, HeartRateLimits } from './detect/rules.ts';
 export type { DetectionContext, DetectionSettings, DeviceProfile } from './detect/settings.ts';
 export {
   createTelemetryStore,

@@ -41,6 +41,7 @@ import { type FolderLock, lockDataFolder } from './cluster/folder-lock.ts';
 import { InstanceRegistry } from './cluster/instances.ts';
 import { Lease } from './cluster/lease.ts';
 import { connectSharedRedis, type SharedRedis } from './cluster/redis.ts';
+import { RedisRuns } from './cluster/redis-runs.ts';
 import { RedisTallies } from './cluster/redis-tallies.ts';
 import { ClusterRelay } from './cluster/relay.ts';
 import type { HubConfig } from './config.ts';
@@ -371,7 +372,20 @@ async function buildParts(
     logger.error({ err: error }, 'device state not saved'),
   );
 
+  const runsFallbacks = new promClient.Counter({
+    name: 'hub_detect_runs_redis_fallbacks_total',
+    help: "Readings this instance judged with its own memory of the device's runs because Redis did not answer",
+    registers: [registry],
+  });
   const detector = new Detector(bus, detectorOptions(config, directory), new AbsenceStore(db), {
+    ...(redis
+      ? {
+          sharedRuns: new RedisRuns(redis.publish, {
+            prefix: 'junxiu-hub:runs',
+            onError: () => runsFallbacks.inc(),
+          }),
+        }
+      : {}),
     onError: (error) => logger.error({ err: error }, 'detection by silence'),
   });
 

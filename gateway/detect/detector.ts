@@ -5,11 +5,24 @@
  * timer by the one holding the jobs' lease (`startSweep`).
  */
 import type { EventBus } from '../../devices/bus.ts';
-import { BatteryRule, candidateFromEvent, HeartRateRule, OxygenRule } from './rules.ts';
+import type { AlertCandidate } from '../../devices/contract.ts';
+import { BatteryRule, candidateFromEvent, type DeviceRuns, HeartRateRule, OxygenRule } from './rules.ts';
 import type { DetectionContext } from './settings.ts';
 import { type AbsenceRecords, AbsenceWatch } from './watch.ts';
 
 const OWNER = 'detector';
+
+/** The per-reading runs of every device, kept where all instances read and change them. */
+export interface SharedRuns {
+  /**
+   * Runs `step` on the device's runs as held and keeps the runs it returns; `step` runs again when
+   * another instance changed them in between. Resolves to null when they cannot be reached.
+   */
+  update<T>(
+    deviceId: string,
+    step: (held: DeviceRuns | null) => { runs: DeviceRuns | null; result: T },
+  ): Promise<{ result: T } | null>;
+}
 
 export class Detector {
   private readonly heartRate: HeartRateRule;
@@ -32,6 +45,8 @@ export class Detector {
       checkEveryMs?: number;
       /** How often what was observed is written. */
       flushEveryMs?: number;
+      /** The per-reading runs, shared by the instances (absent: this instance's memory alone). */
+      sharedRuns?: SharedRuns;
       onError: (error: unknown) => void;
     },
   ) {
@@ -49,13 +64,19 @@ export class Detector {
       this.absence.readings(deviceId, readings, this.clock());
       const battery = typeof readings.battery === 'number' ? readings.battery : undefined;
       const lowFlag = typeof readings.battery_low === 'boolean' ? readings.battery_low : undefined;
-      for (const candidate of [
+      // Readings none of these rules reads leave every run as it was.
+      if (
+        typeof readings.hr !== 'number' &&
+        typeof readings.spo2 !== 'number' &&
+        battery === undefined &&
+        lowFlag === undefined
+      )
+        return;
+      return this.judge(deviceId, () => [
         this.heartRate.check(deviceId, readings, ts),
         this.oxygen.check(deviceId, readings, ts),
         this.battery.check(deviceId, battery, lowFlag, ts),
-      ]) {
-        if (candidate) this.bus.emit('alert.candidate', candidate);
-      }
+      ]);
     });
     // The alert an event asks for is waited for, so whoever waits for the event waits for it too.
     this.bus.on('device.event', OWNER, ({ deviceId, event }) => {
@@ -66,20 +87,68 @@ export class Detector {
     this.bus.on('device.status', OWNER, ({ deviceId, online, battery, ts, source }) => {
       if (online) {
         this.absence.cameOnline(deviceId, ts);
-        const candidate = this.battery.check(deviceId, battery, undefined, ts);
-        if (candidate) this.bus.emit('alert.candidate', candidate);
-        return;
+        if (battery === undefined) return;
+        return this.judge(deviceId, () => [this.battery.check(deviceId, battery, undefined, ts)]);
       }
-      this.heartRate.forget(deviceId);
+      // A run of heart-rate readings does not carry across a disconnection.
+      const forgotten = this.judge(deviceId, () => {
+        this.heartRate.forget(deviceId);
+        return [];
+      });
       // A connection closing (a clean DISCONNECT, a pendant that connects for each press) is no
       // sign of trouble: only the device's own word (its will) starts the grace period; a device
       // that simply goes quiet is caught by its silence timeout.
-      if (source === 'device') return this.absence.wentOffline(deviceId, ts);
+      return Promise.all([
+        forgotten,
+        source === 'device' ? this.absence.wentOffline(deviceId, ts) : undefined,
+      ]).then(() => {});
     });
     this.bus.on('device.revoked', OWNER, ({ deviceId }) => this.absence.forget(deviceId));
     this.flushTimer = setInterval(() => {
       this.absence.flush().catch(this.options.onError);
     }, this.options.flushEveryMs ?? 2000);
+  }
+
+  /**
+   * Runs the per-reading rules of one device and raises what they find. With runs shared between
+   * instances, the device's runs are read before and kept after, and the rules run again should
+   * another instance have changed them meanwhile; when the shared runs cannot be reached, this
+   * instance's own memory of them judges.
+   */
+  private judge(deviceId: string, work: () => (AlertCandidate | null)[]): Promise<void> | undefined {
+    const raise = (candidates: (AlertCandidate | null)[]) => {
+      for (const candidate of candidates) if (candidate) this.bus.emit('alert.candidate', candidate);
+    };
+    const shared = this.options.sharedRuns;
+    if (!shared) {
+      raise(work());
+      return undefined;
+    }
+    return shared
+      .update(deviceId, (held) => {
+        this.restore(deviceId, held);
+        const result = work();
+        return { runs: this.runsOf(deviceId), result };
+      })
+      .then((outcome) => raise(outcome ? outcome.result : work()));
+  }
+
+  private runsOf(deviceId: string): DeviceRuns | null {
+    const hr = this.heartRate.runOf(deviceId);
+    const spo2 = this.oxygen.runOf(deviceId);
+    const batteryReported = this.battery.reportedOf(deviceId);
+    if (!hr && !spo2 && !batteryReported) return null;
+    return {
+      ...(hr ? { hr } : {}),
+      ...(spo2 ? { spo2 } : {}),
+      ...(batteryReported ? { batteryReported } : {}),
+    };
+  }
+
+  private restore(deviceId: string, runs: DeviceRuns | null): void {
+    this.heartRate.restore(deviceId, runs?.hr);
+    this.oxygen.restore(deviceId, runs?.spo2);
+    this.battery.restore(deviceId, runs?.batteryReported === true);
   }
 
   private clock(): number {

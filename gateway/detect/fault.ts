@@ -59,7 +59,8 @@ export function isImpossible(value: number, limits: FaultLimits): boolean {
   return value < limits.min || value > limits.max;
 }
 
-interface History {
+/** What the watch holds of one device: kept elsewhere between readings when instances share it. */
+export interface History {
   last: { value: number; ts: number };
   /** When each swing within the window happened, oldest first. */
   swings: number[];
@@ -102,5 +103,15 @@ export class FlapWatch {
 
   forget(deviceId: string): void {
     this.histories.delete(deviceId);
+  }
+
+  historyOf(deviceId: string): History | undefined {
+    return this.histories.get(deviceId);
+  }
+
+  /** Replaces what is held of the device (a copy, so later readings do not change `history`). */
+  restore(deviceId: string, history: History | undefined): void {
+    if (history) this.histories.set(deviceId, { last: { ...history.last }, swings: [...history.swings] });
+    else this.histories.delete(deviceId);
   }
 }

@@ -11,6 +11,7 @@ import {
   type FaultLimits,
   FlapWatch,
   HEART_RATE_FAULT,
+  type History,
   isImpossible,
   OXYGEN_FAULT,
   type ReadingFault,
@@ -21,6 +22,28 @@ export interface HeartRateLimits {
   high: number;
   /** Readings in a row outside the range before a candidate is raised. */
   consecutive: number;
+}
+
+/**
+ * What the per-reading rules hold of one device between its readings: a run under way and the
+ * recent swings of each measure, and whether a low battery was reported. Plain data, so instances
+ * can share it (server/cluster/redis-runs.ts).
+ */
+export interface DeviceRuns {
+  hr?: { streak?: HeartRateStreak; flaps?: History };
+  spo2?: { streak?: OxygenStreak; flaps?: History };
+  batteryReported?: true;
+}
+
+interface HeartRateStreak {
+  direction: 'high' | 'low';
+  count: number;
+  impossible: boolean;
+}
+
+interface OxygenStreak {
+  count: number;
+  impossible: boolean;
 }
 
 /** Maps a device event to the alert it asks for; null for events that are not alerts. */
@@ -66,10 +89,7 @@ function faultOf(
  * a further run of the same length raises another, which the workflow folds into the open alert.
  */
 export class HeartRateRule {
-  private readonly streaks = new Map<
-    string,
-    { direction: 'high' | 'low'; count: number; impossible: boolean }
-  >();
+  private readonly streaks = new Map<string, HeartRateStreak>();
   private readonly flaps: FlapWatch;
 
   constructor(
@@ -118,11 +138,29 @@ export class HeartRateRule {
     this.streaks.delete(deviceId);
     this.flaps.forget(deviceId);
   }
+
+  runOf(deviceId: string): DeviceRuns['hr'] {
+    return runOf(this.streaks.get(deviceId), this.flaps.historyOf(deviceId));
+  }
+
+  restore(deviceId: string, run: DeviceRuns['hr']): void {
+    if (run?.streak) this.streaks.set(deviceId, { ...run.streak });
+    else this.streaks.delete(deviceId);
+    this.flaps.restore(deviceId, run?.flaps);
+  }
+}
+
+function runOf<S>(
+  streak: S | undefined,
+  flaps: History | undefined,
+): { streak?: S; flaps?: History } | undefined {
+  if (!streak && !flaps) return undefined;
+  return { ...(streak ? { streak } : {}), ...(flaps ? { flaps } : {}) };
 }
 
 /** SpO2 below the limit for `consecutive` readings in a row raises one candidate. */
 export class OxygenRule {
-  private readonly streaks = new Map<string, { count: number; impossible: boolean }>();
+  private readonly streaks = new Map<string, OxygenStreak>();
   private readonly flaps: FlapWatch;
 
   constructor(
@@ -157,6 +195,16 @@ export class OxygenRule {
       detail: { spo2, low, consecutive, ...faultOf(impossible, this.flaps, deviceId, ts) },
     };
   }
+
+  runOf(deviceId: string): DeviceRuns['spo2'] {
+    return runOf(this.streaks.get(deviceId), this.flaps.historyOf(deviceId));
+  }
+
+  restore(deviceId: string, run: DeviceRuns['spo2']): void {
+    if (run?.streak) this.streaks.set(deviceId, { ...run.streak });
+    else this.streaks.delete(deviceId);
+    this.flaps.restore(deviceId, run?.flaps);
+  }
 }
 
 /**
@@ -189,5 +237,14 @@ export class BatteryRule {
       ts,
       detail: { ...(typeof battery === 'number' ? { battery } : {}), limit },
     };
+  }
+
+  reportedOf(deviceId: string): boolean {
+    return this.reported.has(deviceId);
+  }
+
+  restore(deviceId: string, reported: boolean): void {
+    if (reported) this.reported.add(deviceId);
+    else this.reported.delete(deviceId);
   }
 }
