@@ -173,13 +173,19 @@ export class DeviceStore {
     );
   }
 
-  /** A battery level in a status message replaces the stored one only when it is newer (`at`). */
+  /**
+   * A status message: its online state and battery level replace the stored ones only when they
+   * are newer (`at`), so two instances handling one device's messages leave the newest on record.
+   */
   async setStatus(
     id: string,
     status: { online: boolean; battery?: number; firmware?: string; at: Date },
   ): Promise<void> {
     await this.db.query(
-      `update devices set online = $2, firmware = coalesce($4, firmware),
+      `update devices set
+         online = case when status_at is null or status_at <= $5 then $2 else online end,
+         status_at = greatest(coalesce(status_at, $5), $5),
+         firmware = coalesce($4, firmware),
          battery = case when ${NEWER_BATTERY('$3::real', '$5')} then $3::real else battery end,
          battery_at = case when ${NEWER_BATTERY('$3::real', '$5')} then $5 else battery_at end,
          last_seen_at = greatest(coalesce(last_seen_at, $5), $5)

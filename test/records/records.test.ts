@@ -136,6 +136,19 @@ for (const engine of engines) {
       });
     });
 
+    it('keeps the newest online state when status messages are written out of order', async () => {
+      const devices = new DeviceStore(db);
+      const id = `status-${engine.name.length}`;
+      await devices.create({ id, type: 'pendant.sos', secretHash: 'h' });
+      const at = 1_800_000_300_000;
+      // Back online, written by one instance before another writes the will that came earlier.
+      await devices.setStatus(id, { online: true, at: new Date(at + 1000) });
+      await devices.setStatus(id, { online: false, at: new Date(at) });
+      expect(await devices.byId(id)).toMatchObject({ online: true });
+      await devices.setStatus(id, { online: false, at: new Date(at + 2000) });
+      expect(await devices.byId(id)).toMatchObject({ online: false });
+    });
+
     it('saves the latest readings of a large centre in chunks, every device once', async () => {
       const devices = new DeviceStore(db);
       const ids = Array.from({ length: 600 }, (_, i) => `many-${engine.name.length}-${i}`);
