@@ -584,10 +584,15 @@ async function buildParts(
     { name: 'abroad watch', start: () => abroadWatch.start(), stop: () => abroadWatch.stop() },
     { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
     { name: 'absence sweep', start: () => detector.startSweep(), stop: () => detector.stopSweep() },
+    {
+      name: 'failed sign-ins watch',
+      start: () => securityMonitor.startLogins(),
+      stop: () => securityMonitor.stopLogins(),
+    },
   ];
   const leaseHeld = new promClient.Gauge({
     name: 'hub_jobs_lease_held',
-    help: 'Whether this instance runs the jobs that must run once (escalation, abroad watch, retention, absence sweep)',
+    help: 'Whether this instance runs the jobs that must run once (escalation, abroad watch, retention, absence sweep, failed sign-ins watch)',
     registers: [registry],
   });
   const jobsLease = new Lease(

@@ -43,9 +43,12 @@ export class AuditLoginFailures implements LoginFailureSource {
     return this.exists;
   }
 
-  async head(): Promise<number> {
+  async positionBefore(at: number): Promise<number> {
     if (!(await this.available())) return 0;
-    const [row] = await this.db.query<{ seq: string | null }>('select max(seq)::text as seq from audit_log');
+    const [row] = await this.db.query<{ seq: string | null }>(
+      'select max(seq)::text as seq from audit_log where at < $1',
+      [new Date(at).toISOString()],
+    );
     return Number(row?.seq ?? 0);
   }
 

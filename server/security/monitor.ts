@@ -60,7 +60,8 @@ export class SecurityMonitor {
     };
   }
 
-  async start(): Promise<void> {
+  /** Listens to this instance's devices: refused CONNECTs and disconnections. */
+  start(): void {
     this.options.bus.on('device.status', OWNER, ({ deviceId, online, ts }) => {
       if (!online) this.record({ kind: 'device_disconnect', at: ts, subject: deviceId });
     });
@@ -73,24 +74,36 @@ export class SecurityMonitor {
         reason: refusal.reason,
       }),
     );
+  }
+
+  /**
+   * Reads failed sign-ins, on whichever instance they happened, from the audit log: on the one
+   * instance that runs the jobs that must run once. It starts with the failures of the window just
+   * past, so a burst under way when the reading moves from one instance to another is still seen.
+   */
+  async startLogins(now = Date.now()): Promise<void> {
     const logins = this.options.logins;
-    if (logins) {
-      // Failures before this start were judged by the hub that saw them.
-      this.loginSeq = await logins.head().catch((error: unknown) => {
-        this.options.onError(error);
-        return 0;
-      });
-      this.timer = setInterval(() => {
-        void this.poll();
-      }, this.options.settings.pollMs);
-      this.timer.unref();
-    }
+    if (!logins) return;
+    const windowMs = this.options.settings.loginFailures.windowMs;
+    this.loginSeq = await logins.positionBefore(now - windowMs).catch((error: unknown) => {
+      this.options.onError(error);
+      return 0;
+    });
+    this.timer = setInterval(() => {
+      void this.poll();
+    }, this.options.settings.pollMs);
+    this.timer.unref();
+  }
+
+  async stopLogins(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.polling;
   }
 
   async stop(): Promise<void> {
     this.options.bus.removeOwner(OWNER);
-    clearInterval(this.timer);
-    await this.polling;
+    await this.stopLogins();
   }
 
   /** Reads new failed sign-ins from their source now (also run on a timer). */

@@ -25,8 +25,12 @@ export interface LoginFailureSource {
   since(afterSeq: number, limit: number): Promise<{ signals: SecuritySignal[]; lastSeq: number }>;
   /** The newest failed sign-ins, newest first. */
   recent(limit: number): Promise<FailedLogin[]>;
-  /** The position of the newest entry (so a start does not replay old failures). */
-  head(): Promise<number>;
+  /**
+   * The position of the last entry before `at`: reading starts after it, so the failures of the
+   * window just past are counted (a burst an instance saw half of before the reading moved to this
+   * one) and older ones are not replayed.
+   */
+  positionBefore(at: number): Promise<number>;
 }
 
 export interface FailedLogin {

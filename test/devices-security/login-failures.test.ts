@@ -57,7 +57,7 @@ describe('failed sign-ins from the audit log', () => {
         throw error;
       },
     });
-    await monitor.start();
+    await monitor.startLogins();
     await monitor.poll();
     expect(candidates).toEqual([]);
 
@@ -110,5 +110,34 @@ describe('failed sign-ins from the audit log', () => {
     const { signals, lastSeq } = await source.since(7, 10);
     expect(signals.map((signal) => signal.subject)).toStrictEqual(['guess8', 'guess9', 'guess10', 'guess11']);
     expect(lastSeq).toBe(11);
+  });
+  it('starts reading with the failures of the window just past, when it starts or takes over', async () => {
+    await db.query('delete from audit_log');
+    const now = Date.now();
+    // An old failure, outside the window, and a burst under way that another instance began reading.
+    await fail('old', new Date(now - 10 * 60_000));
+    for (let i = 0; i < 4; i += 1) await fail('lisi', new Date(now - 30_000 + i * 1000));
+    const bus = new EventBus();
+    const candidates: AlertCandidate[] = [];
+    bus.on('alert.candidate', 'test', (candidate) => {
+      candidates.push(candidate);
+    });
+    const monitor = new SecurityMonitor({
+      bus,
+      settings: { ...loadConfig({}).security, loginFailures: { threshold: 5, windowMs: 60_000 } },
+      logins: new AuditLoginFailures(db),
+      onError: (error) => {
+        throw error;
+      },
+    });
+    await monitor.startLogins(now);
+    await monitor.poll();
+    expect(candidates).toEqual([]);
+    // The fifth failure of the burst completes it: the four before the start count.
+    await fail('lisi', new Date(now + 1000));
+    await monitor.poll();
+    expect(candidates).toHaveLength(1);
+    expect(candidates[0]?.detail).toMatchObject({ event: 'login_failures', count: 5, subjects: ['lisi'] });
+    await monitor.stop();
   });
 });
