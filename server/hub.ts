@@ -584,6 +584,7 @@ async function buildParts(
     { name: 'abroad watch', start: () => abroadWatch.start(), stop: () => abroadWatch.stop() },
     { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
     { name: 'absence sweep', start: () => detector.startSweep(), stop: () => detector.stopSweep() },
+    { name: 'pending departures', start: () => locations.resumePending(), stop: () => {} },
     {
       name: 'failed sign-ins watch',
       start: () => securityMonitor.startLogins(),

@@ -7,7 +7,8 @@
  * `returned` step. Fixes of one retiree are handled one after another; the rule's state is stored
  * with the zone, so a restart changes nothing. A departure is stored before its alert is proposed
  * and stays pending until the workflow has taken it: a failed proposal is made again at the next
- * fix outside, and one cut short by a stop at the next start.
+ * fix outside, and one cut short by a stop when an instance next starts running the jobs that must
+ * run once (`resumePending`).
  */
 import { severityOf } from '../../devices/alerts.ts';
 import type { EventBus } from '../../devices/bus.ts';
@@ -57,6 +58,13 @@ export class LocationService {
     this.options.bus.on('device.position', OWNER, ({ deviceId, position }) => {
       void this.take(deviceId, position);
     });
+  }
+
+  /**
+   * Proposes again the departures left pending (a proposal cut short by a stop or a crash): on the
+   * one instance that runs the jobs that must run once, when it starts running them.
+   */
+  resumePending(): void {
     void this.store
       .pendingDepartures()
       .then((pending) => {
