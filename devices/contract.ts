@@ -113,6 +113,11 @@ export interface HubEventMap {
    */
   'device.linked': { deviceId: string };
   /**
+   * A command for a watch was stored and the watch is not linked to this instance: the instance it
+   * is linked to sends it (relayed between instances, server/cluster/relay.ts).
+   */
+  'watch.queued': { deviceId: string };
+  /**
    * A voice note a watch recorded (3G `TK`), awaited like an alarm: the watch repeats it until
    * answered, so it is answered only once stored (server/watches/voice.ts).
    */

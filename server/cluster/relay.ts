@@ -8,6 +8,8 @@
  *   ends the device's session on its own listeners (a watch's TCP link, the embedded broker).
  * - `directory.changed` (a device or a retiree registered or changed): every instance reads it
  *   again, so a new binding or heart-rate limit holds wherever the device's messages arrive.
+ * - `watch.queued` (a command stored for a watch linked elsewhere): the instance holding the
+ *   watch's link sends it now, not when the watch next connects.
  *
  * The records are the truth; the relay only says what to read again. Messages are handled in the
  * order they came. An instance's own messages come back to it from Redis and are ignored; an event
@@ -22,7 +24,7 @@ import type { EventBus } from '../../devices/bus.ts';
 import type { HubEventMap } from '../../devices/contract.ts';
 
 const OWNER = 'cluster-relay';
-const RELAYED = ['session.ended', 'device.revoked', 'directory.changed'] as const;
+const RELAYED = ['session.ended', 'device.revoked', 'directory.changed', 'watch.queued'] as const;
 type Relayed = (typeof RELAYED)[number];
 
 interface Message {
@@ -108,6 +110,9 @@ export class ClusterRelay {
       }
       case 'session.ended':
         this.onBus(() => bus.emit('session.ended', message.payload as HubEventMap['session.ended']));
+        return;
+      case 'watch.queued':
+        this.onBus(() => bus.emit('watch.queued', message.payload as HubEventMap['watch.queued']));
         return;
     }
   }

@@ -106,6 +106,7 @@ export class WatchCommands {
     bus.on('device.linked', OWNER, ({ deviceId }) => this.inLane(deviceId, () => this.flush(deviceId)));
     bus.on('device.answered', OWNER, (answer) => this.answered(answer));
     bus.on('device.command', OWNER, ({ deviceId, command }) => this.relay(deviceId, command));
+    bus.on('watch.queued', OWNER, ({ deviceId }) => this.inLane(deviceId, () => this.flush(deviceId)));
     this.sweepTimer = setInterval(() => {
       this.sweep().catch((error: unknown) =>
         this.options.log.error({ err: error }, 'watch command sweep failed'),
@@ -177,7 +178,10 @@ export class WatchCommands {
       );
     });
     await this.inLane(device.id, () => this.flush(device.id));
-    return (await this.byId(id)) as WatchCommandRecord;
+    const stored = (await this.byId(id)) as WatchCommandRecord;
+    // Not linked here: the instance it is linked to, if any, sends it now.
+    if (stored.status === 'queued') this.options.bus.emit('watch.queued', { deviceId: device.id });
+    return stored;
   }
 
   /** A device's commands, newest first. */

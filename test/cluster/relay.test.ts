@@ -15,6 +15,9 @@ import { Directory } from '../../server/devices/directory.ts';
 import { DeviceRevocations } from '../../server/devices/revocations.ts';
 import { DeviceStore } from '../../server/store/devices.ts';
 import { RetireeStore } from '../../server/store/retirees.ts';
+import { WatchCommands } from '../../server/watches/commands.ts';
+import { threeGFrame } from '../../simulators/watches/frames.ts';
+import { DeviceLink } from '../helpers/device-link.ts';
 import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { connectLive } from '../helpers/live.ts';
 import { type RedisServer, startRedis } from '../helpers/redis.ts';
@@ -33,7 +36,7 @@ describe.skipIf(redis === null)('events relayed between hub instances', () => {
 
   beforeAll(async () => {
     const url = (redis as RedisServer).url;
-    t = await startTestHub({ HUB_REDIS_URL: url });
+    t = await startTestHub({ HUB_REDIS_URL: url, HUB_WATCH_3G_PORT: '0' });
     directory = new Directory(
       bus,
       new DeviceStore(t.hub.db),
@@ -91,6 +94,34 @@ describe.skipIf(redis === null)('events relayed between hub instances', () => {
     expect(directory.heartRateLimits(created.device.id).high).toBe(120);
     expect((await t.api('PATCH', `/api/retirees/${retiree.id}`, { hrHigh: 105 })).status).toBe(200);
     await eventually(() => directory.heartRateLimits(created.device.id).high === 105);
+  });
+
+  it('has the instance a watch is linked to send a command stored on another', async () => {
+    const retiree = await t.addRetiree();
+    const id = '4700186777';
+    await t.addDevice('watch.3g', retiree.id, id);
+    const watch = await DeviceLink.open(t.hub.watchPorts['3g']);
+    watch.send(threeGFrame(id, 'LK,0,10,100'));
+    await watch.answered(`[3G*${id}*0002*LK]`);
+    await eventually(() => directory.lookup(id) !== undefined);
+    // The other instance's commands: the watch is not linked there.
+    const elsewhere = new WatchCommands({
+      db: t.hub.db,
+      bus,
+      link: { send: () => ({ sent: false, reason: 'away' }) },
+      directory,
+      dutyPhone: '028-8888 1234',
+      log: { info: () => {}, error: () => {} },
+    });
+    const stored = await elsewhere.request(
+      { id, type: 'watch.3g', retireeId: retiree.id },
+      { kind: 'locate' },
+      { userId: null },
+    );
+    expect(stored.status).toBe('queued');
+    await watch.answered(`[3G*${id}*0002*CR]`);
+    await eventually(async () => (await elsewhere.byId(stored.id))?.status === 'sent');
+    watch.end();
   });
 
   it('ends a session on the hub when another instance ends it, and the other way round', async () => {
