@@ -40,6 +40,7 @@ import { CENTRE_UTC_OFFSET_MINUTES } from './calendar.ts';
 import { type FolderLock, lockDataFolder } from './cluster/folder-lock.ts';
 import { InstanceRegistry } from './cluster/instances.ts';
 import { Lease } from './cluster/lease.ts';
+import { GoneLinks } from './cluster/links.ts';
 import { connectSharedRedis, type SharedRedis } from './cluster/redis.ts';
 import { RedisRuns } from './cluster/redis-runs.ts';
 import { RedisTallies } from './cluster/redis-tallies.ts';
@@ -268,9 +269,6 @@ async function buildParts(
     new DeviceRevocations(db),
   );
   await directory.load();
-  // No device is connected to a hub that is starting, except those on an external broker: they stay
-  // connected to it, and their retained status is read again (gateway/broker/consumer.ts).
-  await devices.markAllOffline(config.externalBroker ? Object.values(WATCH_DEVICE_TYPES) : undefined);
 
   const telemetry = createTelemetryStore({
     dataDir: config.dataDir,
@@ -368,8 +366,26 @@ async function buildParts(
 
   const requests = new RequestListener(bus, new RequestStore(db), directory);
 
-  const deviceState = new DeviceState(bus, devices, directory, live, (error) =>
-    logger.error({ err: error }, 'device state not saved'),
+  const instances = new InstanceRegistry(db, {
+    heartbeatMs: (config.instanceStaleSeconds * 1000) / 3,
+    staleMs: config.instanceStaleSeconds * 1000,
+    broker: config.externalBroker ? 'external' : 'embedded',
+    redis: redis !== null,
+    keyCheck: vault.fingerprint('instance key check', 'junxiu-hub'),
+    onError: (error) => logger.error({ err: error }, 'instance heartbeat failed'),
+    onRevived: () =>
+      logger.error(
+        'this instance was thought gone (it stood still longer than HUB_INSTANCE_STALE_SECONDS) and wrote itself in again',
+      ),
+  });
+
+  const deviceState = new DeviceState(
+    bus,
+    devices,
+    directory,
+    live,
+    (error) => logger.error({ err: error }, 'device state not saved'),
+    { instanceId: instances.id },
   );
 
   const runsFallbacks = new promClient.Counter({
@@ -565,15 +581,11 @@ async function buildParts(
   };
   const http = httpApi(config, logger, () => buildApp(context, shared, logger), { live, gateway });
 
-  const instances = new InstanceRegistry(db, {
-    heartbeatMs: (config.instanceStaleSeconds * 1000) / 3,
+  const goneLinks = new GoneLinks({
+    devices,
+    bus,
     staleMs: config.instanceStaleSeconds * 1000,
-    broker: consumer ? 'external' : 'embedded',
-    onError: (error) => logger.error({ err: error }, 'instance heartbeat failed'),
-    onRevived: () =>
-      logger.error(
-        'this instance was thought gone (it stood still longer than HUB_INSTANCE_STALE_SECONDS) and wrote itself in again',
-      ),
+    onError: (error) => logger.error({ err: error }, 'links of gone instances'),
   });
 
   // The jobs that must run once however many instances share the database: on the holder of a
@@ -585,6 +597,7 @@ async function buildParts(
     { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
     { name: 'absence sweep', start: () => detector.startSweep(), stop: () => detector.stopSweep() },
     { name: 'pending departures', start: () => locations.resumePending(), stop: () => {} },
+    { name: 'links of gone instances', start: () => goneLinks.start(), stop: () => goneLinks.stop() },
     {
       name: 'failed sign-ins watch',
       start: () => securityMonitor.startLogins(),
@@ -633,6 +646,15 @@ async function buildParts(
       : []),
     // Before anything takes devices or runs a job: a second instance on the database is refused here.
     { name: 'instance registry', start: () => instances.join(), stop: () => instances.leave() },
+    {
+      // No device is linked to an instance that is starting. On an external broker only the
+      // watches' links are the instances' own: the other devices stay connected to the broker, and
+      // their retained status is read again (gateway/broker/consumer.ts).
+      name: 'devices offline at start',
+      start: () =>
+        devices.markOfflineAtStart(config.externalBroker ? Object.values(WATCH_DEVICE_TYPES) : undefined),
+      stop: () => {},
+    },
     ...(relay
       ? [{ name: 'cluster relay', start: () => relay.start(), stop: () => relay.stop() } satisfies Extension]
       : []),

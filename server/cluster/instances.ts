@@ -1,10 +1,12 @@
 /**
  * The hub instances using one database (`hub_instances`), each writing that it lives every
- * `heartbeatMs`. Today the per-reading rules (a run of heart-rate or SpO2 readings) count in each
- * instance's memory, and devices on the embedded broker connect to one instance only: two
- * instances on one PostgreSQL would miss or raise alarms for each other's devices. So a
- * second instance is refused at start while another is live, naming it. (The jobs that must run
- * once already run under a lease, ./lease.ts.)
+ * `heartbeatMs`. Instances share one database only when each takes its devices from an external
+ * broker and shares Redis (`redis`): then a device's messages may reach any of them, and what they
+ * must agree on is in the records or in Redis (detection by silence, the per-reading runs, the
+ * throttles, the live rooms), while the jobs that must run once run under a lease (./lease.ts). An
+ * instance with its own embedded broker, or without Redis, would split the devices and the
+ * detection with the others: it is refused at start while another instance is live, and while it
+ * is live every other instance is refused, naming it.
  *
  * An instance is live while it was heard from within `staleMs` (measured by the database's clock,
  * so hosts whose clocks differ agree). One that went quiet (killed, its machine gone) stops
@@ -25,6 +27,10 @@ export interface InstanceOptions {
   staleMs: number;
   /** How the instance's devices reach it. */
   broker: 'embedded' | 'external';
+  /** Whether it shares throttles, runs, rooms and what it relays through Redis (HUB_REDIS_URL). */
+  redis: boolean;
+  /** A fingerprint of its secret key: instances that run together must have the same. */
+  keyCheck: string;
   onError: (error: unknown) => void;
   /** Told when the instance's own row was gone at a heartbeat (it was thought dead) and was written again. */
   onRevived?: () => void;
@@ -35,8 +41,14 @@ interface InstanceRow {
   host: string;
   pid: number;
   broker: string;
+  redis: boolean;
+  keyCheck: string;
   startedAt: Date | string;
   quietMs: number;
+}
+
+function clustered(instance: { broker: string; redis: boolean }): boolean {
+  return instance.broker === 'external' && instance.redis;
 }
 
 /** Thrown when another live instance uses the database. */
@@ -70,7 +82,7 @@ export class InstanceRegistry {
     return this.db.transaction(async (tx) => {
       await tx.query('select pg_advisory_xact_lock($1)', [JOIN_LOCK]);
       const rows = await tx.query<InstanceRow>(
-        `select id, host, pid, broker, started_at as "startedAt",
+        `select id, host, pid, broker, redis, key_check as "keyCheck", started_at as "startedAt",
            (extract(epoch from now() - seen_at) * 1000)::float8 as "quietMs"
          from hub_instances`,
       );
@@ -79,7 +91,14 @@ export class InstanceRegistry {
         await tx.query('delete from hub_instances where id = any($1::uuid[])', [dead.map((row) => row.id)]);
       }
       const live = rows.filter((row) => !dead.includes(row));
-      if (live.length > 0) return live;
+      if (live.some((row) => !(this.clustered && clustered(row)))) return live;
+      const otherKey = live.find((row) => row.keyCheck !== this.options.keyCheck);
+      if (otherKey) {
+        throw new AnotherInstance(
+          `another hub instance on this database (host ${otherKey.host}, pid ${otherKey.pid}) has another ` +
+            'secret key: give every instance the same HUB_SECRET_KEY, or each fails to read what another sealed.',
+        );
+      }
       joinedHere.add(this.id);
       await this.insert(tx);
       return [];
@@ -88,10 +107,15 @@ export class InstanceRegistry {
 
   private async insert(tx: Queryable): Promise<void> {
     await tx.query(
-      `insert into hub_instances (id, host, pid, broker) values ($1, $2, $3, $4)
+      `insert into hub_instances (id, host, pid, broker, redis, key_check) values ($1, $2, $3, $4, $5, $6)
        on conflict (id) do update set seen_at = now()`,
-      [this.id, this.host, process.pid, this.options.broker],
+      [this.id, this.host, process.pid, this.options.broker, this.options.redis, this.options.keyCheck],
     );
+  }
+
+  /** Whether this instance may run beside others: its devices on an external broker, with Redis. */
+  get clustered(): boolean {
+    return clustered(this.options);
   }
 
   /**
@@ -110,8 +134,9 @@ export class InstanceRegistry {
           )
           .join('; ');
         throw new AnotherInstance(
-          `another hub instance uses this database (${names}). Each counts its own devices' runs of ` +
-            'readings, so one instance runs per database: stop that one, or give this one its own database.',
+          `another hub instance uses this database (${names}). Instances share one database only when ` +
+            'each takes its devices from an external broker (HUB_BROKER_URL) and shares Redis ' +
+            '(HUB_REDIS_URL): stop that one, give this one its own database, or run both so.',
         );
       }
       await new Promise((resolve) => setTimeout(resolve, Math.min(1000, this.options.heartbeatMs)));

@@ -40,7 +40,11 @@ export class DeviceState {
     private readonly directory: Directory,
     private readonly live: LiveChannel,
     private readonly onError: (error: unknown) => void,
-    private readonly flushMs = 2000,
+    private readonly options: {
+      /** This instance: a status of a connection to it links the device to it (server/cluster/links.ts). */
+      instanceId?: string;
+      flushMs?: number;
+    } = {},
   ) {}
 
   start(): void {
@@ -63,7 +67,7 @@ export class DeviceState {
         readings: readings as Record<string, number | boolean>,
       });
     });
-    this.bus.on('device.status', OWNER, async ({ deviceId, online, ts, battery, fw }) => {
+    this.bus.on('device.status', OWNER, async ({ deviceId, online, ts, battery, fw, source }) => {
       const identity = this.directory.lookup(deviceId);
       if (!identity) return;
       // The level a status message gives is a reading like the others: the newest one wins.
@@ -76,6 +80,7 @@ export class DeviceState {
         at: new Date(ts),
         ...(battery !== undefined ? { battery } : {}),
         ...(fw !== undefined ? { firmware: fw } : {}),
+        ...(source === 'connection' && this.options.instanceId ? { linkedTo: this.options.instanceId } : {}),
       });
       const record = await this.records.byId(deviceId);
       if (!record) return;
@@ -93,7 +98,7 @@ export class DeviceState {
     });
     this.timer = setInterval(() => {
       void this.flush();
-    }, this.flushMs);
+    }, this.options.flushMs ?? 2000);
   }
 
   /** The latest readings the records held at start, so that older ones seen later never replace them. */

@@ -68,7 +68,7 @@ export const SETTINGS = {
     default: 15,
     group: 'hub',
     meaning:
-      'a hub instance silent this long is gone (each says it lives every third of it); a second one on the database waits this long, then refuses to start',
+      'a hub instance silent this long is gone (each says it lives every third of it); an instance that cannot run beside a live one waits this long, then refuses to start',
   }),
   brokerStore: setting('HUB_BROKER_STORE', choice(['disk', 'memory'] as const), {
     default: 'disk',

@@ -164,13 +164,33 @@ export class DeviceStore {
     return rows.map(toDevice);
   }
 
-  /** At start no device is connected to this broker yet: each says it is online when it connects. */
-  /** Every device offline, or those of the given types only. */
-  async markAllOffline(types?: string[]): Promise<void> {
+  /**
+   * At start no device is connected to this instance yet: each says it is online when it connects.
+   * Given `types`, only devices of those types (on an external broker, the others stay connected to
+   * it), and among them only those not linked to another live instance (`hub_instances`).
+   */
+  async markOfflineAtStart(types?: string[]): Promise<void> {
     await this.db.query(
-      'update devices set online = false where online and ($1::text[] is null or type = any($1::text[]))',
+      `update devices set online = false, linked_to = null
+        where online and ($1::text[] is null
+          or (type = any($1::text[]) and (linked_to is null or linked_to not in (select id from hub_instances))))`,
       [types ?? null],
     );
+  }
+
+  /**
+   * Devices linked to an instance not heard from within `staleMs` (killed, its machine gone): marked
+   * offline, and their ids given back.
+   */
+  async unlinkGone(staleMs: number): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `update devices set online = false, linked_to = null
+        where linked_to is not null and linked_to not in
+          (select id from hub_instances where seen_at > now() - $1 * interval '1 millisecond')
+        returning id`,
+      [staleMs],
+    );
+    return rows.map((row) => row.id);
   }
 
   /**
@@ -179,18 +199,38 @@ export class DeviceStore {
    */
   async setStatus(
     id: string,
-    status: { online: boolean; battery?: number; firmware?: string; at: Date },
+    status: {
+      online: boolean;
+      battery?: number;
+      firmware?: string;
+      at: Date;
+      /**
+       * The instance whose connection this status is of: online links the device to it; offline
+       * counts only while the device is linked to it (it may have connected to another since).
+       */
+      linkedTo?: string;
+    },
   ): Promise<void> {
+    const applies =
+      '(status_at is null or status_at <= $5) and ($6::uuid is null or $2 or linked_to is null or linked_to = $6::uuid)';
     await this.db.query(
       `update devices set
-         online = case when status_at is null or status_at <= $5 then $2 else online end,
-         status_at = greatest(coalesce(status_at, $5), $5),
+         online = case when ${applies} then $2 else online end,
+         linked_to = case when $6::uuid is null or not (${applies}) then linked_to when $2 then $6::uuid end,
+         status_at = case when ${applies} then greatest(coalesce(status_at, $5), $5) else status_at end,
          firmware = coalesce($4, firmware),
          battery = case when ${NEWER_BATTERY('$3::real', '$5')} then $3::real else battery end,
          battery_at = case when ${NEWER_BATTERY('$3::real', '$5')} then $5 else battery_at end,
          last_seen_at = greatest(coalesce(last_seen_at, $5), $5)
        where id = $1`,
-      [id, status.online, status.battery ?? null, status.firmware ?? null, status.at],
+      [
+        id,
+        status.online,
+        status.battery ?? null,
+        status.firmware ?? null,
+        status.at,
+        status.linkedTo ?? null,
+      ],
     );
   }
 

@@ -104,7 +104,15 @@ describe('a second hub on the same data folder', () => {
 });
 
 await describeOnEngines((db) => {
-  const options = { heartbeatMs: 100, staleMs: 600, broker: 'embedded' as const, onError: () => {} };
+  const options = {
+    heartbeatMs: 100,
+    staleMs: 600,
+    broker: 'embedded' as 'embedded' | 'external',
+    redis: false,
+    keyCheck: 'same-key',
+    onError: () => {},
+  };
+  const clustered = { ...options, broker: 'external' as const, redis: true };
 
   it('refuses a second instance while the first lives, naming it, and takes it once it left', async () => {
     const first = new InstanceRegistry(db, options);
@@ -123,6 +131,39 @@ await describeOnEngines((db) => {
     expect(rows.map((row) => row.id)).toEqual([second.id]);
     await second.leave();
     expect(await db.query('select id from hub_instances')).toEqual([]);
+  });
+
+  it('lets instances that share an external broker and Redis run together, and no other beside them', async () => {
+    const first = new InstanceRegistry(db, clustered);
+    const second = new InstanceRegistry(db, clustered);
+    await first.join();
+    await second.join();
+    const rows = await db.query<{ id: string }>('select id from hub_instances order by started_at');
+    expect(rows.map((row) => row.id).sort()).toEqual([first.id, second.id].sort());
+    // One with its own broker, or without Redis, would split the devices with them.
+    for (const alone of [options, { ...clustered, redis: false }, { ...options, redis: true }]) {
+      const refused = await new InstanceRegistry(db, { ...alone, staleMs: 300 })
+        .join()
+        .catch((error) => error);
+      expect(refused).toBeInstanceOf(AnotherInstance);
+      expect(String(refused)).toContain('HUB_BROKER_URL');
+    }
+    // Nor one whose secret key differs: it could not read what the others sealed.
+    const otherKey = await new InstanceRegistry(db, { ...clustered, keyCheck: 'other-key' })
+      .join()
+      .catch((error) => error);
+    expect(otherKey).toBeInstanceOf(AnotherInstance);
+    expect(String(otherKey)).toContain('HUB_SECRET_KEY');
+    await first.leave();
+    await second.leave();
+    // And while one of its own kind runs, a clustered one is refused too.
+    const embedded = new InstanceRegistry(db, options);
+    await embedded.join();
+    const refused = await new InstanceRegistry(db, { ...clustered, staleMs: 300 })
+      .join()
+      .catch((error) => error);
+    expect(refused).toBeInstanceOf(AnotherInstance);
+    await embedded.leave();
   });
 
   it('starts at once after an instance of this host whose process is gone', async () => {
