@@ -1,0 +1,305 @@
+/**
+ * Two hub instances as one: the same PostgreSQL, Redis and Mosquitto, each with its own data folder
+ * and ports. One runs in a process of its own (so it can be killed with SIGKILL) and starts first,
+ * so it holds the jobs' lease; the other runs in the test's process. What a centre running two
+ * needs of them: an SOS reaches the dashboards on both and its acknowledgement on either reaches
+ * the device; an account disabled on one is signed out on the other; guesses spread over both are
+ * throttled as one; a revoked device is refused by the broker; the escalation ladder goes on from
+ * the other instance when the one running it is killed, no step sent twice; and the presses queued
+ * for a killed instance are taken by the other, none lost, none counted twice.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import mqtt, { type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alert, AlertStep, CreatedDevice } from '../../server/schemas/index.ts';
+import { call, eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
+import { connectLive, type Live } from '../helpers/live.ts';
+import { DYNSEC_ADMIN, type DynsecMosquitto, startDynsecMosquitto } from '../helpers/mosquitto.ts';
+import { type PostgresServer, startPostgres } from '../helpers/postgres.ts';
+import { type RedisServer, startRedis } from '../helpers/redis.ts';
+import { freePort, makeTempDir, type TempDir } from '../helpers/tmp.ts';
+
+const [postgres, redis, mosquitto]: [PostgresServer | null, RedisServer | null, DynsecMosquitto | null] =
+  await Promise.all([startPostgres(), startRedis(), startDynsecMosquitto()]);
+afterAll(async () => {
+  await Promise.all([postgres?.stop(), redis?.stop(), mosquitto?.stop()]);
+});
+
+/** A sign-in from an address of its own (127.0.0.0/8 all reach this machine): its status. */
+function loginFrom(url: string, username: string, password: string): Promise<number> {
+  const target = new URL('/api/auth/login', url);
+  const body = JSON.stringify({ username, password });
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        localAddress: GUESSER,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve(response.statusCode ?? 0));
+      },
+    );
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+const GUESSER = '127.0.0.77';
+
+/** The staff channels are webhooks to a local server that records what it is sent. */
+interface Received {
+  path: string;
+  level: number | null;
+  alertId: string;
+}
+
+describe.skipIf(!postgres || !redis || !mosquitto)(
+  'two hub instances on one database, broker and Redis',
+  () => {
+    let shared: Record<string, string>;
+    let first: HubProcess;
+    let firstDir: TempDir;
+    let firstPorts: { http: number; mqtt: number };
+    let second: TestHub;
+    let webhooks: http.Server;
+    let origin = '';
+    const received: Received[] = [];
+
+    /** The settings of instance `name`. */
+    const settings = (name: string) => ({ ...shared, HUB_INSTANCE_NAME: name });
+    const startFirst = () =>
+      spawnHub({
+        dataDir: firstDir.path,
+        httpPort: firstPorts.http,
+        mqttPort: firstPorts.mqtt,
+        env: settings('one'),
+      });
+    const consuming = async (url: string) =>
+      /^hub_broker_consumer_connected 1$/m.test(String((await call<string>(url, 'GET', '/metrics')).body));
+    const leaseHeld = async (url: string) =>
+      /^hub_jobs_lease_held 1$/m.test(String((await call<string>(url, 'GET', '/metrics')).body));
+
+    beforeAll(async () => {
+      const database = await (postgres as PostgresServer).createDatabase();
+      const url = (mosquitto as DynsecMosquitto).url;
+      shared = {
+        HUB_DATABASE_URL: database,
+        HUB_REDIS_URL: (redis as RedisServer).url,
+        HUB_BROKER_URL: url,
+        HUB_BROKER_USER: 'junxiu-hub',
+        HUB_BROKER_PASSWORD: 'cluster-consumer-password-0123456789',
+        HUB_MOSQUITTO_URL: url,
+        HUB_MOSQUITTO_USER: DYNSEC_ADMIN.username,
+        HUB_MOSQUITTO_PASSWORD: DYNSEC_ADMIN.password,
+        HUB_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+        HUB_NOTIFY_ALLOWED_NETWORKS: '127.0.0.1/32',
+        HUB_WEBHOOK_RETRY_DELAYS: '0',
+        HUB_INSTANCE_STALE_SECONDS: '3',
+        HUB_LOGIN_FAILURES_PER_IP: '4',
+        HUB_LOGIN_COOLDOWN_SECONDS: '60',
+      };
+      webhooks = http.createServer((request, response) => {
+        let body = '';
+        request.setEncoding('utf8');
+        request.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        request.on('end', () => {
+          const parsed = JSON.parse(body) as { level: number | null; alert: { id: string } };
+          received.push({ path: request.url ?? '', level: parsed.level, alertId: parsed.alert.id });
+          response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        });
+      });
+      await new Promise<void>((resolve) => webhooks.listen(0, '127.0.0.1', resolve));
+      origin = `http://127.0.0.1:${(webhooks.address() as AddressInfo).port}`;
+
+      firstDir = await makeTempDir('junxiu-cluster-');
+      firstPorts = { http: await freePort(), mqtt: await freePort() };
+      first = await startFirst();
+      await eventually(() => leaseHeld(first.url));
+      second = await startTestHub(settings('two'));
+      await eventually(() => consuming(first.url));
+      await eventually(async () => (await metricValue(second, 'hub_broker_consumer_connected')) === 1);
+    });
+
+    afterAll(async () => {
+      await second?.stop();
+      await first?.kill();
+      await firstDir?.remove();
+      await new Promise((resolve) => webhooks?.close(resolve));
+    });
+
+    /** A pendant of a new retiree, registered on the second instance and connected to Mosquitto. */
+    async function pendant(): Promise<{ created: CreatedDevice; device: MqttClient; retireeId: string }> {
+      const retireeId = (await second.addRetiree()).id;
+      const created = await second.addDevice('pendant.sos', retireeId);
+      const id = created.device.id;
+      const device = await eventually(
+        () =>
+          new Promise<MqttClient | undefined>((resolve) => {
+            const client = mqtt.connect((mosquitto as DynsecMosquitto).url, {
+              clientId: id,
+              username: id,
+              password: created.secret,
+              protocolVersion: 5,
+              reconnectPeriod: 0,
+            });
+            client.once('connect', () => resolve(client));
+            client.once('error', () => {
+              client.end(true);
+              resolve(undefined);
+            });
+          }),
+      );
+      return { created, device, retireeId };
+    }
+    const press = (device: MqttClient, id: string, eventId: string) =>
+      device.publishAsync(
+        `eldercare/v1/${id}/event`,
+        JSON.stringify({ id: eventId, type: 'sos', ts: Date.now() }),
+        {
+          qos: 1,
+        },
+      );
+    const alertOf = async (retireeId: string) =>
+      (await second.api<Alert[]>('GET', `/api/alerts?retireeId=${retireeId}`)).body[0];
+
+    it('shows an SOS on the dashboards of both instances, and an acknowledgement on either reaches the device', async () => {
+      const staff = await second.addStaff('cluster-desk', 'supervisor');
+      const sockets: Live[] = [
+        await connectLive(first.url, staff.token),
+        await connectLive(second.hub.url, staff.token),
+      ];
+      const seen: string[][] = [[], []];
+      sockets.forEach((socket, n) => {
+        socket.on('alert', (message) => seen[n]?.push(message.alert.id));
+      });
+      const { created, device, retireeId } = await pendant();
+      const id = created.device.id;
+      const commands: unknown[] = [];
+      await device.subscribeAsync(`eldercare/v1/${id}/cmd`, { qos: 1 });
+      device.on('message', (_topic, payload) => commands.push(JSON.parse(payload.toString())));
+      await press(device, id, 'cluster-sos-1');
+      const alert = await eventually(() => alertOf(retireeId));
+      await eventually(() => seen.every((ids) => ids.includes(alert.id)));
+      // Acknowledged on the first instance, whichever took the press.
+      const acked = await call(first.url, 'POST', `/api/alerts/${alert.id}/ack`, {}, staff.token);
+      expect(acked.status).toBe(200);
+      await eventually(() => commands.length > 0);
+      expect(commands[0]).toMatchObject({ type: 'ack', alertId: alert.id });
+      for (const socket of sockets) socket.close();
+      await device.endAsync();
+    });
+
+    it('signs a disabled account out on the other instance, and throttles guesses spread over both as one', async () => {
+      const staff = await second.addStaff('cluster-leaver', 'operator');
+      const socket = await connectLive(first.url, staff.token);
+      const closed = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
+      expect((await second.api('POST', `/api/users/${staff.id}/disable`)).status).toBe(200);
+      await closed;
+      expect((await call(first.url, 'GET', '/api/auth/me', undefined, staff.token)).status).toBe(401);
+
+      // Guesses from one address, spread over both: the fifth attempt is refused on either.
+      await second.addStaff('cluster-target', 'operator');
+      const urls = [first.url, second.hub.url];
+      for (let n = 0; n < 4; n += 1) {
+        expect(await loginFrom(urls[n % 2] as string, 'cluster-target', `guess-${n}-wrong`)).toBe(401);
+      }
+      for (const url of urls) expect(await loginFrom(url, 'cluster-target', 'staff-password-1')).toBe(429);
+    });
+
+    it('has Mosquitto refuse a device revoked on either instance at once', async () => {
+      const { created, device } = await pendant();
+      const id = created.device.id;
+      const gone = new Promise<void>((resolve) => device.once('close', () => resolve()));
+      expect((await first.api('POST', `/api/devices/${id}/revoke`, { reason: '遗失' })).status).toBe(200);
+      await gone;
+      const again = mqtt.connect((mosquitto as DynsecMosquitto).url, {
+        clientId: id,
+        username: id,
+        password: created.secret,
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+      });
+      const refused = await new Promise<Error>((resolve) => again.once('error', resolve));
+      again.end(true);
+      expect(refused.message).toMatch(/Not authorized|Bad User Name or Password/i);
+    });
+
+    it('goes on with the escalation ladder from the other instance when the one running it is killed', async () => {
+      const supervisor = await second.addStaff('cluster-supervisor', 'supervisor');
+      const manager = await second.addStaff('cluster-director', 'admin');
+      for (const [user, path] of [
+        [supervisor, '/supervisor'],
+        [manager, '/manager'],
+      ] as const) {
+        const added = await second.api(
+          'POST',
+          '/api/me/channels',
+          { kind: 'webhook', target: `${origin}${path}` },
+          user.token,
+        );
+        expect(added.status).toBe(201);
+      }
+      const ladder = await second.api('PUT', '/api/settings/escalation', {
+        steps: [
+          { afterSeconds: 1, notify: [], users: [supervisor.id], channels: ['webhook'] },
+          { afterSeconds: 8, notify: [], users: [manager.id], channels: ['webhook'] },
+        ],
+      });
+      expect(ladder.status).toBe(200);
+      const { created, device, retireeId } = await pendant();
+      await press(device, created.device.id, 'cluster-ladder-1');
+      const alert = await eventually(() => alertOf(retireeId));
+      const sent = (path: string) =>
+        received.filter((entry) => entry.alertId === alert.id && entry.path === path);
+      await eventually(() => sent('/supervisor').length === 1);
+      // The first step went out from the instance holding the jobs; it dies before the second.
+      expect(await leaseHeld(first.url)).toBe(true);
+      await first.kill();
+      await eventually(async () => (await metricValue(second, 'hub_jobs_lease_held')) === 1, 15_000);
+      await eventually(() => sent('/manager').length === 1, 30_000);
+      const steps = (await second.api<AlertStep[]>('GET', `/api/alerts/${alert.id}/steps`)).body;
+      expect(steps.filter((step) => step.action === 'escalated').map((step) => step.detail.level)).toEqual([
+        1, 2,
+      ]);
+      expect(sent('/supervisor').map((entry) => entry.level)).toEqual([1]);
+      expect(sent('/manager').map((entry) => entry.level)).toEqual([2]);
+      expect((await second.api('POST', `/api/alerts/${alert.id}/ack`, {})).status).toBe(200);
+      await second.api('PUT', '/api/settings/escalation', { steps: [] });
+      await device.endAsync();
+    });
+
+    it('takes the presses queued for an instance killed among them: none lost, none counted twice', async () => {
+      first = await startFirst();
+      await eventually(() => consuming(first.url));
+      const { created, device, retireeId } = await pendant();
+      const id = created.device.id;
+      const presses = 1000;
+      const counted = async () => (await alertOf(retireeId))?.count ?? 0;
+      const sending = (async () => {
+        for (let n = 0; n < presses; n += 1) await press(device, id, `cluster-press-${n}`);
+      })();
+      // Killed while presses are still coming and some are queued for it.
+      await eventually(async () => (await counted()) >= presses / 4, 60_000);
+      await first.kill();
+      await sending;
+      await eventually(async () => (await counted()) === presses, 90_000);
+      // Nothing more comes: the count stays.
+      await eventually(
+        async () =>
+          (await metricValue(second, 'hub_broker_session_takeovers_total{outcome="drained"}')) +
+            (await metricValue(second, 'hub_broker_session_takeovers_total{outcome="empty"}')) >=
+          1,
+      );
+      expect(await counted()).toBe(presses);
+      await device.endAsync();
+    }, 240_000);
+  },
+);
