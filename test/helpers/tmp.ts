@@ -90,8 +90,12 @@ export async function startServerProcess(
   args: string[],
   ready: () => Promise<boolean>,
   timeoutMs = 20_000,
+  env?: Record<string, string>,
 ): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(binary, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(env ? { env: { ...process.env, ...env } } : {}),
+  });
   let output = '';
   const keep = (chunk: Buffer): void => {
     output = (output + chunk.toString()).slice(-4096);
