@@ -92,14 +92,14 @@ export class AbsenceStore implements AbsenceRecords {
     }));
   }
 
-  async claimSilence(deviceId: string, heardAt: number, now: number): Promise<boolean> {
-    const rows = await this.db.query(
+  claimSilence(deviceId: string, heardAt: number, now: number): Promise<boolean> {
+    return this.claimed(
       `update devices set silence_reported_at = $3
-        where id = $1 and date_trunc('milliseconds', heard_at) = $2 and (silence_reported_at is null or silence_reported_at < heard_at)
+        where id = $1 and date_trunc('milliseconds', heard_at) = $2
+          and (silence_reported_at is null or silence_reported_at < heard_at)
         returning id`,
       [deviceId, iso(heardAt), iso(now)],
     );
-    return rows.length > 0;
   }
 
   async lookAgain(devices: { deviceId: string; at: number }[]): Promise<void> {
@@ -124,14 +124,14 @@ export class AbsenceStore implements AbsenceRecords {
     }));
   }
 
-  async claimQuiet(retireeId: string, at: number, now: number): Promise<boolean> {
-    const rows = await this.db.query(
+  claimQuiet(retireeId: string, at: number, now: number): Promise<boolean> {
+    return this.claimed(
       `update retiree_activity set reported_at = $3
-        where retiree_id = $1 and date_trunc('milliseconds', active_at) = $2 and (reported_at is null or reported_at < active_at)
+        where retiree_id = $1 and date_trunc('milliseconds', active_at) = $2
+          and (reported_at is null or reported_at < active_at)
         returning retiree_id`,
       [retireeId, iso(at), iso(now)],
     );
-    return rows.length > 0;
   }
 
   async bedExits(before: number): Promise<{ deviceId: string; since: number }[]> {
@@ -144,13 +144,18 @@ export class AbsenceStore implements AbsenceRecords {
     return rows.map((row) => ({ deviceId: row.id, since: time(row.bed_exit_since) }));
   }
 
-  async judgeBedExit(deviceId: string, since: number, now: number): Promise<boolean> {
-    const rows = await this.db.query(
+  judgeBedExit(deviceId: string, since: number, now: number): Promise<boolean> {
+    return this.claimed(
       `update devices set bed_exit_judged_at = $3
-        where id = $1 and date_trunc('milliseconds', bed_exit_since) = $2 and (bed_exit_judged_at is null or bed_exit_judged_at < bed_exit_since)
+        where id = $1 and date_trunc('milliseconds', bed_exit_since) = $2
+          and (bed_exit_judged_at is null or bed_exit_judged_at < bed_exit_since)
         returning id`,
       [deviceId, iso(since), iso(now)],
     );
-    return rows.length > 0;
+  }
+
+  /** Whether a conditional update changed a row: the claim is this sweep's. */
+  private async claimed(sql: string, params: unknown[]): Promise<boolean> {
+    return (await this.db.query(sql, params)).length > 0;
   }
 }

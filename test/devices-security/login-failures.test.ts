@@ -37,13 +37,8 @@ describe('failed sign-ins from the audit log', () => {
       [++seq, at, username],
     );
 
-  it('a burst of failed sign-ins raises one security alert candidate', async () => {
-    const source = new AuditLoginFailures(db);
-    // The audit log comes with its own migration; where it is not there yet, the source reads nothing.
-    await db.query('drop table if exists audit_log cascade');
-    expect(await source.available()).toBe(false);
-    expect(await source.recent(10)).toEqual([]);
-
+  /** A monitor reading `source` (five failures within a minute are a burst), and what it raised. */
+  function watching(source: AuditLoginFailures) {
     const bus = new EventBus();
     const candidates: AlertCandidate[] = [];
     bus.on('alert.candidate', 'test', (candidate) => {
@@ -57,6 +52,17 @@ describe('failed sign-ins from the audit log', () => {
         throw error;
       },
     });
+    return { monitor, candidates };
+  }
+
+  it('a burst of failed sign-ins raises one security alert candidate', async () => {
+    const source = new AuditLoginFailures(db);
+    // The audit log comes with its own migration; where it is not there yet, the source reads nothing.
+    await db.query('drop table if exists audit_log cascade');
+    expect(await source.available()).toBe(false);
+    expect(await source.recent(10)).toEqual([]);
+
+    const { monitor, candidates } = watching(source);
     await monitor.startLogins();
     await monitor.poll();
     expect(candidates).toEqual([]);
@@ -117,19 +123,7 @@ describe('failed sign-ins from the audit log', () => {
     // An old failure, outside the window, and a burst under way that another instance began reading.
     await fail('old', new Date(now - 10 * 60_000));
     for (let i = 0; i < 4; i += 1) await fail('lisi', new Date(now - 30_000 + i * 1000));
-    const bus = new EventBus();
-    const candidates: AlertCandidate[] = [];
-    bus.on('alert.candidate', 'test', (candidate) => {
-      candidates.push(candidate);
-    });
-    const monitor = new SecurityMonitor({
-      bus,
-      settings: { ...loadConfig({}).security, loginFailures: { threshold: 5, windowMs: 60_000 } },
-      logins: new AuditLoginFailures(db),
-      onError: (error) => {
-        throw error;
-      },
-    });
+    const { monitor, candidates } = watching(new AuditLoginFailures(db));
     await monitor.startLogins(now);
     await monitor.poll();
     expect(candidates).toEqual([]);
