@@ -15,7 +15,10 @@
  *   stops, another live instance takes its session over: it connects under that client id,
  *   unsubscribes it, handles what was queued, and ends the session. Which instance does so is also
  *   decided by a shared subscription, on a connection of its own that keeps no session (so only
- *   live instances are asked).
+ *   live instances are asked). The will is retained, and every instance also reads the retained
+ *   wills every few seconds: a will the broker handed to a member that was dying itself (an
+ *   instance's two connections end together) is still found. The taker clears it once the session
+ *   is ended; an instance that starts again clears its own and resumes its session.
  *
  * Commands to devices are published to the broker by the instance that handles them. Messages are
  * handled in order, one at a time per connection (the MQTT client waits for each acknowledgement).
@@ -32,13 +35,15 @@ import type { DeviceMessages } from './device-messages.ts';
 import type { DeviceDirectory, DeviceIdentity } from './gateway.ts';
 
 const OWNER = 'broker-consumer';
-/** Where each consumer connection's will says it is gone. */
-export const PRESENCE_PREFIX = 'junxiu-hub/consumers';
+/** Where each consumer connection's will says it is gone: `<prefix>/<group>/<client id>`. */
+const PRESENCE_PREFIX = 'junxiu-hub/consumers';
 const DEVICE_CHANNELS = ['status', 'telemetry', 'event'] as const;
 /** A session being taken over is done once nothing more came for this long. */
 const DRAIN_QUIET_MS = 500;
 /** How often the bridges on record are compared with the topics followed. */
 const BRIDGE_CHECK_MS = 30_000;
+/** How often the retained wills of gone consumers are looked for. */
+const PRESENCE_SWEEP_MS = 5_000;
 
 export interface ConsumerOptions {
   url: string;
@@ -73,6 +78,7 @@ export class BrokerConsumer {
   private client: MqttClient | undefined;
   private presence: MqttClient | undefined;
   private bridgeTimer: NodeJS.Timeout | undefined;
+  private presenceTimer: NodeJS.Timeout | undefined;
   /** Zigbee2MQTT base topics followed, with the bridge each belongs to. */
   private bridgeBases = new Map<string, string>();
   private readonly draining = new Set<string>();
@@ -149,10 +155,10 @@ export class BrokerConsumer {
       this.connectOptions(clientId, {
         // A connection that drops without a clean end says so: another instance takes its session over.
         will: {
-          topic: `${PRESENCE_PREFIX}/${clientId}`,
+          topic: this.presenceTopic(clientId),
           payload: Buffer.from('gone'),
           qos: 1,
-          retain: false,
+          retain: true,
         },
         customHandleAcks: (topic, payload, packet, done) =>
           void this.handle(this.client, topic, payload, packet.dup, done),
@@ -160,6 +166,8 @@ export class BrokerConsumer {
     );
     this.client = client;
     client.on('connect', (connack) => {
+      // This instance resumes its session: its will from an earlier run is void.
+      client.publish(this.presenceTopic(clientId), Buffer.alloc(0), { qos: 1, retain: true }, () => {});
       this.options.log.info(
         { url: this.options.url, clientId, sessionPresent: connack.sessionPresent },
         'consuming device topics from the external broker',
@@ -186,11 +194,14 @@ export class BrokerConsumer {
     );
     this.presence = presence;
     presence.on('connect', () => {
-      presence.subscribe(`$share/${this.options.group}-takeover/${PRESENCE_PREFIX}/+`, { qos: 1 });
+      presence.subscribe(`$share/${this.options.group}-takeover/${this.presenceTopic('+')}`, { qos: 1 });
+      this.findGone();
     });
-    presence.on('message', (topic) => {
-      const gone = topic.slice(PRESENCE_PREFIX.length + 1);
-      if (gone && gone !== clientId && !this.stopping) void this.takeOver(gone);
+    this.presenceTimer = setInterval(() => this.findGone(), PRESENCE_SWEEP_MS);
+    this.presenceTimer.unref();
+    presence.on('message', (topic, payload) => {
+      const gone = this.goneOf(topic);
+      if (payload.length > 0 && gone && gone !== clientId && !this.stopping) void this.takeOver(gone);
     });
     presence.on('error', () => {});
 
@@ -308,6 +319,26 @@ export class BrokerConsumer {
     await this.options.messages.handle(deviceId, identity, { topic, payload });
   }
 
+  /** Where the will of a consumer of this group (`+`: of any) is published. */
+  private presenceTopic(clientId: string): string {
+    return `${PRESENCE_PREFIX}/${this.options.group}/${clientId}`;
+  }
+
+  /** The client id a will's topic names. */
+  private goneOf(topic: string): string {
+    return topic.slice(this.presenceTopic('').length);
+  }
+
+  /** Takes over the session of every consumer whose retained will says it is gone. */
+  private findGone(): void {
+    if (this.stopping) return;
+    const own = this.options.clientId;
+    this.readRetained([this.presenceTopic('+')], 'presence', async (_client, topic) => {
+      const gone = this.goneOf(topic);
+      if (gone && gone !== own && !this.stopping) void this.takeOver(gone);
+    }).catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'wills not read'));
+  }
+
   /**
    * Takes over the session of another instance's consumer that went away: handles what the broker
    * queued for it and ends the session, so the group's next messages go to live instances only.
@@ -350,7 +381,8 @@ export class BrokerConsumer {
           await new Promise((resolve) => setTimeout(resolve, 100));
         }
       }
-      // Ends the session with the connection.
+      // Its will is answered; then the session ends with the connection.
+      await client.publishAsync(this.presenceTopic(clientId), Buffer.alloc(0), { qos: 1, retain: true });
       await client.endAsync(false, { reasonCode: 0, properties: { sessionExpiryInterval: 0 } });
       this.metrics.takeovers.inc({ outcome: present ? 'drained' : 'empty' });
       this.options.log.warn({ clientId, present, received }, "took over a gone instance's broker session");
@@ -453,6 +485,7 @@ export class BrokerConsumer {
     this.stopping = true;
     this.options.bus.removeOwner(OWNER);
     if (this.bridgeTimer) clearInterval(this.bridgeTimer);
+    if (this.presenceTimer) clearInterval(this.presenceTimer);
     const client = this.client;
     if (client?.connected) {
       // Unacknowledged messages stay in the session; the others hear it is free.

@@ -6,7 +6,7 @@
  * twice. A second instance takes over the session of one that is gone, so what Mosquitto kept
  * routing to it is handled at once.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken, newToken } from '../../server/auth/secrets.ts';
 import { MosquittoAccounts } from '../../server/broker/mosquitto.ts';
@@ -15,7 +15,12 @@ import { DeviceStore } from '../../server/store/devices.ts';
 import { eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
 import { holdTable } from '../helpers/locks.ts';
-import { DYNSEC_ADMIN, type DynsecMosquitto, startDynsecMosquitto } from '../helpers/mosquitto.ts';
+import {
+  DYNSEC_ADMIN,
+  type DynsecMosquitto,
+  deviceOnBroker,
+  startDynsecMosquitto,
+} from '../helpers/mosquitto.ts';
 import { freePort, makeTempDir } from '../helpers/tmp.ts';
 
 const mosquitto: DynsecMosquitto | null = await startDynsecMosquitto();
@@ -42,28 +47,8 @@ function onMosquitto(instance: string, group: string, admin: boolean): Record<st
   };
 }
 
-/** A device connected to Mosquitto with its id and secret, as the device itself would. */
-async function deviceOn(created: CreatedDevice): Promise<MqttClient> {
-  const id = created.device.id;
-  // Its account is made when it is registered; the hub's may still be on its way.
-  return eventually(
-    () =>
-      new Promise<MqttClient | undefined>((resolve) => {
-        const client = mqtt.connect((mosquitto as DynsecMosquitto).url, {
-          clientId: id,
-          username: id,
-          password: created.secret,
-          protocolVersion: 5,
-          reconnectPeriod: 0,
-        });
-        client.once('connect', () => resolve(client));
-        client.once('error', () => {
-          client.end(true);
-          resolve(undefined);
-        });
-      }),
-  );
-}
+/** A device connected to the test's Mosquitto with its id and secret. */
+const deviceOn = (created: CreatedDevice) => deviceOnBroker((mosquitto as DynsecMosquitto).url, created);
 
 /** The hub's way of keeping device accounts in Mosquitto, as another instance would use it. */
 function openAccounts(): Promise<MosquittoAccounts> {

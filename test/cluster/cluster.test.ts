@@ -11,12 +11,21 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import mqtt, { type MqttClient } from 'mqtt';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, AlertStep, CreatedDevice } from '../../server/schemas/index.ts';
+import { threeGFrame } from '../../simulators/watches/frames.ts';
+import { DeviceLink } from '../helpers/device-link.ts';
+import { startHaproxy } from '../helpers/haproxy.ts';
 import { call, eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
 import { connectLive, type Live } from '../helpers/live.ts';
-import { DYNSEC_ADMIN, type DynsecMosquitto, startDynsecMosquitto } from '../helpers/mosquitto.ts';
+import {
+  DYNSEC_ADMIN,
+  type DynsecMosquitto,
+  deviceOnBroker,
+  startDynsecMosquitto,
+} from '../helpers/mosquitto.ts';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.ts';
 import { type RedisServer, startRedis } from '../helpers/redis.ts';
 import { freePort, makeTempDir, type TempDir } from '../helpers/tmp.ts';
@@ -65,7 +74,7 @@ describe.skipIf(!postgres || !redis || !mosquitto)(
     let shared: Record<string, string>;
     let first: HubProcess;
     let firstDir: TempDir;
-    let firstPorts: { http: number; mqtt: number };
+    let firstPorts: { http: number; mqtt: number; '3g': number; iw: number; jt808: number };
     let second: TestHub;
     let webhooks: http.Server;
     let origin = '';
@@ -78,7 +87,12 @@ describe.skipIf(!postgres || !redis || !mosquitto)(
         dataDir: firstDir.path,
         httpPort: firstPorts.http,
         mqttPort: firstPorts.mqtt,
-        env: settings('one'),
+        env: {
+          ...settings('one'),
+          HUB_WATCH_3G_PORT: String(firstPorts['3g']),
+          HUB_WATCH_IW_PORT: String(firstPorts.iw),
+          HUB_WATCH_JT808_PORT: String(firstPorts.jt808),
+        },
       });
     const consuming = async (url: string) =>
       /^hub_broker_consumer_connected 1$/m.test(String((await call<string>(url, 'GET', '/metrics')).body));
@@ -120,10 +134,21 @@ describe.skipIf(!postgres || !redis || !mosquitto)(
       origin = `http://127.0.0.1:${(webhooks.address() as AddressInfo).port}`;
 
       firstDir = await makeTempDir('junxiu-cluster-');
-      firstPorts = { http: await freePort(), mqtt: await freePort() };
+      firstPorts = {
+        http: await freePort(),
+        mqtt: await freePort(),
+        '3g': await freePort(),
+        iw: await freePort(),
+        jt808: await freePort(),
+      };
       first = await startFirst();
       await eventually(() => leaseHeld(first.url));
-      second = await startTestHub(settings('two'));
+      second = await startTestHub({
+        ...settings('two'),
+        HUB_WATCH_3G_PORT: '0',
+        HUB_WATCH_IW_PORT: '0',
+        HUB_WATCH_JT808_PORT: '0',
+      });
       await eventually(() => consuming(first.url));
       await eventually(async () => (await metricValue(second, 'hub_broker_consumer_connected')) === 1);
     });
@@ -139,24 +164,7 @@ describe.skipIf(!postgres || !redis || !mosquitto)(
     async function pendant(): Promise<{ created: CreatedDevice; device: MqttClient; retireeId: string }> {
       const retireeId = (await second.addRetiree()).id;
       const created = await second.addDevice('pendant.sos', retireeId);
-      const id = created.device.id;
-      const device = await eventually(
-        () =>
-          new Promise<MqttClient | undefined>((resolve) => {
-            const client = mqtt.connect((mosquitto as DynsecMosquitto).url, {
-              clientId: id,
-              username: id,
-              password: created.secret,
-              protocolVersion: 5,
-              reconnectPeriod: 0,
-            });
-            client.once('connect', () => resolve(client));
-            client.once('error', () => {
-              client.end(true);
-              resolve(undefined);
-            });
-          }),
-      );
+      const device = await deviceOnBroker((mosquitto as DynsecMosquitto).url, created);
       return { created, device, retireeId };
     }
     const press = (device: MqttClient, id: string, eventId: string) =>
@@ -301,5 +309,71 @@ describe.skipIf(!postgres || !redis || !mosquitto)(
       expect(await counted()).toBe(presses);
       await device.endAsync();
     }, 240_000);
+
+    it('serves the API, the live channel and the watches behind HAProxy, and goes on when an instance dies', async () => {
+      // Back after the kills above.
+      if (first.child.exitCode !== null || first.child.signalCode !== null) first = await startFirst();
+      await eventually(() => consuming(first.url));
+      const ports = second.hub.watchPorts;
+      const proxy = await startHaproxy(firstPorts, {
+        http: second.hub.httpPort,
+        '3g': ports['3g'] as number,
+        iw: ports.iw as number,
+        jt808: ports.jt808 as number,
+      });
+      if (!proxy) return;
+      try {
+        const staff = await second.addStaff('proxied-desk', 'supervisor');
+        expect((await call(proxy.url, 'GET', '/api/auth/me', undefined, staff.token)).status).toBe(200);
+        // The live channel starts by long polling: the cookie HAProxy sets keeps a browser on one
+        // instance for its polls.
+        const cookie = (await fetch(`${proxy.url}/healthz`)).headers.get('set-cookie')?.split(';')[0] ?? '';
+        expect(cookie).toMatch(/^JUNXIU_INSTANCE=(one|two)$/);
+        const socket: Live = io(proxy.url, {
+          auth: { token: staff.token },
+          transports: ['polling'],
+          extraHeaders: { cookie },
+          reconnection: false,
+        });
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', () => resolve());
+          socket.once('connect_error', reject);
+        });
+        const seen: string[] = [];
+        socket.on('alert', (message) => seen.push(message.alert.id));
+        const { created, device, retireeId } = await pendant();
+        await press(device, created.device.id, 'proxied-sos-1');
+        const alert = await eventually(() => alertOf(retireeId));
+        await eventually(() => seen.includes(alert.id));
+        socket.close();
+        await device.endAsync();
+
+        // A watch reaches an instance through the proxy, and is linked to it.
+        const watchId = '4700186999';
+        await second.addDevice('watch.3g', retireeId, watchId);
+        const watch = await DeviceLink.open(proxy.ports['3g']);
+        watch.send(threeGFrame(watchId, 'LK,0,10,100'));
+        await watch.answered(`[3G*${watchId}*0002*LK]`);
+        await eventually(
+          async () =>
+            (await second.api<{ id: string; online: boolean }[]>('GET', '/api/devices')).body.find(
+              (entry) => entry.id === watchId,
+            )?.online === true,
+        );
+        watch.end();
+
+        // One instance dies: the proxy sends every request to the other.
+        await first.kill();
+        await eventually(async () => {
+          for (let n = 0; n < 5; n += 1) {
+            if ((await call(proxy.url, 'GET', '/api/auth/me', undefined, staff.token)).status !== 200)
+              return false;
+          }
+          return true;
+        }, 15_000);
+      } finally {
+        await proxy.stop();
+      }
+    });
   },
 );

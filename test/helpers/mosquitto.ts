@@ -9,6 +9,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import mqtt, { type MqttClient } from 'mqtt';
+import type { CreatedDevice } from '../../server/schemas/index.ts';
+import { eventually } from './hub.ts';
 import { acceptsConnections, freePort, makeTempDir, startServerProcess } from './tmp.ts';
 
 const run = promisify(execFile);
@@ -22,6 +25,11 @@ export interface DynsecMosquitto {
   port: number;
   /** `mosquitto_ctrl dynsec …` as the administrator: what it printed. */
   ctrl(...args: string[]): Promise<string>;
+  /**
+   * Stops it in good order (SIGTERM: with `persistent`, it saves its sessions, queues and retained
+   * messages) and starts it again on the same port and folder.
+   */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,7 +41,10 @@ function pluginPath(): string | null {
   return null;
 }
 
-export async function startDynsecMosquitto(): Promise<DynsecMosquitto | null> {
+/** `persistent`: sessions, queued and retained messages are kept on disk across a restart. */
+export async function startDynsecMosquitto(
+  options: { persistent?: boolean } = {},
+): Promise<DynsecMosquitto | null> {
   const plugin = pluginPath();
   if (!existsSync(MOSQUITTO) || !existsSync(MOSQUITTO_CTRL) || !plugin) {
     if (process.env.CI === 'true')
@@ -50,7 +61,9 @@ export async function startDynsecMosquitto(): Promise<DynsecMosquitto | null> {
     [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous false',
-      'persistence false',
+      ...(options.persistent
+        ? ['persistence true', `persistence_location ${dir.path}/`, 'autosave_interval 1']
+        : ['persistence false']),
       // A hub instance's session may hold many presses while it is away (1000 by default).
       'max_queued_messages 100000',
       // Run as root, Mosquitto would drop to its own user, who cannot read this folder.
@@ -60,7 +73,8 @@ export async function startDynsecMosquitto(): Promise<DynsecMosquitto | null> {
       '',
     ].join('\n'),
   );
-  const server = await startServerProcess(MOSQUITTO, ['-c', config], () => acceptsConnections(port));
+  const start = () => startServerProcess(MOSQUITTO, ['-c', config], () => acceptsConnections(port));
+  let server = await start();
   return {
     url: `mqtt://127.0.0.1:${port}`,
     port,
@@ -76,9 +90,39 @@ export async function startDynsecMosquitto(): Promise<DynsecMosquitto | null> {
       }));
       return `${stdout}${stderr}`;
     },
+    restart: async () => {
+      await server.kill();
+      server = await start();
+    },
     stop: async () => {
       await server.kill();
       await dir.remove();
     },
   };
+}
+
+/**
+ * A device connected to the broker at `url` with its id and secret, as the device itself would.
+ * Its account is made when it is registered, and the hub's may still be on its way: tried until
+ * the broker takes it.
+ */
+export function deviceOnBroker(url: string, created: CreatedDevice): Promise<MqttClient> {
+  const id = created.device.id;
+  return eventually(
+    () =>
+      new Promise<MqttClient | undefined>((resolve) => {
+        const client = mqtt.connect(url, {
+          clientId: id,
+          username: id,
+          password: created.secret,
+          protocolVersion: 5,
+          reconnectPeriod: 0,
+        });
+        client.once('connect', () => resolve(client));
+        client.once('error', () => {
+          client.end(true);
+          resolve(undefined);
+        });
+      }),
+  );
 }
