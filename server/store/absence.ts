@@ -93,12 +93,11 @@ export class AbsenceStore implements AbsenceRecords {
   }
 
   claimSilence(deviceId: string, heardAt: number, now: number): Promise<boolean> {
-    return this.claimed(
-      `update devices set silence_reported_at = $3
-        where id = $1 and date_trunc('milliseconds', heard_at) = $2
-          and (silence_reported_at is null or silence_reported_at < heard_at)
-        returning id`,
-      [deviceId, iso(heardAt), iso(now)],
+    return this.claim(
+      { table: 'devices', key: 'id', since: 'heard_at', mark: 'silence_reported_at' },
+      deviceId,
+      heardAt,
+      now,
     );
   }
 
@@ -125,12 +124,11 @@ export class AbsenceStore implements AbsenceRecords {
   }
 
   claimQuiet(retireeId: string, at: number, now: number): Promise<boolean> {
-    return this.claimed(
-      `update retiree_activity set reported_at = $3
-        where retiree_id = $1 and date_trunc('milliseconds', active_at) = $2
-          and (reported_at is null or reported_at < active_at)
-        returning retiree_id`,
-      [retireeId, iso(at), iso(now)],
+    return this.claim(
+      { table: 'retiree_activity', key: 'retiree_id', since: 'active_at', mark: 'reported_at' },
+      retireeId,
+      at,
+      now,
     );
   }
 
@@ -145,17 +143,32 @@ export class AbsenceStore implements AbsenceRecords {
   }
 
   judgeBedExit(deviceId: string, since: number, now: number): Promise<boolean> {
-    return this.claimed(
-      `update devices set bed_exit_judged_at = $3
-        where id = $1 and date_trunc('milliseconds', bed_exit_since) = $2
-          and (bed_exit_judged_at is null or bed_exit_judged_at < bed_exit_since)
-        returning id`,
-      [deviceId, iso(since), iso(now)],
+    return this.claim(
+      { table: 'devices', key: 'id', since: 'bed_exit_since', mark: 'bed_exit_judged_at' },
+      deviceId,
+      since,
+      now,
     );
   }
 
-  /** Whether a conditional update changed a row: the claim is this sweep's. */
-  private async claimed(sql: string, params: unknown[]): Promise<boolean> {
-    return (await this.db.query(sql, params)).length > 0;
+  /**
+   * Marks the row `id` of a table claimed at `now`, if what it marks still began at `at` (`since`)
+   * and nobody marked it since: true when this sweep's claim is the one that counts.
+   */
+  private async claim(
+    columns: { table: string; key: string; since: string; mark: string },
+    id: string,
+    at: number,
+    now: number,
+  ): Promise<boolean> {
+    const { table, key, since, mark } = columns;
+    const rows = await this.db.query(
+      `update ${table} set ${mark} = $3
+        where ${key} = $1 and date_trunc('milliseconds', ${since}) = $2
+          and (${mark} is null or ${mark} < ${since})
+        returning ${key}`,
+      [id, iso(at), iso(now)],
+    );
+    return rows.length > 0;
   }
 }
