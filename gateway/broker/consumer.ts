@@ -115,8 +115,29 @@ export class BrokerConsumer {
   }
 
   /** The shared subscriptions of the device topics: the channels devices publish on, and the bridges'. */
-  private topics(): string[] {
-    const share = `$share/${this.options.group}/`;
+  /**
+   * Subscribes the device topics. A broker that restored this session from its disk after a
+   * restart may route nothing to the shared subscriptions it restored, and take the same SUBSCRIBE
+   * as one it already has (Mosquitto 2.0.11 does). So on a resumed session they are taken out and
+   * made again; meanwhile the same topics under a group of this connection alone bridge the round
+   * trip, so that nothing published in between goes to no one (a message it brings twice is
+   * known by its event id).
+   */
+  private async subscribe(client: MqttClient, resumed: boolean): Promise<void> {
+    const topics = this.topics();
+    if (!resumed) {
+      await client.subscribeAsync(topics, { qos: 1 });
+      return;
+    }
+    const bridge = this.topics(`${this.options.group}-resume-${this.options.clientId}`);
+    await client.subscribeAsync(bridge, { qos: 1 });
+    await client.unsubscribeAsync(topics);
+    await client.subscribeAsync(topics, { qos: 1 });
+    await client.unsubscribeAsync(bridge);
+  }
+
+  private topics(group = this.options.group): string[] {
+    const share = `$share/${group}/`;
     return [
       ...DEVICE_CHANNELS.map((channel) => `${share}${PROTOCOL_PREFIX}/+/${channel}`),
       ...[...this.bridgeBases.keys()].map((base) => `${share}${base}/#`),
@@ -173,10 +194,12 @@ export class BrokerConsumer {
         'consuming device topics from the external broker',
       );
       this.subscribed = false;
-      client.subscribe(this.topics(), { qos: 1 }, (error) => {
-        if (error) this.options.log.error({ err: error }, 'device topics not subscribed');
-        else this.subscribed = true;
-      });
+      this.subscribe(client, connack.sessionPresent === true).then(
+        () => {
+          this.subscribed = true;
+        },
+        (error: unknown) => this.options.log.error({ err: error }, 'device topics not subscribed'),
+      );
       this.relearn().catch((error: unknown) =>
         this.options.log.error({ err: error }, 'retained device statuses not read'),
       );

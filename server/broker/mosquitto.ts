@@ -76,6 +76,7 @@ export class MosquittoAccounts {
   private constructor(
     private readonly client: MqttClient,
     private readonly timeoutMs: number,
+    private readonly url: string,
   ) {
     client.on('message', (topic, payload) => {
       if (topic !== RESPONSE) return;
@@ -108,7 +109,7 @@ export class MosquittoAccounts {
       reconnectPeriod: 2000,
       connectTimeout: settings.timeoutMs ?? 10_000,
     });
-    const accounts = new MosquittoAccounts(client, settings.timeoutMs ?? 10_000);
+    const accounts = new MosquittoAccounts(client, settings.timeoutMs ?? 10_000, settings.url);
     client.on('connect', () => {
       client.subscribe(RESPONSE, { qos: 1 }, (error) => {
         if (!error) onConnect();
@@ -201,11 +202,37 @@ export class MosquittoAccounts {
     const client = { username, password, roles: [{ rolename }] };
     await this.send(
       { command: { command: 'createRole', rolename, acls }, tolerate: /already exists/i },
-      { command: { command: 'modifyRole', rolename, acls } },
       { command: { command: 'createClient', ...client }, tolerate: /already exists/i },
-      { command: { command: 'modifyClient', ...client } },
       { command: { command: 'enableClient', username } },
     );
+    // An account there already (another instance made it) is changed only when it does not take
+    // this password: changing it closes the connections of every instance that signs in with it.
+    if (await this.accepts(username, password)) return;
+    await this.send(
+      { command: { command: 'modifyRole', rolename, acls } },
+      { command: { command: 'modifyClient', ...client } },
+    );
+  }
+
+  /** Whether the broker lets `username` sign in with `password` (on a short connection of its own). */
+  private accepts(username: string, password: string): Promise<boolean> {
+    return new Promise((resolve) => {
+      const probe = connect(this.url, {
+        username,
+        password,
+        clientId: `${username}-check-${randomUUID().slice(0, 8)}`,
+        protocolVersion: 5,
+        reconnectPeriod: 0,
+        connectTimeout: this.timeoutMs,
+      });
+      const done = (accepted: boolean) => {
+        probe.end(true);
+        resolve(accepted);
+      };
+      probe.once('connect', () => done(true));
+      probe.once('error', () => done(false));
+      probe.once('close', () => done(false));
+    });
   }
 
   /** Revoked: the account can no longer sign in, and its connection is closed now. */

@@ -50,10 +50,85 @@ export interface SosChaosResult {
   longestRestartMs: number;
 }
 
-interface Pendant {
+export interface Pendant {
   created: CreatedDevice;
   retireeId: string;
   client: MqttClient;
+}
+
+/**
+ * Presses as the firmware sends them: QoS 1, kept and sent again by the client after a reconnect;
+ * when the client gives up on one (the connection went away under it), the firmware sends the same
+ * event again until it is acknowledged.
+ */
+export function pressing() {
+  const failures = new Map<string, number>();
+  const counts = { acknowledged: 0, retried: 0 };
+  const press = (pendant: Pendant, payload: string) => {
+    pendant.client.publish(
+      `eldercare/v1/${pendant.created.device.id}/event`,
+      payload,
+      { qos: 1 },
+      (error) => {
+        if (!error) {
+          counts.acknowledged += 1;
+          return;
+        }
+        failures.set(error.message, (failures.get(error.message) ?? 0) + 1);
+        counts.retried += 1;
+        setTimeout(() => press(pendant, payload), 250);
+      },
+    );
+  };
+  return {
+    press,
+    get acknowledged() {
+      return counts.acknowledged;
+    },
+    get retried() {
+      return counts.retried;
+    },
+    report(log: (line: string) => void) {
+      if (counts.retried === 0) return;
+      log(
+        `presses sent again by the pendants after their client gave up: ${counts.retried} (${[...failures]
+          .map(([message, count]) => `${message}: ${count}`)
+          .join('; ')})`,
+      );
+    },
+  };
+}
+
+/** Every press, read back from the alerts' steps: each must be in exactly one. */
+export async function readBack(
+  api: HubProcess['api'],
+  pendants: Pendant[],
+  sentIds: Set<string>,
+): Promise<{ recorded: number; duplicates: number; lost: number; alerts: number }> {
+  const seen = new Map<string, number>();
+  let alerts = 0;
+  for (const pendant of pendants) {
+    const list = await api<Alert[]>('GET', `/api/alerts?retireeId=${pendant.retireeId}&limit=500`);
+    for (const alert of list.body.filter((entry) => entry.kind === 'sos')) {
+      alerts += 1;
+      const steps = await api<AlertStep[]>('GET', `/api/alerts/${alert.id}/steps`);
+      for (const step of steps.body) {
+        const eventId = step.detail.eventId;
+        if ((step.action === 'opened' || step.action === 'repeated') && typeof eventId === 'string') {
+          seen.set(eventId, (seen.get(eventId) ?? 0) + 1);
+        }
+      }
+    }
+  }
+  let recorded = 0;
+  let duplicates = 0;
+  for (const [id, times] of seen) {
+    if (!sentIds.has(id)) continue;
+    recorded += times;
+    duplicates += times - 1;
+  }
+  const lost = [...sentIds].filter((id) => !seen.has(id)).length;
+  return { recorded, duplicates, lost, alerts };
 }
 
 export async function runSosChaos(options: SosChaosOptions): Promise<SosChaosResult> {
@@ -105,30 +180,8 @@ export async function runSosChaos(options: SosChaosOptions): Promise<SosChaosRes
     ].sort((a, b) => a.at - b.at);
 
     let sent = 0;
-    let acknowledged = 0;
-    let retried = 0;
-    const failures = new Map<string, number>();
-    /**
-     * A press as the firmware sends it: QoS 1, kept and sent again by the client after a reconnect;
-     * when the client gives up on it (the connection went away under it), the firmware sends the
-     * same event again until it is acknowledged.
-     */
-    const press = (pendant: Pendant, payload: string) => {
-      pendant.client.publish(
-        `eldercare/v1/${pendant.created.device.id}/event`,
-        payload,
-        { qos: 1 },
-        (error) => {
-          if (!error) {
-            acknowledged += 1;
-            return;
-          }
-          failures.set(error.message, (failures.get(error.message) ?? 0) + 1);
-          retried += 1;
-          setTimeout(() => press(pendant, payload), 250);
-        },
-      );
-    };
+    const presser = pressing();
+    const press = presser.press;
     const sentIds = new Set<string>();
     const sendWindow = Date.now();
     let faultsDone = 0;
@@ -181,49 +234,20 @@ export async function runSosChaos(options: SosChaosOptions): Promise<SosChaosRes
     await faultRunning;
     if (telemetryTimer) clearInterval(telemetryTimer);
     log(`sent ${sent} presses in ${Date.now() - sendWindow} ms; waiting for every acknowledgement`);
-    await eventually(() => acknowledged >= sent, 180_000);
-    if (retried > 0) {
-      log(
-        `presses sent again by the pendants after their client gave up: ${retried} (${[...failures]
-          .map(([message, count]) => `${message}: ${count}`)
-          .join('; ')})`,
-      );
-    }
+    await eventually(() => presser.acknowledged >= sent, 180_000);
+    presser.report(log);
 
-    // Every press, read back from the alerts' steps.
-    const seen = new Map<string, number>();
-    let alerts = 0;
-    for (const pendant of pendants) {
-      const list = await hub.api<Alert[]>('GET', `/api/alerts?retireeId=${pendant.retireeId}&limit=500`);
-      for (const alert of list.body.filter((entry) => entry.kind === 'sos')) {
-        alerts += 1;
-        const steps = await hub.api<AlertStep[]>('GET', `/api/alerts/${alert.id}/steps`);
-        for (const step of steps.body) {
-          const eventId = step.detail.eventId;
-          if ((step.action === 'opened' || step.action === 'repeated') && typeof eventId === 'string') {
-            seen.set(eventId, (seen.get(eventId) ?? 0) + 1);
-          }
-        }
-      }
-    }
-    let recorded = 0;
-    let duplicates = 0;
-    for (const [id, times] of seen) {
-      if (!sentIds.has(id)) continue;
-      recorded += times;
-      duplicates += times - 1;
-    }
-    const lost = [...sentIds].filter((id) => !seen.has(id)).length;
+    const { recorded, duplicates, lost, alerts } = await readBack(hub.api, pendants, sentIds);
     return {
       sent,
-      acknowledged,
+      acknowledged: presser.acknowledged,
       recorded,
       duplicates,
       lost,
       hubKills: options.hubKills,
       influxOutages: options.influxOutages,
       alerts,
-      retried,
+      retried: presser.retried,
       durationMs: Date.now() - started,
       longestRestartMs,
     };
