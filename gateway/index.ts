@@ -20,6 +20,7 @@ export { tlsOptions } from './broker/tls.ts';
 export { Detector, type SharedRuns } from './detect/detector.ts';
 export type { DeviceRuns, HeartRateLimits } from './detect/rules.ts';
 export type { DetectionContext, DetectionSettings, DeviceProfile } from './detect/settings.ts';
+export type { AbsenceObservations, AbsenceRecords, SilenceRow } from './detect/watch.ts';
 export {
   createTelemetryStore,
   type Point,

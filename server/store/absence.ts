@@ -4,7 +4,7 @@
  * reported. Writes only move times forward, so instances writing in any order agree; claims are
  * conditional updates, so an alert is raised by one sweep only.
  */
-import type { AbsenceObservations, AbsenceRecords, SilenceRow } from '../../gateway/detect/watch.ts';
+import type { AbsenceObservations, AbsenceRecords, SilenceRow } from '../../gateway/index.ts';
 import type { Queryable } from '../db/database.ts';
 
 const time = (value: Date | string): number => new Date(value).getTime();
