@@ -606,7 +606,7 @@ async function buildParts(
   ];
   const leaseHeld = new promClient.Gauge({
     name: 'hub_jobs_lease_held',
-    help: 'Whether this instance runs the jobs that must run once (escalation, abroad watch, retention, absence sweep, failed sign-ins watch)',
+    help: 'Whether this instance holds the lease of the jobs that must run once (escalation, sweeps, retention)',
     registers: [registry],
   });
   const jobsLease = new Lease(
