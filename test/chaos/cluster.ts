@@ -7,7 +7,6 @@
  * `npm run chaos -- --cluster` and, small, by the test suite.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import mqtt from 'mqtt';
 import { createRandom } from '../../simulators/vitals.ts';
 import { eventually } from '../helpers/hub.ts';
 import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
@@ -15,7 +14,15 @@ import { DYNSEC_ADMIN, type DynsecMosquitto, startDynsecMosquitto } from '../hel
 import { type PostgresServer, startPostgres } from '../helpers/postgres.ts';
 import { type RedisServer, startRedis } from '../helpers/redis.ts';
 import { freePort, makeTempDir, type TempDir } from '../helpers/tmp.ts';
-import { type Pendant, pressing, readBack, type SosChaosResult } from './sos.ts';
+import {
+  closePendants,
+  connectPendants,
+  faultSchedule,
+  type Pendant,
+  pacedPresses,
+  readBack,
+  type SosChaosResult,
+} from './sos.ts';
 
 export interface ClusterChaosOptions {
   events: number;
@@ -90,35 +97,13 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
       `hub instances on ${instances.map((instance) => instance.hub.url).join(' and ')}, Mosquitto on ${mosquitto.url}`,
     );
 
-    for (let i = 0; i < options.devices; i += 1) {
-      const retiree = await first.hub.addRetiree();
-      const device = await first.hub.addDevice(`chaos-cluster-pendant-${i + 1}`, 'pendant.sos', retiree.id);
-      const client = mqtt.connect(mosquitto.url, {
-        clientId: device.device.id,
-        username: device.device.id,
-        password: device.secret,
-        clean: false,
-        reconnectPeriod: 250,
-        connectTimeout: 5_000,
-        queueQoSZero: false,
-      });
-      client.on('error', () => {});
-      pendants.push({ created: device, retireeId: retiree.id, client });
-    }
-    await eventually(() => pendants.every((pendant) => pendant.client.connected), 30_000);
+    pendants.push(
+      ...(await connectPendants(first.hub, mosquitto.url, options.devices, 'chaos-cluster-pendant')),
+    );
     log(`${pendants.length} pendants connected to Mosquitto`);
 
-    const windowMs = (options.events / options.rate) * 1000;
-    const faults: { at: number; kind: 'hub' | 'broker' }[] = [
-      ...Array.from({ length: options.hubKills }, () => ({ at: next() * windowMs, kind: 'hub' as const })),
-      ...Array.from({ length: options.brokerRestarts }, () => ({
-        at: next() * windowMs,
-        kind: 'broker' as const,
-      })),
-    ].sort((a, b) => a.at - b.at);
     let longestRestartMs = 0;
-    let sent = 0;
-    const runFault = async (kind: 'hub' | 'broker') => {
+    const runFault = async (kind: 'hub' | 'broker', sent: number) => {
       if (kind === 'hub') {
         const instance = instances[Math.floor(next() * instances.length)] as Instance;
         log(`  kill -9 instance ${instance.name} at press ${sent}`);
@@ -133,27 +118,17 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
       }
     };
 
-    const presser = pressing();
-    const sentIds = new Set<string>();
-    const sendWindow = Date.now();
-    let faultsDone = 0;
-    let faultRunning: Promise<void> = Promise.resolve();
-    while (sent < options.events) {
-      const wait = sendWindow + (sent / options.rate) * 1000 - Date.now();
-      if (wait > 0) await sleep(wait);
-      const fault = faults[faultsDone];
-      if (fault && Date.now() - sendWindow >= fault.at) {
-        faultsDone += 1;
-        faultRunning = faultRunning.then(() => runFault(fault.kind));
-      }
-      const pendant = pendants[sent % pendants.length] as Pendant;
-      const id = `${pendant.created.device.id}:${sent}`;
-      sentIds.add(id);
-      sent += 1;
-      presser.press(pendant, JSON.stringify({ id, type: 'sos', ts: Date.now() }));
-    }
-    await faultRunning;
-    log(`sent ${sent} presses in ${Date.now() - sendWindow} ms; waiting for the broker's acknowledgements`);
+    const { sent, sentIds, presser, sendingMs } = await pacedPresses({
+      pendants,
+      events: options.events,
+      rate: options.rate,
+      faults: faultSchedule(next, (options.events / options.rate) * 1000, {
+        hub: options.hubKills,
+        broker: options.brokerRestarts,
+      }),
+      runFault,
+    });
+    log(`sent ${sent} presses in ${sendingMs} ms; waiting for the broker's acknowledgements`);
     await eventually(() => presser.acknowledged >= sent, 180_000);
     presser.report(log);
     // The broker acknowledged every press; the instances take what is still queued for them.
@@ -174,7 +149,7 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
       longestRestartMs,
     };
   } finally {
-    await Promise.all(pendants.map((pendant) => pendant.client.endAsync(true).catch(() => {})));
+    await closePendants(pendants);
     for (const instance of instances) {
       await instance.hub.kill();
       await instance.dir.remove();

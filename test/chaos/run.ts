@@ -11,14 +11,47 @@
  */
 import { numberOption } from '../helpers/options.ts';
 import { runClusterChaos } from './cluster.ts';
-import { runSosChaos } from './sos.ts';
+import { runSosChaos, type SosChaosResult } from './sos.ts';
 
 const option = numberOption;
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
-if (process.argv.includes('--cluster')) await runCluster();
 
-async function runCluster(): Promise<never> {
+/** Runs one chaos run, prints its result and exits: 0 when nothing was lost or recorded twice. */
+async function report<Result extends Omit<SosChaosResult, 'influxOutages'>>(
+  run: Promise<Result>,
+  notes: { acknowledgedBy?: string; faults: (result: Result) => string },
+): Promise<never> {
+  try {
+    const result = await run;
+    log('');
+    log(`sent          ${result.sent}`);
+    log(
+      `acknowledged  ${result.acknowledged}${notes.acknowledgedBy ? `  (by ${notes.acknowledgedBy})` : ''}`,
+    );
+    log(`recorded      ${result.recorded}  (in ${result.alerts} alerts)`);
+    log(`duplicates    ${result.duplicates}`);
+    log(
+      `sent again    ${result.retried}  (presses a pendant repeated after its client gave up; same event id)`,
+    );
+    log(`lost          ${result.lost}`);
+    log(
+      `hub kills     ${result.hubKills} (longest time until it answered again: ${result.longestRestartMs} ms)`,
+    );
+    log(notes.faults(result));
+    log(`took          ${(result.durationMs / 1000).toFixed(1)} s`);
+    const ok = result.lost === 0 && result.duplicates === 0 && result.acknowledged === result.sent;
+    log(ok ? 'goal met: lost 0, duplicates 0' : 'GOAL MISSED');
+    process.exit(ok ? 0 : 1);
+  } catch (error) {
+    process.stderr.write(
+      `chaos run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  }
+}
+
+if (process.argv.includes('--cluster')) {
   const cluster = {
     events: option('events', 5_000),
     devices: Math.max(1, option('devices', 50)),
@@ -31,29 +64,10 @@ async function runCluster(): Promise<never> {
     `SOS chaos on two instances behind Mosquitto: ${cluster.events} presses from ${cluster.devices} pendants at ` +
       `${cluster.rate}/s; an instance killed ${cluster.hubKills} times, Mosquitto restarted ${cluster.brokerRestarts} times (seed ${cluster.seed})`,
   );
-  try {
-    const result = await runClusterChaos({ ...cluster, log });
-    log('');
-    log(`sent          ${result.sent}`);
-    log(`acknowledged  ${result.acknowledged}  (by the broker)`);
-    log(`recorded      ${result.recorded}  (in ${result.alerts} alerts)`);
-    log(`duplicates    ${result.duplicates}`);
-    log(`sent again    ${result.retried}`);
-    log(`lost          ${result.lost}`);
-    log(
-      `hub kills     ${result.hubKills} (longest time until it answered again: ${result.longestRestartMs} ms)`,
-    );
-    log(`broker stops  ${result.brokerRestarts}`);
-    log(`took          ${(result.durationMs / 1000).toFixed(1)} s`);
-    const ok = result.lost === 0 && result.duplicates === 0 && result.acknowledged === result.sent;
-    log(ok ? 'goal met: lost 0, duplicates 0' : 'GOAL MISSED');
-    process.exit(ok ? 0 : 1);
-  } catch (error) {
-    process.stderr.write(
-      `chaos run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
-    process.exit(1);
-  }
+  await report(runClusterChaos({ ...cluster, log }), {
+    acknowledgedBy: 'the broker',
+    faults: (result) => `broker stops  ${result.brokerRestarts}`,
+  });
 }
 
 const options = {
@@ -69,28 +83,6 @@ log(
   `SOS chaos: ${options.events} presses from ${options.devices} pendants at ${options.rate}/s; ` +
     `the hub killed ${options.hubKills} times, InfluxDB stopped ${options.influxOutages} times (seed ${options.seed})`,
 );
-try {
-  const result = await runSosChaos({ ...options, log });
-  log('');
-  log(`sent          ${result.sent}`);
-  log(`acknowledged  ${result.acknowledged}`);
-  log(`recorded      ${result.recorded}  (in ${result.alerts} alerts)`);
-  log(`duplicates    ${result.duplicates}`);
-  log(
-    `sent again    ${result.retried}  (presses a pendant repeated after its client gave up; same event id)`,
-  );
-  log(`lost          ${result.lost}`);
-  log(
-    `hub kills     ${result.hubKills} (longest time until it answered again: ${result.longestRestartMs} ms)`,
-  );
-  log(`influx stops  ${result.influxOutages}`);
-  log(`took          ${(result.durationMs / 1000).toFixed(1)} s`);
-  const ok = result.lost === 0 && result.duplicates === 0 && result.acknowledged === result.sent;
-  log(ok ? 'goal met: lost 0, duplicates 0' : 'GOAL MISSED');
-  process.exit(ok ? 0 : 1);
-} catch (error) {
-  process.stderr.write(
-    `chaos run failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-}
+await report(runSosChaos({ ...options, log }), {
+  faults: (result) => `influx stops  ${result.influxOutages}`,
+});

@@ -131,6 +131,91 @@ export async function readBack(
   return { recorded, duplicates, lost, alerts };
 }
 
+/** Pendants registered on the hub, one retiree each, connected as MQTT clients of `brokerUrl`. */
+export async function connectPendants(
+  hub: Pick<HubProcess, 'addRetiree' | 'addDevice'>,
+  brokerUrl: string,
+  count: number,
+  prefix: string,
+): Promise<Pendant[]> {
+  const pendants: Pendant[] = [];
+  try {
+    for (let i = 0; i < count; i += 1) {
+      const retiree = await hub.addRetiree();
+      const device = await hub.addDevice(`${prefix}-${i + 1}`, 'pendant.sos', retiree.id);
+      const client = mqtt.connect(brokerUrl, {
+        clientId: device.device.id,
+        username: device.device.id,
+        password: device.secret,
+        clean: false,
+        reconnectPeriod: 250,
+        connectTimeout: 5_000,
+        queueQoSZero: false,
+      });
+      client.on('error', () => {});
+      pendants.push({ created: device, retireeId: retiree.id, client });
+    }
+    await eventually(() => pendants.every((pendant) => pendant.client.connected), 30_000);
+    return pendants;
+  } catch (error) {
+    await closePendants(pendants);
+    throw error;
+  }
+}
+
+export async function closePendants(pendants: Pendant[]): Promise<void> {
+  await Promise.all(pendants.map((pendant) => pendant.client.endAsync(true).catch(() => {})));
+}
+
+/** Faults of each kind at random moments of the sending window, in time order. */
+export function faultSchedule<Kind extends string>(
+  next: () => number,
+  windowMs: number,
+  counts: Record<Kind, number>,
+): { at: number; kind: Kind }[] {
+  return (Object.entries(counts) as [Kind, number][])
+    .flatMap(([kind, count]) => Array.from({ length: count }, () => ({ at: next() * windowMs, kind })))
+    .sort((a, b) => a.at - b.at);
+}
+
+/**
+ * Presses `events` times at `rate` per second, round the pendants, each with an event id of its
+ * own; each fault starts when its moment comes and runs beside the presses (the pendants keep
+ * pressing while a part is away), one fault after the other. Resolves once the last fault is over.
+ */
+export async function pacedPresses<Kind extends string>(options: {
+  pendants: Pendant[];
+  events: number;
+  rate: number;
+  faults: { at: number; kind: Kind }[];
+  runFault: (kind: Kind, sent: number) => Promise<void>;
+}): Promise<{ sent: number; sentIds: Set<string>; presser: ReturnType<typeof pressing>; sendingMs: number }> {
+  const presser = pressing();
+  const sentIds = new Set<string>();
+  const sendWindow = Date.now();
+  let sent = 0;
+  let faultsDone = 0;
+  let faultRunning: Promise<void> = Promise.resolve();
+  while (sent < options.events) {
+    const wait = sendWindow + (sent / options.rate) * 1000 - Date.now();
+    if (wait > 0) await sleep(wait);
+    const fault = options.faults[faultsDone];
+    if (fault && Date.now() - sendWindow >= fault.at) {
+      faultsDone += 1;
+      const at = sent;
+      faultRunning = faultRunning.then(() => options.runFault(fault.kind, at));
+    }
+    const pendant = options.pendants[sent % options.pendants.length] as Pendant;
+    const id = `${pendant.created.device.id}:${sent}`;
+    sentIds.add(id);
+    sent += 1;
+    presser.press(pendant, JSON.stringify({ id, type: 'sos', ts: Date.now() }));
+  }
+  const sendingMs = Date.now() - sendWindow;
+  await faultRunning;
+  return { sent, sentIds, presser, sendingMs };
+}
+
 export async function runSosChaos(options: SosChaosOptions): Promise<SosChaosResult> {
   const log = options.log ?? (() => {});
   const next = createRandom(options.seed ?? 1);
@@ -151,42 +236,10 @@ export async function runSosChaos(options: SosChaosOptions): Promise<SosChaosRes
   let longestRestartMs = 0;
   try {
     log(`hub on 127.0.0.1:${httpPort} (mqtt ${mqttPort}), influxd on ${influxd.url}`);
-    for (let i = 0; i < options.devices; i += 1) {
-      const retiree = await hub.addRetiree();
-      const device = await hub.addDevice(`chaos-pendant-${i + 1}`, 'pendant.sos', retiree.id);
-      const client = mqtt.connect(hub.mqttUrl, {
-        clientId: device.device.id,
-        username: device.device.id,
-        password: device.secret,
-        clean: false,
-        reconnectPeriod: 250,
-        connectTimeout: 5_000,
-        queueQoSZero: false,
-      });
-      client.on('error', () => {});
-      pendants.push({ created: device, retireeId: retiree.id, client });
-    }
-    await eventually(() => pendants.every((pendant) => pendant.client.connected), 30_000);
+    pendants.push(...(await connectPendants(hub, hub.mqttUrl, options.devices, 'chaos-pendant')));
     log(`${pendants.length} pendants connected`);
 
-    // The schedule of faults, at random moments of the sending window.
-    const windowMs = (options.events / options.rate) * 1000;
-    const faults: { at: number; kind: 'hub' | 'influx' }[] = [
-      ...Array.from({ length: options.hubKills }, () => ({ at: next() * windowMs, kind: 'hub' as const })),
-      ...Array.from({ length: options.influxOutages }, () => ({
-        at: next() * windowMs,
-        kind: 'influx' as const,
-      })),
-    ].sort((a, b) => a.at - b.at);
-
-    let sent = 0;
-    const presser = pressing();
-    const press = presser.press;
-    const sentIds = new Set<string>();
-    const sendWindow = Date.now();
-    let faultsDone = 0;
-    let faultRunning: Promise<void> = Promise.resolve();
-    const runFault = async (kind: 'hub' | 'influx') => {
+    const runFault = async (kind: 'hub' | 'influx', sent: number) => {
       if (kind === 'hub') {
         log(`  kill -9 hub at press ${sent}`);
         const killedAt = Date.now();
@@ -215,25 +268,18 @@ export async function runSosChaos(options: SosChaosOptions): Promise<SosChaosRes
             }
           }, 1000 / telemetry)
         : undefined;
-    while (sent < options.events) {
-      const due = sendWindow + (sent / options.rate) * 1000;
-      const wait = due - Date.now();
-      if (wait > 0) await sleep(wait);
-      const fault = faults[faultsDone];
-      if (fault && Date.now() - sendWindow >= fault.at) {
-        faultsDone += 1;
-        // Faults run beside the presses: the pendants keep pressing while the hub is away.
-        faultRunning = faultRunning.then(() => runFault(fault.kind));
-      }
-      const pendant = pendants[sent % pendants.length] as Pendant;
-      const id = `${pendant.created.device.id}:${sent}`;
-      sentIds.add(id);
-      sent += 1;
-      press(pendant, JSON.stringify({ id, type: 'sos', ts: Date.now() }));
-    }
-    await faultRunning;
+    const { sent, sentIds, presser, sendingMs } = await pacedPresses({
+      pendants,
+      events: options.events,
+      rate: options.rate,
+      faults: faultSchedule(next, (options.events / options.rate) * 1000, {
+        hub: options.hubKills,
+        influx: options.influxOutages,
+      }),
+      runFault,
+    });
     if (telemetryTimer) clearInterval(telemetryTimer);
-    log(`sent ${sent} presses in ${Date.now() - sendWindow} ms; waiting for every acknowledgement`);
+    log(`sent ${sent} presses in ${sendingMs} ms; waiting for every acknowledgement`);
     await eventually(() => presser.acknowledged >= sent, 180_000);
     presser.report(log);
 
@@ -252,7 +298,7 @@ export async function runSosChaos(options: SosChaosOptions): Promise<SosChaosRes
       longestRestartMs,
     };
   } finally {
-    await Promise.all(pendants.map((pendant) => pendant.client.endAsync(true).catch(() => {})));
+    await closePendants(pendants);
     await hub.kill();
     await influxd.stop();
     await dataDir.remove();
