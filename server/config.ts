@@ -87,6 +87,8 @@ export interface HubConfig {
   instanceStaleSeconds: number;
   adminPassword: string | undefined;
   databaseUrl: string | undefined;
+  /** PGlite's buffer cache in megabytes. */
+  recordsCacheMb: number;
   influx: {
     url: string | undefined;
     token: string | undefined;
@@ -328,6 +330,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     instanceStaleSeconds: s.instanceStaleSeconds,
     adminPassword: s.adminPassword,
     databaseUrl: s.databaseUrl,
+    recordsCacheMb: s.recordsCacheMb,
     influx: { url: s.influxUrl, token: s.influxToken, org: s.influxOrg, bucket: s.influxBucket },
     telemetryBatchSize: s.telemetryBatchSize,
     telemetryFlushMs: s.telemetryFlushMs,

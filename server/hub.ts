@@ -148,6 +148,7 @@ async function startLocked(config: HubConfig, logger: Logger, folder: FolderLock
   const db = await openDatabase({
     ...(config.databaseUrl ? { url: config.databaseUrl } : {}),
     dataDir: config.dataDir,
+    cacheMb: config.recordsCacheMb,
   });
   // What the instances share (HUB_REDIS_URL): the sign-in and CONNECT throttles' tallies, the live
   // channel's rooms, and what one instance tells the others (ended sessions, revoked devices,

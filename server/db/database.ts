@@ -86,7 +86,12 @@ class PostgresDatabase implements Database {
 // int8 (count(*), bigserial) as JS numbers: our counts stay far below 2^53.
 pg.types.setTypeParser(20, (value) => Number.parseInt(value, 10));
 
-export async function openDatabase(options: { url?: string; dataDir: string }): Promise<Database> {
+export async function openDatabase(options: {
+  url?: string;
+  dataDir: string;
+  /** PGlite's `shared_buffers` in megabytes (its default is 128). */
+  cacheMb?: number;
+}): Promise<Database> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: 10 });
     pool.on('error', () => {
@@ -98,6 +103,10 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
   }
   const folder = path.join(options.dataDir, 'records');
   await fs.mkdir(folder, { recursive: true });
-  const db = await PGlite.create(folder);
+  // PGlite runs PostgreSQL in WebAssembly memory that grows and is never given back: its buffer
+  // cache is sized for the hub, and the records folder stays in the operating system's cache.
+  const db = await PGlite.create(folder, {
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${options.cacheMb ?? 32}MB`],
+  });
   return new PgliteDatabase(db);
 }

@@ -85,6 +85,12 @@ export const SETTINGS = {
     group: 'hub',
     meaning: '`postgres://user:password@host:5432/db`: use a PostgreSQL server instead of PGlite',
   }),
+  recordsCacheMb: setting('HUB_RECORDS_CACHE_MB', wholeNumber(1, 1024), {
+    default: 32,
+    group: 'hub',
+    meaning:
+      'PGlite only: megabytes of records it keeps in memory (its `shared_buffers`); the operating system caches the rest of the folder',
+  }),
   influxUrl: optional('HUB_INFLUX_URL', url(['http:', 'https:']), {
     group: 'hub',
     meaning: 'InfluxDB for readings (see below). Unset: the embedded store in `HUB_DATA_DIR`.',
