@@ -338,9 +338,27 @@ async function buildParts(
     count: (outcome) => locationFixes.inc({ outcome }),
   });
 
+  const instances = new InstanceRegistry(db, {
+    heartbeatMs: (config.instanceStaleSeconds * 1000) / 3,
+    staleMs: config.instanceStaleSeconds * 1000,
+    broker: config.externalBroker ? 'external' : 'embedded',
+    redis: redis !== null,
+    keyCheck: vault.fingerprint('instance key check', 'junxiu-hub'),
+    onError: (error) => logger.error({ err: error }, 'instance heartbeat failed'),
+    onRevived: () =>
+      logger.error(
+        'this instance was thought gone (it stood still longer than HUB_INSTANCE_STALE_SECONDS) and wrote itself in again',
+      ),
+  });
+
   // 6.11.2.4: families are told (their page live, e-mail and webhooks), each in the background;
-  // both listen to the bus.
-  const notifications = new NotificationService(db, notifySettings, logger, { registry, bus, vault });
+  // both listen to the bus. A delivery left by an instance that died is taken by another.
+  const notifications = new NotificationService(db, notifySettings, logger, {
+    registry,
+    bus,
+    vault,
+    instance: { id: instances.id, staleMs: config.instanceStaleSeconds * 1000 },
+  });
   const families = new FamilyService(
     db,
     bus,
@@ -366,19 +384,6 @@ async function buildParts(
   });
 
   const requests = new RequestListener(bus, new RequestStore(db), directory);
-
-  const instances = new InstanceRegistry(db, {
-    heartbeatMs: (config.instanceStaleSeconds * 1000) / 3,
-    staleMs: config.instanceStaleSeconds * 1000,
-    broker: config.externalBroker ? 'external' : 'embedded',
-    redis: redis !== null,
-    keyCheck: vault.fingerprint('instance key check', 'junxiu-hub'),
-    onError: (error) => logger.error({ err: error }, 'instance heartbeat failed'),
-    onRevived: () =>
-      logger.error(
-        'this instance was thought gone (it stood still longer than HUB_INSTANCE_STALE_SECONDS) and wrote itself in again',
-      ),
-  });
 
   const deviceState = new DeviceState(
     bus,

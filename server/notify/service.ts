@@ -13,6 +13,11 @@
  * Feishu robots, SMS and voice calls through the centre's providers (./providers/), SMS and voice
  * failing over to the next provider. A voice call is made only for a critical alert at the
  * ladder's last step; quiet hours hold back everything but critical alerts.
+ *
+ * Every delivery is written to the outbox (./outbox.ts) before it is tried and taken out with the
+ * attempt that ends it, so a delivery outlives its process: one this instance holds in memory is
+ * sent from memory; any instance takes, once due, those of an instance that stopped or died and
+ * those that did not fit in memory.
  */
 
 import { randomUUID } from 'node:crypto';
@@ -37,10 +42,11 @@ import {
   textOf,
   webhookBody,
 } from './message.ts';
+import { NotificationOutbox, type OutboxEntry } from './outbox.ts';
 import { ProviderSettings } from './provider-settings.ts';
 import { buildRequest, type ProviderConfigs, type ProviderKind, readAnswer } from './providers/index.ts';
 import type { NotifySettings } from './settings.ts';
-import { type ChannelTarget, NotificationStore } from './store.ts';
+import { NotificationStore } from './store.ts';
 import {
   type AttemptResult,
   EmailSender,
@@ -53,12 +59,12 @@ export type { NotificationEvent } from './message.ts';
 
 const OWNER = 'notifications';
 
-interface Job {
-  channel: ChannelTarget;
-  context: MessageContext;
-  /** The page that acts on the alert, for a staff member's channel; issued once per delivery. */
-  link?: string | null;
-}
+/**
+ * A delivery held by this instance: its outbox row, whose `link` (the page that acts on the alert,
+ * for a staff member's channel) is issued once per delivery; `fresh` when the first attempt's delay
+ * is still to be waited (a row taken from the outbox is due already).
+ */
+type Job = OutboxEntry & { fresh: boolean };
 
 /** An attempt's result, with the provider that took it and what it said it cost. */
 type Attempted = AttemptResult & { provider?: string; cost?: string };
@@ -82,6 +88,13 @@ export interface NotificationOptions {
   bus?: EventBus;
   /** The hub's key: robot secrets and provider credentials are sealed with it, links signed. */
   vault?: Pick<Vault, 'seal' | 'open' | 'fingerprint'>;
+  /**
+   * This instance in hub_instances, and how long an instance may stay silent there before the
+   * deliveries it holds are taken by another (default: an id of the service's own, 15 s).
+   */
+  instance?: { id: string; staleMs: number };
+  /** How often the outbox is looked at for deliveries due and held by nobody (default 1 s). */
+  outboxEveryMs?: number;
 }
 
 export class NotificationService {
@@ -95,6 +108,11 @@ export class NotificationService {
   private readonly webhook: WebhookSender;
   private readonly addresses: AddressPolicy;
   private readonly refusedDeliveries: Counter<'reason'> | undefined;
+  private readonly resumedDeliveries: Counter | undefined;
+  private readonly outbox: NotificationOutbox;
+  private readonly outboxEveryMs: number;
+  private outboxTimer: NodeJS.Timeout | undefined;
+  private taking: Promise<void> = Promise.resolve();
   private readonly queue: Job[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private readonly concurrency: number;
@@ -125,6 +143,18 @@ export class NotificationService {
           registers: [options.registry],
         })
       : undefined;
+    this.resumedDeliveries = options.registry
+      ? new Counter({
+          name: 'hub_notify_deliveries_resumed_total',
+          help: 'Deliveries this instance took from the outbox: left by an instance that stopped or died, or more than fitted in memory',
+          registers: [options.registry],
+        })
+      : undefined;
+    this.outbox = new NotificationOutbox(db, {
+      instanceId: options.instance?.id ?? randomUUID(),
+      staleMs: options.instance?.staleMs ?? 15_000,
+    });
+    this.outboxEveryMs = options.outboxEveryMs ?? 1000;
     this.concurrency = options.concurrency ?? 4;
     this.clock = options.clock ?? (() => new Date());
     this.bus = options.bus;
@@ -145,21 +175,49 @@ export class NotificationService {
     this.bus?.on('alert.escalated', OWNER, ({ alert, level, audiences, step, reminder, last }) => {
       void this.notify({ reason: 'escalated', alert, level, audiences, step, reminder, last });
     });
+    this.takeFromOutbox();
+    this.outboxTimer = setInterval(() => this.takeFromOutbox(), this.outboxEveryMs);
+    this.outboxTimer.unref();
   }
 
-  /** Waiting deliveries are logged as failed; those under way finish their current attempt. */
+  /**
+   * Deliveries under way finish their current attempt; the others (waiting in memory, or for their
+   * next attempt) are let go in the outbox, for the next start or another instance.
+   */
   async stop(): Promise<void> {
     this.bus?.removeOwner(OWNER);
     this.running = false;
+    clearInterval(this.outboxTimer);
+    this.outboxTimer = undefined;
     this.abort.abort();
+    await this.taking;
     const waiting = this.queue.splice(0);
-    await Promise.allSettled(
-      waiting.map((job) =>
-        this.record(job, 1, { ok: false, retryable: false, error: 'hub stopped before delivery' }),
-      ),
-    );
     await Promise.allSettled([...this.inFlight]);
+    await this.outbox
+      .release(waiting.map((job) => job.id))
+      .catch((error: unknown) => this.logger.error({ err: error }, 'waiting deliveries not let go'));
     this.email.close();
+  }
+
+  /** Takes the outbox's deliveries due and held by nobody, as many as fit in memory. */
+  private takeFromOutbox(): void {
+    this.taking = this.taking.then(async () => {
+      const room = this.settings.queueLimit - this.queue.length;
+      if (!this.running || room <= 0) return;
+      try {
+        const taken = await this.outbox.take(room);
+        if (taken.length === 0) return;
+        if (!this.running) {
+          await this.outbox.release(taken.map((entry) => entry.id));
+          return;
+        }
+        this.resumedDeliveries?.inc(taken.length);
+        for (const entry of taken) this.queue.push({ ...entry, fresh: false });
+        this.pump();
+      } catch (error) {
+        this.logger.error({ err: error }, 'outbox not read');
+      }
+    });
   }
 
   /** Resolves once the deliveries are queued, not sent. */
@@ -193,15 +251,20 @@ export class NotificationService {
         centre: { name: this.settings.centreName, phone: this.settings.centrePhone },
         publicUrl: this.settings.publicUrl,
       };
-      for (const channel of channels) {
-        const job = { channel, context };
-        if (this.queue.length >= this.settings.queueLimit) {
-          this.logger.warn({ alertId: event.alert.id, channelId: channel.id }, 'notification queue full');
-          await this.record(job, 1, { ok: false, retryable: false, error: 'notification queue full' });
-          continue;
-        }
-        this.queue.push(job);
+      // Written before they are tried; what does not fit in memory waits in the outbox.
+      const room = Math.max(0, this.settings.queueLimit - this.queue.length);
+      const entries = await this.outbox.add(
+        channels.map((channel) => ({ channel, context })),
+        room,
+        this.settings.retryDelaysMs[0] ?? 0,
+      );
+      if (entries.length > room) {
+        this.logger.warn(
+          { alertId: event.alert.id, waiting: entries.length - room },
+          'notification queue full: deliveries wait in the outbox',
+        );
       }
+      for (const entry of entries.slice(0, room)) this.queue.push({ ...entry, fresh: true });
       this.pump();
     } catch (error) {
       this.logger.error(
@@ -233,9 +296,14 @@ export class NotificationService {
     return this.vault.seal(secret);
   }
 
-  /** Deliveries queued or under way (for /healthz and tests). */
+  /** Deliveries this instance holds, queued or under way (for tests). */
   pending(): number {
     return this.queue.length + this.inFlight.size;
+  }
+
+  /** Deliveries not finished, of every instance (for tests). */
+  unfinished(): Promise<number> {
+    return this.outbox.size();
   }
 
   private pump(): void {
@@ -253,24 +321,28 @@ export class NotificationService {
     }
   }
 
-  /** One channel: attempts on the retry schedule while the failure may pass, each one logged. */
+  /**
+   * One channel: attempts on the retry schedule while the failure may pass, each one logged with
+   * the outbox row moved on (next attempt due) or taken out, in one transaction. When the service
+   * stops while a delivery waits for its next attempt, the row is let go for another to take.
+   */
   private async deliver(job: Job): Promise<void> {
     const delays = this.settings.retryDelaysMs;
-    job.link = await this.linkFor(job);
-    for (let attempt = 1; attempt <= delays.length; attempt += 1) {
-      const waited = await this.wait(delays[attempt - 1] ?? 0);
+    if (job.link === null) {
+      job.link = await this.linkFor(job);
+      if (job.link) await this.outbox.setLink(job.id, job.link);
+    }
+    for (let attempt = job.attempt; ; attempt += 1) {
+      const waited = await this.wait(attempt === job.attempt && !job.fresh ? 0 : (delays[attempt - 1] ?? 0));
       if (!waited) {
-        await this.record(job, attempt, {
-          ok: false,
-          retryable: false,
-          error: 'hub stopped before delivery',
-        });
+        await this.outbox.release([job.id]);
         return;
       }
       const result = await this.attempt(job, attempt);
-      const last = attempt === delays.length;
-      await this.record(job, attempt, result, !result.ok && result.retryable && !last);
-      if (result.ok || !result.retryable) return;
+      const last = attempt >= delays.length;
+      const retrying = !result.ok && result.retryable && !last;
+      await this.record(job, attempt, result, retrying);
+      if (!retrying) return;
     }
   }
 
@@ -390,19 +462,25 @@ export class NotificationService {
     return { ...answer, provider: kind };
   }
 
-  private async record(job: Job, attempt: number, result: Attempted, retrying = false): Promise<void> {
+  /** Logs an attempt, and moves the outbox row on to the next attempt or takes it out. */
+  private async record(job: Job, attempt: number, result: Attempted, retrying: boolean): Promise<void> {
     try {
-      await this.records.recordAttempt({
-        alertId: job.context.event.alert.id,
-        channelId: job.channel.id,
-        reason: job.context.event.reason,
-        attempt,
-        status: result.ok ? 'sent' : retrying ? 'retrying' : 'failed',
-        at: this.clock(),
-        response: result.ok ? result.response : (result.response ?? null),
-        error: result.ok ? null : result.error,
-        provider: result.provider ?? null,
-        cost: result.cost ?? null,
+      await this.db.transaction(async (tx) => {
+        await new NotificationStore(tx).recordAttempt({
+          alertId: job.context.event.alert.id,
+          channelId: job.channel.id,
+          reason: job.context.event.reason,
+          attempt,
+          status: result.ok ? 'sent' : retrying ? 'retrying' : 'failed',
+          at: this.clock(),
+          response: result.ok ? result.response : (result.response ?? null),
+          error: result.ok ? null : result.error,
+          provider: result.provider ?? null,
+          cost: result.cost ?? null,
+        });
+        if (retrying) {
+          await this.outbox.retryLater(tx, job.id, attempt + 1, this.settings.retryDelaysMs[attempt] ?? 0);
+        } else await this.outbox.finish(tx, job.id);
       });
     } catch (error) {
       this.logger.error({ err: error, channelId: job.channel.id }, 'delivery not logged');

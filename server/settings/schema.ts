@@ -483,7 +483,7 @@ export const SETTINGS = {
   notifyQueue: setting('HUB_NOTIFY_QUEUE', wholeNumber(1, 1_000_000), {
     default: 1000,
     group: 'notify',
-    meaning: 'deliveries that may wait; beyond it a delivery is logged as failed',
+    meaning: 'deliveries held in memory at once; more wait in the outbox of the records until there is room',
   }),
   notifyTimeoutMs: setting('HUB_NOTIFY_TIMEOUT_MS', wholeNumber(100, 600_000), {
     default: 10_000,
