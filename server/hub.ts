@@ -42,6 +42,7 @@ import { InstanceRegistry } from './cluster/instances.ts';
 import { Lease } from './cluster/lease.ts';
 import { GoneLinks } from './cluster/links.ts';
 import { connectSharedRedis, type SharedRedis } from './cluster/redis.ts';
+import { RedisBursts } from './cluster/redis-bursts.ts';
 import { RedisRuns } from './cluster/redis-runs.ts';
 import { RedisTallies } from './cluster/redis-tallies.ts';
 import { ClusterRelay } from './cluster/relay.ts';
@@ -413,12 +414,25 @@ async function buildParts(
 
   // Bursts of refused devices, disconnect storms and failed sign-ins raise a security alert.
   const loginFailures = new AuditLoginFailures(db);
+  const burstFallbacks = new promClient.Counter({
+    name: 'hub_security_bursts_redis_fallbacks_total',
+    help: 'Refused CONNECTs and disconnections this instance judged with its own window because Redis did not answer',
+    registers: [registry],
+  });
   const securityMonitor = new SecurityMonitor({
     bus,
     settings: config.security,
     logins: loginFailures,
     onError: (error) => logger.error({ err: error }, 'security monitor failed'),
     registry,
+    ...(redis
+      ? {
+          shared: new RedisBursts(redis.publish, {
+            prefix: 'junxiu-hub:bursts',
+            onError: () => burstFallbacks.inc(),
+          }),
+        }
+      : {}),
   });
 
   // What strangers on the network send decides how often the broker logs: bounded per message.

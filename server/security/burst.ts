@@ -58,3 +58,16 @@ export class BurstWatch {
     return new Set(this.events.map((event) => event.key)).size;
   }
 }
+
+/**
+ * A window shared by the instances (server/cluster/redis-bursts.ts): null when it cannot be
+ * reached, and the instance's own window judges.
+ */
+export interface SharedBursts {
+  record(
+    kind: string,
+    settings: BurstSettings,
+    at: number,
+    distinctKey: string | undefined,
+  ): Promise<BurstVerdict | null>;
+}

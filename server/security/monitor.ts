@@ -3,13 +3,19 @@
  * storm of devices dropping at once, a burst of failed staff sign-ins. Each burst is one candidate
  * of kind `security` (severity high) whose subject is the hub itself, handed to the alert workflow,
  * which shows it on the live wall and the queue and folds repeats into the active alert.
+ *
+ * Refused CONNECTs and disconnections are seen by the instance the device reached. With several
+ * instances they are counted in one window shared in Redis (`shared`), so that a storm or a
+ * guesser spread over the instances makes a burst as it would on one; each instance keeps its own
+ * window too, which judges while Redis does not answer. Failed sign-ins are read from the audit
+ * log, where every instance writes them, by the one instance that runs the jobs that must run once.
  */
 import type { Counter, Registry } from 'prom-client';
 import promClient from 'prom-client';
 import { severityOf } from '../../devices/alerts.ts';
 import type { EventBus } from '../../devices/bus.ts';
 import { HUB_DEVICE_ID } from '../devices/revocations.ts';
-import { BurstWatch } from './burst.ts';
+import { type BurstVerdict, BurstWatch, type SharedBursts } from './burst.ts';
 import type { SecuritySettings } from './settings.ts';
 import type { LoginFailureSource, SecuritySignal, SecuritySignalKind } from './signals.ts';
 
@@ -33,6 +39,8 @@ export interface SecurityMonitorOptions {
   onError: (error: unknown) => void;
   /** Where `hub_security_bursts_total{event}` is counted. */
   registry?: Registry;
+  /** The window of refused CONNECTs and disconnections shared by the instances. */
+  shared?: SharedBursts;
 }
 
 export class SecurityMonitor {
@@ -63,17 +71,17 @@ export class SecurityMonitor {
   /** Listens to this instance's devices: refused CONNECTs and disconnections. */
   start(): void {
     this.options.bus.on('device.status', OWNER, ({ deviceId, online, ts }) => {
-      if (!online) this.record({ kind: 'device_disconnect', at: ts, subject: deviceId });
+      if (!online) void this.record({ kind: 'device_disconnect', at: ts, subject: deviceId });
     });
-    this.options.bus.on('device.refused', OWNER, (refusal) =>
-      this.record({
+    this.options.bus.on('device.refused', OWNER, (refusal) => {
+      void this.record({
         kind: 'mqtt_auth_failure',
         at: refusal.at,
         address: refusal.address,
         subject: refusal.deviceId ?? refusal.clientId,
         reason: refusal.reason,
-      }),
-    );
+      });
+    });
   }
 
   /**
@@ -115,7 +123,7 @@ export class SecurityMonitor {
         for (;;) {
           const { signals, lastSeq } = await logins.since(this.loginSeq, POLL_BATCH);
           this.loginSeq = lastSeq;
-          for (const signal of signals) this.record(signal);
+          for (const signal of signals) void this.record(signal);
           if (signals.length < POLL_BATCH) break;
         }
       } catch (error) {
@@ -125,13 +133,28 @@ export class SecurityMonitor {
     return this.polling;
   }
 
-  /** One security event; raises an alert when it makes a burst. */
-  record(signal: SecuritySignal): void {
+  /**
+   * One security event; raises an alert when it makes a burst. Judged at once by this instance's
+   * window, or, for a device's event with a shared window, once Redis answered (resolved then).
+   */
+  record(signal: SecuritySignal): Promise<void> | undefined {
     this.recentSignals.push(signal);
     if (this.recentSignals.length > 500) this.recentSignals.splice(0, this.recentSignals.length - 500);
     const watch = this.watches[signal.kind];
     const key = signal.kind === 'device_disconnect' ? (signal.subject ?? undefined) : undefined;
-    const verdict = watch.record(signal.at, key);
+    const local = watch.record(signal.at, key);
+    const shared = this.options.shared;
+    if (!shared || signal.kind === 'login_failed') {
+      this.raise(signal, local);
+      return undefined;
+    }
+    return shared
+      .record(signal.kind, this.settingsOf(signal.kind), signal.at, key)
+      .then((verdict) => this.raise(signal, verdict ?? local))
+      .catch(this.options.onError);
+  }
+
+  private raise(signal: SecuritySignal, verdict: BurstVerdict): void {
     if (!verdict.fired) return;
     const settings = this.settingsOf(signal.kind);
     this.bursts?.inc({ event: BURST_EVENTS[signal.kind] });
