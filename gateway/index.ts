@@ -1,6 +1,6 @@
 /** The gateway's public face: what the composition root and the server may use. */
 
-export { BrokerConsumer, instanceClientId } from './broker/consumer.ts';
+export { BrokerConsumer, type ConsumerLane, consumerLanes, instanceClientId } from './broker/consumer.ts';
 export {
   type AccessRule,
   type ConnectVerdict,

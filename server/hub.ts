@@ -14,6 +14,7 @@ import { EventBus } from '../devices/bus.ts';
 import { WATCH_DEVICE_TYPES } from '../devices/index.ts';
 import {
   BrokerConsumer,
+  consumerLanes,
   createTelemetryStore,
   Detector,
   ExternalBrokerAuth,
@@ -455,20 +456,25 @@ async function buildParts(
     ...(brokerStore ? { persistence: brokerStore } : {}),
   });
 
-  // Devices on an external broker (HUB_BROKER_URL): the hub consumes their topics from it, and its
-  // own broker does not listen.
+  // Devices on an external broker (HUB_BROKER_URL): the hub consumes their topics from it, on a
+  // lane for the alerts and one for the readings, and its own broker does not listen.
   const external = config.externalBroker;
-  const consumer = external
-    ? new BrokerConsumer({
-        ...external,
-        eventCommitTimeoutMs: config.mqttLimits.eventCommitTimeoutMs,
-        directory,
-        messages: gateway.messages,
-        bus,
-        log: brokerLog,
-        registry,
-      })
-    : null;
+  const consumers = external
+    ? consumerLanes(external.clientId, external.group).map(
+        (lane) =>
+          new BrokerConsumer({
+            ...external,
+            ...lane,
+            eventCommitTimeoutMs: config.mqttLimits.eventCommitTimeoutMs,
+            directory,
+            messages: gateway.messages,
+            bus,
+            log: brokerLog,
+            registry,
+          }),
+      )
+    : [];
+  const [consumer] = consumers;
 
   // Devices on an EMQX cluster: EMQX asks the hub at CONNECT and, for older versions, at each
   // publish and subscribe (HUB_EMQX_HOOK_TOKEN; server/broker/).
@@ -737,13 +743,13 @@ async function buildParts(
     {
       name: 'broker',
       start: async () => {
-        if (consumer) await consumer.start();
+        if (consumer) await Promise.all(consumers.map((lane) => lane.start()));
         else await gateway.start();
       },
       stop: async () => {
         // The security monitor stops before the broker: devices dropping because the hub stops are no storm.
         await securityMonitor.stop();
-        if (consumer) await consumer.stop();
+        if (consumer) await Promise.all(consumers.map((lane) => lane.stop()));
         else await gateway.stop();
       },
     },

@@ -22,6 +22,12 @@
  *
  * Commands to devices are published to the broker by the instance that handles them. Messages are
  * handled in order, one at a time per connection (the MQTT client waits for each acknowledgement).
+ *
+ * Each instance consumes on two lanes, a connection and a group each (`CONSUMER_LANES`): the alerts
+ * lane takes the events, the statuses and the Zigbee bridges' topics and sends the commands; the
+ * telemetry lane takes the readings. A broker queues and limits (Mosquitto's max_queued_messages)
+ * per connection, so a backlog of readings never holds up an SOS behind it nor has the broker drop
+ * one; each lane's sessions are taken over by the same lane of another instance.
  */
 import os from 'node:os';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
@@ -35,6 +41,31 @@ import type { DeviceMessages } from './device-messages.ts';
 import type { DeviceDirectory, DeviceIdentity } from './gateway.ts';
 
 const OWNER = 'broker-consumer';
+
+export type ConsumerLane = 'alerts' | 'telemetry';
+
+/** The device channels each lane takes; the alerts lane also takes the bridges' base topics. */
+const LANE_CHANNELS: Record<ConsumerLane, readonly (typeof DEVICE_CHANNELS)[number][]> = {
+  alerts: ['status', 'event'],
+  telemetry: ['telemetry'],
+};
+
+/**
+ * The lanes of an instance's consumer, with the client id and the group of each: the alerts lane
+ * keeps the instance's own client id and group, so that a session and its wills carry over.
+ */
+export function consumerLanes(
+  clientId: string,
+  group: string,
+): { lane: ConsumerLane; clientId: string; group: string }[] {
+  return [
+    { lane: 'alerts', clientId, group },
+    { lane: 'telemetry', clientId: `${clientId.slice(0, 54)}-telemetry`, group: `${group}-telemetry` },
+  ];
+}
+
+/** Every consumer lane of a registry, for the one gauge they report together. */
+const lanesOf = new WeakMap<Registry, BrokerConsumer[]>();
 /** Where each consumer connection's will says it is gone: `<prefix>/<group>/<client id>`. */
 const PRESENCE_PREFIX = 'junxiu-hub/consumers';
 const DEVICE_CHANNELS = ['status', 'telemetry', 'event'] as const;
@@ -53,6 +84,8 @@ export interface ConsumerOptions {
   clientId: string;
   /** The shared-subscription group all instances of the hub join. */
   group: string;
+  /** Which device messages this connection takes (see `consumerLanes`). */
+  lane: ConsumerLane;
   /** How long the broker keeps an absent instance's session (seconds). */
   sessionExpirySeconds: number;
   /** How long an event may take to be committed before it is left unacknowledged. */
@@ -89,8 +122,10 @@ export class BrokerConsumer {
   private stopping = false;
   /** The device topics are subscribed on the current connection. */
   private subscribed = false;
+  private readonly owner: string;
 
   constructor(private readonly options: ConsumerOptions) {
+    this.owner = `${OWNER}-${options.lane}`;
     const counter = countersIn(options.registry);
     this.metrics = {
       takeovers: counter(
@@ -103,15 +138,26 @@ export class BrokerConsumer {
         'Device messages the external broker sent again (not acknowledged before)',
       ),
     };
-    const consumer = this;
+    const lanes = lanesOf.get(options.registry);
+    if (lanes) {
+      lanes.push(this);
+      return;
+    }
+    const all = [this];
+    lanesOf.set(options.registry, all);
     new promClient.Gauge({
       name: 'hub_broker_consumer_connected',
-      help: '1 while the hub is connected to the external broker and subscribed to the device topics',
+      help: '1 while the hub is connected to the external broker and subscribed to the device topics on every lane',
       registers: [options.registry],
       collect() {
-        this.set(consumer.client?.connected && consumer.subscribed ? 1 : 0);
+        this.set(all.every((lane) => lane.consuming()) ? 1 : 0);
       },
     });
+  }
+
+  /** Connected, and subscribed to this lane's device topics. */
+  consuming(): boolean {
+    return this.client?.connected === true && this.subscribed;
   }
 
   /** The shared subscriptions of the device topics: the channels devices publish on, and the bridges'. */
@@ -139,13 +185,15 @@ export class BrokerConsumer {
   private topics(group = this.options.group): string[] {
     const share = `$share/${group}/`;
     return [
-      ...DEVICE_CHANNELS.map((channel) => `${share}${PROTOCOL_PREFIX}/+/${channel}`),
+      ...LANE_CHANNELS[this.options.lane].map((channel) => `${share}${PROTOCOL_PREFIX}/+/${channel}`),
       ...[...this.bridgeBases.keys()].map((base) => `${share}${base}/#`),
     ];
   }
 
+  /** The bridges' base topics, each with its bridge: on the alerts lane. */
   private readBridges(): Map<string, string> {
     const bases = new Map<string, string>();
+    if (this.options.lane !== 'alerts') return bases;
     for (const { deviceId } of this.options.directory.bridges?.() ?? []) {
       bases.set(baseTopicOf(this.options.directory.lookup(deviceId)?.options), deviceId);
     }
@@ -190,7 +238,7 @@ export class BrokerConsumer {
       // This instance resumes its session: its will from an earlier run is void.
       client.publish(this.presenceTopic(clientId), Buffer.alloc(0), { qos: 1, retain: true }, () => {});
       this.options.log.info(
-        { url: this.options.url, clientId, sessionPresent: connack.sessionPresent },
+        { url: this.options.url, clientId, lane: this.options.lane, sessionPresent: connack.sessionPresent },
         'consuming device topics from the external broker',
       );
       this.subscribed = false;
@@ -200,9 +248,11 @@ export class BrokerConsumer {
         },
         (error: unknown) => this.options.log.error({ err: error }, 'device topics not subscribed'),
       );
-      this.relearn().catch((error: unknown) =>
-        this.options.log.error({ err: error }, 'retained device statuses not read'),
-      );
+      if (this.options.lane === 'alerts') {
+        this.relearn().catch((error: unknown) =>
+          this.options.log.error({ err: error }, 'retained device statuses not read'),
+        );
+      }
     });
     client.on('error', (error) => this.options.log.warn({ err: error.message }, 'external broker'));
     client.on('offline', () => this.options.log.warn({ clientId }, 'external broker unreachable; retrying'));
@@ -228,14 +278,18 @@ export class BrokerConsumer {
     });
     presence.on('error', () => {});
 
-    this.options.bus.on('device.command', OWNER, ({ deviceId, command }) => {
-      client.publish(deviceTopic(deviceId, 'cmd'), JSON.stringify(command), { qos: 1 }, (error) => {
-        if (error) this.options.log.error({ deviceId, err: error.message }, 'command not sent');
+    if (this.options.lane === 'alerts') {
+      this.options.bus.on('device.command', this.owner, ({ deviceId, command }) => {
+        client.publish(deviceTopic(deviceId, 'cmd'), JSON.stringify(command), { qos: 1 }, (error) => {
+          if (error) this.options.log.error({ deviceId, err: error.message }, 'command not sent');
+        });
       });
-    });
-    this.options.bus.on('device.revoked', OWNER, ({ deviceId }) => this.options.messages.forget(deviceId));
-    this.bridgeTimer = setInterval(() => this.followBridges(), BRIDGE_CHECK_MS);
-    this.bridgeTimer.unref();
+      this.options.bus.on('device.revoked', this.owner, ({ deviceId }) =>
+        this.options.messages.forget(deviceId),
+      );
+      this.bridgeTimer = setInterval(() => this.followBridges(), BRIDGE_CHECK_MS);
+      this.bridgeTimer.unref();
+    }
     await new Promise<void>((resolve) => {
       // The hub starts without the broker and keeps trying; it waits only for a first answer.
       const done = () => {
@@ -356,7 +410,7 @@ export class BrokerConsumer {
   private findGone(): void {
     if (this.stopping) return;
     const own = this.options.clientId;
-    this.readRetained([this.presenceTopic('+')], 'presence', async (_client, topic) => {
+    this.readRetained([this.presenceTopic('+')], 'wills', async (_client, topic) => {
       const gone = this.goneOf(topic);
       if (gone && gone !== own && !this.stopping) void this.takeOver(gone);
     }).catch((error: unknown) => this.options.log.warn({ err: (error as Error).message }, 'wills not read'));
@@ -506,7 +560,7 @@ export class BrokerConsumer {
    */
   async stop(): Promise<void> {
     this.stopping = true;
-    this.options.bus.removeOwner(OWNER);
+    this.options.bus.removeOwner(this.owner);
     if (this.bridgeTimer) clearInterval(this.bridgeTimer);
     if (this.presenceTimer) clearInterval(this.presenceTimer);
     const client = this.client;

@@ -90,6 +90,16 @@ describe.skipIf(mosquitto === null)('devices on an external Mosquitto', () => {
     expect(t.hub.mqttPort).toBe(0);
   });
 
+  it('keeps each of its connections: none is closed by another under its client id', async () => {
+    const broker = mosquitto as DynsecMosquitto;
+    // The sweep for gone instances' wills has read them on a connection of its own, on both lanes.
+    await eventually(async () => {
+      const log = await broker.log();
+      return /as \S+-telemetry-wills /.test(log) && /as junxiu-hub-\S+(?<!-telemetry)-wills /.test(log);
+    }, 20_000);
+    expect(await broker.log()).not.toMatch(/Client junxiu-hub\S* already connected/);
+  });
+
   it('takes an SOS through Mosquitto, and sends the acknowledgement back to the device', async () => {
     const id = pendant.device.id;
     const commands: unknown[] = [];

@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mqtt, { type MqttClient } from 'mqtt';
@@ -30,6 +30,8 @@ export interface DynsecMosquitto {
    * messages) and starts it again on the same port and folder.
    */
   restart(): Promise<void>;
+  /** What Mosquitto logged so far (connections, refusals, clients closed by another of their id). */
+  log(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -61,6 +63,11 @@ export async function startDynsecMosquitto(
     [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous false',
+      `log_dest file ${join(dir.path, 'mosquitto.log')}`,
+      'log_type error',
+      'log_type warning',
+      'log_type notice',
+      'log_type information',
       ...(options.persistent
         ? ['persistence true', `persistence_location ${dir.path}/`, 'autosave_interval 1']
         : ['persistence false']),
@@ -94,6 +101,7 @@ export async function startDynsecMosquitto(
       await server.kill();
       server = await start();
     },
+    log: () => readFile(join(dir.path, 'mosquitto.log'), 'utf8').catch(() => ''),
     stop: async () => {
       await server.kill();
       await dir.remove();
