@@ -1,12 +1,13 @@
 /**
- * Two hub instances as one: the same PostgreSQL, Redis and Mosquitto, each with its own data folder
- * and ports. One runs in a process of its own (so it can be killed with SIGKILL) and starts first,
- * so it holds the jobs' lease; the other runs in the test's process. What a centre running two
- * needs of them: an SOS reaches the dashboards on both and its acknowledgement on either reaches
- * the device; an account disabled on one is signed out on the other; guesses spread over both are
- * throttled as one; a revoked device is refused by the broker; the escalation ladder goes on from
- * the other instance when the one running it is killed, no step sent twice; and the presses queued
- * for a killed instance are taken by the other, none lost, none counted twice.
+ * Three hub instances as one: the same PostgreSQL, Redis, Mosquitto and InfluxDB, each with its own
+ * data folder and ports. One runs in a process of its own (so it can be killed with SIGKILL) and
+ * starts first, so it holds the jobs' lease; the other two run in the test's process. What a centre
+ * running several needs of them: an SOS reaches the dashboards on every one and its acknowledgement
+ * on any reaches the device; readings shared out among them all reach InfluxDB; an account disabled
+ * on one is signed out on another; guesses spread over them are throttled as one; a revoked device
+ * is refused by the broker; the escalation ladder goes on from another instance when the one running
+ * it is killed, no step sent twice; and the presses queued for a killed instance are taken by the
+ * others, none lost, none counted twice.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +20,7 @@ import { DeviceLink } from '../helpers/device-link.ts';
 import { startHaproxy } from '../helpers/haproxy.ts';
 import { call, eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
+import { type Influxd, startInfluxd } from '../helpers/influxd.ts';
 import { connectLive, type Live } from '../helpers/live.ts';
 import {
   DYNSEC_ADMIN,
@@ -30,10 +32,14 @@ import { type PostgresServer, startPostgres } from '../helpers/postgres.ts';
 import { type RedisServer, startRedis } from '../helpers/redis.ts';
 import { freePort, makeTempDir, type TempDir } from '../helpers/tmp.ts';
 
-const [postgres, redis, mosquitto]: [PostgresServer | null, RedisServer | null, DynsecMosquitto | null] =
-  await Promise.all([startPostgres(), startRedis(), startDynsecMosquitto()]);
+const [postgres, redis, mosquitto, influxd]: [
+  PostgresServer | null,
+  RedisServer | null,
+  DynsecMosquitto | null,
+  Influxd | null,
+] = await Promise.all([startPostgres(), startRedis(), startDynsecMosquitto(), startInfluxd()]);
 afterAll(async () => {
-  await Promise.all([postgres?.stop(), redis?.stop(), mosquitto?.stop()]);
+  await Promise.all([postgres?.stop(), redis?.stop(), mosquitto?.stop(), influxd?.stop()]);
 });
 
 /** A sign-in from an address of its own (127.0.0.0/8 all reach this machine): its status. */
@@ -68,14 +74,15 @@ interface Received {
   alertId: string;
 }
 
-describe.skipIf(!postgres || !redis || !mosquitto)(
-  'two hub instances on one database, broker and Redis',
+describe.skipIf(!postgres || !redis || !mosquitto || !influxd)(
+  'three hub instances on one database, broker, Redis and InfluxDB',
   () => {
     let shared: Record<string, string>;
     let first: HubProcess;
     let firstDir: TempDir;
     let firstPorts: { http: number; mqtt: number; '3g': number; iw: number; jt808: number };
     let second: TestHub;
+    let third: TestHub;
     let webhooks: http.Server;
     let origin = '';
     const received: Received[] = [];
@@ -105,6 +112,8 @@ describe.skipIf(!postgres || !redis || !mosquitto)(
       shared = {
         HUB_DATABASE_URL: database,
         HUB_REDIS_URL: (redis as RedisServer).url,
+        HUB_INFLUX_URL: `${(influxd as Influxd).url}/junxiu_cluster`,
+        HUB_TELEMETRY_FLUSH_MS: '200',
         HUB_BROKER_URL: url,
         HUB_BROKER_USER: 'junxiu-hub',
         HUB_BROKER_PASSWORD: 'cluster-consumer-password-0123456789',
@@ -149,11 +158,20 @@ describe.skipIf(!postgres || !redis || !mosquitto)(
         HUB_WATCH_IW_PORT: '0',
         HUB_WATCH_JT808_PORT: '0',
       });
+      third = await startTestHub({
+        ...settings('three'),
+        HUB_WATCH_3G_PORT: '0',
+        HUB_WATCH_IW_PORT: '0',
+        HUB_WATCH_JT808_PORT: '0',
+      });
       await eventually(() => consuming(first.url));
-      await eventually(async () => (await metricValue(second, 'hub_broker_consumer_connected')) === 1);
+      for (const instance of [second, third]) {
+        await eventually(async () => (await metricValue(instance, 'hub_broker_consumer_connected')) === 1);
+      }
     });
 
     afterAll(async () => {
+      await third?.stop();
       await second?.stop();
       await first?.kill();
       await firstDir?.remove();
@@ -178,13 +196,14 @@ describe.skipIf(!postgres || !redis || !mosquitto)(
     const alertOf = async (retireeId: string) =>
       (await second.api<Alert[]>('GET', `/api/alerts?retireeId=${retireeId}`)).body[0];
 
-    it('shows an SOS on the dashboards of both instances, and an acknowledgement on either reaches the device', async () => {
+    it('shows an SOS on the dashboards of every instance, and an acknowledgement on any reaches the device', async () => {
       const staff = await second.addStaff('cluster-desk', 'supervisor');
       const sockets: Live[] = [
         await connectLive(first.url, staff.token),
         await connectLive(second.hub.url, staff.token),
+        await connectLive(third.hub.url, staff.token),
       ];
-      const seen: string[][] = [[], []];
+      const seen: string[][] = [[], [], []];
       sockets.forEach((socket, n) => {
         socket.on('alert', (message) => seen[n]?.push(message.alert.id));
       });
@@ -205,7 +224,36 @@ describe.skipIf(!postgres || !redis || !mosquitto)(
       await device.endAsync();
     });
 
-    it('signs a disabled account out on the other instance, and throttles guesses spread over both as one', async () => {
+    it('writes the readings the broker shares out among the instances to InfluxDB, each instance its own', async () => {
+      const retireeId = (await second.addRetiree()).id;
+      const created = await second.addDevice('wearable.watch', retireeId);
+      const id = created.device.id;
+      const watch = await deviceOnBroker((mosquitto as DynsecMosquitto).url, created);
+      const readings = 60;
+      const start = Date.now() - readings * 1000;
+      for (let n = 0; n < readings; n += 1) {
+        await watch.publishAsync(
+          `eldercare/v1/${id}/telemetry`,
+          JSON.stringify({ ts: start + n * 1000, hr: 60 + (n % 20) }),
+          { qos: 1 },
+        );
+      }
+      const stored = async () => {
+        const q = encodeURIComponent(`SELECT count(hr) FROM readings WHERE device_id = '${id}'`);
+        const response = await fetch(`${(influxd as Influxd).url}/query?db=junxiu_cluster&q=${q}`);
+        const body = (await response.json()) as { results: { series?: { values: [string, number][] }[] }[] };
+        return body.results[0]?.series?.[0]?.values[0]?.[1] ?? 0;
+      };
+      await eventually(async () => (await stored()) === readings, 30_000);
+      // Shared out: every instance took some and wrote them itself.
+      const written = async (url: string) =>
+        metricValue({ api: (method, path) => call(url, method, path) }, 'hub_telemetry_points_written_total');
+      for (const url of [first.url, second.hub.url, third.hub.url])
+        expect(await written(url)).toBeGreaterThan(0);
+      await watch.endAsync();
+    });
+
+    it('signs a disabled account out on another instance, and throttles guesses spread over two as one', async () => {
       const staff = await second.addStaff('cluster-leaver', 'operator');
       const socket = await connectLive(first.url, staff.token);
       const closed = new Promise<void>((resolve) => socket.once('disconnect', () => resolve()));
@@ -300,12 +348,10 @@ describe.skipIf(!postgres || !redis || !mosquitto)(
       await sending;
       await eventually(async () => (await counted()) === presses, 90_000);
       // Nothing more comes: the count stays.
-      await eventually(
-        async () =>
-          (await metricValue(second, 'hub_broker_session_takeovers_total{outcome="drained"}')) +
-            (await metricValue(second, 'hub_broker_session_takeovers_total{outcome="empty"}')) >=
-          1,
-      );
+      const takeovers = async (instance: TestHub) =>
+        (await metricValue(instance, 'hub_broker_session_takeovers_total{outcome="drained"}')) +
+        (await metricValue(instance, 'hub_broker_session_takeovers_total{outcome="empty"}'));
+      await eventually(async () => (await takeovers(second)) + (await takeovers(third)) >= 1);
       expect(await counted()).toBe(presses);
       await device.endAsync();
     }, 240_000);
