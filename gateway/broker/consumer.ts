@@ -23,7 +23,7 @@
  * Commands to devices are published to the broker by the instance that handles them. Messages are
  * handled in order, one at a time per connection (the MQTT client waits for each acknowledgement).
  *
- * Each instance consumes on two lanes, a connection and a group each (`CONSUMER_LANES`): the alerts
+ * Each instance consumes on two lanes, a connection and a group each (`consumerLanes`): the alerts
  * lane takes the events, the statuses and the Zigbee bridges' topics and sends the commands; the
  * telemetry lane takes the readings. A broker queues and limits (Mosquitto's max_queued_messages)
  * per connection, so a backlog of readings never holds up an SOS behind it nor has the broker drop
@@ -177,7 +177,7 @@ export class BrokerConsumer {
     }
     const bridge = this.topics(`${this.options.group}-resume-${this.options.clientId}`);
     await client.subscribeAsync(bridge, { qos: 1 });
-    await client.unsubscribeAsync(topics);
+    await client.unsubscribeAsync([...topics, ...this.otherLanesTopics()]);
     await client.subscribeAsync(topics, { qos: 1 });
     await client.unsubscribeAsync(bridge);
   }
@@ -188,6 +188,18 @@ export class BrokerConsumer {
       ...LANE_CHANNELS[this.options.lane].map((channel) => `${share}${PROTOCOL_PREFIX}/+/${channel}`),
       ...[...this.bridgeBases.keys()].map((base) => `${share}${base}/#`),
     ];
+  }
+
+  /**
+   * The channels of the other lanes under this lane's group: a session kept from before the lanes
+   * (one connection took every channel) holds them, and would go on taking them beside the lane
+   * that takes them now.
+   */
+  private otherLanesTopics(): string[] {
+    const own: readonly string[] = LANE_CHANNELS[this.options.lane];
+    return DEVICE_CHANNELS.filter((channel) => !own.includes(channel)).map(
+      (channel) => `$share/${this.options.group}/${PROTOCOL_PREFIX}/+/${channel}`,
+    );
   }
 
   /** The bridges' base topics, each with its bridge: on the alerts lane. */
