@@ -404,7 +404,7 @@ async function buildParts(
   const detector = new Detector(bus, detectorOptions(config, directory), new AbsenceStore(db), {
     ...(redis
       ? {
-          sharedRuns: new RedisRuns(redis.publish, {
+          sharedRuns: new RedisRuns(redis.detect, {
             prefix: 'junxiu-hub:runs',
             onError: () => runsFallbacks.inc(),
           }),
@@ -428,7 +428,7 @@ async function buildParts(
     registry,
     ...(redis
       ? {
-          shared: new RedisBursts(redis.publish, {
+          shared: new RedisBursts(redis.detect, {
             prefix: 'junxiu-hub:bursts',
             onError: () => burstFallbacks.inc(),
           }),

@@ -7,9 +7,17 @@
 import { Redis, type RedisStatus } from 'ioredis';
 import type { Logger } from 'pino';
 
-export function connectRedis(url: string, name: string, log: Logger): Redis {
+export function connectRedis(
+  url: string,
+  name: string,
+  log: Logger,
+  options: { pipelined?: boolean } = {},
+): Redis {
   const client = new Redis(url, {
     connectionName: `junxiu-hub-${name}`,
+    // Commands issued in one turn of the event loop go out in one write: a reading's runs, a
+    // sign-in's tallies and the live channel's messages no longer cost a system call each.
+    enableAutoPipelining: options.pipelined === true,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     // A command waits for a reconnection a little, then fails rather than hold its caller.
     maxRetriesPerRequest: 2,
@@ -34,10 +42,17 @@ export async function closeRedis(client: Redis): Promise<void> {
   else client.disconnect();
 }
 
-/** The hub's connections to the shared Redis: one for commands, one per subscriber. */
+/**
+ * The hub's connections to the shared Redis: one for commands, one for detection's, one per
+ * subscriber. Detection's commands (a reading's runs, a security signal) come with every device
+ * message and may queue up under a flood of readings: on a connection of their own, they never hold
+ * up an alert's message to the dashboards or a sign-in's tallies behind them.
+ */
 export interface SharedRedis {
   /** Commands and publishing: throttle tallies, the live channel's and the relay's messages. */
   publish: Redis;
+  /** Detection's commands: the per-reading runs and the security bursts' window. */
+  detect: Redis;
   /** The live channel's subscriber (socket.io's adapter). */
   subscribe: Redis;
   /** The cluster relay's subscriber. */
@@ -46,15 +61,17 @@ export interface SharedRedis {
 }
 
 export function connectSharedRedis(url: string, log: Logger): SharedRedis {
-  const publish = connectRedis(url, 'publish', log);
+  const publish = connectRedis(url, 'publish', log, { pipelined: true });
+  const detect = connectRedis(url, 'detect', log, { pipelined: true });
   const subscribe = connectRedis(url, 'live-subscribe', log);
   const relay = connectRedis(url, 'relay-subscribe', log);
   return {
     publish,
+    detect,
     subscribe,
     relay,
     close: async () => {
-      await Promise.all([closeRedis(publish), closeRedis(subscribe), closeRedis(relay)]);
+      await Promise.all([closeRedis(publish), closeRedis(detect), closeRedis(subscribe), closeRedis(relay)]);
     },
   };
 }
