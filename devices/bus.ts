@@ -48,6 +48,26 @@ export class EventBus {
   }
 
   /**
+   * As `emit` (a failure goes to `onError`), and resolves once the work the listeners started has
+   * finished: undefined when none of them started any.
+   */
+  emitSettled<K extends HubEventName>(event: K, payload: HubEventMap[K]): Promise<void> | undefined {
+    let pending: Promise<void>[] | undefined;
+    for (const entry of this.listeners.get(event) ?? []) {
+      try {
+        const result = (entry.listener as Listener<K>)(payload);
+        if (result && typeof (result as Promise<void>).then === 'function') {
+          pending ??= [];
+          pending.push((result as Promise<void>).catch((error) => this.onError(error, event, payload)));
+        }
+      } catch (error) {
+        this.onError(error, event, payload);
+      }
+    }
+    return pending ? Promise.all(pending).then(() => {}) : undefined;
+  }
+
+  /**
    * Runs every listener and resolves once all of them have finished, including the work they
    * waited for. When one fails, the others still run to the end and the first failure is thrown to
    * the caller (not reported to `onError`: the caller decides).

@@ -21,7 +21,9 @@ export function handOffReadings(
   { deviceId, deviceType, retireeId }: ReadingSource,
   ts: number,
   readings: Readings,
-): void {
+  /** Resolve once the listeners' work on them (detection's judging) is done. */
+  tracked = false,
+): Promise<void> | undefined {
   writer.add({
     deviceId,
     deviceType,
@@ -29,7 +31,10 @@ export function handOffReadings(
     ts,
     fields: readings as Record<string, number | boolean>,
   });
-  bus.emit('device.telemetry', { deviceId, deviceType, ts, readings });
+  const payload = { deviceId, deviceType, ts, readings };
+  if (tracked) return bus.emitSettled('device.telemetry', payload);
+  bus.emit('device.telemetry', payload);
+  return undefined;
 }
 
 /** How a fix's source is stored in the telemetry store, whose fields are numbers or booleans. */

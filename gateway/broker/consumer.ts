@@ -73,6 +73,11 @@ const DEVICE_CHANNELS = ['status', 'telemetry', 'event'] as const;
 const DRAIN_QUIET_MS = 500;
 /** How often the bridges on record are compared with the topics followed. */
 const BRIDGE_CHECK_MS = 30_000;
+/**
+ * Readings whose judging may be under way before the telemetry lane takes the next one: beyond it,
+ * the lane waits, and the broker holds the rest.
+ */
+const READINGS_JUDGED_AT_ONCE = 200;
 /** How often the retained wills of gone consumers are looked for. */
 const PRESENCE_SWEEP_MS = 5_000;
 
@@ -362,14 +367,22 @@ export class BrokerConsumer {
     let handled: Promise<void> | undefined;
     try {
       handled = identity
-        ? this.options.messages.handle(deviceId, identity, { topic, payload })
+        ? this.options.messages.handle(deviceId, identity, { topic, payload }, { trackReadings: true })
         : this.handleUnknown(deviceId, topic, payload);
     } catch (error) {
       handled = Promise.reject(error);
     }
     if (!handled) {
-      done(0);
-      return Promise.resolve(true);
+      // Readings: acknowledged at once, unless too many are still being judged.
+      const room = this.options.messages.roomForReadings(READINGS_JUDGED_AT_ONCE);
+      if (!room) {
+        done(0);
+        return Promise.resolve(true);
+      }
+      return room.then(() => {
+        done(0);
+        return true;
+      });
     }
     const work = handled;
     return new Promise<boolean>((settled) => {
@@ -405,7 +418,7 @@ export class BrokerConsumer {
       this.options.messages.reject(deviceId, topic, 'unknown_device: not on record or revoked');
       return;
     }
-    await this.options.messages.handle(deviceId, identity, { topic, payload });
+    await this.options.messages.handle(deviceId, identity, { topic, payload }, { trackReadings: true });
   }
 
   /** Where the will of a consumer of this group (`+`: of any) is published. */

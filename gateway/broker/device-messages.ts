@@ -10,6 +10,12 @@
  * The broker acknowledges an event only when `handle` has resolved (`settleWithin`): a crash in
  * between leaves it unacknowledged, the device or the broker sends it again, and its event id makes
  * the retry open no second alert.
+ *
+ * Readings are acknowledged once handed on, while detection may still be judging them (with
+ * instances sharing a device's runs in Redis, a judgement waits for Redis). A consumer of an
+ * external broker, which can be sent readings faster than they are judged, asks `roomForReadings`
+ * before acknowledging one: the judgements under way stay bounded, a flood stays in the broker,
+ * and an SOS behind it is not kept waiting on the instance.
  */
 import type { Counter, Registry } from 'prom-client';
 import type { EventBus } from '../../devices/bus.ts';
@@ -33,6 +39,9 @@ export interface DeviceMessagesOptions {
 export class DeviceMessages {
   /** The last arrival time handed out per device (arrivalOf); one entry per registered device. */
   private readonly lastArrival = new Map<string, number>();
+  /** Judgements of readings under way, for the handles that asked them tracked. */
+  private judging = 0;
+  private readonly roomWaiters: (() => void)[] = [];
   readonly zigbee: ZigbeeBridges;
   private readonly metrics: {
     messages: Counter<'channel'>;
@@ -70,10 +79,28 @@ export class DeviceMessages {
     deviceId: string,
     identity: DeviceIdentity,
     message: { topic: string; payload: Buffer | string },
+    options: { trackReadings?: boolean } = {},
   ): Promise<void> | undefined {
     const handled = this.beforeAck(deviceId, identity, message);
-    if (!handled) this.receive(deviceId, identity, message);
+    if (!handled) this.receive(deviceId, identity, message, options.trackReadings === true);
     return handled;
+  }
+
+  /**
+   * Undefined while fewer than `limit` tracked readings are being judged; else resolves when one
+   * more judgement has finished.
+   */
+  roomForReadings(limit: number): Promise<void> | undefined {
+    if (this.judging < limit) return undefined;
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  private track(judged: Promise<void>): void {
+    this.judging += 1;
+    void judged.finally(() => {
+      this.judging -= 1;
+      this.roomWaiters.shift()?.();
+    });
   }
 
   /**
@@ -105,6 +132,7 @@ export class DeviceMessages {
     deviceId: string,
     identity: DeviceIdentity | undefined,
     packet: { topic: string; payload: Buffer | string },
+    trackReadings = false,
   ): void {
     if (identity?.type === BRIDGE_TYPE) return;
     const parsed = parseDeviceTopic(packet.topic);
@@ -114,7 +142,15 @@ export class DeviceMessages {
     const { message, receivedAt } = decoded;
     if (message.channel === 'telemetry') {
       const source = { deviceId, deviceType: identity.type, retireeId: identity.retireeId };
-      handOffReadings(this.options.writer, this.options.bus, source, message.ts, message.readings);
+      const judged = handOffReadings(
+        this.options.writer,
+        this.options.bus,
+        source,
+        message.ts,
+        message.readings,
+        trackReadings,
+      );
+      if (judged) this.track(judged);
     } else if (message.channel === 'status') {
       this.options.bus.emit('device.status', {
         deviceId,
