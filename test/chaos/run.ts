@@ -51,15 +51,17 @@ async function report<Result extends Omit<SosChaosResult, 'influxOutages'>>(
   }
 }
 
+/** The settings both runs take: presses, pendants, rate, kills and seed. */
+const pressing = (events: number) => ({
+  events: option('events', events),
+  devices: Math.max(1, option('devices', 50)),
+  rate: Math.max(1, option('rate', 100)),
+  hubKills: option('hub-kills', 5),
+  seed: option('seed', 1),
+});
+
 if (process.argv.includes('--cluster')) {
-  const cluster = {
-    events: option('events', 5_000),
-    devices: Math.max(1, option('devices', 50)),
-    rate: Math.max(1, option('rate', 100)),
-    hubKills: option('hub-kills', 5),
-    brokerRestarts: option('broker-restarts', 0),
-    seed: option('seed', 1),
-  };
+  const cluster = { ...pressing(5_000), brokerRestarts: option('broker-restarts', 0) };
   log(
     `SOS chaos on two instances behind Mosquitto: ${cluster.events} presses from ${cluster.devices} pendants at ` +
       `${cluster.rate}/s; an instance killed ${cluster.hubKills} times, Mosquitto restarted ${cluster.brokerRestarts} times (seed ${cluster.seed})`,
@@ -71,13 +73,9 @@ if (process.argv.includes('--cluster')) {
 }
 
 const options = {
-  events: option('events', 10_000),
-  devices: Math.max(1, option('devices', 50)),
-  rate: Math.max(1, option('rate', 100)),
-  hubKills: option('hub-kills', 5),
+  ...pressing(10_000),
   influxOutages: option('influx-outages', 5),
   telemetryPerDevice: option('telemetry', 1),
-  seed: option('seed', 1),
 };
 log(
   `SOS chaos: ${options.events} presses from ${options.devices} pendants at ${options.rate}/s; ` +
