@@ -373,8 +373,12 @@ export class BrokerConsumer {
       handled = Promise.reject(error);
     }
     if (!handled) {
-      // Readings: acknowledged at once, unless too many are still being judged.
-      const room = this.options.messages.roomForReadings(READINGS_JUDGED_AT_ONCE);
+      // Acknowledged at once; readings only while not too many are still being judged (the
+      // alerts lane never waits on them).
+      const room =
+        this.options.lane === 'telemetry'
+          ? this.options.messages.roomForReadings(READINGS_JUDGED_AT_ONCE)
+          : undefined;
       if (!room) {
         done(0);
         return Promise.resolve(true);
