@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { BurstVerdict, SharedBursts } from '../security/burst.ts';
+import { type BurstVerdict, burstCap, type SharedBursts } from '../security/burst.ts';
 import type { BurstSettings } from '../security/settings.ts';
 import { answerWithin } from './redis.ts';
 
@@ -64,8 +64,7 @@ export class RedisBursts implements SharedBursts {
   ): Promise<BurstVerdict | null> {
     this.sequence += 1;
     const member = distinctKey === undefined ? `${this.source}:${this.sequence}` : `device:${distinctKey}`;
-    // As the instance's own window keeps: beyond the threshold a few times over, older events add nothing.
-    const cap = Math.max(settings.threshold * 4, 64);
+    const cap = burstCap(settings);
     const outcome = await answerWithin(this.redis, this.options.timeoutMs ?? 500, (redis) =>
       redis.eval(
         RECORD,

@@ -48,8 +48,7 @@ export class BurstWatch {
     let drop = 0;
     while (drop < this.events.length && (this.events[drop]?.at ?? 0) <= since) drop += 1;
     if (drop > 0) this.events = this.events.slice(drop);
-    // Bounded whatever the rate: beyond the threshold a few times over, older events add nothing.
-    const cap = Math.max(this.settings.threshold * 4, 64);
+    const cap = burstCap(this.settings);
     if (this.events.length > cap) this.events = this.events.slice(this.events.length - cap);
   }
 
@@ -57,6 +56,11 @@ export class BurstWatch {
     if (!this.distinct) return this.events.length;
     return new Set(this.events.map((event) => event.key)).size;
   }
+}
+
+/** Events a window keeps whatever the rate: beyond the threshold a few times over, older ones add nothing. */
+export function burstCap(settings: BurstSettings): number {
+  return Math.max(settings.threshold * 4, 64);
 }
 
 /**

@@ -17,7 +17,6 @@ import { freePort, makeTempDir, type TempDir } from '../helpers/tmp.ts';
 import {
   closePendants,
   connectPendants,
-  faultSchedule,
   type Pendant,
   pacedPresses,
   readBack,
@@ -122,10 +121,8 @@ export async function runClusterChaos(options: ClusterChaosOptions): Promise<Clu
       pendants,
       events: options.events,
       rate: options.rate,
-      faults: faultSchedule(next, (options.events / options.rate) * 1000, {
-        hub: options.hubKills,
-        broker: options.brokerRestarts,
-      }),
+      next,
+      faults: { hub: options.hubKills, broker: options.brokerRestarts },
       runFault,
     });
     log(`sent ${sent} presses in ${sendingMs} ms; waiting for the broker's acknowledgements`);

@@ -168,7 +168,7 @@ export async function closePendants(pendants: Pendant[]): Promise<void> {
 }
 
 /** Faults of each kind at random moments of the sending window, in time order. */
-export function faultSchedule<Kind extends string>(
+function faultSchedule<Kind extends string>(
   next: () => number,
   windowMs: number,
   counts: Record<Kind, number>,
@@ -180,16 +180,19 @@ export function faultSchedule<Kind extends string>(
 
 /**
  * Presses `events` times at `rate` per second, round the pendants, each with an event id of its
- * own; each fault starts when its moment comes and runs beside the presses (the pendants keep
- * pressing while a part is away), one fault after the other. Resolves once the last fault is over.
+ * own; `faults` of each kind fall at random moments of the sending window (drawn with `next`).
+ * Each fault starts when its moment comes and runs beside the presses (the pendants keep pressing
+ * while a part is away), one fault after the other. Resolves once the last fault is over.
  */
 export async function pacedPresses<Kind extends string>(options: {
   pendants: Pendant[];
   events: number;
   rate: number;
-  faults: { at: number; kind: Kind }[];
+  next: () => number;
+  faults: Record<Kind, number>;
   runFault: (kind: Kind, sent: number) => Promise<void>;
 }): Promise<{ sent: number; sentIds: Set<string>; presser: ReturnType<typeof pressing>; sendingMs: number }> {
+  const faults = faultSchedule(options.next, (options.events / options.rate) * 1000, options.faults);
   const presser = pressing();
   const sentIds = new Set<string>();
   const sendWindow = Date.now();
@@ -199,7 +202,7 @@ export async function pacedPresses<Kind extends string>(options: {
   while (sent < options.events) {
     const wait = sendWindow + (sent / options.rate) * 1000 - Date.now();
     if (wait > 0) await sleep(wait);
-    const fault = options.faults[faultsDone];
+    const fault = faults[faultsDone];
     if (fault && Date.now() - sendWindow >= fault.at) {
       faultsDone += 1;
       const at = sent;
@@ -272,10 +275,8 @@ export async function runSosChaos(options: SosChaosOptions): Promise<SosChaosRes
       pendants,
       events: options.events,
       rate: options.rate,
-      faults: faultSchedule(next, (options.events / options.rate) * 1000, {
-        hub: options.hubKills,
-        influx: options.influxOutages,
-      }),
+      next,
+      faults: { hub: options.hubKills, influx: options.influxOutages },
       runFault,
     });
     if (telemetryTimer) clearInterval(telemetryTimer);
