@@ -360,6 +360,7 @@ async function buildParts(
     bus,
     vault,
     instance: { id: instances.id, staleMs: config.instanceStaleSeconds * 1000 },
+    shared: config.databaseUrl !== undefined,
   });
   const families = new FamilyService(
     db,

@@ -121,6 +121,15 @@ export class NotificationOutbox {
     );
   }
 
+  /** Rows this instance does not hold: held by nobody, or by another instance or run. */
+  async notHeld(): Promise<number> {
+    const [row] = await this.db.query<{ count: number }>(
+      'select count(*)::int as count from notification_outbox where claimed_by is distinct from $1',
+      [this.options.instanceId],
+    );
+    return row?.count ?? 0;
+  }
+
   /** Rows not finished: every instance's (for /metrics and tests). */
   async size(): Promise<number> {
     const [row] = await this.db.query<{ count: number }>(

@@ -95,6 +95,12 @@ export interface NotificationOptions {
   instance?: { id: string; staleMs: number };
   /** How often the outbox is looked at for deliveries due and held by nobody (default 1 s). */
   outboxEveryMs?: number;
+  /**
+   * Other instances may write to the same records (a PostgreSQL server): the outbox is looked at
+   * on every tick. Alone, it is looked at only while rows this instance does not hold are known to
+   * wait there (left by the previous run, or more than fitted in memory).
+   */
+  shared?: boolean;
 }
 
 export class NotificationService {
@@ -112,6 +118,9 @@ export class NotificationService {
   private readonly outbox: NotificationOutbox;
   private readonly outboxEveryMs: number;
   private outboxTimer: NodeJS.Timeout | undefined;
+  private readonly shared: boolean;
+  /** Alone: whether rows held by nobody, or by a run gone, may wait in the outbox. */
+  private othersWaiting = true;
   private taking: Promise<void> = Promise.resolve();
   private readonly queue: Job[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -155,6 +164,7 @@ export class NotificationService {
       staleMs: options.instance?.staleMs ?? 15_000,
     });
     this.outboxEveryMs = options.outboxEveryMs ?? 1000;
+    this.shared = options.shared ?? false;
     this.concurrency = options.concurrency ?? 4;
     this.clock = options.clock ?? (() => new Date());
     this.bus = options.bus;
@@ -175,8 +185,11 @@ export class NotificationService {
     this.bus?.on('alert.escalated', OWNER, ({ alert, level, audiences, step, reminder, last }) => {
       void this.notify({ reason: 'escalated', alert, level, audiences, step, reminder, last });
     });
+    this.othersWaiting = true;
     this.takeFromOutbox();
-    this.outboxTimer = setInterval(() => this.takeFromOutbox(), this.outboxEveryMs);
+    this.outboxTimer = setInterval(() => {
+      if (this.shared || this.othersWaiting) this.takeFromOutbox();
+    }, this.outboxEveryMs);
     this.outboxTimer.unref();
   }
 
@@ -206,6 +219,7 @@ export class NotificationService {
       if (!this.running || room <= 0) return;
       try {
         const taken = await this.outbox.take(room);
+        if (!this.shared) this.othersWaiting = taken.length >= room || (await this.outbox.notHeld()) > 0;
         if (taken.length === 0) return;
         if (!this.running) {
           await this.outbox.release(taken.map((entry) => entry.id));
@@ -259,6 +273,7 @@ export class NotificationService {
         this.settings.retryDelaysMs[0] ?? 0,
       );
       if (entries.length > room) {
+        this.othersWaiting = true;
         this.logger.warn(
           { alertId: event.alert.id, waiting: entries.length - room },
           'notification queue full: deliveries wait in the outbox',
