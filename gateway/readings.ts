@@ -18,12 +18,34 @@ export interface ReadingSource {
 export function handOffReadings(
   writer: TelemetryWriter,
   bus: EventBus,
+  source: ReadingSource,
+  ts: number,
+  readings: Readings,
+): void {
+  bus.emit('device.telemetry', store(writer, source, ts, readings));
+}
+
+/**
+ * As `handOffReadings`; resolves once the bus's listeners (detection's judging) are done with them,
+ * undefined when none started any work.
+ */
+export function handOffReadingsJudged(
+  writer: TelemetryWriter,
+  bus: EventBus,
+  source: ReadingSource,
+  ts: number,
+  readings: Readings,
+): Promise<void> | undefined {
+  return bus.emitSettled('device.telemetry', store(writer, source, ts, readings));
+}
+
+/** Adds the readings to the telemetry writer; returns what the bus is told. */
+function store(
+  writer: TelemetryWriter,
   { deviceId, deviceType, retireeId }: ReadingSource,
   ts: number,
   readings: Readings,
-  /** Resolve once the listeners' work on them (detection's judging) is done. */
-  tracked = false,
-): Promise<void> | undefined {
+) {
   writer.add({
     deviceId,
     deviceType,
@@ -31,10 +53,7 @@ export function handOffReadings(
     ts,
     fields: readings as Record<string, number | boolean>,
   });
-  const payload = { deviceId, deviceType, ts, readings };
-  if (tracked) return bus.emitSettled('device.telemetry', payload);
-  bus.emit('device.telemetry', payload);
-  return undefined;
+  return { deviceId, deviceType, ts, readings };
 }
 
 /** How a fix's source is stored in the telemetry store, whose fields are numbers or booleans. */

@@ -367,7 +367,7 @@ export class BrokerConsumer {
     let handled: Promise<void> | undefined;
     try {
       handled = identity
-        ? this.options.messages.handle(deviceId, identity, { topic, payload }, { trackReadings: true })
+        ? this.options.messages.handle(deviceId, identity, { topic, payload })
         : this.handleUnknown(deviceId, topic, payload);
     } catch (error) {
       handled = Promise.reject(error);
@@ -422,7 +422,7 @@ export class BrokerConsumer {
       this.options.messages.reject(deviceId, topic, 'unknown_device: not on record or revoked');
       return;
     }
-    await this.options.messages.handle(deviceId, identity, { topic, payload }, { trackReadings: true });
+    await this.options.messages.handle(deviceId, identity, { topic, payload });
   }
 
   /** Where the will of a consumer of this group (`+`: of any) is published. */

@@ -21,9 +21,10 @@ import type { Counter, Registry } from 'prom-client';
 import type { EventBus } from '../../devices/bus.ts';
 import { parseDeviceTopic } from '../../devices/contract.ts';
 import { BRIDGE_TYPE, decodeDeviceMessage, getDefinition } from '../../devices/index.ts';
+import type { Readings } from '../../devices/types.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
 import { countersIn, type Logger } from '../observe.ts';
-import { handOffReadings } from '../readings.ts';
+import { handOffReadings, handOffReadingsJudged, type ReadingSource } from '../readings.ts';
 import { ZigbeeBridges } from '../zigbee/bridges.ts';
 import type { DeviceDirectory, DeviceIdentity } from './gateway.ts';
 
@@ -39,7 +40,7 @@ export interface DeviceMessagesOptions {
 export class DeviceMessages {
   /** The last arrival time handed out per device (arrivalOf); one entry per registered device. */
   private readonly lastArrival = new Map<string, number>();
-  /** Judgements of readings under way, for the handles that asked them tracked. */
+  /** Judgements under way of readings taken from an external broker (`handle`). */
   private judging = 0;
   private readonly roomWaiters: (() => void)[] = [];
   readonly zigbee: ZigbeeBridges;
@@ -72,18 +73,21 @@ export class DeviceMessages {
   }
 
   /**
-   * A message a device published on its own topics (the broker checked that). Resolves once an
-   * event is committed; undefined when there is nothing to wait for (it was handed on at once).
+   * A message a device published on its own topics, taken from an external broker (which checked
+   * them). Resolves once an event is committed; undefined when there is nothing to wait for (it was
+   * handed on at once). Readings are counted among those being judged (`roomForReadings`).
    */
   handle(
     deviceId: string,
     identity: DeviceIdentity,
     message: { topic: string; payload: Buffer | string },
-    options: { trackReadings?: boolean } = {},
   ): Promise<void> | undefined {
     const handled = this.beforeAck(deviceId, identity, message);
-    if (!handled) this.receive(deviceId, identity, message, options.trackReadings === true);
-    return handled;
+    if (handled) return handled;
+    const readings = this.handOn(deviceId, identity, message);
+    const judged = readings && handOffReadingsJudged(this.options.writer, this.options.bus, ...readings);
+    if (judged) this.track(judged);
+    return undefined;
   }
 
   /**
@@ -132,26 +136,31 @@ export class DeviceMessages {
     deviceId: string,
     identity: DeviceIdentity | undefined,
     packet: { topic: string; payload: Buffer | string },
-    trackReadings = false,
   ): void {
-    if (identity?.type === BRIDGE_TYPE) return;
+    const readings = this.handOn(deviceId, identity, packet);
+    if (readings) handOffReadings(this.options.writer, this.options.bus, ...readings);
+  }
+
+  /** Decodes a status or readings: a status goes on the bus, readings are returned to be handed off. */
+  private handOn(
+    deviceId: string,
+    identity: DeviceIdentity | undefined,
+    packet: { topic: string; payload: Buffer | string },
+  ): [ReadingSource, number, Readings] | undefined {
+    if (identity?.type === BRIDGE_TYPE) return undefined;
     const parsed = parseDeviceTopic(packet.topic);
-    if (!parsed || parsed.channel === 'cmd' || parsed.channel === 'event') return;
+    if (!parsed || parsed.channel === 'cmd' || parsed.channel === 'event') return undefined;
     const decoded = this.decode(deviceId, identity, packet.topic, parsed.channel, packet.payload);
-    if (!decoded || !identity) return;
+    if (!decoded || !identity) return undefined;
     const { message, receivedAt } = decoded;
     if (message.channel === 'telemetry') {
-      const source = { deviceId, deviceType: identity.type, retireeId: identity.retireeId };
-      const judged = handOffReadings(
-        this.options.writer,
-        this.options.bus,
-        source,
+      return [
+        { deviceId, deviceType: identity.type, retireeId: identity.retireeId },
         message.ts,
         message.readings,
-        trackReadings,
-      );
-      if (judged) this.track(judged);
-    } else if (message.channel === 'status') {
+      ];
+    }
+    if (message.channel === 'status') {
       this.options.bus.emit('device.status', {
         deviceId,
         online: message.status.online,
@@ -161,6 +170,7 @@ export class DeviceMessages {
         ...(message.status.fw !== undefined ? { fw: message.status.fw } : {}),
       });
     }
+    return undefined;
   }
 
   /**
