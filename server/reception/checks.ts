@@ -4,6 +4,7 @@ import { centreDay, isDate } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import { badRequest } from '../errors.ts';
 import { isUuid } from '../ids.ts';
+import { staffUser } from '../store/checks.ts';
 
 /** Days to answer a letter, visit or call, a complaint or a suggestion, unless set per item. */
 export const DEFAULT_REPLY_DAYS = 15;
@@ -32,15 +33,8 @@ export class Checks {
   }
 
   /** An active staff account that can own work (not disabled, not a family account). */
-  async staffUser(id: string, field: string, db: Queryable = this.db): Promise<string> {
-    const message = `${field}: 不是有效的工作人员账号 (not an active staff user)`;
-    if (!isUuid(id)) throw badRequest(message);
-    const [row] = await db.query<{ id: string }>(
-      `select id from users where id = $1 and not disabled and role <> 'family'`,
-      [id.toLowerCase()],
-    );
-    if (!row) throw badRequest(message);
-    return row.id;
+  staffUser(id: string, field: string, db: Queryable = this.db): Promise<string> {
+    return staffUser(db, id, field);
   }
 
   async retiree(id: string, field: string, db: Queryable = this.db): Promise<string> {

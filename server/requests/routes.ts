@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { definitions } from '../../devices/index.ts';
 import type { AreaOptions } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { type ListColumn, MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
@@ -15,14 +14,10 @@ import {
   ServiceRequestUpdate,
 } from '../schemas/requests.ts';
 import { retireesOfScope, type Scope } from '../store/scope.ts';
+import { testableTypes } from './store.ts';
 
 const route = routeOptions('service requests');
 const devicesRoute = routeOptions('devices');
-
-/** Device types with a button that can be test-pressed. */
-const testableTypes = definitions
-  .filter((definition) => definition.events.includes('button_test'))
-  .map((d) => d.type);
 
 const STATUS_NAMES = {
   requested: '待处理',
@@ -39,6 +34,7 @@ const serviceRequestColumns: ListColumn<ServiceRequest>[] = [
   { header: '状态', width: 10, value: (row) => STATUS_NAMES[row.status] },
   { header: '服务内容', width: 16, value: (row) => row.kind },
   { header: '提供方', width: 16, value: (row) => row.provider },
+  { header: '负责人', value: (row) => row.handlerName ?? '' },
   { header: '派单时间', width: 20, format: 'yyyy-mm-dd hh:mm', value: (row) => at(row.assignedAt) },
   { header: '完成时间', width: 20, format: 'yyyy-mm-dd hh:mm', value: (row) => at(row.doneAt) },
   { header: '评价（1–5）', width: 12, value: (row) => row.rating },
@@ -89,7 +85,8 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
     '',
     {
       method: 'patch',
-      summary: 'Assign a provider, mark done, record the rating',
+      summary:
+        'Assign a provider and the member of staff in charge (default: you), mark done, record the rating',
       body: ServiceRequestUpdate,
     },
     async (requested, body, caller) => {
@@ -97,7 +94,7 @@ export const requestRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       const mine = await stationRetirees(caller.scope);
       const found = mine ? await records.byId(id) : null;
       if (mine && !(found?.retireeId && mine.has(found.retireeId))) throw notFound('service request');
-      const updated = await records.update(id, body, new Date());
+      const updated = await records.update(id, body, new Date(), caller.id);
       if (!updated) throw notFound('service request');
       return updated;
     },

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { definitions } from '../../devices/index.ts';
 import type { Queryable } from '../db/database.ts';
 import type { ButtonTest, ServiceRequest, ServiceRequestUpdate } from '../schemas/requests.ts';
+import { staffUser } from '../store/checks.ts';
 import { iso, type Timed, timed } from '../store/rows.ts';
 
 type RequestRow = Timed<ServiceRequest, 'requestedAt' | 'assignedAt' | 'doneAt'>;
@@ -10,12 +12,17 @@ function toRequest(row: RequestRow): ServiceRequest {
 }
 
 const selectRequest = `select q.id, q.retiree_id as "retireeId", r.name as "retireeName", q.device_id as "deviceId",
-    q.requested_at as "requestedAt", q.status, q.kind, q.provider, q.note, q.assigned_at as "assignedAt",
-    q.done_at as "doneAt", q.rating
-  from service_requests q left join retirees r on r.id = q.retiree_id`;
+    q.requested_at as "requestedAt", q.status, q.kind, q.provider, q.note, q.handler_id as "handlerId",
+    h.display_name as "handlerName", q.assigned_at as "assignedAt", q.done_at as "doneAt", q.rating
+  from service_requests q left join retirees r on r.id = q.retiree_id left join users h on h.id = q.handler_id`;
 
 /** A button is due for its test every 30 days. */
 export const TEST_INTERVAL_DAYS = 30;
+
+/** Device types with a button that can be test-pressed. */
+export const testableTypes = definitions
+  .filter((definition) => definition.events.includes('button_test'))
+  .map((definition) => definition.type);
 
 export class RequestStore {
   constructor(private readonly db: Queryable) {}
@@ -49,11 +56,23 @@ export class RequestStore {
     return rows.map(toRequest);
   }
 
-  async update(id: string, change: ServiceRequestUpdate, at: Date): Promise<ServiceRequest | null> {
+  /**
+   * Applies `change`; `by` is who makes it, the handler of a request assigned without one named
+   * (the handler stays once set, unless another is named).
+   */
+  async update(
+    id: string,
+    change: ServiceRequestUpdate,
+    at: Date,
+    by: string,
+  ): Promise<ServiceRequest | null> {
+    const handlerId =
+      change.handlerId === undefined ? null : await staffUser(this.db, change.handlerId, 'handlerId');
     const rows = await this.db.query(
       `update service_requests set
          status = coalesce($2, status), kind = coalesce($3, kind), provider = coalesce($4, provider),
          note = coalesce($5, note), rating = coalesce($6, rating),
+         handler_id = coalesce($8, case when $2 = 'assigned' then coalesce(handler_id, $9::uuid) else handler_id end),
          assigned_at = case when $2 = 'assigned' then coalesce(assigned_at, $7) else assigned_at end,
          done_at = case when $2 = 'done' then coalesce(done_at, $7) else done_at end
        where id = $1 returning id`,
@@ -65,6 +84,8 @@ export class RequestStore {
         change.note ?? null,
         change.rating ?? null,
         at,
+        handlerId,
+        by,
       ],
     );
     return rows.length ? this.byId(id) : null;

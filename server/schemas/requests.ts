@@ -14,6 +14,8 @@ export const ServiceRequest = Type.Object({
   kind: Type.String({ description: 'What was asked for, once staff know (e.g. 代购, 维修, 陪诊)' }),
   provider: Type.String({ description: 'Who provides it: staff, volunteer, bought-in service' }),
   note: Type.String(),
+  handlerId: Nullable(Type.String({ description: 'The member of staff in charge, from its assignment on' })),
+  handlerName: Nullable(Type.String()),
   assignedAt: NullableTimestamp,
   doneAt: NullableTimestamp,
   rating: Nullable(Type.Integer({ minimum: 1, maximum: 5 })),
@@ -24,6 +26,12 @@ export const ServiceRequestUpdate = Type.Object({
   status: Type.Optional(ServiceRequestStatus),
   kind: Type.Optional(Type.String({ maxLength: 64 })),
   provider: Type.Optional(Type.String({ maxLength: 128 })),
+  handlerId: Type.Optional(
+    Type.String({
+      maxLength: 64,
+      description: 'The member of staff in charge; on assignment without one, whoever assigns it',
+    }),
+  ),
   note: Type.Optional(Type.String({ maxLength: 2000 })),
   rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
 });

@@ -7,7 +7,7 @@
 import { isDate } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import { badRequest, notFound } from '../errors.ts';
-import { uuidOr404 } from '../ids.ts';
+import { isUuid, uuidOr404 } from '../ids.ts';
 import { assertInScope, type Scope } from './scope.ts';
 
 /** The retiree `id` names, with the name and archive status the areas check; 404 when there is none. */
@@ -40,6 +40,21 @@ export async function userOr400(db: Queryable, id: string): Promise<string> {
     uuidOr404(id, 'user'),
   ]);
   if (!row) throw badRequest('ownerId: 没有这名工作人员');
+  return row.id;
+}
+
+/**
+ * The id of an active staff account that can own work (exists, not disabled, not a family
+ * account); a 400 naming `field` otherwise.
+ */
+export async function staffUser(db: Queryable, id: string, field: string): Promise<string> {
+  const message = `${field}: 不是有效的工作人员账号 (not an active staff user)`;
+  if (!isUuid(id)) throw badRequest(message);
+  const [row] = await db.query<{ id: string }>(
+    `select id from users where id = $1 and not disabled and role <> 'family'`,
+    [id.toLowerCase()],
+  );
+  if (!row) throw badRequest(message);
   return row.id;
 }
 

@@ -8,9 +8,10 @@
 
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
-import { badRequest, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type { Admission, Campaign, VisitReason, VisitTask, VisitTaskQuery } from '../schemas/visits.ts';
+import { staffUser } from '../store/checks.ts';
 import { assignments, Filter } from '../store/filter.ts';
 import { DayStore } from '../store/keeper.ts';
 import { created, insertRecord, isoRequired, type Selected } from '../store/rows.ts';
@@ -157,15 +158,8 @@ export class VisitStore extends DayStore {
   }
 
   /** A signed-in staff user who can own work: exists, not disabled, not a family account. */
-  async staffUser(id: string, field: string): Promise<string> {
-    const message = `${field}: 不是有效的工作人员账号 (not an active staff user)`;
-    if (!/^[0-9a-f-]{36}$/i.test(id)) throw badRequest(message);
-    const [row] = await this.db.query<{ id: string }>(
-      `select id from users where id = $1 and not disabled and role <> 'family'`,
-      [id.toLowerCase()],
-    );
-    if (!row) throw badRequest(message);
-    return row.id;
+  staffUser(id: string, field: string): Promise<string> {
+    return staffUser(this.db, id, field);
   }
 
   // ----- campaigns (6.8.2.1) -----

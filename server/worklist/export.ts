@@ -14,6 +14,13 @@ export const SOURCE_LABELS: Record<string, string> = {
   intake_step: '接收安置',
   activity_cover: '文体活动保障',
   activity_attendance: '活动签到',
+  abroad_contact: '境外联系',
+  pension_suspension: '暂停发放离退休费',
+  abroad_approval: '出境与兼职审批',
+  health_check: '年度体检',
+  treatment_approval: '异地就医审批',
+  service_request: '求助服务',
+  button_test: '紧急按钮测试',
 };
 
 export const workItemColumns: ListColumn<WorkItem>[] = [

@@ -1,10 +1,17 @@
 /**
- * The work list is built from small providers, one per source (visit tasks, follow-ups, and later
- * health checks, contact logs…). A provider answers for one day and one owner; the list merges them.
- * To add a source: implement `WorkListProvider` in your area and add it from the area's plugin
- * (`addWorkListProviders` in ./registry.ts).
+ * The work list is built from small providers, one per area (visit tasks, follow-ups, health
+ * checks, contact with retirees abroad…). A provider answers for one day and one viewer; the list
+ * merges them. To add a source: implement `WorkListProvider` in your area and add it from the
+ * area's plugin (`addWorkListProviders` in ./registry.ts), and name the source in ./export.ts.
+ *
+ * An item is either one person's (a visit task's caseworker, a service request's handler) and on
+ * that person's list, or the station's (a health check due, a button overdue its test press, an
+ * approval waiting on a role) and on the list of everyone whose role does that work, each seeing
+ * the retirees of their station (./routes.ts).
  */
+import { type Access, mayAccess } from '../access/policy.ts';
 import type { Queryable } from '../db/database.ts';
+import type { Role } from '../schemas/auth.ts';
 import type { WorkItem } from '../schemas/worklist.ts';
 
 export interface WorkListScope {
@@ -12,6 +19,13 @@ export interface WorkListScope {
   date: string;
   /** Only items this user owns; null: everyone's. */
   ownerId: string | null;
+  /** The viewer's role, for the station's work (absent: only owned items are listed). */
+  role?: Role | null;
+}
+
+/** Whether the station's work that `access` allows is on this list: everyone's, or a viewer's role that does it. */
+export function doesWork(scope: WorkListScope, access: Access): boolean {
+  return scope.ownerId === null || mayAccess(access, scope.role);
 }
 
 export interface WorkListProvider {

@@ -33,7 +33,7 @@ export const workListRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
     if (all && !mayAccess('worklist.all', user.role)) {
       throw forbidden('all=true: 仅主管和管理员可查看全部 (supervisor or admin only)');
     }
-    const items = await app.workList.items({ date, ownerId: all ? null : user.id });
+    const items = await app.workList.items({ date, ownerId: all ? null : user.id, role: user.role });
     return { date, owner: all ? 'all' : 'me', items: await inStation(items, scopeOf(user)) };
   };
 

@@ -8773,6 +8773,9 @@ export interface paths {
                             /** @description Who provides it: staff, volunteer, bought-in service */
                             provider: string;
                             note: string;
+                            /** @description The member of staff in charge, from its assignment on */
+                            handlerId: string | null;
+                            handlerName: string | null;
                             /** Format: date-time */
                             assignedAt: string | null;
                             /** Format: date-time */
@@ -8926,7 +8929,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Assign a provider, mark done, record the rating */
+        /** Assign a provider and the member of staff in charge (default: you), mark done, record the rating */
         patch: {
             parameters: {
                 query?: never;
@@ -8942,6 +8945,8 @@ export interface paths {
                         status?: "requested" | "assigned" | "done" | "cancelled";
                         kind?: string;
                         provider?: string;
+                        /** @description The member of staff in charge; on assignment without one, whoever assigns it */
+                        handlerId?: string;
                         note?: string;
                         rating?: number;
                     };
@@ -8967,6 +8972,9 @@ export interface paths {
                             /** @description Who provides it: staff, volunteer, bought-in service */
                             provider: string;
                             note: string;
+                            /** @description The member of staff in charge, from its assignment on */
+                            handlerId: string | null;
+                            handlerName: string | null;
                             /** Format: date-time */
                             assignedAt: string | null;
                             /** Format: date-time */

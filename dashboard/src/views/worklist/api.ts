@@ -33,6 +33,20 @@ export function workItemLink(item: WorkItem): string {
     case 'activity_cover':
     case 'activity_attendance':
       return '/activities?tab=events';
+    case 'abroad_contact':
+      return '/abroad?tab=stays';
+    case 'pension_suspension':
+      return '/abroad?tab=suspensions';
+    case 'abroad_approval':
+      return '/abroad?tab=requests';
+    case 'health_check':
+      return '/medical?tab=plan';
+    case 'treatment_approval':
+      return '/medical?tab=treatments';
+    case 'service_request':
+      return '/requests';
+    case 'button_test':
+      return '/devices?tab=tests';
     case 'intake_step':
       return item.retireeId ? `/intake?retiree=${encodeURIComponent(item.retireeId)}` : '/intake';
     default:
