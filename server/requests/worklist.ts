@@ -1,10 +1,11 @@
 /**
- * The service side of the work list (6.12) and the emergency buttons' monthly test:
+ * The service side of the work list (6.12) and the devices' monthly test press:
  * - `service_request`: a press of the 求助 key nobody has taken yet, on the list of everyone who
  *   handles requests, due the day it was made; once assigned, on its handler's list, due
  *   `DONE_WITHIN_DAYS` after the assignment, until done or cancelled;
- * - `button_test`: an emergency button whose last test press is `TEST_INTERVAL_DAYS` old (never
- *   tested: due from the day it was registered), the station's work of those who handle requests.
+ * - `button_test`: a device with a test key (pendant, watch, smoke or gas detector) whose last
+ *   test press is `TEST_INTERVAL_DAYS` old (never tested: due from the day it was registered), the
+ *   station's work of those who handle requests.
  */
 import { addDays, centreDay } from '../calendar.ts';
 import type { Database } from '../db/database.ts';
@@ -92,7 +93,7 @@ export class RequestWorkProvider implements WorkListProvider {
         {
           source: 'button_test',
           id: row.id,
-          title: `紧急按钮测试：${row.id}，${lastOn ? `上次测试 ${lastOn}` : '从未测试'}`,
+          title: `按键测试：设备 ${row.id}，${lastOn ? `上次测试 ${lastOn}` : '从未测试'}`,
           retireeId: row.retiree_id,
           retireeName: row.retiree_name,
           dueDate,

@@ -20,7 +20,7 @@ export const SOURCE_LABELS: Record<string, string> = {
   health_check: '年度体检',
   treatment_approval: '异地就医审批',
   service_request: '求助服务',
-  button_test: '紧急按钮测试',
+  button_test: '按键测试',
 };
 
 export const workItemColumns: ListColumn<WorkItem>[] = [
