@@ -6,7 +6,8 @@
  * the three areas are tested together.
  */
 import { describe, expect, it } from 'vitest';
-import { BenefitReviewProvider, BereavementStepProvider } from '../../server/bereavement/worklist.ts';
+import { BenefitReviewProvider } from '../../server/benefits/worklist.ts';
+import { BereavementStepProvider } from '../../server/bereavement/worklist.ts';
 import { addDays, centreDay } from '../../server/calendar.ts';
 import type {
   Benefit,
