@@ -61,6 +61,7 @@ import { ErrorResponse } from './schemas/common.ts';
 import { DOCS_CSP, EARLY_ANSWER_HEADERS, installSecurityHeaders } from './security/headers.ts';
 import { securityArea } from './security/plugin.ts';
 import { docsAccess } from './security/system-access.ts';
+import { Deadlines } from './settings/deadlines.ts';
 import { settingsArea } from './settings/plugin.ts';
 import { systemArea } from './system/plugin.ts';
 import { usersArea } from './users/plugin.ts';
@@ -207,6 +208,7 @@ export async function buildApp(hub: HubContext, parts: HubParts, logger: Logger)
   // The hub's long-lived parts, for every area; the work list's sources, which areas add to.
   for (const [name, part] of Object.entries(parts)) app.decorate(name, part);
   app.decorate('workList', new WorkListSources());
+  app.decorate('deadlines', new Deadlines(hub.db));
   installGuard(app, hub);
   installNulGuard(app);
   // PIPL, 6.11.2.2: sign-ins, refusals and every read or change of a health record, hash-chained.

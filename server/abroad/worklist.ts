@@ -7,18 +7,22 @@
  *   it was raised;
  * - `abroad_approval`: a travel or part-time post request whose next step of its chain a role of
  *   the viewer takes (the centre head's opinion, a filing, the superior department's decision as
- *   recorded at the centre), from the day it was made and due `APPROVAL_DAYS` later.
+ *   recorded at the centre), from the day it was made and due `APPROVAL_DAYS` later (a centre deadline).
  * Contact and suspensions are the station's work of those who keep the abroad records.
  */
 import { addDays, centreDay } from '../calendar.ts';
 import type { Database } from '../db/database.ts';
 import type { WorkItem } from '../schemas/worklist.ts';
+import { Deadlines, dayDeadline } from '../settings/deadlines.ts';
 import { doesWork, type WorkListProvider, type WorkListScope } from '../worklist/provider.ts';
 import { chainFor, KIND_NAMES, type RequestKind, rankLevel } from './chains.ts';
 import { isContactOverdue, nextContactDue } from './contact.ts';
 
 /** A request waits this many days on the step in hand before it shows as overdue. */
-export const APPROVAL_DAYS = 7;
+export const APPROVAL_DAYS = dayDeadline('abroad.approval_days', 7, {
+  title: '出国（境）及兼职申请每一步办理时限（天）',
+  clause: '6.4.2.3',
+});
 
 interface StayRow {
   id: string;
@@ -50,7 +54,11 @@ interface RequestRow {
 export class AbroadWorkProvider implements WorkListProvider {
   readonly source = 'abroad';
 
-  constructor(private readonly db: Database) {}
+  private readonly deadlines: Deadlines;
+
+  constructor(private readonly db: Database) {
+    this.deadlines = new Deadlines(db);
+  }
 
   async items(scope: WorkListScope): Promise<WorkItem[]> {
     const [contacts, suspensions, approvals] = await Promise.all([
@@ -108,6 +116,7 @@ export class AbroadWorkProvider implements WorkListProvider {
   }
 
   private async approvals(scope: WorkListScope): Promise<WorkItem[]> {
+    const approvalDays = await this.deadlines.days(APPROVAL_DAYS);
     const rows = await this.db.query<RequestRow>(
       `select q.id, q.kind, q.rank, q.retiree_id, p.name as retiree_name, q.requested_at,
               (select count(*)::int from abroad_request_steps t where t.request_id = q.id and t.position >= 0) as taken
@@ -120,7 +129,7 @@ export class AbroadWorkProvider implements WorkListProvider {
       const step = level ? chainFor(row.kind, level)[row.taken] : undefined;
       if (!step || requestedOn > scope.date) return [];
       if (scope.ownerId !== null && !(scope.role && step.roles.includes(scope.role))) return [];
-      const dueDate = addDays(requestedOn, APPROVAL_DAYS);
+      const dueDate = addDays(requestedOn, approvalDays);
       return [
         {
           source: 'abroad_approval',

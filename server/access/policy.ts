@@ -84,6 +84,8 @@ export const POLICY = {
   evaluation: { read: staff, write: records },
   /** One's own work list; everyone's (`all=true`) for the managers. */
   worklist: { read: staff, all: managers },
+  /** The centre's deadlines (时限) the work list and the records date work by. */
+  deadlines: { read: staff, manage: managers },
   /** The archive (6.11.1 a), its import, and its access log (6.1.2.8). */
   archive: { read: staff, write: records, import: records, accessLog: managers },
   activities: { read: staff, write: records },

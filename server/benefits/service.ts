@@ -7,7 +7,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { addDays, addMonths } from '../calendar.ts';
+import { addMonths } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
@@ -26,6 +26,7 @@ import type {
   PaymentInput,
   StopReason,
 } from '../schemas/benefits.ts';
+import { dayDeadline } from '../settings/deadlines.ts';
 import { checkDate, notAfterToday, retireeOr404, userOr400 } from '../store/checks.ts';
 import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
@@ -53,7 +54,10 @@ export const STOP_REASON_NAMES: Record<StopReason, string> = {
 /** The benefits of the retiree's own living that end with the retiree (6.10.2.4 opens the survivor's). */
 export const LIVING_KINDS: BenefitKind[] = ['nursing_fee', 'home_leave_meal', 'hospital_meal'];
 /** An application awaits approval this many days before it shows as overdue on the work list. */
-export const APPROVAL_DAYS = 10;
+export const APPROVAL_DAYS = dayDeadline('benefits.approval_days', 10, {
+  title: '生活待遇申请审批时限（天）',
+  clause: '6.3.2.6',
+});
 /** A benefit being paid is reviewed this many months after approval unless a date is given. */
 export const REVIEW_MONTHS = 12;
 
@@ -376,9 +380,4 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
     else groups.set(key(row), [row]);
   }
   return groups;
-}
-
-/** When an application counts as due for a decision on the work list. */
-export function approvalDue(appliedOn: string): string {
-  return addDays(appliedOn, APPROVAL_DAYS);
 }

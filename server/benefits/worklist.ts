@@ -14,7 +14,8 @@ interface Row extends DueRow {
 export class BenefitReviewProvider extends QueryProvider<Row> {
   readonly source = 'benefit';
 
-  protected query(scope: WorkListScope) {
+  protected async query(scope: WorkListScope) {
+    const approvalDays = await this.deadlines.days(APPROVAL_DAYS);
     return {
       sql: `select b.id, b.kind, b.status, b.beneficiary_name, b.retiree_id, r.name as retiree_name,
               (case when b.status = 'applied' then b.applied_on + $3::int else b.review_on end)::text as due_on
@@ -22,7 +23,7 @@ export class BenefitReviewProvider extends QueryProvider<Row> {
         where ((b.status = 'applied' and b.applied_on <= $1::date)
             or (b.status in ('approved', 'paid') and b.review_on <= $1::date))
           and ($2::uuid is null or b.owner_id = $2::uuid)`,
-      params: [scope.date, scope.ownerId, APPROVAL_DAYS],
+      params: [scope.date, scope.ownerId, approvalDays],
     };
   }
 

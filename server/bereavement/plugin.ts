@@ -2,14 +2,16 @@
 import { benefitsArea } from '../benefits/plugin.ts';
 import { careArea } from '../care/plugin.ts';
 import { area } from '../context.ts';
+import { addDeadlines } from '../settings/deadlines.ts';
 import { addWorkListProviders } from '../worklist/registry.ts';
 import { bereavementRoutes } from './routes.ts';
-import { BereavementService } from './service.ts';
+import { BereavementService, STEP_DAYS } from './service.ts';
 import { BereavementStepProvider } from './worklist.ts';
 
 export const bereavementArea = area('bereavement', async (app, hub) => {
   app.decorate('bereavement', new BereavementService(hub.db));
   addWorkListProviders(app, new BereavementStepProvider(hub.db));
+  addDeadlines(app, STEP_DAYS);
   await app.register(bereavementRoutes, { hub });
 });
 

@@ -24,6 +24,7 @@ import type {
   DeathResult,
   FlagCovering,
 } from '../schemas/bereavement.ts';
+import { stepDeadlines } from '../settings/deadlines.ts';
 import { checkDate, retireeOr404, userOr400 } from '../store/checks.ts';
 import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
@@ -43,6 +44,12 @@ export const STEPS: ReadonlyArray<{ step: BereavementStepKind; title: string; da
   { step: 'survivor_pension', title: '申报发放抚恤金', days: 30 },
   { step: 'survivor_subsidy', title: '申报遗属生活补助', days: 30 },
 ];
+
+/** The days each step allows, as the centre sets them (the defaults above). */
+export const STEP_DAYS = stepDeadlines('bereavement.step_days', STEPS, {
+  title: '身后事各步骤时限（自登记逝世之日起天数）',
+  clause: '6.10',
+});
 const TITLES = Object.fromEntries(STEPS.map((s) => [s.step, s.title])) as Record<BereavementStepKind, string>;
 const FLAG_TITLES: Record<FlagCovering, string> = {
   party: '覆盖党旗',
@@ -181,6 +188,7 @@ export class BereavementService extends RecordKeeper {
       });
       // Steps are counted from the day the death is recorded (a death learned late is not born overdue).
       const base = today;
+      const days = await this.deadlines.steps(STEP_DAYS, db);
       for (const [seq, step] of STEPS.entries()) {
         const notApplicable = step.step === 'flag_covering' && flag === 'none';
         await insertRow(db, 'bereavement_steps', {
@@ -190,7 +198,7 @@ export class BereavementService extends RecordKeeper {
           step: step.step,
           seq,
           owner_id: ownerId,
-          due_on: addDays(base, step.days),
+          due_on: addDays(base, days[step.step]),
           status: notApplicable ? 'not_applicable' : 'open',
         });
       }

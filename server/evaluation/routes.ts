@@ -115,7 +115,7 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
     {
       retiree: 'body',
       summary:
-        'Register a complaint or suggestion; an answer is due in 15 days unless `answerDays` says otherwise',
+        'Register a complaint or suggestion; an answer is due within the centre’s reply deadline (15 days unless changed) unless `answerDays` says otherwise',
       body: schema.FeedbackInput,
     },
     (body, caller) => service.createFeedback(body, caller.id, caller.scope),

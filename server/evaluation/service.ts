@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
-import { Checks, DEFAULT_REPLY_DAYS } from '../reception/checks.ts';
+import { Checks, REPLY_DAYS } from '../reception/checks.ts';
 import type {
   ActionDone,
   ActionQuery,
@@ -172,7 +172,7 @@ export class EvaluationService extends RecordKeeper {
     return item;
   }
 
-  /** Registers a complaint or suggestion, to be answered within `answerDays` (15 by default). */
+  /** Registers a complaint or suggestion, to be answered within `answerDays` (by default the centre's reply deadline). */
   async createFeedback(input: FeedbackInput, userId: string, scope: Scope = WHOLE_CENTRE): Promise<Feedback> {
     const receivedOn = this.checks.notFuture(input.receivedOn ?? this.today(), 'receivedOn');
     const retireeId = await this.retiree(input.retireeId, scope);
@@ -187,7 +187,7 @@ export class EvaluationService extends RecordKeeper {
       retireeId,
       serviceArea: input.serviceArea ?? null,
       content: this.checks.text(input.content, 'content', '内容'),
-      answerDueOn: answerDue(receivedOn, input.answerDays ?? DEFAULT_REPLY_DAYS),
+      answerDueOn: answerDue(receivedOn, input.answerDays ?? (await this.deadlines.days(REPLY_DAYS))),
       handlerId,
       createdBy: userId,
     });

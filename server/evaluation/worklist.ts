@@ -3,10 +3,15 @@
  * (6.2.2.10), complaints and suggestions to answer (7.1.1), improvement actions due (7.2).
  */
 import { addDays } from '../calendar.ts';
+import { dayDeadline } from '../settings/deadlines.ts';
 import { type DueRow, QueryProvider, type WorkListScope } from '../worklist/provider.ts';
 
 /** An improvement action shows on its owner's work list this many days before it is due. */
-export const ACTION_OPENS_DAYS_BEFORE = 7;
+export const ACTION_NOTICE_DAYS = dayDeadline('evaluation.action_notice_days', 7, {
+  title: '改进措施提前列入工作清单（天）',
+  clause: '7.2',
+  min: 0,
+});
 
 /**
  * Sources `reception_reply` (open from the day received until replied), `feedback_answer` (open
@@ -20,7 +25,8 @@ export class ReceptionEvaluationProvider extends QueryProvider<DueRow & { source
     return row.source;
   }
 
-  protected query(scope: WorkListScope) {
+  protected async query(scope: WorkListScope) {
+    const notice = await this.deadlines.days(ACTION_NOTICE_DAYS);
     return {
       sql: `select 'reception_reply' as source, i.id,
               (case i.channel when 'letter' then '来信答复：' when 'visit' then '来访答复：' else '来电答复：' end)
@@ -42,7 +48,7 @@ export class ReceptionEvaluationProvider extends QueryProvider<DueRow & { source
          from improvement_actions a
         where a.status in ('planned', 'doing') and a.due_on <= $3::date
           and ($2::uuid is null or a.owner_id = $2::uuid)`,
-      params: [scope.date, scope.ownerId, addDays(scope.date, ACTION_OPENS_DAYS_BEFORE)],
+      params: [scope.date, scope.ownerId, addDays(scope.date, notice)],
     };
   }
 }

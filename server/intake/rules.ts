@@ -62,17 +62,19 @@ export function checkNotBlank(problems: Problems, field: string, value: string |
 }
 
 /**
- * The checklist of a case opened on `openedOn`, in order: each step due its allowed days after that day,
- * so a case recorded late is not born overdue (6.1.2.1).
+ * The checklist of a case opened on `openedOn`, in order: each step due its allowed days after that
+ * day (the centre's `days` where given, else the step's default), so a case recorded late is not
+ * born overdue (6.1.2.1).
  */
 export function checklist(
   openedOn: string,
+  days: Partial<Record<IntakeStepKind, number>> = {},
 ): { seq: number; step: IntakeStepKind; required: boolean; dueOn: string }[] {
   return STEPS.map((definition, seq) => ({
     seq,
     step: definition.step,
     required: definition.required,
-    dueOn: addDays(openedOn, definition.days),
+    dueOn: addDays(openedOn, days[definition.step] ?? definition.days),
   }));
 }
 

@@ -30,6 +30,7 @@ import type {
   IntakeStepUpdate,
   MeetingInput,
 } from '../schemas/intake.ts';
+import { Deadlines } from '../settings/deadlines.ts';
 import { isUniqueViolation } from '../store/rows.ts';
 import { assertInScope, type Scope } from '../store/scope.ts';
 import {
@@ -48,7 +49,7 @@ import {
   STEP_NEEDS,
   stepChange,
 } from './rules.ts';
-import { stepTitle } from './steps.ts';
+import { STEP_DAYS, stepTitle } from './steps.ts';
 import { IntakeStore, type LockedCase } from './store.ts';
 
 /** 409 naming every step that still blocks completion. */
@@ -75,6 +76,7 @@ export interface IntakeOptions {
 export class IntakeService {
   private readonly attachments: AttachmentStore;
   private readonly store: IntakeStore;
+  private readonly deadlines: Deadlines;
 
   constructor(
     private readonly db: Database,
@@ -83,6 +85,7 @@ export class IntakeService {
   ) {
     this.attachments = new AttachmentStore(db, new ArchiveStore(db, clock), options.dataDir);
     this.store = new IntakeStore(db, clock);
+    this.deadlines = new Deadlines(db);
   }
 
   today(): string {
@@ -150,7 +153,8 @@ export class IntakeService {
         throw error;
       }
       // Due dates count from the day the case is opened: a case recorded late is not born overdue.
-      for (const step of checklist(today)) await store.addStep(id, retiree.id, step);
+      const days = await this.deadlines.steps(STEP_DAYS, db);
+      for (const step of checklist(today, days)) await store.addStep(id, retiree.id, step);
       await store.event(
         id,
         null,

@@ -5,6 +5,7 @@
  * card) are optional: they are done or marked not applicable, with the reason.
  */
 import type { IntakeStepKind } from '../schemas/intake.ts';
+import { stepDeadlines } from '../settings/deadlines.ts';
 
 export interface StepDefinition {
   step: IntakeStepKind;
@@ -133,6 +134,12 @@ export const STEPS: readonly StepDefinition[] = [
     days: 30,
   },
 ];
+
+/** The days each step allows, as the centre sets them (the defaults above). */
+export const STEP_DAYS = stepDeadlines('intake.step_days', STEPS, {
+  title: '接收安置各步骤时限（自立案之日起天数）',
+  clause: '6.1.2.1',
+});
 
 export const STEP_BY_KIND: ReadonlyMap<IntakeStepKind, StepDefinition> = new Map(
   STEPS.map((definition) => [definition.step, definition]),

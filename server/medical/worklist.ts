@@ -10,13 +10,21 @@
 import { addDays, centreDay, yearOf } from '../calendar.ts';
 import type { Database } from '../db/database.ts';
 import type { WorkItem } from '../schemas/worklist.ts';
+import { Deadlines, dayDeadline } from '../settings/deadlines.ts';
 import { doesWork, type WorkListProvider, type WorkListScope } from '../worklist/provider.ts';
 import { planDueDate } from './plan.ts';
 
 /** A health check shows on the work list this many days before its due date. */
-export const CHECK_NOTICE_DAYS = 30;
+export const CHECK_NOTICE_DAYS = dayDeadline('medical.check_notice_days', 30, {
+  title: '年度体检提前列入工作清单（天）',
+  clause: '6.5.2.2',
+  min: 0,
+});
 /** A treatment request waits this many days for its decision (sooner when the treatment starts first). */
-export const APPROVAL_DAYS = 7;
+export const APPROVAL_DAYS = dayDeadline('medical.approval_days', 7, {
+  title: '异地就医申请审批时限（天）',
+  clause: '6.5.2.5',
+});
 
 interface CheckRow {
   id: string;
@@ -38,7 +46,11 @@ interface TreatmentRow {
 export class MedicalWorkProvider implements WorkListProvider {
   readonly source = 'medical';
 
-  constructor(private readonly db: Database) {}
+  private readonly deadlines: Deadlines;
+
+  constructor(private readonly db: Database) {
+    this.deadlines = new Deadlines(db);
+  }
 
   async items(scope: WorkListScope): Promise<WorkItem[]> {
     const [checks, treatments] = await Promise.all([
@@ -62,7 +74,7 @@ export class MedicalWorkProvider implements WorkListProvider {
                            where c.retiree_id = p.id and c.checked_on between $1::date and $2::date)`,
       [`${year}-01-01`, scope.date, year],
     );
-    const horizon = addDays(scope.date, CHECK_NOTICE_DAYS);
+    const horizon = addDays(scope.date, await this.deadlines.days(CHECK_NOTICE_DAYS));
     return rows.flatMap((row) => {
       const dueDate = planDueDate(year, row.last_before, row.scheduled_due);
       if (dueDate > horizon) return [];
@@ -82,6 +94,7 @@ export class MedicalWorkProvider implements WorkListProvider {
   }
 
   private async treatments(scope: WorkListScope): Promise<WorkItem[]> {
+    const approvalDays = await this.deadlines.days(APPROVAL_DAYS);
     const rows = await this.db.query<TreatmentRow>(
       `select t.id, t.retiree_id, p.name as retiree_name, t.hospital, t.city, t.from_on::text as from_on,
               t.requested_at
@@ -91,7 +104,7 @@ export class MedicalWorkProvider implements WorkListProvider {
     return rows.flatMap((row) => {
       const requestedOn = centreDay(row.requested_at);
       if (requestedOn > scope.date) return [];
-      const byDays = addDays(requestedOn, APPROVAL_DAYS);
+      const byDays = addDays(requestedOn, approvalDays);
       const [dueDate] = [row.from_on, byDays].sort() as [string, string];
       return [
         {

@@ -4,10 +4,14 @@ import { centreDay, isDate } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
 import { badRequest } from '../errors.ts';
 import { isUuid } from '../ids.ts';
+import { dayDeadline } from '../settings/deadlines.ts';
 import { staffUser } from '../store/checks.ts';
 
 /** Days to answer a letter, visit or call, a complaint or a suggestion, unless set per item. */
-export const DEFAULT_REPLY_DAYS = 15;
+export const REPLY_DAYS = dayDeadline('reception.reply_days', 15, {
+  title: '来信来访来电、投诉建议答复时限（天）',
+  clause: '6.2.2.10',
+});
 
 export class Checks {
   constructor(

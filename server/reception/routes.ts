@@ -157,7 +157,7 @@ export const receptionRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (ap
     {
       retiree: 'body',
       summary:
-        'Register a letter, visit or call; a reply is due in 15 days unless `replyDays` says otherwise',
+        'Register a letter, visit or call; a reply is due within the centre’s reply deadline (15 days unless changed) unless `replyDays` says otherwise',
       body: schema.ReceptionInput,
     },
     (body, caller) => service.createReception(body, caller.id, caller.scope),

@@ -30,7 +30,7 @@ import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
 import { isoRequired } from '../store/rows.ts';
 import { assertInScope, inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
-import { Checks, DEFAULT_REPLY_DAYS } from './checks.ts';
+import { Checks, REPLY_DAYS } from './checks.ts';
 import {
   type ActivityRow,
   type AttendanceRow,
@@ -343,7 +343,7 @@ export class ReceptionService extends RecordKeeper {
 
   /**
    * Registers a letter, visit or call: received today unless told (never in the future), to be
-   * answered within `replyDays` (15 by default) counted in centre calendar days; handled by the
+   * answered within `replyDays` (the centre's reply deadline by default, 15 days unless changed) counted in centre calendar days; handled by the
    * person who registers it unless another staff member is named.
    */
   async createReception(
@@ -352,7 +352,7 @@ export class ReceptionService extends RecordKeeper {
     scope: Scope = WHOLE_CENTRE,
   ): Promise<ReceptionItem> {
     const receivedOn = this.checks.notFuture(input.receivedOn ?? this.today(), 'receivedOn');
-    const replyDays = input.replyDays ?? DEFAULT_REPLY_DAYS;
+    const replyDays = input.replyDays ?? (await this.deadlines.days(REPLY_DAYS));
     const retireeId =
       input.retireeId === undefined || input.retireeId === null
         ? null

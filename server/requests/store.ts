@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { definitions } from '../../devices/index.ts';
 import type { Queryable } from '../db/database.ts';
 import type { ButtonTest, ServiceRequest, ServiceRequestUpdate } from '../schemas/requests.ts';
+import { Deadlines, dayDeadline } from '../settings/deadlines.ts';
 import { staffUser } from '../store/checks.ts';
 import { iso, type Timed, timed } from '../store/rows.ts';
 
@@ -16,8 +17,10 @@ const selectRequest = `select q.id, q.retiree_id as "retireeId", r.name as "reti
     h.display_name as "handlerName", q.assigned_at as "assignedAt", q.done_at as "doneAt", q.rating
   from service_requests q left join retirees r on r.id = q.retiree_id left join users h on h.id = q.handler_id`;
 
-/** A button is due for its test every 30 days. */
-export const TEST_INTERVAL_DAYS = 30;
+/** A device's test key is due a press every 30 days, unless the centre sets another interval. */
+export const TEST_INTERVAL = dayDeadline('requests.test_interval_days', 30, {
+  title: '紧急按钮、烟感等按键测试间隔（天）',
+});
 
 /** Device types with a button that can be test-pressed. */
 export const testableTypes = definitions
@@ -25,7 +28,11 @@ export const testableTypes = definitions
   .map((definition) => definition.type);
 
 export class RequestStore {
-  constructor(private readonly db: Queryable) {}
+  private readonly deadlines: Deadlines;
+
+  constructor(private readonly db: Queryable) {
+    this.deadlines = new Deadlines(db);
+  }
 
   /** Records a press of the 求助 key; null when the same event was already recorded. */
   async create(input: {
@@ -113,7 +120,7 @@ export class RequestStore {
         where d.type = any($1::text[]) order by t.last_test_at nulls first, d.id`,
       [types],
     );
-    const due = now.getTime() - TEST_INTERVAL_DAYS * 86_400_000;
+    const due = now.getTime() - (await this.deadlines.days(TEST_INTERVAL)) * 86_400_000;
     return rows.map((row) => ({
       deviceId: row.id,
       type: row.type,

@@ -2,19 +2,23 @@
  * The service side of the work list (6.12) and the devices' monthly test press:
  * - `service_request`: a press of the 求助 key nobody has taken yet, on the list of everyone who
  *   handles requests, due the day it was made; once assigned, on its handler's list, due
- *   `DONE_WITHIN_DAYS` after the assignment, until done or cancelled;
+ *   `DONE_WITHIN` after the assignment, until done or cancelled;
  * - `button_test`: a device with a test key (pendant, watch, smoke or gas detector) whose last
- *   test press is `TEST_INTERVAL_DAYS` old (never tested: due from the day it was registered), the
+ *   test press is `TEST_INTERVAL` old (never tested: due from the day it was registered), the
  *   station's work of those who handle requests.
  */
 import { addDays, centreDay } from '../calendar.ts';
 import type { Database } from '../db/database.ts';
 import type { WorkItem } from '../schemas/worklist.ts';
+import { Deadlines, dayDeadline } from '../settings/deadlines.ts';
 import { doesWork, type WorkListProvider, type WorkListScope } from '../worklist/provider.ts';
-import { TEST_INTERVAL_DAYS, testableTypes } from './store.ts';
+import { TEST_INTERVAL, testableTypes } from './store.ts';
 
 /** An assigned request is due done this many days after its assignment. */
-export const DONE_WITHIN_DAYS = 3;
+export const DONE_WITHIN = dayDeadline('requests.done_days', 3, {
+  title: '求助服务派单后办结时限（天）',
+  clause: '6.12',
+});
 
 interface RequestRow {
   id: string;
@@ -37,7 +41,11 @@ interface ButtonRow {
 export class RequestWorkProvider implements WorkListProvider {
   readonly source = 'requests';
 
-  constructor(private readonly db: Database) {}
+  private readonly deadlines: Deadlines;
+
+  constructor(private readonly db: Database) {
+    this.deadlines = new Deadlines(db);
+  }
 
   async items(scope: WorkListScope): Promise<WorkItem[]> {
     const shared = doesWork(scope, 'requests.handle');
@@ -49,6 +57,7 @@ export class RequestWorkProvider implements WorkListProvider {
   }
 
   private async requests(scope: WorkListScope, unassigned: boolean): Promise<WorkItem[]> {
+    const doneDays = await this.deadlines.days(DONE_WITHIN);
     const rows = await this.db.query<RequestRow>(
       `select q.id, q.retiree_id, r.name as retiree_name, q.status, q.kind, q.requested_at, q.assigned_at
          from service_requests q left join retirees r on r.id = q.retiree_id
@@ -60,7 +69,7 @@ export class RequestWorkProvider implements WorkListProvider {
       const requestedOn = centreDay(row.requested_at);
       if (requestedOn > scope.date) return [];
       const assigned = row.status === 'assigned' && row.assigned_at !== null;
-      const dueDate = assigned ? addDays(centreDay(row.assigned_at as Date), DONE_WITHIN_DAYS) : requestedOn;
+      const dueDate = assigned ? addDays(centreDay(row.assigned_at as Date), doneDays) : requestedOn;
       const what = row.kind ? `：${row.kind}` : '';
       return [
         {
@@ -77,6 +86,7 @@ export class RequestWorkProvider implements WorkListProvider {
   }
 
   private async buttons(scope: WorkListScope): Promise<WorkItem[]> {
+    const interval = await this.deadlines.days(TEST_INTERVAL);
     const rows = await this.db.query<ButtonRow>(
       `select d.id, d.retiree_id, r.name as retiree_name, d.created_at, t.last_test_at
          from devices d left join button_tests t on t.device_id = d.id left join retirees r on r.id = d.retiree_id
@@ -87,7 +97,7 @@ export class RequestWorkProvider implements WorkListProvider {
       const registeredOn = centreDay(row.created_at);
       if (registeredOn > scope.date) return [];
       const lastOn = row.last_test_at ? centreDay(row.last_test_at) : null;
-      const dueDate = lastOn ? addDays(lastOn, TEST_INTERVAL_DAYS) : registeredOn;
+      const dueDate = lastOn ? addDays(lastOn, interval) : registeredOn;
       if (dueDate > scope.date) return [];
       return [
         {

@@ -4,6 +4,7 @@ export * from './archive.ts';
 export * from './auth.ts';
 export * from './bereavement.ts';
 export * from './common.ts';
+export * from './deadlines.ts';
 export * from './devices.ts';
 export * from './duty.ts';
 export * from './family.ts';

@@ -156,7 +156,11 @@ export const ReceptionInput = Type.Object(
     retireeId: Type.Optional(Nullable(Id)),
     content: Text(8000, 1),
     replyDays: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: 365, description: 'days to reply; 15 by default' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: 365,
+        description: "days to reply; by default the centre's reply deadline (15 unless changed)",
+      }),
     ),
     handlerId: Type.Optional(Id),
   },

@@ -43,6 +43,8 @@ export const ButtonTest = Type.Object({
   retireeId: Nullable(Type.String()),
   retireeName: Nullable(Type.String()),
   lastTestAt: NullableTimestamp,
-  overdue: Type.Boolean({ description: 'Never tested, or not within the last 30 days' }),
+  overdue: Type.Boolean({
+    description: 'Never tested, or not within the centre’s test interval (30 days unless changed)',
+  }),
 });
 export type ButtonTest = Static<typeof ButtonTest>;

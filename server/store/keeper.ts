@@ -5,12 +5,18 @@
  */
 import { type Clock, centreDay } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
+import { Deadlines } from '../settings/deadlines.ts';
 
 export abstract class RecordKeeper {
   constructor(
     protected readonly db: Database,
     protected readonly clock: Clock = () => new Date(),
-  ) {}
+  ) {
+    this.deadlines = new Deadlines(db);
+  }
+
+  /** The centre's deadlines, read when work is dated. */
+  protected readonly deadlines: Deadlines;
 
   /** Today in the centre (Asia/Shanghai), YYYY-MM-DD. */
   today(): string {

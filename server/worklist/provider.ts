@@ -13,6 +13,7 @@ import { type Access, mayAccess } from '../access/policy.ts';
 import type { Queryable } from '../db/database.ts';
 import type { Role } from '../schemas/auth.ts';
 import type { WorkItem } from '../schemas/worklist.ts';
+import { Deadlines } from '../settings/deadlines.ts';
 
 export interface WorkListScope {
   /** The day asked for, YYYY-MM-DD in centre time. */
@@ -66,9 +67,16 @@ export interface DueRow {
  */
 export abstract class QueryProvider<Row extends DueRow> implements WorkListProvider {
   abstract readonly source: string;
-  constructor(protected readonly db: Queryable) {}
+  /** The centre's deadlines, for a query whose window or due date is one of them. */
+  protected readonly deadlines: Deadlines;
 
-  protected abstract query(scope: WorkListScope): { sql: string; params: unknown[] };
+  constructor(protected readonly db: Queryable) {
+    this.deadlines = new Deadlines(db);
+  }
+
+  protected abstract query(
+    scope: WorkListScope,
+  ): { sql: string; params: unknown[] } | Promise<{ sql: string; params: unknown[] }>;
 
   protected title(row: Row): string {
     return row.title ?? '';
@@ -83,7 +91,7 @@ export abstract class QueryProvider<Row extends DueRow> implements WorkListProvi
   }
 
   async items(scope: WorkListScope): Promise<WorkItem[]> {
-    const { sql, params } = this.query(scope);
+    const { sql, params } = await this.query(scope);
     const rows = await this.db.query<Row>(sql, params);
     return rows.map((row) => ({
       source: this.sourceOf(row),
