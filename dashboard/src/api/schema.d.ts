@@ -7701,6 +7701,218 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/settings/deadlines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The centre's deadlines (时限): days for replies, approvals, test presses and each procedure's steps */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description `area.name`, e.g. `reception.reply_days` */
+                            key: string;
+                            kind: "days" | "steps";
+                            title: string;
+                            /** @description the clause of DB51/T 2839-2021 it serves; empty when the standard sets no number */
+                            clause: string;
+                            min: number;
+                            max: number;
+                            /** @description kind `days`: the default */
+                            defaultDays: number | null;
+                            /** @description kind `days`: the value now */
+                            days: number | null;
+                            /** @description kind `steps`: each step with its default and value */
+                            steps: {
+                                step: string;
+                                title: string;
+                                defaultDays: number;
+                                days: number;
+                            }[];
+                            updatedBy: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/deadlines/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change one deadline (admin, supervisor): days, or days of some steps; work already dated keeps its date */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    key: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        value: number | {
+                            [key: string]: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description `area.name`, e.g. `reception.reply_days` */
+                            key: string;
+                            kind: "days" | "steps";
+                            title: string;
+                            /** @description the clause of DB51/T 2839-2021 it serves; empty when the standard sets no number */
+                            clause: string;
+                            min: number;
+                            max: number;
+                            /** @description kind `days`: the default */
+                            defaultDays: number | null;
+                            /** @description kind `days`: the value now */
+                            days: number | null;
+                            /** @description kind `steps`: each step with its default and value */
+                            steps: {
+                                step: string;
+                                title: string;
+                                defaultDays: number;
+                                days: number;
+                            }[];
+                            updatedBy: string | null;
+                            /** Format: date-time */
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/me/channels": {
         parameters: {
             query?: never;
@@ -9075,7 +9287,7 @@ export interface paths {
                             retireeName: string | null;
                             /** Format: date-time */
                             lastTestAt: string | null;
-                            /** @description Never tested, or not within the last 30 days */
+                            /** @description Never tested, or not within the centre’s test interval (30 days unless changed) */
                             overdue: boolean;
                         }[];
                     };
@@ -22545,7 +22757,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Register a letter, visit or call; a reply is due in 15 days unless `replyDays` says otherwise */
+        /** Register a letter, visit or call; a reply is due within the centre’s reply deadline (15 days unless changed) unless `replyDays` says otherwise */
         post: {
             parameters: {
                 query?: never;
@@ -22564,7 +22776,7 @@ export interface paths {
                         fromContact?: string;
                         retireeId?: string | null;
                         content: string;
-                        /** @description days to reply; 15 by default */
+                        /** @description days to reply; by default the centre's reply deadline (15 unless changed) */
                         replyDays?: number;
                         handlerId?: string;
                     };
@@ -24381,7 +24593,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Register a complaint or suggestion; an answer is due in 15 days unless `answerDays` says otherwise */
+        /** Register a complaint or suggestion; an answer is due within the centre’s reply deadline (15 days unless changed) unless `answerDays` says otherwise */
         post: {
             parameters: {
                 query?: never;
