@@ -11,10 +11,9 @@
  * Contact and suspensions are the station's work of those who keep the abroad records.
  */
 import { addDays, centreDay } from '../calendar.ts';
-import type { Database } from '../db/database.ts';
 import type { WorkItem } from '../schemas/worklist.ts';
-import { Deadlines, dayDeadline } from '../settings/deadlines.ts';
-import { doesWork, type WorkListProvider, type WorkListScope } from '../worklist/provider.ts';
+import { dayDeadline } from '../settings/deadlines.ts';
+import { doesWork, dueItem, PartsProvider, type WorkListScope } from '../worklist/provider.ts';
 import { chainFor, KIND_NAMES, type RequestKind, rankLevel } from './chains.ts';
 import { isContactOverdue, nextContactDue } from './contact.ts';
 
@@ -51,22 +50,16 @@ interface RequestRow {
   taken: number;
 }
 
-export class AbroadWorkProvider implements WorkListProvider {
+export class AbroadWorkProvider extends PartsProvider {
   readonly source = 'abroad';
 
-  private readonly deadlines: Deadlines;
-
-  constructor(private readonly db: Database) {
-    this.deadlines = new Deadlines(db);
-  }
-
-  async items(scope: WorkListScope): Promise<WorkItem[]> {
-    const [contacts, suspensions, approvals] = await Promise.all([
-      doesWork(scope, 'abroad.write') ? this.contacts(scope) : [],
-      doesWork(scope, 'abroad.write') ? this.suspensions(scope) : [],
-      scope.ownerId === null || scope.role ? this.approvals(scope) : [],
-    ]);
-    return [...contacts, ...suspensions, ...approvals];
+  protected parts(scope: WorkListScope): Promise<WorkItem[]>[] {
+    const records = doesWork(scope, 'abroad.write');
+    return [
+      records ? this.contacts(scope) : Promise.resolve([]),
+      records ? this.suspensions(scope) : Promise.resolve([]),
+      this.approvals(scope),
+    ];
   }
 
   private async contacts(scope: WorkListScope): Promise<WorkItem[]> {
@@ -104,15 +97,16 @@ export class AbroadWorkProvider implements WorkListProvider {
         where x.cleared_at is null and x.flagged_on <= $1::date`,
       [scope.date],
     );
-    return rows.map((row) => ({
-      source: 'pension_suspension',
-      id: row.id,
-      title: `暂停发放离退休费：失联${row.months}个月，核查情况并报上级退役军人事务部门`,
-      retireeId: row.retiree_id,
-      retireeName: row.retiree_name,
-      dueDate: row.flagged_on,
-      overdue: row.flagged_on < scope.date,
-    }));
+    return rows.map((row) =>
+      dueItem(scope, {
+        source: 'pension_suspension',
+        id: row.id,
+        title: `暂停发放离退休费：失联${row.months}个月，核查情况并报上级退役军人事务部门`,
+        retireeId: row.retiree_id,
+        retireeName: row.retiree_name,
+        dueDate: row.flagged_on,
+      }),
+    );
   }
 
   private async approvals(scope: WorkListScope): Promise<WorkItem[]> {
@@ -129,17 +123,15 @@ export class AbroadWorkProvider implements WorkListProvider {
       const step = level ? chainFor(row.kind, level)[row.taken] : undefined;
       if (!step || requestedOn > scope.date) return [];
       if (scope.ownerId !== null && !(scope.role && step.roles.includes(scope.role))) return [];
-      const dueDate = addDays(requestedOn, approvalDays);
       return [
-        {
+        dueItem(scope, {
           source: 'abroad_approval',
           id: row.id,
           title: `${KIND_NAMES[row.kind]}审批：${step.label}`,
           retireeId: row.retiree_id,
           retireeName: row.retiree_name,
-          dueDate,
-          overdue: dueDate < scope.date,
-        },
+          dueDate: addDays(requestedOn, approvalDays),
+        }),
       ];
     });
   }

@@ -8,10 +8,9 @@
  *   the treatment starts, whichever comes first.
  */
 import { addDays, centreDay, yearOf } from '../calendar.ts';
-import type { Database } from '../db/database.ts';
 import type { WorkItem } from '../schemas/worklist.ts';
-import { Deadlines, dayDeadline } from '../settings/deadlines.ts';
-import { doesWork, type WorkListProvider, type WorkListScope } from '../worklist/provider.ts';
+import { dayDeadline } from '../settings/deadlines.ts';
+import { doesWork, dueItem, PartsProvider, type WorkListScope } from '../worklist/provider.ts';
 import { planDueDate } from './plan.ts';
 
 /** A health check shows on the work list this many days before its due date. */
@@ -43,21 +42,14 @@ interface TreatmentRow {
   requested_at: Date;
 }
 
-export class MedicalWorkProvider implements WorkListProvider {
+export class MedicalWorkProvider extends PartsProvider {
   readonly source = 'medical';
 
-  private readonly deadlines: Deadlines;
-
-  constructor(private readonly db: Database) {
-    this.deadlines = new Deadlines(db);
-  }
-
-  async items(scope: WorkListScope): Promise<WorkItem[]> {
-    const [checks, treatments] = await Promise.all([
-      doesWork(scope, 'medical.write') ? this.checks(scope) : [],
-      doesWork(scope, 'medical.decide') ? this.treatments(scope) : [],
-    ]);
-    return [...checks, ...treatments];
+  protected parts(scope: WorkListScope): Promise<WorkItem[]>[] {
+    return [
+      doesWork(scope, 'medical.write') ? this.checks(scope) : Promise.resolve([]),
+      doesWork(scope, 'medical.decide') ? this.treatments(scope) : Promise.resolve([]),
+    ];
   }
 
   private async checks(scope: WorkListScope): Promise<WorkItem[]> {
@@ -80,15 +72,14 @@ export class MedicalWorkProvider implements WorkListProvider {
       if (dueDate > horizon) return [];
       const last = row.last_before ? `上次体检 ${row.last_before}` : '尚无体检记录';
       return [
-        {
+        dueItem(scope, {
           source: 'health_check',
           id: `${year}:${row.id}`,
           title: `${year}年度健康体检：${last}`,
           retireeId: row.id,
           retireeName: row.name,
           dueDate,
-          overdue: dueDate < scope.date,
-        },
+        }),
       ];
     });
   }
@@ -107,15 +98,14 @@ export class MedicalWorkProvider implements WorkListProvider {
       const byDays = addDays(requestedOn, approvalDays);
       const [dueDate] = [row.from_on, byDays].sort() as [string, string];
       return [
-        {
+        dueItem(scope, {
           source: 'treatment_approval',
           id: row.id,
           title: `异地就医审批：${row.city} ${row.hospital}，${row.from_on} 起`,
           retireeId: row.retiree_id,
           retireeName: row.retiree_name,
           dueDate,
-          overdue: dueDate < scope.date,
-        },
+        }),
       ];
     });
   }

@@ -8,10 +8,9 @@
  *   station's work of those who handle requests.
  */
 import { addDays, centreDay } from '../calendar.ts';
-import type { Database } from '../db/database.ts';
 import type { WorkItem } from '../schemas/worklist.ts';
-import { Deadlines, dayDeadline } from '../settings/deadlines.ts';
-import { doesWork, type WorkListProvider, type WorkListScope } from '../worklist/provider.ts';
+import { dayDeadline } from '../settings/deadlines.ts';
+import { doesWork, dueItem, PartsProvider, type WorkListScope } from '../worklist/provider.ts';
 import { TEST_INTERVAL, testableTypes } from './store.ts';
 
 /** An assigned request is due done this many days after its assignment. */
@@ -38,22 +37,12 @@ interface ButtonRow {
   last_test_at: Date | null;
 }
 
-export class RequestWorkProvider implements WorkListProvider {
+export class RequestWorkProvider extends PartsProvider {
   readonly source = 'requests';
 
-  private readonly deadlines: Deadlines;
-
-  constructor(private readonly db: Database) {
-    this.deadlines = new Deadlines(db);
-  }
-
-  async items(scope: WorkListScope): Promise<WorkItem[]> {
-    const shared = doesWork(scope, 'requests.handle');
-    const [requests, buttons] = await Promise.all([
-      this.requests(scope, shared),
-      shared ? this.buttons(scope) : [],
-    ]);
-    return [...requests, ...buttons];
+  protected parts(scope: WorkListScope): Promise<WorkItem[]>[] {
+    const handles = doesWork(scope, 'requests.handle');
+    return [this.requests(scope, handles), handles ? this.buttons(scope) : Promise.resolve([])];
   }
 
   private async requests(scope: WorkListScope, unassigned: boolean): Promise<WorkItem[]> {
@@ -72,15 +61,14 @@ export class RequestWorkProvider implements WorkListProvider {
       const dueDate = assigned ? addDays(centreDay(row.assigned_at as Date), doneDays) : requestedOn;
       const what = row.kind ? `：${row.kind}` : '';
       return [
-        {
+        dueItem(scope, {
           source: 'service_request',
           id: row.id,
           title: assigned ? `求助服务办理${what}` : `求助待派单：${requestedOn} 按下求助键${what}`,
           retireeId: row.retiree_id,
           retireeName: row.retiree_name,
           dueDate,
-          overdue: dueDate < scope.date,
-        },
+        }),
       ];
     });
   }
@@ -100,15 +88,14 @@ export class RequestWorkProvider implements WorkListProvider {
       const dueDate = lastOn ? addDays(lastOn, interval) : registeredOn;
       if (dueDate > scope.date) return [];
       return [
-        {
+        dueItem(scope, {
           source: 'button_test',
           id: row.id,
           title: `按键测试：设备 ${row.id}，${lastOn ? `上次测试 ${lastOn}` : '从未测试'}`,
           retireeId: row.retiree_id,
           retireeName: row.retiree_name,
           dueDate,
-          overdue: dueDate < scope.date,
-        },
+        }),
       ];
     });
   }

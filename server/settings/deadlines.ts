@@ -2,7 +2,7 @@
  * The centre's deadlines (时限): how many days a reply, an approval, a test press or a step may
  * take. Each area declares its own, with the default the standard or common practice gives, and
  * reads the value the centre set (`centre_deadlines`, migration 038) when it dates a piece of work.
- * A manager changes them on the settings page; each change keeps who made it and when.
+ * A manager changes them on the settings page, which shows who made the last change and when.
  *
  * Two kinds: a number of days (`dayDeadline`), and days per step of a procedure
  * (`stepDeadlines`: intake, after a death), where the centre may change one step and keep the rest.

@@ -54,7 +54,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app
     '/api/settings/deadlines/:key',
     route('deadlines.manage', {
       summary:
-        'Change one deadline (admin, supervisor): days, or days of some steps; work already dated keeps its date',
+        'Change one deadline (admin, supervisor): days, or days of some steps. Due dates stored on records keep theirs; what the work list reckons follows at once',
       params: Type.Object({ key: Type.String({ maxLength: 64 }) }),
       body: DeadlineChange,
       response: { 200: Deadline, ...refusals(400, 401, 403, 404) },

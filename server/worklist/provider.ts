@@ -51,6 +51,31 @@ export async function buildWorkList(
   return lists.flat().sort(compareItems);
 }
 
+/** An item due on its `dueDate`: overdue once the day asked for is past it. */
+export function dueItem(scope: WorkListScope, item: Omit<WorkItem, 'overdue'>): WorkItem {
+  return { ...item, overdue: item.dueDate < scope.date };
+}
+
+/**
+ * A provider of several kinds of work whose dates are reckoned in code (calendar months, plans,
+ * chains of steps) rather than in SQL: a subclass lists the parts for the day and viewer asked for,
+ * each a promise of its items, and reads its deadlines from `deadlines`.
+ */
+export abstract class PartsProvider implements WorkListProvider {
+  abstract readonly source: string;
+  protected readonly deadlines: Deadlines;
+
+  constructor(protected readonly db: Queryable) {
+    this.deadlines = new Deadlines(db);
+  }
+
+  protected abstract parts(scope: WorkListScope): Promise<WorkItem[]>[];
+
+  async items(scope: WorkListScope): Promise<WorkItem[]> {
+    return (await Promise.all(this.parts(scope))).flat();
+  }
+}
+
 /** A row as a query provider selects it: the item's id, its title or what makes it, its retiree, its due day. */
 export interface DueRow {
   id: string;

@@ -1,6 +1,7 @@
 /**
  * The centre's settings changed at run time: the escalation ladder for unacknowledged alerts, the
- * centre's channels for a role (a supervisors' group robot), and the SMS and voice providers.
+ * centre's channels for a role (a supervisors' group robot), the SMS and voice providers, and the
+ * deadlines (时限) the work list and the records date work by.
  */
 import type { EscalationLadderBody, EscalationStep } from '../../../../server/schemas/escalation.ts';
 import { type AnswerOf, api, type BodyOf, call, data, rawBody } from '../../api/client.ts';
@@ -34,6 +35,13 @@ export const providerKinds: readonly ProviderKind[] = [
 export const phoneProviders = call.get('/api/settings/notify/providers');
 export const setPhoneProvider = call.put('/api/settings/notify/providers/{kind}');
 export const removePhoneProvider = call.delete('/api/settings/notify/providers/{kind}');
+
+/** A deadline: a number of days, or days for each step of a procedure (intake, after a death). */
+export type Deadline = AnswerOf<'/api/settings/deadlines', 'get'>[number];
+export type DeadlineStep = Deadline['steps'][number];
+export const centreDeadlines = call.get('/api/settings/deadlines');
+/** Sets one deadline: `{ value: days }`, or `{ value: { step: days } }` naming only the steps changed. */
+export const setDeadline = call.put('/api/settings/deadlines/{key}');
 
 export type TowerSummary = AnswerOf<'/api/location/cell-towers', 'get'>;
 export const cellTowers = call.get('/api/location/cell-towers');
