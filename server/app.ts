@@ -41,6 +41,7 @@ import { contributionsArea } from './contributions/plugin.ts';
 import { narrowDateTime } from './date-time-format.ts';
 import { devicesArea } from './devices/plugin.ts';
 import { dutyArea } from './duty/plugin.ts';
+import { emergencyArea } from './emergency/plugin.ts';
 import { HubError } from './errors.ts';
 import { evaluationArea } from './evaluation/plugin.ts';
 import type { Extension } from './extension.ts';
@@ -120,6 +121,7 @@ const AREAS = [
   securityArea,
   auditArea,
   consentArea,
+  emergencyArea,
 ];
 
 export async function buildApp(hub: HubContext, parts: HubParts, logger: Logger): Promise<FastifyInstance> {

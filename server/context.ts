@@ -33,6 +33,7 @@ import type { Directory } from './devices/directory.ts';
 import type { DeviceRevocations } from './devices/revocations.ts';
 import type { DeviceState } from './devices/state.ts';
 import type { DutyStore } from './duty/store.ts';
+import type { EmergencyService } from './emergency/service.ts';
 import type { EvaluationService } from './evaluation/service.ts';
 import type { FamilyService } from './family/service.ts';
 import type { IntakeService } from './intake/service.ts';
@@ -126,6 +127,7 @@ export interface AreaServices {
   benefitCards: BenefitCards;
   bereavement: BereavementService;
   care: CareService;
+  emergency: EmergencyService;
   consents: ConsentService;
   contributionRegister: ContributionRegister;
   oralHistories: OralHistories;

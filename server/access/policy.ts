@@ -86,6 +86,8 @@ export const POLICY = {
   worklist: { read: staff, all: managers },
   /** The centre's deadlines (时限) the work list and the records date work by. */
   deadlines: { read: staff, manage: managers },
+  /** Emergency plans (the managers') and the drills any member of staff records, 5.1.7. */
+  emergency: { read: staff, plan: managers, drill: staff },
   /** The archive (6.11.1 a), its import, and its access log (6.1.2.8). */
   archive: { read: staff, write: records, import: records, accessLog: managers },
   activities: { read: staff, write: records },

@@ -182,17 +182,21 @@ export function checkState<S extends string>(status: S, from: S): void {
  */
 export function checkFinding(finding: ImprovementActionInput['finding']): void {
   if (finding.kind === 'complaint') {
-    if (!finding.feedbackId || finding.surveyId) {
+    if (!finding.feedbackId || finding.surveyId || finding.drillId) {
       throw badRequest(
         'finding.feedbackId: 请指明引起本措施的投诉或建议 (a complaint or suggestion, and no survey)',
       );
     }
   } else if (finding.kind === 'survey') {
-    if (!finding.surveyId || finding.feedbackId) {
+    if (!finding.surveyId || finding.feedbackId || finding.drillId) {
       throw badRequest('finding.surveyId: 请指明引起本措施的满意度调查 (a survey, and no complaint)');
     }
+  } else if (finding.kind === 'drill') {
+    if (!finding.drillId || finding.feedbackId || finding.surveyId) {
+      throw badRequest('finding.drillId: 请指明发现问题的应急演练 (a drill, and no complaint or survey)');
+    }
   } else {
-    if (finding.feedbackId || finding.surveyId) {
+    if (finding.feedbackId || finding.surveyId || finding.drillId) {
       throw badRequest(
         'finding: 文字说明的问题不关联投诉或调查 (a text finding names no complaint or survey)',
       );
@@ -210,8 +214,10 @@ const excerpt = (text: string, length = 60) => (text.length > length ? `${text.s
 
 /** What an action's finding was, for a person: the complaint's opening words, the survey, or the words. */
 export function findingSummary(finding: {
-  kind: 'complaint' | 'survey' | 'text';
+  kind: 'complaint' | 'survey' | 'text' | 'drill';
   text: string;
+  drillScenario?: string | null;
+  drillHeldOn?: string | null;
   serviceArea: ServiceArea | null;
   feedbackKind: 'complaint' | 'suggestion' | null;
   feedbackContent: string | null;
@@ -224,6 +230,10 @@ export function findingSummary(finding: {
   if (finding.kind === 'survey') {
     const area = finding.serviceArea ? `（${SERVICE_AREA_NAMES[finding.serviceArea]}）` : '';
     return `满意度调查《${finding.surveyTitle ?? ''}》${finding.surveyPeriod ?? ''}${area}`;
+  }
+  if (finding.kind === 'drill') {
+    const found = finding.text ? `：${excerpt(finding.text)}` : '';
+    return `应急演练 ${finding.drillHeldOn ?? ''}《${excerpt(finding.drillScenario ?? '')}》${found}`;
   }
   return finding.text;
 }

@@ -261,13 +261,15 @@ export class EvaluationService extends RecordKeeper {
 
   /**
    * An action and the finding that caused it: `complaint` names a complaint or suggestion, `survey`
-   * names a survey (and optionally the service area whose result it answers), `text` describes it.
+   * names a survey (and optionally the service area whose result it answers), `drill` an emergency
+   * drill whose findings it answers (5.1.7), `text` describes it.
    */
   async createAction(input: ImprovementActionInput, userId: string): Promise<ImprovementAction> {
     const finding = input.finding;
     checkFinding(finding);
     let feedbackId: string | null = null;
     let surveyId: string | null = null;
+    let drillId: string | null = null;
     let serviceArea: ServiceArea | null = finding.serviceArea ?? null;
     if (finding.kind === 'complaint') {
       const row = await this.store.findingFeedback(finding.feedbackId as string);
@@ -278,6 +280,10 @@ export class EvaluationService extends RecordKeeper {
       const row = await this.store.findingSurvey(finding.surveyId as string);
       if (!row) throw badRequest('finding.surveyId: 没有这项满意度调查 (no such survey)');
       surveyId = row.id;
+    } else if (finding.kind === 'drill') {
+      const row = await this.store.findingDrill(finding.drillId as string);
+      if (!row) throw badRequest('finding.drillId: 没有这次应急演练 (no such drill)');
+      drillId = row.id;
     }
     const dueOn = this.checks.date(input.dueOn, 'dueOn');
     checkActionDue(dueOn, this.today());
@@ -290,6 +296,7 @@ export class EvaluationService extends RecordKeeper {
       findingKind: finding.kind,
       feedbackId,
       surveyId,
+      drillId,
       serviceArea,
       findingText: finding.text?.trim() ?? '',
       ownerId,

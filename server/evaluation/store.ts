@@ -64,8 +64,11 @@ interface ActionRow {
   id: string;
   title: string;
   description: string;
-  finding_kind: 'complaint' | 'survey' | 'text';
+  finding_kind: 'complaint' | 'survey' | 'text' | 'drill';
   feedback_id: string | null;
+  drill_id: string | null;
+  drill_scenario: string | null;
+  drill_held_on: string | null;
   feedback_kind: 'complaint' | 'suggestion' | null;
   feedback_content: string | null;
   survey_id: string | null;
@@ -88,9 +91,11 @@ interface ActionRow {
 const selectAction = `select a.id, a.title, a.description, a.finding_kind, a.feedback_id, f.kind as feedback_kind,
     f.content as feedback_content, a.survey_id, s.title as survey_title, s.period as survey_period, a.service_area,
     a.finding_text, a.owner_id, u.display_name as owner_name, a.due_on::text as due_on, a.status, a.result,
-    a.done_on::text as done_on, a.review_note, a.reviewed_by, a.reviewed_at, a.created_at
+    a.done_on::text as done_on, a.review_note, a.reviewed_by, a.reviewed_at, a.created_at,
+    a.drill_id, d.scenario as drill_scenario, d.held_on::text as drill_held_on
   from improvement_actions a join users u on u.id = a.owner_id
-  left join feedback_items f on f.id = a.feedback_id left join surveys s on s.id = a.survey_id`;
+  left join feedback_items f on f.id = a.feedback_id left join surveys s on s.id = a.survey_id
+  left join emergency_drills d on d.id = a.drill_id`;
 
 /** A complaint or suggestion as it is registered, with who registered it. */
 type NewFeedback = Pick<
@@ -306,6 +311,7 @@ export class EvaluationStore extends DayStore {
       .when('a.status = ?', query.status)
       .id('a.feedback_id', query.feedbackId, 'complaint or suggestion')
       .id('a.survey_id', query.surveyId, 'survey')
+      .id('a.drill_id', query.drillId, 'drill')
       .id('a.owner_id', query.ownerId, 'owner');
     const rows = await this.db.query<ActionRow>(
       `${selectAction} where ${filter.sql} order by a.due_on, a.created_at limit 500`,
@@ -333,6 +339,14 @@ export class EvaluationStore extends DayStore {
     return row;
   }
 
+  /** The emergency drill `id` names; undefined when none. */
+  async findingDrill(id: string): Promise<{ id: string } | undefined> {
+    const [row] = await this.db.query<{ id: string }>(`select id from emergency_drills where id = $1`, [
+      isUuid(id) ? id.toLowerCase() : null,
+    ]);
+    return row;
+  }
+
   /** The survey `id` names; undefined when none. */
   async findingSurvey(id: string): Promise<{ id: string } | undefined> {
     const [row] = await this.db.query<{ id: string }>(`select id from surveys where id = $1`, [
@@ -345,9 +359,10 @@ export class EvaluationStore extends DayStore {
     id: string;
     title: string;
     description: string;
-    findingKind: 'complaint' | 'survey' | 'text';
+    findingKind: 'complaint' | 'survey' | 'text' | 'drill';
     feedbackId: string | null;
     surveyId: string | null;
+    drillId: string | null;
     serviceArea: ServiceArea | null;
     findingText: string;
     ownerId: string;
@@ -389,6 +404,7 @@ function toAction(row: ActionRow, today: string): ImprovementAction {
       kind: row.finding_kind,
       feedbackId: row.feedback_id,
       surveyId: row.survey_id,
+      drillId: row.drill_id,
       serviceArea: row.service_area,
       text: row.finding_text,
       summary: findingSummary({
@@ -399,6 +415,8 @@ function toAction(row: ActionRow, today: string): ImprovementAction {
         feedbackContent: row.feedback_content,
         surveyTitle: row.survey_title,
         surveyPeriod: row.survey_period,
+        drillScenario: row.drill_scenario,
+        drillHeldOn: row.drill_held_on,
       }),
     },
     ownerId: row.owner_id,

@@ -205,8 +205,9 @@ export type FeedbackAnswer = Static<typeof FeedbackAnswer>;
 export const CloseNote = Type.Object({ note: Type.Optional(Text(2000)) }, { additionalProperties: false });
 export type CloseNote = Static<typeof CloseNote>;
 
-export const FindingKind = Literals(['complaint', 'survey', 'text'], {
-  description: 'complaint: a complaint or suggestion; survey: a survey result; text: described in words',
+export const FindingKind = Literals(['complaint', 'survey', 'text', 'drill'], {
+  description:
+    'complaint: a complaint or suggestion; survey: a survey result; text: described in words; drill: an emergency drill (5.1.7)',
 });
 export const ActionStatus = Literals(['planned', 'doing', 'done', 'reviewed'], {
   description: 'planned 计划 → doing 实施中 → done 已完成 → reviewed 已复核',
@@ -217,6 +218,7 @@ export const Finding = Type.Object({
   kind: FindingKind,
   feedbackId: Nullable(Type.String()),
   surveyId: Nullable(Type.String()),
+  drillId: Nullable(Type.String()),
   serviceArea: Nullable(ServiceArea),
   text: Type.String(),
   summary: Type.String({ description: 'what the finding was, for a person' }),
@@ -250,6 +252,7 @@ export const ImprovementActionInput = Type.Object(
         kind: FindingKind,
         feedbackId: Type.Optional(Id),
         surveyId: Type.Optional(Id),
+        drillId: Type.Optional(Id),
         serviceArea: Type.Optional(ServiceArea),
         text: Type.Optional(Text(4000)),
       },
@@ -266,6 +269,7 @@ export const ActionQuery = Type.Object({
   status: Type.Optional(ActionStatus),
   feedbackId: Type.Optional(Type.String({ maxLength: 64 })),
   surveyId: Type.Optional(Type.String({ maxLength: 64 })),
+  drillId: Type.Optional(Type.String({ maxLength: 64 })),
   ownerId: Type.Optional(Type.String({ maxLength: 64 })),
 });
 export type ActionQuery = Static<typeof ActionQuery>;

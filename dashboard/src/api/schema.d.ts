@@ -7796,7 +7796,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Change one deadline (admin, supervisor): days, or days of some steps; work already dated keeps its date */
+        /** Change one deadline (admin, supervisor): days, or days of some steps. Due dates stored on records keep theirs; what the work list reckons follows at once */
         put: {
             parameters: {
                 query?: never;
@@ -25416,6 +25416,7 @@ export interface paths {
                     status?: "planned" | "doing" | "done" | "reviewed";
                     feedbackId?: string;
                     surveyId?: string;
+                    drillId?: string;
                     ownerId?: string;
                 };
                 header?: never;
@@ -25435,10 +25436,11 @@ export interface paths {
                             title: string;
                             description: string;
                             finding: {
-                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words */
-                                kind: "complaint" | "survey" | "text";
+                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words; drill: an emergency drill (5.1.7) */
+                                kind: "complaint" | "survey" | "text" | "drill";
                                 feedbackId: string | null;
                                 surveyId: string | null;
+                                drillId: string | null;
                                 serviceArea: (never | null) | ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other");
                                 text: string;
                                 /** @description what the finding was, for a person */
@@ -25537,10 +25539,11 @@ export interface paths {
                         title: string;
                         description?: string;
                         finding: {
-                            /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words */
-                            kind: "complaint" | "survey" | "text";
+                            /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words; drill: an emergency drill (5.1.7) */
+                            kind: "complaint" | "survey" | "text" | "drill";
                             feedbackId?: string;
                             surveyId?: string;
+                            drillId?: string;
                             /** @description medical 医疗; culture_sports 文体; visits 走访; monitoring 监护; living 生活待遇; political 政治待遇; other 其他 */
                             serviceArea?: "medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other";
                             text?: string;
@@ -25563,10 +25566,11 @@ export interface paths {
                             title: string;
                             description: string;
                             finding: {
-                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words */
-                                kind: "complaint" | "survey" | "text";
+                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words; drill: an emergency drill (5.1.7) */
+                                kind: "complaint" | "survey" | "text" | "drill";
                                 feedbackId: string | null;
                                 surveyId: string | null;
+                                drillId: string | null;
                                 serviceArea: (never | null) | ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other");
                                 text: string;
                                 /** @description what the finding was, for a person */
@@ -25685,6 +25689,7 @@ export interface paths {
                     status?: "planned" | "doing" | "done" | "reviewed";
                     feedbackId?: string;
                     surveyId?: string;
+                    drillId?: string;
                     ownerId?: string;
                 };
                 header?: never;
@@ -25798,10 +25803,11 @@ export interface paths {
                             title: string;
                             description: string;
                             finding: {
-                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words */
-                                kind: "complaint" | "survey" | "text";
+                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words; drill: an emergency drill (5.1.7) */
+                                kind: "complaint" | "survey" | "text" | "drill";
                                 feedbackId: string | null;
                                 surveyId: string | null;
+                                drillId: string | null;
                                 serviceArea: (never | null) | ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other");
                                 text: string;
                                 /** @description what the finding was, for a person */
@@ -25925,10 +25931,11 @@ export interface paths {
                             title: string;
                             description: string;
                             finding: {
-                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words */
-                                kind: "complaint" | "survey" | "text";
+                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words; drill: an emergency drill (5.1.7) */
+                                kind: "complaint" | "survey" | "text" | "drill";
                                 feedbackId: string | null;
                                 surveyId: string | null;
+                                drillId: string | null;
                                 serviceArea: (never | null) | ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other");
                                 text: string;
                                 /** @description what the finding was, for a person */
@@ -26072,10 +26079,11 @@ export interface paths {
                             title: string;
                             description: string;
                             finding: {
-                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words */
-                                kind: "complaint" | "survey" | "text";
+                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words; drill: an emergency drill (5.1.7) */
+                                kind: "complaint" | "survey" | "text" | "drill";
                                 feedbackId: string | null;
                                 surveyId: string | null;
+                                drillId: string | null;
                                 serviceArea: (never | null) | ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other");
                                 text: string;
                                 /** @description what the finding was, for a person */
@@ -26217,10 +26225,11 @@ export interface paths {
                             title: string;
                             description: string;
                             finding: {
-                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words */
-                                kind: "complaint" | "survey" | "text";
+                                /** @description complaint: a complaint or suggestion; survey: a survey result; text: described in words; drill: an emergency drill (5.1.7) */
+                                kind: "complaint" | "survey" | "text" | "drill";
                                 feedbackId: string | null;
                                 surveyId: string | null;
+                                drillId: string | null;
                                 serviceArea: (never | null) | ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other");
                                 text: string;
                                 /** @description what the finding was, for a person */
@@ -36180,6 +36189,872 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The emergency plans in force, one per kind, with who does what (`all=true`: retired ones too) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description fire 火灾; fall 跌倒; medical 突发疾病; wandering 走失; outage 停电断网; public_health 公共卫生事件; disaster 自然灾害; other 其他 */
+                    kind?: "fire" | "fall" | "medical" | "wandering" | "outage" | "public_health" | "disaster" | "other";
+                    /** @description retired plans too */
+                    all?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description fire 火灾; fall 跌倒; medical 突发疾病; wandering 走失; outage 停电断网; public_health 公共卫生事件; disaster 自然灾害; other 其他 */
+                            kind: "fire" | "fall" | "medical" | "wandering" | "outage" | "public_health" | "disaster" | "other";
+                            kindName: string;
+                            title: string;
+                            summary: string;
+                            duties: {
+                                /** @description the post, e.g. 值班员, 医护人员, 所长 */
+                                who: string;
+                                /** @description a named member of staff, when the plan names one */
+                                userId: string | null;
+                                userName: string | null;
+                                action: string;
+                            }[];
+                            /** @description who is called outside the centre: 120, 119, the community */
+                            contacts: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            effectiveOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            reviewOn: string;
+                            /** @description the plan in force for its kind; an older one is kept, retired */
+                            current: boolean;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description drills held on this plan */
+                            drills: number;
+                            /** @description YYYY-MM-DD, centre time */
+                            lastDrillOn: string | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A plan for its kind, in force from now; the plan before it is retired and kept (supervisor, admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description fire 火灾; fall 跌倒; medical 突发疾病; wandering 走失; outage 停电断网; public_health 公共卫生事件; disaster 自然灾害; other 其他 */
+                        kind: "fire" | "fall" | "medical" | "wandering" | "outage" | "public_health" | "disaster" | "other";
+                        title: string;
+                        summary?: string;
+                        duties: {
+                            who: string;
+                            userId?: string;
+                            action: string;
+                        }[];
+                        contacts?: string;
+                        /** @description YYYY-MM-DD, centre time */
+                        effectiveOn: string;
+                        /** @description YYYY-MM-DD, centre time */
+                        reviewOn?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description fire 火灾; fall 跌倒; medical 突发疾病; wandering 走失; outage 停电断网; public_health 公共卫生事件; disaster 自然灾害; other 其他 */
+                            kind: "fire" | "fall" | "medical" | "wandering" | "outage" | "public_health" | "disaster" | "other";
+                            kindName: string;
+                            title: string;
+                            summary: string;
+                            duties: {
+                                /** @description the post, e.g. 值班员, 医护人员, 所长 */
+                                who: string;
+                                /** @description a named member of staff, when the plan names one */
+                                userId: string | null;
+                                userName: string | null;
+                                action: string;
+                            }[];
+                            /** @description who is called outside the centre: 120, 119, the community */
+                            contacts: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            effectiveOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            reviewOn: string;
+                            /** @description the plan in force for its kind; an older one is kept, retired */
+                            current: boolean;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description drills held on this plan */
+                            drills: number;
+                            /** @description YYYY-MM-DD, centre time */
+                            lastDrillOn: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One emergency plan */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description fire 火灾; fall 跌倒; medical 突发疾病; wandering 走失; outage 停电断网; public_health 公共卫生事件; disaster 自然灾害; other 其他 */
+                            kind: "fire" | "fall" | "medical" | "wandering" | "outage" | "public_health" | "disaster" | "other";
+                            kindName: string;
+                            title: string;
+                            summary: string;
+                            duties: {
+                                /** @description the post, e.g. 值班员, 医护人员, 所长 */
+                                who: string;
+                                /** @description a named member of staff, when the plan names one */
+                                userId: string | null;
+                                userName: string | null;
+                                action: string;
+                            }[];
+                            /** @description who is called outside the centre: 120, 119, the community */
+                            contacts: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            effectiveOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            reviewOn: string;
+                            /** @description the plan in force for its kind; an older one is kept, retired */
+                            current: boolean;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @description drills held on this plan */
+                            drills: number;
+                            /** @description YYYY-MM-DD, centre time */
+                            lastDrillOn: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/drills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Emergency drills, latest first */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description fire 火灾; fall 跌倒; medical 突发疾病; wandering 走失; outage 停电断网; public_health 公共卫生事件; disaster 自然灾害; other 其他 */
+                    kind?: "fire" | "fall" | "medical" | "wandering" | "outage" | "public_health" | "disaster" | "other";
+                    planId?: string;
+                    /** @description YYYY-MM-DD, centre time */
+                    from?: string;
+                    /** @description YYYY-MM-DD, centre time */
+                    to?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            planId: string | null;
+                            planTitle: string | null;
+                            /** @description fire 火灾; fall 跌倒; medical 突发疾病; wandering 走失; outage 停电断网; public_health 公共卫生事件; disaster 自然灾害; other 其他 */
+                            kind: "fire" | "fall" | "medical" | "wandering" | "outage" | "public_health" | "disaster" | "other";
+                            kindName: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            heldOn: string;
+                            scenario: string;
+                            place: string;
+                            participants: {
+                                userId: string;
+                                name: string;
+                            }[];
+                            /** @description others who took part: retirees, volunteers, the community */
+                            others: string;
+                            findings: string;
+                            /** @description improvement actions raised by its findings */
+                            actionIds: string[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A drill held: its plan or kind, the scenario, the staff who took part and what it found; improvement actions name it (finding kind `drill`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        planId?: string;
+                        /** @description fire 火灾; fall 跌倒; medical 突发疾病; wandering 走失; outage 停电断网; public_health 公共卫生事件; disaster 自然灾害; other 其他 */
+                        kind?: "fire" | "fall" | "medical" | "wandering" | "outage" | "public_health" | "disaster" | "other";
+                        /** @description YYYY-MM-DD, centre time */
+                        heldOn: string;
+                        scenario: string;
+                        place?: string;
+                        participantIds: string[];
+                        others?: string;
+                        findings?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            planId: string | null;
+                            planTitle: string | null;
+                            /** @description fire 火灾; fall 跌倒; medical 突发疾病; wandering 走失; outage 停电断网; public_health 公共卫生事件; disaster 自然灾害; other 其他 */
+                            kind: "fire" | "fall" | "medical" | "wandering" | "outage" | "public_health" | "disaster" | "other";
+                            kindName: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            heldOn: string;
+                            scenario: string;
+                            place: string;
+                            participants: {
+                                userId: string;
+                                name: string;
+                            }[];
+                            /** @description others who took part: retirees, volunteers, the community */
+                            others: string;
+                            findings: string;
+                            /** @description improvement actions raised by its findings */
+                            actionIds: string[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/drills/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register of emergency drills as an Excel workbook (same filters as the list) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description fire 火灾; fall 跌倒; medical 突发疾病; wandering 走失; outage 停电断网; public_health 公共卫生事件; disaster 自然灾害; other 其他 */
+                    kind?: "fire" | "fall" | "medical" | "wandering" | "outage" | "public_health" | "disaster" | "other";
+                    planId?: string;
+                    /** @description YYYY-MM-DD, centre time */
+                    from?: string;
+                    /** @description YYYY-MM-DD, centre time */
+                    to?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/emergency/drills/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One emergency drill, with the improvement actions it raised */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            planId: string | null;
+                            planTitle: string | null;
+                            /** @description fire 火灾; fall 跌倒; medical 突发疾病; wandering 走失; outage 停电断网; public_health 公共卫生事件; disaster 自然灾害; other 其他 */
+                            kind: "fire" | "fall" | "medical" | "wandering" | "outage" | "public_health" | "disaster" | "other";
+                            kindName: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            heldOn: string;
+                            scenario: string;
+                            place: string;
+                            participants: {
+                                userId: string;
+                                name: string;
+                            }[];
+                            /** @description others who took part: retirees, volunteers, the community */
+                            others: string;
+                            findings: string;
+                            /** @description improvement actions raised by its findings */
+                            actionIds: string[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
