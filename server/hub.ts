@@ -73,6 +73,7 @@ import { AlertStore } from './store/alerts.ts';
 import { DeviceStore } from './store/devices.ts';
 import { RetireeStore } from './store/retirees.ts';
 import { UserStore } from './store/users.ts';
+import { ComfortVisits } from './visits/comfort.ts';
 import { WatchCommands } from './watches/commands.ts';
 import { VoiceNotes } from './watches/voice.ts';
 
@@ -387,6 +388,9 @@ async function buildParts(
   });
 
   const requests = new RequestListener(bus, new RequestStore(db), directory);
+  const comfort = new ComfortVisits(bus, db, (error) =>
+    logger.error({ err: error }, 'comfort visit not raised'),
+  );
 
   const deviceState = new DeviceState(
     bus,
@@ -725,6 +729,7 @@ async function buildParts(
     // Started while this instance holds the jobs' lease, stopped when it loses it.
     { name: 'jobs that run once', start: () => jobsLease.start(), stop: () => jobsLease.stop() },
     { name: 'service requests', start: () => requests.start(), stop: () => requests.stop() },
+    { name: 'comfort visits', start: () => comfort.start(), stop: () => comfort.stop() },
     { name: 'device state', start: () => deviceState.start(), stop: () => deviceState.stop() },
     {
       name: 'detector',

@@ -11,10 +11,10 @@ export const Holiday = Literals(['spring_festival', 'army_day', 'national_day'],
 export type Holiday = Static<typeof Holiday>;
 
 export const VisitReason = Literals(
-  ['spring_festival', 'army_day', 'national_day', 'hospital', 'focus', 'other'],
+  ['spring_festival', 'army_day', 'national_day', 'hospital', 'focus', 'comfort', 'other'],
   {
     description:
-      'spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand',
+      'spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand',
   },
 );
 export type VisitReason = Static<typeof VisitReason>;

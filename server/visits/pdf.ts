@@ -25,6 +25,7 @@ export const REASON_LABELS: Record<VisitReason, string> = {
   national_day: '国庆节走访慰问',
   hospital: '住院探望',
   focus: '重点走访（孤老、长期卧床）',
+  comfort: '事件后心理慰藉',
   other: '日常走访',
 };
 

@@ -1,9 +1,11 @@
 /** The visit side of the work list: open visit tasks and open follow-ups (6.8). */
-import { type DueRow, QueryProvider, type WorkListScope } from '../worklist/provider.ts';
+import { type DueRow, doesWork, QueryProvider, type WorkListScope } from '../worklist/provider.ts';
 
 /**
  * Open visit tasks from the day they open (a holiday campaign 14 days before the holiday, an
- * admission on the day of admission, the monthly focus visit a week before it is due) until done.
+ * admission on the day of admission, the monthly focus visit a week before it is due) until done:
+ * on the assignee's list, and one assigned to nobody (a campaign's, a comfort visit after an
+ * incident) on the lists of the station's records keepers.
  */
 export class VisitTaskProvider extends QueryProvider<DueRow> {
   readonly source = 'visit_task';
@@ -13,8 +15,8 @@ export class VisitTaskProvider extends QueryProvider<DueRow> {
       sql: `select t.id, t.title, t.retiree_id, r.name as retiree_name, t.due_on::text as due_on
          from visit_tasks t join retirees r on r.id = t.retiree_id
         where t.status = 'open' and t.opens_on <= $1::date
-          and ($2::uuid is null or t.assignee_id = $2::uuid)`,
-      params: [scope.date, scope.ownerId],
+          and ($2::uuid is null or t.assignee_id = $2::uuid or (t.assignee_id is null and $3::boolean))`,
+      params: [scope.date, scope.ownerId, doesWork(scope, 'visits.write')],
     };
   }
 }

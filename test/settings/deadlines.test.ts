@@ -32,6 +32,7 @@ const KEYS = [
   'reception.reply_days',
   'requests.done_days',
   'requests.test_interval_days',
+  'visits.comfort_days',
 ];
 
 for (const engine of engines)
