@@ -15824,8 +15824,8 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: "open" | "done" | "cancelled";
-                    /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                    reason?: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                    /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                    reason?: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                     retireeId?: string;
                     campaignId?: string;
                     /** @description a user id, or `none` for unassigned */
@@ -15848,8 +15848,8 @@ export interface paths {
                             id: string;
                             retireeId: string;
                             retireeName: string;
-                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                             title: string;
                             campaignId: string | null;
                             admissionId: string | null;
@@ -15957,8 +15957,8 @@ export interface paths {
                             id: string;
                             retireeId: string;
                             retireeName: string;
-                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                             title: string;
                             campaignId: string | null;
                             admissionId: string | null;
@@ -16084,8 +16084,8 @@ export interface paths {
                             id: string;
                             retireeId: string;
                             retireeName: string;
-                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                             title: string;
                             campaignId: string | null;
                             admissionId: string | null;
@@ -16199,8 +16199,8 @@ export interface paths {
                             id: string;
                             retireeId: string;
                             retireeName: string;
-                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                             title: string;
                             campaignId: string | null;
                             admissionId: string | null;
@@ -16431,8 +16431,8 @@ export interface paths {
                                 id: string;
                                 retireeId: string;
                                 retireeName: string;
-                                /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                                reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                                /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                                reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                                 title: string;
                                 campaignId: string | null;
                                 admissionId: string | null;
@@ -16568,8 +16568,8 @@ export interface paths {
                                 id: string;
                                 retireeId: string;
                                 retireeName: string;
-                                /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                                reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                                /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                                reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                                 title: string;
                                 campaignId: string | null;
                                 admissionId: string | null;
@@ -16692,8 +16692,8 @@ export interface paths {
                                 id: string;
                                 retireeId: string;
                                 retireeName: string;
-                                /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                                reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                                /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                                reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                                 title: string;
                                 campaignId: string | null;
                                 admissionId: string | null;
@@ -16822,8 +16822,8 @@ export interface paths {
                             retireeId: string;
                             retireeName: string;
                             taskId: string | null;
-                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                             /** @description YYYY-MM-DD */
                             visitedOn: string;
                             /** @description in_person; phone and video count as a visit for those living elsewhere (6.8.2.4) */
@@ -16974,8 +16974,8 @@ export interface paths {
                             retireeId: string;
                             retireeName: string;
                             taskId: string | null;
-                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                             /** @description YYYY-MM-DD */
                             visitedOn: string;
                             /** @description in_person; phone and video count as a visit for those living elsewhere (6.8.2.4) */
@@ -17120,8 +17120,8 @@ export interface paths {
                             retireeId: string;
                             retireeName: string;
                             taskId: string | null;
-                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                            /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                            reason: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                             /** @description YYYY-MM-DD */
                             visitedOn: string;
                             /** @description in_person; phone and video count as a visit for those living elsewhere (6.8.2.4) */
@@ -17640,8 +17640,8 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: "open" | "done" | "cancelled";
-                    /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                    reason?: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                    /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                    reason?: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                     retireeId?: string;
                     campaignId?: string;
                     /** @description a user id, or `none` for unassigned */
@@ -18046,8 +18046,8 @@ export interface paths {
             parameters: {
                 query: {
                     retireeId: string;
-                    /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); other: by hand */
-                    reason?: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "other";
+                    /** @description spring_festival / army_day / national_day: holiday campaign (6.8.2.1); hospital: admission (6.8.2.2); focus: monthly visit of the solitary or long bedridden (6.8.2.3); comfort: after a genuine SOS, fall, wandering, fire or gas alert (5.1.7); other: by hand */
+                    reason?: "spring_festival" | "army_day" | "national_day" | "hospital" | "focus" | "comfort" | "other";
                 };
                 header?: never;
                 path?: never;
