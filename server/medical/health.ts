@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { centreDay } from '../calendar.ts';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import type { User } from '../schemas/auth.ts';
 import type {
   HealthCheck,
@@ -89,6 +89,29 @@ const SELECT_ITEM = `select i.id, i.kind, i.name, i.detail, i.since_on::text as 
 const SELECT_CHECK = `select c.id, c.retiree_id, p.name as retiree_name, c.checked_on::text as checked_on, c.hospital,
     c.summary, c.recorded_by, u.display_name as recorded_by_name, c.recorded_at
   from health_checks c join retirees p on p.id = c.retiree_id join users u on u.id = c.recorded_by`;
+
+/**
+ * The allergies and the medication taken on `today` (not ended by then) in a retiree's health
+ * record, each as `name（detail）`, in the order they were recorded: what the rescue card shows.
+ */
+export async function cardHealth(
+  db: Queryable,
+  retireeId: string,
+  today: string,
+): Promise<{ allergies: string[]; medications: string[] }> {
+  const rows = await db.query<{ kind: 'allergy' | 'medication'; name: string; detail: string }>(
+    `select kind, name, detail from health_record_items
+      where retiree_id = $1 and kind in ('allergy', 'medication') and (ended_on is null or ended_on >= $2::date)
+      order by recorded_at, id`,
+    [retireeId, today],
+  );
+  const text = (row: { name: string; detail: string }) =>
+    row.detail ? `${row.name}（${row.detail}）` : row.name;
+  return {
+    allergies: rows.filter((row) => row.kind === 'allergy').map(text),
+    medications: rows.filter((row) => row.kind === 'medication').map(text),
+  };
+}
 
 export class HealthRecordStore {
   constructor(

@@ -16,7 +16,8 @@ import { HubError } from '../errors.ts';
 import { kindName } from '../family/store.ts';
 import { amapLink } from '../location/geo.ts';
 import { LocationStore } from '../location/store.ts';
-import { rescueCard } from '../rescue/card.ts';
+import { currentRescueCard } from '../rescue/card.ts';
+import { handoverHistory } from '../rescue/handover.ts';
 import type { Alert, AlertStep } from '../schemas/alerts.ts';
 import type { User } from '../schemas/index.ts';
 import { type AlertLink, LINK_ACTIONS, type LinkAction } from './links.ts';
@@ -138,7 +139,7 @@ export const mobileRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
   async function render(opened: Opened, token: string, done: string | undefined): Promise<string> {
     const { alert, link, user } = opened;
     const retiree = alert.retireeId ? await app.retirees.byId(alert.retireeId) : null;
-    const card = retiree ? rescueCard(retiree, hub.centre, new Date()) : null;
+    const card = retiree ? await currentRescueCard(hub.db, retiree, hub.centre) : null;
     const place = alert.retireeId ? await locations.latest(alert.retireeId) : null;
     const steps: AlertStep[] = await app.workflow.steps(alert.id);
     const parts: string[] = [];
@@ -184,6 +185,8 @@ export const mobileRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
 <dt>电话</dt><dd><a href="tel:${html(card.phone)}">${html(card.phone)}</a></dd>
 <dt>血型</dt><dd>${html(card.bloodType)}</dd>
 <dt>病史</dt><dd>${html(card.medicalHistory)}</dd>
+${card.allergies.length ? `<dt>过敏</dt><dd>${html(card.allergies.join('、'))}</dd>` : ''}
+${card.medications.length ? `<dt>目前用药</dt><dd>${html(card.medications.join('、'))}</dd>` : ''}
 ${contacts}
 </dl></section>`);
     }
@@ -216,13 +219,14 @@ ${contacts}
         return;
       case 'handed_to_120': {
         const retiree = alert.retireeId ? await app.retirees.byId(alert.retireeId) : null;
+        const card = retiree ? await currentRescueCard(hub.db, retiree, hub.centre) : null;
         await app.workflow.act(alert.id, user, {
           action: 'handed_to_120',
           note: '由手机链接记录',
           handover: {
             address: retiree?.address || '（档案中无住址）',
             condition: `${kindName(alert.kind)}（${severityNames[alert.severity]}级）`,
-            history: retiree?.medicalHistory ?? '',
+            history: card ? handoverHistory(card) : '',
           },
         });
         return;

@@ -1,9 +1,12 @@
 /**
  * The Emergency Rescue Card (应急救助卡, 6.5.2.6): name, address, blood type, medical history, the
- * centre, and the relatives' phone numbers, in the order they are to be called.
+ * centre, and the relatives' phone numbers, in the order they are to be called; with the allergies
+ * and the medication taken now from the health record (6.5.2.3), which a hand-over to 120 passes on.
  */
 import { ageOn } from '../archive/fields.ts';
 import { centreDay } from '../calendar.ts';
+import type { Queryable } from '../db/database.ts';
+import { cardHealth } from '../medical/health.ts';
 import type { RescueCard } from '../schemas/rescue.ts';
 import type { RetireeRecord } from '../schemas/retirees.ts';
 
@@ -11,6 +14,7 @@ export function rescueCard(
   retiree: RetireeRecord,
   centre: { name: string; phone: string },
   now: Date,
+  health: { allergies: string[]; medications: string[] } = { allergies: [], medications: [] },
 ): RescueCard {
   return {
     retireeId: retiree.id,
@@ -23,9 +27,21 @@ export function rescueCard(
     phone: retiree.phone,
     bloodType: retiree.bloodType,
     medicalHistory: retiree.medicalHistory,
+    allergies: health.allergies,
+    medications: health.medications,
     centre: { ...centre },
     contacts: [...retiree.contacts]
       .sort((a, b) => a.priority - b.priority)
       .map(({ name, relation, phone, email, priority }) => ({ name, relation, phone, email, priority })),
   };
+}
+
+/** The card of `retiree` at `now`, with the allergies and medication its health record holds then. */
+export async function currentRescueCard(
+  db: Queryable,
+  retiree: RetireeRecord,
+  centre: { name: string; phone: string },
+  now: Date = new Date(),
+): Promise<RescueCard> {
+  return rescueCard(retiree, centre, now, await cardHealth(db, retiree.id, centreDay(now)));
 }

@@ -65,6 +65,8 @@ export function renderCardPdf(
   row('住址', card.address);
   row('血型', card.bloodType);
   row('病史', card.medicalHistory);
+  if (card.allergies.length) row('过敏', card.allergies.join('、'));
+  if (card.medications.length) row('目前用药', card.medications.join('、'));
   row('所属军休机构', [card.centre.name, card.centre.phone].filter(Boolean).join('　'));
   if (location) row('最新定位（手表）', locationText(location));
   doc.fontSize(8).fillColor('#666666').text('亲属联系电话');

@@ -9,7 +9,7 @@ import { LocationStore } from '../location/store.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { RescueCard } from '../schemas/rescue.ts';
 import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
-import { rescueCard } from './card.ts';
+import { currentRescueCard } from './card.ts';
 import { type CardFont, renderCardPdf } from './pdf.ts';
 
 const route = routeOptions('retirees');
@@ -23,7 +23,7 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<AreaOptions & { font: CardF
     const retiree = await app.retirees.byId(uuidOr404(id, 'retiree'));
     if (!retiree) throw notFound('retiree');
     await assertInScope(hub.db, scope, retiree.id);
-    return rescueCard(retiree, hub.centre, new Date());
+    return currentRescueCard(hub.db, retiree, hub.centre);
   }
 
   app.get(

@@ -12,6 +12,12 @@ export const RescueCard = Type.Object({
   phone: Type.String(),
   bloodType: Type.String(),
   medicalHistory: Type.String(),
+  allergies: Type.Array(Type.String(), {
+    description: 'allergies in the health record (6.5.2.3), each `name（detail）`',
+  }),
+  medications: Type.Array(Type.String(), {
+    description: 'medication taken now (not ended) in the health record, each `name（detail）`',
+  }),
   centre: Type.Object({ name: Type.String(), phone: Type.String() }),
   contacts: Type.Array(
     Type.Object({

@@ -3,8 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rescueCard } from '../../server/rescue/card.ts';
+import { handoverHistory } from '../../server/rescue/handover.ts';
 import type { RescueCard, RetireeRecord } from '../../server/schemas/index.ts';
-import { read } from '../helpers/hub.ts';
+import { created, read } from '../helpers/hub.ts';
 import { pdfTools } from '../helpers/pdf.ts';
 import { suiteHub } from '../helpers/suite.ts';
 
@@ -60,6 +61,26 @@ describe('Emergency Rescue Card (6.5.2.6)', () => {
     ).toBe(404);
   });
 
+  it('carries the allergies and the medication taken now from the health record, for a hand-over to 120', async () => {
+    const item = (body: Record<string, unknown>) =>
+      created<{ id: string }>(t, `/api/medical/records/${retireeId}/items`, body);
+    await item({ kind: 'allergy', name: '青霉素', detail: '皮疹、呼吸困难' });
+    await item({ kind: 'medication', name: '阿司匹林', detail: '100mg 每日一次' });
+    const stopped = await item({ kind: 'medication', name: '华法林', detail: '已停用' });
+    await item({ kind: 'condition', name: '高血压' });
+    const ended = await t.api('PATCH', `/api/medical/records/${retireeId}/items/${stopped.id}`, {
+      endedOn: '2025-01-01',
+    });
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+
+    const card = await read<RescueCard>(t, `/api/retirees/${retireeId}/rescue-card`);
+    expect(card.allergies).toStrictEqual(['青霉素（皮疹、呼吸困难）']);
+    expect(card.medications).toStrictEqual(['阿司匹林（100mg 每日一次）']);
+    expect(handoverHistory(card)).toBe(
+      '冠心病，2019年支架术后；青霉素过敏；过敏：青霉素（皮疹、呼吸困难）；用药：阿司匹林（100mg 每日一次）',
+    );
+  });
+
   it.skipIf(!pdftotext || !font)('prints as a PDF whose text is the card', async () => {
     const response = await fetch(`${t.url}/api/retirees/${retireeId}/rescue-card.pdf`, {
       headers: { authorization: `Bearer ${t.token}` },
@@ -79,6 +100,7 @@ describe('Emergency Rescue Card (6.5.2.6)', () => {
       '成都市第一军休服务管理中心',
       '13811112222',
       '13933334444',
+      '阿司匹林',
     ]) {
       expect(text).toContain(expected);
     }

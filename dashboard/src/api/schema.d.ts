@@ -26548,6 +26548,10 @@ export interface paths {
                             phone: string;
                             bloodType: string;
                             medicalHistory: string;
+                            /** @description allergies in the health record (6.5.2.3), each `name（detail）` */
+                            allergies: string[];
+                            /** @description medication taken now (not ended) in the health record, each `name（detail）` */
+                            medications: string[];
                             centre: {
                                 name: string;
                                 phone: string;
