@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { mayAccess } from '../access/policy.ts';
+import { centreDay } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest, notFound } from '../errors.ts';
 import { refusals, writeErrors } from '../http/records.ts';
@@ -145,6 +146,30 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =
       return app.workflow.assign(alertId(id), caller.user, publicUser(target));
     },
   );
+  /**
+   * A hand-over to 120 that names the hospital records the admission (6.8.2.2): the hospital visit
+   * it raises is assigned to nobody, for the retiree's station to take on. The hand-over itself is
+   * recorded whatever becomes of this; a failure is logged.
+   */
+  async function admitted(alert: Alert, hospital: string | undefined, userId: string): Promise<void> {
+    const name = hospital?.trim();
+    if (!name || !alert.retireeId || !app.hasDecorator('visits')) return;
+    try {
+      await app.visits.recordAdmission(
+        {
+          retireeId: alert.retireeId,
+          hospital: name,
+          admittedOn: centreDay(new Date()),
+          note: `120 转送（告警 ${alert.id}）`,
+          assigneeId: null,
+        },
+        userId,
+      );
+    } catch (error) {
+      app.log.error({ err: error, alertId: alert.id }, 'admission after the 120 hand-over not recorded');
+    }
+  }
+
   alertRecords.on(
     'actions',
     {
@@ -158,6 +183,11 @@ export const alertRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =
       const alertKey = alertId(id);
       const calling = body.action === 'called_retiree' || body.action === 'called_family';
       if (body.outcome && !calling) throw badRequest('outcome is for a call (called_retiree, called_family)');
+      if (body.action === 'handed_to_120') {
+        const alert = await app.workflow.act(alertKey, caller.user, body);
+        await admitted(alert, body.handover?.hospital, caller.user.id);
+        return alert;
+      }
       if (body.contactId === undefined) return app.workflow.act(alertKey, caller.user, body);
       if (body.action !== 'called_family') throw badRequest('contactId is for called_family');
       const alert = await app.alerts.byId(alertKey);

@@ -125,6 +125,13 @@ export const ActionBody = Type.Object({
       address: Type.String({ minLength: 1, maxLength: 256 }),
       condition: Type.String({ minLength: 1, maxLength: 2000 }),
       history: Type.String({ maxLength: 2000 }),
+      hospital: Type.Optional(
+        Type.String({
+          maxLength: 200,
+          description:
+            'the hospital the ambulance takes the retiree to, when known: recorded as an admission, which raises the hospital visit (6.8.2.2)',
+        }),
+      ),
     }),
   ),
 });

@@ -1,7 +1,9 @@
 /**
- * Comfort after an incident (5.1.7) on a real hub: an SOS resolved as genuine raises one visit to
- * comfort the retiree, due within the centre's deadline and on the station caseworkers' work lists
- * until one takes it on; a false alarm raises none; the deadline is the centre's to change.
+ * Visits the monitoring raises, on a real hub: comfort after an incident (5.1.7) — an SOS resolved
+ * as genuine raises one visit to comfort the retiree, due within the centre's deadline and on the
+ * station caseworkers' work lists until one takes it on; a false alarm raises none; the deadline
+ * is the centre's to change — and a hand-over to 120 naming the hospital records the admission,
+ * which raises the hospital visit (6.8.2.2).
  */
 import { describe, expect, it } from 'vitest';
 import { addDays, centreDay } from '../../server/calendar.ts';
@@ -9,7 +11,7 @@ import type { Alert, VisitTask, WorkList } from '../../server/schemas/index.ts';
 import { eventually, pressSos, read } from '../helpers/hub.ts';
 import { suiteHub } from '../helpers/suite.ts';
 
-describe('a comfort visit after an incident', () => {
+describe('visits raised by the monitoring', () => {
   const t = suiteHub();
   const today = centreDay(new Date());
 
@@ -72,5 +74,45 @@ describe('a comfort visit after an incident', () => {
     expect(task?.dueOn).toBe(addDays(today, 1));
     // The false alarm, resolved first, raised nothing.
     expect(await comfortTasks(quiet.id)).toStrictEqual([]);
+  });
+
+  it('records the admission when a hand-over to 120 names the hospital, raising the hospital visit', async () => {
+    const retiree = await t.addRetiree({ name: '钱德明' });
+    const alert = await pressSos(t, retiree, 'comfort-sos-120');
+    const handover = (hospital?: string) =>
+      t.api('POST', `/api/alerts/${alert.id}/actions`, {
+        action: 'handed_to_120',
+        handover: { address: '成都市青羊区军休路8号', condition: '胸痛', history: '冠心病', hospital },
+      });
+    const answer = await handover('四川省人民医院');
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const [visit] = await read<VisitTask[]>(t, `/api/visits/tasks?retireeId=${retiree.id}&reason=hospital`);
+    expect(visit).toMatchObject({
+      status: 'open',
+      assigneeId: null,
+      dueOn: addDays(today, 3),
+      title: expect.stringContaining('四川省人民医院'),
+    });
+    const admissions = await read<{ hospital: string; admittedOn: string; note: string }[]>(
+      t,
+      `/api/visits/admissions?retireeId=${retiree.id}`,
+    );
+    expect(admissions).toEqual([
+      expect.objectContaining({
+        hospital: '四川省人民医院',
+        admittedOn: today,
+        note: expect.stringContaining(alert.id),
+      }),
+    ]);
+
+    // Without a hospital the hand-over records no admission.
+    const other = await t.addRetiree({ name: '周海' });
+    const second = await pressSos(t, other, 'comfort-sos-120b');
+    const plain = await t.api('POST', `/api/alerts/${second.id}/actions`, {
+      action: 'handed_to_120',
+      handover: { address: '军休路9号', condition: '摔倒', history: '' },
+    });
+    expect(plain.status).toBe(200);
+    expect(await read(t, `/api/visits/admissions?retireeId=${other.id}`)).toStrictEqual([]);
   });
 });

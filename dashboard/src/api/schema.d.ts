@@ -4315,6 +4315,8 @@ export interface paths {
                             address: string;
                             condition: string;
                             history: string;
+                            /** @description the hospital the ambulance takes the retiree to, when known: recorded as an admission, which raises the hospital visit (6.8.2.2) */
+                            hospital?: string;
                         };
                     };
                 };
