@@ -137,7 +137,9 @@ export class Deadlines {
         if (!known.has(step)) throw badRequest(`${key}.${step}: 没有这个步骤 (no such step)`);
         inBounds(days, `${key}.${step}`);
       }
-      stored = { ...(await this.steps(deadline)), ...value };
+      // Only the steps the centre set are kept: the others follow their default, should it change.
+      const before = (await this.stored(key))?.value;
+      stored = { ...(before && typeof before === 'object' ? before : {}), ...value };
     }
     await this.db.query(
       `insert into centre_deadlines (key, value, updated_by, updated_at) values ($1, $2::jsonb, $3, now())
