@@ -21,6 +21,7 @@ export const SOURCE_LABELS: Record<string, string> = {
   treatment_approval: '异地就医审批',
   service_request: '求助服务',
   button_test: '按键测试',
+  emergency_plan_review: '应急预案复审',
 };
 
 export const workItemColumns: ListColumn<WorkItem>[] = [

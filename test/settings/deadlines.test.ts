@@ -25,6 +25,7 @@ const KEYS = [
   'abroad.approval_days',
   'benefits.approval_days',
   'bereavement.step_days',
+  'emergency.review_notice_days',
   'evaluation.action_notice_days',
   'intake.step_days',
   'medical.approval_days',

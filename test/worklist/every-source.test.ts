@@ -46,6 +46,7 @@ for (const engine of engines)
     let travelRequestId: string;
     let serviceRequestId: string;
     let pendant: CreatedDevice;
+    let emergencyPlanId: string;
 
     const listOf = async (query: string, token?: string): Promise<WorkItem[]> =>
       (await read<WorkList>(t, `/api/worklist?date=${date}${query}`, token)).items;
@@ -173,6 +174,16 @@ for (const engine of engines)
           to: addDays(today, 40),
         })
       ).id;
+      // emergency_plan_review: a plan in force whose review falls on the day.
+      emergencyPlanId = (
+        await created<{ id: string }>(t, '/api/emergency/plans', {
+          kind: 'fire',
+          title: '消防应急预案',
+          duties: [{ who: '值班员', action: '报警并疏散' }],
+          effectiveOn: today,
+          reviewOn: date,
+        })
+      ).id;
       // button_test: a pendant never test-pressed is due from the day it was registered;
       // service_request: its 求助 key pressed, nobody assigned yet.
       pendant = await t.addDevice('pendant.sos', main.id);
@@ -251,5 +262,9 @@ for (const engine of engines)
       expect(has(head, 'treatment_approval', treatmentId)).toBe(true);
       expect(has(head, 'abroad_approval', travelRequestId)).toBe(true);
       expect(has(head, 'visit_task', visitTaskId)).toBe(false);
+      // Plans are the managers' to review.
+      expect(has(head, 'emergency_plan_review', emergencyPlanId)).toBe(true);
+      expect(has(mine, 'emergency_plan_review')).toBe(false);
+      expect(has(desk, 'emergency_plan_review')).toBe(false);
     });
   });

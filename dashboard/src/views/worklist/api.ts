@@ -47,6 +47,8 @@ export function workItemLink(item: WorkItem): string {
       return '/requests';
     case 'button_test':
       return '/devices?tab=tests';
+    case 'emergency_plan_review':
+      return '/emergency';
     case 'intake_step':
       return item.retireeId ? `/intake?retiree=${encodeURIComponent(item.retireeId)}` : '/intake';
     default:
