@@ -34,36 +34,35 @@ export interface StepDeadlines<Step extends string = string> extends Described {
 
 export type Deadline = DayDeadline | StepDeadlines;
 
-export function dayDeadline(
-  key: string,
-  days: number,
-  description: { title: string; clause?: string; min?: number; max?: number },
-): DayDeadline {
+interface Description {
+  title: string;
+  clause?: string;
+  min?: number;
+  max?: number;
+}
+
+function described(key: string, description: Description, min: number): Described {
   return {
-    kind: 'days',
     key,
-    days,
     title: description.title,
     clause: description.clause ?? '',
-    min: description.min ?? 1,
+    min: description.min ?? min,
     max: description.max ?? 365,
   };
 }
 
+/** A number of days, at least 1 unless `min` says otherwise. */
+export function dayDeadline(key: string, days: number, description: Description): DayDeadline {
+  return { kind: 'days', days, ...described(key, description, 1) };
+}
+
+/** Days per step of a procedure, counted from its start (0: the same day). */
 export function stepDeadlines<Step extends string>(
   key: string,
   steps: readonly { step: Step; title: string; days: number }[],
-  description: { title: string; clause?: string; min?: number; max?: number },
+  description: Description,
 ): StepDeadlines<Step> {
-  return {
-    kind: 'steps',
-    key,
-    steps,
-    title: description.title,
-    clause: description.clause ?? '',
-    min: description.min ?? 0,
-    max: description.max ?? 365,
-  };
+  return { kind: 'steps', steps, ...described(key, description, 0) };
 }
 
 interface Row {
