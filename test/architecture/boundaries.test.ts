@@ -3,8 +3,9 @@
  * only devices/ (simulators may also `import type` the API's schemas); server/ reaches the gateway
  * only through gateway/index.ts; dashboard/ takes only types from the server, with named
  * exceptions, pure modules that import nothing, so that the browser and the server run the same
- * code: the centre's calendar (server/calendar.ts), so both count the centre's day alike, and the
- * access policy (server/access/policy.ts), so the dashboard shows what the server lets through.
+ * code: the centre's calendar (server/calendar.ts), so both count the centre's day alike, the
+ * access policy (server/access/policy.ts), so the dashboard shows what the server lets through, and
+ * the health words of a hand-over to 120 (server/rescue/handover.ts), alike from desk and phone.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -56,6 +57,8 @@ const top = (target: string) => target.split('/')[0] ?? '';
 const SHARED_WITH_DASHBOARD: Record<string, string> = {
   'server/calendar.ts': "the centre's day, counted alike in the browser and on the server",
   'server/access/policy.ts': 'who may do what, one table for the guard, the pages and the matrix test',
+  'server/rescue/handover.ts':
+    'what a hand-over to 120 says of health, alike from the desk and the mobile link',
 };
 const shared = Object.keys(SHARED_WITH_DASHBOARD);
 
