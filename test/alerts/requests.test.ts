@@ -54,6 +54,7 @@ describe('the green 求助 key and scheduled button tests', () => {
       '状态',
       '服务内容',
       '提供方',
+      '负责人',
       '派单时间',
       '完成时间',
       '评价（1–5）',
@@ -61,7 +62,10 @@ describe('the green 求助 key and scheduled button tests', () => {
     ]);
     const line = rows.find((row) => row[1] === '钱大勇');
     expect(line?.slice(1, 5)).toStrictEqual(['钱大勇', '已完成', '代购药品', '志愿者 王芳']);
-    expect(line?.[7]).toBe(5);
+    // Assigned without naming a handler: whoever assigned it is in charge.
+    expect(assigned.body.handlerName).toEqual(expect.any(String));
+    expect(line?.[5]).toBe(assigned.body.handlerName);
+    expect(line?.[8]).toBe(5);
     const open = await fetch(`${t.url}/api/service-requests/export.xlsx?status=requested`, {
       headers: { authorization: `Bearer ${t.token}` },
     });
