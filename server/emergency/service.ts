@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { addMonths } from '../calendar.ts';
 import type { Queryable } from '../db/database.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, HubError, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
 import type {
   EmergencyDrill,
@@ -181,8 +181,12 @@ export class EmergencyService extends RecordKeeper {
     let kind = input.kind;
     let planId: string | null = null;
     if (input.planId) {
-      const plan = await this.plan(input.planId).catch(() => {
-        throw badRequest('planId: 没有这个应急预案 (no such plan)');
+      const plan = await this.plan(input.planId).catch((error: unknown) => {
+        // A plan that is not there is the request's fault; any other failure stays the hub's.
+        if (error instanceof HubError && error.statusCode === 404) {
+          throw badRequest('planId: 没有这个应急预案 (no such plan)');
+        }
+        throw error;
       });
       if (kind && kind !== plan.kind) {
         throw badRequest(`kind: 与预案的类别（${plan.kindName}）不一致 (the plan's kind is ${plan.kind})`);

@@ -6,10 +6,10 @@
  * raises one such visit at most, whichever instance hears of it.
  */
 import { randomUUID } from 'node:crypto';
-import { alertKinds } from '../../devices/alerts.ts';
 import type { EventBus } from '../../devices/bus.ts';
 import { addDays, centreDay } from '../calendar.ts';
 import type { Database } from '../db/database.ts';
+import { kindName } from '../family/store.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import { Deadlines, dayDeadline } from '../settings/deadlines.ts';
 
@@ -60,12 +60,18 @@ export class ComfortVisits {
   async raise(alert: Alert): Promise<void> {
     const today = centreDay(new Date());
     const days = await this.deadlines.days(COMFORT_DAYS);
-    const what = alertKinds[alert.kind as keyof typeof alertKinds]?.zh ?? alert.kind;
     await this.db.query(
       `insert into visit_tasks (id, retiree_id, reason, title, alert_id, opens_on, due_on, assignee_id)
        values ($1, $2, 'comfort', $3, $4, $5, $6, null)
        on conflict (alert_id) where alert_id is not null do nothing`,
-      [randomUUID(), alert.retireeId, `心理慰藉：${what}事件后走访`, alert.id, today, addDays(today, days)],
+      [
+        randomUUID(),
+        alert.retireeId,
+        `心理慰藉：${kindName(alert.kind)}事件后走访`,
+        alert.id,
+        today,
+        addDays(today, days),
+      ],
     );
   }
 }
