@@ -348,10 +348,19 @@ async function buildParts(
     redis: redis !== null,
     keyCheck: vault.fingerprint('instance key check', 'junxiu-hub'),
     onError: (error) => logger.error({ err: error }, 'instance heartbeat failed'),
-    onRevived: () =>
+    onRevived: () => {
       logger.error(
-        'this instance was thought gone (it stood still longer than HUB_INSTANCE_STALE_SECONDS) and wrote itself in again',
-      ),
+        'this instance was thought gone (it stood still longer than HUB_INSTANCE_STALE_SECONDS); it is heard from again',
+      );
+      // Its devices may have been marked offline meanwhile while their connections stayed open.
+      goneLinks.reclaim([...gateway.connectedDevices(), ...watches.connectedDevices()]).then(
+        (back) => {
+          if (back.length > 0)
+            logger.warn({ devices: back.length }, 'devices still connected are online again');
+        },
+        (error: unknown) => logger.error({ err: error }, 'devices still connected not marked online again'),
+      );
+    },
   });
 
   // 6.11.2.4: families are told (their page live, e-mail and webhooks), each in the background;

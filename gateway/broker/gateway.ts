@@ -241,6 +241,11 @@ export class MqttGateway {
     return typeof address === 'object' && address ? address.port : 0;
   }
 
+  /** The clients with a connection open here that completed their CONNECT. */
+  connectedDevices(): string[] {
+    return [...new Set(this.liveClients().map((client) => client.id))];
+  }
+
   get tlsPort(): number {
     const address = this.tlsServer?.address();
     return typeof address === 'object' && address ? address.port : 0;

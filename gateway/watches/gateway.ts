@@ -265,6 +265,11 @@ export class WatchGateway {
     return typeof address === 'object' && address ? address.port : 0;
   }
 
+  /** The devices with a connection open here. */
+  connectedDevices(): string[] {
+    return [...this.byDevice.keys()];
+  }
+
   openConnections(protocol: WatchProtocolName): number {
     let count = 0;
     for (const connection of this.connections) if (connection.protocol.name === protocol) count += 1;

@@ -32,7 +32,11 @@ export interface InstanceOptions {
   /** A fingerprint of its secret key: instances that run together must have the same. */
   keyCheck: string;
   onError: (error: unknown) => void;
-  /** Told when the instance's own row was gone at a heartbeat (it was thought dead) and was written again. */
+  /**
+   * Told when a heartbeat finds the instance was thought gone: its row was quiet longer than
+   * `staleMs` (another instance may have taken its deliveries and marked its devices offline), or
+   * was taken out and is written again.
+   */
   onRevived?: () => void;
 }
 
@@ -148,13 +152,17 @@ export class InstanceRegistry {
   }
 
   private async beat(): Promise<void> {
-    const touched = await this.db.query<{ id: string }>(
-      'update hub_instances set seen_at = now() where id = $1 returning id',
+    const [touched] = await this.db.query<{ quietMs: number }>(
+      `update hub_instances h set seen_at = now()
+         from (select seen_at from hub_instances where id = $1 for update) earlier
+        where h.id = $1
+        returning (extract(epoch from now() - earlier.seen_at) * 1000)::float8 as "quietMs"`,
       [this.id],
     );
-    if (touched.length > 0) return;
-    // Thought dead (the process stood still longer than staleMs): written again, and said loudly.
-    await this.insert(this.db);
+    if (touched && touched.quietMs <= this.options.staleMs) return;
+    // Thought dead (the process stood still longer than staleMs): written again if it was taken
+    // out, and said loudly.
+    if (!touched) await this.insert(this.db);
     this.options.onRevived?.();
   }
 

@@ -3,7 +3,8 @@
  * connection, ends with its instance, killed or not, and nobody is left to say so. The holder of
  * the jobs' lease marks them offline once the instance has not been heard from for `staleMs`, and
  * says so on the bus (the wall shows it, detection forgets the device's runs); they come back online
- * when they connect again, to whichever instance.
+ * when they connect again, to whichever instance, or when the instance was only standing still and
+ * its connections are still open (`reclaim`).
  */
 import type { EventBus } from '../../devices/bus.ts';
 import type { DeviceStore } from '../store/devices.ts';
@@ -14,7 +15,7 @@ export class GoneLinks {
 
   constructor(
     private readonly options: {
-      devices: Pick<DeviceStore, 'unlinkGone'>;
+      devices: Pick<DeviceStore, 'unlinkGone' | 'unlinked'>;
       bus: EventBus;
       staleMs: number;
       onError: (error: unknown) => void;
@@ -46,5 +47,19 @@ export class GoneLinks {
       this.options.bus.emit('device.status', { deviceId, online: false, ts: now, source: 'connection' });
     }
     return gone;
+  }
+
+  /**
+   * This instance was thought gone and is back (its process stood still): of the devices still
+   * connected to it (`held`), those a sweep marked offline meanwhile are online again, linked to it.
+   * Their ids.
+   */
+  async reclaim(held: string[]): Promise<string[]> {
+    const swept = await this.options.devices.unlinked(held);
+    const now = (this.options.clock ?? Date.now)();
+    for (const deviceId of swept) {
+      this.options.bus.emit('device.status', { deviceId, online: true, ts: now, source: 'connection' });
+    }
+    return swept;
   }
 }

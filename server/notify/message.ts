@@ -103,10 +103,16 @@ export function textOf(context: MessageContext, channel: ChannelTarget): string 
 }
 
 /** The webhook body: facts for a gateway, and the ready-made text for an SMS or a chat message. */
-export function webhookBody(context: MessageContext, channel: ChannelTarget, sentAt: Date) {
+export function webhookBody(
+  context: MessageContext,
+  channel: ChannelTarget,
+  sentAt: Date,
+  deliveryId: string,
+) {
   const { alert, reason, level } = context.event;
   return {
     version: 1,
+    deliveryId,
     event: reason,
     level: level ?? null,
     sentAt: sentAt.toISOString(),

@@ -397,8 +397,8 @@ export class NotificationService {
     }
     if (channel.kind === 'sms' || channel.kind === 'voice') return this.viaPhone(channel.kind, job);
     const now = this.clock();
-    const body = JSON.stringify(webhookBody(context, channel, now));
-    const result = await this.webhook.send(channel.target, channel.secret, body, now);
+    const body = JSON.stringify(webhookBody(context, channel, now, job.id));
+    const result = await this.webhook.send(channel.target, channel.secret, body, now, job.id);
     // The delivery log tells staff no more than "not allowed" or "did not answer"; the cause is
     // for IT operators.
     if (!result.ok && result.detail) {

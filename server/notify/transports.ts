@@ -32,6 +32,11 @@ export const SIGNATURE_HEADER = 'X-Junxiu-Signature';
 /** The most of a provider's answer read. */
 const MAX_ANSWER_BYTES = 64 * 1024;
 export const TIMESTAMP_HEADER = 'X-Junxiu-Timestamp';
+/**
+ * One delivery's id, the same on every attempt and from every instance: a receiver that keeps the
+ * ids it has taken drops the repeat an instance killed between the send and the log leaves behind.
+ */
+export const DELIVERY_HEADER = 'X-Junxiu-Delivery';
 
 /** The delivery log's text for a target the address policy refuses. */
 export const TARGET_NOT_ALLOWED = 'target address not allowed (loopback, private or link-local network)';
@@ -123,10 +128,17 @@ export class WebhookSender {
     );
   };
 
-  async send(target: string, secret: string | null, body: string, now: Date): Promise<AttemptResult> {
+  async send(
+    target: string,
+    secret: string | null,
+    body: string,
+    now: Date,
+    deliveryId: string,
+  ): Promise<AttemptResult> {
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=utf-8',
       [TIMESTAMP_HEADER]: String(Math.floor(now.getTime() / 1000)),
+      [DELIVERY_HEADER]: deliveryId,
     };
     if (secret) headers[SIGNATURE_HEADER] = signature(secret, body);
     const exchanged = await this.exchange(target, headers, body, false);

@@ -193,6 +193,16 @@ export class DeviceStore {
     return rows.map((row) => row.id);
   }
 
+  /** Of `ids`, the devices linked to no instance and not revoked: marked offline by a sweep. */
+  async unlinked(ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<{ id: string }>(
+      'select id from devices where id = any($1::text[]) and linked_to is null and revoked_at is null order by id',
+      [ids],
+    );
+    return rows.map((row) => row.id);
+  }
+
   /**
    * A status message: its online state and battery level replace the stored ones only when they
    * are newer (`at`), so two instances handling one device's messages leave the newest on record.

@@ -72,6 +72,8 @@ interface Received {
   path: string;
   level: number | null;
   alertId: string;
+  /** X-Junxiu-Delivery: one delivery, however many times it is sent. */
+  delivery: string;
 }
 
 describe.skipIf(!postgres || !redis || !mosquitto || !influxd)(
@@ -135,7 +137,12 @@ describe.skipIf(!postgres || !redis || !mosquitto || !influxd)(
         });
         request.on('end', () => {
           const parsed = JSON.parse(body) as { level: number | null; alert: { id: string } };
-          received.push({ path: request.url ?? '', level: parsed.level, alertId: parsed.alert.id });
+          received.push({
+            path: request.url ?? '',
+            level: parsed.level,
+            alertId: parsed.alert.id,
+            delivery: String(request.headers['x-junxiu-delivery']),
+          });
           response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
         });
       });
@@ -313,8 +320,16 @@ describe.skipIf(!postgres || !redis || !mosquitto || !influxd)(
       const { created, device, retireeId } = await pendant();
       await press(device, created.device.id, 'cluster-ladder-1');
       const alert = await eventually(() => alertOf(retireeId));
-      const sent = (path: string) =>
-        received.filter((entry) => entry.alertId === alert.id && entry.path === path);
+      // As a receiver keeping the ids it has taken sees them: an instance killed between a send and
+      // its log entry leaves that delivery to be sent again, under the same id.
+      const sent = (path: string) => {
+        const seen = new Set<string>();
+        return received.filter((entry) => {
+          if (entry.alertId !== alert.id || entry.path !== path || seen.has(entry.delivery)) return false;
+          seen.add(entry.delivery);
+          return true;
+        });
+      };
       await eventually(() => sent('/supervisor').length === 1);
       // The first step went out from the instance holding the jobs; it dies before the second.
       expect(await leaseHeld(first.url)).toBe(true);
@@ -362,6 +377,34 @@ describe.skipIf(!postgres || !redis || !mosquitto || !influxd)(
       expect(await counted()).toBe(presses);
       await device.endAsync();
     }, 240_000);
+
+    it('puts back online the watches of an instance that stood still while their connections stayed open', async () => {
+      if (first.child.exitCode !== null || first.child.signalCode !== null) first = await startFirst();
+      // `first` holds no lease since it was started again: another instance sweeps its links.
+      expect(await leaseHeld(first.url)).toBe(false);
+      const retireeId = (await second.addRetiree()).id;
+      const watchId = '4700186888';
+      await second.addDevice('watch.3g', retireeId, watchId);
+      const watch = await DeviceLink.open(firstPorts['3g']);
+      watch.send(threeGFrame(watchId, 'LK,0,10,100'));
+      await watch.answered(`[3G*${watchId}*0002*LK]`);
+      const online = async () =>
+        (await second.api<{ id: string; online: boolean }[]>('GET', '/api/devices')).body.find(
+          (entry) => entry.id === watchId,
+        )?.online;
+      await eventually(async () => (await online()) === true);
+      // The process stands still past HUB_INSTANCE_STALE_SECONDS: the others take it for dead.
+      first.child.kill('SIGSTOP');
+      try {
+        await eventually(async () => (await online()) === false);
+      } finally {
+        first.child.kill('SIGCONT');
+      }
+      // It goes on; the watch's connection never closed.
+      await eventually(async () => (await online()) === true);
+      await eventually(() => /thought gone/.test(first.output()));
+      watch.end();
+    });
 
     it('serves the API, the live channel and the watches behind HAProxy, and goes on when an instance dies', async () => {
       // Back after the kills above.

@@ -201,6 +201,24 @@ await describeOnEngines((db) => {
     expect(revived).toBeGreaterThanOrEqual(1);
     await instance.leave();
   });
+
+  it('tells when its row had gone quiet longer than others wait, though it was not taken out', async () => {
+    let revived = 0;
+    const instance = new InstanceRegistry(db, { ...options, onRevived: () => (revived += 1) });
+    await instance.join();
+    const quiet = options.staleMs + 5000;
+    await db.query(`update hub_instances set seen_at = now() - $2 * interval '1 millisecond' where id = $1`, [
+      instance.id,
+      quiet,
+    ]);
+    await expect.poll(() => revived).toBeGreaterThanOrEqual(1);
+    const [row] = await db.query<{ quietMs: number }>(
+      `select (extract(epoch from now() - seen_at) * 1000)::float8 as "quietMs" from hub_instances where id = $1`,
+      [instance.id],
+    );
+    expect(row?.quietMs).toBeLessThan(quiet);
+    await instance.leave();
+  });
 });
 
 describe('hub processes on one PostgreSQL server', () => {

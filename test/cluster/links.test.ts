@@ -84,4 +84,28 @@ await describeOnEngines((db) => {
     expect(await devices.byId(here)).toMatchObject({ online: true });
     expect(await links.sweep()).toEqual([]);
   });
+
+  it('puts online again the devices still connected to an instance back from standing still', async () => {
+    const devices = new DeviceStore(db);
+    const other = await instance();
+    const [swept, elsewhere, revoked] = [await watch(devices), await watch(devices), await watch(devices)];
+    await devices.setStatus(elsewhere, { online: true, at: new Date(), linkedTo: other });
+    await db.query('update devices set revoked_at = now() where id = $1', [revoked]);
+    const bus = new EventBus();
+    const told: HubEventMap['device.status'][] = [];
+    bus.on('device.status', 'test', (status) => {
+      told.push(status);
+    });
+    const links = new GoneLinks({
+      devices,
+      bus,
+      staleMs: 15_000,
+      onError: (error) => expect(error).toBeUndefined(),
+    });
+    // Still connected here: `swept` (marked offline meanwhile), `elsewhere` (linked to another
+    // instance since), `revoked`.
+    expect(await links.reclaim([swept, elsewhere, revoked])).toEqual([swept]);
+    expect(told).toMatchObject([{ deviceId: swept, online: true, source: 'connection' }]);
+    expect(await links.reclaim([])).toEqual([]);
+  });
 });

@@ -157,6 +157,10 @@ describe('families are told: e-mail into a real SMTP server and signed webhooks 
     expect(second?.signatureValid).toBe(true);
     expect(Number(second?.timestamp)).toBeGreaterThan(Date.now() / 1000 - 60);
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(250);
+    // Both attempts are one delivery to the receiver: the same id in the header and the body.
+    expect(first?.delivery).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second?.delivery).toBe(first?.delivery);
+    expect(second?.json).toMatchObject({ deliveryId: first?.delivery });
     expect(second?.json).toMatchObject({
       event: 'opened',
       alert: { id: alert.id, kind: 'sos', kindName: '紧急求救', severity: 'critical', status: 'open' },

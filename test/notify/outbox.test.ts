@@ -99,6 +99,8 @@ describe('a retry waiting when the hub is killed (kill -9) is made by the next s
       [2, 'sent'],
     ]);
     expect(receiver.hooks.map((hook) => hook.answered)).toStrictEqual([500, 200]);
+    // The process that sends the second attempt is another, the delivery the same.
+    expect(new Set(receiver.hooks.map((hook) => hook.delivery)).size).toBe(1);
     expect(await metricValue(second, 'hub_notify_deliveries_resumed_total')).toBe(1);
   }, 120_000);
 });

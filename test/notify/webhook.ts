@@ -13,6 +13,8 @@ export interface ReceivedHook {
   json: unknown;
   signature: string | undefined;
   timestamp: string | undefined;
+  /** X-Junxiu-Delivery: the delivery's id, the same on each of its attempts. */
+  delivery: string | undefined;
   signatureValid: boolean;
   answered: number;
 }
@@ -46,6 +48,7 @@ export async function startWebhookReceiver(secret: string, script: number[] = []
         json: JSON.parse(body),
         signature,
         timestamp: request.headers['x-junxiu-timestamp'] as string | undefined,
+        delivery: request.headers['x-junxiu-delivery'] as string | undefined,
         signatureValid: verify(secret, body, signature),
         answered,
       });
