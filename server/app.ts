@@ -64,6 +64,7 @@ import { securityArea } from './security/plugin.ts';
 import { docsAccess } from './security/system-access.ts';
 import { Deadlines } from './settings/deadlines.ts';
 import { settingsArea } from './settings/plugin.ts';
+import { staffArea } from './staff/plugin.ts';
 import { systemArea } from './system/plugin.ts';
 import { usersArea } from './users/plugin.ts';
 import { visitsArea } from './visits/plugin.ts';
@@ -122,6 +123,7 @@ const AREAS = [
   auditArea,
   consentArea,
   emergencyArea,
+  staffArea,
 ];
 
 export async function buildApp(hub: HubContext, parts: HubParts, logger: Logger): Promise<FastifyInstance> {

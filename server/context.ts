@@ -47,6 +47,7 @@ import type { WallStore } from './retirees/wall-store.ts';
 import type { User } from './schemas/auth.ts';
 import type { SecurityContext } from './security/overview.ts';
 import type { SystemAccess } from './security/system-access.ts';
+import type { StaffRecords } from './staff/service.ts';
 import type { AlertStore } from './store/alerts.ts';
 import type { DeviceStore } from './store/devices.ts';
 import type { RetireeStore } from './store/retirees.ts';
@@ -128,6 +129,7 @@ export interface AreaServices {
   bereavement: BereavementService;
   care: CareService;
   emergency: EmergencyService;
+  staffRecords: StaffRecords;
   consents: ConsentService;
   contributionRegister: ContributionRegister;
   oralHistories: OralHistories;

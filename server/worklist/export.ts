@@ -22,6 +22,8 @@ export const SOURCE_LABELS: Record<string, string> = {
   service_request: '求助服务',
   button_test: '按键测试',
   emergency_plan_review: '应急预案复审',
+  qualification_expiry: '资格证书到期',
+  data_protection_training: '个人信息保护培训',
 };
 
 export const workItemColumns: ListColumn<WorkItem>[] = [

@@ -33,6 +33,8 @@ const KEYS = [
   'reception.reply_days',
   'requests.done_days',
   'requests.test_interval_days',
+  'staff.certificate_notice_days',
+  'staff.data_protection_days',
   'visits.comfort_days',
 ];
 

@@ -47,6 +47,7 @@ for (const engine of engines)
     let serviceRequestId: string;
     let pendant: CreatedDevice;
     let emergencyPlanId: string;
+    let qualificationId: string;
 
     const listOf = async (query: string, token?: string): Promise<WorkItem[]> =>
       (await read<WorkList>(t, `/api/worklist?date=${date}${query}`, token)).items;
@@ -184,6 +185,15 @@ for (const engine of engines)
           reviewOn: date,
         })
       ).id;
+      // qualification_expiry: the caseworker's certificate expiring on the day;
+      // data_protection_training: every account made today is due it at once (overdue tomorrow).
+      qualificationId = (
+        await created<{ id: string }>(t, '/api/staff/qualifications', {
+          userId: caseworker.id,
+          kind: 'social_worker',
+          expiresOn: date,
+        })
+      ).id;
       // button_test: a pendant never test-pressed is due from the day it was registered;
       // service_request: its 求助 key pressed, nobody assigned yet.
       pendant = await t.addDevice('pendant.sos', main.id);
@@ -266,5 +276,12 @@ for (const engine of engines)
       expect(has(head, 'emergency_plan_review', emergencyPlanId)).toBe(true);
       expect(has(mine, 'emergency_plan_review')).toBe(false);
       expect(has(desk, 'emergency_plan_review')).toBe(false);
+      // A certificate is its holder's and the managers'; training is the managers' to arrange.
+      expect(has(mine, 'qualification_expiry', qualificationId)).toBe(true);
+      expect(has(head, 'qualification_expiry', qualificationId)).toBe(true);
+      expect(has(desk, 'qualification_expiry')).toBe(false);
+      expect(has(head, 'data_protection_training', caseworker.id)).toBe(true);
+      expect(has(mine, 'data_protection_training')).toBe(false);
+      expect(has(desk, 'data_protection_training')).toBe(false);
     });
   });

@@ -49,6 +49,10 @@ export function workItemLink(item: WorkItem): string {
       return '/devices?tab=tests';
     case 'emergency_plan_review':
       return '/emergency';
+    case 'qualification_expiry':
+      return '/staff?tab=qualifications';
+    case 'data_protection_training':
+      return '/staff?tab=data-protection';
     case 'intake_step':
       return item.retireeId ? `/intake?retiree=${encodeURIComponent(item.retireeId)}` : '/intake';
     default:
