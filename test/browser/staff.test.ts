@@ -210,6 +210,21 @@ describe.skipIf(browser === null)(
       });
       await snap(page, 'qualification-renewed');
 
+      // A certificate entered by mistake is taken out, once confirmed.
+      const mistaken = (
+        await t.api<Qualification>('POST', '/api/staff/qualifications', {
+          userId: operatorId,
+          kind: 'other',
+          name: '录错的证书',
+        })
+      ).body;
+      await page.getByRole('button', { name: '刷新' }).click();
+      await page.getByTestId(`staff-qualification-remove-${mistaken.id}`).click();
+      await page.locator('.el-message-box').getByRole('button', { name: '删除' }).click();
+      await page.getByTestId(`staff-qualification-remove-${mistaken.id}`).waitFor({ state: 'detached' });
+      expect((await t.api('GET', `/api/staff/qualifications/${mistaken.id}`)).status).toBe(404);
+      await page.getByTestId(`staff-qualification-status-${certificateId}`).waitFor();
+
       // The year: the caseworker's hours and training.
       await page.getByTestId('staff-tabs').getByText('年度汇总').click();
       await page.waitForURL(/tab=summary/);

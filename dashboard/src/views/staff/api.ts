@@ -60,8 +60,10 @@ export const DATA_PROTECTION_DEADLINE = 'staff.data_protection_days';
 
 export const qualificationRecords = recordCalls('/api/staff/qualifications', 'staff-qualifications.xlsx');
 export const changeQualification = call.patch('/api/staff/qualifications/{id}');
+export const removeQualification = call.delete('/api/staff/qualifications/{id}');
 
 export const trainingRecords = recordCalls('/api/staff/trainings', 'staff-trainings.xlsx');
+export const removeTraining = call.delete('/api/staff/trainings/{id}');
 
 export const dataProtection = call.get('/api/staff/data-protection');
 export const staffSummary = call.get('/api/staff/summary');
