@@ -117,6 +117,11 @@ export class BrokerConsumer {
   private presence: MqttClient | undefined;
   private bridgeTimer: NodeJS.Timeout | undefined;
   private presenceTimer: NodeJS.Timeout | undefined;
+  /**
+   * The reading of retained messages under way, by its name: each reads on a connection whose
+   * client id is made of the name, so two of one name at once would close each other's.
+   */
+  private readonly reading = new Map<string, Promise<void>>();
   /** Zigbee2MQTT base topics followed, with the bridge each belongs to. */
   private bridgeBases = new Map<string, string>();
   private readonly draining = new Set<string>();
@@ -437,7 +442,8 @@ export class BrokerConsumer {
 
   /** Takes over the session of every consumer whose retained will says it is gone. */
   private findGone(): void {
-    if (this.stopping) return;
+    // A sweep still reading (a slow broker, a busy host) is not doubled: the next tick looks again.
+    if (this.stopping || this.reading.has('wills')) return;
     const own = this.options.clientId;
     this.readRetained([this.presenceTopic('+')], 'wills', async (_client, topic) => {
       const gone = this.goneOf(topic);
@@ -512,12 +518,29 @@ export class BrokerConsumer {
    * shared subscription is sent no retained message): `each` is given every message, and may
    * publish on that connection.
    */
-  private async readRetained(
+  private readRetained(
     filters: string[],
     name: string,
     each: (client: MqttClient, topic: string, payload: Buffer) => Promise<void>,
   ): Promise<void> {
-    if (filters.length === 0) return;
+    if (filters.length === 0) return Promise.resolve();
+    // One reading of a name at a time: a second waits for the first to end.
+    const before = this.reading.get(name) ?? Promise.resolve();
+    const run = before
+      .catch(() => {})
+      .then(() => this.readRetainedOnce(filters, name, each))
+      .finally(() => {
+        if (this.reading.get(name) === run) this.reading.delete(name);
+      });
+    this.reading.set(name, run);
+    return run;
+  }
+
+  private async readRetainedOnce(
+    filters: string[],
+    name: string,
+    each: (client: MqttClient, topic: string, payload: Buffer) => Promise<void>,
+  ): Promise<void> {
     const client = connect(
       this.options.url,
       this.connectOptions(`${this.options.clientId}-${name}`.slice(0, 64), {
