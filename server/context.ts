@@ -42,6 +42,7 @@ import type { Treatments } from './medical/treatments.ts';
 import type { NotificationService } from './notify/service.ts';
 import type { Privacy } from './privacy/service.ts';
 import type { ReceptionService } from './reception/service.ts';
+import type { ServiceProviders } from './requests/providers.ts';
 import type { RequestStore } from './requests/store.ts';
 import type { WallStore } from './retirees/wall-store.ts';
 import type { User } from './schemas/auth.ts';
@@ -141,6 +142,7 @@ export interface AreaServices {
   treatments: Treatments;
   reception: ReceptionService;
   serviceRequests: RequestStore;
+  serviceProviders: ServiceProviders;
   wall: WallStore;
   visits: VisitService;
 }

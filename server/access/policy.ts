@@ -68,8 +68,8 @@ export const POLICY = {
   escalation: { read: desk, manage: managers, providers: admin },
   /** Staff accounts: the desk sees who is who for assignment; the admin creates and changes them. */
   users: { read: desk, manage: admin },
-  /** Service requests (the green key, 6.12) and button tests. */
-  requests: { read: staff, handle: staff },
+  /** Service requests (the green key and those staff log, 6.12), button tests, and the register of providers. */
+  requests: { read: staff, handle: staff, providers: managers },
   /** Duty (5.1.7): the roster and who is on duty now, the handover, and drawing up the roster. */
   duty: { read: desk, handover: desk, manage: managers },
   /** Travel abroad and part-time posts (6.4): no part of the monitoring desk's work. */

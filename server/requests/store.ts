@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { definitions } from '../../devices/index.ts';
 import type { Queryable } from '../db/database.ts';
-import type { ButtonTest, ServiceRequest, ServiceRequestUpdate } from '../schemas/requests.ts';
+import { badRequest } from '../errors.ts';
+import { isUuid } from '../ids.ts';
+import type {
+  ButtonTest,
+  ServiceRequest,
+  ServiceRequestInput,
+  ServiceRequestQuery,
+  ServiceRequestUpdate,
+} from '../schemas/requests.ts';
 import { Deadlines, dayDeadline } from '../settings/deadlines.ts';
 import { staffUser } from '../store/checks.ts';
+import { Filter } from '../store/filter.ts';
 import { iso, type Timed, timed } from '../store/rows.ts';
 
 type RequestRow = Timed<ServiceRequest, 'requestedAt' | 'assignedAt' | 'doneAt'>;
@@ -13,9 +22,12 @@ function toRequest(row: RequestRow): ServiceRequest {
 }
 
 const selectRequest = `select q.id, q.retiree_id as "retireeId", r.name as "retireeName", q.device_id as "deviceId",
-    q.requested_at as "requestedAt", q.status, q.kind, q.provider, q.note, q.handler_id as "handlerId",
+    q.channel, q.category, q.description, l.display_name as "loggedBy",
+    q.requested_at as "requestedAt", q.status, q.kind, q.provider, q.provider_id as "providerId", q.note,
+    q.handler_id as "handlerId",
     h.display_name as "handlerName", q.assigned_at as "assignedAt", q.done_at as "doneAt", q.rating
-  from service_requests q left join retirees r on r.id = q.retiree_id left join users h on h.id = q.handler_id`;
+  from service_requests q left join retirees r on r.id = q.retiree_id left join users h on h.id = q.handler_id
+  left join users l on l.id = q.logged_by`;
 
 /** A device's test key is due a press every 30 days, unless the centre sets another interval. */
 export const TEST_INTERVAL = dayDeadline('requests.test_interval_days', 30, {
@@ -50,15 +62,39 @@ export class RequestStore {
     return rows.length ? this.byId(id) : null;
   }
 
+  /**
+   * A request staff log (by phone, in person, on a visit, from the family): waiting for someone, or
+   * in hand at once with `handlerId`. The retiree is the caller's to see (checked by the route).
+   */
+  async log(input: ServiceRequestInput, at: Date, by: string): Promise<ServiceRequest> {
+    const description = input.description.trim();
+    if (!description) throw badRequest('description: 请填写求助内容');
+    const handlerId = input.handlerId ? await staffUser(this.db, input.handlerId, 'handlerId') : null;
+    const id = randomUUID();
+    await this.db.query(
+      `insert into service_requests (id, retiree_id, channel, category, description, logged_by, requested_at, status,
+         handler_id, assigned_at)
+       values ($1, $2, $3, $4, $5, $6, $7, case when $8::uuid is null then 'requested' else 'assigned' end, $8::uuid,
+         case when $8::uuid is null then null else $7::timestamptz end)`,
+      [id, input.retireeId, input.channel, input.category, description, by, at, handlerId],
+    );
+    return (await this.byId(id)) as ServiceRequest;
+  }
+
   async byId(id: string): Promise<ServiceRequest | null> {
     const [row] = await this.db.query<RequestRow>(`${selectRequest} where q.id = $1`, [id]);
     return row ? toRequest(row) : null;
   }
 
-  async list(status: ServiceRequest['status'] | undefined, limit: number): Promise<ServiceRequest[]> {
+  async list(query: Omit<ServiceRequestQuery, 'limit'>, limit: number): Promise<ServiceRequest[]> {
+    const filter = new Filter()
+      .when('q.status = ?', query.status)
+      .when('q.channel = ?', query.channel)
+      .when('q.category = ?', query.category)
+      .id('q.provider_id', query.providerId, 'service provider');
     const rows = await this.db.query<RequestRow>(
-      `${selectRequest} ${status ? 'where q.status = $2' : ''} order by q.requested_at desc limit $1`,
-      status ? [limit, status] : [limit],
+      `${selectRequest} where ${filter.sql} order by q.requested_at desc limit ${limit}`,
+      filter.params,
     );
     return rows.map(toRequest);
   }
@@ -75,9 +111,12 @@ export class RequestStore {
   ): Promise<ServiceRequest | null> {
     const handlerId =
       change.handlerId === undefined ? null : await staffUser(this.db, change.handlerId, 'handlerId');
+    const provider = change.providerId === undefined ? null : await this.providerOf(change.providerId);
     const rows = await this.db.query(
       `update service_requests set
          status = coalesce($2, status), kind = coalesce($3, kind), provider = coalesce($4, provider),
+         provider_id = case when $4::text is null then provider_id else $10::uuid end,
+         category = coalesce($11, category),
          note = coalesce($5, note), rating = coalesce($6, rating),
          handler_id = coalesce($8, case when $2 = 'assigned' then coalesce(handler_id, $9::uuid) else handler_id end),
          assigned_at = case when $2 = 'assigned' then coalesce(assigned_at, $7) else assigned_at end,
@@ -87,15 +126,29 @@ export class RequestStore {
         id,
         change.status ?? null,
         change.kind ?? null,
-        change.provider ?? null,
+        provider?.name ?? change.provider ?? null,
         change.note ?? null,
         change.rating ?? null,
         at,
         handlerId,
         by,
+        provider?.id ?? null,
+        change.category ?? null,
       ],
     );
     return rows.length ? this.byId(id) : null;
+  }
+
+  /** A provider of the register, not taken off it; 400 naming `providerId` otherwise. */
+  private async providerOf(id: string): Promise<{ id: string; name: string }> {
+    const message = 'providerId: 服务商名录中没有这个服务商 (no such provider on the register)';
+    if (!isUuid(id)) throw badRequest(message);
+    const [row] = await this.db.query<{ id: string; name: string }>(
+      'select id, name from service_providers where id = $1 and retired_at is null',
+      [id.toLowerCase()],
+    );
+    if (!row) throw badRequest(message);
+    return row;
   }
 
   async recordTest(deviceId: string, at: Date): Promise<void> {

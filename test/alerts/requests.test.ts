@@ -51,6 +51,9 @@ describe('the green 求助 key and scheduled button tests', () => {
     expect(rows[0]).toStrictEqual([
       '求助时间',
       '老人',
+      '来源',
+      '类别',
+      '求助内容',
       '状态',
       '服务内容',
       '提供方',
@@ -61,11 +64,19 @@ describe('the green 求助 key and scheduled button tests', () => {
       '处理结果与备注',
     ]);
     const line = rows.find((row) => row[1] === '钱大勇');
-    expect(line?.slice(1, 5)).toStrictEqual(['钱大勇', '已完成', '代购药品', '志愿者 王芳']);
+    expect(line?.slice(1, 8)).toStrictEqual([
+      '钱大勇',
+      '求助键',
+      '',
+      '',
+      '已完成',
+      '代购药品',
+      '志愿者 王芳',
+    ]);
     // Assigned without naming a handler: whoever assigned it is in charge.
     expect(assigned.body.handlerName).toEqual(expect.any(String));
-    expect(line?.[5]).toBe(assigned.body.handlerName);
-    expect(line?.[8]).toBe(5);
+    expect(line?.[8]).toBe(assigned.body.handlerName);
+    expect(line?.[11]).toBe(5);
     const open = await fetch(`${t.url}/api/service-requests/export.xlsx?status=requested`, {
       headers: { authorization: `Bearer ${t.token}` },
     });

@@ -8955,11 +8955,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Service requests from the 求助 key (6.12), newest first */
+        /** Service requests (6.12), newest first: from the 求助 key and those staff logged (phone, in person, on a visit, from the family) */
         get: {
             parameters: {
                 query?: {
                     status?: "requested" | "assigned" | "done" | "cancelled";
+                    /** @description device 求助键; phone 电话; walk_in 来访; visit 走访中提出; family 家属代为提出 */
+                    channel?: "device" | "phone" | "walk_in" | "visit" | "family";
+                    /** @description policy 政策咨询; legal 法律援助; errand 代办代购; repair 维修; care 生活照料; medical 就医陪诊; transport 出行; other 其他 */
+                    category?: "policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other";
+                    providerId?: string;
                     limit?: number;
                 };
                 header?: never;
@@ -8979,6 +8984,13 @@ export interface paths {
                             retireeId: string | null;
                             retireeName: string | null;
                             deviceId: string | null;
+                            /** @description device 求助键; phone 电话; walk_in 来访; visit 走访中提出; family 家属代为提出 */
+                            channel: "device" | "phone" | "walk_in" | "visit" | "family";
+                            category: (never | null) | ("policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other");
+                            /** @description what was asked, in the words of whoever logged it */
+                            description: string;
+                            /** @description the member of staff who logged it (none for a key press) */
+                            loggedBy: string | null;
                             /** Format: date-time */
                             requestedAt: string;
                             status: "requested" | "assigned" | "done" | "cancelled";
@@ -8986,6 +8998,8 @@ export interface paths {
                             kind: string;
                             /** @description Who provides it: staff, volunteer, bought-in service */
                             provider: string;
+                            /** @description the provider of the centre’s register, when one serves it */
+                            providerId: string | null;
                             note: string;
                             /** @description The member of staff in charge, from its assignment on */
                             handlerId: string | null;
@@ -9043,7 +9057,125 @@ export interface paths {
             };
         };
         put?: never;
-        post?: never;
+        /** Log a request made by phone, in person, on a visit or by the family; with `handlerId` it is in hand at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        retireeId: string;
+                        channel: "phone" | "walk_in" | "visit" | "family";
+                        /** @description policy 政策咨询; legal 法律援助; errand 代办代购; repair 维修; care 生活照料; medical 就医陪诊; transport 出行; other 其他 */
+                        category: "policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other";
+                        description: string;
+                        /** @description taken in hand at once by this member of staff (assigned) */
+                        handlerId?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string | null;
+                            retireeName: string | null;
+                            deviceId: string | null;
+                            /** @description device 求助键; phone 电话; walk_in 来访; visit 走访中提出; family 家属代为提出 */
+                            channel: "device" | "phone" | "walk_in" | "visit" | "family";
+                            category: (never | null) | ("policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other");
+                            /** @description what was asked, in the words of whoever logged it */
+                            description: string;
+                            /** @description the member of staff who logged it (none for a key press) */
+                            loggedBy: string | null;
+                            /** Format: date-time */
+                            requestedAt: string;
+                            status: "requested" | "assigned" | "done" | "cancelled";
+                            /** @description What was asked for, once staff know (e.g. 代购, 维修, 陪诊) */
+                            kind: string;
+                            /** @description Who provides it: staff, volunteer, bought-in service */
+                            provider: string;
+                            /** @description the provider of the centre’s register, when one serves it */
+                            providerId: string | null;
+                            note: string;
+                            /** @description The member of staff in charge, from its assignment on */
+                            handlerId: string | null;
+                            handlerName: string | null;
+                            /** Format: date-time */
+                            assignedAt: string | null;
+                            /** Format: date-time */
+                            doneAt: string | null;
+                            rating: number | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -9062,6 +9194,11 @@ export interface paths {
             parameters: {
                 query?: {
                     status?: "requested" | "assigned" | "done" | "cancelled";
+                    /** @description device 求助键; phone 电话; walk_in 来访; visit 走访中提出; family 家属代为提出 */
+                    channel?: "device" | "phone" | "walk_in" | "visit" | "family";
+                    /** @description policy 政策咨询; legal 法律援助; errand 代办代购; repair 维修; care 生活照料; medical 就医陪诊; transport 出行; other 其他 */
+                    category?: "policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other";
+                    providerId?: string;
                 };
                 header?: never;
                 path?: never;
@@ -9158,7 +9295,11 @@ export interface paths {
                     "application/json": {
                         status?: "requested" | "assigned" | "done" | "cancelled";
                         kind?: string;
+                        /** @description policy 政策咨询; legal 法律援助; errand 代办代购; repair 维修; care 生活照料; medical 就医陪诊; transport 出行; other 其他 */
+                        category?: "policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other";
                         provider?: string;
+                        /** @description a provider of the register; `provider` then reads its name */
+                        providerId?: string;
                         /** @description The member of staff in charge; on assignment without one, whoever assigns it */
                         handlerId?: string;
                         note?: string;
@@ -9178,6 +9319,13 @@ export interface paths {
                             retireeId: string | null;
                             retireeName: string | null;
                             deviceId: string | null;
+                            /** @description device 求助键; phone 电话; walk_in 来访; visit 走访中提出; family 家属代为提出 */
+                            channel: "device" | "phone" | "walk_in" | "visit" | "family";
+                            category: (never | null) | ("policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other");
+                            /** @description what was asked, in the words of whoever logged it */
+                            description: string;
+                            /** @description the member of staff who logged it (none for a key press) */
+                            loggedBy: string | null;
                             /** Format: date-time */
                             requestedAt: string;
                             status: "requested" | "assigned" | "done" | "cancelled";
@@ -9185,6 +9333,8 @@ export interface paths {
                             kind: string;
                             /** @description Who provides it: staff, volunteer, bought-in service */
                             provider: string;
+                            /** @description the provider of the centre’s register, when one serves it */
+                            providerId: string | null;
                             note: string;
                             /** @description The member of staff in charge, from its assignment on */
                             handlerId: string | null;
@@ -9241,6 +9391,608 @@ export interface paths {
                 };
                 /** @description Default Response */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/service-providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register of service providers (6.12) with their requests, those done and their average rating (`all=true`: those taken off too) */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description policy 政策咨询; legal 法律援助; errand 代办代购; repair 维修; care 生活照料; medical 就医陪诊; transport 出行; other 其他 */
+                    service?: "policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other";
+                    /** @description providers taken off the register too */
+                    all?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            services: ("policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other")[];
+                            contactPerson: string;
+                            phone: string;
+                            address: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            contractFrom: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            contractTo: string | null;
+                            /** @description today falls within its contract dates (open ends count) */
+                            inContract: boolean;
+                            notes: string;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** @description requests it was given */
+                            requests: number;
+                            done: number;
+                            /** @description requests rated */
+                            ratings: number;
+                            averageRating: number | null;
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A provider on the register (supervisor, admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        services: ("policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other")[];
+                        contactPerson?: string;
+                        phone?: string;
+                        address?: string;
+                        /** @description YYYY-MM-DD, centre time */
+                        contractFrom?: string;
+                        /** @description YYYY-MM-DD, centre time */
+                        contractTo?: string;
+                        notes?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            services: ("policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other")[];
+                            contactPerson: string;
+                            phone: string;
+                            address: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            contractFrom: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            contractTo: string | null;
+                            /** @description today falls within its contract dates (open ends count) */
+                            inContract: boolean;
+                            notes: string;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** @description requests it was given */
+                            requests: number;
+                            done: number;
+                            /** @description requests rated */
+                            ratings: number;
+                            averageRating: number | null;
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/service-providers/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register of service providers as an Excel workbook */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description policy 政策咨询; legal 法律援助; errand 代办代购; repair 维修; care 生活照料; medical 就医陪诊; transport 出行; other 其他 */
+                    service?: "policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other";
+                    /** @description providers taken off the register too */
+                    all?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/service-providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One provider of the register */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            services: ("policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other")[];
+                            contactPerson: string;
+                            phone: string;
+                            address: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            contractFrom: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            contractTo: string | null;
+                            /** @description today falls within its contract dates (open ends count) */
+                            inContract: boolean;
+                            notes: string;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** @description requests it was given */
+                            requests: number;
+                            done: number;
+                            /** @description requests rated */
+                            ratings: number;
+                            averageRating: number | null;
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a provider, or take it off the register with `retired` (supervisor, admin) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        services?: ("policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other")[];
+                        contactPerson?: string;
+                        phone?: string;
+                        address?: string;
+                        /** @description YYYY-MM-DD, centre time */
+                        contractFrom?: string | null;
+                        /** @description YYYY-MM-DD, centre time */
+                        contractTo?: string | null;
+                        notes?: string;
+                        /** @description taken off the register (kept with its requests) */
+                        retired?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            services: ("policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other")[];
+                            contactPerson: string;
+                            phone: string;
+                            address: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            contractFrom: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            contractTo: string | null;
+                            /** @description today falls within its contract dates (open ends count) */
+                            inContract: boolean;
+                            notes: string;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** @description requests it was given */
+                            requests: number;
+                            done: number;
+                            /** @description requests rated */
+                            ratings: number;
+                            averageRating: number | null;
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
                     headers: {
                         [name: string]: unknown;
                     };
