@@ -22,6 +22,21 @@ await describeOnEngines((db) => {
     );
     return id;
   };
+  /** The sweep of gone links over `devices`, and what it told the bus. */
+  const sweeper = (devices: DeviceStore) => {
+    const bus = new EventBus();
+    const told: HubEventMap['device.status'][] = [];
+    bus.on('device.status', 'test', (status) => {
+      told.push(status);
+    });
+    const links = new GoneLinks({
+      devices,
+      bus,
+      staleMs: 15_000,
+      onError: (error) => expect(error).toBeUndefined(),
+    });
+    return { links, told };
+  };
   const watch = async (devices: DeviceStore) => {
     const id = `w-${randomUUID().slice(0, 8)}`;
     await devices.create({ id, type: 'watch.3g', secretHash: 'h' });
@@ -67,17 +82,7 @@ await describeOnEngines((db) => {
     const [here, there] = [await watch(devices), await watch(devices)];
     await devices.setStatus(here, { online: true, at: new Date(), linkedTo: live });
     await devices.setStatus(there, { online: true, at: new Date(), linkedTo: gone });
-    const bus = new EventBus();
-    const told: HubEventMap['device.status'][] = [];
-    bus.on('device.status', 'test', (status) => {
-      told.push(status);
-    });
-    const links = new GoneLinks({
-      devices,
-      bus,
-      staleMs: 15_000,
-      onError: (error) => expect(error).toBeUndefined(),
-    });
+    const { links, told } = sweeper(devices);
     expect(await links.sweep()).toEqual([there]);
     expect(told).toMatchObject([{ deviceId: there, online: false, source: 'connection' }]);
     expect(await devices.byId(there)).toMatchObject({ online: false });
@@ -91,17 +96,7 @@ await describeOnEngines((db) => {
     const [swept, elsewhere, revoked] = [await watch(devices), await watch(devices), await watch(devices)];
     await devices.setStatus(elsewhere, { online: true, at: new Date(), linkedTo: other });
     await db.query('update devices set revoked_at = now() where id = $1', [revoked]);
-    const bus = new EventBus();
-    const told: HubEventMap['device.status'][] = [];
-    bus.on('device.status', 'test', (status) => {
-      told.push(status);
-    });
-    const links = new GoneLinks({
-      devices,
-      bus,
-      staleMs: 15_000,
-      onError: (error) => expect(error).toBeUndefined(),
-    });
+    const { links, told } = sweeper(devices);
     // Still connected here: `swept` (marked offline meanwhile), `elsewhere` (linked to another
     // instance since), `revoked`.
     expect(await links.reclaim([swept, elsewhere, revoked])).toEqual([swept]);
