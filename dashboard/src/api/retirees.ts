@@ -10,6 +10,7 @@ import type {
   SafeZoneBody,
   SafeZoneRecord,
 } from '../../../server/location/schemas.ts';
+import type { ConsentOverview, ConsentVersion } from '../../../server/schemas/consents.ts';
 import type {
   Channel,
   CreatedChannel,
@@ -115,4 +116,17 @@ export async function removeSafeZone(id: string): Promise<void> {
 
 export function bloodPressure(id: string): Promise<BloodPressureAnswer> {
   return data(api.GET('/api/retirees/{id}/blood-pressure', retiree(id))) as Promise<BloodPressureAnswer>;
+}
+
+// ── consents (PIPL): those in force and every version; a version given or withdrawn, with its basis ──
+
+export function retireeConsents(id: string): Promise<ConsentOverview> {
+  return data(api.GET('/api/retirees/{id}/consents', retiree(id)));
+}
+
+export function recordConsent(
+  id: string,
+  body: BodyOf<'/api/retirees/{id}/consents'>,
+): Promise<ConsentVersion> {
+  return data(api.POST('/api/retirees/{id}/consents', { ...retiree(id), body }));
 }

@@ -33,6 +33,8 @@ const history = call.get('/api/archive/retirees/{id}/history');
 export const recordHistory = (retireeId: string, reason: string) =>
   history(retireeId, { reason, limit: 500 });
 export const listAttachments = call.get('/api/archive/retirees/{id}/attachments');
+/** The access log (6.1.2.8): who read which record, its history or a file, when and why (managers). */
+export const accessLog = call.get('/api/archive/access-log');
 
 /** A field the server refused, with its message (in Chinese, as the server writes them). */
 export interface FieldProblem {
