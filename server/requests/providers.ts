@@ -168,7 +168,10 @@ export class ServiceProviders {
       address: row.address,
       contractFrom: row.contract_from,
       contractTo: row.contract_to,
-      inContract: (row.contract_from ?? today) <= today && today <= (row.contract_to ?? today),
+      inContract:
+        row.retired_at === null &&
+        (row.contract_from ?? today) <= today &&
+        today <= (row.contract_to ?? today),
       notes: row.notes,
       retiredAt: row.retired_at ? isoRequired(row.retired_at) : null,
       requests: row.requests,

@@ -115,7 +115,8 @@ export class RequestStore {
     const rows = await this.db.query(
       `update service_requests set
          status = coalesce($2, status), kind = coalesce($3, kind), provider = coalesce($4, provider),
-         provider_id = case when $4::text is null then provider_id else $10::uuid end,
+         provider_id = case when $10::uuid is not null then $10::uuid
+                            when $4::text is null or $4::text = provider then provider_id end,
          category = coalesce($11, category),
          note = coalesce($5, note), rating = coalesce($6, rating),
          handler_id = coalesce($8, case when $2 = 'assigned' then coalesce(handler_id, $9::uuid) else handler_id end),

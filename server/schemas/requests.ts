@@ -68,23 +68,29 @@ export const ServiceRequestQuery = Type.Object({
 });
 export type ServiceRequestQuery = Static<typeof ServiceRequestQuery>;
 
-export const ServiceRequestUpdate = Type.Object({
-  status: Type.Optional(ServiceRequestStatus),
-  kind: Type.Optional(Type.String({ maxLength: 64 })),
-  category: Type.Optional(ServiceCategory),
-  provider: Type.Optional(Type.String({ maxLength: 128 })),
-  providerId: Type.Optional(
-    Type.String({ maxLength: 64, description: 'a provider of the register; `provider` then reads its name' }),
-  ),
-  handlerId: Type.Optional(
-    Type.String({
-      maxLength: 64,
-      description: 'The member of staff in charge; on assignment without one, whoever assigns it',
-    }),
-  ),
-  note: Type.Optional(Type.String({ maxLength: 2000 })),
-  rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
-});
+export const ServiceRequestUpdate = Type.Object(
+  {
+    status: Type.Optional(ServiceRequestStatus),
+    kind: Type.Optional(Type.String({ maxLength: 64 })),
+    category: Type.Optional(ServiceCategory),
+    provider: Type.Optional(Type.String({ maxLength: 128 })),
+    providerId: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description: 'a provider of the register; `provider` then reads its name',
+      }),
+    ),
+    handlerId: Type.Optional(
+      Type.String({
+        maxLength: 64,
+        description: 'The member of staff in charge; on assignment without one, whoever assigns it',
+      }),
+    ),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+    rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
+  },
+  { additionalProperties: false },
+);
 export type ServiceRequestUpdate = Static<typeof ServiceRequestUpdate>;
 
 export const ButtonTest = Type.Object({
@@ -109,7 +115,9 @@ export const ServiceProvider = Type.Object({
   address: Type.String(),
   contractFrom: Nullable(Day),
   contractTo: Nullable(Day),
-  inContract: Type.Boolean({ description: 'today falls within its contract dates (open ends count)' }),
+  inContract: Type.Boolean({
+    description: 'on the register and today falls within its contract dates (open ends count)',
+  }),
   notes: Type.String(),
   retiredAt: NullableTimestamp,
   requests: Type.Integer({ description: 'requests it was given' }),

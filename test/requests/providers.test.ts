@@ -178,7 +178,7 @@ for (const engine of engines)
         supervisor.token,
       );
       expect(retired.status).toBe(200);
-      expect(retired.body.retiredAt).toEqual(expect.any(String));
+      expect(retired.body).toMatchObject({ retiredAt: expect.any(String), inContract: false });
       expect((await read<ServiceProvider[]>(t, '/api/service-providers')).map((row) => row.id)).not.toContain(
         lapsed.id,
       );
@@ -214,7 +214,17 @@ for (const engine of engines)
       const its = await read<ServiceRequest[]>(t, `/api/service-requests?providerId=${legalAid.id}`);
       expect(its.map((row) => row.id)).toEqual([phoned.id]);
 
-      // Named in words instead: no longer the register's.
+      // The same name again keeps it the register's; another name in words does not.
+      const same = await t.api<ServiceRequest>('PATCH', `/api/service-requests/${phoned.id}`, {
+        provider: '锦江区法律援助中心',
+        note: '已约公证处办理，已回访',
+      });
+      expect(same.body).toMatchObject({ providerId: legalAid.id });
+      expect(
+        (await t.api('PATCH', `/api/service-requests/${phoned.id}`, { note: 'x', handledBy: 'nobody' }))
+          .status,
+      ).toBe(400);
+
       const words = await t.api<ServiceRequest>('PATCH', `/api/service-requests/${phoned.id}`, {
         provider: '志愿者 王芳',
       });

@@ -9446,7 +9446,7 @@ export interface paths {
                             contractFrom: string | null;
                             /** @description YYYY-MM-DD, centre time */
                             contractTo: string | null;
-                            /** @description today falls within its contract dates (open ends count) */
+                            /** @description on the register and today falls within its contract dates (open ends count) */
                             inContract: boolean;
                             notes: string;
                             /** Format: date-time */
@@ -9564,7 +9564,7 @@ export interface paths {
                             contractFrom: string | null;
                             /** @description YYYY-MM-DD, centre time */
                             contractTo: string | null;
-                            /** @description today falls within its contract dates (open ends count) */
+                            /** @description on the register and today falls within its contract dates (open ends count) */
                             inContract: boolean;
                             notes: string;
                             /** Format: date-time */
@@ -9792,7 +9792,7 @@ export interface paths {
                             contractFrom: string | null;
                             /** @description YYYY-MM-DD, centre time */
                             contractTo: string | null;
-                            /** @description today falls within its contract dates (open ends count) */
+                            /** @description on the register and today falls within its contract dates (open ends count) */
                             inContract: boolean;
                             notes: string;
                             /** Format: date-time */
@@ -9918,7 +9918,7 @@ export interface paths {
                             contractFrom: string | null;
                             /** @description YYYY-MM-DD, centre time */
                             contractTo: string | null;
-                            /** @description today falls within its contract dates (open ends count) */
+                            /** @description on the register and today falls within its contract dates (open ends count) */
                             inContract: boolean;
                             notes: string;
                             /** Format: date-time */
