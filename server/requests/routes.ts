@@ -38,7 +38,7 @@ const CHANNEL_NAMES = {
   visit: '走访中提出',
   family: '家属代为提出',
 } as const;
-export const CATEGORY_NAMES = {
+const CATEGORY_NAMES = {
   policy: '政策咨询',
   legal: '法律援助',
   errand: '代办代购',

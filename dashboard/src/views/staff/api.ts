@@ -4,21 +4,14 @@
  * training (6.11.2.2), and a summary of the year.
  */
 import type {
-  DataProtectionStanding,
-  Qualification,
-  QualificationChange,
   QualificationKind,
   QualificationStatus,
-  StaffSummary,
-  Training,
   TrainingKind,
 } from '../../../../server/schemas/staff.ts';
 import { ApiError, call } from '../../api/client.ts';
 import { recordCalls } from '../../api/records.ts';
 import { listStaff } from '../../api/users.ts';
 
-// The deadlines are the settings area's; their call stays in that page's module.
-export { centreDeadlines } from '../settings/api.ts';
 export type {
   DataProtectionStanding,
   Qualification,
@@ -28,7 +21,9 @@ export type {
   StaffSummary,
   Training,
   TrainingKind,
-};
+} from '../../../../server/schemas/staff.ts';
+// The deadlines are the settings area's; their call stays in that page's module.
+export { centreDeadlines } from '../settings/api.ts';
 
 /** The kinds of certificate in the order the page offers them. */
 export const qualificationKinds: readonly QualificationKind[] = [
