@@ -52,6 +52,7 @@ import { locationArea } from './location/plugin.ts';
 import { medicalArea } from './medical/plugin.ts';
 import { notifyArea } from './notify/plugin.ts';
 import { installNulGuard } from './nul-guard.ts';
+import { payArea } from './pay/plugin.ts';
 import { privacyArea } from './privacy/plugin.ts';
 import { receptionArea } from './reception/plugin.ts';
 import { reportsArea } from './reports/plugin.ts';
@@ -124,6 +125,7 @@ const AREAS = [
   consentArea,
   emergencyArea,
   staffArea,
+  payArea,
 ];
 
 export async function buildApp(hub: HubContext, parts: HubParts, logger: Logger): Promise<FastifyInstance> {

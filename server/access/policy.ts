@@ -78,6 +78,11 @@ export const POLICY = {
   medical: { read: records, write: records, decide: managers },
   visits: { read: staff, write: records },
   benefits: { read: staff, write: records },
+  /**
+   * Money (6.3, 6.5.2.1, 6.10.2.4): the pay ledger, reimbursements and one-off payments, kept by those
+   * who keep the records; running the month's pay, paying arrears and deciding claims are the managers'.
+   */
+  pay: { read: records, write: records, decide: managers },
   care: { read: staff, write: records },
   bereavement: { read: staff, write: records },
   reception: { read: staff, write: records },

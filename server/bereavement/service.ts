@@ -3,8 +3,10 @@
  * opens the bereavement checklist of 6.10.2.1–6.10.2.4, each step with owner and due date; marks the
  * retiree deceased (the archive's status, with a line in its change history) — the record is closed,
  * nothing is deleted; stops the retiree's living benefits (nursing fee, meal subsidies) with reason
- * death; ends the current care arrangement; closes open visit tasks; and opens the survivor subsidy
- * (遗属生活补助, 6.10.2.4) as an application for the survivor named.
+ * death; ends the pay items with the month of death; ends the current care arrangement; closes open
+ * visit tasks; and opens the survivor subsidy (遗属生活补助, 6.10.2.4) as an application for the
+ * survivor named. The funeral allowance and survivor pension steps close when the payment is
+ * recorded (../pay/lump-sums.ts).
  */
 
 import { randomUUID } from 'node:crypto';
@@ -14,6 +16,7 @@ import { CareService } from '../care/service.ts';
 import type { Queryable } from '../db/database.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import { endPayAtDeath } from '../pay/ledger.ts';
 import type {
   BereavementStep,
   BereavementStepKind,
@@ -215,6 +218,7 @@ export class BereavementService extends RecordKeeper {
         [retiree.id],
       );
       const stoppedBenefitIds = await this.benefits.stopLivingOnDeath(db, retiree.id, diedOn, userId);
+      await endPayAtDeath(db, retiree.id, diedOn);
       const endedCareArrangementId = await this.care.endOnDeath(db, retiree.id, diedOn, userId);
       let survivorSubsidyId: string | null = null;
       if (survivorName) {
@@ -278,15 +282,39 @@ export class BereavementService extends RecordKeeper {
       }
       if (sets.length > 0)
         await db.query(`update bereavement_steps set ${sets.join(', ')} where id = $1`, params);
-      const [open] = await db.query<{ n: number | string }>(
-        `select count(*) as n from bereavement_steps where death_id = $1 and status = 'open'`,
-        [step.death_id],
-      );
-      await db.query(
-        `update deaths set completed_at = case when $2 then coalesce(completed_at, now()) else null end where id = $1`,
-        [step.death_id, Number(open?.n ?? 0) === 0],
-      );
+      await markCompletion(db, step.death_id);
       return this.get(step.death_id, db);
     });
   }
+}
+
+/** The death is complete when none of its steps is open, and open again while one is. */
+async function markCompletion(db: Queryable, deathId: string): Promise<void> {
+  const [open] = await db.query<{ n: number | string }>(
+    `select count(*) as n from bereavement_steps where death_id = $1 and status = 'open'`,
+    [deathId],
+  );
+  await db.query(
+    `update deaths set completed_at = case when $2 then coalesce(completed_at, now()) else null end where id = $1`,
+    [deathId, Number(open?.n ?? 0) === 0],
+  );
+}
+
+/**
+ * The retiree's bereavement `step` done on `doneOn` by `userId`, with `note`, when it is open: a
+ * payment recorded elsewhere (丧葬费, 抚恤金) closes the step that asks for it. Inside `db`'s transaction.
+ */
+export async function closeStepDone(
+  db: Queryable,
+  retireeId: string,
+  step: BereavementStepKind,
+  done: { on: string; by: string; note: string },
+): Promise<void> {
+  const [row] = await db.query<{ death_id: string }>(
+    `update bereavement_steps set status = 'done', done_on = $3, done_by = $4,
+       note = case when note = '' then $5 else note || '；' || $5 end
+      where retiree_id = $1 and step = $2 and status = 'open' returning death_id`,
+    [retireeId, step, done.on, done.by, done.note],
+  );
+  if (row) await markCompletion(db, row.death_id);
 }

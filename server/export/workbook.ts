@@ -27,8 +27,31 @@ export async function listWorkbook<T>(
   columns: readonly ListColumn<T>[],
   rows: readonly T[],
 ): Promise<Buffer> {
+  return sheetsWorkbook([{ name: sheetName, columns, rows }]);
+}
+
+/** One sheet of a workbook: its name, columns and rows. */
+export interface Sheet<T> {
+  name: string;
+  columns: readonly ListColumn<T>[];
+  rows: readonly T[];
+}
+
+/** A workbook of several sheets, each as `listWorkbook` writes its one. */
+// biome-ignore lint/suspicious/noExplicitAny: each sheet has rows of its own type
+export async function sheetsWorkbook(sheets: readonly Sheet<any>[]): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.created = new Date();
+  for (const { name, columns, rows } of sheets) addSheet(workbook, name, columns, rows);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+function addSheet<T>(
+  workbook: ExcelJS.Workbook,
+  sheetName: string,
+  columns: readonly ListColumn<T>[],
+  rows: readonly T[],
+): void {
   // Excel forbids []:*?/\ in sheet names and caps them at 31 characters.
   const sheet = workbook.addWorksheet(sheetName.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31) || 'Sheet1');
   sheet.columns = columns.map((column, index) => ({
@@ -51,7 +74,6 @@ export async function listWorkbook<T>(
   header.font = { bold: true };
   header.alignment = { vertical: 'middle' };
   sheet.views = [{ state: 'frozen', ySplit: 1 }];
-  return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
 /** Sends a workbook as a download: an ASCII file name for old clients, the Chinese one for the rest. */

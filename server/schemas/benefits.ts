@@ -1,6 +1,6 @@
 /** Living treatment (6.3 生活待遇): benefits with their steps and payments, preferential cards held. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Day, Limit, Literals, Nullable, RetireeNamed, Timestamp } from './common.ts';
+import { Day, Limit, Literals, Month, Nullable, RetireeNamed, Timestamp } from './common.ts';
 
 const Text = (maxLength: number) => Type.String({ maxLength });
 
@@ -101,7 +101,7 @@ export type BenefitRejection = Static<typeof BenefitRejection>;
 
 export const PaymentInput = Type.Object(
   {
-    period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' }),
+    period: Month,
     amountFen: Type.Integer({ minimum: 1, maximum: 100_000_000 }),
     paidOn: Type.Optional(Day),
     note: Type.Optional(Text(2000)),

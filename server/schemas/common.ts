@@ -56,5 +56,8 @@ export const RetireeNamed = { retireeId: Type.String(), retireeName: Type.String
 /** A calendar day in the centre (Asia/Shanghai). */
 export const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD, centre time' });
 
+/** A calendar month in the centre: a pay period. */
+export const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
+
 export const Timestamp = Type.String({ format: 'date-time' });
 export const NullableTimestamp = Nullable(Timestamp);

@@ -24,6 +24,9 @@ export const SOURCE_LABELS: Record<string, string> = {
   emergency_plan_review: '应急预案复审',
   qualification_expiry: '资格证书到期',
   data_protection_training: '个人信息保护培训',
+  pay_run: '离退休费发放',
+  pay_arrears: '补发离退休费',
+  medical_claim: '医疗费报销',
 };
 
 export const workItemColumns: ListColumn<WorkItem>[] = [

@@ -39207,6 +39207,3186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/pay/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pay items (离退休费, 津贴补贴) by retiree, each with its monthly amount and months */
+        get: {
+            parameters: {
+                query?: {
+                    retireeId?: string;
+                    /** @description pension 离退休费, living_allowance 生活补贴, post_allowance 职级津贴, heating 取暖补贴, property 物业服务补贴, other 其他 (named) */
+                    kind?: "pension" | "living_allowance" | "post_allowance" | "heating" | "property" | "other";
+                    /** @description true: only items paid this month */
+                    current?: boolean;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description pension 离退休费, living_allowance 生活补贴, post_allowance 职级津贴, heating 取暖补贴, property 物业服务补贴, other 其他 (named) */
+                            kind: "pension" | "living_allowance" | "post_allowance" | "heating" | "property" | "other";
+                            kindName: string;
+                            /** @description What the pay slip calls it */
+                            name: string;
+                            /** @description The monthly amount, in fen */
+                            monthlyFen: number;
+                            /** @description YYYY-MM */
+                            fromMonth: string;
+                            /** @description The last month paid; null: open */
+                            toMonth: (never | null) | string;
+                            endReason: (never | null) | ("adjusted" | "death" | "stopped");
+                            /** @description Paid in the current month */
+                            current: boolean;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A pay item of a retiree from a month; 409 when the retiree died before it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        retireeId: string;
+                        /** @description pension 离退休费, living_allowance 生活补贴, post_allowance 职级津贴, heating 取暖补贴, property 物业服务补贴, other 其他 (named) */
+                        kind: "pension" | "living_allowance" | "post_allowance" | "heating" | "property" | "other";
+                        /** @description Required for other; the kind’s name otherwise */
+                        name?: string;
+                        /** @description The monthly amount, in fen */
+                        monthlyFen: number;
+                        /** @description YYYY-MM */
+                        fromMonth: string;
+                        /** @description YYYY-MM */
+                        toMonth?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description pension 离退休费, living_allowance 生活补贴, post_allowance 职级津贴, heating 取暖补贴, property 物业服务补贴, other 其他 (named) */
+                            kind: "pension" | "living_allowance" | "post_allowance" | "heating" | "property" | "other";
+                            kindName: string;
+                            /** @description What the pay slip calls it */
+                            name: string;
+                            /** @description The monthly amount, in fen */
+                            monthlyFen: number;
+                            /** @description YYYY-MM */
+                            fromMonth: string;
+                            /** @description The last month paid; null: open */
+                            toMonth: (never | null) | string;
+                            endReason: (never | null) | ("adjusted" | "death" | "stopped");
+                            /** @description Paid in the current month */
+                            current: boolean;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/items/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The pay items as an Excel workbook (same filters as the list) */
+        get: {
+            parameters: {
+                query?: {
+                    retireeId?: string;
+                    /** @description pension 离退休费, living_allowance 生活补贴, post_allowance 职级津贴, heating 取暖补贴, property 物业服务补贴, other 其他 (named) */
+                    kind?: "pension" | "living_allowance" | "post_allowance" | "heating" | "property" | "other";
+                    /** @description true: only items paid this month */
+                    current?: boolean;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One pay item */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description pension 离退休费, living_allowance 生活补贴, post_allowance 职级津贴, heating 取暖补贴, property 物业服务补贴, other 其他 (named) */
+                            kind: "pension" | "living_allowance" | "post_allowance" | "heating" | "property" | "other";
+                            kindName: string;
+                            /** @description What the pay slip calls it */
+                            name: string;
+                            /** @description The monthly amount, in fen */
+                            monthlyFen: number;
+                            /** @description YYYY-MM */
+                            fromMonth: string;
+                            /** @description The last month paid; null: open */
+                            toMonth: (never | null) | string;
+                            endReason: (never | null) | ("adjusted" | "death" | "stopped");
+                            /** @description Paid in the current month */
+                            current: boolean;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/items/{id}/adjust": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A new monthly amount from a month (调整标准): the item ends the month before and a new one carries on (201); 409 when that month is already paid */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM */
+                        fromMonth: string;
+                        /** @description The new monthly amount, in fen */
+                        monthlyFen: number;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description pension 离退休费, living_allowance 生活补贴, post_allowance 职级津贴, heating 取暖补贴, property 物业服务补贴, other 其他 (named) */
+                            kind: "pension" | "living_allowance" | "post_allowance" | "heating" | "property" | "other";
+                            kindName: string;
+                            /** @description What the pay slip calls it */
+                            name: string;
+                            /** @description The monthly amount, in fen */
+                            monthlyFen: number;
+                            /** @description YYYY-MM */
+                            fromMonth: string;
+                            /** @description The last month paid; null: open */
+                            toMonth: (never | null) | string;
+                            endReason: (never | null) | ("adjusted" | "death" | "stopped");
+                            /** @description Paid in the current month */
+                            current: boolean;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/items/{id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop an item after a month (停发), with the reason; 409 when a later month is already paid */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM */
+                        toMonth: string;
+                        /** @description Why it stops */
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description pension 离退休费, living_allowance 生活补贴, post_allowance 职级津贴, heating 取暖补贴, property 物业服务补贴, other 其他 (named) */
+                            kind: "pension" | "living_allowance" | "post_allowance" | "heating" | "property" | "other";
+                            kindName: string;
+                            /** @description What the pay slip calls it */
+                            name: string;
+                            /** @description The monthly amount, in fen */
+                            monthlyFen: number;
+                            /** @description YYYY-MM */
+                            fromMonth: string;
+                            /** @description The last month paid; null: open */
+                            toMonth: (never | null) | string;
+                            endReason: (never | null) | ("adjusted" | "death" | "stopped");
+                            /** @description Paid in the current month */
+                            current: boolean;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The months of a year whose pay was run, newest first, with the amounts paid and withheld */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The current year when not given */
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description YYYY-MM */
+                            period: string;
+                            /** Format: date-time */
+                            runAt: string;
+                            runBy: string;
+                            note: string;
+                            /** @description Retirees with an entry this month */
+                            retirees: number;
+                            paidFen: number;
+                            /** @description Withheld while a pension suspension (6.4.2.4) stands */
+                            withheldFen: number;
+                            /** @description Entries this run wrote (a second run adds only missing ones) */
+                            added?: number;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Run a month’s pay (发放): an entry per item due, withheld while a pension suspension stands (6.4.2.4); a second run adds only missing entries (supervisor, admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM */
+                        period: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description YYYY-MM */
+                            period: string;
+                            /** Format: date-time */
+                            runAt: string;
+                            runBy: string;
+                            note: string;
+                            /** @description Retirees with an entry this month */
+                            retirees: number;
+                            paidFen: number;
+                            /** @description Withheld while a pension suspension (6.4.2.4) stands */
+                            withheldFen: number;
+                            /** @description Entries this run wrote (a second run adds only missing ones) */
+                            added?: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/arrears": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retirees with pay withheld and not yet paid back, and whether a suspension still stands */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description The months withheld and not yet paid back */
+                            months: string[];
+                            amountFen: number;
+                            /** @description A suspension still stands: nothing can be paid back yet */
+                            suspended: boolean;
+                            /**
+                             * Format: date-time
+                             * @description When the last suspension was cleared
+                             */
+                            clearedAt: string | null;
+                            clearReason: string | null;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/arrears/{retireeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pay back a retiree’s withheld months (补发) in a month; 409 while a suspension stands or when nothing is withheld (supervisor, admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    retireeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM */
+                        period?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description YYYY-MM */
+                            period: string;
+                            months: string[];
+                            amountFen: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/ledger/{retireeId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A retiree’s money: pay items, each month’s entries (paid, withheld, arrears paid back), reimbursements and one-off payments */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    retireeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            retireeId: string;
+                            retireeName: string;
+                            items: {
+                                id: string;
+                                retireeId: string;
+                                retireeName: string;
+                                /** @description pension 离退休费, living_allowance 生活补贴, post_allowance 职级津贴, heating 取暖补贴, property 物业服务补贴, other 其他 (named) */
+                                kind: "pension" | "living_allowance" | "post_allowance" | "heating" | "property" | "other";
+                                kindName: string;
+                                /** @description What the pay slip calls it */
+                                name: string;
+                                /** @description The monthly amount, in fen */
+                                monthlyFen: number;
+                                /** @description YYYY-MM */
+                                fromMonth: string;
+                                /** @description The last month paid; null: open */
+                                toMonth: (never | null) | string;
+                                endReason: (never | null) | ("adjusted" | "death" | "stopped");
+                                /** @description Paid in the current month */
+                                current: boolean;
+                                note: string;
+                                recordedBy: string;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            /** @description Newest first */
+                            months: {
+                                /** @description YYYY-MM */
+                                period: string;
+                                paidFen: number;
+                                withheldFen: number;
+                                /** @description Withheld pay of earlier months paid back this month */
+                                arrearsFen: number;
+                                entries: {
+                                    id: string;
+                                    /** @description YYYY-MM */
+                                    period: string;
+                                    itemId: string;
+                                    /** @description pension 离退休费, living_allowance 生活补贴, post_allowance 职级津贴, heating 取暖补贴, property 物业服务补贴, other 其他 (named) */
+                                    kind: "pension" | "living_allowance" | "post_allowance" | "heating" | "property" | "other";
+                                    name: string;
+                                    amountFen: number;
+                                    /** @description withheld 暂停发放 while the pension is suspended */
+                                    state: "paid" | "withheld";
+                                    /** @description The month withheld pay was paid back as arrears (补发) */
+                                    settledPeriod: (never | null) | string;
+                                }[];
+                            }[];
+                            arrears: {
+                                retireeId: string;
+                                retireeName: string;
+                                /** @description The months withheld and not yet paid back */
+                                months: string[];
+                                amountFen: number;
+                                /** @description A suspension still stands: nothing can be paid back yet */
+                                suspended: boolean;
+                                /**
+                                 * Format: date-time
+                                 * @description When the last suspension was cleared
+                                 */
+                                clearedAt: string | null;
+                                clearReason: string | null;
+                            } | null;
+                            claims: {
+                                id: string;
+                                retireeId: string;
+                                retireeName: string;
+                                /** @description outpatient 门诊, inpatient 住院, out_of_town 异地就医, subsidy 医疗补助 */
+                                kind: "outpatient" | "inpatient" | "out_of_town" | "subsidy";
+                                kindName: string;
+                                /** @description The out-of-town treatment approved (6.5.2.3) */
+                                treatmentId: string | null;
+                                /** @description YYYY-MM-DD, centre time */
+                                submittedOn: string;
+                                /** @description The receipts’ total */
+                                claimedFen: number;
+                                /** @description submitted 已受理 → approved 已审核 | rejected 不予报销; approved → paid 已支付 */
+                                status: "submitted" | "approved" | "rejected" | "paid";
+                                approvedFen: number | null;
+                                decidedBy: string | null;
+                                /** Format: date-time */
+                                decidedAt: string | null;
+                                decisionNote: string;
+                                /** @description YYYY-MM-DD, centre time */
+                                paidOn: string | null;
+                                /** @description YYYY-MM */
+                                paidPeriod: string | null;
+                                note: string;
+                                receipts: {
+                                    /** @description The receipt’s (票据) number */
+                                    number: string;
+                                    /** @description The hospital or pharmacy that issued it */
+                                    issuer: string;
+                                    /** @description YYYY-MM-DD, centre time */
+                                    issuedOn: string;
+                                    /** @description The receipt’s amount, in fen */
+                                    amountFen: number;
+                                }[];
+                                recordedBy: string;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            lumpSums: {
+                                id: string;
+                                retireeId: string;
+                                retireeName: string;
+                                /** @description funeral_allowance 丧葬费, survivor_pension 一次性抚恤金, other 其他 (named) */
+                                kind: "funeral_allowance" | "survivor_pension" | "other";
+                                kindName: string;
+                                name: string;
+                                payeeName: string;
+                                payeeRelation: string;
+                                amountFen: number;
+                                /** @description YYYY-MM-DD, centre time */
+                                paidOn: string;
+                                /** @description YYYY-MM */
+                                period: string;
+                                note: string;
+                                recordedBy: string;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/claims": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Medical reimbursements (医疗费报销), newest first; `period`: those paid in that month */
+        get: {
+            parameters: {
+                query?: {
+                    retireeId?: string;
+                    /** @description outpatient 门诊, inpatient 住院, out_of_town 异地就医, subsidy 医疗补助 */
+                    kind?: "outpatient" | "inpatient" | "out_of_town" | "subsidy";
+                    /** @description submitted 已受理 → approved 已审核 | rejected 不予报销; approved → paid 已支付 */
+                    status?: "submitted" | "approved" | "rejected" | "paid";
+                    /** @description YYYY-MM */
+                    period?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description outpatient 门诊, inpatient 住院, out_of_town 异地就医, subsidy 医疗补助 */
+                            kind: "outpatient" | "inpatient" | "out_of_town" | "subsidy";
+                            kindName: string;
+                            /** @description The out-of-town treatment approved (6.5.2.3) */
+                            treatmentId: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            submittedOn: string;
+                            /** @description The receipts’ total */
+                            claimedFen: number;
+                            /** @description submitted 已受理 → approved 已审核 | rejected 不予报销; approved → paid 已支付 */
+                            status: "submitted" | "approved" | "rejected" | "paid";
+                            approvedFen: number | null;
+                            decidedBy: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionNote: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            paidOn: string | null;
+                            /** @description YYYY-MM */
+                            paidPeriod: string | null;
+                            note: string;
+                            receipts: {
+                                /** @description The receipt’s (票据) number */
+                                number: string;
+                                /** @description The hospital or pharmacy that issued it */
+                                issuer: string;
+                                /** @description YYYY-MM-DD, centre time */
+                                issuedOn: string;
+                                /** @description The receipt’s amount, in fen */
+                                amountFen: number;
+                            }[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A claim handed in with its receipts (受理); 409 when a receipt is on another claim or the out-of-town treatment is not approved */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        retireeId: string;
+                        /** @description outpatient 门诊, inpatient 住院, out_of_town 异地就医, subsidy 医疗补助 */
+                        kind: "outpatient" | "inpatient" | "out_of_town" | "subsidy";
+                        treatmentId?: string;
+                        /** @description YYYY-MM-DD, centre time */
+                        submittedOn?: string;
+                        receipts: {
+                            /** @description The receipt’s (票据) number */
+                            number: string;
+                            /** @description The hospital or pharmacy that issued it */
+                            issuer: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            issuedOn: string;
+                            /** @description The receipt’s amount, in fen */
+                            amountFen: number;
+                        }[];
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description outpatient 门诊, inpatient 住院, out_of_town 异地就医, subsidy 医疗补助 */
+                            kind: "outpatient" | "inpatient" | "out_of_town" | "subsidy";
+                            kindName: string;
+                            /** @description The out-of-town treatment approved (6.5.2.3) */
+                            treatmentId: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            submittedOn: string;
+                            /** @description The receipts’ total */
+                            claimedFen: number;
+                            /** @description submitted 已受理 → approved 已审核 | rejected 不予报销; approved → paid 已支付 */
+                            status: "submitted" | "approved" | "rejected" | "paid";
+                            approvedFen: number | null;
+                            decidedBy: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionNote: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            paidOn: string | null;
+                            /** @description YYYY-MM */
+                            paidPeriod: string | null;
+                            note: string;
+                            receipts: {
+                                /** @description The receipt’s (票据) number */
+                                number: string;
+                                /** @description The hospital or pharmacy that issued it */
+                                issuer: string;
+                                /** @description YYYY-MM-DD, centre time */
+                                issuedOn: string;
+                                /** @description The receipt’s amount, in fen */
+                                amountFen: number;
+                            }[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/claims/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reimbursements as an Excel workbook (same filters as the list) */
+        get: {
+            parameters: {
+                query?: {
+                    retireeId?: string;
+                    /** @description outpatient 门诊, inpatient 住院, out_of_town 异地就医, subsidy 医疗补助 */
+                    kind?: "outpatient" | "inpatient" | "out_of_town" | "subsidy";
+                    /** @description submitted 已受理 → approved 已审核 | rejected 不予报销; approved → paid 已支付 */
+                    status?: "submitted" | "approved" | "rejected" | "paid";
+                    /** @description YYYY-MM */
+                    period?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/claims/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One reimbursement with its receipts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description outpatient 门诊, inpatient 住院, out_of_town 异地就医, subsidy 医疗补助 */
+                            kind: "outpatient" | "inpatient" | "out_of_town" | "subsidy";
+                            kindName: string;
+                            /** @description The out-of-town treatment approved (6.5.2.3) */
+                            treatmentId: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            submittedOn: string;
+                            /** @description The receipts’ total */
+                            claimedFen: number;
+                            /** @description submitted 已受理 → approved 已审核 | rejected 不予报销; approved → paid 已支付 */
+                            status: "submitted" | "approved" | "rejected" | "paid";
+                            approvedFen: number | null;
+                            decidedBy: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionNote: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            paidOn: string | null;
+                            /** @description YYYY-MM */
+                            paidPeriod: string | null;
+                            note: string;
+                            receipts: {
+                                /** @description The receipt’s (票据) number */
+                                number: string;
+                                /** @description The hospital or pharmacy that issued it */
+                                issuer: string;
+                                /** @description YYYY-MM-DD, centre time */
+                                issuedOn: string;
+                                /** @description The receipt’s amount, in fen */
+                                amountFen: number;
+                            }[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/claims/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a claim, the whole or a part (supervisor, admin); 409 unless submitted */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The whole claim when not given */
+                        approvedFen?: number;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description outpatient 门诊, inpatient 住院, out_of_town 异地就医, subsidy 医疗补助 */
+                            kind: "outpatient" | "inpatient" | "out_of_town" | "subsidy";
+                            kindName: string;
+                            /** @description The out-of-town treatment approved (6.5.2.3) */
+                            treatmentId: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            submittedOn: string;
+                            /** @description The receipts’ total */
+                            claimedFen: number;
+                            /** @description submitted 已受理 → approved 已审核 | rejected 不予报销; approved → paid 已支付 */
+                            status: "submitted" | "approved" | "rejected" | "paid";
+                            approvedFen: number | null;
+                            decidedBy: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionNote: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            paidOn: string | null;
+                            /** @description YYYY-MM */
+                            paidPeriod: string | null;
+                            note: string;
+                            receipts: {
+                                /** @description The receipt’s (票据) number */
+                                number: string;
+                                /** @description The hospital or pharmacy that issued it */
+                                issuer: string;
+                                /** @description YYYY-MM-DD, centre time */
+                                issuedOn: string;
+                                /** @description The receipt’s amount, in fen */
+                                amountFen: number;
+                            }[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/claims/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refuse a claim with the reason (supervisor, admin); its receipts may be claimed again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Why it is not reimbursed */
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description outpatient 门诊, inpatient 住院, out_of_town 异地就医, subsidy 医疗补助 */
+                            kind: "outpatient" | "inpatient" | "out_of_town" | "subsidy";
+                            kindName: string;
+                            /** @description The out-of-town treatment approved (6.5.2.3) */
+                            treatmentId: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            submittedOn: string;
+                            /** @description The receipts’ total */
+                            claimedFen: number;
+                            /** @description submitted 已受理 → approved 已审核 | rejected 不予报销; approved → paid 已支付 */
+                            status: "submitted" | "approved" | "rejected" | "paid";
+                            approvedFen: number | null;
+                            decidedBy: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionNote: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            paidOn: string | null;
+                            /** @description YYYY-MM */
+                            paidPeriod: string | null;
+                            note: string;
+                            receipts: {
+                                /** @description The receipt’s (票据) number */
+                                number: string;
+                                /** @description The hospital or pharmacy that issued it */
+                                issuer: string;
+                                /** @description YYYY-MM-DD, centre time */
+                                issuedOn: string;
+                                /** @description The receipt’s amount, in fen */
+                                amountFen: number;
+                            }[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/claims/{id}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an approved claim paid (supervisor, admin); 409 unless approved */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD, centre time */
+                        paidOn?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description outpatient 门诊, inpatient 住院, out_of_town 异地就医, subsidy 医疗补助 */
+                            kind: "outpatient" | "inpatient" | "out_of_town" | "subsidy";
+                            kindName: string;
+                            /** @description The out-of-town treatment approved (6.5.2.3) */
+                            treatmentId: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            submittedOn: string;
+                            /** @description The receipts’ total */
+                            claimedFen: number;
+                            /** @description submitted 已受理 → approved 已审核 | rejected 不予报销; approved → paid 已支付 */
+                            status: "submitted" | "approved" | "rejected" | "paid";
+                            approvedFen: number | null;
+                            decidedBy: string | null;
+                            /** Format: date-time */
+                            decidedAt: string | null;
+                            decisionNote: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            paidOn: string | null;
+                            /** @description YYYY-MM */
+                            paidPeriod: string | null;
+                            note: string;
+                            receipts: {
+                                /** @description The receipt’s (票据) number */
+                                number: string;
+                                /** @description The hospital or pharmacy that issued it */
+                                issuer: string;
+                                /** @description YYYY-MM-DD, centre time */
+                                issuedOn: string;
+                                /** @description The receipt’s amount, in fen */
+                                amountFen: number;
+                            }[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/lump-sums": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Funeral allowances, survivor pensions and other one-off payments, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    retireeId?: string;
+                    /** @description funeral_allowance 丧葬费, survivor_pension 一次性抚恤金, other 其他 (named) */
+                    kind?: "funeral_allowance" | "survivor_pension" | "other";
+                    /** @description YYYY-MM */
+                    period?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description funeral_allowance 丧葬费, survivor_pension 一次性抚恤金, other 其他 (named) */
+                            kind: "funeral_allowance" | "survivor_pension" | "other";
+                            kindName: string;
+                            name: string;
+                            payeeName: string;
+                            payeeRelation: string;
+                            amountFen: number;
+                            /** @description YYYY-MM-DD, centre time */
+                            paidOn: string;
+                            /** @description YYYY-MM */
+                            period: string;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A one-off payment made (丧葬费, 一次性抚恤金: once, after the death is recorded; closes the bereavement step) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        retireeId: string;
+                        /** @description funeral_allowance 丧葬费, survivor_pension 一次性抚恤金, other 其他 (named) */
+                        kind: "funeral_allowance" | "survivor_pension" | "other";
+                        /** @description Required for other */
+                        name?: string;
+                        payeeName: string;
+                        payeeRelation?: string;
+                        /** @description in fen */
+                        amountFen: number;
+                        /** @description YYYY-MM-DD, centre time */
+                        paidOn?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description funeral_allowance 丧葬费, survivor_pension 一次性抚恤金, other 其他 (named) */
+                            kind: "funeral_allowance" | "survivor_pension" | "other";
+                            kindName: string;
+                            name: string;
+                            payeeName: string;
+                            payeeRelation: string;
+                            amountFen: number;
+                            /** @description YYYY-MM-DD, centre time */
+                            paidOn: string;
+                            /** @description YYYY-MM */
+                            period: string;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/lump-sums/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The one-off payments as an Excel workbook */
+        get: {
+            parameters: {
+                query?: {
+                    retireeId?: string;
+                    /** @description funeral_allowance 丧葬费, survivor_pension 一次性抚恤金, other 其他 (named) */
+                    kind?: "funeral_allowance" | "survivor_pension" | "other";
+                    /** @description YYYY-MM */
+                    period?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/lump-sums/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One one-off payment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description funeral_allowance 丧葬费, survivor_pension 一次性抚恤金, other 其他 (named) */
+                            kind: "funeral_allowance" | "survivor_pension" | "other";
+                            kindName: string;
+                            name: string;
+                            payeeName: string;
+                            payeeRelation: string;
+                            amountFen: number;
+                            /** @description YYYY-MM-DD, centre time */
+                            paidOn: string;
+                            /** @description YYYY-MM */
+                            period: string;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/months": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Each month of a year up to the current one: what was paid out, by kind, and what was withheld */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The current year when not given */
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description YYYY-MM */
+                            period: string;
+                            run: {
+                                /** Format: date-time */
+                                runAt: string;
+                                runBy: string;
+                            } | null;
+                            /** @description Retirement pay and allowances paid for the month */
+                            payFen: number;
+                            /** @description Withheld for the month (not paid) */
+                            withheldFen: number;
+                            /** @description Arrears paid back in the month */
+                            arrearsFen: number;
+                            /** @description Living-treatment benefits paid for the month (6.3) */
+                            benefitsFen: number;
+                            /** @description Medical reimbursements paid in the month */
+                            claimsFen: number;
+                            /** @description Funeral allowances, survivor pensions and other one-off payments */
+                            lumpSumsFen: number;
+                            /** @description Everything paid out in the month */
+                            totalFen: number;
+                            lines: {
+                                group: "pay" | "withheld" | "arrears" | "benefit" | "claim" | "lump_sum";
+                                kind: string;
+                                name: string;
+                                /** @description Retirees (pay) or payments */
+                                count: number;
+                                amountFen: number;
+                            }[];
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/months/{period}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One month’s money by kind */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description YYYY-MM */
+                    period: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description YYYY-MM */
+                            period: string;
+                            run: {
+                                /** Format: date-time */
+                                runAt: string;
+                                runBy: string;
+                            } | null;
+                            /** @description Retirement pay and allowances paid for the month */
+                            payFen: number;
+                            /** @description Withheld for the month (not paid) */
+                            withheldFen: number;
+                            /** @description Arrears paid back in the month */
+                            arrearsFen: number;
+                            /** @description Living-treatment benefits paid for the month (6.3) */
+                            benefitsFen: number;
+                            /** @description Medical reimbursements paid in the month */
+                            claimsFen: number;
+                            /** @description Funeral allowances, survivor pensions and other one-off payments */
+                            lumpSumsFen: number;
+                            /** @description Everything paid out in the month */
+                            totalFen: number;
+                            lines: {
+                                group: "pay" | "withheld" | "arrears" | "benefit" | "claim" | "lump_sum";
+                                kind: string;
+                                name: string;
+                                /** @description Retirees (pay) or payments */
+                                count: number;
+                                amountFen: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/pay/months/{period}/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One month’s workbook: the totals, then every payment behind them (pay, arrears, benefits, reimbursements, one-off payments) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description YYYY-MM */
+                    period: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
