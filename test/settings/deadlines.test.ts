@@ -30,6 +30,8 @@ const KEYS = [
   'intake.step_days',
   'medical.approval_days',
   'medical.check_notice_days',
+  'pay.claim_days',
+  'pay.run_day',
   'reception.reply_days',
   'requests.done_days',
   'requests.test_interval_days',

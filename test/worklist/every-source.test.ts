@@ -48,6 +48,8 @@ for (const engine of engines)
     let pendant: CreatedDevice;
     let emergencyPlanId: string;
     let qualificationId: string;
+    let arrearsRetireeId: string;
+    let claimId: string;
 
     const listOf = async (query: string, token?: string): Promise<WorkItem[]> =>
       (await read<WorkList>(t, `/api/worklist?date=${date}${query}`, token)).items;
@@ -145,8 +147,42 @@ for (const engine of engines)
         departedOn: addMonths(today, -7),
         destination: '加拿大',
       });
+      // pay_arrears: a second retiree abroad as long, whose pension is paid; last month's pay is
+      // withheld under the flag, and the flag is cleared.
+      const returned = await t.addRetiree({ name: '周立群' });
+      const lastMonth = addMonths(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
+      await created(t, '/api/pay/items', {
+        retireeId: returned.id,
+        kind: 'pension',
+        monthlyFen: 700_000,
+        fromMonth: lastMonth,
+      });
+      await created(t, '/api/abroad/stays', {
+        retireeId: returned.id,
+        departedOn: addMonths(today, -7),
+        destination: '新西兰',
+      });
       const check = await t.api('POST', '/api/abroad/check');
       expect(check.status, JSON.stringify(check.body)).toBe(200);
+      await created(t, '/api/pay/runs', { period: lastMonth });
+      const [flag] = await read<{ id: string }[]>(
+        t,
+        `/api/abroad/suspensions?active=true&retireeId=${returned.id}`,
+      );
+      const cleared = await t.api('POST', `/api/abroad/suspensions/${flag?.id}/clear`, {
+        reason: '已联系上本人',
+      });
+      expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
+      arrearsRetireeId = returned.id;
+      // pay_run: that pension is due this month, whose pay is not yet run;
+      // medical_claim: a reimbursement handed in, awaiting its decision.
+      claimId = (
+        await created<{ id: string }>(t, '/api/pay/claims', {
+          retireeId: main.id,
+          kind: 'outpatient',
+          receipts: [{ number: 'MZ-1', issuer: '社区卫生服务中心', issuedOn: today, amountFen: 8_800 }],
+        })
+      ).id;
       // abroad_approval: a division-level trip waiting on the centre head's opinion.
       travelRequestId = (
         await created<{ id: string }>(t, '/api/abroad/travel-requests', {
@@ -283,5 +319,13 @@ for (const engine of engines)
       expect(has(head, 'data_protection_training', caseworker.id)).toBe(true);
       expect(has(mine, 'data_protection_training')).toBe(false);
       expect(has(desk, 'data_protection_training')).toBe(false);
+      // Money: the run, arrears and reimbursements wait on the managers.
+      expect(has(head, 'pay_run')).toBe(true);
+      expect(has(head, 'pay_arrears', arrearsRetireeId)).toBe(true);
+      expect(has(head, 'medical_claim', claimId)).toBe(true);
+      for (const source of ['pay_run', 'pay_arrears', 'medical_claim']) {
+        expect(has(mine, source), source).toBe(false);
+        expect(has(desk, source), source).toBe(false);
+      }
     });
   });
