@@ -63,7 +63,8 @@ export const POLICY = {
   devices: { read: staff, manage: managers, command: desk },
   /** Staff read alerts; the desk works them; reassigning someone else's is a supervisor's. */
   alerts: { read: staff, handle: desk, assign: managers },
-  reports: { read: desk },
+  /** Alert figures for the desk; the service figures (7.1) for those who keep the records. */
+  reports: { read: desk, services: records },
   /** The ladder; the SMS and voice providers' credentials are the administrator's. */
   escalation: { read: desk, manage: managers, providers: admin },
   /** Staff accounts: the desk sees who is who for assignment; the admin creates and changes them. */

@@ -1,19 +1,23 @@
 /**
  * Figures the centre can show (clause 7.1): alert response times and shares against the audited
  * 60 s / 180 s targets, per day, month or shift, as JSON for the dashboard and as an Excel workbook
- * for a third-party review. Staff roles only: the figures name staff and retirees.
+ * for a third-party review. Staff roles only: the figures name staff and retirees. Beside them the
+ * service figures month by month (./services.ts) for those who keep the records.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import { centreDay, centreYear } from '../calendar.ts';
 import type { AreaOptions } from '../context.ts';
 import { badRequest } from '../errors.ts';
-import { XLSX_MEDIA_TYPE } from '../export/workbook.ts';
-import { refusals } from '../http/records.ts';
+import { type ListColumn, XLSX_MEDIA_TYPE } from '../export/workbook.ts';
+import { callerScope, exportRoute, refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { ErrorResponse } from '../schemas/common.ts';
-import { AlertReport, ReportQuery } from '../schemas/reports.ts';
+import { AlertReport, ReportQuery, ServiceFiguresQuery, ServiceMonth } from '../schemas/reports.ts';
+import type { Scope } from '../store/scope.ts';
 import { alertReportWorkbook } from './excel.ts';
 import { alertReport, daysInclusive, type Grouping, parseDay } from './figures.ts';
+import { serviceFigures } from './services.ts';
 
 const route = routeOptions('reports');
 
@@ -70,4 +74,58 @@ export const reportRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
         .send(workbook);
     },
   );
+
+  const figures = (query: ServiceFiguresQuery, scope: Scope) => {
+    const today = centreDay(new Date());
+    return serviceFigures(hub.db, query.year ?? centreYear(new Date()), today, scope);
+  };
+  app.get(
+    '/api/reports/services',
+    route('reports.services', {
+      summary:
+        'Service figures (7.1) month by month for a year: visits on time, requests done and rated, health checks, complaints and letters answered in time, alerts',
+      querystring: ServiceFiguresQuery,
+      response: { 200: Type.Array(ServiceMonth), ...refusals(400, 401, 403) },
+    }),
+    (request) => figures(request.query, callerScope(request)),
+  );
+  exportRoute(app, '/api/reports/services/export.xlsx', {
+    access: 'reports.services',
+    schema: {
+      tags: route.tags,
+      summary: 'The service figures of a year as an Excel workbook',
+      querystring: ServiceFiguresQuery,
+    },
+    errors: refusals(400, 401, 403),
+    rows: (query: ServiceFiguresQuery, scope) => figures(query, scope),
+    workbook: (query: ServiceFiguresQuery) => ({
+      sheet: '服务指标',
+      columns: SERVICE_COLUMNS,
+      file: `service-figures-${query.year ?? centreYear(new Date())}`,
+      name: `${query.year ?? centreYear(new Date())}年服务指标`,
+    }),
+  });
 };
+
+const percent = (part: number, whole: number) => (whole === 0 ? null : part / whole);
+
+const SERVICE_COLUMNS: ListColumn<ServiceMonth>[] = [
+  { header: '月份', value: (row) => row.period, width: 10 },
+  { header: '应走访', value: (row) => row.visitsDue, width: 8 },
+  { header: '按时走访', value: (row) => row.visitsOnTime, width: 10 },
+  { header: '按时率', value: (row) => percent(row.visitsOnTime, row.visitsDue), format: '0.0%', width: 8 },
+  { header: '逾期走访', value: (row) => row.visitsLate, width: 10 },
+  { header: '逾期未走访', value: (row) => row.visitsOverdue, width: 10 },
+  { header: '走访记录', value: (row) => row.visitsRecorded, width: 10 },
+  { header: '求助受理', value: (row) => row.requestsOpened, width: 10 },
+  { header: '求助办结', value: (row) => row.requestsDone, width: 10 },
+  { header: '评价数', value: (row) => row.requestsRated, width: 8 },
+  { header: '平均评分', value: (row) => row.averageRating, format: '0.00', width: 10 },
+  { header: '体检完成', value: (row) => row.healthChecks, width: 10 },
+  { header: '投诉', value: (row) => row.complaints, width: 8 },
+  { header: '按时答复投诉', value: (row) => row.complaintsAnsweredInTime, width: 12 },
+  { header: '逾期未答复投诉', value: (row) => row.complaintsOverdue, width: 14 },
+  { header: '来信来访', value: (row) => row.letters, width: 10 },
+  { header: '按时答复来信来访', value: (row) => row.lettersRepliedInTime, width: 16 },
+  { header: '告警', value: (row) => row.alerts, width: 8 },
+];

@@ -85,3 +85,34 @@ export const AlertReport = Type.Object({
   rows: Type.Array(GroupFigures),
 });
 export type AlertReport = Static<typeof AlertReport>;
+
+/** The service figures of clause 7.1 beside the alert figures: what `GET /api/reports/services` answers. */
+export const ServiceFiguresQuery = Type.Object({
+  year: Type.Optional(
+    Type.Integer({ minimum: 2000, maximum: 2100, description: 'The current year when not given' }),
+  ),
+});
+export type ServiceFiguresQuery = Static<typeof ServiceFiguresQuery>;
+
+const Count = (description: string) => Type.Integer({ minimum: 0, description });
+
+export const ServiceMonth = Type.Object({
+  period: Type.String({ description: 'YYYY-MM, Asia/Shanghai' }),
+  visitsDue: Count('Visit tasks due in the month (cancelled ones left out)'),
+  visitsOnTime: Count('… visited on or before the day due'),
+  visitsLate: Count('… visited after the day due'),
+  visitsOverdue: Count('… still open after the day due'),
+  visitsRecorded: Count('Visits made in the month'),
+  requestsOpened: Count('Service requests made in the month (the 求助 key and those staff log)'),
+  requestsDone: Count('Service requests done in the month'),
+  requestsRated: Count('… of them rated by the retiree'),
+  averageRating: Nullable(Type.Number({ description: 'Their average rating, 1–5' })),
+  healthChecks: Count('Health checks done in the month (6.5.2.2)'),
+  complaints: Count('Complaints received in the month'),
+  complaintsAnsweredInTime: Count('… answered by the day due'),
+  complaintsOverdue: Count('… not answered and past the day due'),
+  letters: Count('Letters, calls and visits received in the month (6.2)'),
+  lettersRepliedInTime: Count('… replied by the day due'),
+  alerts: Count('Alerts opened in the month'),
+});
+export type ServiceMonth = Static<typeof ServiceMonth>;

@@ -6948,6 +6948,203 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Service figures (7.1) month by month for a year: visits on time, requests done and rated, health checks, complaints and letters answered in time, alerts */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The current year when not given */
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description YYYY-MM, Asia/Shanghai */
+                            period: string;
+                            /** @description Visit tasks due in the month (cancelled ones left out) */
+                            visitsDue: number;
+                            /** @description … visited on or before the day due */
+                            visitsOnTime: number;
+                            /** @description … visited after the day due */
+                            visitsLate: number;
+                            /** @description … still open after the day due */
+                            visitsOverdue: number;
+                            /** @description Visits made in the month */
+                            visitsRecorded: number;
+                            /** @description Service requests made in the month (the 求助 key and those staff log) */
+                            requestsOpened: number;
+                            /** @description Service requests done in the month */
+                            requestsDone: number;
+                            /** @description … of them rated by the retiree */
+                            requestsRated: number;
+                            /** @description Their average rating, 1–5 */
+                            averageRating: number | null;
+                            /** @description Health checks done in the month (6.5.2.2) */
+                            healthChecks: number;
+                            /** @description Complaints received in the month */
+                            complaints: number;
+                            /** @description … answered by the day due */
+                            complaintsAnsweredInTime: number;
+                            /** @description … not answered and past the day due */
+                            complaintsOverdue: number;
+                            /** @description Letters, calls and visits received in the month (6.2) */
+                            letters: number;
+                            /** @description … replied by the day due */
+                            lettersRepliedInTime: number;
+                            /** @description Alerts opened in the month */
+                            alerts: number;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/services/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The service figures of a year as an Excel workbook */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description The current year when not given */
+                    year?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
