@@ -26,7 +26,7 @@ const route = routeOptions('service requests');
 const devicesRoute = routeOptions('devices');
 
 const STATUS_NAMES = {
-  requested: '待处理',
+  requested: '待派单',
   assigned: '已派单',
   done: '已完成',
   cancelled: '已取消',

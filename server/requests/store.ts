@@ -111,13 +111,18 @@ export class RequestStore {
   ): Promise<ServiceRequest | null> {
     const handlerId =
       change.handlerId === undefined ? null : await staffUser(this.db, change.handlerId, 'handlerId');
-    const provider = change.providerId === undefined ? null : await this.providerOf(change.providerId);
+    const unlink = change.providerId === null;
+    const provider =
+      change.providerId === undefined || change.providerId === null
+        ? null
+        : await this.providerOf(change.providerId, id);
     const rows = await this.db.query(
       `update service_requests set
-         status = coalesce($2, status), kind = coalesce($3, kind), provider = coalesce($4, provider),
-         provider_id = case when $10::uuid is not null then $10::uuid
+         status = coalesce($2, status), kind = coalesce($3, kind),
+         provider = coalesce($4, case when $12 then '' else provider end),
+         provider_id = case when $12 then null when $10::uuid is not null then $10::uuid
                             when $4::text is null or $4::text = provider then provider_id end,
-         category = coalesce($11, category),
+         category = case when $13 then $11 else category end,
          note = coalesce($5, note), rating = coalesce($6, rating),
          handler_id = coalesce($8, case when $2 = 'assigned' then coalesce(handler_id, $9::uuid) else handler_id end),
          assigned_at = case when $2 = 'assigned' then coalesce(assigned_at, $7) else assigned_at end,
@@ -135,18 +140,25 @@ export class RequestStore {
         by,
         provider?.id ?? null,
         change.category ?? null,
+        unlink,
+        change.category !== undefined,
       ],
     );
     return rows.length ? this.byId(id) : null;
   }
 
-  /** A provider of the register, not taken off it; 400 naming `providerId` otherwise. */
-  private async providerOf(id: string): Promise<{ id: string; name: string }> {
+  /**
+   * A provider of the register, not taken off it, or the one request `requestId` already has (a
+   * change that sends it again keeps it though it left the register); 400 naming `providerId` otherwise.
+   */
+  private async providerOf(id: string, requestId: string): Promise<{ id: string; name: string }> {
     const message = 'providerId: 服务商名录中没有这个服务商 (no such provider on the register)';
     if (!isUuid(id)) throw badRequest(message);
     const [row] = await this.db.query<{ id: string; name: string }>(
-      'select id, name from service_providers where id = $1 and retired_at is null',
-      [id.toLowerCase()],
+      `select p.id, p.name from service_providers p
+        where p.id = $1 and (p.retired_at is null
+          or exists (select 1 from service_requests q where q.id = $2 and q.provider_id = p.id))`,
+      [id.toLowerCase(), requestId],
     );
     if (!row) throw badRequest(message);
     return row;

@@ -72,13 +72,18 @@ export const ServiceRequestUpdate = Type.Object(
   {
     status: Type.Optional(ServiceRequestStatus),
     kind: Type.Optional(Type.String({ maxLength: 64 })),
-    category: Type.Optional(ServiceCategory),
+    category: Type.Optional(Nullable(ServiceCategory, { description: 'null clears it' })),
     provider: Type.Optional(Type.String({ maxLength: 128 })),
     providerId: Type.Optional(
-      Type.String({
-        maxLength: 64,
-        description: 'a provider of the register; `provider` then reads its name',
-      }),
+      Nullable(
+        Type.String({
+          maxLength: 64,
+          description: 'a provider of the register; `provider` then reads its name',
+        }),
+        {
+          description: 'null takes the request off its provider (and clears `provider` unless one is given)',
+        },
+      ),
     ),
     handlerId: Type.Optional(
       Type.String({

@@ -265,4 +265,35 @@ for (const engine of engines)
       expect(line?.slice(7)).toStrictEqual([1, 1, 4, '合同期内']);
       expect(register.find((row) => row[0] === '家政公司甲')?.[10]).toBe('已移出名录');
     });
+
+    it('keeps a provider that left the register on the requests it had, and takes a request off its provider or category', async () => {
+      const handyman = await created<ServiceProvider>(
+        t,
+        '/api/service-providers',
+        { name: '维修服务队', services: ['repair'] },
+        supervisor.token,
+      );
+      const path = `/api/service-requests/${phoned.id}`;
+      await t.api('PATCH', path, { providerId: handyman.id, category: 'repair' });
+      await t.api('PATCH', `/api/service-providers/${handyman.id}`, { retired: true }, supervisor.token);
+      // The page sends the provider it shows again with a change of anything else.
+      const kept = await t.api<ServiceRequest>('PATCH', path, {
+        providerId: handyman.id,
+        note: '已上门维修',
+      });
+      expect(kept.status, JSON.stringify(kept.body)).toBe(200);
+      expect(kept.body).toMatchObject({
+        providerId: handyman.id,
+        provider: '维修服务队',
+        note: '已上门维修',
+      });
+
+      const off = await t.api<ServiceRequest>('PATCH', path, { providerId: null, category: null });
+      expect(off.status, JSON.stringify(off.body)).toBe(200);
+      expect(off.body).toMatchObject({ providerId: null, provider: '', category: null });
+      expect((await t.api('PATCH', path, { providerId: handyman.id })).status).toBe(400);
+      expect((await t.api('PATCH', path, { category: 'nonsense' })).status).toBe(400);
+      const listed = await read<ServiceRequest[]>(t, '/api/service-requests?channel=phone');
+      expect(listed.find((row) => row.id === phoned.id)?.category).toBeNull();
+    });
   });

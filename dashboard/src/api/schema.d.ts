@@ -9492,11 +9492,11 @@ export interface paths {
                     "application/json": {
                         status?: "requested" | "assigned" | "done" | "cancelled";
                         kind?: string;
-                        /** @description policy 政策咨询; legal 法律援助; errand 代办代购; repair 维修; care 生活照料; medical 就医陪诊; transport 出行; other 其他 */
-                        category?: "policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other";
+                        /** @description null clears it */
+                        category?: (never | null) | ("policy" | "legal" | "errand" | "repair" | "care" | "medical" | "transport" | "other");
                         provider?: string;
-                        /** @description a provider of the register; `provider` then reads its name */
-                        providerId?: string;
+                        /** @description null takes the request off its provider (and clears `provider` unless one is given) */
+                        providerId?: (never | null) | string;
                         /** @description The member of staff in charge; on assignment without one, whoever assigns it */
                         handlerId?: string;
                         note?: string;
