@@ -31,7 +31,7 @@ import { retireeOr404 } from '../store/checks.ts';
 import { Filter } from '../store/filter.ts';
 import { RecordKeeper } from '../store/keeper.ts';
 import { timed } from '../store/rows.ts';
-import { type Scope, WHOLE_CENTRE } from '../store/scope.ts';
+import { inScope, type Scope, WHOLE_CENTRE } from '../store/scope.ts';
 
 export const PAY_ITEM_NAMES: Record<PayItemKind, string> = {
   pension: '离退休费',
@@ -55,12 +55,12 @@ const SELECT_ITEM = `select i.id, i.retiree_id as "retireeId", r.name as "retire
 
 type ItemRow = Omit<PayItem, 'kindName' | 'current' | 'recordedAt'> & { recordedAt: Date | string };
 
-/** The pay runs with their totals, newest first. */
+/** The pay runs with their totals; the query goes on with the condition on the entries joined (`e`). */
 const SELECT_RUN = `select p.period, p.run_at as "runAt", u.display_name as "runBy", p.note,
     count(distinct e.retiree_id)::int as retirees,
     coalesce(sum(e.amount_fen) filter (where e.state = 'paid'), 0)::float8 as "paidFen",
     coalesce(sum(e.amount_fen) filter (where e.state = 'withheld'), 0)::float8 as "withheldFen"
-  from pay_runs p join users u on u.id = p.run_by left join pay_entries e on e.period = p.period`;
+  from pay_runs p join users u on u.id = p.run_by left join pay_entries e on e.period = p.period and`;
 
 /** Each retiree's withheld months not yet paid back, with whether a suspension still stands. */
 const SELECT_ARREARS = `select e.retiree_id as "retireeId", r.name as "retireeName",
@@ -230,17 +230,20 @@ export class PayLedger extends RecordKeeper {
 
   // ----- the month's run -----
 
-  async runs(year: number | undefined): Promise<PayRun[]> {
+  /** The runs of `year`, with the entries of the scope's retirees. */
+  async runs(year: number | undefined, scope: Scope = WHOLE_CENTRE): Promise<PayRun[]> {
+    const params: unknown[] = [`${year ?? Number(this.month().slice(0, 4))}-%`];
     const rows = await this.db.query<PayRun & { runAt: Date | string }>(
-      `${SELECT_RUN} where p.period like $1 group by p.period, p.run_at, u.display_name, p.note order by p.period desc`,
-      [`${year ?? Number(this.month().slice(0, 4))}-%`],
+      `${SELECT_RUN} ${inScope(scope, 'e.retiree_id', params)} where p.period like $1
+        group by p.period, p.run_at, u.display_name, p.note order by p.period desc`,
+      params,
     );
     return rows.map((row) => timed<PayRun, 'runAt'>(row, 'runAt'));
   }
 
   async run(period: string): Promise<PayRun> {
     const [row] = await this.db.query<PayRun & { runAt: Date | string }>(
-      `${SELECT_RUN} where p.period = $1 group by p.period, p.run_at, u.display_name, p.note`,
+      `${SELECT_RUN} true where p.period = $1 group by p.period, p.run_at, u.display_name, p.note`,
       [period],
     );
     if (!row) throw notFound('pay run');

@@ -169,20 +169,22 @@ const TOTAL_COLUMNS: ListColumn<MonthLine>[] = [
 ];
 
 /** The rows behind each group of the month, as the workbook's detail sheets list them. */
-const DETAIL_QUERIES: ReadonlyArray<{ sheet: string; sql: string }> = [
+const DETAIL_QUERIES: ReadonlyArray<{ sheet: string; sql: string; order: string }> = [
   {
     sheet: '离退休费发放',
     sql: `select r.name as "retireeName", r.station, i.name as what, e.period, '' as payee, e.amount_fen as "amountFen",
         null as day, case e.state when 'withheld' then '暂停发放' else '' end as note, e.retiree_id
       from pay_entries e join pay_items i on i.id = e.item_id join retirees r on r.id = e.retiree_id
-      where e.period = $1 order by r.name, e.retiree_id, i.kind, i.name`,
+      where e.period = $1`,
+    order: '"retireeName", retiree_id, what',
   },
   {
     sheet: '补发',
     sql: `select r.name as "retireeName", r.station, i.name as what, e.period, '' as payee, e.amount_fen as "amountFen",
         to_char(e.settled_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day, '' as note, e.retiree_id
       from pay_entries e join pay_items i on i.id = e.item_id join retirees r on r.id = e.retiree_id
-      where e.settled_period = $1 order by r.name, e.retiree_id, e.period, i.kind`,
+      where e.settled_period = $1`,
+    order: '"retireeName", retiree_id, period, what',
   },
   {
     sheet: '生活待遇',
@@ -190,7 +192,8 @@ const DETAIL_QUERIES: ReadonlyArray<{ sheet: string; sql: string }> = [
         case when b.beneficiary_name = '' then r.name else b.beneficiary_name end as payee, p.amount_fen as "amountFen",
         p.paid_on::text as day, p.note, b.retiree_id
       from benefit_payments p join benefits b on b.id = p.benefit_id join retirees r on r.id = b.retiree_id
-      where p.period = $1 order by r.name, b.retiree_id, b.kind`,
+      where p.period = $1`,
+    order: '"retireeName", retiree_id, what',
   },
   {
     sheet: '医疗费报销',
@@ -199,7 +202,8 @@ const DETAIL_QUERIES: ReadonlyArray<{ sheet: string; sql: string }> = [
         '票据 ' || (select count(*) from medical_claim_receipts x where x.claim_id = c.id) || ' 张，合计 '
           || to_char(c.claimed_fen / 100.0, 'FM999999990.00') || ' 元' as note, c.retiree_id
       from medical_claims c join retirees r on r.id = c.retiree_id
-      where c.paid_period = $1 order by c.paid_on, r.name`,
+      where c.paid_period = $1`,
+    order: 'day, "retireeName", retiree_id',
   },
   {
     sheet: '一次性支付',
@@ -207,19 +211,20 @@ const DETAIL_QUERIES: ReadonlyArray<{ sheet: string; sql: string }> = [
         l.payee_name || case when l.payee_relation = '' then '' else '（' || l.payee_relation || '）' end as payee,
         l.amount_fen as "amountFen", l.paid_on::text as day, l.note, l.retiree_id
       from lump_sum_payments l join retirees r on r.id = l.retiree_id
-      where l.period = $1 order by l.paid_on, r.name`,
+      where l.period = $1`,
+    order: 'day, "retireeName", retiree_id',
   },
 ];
 
 /** The sheets of the month's workbook: the totals, then each kind of payment, one row per payment. */
 export async function monthSheets(db: Queryable, month: PayMonth, scope: Scope): Promise<Sheet<unknown>[]> {
   const details = await Promise.all(
-    DETAIL_QUERIES.map(async ({ sheet, sql }) => {
+    DETAIL_QUERIES.map(async ({ sheet, sql, order }) => {
       const filter = new Filter();
       filter.param(month.period);
       filter.inScope(scope, 'scoped.retiree_id');
       const rows = await db.query<DetailRow & { retiree_id: string }>(
-        `select * from (${sql}) scoped where ${filter.sql}`,
+        `select * from (${sql}) scoped where ${filter.sql} order by ${order}`,
         filter.params,
       );
       const named = rows.map((row) => ({

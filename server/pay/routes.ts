@@ -132,7 +132,7 @@ export const payRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { h
       querystring: schema.YearQuery,
       response: { 200: Type.Array(schema.PayRun), ...readErrors },
     }),
-    (request) => ledger.runs(request.query.year),
+    (request) => ledger.runs(request.query.year, callerScope(request)),
   );
   app.post(
     '/api/pay/runs',

@@ -421,5 +421,7 @@ for (const engine of engines)
       expect((await t.api('GET', `/api/pay/claims/${claim.id}`, undefined, station.token)).status).toBe(404);
       expect(await read<PayItem[]>(t, '/api/pay/items', station.token)).toStrictEqual([]);
       expect((await read<PayMonth>(t, `/api/pay/months/${month}`, station.token)).totalFen).toBe(0);
+      const runs = await read<PayRun[]>(t, `/api/pay/runs?year=${month.slice(0, 4)}`, station.token);
+      expect(runs.find((run) => run.period === month)).toMatchObject({ retirees: 0, paidFen: 0 });
     });
   });

@@ -53,6 +53,12 @@ export function workItemLink(item: WorkItem): string {
       return '/staff?tab=qualifications';
     case 'data_protection_training':
       return '/staff?tab=data-protection';
+    case 'pay_run':
+      return `/pay?tab=months&period=${id}`;
+    case 'pay_arrears':
+      return `/pay?tab=arrears&retiree=${id}`;
+    case 'medical_claim':
+      return `/pay?tab=claims&claim=${id}`;
     case 'intake_step':
       return item.retireeId ? `/intake?retiree=${encodeURIComponent(item.retireeId)}` : '/intake';
     default:
