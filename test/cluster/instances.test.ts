@@ -178,12 +178,13 @@ await describeOnEngines((db) => {
   });
 
   it('waits for another host’s instance to go quiet, then starts', async () => {
+    // Quiet since its insert: taken as gone once 1.5 s passed, not before. Timed from before the
+    // insert, so a pause of this process between the insert and the join cannot shorten the wait.
+    const started = Date.now();
     await db.query(
       `insert into hub_instances (id, host, pid, broker) values (gen_random_uuid(), 'ward-2-server', 4242, 'embedded')`,
     );
     const next = new InstanceRegistry(db, { ...options, staleMs: 1500 });
-    // Quiet since its insert: taken as gone once 1.5 s passed, not before.
-    const started = Date.now();
     await next.join();
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
     expect(await db.query('select host from hub_instances')).toEqual([{ host: os.hostname() }]);
