@@ -34,6 +34,7 @@ import { auditArea } from './audit/plugin.ts';
 import { authArea } from './auth/plugin.ts';
 import { livingCareAfterDeath } from './bereavement/plugin.ts';
 import { brokerArea } from './broker/plugin.ts';
+import { centreArea } from './centre/plugin.ts';
 import type { HubConfig } from './config.ts';
 import { consentArea } from './consent/plugin.ts';
 import type { HubContext, HubParts } from './context.ts';
@@ -126,6 +127,7 @@ const AREAS = [
   emergencyArea,
   staffArea,
   payArea,
+  centreArea,
 ];
 
 export async function buildApp(hub: HubContext, parts: HubParts, logger: Logger): Promise<FastifyInstance> {

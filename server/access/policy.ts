@@ -94,6 +94,11 @@ export const POLICY = {
   deadlines: { read: staff, manage: managers },
   /** Emergency plans (the managers') and the drills any member of staff records, 5.1.7. */
   emergency: { read: staff, plan: managers, drill: staff },
+  /**
+   * The management committee (5.1.8) and the facilities register (5.3.2.4): shown to staff, kept by
+   * the managers; any member of staff logs an inspection or repair of a facility.
+   */
+  centre: { read: staff, manage: managers, inspect: staff },
   /** Staff certificates and training (5.2.2, 5.2.3, 6.11.2.2): shown to staff, kept by the managers. */
   staff: { read: staff, manage: managers },
   /** The archive (6.11.1 a), its import, and its access log (6.1.2.8). */

@@ -27,6 +27,8 @@ export const SOURCE_LABELS: Record<string, string> = {
   pay_run: '离退休费发放',
   pay_arrears: '补发离退休费',
   medical_claim: '医疗费报销',
+  facility_inspection: '设施检查',
+  committee_decision: '管委会决定事项',
 };
 
 export const workItemColumns: ListColumn<WorkItem>[] = [

@@ -50,6 +50,8 @@ for (const engine of engines)
     let qualificationId: string;
     let arrearsRetireeId: string;
     let claimId: string;
+    let facilityId: string;
+    let decisionId: string;
 
     const listOf = async (query: string, token?: string): Promise<WorkItem[]> =>
       (await read<WorkList>(t, `/api/worklist?date=${date}${query}`, token)).items;
@@ -230,6 +232,23 @@ for (const engine of engines)
           expiresOn: date,
         })
       ).id;
+      // facility_inspection: a room registered 40 days ago, inspected every 30 days, never yet;
+      // committee_decision: a decision of today's committee meeting, the caseworker's to carry out.
+      facilityId = (
+        await created<{ id: string }>(t, '/api/facilities', {
+          name: '书画活动室',
+          kind: 'activity_room',
+          responsibleId: caseworker.id,
+          sinceOn: addDays(today, -40),
+        })
+      ).id;
+      const meeting = await created<{ decisions: { id: string }[] }>(t, '/api/committee/meetings', {
+        heldOn: today,
+        topic: '管委会例会',
+        attendees: ['王振国'],
+        decisions: [{ text: '完善设施台账', ownerId: caseworker.id }],
+      });
+      decisionId = meeting.decisions[0]?.id ?? '';
       // button_test: a pendant never test-pressed is due from the day it was registered;
       // service_request: its 求助 key pressed, nobody assigned yet.
       pendant = await t.addDevice('pendant.sos', main.id);
@@ -323,6 +342,12 @@ for (const engine of engines)
       expect(has(head, 'pay_run')).toBe(true);
       expect(has(head, 'pay_arrears', arrearsRetireeId)).toBe(true);
       expect(has(head, 'medical_claim', claimId)).toBe(true);
+      // A facility is its responsible person's and the managers'; a decision its owner's.
+      expect(has(mine, 'facility_inspection', facilityId)).toBe(true);
+      expect(has(head, 'facility_inspection', facilityId)).toBe(true);
+      expect(has(desk, 'facility_inspection')).toBe(false);
+      expect(has(mine, 'committee_decision', decisionId)).toBe(true);
+      expect(has(head, 'committee_decision', decisionId)).toBe(false);
       for (const source of ['pay_run', 'pay_arrears', 'medical_claim']) {
         expect(has(mine, source), source).toBe(false);
         expect(has(desk, source), source).toBe(false);

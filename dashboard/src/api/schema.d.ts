@@ -42584,6 +42584,2925 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/committee/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The committee’s members in office, chair first (`all=true`: past ones too) */
+        get: {
+            parameters: {
+                query?: {
+                    all?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description When the member is a retiree of the centre */
+                            retireeId: string | null;
+                            /** @description chair 主任, vice_chair 副主任, secretary 秘书, member 委员 */
+                            role: "chair" | "vice_chair" | "secretary" | "member";
+                            roleName: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            fromOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            toOn: string | null;
+                            current: boolean;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A member of the committee: a retiree of the centre or someone named, with role and term (supervisor, admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        retireeId?: string;
+                        /** @description chair 主任, vice_chair 副主任, secretary 秘书, member 委员 */
+                        role: "chair" | "vice_chair" | "secretary" | "member";
+                        /** @description YYYY-MM-DD, centre time */
+                        fromOn: string;
+                        /** @description YYYY-MM-DD, centre time */
+                        toOn?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description When the member is a retiree of the centre */
+                            retireeId: string | null;
+                            /** @description chair 主任, vice_chair 副主任, secretary 秘书, member 委员 */
+                            role: "chair" | "vice_chair" | "secretary" | "member";
+                            roleName: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            fromOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            toOn: string | null;
+                            current: boolean;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/committee/members/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One member */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description When the member is a retiree of the centre */
+                            retireeId: string | null;
+                            /** @description chair 主任, vice_chair 副主任, secretary 秘书, member 委员 */
+                            role: "chair" | "vice_chair" | "secretary" | "member";
+                            roleName: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            fromOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            toOn: string | null;
+                            current: boolean;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/committee/members/{id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The member’s term ends on a day (supervisor, admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD, centre time */
+                        toOn: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description When the member is a retiree of the centre */
+                            retireeId: string | null;
+                            /** @description chair 主任, vice_chair 副主任, secretary 秘书, member 委员 */
+                            role: "chair" | "vice_chair" | "secretary" | "member";
+                            roleName: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            fromOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            toOn: string | null;
+                            current: boolean;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/committee/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The committee’s meetings, latest first, with their decisions */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            heldOn: string;
+                            place: string;
+                            topic: string;
+                            attendees: string[];
+                            minutes: string;
+                            decisions: {
+                                id: string;
+                                meetingId: string;
+                                text: string;
+                                ownerId: string | null;
+                                owner: string | null;
+                                /** @description YYYY-MM-DD, centre time */
+                                dueOn: string | null;
+                                /** @description YYYY-MM-DD, centre time */
+                                doneOn: string | null;
+                                doneNote: string;
+                            }[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A meeting held, with who attended, the minutes and the decisions taken (supervisor, admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD, centre time */
+                        heldOn: string;
+                        place?: string;
+                        topic: string;
+                        attendees: string[];
+                        minutes?: string;
+                        decisions?: {
+                            text: string;
+                            ownerId?: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            dueOn?: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            heldOn: string;
+                            place: string;
+                            topic: string;
+                            attendees: string[];
+                            minutes: string;
+                            decisions: {
+                                id: string;
+                                meetingId: string;
+                                text: string;
+                                ownerId: string | null;
+                                owner: string | null;
+                                /** @description YYYY-MM-DD, centre time */
+                                dueOn: string | null;
+                                /** @description YYYY-MM-DD, centre time */
+                                doneOn: string | null;
+                                doneNote: string;
+                            }[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/committee/meetings/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The meetings of a year as an Excel workbook */
+        get: {
+            parameters: {
+                query?: {
+                    year?: number;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/committee/meetings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One meeting */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            heldOn: string;
+                            place: string;
+                            topic: string;
+                            attendees: string[];
+                            minutes: string;
+                            decisions: {
+                                id: string;
+                                meetingId: string;
+                                text: string;
+                                ownerId: string | null;
+                                owner: string | null;
+                                /** @description YYYY-MM-DD, centre time */
+                                dueOn: string | null;
+                                /** @description YYYY-MM-DD, centre time */
+                                doneOn: string | null;
+                                doneNote: string;
+                            }[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/committee/decisions/{id}/done": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A decision carried out; answers its meeting (supervisor, admin); 409 when already done */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description YYYY-MM-DD, centre time */
+                        doneOn?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            heldOn: string;
+                            place: string;
+                            topic: string;
+                            attendees: string[];
+                            minutes: string;
+                            decisions: {
+                                id: string;
+                                meetingId: string;
+                                text: string;
+                                ownerId: string | null;
+                                owner: string | null;
+                                /** @description YYYY-MM-DD, centre time */
+                                dueOn: string | null;
+                                /** @description YYYY-MM-DD, centre time */
+                                doneOn: string | null;
+                                doneNote: string;
+                            }[];
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/facilities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The facilities with their person responsible, next inspection and the latest log entries */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description true: those out of use too */
+                    all?: boolean;
+                    overdue?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description activity_room 活动室, reading_room 阅览室, fitness 健身场所, clinic 医务室, canteen 食堂, garden 庭院, meeting_room 会议室, other 其他 */
+                            kind: "activity_room" | "reading_room" | "fitness" | "clinic" | "canteen" | "garden" | "meeting_room" | "other";
+                            kindName: string;
+                            location: string;
+                            openingHours: string;
+                            responsibleId: string;
+                            responsible: string;
+                            rules: string;
+                            inspectEveryDays: number;
+                            /** @description YYYY-MM-DD, centre time */
+                            sinceOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            lastInspectedOn: string | null;
+                            lastResult: (never | null) | ("ok" | "issue");
+                            /** @description YYYY-MM-DD, centre time */
+                            nextInspectionOn: string;
+                            overdue: boolean;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** @description Newest first (the last 20 in a list) */
+                            inspections: {
+                                id: string;
+                                facilityId: string;
+                                /** @description inspection 检查, maintenance 维护保养, repair 维修 */
+                                kind: "inspection" | "maintenance" | "repair";
+                                /** @description YYYY-MM-DD, centre time */
+                                doneOn: string;
+                                /** @description ok 正常, issue 发现问题 */
+                                result: "ok" | "issue";
+                                findings: string;
+                                /** @description What was done or is to be done about it */
+                                action: string;
+                                recordedBy: string;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A facility registered, with its person responsible and how often it is inspected (supervisor, admin) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @description activity_room 活动室, reading_room 阅览室, fitness 健身场所, clinic 医务室, canteen 食堂, garden 庭院, meeting_room 会议室, other 其他 */
+                        kind: "activity_room" | "reading_room" | "fitness" | "clinic" | "canteen" | "garden" | "meeting_room" | "other";
+                        location?: string;
+                        openingHours?: string;
+                        responsibleId: string;
+                        rules?: string;
+                        /** @default 30 */
+                        inspectEveryDays?: number;
+                        /** @description YYYY-MM-DD, centre time */
+                        sinceOn?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description activity_room 活动室, reading_room 阅览室, fitness 健身场所, clinic 医务室, canteen 食堂, garden 庭院, meeting_room 会议室, other 其他 */
+                            kind: "activity_room" | "reading_room" | "fitness" | "clinic" | "canteen" | "garden" | "meeting_room" | "other";
+                            kindName: string;
+                            location: string;
+                            openingHours: string;
+                            responsibleId: string;
+                            responsible: string;
+                            rules: string;
+                            inspectEveryDays: number;
+                            /** @description YYYY-MM-DD, centre time */
+                            sinceOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            lastInspectedOn: string | null;
+                            lastResult: (never | null) | ("ok" | "issue");
+                            /** @description YYYY-MM-DD, centre time */
+                            nextInspectionOn: string;
+                            overdue: boolean;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** @description Newest first (the last 20 in a list) */
+                            inspections: {
+                                id: string;
+                                facilityId: string;
+                                /** @description inspection 检查, maintenance 维护保养, repair 维修 */
+                                kind: "inspection" | "maintenance" | "repair";
+                                /** @description YYYY-MM-DD, centre time */
+                                doneOn: string;
+                                /** @description ok 正常, issue 发现问题 */
+                                result: "ok" | "issue";
+                                findings: string;
+                                /** @description What was done or is to be done about it */
+                                action: string;
+                                recordedBy: string;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/facilities/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The facilities register as an Excel workbook */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description true: those out of use too */
+                    all?: boolean;
+                    overdue?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/facilities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One facility with its whole log */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description activity_room 活动室, reading_room 阅览室, fitness 健身场所, clinic 医务室, canteen 食堂, garden 庭院, meeting_room 会议室, other 其他 */
+                            kind: "activity_room" | "reading_room" | "fitness" | "clinic" | "canteen" | "garden" | "meeting_room" | "other";
+                            kindName: string;
+                            location: string;
+                            openingHours: string;
+                            responsibleId: string;
+                            responsible: string;
+                            rules: string;
+                            inspectEveryDays: number;
+                            /** @description YYYY-MM-DD, centre time */
+                            sinceOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            lastInspectedOn: string | null;
+                            lastResult: (never | null) | ("ok" | "issue");
+                            /** @description YYYY-MM-DD, centre time */
+                            nextInspectionOn: string;
+                            overdue: boolean;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** @description Newest first (the last 20 in a list) */
+                            inspections: {
+                                id: string;
+                                facilityId: string;
+                                /** @description inspection 检查, maintenance 维护保养, repair 维修 */
+                                kind: "inspection" | "maintenance" | "repair";
+                                /** @description YYYY-MM-DD, centre time */
+                                doneOn: string;
+                                /** @description ok 正常, issue 发现问题 */
+                                result: "ok" | "issue";
+                                findings: string;
+                                /** @description What was done or is to be done about it */
+                                action: string;
+                                recordedBy: string;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a facility, or take it out of use (`retired`) (supervisor, admin) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        /** @description activity_room 活动室, reading_room 阅览室, fitness 健身场所, clinic 医务室, canteen 食堂, garden 庭院, meeting_room 会议室, other 其他 */
+                        kind?: "activity_room" | "reading_room" | "fitness" | "clinic" | "canteen" | "garden" | "meeting_room" | "other";
+                        location?: string;
+                        openingHours?: string;
+                        responsibleId?: string;
+                        rules?: string;
+                        inspectEveryDays?: number;
+                        /** @description true: out of use (kept with its log) */
+                        retired?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description activity_room 活动室, reading_room 阅览室, fitness 健身场所, clinic 医务室, canteen 食堂, garden 庭院, meeting_room 会议室, other 其他 */
+                            kind: "activity_room" | "reading_room" | "fitness" | "clinic" | "canteen" | "garden" | "meeting_room" | "other";
+                            kindName: string;
+                            location: string;
+                            openingHours: string;
+                            responsibleId: string;
+                            responsible: string;
+                            rules: string;
+                            inspectEveryDays: number;
+                            /** @description YYYY-MM-DD, centre time */
+                            sinceOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            lastInspectedOn: string | null;
+                            lastResult: (never | null) | ("ok" | "issue");
+                            /** @description YYYY-MM-DD, centre time */
+                            nextInspectionOn: string;
+                            overdue: boolean;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** @description Newest first (the last 20 in a list) */
+                            inspections: {
+                                id: string;
+                                facilityId: string;
+                                /** @description inspection 检查, maintenance 维护保养, repair 维修 */
+                                kind: "inspection" | "maintenance" | "repair";
+                                /** @description YYYY-MM-DD, centre time */
+                                doneOn: string;
+                                /** @description ok 正常, issue 发现问题 */
+                                result: "ok" | "issue";
+                                findings: string;
+                                /** @description What was done or is to be done about it */
+                                action: string;
+                                recordedBy: string;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/facilities/{id}/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** An inspection, maintenance or repair done (any member of staff); answers the facility */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description inspection 检查, maintenance 维护保养, repair 维修 */
+                        kind: "inspection" | "maintenance" | "repair";
+                        /** @description YYYY-MM-DD, centre time */
+                        doneOn?: string;
+                        result: "ok" | "issue";
+                        findings?: string;
+                        action?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @description activity_room 活动室, reading_room 阅览室, fitness 健身场所, clinic 医务室, canteen 食堂, garden 庭院, meeting_room 会议室, other 其他 */
+                            kind: "activity_room" | "reading_room" | "fitness" | "clinic" | "canteen" | "garden" | "meeting_room" | "other";
+                            kindName: string;
+                            location: string;
+                            openingHours: string;
+                            responsibleId: string;
+                            responsible: string;
+                            rules: string;
+                            inspectEveryDays: number;
+                            /** @description YYYY-MM-DD, centre time */
+                            sinceOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            lastInspectedOn: string | null;
+                            lastResult: (never | null) | ("ok" | "issue");
+                            /** @description YYYY-MM-DD, centre time */
+                            nextInspectionOn: string;
+                            overdue: boolean;
+                            /** Format: date-time */
+                            retiredAt: string | null;
+                            /** @description Newest first (the last 20 in a list) */
+                            inspections: {
+                                id: string;
+                                facilityId: string;
+                                /** @description inspection 检查, maintenance 维护保养, repair 维修 */
+                                kind: "inspection" | "maintenance" | "repair";
+                                /** @description YYYY-MM-DD, centre time */
+                                doneOn: string;
+                                /** @description ok 正常, issue 发现问题 */
+                                result: "ok" | "issue";
+                                findings: string;
+                                /** @description What was done or is to be done about it */
+                                action: string;
+                                recordedBy: string;
+                                /** Format: date-time */
+                                recordedAt: string;
+                            }[];
+                            updatedBy: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/honours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Honours (6.2.2.2): medals, 光荣之家 plaques, titles, commendations */
+        get: {
+            parameters: {
+                query?: {
+                    retireeId?: string;
+                    /** @description medal 勋章/纪念章, plaque 光荣之家等牌匾, title 荣誉称号, commendation 表彰奖励, other 其他 */
+                    kind?: "medal" | "plaque" | "title" | "commendation" | "other";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description medal 勋章/纪念章, plaque 光荣之家等牌匾, title 荣誉称号, commendation 表彰奖励, other 其他 */
+                            kind: "medal" | "plaque" | "title" | "commendation" | "other";
+                            kindName: string;
+                            name: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            awardedOn: string | null;
+                            awardedBy: string;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** An honour of a retiree */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        retireeId: string;
+                        /** @description medal 勋章/纪念章, plaque 光荣之家等牌匾, title 荣誉称号, commendation 表彰奖励, other 其他 */
+                        kind: "medal" | "plaque" | "title" | "commendation" | "other";
+                        name: string;
+                        /** @description YYYY-MM-DD, centre time */
+                        awardedOn?: string;
+                        awardedBy?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description medal 勋章/纪念章, plaque 光荣之家等牌匾, title 荣誉称号, commendation 表彰奖励, other 其他 */
+                            kind: "medal" | "plaque" | "title" | "commendation" | "other";
+                            kindName: string;
+                            name: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            awardedOn: string | null;
+                            awardedBy: string;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/honours/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The honours as an Excel workbook */
+        get: {
+            parameters: {
+                query?: {
+                    retireeId?: string;
+                    /** @description medal 勋章/纪念章, plaque 光荣之家等牌匾, title 荣誉称号, commendation 表彰奖励, other 其他 */
+                    kind?: "medal" | "plaque" | "title" | "commendation" | "other";
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/honours/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One honour */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description medal 勋章/纪念章, plaque 光荣之家等牌匾, title 荣誉称号, commendation 表彰奖励, other 其他 */
+                            kind: "medal" | "plaque" | "title" | "commendation" | "other";
+                            kindName: string;
+                            name: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            awardedOn: string | null;
+                            awardedBy: string;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Take out an honour entered by mistake; the audit log keeps the request */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engagements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Publications, speeches, teaching and re-employment (6.4.2.6), latest first */
+        get: {
+            parameters: {
+                query?: {
+                    retireeId?: string;
+                    /** @description publication 出版著作/发表文章, speech 讲座报告, teaching 授课, re_employment 返聘/再就业 */
+                    kind?: "publication" | "speech" | "teaching" | "re_employment";
+                    /** @description true: not ended by today */
+                    current?: boolean;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description publication 出版著作/发表文章, speech 讲座报告, teaching 授课, re_employment 返聘/再就业 */
+                            kind: "publication" | "speech" | "teaching" | "re_employment";
+                            kindName: string;
+                            title: string;
+                            organisation: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            fromOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            toOn: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            filedOn: string;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A publication, speech, teaching post or re-employment filed with the centre */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        retireeId: string;
+                        /** @description publication 出版著作/发表文章, speech 讲座报告, teaching 授课, re_employment 返聘/再就业 */
+                        kind: "publication" | "speech" | "teaching" | "re_employment";
+                        title: string;
+                        organisation?: string;
+                        /** @description YYYY-MM-DD, centre time */
+                        fromOn: string;
+                        /** @description YYYY-MM-DD, centre time */
+                        toOn?: string;
+                        /** @description YYYY-MM-DD, centre time */
+                        filedOn?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description publication 出版著作/发表文章, speech 讲座报告, teaching 授课, re_employment 返聘/再就业 */
+                            kind: "publication" | "speech" | "teaching" | "re_employment";
+                            kindName: string;
+                            title: string;
+                            organisation: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            fromOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            toOn: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            filedOn: string;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engagements/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The publications and re-employment register as an Excel workbook */
+        get: {
+            parameters: {
+                query?: {
+                    retireeId?: string;
+                    /** @description publication 出版著作/发表文章, speech 讲座报告, teaching 授课, re_employment 返聘/再就业 */
+                    kind?: "publication" | "speech" | "teaching" | "re_employment";
+                    /** @description true: not ended by today */
+                    current?: boolean;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The workbook (.xlsx) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engagements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entry */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description publication 出版著作/发表文章, speech 讲座报告, teaching 授课, re_employment 返聘/再就业 */
+                            kind: "publication" | "speech" | "teaching" | "re_employment";
+                            kindName: string;
+                            title: string;
+                            organisation: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            fromOn: string;
+                            /** @description YYYY-MM-DD, centre time */
+                            toOn: string | null;
+                            /** @description YYYY-MM-DD, centre time */
+                            filedOn: string;
+                            note: string;
+                            recordedBy: string;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Take out an entry entered by mistake; the audit log keeps the request */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
