@@ -7,11 +7,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import { type ListColumn, MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
-import { callerScope, refusals } from '../http/records.ts';
 import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import * as schema from '../schemas/centre.ts';
-import { IdParams } from '../schemas/common.ts';
 import { retireeInScope } from '../store/checks.ts';
 import { assertInScope } from '../store/scope.ts';
 
@@ -200,6 +198,7 @@ export const centreRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     },
   );
   honours.one('One honour', (id) => records.honour(id));
+  honours.remove('Take out an honour entered by mistake', (id) => records.removeHonour(id));
 
   const engagements = retireeKinds('/api/engagements', schema.Engagement, {
     guard: async (id, caller) => assertInScope(hub.db, caller.scope, await records.retireeOfEngagement(id)),
@@ -231,34 +230,5 @@ export const centreRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
     },
   );
   engagements.one('One entry', (id) => records.engagement(id));
-
-  for (const [url, what, guard, remove] of [
-    [
-      '/api/honours/:id',
-      'honour',
-      (id: string) => records.retireeOfHonour(id),
-      (id: string) => records.removeHonour(id),
-    ],
-    [
-      '/api/engagements/:id',
-      'entry',
-      (id: string) => records.retireeOfEngagement(id),
-      (id: string) => records.removeEngagement(id),
-    ],
-  ] as const) {
-    app.delete(
-      url,
-      route('archive.write', {
-        summary: `Take out an ${what} entered by mistake; the audit log keeps the request`,
-        params: IdParams,
-        response: { 204: Type.Null(), ...refusals(401, 403, 404) },
-      }),
-      async (request, reply) => {
-        const { id } = request.params;
-        await assertInScope(hub.db, callerScope(request), await guard(id));
-        await remove(id);
-        return reply.code(204).send(null);
-      },
-    );
-  }
+  engagements.remove('Take out an entry made by mistake', (id) => records.removeEngagement(id));
 };

@@ -35,7 +35,7 @@ import type { Access } from '../access/policy.ts';
 import type { User } from '../schemas/auth.ts';
 import { IdParams } from '../schemas/common.ts';
 import { type Scope, scopeOf } from '../store/scope.ts';
-import { exportRoute, readErrors, userId, type Workbook, writeErrors } from './records.ts';
+import { exportRoute, readErrors, refusals, userId, type Workbook, writeErrors } from './records.ts';
 import type { routeOptions } from './route.ts';
 
 /** The signed-in caller of a record route: who it is and which retirees it may see. */
@@ -141,7 +141,7 @@ export function recordRoutes<One extends TSchema>(
     described: Described,
     schema: { params?: TSchema; querystring?: TSchema; body?: TSchema },
     answer: TSchema,
-    code: 200 | 201,
+    code: 200 | 201 | 204,
     handler: (request: FastifyRequest, caller: Caller) => Promise<unknown>,
   ): void {
     const reading = method === 'get';
@@ -165,6 +165,7 @@ export function recordRoutes<One extends TSchema>(
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const caller = callerOf(request);
         const answered = await handler(request, caller);
+        if (code === 204) return reply.code(204).send(null);
         return code === 200 ? answered : reply.code(code).send(answered);
       },
     });
@@ -243,6 +244,17 @@ export function recordRoutes<One extends TSchema>(
     one(summary: string, run: (id: string, caller: Caller) => Run<Static<One>>): void {
       const described = { summary, retiree: kind.retiree };
       register('get', one, described, { params: IdParams }, kind.record, 200, async (request, caller) =>
+        run(await guarded(request, caller), caller),
+      );
+    },
+
+    /**
+     * `DELETE <url>/:id`: takes out a record entered by mistake (204), after the kind's guard, with
+     * the kind's write action; the audit log keeps the request.
+     */
+    remove(summary: string, run: (id: string, caller: Caller) => Promise<void>): void {
+      const described = { summary, retiree: kind.retiree, errors: refusals(401, 403, 404) };
+      register('delete', one, described, { params: IdParams }, Type.Null(), 204, async (request, caller) =>
         run(await guarded(request, caller), caller),
       );
     },

@@ -9,10 +9,9 @@ import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
 import type { ListColumn } from '../export/workbook.ts';
 import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
-import { readErrors, refusals } from '../http/records.ts';
+import { readErrors } from '../http/records.ts';
 import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
-import { IdParams } from '../schemas/common.ts';
 import * as schema from '../schemas/staff.ts';
 
 const route = routeOptions('staff');
@@ -82,6 +81,9 @@ export const staffRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =
     (body, caller) => records.addQualification(body, caller.id),
   );
   qualifications.one('One certificate', (id) => records.qualification(id));
+  qualifications.remove('Take out a certificate entered by mistake (supervisor, admin)', (id) =>
+    records.removeQualification(id),
+  );
   qualifications.on(
     '',
     {
@@ -113,24 +115,9 @@ export const staffRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) =
     (body, caller) => records.addTraining(body, caller.id),
   );
   trainings.one('One training session', (id) => records.training(id));
-
-  for (const [url, what, remove] of [
-    ['/api/staff/qualifications/:id', 'certificate', (id: string) => records.removeQualification(id)],
-    ['/api/staff/trainings/:id', 'training session', (id: string) => records.removeTraining(id)],
-  ] as const) {
-    app.delete(
-      url,
-      route('staff.manage', {
-        summary: `Take out a ${what} entered by mistake (supervisor, admin); the audit log keeps the request`,
-        params: IdParams,
-        response: { 204: Type.Null(), ...refusals(401, 403, 404) },
-      }),
-      async (request, reply) => {
-        await remove(request.params.id);
-        return reply.code(204).send(null);
-      },
-    );
-  }
+  trainings.remove('Take out a training session entered by mistake (supervisor, admin)', (id) =>
+    records.removeTraining(id),
+  );
 
   app.get(
     '/api/staff/data-protection',

@@ -38478,7 +38478,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Take out a certificate entered by mistake (supervisor, admin); the audit log keeps the request */
+        /** Take out a certificate entered by mistake (supervisor, admin) */
         delete: {
             parameters: {
                 query?: never;
@@ -39129,7 +39129,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Take out a training session entered by mistake (supervisor, admin); the audit log keeps the request */
+        /** Take out a training session entered by mistake (supervisor, admin) */
         delete: {
             parameters: {
                 query?: never;
@@ -44917,7 +44917,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Take out an honour entered by mistake; the audit log keeps the request */
+        /** Take out an honour entered by mistake */
         delete: {
             parameters: {
                 query?: never;
@@ -45435,7 +45435,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Take out an entry entered by mistake; the audit log keeps the request */
+        /** Take out an entry made by mistake */
         delete: {
             parameters: {
                 query?: never;
