@@ -1,7 +1,12 @@
-/** The alert figures of clause 7.1: JSON for the page, and the Excel workbook as a download. */
+/**
+ * The figures of clause 7.1: the alert figures (JSON for the page, and the Excel workbook as a
+ * download), and the service figures month by month with their Excel sheet.
+ */
 import type { ReportGrouping } from '../../../../server/schemas/index.ts';
 import { call } from '../../api/client.ts';
-import { downloadFile } from '../../api/download.ts';
+import { download, downloadFile } from '../../api/download.ts';
+
+export type { ServiceMonth } from '../../../../server/schemas/index.ts';
 
 export interface ReportPeriod {
   from: string;
@@ -16,3 +21,6 @@ export function downloadAlertReport(period: ReportPeriod): Promise<string> {
     ...period,
   });
 }
+
+export const getServiceFigures = call.get('/api/reports/services');
+export const downloadServiceFigures = download('/api/reports/services/export.xlsx', 'service-figures.xlsx');
