@@ -5,9 +5,11 @@
  * decision is on its owner's work list until it is marked done.
  */
 import { randomUUID } from 'node:crypto';
+import { mayAccess } from '../access/policy.ts';
 import type { Queryable } from '../db/database.ts';
-import { badRequest, conflict, notFound } from '../errors.ts';
+import { badRequest, conflict, forbidden, notFound } from '../errors.ts';
 import { uuidOr404 } from '../ids.ts';
+import type { Role } from '../schemas/auth.ts';
 import type {
   CommitteeDecision,
   CommitteeMeeting,
@@ -76,6 +78,13 @@ export class Committee extends RecordKeeper {
     const toOn = input.toOn ? checkDate(input.toOn, 'toOn') : null;
     if (toOn && toOn < fromOn) throw badRequest('toOn: 任期结束应不早于开始 (not before fromOn)');
     const retiree = input.retireeId ? await retireeOr404(this.db, input.retireeId) : null;
+    if (retiree) {
+      const [serving] = await this.db.query(
+        'select 1 from committee_members where retiree_id = $1 and (to_on is null or to_on >= $2::date)',
+        [retiree.id, fromOn],
+      );
+      if (serving) throw conflict(`${retiree.name}已是在任委员 (already a member in office)`);
+    }
     const name = input.name?.trim() || retiree?.name;
     if (!name) throw badRequest('name: 请填写委员姓名或选择老人');
     const id = randomUUID();
@@ -92,7 +101,8 @@ export class Committee extends RecordKeeper {
     const member = await this.member(id);
     const toOn = checkDate(end.toOn, 'toOn');
     if (toOn < member.fromOn) throw badRequest('toOn: 任期结束应不早于开始 (not before fromOn)');
-    if (member.toOn !== null && member.toOn <= toOn) throw conflict('该委员任期已结束 (the term has ended)');
+    if (member.toOn !== null && member.toOn <= toOn)
+      throw conflict(`该委员任期已定于 ${member.toOn} 结束，只能提前 (the term already ends by then)`);
     await this.db.query('update committee_members set to_on = $2 where id = $1', [member.id, toOn]);
     return this.member(member.id);
   }
@@ -143,6 +153,8 @@ export class Committee extends RecordKeeper {
       const text = decision.text.trim();
       if (!text) throw badRequest(`decisions/${index}/text: 请填写决定事项`);
       const dueOn = decision.dueOn ? checkDate(decision.dueOn, `decisions/${index}/dueOn`) : null;
+      if (dueOn && dueOn < heldOn)
+        throw badRequest(`decisions/${index}/dueOn: 应不早于会议日期 (not before heldOn)`);
       const ownerId = decision.ownerId
         ? await staffUser(this.db, decision.ownerId, `decisions/${index}/ownerId`)
         : null;
@@ -173,16 +185,33 @@ export class Committee extends RecordKeeper {
     return this.meeting(id);
   }
 
-  /** A decision carried out; answers its meeting. 409 when already done. */
-  async decisionDone(id: string, done: DecisionDone): Promise<CommitteeMeeting> {
+  /**
+   * A decision carried out, marked by its owner or a manager (403 otherwise), on a day not before
+   * the meeting; answers its meeting. 409 when already done.
+   */
+  async decisionDone(
+    id: string,
+    done: DecisionDone,
+    caller: { id: string; role: Role },
+  ): Promise<CommitteeMeeting> {
     const today = this.today();
     const doneOn = notAfterToday(done.doneOn ?? today, 'doneOn', today);
-    const [row] = await this.db.query<{ meeting_id: string; done_on: string | null }>(
-      'select meeting_id, done_on::text as done_on from committee_decisions where id = $1',
+    const [row] = await this.db.query<{
+      meeting_id: string;
+      owner_id: string | null;
+      held_on: string;
+      done_on: string | null;
+    }>(
+      `select d.meeting_id, d.owner_id, m.held_on::text as held_on, d.done_on::text as done_on
+         from committee_decisions d join committee_meetings m on m.id = d.meeting_id where d.id = $1`,
       [uuidOr404(id, 'committee decision')],
     );
     if (!row) throw notFound('committee decision');
+    if (row.owner_id !== caller.id && !mayAccess('centre.manage', caller.role))
+      throw forbidden('只有承办人或管理人员可以标记落实 (its owner or a manager)');
     if (row.done_on) throw conflict('该决定事项已落实 (already done)');
+    if (doneOn < row.held_on)
+      throw badRequest(`doneOn: 应不早于会议日期 ${row.held_on} (not before the meeting)`);
     await this.db.query('update committee_decisions set done_on = $2, done_note = $3 where id = $1', [
       id,
       doneOn,

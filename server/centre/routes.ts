@@ -124,10 +124,12 @@ export const centreRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
   decisions.on(
     'done',
     {
-      summary: 'A decision carried out; answers its meeting (supervisor, admin); 409 when already done',
+      access: 'centre.read',
+      summary:
+        'A decision carried out, marked by its owner or a manager (403 for anyone else); answers its meeting; 409 when already done',
       body: schema.DecisionDone,
     },
-    (id, body) => committee.decisionDone(id, body),
+    (id, body, caller) => committee.decisionDone(id, body, { id: caller.id, role: caller.user.role }),
   );
 
   // ----- facilities -----

@@ -80,6 +80,16 @@ for (const engine of engines)
         (await read<CommitteeMember[]>(t, '/api/committee/members', operator.token)).map((m) => m.name),
       ).toEqual(['王德明']);
       expect(await read<CommitteeMember[]>(t, '/api/committee/members?all=true')).toHaveLength(2);
+      expect(
+        (
+          await t.api(
+            'POST',
+            '/api/committee/members',
+            { retireeId: veteran.id, role: 'member', fromOn: today },
+            supervisor.token,
+          )
+        ).status,
+      ).toBe(409);
       const refused = [
         { role: 'member', fromOn: today },
         { name: '张', role: 'member', fromOn: today, toOn: addDays(today, -1) },
@@ -131,15 +141,31 @@ for (const engine of engines)
           )
         ).status,
       ).toBe(400);
+      const early = {
+        heldOn: today,
+        topic: 'x',
+        attendees: ['a'],
+        decisions: [{ text: 'y', dueOn: addDays(today, -1) }],
+      };
+      expect((await t.api('POST', '/api/committee/meetings', early, supervisor.token)).status).toBe(400);
       expect(has(await workList(caseworker.token), 'committee_decision', assigned.id)).toBe(true);
       expect(has(await workList(caseworker.token), 'committee_decision', unowned.id)).toBe(false);
       expect(has(await workList(supervisor.token), 'committee_decision', unowned.id)).toBe(true);
 
+      // Its owner marks it done; anyone else but a manager is refused.
+      const markDone = `/api/committee/decisions/${assigned.id}/done`;
+      expect((await t.api('POST', markDone, {}, operator.token)).status).toBe(403);
+      expect((await t.api('POST', markDone, { doneOn: addDays(today, -1) }, caseworker.token)).status).toBe(
+        400,
+      );
+      expect(
+        (await t.api('POST', `/api/committee/decisions/${unowned.id}/done`, {}, caseworker.token)).status,
+      ).toBe(403);
       const done = await t.api<CommitteeMeeting>(
         'POST',
-        `/api/committee/decisions/${assigned.id}/done`,
+        markDone,
         { note: '已落实随队医生' },
-        supervisor.token,
+        caseworker.token,
       );
       expect(done.status).toBe(200);
       expect(done.body.decisions[0]).toMatchObject({ doneOn: today, doneNote: '已落实随队医生' });

@@ -43528,7 +43528,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** A decision carried out; answers its meeting (supervisor, admin); 409 when already done */
+        /** A decision carried out, marked by its owner or a manager (403 for anyone else); answers its meeting; 409 when already done */
         post: {
             parameters: {
                 query?: never;
