@@ -1,13 +1,17 @@
 /**
  * The retiree archive (6.11.1 a): list, the full record read with a reason (6.1.2.8), per-field
- * edits, history, attachments, Excel import and export. A refused edit names the fields at fault
- * and a refused import each wrong cell: those refusals become `FieldsError` and `ImportRejected`.
+ * edits, history, attachments, Excel import and export, and a retiree's honours (6.2.2.2) and
+ * publications, teaching and re-employment (6.4.2.6). A refused edit names the fields at fault and a
+ * refused import each wrong cell: those refusals become `FieldsError` and `ImportRejected`.
  */
 import type { Static } from '@sinclair/typebox';
+import type { EngagementKind, HonourKind } from '../../../../server/schemas/centre.ts';
 import type { ArchiveRecord, ImportErrors } from '../../../../server/schemas/index.ts';
 import { ApiError, api, type BodyOf, call, data, type QueryOf, rawBody } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
+import { recordCalls } from '../../api/records.ts';
 
+export type { Engagement, EngagementKind, Honour, HonourKind } from '../../../../server/schemas/centre.ts';
 export type { ArchiveListQuery, ArchiveRecord, ArchiveUpdate } from '../../../../server/schemas/index.ts';
 export type ArchiveListPage = Awaited<ReturnType<typeof listArchive>>;
 export type ArchiveListRow = ArchiveListPage['items'][number];
@@ -137,3 +141,20 @@ export async function downloadAttachment(
     { reason },
   );
 }
+
+// ── honours (6.2.2.2) and publications, speeches, teaching and re-employment (6.4.2.6) ─────────
+
+/** The kinds of honour in the order the record offers them. */
+export const honourKinds: readonly HonourKind[] = ['medal', 'plaque', 'title', 'commendation', 'other'];
+/** The kinds of publication, teaching or post in the order the record offers them. */
+export const engagementKinds: readonly EngagementKind[] = [
+  'publication',
+  'speech',
+  'teaching',
+  're_employment',
+];
+
+export const honourRecords = recordCalls('/api/honours', 'honours.xlsx');
+export const removeHonour = call.delete('/api/honours/{id}');
+export const engagementRecords = recordCalls('/api/engagements', 'engagements.xlsx');
+export const removeEngagement = call.delete('/api/engagements/{id}');

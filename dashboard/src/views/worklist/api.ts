@@ -59,6 +59,10 @@ export function workItemLink(item: WorkItem): string {
       return `/pay?tab=arrears&retiree=${id}`;
     case 'medical_claim':
       return `/pay?tab=claims&claim=${id}`;
+    case 'facility_inspection':
+      return `/centre?tab=facilities&facility=${id}`;
+    case 'committee_decision':
+      return `/centre?tab=committee&decision=${id}`;
     case 'intake_step':
       return item.retireeId ? `/intake?retiree=${encodeURIComponent(item.retireeId)}` : '/intake';
     default:
