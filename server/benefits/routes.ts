@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
-import { type ListColumn, MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
+import { type ListColumn, MAX_LIST_EXPORT_ROWS, MONEY_FORMAT, yuanCell } from '../export/workbook.ts';
 import { listWithExport } from '../http/records.ts';
 import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
@@ -18,8 +18,6 @@ const CARD_STATES: Record<schema.BenefitCard['state'], string> = {
   expired: '已过期',
   returned: '已交回',
 };
-/** Fen (分) to yuan (元) for a sheet cell; the sheet shows two decimals. */
-const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
 
 const BENEFIT_COLUMNS: ListColumn<schema.Benefit>[] = [
   { header: '老人', value: (b) => b.retireeName, width: 12 },
@@ -30,13 +28,13 @@ const BENEFIT_COLUMNS: ListColumn<schema.Benefit>[] = [
     value: (b) => b.beneficiaryRelation || (b.beneficiaryName ? '' : '本人'),
     width: 10,
   },
-  { header: '月标准（元）', value: (b) => yuan(b.monthlyAmountFen), format: '#,##0.00' },
+  { header: '月标准（元）', value: (b) => yuanCell(b.monthlyAmountFen), format: MONEY_FORMAT },
   { header: '状态', value: (b) => STATUS_NAMES[b.status], width: 10 },
   { header: '申报日期', value: (b) => b.appliedOn, width: 12 },
   { header: '复核日期', value: (b) => b.reviewOn, width: 12 },
   { header: '已发放期数', value: (b) => b.payments.length, width: 10 },
   { header: '最近发放月份', value: (b) => b.payments.at(-1)?.period ?? null, width: 12 },
-  { header: '累计发放（元）', value: (b) => yuan(b.paidTotalFen), format: '#,##0.00', width: 16 },
+  { header: '累计发放（元）', value: (b) => yuanCell(b.paidTotalFen), format: MONEY_FORMAT, width: 16 },
   { header: '停发日期', value: (b) => b.stoppedOn, width: 12 },
   { header: '停发原因', value: (b) => (b.stopReason ? STOP_REASON_NAMES[b.stopReason] : null), width: 14 },
   { header: '备注', value: (b) => b.note, width: 30 },

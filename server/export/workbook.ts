@@ -13,6 +13,13 @@ export const MAX_LIST_EXPORT_ROWS = 20_000;
 
 export type CellValue = string | number | boolean | Date | null | undefined;
 
+/** An amount in fen (分) as the yuan (元) a sheet shows, with `MONEY_FORMAT`; null stays empty. */
+export const yuanCell = (fen: number | null): number | null => (fen === null ? null : fen / 100);
+/** The number format of a column of yuan: thousands separated, two decimals. */
+export const MONEY_FORMAT = '#,##0.00';
+/** An amount in fen as text for a note or a title: `¥1234.50`. */
+export const yuanText = (fen: number): string => `¥${(fen / 100).toFixed(2)}`;
+
 export interface ListColumn<T> {
   header: string;
   /** Column width in characters; 14 when not given. */

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { closeStepDone } from '../bereavement/service.ts';
 import { badRequest, conflict, notFound } from '../errors.ts';
+import { yuanText } from '../export/workbook.ts';
 import { uuidOr404 } from '../ids.ts';
 import type { LumpSum, LumpSumInput, LumpSumKind, LumpSumQuery } from '../schemas/pay.ts';
 import { notAfterToday, retireeOr404 } from '../store/checks.ts';
@@ -27,8 +28,6 @@ const SELECT_LUMP_SUM = `select p.id, p.retiree_id as "retireeId", r.name as "re
   from lump_sum_payments p join retirees r on r.id = p.retiree_id join users u on u.id = p.recorded_by`;
 
 type LumpSumRow = Omit<LumpSum, 'kindName' | 'recordedAt'> & { recordedAt: Date | string };
-
-const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`;
 
 export class LumpSums extends RecordKeeper {
   async list(query: LumpSumQuery, scope: Scope = WHOLE_CENTRE): Promise<LumpSum[]> {
@@ -98,7 +97,7 @@ export class LumpSums extends RecordKeeper {
           await closeStepDone(tx, retiree.id, input.kind, {
             on: paidOn,
             by,
-            note: `已发放${name} ${yuan(input.amountFen)}（${payeeName}）`,
+            note: `已发放${name} ${yuanText(input.amountFen)}（${payeeName}）`,
           });
       })
       .catch((error: unknown) => {

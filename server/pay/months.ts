@@ -8,7 +8,7 @@
 
 import { BENEFIT_NAMES } from '../benefits/service.ts';
 import type { Queryable } from '../db/database.ts';
-import type { ListColumn, Sheet } from '../export/workbook.ts';
+import { type ListColumn, MONEY_FORMAT, type Sheet, yuanCell } from '../export/workbook.ts';
 import type { BenefitKind } from '../schemas/benefits.ts';
 import type { MonthLine, PayItemKind, PayMonth } from '../schemas/pay.ts';
 import { Filter } from '../store/filter.ts';
@@ -133,9 +133,6 @@ export function monthsOfYear(year: number, current: string): string[] {
 
 // ----- the month's workbook -----
 
-const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
-const MONEY = '#,##0.00';
-
 interface DetailRow {
   retireeName: string;
   station: string;
@@ -153,7 +150,7 @@ const DETAIL_COLUMNS: ListColumn<DetailRow>[] = [
   { header: '项目', value: (row) => row.what, width: 20 },
   { header: '所属月份', value: (row) => row.period, width: 10 },
   { header: '领款人', value: (row) => row.payee, width: 12 },
-  { header: '金额（元）', value: (row) => yuan(row.amountFen), format: MONEY, width: 14 },
+  { header: '金额（元）', value: (row) => yuanCell(row.amountFen), format: MONEY_FORMAT, width: 14 },
   { header: '发放日期', value: (row) => row.day, width: 12 },
   { header: '备注', value: (row) => row.note, width: 30 },
 ];
@@ -165,7 +162,7 @@ const TOTAL_COLUMNS: ListColumn<MonthLine>[] = [
   { header: '类别', value: (line) => (line.kind === TOTAL ? '合计' : GROUP_NAMES[line.group]), width: 20 },
   { header: '项目', value: (line) => line.name, width: 20 },
   { header: '人数/笔数', value: (line) => line.count, width: 10 },
-  { header: '金额（元）', value: (line) => yuan(line.amountFen), format: MONEY, width: 16 },
+  { header: '金额（元）', value: (line) => yuanCell(line.amountFen), format: MONEY_FORMAT, width: 16 },
 ];
 
 /** The rows behind each group of the month, as the workbook's detail sheets list them. */

@@ -10,10 +10,13 @@ import type { AreaOptions } from '../context.ts';
 import {
   type ListColumn,
   MAX_LIST_EXPORT_ROWS,
+  MONEY_FORMAT,
   sendWorkbook,
   sheetsWorkbook,
   workbookResponse,
   XLSX_MEDIA_TYPE,
+  yuanCell,
+  yuanText,
 } from '../export/workbook.ts';
 import { callerScope, readErrors, refusals, userId, writeErrors } from '../http/records.ts';
 import { recordKinds } from '../http/resource.ts';
@@ -26,15 +29,13 @@ import { monthSheets, monthsOf, monthsOfYear } from './months.ts';
 
 const route = routeOptions('pay');
 
-const yuan = (fen: number | null) => (fen === null ? null : fen / 100);
-const MONEY = '#,##0.00';
 const END_NAMES: Record<schema.PayItemEnd, string> = { adjusted: '调整标准', death: '去世', stopped: '停发' };
 
 const ITEM_COLUMNS: ListColumn<schema.PayItem>[] = [
   { header: '老人', value: (item) => item.retireeName, width: 12 },
   { header: '项目类别', value: (item) => item.kindName, width: 14 },
   { header: '项目名称', value: (item) => item.name, width: 18 },
-  { header: '月标准（元）', value: (item) => yuan(item.monthlyFen), format: MONEY, width: 14 },
+  { header: '月标准（元）', value: (item) => yuanCell(item.monthlyFen), format: MONEY_FORMAT, width: 14 },
   { header: '起始月份', value: (item) => item.fromMonth, width: 10 },
   { header: '截止月份', value: (item) => item.toMonth ?? '', width: 10 },
   { header: '截止原因', value: (item) => (item.endReason ? END_NAMES[item.endReason] : ''), width: 10 },
@@ -47,8 +48,13 @@ const CLAIM_COLUMNS: ListColumn<schema.MedicalClaim>[] = [
   { header: '类别', value: (claim) => claim.kindName, width: 14 },
   { header: '受理日期', value: (claim) => claim.submittedOn, width: 12 },
   { header: '票据张数', value: (claim) => claim.receipts.length, width: 10 },
-  { header: '票据合计（元）', value: (claim) => yuan(claim.claimedFen), format: MONEY, width: 16 },
-  { header: '核准金额（元）', value: (claim) => yuan(claim.approvedFen), format: MONEY, width: 16 },
+  { header: '票据合计（元）', value: (claim) => yuanCell(claim.claimedFen), format: MONEY_FORMAT, width: 16 },
+  {
+    header: '核准金额（元）',
+    value: (claim) => yuanCell(claim.approvedFen),
+    format: MONEY_FORMAT,
+    width: 16,
+  },
   { header: '状态', value: (claim) => CLAIM_STATUS_NAMES[claim.status], width: 10 },
   { header: '审核人', value: (claim) => claim.decidedBy ?? '', width: 10 },
   { header: '审核意见', value: (claim) => claim.decisionNote, width: 20 },
@@ -56,7 +62,7 @@ const CLAIM_COLUMNS: ListColumn<schema.MedicalClaim>[] = [
   {
     header: '票据',
     value: (claim) =>
-      claim.receipts.map((r) => `${r.issuer} ${r.number} ${(r.amountFen / 100).toFixed(2)}`).join('；'),
+      claim.receipts.map((r) => `${r.issuer} ${r.number} ${yuanText(r.amountFen)}`).join('；'),
     width: 40,
   },
 ];
@@ -66,7 +72,7 @@ const LUMP_SUM_COLUMNS: ListColumn<schema.LumpSum>[] = [
   { header: '款项', value: (row) => row.name, width: 14 },
   { header: '领款人', value: (row) => row.payeeName, width: 12 },
   { header: '与老人关系', value: (row) => row.payeeRelation, width: 10 },
-  { header: '金额（元）', value: (row) => yuan(row.amountFen), format: MONEY, width: 14 },
+  { header: '金额（元）', value: (row) => yuanCell(row.amountFen), format: MONEY_FORMAT, width: 14 },
   { header: '发放日期', value: (row) => row.paidOn, width: 12 },
   { header: '备注', value: (row) => row.note, width: 24 },
 ];

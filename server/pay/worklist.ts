@@ -7,6 +7,7 @@
  * - `medical_claim`: a reimbursement handed in and not yet decided, or approved and not yet paid,
  *   each due `pay.claim_days` after its last step (6.5.2.1).
  */
+import { yuanText } from '../export/workbook.ts';
 import { type DueRow, doesWork, QueryProvider, type WorkListScope } from '../worklist/provider.ts';
 import { CLAIM_DAYS, PAY_DAY } from './deadlines.ts';
 
@@ -64,7 +65,7 @@ export class MedicalClaimProvider extends QueryProvider<ClaimRow> {
   }
 
   protected override title(row: ClaimRow): string {
-    const amount = `¥${(Number(row.claimed_fen) / 100).toFixed(2)}`;
+    const amount = yuanText(Number(row.claimed_fen));
     return row.status === 'submitted' ? `医疗费报销审核（${amount}）` : `医疗费报销支付（${amount}）`;
   }
 }
