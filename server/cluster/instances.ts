@@ -124,14 +124,16 @@ export class InstanceRegistry {
 
   /**
    * Writes this instance in, waiting up to `staleMs` for a live one to go quiet; throws
-   * AnotherInstance naming it when it does not. Then heartbeats until `leave()`.
+   * AnotherInstance naming it when a look taken once `staleMs` has passed still finds it live (a
+   * look that began before then, and was slow, does not decide). Then heartbeats until `leave()`.
    */
   async join(): Promise<void> {
     const deadline = Date.now() + this.options.staleMs;
     for (;;) {
+      const looked = Date.now();
       const live = await this.tryJoin();
       if (live.length === 0) break;
-      if (Date.now() >= deadline) {
+      if (looked >= deadline) {
         const names = live
           .map(
             (row) => `host ${row.host}, pid ${row.pid}, heard from ${Math.round(row.quietMs / 1000)} s ago`,
@@ -143,7 +145,8 @@ export class InstanceRegistry {
             '(HUB_REDIS_URL): stop that one, give this one its own database, or run both so.',
         );
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, this.options.heartbeatMs)));
+      const wait = Math.min(1000, this.options.heartbeatMs, Math.max(50, deadline - Date.now()));
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
     this.timer = setInterval(() => {
       this.beating = this.beat().catch(this.options.onError);
