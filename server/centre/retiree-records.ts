@@ -175,12 +175,4 @@ export class RetireeRecords extends RecordKeeper {
     ]);
     if (rows.length === 0) throw notFound('engagement');
   }
-
-  async retireeOfHonour(id: string): Promise<string> {
-    return (await this.honour(id)).retireeId;
-  }
-
-  async retireeOfEngagement(id: string): Promise<string> {
-    return (await this.engagement(id)).retireeId;
-  }
 }

@@ -11,7 +11,7 @@ import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import * as schema from '../schemas/centre.ts';
 import { retireeInScope } from '../store/checks.ts';
-import { assertInScope } from '../store/scope.ts';
+import { rowInScope } from '../store/scope.ts';
 
 const route = routeOptions('centre');
 
@@ -178,7 +178,7 @@ export const centreRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
   // ----- honours and engagements, with the archive -----
   const retireeKinds = recordKinds(app, route, { read: 'archive.read', write: 'archive.write' });
   const honours = retireeKinds('/api/honours', schema.Honour, {
-    guard: async (id, caller) => assertInScope(hub.db, caller.scope, await records.retireeOfHonour(id)),
+    guard: rowInScope(hub.db, 'honours', 'honour'),
   });
   honours.list(
     {
@@ -203,7 +203,7 @@ export const centreRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
   honours.remove('Take out an honour entered by mistake', (id) => records.removeHonour(id));
 
   const engagements = retireeKinds('/api/engagements', schema.Engagement, {
-    guard: async (id, caller) => assertInScope(hub.db, caller.scope, await records.retireeOfEngagement(id)),
+    guard: rowInScope(hub.db, 'retiree_engagements', 'engagement'),
   });
   engagements.list(
     {

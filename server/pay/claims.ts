@@ -77,15 +77,6 @@ export class MedicalClaims extends RecordKeeper {
     return (await this.hydrate(db, rows))[0] as MedicalClaim;
   }
 
-  async retireeOf(id: string): Promise<string> {
-    const [row] = await this.db.query<{ retiree_id: string }>(
-      'select retiree_id from medical_claims where id = $1',
-      [uuidOr404(id, 'medical claim')],
-    );
-    if (!row) throw notFound('medical claim');
-    return row.retiree_id;
-  }
-
   private async hydrate(db: Queryable, rows: ClaimRow[]): Promise<MedicalClaim[]> {
     if (rows.length === 0) return [];
     const receipts = await db.query<Receipt & { claimId: string }>(

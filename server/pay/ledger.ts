@@ -116,10 +116,6 @@ export class PayLedger extends RecordKeeper {
     return this.toItem(row);
   }
 
-  async retireeOf(id: string): Promise<string> {
-    return (await this.item(id)).retireeId;
-  }
-
   /** A new item of the retiree's pay; the retiree must be living in its first month. */
   async addItem(input: PayItemInput, by: string): Promise<PayItem> {
     const retiree = await retireeOr404(this.db, input.retireeId);

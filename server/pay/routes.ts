@@ -22,8 +22,8 @@ import { callerScope, readErrors, refusals, userId, writeErrors } from '../http/
 import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import * as schema from '../schemas/pay.ts';
-import { retireeInScope } from '../store/checks.ts';
-import { assertInScope } from '../store/scope.ts';
+import { retireeInScope, retireeOr404 } from '../store/checks.ts';
+import { rowInScope } from '../store/scope.ts';
 import { CLAIM_STATUS_NAMES } from './claims.ts';
 import { monthSheets, monthsOf, monthsOfYear } from './months.ts';
 
@@ -80,13 +80,10 @@ const LUMP_SUM_COLUMNS: ListColumn<schema.LumpSum>[] = [
 export const payRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { hub }) => {
   const { payLedger: ledger, medicalClaims: claims, lumpSums } = app;
   const kinds = recordKinds(app, route, { read: 'pay.read', write: 'pay.write' });
-  const inScopeOf =
-    (retireeOf: (id: string) => Promise<string>) =>
-    async (id: string, caller: { scope: { station: string | null } }) =>
-      assertInScope(hub.db, caller.scope, await retireeOf(id));
-
   // ----- items -----
-  const items = kinds('/api/pay/items', schema.PayItem, { guard: inScopeOf((id) => ledger.retireeOf(id)) });
+  const items = kinds('/api/pay/items', schema.PayItem, {
+    guard: rowInScope(hub.db, 'pay_items', 'pay item'),
+  });
   items.list(
     {
       summary: 'Pay items (离退休费, 津贴补贴) by retiree, each with its monthly amount and months',
@@ -186,7 +183,7 @@ export const payRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { h
       response: { 200: schema.Ledger, ...readErrors },
     }),
     async (request) => {
-      const retiree = await retireeInScope(hub.db, callerScope(request), request.params.retireeId);
+      const retiree = await retireeOr404(hub.db, request.params.retireeId);
       const [own, claimList, lumps] = await Promise.all([
         ledger.ledgerOf(retiree.id),
         claims.list({ retireeId: retiree.id, limit: 5000 }),
@@ -198,7 +195,7 @@ export const payRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { h
 
   // ----- medical reimbursements -----
   const claimRoutes = kinds('/api/pay/claims', schema.MedicalClaim, {
-    guard: inScopeOf((id) => claims.retireeOf(id)),
+    guard: rowInScope(hub.db, 'medical_claims', 'medical claim'),
   });
   claimRoutes.list(
     {
@@ -258,7 +255,7 @@ export const payRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, { h
 
   // ----- one-off payments after a death -----
   const lumpRoutes = kinds('/api/pay/lump-sums', schema.LumpSum, {
-    guard: async (id, caller) => assertInScope(hub.db, caller.scope, (await lumpSums.one(id)).retireeId),
+    guard: rowInScope(hub.db, 'lump_sum_payments', 'payment'),
   });
   lumpRoutes.list(
     {
