@@ -20,6 +20,7 @@ import type { ArchiveAccessLog } from './archive/access-log.ts';
 import type { AttachmentStore } from './archive/attachments.ts';
 import type { ArchiveStore } from './archive/store.ts';
 import type { Sessions } from './auth/sessions.ts';
+import type { Vault } from './auth/vault.ts';
 import type { BenefitCards } from './benefits/cards.ts';
 import type { BenefitService } from './benefits/service.ts';
 import type { BereavementService } from './bereavement/service.ts';
@@ -72,6 +73,10 @@ export interface HubContext {
   centre: { name: string; phone: string };
   /** HUB_CARD_FONT, when set. */
   cardFont: string | undefined;
+  /** Keys links' tokens (a survey's answer links): HMACs under the hub's key. */
+  linkKey: Pick<Vault, 'fingerprint'>;
+  /** HUB_PUBLIC_URL without a trailing slash: the hub's address as people outside reach it. */
+  publicUrl: string | undefined;
   /** The hub's data folder (HUB_DATA_DIR): attachments live under `<dataDir>/attachments`. */
   dataDir: string;
   /** Largest attached file (HUB_ARCHIVE_MAX_ATTACHMENT_BYTES): archive, intake steps, oral history. */

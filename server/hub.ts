@@ -578,6 +578,8 @@ async function buildParts(
     sessionHours: config.sessionHours,
     centre: { name: notifySettings.centreName, phone: notifySettings.centrePhone },
     cardFont: config.cardFont,
+    linkKey: vault,
+    publicUrl: notifySettings.publicUrl,
     maxAttachmentBytes: config.archiveMaxAttachmentBytes,
     dataDir: config.dataDir,
     allowedOrigins: config.allowedOrigins,

@@ -6,17 +6,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
+import { conflict, HubError } from '../errors.ts';
 import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
-import { exportRoute, readErrors } from '../http/records.ts';
+import { exportRoute, readErrors, refusals } from '../http/records.ts';
 import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
+import type { CardFont } from '../print/font.ts';
+import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import * as schema from '../schemas/evaluation.ts';
+import { scopeOf } from '../store/scope.ts';
 import { actionColumns, feedbackColumns, type ResultRow, resultColumns } from './export.ts';
+import type { SurveyLinks } from './links.ts';
+import { renderSlips } from './slips.ts';
 
 const route = routeOptions('evaluation');
 const improvementRoute = routeOptions('improvement');
 
-export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app) => {
+export const evaluationRoutes: FastifyPluginAsyncTypebox<
+  AreaOptions & { links: SurveyLinks; font: CardFont | null }
+> = async (app, { hub, links, font }) => {
   const { evaluation: service } = app;
 
   // ----- satisfaction surveys -----
@@ -48,6 +56,90 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (a
       code: 201,
     },
     (id, body, caller) => service.respond(id, body, caller.id, caller.scope),
+  );
+
+  // ----- answer links: the survey answered by retirees and families on a phone page -----
+
+  surveyRecords.on(
+    'links',
+    {
+      access: 'evaluation.write',
+      summary:
+        'Issue answer links: for the retirees named, or every retiree on the register in reach who has none yet',
+      body: Type.Optional(schema.SurveyLinksInput),
+      answer: Type.Array(schema.SurveyLink),
+      code: 201,
+    },
+    (id, body, caller) => links.issue(id, body ?? {}, caller.scope, caller.id),
+  );
+  surveyRecords.on(
+    'links',
+    {
+      method: 'get',
+      access: 'evaluation.write',
+      summary: "The survey's answer links (a link is a key: for those who hand them out)",
+      answer: Type.Array(schema.SurveyLink),
+    },
+    (id, _query, caller) => links.list(id, caller.scope),
+  );
+
+  app.get(
+    '/api/evaluation/surveys/:id/links/slips.pdf',
+    route('evaluation.write', {
+      summary: 'The live answer links as printed slips with a QR code each, eight to an A4 page',
+      params: IdParams,
+      produces: ['application/pdf'],
+      response: {
+        200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'application/pdf' }),
+        ...refusals(401, 403, 404, 409, 503),
+      },
+    }),
+    async (request, reply) => {
+      const survey = await service.survey(request.params.id);
+      const live = (await links.list(survey.id, scopeOf(request.user!))).filter(
+        (link) => link.revokedAt === null && link.respondent === 'retiree',
+      );
+      if (live.length === 0) throw conflict('还没有可打印的答卷链接，请先生成 (no links to print)');
+      if (!font) {
+        throw new HubError(
+          503,
+          'font_missing',
+          'no Chinese font to print with: install fonts-noto-cjk or set HUB_CARD_FONT to a .ttf/.otf/.ttc file',
+        );
+      }
+      // The address people outside reach the hub at; without HUB_PUBLIC_URL, the one this page came from.
+      const base = hub.publicUrl ?? `${request.protocol}://${request.host}`;
+      const pdf = await renderSlips(survey, live, base, hub.centre, font, new Date());
+      const filename = encodeURIComponent(`满意度调查答卷卡片-${survey.title}.pdf`);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="survey-slips.pdf"; filename*=UTF-8''${filename}`)
+        .send(pdf);
+    },
+  );
+
+  recordRoutes(app, route, {
+    url: '/api/evaluation/survey-links',
+    record: schema.SurveyLink,
+    read: 'evaluation.write',
+    write: 'evaluation.write',
+  }).on(
+    'revoke',
+    { summary: 'Revoke an answer link: its page opens nothing from now on' },
+    (id, _body, caller) => links.revoke(id, caller.scope),
+  );
+
+  app.get(
+    '/api/family/surveys',
+    route('family.read', {
+      summary:
+        "The open satisfaction surveys for the family's relative, each with the family member's own link to the phone page",
+      response: { 200: Type.Array(schema.FamilySurvey), 401: ErrorResponse, 403: ErrorResponse },
+    }),
+    async (request) => {
+      const { retireeId } = await app.families.retireeFor(request.user!);
+      return links.forFamily(request.user!.id, retireeId);
+    },
   );
 
   app.get(

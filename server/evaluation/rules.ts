@@ -30,6 +30,18 @@ export const SERVICE_AREA_NAMES: Record<ServiceArea, string> = {
   other: '其他',
 };
 
+/** The service areas in the register's order. */
+export const SERVICE_AREAS = Object.keys(SERVICE_AREA_NAMES) as ServiceArea[];
+
+/** 400 unless the survey asks about `area`. */
+export function checkArea(survey: Pick<Survey, 'serviceAreas'>, area: ServiceArea): void {
+  if (!survey.serviceAreas.includes(area)) {
+    throw badRequest(
+      `serviceArea: 本调查不涉及${SERVICE_AREA_NAMES[area]} (the survey does not ask about ${area})`,
+    );
+  }
+}
+
 /** Count, sum, exact average (half up to 2 decimals, in integers) and distribution of 1–5 scores. */
 export function scoreStats(scores: number[]): ScoreStats {
   const distribution = { '1': 0, '2': 0, '3': 0, '4': 0, '5': 0 };

@@ -40,10 +40,12 @@ import {
   answerDue,
   checkActionDue,
   checkAnswers,
+  checkArea,
   checkFinding,
   checkState,
   resultGroups,
   SERVICE_AREA_NAMES,
+  SERVICE_AREAS,
 } from './rules.ts';
 import { EvaluationStore } from './store.ts';
 
@@ -70,8 +72,23 @@ export class EvaluationService extends RecordKeeper {
       text: this.checks.text(q.text, `questions[${index}].text`, '题目'),
       kind: q.kind,
     }));
+    const serviceAreas = input.serviceAreas ?? [...SERVICE_AREAS];
+    if (new Set(serviceAreas).size !== serviceAreas.length) {
+      throw badRequest('serviceAreas: 服务领域重复 (an area is named twice)');
+    }
     await this.db.transaction((tx) =>
-      this.store.in(tx).addSurvey({ id, title, period: input.period, createdBy: userId }, questions),
+      this.store.in(tx).addSurvey(
+        {
+          id,
+          title,
+          period: input.period,
+          anonymous: input.anonymous ?? false,
+          // In the register's order, whatever order they were ticked in.
+          serviceAreas: SERVICE_AREAS.filter((area) => serviceAreas.includes(area)),
+          createdBy: userId,
+        },
+        questions,
+      ),
     );
     return this.survey(id);
   }
@@ -85,9 +102,10 @@ export class EvaluationService extends RecordKeeper {
   }
 
   /**
-   * One retiree's (or an anonymous) response for one service area. A scale question takes a score
-   * 1–5, a text question a text; each question at most once; one response per retiree, survey and
-   * service area.
+   * One retiree's (or an anonymous) response for one service area, entered by staff (a paper form,
+   * a visit). A scale question takes a score 1–5, a text question a text; each question at most
+   * once; one response per retiree, survey and service area. An anonymous survey's response names
+   * nobody; the area is one the survey asks about.
    */
   async respond(
     surveyId: string,
@@ -98,6 +116,10 @@ export class EvaluationService extends RecordKeeper {
     const survey = await this.survey(surveyId);
     if (survey.status !== 'open') throw conflict('调查已结束，不再接收答卷 (the survey is closed)');
     const respondedOn = this.checks.notFuture(input.respondedOn ?? this.today(), 'respondedOn');
+    if (survey.anonymous && input.retireeId) {
+      throw badRequest('retireeId: 本调查不记名，答卷不填姓名 (an anonymous survey keeps no name)');
+    }
+    checkArea(survey, input.serviceArea);
     const retireeId = await this.retiree(input.retireeId, scope);
     const answers = checkAnswers(survey, input.answers);
     const id = randomUUID();
@@ -110,6 +132,7 @@ export class EvaluationService extends RecordKeeper {
             retireeId,
             serviceArea: input.serviceArea,
             respondedOn,
+            source: 'staff',
             recordedBy: userId,
           },
           answers,
@@ -127,6 +150,7 @@ export class EvaluationService extends RecordKeeper {
       id,
       surveyId: survey.id,
       retireeId,
+      source: 'staff',
       serviceArea: input.serviceArea,
       respondedOn,
       answers,

@@ -16,6 +16,7 @@ import type {
   FeedbackQuery,
   FeedbackStatus,
   ImprovementAction,
+  ResponseSource,
   ResultsQuery,
   ServiceArea,
   Survey,
@@ -28,8 +29,11 @@ import { type Answer, type AnswerRow, actionOverdue, feedbackOverdue, findingSum
 
 type SurveyRow = Selected<Omit<Survey, 'questions'>>;
 
-const selectSurvey = `select s.id, s.title, s.period, s.status, s.created_at as "createdAt",
-    (select count(*)::int from survey_responses r where r.survey_id = s.id) as "responseCount"
+const selectSurvey = `select s.id, s.title, s.period, s.status, s.anonymous,
+    s.service_areas as "serviceAreas", s.created_at as "createdAt",
+    (select count(*)::int from survey_responses r where r.survey_id = s.id) as "responseCount",
+    (select count(*)::int from survey_responses r where r.survey_id = s.id and r.source <> 'staff') as "selfAnswered",
+    (select count(*)::int from survey_links l where l.survey_id = s.id and l.revoked_at is null) as "linkCount"
   from surveys s`;
 
 interface FeedbackRow {
@@ -157,15 +161,17 @@ export class EvaluationStore extends DayStore {
 
   /** A survey and its questions, numbered from 1 in the order given. */
   async addSurvey(
-    survey: { id: string; title: string; period: string; createdBy: string },
+    survey: {
+      id: string;
+      title: string;
+      period: string;
+      anonymous: boolean;
+      serviceAreas: ServiceArea[];
+      createdBy: string;
+    },
     questions: { text: string; kind: 'scale' | 'text' }[],
   ): Promise<void> {
-    await this.db.query(`insert into surveys (id, title, period, created_by) values ($1, $2, $3, $4)`, [
-      survey.id,
-      survey.title,
-      survey.period,
-      survey.createdBy,
-    ]);
+    await insertRecord(this.db, 'surveys', survey);
     for (const [index, q] of questions.entries()) {
       await this.db.query(
         `insert into survey_questions (id, survey_id, position, text, kind) values ($1, $2, $3, $4, $5)`,
@@ -186,7 +192,8 @@ export class EvaluationStore extends DayStore {
       retireeId: string | null;
       serviceArea: ServiceArea;
       respondedOn: string;
-      recordedBy: string;
+      source: ResponseSource;
+      recordedBy: string | null;
     },
     answers: Answer[],
   ): Promise<void> {

@@ -5,14 +5,10 @@
  * opens its alert only while the alert is active (a leaked link after the alert closed opens
  * nothing), and each action of a link is used once.
  */
-import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { LinkTokens } from '../auth/link-tokens.ts';
 import type { Vault } from '../auth/vault.ts';
 import type { Queryable } from '../db/database.ts';
-
-const PURPOSE = 'alert link';
-/** Hex characters of the HMAC kept in the token: 128 bits. */
-const MAC_LENGTH = 32;
-const TOKEN = /^([0-9a-f]{32})\.([0-9a-f]{32})$/;
 
 /** What a phone may do with an alert's link, in the order its page offers them. */
 export const LINK_ACTIONS = ['acknowledge', 'take', 'on_my_way', 'handed_to_120'] as const;
@@ -28,23 +24,22 @@ export interface AlertLink {
   used: LinkAction[];
 }
 
-/** A URL as the log keeps it: the token of a phone page's link is a key, so it is left out. */
+/**
+ * A URL as the log keeps it: the token of a phone page's link (an alert's under /m/, a survey's
+ * under /q/) is a key, so it is left out.
+ */
 export function withoutLinkToken(url: string): string {
-  return url.replace(/^\/m\/[^/?#]+/, '/m/…');
+  return url.replace(/^\/(m|q)\/[^/?#]+/, '/$1/…');
 }
 
-const compact = (id: string) => id.replaceAll('-', '');
-const expand = (hex: string) =>
-  `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-
 export class AlertLinks {
+  private readonly tokens: LinkTokens;
+
   constructor(
     private readonly db: Queryable,
-    private readonly vault: Pick<Vault, 'fingerprint'>,
-  ) {}
-
-  private mac(id: string): string {
-    return this.vault.fingerprint(PURPOSE, id).slice(0, MAC_LENGTH);
+    vault: Pick<Vault, 'fingerprint'>,
+  ) {
+    this.tokens = new LinkTokens(vault, 'alert link');
   }
 
   /** A new link for `userId` about `alertId`; resolves with its token. */
@@ -54,17 +49,13 @@ export class AlertLinks {
       'insert into alert_links (id, alert_id, user_id, channel_id, created_at) values ($1, $2, $3, $4, $5)',
       [id, alertId, userId, channelId, at],
     );
-    return `${compact(id)}.${this.mac(id)}`;
+    return this.tokens.token(id);
   }
 
   /** The link a token names, or null when the token is malformed, forged or unknown. */
   async find(token: string): Promise<AlertLink | null> {
-    const match = TOKEN.exec(token);
-    if (!match) return null;
-    const id = expand(match[1] as string);
-    const given = Buffer.from(match[2] as string);
-    const expected = Buffer.from(this.mac(id));
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    const id = this.tokens.idOf(token);
+    if (!id) return null;
     const [row] = await this.db.query<{
       id: string;
       alert_id: string;

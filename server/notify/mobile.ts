@@ -14,6 +14,7 @@ import { allowedIn, severityNames } from '../../devices/alerts.ts';
 import type { AreaOptions } from '../context.ts';
 import { HubError } from '../errors.ts';
 import { kindName } from '../family/store.ts';
+import { escapeHtml, PHONE_STYLE, phonePage, privatePage } from '../http/phone-page.ts';
 import { amapLink } from '../location/geo.ts';
 import { LocationStore } from '../location/store.ts';
 import { currentRescueCard } from '../rescue/card.ts';
@@ -73,38 +74,10 @@ function possible(alert: Alert, action: LinkAction, userId: string): boolean {
   }
 }
 
-const html = (text: string) =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-
-function page(title: string, body: string): string {
-  return `<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex">
-<title>${html(title)}</title>
-<link rel="stylesheet" href="/m/page.css">
-</head><body><main>${body}</main></body></html>`;
-}
-
-const STYLE = `body{margin:0;font:16px/1.5 system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;background:#f4f5f7;color:#1d2129}
-main{max-width:560px;margin:0 auto;padding:12px}
-h1{font-size:20px;margin:8px 0}
-section{background:#fff;border-radius:8px;padding:12px;margin:10px 0}
-h2{font-size:15px;margin:0 0 6px;color:#4e5969}
-.sev-critical,.sev-high{color:#c9302c}
-.done{background:#e8f7ee;border-left:4px solid #23a55a}
-.fail{background:#fdecec;border-left:4px solid #c9302c}
-dl{display:grid;grid-template-columns:auto 1fr;gap:2px 10px;margin:0}
-dt{color:#86909c}dd{margin:0}
-ol{margin:0;padding-left:20px}
-form{margin:8px 0}
-button{width:100%;font-size:18px;padding:14px;border:0;border-radius:8px;background:#1664ff;color:#fff}
-button.secondary{background:#fff;color:#1664ff;border:1px solid #1664ff}
-a{color:#1664ff}`;
+const html = escapeHtml;
+const page = (title: string, body: string) => phonePage(title, body, '/m/page.css');
+const STYLE = `${PHONE_STYLE}
+.sev-critical,.sev-high{color:#c9302c}`;
 
 interface Opened {
   link: AlertLink;
@@ -255,7 +228,7 @@ ${contacts}
     '/m/:token',
     { config: { access: 'public' }, schema: { hide: true, params: TokenParams, querystring: DoneQuery } },
     async (request, reply) => {
-      reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      privatePage(reply);
       try {
         const opened = await open(request.params.token);
         return reply
@@ -271,7 +244,7 @@ ${contacts}
     '/m/:token/:action',
     { config: { access: 'public' }, schema: { hide: true, params: ActionParams } },
     async (request, reply) => {
-      reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      privatePage(reply);
       const { token, action } = request.params as Static<typeof ActionParams>;
       let opened: Opened;
       try {

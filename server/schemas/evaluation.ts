@@ -39,8 +39,18 @@ export const Survey = Type.Object({
   title: Type.String(),
   period: Type.String(),
   status: Literals(['open', 'closed']),
+  anonymous: Type.Boolean({
+    description: 'the centre chose a survey without names: no response keeps whose it is',
+  }),
+  serviceAreas: Type.Array(ServiceArea, {
+    description: 'the service areas the survey asks about; the phone page offers these',
+  }),
   questions: Type.Array(SurveyQuestion),
   responseCount: Type.Integer(),
+  selfAnswered: Type.Integer({
+    description: 'responses given by retirees and families themselves on the phone page',
+  }),
+  linkCount: Type.Integer({ description: 'answer links issued and not revoked' }),
   createdAt: Timestamp,
 });
 export type Survey = Static<typeof Survey>;
@@ -52,6 +62,17 @@ export const SurveyInput = Type.Object(
     questions: Type.Array(
       Type.Object({ text: Text(500, 1), kind: QuestionKind }, { additionalProperties: false }),
       { minItems: 1, maxItems: 50 },
+    ),
+    anonymous: Type.Optional(
+      Type.Boolean({ description: 'no response keeps whose it is (default false: responses are named)' }),
+    ),
+    serviceAreas: Type.Optional(
+      Type.Array(ServiceArea, {
+        minItems: 1,
+        maxItems: 7,
+        uniqueItems: true,
+        description: 'the areas asked about (default every area)',
+      }),
     ),
   },
   { additionalProperties: false },
@@ -79,10 +100,17 @@ export const SurveyResponseInput = Type.Object(
 );
 export type SurveyResponseInput = Static<typeof SurveyResponseInput>;
 
+export const ResponseSource = Literals(['staff', 'retiree', 'family'], {
+  description:
+    'staff: entered by staff (a paper form, a visit); retiree / family: answered on the phone page by the retiree or a family member',
+});
+export type ResponseSource = Static<typeof ResponseSource>;
+
 export const SurveyResponse = Type.Object({
   id: Type.String(),
   surveyId: Type.String(),
   retireeId: Nullable(Type.String()),
+  source: ResponseSource,
   serviceArea: ServiceArea,
   respondedOn: Day,
   answers: Type.Array(
@@ -94,6 +122,53 @@ export const SurveyResponse = Type.Object({
   ),
 });
 export type SurveyResponse = Static<typeof SurveyResponse>;
+
+export const Respondent = Literals(['retiree', 'family'], {
+  description: 'who answers through the link: the retiree, or a family member for the retiree',
+});
+
+export const SurveyLink = Type.Object({
+  id: Type.String(),
+  surveyId: Type.String(),
+  retireeId: Type.String(),
+  retireeName: Type.String(),
+  respondent: Respondent,
+  familyUserId: Nullable(Type.String({ description: 'the family account a family link belongs to' })),
+  path: Type.String({ description: 'the phone page, /q/<token>: the token is the key, keep it private' }),
+  url: Nullable(Type.String({ description: 'the whole address when HUB_PUBLIC_URL is set' })),
+  issuedAt: Timestamp,
+  revokedAt: NullableTimestamp,
+  answeredAreas: Type.Array(ServiceArea, {
+    description: 'the areas answered through this link (whether, never what, for an anonymous survey)',
+  }),
+});
+export type SurveyLink = Static<typeof SurveyLink>;
+
+export const SurveyLinksInput = Type.Object(
+  {
+    retireeIds: Type.Optional(
+      Type.Array(Id, {
+        minItems: 1,
+        maxItems: 5000,
+        description: 'default: every retiree on the register in the caller’s reach who has no link yet',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type SurveyLinksInput = Static<typeof SurveyLinksInput>;
+
+/** An open survey as the family page lists it, with the family member's own link. */
+export const FamilySurvey = Type.Object({
+  surveyId: Type.String(),
+  title: Type.String(),
+  period: Type.String(),
+  anonymous: Type.Boolean(),
+  serviceAreas: Type.Array(ServiceArea),
+  answeredAreas: Type.Array(ServiceArea),
+  path: Type.String(),
+});
+export type FamilySurvey = Static<typeof FamilySurvey>;
 
 export const Distribution = Type.Object(
   { '1': Type.Integer(), '2': Type.Integer(), '3': Type.Integer(), '4': Type.Integer(), '5': Type.Integer() },

@@ -24,6 +24,7 @@ describe('link tokens stay out of the log', () => {
     expect(withoutLinkToken('/m/0123abcd.4567ef/acknowledge')).toBe('/m/…/acknowledge');
     expect(withoutLinkToken('/m/0123abcd.4567ef?done=take')).toBe('/m/…?done=take');
     expect(withoutLinkToken('/api/alerts?m=1')).toBe('/api/alerts?m=1');
+    expect(withoutLinkToken('/q/0123abcd.4567ef?done=medical')).toBe('/q/…?done=medical');
   });
 
   it('logs requests to a link page, and its actions, without the token', async () => {

@@ -24615,6 +24615,10 @@ export interface paths {
                             title: string;
                             period: string;
                             status: "open" | "closed";
+                            /** @description the centre chose a survey without names: no response keeps whose it is */
+                            anonymous: boolean;
+                            /** @description the service areas the survey asks about; the phone page offers these */
+                            serviceAreas: ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other")[];
                             questions: {
                                 id: string;
                                 position: number;
@@ -24623,6 +24627,10 @@ export interface paths {
                                 kind: "scale" | "text";
                             }[];
                             responseCount: number;
+                            /** @description responses given by retirees and families themselves on the phone page */
+                            selfAnswered: number;
+                            /** @description answer links issued and not revoked */
+                            linkCount: number;
                             /** Format: date-time */
                             createdAt: string;
                         }[];
@@ -24706,6 +24714,10 @@ export interface paths {
                             /** @description scale: 1 (very unsatisfied) to 5 (very satisfied); text: free text */
                             kind: "scale" | "text";
                         }[];
+                        /** @description no response keeps whose it is (default false: responses are named) */
+                        anonymous?: boolean;
+                        /** @description the areas asked about (default every area) */
+                        serviceAreas?: ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other")[];
                     };
                 };
             };
@@ -24721,6 +24733,10 @@ export interface paths {
                             title: string;
                             period: string;
                             status: "open" | "closed";
+                            /** @description the centre chose a survey without names: no response keeps whose it is */
+                            anonymous: boolean;
+                            /** @description the service areas the survey asks about; the phone page offers these */
+                            serviceAreas: ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other")[];
                             questions: {
                                 id: string;
                                 position: number;
@@ -24729,6 +24745,10 @@ export interface paths {
                                 kind: "scale" | "text";
                             }[];
                             responseCount: number;
+                            /** @description responses given by retirees and families themselves on the phone page */
+                            selfAnswered: number;
+                            /** @description answer links issued and not revoked */
+                            linkCount: number;
                             /** Format: date-time */
                             createdAt: string;
                         };
@@ -24842,6 +24862,10 @@ export interface paths {
                             title: string;
                             period: string;
                             status: "open" | "closed";
+                            /** @description the centre chose a survey without names: no response keeps whose it is */
+                            anonymous: boolean;
+                            /** @description the service areas the survey asks about; the phone page offers these */
+                            serviceAreas: ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other")[];
                             questions: {
                                 id: string;
                                 position: number;
@@ -24850,6 +24874,10 @@ export interface paths {
                                 kind: "scale" | "text";
                             }[];
                             responseCount: number;
+                            /** @description responses given by retirees and families themselves on the phone page */
+                            selfAnswered: number;
+                            /** @description answer links issued and not revoked */
+                            linkCount: number;
                             /** Format: date-time */
                             createdAt: string;
                         };
@@ -24953,6 +24981,10 @@ export interface paths {
                             title: string;
                             period: string;
                             status: "open" | "closed";
+                            /** @description the centre chose a survey without names: no response keeps whose it is */
+                            anonymous: boolean;
+                            /** @description the service areas the survey asks about; the phone page offers these */
+                            serviceAreas: ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other")[];
                             questions: {
                                 id: string;
                                 position: number;
@@ -24961,6 +24993,10 @@ export interface paths {
                                 kind: "scale" | "text";
                             }[];
                             responseCount: number;
+                            /** @description responses given by retirees and families themselves on the phone page */
+                            selfAnswered: number;
+                            /** @description answer links issued and not revoked */
+                            linkCount: number;
                             /** Format: date-time */
                             createdAt: string;
                         };
@@ -25091,6 +25127,8 @@ export interface paths {
                             id: string;
                             surveyId: string;
                             retireeId: string | null;
+                            /** @description staff: entered by staff (a paper form, a visit); retiree / family: answered on the phone page by the retiree or a family member */
+                            source: "staff" | "retiree" | "family";
                             /** @description medical 医疗; culture_sports 文体; visits 走访; monitoring 监护; living 生活待遇; political 政治待遇; other 其他 */
                             serviceArea: "medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other";
                             /** @description YYYY-MM-DD, centre time */
@@ -25175,6 +25213,544 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/surveys/{id}/links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The survey's answer links (a link is a key: for those who hand them out) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            surveyId: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description who answers through the link: the retiree, or a family member for the retiree */
+                            respondent: "retiree" | "family";
+                            /** @description the family account a family link belongs to */
+                            familyUserId: string | null;
+                            /** @description the phone page, /q/<token>: the token is the key, keep it private */
+                            path: string;
+                            /** @description the whole address when HUB_PUBLIC_URL is set */
+                            url: string | null;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                            /** @description the areas answered through this link (whether, never what, for an anonymous survey) */
+                            answeredAreas: ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other")[];
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Issue answer links: for the retirees named, or every retiree on the register in reach who has none yet */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description default: every retiree on the register in the caller’s reach who has no link yet */
+                        retireeIds?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            surveyId: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description who answers through the link: the retiree, or a family member for the retiree */
+                            respondent: "retiree" | "family";
+                            /** @description the family account a family link belongs to */
+                            familyUserId: string | null;
+                            /** @description the phone page, /q/<token>: the token is the key, keep it private */
+                            path: string;
+                            /** @description the whole address when HUB_PUBLIC_URL is set */
+                            url: string | null;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                            /** @description the areas answered through this link (whether, never what, for an anonymous survey) */
+                            answeredAreas: ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other")[];
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/surveys/{id}/links/slips.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The live answer links as printed slips with a QR code each, eight to an A4 page */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description application/pdf */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": string;
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/pdf": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/survey-links/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke an answer link: its page opens nothing from now on */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            surveyId: string;
+                            retireeId: string;
+                            retireeName: string;
+                            /** @description who answers through the link: the retiree, or a family member for the retiree */
+                            respondent: "retiree" | "family";
+                            /** @description the family account a family link belongs to */
+                            familyUserId: string | null;
+                            /** @description the phone page, /q/<token>: the token is the key, keep it private */
+                            path: string;
+                            /** @description the whole address when HUB_PUBLIC_URL is set */
+                            url: string | null;
+                            /** Format: date-time */
+                            issuedAt: string;
+                            /** Format: date-time */
+                            revokedAt: string | null;
+                            /** @description the areas answered through this link (whether, never what, for an anonymous survey) */
+                            answeredAreas: ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other")[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/family/surveys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The open satisfaction surveys for the family's relative, each with the family member's own link to the phone page */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            surveyId: string;
+                            title: string;
+                            period: string;
+                            anonymous: boolean;
+                            serviceAreas: ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other")[];
+                            answeredAreas: ("medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other")[];
+                            path: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
