@@ -7,10 +7,13 @@ import type {
   ResultGroup,
   Survey,
   SurveyInput,
+  SurveyLink,
+  SurveyLinksInput,
+  SurveyResponse,
   SurveyResponseInput,
 } from '../../../../server/schemas/evaluation.ts';
 import { call } from '../../api/client.ts';
-import { download } from '../../api/download.ts';
+import { download, downloadFile } from '../../api/download.ts';
 import { recordCalls } from '../../api/records.ts';
 
 export type {
@@ -21,6 +24,8 @@ export type {
   ResultGroup,
   Survey,
   SurveyInput,
+  SurveyLink,
+  SurveyLinksInput,
   SurveyResponseInput,
 };
 export type ServiceArea = ResultGroup['serviceArea'];
@@ -30,6 +35,9 @@ export type FeedbackStatus = Feedback['status'];
 export type ActionStatus = ImprovementAction['status'];
 export type FindingKind = ImprovementAction['finding']['kind'];
 export type QuestionKind = Survey['questions'][number]['kind'];
+/** Who gave a response: staff entering a paper form or a visit, or the retiree or a family member on the phone page. */
+export type ResponseSource = SurveyResponse['source'];
+export type Respondent = SurveyLink['respondent'];
 
 export const serviceAreas: readonly ServiceArea[] = [
   'medical',
@@ -58,6 +66,14 @@ export const closeSurvey = call.post('/api/evaluation/surveys/{id}/close');
 export const respond = call.post('/api/evaluation/surveys/{id}/responses');
 export const results = call.get('/api/evaluation/results');
 export const exportResults = download('/api/evaluation/results/export.xlsx', 'survey-results.xlsx');
+
+// The answer links of the phone page (/q/<token>): issued per retiree, or for everyone on the register.
+export const surveyLinks = call.get('/api/evaluation/surveys/{id}/links');
+export const issueSurveyLinks = call.post('/api/evaluation/surveys/{id}/links');
+export const revokeSurveyLink = call.post('/api/evaluation/survey-links/{id}/revoke');
+/** The cut-out slips of a survey's links, each with a retiree's name and the QR code of their link (A4 PDF). */
+export const downloadSlips = (surveyId: string): Promise<string> =>
+  downloadFile(`/api/evaluation/surveys/${encodeURIComponent(surveyId)}/links/slips.pdf`, 'survey-slips.pdf');
 
 export const feedbackRecords = recordCalls('/api/evaluation/feedback', 'complaints-suggestions.xlsx');
 export const handleFeedback = call.post('/api/evaluation/feedback/{id}/handle');
