@@ -13,6 +13,7 @@ import type { Vault } from '../auth/vault.ts';
 import type { Clock } from '../calendar.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { badRequest, conflict, HubError, notFound } from '../errors.ts';
+import { FamilyStore } from '../family/store.ts';
 import { isUuid, uuidOr404 } from '../ids.ts';
 import type {
   FamilySurvey,
@@ -239,27 +240,31 @@ export class SurveyLinks extends RecordKeeper {
 
   /**
    * The link a token opens with its survey, or a refusal: an unknown, forged or revoked link (404),
-   * a closed survey (410), a family link whose account is disabled or no longer linked (404).
+   * a closed survey (410), a family link whose account is disabled, no longer linked or no longer
+   * shared with (404).
    */
   async open(token: string): Promise<OpenedLink> {
     const id = this.tokens.idOf(token);
     const invalid = () => new LinkRefused('link', 404, 'not_found', '链接无效或已作废，请向中心索取新的链接');
     if (!id) throw invalid();
-    const [row] = await this.db.query<LinkRow & { family_ok: boolean | null }>(
-      `${selectLinks.replace(
-        ' from survey_links l',
-        `, (select not u.disabled from users u join family_links f on f.user_id = u.id
-              where u.id = l.family_user_id and f.retiree_id = l.retiree_id) as family_ok
-           from survey_links l`,
-      )} where l.id = $1`,
-      [id],
-    );
+    const [row] = await this.db.query<LinkRow>(`${selectLinks} where l.id = $1`, [id]);
     if (!row || row.revoked_at !== null) throw invalid();
-    if (row.respondent === 'family' && row.family_ok !== true) throw invalid();
+    if (row.family_user_id !== null && !(await this.familyMayAnswer(row.family_user_id, row.retiree_id))) {
+      throw invalid();
+    }
     const survey = await this.store.survey(row.survey_id);
     if (survey.status !== 'open')
       throw new LinkRefused('closed', 410, 'gone', '本次调查已结束，感谢您的关注');
     return { link: this.toLink(row), survey, token };
+  }
+
+  /** A family account still enabled, linked to the retiree and sharing with the family allowed. */
+  private async familyMayAnswer(userId: string, retireeId: string): Promise<boolean> {
+    const [user] = await this.db.query<{ disabled: boolean }>('select disabled from users where id = $1', [
+      userId,
+    ]);
+    if (!user || user.disabled) return false;
+    return (await new FamilyStore(this.db).retireeOf(userId))?.retireeId === retireeId;
   }
 
   /**

@@ -3,15 +3,18 @@
  * /api/evaluation: staff read; caseworkers, supervisors and admins write. Family accounts never
  * reach it (the guard stops them).
  */
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
-import { conflict, HubError } from '../errors.ts';
+import { conflict } from '../errors.ts';
 import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
 import { exportRoute, readErrors, refusals } from '../http/records.ts';
 import { recordRoutes } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
+import { sendPdf } from '../print/document.ts';
 import type { CardFont } from '../print/font.ts';
+import { fontOr503 } from '../print/font.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import * as schema from '../schemas/evaluation.ts';
 import { scopeOf } from '../store/scope.ts';
@@ -100,21 +103,11 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<
         (link) => link.revokedAt === null && link.respondent === 'retiree',
       );
       if (live.length === 0) throw conflict('还没有可打印的答卷链接，请先生成 (no links to print)');
-      if (!font) {
-        throw new HubError(
-          503,
-          'font_missing',
-          'no Chinese font to print with: install fonts-noto-cjk or set HUB_CARD_FONT to a .ttf/.otf/.ttc file',
-        );
-      }
+      const print = fontOr503(font);
       // The address people outside reach the hub at; without HUB_PUBLIC_URL, the one this page came from.
       const base = hub.publicUrl ?? `${request.protocol}://${request.host}`;
-      const pdf = await renderSlips(survey, live, base, hub.centre, font, new Date());
-      const filename = encodeURIComponent(`满意度调查答卷卡片-${survey.title}.pdf`);
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `inline; filename="survey-slips.pdf"; filename*=UTF-8''${filename}`)
-        .send(pdf);
+      const pdf = await renderSlips(survey, live, base, hub.centre, print, new Date());
+      return sendPdf(reply, pdf, 'survey-slips.pdf', `满意度调查答卷卡片-${survey.title}`);
     },
   );
 

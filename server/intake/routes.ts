@@ -10,6 +10,8 @@ import { acceptRawBodies, uploadName } from '../http/files.ts';
 import { exportRoute, refusals } from '../http/records.ts';
 import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
+import { sendPdf } from '../print/document.ts';
+import { fontOr503 } from '../print/font.ts';
 import type { CardFont } from '../rescue/pdf.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import {
@@ -212,18 +214,8 @@ export const intakeRoutes: FastifyPluginAsyncTypebox<IntakeOptions> = async (app
     async (request, reply) => {
       const found = await intake.get(request.params.id, scope(request));
       if (!found.agreement) throw conflict('尚未登记“三方”协议，无法打印');
-      if (!font)
-        throw new HubError(
-          503,
-          'font_missing',
-          'no Chinese font to print with: install fonts-noto-cjk or set HUB_CARD_FONT to a .ttf/.otf/.ttc file',
-        );
-      const pdf = await renderAgreementPdf(found, font, clock());
-      const filename = encodeURIComponent(`三方移交安置协议书-${found.retireeName}.pdf`);
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `inline; filename="agreement.pdf"; filename*=UTF-8''${filename}`)
-        .send(pdf);
+      const pdf = await renderAgreementPdf(found, fontOr503(font), clock());
+      return sendPdf(reply, pdf, 'agreement.pdf', `三方移交安置协议书-${found.retireeName}`);
     },
   );
 

@@ -2,6 +2,7 @@
  * The frame of every printable form (rescue card, three-party agreement, visit record): a pdfkit
  * document with the CJK font registered and selected, collected into one Buffer when it ends.
  */
+import type { FastifyReply } from 'fastify';
 import PDFDocument from 'pdfkit';
 import { CENTRE_TIME_ZONE } from '../calendar.ts';
 import type { CardFont } from './font.ts';
@@ -43,4 +44,18 @@ export function startDocument(options: {
 /** "打印于 2026年…" in centre time, for the foot of a page. */
 export function printedAtText(printedAt: Date): string {
   return `打印于 ${printedAt.toLocaleString('zh-CN', { timeZone: CENTRE_TIME_ZONE, hour12: false })}`;
+}
+
+/**
+ * Answers with a printed form, opened in the browser: `file` is the ASCII name old clients get, `name`
+ * the name in full (Chinese), without its `.pdf`.
+ */
+export function sendPdf(reply: FastifyReply, pdf: Buffer, file: string, name: string): FastifyReply {
+  return reply
+    .type('application/pdf')
+    .header(
+      'content-disposition',
+      `inline; filename="${file}"; filename*=UTF-8''${encodeURIComponent(`${name}.pdf`)}`,
+    )
+    .send(pdf);
 }

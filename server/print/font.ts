@@ -3,6 +3,7 @@
  * collection), else the usual places of Debian's fonts-noto-cjk and fonts-wqy-zenhei are tried.
  */
 import fs from 'node:fs';
+import { HubError } from '../errors.ts';
 
 export interface CardFont {
   path: string;
@@ -23,4 +24,14 @@ export function findCardFont(configured: string | undefined): CardFont | null {
     return path && fs.existsSync(path) ? { path, ...(family ? { family } : {}) } : null;
   }
   return candidates.find((candidate) => fs.existsSync(candidate.path)) ?? null;
+}
+
+/** The font to print with, or the 503 that says how to give the hub one. */
+export function fontOr503(font: CardFont | null): CardFont {
+  if (font) return font;
+  throw new HubError(
+    503,
+    'font_missing',
+    'no Chinese font to print with: install fonts-noto-cjk or set HUB_CARD_FONT to a .ttf/.otf/.ttc file',
+  );
 }

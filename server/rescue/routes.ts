@@ -1,11 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { AreaOptions } from '../context.ts';
-import { HubError, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import { refusals } from '../http/records.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
 import { LocationStore } from '../location/store.ts';
+import { sendPdf } from '../print/document.ts';
+import { fontOr503 } from '../print/font.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import { RescueCard } from '../schemas/rescue.ts';
 import { assertInScope, type Scope, scopeOf } from '../store/scope.ts';
@@ -53,20 +55,10 @@ export const rescueRoutes: FastifyPluginAsyncTypebox<AreaOptions & { font: CardF
     }),
     async (request, reply) => {
       const card = await cardOf(request.params.id, scopeOf(request.user!));
-      if (!font) {
-        throw new HubError(
-          503,
-          'font_missing',
-          'no Chinese font to print with: install fonts-noto-cjk or set HUB_CARD_FONT to a .ttf/.otf/.ttc file',
-        );
-      }
+      const print = fontOr503(font);
       const location = await new LocationStore(hub.db).latest(card.retireeId);
-      const pdf = await renderCardPdf(card, font, new Date(), location);
-      const filename = encodeURIComponent(`应急救助卡-${card.name}.pdf`);
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `inline; filename="rescue-card.pdf"; filename*=UTF-8''${filename}`)
-        .send(pdf);
+      const pdf = await renderCardPdf(card, print, new Date(), location);
+      return sendPdf(reply, pdf, 'rescue-card.pdf', `应急救助卡-${card.name}`);
     },
   );
 };

@@ -1,15 +1,17 @@
 /** Visits and condolences (6.8 走访慰问): staff read; caseworkers, supervisors and admins write. */
+
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AreaOptions } from '../context.ts';
-import { HubError, unauthorized } from '../errors.ts';
+import { unauthorized } from '../errors.ts';
 import { MAX_LIST_EXPORT_ROWS } from '../export/workbook.ts';
 import { readErrors, userId, writeErrors } from '../http/records.ts';
 import { recordKinds } from '../http/resource.ts';
 import { routeOptions } from '../http/route.ts';
 import { uuidOr404 } from '../ids.ts';
-import { findCardFont } from '../print/font.ts';
+import { sendPdf } from '../print/document.ts';
+import { findCardFont, fontOr503 } from '../print/font.ts';
 import { ErrorResponse, IdParams } from '../schemas/common.ts';
 import * as schema from '../schemas/visits.ts';
 import { retireeOr404 } from '../store/checks.ts';
@@ -206,21 +208,8 @@ export const visitRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, {
     },
   };
   const sendForm = async (reply: FastifyReply, form: VisitForm, name: string) => {
-    if (!font) {
-      throw new HubError(
-        503,
-        'font_missing',
-        'no Chinese font to print with: install fonts-noto-cjk or set HUB_CARD_FONT to a .ttf/.otf/.ttc file',
-      );
-    }
-    const pdf = await renderVisitFormPdf(form, hub.centre.name, font, new Date());
-    return reply
-      .type('application/pdf')
-      .header(
-        'content-disposition',
-        `inline; filename="visit.pdf"; filename*=UTF-8''${encodeURIComponent(`${name}.pdf`)}`,
-      )
-      .send(pdf);
+    const pdf = await renderVisitFormPdf(form, hub.centre.name, fontOr503(font), new Date());
+    return sendPdf(reply, pdf, 'visit.pdf', name);
   };
 
   app.get(

@@ -297,6 +297,26 @@ for (const engine of engines)
         (await t.api('GET', `/api/evaluation/surveys/${named.id}/links`, undefined, family)).status,
       ).toBe(403);
 
+      // Sharing with the family withdrawn (PIPL): the link opens nothing; given again, it opens.
+      const son = await t.addFamily(west, 'wu.son', '吴儿子');
+      const sons = (await read<FamilySurvey[]>(t, '/api/family/surveys', son)).find(
+        (s) => s.surveyId === named.id,
+      );
+      const sonId = (
+        await read<{ userId: string; username: string }[]>(t, `/api/retirees/${west.id}/family-accounts`)
+      ).find((account) => account.username === 'wu.son')?.userId;
+      const consent = (state: string) =>
+        t.api('POST', `/api/retirees/${west.id}/consents`, {
+          kind: 'family_sharing',
+          state,
+          basis: '电话',
+          familyUserId: sonId,
+        });
+      expect((await consent('withdrawn')).status).toBe(201);
+      expect((await page(t.url, sons?.path as string)).status).toBe(404);
+      expect((await consent('given')).status).toBe(201);
+      expect((await page(t.url, sons?.path as string)).status).toBe(200);
+
       // A family account disabled: its link opens nothing.
       const accounts = await read<{ userId: string }[]>(t, `/api/retirees/${west.id}/family-accounts`);
       expect(
