@@ -473,7 +473,7 @@ export const SETTINGS = {
   publicUrl: optional('HUB_PUBLIC_URL', url(['http:', 'https:']), {
     defaultText: '(none)',
     group: 'notify',
-    meaning: "the hub's address as families reach it; e-mails then link to `/family`",
+    meaning: "the hub's address as families reach it; e-mails link to `/family`, survey slips to `/q/…`",
   }),
   webhookRetryDelays: setting('HUB_WEBHOOK_RETRY_DELAYS', delays, {
     default: [0, 2000, 8000],
