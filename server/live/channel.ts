@@ -102,6 +102,25 @@ export interface LatestReadings {
   readings: Record<string, number | boolean>;
 }
 
+/**
+ * The Redis client socket.io's adapter publishes through. The adapter calls `publish` without
+ * waiting on it, so a publish refused while Redis is away (or its connection is closing) would be
+ * a rejection nobody handles, and would end the process; here it is dropped: the instance's own
+ * dashboards have the message already, and the outage is logged once by the client itself
+ * (server/cluster/redis.ts).
+ */
+export function publisher(client: Redis): Redis {
+  return new Proxy(client, {
+    get(target, property) {
+      if (property === 'publish') {
+        return (channel: string, message: string | Buffer) => target.publish(channel, message).catch(() => 0);
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
 export class LiveChannel {
   private io:
     | Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
@@ -134,9 +153,13 @@ export class LiveChannel {
         serveClient: false,
         ...(this.guard.sharedRooms
           ? {
-              adapter: createAdapter(this.guard.sharedRooms.publish, this.guard.sharedRooms.subscribe, {
-                key: this.guard.sharedRooms.key,
-              }),
+              adapter: createAdapter(
+                publisher(this.guard.sharedRooms.publish),
+                this.guard.sharedRooms.subscribe,
+                {
+                  key: this.guard.sharedRooms.key,
+                },
+              ),
             }
           : {}),
         // MQTT over WebSocket shares this HTTP server on /mqtt: leave other upgrades alone.
