@@ -102,21 +102,28 @@ export interface LatestReadings {
   readings: Record<string, number | boolean>;
 }
 
+/** The commands socket.io's Redis adapter sends without waiting on their answer. */
+const UNAWAITED = new Set<PropertyKey>(['publish', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']);
+
 /**
- * The Redis client socket.io's adapter publishes through. The adapter calls `publish` without
- * waiting on it, so a publish refused while Redis is away (or its connection is closing) would be
- * a rejection nobody handles, and would end the process; here it is dropped: the instance's own
- * dashboards have the message already, and the outage is logged once by the client itself
- * (server/cluster/redis.ts).
+ * A Redis client as socket.io's adapter is given it. The adapter publishes, subscribes and, when the
+ * channel closes, unsubscribes without waiting on the answer, so one refused while Redis is away
+ * (or its connection is closing) would be a rejection nobody handles, and would end the process;
+ * here such a refusal is dropped. The instance's own dashboards have the message already, the
+ * outage is logged once by the client itself (server/cluster/redis.ts), and everything else passes
+ * through unchanged.
  */
-export function publisher(client: Redis): Redis {
+export function adapterClient(client: Redis): Redis {
   return new Proxy(client, {
     get(target, property) {
-      if (property === 'publish') {
-        return (channel: string, message: string | Buffer) => target.publish(channel, message).catch(() => 0);
-      }
       const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      const method = (value as (...args: unknown[]) => unknown).bind(target);
+      if (!UNAWAITED.has(property)) return method;
+      return (...args: unknown[]) => {
+        const answer = method(...args);
+        return answer instanceof Promise ? answer.catch(() => 0) : answer;
+      };
     },
   });
 }
@@ -154,8 +161,8 @@ export class LiveChannel {
         ...(this.guard.sharedRooms
           ? {
               adapter: createAdapter(
-                publisher(this.guard.sharedRooms.publish),
-                this.guard.sharedRooms.subscribe,
+                adapterClient(this.guard.sharedRooms.publish),
+                adapterClient(this.guard.sharedRooms.subscribe),
                 {
                   key: this.guard.sharedRooms.key,
                 },
