@@ -26,7 +26,7 @@ import type {
 import { RecordKeeper } from '../store/keeper.ts';
 import { iso, isoRequired, isUniqueViolation } from '../store/rows.ts';
 import { inScope, inScopeOf, type Scope } from '../store/scope.ts';
-import { checkAnswers, checkArea, SERVICE_AREA_NAMES } from './rules.ts';
+import { checkAnswers, checkArea, SERVICE_AREA_NAMES, SERVICE_AREAS } from './rules.ts';
 import { EvaluationStore } from './store.ts';
 
 interface LinkRow {
@@ -96,9 +96,7 @@ export class SurveyLinks extends RecordKeeper {
       url: this.publicUrl ? `${this.publicUrl}${path}` : null,
       issuedAt: isoRequired(row.issued_at),
       revokedAt: iso(row.revoked_at),
-      answeredAreas: Object.keys(SERVICE_AREA_NAMES).filter((area) =>
-        answered.includes(area as ServiceArea),
-      ) as ServiceArea[],
+      answeredAreas: SERVICE_AREAS.filter((area) => answered.includes(area)),
     };
   }
 

@@ -9,6 +9,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import promClient from 'prom-client';
 import type { AreaOptions } from '../context.ts';
 import { HubError } from '../errors.ts';
@@ -188,6 +189,19 @@ export const surveyPageRoutes: FastifyPluginAsyncTypebox<AreaOptions & { links: 
   const count = (error: unknown) =>
     refused.inc({ reason: error instanceof LinkRefused ? error.reason : 'link' });
 
+  /** The link's survey, or null once the refusal page is sent (and counted). */
+  async function openOr(token: string, reply: FastifyReply): Promise<OpenedLink | null> {
+    try {
+      return await links.open(token);
+    } catch (error) {
+      if (!(error instanceof HubError)) throw error;
+      count(error);
+      const { status, body } = refusalPage(error);
+      await reply.code(status).type('text/html; charset=utf-8').send(body);
+      return null;
+    }
+  }
+
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: FORM_LIMIT },
@@ -203,15 +217,8 @@ export const surveyPageRoutes: FastifyPluginAsyncTypebox<AreaOptions & { links: 
     { config: { access: 'public' }, schema: { hide: true, params: TokenParams, querystring: DoneQuery } },
     async (request, reply) => {
       privatePage(reply);
-      let opened: OpenedLink;
-      try {
-        opened = await links.open(request.params.token);
-      } catch (error) {
-        if (!(error instanceof HubError)) throw error;
-        count(error);
-        const { status, body } = refusalPage(error);
-        return reply.code(status).type('text/html; charset=utf-8').send(body);
-      }
+      const opened = await openOr(request.params.token, reply);
+      if (!opened) return reply;
       return reply
         .type('text/html; charset=utf-8')
         .send(render(opened, request.query.done === undefined ? {} : { done: request.query.done }));
@@ -224,15 +231,8 @@ export const surveyPageRoutes: FastifyPluginAsyncTypebox<AreaOptions & { links: 
     async (request, reply) => {
       privatePage(reply);
       const { token } = request.params;
-      let opened: OpenedLink;
-      try {
-        opened = await links.open(token);
-      } catch (error) {
-        if (!(error instanceof HubError)) throw error;
-        count(error);
-        const { status, body } = refusalPage(error);
-        return reply.code(status).type('text/html; charset=utf-8').send(body);
-      }
+      const opened = await openOr(token, reply);
+      if (!opened) return reply;
       const filled = readForm(request.body);
       try {
         const area = SERVICE_AREAS.find((known) => known === filled.area);
