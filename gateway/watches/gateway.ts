@@ -89,7 +89,7 @@ export interface WatchListener {
 
 export interface WatchGatewayOptions {
   bus: EventBus;
-  directory: Pick<DeviceDirectory, 'lookup' | 'isRevoked'>;
+  directory: Pick<DeviceDirectory, 'lookup' | 'isRevoked' | 'refreshDevice'>;
   writer: TelemetryWriter;
   log: Logger;
   registry: Registry;
@@ -437,6 +437,7 @@ export class WatchGateway {
       });
       return;
     }
+    if (!connection.device) await this.known(message.deviceId);
     const device = this.admit(connection, message);
     if (!device) return;
     this.metrics.frames.inc({ protocol: protocol.name });
@@ -494,6 +495,20 @@ export class WatchGateway {
     }
     const stored = await this.stored(protocol.name, source, message);
     if (stored && answer?.when === 'afterCommit' && !socket.destroyed) socket.write(answer.bytes);
+  }
+
+  /**
+   * A device this instance does not know on the first frame of a connection is read from the records
+   * before it is judged: registered on another instance a moment ago, perhaps, its change not yet
+   * relayed here. A connection refused as unregistered is closed, so a stranger costs one read per
+   * connection, within the listener's connection cap.
+   */
+  private async known(deviceId: string): Promise<void> {
+    const { directory, log } = this.options;
+    if (!directory.refreshDevice || directory.lookup(deviceId)) return;
+    await directory.refreshDevice(deviceId).catch((error: unknown) => {
+      log.warn({ err: error, deviceId }, 'unknown watch not read from the records');
+    });
   }
 
   /**

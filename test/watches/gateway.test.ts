@@ -166,6 +166,21 @@ describe('watch and pendant listeners over TCP', () => {
     await watch.answered(`[3G*${WATCH_3G}*0002*LK]`, 2);
   });
 
+  it('takes a watch registered on another instance a moment ago, before this one has heard of it', async () => {
+    const id = '4700186777';
+    const refused = await metric('unregistered');
+    // The record as another instance on the same database writes it, and nothing said to this one.
+    await t.hub.db.query(`insert into devices (id, type, secret_hash) values ($1, 'watch.3g', 'elsewhere')`, [
+      id,
+    ]);
+    const late = await DeviceLink.open(port('3g'));
+    late.send(threeG(id, 'LK,0,10,100'));
+    await late.answered(`[3G*${id}*0002*LK]`);
+    await eventually(async () => (await deviceOf(id))?.online === true);
+    expect(await metric('unregistered')).toBe(refused);
+    late.end();
+  });
+
   it('counts garbage and an oversize frame, and still answers the frames around them', async () => {
     watch.send(`\x00\x01hello\x02${threeG(WATCH_3G, 'LK,0,10,98')}`);
     await watch.answered(`[3G*${WATCH_3G}*0002*LK]`, 3);
