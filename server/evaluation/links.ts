@@ -160,21 +160,16 @@ export class SurveyLinks extends RecordKeeper {
       );
       retireeIds = rows.map((row) => row.id);
     }
-    const issuedAt = this.clock();
-    const issued: string[] = [];
-    await this.db.transaction(async (tx) => {
-      for (const retireeId of retireeIds) {
-        const id = randomUUID();
-        const rows = await tx.query(
-          `insert into survey_links (id, survey_id, retiree_id, respondent, issued_by, issued_at)
-           values ($1, $2, $3, 'retiree', $4, $5)
-           on conflict (survey_id, retiree_id) where respondent = 'retiree' and revoked_at is null do nothing
-           returning id`,
-          [id, survey.id, retireeId, userId, issuedAt],
-        );
-        if (rows.length === 1) issued.push(id);
-      }
-    });
+    // One statement for the whole register; a retiree who already has a live link keeps it.
+    const inserted = await this.db.query<{ id: string }>(
+      `insert into survey_links (id, survey_id, retiree_id, respondent, issued_by, issued_at)
+       select link.id, $3::uuid, link.retiree_id, 'retiree', $4::uuid, $5::timestamptz
+         from unnest($1::uuid[], $2::uuid[]) as link (id, retiree_id)
+       on conflict (survey_id, retiree_id) where respondent = 'retiree' and revoked_at is null do nothing
+       returning id`,
+      [retireeIds.map(() => randomUUID()), retireeIds, survey.id, userId, this.clock()],
+    );
+    const issued = inserted.map((row) => row.id);
     if (issued.length === 0) return [];
     const rows = await this.db.query<LinkRow>(
       `${selectLinks} where l.id = any($1::uuid[]) order by r.name, l.retiree_id`,
