@@ -61,6 +61,17 @@ export const evaluationRoutes: FastifyPluginAsyncTypebox<
     (id, body, caller) => service.respond(id, body, caller.id, caller.scope),
   );
 
+  surveyRecords.on(
+    'responses',
+    {
+      method: 'get',
+      summary:
+        "The survey's responses one by one, newest first: who answered (unless anonymous), how, and what",
+      answer: Type.Array(schema.SurveyResponseEntry),
+    },
+    (id, _query, caller) => service.responses(id, caller.scope),
+  );
+
   // ----- answer links: the survey answered by retirees and families on a phone page -----
 
   surveyRecords.on(

@@ -31,6 +31,7 @@ import type {
   Survey,
   SurveyInput,
   SurveyResponse,
+  SurveyResponseEntry,
   SurveyResponseInput,
 } from '../schemas/evaluation.ts';
 import { RecordKeeper } from '../store/keeper.ts';
@@ -155,6 +156,15 @@ export class EvaluationService extends RecordKeeper {
       respondedOn,
       answers,
     };
+  }
+
+  /**
+   * A survey's responses one by one (7.1.1), newest first. A station's caseworker sees those of the
+   * station's retirees and those naming nobody.
+   */
+  async responses(surveyId: string, scope: Scope = WHOLE_CENTRE): Promise<SurveyResponseEntry[]> {
+    const survey = await this.survey(surveyId);
+    return this.store.responses(survey.id, scope);
   }
 
   /** The retiree named (none: anonymous), who must exist (400) and be within the scope (404). */

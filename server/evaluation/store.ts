@@ -20,10 +20,11 @@ import type {
   ResultsQuery,
   ServiceArea,
   Survey,
+  SurveyResponseEntry,
 } from '../schemas/evaluation.ts';
 import { Filter } from '../store/filter.ts';
 import { DayStore } from '../store/keeper.ts';
-import { created, insertRecord, iso, isoRequired, type Selected } from '../store/rows.ts';
+import { childrenBy, created, insertRecord, iso, isoRequired, type Selected } from '../store/rows.ts';
 import type { Scope } from '../store/scope.ts';
 import { type Answer, type AnswerRow, actionOverdue, feedbackOverdue, findingSummary } from './rules.ts';
 
@@ -204,6 +205,55 @@ export class EvaluationStore extends DayStore {
         [response.id, answer.questionId, answer.score, answer.text],
       );
     }
+  }
+
+  /**
+   * A survey's responses, newest first, each with its answers in the order of the questions. A
+   * station's caseworker gets those of the station's retirees and those naming nobody.
+   */
+  async responses(surveyId: string, scope: Scope): Promise<SurveyResponseEntry[]> {
+    const filter = new Filter().inScopeOrNone(scope, 'r.retiree_id').when('r.survey_id = ?', surveyId);
+    const rows = await this.db.query<{
+      id: string;
+      retiree_id: string | null;
+      retiree_name: string | null;
+      service_area: ServiceArea;
+      source: ResponseSource;
+      responded_on: string;
+      created_at: Date | string;
+    }>(
+      `select r.id, r.retiree_id, p.name as retiree_name, r.service_area, r.source,
+              r.responded_on::text as responded_on, r.created_at
+         from survey_responses r left join retirees p on p.id = r.retiree_id
+        where ${filter.sql}
+        order by r.created_at desc, r.id`,
+      filter.params,
+    );
+    if (rows.length === 0) return [];
+    const answers = await this.db.query<{
+      response_id: string;
+      questionId: string;
+      score: number | null;
+      text: string | null;
+    }>(
+      `select a.response_id, a.question_id as "questionId", a.score, a.text
+         from survey_answers a join survey_questions q on q.id = a.question_id
+        where a.response_id = any($1::uuid[])
+        order by q.position`,
+      [rows.map((row) => row.id)],
+    );
+    const answersOf = childrenBy(answers, 'response_id');
+    return rows.map((row) => ({
+      id: row.id,
+      surveyId,
+      retireeId: row.retiree_id,
+      retireeName: row.retiree_name,
+      source: row.source,
+      serviceArea: row.service_area,
+      respondedOn: row.responded_on,
+      recordedAt: isoRequired(row.created_at),
+      answers: answersOf(row.id),
+    }));
   }
 
   /** Every answer the query selects, grouped for the results by period, then service area. */

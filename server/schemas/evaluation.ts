@@ -123,6 +123,15 @@ export const SurveyResponse = Type.Object({
 });
 export type SurveyResponse = Static<typeof SurveyResponse>;
 
+export const SurveyResponseEntry = Type.Object({
+  ...SurveyResponse.properties,
+  retireeName: Nullable(
+    Type.String({ description: 'null: the response names nobody (an anonymous survey or answer)' }),
+  ),
+  recordedAt: Type.String({ format: 'date-time' }),
+});
+export type SurveyResponseEntry = Static<typeof SurveyResponseEntry>;
+
 export const Respondent = Literals(['retiree', 'family'], {
   description: 'who answers through the link: the retiree, or a family member for the retiree',
 });

@@ -250,6 +250,37 @@ describe.skipIf(browser === null)('满意度调查 answered on a phone', { timeo
     const dialog = await openLinks();
     await linkRow(dialog, '张卫国', '家属').locator('[data-areas="living"]').waitFor();
     await closeLinks(dialog);
+
+    // The responses one by one: how each came, what it said, and no name on this survey.
+    await page.getByTestId(`evaluation-responses-${surveyId}`).click();
+    const responses = page.locator('[data-testid="survey-responses-dialog"][data-loaded="true"]');
+    await responses.waitFor();
+    const rows = responses.locator('[data-testid="survey-responses-table"] .el-table__body-wrapper tr');
+    await rows.nth(1).waitFor();
+    expect(await rows.count()).toBe(2);
+    // Newest first: the daughter's.
+    expect(await rows.nth(0).getByTestId('survey-response-source').getAttribute('data-source')).toBe(
+      'family',
+    );
+    expect(await rows.nth(0).getByTestId('survey-response-answer').allTextContents()).toEqual([
+      '很满意（5）',
+      '—',
+    ]);
+    expect(await rows.nth(1).getByTestId('survey-response-answer').allTextContents()).toEqual([
+      '满意（4）',
+      '医生上门很及时。',
+    ]);
+    expect(await responses.getByTestId('survey-response-name').allTextContents()).toEqual([
+      '不记名',
+      '不记名',
+    ]);
+    await snap(page, 'responses');
+    await responses.getByTestId('survey-responses-source').click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '本人填写' }).click();
+    await responses.getByTestId('survey-responses-stats').getByText('共 1 份').waitFor();
+    expect(await rows.getByTestId('survey-response-source').getAttribute('data-source')).toBe('retiree');
+    await responses.locator('.el-dialog__headerbtn').click();
+    await responses.waitFor({ state: 'hidden' });
   });
 
   it('offers no retiree to name in a staff response to the 不记名 survey', async () => {

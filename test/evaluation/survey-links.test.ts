@@ -7,7 +7,13 @@
  * slips, and bad forms refused with what was typed kept, nothing stored and the reason counted.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FamilySurvey, ResultGroup, Survey, SurveyLink } from '../../server/schemas/evaluation.ts';
+import type {
+  FamilySurvey,
+  ResultGroup,
+  Survey,
+  SurveyLink,
+  SurveyResponseEntry,
+} from '../../server/schemas/evaluation.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import { hubEngines } from '../helpers/engines.ts';
 import { created, metricValue, read } from '../helpers/hub.ts';
@@ -323,6 +329,47 @@ for (const engine of engines)
         (await t.api('DELETE', `/api/retirees/${west.id}/family-accounts/${accounts[0]?.userId}`)).status,
       ).toBe(204);
       expect((await page(t.url, mine?.path as string)).status).toBe(404);
+    });
+
+    it('lists the responses one by one, how each came, naming the retiree only where names are kept', async () => {
+      const responsesOf = (id: string, token?: string) =>
+        read<SurveyResponseEntry[]>(t, `/api/evaluation/surveys/${id}/responses`, token);
+      const entries = await responsesOf(named.id);
+      expect(entries).toHaveLength((await survey(named.id)).responseCount);
+      expect(entries.find((e) => e.retireeId === east.id && e.serviceArea === 'medical')).toMatchObject({
+        retireeName: '周建国',
+        source: 'retiree',
+        answers: [
+          { questionId: scale, score: 4, text: null },
+          { questionId: comment, score: null, text: '希望体检能预约时间' },
+        ],
+      });
+      expect(
+        entries
+          .filter((e) => e.retireeId === west.id && e.serviceArea === 'living')
+          .map((e) => e.source)
+          .sort(),
+      ).toStrictEqual(['family', 'retiree']);
+      const times = entries.map((e) => e.recordedAt);
+      expect([...times].sort().reverse()).toStrictEqual(times);
+
+      // A station's caseworker: the station's retirees, and what names nobody.
+      expect(new Set((await responsesOf(named.id, eastWorker.token)).map((e) => e.retireeId))).toStrictEqual(
+        new Set([east.id]),
+      );
+      const anonymous = (await read<Survey[]>(t, '/api/evaluation/surveys')).find((s) => s.anonymous);
+      expect(await responsesOf(anonymous?.id as string, eastWorker.token)).toMatchObject([
+        { retireeId: null, retireeName: null, source: 'retiree', serviceArea: 'monitoring' },
+      ]);
+
+      // Family accounts never reach it; a survey that is not there is 404.
+      const family = await t.addFamily(east, 'zhou.daughter', '周女儿');
+      expect(
+        (await t.api('GET', `/api/evaluation/surveys/${named.id}/responses`, undefined, family)).status,
+      ).toBe(403);
+      expect(
+        (await t.api('GET', '/api/evaluation/surveys/00000000-0000-4000-8000-000000000000/responses')).status,
+      ).toBe(404);
     });
 
     it('opens nothing through a revoked or forged link, or once the survey is closed', async () => {

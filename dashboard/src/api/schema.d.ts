@@ -25087,7 +25087,104 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** The survey's responses one by one, newest first: who answered (unless anonymous), how, and what */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            surveyId: string;
+                            retireeId: string | null;
+                            /** @description staff: entered by staff (a paper form, a visit); retiree / family: answered on the phone page by the retiree or a family member */
+                            source: "staff" | "retiree" | "family";
+                            /** @description medical 医疗; culture_sports 文体; visits 走访; monitoring 监护; living 生活待遇; political 政治待遇; other 其他 */
+                            serviceArea: "medical" | "culture_sports" | "visits" | "monitoring" | "living" | "political" | "other";
+                            /** @description YYYY-MM-DD, centre time */
+                            respondedOn: string;
+                            answers: {
+                                questionId: string;
+                                score: number | null;
+                                text: string | null;
+                            }[];
+                            /** @description null: the response names nobody (an anonymous survey or answer) */
+                            retireeName: string | null;
+                            /** Format: date-time */
+                            recordedAt: string;
+                        }[];
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description Machine-readable error code, e.g. `bad_request`, `not_found` */
+                            error: string;
+                            /** @description What went wrong, for a person */
+                            message: string;
+                        };
+                    };
+                };
+            };
+        };
         put?: never;
         /** A retiree's (or an anonymous) response for one service area */
         post: {

@@ -10,6 +10,7 @@ import type {
   SurveyLink,
   SurveyLinksInput,
   SurveyResponse,
+  SurveyResponseEntry,
   SurveyResponseInput,
 } from '../../../../server/schemas/evaluation.ts';
 import { call } from '../../api/client.ts';
@@ -26,6 +27,7 @@ export type {
   SurveyInput,
   SurveyLink,
   SurveyLinksInput,
+  SurveyResponseEntry,
   SurveyResponseInput,
 };
 export type ServiceArea = ResultGroup['serviceArea'];
@@ -64,6 +66,7 @@ export const listSurveys = call.get('/api/evaluation/surveys');
 export const createSurvey = call.post('/api/evaluation/surveys');
 export const closeSurvey = call.post('/api/evaluation/surveys/{id}/close');
 export const respond = call.post('/api/evaluation/surveys/{id}/responses');
+export const surveyResponses = call.get('/api/evaluation/surveys/{id}/responses');
 export const results = call.get('/api/evaluation/results');
 export const exportResults = download('/api/evaluation/results/export.xlsx', 'survey-results.xlsx');
 
