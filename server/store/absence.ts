@@ -6,26 +6,32 @@
  */
 import type { AbsenceObservations, AbsenceRecords, SilenceRow } from '../../gateway/index.ts';
 import type { Queryable } from '../db/database.ts';
+import { inChunks } from './rows.ts';
 
 const time = (value: Date | string): number => new Date(value).getTime();
 const iso = (ms: number): string => new Date(ms).toISOString();
+/**
+ * Devices per statement: with thousands of devices heard in one flush, one statement on PGlite
+ * would hold the hub's thread (an alarm) for its whole length (`inChunks`).
+ */
+const CHUNK = 100;
 
 export class AbsenceStore implements AbsenceRecords {
   constructor(private readonly db: Queryable) {}
 
   async record({ heard, bed, activity }: AbsenceObservations): Promise<void> {
-    if (heard.length) {
-      await this.db.query(
+    await inChunks(heard, CHUNK, (chunk) =>
+      this.db.query(
         `update devices d set heard_at = greatest(coalesce(d.heard_at, u.at), u.at)
            from jsonb_to_recordset($1::jsonb) as u(id text, at timestamptz)
           where d.id = u.id`,
-        [JSON.stringify(heard.map((entry) => ({ id: entry.deviceId, at: iso(entry.at) })))],
-      );
-    }
-    if (bed.length) {
-      // A reading older than the newest one on record is left out; an empty bed that stayed empty
-      // keeps the time it became empty.
-      await this.db.query(
+        [JSON.stringify(chunk.map((entry) => ({ id: entry.deviceId, at: iso(entry.at) })))],
+      ),
+    );
+    // A bed reading older than the newest one on record is left out; an empty bed that stayed
+    // empty keeps the time it became empty.
+    await inChunks(bed, CHUNK, (chunk) =>
+      this.db.query(
         `update devices d set bed_at = u.at,
            bed_exit_since = case when u.occupied then null
                                  when u.saw_occupied then u.since
@@ -35,7 +41,7 @@ export class AbsenceStore implements AbsenceRecords {
           where d.id = u.id and (d.bed_at is null or d.bed_at < u.at)`,
         [
           JSON.stringify(
-            bed.map((entry) => ({
+            chunk.map((entry) => ({
               id: entry.deviceId,
               at: iso(entry.at),
               occupied: entry.occupied,
@@ -44,10 +50,10 @@ export class AbsenceStore implements AbsenceRecords {
             })),
           ),
         ],
-      );
-    }
-    if (activity.length) {
-      await this.db.query(
+      ),
+    );
+    await inChunks(activity, CHUNK, (chunk) =>
+      this.db.query(
         `insert into retiree_activity (retiree_id, device_id, active_at)
          select u.retiree_id, u.device_id, u.at
            from jsonb_to_recordset($1::jsonb) as u(retiree_id uuid, device_id text, at timestamptz)
@@ -57,15 +63,15 @@ export class AbsenceStore implements AbsenceRecords {
           where retiree_activity.active_at < excluded.active_at`,
         [
           JSON.stringify(
-            activity.map((entry) => ({
+            chunk.map((entry) => ({
               retiree_id: entry.retireeId,
               device_id: entry.deviceId,
               at: iso(entry.at),
             })),
           ),
         ],
-      );
-    }
+      ),
+    );
   }
 
   async wentOffline(deviceId: string, at: number): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
 import type { Device, DeviceInput } from '../schemas/devices.ts';
-import { type Timed, timed } from './rows.ts';
+import { inChunks, type Timed, timed } from './rows.ts';
 
 export interface DeviceRecord extends Device {
   secretHash: string;
@@ -259,9 +259,8 @@ export class DeviceStore {
       lastSeen: Date;
     }[],
   ): Promise<void> {
-    for (let start = 0; start < updates.length; start += SAVE_CHUNK) {
-      if (start > 0) await new Promise((resolve) => setImmediate(resolve));
-      const chunk = updates.slice(start, start + SAVE_CHUNK).map((update) => {
+    await inChunks(updates, SAVE_CHUNK, (batch) => {
+      const chunk = batch.map((update) => {
         const battery = update.latest.battery;
         const level = typeof battery?.value === 'number' ? battery : undefined;
         return {
@@ -272,7 +271,7 @@ export class DeviceStore {
           battery_at: level ? new Date(level.ts).toISOString() : null,
         };
       });
-      await this.db.query(
+      return this.db.query(
         `update devices d set
            latest = d.latest || u.latest,
            battery = case when ${NEWER_BATTERY('u.battery', 'u.battery_at', 'd.')} then u.battery else d.battery end,
@@ -283,6 +282,6 @@ export class DeviceStore {
           where d.id = u.id`,
         [JSON.stringify(chunk)],
       );
-    }
+    });
   }
 }

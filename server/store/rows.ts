@@ -112,3 +112,19 @@ export function saveRecord(db: Queryable, table: string, key: string, record: ob
     .map((column) => `${column} = excluded.${column}`);
   return insertRow(db, table, values, `on conflict (${key}) do update set ${sets.join(', ')}`);
 }
+
+/**
+ * Hands `items` to `write` `size` at a time, one after another, with a turn of the event loop
+ * between. PGlite runs a statement on the hub's own thread, so one statement over a large batch
+ * holds everything else (an alarm) for its whole length; cut small, an alarm waits for one chunk.
+ */
+export async function inChunks<T>(
+  items: readonly T[],
+  size: number,
+  write: (chunk: T[]) => Promise<unknown>,
+): Promise<void> {
+  for (let start = 0; start < items.length; start += size) {
+    if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+    await write(items.slice(start, start + size));
+  }
+}

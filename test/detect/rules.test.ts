@@ -165,6 +165,27 @@ await describeOnEngines((db) => {
       expect(await first.check(at(9, 30))).toStrictEqual([]);
     });
 
+    it('writes the contacts of a large centre in several statements, none left out', async () => {
+      const ids = Array.from({ length: 250 }, (_, n) => `bulk-${n}`);
+      for (const id of ids)
+        await db.query(`insert into devices (id, type, secret_hash) values ($1, 'pendant.sos', 'x')`, [id]);
+      try {
+        await new AbsenceStore(db).record({
+          heard: ids.map((deviceId, n) => ({ deviceId, at: at(9) + n })),
+          bed: [],
+          activity: [],
+        });
+        const rows = await db.query<{ id: string; heard_at: Date | string }>(
+          `select id, heard_at from devices where id like 'bulk-%' and heard_at is not null`,
+        );
+        expect(rows).toHaveLength(250);
+        const last = rows.find((row) => row.id === 'bulk-249');
+        expect(new Date(last?.heard_at ?? 0).getTime()).toBe(at(9) + 249);
+      } finally {
+        await db.query(`delete from devices where id like 'bulk-%'`);
+      }
+    });
+
     it("writes a chatty device's last contact only when it moves on by a hundredth of its limit", async () => {
       const { watch, check } = watchOver();
       // The gas sensor's limit is 15 min: a contact moves the one on record on by 9 s or more.
