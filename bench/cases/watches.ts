@@ -174,6 +174,7 @@ export const watchesCase: BenchCase = {
       // Alarms under the same load: warm-up ones first, as alert-latency does, then the measured ones.
       const ids = alarming.map((device) => device.id);
       await watches.sos(ids.slice(0, warmup), 200);
+      await askDashboards(dashboards, { cmd: 'measure' });
       const sos = await watches.sos(ids.slice(warmup), 200);
       await sleep(2000);
       const report = await askDashboards<AlertArrivals>(dashboards, { cmd: 'report' });
@@ -191,7 +192,8 @@ export const watchesCase: BenchCase = {
       toAnswer.sort((a, b) => a - b);
       options.log(
         `  SOS → every dashboard: p50 ${quantile(toEvery, 0.5).toFixed(1)} ms, p99 ${quantile(toEvery, 0.99).toFixed(1)} ms, max ${(toEvery.at(-1) ?? Number.NaN).toFixed(1)} ms; ` +
-          `→ the watch's answer p99 ${quantile(toAnswer, 0.99).toFixed(1)} ms; ${sos.unanswered} unanswered, ${sos.attempts} sendings for ${alarms} alarms; ${incomplete} missing on some dashboard`,
+          `→ the watch's answer p99 ${quantile(toAnswer, 0.99).toFixed(1)} ms; ${sos.unanswered} unanswered, ${sos.attempts} sendings for ${alarms} alarms; ${incomplete} missing on some dashboard; ` +
+          `the dashboards' own process meanwhile: event-loop delay p99 ${report.loop.p99.toFixed(1)} ms, max ${report.loop.max.toFixed(1)} ms, the longest GC ${report.gc.longestMs.toFixed(1)} ms (${report.gc.major ? 'major' : 'minor'})`,
       );
       const note = `${watchConnections} watches + ${mqttClients} MQTT devices, ${heldSeconds.toFixed(0)} s${cut ? `; ${cut}` : ''}`;
       return [
