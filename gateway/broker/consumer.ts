@@ -309,6 +309,12 @@ export class BrokerConsumer {
       this.options.bus.on('device.revoked', this.owner, ({ deviceId }) =>
         this.options.messages.forget(deviceId),
       );
+      // A bridge registered through this instance is followed at once, before it first publishes
+      // (the broker keeps nothing for a topic nobody subscribed); one registered through another
+      // instance is followed there at once, and here at the next check.
+      this.options.bus.on('directory.changed', this.owner, ({ kind }) => {
+        if (kind === 'device') this.followBridges();
+      });
       this.bridgeTimer = setInterval(() => this.followBridges(), BRIDGE_CHECK_MS);
       this.bridgeTimer.unref();
     }

@@ -6,13 +6,14 @@
  * twice. A second instance takes over the session of one that is gone, so what Mosquitto kept
  * routing to it is handled at once.
  */
+import { readFileSync } from 'node:fs';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken, newToken } from '../../server/auth/secrets.ts';
 import { MosquittoAccounts } from '../../server/broker/mosquitto.ts';
 import type { Alert, CreatedDevice } from '../../server/schemas/index.ts';
 import { DeviceStore } from '../../server/store/devices.ts';
-import { eventually, metricValue, startTestHub, type TestHub } from '../helpers/hub.ts';
+import { eventually, metricValue, publish, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { type HubProcess, spawnHub } from '../helpers/hub-process.ts';
 import { holdTable } from '../helpers/locks.ts';
 import {
@@ -59,6 +60,11 @@ function openAccounts(): Promise<MosquittoAccounts> {
     );
   });
 }
+
+/** A `bridge/devices` message of a Zigbee2MQTT 2.x bridge: `301/sos` is a TS0215A_sos. */
+const bridgeDevices: unknown[] = JSON.parse(
+  readFileSync(new URL('../zigbee/fixtures/bridge-devices.json', import.meta.url), 'utf8'),
+);
 
 const sos = (eventId: string) => JSON.stringify({ id: eventId, type: 'sos', ts: Date.now() });
 
@@ -143,6 +149,36 @@ describe.skipIf(mosquitto === null)('devices on an external Mosquitto', () => {
       expect(alert).toMatchObject({ kind: 'sos', retireeId: retiree.id });
     } finally {
       await elsewhere.endAsync();
+    }
+  });
+
+  it('follows a Zigbee bridge registered through it at once, and opens its sensor’s SOS', async () => {
+    const retiree = await t.addRetiree();
+    const bridge = await t.api<CreatedDevice>('POST', '/api/devices', {
+      id: 'ext-bridge',
+      type: 'bridge.zigbee2mqtt',
+      options: { baseTopic: 'ward9' },
+    });
+    expect(bridge.status).toBe(201);
+    const sensor = await t.api<CreatedDevice>('POST', '/api/devices', {
+      type: 'zigbee.TS0215A_sos',
+      bridgeId: 'ext-bridge',
+      ieeeAddress: '0xa4c1380000000105',
+      retireeId: retiree.id,
+    });
+    expect(sensor.status).toBe(201);
+    // The bridge connects and speaks at once: what it says must not be lost before the hub follows it.
+    const client = await deviceOn(bridge.body);
+    try {
+      await publish(client, 'ward9/bridge/devices', bridgeDevices, 1, true);
+      await publish(client, 'ward9/301/sos', { action: 'emergency', battery: 90, linkquality: 120 });
+      const [alert] = await eventually(async () => {
+        const alerts = await alertsOf(retiree.id);
+        return alerts.length > 0 ? alerts : undefined;
+      });
+      expect(alert).toMatchObject({ kind: 'sos', deviceId: sensor.body.device.id, retireeId: retiree.id });
+    } finally {
+      await client.endAsync();
     }
   });
 
