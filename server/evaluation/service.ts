@@ -163,7 +163,8 @@ export class EvaluationService extends RecordKeeper {
    * station's retirees and those naming nobody.
    */
   async responses(surveyId: string, scope: Scope = WHOLE_CENTRE): Promise<SurveyResponseEntry[]> {
-    const survey = await this.survey(surveyId);
+    const survey = await this.store.findingSurvey(surveyId);
+    if (!survey) throw notFound('survey');
     return this.store.responses(survey.id, scope);
   }
 

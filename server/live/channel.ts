@@ -114,16 +114,23 @@ const UNAWAITED = new Set<PropertyKey>(['publish', 'subscribe', 'psubscribe', 'u
  * through unchanged.
  */
 export function adapterClient(client: Redis): Redis {
+  // Made once per method: the adapter publishes on every message to the rooms.
+  const made = new Map<PropertyKey, unknown>();
   return new Proxy(client, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target);
       if (typeof value !== 'function') return value;
+      const known = made.get(property);
+      if (known) return known;
       const method = (value as (...args: unknown[]) => unknown).bind(target);
-      if (!UNAWAITED.has(property)) return method;
-      return (...args: unknown[]) => {
-        const answer = method(...args);
-        return answer instanceof Promise ? answer.catch(() => 0) : answer;
-      };
+      const wrapped = UNAWAITED.has(property)
+        ? (...args: unknown[]) => {
+            const answer = method(...args);
+            return answer instanceof Promise ? answer.catch(() => 0) : answer;
+          }
+        : method;
+      made.set(property, wrapped);
+      return wrapped;
     },
   });
 }
