@@ -6,14 +6,11 @@
  * 200 presses, each from another retiree's pendant, so each opens a new alert. Goal: p99 ≤ 50 ms
  * until every dashboard has it.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { deviceTopic } from '../../devices/contract.ts';
 import { startInfluxd } from '../../test/helpers/influxd.ts';
 import { type BenchCase, type BenchOptions, type BenchRow, quantile } from '../harness.ts';
-import type { AlertArrivals, DashboardCommand } from '../support/dashboard-worker.ts';
+import { Dashboards } from '../support/dashboards.ts';
 import { startBenchHub } from '../support/hub.ts';
-import { request } from '../support/ipc.ts';
 import { LoadGenerator } from '../support/load.ts';
 import { sleep } from '../support/ramp.ts';
 import { RawDevice } from '../support/raw-device.ts';
@@ -22,11 +19,6 @@ import { influxIngestResult, POINTS_GOAL } from './influx-ingest.ts';
 
 const CASE = 'alert-latency';
 const P99_GOAL_MS = 50;
-const workerPath = fileURLToPath(new URL('../support/dashboard-worker.ts', import.meta.url));
-
-export function askDashboards<T>(child: ChildProcess, command: DashboardCommand): Promise<T> {
-  return request<T>(child, command, 'dashboard clients');
-}
 
 export const alertLatencyCase: BenchCase = {
   name: CASE,
@@ -55,7 +47,7 @@ export const alertLatencyCase: BenchCase = {
     if (!influxd) throw new Error('InfluxDB 1.x is not installed: apt-get install -y influxdb (influxd 1.6)');
     const bench = await startBenchHub({ HUB_INFLUX_URL: `${influxd.url}/junxiu` });
     const load = LoadGenerator.start();
-    const dashboards = fork(workerPath, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+    const dashboards = Dashboards.start(Number(options.settings['dashboard-processes'] ?? 1));
     const pendants: RawDevice[] = [];
     try {
       const retirees = await bench.api.createRetirees(warmup + presses, '压测老人');
@@ -70,13 +62,8 @@ export const alertLatencyCase: BenchCase = {
       for (const credentials of pendantCredentials) {
         pendants.push(await RawDevice.connect(bench.hub.mqttPort, credentials));
       }
-      const connected = await askDashboards<{ connected: number }>(dashboards, {
-        cmd: 'connect',
-        url: bench.hub.url,
-        token: bench.api.bearer,
-        clients,
-      });
-      options.log(`  ${connected.connected} dashboards connected`);
+      const connected = await dashboards.connect(bench.hub.url, bench.api.bearer, clients);
+      options.log(`  ${connected} dashboards connected in ${dashboards.processes} process(es)`);
 
       // Telemetry runs through the presses and a second either side of them.
       const spacingMs = Math.max(20, options.durationMs / presses);
@@ -96,7 +83,7 @@ export const alertLatencyCase: BenchCase = {
       }
       const telemetry = await background;
       await sleep(2000);
-      const report = await askDashboards<AlertArrivals>(dashboards, { cmd: 'report' });
+      const report = await dashboards.report();
 
       const toEvery: number[] = [];
       const toFirst: number[] = [];
@@ -157,7 +144,7 @@ export const alertLatencyCase: BenchCase = {
       ];
     } finally {
       for (const pendant of pendants) pendant.end();
-      dashboards.kill();
+      dashboards.end();
       await load.end();
       await bench.stop();
       await influxd.stop();

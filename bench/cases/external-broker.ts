@@ -13,24 +13,20 @@
  * On two cores both brokers share the machine with the hub; the point is the extra hop's cost, not
  * a speed-up. No goal: the figures feed SCALING.md.
  */
-import { fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { deviceTopic } from '../../devices/contract.ts';
 import { DYNSEC_ADMIN, type DynsecMosquitto, startDynsecMosquitto } from '../../test/helpers/mosquitto.ts';
 import { type PostgresServer, startPostgres } from '../../test/helpers/postgres.ts';
 import { type RedisServer, startRedis } from '../../test/helpers/redis.ts';
 import { type BenchCase, type BenchOptions, type BenchRow, quantile } from '../harness.ts';
-import type { AlertArrivals } from '../support/dashboard-worker.ts';
+import { Dashboards } from '../support/dashboards.ts';
 import { HubApi, startBenchHub } from '../support/hub.ts';
 import { HubChild } from '../support/hub-child.ts';
 import { LoadGenerator } from '../support/load.ts';
 import { sleep } from '../support/ramp.ts';
 import { RawDevice } from '../support/raw-device.ts';
 import { PENDANT_TYPE, WATCH_TYPE } from '../support/telemetry.ts';
-import { askDashboards } from './alert-latency.ts';
 
 const CASE = 'external-broker';
-const workerPath = fileURLToPath(new URL('../support/dashboard-worker.ts', import.meta.url));
 const HUB_ACCOUNT = { username: 'junxiu-hub', password: 'bench-hub-consumer-password-0123' };
 
 /** One counter of the hub's /metrics. */
@@ -146,7 +142,7 @@ async function runMode(
   const { api, urls } = placement;
   const port = placement.mqttPort;
   const load = LoadGenerator.start();
-  const dashboards = fork(workerPath, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const dashboards = Dashboards.start(1);
   const pendants: RawDevice[] = [];
   try {
     if (mode !== 'embedded') {
@@ -161,12 +157,7 @@ async function runMode(
     const watchCredentials = await api.createDevices(sizes.watches, WATCH_TYPE, 'ext-watch');
     await load.connect(port, watchCredentials);
     for (const credentials of pendantCredentials) pendants.push(await RawDevice.connect(port, credentials));
-    await askDashboards(dashboards, {
-      cmd: 'connect',
-      url: urls[0] as string,
-      token: api.bearer,
-      clients: sizes.clients,
-    });
+    await dashboards.connect(urls[0] as string, api.bearer, sizes.clients);
 
     // Telemetry, closed loop: the hub's count from the first message to the last one it took. The
     // loop closes on the broker's PUBACK: an external broker acknowledges at once and queues for the
@@ -203,7 +194,7 @@ async function runMode(
       await sleep(50);
     }
     await sleep(2000);
-    const report = await askDashboards<AlertArrivals>(dashboards, { cmd: 'report' });
+    const report = await dashboards.report();
     const every: number[] = [];
     let incomplete = 0;
     for (const [deviceId, at] of pressedAt) {
@@ -218,7 +209,7 @@ async function runMode(
     return { telemetryPerSecond, sent: run.sent, notTaken, every, incomplete };
   } finally {
     for (const pendant of pendants) pendant.end();
-    dashboards.kill();
+    dashboards.end();
     await load.end();
     await placement.stop();
   }

@@ -12,7 +12,6 @@
  * row says so. `--profile=<file>` writes a CPU profile of the hub over the hold and logs what its
  * longest busy stretches spent their time in.
  */
-import { fork } from 'node:child_process';
 import { randomInt } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,7 +20,7 @@ import type { WatchProtocolName } from '../../devices/watches/types.ts';
 import type { CreatedDevice } from '../../server/schemas/devices.ts';
 import { WATCH_TYPE_OF, watchId } from '../../simulators/watches/provision.ts';
 import { type BenchCase, type BenchOptions, type BenchRow, quantile } from '../harness.ts';
-import type { AlertArrivals } from '../support/dashboard-worker.ts';
+import { Dashboards } from '../support/dashboards.ts';
 import { HubApi, inBatches } from '../support/hub.ts';
 import { gauge, HubChild, openFilesLimit } from '../support/hub-child.ts';
 import { LoadGenerator } from '../support/load.ts';
@@ -29,14 +28,12 @@ import { type CpuProfile, describePauses, longestPauses } from '../support/pause
 import { sleep } from '../support/ramp.ts';
 import { WATCH_TYPE } from '../support/telemetry.ts';
 import { WatchLoad } from '../support/watch-load.ts';
-import { askDashboards } from './alert-latency.ts';
 import { processRows } from './connections.ts';
 
 const CASE = 'watches';
 const ALARM_P99_GOAL_MS = 50;
 /** Descriptors the hub needs besides its connections: data files, HTTP, dashboards, the loop. */
 const HUB_OWN_FILES = 1000;
-const dashboardPath = fileURLToPath(new URL('../support/dashboard-worker.ts', import.meta.url));
 
 /** Device `index`'s protocol: one in ten IW, one in ten JT/T 808, the rest 3G. */
 function protocolOf(index: number): WatchProtocolName {
@@ -54,6 +51,7 @@ export const watchesCase: BenchCase = {
     const connectRate = Number(options.settings['connect-rate'] ?? 500);
     const clients = Number(options.settings.clients ?? 50);
     const alarms = Number(options.settings.sos ?? 50);
+    const dashboardProcesses = Number(options.settings['dashboard-processes'] ?? 5);
     const warmup = Number(options.settings.warmup ?? 10);
     const holdMs = Math.max(options.durationMs, linkIntervalMs);
     // `--profile=<file>`: a CPU profile of the hub over the hold, and its longest pauses in the log.
@@ -78,7 +76,7 @@ export const watchesCase: BenchCase = {
     const { ready } = hub;
     const loads: LoadGenerator[] = [];
     const watches = WatchLoad.start();
-    const dashboards = fork(dashboardPath, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+    const dashboards = Dashboards.start(dashboardProcesses);
     try {
       const api = new HubApi(ready.url);
       await api.login();
@@ -121,14 +119,9 @@ export const watchesCase: BenchCase = {
       for (const load of loads) load.periodic(mqttIntervalMs);
       await watches.connect('127.0.0.1', ready.watchPorts, devices, connectRate, linkIntervalMs);
       const connectSeconds = (performance.now() - connecting) / 1000;
-      const connected = await askDashboards<{ connected: number }>(dashboards, {
-        cmd: 'connect',
-        url: ready.url,
-        token: api.bearer,
-        clients,
-      });
+      const connected = await dashboards.connect(ready.url, api.bearer, clients);
       options.log(
-        `  connected in ${connectSeconds.toFixed(1)} s at ${connectRate}/s; ${connected.connected} dashboards`,
+        `  connected in ${connectSeconds.toFixed(1)} s at ${connectRate}/s; ${connected} dashboards in ${dashboards.processes} processes`,
       );
 
       // Settle through one link interval, so that every watch has linked before the window opens.
@@ -174,26 +167,42 @@ export const watchesCase: BenchCase = {
       // Alarms under the same load: warm-up ones first, as alert-latency does, then the measured ones.
       const ids = alarming.map((device) => device.id);
       await watches.sos(ids.slice(0, warmup), 200);
-      await askDashboards(dashboards, { cmd: 'measure' });
+      await dashboards.measure();
       const sos = await watches.sos(ids.slice(warmup), 200);
       await sleep(2000);
-      const report = await askDashboards<AlertArrivals>(dashboards, { cmd: 'report' });
+      const report = await dashboards.report();
+      const openedAt = await hub.openedAt();
       const toEvery: number[] = [];
       const toAnswer: number[] = [];
+      // The slowest alarms split in two: the watch's frame until the hub opened the alert and wrote it
+      // to the sockets, and from there until the last dashboard had read it.
+      const split: { total: number; hub: number; delivery: number }[] = [];
       let incomplete = 0;
       for (const [id, sentAt] of Object.entries(sos.sentAt)) {
         const arrivals = report.arrivals[id] ?? [];
-        if (arrivals.length >= clients) toEvery.push(Math.max(...arrivals) - sentAt);
-        else incomplete += 1;
+        if (arrivals.length >= clients) {
+          const last = Math.max(...arrivals);
+          toEvery.push(last - sentAt);
+          const opened = openedAt[id];
+          if (opened !== undefined)
+            split.push({ total: last - sentAt, hub: opened - sentAt, delivery: last - opened });
+        } else incomplete += 1;
         const answeredAt = sos.answeredAt[id];
         if (answeredAt !== undefined) toAnswer.push(answeredAt - sentAt);
       }
       toEvery.sort((a, b) => a - b);
       toAnswer.sort((a, b) => a - b);
+      const inHub = split.map((alarm) => alarm.hub).sort((a, b) => a - b);
+      const slowest = split.sort((a, b) => b.total - a.total).slice(0, 5);
+      options.log(
+        `  in the hub (frame → alert written to the sockets): p50 ${quantile(inHub, 0.5).toFixed(1)} ms, max ${(inHub.at(-1) ?? Number.NaN).toFixed(1)} ms; ` +
+          `the slowest alarms, hub + delivery: ${slowest.map((alarm) => `${alarm.total.toFixed(0)} = ${alarm.hub.toFixed(0)} + ${alarm.delivery.toFixed(0)} ms`).join(', ')}`,
+      );
       options.log(
         `  SOS → every dashboard: p50 ${quantile(toEvery, 0.5).toFixed(1)} ms, p99 ${quantile(toEvery, 0.99).toFixed(1)} ms, max ${(toEvery.at(-1) ?? Number.NaN).toFixed(1)} ms; ` +
           `→ the watch's answer p99 ${quantile(toAnswer, 0.99).toFixed(1)} ms; ${sos.unanswered} unanswered, ${sos.attempts} sendings for ${alarms} alarms; ${incomplete} missing on some dashboard; ` +
-          `the dashboards' own process meanwhile: event-loop delay p99 ${report.loop.p99.toFixed(1)} ms, max ${report.loop.max.toFixed(1)} ms, the longest GC ${report.gc.longestMs.toFixed(1)} ms (${report.gc.major ? 'major' : 'minor'})`,
+          `${report.readings} device readings received by the dashboards since they connected; ` +
+          `the dashboards' processes meanwhile, the worst of them: event-loop delay p99 ${report.loop.p99.toFixed(1)} ms, max ${report.loop.max.toFixed(1)} ms, the longest GC ${report.gc.longestMs.toFixed(1)} ms (${report.gc.major ? 'major' : 'minor'})`,
       );
       const note = `${watchConnections} watches + ${mqttClients} MQTT devices, ${heldSeconds.toFixed(0)} s${cut ? `; ${cut}` : ''}`;
       return [
@@ -219,6 +228,13 @@ export const watchesCase: BenchCase = {
         },
         {
           case: CASE,
+          metric: 'SOS → alert opened and written, in the hub, p99',
+          value: quantile(inHub, 0.99),
+          unit: 'ms',
+          note: `p50 ${quantile(inHub, 0.5).toFixed(1)} ms`,
+        },
+        {
+          case: CASE,
           metric: 'SOS → the watch reads its answer, p99',
           value: quantile(toAnswer, 0.99),
           unit: 'ms',
@@ -233,7 +249,7 @@ export const watchesCase: BenchCase = {
         },
       ];
     } finally {
-      dashboards.kill();
+      dashboards.end();
       await watches.end();
       await Promise.all(loads.map((load) => load.end()));
       await hub.stop();

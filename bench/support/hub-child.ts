@@ -57,6 +57,11 @@ export class HubChild {
     await this.ask({ cmd: 'reset' });
   }
 
+  /** When each device's last alert opened in the hub (epoch ms): handed to every dashboard's socket. */
+  async openedAt(): Promise<Record<string, number>> {
+    return (await this.ask<Extract<HubProcessMessage, { type: 'opened' }>>({ cmd: 'opened' })).at;
+  }
+
   /** Starts a CPU profile of the hub, a sample every `intervalUs` microseconds. */
   async profileStart(intervalUs = 500): Promise<void> {
     await this.ask({ cmd: 'profile-start', intervalUs });

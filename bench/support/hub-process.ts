@@ -2,7 +2,8 @@
  * A hub in its own process, for the cases that measure the process itself: settings from the
  * environment as `npm start` takes them, plus its resident memory and event-loop delay on request
  * over IPC (`stats`; `reset` starts a new delay window; `profile-start` and `profile-stop` take a
- * CPU profile of a window; `stop` shuts it down).
+ * CPU profile of a window; `opened` tells when each alert opened, the moment the hub handed it to
+ * the dashboards' sockets; `stop` shuts it down).
  */
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
@@ -14,6 +15,8 @@ export type HubProcessCommand =
   | { cmd: 'stats' }
   | { cmd: 'reset' }
   | { cmd: 'stop' }
+  /** When each device's last alert opened (epoch ms), since the start. */
+  | { cmd: 'opened' }
   /** Starts V8's sampling profiler, a sample every `intervalUs` microseconds. */
   | { cmd: 'profile-start'; intervalUs: number }
   /** Stops it and writes the profile to `file` (`.cpuprofile`, for the Chromium DevTools). */
@@ -45,6 +48,7 @@ export type HubProcessMessage =
       gc: { major: number; longestMs: number; longestKind: string };
     }
   | { type: 'stopped' }
+  | { type: 'opened'; at: Record<string, number> }
   | { type: 'profiling' }
   | { type: 'profiled'; file: string };
 
@@ -67,6 +71,12 @@ new PerformanceObserver((list) => {
       gc = { ...gc, longestMs: entry.duration, longestKind: GC_KINDS[kind] ?? String(kind) };
   }
 }).observe({ entryTypes: ['gc'] });
+// Registered after the live channel's listener: the stamp follows the alert's writes to every socket.
+const openedAt: Record<string, number> = {};
+hub.bus.on('alert.changed', 'bench', ({ change, alert }) => {
+  if (change === 'opened' && alert.deviceId)
+    openedAt[alert.deviceId] = performance.timeOrigin + performance.now();
+});
 const send = (message: HubProcessMessage) => process.send?.(message);
 let profiler: Session | undefined;
 
@@ -119,6 +129,8 @@ process.on('message', (message: HubProcessCommand) => {
       delay: { p50: 0, p99: 0, max: 0, mean: 0 },
       gc,
     });
+  } else if (message.cmd === 'opened') {
+    send({ type: 'opened', at: openedAt });
   } else if (message.cmd === 'profile-start') {
     void startProfile(message.intervalUs);
   } else if (message.cmd === 'profile-stop') {
