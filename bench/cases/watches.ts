@@ -51,7 +51,12 @@ export const watchesCase: BenchCase = {
     const connectRate = Number(options.settings['connect-rate'] ?? 500);
     const clients = Number(options.settings.clients ?? 50);
     const alarms = Number(options.settings.sos ?? 50);
+    // `--hub-flags="--max-semi-space-size=16 …"`: V8 flags for the hub's process, after its own.
+    const hubFlags = options.settings['hub-flags']?.split(/\s+/).filter(Boolean) ?? [];
+    if (hubFlags.length > 0) options.log(`  the hub's process with ${hubFlags.join(' ')}`);
     const dashboardProcesses = Number(options.settings['dashboard-processes'] ?? 5);
+    // `--parse-readings`: the dashboards parse every readings batch, as a browser does on its own machine.
+    const skimReadings = options.settings['parse-readings'] === undefined;
     const warmup = Number(options.settings.warmup ?? 10);
     const holdMs = Math.max(options.durationMs, linkIntervalMs);
     // `--profile=<file>`: a CPU profile of the hub over the hold, and its longest pauses in the log.
@@ -65,14 +70,17 @@ export const watchesCase: BenchCase = {
         : undefined;
     if (cut) options.log(`  ${cut}`);
 
-    const hub = await HubChild.start({
-      HUB_MQTT_MAX_CONNECTIONS: String(mqttCount + 1000),
-      HUB_WATCH_HOST: '127.0.0.1',
-      HUB_WATCH_3G_PORT: '0',
-      HUB_WATCH_IW_PORT: '0',
-      HUB_WATCH_JT808_PORT: '0',
-      HUB_WATCH_MAX_CONNECTIONS: String(watchCount + 1000),
-    });
+    const hub = await HubChild.start(
+      {
+        HUB_MQTT_MAX_CONNECTIONS: String(mqttCount + 1000),
+        HUB_WATCH_HOST: '127.0.0.1',
+        HUB_WATCH_3G_PORT: '0',
+        HUB_WATCH_IW_PORT: '0',
+        HUB_WATCH_JT808_PORT: '0',
+        HUB_WATCH_MAX_CONNECTIONS: String(watchCount + 1000),
+      },
+      hubFlags,
+    );
     const { ready } = hub;
     const loads: LoadGenerator[] = [];
     const watches = WatchLoad.start();
@@ -119,7 +127,7 @@ export const watchesCase: BenchCase = {
       for (const load of loads) load.periodic(mqttIntervalMs);
       await watches.connect('127.0.0.1', ready.watchPorts, devices, connectRate, linkIntervalMs);
       const connectSeconds = (performance.now() - connecting) / 1000;
-      const connected = await dashboards.connect(ready.url, api.bearer, clients);
+      const connected = await dashboards.connect(ready.url, api.bearer, clients, skimReadings);
       options.log(
         `  connected in ${connectSeconds.toFixed(1)} s at ${connectRate}/s; ${connected} dashboards in ${dashboards.processes} processes`,
       );
@@ -201,7 +209,7 @@ export const watchesCase: BenchCase = {
       options.log(
         `  SOS → every dashboard: p50 ${quantile(toEvery, 0.5).toFixed(1)} ms, p99 ${quantile(toEvery, 0.99).toFixed(1)} ms, max ${(toEvery.at(-1) ?? Number.NaN).toFixed(1)} ms; ` +
           `→ the watch's answer p99 ${quantile(toAnswer, 0.99).toFixed(1)} ms; ${sos.unanswered} unanswered, ${sos.attempts} sendings for ${alarms} alarms; ${incomplete} missing on some dashboard; ` +
-          `${report.readings} device readings received by the dashboards since they connected; ` +
+          `${report.readingBatches} readings batches received by the dashboards since they connected, ${(report.readingChars / Math.max(1, report.readingBatches) / 1024).toFixed(0)} KiB each, ${skimReadings ? 'skimmed' : `parsed (${report.readings} device readings)`}; ` +
           `the dashboards' processes meanwhile, the worst of them: event-loop delay p99 ${report.loop.p99.toFixed(1)} ms, max ${report.loop.max.toFixed(1)} ms, the longest GC ${report.gc.longestMs.toFixed(1)} ms (${report.gc.major ? 'major' : 'minor'})`,
       );
       const note = `${watchConnections} watches + ${mqttClients} MQTT devices, ${heldSeconds.toFixed(0)} s${cut ? `; ${cut}` : ''}`;

@@ -2,6 +2,10 @@
  * Dashboards in their own process: N socket.io clients signed in as staff, as the dashboard opens
  * them (websocket transport, bearer token in the handshake). Each `alert` that opens is stamped on
  * arrival (epoch ms, sub-millisecond) per client; the parent asks for the stamps when it is done.
+ *
+ * With `skimReadings`, a client reads a `readings` batch's event name and size and does not parse
+ * the rest: the clients stand in for browsers on machines of their own, and parsing every batch
+ * once per client on the hub's own cores makes this process the slowest part of what is measured.
  */
 import {
   constants,
@@ -10,9 +14,10 @@ import {
   PerformanceObserver,
 } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
+import { Decoder, Encoder } from 'socket.io-parser';
 
 export type DashboardCommand =
-  | { cmd: 'connect'; url: string; token: string; clients: number }
+  | { cmd: 'connect'; url: string; token: string; clients: number; skimReadings?: boolean }
   | { cmd: 'report' }
   /** Starts measuring this process's own event-loop delay afresh (for the hold). */
   | { cmd: 'measure' };
@@ -20,7 +25,11 @@ export type DashboardCommand =
 export interface AlertArrivals {
   /** device id → arrival times (epoch ms), one per client that received the alert opening. */
   arrivals: Record<string, number[]>;
+  /** Device readings received, over every client (0 when they were skimmed). */
   readings: number;
+  /** `readings` batches received over every client, and their characters. */
+  readingBatches: number;
+  readingChars: number;
   connected: number;
   disconnects: number;
   /**
@@ -35,6 +44,22 @@ export interface AlertArrivals {
 const sockets: Socket[] = [];
 const arrivals: Record<string, number[]> = {};
 let readings = 0;
+let readingBatches = 0;
+let readingChars = 0;
+/** A `readings` event as the server encodes it: an EVENT packet (`2`) of the default namespace. */
+const READINGS_PACKET = `2${JSON.stringify(['readings'])}`.slice(0, -1);
+
+/** socket.io's decoder, but a `readings` batch is counted and not parsed. */
+class SkimmingDecoder extends Decoder {
+  override add(chunk: unknown): void {
+    if (typeof chunk === 'string' && chunk.startsWith(READINGS_PACKET)) {
+      readingBatches += 1;
+      readingChars += chunk.length;
+      return;
+    }
+    super.add(chunk);
+  }
+}
 let disconnects = 0;
 const epochNow = () => performance.timeOrigin + performance.now();
 const delay = monitorEventLoopDelay({ resolution: 1 });
@@ -55,6 +80,7 @@ async function connect(command: Extract<DashboardCommand, { cmd: 'connect' }>): 
         auth: { token: command.token },
         transports: ['websocket'],
         reconnection: false,
+        ...(command.skimReadings ? { parser: { Encoder, Decoder: SkimmingDecoder } } : {}),
       });
       socket.on('alert', ({ change, alert }: { change: string; alert: { deviceId: string } }) => {
         if (change !== 'opened') return;
@@ -66,6 +92,7 @@ async function connect(command: Extract<DashboardCommand, { cmd: 'connect' }>): 
       // Readings come in batches, the latest of each device about once a second.
       socket.on('readings', (batch: unknown[]) => {
         readings += batch.length;
+        readingBatches += 1;
       });
       socket.once('connect', () => resolve(socket));
       socket.once('connect_error', reject);
@@ -96,6 +123,8 @@ process.on('message', (message: DashboardCommand) => {
     const report: AlertArrivals = {
       arrivals,
       readings,
+      readingBatches,
+      readingChars,
       connected: sockets.filter((socket) => socket.connected).length,
       disconnects,
       loop: { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },

@@ -32,8 +32,11 @@ export class Dashboards {
     return request<T>(child, command, 'dashboard clients');
   }
 
-  /** Opens `clients` dashboards, shared out as evenly as can be; resolves with how many connected. */
-  async connect(url: string, token: string, clients: number): Promise<number> {
+  /**
+   * Opens `clients` dashboards, shared out as evenly as can be; resolves with how many connected.
+   * `skimReadings`: the clients count the `readings` batches without parsing them.
+   */
+  async connect(url: string, token: string, clients: number, skimReadings = false): Promise<number> {
     const each = Math.floor(clients / this.children.length);
     const extra = clients % this.children.length;
     const replies = await Promise.all(
@@ -43,6 +46,7 @@ export class Dashboards {
           url,
           token,
           clients: each + (index < extra ? 1 : 0),
+          skimReadings,
         }),
       ),
     );
@@ -65,6 +69,8 @@ export class Dashboards {
     const merged: AlertArrivals = {
       arrivals: {},
       readings: 0,
+      readingBatches: 0,
+      readingChars: 0,
       connected: 0,
       disconnects: 0,
       loop: { p99: 0, max: 0 },
@@ -77,6 +83,8 @@ export class Dashboards {
         else merged.arrivals[id] = [...times];
       }
       merged.readings += report.readings;
+      merged.readingBatches += report.readingBatches;
+      merged.readingChars += report.readingChars;
       merged.connected += report.connected;
       merged.disconnects += report.disconnects;
       merged.loop.p99 = Math.max(merged.loop.p99, report.loop.p99);

@@ -24,11 +24,14 @@ export class HubChild {
     readonly ready: HubReady,
   ) {}
 
-  /** Forks the hub with `env` over the bench's settings; resolves once it listens. */
-  static async start(env: Record<string, string>): Promise<HubChild> {
+  /**
+   * Forks the hub with `env` over the bench's settings; resolves once it listens. `flags` follow
+   * the hub's own V8 flags, and a later flag wins (`--max-semi-space-size=16`, to try another).
+   */
+  static async start(env: Record<string, string>, flags: readonly string[] = []): Promise<HubChild> {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'junxiu-bench-'));
     const child = fork(hubPath, [], {
-      execArgv: [...HUB_NODE_FLAGS, '--import', 'tsx'],
+      execArgv: [...HUB_NODE_FLAGS, ...flags, '--import', 'tsx'],
       stdio: 'inherit',
       env: { ...process.env, ...benchEnv(dataDir, env) },
     });
