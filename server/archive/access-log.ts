@@ -3,7 +3,9 @@
  * exported the list, when and giving what reason. Written as each is shown, read by supervisors.
  */
 
+import { centreDateTime } from '../calendar.ts';
 import type { Database } from '../db/database.ts';
+import type { ListColumn } from '../export/workbook.ts';
 import { Filter } from '../store/filter.ts';
 import { isoRequired } from '../store/rows.ts';
 
@@ -20,6 +22,28 @@ export interface AccessEntry {
 }
 
 type Row = Record<string, unknown>;
+
+/** What was read, as the log's page names it. */
+const ACTION_NAMES: Record<string, string> = {
+  record: '档案全文',
+  history: '变更记录',
+  attachment: '附件',
+  export: '导出名册',
+};
+
+/** The columns of the log's workbook: Beijing time to the second, as the page shows it. */
+export const accessLogColumns: ListColumn<AccessEntry>[] = [
+  { header: '时间', width: 20, value: (row) => centreDateTime(row.at, 'second') },
+  { header: '查阅人', width: 14, value: (row) => row.userName },
+  {
+    header: '军休干部',
+    width: 14,
+    value: (row) => row.retireeName ?? (row.action === 'export' ? '（档案名册）' : ''),
+  },
+  { header: '查阅内容', width: 12, value: (row) => ACTION_NAMES[row.action] ?? row.action },
+  { header: '附件', width: 38, value: (row) => row.attachmentId ?? '' },
+  { header: '事由', width: 40, value: (row) => row.reason },
+];
 
 export class ArchiveAccessLog {
   constructor(

@@ -187,6 +187,9 @@ export const AccessLogQuery = Type.Object({
   limit: Limit(500, 100),
   offset: Type.Optional(Offset),
 });
+/** The access log's filters, for its workbook: every entry they find, newest first. */
+export const AccessLogExportQuery = Type.Omit(AccessLogQuery, ['limit', 'offset']);
+export type AccessLogExportQuery = Static<typeof AccessLogExportQuery>;
 export const AccessLog = Type.Object({
   total: Type.Integer(),
   items: Type.Array(

@@ -12,7 +12,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ageOn } from '../../server/archive/fields.ts';
 import { idCardCheckChar } from '../../server/archive/idcard.ts';
-import { centreDay } from '../../server/calendar.ts';
+import { centreDateTime, centreDay } from '../../server/calendar.ts';
 import type { Retiree } from '../../server/schemas/index.ts';
 import { callBytes, read, startTestHub, type TestHub } from '../helpers/hub.ts';
 import { type ManyRetiree, seedManyRetirees } from '../helpers/seed.ts';
@@ -62,6 +62,7 @@ interface HistoryRow {
 interface AccessBody {
   total: number;
   items: {
+    at: string;
     userName: string;
     retireeId: string | null;
     action: string;
@@ -385,6 +386,84 @@ describe('the access log (6.1.2.8)', () => {
       tokens.supervisor,
     );
     expect(future.body.total).toBe(0);
+  });
+
+  it('exports the log to Excel with the same filters, Beijing time, and refuses more than one workbook takes', async () => {
+    const reason = encodeURIComponent('核对名册');
+    expect(
+      (await t.api('GET', `/api/archive/retirees/${subject.id}?reason=${reason}`, undefined, tokens.operator))
+        .status,
+    ).toBe(200);
+    const file = `/api/archive/access-log.xlsx?retireeId=${subject.id}&action=record`;
+    expect((await raw('GET', file, undefined, undefined, tokens.caseworker)).status).toBe(403);
+    const listed = await t.api<AccessBody>(
+      'GET',
+      `/api/archive/access-log?retireeId=${subject.id}&action=record&limit=500`,
+      undefined,
+      tokens.supervisor,
+    );
+    const result = await raw('GET', file, undefined, undefined, tokens.supervisor);
+    expect(result.status).toBe(200);
+    expect(result.headers.get('content-type')).toBe(XLSX);
+    expect(result.headers.get('content-disposition')).toContain(encodeURIComponent('档案查阅记录.xlsx'));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(result.bytes as unknown as ArrayBuffer);
+    const sheet = workbook.worksheets[0]!;
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toStrictEqual([
+      '时间',
+      '查阅人',
+      '军休干部',
+      '查阅内容',
+      '附件',
+      '事由',
+    ]);
+    // Every entry the filters find, newest first, as the list gives them.
+    expect(sheet.actualRowCount).toBe(listed.body.total + 1);
+    const newest = listed.body.items[0]!;
+    expect((sheet.getRow(2).values as unknown[]).slice(1)).toStrictEqual([
+      centreDateTime(newest.at, 'second'),
+      'operator-张',
+      subject.name,
+      '档案全文',
+      '',
+      '核对名册',
+    ]);
+    const reasons: string[] = [];
+    sheet.eachRow((row, number) => {
+      if (number > 1) reasons.push(String(row.getCell(6).value));
+    });
+    expect(reasons).toStrictEqual(listed.body.items.map((item) => item.reason));
+
+    // A log too long for one workbook is refused whole, never cut short; its filters narrow it.
+    const [reader] = await t.hub.db.query<{ userId: string }>(
+      'select user_id as "userId" from archive_access_log limit 1',
+    );
+    await t.hub.db.query(
+      `insert into archive_access_log (at, user_id, retiree_id, action, reason, detail)
+       select timestamptz '2998-01-01T00:00:00Z' + n * interval '1 second', $1, $2, 'record', '批量', '{}'
+         from generate_series(1, 20001) as n`,
+      [reader?.userId, subject.id],
+    );
+    try {
+      const tooMany = await t.api<{ message: string }>(
+        'GET',
+        '/api/archive/access-log.xlsx?from=2998-01-01T00:00:00Z',
+        undefined,
+        tokens.supervisor,
+      );
+      expect(tooMany.status).toBe(400);
+      expect(tooMany.body.message).toMatch(/共 20001 条，超过单次导出上限 20000 条/);
+      const narrowed = await raw(
+        'GET',
+        '/api/archive/access-log.xlsx?from=2998-01-01T00:00:00Z&to=2998-01-01T00:01:00Z',
+        undefined,
+        undefined,
+        tokens.supervisor,
+      );
+      expect(narrowed.status).toBe(200);
+    } finally {
+      await t.hub.db.query(`delete from archive_access_log where reason = '批量'`);
+    }
   });
 });
 

@@ -9,6 +9,7 @@
  * log and may export, but has no audit tab and no delete button; a caseworker sees only consents.
  */
 import { readFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ConsentOverview } from '../../server/schemas/consents.ts';
@@ -221,6 +222,20 @@ describe.skipIf(browser === null)('compliance in Chromium', { timeout: WALK_TIME
     await supervisor.locator('[data-testid="compliance-access-log"][data-loaded="true"]').waitFor();
     await supervisor.getByTestId('compliance-access-log').getByText(READING_REASON).waitFor();
     await snap(supervisor, 'supervisor-access-log');
+
+    // The log as the supervisor sees it comes down as a workbook, the caseworker's reading in it.
+    const [workbookFile] = await Promise.all([
+      supervisor.waitForEvent('download'),
+      supervisor.getByTestId('compliance-access-export').click(),
+    ]);
+    expect(workbookFile.suggestedFilename()).toBe('档案查阅记录.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await readFile(await workbookFile.path())) as unknown as ArrayBuffer);
+    const reasons: string[] = [];
+    workbook.worksheets[0]?.eachRow((row, number) => {
+      if (number > 1) reasons.push(String(row.getCell(6).value));
+    });
+    expect(reasons).toContain(READING_REASON);
 
     // The audit tab is not offered, even by its address.
     await supervisor.goto(`${t.url}/compliance?tab=audit`);

@@ -8,7 +8,7 @@ import type { Static } from '@sinclair/typebox';
 import type { EngagementKind, HonourKind } from '../../../../server/schemas/centre.ts';
 import type { ArchiveRecord, ImportErrors } from '../../../../server/schemas/index.ts';
 import { ApiError, api, type BodyOf, call, data, type QueryOf, rawBody } from '../../api/client.ts';
-import { downloadFile } from '../../api/download.ts';
+import { download, downloadFile } from '../../api/download.ts';
 import { recordCalls } from '../../api/records.ts';
 
 export type { Engagement, EngagementKind, Honour, HonourKind } from '../../../../server/schemas/centre.ts';
@@ -39,6 +39,8 @@ export const recordHistory = (retireeId: string, reason: string) =>
 export const listAttachments = call.get('/api/archive/retirees/{id}/attachments');
 /** The access log (6.1.2.8): who read which record, its history or a file, when and why (managers). */
 export const accessLog = call.get('/api/archive/access-log');
+/** The access log as a workbook, with the page's filters: every entry they find, or a refusal when too many. */
+export const exportAccessLog = download('/api/archive/access-log.xlsx', 'archive-access-log.xlsx');
 
 /** A field the server refused, with its message (in Chinese, as the server writes them). */
 export interface FieldProblem {

@@ -17,7 +17,7 @@ import type { DeletionReceipt, RetentionReport } from '../../../../server/schema
 import { call } from '../../api/client.ts';
 import { downloadFile } from '../../api/download.ts';
 import { centreDay } from '../../composables/time.ts';
-import { accessLog } from '../archive/api.ts';
+import { accessLog, exportAccessLog } from '../archive/api.ts';
 
 // The name of the retiree a deletion is confirmed by, and the staff to filter the access log by.
 // The access log is the archive's, consents are a retiree's: their calls stay in those modules.
@@ -89,7 +89,7 @@ export interface ConsentPreset {
   state: ConsentStateName;
 }
 
-export { accessLog };
+export { accessLog, exportAccessLog };
 export type AccessEntry = Awaited<ReturnType<typeof accessLog>>['items'][number];
 
 // ── the audit log ───────────────────────────────────────────────────────────────────────────────
