@@ -306,6 +306,12 @@ async function buildParts(
         log: logger,
       })
     : null;
+  const watchRefusals = new promClient.Counter({
+    name: 'hub_live_watch_refused_total',
+    help: 'Watch requests on the live channel refused, changing nothing, by reason: malformed, too_many (over the limit of ids), family (a family account asks for readings)',
+    labelNames: ['reason'],
+    registers: [registry],
+  });
   const live = new LiveChannel(
     bus,
     (token) => sessions.userFor(token),
@@ -314,6 +320,7 @@ async function buildParts(
       liveSessions: (hashes) => sessions.liveSessions(hashes),
       allowedOrigins: config.allowedOrigins,
       stationOf: (retireeId) => stations.of(retireeId),
+      onRefused: (reason) => watchRefusals.inc({ reason }),
       readingsEveryMs: config.liveReadingsMs,
       ...(redis
         ? { sharedRooms: { publish: redis.publish, subscribe: redis.subscribe, key: 'junxiu-hub:live' } }

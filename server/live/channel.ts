@@ -3,21 +3,31 @@
  * API (handshake `auth.token`, or the session cookie) and join the `staff` room and their role's
  * room; the server pushes alert changes, readings and device state, so the dashboard never polls.
  * An alert goes only to the roles that may open it (`mayReceiveAlert`: a security alert to the
- * desk's roles, not to caseworkers; every other alert to all staff). Alerts go out at once;
- * readings are gathered per device and go out together every `readingsEveryMs` (`readings`, the
- * latest values of each device that spoke), so a busy centre's telemetry cannot queue up in front
- * of an SOS on its way to 200 open dashboards.
+ * desk's roles, not to caseworkers; every other alert to all staff). Alerts and device state go out
+ * at once, to every staff dashboard.
+ *
+ * Readings go only where they are shown. A dashboard says what is on its screen (`watch`: the wall
+ * page's retirees, the retiree it has open, the device registry's page) and receives those readings
+ * alone, gathered per device and sent together every `readingsEveryMs` (`readings`, the latest
+ * values of each device that spoke). A centre of 19,000 devices would otherwise send every dashboard
+ * every device's readings each second, and that telemetry would queue up in front of an SOS on its
+ * way to 200 open dashboards. Sockets watching the same screen share one encoded message.
  *
  * Guarded like the API (OWASP ASVS 3.5, 13.5): a browser page from another origin cannot open it
  * (the Origin header must be the hub's own host or in HUB_ALLOWED_ORIGINS); the server alone puts
  * a socket in its room, and no client event joins or leaves one; the session behind each socket is
  * checked again on every client event and every `recheckMs`, and at once when sessions end, so a
- * socket of a signed-out, expired or disabled account is dropped within a second.
+ * socket of a signed-out, expired or disabled account is dropped within a second. `watch` is the
+ * one client event: it narrows what a socket receives, never widens it. A station-bound caseworker
+ * receives the readings of its station's retirees only, whatever it asks for; a family account
+ * receives no readings at all (6.11.2.4). A malformed or oversize request is refused with its reason,
+ * changes nothing, and is counted (`onRefused`).
  *
  * Several hub instances share their rooms through Redis (`sharedRooms`, socket.io's Redis adapter):
  * an emit to a room reaches the sockets of every instance, so a dashboard on any instance sees every
- * alert and every device's readings. Each instance then knows only its own sockets, so it never
- * skips an emit because none of its own sockets is in a room.
+ * alert. Each instance sends its batch of readings to the others once (`serverSideEmit`), and each
+ * gives its own sockets what they watch of every batch. Each instance then knows only its own
+ * sockets, so it never skips an emit because none of its own sockets is in a room.
  */
 import type { Server as HttpServer } from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -31,11 +41,14 @@ import { mayReceiveAlert } from '../notify/audiences.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import type { User } from '../schemas/auth.ts';
 import type { FamilyAlertUpdate } from '../schemas/family.ts';
-import type {
-  ClientToServerEvents,
-  DeviceUpdate,
-  ReadingUpdate,
-  ServerToClientEvents,
+import {
+  type ClientToServerEvents,
+  type DeviceUpdate,
+  type ReadingUpdate,
+  type ServerToClientEvents,
+  WATCH_LIMIT,
+  type WatchAnswer,
+  type WatchRequest,
 } from '../schemas/live.ts';
 import { originAllowed } from '../security/origin.ts';
 
@@ -58,6 +71,51 @@ interface SocketData {
   tokenHash: string;
   /** For a family account: the one retiree it may follow. */
   familyOf?: string;
+  /** What it watches (`watch`), shared with every socket watching the same. */
+  watching?: Watching;
+}
+
+/** One screen's worth of readings, and the local sockets showing it. */
+interface Watching {
+  key: string;
+  retirees: Set<string>;
+  devices: Set<string>;
+  /** A station-bound caseworker's station: of what it watches, that station's retirees alone. */
+  station: string | null;
+  sockets: Set<string>;
+}
+
+/** Events between instances (`serverSideEmit`): each instance's batch of readings. */
+interface InterServerEvents {
+  readings: (batch: LatestReadings[]) => void;
+}
+
+/** Why a watch request was refused, as counted. */
+export type WatchRefusal = 'malformed' | 'too_many' | 'family';
+
+const ID_MAX = 128;
+
+function idList(value: unknown): string[] | 'malformed' | 'too_many' {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) return 'malformed';
+  if (value.length > WATCH_LIMIT) return 'too_many';
+  for (const id of value)
+    if (typeof id !== 'string' || id.length === 0 || id.length > ID_MAX) return 'malformed';
+  return [...new Set(value as string[])];
+}
+
+/** A watch request as the client sent it: lists of ids, or the reason it is refused. */
+export function parseWatch(request: unknown): WatchRequest | { refused: WatchRefusal; error: string } {
+  if (typeof request !== 'object' || request === null || Array.isArray(request))
+    return { refused: 'malformed', error: 'watch takes { retirees: string[], devices: string[] }' };
+  const { retirees, devices } = request as Record<string, unknown>;
+  const lists = { retirees: idList(retirees), devices: idList(devices) };
+  for (const [name, list] of Object.entries(lists)) {
+    if (list === 'too_many') return { refused: 'too_many', error: `at most ${WATCH_LIMIT} ${name}` };
+    if (list === 'malformed')
+      return { refused: 'malformed', error: `${name} must be a list of ids of 1 to ${ID_MAX} characters` };
+  }
+  return lists as WatchRequest;
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
@@ -78,6 +136,8 @@ export interface LiveGuard {
   recheckMs?: number;
   /** The station of a retiree (null: none), for the rooms of station-bound caseworkers. */
   stationOf?: (retireeId: string) => Promise<string | null>;
+  /** A watch request refused, by reason (counted in /metrics). */
+  onRefused?: (reason: WatchRefusal) => void;
   /** How often the gathered readings go out (default 1 000 ms). */
   readingsEveryMs?: number;
   /**
@@ -92,7 +152,8 @@ export function stationRoom(station: string): string {
   return `station:${station}`;
 }
 
-type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 /** A device's readings as the live channel gathers them: `ts` in epoch milliseconds. */
 export interface LatestReadings {
@@ -136,9 +197,9 @@ export function adapterClient(client: Redis): Redis {
 }
 
 export class LiveChannel {
-  private io:
-    | Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
-    | undefined;
+  private io: LiveServer | undefined;
+  /** What this instance's sockets watch, by key: sockets watching the same share an entry. */
+  private readonly watchings = new Map<string, Watching>();
   private recheckTimer: NodeJS.Timeout | undefined;
   /** Readings gathered since the last `readings` batch, by device; times as epoch ms until sent. */
   private readonly pendingReadings = new Map<string, LatestReadings>();
@@ -161,29 +222,31 @@ export class LiveChannel {
 
   attach(server: HttpServer): void {
     const allowed = this.guard.allowedOrigins ?? [];
-    const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(
-      server,
-      {
-        serveClient: false,
-        ...(this.guard.sharedRooms
-          ? {
-              adapter: createAdapter(
-                adapterClient(this.guard.sharedRooms.publish),
-                adapterClient(this.guard.sharedRooms.subscribe),
-                {
-                  key: this.guard.sharedRooms.key,
-                },
-              ),
-            }
-          : {}),
-        // MQTT over WebSocket shares this HTTP server on /mqtt: leave other upgrades alone.
-        destroyUpgrade: false,
-        allowRequest: (request, callback) => {
-          if (originAllowed(request, allowed)) callback(null, true);
-          else callback('origin not allowed', false);
-        },
+    const io: LiveServer = new Server<
+      ClientToServerEvents,
+      ServerToClientEvents,
+      InterServerEvents,
+      SocketData
+    >(server, {
+      serveClient: false,
+      ...(this.guard.sharedRooms
+        ? {
+            adapter: createAdapter(
+              adapterClient(this.guard.sharedRooms.publish),
+              adapterClient(this.guard.sharedRooms.subscribe),
+              {
+                key: this.guard.sharedRooms.key,
+              },
+            ),
+          }
+        : {}),
+      // MQTT over WebSocket shares this HTTP server on /mqtt: leave other upgrades alone.
+      destroyUpgrade: false,
+      allowRequest: (request, callback) => {
+        if (originAllowed(request, allowed)) callback(null, true);
+        else callback('origin not allowed', false);
       },
-    );
+    });
     io.use((socket, next) => {
       const fromAuth = (socket.handshake.auth as { token?: unknown }).token;
       const token =
@@ -215,21 +278,29 @@ export class LiveChannel {
       else if (!family && socket.data.user.role === 'caseworker' && socket.data.user.station)
         socket.join(stationRoom(socket.data.user.station));
       else if (!family) socket.join([STAFF_ROOM, roleRoom(socket.data.user.role as StaffRole)]);
-      // Clients have nothing to send (ClientToServerEvents is empty): any event is refused after
-      // the session is checked again, and a dead session drops the socket.
-      socket.use((_packet, next) => {
+      // The session is checked again before any client event; a dead session drops the socket.
+      // `watch` is the one event clients may send.
+      socket.use((packet, next) => {
         this.guard.liveSessions([socket.data.tokenHash]).then(
           (live) => {
             if (!live.has(socket.data.tokenHash)) {
               socket.disconnect(true);
               return;
             }
-            next(new Error('no client events on this channel'));
+            if (packet[0] === 'watch') next();
+            else next(new Error('no such client event on this channel'));
           },
           () => next(new Error('unavailable')),
         );
       });
+      socket.on('watch', (request, answer) => {
+        const reply = typeof answer === 'function' ? answer : () => undefined;
+        this.watch(socket, request).then(reply, () => reply({ ok: false, error: 'unavailable' }));
+      });
+      socket.on('disconnect', () => this.unwatch(socket));
     });
+    // Another instance's batch: its devices' readings, for this instance's own sockets.
+    io.on('readings', (batch) => this.deliver(batch));
     this.io = io;
     this.recheckTimer = setInterval(() => void this.recheck(), this.guard.recheckMs ?? 500);
     this.recheckTimer.unref();
@@ -349,11 +420,57 @@ export class LiveChannel {
   }
 
   /**
+   * A socket's new watch list, replacing the last. A family account watches nothing; a station-bound
+   * caseworker's list is kept, and what it receives narrowed to its station's retirees when sent.
+   */
+  private async watch(socket: LiveSocket, request: unknown): Promise<WatchAnswer> {
+    const refuse = (refused: WatchRefusal, error: string): WatchAnswer => {
+      this.guard.onRefused?.(refused);
+      return { ok: false, error };
+    };
+    if (socket.data.user.role === 'family')
+      return refuse('family', "a family account follows its relative's alerts, not readings");
+    const parsed = parseWatch(request);
+    if ('refused' in parsed) return refuse(parsed.refused, parsed.error);
+    this.unwatch(socket);
+    if (socket.disconnected) return { ok: false, error: 'disconnected' };
+    const station = socket.data.user.role === 'caseworker' ? (socket.data.user.station ?? null) : null;
+    if (parsed.retirees.length > 0 || parsed.devices.length > 0) {
+      const retirees = [...parsed.retirees].sort();
+      const devices = [...parsed.devices].sort();
+      const key = `${station ?? ''}\u0000${retirees.join(',')}\u0000${devices.join(',')}`;
+      let watching = this.watchings.get(key);
+      if (!watching) {
+        watching = {
+          key,
+          retirees: new Set(retirees),
+          devices: new Set(devices),
+          station,
+          sockets: new Set(),
+        };
+        this.watchings.set(key, watching);
+      }
+      watching.sockets.add(socket.id);
+      socket.data.watching = watching;
+    }
+    return { ok: true, retirees: parsed.retirees.length, devices: parsed.devices.length };
+  }
+
+  private unwatch(socket: LiveSocket): void {
+    const watching = socket.data.watching;
+    if (!watching) return;
+    socket.data.watching = undefined;
+    watching.sockets.delete(socket.id);
+    if (watching.sockets.size === 0) this.watchings.delete(watching.key);
+  }
+
+  /**
    * A device's new readings (`ts` in epoch ms), merged into what goes out with the next `readings`
    * batch. Called for every message the broker takes, so it only merges; the batch is shaped once.
+   * Nothing is gathered while no socket here watches anything (and no other instance shares them).
    */
   reading(update: LatestReadings): void {
-    if (!this.io) return;
+    if (!this.io || (this.watchings.size === 0 && !this.guard.sharedRooms)) return;
     const pending = this.pendingReadings.get(update.deviceId);
     if (pending) {
       Object.assign(pending.readings, update.readings);
@@ -367,34 +484,80 @@ export class LiveChannel {
 
   private sendReadings(): void {
     this.readingsTimer = undefined;
-    const io = this.io;
-    const batch: ReadingUpdate[] = [];
-    for (const pending of this.pendingReadings.values()) {
-      batch.push({ ...pending, ts: new Date(pending.ts).toISOString() });
-    }
+    const batch = [...this.pendingReadings.values()];
     this.pendingReadings.clear();
-    if (!io || batch.length === 0) return;
-    io.to(STAFF_ROOM).emit('readings', batch);
-    const lookup = this.guard.stationOf;
-    if (!lookup || !this.anyStationRoom()) return;
-    Promise.all(
-      batch.map(async (update) => ({
-        update,
-        station: update.retireeId ? await lookup(update.retireeId).catch(() => null) : null,
-      })),
-    ).then(
-      (found) => {
-        const byStation = new Map<string, ReadingUpdate[]>();
-        for (const { update, station } of found) {
-          if (!station) continue;
-          const list = byStation.get(station);
-          if (list) list.push(update);
-          else byStation.set(station, [update]);
+    if (!this.io || batch.length === 0) return;
+    // The other instances' sockets watch this instance's devices too.
+    if (this.guard.sharedRooms) this.io.serverSideEmit('readings', batch);
+    this.deliver(batch);
+  }
+
+  /**
+   * A batch of readings (this instance's, or another's), to this instance's sockets: each group of
+   * sockets watching the same screen gets what it watches of the batch, in one message.
+   */
+  private deliver(batch: LatestReadings[]): void {
+    const io = this.io;
+    if (!io || this.watchings.size === 0 || batch.length === 0) return;
+    const byDevice = new Map<string, LatestReadings>();
+    const byRetiree = new Map<string, LatestReadings[]>();
+    for (const entry of batch) {
+      byDevice.set(entry.deviceId, entry);
+      if (!entry.retireeId) continue;
+      const list = byRetiree.get(entry.retireeId);
+      if (list) list.push(entry);
+      else byRetiree.set(entry.retireeId, [entry]);
+    }
+    // Each entry shaped once, however many screens show it.
+    const shaped = new Map<LatestReadings, ReadingUpdate>();
+    const shape = (entry: LatestReadings): ReadingUpdate => {
+      let update = shaped.get(entry);
+      if (!update) {
+        update = { ...entry, ts: new Date(entry.ts).toISOString() };
+        shaped.set(entry, update);
+      }
+      return update;
+    };
+    for (const watching of this.watchings.values()) {
+      const found = new Set<LatestReadings>();
+      if (watching.retirees.size + watching.devices.size > batch.length) {
+        for (const entry of batch)
+          if (
+            watching.devices.has(entry.deviceId) ||
+            (entry.retireeId !== null && watching.retirees.has(entry.retireeId))
+          )
+            found.add(entry);
+      } else {
+        for (const id of watching.devices) {
+          const entry = byDevice.get(id);
+          if (entry) found.add(entry);
         }
-        for (const [station, updates] of byStation) io.to(stationRoom(station)).emit('readings', updates);
-      },
-      () => undefined,
+        for (const id of watching.retirees) for (const entry of byRetiree.get(id) ?? []) found.add(entry);
+      }
+      if (found.size === 0) continue;
+      const to = io.local.to([...watching.sockets]);
+      const station = watching.station;
+      if (station === null) {
+        to.emit('readings', [...found].map(shape));
+        continue;
+      }
+      this.ofStation(station, [...found]).then(
+        (mine) => {
+          if (mine.length > 0) to.emit('readings', mine.map(shape));
+        },
+        () => undefined,
+      );
+    }
+  }
+
+  /** Of these readings, the ones of the station's retirees (a device bound to no one is no station's). */
+  private async ofStation(station: string, entries: LatestReadings[]): Promise<LatestReadings[]> {
+    const lookup = this.guard.stationOf;
+    if (!lookup) return [];
+    const stations = await Promise.all(
+      entries.map((entry) => (entry.retireeId ? lookup(entry.retireeId).catch(() => null) : null)),
     );
+    return entries.filter((_, index) => stations[index] === station);
   }
 
   device(update: DeviceUpdate): void {
@@ -411,6 +574,7 @@ export class LiveChannel {
     clearTimeout(this.readingsTimer);
     this.readingsTimer = undefined;
     this.pendingReadings.clear();
+    this.watchings.clear();
     clearInterval(this.recheckTimer);
     this.recheckTimer = undefined;
     const io = this.io;

@@ -21,11 +21,33 @@ export interface DeviceUpdate {
 
 export interface ServerToClientEvents {
   alert: (payload: { change: 'opened' | 'updated'; alert: Alert }) => void;
-  /** The latest readings of each device that spoke since the last batch (about once a second). */
+  /**
+   * The latest readings of each device that spoke since the last batch (about once a second), of the
+   * retirees and devices this socket watches (`watch`): nothing before it asks.
+   */
   readings: (payload: ReadingUpdate[]) => void;
   device: (payload: DeviceUpdate) => void;
   /** To a family account only: its own relative's alert, without staff notes (6.11.2.4). */
   familyAlert: (payload: FamilyAlertUpdate) => void;
 }
 
-export type ClientToServerEvents = Record<string, never>;
+/**
+ * What a dashboard shows, so that the hub sends it those readings alone: the retirees on its screen
+ * (their devices' readings, whichever devices they wear now) and devices it lists by themselves (the
+ * device registry's page). Each request replaces the last; empty lists stop the readings.
+ */
+export interface WatchRequest {
+  retirees: string[];
+  devices: string[];
+}
+
+/** How many retirees, and how many devices, one socket may watch. */
+export const WATCH_LIMIT = 5_000;
+
+/** The answer to a watch request: what the socket now follows, or why nothing changed. */
+export type WatchAnswer = { ok: true; retirees: number; devices: number } | { ok: false; error: string };
+
+export interface ClientToServerEvents {
+  /** The dashboard's screen changed: follow these readings from the next batch on. */
+  watch: (request: WatchRequest, answer: (result: WatchAnswer) => void) => void;
+}

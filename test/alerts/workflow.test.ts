@@ -1,15 +1,16 @@
 import type { MqttClient } from 'mqtt';
-import { io, type Socket } from 'socket.io-client';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, ServerToClientEvents } from '../../server/schemas/index.ts';
 import { eventually, publish } from '../helpers/hub.ts';
+import { type Live, watchLive } from '../helpers/live.ts';
 import { suiteHub } from '../helpers/suite.ts';
 
 type AlertMessage = Parameters<ServerToClientEvents['alert']>[0];
 
 describe('alert workflow: device → broker → alert → staff → device', () => {
   const t = suiteHub({ HUB_HR_CONSECUTIVE: '3', HUB_HR_LOW: '50', HUB_HR_HIGH: '120' });
-  let socket: Socket<ServerToClientEvents>;
+  let socket: Live;
   const seen: AlertMessage[] = [];
 
   beforeAll(async () => {
@@ -182,6 +183,12 @@ describe('alert workflow: device → broker → alert → staff → device', () 
     const device = await t.addDevice('wearable.watch', retiree.id);
     const client = await t.connectDevice(device);
     const readings: unknown[] = [];
+    // The wall shows this retiree: its readings come.
+    expect(await watchLive(socket, { retirees: [retiree.id] })).toStrictEqual({
+      ok: true,
+      retirees: 1,
+      devices: 0,
+    });
     socket.on('readings', (batch) => {
       for (const update of batch) if (update.deviceId === device.device.id) readings.push(update);
     });

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReadingUpdate, ServerToClientEvents } from '../../server/schemas/index.ts';
 import { eventually, startTestHub, type TestHub } from '../helpers/hub.ts';
-import { connectLive, type Live } from '../helpers/live.ts';
+import { connectLive, type Live, watchLive } from '../helpers/live.ts';
 import { type RedisServer, startRedis } from '../helpers/redis.ts';
 
 type AlertEvent = Parameters<ServerToClientEvents['alert']>[0];
@@ -45,6 +45,8 @@ describe.skipIf(redis === null)('two instances sharing Redis', () => {
       dashboard.on('alert', (event) => alerts.push(event));
       dashboard.on('readings', (batch) => readings.push(...batch));
       const id = created.device.id;
+      // Watched on the second instance; the device speaks to the first.
+      expect(await watchLive(dashboard, { retirees: [retiree.id] })).toMatchObject({ ok: true });
       await device.publishAsync(`eldercare/v1/${id}/telemetry`, JSON.stringify({ hr: 72 }), { qos: 1 });
       await device.publishAsync(
         `eldercare/v1/${id}/event`,

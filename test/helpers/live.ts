@@ -1,8 +1,16 @@
 /** The hub's live channel (socket.io) as the dashboard and the family page open it. */
 import { io, type Socket } from 'socket.io-client';
-import type { ServerToClientEvents } from '../../server/schemas/index.ts';
+import type { ClientToServerEvents, ServerToClientEvents, WatchAnswer } from '../../server/schemas/index.ts';
 
-export type Live = Socket<ServerToClientEvents>;
+export type Live = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** Asks for these retirees' and devices' readings, as a dashboard showing them does; the hub's answer. */
+export function watchLive(
+  socket: Live,
+  watch: { retirees?: string[]; devices?: string[] },
+): Promise<WatchAnswer> {
+  return socket.emitWithAck('watch', { retirees: watch.retirees ?? [], devices: watch.devices ?? [] });
+}
 
 /**
  * A socket on the live channel over WebSocket, not reconnecting, signed in with `token` (none: an

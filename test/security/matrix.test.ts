@@ -19,9 +19,9 @@ import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mayAccess } from '../../server/access/policy.ts';
 import { hashToken } from '../../server/auth/secrets.ts';
-import type { Alert, Retiree } from '../../server/schemas/index.ts';
+import type { Alert, Retiree, WatchAnswer } from '../../server/schemas/index.ts';
 import { eventually, publish } from '../helpers/hub.ts';
-import { connectLive, type Live } from '../helpers/live.ts';
+import { connectLive, type Live, watchLive } from '../helpers/live.ts';
 import { suiteHub } from '../helpers/suite.ts';
 import { CALLERS, type Caller, type Expected, expected, OPEN_GAPS, type Rule, SWEEP_SKIP } from './policy.ts';
 import { INVALID_BODY, NO_SUCH_ID, type Operation, operationsOf, validValue } from './requests.ts';
@@ -62,6 +62,7 @@ describe('who may do what', () => {
   const alerts = {} as Record<Side, Alert>;
   const sockets: Live[] = [];
   const heard = new Map<string, Heard[]>();
+  const watchAnswers = new Map<string, WatchAnswer>();
   let refusedSockets: Record<string, string>;
   /** Tokens no request may pass with: made up, signed out, expired. */
   const deadTokens: Record<string, string> = {};
@@ -69,6 +70,7 @@ describe('who may do what', () => {
   async function openAlert(retiree: Retiree): Promise<Alert> {
     const device = await t.addDevice('pendant.sos', retiree.id);
     const client = await t.connectDevice(device);
+    await publish(client, `eldercare/v1/${device.device.id}/telemetry`, { battery: 87 });
     await publish(client, `eldercare/v1/${device.device.id}/event`, { id: `sos-${retiree.id}`, type: 'sos' });
     // The green key too: a service request (6.12) of this retiree.
     await publish(client, `eldercare/v1/${device.device.id}/event`, {
@@ -144,6 +146,8 @@ describe('who may do what', () => {
         untyped.emit('join', room);
         untyped.emit('subscribe', { room });
       }
+      // And asks for both retirees' readings, as a wall showing both would.
+      watchAnswers.set(name, await watchLive(socket, { retirees: [own.id, other.id] }));
     }
 
     // Own retiree's alert opens, then the other's; the other's is acknowledged, then the own one:
@@ -215,6 +219,16 @@ describe('who may do what', () => {
         // the server wrote in the same emit).
         await eventually(() => alertsHeard().length >= want.length || undefined).catch(() => undefined);
         expect(alertsHeard()).toStrictEqual(want);
+        if (!name.startsWith('family')) {
+          // Readings come to a screen that asked for them; a station's caseworker gets its own
+          // station's alone. Both sides' readings went out in the same batch.
+          expect(watchAnswers.get(name)).toStrictEqual({ ok: true, retirees: 2, devices: 0 });
+          await eventually(() => received().includes('reading:own') || undefined);
+          if (name !== 'caseworker')
+            await eventually(() => received().includes('reading:other') || undefined);
+        } else {
+          expect(watchAnswers.get(name)).toMatchObject({ ok: false });
+        }
         if (!['admin', 'supervisor', 'operator', 'caseworkerAll'].includes(name)) {
           const foreign = name === 'familyOther' ? ':own' : ':other';
           expect(received().filter((r) => r.endsWith(foreign))).toStrictEqual([]);
