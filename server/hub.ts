@@ -57,7 +57,7 @@ import { DeviceState } from './devices/state.ts';
 import { type Extension, startExtensions } from './extension.ts';
 import { FamilyService } from './family/service.ts';
 import { FamilyStore } from './family/store.ts';
-import { LiveChannel } from './live/channel.ts';
+import { type LatestReadings, LiveChannel } from './live/channel.ts';
 import { StationLookup } from './live/stations.ts';
 import { LocationService } from './location/service.ts';
 import { withoutLinkToken } from './notify/links.ts';
@@ -321,6 +321,8 @@ async function buildParts(
       allowedOrigins: config.allowedOrigins,
       stationOf: (retireeId) => stations.of(retireeId),
       onRefused: (reason) => watchRefusals.inc({ reason }),
+      // What this instance has seen of a screen's devices, sent as it begins to show them.
+      seen: (retirees, devices): LatestReadings[] => deviceState.seen(retirees, devices),
       readingsEveryMs: config.liveReadingsMs,
       ...(redis
         ? { sharedRooms: { publish: redis.publish, subscribe: redis.subscribe, key: 'junxiu-hub:live' } }

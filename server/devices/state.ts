@@ -4,7 +4,7 @@
  * message) so a restart shows the last known values.
  */
 import type { EventBus } from '../../devices/bus.ts';
-import type { LiveChannel } from '../live/channel.ts';
+import type { LatestReadings, LiveChannel } from '../live/channel.ts';
 import type { DeviceStore } from '../store/devices.ts';
 import type { Directory } from './directory.ts';
 
@@ -159,6 +159,28 @@ export class DeviceState {
       if ((merged[key]?.ts ?? 0) <= entry.ts) merged[key] = { value: entry.value, ts: entry.ts };
     }
     return merged;
+  }
+
+  /**
+   * The newest readings seen of these devices and of the devices of these retirees (each reading's
+   * newest value, `ts` the newest of them): for a screen that begins to show them, so that nothing
+   * measured between its page's load and its first batch is missed.
+   */
+  seen(retirees: ReadonlySet<string>, devices: ReadonlySet<string>): LatestReadings[] {
+    const found: LatestReadings[] = [];
+    for (const [deviceId, latest] of this.current) {
+      const retireeId = this.directory.lookup(deviceId)?.retireeId ?? null;
+      if (!devices.has(deviceId) && (retireeId === null || !retirees.has(retireeId))) continue;
+      const readings: Record<string, number | boolean> = {};
+      let ts = 0;
+      for (const key in latest) {
+        const entry = latest[key] as Latest[string];
+        readings[key] = entry.value;
+        if (entry.ts > ts) ts = entry.ts;
+      }
+      if (ts > 0) found.push({ deviceId, retireeId, ts, readings });
+    }
+    return found;
   }
 
   /** Writes what changed since the last flush. */

@@ -136,6 +136,11 @@ export interface LiveGuard {
   recheckMs?: number;
   /** The station of a retiree (null: none), for the rooms of station-bound caseworkers. */
   stationOf?: (retireeId: string) => Promise<string | null>;
+  /**
+   * The newest readings seen of these devices and of these retirees' devices: a screen that begins
+   * to show them gets them at once, and misses nothing measured since its page was loaded.
+   */
+  seen?: (retirees: ReadonlySet<string>, devices: ReadonlySet<string>) => LatestReadings[];
   /** A watch request refused, by reason (counted in /metrics). */
   onRefused?: (reason: WatchRefusal) => void;
   /** How often the gathered readings go out (default 1 000 ms). */
@@ -432,6 +437,7 @@ export class LiveChannel {
       return refuse('family', "a family account follows its relative's alerts, not readings");
     const parsed = parseWatch(request);
     if ('refused' in parsed) return refuse(parsed.refused, parsed.error);
+    const before = socket.data.watching;
     this.unwatch(socket);
     if (socket.disconnected) return { ok: false, error: 'disconnected' };
     const station = socket.data.user.role === 'caseworker' ? (socket.data.user.station ?? null) : null;
@@ -452,8 +458,28 @@ export class LiveChannel {
       }
       watching.sockets.add(socket.id);
       socket.data.watching = watching;
+      this.catchUp(socket, before, watching);
     }
     return { ok: true, retirees: parsed.retirees.length, devices: parsed.devices.length };
+  }
+
+  /** What a socket now watches and did not before: the newest readings seen of it, to it alone. */
+  private catchUp(socket: LiveSocket, before: Watching | undefined, now: Watching): void {
+    const seen = this.guard.seen;
+    if (!seen) return;
+    const added = (ids: Set<string>, had: Set<string> | undefined) =>
+      new Set(had ? [...ids].filter((id) => !had.has(id)) : ids);
+    const entries = seen(added(now.retirees, before?.retirees), added(now.devices, before?.devices));
+    if (entries.length === 0) return;
+    const send = (list: LatestReadings[]) => {
+      if (list.length > 0 && socket.connected)
+        socket.emit(
+          'readings',
+          list.map((entry) => ({ ...entry, ts: new Date(entry.ts).toISOString() })),
+        );
+    };
+    if (now.station === null) send(entries);
+    else this.ofStation(now.station, entries).then(send, () => undefined);
   }
 
   private unwatch(socket: LiveSocket): void {

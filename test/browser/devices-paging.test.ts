@@ -1,9 +1,12 @@
 /**
  * The device registry in a real browser with more devices than a page: the page shows one page at
  * a time with the total, and the search box asks the server, so a device far down the list (by its
- * retiree's name, or by its id) is found from page 1 and the pager shrinks to what was found.
+ * retiree's name, or by its id) is found from page 1 and the pager shrinks to what was found. The
+ * page's devices are kept live: a battery level a device on it reports shows without a reload.
  */
 import { describe, expect, it } from 'vitest';
+import type { CreatedDevice } from '../../server/schemas/index.ts';
+import { publish } from '../helpers/hub.ts';
 import { WALK_TIMEOUT_MS } from './helpers.ts';
 import { walkBrowser, walkSuite } from './walk.ts';
 
@@ -16,6 +19,7 @@ describe.skipIf(browser === null)(
   { timeout: WALK_TIMEOUT_MS },
   () => {
     let target = '';
+    let created: CreatedDevice;
     const requests: string[] = [];
     const { t, page } = walkSuite(browser, {
       signInAsAdmin: true,
@@ -31,7 +35,8 @@ describe.skipIf(browser === null)(
         );
         // The one sought: bound to 欧阳青松, its id sorting after every other one.
         const retiree = await walk.t.addRetiree({ name: '欧阳青松' });
-        target = (await walk.t.addDevice('pendant.sos', retiree.id, 'zz-pendant-ouyang')).device.id;
+        created = await walk.t.addDevice('pendant.sos', retiree.id, 'zz-pendant-ouyang');
+        target = created.device.id;
         walk.page.on('request', (request) => {
           if (request.url().includes('/api/device-registry')) requests.push(request.url());
         });
@@ -71,6 +76,20 @@ describe.skipIf(browser === null)(
       await expect.poll(() => rows().last().textContent()).toContain(target);
       expect(await rows().first().textContent()).not.toBe(first);
       expect(requests.some((url) => new URL(url).searchParams.get('offset') === '250')).toBe(true);
+    });
+
+    it("keeps the page's devices live: a reported battery level shows without a reload", async () => {
+      // On page 6 still, where the pendant is listed.
+      const row = rows().filter({ hasText: target });
+      await expect(row.textContent()).resolves.not.toContain('41%');
+      const client = await t.connectDevice(created);
+      try {
+        await publish(client, `eldercare/v1/${target}/telemetry`, { battery: 41 });
+        await expect.poll(() => row.textContent()).toContain('41%');
+        await snap(page, 'page-6-live');
+      } finally {
+        await client.endAsync();
+      }
     });
   },
 );

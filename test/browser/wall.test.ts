@@ -2,6 +2,7 @@
  * The paged live wall in a real browser: with more retirees than one page, an SOS from a retiree on
  * a later page puts their tile at the top of page 1 at once; on another page the wall says where
  * the alerting retirees are; the name filter asks the server and still shows every alerting retiree.
+ * The hub sends the page's readings alone, and the readings follow the page when it turns.
  */
 import { describe, expect, it } from 'vitest';
 import type { Retiree } from '../../server/schemas/index.ts';
@@ -76,5 +77,45 @@ describe.skipIf(browser === null)('the paged live wall in Chromium', { timeout: 
     await snap(page, 'filtered');
     await page.getByTestId('wall-filter').fill('');
     await expect.poll(() => tiles().count()).toBe(PAGE_SIZE);
+  });
+
+  it("receives the page's readings alone, and follows the page when it turns", async () => {
+    const onPage1 = retirees[1] as Retiree;
+    const onPage2 = retirees[RETIREES - 5] as Retiree;
+    const devices = [];
+    for (const retiree of [onPage2, onPage1]) {
+      const watch = await t.addDevice('wearable.watch', retiree.id);
+      devices.push({ id: watch.device.id, client: await t.connectDevice(watch) });
+    }
+    const [away, here] = devices as [(typeof devices)[0], (typeof devices)[0]];
+    // Every frame the page's socket receives, from a fresh load on.
+    const frames: string[] = [];
+    page.on('websocket', (socket) =>
+      socket.on('framereceived', ({ payload }) => {
+        frames.push(typeof payload === 'string' ? payload : payload.toString());
+      }),
+    );
+    await page.reload();
+    await page.locator('[data-testid="connection-state"][data-state="connected"]').waitFor();
+    await expect.poll(() => tiles().count()).toBe(PAGE_SIZE);
+    const hrOf = (retiree: Retiree) =>
+      page.locator(`[data-retiree-id="${retiree.id}"]`).getByTestId('retiree-hr').textContent();
+
+    // Page 2's first, then page 1's: a batch holding the one on page 1 holds the other if it went out.
+    await publish(away.client, `eldercare/v1/${away.id}/telemetry`, { hr: 81 });
+    await publish(here.client, `eldercare/v1/${here.id}/telemetry`, { hr: 81 });
+    await expect.poll(() => hrOf(onPage1)).toContain('81');
+    expect(frames.some((frame) => frame.includes(here.id))).toBe(true);
+    expect(frames.filter((frame) => frame.includes(away.id))).toStrictEqual([]);
+
+    // On page 2 the other one's readings come, live.
+    await page.getByTestId('wall-pager').locator('.number', { hasText: '2' }).click();
+    await expect.poll(() => hrOf(onPage2)).toContain('81');
+    await publish(away.client, `eldercare/v1/${away.id}/telemetry`, { hr: 83 });
+    await expect.poll(() => hrOf(onPage2)).toContain('83');
+    await snap(page, 'page-2-live');
+    await page.getByTestId('wall-pager').locator('.number', { hasText: '1' }).click();
+    await expect.poll(() => tiles().count()).toBe(PAGE_SIZE);
+    await Promise.all(devices.map(({ client }) => client.endAsync()));
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Readings go where they are shown: a dashboard names the retirees and devices on its screen
- * (`watch`) and receives their readings alone. Two sockets on the same screen both receive them; a
- * new request replaces the last; a malformed or oversize one is refused with its reason, changes
- * nothing and is counted in /metrics; a family account gets none.
+ * (`watch`) and receives their readings alone, starting with the newest seen of what it did not
+ * watch before. Two sockets on the same screen both receive them; a new request replaces the last;
+ * a malformed or oversize one is refused with its reason, changes nothing and is counted in
+ * /metrics; a station's caseworker gets its station's alone; a family account gets none.
  */
 import type { MqttClient } from 'mqtt';
 import type { Socket } from 'socket.io-client';
@@ -54,7 +55,7 @@ describe('the live readings a dashboard watches', () => {
       ['bob', bob.id],
       ['loose', null],
     ] as const) {
-      const device = await t.addDevice('wearable.watch', retireeId ?? undefined);
+      const device = await t.addDevice('wearable.watch', retireeId);
       ids[key] = device.device.id;
       clients.push(await t.connectDevice(device));
     }
@@ -163,5 +164,47 @@ describe('the live readings a dashboard watches', () => {
     await speakAll(66);
     await eventually(() => heard(staffGot, ids.alice, 66) || undefined);
     expect(got).toStrictEqual([]);
+  });
+
+  it('sends a screen that begins to show a device its newest readings at once, and only what it added', async () => {
+    // A witness watching every device: once it has heard them all, the batch has gone out.
+    const witness = await open();
+    const witnessed = collect(witness);
+    await watchLive(witness, { devices: Object.values(ids) });
+    await speakAll(67);
+    await eventually(() => Object.values(ids).every((id) => heard(witnessed, id, 67)) || undefined);
+    const wall = await open();
+    const got = collect(wall);
+    await watchLive(wall, { devices: [ids.loose] });
+    // Nothing spoke since it asked.
+    await eventually(() => heard(got, ids.loose, 67) || undefined);
+    expect(got).toHaveLength(1);
+    expect(got[0]?.readings).toMatchObject({ hr: 67 });
+    // Adding Alice: hers come, the device it watched already does not come again.
+    await watchLive(wall, { devices: [ids.loose], retirees: [alice.id] });
+    await eventually(() => heard(got, ids.alice, 67) || undefined);
+    expect(got.map((update) => update.deviceId)).toStrictEqual([ids.loose, ids.alice]);
+  });
+
+  it("gives a station's caseworker its station's readings alone, from the first", async () => {
+    for (const [retiree, station] of [
+      [alice, '一站'],
+      [bob, '二站'],
+    ] as const) {
+      const placed = await t.api('PATCH', `/api/archive/retirees/${retiree.id}`, { station, rank: '团级' });
+      expect(placed.status).toBe(200);
+    }
+    const caseworker = await open((await t.addStaff('watch.caseworker', 'caseworker', '一站')).token);
+    const got = collect(caseworker);
+    // It asks for both, and for the device bound to nobody.
+    expect(await watchLive(caseworker, { retirees: [alice.id, bob.id], devices: [ids.loose] })).toMatchObject(
+      {
+        ok: true,
+      },
+    );
+    await eventually(() => heard(got, ids.alice, 67) || undefined);
+    await speakAll(68);
+    await eventually(() => heard(got, ids.alice, 68) || undefined);
+    expect(new Set(got.map((update) => update.deviceId))).toStrictEqual(new Set([ids.alice]));
   });
 });

@@ -1,10 +1,12 @@
 /**
  * The socket.io live channel. Every (re)connection reloads the wall and the alert list, because
  * events sent while the link was down are not replayed; after that, events alone keep both current.
+ * The hub sends the readings of what is on screen alone: on each connection, and whenever the
+ * screen changes, the store tells it what that is (`watch`, from the wall store's `shown`).
  */
 import { defineStore } from 'pinia';
 import { io, type Socket } from 'socket.io-client';
-import { ref } from 'vue';
+import { ref, watch } from 'vue';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../server/schemas/index.ts';
 import { currentUser } from '../api/auth.ts';
 import { storedToken } from '../api/http.ts';
@@ -21,6 +23,32 @@ export const useLiveStore = defineStore('live', () => {
   const wall = useWallStore();
   let socket: HubSocket | null = null;
   let lastSessionCheck = 0;
+  /** What the hub was last told is on screen, on this connection. */
+  let told = '';
+  let tellTimer: number | undefined;
+
+  /**
+   * Tells the hub what is on screen, when it changed since it was last told: a page turned, a view
+   * opened or closed. Changes within a moment of each other go in one request.
+   */
+  function tell(): void {
+    window.clearTimeout(tellTimer);
+    tellTimer = window.setTimeout(() => {
+      const current = socket;
+      if (!current?.connected) return;
+      const shown = wall.shown;
+      const key = JSON.stringify(shown);
+      if (key === told) return;
+      told = key;
+      current.emit('watch', shown, (answer) => {
+        if (!answer.ok) {
+          if (told === key) told = '';
+          lastError.value = answer.error;
+        }
+      });
+    }, 50);
+  }
+  watch(() => wall.shown, tell);
 
   /**
    * A refused handshake may mean the token expired. Asking the API settles it: a 401 there sends
@@ -57,6 +85,9 @@ export const useLiveStore = defineStore('live', () => {
 
     created.on('connect', () => {
       state.value = 'connected';
+      // A new connection watches nothing until told.
+      told = '';
+      tell();
       void refresh();
     });
     created.on('disconnect', (reason) => {
@@ -95,6 +126,8 @@ export const useLiveStore = defineStore('live', () => {
   }
 
   function disconnect(): void {
+    window.clearTimeout(tellTimer);
+    told = '';
     if (socket) {
       socket.removeAllListeners();
       socket.io.removeAllListeners();

@@ -9,16 +9,22 @@
  * Beyond the page, the store keeps what other views follow live: every summary it has loaded or been
  * given (`byId`, for the retiree page and the alert queue) and the last state of every device an
  * event named (`device`, for the device list).
+ *
+ * The hub sends the readings of what is on screen alone. Each view showing retirees or devices says
+ * which (`show`, usually through `useShownReadings`), and `shown` is what the live store asks the hub
+ * for: the wall page's retirees, the retiree open, the device list's page.
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
-import type {
-  Alert,
-  DeviceBrief,
-  DeviceUpdate,
-  ReadingUpdate,
-  RetireeSummary,
-  WallTile,
+import {
+  type Alert,
+  type DeviceBrief,
+  type DeviceUpdate,
+  type ReadingUpdate,
+  type RetireeSummary,
+  WATCH_LIMIT,
+  type WallTile,
+  type WatchRequest,
 } from '../../../server/schemas/index.ts';
 import { listWall } from '../api/retirees.ts';
 import { severityOrder } from '../composables/labels.ts';
@@ -74,6 +80,32 @@ export const useWallStore = defineStore('wall', () => {
     batteryAt.set(deviceId, at);
     return true;
   }
+
+  /** What each view on screen shows, by the view's key. */
+  const screens = reactive(new Map<string, WatchRequest>());
+
+  /** A view shows these retirees and devices (replacing what it showed); none: it shows nothing now. */
+  function show(key: string, what: Partial<WatchRequest> | null): void {
+    if (!what || ((what.retirees?.length ?? 0) === 0 && (what.devices?.length ?? 0) === 0)) {
+      screens.delete(key);
+      return;
+    }
+    screens.set(key, { retirees: what.retirees ?? [], devices: what.devices ?? [] });
+  }
+
+  /** Everything on screen, once each, within what the hub takes from one dashboard. */
+  const shown = computed<WatchRequest>(() => {
+    const retirees = new Set<string>();
+    const devices = new Set<string>();
+    for (const screen of screens.values()) {
+      for (const id of screen.retirees) retirees.add(id);
+      for (const id of screen.devices) devices.add(id);
+    }
+    return {
+      retirees: [...retirees].slice(0, WATCH_LIMIT),
+      devices: [...devices].slice(0, WATCH_LIMIT),
+    };
+  });
 
   // At most one fetch runs, and at most one more waits for its turn behind it.
   let running: Promise<void> | null = null;
@@ -321,6 +353,7 @@ export const useWallStore = defineStore('wall', () => {
     wake = null;
     unknown.clear();
     absent.clear();
+    screens.clear();
     known.clear();
     devices.clear();
     retirees.value = [];
@@ -386,6 +419,8 @@ export const useWallStore = defineStore('wall', () => {
     applyDevice,
     applyAlert,
     follow,
+    show,
+    shown,
     clear,
     byId,
     device,

@@ -6,6 +6,7 @@
 import { computed, onBeforeUnmount, type Ref, ref, watch } from 'vue';
 import type { WallTile } from '../../../../server/schemas/index.ts';
 import { listWall } from '../../api/retirees.ts';
+import { useShownReadings } from '../../composables/useShownReadings.ts';
 import { type RetireeAlertState, useAlertStore } from '../../stores/alerts.ts';
 import { useLiveStore } from '../../stores/live.ts';
 import { type Tile, type TileState, useWallStore } from '../../stores/wall.ts';
@@ -74,6 +75,9 @@ export function useCompactWall(options: { filter: Ref<string>; perScreen: Ref<nu
       if (mine === asked) problem.value = error instanceof Error ? error.message : String(error);
     }
   }
+
+  // Every tile it cycles through is on screen in turn, so all of them follow their readings.
+  useShownReadings(() => ({ retirees: listed.value.map((item) => item.id) }));
 
   /** The tiles in the wall's order, live: the summaries the store follows, the alert store's states. */
   const ordered = computed<LookedTile[]>(() => {
