@@ -157,7 +157,10 @@ async function runMode(
     const watchCredentials = await api.createDevices(sizes.watches, WATCH_TYPE, 'ext-watch');
     await load.connect(port, watchCredentials);
     for (const credentials of pendantCredentials) pendants.push(await RawDevice.connect(port, credentials));
-    await dashboards.connect(urls[0] as string, api.bearer, sizes.clients);
+    // The dashboards show the watches that send the telemetry.
+    await dashboards.connect(urls[0] as string, api.bearer, sizes.clients, {
+      screens: [{ retirees: [], devices: watchCredentials.map((device) => device.id) }],
+    });
 
     // Telemetry, closed loop: the hub's count from the first message to the last one it took. The
     // loop closes on the broker's PUBACK: an external broker acknowledges at once and queues for the

@@ -1,7 +1,8 @@
 /**
  * Case 6, watches: 10,000 watches and pendants on the maker-protocol listeners over TCP (80 % 3G,
  * 10 % IW, 10 % JT/T 808), each logged in and linking every 60 s (`LK`, `AP03`, 0x0002), beside
- * the connections case's MQTT devices (one message each every 10 s) and 50 dashboards. The hub runs
+ * the connections case's MQTT devices (one message each every 10 s) and 50 dashboards, each showing
+ * a wall page of its own (`watch`: 120 MQTT devices and 120 watches). The hub runs
  * in its own process; the watches (simulators/watches/) in another, the MQTT devices in two more,
  * the dashboards in five (dashboards.ts: they count the readings batches without parsing them,
  * unless `--parse-readings`). Measured: the hub's RSS and event-loop delay over the hold, within the
@@ -20,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WatchProtocolName } from '../../devices/watches/types.ts';
 import type { CreatedDevice } from '../../server/schemas/devices.ts';
+import type { WatchRequest } from '../../server/schemas/live.ts';
 import { WATCH_TYPE_OF, watchId } from '../../simulators/watches/provision.ts';
 import { type BenchCase, type BenchOptions, type BenchRow, quantile } from '../harness.ts';
 import { Dashboards } from '../support/dashboards.ts';
@@ -36,6 +38,25 @@ const CASE = 'watches';
 const ALARM_P99_GOAL_MS = 50;
 /** Descriptors the hub needs besides its connections: data files, HTTP, dashboards, the loop. */
 const HUB_OWN_FILES = 1000;
+
+/** A wall page: 120 retirees, here a device of each kind apiece. */
+const PAGE_RETIREES = 120;
+
+/**
+ * What the dashboards show: each its own wall page (the worst case, no two screens sharing a
+ * message), PAGE_RETIREES MQTT devices and as many watches, taken in turn from the fleet.
+ */
+function wallPages(count: number, mqtt: string[], watches: string[]): WatchRequest[] {
+  const slice = (ids: string[], page: number) => {
+    if (ids.length === 0) return [];
+    const start = (page * PAGE_RETIREES) % ids.length;
+    return [...ids, ...ids].slice(start, start + Math.min(PAGE_RETIREES, ids.length));
+  };
+  return Array.from({ length: count }, (_, page) => ({
+    retirees: [],
+    devices: [...slice(mqtt, page), ...slice(watches, page)],
+  }));
+}
 
 /** Device `index`'s protocol: one in ten IW, one in ten JT/T 808, the rest 3G. */
 function protocolOf(index: number): WatchProtocolName {
@@ -129,7 +150,12 @@ export const watchesCase: BenchCase = {
       for (const load of loads) load.periodic(mqttIntervalMs);
       await watches.connect('127.0.0.1', ready.watchPorts, devices, connectRate, linkIntervalMs);
       const connectSeconds = (performance.now() - connecting) / 1000;
-      const connected = await dashboards.connect(ready.url, api.bearer, clients, skimReadings);
+      const screens = wallPages(
+        clients,
+        mqttDevices.map((device) => device.id),
+        devices.map((device) => device.id),
+      );
+      const connected = await dashboards.connect(ready.url, api.bearer, clients, { screens, skimReadings });
       options.log(
         `  connected in ${connectSeconds.toFixed(1)} s at ${connectRate}/s; ${connected} dashboards in ${dashboards.processes} processes`,
       );

@@ -3,6 +3,9 @@
  * them (websocket transport, bearer token in the handshake). Each `alert` that opens is stamped on
  * arrival (epoch ms, sub-millisecond) per client; the parent asks for the stamps when it is done.
  *
+ * Each client then says what is on its screen (`watch`), as the dashboard does: client n of all the
+ * processes watches `screens[n % screens.length]`, and receives those readings alone.
+ *
  * With `skimReadings`, a client reads a `readings` batch's event name and size and does not parse
  * the rest: the clients stand in for browsers on machines of their own, and parsing every batch
  * once per client on the hub's own cores makes this process the slowest part of what is measured.
@@ -15,9 +18,20 @@ import {
 } from 'node:perf_hooks';
 import { io, type Socket } from 'socket.io-client';
 import { Decoder, Encoder } from 'socket.io-parser';
+import type { WatchAnswer, WatchRequest } from '../../server/schemas/live.ts';
 
 export type DashboardCommand =
-  | { cmd: 'connect'; url: string; token: string; clients: number; skimReadings?: boolean }
+  | {
+      cmd: 'connect';
+      url: string;
+      token: string;
+      clients: number;
+      skimReadings?: boolean;
+      /** What the clients' screens show, shared out in turn; none: they watch nothing. */
+      screens?: WatchRequest[];
+      /** This process's first client's number among all the processes' clients. */
+      first?: number;
+    }
   | { cmd: 'report' }
   /** Starts measuring this process's own event-loop delay afresh (for the hold). */
   | { cmd: 'measure' };
@@ -100,9 +114,20 @@ async function connect(command: Extract<DashboardCommand, { cmd: 'connect' }>): 
         disconnects += 1;
       });
     });
+  const screens = command.screens ?? [];
+  const watch = async (socket: Socket, number: number): Promise<void> => {
+    const screen = screens[number % screens.length];
+    if (!screen) return;
+    const answer = (await socket.emitWithAck('watch', screen)) as WatchAnswer;
+    if (!answer.ok) throw new Error(`watch refused: ${answer.error}`);
+  };
   for (let index = 0; index < command.clients; index += 20) {
     const batch = await Promise.all(
-      Array.from({ length: Math.min(20, command.clients - index) }, () => open()),
+      Array.from({ length: Math.min(20, command.clients - index) }, async (_, offset) => {
+        const socket = await open();
+        await watch(socket, (command.first ?? 0) + index + offset);
+        return socket;
+      }),
     );
     sockets.push(...batch);
   }

@@ -7,6 +7,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { WatchRequest } from '../../server/schemas/live.ts';
 import type { AlertArrivals, DashboardCommand } from './dashboard-worker.ts';
 import { request } from './ipc.ts';
 
@@ -34,19 +35,28 @@ export class Dashboards {
 
   /**
    * Opens `clients` dashboards, shared out as evenly as can be; resolves with how many connected.
+   * `screens`: what the dashboards show, in turn (client n watches `screens[n % length]`).
    * `skimReadings`: the clients count the `readings` batches without parsing them.
    */
-  async connect(url: string, token: string, clients: number, skimReadings = false): Promise<number> {
+  async connect(
+    url: string,
+    token: string,
+    clients: number,
+    options: { screens?: WatchRequest[]; skimReadings?: boolean } = {},
+  ): Promise<number> {
     const each = Math.floor(clients / this.children.length);
     const extra = clients % this.children.length;
+    const counts = this.children.map((_, index) => each + (index < extra ? 1 : 0));
     const replies = await Promise.all(
       this.children.map((child, index) =>
         this.ask<{ connected: number }>(child, {
           cmd: 'connect',
           url,
           token,
-          clients: each + (index < extra ? 1 : 0),
-          skimReadings,
+          clients: counts[index] ?? 0,
+          skimReadings: options.skimReadings ?? false,
+          screens: options.screens ?? [],
+          first: counts.slice(0, index).reduce((sum, count) => sum + count, 0),
         }),
       ),
     );
