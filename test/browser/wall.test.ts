@@ -116,6 +116,14 @@ describe.skipIf(browser === null)('the paged live wall in Chromium', { timeout: 
     await snap(page, 'page-2-live');
     await page.getByTestId('wall-pager').locator('.number', { hasText: '1' }).click();
     await expect.poll(() => tiles().count()).toBe(PAGE_SIZE);
+
+    // The retiree page of someone on page 2, opened from a link: their readings come there too.
+    await page.goto(`${t.url}/retirees/${onPage2.id}`);
+    await expect.poll(() => page.getByTestId('retiree-latest').textContent()).toContain('83');
+    await publish(away.client, `eldercare/v1/${away.id}/telemetry`, { hr: 85 });
+    await expect.poll(() => page.getByTestId('retiree-latest').textContent()).toContain('85');
+    await page.goto(t.url);
+    await expect.poll(() => tiles().count()).toBe(PAGE_SIZE);
     await Promise.all(devices.map(({ client }) => client.endAsync()));
   });
 });
