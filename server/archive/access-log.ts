@@ -73,6 +73,11 @@ export class ArchiveAccessLog {
     );
   }
 
+  /**
+   * The entries the filter finds, newest first, `limit` from `offset`, and how many it finds in all.
+   * `whole`: the entries only when they all fit in `limit` (none read otherwise), for an export that
+   * is whole or nothing.
+   */
   async list(
     filter: {
       retireeId?: string | undefined;
@@ -83,6 +88,7 @@ export class ArchiveAccessLog {
     },
     limit: number,
     offset: number,
+    options: { whole?: boolean } = {},
   ): Promise<{ total: number; items: AccessEntry[] }> {
     const conditions = new Filter()
       .when('l.retiree_id = ?', filter.retireeId)
@@ -96,6 +102,7 @@ export class ArchiveAccessLog {
       `select count(*)::int as total from archive_access_log l ${where}`,
       params,
     );
+    if (options.whole && (count?.total ?? 0) > limit) return { total: count?.total ?? 0, items: [] };
     const rows = await this.db.query<Row>(
       `select l.id, l.at, l.user_id, u.display_name, l.retiree_id, r.name as retiree_name, l.attachment_id, l.action, l.reason
          from archive_access_log l join users u on u.id = l.user_id left join retirees r on r.id = l.retiree_id

@@ -403,9 +403,11 @@ export const archiveRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app,
       response: { 200: workbookResponse, ...readErrors },
     }),
     async (request, reply) => {
-      const found = await archiveAccess.list(accessFilter(request.query), MAX_LIST_EXPORT_ROWS, 0);
-      // A record of who read what is exported whole or not at all.
-      if (found.total > found.items.length) {
+      // A record of who read what is exported whole or not at all (counted before any row is read).
+      const found = await archiveAccess.list(accessFilter(request.query), MAX_LIST_EXPORT_ROWS, 0, {
+        whole: true,
+      });
+      if (found.total > MAX_LIST_EXPORT_ROWS) {
         throw badRequest(
           `符合条件的查阅记录共 ${found.total} 条，超过单次导出上限 ${MAX_LIST_EXPORT_ROWS} 条，请缩小时间范围或按人员筛选`,
         );
