@@ -41,16 +41,16 @@ import { mayReceiveAlert } from '../notify/audiences.ts';
 import type { Alert } from '../schemas/alerts.ts';
 import type { User } from '../schemas/auth.ts';
 import type { FamilyAlertUpdate } from '../schemas/family.ts';
-import {
-  type ClientToServerEvents,
-  type DeviceUpdate,
-  type ReadingUpdate,
-  type ServerToClientEvents,
-  WATCH_LIMIT,
-  type WatchAnswer,
-  type WatchRequest,
+import type {
+  ClientToServerEvents,
+  DeviceUpdate,
+  ReadingUpdate,
+  ServerToClientEvents,
+  WatchAnswer,
+  WatchRequest,
 } from '../schemas/live.ts';
 import { originAllowed } from '../security/origin.ts';
+import { WATCH_LIMIT } from './watch-limit.ts';
 
 const STAFF_ROOM = 'staff';
 const OWNER = 'live-channel';

@@ -41,9 +41,6 @@ export interface WatchRequest {
   devices: string[];
 }
 
-/** How many retirees, and how many devices, one socket may watch. */
-export const WATCH_LIMIT = 5_000;
-
 /** The answer to a watch request: what the socket now follows, or why nothing changed. */
 export type WatchAnswer = { ok: true; retirees: number; devices: number } | { ok: false; error: string };
 

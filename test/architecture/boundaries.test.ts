@@ -57,6 +57,8 @@ const top = (target: string) => target.split('/')[0] ?? '';
 const SHARED_WITH_DASHBOARD: Record<string, string> = {
   'server/calendar.ts': "the centre's day, counted alike in the browser and on the server",
   'server/access/policy.ts': 'who may do what, one table for the guard, the pages and the matrix test',
+  'server/live/watch-limit.ts':
+    'how much one screen may watch: the hub refuses more, the dashboard asks no more',
   'server/rescue/handover.ts':
     'what a hand-over to 120 says of health, alike from the desk and the mobile link',
 };

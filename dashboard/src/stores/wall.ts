@@ -16,15 +16,15 @@
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
-import {
-  type Alert,
-  type DeviceBrief,
-  type DeviceUpdate,
-  type ReadingUpdate,
-  type RetireeSummary,
-  WATCH_LIMIT,
-  type WallTile,
-  type WatchRequest,
+import { WATCH_LIMIT } from '../../../server/live/watch-limit.ts';
+import type {
+  Alert,
+  DeviceBrief,
+  DeviceUpdate,
+  ReadingUpdate,
+  RetireeSummary,
+  WallTile,
+  WatchRequest,
 } from '../../../server/schemas/index.ts';
 import { listWall } from '../api/retirees.ts';
 import { severityOrder } from '../composables/labels.ts';
