@@ -13,7 +13,8 @@
  * The hub holds one descriptor per connection: its open-files limit (`ulimit -n`) must exceed the
  * watches and the MQTT devices together. When it does not, the MQTT devices are cut to fit, and the
  * row says so. `--profile=<file>` writes a CPU profile of the hub over the hold and logs what its
- * longest busy stretches spent their time in.
+ * longest busy stretches spent their time in; `--profile-alarms=<file>` does the same over the
+ * measured alarms.
  */
 import { randomInt } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
@@ -56,6 +57,16 @@ function wallPages(count: number, mqtt: string[], watches: string[]): WatchReque
     retirees: [],
     devices: [...slice(mqtt, page), ...slice(watches, page)],
   }));
+}
+
+/** Stops the hub's CPU profile into `file` and logs what its longest busy stretches spent time in. */
+async function stopProfile(hub: HubChild, file: string, of: string, options: BenchOptions): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await hub.profileStop(file);
+  const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile;
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  options.log(`  profile of ${of}: ${file}; its longest busy stretches:`);
+  for (const line of describePauses(longestPauses(profile, root))) options.log(line);
 }
 
 /** Device `index`'s protocol: one in ten IW, one in ten JT/T 808, the rest 3G. */
@@ -172,14 +183,7 @@ export const watchesCase: BenchCase = {
         maxRss = Math.max(maxRss, (await hub.stats()).rssBytes);
       }
       const held = await hub.stats();
-      if (profileFile) {
-        await mkdir(path.dirname(profileFile), { recursive: true });
-        await hub.profileStop(profileFile);
-        const profile = JSON.parse(await readFile(profileFile, 'utf8')) as CpuProfile;
-        const root = fileURLToPath(new URL('../../', import.meta.url));
-        options.log(`  profile of the hold: ${profileFile}; its longest busy stretches:`);
-        for (const line of describePauses(longestPauses(profile, root))) options.log(line);
-      }
+      if (profileFile) await stopProfile(hub, profileFile, 'the hold', options);
       maxRss = Math.max(maxRss, held.rssBytes);
       const heldSeconds = (performance.now() - started) / 1000;
       const linksAfter = await watches.stats();
@@ -204,8 +208,14 @@ export const watchesCase: BenchCase = {
       const ids = alarming.map((device) => device.id);
       await watches.sos(ids.slice(0, warmup), 200);
       await dashboards.measure();
+      // `--profile-alarms=<file>`: a CPU profile of the hub over the measured alarms.
+      const alarmProfile = options.settings['profile-alarms']
+        ? path.resolve(options.settings['profile-alarms'])
+        : undefined;
+      if (alarmProfile) await hub.profileStart();
       const sos = await watches.sos(ids.slice(warmup), 200);
       await sleep(2000);
+      if (alarmProfile) await stopProfile(hub, alarmProfile, 'the alarms', options);
       const report = await dashboards.report();
       const openedAt = await hub.openedAt();
       const toEvery: number[] = [];
