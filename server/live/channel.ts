@@ -168,6 +168,11 @@ export interface LatestReadings {
   readings: Record<string, number | boolean>;
 }
 
+/** A reading as the `readings` event carries it: `ts` as an ISO string. */
+function toUpdate(entry: LatestReadings): ReadingUpdate {
+  return { ...entry, ts: new Date(entry.ts).toISOString() };
+}
+
 /** The commands socket.io's Redis adapter sends without waiting on their answer. */
 const UNAWAITED = new Set<PropertyKey>(['publish', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']);
 
@@ -472,11 +477,7 @@ export class LiveChannel {
     const entries = seen(added(now.retirees, before?.retirees), added(now.devices, before?.devices));
     if (entries.length === 0) return;
     const send = (list: LatestReadings[]) => {
-      if (list.length > 0 && socket.connected)
-        socket.emit(
-          'readings',
-          list.map((entry) => ({ ...entry, ts: new Date(entry.ts).toISOString() })),
-        );
+      if (list.length > 0 && socket.connected) socket.emit('readings', list.map(toUpdate));
     };
     if (now.station === null) send(entries);
     else this.ofStation(now.station, entries).then(send, () => undefined);
@@ -539,7 +540,7 @@ export class LiveChannel {
     const shape = (entry: LatestReadings): ReadingUpdate => {
       let update = shaped.get(entry);
       if (!update) {
-        update = { ...entry, ts: new Date(entry.ts).toISOString() };
+        update = toUpdate(entry);
         shaped.set(entry, update);
       }
       return update;
