@@ -46,19 +46,31 @@ export interface SilenceRow {
 export interface AbsenceRecords {
   record(observations: AbsenceObservations): Promise<void>;
   wentOffline(deviceId: string, at: number): Promise<void>;
-  /** Devices whose silence is due by their next look, or whose will is older than `willBefore`. */
-  silences(now: number, willBefore: number): Promise<SilenceRow[]>;
+  /**
+   * Up to `limit` devices due for a look by `now` (their next look, which a will brings forward),
+   * the longest due first.
+   */
+  silences(now: number, limit: number): Promise<SilenceRow[]>;
   /** Marks the silence since `heardAt` reported; false when another sweep did or the device was heard. */
   claimSilence(deviceId: string, heardAt: number, now: number): Promise<boolean>;
-  /** Sets when each device's silence is next worth a look. */
-  lookAgain(devices: { deviceId: string; at: number }[]): Promise<void>;
+  /**
+   * Sets when each device's silence is next worth a look: at `at`, or sooner when its will, on
+   * record by then, is due first (`willGraceMs` after it).
+   */
+  lookAgain(devices: { deviceId: string; at: number }[], willGraceMs: number): Promise<void>;
   /** Retirees with no activity since `before`, not reported since. */
   quiet(before: number): Promise<{ retireeId: string; deviceId: string; at: number }[]>;
   claimQuiet(retireeId: string, at: number, now: number): Promise<boolean>;
-  /** Bed exits since before `before`, not judged since. */
-  bedExits(before: number): Promise<{ deviceId: string; since: number }[]>;
+  /** Up to `limit` bed exits since before `before`, not judged since, the oldest first. */
+  bedExits(before: number, limit: number): Promise<{ deviceId: string; since: number }[]>;
   judgeBedExit(deviceId: string, since: number, now: number): Promise<boolean>;
 }
+
+/** Devices read per statement of a sweep, and statements per sweep at most (the rest wait for the next). */
+const SWEEP_BATCH = 500;
+const SWEEP_BATCHES = 40;
+/** A device due whose type this instance does not know yet (registered elsewhere a moment ago). */
+const UNKNOWN_LOOK_AGAIN_MS = 60_000;
 
 export class AbsenceWatch {
   private heardAt = new Map<string, number>();
@@ -174,14 +186,69 @@ export class AbsenceWatch {
     return Math.min(this.context.settings.offlineAfterMs[power] / 100, 30_000);
   }
 
-  /** The candidates due at `now`, each claimed in the records so that no other sweep raises it. */
+  /**
+   * The candidates due at `now`, each claimed in the records so that no other sweep raises it.
+   * Due devices are read in batches: each one looked at leaves the due ones (reported, or its
+   * next look set), so a sweep after a long stop works through them all, one statement at a time.
+   */
   async check(now: number): Promise<AlertCandidate[]> {
     const { settings } = this.context;
     const due: AlertCandidate[] = [];
+    for (let batch = 0; batch < SWEEP_BATCHES; batch += 1) {
+      const rows = await this.records.silences(now, SWEEP_BATCH);
+      due.push(...(await this.silent(rows, now)));
+      if (rows.length < SWEEP_BATCH) break;
+    }
+    if (inWindow(now, settings.day, settings.utcOffsetMinutes)) {
+      for (const last of await this.records.quiet(now - settings.inactivityAfterMs)) {
+        if (!(await this.records.claimQuiet(last.retireeId, last.at, now))) continue;
+        due.push({
+          deviceId: last.deviceId,
+          kind: 'inactivity',
+          severity: severityOf('inactivity'),
+          ts: now,
+          detail: {
+            retireeId: last.retireeId,
+            lastActivity: new Date(last.at).toISOString(),
+            hours: settings.inactivityAfterMs / 3_600_000,
+          },
+        });
+      }
+    }
+    for (let batch = 0; batch < SWEEP_BATCHES; batch += 1) {
+      const exits = await this.records.bedExits(now - settings.bedExitAfterMs, SWEEP_BATCH);
+      for (const exit of exits) {
+        if (!(await this.records.judgeBedExit(exit.deviceId, exit.since, now))) continue;
+        // Only a night-time exit counts; getting up in the morning is no alert (judged all the same).
+        if (!inWindow(exit.since, settings.night, settings.utcOffsetMinutes)) continue;
+        due.push({
+          deviceId: exit.deviceId,
+          kind: 'bed_exit_night',
+          severity: severityOf('bed_exit_night'),
+          ts: now,
+          detail: {
+            since: new Date(exit.since).toISOString(),
+            minutes: Math.round((now - exit.since) / 60_000),
+          },
+        });
+      }
+      if (exits.length < SWEEP_BATCH) break;
+    }
+    return due;
+  }
+
+  /** One batch of devices due for a look: the silences to report, the others' next look set. */
+  private async silent(rows: SilenceRow[], now: number): Promise<AlertCandidate[]> {
+    const { settings } = this.context;
+    const due: AlertCandidate[] = [];
     const later: { deviceId: string; at: number }[] = [];
-    for (const row of await this.records.silences(now, now - settings.offlineGraceMs)) {
+    for (const row of rows) {
       const profile = this.context.profile(row.deviceId);
-      if (!profile) continue;
+      if (!profile) {
+        // Not (yet) known to this instance: looked at again shortly, not at every sweep.
+        later.push({ deviceId: row.deviceId, at: now + UNKNOWN_LOOK_AGAIN_MS });
+        continue;
+      }
       const limit = settings.offlineAfterMs[profile.power];
       const willFired = row.offlineSince !== null && now - row.offlineSince >= settings.offlineGraceMs;
       if (now - row.heardAt < limit && !willFired) {
@@ -201,38 +268,7 @@ export class AbsenceWatch {
         },
       });
     }
-    if (later.length) await this.records.lookAgain(later);
-    if (inWindow(now, settings.day, settings.utcOffsetMinutes)) {
-      for (const last of await this.records.quiet(now - settings.inactivityAfterMs)) {
-        if (!(await this.records.claimQuiet(last.retireeId, last.at, now))) continue;
-        due.push({
-          deviceId: last.deviceId,
-          kind: 'inactivity',
-          severity: severityOf('inactivity'),
-          ts: now,
-          detail: {
-            retireeId: last.retireeId,
-            lastActivity: new Date(last.at).toISOString(),
-            hours: settings.inactivityAfterMs / 3_600_000,
-          },
-        });
-      }
-    }
-    for (const exit of await this.records.bedExits(now - settings.bedExitAfterMs)) {
-      if (!(await this.records.judgeBedExit(exit.deviceId, exit.since, now))) continue;
-      // Only a night-time exit counts; getting up in the morning is no alert (judged all the same).
-      if (!inWindow(exit.since, settings.night, settings.utcOffsetMinutes)) continue;
-      due.push({
-        deviceId: exit.deviceId,
-        kind: 'bed_exit_night',
-        severity: severityOf('bed_exit_night'),
-        ts: now,
-        detail: {
-          since: new Date(exit.since).toISOString(),
-          minutes: Math.round((now - exit.since) / 60_000),
-        },
-      });
-    }
+    if (later.length) await this.records.lookAgain(later, settings.offlineGraceMs);
     return due;
   }
 }

@@ -22,7 +22,9 @@ export class AbsenceStore implements AbsenceRecords {
   async record({ heard, bed, activity }: AbsenceObservations): Promise<void> {
     await inChunks(heard, CHUNK, (chunk) =>
       this.db.query(
-        `update devices d set heard_at = greatest(coalesce(d.heard_at, u.at), u.at)
+        `update devices d set heard_at = greatest(coalesce(d.heard_at, u.at), u.at),
+           -- A device never looked at is due at its first contact.
+           silent_after = coalesce(d.silent_after, u.at)
            from jsonb_to_recordset($1::jsonb) as u(id text, at timestamptz)
           where d.id = u.id`,
         [JSON.stringify(chunk.map((entry) => ({ id: entry.deviceId, at: iso(entry.at) })))],
@@ -74,22 +76,27 @@ export class AbsenceStore implements AbsenceRecords {
     );
   }
 
+  /** The will brings the device's next look forward to its time. */
   async wentOffline(deviceId: string, at: number): Promise<void> {
     await this.db.query(
-      'update devices set offline_since = greatest(coalesce(offline_since, $2), $2) where id = $1',
+      `update devices set offline_since = greatest(coalesce(offline_since, $2), $2),
+         silent_after = least(coalesce(silent_after, $2), $2)
+        where id = $1`,
       [deviceId, iso(at)],
     );
   }
 
-  async silences(now: number, willBefore: number): Promise<SilenceRow[]> {
+  /** Through `devices_silent_after`, whose rows are exactly the devices that may be reported. */
+  async silences(now: number, limit: number): Promise<SilenceRow[]> {
     const rows = await this.db.query<{ id: string; heard_at: Date; offline_since: Date | null }>(
       `select id, heard_at, case when offline_since > heard_at then offline_since end as offline_since
          from devices
         where heard_at is not null and revoked_at is null
           and (silence_reported_at is null or silence_reported_at < heard_at)
-          and ((silent_after is null or silent_after <= $1)
-               or (offline_since > heard_at and offline_since <= $2))`,
-      [iso(now), iso(willBefore)],
+          and silent_after <= $1
+        order by silent_after
+        limit $2`,
+      [iso(now), limit],
     );
     return rows.map((row) => ({
       deviceId: row.id,
@@ -107,12 +114,16 @@ export class AbsenceStore implements AbsenceRecords {
     );
   }
 
-  async lookAgain(devices: { deviceId: string; at: number }[]): Promise<void> {
+  /** A will on record by now (one taken since the sweep read the row included) is looked at in time. */
+  async lookAgain(devices: { deviceId: string; at: number }[], willGraceMs: number): Promise<void> {
     await this.db.query(
-      `update devices d set silent_after = u.at
+      `update devices d set silent_after = case
+           when d.offline_since > d.heard_at
+             then least(u.at, d.offline_since + make_interval(secs => $2::double precision / 1000))
+           else u.at end
          from jsonb_to_recordset($1::jsonb) as u(id text, at timestamptz)
         where d.id = u.id`,
-      [JSON.stringify(devices.map((entry) => ({ id: entry.deviceId, at: iso(entry.at) })))],
+      [JSON.stringify(devices.map((entry) => ({ id: entry.deviceId, at: iso(entry.at) }))), willGraceMs],
     );
   }
 
@@ -138,12 +149,16 @@ export class AbsenceStore implements AbsenceRecords {
     );
   }
 
-  async bedExits(before: number): Promise<{ deviceId: string; since: number }[]> {
+  /** Through `devices_bed_exit_due`, whose rows are exactly the exits not judged yet. */
+  async bedExits(before: number, limit: number): Promise<{ deviceId: string; since: number }[]> {
     const rows = await this.db.query<{ id: string; bed_exit_since: Date }>(
       `select id, bed_exit_since from devices
-        where bed_exit_since <= $1 and revoked_at is null
-          and (bed_exit_judged_at is null or bed_exit_judged_at < bed_exit_since)`,
-      [iso(before)],
+        where bed_exit_since is not null and revoked_at is null
+          and (bed_exit_judged_at is null or bed_exit_judged_at < bed_exit_since)
+          and bed_exit_since <= $1
+        order by bed_exit_since
+        limit $2`,
+      [iso(before), limit],
     );
     return rows.map((row) => ({ deviceId: row.id, since: time(row.bed_exit_since) }));
   }

@@ -2,6 +2,7 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BatteryRule, candidateFromEvent, OxygenRule } from '../../gateway/detect/rules.ts';
 import { type DetectionContext, type DetectionSettings, inWindow } from '../../gateway/detect/settings.ts';
 import { AbsenceWatch } from '../../gateway/detect/watch.ts';
+import type { Queryable } from '../../server/db/database.ts';
 import { AbsenceStore } from '../../server/store/absence.ts';
 import { describeOnEngines } from '../helpers/engines.ts';
 
@@ -183,6 +184,71 @@ await describeOnEngines((db) => {
         expect(new Date(last?.heard_at ?? 0).getTime()).toBe(at(9) + 249);
       } finally {
         await db.query(`delete from devices where id like 'bulk-%'`);
+      }
+    });
+
+    it('reports every silent device of a large centre in one sweep, read in batches', async () => {
+      const count = 1_234;
+      const ids = Array.from({ length: count }, (_, n) => `many-${n}`);
+      await db.query(
+        `insert into devices (id, type, secret_hash) select 'many-' || n, 'sensor.gas', 'x' from generate_series(0, $1 - 1) n`,
+        [count],
+      );
+      for (const id of ids) profiles[id] = { type: 'sensor.gas', retireeId: null, power: 'mains' };
+      try {
+        const { watch, check } = watchOver();
+        for (const id of ids) watch.heard(id, at(9));
+        expect(await check(at(9, 5))).toStrictEqual([]);
+        const due = await check(at(9, 15));
+        expect(due).toHaveLength(count);
+        expect(new Set(due.map((candidate) => candidate.deviceId))).toStrictEqual(new Set(ids));
+        expect(await check(at(9, 16))).toStrictEqual([]);
+      } finally {
+        for (const id of ids) delete profiles[id];
+        await db.query(`delete from devices where id like 'many-%'`);
+      }
+    });
+
+    it('keeps a will taken while a sweep was looking at the device due after its grace period', async () => {
+      const { watch, check } = watchOver();
+      watch.heard('watch', at(9));
+      await watch.flush();
+      const store = new AbsenceStore(db);
+      const [row] = await store.silences(at(10), 10);
+      expect(row).toMatchObject({ deviceId: 'watch', offlineSince: null });
+      // The will lands between the sweep's read and its next look, which is set from the read.
+      await watch.wentOffline('watch', at(10));
+      await store.lookAgain([{ deviceId: 'watch', at: at(12) }], settings.offlineGraceMs);
+      expect(await check(at(10, 1))).toStrictEqual([]);
+      expect((await check(at(10, 2))).map((c) => [c.deviceId, c.detail.reason])).toStrictEqual([
+        ['watch', 'disconnected'],
+      ]);
+    });
+
+    it('finds the devices due and the bed exits through their indexes, not by reading every device', async () => {
+      await db.query(
+        `insert into devices (id, type, secret_hash, heard_at, silent_after, bed_exit_since)
+         select 'idx-' || n, 'sensor.bed', 'x', $1, $2, case when n % 2 = 0 then $1::timestamptz end
+           from generate_series(1, 3000) n`,
+        [new Date(at(9)).toISOString(), new Date(at(12)).toISOString()],
+      );
+      try {
+        const plans: string[] = [];
+        const explaining: Queryable = {
+          async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+            const rows = await db.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, params);
+            plans.push(rows.map((row) => row['QUERY PLAN']).join('\n'));
+            return [];
+          },
+        };
+        await new AbsenceStore(explaining).silences(at(10), 500);
+        await new AbsenceStore(explaining).bedExits(at(10), 500);
+        const [silences, exits] = plans;
+        expect(silences).toContain('devices_silent_after');
+        expect(exits).toContain('devices_bed_exit_due');
+        expect(plans.join('\n')).not.toContain('Seq Scan');
+      } finally {
+        await db.query(`delete from devices where id like 'idx-%'`);
       }
     });
 

@@ -1,0 +1,19 @@
+-- The absence sweeps run every few seconds (gateway/detect/watch.ts). Each reads its due devices
+-- through an index holding only the devices it may report, in order, so a sweep costs what is due
+-- rather than a read of every device: with tens of thousands of devices the table outgrows the
+-- database's cache, and a whole read holds PGlite (and the hub's thread with it) for tens of ms.
+--
+-- A will now moves the device's next look forward to its time, so one column says when each
+-- device is due; a device heard and never looked at is due at its first contact.
+update devices set silent_after = heard_at where heard_at is not null and silent_after is null;
+update devices set silent_after = least(silent_after, offline_since)
+ where heard_at is not null and offline_since > heard_at;
+
+drop index devices_silent_after;
+create index devices_silent_after on devices (silent_after)
+  where heard_at is not null and revoked_at is null
+    and (silence_reported_at is null or silence_reported_at < heard_at);
+
+create index devices_bed_exit_due on devices (bed_exit_since)
+  where bed_exit_since is not null and revoked_at is null
+    and (bed_exit_judged_at is null or bed_exit_judged_at < bed_exit_since);
