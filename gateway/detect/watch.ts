@@ -67,8 +67,8 @@ export interface AbsenceRecords {
 }
 
 /** Devices read per statement of a sweep, and statements per sweep at most (the rest wait for the next). */
-const SWEEP_BATCH = 500;
-const SWEEP_BATCHES = 40;
+const SWEEP_BATCH = 100;
+const SWEEP_BATCHES = 200;
 /** A device due whose type this instance does not know yet (registered elsewhere a moment ago). */
 const UNKNOWN_LOOK_AGAIN_MS = 60_000;
 

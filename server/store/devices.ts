@@ -183,12 +183,28 @@ export class DeviceStore {
    * offline, and their ids given back.
    */
   async unlinkGone(staleMs: number): Promise<string[]> {
+    // The instances devices are linked to, a few steps through `devices_linked_to` however many
+    // devices are connected (this runs every few seconds), less the live ones.
+    const [found] = await this.db.query<{ gone: string[] }>(
+      `with recursive linked (id) as (
+         (select linked_to from devices where linked_to is not null order by linked_to limit 1)
+         union all
+         select (select d.linked_to from devices d where d.linked_to > linked.id order by d.linked_to limit 1)
+           from linked where linked.id is not null
+       )
+       select coalesce(array_agg(id), '{}') as gone from linked
+        where id is not null
+          and id not in (select id from hub_instances where seen_at > now() - $1 * interval '1 millisecond')`,
+      [staleMs],
+    );
+    if (!found || found.gone.length === 0) return [];
+    // Checked again as the rows are written: an instance heard from meanwhile keeps its devices.
     const rows = await this.db.query<{ id: string }>(
       `update devices set online = false, linked_to = null
-        where linked_to is not null and linked_to not in
-          (select id from hub_instances where seen_at > now() - $1 * interval '1 millisecond')
+        where linked_to = any($1::uuid[]) and linked_to not in
+          (select id from hub_instances where seen_at > now() - $2 * interval '1 millisecond')
         returning id`,
-      [staleMs],
+      [found.gone, staleMs],
     );
     return rows.map((row) => row.id);
   }

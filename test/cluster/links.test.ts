@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import { EventBus } from '../../devices/bus.ts';
 import type { HubEventMap } from '../../devices/contract.ts';
 import { GoneLinks } from '../../server/cluster/links.ts';
+import type { Database, Queryable } from '../../server/db/database.ts';
 import { DeviceStore } from '../../server/store/devices.ts';
 import { describeOnEngines } from '../helpers/engines.ts';
 
@@ -88,6 +89,55 @@ await describeOnEngines((db) => {
     expect(await devices.byId(there)).toMatchObject({ online: false });
     expect(await devices.byId(here)).toMatchObject({ online: true });
     expect(await links.sweep()).toEqual([]);
+  });
+
+  it('finds the devices of every gone instance among many connected, those of a deleted instance too', async () => {
+    const devices = new DeviceStore(db);
+    const [live, quiet, deleted] = [await instance(), await instance(60_000), await instance()];
+    await db.query(
+      `insert into devices (id, type, secret_hash, online, linked_to)
+       select 'many-' || n, 'watch.3g', 'h', true, case n % 3 when 0 then $1 when 1 then $2 else $3 end::uuid
+         from generate_series(1, 300) n`,
+      [live, quiet, deleted],
+    );
+    try {
+      await db.query('delete from hub_instances where id = $1', [deleted]);
+      const { links, told } = sweeper(devices);
+      const gone = await links.sweep();
+      expect(gone.filter((id) => id.startsWith('many-'))).toHaveLength(200);
+      expect(told.filter((status) => status.deviceId.startsWith('many-'))).toHaveLength(200);
+      const left = await db.query<{ linked_to: string }>(
+        `select distinct linked_to from devices where id like 'many-%' and online`,
+      );
+      expect(left).toEqual([{ linked_to: live }]);
+      expect(await links.sweep()).toEqual([]);
+    } finally {
+      await db.query(`delete from devices where id like 'many-%'`);
+    }
+  });
+
+  it('looks for them through the instances devices are linked to, not by reading every device', async () => {
+    const live = await instance();
+    await db.query(
+      `insert into devices (id, type, secret_hash, online, linked_to)
+       select 'idx-' || n, 'watch.3g', 'h', true, $1 from generate_series(1, 3000) n`,
+      [live],
+    );
+    try {
+      const plans: string[] = [];
+      const explaining: Queryable = {
+        async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
+          const rows = await db.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, params);
+          plans.push(rows.map((row) => row['QUERY PLAN']).join('\n'));
+          return [];
+        },
+      };
+      await new DeviceStore(explaining as Database).unlinkGone(15_000);
+      expect(plans[0]).toContain('devices_linked_to');
+      expect(plans[0]).not.toContain('Seq Scan on devices');
+    } finally {
+      await db.query(`delete from devices where id like 'idx-%'`);
+    }
   });
 
   it('puts online again the devices still connected to an instance back from standing still', async () => {

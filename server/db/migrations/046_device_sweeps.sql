@@ -1,7 +1,8 @@
--- The absence sweeps run every few seconds (gateway/detect/watch.ts). Each reads its due devices
--- through an index holding only the devices it may report, in order, so a sweep costs what is due
--- rather than a read of every device: with tens of thousands of devices the table outgrows the
--- database's cache, and a whole read holds PGlite (and the hub's thread with it) for tens of ms.
+-- The sweeps over the devices run every few seconds, each now through an index, so a sweep costs
+-- what it finds rather than a read of every device: with tens of thousands of devices the table
+-- outgrows the database's cache, and a whole read holds PGlite (and the hub's thread with it) for
+-- tens of ms. The absence sweep (gateway/detect/watch.ts) reads the devices it may report, in the
+-- order they are due.
 --
 -- A will now moves the device's next look forward to its time, so one column says when each
 -- device is due; a device heard and never looked at is due at its first contact.
@@ -17,3 +18,7 @@ create index devices_silent_after on devices (silent_after)
 create index devices_bed_exit_due on devices (bed_exit_since)
   where bed_exit_since is not null and revoked_at is null
     and (bed_exit_judged_at is null or bed_exit_judged_at < bed_exit_since);
+
+-- The devices of an instance gone quiet are found every few seconds (server/cluster/links.ts):
+-- through the instances they are linked to, not by reading every connected device.
+create index devices_linked_to on devices (linked_to) where linked_to is not null;
