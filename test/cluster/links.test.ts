@@ -9,9 +9,9 @@ import { expect, it } from 'vitest';
 import { EventBus } from '../../devices/bus.ts';
 import type { HubEventMap } from '../../devices/contract.ts';
 import { GoneLinks } from '../../server/cluster/links.ts';
-import type { Database, Queryable } from '../../server/db/database.ts';
 import { DeviceStore } from '../../server/store/devices.ts';
 import { describeOnEngines } from '../helpers/engines.ts';
+import { explaining } from '../helpers/plans.ts';
 
 await describeOnEngines((db) => {
   const instance = async (quietMs = 0) => {
@@ -124,15 +124,8 @@ await describeOnEngines((db) => {
       [live],
     );
     try {
-      const plans: string[] = [];
-      const explaining: Queryable = {
-        async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
-          const rows = await db.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, params);
-          plans.push(rows.map((row) => row['QUERY PLAN']).join('\n'));
-          return [];
-        },
-      };
-      await new DeviceStore(explaining as Database).unlinkGone(15_000);
+      const { db: planned, plans } = explaining(db);
+      await new DeviceStore(planned).unlinkGone(15_000);
       expect(plans[0]).toContain('devices_linked_to');
       expect(plans[0]).not.toContain('Seq Scan on devices');
     } finally {

@@ -2,9 +2,9 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BatteryRule, candidateFromEvent, OxygenRule } from '../../gateway/detect/rules.ts';
 import { type DetectionContext, type DetectionSettings, inWindow } from '../../gateway/detect/settings.ts';
 import { AbsenceWatch } from '../../gateway/detect/watch.ts';
-import type { Queryable } from '../../server/db/database.ts';
 import { AbsenceStore } from '../../server/store/absence.ts';
 import { describeOnEngines } from '../helpers/engines.ts';
+import { explaining } from '../helpers/plans.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -233,16 +233,9 @@ await describeOnEngines((db) => {
         [new Date(at(9)).toISOString(), new Date(at(12)).toISOString()],
       );
       try {
-        const plans: string[] = [];
-        const explaining: Queryable = {
-          async query<T>(sql: string, params?: unknown[]): Promise<T[]> {
-            const rows = await db.query<{ 'QUERY PLAN': string }>(`explain ${sql}`, params);
-            plans.push(rows.map((row) => row['QUERY PLAN']).join('\n'));
-            return [];
-          },
-        };
-        await new AbsenceStore(explaining).silences(at(10), 500);
-        await new AbsenceStore(explaining).bedExits(at(10), 500);
+        const { db: planned, plans } = explaining(db);
+        await new AbsenceStore(planned).silences(at(10), 100);
+        await new AbsenceStore(planned).bedExits(at(10), 100);
         const [silences, exits] = plans;
         expect(silences).toContain('devices_silent_after');
         expect(exits).toContain('devices_bed_exit_due');
