@@ -72,6 +72,21 @@ const SWEEP_BATCHES = 200;
 /** A device due whose type this instance does not know yet (registered elsewhere a moment ago). */
 const UNKNOWN_LOOK_AGAIN_MS = 60_000;
 
+/**
+ * Reads and handles batches until one comes back short: each row handled leaves what `read` finds
+ * (reported, judged, or looked at later), so the next read gives the rows after it.
+ */
+async function inBatches<T>(
+  read: () => Promise<T[]>,
+  handle: (rows: T[]) => Promise<unknown>,
+): Promise<void> {
+  for (let batch = 0; batch < SWEEP_BATCHES; batch += 1) {
+    const rows = await read();
+    await handle(rows);
+    if (rows.length < SWEEP_BATCH) return;
+  }
+}
+
 export class AbsenceWatch {
   private heardAt = new Map<string, number>();
   /** The contact time last written per device, so that a chatty device is not written every time. */
@@ -194,11 +209,10 @@ export class AbsenceWatch {
   async check(now: number): Promise<AlertCandidate[]> {
     const { settings } = this.context;
     const due: AlertCandidate[] = [];
-    for (let batch = 0; batch < SWEEP_BATCHES; batch += 1) {
-      const rows = await this.records.silences(now, SWEEP_BATCH);
-      due.push(...(await this.silent(rows, now)));
-      if (rows.length < SWEEP_BATCH) break;
-    }
+    await inBatches(
+      () => this.records.silences(now, SWEEP_BATCH),
+      async (rows) => due.push(...(await this.silent(rows, now))),
+    );
     if (inWindow(now, settings.day, settings.utcOffsetMinutes)) {
       for (const last of await this.records.quiet(now - settings.inactivityAfterMs)) {
         if (!(await this.records.claimQuiet(last.retireeId, last.at, now))) continue;
@@ -215,24 +229,34 @@ export class AbsenceWatch {
         });
       }
     }
-    for (let batch = 0; batch < SWEEP_BATCHES; batch += 1) {
-      const exits = await this.records.bedExits(now - settings.bedExitAfterMs, SWEEP_BATCH);
-      for (const exit of exits) {
-        if (!(await this.records.judgeBedExit(exit.deviceId, exit.since, now))) continue;
-        // Only a night-time exit counts; getting up in the morning is no alert (judged all the same).
-        if (!inWindow(exit.since, settings.night, settings.utcOffsetMinutes)) continue;
-        due.push({
-          deviceId: exit.deviceId,
-          kind: 'bed_exit_night',
-          severity: severityOf('bed_exit_night'),
-          ts: now,
-          detail: {
-            since: new Date(exit.since).toISOString(),
-            minutes: Math.round((now - exit.since) / 60_000),
-          },
-        });
-      }
-      if (exits.length < SWEEP_BATCH) break;
+    await inBatches(
+      () => this.records.bedExits(now - settings.bedExitAfterMs, SWEEP_BATCH),
+      async (exits) => due.push(...(await this.outOfBed(exits, now))),
+    );
+    return due;
+  }
+
+  /** One batch of bed exits due: each judged, the night-time ones to report. */
+  private async outOfBed(
+    exits: { deviceId: string; since: number }[],
+    now: number,
+  ): Promise<AlertCandidate[]> {
+    const { settings } = this.context;
+    const due: AlertCandidate[] = [];
+    for (const exit of exits) {
+      if (!(await this.records.judgeBedExit(exit.deviceId, exit.since, now))) continue;
+      // Only a night-time exit counts; getting up in the morning is no alert (judged all the same).
+      if (!inWindow(exit.since, settings.night, settings.utcOffsetMinutes)) continue;
+      due.push({
+        deviceId: exit.deviceId,
+        kind: 'bed_exit_night',
+        severity: severityOf('bed_exit_night'),
+        ts: now,
+        detail: {
+          since: new Date(exit.since).toISOString(),
+          minutes: Math.round((now - exit.since) / 60_000),
+        },
+      });
     }
     return due;
   }
