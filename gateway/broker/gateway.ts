@@ -380,7 +380,10 @@ export class MqttGateway {
 
     const tcp = this.options.tcp;
     if (tcp) {
-      const server = net.createServer((socket) => this.accept(socket, socket.remoteAddress));
+      // Acknowledgements and commands go out at once, not held behind the device's delayed ACK.
+      const server = net.createServer({ noDelay: true }, (socket) =>
+        this.accept(socket, socket.remoteAddress),
+      );
       this.tcpServer = server;
       await listen(server, tcp.port, tcp.host);
       this.options.log.info({ port: this.tcpPort, host: tcp.host }, 'mqtt broker listening on tcp');

@@ -55,7 +55,8 @@ export function createTlsServer(
   onConnection: (socket: Socket) => void,
   onHandshakeError: (error: Error, socket: Socket) => void,
 ): tls.Server {
-  const server = tls.createServer(tlsOptions(files), onConnection);
+  // What the hub answers goes out at once (TCP_NODELAY), as on the plain ports.
+  const server = tls.createServer({ ...tlsOptions(files), noDelay: true }, onConnection);
   server.on('tlsClientError', (error, socket) => {
     onHandshakeError(error, socket);
     socket.destroy();

@@ -323,7 +323,8 @@ export class WatchGateway {
         ? createTlsServer(tls, accept, (error, socket) => {
             this.refuse(name, 'tls_handshake', { address: socket.remoteAddress, detail: error.message });
           })
-        : net.createServer(accept);
+        : // Answers (an alarm's echo once its alert is committed) go out at once.
+          net.createServer({ noDelay: true }, accept);
       this.servers.set(name, server);
       await listen(server, listener.port, listener.host);
       this.options.log.info(
