@@ -14,6 +14,7 @@ export {
 } from './broker/gateway.ts';
 export { type BrokerLimits, DEFAULT_BROKER_LIMITS } from './broker/limits.ts';
 export { DEFAULT_LOG_LIMITS, LineLimitedLog, type LogLimits } from './broker/log-limit.ts';
+export { connectAtOnce } from './broker/mqtt-client.ts';
 export { type BrokerStoreOptions, openBrokerStore } from './broker/persistence/index.ts';
 export { type Refusal, RefusalLog } from './broker/refusals.ts';
 export { tlsOptions } from './broker/tls.ts';

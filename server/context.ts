@@ -108,6 +108,12 @@ export interface HubParts {
   externalBroker: { auth: ExternalBrokerAuth; token: string } | null;
   /** The Mosquitto whose device accounts the hub keeps, once started; null when there is none. */
   brokerAccounts: () => MosquittoAccounts | null;
+  /**
+   * Resolves true once this instance follows a Zigbee2MQTT bridge's base topic on the external
+   * broker (at once with its own broker), false when the broker refused it or did not answer
+   * within `timeoutMs`.
+   */
+  bridgeFollowed: (baseTopic: string, timeoutMs: number) => Promise<boolean>;
   telemetry: TelemetryStore;
   /** Family accounts, their page and their "on my way" (6.11.2.4). */
   families: FamilyService;

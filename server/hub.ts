@@ -607,6 +607,8 @@ async function buildParts(
     voiceNotes,
     externalBroker,
     brokerAccounts: () => brokerAccounts,
+    bridgeFollowed: async (baseTopic, timeoutMs) =>
+      (await Promise.all(consumers.map((lane) => lane.follows(baseTopic, timeoutMs)))).every(Boolean),
     telemetry,
     families,
     notifications,

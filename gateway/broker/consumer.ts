@@ -30,7 +30,7 @@
  * one; each lane's sessions are taken over by the same lane of another instance.
  */
 import os from 'node:os';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Counter, Registry } from 'prom-client';
 import promClient from 'prom-client';
 import type { EventBus } from '../../devices/bus.ts';
@@ -39,6 +39,7 @@ import { countersIn, type Logger } from '../observe.ts';
 import { baseTopicOf } from '../zigbee/bridges.ts';
 import type { DeviceMessages } from './device-messages.ts';
 import type { DeviceDirectory, DeviceIdentity } from './gateway.ts';
+import { connectAtOnce } from './mqtt-client.ts';
 
 const OWNER = 'broker-consumer';
 
@@ -104,6 +105,29 @@ export interface ConsumerOptions {
   reconnectMs?: number;
 }
 
+/**
+ * Subscribes `topics` at QoS 1; resolves with those the broker refused (reason code 0x80 and
+ * above), rejects when the connection failed first. A topic the MQTT client left out of the packet,
+ * since it holds that subscription already, counts as taken.
+ */
+function subscribeRefusing(client: MqttClient, topics: string[]): Promise<Set<string>> {
+  return new Promise((resolve, reject) => {
+    client.subscribe(topics, { qos: 1 }, (error, grants, packet) => {
+      if (!error) {
+        resolve(new Set());
+        return;
+      }
+      // The answer's reason codes are in the order of the subscriptions sent.
+      const codes = packet?.granted as number[] | undefined;
+      if (!grants || !codes) {
+        reject(error);
+        return;
+      }
+      resolve(new Set(grants.filter((_, index) => (codes[index] ?? 0) >= 0x80).map((grant) => grant.topic)));
+    });
+  });
+}
+
 /** A client id for this instance: the host and the data folder, so it is the same after a restart. */
 export function instanceClientId(dataDir: string, name?: string): string {
   if (name) return `junxiu-hub-${name}`;
@@ -124,6 +148,10 @@ export class BrokerConsumer {
   private readonly reading = new Map<string, Promise<void>>();
   /** Zigbee2MQTT base topics followed, with the bridge each belongs to. */
   private bridgeBases = new Map<string, string>();
+  /** The base topics whose subscription the broker has granted on the current connection. */
+  private readonly followed = new Set<string>();
+  /** Who waits to hear whether a base topic is followed: true once granted, false when refused. */
+  private readonly awaitingFollow = new Map<string, Set<(followed: boolean) => void>>();
   private readonly draining = new Set<string>();
   private readonly metrics: {
     takeovers: Counter<'outcome'>;
@@ -180,23 +208,48 @@ export class BrokerConsumer {
    * known by its event id).
    */
   private async subscribe(client: MqttClient, resumed: boolean): Promise<void> {
+    const bases = [...this.bridgeBases.keys()];
     const topics = this.topics();
+    let refused: Set<string>;
     if (!resumed) {
-      await client.subscribeAsync(topics, { qos: 1 });
-      return;
+      refused = await subscribeRefusing(client, topics);
+    } else {
+      const bridge = this.topics(`${this.options.group}-resume-${this.options.clientId}`);
+      await subscribeRefusing(client, bridge);
+      await client.unsubscribeAsync([...topics, ...this.otherLanesTopics()]);
+      refused = await subscribeRefusing(client, topics);
+      await client.unsubscribeAsync(bridge);
     }
-    const bridge = this.topics(`${this.options.group}-resume-${this.options.clientId}`);
-    await client.subscribeAsync(bridge, { qos: 1 });
-    await client.unsubscribeAsync([...topics, ...this.otherLanesTopics()]);
-    await client.subscribeAsync(topics, { qos: 1 });
-    await client.unsubscribeAsync(bridge);
+    this.granted(bases, refused);
+    const channels = topics.filter(
+      (topic) => refused.has(topic) && !bases.some((base) => this.baseFilter(base) === topic),
+    );
+    if (channels.length > 0) throw new Error(`the broker refused ${channels.join(', ')}`);
+  }
+
+  /**
+   * Notes which of the bridges' base topics the broker took on this connection (those it did not
+   * refuse) and tells whoever waits for them.
+   */
+  private granted(bases: string[], refused: Set<string>): void {
+    for (const base of bases) {
+      const ok = !refused.has(this.baseFilter(base));
+      if (ok) this.followed.add(base);
+      else this.options.log.error({ base, lane: this.options.lane }, 'the broker refused the bridge topics');
+      for (const tell of this.awaitingFollow.get(base) ?? []) tell(ok);
+    }
+  }
+
+  /** The shared subscription of a bridge's base topic. */
+  private baseFilter(base: string, group = this.options.group): string {
+    return `$share/${group}/${base}/#`;
   }
 
   private topics(group = this.options.group): string[] {
     const share = `$share/${group}/`;
     return [
       ...LANE_CHANNELS[this.options.lane].map((channel) => `${share}${PROTOCOL_PREFIX}/+/${channel}`),
-      ...[...this.bridgeBases.keys()].map((base) => `${share}${base}/#`),
+      ...[...this.bridgeBases.keys()].map((base) => this.baseFilter(base, group)),
     ];
   }
 
@@ -241,7 +294,7 @@ export class BrokerConsumer {
   async start(): Promise<void> {
     const { clientId } = this.options;
     this.bridgeBases = this.readBridges();
-    const client = connect(
+    const client = connectAtOnce(
       this.options.url,
       this.connectOptions(clientId, {
         // A connection that drops without a clean end says so: another instance takes its session over.
@@ -256,6 +309,8 @@ export class BrokerConsumer {
       }),
     );
     this.client = client;
+    // A new connection follows the bridges again only once the broker has granted them on it.
+    client.on('close', () => this.followed.clear());
     client.on('connect', (connack) => {
       // This instance resumes its session: its will from an earlier run is void.
       client.publish(this.presenceTopic(clientId), Buffer.alloc(0), { qos: 1, retain: true }, () => {});
@@ -280,7 +335,7 @@ export class BrokerConsumer {
     client.on('offline', () => this.options.log.warn({ clientId }, 'external broker unreachable; retrying'));
 
     // Only live instances hear that a consumer is gone: this connection keeps no session.
-    const presence = connect(
+    const presence = connectAtOnce(
       this.options.url,
       this.connectOptions(`${clientId}-presence`.slice(0, 64), {
         clean: true,
@@ -332,16 +387,48 @@ export class BrokerConsumer {
     });
   }
 
-  /** Follows the base topic of a bridge registered since. */
+  /**
+   * Follows the base topic of a bridge registered since. While the connection is down, the next
+   * one subscribes it with the rest.
+   */
   followBridges(): void {
     const bases = this.readBridges();
     const added = [...bases.keys()].filter((base) => !this.bridgeBases.has(base));
     this.bridgeBases = bases;
-    if (added.length === 0 || !this.client?.connected) return;
-    this.client.subscribe(
-      added.map((base) => `$share/${this.options.group}/${base}/#`),
-      { qos: 1 },
+    const client = this.client;
+    if (added.length === 0 || !client?.connected) return;
+    subscribeRefusing(
+      client,
+      added.map((base) => this.baseFilter(base)),
+    ).then(
+      (refused) => this.granted(added, refused),
+      // Not answered on this connection (it dropped): the next one subscribes them again.
+      () => {},
     );
+  }
+
+  /**
+   * Resolves true once this lane follows the base topic `base` of a bridge on record, false when
+   * the broker refuses it or `timeoutMs` passes first (the broker unreachable all that while). A
+   * broker keeps nothing for a topic nobody subscribed, so until then what the bridge publishes is
+   * lost. Only the alerts lane takes the bridges' topics; the others answer true at once.
+   */
+  follows(base: string, timeoutMs: number): Promise<boolean> {
+    if (this.options.lane !== 'alerts') return Promise.resolve(true);
+    this.followBridges();
+    if (this.followed.has(base)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const waiting = this.awaitingFollow.get(base) ?? new Set();
+      this.awaitingFollow.set(base, waiting);
+      const tell = (followed: boolean) => {
+        clearTimeout(timer);
+        waiting.delete(tell);
+        if (waiting.size === 0 && this.awaitingFollow.get(base) === waiting) this.awaitingFollow.delete(base);
+        resolve(followed);
+      };
+      const timer = setTimeout(() => tell(false), timeoutMs);
+      waiting.add(tell);
+    });
   }
 
   /** Which device published `topic`: its own topics, or a bridge's base topic. */
@@ -468,7 +555,7 @@ export class BrokerConsumer {
     const pending = new Set<Promise<boolean>>();
     let failed = false;
     let lastAt = Date.now();
-    const client: MqttClient = connect(
+    const client: MqttClient = connectAtOnce(
       this.options.url,
       this.connectOptions(clientId, {
         reconnectPeriod: 0,
@@ -547,7 +634,7 @@ export class BrokerConsumer {
     name: string,
     each: (client: MqttClient, topic: string, payload: Buffer) => Promise<void>,
   ): Promise<void> {
-    const client = connect(
+    const client = connectAtOnce(
       this.options.url,
       this.connectOptions(`${this.options.clientId}-${name}`.slice(0, 64), {
         clean: true,

@@ -13,9 +13,10 @@
  * leave an event retained, which the embedded broker refuses.
  */
 import { randomUUID } from 'node:crypto';
-import { connect, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import { deviceTopic } from '../../devices/contract.ts';
 import { BRIDGE_TYPE, DEFAULT_BASE_TOPIC } from '../../devices/zigbee/index.ts';
+import { connectAtOnce } from '../../gateway/index.ts';
 
 const CONTROL = '$CONTROL/dynamic-security/v1';
 const RESPONSE = `${CONTROL}/response`;
@@ -101,7 +102,7 @@ export class MosquittoAccounts {
    * starts without it. `onConnect` runs at each (re)connection (the revocations are applied again).
    */
   static open(settings: MosquittoSettings, onConnect: () => void): MosquittoAccounts {
-    const client = connect(settings.url, {
+    const client = connectAtOnce(settings.url, {
       username: settings.username,
       password: settings.password,
       clientId: `junxiu-hub-accounts-${randomUUID().slice(0, 8)}`,
@@ -217,7 +218,7 @@ export class MosquittoAccounts {
   /** Whether the broker lets `username` sign in with `password` (on a short connection of its own). */
   private accepts(username: string, password: string): Promise<boolean> {
     return new Promise((resolve) => {
-      const probe = connect(this.url, {
+      const probe = connectAtOnce(this.url, {
         username,
         password,
         clientId: `${username}-check-${randomUUID().slice(0, 8)}`,

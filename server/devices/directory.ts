@@ -185,6 +185,12 @@ export class Directory implements DeviceDirectory {
     this.bus.emit('directory.changed', { kind: 'device', id: deviceId });
   }
 
+  /** A device whose registration was undone here: gone, and told to the other instances. */
+  forgetDevice(deviceId: string): void {
+    this.drop(deviceId);
+    this.bus.emit('directory.changed', { kind: 'device', id: deviceId });
+  }
+
   /** A device as the records have it now (changed on another instance). */
   async refreshDevice(deviceId: string): Promise<void> {
     const record = await this.deviceRecords.byId(deviceId);

@@ -157,6 +157,12 @@ async function checkBinding(directory: Directory, input: DeviceInput): Promise<s
   return input.id;
 }
 
+/**
+ * How long registering a bridge waits for the hub to follow its base topic on an external broker:
+ * beyond a few of the consumer's attempts to connect again (2 s apart).
+ */
+const BRIDGE_FOLLOW_WAIT_MS = 10_000;
+
 /** What Mosquitto's account of a device is made from. */
 function brokerAccountOf(record: { id: string; type: string; options: unknown }) {
   const baseTopic = (record.options as { baseTopic?: string } | null)?.baseTopic;
@@ -300,7 +306,9 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
       description:
         'A Zigbee2MQTT bridge is a device of type `bridge.zigbee2mqtt` (options.baseTopic, default ' +
         '`zigbee2mqtt`). A Zigbee sensor is a device of type `zigbee.<model>` with `bridgeId` and its ' +
-        '`ieeeAddress` or `friendlyName` on that bridge; its id defaults to `z-<ieee>`. Its secret opens nothing.',
+        '`ieeeAddress` or `friendlyName` on that bridge; its id defaults to `z-<ieee>`. Its secret opens nothing. ' +
+        'On an external broker a bridge is answered once this instance follows its base topic there; 502 ' +
+        '`broker_unavailable` when the broker refuses that or stays away 10 s, and nothing is registered.',
       body: DeviceInput,
       answer: CreatedDevice,
       errors: refusals(400, 401, 403, 409, 502),
@@ -326,6 +334,23 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<AreaOptions> = async (app, 
           });
         }
         app.directory.putDevice(record.id, entryOf(record));
+        if (record.type === BRIDGE_TYPE) {
+          // The broker keeps nothing for a topic nobody subscribed: a bridge is registered only
+          // once this instance follows its base topic, before the bridge can first speak.
+          const base = brokerAccountOf(record).baseTopic ?? DEFAULT_BASE_TOPIC;
+          if (!(await app.bridgeFollowed(base, BRIDGE_FOLLOW_WAIT_MS))) {
+            await app.devices.forget(record.id);
+            app.directory.forgetDevice(record.id);
+            await accounts?.remove(record.id).catch((error: unknown) => {
+              app.log.warn({ deviceId: record.id, err: error }, 'account of an unregistered bridge kept');
+            });
+            throw new HubError(
+              502,
+              'broker_unavailable',
+              `the broker did not let the hub follow the bridge's topics (${base}/#) within ${BRIDGE_FOLLOW_WAIT_MS / 1000} s; nothing was registered`,
+            );
+          }
+        }
         return { device: publicDevice(record), secret };
       } catch (error) {
         if (isUniqueViolation(error)) {

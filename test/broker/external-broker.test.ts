@@ -182,6 +182,86 @@ describe.skipIf(mosquitto === null)('devices on an external Mosquitto', () => {
     }
   });
 
+  it('registers a bridge while its connection to Mosquitto is made again only once it follows it', async () => {
+    // An event not committed in time drops the hub's connection; it is made again 2 s later.
+    const pressing = await t.addRetiree();
+    const presser = await t.addDevice('pendant.sos', pressing.id);
+    const client = await deviceOn(presser);
+    const timeouts = await metricValue(t, 'hub_mqtt_events_unacknowledged_total{reason="timeout"}');
+    const lock = await holdTable(t, 'device_events');
+    try {
+      await client.publishAsync(`eldercare/v1/${presser.device.id}/event`, sos('ext-drop'), { qos: 1 });
+      await eventually(
+        async () =>
+          (await metricValue(t, 'hub_mqtt_events_unacknowledged_total{reason="timeout"}')) > timeouts,
+      );
+    } finally {
+      await lock.release();
+      await client.endAsync();
+    }
+    // Registered in that gap: answered once the new connection follows the bridge's topics.
+    const retiree = await t.addRetiree();
+    const bridge = await t.api<CreatedDevice>('POST', '/api/devices', {
+      id: 'ext-bridge-2',
+      type: 'bridge.zigbee2mqtt',
+      options: { baseTopic: 'ward8' },
+    });
+    expect(bridge.status).toBe(201);
+    const sensor = await t.api<CreatedDevice>('POST', '/api/devices', {
+      id: 'ext-sos-2',
+      type: 'zigbee.TS0215A_sos',
+      bridgeId: 'ext-bridge-2',
+      ieeeAddress: '0xa4c1380000000105',
+      retireeId: retiree.id,
+    });
+    expect(sensor.status).toBe(201);
+    const zigbee = await deviceOn(bridge.body);
+    try {
+      await publish(zigbee, 'ward8/bridge/devices', bridgeDevices, 1, true);
+      await publish(zigbee, 'ward8/301/sos', { action: 'emergency', battery: 90, linkquality: 120 });
+      const [alert] = await eventually(async () => {
+        const alerts = await alertsOf(retiree.id);
+        return alerts.length > 0 ? alerts : undefined;
+      });
+      expect(alert).toMatchObject({ kind: 'sos', deviceId: 'ext-sos-2', retireeId: retiree.id });
+    } finally {
+      await zigbee.endAsync();
+    }
+    // The press left unacknowledged came again on the new connection: one alert, counted once.
+    const [pressed] = await eventually(async () => {
+      const alerts = await alertsOf(pressing.id);
+      return alerts.length > 0 ? alerts : undefined;
+    });
+    expect(pressed).toMatchObject({ kind: 'sos', count: 1 });
+  });
+
+  it('refuses a bridge whose topics Mosquitto will not let the hub follow, and registers nothing', async () => {
+    const broker = mosquitto as DynsecMosquitto;
+    await broker.ctrl('addRoleACL', 'junxiu-hub', 'subscribePattern', '$share/hubs/denied/#', 'deny', '10');
+    try {
+      const refused = await t.api<{ error: string; message: string }>('POST', '/api/devices', {
+        id: 'ext-denied',
+        type: 'bridge.zigbee2mqtt',
+        options: { baseTopic: 'denied' },
+      });
+      expect(refused.status).toBe(502);
+      expect(refused.body).toMatchObject({ error: 'broker_unavailable' });
+      expect(refused.body.message).toContain('denied/#');
+      expect((await t.api('GET', '/api/devices/ext-denied')).status).toBe(404);
+      // Its account in Mosquitto went with it.
+      await eventually(async () => /deleteClient \| username=ext-denied/.test(await broker.log()));
+    } finally {
+      await broker.ctrl('removeRoleACL', 'junxiu-hub', 'subscribePattern', '$share/hubs/denied/#');
+    }
+    // Once Mosquitto lets it, the same bridge is registered.
+    const again = await t.api('POST', '/api/devices', {
+      id: 'ext-denied',
+      type: 'bridge.zigbee2mqtt',
+      options: { baseTopic: 'denied' },
+    });
+    expect(again.status).toBe(201);
+  });
+
   it('counts a device message that cannot be read, and takes the next one', async () => {
     const id = pendant.device.id;
     const before = await metricValue(t, 'hub_mqtt_messages_rejected_total{reason="invalid_json"}');
@@ -197,12 +277,14 @@ describe.skipIf(mosquitto === null)('devices on an external Mosquitto', () => {
     const id = pendant.device.id;
     const redelivered = await metricValue(t, 'hub_broker_redeliveries_total');
     const events = await metricValue(t, 'hub_mqtt_messages_total{channel="event"}');
+    const timeouts = await metricValue(t, 'hub_mqtt_events_unacknowledged_total{reason="timeout"}');
     // The event's transaction waits behind a lock on its table for longer than the commit timeout.
     const lock = await holdTable(t, 'device_events');
     try {
       await device.publishAsync(`eldercare/v1/${id}/event`, sos('ext-3'), { qos: 1 });
       await eventually(
-        async () => (await metricValue(t, 'hub_mqtt_events_unacknowledged_total{reason="timeout"}')) > 0,
+        async () =>
+          (await metricValue(t, 'hub_mqtt_events_unacknowledged_total{reason="timeout"}')) > timeouts,
       );
     } finally {
       await lock.release();

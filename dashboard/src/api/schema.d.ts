@@ -1767,7 +1767,7 @@ export interface paths {
         put?: never;
         /**
          * Register a device; the response carries its MQTT secret, shown this once
-         * @description A Zigbee2MQTT bridge is a device of type `bridge.zigbee2mqtt` (options.baseTopic, default `zigbee2mqtt`). A Zigbee sensor is a device of type `zigbee.<model>` with `bridgeId` and its `ieeeAddress` or `friendlyName` on that bridge; its id defaults to `z-<ieee>`. Its secret opens nothing.
+         * @description A Zigbee2MQTT bridge is a device of type `bridge.zigbee2mqtt` (options.baseTopic, default `zigbee2mqtt`). A Zigbee sensor is a device of type `zigbee.<model>` with `bridgeId` and its `ieeeAddress` or `friendlyName` on that bridge; its id defaults to `z-<ieee>`. Its secret opens nothing. On an external broker a bridge is answered once this instance follows its base topic there; 502 `broker_unavailable` when the broker refuses that or stays away 10 s, and nothing is registered.
          */
         post: {
             parameters: {
