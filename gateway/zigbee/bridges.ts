@@ -37,6 +37,7 @@ import {
   zigbeeDefinitionByType,
   zigbeeNetworkDevice,
 } from '../../devices/index.ts';
+import type { DeviceEvent } from '../../devices/types.ts';
 import type { TelemetryWriter } from '../ingest/writer.ts';
 import { countersIn, type Logger } from '../observe.ts';
 import { handOffReadings } from '../readings.ts';
@@ -87,6 +88,12 @@ export class ZigbeeBridges {
   private readonly networks = new Map<string, Network>();
   /** Edge-detection state per sensor device id; it outlives a bridge's reconnect. */
   private readonly states = new Map<string, ZigbeeState>();
+  /**
+   * Per sensor, the events last handed on and not yet known to be stored, with their handling.
+   * The converter's state already counts them, so a retry of the same message would be taken for a
+   * repeat of the press; it waits for them instead, and hands them on again when they failed.
+   */
+  private readonly unsettled = new Map<string, { events: DeviceEvent[]; handled: Promise<void> }>();
   /** Names already logged as unknown or unbound, so a chatty sensor does not flood the log. */
   private readonly warned = new Set<string>();
   private readonly metrics: {
@@ -352,9 +359,24 @@ export class ZigbeeBridges {
       const source = { deviceId: bound.deviceId, deviceType: bound.type, retireeId: bound.retireeId };
       handOffReadings(this.options.writer, this.options.bus, source, result.ts, result.readings);
     }
-    if (result.events.length === 0) return undefined;
-    return Promise.all(
-      result.events.map((event) =>
+    if (result.events.length > 0) return this.handOn(bound, result.events);
+    const earlier = this.unsettled.get(bound.deviceId);
+    if (!earlier) return undefined;
+    // A message after events not yet stored: most likely the same one sent again, since it was not
+    // acknowledged. It is acknowledged once they are stored; when they failed, they are handed on
+    // again under their own ids, so the workflow opens each once whichever attempt stores it.
+    return earlier.handled.catch(() => {
+      const now = this.unsettled.get(bound.deviceId);
+      if (now === earlier) return this.handOn(bound, earlier.events);
+      // Handed on again meanwhile by another message (gone: stored since).
+      return now?.handled;
+    });
+  }
+
+  /** Hands a sensor's events to the workflow; settles once every one is stored (rejects when one failed). */
+  private handOn(bound: BridgedDevice, events: DeviceEvent[]): Promise<void> {
+    const handled = Promise.all(
+      events.map((event) =>
         this.options.bus.emitAndWait('device.event', {
           deviceId: bound.deviceId,
           deviceType: bound.type,
@@ -362,5 +384,14 @@ export class ZigbeeBridges {
         }),
       ),
     ).then(() => undefined);
+    const entry = { events, handled };
+    this.unsettled.set(bound.deviceId, entry);
+    handled.then(
+      () => {
+        if (this.unsettled.get(bound.deviceId) === entry) this.unsettled.delete(bound.deviceId);
+      },
+      () => {},
+    );
+    return handled;
   }
 }

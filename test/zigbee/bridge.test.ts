@@ -179,3 +179,53 @@ describe('Zigbee2MQTT bridge: a real bridge session against the hub', () => {
     expect(metric(metrics, 'hub_mqtt_acl_denied_total{action="publish"}')).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('Zigbee2MQTT bridge: a press the hub could not store', () => {
+  let t: TestHub;
+  afterAll(() => t?.stop());
+
+  it('opens the SOS the bridge sends again: the retry is not taken for a repeat of a press on record', async () => {
+    t = await startTestHub();
+    const retireeId = (await t.addRetiree()).id;
+    const bridge = await t.api<CreatedDevice>('POST', '/api/devices', {
+      id: 'bridge-retry',
+      type: 'bridge.zigbee2mqtt',
+    });
+    expect(bridge.status).toBe(201);
+    const bound = await t.api<CreatedDevice>('POST', '/api/devices', {
+      type: 'zigbee.generic',
+      bridgeId: 'bridge-retry',
+      ieeeAddress: '0xa4c1380000000304',
+      retireeId,
+    });
+    expect(bound.status).toBe(201);
+    // The bridge sends a press again when it was not acknowledged, as Zigbee2MQTT's client does
+    // once it has connected again.
+    const client = await t.connectDevice(bridge.body, { reconnectPeriod: 100 });
+    await publish(client, 'zigbee2mqtt/bridge/devices', bridgeDevices, 1, true);
+
+    // The database refuses this retiree's alerts until the trigger goes.
+    await t.hub.db.query(`create function refuse_alerts() returns trigger language plpgsql as $$
+      begin if new.retiree_id = '${retireeId}' then raise exception 'alerts refused'; end if; return new; end $$`);
+    await t.hub.db.query(
+      'create trigger refuse_alerts before insert on alerts for each row execute function refuse_alerts()',
+    );
+    const failed = 'hub_mqtt_events_unacknowledged_total{reason="failed"}';
+    const metrics = async () => (await t.api<string>('GET', '/metrics', undefined, null)).body;
+    const before = metric(await metrics(), failed);
+    // Without last_seen: a press is told from a repeat by the time between them alone.
+    const pressed = client.publishAsync('zigbee2mqtt/304/sos', JSON.stringify({ action: 'emergency' }), {
+      qos: 1,
+    });
+    await eventually(async () => metric(await metrics(), failed) > before);
+    await t.hub.db.query('drop trigger refuse_alerts on alerts');
+
+    await pressed;
+    const alerts = await eventually(async () => {
+      const list = (await t.api<AlertView[]>('GET', `/api/alerts?retireeId=${retireeId}`)).body;
+      return list.length > 0 ? list : undefined;
+    });
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ kind: 'sos', deviceId: bound.body.device.id, count: 1 });
+  });
+});
