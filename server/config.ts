@@ -89,6 +89,8 @@ export interface HubConfig {
   databaseUrl: string | undefined;
   /** PGlite's buffer cache in megabytes. */
   recordsCacheMb: number;
+  /** PGlite only: minutes between two runs of the records' upkeep (VACUUM, ANALYZE). */
+  recordsUpkeepMinutes: number;
   influx: {
     url: string | undefined;
     token: string | undefined;
@@ -331,6 +333,7 @@ export function loadConfig(env: Env = process.env): HubConfig {
     adminPassword: s.adminPassword,
     databaseUrl: s.databaseUrl,
     recordsCacheMb: s.recordsCacheMb,
+    recordsUpkeepMinutes: s.recordsUpkeepMinutes,
     influx: { url: s.influxUrl, token: s.influxToken, org: s.influxOrg, bucket: s.influxBucket },
     telemetryBatchSize: s.telemetryBatchSize,
     telemetryFlushMs: s.telemetryFlushMs,

@@ -51,6 +51,7 @@ import type { HubConfig } from './config.ts';
 import type { HubContext, HubParts } from './context.ts';
 import { type Database, openDatabase } from './db/database.ts';
 import { migrate } from './db/migrate.ts';
+import { RecordsUpkeep } from './db/upkeep.ts';
 import { Directory } from './devices/directory.ts';
 import { DeviceRevocations } from './devices/revocations.ts';
 import { DeviceState } from './devices/state.ts';
@@ -579,6 +580,13 @@ async function buildParts(
     registry,
   );
   const privacy = new Privacy(privacyPorts, retention);
+  // PGlite runs no autovacuum: the hub vacuums and analyzes the records itself.
+  const upkeep = new RecordsUpkeep(
+    db,
+    { intervalMs: config.recordsUpkeepMinutes * 60_000 },
+    logger,
+    registry,
+  );
 
   const context: HubContext = {
     db,
@@ -648,6 +656,7 @@ async function buildParts(
     { name: 'escalation', start: () => escalation.start(), stop: () => escalation.stop() },
     { name: 'abroad watch', start: () => abroadWatch.start(), stop: () => abroadWatch.stop() },
     { name: 'retention', start: () => retention.start(), stop: () => retention.stop() },
+    { name: 'records upkeep', start: () => upkeep.start(), stop: () => upkeep.stop() },
     { name: 'absence sweep', start: () => detector.startSweep(), stop: () => detector.stopSweep() },
     { name: 'pending departures', start: () => locations.resumePending(), stop: () => {} },
     { name: 'links of gone instances', start: () => goneLinks.start(), stop: () => goneLinks.stop() },

@@ -91,6 +91,12 @@ export const SETTINGS = {
     meaning:
       'PGlite only: megabytes of records it keeps in memory (its `shared_buffers`); the operating system caches the rest of the folder',
   }),
+  recordsUpkeepMinutes: setting('HUB_RECORDS_UPKEEP_MINUTES', wholeNumber(1, 24 * 60), {
+    default: 10,
+    group: 'hub',
+    meaning:
+      'PGlite only (it runs no autovacuum): how often the tables with many changed rows are vacuumed and analyzed, one at a time',
+  }),
   influxUrl: optional('HUB_INFLUX_URL', url(['http:', 'https:']), {
     group: 'hub',
     meaning: 'InfluxDB for readings (see below). Unset: the embedded store in `HUB_DATA_DIR`.',

@@ -116,6 +116,8 @@ describe('HTTP API', () => {
     expect(health.body).toMatchObject({ status: 'ok', records: 'pglite' });
     const metrics = await t.api<string>('GET', '/metrics', undefined, null);
     expect(metrics.body).toContain('hub_mqtt_messages_rejected_total');
+    // The records' transaction-id age, read from the database at each scrape.
+    expect(metrics.body).toMatch(/^hub_records_xid_age [1-9]\d*$/m);
     // The bad requests of the test above are counted by route and status.
     expect(metrics.body).toMatch(
       /hub_http_responses_total\{method="POST",route="\/api\/retirees",status="400"\} [1-9]/,
