@@ -11,7 +11,7 @@
  * since its statistics. One table at a time, each in one statement: the hub's own statements wait
  * at most for one of them (after a first run, a table's pages that did not change are skipped).
  *
- * On a PostgreSQL server, autovacuum does this; only the transaction-id age is reported there.
+ * On a PostgreSQL server, autovacuum does this; only the transaction-id age is read there.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Database } from './database.ts';
@@ -74,7 +74,11 @@ function identifier(name: string): string {
 export class RecordsUpkeep {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<UpkeepStep[]> | undefined;
-  private readonly metrics: { steps: Counter<'action' | 'outcome'>; seconds: Counter<'action'> };
+  private readonly metrics: {
+    steps: Counter<'action' | 'outcome'>;
+    seconds: Counter<'action'>;
+    xidAge: Gauge;
+  };
 
   constructor(
     private readonly db: Database,
@@ -96,29 +100,40 @@ export class RecordsUpkeep {
         labelNames: ['action'],
         registers,
       }),
+      // Read on the job's own turns, not at each scrape: a scrape never waits on the records.
+      xidAge: new Gauge({
+        name: 'hub_records_xid_age',
+        help: 'Age in transactions of the records database’s oldest unfrozen transaction id, as of the upkeep’s last turn; PostgreSQL wraps around at 2^31',
+        registers,
+      }),
     };
-    new Gauge({
-      name: 'hub_records_xid_age',
-      help: 'Age in transactions of the records database’s oldest unfrozen transaction id; PostgreSQL wraps around at 2^31',
-      registers,
-      async collect() {
-        const [row] = await db
-          .query<{ age: number }>(
-            'select age(datfrozenxid)::int as age from pg_database where datname = current_database()',
-          )
-          .catch(() => []);
-        if (row) this.set(row.age);
-      },
-    });
   }
 
-  /** Runs on the interval (the first run one interval after start): on PGlite only. */
+  /**
+   * Reads the transaction-id age now and on the interval; on PGlite each turn also does the
+   * upkeep (the first one interval after start).
+   */
   start(): void {
-    if (this.timer || this.db.kind !== 'pglite') return;
+    if (this.timer) return;
+    this.readAge().catch(() => undefined);
     this.timer = setInterval(() => {
-      this.run().catch(() => undefined);
+      this.turn().catch(() => undefined);
     }, this.settings.intervalMs);
     this.timer.unref();
+  }
+
+  private async turn(): Promise<void> {
+    if (this.db.kind === 'pglite') await this.run();
+    await this.readAge();
+  }
+
+  /** The records database's transaction-id age, into its gauge. */
+  async readAge(): Promise<number | undefined> {
+    const [row] = await this.db.query<{ age: number }>(
+      'select age(datfrozenxid)::int as age from pg_database where datname = current_database()',
+    );
+    if (row) this.metrics.xidAge.set(row.age);
+    return row?.age;
   }
 
   async stop(): Promise<void> {

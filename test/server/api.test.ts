@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { eventually } from '../helpers/hub.ts';
 import { suiteHub } from '../helpers/suite.ts';
 
 describe('HTTP API', () => {
@@ -116,8 +117,10 @@ describe('HTTP API', () => {
     expect(health.body).toMatchObject({ status: 'ok', records: 'pglite' });
     const metrics = await t.api<string>('GET', '/metrics', undefined, null);
     expect(metrics.body).toContain('hub_mqtt_messages_rejected_total');
-    // The records' transaction-id age, read from the database at each scrape.
-    expect(metrics.body).toMatch(/^hub_records_xid_age [1-9]\d*$/m);
+    // The records' transaction-id age, read by the upkeep job as it starts.
+    await eventually(async () =>
+      /^hub_records_xid_age [1-9]\d*$/m.test((await t.api<string>('GET', '/metrics', undefined, null)).body),
+    );
     // The bad requests of the test above are counted by route and status.
     expect(metrics.body).toMatch(
       /hub_http_responses_total\{method="POST",route="\/api\/retirees",status="400"\} [1-9]/,
